@@ -1,0 +1,89 @@
+#pragma once
+// experiment.yaml and framework files (DESIGN §3).
+#include "core/common/result.h"
+#include "core/config/modellist.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace wb {
+
+struct Dimension {
+    QString id;
+    QString name;
+    QString description;
+    double min = 0.0;
+    double max = 1.0;
+};
+
+struct Framework {
+    QString id;
+    QString name;
+    QString version;
+    QString instructions;
+    QList<Dimension> dimensions;
+    QString path;
+};
+
+struct CorpusSource {
+    QString id;
+    QString path;     ///< absolute after loading (resolved against the experiment file)
+    enum class Kind { Folder, Csv, Jsonl, TextFile } kind = Kind::Folder;
+};
+
+struct FrameworkRef {
+    QString id;
+    QString path;     ///< absolute after loading
+};
+
+struct RunSpec {
+    QString runId;
+    QString model;           ///< a model_name (group) of the model list
+    QString framework;       ///< a framework id
+    QString corpus;          ///< a corpus id
+    QStringList include;     ///< globs on text ids; empty = all
+    std::optional<int> limit;
+    std::optional<int> repetitions;   ///< overrides execution.repetitions
+    int line = 0;
+};
+
+struct BatchingSettings {
+    bool enabled = false;
+    qint64 maxBatchTokens = 15000;
+    int maxTextsPerBatch = 20;
+};
+
+struct ExecutionSettings {
+    double temperature = 0.1;
+    int maxTokens = 2000;
+    int repetitions = 1;
+    int maxParseRetries = 2;          ///< re-asks on invalid JSON before recording a parse failure
+    BatchingSettings batching;
+    QList<RunSpec> matrix;
+};
+
+struct ExperimentConfig {
+    QString path;
+    QString name;
+    QString description;
+    QList<CorpusSource> corpus;
+    QList<FrameworkRef> frameworks;
+    ExecutionSettings execution;
+    CostControls costControls;        ///< optional; overrides the model list's when set
+    QStringList warnings;
+    QByteArray sourceYaml;
+};
+
+Result<ExperimentConfig> loadExperiment(const QString &path);
+Result<ExperimentConfig> parseExperiment(const QByteArray &yaml, const QString &pathForMessages);
+/// Cross-checks: every run's model group exists in the model list, framework/corpus ids exist.
+Result<void> validateExperimentAgainst(const ExperimentConfig &exp, const ModelList &models);
+Result<void> saveExperiment(const ExperimentConfig &exp, const QString &path);
+
+Result<Framework> loadFramework(const QString &path);
+Result<Framework> parseFramework(const QByteArray &yaml, const QString &pathForMessages);
+Result<void> saveFramework(const Framework &fw, const QString &path);
+
+} // namespace wb

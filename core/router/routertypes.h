@@ -1,0 +1,76 @@
+#pragma once
+// Values the router takes in and gives out (jobs, per-attempt call records, outcomes,
+// and the snapshot a monitor reads at ~5 Hz).
+#include "core/providers/providertypes.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+namespace wb {
+
+/// One unit of work for the router: a chat request for a model group.
+struct RouterJob {
+    quint64 id = 0;             ///< caller's id; echoed in every signal
+    QString group;              ///< model_name
+    ChatRequest request;
+};
+
+/// One HTTP attempt (a row of the `calls` table).
+struct CallRecord {
+    quint64 jobId = 0;
+    QString deploymentId;
+    QString provider;
+    QString group;
+    QString modelVersion;
+    int httpStatus = 0;         ///< 0 = no HTTP reply (reset, timeout)
+    Usage usage;
+    qint64 costMicros = 0;
+    qint64 latencyMs = 0;
+    QString requestId;
+    ErrorClass errorClass = ErrorClass::None;
+    QString errorMessage;
+    QDateTime startedAt;
+};
+
+/// Terminal outcome of a job: exactly one per submitted job.
+struct JobOutcome {
+    quint64 jobId = 0;
+    bool ok = false;
+    Completion completion;      ///< when ok
+    QString deploymentId;       ///< that answered (or last tried)
+    QString provider;
+    int attempts = 0;           ///< HTTP attempts made
+    ErrorClass errorClass = ErrorClass::None;
+    QString error;              ///< reason when !ok
+    bool budgetStopped = false; ///< not dispatched because the budget could be exceeded
+    bool cancelled = false;
+};
+
+/// Live state of one deployment's window, for gauges.
+struct DeploymentSnapshot {
+    QString id, group, provider, windowKey;
+    qint64 rpmUsed = 0, rpmLimit = 0;      ///< limit 0 = none known
+    qint64 tpmUsed = 0, tpmLimit = 0;
+    qint64 itpmUsed = 0, itpmLimit = 0;
+    qint64 otpmUsed = 0, otpmLimit = 0;
+    int inFlight = 0;
+    int maxParallel = 0;
+    qint64 http429 = 0, retries = 0, failures = 0, calls = 0;
+    qint64 spendMicros = 0;
+    bool coolingDown = false;
+    double cooldownRemainingS = 0;
+    double latencyMsEwma = 0;
+};
+
+struct RouterSnapshot {
+    QList<DeploymentSnapshot> deployments;
+    QHash<QString, int> queueDepth;        ///< per group
+    int inFlight = 0;
+    qint64 http429 = 0, retries = 0, fallbacks = 0, calls = 0;
+    qint64 spendMicros = 0;
+    qint64 reservedMicros = 0;
+    bool paused = false;
+};
+
+} // namespace wb

@@ -1,0 +1,133 @@
+#pragma once
+// SQLite results database (DESIGN §4): user_version migrations, WAL, batched writes.
+// One named connection per thread; a ResultStore instance belongs to the thread that opened it.
+#include "core/common/result.h"
+#include "core/router/routertypes.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace wb {
+
+enum class JobStatus { Pending, InFlight, Done, Failed };
+QString jobStatusName(JobStatus s);
+
+struct StoredText {
+    QString corpus;
+    QString id;
+    QString sha256;
+    qint64 chars = 0;
+    qint64 tokensO200k = 0;
+};
+
+/// A planned job: (run, text, repetition). `key` = "run_id|corpus/text_id|rep" is stable.
+struct JobRow {
+    qint64 id = 0;               ///< rowid, assigned by the store
+    QString key;
+    QString runId;
+    QString corpus;
+    QString textId;
+    int repetition = 1;
+    JobStatus status = JobStatus::Pending;
+    int attempts = 0;
+    QString lastError;
+};
+
+struct ScoreRow {
+    QString dimension;
+    std::optional<double> score;
+    QString evidence;
+};
+
+/// Final result of a job, written in one transaction with its scores and raw text.
+struct JobResult {
+    qint64 jobId = 0;
+    JobStatus status = JobStatus::Done;     ///< Done or Failed
+    QString deploymentId;
+    QString provider;
+    QString modelVersion;
+    int attempts = 0;
+    QString error;
+    Usage usage;                            ///< summed over the job's calls
+    qint64 costMicros = 0;
+    qint64 latencyMs = 0;
+    QList<ScoreRow> scores;
+    QString rawResponse;                    ///< always kept, even when parsing failed
+};
+
+struct RunRow {
+    QString runId;
+    QString experiment;
+    QString modelGroup;
+    QString framework;
+    QString corpus;
+    QStringList dimensions;                 ///< framework dimension ids, in order (for export)
+};
+
+struct LedgerEntry {
+    QDateTime at;
+    qint64 micros = 0;
+    QString runId;
+};
+
+class ResultStore {
+public:
+    ResultStore();
+    ~ResultStore();
+    ResultStore(const ResultStore &) = delete;
+    ResultStore &operator=(const ResultStore &) = delete;
+
+    /// Opens (creating and migrating) the database; WAL mode.
+    Result<void> open(const QString &path);
+    void close();
+    QString path() const;
+    int schemaVersion() const;
+
+    Result<qint64> upsertExperiment(const QString &name, const QString &description, const QByteArray &configSnapshotYaml);
+    Result<void> upsertRun(const RunRow &run);
+    Result<void> upsertTexts(const QList<StoredText> &texts);
+    /// Inserts jobs whose key does not exist yet; returns all jobs of the run (with ids), in key order.
+    Result<QList<JobRow>> ensureJobs(const QList<JobRow> &jobs);
+    /// Jobs of the given runs that are not Done (Pending, InFlight from a crash, Failed when includeFailed).
+    Result<QList<JobRow>> unfinishedJobs(const QStringList &runIds, bool includeFailed);
+    Result<void> markInFlight(const QList<qint64> &jobIds);
+
+    /// Queue writes; they are committed in one transaction per flush (every ~100 ms or 500 rows).
+    void recordCall(const CallRecord &call, qint64 jobRowId);
+    void recordResult(const JobResult &result);
+    /// Commit everything queued. Called by the timer, at run end and before exit.
+    Result<void> flush();
+
+    /// Spend ledger for budgets, spanning runs.
+    Result<void> addSpend(const LedgerEntry &e);
+    Result<qint64> spendSince(const QDateTime &since) const;
+
+    /// Token calibration persisted across runs (issue 3).
+    Result<void> saveCalibration(const QString &provider, const QString &model, double factor, qint64 samples);
+    struct Calibration { QString provider, model; double factor; qint64 samples; };
+    Result<QList<Calibration>> calibrations() const;
+
+    struct Counts { qint64 jobs = 0, done = 0, failed = 0, pending = 0, calls = 0, http429 = 0; };
+    Result<Counts> counts(const QStringList &runIds = {}) const;
+
+    QString connectionName() const;   ///< for read-only models on the same thread
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+/// CSV export (DESIGN §5). Wide by default; long = one row per job x dimension.
+struct ExportOptions {
+    QString experiment;        ///< empty = all
+    bool longFormat = false;
+    std::function<bool(qint64 done, qint64 total)> progress;   ///< return false to cancel
+};
+Result<qint64> exportCsv(const QString &dbPath, const QString &outPath, const ExportOptions &opt);
+
+} // namespace wb

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs everything Discernus Workbench needs to build, test and run on Debian 12 (bookworm).
+# Usage: packaging/install-deps.sh            (as root, or with sudo available)
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+PKGS=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  # Qt 6.4 (Core, Network, Sql+SQLite, Widgets, Charts, Svg, Test, Linguist)
+  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6charts6-dev libqt6svg6-dev
+  qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
+  # config and secrets
+  libyaml-cpp-dev qtkeychain-qt6-dev
+  # tests: a real Secret Service (gnome-keyring on a private D-Bus) and a headless X server
+  gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth
+  # packaging
+  dpkg-dev file
+)
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${PKGS[@]}"
