@@ -25,6 +25,8 @@ struct Framework {
     QString instructions;
     QList<Dimension> dimensions;
     QString path;
+    QStringList warnings;     ///< e.g. unknown keys (one warning listing them)
+    QByteArray sourceYaml;    ///< original text, so saving keeps what we don't model
 };
 
 struct CorpusSource {
@@ -47,6 +49,8 @@ struct RunSpec {
     std::optional<int> limit;
     std::optional<int> repetitions;   ///< overrides execution.repetitions
     int line = 0;
+    int modelLine = 0;       ///< where `model:` is (1-based), for "unknown model group" errors
+    int modelColumn = 0;
 };
 
 struct BatchingSettings {
@@ -80,10 +84,14 @@ Result<ExperimentConfig> loadExperiment(const QString &path);
 Result<ExperimentConfig> parseExperiment(const QByteArray &yaml, const QString &pathForMessages);
 /// Cross-checks: every run's model group exists in the model list, framework/corpus ids exist.
 Result<void> validateExperimentAgainst(const ExperimentConfig &exp, const ModelList &models);
+/// Writes atomically; corpus/framework paths are written relative to `path`'s folder.
 Result<void> saveExperiment(const ExperimentConfig &exp, const QString &path);
+/// The YAML saveExperiment writes (unknown keys and key order of sourceYaml kept).
+QByteArray serializeExperiment(const ExperimentConfig &exp, const QString &targetPath);
 
 Result<Framework> loadFramework(const QString &path);
 Result<Framework> parseFramework(const QByteArray &yaml, const QString &pathForMessages);
 Result<void> saveFramework(const Framework &fw, const QString &path);
+QByteArray serializeFramework(const Framework &fw);
 
 } // namespace wb

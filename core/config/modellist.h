@@ -48,7 +48,19 @@ struct Deployment {
     QString effectiveApiBase() const;
     /// Rate-limit window key: the pool if set, else the deployment id.
     QString windowKey() const { return rateLimitPool.isEmpty() ? id : QStringLiteral("pool:") + rateLimitPool; }
+    /// True when the effective api_base points at this machine (127.0.0.0/8, localhost, ::1):
+    /// local servers (simulator, vLLM, Ollama) may use plain http and dummy keys.
+    bool isLoopback() const;
 };
+
+/// Provider default base URL ("https://api.openai.com/v1", ...); empty for an unknown provider.
+QString defaultApiBase(const QString &provider);
+/// 127.0.0.0/8, ::1 and "localhost".
+bool isLoopbackHost(const QString &host);
+/// Names usable after keychain/: letters, digits and . _ - @, starting with a letter or digit.
+bool isValidKeychainName(const QString &name);
+/// The six routing strategies of DESIGN §2 / LiteLLM's Router.
+QStringList routingStrategies();
 
 struct RouterSettings {
     QString routingStrategy = QStringLiteral("usage-based-routing-v2");

@@ -21,6 +21,16 @@ public:
     virtual BuiltRequest buildChat(const Deployment &d, const QString &apiKey, const ChatRequest &req) const = 0;
     /// Pure: status + headers + body -> completion or classified error, plus rate-limit headers.
     virtual ParsedReply parse(int httpStatus, const HeaderList &headers, const QByteArray &body) const = 0;
+    /// parse() with the reply's arrival time given (ms since the epoch): reset timestamps and
+    /// HTTP-date retry-after values are converted relative to it. parse() uses the current time;
+    /// tests and callers that stamp replies on arrival use this. The built-in adapters override
+    /// it; the default ignores nowMs so a fake adapter need only implement parse().
+    virtual ParsedReply parseAt(int httpStatus, const HeaderList &headers, const QByteArray &body,
+                                qint64 nowMs) const
+    {
+        Q_UNUSED(nowMs);
+        return parse(httpStatus, headers, body);
+    }
     /// Count-tokens endpoint where the provider has one (Anthropic, Gemini); nullopt otherwise.
     virtual std::optional<BuiltRequest> buildCountTokens(const Deployment &, const QString &, const ChatRequest &) const
     {
@@ -31,6 +41,19 @@ public:
     /// Adapter for a provider prefix (openai, mistral, anthropic, gemini, vertex_ai, or an
     /// OpenAI-compatible one); never null: unknown providers get the OpenAI format.
     static std::shared_ptr<const ProviderAdapter> forProvider(const QString &provider);
+
+    /// Default base URL of a provider when api_base is empty (LiteLLM conventions, DESIGN §2):
+    /// openai https://api.openai.com/v1, mistral https://api.mistral.ai/v1, anthropic
+    /// https://api.anthropic.com, gemini/vertex_ai https://generativelanguage.googleapis.com.
+    /// Empty for other (OpenAI-compatible) providers: they need an explicit api_base.
+    static QString defaultApiBase(const QString &provider);
+
+protected:
+    /// d.apiBase (or the provider default) without trailing slashes.
+    static QString baseFor(const Deployment &d);
+    /// POST request with JSON content type and our user agent; HTTP/2 allowed so one connection
+    /// carries many calls (QNetworkAccessManager opens at most six HTTP/1.1 connections per host).
+    static QNetworkRequest jsonRequest(const QUrl &url);
 };
 
 /// Classifies a transport failure (reset, timeout, TLS, refused) — always Transient

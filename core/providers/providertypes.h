@@ -15,6 +15,10 @@ struct ChatRequest {
     int maxTokens = 2000;
     double temperature = 0.1;
     bool jsonMode = true;    ///< ask for JSON output where the API supports it
+    /// Mark the system prompt as a prompt-cache prefix where caching is explicit (Anthropic
+    /// cache_control). Pays off when one framework prompt is sent many times within minutes;
+    /// OpenAI and Gemini cache automatically and ignore it.
+    bool cacheSystemPrompt = false;
 };
 
 struct Usage {

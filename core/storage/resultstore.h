@@ -15,7 +15,10 @@
 namespace wb {
 
 enum class JobStatus { Pending, InFlight, Done, Failed };
+/// "pending" | "in_flight" | "done" | "failed" (the values stored in jobs.status).
 QString jobStatusName(JobStatus s);
+/// Inverse of jobStatusName(); unknown strings give Pending.
+JobStatus jobStatusFromName(const QString &name);
 
 struct StoredText {
     QString corpus;
@@ -58,6 +61,7 @@ struct JobResult {
     qint64 latencyMs = 0;
     QList<ScoreRow> scores;
     QString rawResponse;                    ///< always kept, even when parsing failed
+    QDateTime completedAt;                  ///< invalid = the time recordResult() is called
 };
 
 struct RunRow {
@@ -83,27 +87,42 @@ public:
     ResultStore &operator=(const ResultStore &) = delete;
 
     /// Opens (creating and migrating) the database; WAL mode.
+    /// The connection is named per store and thread and removed again by close().
     Result<void> open(const QString &path);
     void close();
     QString path() const;
     int schemaVersion() const;
+    static int latestSchemaVersion();
 
     Result<qint64> upsertExperiment(const QString &name, const QString &description, const QByteArray &configSnapshotYaml);
     Result<void> upsertRun(const RunRow &run);
     Result<void> upsertTexts(const QList<StoredText> &texts);
     /// Inserts jobs whose key does not exist yet; returns all jobs of the run (with ids), in key order.
+    /// Existing jobs keep their status. A run not stored yet gets a placeholder row (upsertRun fills it).
     Result<QList<JobRow>> ensureJobs(const QList<JobRow> &jobs);
     /// Jobs of the given runs that are not Done (Pending, InFlight from a crash, Failed when includeFailed).
     Result<QList<JobRow>> unfinishedJobs(const QStringList &runIds, bool includeFailed);
     Result<void> markInFlight(const QList<qint64> &jobIds);
 
     /// Queue writes; they are committed in one transaction per flush (every ~100 ms or 500 rows).
+    /// `call.jobId` (the router's id) is not stored; jobRowId is the jobs.id the call served.
     void recordCall(const CallRecord &call, qint64 jobRowId);
+    /// A batched call serving several jobs: calls.job_id = the first, call_jobs links all of them.
+    void recordCall(const CallRecord &call, const QList<qint64> &jobRowIds);
+    /// Result, scores and raw response of a job; committed together in one flush.
     void recordResult(const JobResult &result);
+    /// A reply that was not the final one (e.g. invalid JSON that triggered a re-ask).
+    void recordRawResponse(qint64 jobRowId, int attempt, const QString &text);
+    /// Rows queued and not yet committed.
+    qint64 queuedRows() const;
+    /// Flush thresholds: the queue is committed when it holds maxRows rows, and intervalMs after the
+    /// first queued row (0 = no timer; the owner calls flush()). Defaults 500 rows / 100 ms.
+    void setFlushPolicy(int maxRows, int intervalMs);
     /// Commit everything queued. Called by the timer, at run end and before exit.
     Result<void> flush();
 
-    /// Spend ledger for budgets, spanning runs.
+    /// Spend ledger for budgets, spanning runs. addSpend() queues like recordCall();
+    /// spendSince() flushes first so it always includes every entry added.
     Result<void> addSpend(const LedgerEntry &e);
     Result<qint64> spendSince(const QDateTime &since) const;
 
@@ -112,8 +131,13 @@ public:
     struct Calibration { QString provider, model; double factor; qint64 samples; };
     Result<QList<Calibration>> calibrations() const;
 
-    struct Counts { qint64 jobs = 0, done = 0, failed = 0, pending = 0, calls = 0, http429 = 0; };
+    /// pending = jobs not finished yet (status pending or in_flight); inFlight is the in_flight part.
+    /// Flushes first.
+    struct Counts { qint64 jobs = 0, done = 0, failed = 0, pending = 0, calls = 0, http429 = 0, inFlight = 0; };
     Result<Counts> counts(const QStringList &runIds = {}) const;
+
+    /// Stored runs in the order they were first stored.
+    Result<QList<RunRow>> runs() const;
 
     QString connectionName() const;   ///< for read-only models on the same thread
 
@@ -128,6 +152,10 @@ struct ExportOptions {
     bool longFormat = false;
     std::function<bool(qint64 done, qint64 total)> progress;   ///< return false to cancel
 };
+/// RFC 4180, UTF-8, CRLF, header row; written atomically (QSaveFile). Returns the data rows written
+/// (jobs, or jobs x dimensions with longFormat). Jobs in plan order. A missing database, an unknown
+/// experiment or a cancel are errors and leave outPath untouched. Opens its own connection, so it can
+/// run on any thread while a run writes (WAL).
 Result<qint64> exportCsv(const QString &dbPath, const QString &outPath, const ExportOptions &opt);
 
 } // namespace wb

@@ -1,0 +1,263 @@
+// tokens, models, test-connections, keys, simulate.
+#include "app/cli/commands.h"
+
+#include "core/config/modellist.h"
+#include "core/experiment/project.h"
+#include "core/pricing/pricing.h"
+#include "core/providers/provideradapter.h"
+#include "core/secrets/keystore.h"
+#include "core/sim/providersimulator.h"
+#include "core/sim/simulatecommand.h"
+#include "core/tokenize/tokenestimator.h"
+#include "core/tokenize/tokenizer.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QStringDecoder>
+#include <QTimer>
+
+namespace wb {
+
+namespace {
+
+QString limitText(const std::optional<qint64> &v)
+{
+    return v ? QString::number(*v) : QStringLiteral("-");
+}
+
+QString perMillion(double perToken)
+{
+    return QStringLiteral("$%1").arg(perToken * 1e6, 0, 'f', perToken * 1e6 < 1 ? 3 : 2);
+}
+
+} // namespace
+
+int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const ParsedArgs a = parseArgs(args, {QStringLiteral("--encoding"), QStringLiteral("--model")}, {});
+    const QString enc = a.value(QStringLiteral("--encoding"));
+    const QString model = a.value(QStringLiteral("--model"));
+    if (!a.error.isEmpty() || a.positional.isEmpty() || enc.isEmpty() == model.isEmpty()) {
+        err << "discernus tokens: " << (a.error.isEmpty() ? QStringLiteral("give --encoding or --model, and at least one FILE") : a.error)
+            << "\nusage: discernus tokens (--encoding o200k_base|cl100k_base | --model PROVIDER/MODEL) FILE...\n";
+        return 2;
+    }
+    std::optional<Encoding> encoding;
+    if (!enc.isEmpty()) {
+        if (enc == QLatin1String("o200k_base"))
+            encoding = Encoding::O200kBase;
+        else if (enc == QLatin1String("cl100k_base"))
+            encoding = Encoding::Cl100kBase;
+        else {
+            err << "discernus tokens: unknown encoding '" << enc << "' (o200k_base or cl100k_base)\n";
+            return 2;
+        }
+    }
+    QString provider = QStringLiteral("openai"), modelId = model;
+    if (const qsizetype slash = model.indexOf(QLatin1Char('/')); slash > 0) {
+        provider = model.left(slash);
+        modelId = model.mid(slash + 1);
+    } else if (model.startsWith(QLatin1String("claude"))) {
+        provider = QStringLiteral("anthropic");
+    } else if (model.startsWith(QLatin1String("gemini"))) {
+        provider = QStringLiteral("gemini");
+    } else if (model.contains(QLatin1String("mistral")) || model.startsWith(QLatin1String("codestral"))) {
+        provider = QStringLiteral("mistral");
+    }
+    TokenEstimator estimator;
+    qint64 total = 0;
+    int rc = 0;
+    for (const QString &path : a.positional) {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            err << "discernus tokens: " << path << ": " << f.errorString() << '\n';
+            rc = 2;
+            continue;
+        }
+        QStringDecoder dec(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString text = dec.decode(f.readAll());
+        if (dec.hasError()) {
+            err << "discernus tokens: " << path << ": not valid UTF-8\n";
+            rc = 2;
+            continue;
+        }
+        if (encoding) {
+            const qint64 n = Tokenizer::get(*encoding).count(text);
+            total += n;
+            out << n << '\t' << path << '\n';
+        } else {
+            const TokenCount c = estimator.textTokens(provider, modelId, text);
+            total += c.tokens;
+            out << c.tokens << '\t' << path << '\t' << countMethodName(c.method) << '\n';
+        }
+    }
+    if (a.positional.size() > 1)
+        out << total << "\ttotal\n";
+    return rc;
+}
+
+int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const ParsedArgs a = parseArgs(args, {QStringLiteral("--config")}, {});
+    if (!a.error.isEmpty() || a.value(QStringLiteral("--config")).isEmpty()) {
+        err << "discernus models: " << (a.error.isEmpty() ? QStringLiteral("--config is required") : a.error)
+            << "\nusage: discernus models --config C\n";
+        return 2;
+    }
+    auto models = loadModelList(a.value(QStringLiteral("--config")));
+    if (!models) {
+        err << "discernus models: " << models.error().toString() << '\n';
+        return 2;
+    }
+    for (const QString &w : std::as_const(models->warnings))
+        err << "warning: " << w << '\n';
+    const PriceTable prices = PriceTable::builtIn();
+    out << "routing: " << models->router.routingStrategy << ", retries " << models->router.numRetries << ", timeout "
+        << models->router.timeoutSeconds << "s, cooldown " << models->router.cooldownSeconds << "s after "
+        << models->router.allowedFails << " fails\n";
+    if (models->costControls.maxBudget)
+        out << "budget: $" << QString::number(*models->costControls.maxBudget, 'f', 2)
+            << (models->costControls.budgetDuration.isEmpty() ? QString() : QStringLiteral(" per ") + models->costControls.budgetDuration)
+            << '\n';
+    if (models->simulator.enabled)
+        out << "SIMULATED: the workbench starts its provider simulator for this model list\n";
+    for (const QString &group : models->groups()) {
+        out << '\n' << group;
+        if (auto fb = models->router.fallbacks.value(group); !fb.isEmpty())
+            out << "  (fallbacks: " << fb.join(QStringLiteral(", ")) << ')';
+        out << '\n';
+        for (const Deployment *d : models->deploymentsOf(group)) {
+            const bool isRef = d->keyRef.startsWith(QLatin1String("os.environ/")) || d->keyRef.startsWith(QLatin1String("keychain/"));
+            out << "  " << d->id << "  " << d->provider << '/' << d->model << "  key " << (isRef ? d->keyRef : QStringLiteral("(literal)"))
+                << "\n    base " << d->effectiveApiBase() << "\n    rpm " << limitText(d->limits.rpm) << "  tpm " << limitText(d->limits.tpm)
+                << "  itpm " << limitText(d->limits.itpm) << "  otpm " << limitText(d->limits.otpm);
+            if (d->limits.maxParallelRequests)
+                out << "  parallel " << *d->limits.maxParallelRequests;
+            if (!d->rateLimitPool.isEmpty())
+                out << "  pool " << d->rateLimitPool;
+            out << '\n';
+            if (auto p = prices.forDeployment(*d))
+                out << "    price " << perMillion(p->inputPerToken) << " in / " << perMillion(p->outputPerToken) << " out per 1M tokens"
+                    << (p->contextWindow > 0 ? QStringLiteral(", context %1").arg(p->contextWindow) : QString()) << "  [" << p->source << "]\n";
+            else
+                out << "    price unknown: set model_info.input_cost_per_token / output_cost_per_token\n";
+        }
+    }
+    return 0;
+}
+
+int cmdTestConnections(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--timeout")}, {});
+    if (!a.error.isEmpty() || a.value(QStringLiteral("--config")).isEmpty()) {
+        err << "discernus test-connections: " << (a.error.isEmpty() ? QStringLiteral("--config is required") : a.error)
+            << "\nusage: discernus test-connections --config C [--timeout SECONDS]\n";
+        return 2;
+    }
+    const QString configPath = a.value(QStringLiteral("--config"));
+    auto models = loadModelList(configPath);
+    if (!models) {
+        err << "discernus test-connections: " << models.error().toString() << '\n';
+        return 2;
+    }
+    std::unique_ptr<ProviderSimulator> sim;
+    if (models->simulator.enabled) {
+        SimConfig cfg;
+        cfg.acceptAnyKey = true;
+        if (!models->simulator.limitsFile.isEmpty()) {
+            QString lf = models->simulator.limitsFile;
+            if (QFileInfo(lf).isRelative())
+                lf = QFileInfo(configPath).absoluteDir().filePath(lf);
+            auto c = loadSimConfig(lf);
+            if (!c) {
+                err << "discernus test-connections: " << c.error().toString() << '\n';
+                return 2;
+            }
+            cfg = *c;
+        }
+        sim = std::make_unique<ProviderSimulator>(cfg);
+        auto port = sim->start(quint16(models->simulator.port));
+        if (!port)
+            port = sim->start(0);
+        if (!port) {
+            err << "discernus test-connections: " << port.error().toString() << '\n';
+            return 2;
+        }
+        retargetLoopback(*models, models->simulator.port, *port);
+        err << "SIMULATED: provider simulator on 127.0.0.1:" << *port << '\n';
+    }
+    const double timeoutS = a.values.contains(QStringLiteral("--timeout")) ? a.value(QStringLiteral("--timeout")).toDouble() : 30.0;
+    KeyStore keystore;
+    QNetworkAccessManager nam;
+    int failures = 0;
+    for (const Deployment &d : std::as_const(models->deployments)) {
+        out << d.id << "  " << d.provider << '/' << d.model << "  ";
+        out.flush();
+        auto key = resolveKey(d, keystore, configPath);
+        if (!key) {
+            out << "FAIL  " << key.error().message << '\n';
+            ++failures;
+            continue;
+        }
+        ChatRequest req;
+        req.system = QStringLiteral("You are a connection test.");
+        req.user = QStringLiteral("Reply with the word OK.");
+        req.maxTokens = 5;
+        req.temperature = 0;
+        req.jsonMode = false;
+        const auto adapter = ProviderAdapter::forProvider(d.provider);
+        BuiltRequest br = adapter->buildChat(d, *key, req);
+        br.request.setTransferTimeout(int(timeoutS * 1000));
+        QElapsedTimer t;
+        t.start();
+        QNetworkReply *reply = nam.post(br.request, br.body);
+        QEventLoop loop;
+        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        const qint64 ms = t.elapsed();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = reply->readAll();
+        if (status == 0) {
+            const ProviderError e = classifyNetworkError(int(reply->error()), reply->errorString());
+            out << "FAIL  " << e.message << '\n';
+            ++failures;
+        } else {
+            const ParsedReply p = adapter->parse(status, reply->rawHeaderPairs(), body);
+            if (p.completion) {
+                out << "OK  HTTP " << status << ", " << ms << " ms, model " << p.completion->modelVersion;
+                if (p.limits.limitRequests)
+                    out << ", rpm limit " << *p.limits.limitRequests;
+                if (p.limits.limitTokens)
+                    out << ", tpm limit " << *p.limits.limitTokens;
+                if (p.limits.limitInputTokens)
+                    out << ", itpm limit " << *p.limits.limitInputTokens;
+                out << '\n';
+            } else {
+                out << "FAIL  HTTP " << status << " " << errorClassName(p.error ? p.error->errorClass : ErrorClass::Fatal) << ": "
+                    << (p.error ? p.error->message : QString()) << '\n';
+                ++failures;
+            }
+        }
+        reply->deleteLater();
+    }
+    if (sim)
+        sim->stop();
+    return failures == 0 ? 0 : 1;
+}
+
+int cmdKeys(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    return runKeysCommand(args, out, err);
+}
+
+int cmdSimulate(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    return runSimulateCommand(args, out, err);
+}
+
+} // namespace wb

@@ -1,0 +1,208 @@
+// run and export: the verbs that touch the results database.
+#include "app/cli/commands.h"
+
+#include "core/experiment/runner.h"
+#include "core/pricing/pricing.h"
+#include "core/storage/resultstore.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <unistd.h>
+
+namespace wb {
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+QString fmtDuration(double s)
+{
+    if (s < 0)
+        return QStringLiteral("?");
+    const qint64 t = qint64(s + 0.5);
+    if (t >= 3600)
+        return QStringLiteral("%1h%2m").arg(t / 3600).arg((t % 3600) / 60, 2, 10, QLatin1Char('0'));
+    if (t >= 60)
+        return QStringLiteral("%1m%2s").arg(t / 60).arg(t % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1s").arg(t);
+}
+
+} // namespace
+
+int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--experiment"), QStringLiteral("--db"),
+                                          QStringLiteral("--max-budget")},
+                                   {QStringLiteral("--resume"), QStringLiteral("--json"), QStringLiteral("--quiet")});
+    if (!a.error.isEmpty() || !a.positional.isEmpty() || a.value(QStringLiteral("--config")).isEmpty()
+        || a.value(QStringLiteral("--experiment")).isEmpty() || a.value(QStringLiteral("--db")).isEmpty()) {
+        err << "discernus run: " << (a.error.isEmpty() ? QStringLiteral("--config, --experiment and --db are required") : a.error)
+            << "\nusage: discernus run --config C --experiment E --db D [--resume] [--max-budget USD] [--json]\n";
+        return 2;
+    }
+    RunOptions opt;
+    opt.configPath = a.value(QStringLiteral("--config"));
+    opt.experimentPath = a.value(QStringLiteral("--experiment"));
+    opt.dbPath = a.value(QStringLiteral("--db"));
+    opt.resume = a.has(QStringLiteral("--resume"));
+    if (a.values.contains(QStringLiteral("--max-budget"))) {
+        bool ok = false;
+        const double b = a.value(QStringLiteral("--max-budget")).toDouble(&ok);
+        if (!ok || b < 0) {
+            err << "discernus run: --max-budget expects a non-negative number of US dollars\n";
+            return 2;
+        }
+        opt.maxBudgetOverride = b;
+    }
+    const bool quiet = a.has(QStringLiteral("--quiet"));
+    const bool tty = ::isatty(STDERR_FILENO);
+
+    ExperimentRunner runner(opt);
+    RunSummary summary;
+    QObject::connect(&runner, &ExperimentRunner::event, [&](const QString &m) {
+        if (!quiet) {
+            if (tty)
+                err << "\r\033[K";
+            err << m << '\n';
+            err.flush();
+        }
+    });
+    QElapsedTimer lastPrint;
+    QObject::connect(&runner, &ExperimentRunner::progressChanged, [&](const RunProgress &p) {
+        if (quiet || (lastPrint.isValid() && lastPrint.elapsed() < (tty ? 250 : 5000)))
+            return;
+        lastPrint.start();
+        const RouterSnapshot s = runner.routerSnapshot();
+        int queued = 0;
+        for (int q : s.queueDepth)
+            queued += q;
+        QString line = QStringLiteral("%1/%2 done, %3 failed, %4 in flight, %5 queued, %6 calls, %7 x429, $%8")
+                           .arg(p.done + p.failed)
+                           .arg(p.total)
+                           .arg(p.failed)
+                           .arg(p.inFlight)
+                           .arg(queued)
+                           .arg(s.calls)
+                           .arg(s.http429)
+                           .arg(microsToUsd(p.costMicros), 0, 'f', 4);
+        if (p.budgetUsd)
+            line += QStringLiteral(" of $%1").arg(*p.budgetUsd, 0, 'f', 2);
+        line += QStringLiteral(", %1 elapsed, ETA %2").arg(fmtDuration(p.elapsedS), fmtDuration(p.etaS));
+        if (tty)
+            err << "\r\033[K" << line;
+        else
+            err << line << '\n';
+        err.flush();
+    });
+    QObject::connect(&runner, &ExperimentRunner::finished, [&](const RunSummary &s) {
+        summary = s;
+        QCoreApplication::exit(0);
+    });
+
+    // SIGINT/SIGTERM: cancel cleanly (unfinished jobs stay pending for --resume), exit 130.
+    if (::pipe(g_signalPipe) == 0) {
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
+    QSocketNotifier sigNotifier(g_signalPipe[0], QSocketNotifier::Read);
+    int interrupts = 0;
+    QObject::connect(&sigNotifier, &QSocketNotifier::activated, [&] {
+        char c;
+        [[maybe_unused]] auto n = ::read(g_signalPipe[0], &c, 1);
+        if (++interrupts > 1)
+            ::_exit(130);   // a second ^C: the user insists (flushed results are safe in WAL)
+        err << "\ninterrupted: stopping (press ^C again to quit at once)\n";
+        err.flush();
+        runner.cancel();
+    });
+
+    runner.start();
+    QCoreApplication::exec();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    if (tty && !quiet)
+        err << "\r\033[K";
+    if (!summary.error.isEmpty()) {
+        err << "discernus run: " << summary.error << '\n';
+    } else if (!quiet) {
+        err << QStringLiteral("%1 jobs: %2 done, %3 failed, %4 already finished; %5 calls, %6 x429, %7 retries; "
+                              "tokens %8 in / %9 out (%10 cached); $%11; %12%13\n")
+                   .arg(summary.jobs)
+                   .arg(summary.done)
+                   .arg(summary.failed)
+                   .arg(summary.skipped)
+                   .arg(summary.calls)
+                   .arg(summary.http429)
+                   .arg(summary.retries)
+                   .arg(summary.promptTokens)
+                   .arg(summary.completionTokens)
+                   .arg(summary.cachedTokens)
+                   .arg(microsToUsd(summary.costMicros), 0, 'f', 4)
+                   .arg(fmtDuration(summary.wallSeconds),
+                        summary.simulated ? QStringLiteral(" (SIMULATED: results are not from real models)") : QString());
+        if (summary.budgetStopped)
+            err << "stopped by the budget: raise cost_controls.max_budget (or --max-budget) and run again with --resume\n";
+        if (summary.cancelled)
+            err << "interrupted: run again with --resume to finish\n";
+        else if (summary.failed > 0)
+            err << "some jobs failed: see `discernus export` (status, error) and run again with --resume to retry them\n";
+    }
+    if (a.has(QStringLiteral("--json")))
+        out << QJsonDocument(summary.toJson()).toJson(QJsonDocument::Compact) << '\n';
+    return summary.exitCode();
+}
+
+int cmdExport(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const ParsedArgs a = parseArgs(args, {QStringLiteral("--db"), QStringLiteral("--experiment"), QStringLiteral("-o"), QStringLiteral("--output")},
+                                   {QStringLiteral("--long")});
+    const QString outPath = a.values.contains(QStringLiteral("-o")) ? a.value(QStringLiteral("-o")) : a.value(QStringLiteral("--output"));
+    if (!a.error.isEmpty() || a.value(QStringLiteral("--db")).isEmpty() || outPath.isEmpty() || !a.positional.isEmpty()) {
+        err << "discernus export: " << (a.error.isEmpty() ? QStringLiteral("--db and -o are required") : a.error)
+            << "\nusage: discernus export --db D [--experiment NAME] [--long] -o out.csv\n";
+        return 2;
+    }
+    if (!QFileInfo::exists(a.value(QStringLiteral("--db")))) {
+        err << "discernus export: " << a.value(QStringLiteral("--db")) << ": no such database\n";
+        return 2;
+    }
+    ExportOptions opt;
+    opt.experiment = a.value(QStringLiteral("--experiment"));
+    opt.longFormat = a.has(QStringLiteral("--long"));
+    const bool tty = ::isatty(STDERR_FILENO);
+    QElapsedTimer t;
+    t.start();
+    opt.progress = [&](qint64 done, qint64 total) {
+        if (tty && t.elapsed() > 200) {
+            t.restart();
+            err << "\r\033[Kexporting " << done << '/' << total;
+            err.flush();
+        }
+        return true;
+    };
+    auto rows = exportCsv(a.value(QStringLiteral("--db")), outPath, opt);
+    if (tty)
+        err << "\r\033[K";
+    if (!rows) {
+        err << "discernus export: " << rows.error().toString() << '\n';
+        return 2;
+    }
+    err << "wrote " << *rows << " rows to " << outPath << '\n';
+    Q_UNUSED(out);
+    return 0;
+}
+
+} // namespace wb

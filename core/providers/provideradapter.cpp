@@ -1,0 +1,135 @@
+#include "core/providers/provideradapter.h"
+
+#include "core/providers/anthropicadapter.h"
+#include "core/providers/geminiadapter.h"
+#include "core/providers/openaiadapter.h"
+#include "core/providers/wireparsing.h"
+
+#include <QCoreApplication>
+#include <QMetaEnum>
+#include <QNetworkReply>
+
+namespace wb {
+
+QString errorClassName(ErrorClass c)
+{
+    switch (c) {
+    case ErrorClass::None: return QStringLiteral("none");
+    case ErrorClass::RateLimited: return QStringLiteral("rate_limited");
+    case ErrorClass::Overloaded: return QStringLiteral("overloaded");
+    case ErrorClass::ContextTooLong: return QStringLiteral("context_too_long");
+    case ErrorClass::Auth: return QStringLiteral("auth");
+    case ErrorClass::Transient: return QStringLiteral("transient");
+    case ErrorClass::Fatal: return QStringLiteral("fatal");
+    case ErrorClass::BudgetExceeded: return QStringLiteral("budget_exceeded");
+    }
+    return QStringLiteral("unknown");
+}
+
+bool RateLimitHeaders::any() const
+{
+    return limitRequests || remainingRequests || resetRequestsMs || limitTokens || remainingTokens
+        || resetTokensMs || limitInputTokens || remainingInputTokens || resetInputTokensMs
+        || limitOutputTokens || remainingOutputTokens || resetOutputTokensMs || retryAfterMs;
+}
+
+std::shared_ptr<const ProviderAdapter> ProviderAdapter::forProvider(const QString &provider)
+{
+    // Adapters are stateless, so one shared instance each serves every thread.
+    static const auto openai = std::make_shared<const OpenAiAdapter>();
+    static const auto anthropic = std::make_shared<const AnthropicAdapter>();
+    static const auto gemini = std::make_shared<const GeminiAdapter>();
+    if (provider.compare(QLatin1String("anthropic"), Qt::CaseInsensitive) == 0)
+        return anthropic;
+    if (provider.compare(QLatin1String("gemini"), Qt::CaseInsensitive) == 0
+        || provider.compare(QLatin1String("vertex_ai"), Qt::CaseInsensitive) == 0)
+        return gemini;
+    return openai;
+}
+
+QString ProviderAdapter::defaultApiBase(const QString &provider)
+{
+    const QString p = provider.toLower();
+    if (p == QLatin1String("openai"))
+        return QStringLiteral("https://api.openai.com/v1");
+    if (p == QLatin1String("mistral"))
+        return QStringLiteral("https://api.mistral.ai/v1");
+    if (p == QLatin1String("anthropic"))
+        return QStringLiteral("https://api.anthropic.com");
+    // vertex_ai proper needs a project/location URL and OAuth; until that exists it speaks the
+    // Gemini API format against whatever api_base is configured.
+    if (p == QLatin1String("gemini") || p == QLatin1String("vertex_ai"))
+        return QStringLiteral("https://generativelanguage.googleapis.com");
+    return {};
+}
+
+QString ProviderAdapter::baseFor(const Deployment &d)
+{
+    QString base = d.apiBase.trimmed();
+    if (base.isEmpty())
+        base = defaultApiBase(d.provider);
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    return base;
+}
+
+QNetworkRequest ProviderAdapter::jsonRequest(const QUrl &url)
+{
+    QNetworkRequest r(url);
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    r.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
+    r.setHeader(QNetworkRequest::UserAgentHeader,
+                QByteArray("discernus-workbench/" + QCoreApplication::applicationVersion().toLatin1()));
+    r.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
+    // Never follow a redirect from https to http: the auth header would travel in clear text.
+    r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+    return r;
+}
+
+ProviderError classifyNetworkError(int qnetworkReplyError, const QString &errorString)
+{
+    using E = QNetworkReply::NetworkError;
+    ProviderError e;
+    e.httpStatus = 0;
+    e.type = QStringLiteral("network");
+    const char *name = QMetaEnum::fromType<QNetworkReply::NetworkError>().valueToKey(qnetworkReplyError);
+    e.code = name ? QString::fromLatin1(name) : QString::number(qnetworkReplyError);
+    e.message = wire::sanitizeMessage(errorString);
+    if (e.message.isEmpty())
+        e.message = e.code;
+
+    switch (static_cast<E>(qnetworkReplyError)) {
+    case E::HostNotFoundError:
+        e.errorClass = ErrorClass::Fatal;
+        e.message = QStringLiteral("cannot resolve host: ") + e.message;
+        break;
+    case E::ProxyNotFoundError:
+        e.errorClass = ErrorClass::Fatal;
+        e.message = QStringLiteral("cannot resolve proxy host: ") + e.message;
+        break;
+    case E::ProtocolUnknownError:            // bad URL scheme: configuration, not luck
+    case E::ProtocolInvalidOperationError:
+    case E::TooManyRedirectsError:
+    case E::InsecureRedirectError:
+    case E::ContentOperationNotPermittedError:
+    case E::ContentNotFoundError:
+    case E::ContentGoneError:
+    case E::OperationNotImplementedError:
+        e.errorClass = ErrorClass::Fatal;
+        break;
+    case E::AuthenticationRequiredError:
+    case E::ProxyAuthenticationRequiredError:
+    case E::ContentAccessDenied:
+        e.errorClass = ErrorClass::Auth;
+        break;
+    default:
+        // Refused / reset / remote close / timeout (OperationCanceledError is how a transfer
+        // timeout ends) / temporary failure / TLS or proxy handshake / protocol failure:
+        // another attempt may well succeed.
+        e.errorClass = ErrorClass::Transient;
+        break;
+    }
+    return e;
+}
+
+} // namespace wb

@@ -1,0 +1,70 @@
+#pragma once
+// Small pure helpers shared by the provider parsers: header values, durations, dates,
+// retry hints in message text and error-message hygiene. No allocation-heavy machinery:
+// parsers run at 1,000+ replies per second.
+#include "core/providers/providertypes.h"
+
+#include <QByteArrayView>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+#include <QStringView>
+#include <optional>
+
+namespace wb::wire {
+
+/// Go `time.Duration` text ("12ms", "1s", "6m0s", "2m59.56s", "1h2m3s", "1.68122827s") in
+/// milliseconds, rounded UP (a retry earlier than the hint fails). Units h, m, s, ms, us/µs, ns;
+/// a bare number is taken as seconds (some OpenAI-compatible servers send that). nullopt if invalid.
+std::optional<qint64> parseGoDurationMs(QByteArrayView text);
+
+/// RFC 3339 timestamp ("2025-02-24T22:25:32Z", fractional seconds and offsets allowed) as
+/// milliseconds since the Unix epoch. Hand-written: no time-zone database, no QDateTime parsing.
+std::optional<qint64> parseRfc3339Ms(QByteArrayView text);
+
+/// HTTP date (IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT"; RFC 2822 forms via QDateTime) as
+/// milliseconds since the epoch.
+std::optional<qint64> parseHttpDateMs(QByteArrayView text);
+
+/// `retry-after` value: delay-seconds (fractions allowed) or an HTTP date relative to nowMs.
+/// Never negative.
+std::optional<qint64> parseRetryAfterMs(QByteArrayView value, qint64 nowMs);
+
+/// Integer header value ("149984"; "149984.0" is accepted and truncated).
+std::optional<qint64> parseCount(QByteArrayView value);
+
+/// Delay a provider wrote into its message: "Please try again in 644ms.", "in 1.5s",
+/// "Please retry in 1.68122827s.", "retry after 20 seconds".
+std::optional<qint64> retryHintFromMessage(QStringView message);
+
+/// Provider message made safe to show and store: trimmed, length-capped, and anything that
+/// looks like a full API key masked (providers mask keys themselves; this is a second belt).
+QString sanitizeMessage(const QString &message);
+
+/// A short readable excerpt of a body that is not the provider's JSON (HTML error pages of
+/// gateways, truncated replies).
+QString bodyExcerpt(const QByteArray &body);
+
+/// JSON scalar as text: strings as is, numbers without ".0", null/absent as empty.
+QString scalarText(const QJsonValue &v);
+
+/// True if the message or code says the prompt exceeds the model's context window
+/// (OpenAI context_length_exceeded, Anthropic "prompt is too long", Gemini "exceeds the
+/// maximum number of tokens", Mistral "too large for model", vLLM "maximum context length").
+bool looksLikeContextTooLong(const QString &message, const QString &code);
+
+/// Baseline class for an HTTP status when nothing in the body is more specific.
+ErrorClass classForStatus(int httpStatus);
+
+/// "stop" | "length" | "other" helpers live with each adapter; this one builds the
+/// ProviderError for a 2xx reply whose body we cannot use (retryable).
+ProviderError malformedReply(int httpStatus, const QString &what, const QByteArray &body);
+
+/// Header names compared case-insensitively without allocating (HTTP/1.1 keeps the server's
+/// case, HTTP/2 lowercases).
+inline bool headerIs(const QByteArray &name, QByteArrayView lower)
+{
+    return name.size() == lower.size() && name.compare(lower, Qt::CaseInsensitive) == 0;
+}
+
+} // namespace wb::wire

@@ -1,0 +1,119 @@
+#pragma once
+// Live limit state of one rate-limit window key (a deployment, or a pool of deployments
+// that share one provider quota): sliding windows for rpm / tpm / itpm / otpm, configured
+// and observed limits, and each provider's own counting rule. Pure: the clock is an
+// argument (ms of any monotonic clock), so every rule is unit-tested with no network.
+#include "core/providers/providertypes.h"
+#include "core/router/ratewindow.h"
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace wb {
+
+/// How a provider counts tokens against its per-minute limits (PROVIDERS.md §1). The
+/// provider simulator (core/sim) enforces exactly these rules.
+enum class CountingRule {
+    OpenAi,     ///< TPM = ceil(chars/4) + max_tokens at admission, never refunded
+    Mistral,    ///< TPM = prompt estimate + max_tokens at admission, settled to prompt + completion
+    Anthropic,  ///< ITPM = input estimate at admission (settled to input + cache writes); OTPM = actual output on reply
+    Gemini,     ///< TPM = input tokens only, at admission (settled to promptTokenCount)
+};
+/// openai and any unknown (OpenAI-compatible) provider -> OpenAi; vertex_ai -> Gemini.
+CountingRule countingRuleFor(const QString &provider);
+
+/// ceil(chars / 4): OpenAI's own character-based estimate, and our fallback estimate.
+constexpr qint64 charsToTokens(qint64 chars) { return (chars + 3) / 4; }
+/// Characters of all message contents of a request (system + user), as the providers see them.
+qint64 requestChars(const ChatRequest &req);
+
+/// What one call charges at admission.
+struct AdmissionCost {
+    qint64 requests = 1;
+    qint64 tokens = 0;          ///< tpm
+    qint64 inputTokens = 0;     ///< itpm
+    qint64 outputReserve = 0;   ///< otpm: expected output, held while the call is in flight
+};
+AdmissionCost admissionCost(CountingRule rule, qint64 chars, qint64 estimatedPromptTokens, qint64 maxTokens,
+                            qint64 expectedOutputTokens);
+
+/// What the reply's usage settles. Unset = keep what was charged at admission.
+struct Settlement {
+    std::optional<qint64> tokens;
+    std::optional<qint64> inputTokens;
+    qint64 outputTokens = 0;    ///< charged to otpm at reply time
+};
+Settlement settlementFor(CountingRule rule, const Usage &usage);
+
+struct LimitValues {
+    std::optional<qint64> rpm = {}, tpm = {}, itpm = {}, otpm = {};
+};
+
+/// Tickets of one admitted call, to settle it later.
+struct Admission {
+    qint64 at = 0;
+    RateWindow::Ticket requests = 0, tokens = 0, inputTokens = 0;
+    qint64 outputReserve = 0;
+};
+
+class LimitState {
+public:
+    enum Dim { Rpm, Tpm, Itpm, Otpm, DimCount };
+
+    explicit LimitState(qint64 windowMs = RateWindow::kDefaultWindowMs);
+    void setWindowMs(qint64 ms);
+
+    /// Adds a deployment's configured limits; for a shared pool the stricter value wins.
+    void addConfigured(const LimitValues &v);
+    std::optional<qint64> configured(Dim d) const { return m_configured[d]; }
+    std::optional<qint64> observed(Dim d) const { return m_observed[d]; }
+    /// The stricter of configured and observed; unset = unlimited (nothing known).
+    std::optional<qint64> effective(Dim d) const;
+
+    /// Earliest time >= now at which the call could be admitted (blocks included);
+    /// RateWindow::kNever if it exceeds a limit on its own and can never be admitted.
+    qint64 earliestAdmit(qint64 now, const AdmissionCost &c);
+    bool canAdmit(qint64 now, const AdmissionCost &c) { return earliestAdmit(now, c) <= now; }
+    Admission admit(qint64 now, const AdmissionCost &c);
+    /// The reply arrived with usage: settle the admission charges, charge otpm, release
+    /// the output reservation.
+    void settle(qint64 now, const Admission &a, const Settlement &s);
+    /// The call ended without usage (error, timeout): charges stay (providers count failed
+    /// requests too), only the output reservation is released.
+    void release(const Admission &a);
+
+    /// No admission before `t` (retry-after, reset after a 429, overload back-off).
+    void blockUntil(qint64 t);
+    qint64 blockedUntil() const { return m_blockedUntil; }
+
+    qint64 used(Dim d, qint64 now);
+    qint64 outputReserved() const { return m_outputReserved; }
+    /// Time the next window charge expires (kNever if none).
+    qint64 nextExpiry(qint64 now);
+
+    /// Reconciles with a reply's rate-limit headers: observed limits tighten or teach the
+    /// limits; a remaining count lower than ours adds a synthetic charge until the reported
+    /// reset. `dispatchedAt` is when the replying call was admitted. Returns human-readable
+    /// notes about limits learned or tightened (for Router::event).
+    QStringList reconcile(qint64 now, qint64 dispatchedAt, CountingRule rule, const RateLimitHeaders &h);
+    /// Corrections smaller than this are ignored (Anthropic rounds remaining to thousands).
+    static qint64 correctionThreshold(CountingRule rule, Dim d);
+    /// How far behind our clock a provider's window may lag (network latency) for reconcile.
+    static constexpr qint64 kReconcileGraceMs = 1'000;
+
+    static QString dimName(Dim d);
+
+private:
+    void observeLimit(Dim d, std::optional<qint64> limit, QStringList &notes);
+    void correct(qint64 now, qint64 dispatchedAt, Dim d, std::optional<qint64> limitHeader,
+                 std::optional<qint64> remaining, std::optional<qint64> resetMs, qint64 threshold);
+
+    RateWindow m_windows[DimCount];
+    std::optional<qint64> m_configured[DimCount];
+    std::optional<qint64> m_observed[DimCount];
+    qint64 m_blockedUntil = 0;
+    qint64 m_outputReserved = 0;
+};
+
+} // namespace wb

@@ -1,0 +1,126 @@
+#include "core/router/ratewindow.h"
+
+#include <algorithm>
+
+namespace wb {
+
+RateWindow::RateWindow(qint64 windowMs)
+    : m_windowMs(windowMs)
+{
+}
+
+RateWindow::Ticket RateWindow::charge(qint64 now, qint64 amount)
+{
+    prune(now);
+    const Ticket id = m_nextTicket++;
+    m_events.push_back(Event{id, now + m_windowMs, amount});
+    m_sumAll += amount;
+    return id;
+}
+
+void RateWindow::chargeUntil(qint64 now, qint64 amount, qint64 expiresAt)
+{
+    prune(now);
+    if (expiresAt <= now || amount <= 0)
+        return;
+    m_synthetic.push_back(Event{0, expiresAt, amount});
+}
+
+bool RateWindow::settle(Ticket ticket, qint64 amount)
+{
+    if (ticket == 0)
+        return false;
+    auto it = std::lower_bound(m_events.begin(), m_events.end(), ticket,
+                               [](const Event &e, Ticket t) { return e.id < t; });
+    if (it == m_events.end() || it->id != ticket)
+        return false;
+    const qint64 delta = amount - it->amount;
+    it->amount = amount;
+    m_sumAll += delta;
+    if (std::size_t(it - m_events.begin()) < m_expiredCount)
+        m_sumExpired += delta;
+    return true;
+}
+
+void RateWindow::prune(qint64 now)
+{
+    // Drop what has been expired for longer than the grace period (always a prefix of the
+    // expired prefix, because expiries are ascending).
+    while (!m_events.empty() && m_events.front().expiresAt + m_graceMs <= now) {
+        const qint64 a = m_events.front().amount;
+        m_sumAll -= a;
+        m_sumExpired -= a;
+        --m_expiredCount;
+        m_events.pop_front();
+    }
+    while (m_expiredCount < m_events.size() && m_events[m_expiredCount].expiresAt <= now) {
+        m_sumExpired += m_events[m_expiredCount].amount;
+        ++m_expiredCount;
+    }
+    if (!m_synthetic.empty()) {
+        std::erase_if(m_synthetic, [&](const Event &e) { return e.expiresAt + m_graceMs <= now; });
+    }
+}
+
+qint64 RateWindow::used(qint64 now)
+{
+    prune(now);
+    qint64 u = m_sumAll - m_sumExpired;
+    for (const Event &e : m_synthetic)
+        if (e.expiresAt > now)
+            u += e.amount;
+    return u;
+}
+
+qint64 RateWindow::usedSince(qint64 now, qint64 since)
+{
+    prune(now);
+    qint64 u = m_sumAll;
+    for (std::size_t i = 0; i < m_expiredCount && m_events[i].expiresAt <= since; ++i)
+        u -= m_events[i].amount;
+    for (const Event &e : m_synthetic)
+        if (e.expiresAt > since)
+            u += e.amount;
+    return u;
+}
+
+qint64 RateWindow::earliestFit(qint64 now, qint64 amount, qint64 limit)
+{
+    if (amount > limit)
+        return kNever;
+    const qint64 u = used(now);
+    qint64 need = u + amount - limit;
+    if (need <= 0)
+        return now;
+    // Walk the active charges in expiry order (ordinary ones are already sorted; merge the
+    // few synthetic ones) until enough has expired.
+    std::vector<Event> synth;
+    for (const Event &e : m_synthetic)
+        if (e.expiresAt > now)
+            synth.push_back(e);
+    std::sort(synth.begin(), synth.end(), [](const Event &a, const Event &b) { return a.expiresAt < b.expiresAt; });
+    std::size_t i = m_expiredCount, j = 0;
+    while (i < m_events.size() || j < synth.size()) {
+        const bool takeOrdinary = j >= synth.size()
+            || (i < m_events.size() && m_events[i].expiresAt <= synth[j].expiresAt);
+        const Event &e = takeOrdinary ? m_events[i++] : synth[j++];
+        need -= e.amount;
+        if (need <= 0)
+            return e.expiresAt;
+    }
+    return kNever;   // only if amounts were negative; treat as never
+}
+
+qint64 RateWindow::nextExpiry(qint64 now)
+{
+    prune(now);
+    qint64 t = kNever;
+    if (m_expiredCount < m_events.size())
+        t = m_events[m_expiredCount].expiresAt;
+    for (const Event &e : m_synthetic)
+        if (e.expiresAt > now)
+            t = std::min(t, e.expiresAt);
+    return t;
+}
+
+} // namespace wb

@@ -1,0 +1,69 @@
+#pragma once
+// A sliding-window usage counter (DESIGN §7): every charge counts from the moment it is
+// made until it expires (normally `windowMs` later). Pure: time is passed in as
+// milliseconds of any monotonic clock, so tests drive it with no sleeping.
+#include <QtGlobal>
+
+#include <deque>
+#include <limits>
+#include <vector>
+
+namespace wb {
+
+class RateWindow {
+public:
+    static constexpr qint64 kDefaultWindowMs = 60'000;
+    /// earliestFit() result when the amount can never fit (it exceeds the limit on its own).
+    static constexpr qint64 kNever = std::numeric_limits<qint64>::max();
+    using Ticket = quint64;   ///< identifies a charge so it can be settled later; 0 = none
+
+    explicit RateWindow(qint64 windowMs = kDefaultWindowMs);
+
+    qint64 windowMs() const { return m_windowMs; }
+    /// Only for tests and before the first charge: events already recorded keep their expiry.
+    void setWindowMs(qint64 ms) { m_windowMs = ms; }
+    /// Expired charges are kept this long so reconcile checks can see what a provider whose
+    /// clock runs slightly behind ours may still count.
+    void setGraceMs(qint64 ms) { m_graceMs = ms; }
+
+    /// Charges `amount` at `now`; it expires at now + windowMs. `now` must not go backwards.
+    Ticket charge(qint64 now, qint64 amount);
+    /// A synthetic charge expiring at an explicit time (used when a provider reports fewer
+    /// remaining than we think: the difference counts until the reported reset).
+    void chargeUntil(qint64 now, qint64 amount, qint64 expiresAt);
+    /// Replaces the amount of an earlier charge, keeping its timestamp. False if it has already
+    /// left the window (nothing to correct then).
+    bool settle(Ticket ticket, qint64 amount);
+
+    /// Sum of charges not yet expired at `now`.
+    qint64 used(qint64 now);
+    /// Sum of charges that had not expired at `since` (<= now), for reconciliation.
+    qint64 usedSince(qint64 now, qint64 since);
+    /// Earliest time >= now at which used + amount <= limit; kNever if amount > limit.
+    qint64 earliestFit(qint64 now, qint64 amount, qint64 limit);
+    /// Time the next charge expires, or kNever if the window is empty.
+    qint64 nextExpiry(qint64 now);
+    bool empty(qint64 now) { return used(now) == 0 && nextExpiry(now) == kNever; }
+
+private:
+    struct Event {
+        Ticket id;
+        qint64 expiresAt;
+        qint64 amount;
+    };
+    void prune(qint64 now);
+
+    qint64 m_windowMs;
+    qint64 m_graceMs = 2'000;
+    Ticket m_nextTicket = 1;
+    // Ordinary charges, in charge order (hence ascending id and expiry). The first
+    // m_expiredCount of them have expired but are kept for m_graceMs.
+    std::deque<Event> m_events;
+    std::size_t m_expiredCount = 0;
+    qint64 m_sumAll = 0;       // all retained ordinary events
+    qint64 m_sumExpired = 0;   // the expired-but-retained prefix
+    // Synthetic charges: few, any expiry order.
+    std::vector<Event> m_synthetic;
+};
+
+} // namespace wb

@@ -1,0 +1,218 @@
+#include "core/sim/simconfig.h"
+
+#include <QFile>
+#include <QSet>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <optional>
+
+namespace wb {
+
+namespace {
+
+// yaml-cpp throws; everything is caught here and turned into an Error with a location.
+struct Ctx {
+    QString file;
+    std::optional<Error> error;
+
+    void failAt(const YAML::Node &n, const QString &field, const QString &msg)
+    {
+        if (error)
+            return;
+        const YAML::Mark m = n.Mark();
+        error = Error{msg, file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, field};
+    }
+};
+
+QString qs(const std::string &s) { return QString::fromStdString(s); }
+
+std::optional<double> readNumber(Ctx &c, const YAML::Node &n, const QString &field, double min, double max)
+{
+    if (!n.IsScalar()) {
+        c.failAt(n, field, QStringLiteral("expected a number"));
+        return std::nullopt;
+    }
+    bool ok = false;
+    const double v = qs(n.Scalar()).toDouble(&ok);
+    if (!ok || !std::isfinite(v)) {
+        c.failAt(n, field, QStringLiteral("expected a number, got \"%1\"").arg(qs(n.Scalar())));
+        return std::nullopt;
+    }
+    if (v < min || v > max) {
+        c.failAt(n, field, QStringLiteral("%1 is outside [%2, %3]").arg(v).arg(min).arg(max));
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<qint64> readInt(Ctx &c, const YAML::Node &n, const QString &field)
+{
+    if (!n.IsScalar()) {
+        c.failAt(n, field, QStringLiteral("expected a non-negative integer"));
+        return std::nullopt;
+    }
+    bool ok = false;
+    const qint64 v = qs(n.Scalar()).toLongLong(&ok);
+    if (!ok || v < 0) {
+        c.failAt(n, field, QStringLiteral("expected a non-negative integer, got \"%1\"").arg(qs(n.Scalar())));
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<bool> readBool(Ctx &c, const YAML::Node &n, const QString &field)
+{
+    const QString s = n.IsScalar() ? qs(n.Scalar()).toLower() : QString();
+    if (s == u"true" || s == u"yes" || s == u"on")
+        return true;
+    if (s == u"false" || s == u"no" || s == u"off")
+        return false;
+    c.failAt(n, field, QStringLiteral("expected true or false"));
+    return std::nullopt;
+}
+
+std::optional<QString> readString(Ctx &c, const YAML::Node &n, const QString &field)
+{
+    if (!n.IsScalar()) {
+        c.failAt(n, field, QStringLiteral("expected a string"));
+        return std::nullopt;
+    }
+    return qs(n.Scalar());
+}
+
+void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML::Node &n, SimConfig &cfg)
+{
+    // Never repeat the key itself in messages: a real key pasted here must not leak into logs.
+    const QString field = QStringLiteral("keys[%1]").arg(cfg.keys.size());
+    if (!n.IsMap()) {
+        c.failAt(n, field, QStringLiteral("expected a mapping like {provider: openai, rpm: 60, tpm: 40000}"));
+        return;
+    }
+    SimKey k;
+    k.key = name;
+    bool haveProvider = false;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const QString f = qs(it->first.Scalar());
+        const QString path = field + u'.' + f;
+        if (f == u"provider") {
+            if (auto v = readString(c, it->second, path)) {
+                static const QSet<QString> known{QStringLiteral("openai"), QStringLiteral("anthropic"),
+                                                 QStringLiteral("mistral"), QStringLiteral("gemini")};
+                if (!known.contains(*v))
+                    c.failAt(it->second, path, QStringLiteral("unknown provider \"%1\" (expected openai, anthropic, mistral or gemini)").arg(*v));
+                k.provider = *v;
+                haveProvider = true;
+            }
+        } else if (f == u"rpm") {
+            if (auto v = readInt(c, it->second, path)) k.rpm = *v;
+        } else if (f == u"tpm") {
+            if (auto v = readInt(c, it->second, path)) k.tpm = *v;
+        } else if (f == u"itpm") {
+            if (auto v = readInt(c, it->second, path)) k.itpm = *v;
+        } else if (f == u"otpm") {
+            if (auto v = readInt(c, it->second, path)) k.otpm = *v;
+        } else if (f == u"pool") {
+            if (auto v = readString(c, it->second, path)) k.pool = *v;
+        } else {
+            c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm or pool)"));
+        }
+    }
+    if (!haveProvider)
+        c.failAt(keyNode, field, QStringLiteral("provider is required"));
+    for (const SimKey &other : std::as_const(cfg.keys))
+        if (other.key == name)
+            c.failAt(keyNode, field, QStringLiteral("the same key is listed twice"));
+    cfg.keys.append(k);
+}
+
+void readFaults(Ctx &c, const YAML::Node &n, SimFaults &f)
+{
+    if (!n.IsMap()) {
+        c.failAt(n, QStringLiteral("faults"), QStringLiteral("expected a mapping of fault rates"));
+        return;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const QString name = qs(it->first.Scalar());
+        const QString path = QStringLiteral("faults.") + name;
+        double *target = nullptr;
+        if (name == u"http500") target = &f.http500;
+        else if (name == u"overloaded") target = &f.overloaded;
+        else if (name == u"reset") target = &f.reset;
+        else if (name == u"hang") target = &f.hang;
+        else if (name == u"malformed") target = &f.malformed;
+        else if (name == u"invalid_json") target = &f.invalidJson;
+        if (!target) {
+            c.failAt(it->first, path, QStringLiteral("unknown fault (expected http500, overloaded, reset, hang, malformed or invalid_json)"));
+            continue;
+        }
+        if (auto v = readNumber(c, it->second, path, 0.0, 1.0))
+            *target = *v;
+    }
+}
+
+} // namespace
+
+Result<SimConfig> parseSimConfig(const QByteArray &yaml, const QString &fileName)
+{
+    Ctx c{fileName, std::nullopt};
+    SimConfig cfg;
+    cfg.sourceFile = fileName;
+    try {
+        const YAML::Node root = YAML::Load(yaml.toStdString());
+        if (root.IsNull())
+            return cfg;   // an empty file: the defaults (any key, no limits)
+        if (!root.IsMap())
+            return fail(QStringLiteral("expected a mapping at the top level"), fileName, root.Mark().line + 1,
+                        root.Mark().column + 1);
+        std::optional<bool> acceptAny;
+        for (auto it = root.begin(); it != root.end(); ++it) {
+            const QString f = qs(it->first.Scalar());
+            const YAML::Node &v = it->second;
+            if (f == u"seed") {
+                if (auto x = readInt(c, v, f)) cfg.seed = quint64(*x);
+            } else if (f == u"latency_ms") {
+                if (auto x = readNumber(c, v, f, 0, 3'600'000)) cfg.latencyMs = *x;
+            } else if (f == u"latency_per_output_token_ms") {
+                if (auto x = readNumber(c, v, f, 0, 60'000)) cfg.latencyPerOutputTokenMs = *x;
+            } else if (f == u"jitter_ms") {
+                if (auto x = readNumber(c, v, f, 0, 3'600'000)) cfg.jitterMs = *x;
+            } else if (f == u"accept_any_key") {
+                acceptAny = readBool(c, v, f);
+            } else if (f == u"keys") {
+                if (v.IsNull())
+                    continue;
+                if (!v.IsMap()) {
+                    c.failAt(v, f, QStringLiteral("expected a mapping of key name -> {provider, rpm, ...}"));
+                    continue;
+                }
+                for (auto k = v.begin(); k != v.end(); ++k)
+                    readKey(c, qs(k->first.Scalar()), k->first, k->second, cfg);
+            } else if (f == u"faults") {
+                if (!v.IsNull())
+                    readFaults(c, v, cfg.faults);
+            } else {
+                c.failAt(it->first, f,
+                         QStringLiteral("unknown field (expected seed, latency_ms, latency_per_output_token_ms, "
+                                        "jitter_ms, keys, accept_any_key or faults)"));
+            }
+        }
+        cfg.acceptAnyKey = acceptAny.value_or(cfg.keys.isEmpty());
+    } catch (const YAML::Exception &e) {
+        return fail(QString::fromStdString(e.msg), fileName, e.mark.is_null() ? 0 : e.mark.line + 1,
+                    e.mark.is_null() ? 0 : e.mark.column + 1);
+    }
+    if (c.error)
+        return std::unexpected(*c.error);
+    return cfg;
+}
+
+Result<SimConfig> loadSimConfig(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read the limits file: %1").arg(f.errorString()), path);
+    return parseSimConfig(f.readAll(), path);
+}
+
+} // namespace wb

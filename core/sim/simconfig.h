@@ -1,0 +1,59 @@
+#pragma once
+// Configuration of the provider simulator: which keys exist, their limits, latency and faults.
+// Filled programmatically by tests or read from a YAML limits file (loadSimConfig).
+#include "core/common/result.h"
+
+#include <QList>
+#include <QString>
+
+namespace wb {
+
+/// One API key the simulator knows. A limit of 0 means "not limited".
+struct SimKey {
+    QString key;
+    QString provider;   ///< openai | anthropic | mistral | gemini
+    qint64 rpm = 0;
+    qint64 tpm = 0;     ///< openai, mistral, gemini (gemini: input tokens only)
+    qint64 itpm = 0;    ///< anthropic input tokens per minute
+    qint64 otpm = 0;    ///< anthropic output tokens per minute
+    QString pool;       ///< keys with the same pool share one set of windows (empty: the key's own)
+};
+
+/// Probability per request of each fault, in [0, 1]. Checked in this order; the first that fires wins.
+struct SimFaults {
+    double http500 = 0;      ///< provider's 500 body
+    double overloaded = 0;   ///< OpenAI/Mistral 503, Anthropic 529, Gemini 503 UNAVAILABLE
+    double reset = 0;        ///< close the connection without replying
+    double hang = 0;         ///< never reply; keep the connection open
+    double malformed = 0;    ///< 200 with a truncated JSON body
+    double invalidJson = 0;  ///< 200, valid API JSON whose message content is not the schema's JSON
+    bool any() const { return http500 > 0 || overloaded > 0 || reset > 0 || hang > 0 || malformed > 0 || invalidJson > 0; }
+};
+
+struct SimConfig {
+    QString host = QStringLiteral("127.0.0.1");   ///< must be a loopback address
+    quint16 port = 0;                              ///< 0 = ephemeral
+    quint64 seed = 42;
+    double latencyMs = 0;                  ///< base latency per reply
+    double latencyPerOutputTokenMs = 0;    ///< added per completion token
+    double jitterMs = 0;                   ///< uniform in [-jitter, +jitter], never below zero in total
+    QList<SimKey> keys;
+    /// Unknown keys are accepted, unlimited, with the provider taken from the path.
+    bool acceptAnyKey = true;
+    SimFaults faults;
+    /// Length of the sliding window. 60 s like the real providers; tests shorten it.
+    qint64 windowMs = 60'000;
+    /// The text file the config came from (for messages), empty when built in code.
+    QString sourceFile;
+};
+
+/// Reads a limits file:
+///   seed, latency_ms, latency_per_output_token_ms, jitter_ms,
+///   keys: {NAME: {provider, rpm, tpm, itpm, otpm, pool}}, accept_any_key, faults: {...}
+/// accept_any_key defaults to false when the file lists keys and to true otherwise.
+/// Errors name file:line:column.
+Result<SimConfig> loadSimConfig(const QString &path);
+/// Same from YAML text (`fileName` only labels errors).
+Result<SimConfig> parseSimConfig(const QByteArray &yaml, const QString &fileName);
+
+} // namespace wb

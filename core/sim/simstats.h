@@ -1,0 +1,36 @@
+#pragma once
+// What the simulator has seen, for tests and for `GET /sim/stats`.
+#include <QJsonObject>
+#include <QMap>
+#include <QString>
+
+namespace wb {
+
+struct SimKeyStats {
+    qint64 requests = 0;          ///< model calls received with this key (count endpoints excluded)
+    qint64 ok = 0;                ///< 200 replies with a complete body (malformed / invalid_json faults excluded)
+    qint64 rateLimited = 0;       ///< 429 replies
+    qint64 faults = 0;            ///< injected faults of any kind
+    qint64 tokensCharged = 0;     ///< tokens charged to the rate-limit windows (after settling)
+    qint64 promptTokens = 0;      ///< reported prompt tokens of the replies sent
+    qint64 completionTokens = 0;  ///< reported completion tokens of the replies sent
+};
+
+struct SimStats {
+    qint64 requests = 0;       ///< every HTTP request to an API path
+    qint64 ok = 0;             ///< 200s (incl. count_tokens / countTokens)
+    qint64 rateLimited = 0;    ///< 429s
+    qint64 authErrors = 0;     ///< 401/403 and Gemini's 400 API_KEY_INVALID
+    qint64 badRequests = 0;    ///< other 4xx
+    qint64 http500 = 0, overloaded = 0, resets = 0, hangs = 0, malformed = 0, invalidJson = 0;
+    qint64 inFlight = 0;       ///< received, reply not yet sent (hung requests until their connection closes)
+    qint64 maxInFlight = 0;
+    qint64 connections = 0;    ///< connections accepted
+    /// By key name for configured keys; keys accepted by accept_any_key are grouped as
+    /// "unknown:<provider>" so no real key ever shows up here.
+    QMap<QString, SimKeyStats> keys;
+
+    QJsonObject toJson() const;
+};
+
+} // namespace wb

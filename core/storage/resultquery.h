@@ -1,0 +1,121 @@
+#pragma once
+// Read-only queries over the results database for the results browser (paged table, detail
+// view, mean-score chart). Plain functions over a named connection: no QtSql in this header, no
+// model classes. A connection belongs to the thread that opened it; open one per thread with
+// openReadConnection() (or use ResultStore::connectionName() on the store's own thread).
+//
+// Paging at 1,000,000 rows: fetchResultsAfter() is keyset paging on jobs.id (constant time per
+// page, the right call for canFetchMore/fetchMore); fetchResults() with an offset skips rows through
+// an index and costs time proportional to the offset (see bench_storage for figures).
+#include "core/common/result.h"
+#include "core/storage/resultstore.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace wb {
+
+/// Empty fields do not filter. All given fields must match.
+struct ResultFilter {
+    QString runId;          ///< exact run id
+    QString model;          ///< exact model group (runs.model_group)
+    QString status;         ///< pending | in_flight | done | failed
+    QString textLike;       ///< substring of the text id, case-insensitive for ASCII
+    QString experiment;     ///< exact experiment name
+};
+
+/// One row of the results table: the job's columns and its scores (without evidence).
+struct ResultRowView {
+    qint64 jobId = 0;
+    QString experiment;
+    QString runId;
+    QString modelGroup;
+    QString framework;
+    QString corpus;
+    QString textId;
+    int repetition = 1;
+    JobStatus status = JobStatus::Pending;
+    int attempts = 0;
+    QString deploymentId;
+    QString provider;
+    QString modelVersion;
+    qint64 promptTokens = 0;
+    qint64 completionTokens = 0;
+    qint64 cachedTokens = 0;
+    qint64 costMicros = 0;
+    qint64 latencyMs = 0;
+    QString error;
+    QString completedAt;            ///< ISO 8601 UTC as stored; empty while unfinished
+    QList<ScoreRow> scores;         ///< in dimension-name order; evidence left empty
+
+    /// "care=0.7 fairness=0.2 loyalty=–" — compact text for a table cell.
+    QString scoresText() const;
+};
+
+/// One HTTP attempt, as stored in `calls`.
+struct CallView {
+    qint64 id = 0;
+    QString deploymentId;
+    QString provider;
+    QString modelGroup;
+    QString modelVersion;
+    int httpStatus = 0;
+    qint64 promptTokens = 0;
+    qint64 completionTokens = 0;
+    qint64 cachedTokens = 0;
+    qint64 cacheWriteTokens = 0;
+    qint64 costMicros = 0;
+    qint64 latencyMs = 0;
+    QString requestId;
+    QString errorClass;             ///< "" | rate_limited | overloaded | context_too_long | auth | transient | fatal | budget_exceeded
+    QString errorMessage;
+    QString startedAt;
+};
+
+struct RawResponseView {
+    int attempt = 0;
+    QString text;
+    QString receivedAt;
+};
+
+/// Everything the detail view shows for one job.
+struct JobDetail {
+    ResultRowView row;
+    QList<ScoreRow> scores;         ///< with evidence
+    QList<CallView> calls;          ///< in the order they were made (includes batched calls that served the job)
+    QList<RawResponseView> rawResponses;   ///< by attempt
+};
+
+/// Mean score of one dimension for one model group (NULL scores are left out of mean and count).
+struct DimensionMean {
+    QString modelGroup;
+    QString framework;
+    QString dimension;
+    double mean = 0;
+    qint64 count = 0;
+};
+
+/// Opens a read-only connection (query_only) to an existing results database on the calling
+/// thread and returns its name. The schema must be current: open it once with ResultStore first.
+Result<QString> openReadConnection(const QString &dbPath);
+/// Closes a connection from openReadConnection(). Every QSqlQuery on it must be gone.
+void closeReadConnection(const QString &connName);
+
+Result<qint64> countResults(const QString &connName, const ResultFilter &filter);
+/// Rows in job-id (plan) order, skipping `offset` matching rows.
+Result<QList<ResultRowView>> fetchResults(const QString &connName, const ResultFilter &filter, qint64 offset, int limit);
+/// Keyset paging: the next `limit` matching rows with jobs.id > afterJobId (0 = from the start).
+Result<QList<ResultRowView>> fetchResultsAfter(const QString &connName, const ResultFilter &filter, qint64 afterJobId, int limit);
+Result<JobDetail> jobDetail(const QString &connName, qint64 jobId);
+/// Mean per dimension per model group over the filtered jobs, ordered by model group, framework, dimension.
+/// Reads every matching score: a second or so at 6,000,000 scores — call it off the GUI thread.
+Result<QList<DimensionMean>> meanScores(const QString &connName, const ResultFilter &filter);
+
+/// Values for the filter drop-downs.
+Result<QStringList> runIds(const QString &connName);
+Result<QStringList> modelGroups(const QString &connName);
+Result<QStringList> experimentNames(const QString &connName);
+
+} // namespace wb

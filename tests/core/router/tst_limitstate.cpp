@@ -1,0 +1,250 @@
+// LimitState: admission, each provider's counting rule, settlement and header reconciliation.
+#include "core/router/limitstate.h"
+
+#include <QTest>
+
+using namespace wb;
+
+Q_DECLARE_METATYPE(wb::CountingRule)
+
+class TstLimitState final : public QObject {
+    Q_OBJECT
+private slots:
+    void ruleForProvider_data()
+    {
+        QTest::addColumn<QString>("provider");
+        QTest::addColumn<CountingRule>("rule");
+        QTest::newRow("openai") << u"openai"_qs << CountingRule::OpenAi;
+        QTest::newRow("compatible") << u"hosted_vllm"_qs << CountingRule::OpenAi;
+        QTest::newRow("mistral") << u"mistral"_qs << CountingRule::Mistral;
+        QTest::newRow("anthropic") << u"anthropic"_qs << CountingRule::Anthropic;
+        QTest::newRow("gemini") << u"gemini"_qs << CountingRule::Gemini;
+        QTest::newRow("vertex") << u"vertex_ai"_qs << CountingRule::Gemini;
+    }
+    void ruleForProvider()
+    {
+        QFETCH(QString, provider);
+        QFETCH(CountingRule, rule);
+        QCOMPARE(countingRuleFor(provider), rule);
+    }
+
+    void admissionCost_data()
+    {
+        QTest::addColumn<CountingRule>("rule");
+        QTest::addColumn<qint64>("tokens");
+        QTest::addColumn<qint64>("inputTokens");
+        QTest::addColumn<qint64>("outputReserve");
+        // 401 chars (-> 101 by chars/4), estimator says 90 prompt tokens, max_tokens 500,
+        // expected output 300.
+        QTest::newRow("openai: ceil(chars/4) + max_tokens") << CountingRule::OpenAi << qint64(601) << qint64(0) << qint64(0);
+        QTest::newRow("mistral: estimate + max_tokens") << CountingRule::Mistral << qint64(590) << qint64(0) << qint64(0);
+        QTest::newRow("anthropic: input only, output reserved") << CountingRule::Anthropic << qint64(90) << qint64(90) << qint64(300);
+        QTest::newRow("gemini: input only") << CountingRule::Gemini << qint64(90) << qint64(0) << qint64(0);
+    }
+    void admissionCost()
+    {
+        QFETCH(CountingRule, rule);
+        QFETCH(qint64, tokens);
+        QFETCH(qint64, inputTokens);
+        QFETCH(qint64, outputReserve);
+        const AdmissionCost c = wb::admissionCost(rule, 401, 90, 500, 300);
+        QCOMPARE(c.requests, 1);
+        QCOMPARE(c.tokens, tokens);
+        QCOMPARE(c.inputTokens, inputTokens);
+        QCOMPARE(c.outputReserve, outputReserve);
+    }
+
+    void requestCharsCountsAllMessages()
+    {
+        ChatRequest r;
+        r.system = u"abcd"_qs;
+        r.user = u"héllo"_qs;
+        QCOMPARE(requestChars(r), 9);
+        QCOMPARE(charsToTokens(9), 3);
+        QCOMPARE(charsToTokens(8), 2);
+        QCOMPARE(charsToTokens(0), 0);
+    }
+
+    void settlement_data()
+    {
+        QTest::addColumn<CountingRule>("rule");
+        QTest::addColumn<qint64>("tpmAfter");     // tpm used after settling
+        QTest::addColumn<qint64>("itpmAfter");
+        QTest::addColumn<qint64>("otpmAfter");
+        // admitted: 401 chars, estimate 90, max_tokens 500, expected output 300.
+        // usage: prompt 120 (of which 40 cache reads, 10 cache writes), completion 70.
+        QTest::newRow("openai not refunded") << CountingRule::OpenAi << qint64(601) << qint64(0) << qint64(0);
+        QTest::newRow("mistral prompt+completion") << CountingRule::Mistral << qint64(190) << qint64(0) << qint64(0);
+        QTest::newRow("anthropic input w/o cache reads, output at reply") << CountingRule::Anthropic << qint64(150) << qint64(80) << qint64(70);
+        QTest::newRow("gemini promptTokenCount") << CountingRule::Gemini << qint64(120) << qint64(0) << qint64(0);
+    }
+    void settlement()
+    {
+        QFETCH(CountingRule, rule);
+        QFETCH(qint64, tpmAfter);
+        QFETCH(qint64, itpmAfter);
+        QFETCH(qint64, otpmAfter);
+        LimitState s;
+        const Admission a = s.admit(1'000, wb::admissionCost(rule, 401, 90, 500, 300));
+        QCOMPARE(s.outputReserved(), rule == CountingRule::Anthropic ? 300 : 0);
+        Usage u;
+        u.promptTokens = 120;
+        u.cachedTokens = 40;
+        u.cacheWriteTokens = 10;
+        u.completionTokens = 70;
+        u.reported = true;
+        s.settle(5'000, a, settlementFor(rule, u));
+        QCOMPARE(s.used(LimitState::Tpm, 5'000), tpmAfter);
+        QCOMPARE(s.used(LimitState::Itpm, 5'000), itpmAfter);
+        QCOMPARE(s.used(LimitState::Otpm, 5'000), otpmAfter);
+        QCOMPARE(s.outputReserved(), 0);
+        // Settled charges keep the admission time; output counts from the reply.
+        QCOMPARE(s.used(LimitState::Tpm, 61'000), 0);
+        QCOMPARE(s.used(LimitState::Otpm, 61'000), otpmAfter);
+        QCOMPARE(s.used(LimitState::Otpm, 65'000), 0);
+    }
+
+    void unreportedUsageKeepsReservation()
+    {
+        LimitState s;
+        const Admission a = s.admit(0, wb::admissionCost(CountingRule::Mistral, 40, 10, 100, 0));
+        s.settle(10, a, settlementFor(CountingRule::Mistral, Usage{}));
+        QCOMPARE(s.used(LimitState::Tpm, 10), 110);
+    }
+
+    void rpmAdmission()
+    {
+        LimitState s;
+        s.addConfigured({.rpm = 2});
+        const AdmissionCost c = wb::admissionCost(CountingRule::OpenAi, 4, 1, 10, 0);
+        QVERIFY(s.canAdmit(0, c));
+        s.admit(0, c);
+        s.admit(500, c);
+        QVERIFY(!s.canAdmit(600, c));
+        QCOMPARE(s.earliestAdmit(600, c), 60'000);
+        QVERIFY(s.canAdmit(60'000, c));
+    }
+
+    void poolTakesStricterConfiguredLimit()
+    {
+        LimitState s;
+        s.addConfigured({.rpm = 100, .tpm = 5000});
+        s.addConfigured({.rpm = 50, .itpm = 10});
+        QCOMPARE(*s.effective(LimitState::Rpm), 50);
+        QCOMPARE(*s.effective(LimitState::Tpm), 5000);
+        QCOMPARE(*s.effective(LimitState::Itpm), 10);
+        QVERIFY(!s.effective(LimitState::Otpm));
+    }
+
+    void tooLargeNeverAdmits()
+    {
+        LimitState s;
+        s.addConfigured({.tpm = 1000});
+        QCOMPARE(s.earliestAdmit(0, wb::admissionCost(CountingRule::OpenAi, 400, 100, 1000, 0)), RateWindow::kNever);
+    }
+
+    void otpmHoldsExpectedOutputOfCallsInFlight()
+    {
+        LimitState s;
+        s.addConfigured({.otpm = 1000});
+        const AdmissionCost c = wb::admissionCost(CountingRule::Anthropic, 40, 10, 4000, 400);
+        QVERIFY(s.canAdmit(0, c));
+        const Admission a1 = s.admit(0, c);
+        QVERIFY(s.canAdmit(0, c));
+        s.admit(0, c);
+        QVERIFY(!s.canAdmit(0, c));          // 800 reserved + 400 > 1000
+        Usage u;
+        u.promptTokens = 10;
+        u.completionTokens = 500;
+        u.reported = true;
+        s.settle(2'000, a1, settlementFor(CountingRule::Anthropic, u));
+        // 500 charged + 400 still reserved: another 400 does not fit until the 500 expire.
+        QVERIFY(!s.canAdmit(2'000, c));
+        QCOMPARE(s.earliestAdmit(2'000, c), 62'000);
+    }
+
+    void blockDelaysAdmission()
+    {
+        LimitState s;
+        s.blockUntil(5'000);
+        s.blockUntil(3'000);   // never shortens
+        QCOMPARE(s.earliestAdmit(0, AdmissionCost{}), 5'000);
+    }
+
+    void learnsLimitsNobodyConfigured()
+    {
+        LimitState s;
+        s.addConfigured({.rpm = 100});
+        RateLimitHeaders h;
+        h.limitRequests = 500;   // looser than configured: configured wins
+        h.limitTokens = 30'000;  // nobody configured tpm: learned
+        const QStringList notes = s.reconcile(0, 0, CountingRule::OpenAi, h);
+        QCOMPARE(*s.effective(LimitState::Rpm), 100);
+        QCOMPARE(*s.effective(LimitState::Tpm), 30'000);
+        QCOMPARE(notes.size(), 1);
+        QVERIFY(notes.first().contains(u"learned tpm"_qs));
+
+        h.limitRequests = 60;    // stricter than configured: tightens
+        const QStringList notes2 = s.reconcile(1, 0, CountingRule::OpenAi, h);
+        QCOMPARE(*s.effective(LimitState::Rpm), 60);
+        QVERIFY(notes2.join(u' ').contains(u"tightened"_qs));
+    }
+
+    void remainingHeaderCorrectsWindow_data()
+    {
+        QTest::addColumn<CountingRule>("rule");
+        QTest::addColumn<qint64>("remaining");
+        QTest::addColumn<qint64>("expectedUsed");   // tokens used in our window after reconcile
+        // We charged 1000 tokens; the provider's limit is 10000.
+        QTest::newRow("openai agrees") << CountingRule::OpenAi << qint64(9'000) << qint64(1'000);
+        QTest::newRow("openai knows more usage") << CountingRule::OpenAi << qint64(6'000) << qint64(4'000);
+        QTest::newRow("openai says more remain: no change") << CountingRule::OpenAi << qint64(9'900) << qint64(1'000);
+        QTest::newRow("anthropic rounding ignored") << CountingRule::Anthropic << qint64(8'000) << qint64(1'000);
+        QTest::newRow("anthropic real deficit") << CountingRule::Anthropic << qint64(5'000) << qint64(5'000);
+    }
+    void remainingHeaderCorrectsWindow()
+    {
+        QFETCH(CountingRule, rule);
+        QFETCH(qint64, remaining);
+        QFETCH(qint64, expectedUsed);
+        const bool anthropic = rule == CountingRule::Anthropic;
+        const LimitState::Dim dim = anthropic ? LimitState::Itpm : LimitState::Tpm;
+        LimitState s;
+        AdmissionCost c;
+        (anthropic ? c.inputTokens : c.tokens) = 1'000;
+        s.admit(0, c);
+        RateLimitHeaders h;
+        if (anthropic) {
+            h.limitInputTokens = 10'000;
+            h.remainingInputTokens = remaining;
+            h.resetInputTokensMs = 20'000;
+        } else {
+            h.limitTokens = 10'000;
+            h.remainingTokens = remaining;
+            h.resetTokensMs = 20'000;
+        }
+        s.reconcile(100, 0, rule, h);
+        QCOMPARE(s.used(dim, 100), expectedUsed);
+        // The synthetic usage leaves at the reported reset, ours at the end of the window.
+        QCOMPARE(s.used(dim, 20'100), 1'000);
+        QCOMPARE(s.used(dim, 60'000), 0);
+    }
+
+    void providerLagIsNotADeficit()
+    {
+        // Our charge from t=0 expired at 60000; a reply to a call sent at 60050 says the provider
+        // still counted it (its clock saw the request a few ms later). No correction.
+        LimitState s;
+        s.admit(0, AdmissionCost{});
+        s.admit(60'050, AdmissionCost{});
+        RateLimitHeaders h;
+        h.limitRequests = 10;
+        h.remainingRequests = 8;
+        h.resetRequestsMs = 60'000;
+        s.reconcile(60'100, 60'050, CountingRule::OpenAi, h);
+        QCOMPARE(s.used(LimitState::Rpm, 60'100), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstLimitState)
+#include "tst_limitstate.moc"

@@ -1,0 +1,124 @@
+// RateWindow: the sliding-window counter under an injected clock.
+#include "core/router/ratewindow.h"
+
+#include <QTest>
+
+using wb::RateWindow;
+
+class TstRateWindow final : public QObject {
+    Q_OBJECT
+private slots:
+    void usedExpiresExactlyAfterWindow()
+    {
+        RateWindow w(60'000);
+        w.charge(1'000, 5);
+        w.charge(2'000, 7);
+        QCOMPARE(w.used(1'000), 5);
+        QCOMPARE(w.used(60'999), 12);
+        QCOMPARE(w.used(61'000), 7);   // the first charge counts [1000, 61000)
+        QCOMPARE(w.used(62'000), 0);
+        QCOMPARE(w.nextExpiry(62'000), RateWindow::kNever);
+    }
+
+    void earliestFit_data()
+    {
+        QTest::addColumn<QList<qint64>>("times");    // one charge of `amounts[i]` at times[i]
+        QTest::addColumn<QList<qint64>>("amounts");
+        QTest::addColumn<qint64>("now");
+        QTest::addColumn<qint64>("amount");
+        QTest::addColumn<qint64>("limit");
+        QTest::addColumn<qint64>("expected");
+
+        QTest::newRow("empty fits now") << QList<qint64>{} << QList<qint64>{} << qint64(0) << qint64(1) << qint64(1) << qint64(0);
+        QTest::newRow("rpm 3 full: wait for the first") << QList<qint64>{0, 100, 200} << QList<qint64>{1, 1, 1}
+                                                       << qint64(300) << qint64(1) << qint64(3) << qint64(60'000);
+        QTest::newRow("rpm 3, one slot left") << QList<qint64>{0, 100} << QList<qint64>{1, 1}
+                                             << qint64(300) << qint64(1) << qint64(3) << qint64(300);
+        QTest::newRow("tokens need two to expire") << QList<qint64>{0, 10, 20} << QList<qint64>{40, 40, 40}
+                                                  << qint64(30) << qint64(70) << qint64(120) << qint64(60'010);
+        QTest::newRow("larger than the limit never fits") << QList<qint64>{} << QList<qint64>{}
+                                                         << qint64(0) << qint64(121) << qint64(120) << RateWindow::kNever;
+        QTest::newRow("exactly the limit fits on empty") << QList<qint64>{} << QList<qint64>{}
+                                                        << qint64(0) << qint64(120) << qint64(120) << qint64(0);
+    }
+    void earliestFit()
+    {
+        QFETCH(QList<qint64>, times);
+        QFETCH(QList<qint64>, amounts);
+        QFETCH(qint64, now);
+        QFETCH(qint64, amount);
+        QFETCH(qint64, limit);
+        QFETCH(qint64, expected);
+        RateWindow w;
+        for (int i = 0; i < times.size(); ++i)
+            w.charge(times[i], amounts[i]);
+        const qint64 t = w.earliestFit(now, amount, limit);
+        QCOMPARE(t, expected);
+        if (t != RateWindow::kNever) {
+            // At that moment it really fits, and one millisecond earlier it really does not.
+            QVERIFY(w.used(t) + amount <= limit);
+            if (t > now) {
+                RateWindow again;
+                for (int i = 0; i < times.size(); ++i)
+                    again.charge(times[i], amounts[i]);
+                QVERIFY(again.used(t - 1) + amount > limit);
+            }
+        }
+    }
+
+    void settleKeepsTimestamp()
+    {
+        RateWindow w;
+        const auto t1 = w.charge(0, 1000);    // reserved prompt + max_tokens
+        w.charge(10, 100);
+        QVERIFY(w.settle(t1, 300));           // actual usage
+        QCOMPARE(w.used(20), 400);
+        QCOMPARE(w.used(60'000), 100);        // still expires with its admission time
+        QVERIFY(!w.settle(t1 + 99, 5));       // unknown ticket
+    }
+
+    void settleAfterExpiryDoesNotCorruptSums()
+    {
+        RateWindow w(1'000);
+        w.setGraceMs(500);
+        const auto t1 = w.charge(0, 10);
+        w.charge(600, 1);
+        QCOMPARE(w.used(1'100), 1);           // t1 expired but still retained (grace)
+        w.settle(t1, 3);
+        QCOMPARE(w.used(1'100), 1);
+        QCOMPARE(w.usedSince(1'100, 900), 4); // reconcile view still sees the settled amount
+        QCOMPARE(w.used(1'700), 0);
+        QCOMPARE(w.usedSince(1'700, 1'650), 0);
+    }
+
+    void syntheticChargeExpiresAtItsOwnTime()
+    {
+        RateWindow w;
+        w.charge(0, 10);
+        w.chargeUntil(100, 50, 5'000);
+        QCOMPARE(w.used(100), 60);
+        QCOMPARE(w.nextExpiry(100), 5'000);
+        QCOMPARE(w.earliestFit(100, 60, 100), 5'000);   // need 10 freed: the synthetic goes first
+        QCOMPARE(w.used(5'000), 10);
+        QCOMPARE(w.earliestFit(5'000, 95, 100), 60'000);
+    }
+
+    void manyChargesStayConsistent()
+    {
+        // A long run at 100 charges per second: used() equals a brute-force count.
+        RateWindow w(1'000);
+        QList<QPair<qint64, qint64>> all;
+        for (qint64 t = 0; t < 5'000; t += 10) {
+            w.charge(t, t % 7 + 1);
+            all.append({t, t % 7 + 1});
+            qint64 brute = 0;
+            for (const auto &e : all)
+                if (e.first + 1'000 > t)
+                    brute += e.second;
+            QCOMPARE(w.used(t), brute);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TstRateWindow)
+#include "tst_ratewindow.moc"

@@ -1,0 +1,83 @@
+#pragma once
+// A workbench project: a model list (litellm_config.yaml) plus an experiment (experiment.yaml,
+// its frameworks and corpus paths). Edits go through a QUndoStack as whole-state snapshots:
+// the configs are small value types, so a snapshot per edit is cheap and undo can never get
+// out of step with what the editors show.
+#include "core/common/result.h"
+#include "core/config/experimentconfig.h"
+#include "core/config/modellist.h"
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+class QUndoStack;
+
+namespace wb::ui {
+
+struct ProjectState {
+    ModelList models;
+    ExperimentConfig experiment;
+    QList<Framework> frameworks;   ///< loaded from experiment.frameworks, same order
+
+    const Framework *framework(const QString &id) const;
+};
+
+/// True when the model list runs against the built-in simulator (discernus.simulator.enabled)
+/// or every deployment's api_base is a loopback address — results would not come from real models.
+bool pointsAtSimulator(const ModelList &models);
+/// http(s) URL whose host is localhost or a loopback address.
+bool isLoopbackUrl(const QString &url);
+
+class Project final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Project)
+public:
+    explicit Project(QObject *parent = nullptr);
+    ~Project() override;
+
+    /// Opens experiment.yaml (or a folder holding one) and the model list next to it
+    /// (litellm_config.yaml) unless `modelListPath` is given.
+    Result<void> open(const QString &experimentOrFolder, const QString &modelListPath = {});
+    /// Writes both files where they came from.
+    Result<void> save();
+    /// Writes both files into `folder` (experiment.yaml + litellm_config.yaml) and switches to them.
+    Result<void> saveAs(const QString &folder);
+    void close();
+
+    bool isOpen() const { return !m_experimentPath.isEmpty(); }
+    bool isModified() const;
+    bool isSimulated() const { return pointsAtSimulator(m_state.models); }
+    QString experimentPath() const { return m_experimentPath; }
+    QString modelListPath() const { return m_modelListPath; }
+    QString directory() const;
+    QString displayName() const;
+    QStringList warnings() const { return m_warnings; }
+
+    const ProjectState &state() const { return m_state; }
+    /// Replaces the state as one undoable step. Consecutive edits with the same non-zero
+    /// `mergeKey` (e.g. typing into one field) collapse into one step.
+    void edit(const ProjectState &next, const QString &description, int mergeKey = 0);
+    QUndoStack *undoStack() const { return m_undo; }
+
+    /// Loads a framework file and appends it to the experiment (undoable).
+    Result<void> addFramework(const QString &path);
+
+signals:
+    void opened();
+    void changed();                ///< state replaced (edit, undo, redo, open)
+    void modifiedChanged(bool modified);
+    void saved();
+
+private:
+    friend class StateCommand;
+    void setState(const ProjectState &s);
+
+    ProjectState m_state;
+    QString m_experimentPath;
+    QString m_modelListPath;
+    QStringList m_warnings;
+    QUndoStack *m_undo;
+};
+
+} // namespace wb::ui
