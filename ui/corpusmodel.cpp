@@ -10,7 +10,8 @@
 #include <QLocale>
 #include <QtConcurrent/QtConcurrentRun>
 
-namespace wb::ui {
+namespace wb {
+namespace ui {
 
 CorpusModel::CorpusModel(QObject *parent) : QAbstractTableModel(parent), m_counter(&CorpusModel::countWithEngine) {}
 
@@ -208,4 +209,5 @@ bool CorpusModel::setData(const QModelIndex &index, const QVariant &value, int r
     return true;
 }
 
-} // namespace wb::ui
+} // namespace ui
+} // namespace wb

@@ -9,7 +9,8 @@
 #include <QHash>
 #include <functional>
 
-namespace wb::ui {
+namespace wb {
+namespace ui {
 
 struct CorpusStats {
     qint64 texts = 0;
@@ -63,4 +64,5 @@ private:
     Counter m_counter;
 };
 
-} // namespace wb::ui
+} // namespace ui
+} // namespace wb

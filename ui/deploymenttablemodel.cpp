@@ -9,7 +9,8 @@
 #include <QUrl>
 #include <algorithm>
 
-namespace wb::ui {
+namespace wb {
+namespace ui {
 
 namespace {
 
@@ -371,4 +372,5 @@ void DeploymentTableModel::remove(const QList<int> &rows)
     emit deploymentsEdited(m_rows, tr("Remove %n deployment(s)", nullptr, int(sorted.size())));
 }
 
-} // namespace wb::ui
+} // namespace ui
+} // namespace wb

@@ -6,7 +6,8 @@
 
 #include <QAbstractTableModel>
 
-namespace wb::ui {
+namespace wb {
+namespace ui {
 
 class DeploymentTableModel final : public QAbstractTableModel {
     Q_OBJECT
@@ -52,4 +53,5 @@ private:
 /// Renumbers generated ids ("<group>/<n>") after groups changed; explicit ids are kept.
 void renumberDeploymentIds(QList<Deployment> &list);
 
-} // namespace wb::ui
+} // namespace ui
+} // namespace wb

@@ -5,7 +5,8 @@
 #include <QSet>
 #include <algorithm>
 
-namespace wb::ui {
+namespace wb {
+namespace ui {
 
 MatrixModel::MatrixModel(QObject *parent) : QAbstractTableModel(parent) {}
 
@@ -216,4 +217,5 @@ void MatrixModel::remove(const QList<int> &rows)
         emit runsEdited(m_runs, tr("Remove %n run(s)", nullptr, int(sorted.size())));
 }
 
-} // namespace wb::ui
+} // namespace ui
+} // namespace wb

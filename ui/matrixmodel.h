@@ -4,7 +4,8 @@
 
 #include <QAbstractTableModel>
 
-namespace wb::ui {
+namespace wb {
+namespace ui {
 
 class MatrixModel final : public QAbstractTableModel {
     Q_OBJECT
@@ -42,4 +43,5 @@ private:
     QStringList m_groups, m_frameworks, m_corpora;
 };
 
-} // namespace wb::ui
+} // namespace ui
+} // namespace wb

@@ -19,7 +19,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-namespace wb::ui {
+namespace wb {
+namespace ui {
 
 namespace {
 
@@ -317,4 +318,5 @@ void ModelListEditor::removeSelected()
     m_model->remove(rows);
 }
 
-} // namespace wb::ui
+} // namespace ui
+} // namespace wb

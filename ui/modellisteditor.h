@@ -10,7 +10,8 @@ class QCheckBox;
 class QSpinBox;
 class QTableView;
 
-namespace wb::ui {
+namespace wb {
+namespace ui {
 
 class DeploymentTableModel;
 class Project;
@@ -55,4 +56,5 @@ private:
     bool m_loading = false;
 };
 
-} // namespace wb::ui
+} // namespace ui
+} // namespace wb

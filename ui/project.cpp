@@ -9,7 +9,8 @@
 #include <QUndoStack>
 #include <QUrl>
 
-namespace wb::ui {
+namespace wb {
+namespace ui {
 
 const Framework *ProjectState::framework(const QString &id) const
 {
@@ -203,4 +204,5 @@ Result<void> Project::addFramework(const QString &path)
     return {};
 }
 
-} // namespace wb::ui
+} // namespace ui
+} // namespace wb

@@ -13,7 +13,8 @@
 
 class QUndoStack;
 
-namespace wb::ui {
+namespace wb {
+namespace ui {
 
 struct ProjectState {
     ModelList models;
@@ -80,4 +81,5 @@ private:
     QUndoStack *m_undo;
 };
 
-} // namespace wb::ui
+} // namespace ui
+} // namespace wb

@@ -9,7 +9,8 @@
 #include <QStandardPaths>
 #include <QTranslator>
 
-namespace wb::ui {
+namespace wb {
+namespace ui {
 
 namespace {
 // Keys live here only, so a typo cannot create a second setting silently.
@@ -116,4 +117,5 @@ bool installTranslations(QCoreApplication *app, const QString &localeName)
     return false;
 }
 
-} // namespace wb::ui
+} // namespace ui
+} // namespace wb

@@ -8,7 +8,8 @@
 class QTranslator;
 class QCoreApplication;
 
-namespace wb::ui {
+namespace wb {
+namespace ui {
 
 class UiSettings final {
 public:
@@ -41,4 +42,5 @@ QString findSampleDir();
 /// Returns true when a workbench catalogue for that language was found.
 bool installTranslations(QCoreApplication *app, const QString &localeName = {});
 
-} // namespace wb::ui
+} // namespace ui
+} // namespace wb

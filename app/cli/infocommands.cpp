@@ -5,7 +5,9 @@
 #include "core/experiment/project.h"
 #include "core/pricing/pricing.h"
 #include "core/providers/provideradapter.h"
+#include "core/secrets/keyresolver.h"
 #include "core/secrets/keystore.h"
+#include "core/secrets/keyscommand.h"
 #include "core/sim/providersimulator.h"
 #include "core/sim/simulatecommand.h"
 #include "core/tokenize/tokenestimator.h"
@@ -167,38 +169,26 @@ int cmdTestConnections(const QStringList &args, QTextStream &out, QTextStream &e
     }
     std::unique_ptr<ProviderSimulator> sim;
     if (models->simulator.enabled) {
-        SimConfig cfg;
-        cfg.acceptAnyKey = true;
-        if (!models->simulator.limitsFile.isEmpty()) {
-            QString lf = models->simulator.limitsFile;
-            if (QFileInfo(lf).isRelative())
-                lf = QFileInfo(configPath).absoluteDir().filePath(lf);
-            auto c = loadSimConfig(lf);
-            if (!c) {
-                err << "discernus test-connections: " << c.error().toString() << '\n';
-                return 2;
-            }
-            cfg = *c;
-        }
-        sim = std::make_unique<ProviderSimulator>(cfg);
-        auto port = sim->start(quint16(models->simulator.port));
-        if (!port)
-            port = sim->start(0);
-        if (!port) {
-            err << "discernus test-connections: " << port.error().toString() << '\n';
+        auto cfg = simulatorConfigFor(*models, configPath);
+        auto started = cfg ? startSimulator(*cfg, quint16(models->simulator.port))
+                           : Result<std::unique_ptr<ProviderSimulator>>(std::unexpected(cfg.error()));
+        if (!started) {
+            err << "discernus test-connections: " << started.error().toString() << '\n';
             return 2;
         }
-        retargetLoopback(*models, models->simulator.port, *port);
-        err << "SIMULATED: provider simulator on 127.0.0.1:" << *port << '\n';
+        sim = std::move(*started);
+        retargetLoopback(*models, models->simulator.port, sim->port());
+        err << "SIMULATED: provider simulator on 127.0.0.1:" << sim->port() << '\n';
     }
     const double timeoutS = a.values.contains(QStringLiteral("--timeout")) ? a.value(QStringLiteral("--timeout")).toDouble() : 30.0;
     KeyStore keystore;
     QNetworkAccessManager nam;
     int failures = 0;
-    for (const Deployment &d : std::as_const(models->deployments)) {
+    for (int i = 0; i < models->deployments.size(); ++i) {
+        const Deployment &d = models->deployments[i];
         out << d.id << "  " << d.provider << '/' << d.model << "  ";
         out.flush();
-        auto key = resolveKey(d, keystore, configPath);
+        auto key = resolveKey(*models, i, keystore);
         if (!key) {
             out << "FAIL  " << key.error().message << '\n';
             ++failures;

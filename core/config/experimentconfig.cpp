@@ -260,7 +260,7 @@ Result<ExperimentConfig> parseExperimentImpl(const QByteArray &yaml, const QStri
     if (!r.unknownKeys().isEmpty())
         exp.warnings.append(file + QStringLiteral(": ignoring unknown settings: ") + r.unknownKeys().join(QStringLiteral(", ")));
     for (const QString &w : std::as_const(exp.warnings))
-        qCInfo(lcConfig).noquote() << w;
+        qCDebug(lcConfig).noquote() << w;
     return exp;
 }
 
@@ -585,7 +585,16 @@ Result<void> validateExperimentAgainst(const ExperimentConfig &exp, const ModelL
 QByteArray serializeExperiment(const ExperimentConfig &exp, const QString &targetPath)
 {
     try {
-        return serializeExperimentImpl(exp, targetPath);
+        QByteArray out = serializeExperimentImpl(exp, targetPath);
+        // Nothing we model changed and the relative paths still hold: keep the
+        // original bytes, comments and all.
+        if (!exp.sourceYaml.isEmpty()
+            && QFileInfo(exp.path).absoluteDir() == QFileInfo(targetPath).absoluteDir()) {
+            if (const auto orig = parseExperimentImpl(exp.sourceYaml, exp.path, false);
+                orig && serializeExperimentImpl(*orig, targetPath) == out)
+                return exp.sourceYaml;
+        }
+        return out;
     } catch (const std::exception &e) {
         qCWarning(lcConfig) << "could not serialize the experiment:" << e.what();
         return {};
@@ -617,7 +626,12 @@ Result<Framework> loadFramework(const QString &path)
 QByteArray serializeFramework(const Framework &fw)
 {
     try {
-        return serializeFrameworkImpl(fw);
+        QByteArray out = serializeFrameworkImpl(fw);
+        if (!fw.sourceYaml.isEmpty()) {
+            if (const auto orig = parseFrameworkImpl(fw.sourceYaml, fw.path); orig && serializeFrameworkImpl(*orig) == out)
+                return fw.sourceYaml;
+        }
+        return out;
     } catch (const std::exception &e) {
         qCWarning(lcConfig) << "could not serialize the framework:" << e.what();
         return {};

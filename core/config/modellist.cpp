@@ -361,7 +361,7 @@ Result<ModelList> parseImpl(const YAML::Node &root, const QByteArray &yaml, cons
                               + r.unknownKeys().join(QStringLiteral(", ")));
     }
     for (const QString &w : std::as_const(list.warnings))
-        qCInfo(lcConfig).noquote() << w;
+        qCDebug(lcConfig).noquote() << w;
     return list;
 }
 
@@ -437,12 +437,15 @@ void writeDeployment(Writer &w, YAML::Node entry, const Deployment &d, const Dep
         w.changed = true;
         // Keep a limit where the user put it; new ones go where LiteLLM looks.
         const bool inInfo = hasKey(entry, "model_info") && hasKey(entry["model_info"], key);
-        if (hasKey(params, key))
-            params.remove(key);
-        if (inInfo)
-            entry["model_info"].remove(key);
-        if (now)
-            (inInfo ? info() : params)[key] = integerNode(*now);
+        if (!now) {
+            if (hasKey(params, key))
+                params.remove(key);
+            if (inInfo)
+                entry["model_info"].remove(key);
+            return;
+        }
+        // Assigning an existing key keeps its place in the mapping.
+        (inInfo ? info() : params)[key] = integerNode(*now);
     };
     const auto toOpt = [](std::optional<int> v) { return v ? std::optional<qint64>(*v) : std::nullopt; };
     limit("rpm", d.limits.rpm, base.limits.rpm);

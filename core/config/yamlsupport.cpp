@@ -1,5 +1,6 @@
 #include "core/config/yamlsupport.h"
 
+#include <QLocale>
 #include <QRegularExpression>
 #include <cmath>
 #include <limits>

@@ -1,5 +1,7 @@
 #include "core/experiment/project.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QUrl>
 
@@ -90,6 +92,32 @@ bool isSimulated(const ModelList &models)
         if (d.apiBase.isEmpty() || !isLoopbackUrl(d.apiBase))
             return false;
     return models.simulator.enabled;
+}
+
+Result<std::unique_ptr<ProviderSimulator>> startSimulator(SimConfig cfg, quint16 port)
+{
+    cfg.port = port;
+    auto sim = std::make_unique<ProviderSimulator>(cfg);
+    if (sim->start())
+        return sim;
+    cfg.port = 0;
+    sim = std::make_unique<ProviderSimulator>(cfg);
+    if (auto p = sim->start(); !p)
+        return std::unexpected(p.error());
+    return sim;
+}
+
+Result<SimConfig> simulatorConfigFor(const ModelList &models, const QString &modelListPath)
+{
+    if (models.simulator.limitsFile.isEmpty()) {
+        SimConfig cfg;
+        cfg.acceptAnyKey = true;
+        return cfg;
+    }
+    QString lf = models.simulator.limitsFile;
+    if (QFileInfo(lf).isRelative())
+        lf = QFileInfo(modelListPath).absoluteDir().filePath(lf);
+    return loadSimConfig(lf);
 }
 
 } // namespace wb

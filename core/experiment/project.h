@@ -4,6 +4,9 @@
 #include "core/config/experimentconfig.h"
 #include "core/config/modellist.h"
 #include "core/experiment/corpus.h"
+#include "core/sim/providersimulator.h"
+
+#include <memory>
 
 #include <QHash>
 #include <QStringList>
@@ -30,5 +33,12 @@ bool isLoopbackUrl(const QString &url);
 void retargetLoopback(ModelList &models, int fromPort, int toPort);
 /// Every deployment points at a loopback server and the list asks for the simulator.
 bool isSimulated(const ModelList &models);
+
+/// Starts the simulator on `port`; if that port is taken, on any free one (the caller then
+/// retargets the model list's loopback api_bases to sim->port()).
+Result<std::unique_ptr<ProviderSimulator>> startSimulator(SimConfig cfg, quint16 port);
+/// The simulator config a model list asks for (its `discernus.simulator.limits` file, or
+/// accept-any-key, no limits). Relative paths are resolved against the model list's folder.
+Result<SimConfig> simulatorConfigFor(const ModelList &models, const QString &modelListPath);
 
 } // namespace wb

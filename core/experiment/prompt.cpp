@@ -165,7 +165,7 @@ QList<QList<int>> packBatches(const QList<qint64> &textTokens, qint64 fixedToken
     QList<int> cur;
     qint64 curTokens = fixedTokens;
     for (int i = 0; i < textTokens.size(); ++i) {
-        const qint64 t = textTokens[i] + 12;   // per-text framing: "<<<TEXT id=...>>>" markers and id in the schema
+        const qint64 t = textTokens[i];   // the caller counts each text with its framing (markers, id in the schema)
         if (!cur.isEmpty() && (curTokens + t > maxBatchTokens || cur.size() >= maxTexts)) {
             batches.append(cur);
             cur.clear();

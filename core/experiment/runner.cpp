@@ -7,12 +7,14 @@
 #include "core/experiment/prompt.h"
 #include "core/pricing/pricing.h"
 #include "core/router/router.h"
+#include "core/secrets/keyresolver.h"
 #include "core/secrets/keystore.h"
 #include "core/sim/providersimulator.h"
 #include "core/storage/resultstore.h"
 #include "core/tokenize/tokenestimator.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -176,28 +178,16 @@ void ExperimentRunner::Private::run()
 
     // The built-in simulator, when the model list asks for it.
     if (project.models.simulator.enabled && opt.startSimulator) {
-        SimConfig cfg;
-        if (!project.models.simulator.limitsFile.isEmpty()) {
-            QString lf = project.models.simulator.limitsFile;
-            if (QFileInfo(lf).isRelative())
-                lf = QFileInfo(opt.configPath).absoluteDir().filePath(lf);
-            auto loadedCfg = loadSimConfig(lf);
-            if (!loadedCfg)
-                return fail(loadedCfg.error());
-            cfg = *loadedCfg;
-        } else {
-            cfg.acceptAnyKey = true;
-        }
-        sim = std::make_unique<ProviderSimulator>(cfg);
-        auto port = sim->start(quint16(project.models.simulator.port));
-        if (!port) {
-            // the configured port is taken: any free one will do, the api_bases follow
-            port = sim->start(0);
-            if (!port)
-                return fail(port.error());
-        }
-        retargetLoopback(project.models, project.models.simulator.port, *port);
-        emit q->event(QStringLiteral("SIMULATED: provider simulator on 127.0.0.1:%1 — results are not from real models").arg(*port));
+        auto cfg = simulatorConfigFor(project.models, opt.configPath);
+        if (!cfg)
+            return fail(cfg.error());
+        auto started = startSimulator(*cfg, quint16(project.models.simulator.port));
+        if (!started)
+            return fail(started.error());
+        sim = std::move(*started);
+        const quint16 port = sim->port();
+        retargetLoopback(project.models, project.models.simulator.port, port);
+        emit q->event(QStringLiteral("SIMULATED: provider simulator on 127.0.0.1:%1 — results are not from real models").arg(port));
     }
     summary.simulated = isSimulated(project.models);
 

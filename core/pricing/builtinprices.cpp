@@ -59,7 +59,7 @@ constexpr BuiltInPrice kPrices[] = {
     // ---- Mistral (canonical = the "-latest" alias) ----
     {"mistral", "mistral-large-latest", "mistral-large mistral-large-2512 mistral-large-3", 0.50, 1.50, kNone, kNone, 262144, 262144, "mistral-small-latest"},
     {"mistral", "mistral-medium-latest", "mistral-medium mistral-medium-2508 mistral-medium-3", 0.40, 2.00, kNone, kNone, 131072, 131072, "mistral-small-latest"},
-    {"mistral", "mistral-small-latest", "mistral-small mistral-small-2506", 0.10, 0.30, kNone, kNone, 131072, 131072, "ministral-8b-latest"},
+    {"mistral", "mistral-small-latest", "mistral-small mistral-small-2506", 0.10, 0.30, kNone, kNone, 131072, 131072, nullptr},
     {"mistral", "open-mistral-nemo", "open-mistral-nemo-2407 mistral-nemo", 0.15, 0.15, kNone, kNone, 131072, 131072, nullptr},
     {"mistral", "codestral-latest", "codestral codestral-2508", 0.30, 0.90, kNone, kNone, 262144, 262144, nullptr},
     {"mistral", "ministral-8b-latest", "ministral-8b ministral-8b-2512", 0.15, 0.15, kNone, kNone, 262144, 262144, nullptr},

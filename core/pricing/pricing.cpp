@@ -357,7 +357,12 @@ Result<LiteLlmImportStats> PriceTable::importLiteLlmJson(const QByteArray &json,
                 break;
             }
         }
-        m_prices.insert(keyOf(provider, model), p);
+        const QString key = keyOf(provider, model);
+        m_prices.insert(key, p);
+        // A dated id the built-in table knows as an alias of the same model: the imported price
+        // supersedes the built-in one under its canonical id too, so every spelling agrees.
+        if (const auto a = m_aliases.constFind(key); a != m_aliases.cend())
+            m_prices.insert(*a, p);
         ++s.imported;
     }
     qCInfo(lcPricing) << "imported" << s.imported << "of" << s.entries << "price entries from" << name

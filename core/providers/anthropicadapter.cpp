@@ -50,7 +50,7 @@ BuiltRequest makeRequest(const QUrl &url, const QString &apiKey, const QJsonObje
     BuiltRequest out;
     out.request = std::move(base);
     out.request.setUrl(url);
-    out.request.setRawHeader(QByteArrayLiteral("x-api-key"), apiKey.toUtf8());
+    out.request.setRawHeader(QByteArrayLiteral("x-api-key"), apiKey.trimmed().toUtf8());
     out.request.setRawHeader(QByteArrayLiteral("anthropic-version"), kApiVersion.toByteArray());
     out.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
     return out;

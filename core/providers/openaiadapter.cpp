@@ -128,8 +128,8 @@ BuiltRequest OpenAiAdapter::buildChat(const Deployment &d, const QString &apiKey
     BuiltRequest out;
     out.request = jsonRequest(QUrl(base));
     // Local servers (Ollama, vLLM) run without a key; sending "Bearer " would be noise.
-    if (!apiKey.isEmpty())
-        out.request.setRawHeader(QByteArrayLiteral("Authorization"), "Bearer " + apiKey.toUtf8());
+    if (!apiKey.trimmed().isEmpty())
+        out.request.setRawHeader(QByteArrayLiteral("Authorization"), "Bearer " + apiKey.trimmed().toUtf8());
 
     const bool openai = d.provider.compare(QLatin1String("openai"), Qt::CaseInsensitive) == 0;
     const bool reasoning = openai && isReasoningModel(d.model);

@@ -78,8 +78,9 @@ QNetworkRequest ProviderAdapter::jsonRequest(const QUrl &url)
     QNetworkRequest r(url);
     r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     r.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
+    const QByteArray version = QCoreApplication::applicationVersion().toLatin1();
     r.setHeader(QNetworkRequest::UserAgentHeader,
-                QByteArray("discernus-workbench/" + QCoreApplication::applicationVersion().toLatin1()));
+                QByteArray("discernus-workbench/" + (version.isEmpty() ? QByteArray("dev") : version)));
     r.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
     // Never follow a redirect from https to http: the auth header would travel in clear text.
     r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);

@@ -56,8 +56,10 @@ protected:
     static QNetworkRequest jsonRequest(const QUrl &url);
 };
 
-/// Classifies a transport failure (reset, timeout, TLS, refused) — always Transient
-/// except for errors that can never succeed (bad host name -> Fatal).
+/// Classifies a transport failure (QNetworkReply::NetworkError + errorString): resets, timeouts,
+/// refused, TLS/proxy hiccups -> Transient; errors that can never succeed (host or proxy name
+/// not resolvable, unknown scheme, redirect loops) -> Fatal; proxy authentication -> Auth.
+/// code = the enum name ("HostNotFoundError"), type = "network".
 ProviderError classifyNetworkError(int qnetworkReplyError, const QString &errorString);
 
 } // namespace wb

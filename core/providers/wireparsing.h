@@ -56,8 +56,8 @@ bool looksLikeContextTooLong(const QString &message, const QString &code);
 /// Baseline class for an HTTP status when nothing in the body is more specific.
 ErrorClass classForStatus(int httpStatus);
 
-/// "stop" | "length" | "other" helpers live with each adapter; this one builds the
-/// ProviderError for a 2xx reply whose body we cannot use (retryable).
+/// The ProviderError for a 2xx reply whose body we cannot use (not JSON, truncated, no
+/// choices/candidates/content): Transient, because the next attempt usually succeeds.
 ProviderError malformedReply(int httpStatus, const QString &what, const QByteArray &body);
 
 /// Header names compared case-insensitively without allocating (HTTP/1.1 keeps the server's

@@ -115,10 +115,15 @@ qint64 LimitState::earliestAdmit(qint64 now, const AdmissionCost &c)
     }
     if (const auto lim = effective(Otpm); lim && c.outputReserve > 0) {
         // Output is charged when produced, so we hold an expected-output reservation for
-        // every call in flight. If the reservations alone exceed the limit, waiting for the
-        // window cannot help: replies will (and they reschedule); clamp so this never says never.
-        const qint64 want = std::min(*lim, m_outputReserved + c.outputReserve);
-        t = std::max(t, m_windows[Otpm].earliestFit(now, want, *lim));
+        // every call in flight. An expectation above the limit is clamped (it could never
+        // fit otherwise). If the calls in flight already hold too much, the window expiring
+        // cannot help, their replies will (and every reply reschedules): report the latest
+        // time the window alone could matter, so this never says "never".
+        const qint64 want = m_outputReserved + std::min(*lim, c.outputReserve);
+        if (want > *lim)
+            t = std::max(t, now + m_windows[Otpm].windowMs());
+        else
+            t = std::max(t, m_windows[Otpm].earliestFit(now, want, *lim));
     }
     return t;
 }
@@ -152,6 +157,13 @@ void LimitState::settle(qint64 now, const Admission &a, const Settlement &s)
 void LimitState::release(const Admission &a)
 {
     m_outputReserved = std::max<qint64>(0, m_outputReserved - a.outputReserve);
+}
+
+void LimitState::restamp(const Admission &a, qint64 at)
+{
+    m_windows[Rpm].restamp(a.requests, at);
+    m_windows[Tpm].restamp(a.tokens, at);
+    m_windows[Itpm].restamp(a.inputTokens, at);
 }
 
 void LimitState::blockUntil(qint64 t)

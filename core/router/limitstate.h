@@ -82,6 +82,9 @@ public:
     /// The call ended without usage (error, timeout): charges stay (providers count failed
     /// requests too), only the output reservation is released.
     void release(const Admission &a);
+    /// The request was only fully sent at `at` (> a.at): its charges count from then on, as
+    /// they do at the provider.
+    void restamp(const Admission &a, qint64 at);
 
     /// No admission before `t` (retry-after, reset after a 429, overload back-off).
     void blockUntil(qint64 t);

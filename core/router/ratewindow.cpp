@@ -14,6 +14,7 @@ RateWindow::Ticket RateWindow::charge(qint64 now, qint64 amount)
     prune(now);
     const Ticket id = m_nextTicket++;
     m_events.push_back(Event{id, now + m_windowMs, amount});
+    m_expiryOf.emplace(id, now + m_windowMs);
     m_sumAll += amount;
     return id;
 }
@@ -26,20 +27,49 @@ void RateWindow::chargeUntil(qint64 now, qint64 amount, qint64 expiresAt)
     m_synthetic.push_back(Event{0, expiresAt, amount});
 }
 
+qsizetype RateWindow::indexOf(Ticket ticket) const
+{
+    const auto e = m_expiryOf.find(ticket);
+    if (e == m_expiryOf.end())
+        return -1;
+    auto it = std::lower_bound(m_events.begin(), m_events.end(), e->second,
+                               [](const Event &ev, qint64 expiry) { return ev.expiresAt < expiry; });
+    for (; it != m_events.end() && it->expiresAt == e->second; ++it)
+        if (it->id == ticket)
+            return qsizetype(it - m_events.begin());
+    return -1;
+}
+
 bool RateWindow::settle(Ticket ticket, qint64 amount)
 {
     if (ticket == 0)
         return false;
-    auto it = std::lower_bound(m_events.begin(), m_events.end(), ticket,
-                               [](const Event &e, Ticket t) { return e.id < t; });
-    if (it == m_events.end() || it->id != ticket)
+    const qsizetype i = indexOf(ticket);
+    if (i < 0)
         return false;
-    const qint64 delta = amount - it->amount;
-    it->amount = amount;
+    Event &ev = m_events[size_t(i)];
+    const qint64 delta = amount - ev.amount;
+    ev.amount = amount;
     m_sumAll += delta;
-    if (std::size_t(it - m_events.begin()) < m_expiredCount)
+    if (size_t(i) < m_expiredCount)
         m_sumExpired += delta;
     return true;
+}
+
+void RateWindow::restamp(Ticket ticket, qint64 at)
+{
+    const qint64 expiry = at + m_windowMs;
+    const qsizetype i = ticket ? indexOf(ticket) : -1;
+    if (i < 0 || size_t(i) < m_expiredCount || m_events[size_t(i)].expiresAt >= expiry)
+        return;
+    Event ev = m_events[size_t(i)];
+    m_events.erase(m_events.begin() + i);
+    ev.expiresAt = expiry;
+    // Expired events all expire before `expiry`, so the insertion point is past them.
+    auto pos = std::upper_bound(m_events.begin() + qsizetype(m_expiredCount), m_events.end(), expiry,
+                                [](qint64 x, const Event &e) { return x < e.expiresAt; });
+    m_events.insert(pos, ev);
+    m_expiryOf[ticket] = expiry;
 }
 
 void RateWindow::prune(qint64 now)
@@ -48,6 +78,7 @@ void RateWindow::prune(qint64 now)
     // expired prefix, because expiries are ascending).
     while (!m_events.empty() && m_events.front().expiresAt + m_graceMs <= now) {
         const qint64 a = m_events.front().amount;
+        m_expiryOf.erase(m_events.front().id);
         m_sumAll -= a;
         m_sumExpired -= a;
         --m_expiredCount;

@@ -5,6 +5,7 @@
 #include <QtGlobal>
 
 #include <deque>
+#include <unordered_map>
 #include <limits>
 #include <vector>
 
@@ -34,6 +35,10 @@ public:
     /// Replaces the amount of an earlier charge, keeping its timestamp. False if it has already
     /// left the window (nothing to correct then).
     bool settle(Ticket ticket, qint64 amount);
+    /// Moves a charge's timestamp later (never earlier): the request reached the provider later
+    /// than we charged it (connection set-up, a queue in the HTTP client), so the provider's
+    /// window will hold it longer than ours would have. No effect on charges already expired.
+    void restamp(Ticket ticket, qint64 at);
 
     /// Sum of charges not yet expired at `now`.
     qint64 used(qint64 now);
@@ -52,13 +57,16 @@ private:
         qint64 amount;
     };
     void prune(qint64 now);
+    /// Index of an ordinary event, or -1.
+    qsizetype indexOf(Ticket ticket) const;
 
     qint64 m_windowMs;
     qint64 m_graceMs = 2'000;
     Ticket m_nextTicket = 1;
-    // Ordinary charges, in charge order (hence ascending id and expiry). The first
+    // Ordinary charges in ascending expiry (charge order, except restamped ones). The first
     // m_expiredCount of them have expired but are kept for m_graceMs.
     std::deque<Event> m_events;
+    std::unordered_map<Ticket, qint64> m_expiryOf;   // ticket -> expiry, to find events fast
     std::size_t m_expiredCount = 0;
     qint64 m_sumAll = 0;       // all retained ordinary events
     qint64 m_sumExpired = 0;   // the expired-but-retained prefix

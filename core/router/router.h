@@ -1,6 +1,7 @@
 #pragma once
 // The rate-limit-aware router (DESIGN §7). Lives on the engine thread.
 #include "core/config/modellist.h"
+#include "core/router/retrypolicy.h"
 #include "core/router/routertypes.h"
 
 #include <QObject>
@@ -51,11 +52,24 @@ public:
     /// Budget ran out: queued jobs finish with budgetStopped=true.
     void drainForBudget();
 
+    /// Cheap (no allocation beyond the lists); call on the router's thread, e.g. from another
+    /// thread via QMetaObject::invokeMethod(router, &Router::snapshot, Qt::BlockingQueuedConnection, &snap).
     RouterSnapshot snapshot() const;
     int pendingJobs() const;       ///< queued + in flight
 
     /// For tests/benchmarks: use this manager instead of the router's own pool.
+    /// The factory creates every member of the connection pool (the router adds a manager
+    /// whenever all existing ones already have 6 calls in flight to a host).
     void setNetworkAccessManagerFactory(std::function<QNetworkAccessManager *(QObject *)> factory);
+
+    /// Back-off delays (num_retries still comes from router_settings). Mainly for tests.
+    void setRetryPolicy(const RetryPolicy &policy);
+    /// Test hook: the sliding-window length (60 s) and the safety margin (200 ms) added after
+    /// each window charge expires and each retry-after, so clock skew between us and the
+    /// provider never turns into a 429. Call before the first submit().
+    void setWindowForTesting(qint64 windowMs, qint64 safetyMarginMs);
+    /// Number of QNetworkAccessManagers in the connection pool (tests, monitor).
+    int networkManagerCount() const;
 
 signals:
     void callFinished(const wb::CallRecord &call);
@@ -73,3 +87,4 @@ private:
 
 Q_DECLARE_METATYPE(wb::CallRecord)
 Q_DECLARE_METATYPE(wb::JobOutcome)
+Q_DECLARE_METATYPE(wb::RouterSnapshot)

@@ -2,6 +2,12 @@
 
 #include <QFile>
 #include <QSet>
+
+// yaml-cpp's iterator proxies trip GCC 12's -Wdangling-pointer / -Wmaybe-uninitialized inside
+// yaml-cpp's own headers; the warnings are about library code, not about this file.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -216,3 +222,5 @@ Result<SimConfig> loadSimConfig(const QString &path)
 }
 
 } // namespace wb
+
+#pragma GCC diagnostic pop

@@ -75,7 +75,7 @@ qint64 ceilSeconds(qint64 ms) { return ms <= 0 ? 0 : (ms + 999) / 1000; }
 QString rfc3339Ceil(qint64 epochMs)
 {
     const qint64 secs = (epochMs + 999) / 1000;
-    return QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc()).toString(Qt::ISODate);
+    return QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'"));
 }
 
 qint64 o200kCount(QStringView text)
@@ -203,15 +203,35 @@ QStringView textBody(QStringView prompt, const QString &id)
     return end >= 0 ? rest.left(end) : rest;
 }
 
-QString evidenceFor(quint64 seed, QStringView body, const QString &model, const QString &textId, const QString &dim)
+/// Whitespace-separated words (no regex: this runs for every reply of a 1,000 calls/s benchmark).
+QList<QStringView> wordsOf(QStringView body)
 {
-    static const QRegularExpression ws(QStringLiteral("\\s+"));
-    const QStringList words = body.toString().split(ws, Qt::SkipEmptyParts);
+    QList<QStringView> words;
+    qsizetype start = -1;
+    for (qsizetype i = 0; i <= body.size(); ++i) {
+        const bool space = i == body.size() || body[i].isSpace();
+        if (space && start >= 0) {
+            words.append(body.mid(start, i - start));
+            start = -1;
+        } else if (!space && start < 0) {
+            start = i;
+        }
+    }
+    return words;
+}
+
+QString evidenceFor(quint64 seed, const QList<QStringView> &words, const QString &model, const QString &textId, const QString &dim)
+{
     if (words.size() < 2)
         return QStringLiteral("No passage bears directly on %1.").arg(dim);
     const qsizetype take = std::min<qsizetype>(6, words.size());
     const qsizetype start = qsizetype(stableHash(seed ^ 0x5eed, model, textId, dim) % quint64(words.size() - take + 1));
-    QString quote = words.mid(start, take).join(u' ');
+    QString quote;
+    for (qsizetype i = start; i < start + take; ++i) {
+        if (!quote.isEmpty())
+            quote += u' ';
+        quote += words[i];
+    }
     quote.remove(u'"');
     return QStringLiteral("The text says \"%1\".").arg(quote);
 }
@@ -229,13 +249,13 @@ QString replyText(quint64 seed, const QString &model, const QString &prompt)
         ids.append(QString());
     QJsonArray items;
     for (const QString &id : std::as_const(ids)) {
-        const QStringView body = textBody(prompt, id);
+        const QList<QStringView> words = wordsOf(textBody(prompt, id));
         QJsonObject o;
         if (!single)
             o.insert(QStringLiteral("text_id"), id);
         for (const SchemaDimension &d : schema->dimensions) {
             o.insert(d.id, QJsonObject{{QStringLiteral("score"), simScore(seed, model, id, d.id, d.min, d.max)},
-                                       {QStringLiteral("evidence"), evidenceFor(seed, body, model, id, d.id)}});
+                                       {QStringLiteral("evidence"), evidenceFor(seed, words, model, id, d.id)}});
         }
         items.append(o);
     }

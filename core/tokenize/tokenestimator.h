@@ -28,11 +28,29 @@ public:
     void observe(const QString &provider, const QString &model, qint64 baseTokens, qint64 reportedTokens);
     double factor(const QString &provider, const QString &model) const;
     void setFactor(const QString &provider, const QString &model, double factor, qint64 samples);
-    struct Calibration { QString provider, model; double factor; qint64 samples; };
+    struct Calibration {
+        QString provider, model; double factor; qint64 samples;
+        double sumBase = 0, sumReported = 0;   ///< weighted sums behind factor (for exact persistence)
+    };
     QList<Calibration> calibrations() const;
     /// Base-encoding count (o200k) of a request, what observe() expects as baseTokens.
     qint64 baseTokens(const ChatRequest &req) const;
+
+    // Extensions (issue 3).
+    enum class Family { OpenAI, Anthropic, Gemini, Mistral, Other };
+    static Family family(const QString &provider, const QString &model);
+    /// Prior factor over o200k before any calibration sample (see tokenestimator.cpp for sources).
+    static double defaultFactor(Family f);
+    /// Restores a persisted calibration exactly (sums included); replaces any existing one.
+    void setCalibration(const Calibration &c);
+    /// OpenAI chat framing (cookbook num_tokens_from_messages): 3 per message + 1 per role name
+    /// + 3 to prime the reply.
+    static constexpr int kTokensPerMessage = 3;
+    static constexpr int kTokensPerRole = 1;
+    static constexpr int kReplyPriming = 3;
 private:
+    TokenCount scaled(const QString &provider, const QString &model, qint64 base) const;
+
     mutable QMutex m_mutex;
     struct Cal { double sumBase = 0, sumReported = 0; qint64 samples = 0; };
     QHash<QString, Cal> m_cal;

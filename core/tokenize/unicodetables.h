@@ -25,6 +25,7 @@ extern const int kContractionFoldCount;
 struct CharClasses {
     std::uint16_t stage1[0x110000 >> 8];
     const std::uint8_t *stage2;   // blocks * 256, owned by the process-lifetime instance
+    std::uint8_t ascii[128];      // flags of U+0000..U+007F without the two-stage walk
 
     std::uint8_t flags(std::uint32_t cp) const
     {

@@ -199,7 +199,7 @@ private slots:
         QTest::newRow("openai agrees") << CountingRule::OpenAi << qint64(9'000) << qint64(1'000);
         QTest::newRow("openai knows more usage") << CountingRule::OpenAi << qint64(6'000) << qint64(4'000);
         QTest::newRow("openai says more remain: no change") << CountingRule::OpenAi << qint64(9'900) << qint64(1'000);
-        QTest::newRow("anthropic rounding ignored") << CountingRule::Anthropic << qint64(8'000) << qint64(1'000);
+        QTest::newRow("anthropic rounding ignored") << CountingRule::Anthropic << qint64(8'400) << qint64(1'000);
         QTest::newRow("anthropic real deficit") << CountingRule::Anthropic << qint64(5'000) << qint64(5'000);
     }
     void remainingHeaderCorrectsWindow()

@@ -12,8 +12,8 @@ private slots:
     {
         RateWindow w(60'000);
         w.charge(1'000, 5);
-        w.charge(2'000, 7);
         QCOMPARE(w.used(1'000), 5);
+        w.charge(2'000, 7);
         QCOMPARE(w.used(60'999), 12);
         QCOMPARE(w.used(61'000), 7);   // the first charge counts [1000, 61000)
         QCOMPARE(w.used(62'000), 0);
@@ -89,6 +89,27 @@ private slots:
         QCOMPARE(w.usedSince(1'100, 900), 4); // reconcile view still sees the settled amount
         QCOMPARE(w.used(1'700), 0);
         QCOMPARE(w.usedSince(1'700, 1'650), 0);
+    }
+
+    void restampMovesAChargeLater()
+    {
+        RateWindow w(1'000);
+        const auto a = w.charge(0, 1);     // admitted at 0, but only sent at 300
+        const auto b = w.charge(100, 2);
+        w.charge(200, 4);
+        w.restamp(a, 300);
+        w.restamp(b, 50);                  // never earlier
+        QCOMPARE(w.used(300), 7);
+        QCOMPARE(w.nextExpiry(300), 1'100);
+        QCOMPARE(w.used(1'100), 5);        // b left, a still counts
+        QCOMPARE(w.used(1'200), 1);
+        QCOMPARE(w.earliestFit(1'200, 1, 1), 1'300);
+        QVERIFY(w.settle(a, 3));           // still found after moving
+        QCOMPARE(w.used(1'200), 3);
+        QCOMPARE(w.used(1'300), 0);
+        const auto c = w.charge(1'300, 1);
+        QVERIFY(w.settle(c, 2));
+        QCOMPARE(w.used(1'300), 2);
     }
 
     void syntheticChargeExpiresAtItsOwnTime()

@@ -1,0 +1,1094 @@
+#include "core/router/router.h"
+
+#include "core/common/logging.h"
+#include "core/pricing/pricing.h"
+#include "core/providers/provideradapter.h"
+#include "core/router/failuretracker.h"
+#include "core/router/limitstate.h"
+#include "core/router/routercall.h"
+#include "core/tokenize/tokenestimator.h"
+
+#include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QPointer>
+#include <QTimer>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <map>
+#include <random>
+#include <unordered_map>
+
+namespace wb {
+
+namespace {
+
+constexpr qint64 kNever = RateWindow::kNever;
+// QNetworkAccessManager opens at most 6 HTTP/1.1 connections per host:port.
+constexpr int kConnectionsPerManager = 6;
+constexpr int kMaxManagers = 64;
+// A spend-cap (provider-side budget) cool-down: long enough to be "for this run".
+constexpr qint64 kSpendCapCooldownMs = 3'600'000;
+// A cool-down longer than this counts as "not coming back" when deciding to fail queued jobs.
+constexpr qint64 kHopelessCooldownMs = 600'000;
+// A job rate-limited this many times in a row fails instead of looping forever.
+constexpr int kMaxRequeues = 200;
+constexpr double kLatencyExploration = 0.1;
+// Below this, the gap between admission and the request leaving is noise, not worth a restamp.
+constexpr qint64 kRestampThresholdMs = 5;
+constexpr double kEwmaAlpha = 0.2;
+
+enum class Strategy { SimpleShuffle, LeastBusy, UsageBased, UsageBasedV2, LatencyBased, CostBased };
+
+Strategy parseStrategy(const QString &s)
+{
+    if (s == u"simple-shuffle")
+        return Strategy::SimpleShuffle;
+    if (s == u"least-busy")
+        return Strategy::LeastBusy;
+    if (s == u"usage-based-routing")
+        return Strategy::UsageBased;
+    if (s == u"latency-based-routing")
+        return Strategy::LatencyBased;
+    if (s == u"cost-based-routing")
+        return Strategy::CostBased;
+    return Strategy::UsageBasedV2;
+}
+
+} // namespace
+
+struct JobState {
+    RouterJob job;
+    QString group;               // current group (changes with fallbacks)
+    QStringList triedGroups;
+    qint64 chars = 0;
+    int attempts = 0;
+    int retriesUsed = 0;
+    int requeues = 0;
+    qint64 notBefore = 0;
+    QString lastDeployment, lastProvider;
+    ErrorClass lastClass = ErrorClass::None;
+    QString lastError;
+    QHash<int, qint64> promptEstimate;   // deployment index -> estimated prompt tokens
+};
+
+struct DeploymentState {
+    Deployment dep;
+    int index = 0;
+    CountingRule rule = CountingRule::OpenAi;
+    std::shared_ptr<const ProviderAdapter> adapter;
+    LimitState *limits = nullptr;        // shared by every deployment of the window key
+    std::optional<ModelPrice> price;
+    QString apiKey;
+    qint64 timeoutMs = 0;
+    int maxParallel = 0;                 // 0 = unlimited
+    int inFlight = 0;
+    FailureTracker failures;
+    bool dead = false;                   // auth failure: never usable again in this run
+    QString unusableReason;
+    bool coolingAnnounced = false;
+    int consecutiveRateLimited = 0;
+    double latencyMsEwma = 0;
+    double latencyPerTokenEwma = 0;
+    bool hasLatency = false;
+    double promptRatio = 1.0;            // EWMA of reported / estimated prompt tokens
+    bool hasPromptSample = false;
+    double expectedOutput = 0;           // EWMA of completion tokens (Anthropic OTPM reservation)
+    bool hasOutputSample = false;
+    qint64 http429 = 0, retries = 0, failureCount = 0, calls = 0, spendMicros = 0;
+};
+
+struct InFlightCall {
+    JobState *job = nullptr;
+    int dep = 0;
+    Admission admission;
+    qint64 reservedMicros = 0;
+    qint64 promptEstimate = 0;
+    qint64 startMs = 0;
+    QDateTime startedAt;
+    QString hostKey;
+    QNetworkAccessManager *nam = nullptr;
+};
+
+class Router::Private {
+public:
+    explicit Private(Router *q) : q(q) {}
+
+    Router *q;
+    ModelList models;
+    RouterOptions options;
+    Strategy strategy = Strategy::UsageBasedV2;
+    RetryPolicy retry;
+    qint64 windowMs = RateWindow::kDefaultWindowMs;
+    qint64 marginMs = 200;
+    std::mt19937_64 rng;
+    QElapsedTimer clock;
+
+    std::vector<std::unique_ptr<DeploymentState>> deps;
+    std::map<QString, std::unique_ptr<LimitState>> limits;       // by window key
+    QHash<QString, QList<int>> groupDeps;                       // group -> deployment indexes
+    QStringList groupOrder;
+    QHash<QString, std::deque<JobState *>> queues;              // FIFO per group
+    std::multimap<qint64, JobState *> delayed;                  // retry back-off: notBefore -> job
+    std::unordered_map<RouterCall *, InFlightCall> inFlight;
+
+    struct NamSlot {
+        QNetworkAccessManager *nam;
+        QHash<QString, int> perHost;
+    };
+    std::vector<NamSlot> pool;
+    std::function<QNetworkAccessManager *(QObject *)> namFactory;
+
+    QTimer *wakeTimer = nullptr;
+    bool dispatchPending = false;
+    bool paused = false;
+    bool budgetStopped = false;
+    bool budgetSignalled = false;
+    bool busy = false;            // had work since the last idle()
+    qint64 totalFallbacks = 0, totalCalls = 0, total429 = 0, totalRetries = 0, totalSpend = 0, reserved = 0;
+    int queuedCount = 0;
+
+    qint64 now() const { return clock.elapsed(); }
+
+    // --- setup -------------------------------------------------------------------------
+    void build();
+    void rebuildWindows();
+
+    // --- scheduling ----------------------------------------------------------------------
+    void scheduleDispatch();
+    void dispatch();
+    void armTimer(qint64 wakeAt);
+    bool handleUnusableGroup(const QString &group, qint64 now, qint64 &wake);
+    bool usable(const DeploymentState &d, qint64 now) const
+    {
+        return !d.dead && !d.failures.coolingDown(now);
+    }
+    bool hopeless(const DeploymentState &d, qint64 now) const
+    {
+        return d.dead || d.failures.cooldownUntil() - now > kHopelessCooldownMs;
+    }
+    AdmissionCost costFor(JobState *job, DeploymentState &d);
+    qint64 promptEstimate(JobState *job, DeploymentState &d);
+    qint64 admissionPrompt(JobState *job, DeploymentState &d);
+    int choose(const QString &group, JobState *job, qint64 now, qint64 &earliest, bool &never);
+    int pick(const std::vector<int> &candidates, JobState *job, qint64 now);
+    double headroom(DeploymentState &d, const AdmissionCost &c, qint64 now);
+    void start(JobState *job, DeploymentState &d, qint64 now, qint64 reservedMicros);
+
+    // --- completion ----------------------------------------------------------------------
+    void onCallFinished(RouterCall *call);
+    void onCallSent(RouterCall *call);
+    void requeueFront(JobState *job);
+    void delay(JobState *job, qint64 until);
+    bool moveToFallback(JobState *job, const QStringList &candidates, const QString &why);
+    void finishJob(JobState *job, JobOutcome outcome);
+    void failJob(JobState *job, ErrorClass c, const QString &message);
+    void budgetStopJob(JobState *job);
+    void drainQueued(bool budget);
+    void maybeIdle();
+    void noteEvent(const QString &message);
+
+    QNetworkAccessManager *managerFor(const QString &hostKey);
+};
+
+// ===== setup =================================================================================
+
+void Router::Private::build()
+{
+    strategy = parseStrategy(models.router.routingStrategy);
+    retry.numRetries = std::max(0, models.router.numRetries);
+    rng.seed(options.shuffleSeed);
+    for (const Deployment &dep : std::as_const(models.deployments)) {
+        auto d = std::make_unique<DeploymentState>();
+        d->dep = dep;
+        d->index = int(deps.size());
+        d->rule = countingRuleFor(dep.provider);
+        d->adapter = ProviderAdapter::forProvider(dep.provider);
+        if (options.prices)
+            d->price = options.prices->forDeployment(dep);
+        d->apiKey = options.apiKeys.value(dep.id);
+        const double timeoutS = dep.timeoutSeconds.value_or(models.router.timeoutSeconds);
+        d->timeoutMs = timeoutS > 0 ? qint64(timeoutS * 1000.0) : 0;
+        d->maxParallel = dep.limits.maxParallelRequests.value_or(0);
+        d->failures = FailureTracker(models.router.allowedFails, qint64(models.router.cooldownSeconds * 1000.0));
+        if (!groupDeps.contains(dep.modelName)) {
+            groupOrder << dep.modelName;
+            // Every queue exists from the start: no insertion (and rehash) while dispatching.
+            queues[dep.modelName];
+        }
+        groupDeps[dep.modelName] << d->index;
+        deps.push_back(std::move(d));
+    }
+    rebuildWindows();
+}
+
+void Router::Private::rebuildWindows()
+{
+    limits.clear();
+    for (auto &d : deps) {
+        auto &slot = limits[d->dep.windowKey()];
+        if (!slot)
+            slot = std::make_unique<LimitState>(windowMs + marginMs);
+        const RateLimits &l = d->dep.limits;
+        slot->addConfigured({l.rpm, l.tpm, l.itpm, l.otpm});
+        d->limits = slot.get();
+    }
+}
+
+QNetworkAccessManager *Router::Private::managerFor(const QString &hostKey)
+{
+    // The manager with the fewest calls in flight to this host; a new one when every manager
+    // already uses all its connections to it, so parallelism is never capped at 6.
+    NamSlot *best = nullptr;
+    for (NamSlot &s : pool) {
+        if (!best || s.perHost.value(hostKey) < best->perHost.value(hostKey))
+            best = &s;
+    }
+    if ((!best || best->perHost.value(hostKey) >= kConnectionsPerManager) && int(pool.size()) < kMaxManagers) {
+        QNetworkAccessManager *nam = namFactory ? namFactory(q) : new QNetworkAccessManager(q);
+        if (!nam->parent())
+            nam->setParent(q);
+        pool.push_back(NamSlot{nam, {}});
+        best = &pool.back();
+    }
+    best->perHost[hostKey] += 1;
+    return best->nam;
+}
+
+// ===== scheduling ============================================================================
+
+void Router::Private::scheduleDispatch()
+{
+    if (dispatchPending)
+        return;
+    dispatchPending = true;
+    QMetaObject::invokeMethod(q, [this] { dispatch(); }, Qt::QueuedConnection);
+}
+
+void Router::Private::armTimer(qint64 wakeAt)
+{
+    if (wakeAt == kNever) {
+        wakeTimer->stop();
+        return;
+    }
+    const qint64 ms = std::clamp<qint64>(wakeAt - now(), 0, std::numeric_limits<int>::max() / 2);
+    wakeTimer->start(int(ms));
+}
+
+qint64 Router::Private::promptEstimate(JobState *job, DeploymentState &d)
+{
+    auto it = job->promptEstimate.constFind(d.index);
+    if (it != job->promptEstimate.cend())
+        return *it;
+    qint64 n = options.tokens ? options.tokens->promptTokens(d.dep.provider, d.dep.model, job->job.request).tokens
+                              : charsToTokens(job->chars);
+    job->promptEstimate.insert(d.index, n);
+    return n;
+}
+
+qint64 Router::Private::admissionPrompt(JobState *job, DeploymentState &d)
+{
+    // Other providers' tokenizers are only estimated (and they add message framing we do not
+    // see): charge a little more than the estimate, corrected by the error observed so far.
+    // The reply settles the charge to what the provider counted, so the excess is held only
+    // while the call is in flight.
+    const double raw = double(promptEstimate(job, d));
+    if (d.rule == CountingRule::OpenAi)
+        return qint64(raw);   // exact tokenizer (only used for the budget's worst case)
+    if (!d.hasPromptSample)
+        return qint64(std::ceil(raw * 1.1)) + 8;
+    return qint64(std::ceil(raw * std::max(1.0, d.promptRatio) * 1.03)) + 2;
+}
+
+AdmissionCost Router::Private::costFor(JobState *job, DeploymentState &d)
+{
+    const qint64 maxTokens = job->job.request.maxTokens;
+    qint64 expected = 0;
+    if (d.rule == CountingRule::Anthropic)
+        expected = d.hasOutputSample ? qint64(std::ceil(d.expectedOutput)) : std::min<qint64>(maxTokens, 500);
+    // OpenAI's rule needs no tokenizer: skip the estimate (it is the hot path of big runs).
+    const qint64 prompt = d.rule == CountingRule::OpenAi ? 0 : admissionPrompt(job, d);
+    return admissionCost(d.rule, job->chars, prompt, maxTokens, expected);
+}
+
+double Router::Private::headroom(DeploymentState &d, const AdmissionCost &c, qint64 t)
+{
+    // Smallest fraction of any known limit left after admitting this call.
+    double h = 1.0;
+    const qint64 amounts[] = {c.requests, c.tokens, c.inputTokens, c.outputReserve + d.limits->outputReserved()};
+    for (int dim = 0; dim < LimitState::DimCount; ++dim) {
+        const auto lim = d.limits->effective(LimitState::Dim(dim));
+        if (!lim || *lim <= 0)
+            continue;
+        const double left = double(*lim - d.limits->used(LimitState::Dim(dim), t) - amounts[dim]) / double(*lim);
+        h = std::min(h, left);
+    }
+    if (d.maxParallel > 0)
+        h = std::min(h, double(d.maxParallel - d.inFlight - 1) / double(d.maxParallel));
+    return h;
+}
+
+int Router::Private::pick(const std::vector<int> &cands, JobState *job, qint64 t)
+{
+    if (cands.size() == 1)
+        return cands.front();
+    auto leastBusyOf = [&](const std::vector<int> &c) {
+        return *std::min_element(c.begin(), c.end(), [&](int a, int b) { return deps[a]->inFlight < deps[b]->inFlight; });
+    };
+    switch (strategy) {
+    case Strategy::SimpleShuffle: {
+        double total = 0;
+        for (int i : cands)
+            total += std::max(0.0, deps[i]->dep.weight);
+        if (total <= 0)
+            return cands[std::uniform_int_distribution<size_t>(0, cands.size() - 1)(rng)];
+        double r = std::uniform_real_distribution<double>(0.0, total)(rng);
+        for (int i : cands) {
+            r -= std::max(0.0, deps[i]->dep.weight);
+            if (r < 0)
+                return i;
+        }
+        return cands.back();
+    }
+    case Strategy::LeastBusy:
+        return leastBusyOf(cands);
+    case Strategy::UsageBased: {
+        auto tokensUsed = [&](int i) {
+            DeploymentState &d = *deps[i];
+            return d.limits->used(d.rule == CountingRule::Anthropic ? LimitState::Itpm : LimitState::Tpm, t);
+        };
+        return *std::min_element(cands.begin(), cands.end(), [&](int a, int b) {
+            const qint64 ua = tokensUsed(a), ub = tokensUsed(b);
+            return ua != ub ? ua < ub : deps[a]->inFlight < deps[b]->inFlight;
+        });
+    }
+    case Strategy::UsageBasedV2: {
+        int best = cands.front();
+        double bestH = -2;
+        for (int i : cands) {
+            const double h = headroom(*deps[i], costFor(job, *deps[i]), t);
+            if (h > bestH + 1e-12 || (std::abs(h - bestH) <= 1e-12 && deps[i]->inFlight < deps[best]->inFlight)) {
+                best = i;
+                bestH = h;
+            }
+        }
+        return best;
+    }
+    case Strategy::LatencyBased: {
+        // Unmeasured deployments first; then mostly the fastest per output token, with a
+        // little exploration so a deployment that got faster is noticed.
+        for (int i : cands)
+            if (!deps[i]->hasLatency)
+                return i;
+        if (std::uniform_real_distribution<double>(0.0, 1.0)(rng) < kLatencyExploration)
+            return cands[std::uniform_int_distribution<size_t>(0, cands.size() - 1)(rng)];
+        return *std::min_element(cands.begin(), cands.end(), [&](int a, int b) {
+            return deps[a]->latencyPerTokenEwma < deps[b]->latencyPerTokenEwma;
+        });
+    }
+    case Strategy::CostBased: {
+        auto cost = [&](int i) -> qint64 {
+            DeploymentState &d = *deps[i];
+            return d.price ? worstCaseMicros(*d.price, promptEstimate(job, d), job->job.request.maxTokens) : 0;
+        };
+        int best = cands.front();
+        qint64 bestCost = cost(best);
+        double bestH = headroom(*deps[best], costFor(job, *deps[best]), t);
+        for (size_t k = 1; k < cands.size(); ++k) {
+            const int i = cands[k];
+            const qint64 c = cost(i);
+            const double h = headroom(*deps[i], costFor(job, *deps[i]), t);
+            if (c < bestCost || (c == bestCost && h > bestH)) {
+                best = i;
+                bestCost = c;
+                bestH = h;
+            }
+        }
+        return best;
+    }
+    }
+    return leastBusyOf(cands);
+}
+
+int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint64 &earliest, bool &never)
+{
+    std::vector<int> admissible;
+    bool anyCouldEverFit = false;
+    never = false;
+    for (int i : groupDeps.value(group)) {
+        DeploymentState &d = *deps[i];
+        if (d.dead)
+            continue;
+        if (d.failures.coolingDown(t)) {
+            earliest = std::min(earliest, d.failures.cooldownUntil());
+            anyCouldEverFit = true;
+            continue;
+        }
+        if (d.maxParallel > 0 && d.inFlight >= d.maxParallel) {
+            anyCouldEverFit = true;   // a reply frees a slot and reschedules
+            continue;
+        }
+        const qint64 at = d.limits->earliestAdmit(t, costFor(job, d));
+        if (at == kNever)
+            continue;
+        anyCouldEverFit = true;
+        if (at <= t)
+            admissible.push_back(i);
+        else
+            earliest = std::min(earliest, at);
+    }
+    if (admissible.empty()) {
+        never = !anyCouldEverFit;
+        return -1;
+    }
+    return pick(admissible, job, t);
+}
+
+bool Router::Private::handleUnusableGroup(const QString &group, qint64 t, qint64 &wake)
+{
+    const QList<int> members = groupDeps.value(group);
+    bool anyUsable = false;
+    for (int i : members)
+        anyUsable = anyUsable || usable(*deps[i], t);
+    if (anyUsable || members.isEmpty())
+        return false;
+    // Nothing in this group can take a call now: move its queue to a fallback group that can.
+    std::deque<JobState *> &queue = queues[group];
+    std::deque<JobState *> keep;
+    const QStringList fbs = models.router.fallbacks.value(group);
+    while (!queue.empty()) {
+        JobState *job = queue.front();
+        queue.pop_front();
+        --queuedCount;
+        if (moveToFallback(job, fbs, QStringLiteral("no usable deployment in %1").arg(group)))
+            continue;
+        keep.push_back(job);
+        ++queuedCount;
+    }
+    queue = std::move(keep);
+    if (queue.empty())
+        return true;
+    // Still stuck: if nothing here or in its fallbacks will come back, say so instead of waiting.
+    bool allHopeless = true;
+    QStringList reasons;
+    QStringList groupsToCheck{group};
+    groupsToCheck << fbs;
+    for (const QString &g : std::as_const(groupsToCheck)) {
+        for (int i : groupDeps.value(g)) {
+            const DeploymentState &d = *deps[i];
+            if (!hopeless(d, t))
+                allHopeless = false;
+            else if (!d.unusableReason.isEmpty())
+                reasons << d.dep.id + QLatin1String(": ") + d.unusableReason;
+        }
+    }
+    if (allHopeless) {
+        const QString msg = QStringLiteral("no usable deployment for group %1 (%2)")
+                                .arg(group, reasons.isEmpty() ? QStringLiteral("all disabled") : reasons.join(u"; "));
+        while (!queue.empty()) {
+            JobState *job = queue.front();
+            queue.pop_front();
+            --queuedCount;
+            failJob(job, job->lastClass != ErrorClass::None ? job->lastClass : ErrorClass::Fatal, msg);
+        }
+        return true;
+    }
+    for (int i : members)
+        if (!deps[i]->dead)
+            wake = std::min(wake, deps[i]->failures.cooldownUntil());
+    return true;
+}
+
+void Router::Private::dispatch()
+{
+    dispatchPending = false;
+    if (paused) {
+        wakeTimer->stop();
+        return;
+    }
+    qint64 t = now();
+    // Retries whose back-off has passed go to the front of their queue (they are the oldest).
+    while (!delayed.empty() && delayed.begin()->first <= t) {
+        JobState *job = delayed.begin()->second;
+        delayed.erase(delayed.begin());
+        requeueFront(job);
+    }
+    // Announce cool-downs that ended.
+    for (auto &d : deps) {
+        if (d->coolingAnnounced && !d->failures.coolingDown(t) && !d->dead) {
+            d->coolingAnnounced = false;
+            d->unusableReason.clear();
+            noteEvent(QStringLiteral("%1: cool-down ended").arg(d->dep.id));
+        }
+    }
+    qint64 wake = delayed.empty() ? kNever : delayed.begin()->first;
+    for (const QString &group : std::as_const(groupOrder)) {
+        auto qit = queues.find(group);
+        if (qit == queues.end() || qit->empty())
+            continue;
+        if (handleUnusableGroup(group, t, wake))
+            continue;
+        std::deque<JobState *> &queue = *qit;
+        while (!queue.empty() && !budgetStopped) {
+            JobState *job = queue.front();
+            qint64 earliest = kNever;
+            bool never = false;
+            const int idx = choose(group, job, t, earliest, never);
+            if (idx < 0) {
+                if (never) {
+                    queue.pop_front();
+                    --queuedCount;
+                    failJob(job, ErrorClass::Fatal,
+                            QStringLiteral("request (%1 characters, max_tokens %2) exceeds the per-minute limits of every "
+                                           "deployment of %3")
+                                .arg(job->chars)
+                                .arg(job->job.request.maxTokens)
+                                .arg(group));
+                    continue;
+                }
+                wake = std::min(wake, earliest);
+                break;   // FIFO per group: the head waits, and so does everything behind it
+            }
+            DeploymentState &d = *deps[idx];
+            qint64 reserve = 0;
+            if (options.budget) {
+                if (d.price)
+                    reserve = worstCaseMicros(*d.price, admissionPrompt(job, d), job->job.request.maxTokens);
+                if (!options.budget->reserve(reserve)) {
+                    if (!budgetSignalled) {
+                        budgetSignalled = true;
+                        noteEvent(QStringLiteral("budget: the next call could pass the budget; stopping dispatch"));
+                        emit q->budgetExhausted();
+                    }
+                    drainQueued(true);
+                    break;
+                }
+            }
+            queue.pop_front();
+            --queuedCount;
+            start(job, d, t, reserve);
+            t = now();
+        }
+        if (budgetStopped)
+            break;
+    }
+    armTimer(wake);
+    maybeIdle();
+}
+
+void Router::Private::start(JobState *job, DeploymentState &d, qint64 t, qint64 reservedMicros)
+{
+    InFlightCall c;
+    c.job = job;
+    c.dep = d.index;
+    c.admission = d.limits->admit(t, costFor(job, d));
+    c.reservedMicros = reservedMicros;
+    c.promptEstimate = d.rule == CountingRule::OpenAi ? 0 : promptEstimate(job, d);
+    c.startMs = t;
+    c.startedAt = QDateTime::currentDateTimeUtc();
+    reserved += reservedMicros;
+
+    BuiltRequest br = d.adapter->buildChat(d.dep, d.apiKey, job->job.request);
+    const QUrl url = br.request.url();
+    c.hostKey = url.host() + QLatin1Char(':') + QString::number(url.port(url.scheme() == u"https" ? 443 : 80));
+    c.nam = managerFor(c.hostKey);
+    auto *call = new RouterCall(c.nam, d.timeoutMs, q);
+    QObject::connect(call, &RouterCall::finished, q, [this](RouterCall *rc) { onCallFinished(rc); });
+    QObject::connect(call, &RouterCall::sent, q, [this](RouterCall *rc) { onCallSent(rc); });
+    ++d.inFlight;
+    ++d.calls;
+    ++totalCalls;
+    ++job->attempts;
+    job->lastDeployment = d.dep.id;
+    job->lastProvider = d.dep.provider;
+    busy = true;
+    inFlight.emplace(call, std::move(c));
+    qCDebug(lcRouter) << "job" << job->job.id << "->" << d.dep.id << "attempt" << job->attempts;
+    call->start(br);
+}
+
+// ===== completion ============================================================================
+
+void Router::Private::requeueFront(JobState *job)
+{
+    queues[job->group].push_front(job);
+    ++queuedCount;
+}
+
+void Router::Private::delay(JobState *job, qint64 until)
+{
+    job->notBefore = until;
+    delayed.emplace(until, job);
+}
+
+bool Router::Private::moveToFallback(JobState *job, const QStringList &candidates, const QString &why)
+{
+    const qint64 t = now();
+    for (const QString &g : candidates) {
+        if (job->triedGroups.contains(g) || !groupDeps.contains(g))
+            continue;
+        bool anyUsable = false;
+        for (int i : groupDeps.value(g))
+            anyUsable = anyUsable || usable(*deps[i], t);
+        if (!anyUsable)
+            continue;
+        noteEvent(QStringLiteral("fallback: job %1 moves from %2 to %3 (%4)").arg(job->job.id).arg(job->group, g, why));
+        job->group = g;
+        job->triedGroups << g;
+        job->retriesUsed = 0;
+        ++totalFallbacks;
+        queues[g].push_back(job);
+        ++queuedCount;
+        scheduleDispatch();
+        return true;
+    }
+    return false;
+}
+
+void Router::Private::onCallSent(RouterCall *call)
+{
+    // A request can wait for a connection (TCP/TLS set-up, or a free slot in the HTTP client)
+    // long after we admitted it; the provider counts it from arrival, so must we, or its
+    // charge would leave our window before it leaves the provider's.
+    auto it = inFlight.find(call);
+    if (it == inFlight.end())
+        return;
+    const qint64 t = now();
+    if (t - it->second.admission.at > kRestampThresholdMs)
+        deps[it->second.dep]->limits->restamp(it->second.admission, t);
+}
+
+void Router::Private::onCallFinished(RouterCall *call)
+{
+    auto it = inFlight.find(call);
+    if (it == inFlight.end())
+        return;
+    InFlightCall c = std::move(it->second);
+    inFlight.erase(it);
+    for (NamSlot &s : pool)
+        if (s.nam == c.nam)
+            s.perHost[c.hostKey] -= 1;
+    DeploymentState &d = *deps[c.dep];
+    JobState *job = c.job;
+    --d.inFlight;
+    const qint64 t = now();
+
+    ParsedReply reply;
+    if (call->httpStatus() > 0) {
+        reply = d.adapter->parse(call->httpStatus(), call->headers(), call->body());
+    } else if (call->timedOut()) {
+        reply.error = ProviderError{ErrorClass::Transient, 0, QStringLiteral("timeout"), {},
+                                    QStringLiteral("no reply within %1 s").arg(double(call->timeoutMs()) / 1000.0)};
+    } else {
+        reply.error = classifyNetworkError(int(call->networkError()), call->errorString());
+    }
+    if (!reply.completion && !reply.error)
+        reply.error = ProviderError{ErrorClass::Transient, call->httpStatus(), {}, {}, QStringLiteral("empty reply")};
+
+    // Limits: learn and correct from headers, then settle this call's charges.
+    for (const QString &note : d.limits->reconcile(t, c.admission.at, d.rule, reply.limits))
+        noteEvent(QStringLiteral("%1: %2").arg(d.dep.id, note));
+    const Usage usage = reply.completion ? reply.completion->usage : Usage{};
+    if (reply.completion)
+        d.limits->settle(t, c.admission, settlementFor(d.rule, usage));
+    else
+        d.limits->release(c.admission);
+
+    const qint64 cost = d.price && usage.reported ? costMicros(*d.price, usage) : 0;
+    reserved -= c.reservedMicros;
+    if (options.budget)
+        options.budget->settle(c.reservedMicros, cost);
+    d.spendMicros += cost;
+    totalSpend += cost;
+
+    const ErrorClass ec = reply.error ? reply.error->errorClass : ErrorClass::None;
+    const qint64 latency = t - c.startMs;
+    CallRecord rec;
+    rec.jobId = job->job.id;
+    rec.deploymentId = d.dep.id;
+    rec.provider = d.dep.provider;
+    rec.group = job->group;
+    rec.modelVersion = reply.completion ? reply.completion->modelVersion : QString();
+    rec.httpStatus = reply.httpStatus ? reply.httpStatus : call->httpStatus();
+    rec.usage = usage;
+    rec.costMicros = cost;
+    rec.latencyMs = latency;
+    rec.requestId = reply.requestId;
+    rec.errorClass = ec;
+    rec.errorMessage = reply.error ? reply.error->message : QString();
+    rec.startedAt = c.startedAt;
+    emit q->callFinished(rec);
+
+    job->lastClass = ec;
+    job->lastError = rec.errorMessage;
+
+    switch (retry.action(ec, job->retriesUsed)) {
+    case RetryAction::Done: {
+        d.consecutiveRateLimited = 0;
+        const double perToken = double(latency) / double(std::max<qint64>(1, usage.completionTokens));
+        if (!d.hasLatency) {
+            d.latencyMsEwma = double(latency);
+            d.latencyPerTokenEwma = perToken;
+            d.hasLatency = true;
+        } else {
+            d.latencyMsEwma += kEwmaAlpha * (double(latency) - d.latencyMsEwma);
+            d.latencyPerTokenEwma += kEwmaAlpha * (perToken - d.latencyPerTokenEwma);
+        }
+        if (usage.reported) {
+            const double out = double(usage.completionTokens);
+            d.expectedOutput = d.hasOutputSample ? d.expectedOutput + kEwmaAlpha * (out - d.expectedOutput) : out;
+            d.hasOutputSample = true;
+            if (c.promptEstimate > 0 && usage.promptTokens > 0) {
+                const double r = double(usage.promptTokens) / double(c.promptEstimate);
+                d.promptRatio = d.hasPromptSample ? d.promptRatio + kEwmaAlpha * (r - d.promptRatio) : r;
+                d.hasPromptSample = true;
+            }
+            if (options.tokens && d.rule != CountingRule::OpenAi && usage.promptTokens > 0)
+                options.tokens->observe(d.dep.provider, d.dep.model, options.tokens->baseTokens(job->job.request),
+                                        usage.promptTokens);
+        }
+        JobOutcome o;
+        o.ok = true;
+        o.completion = *reply.completion;
+        finishJob(job, std::move(o));
+        break;
+    }
+    case RetryAction::Requeue: {
+        const bool limited = ec == ErrorClass::RateLimited;
+        if (limited) {
+            ++d.http429;
+            ++total429;
+        }
+        ++d.consecutiveRateLimited;
+        std::optional<qint64> reset;
+        for (const auto &r : {reply.limits.resetRequestsMs, reply.limits.resetTokensMs, reply.limits.resetInputTokensMs,
+                              reply.limits.resetOutputTokensMs})
+            if (r && (!reset || *r > *reset))
+                reset = r;
+        const qint64 block = retry.rateLimitBlockMs(reply.limits.retryAfterMs, limited ? reset : std::nullopt,
+                                                    d.consecutiveRateLimited);
+        d.limits->blockUntil(t + block + marginMs);
+        noteEvent(QStringLiteral("%1: %2, paused for %3 s").arg(d.dep.id, limited ? u"HTTP 429"_qs : u"overloaded"_qs)
+                      .arg(double(block + marginMs) / 1000.0, 0, 'f', 1));
+        if (++job->requeues > kMaxRequeues) {
+            failJob(job, ec, QStringLiteral("rate limited %1 times in a row: %2").arg(kMaxRequeues).arg(rec.errorMessage));
+            break;
+        }
+        requeueFront(job);
+        break;
+    }
+    case RetryAction::Retry: {
+        ++job->retriesUsed;
+        ++d.retries;
+        ++totalRetries;
+        ++d.failureCount;
+        if (d.failures.recordFailure(t)) {
+            d.coolingAnnounced = true;
+            d.unusableReason = QStringLiteral("cooling down after %1 failures").arg(models.router.allowedFails);
+            noteEvent(QStringLiteral("%1: cooling down for %2 s after %3 failures within a minute (last: %4)")
+                          .arg(d.dep.id)
+                          .arg(models.router.cooldownSeconds)
+                          .arg(models.router.allowedFails)
+                          .arg(rec.errorMessage));
+        }
+        const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+        delay(job, t + retry.backoffMs(job->retriesUsed - 1, u, reply.limits.retryAfterMs));
+        break;
+    }
+    case RetryAction::ContextFallback: {
+        const QString origin = job->triedGroups.isEmpty() ? job->group : job->triedGroups.first();
+        QStringList cands = models.router.contextWindowFallbacks.value(job->group);
+        if (job->group != origin)
+            cands << models.router.contextWindowFallbacks.value(origin);
+        if (!moveToFallback(job, cands, QStringLiteral("context window exceeded")))
+            failJob(job, ec, rec.errorMessage.isEmpty() ? QStringLiteral("prompt exceeds the context window") : rec.errorMessage);
+        break;
+    }
+    case RetryAction::Fail: {
+        if (ec == ErrorClass::Auth) {
+            d.dead = true;
+            d.unusableReason = QStringLiteral("authentication failed: %1").arg(rec.errorMessage);
+            noteEvent(QStringLiteral("%1: authentication failed, deployment disabled for this run").arg(d.dep.id));
+        } else if (ec == ErrorClass::BudgetExceeded) {
+            d.failures.coolFor(t, kSpendCapCooldownMs);
+            d.coolingAnnounced = true;
+            d.unusableReason = QStringLiteral("provider spend limit reached");
+            noteEvent(QStringLiteral("%1: provider spend limit reached, cooling down for %2 min")
+                          .arg(d.dep.id)
+                          .arg(kSpendCapCooldownMs / 60'000));
+        } else if (ec == ErrorClass::Transient) {
+            ++d.failureCount;
+            if (d.failures.recordFailure(t)) {
+                d.coolingAnnounced = true;
+                d.unusableReason = QStringLiteral("cooling down after %1 failures").arg(models.router.allowedFails);
+                noteEvent(QStringLiteral("%1: cooling down for %2 s after %3 failures within a minute")
+                              .arg(d.dep.id)
+                              .arg(models.router.cooldownSeconds)
+                              .arg(models.router.allowedFails));
+            }
+            // Retries spent on this group: its fallbacks may still answer.
+            if (moveToFallback(job, models.router.fallbacks.value(job->group),
+                               QStringLiteral("%1 retries failed").arg(retry.numRetries)))
+                break;
+        }
+        if (ec == ErrorClass::Transient)
+            failJob(job, ec, QStringLiteral("failed after %1 attempts: %2").arg(job->attempts).arg(rec.errorMessage));
+        else
+            failJob(job, ec, rec.errorMessage.isEmpty() ? errorClassName(ec) : rec.errorMessage);
+        break;
+    }
+    }
+    scheduleDispatch();
+}
+
+void Router::Private::finishJob(JobState *job, JobOutcome o)
+{
+    o.jobId = job->job.id;
+    o.deploymentId = job->lastDeployment;
+    o.provider = job->lastProvider;
+    o.attempts = job->attempts;
+    if (!o.ok && o.errorClass == ErrorClass::None && !o.budgetStopped && !o.cancelled)
+        o.errorClass = job->lastClass;
+    delete job;
+    emit q->jobFinished(o);
+}
+
+void Router::Private::failJob(JobState *job, ErrorClass c, const QString &message)
+{
+    JobOutcome o;
+    o.ok = false;
+    o.errorClass = c;
+    o.error = message;
+    finishJob(job, std::move(o));
+}
+
+void Router::Private::budgetStopJob(JobState *job)
+{
+    JobOutcome o;
+    o.budgetStopped = true;
+    o.error = QStringLiteral("not dispatched: the budget could be exceeded");
+    finishJob(job, std::move(o));
+}
+
+void Router::Private::drainQueued(bool budget)
+{
+    std::vector<JobState *> jobs;
+    for (auto &q : queues) {
+        jobs.insert(jobs.end(), q.begin(), q.end());
+        q.clear();
+    }
+    for (auto &e : delayed)
+        jobs.push_back(e.second);
+    delayed.clear();
+    queuedCount = 0;
+    if (budget)
+        budgetStopped = true;
+    for (JobState *job : jobs) {
+        if (budget) {
+            budgetStopJob(job);
+        } else {
+            JobOutcome o;
+            o.cancelled = true;
+            o.error = QStringLiteral("cancelled");
+            finishJob(job, std::move(o));
+        }
+    }
+}
+
+void Router::Private::maybeIdle()
+{
+    if (busy && queuedCount == 0 && delayed.empty() && inFlight.empty()) {
+        busy = false;
+        emit q->idle();
+    }
+}
+
+void Router::Private::noteEvent(const QString &message)
+{
+    qCInfo(lcRouter).noquote() << message;
+    emit q->event(message);
+}
+
+// ===== public ================================================================================
+
+Router::Router(ModelList models, RouterOptions options, QObject *parent)
+    : QObject(parent), d(std::make_unique<Private>(this))
+{
+    qRegisterMetaType<wb::CallRecord>();
+    qRegisterMetaType<wb::JobOutcome>();
+    qRegisterMetaType<wb::RouterSnapshot>();
+    d->models = std::move(models);
+    d->options = std::move(options);
+    d->clock.start();
+    d->wakeTimer = new QTimer(this);
+    d->wakeTimer->setSingleShot(true);
+    // Precise: a wake-up exactly when a window frees up is the whole point.
+    d->wakeTimer->setTimerType(Qt::PreciseTimer);
+    connect(d->wakeTimer, &QTimer::timeout, this, [this] { d->dispatch(); });
+    d->build();
+}
+
+Router::~Router()
+{
+    for (auto &[call, c] : d->inFlight) {
+        call->abort();
+        delete c.job;
+    }
+    d->inFlight.clear();
+    for (auto &q : d->queues)
+        for (JobState *job : q)
+            delete job;
+    for (auto &e : d->delayed)
+        delete e.second;
+}
+
+void Router::submit(const RouterJob &job)
+{
+    auto *js = new JobState;
+    js->job = job;
+    js->group = job.group;
+    js->triedGroups << job.group;
+    js->chars = requestChars(job.request);
+    d->busy = true;
+    if (!d->groupDeps.contains(job.group)) {
+        d->failJob(js, ErrorClass::Fatal, QStringLiteral("unknown model group %1").arg(job.group));
+        d->scheduleDispatch();   // for idle()
+        return;
+    }
+    if (d->budgetStopped) {
+        d->budgetStopJob(js);
+        d->scheduleDispatch();
+        return;
+    }
+    d->queues[job.group].push_back(js);
+    ++d->queuedCount;
+    d->scheduleDispatch();
+}
+
+void Router::pause()
+{
+    d->paused = true;
+    d->wakeTimer->stop();
+}
+
+void Router::resume()
+{
+    d->paused = false;
+    d->scheduleDispatch();
+}
+
+void Router::cancelAll()
+{
+    // In-flight calls are aborted quietly; the provider may still bill them, so their
+    // worst-case reservation is booked as spent (never under-count against a budget).
+    std::vector<std::pair<RouterCall *, InFlightCall>> calls(d->inFlight.begin(), d->inFlight.end());
+    d->inFlight.clear();
+    for (auto &[call, c] : calls) {
+        call->abort();
+        DeploymentState &dep = *d->deps[c.dep];
+        --dep.inFlight;
+        dep.limits->release(c.admission);
+        for (auto &s : d->pool)
+            if (s.nam == c.nam)
+                s.perHost[c.hostKey] -= 1;
+        d->reserved -= c.reservedMicros;
+        if (d->options.budget)
+            d->options.budget->settle(c.reservedMicros, c.reservedMicros);
+        JobOutcome o;
+        o.cancelled = true;
+        o.error = QStringLiteral("cancelled");
+        d->finishJob(c.job, std::move(o));
+    }
+    d->drainQueued(false);
+    d->wakeTimer->stop();
+    d->maybeIdle();
+}
+
+void Router::drainForBudget()
+{
+    if (!d->budgetSignalled) {
+        d->budgetSignalled = true;
+        emit budgetExhausted();
+    }
+    d->drainQueued(true);
+    d->maybeIdle();
+}
+
+RouterSnapshot Router::snapshot() const
+{
+    RouterSnapshot s;
+    const qint64 t = d->now();
+    s.deployments.reserve(int(d->deps.size()));
+    for (const auto &dp : d->deps) {
+        DeploymentState &x = *dp;
+        DeploymentSnapshot ds;
+        ds.id = x.dep.id;
+        ds.group = x.dep.modelName;
+        ds.provider = x.dep.provider;
+        ds.windowKey = x.dep.windowKey();
+        ds.rpmUsed = x.limits->used(LimitState::Rpm, t);
+        ds.rpmLimit = x.limits->effective(LimitState::Rpm).value_or(0);
+        ds.tpmUsed = x.limits->used(LimitState::Tpm, t);
+        ds.tpmLimit = x.limits->effective(LimitState::Tpm).value_or(0);
+        ds.itpmUsed = x.limits->used(LimitState::Itpm, t);
+        ds.itpmLimit = x.limits->effective(LimitState::Itpm).value_or(0);
+        ds.otpmUsed = x.limits->used(LimitState::Otpm, t);
+        ds.otpmLimit = x.limits->effective(LimitState::Otpm).value_or(0);
+        ds.inFlight = x.inFlight;
+        ds.maxParallel = x.maxParallel;
+        ds.http429 = x.http429;
+        ds.retries = x.retries;
+        ds.failures = x.failureCount;
+        ds.calls = x.calls;
+        ds.spendMicros = x.spendMicros;
+        ds.coolingDown = x.dead || x.failures.coolingDown(t);
+        ds.cooldownRemainingS = x.dead ? -1.0 : std::max<qint64>(0, x.failures.cooldownUntil() - t) / 1000.0;
+        ds.latencyMsEwma = x.latencyMsEwma;
+        s.deployments.append(ds);
+        s.inFlight += x.inFlight;
+    }
+    for (auto it = d->queues.cbegin(); it != d->queues.cend(); ++it)
+        s.queueDepth[it.key()] = int(it->size());
+    for (const auto &e : d->delayed)
+        s.queueDepth[e.second->group] += 1;
+    s.http429 = d->total429;
+    s.retries = d->totalRetries;
+    s.fallbacks = d->totalFallbacks;
+    s.calls = d->totalCalls;
+    s.spendMicros = d->totalSpend;
+    s.reservedMicros = d->reserved;
+    s.paused = d->paused;
+    return s;
+}
+
+int Router::pendingJobs() const
+{
+    return d->queuedCount + int(d->delayed.size()) + int(d->inFlight.size());
+}
+
+void Router::setNetworkAccessManagerFactory(std::function<QNetworkAccessManager *(QObject *)> factory)
+{
+    d->namFactory = std::move(factory);
+}
+
+void Router::setRetryPolicy(const RetryPolicy &policy)
+{
+    const int n = d->retry.numRetries;
+    d->retry = policy;
+    d->retry.numRetries = n;
+}
+
+void Router::setWindowForTesting(qint64 windowMs, qint64 safetyMarginMs)
+{
+    d->windowMs = windowMs;
+    d->marginMs = safetyMarginMs;
+    d->rebuildWindows();
+}
+
+int Router::networkManagerCount() const
+{
+    return int(d->pool.size());
+}
+
+} // namespace wb

@@ -1,0 +1,119 @@
+#include "core/secrets/keyresolver.h"
+
+#include "core/secrets/keystore.h"
+
+#include <QProcessEnvironment>
+
+namespace wb {
+
+namespace {
+
+QString defaultEnvVar(const QString &provider)
+{
+    if (provider == u"openai")
+        return QStringLiteral("OPENAI_API_KEY");
+    if (provider == u"anthropic")
+        return QStringLiteral("ANTHROPIC_API_KEY");
+    if (provider == u"mistral")
+        return QStringLiteral("MISTRAL_API_KEY");
+    if (provider == u"gemini")
+        return QStringLiteral("GEMINI_API_KEY");
+    return {};
+}
+
+Error deploymentError(const ModelList &list, int i, const QString &what)
+{
+    const Deployment &d = list.deployments[i];
+    Error e;
+    e.message = QStringLiteral("deployment \"") + d.id + QStringLiteral("\" (") + d.modelName + QStringLiteral("): ") + what;
+    e.file = list.path;
+    e.line = d.line;
+    e.field = QStringLiteral("model_list[") + QString::number(i) + QStringLiteral("].litellm_params.api_key");
+    return e;
+}
+
+Result<QString> fromEnvironment(const ModelList &list, int i, const QString &var, const QString &how)
+{
+    const QString value = QProcessEnvironment::systemEnvironment().value(var);
+    if (value.trimmed().isEmpty())
+        return std::unexpected(deploymentError(list, i, how + QStringLiteral("environment variable ") + var
+                                                             + QStringLiteral(" is not set")));
+    return value.trimmed();
+}
+
+Result<QString> resolveImpl(const ModelList &list, int i, KeyStore &store, QHash<QString, QString> *keychainCache)
+{
+    const Deployment &d = list.deployments[i];
+    const QString &ref = d.keyRef;
+    if (ref.startsWith(u"os.environ/"))
+        return fromEnvironment(list, i, ref.mid(11), QString());
+    if (ref.startsWith(u"keychain/")) {
+        const QString name = ref.mid(9);
+        if (keychainCache && keychainCache->contains(name))
+            return keychainCache->value(name);
+        const auto value = store.get(name);
+        if (!value)
+            return std::unexpected(deploymentError(list, i, QStringLiteral("cannot read keychain/") + name
+                                                                + QStringLiteral(": ") + value.error().message));
+        if (!value->has_value() || (*value)->isEmpty())
+            return std::unexpected(deploymentError(
+                list, i, QStringLiteral("the keychain has no key \"") + name
+                             + QStringLiteral("\" (store it with: discernus keys set ") + name + QLatin1Char(')')));
+        if (keychainCache)
+            keychainCache->insert(name, **value);
+        return **value;
+    }
+    if (!ref.isEmpty())
+        return ref;
+    // No api_key at all: local servers need none; otherwise LiteLLM's default variable.
+    if (d.isLoopback() || d.provider == u"vertex_ai")
+        return QString();
+    const QString var = defaultEnvVar(d.provider);
+    if (var.isEmpty())
+        return std::unexpected(deploymentError(list, i, QStringLiteral("no api_key given")));
+    return fromEnvironment(list, i, var, QStringLiteral("no api_key given and the "));
+}
+
+} // namespace
+
+Result<QString> resolveKey(const ModelList &list, int deploymentIndex, KeyStore &store)
+{
+    if (deploymentIndex < 0 || deploymentIndex >= list.deployments.size())
+        return fail(QStringLiteral("no deployment #") + QString::number(deploymentIndex), list.path);
+    return resolveImpl(list, deploymentIndex, store, nullptr);
+}
+
+Result<QHash<QString, QString>> resolveKeys(const ModelList &list, KeyStore &store)
+{
+    QHash<QString, QString> keys;
+    QHash<QString, QString> keychainCache; // one keychain read per name, however many deployments share it
+    for (int i = 0; i < list.deployments.size(); ++i) {
+        auto key = resolveImpl(list, i, store, &keychainCache);
+        if (!key)
+            return std::unexpected(key.error());
+        keys.insert(list.deployments[i].id, *key);
+    }
+    return keys;
+}
+
+QString maskKey(const QString &key)
+{
+    const QString k = key.trimmed();
+    if (k.isEmpty())
+        return {};
+    const qsizetype n = k.size();
+    // Short keys show less, so the visible part is never a large share of the secret.
+    const qsizetype tail = n >= 16 ? 4 : n >= 10 ? 2 : 0;
+    QString prefix;
+    if (n >= 16) {
+        for (const char *p : {"sk-proj-", "sk-ant-", "sk-", "AIza"}) {
+            if (k.startsWith(QLatin1String(p))) {
+                prefix = QLatin1String(p);
+                break;
+            }
+        }
+    }
+    return prefix + QChar(0x2026) + k.right(tail);
+}
+
+} // namespace wb

@@ -1,0 +1,102 @@
+#pragma once
+// API keys in the OS keychain (the freedesktop Secret Service on Linux: gnome-keyring,
+// KeePassXC, KWallet's bridge) through QtKeychain. Keys are never cached here, never
+// logged and never written anywhere else.
+//
+// QtKeychain cannot enumerate entries, so the store keeps an index of key NAMES
+// (never values) in one extra keychain entry of the same service, ".discernus-index".
+// We keep it in the keychain rather than QSettings so that the index lives and dies
+// with the secrets it describes (a wiped or different keyring never shows stale
+// names from a config file), and no plain file on disk reveals which accounts a
+// researcher holds. Names cannot start with '.', so the index never collides with a key.
+#include "core/common/result.h"
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <deque>
+#include <functional>
+#include <optional>
+
+namespace QKeychain {
+class Job;
+}
+
+namespace wb {
+
+class KeyStore final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(KeyStore)
+public:
+    enum class Status {
+        Ok,
+        NotFound,      ///< no key of that name
+        NoBackend,     ///< no Secret Service / keychain reachable
+        AccessDenied,  ///< locked keyring, user refused, ...
+        InvalidName,
+        Failed,
+    };
+    Q_ENUM(Status)
+
+    static QString defaultService() { return QStringLiteral("discernus-workbench"); }
+    /// The entry holding the list of names.
+    static QString indexEntry() { return QStringLiteral(".discernus-index"); }
+
+    explicit KeyStore(QObject *parent = nullptr);
+    /// A different service name keeps tests away from a user's real keys.
+    explicit KeyStore(const QString &service, QObject *parent = nullptr);
+    ~KeyStore() override;
+
+    QString service() const { return m_service; }
+
+    // Asynchronous API: each call returns a request id and later emits exactly one
+    // matching *Finished signal (never from inside the call). Operations run one
+    // after another so the name index is updated consistently.
+    quint64 writeKey(const QString &name, const QString &value);
+    quint64 readKey(const QString &name);
+    quint64 removeKey(const QString &name);
+    quint64 listNames();
+
+    // Blocking convenience for the CLI and worker threads: runs a local event loop
+    // until the operation ends. Never call it on the UI thread. From a worker thread
+    // the main thread must be running its event loop (QtKeychain jobs run there).
+    // Destroy a store only when no operation is in flight.
+    Result<void> set(const QString &name, const QString &value);
+    /// nullopt when there is no key of that name.
+    Result<std::optional<QString>> get(const QString &name);
+    /// Removing a name that does not exist is an error with lastStatus() == NotFound.
+    Result<void> remove(const QString &name);
+    Result<QStringList> list();
+    /// Status of the last blocking call (lets callers tell "not found" from "no keychain").
+    Status lastStatus() const { return m_lastStatus; }
+
+    /// Human text for a status, with the standard hint when no keychain is reachable.
+    static QString describe(Status status, const QString &detail);
+
+Q_SIGNALS:
+    void writeFinished(quint64 request, const QString &name, wb::KeyStore::Status status, const QString &message);
+    void readFinished(quint64 request, const QString &name, const QString &value, wb::KeyStore::Status status,
+                      const QString &message);
+    void removeFinished(quint64 request, const QString &name, wb::KeyStore::Status status, const QString &message);
+    void listFinished(quint64 request, const QStringList &names, wb::KeyStore::Status status, const QString &message);
+
+private:
+    using Done = std::function<void(Status, const QString &value, const QString &message)>;
+    void enqueue(std::function<void()> op);
+    void runNext();
+    void opFinished();
+    void runJob(std::function<QKeychain::Job *()> make, bool isRead, Done done);
+    void startRead(const QString &key, Done done);
+    void startWrite(const QString &key, const QString &value, Done done);
+    void startDelete(const QString &key, Done done);
+    void updateIndex(const QString &name, bool add, std::function<void()> then);
+
+    QString m_service;
+    std::deque<std::function<void()>> m_queue;
+    bool m_busy = false;
+    quint64 m_nextRequest = 1;
+    Status m_lastStatus = Status::Ok;
+};
+
+} // namespace wb

@@ -1,0 +1,14 @@
+#pragma once
+// `discernus simulate --port P [--host 127.0.0.1] [--limits FILE] [--seed N]`: runs the provider
+// simulator until SIGINT/SIGTERM. The caller owns the QCoreApplication.
+#include <QStringList>
+#include <QTextStream>
+
+namespace wb {
+
+/// `args` are the arguments after the verb (a leading "simulate" is skipped too).
+/// Prints "listening on http://HOST:PORT" to `err` once the server listens.
+/// Returns 0 after SIGINT/SIGTERM, 2 on a usage or input error (bad limits file, non-loopback host).
+int runSimulateCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+
+} // namespace wb

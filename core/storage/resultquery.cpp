@@ -1,0 +1,413 @@
+#include "core/storage/resultquery.h"
+
+#include "core/storage/sqlhelpers_p.h"
+
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMap>
+#include <QLocale>
+
+namespace wb {
+
+using namespace storage_detail;
+
+QString ResultRowView::scoresText() const
+{
+    QString s;
+    for (const ScoreRow &r : scores) {
+        if (!s.isEmpty())
+            s += QLatin1Char(' ');
+        s += r.dimension + QLatin1Char('=')
+            + (r.score ? QString::number(*r.score, 'g', QLocale::FloatingPointShortest) : QStringLiteral("\u2013"));
+    }
+    return s;
+}
+
+namespace {
+
+Result<QSqlDatabase> connection(const QString &connName)
+{
+    QSqlDatabase db = QSqlDatabase::database(connName, false);
+    if (!db.isValid() || !db.isOpen())
+        return fail(QStringLiteral("no open results database connection named %1").arg(connName));
+    return db;
+}
+
+/// WHERE clause over `jobs` (aliased as `a`, or unaliased when a is empty) and its bound values.
+struct Where {
+    QString sql;
+    QVariantList binds;
+};
+
+Where buildWhere(const ResultFilter &f, const QString &a)
+{
+    const QString p = a.isEmpty() ? QString() : a + QLatin1Char('.');
+    QStringList parts;
+    Where w;
+    if (!f.runId.isEmpty()) {
+        parts << p + QStringLiteral("run_id = ?");
+        w.binds << f.runId;
+    }
+    if (!f.model.isEmpty()) {
+        parts << p + QStringLiteral("run_id IN (SELECT run_id FROM runs WHERE model_group = ?)");
+        w.binds << f.model;
+    }
+    if (!f.experiment.isEmpty()) {
+        parts << p + QStringLiteral("run_id IN (SELECT rr.run_id FROM runs rr JOIN experiments ee ON ee.id = rr.experiment_id"
+                                    " WHERE ee.name = ?)");
+        w.binds << f.experiment;
+    }
+    if (!f.status.isEmpty()) {
+        parts << p + QStringLiteral("status = ?");
+        w.binds << f.status;
+    }
+    if (!f.textLike.isEmpty()) {
+        QString pattern = f.textLike;
+        pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+        pattern.replace(QLatin1Char('%'), QLatin1String("\\%"));
+        pattern.replace(QLatin1Char('_'), QLatin1String("\\_"));
+        parts << p + QStringLiteral("text_id LIKE ? ESCAPE '\\'");
+        w.binds << QString(QLatin1Char('%') + pattern + QLatin1Char('%'));
+    }
+    w.sql = parts.isEmpty() ? QStringLiteral("1") : parts.join(QLatin1String(" AND "));
+    return w;
+}
+
+const QString kRowColumns = QStringLiteral(
+    "j.id, e.name, j.run_id, r.model_group, r.framework, j.corpus, j.text_id, j.repetition, j.status, j.attempts,"
+    " j.deployment_id, j.provider, j.model_version, j.prompt_tokens, j.completion_tokens, j.cached_tokens,"
+    " j.cost_micros, j.latency_ms, j.last_error, j.completed_at"
+    " FROM jobs j LEFT JOIN runs r ON r.run_id = j.run_id LEFT JOIN experiments e ON e.id = r.experiment_id");
+
+ResultRowView readRow(const QSqlQuery &q)
+{
+    ResultRowView v;
+    v.jobId = q.value(0).toLongLong();
+    v.experiment = text(q, 1);
+    v.runId = text(q, 2);
+    v.modelGroup = text(q, 3);
+    v.framework = text(q, 4);
+    v.corpus = text(q, 5);
+    v.textId = text(q, 6);
+    v.repetition = q.value(7).toInt();
+    v.status = jobStatusFromName(text(q, 8));
+    v.attempts = q.value(9).toInt();
+    v.deploymentId = text(q, 10);
+    v.provider = text(q, 11);
+    v.modelVersion = text(q, 12);
+    v.promptTokens = q.value(13).toLongLong();
+    v.completionTokens = q.value(14).toLongLong();
+    v.cachedTokens = q.value(15).toLongLong();
+    v.costMicros = q.value(16).toLongLong();
+    v.latencyMs = q.value(17).toLongLong();
+    v.error = text(q, 18);
+    v.completedAt = text(q, 19);
+    return v;
+}
+
+ScoreRow readScore(const QSqlQuery &q, int col, bool withEvidence)
+{
+    ScoreRow s;
+    s.dimension = text(q, col);
+    const QVariant v = q.value(col + 1);
+    if (!v.isNull())
+        s.score = v.toDouble();
+    if (withEvidence)
+        s.evidence = text(q, col + 2);
+    return s;
+}
+
+// Selects the page's ids from `jobs` alone (cheap, index-only where the filter allows), then joins
+// only those rows, and fetches their scores with one IN query.
+Result<QList<ResultRowView>> fetchPage(const QString &connName, const ResultFilter &filter, qint64 afterId,
+                                       qint64 offset, int limit)
+{
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    if (limit <= 0)
+        return QList<ResultRowView>{};
+    Where w = buildWhere(filter, {});
+    if (afterId > 0) {
+        w.sql += QStringLiteral(" AND id > ?");
+        w.binds << afterId;
+    }
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT ") + kRowColumns + QStringLiteral(" WHERE j.id IN (SELECT id FROM jobs WHERE ") + w.sql
+              + QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?) ORDER BY j.id"));
+    int i = 0;
+    for (const QVariant &b : std::as_const(w.binds))
+        q.bindValue(i++, b);
+    q.bindValue(i++, limit);
+    q.bindValue(i++, qMax<qint64>(0, offset));
+    if (!q.exec())
+        return std::unexpected(sqlError(QStringLiteral("read results"), q.lastError()));
+    QList<ResultRowView> rows;
+    rows.reserve(limit);
+    QHash<qint64, qsizetype> index;
+    while (q.next()) {
+        rows.append(readRow(q));
+        index.insert(rows.last().jobId, rows.size() - 1);
+    }
+    q.finish();
+    if (rows.isEmpty())
+        return rows;
+    QSqlQuery s(*db);
+    s.setForwardOnly(true);
+    s.prepare(QStringLiteral("SELECT job_id, dimension, score FROM scores WHERE job_id IN (") + placeholders(rows.size())
+              + QStringLiteral(") ORDER BY job_id, dimension"));
+    for (int k = 0; k < rows.size(); ++k)
+        s.bindValue(k, rows[k].jobId);
+    if (!s.exec())
+        return std::unexpected(sqlError(QStringLiteral("read scores"), s.lastError()));
+    while (s.next()) {
+        const auto it = index.constFind(s.value(0).toLongLong());
+        if (it != index.constEnd())
+            rows[*it].scores.append(readScore(s, 1, false));
+    }
+    return rows;
+}
+
+Result<QStringList> column(const QString &connName, const QString &sql)
+{
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    QSqlQuery q(*db);
+    if (!q.exec(sql))
+        return std::unexpected(sqlError(QStringLiteral("read list"), q.lastError()));
+    QStringList out;
+    while (q.next())
+        out << text(q, 0);
+    return out;
+}
+
+} // namespace
+
+Result<QString> openReadConnection(const QString &dbPath)
+{
+    if (!QFileInfo(dbPath).isFile())
+        return fail(QStringLiteral("no results database here"), dbPath);
+    auto db = openConnection(dbPath, QStringLiteral("read"), true);
+    if (!db)
+        return std::unexpected(db.error());
+    const QString name = db->connectionName();
+    QSqlQuery q(*db);
+    int version = -1;
+    if (q.exec(QStringLiteral("PRAGMA user_version")) && q.next())
+        version = q.value(0).toInt();
+    q.finish();
+    q = QSqlQuery();
+    if (version != ResultStore::latestSchemaVersion()) {
+        *db = QSqlDatabase();
+        closeConnection(name);
+        return fail(version == 0 ? QStringLiteral("not a results database (no schema)")
+                                 : QStringLiteral("results database has schema version %1, expected %2")
+                                       .arg(version)
+                                       .arg(ResultStore::latestSchemaVersion()),
+                    dbPath);
+    }
+    return name;
+}
+
+void closeReadConnection(const QString &connName)
+{
+    closeConnection(connName);
+}
+
+Result<qint64> countResults(const QString &connName, const ResultFilter &filter)
+{
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    const Where w = buildWhere(filter, {});
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE ") + w.sql);
+    for (int i = 0; i < w.binds.size(); ++i)
+        q.bindValue(i, w.binds[i]);
+    if (!q.exec() || !q.next())
+        return std::unexpected(sqlError(QStringLiteral("count results"), q.lastError()));
+    return q.value(0).toLongLong();
+}
+
+Result<QList<ResultRowView>> fetchResults(const QString &connName, const ResultFilter &filter, qint64 offset, int limit)
+{
+    return fetchPage(connName, filter, 0, offset, limit);
+}
+
+Result<QList<ResultRowView>> fetchResultsAfter(const QString &connName, const ResultFilter &filter, qint64 afterJobId,
+                                               int limit)
+{
+    return fetchPage(connName, filter, afterJobId, 0, limit);
+}
+
+Result<JobDetail> jobDetail(const QString &connName, qint64 jobId)
+{
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    JobDetail d;
+    {
+        QSqlQuery q(*db);
+        q.prepare(QStringLiteral("SELECT ") + kRowColumns + QStringLiteral(" WHERE j.id = ?"));
+        q.addBindValue(jobId);
+        if (!q.exec())
+            return std::unexpected(sqlError(QStringLiteral("read job"), q.lastError()));
+        if (!q.next())
+            return fail(QStringLiteral("no job with id %1").arg(jobId));
+        d.row = readRow(q);
+    }
+    {
+        QSqlQuery q(*db);
+        q.prepare(QStringLiteral("SELECT dimension, score, evidence FROM scores WHERE job_id = ? ORDER BY dimension"));
+        q.addBindValue(jobId);
+        if (!q.exec())
+            return std::unexpected(sqlError(QStringLiteral("read scores"), q.lastError()));
+        while (q.next()) {
+            d.scores.append(readScore(q, 0, true));
+            ScoreRow compact = d.scores.last();
+            compact.evidence.clear();
+            d.row.scores.append(compact);
+        }
+    }
+    {
+        const QString cols = QStringLiteral(
+            "SELECT id, deployment_id, provider, model_group, model_version, http_status, prompt_tokens,"
+            " completion_tokens, cached_tokens, cache_write_tokens, cost_micros, latency_ms, request_id, error_class,"
+            " error_message, started_at FROM calls WHERE ");
+        QSqlQuery q(*db);
+        q.prepare(cols + QStringLiteral("job_id = ? UNION ") + cols
+                  + QStringLiteral("id IN (SELECT call_id FROM call_jobs WHERE job_id = ?) ORDER BY id"));
+        q.addBindValue(jobId);
+        q.addBindValue(jobId);
+        if (!q.exec())
+            return std::unexpected(sqlError(QStringLiteral("read calls"), q.lastError()));
+        while (q.next()) {
+            CallView c;
+            c.id = q.value(0).toLongLong();
+            c.deploymentId = text(q, 1);
+            c.provider = text(q, 2);
+            c.modelGroup = text(q, 3);
+            c.modelVersion = text(q, 4);
+            c.httpStatus = q.value(5).toInt();
+            c.promptTokens = q.value(6).toLongLong();
+            c.completionTokens = q.value(7).toLongLong();
+            c.cachedTokens = q.value(8).toLongLong();
+            c.cacheWriteTokens = q.value(9).toLongLong();
+            c.costMicros = q.value(10).toLongLong();
+            c.latencyMs = q.value(11).toLongLong();
+            c.requestId = text(q, 12);
+            c.errorClass = text(q, 13);
+            c.errorMessage = text(q, 14);
+            c.startedAt = text(q, 15);
+            d.calls.append(std::move(c));
+        }
+    }
+    {
+        QSqlQuery q(*db);
+        q.prepare(QStringLiteral("SELECT attempt, text, received_at FROM raw_responses WHERE job_id = ? ORDER BY attempt"));
+        q.addBindValue(jobId);
+        if (!q.exec())
+            return std::unexpected(sqlError(QStringLiteral("read raw responses"), q.lastError()));
+        while (q.next())
+            d.rawResponses.append(RawResponseView{q.value(0).toInt(), text(q, 1), text(q, 2)});
+    }
+    return d;
+}
+
+Result<QList<DimensionMean>> meanScores(const QString &connName, const ResultFilter &filter)
+{
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    struct RunInfo {
+        QString runId, group, framework;
+        QStringList dims;
+    };
+    QList<RunInfo> runs;
+    {
+        QSqlQuery q(*db);
+        if (!q.exec(QStringLiteral("SELECT run_id, model_group, framework, dimensions FROM runs ORDER BY rowid")))
+            return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError()));
+        while (q.next()) {
+            RunInfo r{text(q, 0), text(q, 1), text(q, 2), {}};
+            if ((!filter.runId.isEmpty() && r.runId != filter.runId) || (!filter.model.isEmpty() && r.group != filter.model))
+                continue;
+            for (const QJsonValue &v : QJsonDocument::fromJson(q.value(3).toString().toUtf8()).array())
+                r.dims << v.toString();
+            runs << r;
+        }
+    }
+    // One pass per run over its scores, with one conditional aggregate per dimension of its
+    // framework. A GROUP BY dimension would push every score (6,000,000 at a million jobs) through
+    // SQLite's sorter, which is several times slower than this.
+    const Where w = buildWhere(filter, QStringLiteral("j"));
+    QMap<std::tuple<QString, QString, QString>, std::pair<double, qint64>> sums;
+    for (const RunInfo &run : std::as_const(runs)) {
+        QSqlQuery q(*db);
+        q.setForwardOnly(true);
+        QVariantList binds;
+        QString select;
+        if (run.dims.isEmpty()) {
+            // Placeholder run without a framework description: group the few rows it has.
+            select = QStringLiteral("SELECT s.dimension, TOTAL(s.score), COUNT(s.score)");
+        } else {
+            select = QStringLiteral("SELECT 0");
+            for (const QString &dim : run.dims) {
+                select += QStringLiteral(", TOTAL(CASE WHEN s.dimension = ? THEN s.score END),"
+                                         " COUNT(CASE WHEN s.dimension = ? THEN s.score END)");
+                binds << dim << dim;
+            }
+        }
+        q.prepare(select + QStringLiteral(" FROM jobs j JOIN scores s ON s.job_id = j.id WHERE j.run_id = ? AND ") + w.sql
+                  + (run.dims.isEmpty() ? QStringLiteral(" GROUP BY s.dimension") : QString()));
+        binds << run.runId;
+        binds += w.binds;
+        for (int i = 0; i < binds.size(); ++i)
+            q.bindValue(i, binds[i]);
+        if (!q.exec())
+            return std::unexpected(sqlError(QStringLiteral("mean scores"), q.lastError()));
+        while (q.next()) {
+            if (run.dims.isEmpty()) {
+                auto &acc = sums[{run.group, run.framework, text(q, 0)}];
+                acc.first += q.value(1).toDouble();
+                acc.second += q.value(2).toLongLong();
+                continue;
+            }
+            for (int d = 0; d < run.dims.size(); ++d) {
+                auto &acc = sums[{run.group, run.framework, run.dims[d]}];
+                acc.first += q.value(1 + 2 * d).toDouble();
+                acc.second += q.value(2 + 2 * d).toLongLong();
+            }
+        }
+    }
+    QList<DimensionMean> out;
+    for (auto it = sums.cbegin(); it != sums.cend(); ++it) {
+        if (it->second == 0)
+            continue;   // every score NULL (or none): no mean to show
+        const auto &[group, framework, dim] = it.key();
+        out.append(DimensionMean{group, framework, dim, it->first / double(it->second), it->second});
+    }
+    return out;
+}
+
+Result<QStringList> runIds(const QString &connName)
+{
+    return column(connName, QStringLiteral("SELECT run_id FROM runs ORDER BY rowid"));
+}
+
+Result<QStringList> modelGroups(const QString &connName)
+{
+    return column(connName, QStringLiteral("SELECT DISTINCT model_group FROM runs WHERE model_group IS NOT NULL"
+                                           " AND model_group <> '' ORDER BY model_group"));
+}
+
+Result<QStringList> experimentNames(const QString &connName)
+{
+    return column(connName, QStringLiteral("SELECT name FROM experiments ORDER BY id"));
+}
+
+} // namespace wb

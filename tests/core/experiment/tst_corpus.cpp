@@ -1,0 +1,130 @@
+#include "core/experiment/corpus.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace wb;
+
+class TestCorpus final : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    QString write(const QString &name, const QByteArray &bytes)
+    {
+        const QString p = m_dir.filePath(name);
+        QFile f(p);
+        if (!f.open(QIODevice::WriteOnly))
+            qFatal("cannot write %s", qPrintable(p));
+        f.write(bytes);
+        return p;
+    }
+
+private slots:
+    void folderOfTexts()
+    {
+        QDir(m_dir.path()).mkpath(QStringLiteral("f/sub"));
+        write(QStringLiteral("f/b.txt"), "second");
+        write(QStringLiteral("f/a.txt"), "\xEF\xBB\xBF" "first \xC3\xA9");   // BOM is dropped
+        write(QStringLiteral("f/sub/c.txt"), "third");
+        write(QStringLiteral("f/ignored.md"), "not a text");
+        auto r = loadCorpus({QStringLiteral("c"), m_dir.filePath(QStringLiteral("f")), CorpusSource::Kind::Folder});
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+        QCOMPARE(r->size(), 3);
+        QCOMPARE(r->at(0).id, QStringLiteral("a"));
+        QCOMPARE(r->at(0).text, QStringLiteral("first \u00e9"));
+        QCOMPARE(r->at(2).id, QStringLiteral("sub/c"));
+        QCOMPARE(r->at(0).sha256.size(), 64);
+        QCOMPARE(r->at(0).corpus, QStringLiteral("c"));
+    }
+
+    void notUtf8NamesFileAndLine()
+    {
+        QDir(m_dir.path()).mkpath(QStringLiteral("bad"));
+        const QString p = write(QStringLiteral("bad/latin1.txt"), "line one\nline two caf\xE9\n");
+        auto r = loadCorpus({QStringLiteral("c"), m_dir.filePath(QStringLiteral("bad")), CorpusSource::Kind::Folder});
+        QVERIFY(!r);
+        QCOMPARE(r.error().file, p);
+        QCOMPARE(r.error().line, 2);
+        QVERIFY(r.error().message.contains(QStringLiteral("UTF-8")));
+    }
+
+    void csvWithQuotesAndNewlines()
+    {
+        const QString p = write(QStringLiteral("t.csv"), "id,text,extra\r\n"
+                                                         "x1,\"Hello, \"\"world\"\"\nsecond line\",z\r\n"
+                                                         "x2,plain,\r\n");
+        auto r = loadCorpus({QStringLiteral("c"), p, CorpusSource::Kind::Csv});
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+        QCOMPARE(r->size(), 2);
+        QCOMPARE(r->at(0).text, QStringLiteral("Hello, \"world\"\nsecond line"));
+        QCOMPARE(r->at(1).text, QStringLiteral("plain"));
+    }
+
+    void csvErrors_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<int>("line");
+        QTest::addColumn<QString>("needle");
+        QTest::newRow("no text column") << QByteArray("id,body\n1,x\n") << 1 << QStringLiteral("'text'");
+        QTest::newRow("unterminated") << QByteArray("id,text\n1,ok\n2,\"open\n") << 3 << QStringLiteral("unterminated");
+        QTest::newRow("short row") << QByteArray("id,text\n1,ok\n2\n") << 3 << QStringLiteral("fields");
+        QTest::newRow("empty id") << QByteArray("id,text\n,x\n") << 2 << QStringLiteral("empty id");
+    }
+    void csvErrors()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(int, line);
+        QFETCH(QString, needle);
+        const QString p = write(QStringLiteral("bad.csv"), content);
+        auto r = loadCorpus({QStringLiteral("c"), p, CorpusSource::Kind::Csv});
+        QVERIFY(!r);
+        QCOMPARE(r.error().file, p);
+        QCOMPARE(r.error().line, line);
+        QVERIFY2(r.error().message.contains(needle), qPrintable(r.error().toString()));
+    }
+
+    void jsonl()
+    {
+        const QString p = write(QStringLiteral("t.jsonl"), "{\"id\": \"a\", \"text\": \"one\"}\n\n{\"id\": 7, \"text\": \"two\"}\n");
+        auto r = loadCorpus({QStringLiteral("c"), p, CorpusSource::Kind::Jsonl});
+        QVERIFY(r);
+        QCOMPARE(r->size(), 2);
+        QCOMPARE(r->at(0).id, QStringLiteral("7"));
+        const QString bad = write(QStringLiteral("bad.jsonl"), "{\"id\": \"a\", \"text\": \"one\"}\n{\"id\": \"b\"}\n");
+        auto e = loadCorpus({QStringLiteral("c"), bad, CorpusSource::Kind::Jsonl});
+        QVERIFY(!e);
+        QCOMPARE(e.error().line, 2);
+        QCOMPARE(e.error().field, QStringLiteral("text"));
+    }
+
+    void duplicateIdsAndMissing()
+    {
+        const QString p = write(QStringLiteral("dup.csv"), "id,text\na,1\na,2\n");
+        auto r = loadCorpus({QStringLiteral("c"), p, CorpusSource::Kind::Csv});
+        QVERIFY(!r);
+        QVERIFY(r.error().message.contains(QStringLiteral("duplicate")));
+        auto m = loadCorpus({QStringLiteral("c"), m_dir.filePath(QStringLiteral("nope")), CorpusSource::Kind::Folder});
+        QVERIFY(!m);
+    }
+
+    void selectByGlobAndLimit()
+    {
+        QList<CorpusText> all;
+        for (const char *id : {"1789-Washington", "1793-Washington", "1861-Lincoln", "2009-Obama"})
+            all.append({QStringLiteral("c"), QString::fromLatin1(id), QStringLiteral("t"), {}});
+        RunSpec r;
+        r.include = {QStringLiteral("17*")};
+        QCOMPARE(selectTexts(all, r).size(), 2);
+        r.limit = 1;
+        QCOMPARE(selectTexts(all, r).size(), 1);
+        r.include = {QStringLiteral("*Lincoln"), QStringLiteral("2009-*")};
+        r.limit.reset();
+        QCOMPARE(selectTexts(all, r).size(), 2);
+        r.include = {QStringLiteral("Lincoln")};   // whole-id match, not substring
+        QCOMPARE(selectTexts(all, r).size(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCorpus)
+#include "tst_corpus.moc"

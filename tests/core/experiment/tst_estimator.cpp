@@ -1,0 +1,728 @@
+// The pre-flight estimator: durations from the schedule simulation against analytic minima for
+// each provider's counting rule, throughput of several deployments and of pools, costs against
+// hand arithmetic, the budget verdict, recommendations and batching side by side.
+#include "core/experiment/estimator.h"
+#include "core/tokenize/tokenestimator.h"
+
+#include <QDirIterator>
+#include <QFile>
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace wb;
+
+namespace {
+
+Deployment dep(const QString &id, const QString &group, const QString &provider, const QString &model)
+{
+    Deployment d;
+    d.id = id;
+    d.modelName = group;
+    d.provider = provider;
+    d.model = model;
+    return d;
+}
+
+Framework framework(int dimensions = 2)
+{
+    Framework fw;
+    fw.id = QStringLiteral("mft");
+    fw.name = QStringLiteral("MFT");
+    for (int i = 0; i < dimensions; ++i)
+        fw.dimensions << Dimension{QStringLiteral("d%1").arg(i), QString(), QString(), 0.0, 1.0};
+    return fw;
+}
+
+RunSpec runSpec(const QString &id, const QString &group, const QString &corpus = QStringLiteral("c"))
+{
+    RunSpec r;
+    r.runId = id;
+    r.model = group;
+    r.framework = QStringLiteral("mft");
+    r.corpus = corpus;
+    return r;
+}
+
+/// `n` texts of `chars` characters each.
+QList<EstimateText> texts(int n, int chars, const QString &corpus = QStringLiteral("c"))
+{
+    QList<EstimateText> out;
+    for (int i = 0; i < n; ++i)
+        out << EstimateText{corpus, QStringLiteral("t%1").arg(i, 5, 10, QLatin1Char('0')), QString(chars, QLatin1Char('x'))};
+    return out;
+}
+
+/// A prompt whose size is exactly known: system "S" (1 char), user = the texts joined with no
+/// separator; prompt tokens counted as characters.
+EstimateInput baseInput(const QList<Deployment> &deps, const QList<RunSpec> &runs, const QList<EstimateText> &t, int maxTokens)
+{
+    EstimateInput in;
+    in.models.deployments = deps;
+    in.experiment.name = QStringLiteral("test");
+    in.experiment.execution.maxTokens = maxTokens;
+    in.experiment.execution.matrix = runs;
+    in.frameworks << framework();
+    in.texts = t;
+    in.buildPrompt = [](const RunSpec &, const Framework &, const QList<EstimateText> &ts) {
+        ChatRequest r;
+        r.system = QStringLiteral("S");
+        for (const EstimateText &x : ts)
+            r.user += x.text;
+        r.maxTokens = 0;   // filled below from the experiment
+        return r;
+    };
+    const int mt = maxTokens;
+    const auto inner = in.buildPrompt;
+    in.buildPrompt = [inner, mt](const RunSpec &r, const Framework &f, const QList<EstimateText> &ts) {
+        ChatRequest req = inner(r, f, ts);
+        req.maxTokens = mt;
+        return req;
+    };
+    in.countTokens = [](const QString &, const QString &, const ChatRequest &r) {
+        return qint64(r.system.size() + r.user.size());
+    };
+    in.latency = LatencyModel{0.0, 0.0};
+    return in;
+}
+
+EstimateReport estimate(const EstimateInput &in)
+{
+    auto r = estimateExperiment(in);
+    if (!r)
+        qFatal("estimate failed: %s", qPrintable(r.error().toString()));
+    return *r;
+}
+
+const Recommendation *findRec(const EstimateReport &r, Recommendation::Kind k)
+{
+    for (const Recommendation &x : r.recommendations) {
+        if (x.kind == k)
+            return &x;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestEstimator : public QObject {
+    Q_OBJECT
+private slots:
+    void rpmBoundIsAnalyticMinimum();
+    void openAiTpmCountsCharsAndMaxTokens();
+    void mistralSettlesToActual();
+    void geminiTpmIsInputOnly();
+    void anthropicOtpmBound();
+    void twoDeploymentsDoubleThroughput();
+    void pooledDeploymentsDoNot();
+    void latencyAndParallelism();
+    void unschedulableCalls();
+    void costTotalsMatchHandArithmetic();
+    void budgetVerdicts();
+    void addKeyHalvesDuration();
+    void cheaperModelRecommendation();
+    void batchingSideBySide();
+    void customBatchPacker();
+    void textSelection();
+    void errorsAndCancel();
+    void outputs();
+    void sampledPromptsMatchExact();
+    void realTokenEstimator();
+    void largeScheduleIsExact();
+};
+
+void TestEstimator::rpmBoundIsAnalyticMinimum()
+{
+    // Direct: rpm 10, 25 calls, zero latency -> admitted at 0, 60, 120 s.
+    ScheduleDeployment d;
+    d.id = QStringLiteral("a");
+    d.limits.rpm = 10;
+    d.latency = LatencyModel{0, 0};
+    const std::vector<ScheduleCall> calls(25, ScheduleCall{0, 0, 100, 100, 50, 10});
+    const ScheduleResult s = simulateSchedule({d}, calls, 1);
+    QCOMPARE(s.durationSeconds, 120.0);
+    QCOMPARE(s.deployments[0].calls, 25);
+    QCOMPARE(s.unschedulable, 0);
+
+    // The same through the estimator.
+    Deployment a = dep(QStringLiteral("gpt-4o/1"), QStringLiteral("gpt-4o"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    a.limits.rpm = 10;
+    const EstimateReport r = estimate(baseInput({a}, {runSpec(QStringLiteral("r1"), QStringLiteral("gpt-4o"))}, texts(25, 100), 50));
+    QCOMPARE(r.planned.durationSeconds, 120.0);
+    QCOMPARE(r.planned.runs.first().durationSeconds, 120.0);
+    QCOMPARE(r.planned.total.calls, 25);
+    QCOMPARE(r.planned.binding.deploymentId, a.id);
+    QCOMPARE(r.planned.binding.limit, QStringLiteral("rpm"));
+    QCOMPARE(r.planned.deployments.first().rpm, 1.0);
+    QCOMPARE(r.planned.deployments.first().tpm, -1.0);   // not configured
+
+    // With latency: the last call admitted at 120 s returns 2 s later.
+    EstimateInput in = baseInput({a}, {runSpec(QStringLiteral("r1"), QStringLiteral("gpt-4o"))}, texts(25, 100), 50);
+    in.latency = LatencyModel{1.5, 0.01};   // 1.5 + 0.01 x expected output
+    in.meanOutputTokensPerText.insert(QStringLiteral("r1"), 50);
+    QCOMPARE(estimate(in).planned.durationSeconds, 122.0);
+}
+
+void TestEstimator::openAiTpmCountsCharsAndMaxTokens()
+{
+    // Each call: 1 + 399 chars -> ceil(400/4) = 100 + max_tokens 900 = 1000 TPM at admission,
+    // never refunded. tpm 10000 -> 10 calls per minute; 30 calls -> 0, 60, 120 s.
+    Deployment a = dep(QStringLiteral("o/1"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o-mini"));
+    a.limits.tpm = 10000;
+    EstimateInput in = baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(30, 399), 900);
+    in.meanOutputTokensPerText.insert(QStringLiteral("g"), 100);
+    EstimateReport r = estimate(in);
+    QCOMPARE(r.planned.durationSeconds, 120.0);
+    QCOMPARE(r.planned.binding.limit, QStringLiteral("tpm"));
+    QCOMPARE(r.planned.total.promptTokens, 30 * 400);   // counted by the test's counter: chars
+
+    // max_tokens burns TPM: halving it (400 + 100 = 500 per call) fits 20 per minute -> 0, 60 s.
+    in = baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(30, 399), 400);
+    in.meanOutputTokensPerText.insert(QStringLiteral("g"), 100);
+    QCOMPARE(estimate(in).planned.durationSeconds, 60.0);
+}
+
+void TestEstimator::mistralSettlesToActual()
+{
+    // Mistral reserves prompt + max_tokens (400 + 900) but settles to prompt + actual (400 + 100):
+    // with zero latency the reservations return at once and 30 calls (15,000 tokens settled)
+    // do not fit one minute of 10,000... 20 do (10,000): admitted at 0, the rest at 60 s.
+    Deployment a = dep(QStringLiteral("m/1"), QStringLiteral("g"), QStringLiteral("mistral"), QStringLiteral("mistral-small-latest"));
+    a.limits.tpm = 10000;
+    EstimateInput in = baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(30, 399), 900);
+    in.meanOutputTokensPerText.insert(QStringLiteral("g"), 100);
+    EstimateReport r = estimate(in);
+    QCOMPARE(r.planned.durationSeconds, 60.0);
+    // The same as OpenAI (charged 1300 at admission, never refunded): 7 per minute -> 5 windows.
+    a.provider = QStringLiteral("openai");
+    a.model = QStringLiteral("gpt-4o-mini");
+    in.models.deployments = {a};
+    in.texts = texts(30, 1599);   // 1600 chars -> 400 char-tokens + 900 = 1300
+    QCOMPARE(estimate(in).planned.durationSeconds, 240.0);
+}
+
+void TestEstimator::geminiTpmIsInputOnly()
+{
+    // Gemini's TPM counts input only: 1000-token prompts, tpm 10000 -> 10 per minute whatever
+    // max_tokens is. 20 calls -> 0 and 60 s.
+    Deployment a = dep(QStringLiteral("g/1"), QStringLiteral("g"), QStringLiteral("gemini"), QStringLiteral("gemini-2.5-flash"));
+    a.limits.tpm = 10000;
+    const EstimateReport r = estimate(baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(20, 999), 8000));
+    QCOMPARE(r.planned.durationSeconds, 60.0);
+    QCOMPARE(r.planned.total.promptTokens, 20000);
+}
+
+void TestEstimator::anthropicOtpmBound()
+{
+    // OTPM 10,000, 500 output tokens per call, 100 calls, zero latency: 20 calls per minute,
+    // output counted when produced -> batches at 0, 60, 120, 180, 240 s.
+    Deployment a = dep(QStringLiteral("a/1"), QStringLiteral("claude"), QStringLiteral("anthropic"), QStringLiteral("claude-3-5-haiku-20241022"));
+    a.limits.itpm = 1'000'000;
+    a.limits.otpm = 10000;
+    EstimateInput in = baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("claude"))}, texts(100, 99), 4000);
+    in.meanOutputTokensPerText.insert(QStringLiteral("r"), 500);
+    EstimateReport r = estimate(in);
+    QCOMPARE(r.planned.durationSeconds, 240.0);
+    QCOMPARE(r.planned.binding.limit, QStringLiteral("otpm"));
+    QCOMPARE(r.planned.binding.deploymentId, a.id);
+    QVERIFY(r.planned.deployments.first().itpm < 0.01);
+
+    // max_tokens does not count for OTPM: 4000 vs 600 changes nothing.
+    in = baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("claude"))}, texts(100, 99), 600);
+    in.meanOutputTokensPerText.insert(QStringLiteral("r"), 500);
+    QCOMPARE(estimate(in).planned.durationSeconds, 240.0);
+
+    // With latency, output is charged when each call returns (2 s later), so every window
+    // shifts by the latency: 0 -> 2 s charge -> next admissions at 62 s, ... last at 4 x 62 = 248,
+    // returning at 250 s.
+    in.latency = LatencyModel{2.0, 0.0};
+    QCOMPARE(estimate(in).planned.durationSeconds, 250.0);
+}
+
+void TestEstimator::twoDeploymentsDoubleThroughput()
+{
+    Deployment a = dep(QStringLiteral("k1"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    a.limits.rpm = 10;
+    Deployment b = a;
+    b.id = QStringLiteral("k2");
+    // One key: 40 calls at 10 rpm -> admitted at 0, 60, 120, 180.
+    QCOMPARE(estimate(baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(40, 10), 10)).planned.durationSeconds,
+             180.0);
+    // Two keys of their own: 20 per minute -> 0, 60.
+    const EstimateReport r = estimate(baseInput({a, b}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(40, 10), 10));
+    QCOMPARE(r.planned.durationSeconds, 60.0);
+    QCOMPARE(r.planned.deployments[0].calls, 20);
+    QCOMPARE(r.planned.deployments[1].calls, 20);
+}
+
+void TestEstimator::pooledDeploymentsDoNot()
+{
+    Deployment a = dep(QStringLiteral("k1"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    a.limits.rpm = 10;
+    a.rateLimitPool = QStringLiteral("org");
+    Deployment b = a;
+    b.id = QStringLiteral("k2");
+    const EstimateReport r = estimate(baseInput({a, b}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(40, 10), 10));
+    QCOMPARE(r.planned.durationSeconds, 180.0);
+    QCOMPARE(r.planned.deployments[0].calls + r.planned.deployments[1].calls, 40);
+    QCOMPARE(r.planned.deployments[0].windowKey, QStringLiteral("pool:org"));
+    // A pool's limit is the stricter of its members'.
+    b.limits.rpm = 5;
+    QCOMPARE(estimate(baseInput({a, b}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(40, 10), 10)).planned.durationSeconds,
+             420.0);   // 40 calls at 5 per minute: 8 windows -> last admitted at 7 x 60
+}
+
+void TestEstimator::latencyAndParallelism()
+{
+    // No limits: every call starts at once; the slowest decides. 2 s + 10 ms x 100 tokens = 3 s.
+    Deployment a = dep(QStringLiteral("k1"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    EstimateInput in = baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(6, 10), 500);
+    in.latency = LatencyModel{2.0, 0.01};
+    in.meanOutputTokensPerText.insert(QStringLiteral("r"), 100);
+    EstimateReport r = estimate(in);
+    QCOMPARE(r.planned.durationSeconds, 3.0);
+    QVERIFY(r.planned.binding.isLatency());
+    QVERIFY(r.recommendations.isEmpty() || !findRec(r, Recommendation::Kind::AddKey));
+
+    // max_parallel_requests 2: three waves of 3 s.
+    a.limits.maxParallelRequests = 2;
+    in.models.deployments = {a};
+    r = estimate(in);
+    QCOMPARE(r.planned.durationSeconds, 9.0);
+    QCOMPARE(r.planned.binding.limit, QStringLiteral("max_parallel_requests"));
+    QCOMPARE(r.planned.deployments.first().parallel, 1.0);
+    // Per-deployment latency overrides the default.
+    in.latencyByDeployment.insert(a.id, LatencyModel{1.0, 0.0});
+    QCOMPARE(estimate(in).planned.durationSeconds, 3.0);
+}
+
+void TestEstimator::unschedulableCalls()
+{
+    // A call whose admission charge exceeds the tpm on its own can never be sent.
+    Deployment a = dep(QStringLiteral("k1"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    a.limits.tpm = 1000;
+    QList<EstimateText> t = texts(3, 10);
+    t << EstimateText{QStringLiteral("c"), QStringLiteral("huge"), QString(8000, QLatin1Char('y'))};
+    const EstimateReport r = estimate(baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, t, 100));
+    QCOMPARE(r.planned.total.unschedulableCalls, 1);
+    QCOMPARE(r.planned.runs.first().unschedulableCalls, 1);
+    QVERIFY(r.warnings.join(u'\n').contains(QStringLiteral("never be sent")));
+}
+
+void TestEstimator::costTotalsMatchHandArithmetic()
+{
+    // gpt-4o ($2.50 / $10.00 per M): 25 calls of 1000 prompt tokens (1 + 999 chars), 200 output
+    // expected, max_tokens 2000.
+    //   expected per call 1000 x 2.5 + 200 x 10 = 4,500 micro-$ -> 112,500 for 25
+    //   worst per call    1000 x 2.5 + 2000 x 10 = 22,500       -> 562,500
+    // claude-haiku-4-5 ($1 / $5), 10 texts x 3 repetitions, 500 prompt, 300 output:
+    //   expected 500 + 1500 = 2,000 x 30 = 60,000; worst 500 + 2000 x 5 = 10,500 x 30 = 315,000
+    Deployment o = dep(QStringLiteral("o"), QStringLiteral("gpt-4o"), QStringLiteral("openai"), QStringLiteral("gpt-4o-2024-08-06"));
+    Deployment c = dep(QStringLiteral("c"), QStringLiteral("haiku"), QStringLiteral("anthropic"), QStringLiteral("claude-haiku-4-5-20251001"));
+    RunSpec r1 = runSpec(QStringLiteral("r1"), QStringLiteral("gpt-4o"));
+    RunSpec r2 = runSpec(QStringLiteral("r2"), QStringLiteral("haiku"), QStringLiteral("c2"));
+    r2.repetitions = 3;
+    QList<EstimateText> t = texts(25, 999);
+    t += texts(10, 499, QStringLiteral("c2"));
+    EstimateInput in = baseInput({o, c}, {r1, r2}, t, 2000);
+    in.meanOutputTokensPerText.insert(QStringLiteral("gpt-4o"), 200);   // by group
+    in.meanOutputTokensPerText.insert(QStringLiteral("r2"), 300);       // by run
+    const EstimateReport r = estimate(in);
+    const RunEstimate &a = r.planned.runs[0], &b = r.planned.runs[1];
+    QCOMPARE(a.calls, 25);
+    QCOMPARE(a.promptTokens, 25000);
+    QCOMPARE(a.expectedOutputTokens, 5000);
+    QCOMPARE(a.worstOutputTokens, 50000);
+    QCOMPARE(a.expectedCostMicros, 112500);
+    QCOMPARE(a.worstCostMicros, 562500);
+    QCOMPARE(b.texts, 10);
+    QCOMPARE(b.repetitions, 3);
+    QCOMPARE(b.calls, 30);
+    QCOMPARE(b.expectedCostMicros, 60000);
+    QCOMPARE(b.worstCostMicros, 315000);
+    QCOMPARE(r.planned.total.calls, 55);
+    QCOMPARE(r.planned.total.expectedCostMicros, 172500);
+    QCOMPARE(r.planned.total.worstCostMicros, 877500);
+    QCOMPARE(r.planned.deployments[0].expectedCostMicros, 112500);
+    QCOMPARE(a.tokenMethod, QStringLiteral("custom"));
+
+    // Default output estimate from the framework: 10 + 40 per dimension (2) = 90 tokens.
+    in.meanOutputTokensPerText.clear();
+    const EstimateReport d = estimate(in);
+    QCOMPARE(d.planned.runs[0].expectedOutputTokens, 25 * 90);
+    QCOMPARE(d.planned.runs[0].expectedCostMicros, 25 * (2500 + 900));
+
+    // Sub-micro-dollar calls add up exactly: gpt-4o-mini, 1 prompt token, no output, 1,000 calls
+    // = 1,000 x 0.15 = 150 micro-$ (per-call rounding would say 0).
+    Deployment m = dep(QStringLiteral("m"), QStringLiteral("mini"), QStringLiteral("openai"), QStringLiteral("gpt-4o-mini"));
+    EstimateInput tiny = baseInput({m}, {runSpec(QStringLiteral("r"), QStringLiteral("mini"))}, texts(1000, 0), 0);
+    tiny.buildPrompt = [](const RunSpec &, const Framework &, const QList<EstimateText> &) {
+        ChatRequest q;
+        q.user = QStringLiteral("x");
+        q.maxTokens = 0;
+        return q;
+    };
+    QCOMPARE(estimate(tiny).planned.total.expectedCostMicros, 150);
+}
+
+void TestEstimator::budgetVerdicts()
+{
+    // Expected $0.1125, worst $0.5625 (see costTotalsMatchHandArithmetic).
+    Deployment o = dep(QStringLiteral("o"), QStringLiteral("gpt-4o"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    EstimateInput in = baseInput({o}, {runSpec(QStringLiteral("r1"), QStringLiteral("gpt-4o"))}, texts(25, 999), 2000);
+    in.meanOutputTokensPerText.insert(QStringLiteral("r1"), 200);
+
+    QCOMPARE(estimate(in).budget.status, BudgetVerdict::Status::NoBudget);
+
+    in.models.costControls.maxBudget = 1.0;
+    EstimateReport r = estimate(in);
+    QCOMPARE(r.budget.status, BudgetVerdict::Status::Fits);
+    QCOMPARE(r.budget.source, QStringLiteral("model list"));
+    QVERIFY(r.budget.feasible());
+
+    in.models.costControls.maxBudget = 0.30;
+    r = estimate(in);
+    QCOMPARE(r.budget.status, BudgetVerdict::Status::WorstCaseExceeds);
+
+    in.models.costControls.maxBudget = 0.10;
+    r = estimate(in);
+    QCOMPARE(r.budget.status, BudgetVerdict::Status::Exceeds);
+    QVERIFY(!r.budget.feasible());
+    QVERIFY(r.budget.message.contains(QStringLiteral("88%")));   // 0.10 / 0.1125
+
+    // The experiment's cost_controls override the model list's.
+    in.experiment.costControls.maxBudget = 5.0;
+    r = estimate(in);
+    QCOMPARE(r.budget.status, BudgetVerdict::Status::Fits);
+    QCOMPARE(r.budget.source, QStringLiteral("experiment"));
+
+    // Spend already booked in the period counts: $4.50 spent leaves $0.50 < worst case.
+    in.spentMicros = 4'500'000;
+    r = estimate(in);
+    QCOMPARE(r.budget.status, BudgetVerdict::Status::WorstCaseExceeds);
+    QCOMPARE(r.toJson().value(QStringLiteral("budget")).toObject().value(QStringLiteral("status")).toString(),
+             QStringLiteral("worst_case_exceeds"));
+}
+
+void TestEstimator::addKeyHalvesDuration()
+{
+    // 41 calls at rpm 10: windows of 10,10,10,10,1 -> 240 s. A second key: 21 + 20 -> 120 s.
+    Deployment a = dep(QStringLiteral("gpt-4o/1"), QStringLiteral("gpt-4o"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    a.limits.rpm = 10;
+    const EstimateReport r = estimate(baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("gpt-4o"))}, texts(41, 10), 10));
+    QCOMPARE(r.planned.durationSeconds, 240.0);
+    const Recommendation *key = findRec(r, Recommendation::Kind::AddKey);
+    QVERIFY(key);
+    QCOMPARE(key->baseDurationSeconds, 240.0);
+    QCOMPARE(key->durationSeconds, 120.0);
+    QCOMPARE(key->expectedCostMicros, r.planned.total.expectedCostMicros);
+    QVERIFY(key->title.contains(a.id));
+    // A higher tier (rpm 20) does the same for one key.
+    const Recommendation *tier = findRec(r, Recommendation::Kind::HigherTier);
+    QVERIFY(tier);
+    QCOMPARE(tier->durationSeconds, 120.0);
+}
+
+void TestEstimator::cheaperModelRecommendation()
+{
+    // gpt-4o -> gpt-4o-mini: 25 x (1000 x 0.15 + 200 x 0.60) = 25 x 270 = 6,750 micro-$.
+    Deployment o = dep(QStringLiteral("o"), QStringLiteral("gpt-4o"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    EstimateInput in = baseInput({o}, {runSpec(QStringLiteral("r1"), QStringLiteral("gpt-4o"))}, texts(25, 999), 2000);
+    in.meanOutputTokensPerText.insert(QStringLiteral("r1"), 200);
+    const EstimateReport r = estimate(in);
+    const Recommendation *c = findRec(r, Recommendation::Kind::CheaperModel);
+    QVERIFY(c);
+    QVERIFY(c->title.contains(QStringLiteral("gpt-4o-mini")));
+    QCOMPARE(c->baseExpectedCostMicros, 112500);
+    QCOMPARE(c->expectedCostMicros, 6750);
+    QCOMPARE(c->durationSeconds, r.planned.durationSeconds);
+}
+
+void TestEstimator::batchingSideBySide()
+{
+    // 40 texts of 1000 characters; the fixed part of each prompt is "S" (1) and the default
+    // packing fits max_batch_tokens 4500 / at most 20 texts -> 4 texts per call (1 + 4000).
+    Deployment a = dep(QStringLiteral("k1"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    a.limits.rpm = 5;
+    EstimateInput in = baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(40, 1000), 2000);
+    in.meanOutputTokensPerText.insert(QStringLiteral("r"), 100);
+    in.experiment.execution.batching.enabled = true;
+    in.experiment.execution.batching.maxBatchTokens = 4500;
+    in.experiment.execution.batching.maxTextsPerBatch = 20;
+    const EstimateReport r = estimate(in);
+    QVERIFY(r.planned.batched);
+    QVERIFY(r.unbatched);
+    QVERIFY(!r.unbatched->batched);
+    QCOMPARE(r.unbatched->total.calls, 40);
+    QCOMPARE(r.planned.total.calls, 10);
+    QCOMPARE(r.planned.total.texts, 40);
+    QCOMPARE(r.planned.total.promptTokens, 10 * 4001);
+    QCOMPARE(r.unbatched->total.promptTokens, 40 * 1001);
+    QCOMPARE(r.planned.total.expectedOutputTokens, r.unbatched->total.expectedOutputTokens);
+    QVERIFY(r.planned.total.expectedCostMicros < r.unbatched->total.expectedCostMicros);
+    // rpm 5: 10 calls -> 60 s; 40 calls -> 420 s.
+    QCOMPARE(r.planned.durationSeconds, 60.0);
+    QCOMPARE(r.unbatched->durationSeconds, 420.0);
+    QVERIFY(r.toText().contains(QStringLiteral("Batched vs unbatched")));
+    QVERIFY(!findRec(r, Recommendation::Kind::EnableBatching));
+
+    // Not enabled: the recommendation carries the batched figures.
+    in.experiment.execution.batching.enabled = false;
+    const EstimateReport u = estimate(in);
+    QVERIFY(!u.planned.batched);
+    QVERIFY(!u.unbatched);
+    const Recommendation *b = findRec(u, Recommendation::Kind::EnableBatching);
+    QVERIFY(b);
+    QCOMPARE(b->baseDurationSeconds, 420.0);
+    QCOMPARE(b->durationSeconds, 60.0);
+    QCOMPARE(b->expectedCostMicros, r.planned.total.expectedCostMicros);
+}
+
+void TestEstimator::customBatchPacker()
+{
+    // The batcher's own packing wins: pairs of texts.
+    Deployment a = dep(QStringLiteral("k1"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    EstimateInput in = baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(9, 10), 100);
+    in.experiment.execution.batching.enabled = true;
+    int packerCalls = 0;
+    in.packBatches = [&packerCalls](const RunSpec &, const Framework &, const QList<EstimateText> &ts) {
+        ++packerCalls;
+        QList<QList<int>> out;
+        for (int i = 0; i < ts.size(); i += 2)
+            out << (i + 1 < ts.size() ? QList<int>{i, i + 1} : QList<int>{i});
+        return out;
+    };
+    const EstimateReport r = estimate(in);
+    QCOMPARE(packerCalls, 1);
+    QCOMPARE(r.planned.total.calls, 5);
+    QCOMPARE(r.planned.total.promptTokens, 4 * 21 + 11);
+}
+
+void TestEstimator::textSelection()
+{
+    Deployment a = dep(QStringLiteral("k1"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    RunSpec r1 = runSpec(QStringLiteral("r1"), QStringLiteral("g"));
+    r1.include = QStringList{QStringLiteral("t0000*")};   // t00000..t00009
+    RunSpec r2 = runSpec(QStringLiteral("r2"), QStringLiteral("g"));
+    r2.limit = 7;
+    RunSpec r3 = runSpec(QStringLiteral("r3"), QStringLiteral("g"), QStringLiteral("other"));
+    const EstimateReport r = estimate(baseInput({a}, {r1, r2, r3}, texts(30, 10), 100));
+    QCOMPARE(r.planned.runs[0].texts, 10);
+    QCOMPARE(r.planned.runs[1].texts, 7);
+    QCOMPARE(r.planned.runs[2].texts, 0);
+    QVERIFY(r.warnings.join(u'\n').contains(QStringLiteral("r3 selects no texts")));
+}
+
+void TestEstimator::errorsAndCancel()
+{
+    Deployment a = dep(QStringLiteral("k1"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    EstimateInput in = baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("nope"))}, texts(3, 10), 100);
+    auto r = estimateExperiment(in);
+    QVERIFY(!r);
+    QVERIFY(r.error().message.contains(QStringLiteral("nope")));
+
+    in.experiment.execution.matrix = {runSpec(QStringLiteral("r"), QStringLiteral("g"))};
+    in.frameworks.clear();
+    QVERIFY(!estimateExperiment(in));
+
+    in = baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(3000, 10), 100);
+    std::atomic<bool> stop{false};
+    in.cancel = &stop;
+    QList<int> progress;
+    in.progress = [&](int p) {
+        progress << p;
+        if (p >= 20)
+            stop = true;
+    };
+    r = estimateExperiment(in);
+    QVERIFY(!r);
+    QVERIFY(r.error().message.contains(QStringLiteral("cancelled")));
+    QVERIFY(!progress.isEmpty());
+    QVERIFY(progress.last() < 100);
+
+    // Progress runs to 100 and never goes backwards.
+    in.cancel = nullptr;
+    progress.clear();
+    in.progress = [&](int p) { progress << p; };
+    QVERIFY(estimateExperiment(in));
+    QCOMPARE(progress.last(), 100);
+    QVERIFY(std::is_sorted(progress.cbegin(), progress.cend()));
+}
+
+void TestEstimator::outputs()
+{
+    Deployment a = dep(QStringLiteral("gpt-4o/1"), QStringLiteral("gpt-4o"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    a.limits.rpm = 10;
+    a.limits.tpm = 1'000'000;
+    EstimateInput in = baseInput({a}, {runSpec(QStringLiteral("run-a"), QStringLiteral("gpt-4o"))}, texts(25, 100), 50);
+    in.models.costControls.maxBudget = 0.000001;
+    const EstimateReport r = estimate(in);
+    const QJsonObject j = r.toJson();
+    const QJsonObject planned = j.value(QStringLiteral("planned")).toObject();
+    QCOMPARE(planned.value(QStringLiteral("duration_s")).toDouble(), 120.0);
+    QCOMPARE(planned.value(QStringLiteral("runs")).toArray().size(), 1);
+    QCOMPARE(planned.value(QStringLiteral("total")).toObject().value(QStringLiteral("calls")).toInteger(), 25);
+    QCOMPARE(planned.value(QStringLiteral("binding_constraint")).toObject().value(QStringLiteral("limit")).toString(), QStringLiteral("rpm"));
+    const QJsonObject util = planned.value(QStringLiteral("deployments")).toArray().first().toObject().value(QStringLiteral("utilisation")).toObject();
+    QCOMPARE(util.value(QStringLiteral("rpm")).toDouble(), 1.0);
+    QVERIFY(util.contains(QStringLiteral("tpm")));
+    QVERIFY(!util.contains(QStringLiteral("itpm")));
+    QCOMPARE(j.value(QStringLiteral("budget")).toObject().value(QStringLiteral("feasible")).toBool(), false);
+    QVERIFY(j.value(QStringLiteral("recommendations")).toArray().size() >= 2);
+    QVERIFY(QJsonDocument(j).toJson().size() > 100);
+
+    const QString text = r.toText();
+    QVERIFY(text.contains(QStringLiteral("run-a")));
+    QVERIFY(text.contains(QStringLiteral("gpt-4o/1")));
+    QVERIFY(text.contains(QStringLiteral("2m 00s")));
+    QVERIFY(text.contains(QStringLiteral("rpm of deployment gpt-4o/1")));
+    QVERIFY(text.contains(QStringLiteral("INFEASIBLE")));
+    QVERIFY(text.contains(QStringLiteral("Add a key like gpt-4o/1")));
+}
+
+namespace {
+
+/// A builder like the runner's: instructions, then each text framed with its id.
+ChatRequest framedPrompt(const RunSpec &, const Framework &fw, const QList<EstimateText> &ts)
+{
+    ChatRequest r;
+    r.system = QStringLiteral("Score the text against the framework ") + fw.id
+               + (ts.size() == 1 ? QStringLiteral(". Reply with one JSON object.") : QStringLiteral(". Reply with a JSON array."));
+    for (const EstimateText &t : ts)
+        r.user += QStringLiteral("<<<TEXT id=") + t.id + QStringLiteral(">>>\n") + t.text + QStringLiteral("\n<<<END TEXT>>>\n");
+    r.maxTokens = 300 * int(ts.size());   // grows with the batch
+    return r;
+}
+
+QList<EstimateText> sharedCorpus(int copies)
+{
+    QStringList bodies;
+    QDirIterator it(QStringLiteral(WB_SHARED_DATA_DIR "/corpus"), {QStringLiteral("*.txt")}, QDir::Files,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        if (f.open(QIODevice::ReadOnly))
+            bodies << QString::fromUtf8(f.readAll()).left(6000);
+    }
+    bodies.sort();
+    QList<EstimateText> out;
+    for (int c = 0; c < copies; ++c)
+        for (int i = 0; i < bodies.size(); ++i)
+            out << EstimateText{QStringLiteral("c"), QStringLiteral("t%1").arg(c * 1000 + i, 6, 10, QLatin1Char('0')), bodies[i]};
+    return out;
+}
+
+} // namespace
+
+void TestEstimator::sampledPromptsMatchExact()
+{
+    // With a counter that adds up exactly (characters), prompts estimated from per-text counts and
+    // calibration samples equal the exactly counted ones, batched or not.
+    Deployment a = dep(QStringLiteral("k1"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    a.limits.tpm = 200000;
+    for (bool batching : {false, true}) {
+        EstimateInput in = baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(500, 700), 100);
+        in.buildPrompt = framedPrompt;
+        in.experiment.execution.batching.enabled = batching;
+        in.experiment.execution.batching.maxBatchTokens = 5000;
+        const EstimateReport exact = estimate(in);
+        in.exactPromptLimit = 0;
+        in.calibrationSamples = 8;
+        const EstimateReport sampled = estimate(in);
+        QCOMPARE(sampled.planned.total.calls, exact.planned.total.calls);
+        QCOMPARE(sampled.planned.total.promptTokens, exact.planned.total.promptTokens);
+        QCOMPARE(sampled.planned.total.worstOutputTokens, exact.planned.total.worstOutputTokens);
+        QCOMPARE(sampled.planned.durationSeconds, exact.planned.durationSeconds);
+        QVERIFY(sampled.planned.runs.first().tokenMethod.contains(QStringLiteral(" prompts built, the rest from per-text counts")));
+        if (batching) {
+            QVERIFY(exact.planned.total.calls < 500);
+            QCOMPARE(exact.planned.total.worstOutputTokens, 300 * 500);
+        }
+    }
+}
+
+void TestEstimator::realTokenEstimator()
+{
+    // The shared corpus through the real TokenEstimator for all four families: OpenAI prompts are
+    // counted exactly (tiktoken-compatible), the others as o200k x factor. Estimating most prompts
+    // from per-text counts stays within 0.1 % of building and counting every prompt.
+    const QList<EstimateText> corpus = sharedCorpus(3);
+    QVERIFY(corpus.size() >= 30);
+    QList<Deployment> deps{
+        dep(QStringLiteral("o"), QStringLiteral("gpt"), QStringLiteral("openai"), QStringLiteral("gpt-4o")),
+        dep(QStringLiteral("t"), QStringLiteral("turbo"), QStringLiteral("openai"), QStringLiteral("gpt-4-turbo")),
+        dep(QStringLiteral("a"), QStringLiteral("claude"), QStringLiteral("anthropic"), QStringLiteral("claude-sonnet-4-5")),
+        dep(QStringLiteral("m"), QStringLiteral("mistral"), QStringLiteral("mistral"), QStringLiteral("mistral-large-latest")),
+        dep(QStringLiteral("g"), QStringLiteral("gemini"), QStringLiteral("gemini"), QStringLiteral("gemini-2.5-flash")),
+    };
+    QList<RunSpec> runs;
+    for (const Deployment &d : deps)
+        runs << runSpec(QStringLiteral("run-") + d.modelName, d.modelName);
+    TokenEstimator te;
+    EstimateInput in = baseInput(deps, runs, corpus, 500);
+    in.countTokens = {};
+    in.tokens = &te;
+    in.buildPrompt = framedPrompt;
+    const EstimateReport exact = estimate(in);
+    in.exactPromptLimit = 0;
+    in.calibrationSamples = 5;
+    const EstimateReport sampled = estimate(in);
+    for (int r = 0; r < runs.size(); ++r) {
+        const RunEstimate &x = exact.planned.runs[r], &y = sampled.planned.runs[r];
+        QVERIFY2(x.promptTokens > 0, qPrintable(x.runId));
+        QVERIFY2(std::abs(double(y.promptTokens - x.promptTokens)) <= 0.001 * double(x.promptTokens),
+                 qPrintable(QStringLiteral("%1: %2 vs %3").arg(x.runId).arg(y.promptTokens).arg(x.promptTokens)));
+        // Every prompt of the exact pass is what TokenEstimator says of the built request.
+        if (r == 0) {
+            qint64 direct = 0;
+            for (const EstimateText &t : corpus)
+                direct += te.promptTokens(QStringLiteral("openai"), QStringLiteral("gpt-4o"), framedPrompt(runs[0], in.frameworks[0], {t})).tokens;
+            QCOMPARE(x.promptTokens, direct);
+            QCOMPARE(x.tokenMethod, QStringLiteral("exact"));
+        }
+    }
+    // Different encodings give different counts (cl100k for gpt-4-turbo).
+    QVERIFY(exact.planned.runs[0].promptTokens != exact.planned.runs[1].promptTokens);
+}
+
+void TestEstimator::largeScheduleIsExact()
+{
+    // 100,000 texts x 4 runs on four groups with different rules; each group is rpm-bound at
+    // 10,000 rpm on two keys, so 100,000 calls take ceil(100000 / 20000) - 1 = 4 windows (+ latency).
+    QList<ScheduleDeployment> deps;
+    const ScheduleRule rules[4] = {ScheduleRule::OpenAi, ScheduleRule::Anthropic, ScheduleRule::Mistral, ScheduleRule::Gemini};
+    for (int g = 0; g < 4; ++g) {
+        for (int k = 0; k < 2; ++k) {
+            ScheduleDeployment d;
+            d.id = QStringLiteral("g%1/k%2").arg(g).arg(k);
+            d.group = g;
+            d.rule = rules[g];
+            d.limits.rpm = 10000;
+            d.limits.tpm = 100'000'000;
+            d.limits.itpm = 100'000'000;
+            d.limits.otpm = 100'000'000;
+            d.latency = LatencyModel{1.5, 0.015};
+            deps << d;
+        }
+    }
+    std::vector<ScheduleCall> calls;
+    calls.reserve(400000);
+    for (int g = 0; g < 4; ++g)
+        for (int i = 0; i < 100000; ++i)
+            calls.push_back(ScheduleCall{g, g, 1500 + i % 500, 1700, 2000, 200});
+    QElapsedTimer t;
+    t.start();
+    const ScheduleResult s = simulateSchedule(deps, calls, 4);
+    qInfo("simulated %zu calls in %lld ms", calls.size(), qint64(t.elapsed()));
+    QCOMPARE(s.unschedulable, 0);
+    QCOMPARE(s.durationSeconds, 240.0 + 1.5 + 0.015 * 200);
+    for (int g = 0; g < 4; ++g) {
+        QCOMPARE(s.runFinishSeconds[size_t(g)], 244.5);
+        QCOMPARE(s.deployments[size_t(2 * g)].calls + s.deployments[size_t(2 * g + 1)].calls, 100000);
+    }
+}
+
+QTEST_GUILESS_MAIN(TestEstimator)
+#include "tst_estimator.moc"

@@ -1,0 +1,642 @@
+// Router logic over a fake QNetworkAccessManager replaying canned provider replies, plus one
+// real-socket test of the connection pool. No test waits for a real 60 s window: windows,
+// back-offs and cool-downs are shortened through the router's test hooks.
+#include "core/router/router.h"
+
+#include "fakenetwork.h"
+
+#include <QHostAddress>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace wb;
+
+namespace {
+
+Deployment makeDeployment(const QString &id, const QString &group, const QString &provider = u"openai"_qs)
+{
+    Deployment d;
+    d.id = id;
+    d.modelName = group;
+    d.provider = provider;
+    d.model = provider == u"anthropic" ? u"claude-3-5-haiku-20241022"_qs : u"gpt-4o"_qs;
+    d.keyRef = u"os.environ/TEST_KEY"_qs;
+    d.apiBase = provider == u"anthropic" ? u"http://127.0.0.1:9"_qs : u"http://127.0.0.1:9/v1"_qs;
+    return d;
+}
+
+QByteArray bearer(const QString &id)
+{
+    return "Bearer key-" + id.toUtf8();
+}
+
+RouterJob makeJob(quint64 id, const QString &group, int maxTokens = 100)
+{
+    RouterJob j;
+    j.id = id;
+    j.group = group;
+    j.request.system = u"Score the text."_qs;
+    j.request.user = u"Four score and seven years ago."_qs;
+    j.request.maxTokens = maxTokens;
+    return j;
+}
+
+/// Records everything a router says; checks the one-terminal-signal-per-job contract.
+struct Harness {
+    std::shared_ptr<FakeServer> server = std::make_shared<FakeServer>();
+    std::unique_ptr<Router> router;
+    QHash<quint64, JobOutcome> outcomes;
+    QList<CallRecord> calls;
+    QStringList events;
+    int duplicateOutcomes = 0;
+    int idles = 0;
+    int budgetSignals = 0;
+
+    void create(ModelList models, RouterOptions options = {})
+    {
+        for (const Deployment &d : std::as_const(models.deployments))
+            options.apiKeys.insert(d.id, u"key-"_qs + d.id);
+        router = std::make_unique<Router>(std::move(models), std::move(options));
+        auto srv = server;
+        router->setNetworkAccessManagerFactory([srv](QObject *parent) { return new FakeNetworkManager(srv, parent); });
+        RetryPolicy fast;
+        fast.baseDelayMs = 10;
+        fast.maxDelayMs = 40;
+        fast.rateLimitBaseMs = 20;
+        fast.rateLimitMaxMs = 100;
+        router->setRetryPolicy(fast);
+        router->setWindowForTesting(60'000, 5);
+        QObject::connect(router.get(), &Router::jobFinished, [this](const JobOutcome &o) {
+            if (outcomes.contains(o.jobId))
+                ++duplicateOutcomes;
+            outcomes.insert(o.jobId, o);
+        });
+        QObject::connect(router.get(), &Router::callFinished, [this](const CallRecord &c) { calls.append(c); });
+        QObject::connect(router.get(), &Router::event, [this](const QString &e) { events.append(e); });
+        QObject::connect(router.get(), &Router::idle, [this] { ++idles; });
+        QObject::connect(router.get(), &Router::budgetExhausted, [this] { ++budgetSignals; });
+    }
+    bool eventMatching(const QString &needle) const
+    {
+        for (const QString &e : events)
+            if (e.contains(needle))
+                return true;
+        return false;
+    }
+};
+
+ModelList oneGroup(int deployments, int numRetries = 2)
+{
+    ModelList m;
+    for (int i = 1; i <= deployments; ++i)
+        m.deployments << makeDeployment(u"gpt/%1"_qs.arg(i), u"gpt"_qs);
+    m.router.numRetries = numRetries;
+    m.router.routingStrategy = u"least-busy"_qs;
+    return m;
+}
+
+class TestBudget final : public BudgetGuard {
+public:
+    int allow = 0;
+    int reserves = 0, settles = 0;
+    qint64 reservedTotal = 0, lastReserve = -1;
+    bool reserve(qint64 micros) override
+    {
+        lastReserve = micros;
+        if (reserves >= allow)
+            return false;
+        ++reserves;
+        reservedTotal += micros;
+        return true;
+    }
+    void settle(qint64, qint64) override { ++settles; }
+};
+
+} // namespace
+
+class TstRouter final : public QObject {
+    Q_OBJECT
+private slots:
+    void successEmitsCallAndJob()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(12, 7); };
+        h.create(oneGroup(1));
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTRY_COMPARE(h.idles, 1);
+        QCOMPARE(h.outcomes.size(), 1);
+        const JobOutcome o = h.outcomes.value(1);
+        QVERIFY(o.ok);
+        QCOMPARE(o.deploymentId, u"gpt/1"_qs);
+        QCOMPARE(o.attempts, 1);
+        QCOMPARE(o.completion.usage.completionTokens, 7);
+        QCOMPARE(h.calls.size(), 1);
+        QCOMPARE(h.calls[0].httpStatus, 200);
+        QCOMPARE(h.calls[0].requestId, u"req_ok"_qs);
+        QCOMPARE(h.calls[0].usage.promptTokens, 12);
+        // The key went only into the auth header.
+        QCOMPARE(h.server->seen[0].auth, bearer(u"gpt/1"_qs));
+        QVERIFY(!h.server->seen[0].body.contains("key-gpt/1"));
+        const RouterSnapshot s = h.router->snapshot();
+        QCOMPARE(s.calls, 1);
+        QCOMPARE(s.deployments[0].rpmUsed, 1);
+        // OpenAI's rule: ceil(chars / 4) + max_tokens, not refunded.
+        const qint64 chars = makeJob(1, u"gpt"_qs).request.system.size() + makeJob(1, u"gpt"_qs).request.user.size();
+        QCOMPARE(s.deployments[0].tpmUsed, (chars + 3) / 4 + 100);
+        QCOMPARE(h.router->pendingJobs(), 0);
+    }
+
+    void unknownGroupFailsClearly()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        h.create(oneGroup(1));
+        h.router->submit(makeJob(1, u"nope"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY(!h.outcomes[1].ok);
+        QVERIFY(h.outcomes[1].error.contains(u"unknown model group"_qs));
+        QCOMPARE(h.server->seen.size(), 0);
+    }
+
+    void rateLimitedRequeuesWithoutSpendingARetry()
+    {
+        Harness h;
+        // num_retries 0: if a 429 spent a retry the job would fail.
+        h.server->script = [](const SeenRequest &, int i) { return i == 0 ? openAi429(150) : openAiOk(); };
+        h.create(oneGroup(1, 0));
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        const JobOutcome o = h.outcomes[1];
+        QVERIFY2(o.ok, qPrintable(o.error));
+        QCOMPARE(o.attempts, 2);
+        QCOMPARE(h.calls[0].errorClass, ErrorClass::RateLimited);
+        // retry-after honoured: the second request waited at least 150 ms.
+        QVERIFY(h.server->seen[1].atMs - h.server->seen[0].atMs >= 150);
+        const RouterSnapshot s = h.router->snapshot();
+        QCOMPARE(s.http429, 1);
+        QCOMPARE(s.retries, 0);
+        QCOMPARE(s.deployments[0].http429, 1);
+    }
+
+    void rateLimitMovesOtherJobsToTheOtherDeployment()
+    {
+        Harness h;
+        // gpt/1 answers 429 with a long retry-after; everything else must go to gpt/2.
+        h.server->script = [](const SeenRequest &r, int) {
+            return r.auth == bearer(u"gpt/1"_qs) ? openAi429(60'000) : openAiOk();
+        };
+        h.create(oneGroup(2, 0));
+        for (quint64 i = 1; i <= 6; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 6);
+        for (const JobOutcome &o : std::as_const(h.outcomes)) {
+            QVERIFY(o.ok);
+            QCOMPARE(o.deploymentId, u"gpt/2"_qs);
+        }
+        // least-busy sent every other job of the first burst to gpt/1; after its 429s each of
+        // them went once more, to gpt/2, and nothing else went to gpt/1.
+        const int first = h.server->countFor(bearer(u"gpt/1"_qs));
+        QCOMPARE(first, 3);
+        QCOMPARE(h.server->seen.size(), 6 + first);
+        QCOMPARE(h.router->snapshot().retries, 0);
+    }
+
+    void transientRetriedThenSuccess()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int i) { return i == 0 ? openAi500() : openAiOk(); };
+        h.create(oneGroup(1, 2));
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY(h.outcomes[1].ok);
+        QCOMPARE(h.outcomes[1].attempts, 2);
+        QCOMPARE(h.calls[0].httpStatus, 500);
+        QCOMPARE(h.calls[0].errorClass, ErrorClass::Transient);
+        QCOMPARE(h.router->snapshot().retries, 1);
+    }
+
+    void transientExhaustsRetries()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAi500(); };
+        ModelList m = oneGroup(1, 2);
+        m.router.allowedFails = 100;
+        h.create(m);
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY(!h.outcomes[1].ok);
+        QCOMPARE(h.outcomes[1].attempts, 3);
+        QCOMPARE(h.outcomes[1].errorClass, ErrorClass::Transient);
+        QVERIFY(h.outcomes[1].error.contains(u"server had an error"_qs));
+    }
+
+    void authFailsFastAndDisablesTheDeployment()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAi401(); };
+        h.create(oneGroup(1, 3));
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY(!h.outcomes[1].ok);
+        QCOMPARE(h.outcomes[1].attempts, 1);
+        QCOMPARE(h.outcomes[1].errorClass, ErrorClass::Auth);
+        QVERIFY(h.outcomes[1].error.contains(u"Incorrect API key"_qs));
+        QVERIFY(h.eventMatching(u"authentication failed"_qs));
+        // A later job does not wait forever on a dead deployment: it fails with a reason.
+        h.router->submit(makeJob(2, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 2);
+        QVERIFY(!h.outcomes[2].ok);
+        QVERIFY2(h.outcomes[2].error.contains(u"no usable deployment"_qs), qPrintable(h.outcomes[2].error));
+        QCOMPARE(h.server->seen.size(), 1);
+        QVERIFY(h.router->snapshot().deployments[0].coolingDown);
+    }
+
+    void cooldownAfterAllowedFails()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &r, int) {
+            return r.auth == bearer(u"gpt/1"_qs) ? openAi500() : openAiOk();
+        };
+        ModelList m = oneGroup(2, 3);
+        m.router.allowedFails = 2;
+        m.router.cooldownSeconds = 30;
+        m.router.routingStrategy = u"least-busy"_qs;   // ties go to gpt/1 until it cools down
+        h.create(m);
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY(h.outcomes[1].ok);
+        QCOMPARE(h.outcomes[1].deploymentId, u"gpt/2"_qs);
+        QCOMPARE(h.outcomes[1].attempts, 3);
+        QCOMPARE(h.server->countFor(bearer(u"gpt/1"_qs)), 2);
+        QVERIFY(h.eventMatching(u"gpt/1: cooling down"_qs));
+        const RouterSnapshot s = h.router->snapshot();
+        QVERIFY(s.deployments[0].coolingDown);
+        QVERIFY(s.deployments[0].cooldownRemainingS > 20);
+        QCOMPARE(s.deployments[0].failures, 2);
+        // While it cools down nothing else goes there.
+        h.router->submit(makeJob(2, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 2);
+        QCOMPARE(h.server->countFor(bearer(u"gpt/1"_qs)), 2);
+    }
+
+    void cooldownEndsAndDeploymentIsUsedAgain()
+    {
+        Harness h;
+        int failuresLeft = 1;
+        h.server->script = [&](const SeenRequest &, int) {
+            return failuresLeft-- > 0 ? openAi500() : openAiOk();
+        };
+        ModelList m = oneGroup(1, 1);
+        m.router.allowedFails = 1;
+        m.router.cooldownSeconds = 0.2;
+        h.create(m);
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY(h.outcomes[1].ok);
+        QVERIFY(h.eventMatching(u"cool-down ended"_qs));
+        QVERIFY(h.server->seen[1].atMs - h.server->seen[0].atMs >= 200);
+    }
+
+    void fallbacksWhenAGroupHasNothingUsable()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &r, int) {
+            return r.auth == bearer(u"primary/1"_qs) ? openAi500() : openAiOk();
+        };
+        ModelList m;
+        m.deployments << makeDeployment(u"primary/1"_qs, u"primary"_qs) << makeDeployment(u"backup/1"_qs, u"backup"_qs);
+        m.router.numRetries = 0;
+        m.router.allowedFails = 1;
+        m.router.cooldownSeconds = 60;
+        m.router.fallbacks.insert(u"primary"_qs, {u"backup"_qs});
+        h.create(m);
+        h.router->submit(makeJob(1, u"primary"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY(h.outcomes[1].ok);
+        QCOMPARE(h.outcomes[1].deploymentId, u"backup/1"_qs);
+        // primary is now cooling: the next job goes straight to the fallback.
+        h.router->submit(makeJob(2, u"primary"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 2);
+        QVERIFY(h.outcomes[2].ok);
+        QCOMPARE(h.outcomes[2].attempts, 1);
+        QCOMPARE(h.outcomes[2].deploymentId, u"backup/1"_qs);
+        QCOMPARE(h.router->snapshot().fallbacks, 2);
+        QVERIFY(h.eventMatching(u"fallback"_qs));
+    }
+
+    void contextWindowFallbacks()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &r, int) {
+            return r.auth == bearer(u"small/1"_qs) ? openAiContextTooLong() : openAiOk();
+        };
+        ModelList m;
+        m.deployments << makeDeployment(u"small/1"_qs, u"small"_qs) << makeDeployment(u"big/1"_qs, u"big"_qs)
+                      << makeDeployment(u"other/1"_qs, u"other"_qs);
+        m.router.contextWindowFallbacks.insert(u"small"_qs, {u"big"_qs});
+        h.create(m);
+        h.router->submit(makeJob(1, u"small"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY(h.outcomes[1].ok);
+        QCOMPARE(h.outcomes[1].deploymentId, u"big/1"_qs);
+        QCOMPARE(h.calls[0].errorClass, ErrorClass::ContextTooLong);
+        QCOMPARE(h.server->countFor(bearer(u"other/1"_qs)), 0);
+    }
+
+    void contextTooLongWithoutFallbackFails()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiContextTooLong(); };
+        h.create(oneGroup(1, 3));
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY(!h.outcomes[1].ok);
+        QCOMPARE(h.outcomes[1].errorClass, ErrorClass::ContextTooLong);
+        QCOMPARE(h.outcomes[1].attempts, 1);
+        QVERIFY(h.outcomes[1].error.contains(u"maximum context length"_qs));
+    }
+
+    void budgetRefusalStopsDispatch()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        TestBudget budget;
+        budget.allow = 2;
+        RouterOptions o;
+        o.budget = &budget;
+        h.create(oneGroup(1), o);
+        for (quint64 i = 1; i <= 5; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 5);
+        int done = 0, stopped = 0;
+        for (const JobOutcome &out : std::as_const(h.outcomes)) {
+            done += out.ok;
+            stopped += out.budgetStopped;
+        }
+        QCOMPARE(done, 2);
+        QCOMPARE(stopped, 3);
+        QCOMPARE(h.budgetSignals, 1);
+        QCOMPARE(h.server->seen.size(), 2);
+        QTRY_COMPARE(budget.settles, 2);
+        // Later submissions are not dispatched either.
+        h.router->submit(makeJob(6, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 6);
+        QVERIFY(h.outcomes[6].budgetStopped);
+        QCOMPARE(h.budgetSignals, 1);
+    }
+
+    void rpmLimitQueuesAndWakesWhenTheWindowFrees()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        ModelList m = oneGroup(1);
+        m.deployments[0].limits.rpm = 2;
+        h.create(m);
+        h.router->setWindowForTesting(300, 10);
+        for (quint64 i = 1; i <= 6; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 6);
+        QCOMPARE(h.server->seen.size(), 6);   // no 429 involved, one call per job
+        // Strict sliding window: any 3 consecutive requests span at least the window.
+        for (int i = 2; i < h.server->seen.size(); ++i)
+            QVERIFY2(h.server->seen[i].atMs - h.server->seen[i - 2].atMs >= 300,
+                     qPrintable(u"%1 -> %2"_qs.arg(h.server->seen[i - 2].atMs).arg(h.server->seen[i].atMs)));
+        QCOMPARE(h.router->snapshot().deployments[0].rpmLimit, 2);
+    }
+
+    void tpmTooLargeForAnyDeploymentFails()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        ModelList m = oneGroup(1);
+        m.deployments[0].limits.tpm = 500;
+        h.create(m);
+        h.router->submit(makeJob(1, u"gpt"_qs, 1000));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY(!h.outcomes[1].ok);
+        QVERIFY(h.outcomes[1].error.contains(u"exceeds the per-minute limits"_qs));
+        QCOMPARE(h.server->seen.size(), 0);
+    }
+
+    void sharedPoolSharesOneWindow()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        ModelList m = oneGroup(2);
+        for (Deployment &d : m.deployments) {
+            d.limits.rpm = 3;
+            d.rateLimitPool = u"org"_qs;
+        }
+        h.create(m);
+        h.router->setWindowForTesting(400, 10);
+        for (quint64 i = 1; i <= 6; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 6);
+        // Two keys, one quota of 3 per window: never 4 within one window across both.
+        for (int i = 3; i < h.server->seen.size(); ++i)
+            QVERIFY(h.server->seen[i].atMs - h.server->seen[i - 3].atMs >= 400);
+        const RouterSnapshot s = h.router->snapshot();
+        QCOMPARE(s.deployments[0].windowKey, u"pool:org"_qs);
+        QCOMPARE(s.deployments[0].rpmUsed, s.deployments[1].rpmUsed);
+    }
+
+    void learnsLimitFromHeaders()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) {
+            CannedReply r = openAiOk();
+            r.headers << qMakePair(QByteArray("x-ratelimit-limit-requests"), QByteArray("500"))
+                      << qMakePair(QByteArray("x-ratelimit-remaining-requests"), QByteArray("499"))
+                      << qMakePair(QByteArray("x-ratelimit-reset-requests"), QByteArray("120ms"));
+            return r;
+        };
+        h.create(oneGroup(1));
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QCOMPARE(h.router->snapshot().deployments[0].rpmLimit, 500);
+        QVERIFY(h.eventMatching(u"learned rpm limit 500"_qs));
+    }
+
+    void maxParallelRequests()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) {
+            CannedReply r = openAiOk();
+            r.delayMs = 30;
+            return r;
+        };
+        ModelList m = oneGroup(1);
+        m.deployments[0].limits.maxParallelRequests = 2;
+        h.create(m);
+        for (quint64 i = 1; i <= 7; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 7);
+        QCOMPARE(h.server->maxInFlight, 2);
+    }
+
+    void timeoutCountsAsTransient()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int i) {
+            CannedReply r = openAiOk();
+            r.hang = i == 0;
+            return r;
+        };
+        ModelList m = oneGroup(1, 1);
+        m.deployments[0].timeoutSeconds = 0.1;
+        h.create(m);
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY(h.outcomes[1].ok);
+        QCOMPARE(h.outcomes[1].attempts, 2);
+        QCOMPARE(h.calls[0].httpStatus, 0);
+        QCOMPARE(h.calls[0].errorClass, ErrorClass::Transient);
+        QVERIFY(h.calls[0].errorMessage.contains(u"no reply within"_qs));
+    }
+
+    void cancelAllFinishesEveryJobOnce()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) {
+            CannedReply r;
+            r.hang = true;
+            return r;
+        };
+        ModelList m = oneGroup(1);
+        m.deployments[0].limits.maxParallelRequests = 2;
+        h.create(m);
+        for (quint64 i = 1; i <= 5; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE(h.server->seen.size(), 2);
+        QCOMPARE(h.router->pendingJobs(), 5);
+        h.router->cancelAll();
+        QCOMPARE(h.outcomes.size(), 5);
+        for (const JobOutcome &o : std::as_const(h.outcomes))
+            QVERIFY(o.cancelled);
+        QCOMPARE(h.router->pendingJobs(), 0);
+        QTest::qWait(20);
+        QCOMPARE(h.duplicateOutcomes, 0);
+        QCOMPARE(h.calls.size(), 0);   // cancellation is quiet
+    }
+
+    void pauseHoldsDispatch()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        h.create(oneGroup(1));
+        h.router->pause();
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTest::qWait(50);
+        QCOMPARE(h.server->seen.size(), 0);
+        QVERIFY(h.router->snapshot().paused);
+        QCOMPARE(h.router->snapshot().queueDepth.value(u"gpt"_qs), 1);
+        h.router->resume();
+        QTRY_COMPARE(h.outcomes.size(), 1);
+    }
+
+    void simpleShuffleFollowsWeights()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        ModelList m = oneGroup(2);
+        m.router.routingStrategy = u"simple-shuffle"_qs;
+        m.deployments[0].weight = 0.0;
+        m.deployments[1].weight = 1.0;
+        RouterOptions o;
+        o.shuffleSeed = 42;
+        h.create(m, o);
+        for (quint64 i = 1; i <= 20; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 20);
+        QCOMPARE(h.server->countFor(bearer(u"gpt/1"_qs)), 0);
+    }
+
+    void usageBasedV2PrefersHeadroom()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        ModelList m = oneGroup(2);
+        m.router.routingStrategy = u"usage-based-routing-v2"_qs;
+        m.deployments[0].limits.rpm = 2;
+        m.deployments[1].limits.rpm = 100;
+        h.create(m);
+        for (quint64 i = 1; i <= 10; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 10);
+        QVERIFY(h.server->countFor(bearer(u"gpt/2"_qs)) >= 9);
+    }
+
+    void anthropicCountsInputAndOutput()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return anthropicOk(40, 120); };
+        ModelList m;
+        m.deployments << makeDeployment(u"claude/1"_qs, u"claude"_qs, u"anthropic"_qs);
+        m.deployments[0].limits.itpm = 10'000;
+        m.deployments[0].limits.otpm = 10'000;
+        h.create(m);
+        h.router->submit(makeJob(1, u"claude"_qs, 4000));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY2(h.outcomes[1].ok, qPrintable(h.outcomes[1].error));
+        const DeploymentSnapshot s = h.router->snapshot().deployments[0];
+        QCOMPARE(s.itpmUsed, 40);     // settled to reported input tokens
+        QCOMPARE(s.otpmUsed, 120);    // actual output, max_tokens does not count
+        QCOMPARE(h.server->seen[0].auth, QByteArray("key-claude/1"));
+    }
+
+    void poolExceedsSixConnectionsPerHost()
+    {
+        // A real loopback server that answers nothing until 10 requests are open at once:
+        // with a single QNetworkAccessManager only 6 could ever arrive.
+        constexpr int kWanted = 10;
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QList<QTcpSocket *> waiting;
+        QHash<QTcpSocket *, QByteArray> buffers;
+        int maxOpen = 0;
+        auto answerAll = [&] {
+            const QByteArray body = openAiOk().body;
+            for (QTcpSocket *s : std::as_const(waiting))
+                s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                         + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            waiting.clear();
+        };
+        connect(&server, &QTcpServer::newConnection, this, [&] {
+            while (QTcpSocket *s = server.nextPendingConnection()) {
+                connect(s, &QTcpSocket::readyRead, s, [&, s] {
+                    QByteArray &b = buffers[s];
+                    b += s->readAll();
+                    const int end = b.indexOf("\r\n\r\n");
+                    if (end < 0)
+                        return;
+                    const int cl = b.toLower().indexOf("content-length:");
+                    const int len = cl < 0 ? 0 : b.mid(cl + 15, b.indexOf("\r\n", cl) - cl - 15).trimmed().toInt();
+                    if (b.size() < end + 4 + len)
+                        return;
+                    b.remove(0, end + 4 + len);
+                    waiting << s;
+                    maxOpen = std::max(maxOpen, int(waiting.size()));
+                    if (waiting.size() >= kWanted)
+                        answerAll();
+                });
+            }
+        });
+        ModelList m = oneGroup(1);
+        m.deployments[0].apiBase = u"http://127.0.0.1:%1/v1"_qs.arg(server.serverPort());
+        RouterOptions o;
+        o.apiKeys.insert(u"gpt/1"_qs, u"key"_qs);
+        Router router(m, o);
+        int done = 0;
+        connect(&router, &Router::jobFinished, this, [&](const JobOutcome &out) { done += out.ok; });
+        for (quint64 i = 1; i <= kWanted; ++i)
+            router.submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE_WITH_TIMEOUT(done, kWanted, 10'000);
+        QCOMPARE(maxOpen, kWanted);
+        QVERIFY(router.networkManagerCount() >= 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstRouter)
+#include "tst_router.moc"

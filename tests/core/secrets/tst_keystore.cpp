@@ -1,0 +1,359 @@
+// Runs against a real Secret Service: CTest starts it through tests/with-keyring.sh
+// (private D-Bus session + throwaway gnome-keyring). Outside that sandbox the tests
+// skip instead of touching the user's own keyring.
+#include "core/config/modellist.h"
+#include "core/secrets/keyresolver.h"
+#include "core/secrets/keyscommand.h"
+#include "core/secrets/keystore.h"
+
+#include <QCoreApplication>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTextStream>
+#include <QThread>
+#include <memory>
+
+using namespace wb;
+
+namespace {
+
+struct Cli {
+    int code = -1;
+    QString out, err;
+};
+
+Cli runCli(const QStringList &args, KeyStore *store, const QString &stdinText = {})
+{
+    Cli r;
+    QString input = stdinText;
+    QTextStream out(&r.out), err(&r.err), in(&input);
+    r.code = runKeysCommand(args, out, err, &in, store);
+    out.flush();
+    err.flush();
+    return r;
+}
+
+const QString kService = QStringLiteral("discernus-workbench-test");
+
+} // namespace
+
+class TestKeyStore final : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        if (qEnvironmentVariable("WB_THROWAWAY_KEYRING") != u"1")
+            QSKIP("run through tests/with-keyring.sh (ctest does) so the user's keyring is never touched");
+        // Start from an empty store whatever an earlier run left behind.
+        KeyStore store(kService);
+        const auto names = store.list();
+        QVERIFY2(names, qPrintable(names ? QString() : names.error().message));
+        for (const QString &n : *names)
+            QVERIFY(store.remove(n));
+    }
+
+    void roundTrip()
+    {
+        KeyStore store(kService);
+        QVERIFY(store.set(QStringLiteral("openai-main"), QStringLiteral("sk-proj-aaaaaaaaaaaaaaaa1111")));
+        QVERIFY(store.set(QStringLiteral("anthropic-main"), QStringLiteral("sk-ant-bbbbbbbbbbbbbbbb2222")));
+        auto got = store.get(QStringLiteral("openai-main"));
+        QVERIFY(got);
+        QCOMPARE(got->value_or(QString()), QStringLiteral("sk-proj-aaaaaaaaaaaaaaaa1111"));
+        QCOMPARE(store.list().value_or(QStringList()),
+                 (QStringList{QStringLiteral("anthropic-main"), QStringLiteral("openai-main")}));
+
+        // Overwrite, then a second KeyStore object (another process in real life) sees it.
+        QVERIFY(store.set(QStringLiteral("openai-main"), QStringLiteral("sk-proj-cccccccccccccccc3333")));
+        KeyStore other(kService);
+        QCOMPARE(other.get(QStringLiteral("openai-main"))->value_or(QString()), QStringLiteral("sk-proj-cccccccccccccccc3333"));
+        QCOMPARE(other.list().value_or(QStringList()).size(), 2);
+
+        QVERIFY(store.remove(QStringLiteral("openai-main")));
+        got = store.get(QStringLiteral("openai-main"));
+        QVERIFY(got);
+        QVERIFY(!got->has_value());
+        QCOMPARE(store.lastStatus(), KeyStore::Status::NotFound);
+        QCOMPARE(store.list().value_or(QStringList()), QStringList{QStringLiteral("anthropic-main")});
+
+        const auto again = store.remove(QStringLiteral("openai-main"));
+        QVERIFY(!again);
+        QCOMPARE(store.lastStatus(), KeyStore::Status::NotFound);
+        QVERIFY(store.remove(QStringLiteral("anthropic-main")));
+        QCOMPARE(store.list().value_or(QStringList{QStringLiteral("x")}), QStringList());
+    }
+
+    void servicesAreSeparate()
+    {
+        KeyStore a(kService), b(kService + QStringLiteral("-other"));
+        QVERIFY(a.set(QStringLiteral("shared-name"), QStringLiteral("value-a")));
+        const auto fromB = b.get(QStringLiteral("shared-name"));
+        QVERIFY(fromB);
+        QVERIFY(!fromB->has_value());
+        QVERIFY(b.list().value_or(QStringList{QStringLiteral("x")}).isEmpty());
+        QVERIFY(a.remove(QStringLiteral("shared-name")));
+    }
+
+    void asyncContract()
+    {
+        KeyStore store(kService);
+        QSignalSpy written(&store, &KeyStore::writeFinished);
+        QSignalSpy read(&store, &KeyStore::readFinished);
+        QSignalSpy removed(&store, &KeyStore::removeFinished);
+        // Queued one after another; each ends with exactly one signal, never inside the call.
+        const quint64 w = store.writeKey(QStringLiteral("async-key"), QStringLiteral("async-value-0000"));
+        const quint64 r = store.readKey(QStringLiteral("async-key"));
+        const quint64 d = store.removeKey(QStringLiteral("async-key"));
+        const quint64 bad = store.readKey(QStringLiteral("bad name"));
+        QCOMPARE(written.count(), 0);
+        QCOMPARE(read.count(), 0);
+        QVERIFY(removed.wait(10000) || removed.count() == 1);
+        QTRY_COMPARE_WITH_TIMEOUT(read.count(), 2, 10000);
+        QCOMPARE(written.count(), 1);
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(written.at(0).at(0).value<quint64>(), w);
+        QCOMPARE(written.at(0).at(2).value<KeyStore::Status>(), KeyStore::Status::Ok);
+        QCOMPARE(read.at(0).at(0).value<quint64>(), r);
+        QCOMPARE(read.at(0).at(2).toString(), QStringLiteral("async-value-0000"));
+        QCOMPARE(removed.at(0).at(0).value<quint64>(), d);
+        QCOMPARE(read.at(1).at(0).value<quint64>(), bad);
+        QCOMPARE(read.at(1).at(3).value<KeyStore::Status>(), KeyStore::Status::InvalidName);
+    }
+
+    // The engine resolves keys on its worker thread: the blocking API must work there.
+    void blockingOnWorkerThread()
+    {
+        {
+            KeyStore store(kService);
+            QVERIFY(store.set(QStringLiteral("thread-key"), QStringLiteral("thread-value-5555")));
+        }
+        QString seen;
+        bool ok = false;
+        std::unique_ptr<QThread> t(QThread::create([&] {
+            KeyStore store(kService);
+            const auto v = store.get(QStringLiteral("thread-key"));
+            ok = v && v->has_value();
+            seen = v ? v->value_or(QString()) : QString();
+            ok = ok && store.remove(QStringLiteral("thread-key")).has_value();
+        }));
+        t->start();
+        // Keep the main event loop turning: QtKeychain jobs run on the main thread.
+        QTRY_VERIFY_WITH_TIMEOUT(t->isFinished(), 30000);
+        t->wait();
+        QVERIFY(ok);
+        QCOMPARE(seen, QStringLiteral("thread-value-5555"));
+    }
+
+    void invalidNames_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("index entry") << KeyStore::indexEntry();
+        QTest::newRow("space") << QStringLiteral("has space");
+        QTest::newRow("slash") << QStringLiteral("a/b");
+        QTest::newRow("empty") << QString();
+    }
+    void invalidNames()
+    {
+        QFETCH(QString, name);
+        KeyStore store(kService);
+        QVERIFY(!store.set(name, QStringLiteral("v")));
+        QCOMPARE(store.lastStatus(), KeyStore::Status::InvalidName);
+        QVERIFY(!store.get(name));
+        QCOMPARE(store.lastStatus(), KeyStore::Status::InvalidName);
+    }
+
+    void resolve()
+    {
+        KeyStore store(kService);
+        const QString envSecret = QStringLiteral("env-secret-value-123456");
+        const QString kcSecret = QStringLiteral("kc-secret-value-7890abcd");
+        qputenv("WB_TEST_OPENAI_KEY", envSecret.toUtf8());
+        qunsetenv("WB_TEST_UNSET_KEY");
+        QVERIFY(store.set(QStringLiteral("resolver-key"), kcSecret));
+
+        const QByteArray yaml =
+            "model_list:\n"                                                                                  // 1
+            "  - model_name: a\n"                                                                            // 2
+            "    litellm_params: {model: openai/gpt-4o, api_key: os.environ/WB_TEST_OPENAI_KEY}\n"           // 3
+            "  - model_name: b\n"                                                                            // 4
+            "    litellm_params: {model: anthropic/claude-3-5-haiku, api_key: keychain/resolver-key}\n"     // 5
+            "  - model_name: b\n"                                                                            // 6
+            "    litellm_params: {model: anthropic/claude-3-5-haiku, api_key: keychain/resolver-key}\n"     // 7
+            "  - model_name: local\n"                                                                        // 8
+            "    litellm_params: {model: x, api_base: 'http://127.0.0.1:9/v1', api_key: dummy-local}\n"     // 9
+            "  - model_name: local\n"                                                                        // 10
+            "    litellm_params: {model: x, api_base: 'http://127.0.0.1:9/v1'}\n";                          // 11
+        const auto list = parseModelList(yaml, QStringLiteral("models.yaml"));
+        QVERIFY2(list, qPrintable(list ? QString() : list.error().toString()));
+        const auto keys = resolveKeys(*list, store);
+        QVERIFY2(keys, qPrintable(keys ? QString() : keys.error().toString()));
+        QCOMPARE(keys->size(), 5);
+        QCOMPARE(keys->value(QStringLiteral("a/1")), envSecret);
+        QCOMPARE(keys->value(QStringLiteral("b/1")), kcSecret);
+        QCOMPARE(keys->value(QStringLiteral("b/2")), kcSecret);
+        QCOMPARE(keys->value(QStringLiteral("local/1")), QStringLiteral("dummy-local"));
+        QCOMPARE(keys->value(QStringLiteral("local/2")), QString());
+        QVERIFY(store.remove(QStringLiteral("resolver-key")));
+    }
+
+    void resolveMissing_data()
+    {
+        QTest::addColumn<QByteArray>("ref");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("keychain") << QByteArray("keychain/absent-key")
+            << QStringLiteral("deployment \"c/1\" (c): the keychain has no key \"absent-key\" (store it with: discernus keys set absent-key)");
+        QTest::newRow("environment") << QByteArray("os.environ/WB_TEST_UNSET_KEY")
+            << QStringLiteral("deployment \"c/1\" (c): environment variable WB_TEST_UNSET_KEY is not set");
+        QTest::newRow("no key, no default") << QByteArray("''")
+            << QStringLiteral("deployment \"c/1\" (c): no api_key given and the environment variable MISTRAL_API_KEY is not set");
+    }
+    void resolveMissing()
+    {
+        QFETCH(QByteArray, ref);
+        QFETCH(QString, message);
+        KeyStore store(kService);
+        const QString envSecret = QStringLiteral("env-secret-value-123456");
+        qputenv("WB_TEST_OPENAI_KEY", envSecret.toUtf8());
+        qunsetenv("WB_TEST_UNSET_KEY");
+        qunsetenv("MISTRAL_API_KEY");
+        const QByteArray yaml = "model_list:\n"
+                                "  - model_name: a\n"
+                                "    litellm_params: {model: openai/gpt-4o, api_key: os.environ/WB_TEST_OPENAI_KEY}\n"
+                                "  - model_name: c\n"                                                // line 4
+                                "    litellm_params:\n"
+                                "      model: mistral/mistral-large-latest\n"
+                                "      api_key: " + ref + "\n";
+        const auto list = parseModelList(yaml, QStringLiteral("models.yaml"));
+        QVERIFY2(list, qPrintable(list ? QString() : list.error().toString()));
+        const auto keys = resolveKeys(*list, store);
+        QVERIFY(!keys);
+        const Error &e = keys.error();
+        QCOMPARE(e.file, QStringLiteral("models.yaml"));
+        QCOMPARE(e.line, 4);
+        QCOMPARE(e.field, QStringLiteral("model_list[1].litellm_params.api_key"));
+        QCOMPARE(e.message, message);
+        QVERIFY(!e.toString().contains(envSecret));
+    }
+
+    void mask_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("masked");
+        const QString ell(QChar(0x2026));
+        QTest::newRow("openai project") << QStringLiteral("sk-proj-abcdefghijklmnop1234") << QStringLiteral("sk-proj-") + ell + QStringLiteral("1234");
+        QTest::newRow("anthropic") << QStringLiteral("sk-ant-api03-xxxxxxxxxxxxxxxx9876") << QStringLiteral("sk-ant-") + ell + QStringLiteral("9876");
+        QTest::newRow("plain sk") << QStringLiteral("sk-abcdefghijklmnopqrst5678") << QStringLiteral("sk-") + ell + QStringLiteral("5678");
+        QTest::newRow("gemini") << QStringLiteral("AIzaSyA-bcdefghijklmnopqrstu4321") << QStringLiteral("AIza") + ell + QStringLiteral("4321");
+        QTest::newRow("other long") << QStringLiteral("abcdefghijklmnopq0000") << ell + QStringLiteral("0000");
+        QTest::newRow("medium") << QStringLiteral("sk-abcdef12") << ell + QStringLiteral("12");
+        QTest::newRow("short") << QStringLiteral("dummy") << ell;
+        QTest::newRow("empty") << QString() << QString();
+    }
+    void mask()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, masked);
+        QCOMPARE(maskKey(key), masked);
+    }
+
+    void cli()
+    {
+        KeyStore store(kService);
+        const QString secret = QStringLiteral("sk-proj-clitestclitestclitest4242");
+        Cli r = runCli({QStringLiteral("set"), QStringLiteral("cli-key"), QStringLiteral("--value"), secret}, &store);
+        QCOMPARE(r.code, 0);
+        QVERIFY(!r.out.contains(secret));
+        r = runCli({QStringLiteral("get"), QStringLiteral("cli-key")}, &store);
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out, QStringLiteral("sk-proj-") + QChar(0x2026) + QStringLiteral("4242\n"));
+        r = runCli({QStringLiteral("keys"), QStringLiteral("get"), QStringLiteral("cli-key"), QStringLiteral("--reveal")}, &store);
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out, secret + QLatin1Char('\n'));
+
+        // From stdin, trailing newline dropped.
+        r = runCli({QStringLiteral("set"), QStringLiteral("cli-stdin")}, &store, QStringLiteral("piped-secret-value-99\n"));
+        QCOMPARE(r.code, 0);
+        QCOMPARE(store.get(QStringLiteral("cli-stdin"))->value_or(QString()), QStringLiteral("piped-secret-value-99"));
+        r = runCli({QStringLiteral("list")}, &store);
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out, QStringLiteral("cli-key\ncli-stdin\n"));
+
+        r = runCli({QStringLiteral("delete"), QStringLiteral("cli-key")}, &store);
+        QCOMPARE(r.code, 0);
+        r = runCli({QStringLiteral("get"), QStringLiteral("cli-key")}, &store);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("no key named \"cli-key\"")), qPrintable(r.err));
+        r = runCli({QStringLiteral("delete"), QStringLiteral("cli-key")}, &store);
+        QCOMPARE(r.code, 1);
+        QVERIFY(store.remove(QStringLiteral("cli-stdin")));
+    }
+
+    void cliUsage_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("stdinText");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("errFragment");
+        QTest::newRow("nothing") << QStringList() << QString() << 2 << QStringLiteral("usage: discernus keys");
+        QTest::newRow("unknown verb") << QStringList{QStringLiteral("show")} << QString() << 2 << QStringLiteral("unknown command \"show\"");
+        QTest::newRow("set without name") << QStringList{QStringLiteral("set")} << QString() << 2 << QStringLiteral("missing NAME");
+        QTest::newRow("get without name") << QStringList{QStringLiteral("get")} << QString() << 2 << QStringLiteral("missing NAME");
+        QTest::newRow("delete without name") << QStringList{QStringLiteral("delete")} << QString() << 2 << QStringLiteral("missing NAME");
+        QTest::newRow("invalid name") << QStringList{QStringLiteral("get"), QStringLiteral(".discernus-index")} << QString() << 2 << QStringLiteral("invalid NAME");
+        QTest::newRow("empty key") << QStringList{QStringLiteral("set"), QStringLiteral("x")} << QStringLiteral("\n") << 2 << QStringLiteral("the key is empty");
+        QTest::newRow("stray option") << QStringList{QStringLiteral("list"), QStringLiteral("--reveal")} << QString() << 2 << QStringLiteral("unexpected argument");
+        QTest::newRow("two names") << QStringList{QStringLiteral("get"), QStringLiteral("a"), QStringLiteral("b")} << QString() << 2 << QStringLiteral("unexpected argument \"b\"");
+    }
+    void cliUsage()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, stdinText);
+        QFETCH(int, code);
+        QFETCH(QString, errFragment);
+        KeyStore store(kService);
+        const Cli r = runCli(args, &store, stdinText);
+        QCOMPARE(r.code, code);
+        QVERIFY2(r.err.contains(errFragment), qPrintable(r.err));
+    }
+
+    // Without a Secret Service the CLI says what to do and exits 1. QtKeychain's
+    // D-Bus connection is per process, so this runs in a child with no session bus.
+    void cliWithoutSecretService()
+    {
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("WB_KEYS_CHILD"), QStringLiteral("1"));
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QStringLiteral("unix:path=/nonexistent/wb-no-bus"));
+        env.remove(QStringLiteral("DISPLAY"));
+        child.setProcessEnvironment(env);
+        child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("get"), QStringLiteral("anything")});
+        QVERIFY(child.waitForFinished(60000));
+        const QString err = QString::fromUtf8(child.readAllStandardError());
+        QCOMPARE(child.exitCode(), 1);
+        QVERIFY2(err.contains(QStringLiteral("no Secret Service available: start gnome-keyring")), qPrintable(err));
+    }
+
+    void cleanupTestCase()
+    {
+        if (qEnvironmentVariable("WB_THROWAWAY_KEYRING") != u"1")
+            return;
+        KeyStore store(kService);
+        QCOMPARE(store.list().value_or(QStringList{QStringLiteral("x")}), QStringList());
+    }
+};
+
+int main(int argc, char **argv)
+{
+    // Child mode for cliWithoutSecretService: behave like `discernus keys ARGS`.
+    if (qEnvironmentVariable("WB_KEYS_CHILD") == u"1") {
+        QCoreApplication app(argc, argv);
+        QTextStream out(stdout), err(stderr);
+        return runKeysCommand(app.arguments().mid(1), out, err);
+    }
+    QCoreApplication app(argc, argv);
+    TestKeyStore t;
+    return QTest::qExec(&t, argc, argv);
+}
+
+#include "tst_keystore.moc"

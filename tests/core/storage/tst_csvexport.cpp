@@ -1,0 +1,181 @@
+// CSV export (DESIGN §5) compared byte for byte with expected files.
+#include "core/storage/resultstore.h"
+#include "storagefixture.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace wb;
+using namespace wbtest;
+
+namespace {
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return "<cannot read " + path.toUtf8() + '>';
+    return f.readAll();
+}
+
+QString dataFile(const char *name)
+{
+    return QStringLiteral(WB_SOURCE_DIR "/tests/data/storage/") + QLatin1String(name);
+}
+
+/// Shows the first differing line, so a failure says more than "not equal".
+QByteArray firstDifference(const QByteArray &actual, const QByteArray &expected)
+{
+    const QList<QByteArray> a = actual.split('\n'), e = expected.split('\n');
+    for (qsizetype i = 0; i < qMax(a.size(), e.size()); ++i) {
+        const QByteArray al = a.value(i), el = e.value(i);
+        if (al != el)
+            return "line " + QByteArray::number(i + 1) + "\n  actual:   " + al + "\n  expected: " + el;
+    }
+    return {};
+}
+
+} // namespace
+
+class TstCsvExport final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_db = m_dir.filePath(QStringLiteral("results.sqlite"));
+        ResultStore store;
+        QVERIFY(store.open(m_db));
+        QCOMPARE(fillSample(store).size(), 5);
+    }
+
+    void wideMatchesExpected()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("wide.csv"));
+        auto n = exportCsv(m_db, out, {});
+        QVERIFY2(n, n ? "" : qPrintable(n.error().toString()));
+        QCOMPARE(*n, 5);
+        const QByteArray actual = readAll(out), expected = readAll(dataFile("expected_wide.csv"));
+        QVERIFY2(actual == expected, firstDifference(actual, expected).constData());
+    }
+
+    void longMatchesExpected()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("long.csv"));
+        ExportOptions opt;
+        opt.longFormat = true;
+        auto n = exportCsv(m_db, out, opt);
+        QVERIFY2(n, n ? "" : qPrintable(n.error().toString()));
+        QCOMPARE(*n, 10);   // 5 jobs x 2 dimensions of their framework
+        const QByteArray actual = readAll(out), expected = readAll(dataFile("expected_long.csv"));
+        QVERIFY2(actual == expected, firstDifference(actual, expected).constData());
+    }
+
+    void experimentFilterNarrowsRowsAndDimensions()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("b.csv"));
+        ExportOptions opt;
+        opt.experiment = QStringLiteral("exp-b");
+        auto n = exportCsv(m_db, out, opt);
+        QVERIFY(n);
+        QCOMPARE(*n, 1);
+        QCOMPARE(readAll(out),
+                 QByteArray("experiment,run_id,model,deployment,provider,model_version,framework,text_id,repetition,status,"
+                            "care,fairness,prompt_tokens,completion_tokens,cached_tokens,cost_usd,latency_ms,attempts,error,"
+                            "completed_at\r\n"
+                            "exp-b,other,m,d,p,v,mft,t1,1,done,0.5,0.5,10,5,0,0.000010,5,1,,2024-05-01T12:00:03.000Z\r\n"));
+
+        // exp-a's rows are exactly the full export without exp-b's last line.
+        opt.experiment = QStringLiteral("exp-a");
+        const QString outA = m_dir.filePath(QStringLiteral("a.csv"));
+        auto na = exportCsv(m_db, outA, opt);
+        QVERIFY(na);
+        QCOMPARE(*na, 4);
+        QByteArray expected = readAll(dataFile("expected_wide.csv"));
+        expected.chop(expected.size() - expected.lastIndexOf("exp-b,"));
+        QCOMPARE(readAll(outA), expected);
+    }
+
+    void errorsLeaveTheOutputUntouched()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("keep.csv"));
+        {
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("previous export\r\n");
+        }
+        ExportOptions unknown;
+        unknown.experiment = QStringLiteral("no-such-experiment");
+        auto r = exportCsv(m_db, out, unknown);
+        QVERIFY(!r);
+        QVERIFY(r.error().message.contains(QLatin1String("no-such-experiment")));
+
+        const QString missing = m_dir.filePath(QStringLiteral("missing.sqlite"));
+        QVERIFY(!exportCsv(missing, out, {}));
+        QVERIFY(!QFile::exists(missing));   // not created as a side effect
+
+        ExportOptions cancel;
+        int calls = 0;
+        cancel.progress = [&calls](qint64, qint64) { return ++calls < 1; };
+        r = exportCsv(m_db, out, cancel);
+        QVERIFY(!r);
+        QVERIFY(r.error().message.contains(QLatin1String("cancel")));
+        QCOMPARE(readAll(out), QByteArray("previous export\r\n"));
+    }
+
+    void streamsManyRowsWithProgress()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("many.sqlite"));
+        const int jobs = 5000;
+        {
+            ResultStore store;
+            QVERIFY(store.open(db));
+            store.setFlushPolicy(2000, 0);
+            QVERIFY(store.upsertRun({QStringLiteral("r"), QStringLiteral("e"), QStringLiteral("g"), QStringLiteral("f"),
+                                     QStringLiteral("c"), {QStringLiteral("x"), QStringLiteral("y")}}));
+            QList<JobRow> plan;
+            for (int i = 0; i < jobs; ++i)
+                plan << job(QStringLiteral("r"), QStringLiteral("c"), QStringLiteral("t%1").arg(i, 5, 10, QLatin1Char('0')));
+            auto rows = store.ensureJobs(plan);
+            QVERIFY(rows);
+            for (const JobRow &j : *rows) {
+                JobResult res;
+                res.jobId = j.id;
+                res.scores = {ScoreRow{QStringLiteral("x"), 0.5, {}}, ScoreRow{QStringLiteral("y"), 0.125, {}}};
+                store.recordResult(res);
+            }
+        }
+        QList<std::pair<qint64, qint64>> reports;
+        ExportOptions opt;
+        opt.progress = [&reports](qint64 done, qint64 total) {
+            reports.append({done, total});
+            return true;
+        };
+        const QString out = m_dir.filePath(QStringLiteral("many.csv"));
+        auto n = exportCsv(db, out, opt);
+        QVERIFY(n);
+        QCOMPARE(*n, jobs);
+        QVERIFY(reports.size() >= 3);
+        QCOMPARE(reports.first(), (std::pair<qint64, qint64>{0, jobs}));
+        QCOMPARE(reports.last(), (std::pair<qint64, qint64>{jobs, jobs}));
+        for (qsizetype i = 1; i < reports.size(); ++i)
+            QVERIFY(reports[i].first >= reports[i - 1].first);
+        const QByteArray csv = readAll(out);
+        QCOMPARE(csv.count("\r\n"), jobs + 1);
+        QVERIFY(csv.contains(",t04999,1,done,0.5,0.125,0,0,0,0.000000,0,0,,"));
+
+        opt.longFormat = true;
+        auto nl = exportCsv(db, out, opt);
+        QVERIFY(nl);
+        QCOMPARE(*nl, 2 * jobs);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+};
+
+QTEST_GUILESS_MAIN(TstCsvExport)
+#include "tst_csvexport.moc"

@@ -1,0 +1,285 @@
+#include "ui/estimateview.h"
+
+#include "core/experiment/corpus.h"
+#include "core/experiment/prompt.h"
+#include "core/tokenize/tokenestimator.h"
+#include "ui/project.h"
+#include "ui/runmonitor.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QMutex>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace wb {
+namespace ui {
+
+namespace {
+
+// Corpora are read once per file version, not on every keystroke.
+struct CorpusCache {
+    QMutex mutex;
+    QHash<QString, QList<CorpusText>> texts;   // path|mtime -> texts
+};
+CorpusCache &corpusCache()
+{
+    static CorpusCache c;
+    return c;
+}
+
+Result<QList<CorpusText>> cachedCorpus(const CorpusSource &s)
+{
+    const QString key = s.path + QLatin1Char('|') + QString::number(QFileInfo(s.path).lastModified().toMSecsSinceEpoch());
+    {
+        QMutexLocker lock(&corpusCache().mutex);
+        auto it = corpusCache().texts.constFind(key);
+        if (it != corpusCache().texts.cend())
+            return *it;
+    }
+    auto texts = loadCorpus(s);
+    if (!texts)
+        return texts;
+    QMutexLocker lock(&corpusCache().mutex);
+    corpusCache().texts.insert(key, *texts);
+    return texts;
+}
+
+QString usd(qint64 micros, int decimals = 2)
+{
+    return QStringLiteral("$") + QLocale().toString(double(micros) / 1e6, 'f', decimals);
+}
+
+QStandardItem *num(qint64 v)
+{
+    auto *i = new QStandardItem(QLocale().toString(v));
+    i->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return i;
+}
+
+QStandardItem *text(const QString &s, bool right = false)
+{
+    auto *i = new QStandardItem(s);
+    if (right)
+        i->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return i;
+}
+
+QString percent(double f) { return f < 0 ? QStringLiteral("–") : QStringLiteral("%1 %").arg(qRound(f * 100)); }
+
+QTableView *table(QAbstractItemModel *m, QWidget *parent)
+{
+    auto *v = new QTableView(parent);
+    v->setModel(m);
+    v->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    v->setSelectionBehavior(QAbstractItemView::SelectRows);
+    v->verticalHeader()->hide();
+    v->horizontalHeader()->setStretchLastSection(true);
+    v->setAlternatingRowColors(true);
+    return v;
+}
+
+} // namespace
+
+Result<EstimateReport> EstimateView::compute(const ProjectState &state, std::atomic<bool> *cancel)
+{
+    EstimateInput in;
+    in.models = state.models;
+    in.experiment = state.experiment;
+    in.frameworks = state.frameworks;
+    for (const CorpusSource &s : state.experiment.corpus) {
+        if (cancel && cancel->load())
+            return fail(tr("cancelled"));
+        auto texts = cachedCorpus(s);
+        if (!texts)
+            return std::unexpected(texts.error());
+        for (const CorpusText &t : std::as_const(*texts))
+            in.texts << EstimateText{s.id, t.id, t.text};
+    }
+    static TokenEstimator tokens;   // thread-safe; shared so calibration survives between estimates
+    in.tokens = &tokens;
+    const ExecutionSettings exec = state.experiment.execution;
+    in.buildPrompt = [exec](const RunSpec &, const Framework &fw, const QList<EstimateText> &texts) {
+        QList<CorpusText> owned;
+        owned.reserve(texts.size());
+        for (const EstimateText &t : texts)
+            owned << CorpusText{t.corpus, t.id, t.text, QString()};
+        QList<const CorpusText *> ptrs;
+        for (const CorpusText &t : std::as_const(owned))
+            ptrs << &t;
+        return buildScoringRequest(fw, ptrs, exec);
+    };
+    in.cancel = cancel;
+    return estimateExperiment(in);
+}
+
+EstimateView::EstimateView(Project *project, QWidget *parent)
+    : QWidget(parent), m_project(project), m_debounce(new QTimer(this)), m_summary(new QLabel(this)),
+      m_budget(new QLabel(this)), m_binding(new QLabel(this)), m_recommendations(new QLabel(this)),
+      m_status(new QLabel(this)), m_runs(new QStandardItemModel(this)), m_deployments(new QStandardItemModel(this))
+{
+    m_summary->setObjectName(QStringLiteral("estimateSummary"));
+    m_summary->setTextFormat(Qt::RichText);
+    m_summary->setWordWrap(true);
+    m_budget->setObjectName(QStringLiteral("budgetVerdict"));
+    m_budget->setWordWrap(true);
+    m_binding->setWordWrap(true);
+    m_recommendations->setWordWrap(true);
+    m_recommendations->setTextFormat(Qt::RichText);
+    m_status->setStyleSheet(QStringLiteral("color: gray;"));
+
+    auto *runsView = table(m_runs, this);
+    runsView->setObjectName(QStringLiteral("estimateRuns"));
+    auto *depView = table(m_deployments, this);
+    depView->setObjectName(QStringLiteral("estimateDeployments"));
+
+    auto *head = new QGroupBox(tr("Total"), this);
+    auto *hl = new QVBoxLayout(head);
+    hl->addWidget(m_summary);
+    hl->addWidget(m_binding);
+    hl->addWidget(m_budget);
+    auto *runsBox = new QGroupBox(tr("Per run"), this);
+    (new QVBoxLayout(runsBox))->addWidget(runsView);
+    auto *depBox = new QGroupBox(tr("Per deployment (utilisation of its limits)"), this);
+    (new QVBoxLayout(depBox))->addWidget(depView);
+    auto *recBox = new QGroupBox(tr("Recommendations"), this);
+    (new QVBoxLayout(recBox))->addWidget(m_recommendations);
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(runsBox);
+    split->addWidget(depBox);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(head);
+    layout->addWidget(split, 1);
+    layout->addWidget(recBox);
+    layout->addWidget(m_status);
+
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(400);
+    connect(m_debounce, &QTimer::timeout, this, &EstimateView::recomputeNow);
+    connect(m_project, &Project::changed, this, &EstimateView::scheduleRecompute);
+}
+
+EstimateView::~EstimateView()
+{
+    if (m_cancel)
+        *m_cancel = true;
+    if (m_watcher)
+        m_watcher->waitForFinished();
+}
+
+void EstimateView::setDebounceMs(int ms) { m_debounce->setInterval(ms); }
+QString EstimateView::summaryText() const { return m_summary->text() + QLatin1Char('\n') + m_budget->text(); }
+
+void EstimateView::scheduleRecompute()
+{
+    if (!m_project->isOpen())
+        return;
+    if (m_cancel)
+        *m_cancel = true;   // whatever is running is stale now
+    m_status->setText(tr("Updating the estimate…"));
+    m_debounce->start();
+}
+
+void EstimateView::recomputeNow()
+{
+    if (!m_project->isOpen())
+        return;
+    if (m_computing) {
+        // One at a time: the running one was told to stop; start again when it has.
+        m_pending = true;
+        return;
+    }
+    m_computing = true;
+    m_pending = false;
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    m_status->setText(tr("Computing the estimate…"));
+    auto cancel = m_cancel;
+    const ProjectState state = m_project->state();
+    m_watcher = new QFutureWatcher<Result<EstimateReport>>(this);
+    connect(m_watcher, &QFutureWatcher<Result<EstimateReport>>::finished, this, [this, cancel] {
+        const Result<EstimateReport> r = m_watcher->result();
+        m_watcher->deleteLater();
+        m_watcher = nullptr;
+        m_computing = false;
+        if (m_pending || cancel->load()) {
+            m_pending = false;
+            recomputeNow();
+            return;
+        }
+        ++m_computeCount;
+        show(r);
+        emit estimateReady();
+    });
+    m_watcher->setFuture(QtConcurrent::run([state, cancel] { return compute(state, cancel.get()); }));
+}
+
+void EstimateView::show(const Result<EstimateReport> &r)
+{
+    if (!r) {
+        m_status->setText(tr("No estimate: %1").arg(r.error().toString()));
+        m_summary->setText(tr("<i>The estimate is not available.</i>"));
+        m_budget->clear();
+        m_binding->clear();
+        return;
+    }
+    const EstimateReport &rep = *r;
+    const ModeEstimate &m = rep.planned;
+    const RunEstimate &t = m.total;
+    const QLocale loc;
+    QString summary = tr("<b>%1</b> texts · <b>%2</b> calls · <b>%3</b> prompt tokens · <b>%4</b> output tokens expected "
+                         "(%5 worst case)<br><b>Cost</b> %6 expected, %7 worst case · <b>Duration</b> %8")
+                          .arg(loc.toString(t.texts), loc.toString(t.calls), loc.toString(t.promptTokens),
+                               loc.toString(t.expectedOutputTokens), loc.toString(t.worstOutputTokens),
+                               usd(t.expectedCostMicros), usd(t.worstCostMicros), RunMonitor::formatDuration(m.durationSeconds));
+    if (rep.unbatched) {
+        const RunEstimate &u = rep.unbatched->total;
+        summary += tr("<br>Without batching: %1 calls, %2 prompt tokens, %3, %4")
+                       .arg(loc.toString(u.calls), loc.toString(u.promptTokens), usd(u.expectedCostMicros),
+                            RunMonitor::formatDuration(rep.unbatched->durationSeconds));
+    }
+    m_summary->setText(summary);
+    m_binding->setText(tr("Binding constraint: %1").arg(m.binding.describe()));
+    m_budget->setText(rep.budget.message.isEmpty() ? BudgetVerdict::statusName(rep.budget.status) : rep.budget.message);
+    m_budget->setStyleSheet(rep.budget.feasible() ? QStringLiteral("color:#1e7d32;") : QStringLiteral("color:#b02020; font-weight:bold;"));
+
+    m_runs->clear();
+    m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Model group"), tr("Texts"), tr("Calls"), tr("Prompt tokens"),
+                                       tr("Output tokens"), tr("Cost"), tr("Worst case"), tr("Finishes after"), tr("Tokens counted")});
+    for (const RunEstimate &e : m.runs) {
+        m_runs->appendRow({text(e.runId), text(e.group), num(e.texts), num(e.calls), num(e.promptTokens),
+                           num(e.expectedOutputTokens), text(e.priceKnown ? usd(e.expectedCostMicros, 4) : tr("price unknown"), true),
+                           text(usd(e.worstCostMicros, 4), true), text(RunMonitor::formatDuration(e.durationSeconds), true),
+                           text(e.tokenMethod)});
+    }
+    m_deployments->clear();
+    m_deployments->setHorizontalHeaderLabels({tr("Deployment"), tr("Calls"), tr("RPM"), tr("TPM"), tr("ITPM"), tr("OTPM"),
+                                              tr("Parallel"), tr("Waited"), tr("Cost")});
+    for (const DeploymentEstimate &d : m.deployments)
+        m_deployments->appendRow({text(d.id), num(d.calls), text(percent(d.rpm), true), text(percent(d.tpm), true),
+                                  text(percent(d.itpm), true), text(percent(d.otpm), true), text(percent(d.parallel), true),
+                                  text(RunMonitor::formatDuration(d.waitedSeconds), true), text(usd(d.expectedCostMicros, 4), true)});
+    QStringList recs;
+    for (const Recommendation &rc : rep.recommendations)
+        recs << tr("<b>%1</b> — %2 (duration %3 → %4, cost %5 → %6)")
+                    .arg(rc.title.toHtmlEscaped(), rc.detail.toHtmlEscaped(), RunMonitor::formatDuration(rc.baseDurationSeconds),
+                         RunMonitor::formatDuration(rc.durationSeconds), usd(rc.baseExpectedCostMicros), usd(rc.expectedCostMicros));
+    m_recommendations->setText(recs.isEmpty() ? tr("None — the configuration looks balanced.") : recs.join(QLatin1String("<br>")));
+    QString status = tr("Prices as of %1. Estimated %2.").arg(rep.pricesAsOf, QTime::currentTime().toString(QStringLiteral("HH:mm:ss")));
+    if (!rep.warnings.isEmpty())
+        status += QLatin1Char(' ') + rep.warnings.join(QLatin1String(" · "));
+    m_status->setText(status);
+}
+
+} // namespace ui
+} // namespace wb

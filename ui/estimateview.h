@@ -1,0 +1,66 @@
+#pragma once
+// The "Estimate" page: the pre-flight estimate (core/experiment/estimator.h), recomputed in the
+// background 400 ms after the last edit; a newer edit cancels the computation in flight.
+#include "core/experiment/estimator.h"
+
+#include <QWidget>
+#include <atomic>
+#include <memory>
+
+class QLabel;
+class QStandardItemModel;
+class QTableView;
+class QTimer;
+template <typename T> class QFutureWatcher;
+
+namespace wb {
+namespace ui {
+
+class Project;
+struct ProjectState;
+
+class EstimateView final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(EstimateView)
+public:
+    explicit EstimateView(Project *project, QWidget *parent = nullptr);
+    ~EstimateView() override;
+
+    /// The estimate of a project state (loads corpora, counts tokens): call off the UI thread.
+    static Result<EstimateReport> compute(const ProjectState &state, std::atomic<bool> *cancel);
+
+    QStandardItemModel *runsModel() const { return m_runs; }
+    QStandardItemModel *deploymentsModel() const { return m_deployments; }
+    bool isComputing() const { return m_computing; }
+    int computeCount() const { return m_computeCount; }
+    QString summaryText() const;
+    void setDebounceMs(int ms);
+
+public slots:
+    void scheduleRecompute();
+    void recomputeNow();
+
+signals:
+    void estimateReady();
+
+private:
+    void show(const Result<EstimateReport> &r);
+
+    Project *m_project;
+    QTimer *m_debounce;
+    QLabel *m_summary;
+    QLabel *m_budget;
+    QLabel *m_binding;
+    QLabel *m_recommendations;
+    QLabel *m_status;
+    QStandardItemModel *m_runs;
+    QStandardItemModel *m_deployments;
+    QFutureWatcher<Result<EstimateReport>> *m_watcher = nullptr;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    bool m_computing = false;
+    bool m_pending = false;
+    int m_computeCount = 0;
+};
+
+} // namespace ui
+} // namespace wb

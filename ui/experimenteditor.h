@@ -1,0 +1,68 @@
+#pragma once
+// The "Experiment" page: corpus sources with counts, frameworks with dimensions, the run
+// matrix and the execution settings.
+#include <QWidget>
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QStandardItemModel;
+class QTableView;
+class QTreeView;
+
+namespace wb {
+namespace ui {
+
+class CorpusModel;
+class MatrixModel;
+class Project;
+
+class ExperimentEditor final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ExperimentEditor)
+public:
+    explicit ExperimentEditor(Project *project, QWidget *parent = nullptr);
+
+    CorpusModel *corpusModel() const { return m_corpus; }
+    MatrixModel *matrixModel() const { return m_matrix; }
+    QStandardItemModel *frameworkModel() const { return m_frameworks; }
+
+public slots:
+    void addCorpusFolder();
+    void addCorpusFile();
+    void addCorpusSource(const QString &path);
+    void removeSelectedCorpus();
+    void addFrameworkFile();
+    void removeSelectedFramework();
+    void addRun();
+    void removeSelectedRuns();
+
+private:
+    void reload();
+    void commitSettings(int mergeKey);
+    void updateCorpusSummary();
+
+    Project *m_project;
+    CorpusModel *m_corpus;
+    MatrixModel *m_matrix;
+    QStandardItemModel *m_frameworks;
+    QTableView *m_corpusView;
+    QTreeView *m_frameworkView;
+    QTableView *m_matrixView;
+    QLabel *m_corpusSummary;
+    QLineEdit *m_name;
+    QLineEdit *m_description;
+    QDoubleSpinBox *m_temperature;
+    QSpinBox *m_maxTokens;
+    QSpinBox *m_repetitions;
+    QSpinBox *m_parseRetries;
+    QCheckBox *m_batching;
+    QSpinBox *m_batchTokens;
+    QSpinBox *m_batchTexts;
+    bool m_loading = false;
+};
+
+} // namespace ui
+} // namespace wb

@@ -1,0 +1,351 @@
+#include "ui/mainwindow.h"
+
+#include "core/experiment/runner.h"
+#include "ui/estimateview.h"
+#include "ui/experimenteditor.h"
+#include "ui/keysview.h"
+#include "ui/modellisteditor.h"
+#include "ui/project.h"
+#include "ui/resultsview.h"
+#include "ui/runmonitor.h"
+#include "ui/uisettings.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDirIterator>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace wb {
+namespace ui {
+
+namespace {
+bool copyTree(const QString &from, const QString &to)
+{
+    QDir src(from);
+    if (!QDir().mkpath(to))
+        return false;
+    QDirIterator it(from, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        const QString target = QDir(to).filePath(src.relativeFilePath(file));
+        QDir().mkpath(QFileInfo(target).absolutePath());
+        if (!QFile::exists(target) && !QFile::copy(file, target))
+            return false;
+        QFile(target).setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+    }
+    return true;
+}
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_project(new Project(this)), m_nav(new QListWidget(this)), m_pages(new QStackedWidget(this))
+{
+    setObjectName(QStringLiteral("MainWindow"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/discernus-workbench.svg")));
+
+    m_models = new ModelListEditor(m_project, this);
+    m_keys = new KeysView(m_project, this);
+    m_experiment = new ExperimentEditor(m_project, this);
+    m_estimate = new EstimateView(m_project, this);
+    m_run = new RunMonitor(m_project, this);
+    m_results = new ResultsView(this);
+
+    struct Entry { QWidget *w; QString icon; QString text; };
+    const Entry entries[] = {
+        {m_models, QStringLiteral("network-server"), tr("Models")},
+        {m_keys, QStringLiteral("dialog-password"), tr("Keys")},
+        {m_experiment, QStringLiteral("document-edit"), tr("Experiment")},
+        {m_estimate, QStringLiteral("accessories-calculator"), tr("Estimate")},
+        {m_run, QStringLiteral("media-playback-start"), tr("Run")},
+        {m_results, QStringLiteral("x-office-spreadsheet"), tr("Results")},
+    };
+    for (const Entry &e : entries) {
+        m_pages->addWidget(e.w);
+        auto *item = new QListWidgetItem(QIcon::fromTheme(e.icon, QIcon(QStringLiteral(":/icons/") + e.icon + QStringLiteral(".svg"))), e.text, m_nav);
+        item->setSizeHint(QSize(0, 40));
+    }
+    m_nav->setObjectName(QStringLiteral("pageNavigation"));
+    m_nav->setFixedWidth(150);
+    m_nav->setIconSize(QSize(22, 22));
+    m_nav->setStyleSheet(QStringLiteral("QListWidget { font-size: 11pt; }"));
+    connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+
+    m_banner = new QLabel(tr("SIMULATED — results are not from real models. This model list points at the built-in provider simulator."), this);
+    m_banner->setObjectName(QStringLiteral("windowSimulatedBanner"));
+    m_banner->setAlignment(Qt::AlignCenter);
+    m_banner->setStyleSheet(QStringLiteral("background:#fff3cd; color:#7a4b00; font-weight:bold; padding:5px; border-bottom:1px solid #e0c068;"));
+
+    auto *central = new QWidget(this);
+    auto *outer = new QVBoxLayout(central);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->setSpacing(0);
+    outer->addWidget(m_banner);
+    auto *row = new QHBoxLayout;
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(m_nav);
+    row->addWidget(m_pages, 1);
+    outer->addLayout(row, 1);
+    setCentralWidget(central);
+
+    m_status = new QLabel(this);
+    statusBar()->addWidget(m_status, 1);
+
+    createActions();
+    connect(m_project, &Project::changed, this, &MainWindow::updateTitle);
+    connect(m_project, &Project::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_project, &Project::opened, this, [this] {
+        m_results->setDatabase(m_run->databasePath());
+        UiSettings::addRecentProject(m_project->experimentPath());
+        updateRecentMenu();
+        if (!m_project->warnings().isEmpty())
+            statusBar()->showMessage(m_project->warnings().join(QLatin1String("  ·  ")), 15000);
+    });
+    connect(m_run, &RunMonitor::runFinished, this, &MainWindow::onRunFinished);
+    m_run->setBeforeStart([this] {
+        if (!m_project->isModified())
+            return true;
+        // The engine reads the files, so what runs must be what is saved.
+        const auto answer = QMessageBox::question(this, tr("Save before running?"),
+                                                  tr("The run uses the saved files. Save your changes now?"),
+                                                  QMessageBox::Save | QMessageBox::Cancel, QMessageBox::Save);
+        return answer == QMessageBox::Save && save();
+    });
+
+    m_nav->setCurrentRow(ExperimentPage);
+    resize(1280, 820);
+    if (!UiSettings::windowGeometry().isEmpty())
+        restoreGeometry(UiSettings::windowGeometry());
+    updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+MainWindow::Page MainWindow::currentPage() const { return Page(m_pages->currentIndex()); }
+bool MainWindow::isSimulatedBannerVisible() const { return !m_banner->isHidden(); }
+
+void MainWindow::showPage(int page) { m_nav->setCurrentRow(page); }
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open…"), this, &MainWindow::openDialog);
+    open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open &Sample"), this, [this] {
+        if (maybeSave())
+            openSample();
+    });
+    m_recent = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    QAction *saveAct = file->addAction(QIcon::fromTheme(QStringLiteral("document-save")), tr("&Save"), this, &MainWindow::save);
+    saveAct->setShortcut(QKeySequence::Save);
+    QAction *saveAsAct = file->addAction(tr("Save &As…"), this, &MainWindow::saveAs);
+    saveAsAct->setShortcut(QKeySequence::SaveAs);
+    file->addSeparator();
+    QAction *quit = file->addAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_project->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_project->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    QAction *start = run->addAction(QIcon::fromTheme(QStringLiteral("media-playback-start")), tr("&Start"), this, [this] {
+        showPage(RunPage);
+        m_run->start();
+    });
+    start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    run->addAction(tr("&Pause / Resume"), this, [this] { m_run->isPaused() ? m_run->resume() : m_run->pause(); });
+    run->addAction(tr("&Cancel"), m_run, &RunMonitor::cancel);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < PageCount; ++i) {
+        QAction *a = view->addAction(m_nav->item(i)->text(), this, [this, i] { showPage(i); });
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Discernus Workbench"), this, [this] {
+        QMessageBox::about(this, tr("About Discernus Workbench"),
+                           tr("<h3>Discernus Workbench %1</h3><p>Run multi-LLM text-analysis experiments through a "
+                              "rate-limit-aware router, and browse and export the results.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recent->clear();
+    const QStringList recent = UiSettings::recentProjects();
+    for (const QString &p : recent)
+        m_recent->addAction(QDir::toNativeSeparators(p), this, [this, p] {
+            if (maybeSave())
+                openProject(p);
+        });
+    m_recent->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::updateTitle()
+{
+    const bool sim = m_project->isOpen() && m_project->isSimulated();
+    m_banner->setVisible(sim);
+    if (!m_project->isOpen()) {
+        setWindowTitle(tr("Discernus Workbench"));
+        m_status->setText(tr("No project open"));
+        return;
+    }
+    setWindowTitle(tr("%1[*] — Discernus Workbench").arg(m_project->displayName()));
+    setWindowModified(m_project->isModified());
+    const ProjectState &st = m_project->state();
+    m_status->setText(tr("%1  ·  %n deployment(s)", nullptr, int(st.models.deployments.size()))
+                          .arg(QDir::toNativeSeparators(m_project->experimentPath()))
+                      + tr(", %n run(s)", nullptr, int(st.experiment.execution.matrix.size()))
+                      + (sim ? tr("  ·  simulated") : QString()));
+}
+
+bool MainWindow::openProject(const QString &experimentOrFolder, bool quiet)
+{
+    auto r = m_project->open(experimentOrFolder);
+    if (!r) {
+        if (!quiet)
+            QMessageBox::warning(this, tr("Cannot open project"), r.error().toString());
+        statusBar()->showMessage(tr("Cannot open %1: %2").arg(experimentOrFolder, r.error().toString()), 15000);
+        return false;
+    }
+    return true;
+}
+
+QString MainWindow::sampleWorkingCopy()
+{
+    const QString sample = findSampleDir();
+    if (sample.isEmpty())
+        return {};
+    // The installed sample is read-only; researchers edit and run a copy of their own.
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    const QString copy = QDir(base).filePath(QStringLiteral("sample"));
+    if (!QFileInfo::exists(QDir(copy).filePath(QStringLiteral("experiment.yaml"))) && !copyTree(sample, copy))
+        return sample;
+    return copy;
+}
+
+bool MainWindow::openSample(bool quiet)
+{
+    const QString dir = sampleWorkingCopy();
+    if (dir.isEmpty()) {
+        if (!quiet)
+            QMessageBox::warning(this, tr("No sample"), tr("The bundled sample project was not found."));
+        return false;
+    }
+    return openProject(dir, quiet);
+}
+
+void MainWindow::openInitialProject()
+{
+    const QStringList recent = UiSettings::recentProjects();
+    if (UiSettings::firstRunDone() && !recent.isEmpty() && openProject(recent.first(), true))
+        return;
+    UiSettings::setFirstRunDone(true);
+    openSample(true);
+}
+
+void MainWindow::openDialog()
+{
+    if (!maybeSave())
+        return;
+    const QString f = QFileDialog::getOpenFileName(this, tr("Open experiment"), m_project->directory(),
+                                                   tr("Experiment (experiment.yaml *.yaml *.yml)"));
+    if (!f.isEmpty())
+        openProject(f);
+}
+
+bool MainWindow::save()
+{
+    if (!m_project->isOpen())
+        return false;
+    auto r = m_project->save();
+    if (!r) {
+        QMessageBox::warning(this, tr("Cannot save"), r.error().toString());
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved"), 3000);
+    return true;
+}
+
+bool MainWindow::saveAs()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Save project into folder"), m_project->directory());
+    if (dir.isEmpty())
+        return false;
+    auto r = m_project->saveAs(dir);
+    if (!r) {
+        QMessageBox::warning(this, tr("Cannot save"), r.error().toString());
+        return false;
+    }
+    UiSettings::addRecentProject(m_project->experimentPath());
+    updateRecentMenu();
+    return true;
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_project->isModified())
+        return true;
+    QMessageBox box(QMessageBox::Warning, tr("Unsaved changes"),
+                    tr("The project \"%1\" has unsaved changes.").arg(m_project->displayName()),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("unsavedChangesBox"));
+    box.setInformativeText(tr("Save them before continuing?"));
+    box.setDefaultButton(QMessageBox::Save);
+    switch (box.exec()) {
+    case QMessageBox::Save: return save();
+    case QMessageBox::Discard: return true;
+    default: return false;
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *e)
+{
+    if (m_run->isRunning()) {
+        const auto a = QMessageBox::question(this, tr("A run is in progress"),
+                                             tr("Cancel the run and quit? It can be resumed later."));
+        if (a != QMessageBox::Yes) {
+            e->ignore();
+            return;
+        }
+        m_run->cancel();
+    }
+    if (!maybeSave()) {
+        e->ignore();
+        return;
+    }
+    UiSettings::setWindowGeometry(saveGeometry());
+    e->accept();
+}
+
+void MainWindow::onRunFinished(const RunSummary &summary, const QString &dbPath)
+{
+    m_results->setDatabase(dbPath);
+    if (summary.error.isEmpty())
+        statusBar()->showMessage(tr("Run finished: %1 done, %2 failed").arg(summary.done).arg(summary.failed), 10000);
+    else
+        statusBar()->showMessage(tr("Run could not start: %1").arg(summary.error), 15000);
+}
+
+} // namespace ui
+} // namespace wb

@@ -1,0 +1,195 @@
+#include "ui/resultsmodel.h"
+
+#include "ui/resultsbackend.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QLocale>
+
+namespace wb {
+namespace ui {
+
+QString statusLabel(JobStatus s)
+{
+    switch (s) {
+    case JobStatus::Pending: return ResultsModel::tr("pending");
+    case JobStatus::InFlight: return ResultsModel::tr("in flight");
+    case JobStatus::Done: return ResultsModel::tr("done");
+    case JobStatus::Failed: return ResultsModel::tr("failed");
+    }
+    return {};
+}
+
+ResultsModel::ResultsModel(QObject *parent) : QAbstractTableModel(parent), m_backend(new ResultsBackend(this)) {}
+
+ResultsModel::~ResultsModel() = default;
+
+void ResultsModel::setDatabase(const QString &path)
+{
+    m_backend->setDatabase(path);
+    refresh();
+}
+
+QString ResultsModel::database() const { return m_backend->database(); }
+
+void ResultsModel::setFilter(const ResultFilter &filter)
+{
+    m_filter = filter;
+    refresh();
+}
+
+void ResultsModel::refresh()
+{
+    beginResetModel();
+    m_rows.clear();
+    ++m_generation;
+    m_atEnd = m_backend->database().isEmpty();
+    m_loading = false;
+    m_total = -1;
+    m_error.clear();
+    endResetModel();
+    emit totalChanged(-1);
+    if (m_atEnd)
+        return;
+    requestPage();
+    const quint64 gen = m_generation;
+    const ResultFilter f = m_filter;
+    m_backend->run<Result<qint64>>([f](const QString &conn) -> Result<qint64> {
+        if (conn.isEmpty())
+            return fail(tr("The results database cannot be opened"));
+        return countResults(conn, f);
+    }, [this, gen](Result<qint64> n) {
+        if (gen != m_generation)
+            return;
+        m_total = n ? *n : -1;
+        emit totalChanged(m_total);
+    });
+}
+
+void ResultsModel::requestPage()
+{
+    if (m_loading || m_atEnd)
+        return;
+    m_loading = true;
+    const quint64 gen = m_generation;
+    const ResultFilter f = m_filter;
+    const qint64 after = m_rows.isEmpty() ? 0 : m_rows.last().jobId;
+    const int limit = m_pageSize;
+    m_backend->run<Result<QList<ResultRowView>>>([f, after, limit](const QString &conn) -> Result<QList<ResultRowView>> {
+        if (conn.isEmpty())
+            return fail(tr("The results database cannot be opened"));
+        return fetchResultsAfter(conn, f, after, limit);
+    }, [this, gen, limit](Result<QList<ResultRowView>> page) {
+        if (gen != m_generation)
+            return;
+        m_loading = false;
+        if (!page) {
+            m_atEnd = true;
+            m_error = page.error().toString();
+            emit pageLoaded(m_error);
+            return;
+        }
+        m_atEnd = page->size() < limit;
+        if (!page->isEmpty()) {
+            beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->size() - 1));
+            m_rows.append(std::move(*page));
+            endInsertRows();
+        }
+        emit pageLoaded({});
+    });
+}
+
+const ResultRowView *ResultsModel::rowAt(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? &m_rows[row] : nullptr;
+}
+
+int ResultsModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int ResultsModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+bool ResultsModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_atEnd && !m_loading;
+}
+
+void ResultsModel::fetchMore(const QModelIndex &parent)
+{
+    if (!parent.isValid())
+        requestPage();
+}
+
+QVariant ResultsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const ResultRowView &r = m_rows[index.row()];
+    const auto col = Column(index.column());
+    if (role == JobIdRole)
+        return r.jobId;
+    if (role == Qt::DisplayRole) {
+        const QLocale loc;
+        switch (col) {
+        case JobId: return r.jobId;
+        case Run: return r.runId;
+        case Model: return r.modelGroup;
+        case Framework: return r.framework;
+        case Text: return r.corpus.isEmpty() ? r.textId : r.corpus + QLatin1Char('/') + r.textId;
+        case Repetition: return r.repetition;
+        case Status: return statusLabel(r.status);
+        case Scores: return r.scoresText();
+        case Deployment: return r.deploymentId;
+        case Provider: return r.provider;
+        case ModelVersion: return r.modelVersion;
+        case PromptTokens: return loc.toString(r.promptTokens);
+        case CompletionTokens: return loc.toString(r.completionTokens);
+        case Cost: return QStringLiteral("$%1").arg(loc.toString(double(r.costMicros) / 1e6, 'f', 6));
+        case Latency: return tr("%1 ms").arg(loc.toString(r.latencyMs));
+        case Attempts: return r.attempts;
+        case Error: return r.error.left(200);
+        case Completed: return r.completedAt;
+        case ColumnCount: break;
+        }
+        return {};
+    }
+    if (role == Qt::ToolTipRole && col == Error && !r.error.isEmpty())
+        return r.error;
+    if (role == Qt::ForegroundRole && col == Status) {
+        if (r.status == JobStatus::Failed)
+            return QBrush(QColor(190, 40, 40));
+        if (r.status != JobStatus::Done)
+            return QBrush(QColor(Qt::gray));
+    }
+    if (role == Qt::TextAlignmentRole && (col == JobId || col == Repetition || (col >= PromptTokens && col <= Attempts)))
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant ResultsModel::headerData(int section, Qt::Orientation o, int role) const
+{
+    if (role != Qt::DisplayRole || o != Qt::Horizontal)
+        return {};
+    switch (section) {
+    case JobId: return tr("Job");
+    case Run: return tr("Run");
+    case Model: return tr("Model group");
+    case Framework: return tr("Framework");
+    case Text: return tr("Text");
+    case Repetition: return tr("Rep.");
+    case Status: return tr("Status");
+    case Scores: return tr("Scores");
+    case Deployment: return tr("Deployment");
+    case Provider: return tr("Provider");
+    case ModelVersion: return tr("Model version");
+    case PromptTokens: return tr("Prompt tokens");
+    case CompletionTokens: return tr("Completion tokens");
+    case Cost: return tr("Cost");
+    case Latency: return tr("Latency");
+    case Attempts: return tr("Attempts");
+    case Error: return tr("Error");
+    case Completed: return tr("Completed");
+    default: return {};
+    }
+}
+
+} // namespace ui
+} // namespace wb

@@ -1,0 +1,72 @@
+#pragma once
+// The results table over a results database, fast at 1,000,000 rows: rows are fetched in pages
+// of `pageSize` by keyset paging (jobs.id > last id) on the query thread as the view scrolls
+// (canFetchMore/fetchMore), so memory grows only with what was looked at and opening costs one
+// page. The matching-row count is computed separately and reported through totalChanged().
+#include "core/storage/resultquery.h"
+
+#include <QAbstractTableModel>
+
+namespace wb {
+namespace ui {
+
+class ResultsBackend;
+
+class ResultsModel final : public QAbstractTableModel {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ResultsModel)
+public:
+    enum Column {
+        JobId, Run, Model, Framework, Text, Repetition, Status, Scores, Deployment, Provider, ModelVersion,
+        PromptTokens, CompletionTokens, Cost, Latency, Attempts, Error, Completed, ColumnCount
+    };
+    enum Role { JobIdRole = Qt::UserRole + 1 };
+
+    explicit ResultsModel(QObject *parent = nullptr);
+    ~ResultsModel() override;
+
+    void setDatabase(const QString &path);
+    QString database() const;
+    void setFilter(const ResultFilter &filter);
+    const ResultFilter &filter() const { return m_filter; }
+    /// Re-reads from the start (e.g. after a run wrote new rows).
+    void refresh();
+    void setPageSize(int n) { m_pageSize = n; }
+
+    ResultsBackend *backend() const { return m_backend; }
+    /// Matching rows in the database; -1 while unknown.
+    qint64 totalCount() const { return m_total; }
+    bool isLoading() const { return m_loading; }
+    QString lastError() const { return m_error; }
+    const ResultRowView *rowAt(int row) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+
+signals:
+    void totalChanged(qint64 total);
+    /// A page arrived (or the first page after a reset); `error` is empty on success.
+    void pageLoaded(const QString &error);
+
+private:
+    void requestPage();
+
+    ResultsBackend *m_backend;
+    ResultFilter m_filter;
+    QList<ResultRowView> m_rows;
+    quint64 m_generation = 0;    // bumps on every reset; late replies of older ones are dropped
+    qint64 m_total = -1;
+    int m_pageSize = 256;
+    bool m_atEnd = true;
+    bool m_loading = false;
+    QString m_error;
+};
+
+QString statusLabel(JobStatus s);
+
+} // namespace ui
+} // namespace wb

@@ -1,0 +1,404 @@
+#include "ui/resultsview.h"
+
+#include "core/storage/resultquery.h"
+#include "core/storage/resultstore.h"
+#include "ui/resultsbackend.h"
+#include "ui/resultsmodel.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QValueAxis>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+#include <atomic>
+
+namespace wb {
+namespace ui {
+
+namespace {
+QString esc(const QString &s) { return s.toHtmlEscaped(); }
+
+struct FilterChoices {
+    QStringList runs, models;
+};
+} // namespace
+
+ResultsView::ResultsView(QWidget *parent)
+    : QWidget(parent), m_model(new ResultsModel(this)), m_view(new QTableView(this)), m_textDebounce(new QTimer(this))
+{
+    m_run = new QComboBox(this);
+    m_modelGroup = new QComboBox(this);
+    m_status = new QComboBox(this);
+    m_run->setObjectName(QStringLiteral("runFilter"));
+    m_modelGroup->setObjectName(QStringLiteral("modelFilter"));
+    m_status->setObjectName(QStringLiteral("statusFilter"));
+    m_run->setMinimumContentsLength(14);
+    m_modelGroup->setMinimumContentsLength(14);
+    m_status->addItem(tr("any status"), QString());
+    m_status->addItem(tr("done"), QStringLiteral("done"));
+    m_status->addItem(tr("failed"), QStringLiteral("failed"));
+    m_status->addItem(tr("pending"), QStringLiteral("pending"));
+    m_status->addItem(tr("in flight"), QStringLiteral("in_flight"));
+    m_text = new QLineEdit(this);
+    m_text->setObjectName(QStringLiteral("textFilter"));
+    m_text->setPlaceholderText(tr("Text id contains…"));
+    m_text->setClearButtonEnabled(true);
+    m_count = new QLabel(this);
+    m_count->setObjectName(QStringLiteral("resultCount"));
+    auto *refreshBtn = new QPushButton(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("Refresh"), this);
+    m_long = new QCheckBox(tr("Long format"), this);
+    m_long->setToolTip(tr("One row per job and dimension, with the evidence"));
+    auto *exportBtn = new QPushButton(QIcon::fromTheme(QStringLiteral("document-save-as")), tr("Export CSV…"), this);
+    exportBtn->setObjectName(QStringLiteral("exportButton"));
+
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(new QLabel(tr("Run"), this));
+    filters->addWidget(m_run);
+    filters->addWidget(new QLabel(tr("Model"), this));
+    filters->addWidget(m_modelGroup);
+    filters->addWidget(m_status);
+    filters->addWidget(m_text, 1);
+    filters->addWidget(m_count);
+    filters->addWidget(refreshBtn);
+    filters->addSpacing(12);
+    filters->addWidget(m_long);
+    filters->addWidget(exportBtn);
+
+    m_view->setObjectName(QStringLiteral("resultsTable"));
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setAlternatingRowColors(true);
+    m_view->verticalHeader()->hide();
+    // Fixed row heights and no per-row size hints: the view never measures a million rows.
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_view->setColumnWidth(ResultsModel::JobId, 70);
+    m_view->setColumnWidth(ResultsModel::Scores, 320);
+    m_view->setColumnWidth(ResultsModel::Text, 170);
+    m_view->setColumnWidth(ResultsModel::Run, 130);
+    m_view->setColumnWidth(ResultsModel::Repetition, 45);
+    m_view->setWordWrap(false);
+
+    m_detail = new QTextBrowser(this);
+    m_detail->setObjectName(QStringLiteral("jobDetail"));
+    m_detail->setPlaceholderText(tr("Select a result to see its scores, calls and raw response."));
+
+    m_chart = new QChart;
+    m_chart->setTitle(tr("Mean score per dimension"));
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    auto *chartView = new QChartView(m_chart, this);
+    chartView->setObjectName(QStringLiteral("meanChart"));
+    chartView->setRenderHint(QPainter::Antialiasing);
+    chartView->setMinimumHeight(220);
+
+    auto *bottom = new QSplitter(Qt::Horizontal, this);
+    bottom->addWidget(m_detail);
+    bottom->addWidget(chartView);
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 1);
+    auto *vert = new QSplitter(Qt::Vertical, this);
+    vert->addWidget(m_view);
+    vert->addWidget(bottom);
+    vert->setStretchFactor(0, 3);
+    vert->setStretchFactor(1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(filters);
+    layout->addWidget(vert, 1);
+
+    m_textDebounce->setSingleShot(true);
+    m_textDebounce->setInterval(300);
+    connect(m_textDebounce, &QTimer::timeout, this, &ResultsView::applyFilter);
+    connect(m_text, &QLineEdit::textChanged, m_textDebounce, qOverload<>(&QTimer::start));
+    for (QComboBox *c : {m_run, m_modelGroup, m_status})
+        connect(c, &QComboBox::activated, this, &ResultsView::applyFilter);
+    connect(refreshBtn, &QPushButton::clicked, this, &ResultsView::refresh);
+    connect(exportBtn, &QPushButton::clicked, this, &ResultsView::exportInteractive);
+    connect(m_model, &ResultsModel::totalChanged, this, [this](qint64 n) {
+        m_count->setText(n < 0 ? tr("counting…") : tr("%1 results").arg(QLocale().toString(n)));
+    });
+    connect(m_model, &ResultsModel::pageLoaded, this, [this](const QString &error) {
+        if (!error.isEmpty())
+            m_count->setText(tr("Error: %1").arg(error));
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &cur) {
+        if (cur.isValid())
+            showJob(cur.data(ResultsModel::JobIdRole).toLongLong());
+    });
+}
+
+ResultsView::~ResultsView() = default;
+
+QString ResultsView::database() const { return m_model->database(); }
+QString ResultsView::detailText() const { return m_detail->toPlainText(); }
+int ResultsView::chartSetCount() const { return m_chartSets; }
+
+void ResultsView::setDatabase(const QString &path)
+{
+    m_detail->clear();
+    m_model->setDatabase(QFileInfo::exists(path) ? path : QString());
+    if (!QFileInfo::exists(path))
+        m_count->setText(tr("No results yet — run the experiment first"));
+    reloadFilterChoices();
+    reloadMeans();
+}
+
+void ResultsView::refresh()
+{
+    setDatabase(m_model->database().isEmpty() ? QString() : m_model->database());
+}
+
+void ResultsView::applyFilter()
+{
+    ResultFilter f;
+    f.runId = m_run->currentData().toString();
+    f.model = m_modelGroup->currentData().toString();
+    f.status = m_status->currentData().toString();
+    f.textLike = m_text->text().trimmed();
+    m_detail->clear();
+    m_model->setFilter(f);
+    reloadMeans();
+}
+
+void ResultsView::reloadFilterChoices()
+{
+    if (m_model->database().isEmpty())
+        return;
+    m_model->backend()->run<FilterChoices>([](const QString &conn) {
+        FilterChoices c;
+        if (conn.isEmpty())
+            return c;
+        c.runs = runIds(conn).value_or(QStringList());
+        c.models = modelGroups(conn).value_or(QStringList());
+        return c;
+    }, [this](FilterChoices c) {
+        auto fill = [](QComboBox *box, const QString &any, const QStringList &items) {
+            const QString cur = box->currentData().toString();
+            box->clear();
+            box->addItem(any, QString());
+            for (const QString &i : items)
+                box->addItem(i, i);
+            box->setCurrentIndex(std::max(0, box->findData(cur)));
+        };
+        fill(m_run, tr("all runs"), c.runs);
+        fill(m_modelGroup, tr("all models"), c.models);
+    });
+}
+
+void ResultsView::reloadMeans()
+{
+    const quint64 gen = ++m_meansGeneration;
+    if (m_model->database().isEmpty()) {
+        showMeans({});
+        return;
+    }
+    const ResultFilter f = m_model->filter();
+    m_model->backend()->run<QList<DimensionMean>>([f](const QString &conn) {
+        if (conn.isEmpty())
+            return QList<DimensionMean>();
+        return meanScores(conn, f).value_or(QList<DimensionMean>());
+    }, [this, gen](QList<DimensionMean> means) {
+        if (gen == m_meansGeneration)
+            showMeans(means);
+    });
+}
+
+void ResultsView::showMeans(const QList<DimensionMean> &means)
+{
+    m_chart->removeAllSeries();
+    for (QAbstractAxis *a : m_chart->axes())
+        m_chart->removeAxis(a);
+    m_chartSets = 0;
+    if (means.isEmpty()) {
+        emit meansShown();
+        return;
+    }
+    // Categories: dimensions (framework-qualified when several frameworks are present).
+    QStringList frameworks;
+    for (const DimensionMean &m : means)
+        if (!frameworks.contains(m.framework))
+            frameworks << m.framework;
+    auto category = [&](const DimensionMean &m) {
+        return frameworks.size() > 1 ? m.framework + QLatin1Char(':') + m.dimension : m.dimension;
+    };
+    QStringList categories, groups;
+    for (const DimensionMean &m : means) {
+        if (!categories.contains(category(m)))
+            categories << category(m);
+        if (!groups.contains(m.modelGroup))
+            groups << m.modelGroup;
+    }
+    auto *series = new QBarSeries;
+    double maxValue = 0;
+    for (const QString &g : std::as_const(groups)) {
+        auto *set = new QBarSet(g);
+        QList<qreal> values(categories.size(), 0.0);
+        for (const DimensionMean &m : means)
+            if (m.modelGroup == g) {
+                values[categories.indexOf(category(m))] = m.mean;
+                maxValue = std::max(maxValue, m.mean);
+            }
+        set->append(values);
+        series->append(set);
+        ++m_chartSets;
+    }
+    m_chart->addSeries(series);
+    auto *x = new QBarCategoryAxis;
+    x->append(categories);
+    auto *y = new QValueAxis;
+    y->setRange(0, maxValue <= 1.0 ? 1.0 : maxValue * 1.1);
+    y->setLabelFormat(QStringLiteral("%.2f"));
+    m_chart->addAxis(x, Qt::AlignBottom);
+    m_chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(x);
+    series->attachAxis(y);
+    emit meansShown();
+}
+
+void ResultsView::showJob(qint64 jobId)
+{
+    m_model->backend()->run<Result<JobDetail>>([jobId](const QString &conn) -> Result<JobDetail> {
+        if (conn.isEmpty())
+            return fail(tr("The results database cannot be opened"));
+        return jobDetail(conn, jobId);
+    }, [this, jobId](Result<JobDetail> d) {
+        if (!d) {
+            m_detail->setPlainText(d.error().toString());
+            return;
+        }
+        showDetail(*d);
+        emit detailShown(jobId);
+    });
+}
+
+void ResultsView::showDetail(const JobDetail &d)
+{
+    const QLocale loc;
+    const ResultRowView &r = d.row;
+    QString html;
+    html += QStringLiteral("<h3>%1 · %2 · %3</h3>").arg(esc(r.runId), esc(r.corpus + QLatin1Char('/') + r.textId),
+                                                        tr("repetition %1").arg(r.repetition));
+    html += QStringLiteral("<p>") + tr("<b>Status:</b> %1 &nbsp; <b>Model:</b> %2 (%3, %4) &nbsp; <b>Attempts:</b> %5")
+                .arg(esc(statusLabel(r.status)), esc(r.modelGroup), esc(r.deploymentId), esc(r.modelVersion))
+                .arg(r.attempts)
+        + QStringLiteral("</p>");
+    if (!r.error.isEmpty())
+        html += QStringLiteral("<p style='color:#b02020'>") + tr("<b>Error:</b> %1").arg(esc(r.error)) + QStringLiteral("</p>");
+    if (!d.scores.isEmpty()) {
+        html += QStringLiteral("<table border='1' cellspacing='0' cellpadding='3'><tr><th>%1</th><th>%2</th><th>%3</th></tr>")
+                    .arg(tr("Dimension"), tr("Score"), tr("Evidence"));
+        for (const ScoreRow &s : d.scores)
+            html += QStringLiteral("<tr><td>%1</td><td align='right'>%2</td><td>%3</td></tr>")
+                        .arg(esc(s.dimension), s.score ? loc.toString(*s.score, 'f', 3) : QStringLiteral("–"), esc(s.evidence));
+        html += QStringLiteral("</table>");
+    }
+    if (!d.calls.isEmpty()) {
+        html += QStringLiteral("<h4>%1</h4><ul>").arg(tr("Calls"));
+        for (const CallView &c : d.calls)
+            html += QStringLiteral("<li>%1</li>")
+                        .arg(esc(tr("%1 · HTTP %2 · %3 + %4 tokens · $%5 · %6 ms%7")
+                                     .arg(c.deploymentId)
+                                     .arg(c.httpStatus)
+                                     .arg(loc.toString(c.promptTokens), loc.toString(c.completionTokens),
+                                          loc.toString(double(c.costMicros) / 1e6, 'f', 6), loc.toString(c.latencyMs),
+                                          c.errorClass.isEmpty() ? QString() : QStringLiteral(" · ") + c.errorClass
+                                                                                 + QStringLiteral(": ") + c.errorMessage)));
+        html += QStringLiteral("</ul>");
+    }
+    for (const RawResponseView &raw : d.rawResponses) {
+        html += QStringLiteral("<h4>%1</h4>").arg(tr("Raw response (attempt %1)").arg(raw.attempt));
+        html += QStringLiteral("<pre style='white-space:pre-wrap'>%1</pre>").arg(esc(raw.text));
+    }
+    m_detail->setHtml(html);
+}
+
+void ResultsView::exportInteractive()
+{
+    if (m_model->database().isEmpty()) {
+        QMessageBox::information(this, tr("Export CSV"), tr("There are no results to export yet."));
+        return;
+    }
+    const QString out = QFileDialog::getSaveFileName(this, tr("Export results"),
+                                                     QFileInfo(m_model->database()).absoluteDir().filePath(QStringLiteral("results.csv")),
+                                                     tr("CSV (*.csv)"));
+    if (!out.isEmpty())
+        exportCsv(out, m_long->isChecked());
+}
+
+void ResultsView::exportCsv(const QString &outPath, bool longFormat)
+{
+    if (m_exporting)
+        return;
+    const QString db = m_model->database();
+    if (db.isEmpty()) {
+        emit exportFinished(false, 0, tr("There are no results to export yet."));
+        return;
+    }
+    m_exporting = true;
+    struct Shared {
+        std::atomic<qint64> done{0}, total{0};
+        std::atomic<bool> cancel{false};
+    };
+    auto shared = std::make_shared<Shared>();
+    auto *dialog = new QProgressDialog(tr("Exporting results to %1…").arg(QFileInfo(outPath).fileName()), tr("Cancel"), 0, 100, this);
+    dialog->setObjectName(QStringLiteral("exportProgress"));
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->setMinimumDuration(300);
+    dialog->setAutoClose(false);
+    dialog->setAutoReset(false);
+    auto *poll = new QTimer(dialog);
+    connect(poll, &QTimer::timeout, dialog, [dialog, shared] {
+        const qint64 t = shared->total.load();
+        dialog->setValue(t > 0 ? int(shared->done.load() * 100 / t) : 0);
+    });
+    poll->start(100);
+    connect(dialog, &QProgressDialog::canceled, dialog, [shared] { shared->cancel = true; });
+
+    ExportOptions opt;
+    opt.longFormat = longFormat;
+    opt.progress = [shared](qint64 done, qint64 total) {
+        shared->done = done;
+        shared->total = total;
+        return !shared->cancel.load();
+    };
+    auto *watcher = new QFutureWatcher<Result<qint64>>(this);
+    connect(watcher, &QFutureWatcher<Result<qint64>>::finished, this, [this, watcher, dialog, outPath] {
+        const Result<qint64> r = watcher->result();
+        watcher->deleteLater();
+        dialog->close();
+        dialog->deleteLater();
+        m_exporting = false;
+        if (r)
+            emit exportFinished(true, *r, tr("Exported %n row(s) to %1", nullptr, int(std::min<qint64>(*r, INT_MAX))).arg(outPath));
+        else
+            emit exportFinished(false, 0, r.error().toString());
+    });
+    watcher->setFuture(QtConcurrent::run([db, outPath, opt] { return wb::exportCsv(db, outPath, opt); }));
+}
+
+} // namespace ui
+} // namespace wb

@@ -1,0 +1,77 @@
+#pragma once
+// The "Results" page: filters, the paged results table, a job's detail with the raw response,
+// mean score per dimension per model, and CSV export with progress.
+#include <QWidget>
+
+class QBarSeries;
+class QBarCategoryAxis;
+class QChart;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QTextBrowser;
+class QTimer;
+class QValueAxis;
+
+namespace wb {
+struct JobDetail;
+struct DimensionMean;
+}
+
+namespace wb {
+namespace ui {
+
+class ResultsModel;
+
+class ResultsView final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ResultsView)
+public:
+    explicit ResultsView(QWidget *parent = nullptr);
+    ~ResultsView() override;
+
+    void setDatabase(const QString &path);
+    QString database() const;
+    ResultsModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    QString detailText() const;
+    int chartSetCount() const;
+    bool isExporting() const { return m_exporting; }
+
+public slots:
+    void refresh();
+    /// Exports what the database holds (DESIGN §5) with a progress dialog, off the UI thread.
+    void exportCsv(const QString &outPath, bool longFormat = false);
+    void exportInteractive();
+    void showJob(qint64 jobId);
+
+signals:
+    void exportFinished(bool ok, qint64 rows, const QString &message);
+    void detailShown(qint64 jobId);
+    void meansShown();
+
+private:
+    void applyFilter();
+    void reloadFilterChoices();
+    void reloadMeans();
+    void showDetail(const JobDetail &d);
+    void showMeans(const QList<DimensionMean> &means);
+
+    ResultsModel *m_model;
+    QTableView *m_view;
+    QComboBox *m_run, *m_modelGroup, *m_status;
+    QLineEdit *m_text;
+    QTimer *m_textDebounce;
+    QLabel *m_count;
+    QTextBrowser *m_detail;
+    QChart *m_chart;
+    QCheckBox *m_long;
+    int m_chartSets = 0;
+    bool m_exporting = false;
+    quint64 m_meansGeneration = 0;
+};
+
+} // namespace ui
+} // namespace wb

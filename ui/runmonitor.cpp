@@ -1,0 +1,430 @@
+#include "ui/runmonitor.h"
+
+#include "ui/gaugedelegate.h"
+#include "ui/gaugemodel.h"
+#include "ui/project.h"
+#include "ui/uisettings.h"
+
+#include "core/pricing/pricing.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QCheckBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+namespace wb {
+namespace ui {
+
+namespace {
+constexpr int kTickMs = 200;
+constexpr int kMaxChartPoints = 600;   // halved by decimation when exceeded
+constexpr int kMaxEventsPerTick = 200;
+
+QTableView *gaugeView(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *v = new QTableView(parent);
+    v->setModel(model);
+    v->setItemDelegate(new GaugeDelegate(v));
+    v->setSelectionMode(QAbstractItemView::NoSelection);
+    v->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    v->verticalHeader()->hide();
+    v->horizontalHeader()->setStretchLastSection(true);
+    v->setFocusPolicy(Qt::NoFocus);
+    for (int c = GaugeModel::Rpm; c <= GaugeModel::Otpm; ++c)
+        v->setColumnWidth(c, 140);
+    return v;
+}
+} // namespace
+
+RunMonitor::RunMonitor(Project *project, QWidget *parent)
+    : QWidget(parent), m_project(project), m_controller(new RunController(this)),
+      m_deployments(new GaugeModel(GaugeModel::Mode::Deployment, this)),
+      m_providers(new GaugeModel(GaugeModel::Mode::Provider, this)), m_timer(new QTimer(this))
+{
+    m_simBanner = new QLabel(tr("SIMULATED — results are not from real models"), this);
+    m_simBanner->setObjectName(QStringLiteral("simulatedBanner"));
+    m_simBanner->setAlignment(Qt::AlignCenter);
+    m_simBanner->setStyleSheet(QStringLiteral("background:#fff3cd; color:#7a4b00; font-weight:bold; padding:6px; border:1px solid #e0c068;"));
+
+    m_db = new QLineEdit(this);
+    m_db->setObjectName(QStringLiteral("databaseEdit"));
+    auto *browse = new QPushButton(tr("Browse…"), this);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, tr("Results database"), databasePath(),
+                                                       tr("SQLite database (*.sqlite *.db)"), nullptr,
+                                                       QFileDialog::DontConfirmOverwrite);
+        if (!f.isEmpty())
+            setDatabasePath(f);
+    });
+    m_resume = new QCheckBox(tr("Resume (only jobs not done yet)"), this);
+    m_start = new QPushButton(QIcon::fromTheme(QStringLiteral("media-playback-start")), tr("Start"), this);
+    m_pause = new QPushButton(QIcon::fromTheme(QStringLiteral("media-playback-pause")), tr("Pause"), this);
+    m_cancel = new QPushButton(QIcon::fromTheme(QStringLiteral("media-playback-stop")), tr("Cancel"), this);
+    m_start->setObjectName(QStringLiteral("startButton"));
+    m_pause->setObjectName(QStringLiteral("pauseButton"));
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    connect(m_start, &QPushButton::clicked, this, &RunMonitor::start);
+    connect(m_pause, &QPushButton::clicked, this, [this] { m_paused ? resume() : pause(); });
+    connect(m_cancel, &QPushButton::clicked, this, &RunMonitor::cancel);
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Database"), this));
+    controls->addWidget(m_db, 1);
+    controls->addWidget(browse);
+    controls->addWidget(m_resume);
+    controls->addSpacing(12);
+    controls->addWidget(m_start);
+    controls->addWidget(m_pause);
+    controls->addWidget(m_cancel);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("runProgress"));
+    m_progress->setFormat(tr("%v / %m jobs (%p%)"));
+    m_eta = new QLabel(this);
+    m_eta->setMinimumWidth(220);
+    auto *progressRow = new QHBoxLayout;
+    progressRow->addWidget(m_progress, 1);
+    progressRow->addWidget(m_eta);
+
+    m_counters = new QLabel(this);
+    m_counters->setObjectName(QStringLiteral("countersLabel"));
+    m_counters->setTextFormat(Qt::RichText);
+    m_queues = new QLabel(this);
+    m_queues->setWordWrap(true);
+
+    auto *providerBox = new QGroupBox(tr("Providers"), this);
+    auto *pl = new QVBoxLayout(providerBox);
+    auto *pv = gaugeView(m_providers, providerBox);
+    pv->setObjectName(QStringLiteral("providerGauges"));
+    pv->hideColumn(GaugeModel::State);
+    pl->addWidget(pv);
+    auto *depBox = new QGroupBox(tr("Deployments"), this);
+    auto *dl = new QVBoxLayout(depBox);
+    auto *dv = gaugeView(m_deployments, depBox);
+    dv->setObjectName(QStringLiteral("deploymentGauges"));
+    dl->addWidget(dv);
+
+    // Spend over time against the budget.
+    m_chart = new QChart;
+    m_chart->setTitle(tr("Spend vs budget"));
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_spend = new QLineSeries(m_chart);
+    m_spend->setName(tr("Spend (USD)"));
+    m_budget = new QLineSeries(m_chart);
+    m_budget->setName(tr("Budget"));
+    QPen bp(QColor(200, 60, 60));
+    bp.setStyle(Qt::DashLine);
+    bp.setWidth(2);
+    m_budget->setPen(bp);
+    m_chart->addSeries(m_spend);
+    m_chart->addSeries(m_budget);
+    m_axisX = new QValueAxis(m_chart);
+    m_axisX->setTitleText(tr("Elapsed (s)"));
+    m_axisX->setLabelFormat(QStringLiteral("%.0f"));
+    m_axisY = new QValueAxis(m_chart);
+    m_axisY->setTitleText(tr("USD"));
+    m_axisY->setLabelFormat(QStringLiteral("%.3f"));
+    m_chart->addAxis(m_axisX, Qt::AlignBottom);
+    m_chart->addAxis(m_axisY, Qt::AlignLeft);
+    for (QLineSeries *s : {m_spend, m_budget}) {
+        s->attachAxis(m_axisX);
+        s->attachAxis(m_axisY);
+        s->setUseOpenGL(false);
+    }
+    auto *chartView = new QChartView(m_chart, this);
+    chartView->setObjectName(QStringLiteral("spendChart"));
+    chartView->setRenderHint(QPainter::Antialiasing);
+    chartView->setMinimumHeight(200);
+
+    m_log = new QPlainTextEdit(this);
+    m_log->setObjectName(QStringLiteral("eventLog"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);   // bounded: a long run must not grow the UI's memory
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    auto *logBox = new QGroupBox(tr("Events"), this);
+    auto *ll = new QVBoxLayout(logBox);
+    ll->addWidget(m_log);
+
+    auto *bottom = new QSplitter(Qt::Horizontal, this);
+    bottom->addWidget(chartView);
+    bottom->addWidget(logBox);
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 1);
+    auto *vert = new QSplitter(Qt::Vertical, this);
+    vert->addWidget(providerBox);
+    vert->addWidget(depBox);
+    vert->addWidget(bottom);
+    vert->setStretchFactor(0, 1);
+    vert->setStretchFactor(1, 2);
+    vert->setStretchFactor(2, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_simBanner);
+    layout->addLayout(controls);
+    layout->addLayout(progressRow);
+    layout->addWidget(m_counters);
+    layout->addWidget(m_queues);
+    layout->addWidget(vert, 1);
+
+    m_timer->setInterval(kTickMs);
+    connect(m_timer, &QTimer::timeout, this, &RunMonitor::tick);
+    // Between ticks only store; painting happens in tick().
+    connect(m_controller, &RunController::event, this, &RunMonitor::appendEvent);
+    connect(m_controller, &RunController::started, this, [this](qint64 total) {
+        m_progress->setRange(0, int(std::min<qint64>(total, INT_MAX)));
+        appendEvent(tr("Run started: %n job(s)", nullptr, int(std::min<qint64>(total, INT_MAX))));
+    });
+    connect(m_controller, &RunController::budgetWarning, this, [this](int percent) {
+        appendEvent(tr("Budget warning: %1 % of the budget is spent").arg(percent));
+    });
+    connect(m_controller, &RunController::finished, this, &RunMonitor::onFinished);
+    connect(m_project, &Project::changed, this, &RunMonitor::updateSimulatedBanner);
+    connect(m_project, &Project::opened, this, [this] {
+        const QString last = UiSettings::lastDatabase(m_project->experimentPath());
+        setDatabasePath(last.isEmpty() ? QDir(m_project->directory()).filePath(QStringLiteral("results.sqlite")) : last);
+    });
+    updateSimulatedBanner();
+    resetChart(std::nullopt);
+    updateButtons();
+}
+
+RunMonitor::~RunMonitor() = default;
+
+QString RunMonitor::databasePath() const { return m_db->text().trimmed(); }
+void RunMonitor::setDatabasePath(const QString &path) { m_db->setText(path); }
+bool RunMonitor::isRunning() const { return m_running; }
+QString RunMonitor::logText() const { return m_log->toPlainText(); }
+int RunMonitor::chartPointCount() const { return int(m_spend->count()); }
+
+QString RunMonitor::formatDuration(double seconds)
+{
+    if (seconds < 0)
+        return tr("unknown");
+    const qint64 s = qRound64(seconds);
+    if (s < 60)
+        return tr("%1 s").arg(s);
+    if (s < 3600)
+        return tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+void RunMonitor::updateSimulatedBanner()
+{
+    m_simBanner->setVisible(m_project->isOpen() && m_project->isSimulated());
+}
+
+void RunMonitor::updateButtons()
+{
+    m_start->setEnabled(!m_running && m_project->isOpen());
+    m_pause->setEnabled(m_running);
+    m_pause->setText(m_paused ? tr("Resume") : tr("Pause"));
+    m_pause->setIcon(QIcon::fromTheme(m_paused ? QStringLiteral("media-playback-start") : QStringLiteral("media-playback-pause")));
+    m_cancel->setEnabled(m_running);
+    m_db->setEnabled(!m_running);
+    m_resume->setEnabled(!m_running);
+}
+
+void RunMonitor::resetChart(std::optional<double> budgetUsd)
+{
+    m_budgetUsd = budgetUsd;
+    m_spendPoints.clear();
+    m_spend->clear();
+    m_budget->clear();
+    m_budget->setVisible(budgetUsd.has_value());
+    m_axisX->setRange(0, 10);
+    m_axisY->setRange(0, budgetUsd ? *budgetUsd * 1.1 : 0.01);
+}
+
+void RunMonitor::start()
+{
+    if (m_running || !m_project->isOpen())
+        return;
+    if (m_beforeStart && !m_beforeStart())
+        return;
+    RunOptions opt;
+    opt.configPath = m_project->modelListPath();
+    opt.experimentPath = m_project->experimentPath();
+    opt.dbPath = databasePath();
+    if (opt.dbPath.isEmpty())
+        opt.dbPath = QDir(m_project->directory()).filePath(QStringLiteral("results.sqlite"));
+    setDatabasePath(opt.dbPath);
+    opt.resume = m_resume->isChecked();
+    UiSettings::setLastDatabase(m_project->experimentPath(), opt.dbPath);
+
+    std::optional<double> budget = m_project->state().experiment.costControls.maxBudget;
+    if (!budget)
+        budget = m_project->state().models.costControls.maxBudget;
+    resetChart(budget);
+    m_log->clear();
+    m_pendingEvents.clear();
+    m_droppedEvents = 0;
+    m_deployments->clear();
+    m_providers->clear();
+    m_progress->setRange(0, 0);   // busy until the plan is known
+    m_progress->setValue(0);
+    m_summary = {};
+    m_running = true;
+    m_paused = false;
+    m_clock.start();
+    appendEvent(tr("Starting %1 → %2").arg(m_project->displayName(), QDir::toNativeSeparators(opt.dbPath)));
+    updateButtons();
+    m_controller->start(opt);
+    m_timer->start();
+    emit runStarted();
+}
+
+void RunMonitor::pause()
+{
+    if (!m_running || m_paused)
+        return;
+    m_controller->pause();
+    m_paused = true;
+    appendEvent(tr("Paused: no new calls are sent; calls in flight finish"));
+    updateButtons();
+}
+
+void RunMonitor::resume()
+{
+    if (!m_running || !m_paused)
+        return;
+    m_controller->resume();
+    m_paused = false;
+    appendEvent(tr("Resumed"));
+    updateButtons();
+}
+
+void RunMonitor::cancel()
+{
+    if (!m_running)
+        return;
+    appendEvent(tr("Cancelling… (the run can be resumed later)"));
+    m_controller->cancel();
+}
+
+void RunMonitor::appendEvent(const QString &message)
+{
+    // Coalesced: a burst of events costs one append per tick, and a flood is summarised.
+    if (m_pendingEvents.size() >= kMaxEventsPerTick) {
+        ++m_droppedEvents;
+        return;
+    }
+    m_pendingEvents << QTime::currentTime().toString(QStringLiteral("HH:mm:ss  ")) + message;
+    if (!m_running)
+        tick();
+}
+
+void RunMonitor::tick()
+{
+    if (!m_pendingEvents.isEmpty()) {
+        if (m_droppedEvents > 0)
+            m_pendingEvents << tr("… %n more event(s) not shown", nullptr, int(std::min<qint64>(m_droppedEvents, INT_MAX)));
+        m_log->appendPlainText(m_pendingEvents.join(QLatin1Char('\n')));
+        m_pendingEvents.clear();
+        m_droppedEvents = 0;
+    }
+    if (!m_running)
+        return;
+    const RouterSnapshot snap = m_controller->routerSnapshot();
+    const RunProgress p = m_controller->progress();
+    m_deployments->update(snap);
+    m_providers->update(snap);
+
+    if (p.total > 0) {
+        if (m_progress->maximum() != p.total)
+            m_progress->setRange(0, int(std::min<qint64>(p.total, INT_MAX)));
+        m_progress->setValue(int(std::min<qint64>(p.done + p.failed, INT_MAX)));
+    }
+    QString eta;
+    if (m_paused)
+        eta = tr("paused");
+    else if (p.etaS >= 0)
+        eta = tr("ETA %1").arg(formatDuration(p.etaS));
+    else if (p.done + p.failed > 0 && p.total > 0 && p.elapsedS > 0)
+        eta = tr("ETA %1").arg(formatDuration(p.elapsedS / double(p.done + p.failed) * double(p.total - p.done - p.failed)));
+    m_eta->setText(tr("Elapsed %1 · %2").arg(formatDuration(p.elapsedS > 0 ? p.elapsedS : m_clock.elapsed() / 1000.0), eta));
+
+    const QLocale loc;
+    qint64 queued = 0;
+    QStringList queues;
+    for (auto it = snap.queueDepth.cbegin(); it != snap.queueDepth.cend(); ++it) {
+        queued += it.value();
+        if (it.value() > 0)
+            queues << QStringLiteral("%1: %2").arg(it.key(), loc.toString(it.value()));
+    }
+    queues.sort();
+    const qint64 spendMicros = std::max(p.costMicros, snap.spendMicros);
+    m_counters->setText(
+        tr("<b>Done</b> %1 &nbsp; <b>Failed</b> %2 &nbsp; <b>Queued</b> %3 &nbsp; <b>In flight</b> %4 &nbsp; "
+           "<b>Calls</b> %5 &nbsp; <b>429s</b> %6 &nbsp; <b>Retries</b> %7 &nbsp; <b>Fallbacks</b> %8 &nbsp; <b>Spend</b> $%9")
+            .arg(loc.toString(p.done), loc.toString(p.failed), loc.toString(queued), loc.toString(snap.inFlight),
+                 loc.toString(snap.calls), loc.toString(snap.http429), loc.toString(snap.retries),
+                 loc.toString(snap.fallbacks), loc.toString(double(spendMicros) / 1e6, 'f', 4)));
+    m_queues->setText(queues.isEmpty() ? QString() : tr("Queue depth by model group — %1").arg(queues.join(QLatin1String(", "))));
+
+    // Spend chart: one point per tick, decimated to keep the series short on long runs.
+    const double t = p.elapsedS > 0 ? p.elapsedS : m_clock.elapsed() / 1000.0;
+    const double usd = double(spendMicros) / 1e6;
+    m_spendPoints << QPointF(t, usd);
+    if (m_spendPoints.size() > kMaxChartPoints) {
+        QList<QPointF> half;
+        half.reserve(m_spendPoints.size() / 2 + 1);
+        for (int i = 0; i < m_spendPoints.size(); i += 2)
+            half << m_spendPoints[i];
+        if (half.last() != m_spendPoints.last())
+            half << m_spendPoints.last();
+        m_spendPoints = half;
+    }
+    m_spend->replace(m_spendPoints);
+    const double xMax = std::max(10.0, t * 1.1);
+    m_axisX->setRange(0, xMax);
+    double yMax = std::max(0.01, usd * 1.2);
+    if (m_budgetUsd) {
+        yMax = std::max(yMax, *m_budgetUsd * 1.1);
+        m_budget->replace(QList<QPointF>{{0, *m_budgetUsd}, {xMax, *m_budgetUsd}});
+    }
+    m_axisY->setRange(0, yMax);
+}
+
+void RunMonitor::onFinished(const RunSummary &summary)
+{
+    tick();   // last snapshot
+    m_summary = summary;
+    m_running = false;
+    m_paused = false;
+    m_timer->stop();
+    if (m_progress->maximum() == 0)
+        m_progress->setRange(0, 1);
+    const QLocale loc;
+    if (!summary.error.isEmpty())
+        appendEvent(tr("Could not run: %1").arg(summary.error));
+    else
+        appendEvent(tr("Finished: %1 done, %2 failed, %3 calls, %4 429s, $%5 in %6%7")
+                        .arg(loc.toString(summary.done), loc.toString(summary.failed), loc.toString(summary.calls),
+                             loc.toString(summary.http429), loc.toString(microsToUsd(summary.costMicros), 'f', 4),
+                             formatDuration(summary.wallSeconds),
+                             summary.cancelled ? tr(" — cancelled") : summary.budgetStopped ? tr(" — stopped by the budget") : QString()));
+    tick();
+    updateButtons();
+    emit runFinished(summary, databasePath());
+}
+
+} // namespace ui
+} // namespace wb

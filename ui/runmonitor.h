@@ -1,0 +1,105 @@
+#pragma once
+// The "Run" page: Start / Pause / Resume / Cancel, live gauges per provider and deployment,
+// counters, progress with ETA, spend against budget over time, and the event log.
+// The engine runs on its own thread (RunController); this page polls its snapshot on a 200 ms
+// timer and coalesces everything that arrives between ticks (events, progress) into one
+// repaint, so the UI stays fluid however many calls per second the router makes.
+#include "core/experiment/runner.h"
+
+#include <QElapsedTimer>
+#include <QStringList>
+#include <QWidget>
+#include <functional>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+class QTimer;
+
+class QChart;
+class QLineSeries;
+class QValueAxis;
+
+namespace wb {
+namespace ui {
+
+class GaugeModel;
+class Project;
+
+class RunMonitor final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunMonitor)
+public:
+    explicit RunMonitor(Project *project, QWidget *parent = nullptr);
+    ~RunMonitor() override;
+
+    RunController *controller() const { return m_controller; }
+    QString databasePath() const;
+    void setDatabasePath(const QString &path);
+    bool isRunning() const;
+    bool isPaused() const { return m_paused; }
+    /// Called before a run starts (e.g. to save the project); returning false aborts the start.
+    void setBeforeStart(std::function<bool()> f) { m_beforeStart = std::move(f); }
+
+    GaugeModel *deploymentGauges() const { return m_deployments; }
+    GaugeModel *providerGauges() const { return m_providers; }
+    const RunSummary &lastSummary() const { return m_summary; }
+    QString logText() const;
+    int chartPointCount() const;
+
+    static QString formatDuration(double seconds);
+
+public slots:
+    void start();
+    void pause();
+    void resume();
+    void cancel();
+    /// One monitor refresh (normally from the 200 ms timer).
+    void tick();
+
+signals:
+    void runStarted();
+    void runFinished(const wb::RunSummary &summary, const QString &dbPath);
+
+private:
+    void onFinished(const RunSummary &summary);
+    void appendEvent(const QString &message);
+    void updateButtons();
+    void updateSimulatedBanner();
+    void resetChart(std::optional<double> budgetUsd);
+
+    Project *m_project;
+    RunController *m_controller;
+    GaugeModel *m_deployments;
+    GaugeModel *m_providers;
+    QTimer *m_timer;
+    QLabel *m_simBanner;
+    QLineEdit *m_db;
+    QCheckBox *m_resume;
+    QPushButton *m_start, *m_pause, *m_cancel;
+    QProgressBar *m_progress;
+    QLabel *m_eta;
+    QLabel *m_counters;
+    QLabel *m_queues;
+    QPlainTextEdit *m_log;
+    QChart *m_chart;
+    QLineSeries *m_spend;
+    QLineSeries *m_budget;
+    QValueAxis *m_axisX, *m_axisY;
+    QList<QPointF> m_spendPoints;
+    QStringList m_pendingEvents;
+    qint64 m_droppedEvents = 0;
+    std::optional<double> m_budgetUsd;
+    RunSummary m_summary;
+    QElapsedTimer m_clock;
+    bool m_paused = false;
+    bool m_running = false;
+    std::function<bool()> m_beforeStart;
+};
+
+} // namespace ui
+} // namespace wb
