@@ -33,7 +33,7 @@ qint64 toUs(double seconds)
 /// expired for X more to fit" in O(log n) even after settlements changed amounts in the middle.
 class SlidingSum {
 public:
-    explicit SlidingSum(qint64 windowUs = 60 * kUsPerSecond) : m_window(windowUs) {}
+    explicit SlidingSum(qint64 windowUs = 60 * kUsPerSecond, qint64 marginUs = 0) : m_window(windowUs), m_margin(marginUs) {}
 
     int add(qint64 t, qint64 amount)
     {
@@ -79,7 +79,7 @@ public:
         const size_t j = lowerBound(m_expired + over);
         if (j >= m_time.size())
             return kNever;   // cannot happen while amounts are non-negative
-        return std::max(now, m_time[j] + m_window);
+        return std::max(now, m_time[j] + m_window + m_margin);
     }
 
 private:
@@ -116,6 +116,7 @@ private:
     }
 
     qint64 m_window;
+    qint64 m_margin;   // the router waits this much past an expiry before admitting again
     std::vector<qint64> m_time, m_amount, m_tree;
     size_t m_cap = 0;
     size_t m_head = 0;
@@ -134,7 +135,11 @@ struct SimWindow {
     qint64 limit[4] = {0, 0, 0, 0};   // rpm, tpm, itpm, otpm; 0 = none
     SlidingSum sums[4];
     qint64 outReserved = 0;
-    explicit SimWindow(qint64 windowUs) : sums{SlidingSum(windowUs), SlidingSum(windowUs), SlidingSum(windowUs), SlidingSum(windowUs)} {}
+    SimWindow(qint64 windowUs, qint64 marginUs)
+        : sums{SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs),
+               SlidingSum(windowUs, marginUs)}
+    {
+    }
 };
 
 struct SimDep {
@@ -197,10 +202,11 @@ ScheduleRule scheduleRuleFor(const QString &provider)
 }
 
 ScheduleResult simulateSchedule(const QList<ScheduleDeployment> &deployments, const std::vector<ScheduleCall> &calls,
-                                int runCount, std::atomic<bool> *cancel, double windowSeconds)
+                                int runCount, std::atomic<bool> *cancel, double windowSeconds, double marginSeconds)
 {
     ScheduleResult res;
     const qint64 windowUs = toUs(windowSeconds);
+    const qint64 marginUs = toUs(marginSeconds);
     res.deploymentOf.assign(calls.size(), -1);
     res.runFinishSeconds.assign(size_t(std::max(0, runCount)), 0.0);
     res.deployments.resize(size_t(deployments.size()));
@@ -216,7 +222,7 @@ ScheduleResult simulateSchedule(const QList<ScheduleDeployment> &deployments, co
         if (w < 0) {
             w = int(windows.size());
             windowIndex.insert(key, w);
-            windows.emplace_back(windowUs);
+            windows.emplace_back(windowUs, marginUs);
         }
         const std::optional<qint64> lims[4] = {d.limits.rpm, d.limits.tpm, d.limits.itpm, d.limits.otpm};
         for (int k = 0; k < 4; ++k) {
@@ -381,6 +387,8 @@ ScheduleResult simulateSchedule(const QList<ScheduleDeployment> &deployments, co
                             best = di;
                             bestRoom = room;
                         }
+                    } else if (t == kNever) {
+                        continue;   // this deployment can never take the call
                     } else if (t < soonest || waits.empty()) {
                         soonest = t;
                         waits.assign(1, {di, dim});
@@ -1005,7 +1013,7 @@ Result<EstimateReport> Estimator::run()
         // A price change alone does not change the schedule: reuse the planned simulation.
         if (&mode == &*planned && &deps == &m_sched && plannedSim)
             return evaluate(mode, deps, priced, *plannedSim);
-        ScheduleResult sim = simulateSchedule(deps, mode.calls, runs, m_in.cancel);
+        ScheduleResult sim = simulateSchedule(deps, mode.calls, runs, m_in.cancel, 60.0, m_in.windowMarginSeconds);
         if (sim.cancelled)
             return fail(QStringLiteral("estimate cancelled"));
         ModeEstimate est = evaluate(mode, deps, priced, sim);

@@ -72,8 +72,12 @@ struct EstimateInput {
     int outputTokensPerText = 10;
     /// Calibrated mean output tokens per text from earlier runs, by run id or model group (run id wins).
     QHash<QString, double> meanOutputTokensPerText;
-    LatencyModel latency;                     ///< every deployment, unless listed below
+    /// Every deployment, unless listed below. Against the provider simulator pass its latency
+    /// (latency_ms / 1000, latency_per_output_token_ms / 1000).
+    LatencyModel latency;
     QHash<QString, LatencyModel> latencyByDeployment;
+    /// The router's safety margin after each window expiry (Router::setWindowForTesting, 100 ms).
+    double windowMarginSeconds = 0.1;
     qint64 spentMicros = 0;                   ///< already spent in the current budget period
     bool recommendations = true;
     std::atomic<bool> *cancel = nullptr;      ///< set to true to stop; the result is an error then
@@ -215,7 +219,10 @@ struct ScheduleResult {
 /// queue is served in order; a call goes to the deployment of its group that admits it now with
 /// the most headroom, else waits exactly until the earliest deployment can admit it. Retries,
 /// 429s and fallbacks are not modelled. O(calls log calls).
+/// `marginSeconds`: how long after a charge expires the router waits before relying on it (clock
+/// skew safety); 0 gives the analytic minimum.
 ScheduleResult simulateSchedule(const QList<ScheduleDeployment> &deployments, const std::vector<ScheduleCall> &calls,
-                                int runCount, std::atomic<bool> *cancel = nullptr, double windowSeconds = 60.0);
+                                int runCount, std::atomic<bool> *cancel = nullptr, double windowSeconds = 60.0,
+                                double marginSeconds = 0.0);
 
 } // namespace wb

@@ -11,7 +11,9 @@ namespace wb {
 ChatRequest buildScoringRequest(const Framework &fw, const QList<const CorpusText *> &texts, const ExecutionSettings &exec)
 {
     ChatRequest r;
-    r.maxTokens = exec.maxTokens;
+    // max_tokens is per text: a batch's reply holds one object per text. Capped where every current
+    // model family accepts it; the router's worst-case budget reservation uses the same figure.
+    r.maxTokens = int(std::min<qint64>(qint64(exec.maxTokens) * std::max<qsizetype>(1, texts.size()), 32768));
     r.temperature = exec.temperature;
     r.jsonMode = true;
 
@@ -78,6 +80,47 @@ QByteArray extractJson(const QString &reply)
     return s.mid(begin, end - begin + 1).toUtf8();
 }
 
+/// The top-level JSON objects inside a (possibly truncated) array: brace matching that respects
+/// strings, each complete object parsed on its own.
+QJsonArray completeObjects(const QString &reply)
+{
+    QJsonArray out;
+    const qsizetype open = reply.indexOf(u'[');
+    if (open < 0)
+        return out;
+    int depth = 0;
+    bool inString = false, escaped = false;
+    qsizetype start = -1;
+    for (qsizetype i = open + 1; i < reply.size(); ++i) {
+        const QChar c = reply[i];
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == u'\\')
+                escaped = true;
+            else if (c == u'"')
+                inString = false;
+            continue;
+        }
+        if (c == u'"') {
+            inString = true;
+        } else if (c == u'{') {
+            if (depth++ == 0)
+                start = i;
+        } else if (c == u'}' && depth > 0) {
+            if (--depth == 0 && start >= 0) {
+                const QJsonDocument d = QJsonDocument::fromJson(reply.mid(start, i - start + 1).toUtf8());
+                if (d.isObject())
+                    out.append(d.object());
+                start = -1;
+            }
+        } else if (c == u']' && depth == 0) {
+            break;
+        }
+    }
+    return out;
+}
+
 std::optional<QString> validateObject(const Framework &fw, const QJsonObject &o, QList<DimensionScore> *out)
 {
     for (const Dimension &d : fw.dimensions) {
@@ -115,13 +158,14 @@ ParsedScores parseScores(const Framework &fw, const QStringList &textIds, const 
             result.invalid.insert(id, why);
         return result;
     };
-    if (json.isEmpty())
-        return allInvalid(QStringLiteral("the reply contains no JSON"));
-    if (doc.isNull())
-        return allInvalid(QStringLiteral("invalid JSON: %1").arg(err.errorString()));
-
     QJsonArray items;
-    if (doc.isObject()) {
+    if (json.isEmpty() || doc.isNull()) {
+        // A batch reply cut off (max_tokens) or broken mid-way: keep every complete object.
+        items = completeObjects(reply);
+        if (items.isEmpty())
+            return allInvalid(json.isEmpty() ? QStringLiteral("the reply contains no JSON")
+                                             : QStringLiteral("invalid JSON: %1").arg(err.errorString()));
+    } else if (doc.isObject()) {
         items.append(doc.object());
     } else {
         items = doc.array();

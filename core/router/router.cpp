@@ -453,50 +453,55 @@ bool Router::Private::handleUnusableGroup(const QString &group, qint64 t, qint64
         anyUsable = anyUsable || usable(*deps[i], t);
     if (anyUsable || members.isEmpty())
         return false;
-    // Nothing in this group can take a call now: move its queue to a fallback group that can.
+    auto groupHopeless = [&](const QString &g) {
+        for (int i : groupDeps.value(g))
+            if (!hopeless(*deps[i], t))
+                return false;
+        return true;
+    };
+    auto reasonsOf = [&](const QString &g, QStringList &out) {
+        for (int i : groupDeps.value(g))
+            if (!deps[i]->unusableReason.isEmpty())
+                out << deps[i]->dep.id + QLatin1String(": ") + deps[i]->unusableReason;
+    };
+    // Nothing in this group can take a call now: each job moves to a fallback group it has not
+    // tried that can; if neither this group nor any untried fallback will ever come back, the
+    // job fails with the reasons instead of waiting forever; otherwise it waits for a cool-down.
+    const QStringList fbs = models.router.fallbacks.value(group);
+    const bool selfHopeless = groupHopeless(group);
     std::deque<JobState *> &queue = queues[group];
     std::deque<JobState *> keep;
-    const QStringList fbs = models.router.fallbacks.value(group);
     while (!queue.empty()) {
         JobState *job = queue.front();
         queue.pop_front();
         --queuedCount;
         if (moveToFallback(job, fbs, QStringLiteral("no usable deployment in %1").arg(group)))
             continue;
+        bool waitable = !selfHopeless;
+        for (const QString &g : fbs)
+            if (!job->triedGroups.contains(g) && groupDeps.contains(g) && !groupHopeless(g))
+                waitable = true;
+        if (!waitable) {
+            QStringList reasons;
+            reasonsOf(group, reasons);
+            const QString msg = QStringLiteral("no usable deployment for group %1 (%2)")
+                                    .arg(group, reasons.isEmpty() ? QStringLiteral("all disabled") : reasons.join(u"; "));
+            failJob(job, job->lastClass != ErrorClass::None ? job->lastClass : ErrorClass::Fatal, msg);
+            continue;
+        }
         keep.push_back(job);
         ++queuedCount;
     }
     queue = std::move(keep);
     if (queue.empty())
         return true;
-    // Still stuck: if nothing here or in its fallbacks will come back, say so instead of waiting.
-    bool allHopeless = true;
-    QStringList reasons;
-    QStringList groupsToCheck{group};
-    groupsToCheck << fbs;
-    for (const QString &g : std::as_const(groupsToCheck)) {
-        for (int i : groupDeps.value(g)) {
-            const DeploymentState &d = *deps[i];
-            if (!hopeless(d, t))
-                allHopeless = false;
-            else if (!d.unusableReason.isEmpty())
-                reasons << d.dep.id + QLatin1String(": ") + d.unusableReason;
-        }
-    }
-    if (allHopeless) {
-        const QString msg = QStringLiteral("no usable deployment for group %1 (%2)")
-                                .arg(group, reasons.isEmpty() ? QStringLiteral("all disabled") : reasons.join(u"; "));
-        while (!queue.empty()) {
-            JobState *job = queue.front();
-            queue.pop_front();
-            --queuedCount;
-            failJob(job, job->lastClass != ErrorClass::None ? job->lastClass : ErrorClass::Fatal, msg);
-        }
-        return true;
-    }
-    for (int i : members)
-        if (!deps[i]->dead)
-            wake = std::min(wake, deps[i]->failures.cooldownUntil());
+    // Wake when the first cool-down here or in a fallback ends.
+    QStringList watch{group};
+    watch << fbs;
+    for (const QString &g : std::as_const(watch))
+        for (int i : groupDeps.value(g))
+            if (!deps[i]->dead && deps[i]->failures.coolingDown(t))
+                wake = std::min(wake, deps[i]->failures.cooldownUntil());
     return true;
 }
 
@@ -556,6 +561,12 @@ void Router::Private::dispatch()
                 if (d.price)
                     reserve = worstCaseMicros(*d.price, admissionPrompt(job, d), job->job.request.maxTokens);
                 if (!options.budget->reserve(reserve)) {
+                    if (reserved > 0) {
+                        // In-flight calls hold worst-case reservations; their actual cost is usually far
+                        // lower. Wait for them to settle (finishing a call pumps the queue again) before
+                        // deciding that the budget is spent.
+                        break;
+                    }
                     if (!budgetSignalled) {
                         budgetSignalled = true;
                         noteEvent(QStringLiteral("budget: the next call could pass the budget; stopping dispatch"));
@@ -744,9 +755,8 @@ void Router::Private::onCallFinished(RouterCall *call)
                 d.promptRatio = d.hasPromptSample ? d.promptRatio + kEwmaAlpha * (r - d.promptRatio) : r;
                 d.hasPromptSample = true;
             }
-            if (options.tokens && d.rule != CountingRule::OpenAi && usage.promptTokens > 0)
-                options.tokens->observe(d.dep.provider, d.dep.model, options.tokens->baseTokens(job->job.request),
-                                        usage.promptTokens);
+            // Calibrating the TokenEstimator is the caller's business (the runner feeds it every
+            // CallRecord); the router only learns its own admission error below.
         }
         JobOutcome o;
         o.ok = true;

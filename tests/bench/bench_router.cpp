@@ -5,6 +5,8 @@
 //
 //   bench_router [--calls N] [--parallel P] [--deployments D] [--strategy S]
 //   bench_router --strict [--calls N] [--rpm R] [--window-ms W]
+//   bench_router --fake [--calls N]      (no sockets: a fake QNAM answers at once, so the
+//                                        figure is the router's own cost per call)
 //
 // Prints calls/s (wall) and CPU ms per call (user + system of this process). With --strict
 // the simulator's key is limited to R requests per sliding window of W ms (router and
@@ -12,6 +14,8 @@
 // allows: floor((N - 1) / R) * W.
 #include "core/router/router.h"
 #include "core/sim/providersimulator.h"
+
+#include "../core/router/fakenetwork.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -77,7 +81,9 @@ int main(int argc, char **argv)
     p.addOption({u"strict"_qs, u"strict-limits run: the simulator enforces --rpm per --window-ms"_qs});
     p.addOption({u"rpm"_qs, u"requests per window per key in --strict mode (10)"_qs, u"R"_qs, u"10"_qs});
     p.addOption({u"window-ms"_qs, u"window length in --strict mode (60000)"_qs, u"W"_qs, u"60000"_qs});
+    p.addOption({u"fake"_qs, u"answer from an in-process fake network manager instead of the simulator"_qs});
     p.process(app);
+    const bool fake = p.isSet(u"fake"_qs);
     const bool strict = p.isSet(u"strict"_qs);
     const qint64 rpm = strict ? p.value(u"rpm"_qs).toLongLong() : 0;
     const qint64 windowMs = p.value(u"window-ms"_qs).toLongLong();
@@ -89,6 +95,8 @@ int main(int argc, char **argv)
     const int deployments = std::max(1, p.value(u"deployments"_qs).toInt());
 
     QProcess server;
+    int port = 9;
+    if (!fake) {
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     QStringList serveArgs{u"--serve"_qs};
     if (strict)
@@ -98,7 +106,8 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "simulator did not start\n");
         return 1;
     }
-    const int port = server.readLine().trimmed().toInt();
+    port = server.readLine().trimmed().toInt();
+    }
 
     wb::ModelList models;
     models.router.routingStrategy = p.value(u"strategy"_qs);
@@ -120,6 +129,13 @@ int main(int argc, char **argv)
     wb::Router router(models, options);
     if (strict && windowMs != 60'000)
         router.setWindowForTesting(windowMs, 200);
+    if (fake) {
+        auto fakeServer = std::make_shared<FakeServer>();
+        const CannedReply reply = openAiOk(30, 20);
+        fakeServer->script = [reply](const SeenRequest &, int) { return reply; };
+        router.setNetworkAccessManagerFactory(
+            [fakeServer](QObject *parent) { return new FakeNetworkManager(fakeServer, parent); });
+    }
     int ok = 0, failed = 0;
     QObject::connect(&router, &wb::Router::jobFinished, &app, [&](const wb::JobOutcome &o) {
         (o.ok ? ok : failed) += 1;
@@ -143,10 +159,12 @@ int main(int argc, char **argv)
     const double cpu = cpuMs() - cpu0;
     const wb::RouterSnapshot s = router.snapshot();
 
-    server.closeWriteChannel();
-    if (!server.waitForFinished(5'000)) {
-        server.terminate();
-        server.waitForFinished(2'000);
+    if (!fake) {
+        server.closeWriteChannel();
+        if (!server.waitForFinished(5'000)) {
+            server.terminate();
+            server.waitForFinished(2'000);
+        }
     }
 
     std::printf("bench_router: %d calls (%d ok, %d failed, %lld http 429), %d deployment(s), max_parallel %s, "
@@ -155,8 +173,8 @@ int main(int argc, char **argv)
                 parallel > 0 ? qPrintable(QString::number(parallel)) : "unlimited",
                 qPrintable(p.value(u"strategy"_qs)), router.networkManagerCount());
     std::printf("  wall %.0f ms  ->  %.0f calls/s\n", wallMs, double(calls) / (wallMs / 1000.0));
-    std::printf("  client CPU %.0f ms  ->  %.3f CPU ms per call (router + HTTP client, simulator excluded)\n", cpu,
-                cpu / double(calls));
+    std::printf("  client CPU %.0f ms  ->  %.3f CPU ms per call (%s)\n", cpu, cpu / double(calls),
+                fake ? "router alone: fake network manager, no sockets" : "router + HTTP client, simulator excluded");
     if (strict) {
         const double minimum = double((calls - 1) / (rpm * deployments)) * double(windowMs);
         std::printf("  strict: rpm %lld per %lld ms window x %d key(s): minimum %.0f ms, wall %.0f ms, ratio %.4f, "

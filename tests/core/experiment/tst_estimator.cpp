@@ -85,6 +85,7 @@ EstimateInput baseInput(const QList<Deployment> &deps, const QList<RunSpec> &run
         return qint64(r.system.size() + r.user.size());
     };
     in.latency = LatencyModel{0.0, 0.0};
+    in.windowMarginSeconds = 0;   // analytic minima
     return in;
 }
 
@@ -163,6 +164,11 @@ void TestEstimator::rpmBoundIsAnalyticMinimum()
     in.latency = LatencyModel{1.5, 0.01};   // 1.5 + 0.01 x expected output
     in.meanOutputTokensPerText.insert(QStringLiteral("r1"), 50);
     QCOMPARE(estimate(in).planned.durationSeconds, 122.0);
+
+    // The router's safety margin after each window expiry delays each new window by it.
+    in.windowMarginSeconds = 0.1;
+    QCOMPARE(estimate(in).planned.durationSeconds, 122.2);
+    QCOMPARE(simulateSchedule({d}, calls, 1, nullptr, 60.0, 0.5).durationSeconds, 121.0);
 }
 
 void TestEstimator::openAiTpmCountsCharsAndMaxTokens()

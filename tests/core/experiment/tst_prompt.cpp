@@ -28,7 +28,7 @@ private slots:
         exec.maxTokens = 321;
         exec.temperature = 0.3;
         const ChatRequest r = buildScoringRequest(fw, {&a, &b}, exec);
-        QCOMPARE(r.maxTokens, 321);
+        QCOMPARE(r.maxTokens, 642);   // max_tokens is per text: two texts, twice the room
         QCOMPARE(r.temperature, 0.3);
         QVERIFY(r.system.contains(QStringLiteral("JSON array")));
         QVERIFY(r.user.contains(QStringLiteral("Alpha text")));
@@ -40,6 +40,7 @@ private slots:
         QCOMPARE(schema->dimensions[1].min, -1.0);
         const ChatRequest single = buildScoringRequest(fw, {&a}, exec);
         QVERIFY(single.system.contains(QStringLiteral("one JSON object")));
+        QCOMPARE(single.maxTokens, 321);
         const ChatRequest again = buildReaskRequest(single, QStringLiteral("dimension 'care' is missing"));
         QVERIFY(again.user.startsWith(single.user));
         QVERIFY(again.user.contains(QStringLiteral("dimension 'care' is missing")));
@@ -63,6 +64,9 @@ private slots:
         QTest::newRow("array in order") << two << QStringLiteral(R"([{"care":0.1,"liberty":0.2},{"care":0.3,"liberty":0.4}])") << 2 << QString();
         QTest::newRow("array by id, shuffled, one missing")
             << two << QStringLiteral(R"([{"text_id":"b","care":0.3,"liberty":0.4}])") << 1 << QStringLiteral("no result");
+        QTest::newRow("array cut off by max_tokens")
+            << two << QString::fromLatin1("[{\"text_id\":\"a\",\"care\":{\"score\":0.1,\"evidence\":\"a {b} \\\"c\\\"\"},\"liberty\":0.2},{\"text_id\":\"b\",\"care\":{\"sco")
+            << 1 << QStringLiteral("no result");
         QTest::newRow("array short") << two << QStringLiteral(R"([{"care":0.1,"liberty":0.2}])") << 1 << QStringLiteral("no result");
     }
     void parse()

@@ -2,6 +2,7 @@
 // real-socket test of the connection pool. No test waits for a real 60 s window: windows,
 // back-offs and cool-downs are shortened through the router's test hooks.
 #include "core/router/router.h"
+#include "core/pricing/pricing.h"
 
 #include "fakenetwork.h"
 
@@ -385,6 +386,109 @@ private slots:
         QTRY_COMPARE(h.outcomes.size(), 6);
         QVERIFY(h.outcomes[6].budgetStopped);
         QCOMPARE(h.budgetSignals, 1);
+    }
+
+    void budgetReservesWorstCaseAndSettlesActualCost()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(12, 7); };
+        ModelPrice price;
+        price.inputPerToken = 2.5e-6;
+        price.outputPerToken = 1e-5;
+        PriceTable table;
+        table.insert(u"openai"_qs, u"gpt-4o"_qs, price);
+        TestBudget budget;
+        budget.allow = 10;
+        RouterOptions o;
+        o.budget = &budget;
+        o.prices = std::make_shared<const PriceTable>(table);
+        h.create(oneGroup(1), o);
+        const RouterJob job = makeJob(1, u"gpt"_qs, 300);
+        h.router->submit(job);
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        const qint64 promptEstimate = (job.request.system.size() + job.request.user.size() + 3) / 4;
+        QCOMPARE(budget.lastReserve, worstCaseMicros(price, promptEstimate, 300));
+        QVERIFY(budget.lastReserve > 0);
+        Usage u;
+        u.promptTokens = 12;
+        u.completionTokens = 7;
+        u.reported = true;
+        QCOMPARE(h.calls[0].costMicros, costMicros(price, u));
+        QCOMPARE(h.router->snapshot().spendMicros, costMicros(price, u));
+        QCOMPARE(h.router->snapshot().reservedMicros, 0);
+        QCOMPARE(budget.settles, 1);
+    }
+
+    void costBasedRoutingPicksTheCheapest()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        ModelList m = oneGroup(2);
+        m.router.routingStrategy = u"cost-based-routing"_qs;
+        m.deployments[0].model = u"gpt-4o"_qs;
+        m.deployments[1].model = u"gpt-4o-mini"_qs;
+        PriceTable table;
+        ModelPrice dear, cheap;
+        dear.inputPerToken = 2.5e-6;
+        dear.outputPerToken = 1e-5;
+        cheap.inputPerToken = 1.5e-7;
+        cheap.outputPerToken = 6e-7;
+        table.insert(u"openai"_qs, u"gpt-4o"_qs, dear);
+        table.insert(u"openai"_qs, u"gpt-4o-mini"_qs, cheap);
+        RouterOptions o;
+        o.prices = std::make_shared<const PriceTable>(table);
+        h.create(m, o);
+        for (quint64 i = 1; i <= 5; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 5);
+        QCOMPARE(h.server->countFor(bearer(u"gpt/2"_qs)), 5);
+    }
+
+    void overloadedRequeuesWithoutSpendingARetry()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int i) {
+            if (i > 0)
+                return anthropicOk(10, 5);
+            CannedReply r;
+            r.status = 529;
+            r.headers = {{"content-type", "application/json"}};
+            r.body = "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}";
+            return r;
+        };
+        ModelList m;
+        m.deployments << makeDeployment(u"claude/1"_qs, u"claude"_qs, u"anthropic"_qs);
+        m.router.numRetries = 0;
+        h.create(m);
+        h.router->submit(makeJob(1, u"claude"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY2(h.outcomes[1].ok, qPrintable(h.outcomes[1].error));
+        QCOMPARE(h.calls[0].errorClass, ErrorClass::Overloaded);
+        QCOMPARE(h.router->snapshot().retries, 0);
+        QCOMPARE(h.router->snapshot().http429, 0);
+    }
+
+    void latencyBasedPrefersTheFaster()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &r, int) {
+            CannedReply c = openAiOk(10, 5);
+            c.delayMs = r.auth == bearer(u"gpt/1"_qs) ? 60 : 1;
+            return c;
+        };
+        ModelList m = oneGroup(2);
+        m.router.routingStrategy = u"latency-based-routing"_qs;
+        RouterOptions o;
+        o.shuffleSeed = 7;
+        h.create(m, o);
+        // One at a time, so every choice sees the latencies measured so far.
+        for (quint64 i = 1; i <= 30; ++i) {
+            h.router->submit(makeJob(i, u"gpt"_qs));
+            QTRY_COMPARE(h.outcomes.size(), int(i));
+        }
+        // Both measured once, then mostly the fast one (exploration sends a few to the slow one).
+        QVERIFY(h.server->countFor(bearer(u"gpt/2"_qs)) >= 22);
+        QVERIFY(h.server->countFor(bearer(u"gpt/1"_qs)) >= 1);
     }
 
     void rpmLimitQueuesAndWakesWhenTheWindowFrees()

@@ -1,0 +1,317 @@
+// End-to-end runs of the experiment runner against the provider simulator over real loopback
+// sockets, with real SQLite files: faults and resume, budgets, batching, strict limits.
+#include "core/experiment/runner.h"
+#include "core/sim/providersimulator.h"
+#include "core/storage/resultquery.h"
+#include "core/storage/resultstore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace wb;
+
+namespace {
+
+struct Project {
+    QString config, experiment, db;
+};
+
+/// Writes a model list (one group per provider; `openaiKeys` deployments in the OpenAI group),
+/// an MFT-like framework, `texts` short texts and an experiment over them into dir.
+Project writeProject(const QTemporaryDir &dir, const ProviderSimulator &sim, int texts, const QString &extraRouter = {},
+                     const QString &execution = {}, const QString &costControls = {}, const QString &limits = {},
+                     const QStringList &groups = {QStringLiteral("oa"), QStringLiteral("an"), QStringLiteral("mi"), QStringLiteral("ge")})
+{
+    const QString base = sim.baseUrl();
+    QString ml = QStringLiteral("model_list:\n");
+    auto dep = [&](const QString &group, const QString &model, const QString &key, const QString &apiBase) {
+        ml += QStringLiteral("  - model_name: %1\n    litellm_params: {model: %2, api_key: %3, api_base: %4%5}\n")
+                  .arg(group, model, key, apiBase, limits.isEmpty() ? QString() : QStringLiteral(", ") + limits);
+    };
+    if (groups.contains(QStringLiteral("oa"))) {
+        dep(QStringLiteral("oa"), QStringLiteral("openai/gpt-4o-mini"), QStringLiteral("k-oa-1"), base + QStringLiteral("/v1"));
+        dep(QStringLiteral("oa"), QStringLiteral("openai/gpt-4o-mini"), QStringLiteral("k-oa-2"), base + QStringLiteral("/v1"));
+    }
+    if (groups.contains(QStringLiteral("an")))
+        dep(QStringLiteral("an"), QStringLiteral("anthropic/claude-3-5-haiku-20241022"), QStringLiteral("k-an"), base);
+    if (groups.contains(QStringLiteral("mi")))
+        dep(QStringLiteral("mi"), QStringLiteral("mistral/mistral-small-latest"), QStringLiteral("k-mi"), base + QStringLiteral("/v1"));
+    if (groups.contains(QStringLiteral("ge")))
+        dep(QStringLiteral("ge"), QStringLiteral("gemini/gemini-2.5-flash"), QStringLiteral("k-ge"), base);
+    ml += QStringLiteral("router_settings:\n  routing_strategy: usage-based-routing-v2\n") + extraRouter;
+    if (!costControls.isEmpty())
+        ml += QStringLiteral("cost_controls:\n") + costControls;
+
+    QDir(dir.path()).mkpath(QStringLiteral("corpus"));
+    static const char *words[] = {"liberty", "justice", "family", "nation", "harm", "order", "purity", "care", "law", "freedom"};
+    for (int i = 0; i < texts; ++i) {
+        QString t;
+        for (int w = 0; w < 60; ++w)
+            t += QString::fromLatin1(words[(i * 7 + w * 3) % 10]) + (w % 9 == 8 ? QStringLiteral(". ") : QStringLiteral(" "));
+        QFile f(dir.filePath(QStringLiteral("corpus/t%1.txt").arg(i, 3, 10, QLatin1Char('0'))));
+        f.open(QIODevice::WriteOnly);
+        f.write(t.toUtf8());
+    }
+    QFile fw(dir.filePath(QStringLiteral("mft.yaml")));
+    fw.open(QIODevice::WriteOnly);
+    fw.write("framework:\n  id: mft\n  name: MFT\n  version: \"1\"\n  instructions: Score it.\n  dimensions:\n"
+             "    - {id: care, name: Care, description: c, min: 0, max: 1}\n"
+             "    - {id: fairness, name: Fairness, description: f, min: 0, max: 1}\n"
+             "    - {id: liberty, name: Liberty, description: l, min: 0, max: 1}\n");
+    fw.close();
+    QString ex = QStringLiteral("experiment: {name: t, description: test}\ncorpus:\n  - {id: c, path: corpus/}\n"
+                                "frameworks:\n  - {id: mft, path: mft.yaml}\nexecution:\n  max_tokens: 400\n")
+                 + execution + QStringLiteral("  matrix:\n");
+    for (const QString &g : groups)
+        ex += QStringLiteral("    - {run_id: r-%1, model: %1, framework: mft, corpus_subset: c}\n").arg(g);
+    QFile ef(dir.filePath(QStringLiteral("experiment.yaml")));
+    ef.open(QIODevice::WriteOnly);
+    ef.write(ex.toUtf8());
+    ef.close();
+    QFile mf(dir.filePath(QStringLiteral("litellm_config.yaml")));
+    mf.open(QIODevice::WriteOnly);
+    mf.write(ml.toUtf8());
+    mf.close();
+    return {dir.filePath(QStringLiteral("litellm_config.yaml")), dir.filePath(QStringLiteral("experiment.yaml")),
+            dir.filePath(QStringLiteral("results.db"))};
+}
+
+RunSummary runOnce(const Project &p, bool resume, std::optional<double> budget = std::nullopt, int timeoutMs = 60000)
+{
+    RunOptions o;
+    o.configPath = p.config;
+    o.experimentPath = p.experiment;
+    o.dbPath = p.db;
+    o.resume = resume;
+    o.maxBudgetOverride = budget;
+    ExperimentRunner runner(o);
+    QSignalSpy done(&runner, &ExperimentRunner::finished);
+    runner.start();
+    if (!done.wait(timeoutMs)) {
+        qWarning("run did not finish in time");
+        return {};
+    }
+    return done.first().first().value<RunSummary>();
+}
+
+/// status -> count over the jobs table.
+QHash<QString, int> statusCounts(const QString &db)
+{
+    QHash<QString, int> out;
+    {
+        QSqlDatabase c = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+        c.setDatabaseName(db);
+        c.open();
+        QSqlQuery q(c);
+        q.exec(QStringLiteral("SELECT status, count(*) FROM jobs GROUP BY status"));
+        while (q.next())
+            out.insert(q.value(0).toString(), q.value(1).toInt());
+        q.exec(QStringLiteral("SELECT count(*) FROM jobs WHERE status='failed' AND (last_error IS NULL OR last_error='')"));
+        if (q.next() && q.value(0).toInt() > 0)
+            out.insert(QStringLiteral("failed-without-reason"), q.value(0).toInt());
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("check"));
+    return out;
+}
+
+QHash<QString, double> scoresByTextAndDim(const QString &db, const QString &run)
+{
+    QHash<QString, double> out;
+    {
+        QSqlDatabase c = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("scores"));
+        c.setDatabaseName(db);
+        c.open();
+        QSqlQuery q(c);
+        q.prepare(QStringLiteral("SELECT j.text_id, s.dimension, s.score FROM scores s JOIN jobs j ON j.id = s.job_id WHERE j.run_id = ?"));
+        q.addBindValue(run);
+        q.exec();
+        while (q.next())
+            out.insert(q.value(0).toString() + u'/' + q.value(1).toString(), q.value(2).toDouble());
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("scores"));
+    return out;
+}
+
+} // namespace
+
+class TestRunner final : public QObject {
+    Q_OBJECT
+private slots:
+    void wholeRunStoresEveryResult()
+    {
+        ProviderSimulator sim;
+        QVERIFY(sim.start());
+        QTemporaryDir dir;
+        const Project p = writeProject(dir, sim, 10);
+        const RunSummary s = runOnce(p, false);
+        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+        QCOMPARE(s.jobs, 40);   // 4 runs x 10 texts
+        QCOMPARE(s.done, 40);
+        QCOMPARE(s.failed, 0);
+        QCOMPARE(s.exitCode(), 0);
+        QCOMPARE(s.http429, 0);
+        QCOMPARE(s.calls, 40);
+        QVERIFY(s.promptTokens > 0 && s.completionTokens > 0);
+        QVERIFY(s.costMicros > 0);
+        const auto st = statusCounts(p.db);
+        QCOMPARE(st.value(QStringLiteral("done")), 40);
+        QCOMPARE(st.size(), 1);
+        // the simulator answered every model call exactly once
+        QCOMPARE(sim.stats().ok, 40);
+
+        ExportOptions eo;
+        auto rows = exportCsv(p.db, dir.filePath(QStringLiteral("out.csv")), eo);
+        QVERIFY(rows);
+        QCOMPARE(*rows, 40);
+
+        // A second plain run refuses to silently redo or mix results.
+        const RunSummary again = runOnce(p, false);
+        QCOMPARE(again.exitCode(), 2);
+        QVERIFY(again.error.contains(QStringLiteral("--resume")));
+        // Resume with everything done: nothing is sent.
+        const RunSummary resumed = runOnce(p, true);
+        QCOMPARE(resumed.exitCode(), 0);
+        QCOMPARE(resumed.calls, 0);
+        QCOMPARE(resumed.skipped, 40);
+        QCOMPARE(sim.stats().ok, 40);
+    }
+
+    void faultsEndDoneOrFailedAndResumeFinishesFailedOnly()
+    {
+        SimConfig cfg;
+        cfg.seed = 11;
+        cfg.faults.http500 = 0.12;
+        cfg.faults.reset = 0.08;
+        cfg.faults.hang = 0.05;
+        cfg.faults.malformed = 0.08;
+        cfg.faults.invalidJson = 0.15;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start());
+        QTemporaryDir dir;
+        const Project p = writeProject(dir, sim, 15, QStringLiteral("  num_retries: 1\n  timeout: 1\n  allowed_fails: 1000\n"),
+                                       QStringLiteral("  max_parse_retries: 1\n"));
+        const RunSummary s = runOnce(p, false);
+        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+        QCOMPARE(s.jobs, 60);
+        QCOMPARE(s.done + s.failed, 60);
+        QVERIFY2(s.failed > 0, "with these fault rates some jobs must exhaust their retries");
+        QVERIFY(s.retries > 0);
+        QVERIFY(s.parseRetries > 0);
+        QCOMPARE(s.exitCode(), 1);
+        auto st = statusCounts(p.db);
+        QCOMPARE(st.value(QStringLiteral("done")), int(s.done));
+        QCOMPARE(st.value(QStringLiteral("failed")), int(s.failed));
+        QCOMPARE(st.value(QStringLiteral("failed-without-reason")), 0);
+        QCOMPARE(st.value(QStringLiteral("pending")) + st.value(QStringLiteral("in_flight")), 0);
+        const auto before = scoresByTextAndDim(p.db, QStringLiteral("r-oa"));
+        sim.stop();
+
+        // Faults gone: --resume runs exactly the failed jobs.
+        SimConfig cc;
+        cc.port = sim.port();
+        ProviderSimulator healthy(cc);
+        QVERIFY(healthy.start());
+        const RunSummary r = runOnce(p, true);
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.exitCode(), 0);
+        QCOMPARE(r.skipped, s.done);
+        QCOMPARE(r.done, s.failed);
+        QCOMPARE(r.calls, s.failed);
+        QCOMPARE(statusCounts(p.db).value(QStringLiteral("done")), 60);
+        // results that were already stored are untouched
+        const auto after = scoresByTextAndDim(p.db, QStringLiteral("r-oa"));
+        for (auto it = before.cbegin(); it != before.cend(); ++it)
+            QCOMPARE(after.value(it.key()), it.value());
+    }
+
+    void budgetIsNeverExceededAndRunResumes()
+    {
+        ProviderSimulator sim;
+        QVERIFY(sim.start());
+        QTemporaryDir full;
+        const Project pf = writeProject(full, sim, 12);
+        const RunSummary ref = runOnce(pf, false);
+        QCOMPARE(ref.done, 48);
+        const double cost = microsToUsdForTest(ref.costMicros);
+
+        QTemporaryDir dir;
+        const Project p = writeProject(dir, sim, 12);
+        const double cap = cost * 0.4;
+        const RunSummary s = runOnce(p, false, cap);
+        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+        QVERIFY(s.budgetStopped);
+        QCOMPARE(s.exitCode(), 3);
+        QVERIFY(s.done > 0);
+        QVERIFY(s.done < 48);
+        QVERIFY2(s.costMicros <= qint64(cap * 1e6 + 0.5), qPrintable(QStringLiteral("spent %1 > cap %2").arg(s.costMicros).arg(cap * 1e6)));
+        const auto st = statusCounts(p.db);
+        QCOMPARE(st.value(QStringLiteral("failed")), 0);   // budget-stopped jobs are not failures
+
+        // The ledger spans runs: the same cap again dispatches nothing new beyond it.
+        const RunSummary same = runOnce(p, true, cap);
+        QCOMPARE(same.exitCode(), 3);
+        QVERIFY(s.costMicros + same.costMicros <= qint64(cap * 1e6 + 0.5));
+
+        const RunSummary rest = runOnce(p, true, cost * 3);
+        QCOMPARE(rest.exitCode(), 0);
+        QCOMPARE(statusCounts(p.db).value(QStringLiteral("done")), 48);
+        QCOMPARE(rest.skipped + rest.done, 48);
+    }
+
+    void batchingSendsFewerCallsWithSameResults()
+    {
+        ProviderSimulator sim;
+        QVERIFY(sim.start());
+        QTemporaryDir single, batched;
+        const QStringList groups{QStringLiteral("oa"), QStringLiteral("an")};
+        const Project ps = writeProject(single, sim, 12, {}, {}, {}, {}, groups);
+        const Project pb = writeProject(batched, sim, 12, {}, QStringLiteral("  batching: {enabled: true, max_batch_tokens: 1500, max_texts_per_batch: 8}\n"),
+                                        {}, {}, groups);
+        const RunSummary a = runOnce(ps, false);
+        const RunSummary b = runOnce(pb, false);
+        QCOMPARE(a.done, 24);
+        QCOMPARE(b.done, 24);
+        QVERIFY2(b.calls < a.calls, qPrintable(QStringLiteral("batched %1 calls vs %2").arg(b.calls).arg(a.calls)));
+        QVERIFY2(b.promptTokens < a.promptTokens, "the framework instructions are sent once per batch");
+        for (const QString &run : {QStringLiteral("r-oa"), QStringLiteral("r-an")}) {
+            const auto sa = scoresByTextAndDim(ps.db, run);
+            const auto sb = scoresByTextAndDim(pb.db, run);
+            QCOMPARE(sa.size(), 36);
+            QCOMPARE(sb, sa);
+        }
+    }
+
+    void strictLimitsQueueInsteadOf429()
+    {
+        // rpm 4 per key and 2 keys: 10 jobs need the window to slide once (>= 60 s).
+        ProviderSimulator sim(strictConfig());
+        QVERIFY(sim.start());
+        QTemporaryDir dir;
+        const Project p = writeProject(dir, sim, 10, {}, {}, {}, QStringLiteral("rpm: 4"), {QStringLiteral("oa")});
+        const RunSummary s = runOnce(p, false, std::nullopt, 150000);
+        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+        QCOMPARE(s.done, 10);
+        QCOMPARE(s.http429, 0);
+        QCOMPARE(sim.stats().rateLimited, 0);
+        QVERIFY(s.wallSeconds >= 59.0);   // the simulator would have refused anything earlier
+    }
+
+private:
+    static double microsToUsdForTest(qint64 m) { return double(m) / 1e6; }
+    static SimConfig strictConfig()
+    {
+        SimConfig c;
+        c.acceptAnyKey = false;
+        c.keys = {SimKey{QStringLiteral("k-oa-1"), QStringLiteral("openai"), 4, 0, 0, 0, {}},
+                  SimKey{QStringLiteral("k-oa-2"), QStringLiteral("openai"), 4, 0, 0, 0, {}}};
+        return c;
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunner)
+#include "tst_runner.moc"

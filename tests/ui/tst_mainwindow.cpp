@@ -1,0 +1,227 @@
+// The main window over the sample project: pages, banner, edits with undo, unsaved-changes
+// prompts, the router form, the experiment editor and the background estimate.
+#include "sampletestutil.h"
+#include "ui/corpusmodel.h"
+#include "ui/estimateview.h"
+#include "ui/experimenteditor.h"
+#include "ui/keysmodel.h"
+#include "ui/keysview.h"
+#include "ui/mainwindow.h"
+#include "ui/matrixmodel.h"
+#include "ui/deploymenttablemodel.h"
+#include "ui/modellisteditor.h"
+#include "ui/project.h"
+#include "ui/runmonitor.h"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUndoStack>
+
+using namespace wb;
+using namespace wb::ui;
+
+namespace {
+// Answers the next modal message box with `button` once it shows.
+void answerNextMessageBox(QMessageBox::StandardButton button)
+{
+    QTimer::singleShot(0, qApp, [button] {
+        auto tryAnswer = [button](auto &self, int left) -> void {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                box->button(button)->click();
+                return;
+            }
+            if (left > 0)
+                QTimer::singleShot(20, qApp, [self, left] { self(self, left - 1); });
+        };
+        tryAnswer(tryAnswer, 200);
+    });
+}
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void pagesAndBanner();
+    void editMarksModifiedAndUndoes();
+    void unsavedChangesPrompt();
+    void routerFormIsUndoable();
+    void experimentEditorAddsRuns();
+    void keysPageListsReferences();
+    void estimateFollowsEdits();
+
+private:
+    QTemporaryDir *m_dir = nullptr;
+    MainWindow *m_w = nullptr;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("DiscernusTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+}
+
+void TestMainWindow::init()
+{
+    m_dir = new QTemporaryDir;
+    QVERIFY(wbtest::copySample(m_dir->path()));
+    m_w = new MainWindow;
+    QVERIFY(m_w->openProject(m_dir->path(), true));
+    m_w->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_w));
+}
+
+void TestMainWindow::cleanup()
+{
+    // Leave without prompting.
+    if (m_w->project()->isModified())
+        m_w->project()->undoStack()->setClean();
+    delete m_w;
+    m_w = nullptr;
+    delete m_dir;
+    m_dir = nullptr;
+}
+
+void TestMainWindow::pagesAndBanner()
+{
+    QVERIFY(m_w->isSimulatedBannerVisible());   // the sample runs against the simulator
+    QVERIFY(m_w->windowTitle().contains(QStringLiteral("mft-sample")));
+    QCOMPARE(m_w->currentPage(), MainWindow::ExperimentPage);
+    for (int p = 0; p < MainWindow::PageCount; ++p) {
+        m_w->showPage(p);
+        QCOMPARE(int(m_w->currentPage()), p);
+    }
+    auto *runBanner = m_w->runPage()->findChild<QLabel *>(QStringLiteral("simulatedBanner"));
+    QVERIFY(runBanner);
+    QVERIFY(runBanner->isVisible());
+    QVERIFY(runBanner->text().contains(QStringLiteral("SIMULATED")));
+    QCOMPARE(m_w->modelsPage()->model()->rowCount(), m_w->project()->state().models.deployments.size());
+    QCOMPARE(m_w->experimentPage()->matrixModel()->rowCount(), m_w->project()->state().experiment.execution.matrix.size());
+    // Pointing every deployment at a real provider hides the banner.
+    ProjectState next = m_w->project()->state();
+    next.models.simulator.enabled = false;
+    for (Deployment &d : next.models.deployments)
+        d.apiBase = QStringLiteral("https://api.example.com/v1");
+    m_w->project()->edit(next, QStringLiteral("real"));
+    QVERIFY(!m_w->isSimulatedBannerVisible());
+    QVERIFY(!runBanner->isVisible());
+}
+
+void TestMainWindow::editMarksModifiedAndUndoes()
+{
+    auto *model = m_w->modelsPage()->model();
+    QVERIFY(!m_w->isWindowModified());
+    QVERIFY(model->setData(model->index(0, DeploymentTableModel::Rpm), QStringLiteral("777")));
+    QVERIFY(m_w->project()->isModified());
+    QVERIFY(m_w->isWindowModified());
+    QCOMPARE(m_w->project()->state().models.deployments[0].limits.rpm.value_or(0), 777);
+    m_w->project()->undoStack()->undo();
+    QVERIFY(!m_w->isWindowModified());
+    QVERIFY(m_w->project()->state().models.deployments[0].limits.rpm.value_or(0) != 777);
+    QVERIFY(model->data(model->index(0, DeploymentTableModel::Rpm)).toString() != QStringLiteral("777"));
+    // Add deployment through the editor, then redo/undo.
+    const qsizetype n = model->rowCount();
+    m_w->modelsPage()->view()->setCurrentIndex(model->index(0, 0));
+    m_w->modelsPage()->addDeployment();
+    QCOMPARE(model->rowCount(), n + 1);
+    QCOMPARE(m_w->project()->state().models.deployments.size(), n + 1);
+    m_w->project()->undoStack()->undo();
+    QCOMPARE(model->rowCount(), n);
+}
+
+void TestMainWindow::unsavedChangesPrompt()
+{
+    QVERIFY(m_w->maybeSave());   // nothing to save: no prompt
+    ProjectState next = m_w->project()->state();
+    next.experiment.execution.temperature = 0.9;
+    m_w->project()->edit(next, QStringLiteral("t"));
+    answerNextMessageBox(QMessageBox::Cancel);
+    QVERIFY(!m_w->maybeSave());
+    QVERIFY(m_w->project()->isModified());
+    answerNextMessageBox(QMessageBox::Discard);
+    QVERIFY(m_w->maybeSave());
+    answerNextMessageBox(QMessageBox::Save);
+    QVERIFY(m_w->maybeSave());
+    QVERIFY(!m_w->project()->isModified());
+    Project reread;
+    QVERIFY(reread.open(m_dir->path()));
+    QCOMPARE(reread.state().experiment.execution.temperature, 0.9);
+}
+
+void TestMainWindow::routerFormIsUndoable()
+{
+    const QList<QSpinBox *> spins = m_w->modelsPage()->findChildren<QSpinBox *>();
+    QVERIFY(!spins.isEmpty());
+    QSpinBox *retries = spins.first();   // "Retries" is the first spin box of the form
+    const int before = m_w->project()->state().models.router.numRetries;
+    QCOMPARE(retries->value(), before);
+    retries->setValue(before + 2);
+    retries->setValue(before + 3);
+    QCOMPARE(m_w->project()->state().models.router.numRetries, before + 3);
+    QCOMPARE(m_w->project()->undoStack()->count(), 1);   // typing merges into one step
+    m_w->project()->undoStack()->undo();
+    QCOMPARE(m_w->project()->state().models.router.numRetries, before);
+    QCOMPARE(retries->value(), before);
+}
+
+void TestMainWindow::experimentEditorAddsRuns()
+{
+    auto *ed = m_w->experimentPage();
+    const int n = ed->matrixModel()->rowCount();
+    ed->addRun();
+    QCOMPARE(ed->matrixModel()->rowCount(), n + 1);
+    QCOMPARE(m_w->project()->state().experiment.execution.matrix.size(), n + 1);
+    // Frameworks tree shows the sample framework with its dimensions.
+    QCOMPARE(ed->frameworkModel()->rowCount(), 1);
+    QVERIFY(ed->frameworkModel()->item(0)->rowCount() >= 5);
+    // Corpus counts arrive from the background.
+    QTRY_VERIFY_WITH_TIMEOUT(ed->corpusModel()->stats(QStringLiteral("speeches")).has_value(), 20000);
+    QVERIFY(ed->corpusModel()->stats(QStringLiteral("speeches"))->texts >= 10);
+    QVERIFY(ed->corpusModel()->stats(QStringLiteral("speeches"))->tokens > 0);
+    m_w->project()->undoStack()->undo();
+    QCOMPARE(ed->matrixModel()->rowCount(), n);
+}
+
+void TestMainWindow::keysPageListsReferences()
+{
+    KeysModel *keys = m_w->keysPage()->model();
+    QVERIFY(keys->rowCount() > 0);
+    // The sample's dummy literal keys are shown masked, never in full.
+    for (const KeyEntry &e : keys->entries())
+        QVERIFY(!e.reference.contains(QStringLiteral("sim-openai-1")));
+    QCOMPARE(m_w->keysPage()->connectionModel()->rowCount(), m_w->project()->state().models.deployments.size());
+}
+
+void TestMainWindow::estimateFollowsEdits()
+{
+    EstimateView *est = m_w->estimatePage();
+    est->setDebounceMs(50);
+    QSignalSpy ready(est, &EstimateView::estimateReady);
+    est->scheduleRecompute();
+    QVERIFY(ready.wait(30000));
+    const int runs = int(m_w->project()->state().experiment.execution.matrix.size());
+    QCOMPARE(est->runsModel()->rowCount(), runs);
+    QVERIFY(!est->summaryText().isEmpty());
+    // An edit (removing a run) is picked up after the debounce.
+    ProjectState next = m_w->project()->state();
+    next.experiment.execution.matrix.removeLast();
+    m_w->project()->edit(next, QStringLiteral("remove run"));
+    QVERIFY(ready.wait(30000));
+    QCOMPARE(est->runsModel()->rowCount(), runs - 1);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

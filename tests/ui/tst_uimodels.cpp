@@ -1,0 +1,365 @@
+// Every workbench model under QAbstractItemModelTester, plus the behaviour each adds.
+#include "core/storage/resultstore.h"
+#include "tests/core/storage/storagefixture.h"
+#include "ui/corpusmodel.h"
+#include "ui/deploymenttablemodel.h"
+#include "ui/gaugemodel.h"
+#include "ui/keysmodel.h"
+#include "ui/matrixmodel.h"
+#include "ui/resultsmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace wb;
+using namespace wb::ui;
+
+namespace {
+Deployment dep(const QString &group, const QString &provider, const QString &key, int n)
+{
+    Deployment d;
+    d.modelName = group;
+    d.provider = provider;
+    d.model = provider + QStringLiteral("-model");
+    d.keyRef = key;
+    d.id = group + QLatin1Char('/') + QString::number(n);
+    return d;
+}
+
+QList<Deployment> sampleDeployments()
+{
+    return {dep(QStringLiteral("gpt"), QStringLiteral("openai"), QStringLiteral("os.environ/WB_TEST_KEY_A"), 1),
+            dep(QStringLiteral("gpt"), QStringLiteral("openai"), QStringLiteral("os.environ/WB_TEST_KEY_B"), 2),
+            dep(QStringLiteral("claude"), QStringLiteral("anthropic"), QStringLiteral("keychain/anthropic-main"), 1)};
+}
+} // namespace
+
+class TestUiModels : public QObject {
+    Q_OBJECT
+private slots:
+    void deploymentsEditAndValidate();
+    void deploymentsAddDuplicateRemoveKeepGroups();
+    void deploymentsRegroupOnGroupEdit();
+    void matrixEditValidateAddRemove();
+    void corpusCountsInBackground();
+    void gaugesByDeploymentAndProvider();
+    void keysStatusNeverHoldsFullKey();
+    void resultsPagedAndFiltered();
+};
+
+void TestUiModels::deploymentsEditAndValidate()
+{
+    DeploymentTableModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setDeployments(sampleDeployments());
+    QCOMPARE(m.rowCount(), 3);
+    QSignalSpy edited(&m, &DeploymentTableModel::deploymentsEdited);
+
+    QVERIFY(m.setData(m.index(0, DeploymentTableModel::Rpm), QStringLiteral("3500")));
+    QCOMPARE(m.deployments()[0].limits.rpm.value_or(0), 3500);
+    QVERIFY(m.setData(m.index(0, DeploymentTableModel::Rpm), QString()));   // empty = no limit
+    QVERIFY(!m.deployments()[0].limits.rpm.has_value());
+    QVERIFY(!m.setData(m.index(0, DeploymentTableModel::Tpm), QStringLiteral("lots")));
+    QVERIFY(!m.setData(m.index(0, DeploymentTableModel::Weight), QStringLiteral("0")));
+    // Prices are edited per million tokens and stored per token.
+    QVERIFY(m.setData(m.index(0, DeploymentTableModel::InputPrice), QStringLiteral("2.5")));
+    QCOMPARE(m.deployments()[0].price.inputCostPerToken.value_or(0), 2.5e-6);
+    QCOMPARE(m.data(m.index(0, DeploymentTableModel::InputPrice), Qt::EditRole).toDouble(), 2.5);
+    QCOMPARE(edited.size(), 3);
+
+    // Inline validation: plain http to a remote host, unknown provider, itpm on OpenAI, literal key.
+    QVERIFY(m.setData(m.index(0, DeploymentTableModel::ApiBase), QStringLiteral("http://example.org/v1")));
+    QVERIFY(!m.data(m.index(0, DeploymentTableModel::ApiBase), DeploymentTableModel::ValidationRole).toString().isEmpty());
+    QVERIFY(m.setData(m.index(0, DeploymentTableModel::ApiBase), QStringLiteral("http://127.0.0.1:8765/v1")));
+    QVERIFY(m.data(m.index(0, DeploymentTableModel::ApiBase), DeploymentTableModel::ValidationRole).toString().isEmpty());
+    QVERIFY(m.setData(m.index(1, DeploymentTableModel::Provider), QStringLiteral("acme")));
+    QVERIFY(!m.data(m.index(1, DeploymentTableModel::Provider), Qt::ToolTipRole).toString().isEmpty());
+    QVERIFY(m.setData(m.index(1, DeploymentTableModel::Itpm), QStringLiteral("1000")));
+    QVERIFY(!m.data(m.index(1, DeploymentTableModel::Itpm), DeploymentTableModel::ValidationRole).toString().isEmpty());
+    QVERIFY(m.setData(m.index(2, DeploymentTableModel::KeyRef), QStringLiteral("sk-literal-secret")));
+    QVERIFY(!m.data(m.index(2, DeploymentTableModel::KeyRef), DeploymentTableModel::ValidationRole).toString().isEmpty());
+    QCOMPARE(m.problems().size(), 3);
+}
+
+void TestUiModels::deploymentsAddDuplicateRemoveKeepGroups()
+{
+    DeploymentTableModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setDeployments(sampleDeployments());
+    // A new deployment of "gpt" goes after the last gpt row, and ids follow the group order.
+    const int row = m.addDeployment(QStringLiteral("gpt"), QStringLiteral("openai"));
+    QCOMPARE(row, 2);
+    QCOMPARE(m.deployments()[2].modelName, QStringLiteral("gpt"));
+    QCOMPARE(m.deployments()[2].id, QStringLiteral("gpt/3"));
+    QCOMPARE(m.deployments()[3].modelName, QStringLiteral("claude"));
+    const int dup = m.duplicate(3);
+    QCOMPARE(dup, 4);
+    QCOMPARE(m.deployments()[4].id, QStringLiteral("claude/2"));
+    QCOMPARE(m.deployments()[4].keyRef, QStringLiteral("keychain/anthropic-main"));
+    m.remove({0, 4});
+    QCOMPARE(m.rowCount(), 3);
+    QCOMPARE(m.deployments()[0].id, QStringLiteral("gpt/1"));   // renumbered
+    QCOMPARE(m.deployments()[1].id, QStringLiteral("gpt/2"));
+    QCOMPARE(m.deployments()[2].id, QStringLiteral("claude/1"));
+    // A new group lands at the end.
+    m.addDeployment(QStringLiteral("gemini"), QStringLiteral("gemini"));
+    QCOMPARE(m.deployments().last().id, QStringLiteral("gemini/1"));
+    QCOMPARE(m.deployments().last().keyRef, QStringLiteral("os.environ/GEMINI_API_KEY"));
+}
+
+void TestUiModels::deploymentsRegroupOnGroupEdit()
+{
+    DeploymentTableModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QList<Deployment> list = sampleDeployments();
+    list[0].id = QStringLiteral("explicit-id");   // ids from model_info.id are kept
+    m.setDeployments(list);
+    // Moving the first gpt deployment into "claude" keeps groups contiguous.
+    QVERIFY(m.setData(m.index(1, DeploymentTableModel::Group), QStringLiteral("claude")));
+    QStringList groups;
+    for (const Deployment &d : m.deployments())
+        groups << d.modelName;
+    QCOMPARE(groups, (QStringList{QStringLiteral("gpt"), QStringLiteral("claude"), QStringLiteral("claude")}));
+    QCOMPARE(m.deployments()[0].id, QStringLiteral("explicit-id"));
+    QCOMPARE(m.deployments()[1].id, QStringLiteral("claude/1"));
+    QCOMPARE(m.deployments()[2].id, QStringLiteral("claude/2"));
+}
+
+void TestUiModels::matrixEditValidateAddRemove()
+{
+    MatrixModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setChoices({QStringLiteral("gpt"), QStringLiteral("claude")}, {QStringLiteral("mft")}, {QStringLiteral("speeches")});
+    RunSpec r;
+    r.runId = QStringLiteral("gpt-mft");
+    r.model = QStringLiteral("gpt");
+    r.framework = QStringLiteral("mft");
+    r.corpus = QStringLiteral("speeches");
+    m.setRuns({r}, 2);
+    QCOMPARE(m.data(m.index(0, MatrixModel::Repetitions)).toString(), QStringLiteral("2 (default)"));
+    QVERIFY(m.data(m.index(0, MatrixModel::Model), MatrixModel::ChoicesRole).toStringList().contains(QStringLiteral("claude")));
+
+    QSignalSpy edited(&m, &MatrixModel::runsEdited);
+    const int row = m.addRun();
+    QCOMPARE(row, 1);
+    QCOMPARE(m.runs()[1].runId, QStringLiteral("gpt-mft-2"));   // unique
+    QVERIFY(m.setData(m.index(1, MatrixModel::Model), QStringLiteral("claude")));
+    QVERIFY(m.setData(m.index(1, MatrixModel::Repetitions), QStringLiteral("3")));
+    QCOMPARE(m.runs()[1].repetitions.value_or(0), 3);
+    QVERIFY(!m.setData(m.index(1, MatrixModel::Limit), QStringLiteral("-1")));
+    QVERIFY(m.setData(m.index(1, MatrixModel::Include), QStringLiteral("speech-*, letter-?")));
+    QCOMPARE(m.runs()[1].include, (QStringList{QStringLiteral("speech-*"), QStringLiteral("letter-?")}));
+    // Unknown group and duplicate ids are flagged.
+    QVERIFY(m.setData(m.index(1, MatrixModel::Model), QStringLiteral("nope")));
+    QVERIFY(!m.validate(1, MatrixModel::Model).isEmpty());
+    QVERIFY(m.setData(m.index(1, MatrixModel::RunId), QStringLiteral("gpt-mft")));
+    QVERIFY(!m.validate(0, MatrixModel::RunId).isEmpty());
+    m.remove({0});
+    QCOMPARE(m.rowCount(), 1);
+    QVERIFY(m.validate(0, MatrixModel::RunId).isEmpty());
+    QCOMPARE(edited.size(), 7);
+}
+
+void TestUiModels::corpusCountsInBackground()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    CorpusModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setCounter([](const CorpusSource &s) {
+        CorpusStats st;
+        if (s.id == QLatin1String("bad")) {
+            st.error = QStringLiteral("not UTF-8");
+            return st;
+        }
+        st.texts = 12;
+        st.tokens = 3456;
+        return st;
+    });
+    QSignalSpy counted(&m, &CorpusModel::statsChanged);
+    m.setSources({CorpusSource{QStringLiteral("speeches"), dir.path(), CorpusSource::Kind::Folder},
+                  CorpusSource{QStringLiteral("bad"), dir.filePath(QStringLiteral("x.csv")), CorpusSource::Kind::Csv}});
+    QCOMPARE(m.data(m.index(0, CorpusModel::Texts)).toString(), CorpusModel::tr("counting…"));
+    QTRY_COMPARE(m.pending(), 0);
+    QCOMPARE(counted.size(), 2);
+    QCOMPARE(m.data(m.index(0, CorpusModel::Texts), Qt::EditRole).toLongLong(), 12);
+    QCOMPARE(m.data(m.index(0, CorpusModel::Tokens), Qt::EditRole).toLongLong(), 3456);
+    QCOMPARE(m.data(m.index(1, CorpusModel::Texts), Qt::ToolTipRole).toString(), QStringLiteral("not UTF-8"));
+    QCOMPARE(m.totalTexts(), 12);
+    // Unchanged sources are not recounted.
+    m.setSources(m.sources());
+    QCOMPARE(m.pending(), 0);
+    QVERIFY(m.setData(m.index(0, CorpusModel::Id), QStringLiteral("renamed")));
+    QVERIFY(!m.setData(m.index(0, CorpusModel::Id), QStringLiteral("bad")));   // ids stay unique
+    QCOMPARE(CorpusModel::kindForPath(dir.filePath(QStringLiteral("a.jsonl"))), CorpusSource::Kind::Jsonl);
+    QCOMPARE(CorpusModel::kindForPath(dir.path()), CorpusSource::Kind::Folder);
+}
+
+void TestUiModels::gaugesByDeploymentAndProvider()
+{
+    GaugeModel deps(GaugeModel::Mode::Deployment);
+    GaugeModel prov(GaugeModel::Mode::Provider);
+    QAbstractItemModelTester t1(&deps, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t2(&prov, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    RouterSnapshot s;
+    DeploymentSnapshot a;
+    a.id = QStringLiteral("gpt/1");
+    a.group = QStringLiteral("gpt");
+    a.provider = QStringLiteral("openai");
+    a.windowKey = QStringLiteral("pool:org");
+    a.rpmUsed = 30;
+    a.rpmLimit = 60;
+    a.tpmUsed = 1000;
+    a.tpmLimit = 60000;
+    a.calls = 10;
+    a.inFlight = 2;
+    DeploymentSnapshot b = a;   // same pool: its window counts once
+    b.id = QStringLiteral("gpt/2");
+    b.calls = 5;
+    DeploymentSnapshot c = a;
+    c.id = QStringLiteral("claude/1");
+    c.provider = QStringLiteral("anthropic");
+    c.windowKey = QStringLiteral("claude/1");
+    c.itpmLimit = 50000;
+    c.itpmUsed = 45000;
+    c.coolingDown = true;
+    s.deployments = {a, b, c};
+    deps.update(s);
+    prov.update(s);
+    QCOMPARE(deps.rowCount(), 3);
+    QCOMPARE(prov.rowCount(), 2);
+    const GaugeValue g = prov.data(prov.index(0, GaugeModel::Rpm), GaugeModel::GaugeRole).value<GaugeValue>();
+    QCOMPARE(g.used, 30);
+    QCOMPARE(g.limit, 60);
+    QCOMPARE(prov.data(prov.index(0, GaugeModel::Calls)).toString(), QLocale().toString(15));
+    QCOMPARE(prov.data(prov.index(0, GaugeModel::InFlight)).toString(), QStringLiteral("4"));
+    const GaugeValue it = deps.data(deps.index(2, GaugeModel::Itpm), GaugeModel::GaugeRole).value<GaugeValue>();
+    QCOMPARE(it.fraction(), 0.9);
+    QVERIFY(deps.data(deps.index(2, GaugeModel::State)).toString().startsWith(GaugeModel::tr("cooling down").left(7)));
+
+    // Same rows again: one dataChanged, no reset.
+    QSignalSpy reset(&deps, &QAbstractItemModel::modelReset);
+    QSignalSpy changed(&deps, &QAbstractItemModel::dataChanged);
+    s.deployments[0].rpmUsed = 59;
+    deps.update(s);
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(changed.size(), 1);
+    s.deployments.removeLast();
+    deps.update(s);
+    QCOMPARE(reset.size(), 1);
+    QCOMPARE(deps.rowCount(), 2);
+}
+
+void TestUiModels::keysStatusNeverHoldsFullKey()
+{
+    KeysModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QString secret = QStringLiteral("sk-proj-abcdefghijklmnop1234");
+    m.setEnvironment([secret](const QString &name) { return name == QLatin1String("WB_TEST_KEY_A") ? secret : QString(); });
+    QList<Deployment> deps = sampleDeployments();
+    deps << dep(QStringLiteral("gpt"), QStringLiteral("openai"), QStringLiteral("os.environ/WB_TEST_KEY_A"), 3);
+    const QStringList lookups = m.setDeployments(deps);
+    QCOMPARE(lookups, QStringList{QStringLiteral("anthropic-main")});
+    QCOMPARE(m.rowCount(), 3);   // the shared reference is one row used by two deployments
+    const int a = m.rowOf(QStringLiteral("os.environ/WB_TEST_KEY_A"));
+    QCOMPARE(m.entries()[a].state, KeyEntry::State::Set);
+    QCOMPARE(m.entries()[a].deployments.size(), 2);
+    const int b = m.rowOf(QStringLiteral("os.environ/WB_TEST_KEY_B"));
+    QCOMPARE(m.entries()[b].state, KeyEntry::State::Missing);
+    const int k = m.rowOf(QStringLiteral("keychain/anthropic-main"));
+    QCOMPARE(m.entries()[k].state, KeyEntry::State::Checking);
+    m.setKeychainState(QStringLiteral("anthropic-main"), KeyEntry::State::Set, QStringLiteral("sk-ant-…wxyz"));
+    QCOMPARE(m.data(m.index(k, KeysModel::State)).toString(), KeysModel::stateName(KeyEntry::State::Set));
+    // No cell, in any role, shows more than the masked key.
+    for (int r = 0; r < m.rowCount(); ++r)
+        for (int c = 0; c < m.columnCount(); ++c)
+            for (int role : {int(Qt::DisplayRole), int(Qt::ToolTipRole), int(Qt::EditRole)})
+                QVERIFY(!m.data(m.index(r, c), role).toString().contains(QStringLiteral("abcdefghijklmnop")));
+    // A literal key in the file is shown masked too.
+    deps[0].keyRef = secret;
+    m.setDeployments(deps);
+    for (int r = 0; r < m.rowCount(); ++r)
+        QVERIFY(!m.data(m.index(r, KeysModel::Reference)).toString().contains(QStringLiteral("abcdefghijklmnop")));
+}
+
+void TestUiModels::resultsPagedAndFiltered()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(QStringLiteral("results.sqlite"));
+    {
+        ResultStore store;
+        QVERIFY(store.open(db));
+        QVERIFY(!wbtest::fillSample(store).isEmpty());
+        // 600 more done jobs in one run, so the table needs several pages.
+        QList<JobRow> planned;
+        for (int i = 0; i < 600; ++i)
+            planned << wbtest::job(QStringLiteral("gpt-mft"), QStringLiteral("c"), QStringLiteral("bulk-%1").arg(i, 4, 10, QLatin1Char('0')));
+        auto rows = store.ensureJobs(planned);
+        QVERIFY(rows.has_value());
+        for (const JobRow &r : *rows) {
+            if (!r.textId.startsWith(QLatin1String("bulk-")))
+                continue;
+            JobResult res;
+            res.jobId = r.id;
+            res.deploymentId = QStringLiteral("openai-1");
+            res.provider = QStringLiteral("openai");
+            res.attempts = 1;
+            res.scores = {wbtest::score(QStringLiteral("care"), 0.5, QString()), wbtest::score(QStringLiteral("fairness"), 0.1, QString())};
+            res.rawResponse = QStringLiteral("{}");
+            store.recordResult(res);
+        }
+        QVERIFY(store.flush());
+    }
+    ResultsModel m;
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setPageSize(100);
+    QSignalSpy pages(&m, &ResultsModel::pageLoaded);
+    QSignalSpy total(&m, &ResultsModel::totalChanged);
+    m.setDatabase(db);
+    QVERIFY(pages.wait());
+    QCOMPARE(pages.last().at(0).toString(), QString());
+    QCOMPARE(m.rowCount(), 100);
+    QTRY_COMPARE(m.totalCount(), 605);
+    // Scrolling fetches page by page until the end.
+    int guard = 0;
+    while (m.rowCount() < 605 && guard++ < 20) {
+        QTRY_VERIFY(m.canFetchMore({}));
+        m.fetchMore({});
+        QVERIFY(pages.wait());
+    }
+    QCOMPARE(m.rowCount(), 605);
+    QVERIFY(!m.canFetchMore({}));
+    // Rows come in job-id order.
+    QVERIFY(m.rowAt(0)->jobId < m.rowAt(604)->jobId);
+
+    ResultFilter f;
+    f.status = QStringLiteral("failed");
+    m.setFilter(f);
+    QVERIFY(pages.wait());
+    QCOMPARE(m.rowCount(), 1);
+    QCOMPARE(m.data(m.index(0, ResultsModel::Status)).toString(), statusLabel(JobStatus::Failed));
+    QVERIFY(m.data(m.index(0, ResultsModel::Error)).toString().contains(QStringLiteral("parse failed")));
+    f = {};
+    f.textLike = QStringLiteral("bulk-01");
+    m.setFilter(f);
+    QVERIFY(pages.wait());
+    QCOMPARE(m.rowCount(), 100);   // bulk-0100 .. bulk-0199
+    QTRY_COMPARE(m.totalCount(), 100);
+    f = {};
+    f.runId = QStringLiteral("claude-x");
+    m.setFilter(f);
+    QVERIFY(pages.wait());
+    QCOMPARE(m.rowCount(), 2);
+    QCOMPARE(m.data(m.index(0, ResultsModel::Model)).toString(), QStringLiteral("claude"));
+
+    // A database that does not exist gives an error, not a crash.
+    m.setDatabase(dir.filePath(QStringLiteral("missing/none.sqlite")));
+    QVERIFY(pages.wait());
+    QVERIFY(!m.lastError().isEmpty());
+    QCOMPARE(m.rowCount(), 0);
+}
+
+QTEST_MAIN(TestUiModels)
+#include "tst_uimodels.moc"

@@ -1,0 +1,89 @@
+// Screenshots of every main view with the sample loaded, and of the run monitor mid-run.
+// Usage: wb_screenshots OUTDIR   (run under xvfb-run; see tests/tools/screenshots.sh)
+#include "ui/mainwindow.h"
+#include "ui/project.h"
+#include "ui/resultsmodel.h"
+#include "ui/resultsview.h"
+#include "ui/runmonitor.h"
+#include "ui/uisettings.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTimer>
+
+using namespace wb::ui;
+
+static void settle(int ms)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms)
+        QApplication::processEvents(QEventLoop::AllEvents, 20);
+}
+
+static void shot(QWidget *w, const QString &out, const QString &name)
+{
+    settle(300);
+    const QString file = QDir(out).filePath(name + QStringLiteral(".png"));
+    w->grab().save(file);
+    fprintf(stderr, "wrote %s\n", qPrintable(file));
+}
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setOrganizationName(QStringLiteral("DiscernusScreenshots"));
+    QApplication::setApplicationName(QStringLiteral("discernus-workbench"));
+    const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("screenshots");
+    const QString lang = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QStringLiteral("en");
+    installTranslations(&app, lang);
+    QDir().mkpath(out);
+    QTemporaryDir tmp;
+    const QString sample = QStringLiteral(WB_SOURCE_DIR "/resources/sample");
+    QDirIterator it(sample, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString f = it.next();
+        const QString t = QDir(tmp.path()).filePath(QDir(sample).relativeFilePath(f));
+        QDir().mkpath(QFileInfo(t).absolutePath());
+        QFile::copy(f, t);
+    }
+    MainWindow w;
+    w.resize(1360, 860);
+    if (!w.openProject(tmp.path(), true))
+        return 1;
+    w.show();
+    settle(500);
+    const char *names[] = {"1-models", "2-keys", "3-experiment", "4-estimate", "5-run-idle", "6-results-empty"};
+    for (int p = 0; p < MainWindow::PageCount; ++p) {
+        w.showPage(p);
+        settle(p == MainWindow::EstimatePage || p == MainWindow::ExperimentPage ? 2500 : 300);
+        shot(&w, out, QString::fromLatin1(names[p]) + QLatin1Char('-') + lang);
+    }
+    w.showPage(MainWindow::RunPage);
+    RunMonitor *run = w.runPage();
+    run->setDatabasePath(QDir(tmp.path()).filePath(QStringLiteral("results.sqlite")));
+    bool done = false;
+    QObject::connect(run, &RunMonitor::runFinished, [&] { done = true; });
+    run->start();
+    settle(4000);
+    shot(&w, out, QStringLiteral("7-run-midway-") + lang);
+    QElapsedTimer t;
+    t.start();
+    while (!done && t.elapsed() < 240000)
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+    shot(&w, out, QStringLiteral("8-run-finished-") + lang);
+    w.showPage(MainWindow::ResultsPage);
+    settle(1500);
+    ResultsView *rv = w.resultsPage();
+    rv->view()->setCurrentIndex(rv->model()->index(2, 0));
+    settle(1500);
+    shot(&w, out, QStringLiteral("9-results-") + lang);
+    w.project()->close();
+    return 0;
+}
