@@ -82,19 +82,23 @@ void ResultsModel::requestPage()
     }, [this, gen, limit](Result<QList<ResultRowView>> page) {
         if (gen != m_generation)
             return;
-        m_loading = false;
         if (!page) {
+            m_loading = false;
             m_atEnd = true;
             m_error = page.error().toString();
             emit pageLoaded(m_error);
             return;
         }
-        m_atEnd = page->size() < limit;
+        // Still "loading" while the rows go in: a view or tester asking for more from inside
+        // the insert signals must not request the same page again.
+        const bool atEnd = page->size() < limit;
         if (!page->isEmpty()) {
             beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->size() - 1));
             m_rows.append(std::move(*page));
             endInsertRows();
         }
+        m_atEnd = atEnd;
+        m_loading = false;
         emit pageLoaded({});
     });
 }

@@ -196,7 +196,10 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
         appendEvent(tr("Budget warning: %1 % of the budget is spent").arg(percent));
     });
     connect(m_controller, &RunController::finished, this, &RunMonitor::onFinished);
-    connect(m_project, &Project::changed, this, &RunMonitor::updateSimulatedBanner);
+    connect(m_project, &Project::changed, this, [this] {
+        updateSimulatedBanner();
+        updateButtons();
+    });
     connect(m_project, &Project::opened, this, [this] {
         const QString last = UiSettings::lastDatabase(m_project->experimentPath());
         setDatabasePath(last.isEmpty() ? QDir(m_project->directory()).filePath(QStringLiteral("results.sqlite")) : last);

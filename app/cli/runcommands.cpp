@@ -71,17 +71,33 @@ int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
 
     ExperimentRunner runner(opt);
     RunSummary summary;
+    // Messages from before the run starts are held back: when loading fails, the runner also
+    // reports the error as an event, and the user should see it once, as one line, below.
+    bool runStarted = false;
+    QStringList earlyEvents;
+    const auto printEvent = [&](const QString &m) {
+        if (quiet)
+            return;
+        if (tty)
+            err << "\r\033[K";
+        err << m << '\n';
+        err.flush();
+    };
     QObject::connect(&runner, &ExperimentRunner::event, [&](const QString &m) {
-        if (!quiet) {
-            if (tty)
-                err << "\r\033[K";
-            err << m << '\n';
-            err.flush();
-        }
+        if (runStarted)
+            printEvent(m);
+        else
+            earlyEvents.append(m);
+    });
+    QObject::connect(&runner, &ExperimentRunner::started, [&] {
+        runStarted = true;
+        for (const QString &m : std::as_const(earlyEvents))
+            printEvent(m);
+        earlyEvents.clear();
     });
     QElapsedTimer lastPrint;
     QObject::connect(&runner, &ExperimentRunner::progressChanged, [&](const RunProgress &p) {
-        if (quiet || (lastPrint.isValid() && lastPrint.elapsed() < (tty ? 250 : 5000)))
+        if (quiet || !runStarted || (lastPrint.isValid() && lastPrint.elapsed() < (tty ? 250 : 5000)))
             return;
         lastPrint.start();
         const RouterSnapshot s = runner.routerSnapshot();
@@ -135,9 +151,17 @@ int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
 
     if (tty && !quiet)
         err << "\r\033[K";
-    if (!summary.error.isEmpty()) {
+    if (summary.error.isEmpty()) {
+        for (const QString &m : std::as_const(earlyEvents))
+            printEvent(m);
+    } else {
+        // Only warnings survive from the held-back messages (e.g. "SIMULATED" is moot now).
+        for (const QString &m : std::as_const(earlyEvents))
+            if (m.startsWith(QLatin1String("warning: ")))
+                printEvent(m);
         err << "discernus run: " << summary.error << '\n';
-    } else if (!quiet) {
+    }
+    if (summary.error.isEmpty() && !quiet) {
         err << QStringLiteral("%1 jobs: %2 done, %3 failed, %4 already finished; %5 calls, %6 x429, %7 retries; "
                               "tokens %8 in / %9 out (%10 cached); $%11; %12%13\n")
                    .arg(summary.jobs)

@@ -106,7 +106,7 @@ void TestMainWindow::pagesAndBanner()
     }
     auto *runBanner = m_w->runPage()->findChild<QLabel *>(QStringLiteral("simulatedBanner"));
     QVERIFY(runBanner);
-    QVERIFY(runBanner->isVisible());
+    QVERIFY(!runBanner->isHidden());
     QVERIFY(runBanner->text().contains(QStringLiteral("SIMULATED")));
     QCOMPARE(m_w->modelsPage()->model()->rowCount(), m_w->project()->state().models.deployments.size());
     QCOMPARE(m_w->experimentPage()->matrixModel()->rowCount(), m_w->project()->state().experiment.execution.matrix.size());
@@ -117,7 +117,7 @@ void TestMainWindow::pagesAndBanner()
         d.apiBase = QStringLiteral("https://api.example.com/v1");
     m_w->project()->edit(next, QStringLiteral("real"));
     QVERIFY(!m_w->isSimulatedBannerVisible());
-    QVERIFY(!runBanner->isVisible());
+    QVERIFY(runBanner->isHidden());
 }
 
 void TestMainWindow::editMarksModifiedAndUndoes()
