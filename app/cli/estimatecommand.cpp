@@ -1,14 +1,51 @@
-// estimate: the pre-flight report (tokens, cost, duration) before anything is spent.
+// estimate: the pre-flight report (tokens, cost and duration) before anything is spent.
 #include "app/cli/commands.h"
+
+#include "core/experiment/estimateinput.h"
+#include "core/experiment/project.h"
+
+#include <QJsonDocument>
 
 namespace wb {
 
 int cmdEstimate(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    Q_UNUSED(args);
-    Q_UNUSED(out);
-    err << "discernus estimate: not built yet\n";
-    return 2;
+    const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--experiment"), QStringLiteral("--db")},
+                                   {QStringLiteral("--json"), QStringLiteral("--no-recommendations")});
+    if (!a.error.isEmpty() || !a.positional.isEmpty() || a.value(QStringLiteral("--config")).isEmpty()
+        || a.value(QStringLiteral("--experiment")).isEmpty()) {
+        err << "discernus estimate: " << (a.error.isEmpty() ? QStringLiteral("--config and --experiment are required") : a.error)
+            << "\nusage: discernus estimate --config C --experiment E [--db D] [--json]\n"
+               "  --db D   use the calibration, output lengths and spend recorded in an earlier run's database\n";
+        return 2;
+    }
+    const QString configPath = a.value(QStringLiteral("--config"));
+    auto project = loadProject(configPath, a.value(QStringLiteral("--experiment")));
+    if (!project) {
+        err << "discernus estimate: " << project.error().toString() << '\n';
+        return 2;
+    }
+    for (const QString &w : std::as_const(project->warnings))
+        err << "warning: " << w << '\n';
+    auto ctx = prepareEstimate(*project, configPath, a.value(QStringLiteral("--db")));
+    if (!ctx) {
+        err << "discernus estimate: " << ctx.error().toString() << '\n';
+        return 2;
+    }
+    ctx->input.recommendations = !a.has(QStringLiteral("--no-recommendations"));
+    auto report = estimateExperiment(ctx->input);
+    if (!report) {
+        err << "discernus estimate: " << report.error().toString() << '\n';
+        return 2;
+    }
+    if (a.has(QStringLiteral("--json")))
+        out << QJsonDocument(report->toJson()).toJson(QJsonDocument::Indented);
+    else
+        out << report->toText();
+    out.flush();
+    if (project->models.simulator.enabled)
+        err << "SIMULATED: this model list points at the built-in provider simulator; durations use its latency\n";
+    return 0;
 }
 
 } // namespace wb

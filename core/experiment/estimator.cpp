@@ -907,7 +907,8 @@ ModeEstimate Estimator::evaluate(const Mode &mode, const QList<ScheduleDeploymen
     m.total.durationSeconds = sim.durationSeconds;
     m.total.repetitions = 0;
 
-    const double minutes = std::max(sim.durationSeconds, 1e-9) / 60.0;
+    // A schedule shorter than one window can still use only one window's worth of each limit.
+    const double minutes = std::max(sim.durationSeconds / 60.0, 1.0);
     double bestWait = 0, totalWait = 0;
     for (qsizetype i = 0; i < deps.size(); ++i) {
         const ScheduleResult::Use &u = sim.deployments[size_t(i)];

@@ -1,5 +1,8 @@
 #include "core/experiment/planner.h"
 
+#include "core/experiment/prompt.h"
+#include "core/tokenize/tokenestimator.h"
+
 namespace wb {
 
 QString jobKey(const QString &runId, const QString &corpus, const QString &textId, int repetition)
@@ -38,6 +41,20 @@ QList<JobRow> planJobs(const QList<PlannedRun> &runs)
                 jobs.append(j);
             }
     return jobs;
+}
+
+QList<QList<int>> packRunTexts(const TokenEstimator &tokens, const QString &provider, const QString &model, const Framework &fw,
+                               const ExecutionSettings &exec, const QList<const CorpusText *> &texts)
+{
+    const qint64 fixed = tokens.promptTokens(provider, model, buildScoringRequest(fw, {}, exec)).tokens;
+    QList<qint64> textTokens;
+    textTokens.reserve(texts.size());
+    for (const CorpusText *t : texts) {
+        // What one more text adds to a batch prompt: its delimited block and its id in the schema line.
+        const QString framed = QStringLiteral("\n<<<TEXT id=%1>>>\n%2\n<<<END TEXT>>>\n\"%1\",").arg(t->id, t->text);
+        textTokens.append(tokens.textTokens(provider, model, framed).tokens);
+    }
+    return packBatches(textTokens, fixed, exec.batching.maxBatchTokens, exec.batching.maxTextsPerBatch);
 }
 
 } // namespace wb

@@ -23,4 +23,11 @@ QList<PlannedRun> planRuns(const ExperimentConfig &exp, const QHash<QString, Fra
                            const QHash<QString, QList<CorpusText>> &corpora);
 QList<JobRow> planJobs(const QList<PlannedRun> &runs);
 
+class TokenEstimator;
+/// Token-exact packing of a run's texts into batches (indices into `texts`), as the provider of
+/// `provider`/`model` counts: the fixed part of the prompt once, each text with its framing. The
+/// runner and the estimate use this one function, so the estimate counts the calls the run makes.
+QList<QList<int>> packRunTexts(const TokenEstimator &tokens, const QString &provider, const QString &model, const Framework &fw,
+                               const ExecutionSettings &exec, const QList<const CorpusText *> &texts);
+
 } // namespace wb

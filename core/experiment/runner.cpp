@@ -335,22 +335,24 @@ void ExperimentRunner::Private::run()
                 submitCall(&r, {id}, nullptr);
             continue;
         }
-        // Token-exact packing per repetition, on the run's deployments' counting.
+        // Token-exact packing on the counting of the group's first deployment; one repetition at a time,
+        // so a batch never carries the same text twice.
         const Deployment *dep = project.models.deploymentsOf(r.spec.model).value(0);
-        const QString prov = dep ? dep->provider : QStringLiteral("openai");
-        const QString model = dep ? dep->model : QString();
-        const qint64 fixed = tokens->promptTokens(prov, model, buildScoringRequest(*r.framework, {}, exec)).tokens;
-        QList<qint64> textTokens;
-        for (qint64 id : std::as_const(runJobs)) {
-            const JobInfo &j = jobs[id];
-            const QString framed = QStringLiteral("\n<<<TEXT id=%1>>>\n%2\n<<<END TEXT>>>\n\"%1\",").arg(j.text->id, j.text->text);
-            textTokens.append(tokens->textTokens(prov, model, framed).tokens);
-        }
-        for (const QList<int> &batch : packBatches(textTokens, fixed, exec.batching.maxBatchTokens, exec.batching.maxTextsPerBatch)) {
-            QList<qint64> b;
-            for (int i : batch)
-                b.append(runJobs[i]);
-            submitCall(&r, b, nullptr);
+        QMap<int, QList<qint64>> byRepetition;
+        for (qint64 id : std::as_const(runJobs))
+            byRepetition[jobs[id].row.repetition].append(id);
+        for (const QList<qint64> &repJobs : std::as_const(byRepetition)) {
+            QList<const CorpusText *> texts;
+            for (qint64 id : repJobs)
+                texts.append(jobs[id].text);
+            const auto batches = packRunTexts(*tokens, dep ? dep->provider : QStringLiteral("openai"), dep ? dep->model : QString(),
+                                              *r.framework, exec, texts);
+            for (const QList<int> &batch : batches) {
+                QList<qint64> b;
+                for (int i : batch)
+                    b.append(repJobs[i]);
+                submitCall(&r, b, nullptr);
+            }
         }
     }
     tick.start();

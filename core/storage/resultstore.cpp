@@ -950,6 +950,22 @@ Result<QList<ResultStore::Calibration>> ResultStore::calibrations() const
     return out;
 }
 
+Result<QHash<QString, double>> ResultStore::meanCompletionTokensPerText() const
+{
+    if (!d->isOpen())
+        return fail(QStringLiteral("results database is not open"));
+    if (auto r = d->flush(); !r)
+        return std::unexpected(r.error());
+    QSqlQuery q(d->db);
+    if (!q.exec(QStringLiteral("SELECT r.model_group, AVG(j.completion_tokens) FROM jobs j JOIN runs r ON r.run_id = j.run_id"
+                               " WHERE j.status = 'done' AND j.completion_tokens > 0 GROUP BY r.model_group")))
+        return std::unexpected(sqlError(QStringLiteral("read output history"), q.lastError(), d->path));
+    QHash<QString, double> out;
+    while (q.next())
+        out.insert(text(q, 0), q.value(1).toDouble());
+    return out;
+}
+
 Result<ResultStore::Counts> ResultStore::counts(const QStringList &runIds) const
 {
     if (!d->isOpen())

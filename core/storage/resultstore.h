@@ -5,6 +5,7 @@
 #include "core/router/routertypes.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -130,6 +131,8 @@ public:
     Result<void> saveCalibration(const QString &provider, const QString &model, double factor, qint64 samples);
     struct Calibration { QString provider, model; double factor; qint64 samples; };
     Result<QList<Calibration>> calibrations() const;
+    /// Mean completion tokens per finished text, by model group (history for estimates).
+    Result<QHash<QString, double>> meanCompletionTokensPerText() const;
 
     /// pending = jobs not finished yet (status pending or in_flight); inFlight is the in_flight part.
     /// Flushes first.

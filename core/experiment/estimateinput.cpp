@@ -1,0 +1,82 @@
+#include "core/experiment/estimateinput.h"
+
+#include "core/config/duration.h"
+#include "core/experiment/planner.h"
+#include "core/experiment/prompt.h"
+#include "core/storage/resultstore.h"
+#include "core/tokenize/tokenestimator.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+
+namespace wb {
+
+Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QString &modelListPath, const QString &dbPath)
+{
+    EstimateContext ctx;
+    ctx.tokens = std::make_shared<TokenEstimator>();
+    EstimateInput &in = ctx.input;
+    in.models = project.models;
+    in.experiment = project.experiment;
+    for (const Framework &fw : project.frameworks)
+        in.frameworks.append(fw);
+    for (const CorpusSource &src : project.experiment.corpus)
+        for (const CorpusText &t : project.corpora.value(src.id))
+            in.texts.append({t.corpus, t.id, t.text});
+
+    const ExecutionSettings exec = project.experiment.execution;
+    in.buildPrompt = [exec](const RunSpec &, const Framework &fw, const QList<EstimateText> &texts) {
+        QList<CorpusText> owned;
+        owned.reserve(texts.size());
+        for (const EstimateText &t : texts)
+            owned.append({t.corpus, t.id, t.text, {}});
+        QList<const CorpusText *> ptrs;
+        for (const CorpusText &t : owned)
+            ptrs.append(&t);
+        return buildScoringRequest(fw, ptrs, exec);
+    };
+    const ModelList models = project.models;
+    std::shared_ptr<TokenEstimator> tokens = ctx.tokens;
+    in.packBatches = [exec, models, tokens](const RunSpec &run, const Framework &fw, const QList<EstimateText> &texts) {
+        const Deployment *dep = models.deploymentsOf(run.model).value(0);
+        QList<CorpusText> owned;
+        owned.reserve(texts.size());
+        for (const EstimateText &t : texts)
+            owned.append({t.corpus, t.id, t.text, {}});
+        QList<const CorpusText *> ptrs;
+        for (const CorpusText &t : owned)
+            ptrs.append(&t);
+        return packRunTexts(*tokens, dep ? dep->provider : QStringLiteral("openai"), dep ? dep->model : QString(), fw, exec, ptrs);
+    };
+
+    // What earlier runs taught: token calibration, output length, spend in this budget period.
+    if (!dbPath.isEmpty() && QFileInfo::exists(dbPath)) {
+        ResultStore store;
+        if (auto ok = store.open(dbPath); !ok)
+            return std::unexpected(ok.error());
+        if (auto cals = store.calibrations())
+            for (const auto &c : *cals)
+                ctx.tokens->setFactor(c.provider, c.model, c.factor, c.samples);
+        if (auto means = store.meanCompletionTokensPerText())
+            in.meanOutputTokensPerText = *means;
+        const CostControls cc = project.costControls();
+        QDateTime since = QDateTime::fromSecsSinceEpoch(0);
+        if (auto secs = parseDurationSeconds(cc.budgetDuration); secs && *secs > 0)
+            since = QDateTime::currentDateTimeUtc().addSecs(-*secs);
+        if (auto spent = store.spendSince(since))
+            in.spentMicros = *spent;
+    }
+    in.tokens = ctx.tokens.get();
+
+    // Against the simulator, its configured latency is the latency.
+    if (project.models.simulator.enabled) {
+        auto cfg = simulatorConfigFor(project.models, modelListPath);
+        if (!cfg)
+            return std::unexpected(cfg.error());
+        in.latency.baseSeconds = cfg->latencyMs / 1000.0;
+        in.latency.perOutputTokenSeconds = cfg->latencyPerOutputTokenMs / 1000.0;
+    }
+    return ctx;
+}
+
+} // namespace wb

@@ -1,0 +1,21 @@
+#pragma once
+// Builds the estimator's input from a loaded project: the runner's own prompt builder and batch
+// packing, token calibrations and output history from the results database when there is one,
+// money already spent in the budget period, and the simulator's latency when the list asks for it.
+#include "core/common/result.h"
+#include "core/experiment/estimator.h"
+#include "core/experiment/project.h"
+
+#include <memory>
+
+namespace wb {
+
+struct EstimateContext {
+    EstimateInput input;
+    std::shared_ptr<TokenEstimator> tokens;   ///< owns what input.tokens points at
+};
+
+/// dbPath may be empty or a file that doesn't exist yet (then no history is used).
+Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QString &modelListPath, const QString &dbPath);
+
+} // namespace wb
