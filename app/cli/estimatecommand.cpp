@@ -10,13 +10,14 @@ namespace wb {
 
 int cmdEstimate(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--experiment"), QStringLiteral("--db")},
+    const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--experiment"), QStringLiteral("--db"), QStringLiteral("--prices")},
                                    {QStringLiteral("--json"), QStringLiteral("--no-recommendations")});
     if (!a.error.isEmpty() || !a.positional.isEmpty() || a.value(QStringLiteral("--config")).isEmpty()
         || a.value(QStringLiteral("--experiment")).isEmpty()) {
         err << "discernus estimate: " << (a.error.isEmpty() ? QStringLiteral("--config and --experiment are required") : a.error)
-            << "\nusage: discernus estimate --config C --experiment E [--db D] [--json]\n"
-               "  --db D   use the calibration, output lengths and spend recorded in an earlier run's database\n";
+            << "\nusage: discernus estimate --config C --experiment E [--db D] [--prices LITELLM_JSON] [--json]\n"
+               "  --db D   use the calibration, output lengths and spend recorded in an earlier run's database\n"
+               "  --prices F  merge LiteLLM's model_prices_and_context_window.json over the built-in prices\n";
         return 2;
     }
     const QString configPath = a.value(QStringLiteral("--config"));
@@ -33,6 +34,12 @@ int cmdEstimate(const QStringList &args, QTextStream &out, QTextStream &err)
         return 2;
     }
     ctx->input.recommendations = !a.has(QStringLiteral("--no-recommendations"));
+    if (const QString pm = a.value(QStringLiteral("--prices")); !pm.isEmpty()) {
+        if (auto n = ctx->input.prices.importLiteLlm(pm); !n) {
+            err << "discernus estimate: " << n.error().toString() << '\n';
+            return 2;
+        }
+    }
     auto report = estimateExperiment(ctx->input);
     if (!report) {
         err << "discernus estimate: " << report.error().toString() << '\n';

@@ -105,10 +105,10 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const ParsedArgs a = parseArgs(args, {QStringLiteral("--config")}, {});
+    const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--prices")}, {});
     if (!a.error.isEmpty() || a.value(QStringLiteral("--config")).isEmpty()) {
         err << "discernus models: " << (a.error.isEmpty() ? QStringLiteral("--config is required") : a.error)
-            << "\nusage: discernus models --config C\n";
+            << "\nusage: discernus models --config C [--prices LITELLM_JSON]\n";
         return 2;
     }
     auto models = loadModelList(a.value(QStringLiteral("--config")));
@@ -118,7 +118,17 @@ int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     for (const QString &w : std::as_const(models->warnings))
         err << "warning: " << w << '\n';
-    const PriceTable prices = PriceTable::builtIn();
+    PriceTable prices = PriceTable::builtIn();
+    if (const QString pm = a.value(QStringLiteral("--prices")); !pm.isEmpty()) {
+        auto n = prices.importLiteLlm(pm);
+        if (!n) {
+            err << "discernus models: " << n.error().toString() << '\n';
+            return 2;
+        }
+        out << "prices: " << *n << " models imported from " << pm << '\n';
+    } else {
+        out << "prices: built-in table as of " << PriceTable::builtInAsOf() << '\n';
+    }
     out << "routing: " << models->router.routingStrategy << ", retries " << models->router.numRetries << ", timeout "
         << models->router.timeoutSeconds << "s, cooldown " << models->router.cooldownSeconds << "s after "
         << models->router.allowedFails << " fails\n";

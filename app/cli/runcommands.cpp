@@ -44,12 +44,12 @@ QString fmtDuration(double s)
 int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--experiment"), QStringLiteral("--db"),
-                                          QStringLiteral("--max-budget")},
+                                          QStringLiteral("--max-budget"), QStringLiteral("--prices")},
                                    {QStringLiteral("--resume"), QStringLiteral("--json"), QStringLiteral("--quiet")});
     if (!a.error.isEmpty() || !a.positional.isEmpty() || a.value(QStringLiteral("--config")).isEmpty()
         || a.value(QStringLiteral("--experiment")).isEmpty() || a.value(QStringLiteral("--db")).isEmpty()) {
         err << "discernus run: " << (a.error.isEmpty() ? QStringLiteral("--config, --experiment and --db are required") : a.error)
-            << "\nusage: discernus run --config C --experiment E --db D [--resume] [--max-budget USD] [--json]\n";
+            << "\nusage: discernus run --config C --experiment E --db D [--resume] [--max-budget USD] [--prices LITELLM_JSON] [--json]\n";
         return 2;
     }
     RunOptions opt;
@@ -57,6 +57,7 @@ int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
     opt.experimentPath = a.value(QStringLiteral("--experiment"));
     opt.dbPath = a.value(QStringLiteral("--db"));
     opt.resume = a.has(QStringLiteral("--resume"));
+    opt.priceMapPath = a.value(QStringLiteral("--prices"));
     if (a.values.contains(QStringLiteral("--max-budget"))) {
         bool ok = false;
         const double b = a.value(QStringLiteral("--max-budget")).toDouble(&ok);

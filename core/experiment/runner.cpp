@@ -211,6 +211,12 @@ void ExperimentRunner::Private::run()
         for (const auto &c : *cals)
             tokens->setFactor(c.provider, c.model, c.factor, c.samples);
     prices = std::make_shared<PriceTable>(PriceTable::builtIn());
+    if (!opt.priceMapPath.isEmpty()) {
+        if (auto n = prices->importLiteLlm(opt.priceMapPath); !n)
+            return fail(n.error());
+        else
+            emit q->event(QStringLiteral("prices: %1 models imported from %2").arg(*n).arg(opt.priceMapPath));
+    }
 
     QList<StoredText> storedTexts;
     QSet<QString> seenTexts;

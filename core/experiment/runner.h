@@ -19,6 +19,7 @@ struct RunOptions {
     bool resume = false;       ///< continue: only jobs not done (failed ones retried)
     std::optional<double> maxBudgetOverride;   ///< USD
     bool startSimulator = true;  ///< honour the model list's `discernus.simulator` block
+    QString priceMapPath;        ///< LiteLLM model_prices_and_context_window.json merged over the built-in prices
 };
 
 struct RunSummary {
