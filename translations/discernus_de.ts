@@ -4,1994 +4,1971 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="23"/>
+        <location filename="../app/gui/main.cpp" line="+23" />
         <source>Multi-LLM text-analysis workbench</source>
-        <translation type="unfinished"></translation>
+        <translation>Werkbank für Textanalyse mit mehreren Sprachmodellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="26"/>
+        <location line="+3" />
         <source>Open the bundled sample project.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das mitgelieferte Beispielprojekt öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="27"/>
+        <location line="+1" />
         <source>User interface language (e.g. de).</source>
-        <translation type="unfinished"></translation>
+        <translation>Sprache der Oberfläche (z. B. de).</translation>
     </message>
     <message>
-        <location filename="../app/gui/main.cpp" line="32"/>
+        <location line="+5" />
         <source>experiment.yaml or a project folder to open.</source>
-        <translation type="unfinished"></translation>
+        <translation>experiment.yaml oder ein Projektordner zum Öffnen.</translation>
     </message>
 </context>
 <context>
     <name>wb::ui::ConnectionTester</name>
     <message>
-        <location filename="../ui/connectiontester.cpp" line="109"/>
+        <location filename="../ui/connectiontester.cpp" line="+109" />
         <source>No answer within %1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Antwort innerhalb von %1 s</translation>
     </message>
     <message>
-        <location filename="../ui/connectiontester.cpp" line="111"/>
+        <location line="+2" />
         <source>OK — %1 answered in %2 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>OK — %1 hat in %2 ms geantwortet</translation>
     </message>
 </context>
 <context>
     <name>wb::ui::CorpusModel</name>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="53"/>
+        <location filename="../ui/corpusmodel.cpp" line="+53" />
         <source>Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner</translation>
     </message>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="54"/>
+        <location line="+1" />
         <source>CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="55"/>
+        <location line="+1" />
         <source>JSONL</source>
-        <translation type="unfinished"></translation>
+        <translation>JSONL</translation>
     </message>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="56"/>
+        <location line="+1" />
         <source>Text file</source>
-        <translation type="unfinished"></translation>
+        <translation>Textdatei</translation>
     </message>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="151"/>
+        <location line="+95" />
         <source>counting…</source>
-        <translation type="unfinished"></translation>
+        <translation>wird gezählt…</translation>
     </message>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="153"/>
+        <location line="+2" />
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="164"/>
+        <location line="+11" />
         <source>o200k_base tokens of the texts alone (prompts add instructions and framing)</source>
-        <translation type="unfinished"></translation>
+        <translation>o200k_base-Tokens nur der Texte (Prompts fügen Anweisungen und Rahmen hinzu)</translation>
     </message>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="177"/>
+        <location line="+13" />
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>Kennung</translation>
     </message>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="178"/>
+        <location line="+1" />
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="179"/>
+        <location line="+1" />
         <source>Path</source>
-        <translation type="unfinished"></translation>
+        <translation>Pfad</translation>
     </message>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="180"/>
+        <location line="+1" />
         <source>Texts</source>
-        <translation type="unfinished"></translation>
+        <translation>Texte</translation>
     </message>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="181"/>
+        <location line="+1" />
         <source>Tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/corpusmodel.cpp" line="208"/>
+        <location line="+27" />
         <source>Rename corpus source to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Korpusquelle in %1 umbenennen</translation>
     </message>
 </context>
 <context>
     <name>wb::ui::DeploymentTableModel</name>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="110"/>
+        <location filename="../ui/deploymenttablemodel.cpp" line="+117" />
         <source>The model group (model_name) is required</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Modellgruppe (model_name) ist erforderlich</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="114"/>
-        <source>Unknown provider &quot;%1&quot;; use one of %2</source>
-        <translation type="unfinished"></translation>
+        <location line="+4" />
+        <source>Unknown provider "%1"; use one of %2</source>
+        <translation>Unbekannter Anbieter „%1“; möglich sind %2</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="118"/>
-        <source>The provider&apos;s model id is required</source>
-        <translation type="unfinished"></translation>
+        <location line="+4" />
+        <source>The provider's model id is required</source>
+        <translation>Die Modellkennung des Anbieters ist erforderlich</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="122"/>
+        <location line="+4" />
         <source>No key reference: use os.environ/NAME or keychain/NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Schlüsselverweis: os.environ/NAME oder keychain/NAME verwenden</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="124"/>
+        <location line="+3" />
         <source>A literal key is stored in the file; prefer os.environ/NAME or keychain/NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Schlüssel steht im Klartext in der Datei; besser os.environ/NAME oder keychain/NAME verwenden</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="126"/>
+        <location line="+2" />
         <source>The key reference needs a name after the slash</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Schlüsselverweis braucht einen Namen nach dem Schrägstrich</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="132"/>
+        <location line="+6" />
         <source>Not a valid http(s) URL</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine gültige http(s)-URL</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="134"/>
+        <location line="+2" />
         <source>Plain http is only allowed for loopback hosts (set model_info.allow_insecure_http to opt in)</source>
-        <translation type="unfinished"></translation>
+        <translation>Unverschlüsseltes http ist nur für lokale Hosts erlaubt (model_info.allow_insecure_http setzt eine Ausnahme)</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="143"/>
+        <location line="+9" />
         <source>A limit must be positive (leave empty for none)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Limit muss positiv sein (leer lassen für keines)</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="145"/>
+        <location line="+2" />
         <source>Input/output token limits apply to Anthropic deployments</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingabe-/Ausgabe-Token-Limits gelten für Anthropic-Deployments</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="150"/>
+        <location line="+5" />
         <source>The weight must be greater than zero</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Gewicht muss größer als null sein</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="165"/>
+        <location line="+15" />
         <source>Row %1, %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1, %2: %3</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="185"/>
+        <location line="+22" />
         <source>(provider default)</source>
-        <translation type="unfinished"></translation>
+        <translation>(Standard des Anbieters)</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="208"/>
-        <source>USD per million tokens; empty = the price table&apos;s</source>
-        <translation type="unfinished"></translation>
+        <location line="+23" />
+        <source>USD per million tokens; empty = the price table's</source>
+        <translation>USD pro Million Tokens; leer = Wert der Preistabelle</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="229"/>
+        <location line="+21" />
         <source>Anthropic input tokens per minute</source>
-        <translation type="unfinished"></translation>
+        <translation>Anthropic-Eingabe-Tokens pro Minute</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="230"/>
+        <location line="+1" />
         <source>Anthropic output tokens per minute</source>
-        <translation type="unfinished"></translation>
+        <translation>Anthropic-Ausgabe-Tokens pro Minute</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="231"/>
+        <location line="+1" />
         <source>Deployments whose keys share one provider quota share one rate-limit window</source>
-        <translation type="unfinished"></translation>
+        <translation>Deployments, deren Schlüssel sich ein Kontingent beim Anbieter teilen, teilen sich ein Ratenlimit-Fenster</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="232"/>
+        <location line="+1" />
         <source>Relative share of traffic (simple-shuffle)</source>
-        <translation type="unfinished"></translation>
+        <translation>Relativer Anteil an der Last (simple-shuffle)</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="239"/>
+        <location line="+7" />
         <source>Model group</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellgruppe</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="240"/>
+        <location line="+1" />
         <source>Provider</source>
-        <translation type="unfinished"></translation>
+        <translation>Anbieter</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="241"/>
+        <location line="+1" />
         <source>Model id</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellkennung</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="242"/>
+        <location line="+1" />
         <source>Key reference</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselverweis</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="243"/>
+        <location line="+1" />
         <source>API base</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Basis</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="244"/>
+        <location line="+1" />
         <source>RPM</source>
-        <translation type="unfinished"></translation>
+        <translation>RPM</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="245"/>
+        <location line="+1" />
         <source>TPM</source>
-        <translation type="unfinished"></translation>
+        <translation>TPM</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="246"/>
+        <location line="+1" />
         <source>ITPM</source>
-        <translation type="unfinished"></translation>
+        <translation>ITPM</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="247"/>
+        <location line="+1" />
         <source>OTPM</source>
-        <translation type="unfinished"></translation>
+        <translation>OTPM</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="248"/>
+        <location line="+1" />
         <source>Weight</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="249"/>
+        <location line="+1" />
         <source>Input $/M</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingabe $/M</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="250"/>
+        <location line="+1" />
         <source>Output $/M</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgabe $/M</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="251"/>
+        <location line="+1" />
         <source>Rate-limit pool</source>
-        <translation type="unfinished"></translation>
+        <translation>Ratenlimit-Pool</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="297"/>
+        <location line="+50" />
         <source>Edit %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="329"/>
+        <location line="+32" />
         <source>Add deployment to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Deployment zu %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="347"/>
+        <location line="+18" />
         <source>Duplicate deployment of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Deployment von %1 duplizieren</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/deploymenttablemodel.cpp" line="372"/>
+        <location line="+25" />
         <source>Remove %n deployment(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n Deployment entfernen</numerusform><numerusform>%n Deployments entfernen</numerusform></translation>
     </message>
 </context>
 <context>
     <name>wb::ui::EstimateView</name>
     <message>
-        <location filename="../ui/estimateview.cpp" line="102"/>
+        <location filename="../ui/estimateview.cpp" line="+102" />
         <source>cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>abgebrochen</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="146"/>
+        <location line="+44" />
         <source>Total</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesamt</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="151"/>
+        <location line="+5" />
         <source>Per run</source>
-        <translation type="unfinished"></translation>
+        <translation>Je Lauf</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="153"/>
+        <location line="+2" />
         <source>Per deployment (utilisation of its limits)</source>
-        <translation type="unfinished"></translation>
+        <translation>Je Deployment (Auslastung seiner Limits)</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="155"/>
+        <location line="+2" />
         <source>Recommendations</source>
-        <translation type="unfinished"></translation>
+        <translation>Empfehlungen</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="190"/>
+        <location line="+35" />
         <source>Updating the estimate…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schätzung wird aktualisiert…</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="206"/>
+        <location line="+16" />
         <source>Computing the estimate…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schätzung wird berechnet…</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="230"/>
+        <location line="+24" />
         <source>No estimate: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Schätzung: %1</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="231"/>
+        <location line="+1" />
         <source>&lt;i&gt;The estimate is not available.&lt;/i&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;i&gt;Die Schätzung ist nicht verfügbar.&lt;/i&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="240"/>
+        <location line="+9" />
         <source>&lt;b&gt;%1&lt;/b&gt; texts · &lt;b&gt;%2&lt;/b&gt; calls · &lt;b&gt;%3&lt;/b&gt; prompt tokens · &lt;b&gt;%4&lt;/b&gt; output tokens expected (%5 worst case)&lt;br&gt;&lt;b&gt;Cost&lt;/b&gt; %6 expected, %7 worst case · &lt;b&gt;Duration&lt;/b&gt; %8</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; Texte · &lt;b&gt;%2&lt;/b&gt; Aufrufe · &lt;b&gt;%3&lt;/b&gt; Prompt-Tokens · &lt;b&gt;%4&lt;/b&gt; Ausgabe-Tokens erwartet (%5 im ungünstigsten Fall)&lt;br&gt;&lt;b&gt;Kosten&lt;/b&gt; %6 erwartet, %7 im ungünstigsten Fall · &lt;b&gt;Dauer&lt;/b&gt; %8</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="247"/>
+        <location line="+7" />
         <source>&lt;br&gt;Without batching: %1 calls, %2 prompt tokens, %3, %4</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;br&gt;Ohne Batching: %1 Aufrufe, %2 Prompt-Tokens, %3, %4</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="252"/>
+        <location line="+5" />
         <source>Binding constraint: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Begrenzender Faktor: %1</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="257"/>
+        <location line="+5" />
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="257"/>
+        <location line="+0" />
         <source>Model group</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellgruppe</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="257"/>
+        <location line="+0" />
         <source>Texts</source>
-        <translation type="unfinished"></translation>
+        <translation>Texte</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="257"/>
-        <location filename="../ui/estimateview.cpp" line="266"/>
+        <location line="+0" />
+        <location line="+9" />
         <source>Calls</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufrufe</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="257"/>
+        <location line="-9" />
         <source>Prompt tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Prompt-Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="258"/>
+        <location line="+1" />
         <source>Output tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgabe-Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="258"/>
-        <location filename="../ui/estimateview.cpp" line="267"/>
+        <location line="+0" />
+        <location line="+9" />
         <source>Cost</source>
-        <translation type="unfinished"></translation>
+        <translation>Kosten</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="258"/>
+        <location line="-9" />
         <source>Worst case</source>
-        <translation type="unfinished"></translation>
+        <translation>Ungünstigster Fall</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="258"/>
+        <location line="+0" />
         <source>Finishes after</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertig nach</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="258"/>
+        <location line="+0" />
         <source>Tokens counted</source>
-        <translation type="unfinished"></translation>
+        <translation>Token-Zählung</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="261"/>
+        <location line="+3" />
         <source>price unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis unbekannt</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="266"/>
+        <location line="+5" />
         <source>Deployment</source>
-        <translation type="unfinished"></translation>
+        <translation>Deployment</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="266"/>
+        <location line="+0" />
         <source>RPM</source>
-        <translation type="unfinished"></translation>
+        <translation>RPM</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="266"/>
+        <location line="+0" />
         <source>TPM</source>
-        <translation type="unfinished"></translation>
+        <translation>TPM</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="266"/>
+        <location line="+0" />
         <source>ITPM</source>
-        <translation type="unfinished"></translation>
+        <translation>ITPM</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="266"/>
+        <location line="+0" />
         <source>OTPM</source>
-        <translation type="unfinished"></translation>
+        <translation>OTPM</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="267"/>
+        <location line="+1" />
         <source>Parallel</source>
-        <translation type="unfinished"></translation>
+        <translation>Parallel</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="267"/>
+        <location line="+0" />
         <source>Waited</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewartet</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="274"/>
+        <location line="+7" />
         <source>&lt;b&gt;%1&lt;/b&gt; — %2 (duration %3 → %4, cost %5 → %6)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; — %2 (Dauer %3 → %4, Kosten %5 → %6)</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="277"/>
+        <location line="+3" />
         <source>None — the configuration looks balanced.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine — die Konfiguration wirkt ausgewogen.</translation>
     </message>
     <message>
-        <location filename="../ui/estimateview.cpp" line="278"/>
+        <location line="+1" />
         <source>Prices as of %1. Estimated %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Preise vom %1. Geschätzt um %2.</translation>
     </message>
 </context>
 <context>
     <name>wb::ui::ExperimentEditor</name>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="80"/>
+        <location filename="../ui/experimenteditor.cpp" line="+80" />
         <source>Experiment name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name des Experiments</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="81"/>
-        <location filename="../ui/experimenteditor.cpp" line="243"/>
+        <location line="+1" />
+        <location line="+162" />
         <source>Description</source>
-        <translation type="unfinished"></translation>
+        <translation>Beschreibung</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="91"/>
+        <location line="-152" />
         <source>Add folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="92"/>
+        <location line="+1" />
         <source>Add CSV/JSONL…</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV/JSONL hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="93"/>
-        <location filename="../ui/experimenteditor.cpp" line="115"/>
-        <location filename="../ui/experimenteditor.cpp" line="136"/>
+        <location line="+1" />
+        <location line="+22" />
+        <location line="+21" />
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="97"/>
+        <location line="-39" />
         <source>Corpus</source>
-        <translation type="unfinished"></translation>
+        <translation>Korpus</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="114"/>
+        <location line="+17" />
         <source>Add framework…</source>
-        <translation type="unfinished"></translation>
+        <translation>Framework hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="118"/>
+        <location line="+4" />
         <source>Frameworks</source>
-        <translation type="unfinished"></translation>
+        <translation>Frameworks</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="135"/>
+        <location line="+17" />
         <source>Add run</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="139"/>
+        <location line="+4" />
         <source>Matrix — one run per model group × framework × corpus</source>
-        <translation type="unfinished"></translation>
+        <translation>Matrix — ein Lauf je Modellgruppe × Framework × Korpus</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="158"/>
+        <location line="+19" />
         <source>Several texts per call</source>
-        <translation type="unfinished"></translation>
+        <translation>Mehrere Texte pro Aufruf</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="164"/>
+        <location line="+6" />
         <source>Execution</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführung</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="166"/>
+        <location line="+2" />
         <source>Temperature</source>
-        <translation type="unfinished"></translation>
+        <translation>Temperatur</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="167"/>
+        <location line="+1" />
         <source>Max output tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Max. Ausgabe-Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="168"/>
+        <location line="+1" />
         <source>Repetitions</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholungen</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="169"/>
+        <location line="+1" />
         <source>Re-asks on invalid JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachfragen bei ungültigem JSON</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="170"/>
+        <location line="+1" />
         <source>Batching</source>
-        <translation type="unfinished"></translation>
+        <translation>Batching</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="171"/>
+        <location line="+1" />
         <source>Max tokens per batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Max. Tokens pro Batch</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="172"/>
+        <location line="+1" />
         <source>Max texts per batch</source>
-        <translation type="unfinished"></translation>
+        <translation>Max. Texte pro Batch</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="243"/>
+        <location line="+71" />
         <source>Framework / dimension</source>
-        <translation type="unfinished"></translation>
+        <translation>Framework / Dimension</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="243"/>
+        <location line="+0" />
         <source>Range</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="245"/>
-        <location filename="../ui/experimenteditor.cpp" line="250"/>
+        <location line="+2" />
+        <location line="+5" />
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="247"/>
+        <location line="-3" />
         <source>v%1</source>
-        <translation type="unfinished"></translation>
+        <translation>v%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/experimenteditor.cpp" line="248"/>
+        <location line="+1" />
         <source>%n dimension(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n Dimension</numerusform><numerusform>%n Dimensionen</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="278"/>
+        <location line="+30" />
         <source>Counting tokens…</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens werden gezählt…</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="281"/>
+        <location line="+3" />
         <source>%1 texts, %2 tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Texte, %2 Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="303"/>
+        <location line="+22" />
         <source>Rename experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>Experiment umbenennen</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="303"/>
+        <location line="+0" />
         <source>Change execution settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführungseinstellungen ändern</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="308"/>
+        <location line="+5" />
         <source>Folder of .txt files</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner mit .txt-Dateien</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="315"/>
+        <location line="+7" />
         <source>Corpus file</source>
-        <translation type="unfinished"></translation>
+        <translation>Korpusdatei</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="316"/>
+        <location line="+1" />
         <source>Corpus files (*.csv *.jsonl *.txt)</source>
-        <translation type="unfinished"></translation>
+        <translation>Korpusdateien (*.csv *.jsonl *.txt)</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="341"/>
+        <location line="+25" />
         <source>Add corpus source %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Korpusquelle %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="351"/>
+        <location line="+10" />
         <source>Remove corpus source</source>
-        <translation type="unfinished"></translation>
+        <translation>Korpusquelle entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="356"/>
+        <location line="+5" />
         <source>Framework file</source>
-        <translation type="unfinished"></translation>
+        <translation>Framework-Datei</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="357"/>
+        <location line="+1" />
         <source>Framework (*.yaml *.yml)</source>
-        <translation type="unfinished"></translation>
+        <translation>Framework (*.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="361"/>
+        <location line="+4" />
         <source>Cannot add framework</source>
-        <translation type="unfinished"></translation>
+        <translation>Framework kann nicht hinzugefügt werden</translation>
     </message>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="378"/>
+        <location line="+17" />
         <source>Remove framework</source>
-        <translation type="unfinished"></translation>
+        <translation>Framework entfernen</translation>
     </message>
 </context>
 <context>
     <name>wb::ui::GaugeModel</name>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="115"/>
+        <location filename="../ui/gaugemodel.cpp" line="+115" />
         <source>cooling down</source>
-        <translation type="unfinished"></translation>
+        <translation>Abkühlung</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="115"/>
+        <location line="+0" />
         <source>cooling down (%1 s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Abkühlung (%1 s)</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="116"/>
+        <location line="+1" />
         <source>busy</source>
-        <translation type="unfinished"></translation>
+        <translation>beschäftigt</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="116"/>
+        <location line="+0" />
         <source>idle</source>
-        <translation type="unfinished"></translation>
+        <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="128"/>
+        <location line="+12" />
         <source>Window: %1
 Mean latency: %2 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>Fenster: %1
+Mittlere Latenz: %2 ms</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="138"/>
+        <location line="+10" />
         <source>Requests in the last 60 s against the requests-per-minute limit</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfragen der letzten 60 s im Verhältnis zum Limit pro Minute</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="139"/>
+        <location line="+1" />
         <source>Tokens in the last 60 s against the tokens-per-minute limit</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens der letzten 60 s im Verhältnis zum Limit pro Minute</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="140"/>
+        <location line="+1" />
         <source>Input tokens per minute (Anthropic)</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingabe-Tokens pro Minute (Anthropic)</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="141"/>
+        <location line="+1" />
         <source>Output tokens per minute (Anthropic)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgabe-Tokens pro Minute (Anthropic)</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="148"/>
+        <location line="+7" />
         <source>Provider</source>
-        <translation type="unfinished"></translation>
+        <translation>Anbieter</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="148"/>
+        <location line="+0" />
         <source>Deployment</source>
-        <translation type="unfinished"></translation>
+        <translation>Deployment</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="149"/>
+        <location line="+1" />
         <source>Model groups</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellgruppen</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="149"/>
+        <location line="+0" />
         <source>Model group</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellgruppe</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="150"/>
+        <location line="+1" />
         <source>RPM</source>
-        <translation type="unfinished"></translation>
+        <translation>RPM</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="151"/>
+        <location line="+1" />
         <source>TPM</source>
-        <translation type="unfinished"></translation>
+        <translation>TPM</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="152"/>
+        <location line="+1" />
         <source>ITPM</source>
-        <translation type="unfinished"></translation>
+        <translation>ITPM</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="153"/>
+        <location line="+1" />
         <source>OTPM</source>
-        <translation type="unfinished"></translation>
+        <translation>OTPM</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="154"/>
+        <location line="+1" />
         <source>In flight</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufend</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="155"/>
+        <location line="+1" />
         <source>Calls</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufrufe</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="156"/>
+        <location line="+1" />
         <source>429s</source>
-        <translation type="unfinished"></translation>
+        <translation>429er</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="157"/>
+        <location line="+1" />
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholungen</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="158"/>
+        <location line="+1" />
         <source>Spend</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgaben</translation>
     </message>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="159"/>
+        <location line="+1" />
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
 </context>
 <context>
     <name>wb::ui::KeysModel</name>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="33"/>
+        <location filename="../ui/keysmodel.cpp" line="+33" />
         <source>environment</source>
-        <translation type="unfinished"></translation>
+        <translation>Umgebung</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="34"/>
+        <location line="+1" />
         <source>keychain</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselbund</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="35"/>
+        <location line="+1" />
         <source>in the file</source>
-        <translation type="unfinished"></translation>
+        <translation>in der Datei</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="36"/>
+        <location line="+1" />
         <source>environment (provider default)</source>
-        <translation type="unfinished"></translation>
+        <translation>Umgebung (Standard des Anbieters)</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="44"/>
+        <location line="+8" />
         <source>checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="45"/>
+        <location line="+1" />
         <source>set</source>
-        <translation type="unfinished"></translation>
+        <translation>gesetzt</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="46"/>
+        <location line="+1" />
         <source>missing</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlt</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="47"/>
+        <location line="+1" />
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="73"/>
+        <location line="+26" />
+        <location line="+25" />
         <source>(literal key)</source>
-        <translation type="unfinished"></translation>
+        <translation>(Schlüssel im Klartext)</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="98"/>
+        <location line="-25" />
+        <source>(local server key)</source>
+        <translation>(Schlüssel eines lokalen Servers)</translation>
+    </message>
+    <message>
+        <location line="+26" />
         <source>A literal key is stored in the model list; move it to the keychain</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Schlüssel steht im Klartext in der Modellliste; bitte in den Schlüsselbund verschieben</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="165"/>
-        <source>Use &quot;Set key…&quot; to store it in the keychain</source>
-        <translation type="unfinished"></translation>
+        <location line="+67" />
+        <source>Use "Set key…" to store it in the keychain</source>
+        <translation>Mit „Schlüssel setzen…“ im Schlüsselbund speichern</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="166"/>
+        <location line="+1" />
         <source>Set the environment variable %1 before starting the workbench, or store the key in the keychain</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Umgebungsvariable %1 vor dem Start setzen oder den Schlüssel im Schlüsselbund speichern</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="187"/>
+        <location line="+21" />
         <source>Key reference</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüsselverweis</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="188"/>
+        <location line="+1" />
         <source>Where</source>
-        <translation type="unfinished"></translation>
+        <translation>Ort</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="189"/>
+        <location line="+1" />
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="190"/>
+        <location line="+1" />
         <source>Value</source>
-        <translation type="unfinished"></translation>
+        <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../ui/keysmodel.cpp" line="191"/>
+        <location line="+1" />
         <source>Used by</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwendet von</translation>
     </message>
 </context>
 <context>
     <name>wb::ui::KeysView</name>
     <message>
-        <location filename="../ui/keysview.cpp" line="39"/>
+        <location filename="../ui/keysview.cpp" line="+39" />
         <source>Set / replace key…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel setzen / ersetzen…</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="40"/>
-        <location filename="../ui/keysview.cpp" line="194"/>
+        <location line="+1" />
+        <location line="+154" />
         <source>Clear key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel löschen</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="41"/>
+        <location line="-153" />
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="46"/>
+        <location line="+5" />
         <source>Keys are stored in the system keychain and never written to project files, logs or results. Only the last characters of a key are ever shown.</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel liegen im Schlüsselbund des Systems und werden nie in Projektdateien, Protokolle oder Ergebnisse geschrieben. Angezeigt werden immer nur die letzten Zeichen.</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="49"/>
+        <location line="+3" />
         <source>API keys</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="66"/>
+        <location line="+17" />
         <source>Test connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung testen</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="67"/>
+        <location line="+1" />
         <source>Test all</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle testen</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="70"/>
+        <location line="+3" />
         <source>Connections</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindungen</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="122"/>
+        <location line="+52" />
         <source>Cannot store key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel kann nicht gespeichert werden</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="127"/>
+        <location line="+5" />
         <source>Cannot clear key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel kann nicht gelöscht werden</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="149"/>
+        <location line="+22" />
         <source>Deployment</source>
-        <translation type="unfinished"></translation>
+        <translation>Deployment</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="149"/>
+        <location line="+0" />
         <source>Endpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>Endpunkt</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="149"/>
+        <location line="+0" />
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="152"/>
+        <location line="+3" />
         <source>not tested</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht getestet</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="172"/>
+        <location line="+20" />
         <source>Set key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel setzen</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="173"/>
-        <source>This reference reads the environment variable %1. Set it before starting the workbench, or change the deployment&apos;s key reference to keychain/NAME to keep the key in the keychain.</source>
-        <translation type="unfinished"></translation>
+        <location line="+1" />
+        <source>This reference reads the environment variable %1. Set it before starting the workbench, or change the deployment's key reference to keychain/NAME to keep the key in the keychain.</source>
+        <translation>Dieser Verweis liest die Umgebungsvariable %1. Setzen Sie sie vor dem Start, oder ändern Sie den Schlüsselverweis des Deployments in keychain/NAME, um den Schlüssel im Schlüsselbund zu halten.</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="179"/>
+        <location line="+6" />
         <source>Set key %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel %1 setzen</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="180"/>
+        <location line="+1" />
         <source>API key for %1 (stored in the system keychain):</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Schlüssel für %1 (wird im Schlüsselbund des Systems gespeichert):</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="194"/>
+        <location line="+14" />
         <source>Remove the key %1 from the keychain?</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Schlüssel %1 aus dem Schlüsselbund entfernen?</translation>
     </message>
     <message>
-        <location filename="../ui/keysview.cpp" line="208"/>
-        <location filename="../ui/keysview.cpp" line="215"/>
+        <location line="+14" />
+        <location line="+7" />
         <source>testing…</source>
-        <translation type="unfinished"></translation>
+        <translation>wird getestet…</translation>
     </message>
 </context>
 <context>
     <name>wb::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="67"/>
+        <location filename="../ui/mainwindow.cpp" line="+67" />
         <source>Models</source>
-        <translation type="unfinished"></translation>
+        <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="68"/>
+        <location line="+1" />
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="69"/>
+        <location line="+1" />
         <source>Experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>Experiment</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="70"/>
+        <location line="+1" />
         <source>Estimate</source>
-        <translation type="unfinished"></translation>
+        <translation>Schätzung</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="71"/>
+        <location line="+1" />
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="72"/>
+        <location line="+1" />
         <source>Results</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="85"/>
+        <location line="+13" />
         <source>SIMULATED — results are not from real models. This model list points at the built-in provider simulator.</source>
-        <translation type="unfinished"></translation>
+        <translation>SIMULIERT — die Ergebnisse stammen nicht von echten Modellen. Diese Modellliste verweist auf den eingebauten Anbieter-Simulator.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="120"/>
+        <location line="+35" />
         <source>Save before running?</source>
-        <translation type="unfinished"></translation>
+        <translation>Vor dem Lauf speichern?</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="121"/>
+        <location line="+1" />
         <source>The run uses the saved files. Save your changes now?</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Lauf verwendet die gespeicherten Dateien. Änderungen jetzt speichern?</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="142"/>
+        <location line="+21" />
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="143"/>
+        <location line="+1" />
         <source>&amp;Open…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="145"/>
+        <location line="+2" />
         <source>Open &amp;Sample</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beispiel öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="149"/>
+        <location line="+4" />
         <source>Open &amp;Recent</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="151"/>
+        <location line="+2" />
         <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="153"/>
+        <location line="+2" />
         <source>Save &amp;As…</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="156"/>
+        <location line="+3" />
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="159"/>
+        <location line="+3" />
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="160"/>
+        <location line="+1" />
         <source>&amp;Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="162"/>
+        <location line="+2" />
         <source>&amp;Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="167"/>
+        <location line="+5" />
         <source>&amp;Run</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Lauf</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="168"/>
+        <location line="+1" />
         <source>&amp;Start</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Starten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="173"/>
+        <location line="+5" />
         <source>&amp;Pause / Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pausieren / Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="174"/>
+        <location line="+1" />
         <source>&amp;Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="176"/>
+        <location line="+2" />
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="182"/>
+        <location line="+6" />
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="183"/>
+        <location line="+1" />
         <source>&amp;About Discernus Workbench</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Über Discernus Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="184"/>
+        <location line="+1" />
         <source>About Discernus Workbench</source>
-        <translation type="unfinished"></translation>
+        <translation>Über Discernus Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="185"/>
+        <location line="+1" />
         <source>&lt;h3&gt;Discernus Workbench %1&lt;/h3&gt;&lt;p&gt;Run multi-LLM text-analysis experiments through a rate-limit-aware router, and browse and export the results.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h3&gt;Discernus Workbench %1&lt;/h3&gt;&lt;p&gt;Textanalyse-Experimente mit mehreren Sprachmodellen über einen Router durchführen, der die Ratenlimits beachtet, und die Ergebnisse durchsuchen und exportieren.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="209"/>
+        <location line="+24" />
         <source>Discernus Workbench</source>
-        <translation type="unfinished"></translation>
+        <translation>Discernus Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="210"/>
+        <location line="+1" />
         <source>No project open</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Projekt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="213"/>
+        <location line="+3" />
         <source>%1[*] — Discernus Workbench</source>
-        <translation type="unfinished"></translation>
+        <translation>%1[*] — Discernus Workbench</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="216"/>
+        <location line="+3" />
         <source>%1  ·  %n deployment(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%1  ·  %n Deployment</numerusform><numerusform>%1  ·  %n Deployments</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/mainwindow.cpp" line="218"/>
+        <location line="+2" />
         <source>, %n run(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>, %n Lauf</numerusform><numerusform>, %n Läufe</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="219"/>
+        <location line="+1" />
         <source>  ·  simulated</source>
-        <translation type="unfinished"></translation>
+        <translation>  ·  simuliert</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="227"/>
+        <location line="+8" />
         <source>Cannot open project</source>
-        <translation type="unfinished"></translation>
+        <translation>Projekt kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="228"/>
+        <location line="+1" />
         <source>Cannot open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="252"/>
+        <location line="+24" />
         <source>No sample</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Beispiel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="252"/>
+        <location line="+0" />
         <source>The bundled sample project was not found.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das mitgelieferte Beispielprojekt wurde nicht gefunden.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="271"/>
+        <location line="+19" />
         <source>Open experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>Experiment öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location line="+1" />
         <source>Experiment (experiment.yaml *.yaml *.yml)</source>
-        <translation type="unfinished"></translation>
+        <translation>Experiment (experiment.yaml *.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="283"/>
-        <location filename="../ui/mainwindow.cpp" line="297"/>
+        <location line="+11" />
+        <location line="+14" />
         <source>Cannot save</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern nicht möglich</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="286"/>
+        <location line="-11" />
         <source>Saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="292"/>
+        <location line="+6" />
         <source>Save project into folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Projekt in Ordner speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="309"/>
+        <location line="+17" />
         <source>Unsaved changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Ungespeicherte Änderungen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="310"/>
-        <source>The project &quot;%1&quot; has unsaved changes.</source>
-        <translation type="unfinished"></translation>
+        <location line="+1" />
+        <source>The project "%1" has unsaved changes.</source>
+        <translation>Das Projekt „%1“ hat ungespeicherte Änderungen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="313"/>
+        <location line="+3" />
         <source>Save them before continuing?</source>
-        <translation type="unfinished"></translation>
+        <translation>Vor dem Fortfahren speichern?</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="325"/>
+        <location line="+12" />
         <source>A run is in progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Lauf ist im Gange</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="326"/>
+        <location line="+1" />
         <source>Cancel the run and quit? It can be resumed later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Lauf abbrechen und beenden? Er kann später fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="345"/>
+        <location line="+19" />
         <source>Run finished: %1 done, %2 failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf beendet: %1 fertig, %2 fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="347"/>
+        <location line="+2" />
         <source>Run could not start: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf konnte nicht starten: %1</translation>
     </message>
 </context>
 <context>
     <name>wb::ui::MatrixModel</name>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="45"/>
+        <location filename="../ui/matrixmodel.cpp" line="+45" />
         <source>A run id is required</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Lauf-Kennung ist erforderlich</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="50"/>
+        <location line="+5" />
         <source>Run ids must be unique</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf-Kennungen müssen eindeutig sein</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="55"/>
-        <source>No model group &quot;%1&quot; in the model list</source>
-        <translation type="unfinished"></translation>
+        <location line="+5" />
+        <source>No model group "%1" in the model list</source>
+        <translation>Keine Modellgruppe „%1“ in der Modellliste</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="59"/>
-        <source>No framework &quot;%1&quot; in the experiment</source>
-        <translation type="unfinished"></translation>
+        <location line="+4" />
+        <source>No framework "%1" in the experiment</source>
+        <translation>Kein Framework „%1“ im Experiment</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="63"/>
-        <source>No corpus source &quot;%1&quot; in the experiment</source>
-        <translation type="unfinished"></translation>
+        <location line="+4" />
+        <source>No corpus source "%1" in the experiment</source>
+        <translation>Keine Korpusquelle „%1“ im Experiment</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="88"/>
+        <location line="+25" />
         <source>%1 (default)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Standard)</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="106"/>
+        <location line="+18" />
         <source>Globs on text ids, comma separated; empty = every text</source>
-        <translation type="unfinished"></translation>
+        <translation>Muster für Text-Kennungen, durch Kommas getrennt; leer = alle Texte</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="123"/>
+        <location line="+17" />
         <source>Run id</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf-Kennung</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="124"/>
+        <location line="+1" />
         <source>Model group</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellgruppe</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="125"/>
+        <location line="+1" />
         <source>Framework</source>
-        <translation type="unfinished"></translation>
+        <translation>Framework</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="126"/>
+        <location line="+1" />
         <source>Corpus</source>
-        <translation type="unfinished"></translation>
+        <translation>Korpus</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="127"/>
+        <location line="+1" />
         <source>Include</source>
-        <translation type="unfinished"></translation>
+        <translation>Einschließen</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="128"/>
+        <location line="+1" />
         <source>Limit</source>
-        <translation type="unfinished"></translation>
+        <translation>Limit</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="129"/>
+        <location line="+1" />
         <source>Repetitions</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholungen</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="177"/>
+        <location line="+48" />
         <source>Edit run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/matrixmodel.cpp" line="198"/>
+        <location line="+21" />
         <source>Add run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 hinzufügen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/matrixmodel.cpp" line="217"/>
+        <location line="+19" />
         <source>Remove %n run(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n Lauf entfernen</numerusform><numerusform>%n Läufe entfernen</numerusform></translation>
     </message>
 </context>
 <context>
     <name>wb::ui::ModelListEditor</name>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="108"/>
+        <location filename="../ui/modellisteditor.cpp" line="+108" />
         <source>Add deployment</source>
-        <translation type="unfinished"></translation>
+        <translation>Deployment hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="109"/>
+        <location line="+1" />
         <source>Add model group…</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellgruppe hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="110"/>
+        <location line="+1" />
         <source>Duplicate</source>
-        <translation type="unfinished"></translation>
+        <translation>Duplizieren</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="111"/>
+        <location line="+1" />
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="112"/>
+        <location line="+1" />
         <source>Add a deployment to the selected model group (e.g. a second API key)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Deployment zur gewählten Modellgruppe hinzufügen (z. B. einen zweiten API-Schlüssel)</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="137"/>
-        <location filename="../ui/modellisteditor.cpp" line="142"/>
+        <location line="+25" />
+        <location line="+5" />
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="144"/>
+        <location line="+2" />
         <source>group: fallback1, fallback2; other-group: fallback</source>
-        <translation type="unfinished"></translation>
+        <translation>gruppe: ausweich1, ausweich2; andere-gruppe: ausweich</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="145"/>
+        <location line="+1" />
         <source>Limit spend to</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgaben begrenzen auf</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="152"/>
+        <location line="+7" />
         <source>lifetime</source>
-        <translation type="unfinished"></translation>
+        <translation>unbegrenzt</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="156"/>
+        <location line="+4" />
         <source>Router</source>
-        <translation type="unfinished"></translation>
+        <translation>Router</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="158"/>
+        <location line="+2" />
         <source>Routing strategy</source>
-        <translation type="unfinished"></translation>
+        <translation>Routing-Strategie</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="159"/>
+        <location line="+1" />
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholungen</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="160"/>
+        <location line="+1" />
         <source>Timeout per call</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitlimit pro Aufruf</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="161"/>
+        <location line="+1" />
         <source>Allowed fails per minute</source>
-        <translation type="unfinished"></translation>
+        <translation>Erlaubte Fehler pro Minute</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="162"/>
+        <location line="+1" />
         <source>Cooldown</source>
-        <translation type="unfinished"></translation>
+        <translation>Abkühlzeit</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="163"/>
+        <location line="+1" />
         <source>Fallbacks</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausweichmodelle</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="164"/>
+        <location line="+1" />
         <source>Budget</source>
-        <translation type="unfinished"></translation>
+        <translation>Budget</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="170"/>
+        <location line="+6" />
         <source>Period</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitraum</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="177"/>
+        <location line="+7" />
         <source>&lt;b&gt;Deployments&lt;/b&gt; — each row is one API endpoint and key; rows with the same model group share its traffic.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Deployments&lt;/b&gt; — jede Zeile ist ein API-Endpunkt mit Schlüssel; Zeilen derselben Modellgruppe teilen sich deren Last.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/modellisteditor.cpp" line="240"/>
+        <location line="+63" />
         <source>%n problem(s):</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n Problem:</numerusform><numerusform>%n Probleme:</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/modellisteditor.cpp" line="242"/>
+        <location line="+2" />
         <source> (and %n more — hover the highlighted cells)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform> (und %n weiteres — Mauszeiger über die markierten Zellen)</numerusform><numerusform> (und %n weitere — Mauszeiger über die markierten Zellen)</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="268"/>
+        <location line="+26" />
         <source>Change router settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Router-Einstellungen ändern</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="293"/>
+        <location line="+25" />
         <source>Add model group</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellgruppe hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/modellisteditor.cpp" line="294"/>
+        <location line="+1" />
         <source>Name experiments use for this model (model_name):</source>
-        <translation type="unfinished"></translation>
+        <translation>Name, unter dem Experimente dieses Modell ansprechen (model_name):</translation>
     </message>
 </context>
 <context>
     <name>wb::ui::Project</name>
     <message>
-        <location filename="../ui/project.cpp" line="105"/>
+        <location filename="../ui/project.cpp" line="+105" />
         <source>No model list (litellm_config.yaml) next to the experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Modellliste (litellm_config.yaml) neben dem Experiment</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="141"/>
+        <location line="+36" />
         <source>No project is open</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Projekt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="155"/>
+        <location line="+14" />
         <source>Cannot create the folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner kann nicht angelegt werden</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="199"/>
-        <source>A framework with id &quot;%1&quot; is already part of the experiment</source>
-        <translation type="unfinished"></translation>
+        <location line="+44" />
+        <source>A framework with id "%1" is already part of the experiment</source>
+        <translation>Ein Framework mit der Kennung „%1“ gehört bereits zum Experiment</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="203"/>
+        <location line="+4" />
         <source>Add framework %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Framework %1 hinzufügen</translation>
     </message>
 </context>
 <context>
     <name>wb::ui::ResultsModel</name>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="15"/>
+        <location filename="../ui/resultsmodel.cpp" line="+15" />
         <source>pending</source>
-        <translation type="unfinished"></translation>
+        <translation>offen</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="16"/>
+        <location line="+1" />
         <source>in flight</source>
-        <translation type="unfinished"></translation>
+        <translation>laufend</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="17"/>
+        <location line="+1" />
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="18"/>
+        <location line="+1" />
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="59"/>
-        <location filename="../ui/resultsmodel.cpp" line="80"/>
+        <location line="+41" />
+        <location line="+21" />
         <source>The results database cannot be opened</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="146"/>
+        <location line="+70" />
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="172"/>
+        <location line="+26" />
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Job</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="173"/>
+        <location line="+1" />
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="174"/>
+        <location line="+1" />
         <source>Model group</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellgruppe</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="175"/>
+        <location line="+1" />
         <source>Framework</source>
-        <translation type="unfinished"></translation>
+        <translation>Framework</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="176"/>
+        <location line="+1" />
         <source>Text</source>
-        <translation type="unfinished"></translation>
+        <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="177"/>
+        <location line="+1" />
         <source>Rep.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wdh.</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="178"/>
+        <location line="+1" />
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="179"/>
+        <location line="+1" />
         <source>Scores</source>
-        <translation type="unfinished"></translation>
+        <translation>Bewertungen</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="180"/>
+        <location line="+1" />
         <source>Deployment</source>
-        <translation type="unfinished"></translation>
+        <translation>Deployment</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="181"/>
+        <location line="+1" />
         <source>Provider</source>
-        <translation type="unfinished"></translation>
+        <translation>Anbieter</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="182"/>
+        <location line="+1" />
         <source>Model version</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellversion</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="183"/>
+        <location line="+1" />
         <source>Prompt tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Prompt-Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="184"/>
+        <location line="+1" />
         <source>Completion tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgabe-Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="185"/>
+        <location line="+1" />
         <source>Cost</source>
-        <translation type="unfinished"></translation>
+        <translation>Kosten</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="186"/>
+        <location line="+1" />
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="187"/>
+        <location line="+1" />
         <source>Attempts</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuche</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="188"/>
+        <location line="+1" />
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="189"/>
+        <location line="+1" />
         <source>Completed</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgeschlossen</translation>
     </message>
 </context>
 <context>
     <name>wb::ui::ResultsView</name>
     <message>
-        <location filename="../ui/resultsview.cpp" line="57"/>
+        <location filename="../ui/resultsview.cpp" line="+57" />
         <source>any status</source>
-        <translation type="unfinished"></translation>
+        <translation>jeder Status</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="58"/>
+        <location line="+1" />
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="59"/>
+        <location line="+1" />
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="60"/>
+        <location line="+1" />
         <source>pending</source>
-        <translation type="unfinished"></translation>
+        <translation>offen</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="61"/>
+        <location line="+1" />
         <source>in flight</source>
-        <translation type="unfinished"></translation>
+        <translation>laufend</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="64"/>
+        <location line="+3" />
         <source>Text id contains…</source>
-        <translation type="unfinished"></translation>
+        <translation>Text-Kennung enthält…</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="68"/>
+        <location line="+4" />
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="69"/>
+        <location line="+1" />
         <source>Long format</source>
-        <translation type="unfinished"></translation>
+        <translation>Langformat</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="70"/>
+        <location line="+1" />
         <source>One row per job and dimension, with the evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Zeile je Job und Dimension, mit Beleg</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="71"/>
+        <location line="+1" />
         <source>Export CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="75"/>
+        <location line="+4" />
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="77"/>
+        <location line="+2" />
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="107"/>
+        <location line="+30" />
         <source>Select a result to see its scores, calls and raw response.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Ergebnis auswählen, um Bewertungen, Aufrufe und Rohantwort zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="110"/>
+        <location line="+3" />
         <source>Mean score per dimension</source>
-        <translation type="unfinished"></translation>
+        <translation>Mittlere Bewertung je Dimension</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="142"/>
+        <location line="+32" />
         <source>counting…</source>
-        <translation type="unfinished"></translation>
+        <translation>wird gezählt…</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="142"/>
+        <location line="+0" />
         <source>%1 results</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="146"/>
+        <location line="+4" />
         <source>Error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="165"/>
+        <location line="+19" />
         <source>No results yet — run the experiment first</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Ergebnisse — zuerst das Experiment ausführen</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="207"/>
+        <location line="+42" />
         <source>all runs</source>
-        <translation type="unfinished"></translation>
+        <translation>alle Läufe</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="208"/>
+        <location line="+1" />
         <source>all models</source>
-        <translation type="unfinished"></translation>
+        <translation>alle Modelle</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="286"/>
+        <location line="+78" />
         <source>The results database cannot be opened</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="304"/>
+        <location line="+18" />
         <source>repetition %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholung %1</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="305"/>
+        <location line="+1" />
         <source>&lt;b&gt;Status:&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Model:&lt;/b&gt; %2 (%3, %4) &amp;nbsp; &lt;b&gt;Attempts:&lt;/b&gt; %5</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Status:&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Modell:&lt;/b&gt; %2 (%3, %4) &amp;nbsp; &lt;b&gt;Versuche:&lt;/b&gt; %5</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="310"/>
+        <location line="+5" />
         <source>&lt;b&gt;Error:&lt;/b&gt; %1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Fehler:&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="313"/>
+        <location line="+3" />
         <source>Dimension</source>
-        <translation type="unfinished"></translation>
+        <translation>Dimension</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="313"/>
+        <location line="+0" />
         <source>Score</source>
-        <translation type="unfinished"></translation>
+        <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="313"/>
+        <location line="+0" />
         <source>Evidence</source>
-        <translation type="unfinished"></translation>
+        <translation>Beleg</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="320"/>
+        <location line="+7" />
         <source>Calls</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufrufe</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="323"/>
+        <location line="+3" />
         <source>%1 · HTTP %2 · %3 + %4 tokens · $%5 · %6 ms%7</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · HTTP %2 · %3 + %4 Tokens · $%5 · %6 ms%7</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="333"/>
+        <location line="+10" />
         <source>Raw response (attempt %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rohantwort (Versuch %1)</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="342"/>
+        <location line="+9" />
         <source>Export CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="342"/>
-        <location filename="../ui/resultsview.cpp" line="358"/>
+        <location line="+0" />
+        <location line="+16" />
         <source>There are no results to export yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt noch keine Ergebnisse zum Exportieren.</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="345"/>
+        <location line="-13" />
         <source>Export results</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnisse exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="347"/>
+        <location line="+2" />
         <source>CSV (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="367"/>
+        <location line="+20" />
         <source>Exporting results to %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnisse werden nach %1 exportiert…</translation>
     </message>
     <message>
-        <location filename="../ui/resultsview.cpp" line="367"/>
+        <location line="+0" />
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/resultsview.cpp" line="396"/>
+        <location line="+29" />
         <source>Exported %n row(s) to %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n Zeile nach %1 exportiert</numerusform><numerusform>%n Zeilen nach %1 exportiert</numerusform></translation>
     </message>
 </context>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="61"/>
+        <location filename="../ui/runmonitor.cpp" line="+61" />
         <source>SIMULATED — results are not from real models</source>
-        <translation type="unfinished"></translation>
+        <translation>SIMULIERT — die Ergebnisse stammen nicht von echten Modellen</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="68"/>
+        <location line="+7" />
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="70"/>
+        <location line="+2" />
         <source>Results database</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnisdatenbank</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="71"/>
+        <location line="+1" />
         <source>SQLite database (*.sqlite *.db)</source>
-        <translation type="unfinished"></translation>
+        <translation>SQLite-Datenbank (*.sqlite *.db)</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="76"/>
+        <location line="+5" />
         <source>Resume (only jobs not done yet)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortsetzen (nur noch offene Jobs)</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="77"/>
+        <location line="+1" />
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Starten</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="78"/>
-        <location filename="../ui/runmonitor.cpp" line="238"/>
+        <location line="+1" />
+        <location line="+165" />
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausieren</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="79"/>
+        <location line="-164" />
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="88"/>
+        <location line="+9" />
         <source>Database</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenbank</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="99"/>
+        <location line="+11" />
         <source>%v / %m jobs (%p%)</source>
-        <translation type="unfinished"></translation>
+        <translation>%v / %m Jobs (%p %)</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="112"/>
+        <location line="+13" />
         <source>Providers</source>
-        <translation type="unfinished"></translation>
+        <translation>Anbieter</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="118"/>
+        <location line="+8" />
         <source>Deployments</source>
-        <translation type="unfinished"></translation>
+        <translation>Deployments</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="126"/>
+        <location line="+8" />
         <source>Spend vs budget</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgaben und Budget</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="130"/>
+        <location line="+4" />
         <source>Spend (USD)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgaben (USD)</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="132"/>
+        <location line="+2" />
         <source>Budget</source>
-        <translation type="unfinished"></translation>
+        <translation>Budget</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="140"/>
+        <location line="+8" />
         <source>Elapsed (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergangen (s)</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="143"/>
+        <location line="+3" />
         <source>USD</source>
-        <translation type="unfinished"></translation>
+        <translation>USD</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="162"/>
+        <location line="+19" />
         <source>Events</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/runmonitor.cpp" line="193"/>
+        <location line="+31" />
         <source>Run started: %n job(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>Lauf gestartet: %n Job</numerusform><numerusform>Lauf gestartet: %n Jobs</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="196"/>
+        <location line="+3" />
         <source>Budget warning: %1 % of the budget is spent</source>
-        <translation type="unfinished"></translation>
+        <translation>Budgetwarnung: %1 % des Budgets sind ausgegeben</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="220"/>
+        <location line="+27" />
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="223"/>
+        <location line="+3" />
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="225"/>
+        <location line="+2" />
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="226"/>
+        <location line="+1" />
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="238"/>
+        <location line="+12" />
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="287"/>
+        <location line="+49" />
         <source>Starting %1 → %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Starte %1 → %2</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="300"/>
+        <location line="+13" />
         <source>Paused: no new calls are sent; calls in flight finish</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausiert: keine neuen Aufrufe; laufende Aufrufe werden beendet</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="310"/>
+        <location line="+10" />
         <source>Resumed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortgesetzt</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="318"/>
+        <location line="+8" />
         <source>Cancelling… (the run can be resumed later)</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird abgebrochen… (der Lauf kann später fortgesetzt werden)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/runmonitor.cpp" line="338"/>
+        <location line="+20" />
         <source>… %n more event(s) not shown</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>… %n weiteres Ereignis nicht angezeigt</numerusform><numerusform>… %n weitere Ereignisse nicht angezeigt</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="357"/>
+        <location line="+19" />
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>pausiert</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="359"/>
-        <location filename="../ui/runmonitor.cpp" line="361"/>
+        <location line="+2" />
+        <location line="+2" />
         <source>ETA %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Restzeit %1</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="362"/>
+        <location line="+1" />
         <source>Elapsed %1 · %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergangen %1 · %2</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="375"/>
+        <location line="+13" />
         <source>&lt;b&gt;Done&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Failed&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Queued&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;In flight&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Calls&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429s&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Retries&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Fallbacks&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Spend&lt;/b&gt; $%9</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Fertig&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Fehlgeschlagen&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Wartend&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;Laufend&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Aufrufe&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429er&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Wiederholungen&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Ausweichmodelle&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Ausgaben&lt;/b&gt; $%9</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="380"/>
+        <location line="+5" />
         <source>Queue depth by model group — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange je Modellgruppe — %1</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="417"/>
+        <location line="+39" />
         <source>Could not run: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="419"/>
+        <location line="+2" />
         <source>Finished: %1 done, %2 failed, %3 calls, %4 429s, $%5 in %6%7</source>
-        <translation type="unfinished"></translation>
+        <translation>Beendet: %1 fertig, %2 fehlgeschlagen, %3 Aufrufe, %4 429er, $%5 in %6%7</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="423"/>
+        <location line="+4" />
         <source> — cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation> — abgebrochen</translation>
     </message>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="423"/>
+        <location line="+0" />
         <source> — stopped by the budget</source>
-        <translation type="unfinished"></translation>
+        <translation> — durch das Budget gestoppt</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,8 @@
 
 #include "ui/project.h"
 
+#include "core/secrets/keyresolver.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QRegularExpression>
@@ -50,6 +52,11 @@ bool parseOptPrice(const QVariant &v, std::optional<double> &out)
         return false;
     out = d / 1e6;
     return true;
+}
+
+bool isLiteralKey(const QString &ref)
+{
+    return !ref.isEmpty() && !ref.startsWith(QLatin1String("os.environ/")) && !ref.startsWith(QLatin1String("keychain/"));
 }
 
 bool isGeneratedId(const QString &id)
@@ -120,7 +127,8 @@ QString DeploymentTableModel::validate(const Deployment &d, Column c)
     case KeyRef:
         if (d.keyRef.isEmpty())
             return tr("No key reference: use os.environ/NAME or keychain/NAME");
-        if (!d.keyRef.startsWith(QLatin1String("os.environ/")) && !d.keyRef.startsWith(QLatin1String("keychain/")))
+        if (!d.keyRef.startsWith(QLatin1String("os.environ/")) && !d.keyRef.startsWith(QLatin1String("keychain/"))
+            && !(isLoopbackUrl(d.apiBase)))   // a local server's dummy key is no secret
             return tr("A literal key is stored in the file; prefer os.environ/NAME or keychain/NAME");
         if (d.keyRef.endsWith(QLatin1Char('/')))
             return tr("The key reference needs a name after the slash");
@@ -179,7 +187,9 @@ QVariant DeploymentTableModel::data(const QModelIndex &index, int role) const
         case Group: return d.modelName;
         case Provider: return d.provider;
         case Model: return d.model;
-        case KeyRef: return d.keyRef;
+        case KeyRef:
+            // A literal key is shown masked, even for editing: the full key never reaches the screen.
+            return isLiteralKey(d.keyRef) ? maskKey(d.keyRef) : d.keyRef;
         case ApiBase:
             if (role == Qt::DisplayRole && d.apiBase.isEmpty())
                 return tr("(provider default)");
@@ -271,7 +281,11 @@ bool DeploymentTableModel::setData(const QModelIndex &index, const QVariant &val
     case Group: if (s.isEmpty()) return false; d.modelName = s; break;
     case Provider: d.provider = s.toLower(); break;
     case Model: d.model = s; break;
-    case KeyRef: d.keyRef = s; break;
+    case KeyRef:
+        if (isLiteralKey(d.keyRef) && s == maskKey(d.keyRef))
+            return false;   // the masked text came back unchanged
+        d.keyRef = s;
+        break;
     case ApiBase: d.apiBase = s; break;
     case Rpm: ok = parseOptInt(value, d.limits.rpm); break;
     case Tpm: ok = parseOptInt(value, d.limits.tpm); break;

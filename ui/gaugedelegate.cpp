@@ -2,7 +2,9 @@
 
 #include "ui/gaugemodel.h"
 
+#include <QApplication>
 #include <QPainter>
+#include <QStyle>
 
 namespace wb {
 namespace ui {
@@ -15,16 +17,23 @@ void GaugeDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
         return;
     }
     const GaugeValue g = v.value<GaugeValue>();
+    if (g.limit <= 0) {
+        // No known limit: no bar, just the usage.
+        QStyledItemDelegate::paint(painter, option, index);
+        return;
+    }
     QStyleOptionViewItem opt(option);
     initStyleOption(&opt, index);
     const QString text = opt.text;
     opt.text.clear();
-    QStyledItemDelegate::paint(painter, opt, QModelIndex());   // background/selection only
+    // Background and selection only; the text goes on top of the bar below.
+    const QStyle *style = opt.widget ? opt.widget->style() : QApplication::style();
+    style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
 
     const QRect r = option.rect.adjusted(3, 3, -3, -3);
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing, false);
-    if (g.limit > 0) {
+    {
         const double f = std::clamp(g.fraction(), 0.0, 1.0);
         // Green while there is headroom, amber near the limit, red at it.
         const QColor fill = f < 0.7 ? QColor(120, 190, 120) : f < 0.9 ? QColor(235, 185, 70) : QColor(220, 90, 80);
@@ -35,8 +44,6 @@ void GaugeDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
         painter->setBrush(fill);
         painter->drawRect(QRect(r.left() + 1, r.top() + 1, int((r.width() - 1) * f), r.height() - 1));
         painter->setPen(QColor(30, 30, 30));
-    } else {
-        painter->setPen(option.palette.color(QPalette::Text));
     }
     painter->drawText(r.adjusted(4, 0, -4, 0), Qt::AlignCenter, text);
     painter->restore();

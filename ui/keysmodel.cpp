@@ -70,7 +70,7 @@ QStringList KeysModel::setDeployments(const QList<Deployment> &deployments)
             e.reference = QStringLiteral("os.environ/") + e.name;
         } else {
             e.source = KeyEntry::Source::Literal;
-            e.name = tr("(literal key)");
+            e.name = isLoopbackUrl(d.apiBase) ? tr("(local server key)") : tr("(literal key)");
             e.reference = maskKey(d.keyRef);   // the literal itself is never shown
         }
         const QString k = e.reference;
@@ -95,7 +95,8 @@ QStringList KeysModel::setDeployments(const QList<Deployment> &deployments)
         case KeyEntry::Source::Literal:
             e.state = KeyEntry::State::Set;
             e.masked = e.reference;
-            e.message = tr("A literal key is stored in the model list; move it to the keychain");
+            if (e.name == tr("(literal key)"))
+                e.message = tr("A literal key is stored in the model list; move it to the keychain");
             break;
         case KeyEntry::Source::Keychain: {
             // Keep what we knew until the new lookup answers, so a refresh does not flicker.
@@ -174,7 +175,7 @@ QVariant KeysModel::data(const QModelIndex &index, int role) const
         case KeyEntry::State::Checking: return QBrush(QColor(Qt::gray));
         }
     }
-    if (role == Qt::BackgroundRole && e.source == KeyEntry::Source::Literal)
+    if (role == Qt::BackgroundRole && e.source == KeyEntry::Source::Literal && !e.message.isEmpty())
         return QBrush(QColor(255, 243, 205));
     return {};
 }

@@ -73,7 +73,7 @@ MainWindow::MainWindow(QWidget *parent)
     };
     for (const Entry &e : entries) {
         m_pages->addWidget(e.w);
-        auto *item = new QListWidgetItem(QIcon::fromTheme(e.icon, QIcon(QStringLiteral(":/icons/") + e.icon + QStringLiteral(".svg"))), e.text, m_nav);
+        auto *item = new QListWidgetItem(QIcon(QStringLiteral(":/icons/") + e.icon + QStringLiteral(".svg")), e.text, m_nav);
         item->setSizeHint(QSize(0, 40));
     }
     m_nav->setObjectName(QStringLiteral("pageNavigation"));

@@ -114,6 +114,8 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     auto *pv = gaugeView(m_providers, providerBox);
     pv->setObjectName(QStringLiteral("providerGauges"));
     pv->hideColumn(GaugeModel::State);
+    // Room for the four providers without scrolling.
+    pv->setMinimumHeight(pv->horizontalHeader()->sizeHint().height() + 4 * (pv->fontMetrics().height() + 10) + 4);
     pl->addWidget(pv);
     auto *depBox = new QGroupBox(tr("Deployments"), this);
     auto *dl = new QVBoxLayout(depBox);
@@ -172,7 +174,7 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     vert->addWidget(providerBox);
     vert->addWidget(depBox);
     vert->addWidget(bottom);
-    vert->setStretchFactor(0, 1);
+    vert->setStretchFactor(0, 0);
     vert->setStretchFactor(1, 2);
     vert->setStretchFactor(2, 2);
 
@@ -398,12 +400,14 @@ void RunMonitor::tick()
     m_spend->replace(m_spendPoints);
     const double xMax = std::max(10.0, t * 1.1);
     m_axisX->setRange(0, xMax);
+    m_axisX->applyNiceNumbers();
     double yMax = std::max(0.01, usd * 1.2);
     if (m_budgetUsd) {
         yMax = std::max(yMax, *m_budgetUsd * 1.1);
         m_budget->replace(QList<QPointF>{{0, *m_budgetUsd}, {xMax, *m_budgetUsd}});
     }
     m_axisY->setRange(0, yMax);
+    m_axisY->applyNiceNumbers();
 }
 
 void RunMonitor::onFinished(const RunSummary &summary)

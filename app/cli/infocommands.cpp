@@ -106,8 +106,11 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
 int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--prices")}, {});
-    if (!a.error.isEmpty() || a.value(QStringLiteral("--config")).isEmpty()) {
-        err << "discernus models: " << (a.error.isEmpty() ? QStringLiteral("--config is required") : a.error)
+    if (!a.error.isEmpty() || a.value(QStringLiteral("--config")).isEmpty() || !a.positional.isEmpty()) {
+        err << "discernus models: "
+            << (!a.error.isEmpty()        ? a.error
+                : !a.positional.isEmpty() ? QStringLiteral("unexpected argument '%1'").arg(a.positional.first())
+                                          : QStringLiteral("--config is required"))
             << "\nusage: discernus models --config C [--prices LITELLM_JSON]\n";
         return 2;
     }
@@ -166,8 +169,11 @@ int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
 int cmdTestConnections(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--timeout")}, {});
-    if (!a.error.isEmpty() || a.value(QStringLiteral("--config")).isEmpty()) {
-        err << "discernus test-connections: " << (a.error.isEmpty() ? QStringLiteral("--config is required") : a.error)
+    if (!a.error.isEmpty() || a.value(QStringLiteral("--config")).isEmpty() || !a.positional.isEmpty()) {
+        err << "discernus test-connections: "
+            << (!a.error.isEmpty()        ? a.error
+                : !a.positional.isEmpty() ? QStringLiteral("unexpected argument '%1'").arg(a.positional.first())
+                                          : QStringLiteral("--config is required"))
             << "\nusage: discernus test-connections --config C [--timeout SECONDS]\n";
         return 2;
     }

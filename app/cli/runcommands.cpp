@@ -48,7 +48,10 @@ int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
                                    {QStringLiteral("--resume"), QStringLiteral("--json"), QStringLiteral("--quiet")});
     if (!a.error.isEmpty() || !a.positional.isEmpty() || a.value(QStringLiteral("--config")).isEmpty()
         || a.value(QStringLiteral("--experiment")).isEmpty() || a.value(QStringLiteral("--db")).isEmpty()) {
-        err << "discernus run: " << (a.error.isEmpty() ? QStringLiteral("--config, --experiment and --db are required") : a.error)
+        err << "discernus run: "
+            << (!a.error.isEmpty()             ? a.error
+                : !a.positional.isEmpty()      ? QStringLiteral("unexpected argument '%1'").arg(a.positional.first())
+                                               : QStringLiteral("--config, --experiment and --db are required"))
             << "\nusage: discernus run --config C --experiment E --db D [--resume] [--max-budget USD] [--prices LITELLM_JSON] [--json]\n";
         return 2;
     }
@@ -196,7 +199,10 @@ int cmdExport(const QStringList &args, QTextStream &out, QTextStream &err)
                                    {QStringLiteral("--long")});
     const QString outPath = a.values.contains(QStringLiteral("-o")) ? a.value(QStringLiteral("-o")) : a.value(QStringLiteral("--output"));
     if (!a.error.isEmpty() || a.value(QStringLiteral("--db")).isEmpty() || outPath.isEmpty() || !a.positional.isEmpty()) {
-        err << "discernus export: " << (a.error.isEmpty() ? QStringLiteral("--db and -o are required") : a.error)
+        err << "discernus export: "
+            << (!a.error.isEmpty()        ? a.error
+                : !a.positional.isEmpty() ? QStringLiteral("unexpected argument '%1'").arg(a.positional.first())
+                                          : QStringLiteral("--db and -o are required"))
             << "\nusage: discernus export --db D [--experiment NAME] [--long] -o out.csv\n";
         return 2;
     }

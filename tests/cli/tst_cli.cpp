@@ -397,6 +397,16 @@ private slots:
         for (const QString &key : kSampleKeys)
             QVERIFY2(!o.errText().contains(key), "an API key appeared in the error");
         QVERIFY2(!QFileInfo::exists(p->db()), "a database was created for input that could not be loaded");
+
+        // `estimate` reads the same files and must refuse them the same way (it needs no keys).
+        if (qstrcmp(QTest::currentDataTag(), "missing key reference") == 0)
+            return;
+        const Outcome e = cli({u"estimate"_s, u"--config"_s, p->config(), u"--experiment"_s, p->experiment()});
+        VERIFY_EXIT(e, 2);
+        QVERIFY2(e.out.isEmpty(), e.describe().constData());
+        const QStringList elines = e.errLines();
+        QVERIFY2(!elines.isEmpty() && elines.last().startsWith(u"discernus estimate: "_s) && re.match(elines.last()).hasMatch(),
+                 qPrintable(u"expected /"_s + expect + u"/ in:\n"_s + e.errText()));
     }
 
     // ---- usage errors: exit 2 and a message saying what is wrong ----
@@ -411,6 +421,7 @@ private slots:
         const QString latin1 = kData + u"/latin1.txt"_s;
         QTest::newRow("no command") << QStringList() << u"^usage: discernus <command>"_s;
         QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << u"^discernus: unknown command 'frobnicate'"_s;
+        QTest::newRow("estimate without options") << QStringList{u"estimate"_s} << u"^discernus estimate: --config and --experiment are required"_s;
         QTest::newRow("run without options") << QStringList{u"run"_s} << u"^discernus run: --config, --experiment and --db are required"_s;
         QTest::newRow("run without --db") << QStringList{u"run"_s, u"--config"_s, cfg, u"--experiment"_s, exp}
                                           << u"^discernus run: .*--db"_s;
@@ -418,12 +429,15 @@ private slots:
         QTest::newRow("run option without value") << QStringList{u"run"_s, u"--config"_s} << u"^discernus run: option --config needs a value"_s;
         QTest::newRow("run stray argument")
             << QStringList{u"run"_s, u"--config"_s, cfg, u"--experiment"_s, exp, u"--db"_s, home + u"/u.db"_s, u"extra"_s}
-            << u"^discernus run: "_s;
+            << u"^discernus run: unexpected argument 'extra'"_s;
         QTest::newRow("run bad budget")
             << QStringList{u"run"_s, u"--config"_s, cfg, u"--experiment"_s, exp, u"--db"_s, home + u"/u.db"_s, u"--max-budget"_s, u"lots"_s}
             << u"^discernus run: --max-budget expects a non-negative number"_s;
         QTest::newRow("export without -o") << QStringList{u"export"_s, u"--db"_s, home + u"/u.db"_s}
                                            << u"^discernus export: --db and -o are required"_s;
+        QTest::newRow("export stray argument")
+            << QStringList{u"export"_s, u"--db"_s, home + u"/no-such.db"_s, u"-o"_s, home + u"/no-such.csv"_s, u"extra"_s}
+            << u"^discernus export: unexpected argument 'extra'"_s;
         QTest::newRow("export of a missing db")
             << QStringList{u"export"_s, u"--db"_s, home + u"/no-such.db"_s, u"-o"_s, home + u"/no-such.csv"_s}
             << u"^discernus export: .*no-such\\.db: no such database"_s;
@@ -441,6 +455,8 @@ private slots:
         QTest::newRow("models without --config") << QStringList{u"models"_s} << u"^discernus models: --config is required"_s;
         QTest::newRow("models missing file") << QStringList{u"models"_s, u"--config"_s, home + u"/no-such.yaml"_s}
                                              << u"^discernus models: .*no-such\\.yaml"_s;
+        QTest::newRow("models stray argument") << QStringList{u"models"_s, u"--config"_s, cfg, u"extra"_s}
+                                               << u"^discernus models: unexpected argument 'extra'"_s;
         QTest::newRow("test-connections without --config") << QStringList{u"test-connections"_s}
                                                            << u"^discernus test-connections: --config is required"_s;
         QTest::newRow("simulate without --port") << QStringList{u"simulate"_s} << u"^discernus simulate: --port is required"_s;
@@ -658,13 +674,26 @@ private slots:
         QCOMPARE(countBy(mid, u"status"_s).value(u"done"_s), doneFirst);
         QCOMPARE(countBy(mid, u"status"_s).value(u"failed"_s), 0);
 
+        // The cap holds over the spend ledger, across runs: resuming with the same cap may use
+        // only what is left of it, so it stops again without passing it.
+        args = p->runArgs();
+        args << u"--resume"_s << u"--max-budget"_s << QString::number(budget, 'f', 6);
+        const Outcome same = cli(args, 30'000, p->dir.path());
+        VERIFY_EXIT(same, 3);
+        const double spentAgain = same.json().value(u"cost_usd"_s).toDouble();
+        QVERIFY2(spent + spentAgain <= budget, qPrintable(u"spent $%1 + $%2 with a cap of $%3"_s.arg(spent, 0, 'f', 6)
+                                                               .arg(spentAgain, 0, 'f', 6).arg(budget, 0, 'f', 6)));
+        const int doneSecond = same.json().value(u"done"_s).toInt();
+        QCOMPARE(same.json().value(u"skipped"_s).toInt(), doneFirst);
+        QVERIFY(doneFirst + doneSecond < kSampleJobs);
+
         args = p->runArgs();
         args << u"--resume"_s << u"--max-budget"_s << u"100"_s;
         const Outcome rest = cli(args, 30'000, p->dir.path());
         VERIFY_EXIT(rest, 0);
         const QJsonObject rj = rest.json();
-        QCOMPARE(rj.value(u"skipped"_s).toInt(), doneFirst);
-        QCOMPARE(rj.value(u"done"_s).toInt(), kSampleJobs - doneFirst);
+        QCOMPARE(rj.value(u"skipped"_s).toInt(), doneFirst + doneSecond);
+        QCOMPARE(rj.value(u"done"_s).toInt(), kSampleJobs - doneFirst - doneSecond);
 
         const Csv last = exportCsv(p->db(), p->path(u"last.csv"_s));
         QCOMPARE(last.rows.size(), kSampleJobs);
@@ -672,7 +701,7 @@ private slots:
         // Nothing paid twice, nothing lost: the jobs' costs add up to both runs' spend and to
         // what one uninterrupted run costs (up to the simulator's reply lengths varying a little).
         const double csvCost = sumOf(last, u"cost_usd"_s);
-        const double bothRuns = spent + rj.value(u"cost_usd"_s).toDouble();
+        const double bothRuns = spent + spentAgain + rj.value(u"cost_usd"_s).toDouble();
         QVERIFY2(qAbs(csvCost - bothRuns) < 1e-4, qPrintable(u"CSV $%1, runs $%2"_s.arg(csvCost).arg(bothRuns)));
         QVERIFY2(qAbs(csvCost - fullCost) < 0.1 * fullCost, qPrintable(u"CSV $%1, one full run $%2"_s.arg(csvCost).arg(fullCost)));
     }

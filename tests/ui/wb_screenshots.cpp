@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -53,6 +54,23 @@ int main(int argc, char *argv[])
         QDir().mkpath(QFileInfo(t).absolutePath());
         QFile::copy(f, t);
     }
+    // Slow the sample down so "mid-run" is really mid-run: five repetitions against an rpm of 30
+    // per key make half of each group's calls wait for the rate-limit window to slide.
+    auto patch = [&](const QString &name, const QRegularExpression &re, const QString &with) {
+        QFile f(QDir(tmp.path()).filePath(name));
+        if (!f.open(QIODevice::ReadOnly))
+            return;
+        QString text = QString::fromUtf8(f.readAll());
+        f.close();
+        text.replace(re, with);
+        if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            f.write(text.toUtf8());
+    };
+    if (qEnvironmentVariableIsEmpty("WB_SCREENSHOTS_FAST")) {
+        patch(QStringLiteral("litellm_config.yaml"), QRegularExpression(QStringLiteral("rpm: \\d+")), QStringLiteral("rpm: 30"));
+        patch(QStringLiteral("sim_limits.yaml"), QRegularExpression(QStringLiteral("rpm: \\d+")), QStringLiteral("rpm: 30"));
+        patch(QStringLiteral("experiment.yaml"), QRegularExpression(QStringLiteral("repetitions: 1")), QStringLiteral("repetitions: 5"));
+    }
     MainWindow w;
     w.resize(1360, 860);
     if (!w.openProject(tmp.path(), true))
@@ -71,7 +89,7 @@ int main(int argc, char *argv[])
     bool done = false;
     QObject::connect(run, &RunMonitor::runFinished, [&] { done = true; });
     run->start();
-    settle(4000);
+    settle(6000);
     shot(&w, out, QStringLiteral("7-run-midway-") + lang);
     QElapsedTimer t;
     t.start();

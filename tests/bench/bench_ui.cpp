@@ -1,0 +1,235 @@
+// UI benchmark (not a test).
+//
+//   bench_ui run [--texts N] [--reps R]      a simulator run at full speed driven from the window:
+//                                            longest and median event-loop stall, calls/s
+//   bench_ui results --db PATH               open time and memory of the results view on an
+//                                            existing database (bench_storage --fill PATH --rows 1000000)
+//
+// Stalls are measured with a 5 ms repeating timer on the UI thread: a stall is how much later
+// than due a tick fires. Run it under xvfb-run (or QT_QPA_PLATFORM=offscreen) so painting is real.
+#include "ui/mainwindow.h"
+#include "ui/project.h"
+#include "ui/resultsmodel.h"
+#include "ui/resultsview.h"
+#include "ui/runmonitor.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QScrollBar>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+using namespace wb::ui;
+
+namespace {
+
+qint64 rssKb()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    return -1;
+}
+
+void write(const QString &path, const QByteArray &text)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        f.write(text);
+}
+
+// Measures how late a 5 ms timer fires while the application runs.
+class StallMeter final : public QObject {
+public:
+    explicit StallMeter(QObject *parent = nullptr) : QObject(parent)
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(kIntervalMs);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            const qint64 now = m_clock.nsecsElapsed();
+            if (m_last > 0)
+                m_stallsMs.push_back(std::max(0.0, double(now - m_last) / 1e6 - kIntervalMs));
+            m_last = now;
+        });
+    }
+    void start() { m_clock.start(); m_last = 0; m_stallsMs.clear(); m_timer.start(); }
+    void stop() { m_timer.stop(); }
+    double percentile(double p) const
+    {
+        if (m_stallsMs.empty())
+            return 0;
+        std::vector<double> v = m_stallsMs;
+        std::sort(v.begin(), v.end());
+        return v[std::min(v.size() - 1, size_t(p * double(v.size() - 1)))];
+    }
+    double max() const { return m_stallsMs.empty() ? 0 : *std::max_element(m_stallsMs.begin(), m_stallsMs.end()); }
+    size_t count() const { return m_stallsMs.size(); }
+    size_t over(double ms) const { return size_t(std::count_if(m_stallsMs.begin(), m_stallsMs.end(), [ms](double s) { return s > ms; })); }
+    static constexpr int kIntervalMs = 5;
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0;
+    std::vector<double> m_stallsMs;
+};
+
+int benchRun(int texts, int reps)
+{
+    QTemporaryDir tmp;
+    const QDir d(tmp.path());
+    // A project the router can push at full speed: 4 groups x 2 deployments, no limits,
+    // a simulator with no latency and no faults.
+    QDir().mkpath(d.filePath(QStringLiteral("frameworks")));
+    QFile::copy(QStringLiteral(WB_SOURCE_DIR "/resources/sample/frameworks/mft.yaml"), d.filePath(QStringLiteral("frameworks/mft.yaml")));
+    for (int i = 0; i < texts; ++i)
+        write(d.filePath(QStringLiteral("corpus/t%1.txt").arg(i, 5, 10, QLatin1Char('0'))),
+              QByteArray("We must protect the vulnerable, honour our traditions and keep faith with one another. ") + QByteArray::number(i));
+    QByteArray ml = "model_list:\n";
+    const char *groups[][2] = {{"g-openai", "openai/gpt-4o-mini"}, {"g-anthropic", "anthropic/claude-3-5-haiku-20241022"},
+                               {"g-mistral", "mistral/mistral-small-latest"}, {"g-gemini", "gemini/gemini-2.5-flash"}};
+    for (auto &g : groups)
+        for (int k = 1; k <= 2; ++k) {
+            const bool openaiStyle = QByteArray(g[1]).startsWith("openai") || QByteArray(g[1]).startsWith("mistral");
+            ml += QByteArray("  - model_name: ") + g[0] + "\n    litellm_params:\n      model: " + g[1] + "\n      api_key: bench-"
+                + g[0] + "-" + QByteArray::number(k) + "\n      api_base: http://127.0.0.1:8799" + (openaiStyle ? "/v1" : "") + "\n";
+        }
+    ml += "router_settings:\n  routing_strategy: usage-based-routing-v2\n  num_retries: 3\n"
+          "discernus:\n  simulator:\n    enabled: true\n    port: 8799\n    limits: sim_limits.yaml\n";
+    write(d.filePath(QStringLiteral("litellm_config.yaml")), ml);
+    write(d.filePath(QStringLiteral("sim_limits.yaml")), "seed: 1\nlatency_ms: 0\naccept_any_key: true\n");
+    QByteArray exp = "experiment:\n  name: bench-ui\ncorpus:\n  - id: c\n    path: corpus/\nframeworks:\n  - id: mft\n    path: frameworks/mft.yaml\n"
+                     "execution:\n  temperature: 0.1\n  max_tokens: 400\n  repetitions: "
+        + QByteArray::number(reps) + "\n  matrix:\n";
+    for (auto &g : groups)
+        exp += QByteArray("    - {run_id: r-") + g[0] + ", model: " + g[0] + ", framework: mft, corpus_subset: c}\n";
+    write(d.filePath(QStringLiteral("experiment.yaml")), exp);
+
+    MainWindow w;
+    w.resize(1360, 860);
+    if (!w.openProject(tmp.path(), true)) {
+        std::fprintf(stderr, "bench_ui: cannot open the generated project\n");
+        return 2;
+    }
+    w.show();
+    w.showPage(MainWindow::RunPage);
+    RunMonitor *run = w.runPage();
+    run->setDatabasePath(d.filePath(QStringLiteral("bench.sqlite")));
+    QSignalSpy finished(run, &RunMonitor::runFinished);
+    StallMeter meter;
+    QElapsedTimer wall;
+    QApplication::processEvents();
+    meter.start();
+    wall.start();
+    run->start();
+    while (finished.isEmpty() && wall.elapsed() < 600000)
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    meter.stop();
+    const wb::RunSummary s = run->lastSummary();
+    if (!s.error.isEmpty()) {
+        std::fprintf(stderr, "bench_ui: run failed: %s\n", qPrintable(s.error));
+        return 1;
+    }
+    std::printf("bench_ui run: %lld jobs, %lld done, %lld failed, %lld calls in %.1f s = %.0f calls/s (engine wall %.1f s)\n",
+                s.jobs, s.done, s.failed, s.calls, wall.elapsed() / 1000.0, double(s.calls) / (wall.elapsed() / 1000.0), s.wallSeconds);
+    std::printf("event-loop stalls over %zu ticks of %d ms: median %.2f ms, p99 %.2f ms, max %.2f ms, %zu over 50 ms\n",
+                meter.count(), StallMeter::kIntervalMs, meter.percentile(0.5), meter.percentile(0.99), meter.max(), meter.over(50));
+    std::printf("UI RSS at the end: %lld MB\n", rssKb() / 1024);
+    return 0;
+}
+
+int benchResults(const QString &db)
+{
+    if (!QFileInfo::exists(db)) {
+        std::fprintf(stderr, "bench_ui: no database %s (make one with bench_storage --fill PATH --rows 1000000)\n", qPrintable(db));
+        return 2;
+    }
+    const qint64 rssBefore = rssKb();
+    ResultsView view;
+    view.resize(1300, 800);
+    view.show();
+    QApplication::processEvents();
+    StallMeter meter;
+    meter.start();
+    QSignalSpy pages(view.model(), &ResultsModel::pageLoaded);
+    QSignalSpy total(view.model(), &ResultsModel::totalChanged);
+    QSignalSpy means(&view, &ResultsView::meansShown);
+    QElapsedTimer t;
+    t.start();
+    view.setDatabase(db);
+    const qint64 setMs = t.elapsed();
+    while (pages.isEmpty())
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+    QApplication::processEvents();
+    const qint64 firstPageMs = t.elapsed();
+    while (view.model()->totalCount() < 0)
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+    const qint64 countMs = t.elapsed();
+    while (means.isEmpty())
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+    const qint64 meansMs = t.elapsed();
+    // Scroll down through 40 pages as a user dragging the scroll bar would.
+    QElapsedTimer s;
+    s.start();
+    for (int i = 0; i < 40; ++i) {
+        const int before = view.model()->rowCount();
+        view.view()->verticalScrollBar()->setValue(view.view()->verticalScrollBar()->maximum());
+        while (view.model()->rowCount() == before && s.elapsed() < 60000)
+            QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+    }
+    const qint64 scrollMs = s.elapsed();
+    // A text filter over the whole table.
+    wb::ResultFilter f;
+    f.textLike = QStringLiteral("999");
+    pages.clear();
+    QElapsedTimer ft;
+    ft.start();
+    view.model()->setFilter(f);
+    while (pages.isEmpty())
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+    const qint64 filterMs = ft.elapsed();
+    meter.stop();
+    std::printf("bench_ui results: %lld rows in %s\n", view.model()->totalCount() >= 0 ? view.model()->totalCount() : -1, qPrintable(db));
+    std::printf("setDatabase returned in %lld ms; first page shown after %lld ms; row count after %lld ms; mean chart after %lld ms\n",
+                setMs, firstPageMs, countMs, meansMs);
+    std::printf("40 more pages by scrolling: %lld ms (%d rows loaded); text filter first page: %lld ms\n", scrollMs,
+                view.model()->rowCount(), filterMs);
+    std::printf("RSS: %lld MB before, %lld MB after (+%lld MB)\n", rssBefore / 1024, rssKb() / 1024, (rssKb() - rssBefore) / 1024);
+    std::printf("UI event-loop stalls meanwhile: median %.2f ms, max %.2f ms, %zu over 50 ms\n", meter.percentile(0.5), meter.max(),
+                meter.over(50));
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setOrganizationName(QStringLiteral("DiscernusBench"));
+    QApplication::setApplicationName(QStringLiteral("bench_ui"));
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("run | results"));
+    p.addOption({QStringLiteral("texts"), QStringLiteral("Texts in the generated corpus."), QStringLiteral("N"), QStringLiteral("500")});
+    p.addOption({QStringLiteral("reps"), QStringLiteral("Repetitions."), QStringLiteral("R"), QStringLiteral("10")});
+    p.addOption({QStringLiteral("db"), QStringLiteral("Results database."), QStringLiteral("PATH")});
+    p.addHelpOption();
+    p.process(app);
+    const QString mode = p.positionalArguments().value(0, QStringLiteral("run"));
+    if (mode == QLatin1String("results"))
+        return benchResults(p.value(QStringLiteral("db")));
+    return benchRun(p.value(QStringLiteral("texts")).toInt(), p.value(QStringLiteral("reps")).toInt());
+}
