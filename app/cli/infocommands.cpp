@@ -196,7 +196,15 @@ int cmdTestConnections(const QStringList &args, QTextStream &out, QTextStream &e
         retargetLoopback(*models, models->simulator.port, sim->port());
         err << "SIMULATED: provider simulator on 127.0.0.1:" << sim->port() << '\n';
     }
-    const double timeoutS = a.values.contains(QStringLiteral("--timeout")) ? a.value(QStringLiteral("--timeout")).toDouble() : 30.0;
+    double timeoutS = 30.0;
+    if (a.values.contains(QStringLiteral("--timeout"))) {
+        bool ok = false;
+        timeoutS = a.value(QStringLiteral("--timeout")).toDouble(&ok);
+        if (!ok || timeoutS <= 0) {
+            err << "discernus test-connections: --timeout expects a positive number of seconds\n";
+            return 2;
+        }
+    }
     KeyStore keystore;
     QNetworkAccessManager nam;
     int failures = 0;

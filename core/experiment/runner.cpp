@@ -434,7 +434,8 @@ void ExperimentRunner::Private::onJob(const JobOutcome &o)
         jobs[id].attempts += o.attempts;
 
     if (o.cancelled || o.budgetStopped) {
-        // Left in flight: --resume picks them up; nothing was paid for them.
+        // Back to pending (not failed): --resume picks them up.
+        store->markPending(pc.jobIds);
         if (o.budgetStopped)
             summary.budgetStopped = true;
         outstandingJobs -= pc.jobIds.size();

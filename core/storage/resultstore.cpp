@@ -837,6 +837,16 @@ Result<QList<JobRow>> ResultStore::unfinishedJobs(const QStringList &runIds, boo
 
 Result<void> ResultStore::markInFlight(const QList<qint64> &jobIds)
 {
+    return setUnfinishedStatus(jobIds, JobStatus::InFlight);
+}
+
+Result<void> ResultStore::markPending(const QList<qint64> &jobIds)
+{
+    return setUnfinishedStatus(jobIds, JobStatus::Pending);
+}
+
+Result<void> ResultStore::setUnfinishedStatus(const QList<qint64> &jobIds, JobStatus status)
+{
     if (!d->isOpen())
         return fail(QStringLiteral("results database is not open"));
     if (jobIds.isEmpty())
@@ -844,13 +854,16 @@ Result<void> ResultStore::markInFlight(const QList<qint64> &jobIds)
     if (auto r = d->begin(); !r)
         return r;
     QSqlQuery q(d->db);
-    q.prepare(QStringLiteral("UPDATE jobs SET status='in_flight', updated_at=? WHERE id=?"));
+    // Finished jobs keep their status: only pending/in-flight rows move between the two.
+    q.prepare(QStringLiteral("UPDATE jobs SET status=?, updated_at=? WHERE id=? AND status IN ('pending','in_flight')"));
     const QString now = nowIso();
+    const QString name = jobStatusName(status);
     for (qint64 id : jobIds) {
-        q.bindValue(0, now);
-        q.bindValue(1, id);
+        q.bindValue(0, name);
+        q.bindValue(1, now);
+        q.bindValue(2, id);
         if (!q.exec()) {
-            const Error e = sqlError(QStringLiteral("mark in flight"), q.lastError(), d->path);
+            const Error e = sqlError(QStringLiteral("mark %1").arg(name), q.lastError(), d->path);
             d->rollback();
             return std::unexpected(e);
         }

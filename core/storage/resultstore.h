@@ -104,6 +104,8 @@ public:
     /// Jobs of the given runs that are not Done (Pending, InFlight from a crash, Failed when includeFailed).
     Result<QList<JobRow>> unfinishedJobs(const QStringList &runIds, bool includeFailed);
     Result<void> markInFlight(const QList<qint64> &jobIds);
+    /// Back to pending: jobs that were not dispatched (budget stop, cancel). Finished jobs are left alone.
+    Result<void> markPending(const QList<qint64> &jobIds);
 
     /// Queue writes; they are committed in one transaction per flush (every ~100 ms or 500 rows).
     /// `call.jobId` (the router's id) is not stored; jobRowId is the jobs.id the call served.
@@ -145,6 +147,7 @@ public:
     QString connectionName() const;   ///< for read-only models on the same thread
 
 private:
+    Result<void> setUnfinishedStatus(const QList<qint64> &jobIds, JobStatus status);
     class Private;
     std::unique_ptr<Private> d;
 };

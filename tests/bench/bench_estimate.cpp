@@ -22,6 +22,7 @@
 #include <QTextStream>
 
 #include <cstdio>
+#include <memory>
 
 using namespace wb;
 
@@ -95,12 +96,12 @@ int main(int argc, char **argv)
                 SimKey{QStringLiteral("b-an-1"), QStringLiteral("anthropic"), 30, 0, 40000, 8000, {}},
                 SimKey{QStringLiteral("b-mi-1"), QStringLiteral("mistral"), 30, 60000, 0, 0, {}},
                 SimKey{QStringLiteral("b-ge-1"), QStringLiteral("gemini"), 30, 50000, 0, 0, {}}};
-    ProviderSimulator sim(cfg);
-    if (!sim.start()) {
+    auto sim = std::make_unique<ProviderSimulator>(cfg);
+    if (!sim->start()) {
         std::fprintf(stderr, "cannot start the simulator\n");
         return 1;
     }
-    const QString base = sim.baseUrl();
+    const QString base = sim->baseUrl();
 
     QTemporaryDir dir;
     const QString ml = QStringLiteral(
@@ -125,6 +126,16 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    // A fresh provider for the target run: the calibration's calls must not still fill its windows
+    // (the router of a new process cannot know about them; a real provider would remember).
+    cfg.port = sim->port();
+    sim->stop();
+    sim = std::make_unique<ProviderSimulator>(cfg);
+    if (!sim->start()) {
+        std::fprintf(stderr, "cannot restart the simulator\n");
+        return 1;
+    }
+
     auto project = loadProject(config, dir.filePath(QStringLiteral("target.yaml")));
     if (!project) {
         std::fprintf(stderr, "%s\n", qPrintable(project.error().toString()));
@@ -144,13 +155,13 @@ int main(int argc, char **argv)
     }
     const RunEstimate &est = report->planned.total;
     std::fprintf(stderr, "target run: %d texts x 4 groups (estimated %.1f s) ...\n", texts, report->planned.durationSeconds);
-    const qint64 before429 = sim.stats().rateLimited;
+    const qint64 before429 = sim->stats().rateLimited;
     const RunSummary act = runExperiment(config, dir.filePath(QStringLiteral("target.yaml")), dir.filePath(QStringLiteral("target.db")));
     if (!act.error.isEmpty()) {
         std::fprintf(stderr, "target run failed: %s\n", qPrintable(act.error));
         return 1;
     }
-    const qint64 got429 = sim.stats().rateLimited - before429;
+    const qint64 got429 = sim->stats().rateLimited - before429;
 
     QTextStream out(stdout);
     auto row = [&](const char *what, double e, double a) {
@@ -168,6 +179,6 @@ int main(int argc, char **argv)
     row("cost_usd", microsToUsd(est.expectedCostMicros), microsToUsd(act.costMicros));
     out << "jobs " << act.jobs << ", done " << act.done << ", failed " << act.failed << ", http_429 from simulator " << got429
         << ", parse re-asks " << act.parseRetries << ", binding: " << report->planned.binding.describe() << '\n';
-    sim.stop();
+    sim->stop();
     return 0;
 }

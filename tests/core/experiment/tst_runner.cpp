@@ -251,6 +251,8 @@ private slots:
         QVERIFY2(s.costMicros <= qint64(cap * 1e6 + 0.5), qPrintable(QStringLiteral("spent %1 > cap %2").arg(s.costMicros).arg(cap * 1e6)));
         const auto st = statusCounts(p.db);
         QCOMPARE(st.value(QStringLiteral("failed")), 0);   // budget-stopped jobs are not failures
+        QCOMPARE(st.value(QStringLiteral("in_flight")), 0);
+        QCOMPARE(st.value(QStringLiteral("pending")), 48 - int(s.done));
 
         // The ledger spans runs: the same cap again dispatches nothing new beyond it.
         const RunSummary same = runOnce(p, true, cap);
