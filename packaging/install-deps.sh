@@ -9,7 +9,7 @@ PKGS=(
   # toolchain
   build-essential cmake ninja-build pkg-config git ca-certificates
   # Qt 6.4 (Core, Network, Sql+SQLite, Widgets, Charts, Svg, Test, Linguist)
-  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6charts6-dev libqt6svg6-dev
+  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6charts6-dev qt6-svg-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev libqt6opengl6-dev
   # config and secrets
   libyaml-cpp-dev qtkeychain-qt6-dev

@@ -44,7 +44,7 @@ struct FilterChoices {
 } // namespace
 
 ResultsView::ResultsView(QWidget *parent)
-    : QWidget(parent), m_model(new ResultsModel(this)), m_view(new QTableView(this)), m_textDebounce(new QTimer(this))
+    : QWidget(parent), m_model(new ResultsModel(this)), m_slowQueries(new ResultsBackend(this)), m_view(new QTableView(this)), m_textDebounce(new QTimer(this))
 {
     m_run = new QComboBox(this);
     m_modelGroup = new QComboBox(this);
@@ -52,8 +52,10 @@ ResultsView::ResultsView(QWidget *parent)
     m_run->setObjectName(QStringLiteral("runFilter"));
     m_modelGroup->setObjectName(QStringLiteral("modelFilter"));
     m_status->setObjectName(QStringLiteral("statusFilter"));
-    m_run->setMinimumContentsLength(14);
-    m_modelGroup->setMinimumContentsLength(14);
+    m_run->setMinimumContentsLength(10);
+    m_modelGroup->setMinimumContentsLength(10);
+    m_run->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_modelGroup->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_status->addItem(tr("any status"), QString());
     m_status->addItem(tr("done"), QStringLiteral("done"));
     m_status->addItem(tr("failed"), QStringLiteral("failed"));
@@ -114,6 +116,8 @@ ResultsView::ResultsView(QWidget *parent)
     chartView->setObjectName(QStringLiteral("meanChart"));
     chartView->setRenderHint(QPainter::Antialiasing);
     chartView->setMinimumHeight(220);
+    chartView->setMinimumWidth(460);   // room for a bar group per dimension and a readable legend
+    m_detail->setMinimumWidth(300);
 
     auto *bottom = new QSplitter(Qt::Horizontal, this);
     bottom->addWidget(m_detail);
@@ -161,6 +165,7 @@ void ResultsView::setDatabase(const QString &path)
 {
     m_detail->clear();
     m_model->setDatabase(QFileInfo::exists(path) ? path : QString());
+    m_slowQueries->setDatabase(m_model->database());
     if (!QFileInfo::exists(path))
         m_count->setText(tr("No results yet — run the experiment first"));
     reloadFilterChoices();
@@ -217,7 +222,7 @@ void ResultsView::reloadMeans()
         return;
     }
     const ResultFilter f = m_model->filter();
-    m_model->backend()->run<QList<DimensionMean>>([f](const QString &conn) {
+    m_slowQueries->run<QList<DimensionMean>>([f](const QString &conn) {
         if (conn.isEmpty())
             return QList<DimensionMean>();
         return meanScores(conn, f).value_or(QList<DimensionMean>());

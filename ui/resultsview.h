@@ -23,6 +23,7 @@ struct DimensionMean;
 namespace wb {
 namespace ui {
 
+class ResultsBackend;
 class ResultsModel;
 
 class ResultsView final : public QWidget {
@@ -60,6 +61,8 @@ private:
     void showMeans(const QList<DimensionMean> &means);
 
     ResultsModel *m_model;
+    // Means read every score (seconds at a million jobs); on their own thread they never hold up paging.
+    ResultsBackend *m_slowQueries;
     QTableView *m_view;
     QComboBox *m_run, *m_modelGroup, *m_status;
     QLineEdit *m_text;

@@ -404,7 +404,8 @@ void RunMonitor::tick()
     double yMax = std::max(0.01, usd * 1.2);
     if (m_budgetUsd) {
         yMax = std::max(yMax, *m_budgetUsd * 1.1);
-        m_budget->replace(QList<QPointF>{{0, *m_budgetUsd}, {xMax, *m_budgetUsd}});
+        // Across the whole (rounded) axis, so the line never stops short of the right edge.
+        m_budget->replace(QList<QPointF>{{0, *m_budgetUsd}, {m_axisX->max(), *m_budgetUsd}});
     }
     m_axisY->setRange(0, yMax);
     m_axisY->applyNiceNumbers();

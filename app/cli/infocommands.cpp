@@ -2,6 +2,7 @@
 #include "app/cli/commands.h"
 
 #include "core/config/modellist.h"
+#include "core/experiment/counttokens.h"
 #include "core/experiment/project.h"
 #include "core/pricing/pricing.h"
 #include "core/providers/provideradapter.h"
@@ -41,12 +42,18 @@ QString perMillion(double perToken)
 
 int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const ParsedArgs a = parseArgs(args, {QStringLiteral("--encoding"), QStringLiteral("--model")}, {});
+    const ParsedArgs a = parseArgs(args, {QStringLiteral("--encoding"), QStringLiteral("--model"), QStringLiteral("--config")}, {});
     const QString enc = a.value(QStringLiteral("--encoding"));
     const QString model = a.value(QStringLiteral("--model"));
-    if (!a.error.isEmpty() || a.positional.isEmpty() || enc.isEmpty() == model.isEmpty()) {
-        err << "discernus tokens: " << (a.error.isEmpty() ? QStringLiteral("give --encoding or --model, and at least one FILE") : a.error)
-            << "\nusage: discernus tokens (--encoding o200k_base|cl100k_base | --model PROVIDER/MODEL) FILE...\n";
+    const QString configPath = a.value(QStringLiteral("--config"));
+    if (!a.error.isEmpty() || a.positional.isEmpty() || enc.isEmpty() == model.isEmpty() || (!configPath.isEmpty() && model.isEmpty())) {
+        err << "discernus tokens: "
+            << (!a.error.isEmpty()            ? a.error
+                : !configPath.isEmpty() && model.isEmpty() ? QStringLiteral("--config goes with --model")
+                                                           : QStringLiteral("give --encoding or --model, and at least one FILE"))
+            << "\nusage: discernus tokens (--encoding o200k_base|cl100k_base | --model PROVIDER/MODEL [--config C]) FILE...\n"
+               "  --config C  count exactly with the count-tokens endpoint (Anthropic, Gemini) of a deployment of\n"
+               "             that model (or model group) in model list C, with its key; otherwise estimate\n";
         return 2;
     }
     std::optional<Encoding> encoding;
@@ -71,8 +78,66 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
     } else if (model.contains(QLatin1String("mistral")) || model.startsWith(QLatin1String("codestral"))) {
         provider = QStringLiteral("mistral");
     }
-    TokenEstimator estimator;
-    qint64 total = 0;
+
+    // With a model list: the deployment that will count exactly (endpoint + key), if any.
+    std::optional<ModelList> models;
+    std::unique_ptr<ProviderSimulator> sim;
+    QHash<QString, QString> keys;
+    QString counter;   // deployment id
+    if (!configPath.isEmpty()) {
+        auto loaded = loadModelList(configPath);
+        if (!loaded) {
+            err << "discernus tokens: " << loaded.error().toString() << '\n';
+            return 2;
+        }
+        models = std::move(*loaded);
+        // --model is a group (model_name), provider/model or a bare model id.
+        QList<int> matches;
+        for (int i = 0; i < models->deployments.size(); ++i) {
+            const Deployment &d = models->deployments[i];
+            if (d.modelName == model || d.provider + u'/' + d.model == model || d.model == model)
+                matches << i;
+        }
+        if (matches.isEmpty()) {
+            err << "discernus tokens: no deployment of '" << model << "' in " << configPath << "; estimating\n";
+        } else {
+            provider = models->deployments[matches.first()].provider;
+            modelId = models->deployments[matches.first()].model;
+        }
+        KeyStore keystore;
+        QString why = matches.isEmpty() ? QString() : QStringLiteral("%1 has no count-tokens endpoint").arg(provider);
+        for (int i : std::as_const(matches)) {
+            const Deployment &d = models->deployments[i];
+            if (!CountTokens::hasEndpoint(d.provider))
+                continue;
+            auto key = resolveKey(*models, i, keystore);
+            if (!key) {
+                why = key.error().message;
+                continue;
+            }
+            keys.insert(d.id, *key);
+            counter = d.id;
+            provider = d.provider;
+            modelId = d.model;
+            break;
+        }
+        if (counter.isEmpty() && !why.isEmpty())
+            err << "discernus tokens: " << why << "; estimating\n";
+        if (!counter.isEmpty() && models->simulator.enabled) {
+            auto cfg = simulatorConfigFor(*models, configPath);
+            auto started = cfg ? startSimulator(*cfg, quint16(models->simulator.port))
+                               : Result<std::unique_ptr<ProviderSimulator>>(std::unexpected(cfg.error()));
+            if (!started) {
+                err << "discernus tokens: " << started.error().toString() << '\n';
+                return 2;
+            }
+            sim = std::move(*started);
+            retargetLoopback(*models, models->simulator.port, sim->port());
+        }
+    }
+
+    struct FileText { QString path, text; };
+    QList<FileText> files;
     int rc = 0;
     for (const QString &path : a.positional) {
         QFile f(path);
@@ -82,20 +147,47 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
             continue;
         }
         QStringDecoder dec(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-        const QString text = dec.decode(f.readAll());
+        QString text = dec.decode(f.readAll());
         if (dec.hasError()) {
             err << "discernus tokens: " << path << ": not valid UTF-8\n";
             rc = 2;
             continue;
         }
+        files.append({path, std::move(text)});
+    }
+
+    // Exact counts: each file as the user message of a request (what it costs as a prompt, the
+    // provider's message framing included).
+    QList<CountTokensResult> exact;
+    if (!counter.isEmpty() && !files.isEmpty()) {
+        QList<CountTokensSample> samples;
+        for (const FileText &f : std::as_const(files)) {
+            ChatRequest r;
+            r.user = f.text;
+            samples.append({counter, r, f.path});
+        }
+        exact = countTokensBlocking(*models, keys, samples).results;
+    }
+    if (sim)
+        sim->stop();
+
+    TokenEstimator estimator;
+    qint64 total = 0;
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const FileText &f = files[i];
         if (encoding) {
-            const qint64 n = Tokenizer::get(*encoding).count(text);
+            const qint64 n = Tokenizer::get(*encoding).count(f.text);
             total += n;
-            out << n << '\t' << path << '\n';
+            out << n << '\t' << f.path << '\n';
+        } else if (i < exact.size() && exact[i].tokens) {
+            total += *exact[i].tokens;
+            out << *exact[i].tokens << '\t' << f.path << '\t' << countMethodName(CountMethod::CountTokensEndpoint) << '\n';
         } else {
-            const TokenCount c = estimator.textTokens(provider, modelId, text);
+            if (i < exact.size())
+                err << "discernus tokens: " << f.path << ": count-tokens failed: " << exact[i].error << "; estimating\n";
+            const TokenCount c = estimator.textTokens(provider, modelId, f.text);
             total += c.tokens;
-            out << c.tokens << '\t' << path << '\t' << countMethodName(c.method) << '\n';
+            out << c.tokens << '\t' << f.path << '\t' << countMethodName(c.method) << '\n';
         }
     }
     if (a.positional.size() > 1)

@@ -134,8 +134,9 @@ public:
     qint64 outstandingJobs = 0;
     RunSummary summary;
     QElapsedTimer wall;
-    QTimer tick;
-    QTimer ledgerTimer;
+    // Children of the runner, so moveToThread() takes them along to the engine thread.
+    QTimer *tick = nullptr;
+    QTimer *ledgerTimer = nullptr;
     qint64 ledgerPending = 0;
     int warnedPercent = 0;
     bool finished = false;
@@ -255,7 +256,7 @@ void ExperimentRunner::Private::run()
             return fail(Error{QStringLiteral("the database already holds %1 finished jobs of these runs; use --resume to continue "
                                              "them, or another --db for a fresh run")
                                   .arg(done),
-                              opt.dbPath});
+                              opt.dbPath, 0, 0, {}});
     }
     summary.jobs = all->size();
     summary.skipped = all->size() - todo->size();
@@ -361,8 +362,8 @@ void ExperimentRunner::Private::run()
             }
         }
     }
-    tick.start();
-    ledgerTimer.start();
+    tick->start();
+    ledgerTimer->start();
     maybeFinish();
 }
 
@@ -542,8 +543,8 @@ void ExperimentRunner::Private::finish()
     if (finished)
         return;
     finished = true;
-    tick.stop();
-    ledgerTimer.stop();
+    tick->stop();
+    ledgerTimer->stop();
     if (router) {
         const RouterSnapshot s = router->snapshot();
         summary.retries = s.retries;
@@ -596,10 +597,12 @@ ExperimentRunner::ExperimentRunner(RunOptions options, QObject *parent)
     qRegisterMetaType<wb::RunProgress>();
     d->q = this;
     d->opt = std::move(options);
-    d->tick.setInterval(200);
-    connect(&d->tick, &QTimer::timeout, this, [this] { d->updateSnapshot(); });
-    d->ledgerTimer.setInterval(1000);
-    connect(&d->ledgerTimer, &QTimer::timeout, this, [this] { d->flushLedger(); });
+    d->tick = new QTimer(this);
+    d->tick->setInterval(200);
+    connect(d->tick, &QTimer::timeout, this, [this] { d->updateSnapshot(); });
+    d->ledgerTimer = new QTimer(this);
+    d->ledgerTimer->setInterval(1000);
+    connect(d->ledgerTimer, &QTimer::timeout, this, [this] { d->flushLedger(); });
 }
 
 ExperimentRunner::~ExperimentRunner()

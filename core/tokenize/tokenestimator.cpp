@@ -15,7 +15,7 @@ QString countMethodName(CountMethod m)
     case CountMethod::Exact: return QStringLiteral("exact");
     case CountMethod::Calibrated: return QStringLiteral("calibrated");
     case CountMethod::Factor: return QStringLiteral("factor");
-    case CountMethod::CountTokensEndpoint: return QStringLiteral("count_tokens_endpoint");
+    case CountMethod::CountTokensEndpoint: return QStringLiteral("count_tokens");
     }
     return QStringLiteral("unknown");
 }
@@ -80,6 +80,17 @@ double TokenEstimator::factor(const QString &provider, const QString &model) con
 
 void TokenEstimator::observe(const QString &provider, const QString &model, qint64 baseTokens, qint64 reportedTokens)
 {
+    addSample(provider, model, baseTokens, reportedTokens, false);
+}
+
+void TokenEstimator::observeEndpointCount(const QString &provider, const QString &model, qint64 baseTokens, qint64 exactTokens)
+{
+    addSample(provider, model, baseTokens, exactTokens, true);
+}
+
+void TokenEstimator::addSample(const QString &provider, const QString &model, qint64 baseTokens, qint64 reportedTokens,
+                               bool fromEndpoint)
+{
     if (baseTokens <= 0 || reportedTokens <= 0)
         return;
     double ratio = double(reportedTokens) / double(baseTokens);
@@ -89,7 +100,7 @@ void TokenEstimator::observe(const QString &provider, const QString &model, qint
     }
     QMutexLocker lock(&m_mutex);
     Cal &c = m_cal[key(provider, model)];
-    if (c.samples >= kSamplesBeforeClipping && c.sumBase > 0) {
+    if (!fromEndpoint && c.samples >= kSamplesBeforeClipping && c.sumBase > 0) {
         const double f = c.sumReported / c.sumBase;
         ratio = std::clamp(ratio, f / kOutlierSpread, f * kOutlierSpread);
     }
@@ -97,6 +108,8 @@ void TokenEstimator::observe(const QString &provider, const QString &model, qint
     c.sumBase += double(baseTokens);
     c.sumReported += double(baseTokens) * ratio;
     ++c.samples;
+    if (fromEndpoint)
+        ++c.endpointSamples;
 }
 
 void TokenEstimator::setFactor(const QString &provider, const QString &model, double f, qint64 samples)
@@ -106,6 +119,7 @@ void TokenEstimator::setFactor(const QString &provider, const QString &model, do
     QMutexLocker lock(&m_mutex);
     Cal &c = m_cal[key(provider, model)];
     c.samples = samples;
+    c.endpointSamples = 0;   // replaced by a factor of unknown origin
     c.sumBase = kPseudoBasePerSample * double(std::max<qint64>(samples, 1));
     c.sumReported = f * c.sumBase;
 }
@@ -115,6 +129,7 @@ void TokenEstimator::setCalibration(const Calibration &cal)
     QMutexLocker lock(&m_mutex);
     Cal &c = m_cal[key(cal.provider, cal.model)];
     c.samples = cal.samples;
+    c.endpointSamples = std::clamp<qint64>(cal.endpointSamples, 0, cal.samples);
     if (cal.sumBase > 0 && cal.sumReported > 0) {
         c.sumBase = cal.sumBase;
         c.sumReported = cal.sumReported;
@@ -131,7 +146,8 @@ QList<TokenEstimator::Calibration> TokenEstimator::calibrations() const
     for (auto it = m_cal.cbegin(); it != m_cal.cend(); ++it) {
         const qsizetype slash = it.key().indexOf(QLatin1Char('/'));
         Calibration c{it.key().left(slash), it.key().mid(slash + 1),
-                      it->sumBase > 0 ? it->sumReported / it->sumBase : 1.0, it->samples, it->sumBase, it->sumReported};
+                      it->sumBase > 0 ? it->sumReported / it->sumBase : 1.0, it->samples, it->sumBase, it->sumReported,
+                      it->endpointSamples};
         out.append(c);
     }
     std::sort(out.begin(), out.end(), [](const Calibration &a, const Calibration &b) {
@@ -168,17 +184,19 @@ TokenCount TokenEstimator::promptTokens(const QString &provider, const QString &
 
 TokenCount TokenEstimator::scaled(const QString &provider, const QString &model, qint64 base) const
 {
-    bool calibrated = false;
+    CountMethod method = CountMethod::Factor;
     double f = defaultFactor(family(provider, model));
     {
         QMutexLocker lock(&m_mutex);
         const auto it = m_cal.constFind(key(provider, model));
         if (it != m_cal.cend() && it->samples > 0 && it->sumBase > 0) {
             f = it->sumReported / it->sumBase;
-            calibrated = true;
+            // Exact endpoint counts in the factor make it as good as the provider's own tokenizer on
+            // texts like the sample; say so, so the estimate shows where its numbers come from.
+            method = it->endpointSamples > 0 ? CountMethod::CountTokensEndpoint : CountMethod::Calibrated;
         }
     }
-    return {qint64(std::llround(double(base) * f)), calibrated ? CountMethod::Calibrated : CountMethod::Factor};
+    return {qint64(std::llround(double(base) * f)), method};
 }
 
 } // namespace wb

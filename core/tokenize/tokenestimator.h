@@ -26,11 +26,17 @@ public:
     TokenCount textTokens(const QString &provider, const QString &model, QStringView text) const;
     /// Feed the usage a provider reported for a request whose base-encoding count was `baseTokens`.
     void observe(const QString &provider, const QString &model, qint64 baseTokens, qint64 reportedTokens);
+    /// Feed an exact count from the provider's count-tokens endpoint for a request whose base count
+    /// was `baseTokens`. Calibrates like observe() (never clipped: the count is the provider's own
+    /// for exactly that request), and from then on counts for provider/model report
+    /// CountMethod::CountTokensEndpoint.
+    void observeEndpointCount(const QString &provider, const QString &model, qint64 baseTokens, qint64 exactTokens);
     double factor(const QString &provider, const QString &model) const;
     void setFactor(const QString &provider, const QString &model, double factor, qint64 samples);
     struct Calibration {
         QString provider, model; double factor; qint64 samples;
         double sumBase = 0, sumReported = 0;   ///< weighted sums behind factor (for exact persistence)
+        qint64 endpointSamples = 0;            ///< of samples, how many came from a count-tokens endpoint
     };
     QList<Calibration> calibrations() const;
     /// Base-encoding count (o200k) of a request, what observe() expects as baseTokens.
@@ -52,7 +58,9 @@ private:
     TokenCount scaled(const QString &provider, const QString &model, qint64 base) const;
 
     mutable QMutex m_mutex;
-    struct Cal { double sumBase = 0, sumReported = 0; qint64 samples = 0; };
+    void addSample(const QString &provider, const QString &model, qint64 baseTokens, qint64 reportedTokens, bool fromEndpoint);
+
+    struct Cal { double sumBase = 0, sumReported = 0; qint64 samples = 0; qint64 endpointSamples = 0; };
     QHash<QString, Cal> m_cal;
 };
 

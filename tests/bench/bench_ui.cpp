@@ -32,16 +32,19 @@ using namespace wb::ui;
 
 namespace {
 
-qint64 rssKb()
+qint64 statusKb(const QByteArray &field)
 {
     QFile f(QStringLiteral("/proc/self/status"));
     if (!f.open(QIODevice::ReadOnly))
         return -1;
     for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
+        if (line.startsWith(field))
+            return line.mid(field.size()).trimmed().split(' ').first().toLongLong();
     return -1;
 }
+// Resident memory, and the anonymous part of it (without SQLite's memory-mapped file pages).
+qint64 rssKb() { return statusKb("VmRSS:"); }
+qint64 anonKb() { return statusKb("RssAnon:"); }
 
 void write(const QString &path, const QByteArray &text)
 {
@@ -147,7 +150,7 @@ int benchRun(int texts, int reps)
                 s.jobs, s.done, s.failed, s.calls, wall.elapsed() / 1000.0, double(s.calls) / (wall.elapsed() / 1000.0), s.wallSeconds);
     std::printf("event-loop stalls over %zu ticks of %d ms: median %.2f ms, p99 %.2f ms, max %.2f ms, %zu over 50 ms\n",
                 meter.count(), StallMeter::kIntervalMs, meter.percentile(0.5), meter.percentile(0.99), meter.max(), meter.over(50));
-    std::printf("UI RSS at the end: %lld MB\n", rssKb() / 1024);
+    std::printf("process RSS at the end (UI + engine + simulator in one process): %lld MB, anonymous %lld MB\n", rssKb() / 1024, anonKb() / 1024);
     return 0;
 }
 
@@ -158,6 +161,7 @@ int benchResults(const QString &db)
         return 2;
     }
     const qint64 rssBefore = rssKb();
+    const qint64 anonBefore = anonKb();
     ResultsView view;
     view.resize(1300, 800);
     view.show();
@@ -191,6 +195,8 @@ int benchResults(const QString &db)
             QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
     }
     const qint64 scrollMs = s.elapsed();
+    const int rowsLoaded = view.model()->rowCount();
+    const qint64 totalRows = view.model()->totalCount();
     // A text filter over the whole table.
     wb::ResultFilter f;
     f.textLike = QStringLiteral("999");
@@ -202,12 +208,13 @@ int benchResults(const QString &db)
         QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
     const qint64 filterMs = ft.elapsed();
     meter.stop();
-    std::printf("bench_ui results: %lld rows in %s\n", view.model()->totalCount() >= 0 ? view.model()->totalCount() : -1, qPrintable(db));
+    std::printf("bench_ui results: %lld rows in %s\n", totalRows, qPrintable(db));
     std::printf("setDatabase returned in %lld ms; first page shown after %lld ms; row count after %lld ms; mean chart after %lld ms\n",
                 setMs, firstPageMs, countMs, meansMs);
     std::printf("40 more pages by scrolling: %lld ms (%d rows loaded); text filter first page: %lld ms\n", scrollMs,
-                view.model()->rowCount(), filterMs);
-    std::printf("RSS: %lld MB before, %lld MB after (+%lld MB)\n", rssBefore / 1024, rssKb() / 1024, (rssKb() - rssBefore) / 1024);
+                rowsLoaded, filterMs);
+    std::printf("RSS: %lld MB before, %lld MB after (+%lld MB); anonymous memory +%lld MB (the rest is SQLite's mmap of the file)\n",
+                rssBefore / 1024, rssKb() / 1024, (rssKb() - rssBefore) / 1024, (anonKb() - anonBefore) / 1024);
     std::printf("UI event-loop stalls meanwhile: median %.2f ms, max %.2f ms, %zu over 50 ms\n", meter.percentile(0.5), meter.max(),
                 meter.over(50));
     return 0;

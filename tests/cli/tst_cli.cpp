@@ -8,6 +8,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -800,6 +801,46 @@ private slots:
         QVERIFY(f[0].toInt() > 0);
         QCOMPARE(f[1], hello);
         QVERIFY(!f[2].isEmpty());
+    }
+
+    void estimateCountTokensOnSample()
+    {
+        // --count-tokens: the sample's Anthropic and Gemini prompts are counted by the simulator's
+        // count endpoints (started by estimate itself), and those runs say so; the others do not.
+        const Outcome o = cli({u"estimate"_s, u"--config"_s, kSample + u"/litellm_config.yaml"_s, u"--experiment"_s,
+                               kSample + u"/experiment.yaml"_s, u"--count-tokens"_s, u"--json"_s},
+                              30'000);
+        VERIFY_EXIT(o, 0);
+        const QJsonObject j = QJsonDocument::fromJson(o.out).object();
+        QHash<QString, QString> method;
+        for (const QJsonValue &r : j.value(u"planned"_s).toObject().value(u"runs"_s).toArray())
+            method.insert(r.toObject().value(u"run_id"_s).toString(), r.toObject().value(u"token_method"_s).toString());
+        QCOMPARE(method.size(), 4);
+        QCOMPARE(method.value(u"haiku-mft"_s), u"count_tokens"_s);
+        QCOMPARE(method.value(u"gemini-mft"_s), u"count_tokens"_s);
+        QCOMPARE(method.value(u"gpt4omini-mft"_s), u"exact"_s);
+        QCOMPARE(method.value(u"mistral-mft"_s), u"factor"_s);
+        // Per deployment: 8 prompts counted on each endpoint, OpenAI and Mistral skipped.
+        QHash<QString, QJsonObject> counted;
+        for (const QJsonValue &c : j.value(u"count_tokens"_s).toArray())
+            counted.insert(c.toObject().value(u"deployment"_s).toString(), c.toObject());
+        for (const QString &d : {u"claude-haiku/1"_s, u"gemini-flash/1"_s}) {
+            QCOMPARE(counted.value(d).value(u"counted"_s).toInt(), 8);
+            QVERIFY(!counted.value(d).contains(u"error"_s));
+        }
+        for (const QString &d : {u"gpt-4o-mini/1"_s, u"gpt-4o-mini/2"_s, u"mistral-small/1"_s})
+            QVERIFY(counted.value(d).value(u"skipped"_s).toBool());
+        for (const QString &key : kSampleKeys)
+            QVERIFY2(!o.out.contains(key.toUtf8()) && !o.err.contains(key.toUtf8()), "estimate printed an API key");
+
+        // tokens --config: the same endpoint counts a file exactly.
+        const Outcome t = cli({u"tokens"_s, u"--model"_s, u"claude-haiku"_s, u"--config"_s, kSample + u"/litellm_config.yaml"_s,
+                               kSample + u"/corpus/clean-water.txt"_s});
+        VERIFY_EXIT(t, 0);
+        const QStringList f = QString::fromUtf8(t.out).trimmed().split(u'\t');
+        QCOMPARE(f.size(), 3);
+        QVERIFY(f[0].toInt() > 20);
+        QCOMPARE(f[2], u"count_tokens"_s);
     }
 
     void modelsListsDeployments()

@@ -20,6 +20,7 @@ private slots:
     void calibrationIsPerModel();
     void persistenceRoundTrip();
     void concurrentObserve();
+    void endpointCountsReportTheirMethod();
 };
 
 void TstTokenEstimator::methodNames()
@@ -27,7 +28,7 @@ void TstTokenEstimator::methodNames()
     QCOMPARE(countMethodName(CountMethod::Exact), QStringLiteral("exact"));
     QCOMPARE(countMethodName(CountMethod::Calibrated), QStringLiteral("calibrated"));
     QCOMPARE(countMethodName(CountMethod::Factor), QStringLiteral("factor"));
-    QCOMPARE(countMethodName(CountMethod::CountTokensEndpoint), QStringLiteral("count_tokens_endpoint"));
+    QCOMPARE(countMethodName(CountMethod::CountTokensEndpoint), QStringLiteral("count_tokens"));
 }
 
 void TstTokenEstimator::openAiPromptIsExactWithFraming()
@@ -185,6 +186,30 @@ void TstTokenEstimator::concurrentObserve()
         f.waitForFinished();
     QCOMPARE(est.calibrations().value(0).samples, qint64(2000));
     QVERIFY(qAbs(est.factor(QStringLiteral("anthropic"), QStringLiteral("claude-haiku-4-5")) - 1.2) < 1e-9);
+}
+
+void TstTokenEstimator::endpointCountsReportTheirMethod()
+{
+    const QString an = QStringLiteral("anthropic"), model = QStringLiteral("claude-sonnet-4-5");
+    TokenEstimator est;
+    est.observe(an, model, 1000, 1100);
+    QCOMPARE(est.textTokens(an, model, u"hello world").method, CountMethod::Calibrated);
+    // An exact count far from the usage-derived factor is not clipped (it is the provider's own count).
+    for (int i = 0; i < 4; ++i)
+        est.observe(an, model, 1000, 1100);
+    est.observeEndpointCount(an, model, 1000, 2000);
+    QCOMPARE(est.factor(an, model), (5 * 1100.0 + 2000.0) / 6000.0);
+    QCOMPARE(est.textTokens(an, model, u"hello world").method, CountMethod::CountTokensEndpoint);
+    // OpenAI stays exact whatever is fed.
+    est.observeEndpointCount(QStringLiteral("openai"), QStringLiteral("gpt-4o"), 100, 120);
+    QCOMPARE(est.textTokens(QStringLiteral("openai"), QStringLiteral("gpt-4o"), u"hello").method, CountMethod::Exact);
+    // The method survives persistence; setFactor() (origin unknown) drops it.
+    TokenEstimator b;
+    for (const auto &c : est.calibrations())
+        b.setCalibration(c);
+    QCOMPARE(b.textTokens(an, model, u"hello world").method, CountMethod::CountTokensEndpoint);
+    b.setFactor(an, model, 1.1, 3);
+    QCOMPARE(b.textTokens(an, model, u"hello world").method, CountMethod::Calibrated);
 }
 
 QTEST_GUILESS_MAIN(TstTokenEstimator)
