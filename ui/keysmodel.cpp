@@ -73,7 +73,9 @@ QStringList KeysModel::setDeployments(const QList<Deployment> &deployments)
             e.name = isLoopbackUrl(d.apiBase) ? tr("(local server key)") : tr("(literal key)");
             e.reference = maskKey(d.keyRef);   // the literal itself is never shown
         }
-        const QString k = e.reference;
+        // Literal keys group by the key itself (held only in this local map, never shown): two
+        // different keys can share a masked form such as "…-1".
+        const QString k = e.source == KeyEntry::Source::Literal ? QStringLiteral("literal:") + d.keyRef : e.reference;
         if (at.contains(k)) {
             entries[at[k]].deployments << d.id;
             continue;

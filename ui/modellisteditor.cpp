@@ -209,7 +209,12 @@ void ModelListEditor::reload()
 {
     m_loading = true;
     const ModelList &ml = m_project->state().models;
+    const bool firstFill = m_model->rowCount() == 0;
     m_model->setDeployments(ml.deployments);
+    if (firstFill) {
+        // Fit ids, model ids and API bases once (a handful of rows); later edits keep the user's widths.
+        m_view->resizeColumnsToContents();
+    }
     if (m_strategy->findText(ml.router.routingStrategy) < 0)
         m_strategy->addItem(ml.router.routingStrategy);
     m_strategy->setCurrentText(ml.router.routingStrategy);

@@ -211,7 +211,7 @@ int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "discernus models: " << models.error().toString() << '\n';
         return 2;
     }
-    for (const QString &w : std::as_const(models->warnings))
+    for (const QString &w : models->warnings + sharedQuotaWarnings(*models))
         err << "warning: " << w << '\n';
     PriceTable prices = PriceTable::builtIn();
     if (const QString pm = a.value(QStringLiteral("--prices")); !pm.isEmpty()) {

@@ -37,8 +37,8 @@ Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QStr
     };
     const ModelList models = project.models;
     std::shared_ptr<TokenEstimator> tokens = ctx.tokens;
-    in.packBatches = [exec, models, tokens](const RunSpec &run, const Framework &fw, const QList<EstimateText> &texts) {
-        const Deployment *dep = models.deploymentsOf(run.model).value(0);
+    const PriceTable prices = in.prices;
+    in.packBatches = [exec, models, tokens, prices](const RunSpec &run, const Framework &fw, const QList<EstimateText> &texts) {
         QList<CorpusText> owned;
         owned.reserve(texts.size());
         for (const EstimateText &t : texts)
@@ -46,7 +46,7 @@ Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QStr
         QList<const CorpusText *> ptrs;
         for (const CorpusText &t : owned)
             ptrs.append(&t);
-        return packRunTexts(*tokens, dep ? dep->provider : QStringLiteral("openai"), dep ? dep->model : QString(), fw, exec, ptrs);
+        return packRunTexts(*tokens, models, run.model, &prices, fw, exec, ptrs);
     };
 
     // What earlier runs taught: token calibration, output length, spend in this budget period.

@@ -1,7 +1,10 @@
 #include "core/experiment/planner.h"
 
 #include "core/experiment/prompt.h"
+#include "core/pricing/pricing.h"
 #include "core/tokenize/tokenestimator.h"
+
+#include <algorithm>
 
 namespace wb {
 
@@ -43,9 +46,39 @@ QList<JobRow> planJobs(const QList<PlannedRun> &runs)
     return jobs;
 }
 
-QList<QList<int>> packRunTexts(const TokenEstimator &tokens, const QString &provider, const QString &model, const Framework &fw,
-                               const ExecutionSettings &exec, const QList<const CorpusText *> &texts)
+QList<QList<int>> packRunTexts(const TokenEstimator &tokens, const ModelList &models, const QString &group, const PriceTable *prices,
+                               const Framework &fw, const ExecutionSettings &exec, const QList<const CorpusText *> &texts)
 {
+    const QList<const Deployment *> deps = models.deploymentsOf(group);
+    const QString provider = deps.isEmpty() ? QStringLiteral("openai") : deps.first()->provider;
+    const QString model = deps.isEmpty() ? QString() : deps.first()->model;
+
+    // Output: every text of a batch may use max_tokens, and the model has an output ceiling.
+    int maxTexts = std::max(1, exec.batching.maxTextsPerBatch);
+    qint64 maxOutput = 32768;
+    for (const Deployment *d : deps)
+        if (prices)
+            if (auto p = prices->forDeployment(*d); p && p->maxOutputTokens > 0)
+                maxOutput = std::min(maxOutput, p->maxOutputTokens);
+    maxTexts = int(std::max<qint64>(1, std::min<qint64>(maxTexts, maxOutput / std::max(1, exec.maxTokens))));
+
+    // Per-minute limits a single call must fit (the smallest of the group, so every deployment can take
+    // a batch): OpenAI and Mistral count max_tokens at admission, Anthropic's ITPM and Gemini's TPM count
+    // input only. A 10 % margin covers the difference between our count and the provider's.
+    qint64 capWithOutput = 0, capInput = exec.batching.maxBatchTokens;
+    for (const Deployment *d : deps) {
+        const bool inputOnly = d->provider == QLatin1String("anthropic") || d->provider == QLatin1String("gemini")
+                               || d->provider == QLatin1String("vertex_ai");
+        const std::optional<qint64> lim = d->provider == QLatin1String("anthropic") ? d->limits.itpm : d->limits.tpm;
+        if (!lim || *lim <= 0)
+            continue;
+        const qint64 usable = *lim * 9 / 10;
+        if (inputOnly)
+            capInput = std::min(capInput, usable);
+        else
+            capWithOutput = capWithOutput == 0 ? usable : std::min(capWithOutput, usable);
+    }
+
     const qint64 fixed = tokens.promptTokens(provider, model, buildScoringRequest(fw, {}, exec)).tokens;
     QList<qint64> textTokens;
     textTokens.reserve(texts.size());
@@ -54,7 +87,7 @@ QList<QList<int>> packRunTexts(const TokenEstimator &tokens, const QString &prov
         const QString framed = QStringLiteral("\n<<<TEXT id=%1>>>\n%2\n<<<END TEXT>>>\n\"%1\",").arg(t->id, t->text);
         textTokens.append(tokens.textTokens(provider, model, framed).tokens);
     }
-    return packBatches(textTokens, fixed, exec.batching.maxBatchTokens, exec.batching.maxTextsPerBatch);
+    return packBatches(textTokens, fixed, capInput, maxTexts, capWithOutput, exec.maxTokens);
 }
 
 } // namespace wb

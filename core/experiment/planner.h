@@ -24,10 +24,14 @@ QList<PlannedRun> planRuns(const ExperimentConfig &exp, const QHash<QString, Fra
 QList<JobRow> planJobs(const QList<PlannedRun> &runs);
 
 class TokenEstimator;
-/// Token-exact packing of a run's texts into batches (indices into `texts`), as the provider of
-/// `provider`/`model` counts: the fixed part of the prompt once, each text with its framing. The
-/// runner and the estimate use this one function, so the estimate counts the calls the run makes.
-QList<QList<int>> packRunTexts(const TokenEstimator &tokens, const QString &provider, const QString &model, const Framework &fw,
-                               const ExecutionSettings &exec, const QList<const CorpusText *> &texts);
+class PriceTable;
+/// Token-exact packing of a run's texts into batches (indices into `texts`), as the provider of the
+/// group's first deployment counts: the fixed part of the prompt once, each text with its framing.
+/// Batches also stay sendable: texts x max_tokens within the model's output limit, and prompt (plus
+/// max_tokens where the provider counts it at admission) within the smallest per-minute token limit of
+/// the group. The runner and the estimate use this one function, so the estimate counts the calls
+/// the run makes.
+QList<QList<int>> packRunTexts(const TokenEstimator &tokens, const ModelList &models, const QString &group, const PriceTable *prices,
+                               const Framework &fw, const ExecutionSettings &exec, const QList<const CorpusText *> &texts);
 
 } // namespace wb

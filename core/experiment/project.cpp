@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QHostAddress>
+#include <QMap>
 #include <QUrl>
 
 namespace wb {
@@ -38,7 +39,7 @@ Result<LoadedProject> loadProject(const QString &configPath, const QString &expe
     p.experiment = std::move(*exp);
     if (auto ok = validateExperimentAgainst(p.experiment, p.models); !ok)
         return std::unexpected(ok.error());
-    p.warnings = p.models.warnings + p.experiment.warnings;
+    p.warnings = p.models.warnings + p.experiment.warnings + sharedQuotaWarnings(p.models);
 
     for (const FrameworkRef &ref : std::as_const(p.experiment.frameworks)) {
         auto fw = loadFramework(ref.path);
@@ -82,6 +83,21 @@ void retargetLoopback(ModelList &models, int fromPort, int toPort)
             d.apiBase = u.toString();
         }
     }
+}
+
+QStringList sharedQuotaWarnings(const ModelList &models)
+{
+    QMap<QString, QStringList> byQuota;
+    for (const Deployment &d : models.deployments)
+        if (!d.keyRef.isEmpty())
+            byQuota[d.effectiveApiBase() + u'\n' + d.keyRef + u'\n' + d.provider + u'/' + d.model + u'\n' + d.rateLimitPool].append(d.id);
+    QStringList out;
+    for (auto it = byQuota.cbegin(); it != byQuota.cend(); ++it)
+        if (it.value().size() > 1 && it.key().endsWith(u'\n'))   // same key, no pool
+            out << QStringLiteral("%1 use the same key for the same model: the provider counts them against one quota; "
+                                  "give them the same model_info.rate_limit_pool so the router does too")
+                       .arg(it.value().join(QStringLiteral(", ")));
+    return out;
 }
 
 bool isSimulated(const ModelList &models)

@@ -34,6 +34,11 @@ void retargetLoopback(ModelList &models, int fromPort, int toPort);
 /// Every deployment points at a loopback server and the list asks for the simulator.
 bool isSimulated(const ModelList &models);
 
+/// Deployments that use the same key for the same model at the same endpoint but are not in one
+/// rate_limit_pool: the provider counts them against one quota while the router would count them
+/// twice. One warning per such set (naming deployments, never keys).
+QStringList sharedQuotaWarnings(const ModelList &models);
+
 /// Starts the simulator on `port`; if that port is taken, on any free one (the caller then
 /// retargets the model list's loopback api_bases to sim->port()).
 Result<std::unique_ptr<ProviderSimulator>> startSimulator(SimConfig cfg, quint16 port);

@@ -203,14 +203,16 @@ ParsedScores parseScores(const Framework &fw, const QStringList &textIds, const 
     return result;
 }
 
-QList<QList<int>> packBatches(const QList<qint64> &textTokens, qint64 fixedTokens, qint64 maxBatchTokens, int maxTexts)
+QList<QList<int>> packBatches(const QList<qint64> &textTokens, qint64 fixedTokens, qint64 maxBatchTokens, int maxTexts,
+                              qint64 capWithOutput, qint64 outputPerText)
 {
     QList<QList<int>> batches;
     QList<int> cur;
     qint64 curTokens = fixedTokens;
     for (int i = 0; i < textTokens.size(); ++i) {
         const qint64 t = textTokens[i];   // the caller counts each text with its framing (markers, id in the schema)
-        if (!cur.isEmpty() && (curTokens + t > maxBatchTokens || cur.size() >= maxTexts)) {
+        const bool overCap = capWithOutput > 0 && curTokens + t + (cur.size() + 1) * outputPerText > capWithOutput;
+        if (!cur.isEmpty() && (curTokens + t > maxBatchTokens || cur.size() >= maxTexts || overCap)) {
             batches.append(cur);
             cur.clear();
             curTokens = fixedTokens;

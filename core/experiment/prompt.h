@@ -41,6 +41,9 @@ ParsedScores parseScores(const Framework &fw, const QStringList &textIds, const 
 
 /// Packs texts into batches of at most maxBatchTokens prompt tokens and maxTexts texts (token-exact:
 /// tokensOf gives each text's count). A text larger than the limit goes alone.
-QList<QList<int>> packBatches(const QList<qint64> &textTokens, qint64 fixedTokens, qint64 maxBatchTokens, int maxTexts);
+/// With capWithOutput > 0, a batch also keeps prompt + texts x outputPerText within it (a per-minute
+/// token limit that counts max_tokens at admission).
+QList<QList<int>> packBatches(const QList<qint64> &textTokens, qint64 fixedTokens, qint64 maxBatchTokens, int maxTexts,
+                              qint64 capWithOutput = 0, qint64 outputPerText = 0);
 
 } // namespace wb

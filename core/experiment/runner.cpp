@@ -14,10 +14,15 @@
 #include "core/tokenize/tokenestimator.h"
 
 #include <QDateTime>
+#include <QSet>
+
+#include <cmath>
+#include <limits>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QLockFile>
 #include <QMutex>
 #include <QThread>
 #include <QTimer>
@@ -66,6 +71,13 @@ QJsonObject RunSummary::toJson() const
 }
 
 namespace {
+
+/// Dollars with enough digits that small budgets don't read as $0.00.
+QString usdText(qint64 micros)
+{
+    const double usd = microsToUsd(micros);
+    return QStringLiteral("$") + QString::number(usd, 'f', usd < 10 ? 4 : 2);
+}
 
 /// Spend ledger spanning runs: reserve worst case before dispatch, settle to the actual cost.
 class LedgerBudget final : public BudgetGuard {
@@ -121,6 +133,7 @@ public:
     RunOptions opt;
     LoadedProject project;
     QList<PlannedRun> runs;
+    std::unique_ptr<QLockFile> runLock;
     std::unique_ptr<ResultStore> store;
     std::unique_ptr<Router> router;
     std::unique_ptr<ProviderSimulator> sim;
@@ -134,10 +147,8 @@ public:
     qint64 outstandingJobs = 0;
     RunSummary summary;
     QElapsedTimer wall;
-    // Children of the runner, so moveToThread() takes them along to the engine thread.
+    // A child of the runner, so moveToThread() takes it along to the engine thread.
     QTimer *tick = nullptr;
-    QTimer *ledgerTimer = nullptr;
-    qint64 ledgerPending = 0;
     int warnedPercent = 0;
     bool finished = false;
     bool started = false;
@@ -147,6 +158,7 @@ public:
     RunProgress prog;
 
     void fail(const Error &e);
+    Result<void> checkStoredRunsMatch() const;
     void run();
     void submitCall(const PlannedRun *run, const QList<qint64> &jobIds, const ChatRequest *reask);
     void onCall(const CallRecord &c);
@@ -156,7 +168,7 @@ public:
     void maybeFinish();
     void finish();
     void updateSnapshot();
-    void flushLedger();
+    double limitBoundEtaSeconds(const RouterSnapshot &s) const;
 };
 
 void ExperimentRunner::Private::fail(const Error &e)
@@ -164,6 +176,53 @@ void ExperimentRunner::Private::fail(const Error &e)
     summary.error = e.toString();
     emit q->event(summary.error);
     finish();
+}
+
+Result<void> ExperimentRunner::Private::checkStoredRunsMatch() const
+{
+    auto stored = store->runs();
+    if (!stored)
+        return std::unexpected(stored.error());
+    QHash<QString, RunRow> byId;
+    for (const RunRow &r : std::as_const(*stored))
+        byId.insert(r.runId, r);
+    QStringList problems;
+    QSet<QString> checkedTexts;
+    auto hashes = store->textHashes();
+    if (!hashes)
+        return std::unexpected(hashes.error());
+    for (const PlannedRun &r : runs) {
+        auto it = byId.constFind(r.spec.runId);
+        if (it == byId.cend())
+            continue;
+        QStringList dims;
+        for (const Dimension &d : r.framework->dimensions)
+            dims.append(d.id);
+        if (!it->experiment.isEmpty() && it->experiment != project.experiment.name)
+            problems << QStringLiteral("run '%1' belongs to experiment '%2'").arg(r.spec.runId, it->experiment);
+        else if (it->modelGroup != r.spec.model)
+            problems << QStringLiteral("run '%1' was stored with model group '%2', now '%3'").arg(r.spec.runId, it->modelGroup, r.spec.model);
+        else if (it->framework != r.spec.framework || (!it->dimensions.isEmpty() && it->dimensions != dims))
+            problems << QStringLiteral("run '%1' was stored with framework '%2' (%3), now '%4' (%5)")
+                            .arg(r.spec.runId, it->framework, it->dimensions.join(u','), r.spec.framework, dims.join(u','));
+        for (const CorpusText &t : r.texts) {
+            const QString key = t.corpus + u'/' + t.id;
+            if (checkedTexts.contains(key))
+                continue;
+            checkedTexts.insert(key);
+            const QString old = hashes->value(key);
+            if (!old.isEmpty() && old != t.sha256)
+                problems << QStringLiteral("text '%1' changed since its results were stored").arg(key);
+        }
+    }
+    if (problems.isEmpty())
+        return {};
+    const qsizetype shown = std::min<qsizetype>(problems.size(), 5);
+    QString msg = QStringLiteral("this database holds results that don't match the experiment: ") + problems.mid(0, shown).join(QStringLiteral("; "));
+    if (problems.size() > shown)
+        msg += QStringLiteral("; and %1 more").arg(problems.size() - shown);
+    msg += QStringLiteral(". Use new run ids or another --db, so earlier results stay as they were.");
+    return wb::fail(msg, opt.dbPath);
 }
 
 void ExperimentRunner::Private::run()
@@ -198,6 +257,20 @@ void ExperimentRunner::Private::run()
     if (!keys)
         return fail(keys.error());
 
+    // One run per database at a time: two processes would both send (and pay for) every job.
+    runLock = std::make_unique<QLockFile>(opt.dbPath + QStringLiteral(".lock"));
+    runLock->setStaleLockTime(0);   // only a lock whose process is gone is stale
+    if (!runLock->tryLock(0)) {
+        qint64 pid = 0;
+        QString host, app;
+        runLock->getLockInfo(&pid, &host, &app);
+        return fail(Error{QStringLiteral("another run (process %1 on %2) is using this database; wait for it to finish or use "
+                                         "another --db")
+                              .arg(pid)
+                              .arg(host.isEmpty() ? QStringLiteral("this machine") : host),
+                          opt.dbPath, 0, 0, {}});
+    }
+
     store = std::make_unique<ResultStore>();
     if (auto ok = store->open(opt.dbPath); !ok)
         return fail(ok.error());
@@ -218,6 +291,11 @@ void ExperimentRunner::Private::run()
         else
             emit q->event(QStringLiteral("prices: %1 models imported from %2").arg(*n).arg(opt.priceMapPath));
     }
+
+    // What this database already holds must be what these runs mean: another experiment's run ids, a
+    // changed model group, framework or text would silently mix results.
+    if (auto ok = checkStoredRunsMatch(); !ok)
+        return fail(ok.error());
 
     QList<StoredText> storedTexts;
     QSet<QString> seenTexts;
@@ -294,19 +372,23 @@ void ExperimentRunner::Private::run()
         if (auto spent = store->spendSince(since))
             budget.spentBeforeMicros = *spent;
         if (budget.spentBeforeMicros >= budget.capMicros && outstandingJobs > 0)
-            emit q->event(QStringLiteral("budget of $%1 already spent in this period ($%2)")
-                              .arg(*cap, 0, 'f', 2)
-                              .arg(microsToUsd(budget.spentBeforeMicros), 0, 'f', 2));
+            emit q->event(QStringLiteral("budget of %1 already spent in this period (%2)")
+                              .arg(usdText(budget.capMicros), usdText(budget.spentBeforeMicros)));
+        // A deployment we cannot price would spend without counting against the cap.
+        for (const Deployment &d : std::as_const(project.models.deployments))
+            if (!prices->forDeployment(d))
+                emit q->event(QStringLiteral("warning: no price known for %1 (%2/%3): its calls count as $0 against the budget; "
+                                             "set model_info.input_cost_per_token and output_cost_per_token")
+                                  .arg(d.id, d.provider, d.model));
     }
-    budget.onSettled = [this](qint64 micros) {
-        ledgerPending += micros;
+    budget.onSettled = [this](qint64) {
         if (budget.capMicros > 0) {
             const int pct = int(100.0 * double(budget.total()) / double(budget.capMicros));
             for (int level : {50, 80, 100})
                 if (pct >= level && warnedPercent < level) {
                     warnedPercent = level;
                     emit q->budgetWarning(level);
-                    emit q->event(QStringLiteral("budget: %1% of $%2 spent").arg(level).arg(microsToUsd(budget.capMicros), 0, 'f', 2));
+                    emit q->event(QStringLiteral("budget: %1% of %2 spent").arg(level).arg(usdText(budget.capMicros)));
                 }
         }
     };
@@ -344,7 +426,6 @@ void ExperimentRunner::Private::run()
         }
         // Token-exact packing on the counting of the group's first deployment; one repetition at a time,
         // so a batch never carries the same text twice.
-        const Deployment *dep = project.models.deploymentsOf(r.spec.model).value(0);
         QMap<int, QList<qint64>> byRepetition;
         for (qint64 id : std::as_const(runJobs))
             byRepetition[jobs[id].row.repetition].append(id);
@@ -352,8 +433,7 @@ void ExperimentRunner::Private::run()
             QList<const CorpusText *> texts;
             for (qint64 id : repJobs)
                 texts.append(jobs[id].text);
-            const auto batches = packRunTexts(*tokens, dep ? dep->provider : QStringLiteral("openai"), dep ? dep->model : QString(),
-                                              *r.framework, exec, texts);
+            const auto batches = packRunTexts(*tokens, project.models, r.spec.model, prices.get(), *r.framework, exec, texts);
             for (const QList<int> &batch : batches) {
                 QList<qint64> b;
                 for (int i : batch)
@@ -363,7 +443,6 @@ void ExperimentRunner::Private::run()
         }
     }
     tick->start();
-    ledgerTimer->start();
     maybeFinish();
 }
 
@@ -441,6 +520,16 @@ void ExperimentRunner::Private::onJob(const JobOutcome &o)
             summary.budgetStopped = true;
         outstandingJobs -= pc.jobIds.size();
         maybeFinish();
+        return;
+    }
+    if (!o.ok && pc.jobIds.size() > 1 && (o.exceedsLimits || o.errorClass == ErrorClass::ContextTooLong)) {
+        // A batch too large for the limits or the context window: halve it rather than fail its texts.
+        const qsizetype half = pc.jobIds.size() / 2;
+        emit q->event(QStringLiteral("a batch of %1 texts is too large for %2 (%3); splitting it")
+                          .arg(pc.jobIds.size())
+                          .arg(pc.run->spec.model, o.error));
+        submitCall(pc.run, pc.jobIds.mid(0, half), nullptr);
+        submitCall(pc.run, pc.jobIds.mid(half), nullptr);
         return;
     }
     if (!o.ok) {
@@ -530,28 +619,18 @@ void ExperimentRunner::Private::maybeFinish()
         finish();
 }
 
-void ExperimentRunner::Private::flushLedger()
-{
-    if (!store || ledgerPending == 0)
-        return;
-    store->addSpend({QDateTime::currentDateTimeUtc(), ledgerPending, runs.isEmpty() ? QString() : runs.first().spec.runId});
-    ledgerPending = 0;
-}
-
 void ExperimentRunner::Private::finish()
 {
     if (finished)
         return;
     finished = true;
     tick->stop();
-    ledgerTimer->stop();
     if (router) {
         const RouterSnapshot s = router->snapshot();
         summary.retries = s.retries;
         summary.fallbacks = s.fallbacks;
     }
     if (store) {
-        flushLedger();
         if (tokens)
             for (const auto &c : tokens->calibrations())
                 store->saveCalibration(c.provider, c.model, c.factor, c.samples);
@@ -562,7 +641,53 @@ void ExperimentRunner::Private::finish()
     updateSnapshot();
     if (sim)
         sim->stop();
+    runLock.reset();
     emit q->finished(summary);
+}
+
+/// The least time the queued calls need at the rate the limits allow: per group, what its deployments
+/// can admit per window (each limit divided by what a call has used of it so far), the queue's head
+/// leaving when the router next wakes. A run's first minute often bursts through a whole window, so a
+/// plain extrapolation from the jobs done so far is far too hopeful.
+double ExperimentRunner::Private::limitBoundEtaSeconds(const RouterSnapshot &s) const
+{
+    QHash<QString, double> perMinute;   // group -> calls per minute
+    QSet<QString> seenWindows;
+    for (const DeploymentSnapshot &d : s.deployments) {
+        if (seenWindows.contains(d.windowKey))
+            continue;   // a pool's window is shared: count its capacity once
+        seenWindows.insert(d.windowKey);
+        double cap = std::numeric_limits<double>::infinity();
+        const double calls = double(std::max<qint64>(d.rpmUsed, 1));
+        auto bound = [&](qint64 used, qint64 limit, bool perCall) {
+            if (limit <= 0)
+                return;
+            if (perCall) {
+                cap = std::min(cap, double(limit));
+            } else if (used > 0) {
+                cap = std::min(cap, double(limit) / (double(used) / calls));
+            }
+        };
+        bound(d.rpmUsed, d.rpmLimit, true);
+        bound(d.tpmUsed, d.tpmLimit, false);
+        bound(d.itpmUsed, d.itpmLimit, false);
+        bound(d.otpmUsed, d.otpmLimit, false);
+        if (std::isfinite(cap))
+            perMinute[d.group] += cap;
+        else
+            perMinute[d.group] = std::numeric_limits<double>::infinity();
+    }
+    double worst = 0;
+    for (auto it = s.queueDepth.cbegin(); it != s.queueDepth.cend(); ++it) {
+        const double rate = perMinute.value(it.key(), std::numeric_limits<double>::infinity());
+        if (it.value() > 0 && std::isfinite(rate) && rate > 0) {
+            // The queue's head goes when the router next wakes; each further window's worth of calls
+            // waits one more window.
+            const double windows = std::max(0.0, std::ceil(double(it.value()) / rate) - 1.0);
+            worst = std::max(worst, std::max(0.0, s.nextWakeS) + 60.0 * windows);
+        }
+    }
+    return worst;
 }
 
 void ExperimentRunner::Private::updateSnapshot()
@@ -579,7 +704,7 @@ void ExperimentRunner::Private::updateSnapshot()
     p.elapsedS = wall.isValid() ? double(wall.elapsed()) / 1000.0 : 0.0;
     const qint64 finishedJobs = p.done + p.failed;
     if (finishedJobs > 0 && p.total > finishedJobs)
-        p.etaS = p.elapsedS / double(finishedJobs) * double(p.total - finishedJobs);
+        p.etaS = std::max(p.elapsedS / double(finishedJobs) * double(p.total - finishedJobs), limitBoundEtaSeconds(s));
     else if (p.total == finishedJobs)
         p.etaS = 0;
     {
@@ -600,9 +725,6 @@ ExperimentRunner::ExperimentRunner(RunOptions options, QObject *parent)
     d->tick = new QTimer(this);
     d->tick->setInterval(200);
     connect(d->tick, &QTimer::timeout, this, [this] { d->updateSnapshot(); });
-    d->ledgerTimer = new QTimer(this);
-    d->ledgerTimer->setInterval(1000);
-    connect(d->ledgerTimer, &QTimer::timeout, this, [this] { d->flushLedger(); });
 }
 
 ExperimentRunner::~ExperimentRunner()
@@ -610,7 +732,6 @@ ExperimentRunner::~ExperimentRunner()
     if (d->router)
         d->router->disconnect(this);
     if (d->store) {
-        d->flushLedger();
         d->store->flush();
     }
     if (d->sim)

@@ -508,6 +508,11 @@ bool Router::Private::handleUnusableGroup(const QString &group, qint64 t, qint64
 void Router::Private::dispatch()
 {
     dispatchPending = false;
+    if (budgetStopped && (queuedCount > 0 || !delayed.empty())) {
+        // Retries, 429 requeues and fallbacks that came back after the budget stop: they must not
+        // wait forever in queues nobody serves any more.
+        drainQueued(true);
+    }
     if (paused) {
         wakeTimer->stop();
         return;
@@ -544,12 +549,15 @@ void Router::Private::dispatch()
                 if (never) {
                     queue.pop_front();
                     --queuedCount;
-                    failJob(job, ErrorClass::Fatal,
-                            QStringLiteral("request (%1 characters, max_tokens %2) exceeds the per-minute limits of every "
-                                           "deployment of %3")
-                                .arg(job->chars)
-                                .arg(job->job.request.maxTokens)
-                                .arg(group));
+                    JobOutcome o;
+                    o.errorClass = ErrorClass::Fatal;
+                    o.exceedsLimits = true;
+                    o.error = QStringLiteral("request (%1 characters, max_tokens %2) exceeds the per-minute limits of every "
+                                             "deployment of %3")
+                                  .arg(job->chars)
+                                  .arg(job->job.request.maxTokens)
+                                  .arg(group);
+                    finishJob(job, std::move(o));
                     continue;
                 }
                 wake = std::min(wake, earliest);
@@ -706,7 +714,12 @@ void Router::Private::onCallFinished(RouterCall *call)
     else
         d.limits->release(c.admission);
 
-    const qint64 cost = d.price && usage.reported ? costMicros(*d.price, usage) : 0;
+    // A reply the provider may have billed but that tells no usage (a 200 without usage or with a
+    // truncated body, a timeout or reset after the request left) is booked at its worst case, so the
+    // budget can never be passed by calls we could not measure. Error statuses are not billed.
+    const int status = reply.httpStatus ? reply.httpStatus : call->httpStatus();
+    const bool unmeasured = !usage.reported && ((status >= 200 && status < 300) || (status == 0 && call->wasSent()));
+    const qint64 cost = !d.price ? 0 : usage.reported ? costMicros(*d.price, usage) : unmeasured ? c.reservedMicros : 0;
     reserved -= c.reservedMicros;
     if (options.budget)
         options.budget->settle(c.reservedMicros, cost);
@@ -990,11 +1003,13 @@ void Router::resume()
 
 void Router::cancelAll()
 {
-    // In-flight calls are aborted quietly; the provider may still bill them, so their
-    // worst-case reservation is booked as spent (never under-count against a budget).
+    // In-flight calls are aborted quietly; a request that already left may still be billed, so its
+    // worst-case reservation is booked as spent (never under-count against a budget) and recorded
+    // as an attempt, so the calls table, the spend and the summary agree.
     std::vector<std::pair<RouterCall *, InFlightCall>> calls(d->inFlight.begin(), d->inFlight.end());
     d->inFlight.clear();
     for (auto &[call, c] : calls) {
+        const bool sent = call->wasSent();
         call->abort();
         DeploymentState &dep = *d->deps[c.dep];
         --dep.inFlight;
@@ -1003,8 +1018,23 @@ void Router::cancelAll()
             if (s.nam == c.nam)
                 s.perHost[c.hostKey] -= 1;
         d->reserved -= c.reservedMicros;
+        const qint64 booked = sent ? c.reservedMicros : 0;
         if (d->options.budget)
-            d->options.budget->settle(c.reservedMicros, c.reservedMicros);
+            d->options.budget->settle(c.reservedMicros, booked);
+        dep.spendMicros += booked;
+        d->totalSpend += booked;
+        CallRecord rec;
+        rec.jobId = c.job->job.id;
+        rec.deploymentId = dep.dep.id;
+        rec.provider = dep.dep.provider;
+        rec.group = c.job->group;
+        rec.costMicros = booked;
+        rec.latencyMs = d->now() - c.startMs;
+        rec.errorClass = ErrorClass::Transient;
+        rec.errorMessage = sent ? QStringLiteral("cancelled by the user after the request was sent (booked at its worst case)")
+                                : QStringLiteral("cancelled by the user before the request was sent");
+        rec.startedAt = c.startedAt;
+        emit callFinished(rec);
         JobOutcome o;
         o.cancelled = true;
         o.error = QStringLiteral("cancelled");
@@ -1069,6 +1099,8 @@ RouterSnapshot Router::snapshot() const
     s.spendMicros = d->totalSpend;
     s.reservedMicros = d->reserved;
     s.paused = d->paused;
+    if (d->wakeTimer->isActive())
+        s.nextWakeS = d->wakeTimer->remainingTime() / 1000.0;
     return s;
 }
 

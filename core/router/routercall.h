@@ -36,6 +36,8 @@ public:
     QNetworkReply::NetworkError networkError() const { return m_error; }
     QString errorString() const { return m_errorString; }
     bool timedOut() const { return m_timedOut; }
+    /// The request body was handed to the network: the provider may have billed it.
+    bool wasSent() const { return m_sent; }
     qint64 timeoutMs() const { return m_timeoutMs; }
 
 signals:

@@ -45,6 +45,7 @@ struct JobOutcome {
     QString error;              ///< reason when !ok
     bool budgetStopped = false; ///< not dispatched because the budget could be exceeded
     bool cancelled = false;
+    bool exceedsLimits = false; ///< never sent: larger than every deployment's per-minute limits (split it)
 };
 
 /// Live state of one deployment's window, for gauges.
@@ -71,6 +72,7 @@ struct RouterSnapshot {
     qint64 spendMicros = 0;
     qint64 reservedMicros = 0;
     bool paused = false;
+    double nextWakeS = -1;                 ///< until the router next re-checks its queues (a window frees, a block ends); -1 = not armed
 };
 
 } // namespace wb

@@ -924,8 +924,12 @@ Result<qint64> ResultStore::spendSince(const QDateTime &since) const
         return fail(QStringLiteral("results database is not open"));
     if (auto r = d->flush(); !r)
         return std::unexpected(r.error());
+    // Every recorded call's booked cost (written in the same transactions as the results, so a crash
+    // cannot lose spend that a result shows), plus entries added to the ledger by hand.
     QSqlQuery q(d->db);
-    q.prepare(QStringLiteral("SELECT COALESCE(SUM(micros), 0) FROM spend_ledger WHERE at >= ?"));
+    q.prepare(QStringLiteral("SELECT (SELECT COALESCE(SUM(micros), 0) FROM spend_ledger WHERE at >= ?)"
+                             " + (SELECT COALESCE(SUM(cost_micros), 0) FROM calls WHERE started_at >= ?)"));
+    q.addBindValue(since.isValid() ? isoUtc(since) : QString());
     q.addBindValue(since.isValid() ? isoUtc(since) : QString());
     if (!q.exec() || !q.next())
         return std::unexpected(sqlError(QStringLiteral("read spend ledger"), q.lastError(), d->path));
@@ -1012,6 +1016,19 @@ Result<ResultStore::Counts> ResultStore::counts(const QStringList &runIds) const
     c.calls = k.value(0).toLongLong();
     c.http429 = k.value(1).toLongLong();
     return c;
+}
+
+Result<QHash<QString, QString>> ResultStore::textHashes() const
+{
+    if (!d->isOpen())
+        return fail(QStringLiteral("results database is not open"));
+    QSqlQuery q(d->db);
+    if (!q.exec(QStringLiteral("SELECT corpus, text_id, sha256 FROM texts")))
+        return std::unexpected(sqlError(QStringLiteral("read texts"), q.lastError(), d->path));
+    QHash<QString, QString> out;
+    while (q.next())
+        out.insert(text(q, 0) + QLatin1Char('/') + text(q, 1), text(q, 2));
+    return out;
 }
 
 Result<QList<RunRow>> ResultStore::runs() const

@@ -127,6 +127,7 @@ public:
     /// Spend ledger for budgets, spanning runs. addSpend() queues like recordCall();
     /// spendSince() flushes first so it always includes every entry added.
     Result<void> addSpend(const LedgerEntry &e);
+    /// Spend since a time: the booked cost of every recorded call plus the ledger's entries.
     Result<qint64> spendSince(const QDateTime &since) const;
 
     /// Token calibration persisted across runs (issue 3).
@@ -143,6 +144,8 @@ public:
 
     /// Stored runs in the order they were first stored.
     Result<QList<RunRow>> runs() const;
+    /// sha256 of every stored text, by "corpus/text_id".
+    Result<QHash<QString, QString>> textHashes() const;
 
     QString connectionName() const;   ///< for read-only models on the same thread
 

@@ -282,6 +282,14 @@ void TestUiModels::keysStatusNeverHoldsFullKey()
     m.setDeployments(deps);
     for (int r = 0; r < m.rowCount(); ++r)
         QVERIFY(!m.data(m.index(r, KeysModel::Reference)).toString().contains(QStringLiteral("abcdefghijklmnop")));
+    // Different literal keys that mask alike ("…-1") stay separate rows; the same literal is one row.
+    QList<Deployment> lits{dep(QStringLiteral("a"), QStringLiteral("openai"), QStringLiteral("sim-openai-1"), 1),
+                           dep(QStringLiteral("b"), QStringLiteral("anthropic"), QStringLiteral("sim-anthropic-1"), 1),
+                           dep(QStringLiteral("c"), QStringLiteral("openai"), QStringLiteral("sim-openai-1"), 2)};
+    m.setDeployments(lits);
+    QCOMPARE(m.rowCount(), 2);
+    QCOMPARE(m.entries()[0].deployments.size(), 2);
+    QCOMPARE(m.entries()[1].deployments.size(), 1);
 }
 
 void TestUiModels::resultsPagedAndFiltered()

@@ -303,7 +303,127 @@ private slots:
         QVERIFY(s.wallSeconds >= 59.0);   // the simulator would have refused anything earlier
     }
 
+    void budgetStopEndsRunEvenWithRetriesPending()
+    {
+        // One group answers at once, the other only fails (and retries) slowly: when the budget stops
+        // dispatch, the retrying jobs must end too instead of waiting in a queue nobody serves.
+        ProviderSimulator fast;
+        QVERIFY(fast.start());
+        SimConfig bad;
+        bad.latencyMs = 300;
+        bad.faults.http500 = 1.0;
+        ProviderSimulator failing(bad);
+        QVERIFY(failing.start());
+        QTemporaryDir dir;
+        Project p = writeProject(dir, fast, 12, QStringLiteral("  num_retries: 3\n  allowed_fails: 1000\n"), {}, {}, {}, {QStringLiteral("oa")});
+        QFile ml(p.config);
+        QVERIFY(ml.open(QIODevice::Append));
+        // a second group on the failing server, a model we have no price for (it reserves nothing)
+        ml.write(QStringLiteral("extra_groups_marker: true\n").toUtf8());
+        ml.close();
+        QString text = readAll(p.config);
+        text.replace(QStringLiteral("extra_groups_marker: true\n"), QString());
+        text.replace(QStringLiteral("router_settings:"),
+                     QStringLiteral("  - model_name: slow\n    litellm_params: {model: openai/my-local-llm, api_key: k-slow, api_base: %1/v1}\n"
+                                    "router_settings:").arg(failing.baseUrl()));
+        writeAll(p.config, text);
+        QString ex = readAll(p.experiment);
+        ex += QStringLiteral("    - {run_id: r-slow, model: slow, framework: mft, corpus_subset: c}\n");
+        writeAll(p.experiment, ex);
+        const RunSummary s = runOnce(p, false, 0.0005, 30000);
+        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+        QVERIFY(s.budgetStopped);
+        QCOMPARE(s.exitCode(), 3);
+        const auto st = statusCounts(p.db);
+        QCOMPARE(st.value(QStringLiteral("in_flight")), 0);
+        QCOMPARE(st.value(QStringLiteral("done")) + st.value(QStringLiteral("failed")) + st.value(QStringLiteral("pending")), 24);
+        QVERIFY(s.costMicros <= 500);
+    }
+
+    void oneRunPerDatabase()
+    {
+        SimConfig slow;
+        slow.latencyMs = 400;
+        ProviderSimulator sim(slow);
+        QVERIFY(sim.start());
+        QTemporaryDir dir;
+        const Project p = writeProject(dir, sim, 4, {}, {}, {}, {}, {QStringLiteral("oa")});
+        RunOptions o{p.config, p.experiment, p.db};
+        ExperimentRunner first(o);
+        QSignalSpy firstDone(&first, &ExperimentRunner::finished);
+        QSignalSpy started(&first, &ExperimentRunner::started);
+        first.start();
+        QVERIFY(started.wait(10000));
+        const RunSummary second = runOnce(p, true);
+        QCOMPARE(second.exitCode(), 2);
+        QVERIFY2(second.error.contains(QStringLiteral("another run")), qPrintable(second.error));
+        QVERIFY(firstDone.wait(20000));
+        QCOMPARE(firstDone.first().first().value<RunSummary>().done, 4);
+        QCOMPARE(sim.stats().ok, 4);   // nothing was sent twice
+    }
+
+    void storedRunsMustMatchTheExperiment()
+    {
+        ProviderSimulator sim;
+        QVERIFY(sim.start());
+        QTemporaryDir dir;
+        const Project p = writeProject(dir, sim, 3, {}, {}, {}, {}, {QStringLiteral("oa")});
+        QCOMPARE(runOnce(p, false).exitCode(), 0);
+
+        // The same run ids under another experiment name: refused, the first experiment's results stay.
+        QString ex = readAll(p.experiment);
+        writeAll(p.experiment, QString(ex).replace(QStringLiteral("name: t,"), QStringLiteral("name: other,")));
+        RunSummary s = runOnce(p, true);
+        QCOMPARE(s.exitCode(), 2);
+        QVERIFY2(s.error.contains(QStringLiteral("belongs to experiment 't'")), qPrintable(s.error));
+        writeAll(p.experiment, ex);
+
+        // A text edited after its results were stored: refused on resume.
+        writeAll(dir.filePath(QStringLiteral("corpus/t001.txt")), QStringLiteral("an edited text"));
+        s = runOnce(p, true);
+        QCOMPARE(s.exitCode(), 2);
+        QVERIFY2(s.error.contains(QStringLiteral("'c/t001' changed")), qPrintable(s.error));
+        QCOMPARE(statusCounts(p.db).value(QStringLiteral("done")), 3);
+    }
+
+    void batchesStayWithinTightLimits()
+    {
+        // max_tokens is counted at admission (OpenAI): a batch of n texts reserves n x max_tokens, so
+        // the packer must keep batches small enough for a 9,000-token-per-minute key.
+        SimConfig c;
+        c.acceptAnyKey = false;
+        c.keys = {SimKey{QStringLiteral("k-oa-1"), QStringLiteral("openai"), 0, 9000, 0, 0, {}},
+                  SimKey{QStringLiteral("k-oa-2"), QStringLiteral("openai"), 0, 9000, 0, 0, {}}};
+        c.windowMs = 60000;
+        ProviderSimulator sim(c);
+        QVERIFY(sim.start());
+        QTemporaryDir dir;
+        const Project p = writeProject(dir, sim, 8, {}, QStringLiteral("  batching: {enabled: true, max_batch_tokens: 6000, max_texts_per_batch: 8}\n"),
+                                       {}, QStringLiteral("tpm: 9000"), {QStringLiteral("oa")});
+        QString ex = readAll(p.experiment);
+        writeAll(p.experiment, ex.replace(QStringLiteral("max_tokens: 400"), QStringLiteral("max_tokens: 1500")));
+        const RunSummary s = runOnce(p, false, std::nullopt, 90000);
+        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+        QCOMPARE(s.done, 8);
+        QCOMPARE(s.failed, 0);
+        QVERIFY(s.calls > 1);          // not one batch of 8 x 1500 = 12,000 reserved tokens
+        QVERIFY(s.calls < 8);          // but still batched
+        QCOMPARE(sim.stats().rateLimited, 0);
+    }
+
 private:
+    static QString readAll(const QString &path)
+    {
+        QFile f(path);
+        f.open(QIODevice::ReadOnly);
+        return QString::fromUtf8(f.readAll());
+    }
+    static void writeAll(const QString &path, const QString &text)
+    {
+        QFile f(path);
+        f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        f.write(text.toUtf8());
+    }
     static double microsToUsdForTest(qint64 m) { return double(m) / 1e6; }
     static SimConfig strictConfig()
     {
