@@ -303,6 +303,16 @@ Result<Framework> parseFrameworkImpl(const QByteArray &yaml, const QString &file
         dim.id = r.string(did, d.field("id")).value_or(QString()).trimmed();
         if (r.ok() && dim.id.isEmpty())
             r.fail(did, d.field("id"), QStringLiteral("must not be empty"));
+        // Dimension ids become CSV columns beside the fixed ones (DESIGN §5): they must not collide.
+        static const QStringList reserved{QStringLiteral("experiment"), QStringLiteral("run_id"), QStringLiteral("model"),
+                                          QStringLiteral("deployment"), QStringLiteral("provider"), QStringLiteral("model_version"),
+                                          QStringLiteral("framework"), QStringLiteral("text_id"), QStringLiteral("repetition"),
+                                          QStringLiteral("status"), QStringLiteral("prompt_tokens"), QStringLiteral("completion_tokens"),
+                                          QStringLiteral("cached_tokens"), QStringLiteral("cost_usd"), QStringLiteral("latency_ms"),
+                                          QStringLiteral("attempts"), QStringLiteral("error"), QStringLiteral("completed_at"),
+                                          QStringLiteral("dimension"), QStringLiteral("score"), QStringLiteral("evidence")};
+        if (r.ok() && reserved.contains(dim.id))
+            r.fail(did, d.field("id"), QStringLiteral("\"") + dim.id + QStringLiteral("\" is a column name of the CSV export; choose another id"));
         if (r.ok() && seen.contains(dim.id))
             r.fail(did, d.field("id"),
                    QStringLiteral("duplicate dimension id \"") + dim.id + QStringLiteral("\" (also on line ")

@@ -152,11 +152,12 @@ void readDeployment(Reader &r, const YAML::Node &node, int index, ModelList &lis
         return inA ? r.integer(a, p.field(key), min, kMaxCount, expectation)
                    : r.integer(b, info.field(key), min, kMaxCount, expectation);
     };
-    const QString nonNeg = QStringLiteral("a non-negative integer");
-    d.limits.rpm = limit("rpm", 0, nonNeg);
-    d.limits.tpm = limit("tpm", 0, nonNeg);
-    d.limits.itpm = limit("itpm", 0, nonNeg);
-    d.limits.otpm = limit("otpm", 0, nonNeg);
+    // A limit of 0 would let nothing through; leave the key out for "no limit".
+    const QString positive = QStringLiteral("a positive integer (leave it out for no limit)");
+    d.limits.rpm = limit("rpm", 1, positive);
+    d.limits.tpm = limit("tpm", 1, positive);
+    d.limits.itpm = limit("itpm", 1, positive);
+    d.limits.otpm = limit("otpm", 1, positive);
     if (const auto mpr = limit("max_parallel_requests", 1, QStringLiteral("a positive integer")))
         d.limits.maxParallelRequests = static_cast<int>(std::min<qint64>(*mpr, std::numeric_limits<int>::max()));
 

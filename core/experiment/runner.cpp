@@ -476,7 +476,10 @@ void ExperimentRunner::Private::onCall(const CallRecord &c)
     summary.completionTokens += c.usage.completionTokens;
     summary.cachedTokens += c.usage.cachedTokens;
     summary.costMicros += c.costMicros;
-    store->recordCall(c, callFirstJob.value(c.jobId));
+    if (auto call = calls.constFind(c.jobId); call != calls.cend())
+        store->recordCall(c, call->jobIds);   // a batch's call is linked to every text it carried
+    else
+        store->recordCall(c, callFirstJob.value(c.jobId));
     // Calibrate the estimator on what the provider reports.
     if (c.usage.reported && c.errorClass == ErrorClass::None) {
         auto it = calls.constFind(c.jobId);

@@ -299,6 +299,8 @@ private slots:
             << QStringLiteral("framework.dimensions[0].max") << QStringLiteral("max (1) must be greater than min (2)");
         QTest::newRow("duplicate dimension") << QByteArray(head + "    - {id: care}\n    - {id: care}\n") << 5 << 12
             << QStringLiteral("framework.dimensions[1].id") << QStringLiteral("duplicate dimension id \"care\" (also on line 4)");
+        QTest::newRow("dimension id is a CSV column") << QByteArray(head + "    - {id: status}\n") << 4 << 12
+            << QStringLiteral("framework.dimensions[0].id") << QStringLiteral("\"status\" is a column name of the CSV export; choose another id");
         QTest::newRow("min not a number") << QByteArray(head + "    - {id: care, min: low}\n") << 4 << 23
             << QStringLiteral("framework.dimensions[0].min") << QStringLiteral("expected a number, got \"low\"");
         QTest::newRow("dimension without id") << QByteArray(head + "    - {name: Care}\n") << 4 << 7

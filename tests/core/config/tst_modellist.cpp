@@ -206,13 +206,15 @@ private slots:
         QTest::addColumn<QString>("message");
 
         QTest::newRow("rpm not a number") << QByteArray(kHead + "      rpm: fast\n") << 5 << 12
-            << QStringLiteral("model_list[0].litellm_params.rpm") << QStringLiteral("expected a non-negative integer, got \"fast\"");
+            << QStringLiteral("model_list[0].litellm_params.rpm") << QStringLiteral("expected a positive integer (leave it out for no limit), got \"fast\"");
         QTest::newRow("negative tpm") << QByteArray(kHead + "      tpm: -5\n") << 5 << 12
-            << QStringLiteral("model_list[0].litellm_params.tpm") << QStringLiteral("expected a non-negative integer, got \"-5\"");
+            << QStringLiteral("model_list[0].litellm_params.tpm") << QStringLiteral("expected a positive integer (leave it out for no limit), got \"-5\"");
+        QTest::newRow("zero rpm") << QByteArray(kHead + "      rpm: 0\n") << 5 << 12
+            << QStringLiteral("model_list[0].litellm_params.rpm") << QStringLiteral("expected a positive integer (leave it out for no limit), got \"0\"");
         QTest::newRow("fractional rpm") << QByteArray(kHead + "      rpm: 2.5\n") << 5 << 12
-            << QStringLiteral("model_list[0].litellm_params.rpm") << QStringLiteral("expected a non-negative integer, got \"2.5\"");
+            << QStringLiteral("model_list[0].litellm_params.rpm") << QStringLiteral("expected a positive integer (leave it out for no limit), got \"2.5\"");
         QTest::newRow("rpm in model_info wrong") << QByteArray(kOne + "    model_info: {rpm: [1]}\n") << 4 << 23
-            << QStringLiteral("model_list[0].model_info.rpm") << QStringLiteral("expected a non-negative integer, got a list");
+            << QStringLiteral("model_list[0].model_info.rpm") << QStringLiteral("expected a positive integer (leave it out for no limit), got a list");
         QTest::newRow("limit set twice") << QByteArray(kHead + "      rpm: 5\n    model_info:\n      rpm: 6\n") << 7 << 12
             << QStringLiteral("model_list[0].model_info.rpm") << QStringLiteral("also set in litellm_params");
         QTest::newRow("max_parallel_requests zero") << QByteArray(kHead + "      max_parallel_requests: 0\n") << 5 << 30
