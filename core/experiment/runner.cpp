@@ -351,6 +351,7 @@ void ExperimentRunner::Private::run()
     for (const JobRow &j : std::as_const(*todo)) {
         JobInfo info;
         info.row = j;
+        info.attempts = j.attempts;   // attempts of earlier runs count too (resume)
         info.run = runById.value(j.runId);
         info.text = textByKey.value(j.corpus + u'/' + j.textId);
         if (!info.run || !info.text)
