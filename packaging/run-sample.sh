@@ -15,4 +15,4 @@ if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   "$BUILD"/app/cli/discernus export --db "$DB" -o "${DB%.db}.csv"
   exit 0
 fi
-exec "$BUILD"/app/gui/discernus-workbench --project "$SAMPLE"
+exec "$BUILD"/app/gui/discernus-workbench --sample

@@ -236,6 +236,12 @@ void ExperimentRunner::Private::run()
     for (const QString &w : std::as_const(project.warnings))
         emit q->event(QStringLiteral("warning: ") + w);
 
+    // Keys: resolved once, kept in memory only.
+    KeyStore keystore;
+    auto keys = resolveKeys(project.models, keystore);
+    if (!keys)
+        return fail(keys.error());
+
     // The built-in simulator, when the model list asks for it.
     if (project.models.simulator.enabled && opt.startSimulator) {
         auto cfg = simulatorConfigFor(project.models, opt.configPath);
@@ -251,16 +257,14 @@ void ExperimentRunner::Private::run()
     }
     summary.simulated = isSimulated(project.models);
 
-    // Keys: resolved once, kept in memory only.
-    KeyStore keystore;
-    auto keys = resolveKeys(project.models, keystore);
-    if (!keys)
-        return fail(keys.error());
-
     // One run per database at a time: two processes would both send (and pay for) every job.
     runLock = std::make_unique<QLockFile>(opt.dbPath + QStringLiteral(".lock"));
     runLock->setStaleLockTime(0);   // only a lock whose process is gone is stale
     if (!runLock->tryLock(0)) {
+        if (runLock->error() != QLockFile::LockFailedError)
+            return fail(Error{QStringLiteral("cannot create the lock file %1.lock next to the database (is the folder writable?)")
+                                  .arg(opt.dbPath),
+                              opt.dbPath, 0, 0, {}});
         qint64 pid = 0;
         QString host, app;
         runLock->getLockInfo(&pid, &host, &app);
@@ -276,6 +280,11 @@ void ExperimentRunner::Private::run()
         return fail(ok.error());
 
     runs = planRuns(project.experiment, project.frameworks, project.corpora);
+    // What this database already holds must be what these runs mean: another experiment's run ids, a
+    // changed model group, framework or text would silently mix results.
+    if (auto ok = checkStoredRunsMatch(); !ok)
+        return fail(ok.error());
+
     auto expId = store->upsertExperiment(project.experiment.name, project.experiment.description, project.experiment.sourceYaml);
     if (!expId)
         return fail(expId.error());
@@ -291,11 +300,6 @@ void ExperimentRunner::Private::run()
         else
             emit q->event(QStringLiteral("prices: %1 models imported from %2").arg(*n).arg(opt.priceMapPath));
     }
-
-    // What this database already holds must be what these runs mean: another experiment's run ids, a
-    // changed model group, framework or text would silently mix results.
-    if (auto ok = checkStoredRunsMatch(); !ok)
-        return fail(ok.error());
 
     QList<StoredText> storedTexts;
     QSet<QString> seenTexts;
