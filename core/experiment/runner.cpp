@@ -142,7 +142,6 @@ public:
     LedgerBudget budget;
     QHash<qint64, JobInfo> jobs;
     QHash<quint64, PendingCall> calls;
-    QHash<quint64, qint64> callFirstJob;   // router job id -> first job row id (for calls rows)
     quint64 nextCallId = 1;
     qint64 outstandingJobs = 0;
     RunSummary summary;
@@ -417,11 +416,11 @@ void ExperimentRunner::Private::run()
 
     // Dispatch: one call per job, or packed batches per run.
     const ExecutionSettings &exec = project.experiment.execution;
+    QHash<const PlannedRun *, QList<qint64>> jobsByRun;
+    for (qint64 id : std::as_const(ids))
+        jobsByRun[jobs[id].run].append(id);
     for (const PlannedRun &r : std::as_const(runs)) {
-        QList<qint64> runJobs;
-        for (qint64 id : std::as_const(ids))
-            if (jobs.contains(id) && jobs[id].run == &r)
-                runJobs.append(id);
+        const QList<qint64> runJobs = jobsByRun.value(&r);
         if (runJobs.isEmpty())
             continue;
         if (!exec.batching.enabled) {
@@ -466,7 +465,6 @@ void ExperimentRunner::Private::submitCall(const PlannedRun *run, const QList<qi
     }
     pc.baseTokens = tokens->baseTokens(pc.request);
     const quint64 callId = nextCallId++;
-    callFirstJob.insert(callId, jobIds.first());
     RouterJob rj{callId, run->spec.model, pc.request};
     calls.insert(callId, std::move(pc));
     router->submit(rj);
@@ -481,32 +479,25 @@ void ExperimentRunner::Private::onCall(const CallRecord &c)
     summary.completionTokens += c.usage.completionTokens;
     summary.cachedTokens += c.usage.cachedTokens;
     summary.costMicros += c.costMicros;
-    if (auto call = calls.constFind(c.jobId); call != calls.cend())
-        store->recordCall(c, call->jobIds);   // a batch's call is linked to every text it carried
-    else
-        store->recordCall(c, callFirstJob.value(c.jobId));
+    // Every attempt precedes its job's outcome, so the call is still known here.
+    const auto it = calls.constFind(c.jobId);
+    if (it == calls.cend())
+        return;
+    store->recordCall(c, it->jobIds);   // a batch's call is linked to every text it carried
     // Calibrate the estimator on what the provider reports.
-    if (c.usage.reported && c.errorClass == ErrorClass::None) {
-        auto it = calls.constFind(c.jobId);
-        if (it != calls.cend()) {
-            const Deployment *d = project.models.deployment(c.deploymentId);
-            if (d)
-                tokens->observe(d->provider, d->model, it->baseTokens, c.usage.promptTokens);
-        }
-    }
+    if (c.usage.reported && c.errorClass == ErrorClass::None)
+        if (const Deployment *d = project.models.deployment(c.deploymentId))
+            tokens->observe(d->provider, d->model, it->baseTokens, c.usage.promptTokens);
     // Share the call's usage, cost and latency over the texts it carried.
-    auto it = calls.constFind(c.jobId);
-    if (it != calls.cend()) {
-        const qint64 n = it->jobIds.size();
-        for (qint64 k = 0; k < n; ++k) {
-            JobInfo &j = jobs[it->jobIds[k]];
-            const auto share = [&](qint64 v) { return v / n + (k < v % n ? 1 : 0); };
-            j.usage.promptTokens += share(c.usage.promptTokens);
-            j.usage.completionTokens += share(c.usage.completionTokens);
-            j.usage.cachedTokens += share(c.usage.cachedTokens);
-            j.costMicros += share(c.costMicros);
-            j.latencyMs += c.latencyMs;
-        }
+    const qint64 n = it->jobIds.size();
+    for (qint64 k = 0; k < n; ++k) {
+        JobInfo &j = jobs[it->jobIds[k]];
+        const auto share = [&](qint64 v) { return v / n + (k < v % n ? 1 : 0); };
+        j.usage.promptTokens += share(c.usage.promptTokens);
+        j.usage.completionTokens += share(c.usage.completionTokens);
+        j.usage.cachedTokens += share(c.usage.cachedTokens);
+        j.costMicros += share(c.costMicros);
+        j.latencyMs += c.latencyMs;
     }
 }
 
@@ -517,7 +508,6 @@ void ExperimentRunner::Private::onJob(const JobOutcome &o)
         return;
     PendingCall pc = std::move(node.value());
     calls.erase(node);
-    callFirstJob.remove(o.jobId);
     for (qint64 id : std::as_const(pc.jobIds))
         jobs[id].attempts += o.attempts;
 
