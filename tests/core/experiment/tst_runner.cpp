@@ -411,6 +411,31 @@ private slots:
         QCOMPARE(sim.stats().rateLimited, 0);
     }
 
+    void runControllerRunsOnItsEngineThread()
+    {
+        // The GUI's path: the runner lives on an engine thread; progress and the monitor's snapshot
+        // must keep coming from there (its timers have to move with it).
+        SimConfig slow;
+        slow.latencyMs = 150;
+        ProviderSimulator sim(slow);
+        QVERIFY(sim.start());
+        QTemporaryDir dir;
+        const Project p = writeProject(dir, sim, 12, {}, {}, {}, QStringLiteral("max_parallel_requests: 1"), {QStringLiteral("oa")});
+        RunController ctl;
+        QSignalSpy progress(&ctl, &RunController::progressChanged);
+        QSignalSpy done(&ctl, &RunController::finished);
+        ctl.start(RunOptions{p.config, p.experiment, p.db});
+        QVERIFY(ctl.isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(ctl.routerSnapshot().calls > 0, 10000);
+        QVERIFY(done.wait(30000));
+        QVERIFY2(progress.size() >= 3, "progress arrives several times a second during a run");
+        const RunSummary s = done.first().first().value<RunSummary>();
+        QCOMPARE(s.done, 12);
+        QCOMPARE(ctl.progress().done, 12);
+        QCOMPARE(ctl.routerSnapshot().calls, 12);
+        QVERIFY(!ctl.isRunning());
+    }
+
 private:
     static QString readAll(const QString &path)
     {
