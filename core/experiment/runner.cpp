@@ -144,6 +144,16 @@ public:
     QHash<quint64, PendingCall> calls;
     quint64 nextCallId = 1;
     qint64 outstandingJobs = 0;
+    // Calls planned but not yet handed to the router, per run. The router only ever holds a bounded
+    // window of each run's calls, so memory stays flat however large the experiment (prompts are
+    // built when a call is submitted), and every run keeps its share of the window.
+    struct PlannedCall {
+        const PlannedRun *run = nullptr;
+        QList<qint64> jobIds;
+    };
+    QHash<const PlannedRun *, std::deque<PlannedCall>> unsent;
+    QHash<const PlannedRun *, int> submittedByRun;
+    int perRunWindow = 500;
     RunSummary summary;
     QElapsedTimer wall;
     // A child of the runner, so moveToThread() takes it along to the engine thread.
@@ -165,6 +175,8 @@ public:
     void completeJob(JobInfo &j, JobStatus status, const QString &error, const QList<DimensionScore> &scores,
                      const QString &deployment, const QString &provider, const QString &modelVersion);
     void maybeFinish();
+    void pump();
+    void dropUnsent();
     void finish();
     void updateSnapshot();
     double limitBoundEtaSeconds(const RouterSnapshot &s) const;
@@ -425,7 +437,7 @@ void ExperimentRunner::Private::run()
             continue;
         if (!exec.batching.enabled) {
             for (qint64 id : std::as_const(runJobs))
-                submitCall(&r, {id}, nullptr);
+                unsent[&r].push_back({&r, {id}});
             continue;
         }
         // Token-exact packing on the counting of the group's first deployment; one repetition at a time,
@@ -442,12 +454,45 @@ void ExperimentRunner::Private::run()
                 QList<qint64> b;
                 for (int i : batch)
                     b.append(repJobs[i]);
-                submitCall(&r, b, nullptr);
+                unsent[&r].push_back({&r, b});
             }
         }
     }
+    perRunWindow = std::max(200, 4000 / int(std::max<qsizetype>(1, runs.size())));
     tick->start();
     maybeFinish();
+}
+
+void ExperimentRunner::Private::pump()
+{
+    if (finished)
+        return;
+    if (summary.cancelled || summary.budgetStopped) {
+        dropUnsent();
+        return;
+    }
+    for (auto it = unsent.begin(); it != unsent.end(); ++it) {
+        std::deque<PlannedCall> &queue = it.value();
+        int &inRouter = submittedByRun[it.key()];
+        while (!queue.empty() && inRouter < perRunWindow) {
+            const PlannedCall c = std::move(queue.front());
+            queue.pop_front();
+            submitCall(c.run, c.jobIds, nullptr);
+        }
+    }
+}
+
+void ExperimentRunner::Private::dropUnsent()
+{
+    QList<qint64> ids;
+    for (auto &queue : unsent)
+        for (const PlannedCall &c : queue)
+            ids += c.jobIds;
+    unsent.clear();
+    if (ids.isEmpty())
+        return;
+    store->markPending(ids);   // never sent: pending for --resume
+    outstandingJobs -= ids.size();
 }
 
 void ExperimentRunner::Private::submitCall(const PlannedRun *run, const QList<qint64> &jobIds, const ChatRequest *reask)
@@ -465,6 +510,7 @@ void ExperimentRunner::Private::submitCall(const PlannedRun *run, const QList<qi
     }
     pc.baseTokens = tokens->baseTokens(pc.request);
     const quint64 callId = nextCallId++;
+    ++submittedByRun[run];
     RouterJob rj{callId, run->spec.model, pc.request};
     calls.insert(callId, std::move(pc));
     router->submit(rj);
@@ -508,6 +554,7 @@ void ExperimentRunner::Private::onJob(const JobOutcome &o)
         return;
     PendingCall pc = std::move(node.value());
     calls.erase(node);
+    --submittedByRun[pc.run];
     for (qint64 id : std::as_const(pc.jobIds))
         jobs[id].attempts += o.attempts;
 
@@ -603,6 +650,7 @@ void ExperimentRunner::Private::completeJob(JobInfo &j, JobStatus status, const 
     for (const DimensionScore &s : scores)
         r.scores.append({s.dimension, s.score, s.evidence});
     store->recordResult(r);
+    j.raw = QString();   // stored; a finished job keeps no reply text in memory
     if (status == JobStatus::Done)
         ++summary.done;
     else
@@ -613,6 +661,7 @@ void ExperimentRunner::Private::completeJob(JobInfo &j, JobStatus status, const 
 
 void ExperimentRunner::Private::maybeFinish()
 {
+    pump();   // top the router's window up (or drop what will never be sent)
     if (outstandingJobs <= 0 && calls.isEmpty())
         finish();
 }
@@ -779,6 +828,7 @@ void ExperimentRunner::cancel()
     if (d->router && !d->finished) {
         emit event(QStringLiteral("cancelled: unfinished jobs stay pending for --resume"));
         d->router->cancelAll();
+        d->maybeFinish();   // calls never handed to the router go back to pending too
     } else if (!d->finished && !d->started) {
         d->finish();
     }
