@@ -411,6 +411,29 @@ private slots:
         QCOMPARE(sim.stats().rateLimited, 0);
     }
 
+    void largeRunsStopCleanlyWithCallsNotYetSubmitted()
+    {
+        // 1,200 jobs per run in four runs: more than the router is handed at once (1,000 per run).
+        // A budget stop must return both the router's queue and the calls never handed over to
+        // pending, and --resume must then finish everything.
+        ProviderSimulator sim;
+        QVERIFY(sim.start());
+        QTemporaryDir dir;
+        const Project p = writeProject(dir, sim, 12, {}, QStringLiteral("  repetitions: 100\n"));
+        const RunSummary s = runOnce(p, false, 0.05);
+        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+        QCOMPARE(s.jobs, 4800);
+        QCOMPARE(s.exitCode(), 3);
+        QVERIFY(s.costMicros <= 50000);
+        auto st = statusCounts(p.db);
+        QCOMPARE(st.value(QStringLiteral("in_flight")), 0);
+        QCOMPARE(st.value(QStringLiteral("done")) + st.value(QStringLiteral("pending")), 4800);
+        QVERIFY(st.value(QStringLiteral("pending")) > 800);   // more than any run's window: unsent ones too
+        const RunSummary rest = runOnce(p, true, 1000.0);
+        QCOMPARE(rest.exitCode(), 0);
+        QCOMPARE(statusCounts(p.db).value(QStringLiteral("done")), 4800);
+    }
+
     void runControllerRunsOnItsEngineThread()
     {
         // The GUI's path: the runner lives on an engine thread; progress and the monitor's snapshot
