@@ -4,22 +4,18 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="+23" />
         <source>Multi-LLM text-analysis workbench</source>
         <translation>Werkbank für Textanalyse mit mehreren Sprachmodellen</translation>
     </message>
     <message>
-        <location line="+3" />
         <source>Open the bundled sample project.</source>
         <translation>Das mitgelieferte Beispielprojekt öffnen.</translation>
     </message>
     <message>
-        <location line="+1" />
         <source>User interface language (e.g. de).</source>
         <translation>Sprache der Oberfläche (z. B. de).</translation>
     </message>
     <message>
-        <location line="+5" />
         <source>experiment.yaml or a project folder to open.</source>
         <translation>experiment.yaml oder ein Projektordner zum Öffnen.</translation>
     </message>
@@ -27,7 +23,7 @@
 <context>
     <name>wb::ui::ConnectionTester</name>
     <message>
-        <location filename="../ui/connectiontester.cpp" line="+109" />
+        <location filename="../ui/connectiontester.cpp" line="+130" />
         <source>No answer within %1 s</source>
         <translation>Keine Antwort innerhalb von %1 s</translation>
     </message>
@@ -263,7 +259,7 @@
         <translation>Ratenlimit-Pool</translation>
     </message>
     <message>
-        <location line="+50" />
+        <location line="+58" />
         <source>Edit %1 of %2</source>
         <translation>%1 von %2 bearbeiten</translation>
     </message>
@@ -286,7 +282,7 @@
 <context>
     <name>wb::ui::EstimateView</name>
     <message>
-        <location filename="../ui/estimateview.cpp" line="+102" />
+        <location filename="../ui/estimateview.cpp" line="+105" />
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -456,18 +452,18 @@
 <context>
     <name>wb::ui::ExperimentEditor</name>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="+80" />
+        <location filename="../ui/experimenteditor.cpp" line="+82" />
         <source>Experiment name</source>
         <translation>Name des Experiments</translation>
     </message>
     <message>
         <location line="+1" />
-        <location line="+162" />
+        <location line="+171" />
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location line="-152" />
+        <location line="-161" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
@@ -554,7 +550,7 @@
         <translation>Max. Texte pro Batch</translation>
     </message>
     <message>
-        <location line="+71" />
+        <location line="+80" />
         <source>Framework / dimension</source>
         <translation>Framework / Dimension</translation>
     </message>
@@ -809,17 +805,17 @@ Mittlere Latenz: %2 ms</translation>
     </message>
     <message>
         <location line="+26" />
-        <location line="+25" />
+        <location line="+27" />
         <source>(literal key)</source>
         <translation>(Schlüssel im Klartext)</translation>
     </message>
     <message>
-        <location line="-25" />
+        <location line="-27" />
         <source>(local server key)</source>
         <translation>(Schlüssel eines lokalen Servers)</translation>
     </message>
     <message>
-        <location line="+26" />
+        <location line="+28" />
         <source>A literal key is stored in the model list; move it to the keychain</source>
         <translation>Ein Schlüssel steht im Klartext in der Modellliste; bitte in den Schlüsselbund verschieben</translation>
     </message>
@@ -868,12 +864,12 @@ Mittlere Latenz: %2 ms</translation>
     </message>
     <message>
         <location line="+1" />
-        <location line="+154" />
+        <location line="+182" />
         <source>Clear key</source>
         <translation>Schlüssel löschen</translation>
     </message>
     <message>
-        <location line="-153" />
+        <location line="-181" />
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
@@ -898,12 +894,12 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Alle testen</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+7" />
         <source>Connections</source>
         <translation>Verbindungen</translation>
     </message>
     <message>
-        <location line="+52" />
+        <location line="+72" />
         <source>Cannot store key</source>
         <translation>Schlüssel kann nicht gespeichert werden</translation>
     </message>
@@ -913,7 +909,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Schlüssel kann nicht gelöscht werden</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+26" />
         <source>Deployment</source>
         <translation>Deployment</translation>
     </message>
@@ -958,8 +954,8 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Den Schlüssel %1 aus dem Schlüsselbund entfernen?</translation>
     </message>
     <message>
-        <location line="+14" />
-        <location line="+7" />
+        <location line="+16" />
+        <location line="+9" />
         <source>testing…</source>
         <translation>wird getestet…</translation>
     </message>
@@ -1002,7 +998,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>SIMULIERT — die Ergebnisse stammen nicht von echten Modellen. Diese Modellliste verweist auf den eingebauten Anbieter-Simulator.</translation>
     </message>
     <message>
-        <location line="+35" />
+        <location line="+39" />
         <source>Save before running?</source>
         <translation>Vor dem Lauf speichern?</translation>
     </message>
@@ -1168,22 +1164,28 @@ Mittlere Latenz: %2 ms</translation>
     </message>
     <message>
         <location line="+11" />
-        <location line="+14" />
+        <location line="+21" />
         <source>Cannot save</source>
         <translation>Speichern nicht möglich</translation>
     </message>
     <message>
-        <location line="-11" />
+        <location line="-14" />
+        <location line="+20" />
+        <source>Saved; comments from the original file were kept in %1</source>
+        <translation>Gespeichert; die Kommentare der ursprünglichen Datei wurden in %1 aufbewahrt</translation>
+    </message>
+    <message>
+        <location line="-18" />
         <source>Saved</source>
         <translation>Gespeichert</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+7" />
         <source>Save project into folder</source>
         <translation>Projekt in Ordner speichern</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+20" />
         <source>Unsaved changes</source>
         <translation>Ungespeicherte Änderungen</translation>
     </message>
@@ -1198,17 +1200,23 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Vor dem Fortfahren speichern?</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+13" />
+        <location line="+17" />
         <source>A run is in progress</source>
         <translation>Ein Lauf ist im Gange</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="-16" />
+        <source>Opening another project cancels the run. It can be resumed later. Continue?</source>
+        <translation>Beim Öffnen eines anderen Projekts wird der Lauf abgebrochen. Er kann später fortgesetzt werden. Fortfahren?</translation>
+    </message>
+    <message>
+        <location line="+17" />
         <source>Cancel the run and quit? It can be resumed later.</source>
         <translation>Den Lauf abbrechen und beenden? Er kann später fortgesetzt werden.</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+21" />
         <source>Run finished: %1 done, %2 failed</source>
         <translation>Lauf beendet: %1 fertig, %2 fehlgeschlagen</translation>
     </message>
@@ -1291,7 +1299,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Wiederholungen</translation>
     </message>
     <message>
-        <location line="+48" />
+        <location line="+55" />
         <source>Edit run %1</source>
         <translation>Lauf %1 bearbeiten</translation>
     </message>
@@ -1405,7 +1413,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>&lt;b&gt;Deployments&lt;/b&gt; — jede Zeile ist ein API-Endpunkt mit Schlüssel; Zeilen derselben Modellgruppe teilen sich deren Last.</translation>
     </message>
     <message numerus="yes">
-        <location line="+63" />
+        <location line="+68" />
         <source>%n problem(s):</source>
         <translation><numerusform>%n Problem:</numerusform><numerusform>%n Probleme:</numerusform></translation>
     </message>
@@ -1433,22 +1441,27 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::Project</name>
     <message>
-        <location filename="../ui/project.cpp" line="+105" />
+        <location filename="../ui/project.cpp" line="+107" />
         <source>No model list (litellm_config.yaml) next to the experiment</source>
         <translation>Keine Modellliste (litellm_config.yaml) neben dem Experiment</translation>
     </message>
     <message>
-        <location line="+36" />
+        <location line="+52" />
+        <source>Cannot keep a copy of the original file with its comments</source>
+        <translation>Die Kopie der ursprünglichen Datei mit ihren Kommentaren kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <location line="+9" />
         <source>No project is open</source>
         <translation>Kein Projekt geöffnet</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+18" />
         <source>Cannot create the folder</source>
         <translation>Der Ordner kann nicht angelegt werden</translation>
     </message>
     <message>
-        <location line="+44" />
+        <location line="+48" />
         <source>A framework with id "%1" is already part of the experiment</source>
         <translation>Ein Framework mit der Kennung „%1“ gehört bereits zum Experiment</translation>
     </message>
@@ -1585,7 +1598,7 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::ResultsView</name>
     <message>
-        <location filename="../ui/resultsview.cpp" line="+57" />
+        <location filename="../ui/resultsview.cpp" line="+59" />
         <source>any status</source>
         <translation>jeder Status</translation>
     </message>
@@ -1615,7 +1628,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Text-Kennung enthält…</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+6" />
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
@@ -1635,6 +1648,16 @@ Mittlere Latenz: %2 ms</translation>
         <translation>CSV exportieren…</translation>
     </message>
     <message>
+        <location line="+2" />
+        <source>Exports every result in the database, not only the rows the filters show</source>
+        <translation>Exportiert alle Ergebnisse der Datenbank, nicht nur die gefilterten Zeilen</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Open database…</source>
+        <translation>Datenbank öffnen…</translation>
+    </message>
+    <message>
         <location line="+4" />
         <source>Run</source>
         <translation>Lauf</translation>
@@ -1645,7 +1668,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Modell</translation>
     </message>
     <message>
-        <location line="+30" />
+        <location line="+31" />
         <source>Select a result to see its scores, calls and raw response.</source>
         <translation>Ein Ergebnis auswählen, um Bewertungen, Aufrufe und Rohantwort zu sehen.</translation>
     </message>
@@ -1655,7 +1678,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Mittlere Bewertung je Dimension</translation>
     </message>
     <message>
-        <location line="+32" />
+        <location line="+35" />
         <source>counting…</source>
         <translation>wird gezählt…</translation>
     </message>
@@ -1670,12 +1693,22 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+21" />
         <source>No results yet — run the experiment first</source>
         <translation>Noch keine Ergebnisse — zuerst das Experiment ausführen</translation>
     </message>
     <message>
-        <location line="+42" />
+        <location line="+14" />
+        <source>Open results database</source>
+        <translation>Ergebnisdatenbank öffnen</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Results databases (*.sqlite *.db);;All files (*)</source>
+        <translation>Ergebnisdatenbanken (*.sqlite *.db);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+37" />
         <source>all runs</source>
         <translation>alle Läufe</translation>
     </message>
@@ -1736,17 +1769,18 @@ Mittlere Latenz: %2 ms</translation>
     </message>
     <message>
         <location line="+9" />
+        <location line="+15" />
         <source>Export CSV</source>
         <translation>CSV exportieren</translation>
     </message>
     <message>
-        <location line="+0" />
-        <location line="+16" />
+        <location line="-15" />
+        <location line="+26" />
         <source>There are no results to export yet.</source>
         <translation>Es gibt noch keine Ergebnisse zum Exportieren.</translation>
     </message>
     <message>
-        <location line="-13" />
+        <location line="-23" />
         <source>Export results</source>
         <translation>Ergebnisse exportieren</translation>
     </message>
@@ -1756,14 +1790,23 @@ Mittlere Latenz: %2 ms</translation>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location line="+20" />
+        <location line="+10" />
+        <source>The export failed: %1</source>
+        <translation>Der Export ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
         <source>Exporting results to %1…</source>
         <translation>Ergebnisse werden nach %1 exportiert…</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+20" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Exporting all results of the database (filters do not apply) to %1…</source>
+        <translation>Alle Ergebnisse der Datenbank (ohne Filter) werden nach %1 exportiert…</translation>
     </message>
     <message numerus="yes">
         <location line="+29" />
@@ -1774,7 +1817,7 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+61" />
+        <location filename="../ui/runmonitor.cpp" line="+63" />
         <source>SIMULATED — results are not from real models</source>
         <translation>SIMULIERT — die Ergebnisse stammen nicht von echten Modellen</translation>
     </message>
@@ -1805,12 +1848,12 @@ Mittlere Latenz: %2 ms</translation>
     </message>
     <message>
         <location line="+1" />
-        <location line="+165" />
+        <location line="+191" />
         <source>Pause</source>
         <translation>Pausieren</translation>
     </message>
     <message>
-        <location line="-164" />
+        <location line="-190" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -1875,7 +1918,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Budgetwarnung: %1 % des Budgets sind ausgegeben</translation>
     </message>
     <message>
-        <location line="+27" />
+        <location line="+53" />
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
@@ -1896,11 +1939,31 @@ Mittlere Latenz: %2 ms</translation>
     </message>
     <message>
         <location line="+12" />
+        <location line="+40" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location line="+49" />
+        <location line="-5" />
+        <source>Results database exists</source>
+        <translation>Ergebnisdatenbank existiert bereits</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>%1 already holds results of an earlier run.
+
+Resume runs only the jobs that are not done yet; a new database starts from scratch.</source>
+        <translation>%1 enthält bereits Ergebnisse eines früheren Laufs.
+
+Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenbank beginnt von vorn.</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Use a new database</source>
+        <translation>Neue Datenbank verwenden</translation>
+    </message>
+    <message>
+        <location line="+42" />
         <source>Starting %1 → %2</source>
         <translation>Starte %1 → %2</translation>
     </message>
@@ -1951,7 +2014,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Warteschlange je Modellgruppe — %1</translation>
     </message>
     <message>
-        <location line="+39" />
+        <location line="+43" />
         <source>Could not run: %1</source>
         <translation>Lauf nicht möglich: %1</translation>
     </message>

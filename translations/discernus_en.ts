@@ -2,32 +2,9 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name>main</name>
-    <message>
-        <location filename="../app/gui/main.cpp" line="+23" />
-        <source>Multi-LLM text-analysis workbench</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location line="+3" />
-        <source>Open the bundled sample project.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location line="+1" />
-        <source>User interface language (e.g. de).</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location line="+5" />
-        <source>experiment.yaml or a project folder to open.</source>
-        <translation type="unfinished" />
-    </message>
-</context>
-<context>
     <name>wb::ui::ConnectionTester</name>
     <message>
-        <location filename="../ui/connectiontester.cpp" line="+109" />
+        <location filename="../ui/connectiontester.cpp" line="+130" />
         <source>No answer within %1 s</source>
         <translation type="unfinished" />
     </message>
@@ -263,7 +240,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+50" />
+        <location line="+58" />
         <source>Edit %1 of %2</source>
         <translation type="unfinished" />
     </message>
@@ -286,7 +263,7 @@
 <context>
     <name>wb::ui::EstimateView</name>
     <message>
-        <location filename="../ui/estimateview.cpp" line="+102" />
+        <location filename="../ui/estimateview.cpp" line="+105" />
         <source>cancelled</source>
         <translation type="unfinished" />
     </message>
@@ -456,18 +433,18 @@
 <context>
     <name>wb::ui::ExperimentEditor</name>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="+80" />
+        <location filename="../ui/experimenteditor.cpp" line="+82" />
         <source>Experiment name</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location line="+1" />
-        <location line="+162" />
+        <location line="+171" />
         <source>Description</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="-152" />
+        <location line="-161" />
         <source>Add folder…</source>
         <translation type="unfinished" />
     </message>
@@ -554,7 +531,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+71" />
+        <location line="+80" />
         <source>Framework / dimension</source>
         <translation type="unfinished" />
     </message>
@@ -808,17 +785,17 @@ Mean latency: %2 ms</source>
     </message>
     <message>
         <location line="+26" />
-        <location line="+25" />
+        <location line="+27" />
         <source>(literal key)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="-25" />
+        <location line="-27" />
         <source>(local server key)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+26" />
+        <location line="+28" />
         <source>A literal key is stored in the model list; move it to the keychain</source>
         <translation type="unfinished" />
     </message>
@@ -867,12 +844,12 @@ Mean latency: %2 ms</source>
     </message>
     <message>
         <location line="+1" />
-        <location line="+154" />
+        <location line="+182" />
         <source>Clear key</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="-153" />
+        <location line="-181" />
         <source>Refresh</source>
         <translation type="unfinished" />
     </message>
@@ -897,12 +874,12 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+3" />
+        <location line="+7" />
         <source>Connections</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+52" />
+        <location line="+72" />
         <source>Cannot store key</source>
         <translation type="unfinished" />
     </message>
@@ -912,7 +889,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+22" />
+        <location line="+26" />
         <source>Deployment</source>
         <translation type="unfinished" />
     </message>
@@ -957,8 +934,8 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+14" />
-        <location line="+7" />
+        <location line="+16" />
+        <location line="+9" />
         <source>testing…</source>
         <translation type="unfinished" />
     </message>
@@ -1001,7 +978,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+35" />
+        <location line="+39" />
         <source>Save before running?</source>
         <translation type="unfinished" />
     </message>
@@ -1167,22 +1144,28 @@ Mean latency: %2 ms</source>
     </message>
     <message>
         <location line="+11" />
-        <location line="+14" />
+        <location line="+21" />
         <source>Cannot save</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="-11" />
+        <location line="-14" />
+        <location line="+20" />
+        <source>Saved; comments from the original file were kept in %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="-18" />
         <source>Saved</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+6" />
+        <location line="+7" />
         <source>Save project into folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+17" />
+        <location line="+20" />
         <source>Unsaved changes</source>
         <translation type="unfinished" />
     </message>
@@ -1197,17 +1180,23 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+12" />
+        <location line="+13" />
+        <location line="+17" />
         <source>A run is in progress</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+1" />
+        <location line="-16" />
+        <source>Opening another project cancels the run. It can be resumed later. Continue?</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+17" />
         <source>Cancel the run and quit? It can be resumed later.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+19" />
+        <location line="+21" />
         <source>Run finished: %1 done, %2 failed</source>
         <translation type="unfinished" />
     </message>
@@ -1290,7 +1279,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+48" />
+        <location line="+55" />
         <source>Edit run %1</source>
         <translation type="unfinished" />
     </message>
@@ -1404,7 +1393,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location line="+63" />
+        <location line="+68" />
         <source>%n problem(s):</source>
         <translation><numerusform>%n problem:</numerusform><numerusform>%n problems:</numerusform></translation>
     </message>
@@ -1432,22 +1421,27 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::Project</name>
     <message>
-        <location filename="../ui/project.cpp" line="+105" />
+        <location filename="../ui/project.cpp" line="+107" />
         <source>No model list (litellm_config.yaml) next to the experiment</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+36" />
+        <location line="+52" />
+        <source>Cannot keep a copy of the original file with its comments</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+9" />
         <source>No project is open</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+14" />
+        <location line="+18" />
         <source>Cannot create the folder</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+44" />
+        <location line="+48" />
         <source>A framework with id "%1" is already part of the experiment</source>
         <translation type="unfinished" />
     </message>
@@ -1584,7 +1578,7 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::ResultsView</name>
     <message>
-        <location filename="../ui/resultsview.cpp" line="+57" />
+        <location filename="../ui/resultsview.cpp" line="+59" />
         <source>any status</source>
         <translation type="unfinished" />
     </message>
@@ -1614,7 +1608,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+4" />
+        <location line="+6" />
         <source>Refresh</source>
         <translation type="unfinished" />
     </message>
@@ -1634,6 +1628,16 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
+        <location line="+2" />
+        <source>Exports every result in the database, not only the rows the filters show</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Open database…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <location line="+4" />
         <source>Run</source>
         <translation type="unfinished" />
@@ -1644,7 +1648,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+30" />
+        <location line="+31" />
         <source>Select a result to see its scores, calls and raw response.</source>
         <translation type="unfinished" />
     </message>
@@ -1654,7 +1658,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+32" />
+        <location line="+35" />
         <source>counting…</source>
         <translation type="unfinished" />
     </message>
@@ -1669,12 +1673,22 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+19" />
+        <location line="+21" />
         <source>No results yet — run the experiment first</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+42" />
+        <location line="+14" />
+        <source>Open results database</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Results databases (*.sqlite *.db);;All files (*)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+37" />
         <source>all runs</source>
         <translation type="unfinished" />
     </message>
@@ -1735,17 +1749,18 @@ Mean latency: %2 ms</source>
     </message>
     <message>
         <location line="+9" />
+        <location line="+15" />
         <source>Export CSV</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+0" />
-        <location line="+16" />
+        <location line="-15" />
+        <location line="+26" />
         <source>There are no results to export yet.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="-13" />
+        <location line="-23" />
         <source>Export results</source>
         <translation type="unfinished" />
     </message>
@@ -1755,13 +1770,18 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
+        <location line="+10" />
+        <source>The export failed: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <location line="+20" />
-        <source>Exporting results to %1…</source>
+        <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location line="+0" />
-        <source>Cancel</source>
+        <source>Exporting all results of the database (filters do not apply) to %1…</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
@@ -1773,7 +1793,7 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+61" />
+        <location filename="../ui/runmonitor.cpp" line="+63" />
         <source>SIMULATED — results are not from real models</source>
         <translation type="unfinished" />
     </message>
@@ -1804,12 +1824,12 @@ Mean latency: %2 ms</source>
     </message>
     <message>
         <location line="+1" />
-        <location line="+165" />
+        <location line="+191" />
         <source>Pause</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="-164" />
+        <location line="-190" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
@@ -1874,7 +1894,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+27" />
+        <location line="+53" />
         <source>unknown</source>
         <translation type="unfinished" />
     </message>
@@ -1895,11 +1915,29 @@ Mean latency: %2 ms</source>
     </message>
     <message>
         <location line="+12" />
+        <location line="+40" />
         <source>Resume</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+49" />
+        <location line="-5" />
+        <source>Results database exists</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+1" />
+        <source>%1 already holds results of an earlier run.
+
+Resume runs only the jobs that are not done yet; a new database starts from scratch.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Use a new database</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location line="+42" />
         <source>Starting %1 → %2</source>
         <translation type="unfinished" />
     </message>
@@ -1950,7 +1988,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location line="+39" />
+        <location line="+43" />
         <source>Could not run: %1</source>
         <translation type="unfinished" />
     </message>

@@ -7,6 +7,7 @@
 #include "core/sim/providersimulator.h"
 #include "core/sim/simconfig.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -22,16 +23,28 @@ ConnectionTester::ConnectionTester(QObject *parent) : QObject(parent) {}
 
 ConnectionTester::~ConnectionTester()
 {
-    if (m_thread) {
-        m_thread->wait();
+    if (!m_thread)
+        return;
+    *m_cancel = true;
+    // Bounded: a provider that never answers must not hang quitting the application.
+    if (m_thread->wait(QDeadlineTimer(3000))) {
         delete m_thread;
+        return;
     }
+    // Still busy: let it finish on its own. Its results go nowhere (the QPointer in report() is
+    // null by then) and the thread object deletes itself once the thread ends.
+    QThread *t = m_thread;
+    m_thread = nullptr;
+    disconnect(t, nullptr, this, nullptr);
+    QObject::connect(t, &QThread::finished, t, &QObject::deleteLater);
 }
 
 void ConnectionTester::test(const ModelList &models, const QStringList &deploymentIds, double timeoutSeconds)
 {
     if (m_thread)
         return;
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    const std::shared_ptr<std::atomic<bool>> cancel = m_cancel;
     QPointer<ConnectionTester> self(this);
     auto report = [self](const QString &id, bool ok, const QString &msg, qint64 ms) {
         QMetaObject::invokeMethod(self, [self, id, ok, msg, ms] {
@@ -39,7 +52,7 @@ void ConnectionTester::test(const ModelList &models, const QStringList &deployme
                 emit self->result(id, ok, msg, ms);
         }, Qt::QueuedConnection);
     };
-    m_thread = QThread::create([models, deploymentIds, timeoutSeconds, report] {
+    m_thread = QThread::create([models, deploymentIds, timeoutSeconds, report, cancel] {
         ModelList ml = models;
         std::unique_ptr<ProviderSimulator> sim;
         if (ml.simulator.enabled) {
@@ -66,6 +79,8 @@ void ConnectionTester::test(const ModelList &models, const QStringList &deployme
         KeyStore store;
         for (int i = 0; i < ml.deployments.size(); ++i) {
             const Deployment &d = ml.deployments[i];
+            if (*cancel)
+                break;
             if (!deploymentIds.isEmpty() && !deploymentIds.contains(d.id))
                 continue;
             auto key = resolveKey(ml, i, store);
@@ -98,6 +113,12 @@ void ConnectionTester::test(const ModelList &models, const QStringList &deployme
                 loop.quit();
             });
             QTimer::singleShot(int(timeoutSeconds * 1000) + 2000, &loop, &QEventLoop::quit);
+            QTimer cancelPoll;
+            QObject::connect(&cancelPoll, &QTimer::timeout, &loop, [&] {
+                if (*cancel)
+                    loop.quit();
+            });
+            cancelPoll.start(100);
             QElapsedTimer t;
             t.start();
             router.submit(job);

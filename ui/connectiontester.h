@@ -5,6 +5,8 @@
 #include "core/config/modellist.h"
 
 #include <QObject>
+#include <atomic>
+#include <memory>
 
 class QThread;
 
@@ -23,7 +25,7 @@ class ConnectionTester final : public QObject {
     Q_DISABLE_COPY_MOVE(ConnectionTester)
 public:
     explicit ConnectionTester(QObject *parent = nullptr);
-    ~ConnectionTester() override;   ///< waits for a test in progress
+    ~ConnectionTester() override;   ///< cancels a test in progress, waiting at most ~3 s for it
 
     bool isBusy() const { return m_thread != nullptr; }
     /// Tests the given deployments (all when empty); results arrive one by one.
@@ -35,6 +37,7 @@ signals:
 
 private:
     QThread *m_thread = nullptr;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
 };
 
 } // namespace ui

@@ -299,8 +299,16 @@ bool DeploymentTableModel::setData(const QModelIndex &index, const QVariant &val
     }
     if (!ok)
         return false;
-    const bool regroup = index.column() == Group && d.modelName != m_rows[index.row()].modelName;
+    // An edit that changes nothing (editor opened and closed, same value typed) must not push an
+    // undo step or mark the project modified. Compare the cell as the model shows it.
+    const QVariant before = data(index, Qt::EditRole);
+    const Deployment previous = m_rows[index.row()];
     m_rows[index.row()] = d;
+    if (data(index, Qt::EditRole) == before) {
+        m_rows[index.row()] = previous;
+        return false;
+    }
+    const bool regroup = index.column() == Group && d.modelName != previous.modelName;
     if (regroup) {
         beginResetModel();
         regroupAndRenumber();

@@ -85,6 +85,9 @@ QTableView *table(QAbstractItemModel *m, QWidget *parent)
     v->setSelectionBehavior(QAbstractItemView::SelectRows);
     v->verticalHeader()->hide();
     v->horizontalHeader()->setStretchLastSection(true);
+    // Columns fit their header and cells: with fixed widths longer (German) headers were cut
+    // ("Ungünstigster Fa…"). Estimate tables have one row per run or deployment, so measuring is cheap.
+    v->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     v->setAlternatingRowColors(true);
     return v;
 }

@@ -76,6 +76,8 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     // Header: name and description.
     m_name = new QLineEdit(this);
     m_description = new QLineEdit(this);
+    m_name->setObjectName(QStringLiteral("experimentName"));
+    m_description->setObjectName(QStringLiteral("experimentDescription"));
     auto *head = new QFormLayout;
     head->addRow(tr("Experiment name"), m_name);
     head->addRow(tr("Description"), m_description);
@@ -217,6 +219,15 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     connect(m_batchTokens, &QSpinBox::valueChanged, this, commit);
     connect(m_batchTexts, &QSpinBox::valueChanged, this, commit);
     connect(m_name, &QLineEdit::textEdited, this, [this] { commitSettings(MergeName); });
+    // Trim only once the user leaves the field: trimming per keystroke ate a typed trailing space
+    // (reload() wrote the trimmed name back before the next letter arrived).
+    connect(m_name, &QLineEdit::editingFinished, this, [this] {
+        const QString trimmed = m_name->text().trimmed();
+        if (trimmed != m_name->text()) {
+            m_name->setText(trimmed);
+            commitSettings(MergeName);
+        }
+    });
     connect(m_description, &QLineEdit::textEdited, this, [this] { commitSettings(MergeName); });
     reload();
 }
@@ -288,7 +299,7 @@ void ExperimentEditor::commitSettings(int mergeKey)
         return;
     ProjectState next = m_project->state();
     ExperimentConfig &e = next.experiment;
-    e.name = m_name->text().trimmed();
+    e.name = m_name->text();
     e.description = m_description->text();
     ExecutionSettings &x = e.execution;
     x.temperature = m_temperature->value();

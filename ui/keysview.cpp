@@ -65,6 +65,10 @@ KeysView::KeysView(Project *project, QWidget *parent)
     m_connView->horizontalHeader()->setStretchLastSection(true);
     auto *testSel = new QPushButton(QIcon::fromTheme(QStringLiteral("network-transmit-receive")), tr("Test connection"), this);
     auto *testAllBtn = new QPushButton(tr("Test all"), this);
+    testSel->setObjectName(QStringLiteral("testConnectionButton"));
+    testAllBtn->setObjectName(QStringLiteral("testAllButton"));
+    m_testSelected = testSel;
+    m_testAll = testAllBtn;
     connect(testSel, &QPushButton::clicked, this, &KeysView::testSelected);
     connect(testAllBtn, &QPushButton::clicked, this, &KeysView::testAll);
     auto *connBox = new QGroupBox(tr("Connections"), this);
@@ -90,11 +94,30 @@ KeysView::KeysView(Project *project, QWidget *parent)
             item->setForeground(ok ? QColor(30, 130, 50) : QColor(190, 40, 40));
         }
     });
+    // One test at a time: a click while busy used to leave its rows at "testing…" for good.
+    connect(m_tester, &ConnectionTester::finished, this, [this] {
+        m_testSelected->setEnabled(true);
+        m_testAll->setEnabled(true);
+    });
     connectStore();
     refresh();
 }
 
 KeysView::~KeysView() = default;
+
+void KeysView::showEvent(QShowEvent *e)
+{
+    QWidget::showEvent(e);
+    // Coming to the page re-reads every key: the user may have changed the keychain elsewhere.
+    m_readNames.clear();
+    refresh();
+}
+
+void KeysView::readKeys(const QStringList &names)
+{
+    for (const QString &name : names)
+        m_store->readKey(name);
+}
 
 void KeysView::setKeyStore(KeyStore *store)
 {
@@ -102,6 +125,7 @@ void KeysView::setKeyStore(KeyStore *store)
         m_store->deleteLater();
     m_store = store;
     connectStore();
+    m_readNames.clear();
     refresh();
 }
 
@@ -132,8 +156,12 @@ void KeysView::connectStore()
 void KeysView::refresh()
 {
     const QStringList lookups = m_model->setDeployments(m_project->state().models.deployments);
+    QStringList fresh;
     for (const QString &name : lookups)
-        m_store->readKey(name);
+        if (!m_readNames.contains(name))
+            fresh << name;
+    m_readNames << fresh;
+    readKeys(fresh);
     rebuildConnections();
 }
 
@@ -198,6 +226,8 @@ void KeysView::clearSelectedKey()
 
 void KeysView::testSelected()
 {
+    if (m_tester->isBusy())
+        return;
     QStringList ids;
     for (const QModelIndex &i : m_connView->selectionModel()->selectedRows())
         ids << m_connections->item(i.row(), 0)->text();
@@ -206,14 +236,23 @@ void KeysView::testSelected()
     for (int r = 0; r < m_connections->rowCount(); ++r)
         if (ids.contains(m_connections->item(r, 0)->text()))
             m_connections->item(r, 2)->setText(tr("testing…"));
-    m_tester->test(m_project->state().models, ids);
+    startTest(ids);
 }
 
 void KeysView::testAll()
 {
+    if (m_tester->isBusy())
+        return;
     for (int r = 0; r < m_connections->rowCount(); ++r)
         m_connections->item(r, 2)->setText(tr("testing…"));
-    m_tester->test(m_project->state().models);
+    startTest({});
+}
+
+void KeysView::startTest(const QStringList &ids)
+{
+    m_testSelected->setEnabled(false);
+    m_testAll->setEnabled(false);
+    m_tester->test(m_project->state().models, ids);
 }
 
 } // namespace ui

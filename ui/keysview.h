@@ -4,6 +4,8 @@
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
+class QShowEvent;
 class QStandardItemModel;
 class QTableView;
 
@@ -42,6 +44,9 @@ public slots:
 
 private:
     void rebuildConnections();
+    void readKeys(const QStringList &names);
+    void startTest(const QStringList &ids);
+    void showEvent(QShowEvent *e) override;
     void connectStore();
 
     Project *m_project;
@@ -52,6 +57,11 @@ private:
     QLabel *m_info;
     KeyStore *m_store;
     ConnectionTester *m_tester;
+    QPushButton *m_testSelected = nullptr;
+    QPushButton *m_testAll = nullptr;
+    // Keychain names already looked up: each lookup can prompt or block in the keyring, so an
+    // edit that leaves the key references alone must not re-read them all.
+    QStringList m_readNames;
 };
 
 } // namespace ui

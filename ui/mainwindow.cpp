@@ -113,6 +113,10 @@ MainWindow::MainWindow(QWidget *parent)
             statusBar()->showMessage(m_project->warnings().join(QLatin1String("  ·  ")), 15000);
     });
     connect(m_run, &RunMonitor::runFinished, this, &MainWindow::onRunFinished);
+    // Show the database the run writes into while it goes (WAL: reading alongside is safe).
+    connect(m_run, &RunMonitor::runStarted, this, [this] { m_results->setDatabase(m_run->runDatabasePath()); });
+    // The engine creates the file once the plan is written: look again then.
+    connect(m_run->controller(), &RunController::started, this, [this] { m_results->setDatabase(m_run->runDatabasePath()); });
     m_run->setBeforeStart([this] {
         if (!m_project->isModified())
             return true;
@@ -143,7 +147,7 @@ void MainWindow::createActions()
     QAction *open = file->addAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open…"), this, &MainWindow::openDialog);
     open->setShortcut(QKeySequence::Open);
     file->addAction(tr("Open &Sample"), this, [this] {
-        if (maybeSave())
+        if (maybeLeaveProject())
             openSample();
     });
     m_recent = file->addMenu(tr("Open &Recent"));
@@ -195,7 +199,7 @@ void MainWindow::updateRecentMenu()
     const QStringList recent = UiSettings::recentProjects();
     for (const QString &p : recent)
         m_recent->addAction(QDir::toNativeSeparators(p), this, [this, p] {
-            if (maybeSave())
+            if (maybeLeaveProject())
                 openProject(p);
         });
     m_recent->setEnabled(!recent.isEmpty());
@@ -266,7 +270,7 @@ void MainWindow::openInitialProject()
 
 void MainWindow::openDialog()
 {
-    if (!maybeSave())
+    if (!maybeLeaveProject())
         return;
     const QString f = QFileDialog::getOpenFileName(this, tr("Open experiment"), m_project->directory(),
                                                    tr("Experiment (experiment.yaml *.yaml *.yml)"));
@@ -283,7 +287,14 @@ bool MainWindow::save()
         QMessageBox::warning(this, tr("Cannot save"), r.error().toString());
         return false;
     }
-    statusBar()->showMessage(tr("Saved"), 3000);
+    if (const QStringList baks = m_project->lastBackups(); !baks.isEmpty()) {
+        QStringList names;
+        for (const QString &b : baks)
+            names << QDir::toNativeSeparators(b);
+        statusBar()->showMessage(tr("Saved; comments from the original file were kept in %1").arg(names.join(QLatin1String(", "))), 15000);
+    } else {
+        statusBar()->showMessage(tr("Saved"), 3000);
+    }
     return true;
 }
 
@@ -299,6 +310,9 @@ bool MainWindow::saveAs()
     }
     UiSettings::addRecentProject(m_project->experimentPath());
     updateRecentMenu();
+    if (!m_project->lastBackups().isEmpty())
+        statusBar()->showMessage(tr("Saved; comments from the original file were kept in %1")
+                                     .arg(QDir::toNativeSeparators(m_project->lastBackups().join(QLatin1String(", ")))), 15000);
     return true;
 }
 
@@ -319,21 +333,41 @@ bool MainWindow::maybeSave()
     }
 }
 
+bool MainWindow::maybeLeaveProject()
+{
+    const bool running = m_run->isRunning();
+    if (running) {
+        const auto a = QMessageBox::question(this, tr("A run is in progress"),
+                                             tr("Opening another project cancels the run. It can be resumed later. Continue?"));
+        if (a != QMessageBox::Yes)
+            return false;
+    }
+    // Save first: if the user backs out here, the run keeps going.
+    if (!maybeSave())
+        return false;
+    if (running)
+        m_run->cancel();
+    return true;
+}
+
 void MainWindow::closeEvent(QCloseEvent *e)
 {
-    if (m_run->isRunning()) {
+    const bool running = m_run->isRunning();
+    if (running) {
         const auto a = QMessageBox::question(this, tr("A run is in progress"),
                                              tr("Cancel the run and quit? It can be resumed later."));
         if (a != QMessageBox::Yes) {
             e->ignore();
             return;
         }
-        m_run->cancel();
     }
+    // Save before cancelling: a close the user backs out of must leave the run going.
     if (!maybeSave()) {
         e->ignore();
         return;
     }
+    if (running)
+        m_run->cancel();
     UiSettings::setWindowGeometry(saveGeometry());
     e->accept();
 }

@@ -53,6 +53,8 @@ public:
 
     /// Save / Discard / Cancel when there are unsaved changes; true = go ahead.
     bool maybeSave();
+    /// Before another project replaces this one: confirms cancelling a run in progress, then maybeSave().
+    bool maybeLeaveProject();
 
 public slots:
     void showPage(int page);

@@ -171,7 +171,14 @@ bool MatrixModel::setData(const QModelIndex &index, const QVariant &value, int r
     }
     case ColumnCount: return false;
     }
+    // An unchanged value must not push an undo step or mark the project modified.
+    const QVariant before = data(index, Qt::EditRole);
+    const RunSpec previous = m_runs[index.row()];
     m_runs[index.row()] = r;
+    if (data(index, Qt::EditRole) == before) {
+        m_runs[index.row()] = previous;
+        return false;
+    }
     // Unique-id validation depends on other rows, so repaint the whole id column.
     emit dataChanged(this->index(0, 0), this->index(rowCount() - 1, ColumnCount - 1));
     emit runsEdited(m_runs, tr("Edit run %1").arg(r.runId));

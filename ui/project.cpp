@@ -3,8 +3,10 @@
 #include "core/common/logging.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QHostAddress>
+#include <QRegularExpression>
 #include <QUndoCommand>
 #include <QUndoStack>
 #include <QUrl>
@@ -123,6 +125,8 @@ Result<void> Project::open(const QString &experimentOrFolder, const QString &mod
         warnings << v.error().toString();
 
     m_undo->clear();
+    m_backedUp.clear();
+    m_lastBackups.clear();
     m_experimentPath = expPath;
     m_modelListPath = mlPath;
     m_warnings = warnings;
@@ -135,10 +139,37 @@ Result<void> Project::open(const QString &experimentOrFolder, const QString &mod
     return {};
 }
 
+Result<void> Project::backupCommentedOnce(const QString &path)
+{
+    if (m_backedUp.contains(path))
+        return {};
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};   // a new file: nothing to keep
+    // A comment is a '#' starting a line or following white space (YAML's rule); a '#' inside a
+    // quoted string may also match, which only costs a needless backup.
+    static const QRegularExpression comment(QStringLiteral("(^|\\s)#"), QRegularExpression::MultilineOption);
+    const bool hasComments = comment.match(QString::fromUtf8(f.readAll())).hasMatch();
+    f.close();
+    if (!hasComments)
+        return {};
+    const QString bak = path + QStringLiteral(".bak");
+    QFile::remove(bak);
+    if (!QFile::copy(path, bak))
+        return fail(tr("Cannot keep a copy of the original file with its comments"), bak);
+    m_backedUp << path;
+    m_lastBackups << bak;
+    return {};
+}
+
 Result<void> Project::save()
 {
     if (!isOpen())
         return fail(tr("No project is open"));
+    m_lastBackups.clear();
+    for (const QString &path : {m_modelListPath, m_experimentPath})
+        if (auto r = backupCommentedOnce(path); !r)
+            return r;
     if (auto r = saveModelList(m_state.models, m_modelListPath); !r)
         return r;
     if (auto r = saveExperiment(m_state.experiment, m_experimentPath); !r)
@@ -155,6 +186,10 @@ Result<void> Project::saveAs(const QString &folder)
         return fail(tr("Cannot create the folder"), folder);
     const QString exp = dir.absoluteFilePath(QStringLiteral("experiment.yaml"));
     const QString ml = dir.absoluteFilePath(QStringLiteral("litellm_config.yaml"));
+    m_lastBackups.clear();
+    for (const QString &path : {ml, exp})
+        if (auto r = backupCommentedOnce(path); !r)
+            return r;
     if (auto r = saveModelList(m_state.models, ml); !r)
         return r;
     if (auto r = saveExperiment(m_state.experiment, exp); !r)

@@ -40,8 +40,11 @@ public:
     /// Opens experiment.yaml (or a folder holding one) and the model list next to it
     /// (litellm_config.yaml) unless `modelListPath` is given.
     Result<void> open(const QString &experimentOrFolder, const QString &modelListPath = {});
-    /// Writes both files where they came from.
+    /// Writes both files where they came from. yaml-cpp cannot keep comments: the first time in a
+    /// session that a file holding comments is overwritten, it is first copied to FILE.bak.
     Result<void> save();
+    /// The FILE.bak copies the last save() or saveAs() wrote (usually none).
+    QStringList lastBackups() const { return m_lastBackups; }
     /// Writes both files into `folder` (experiment.yaml + litellm_config.yaml) and switches to them.
     Result<void> saveAs(const QString &folder);
     void close();
@@ -73,11 +76,15 @@ signals:
 private:
     friend class StateCommand;
     void setState(const ProjectState &s);
+    /// Copies `path` to path.bak when it holds YAML comments and was not backed up this session.
+    Result<void> backupCommentedOnce(const QString &path);
 
     ProjectState m_state;
     QString m_experimentPath;
     QString m_modelListPath;
     QStringList m_warnings;
+    QStringList m_backedUp;      // files copied to .bak since the project was opened
+    QStringList m_lastBackups;
     QUndoStack *m_undo;
 };
 

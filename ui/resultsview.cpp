@@ -65,6 +65,8 @@ ResultsView::ResultsView(QWidget *parent)
     m_text->setObjectName(QStringLiteral("textFilter"));
     m_text->setPlaceholderText(tr("Text id contains…"));
     m_text->setClearButtonEnabled(true);
+    // In German the row is crowded; without a floor the layout squeezed the filter down to "T…".
+    m_text->setMinimumWidth(m_text->fontMetrics().horizontalAdvance(m_text->placeholderText()) + 40);
     m_count = new QLabel(this);
     m_count->setObjectName(QStringLiteral("resultCount"));
     auto *refreshBtn = new QPushButton(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("Refresh"), this);
@@ -72,6 +74,9 @@ ResultsView::ResultsView(QWidget *parent)
     m_long->setToolTip(tr("One row per job and dimension, with the evidence"));
     auto *exportBtn = new QPushButton(QIcon::fromTheme(QStringLiteral("document-save-as")), tr("Export CSV…"), this);
     exportBtn->setObjectName(QStringLiteral("exportButton"));
+    exportBtn->setToolTip(tr("Exports every result in the database, not only the rows the filters show"));
+    auto *openBtn = new QPushButton(QIcon::fromTheme(QStringLiteral("document-open")), tr("Open database…"), this);
+    openBtn->setObjectName(QStringLiteral("openDatabaseButton"));
 
     auto *filters = new QHBoxLayout;
     filters->addWidget(new QLabel(tr("Run"), this));
@@ -82,6 +87,7 @@ ResultsView::ResultsView(QWidget *parent)
     filters->addWidget(m_text, 1);
     filters->addWidget(m_count);
     filters->addWidget(refreshBtn);
+    filters->addWidget(openBtn);
     filters->addSpacing(12);
     filters->addWidget(m_long);
     filters->addWidget(exportBtn);
@@ -142,6 +148,7 @@ ResultsView::ResultsView(QWidget *parent)
         connect(c, &QComboBox::activated, this, &ResultsView::applyFilter);
     connect(refreshBtn, &QPushButton::clicked, this, &ResultsView::refresh);
     connect(exportBtn, &QPushButton::clicked, this, &ResultsView::exportInteractive);
+    connect(openBtn, &QPushButton::clicked, this, &ResultsView::openDatabaseInteractive);
     connect(m_model, &ResultsModel::totalChanged, this, [this](qint64 n) {
         m_count->setText(n < 0 ? tr("counting…") : tr("%1 results").arg(QLocale().toString(n)));
     });
@@ -163,6 +170,7 @@ int ResultsView::chartSetCount() const { return m_chartSets; }
 
 void ResultsView::setDatabase(const QString &path)
 {
+    m_requestedPath = path;
     m_detail->clear();
     m_model->setDatabase(QFileInfo::exists(path) ? path : QString());
     m_slowQueries->setDatabase(m_model->database());
@@ -174,7 +182,17 @@ void ResultsView::setDatabase(const QString &path)
 
 void ResultsView::refresh()
 {
-    setDatabase(m_model->database().isEmpty() ? QString() : m_model->database());
+    // Re-check the path last asked for: a run may have created the file since.
+    setDatabase(m_requestedPath);
+}
+
+void ResultsView::openDatabaseInteractive()
+{
+    const QString start = m_requestedPath.isEmpty() ? QString() : QFileInfo(m_requestedPath).absolutePath();
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open results database"), start,
+                                                      tr("Results databases (*.sqlite *.db);;All files (*)"));
+    if (!file.isEmpty())
+        setDatabase(file);
 }
 
 void ResultsView::applyFilter()
@@ -350,8 +368,18 @@ void ResultsView::exportInteractive()
     const QString out = QFileDialog::getSaveFileName(this, tr("Export results"),
                                                      QFileInfo(m_model->database()).absoluteDir().filePath(QStringLiteral("results.csv")),
                                                      tr("CSV (*.csv)"));
-    if (!out.isEmpty())
-        exportCsv(out, m_long->isChecked());
+    if (out.isEmpty())
+        return;
+    // One-shot connection: a programmatic exportCsv() (tests, scripts) reports through the signal only.
+    auto conn = std::make_shared<QMetaObject::Connection>();
+    *conn = connect(this, &ResultsView::exportFinished, this, [this, conn](bool ok, qint64, const QString &message) {
+        disconnect(*conn);
+        if (ok)
+            m_count->setText(message);
+        else
+            QMessageBox::warning(this, tr("Export CSV"), tr("The export failed: %1").arg(message));
+    });
+    exportCsv(out, m_long->isChecked());
 }
 
 void ResultsView::exportCsv(const QString &outPath, bool longFormat)
@@ -369,7 +397,7 @@ void ResultsView::exportCsv(const QString &outPath, bool longFormat)
         std::atomic<bool> cancel{false};
     };
     auto shared = std::make_shared<Shared>();
-    auto *dialog = new QProgressDialog(tr("Exporting results to %1…").arg(QFileInfo(outPath).fileName()), tr("Cancel"), 0, 100, this);
+    auto *dialog = new QProgressDialog(tr("Exporting all results of the database (filters do not apply) to %1…").arg(QFileInfo(outPath).fileName()), tr("Cancel"), 0, 100, this);
     dialog->setObjectName(QStringLiteral("exportProgress"));
     dialog->setWindowModality(Qt::WindowModal);
     dialog->setMinimumDuration(300);

@@ -46,6 +46,8 @@ public slots:
     /// Exports what the database holds (DESIGN §5) with a progress dialog, off the UI thread.
     void exportCsv(const QString &outPath, bool longFormat = false);
     void exportInteractive();
+    /// Asks for a results database file and shows it.
+    void openDatabaseInteractive();
     void showJob(qint64 jobId);
 
 signals:
@@ -71,6 +73,9 @@ private:
     QTextBrowser *m_detail;
     QChart *m_chart;
     QCheckBox *m_long;
+    // The path last asked for, kept even while the file does not exist yet (a run about to create
+    // it), so refresh() picks it up once it appears.
+    QString m_requestedPath;
     int m_chartSets = 0;
     bool m_exporting = false;
     quint64 m_meansGeneration = 0;

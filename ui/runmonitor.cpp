@@ -20,9 +20,11 @@
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -202,10 +204,7 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
         updateSimulatedBanner();
         updateButtons();
     });
-    connect(m_project, &Project::opened, this, [this] {
-        const QString last = UiSettings::lastDatabase(m_project->experimentPath());
-        setDatabasePath(last.isEmpty() ? QDir(m_project->directory()).filePath(QStringLiteral("results.sqlite")) : last);
-    });
+    connect(m_project, &Project::opened, this, &RunMonitor::showProjectDatabase);
     updateSimulatedBanner();
     resetChart(std::nullopt);
     updateButtons();
@@ -214,7 +213,36 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
 RunMonitor::~RunMonitor() = default;
 
 QString RunMonitor::databasePath() const { return m_db->text().trimmed(); }
-void RunMonitor::setDatabasePath(const QString &path) { m_db->setText(path); }
+void RunMonitor::setDatabasePath(const QString &path)
+{
+    // The field shows the database the running job writes to; it must not change under it.
+    if (!m_running)
+        m_db->setText(path);
+}
+
+void RunMonitor::showProjectDatabase()
+{
+    const QString last = UiSettings::lastDatabase(m_project->experimentPath());
+    setDatabasePath(last.isEmpty() ? QDir(m_project->directory()).filePath(QStringLiteral("results.sqlite")) : last);
+}
+
+QString RunMonitor::freshDatabasePath(const QString &taken) const
+{
+    const QDir dir(m_project->directory());
+    QString base = QFileInfo(taken).completeBaseName();
+    static const QRegularExpression numbered(QStringLiteral("-\\d+$"));
+    base.remove(numbered);
+    if (base.isEmpty())
+        base = QStringLiteral("results");
+    QString suffix = QFileInfo(taken).suffix();
+    if (suffix.isEmpty())
+        suffix = QStringLiteral("sqlite");
+    for (int n = 2;; ++n) {
+        const QString candidate = dir.filePath(QStringLiteral("%1-%2.%3").arg(base).arg(n).arg(suffix));
+        if (!QFileInfo::exists(candidate))
+            return candidate;
+    }
+}
 bool RunMonitor::isRunning() const { return m_running; }
 QString RunMonitor::logText() const { return m_log->toPlainText(); }
 int RunMonitor::chartPointCount() const { return int(m_spend->count()); }
@@ -262,16 +290,50 @@ void RunMonitor::start()
 {
     if (m_running || !m_project->isOpen())
         return;
-    if (m_beforeStart && !m_beforeStart())
-        return;
     RunOptions opt;
-    opt.configPath = m_project->modelListPath();
-    opt.experimentPath = m_project->experimentPath();
     opt.dbPath = databasePath();
     if (opt.dbPath.isEmpty())
-        opt.dbPath = QDir(m_project->directory()).filePath(QStringLiteral("results.sqlite"));
-    setDatabasePath(opt.dbPath);
+        opt.dbPath = QStringLiteral("results.sqlite");
+    // A relative path typed here means "in the project folder", not the process's working directory.
+    opt.dbPath = QDir::cleanPath(QDir(m_project->directory()).absoluteFilePath(opt.dbPath));
     opt.resume = m_resume->isChecked();
+    if (!opt.resume && QFileInfo::exists(opt.dbPath)) {
+        // Without this the engine refuses with command-line advice ("use --resume").
+        ExistingDatabase choice = ExistingDatabase::Cancel;
+        if (m_chooseExisting) {
+            choice = m_chooseExisting(opt.dbPath);
+        } else {
+            QMessageBox box(QMessageBox::Question, tr("Results database exists"),
+                            tr("%1 already holds results of an earlier run.\n\n"
+                               "Resume runs only the jobs that are not done yet; a new database starts from scratch.")
+                                .arg(QDir::toNativeSeparators(opt.dbPath)),
+                            QMessageBox::NoButton, this);
+            QAbstractButton *resumeBtn = box.addButton(tr("Resume"), QMessageBox::AcceptRole);
+            QAbstractButton *newBtn = box.addButton(tr("Use a new database"), QMessageBox::ActionRole);
+            box.addButton(QMessageBox::Cancel);
+            box.setDefaultButton(qobject_cast<QPushButton *>(resumeBtn));
+            box.exec();
+            if (box.clickedButton() == resumeBtn)
+                choice = ExistingDatabase::Resume;
+            else if (box.clickedButton() == newBtn)
+                choice = ExistingDatabase::NewDatabase;
+        }
+        if (choice == ExistingDatabase::Cancel)
+            return;
+        if (choice == ExistingDatabase::Resume) {
+            opt.resume = true;
+            m_resume->setChecked(true);
+        } else {
+            opt.dbPath = freshDatabasePath(opt.dbPath);
+        }
+    }
+    if (m_beforeStart && !m_beforeStart())
+        return;
+    opt.configPath = m_project->modelListPath();
+    opt.experimentPath = m_project->experimentPath();
+    setDatabasePath(opt.dbPath);
+    m_runDbPath = opt.dbPath;
+    m_runExperiment = opt.experimentPath;
     UiSettings::setLastDatabase(m_project->experimentPath(), opt.dbPath);
 
     std::optional<double> budget = m_project->state().experiment.costControls.maxBudget;
@@ -417,6 +479,9 @@ void RunMonitor::onFinished(const RunSummary &summary)
     m_summary = summary;
     m_running = false;
     m_paused = false;
+    // Another project was opened while this run went on: show that project's database now.
+    if (m_project->experimentPath() != m_runExperiment)
+        showProjectDatabase();
     m_timer->stop();
     if (m_progress->maximum() == 0)
         m_progress->setRange(0, 1);
@@ -431,7 +496,7 @@ void RunMonitor::onFinished(const RunSummary &summary)
                              summary.cancelled ? tr(" — cancelled") : summary.budgetStopped ? tr(" — stopped by the budget") : QString()));
     tick();
     updateButtons();
-    emit runFinished(summary, databasePath());
+    emit runFinished(summary, m_runDbPath);
 }
 
 } // namespace ui

@@ -45,6 +45,15 @@ public:
     /// Called before a run starts (e.g. to save the project); returning false aborts the start.
     void setBeforeStart(std::function<bool()> f) { m_beforeStart = std::move(f); }
 
+    /// What to do when Start is pressed without Resume on a database file that already exists.
+    enum class ExistingDatabase { Resume, NewDatabase, Cancel };
+    /// Replaces the question (a message box by default), e.g. in tests.
+    void setExistingDatabaseChooser(std::function<ExistingDatabase(const QString &dbPath)> f) { m_chooseExisting = std::move(f); }
+    /// A file name next to the project that does not exist yet: results-2.sqlite, results-3.sqlite, …
+    QString freshDatabasePath(const QString &taken) const;
+    /// The database of the run going on (or of the last run).
+    QString runDatabasePath() const { return m_runDbPath; }
+
     GaugeModel *deploymentGauges() const { return m_deployments; }
     GaugeModel *providerGauges() const { return m_providers; }
     const RunSummary &lastSummary() const { return m_summary; }
@@ -67,6 +76,7 @@ signals:
 
 private:
     void onFinished(const RunSummary &summary);
+    void showProjectDatabase();
     void appendEvent(const QString &message);
     void updateButtons();
     void updateSimulatedBanner();
@@ -99,6 +109,10 @@ private:
     bool m_paused = false;
     bool m_running = false;
     std::function<bool()> m_beforeStart;
+    std::function<ExistingDatabase(const QString &)> m_chooseExisting;
+    // Fixed at start(): the field may be edited, or another project opened, before the run ends.
+    QString m_runDbPath;
+    QString m_runExperiment;
 };
 
 } // namespace ui

@@ -101,6 +101,9 @@ QString findSampleDir()
 bool installTranslations(QCoreApplication *app, const QString &localeName)
 {
     const QLocale locale = localeName.isEmpty() ? QLocale::system() : QLocale(localeName);
+    // Numbers, dates and currency follow the chosen language too (QLocale() everywhere in the UI).
+    if (!localeName.isEmpty())
+        QLocale::setDefault(locale);
     auto *qt = new QTranslator(app);
     if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
                  QLibraryInfo::path(QLibraryInfo::TranslationsPath)))

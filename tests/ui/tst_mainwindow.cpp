@@ -15,7 +15,10 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QDir>
+#include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -61,6 +64,8 @@ private slots:
     void experimentEditorAddsRuns();
     void keysPageListsReferences();
     void estimateFollowsEdits();
+    void experimentNameKeepsTypedSpaces();
+    void runDatabaseRelativeAndExisting();
 
 private:
     QTemporaryDir *m_dir = nullptr;
@@ -221,6 +226,46 @@ void TestMainWindow::estimateFollowsEdits()
     m_w->project()->edit(next, QStringLiteral("remove run"));
     QVERIFY(ready.wait(30000));
     QCOMPARE(est->runsModel()->rowCount(), runs - 1);
+}
+
+void TestMainWindow::experimentNameKeepsTypedSpaces()
+{
+    auto *name = m_w->experimentPage()->findChild<QLineEdit *>(QStringLiteral("experimentName"));
+    QVERIFY(name);
+    name->setFocus();
+    name->clear();
+    QTest::keyClicks(name, QStringLiteral("my study "));
+    QCOMPARE(name->text(), QStringLiteral("my study "));
+    QTest::keyClicks(name, QStringLiteral("two"));
+    QCOMPARE(name->text(), QStringLiteral("my study two"));
+    QCOMPARE(m_w->project()->state().experiment.name, QStringLiteral("my study two"));
+}
+
+void TestMainWindow::runDatabaseRelativeAndExisting()
+{
+    RunMonitor *run = m_w->runPage();
+    const QDir projectDir(m_w->project()->directory());
+    QFile existing(projectDir.filePath(QStringLiteral("old.sqlite")));
+    QVERIFY(existing.open(QIODevice::WriteOnly));
+    existing.close();
+    QString asked;
+    run->setExistingDatabaseChooser([&asked](const QString &db) {
+        asked = db;
+        return RunMonitor::ExistingDatabase::Cancel;
+    });
+    const QString logBefore = run->logText();
+    run->setDatabasePath(QStringLiteral("old.sqlite"));   // relative: the project folder
+    run->start();
+    QCOMPARE(asked, projectDir.filePath(QStringLiteral("old.sqlite")));
+    QVERIFY(!run->isRunning());
+    QCOMPARE(run->logText(), logBefore);   // a cancelled start keeps the previous log
+    QCOMPARE(run->freshDatabasePath(projectDir.filePath(QStringLiteral("results.sqlite"))),
+             projectDir.filePath(QStringLiteral("results-2.sqlite")));
+    QFile taken(projectDir.filePath(QStringLiteral("results-2.sqlite")));
+    QVERIFY(taken.open(QIODevice::WriteOnly));
+    taken.close();
+    QCOMPARE(run->freshDatabasePath(projectDir.filePath(QStringLiteral("results-2.sqlite"))),
+             projectDir.filePath(QStringLiteral("results-3.sqlite")));
 }
 
 QTEST_MAIN(TestMainWindow)

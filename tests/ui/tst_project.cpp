@@ -22,6 +22,7 @@ private slots:
     void mergeKeyCollapsesTyping();
     void saveRoundTripKeepsUnknownKeys();
     void saveAsWritesBothFiles();
+    void saveKeepsCommentedOriginalOnce();
     void openErrorsNameTheFile();
     void simulatorDetection();
     void recentProjectsInSettings();
@@ -132,6 +133,37 @@ void TestProject::saveRoundTripKeepsUnknownKeys()
     QVERIFY(q.open(dir.path()));
     QCOMPARE(q.state().models.deployments[0].limits.rpm.value_or(0), 1234);
     QCOMPARE(q.state().experiment.execution.temperature, 0.3);
+}
+
+void TestProject::saveKeepsCommentedOriginalOnce()
+{
+    QTemporaryDir dir;
+    QVERIFY(wbtest::copySample(dir.path()));
+    const QString ml = dir.filePath(QStringLiteral("litellm_config.yaml"));
+    {
+        QFile f(ml);
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("# keep this note\n");
+    }
+    Project p;
+    QVERIFY(p.open(dir.path()));
+    ProjectState next = p.state();
+    next.experiment.execution.temperature = 0.4;
+    p.edit(next, QStringLiteral("edit"));
+    auto r = p.save();
+    QVERIFY2(r.has_value(), qPrintable(r ? QString() : r.error().toString()));
+    QVERIFY(p.lastBackups().contains(ml + QStringLiteral(".bak")));
+    QFile bak(ml + QStringLiteral(".bak"));
+    QVERIFY(bak.open(QIODevice::ReadOnly));
+    QVERIFY(bak.readAll().contains("# keep this note"));
+    bak.close();
+    // Once per session: a second save must not overwrite the copy with the comment-less file.
+    next.experiment.execution.temperature = 0.5;
+    p.edit(next, QStringLiteral("edit"));
+    QVERIFY(p.save());
+    QVERIFY(!p.lastBackups().contains(ml + QStringLiteral(".bak")));
+    QVERIFY(bak.open(QIODevice::ReadOnly));
+    QVERIFY(bak.readAll().contains("# keep this note"));
 }
 
 void TestProject::saveAsWritesBothFiles()

@@ -59,6 +59,13 @@ void TestUiModels::deploymentsEditAndValidate()
 
     QVERIFY(m.setData(m.index(0, DeploymentTableModel::Rpm), QStringLiteral("3500")));
     QCOMPARE(m.deployments()[0].limits.rpm.value_or(0), 3500);
+    {
+        // The same value again is no edit: no undo step, no "modified".
+        const qsizetype before = edited.size();
+        QVERIFY(!m.setData(m.index(0, DeploymentTableModel::Rpm), QStringLiteral("3500")));
+        QVERIFY(!m.setData(m.index(0, DeploymentTableModel::Model), m.data(m.index(0, DeploymentTableModel::Model), Qt::EditRole)));
+        QCOMPARE(edited.size(), before);
+    }
     QVERIFY(m.setData(m.index(0, DeploymentTableModel::Rpm), QString()));   // empty = no limit
     QVERIFY(!m.deployments()[0].limits.rpm.has_value());
     QVERIFY(!m.setData(m.index(0, DeploymentTableModel::Tpm), QStringLiteral("lots")));
@@ -147,6 +154,12 @@ void TestUiModels::matrixEditValidateAddRemove()
     QCOMPARE(m.runs()[1].runId, QStringLiteral("gpt-mft-2"));   // unique
     QVERIFY(m.setData(m.index(1, MatrixModel::Model), QStringLiteral("claude")));
     QVERIFY(m.setData(m.index(1, MatrixModel::Repetitions), QStringLiteral("3")));
+    {
+        const qsizetype before = edited.size();
+        QVERIFY(!m.setData(m.index(1, MatrixModel::Model), QStringLiteral("claude")));
+        QVERIFY(!m.setData(m.index(1, MatrixModel::Repetitions), QStringLiteral("3")));
+        QCOMPARE(edited.size(), before);
+    }
     QCOMPARE(m.runs()[1].repetitions.value_or(0), 3);
     QVERIFY(!m.setData(m.index(1, MatrixModel::Limit), QStringLiteral("-1")));
     QVERIFY(m.setData(m.index(1, MatrixModel::Include), QStringLiteral("speech-*, letter-?")));
