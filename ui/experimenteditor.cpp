@@ -1,5 +1,7 @@
 #include "ui/experimenteditor.h"
 
+#include "ui/combochoicedelegate.h"
+
 #include "ui/corpusmodel.h"
 #include "ui/matrixmodel.h"
 #include "ui/project.h"
@@ -33,34 +35,6 @@ namespace {
 
 enum MergeKeys { MergeExecution = 2001, MergeName = 2002 };
 
-// Combo box for the columns whose model offers a list of choices.
-class ChoiceDelegate final : public QStyledItemDelegate {
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &opt, const QModelIndex &idx) const override
-    {
-        const QStringList choices = idx.data(MatrixModel::ChoicesRole).toStringList();
-        if (choices.isEmpty())
-            return QStyledItemDelegate::createEditor(parent, opt, idx);
-        auto *box = new QComboBox(parent);
-        box->addItems(choices);
-        return box;
-    }
-    void setEditorData(QWidget *editor, const QModelIndex &idx) const override
-    {
-        if (auto *box = qobject_cast<QComboBox *>(editor))
-            box->setCurrentText(idx.data(Qt::EditRole).toString());
-        else
-            QStyledItemDelegate::setEditorData(editor, idx);
-    }
-    void setModelData(QWidget *editor, QAbstractItemModel *m, const QModelIndex &idx) const override
-    {
-        if (auto *box = qobject_cast<QComboBox *>(editor))
-            m->setData(idx, box->currentText());
-        else
-            QStyledItemDelegate::setModelData(editor, m, idx);
-    }
-};
 
 QPushButton *button(const QString &icon, const QString &text, QWidget *parent)
 {
@@ -130,7 +104,7 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     m_matrixView = new QTableView(this);
     m_matrixView->setObjectName(QStringLiteral("matrixView"));
     m_matrixView->setModel(m_matrix);
-    m_matrixView->setItemDelegate(new ChoiceDelegate(m_matrixView));
+    m_matrixView->setItemDelegate(new ComboChoiceDelegate([](const QModelIndex &idx) { return idx.data(MatrixModel::ChoicesRole).toStringList(); }, m_matrixView));
     m_matrixView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_matrixView->horizontalHeader()->setStretchLastSection(true);
     m_matrixView->setAlternatingRowColors(true);

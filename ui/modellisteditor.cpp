@@ -1,5 +1,7 @@
 #include "ui/modellisteditor.h"
 
+#include "ui/combochoicedelegate.h"
+
 #include "ui/deploymenttablemodel.h"
 #include "ui/project.h"
 
@@ -26,33 +28,6 @@ namespace {
 
 enum MergeKeys { MergeRouter = 1001 };
 
-// Provider column: a combo box of the prefixes LiteLLM knows.
-class ProviderDelegate final : public QStyledItemDelegate {
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &opt, const QModelIndex &idx) const override
-    {
-        if (idx.column() != DeploymentTableModel::Provider)
-            return QStyledItemDelegate::createEditor(parent, opt, idx);
-        auto *box = new QComboBox(parent);
-        box->addItems(DeploymentTableModel::knownProviders());
-        return box;
-    }
-    void setEditorData(QWidget *editor, const QModelIndex &idx) const override
-    {
-        if (auto *box = qobject_cast<QComboBox *>(editor))
-            box->setCurrentText(idx.data(Qt::EditRole).toString());
-        else
-            QStyledItemDelegate::setEditorData(editor, idx);
-    }
-    void setModelData(QWidget *editor, QAbstractItemModel *m, const QModelIndex &idx) const override
-    {
-        if (auto *box = qobject_cast<QComboBox *>(editor))
-            m->setData(idx, box->currentText());
-        else
-            QStyledItemDelegate::setModelData(editor, m, idx);
-    }
-};
 
 } // namespace
 
@@ -97,7 +72,12 @@ ModelListEditor::ModelListEditor(Project *project, QWidget *parent)
 {
     m_view->setObjectName(QStringLiteral("deploymentsView"));
     m_view->setModel(m_model);
-    m_view->setItemDelegate(new ProviderDelegate(m_view));
+    m_view->setItemDelegate(new ComboChoiceDelegate(
+        [](const QModelIndex &idx) {
+            // Provider column: the prefixes LiteLLM knows.
+            return idx.column() == DeploymentTableModel::Provider ? DeploymentTableModel::knownProviders() : QStringList();
+        },
+        m_view));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setAlternatingRowColors(true);
     m_view->horizontalHeader()->setStretchLastSection(true);
