@@ -47,7 +47,7 @@ QList<VerbSpec> makeSpecs()
          0,
          {config(true), experiment,
           {{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database (SQLite; created when missing)"), true},
-          {{QStringLiteral("resume")}, {}, QStringLiteral("continue a run the database already holds: pending and failed jobs only")},
+          {{QStringLiteral("resume")}, {}, QStringLiteral("continue the runs the database already holds: jobs not done yet\n(pending, interrupted or failed) are run again")},
           {{QStringLiteral("max-budget")}, QStringLiteral("USD"), QStringLiteral("stop once this many US dollars are spent (overrides cost_controls.max_budget)")},
           prices(),
           {{QStringLiteral("json")}, {}, QStringLiteral("print the run summary as one JSON line on stdout")},

@@ -592,7 +592,7 @@ private slots:
             QVERIFY(!QString::fromUtf8(o.out).contains(key));
         }
 
-        // Wide export: DESIGN §5 columns in order, one row per job, every score a number in [0, 1].
+        // Wide export: the columns of docs/FORMATS.md in order, one row per job, every score a number in [0, 1].
         const Csv wide = exportCsv(p->db(), p->path(u"wide.csv"_s));
         const QStringList expectedHeader = QStringList{u"experiment"_s, u"run_id"_s, u"model"_s, u"deployment"_s, u"provider"_s,
                                                        u"model_version"_s, u"framework"_s, u"text_id"_s, u"repetition"_s, u"status"_s}
