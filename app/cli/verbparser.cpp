@@ -2,6 +2,8 @@
 
 #include "core/common/check.h"
 
+#include <algorithm>
+
 namespace wb {
 
 namespace {
@@ -19,24 +21,27 @@ QString undashed(const QString &option)
     return option.mid(i);
 }
 
+/// " FILE", " [N]" or nothing, after an option's name.
+QString valueSuffix(const CliOption &o)
+{
+    if (o.valueName.isEmpty())
+        return {};
+    return o.optionalValue ? QStringLiteral(" [%1]").arg(o.valueName) : u' ' + o.valueName;
+}
+
 /// "-o, --output FILE" as the help's left column.
 QString optionColumn(const CliOption &o)
 {
     QStringList names;
     for (const QString &n : o.names)
         names << dashed(n);
-    QString s = names.join(QStringLiteral(", "));
-    if (!o.valueName.isEmpty())
-        s += o.optionalValue ? QStringLiteral(" [%1]").arg(o.valueName) : u' ' + o.valueName;
-    return s;
+    return names.join(QStringLiteral(", ")) + valueSuffix(o);
 }
 
 /// "--config C" or "[--json]" as a word of the usage line.
 QString usageWord(const CliOption &o)
 {
-    QString s = dashed(o.names.first());
-    if (!o.valueName.isEmpty())
-        s += o.optionalValue ? QStringLiteral(" [%1]").arg(o.valueName) : u' ' + o.valueName;
+    const QString s = dashed(o.names.first()) + valueSuffix(o);
     return o.required ? s : u'[' + s + u']';
 }
 
@@ -169,13 +174,16 @@ bool VerbArgs::parse(const QStringList &args, QTextStream &out, QTextStream &err
             // a value with '='.
             message = QStringLiteral("option %1 needs a value").arg(args.last());
         } else {
-            const QString name = args.isEmpty() ? QString() : [&] {
-                for (const QString &a : args)
-                    if (a.startsWith(u'-') && a.contains(u'='))
-                        return a.section(u'=', 0, 0);
-                return QString();
-            }();
-            message = name.isEmpty() ? m_parser.errorText() : QStringLiteral("option %1 takes no value").arg(name);
+            const auto isFlag = [this](const QString &name) {
+                return std::any_of(m_spec->options.cbegin(), m_spec->options.cend(), [&](const CliOption &o) {
+                    return o.names.contains(undashed(name)) && (o.valueName.isEmpty() || o.optionalValue);
+                });
+            };
+            const auto withValue = std::find_if(args.cbegin(), args.cend(), [&](const QString &a) {
+                return a.startsWith(u'-') && a.contains(u'=') && isFlag(a.section(u'=', 0, 0));
+            });
+            message = withValue == args.cend() ? m_parser.errorText()
+                                               : QStringLiteral("option %1 takes no value").arg(withValue->section(u'=', 0, 0));
         }
         usageError(err, message);
         return false;

@@ -472,7 +472,7 @@ private slots:
                                                          << u"^discernus simulate: .*loopback"_s;
         QTest::newRow("flag with a value") << QStringList{u"models"_s, u"--config"_s, cfg, u"--json=yes"_s}
                                            << u"^discernus models: unknown option --json"_s;
-        QTest::newRow("export flag with a value") << QStringList{u"export"_s, u"--long=yes"_s}
+        QTest::newRow("export flag with a value") << QStringList{u"export"_s, u"--db=x.db"_s, u"--long=yes"_s}
                                                   << u"^discernus export: option --long takes no value"_s;
         QTest::newRow("short unknown option") << QStringList{u"export"_s, u"-x"_s} << u"^discernus export: unknown option -x"_s;
         QTest::newRow("help for an unknown verb") << QStringList{u"help"_s, u"frobnicate"_s}
