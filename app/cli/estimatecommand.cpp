@@ -1,5 +1,6 @@
 // estimate: the pre-flight report (tokens, cost and duration) before anything is spent.
 #include "app/cli/commands.h"
+#include "app/cli/verbparser.h"
 
 #include "core/experiment/counttokens.h"
 #include "core/experiment/estimateinput.h"
@@ -16,8 +17,8 @@ namespace {
 
 constexpr int kDefaultCountTokensSample = 8;
 
-/// `--count-tokens [N]` / `--count-tokens=N`: the optional count is taken out before parseArgs,
-/// which knows only options that always or never take a value. Returns 0 when absent, -1 on a bad N.
+/// `--count-tokens [N]` / `--count-tokens=N`: the optional count is taken out before parsing, as
+/// QCommandLineParser knows only options that always or never take a value. Returns 0 when absent, -1 on a bad N.
 int takeCountTokens(QStringList &args)
 {
     int n = 0;
@@ -72,18 +73,9 @@ int cmdEstimate(const QStringList &argsIn, QTextStream &out, QTextStream &err)
         err << "discernus estimate: --count-tokens expects a positive number of prompts per run\n";
         return 2;
     }
-    const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--experiment"), QStringLiteral("--db"), QStringLiteral("--prices")},
-                                   {QStringLiteral("--json"), QStringLiteral("--no-recommendations")});
-    if (!a.error.isEmpty() || !a.positional.isEmpty() || a.value(QStringLiteral("--config")).isEmpty()
-        || a.value(QStringLiteral("--experiment")).isEmpty()) {
-        err << "discernus estimate: " << (a.error.isEmpty() ? QStringLiteral("--config and --experiment are required") : a.error)
-            << "\nusage: discernus estimate --config C --experiment E [--db D] [--prices LITELLM_JSON] [--count-tokens [N]] [--json]\n"
-               "  --db D   use the calibration, output lengths and spend recorded in an earlier run's database\n"
-               "  --prices F  merge LiteLLM's model_prices_and_context_window.json over the built-in prices\n"
-               "  --count-tokens [N]  count N prompts per run (default 8) exactly with the provider's count-tokens\n"
-               "              endpoint (Anthropic, Gemini; needs their keys) and calibrate the estimate on them\n";
-        return 2;
-    }
+    VerbArgs a(u"estimate");
+    if (!a.parse(args, out, err))
+        return a.exitCode();
     const QString configPath = a.value(QStringLiteral("--config"));
     auto project = loadProject(configPath, a.value(QStringLiteral("--experiment")));
     if (!project) {

@@ -1,5 +1,8 @@
 // tokens, models, test-connections, keys, simulate.
 #include "app/cli/commands.h"
+#include "app/cli/keyscommand.h"
+#include "app/cli/simulatecommand.h"
+#include "app/cli/verbparser.h"
 
 #include "core/config/modellist.h"
 #include "core/experiment/counttokens.h"
@@ -8,9 +11,7 @@
 #include "core/providers/provideradapter.h"
 #include "core/secrets/keyresolver.h"
 #include "core/secrets/keystore.h"
-#include "core/secrets/keyscommand.h"
 #include "core/sim/providersimulator.h"
-#include "core/sim/simulatecommand.h"
 #include "core/tokenize/tokenestimator.h"
 #include "core/tokenize/tokenizer.h"
 
@@ -42,20 +43,16 @@ QString perMillion(double perToken)
 
 int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const ParsedArgs a = parseArgs(args, {QStringLiteral("--encoding"), QStringLiteral("--model"), QStringLiteral("--config")}, {});
+    VerbArgs a(u"tokens");
+    if (!a.parse(args, out, err))
+        return a.exitCode();
     const QString enc = a.value(QStringLiteral("--encoding"));
     const QString model = a.value(QStringLiteral("--model"));
     const QString configPath = a.value(QStringLiteral("--config"));
-    if (!a.error.isEmpty() || a.positional.isEmpty() || enc.isEmpty() == model.isEmpty() || (!configPath.isEmpty() && model.isEmpty())) {
-        err << "discernus tokens: "
-            << (!a.error.isEmpty()            ? a.error
-                : !configPath.isEmpty() && model.isEmpty() ? QStringLiteral("--config goes with --model")
-                                                           : QStringLiteral("give --encoding or --model, and at least one FILE"))
-            << "\nusage: discernus tokens (--encoding o200k_base|cl100k_base | --model PROVIDER/MODEL [--config C]) FILE...\n"
-               "  --config C  count exactly with the count-tokens endpoint (Anthropic, Gemini) of a deployment of\n"
-               "             that model (or model group) in model list C, with its key; otherwise estimate\n";
-        return 2;
-    }
+    if (a.positional().isEmpty() || enc.isEmpty() == model.isEmpty())
+        return a.usageError(err, QStringLiteral("give --encoding or --model, and at least one FILE"));
+    if (!configPath.isEmpty() && model.isEmpty())
+        return a.usageError(err, QStringLiteral("--config goes with --model"));
     std::optional<Encoding> encoding;
     if (!enc.isEmpty()) {
         if (enc == QLatin1String("o200k_base"))
@@ -139,7 +136,7 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
     struct FileText { QString path, text; };
     QList<FileText> files;
     int rc = 0;
-    for (const QString &path : a.positional) {
+    for (const QString &path : a.positional()) {
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly)) {
             err << "discernus tokens: " << path << ": " << f.errorString() << '\n';
@@ -190,22 +187,16 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
             out << c.tokens << '\t' << f.path << '\t' << countMethodName(c.method) << '\n';
         }
     }
-    if (a.positional.size() > 1)
+    if (a.positional().size() > 1)
         out << total << "\ttotal\n";
     return rc;
 }
 
 int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--prices")}, {});
-    if (!a.error.isEmpty() || a.value(QStringLiteral("--config")).isEmpty() || !a.positional.isEmpty()) {
-        err << "discernus models: "
-            << (!a.error.isEmpty()        ? a.error
-                : !a.positional.isEmpty() ? QStringLiteral("unexpected argument '%1'").arg(a.positional.first())
-                                          : QStringLiteral("--config is required"))
-            << "\nusage: discernus models --config C [--prices LITELLM_JSON]\n";
-        return 2;
-    }
+    VerbArgs a(u"models");
+    if (!a.parse(args, out, err))
+        return a.exitCode();
     auto models = loadModelList(a.value(QStringLiteral("--config")));
     if (!models) {
         err << "discernus models: " << models.error().toString() << '\n';
@@ -260,15 +251,9 @@ int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int cmdTestConnections(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--timeout")}, {});
-    if (!a.error.isEmpty() || a.value(QStringLiteral("--config")).isEmpty() || !a.positional.isEmpty()) {
-        err << "discernus test-connections: "
-            << (!a.error.isEmpty()        ? a.error
-                : !a.positional.isEmpty() ? QStringLiteral("unexpected argument '%1'").arg(a.positional.first())
-                                          : QStringLiteral("--config is required"))
-            << "\nusage: discernus test-connections --config C [--timeout SECONDS]\n";
-        return 2;
-    }
+    VerbArgs a(u"test-connections");
+    if (!a.parse(args, out, err))
+        return a.exitCode();
     const QString configPath = a.value(QStringLiteral("--config"));
     auto models = loadModelList(configPath);
     if (!models) {
@@ -289,7 +274,7 @@ int cmdTestConnections(const QStringList &args, QTextStream &out, QTextStream &e
         err << "SIMULATED: provider simulator on 127.0.0.1:" << sim->port() << '\n';
     }
     double timeoutS = 30.0;
-    if (a.values.contains(QStringLiteral("--timeout"))) {
+    if (a.has(QStringLiteral("--timeout"))) {
         bool ok = false;
         timeoutS = a.value(QStringLiteral("--timeout")).toDouble(&ok);
         if (!ok || timeoutS <= 0) {

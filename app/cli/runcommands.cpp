@@ -1,5 +1,6 @@
 // run and export: the verbs that touch the results database.
 #include "app/cli/commands.h"
+#include "app/cli/verbparser.h"
 
 #include "core/experiment/runner.h"
 #include "core/pricing/pricing.h"
@@ -43,25 +44,16 @@ QString fmtDuration(double s)
 
 int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const ParsedArgs a = parseArgs(args, {QStringLiteral("--config"), QStringLiteral("--experiment"), QStringLiteral("--db"),
-                                          QStringLiteral("--max-budget"), QStringLiteral("--prices")},
-                                   {QStringLiteral("--resume"), QStringLiteral("--json"), QStringLiteral("--quiet")});
-    if (!a.error.isEmpty() || !a.positional.isEmpty() || a.value(QStringLiteral("--config")).isEmpty()
-        || a.value(QStringLiteral("--experiment")).isEmpty() || a.value(QStringLiteral("--db")).isEmpty()) {
-        err << "discernus run: "
-            << (!a.error.isEmpty()             ? a.error
-                : !a.positional.isEmpty()      ? QStringLiteral("unexpected argument '%1'").arg(a.positional.first())
-                                               : QStringLiteral("--config, --experiment and --db are required"))
-            << "\nusage: discernus run --config C --experiment E --db D [--resume] [--max-budget USD] [--prices LITELLM_JSON] [--json]\n";
-        return 2;
-    }
+    VerbArgs a(u"run");
+    if (!a.parse(args, out, err))
+        return a.exitCode();
     RunOptions opt;
     opt.configPath = a.value(QStringLiteral("--config"));
     opt.experimentPath = a.value(QStringLiteral("--experiment"));
     opt.dbPath = a.value(QStringLiteral("--db"));
     opt.resume = a.has(QStringLiteral("--resume"));
     opt.priceMapPath = a.value(QStringLiteral("--prices"));
-    if (a.values.contains(QStringLiteral("--max-budget"))) {
+    if (a.has(QStringLiteral("--max-budget"))) {
         bool ok = false;
         const double b = a.value(QStringLiteral("--max-budget")).toDouble(&ok);
         if (!ok || b < 0) {
@@ -195,17 +187,10 @@ int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int cmdExport(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const ParsedArgs a = parseArgs(args, {QStringLiteral("--db"), QStringLiteral("--experiment"), QStringLiteral("-o"), QStringLiteral("--output")},
-                                   {QStringLiteral("--long")});
-    const QString outPath = a.values.contains(QStringLiteral("-o")) ? a.value(QStringLiteral("-o")) : a.value(QStringLiteral("--output"));
-    if (!a.error.isEmpty() || a.value(QStringLiteral("--db")).isEmpty() || outPath.isEmpty() || !a.positional.isEmpty()) {
-        err << "discernus export: "
-            << (!a.error.isEmpty()        ? a.error
-                : !a.positional.isEmpty() ? QStringLiteral("unexpected argument '%1'").arg(a.positional.first())
-                                          : QStringLiteral("--db and -o are required"))
-            << "\nusage: discernus export --db D [--experiment NAME] [--long] -o out.csv\n";
-        return 2;
-    }
+    VerbArgs a(u"export");
+    if (!a.parse(args, out, err))
+        return a.exitCode();
+    const QString outPath = a.value(QStringLiteral("-o"));
     if (!QFileInfo::exists(a.value(QStringLiteral("--db")))) {
         err << "discernus export: " << a.value(QStringLiteral("--db")) << ": no such database\n";
         return 2;

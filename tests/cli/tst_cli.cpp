@@ -1,5 +1,5 @@
-// End-to-end tests of the `discernus` command line (DESIGN §6, issue 2): the real binary, started
-// as a user would start it, on copies of the bundled sample edited into good and bad inputs.
+// End-to-end tests of the `discernus` command line (docs/FORMATS.md, "Exit codes"): the real
+// binary, started as a user would start it, on copies of the bundled sample edited into good and bad inputs.
 // Every child process gets a throwaway HOME / XDG dirs and no D-Bus session, so nothing here can
 // touch the user's settings or keychain; the sample's simulator is the only server ever contacted.
 #include <QDir>
@@ -420,6 +420,7 @@ private slots:
         const QString home = m_home.path();
         const QString cfg = kSample + u"/litellm_config.yaml"_s, exp = kSample + u"/experiment.yaml"_s;
         const QString latin1 = kData + u"/latin1.txt"_s;
+        const QString simData = QStringLiteral(WB_SOURCE_DIR "/tests/data/sim");
         QTest::newRow("no command") << QStringList() << u"^usage: discernus <command>"_s;
         QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << u"^discernus: unknown command 'frobnicate'"_s;
         QTest::newRow("estimate without options") << QStringList{u"estimate"_s} << u"^discernus estimate: --config and --experiment are required"_s;
@@ -463,6 +464,19 @@ private slots:
         QTest::newRow("simulate without --port") << QStringList{u"simulate"_s} << u"^discernus simulate: --port is required"_s;
         QTest::newRow("simulate bad port") << QStringList{u"simulate"_s, u"--port"_s, u"99999"_s}
                                            << u"^discernus simulate: --port expects a number"_s;
+        QTest::newRow("simulate unknown option") << QStringList{u"simulate"_s, u"--bogus"_s} << u"^discernus simulate: unknown option --bogus"_s;
+        QTest::newRow("simulate bad limits file")
+            << QStringList{u"simulate"_s, u"--limits"_s, simData + u"/bad_type.yaml"_s, u"--port"_s, u"0"_s}
+            << u"^discernus simulate: .*bad_type\\.yaml:3:"_s;
+        QTest::newRow("simulate on a non-loopback host") << QStringList{u"simulate"_s, u"--port"_s, u"0"_s, u"--host"_s, u"0.0.0.0"_s}
+                                                         << u"^discernus simulate: .*loopback"_s;
+        QTest::newRow("flag with a value") << QStringList{u"models"_s, u"--config"_s, cfg, u"--json=yes"_s}
+                                           << u"^discernus models: unknown option --json"_s;
+        QTest::newRow("export flag with a value") << QStringList{u"export"_s, u"--db=x.db"_s, u"--long=yes"_s}
+                                                  << u"^discernus export: option --long takes no value"_s;
+        QTest::newRow("short unknown option") << QStringList{u"export"_s, u"-x"_s} << u"^discernus export: unknown option -x"_s;
+        QTest::newRow("help for an unknown verb") << QStringList{u"help"_s, u"frobnicate"_s}
+                                                  << u"^discernus: unknown command 'frobnicate'"_s;
     }
 
     void usageErrors()
@@ -478,6 +492,78 @@ private slots:
         QVERIFY(!QFileInfo::exists(m_home.path() + u"/u.db"_s));
         QVERIFY(!QFileInfo::exists(m_home.path() + u"/no-such.db"_s));
         QVERIFY(!QFileInfo::exists(m_home.path() + u"/no-such.csv"_s));
+    }
+
+    // ---- help and version: generated from each verb's options, on stdout, exit 0 ----
+
+    void verbHelp_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("verb");
+        QTest::addColumn<QStringList>("options");   // every option the verb accepts
+        const auto rows = QList<std::pair<QString, QStringList>>{
+            {u"run"_s, {u"--config"_s, u"--experiment"_s, u"--db"_s, u"--resume"_s, u"--max-budget"_s, u"--prices"_s, u"--json"_s, u"--quiet"_s}},
+            {u"export"_s, {u"--db"_s, u"--experiment"_s, u"--long"_s, u"-o, --output"_s}},
+            {u"estimate"_s,
+             {u"--config"_s, u"--experiment"_s, u"--db"_s, u"--prices"_s, u"--count-tokens"_s, u"--json"_s, u"--no-recommendations"_s}},
+            {u"tokens"_s, {u"--encoding"_s, u"--model"_s, u"--config"_s}},
+            {u"keys"_s, {u"--value"_s, u"--reveal"_s}},
+            {u"models"_s, {u"--config"_s, u"--prices"_s}},
+            {u"test-connections"_s, {u"--config"_s, u"--timeout"_s}},
+            {u"simulate"_s, {u"--port"_s, u"--host"_s, u"--limits"_s, u"--seed"_s}},
+        };
+        for (const auto &[verb, options] : rows) {
+            QTest::addRow("%s --help", qPrintable(verb)) << QStringList{verb, u"--help"_s} << verb << options;
+            QTest::addRow("%s -h", qPrintable(verb)) << QStringList{verb, u"-h"_s} << verb << options;
+            QTest::addRow("help %s", qPrintable(verb)) << QStringList{u"help"_s, verb} << verb << options;
+        }
+        // --help wins over everything else on the line, even a missing required option.
+        QTest::newRow("run --db D --help") << QStringList{u"run"_s, u"--db"_s, u"x.db"_s, u"--help"_s} << u"run"_s
+                                           << QStringList{u"--config"_s};
+    }
+
+    void verbHelp()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, verb);
+        QFETCH(QStringList, options);
+        const Outcome o = cli(args, 10'000);
+        VERIFY_EXIT(o, 0);
+        QVERIFY2(o.err.isEmpty(), o.describe().constData());
+        const QString text = QString::fromUtf8(o.out);
+        QVERIFY2(text.startsWith(u"usage: discernus "_s + verb + u' '), o.describe().constData());
+        // Each option appears in the usage line and as a row of its own in the list.
+        const QString usage = text.section(u'\n', 0, 0);
+        for (const QString &opt : options) {
+            QVERIFY2(usage.contains(opt.section(u", "_s, 0, 0)), qPrintable(opt + u" not in: "_s + usage));
+            QVERIFY2(QRegularExpression(u"\\n  "_s + QRegularExpression::escape(opt) + u"[ \\n]"_s).match(text).hasMatch(),
+                     qPrintable(opt + u" not listed in:\n"_s + text));
+        }
+        QVERIFY(text.contains(u"\n  -h, --help "_s));
+        // A verb's help is about that verb only.
+        QVERIFY(!text.contains(u"test-connections"_s) || verb == u"test-connections"_s);
+    }
+
+    void globalHelp()
+    {
+        for (const QStringList &args : {QStringList{u"--help"_s}, QStringList{u"-h"_s}, QStringList{u"help"_s}}) {
+            const Outcome o = cli(args, 10'000);
+            VERIFY_EXIT(o, 0);
+            const QString text = QString::fromUtf8(o.out);
+            QVERIFY2(text.startsWith(u"usage: discernus <command>"_s), o.describe().constData());
+            for (const char *verb : {"run", "export", "estimate", "tokens", "keys", "models", "test-connections", "simulate"})
+                QVERIFY2(text.contains(u"\n  "_s + QLatin1String(verb) + u' '), verb);
+            QVERIFY(text.contains(u"--help"_s));
+            QVERIFY(text.contains(u"130 interrupted"_s));
+        }
+    }
+
+    void version()
+    {
+        const Outcome o = cli({u"--version"_s}, 10'000);
+        VERIFY_EXIT(o, 0);
+        QVERIFY2(QRegularExpression(u"^discernus \\d+\\.\\d+\\.\\d+\\n$"_s).match(QString::fromUtf8(o.out)).hasMatch(),
+                 o.describe().constData());
     }
 
     // ---- 2. the sample end to end, and its export ----
@@ -506,7 +592,7 @@ private slots:
             QVERIFY(!QString::fromUtf8(o.out).contains(key));
         }
 
-        // Wide export: DESIGN §5 columns in order, one row per job, every score a number in [0, 1].
+        // Wide export: the columns of docs/FORMATS.md in order, one row per job, every score a number in [0, 1].
         const Csv wide = exportCsv(p->db(), p->path(u"wide.csv"_s));
         const QStringList expectedHeader = QStringList{u"experiment"_s, u"run_id"_s, u"model"_s, u"deployment"_s, u"provider"_s,
                                                        u"model_version"_s, u"framework"_s, u"text_id"_s, u"repetition"_s, u"status"_s}
@@ -858,7 +944,8 @@ private slots:
     {
         QProcess proc;
         configure(proc, {});
-        proc.setArguments({u"simulate"_s, u"--port"_s, u"0"_s});
+        proc.setArguments({u"simulate"_s, u"--port"_s, u"0"_s, u"--limits"_s, QStringLiteral(WB_SOURCE_DIR "/tests/data/sim/limits.yaml"),
+                           u"--seed"_s, u"9"_s});
         proc.start();
         QVERIFY(proc.waitForStarted(5'000));
         const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)"_s);

@@ -1,11 +1,9 @@
 // Throughput of the provider simulator at zero latency and no limits (not a test: prints figures).
 //   bench_simulator [calls=10000] [parallel=6] [provider=openai|anthropic|gemini]
-//   bench_simulator serve --port P [--limits FILE] ...   (= `discernus simulate`, until the CLI has it)
 // The client is a QNetworkAccessManager on the main thread (at most 6 connections per host, like
 // the router's), the simulator runs on its own thread as in the app.
 #include "core/common/promptcontract.h"
 #include "core/sim/providersimulator.h"
-#include "core/sim/simulatecommand.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -55,10 +53,6 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
-    if (args.value(1) == u"serve") {
-        QTextStream out(stdout), err(stderr);
-        return runSimulateCommand(args.mid(2), out, err);
-    }
     const int calls = args.size() > 1 ? args[1].toInt() : 10'000;
     const int parallel = args.size() > 2 ? args[2].toInt() : 6;
     const QString provider = args.size() > 3 ? args[3] : QStringLiteral("openai");

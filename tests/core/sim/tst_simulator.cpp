@@ -3,7 +3,6 @@
 #include "core/common/promptcontract.h"
 #include "core/sim/providersimulator.h"
 #include "core/sim/simformat.h"
-#include "core/sim/simulatecommand.h"
 #include "core/sim/simwindow.h"
 
 #include <QElapsedTimer>
@@ -1025,28 +1024,6 @@ private slots:
         QVERIFY(bad.waitForReadyRead(5000));
         QVERIFY(bad.readAll().startsWith("HTTP/1.1 400 "));
         QCOMPARE(s->stats().ok, 2);
-    }
-
-    void simulateCommand()
-    {
-        QString outText, errText;
-        QTextStream out(&outText), err(&errText);
-        QCOMPARE(runSimulateCommand({QStringLiteral("--limits"), dataFile("bad_type.yaml"), QStringLiteral("--port"), QStringLiteral("0")}, out, err), 2);
-        QVERIFY2(errText.contains(QStringLiteral("bad_type.yaml:3:")), qPrintable(errText));
-        errText.clear();
-        QCOMPARE(runSimulateCommand({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--host"), QStringLiteral("0.0.0.0")}, out, err), 2);
-        QVERIFY(errText.contains(QStringLiteral("loopback")));
-        errText.clear();
-        QCOMPARE(runSimulateCommand({QStringLiteral("--bogus")}, out, err), 2);
-
-        // A real run, stopped by SIGTERM.
-        errText.clear();
-        QTimer::singleShot(300, [] { ::raise(SIGTERM); });
-        QCOMPARE(runSimulateCommand({QStringLiteral("simulate"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--limits"),
-                                     dataFile("limits.yaml"), QStringLiteral("--seed"), QStringLiteral("9")},
-                                    out, err),
-                 0);
-        QVERIFY2(errText.contains(QStringLiteral("listening on http://127.0.0.1:")), qPrintable(errText));
     }
 };
 

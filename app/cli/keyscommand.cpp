@@ -1,4 +1,5 @@
-#include "core/secrets/keyscommand.h"
+#include "app/cli/keyscommand.h"
+#include "app/cli/verbparser.h"
 
 #include "core/config/modellist.h"
 #include "core/secrets/keyresolver.h"
@@ -13,14 +14,10 @@ namespace wb {
 
 namespace {
 
+/// The usage line, and where keys live (the service name is only known at run time).
 void usage(QTextStream &s)
 {
-    s << "usage: discernus keys set NAME [--value VALUE]   (reads the key from stdin without --value)\n"
-         "       discernus keys get NAME [--reveal]\n"
-         "       discernus keys delete NAME\n"
-         "       discernus keys list\n"
-         "Keys live in the OS keychain (service \""
-      << KeyStore::defaultService()
+    s << usageLine(*findVerb(u"keys")) << "\nKeys live in the OS keychain (service \"" << KeyStore::defaultService()
       << "\"); refer to one in litellm_config.yaml as api_key: keychain/NAME\n";
 }
 
@@ -38,36 +35,32 @@ int runKeysCommand(const QStringList &argsIn, QTextStream &out, QTextStream &err
     QStringList args = argsIn;
     if (!args.isEmpty() && args.first() == u"keys")
         args.removeFirst();
-    if (args.isEmpty()) {
+    if (!args.isEmpty() && args.first() == u"help")
+        args.first() = QStringLiteral("--help");
+    VerbArgs a(u"keys");
+    if (!a.parse(args, out, err))
+        return a.exitCode();
+    if (a.positional().isEmpty()) {
         usage(err);
         return 2;
     }
-    const QString verb = args.takeFirst();
-    if (verb == u"--help" || verb == u"-h" || verb == u"help") {
-        usage(out);
-        return 0;
-    }
-
-    // Options and the single positional NAME.
-    QString name, value;
-    bool hasValue = false, reveal = false;
-    for (int i = 0; i < args.size(); ++i) {
-        const QString &a = args[i];
-        if (a == u"--value" && verb == u"set" && i + 1 < args.size()) {
-            value = args[++i];
-            hasValue = true;
-        } else if (a.startsWith(u"--value=") && verb == u"set") {
-            value = a.mid(8);
-            hasValue = true;
-        } else if (a == u"--reveal" && verb == u"get") {
-            reveal = true;
-        } else if (!a.startsWith(u"--") && name.isEmpty()) {
-            name = a;
-        } else {
-            err << "discernus keys " << verb << ": unexpected argument \"" << a << "\"\n";
-            usage(err);
-            return 2;
-        }
+    const QString verb = a.positional().first();
+    const QString name = a.positional().value(1);
+    const bool hasValue = a.has(QStringLiteral("--value"));
+    QString value = a.value(QStringLiteral("--value"));
+    const bool reveal = a.has(QStringLiteral("--reveal"));
+    // Each option belongs to one subcommand; NAME is the only positional.
+    QString stray;
+    if (hasValue && verb != u"set")
+        stray = QStringLiteral("--value");
+    else if (reveal && verb != u"get")
+        stray = QStringLiteral("--reveal");
+    else if (a.positional().size() > 2)
+        stray = a.positional().at(2);
+    if (!stray.isEmpty()) {
+        err << "discernus keys " << verb << ": unexpected argument \"" << stray << "\"\n";
+        usage(err);
+        return 2;
     }
 
     const bool needsName = verb == u"set" || verb == u"get" || verb == u"delete";

@@ -1,5 +1,5 @@
 #pragma once
-// `discernus keys set|get|delete|list` (DESIGN §6), as a function the CLI calls.
+// `discernus keys set|get|delete|list`, as a function the CLI (and its tests) call.
 #include <QStringList>
 
 class QTextStream;

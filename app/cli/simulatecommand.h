@@ -1,6 +1,6 @@
 #pragma once
-// `discernus simulate --port P [--host 127.0.0.1] [--limits FILE] [--seed N]`: runs the provider
-// simulator until SIGINT/SIGTERM. The caller owns the QCoreApplication.
+// `discernus simulate`: runs the provider simulator until SIGINT/SIGTERM (options in verbspecs.cpp).
+// The caller owns the QCoreApplication.
 #include <QStringList>
 #include <QTextStream>
 

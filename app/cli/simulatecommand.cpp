@@ -1,4 +1,5 @@
-#include "core/sim/simulatecommand.h"
+#include "app/cli/simulatecommand.h"
+#include "app/cli/verbparser.h"
 
 #include "core/sim/providersimulator.h"
 
@@ -22,8 +23,6 @@ extern "C" void onTerminationSignal(int)
     [[maybe_unused]] const auto n = ::write(g_signalFd[1], &c, 1);
 }
 
-const char *kUsage = "usage: discernus simulate --port P [--host 127.0.0.1] [--limits FILE] [--seed N]\n";
-
 } // namespace
 
 int runSimulateCommand(const QStringList &argsIn, QTextStream &out, QTextStream &err)
@@ -32,59 +31,22 @@ int runSimulateCommand(const QStringList &argsIn, QTextStream &out, QTextStream 
     if (!args.isEmpty() && args.first() == u"simulate")
         args.removeFirst();
 
+    VerbArgs a(u"simulate");
+    if (!a.parse(args, out, err))
+        return a.exitCode();
     SimConfig config;
-    bool havePort = false;
-    QString limitsFile;
+    const QString limitsFile = a.value(QStringLiteral("--limits"));
+    const QString host = a.value(QStringLiteral("--host"));
     std::optional<quint64> seed;
-    QString host;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString &a = args[i];
-        if (a == u"-h" || a == u"--help") {
-            out << kUsage;
-            return 0;
-        }
-        QString name = a, value;
-        const qsizetype eq = a.indexOf(u'=');
-        if (a.startsWith(u"--") && eq > 0) {
-            name = a.left(eq);
-            value = a.mid(eq + 1);
-        } else if (i + 1 < args.size()) {
-            value = args[i + 1];
-            if (name == u"--port" || name == u"--host" || name == u"--limits" || name == u"--seed")
-                ++i;
-        }
-        if (name == u"--port") {
-            bool ok = false;
-            const uint p = value.toUInt(&ok);
-            if (!ok || p > 65535) {
-                err << "discernus simulate: --port expects a number from 0 to 65535, got \"" << value << "\"\n" << kUsage;
-                return 2;
-            }
-            config.port = quint16(p);
-            havePort = true;
-        } else if (name == u"--host") {
-            host = value;
-        } else if (name == u"--limits") {
-            limitsFile = value;
-        } else if (name == u"--seed") {
-            bool ok = false;
-            seed = value.toULongLong(&ok);
-            if (!ok) {
-                err << "discernus simulate: --seed expects a non-negative integer, got \"" << value << "\"\n";
-                return 2;
-            }
-        } else {
-            err << "discernus simulate: unknown argument \"" << a << "\"\n" << kUsage;
-            return 2;
-        }
-        if (value.isEmpty()) {
-            err << "discernus simulate: " << name << " needs a value\n" << kUsage;
-            return 2;
-        }
-    }
-    if (!havePort) {
-        err << "discernus simulate: --port is required (0 picks a free port)\n" << kUsage;
-        return 2;
+    bool ok = false;
+    const uint port = a.value(QStringLiteral("--port")).toUInt(&ok);
+    if (!ok || port > 65535)
+        return a.usageError(err, QStringLiteral("--port expects a number from 0 to 65535, got \"%1\"").arg(a.value(QStringLiteral("--port"))));
+    config.port = quint16(port);
+    if (a.has(QStringLiteral("--seed"))) {
+        seed = a.value(QStringLiteral("--seed")).toULongLong(&ok);
+        if (!ok)
+            return a.usageError(err, QStringLiteral("--seed expects a non-negative integer, got \"%1\"").arg(a.value(QStringLiteral("--seed"))));
     }
     if (!limitsFile.isEmpty()) {
         Result<SimConfig> loaded = loadSimConfig(limitsFile);
@@ -92,9 +54,8 @@ int runSimulateCommand(const QStringList &argsIn, QTextStream &out, QTextStream 
             err << "discernus simulate: " << loaded.error().toString() << '\n';
             return 2;
         }
-        const quint16 port = config.port;
         config = std::move(*loaded);
-        config.port = port;
+        config.port = quint16(port);
     }
     if (!host.isEmpty())
         config.host = host;
@@ -102,9 +63,9 @@ int runSimulateCommand(const QStringList &argsIn, QTextStream &out, QTextStream 
         config.seed = *seed;
 
     ProviderSimulator sim(config);
-    const Result<quint16> port = sim.start();
-    if (!port) {
-        err << "discernus simulate: " << port.error().toString() << '\n';
+    const Result<quint16> listening = sim.start();
+    if (!listening) {
+        err << "discernus simulate: " << listening.error().toString() << '\n';
         return 2;
     }
     err << "listening on " << sim.baseUrl() << '\n';

@@ -1,0 +1,121 @@
+// What each `discernus` verb accepts. The parser and every usage and help text are generated from
+// this table (app/cli/verbparser.h); the command bodies read the options by these names.
+#include "app/cli/verbparser.h"
+
+#include "app/cli/commands.h"
+
+namespace wb {
+
+namespace {
+
+CliOption config(bool required)
+{
+    return {{QStringLiteral("config")}, QStringLiteral("C"), QStringLiteral("the model list (litellm_config.yaml)"), required};
+}
+
+CliOption prices()
+{
+    return {{QStringLiteral("prices")}, QStringLiteral("LITELLM_JSON"),
+            QStringLiteral("merge LiteLLM's model_prices_and_context_window.json over the built-in prices")};
+}
+
+QList<VerbSpec> makeSpecs()
+{
+    const CliOption experiment{{QStringLiteral("experiment")}, QStringLiteral("E"), QStringLiteral("the experiment (experiment.yaml)"), true};
+    const CliOption json{{QStringLiteral("json")}, {}, QStringLiteral("print the result as JSON on stdout")};
+    return {
+        {QStringLiteral("estimate"),
+         &cmdEstimate,
+         QStringLiteral("pre-flight report: tokens, cost and duration of an experiment, before anything is spent"),
+         {},
+         0,
+         {config(true), experiment,
+          {{QStringLiteral("db")}, QStringLiteral("D"),
+           QStringLiteral("use the calibration, output lengths and spend recorded in an earlier run's database")},
+          prices(),
+          {{QStringLiteral("count-tokens")}, QStringLiteral("N"),
+           QStringLiteral("count N prompts per run (default 8) exactly with the provider's count-tokens\n"
+                          "endpoint (Anthropic, Gemini; needs their keys) and calibrate the estimate on them"),
+           false, true},
+          json,
+          {{QStringLiteral("no-recommendations")}, {}, QStringLiteral("leave out the suggested changes to limits and settings")}},
+         {}},
+        {QStringLiteral("run"),
+         &cmdRun,
+         QStringLiteral("run an experiment: every job through the router into the results database"),
+         {},
+         0,
+         {config(true), experiment,
+          {{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database (SQLite; created when missing)"), true},
+          {{QStringLiteral("resume")}, {}, QStringLiteral("continue the runs the database already holds: jobs not done yet\n(pending, interrupted or failed) are run again")},
+          {{QStringLiteral("max-budget")}, QStringLiteral("USD"), QStringLiteral("stop once this many US dollars are spent (overrides cost_controls.max_budget)")},
+          prices(),
+          {{QStringLiteral("json")}, {}, QStringLiteral("print the run summary as one JSON line on stdout")},
+          {{QStringLiteral("quiet")}, {}, QStringLiteral("no progress, events or summary on stderr")}},
+         QStringLiteral("SIGINT/SIGTERM stops the run cleanly (exit 130); unfinished jobs stay pending for --resume.")},
+        {QStringLiteral("export"),
+         &cmdExport,
+         QStringLiteral("write the results of a database as CSV"),
+         {},
+         0,
+         {{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database"), true},
+          {{QStringLiteral("experiment")}, QStringLiteral("NAME"), QStringLiteral("only this experiment's results")},
+          {{QStringLiteral("long")}, {}, QStringLiteral("one row per job and dimension instead of one row per job")},
+          {{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("FILE"), QStringLiteral("the CSV file to write"), true}},
+         QStringLiteral("The columns are described in docs/FORMATS.md.")},
+        {QStringLiteral("tokens"),
+         &cmdTokens,
+         QStringLiteral("count the tokens of text files"),
+         QStringLiteral("FILE..."),
+         -1,
+         {{{QStringLiteral("encoding")}, QStringLiteral("ENC"), QStringLiteral("count with a tiktoken encoding: o200k_base or cl100k_base")},
+          {{QStringLiteral("model")}, QStringLiteral("M"),
+           QStringLiteral("count as model M would (PROVIDER/MODEL, a model id, or with --config a model group)")},
+          {{QStringLiteral("config")}, QStringLiteral("C"),
+           QStringLiteral("with --model: count exactly with the count-tokens endpoint (Anthropic, Gemini)\n"
+                          "of a deployment of that model in model list C, with its key; otherwise estimate")}},
+         QStringLiteral("Give exactly one of --encoding and --model.")},
+        {QStringLiteral("keys"),
+         &cmdKeys,
+         QStringLiteral("API keys in the OS keychain: set, get, delete, list"),
+         QStringLiteral("set|get|delete|list [NAME]"),
+         -1,
+         {{{QStringLiteral("value")}, QStringLiteral("V"), QStringLiteral("set: the key (without it the key is read from stdin)")},
+          {{QStringLiteral("reveal")}, {}, QStringLiteral("get: print the key itself instead of a masked form")}},
+         QStringLiteral("Refer to a stored key in litellm_config.yaml as api_key: keychain/NAME.")},
+        {QStringLiteral("models"),
+         &cmdModels,
+         QStringLiteral("the model list's groups, deployments, limits and prices"),
+         {},
+         0,
+         {config(true), prices()},
+         {}},
+        {QStringLiteral("test-connections"),
+         &cmdTestConnections,
+         QStringLiteral("send one tiny request to every deployment of a model list"),
+         {},
+         0,
+         {config(true), {{QStringLiteral("timeout")}, QStringLiteral("SECONDS"), QStringLiteral("give up on a deployment after this long (default 30)")}},
+         QStringLiteral("Exit 0 when every deployment answered, 1 otherwise.")},
+        {QStringLiteral("simulate"),
+         &cmdSimulate,
+         QStringLiteral("run the local provider simulator (OpenAI, Anthropic, Gemini, Mistral dialects) until interrupted"),
+         {},
+         0,
+         {{{QStringLiteral("port")}, QStringLiteral("P"), QStringLiteral("the port to listen on (0 picks a free port)"), true},
+          {{QStringLiteral("host")}, QStringLiteral("HOST"), QStringLiteral("the loopback address to listen on (default 127.0.0.1)")},
+          {{QStringLiteral("limits")}, QStringLiteral("FILE"), QStringLiteral("the simulator's limits, latency and faults (YAML)")},
+          {{QStringLiteral("seed")}, QStringLiteral("N"), QStringLiteral("seed of the simulated replies and faults")}},
+         QStringLiteral("Prints \"listening on http://HOST:PORT\" on stderr once it listens; SIGINT/SIGTERM stops it.")},
+    };
+}
+
+} // namespace
+
+const QList<VerbSpec> &verbSpecs()
+{
+    static const QList<VerbSpec> specs = makeSpecs();
+    return specs;
+}
+
+} // namespace wb
