@@ -1,6 +1,7 @@
 #include "core/sim/simformat.h"
 
 #include "core/common/promptcontract.h"
+#include "core/tokenize/tokenizer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -9,10 +10,6 @@
 #include <QTimeZone>
 
 #include <cmath>
-
-#ifdef WB_SIM_HAVE_TOKENIZER
-#include "core/tokenize/tokenizer.h"
-#endif
 
 namespace wb::sim {
 
@@ -80,22 +77,7 @@ QString rfc3339Ceil(qint64 epochMs)
 
 qint64 o200kCount(QStringView text)
 {
-#ifdef WB_SIM_HAVE_TOKENIZER
     return Tokenizer::get(Encoding::O200kBase).count(text);
-#else
-    // LOCAL FALLBACK until wb_tokenize links: ceil(chars / 4). core/sim/CMakeLists.txt switches
-    // to the exact tokenizer automatically once wb_tokenize is a real library.
-    return (text.size() + 3) / 4;
-#endif
-}
-
-bool exactTokenizer()
-{
-#ifdef WB_SIM_HAVE_TOKENIZER
-    return true;
-#else
-    return false;
-#endif
 }
 
 double tokenFactor(Provider p)
