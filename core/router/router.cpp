@@ -1,5 +1,6 @@
 #include "core/router/router.h"
 
+#include "core/common/check.h"
 #include "core/common/logging.h"
 #include "core/pricing/pricing.h"
 #include "core/providers/provideradapter.h"
@@ -12,7 +13,6 @@
 
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
-#include <QPointer>
 #include <QTimer>
 
 #include <algorithm>
@@ -647,6 +647,7 @@ void Router::Private::onCallFinished(RouterCall *call)
     releaseConnection(c);
     DeploymentState &d = *deps[c.dep];
     --d.inFlight;
+    WB_CHECK(d.inFlight >= 0);
     const qint64 t = now();
 
     const ParsedReply reply = readReply(call, d);
@@ -729,6 +730,11 @@ void Router::Private::actOnReply(JobPtr job, DeploymentState &d, const InFlightC
 
     switch (retry.action(ec, job->retriesUsed)) {
     case RetryAction::Done: {
+        // readReply() gives every reply a completion or an error, and an error is never Done.
+        if (!WB_CHECK(reply.completion)) {
+            failJob(std::move(job), ErrorClass::Transient, QStringLiteral("empty reply"));
+            break;
+        }
         // Calibrating the TokenEstimator is the caller's business (the runner feeds it every
         // CallRecord); the router only learns its own admission error.
         d.stats.recordSuccess(rec.latencyMs, rec.usage, c.promptEstimate);

@@ -1,7 +1,6 @@
 #pragma once
 // Pure helpers of the provider simulator: the wire formats of durations and timestamps, the
 // simulator's token "truth", deterministic scores and reply texts. No sockets, no clocks.
-#include <QDateTime>
 #include <QString>
 #include <QStringList>
 #include <QStringView>

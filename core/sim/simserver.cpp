@@ -1,5 +1,6 @@
 #include "core/sim/simserver.h"
 
+#include "core/common/check.h"
 #include "core/common/logging.h"
 
 #include <QDateTime>
@@ -257,6 +258,10 @@ void SimServer::handle(Conn *conn, const HttpRequest &req)
     if (std::optional<Reply> r = authenticate(*pathDialect, req, call)) {
         ++m_stats.authErrors;
         finish(conn, std::move(*r), keepAlive);
+        return;
+    }
+    if (!WB_CHECK(call.dialect)) {   // authenticate() sets it whenever it lets a call through
+        finish(conn, pathDialect->unauthorized(*this, false), keepAlive);
         return;
     }
     std::optional<Reply> rejected = pathDialect->checkHeaders(*this, req);

@@ -1,4 +1,4 @@
-// CSV export of the results database (DESIGN §5).
+// CSV export of the results database (columns and format: docs/FORMATS.md).
 //
 // RFC 4180 is the contract: UTF-8, a header row, CRLF line ends, fields quoted when they contain
 // a comma, a double quote, CR or LF, quotes doubled. Values are written exactly as stored. We do

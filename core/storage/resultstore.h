@@ -63,7 +63,7 @@ public:
     /// Spend since a time: the booked cost of every recorded call plus the ledger's entries.
     Result<qint64> spendSince(const QDateTime &since) const;
 
-    /// Token calibration persisted across runs (issue 3).
+    /// Token calibration persisted across runs.
     Result<void> saveCalibration(const QString &provider, const QString &model, double factor, qint64 samples);
     struct Calibration { QString provider, model; double factor; qint64 samples; };
     Result<QList<Calibration>> calibrations() const;
@@ -88,7 +88,7 @@ private:
     std::unique_ptr<Private> d;
 };
 
-/// CSV export (DESIGN §5). Wide by default; long = one row per job x dimension.
+/// CSV export (docs/FORMATS.md). Wide by default; long = one row per job x dimension.
 struct ExportOptions {
     QString experiment;        ///< empty = all
     bool longFormat = false;

@@ -1,5 +1,6 @@
 #include "core/storage/resultwriter_p.h"
 
+#include "core/common/check.h"
 #include "core/common/logging.h"
 
 namespace wb::storage_detail {
@@ -144,6 +145,9 @@ Result<void> ResultWriter::flush()
         return {};
     if (!(m_db.isValid() && m_db.isOpen()))
         return fail(QStringLiteral("results database is not open"));
+    // start() prepared every statement on this connection; without them nothing can be written.
+    if (!WB_CHECK(m_insCall && m_updJob && m_insLedger))
+        return fail(QStringLiteral("results database writer is not started"), m_path);
     if (m_timer)
         m_timer->stop();
     if (auto r = beginImmediate(m_db, m_path); !r)

@@ -12,7 +12,7 @@ namespace {
 const QList<QStringList> &migrations()
 {
     static const QList<QStringList> steps = {
-        // 1: initial schema (DESIGN §4).
+        // 1: initial schema (docs/FORMATS.md).
         {
             QStringLiteral("CREATE TABLE schema_version ("
                            " version INTEGER PRIMARY KEY,"

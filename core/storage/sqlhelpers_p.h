@@ -7,7 +7,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
-#include <QStringList>
 #include <QVariant>
 
 namespace wb::storage_detail {

@@ -8,6 +8,10 @@ namespace wb::sim {
 
 class SimDialects {
 public:
+    SimDialects() = default;
+    SimDialects(const SimDialects &) = delete;   // m_all points into this object
+    SimDialects &operator=(const SimDialects &) = delete;
+
     /// The dialect whose path this is (token counts included); nullptr when none serves it.
     const SimDialect *route(const QString &path, SimCall &call) const;
     /// The dialect that answers a request no dialect serves (or with the wrong method).
