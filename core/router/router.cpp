@@ -4,6 +4,7 @@
 #include "core/common/logging.h"
 #include "core/pricing/pricing.h"
 #include "core/providers/provideradapter.h"
+#include "core/router/connectionpool.h"
 #include "core/router/deploymentstats.h"
 #include "core/router/failuretracker.h"
 #include "core/router/limitstate.h"
@@ -12,7 +13,6 @@
 #include "core/tokenize/tokenestimator.h"
 
 #include <QElapsedTimer>
-#include <QNetworkAccessManager>
 #include <QTimer>
 
 #include <algorithm>
@@ -27,9 +27,6 @@ namespace wb {
 namespace {
 
 constexpr qint64 kNever = RateWindow::kNever;
-// QNetworkAccessManager opens at most 6 HTTP/1.1 connections per host:port.
-constexpr int kConnectionsPerManager = 6;
-constexpr int kMaxManagers = 64;
 // A spend-cap (provider-side budget) cool-down: long enough to be "for this run".
 constexpr qint64 kSpendCapCooldownMs = 3'600'000;
 // A cool-down longer than this counts as "not coming back" when deciding to fail queued jobs.
@@ -91,7 +88,7 @@ struct InFlightCall {
 
 class Router::Private {
 public:
-    explicit Private(Router *q) : q(q) {}
+    explicit Private(Router *q) : q(q), connections(q) {}
 
     Router *q;
     ModelList models;
@@ -112,12 +109,7 @@ public:
     std::multimap<qint64, JobPtr> delayed;                      // retry back-off: notBefore -> job
     std::unordered_map<RouterCall *, InFlightCall> inFlight;
 
-    struct NamSlot {
-        QNetworkAccessManager *nam;
-        QHash<QString, int> perHost;
-    };
-    std::vector<NamSlot> pool;
-    std::function<QNetworkAccessManager *(QObject *)> namFactory;
+    ConnectionPool connections;
 
     QTimer *wakeTimer = nullptr;
     bool dispatchPending = false;
@@ -173,7 +165,6 @@ public:
     void onFail(JobPtr job, DeploymentState &d, const CallRecord &rec, qint64 now);
     /// Counts a failure against the deployment's allowed_fails; announces a cool-down it starts.
     void recordFailure(DeploymentState &d, qint64 now, const std::optional<QString> &lastError);
-    void releaseConnection(const InFlightCall &c);
     void requeueFront(JobPtr job);
     void delay(JobPtr job, qint64 until);
     /// Moves the job to the first candidate group it has not tried that can take calls now;
@@ -185,8 +176,6 @@ public:
     void drainQueued(bool budget);
     void maybeIdle();
     void noteEvent(const QString &message);
-
-    QNetworkAccessManager *managerFor(const QString &hostKey);
 };
 
 // ===== setup =================================================================================
@@ -231,26 +220,6 @@ void Router::Private::rebuildWindows()
         slot->addConfigured({l.rpm, l.tpm, l.itpm, l.otpm});
         d->limits = slot.get();
     }
-}
-
-QNetworkAccessManager *Router::Private::managerFor(const QString &hostKey)
-{
-    // The manager with the fewest calls in flight to this host; a new one when every manager
-    // already uses all its connections to it, so parallelism is never capped at 6.
-    NamSlot *best = nullptr;
-    for (NamSlot &s : pool) {
-        if (!best || s.perHost.value(hostKey) < best->perHost.value(hostKey))
-            best = &s;
-    }
-    if ((!best || best->perHost.value(hostKey) >= kConnectionsPerManager) && int(pool.size()) < kMaxManagers) {
-        QNetworkAccessManager *nam = namFactory ? namFactory(q) : new QNetworkAccessManager(q);
-        if (!nam->parent())
-            nam->setParent(q);
-        pool.push_back(NamSlot{nam, {}});
-        best = &pool.back();
-    }
-    best->perHost[hostKey] += 1;
-    return best->nam;
 }
 
 // ===== scheduling ============================================================================
@@ -568,8 +537,8 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
 
     BuiltRequest br = d.adapter->buildChat(d.dep, d.apiKey, job->job.request);
     const QUrl url = br.request.url();
-    c.hostKey = url.host() + QLatin1Char(':') + QString::number(url.port(url.scheme() == u"https" ? 443 : 80));
-    c.nam = managerFor(c.hostKey);
+    c.hostKey = ConnectionPool::hostKey(url);
+    c.nam = connections.acquire(c.hostKey);
     auto *call = new RouterCall(c.nam, d.timeoutMs, q);
     QObject::connect(call, &RouterCall::finished, q, [this](RouterCall *rc) { onCallFinished(rc); });
     QObject::connect(call, &RouterCall::sent, q, [this](RouterCall *rc) { onCallSent(rc); });
@@ -644,7 +613,7 @@ void Router::Private::onCallFinished(RouterCall *call)
         return;
     InFlightCall c = std::move(it->second);
     inFlight.erase(it);
-    releaseConnection(c);
+    connections.release(c.nam, c.hostKey);
     DeploymentState &d = *deps[c.dep];
     --d.inFlight;
     WB_CHECK(d.inFlight >= 0);
@@ -655,13 +624,6 @@ void Router::Private::onCallFinished(RouterCall *call)
     emit q->callFinished(rec);
     actOnReply(std::move(c.job), d, c, reply, rec, t);
     scheduleDispatch();
-}
-
-void Router::Private::releaseConnection(const InFlightCall &c)
-{
-    for (NamSlot &s : pool)
-        if (s.nam == c.nam)
-            s.perHost[c.hostKey] -= 1;
 }
 
 ParsedReply Router::Private::readReply(RouterCall *call, DeploymentState &d) const
@@ -996,7 +958,7 @@ void Router::cancelAll()
         DeploymentState &dep = *d->deps[c.dep];
         --dep.inFlight;
         dep.limits->release(c.admission);
-        d->releaseConnection(c);
+        d->connections.release(c.nam, c.hostKey);
         d->reserved -= c.reservedMicros;
         const qint64 booked = sent ? c.reservedMicros : 0;
         if (d->options.budget)
@@ -1091,7 +1053,7 @@ int Router::pendingJobs() const
 
 void Router::setNetworkAccessManagerFactory(std::function<QNetworkAccessManager *(QObject *)> factory)
 {
-    d->namFactory = std::move(factory);
+    d->connections.setFactory(std::move(factory));
 }
 
 void Router::setRetryPolicy(const RetryPolicy &policy)
@@ -1110,7 +1072,7 @@ void Router::setWindowForTesting(qint64 windowMs, qint64 safetyMarginMs)
 
 int Router::networkManagerCount() const
 {
-    return int(d->pool.size());
+    return d->connections.size();
 }
 
 } // namespace wb
