@@ -3,7 +3,6 @@
 #include <QLocale>
 #include <QRegularExpression>
 #include <cmath>
-#include <limits>
 
 namespace wb::yamlsupport {
 

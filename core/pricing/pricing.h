@@ -8,7 +8,6 @@
 #include <QDate>
 #include <QHash>
 #include <QString>
-#include <QStringList>
 #include <optional>
 
 namespace wb {

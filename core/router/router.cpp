@@ -1,16 +1,18 @@
 #include "core/router/router.h"
 
+#include "core/common/check.h"
 #include "core/common/logging.h"
 #include "core/pricing/pricing.h"
 #include "core/providers/provideradapter.h"
+#include "core/router/connectionpool.h"
+#include "core/router/deploymentstats.h"
 #include "core/router/failuretracker.h"
 #include "core/router/limitstate.h"
 #include "core/router/routercall.h"
+#include "core/router/routingstrategy.h"
 #include "core/tokenize/tokenestimator.h"
 
 #include <QElapsedTimer>
-#include <QNetworkAccessManager>
-#include <QPointer>
 #include <QTimer>
 
 #include <algorithm>
@@ -25,36 +27,14 @@ namespace wb {
 namespace {
 
 constexpr qint64 kNever = RateWindow::kNever;
-// QNetworkAccessManager opens at most 6 HTTP/1.1 connections per host:port.
-constexpr int kConnectionsPerManager = 6;
-constexpr int kMaxManagers = 64;
 // A spend-cap (provider-side budget) cool-down: long enough to be "for this run".
 constexpr qint64 kSpendCapCooldownMs = 3'600'000;
 // A cool-down longer than this counts as "not coming back" when deciding to fail queued jobs.
 constexpr qint64 kHopelessCooldownMs = 600'000;
 // A job rate-limited this many times in a row fails instead of looping forever.
 constexpr int kMaxRequeues = 200;
-constexpr double kLatencyExploration = 0.1;
 // Below this, the gap between admission and the request leaving is noise, not worth a restamp.
 constexpr qint64 kRestampThresholdMs = 5;
-constexpr double kEwmaAlpha = 0.2;
-
-enum class Strategy { SimpleShuffle, LeastBusy, UsageBased, UsageBasedV2, LatencyBased, CostBased };
-
-Strategy parseStrategy(const QString &s)
-{
-    if (s == u"simple-shuffle")
-        return Strategy::SimpleShuffle;
-    if (s == u"least-busy")
-        return Strategy::LeastBusy;
-    if (s == u"usage-based-routing")
-        return Strategy::UsageBased;
-    if (s == u"latency-based-routing")
-        return Strategy::LatencyBased;
-    if (s == u"cost-based-routing")
-        return Strategy::CostBased;
-    return Strategy::UsageBasedV2;
-}
 
 } // namespace
 
@@ -88,19 +68,14 @@ struct DeploymentState {
     bool dead = false;                   // auth failure: never usable again in this run
     QString unusableReason;
     bool coolingAnnounced = false;
-    int consecutiveRateLimited = 0;
-    double latencyMsEwma = 0;
-    double latencyPerTokenEwma = 0;
-    bool hasLatency = false;
-    double promptRatio = 1.0;            // EWMA of reported / estimated prompt tokens
-    bool hasPromptSample = false;
-    double expectedOutput = 0;           // EWMA of completion tokens (Anthropic OTPM reservation)
-    bool hasOutputSample = false;
-    qint64 http429 = 0, retries = 0, failureCount = 0, calls = 0, spendMicros = 0;
+    DeploymentStats stats;
 };
 
+using JobPtr = std::unique_ptr<JobState>;
+
+/// One call on the wire; it owns its job until the reply decides where the job goes next.
 struct InFlightCall {
-    JobState *job = nullptr;
+    JobPtr job;
     int dep = 0;
     Admission admission;
     qint64 reservedMicros = 0;
@@ -113,12 +88,12 @@ struct InFlightCall {
 
 class Router::Private {
 public:
-    explicit Private(Router *q) : q(q) {}
+    explicit Private(Router *q) : q(q), connections(q) {}
 
     Router *q;
     ModelList models;
     RouterOptions options;
-    Strategy strategy = Strategy::UsageBasedV2;
+    RoutingStrategy strategy = RoutingStrategy::UsageBasedV2;
     RetryPolicy retry;
     qint64 windowMs = RateWindow::kDefaultWindowMs;
     qint64 marginMs = 200;
@@ -129,16 +104,12 @@ public:
     std::map<QString, std::unique_ptr<LimitState>> limits;       // by window key
     QHash<QString, QList<int>> groupDeps;                       // group -> deployment indexes
     QStringList groupOrder;
-    QHash<QString, std::deque<JobState *>> queues;              // FIFO per group
-    std::multimap<qint64, JobState *> delayed;                  // retry back-off: notBefore -> job
+    // Every job not finished is owned by exactly one of: a queue, `delayed`, or its in-flight call.
+    std::map<QString, std::deque<JobPtr>> queues;               // FIFO per group
+    std::multimap<qint64, JobPtr> delayed;                      // retry back-off: notBefore -> job
     std::unordered_map<RouterCall *, InFlightCall> inFlight;
 
-    struct NamSlot {
-        QNetworkAccessManager *nam;
-        QHash<QString, int> perHost;
-    };
-    std::vector<NamSlot> pool;
-    std::function<QNetworkAccessManager *(QObject *)> namFactory;
+    ConnectionPool connections;
 
     QTimer *wakeTimer = nullptr;
     bool dispatchPending = false;
@@ -173,30 +144,45 @@ public:
     qint64 admissionPrompt(JobState *job, DeploymentState &d);
     int choose(const QString &group, JobState *job, qint64 now, qint64 &earliest, bool &never);
     int pick(const std::vector<int> &candidates, JobState *job, qint64 now);
+    RoutingCandidate candidate(DeploymentState &d, JobState *job, qint64 now);
     double headroom(DeploymentState &d, const AdmissionCost &c, qint64 now);
-    void start(JobState *job, DeploymentState &d, qint64 now, qint64 reservedMicros);
+    /// Starts the group's queued jobs in order while they can be admitted; `t` follows the clock.
+    void dispatchGroup(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 &wake);
+    /// False when the budget stops dispatch (the job stays at the head of its queue).
+    bool reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve);
+    void start(JobPtr job, DeploymentState &d, qint64 now, qint64 reservedMicros);
 
-    // --- completion ----------------------------------------------------------------------
+    // --- completion: settle the call, then act on the retry decision ---------------------
     void onCallFinished(RouterCall *call);
     void onCallSent(RouterCall *call);
-    void requeueFront(JobState *job);
-    void delay(JobState *job, qint64 until);
-    bool moveToFallback(JobState *job, const QStringList &candidates, const QString &why);
-    void finishJob(JobState *job, JobOutcome outcome);
-    void failJob(JobState *job, ErrorClass c, const QString &message);
-    void budgetStopJob(JobState *job);
+    ParsedReply readReply(RouterCall *call, DeploymentState &d) const;
+    CallRecord settleCall(RouterCall *call, const InFlightCall &c, const ParsedReply &reply, qint64 now);
+    void actOnReply(JobPtr job, DeploymentState &d, const InFlightCall &c, const ParsedReply &reply,
+                    const CallRecord &rec, qint64 now);
+    void onRequeue(JobPtr job, DeploymentState &d, const ParsedReply &reply, const CallRecord &rec, qint64 now);
+    void onRetry(JobPtr job, DeploymentState &d, const ParsedReply &reply, const CallRecord &rec, qint64 now);
+    void onContextFallback(JobPtr job, const CallRecord &rec);
+    void onFail(JobPtr job, DeploymentState &d, const CallRecord &rec, qint64 now);
+    /// Counts a failure against the deployment's allowed_fails; announces a cool-down it starts.
+    void recordFailure(DeploymentState &d, qint64 now, const std::optional<QString> &lastError);
+    void requeueFront(JobPtr job);
+    void delay(JobPtr job, qint64 until);
+    /// Moves the job to the first candidate group it has not tried that can take calls now;
+    /// `job` is left empty when it moved.
+    bool moveToFallback(JobPtr &job, const QStringList &candidates, const QString &why);
+    void finishJob(JobPtr job, JobOutcome outcome);
+    void failJob(JobPtr job, ErrorClass c, const QString &message);
+    void budgetStopJob(JobPtr job);
     void drainQueued(bool budget);
     void maybeIdle();
     void noteEvent(const QString &message);
-
-    QNetworkAccessManager *managerFor(const QString &hostKey);
 };
 
 // ===== setup =================================================================================
 
 void Router::Private::build()
 {
-    strategy = parseStrategy(models.router.routingStrategy);
+    strategy = parseRoutingStrategy(models.router.routingStrategy);
     retry.numRetries = std::max(0, models.router.numRetries);
     rng.seed(options.shuffleSeed);
     for (const Deployment &dep : std::as_const(models.deployments)) {
@@ -234,26 +220,6 @@ void Router::Private::rebuildWindows()
         slot->addConfigured({l.rpm, l.tpm, l.itpm, l.otpm});
         d->limits = slot.get();
     }
-}
-
-QNetworkAccessManager *Router::Private::managerFor(const QString &hostKey)
-{
-    // The manager with the fewest calls in flight to this host; a new one when every manager
-    // already uses all its connections to it, so parallelism is never capped at 6.
-    NamSlot *best = nullptr;
-    for (NamSlot &s : pool) {
-        if (!best || s.perHost.value(hostKey) < best->perHost.value(hostKey))
-            best = &s;
-    }
-    if ((!best || best->perHost.value(hostKey) >= kConnectionsPerManager) && int(pool.size()) < kMaxManagers) {
-        QNetworkAccessManager *nam = namFactory ? namFactory(q) : new QNetworkAccessManager(q);
-        if (!nam->parent())
-            nam->setParent(q);
-        pool.push_back(NamSlot{nam, {}});
-        best = &pool.back();
-    }
-    best->perHost[hostKey] += 1;
-    return best->nam;
 }
 
 // ===== scheduling ============================================================================
@@ -296,9 +262,9 @@ qint64 Router::Private::admissionPrompt(JobState *job, DeploymentState &d)
     const double raw = double(promptEstimate(job, d));
     if (d.rule == CountingRule::OpenAi)
         return qint64(raw);   // exact tokenizer (only used for the budget's worst case)
-    if (!d.hasPromptSample)
+    if (!d.stats.hasPromptSample)
         return qint64(std::ceil(raw * 1.1)) + 8;
-    return qint64(std::ceil(raw * std::max(1.0, d.promptRatio) * 1.03)) + 2;
+    return qint64(std::ceil(raw * std::max(1.0, d.stats.promptRatio) * 1.03)) + 2;
 }
 
 AdmissionCost Router::Private::costFor(JobState *job, DeploymentState &d)
@@ -306,7 +272,7 @@ AdmissionCost Router::Private::costFor(JobState *job, DeploymentState &d)
     const qint64 maxTokens = job->job.request.maxTokens;
     qint64 expected = 0;
     if (d.rule == CountingRule::Anthropic)
-        expected = d.hasOutputSample ? qint64(std::ceil(d.expectedOutput)) : std::min<qint64>(maxTokens, 500);
+        expected = d.stats.hasOutputSample ? qint64(std::ceil(d.stats.expectedOutput)) : std::min<qint64>(maxTokens, 500);
     // OpenAI's rule needs no tokenizer: skip the estimate (it is the hot path of big runs).
     const qint64 prompt = d.rule == CountingRule::OpenAi ? 0 : admissionPrompt(job, d);
     return admissionCost(d.rule, job->chars, prompt, maxTokens, expected);
@@ -329,86 +295,33 @@ double Router::Private::headroom(DeploymentState &d, const AdmissionCost &c, qin
     return h;
 }
 
+RoutingCandidate Router::Private::candidate(DeploymentState &d, JobState *job, qint64 t)
+{
+    // Only the figures the strategy reads: the others cost a tokenizer run or a window scan.
+    const RoutingInputs needs = routingInputs(strategy);
+    RoutingCandidate c;
+    c.weight = d.dep.weight;
+    c.inFlight = d.inFlight;
+    c.hasLatency = d.stats.hasLatency;
+    c.latencyPerToken = d.stats.latencyPerTokenEwma;
+    if (needs.tokensUsed)
+        c.tokensUsed = d.limits->used(d.rule == CountingRule::Anthropic ? LimitState::Itpm : LimitState::Tpm, t);
+    if (needs.headroom)
+        c.headroom = headroom(d, costFor(job, d), t);
+    if (needs.cost)
+        c.worstCaseMicros = d.price ? worstCaseMicros(*d.price, promptEstimate(job, d), job->job.request.maxTokens) : 0;
+    return c;
+}
+
 int Router::Private::pick(const std::vector<int> &cands, JobState *job, qint64 t)
 {
     if (cands.size() == 1)
         return cands.front();
-    auto leastBusyOf = [&](const std::vector<int> &c) {
-        return *std::min_element(c.begin(), c.end(), [&](int a, int b) { return deps[a]->inFlight < deps[b]->inFlight; });
-    };
-    switch (strategy) {
-    case Strategy::SimpleShuffle: {
-        double total = 0;
-        for (int i : cands)
-            total += std::max(0.0, deps[i]->dep.weight);
-        if (total <= 0)
-            return cands[std::uniform_int_distribution<size_t>(0, cands.size() - 1)(rng)];
-        double r = std::uniform_real_distribution<double>(0.0, total)(rng);
-        for (int i : cands) {
-            r -= std::max(0.0, deps[i]->dep.weight);
-            if (r < 0)
-                return i;
-        }
-        return cands.back();
-    }
-    case Strategy::LeastBusy:
-        return leastBusyOf(cands);
-    case Strategy::UsageBased: {
-        auto tokensUsed = [&](int i) {
-            DeploymentState &d = *deps[i];
-            return d.limits->used(d.rule == CountingRule::Anthropic ? LimitState::Itpm : LimitState::Tpm, t);
-        };
-        return *std::min_element(cands.begin(), cands.end(), [&](int a, int b) {
-            const qint64 ua = tokensUsed(a), ub = tokensUsed(b);
-            return ua != ub ? ua < ub : deps[a]->inFlight < deps[b]->inFlight;
-        });
-    }
-    case Strategy::UsageBasedV2: {
-        int best = cands.front();
-        double bestH = -2;
-        for (int i : cands) {
-            const double h = headroom(*deps[i], costFor(job, *deps[i]), t);
-            if (h > bestH + 1e-12 || (std::abs(h - bestH) <= 1e-12 && deps[i]->inFlight < deps[best]->inFlight)) {
-                best = i;
-                bestH = h;
-            }
-        }
-        return best;
-    }
-    case Strategy::LatencyBased: {
-        // Unmeasured deployments first; then mostly the fastest per output token, with a
-        // little exploration so a deployment that got faster is noticed.
-        for (int i : cands)
-            if (!deps[i]->hasLatency)
-                return i;
-        if (std::uniform_real_distribution<double>(0.0, 1.0)(rng) < kLatencyExploration)
-            return cands[std::uniform_int_distribution<size_t>(0, cands.size() - 1)(rng)];
-        return *std::min_element(cands.begin(), cands.end(), [&](int a, int b) {
-            return deps[a]->latencyPerTokenEwma < deps[b]->latencyPerTokenEwma;
-        });
-    }
-    case Strategy::CostBased: {
-        auto cost = [&](int i) -> qint64 {
-            DeploymentState &d = *deps[i];
-            return d.price ? worstCaseMicros(*d.price, promptEstimate(job, d), job->job.request.maxTokens) : 0;
-        };
-        int best = cands.front();
-        qint64 bestCost = cost(best);
-        double bestH = headroom(*deps[best], costFor(job, *deps[best]), t);
-        for (size_t k = 1; k < cands.size(); ++k) {
-            const int i = cands[k];
-            const qint64 c = cost(i);
-            const double h = headroom(*deps[i], costFor(job, *deps[i]), t);
-            if (c < bestCost || (c == bestCost && h > bestH)) {
-                best = i;
-                bestCost = c;
-                bestH = h;
-            }
-        }
-        return best;
-    }
-    }
-    return leastBusyOf(cands);
+    std::vector<RoutingCandidate> figures;
+    figures.reserve(cands.size());
+    for (int i : cands)
+        figures.push_back(candidate(*deps[i], job, t));
+    return cands[pickCandidate(strategy, figures, rng)];
 }
 
 int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint64 &earliest, bool &never)
@@ -469,10 +382,10 @@ bool Router::Private::handleUnusableGroup(const QString &group, qint64 t, qint64
     // job fails with the reasons instead of waiting forever; otherwise it waits for a cool-down.
     const QStringList fbs = models.router.fallbacks.value(group);
     const bool selfHopeless = groupHopeless(group);
-    std::deque<JobState *> &queue = queues[group];
-    std::deque<JobState *> keep;
+    std::deque<JobPtr> &queue = queues[group];
+    std::deque<JobPtr> keep;
     while (!queue.empty()) {
-        JobState *job = queue.front();
+        JobPtr job = std::move(queue.front());
         queue.pop_front();
         --queuedCount;
         if (moveToFallback(job, fbs, QStringLiteral("no usable deployment in %1").arg(group)))
@@ -486,10 +399,11 @@ bool Router::Private::handleUnusableGroup(const QString &group, qint64 t, qint64
             reasonsOf(group, reasons);
             const QString msg = QStringLiteral("no usable deployment for group %1 (%2)")
                                     .arg(group, reasons.isEmpty() ? QStringLiteral("all disabled") : reasons.join(u"; "));
-            failJob(job, job->lastClass != ErrorClass::None ? job->lastClass : ErrorClass::Fatal, msg);
+            const ErrorClass ec = job->lastClass != ErrorClass::None ? job->lastClass : ErrorClass::Fatal;
+            failJob(std::move(job), ec, msg);
             continue;
         }
-        keep.push_back(job);
+        keep.push_back(std::move(job));
         ++queuedCount;
     }
     queue = std::move(keep);
@@ -520,9 +434,9 @@ void Router::Private::dispatch()
     qint64 t = now();
     // Retries whose back-off has passed go to the front of their queue (they are the oldest).
     while (!delayed.empty() && delayed.begin()->first <= t) {
-        JobState *job = delayed.begin()->second;
+        JobPtr job = std::move(delayed.begin()->second);
         delayed.erase(delayed.begin());
-        requeueFront(job);
+        requeueFront(std::move(job));
     }
     // Announce cool-downs that ended.
     for (auto &d : deps) {
@@ -535,60 +449,11 @@ void Router::Private::dispatch()
     qint64 wake = delayed.empty() ? kNever : delayed.begin()->first;
     for (const QString &group : std::as_const(groupOrder)) {
         auto qit = queues.find(group);
-        if (qit == queues.end() || qit->empty())
+        if (qit == queues.end() || qit->second.empty())
             continue;
         if (handleUnusableGroup(group, t, wake))
             continue;
-        std::deque<JobState *> &queue = *qit;
-        while (!queue.empty() && !budgetStopped) {
-            JobState *job = queue.front();
-            qint64 earliest = kNever;
-            bool never = false;
-            const int idx = choose(group, job, t, earliest, never);
-            if (idx < 0) {
-                if (never) {
-                    queue.pop_front();
-                    --queuedCount;
-                    JobOutcome o;
-                    o.errorClass = ErrorClass::Fatal;
-                    o.exceedsLimits = true;
-                    o.error = QStringLiteral("request (%1 characters, max_tokens %2) exceeds the per-minute limits of every "
-                                             "deployment of %3")
-                                  .arg(job->chars)
-                                  .arg(job->job.request.maxTokens)
-                                  .arg(group);
-                    finishJob(job, std::move(o));
-                    continue;
-                }
-                wake = std::min(wake, earliest);
-                break;   // FIFO per group: the head waits, and so does everything behind it
-            }
-            DeploymentState &d = *deps[idx];
-            qint64 reserve = 0;
-            if (options.budget) {
-                if (d.price)
-                    reserve = worstCaseMicros(*d.price, admissionPrompt(job, d), job->job.request.maxTokens);
-                if (!options.budget->reserve(reserve)) {
-                    if (reserved > 0) {
-                        // In-flight calls hold worst-case reservations; their actual cost is usually far
-                        // lower. Wait for them to settle (finishing a call pumps the queue again) before
-                        // deciding that the budget is spent.
-                        break;
-                    }
-                    if (!budgetSignalled) {
-                        budgetSignalled = true;
-                        noteEvent(QStringLiteral("budget: the next call could pass the budget; stopping dispatch"));
-                        emit q->budgetExhausted();
-                    }
-                    drainQueued(true);
-                    break;
-                }
-            }
-            queue.pop_front();
-            --queuedCount;
-            start(job, d, t, reserve);
-            t = now();
-        }
+        dispatchGroup(group, qit->second, t, wake);
         if (budgetStopped)
             break;
     }
@@ -596,10 +461,72 @@ void Router::Private::dispatch()
     maybeIdle();
 }
 
-void Router::Private::start(JobState *job, DeploymentState &d, qint64 t, qint64 reservedMicros)
+void Router::Private::dispatchGroup(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 &wake)
 {
+    while (!queue.empty() && !budgetStopped) {
+        JobState *job = queue.front().get();
+        qint64 earliest = kNever;
+        bool never = false;
+        const int idx = choose(group, job, t, earliest, never);
+        if (idx < 0) {
+            if (never) {
+                JobPtr owned = std::move(queue.front());
+                queue.pop_front();
+                --queuedCount;
+                JobOutcome o;
+                o.errorClass = ErrorClass::Fatal;
+                o.exceedsLimits = true;
+                o.error = QStringLiteral("request (%1 characters, max_tokens %2) exceeds the per-minute limits of every "
+                                         "deployment of %3")
+                              .arg(job->chars)
+                              .arg(job->job.request.maxTokens)
+                              .arg(group);
+                finishJob(std::move(owned), std::move(o));
+                continue;
+            }
+            wake = std::min(wake, earliest);
+            return;   // FIFO per group: the head waits, and so does everything behind it
+        }
+        DeploymentState &d = *deps[idx];
+        qint64 reserve = 0;
+        if (!reserveBudget(job, d, reserve))
+            return;
+        JobPtr owned = std::move(queue.front());
+        queue.pop_front();
+        --queuedCount;
+        start(std::move(owned), d, t, reserve);
+        t = now();
+    }
+}
+
+bool Router::Private::reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve)
+{
+    if (!options.budget)
+        return true;
+    if (d.price)
+        reserve = worstCaseMicros(*d.price, admissionPrompt(job, d), job->job.request.maxTokens);
+    if (options.budget->reserve(reserve))
+        return true;
+    if (reserved > 0) {
+        // In-flight calls hold worst-case reservations; their actual cost is usually far
+        // lower. Wait for them to settle (finishing a call pumps the queue again) before
+        // deciding that the budget is spent.
+        return false;
+    }
+    if (!budgetSignalled) {
+        budgetSignalled = true;
+        noteEvent(QStringLiteral("budget: the next call could pass the budget; stopping dispatch"));
+        emit q->budgetExhausted();
+    }
+    drainQueued(true);
+    return false;
+}
+
+void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 reservedMicros)
+{
+    JobState *job = owned.get();
     InFlightCall c;
-    c.job = job;
+    c.job = std::move(owned);
     c.dep = d.index;
     c.admission = d.limits->admit(t, costFor(job, d));
     c.reservedMicros = reservedMicros;
@@ -610,13 +537,13 @@ void Router::Private::start(JobState *job, DeploymentState &d, qint64 t, qint64 
 
     BuiltRequest br = d.adapter->buildChat(d.dep, d.apiKey, job->job.request);
     const QUrl url = br.request.url();
-    c.hostKey = url.host() + QLatin1Char(':') + QString::number(url.port(url.scheme() == u"https" ? 443 : 80));
-    c.nam = managerFor(c.hostKey);
+    c.hostKey = ConnectionPool::hostKey(url);
+    c.nam = connections.acquire(c.hostKey);
     auto *call = new RouterCall(c.nam, d.timeoutMs, q);
     QObject::connect(call, &RouterCall::finished, q, [this](RouterCall *rc) { onCallFinished(rc); });
     QObject::connect(call, &RouterCall::sent, q, [this](RouterCall *rc) { onCallSent(rc); });
     ++d.inFlight;
-    ++d.calls;
+    ++d.stats.calls;
     ++totalCalls;
     ++job->attempts;
     job->lastDeployment = d.dep.id;
@@ -629,19 +556,20 @@ void Router::Private::start(JobState *job, DeploymentState &d, qint64 t, qint64 
 
 // ===== completion ============================================================================
 
-void Router::Private::requeueFront(JobState *job)
+void Router::Private::requeueFront(JobPtr job)
 {
-    queues[job->group].push_front(job);
+    std::deque<JobPtr> &queue = queues[job->group];
+    queue.push_front(std::move(job));
     ++queuedCount;
 }
 
-void Router::Private::delay(JobState *job, qint64 until)
+void Router::Private::delay(JobPtr job, qint64 until)
 {
     job->notBefore = until;
-    delayed.emplace(until, job);
+    delayed.emplace(until, std::move(job));
 }
 
-bool Router::Private::moveToFallback(JobState *job, const QStringList &candidates, const QString &why)
+bool Router::Private::moveToFallback(JobPtr &job, const QStringList &candidates, const QString &why)
 {
     const qint64 t = now();
     for (const QString &g : candidates) {
@@ -657,7 +585,7 @@ bool Router::Private::moveToFallback(JobState *job, const QStringList &candidate
         job->triedGroups << g;
         job->retriesUsed = 0;
         ++totalFallbacks;
-        queues[g].push_back(job);
+        queues[g].push_back(std::move(job));
         ++queuedCount;
         scheduleDispatch();
         return true;
@@ -685,14 +613,21 @@ void Router::Private::onCallFinished(RouterCall *call)
         return;
     InFlightCall c = std::move(it->second);
     inFlight.erase(it);
-    for (NamSlot &s : pool)
-        if (s.nam == c.nam)
-            s.perHost[c.hostKey] -= 1;
+    connections.release(c.nam, c.hostKey);
     DeploymentState &d = *deps[c.dep];
-    JobState *job = c.job;
     --d.inFlight;
+    WB_CHECK(d.inFlight >= 0);
     const qint64 t = now();
 
+    const ParsedReply reply = readReply(call, d);
+    const CallRecord rec = settleCall(call, c, reply, t);
+    emit q->callFinished(rec);
+    actOnReply(std::move(c.job), d, c, reply, rec, t);
+    scheduleDispatch();
+}
+
+ParsedReply Router::Private::readReply(RouterCall *call, DeploymentState &d) const
+{
     ParsedReply reply;
     if (call->httpStatus() > 0) {
         reply = d.adapter->parse(call->httpStatus(), call->headers(), call->body());
@@ -704,7 +639,12 @@ void Router::Private::onCallFinished(RouterCall *call)
     }
     if (!reply.completion && !reply.error)
         reply.error = ProviderError{ErrorClass::Transient, call->httpStatus(), {}, {}, QStringLiteral("empty reply")};
+    return reply;
+}
 
+CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, const ParsedReply &reply, qint64 t)
+{
+    DeploymentState &d = *deps[c.dep];
     // Limits: learn and correct from headers, then settle this call's charges.
     for (const QString &note : d.limits->reconcile(t, c.admission.at, d.rule, reply.limits))
         noteEvent(QStringLiteral("%1: %2").arg(d.dep.id, note));
@@ -723,149 +663,158 @@ void Router::Private::onCallFinished(RouterCall *call)
     reserved -= c.reservedMicros;
     if (options.budget)
         options.budget->settle(c.reservedMicros, cost);
-    d.spendMicros += cost;
+    d.stats.spendMicros += cost;
     totalSpend += cost;
 
-    const ErrorClass ec = reply.error ? reply.error->errorClass : ErrorClass::None;
-    const qint64 latency = t - c.startMs;
     CallRecord rec;
-    rec.jobId = job->job.id;
+    rec.jobId = c.job->job.id;
     rec.deploymentId = d.dep.id;
     rec.provider = d.dep.provider;
-    rec.group = job->group;
+    rec.group = c.job->group;
     rec.modelVersion = reply.completion ? reply.completion->modelVersion : QString();
-    rec.httpStatus = reply.httpStatus ? reply.httpStatus : call->httpStatus();
+    rec.httpStatus = status;
     rec.usage = usage;
     rec.costMicros = cost;
-    rec.latencyMs = latency;
+    rec.latencyMs = t - c.startMs;
     rec.requestId = reply.requestId;
-    rec.errorClass = ec;
+    rec.errorClass = reply.error ? reply.error->errorClass : ErrorClass::None;
     rec.errorMessage = reply.error ? reply.error->message : QString();
     rec.startedAt = c.startedAt;
-    emit q->callFinished(rec);
+    return rec;
+}
 
+void Router::Private::actOnReply(JobPtr job, DeploymentState &d, const InFlightCall &c, const ParsedReply &reply,
+                                 const CallRecord &rec, qint64 t)
+{
+    const ErrorClass ec = rec.errorClass;
     job->lastClass = ec;
     job->lastError = rec.errorMessage;
 
     switch (retry.action(ec, job->retriesUsed)) {
     case RetryAction::Done: {
-        d.consecutiveRateLimited = 0;
-        const double perToken = double(latency) / double(std::max<qint64>(1, usage.completionTokens));
-        if (!d.hasLatency) {
-            d.latencyMsEwma = double(latency);
-            d.latencyPerTokenEwma = perToken;
-            d.hasLatency = true;
-        } else {
-            d.latencyMsEwma += kEwmaAlpha * (double(latency) - d.latencyMsEwma);
-            d.latencyPerTokenEwma += kEwmaAlpha * (perToken - d.latencyPerTokenEwma);
+        // readReply() gives every reply a completion or an error, and an error is never Done.
+        if (!WB_CHECK(reply.completion)) {
+            failJob(std::move(job), ErrorClass::Transient, QStringLiteral("empty reply"));
+            break;
         }
-        if (usage.reported) {
-            const double out = double(usage.completionTokens);
-            d.expectedOutput = d.hasOutputSample ? d.expectedOutput + kEwmaAlpha * (out - d.expectedOutput) : out;
-            d.hasOutputSample = true;
-            if (c.promptEstimate > 0 && usage.promptTokens > 0) {
-                const double r = double(usage.promptTokens) / double(c.promptEstimate);
-                d.promptRatio = d.hasPromptSample ? d.promptRatio + kEwmaAlpha * (r - d.promptRatio) : r;
-                d.hasPromptSample = true;
-            }
-            // Calibrating the TokenEstimator is the caller's business (the runner feeds it every
-            // CallRecord); the router only learns its own admission error below.
-        }
+        // Calibrating the TokenEstimator is the caller's business (the runner feeds it every
+        // CallRecord); the router only learns its own admission error.
+        d.stats.recordSuccess(rec.latencyMs, rec.usage, c.promptEstimate);
         JobOutcome o;
         o.ok = true;
         o.completion = *reply.completion;
-        finishJob(job, std::move(o));
+        finishJob(std::move(job), std::move(o));
         break;
     }
-    case RetryAction::Requeue: {
-        const bool limited = ec == ErrorClass::RateLimited;
-        if (limited) {
-            ++d.http429;
-            ++total429;
-        }
-        ++d.consecutiveRateLimited;
-        std::optional<qint64> reset;
-        for (const auto &r : {reply.limits.resetRequestsMs, reply.limits.resetTokensMs, reply.limits.resetInputTokensMs,
-                              reply.limits.resetOutputTokensMs})
-            if (r && (!reset || *r > *reset))
-                reset = r;
-        const qint64 block = retry.rateLimitBlockMs(reply.limits.retryAfterMs, limited ? reset : std::nullopt,
-                                                    d.consecutiveRateLimited);
-        d.limits->blockUntil(t + block + marginMs);
-        noteEvent(QStringLiteral("%1: %2, paused for %3 s").arg(d.dep.id, limited ? u"HTTP 429"_qs : u"overloaded"_qs)
-                      .arg(double(block + marginMs) / 1000.0, 0, 'f', 1));
-        if (++job->requeues > kMaxRequeues) {
-            failJob(job, ec, QStringLiteral("rate limited %1 times in a row: %2").arg(kMaxRequeues).arg(rec.errorMessage));
-            break;
-        }
-        requeueFront(job);
+    case RetryAction::Requeue:
+        onRequeue(std::move(job), d, reply, rec, t);
+        break;
+    case RetryAction::Retry:
+        onRetry(std::move(job), d, reply, rec, t);
+        break;
+    case RetryAction::ContextFallback:
+        onContextFallback(std::move(job), rec);
+        break;
+    case RetryAction::Fail:
+        onFail(std::move(job), d, rec, t);
         break;
     }
-    case RetryAction::Retry: {
-        ++job->retriesUsed;
-        ++d.retries;
-        ++totalRetries;
-        ++d.failureCount;
-        if (d.failures.recordFailure(t)) {
-            d.coolingAnnounced = true;
-            d.unusableReason = QStringLiteral("cooling down after %1 failures").arg(models.router.allowedFails);
-            noteEvent(QStringLiteral("%1: cooling down for %2 s after %3 failures within a minute (last: %4)")
-                          .arg(d.dep.id)
-                          .arg(models.router.cooldownSeconds)
-                          .arg(models.router.allowedFails)
-                          .arg(rec.errorMessage));
-        }
-        const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-        delay(job, t + retry.backoffMs(job->retriesUsed - 1, u, reply.limits.retryAfterMs));
-        break;
-    }
-    case RetryAction::ContextFallback: {
-        const QString origin = job->triedGroups.isEmpty() ? job->group : job->triedGroups.first();
-        QStringList cands = models.router.contextWindowFallbacks.value(job->group);
-        if (job->group != origin)
-            cands << models.router.contextWindowFallbacks.value(origin);
-        if (!moveToFallback(job, cands, QStringLiteral("context window exceeded")))
-            failJob(job, ec, rec.errorMessage.isEmpty() ? QStringLiteral("prompt exceeds the context window") : rec.errorMessage);
-        break;
-    }
-    case RetryAction::Fail: {
-        if (ec == ErrorClass::Auth) {
-            d.dead = true;
-            d.unusableReason = QStringLiteral("authentication failed: %1").arg(rec.errorMessage);
-            noteEvent(QStringLiteral("%1: authentication failed, deployment disabled for this run").arg(d.dep.id));
-        } else if (ec == ErrorClass::BudgetExceeded) {
-            d.failures.coolFor(t, kSpendCapCooldownMs);
-            d.coolingAnnounced = true;
-            d.unusableReason = QStringLiteral("provider spend limit reached");
-            noteEvent(QStringLiteral("%1: provider spend limit reached, cooling down for %2 min")
-                          .arg(d.dep.id)
-                          .arg(kSpendCapCooldownMs / 60'000));
-        } else if (ec == ErrorClass::Transient) {
-            ++d.failureCount;
-            if (d.failures.recordFailure(t)) {
-                d.coolingAnnounced = true;
-                d.unusableReason = QStringLiteral("cooling down after %1 failures").arg(models.router.allowedFails);
-                noteEvent(QStringLiteral("%1: cooling down for %2 s after %3 failures within a minute")
-                              .arg(d.dep.id)
-                              .arg(models.router.cooldownSeconds)
-                              .arg(models.router.allowedFails));
-            }
-            // Retries spent on this group: its fallbacks may still answer.
-            if (moveToFallback(job, models.router.fallbacks.value(job->group),
-                               QStringLiteral("%1 retries failed").arg(retry.numRetries)))
-                break;
-        }
-        if (ec == ErrorClass::Transient)
-            failJob(job, ec, QStringLiteral("failed after %1 attempts: %2").arg(job->attempts).arg(rec.errorMessage));
-        else
-            failJob(job, ec, rec.errorMessage.isEmpty() ? errorClassName(ec) : rec.errorMessage);
-        break;
-    }
-    }
-    scheduleDispatch();
 }
 
-void Router::Private::finishJob(JobState *job, JobOutcome o)
+void Router::Private::onRequeue(JobPtr job, DeploymentState &d, const ParsedReply &reply, const CallRecord &rec, qint64 t)
+{
+    // A 429 or an overload cools the deployment and puts the job back without spending a retry.
+    const ErrorClass ec = rec.errorClass;
+    const bool limited = ec == ErrorClass::RateLimited;
+    if (limited) {
+        ++d.stats.http429;
+        ++total429;
+    }
+    ++d.stats.consecutiveRateLimited;
+    std::optional<qint64> reset;
+    for (const auto &r : {reply.limits.resetRequestsMs, reply.limits.resetTokensMs, reply.limits.resetInputTokensMs,
+                          reply.limits.resetOutputTokensMs})
+        if (r && (!reset || *r > *reset))
+            reset = r;
+    const qint64 block = retry.rateLimitBlockMs(reply.limits.retryAfterMs, limited ? reset : std::nullopt,
+                                                d.stats.consecutiveRateLimited);
+    d.limits->blockUntil(t + block + marginMs);
+    noteEvent(QStringLiteral("%1: %2, paused for %3 s").arg(d.dep.id, limited ? u"HTTP 429"_qs : u"overloaded"_qs)
+                  .arg(double(block + marginMs) / 1000.0, 0, 'f', 1));
+    if (++job->requeues > kMaxRequeues) {
+        failJob(std::move(job), ec, QStringLiteral("rate limited %1 times in a row: %2").arg(kMaxRequeues).arg(rec.errorMessage));
+        return;
+    }
+    requeueFront(std::move(job));
+}
+
+void Router::Private::onRetry(JobPtr job, DeploymentState &d, const ParsedReply &reply, const CallRecord &rec, qint64 t)
+{
+    ++job->retriesUsed;
+    ++d.stats.retries;
+    ++totalRetries;
+    recordFailure(d, t, rec.errorMessage);
+    const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    const int retriesUsed = job->retriesUsed;
+    delay(std::move(job), t + retry.backoffMs(retriesUsed - 1, u, reply.limits.retryAfterMs));
+}
+
+void Router::Private::onContextFallback(JobPtr job, const CallRecord &rec)
+{
+    const QString origin = job->triedGroups.isEmpty() ? job->group : job->triedGroups.first();
+    QStringList cands = models.router.contextWindowFallbacks.value(job->group);
+    if (job->group != origin)
+        cands << models.router.contextWindowFallbacks.value(origin);
+    if (!moveToFallback(job, cands, QStringLiteral("context window exceeded")))
+        failJob(std::move(job), rec.errorClass,
+                rec.errorMessage.isEmpty() ? QStringLiteral("prompt exceeds the context window") : rec.errorMessage);
+}
+
+void Router::Private::onFail(JobPtr job, DeploymentState &d, const CallRecord &rec, qint64 t)
+{
+    const ErrorClass ec = rec.errorClass;
+    if (ec == ErrorClass::Auth) {
+        d.dead = true;
+        d.unusableReason = QStringLiteral("authentication failed: %1").arg(rec.errorMessage);
+        noteEvent(QStringLiteral("%1: authentication failed, deployment disabled for this run").arg(d.dep.id));
+    } else if (ec == ErrorClass::BudgetExceeded) {
+        d.failures.coolFor(t, kSpendCapCooldownMs);
+        d.coolingAnnounced = true;
+        d.unusableReason = QStringLiteral("provider spend limit reached");
+        noteEvent(QStringLiteral("%1: provider spend limit reached, cooling down for %2 min")
+                      .arg(d.dep.id)
+                      .arg(kSpendCapCooldownMs / 60'000));
+    } else if (ec == ErrorClass::Transient) {
+        recordFailure(d, t, std::nullopt);
+        // Retries spent on this group: its fallbacks may still answer.
+        if (moveToFallback(job, models.router.fallbacks.value(job->group),
+                           QStringLiteral("%1 retries failed").arg(retry.numRetries)))
+            return;
+    }
+    if (ec == ErrorClass::Transient) {
+        const int attempts = job->attempts;
+        failJob(std::move(job), ec, QStringLiteral("failed after %1 attempts: %2").arg(attempts).arg(rec.errorMessage));
+    } else
+        failJob(std::move(job), ec, rec.errorMessage.isEmpty() ? errorClassName(ec) : rec.errorMessage);
+}
+
+void Router::Private::recordFailure(DeploymentState &d, qint64 t, const std::optional<QString> &lastError)
+{
+    ++d.stats.failures;
+    if (!d.failures.recordFailure(t))
+        return;
+    d.coolingAnnounced = true;
+    d.unusableReason = QStringLiteral("cooling down after %1 failures").arg(models.router.allowedFails);
+    QString message = QStringLiteral("%1: cooling down for %2 s after %3 failures within a minute")
+                          .arg(d.dep.id)
+                          .arg(models.router.cooldownSeconds)
+                          .arg(models.router.allowedFails);
+    if (lastError)
+        message += QStringLiteral(" (last: %1)").arg(*lastError);
+    noteEvent(message);
+}
+
+void Router::Private::finishJob(JobPtr job, JobOutcome o)
 {
     o.jobId = job->job.id;
     o.deploymentId = job->lastDeployment;
@@ -873,48 +822,48 @@ void Router::Private::finishJob(JobState *job, JobOutcome o)
     o.attempts = job->attempts;
     if (!o.ok && o.errorClass == ErrorClass::None && !o.budgetStopped && !o.cancelled)
         o.errorClass = job->lastClass;
-    delete job;
+    job.reset();
     emit q->jobFinished(o);
 }
 
-void Router::Private::failJob(JobState *job, ErrorClass c, const QString &message)
+void Router::Private::failJob(JobPtr job, ErrorClass c, const QString &message)
 {
     JobOutcome o;
     o.ok = false;
     o.errorClass = c;
     o.error = message;
-    finishJob(job, std::move(o));
+    finishJob(std::move(job), std::move(o));
 }
 
-void Router::Private::budgetStopJob(JobState *job)
+void Router::Private::budgetStopJob(JobPtr job)
 {
     JobOutcome o;
     o.budgetStopped = true;
     o.error = QStringLiteral("not dispatched: the budget could be exceeded");
-    finishJob(job, std::move(o));
+    finishJob(std::move(job), std::move(o));
 }
 
 void Router::Private::drainQueued(bool budget)
 {
-    std::vector<JobState *> jobs;
-    for (auto &q : queues) {
-        jobs.insert(jobs.end(), q.begin(), q.end());
-        q.clear();
+    std::vector<JobPtr> jobs;
+    for (auto &[group, queue] : queues) {
+        std::move(queue.begin(), queue.end(), std::back_inserter(jobs));
+        queue.clear();
     }
     for (auto &e : delayed)
-        jobs.push_back(e.second);
+        jobs.push_back(std::move(e.second));
     delayed.clear();
     queuedCount = 0;
     if (budget)
         budgetStopped = true;
-    for (JobState *job : jobs) {
+    for (JobPtr &job : jobs) {
         if (budget) {
-            budgetStopJob(job);
+            budgetStopJob(std::move(job));
         } else {
             JobOutcome o;
             o.cancelled = true;
             o.error = QStringLiteral("cancelled");
-            finishJob(job, std::move(o));
+            finishJob(std::move(job), std::move(o));
         }
     }
 }
@@ -954,37 +903,31 @@ Router::Router(ModelList models, RouterOptions options, QObject *parent)
 
 Router::~Router()
 {
-    for (auto &[call, c] : d->inFlight) {
+    // Aborting is quiet (no finished signal); the jobs go with their owners.
+    for (auto &[call, c] : d->inFlight)
         call->abort();
-        delete c.job;
-    }
     d->inFlight.clear();
-    for (auto &q : d->queues)
-        for (JobState *job : q)
-            delete job;
-    for (auto &e : d->delayed)
-        delete e.second;
 }
 
 void Router::submit(const RouterJob &job)
 {
-    auto *js = new JobState;
+    auto js = std::make_unique<JobState>();
     js->job = job;
     js->group = job.group;
     js->triedGroups << job.group;
     js->chars = requestChars(job.request);
     d->busy = true;
     if (!d->groupDeps.contains(job.group)) {
-        d->failJob(js, ErrorClass::Fatal, QStringLiteral("unknown model group %1").arg(job.group));
+        d->failJob(std::move(js), ErrorClass::Fatal, QStringLiteral("unknown model group %1").arg(job.group));
         d->scheduleDispatch();   // for idle()
         return;
     }
     if (d->budgetStopped) {
-        d->budgetStopJob(js);
+        d->budgetStopJob(std::move(js));
         d->scheduleDispatch();
         return;
     }
-    d->queues[job.group].push_back(js);
+    d->queues[job.group].push_back(std::move(js));
     ++d->queuedCount;
     d->scheduleDispatch();
 }
@@ -1006,7 +949,8 @@ void Router::cancelAll()
     // In-flight calls are aborted quietly; a request that already left may still be billed, so its
     // worst-case reservation is booked as spent (never under-count against a budget) and recorded
     // as an attempt, so the calls table, the spend and the summary agree.
-    std::vector<std::pair<RouterCall *, InFlightCall>> calls(d->inFlight.begin(), d->inFlight.end());
+    std::vector<std::pair<RouterCall *, InFlightCall>> calls(std::make_move_iterator(d->inFlight.begin()),
+                                                             std::make_move_iterator(d->inFlight.end()));
     d->inFlight.clear();
     for (auto &[call, c] : calls) {
         const bool sent = call->wasSent();
@@ -1014,14 +958,12 @@ void Router::cancelAll()
         DeploymentState &dep = *d->deps[c.dep];
         --dep.inFlight;
         dep.limits->release(c.admission);
-        for (auto &s : d->pool)
-            if (s.nam == c.nam)
-                s.perHost[c.hostKey] -= 1;
+        d->connections.release(c.nam, c.hostKey);
         d->reserved -= c.reservedMicros;
         const qint64 booked = sent ? c.reservedMicros : 0;
         if (d->options.budget)
             d->options.budget->settle(c.reservedMicros, booked);
-        dep.spendMicros += booked;
+        dep.stats.spendMicros += booked;
         d->totalSpend += booked;
         CallRecord rec;
         rec.jobId = c.job->job.id;
@@ -1038,7 +980,7 @@ void Router::cancelAll()
         JobOutcome o;
         o.cancelled = true;
         o.error = QStringLiteral("cancelled");
-        d->finishJob(c.job, std::move(o));
+        d->finishJob(std::move(c.job), std::move(o));
     }
     d->drainQueued(false);
     d->wakeTimer->stop();
@@ -1077,19 +1019,19 @@ RouterSnapshot Router::snapshot() const
         ds.otpmLimit = x.limits->effective(LimitState::Otpm).value_or(0);
         ds.inFlight = x.inFlight;
         ds.maxParallel = x.maxParallel;
-        ds.http429 = x.http429;
-        ds.retries = x.retries;
-        ds.failures = x.failureCount;
-        ds.calls = x.calls;
-        ds.spendMicros = x.spendMicros;
+        ds.http429 = x.stats.http429;
+        ds.retries = x.stats.retries;
+        ds.failures = x.stats.failures;
+        ds.calls = x.stats.calls;
+        ds.spendMicros = x.stats.spendMicros;
         ds.coolingDown = x.dead || x.failures.coolingDown(t);
         ds.cooldownRemainingS = x.dead ? -1.0 : std::max<qint64>(0, x.failures.cooldownUntil() - t) / 1000.0;
-        ds.latencyMsEwma = x.latencyMsEwma;
+        ds.latencyMsEwma = x.stats.latencyMsEwma;
         s.deployments.append(ds);
         s.inFlight += x.inFlight;
     }
-    for (auto it = d->queues.cbegin(); it != d->queues.cend(); ++it)
-        s.queueDepth[it.key()] = int(it->size());
+    for (const auto &[group, queue] : d->queues)
+        s.queueDepth[group] = int(queue.size());
     for (const auto &e : d->delayed)
         s.queueDepth[e.second->group] += 1;
     s.http429 = d->total429;
@@ -1111,7 +1053,7 @@ int Router::pendingJobs() const
 
 void Router::setNetworkAccessManagerFactory(std::function<QNetworkAccessManager *(QObject *)> factory)
 {
-    d->namFactory = std::move(factory);
+    d->connections.setFactory(std::move(factory));
 }
 
 void Router::setRetryPolicy(const RetryPolicy &policy)
@@ -1130,7 +1072,7 @@ void Router::setWindowForTesting(qint64 windowMs, qint64 safetyMarginMs)
 
 int Router::networkManagerCount() const
 {
-    return int(d->pool.size());
+    return d->connections.size();
 }
 
 } // namespace wb

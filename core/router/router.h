@@ -1,5 +1,5 @@
 #pragma once
-// The rate-limit-aware router (DESIGN §7). Lives on the engine thread.
+// The rate-limit-aware router (docs/ARCHITECTURE.md). Lives on the engine thread.
 #include "core/config/modellist.h"
 #include "core/router/retrypolicy.h"
 #include "core/router/routertypes.h"
@@ -15,7 +15,7 @@ namespace wb {
 class PriceTable;
 class TokenEstimator;
 
-/// Worst-case reservation against a budget (DESIGN §7, issue 3). Implementations persist
+/// Worst-case reservation against a budget. Implementations persist
 /// the spend ledger; the router only asks and settles. All amounts are micro-dollars.
 class BudgetGuard {
 public:

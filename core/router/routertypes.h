@@ -1,9 +1,10 @@
 #pragma once
-// Values the router takes in and gives out (jobs, per-attempt call records, outcomes,
-// and the snapshot a monitor reads at ~5 Hz).
+// Values the router takes in and gives out (jobs, outcomes, and the snapshot a monitor reads at
+// ~5 Hz). The per-attempt CallRecord is a results-database row, so it lives in core/storage/records.h.
 #include "core/providers/providertypes.h"
+#include "core/storage/records.h"
 
-#include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -14,23 +15,6 @@ struct RouterJob {
     quint64 id = 0;             ///< caller's id; echoed in every signal
     QString group;              ///< model_name
     ChatRequest request;
-};
-
-/// One HTTP attempt (a row of the `calls` table).
-struct CallRecord {
-    quint64 jobId = 0;
-    QString deploymentId;
-    QString provider;
-    QString group;
-    QString modelVersion;
-    int httpStatus = 0;         ///< 0 = no HTTP reply (reset, timeout)
-    Usage usage;
-    qint64 costMicros = 0;
-    qint64 latencyMs = 0;
-    QString requestId;
-    ErrorClass errorClass = ErrorClass::None;
-    QString errorMessage;
-    QDateTime startedAt;
 };
 
 /// Terminal outcome of a job: exactly one per submitted job.

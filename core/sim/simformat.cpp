@@ -1,7 +1,9 @@
 #include "core/sim/simformat.h"
 
 #include "core/common/promptcontract.h"
+#include "core/tokenize/tokenizer.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,29 +12,50 @@
 
 #include <cmath>
 
-#ifdef WB_SIM_HAVE_TOKENIZER
-#include "core/tokenize/tokenizer.h"
-#endif
-
 namespace wb::sim {
+
+namespace {
+
+/// What the simulator's providers differ in outside their wire formats (core/sim/dialects/):
+/// the name keys use, how far each family's tokenizer is from o200k (so calibration has something
+/// to learn), and the dated version an alias resolves to (nullptr: the request is echoed).
+struct ProviderFacts {
+    Provider provider;
+    QStringView name;
+    double tokenFactor;
+    const char *datedSuffix;
+    bool dropsLatest;   ///< "-latest" aliases resolve to the dated model
+};
+
+constexpr ProviderFacts kProviders[] = {
+    {Provider::OpenAI, u"openai", 1.0, "-2024-08-06", false},
+    {Provider::Anthropic, u"anthropic", 1.12, "-20241022", true},
+    {Provider::Mistral, u"mistral", 1.06, nullptr, false},
+    {Provider::Gemini, u"gemini", 0.94, nullptr, false},
+};
+
+const ProviderFacts &factsOf(Provider p)
+{
+    for (const ProviderFacts &f : kProviders) {
+        if (f.provider == p)
+            return f;
+    }
+    return kProviders[0];   // not reached: every Provider is in the table
+}
+
+} // namespace
 
 QString providerName(Provider p)
 {
-    switch (p) {
-    case Provider::OpenAI: return QStringLiteral("openai");
-    case Provider::Anthropic: return QStringLiteral("anthropic");
-    case Provider::Mistral: return QStringLiteral("mistral");
-    case Provider::Gemini: return QStringLiteral("gemini");
-    }
-    return {};
+    return factsOf(p).name.toString();
 }
 
 std::optional<Provider> providerFromName(QStringView name)
 {
-    if (name == u"openai") return Provider::OpenAI;
-    if (name == u"anthropic") return Provider::Anthropic;
-    if (name == u"mistral") return Provider::Mistral;
-    if (name == u"gemini") return Provider::Gemini;
+    for (const ProviderFacts &f : kProviders) {
+        if (f.name == name)
+            return f.provider;
+    }
     return std::nullopt;
 }
 
@@ -80,38 +103,18 @@ QString rfc3339Ceil(qint64 epochMs)
 
 qint64 o200kCount(QStringView text)
 {
-#ifdef WB_SIM_HAVE_TOKENIZER
     return Tokenizer::get(Encoding::O200kBase).count(text);
-#else
-    // LOCAL FALLBACK until wb_tokenize links: ceil(chars / 4). core/sim/CMakeLists.txt switches
-    // to the exact tokenizer automatically once wb_tokenize is a real library.
-    return (text.size() + 3) / 4;
-#endif
-}
-
-bool exactTokenizer()
-{
-#ifdef WB_SIM_HAVE_TOKENIZER
-    return true;
-#else
-    return false;
-#endif
 }
 
 double tokenFactor(Provider p)
 {
-    switch (p) {
-    case Provider::OpenAI: return 1.0;
-    case Provider::Mistral: return 1.06;
-    case Provider::Anthropic: return 1.12;
-    case Provider::Gemini: return 0.94;
-    }
-    return 1.0;
+    return factsOf(p).tokenFactor;
 }
 
 static qint64 scaled(Provider p, qint64 n)
 {
-    return p == Provider::OpenAI ? n : qint64(std::llround(double(n) * tokenFactor(p)));
+    const double factor = tokenFactor(p);
+    return factor == 1.0 ? n : qint64(std::llround(double(n) * factor));
 }
 
 qint64 promptTokens(Provider p, const QStringList &messages)
@@ -272,20 +275,13 @@ QString invalidJsonReplyText(const QString &model)
 QString modelVersion(Provider p, const QString &requested)
 {
     static const QRegularExpression dated(QStringLiteral("-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$"));
-    switch (p) {
-    case Provider::OpenAI:
-        return dated.match(requested).hasMatch() ? requested : requested + QStringLiteral("-2024-08-06");
-    case Provider::Anthropic: {
-        QString base = requested;
-        if (base.endsWith(QLatin1String("-latest")))
-            base.chop(7);
-        return dated.match(base).hasMatch() ? base : base + QStringLiteral("-20241022");
-    }
-    case Provider::Mistral:
-    case Provider::Gemini:
+    const ProviderFacts &f = factsOf(p);
+    if (!f.datedSuffix)
         return requested;
-    }
-    return requested;
+    QString base = requested;
+    if (f.dropsLatest && base.endsWith(QLatin1String("-latest")))
+        base.chop(7);
+    return dated.match(base).hasMatch() ? base : base + QLatin1String(f.datedSuffix);
 }
 
 } // namespace wb::sim

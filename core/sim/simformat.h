@@ -1,7 +1,6 @@
 #pragma once
 // Pure helpers of the provider simulator: the wire formats of durations and timestamps, the
 // simulator's token "truth", deterministic scores and reply texts. No sockets, no clocks.
-#include <QDateTime>
 #include <QString>
 #include <QStringList>
 #include <QStringView>
@@ -22,11 +21,8 @@ QString rfc3339Ceil(qint64 epochMs);
 /// Whole seconds, rounded up (retry-after).
 qint64 ceilSeconds(qint64 ms);
 
-/// o200k_base token count of a text; the exact tokenizer when wb_tokenize is built, otherwise the
-/// marked fallback ceil(chars / 4).
+/// o200k_base token count of a text (the exact tokenizer of core/tokenize).
 qint64 o200kCount(QStringView text);
-/// True when o200kCount() uses the exact tokenizer.
-bool exactTokenizer();
 
 /// How much each family's tokenizer differs from o200k (so calibration has something to learn).
 double tokenFactor(Provider p);

@@ -1,17 +1,16 @@
 #pragma once
 // Internal to core/sim: the server object that lives on the simulator's thread. It owns the
 // listening socket, the connections, the rate-limit windows and the statistics; every member is
-// touched only from that thread (ProviderSimulator marshals calls onto it).
+// touched only from that thread (ProviderSimulator marshals calls onto it). What differs between
+// providers is in core/sim/dialects/.
 #include "core/common/result.h"
+#include "core/sim/dialects/simdialects.h"
 #include "core/sim/simconfig.h"
-#include "core/sim/simformat.h"
 #include "core/sim/simhttp.h"
 #include "core/sim/simstats.h"
-#include "core/sim/simwindow.h"
 
 #include <QElapsedTimer>
 #include <QHash>
-#include <QJsonObject>
 #include <QObject>
 
 #include <functional>
@@ -25,7 +24,7 @@ class QTcpSocket;
 
 namespace wb::sim {
 
-class SimServer final : public QObject {
+class SimServer final : public QObject, private SimReplyContext {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SimServer)
 public:
@@ -46,34 +45,9 @@ private:
         bool continueSent = false;
         bool counted = false;       // the request being answered counts as in flight (API calls only)
     };
-    struct Windows {
-        SimWindow rpm, tpm, itpm, otpm;
-        explicit Windows(qint64 ms) : rpm(ms), tpm(ms), itpm(ms), otpm(ms) {}
-    };
-    enum class Endpoint { Chat, Messages, MessagesCount, GeminiGenerate, GeminiCount };
-    enum class Action { Send, Reset, Hang };
-    struct Reply {
-        int status = 200;
-        ResponseHeaders headers;
-        QByteArray body;
-        Action action = Action::Send;
-    };
-    /// One model call that passed authentication and parsing.
-    struct Call {
-        Endpoint endpoint = Endpoint::Chat;
-        Provider provider = Provider::OpenAI;
-        const SimKey *key = nullptr;   // nullptr: accepted by accept_any_key, unlimited
-        Windows *windows = nullptr;
-        QString statsKey;
-        QString model;
-        QStringList messages;
-        qint64 maxTokens = -1;         // -1: not given
-        qint64 promptTokens = 0;
-        qint64 tpmCharge = 0;          // tokens charged to tpm/itpm at admission
-        SimWindow::EventId tpmEvent = 0;
-        quint64 serial = 0;
-        qint64 receivedAt = 0;
-    };
+    using Reply = SimReply;
+    using Action = SimReply::Action;
+    using Call = SimCall;
 
     void onNewConnection();
     void onReadyRead(QTcpSocket *socket);
@@ -83,34 +57,25 @@ private:
     void finish(Conn *conn, Reply reply, bool keepAlive);
     void schedule(Conn *conn, qint64 delayMs, bool keepAlive, std::function<Reply()> produce);
 
-    qint64 now() const { return m_clock.elapsed(); }
-    Windows *windowsFor(const SimKey &key);
+    SimWindows *windowsFor(const SimKey &key);
 
-    // Steps of a model call.
-    std::optional<Reply> authenticate(Endpoint ep, const HttpRequest &req, Call &call);
-    std::optional<Reply> parseBody(const HttpRequest &req, Call &call, QJsonObject &body);
+    // Steps of a request.
+    std::optional<Reply> authenticate(const SimDialect &pathDialect, const HttpRequest &req, Call &call);
+    void answerModelCall(Conn *conn, Call call, bool keepAlive);
     std::optional<Reply> admit(Call &call);
     Reply produce(Call &call, int fault, const QString &text, qint64 completion, bool truncated);
     int rollFault(quint64 serial) const;
-
-    // Wire formats.
-    Reply errorReply(Provider p, int status, const QString &message, const QString &type, const QString &code = {},
-                     const QString &param = {});
-    Reply unauthorized(Endpoint ep, bool missing);
-    Reply rateLimited(Call &call, qint64 rpmWait, qint64 tpmWait, qint64 otpmWait);
-    void addRequestId(Provider p, Reply &reply, QString *requestId = nullptr);
     void closeLater(QTcpSocket *socket, bool abort);
-    /// Per dimension: time until the rejected request fits (on a 429), or -1 = until the window empties.
-    struct Resets {
-        qint64 rpm = -1, tpm = -1, itpm = -1, otpm = -1;
-    };
-    ResponseHeaders rateLimitHeaders(const Call &call, qint64 charged, const Resets &resets);
-    QByteArray successBody(const Call &call, const QString &text, qint64 completion, bool truncated);
-    QString randomId(const char *prefix, int length, bool hex);
+
+    // SimReplyContext
+    QString randomId(const char *prefix, int length, bool hex) override;
+    qint64 now() const override { return m_clock.elapsed(); }
+    qint64 epochAtStart() const override { return m_epochAtStart; }
 
     SimConfig m_config;
+    SimDialects m_dialects;
     QHash<QString, SimKey> m_keys;
-    std::map<QString, std::unique_ptr<Windows>> m_windows;   // by pool or key
+    std::map<QString, std::unique_ptr<SimWindows>> m_windows;   // by pool or key
     QTcpServer *m_server = nullptr;
     std::unordered_map<QTcpSocket *, std::unique_ptr<Conn>> m_conns;
     QElapsedTimer m_clock;

@@ -1,10 +1,14 @@
-// CSV export of the results database (DESIGN §5).
+// CSV export of the results database (columns and format: docs/FORMATS.md).
 //
 // RFC 4180 is the contract: UTF-8, a header row, CRLF line ends, fields quoted when they contain
 // a comma, a double quote, CR or LF, quotes doubled. Values are written exactly as stored. We do
 // not defuse spreadsheet formula injection (a text id or error message starting with = + - @): the
 // file is data for R/pandas/Stata first, and prefixing a quote or tab would change the values
 // researchers analyse. Whoever opens it in a spreadsheet should import it as text.
+//
+// The export has three parts, in this order in the file: the column set (which dimensions become
+// columns, read from the runs), row assembly (one job's lines from its row and its scores), and the
+// writer (a buffered QSaveFile, so a failed or cancelled export leaves the target untouched).
 #include "core/common/logging.h"
 #include "core/storage/resultstore.h"
 #include "core/storage/sqlhelpers_p.h"
@@ -22,6 +26,8 @@ namespace wb {
 using namespace storage_detail;
 
 namespace {
+
+// ---- Field formatting -------------------------------------------------------------------------
 
 void appendField(QByteArray &line, const QByteArray &value)
 {
@@ -68,6 +74,104 @@ QByteArray formatScore(const QVariant &v)
     return QByteArray::number(v.toDouble(), 'g', QLocale::FloatingPointShortest);
 }
 
+// ---- Column set -------------------------------------------------------------------------------
+
+/// What the export covers and which columns it has.
+struct ColumnSet {
+    QVariant experimentId;                      ///< null = every experiment
+    QStringList dimensions;                     ///< wide format: one column each, in first-seen order
+    QHash<QString, QStringList> runDimensions;  ///< long format: each run's dimensions, framework order
+
+    bool filtered() const { return !experimentId.isNull(); }
+    /// Restricts a query over `jobs j` to the exported experiment.
+    QString jobFilter() const
+    {
+        // The unary + keeps SQLite from driving the scan through idx_jobs_run_status, which would
+        // need a sort of every row; a plain rowid scan is already in plan order.
+        return filtered() ? QStringLiteral(" WHERE +j.run_id IN (SELECT run_id FROM runs WHERE experiment_id = ?)")
+                          : QString();
+    }
+};
+
+Result<QVariant> experimentIdFor(QSqlDatabase &db, const QString &dbPath, const QString &experiment)
+{
+    if (experiment.isEmpty())
+        return QVariant();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT id FROM experiments WHERE name = ?"));
+    q.addBindValue(experiment);
+    if (!q.exec())
+        return std::unexpected(sqlError(QStringLiteral("read experiments"), q.lastError(), dbPath));
+    if (!q.next())
+        return fail(QStringLiteral("no experiment named \"%1\" in the database").arg(experiment), dbPath);
+    return q.value(0);
+}
+
+Result<ColumnSet> readColumnSet(QSqlDatabase &db, const QString &dbPath, const QString &experiment)
+{
+    ColumnSet cols;
+    auto id = experimentIdFor(db, dbPath, experiment);
+    if (!id)
+        return std::unexpected(id.error());
+    cols.experimentId = *id;
+
+    // Dimension columns: the union over the exported runs, in first-seen order (runs in the order
+    // they were stored, each run's dimensions in framework order).
+    QSet<QString> seen;
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT run_id, dimensions FROM runs")
+              + (cols.filtered() ? QStringLiteral(" WHERE experiment_id = ?") : QString())
+              + QStringLiteral(" ORDER BY rowid"));
+    if (cols.filtered())
+        q.addBindValue(cols.experimentId);
+    if (!q.exec())
+        return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError(), dbPath));
+    while (q.next()) {
+        QStringList dims;
+        for (const QJsonValue &v : QJsonDocument::fromJson(q.value(1).toString().toUtf8()).array()) {
+            const QString dim = v.toString();
+            if (dim.isEmpty())
+                continue;
+            dims << dim;
+            if (!seen.contains(dim)) {
+                seen.insert(dim);
+                cols.dimensions << dim;
+            }
+        }
+        cols.runDimensions.insert(q.value(0).toString(), dims);
+    }
+    return cols;
+}
+
+QByteArray headerLine(const ColumnSet &cols, bool longFormat)
+{
+    QByteArray h = "experiment,run_id,model,deployment,provider,model_version,framework,text_id,repetition,status,";
+    if (longFormat) {
+        h += "dimension,score,evidence,";
+    } else {
+        for (const QString &dim : cols.dimensions) {
+            appendField(h, dim);
+            h += ',';
+        }
+    }
+    h += "prompt_tokens,completion_tokens,cached_tokens,cost_usd,latency_ms,attempts,error,completed_at\r\n";
+    return h;
+}
+
+Result<qint64> countJobs(QSqlDatabase &db, const QString &dbPath, const ColumnSet &cols)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs j") + cols.jobFilter());
+    if (cols.filtered())
+        q.addBindValue(cols.experimentId);
+    if (!q.exec() || !q.next())
+        return std::unexpected(sqlError(QStringLiteral("count jobs"), q.lastError(), dbPath));
+    return q.value(0).toLongLong();
+}
+
+// ---- Row assembly -----------------------------------------------------------------------------
+
+/// One job's fixed fields, already formatted, and its scores, gathered before its lines are written.
 struct JobLine {
     qint64 id = -1;
     QByteArray prefix;       ///< experiment .. status, each field followed by a comma
@@ -79,11 +183,224 @@ struct JobLine {
         QString evidence;
     };
     QList<Score> scores;
+
+    const Score *scoreFor(const QString &dimension) const
+    {
+        for (const Score &s : scores) {
+            if (s.dimension == dimension)
+                return &s;
+        }
+        return nullptr;
+    }
 };
 
+// Columns of the job query below, in its SELECT order.
 enum Col {
     CExperiment, CRunId, CModel, CDeployment, CProvider, CModelVersion, CFramework, CTextId, CRepetition, CStatus,
     CPrompt, CCompletion, CCached, CCost, CLatency, CAttempts, CError, CCompletedAt, CJobId
+};
+
+const QString &jobQuerySql()
+{
+    static const QString sql = QStringLiteral(
+        "SELECT e.name, j.run_id, r.model_group, j.deployment_id, j.provider, j.model_version,"
+        " r.framework, j.text_id, j.repetition, j.status, j.prompt_tokens, j.completion_tokens,"
+        " j.cached_tokens, j.cost_micros, j.latency_ms, j.attempts, j.last_error, j.completed_at,"
+        " j.id FROM jobs j LEFT JOIN runs r ON r.run_id = j.run_id"
+        " LEFT JOIN experiments e ON e.id = r.experiment_id");
+    return sql;
+}
+
+/// A job's fixed fields from the current row of the job query.
+JobLine startJobLine(const QSqlQuery &q)
+{
+    JobLine job;
+    job.id = q.value(CJobId).toLongLong();
+    job.runId = q.value(CRunId).toString();
+    QByteArray &p = job.prefix;
+    for (int c : {CExperiment, CRunId, CModel, CDeployment, CProvider, CModelVersion, CFramework, CTextId}) {
+        appendField(p, q.value(c).toString());
+        p += ',';
+    }
+    p += QByteArray::number(q.value(CRepetition).toLongLong());
+    p += ',';
+    appendField(p, q.value(CStatus).toString());
+    p += ',';
+    QByteArray &s = job.suffix;
+    for (int c : {CPrompt, CCompletion, CCached}) {
+        s += QByteArray::number(q.value(c).toLongLong());
+        s += ',';
+    }
+    s += formatMicros(q.value(CCost).toLongLong());
+    s += ',';
+    s += QByteArray::number(q.value(CLatency).toLongLong());
+    s += ',';
+    s += QByteArray::number(q.value(CAttempts).toLongLong());
+    s += ',';
+    appendField(s, q.value(CError).toString());
+    s += ',';
+    appendField(s, q.value(CCompletedAt).toString());
+    s += "\r\n";
+    return job;
+}
+
+/// Long format: one row per dimension of the run's framework, scored or not, so every job has the
+/// same rows; a dimension scored but not declared (should not happen) follows.
+qint64 appendLongRows(QByteArray &buffer, const JobLine &job, const ColumnSet &cols)
+{
+    QStringList dims = cols.runDimensions.value(job.runId);
+    for (const auto &s : job.scores) {
+        if (!dims.contains(s.dimension))
+            dims << s.dimension;
+    }
+    if (dims.isEmpty())
+        dims << QString();   // keep the job visible even without dimension information
+    for (const QString &dim : std::as_const(dims)) {
+        buffer += job.prefix;
+        appendField(buffer, dim);
+        buffer += ',';
+        const JobLine::Score *score = job.scoreFor(dim);
+        if (score)
+            buffer += score->score;
+        buffer += ',';
+        if (score)
+            appendField(buffer, score->evidence);
+        buffer += ',';
+        buffer += job.suffix;
+    }
+    return dims.size();
+}
+
+/// Wide format: one row per job, a score column per dimension of the whole export.
+qint64 appendWideRow(QByteArray &buffer, const JobLine &job, const ColumnSet &cols)
+{
+    buffer += job.prefix;
+    for (const QString &dim : cols.dimensions) {
+        if (const JobLine::Score *score = job.scoreFor(dim))
+            buffer += score->score;
+        buffer += ',';
+    }
+    buffer += job.suffix;
+    return 1;
+}
+
+/// The job rows and the scores, as two forward-only cursors merged on job id. A single join would
+/// repeat (and Qt would convert) every job column once per dimension.
+class ResultCursor {
+public:
+    ResultCursor(QSqlDatabase &db, const ColumnSet &cols, bool longFormat)
+        : m_cols(cols), m_longFormat(longFormat), m_jobs(db), m_scores(db)
+    {
+    }
+
+    Result<void> start(const QString &dbPath)
+    {
+        m_jobs.setForwardOnly(true);
+        m_jobs.prepare(jobQuerySql() + m_cols.jobFilter() + QStringLiteral(" ORDER BY j.id"));
+        m_scores.setForwardOnly(true);
+        m_scores.prepare(QStringLiteral("SELECT s.job_id, s.dimension, s.score, ")
+                         + (m_longFormat ? QStringLiteral("s.evidence") : QStringLiteral("NULL"))
+                         + QStringLiteral(" FROM scores s")
+                         + (m_cols.filtered() ? QStringLiteral(" WHERE s.job_id IN (SELECT id FROM jobs WHERE run_id IN"
+                                                               " (SELECT run_id FROM runs WHERE experiment_id = ?))")
+                                              : QString())
+                         + QStringLiteral(" ORDER BY s.job_id, s.dimension"));
+        if (m_cols.filtered())
+            m_scores.addBindValue(m_cols.experimentId);
+        if (!m_scores.exec())
+            return std::unexpected(sqlError(QStringLiteral("read scores"), m_scores.lastError(), dbPath));
+        m_scoreValid = m_scores.next();
+        if (m_cols.filtered())
+            m_jobs.addBindValue(m_cols.experimentId);
+        if (!m_jobs.exec())
+            return std::unexpected(sqlError(QStringLiteral("read results"), m_jobs.lastError(), dbPath));
+        return {};
+    }
+
+    /// The next job with its scores; false at the end (check error() then).
+    bool next(JobLine &job)
+    {
+        if (!m_jobs.next())
+            return false;
+        job = startJobLine(m_jobs);
+        while (m_scoreValid && m_scores.value(0).toLongLong() < job.id)
+            m_scoreValid = m_scores.next();   // scores of jobs outside the export (cannot happen with a filter)
+        while (m_scoreValid && m_scores.value(0).toLongLong() == job.id) {
+            job.scores.append(JobLine::Score{m_scores.value(1).toString(), formatScore(m_scores.value(2)),
+                                             m_longFormat ? m_scores.value(3).toString() : QString()});
+            m_scoreValid = m_scores.next();
+        }
+        return true;
+    }
+
+    std::optional<QSqlError> error() const
+    {
+        if (m_jobs.lastError().isValid())
+            return m_jobs.lastError();
+        if (m_scores.lastError().isValid())
+            return m_scores.lastError();
+        return std::nullopt;
+    }
+
+private:
+    const ColumnSet &m_cols;
+    bool m_longFormat;
+    QSqlQuery m_jobs;
+    QSqlQuery m_scores;
+    bool m_scoreValid = false;
+};
+
+// ---- Writer -----------------------------------------------------------------------------------
+
+/// Buffers lines and writes them to a QSaveFile in ~1 MB blocks; nothing reaches outPath unless
+/// commit() succeeds.
+class CsvWriter {
+public:
+    explicit CsvWriter(const QString &outPath) : m_path(outPath), m_out(outPath) { m_buffer.reserve(1 << 20); }
+
+    Result<void> open()
+    {
+        if (!m_out.open(QIODevice::WriteOnly))
+            return fail(QStringLiteral("cannot write: %1").arg(m_out.errorString()), m_path);
+        return {};
+    }
+    QByteArray &buffer() { return m_buffer; }
+
+    /// Writes the buffer out once it is large (always when `force`).
+    Result<void> drain(bool force)
+    {
+        if (m_buffer.isEmpty() || (!force && m_buffer.size() <= (1 << 20)))
+            return {};
+        const bool ok = m_out.write(m_buffer) == m_buffer.size();
+        m_buffer.clear();
+        if (!ok)
+            return abandon(QStringLiteral("write failed: %1").arg(m_out.errorString()));
+        return {};
+    }
+    /// Leaves the target untouched and returns the error to report.
+    std::unexpected<Error> abandon(const QString &message)
+    {
+        m_out.cancelWriting();
+        return fail(message, m_path);
+    }
+    std::unexpected<Error> abandon(const Error &e)
+    {
+        m_out.cancelWriting();
+        return std::unexpected(e);
+    }
+    Result<void> commit()
+    {
+        if (auto r = drain(true); !r)
+            return r;
+        if (!m_out.commit())
+            return fail(QStringLiteral("cannot write: %1").arg(m_out.errorString()), m_path);
+        return {};
+    }
+
+private:
+    QString m_path;
+    QSaveFile m_out;
+    QByteArray m_buffer;
 };
 
 } // namespace
@@ -102,245 +419,44 @@ Result<qint64> exportCsv(const QString &dbPath, const QString &outPath, const Ex
         return std::unexpected(r.error());
     QSqlDatabase db = QSqlDatabase::database(store.connectionName(), false);
 
-    QVariant experimentId;
-    if (!opt.experiment.isEmpty()) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("SELECT id FROM experiments WHERE name = ?"));
-        q.addBindValue(opt.experiment);
-        if (!q.exec())
-            return std::unexpected(sqlError(QStringLiteral("read experiments"), q.lastError(), dbPath));
-        if (!q.next())
-            return fail(QStringLiteral("no experiment named \"%1\" in the database").arg(opt.experiment), dbPath);
-        experimentId = q.value(0);
-    }
-    const QString runFilter = experimentId.isNull() ? QString() : QStringLiteral(" WHERE experiment_id = ?");
+    auto cols = readColumnSet(db, dbPath, opt.experiment);
+    if (!cols)
+        return std::unexpected(cols.error());
+    auto total = countJobs(db, dbPath, *cols);
+    if (!total)
+        return std::unexpected(total.error());
 
-    // Dimension columns: the union over the exported runs, in first-seen order (runs in the order
-    // they were stored, each run's dimensions in framework order).
-    QStringList dimensions;
-    QHash<QString, QStringList> runDimensions;
-    {
-        QSet<QString> seen;
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("SELECT run_id, dimensions FROM runs") + runFilter + QStringLiteral(" ORDER BY rowid"));
-        if (!experimentId.isNull())
-            q.addBindValue(experimentId);
-        if (!q.exec())
-            return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError(), dbPath));
-        while (q.next()) {
-            QStringList dims;
-            for (const QJsonValue &v : QJsonDocument::fromJson(q.value(1).toString().toUtf8()).array()) {
-                const QString dim = v.toString();
-                if (dim.isEmpty())
-                    continue;
-                dims << dim;
-                if (!seen.contains(dim)) {
-                    seen.insert(dim);
-                    dimensions << dim;
-                }
-            }
-            runDimensions.insert(q.value(0).toString(), dims);
-        }
-    }
+    CsvWriter writer(outPath);
+    if (auto r = writer.open(); !r)
+        return std::unexpected(r.error());
+    writer.buffer() += headerLine(*cols, opt.longFormat);
 
-    // The unary + keeps SQLite from driving the scan through idx_jobs_run_status, which would
-    // need a sort of every row; a plain rowid scan is already in plan order.
-    const QString jobFilter = experimentId.isNull()
-        ? QString()
-        : QStringLiteral(" WHERE +j.run_id IN (SELECT run_id FROM runs WHERE experiment_id = ?)");
+    ResultCursor cursor(db, *cols, opt.longFormat);
+    if (auto r = cursor.start(dbPath); !r)
+        return writer.abandon(r.error());
 
-    qint64 total = 0;
-    {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs j") + jobFilter);
-        if (!experimentId.isNull())
-            q.addBindValue(experimentId);
-        if (!q.exec() || !q.next())
-            return std::unexpected(sqlError(QStringLiteral("count jobs"), q.lastError(), dbPath));
-        total = q.value(0).toLongLong();
-    }
-
-    QSaveFile out(outPath);
-    if (!out.open(QIODevice::WriteOnly))
-        return fail(QStringLiteral("cannot write: %1").arg(out.errorString()), outPath);
-
-    const bool longFormat = opt.longFormat;
-    QByteArray buffer;
-    buffer.reserve(1 << 20);
-    {
-        QByteArray h = "experiment,run_id,model,deployment,provider,model_version,framework,text_id,repetition,status,";
-        if (longFormat) {
-            h += "dimension,score,evidence,";
-        } else {
-            for (const QString &dim : std::as_const(dimensions)) {
-                appendField(h, dim);
-                h += ',';
-            }
-        }
-        h += "prompt_tokens,completion_tokens,cached_tokens,cost_usd,latency_ms,attempts,error,completed_at\r\n";
-        buffer += h;
-    }
-
-    // Two forward-only cursors merged on job id: one row per job, and the scores in job order.
-    // A single join would repeat (and Qt would convert) every job column once per dimension.
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT e.name, j.run_id, r.model_group, j.deployment_id, j.provider, j.model_version,"
-                             " r.framework, j.text_id, j.repetition, j.status, j.prompt_tokens, j.completion_tokens,"
-                             " j.cached_tokens, j.cost_micros, j.latency_ms, j.attempts, j.last_error, j.completed_at,"
-                             " j.id FROM jobs j LEFT JOIN runs r ON r.run_id = j.run_id"
-                             " LEFT JOIN experiments e ON e.id = r.experiment_id")
-              + jobFilter + QStringLiteral(" ORDER BY j.id"));
-    QSqlQuery sq(db);
-    sq.setForwardOnly(true);
-    sq.prepare(QStringLiteral("SELECT s.job_id, s.dimension, s.score, ")
-               + (longFormat ? QStringLiteral("s.evidence") : QStringLiteral("NULL"))
-               + QStringLiteral(" FROM scores s")
-               + (experimentId.isNull() ? QString()
-                                        : QStringLiteral(" WHERE s.job_id IN (SELECT id FROM jobs WHERE run_id IN"
-                                                         " (SELECT run_id FROM runs WHERE experiment_id = ?))"))
-               + QStringLiteral(" ORDER BY s.job_id, s.dimension"));
-    if (!experimentId.isNull())
-        sq.addBindValue(experimentId);
-    if (!sq.exec())
-        return std::unexpected(sqlError(QStringLiteral("read scores"), sq.lastError(), dbPath));
-    bool scoreValid = sq.next();
-    if (!experimentId.isNull())
-        q.addBindValue(experimentId);
-    if (!q.exec())
-        return std::unexpected(sqlError(QStringLiteral("read results"), q.lastError(), dbPath));
+    const QString cancelled = QStringLiteral("export cancelled");
+    if (opt.progress && !opt.progress(0, *total))
+        return writer.abandon(cancelled);
 
     qint64 rowsWritten = 0;
     qint64 jobsDone = 0;
     JobLine job;
-
-    auto emitJob = [&]() {
-        if (job.id < 0)
-            return;
-        if (longFormat) {
-            // One row per dimension of the run's framework, scored or not, so every job has the
-            // same rows; a dimension scored but not declared (should not happen) follows.
-            QStringList dims = runDimensions.value(job.runId);
-            for (const auto &s : std::as_const(job.scores)) {
-                if (!dims.contains(s.dimension))
-                    dims << s.dimension;
-            }
-            if (dims.isEmpty())
-                dims << QString();   // keep the job visible even without dimension information
-            for (const QString &dim : std::as_const(dims)) {
-                buffer += job.prefix;
-                appendField(buffer, dim);
-                buffer += ',';
-                const JobLine::Score *score = nullptr;
-                for (const auto &s : std::as_const(job.scores)) {
-                    if (s.dimension == dim) {
-                        score = &s;
-                        break;
-                    }
-                }
-                if (score)
-                    buffer += score->score;
-                buffer += ',';
-                if (score)
-                    appendField(buffer, score->evidence);
-                buffer += ',';
-                buffer += job.suffix;
-                ++rowsWritten;
-            }
-        } else {
-            buffer += job.prefix;
-            for (const QString &dim : std::as_const(dimensions)) {
-                for (const auto &s : std::as_const(job.scores)) {
-                    if (s.dimension == dim) {
-                        buffer += s.score;
-                        break;
-                    }
-                }
-                buffer += ',';
-            }
-            buffer += job.suffix;
-            ++rowsWritten;
-        }
+    while (cursor.next(job)) {
+        if (auto r = writer.drain(false); !r)
+            return std::unexpected(r.error());
+        if (opt.progress && jobsDone > 0 && jobsDone % 2000 == 0 && !opt.progress(jobsDone, *total))
+            return writer.abandon(cancelled);
+        rowsWritten += opt.longFormat ? appendLongRows(writer.buffer(), job, *cols)
+                                      : appendWideRow(writer.buffer(), job, *cols);
         ++jobsDone;
-    };
-
-    auto flushBuffer = [&]() -> bool {
-        if (buffer.isEmpty())
-            return true;
-        const bool ok = out.write(buffer) == buffer.size();
-        buffer.clear();
-        return ok;
-    };
-
-    if (opt.progress && !opt.progress(0, total)) {
-        out.cancelWriting();
-        return fail(QStringLiteral("export cancelled"), outPath);
     }
-
-    while (q.next()) {
-        const qint64 id = q.value(CJobId).toLongLong();
-        if (id != job.id) {
-            emitJob();
-            if (buffer.size() > (1 << 20) && !flushBuffer()) {
-                out.cancelWriting();
-                return fail(QStringLiteral("write failed: %1").arg(out.errorString()), outPath);
-            }
-            if (opt.progress && jobsDone % 2000 == 0 && jobsDone > 0 && !opt.progress(jobsDone, total)) {
-                out.cancelWriting();
-                return fail(QStringLiteral("export cancelled"), outPath);
-            }
-            job = JobLine();
-            job.id = id;
-            job.runId = q.value(CRunId).toString();
-            QByteArray &p = job.prefix;
-            for (int c : {CExperiment, CRunId, CModel, CDeployment, CProvider, CModelVersion, CFramework, CTextId}) {
-                appendField(p, q.value(c).toString());
-                p += ',';
-            }
-            p += QByteArray::number(q.value(CRepetition).toLongLong());
-            p += ',';
-            appendField(p, q.value(CStatus).toString());
-            p += ',';
-            QByteArray &s = job.suffix;
-            for (int c : {CPrompt, CCompletion, CCached}) {
-                s += QByteArray::number(q.value(c).toLongLong());
-                s += ',';
-            }
-            s += formatMicros(q.value(CCost).toLongLong());
-            s += ',';
-            s += QByteArray::number(q.value(CLatency).toLongLong());
-            s += ',';
-            s += QByteArray::number(q.value(CAttempts).toLongLong());
-            s += ',';
-            appendField(s, q.value(CError).toString());
-            s += ',';
-            appendField(s, q.value(CCompletedAt).toString());
-            s += "\r\n";
-        }
-        while (scoreValid && sq.value(0).toLongLong() < id)
-            scoreValid = sq.next();   // scores of jobs outside the export (cannot happen with a filter)
-        while (scoreValid && sq.value(0).toLongLong() == id) {
-            job.scores.append(JobLine::Score{sq.value(1).toString(), formatScore(sq.value(2)),
-                                             longFormat ? sq.value(3).toString() : QString()});
-            scoreValid = sq.next();
-        }
-    }
-    if (q.lastError().isValid() || sq.lastError().isValid()) {
-        out.cancelWriting();
-        const QSqlError e = q.lastError().isValid() ? q.lastError() : sq.lastError();
-        return std::unexpected(sqlError(QStringLiteral("read results"), e, dbPath));
-    }
-    emitJob();
-    if (!flushBuffer()) {
-        out.cancelWriting();
-        return fail(QStringLiteral("write failed: %1").arg(out.errorString()), outPath);
-    }
-    if (opt.progress && !opt.progress(jobsDone, total)) {
-        out.cancelWriting();
-        return fail(QStringLiteral("export cancelled"), outPath);
-    }
-    if (!out.commit())
-        return fail(QStringLiteral("cannot write: %1").arg(out.errorString()), outPath);
+    if (const auto e = cursor.error())
+        return writer.abandon(sqlError(QStringLiteral("read results"), *e, dbPath));
+    if (opt.progress && !opt.progress(jobsDone, *total))
+        return writer.abandon(cancelled);
+    if (auto r = writer.commit(); !r)
+        return std::unexpected(r.error());
     qCInfo(lcStorage) << "exported" << rowsWritten << "rows to" << outPath;
     return rowsWritten;
 }

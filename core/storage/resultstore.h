@@ -1,84 +1,17 @@
 #pragma once
-// SQLite results database (DESIGN §4): user_version migrations, WAL, batched writes.
+// SQLite results database (schema in docs/FORMATS.md): user_version migrations (schema.cpp), WAL
+// connections (resultdb.cpp), batched writes (resultwriter.cpp); read-only queries are resultquery.h.
 // One named connection per thread; a ResultStore instance belongs to the thread that opened it.
 #include "core/common/result.h"
-#include "core/router/routertypes.h"
+#include "core/storage/records.h"
 
-#include <QDateTime>
 #include <QHash>
-#include <QList>
 #include <QString>
 #include <QStringList>
 #include <functional>
 #include <memory>
-#include <optional>
 
 namespace wb {
-
-enum class JobStatus { Pending, InFlight, Done, Failed };
-/// "pending" | "in_flight" | "done" | "failed" (the values stored in jobs.status).
-QString jobStatusName(JobStatus s);
-/// Inverse of jobStatusName(); unknown strings give Pending.
-JobStatus jobStatusFromName(const QString &name);
-
-struct StoredText {
-    QString corpus;
-    QString id;
-    QString sha256;
-    qint64 chars = 0;
-    qint64 tokensO200k = 0;
-};
-
-/// A planned job: (run, text, repetition). `key` = "run_id|corpus/text_id|rep" is stable.
-struct JobRow {
-    qint64 id = 0;               ///< rowid, assigned by the store
-    QString key;
-    QString runId;
-    QString corpus;
-    QString textId;
-    int repetition = 1;
-    JobStatus status = JobStatus::Pending;
-    int attempts = 0;
-    QString lastError;
-};
-
-struct ScoreRow {
-    QString dimension;
-    std::optional<double> score;
-    QString evidence;
-};
-
-/// Final result of a job, written in one transaction with its scores and raw text.
-struct JobResult {
-    qint64 jobId = 0;
-    JobStatus status = JobStatus::Done;     ///< Done or Failed
-    QString deploymentId;
-    QString provider;
-    QString modelVersion;
-    int attempts = 0;
-    QString error;
-    Usage usage;                            ///< summed over the job's calls
-    qint64 costMicros = 0;
-    qint64 latencyMs = 0;
-    QList<ScoreRow> scores;
-    QString rawResponse;                    ///< always kept, even when parsing failed
-    QDateTime completedAt;                  ///< invalid = the time recordResult() is called
-};
-
-struct RunRow {
-    QString runId;
-    QString experiment;
-    QString modelGroup;
-    QString framework;
-    QString corpus;
-    QStringList dimensions;                 ///< framework dimension ids, in order (for export)
-};
-
-struct LedgerEntry {
-    QDateTime at;
-    qint64 micros = 0;
-    QString runId;
-};
 
 class ResultStore {
 public:
@@ -130,7 +63,7 @@ public:
     /// Spend since a time: the booked cost of every recorded call plus the ledger's entries.
     Result<qint64> spendSince(const QDateTime &since) const;
 
-    /// Token calibration persisted across runs (issue 3).
+    /// Token calibration persisted across runs.
     Result<void> saveCalibration(const QString &provider, const QString &model, double factor, qint64 samples);
     struct Calibration { QString provider, model; double factor; qint64 samples; };
     Result<QList<Calibration>> calibrations() const;
@@ -155,7 +88,7 @@ private:
     std::unique_ptr<Private> d;
 };
 
-/// CSV export (DESIGN §5). Wide by default; long = one row per job x dimension.
+/// CSV export (docs/FORMATS.md). Wide by default; long = one row per job x dimension.
 struct ExportOptions {
     QString experiment;        ///< empty = all
     bool longFormat = false;

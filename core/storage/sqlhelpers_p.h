@@ -7,7 +7,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
-#include <QStringList>
 #include <QVariant>
 
 namespace wb::storage_detail {
@@ -41,6 +40,21 @@ inline Result<void> execSql(QSqlDatabase &db, const QString &sql, const QString 
     return {};
 }
 
+/// One write transaction. IMMEDIATE takes the write lock at once, so a busy database fails here
+/// (after busy_timeout) rather than halfway through the writes.
+inline Result<void> beginImmediate(QSqlDatabase &db, const QString &path = {})
+{
+    return execSql(db, QStringLiteral("BEGIN IMMEDIATE"), path);
+}
+inline Result<void> commit(QSqlDatabase &db, const QString &path = {})
+{
+    return execSql(db, QStringLiteral("COMMIT"), path);
+}
+inline void rollback(QSqlDatabase &db, const QString &path = {})
+{
+    (void)execSql(db, QStringLiteral("ROLLBACK"), path);
+}
+
 /// "?,?,?" for an IN list.
 inline QString placeholders(qsizetype n)
 {
@@ -56,6 +70,8 @@ inline QString text(const QSqlQuery &q, int col)
 {
     return q.value(col).toString();
 }
+
+// Connections (resultdb.cpp).
 
 /// Applies the per-connection settings every storage connection uses.
 Result<void> configureConnection(QSqlDatabase &db, const QString &path, bool readOnly);

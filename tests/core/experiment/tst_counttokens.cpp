@@ -173,7 +173,6 @@ private slots:
         }
         m_sim = std::make_unique<ProviderSimulator>(cfg);
         QVERIFY(m_sim->start().has_value());
-        QVERIFY(sim::exactTokenizer());
         const QString base = m_sim->baseUrl();
         m_models.deployments = {dep(QStringLiteral("oa/1"), QStringLiteral("oa"), QStringLiteral("openai"), QStringLiteral("gpt-4o-mini"), base + QStringLiteral("/v1")),
                                 dep(QStringLiteral("an/1"), QStringLiteral("an"), QStringLiteral("anthropic"), QStringLiteral("claude-3-5-haiku-20241022"), base),

@@ -1,4 +1,4 @@
-// CSV export (DESIGN §5) compared byte for byte with expected files.
+// CSV export (docs/FORMATS.md) compared byte for byte with expected files.
 #include "core/storage/resultstore.h"
 #include "storagefixture.h"
 

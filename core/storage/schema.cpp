@@ -1,0 +1,194 @@
+// The results database schema (the full description is in docs/FORMATS.md) and its migrations,
+// keyed on PRAGMA user_version.
+#include "core/common/logging.h"
+#include "core/storage/schema_p.h"
+
+namespace wb::storage_detail {
+
+namespace {
+
+// Each entry is one migration step: applied in one transaction together with the user_version
+// bump, so a database is always at exactly one version. Append steps; never edit a shipped one.
+const QList<QStringList> &migrations()
+{
+    static const QList<QStringList> steps = {
+        // 1: initial schema (docs/FORMATS.md).
+        {
+            QStringLiteral("CREATE TABLE schema_version ("
+                           " version INTEGER PRIMARY KEY,"
+                           " applied_at TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE experiments ("
+                           " id INTEGER PRIMARY KEY,"
+                           " name TEXT NOT NULL UNIQUE,"
+                           " description TEXT,"
+                           " config_yaml TEXT,"
+                           " created_at TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE runs ("
+                           " run_id TEXT PRIMARY KEY,"
+                           " experiment_id INTEGER REFERENCES experiments(id),"
+                           " model_group TEXT,"
+                           " framework TEXT,"
+                           " corpus TEXT,"
+                           " dimensions TEXT NOT NULL DEFAULT '[]',"   // JSON array of dimension ids
+                           " created_at TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE texts ("
+                           " corpus TEXT NOT NULL,"
+                           " text_id TEXT NOT NULL,"
+                           " sha256 TEXT,"
+                           " chars INTEGER NOT NULL DEFAULT 0,"
+                           " tokens_o200k INTEGER NOT NULL DEFAULT 0,"
+                           " PRIMARY KEY (corpus, text_id))"),
+            QStringLiteral("CREATE TABLE jobs ("
+                           " id INTEGER PRIMARY KEY,"
+                           " key TEXT NOT NULL UNIQUE,"
+                           " run_id TEXT NOT NULL REFERENCES runs(run_id),"
+                           " corpus TEXT,"
+                           " text_id TEXT,"
+                           " repetition INTEGER NOT NULL DEFAULT 1,"
+                           " status TEXT NOT NULL DEFAULT 'pending'"
+                           "  CHECK (status IN ('pending','in_flight','done','failed')),"
+                           " attempts INTEGER NOT NULL DEFAULT 0,"
+                           " last_error TEXT,"
+                           " deployment_id TEXT,"
+                           " provider TEXT,"
+                           " model_version TEXT,"
+                           " prompt_tokens INTEGER NOT NULL DEFAULT 0,"
+                           " completion_tokens INTEGER NOT NULL DEFAULT 0,"
+                           " cached_tokens INTEGER NOT NULL DEFAULT 0,"
+                           " cache_write_tokens INTEGER NOT NULL DEFAULT 0,"
+                           " cost_micros INTEGER NOT NULL DEFAULT 0,"
+                           " latency_ms INTEGER NOT NULL DEFAULT 0,"
+                           " updated_at TEXT,"
+                           " completed_at TEXT)"),
+            // job_id is deliberately not a foreign key: a call is a record of money spent and must
+            // be kept even if the caller passes an id the store does not know (and a bad id must
+            // never wedge the write queue).
+            QStringLiteral("CREATE TABLE calls ("
+                           " id INTEGER PRIMARY KEY,"
+                           " job_id INTEGER,"
+                           " deployment_id TEXT,"
+                           " provider TEXT,"
+                           " model_group TEXT,"
+                           " model_version TEXT,"
+                           " http_status INTEGER NOT NULL DEFAULT 0,"
+                           " prompt_tokens INTEGER NOT NULL DEFAULT 0,"
+                           " completion_tokens INTEGER NOT NULL DEFAULT 0,"
+                           " cached_tokens INTEGER NOT NULL DEFAULT 0,"
+                           " cache_write_tokens INTEGER NOT NULL DEFAULT 0,"
+                           " cost_micros INTEGER NOT NULL DEFAULT 0,"
+                           " latency_ms INTEGER NOT NULL DEFAULT 0,"
+                           " request_id TEXT,"
+                           " error_class TEXT,"
+                           " error_message TEXT,"
+                           " started_at TEXT)"),
+            // Only for batched calls (one HTTP call, several texts): every job the call served.
+            QStringLiteral("CREATE TABLE call_jobs ("
+                           " job_id INTEGER NOT NULL,"
+                           " call_id INTEGER NOT NULL,"
+                           " PRIMARY KEY (job_id, call_id)) WITHOUT ROWID"),
+            // Clustered on (job_id, dimension): a job's scores sit together, so a page of the
+            // results view, an export (in job order) and the per-run means read them sequentially.
+            // The primary key is the scores(job_id) index.
+            QStringLiteral("CREATE TABLE scores ("
+                           " job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+                           " dimension TEXT NOT NULL,"
+                           " score REAL,"
+                           " evidence TEXT,"
+                           " PRIMARY KEY (job_id, dimension)) WITHOUT ROWID"),
+            QStringLiteral("CREATE TABLE raw_responses ("
+                           " job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+                           " attempt INTEGER NOT NULL,"
+                           " text TEXT,"
+                           " received_at TEXT)"),
+            QStringLiteral("CREATE TABLE spend_ledger ("
+                           " id INTEGER PRIMARY KEY,"
+                           " at TEXT NOT NULL,"
+                           " micros INTEGER NOT NULL,"
+                           " run_id TEXT)"),
+            QStringLiteral("CREATE TABLE calibration ("
+                           " provider TEXT NOT NULL,"
+                           " model TEXT NOT NULL,"
+                           " factor REAL NOT NULL,"
+                           " samples INTEGER NOT NULL DEFAULT 0,"
+                           " updated_at TEXT NOT NULL,"
+                           " PRIMARY KEY (provider, model))"),
+            // For the results browser and resume: filter by run and status, by text; fetch a page's
+            // scores (the scores primary key) and a job's calls.
+            QStringLiteral("CREATE INDEX idx_jobs_run_status ON jobs(run_id, status)"),
+            QStringLiteral("CREATE INDEX idx_jobs_text ON jobs(text_id)"),
+            QStringLiteral("CREATE UNIQUE INDEX idx_raw_job ON raw_responses(job_id, attempt)"),
+            QStringLiteral("CREATE INDEX idx_calls_job ON calls(job_id)"),
+            QStringLiteral("CREATE INDEX idx_ledger_at ON spend_ledger(at)"),
+        },
+    };
+    return steps;
+}
+
+} // namespace
+
+int latestSchemaVersion()
+{
+    return int(migrations().size());
+}
+
+Result<int> migrateSchema(QSqlDatabase &db, const QString &path)
+{
+    const auto &steps = migrations();
+    const int latest = int(steps.size());
+    auto readVersion = [&db, &path]() -> Result<int> {
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+            return std::unexpected(sqlError(QStringLiteral("reading user_version"), q.lastError(), path));
+        return q.value(0).toInt();
+    };
+    auto v = readVersion();
+    if (!v)
+        return std::unexpected(v.error());
+    if (*v > latest)
+        return fail(QStringLiteral("the database has schema version %1, newer than this program supports (%2); "
+                                   "use a newer Discernus Workbench")
+                        .arg(*v)
+                        .arg(latest),
+                    path);
+    while (*v < latest) {
+        if (auto r = beginImmediate(db, path); !r)
+            return std::unexpected(r.error());
+        // Re-read under the write lock: another process may have migrated meanwhile.
+        v = readVersion();
+        if (!v) {
+            rollback(db, path);
+            return std::unexpected(v.error());
+        }
+        if (*v >= latest) {
+            rollback(db, path);
+            break;
+        }
+        const int next = *v + 1;
+        for (const QString &sql : steps[next - 1]) {
+            if (auto r = execSql(db, sql, path); !r) {
+                rollback(db, path);
+                return fail(QStringLiteral("migration to schema version %1 failed: %2").arg(next).arg(r.error().message), path);
+            }
+        }
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT OR REPLACE INTO schema_version(version, applied_at) VALUES (?, ?)"));
+        q.addBindValue(next);
+        q.addBindValue(nowIso());
+        bool ok = q.exec();
+        ok = ok && q.exec(QStringLiteral("PRAGMA user_version = %1").arg(next));
+        if (!ok) {
+            const Error e = sqlError(QStringLiteral("migration bookkeeping"), q.lastError(), path);
+            rollback(db, path);
+            return std::unexpected(e);
+        }
+        if (auto r = commit(db, path); !r) {
+            rollback(db, path);
+            return std::unexpected(r.error());
+        }
+        qCInfo(lcStorage) << "migrated" << path << "to schema version" << next;
+        *v = next;
+    }
+    return latest;
+}
+
+} // namespace wb::storage_detail

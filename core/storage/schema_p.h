@@ -1,0 +1,14 @@
+#pragma once
+// Schema and migrations of the results database; internal to core/storage.
+#include "core/storage/sqlhelpers_p.h"
+
+namespace wb::storage_detail {
+
+/// The schema version this program writes (the number of migration steps).
+int latestSchemaVersion();
+
+/// Brings the database up to latestSchemaVersion(), one transaction per step, and returns that
+/// version. A database newer than this program is an error and is left untouched.
+Result<int> migrateSchema(QSqlDatabase &db, const QString &path);
+
+} // namespace wb::storage_detail
