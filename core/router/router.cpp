@@ -1,10 +1,11 @@
 #include "core/router/router.h"
 
 #include "core/common/logging.h"
+#include "core/limits/countingrule.h"
+#include "core/limits/limitstate.h"
 #include "core/pricing/pricing.h"
 #include "core/providers/provideradapter.h"
 #include "core/router/failuretracker.h"
-#include "core/router/limitstate.h"
 #include "core/router/routercall.h"
 #include "core/tokenize/tokenestimator.h"
 

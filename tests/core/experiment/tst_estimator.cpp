@@ -698,7 +698,7 @@ void TestEstimator::largeScheduleIsExact()
     // 100,000 texts x 4 runs on four groups with different rules; each group is rpm-bound at
     // 10,000 rpm on two keys, so 100,000 calls take ceil(100000 / 20000) - 1 = 4 windows (+ latency).
     QList<ScheduleDeployment> deps;
-    const ScheduleRule rules[4] = {ScheduleRule::OpenAi, ScheduleRule::Anthropic, ScheduleRule::Mistral, ScheduleRule::Gemini};
+    const CountingRule rules[4] = {CountingRule::OpenAi, CountingRule::Anthropic, CountingRule::Mistral, CountingRule::Gemini};
     for (int g = 0; g < 4; ++g) {
         for (int k = 0; k < 2; ++k) {
             ScheduleDeployment d;
