@@ -16,6 +16,8 @@
 
 namespace wb::sim {
 
+// The simulator names and rules its providers itself, on purpose: it is the router's adversary,
+// and one shared table (core/common/provider.h) would hide any mistake both made the same way.
 QString providerName(Provider p)
 {
     switch (p) {
