@@ -2,6 +2,7 @@
 
 #include "ui/project.h"
 
+#include "core/common/provider.h"
 #include "core/secrets/keyresolver.h"
 
 #include <QBrush>
@@ -79,8 +80,7 @@ void renumberDeploymentIds(QList<Deployment> &list)
 
 QStringList DeploymentTableModel::knownProviders()
 {
-    return {QStringLiteral("openai"), QStringLiteral("anthropic"), QStringLiteral("mistral"),
-            QStringLiteral("gemini"), QStringLiteral("vertex_ai")};
+    return knownProviderPrefixes();
 }
 
 DeploymentTableModel::DeploymentTableModel(QObject *parent) : QAbstractTableModel(parent) {}
@@ -149,7 +149,7 @@ QString DeploymentTableModel::validate(const Deployment &d, Column c)
         const std::optional<qint64> &v = c == Rpm ? d.limits.rpm : c == Tpm ? d.limits.tpm : c == Itpm ? d.limits.itpm : d.limits.otpm;
         if (v && *v <= 0)
             return tr("A limit must be positive (leave empty for none)");
-        if ((c == Itpm || c == Otpm) && v && d.provider != QLatin1String("anthropic"))
+        if ((c == Itpm || c == Otpm) && v && providerKind(d.provider) != ProviderKind::Anthropic)
             return tr("Input/output token limits apply to Anthropic deployments");
         break;
     }

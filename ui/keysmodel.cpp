@@ -1,5 +1,6 @@
 #include "ui/keysmodel.h"
 
+#include "core/common/provider.h"
 #include "core/secrets/keyresolver.h"
 #include "ui/project.h"
 
@@ -8,19 +9,6 @@
 
 namespace wb {
 namespace ui {
-
-namespace {
-QString providerVariable(const QString &provider)
-{
-    if (provider == QLatin1String("anthropic"))
-        return QStringLiteral("ANTHROPIC_API_KEY");
-    if (provider == QLatin1String("mistral"))
-        return QStringLiteral("MISTRAL_API_KEY");
-    if (provider == QLatin1String("gemini") || provider == QLatin1String("vertex_ai"))
-        return QStringLiteral("GEMINI_API_KEY");
-    return QStringLiteral("OPENAI_API_KEY");
-}
-} // namespace
 
 KeysModel::KeysModel(QObject *parent)
     : QAbstractTableModel(parent), m_env([](const QString &n) { return qEnvironmentVariable(n.toUtf8().constData()); })
@@ -63,10 +51,12 @@ QStringList KeysModel::setDeployments(const QList<Deployment> &deployments)
             e.source = KeyEntry::Source::Keychain;
             e.name = d.keyRef.mid(9);
         } else if (d.keyRef.isEmpty()) {
-            if (!d.apiBase.isEmpty() && isLoopbackUrl(d.apiBase))
-                continue;   // a local server needs no key
+            const ProviderTraits &traits = providerTraits(d.provider);
+            // A local server needs no key, nor does Vertex AI (resolveKeys() gives both an empty one).
+            if ((!d.apiBase.isEmpty() && isLoopbackUrl(d.apiBase)) || !traits.apiKeyRequired)
+                continue;
             e.source = KeyEntry::Source::ProviderDefault;
-            e.name = providerVariable(d.provider);
+            e.name = QLatin1String(traits.apiKeyVariable);
             e.reference = QStringLiteral("os.environ/") + e.name;
         } else {
             e.source = KeyEntry::Source::Literal;

@@ -1,6 +1,7 @@
 #include "core/config/modellist.h"
 
 #include "core/common/logging.h"
+#include "core/common/provider.h"
 #include "core/config/duration.h"
 #include "core/config/yamlsupport.h"
 
@@ -17,13 +18,6 @@ namespace wb {
 using namespace yamlsupport;
 
 namespace {
-
-const QStringList &providers()
-{
-    static const QStringList p{QStringLiteral("openai"), QStringLiteral("anthropic"), QStringLiteral("mistral"),
-                               QStringLiteral("gemini"), QStringLiteral("vertex_ai")};
-    return p;
-}
 
 constexpr qint64 kMaxCount = std::numeric_limits<qint64>::max() / 4;
 
@@ -188,7 +182,7 @@ void readDeployment(Reader &r, const YAML::Node &node, int index, ModelList &lis
             r.fail(modelNode, p.field("model"), QStringLiteral("must not be empty"));
         } else if (slash >= 0) {
             const QString prefix = model.left(slash);
-            if (!providers().contains(prefix)) {
+            if (!knownProviderPrefixes().contains(prefix)) {
                 r.fail(modelNode, p.field("model"),
                        QStringLiteral("unknown provider prefix \"") + prefix
                            + QStringLiteral("/\" (supported: openai/, anthropic/, mistral/, gemini/, vertex_ai/; "
@@ -201,7 +195,7 @@ void readDeployment(Reader &r, const YAML::Node &node, int index, ModelList &lis
             }
         } else {
             // A bare name with an api_base is an OpenAI-compatible server (LiteLLM's rule).
-            d.provider = d.apiBase.isEmpty() ? inferProvider(model) : QStringLiteral("openai");
+            d.provider = d.apiBase.isEmpty() ? inferProvider(model) : providerPrefix(ProviderKind::OpenAi);
             d.model = model;
             if (d.provider.isEmpty())
                 r.fail(modelNode, p.field("model"),
@@ -587,17 +581,7 @@ QByteArray serializeImpl(const ModelList &list)
 
 QString defaultApiBase(const QString &provider)
 {
-    if (provider == u"openai")
-        return QStringLiteral("https://api.openai.com/v1");
-    if (provider == u"anthropic")
-        return QStringLiteral("https://api.anthropic.com");
-    if (provider == u"mistral")
-        return QStringLiteral("https://api.mistral.ai/v1");
-    if (provider == u"gemini")
-        return QStringLiteral("https://generativelanguage.googleapis.com");
-    if (provider == u"vertex_ai")
-        return QStringLiteral("https://us-central1-aiplatform.googleapis.com");
-    return {};
+    return QLatin1String(providerTraits(provider).defaultApiBase);
 }
 
 bool isLoopbackHost(const QString &host)

@@ -1,6 +1,7 @@
 #include "core/experiment/planner.h"
 
 #include "core/experiment/prompt.h"
+#include "core/limits/countingrule.h"
 #include "core/pricing/pricing.h"
 #include "core/tokenize/tokenestimator.h"
 
@@ -50,7 +51,7 @@ QList<QList<int>> packRunTexts(const TokenEstimator &tokens, const ModelList &mo
                                const Framework &fw, const ExecutionSettings &exec, const QList<const CorpusText *> &texts)
 {
     const QList<const Deployment *> deps = models.deploymentsOf(group);
-    const QString provider = deps.isEmpty() ? QStringLiteral("openai") : deps.first()->provider;
+    const QString provider = deps.isEmpty() ? providerPrefix(ProviderKind::OpenAi) : deps.first()->provider;
     const QString model = deps.isEmpty() ? QString() : deps.first()->model;
 
     // Output: every text of a batch may use max_tokens, and the model has an output ceiling.
@@ -67,9 +68,9 @@ QList<QList<int>> packRunTexts(const TokenEstimator &tokens, const ModelList &mo
     // input only. A 10 % margin covers the difference between our count and the provider's.
     qint64 capWithOutput = 0, capInput = exec.batching.maxBatchTokens;
     for (const Deployment *d : deps) {
-        const bool inputOnly = d->provider == QLatin1String("anthropic") || d->provider == QLatin1String("gemini")
-                               || d->provider == QLatin1String("vertex_ai");
-        const std::optional<qint64> lim = d->provider == QLatin1String("anthropic") ? d->limits.itpm : d->limits.tpm;
+        const CountingRule rule = countingRuleFor(d->provider);
+        const bool inputOnly = rule == CountingRule::Anthropic || rule == CountingRule::Gemini;
+        const std::optional<qint64> lim = rule == CountingRule::Anthropic ? d->limits.itpm : d->limits.tpm;
         if (!lim || *lim <= 0)
             continue;
         const qint64 usable = *lim * 9 / 10;

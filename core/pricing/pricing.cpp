@@ -1,6 +1,7 @@
 #include "core/pricing/pricing.h"
 
 #include "core/common/logging.h"
+#include "core/common/provider.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -22,9 +23,7 @@ QString keyOf(const QString &provider, const QString &model)
 
 const QStringList &knownProviders()
 {
-    static const QStringList p{QStringLiteral("openai"), QStringLiteral("anthropic"), QStringLiteral("mistral"),
-                               QStringLiteral("gemini"), QStringLiteral("vertex_ai")};
-    return p;
+    return knownProviderPrefixes();
 }
 
 /// Variants of a model id to try, most specific first: as given, "3.5" -> "3-5", without a
@@ -176,8 +175,8 @@ std::optional<QString> PriceTable::resolveKey(const QString &providerIn, const Q
     // Gemini models on Vertex, and Claude models on Vertex, price like the direct API; a model
     // behind an OpenAI-compatible proxy is priced as its maker lists it.
     const QString maker = providerOfModelName(model);
-    if (provider == QLatin1String("vertex_ai") && !providers.contains(QStringLiteral("gemini")))
-        providers << QStringLiteral("gemini");
+    if (providerKind(provider) == ProviderKind::VertexAi && !providers.contains(providerPrefix(ProviderKind::Gemini)))
+        providers << providerPrefix(ProviderKind::Gemini);
     if (!maker.isEmpty() && !providers.contains(maker))
         providers << maker;
 

@@ -1,5 +1,6 @@
 #include "core/providers/openaiadapter.h"
 
+#include "core/common/provider.h"
 #include "core/providers/wireparsing.h"
 
 #include <QDateTime>
@@ -131,7 +132,7 @@ BuiltRequest OpenAiAdapter::buildChat(const Deployment &d, const QString &apiKey
     if (!apiKey.trimmed().isEmpty())
         out.request.setRawHeader(QByteArrayLiteral("Authorization"), "Bearer " + apiKey.trimmed().toUtf8());
 
-    const bool openai = d.provider.compare(QLatin1String("openai"), Qt::CaseInsensitive) == 0;
+    const bool openai = providerKind(d.provider) == ProviderKind::OpenAi;
     const bool reasoning = openai && isReasoningModel(d.model);
     const bool o1Preview = openai && isO1Preview(d.model);
 

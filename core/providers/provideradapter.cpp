@@ -1,5 +1,6 @@
 #include "core/providers/provideradapter.h"
 
+#include "core/common/provider.h"
 #include "core/providers/anthropicadapter.h"
 #include "core/providers/geminiadapter.h"
 #include "core/providers/openaiadapter.h"
@@ -39,28 +40,19 @@ std::shared_ptr<const ProviderAdapter> ProviderAdapter::forProvider(const QStrin
     static const auto openai = std::make_shared<const OpenAiAdapter>();
     static const auto anthropic = std::make_shared<const AnthropicAdapter>();
     static const auto gemini = std::make_shared<const GeminiAdapter>();
-    if (provider.compare(QLatin1String("anthropic"), Qt::CaseInsensitive) == 0)
-        return anthropic;
-    if (provider.compare(QLatin1String("gemini"), Qt::CaseInsensitive) == 0
-        || provider.compare(QLatin1String("vertex_ai"), Qt::CaseInsensitive) == 0)
-        return gemini;
+    switch (providerTraits(provider).wireFormat) {
+    case WireFormat::Anthropic: return anthropic;
+    case WireFormat::Gemini: return gemini;
+    case WireFormat::OpenAi: break;
+    }
     return openai;
 }
 
 QString ProviderAdapter::defaultApiBase(const QString &provider)
 {
-    const QString p = provider.toLower();
-    if (p == QLatin1String("openai"))
-        return QStringLiteral("https://api.openai.com/v1");
-    if (p == QLatin1String("mistral"))
-        return QStringLiteral("https://api.mistral.ai/v1");
-    if (p == QLatin1String("anthropic"))
-        return QStringLiteral("https://api.anthropic.com");
     // vertex_ai proper needs a project/location URL and OAuth; until that exists it speaks the
-    // Gemini API format against whatever api_base is configured.
-    if (p == QLatin1String("gemini") || p == QLatin1String("vertex_ai"))
-        return QStringLiteral("https://generativelanguage.googleapis.com");
-    return {};
+    // Gemini API format against whatever api_base is configured (ProviderTraits::requestApiBase).
+    return QLatin1String(providerTraits(provider).requestApiBase);
 }
 
 QString ProviderAdapter::baseFor(const Deployment &d)

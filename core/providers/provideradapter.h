@@ -42,10 +42,9 @@ public:
     /// OpenAI-compatible one); never null: unknown providers get the OpenAI format.
     static std::shared_ptr<const ProviderAdapter> forProvider(const QString &provider);
 
-    /// Default base URL of a provider when api_base is empty (LiteLLM conventions, DESIGN §2):
-    /// openai https://api.openai.com/v1, mistral https://api.mistral.ai/v1, anthropic
-    /// https://api.anthropic.com, gemini/vertex_ai https://generativelanguage.googleapis.com.
-    /// Empty for other (OpenAI-compatible) providers: they need an explicit api_base.
+    /// Where requests go when api_base is empty: the traits table's requestApiBase
+    /// (core/common/provider.h). Empty for other (OpenAI-compatible) providers: they need an
+    /// explicit api_base.
     static QString defaultApiBase(const QString &provider);
 
 protected:

@@ -1,5 +1,6 @@
 #include "core/secrets/keyresolver.h"
 
+#include "core/common/provider.h"
 #include "core/secrets/keystore.h"
 
 #include <QProcessEnvironment>
@@ -7,19 +8,6 @@
 namespace wb {
 
 namespace {
-
-QString defaultEnvVar(const QString &provider)
-{
-    if (provider == u"openai")
-        return QStringLiteral("OPENAI_API_KEY");
-    if (provider == u"anthropic")
-        return QStringLiteral("ANTHROPIC_API_KEY");
-    if (provider == u"mistral")
-        return QStringLiteral("MISTRAL_API_KEY");
-    if (provider == u"gemini")
-        return QStringLiteral("GEMINI_API_KEY");
-    return {};
-}
 
 Error deploymentError(const ModelList &list, int i, const QString &what)
 {
@@ -66,9 +54,10 @@ Result<QString> resolveImpl(const ModelList &list, int i, KeyStore &store, QHash
     if (!ref.isEmpty())
         return ref;
     // No api_key at all: local servers need none; otherwise LiteLLM's default variable.
-    if (d.isLoopback() || d.provider == u"vertex_ai")
+    const ProviderTraits &traits = providerTraits(d.provider);
+    if (d.isLoopback() || !traits.apiKeyRequired)
         return QString();
-    const QString var = defaultEnvVar(d.provider);
+    const QString var = QLatin1String(traits.apiKeyVariable);
     if (var.isEmpty())
         return std::unexpected(deploymentError(list, i, QStringLiteral("no api_key given")));
     return fromEnvironment(list, i, var, QStringLiteral("no api_key given and the "));

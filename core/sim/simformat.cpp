@@ -16,6 +16,8 @@ namespace wb::sim {
 
 namespace {
 
+// The simulator names and rules its providers itself, on purpose: it is the router's adversary,
+// and one shared table (core/common/provider.h) would hide any mistake both made the same way.
 /// What the simulator's providers differ in outside their wire formats (core/sim/dialects/):
 /// the name keys use, how far each family's tokenizer is from o200k (so calibration has something
 /// to learn), and the dated version an alias resolves to (nullptr: the request is echoed).

@@ -1,6 +1,7 @@
 #include "core/tokenize/tokenestimator.h"
 
 #include "core/common/logging.h"
+#include "core/common/provider.h"
 #include "core/tokenize/tokenizer.h"
 
 #include <QMutexLocker>
@@ -24,6 +25,10 @@ namespace {
 
 QString key(const QString &provider, const QString &model) { return provider + QLatin1Char('/') + model; }
 
+/// Azure OpenAI is not a model-list provider, but LiteLLM names reach the estimator through the
+/// price table and calibrations: its models are OpenAI's, counted exactly.
+bool isAzure(const QString &provider) { return provider.compare(QLatin1String("azure"), Qt::CaseInsensitive) == 0; }
+
 // A single reply whose reported/base ratio strays further than this from the current factor
 // (after a few samples) is clipped: a cached prefix, a tool schema or a bad usage block must
 // not drag the estimate of a whole corpus.
@@ -40,15 +45,17 @@ TokenEstimator::TokenEstimator() = default;
 
 TokenEstimator::Family TokenEstimator::family(const QString &provider, const QString &model)
 {
-    const QString p = provider.toLower();
+    // The provider decides where it has a tokenizer of its own; behind vertex_ai, bedrock or a
+    // proxy the model's name tells the family.
+    const ProviderKind k = providerKind(provider);
     const QString m = model.toLower();
-    if (p == QLatin1String("openai") || p == QLatin1String("azure"))
+    if (providerTraits(k).tokenizer == TokenizerKind::Exact || isAzure(provider))
         return Family::OpenAI;
-    if (p == QLatin1String("anthropic") || m.contains(QLatin1String("claude")))
-        return Family::Anthropic;   // also Claude on vertex_ai / bedrock
-    if (p == QLatin1String("gemini") || m.contains(QLatin1String("gemini")) || m.contains(QLatin1String("gemma")))
+    if (k == ProviderKind::Anthropic || m.contains(QLatin1String("claude")))
+        return Family::Anthropic;
+    if (k == ProviderKind::Gemini || m.contains(QLatin1String("gemini")) || m.contains(QLatin1String("gemma")))
         return Family::Gemini;
-    if (p == QLatin1String("mistral") || m.contains(QLatin1String("mistral")) || m.contains(QLatin1String("mixtral"))
+    if (k == ProviderKind::Mistral || m.contains(QLatin1String("mistral")) || m.contains(QLatin1String("mixtral"))
         || m.contains(QLatin1String("codestral")) || m.contains(QLatin1String("magistral")))
         return Family::Mistral;
     return Family::Other;

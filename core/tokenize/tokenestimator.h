@@ -1,7 +1,7 @@
 #pragma once
 // Prompt/output token estimates per deployment: exact for OpenAI models, a calibrated
-// factor over a base encoding for Claude, Gemini and Mistral (issue "Tokens, money and time").
-#include "core/config/modellist.h"
+// factor over a base encoding for Claude, Gemini and Mistral (docs/ARCHITECTURE.md, "Tokens").
+// Which providers count exactly is the traits table's tokenizer column (core/common/provider.h).
 #include "core/providers/providertypes.h"
 
 #include <QHash>
@@ -42,7 +42,6 @@ public:
     /// Base-encoding count (o200k) of a request, what observe() expects as baseTokens.
     qint64 baseTokens(const ChatRequest &req) const;
 
-    // Extensions (issue 3).
     enum class Family { OpenAI, Anthropic, Gemini, Mistral, Other };
     static Family family(const QString &provider, const QString &model);
     /// Prior factor over o200k before any calibration sample (see tokenestimator.cpp for sources).

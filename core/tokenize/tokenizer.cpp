@@ -1,6 +1,7 @@
 #include "core/tokenize/tokenizer.h"
 
 #include "core/common/logging.h"
+#include "core/common/provider.h"
 #include "core/tokenize/bpeengine.h"
 
 #include <QCryptographicHash>
@@ -180,7 +181,7 @@ QString encodingName(Encoding e)
 Encoding encodingForModel(const QString &provider, const QString &model)
 {
     const QString p = provider.toLower();
-    if (p != QLatin1String("openai") && p != QLatin1String("azure") && !p.isEmpty())
+    if (!p.isEmpty() && providerTraits(p).tokenizer != TokenizerKind::Exact && p != QLatin1String("azure"))
         return Encoding::O200kBase;   // base encoding for factor estimates of other families
     // Strip a "provider/" prefix and fine-tune wrappers ("ft:gpt-4o-mini:org::id").
     QString m = model.toLower();

@@ -2,6 +2,7 @@
 // each provider's counting rule, throughput of several deployments and of pools, costs against
 // hand arithmetic, the budget verdict, recommendations and batching side by side.
 #include "core/experiment/estimator.h"
+#include "core/limits/limitstate.h"
 #include "core/tokenize/tokenestimator.h"
 
 #include <QDirIterator>
@@ -132,6 +133,8 @@ private slots:
     void sampledPromptsMatchExact();
     void realTokenEstimator();
     void largeScheduleIsExact();
+    void chargesLikeTheRouter_data();
+    void chargesLikeTheRouter();
 };
 
 void TestEstimator::rpmBoundIsAnalyticMinimum()
@@ -698,7 +701,7 @@ void TestEstimator::largeScheduleIsExact()
     // 100,000 texts x 4 runs on four groups with different rules; each group is rpm-bound at
     // 10,000 rpm on two keys, so 100,000 calls take ceil(100000 / 20000) - 1 = 4 windows (+ latency).
     QList<ScheduleDeployment> deps;
-    const ScheduleRule rules[4] = {ScheduleRule::OpenAi, ScheduleRule::Anthropic, ScheduleRule::Mistral, ScheduleRule::Gemini};
+    const CountingRule rules[4] = {CountingRule::OpenAi, CountingRule::Anthropic, CountingRule::Mistral, CountingRule::Gemini};
     for (int g = 0; g < 4; ++g) {
         for (int k = 0; k < 2; ++k) {
             ScheduleDeployment d;
@@ -728,6 +731,51 @@ void TestEstimator::largeScheduleIsExact()
         QCOMPARE(s.runFinishSeconds[size_t(g)], 244.5);
         QCOMPARE(s.deployments[size_t(2 * g)].calls + s.deployments[size_t(2 * g + 1)].calls, 100000);
     }
+}
+
+void TestEstimator::chargesLikeTheRouter_data()
+{
+    QTest::addColumn<QString>("provider");
+    QTest::newRow("openai") << QStringLiteral("openai");
+    QTest::newRow("mistral") << QStringLiteral("mistral");
+    QTest::newRow("anthropic") << QStringLiteral("anthropic");
+    QTest::newRow("gemini") << QStringLiteral("gemini");
+    QTest::newRow("vertex_ai") << QStringLiteral("vertex_ai");
+    QTest::newRow("compatible") << QStringLiteral("hosted_vllm");
+}
+
+void TestEstimator::chargesLikeTheRouter()
+{
+    // One call through the schedule simulation leaves in its window exactly what the router's
+    // LimitState holds after admitting and settling the same call: one set of counting rules.
+    QFETCH(QString, provider);
+    ScheduleDeployment d;
+    d.id = QStringLiteral("d");
+    d.rule = countingRuleFor(provider);
+    d.limits.rpm = 1000;
+    d.limits.tpm = 1'000'000;
+    d.limits.itpm = 1'000'000;
+    d.limits.otpm = 1'000'000;
+    const ScheduleCall call{0, 0, 900, 1000, 2000, 300};
+    const ScheduleResult sim = simulateSchedule({d}, {call}, 1);
+    QCOMPARE(sim.deploymentOf.front(), 0);
+    const ScheduleResult::Use &u = sim.deployments.front();
+
+    LimitState router;
+    router.addConfigured(LimitValues{1000, 1'000'000, 1'000'000, 1'000'000});
+    const Admission a = router.admit(0, admissionCost(d.rule, CallTokens{call.charTokens, call.promptTokens,
+                                                                         call.maxTokens, call.outputTokens}));
+    Usage usage;
+    usage.promptTokens = call.promptTokens;
+    usage.completionTokens = call.outputTokens;
+    usage.reported = true;
+    const qint64 replyAt = qint64(sim.durationSeconds * 1000);
+    router.settle(replyAt, a, settlementFor(d.rule, usage));
+    QCOMPARE(u.windowRequests, router.used(LimitState::Rpm, replyAt));
+    QCOMPARE(u.windowTokens, router.used(LimitState::Tpm, replyAt));
+    QCOMPARE(u.windowInputTokens, router.used(LimitState::Itpm, replyAt));
+    QCOMPARE(u.windowOutputTokens, router.used(LimitState::Otpm, replyAt));
+    QCOMPARE(router.outputReserved(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestEstimator)

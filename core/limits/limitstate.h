@@ -1,50 +1,16 @@
 #pragma once
 // Live limit state of one rate-limit window key (a deployment, or a pool of deployments
 // that share one provider quota): sliding windows for rpm / tpm / itpm / otpm, configured
-// and observed limits, and each provider's own counting rule. Pure: the clock is an
-// argument (ms of any monotonic clock), so every rule is unit-tested with no network.
-#include "core/providers/providertypes.h"
-#include "core/router/ratewindow.h"
+// and observed limits, reconciled with a provider's headers by its counting rule. Pure: the
+// clock is an argument (ms of any monotonic clock), so every rule is unit-tested with no network.
+#include "core/limits/countingrule.h"
+#include "core/limits/ratewindow.h"
 
 #include <QString>
 #include <QStringList>
 #include <optional>
 
 namespace wb {
-
-/// How a provider counts tokens against its per-minute limits (PROVIDERS.md §1). The
-/// provider simulator (core/sim) enforces exactly these rules.
-enum class CountingRule {
-    OpenAi,     ///< TPM = ceil(chars/4) + max_tokens at admission, never refunded
-    Mistral,    ///< TPM = prompt estimate + max_tokens at admission, settled to prompt + completion
-    Anthropic,  ///< ITPM = input estimate at admission (settled to input + cache writes); OTPM = actual output on reply
-    Gemini,     ///< TPM = input tokens only, at admission (settled to promptTokenCount)
-};
-/// openai and any unknown (OpenAI-compatible) provider -> OpenAi; vertex_ai -> Gemini.
-CountingRule countingRuleFor(const QString &provider);
-
-/// ceil(chars / 4): OpenAI's own character-based estimate, and our fallback estimate.
-constexpr qint64 charsToTokens(qint64 chars) { return (chars + 3) / 4; }
-/// Characters of all message contents of a request (system + user), as the providers see them.
-qint64 requestChars(const ChatRequest &req);
-
-/// What one call charges at admission.
-struct AdmissionCost {
-    qint64 requests = 1;
-    qint64 tokens = 0;          ///< tpm
-    qint64 inputTokens = 0;     ///< itpm
-    qint64 outputReserve = 0;   ///< otpm: expected output, held while the call is in flight
-};
-AdmissionCost admissionCost(CountingRule rule, qint64 chars, qint64 estimatedPromptTokens, qint64 maxTokens,
-                            qint64 expectedOutputTokens);
-
-/// What the reply's usage settles. Unset = keep what was charged at admission.
-struct Settlement {
-    std::optional<qint64> tokens;
-    std::optional<qint64> inputTokens;
-    qint64 outputTokens = 0;    ///< charged to otpm at reply time
-};
-Settlement settlementFor(CountingRule rule, const Usage &usage);
 
 struct LimitValues {
     std::optional<qint64> rpm = {}, tpm = {}, itpm = {}, otpm = {};

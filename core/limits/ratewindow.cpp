@@ -1,4 +1,4 @@
-#include "core/router/ratewindow.h"
+#include "core/limits/ratewindow.h"
 
 #include <algorithm>
 
@@ -74,6 +74,13 @@ void RateWindow::restamp(Ticket ticket, qint64 at)
 
 void RateWindow::prune(qint64 now)
 {
+    // Mark what has expired first: after a gap longer than the grace period, charges that were
+    // live at the last call are past their grace too, and must enter the expired prefix before
+    // they are dropped from it.
+    while (m_expiredCount < m_events.size() && m_events[m_expiredCount].expiresAt <= now) {
+        m_sumExpired += m_events[m_expiredCount].amount;
+        ++m_expiredCount;
+    }
     // Drop what has been expired for longer than the grace period (always a prefix of the
     // expired prefix, because expiries are ascending).
     while (!m_events.empty() && m_events.front().expiresAt + m_graceMs <= now) {
@@ -83,10 +90,6 @@ void RateWindow::prune(qint64 now)
         m_sumExpired -= a;
         --m_expiredCount;
         m_events.pop_front();
-    }
-    while (m_expiredCount < m_events.size() && m_events[m_expiredCount].expiresAt <= now) {
-        m_sumExpired += m_events[m_expiredCount].amount;
-        ++m_expiredCount;
     }
     if (!m_synthetic.empty()) {
         std::erase_if(m_synthetic, [&](const Event &e) { return e.expiresAt + m_graceMs <= now; });

@@ -1,7 +1,8 @@
 #pragma once
-// A sliding-window usage counter (DESIGN §7): every charge counts from the moment it is
-// made until it expires (normally `windowMs` later). Pure: time is passed in as
-// milliseconds of any monotonic clock, so tests drive it with no sleeping.
+// A sliding-window usage counter (docs/ARCHITECTURE.md, "Limits"): every charge counts from
+// the moment it is made until it expires (normally `windowMs` later). Pure: time is passed in
+// as milliseconds of any monotonic clock, so tests drive it with no sleeping. The router's
+// window: charges can be settled, restamped and synthetic (see SlidingSum for the estimator's).
 #include <QtGlobal>
 
 #include <deque>

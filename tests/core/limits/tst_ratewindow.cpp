@@ -1,5 +1,5 @@
 // RateWindow: the sliding-window counter under an injected clock.
-#include "core/router/ratewindow.h"
+#include "core/limits/ratewindow.h"
 
 #include <QTest>
 
@@ -89,6 +89,22 @@ private slots:
         QCOMPARE(w.usedSince(1'100, 900), 4); // reconcile view still sees the settled amount
         QCOMPARE(w.used(1'700), 0);
         QCOMPARE(w.usedSince(1'700, 1'650), 0);
+    }
+
+    void gapLongerThanGraceExpiresEverything()
+    {
+        // Nothing asked the window between the charges' expiry and well past their grace (an idle
+        // router): they must still count as expired, not linger or go negative.
+        RateWindow w(1'000);
+        w.setGraceMs(500);
+        w.charge(0, 10);
+        w.charge(100, 5);
+        QCOMPARE(w.used(3'000), 0);
+        QCOMPARE(w.nextExpiry(3'000), RateWindow::kNever);
+        QCOMPARE(w.earliestFit(3'000, 20, 20), 3'000);
+        w.charge(3'000, 7);
+        QCOMPARE(w.used(3'500), 7);
+        QCOMPARE(w.used(4'000), 0);
     }
 
     void restampMovesAChargeLater()

@@ -1,74 +1,8 @@
-#include "core/router/limitstate.h"
+#include "core/limits/limitstate.h"
 
 #include <algorithm>
 
 namespace wb {
-
-CountingRule countingRuleFor(const QString &provider)
-{
-    if (provider == u"anthropic")
-        return CountingRule::Anthropic;
-    if (provider == u"mistral")
-        return CountingRule::Mistral;
-    if (provider == u"gemini" || provider == u"vertex_ai")
-        return CountingRule::Gemini;
-    return CountingRule::OpenAi;
-}
-
-qint64 requestChars(const ChatRequest &req)
-{
-    return qint64(req.system.size()) + qint64(req.user.size());
-}
-
-AdmissionCost admissionCost(CountingRule rule, qint64 chars, qint64 estimatedPromptTokens, qint64 maxTokens,
-                            qint64 expectedOutputTokens)
-{
-    AdmissionCost c;
-    switch (rule) {
-    case CountingRule::OpenAi:
-        // OpenAI's limiter estimates from characters, not the tokenizer (PROVIDERS §1).
-        c.tokens = charsToTokens(chars) + maxTokens;
-        break;
-    case CountingRule::Mistral:
-        c.tokens = estimatedPromptTokens + maxTokens;
-        break;
-    case CountingRule::Anthropic:
-        c.inputTokens = estimatedPromptTokens;
-        c.tokens = estimatedPromptTokens;   // only matters if someone configured a combined tpm
-        c.outputReserve = std::max<qint64>(0, expectedOutputTokens);
-        break;
-    case CountingRule::Gemini:
-        c.tokens = estimatedPromptTokens;
-        break;
-    }
-    return c;
-}
-
-Settlement settlementFor(CountingRule rule, const Usage &u)
-{
-    Settlement s;
-    if (!u.reported)
-        return s;
-    switch (rule) {
-    case CountingRule::OpenAi:
-        break;   // charged at admission, not refunded
-    case CountingRule::Mistral:
-        s.tokens = u.promptTokens + u.completionTokens;
-        break;
-    case CountingRule::Anthropic: {
-        // Cache reads do not count towards ITPM; input + cache writes do.
-        const qint64 input = std::max<qint64>(0, u.promptTokens - u.cachedTokens);
-        s.inputTokens = input;
-        s.tokens = input + u.completionTokens;
-        s.outputTokens = u.completionTokens;
-        break;
-    }
-    case CountingRule::Gemini:
-        s.tokens = u.promptTokens;
-        break;
-    }
-    return s;
-}
 
 LimitState::LimitState(qint64 windowMs)
 {

@@ -1,0 +1,110 @@
+#pragma once
+// What an estimate reports (core/experiment/estimator.h computes it): per run, per deployment,
+// the binding limit, the budget verdict and the recommendations, with their JSON form
+// (`discernus estimate --json`, docs/FORMATS.md) and the CLI's text tables.
+#include "core/experiment/schedulesim.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace wb {
+
+struct RunEstimate {
+    QString runId, group, framework, corpus;
+    QString provider, model;                  ///< of the group's first deployment (what tokens were counted for)
+    qint64 texts = 0;
+    int repetitions = 1;
+    qint64 calls = 0;
+    qint64 promptTokens = 0;
+    qint64 expectedOutputTokens = 0;
+    qint64 worstOutputTokens = 0;             ///< max_tokens of every call
+    qint64 expectedCostMicros = 0;
+    qint64 worstCostMicros = 0;
+    double durationSeconds = 0;               ///< from the start until its last call returns (runs share deployments)
+    bool priceKnown = true;
+    qint64 unschedulableCalls = 0;            ///< exceed a limit of every deployment on their own: never admitted
+    QString tokenMethod;                      ///< exact | calibrated | factor | count_tokens | chars/4 | custom
+    QJsonObject toJson() const;
+};
+
+/// Use of one deployment in the simulated schedule. Utilisations are of its rate-limit window
+/// (shared by a pool), averaged over the whole duration, 0..1; -1 = that limit is not configured.
+struct DeploymentEstimate {
+    QString id, group, provider, model, windowKey;
+    qint64 calls = 0, promptTokens = 0, outputTokens = 0;
+    qint64 expectedCostMicros = 0;
+    double rpm = -1, tpm = -1, itpm = -1, otpm = -1, parallel = -1;
+    double waitedSeconds = 0;                 ///< time a queue head waited on a limit of this deployment
+    QJsonObject toJson() const;
+};
+
+/// What sets the pace: the limit calls waited on longest, or latency when nothing ever waited.
+struct BindingConstraint {
+    QString deploymentId;                     ///< empty for latency
+    QString limit = QStringLiteral("latency");   ///< rpm | tpm | itpm | otpm | max_parallel_requests | latency
+    double waitedSeconds = 0;
+    bool isLatency() const { return deploymentId.isEmpty(); }
+    QString describe() const;
+};
+
+struct ModeEstimate {
+    bool batched = false;
+    QList<RunEstimate> runs;
+    RunEstimate total;
+    QList<DeploymentEstimate> deployments;
+    BindingConstraint binding;
+    double durationSeconds = 0;
+    QJsonObject toJson() const;
+};
+
+struct BudgetVerdict {
+    enum class Status { NoBudget, Fits, WorstCaseExceeds, Exceeds };
+    Status status = Status::NoBudget;
+    std::optional<double> budgetUsd;
+    QString source;                           ///< "experiment" or "model list"
+    QString duration;                         ///< budget_duration, empty = lifetime
+    qint64 spentMicros = 0;
+    qint64 expectedMicros = 0, worstMicros = 0;
+    QString message;
+    bool feasible() const { return status == Status::NoBudget || status == Status::Fits; }
+    static QString statusName(Status s);
+};
+
+struct Recommendation {
+    enum class Kind { AddKey, EnableBatching, CheaperModel, HigherTier };
+    Kind kind = Kind::AddKey;
+    QString title;
+    QString detail;
+    double durationSeconds = 0;               ///< with the change
+    qint64 expectedCostMicros = 0, worstCostMicros = 0;
+    double baseDurationSeconds = 0;           ///< without it
+    qint64 baseExpectedCostMicros = 0;
+    static QString kindName(Kind k);
+    QJsonObject toJson() const;
+};
+
+struct EstimateReport {
+    QString experiment;
+    ModeEstimate planned;                     ///< as configured (batched when batching is enabled)
+    std::optional<ModeEstimate> unbatched;    ///< side by side when batching is enabled
+    BudgetVerdict budget;
+    QList<Recommendation> recommendations;
+    QStringList warnings;
+    QString pricesAsOf;
+    LatencyModel latency;
+    QJsonObject toJson() const;
+    /// Human-readable tables for the CLI.
+    QString toText() const;
+};
+
+/// Formatting shared by the report and the estimator's messages: "12.5 s", "3m 05s", "1h 02m 03s".
+QString formatEstimateDuration(double seconds);
+/// "$0.1234" below ten dollars, "$12.35" above.
+QString formatEstimateUsd(qint64 micros);
+/// Thousands separated by commas: "1,234,567".
+QString formatEstimateCount(qint64 value);
+
+} // namespace wb

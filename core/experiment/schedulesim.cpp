@@ -1,0 +1,418 @@
+#include "core/experiment/schedulesim.h"
+
+#include "core/limits/countingrule.h"
+#include "core/limits/slidingsum.h"
+
+#include <QHash>
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+
+namespace wb {
+
+namespace {
+
+constexpr qint64 kNever = SlidingSum::kNever;
+/// earliest() result when a call waits for a call in flight to complete (otpm reservations,
+/// max_parallel_requests): not a time a window can name, but not "never" either.
+constexpr qint64 kWhenOneCompletes = kNever - 1;
+constexpr qint64 kUsPerSecond = 1'000'000;
+
+qint64 toUs(double seconds)
+{
+    return seconds <= 0 ? 0 : qint64(std::llround(seconds * double(kUsPerSecond)));
+}
+
+// The router's LimitState in microseconds on SlidingSum (see slidingsum.h for why not RateWindow).
+// One difference is deliberate: the router clamps an output reservation larger than the otpm limit
+// and waits for replies, the estimate reports such a call as never admissible.
+struct SimWindow {
+    qint64 limit[4] = {0, 0, 0, 0};   // rpm, tpm, itpm, otpm; 0 = none
+    SlidingSum sums[4];
+    qint64 outReserved = 0;
+    SimWindow(qint64 windowUs, qint64 marginUs)
+        : sums{SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs),
+               SlidingSum(windowUs, marginUs)}
+    {
+    }
+};
+
+struct SimDep {
+    int group = 0;
+    int window = 0;
+    CountingRule rule = CountingRule::OpenAi;
+    int maxParallel = 0;   // 0 = none
+    int inFlight = 0;
+    LatencyModel latency;
+};
+
+struct InFlight {
+    qint64 at;          // completion time
+    quint64 seq;
+    int call;
+    int dep;
+    int tokenCharge;    // index in the tpm window, for settlement
+    int inputCharge;    // index in the itpm window, -1 = none
+    bool operator>(const InFlight &o) const { return at != o.at ? at > o.at : seq > o.seq; }
+};
+
+AdmissionCost costOf(CountingRule rule, const ScheduleCall &c)
+{
+    return admissionCost(rule, CallTokens{c.charTokens, c.promptTokens, c.maxTokens, c.outputTokens});
+}
+
+/// The reply's usage as the estimate expects it.
+Settlement settlementOf(CountingRule rule, const ScheduleCall &c)
+{
+    Usage u;
+    u.promptTokens = c.promptTokens;
+    u.completionTokens = c.outputTokens;
+    u.reported = true;
+    return settlementFor(rule, u);
+}
+
+class ScheduleSimulation {
+public:
+    ScheduleSimulation(const QList<ScheduleDeployment> &deployments, const std::vector<ScheduleCall> &calls, int runCount,
+                       double windowSeconds, double marginSeconds);
+    ScheduleResult run(std::atomic<bool> *cancel);
+
+private:
+    void addDeployments(const QList<ScheduleDeployment> &deployments, qint64 windowUs, qint64 marginUs);
+    void buildQueues();
+    qint64 earliest(int di, const ScheduleCall &c, int &dim);
+    double headroom(int di, const ScheduleCall &c);
+    void admit(int di, int ci);
+    void complete(const InFlight &f);
+    /// Dispatches group g's queue heads while some deployment admits them; returns when the head
+    /// that blocks could go (kNever if none).
+    qint64 dispatchGroup(int g);
+    /// Index of the deployment to take the call now, or -1 (and `waits` says what it waits on).
+    int pickDeployment(int g, const ScheduleCall &c, qint64 &soonest, bool &everPossible);
+    void chargeWaits(qint64 next);
+    bool pending() const;
+    void finish();
+
+    const std::vector<ScheduleCall> &m_calls;
+    ScheduleResult m_res;
+    std::vector<SimWindow> m_windows;
+    std::vector<SimDep> m_deps;
+    int m_groupCount = 0;
+    std::vector<std::vector<int>> m_depsOfGroup, m_queue;
+    std::vector<std::size_t> m_head;
+    // What each blocked queue head waits on: every deployment that frees up soonest, with its limit.
+    std::vector<std::vector<std::pair<int, int>>> m_waitOn;
+    std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> m_inFlight;
+    quint64 m_seq = 0;
+    qint64 m_now = 0, m_lastFinish = 0;
+};
+
+ScheduleSimulation::ScheduleSimulation(const QList<ScheduleDeployment> &deployments, const std::vector<ScheduleCall> &calls,
+                                       int runCount, double windowSeconds, double marginSeconds)
+    : m_calls(calls)
+{
+    m_res.deploymentOf.assign(calls.size(), -1);
+    m_res.runFinishSeconds.assign(std::size_t(std::max(0, runCount)), 0.0);
+    m_res.deployments.resize(std::size_t(deployments.size()));
+    addDeployments(deployments, toUs(windowSeconds), toUs(marginSeconds));
+    buildQueues();
+}
+
+void ScheduleSimulation::addDeployments(const QList<ScheduleDeployment> &deployments, qint64 windowUs, qint64 marginUs)
+{
+    // Windows: one per key; the stricter configured limit of the members wins (like the router).
+    QHash<QString, int> windowIndex;
+    for (const ScheduleDeployment &d : deployments) {
+        const QString key = d.windowKey.isEmpty() ? d.id : d.windowKey;
+        int w = windowIndex.value(key, -1);
+        if (w < 0) {
+            w = int(m_windows.size());
+            windowIndex.insert(key, w);
+            m_windows.emplace_back(windowUs, marginUs);
+        }
+        qint64 *limit = m_windows[std::size_t(w)].limit;
+        const std::optional<qint64> lims[4] = {d.limits.rpm, d.limits.tpm, d.limits.itpm, d.limits.otpm};
+        for (int k = 0; k < 4; ++k) {
+            if (lims[k] && *lims[k] > 0)
+                limit[k] = limit[k] == 0 ? *lims[k] : std::min(limit[k], *lims[k]);
+        }
+        SimDep sd;
+        sd.group = d.group;
+        sd.window = w;
+        sd.rule = d.rule;
+        sd.maxParallel = d.limits.maxParallelRequests.value_or(0) > 0 ? *d.limits.maxParallelRequests : 0;
+        sd.latency = d.latency;
+        m_deps.push_back(sd);
+        m_groupCount = std::max(m_groupCount, d.group + 1);
+    }
+}
+
+void ScheduleSimulation::buildQueues()
+{
+    for (const ScheduleCall &c : m_calls)
+        m_groupCount = std::max(m_groupCount, c.group + 1);
+    const auto groups = std::size_t(m_groupCount);
+    m_depsOfGroup.resize(groups);
+    for (std::size_t i = 0; i < m_deps.size(); ++i)
+        m_depsOfGroup[std::size_t(m_deps[i].group)].push_back(int(i));
+    m_queue.resize(groups);
+    for (std::size_t i = 0; i < m_calls.size(); ++i)
+        m_queue[std::size_t(m_calls[i].group)].push_back(int(i));
+    m_head.assign(groups, 0);
+    m_waitOn.resize(groups);
+}
+
+// When could dep admit call c? Returns now when it can; kNever when it never can on its own
+// merits; sets `dim` to the limit that decides.
+qint64 ScheduleSimulation::earliest(int di, const ScheduleCall &c, int &dim)
+{
+    const SimDep &d = m_deps[std::size_t(di)];
+    SimWindow &w = m_windows[std::size_t(d.window)];
+    const AdmissionCost cost = costOf(d.rule, c);
+    qint64 t = m_now;
+    dim = -1;
+    const qint64 amounts[3] = {cost.requests, cost.tokens, cost.inputTokens};
+    for (int k = 0; k < 3; ++k) {
+        if (w.limit[k] == 0)
+            continue;
+        const qint64 f = w.sums[k].earliestFit(m_now, amounts[k], w.limit[k]);
+        if (f > t) {
+            t = f;
+            dim = k;
+        }
+    }
+    if (w.limit[WaitOtpm] > 0 && cost.outputReserve > 0) {
+        qint64 f;
+        if (cost.outputReserve > w.limit[WaitOtpm])
+            f = kNever;
+        else if (w.outReserved + cost.outputReserve > w.limit[WaitOtpm])
+            f = kWhenOneCompletes;
+        else
+            f = w.sums[WaitOtpm].earliestFit(m_now, w.outReserved + cost.outputReserve, w.limit[WaitOtpm]);
+        if (f > t) {
+            t = f;
+            dim = WaitOtpm;
+        }
+    }
+    if (d.maxParallel > 0 && d.inFlight >= d.maxParallel && t < kWhenOneCompletes) {
+        t = kWhenOneCompletes;
+        dim = WaitParallel;
+    }
+    return t;
+}
+
+double ScheduleSimulation::headroom(int di, const ScheduleCall &c)
+{
+    const SimDep &d = m_deps[std::size_t(di)];
+    SimWindow &w = m_windows[std::size_t(d.window)];
+    const AdmissionCost cost = costOf(d.rule, c);
+    double h = 1.0;
+    const qint64 amounts[4] = {cost.requests, cost.tokens, cost.inputTokens, cost.outputReserve};
+    for (int k = 0; k < 4; ++k) {
+        if (w.limit[k] == 0)
+            continue;
+        const qint64 used = w.sums[k].used(m_now) + (k == WaitOtpm ? w.outReserved : 0);
+        h = std::min(h, double(w.limit[k] - used - amounts[k]) / double(w.limit[k]));
+    }
+    if (d.maxParallel > 0)
+        h = std::min(h, double(d.maxParallel - d.inFlight - 1) / double(d.maxParallel));
+    return h;
+}
+
+void ScheduleSimulation::admit(int di, int ci)
+{
+    SimDep &d = m_deps[std::size_t(di)];
+    SimWindow &w = m_windows[std::size_t(d.window)];
+    const ScheduleCall &c = m_calls[std::size_t(ci)];
+    const AdmissionCost cost = costOf(d.rule, c);
+    w.sums[WaitRpm].add(m_now, cost.requests);
+    const int tok = w.sums[WaitTpm].add(m_now, cost.tokens);
+    const int in = cost.inputTokens > 0 ? w.sums[WaitItpm].add(m_now, cost.inputTokens) : -1;
+    w.outReserved += cost.outputReserve;
+    ++d.inFlight;
+    const double lat = d.latency.seconds(c.outputTokens);
+    m_inFlight.push(InFlight{m_now + toUs(lat), m_seq++, ci, di, tok, in});
+    m_res.deploymentOf[std::size_t(ci)] = di;
+    ScheduleResult::Use &u = m_res.deployments[std::size_t(di)];
+    ++u.calls;
+    u.promptTokens += c.promptTokens;
+    u.outputTokens += c.outputTokens;
+    u.busySeconds += lat;
+}
+
+void ScheduleSimulation::complete(const InFlight &f)
+{
+    SimDep &d = m_deps[std::size_t(f.dep)];
+    SimWindow &w = m_windows[std::size_t(d.window)];
+    const ScheduleCall &c = m_calls[std::size_t(f.call)];
+    --d.inFlight;
+    w.outReserved -= costOf(d.rule, c).outputReserve;
+    // What the reply settles, as the router's LimitState::settle applies it.
+    const Settlement s = settlementOf(d.rule, c);
+    if (s.tokens)
+        w.sums[WaitTpm].settle(f.tokenCharge, *s.tokens);
+    if (s.inputTokens && f.inputCharge >= 0)
+        w.sums[WaitItpm].settle(f.inputCharge, *s.inputTokens);
+    if (s.outputTokens > 0)
+        w.sums[WaitOtpm].add(f.at, s.outputTokens);
+    const double at = double(f.at) / double(kUsPerSecond);
+    if (c.run >= 0 && std::size_t(c.run) < m_res.runFinishSeconds.size())
+        m_res.runFinishSeconds[std::size_t(c.run)] = std::max(m_res.runFinishSeconds[std::size_t(c.run)], at);
+    m_lastFinish = std::max(m_lastFinish, f.at);
+}
+
+int ScheduleSimulation::pickDeployment(int g, const ScheduleCall &c, qint64 &soonest, bool &everPossible)
+{
+    std::vector<std::pair<int, int>> &waits = m_waitOn[std::size_t(g)];
+    waits.clear();
+    int best = -1;
+    double bestRoom = -2;
+    soonest = kNever;
+    everPossible = false;
+    for (int di : m_depsOfGroup[std::size_t(g)]) {
+        int dim = -1;
+        const qint64 t = earliest(di, c, dim);
+        if (t != kNever)
+            everPossible = true;
+        if (t <= m_now) {
+            const double room = headroom(di, c);
+            if (room > bestRoom
+                || (room == bestRoom && m_deps[std::size_t(di)].inFlight < m_deps[std::size_t(best)].inFlight)) {
+                best = di;
+                bestRoom = room;
+            }
+        } else if (t == kNever) {
+            continue;   // this deployment can never take the call
+        } else if (t < soonest || waits.empty()) {
+            soonest = t;
+            waits.assign(1, {di, dim});
+        } else if (t == soonest) {
+            waits.push_back({di, dim});
+        }
+    }
+    if (best >= 0 || !everPossible)
+        waits.clear();
+    return best;
+}
+
+qint64 ScheduleSimulation::dispatchGroup(int g)
+{
+    const std::vector<int> &q = m_queue[std::size_t(g)];
+    std::size_t &head = m_head[std::size_t(g)];
+    while (head < q.size()) {
+        const int ci = q[head];
+        qint64 soonest = kNever;
+        bool everPossible = false;
+        const int best = pickDeployment(g, m_calls[std::size_t(ci)], soonest, everPossible);
+        if (best >= 0) {
+            admit(best, ci);
+            ++head;
+        } else if (!everPossible) {
+            // Larger than a limit of every deployment of its group (or no deployment): the
+            // router could never send it.
+            ++m_res.unschedulable;
+            ++head;
+        } else {
+            return soonest >= kWhenOneCompletes ? kNever : soonest;
+        }
+    }
+    return kNever;
+}
+
+void ScheduleSimulation::chargeWaits(qint64 next)
+{
+    // Waiting time goes to the limit each blocked queue head waits on.
+    for (int g = 0; g < m_groupCount; ++g) {
+        const std::vector<std::pair<int, int>> &waits = m_waitOn[std::size_t(g)];
+        if (m_head[std::size_t(g)] >= m_queue[std::size_t(g)].size() || waits.empty())
+            continue;
+        const double share = double(next - m_now) / double(kUsPerSecond) / double(waits.size());
+        for (const auto &[d, dim] : waits) {
+            if (dim >= 0)
+                m_res.deployments[std::size_t(d)].waited[dim] += share;
+        }
+    }
+}
+
+bool ScheduleSimulation::pending() const
+{
+    if (!m_inFlight.empty())
+        return true;
+    for (int g = 0; g < m_groupCount; ++g) {
+        if (m_head[std::size_t(g)] < m_queue[std::size_t(g)].size())
+            return true;
+    }
+    return false;
+}
+
+ScheduleResult ScheduleSimulation::run(std::atomic<bool> *cancel)
+{
+    quint64 iterations = 0;
+    for (;;) {
+        if (cancel && (++iterations & 1023) == 0 && cancel->load(std::memory_order_relaxed)) {
+            m_res.cancelled = true;
+            return std::move(m_res);
+        }
+        // Dispatch every queue head that some deployment admits now.
+        qint64 next = kNever;
+        for (int g = 0; g < m_groupCount; ++g)
+            next = std::min(next, dispatchGroup(g));
+        if (!m_inFlight.empty())
+            next = std::min(next, m_inFlight.top().at);
+        if (next == kNever) {
+            // Nothing in flight and nobody can ever wake: only possible if every remaining head waits
+            // on an in-flight call that does not exist (defensive); count the rest as unschedulable.
+            for (int g = 0; g < m_groupCount; ++g) {
+                m_res.unschedulable += qint64(m_queue[std::size_t(g)].size() - m_head[std::size_t(g)]);
+                m_head[std::size_t(g)] = m_queue[std::size_t(g)].size();
+            }
+            break;
+        }
+        chargeWaits(next);
+        m_now = next;
+        while (!m_inFlight.empty() && m_inFlight.top().at <= m_now) {
+            const InFlight f = m_inFlight.top();
+            m_inFlight.pop();
+            complete(f);
+        }
+        if (!pending())
+            break;
+    }
+    finish();
+    return std::move(m_res);
+}
+
+void ScheduleSimulation::finish()
+{
+    for (std::size_t i = 0; i < m_deps.size(); ++i) {
+        const SimWindow &w = m_windows[std::size_t(m_deps[i].window)];
+        ScheduleResult::Use &u = m_res.deployments[i];
+        // Window totals (shared by a pool's members).
+        u.windowRequests = w.sums[WaitRpm].total();
+        u.windowTokens = w.sums[WaitTpm].total();
+        u.windowInputTokens = w.sums[WaitItpm].total();
+        u.windowOutputTokens = w.sums[WaitOtpm].total();
+        std::copy(std::begin(w.limit), std::end(w.limit), std::begin(u.windowLimits));
+    }
+    m_res.durationSeconds = double(m_lastFinish) / double(kUsPerSecond);
+}
+
+} // namespace
+
+QString scheduleLimitName(int limit)
+{
+    static const char *const names[] = {"rpm", "tpm", "itpm", "otpm", "max_parallel_requests"};
+    if (!(limit >= 0 && limit < ScheduleLimitCount))
+        return {};
+    return QLatin1String(names[limit]);
+}
+
+ScheduleResult simulateSchedule(const QList<ScheduleDeployment> &deployments, const std::vector<ScheduleCall> &calls,
+                                int runCount, std::atomic<bool> *cancel, double windowSeconds, double marginSeconds)
+{
+    ScheduleSimulation sim(deployments, calls, runCount, windowSeconds, marginSeconds);
+    return sim.run(cancel);
+}
+
+} // namespace wb

@@ -1,0 +1,73 @@
+#pragma once
+// The estimator's schedule simulation: the router's usage-based routing replayed event by event
+// over the configured deployments and their limits, to predict how long an experiment takes and
+// which limit sets the pace. Calls are charged by the same counting rules as the router
+// (core/limits/countingrule.h). Public for the estimator, tests, benchmarks and the monitor's ETA.
+#include "core/common/provider.h"
+#include "core/config/modellist.h"
+
+#include <QList>
+#include <QString>
+#include <atomic>
+#include <vector>
+
+namespace wb {
+
+/// Time a call takes from admission to reply.
+struct LatencyModel {
+    double baseSeconds = 1.5;
+    double perOutputTokenSeconds = 0.015;
+    double seconds(qint64 outputTokens) const { return baseSeconds + perOutputTokenSeconds * double(outputTokens); }
+};
+
+struct ScheduleDeployment {
+    QString id;
+    int group = 0;                ///< index; calls of this group may go here
+    CountingRule rule = CountingRule::OpenAi;   ///< providerTraits(provider).countingRule
+    QString windowKey;            ///< deployments with the same key share one window (stricter limit wins)
+    RateLimits limits;
+    LatencyModel latency;
+};
+
+struct ScheduleCall {
+    int group = 0;
+    int run = 0;                  ///< index, for per-run finish times
+    qint64 promptTokens = 0;      ///< as the provider counts them
+    qint64 charTokens = 0;        ///< ceil(chars/4) of the request (OpenAI's admission estimate)
+    qint64 maxTokens = 0;
+    qint64 outputTokens = 0;      ///< expected actual output
+};
+
+/// What a queued call can wait on: the indices of ScheduleResult::Use::waited.
+enum ScheduleLimit { WaitRpm, WaitTpm, WaitItpm, WaitOtpm, WaitParallel, ScheduleLimitCount };
+/// "rpm", "tpm", "itpm", "otpm", "max_parallel_requests" (the model list's names).
+QString scheduleLimitName(int limit);
+
+struct ScheduleResult {
+    double durationSeconds = 0;
+    std::vector<int> deploymentOf;        ///< per call; -1 = never admissible
+    std::vector<double> runFinishSeconds; ///< per run index
+    struct Use {
+        qint64 calls = 0, promptTokens = 0, outputTokens = 0;   ///< this deployment's calls
+        double busySeconds = 0;           ///< sum of call latencies
+        /// Totals charged to its window (shared by a pool) and the window's effective limits (0 = none).
+        qint64 windowRequests = 0, windowTokens = 0, windowInputTokens = 0, windowOutputTokens = 0;
+        qint64 windowLimits[4] = {0, 0, 0, 0};   ///< rpm, tpm, itpm, otpm
+        double waited[ScheduleLimitCount] = {0, 0, 0, 0, 0};   ///< seconds the queue head waited, by ScheduleLimit
+    };
+    std::vector<Use> deployments;         ///< per deployment
+    qint64 unschedulable = 0;
+    bool cancelled = false;
+};
+
+/// Discrete-event simulation of usage-based-routing-v2 over sliding 60-s windows: each group's
+/// queue is served in order; a call goes to the deployment of its group that admits it now with
+/// the most headroom, else waits exactly until the earliest deployment can admit it. Retries,
+/// 429s and fallbacks are not modelled. O(calls log calls).
+/// `marginSeconds`: how long after a charge expires the router waits before relying on it (clock
+/// skew safety); 0 gives the analytic minimum.
+ScheduleResult simulateSchedule(const QList<ScheduleDeployment> &deployments, const std::vector<ScheduleCall> &calls,
+                                int runCount, std::atomic<bool> *cancel = nullptr, double windowSeconds = 60.0,
+                                double marginSeconds = 0.0);
+
+} // namespace wb

@@ -1,0 +1,51 @@
+#pragma once
+// What one call charges against a provider's per-minute limits, at admission and when its reply
+// settles, for each CountingRule of the provider traits table (core/common/provider.h). The
+// router and the estimator's schedule simulation both charge through these functions, so the
+// estimate waits on exactly what the router waits on. Pure.
+#include "core/common/provider.h"
+#include "core/providers/providertypes.h"
+
+#include <QtGlobal>
+#include <optional>
+
+namespace wb {
+
+/// The provider's counting rule from the traits table: openai and any unknown
+/// (OpenAI-compatible) provider -> OpenAi; vertex_ai -> Gemini.
+inline CountingRule countingRuleFor(QStringView provider) { return providerTraits(provider).countingRule; }
+
+/// ceil(chars / 4): OpenAI's own character-based estimate, and our fallback estimate.
+constexpr qint64 charsToTokens(qint64 chars) { return (chars + 3) / 4; }
+/// Characters of all message contents of a request (system + user), as the providers see them.
+qint64 requestChars(const ChatRequest &req);
+
+/// The sizes of one call the counting rules look at.
+struct CallTokens {
+    qint64 charTokens = 0;             ///< charsToTokens() of the request (OpenAI's admission estimate)
+    qint64 promptTokens = 0;           ///< prompt tokens as the provider counts them (estimated)
+    qint64 maxTokens = 0;
+    qint64 expectedOutputTokens = 0;
+};
+
+/// What one call charges at admission.
+struct AdmissionCost {
+    qint64 requests = 1;
+    qint64 tokens = 0;          ///< tpm
+    qint64 inputTokens = 0;     ///< itpm
+    qint64 outputReserve = 0;   ///< otpm: expected output, held while the call is in flight
+};
+AdmissionCost admissionCost(CountingRule rule, const CallTokens &call);
+/// The same from the request's character count.
+AdmissionCost admissionCost(CountingRule rule, qint64 chars, qint64 estimatedPromptTokens, qint64 maxTokens,
+                            qint64 expectedOutputTokens);
+
+/// What the reply's usage settles. Unset = keep what was charged at admission.
+struct Settlement {
+    std::optional<qint64> tokens;
+    std::optional<qint64> inputTokens;
+    qint64 outputTokens = 0;    ///< charged to otpm at reply time
+};
+Settlement settlementFor(CountingRule rule, const Usage &usage);
+
+} // namespace wb

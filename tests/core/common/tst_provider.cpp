@@ -1,0 +1,102 @@
+// The provider traits table (core/common/provider.h): names map to kinds and back, unknown
+// providers are OpenAI-compatible, and the columns hold the facts the engine relied on before
+// the table existed.
+#include "core/common/provider.h"
+
+#include <QTest>
+
+using namespace wb;
+
+Q_DECLARE_METATYPE(wb::ProviderKind)
+Q_DECLARE_METATYPE(wb::CountingRule)
+Q_DECLARE_METATYPE(wb::WireFormat)
+
+class TstProvider final : public QObject {
+    Q_OBJECT
+private slots:
+    void everyKnownKindRoundTrips()
+    {
+        int known = 0;
+        for (ProviderKind k : kProviderKinds) {
+            QCOMPARE(providerTraits(k).kind, k);
+            if (k == ProviderKind::OpenAiCompatible) {
+                QVERIFY(providerPrefix(k).isEmpty());
+                continue;
+            }
+            ++known;
+            QCOMPARE(providerKind(providerPrefix(k)), k);
+            QCOMPARE(providerKind(providerPrefix(k).toUpper()), k);   // LiteLLM prefixes are case-insensitive
+            QVERIFY(knownProviderPrefixes().contains(providerPrefix(k)));
+        }
+        QCOMPARE(knownProviderPrefixes().size(), known);
+        QCOMPARE(knownProviderPrefixes(),
+                 (QStringList{u"openai"_qs, u"anthropic"_qs, u"mistral"_qs, u"gemini"_qs, u"vertex_ai"_qs}));
+    }
+
+    void unknownIsOpenAiCompatible_data()
+    {
+        QTest::addColumn<QString>("provider");
+        QTest::newRow("empty") << QString();
+        QTest::newRow("hosted_vllm") << u"hosted_vllm"_qs;
+        QTest::newRow("azure") << u"azure"_qs;
+        QTest::newRow("prefix of a known one") << u"vertex"_qs;
+        QTest::newRow("longer than a known one") << u"vertex_ai-language-models"_qs;
+    }
+    void unknownIsOpenAiCompatible()
+    {
+        QFETCH(QString, provider);
+        QCOMPARE(providerKind(provider), ProviderKind::OpenAiCompatible);
+        const ProviderTraits &t = providerTraits(provider);
+        QCOMPARE(t.wireFormat, WireFormat::OpenAi);
+        QCOMPARE(t.countingRule, CountingRule::OpenAi);
+        QCOMPARE(QLatin1String(t.defaultApiBase), QLatin1String(""));
+        QCOMPARE(QLatin1String(t.apiKeyVariable), QLatin1String(""));
+        QVERIFY(t.apiKeyRequired);
+    }
+
+    void columns_data()
+    {
+        QTest::addColumn<QString>("provider");
+        QTest::addColumn<WireFormat>("wire");
+        QTest::addColumn<CountingRule>("rule");
+        QTest::addColumn<QString>("keyVariable");
+        QTest::addColumn<bool>("countTokens");
+        QTest::addColumn<bool>("exactTokenizer");
+        QTest::newRow("openai") << u"openai"_qs << WireFormat::OpenAi << CountingRule::OpenAi << u"OPENAI_API_KEY"_qs << false << true;
+        QTest::newRow("anthropic") << u"anthropic"_qs << WireFormat::Anthropic << CountingRule::Anthropic << u"ANTHROPIC_API_KEY"_qs << true << false;
+        QTest::newRow("mistral: OpenAI wire, own rule") << u"mistral"_qs << WireFormat::OpenAi << CountingRule::Mistral << u"MISTRAL_API_KEY"_qs << false << false;
+        QTest::newRow("gemini") << u"gemini"_qs << WireFormat::Gemini << CountingRule::Gemini << u"GEMINI_API_KEY"_qs << true << false;
+        QTest::newRow("vertex_ai counts like gemini") << u"vertex_ai"_qs << WireFormat::Gemini << CountingRule::Gemini << QString() << true << false;
+    }
+    void columns()
+    {
+        QFETCH(QString, provider);
+        QFETCH(WireFormat, wire);
+        QFETCH(CountingRule, rule);
+        QFETCH(QString, keyVariable);
+        QFETCH(bool, countTokens);
+        QFETCH(bool, exactTokenizer);
+        const ProviderTraits &t = providerTraits(provider);
+        QCOMPARE(t.wireFormat, wire);
+        QCOMPARE(t.countingRule, rule);
+        QCOMPARE(QString::fromLatin1(t.apiKeyVariable), keyVariable);
+        QCOMPARE(*t.countTokensEndpoint != 0, countTokens);
+        QCOMPARE(t.tokenizer == TokenizerKind::Exact, exactTokenizer);
+        // Every limit is a sliding window today; the column exists so one can become a bucket.
+        QCOMPARE(t.limitAlgorithm, LimitAlgorithm::SlidingWindow);
+        QVERIFY(QString::fromLatin1(t.defaultApiBase).startsWith(u"https://"));
+        QVERIFY(QString::fromLatin1(t.requestApiBase).startsWith(u"https://"));
+        QVERIFY(!QString::fromLatin1(t.displayName).isEmpty());
+    }
+
+    void vertexAiNeedsNoKeyAndSpeaksGemini()
+    {
+        const ProviderTraits &v = providerTraits(ProviderKind::VertexAi);
+        QVERIFY(!v.apiKeyRequired);
+        QCOMPARE(QLatin1String(v.defaultApiBase), QLatin1String("https://us-central1-aiplatform.googleapis.com"));
+        QCOMPARE(QLatin1String(v.requestApiBase), QLatin1String(providerTraits(ProviderKind::Gemini).requestApiBase));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstProvider)
+#include "tst_provider.moc"
