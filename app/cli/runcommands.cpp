@@ -1,7 +1,7 @@
 // run and export: the verbs that touch the results database.
 #include "app/cli/commands.h"
 
-#include "core/experiment/runner.h"
+#include "core/session/experimentrunner.h"
 #include "core/pricing/pricing.h"
 #include "core/storage/resultstore.h"
 

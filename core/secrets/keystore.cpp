@@ -1,5 +1,6 @@
 #include "core/secrets/keystore.h"
 
+#include "core/common/check.h"
 #include "core/common/logging.h"
 #include "core/config/modellist.h"
 
@@ -382,6 +383,58 @@ Result<QStringList> KeyStore::list()
     if (status != Status::Ok)
         return std::unexpected(keyError(status, QString(), msg));
     return names;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+KeyReadJob::KeyReadJob(QStringList names, const QString &service, QObject *parent)
+    : QObject(parent), m_store(new KeyStore(service, this)), m_names(std::move(names))
+{
+    m_names.removeDuplicates();
+    connect(m_store, &KeyStore::readFinished, this,
+            [this](quint64 request, const QString &name, const QString &value, KeyStore::Status status, const QString &message) {
+                if (!m_requests.remove(request) || m_cancelled)
+                    return;
+                m_results.insert(name, KeychainRead{status, value, message});
+                if (m_requests.isEmpty())
+                    finishSoon();
+            });
+}
+
+KeyReadJob::~KeyReadJob() = default;
+
+void KeyReadJob::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    for (const QString &name : std::as_const(m_names))
+        m_requests.insert(m_store->readKey(name), name);
+    if (m_requests.isEmpty())
+        finishSoon();
+}
+
+void KeyReadJob::cancel()
+{
+    if (m_finished || m_cancelled)
+        return;
+    m_cancelled = true;
+    // The keychain jobs cannot be withdrawn; their answers are simply ignored (the store's callbacks
+    // hold only a guarded pointer to it).
+    m_store->disconnect(this);
+    finishSoon();
+}
+
+void KeyReadJob::finishSoon()
+{
+    if (m_finishQueued)
+        return;
+    m_finishQueued = true;
+    QTimer::singleShot(0, this, [this] {
+        WB_CHECK(!m_finished);
+        m_finished = true;
+        Q_EMIT finished();
+    });
 }
 
 } // namespace wb
