@@ -5,7 +5,6 @@
 #include "core/config/modellist.h"
 
 #include <QCoreApplication>
-#include <QEventLoop>
 #include <QPointer>
 #include <QThread>
 #include <QJsonArray>
@@ -312,24 +311,28 @@ Error keyError(KeyStore::Status s, const QString &name, const QString &detail)
     return e;
 }
 
-// Runs `start` (which returns a request id) and waits for the signal carrying it.
+// Runs `start` (which returns a request id) and runs the application's main event loop until the
+// signal carrying it: the `keys` verb calls this from main() before any loop runs. No nested loop,
+// so it refuses to run inside one (or off the main thread, where QtKeychain's jobs cannot finish).
 template <typename Signal, typename Handler>
-void waitFor(KeyStore *store, Signal signal, const std::function<quint64()> &start, Handler handler)
+bool waitFor(KeyStore *store, Signal signal, const std::function<quint64()> &start, Handler handler)
 {
-    QEventLoop loop;
+    QCoreApplication *app = QCoreApplication::instance();
+    if (!WB_CHECK(app && app->thread() == QThread::currentThread() && QThread::currentThread()->loopLevel() == 0))
+        return false;
     quint64 id = 0;
     bool finished = false;
-    const auto c = QObject::connect(store, signal, &loop, [&](quint64 request, auto &&...args) {
+    const auto c = QObject::connect(store, signal, app, [&](quint64 request, auto &&...args) {
         if (request != id || finished)
             return;
         finished = true;
         handler(args...);
-        loop.quit();
+        QCoreApplication::exit(0);
     });
-    id = start();
-    if (!finished)
-        loop.exec(QEventLoop::ExcludeUserInputEvents);
+    id = start();   // the answer never comes from inside start()
+    QCoreApplication::exec();
     QObject::disconnect(c);
+    return finished;
 }
 
 } // namespace

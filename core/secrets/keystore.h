@@ -59,9 +59,10 @@ public:
     quint64 removeKey(const QString &name);
     quint64 listNames();
 
-    // Blocking convenience for the `keys` command line verb only: runs a local event
-    // loop until the operation ends. The engine never uses it (it reads keys with
-    // KeyReadJob before a run starts). Never call it on the UI thread.
+    // Blocking convenience for the `keys` command line verb only: runs the application's
+    // main event loop (QCoreApplication::exec) until the operation ends, so it must be
+    // called on the main thread with no event loop running (a nested call fails with
+    // Status::Failed). The engine never uses it: it reads keys with KeyReadJob.
     Result<void> set(const QString &name, const QString &value);
     /// nullopt when there is no key of that name.
     Result<std::optional<QString>> get(const QString &name);
