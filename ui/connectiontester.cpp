@@ -20,9 +20,11 @@ void ConnectionTester::test(const ModelList &models, const QStringList &deployme
     if (m_test)
         return;
     m_test = new ConnectionTest(models, deploymentIds, timeoutSeconds, this);
-    connect(m_test, &ConnectionTest::result, this, [this](const ConnectionResult &r) {
+    connect(m_test, &ConnectionTest::result, this, [this, timeoutSeconds](const ConnectionResult &r) {
         QString message;
-        if (r.ok)
+        if (r.timedOut)
+            message = tr("No answer within %1 s").arg(timeoutSeconds);
+        else if (r.ok)
             message = tr("OK — %1 answered in %2 ms").arg(r.modelVersion).arg(r.ms);
         else if (r.answered && r.errorClass != ErrorClass::None)
             message = errorClassName(r.errorClass) + QStringLiteral(": ") + r.error;

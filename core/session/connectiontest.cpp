@@ -166,7 +166,8 @@ void ConnectionTest::onTimeout()
     const Deployment &d = m_models.deployments[m_index];
     m_router->disconnect(this);
     m_router->cancelAll();
-    ConnectionResult r = notAnswered(d.id, tr("No answer within %1 s").arg(m_timeoutS), false);
+    ConnectionResult r = notAnswered(d.id, QStringLiteral("no answer within %1 s").arg(m_timeoutS), false);
+    r.timedOut = true;
     r.ms = m_clock.elapsed();
     report(r);
     next();

@@ -24,7 +24,8 @@ struct JobOutcome;
 struct ConnectionResult {
     QString deploymentId;
     bool ok = false;
-    bool answered = false;     ///< false: no answer within the timeout (or cancelled)
+    bool answered = false;     ///< false: the call was never answered (no key resolved counts as answered)
+    bool timedOut = false;     ///< no answer within the timeout
     QString error;             ///< when !ok; never contains a key
     ErrorClass errorClass = ErrorClass::None;
     int httpStatus = 0;        ///< of the last attempt; 0 = none
