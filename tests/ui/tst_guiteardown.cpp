@@ -69,6 +69,30 @@ int jobsInFlight(const QString &db)
     return n;
 }
 
+/// Closes the window as a user does (answering Yes to "cancel the run?"), deletes it, and says how
+/// long that took in milliseconds.
+qint64 closeAndDelete(MainWindow *w)
+{
+    answerYesWhenAsked();
+    QElapsedTimer t;
+    t.start();
+    const bool closed = w->close();
+    delete w;
+    return closed ? t.elapsed() : -1;
+}
+
+/// A workbench on the project in `dir` whose Start button was pressed, writing into `db`.
+MainWindow *startedWorkbench(const QString &dir, const QString &db)
+{
+    auto *w = new MainWindow;
+    if (!w->openProject(dir, true))
+        return w;
+    w->show();
+    w->runPage()->setDatabasePath(db);
+    w->runPage()->findChild<QPushButton *>(QStringLiteral("startButton"))->click();
+    return w;
+}
+
 const QString kService = KeyStore::defaultService();   // the throwaway keyring's
 
 } // namespace
@@ -90,22 +114,15 @@ private slots:
         // Slow answers, so the window is closed with calls in flight.
         QVERIFY(replaceInFile(dir.filePath(QStringLiteral("sim_limits.yaml")), "latency_ms: 400", "latency_ms: 4000"));
         const QString db = dir.filePath(QStringLiteral("teardown.sqlite"));
-        auto *w = new MainWindow;
-        QVERIFY(w->openProject(dir.path(), true));
-        w->show();
+        MainWindow *w = startedWorkbench(dir.path(), db);
         RunMonitor *run = w->runPage();
-        run->setDatabasePath(db);
+        QVERIFY(run->isRunning());
         QSignalSpy finished(run, &RunMonitor::runFinished);
-        run->findChild<QPushButton *>(QStringLiteral("startButton"))->click();
         QTRY_VERIFY_WITH_TIMEOUT(run->controller()->routerSnapshot().inFlight > 0, 20000);
         QVERIFY(finished.isEmpty());
-
-        answerYesWhenAsked();
-        QElapsedTimer t;
-        t.start();
-        QVERIFY(w->close());
-        delete w;
-        QVERIFY2(t.elapsed() < 5000, "closing does not wait for the calls' answers");
+        const qint64 ms = closeAndDelete(w);
+        QVERIFY(ms >= 0);
+        QVERIFY2(ms < 5000, "closing does not wait for the calls' answers");
         QCOMPARE(jobsInFlight(db), 0);   // cancelled jobs went back to pending (--resume)
     }
 
@@ -128,26 +145,19 @@ private slots:
         QVERIFY(wbtest::lockLoginKeyring());
 
         const QString db = dir.filePath(QStringLiteral("locked.sqlite"));
-        auto *w = new MainWindow;
-        QVERIFY(w->openProject(dir.path(), true));
-        w->show();
+        MainWindow *w = startedWorkbench(dir.path(), db);
         RunMonitor *run = w->runPage();
-        run->setDatabasePath(db);
+        QVERIFY(run->isRunning());
         QSignalSpy started(run->controller(), &RunController::started);
         QSignalSpy finished(run, &RunMonitor::runFinished);
-        run->findChild<QPushButton *>(QStringLiteral("startButton"))->click();
         QTRY_VERIFY_WITH_TIMEOUT(prompter.promptsHeld() > 0, 10000);   // the keyring asks to be unlocked
         QTest::qWait(300);
         QVERIFY(run->isRunning());
         QVERIFY(started.isEmpty());
         QVERIFY(finished.isEmpty());
-
-        answerYesWhenAsked();
-        QElapsedTimer t;
-        t.start();
-        QVERIFY(w->close());
-        delete w;
-        QVERIFY2(t.elapsed() < 3000, "closing does not wait for the keyring");
+        const qint64 ms = closeAndDelete(w);
+        QVERIFY(ms >= 0);
+        QVERIFY2(ms < 3000, "closing does not wait for the keyring");
         QVERIFY(!QFile::exists(db));
         QTest::qWait(200);   // late keychain answers go nowhere
     }

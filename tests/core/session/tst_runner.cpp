@@ -102,6 +102,34 @@ RunSummary runOnce(const Project &p, bool resume, std::optional<double> budget =
     return done.first().first().value<RunSummary>();
 }
 
+/// A one-group project answered slowly, one call at a time: a run still going when a test looks.
+struct SlowRun {
+    SlowRun(int latencyMs, int texts) : sim(config(latencyMs))
+    {
+        ok = bool(sim.start()) && dir.isValid();
+        if (ok)
+            p = writeProject(dir, sim, texts, {}, {}, {}, QStringLiteral("max_parallel_requests: 1"), {QStringLiteral("oa")});
+    }
+    static SimConfig config(int latencyMs)
+    {
+        SimConfig c;
+        c.latencyMs = latencyMs;
+        return c;
+    }
+    RunOptions options() const
+    {
+        RunOptions o;
+        o.configPath = p.config;
+        o.experimentPath = p.experiment;
+        o.dbPath = p.db;
+        return o;
+    }
+    ProviderSimulator sim;
+    QTemporaryDir dir;
+    Project p;
+    bool ok = false;
+};
+
 /// status -> count over the jobs table.
 QHash<QString, int> statusCounts(const QString &db)
 {
@@ -441,15 +469,11 @@ private slots:
     {
         // The GUI's path: the runner lives on an engine thread; progress and the monitor's snapshot
         // must keep coming from there (its timers have to move with it).
-        SimConfig slow;
-        slow.latencyMs = 150;
-        ProviderSimulator sim(slow);
-        QVERIFY(sim.start());
-        QTemporaryDir dir;
-        const Project p = writeProject(dir, sim, 12, {}, {}, {}, QStringLiteral("max_parallel_requests: 1"), {QStringLiteral("oa")});
+        SlowRun slow(150, 12);
+        QVERIFY(slow.ok);
         RunController ctl;
         QSignalSpy done(&ctl, &RunController::finished);
-        ctl.start(RunOptions{p.config, p.experiment, p.db});
+        ctl.start(slow.options());
         QVERIFY(ctl.isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(ctl.routerSnapshot().calls > 0, 10000);
         // The monitor polls: the snapshot moves on several times during the run.
@@ -473,16 +497,13 @@ private slots:
     {
         // What closing the workbench during a run does: the controller cancels, waits for the runner
         // to finish on its thread, deletes it there and joins. Nothing is left in flight.
-        SimConfig slow;
-        slow.latencyMs = 300;
-        ProviderSimulator sim(slow);
-        QVERIFY(sim.start());
-        QTemporaryDir dir;
-        const Project p = writeProject(dir, sim, 20, {}, {}, {}, QStringLiteral("max_parallel_requests: 1"), {QStringLiteral("oa")});
+        SlowRun slow(300, 20);
+        QVERIFY(slow.ok);
+        const Project &p = slow.p;
         QElapsedTimer t;
         {
             RunController ctl;
-            ctl.start(RunOptions{p.config, p.experiment, p.db});
+            ctl.start(slow.options());
             QTRY_VERIFY_WITH_TIMEOUT(ctl.routerSnapshot().calls > 0, 10000);
             t.start();
         }
