@@ -231,7 +231,7 @@ int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
         out << "budget: $" << QString::number(*models->costControls.maxBudget, 'f', 2)
             << (models->costControls.budgetDuration.isEmpty() ? QString() : QStringLiteral(" per ") + models->costControls.budgetDuration)
             << '\n';
-    if (models->simulator.enabled)
+    if (isSimulated(*models))
         out << "SIMULATED: the workbench starts its provider simulator for this model list\n";
     for (const QString &group : models->groups()) {
         out << '\n' << group;

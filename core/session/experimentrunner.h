@@ -2,7 +2,7 @@
 // Drives one experiment run: RunSetup prepares it (project, keys, simulator, database, router), then
 // the runner plans the calls (batches), feeds the router a bounded window of them, validates replies
 // and stores results. Lives on one thread and never blocks it; RunController puts it on an engine
-// thread for the workbench, the CLI runs it on its main thread. docs/ARCHITECTURE.md, "A run".
+// thread for the workbench, the CLI runs it on its main thread. docs/ARCHITECTURE.md, "A run from start to finish".
 #include "core/router/routertypes.h"
 #include "core/session/runtypes.h"
 
