@@ -1,33 +1,25 @@
 #pragma once
-// "Test connection": one tiny call per deployment through the engine's own router (same
-// adapters, keys and api_base rules as a run), on a worker thread. Starts the provider
-// simulator when the model list asks for it, exactly as a run would.
+// The Keys page's "Test connection": a thin wrapper over the engine's ConnectionTest
+// (core/session/connectiontest.h), which sends one tiny call per deployment through the router,
+// against the simulator when the model list asks for it — the same job as `discernus
+// test-connections`. Asynchronous on the UI thread; nothing blocks.
 #include "core/config/modellist.h"
+#include "core/session/connectiontest.h"
 
 #include <QObject>
-#include <atomic>
-#include <memory>
-
-class QThread;
+#include <QPointer>
 
 namespace wb {
 namespace ui {
-
-struct ConnectionResult {
-    QString deploymentId;
-    bool ok = false;
-    QString message;        ///< never contains a key
-    qint64 ms = 0;
-};
 
 class ConnectionTester final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConnectionTester)
 public:
     explicit ConnectionTester(QObject *parent = nullptr);
-    ~ConnectionTester() override;   ///< cancels a test in progress, waiting at most ~3 s for it
+    ~ConnectionTester() override;   ///< cancels a test in progress
 
-    bool isBusy() const { return m_thread != nullptr; }
+    bool isBusy() const { return m_test != nullptr; }
     /// Tests the given deployments (all when empty); results arrive one by one.
     void test(const ModelList &models, const QStringList &deploymentIds = {}, double timeoutSeconds = 30);
 
@@ -36,8 +28,7 @@ signals:
     void finished();
 
 private:
-    QThread *m_thread = nullptr;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    QPointer<ConnectionTest> m_test;
 };
 
 } // namespace ui

@@ -1,7 +1,7 @@
 #include "ui/estimateview.h"
 
 #include "core/experiment/corpus.h"
-#include "core/experiment/prompt.h"
+#include "core/session/estimateinput.h"
 #include "core/tokenize/tokenestimator.h"
 #include "ui/project.h"
 #include "ui/runmonitor.h"
@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QSet>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -94,36 +95,42 @@ QTableView *table(QAbstractItemModel *m, QWidget *parent)
 
 } // namespace
 
-Result<EstimateReport> EstimateView::compute(const ProjectState &state, std::atomic<bool> *cancel)
+Result<LoadedProject> EstimateView::projectFor(const ProjectState &state, std::atomic<bool> *cancel)
 {
-    EstimateInput in;
-    in.models = state.models;
-    in.experiment = state.experiment;
-    in.frameworks = state.frameworks;
+    LoadedProject p;
+    p.models = state.models;
+    p.experiment = state.experiment;
+    for (const Framework &f : state.frameworks)
+        p.frameworks.insert(f.id, f);
+    // The corpora the runs use, as loadProject() reads them (here from a cache of the files).
+    QSet<QString> used;
+    for (const RunSpec &r : std::as_const(state.experiment.execution.matrix))
+        used.insert(r.corpus);
     for (const CorpusSource &s : state.experiment.corpus) {
+        if (!used.contains(s.id))
+            continue;
         if (cancel && cancel->load())
             return fail(tr("cancelled"));
         auto texts = cachedCorpus(s);
         if (!texts)
             return std::unexpected(texts.error());
-        for (const CorpusText &t : std::as_const(*texts))
-            in.texts << EstimateText{s.id, t.id, t.text};
+        p.corpora.insert(s.id, *texts);
     }
-    static TokenEstimator tokens;   // thread-safe; shared so calibration survives between estimates
-    in.tokens = &tokens;
-    const ExecutionSettings exec = state.experiment.execution;
-    in.buildPrompt = [exec](const RunSpec &, const Framework &fw, const QList<EstimateText> &texts) {
-        QList<CorpusText> owned;
-        owned.reserve(texts.size());
-        for (const EstimateText &t : texts)
-            owned << CorpusText{t.corpus, t.id, t.text, QString()};
-        QList<const CorpusText *> ptrs;
-        for (const CorpusText &t : std::as_const(owned))
-            ptrs << &t;
-        return buildScoringRequest(fw, ptrs, exec);
-    };
-    in.cancel = cancel;
-    return estimateExperiment(in);
+    return p;
+}
+
+Result<EstimateReport> EstimateView::compute(const ProjectState &state, const QString &dbPath, std::atomic<bool> *cancel)
+{
+    auto project = projectFor(state, cancel);
+    if (!project)
+        return std::unexpected(project.error());
+    // The same assembler as `discernus estimate`: batch packing, the database's calibration, output
+    // lengths and spend, the simulator's latency.
+    auto ctx = prepareEstimate(*project, dbPath);
+    if (!ctx)
+        return std::unexpected(ctx.error());
+    ctx->input.cancel = cancel;
+    return estimateExperiment(ctx->input);
 }
 
 EstimateView::EstimateView(Project *project, QWidget *parent)
@@ -209,6 +216,7 @@ void EstimateView::recomputeNow()
     m_status->setText(tr("Computing the estimate…"));
     auto cancel = m_cancel;
     const ProjectState state = m_project->state();
+    const QString dbPath = m_databasePath ? m_databasePath() : QString();
     m_watcher = new QFutureWatcher<Result<EstimateReport>>(this);
     connect(m_watcher, &QFutureWatcher<Result<EstimateReport>>::finished, this, [this, cancel] {
         const Result<EstimateReport> r = m_watcher->result();
@@ -224,7 +232,7 @@ void EstimateView::recomputeNow()
         show(r);
         emit estimateReady();
     });
-    m_watcher->setFuture(QtConcurrent::run([state, cancel] { return compute(state, cancel.get()); }));
+    m_watcher->setFuture(QtConcurrent::run([state, dbPath, cancel] { return compute(state, dbPath, cancel.get()); }));
 }
 
 void EstimateView::show(const Result<EstimateReport> &r)

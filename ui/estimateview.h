@@ -2,9 +2,11 @@
 // The "Estimate" page: the pre-flight estimate (core/experiment/estimator.h), recomputed in the
 // background 400 ms after the last edit; a newer edit cancels the computation in flight.
 #include "core/experiment/estimator.h"
+#include "core/session/project.h"
 
 #include <QWidget>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 class QLabel;
@@ -26,8 +28,13 @@ public:
     explicit EstimateView(Project *project, QWidget *parent = nullptr);
     ~EstimateView() override;
 
-    /// The estimate of a project state (loads corpora, counts tokens): call off the UI thread.
-    static Result<EstimateReport> compute(const ProjectState &state, std::atomic<bool> *cancel);
+    /// The estimate of a project state, assembled by prepareEstimate() exactly as `discernus estimate`
+    /// does (with the results database at dbPath when it exists): call off the UI thread.
+    static Result<EstimateReport> compute(const ProjectState &state, const QString &dbPath, std::atomic<bool> *cancel);
+    /// What loadProject() would give for the state's files, from the edited state and cached corpora.
+    static Result<LoadedProject> projectFor(const ProjectState &state, std::atomic<bool> *cancel = nullptr);
+    /// Where the project's results database is (absolute); asked at each recomputation.
+    void setDatabasePathSource(std::function<QString()> f) { m_databasePath = std::move(f); }
 
     QStandardItemModel *runsModel() const { return m_runs; }
     QStandardItemModel *deploymentsModel() const { return m_deployments; }
@@ -60,6 +67,7 @@ private:
     bool m_computing = false;
     bool m_pending = false;
     int m_computeCount = 0;
+    std::function<QString()> m_databasePath;
 };
 
 } // namespace ui

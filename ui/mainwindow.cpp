@@ -1,6 +1,6 @@
 #include "ui/mainwindow.h"
 
-#include "core/experiment/runner.h"
+#include "core/session/runcontroller.h"
 #include "ui/estimateview.h"
 #include "ui/experimenteditor.h"
 #include "ui/keysview.h"
@@ -60,6 +60,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_experiment = new ExperimentEditor(m_project, this);
     m_estimate = new EstimateView(m_project, this);
     m_run = new RunMonitor(m_project, this);
+    // The estimate uses what earlier runs stored in the project's database (calibration, spend).
+    m_estimate->setDatabasePathSource([this] { return m_run->resolvedDatabasePath(); });
     m_results = new ResultsView(this);
 
     struct Entry { QWidget *w; QString icon; QString text; };

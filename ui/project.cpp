@@ -22,30 +22,6 @@ const Framework *ProjectState::framework(const QString &id) const
     return nullptr;
 }
 
-bool isLoopbackUrl(const QString &url)
-{
-    const QUrl u(url);
-    const QString host = u.host();
-    if (host.isEmpty())
-        return false;
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
-        return true;
-    const QHostAddress addr(host);
-    return !addr.isNull() && addr.isLoopback();
-}
-
-bool pointsAtSimulator(const ModelList &models)
-{
-    if (models.simulator.enabled)
-        return true;
-    if (models.deployments.isEmpty())
-        return false;
-    for (const Deployment &d : models.deployments)
-        if (d.apiBase.isEmpty() || !isLoopbackUrl(d.apiBase))
-            return false;
-    return true;
-}
-
 // One undoable step: the state before and after.
 class StateCommand final : public QUndoCommand {
 public:

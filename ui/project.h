@@ -24,12 +24,6 @@ struct ProjectState {
     const Framework *framework(const QString &id) const;
 };
 
-/// True when the model list runs against the built-in simulator (discernus.simulator.enabled)
-/// or every deployment's api_base is a loopback address — results would not come from real models.
-bool pointsAtSimulator(const ModelList &models);
-/// http(s) URL whose host is localhost or a loopback address.
-bool isLoopbackUrl(const QString &url);
-
 class Project final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Project)
@@ -51,7 +45,8 @@ public:
 
     bool isOpen() const { return !m_experimentPath.isEmpty(); }
     bool isModified() const;
-    bool isSimulated() const { return pointsAtSimulator(m_state.models); }
+    /// The model list asks for the simulator and points only at loopback (wb::isSimulated).
+    bool isSimulated() const { return wb::isSimulated(m_state.models); }
     QString experimentPath() const { return m_experimentPath; }
     QString modelListPath() const { return m_modelListPath; }
     QString directory() const;

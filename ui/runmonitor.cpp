@@ -213,6 +213,13 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
 RunMonitor::~RunMonitor() = default;
 
 QString RunMonitor::databasePath() const { return m_db->text().trimmed(); }
+
+QString RunMonitor::resolvedDatabasePath() const
+{
+    const QString path = databasePath().isEmpty() ? QStringLiteral("results.sqlite") : databasePath();
+    // A relative path typed here means "in the project folder", not the process's working directory.
+    return QDir::cleanPath(QDir(m_project->directory()).absoluteFilePath(path));
+}
 void RunMonitor::setDatabasePath(const QString &path)
 {
     // The field shows the database the running job writes to; it must not change under it.
@@ -291,11 +298,7 @@ void RunMonitor::start()
     if (m_running || !m_project->isOpen())
         return;
     RunOptions opt;
-    opt.dbPath = databasePath();
-    if (opt.dbPath.isEmpty())
-        opt.dbPath = QStringLiteral("results.sqlite");
-    // A relative path typed here means "in the project folder", not the process's working directory.
-    opt.dbPath = QDir::cleanPath(QDir(m_project->directory()).absoluteFilePath(opt.dbPath));
+    opt.dbPath = resolvedDatabasePath();
     opt.resume = m_resume->isChecked();
     if (!opt.resume && QFileInfo::exists(opt.dbPath)) {
         // Without this the engine refuses with command-line advice ("use --resume").

@@ -4,7 +4,7 @@
 // The engine runs on its own thread (RunController); this page polls its snapshot on a 200 ms
 // timer and coalesces everything that arrives between ticks (events, progress) into one
 // repaint, so the UI stays fluid however many calls per second the router makes.
-#include "core/experiment/runner.h"
+#include "core/session/runcontroller.h"
 
 #include <QElapsedTimer>
 #include <QStringList>
@@ -39,6 +39,8 @@ public:
 
     RunController *controller() const { return m_controller; }
     QString databasePath() const;
+    /// The database a run would use: the typed path (results.sqlite when empty), relative to the project.
+    QString resolvedDatabasePath() const;
     void setDatabasePath(const QString &path);
     bool isRunning() const;
     bool isPaused() const { return m_paused; }

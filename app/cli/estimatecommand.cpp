@@ -2,11 +2,12 @@
 #include "app/cli/commands.h"
 #include "app/cli/verbparser.h"
 
+#include "app/cli/untilfinished.h"
 #include "core/experiment/counttokens.h"
-#include "core/experiment/estimateinput.h"
-#include "core/experiment/project.h"
-#include "core/secrets/keystore.h"
-#include "core/sim/providersimulator.h"
+#include "core/session/estimateinput.h"
+#include "core/session/keyresolution.h"
+#include "core/session/project.h"
+#include "core/session/simsession.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -85,31 +86,33 @@ int cmdEstimate(const QStringList &argsIn, QTextStream &out, QTextStream &err)
     for (const QString &w : std::as_const(project->warnings))
         err << "warning: " << w << '\n';
     // Counting talks to the providers: against the simulator, start it as test-connections does.
-    std::unique_ptr<ProviderSimulator> sim;
-    if (countSample > 0 && project->models.simulator.enabled) {
-        auto cfg = simulatorConfigFor(project->models, configPath);
-        auto started = cfg ? startSimulator(*cfg, quint16(project->models.simulator.port))
-                           : Result<std::unique_ptr<ProviderSimulator>>(std::unexpected(cfg.error()));
+    SimSession sim;
+    if (countSample > 0) {
+        auto started = SimSession::startFor(project->models);
         if (!started) {
             err << "discernus estimate: " << started.error().toString() << '\n';
             return 2;
         }
         sim = std::move(*started);
-        retargetLoopback(project->models, project->models.simulator.port, sim->port());
     }
-    auto ctx = prepareEstimate(*project, configPath, a.value(QStringLiteral("--db")));
+    auto ctx = prepareEstimate(*project, a.value(QStringLiteral("--db")));
     if (!ctx) {
         err << "discernus estimate: " << ctx.error().toString() << '\n';
         return 2;
     }
     QJsonArray countJson;
     if (countSample > 0) {
-        KeyStore keystore;
+        KeyResolveJob keyJob(ctx->input.models);
+        keyJob.start();
+        runUntil(&keyJob, &KeyResolveJob::finished);
         QHash<QString, QString> keyErrors;
-        const QHash<QString, QString> keys = resolveAvailableKeys(ctx->input.models, keystore, &keyErrors);
+        const QHash<QString, QString> keys = keyJob.availableKeys(&keyErrors);
         const CountTokensPlan plan = planCountTokens(ctx->input, keys, countSample);
-        const CountTokensReport counted = countTokensBlocking(ctx->input.models, keys, plan.samples, ctx->tokens);
-        for (const CountTokensOutcome &o : counted.outcomes) {
+        CountTokens counter(ctx->input.models, keys, ctx->tokens);
+        counter.addSamples(plan.samples);
+        counter.start();
+        runUntil(&counter, &CountTokens::finished);
+        for (const CountTokensOutcome &o : counter.outcomes()) {
             QJsonObject j = outcomeJson(o);
             // The resolver's message says why there is no key (never the key itself).
             if (o.error == QLatin1String("no API key") && keyErrors.contains(o.deploymentId))
@@ -130,8 +133,7 @@ int cmdEstimate(const QStringList &argsIn, QTextStream &out, QTextStream &err)
         if (plan.samples.isEmpty())
             err << "count_tokens: no run uses a model with a count-tokens endpoint (Anthropic, Gemini)\n";
     }
-    if (sim)
-        sim->stop();
+    sim.stop();
     ctx->input.recommendations = !a.has(QStringLiteral("--no-recommendations"));
     if (const QString pm = a.value(QStringLiteral("--prices")); !pm.isEmpty()) {
         if (auto n = ctx->input.prices.importLiteLlm(pm); !n) {
@@ -158,7 +160,7 @@ int cmdEstimate(const QStringList &argsIn, QTextStream &out, QTextStream &err)
         }
     }
     out.flush();
-    if (project->models.simulator.enabled)
+    if (isSimulated(project->models))
         err << "SIMULATED: this model list points at the built-in provider simulator; durations use its latency\n";
     return 0;
 }

@@ -5,25 +5,21 @@
 #include "app/cli/verbparser.h"
 
 #include "core/config/modellist.h"
+#include "app/cli/untilfinished.h"
 #include "core/experiment/counttokens.h"
-#include "core/experiment/project.h"
 #include "core/pricing/pricing.h"
 #include "core/providers/provideradapter.h"
-#include "core/secrets/keyresolver.h"
-#include "core/secrets/keystore.h"
-#include "core/sim/providersimulator.h"
+#include "core/session/connectiontest.h"
+#include "core/session/keyresolution.h"
+#include "core/session/project.h"
+#include "core/session/simsession.h"
 #include "core/tokenize/tokenestimator.h"
 #include "core/tokenize/tokenizer.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QStringDecoder>
-#include <QTimer>
 
 namespace wb {
 
@@ -78,7 +74,7 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
 
     // With a model list: the deployment that will count exactly (endpoint + key), if any.
     std::optional<ModelList> models;
-    std::unique_ptr<ProviderSimulator> sim;
+    SimSession sim;
     QHash<QString, QString> keys;
     QString counter;   // deployment id
     if (!configPath.isEmpty()) {
@@ -101,18 +97,23 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
             provider = models->deployments[matches.first()].provider;
             modelId = models->deployments[matches.first()].model;
         }
-        KeyStore keystore;
+        QHash<QString, QString> available, keyErrors;
+        if (!matches.isEmpty()) {
+            KeyResolveJob keyJob(*models);
+            keyJob.start();
+            runUntil(&keyJob, &KeyResolveJob::finished);
+            available = keyJob.availableKeys(&keyErrors);
+        }
         QString why = matches.isEmpty() ? QString() : QStringLiteral("%1 has no count-tokens endpoint").arg(provider);
         for (int i : std::as_const(matches)) {
             const Deployment &d = models->deployments[i];
             if (!CountTokens::hasEndpoint(d.provider))
                 continue;
-            auto key = resolveKey(*models, i, keystore);
-            if (!key) {
-                why = key.error().message;
+            if (!available.contains(d.id)) {
+                why = keyErrors.value(d.id);
                 continue;
             }
-            keys.insert(d.id, *key);
+            keys.insert(d.id, available.value(d.id));
             counter = d.id;
             provider = d.provider;
             modelId = d.model;
@@ -120,16 +121,13 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
         }
         if (counter.isEmpty() && !why.isEmpty())
             err << "discernus tokens: " << why << "; estimating\n";
-        if (!counter.isEmpty() && models->simulator.enabled) {
-            auto cfg = simulatorConfigFor(*models, configPath);
-            auto started = cfg ? startSimulator(*cfg, quint16(models->simulator.port))
-                               : Result<std::unique_ptr<ProviderSimulator>>(std::unexpected(cfg.error()));
+        if (!counter.isEmpty()) {
+            auto started = SimSession::startFor(*models);
             if (!started) {
                 err << "discernus tokens: " << started.error().toString() << '\n';
                 return 2;
             }
             sim = std::move(*started);
-            retargetLoopback(*models, models->simulator.port, sim->port());
         }
     }
 
@@ -163,10 +161,13 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
             r.user = f.text;
             samples.append({counter, r, f.path});
         }
-        exact = countTokensBlocking(*models, keys, samples).results;
+        CountTokens job(*models, keys, nullptr);
+        job.addSamples(samples);
+        job.start();
+        runUntil(&job, &CountTokens::finished);
+        exact = job.results();
     }
-    if (sim)
-        sim->stop();
+    sim.stop();
 
     TokenEstimator estimator;
     qint64 total = 0;
@@ -222,7 +223,7 @@ int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
         out << "budget: $" << QString::number(*models->costControls.maxBudget, 'f', 2)
             << (models->costControls.budgetDuration.isEmpty() ? QString() : QStringLiteral(" per ") + models->costControls.budgetDuration)
             << '\n';
-    if (models->simulator.enabled)
+    if (isSimulated(*models))
         out << "SIMULATED: the workbench starts its provider simulator for this model list\n";
     for (const QString &group : models->groups()) {
         out << '\n' << group;
@@ -260,19 +261,6 @@ int cmdTestConnections(const QStringList &args, QTextStream &out, QTextStream &e
         err << "discernus test-connections: " << models.error().toString() << '\n';
         return 2;
     }
-    std::unique_ptr<ProviderSimulator> sim;
-    if (models->simulator.enabled) {
-        auto cfg = simulatorConfigFor(*models, configPath);
-        auto started = cfg ? startSimulator(*cfg, quint16(models->simulator.port))
-                           : Result<std::unique_ptr<ProviderSimulator>>(std::unexpected(cfg.error()));
-        if (!started) {
-            err << "discernus test-connections: " << started.error().toString() << '\n';
-            return 2;
-        }
-        sim = std::move(*started);
-        retargetLoopback(*models, models->simulator.port, sim->port());
-        err << "SIMULATED: provider simulator on 127.0.0.1:" << sim->port() << '\n';
-    }
     double timeoutS = 30.0;
     if (a.has(QStringLiteral("--timeout"))) {
         bool ok = false;
@@ -282,62 +270,35 @@ int cmdTestConnections(const QStringList &args, QTextStream &out, QTextStream &e
             return 2;
         }
     }
-    KeyStore keystore;
-    QNetworkAccessManager nam;
+    ConnectionTest test(*models, {}, timeoutS);
+    QObject::connect(&test, &ConnectionTest::simulatorStarted, [&](quint16 port) {
+        err << "SIMULATED: provider simulator on 127.0.0.1:" << port << '\n';
+        err.flush();
+    });
     int failures = 0;
-    for (int i = 0; i < models->deployments.size(); ++i) {
-        const Deployment &d = models->deployments[i];
-        out << d.id << "  " << d.provider << '/' << d.model << "  ";
-        out.flush();
-        auto key = resolveKey(*models, i, keystore);
-        if (!key) {
-            out << "FAIL  " << key.error().message << '\n';
-            ++failures;
-            continue;
-        }
-        ChatRequest req;
-        req.system = QStringLiteral("You are a connection test.");
-        req.user = QStringLiteral("Reply with the word OK.");
-        req.maxTokens = 5;
-        req.temperature = 0;
-        req.jsonMode = false;
-        const auto adapter = ProviderAdapter::forProvider(d.provider);
-        BuiltRequest br = adapter->buildChat(d, *key, req);
-        br.request.setTransferTimeout(int(timeoutS * 1000));
-        QElapsedTimer t;
-        t.start();
-        QNetworkReply *reply = nam.post(br.request, br.body);
-        QEventLoop loop;
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        const qint64 ms = t.elapsed();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray body = reply->readAll();
-        if (status == 0) {
-            const ProviderError e = classifyNetworkError(int(reply->error()), reply->errorString());
-            out << "FAIL  " << e.message << '\n';
-            ++failures;
+    QObject::connect(&test, &ConnectionTest::result, [&](const ConnectionResult &r) {
+        const Deployment *d = models->deployment(r.deploymentId);
+        out << r.deploymentId << "  " << (d ? d->provider + u'/' + d->model : QString()) << "  ";
+        if (r.ok) {
+            out << "OK  HTTP " << r.httpStatus << ", " << r.ms << " ms, model " << r.modelVersion;
+            if (r.rpmLimit > 0)
+                out << ", rpm limit " << r.rpmLimit;
+            if (r.tpmLimit > 0)
+                out << ", tpm limit " << r.tpmLimit;
+            if (r.itpmLimit > 0)
+                out << ", itpm limit " << r.itpmLimit;
         } else {
-            const ParsedReply p = adapter->parse(status, reply->rawHeaderPairs(), body);
-            if (p.completion) {
-                out << "OK  HTTP " << status << ", " << ms << " ms, model " << p.completion->modelVersion;
-                if (p.limits.limitRequests)
-                    out << ", rpm limit " << *p.limits.limitRequests;
-                if (p.limits.limitTokens)
-                    out << ", tpm limit " << *p.limits.limitTokens;
-                if (p.limits.limitInputTokens)
-                    out << ", itpm limit " << *p.limits.limitInputTokens;
-                out << '\n';
-            } else {
-                out << "FAIL  HTTP " << status << " " << errorClassName(p.error ? p.error->errorClass : ErrorClass::Fatal) << ": "
-                    << (p.error ? p.error->message : QString()) << '\n';
-                ++failures;
-            }
+            ++failures;
+            out << "FAIL  ";
+            if (r.httpStatus > 0)
+                out << "HTTP " << r.httpStatus << ' ' << errorClassName(r.errorClass) << ": ";
+            out << r.error;
         }
-        reply->deleteLater();
-    }
-    if (sim)
-        sim->stop();
+        out << '\n';
+        out.flush();
+    });
+    test.start();
+    runUntil(&test, &ConnectionTest::finished);
     return failures == 0 ? 0 : 1;
 }
 

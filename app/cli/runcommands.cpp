@@ -2,7 +2,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/verbparser.h"
 
-#include "core/experiment/runner.h"
+#include "core/session/experimentrunner.h"
 #include "core/pricing/pricing.h"
 #include "core/storage/resultstore.h"
 

@@ -1,5 +1,5 @@
 // discernus-workbench: the desktop application.
-#include "core/experiment/runner.h"
+#include "core/session/runcontroller.h"
 #include "ui/mainwindow.h"
 #include "ui/uisettings.h"
 

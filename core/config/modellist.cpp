@@ -595,6 +595,18 @@ bool isLoopbackHost(const QString &host)
     return !addr.isNull() && addr.isLoopback();
 }
 
+bool isLoopbackUrl(const QString &url)
+{
+    return !url.isEmpty() && isLoopbackHost(QUrl(url).host());
+}
+
+bool isSimulated(const ModelList &models)
+{
+    if (!models.simulator.enabled || models.deployments.isEmpty())
+        return false;
+    return std::ranges::all_of(models.deployments, [](const Deployment &d) { return d.isLoopback(); });
+}
+
 bool isValidKeychainName(const QString &name)
 {
     static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$"));

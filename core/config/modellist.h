@@ -57,6 +57,13 @@ struct Deployment {
 QString defaultApiBase(const QString &provider);
 /// 127.0.0.0/8, ::1 and "localhost".
 bool isLoopbackHost(const QString &host);
+/// A URL whose host is a loopback address (isLoopbackHost); false for an empty URL.
+bool isLoopbackUrl(const QString &url);
+struct ModelList;
+/// The one "is this project simulated" rule: the model list asks for the in-product simulator
+/// (discernus.simulator.enabled) AND every deployment points at a loopback address. So the SIMULATED
+/// banner, the run summary and the CLI agree, and never label a list that could bill a real provider.
+bool isSimulated(const ModelList &models);
 /// Names usable after keychain/: letters, digits and . _ - @, starting with a letter or digit.
 bool isValidKeychainName(const QString &name);
 /// The six routing strategies of DESIGN §2 / LiteLLM's Router.

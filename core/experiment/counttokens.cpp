@@ -3,10 +3,8 @@
 #include "core/common/logging.h"
 #include "core/experiment/estimator.h"
 #include "core/providers/provideradapter.h"
-#include "core/secrets/keyresolver.h"
 #include "core/tokenize/tokenestimator.h"
 
-#include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
@@ -265,33 +263,6 @@ void CountTokens::checkDone()
         return;
     m_finished = true;
     emit finished();
-}
-
-CountTokensReport countTokensBlocking(const ModelList &models, const QHash<QString, QString> &keys,
-                                      const QList<CountTokensSample> &samples, std::shared_ptr<TokenEstimator> estimator,
-                                      int maxParallel)
-{
-    CountTokens job(models, keys, std::move(estimator));
-    job.addSamples(samples);
-    job.setMaxParallel(maxParallel);
-    QEventLoop loop;
-    QObject::connect(&job, &CountTokens::finished, &loop, &QEventLoop::quit);
-    job.start();
-    loop.exec();
-    return {job.results(), job.outcomes()};
-}
-
-QHash<QString, QString> resolveAvailableKeys(const ModelList &models, KeyStore &store, QHash<QString, QString> *errors)
-{
-    QHash<QString, QString> keys;
-    for (int i = 0; i < models.deployments.size(); ++i) {
-        auto key = resolveKey(models, i, store);
-        if (key)
-            keys.insert(models.deployments[i].id, *key);
-        else if (errors)
-            errors->insert(models.deployments[i].id, key.error().message);
-    }
-    return keys;
 }
 
 CountTokensPlan planCountTokens(const EstimateInput &in, const QHash<QString, QString> &keys, int perRun)

@@ -24,7 +24,6 @@ class QNetworkReply;
 
 namespace wb {
 
-class KeyStore;
 class TokenEstimator;
 struct EstimateInput;
 
@@ -127,19 +126,6 @@ private:
     int m_inFlight = 0, m_waiting = 0, m_done = 0;
     bool m_started = false, m_finished = false, m_cancelled = false;
 };
-
-/// Runs a CountTokens to the end on a local event loop (CLI main thread or a worker thread).
-struct CountTokensReport {
-    QList<CountTokensResult> results;           ///< parallel to the samples given
-    QList<CountTokensOutcome> outcomes;
-};
-CountTokensReport countTokensBlocking(const ModelList &models, const QHash<QString, QString> &keys,
-                                      const QList<CountTokensSample> &samples,
-                                      std::shared_ptr<TokenEstimator> estimator = {}, int maxParallel = 3);
-
-/// Keys of every deployment that has one (resolveKey rules); the others' errors, by deployment id,
-/// go to `errors` (never containing a key). Keychain reads block: call off the UI thread.
-QHash<QString, QString> resolveAvailableKeys(const ModelList &models, KeyStore &store, QHash<QString, QString> *errors = nullptr);
 
 /// The sample for an estimate: for every run whose group has a deployment with a count-tokens
 /// endpoint, up to `perRun` of its texts (spread evenly over the run's selection), each built with

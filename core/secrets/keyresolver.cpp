@@ -29,7 +29,7 @@ Result<QString> fromEnvironment(const ModelList &list, int i, const QString &var
     return value.trimmed();
 }
 
-Result<QString> resolveImpl(const ModelList &list, int i, KeyStore &store, QHash<QString, QString> *keychainCache)
+Result<QString> resolveImpl(const ModelList &list, int i, const KeychainAnswers &keychain)
 {
     const Deployment &d = list.deployments[i];
     const QString &ref = d.keyRef;
@@ -37,19 +37,15 @@ Result<QString> resolveImpl(const ModelList &list, int i, KeyStore &store, QHash
         return fromEnvironment(list, i, ref.mid(11), QString());
     if (ref.startsWith(u"keychain/")) {
         const QString name = ref.mid(9);
-        if (keychainCache && keychainCache->contains(name))
-            return keychainCache->value(name);
-        const auto value = store.get(name);
-        if (!value)
-            return std::unexpected(deploymentError(list, i, QStringLiteral("cannot read keychain/") + name
-                                                                + QStringLiteral(": ") + value.error().message));
-        if (!value->has_value() || (*value)->isEmpty())
+        const KeychainRead answer = keychain.value(name);   // not asked for: Failed, no message
+        if (answer.status != KeyStore::Status::Ok && answer.status != KeyStore::Status::NotFound)
+            return std::unexpected(deploymentError(list, i, QStringLiteral("cannot read keychain/") + name + QStringLiteral(": ")
+                                                                + KeyStore::describe(answer.status, answer.message)));
+        if (answer.status == KeyStore::Status::NotFound || answer.value.isEmpty())
             return std::unexpected(deploymentError(
                 list, i, QStringLiteral("the keychain has no key \"") + name
                              + QStringLiteral("\" (store it with: discernus keys set ") + name + QLatin1Char(')')));
-        if (keychainCache)
-            keychainCache->insert(name, **value);
-        return **value;
+        return answer.value;
     }
     if (!ref.isEmpty())
         return ref;
@@ -65,19 +61,27 @@ Result<QString> resolveImpl(const ModelList &list, int i, KeyStore &store, QHash
 
 } // namespace
 
-Result<QString> resolveKey(const ModelList &list, int deploymentIndex, KeyStore &store)
+QStringList keychainNamesIn(const ModelList &list)
+{
+    QStringList names;
+    for (const Deployment &d : list.deployments)
+        if (d.keyRef.startsWith(u"keychain/") && !names.contains(d.keyRef.mid(9)))
+            names.append(d.keyRef.mid(9));
+    return names;
+}
+
+Result<QString> resolveKey(const ModelList &list, int deploymentIndex, const KeychainAnswers &keychain)
 {
     if (deploymentIndex < 0 || deploymentIndex >= list.deployments.size())
         return fail(QStringLiteral("no deployment #") + QString::number(deploymentIndex), list.path);
-    return resolveImpl(list, deploymentIndex, store, nullptr);
+    return resolveImpl(list, deploymentIndex, keychain);
 }
 
-Result<QHash<QString, QString>> resolveKeys(const ModelList &list, KeyStore &store)
+Result<QHash<QString, QString>> resolveKeys(const ModelList &list, const KeychainAnswers &keychain)
 {
     QHash<QString, QString> keys;
-    QHash<QString, QString> keychainCache; // one keychain read per name, however many deployments share it
     for (int i = 0; i < list.deployments.size(); ++i) {
-        auto key = resolveImpl(list, i, store, &keychainCache);
+        auto key = resolveImpl(list, i, keychain);
         if (!key)
             return std::unexpected(key.error());
         keys.insert(list.deployments[i].id, *key);

@@ -1,10 +1,10 @@
 #include "core/secrets/keystore.h"
 
+#include "core/common/check.h"
 #include "core/common/logging.h"
 #include "core/config/modellist.h"
 
 #include <QCoreApplication>
-#include <QEventLoop>
 #include <QPointer>
 #include <QThread>
 #include <QJsonArray>
@@ -311,24 +311,28 @@ Error keyError(KeyStore::Status s, const QString &name, const QString &detail)
     return e;
 }
 
-// Runs `start` (which returns a request id) and waits for the signal carrying it.
+// Runs `start` (which returns a request id) and runs the application's main event loop until the
+// signal carrying it: the `keys` verb calls this from main() before any loop runs. No nested loop,
+// so it refuses to run inside one (or off the main thread, where QtKeychain's jobs cannot finish).
 template <typename Signal, typename Handler>
-void waitFor(KeyStore *store, Signal signal, const std::function<quint64()> &start, Handler handler)
+bool waitFor(KeyStore *store, Signal signal, const std::function<quint64()> &start, Handler handler)
 {
-    QEventLoop loop;
+    QCoreApplication *app = QCoreApplication::instance();
+    if (!WB_CHECK(app && app->thread() == QThread::currentThread() && QThread::currentThread()->loopLevel() == 0))
+        return false;
     quint64 id = 0;
     bool finished = false;
-    const auto c = QObject::connect(store, signal, &loop, [&](quint64 request, auto &&...args) {
+    const auto c = QObject::connect(store, signal, app, [&](quint64 request, auto &&...args) {
         if (request != id || finished)
             return;
         finished = true;
         handler(args...);
-        loop.quit();
+        QCoreApplication::exit(0);
     });
-    id = start();
-    if (!finished)
-        loop.exec(QEventLoop::ExcludeUserInputEvents);
+    id = start();   // the answer never comes from inside start()
+    QCoreApplication::exec();
     QObject::disconnect(c);
+    return finished;
 }
 
 } // namespace
@@ -382,6 +386,58 @@ Result<QStringList> KeyStore::list()
     if (status != Status::Ok)
         return std::unexpected(keyError(status, QString(), msg));
     return names;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+KeyReadJob::KeyReadJob(QStringList names, const QString &service, QObject *parent)
+    : QObject(parent), m_store(new KeyStore(service, this)), m_names(std::move(names))
+{
+    m_names.removeDuplicates();
+    connect(m_store, &KeyStore::readFinished, this,
+            [this](quint64 request, const QString &name, const QString &value, KeyStore::Status status, const QString &message) {
+                if (!m_requests.remove(request) || m_cancelled)
+                    return;
+                m_results.insert(name, KeychainRead{status, value, message});
+                if (m_requests.isEmpty())
+                    finishSoon();
+            });
+}
+
+KeyReadJob::~KeyReadJob() = default;
+
+void KeyReadJob::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    for (const QString &name : std::as_const(m_names))
+        m_requests.insert(m_store->readKey(name), name);
+    if (m_requests.isEmpty())
+        finishSoon();
+}
+
+void KeyReadJob::cancel()
+{
+    if (m_finished || m_cancelled)
+        return;
+    m_cancelled = true;
+    // The keychain jobs cannot be withdrawn; their answers are simply ignored (the store's callbacks
+    // hold only a guarded pointer to it).
+    m_store->disconnect(this);
+    finishSoon();
+}
+
+void KeyReadJob::finishSoon()
+{
+    if (m_finishQueued)
+        return;
+    m_finishQueued = true;
+    QTimer::singleShot(0, this, [this] {
+        WB_CHECK(!m_finished);
+        m_finished = true;
+        Q_EMIT finished();
+    });
 }
 
 } // namespace wb

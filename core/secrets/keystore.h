@@ -11,6 +11,7 @@
 // researcher holds. Names cannot start with '.', so the index never collides with a key.
 #include "core/common/result.h"
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -58,10 +59,10 @@ public:
     quint64 removeKey(const QString &name);
     quint64 listNames();
 
-    // Blocking convenience for the CLI and worker threads: runs a local event loop
-    // until the operation ends. Never call it on the UI thread. From a worker thread
-    // the main thread must be running its event loop (QtKeychain jobs run there).
-    // Destroy a store only when no operation is in flight.
+    // Blocking convenience for the `keys` command line verb only: runs the application's
+    // main event loop (QCoreApplication::exec) until the operation ends, so it must be
+    // called on the main thread with no event loop running (a nested call fails with
+    // Status::Failed). The engine never uses it: it reads keys with KeyReadJob.
     Result<void> set(const QString &name, const QString &value);
     /// nullopt when there is no key of that name.
     Result<std::optional<QString>> get(const QString &name);
@@ -97,6 +98,48 @@ private:
     bool m_busy = false;
     quint64 m_nextRequest = 1;
     Status m_lastStatus = Status::Ok;
+};
+
+/// What the keychain answered for one name.
+struct KeychainRead {
+    KeyStore::Status status = KeyStore::Status::Failed;
+    QString value;     ///< only when status == Ok
+    QString message;   ///< QtKeychain's text when status != Ok
+};
+
+/// Reads a set of keys with QtKeychain's asynchronous jobs. finished() is emitted exactly once,
+/// never from inside start() or cancel(): when every name has an answer, or right after cancel()
+/// (answers still on their way are then dropped, so a keyring that waits to be unlocked cannot
+/// hold up a shutdown). The job may be deleted once finished() was emitted.
+class KeyReadJob final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(KeyReadJob)
+public:
+    explicit KeyReadJob(QStringList names, const QString &service = KeyStore::defaultService(), QObject *parent = nullptr);
+    ~KeyReadJob() override;
+
+    void start();
+    void cancel();
+    bool isCancelled() const { return m_cancelled; }
+    bool isFinished() const { return m_finished; }
+    /// name -> answer; complete only when finished() came without cancel().
+    QHash<QString, KeychainRead> results() const { return m_results; }
+
+Q_SIGNALS:
+    void finished();
+
+private:
+    void finishSoon();
+
+    KeyStore *m_store;
+    QStringList m_names;
+    QHash<quint64, QString> m_requests;
+    QHash<QString, KeychainRead> m_results;
+    bool m_started = false;
+    bool m_cancelled = false;
+    bool m_finished = false;
+    bool m_finishQueued = false;
 };
 
 } // namespace wb

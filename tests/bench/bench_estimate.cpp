@@ -7,10 +7,10 @@
 // Prints estimated vs actual duration, prompt tokens and cost, and the 429s the simulator sent.
 //
 //   bench_estimate [--texts N] [--calibration-texts N] [--corpus DIR] [--batching]
-#include "core/experiment/estimateinput.h"
+#include "core/session/estimateinput.h"
 #include "core/experiment/estimator.h"
-#include "core/experiment/project.h"
-#include "core/experiment/runner.h"
+#include "core/session/project.h"
+#include "core/session/experimentrunner.h"
 #include "core/pricing/pricing.h"
 #include "core/sim/providersimulator.h"
 
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "%s\n", qPrintable(project.error().toString()));
         return 1;
     }
-    auto ctx = prepareEstimate(*project, config, calDb);
+    auto ctx = prepareEstimate(*project, calDb);
     if (!ctx) {
         std::fprintf(stderr, "%s\n", qPrintable(ctx.error().toString()));
         return 1;

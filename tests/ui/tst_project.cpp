@@ -206,20 +206,23 @@ void TestProject::openErrorsNameTheFile()
 
 void TestProject::simulatorDetection()
 {
+    // One rule (wb::isSimulated) for the banner, the run summary and the CLI: the list asks for the
+    // simulator AND every deployment is on loopback.
     ModelList ml;
-    QVERIFY(!pointsAtSimulator(ml));
+    QVERIFY(!isSimulated(ml));
     Deployment d;
     d.apiBase = QStringLiteral("http://127.0.0.1:8765/v1");
     ml.deployments << d;
-    QVERIFY(pointsAtSimulator(ml));
+    QVERIFY(!isSimulated(ml));   // a local server (vLLM, Ollama) is not the simulator
+    ml.simulator.enabled = true;
+    QVERIFY(isSimulated(ml));
     d.apiBase = QStringLiteral("https://api.openai.com/v1");
     ml.deployments << d;
-    QVERIFY(!pointsAtSimulator(ml));
-    ml.simulator.enabled = true;
-    QVERIFY(pointsAtSimulator(ml));
+    QVERIFY(!isSimulated(ml));   // one deployment could bill a real provider: no SIMULATED label
     QVERIFY(isLoopbackUrl(QStringLiteral("http://localhost:1/v1")));
     QVERIFY(isLoopbackUrl(QStringLiteral("http://[::1]:1/")));
     QVERIFY(!isLoopbackUrl(QStringLiteral("http://10.0.0.1/")));
+    QVERIFY(!isLoopbackUrl(QString()));
 }
 
 void TestProject::recentProjectsInSettings()

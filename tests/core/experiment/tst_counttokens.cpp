@@ -82,6 +82,23 @@ std::optional<qint64> reportedUsage(QNetworkAccessManager &nam, const Deployment
     return p.completion->usage.promptTokens;
 }
 
+/// What a CountTokens job produced, run to its finished() signal.
+struct CountTokensReport {
+    QList<CountTokensResult> results;
+    QList<CountTokensOutcome> outcomes;
+};
+CountTokensReport countTokensToEnd(const ModelList &models, const QHash<QString, QString> &keys, const QList<CountTokensSample> &samples,
+                                   std::shared_ptr<TokenEstimator> estimator = {})
+{
+    CountTokens job(models, keys, std::move(estimator));
+    job.addSamples(samples);
+    QSignalSpy done(&job, &CountTokens::finished);
+    job.start();
+    if (!done.wait(60'000))
+        qWarning("count-tokens job did not finish");
+    return {job.results(), job.outcomes()};
+}
+
 /// A reply with a canned status, headers and body, finished on the next event-loop turn(s).
 class CannedReply final : public QNetworkReply {
 public:
@@ -243,7 +260,7 @@ private slots:
         // 8 even-indexed speeches each, the default sample size.
         QList<CountTokensSample> samples = samplesFor(an.id, 0, 8);
         samples += samplesFor(ge.id, 0, 8);
-        const CountTokensReport rep = countTokensBlocking(m_models, m_keys, samples, est);
+        const CountTokensReport rep = countTokensToEnd(m_models, m_keys, samples, est);
         for (const CountTokensOutcome &o : rep.outcomes)
             QVERIFY2(o.ok(), qPrintable(o.deploymentId + u": "_s + o.error));
 
@@ -322,7 +339,7 @@ private slots:
         gone.stop();
         ModelList models;
         models.deployments = {dep(QStringLiteral("an/1"), QStringLiteral("an"), QStringLiteral("anthropic"), QStringLiteral("claude-3-5-haiku-20241022"), base)};
-        const CountTokensReport rep = countTokensBlocking(models, m_keys, samplesFor(QStringLiteral("an/1"), 0, 2));
+        const CountTokensReport rep = countTokensToEnd(models, m_keys, samplesFor(QStringLiteral("an/1"), 0, 2));
         QCOMPARE(rep.outcomes.size(), 1);
         QCOMPARE(rep.outcomes[0].counted, 0);
         QVERIFY(!rep.outcomes[0].error.isEmpty());
@@ -370,7 +387,7 @@ private slots:
     {
         auto est = std::make_shared<TokenEstimator>();
         const SimStats before = m_sim->stats();
-        const CountTokensReport rep = countTokensBlocking(
+        const CountTokensReport rep = countTokensToEnd(
             m_models, m_keys, samplesFor(QStringLiteral("oa/1"), 0, 3) + samplesFor(QStringLiteral("mi/1"), 0, 3), est);
         QCOMPARE(m_sim->stats().requests, before.requests);   // nothing sent
         QCOMPARE(rep.outcomes.size(), 2);
@@ -435,7 +452,7 @@ private slots:
 
         // And it counts.
         auto est = std::make_shared<TokenEstimator>();
-        const CountTokensReport rep = countTokensBlocking(in.models, keys, plan.samples, est);
+        const CountTokensReport rep = countTokensToEnd(in.models, keys, plan.samples, est);
         for (const CountTokensOutcome &o : rep.outcomes)
             QVERIFY2(o.ok(), qPrintable(o.deploymentId + u": "_s + o.error));
         QCOMPARE(est->textTokens(QStringLiteral("gemini"), QStringLiteral("gemini-2.5-flash"), u"hello").method, CountMethod::CountTokensEndpoint);

@@ -17,6 +17,17 @@ namespace {
 
 const QString kService = QStringLiteral("discernus-workbench-test");
 
+/// The keychain's answers for a model list, read asynchronously (what a run does before it starts).
+KeychainAnswers readKeychain(const ModelList &list)
+{
+    KeyReadJob job(keychainNamesIn(list), kService);
+    QSignalSpy done(&job, &KeyReadJob::finished);
+    job.start();
+    if (!done.wait(20'000))
+        qWarning("keychain read did not finish");
+    return job.results();
+}
+
 } // namespace
 
 class TestKeyStore final : public QObject {
@@ -102,28 +113,26 @@ private slots:
         QCOMPARE(read.at(1).at(3).value<KeyStore::Status>(), KeyStore::Status::InvalidName);
     }
 
-    // The engine resolves keys on its worker thread: the blocking API must work there.
-    void blockingOnWorkerThread()
+    // A run is set up on the engine thread: a KeyReadJob there gets its answers (QtKeychain's jobs
+    // run on the main thread, whose event loop keeps turning).
+    void readJobOnWorkerThread()
     {
-        {
-            KeyStore store(kService);
-            QVERIFY(store.set(QStringLiteral("thread-key"), QStringLiteral("thread-value-5555")));
-        }
-        QString seen;
-        bool ok = false;
-        std::unique_ptr<QThread> t(QThread::create([&] {
-            KeyStore store(kService);
-            const auto v = store.get(QStringLiteral("thread-key"));
-            ok = v && v->has_value();
-            seen = v ? v->value_or(QString()) : QString();
-            ok = ok && store.remove(QStringLiteral("thread-key")).has_value();
-        }));
-        t->start();
-        // Keep the main event loop turning: QtKeychain jobs run on the main thread.
-        QTRY_VERIFY_WITH_TIMEOUT(t->isFinished(), 30000);
-        t->wait();
-        QVERIFY(ok);
-        QCOMPARE(seen, QStringLiteral("thread-value-5555"));
+        KeyStore store(kService);
+        QVERIFY(store.set(QStringLiteral("thread-key"), QStringLiteral("thread-value-5555")));
+        QThread worker;
+        worker.start();
+        auto *job = new KeyReadJob({QStringLiteral("thread-key")}, kService);
+        job->moveToThread(&worker);
+        QSignalSpy done(job, &KeyReadJob::finished);
+        QMetaObject::invokeMethod(job, &KeyReadJob::start, Qt::QueuedConnection);
+        QVERIFY(done.wait(30000));
+        const KeychainRead answer = job->results().value(QStringLiteral("thread-key"));
+        job->deleteLater();
+        worker.quit();
+        worker.wait();
+        QCOMPARE(answer.status, KeyStore::Status::Ok);
+        QCOMPARE(answer.value, QStringLiteral("thread-value-5555"));
+        QVERIFY(store.remove(QStringLiteral("thread-key")));
     }
 
     void invalidNames_data()
@@ -167,7 +176,7 @@ private slots:
             "    litellm_params: {model: x, api_base: 'http://127.0.0.1:9/v1'}\n";                          // 11
         const auto list = parseModelList(yaml, QStringLiteral("models.yaml"));
         QVERIFY2(list, qPrintable(list ? QString() : list.error().toString()));
-        const auto keys = resolveKeys(*list, store);
+        const auto keys = resolveKeys(*list, readKeychain(*list));
         QVERIFY2(keys, qPrintable(keys ? QString() : keys.error().toString()));
         QCOMPARE(keys->size(), 5);
         QCOMPARE(keys->value(QStringLiteral("a/1")), envSecret);
@@ -176,6 +185,35 @@ private slots:
         QCOMPARE(keys->value(QStringLiteral("local/1")), QStringLiteral("dummy-local"));
         QCOMPARE(keys->value(QStringLiteral("local/2")), QString());
         QVERIFY(store.remove(QStringLiteral("resolver-key")));
+    }
+
+    void readJobContract()
+    {
+        KeyStore store(kService);
+        QVERIFY(store.set(QStringLiteral("job-key"), QStringLiteral("job-value-1234")));
+        KeyReadJob job({QStringLiteral("job-key"), QStringLiteral("job-absent"), QStringLiteral("job-key")}, kService);
+        QSignalSpy done(&job, &KeyReadJob::finished);
+        job.start();
+        QCOMPARE(done.size(), 0);   // never from inside start()
+        QVERIFY(done.wait(20000));
+        QCOMPARE(job.results().size(), 2);
+        QCOMPARE(job.results().value(QStringLiteral("job-key")).value, QStringLiteral("job-value-1234"));
+        QCOMPARE(job.results().value(QStringLiteral("job-absent")).status, KeyStore::Status::NotFound);
+        QTest::qWait(50);
+        QCOMPARE(done.size(), 1);
+
+        // Cancelled: one finished(), after cancel() returned, and no answers.
+        KeyReadJob cancelled({QStringLiteral("job-key")}, kService);
+        QSignalSpy cdone(&cancelled, &KeyReadJob::finished);
+        cancelled.start();
+        cancelled.cancel();
+        QCOMPARE(cdone.size(), 0);
+        QVERIFY(cdone.wait(5000));
+        QVERIFY(cancelled.isCancelled());
+        QVERIFY(cancelled.results().isEmpty());
+        QTest::qWait(300);   // the keychain's answer arrives and is dropped
+        QCOMPARE(cdone.size(), 1);
+        QVERIFY(store.remove(QStringLiteral("job-key")));
     }
 
     void resolveMissing_data()
@@ -207,7 +245,7 @@ private slots:
                                 "      api_key: " + ref + "\n";
         const auto list = parseModelList(yaml, QStringLiteral("models.yaml"));
         QVERIFY2(list, qPrintable(list ? QString() : list.error().toString()));
-        const auto keys = resolveKeys(*list, store);
+        const auto keys = resolveKeys(*list, readKeychain(*list));
         QVERIFY(!keys);
         const Error &e = keys.error();
         QCOMPARE(e.file, QStringLiteral("models.yaml"));

@@ -1,10 +1,7 @@
-#include "core/experiment/project.h"
+#include "core/session/project.h"
 
-#include <QDir>
-#include <QFileInfo>
-#include <QHostAddress>
 #include <QMap>
-#include <QUrl>
+#include <QSet>
 
 namespace wb {
 
@@ -62,29 +59,6 @@ Result<LoadedProject> loadProject(const QString &configPath, const QString &expe
     return p;
 }
 
-bool isLoopbackUrl(const QString &url)
-{
-    const QUrl u(url);
-    const QString host = u.host();
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
-        return true;
-    const QHostAddress a(host);
-    return !a.isNull() && a.isLoopback();
-}
-
-void retargetLoopback(ModelList &models, int fromPort, int toPort)
-{
-    for (Deployment &d : models.deployments) {
-        if (d.apiBase.isEmpty() || !isLoopbackUrl(d.apiBase))
-            continue;
-        QUrl u(d.apiBase);
-        if (u.port(-1) == fromPort || u.port(-1) == -1 || fromPort == 0) {
-            u.setPort(toPort);
-            d.apiBase = u.toString();
-        }
-    }
-}
-
 QStringList sharedQuotaWarnings(const ModelList &models)
 {
     QMap<QString, QStringList> byQuota;
@@ -98,42 +72,6 @@ QStringList sharedQuotaWarnings(const ModelList &models)
                                   "give them the same model_info.rate_limit_pool so the router does too")
                        .arg(it.value().join(QStringLiteral(", ")));
     return out;
-}
-
-bool isSimulated(const ModelList &models)
-{
-    if (models.deployments.isEmpty())
-        return false;
-    for (const Deployment &d : models.deployments)
-        if (d.apiBase.isEmpty() || !isLoopbackUrl(d.apiBase))
-            return false;
-    return models.simulator.enabled;
-}
-
-Result<std::unique_ptr<ProviderSimulator>> startSimulator(SimConfig cfg, quint16 port)
-{
-    cfg.port = port;
-    auto sim = std::make_unique<ProviderSimulator>(cfg);
-    if (sim->start())
-        return sim;
-    cfg.port = 0;
-    sim = std::make_unique<ProviderSimulator>(cfg);
-    if (auto p = sim->start(); !p)
-        return std::unexpected(p.error());
-    return sim;
-}
-
-Result<SimConfig> simulatorConfigFor(const ModelList &models, const QString &modelListPath)
-{
-    if (models.simulator.limitsFile.isEmpty()) {
-        SimConfig cfg;
-        cfg.acceptAnyKey = true;
-        return cfg;
-    }
-    QString lf = models.simulator.limitsFile;
-    if (QFileInfo(lf).isRelative())
-        lf = QFileInfo(modelListPath).absoluteDir().filePath(lf);
-    return loadSimConfig(lf);
 }
 
 } // namespace wb

@@ -1,8 +1,9 @@
-#include "core/experiment/estimateinput.h"
+#include "core/session/estimateinput.h"
 
 #include "core/config/duration.h"
 #include "core/experiment/planner.h"
 #include "core/experiment/prompt.h"
+#include "core/session/simsession.h"
 #include "core/storage/resultstore.h"
 #include "core/tokenize/tokenestimator.h"
 
@@ -11,7 +12,25 @@
 
 namespace wb {
 
-Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QString &modelListPath, const QString &dbPath)
+namespace {
+
+/// The runner's prompt builder and batch packer take corpus texts: lend them the estimator's texts.
+template <typename Fn>
+auto withCorpusTexts(const QList<EstimateText> &texts, Fn fn)
+{
+    QList<CorpusText> owned;
+    owned.reserve(texts.size());
+    for (const EstimateText &t : texts)
+        owned.append({t.corpus, t.id, t.text, {}});
+    QList<const CorpusText *> ptrs;
+    for (const CorpusText &t : std::as_const(owned))
+        ptrs.append(&t);
+    return fn(ptrs);
+}
+
+} // namespace
+
+Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QString &dbPath)
 {
     EstimateContext ctx;
     ctx.tokens = std::make_shared<TokenEstimator>();
@@ -26,27 +45,15 @@ Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QStr
 
     const ExecutionSettings exec = project.experiment.execution;
     in.buildPrompt = [exec](const RunSpec &, const Framework &fw, const QList<EstimateText> &texts) {
-        QList<CorpusText> owned;
-        owned.reserve(texts.size());
-        for (const EstimateText &t : texts)
-            owned.append({t.corpus, t.id, t.text, {}});
-        QList<const CorpusText *> ptrs;
-        for (const CorpusText &t : owned)
-            ptrs.append(&t);
-        return buildScoringRequest(fw, ptrs, exec);
+        return withCorpusTexts(texts, [&](const QList<const CorpusText *> &ptrs) { return buildScoringRequest(fw, ptrs, exec); });
     };
     const ModelList models = project.models;
     std::shared_ptr<TokenEstimator> tokens = ctx.tokens;
     const PriceTable prices = in.prices;
     in.packBatches = [exec, models, tokens, prices](const RunSpec &run, const Framework &fw, const QList<EstimateText> &texts) {
-        QList<CorpusText> owned;
-        owned.reserve(texts.size());
-        for (const EstimateText &t : texts)
-            owned.append({t.corpus, t.id, t.text, {}});
-        QList<const CorpusText *> ptrs;
-        for (const CorpusText &t : owned)
-            ptrs.append(&t);
-        return packRunTexts(*tokens, models, run.model, &prices, fw, exec, ptrs);
+        return withCorpusTexts(texts, [&](const QList<const CorpusText *> &ptrs) {
+            return packRunTexts(*tokens, models, run.model, &prices, fw, exec, ptrs);
+        });
     };
 
     // What earlier runs taught: token calibration, output length, spend in this budget period.
@@ -70,7 +77,7 @@ Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QStr
 
     // Against the simulator, its configured latency is the latency.
     if (project.models.simulator.enabled) {
-        auto cfg = simulatorConfigFor(project.models, modelListPath);
+        auto cfg = simulatorConfigFor(project.models);
         if (!cfg)
             return std::unexpected(cfg.error());
         in.latency.baseSeconds = cfg->latencyMs / 1000.0;

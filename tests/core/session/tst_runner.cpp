@@ -1,11 +1,14 @@
 // End-to-end runs of the experiment runner against the provider simulator over real loopback
 // sockets, with real SQLite files: faults and resume, budgets, batching, strict limits.
-#include "core/experiment/runner.h"
+#include "core/session/experimentrunner.h"
+#include "core/session/runcontroller.h"
 #include "core/sim/providersimulator.h"
 #include "core/storage/resultquery.h"
 #include "core/storage/resultstore.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QSet>
 #include <QFile>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -98,6 +101,34 @@ RunSummary runOnce(const Project &p, bool resume, std::optional<double> budget =
     }
     return done.first().first().value<RunSummary>();
 }
+
+/// A one-group project answered slowly, one call at a time: a run still going when a test looks.
+struct SlowRun {
+    SlowRun(int latencyMs, int texts) : sim(config(latencyMs))
+    {
+        ok = bool(sim.start()) && dir.isValid();
+        if (ok)
+            p = writeProject(dir, sim, texts, {}, {}, {}, QStringLiteral("max_parallel_requests: 1"), {QStringLiteral("oa")});
+    }
+    static SimConfig config(int latencyMs)
+    {
+        SimConfig c;
+        c.latencyMs = latencyMs;
+        return c;
+    }
+    RunOptions options() const
+    {
+        RunOptions o;
+        o.configPath = p.config;
+        o.experimentPath = p.experiment;
+        o.dbPath = p.db;
+        return o;
+    }
+    ProviderSimulator sim;
+    QTemporaryDir dir;
+    Project p;
+    bool ok = false;
+};
 
 /// status -> count over the jobs table.
 QHash<QString, int> statusCounts(const QString &db)
@@ -438,25 +469,74 @@ private slots:
     {
         // The GUI's path: the runner lives on an engine thread; progress and the monitor's snapshot
         // must keep coming from there (its timers have to move with it).
-        SimConfig slow;
-        slow.latencyMs = 150;
-        ProviderSimulator sim(slow);
-        QVERIFY(sim.start());
-        QTemporaryDir dir;
-        const Project p = writeProject(dir, sim, 12, {}, {}, {}, QStringLiteral("max_parallel_requests: 1"), {QStringLiteral("oa")});
+        SlowRun slow(150, 12);
+        QVERIFY(slow.ok);
         RunController ctl;
-        QSignalSpy progress(&ctl, &RunController::progressChanged);
         QSignalSpy done(&ctl, &RunController::finished);
-        ctl.start(RunOptions{p.config, p.experiment, p.db});
+        ctl.start(slow.options());
         QVERIFY(ctl.isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(ctl.routerSnapshot().calls > 0, 10000);
-        QVERIFY(done.wait(30000));
-        QVERIFY2(progress.size() >= 3, "progress arrives several times a second during a run");
+        // The monitor polls: the snapshot moves on several times during the run.
+        QSet<qint64> seen;
+        QElapsedTimer t;
+        t.start();
+        while (done.isEmpty() && t.elapsed() < 30000) {
+            seen.insert(ctl.progress().done);
+            done.wait(100);
+        }
+        QVERIFY(!done.isEmpty());
+        QVERIFY2(seen.size() >= 3, "progress is updated several times a second during a run");
         const RunSummary s = done.first().first().value<RunSummary>();
         QCOMPARE(s.done, 12);
         QCOMPARE(ctl.progress().done, 12);
         QCOMPARE(ctl.routerSnapshot().calls, 12);
         QVERIFY(!ctl.isRunning());
+    }
+
+    void runControllerDestroyedMidRunLeavesJobsPending()
+    {
+        // What closing the workbench during a run does: the controller cancels, waits for the runner
+        // to finish on its thread, deletes it there and joins. Nothing is left in flight.
+        SlowRun slow(300, 20);
+        QVERIFY(slow.ok);
+        const Project &p = slow.p;
+        QElapsedTimer t;
+        {
+            RunController ctl;
+            ctl.start(slow.options());
+            QTRY_VERIFY_WITH_TIMEOUT(ctl.routerSnapshot().calls > 0, 10000);
+            t.start();
+        }
+        QVERIFY2(t.elapsed() < 5000, "teardown does not wait for the calls' answers");
+        const QHash<QString, int> counts = statusCounts(p.db);
+        QCOMPARE(counts.value(QStringLiteral("in_flight")), 0);
+        QVERIFY(counts.value(QStringLiteral("pending")) > 0);
+        // And the run can be resumed to the end.
+        const RunSummary s = runOnce(p, true);
+        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+        QCOMPARE(statusCounts(p.db).value(QStringLiteral("done")), 20);
+    }
+
+    void cancelBeforeTheKeysAreReadTouchesNothing()
+    {
+        QTemporaryDir dir;
+        ProviderSimulator sim;
+        QVERIFY(sim.start());
+        const Project p = writeProject(dir, sim, 3, {}, {}, {}, {}, {QStringLiteral("oa")});
+        ExperimentRunner runner(RunOptions{p.config, p.experiment, p.db});
+        QSignalSpy done(&runner, &ExperimentRunner::finished);
+        QSignalSpy started(&runner, &ExperimentRunner::started);
+        runner.start();
+        runner.cancel();
+        QVERIFY(done.wait(5000));
+        QCOMPARE(done.size(), 1);
+        QVERIFY(started.isEmpty());
+        const RunSummary s = done.first().first().value<RunSummary>();
+        QVERIFY(s.cancelled);
+        QCOMPARE(s.exitCode(), 130);
+        QVERIFY(!QFile::exists(p.db));
+        QTest::qWait(50);
+        QCOMPARE(done.size(), 1);   // exactly one terminal signal
     }
 
 private:

@@ -4,7 +4,7 @@
 // money already spent in the budget period, and the simulator's latency when the list asks for it.
 #include "core/common/result.h"
 #include "core/experiment/estimator.h"
-#include "core/experiment/project.h"
+#include "core/session/project.h"
 
 #include <memory>
 
@@ -15,7 +15,8 @@ struct EstimateContext {
     std::shared_ptr<TokenEstimator> tokens;   ///< owns what input.tokens points at
 };
 
+/// The one estimate assembler: `discernus estimate` and the workbench's Estimate page both call it.
 /// dbPath may be empty or a file that doesn't exist yet (then no history is used).
-Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QString &modelListPath, const QString &dbPath);
+Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QString &dbPath);
 
 } // namespace wb

@@ -1,0 +1,195 @@
+// ExperimentRunner, part 1: the lifecycle — setup, start, pause, cancel, finish.
+#include "core/session/experimentrunner.h"
+
+#include "core/common/check.h"
+#include "core/pricing/pricing.h"
+#include "core/router/router.h"
+#include "core/session/runner_p.h"
+#include "core/storage/resultstore.h"
+#include "core/tokenize/tokenestimator.h"
+
+#include <QLockFile>
+#include <QTimer>
+
+namespace wb {
+
+void ExperimentRunner::Private::fail(const Error &e)
+{
+    summary.error = e.toString();
+    emit q->event(summary.error);
+    finish();
+}
+
+void ExperimentRunner::Private::onSetupFinished()
+{
+    Result<PreparedRun> prepared = setup->takeResult();
+    summary.experiment = setup->experimentName();
+    setup->deleteLater();
+    setup = nullptr;
+    if (summary.cancelled)   // cancelled while the keys were read: nothing was touched
+        return finish();
+    if (!prepared)
+        return fail(prepared.error());
+    p.emplace(std::move(*prepared));
+    begin();
+}
+
+/// The setup is done: index the jobs, wire the router, plan the calls and start sending.
+void ExperimentRunner::Private::begin()
+{
+    summary.simulated = p->simulated;
+    summary.jobs = p->totalJobs;
+    summary.skipped = p->skippedJobs;
+    QList<qint64> ids;
+    for (const PreparedJob &pj : std::as_const(p->jobs)) {
+        JobInfo info;
+        info.row = pj.row;
+        info.attempts = pj.row.attempts;   // attempts of earlier runs count too (resume)
+        info.run = pj.run;
+        info.text = pj.text;
+        jobs.insert(pj.row.id, info);
+        ids.append(pj.row.id);
+    }
+    outstandingJobs = jobs.size();
+    p->store->markInFlight(ids);
+    connectRouter();
+
+    emit q->started(summary.jobs);
+    emit q->event(QStringLiteral("%1 jobs, %2 already finished, %3 to run").arg(summary.jobs).arg(summary.skipped).arg(outstandingJobs));
+    planCalls();
+    tick->start();
+    maybeFinish();
+}
+
+void ExperimentRunner::Private::connectRouter()
+{
+    p->budget->onSettled = [this](qint64) { onSettled(); };
+    Router *router = p->router.get();
+    QObject::connect(router, &Router::callFinished, q, [this](const CallRecord &c) { onCall(c); });
+    QObject::connect(router, &Router::jobFinished, q, [this](const JobOutcome &o) { onJob(o); });
+    QObject::connect(router, &Router::event, q, &ExperimentRunner::event);
+    QObject::connect(router, &Router::budgetExhausted, q, [this] {
+        summary.budgetStopped = true;
+        emit q->event(QStringLiteral("budget reached: no further calls are dispatched; raise max_budget and --resume"));
+    });
+}
+
+/// Warns once at 50, 80 and 100 % of the budget.
+void ExperimentRunner::Private::onSettled()
+{
+    const LedgerBudget &budget = *p->budget;
+    if (budget.capMicros <= 0)
+        return;
+    const int pct = int(100.0 * double(budget.total()) / double(budget.capMicros));
+    for (int level : {50, 80, 100})
+        if (pct >= level && warnedPercent < level) {
+            warnedPercent = level;
+            emit q->budgetWarning(level);
+            emit q->event(QStringLiteral("budget: %1% of %2 spent").arg(level).arg(usdText(budget.capMicros)));
+        }
+}
+
+void ExperimentRunner::Private::finish()
+{
+    if (finished)
+        return;
+    finished = true;
+    tick->stop();
+    if (p) {
+        const RouterSnapshot s = p->router->snapshot();
+        summary.retries = s.retries;
+        summary.fallbacks = s.fallbacks;
+        for (const auto &c : p->tokens->calibrations())
+            p->store->saveCalibration(c.provider, c.model, c.factor, c.samples);
+        if (auto ok = p->store->flush(); !ok)
+            emit q->event(QStringLiteral("storage: ") + ok.error().toString());
+    }
+    summary.wallSeconds = wall.isValid() ? double(wall.elapsed()) / 1000.0 : 0.0;
+    updateSnapshot();
+    if (p) {
+        p->sim.stop();
+        p->lock.reset();
+    }
+    emit q->finished(summary);
+}
+
+ExperimentRunner::ExperimentRunner(RunOptions options, QObject *parent)
+    : QObject(parent), d(std::make_unique<Private>())
+{
+    qRegisterMetaType<wb::RunSummary>();
+    qRegisterMetaType<wb::RunProgress>();
+    d->q = this;
+    d->opt = std::move(options);
+    d->tick = new QTimer(this);
+    d->tick->setInterval(200);
+    connect(d->tick, &QTimer::timeout, this, [this] { d->updateSnapshot(); });
+}
+
+ExperimentRunner::~ExperimentRunner()
+{
+    if (d->p) {
+        d->p->router->disconnect(this);
+        d->p->store->flush();
+    }
+}
+
+RouterSnapshot ExperimentRunner::routerSnapshot() const
+{
+    QMutexLocker lock(&d->snapMutex);
+    return d->snap;
+}
+
+RunProgress ExperimentRunner::progress() const
+{
+    QMutexLocker lock(&d->snapMutex);
+    return d->prog;
+}
+
+bool ExperimentRunner::isFinished() const { return d->finished; }
+
+void ExperimentRunner::start()
+{
+    if (d->started)
+        return;
+    d->started = true;
+    d->wall.start();
+    // start() only schedules (KJob contract): the caller connects first, then the run begins.
+    d->setup = new RunSetup(d->opt, this, d->opt.keychainService);
+    connect(d->setup, &RunSetup::event, this, &ExperimentRunner::event);
+    connect(d->setup, &RunSetup::finished, this, [this] { d->onSetupFinished(); });
+    d->setup->start();
+}
+
+void ExperimentRunner::pause()
+{
+    if (d->p && !d->finished) {
+        d->p->router->pause();
+        emit event(QStringLiteral("paused: in-flight calls finish, nothing new is sent"));
+    }
+}
+
+void ExperimentRunner::resume()
+{
+    if (d->p && !d->finished) {
+        d->p->router->resume();
+        emit event(QStringLiteral("resumed"));
+    }
+}
+
+void ExperimentRunner::cancel()
+{
+    if (d->finished)
+        return;
+    d->summary.cancelled = true;
+    if (d->p) {
+        emit event(QStringLiteral("cancelled: unfinished jobs stay pending for --resume"));
+        d->p->router->cancelAll();
+        d->maybeFinish();   // calls never handed to the router go back to pending too
+    } else if (d->setup) {
+        d->setup->cancel();   // its finished() ends the run
+    } else {
+        d->finish();
+    }
+}
+
+} // namespace wb

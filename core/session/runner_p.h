@@ -1,0 +1,96 @@
+#pragma once
+// ExperimentRunner's state, shared by the files it is split into:
+//   experimentrunner.cpp  lifecycle: setup, start, pause, cancel, finish
+//   rundispatch.cpp       planning calls (batches) and feeding the router a bounded window of them
+//   runreplies.cpp        what comes back: usage and cost per text, reply validation, re-asks, results
+//   runprogress.cpp       progress and the limit-bound ETA for monitors
+#include "core/session/experimentrunner.h"
+#include "core/experiment/prompt.h"
+#include "core/session/runsetup.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QMutex>
+#include <deque>
+#include <optional>
+
+class QTimer;
+
+namespace wb {
+
+struct JobInfo {
+    JobRow row;
+    const PlannedRun *run = nullptr;
+    const CorpusText *text = nullptr;
+    int attempts = 0;
+    int parseRetries = 0;
+    Usage usage;
+    qint64 costMicros = 0;
+    qint64 latencyMs = 0;
+    QString raw;   // every reply so far, newest last
+};
+
+/// One router job = one call for one or more texts (batching).
+struct PendingCall {
+    QList<qint64> jobIds;           // job row ids, in text order
+    const PlannedRun *run = nullptr;
+    ChatRequest request;
+    qint64 baseTokens = 0;          // o200k count, for calibration
+};
+
+/// A call planned but not yet handed to the router.
+struct PlannedCall {
+    const PlannedRun *run = nullptr;
+    QList<qint64> jobIds;
+};
+
+class ExperimentRunner::Private {
+public:
+    ExperimentRunner *q = nullptr;
+    RunOptions opt;
+    RunSetup *setup = nullptr;
+    std::optional<PreparedRun> p;    // set once the setup succeeded
+    QHash<qint64, JobInfo> jobs;
+    QHash<quint64, PendingCall> calls;
+    quint64 nextCallId = 1;
+    qint64 outstandingJobs = 0;
+    // The router only ever holds a bounded window of each run's calls, so memory stays flat however
+    // large the experiment (prompts are built when a call is submitted), and every run keeps its share.
+    QHash<const PlannedRun *, std::deque<PlannedCall>> unsent;
+    QHash<const PlannedRun *, int> submittedByRun;
+    int perRunWindow = 500;
+    RunSummary summary;
+    QElapsedTimer wall;
+    QTimer *tick = nullptr;   // a child of the runner, so moveToThread() takes it along
+    int warnedPercent = 0;
+    bool finished = false;
+    bool started = false;
+
+    mutable QMutex snapMutex;
+    RouterSnapshot snap;
+    RunProgress prog;
+
+    // experimentrunner.cpp
+    void onSetupFinished();
+    void begin();
+    void connectRouter();
+    void onSettled();
+    void fail(const Error &e);
+    void finish();
+    // rundispatch.cpp
+    void planCalls();
+    void pump();
+    void dropUnsent();
+    void submitCall(const PlannedRun *run, const QList<qint64> &jobIds, const ChatRequest *reask);
+    void maybeFinish();
+    // runreplies.cpp
+    void onCall(const CallRecord &c);
+    void onJob(const JobOutcome &o);
+    void validateReply(const PendingCall &pc, const JobOutcome &o);
+    void completeJob(JobInfo &j, JobStatus status, const QString &error, const QList<DimensionScore> &scores,
+                     const QString &deployment, const QString &provider, const QString &modelVersion);
+    // runprogress.cpp
+    void updateSnapshot();
+};
+
+} // namespace wb

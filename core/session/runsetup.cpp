@@ -1,0 +1,280 @@
+#include "core/session/runsetup.h"
+
+#include "core/common/check.h"
+#include "core/config/duration.h"
+#include "core/pricing/pricing.h"
+#include "core/router/router.h"
+#include "core/session/databasecheck.h"
+#include "core/session/keyresolution.h"
+#include "core/tokenize/tokenestimator.h"
+
+#include <QDateTime>
+#include <QLockFile>
+#include <QSet>
+#include <QTimer>
+
+namespace wb {
+
+PreparedRun::PreparedRun() = default;
+PreparedRun::PreparedRun(PreparedRun &&) noexcept = default;
+PreparedRun &PreparedRun::operator=(PreparedRun &&) noexcept = default;
+PreparedRun::~PreparedRun()
+{
+    router.reset();   // before the budget it points at
+}
+
+namespace {
+
+using Emit = std::function<void(const QString &)>;
+
+Error dbError(const QString &message, const QString &dbPath) { return Error{message, dbPath, 0, 0, {}}; }
+
+/// One run per database at a time: two processes would both send (and pay for) every job.
+Result<std::unique_ptr<QLockFile>> lockDatabase(const QString &dbPath)
+{
+    auto lock = std::make_unique<QLockFile>(dbPath + QStringLiteral(".lock"));
+    lock->setStaleLockTime(0);   // only a lock whose process is gone is stale
+    if (lock->tryLock(0))
+        return lock;
+    if (lock->error() != QLockFile::LockFailedError)
+        return std::unexpected(dbError(
+            QStringLiteral("cannot create the lock file %1.lock next to the database (is the folder writable?)").arg(dbPath), dbPath));
+    qint64 pid = 0;
+    QString host, app;
+    lock->getLockInfo(&pid, &host, &app);
+    return std::unexpected(dbError(QStringLiteral("another run (process %1 on %2) is using this database; wait for it to finish or use "
+                                                  "another --db")
+                                       .arg(pid)
+                                       .arg(host.isEmpty() ? QStringLiteral("this machine") : host),
+                                   dbPath));
+}
+
+/// Stores the experiment, its runs and their texts (by hash, so a changed text is noticed later).
+Result<void> registerRunsAndTexts(PreparedRun &p)
+{
+    ResultStore &store = *p.store;
+    if (auto id = store.upsertExperiment(p.project.experiment.name, p.project.experiment.description, p.project.experiment.sourceYaml); !id)
+        return std::unexpected(id.error());
+    QList<StoredText> storedTexts;
+    QSet<QString> seenTexts;
+    for (const PlannedRun &r : std::as_const(p.runs)) {
+        RunRow row{r.spec.runId, p.project.experiment.name, r.spec.model, r.spec.framework, r.spec.corpus, {}};
+        for (const Dimension &d : r.framework->dimensions)
+            row.dimensions.append(d.id);
+        if (auto ok = store.upsertRun(row); !ok)
+            return std::unexpected(ok.error());
+        for (const CorpusText &t : r.texts) {
+            const QString key = t.corpus + u'/' + t.id;
+            if (seenTexts.contains(key))
+                continue;
+            seenTexts.insert(key);
+            storedTexts.append({t.corpus, t.id, t.sha256, t.text.size(), 0});
+        }
+    }
+    return store.upsertTexts(storedTexts);
+}
+
+/// Creates the jobs of every run and collects those still to do. Without resume, finished jobs in
+/// the database are an error: a fresh run must not silently skip them.
+Result<void> collectJobs(PreparedRun &p)
+{
+    ResultStore &store = *p.store;
+    auto all = store.ensureJobs(planJobs(p.runs));
+    if (!all)
+        return std::unexpected(all.error());
+    QStringList runIds;
+    for (const PlannedRun &r : std::as_const(p.runs))
+        runIds.append(r.spec.runId);
+    auto todo = store.unfinishedJobs(runIds, /*includeFailed=*/p.options.resume);
+    if (!todo)
+        return std::unexpected(todo.error());
+    if (!p.options.resume) {
+        const qint64 done = std::ranges::count_if(*all, [](const JobRow &j) {
+            return j.status == JobStatus::Done || j.status == JobStatus::Failed;
+        });
+        if (done > 0)
+            return std::unexpected(dbError(QStringLiteral("the database already holds %1 finished jobs of these runs; use --resume to "
+                                                          "continue them, or another --db for a fresh run")
+                                               .arg(done),
+                                           p.options.dbPath));
+    }
+    p.totalJobs = all->size();
+    p.skippedJobs = all->size() - todo->size();
+
+    QHash<QString, const PlannedRun *> runById;
+    QHash<QString, const CorpusText *> textByKey;
+    for (const PlannedRun &r : std::as_const(p.runs)) {
+        runById.insert(r.spec.runId, &r);
+        for (const CorpusText &t : r.texts)
+            textByKey.insert(t.corpus + u'/' + t.id, &t);
+    }
+    for (const JobRow &j : std::as_const(*todo)) {
+        PreparedJob job{j, runById.value(j.runId), textByKey.value(j.corpus + u'/' + j.textId)};
+        if (job.run && job.text)   // a job of a run or text no longer in the experiment: leave it alone
+            p.jobs.append(job);
+    }
+    return {};
+}
+
+/// Calibration learnt by earlier runs, and the prices (built in, optionally merged with LiteLLM's map).
+Result<void> loadTokensAndPrices(PreparedRun &p, const Emit &emitEvent)
+{
+    p.tokens = std::make_shared<TokenEstimator>();
+    if (auto cals = p.store->calibrations())
+        for (const auto &c : *cals)
+            p.tokens->setFactor(c.provider, c.model, c.factor, c.samples);
+    p.prices = std::make_shared<PriceTable>(PriceTable::builtIn());
+    if (p.options.priceMapPath.isEmpty())
+        return {};
+    auto n = p.prices->importLiteLlm(p.options.priceMapPath);
+    if (!n)
+        return std::unexpected(n.error());
+    emitEvent(QStringLiteral("prices: %1 models imported from %2").arg(*n).arg(p.options.priceMapPath));
+    return {};
+}
+
+/// The budget: the ledger of the period plus worst-case reservations.
+void setUpBudget(PreparedRun &p, const Emit &emitEvent)
+{
+    p.budget = std::make_unique<LedgerBudget>();
+    const CostControls cc = p.project.costControls();
+    const std::optional<double> cap = p.options.maxBudgetOverride ? p.options.maxBudgetOverride : cc.maxBudget;
+    if (!cap)
+        return;
+    LedgerBudget &budget = *p.budget;
+    budget.capMicros = qint64(*cap * 1e6 + 0.5);
+    QDateTime since = QDateTime::fromSecsSinceEpoch(0);
+    if (auto secs = parseDurationSeconds(cc.budgetDuration); secs && *secs > 0)
+        since = QDateTime::currentDateTimeUtc().addSecs(-*secs);
+    if (auto spent = p.store->spendSince(since))
+        budget.spentBeforeMicros = *spent;
+    if (budget.spentBeforeMicros >= budget.capMicros && !p.jobs.isEmpty())
+        emitEvent(QStringLiteral("budget of %1 already spent in this period (%2)").arg(usdText(budget.capMicros), usdText(budget.spentBeforeMicros)));
+    // A deployment we cannot price would spend without counting against the cap.
+    for (const Deployment &d : std::as_const(p.project.models.deployments))
+        if (!p.prices->forDeployment(d))
+            emitEvent(QStringLiteral("warning: no price known for %1 (%2/%3): its calls count as $0 against the budget; "
+                                     "set model_info.input_cost_per_token and output_cost_per_token")
+                          .arg(d.id, d.provider, d.model));
+}
+
+} // namespace
+
+RunSetup::RunSetup(RunOptions options, QObject *parent, const QString &keychainService)
+    : QObject(parent), m_options(std::move(options)),
+      m_keychainService(keychainService.isEmpty() ? KeyStore::defaultService() : keychainService)
+{
+}
+
+RunSetup::~RunSetup() = default;
+
+void RunSetup::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    QTimer::singleShot(0, this, &RunSetup::loadAndReadKeys);
+}
+
+void RunSetup::cancel()
+{
+    if (m_finished || m_cancelled)
+        return;
+    m_cancelled = true;
+    if (m_keys)
+        m_keys->cancel();   // its finished() ends the setup
+    else if (!m_started)
+        done(fail(QStringLiteral("cancelled")));
+    // Started but not yet reading keys: loadAndReadKeys() sees the flag.
+}
+
+Result<PreparedRun> RunSetup::takeResult()
+{
+    if (!WB_CHECK(m_result.has_value()))
+        return fail(QStringLiteral("the run setup has not finished"));
+    Result<PreparedRun> r = std::move(*m_result);
+    m_result.reset();
+    return r;
+}
+
+void RunSetup::done(Result<PreparedRun> result)
+{
+    if (!WB_CHECK(!m_finished))
+        return;
+    m_result = std::move(result);
+    // Never from inside start() or cancel(): the caller may delete the setup from its handler.
+    QTimer::singleShot(0, this, [this] {
+        m_finished = true;
+        emit finished();
+    });
+}
+
+void RunSetup::loadAndReadKeys()
+{
+    if (m_cancelled)
+        return done(fail(QStringLiteral("cancelled")));
+    auto loaded = loadProject(m_options.configPath, m_options.experimentPath);
+    if (!loaded)
+        return done(std::unexpected(loaded.error()));
+    m_project = std::move(*loaded);
+    m_experimentName = m_project.experiment.name;
+    for (const QString &w : std::as_const(m_project.warnings))
+        emit event(QStringLiteral("warning: ") + w);
+    // Keys first, read once and kept in memory only: a locked keyring then holds up nothing else.
+    m_keys = new KeyResolveJob(m_project.models, m_keychainService, this);
+    connect(m_keys, &KeyResolveJob::finished, this, [this] {
+        if (m_keys->isCancelled())
+            return done(fail(QStringLiteral("cancelled while reading the keys")));
+        auto keys = m_keys->keys();
+        if (!keys)
+            return done(std::unexpected(keys.error()));
+        prepare(*keys);
+    });
+    m_keys->start();
+}
+
+void RunSetup::prepare(const QHash<QString, QString> &keys)
+{
+    const Emit emitEvent = [this](const QString &m) { emit event(m); };
+    PreparedRun p;
+    p.options = m_options;
+    p.project = std::move(m_project);
+
+    if (p.options.startSimulator) {
+        auto sim = SimSession::startFor(p.project.models);
+        if (!sim)
+            return done(std::unexpected(sim.error()));
+        p.sim = std::move(*sim);
+        if (p.sim.isRunning())
+            emitEvent(QStringLiteral("SIMULATED: provider simulator on 127.0.0.1:%1 — results are not from real models").arg(p.sim.port()));
+    }
+    p.simulated = isSimulated(p.project.models);
+
+    auto lock = lockDatabase(p.options.dbPath);
+    if (!lock)
+        return done(std::unexpected(lock.error()));
+    p.lock = std::move(*lock);
+    p.store = std::make_unique<ResultStore>();
+    if (auto ok = p.store->open(p.options.dbPath); !ok)
+        return done(std::unexpected(ok.error()));
+    p.runs = planRuns(p.project.experiment, p.project.frameworks, p.project.corpora);
+    if (auto ok = checkStoredRunsMatch(*p.store, p.runs, p.project.experiment.name, p.options.dbPath); !ok)
+        return done(std::unexpected(ok.error()));
+    if (auto ok = loadTokensAndPrices(p, emitEvent); !ok)
+        return done(std::unexpected(ok.error()));
+    if (auto ok = registerRunsAndTexts(p); !ok)
+        return done(std::unexpected(ok.error()));
+    if (auto ok = collectJobs(p); !ok)
+        return done(std::unexpected(ok.error()));
+    setUpBudget(p, emitEvent);
+
+    RouterOptions ro;
+    ro.apiKeys = keys;
+    ro.prices = p.prices;
+    ro.tokens = p.tokens;
+    ro.budget = p.budget->hasCap() ? p.budget.get() : nullptr;
+    p.router = std::make_unique<Router>(p.project.models, ro);
+    done(std::move(p));
+}
+
+} // namespace wb

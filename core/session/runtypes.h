@@ -1,0 +1,50 @@
+#pragma once
+// What a run is asked to do (RunOptions), what it reports while it runs (RunProgress) and what it
+// reports at the end (RunSummary, with the exit codes of docs/FORMATS.md).
+#include "core/common/result.h"
+
+#include <QJsonObject>
+#include <QMetaType>
+#include <QString>
+#include <optional>
+
+namespace wb {
+
+struct RunOptions {
+    QString configPath;        ///< litellm_config.yaml
+    QString experimentPath;    ///< experiment.yaml
+    QString dbPath;            ///< results database
+    bool resume = false;       ///< continue: only jobs not done (failed ones retried)
+    std::optional<double> maxBudgetOverride;   ///< USD
+    bool startSimulator = true;  ///< honour the model list's `discernus.simulator` block
+    QString priceMapPath;        ///< LiteLLM model_prices_and_context_window.json merged over the built-in prices
+    QString keychainService;     ///< empty: KeyStore::defaultService() (tests use their own)
+};
+
+struct RunSummary {
+    QString experiment;
+    qint64 jobs = 0, done = 0, failed = 0, skipped = 0;   ///< skipped = already done before (resume)
+    qint64 calls = 0, http429 = 0, retries = 0, fallbacks = 0, parseRetries = 0;
+    qint64 promptTokens = 0, completionTokens = 0, cachedTokens = 0;
+    qint64 costMicros = 0;
+    double wallSeconds = 0;
+    bool budgetStopped = false;
+    bool cancelled = false;
+    bool simulated = false;    ///< every deployment pointed at the built-in simulator
+    QString error;             ///< set when the run could not start (input error)
+    int exitCode() const;      ///< 0, 1 failed jobs, 2 input error, 3 budget, 130 interrupted (docs/FORMATS.md)
+    QJsonObject toJson() const;
+};
+
+struct RunProgress {
+    qint64 total = 0, done = 0, failed = 0, inFlight = 0;
+    qint64 costMicros = 0;
+    std::optional<double> budgetUsd;
+    double elapsedS = 0;
+    double etaS = -1;          ///< -1 = unknown
+};
+
+} // namespace wb
+
+Q_DECLARE_METATYPE(wb::RunSummary)
+Q_DECLARE_METATYPE(wb::RunProgress)
