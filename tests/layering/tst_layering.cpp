@@ -140,25 +140,6 @@ void write(const QString &path, const QByteArray &text)
 
 } // namespace
 
-/// Includes against the layering that existed when this test was written, as "FILE -> AREA"
-/// (no line numbers, so edits elsewhere in the file do not matter). They are reported but tolerated
-/// until they are fixed; once one no longer occurs, delete it here. Add nothing to this list:
-/// declare the dependency in CMake, or move the code.
-const QStringList kKnownViolations{
-    QStringLiteral("core/pricing/pricing.h -> core/providers"),
-    QStringLiteral("core/storage/resultstore.h -> core/router"),
-    QStringLiteral("core/tokenize/tokenestimator.h -> core/config"),
-    QStringLiteral("core/tokenize/tokenestimator.h -> core/providers"),
-};
-
-/// "core/x/y.h:12: #include \"core/z/w.h\" (...)" -> "core/x/y.h -> core/z"; empty when not an area include.
-QString knownForm(const QString &violation)
-{
-    static const QRegularExpression re(QStringLiteral("^(\\S+):\\d+: #\\s*include\\s*\"(core/[^/\"]+)/"));
-    const QRegularExpressionMatch m = re.match(violation);
-    return m.hasMatch() ? m.captured(1) + QStringLiteral(" -> ") + m.captured(2) : QString();
-}
-
 class TestLayering final : public QObject {
     Q_OBJECT
 private slots:
@@ -175,19 +156,7 @@ private slots:
         QVERIFY(deps.value(QStringLiteral("common")).isEmpty());
         QVERIFY(allowedFrom(QStringLiteral("experiment"), deps).contains(QStringLiteral("common")));
 
-        QStringList found = violations(core, widgetsOnlyHeaders());
-        QSet<QString> stillThere;
-        found.removeIf([&](const QString &v) {
-            const QString known = knownForm(v);
-            if (!kKnownViolations.contains(known))
-                return false;
-            qWarning().noquote() << "known layering violation, to be fixed:" << v;
-            stillThere.insert(known);
-            return true;
-        });
-        for (const QString &k : kKnownViolations)
-            if (!stillThere.contains(k))
-                qInfo().noquote() << "fixed, remove it from kKnownViolations:" << k;
+        const QStringList found = violations(core, widgetsOnlyHeaders());
         QVERIFY2(found.isEmpty(), qPrintable(QStringLiteral("\n%1 include(s) against the layering:\n").arg(found.size()) + found.join(u'\n')));
     }
 
@@ -232,8 +201,6 @@ private slots:
             QStringLiteral("core/top/sub/top.cpp:2: #include \"app/cli/commands.h\" (the engine never includes app/ headers)"),
         };
         QCOMPARE(found, expected);
-        QCOMPARE(knownForm(found.first()), QStringLiteral("core/mid/mid.cpp -> core/top"));
-        QCOMPARE(knownForm(found.at(2)), QString());
     }
 
     /// The installed Qt tells Widgets headers apart from Core/Gui ones (else the check above is blind).
