@@ -1,4 +1,4 @@
-# One build-options target every target links (STYLE §2).
+# One build-options target every target links (docs/ARCHITECTURE.md, "Conventions").
 add_library(wb_options INTERFACE)
 target_compile_features(wb_options INTERFACE cxx_std_23)
 target_compile_options(wb_options INTERFACE -Wall -Wextra)

@@ -43,7 +43,7 @@ public:
 
 public slots:
     void refresh();
-    /// Exports what the database holds (DESIGN §5) with a progress dialog, off the UI thread.
+    /// Exports what the database holds (docs/FORMATS.md, "CSV export") with a progress dialog, off the UI thread.
     void exportCsv(const QString &outPath, bool longFormat = false);
     void exportInteractive();
     /// Asks for a results database file and shows it.

@@ -1,5 +1,5 @@
 #pragma once
-// Typed settings of the workbench (STYLE §14): every key and its default in one place.
+// Typed settings of the workbench (docs/ARCHITECTURE.md, "Conventions"): every key and its default in one place.
 // Only paths and window state are stored here — never API keys or key values.
 #include <QByteArray>
 #include <QString>

@@ -1,5 +1,5 @@
 #pragma once
-// Every logging category of the engine, in one place (STYLE §9).
+// Every logging category of the engine, in one place (docs/ARCHITECTURE.md, "Conventions").
 // Never log keys, auth headers or prompt bodies unless debug logging is on.
 #include <QLoggingCategory>
 

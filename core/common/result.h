@@ -1,5 +1,5 @@
 #pragma once
-// Error values instead of exceptions across core APIs (STYLE §8).
+// Error values instead of exceptions across core APIs (docs/ARCHITECTURE.md, "Conventions").
 #include <QString>
 #include <expected>
 

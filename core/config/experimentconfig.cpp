@@ -303,7 +303,7 @@ Result<Framework> parseFrameworkImpl(const QByteArray &yaml, const QString &file
         dim.id = r.string(did, d.field("id")).value_or(QString()).trimmed();
         if (r.ok() && dim.id.isEmpty())
             r.fail(did, d.field("id"), QStringLiteral("must not be empty"));
-        // Dimension ids become CSV columns beside the fixed ones (DESIGN §5): they must not collide.
+        // Dimension ids become CSV columns beside the fixed ones (docs/FORMATS.md, "CSV export"): they must not collide.
         static const QStringList reserved{QStringLiteral("experiment"), QStringLiteral("run_id"), QStringLiteral("model"),
                                           QStringLiteral("deployment"), QStringLiteral("provider"), QStringLiteral("model_version"),
                                           QStringLiteral("framework"), QStringLiteral("text_id"), QStringLiteral("repetition"),

@@ -1,5 +1,5 @@
 #pragma once
-// experiment.yaml and framework files (DESIGN §3).
+// experiment.yaml and framework files (docs/FORMATS.md).
 #include "core/common/result.h"
 #include "core/config/modellist.h"
 

@@ -1,5 +1,5 @@
 #pragma once
-// Typed form of a LiteLLM-compatible litellm_config.yaml (DESIGN §2).
+// Typed form of a LiteLLM-compatible litellm_config.yaml (docs/FORMATS.md).
 #include "core/common/result.h"
 
 #include <QHash>
@@ -66,7 +66,7 @@ struct ModelList;
 bool isSimulated(const ModelList &models);
 /// Names usable after keychain/: letters, digits and . _ - @, starting with a letter or digit.
 bool isValidKeychainName(const QString &name);
-/// The six routing strategies of DESIGN §2 / LiteLLM's Router.
+/// The six routing strategies of LiteLLM's Router (docs/FORMATS.md, "router_settings").
 QStringList routingStrategies();
 
 struct RouterSettings {

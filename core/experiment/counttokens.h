@@ -2,7 +2,7 @@
 // Exact prompt-token counts from the providers' own count-tokens endpoints (Anthropic
 // POST /v1/messages/count_tokens, Gemini POST …/models/{model}:countTokens) for a small sample of
 // requests, fed into a TokenEstimator so that later counts for those provider/models use the
-// endpoint-derived factor and report CountMethod::CountTokensEndpoint (issue 3 item 2).
+// endpoint-derived factor and report CountMethod::CountTokensEndpoint.
 //
 // Counting is best effort: a deployment without an endpoint, without a key, answering 4xx/5xx or
 // unreachable is reported in its CountTokensOutcome and never fails the caller; the estimate then

@@ -1,6 +1,6 @@
 // The built-in price table: list prices in USD per million tokens as published by the providers,
 // compiled by hand for the models researchers use (figures cross-checked against the copy of
-// LiteLLM's price map in ../shared/data). Prices change: importing a fresh LiteLLM map, or
+// LiteLLM's published price map, model_prices_and_context_window.json). Prices change: importing a fresh LiteLLM map, or
 // model_info overrides in the model list, take precedence over this table.
 //
 // Simplifications, stated so nobody mistakes them for facts:

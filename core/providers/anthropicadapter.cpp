@@ -216,7 +216,7 @@ ParsedReply AnthropicAdapter::parseAt(int status, const HeaderList &headers, con
             const qint64 cacheRead = u.value(QLatin1String("cache_read_input_tokens")).toInteger();
             const qint64 cacheWrite = u.value(QLatin1String("cache_creation_input_tokens")).toInteger();
             c.usage.reported = true;
-            c.usage.promptTokens = input + cacheRead + cacheWrite;   // PROVIDERS §4 token identity
+            c.usage.promptTokens = input + cacheRead + cacheWrite;   // total input = all three (docs/PROVIDERS.md, "Wire formats")
             c.usage.cachedTokens = cacheRead;
             c.usage.cacheWriteTokens = cacheWrite;
             c.usage.completionTokens = u.value(QLatin1String("output_tokens")).toInteger();

@@ -12,7 +12,7 @@ namespace wb {
 
 namespace {
 
-// Gemini's api_base is the host (DESIGN §2); tolerate a pasted ".../v1beta".
+// Gemini's api_base is the host (docs/FORMATS.md, "model_list[]"); tolerate a pasted ".../v1beta".
 QUrl methodUrl(QString base, const QString &model, QLatin1String method)
 {
     if (base.endsWith(QLatin1String("/v1beta")))

@@ -1,5 +1,5 @@
 #pragma once
-// One adapter per wire format (DESIGN §1, STYLE §6): request builder + pure parser.
+// One adapter per wire format (docs/ARCHITECTURE.md, "Conventions"): request builder + pure parser.
 #include "core/config/modellist.h"
 #include "core/providers/providertypes.h"
 

@@ -1,5 +1,5 @@
 #pragma once
-// Retry policy as pure data (STYLE §5): what to do with each error class, and the back-off
+// Retry policy as pure data (docs/ARCHITECTURE.md, "Conventions"): what to do with each error class, and the back-off
 // table with full jitter. Unit-tested with no network; the router only applies it.
 #include "core/providers/providertypes.h"
 

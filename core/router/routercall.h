@@ -1,5 +1,5 @@
 #pragma once
-// One object per in-flight HTTP call (STYLE §3): exactly one terminal signal, finished(),
+// One object per in-flight HTTP call (docs/ARCHITECTURE.md, "Conventions"): exactly one terminal signal, finished(),
 // unless abort() cancels it quietly. It knows nothing about limits or retries: those live
 // in the Router. Deletes itself after finishing.
 #include "core/providers/providertypes.h"

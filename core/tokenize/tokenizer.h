@@ -25,7 +25,7 @@ public:
     Encoding encoding() const;
     virtual ~Tokenizer() = default;
 
-    // Extensions (issue 3).
+    // Extensions beyond plain encoding.
     /// UTF-8 input without conversion; invalid bytes are classed as U+FFFD one by one but their
     /// bytes are encoded as they are.
     std::vector<int> encodeUtf8(const char *data, qsizetype size) const;

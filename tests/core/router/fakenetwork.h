@@ -1,5 +1,5 @@
 #pragma once
-// A fake QNetworkAccessManager that replays canned provider replies (STYLE §7): it
+// A fake QNetworkAccessManager that replays canned provider replies (docs/ARCHITECTURE.md, "Conventions"): it
 // overrides createRequest(), so the router's logic is tested deterministically with no
 // socket. Every manager the router's pool creates shares one FakeServer script.
 #include <QElapsedTimer>
@@ -129,7 +129,7 @@ private:
     std::shared_ptr<FakeServer> m_server;
 };
 
-// --- canned replies in each provider's real format (PROVIDERS.md §3, §4) -------------------
+// --- canned replies in each provider's real format (docs/PROVIDERS.md) -------------------
 
 inline CannedReply openAiOk(int prompt = 10, int completion = 5, const QByteArray &text = "{\"care\": {\"score\": 0.5}}")
 {
