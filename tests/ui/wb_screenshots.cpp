@@ -72,7 +72,9 @@ int main(int argc, char *argv[])
         patch(QStringLiteral("experiment.yaml"), QRegularExpression(QStringLiteral("repetitions: 1")), QStringLiteral("repetitions: 5"));
     }
     MainWindow w;
-    w.resize(1360, 860);
+    // WB_SCREENSHOTS_SIZE=WIDTHxHEIGHT (default 1024x700, the smallest size the window must hold).
+    const QStringList size = qEnvironmentVariable("WB_SCREENSHOTS_SIZE", QStringLiteral("1024x700")).split(u'x');
+    w.resize(size.value(0).toInt() > 0 ? size.value(0).toInt() : 1024, size.value(1).toInt() > 0 ? size.value(1).toInt() : 700);
     if (!w.openProject(tmp.path(), true))
         return 1;
     w.show();
