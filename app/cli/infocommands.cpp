@@ -37,6 +37,137 @@ QString perMillion(double perToken)
 
 } // namespace
 
+namespace {
+
+struct FileText {
+    QString path, text;
+};
+
+/// Reads each FILE as UTF-8; a file that cannot be read or decoded is reported and sets rc to 2.
+QList<FileText> readTextFiles(const QStringList &paths, QTextStream &err, int &rc)
+{
+    QList<FileText> files;
+    for (const QString &path : paths) {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            err << "discernus tokens: " << path << ": " << f.errorString() << '\n';
+            rc = 2;
+            continue;
+        }
+        QStringDecoder dec(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        QString text = dec.decode(f.readAll());
+        if (dec.hasError()) {
+            err << "discernus tokens: " << path << ": not valid UTF-8\n";
+            rc = 2;
+            continue;
+        }
+        files.append({path, std::move(text)});
+    }
+    return files;
+}
+
+/// provider and model id of --model when no model list says otherwise: "provider/model", or a
+/// bare id recognised by its family name (OpenAI when nothing matches).
+std::pair<QString, QString> guessProvider(const QString &model)
+{
+    if (const qsizetype slash = model.indexOf(QLatin1Char('/')); slash > 0)
+        return {model.left(slash), model.mid(slash + 1)};
+    if (model.startsWith(QLatin1String("claude")))
+        return {QStringLiteral("anthropic"), model};
+    if (model.startsWith(QLatin1String("gemini")))
+        return {QStringLiteral("gemini"), model};
+    if (model.contains(QLatin1String("mistral")) || model.startsWith(QLatin1String("codestral")))
+        return {QStringLiteral("mistral"), model};
+    return {QStringLiteral("openai"), model};
+}
+
+/// With a model list: the deployment of --model that can count exactly (a count-tokens endpoint
+/// and a key), and the simulator session it may need.
+struct ExactCounter {
+    ModelList models;
+    SimSession sim;
+    QHash<QString, QString> keys;
+    QString deploymentId;   ///< empty: no exact counter, estimate instead
+};
+
+/// Fills counter from the model list at configPath; updates provider/modelId to the deployment
+/// found. Returns 0, or the exit code of an error already reported.
+int findExactCounter(const QString &configPath, const QString &model, ExactCounter &counter, QString &provider,
+                     QString &modelId, QTextStream &err)
+{
+    auto loaded = loadModelList(configPath);
+    if (!loaded) {
+        err << "discernus tokens: " << loaded.error().toString() << '\n';
+        return 2;
+    }
+    counter.models = std::move(*loaded);
+    const ModelList &models = counter.models;
+    // --model is a group (model_name), provider/model or a bare model id.
+    QList<int> matches;
+    for (int i = 0; i < models.deployments.size(); ++i) {
+        const Deployment &d = models.deployments[i];
+        if (d.modelName == model || d.provider + u'/' + d.model == model || d.model == model)
+            matches << i;
+    }
+    if (matches.isEmpty()) {
+        err << "discernus tokens: no deployment of '" << model << "' in " << configPath << "; estimating\n";
+        return 0;
+    }
+    provider = models.deployments[matches.first()].provider;
+    modelId = models.deployments[matches.first()].model;
+    KeyResolveJob keyJob(models);
+    keyJob.start();
+    runUntil(&keyJob, &KeyResolveJob::finished);
+    QHash<QString, QString> keyErrors;
+    const QHash<QString, QString> available = keyJob.availableKeys(&keyErrors);
+    QString why = QStringLiteral("%1 has no count-tokens endpoint").arg(provider);
+    for (int i : std::as_const(matches)) {
+        const Deployment &d = models.deployments[i];
+        if (!CountTokens::hasEndpoint(d.provider))
+            continue;
+        if (!available.contains(d.id)) {
+            why = keyErrors.value(d.id);
+            continue;
+        }
+        counter.keys.insert(d.id, available.value(d.id));
+        counter.deploymentId = d.id;
+        provider = d.provider;
+        modelId = d.model;
+        break;
+    }
+    if (counter.deploymentId.isEmpty()) {
+        if (!why.isEmpty())
+            err << "discernus tokens: " << why << "; estimating\n";
+        return 0;
+    }
+    auto started = SimSession::startFor(counter.models);
+    if (!started) {
+        err << "discernus tokens: " << started.error().toString() << '\n';
+        return 2;
+    }
+    counter.sim = std::move(*started);
+    return 0;
+}
+
+/// Each file as the user message of a request (what it costs as a prompt, the provider's message
+/// framing included), counted by the provider's endpoint.
+QList<CountTokensResult> countExactly(ExactCounter &counter, const QList<FileText> &files)
+{
+    QList<CountTokensSample> samples;
+    for (const FileText &f : files) {
+        ChatRequest r;
+        r.user = f.text;
+        samples.append({counter.deploymentId, r, f.path});
+    }
+    CountTokens job(counter.models, counter.keys, nullptr);
+    job.addSamples(samples);
+    job.start();
+    runUntil(&job, &CountTokens::finished);
+    return job.results();
+}
+
+} // namespace
+
 int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     VerbArgs a(u"tokens");
@@ -60,114 +191,19 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
             return 2;
         }
     }
-    QString provider = QStringLiteral("openai"), modelId = model;
-    if (const qsizetype slash = model.indexOf(QLatin1Char('/')); slash > 0) {
-        provider = model.left(slash);
-        modelId = model.mid(slash + 1);
-    } else if (model.startsWith(QLatin1String("claude"))) {
-        provider = QStringLiteral("anthropic");
-    } else if (model.startsWith(QLatin1String("gemini"))) {
-        provider = QStringLiteral("gemini");
-    } else if (model.contains(QLatin1String("mistral")) || model.startsWith(QLatin1String("codestral"))) {
-        provider = QStringLiteral("mistral");
-    }
-
-    // With a model list: the deployment that will count exactly (endpoint + key), if any.
-    std::optional<ModelList> models;
-    SimSession sim;
-    QHash<QString, QString> keys;
-    QString counter;   // deployment id
+    auto [provider, modelId] = guessProvider(model);
+    ExactCounter counter;
     if (!configPath.isEmpty()) {
-        auto loaded = loadModelList(configPath);
-        if (!loaded) {
-            err << "discernus tokens: " << loaded.error().toString() << '\n';
-            return 2;
-        }
-        models = std::move(*loaded);
-        // --model is a group (model_name), provider/model or a bare model id.
-        QList<int> matches;
-        for (int i = 0; i < models->deployments.size(); ++i) {
-            const Deployment &d = models->deployments[i];
-            if (d.modelName == model || d.provider + u'/' + d.model == model || d.model == model)
-                matches << i;
-        }
-        if (matches.isEmpty()) {
-            err << "discernus tokens: no deployment of '" << model << "' in " << configPath << "; estimating\n";
-        } else {
-            provider = models->deployments[matches.first()].provider;
-            modelId = models->deployments[matches.first()].model;
-        }
-        QHash<QString, QString> available, keyErrors;
-        if (!matches.isEmpty()) {
-            KeyResolveJob keyJob(*models);
-            keyJob.start();
-            runUntil(&keyJob, &KeyResolveJob::finished);
-            available = keyJob.availableKeys(&keyErrors);
-        }
-        QString why = matches.isEmpty() ? QString() : QStringLiteral("%1 has no count-tokens endpoint").arg(provider);
-        for (int i : std::as_const(matches)) {
-            const Deployment &d = models->deployments[i];
-            if (!CountTokens::hasEndpoint(d.provider))
-                continue;
-            if (!available.contains(d.id)) {
-                why = keyErrors.value(d.id);
-                continue;
-            }
-            keys.insert(d.id, available.value(d.id));
-            counter = d.id;
-            provider = d.provider;
-            modelId = d.model;
-            break;
-        }
-        if (counter.isEmpty() && !why.isEmpty())
-            err << "discernus tokens: " << why << "; estimating\n";
-        if (!counter.isEmpty()) {
-            auto started = SimSession::startFor(*models);
-            if (!started) {
-                err << "discernus tokens: " << started.error().toString() << '\n';
-                return 2;
-            }
-            sim = std::move(*started);
-        }
+        if (const int rc = findExactCounter(configPath, model, counter, provider, modelId, err); rc != 0)
+            return rc;
     }
 
-    struct FileText { QString path, text; };
-    QList<FileText> files;
     int rc = 0;
-    for (const QString &path : a.positional()) {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly)) {
-            err << "discernus tokens: " << path << ": " << f.errorString() << '\n';
-            rc = 2;
-            continue;
-        }
-        QStringDecoder dec(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-        QString text = dec.decode(f.readAll());
-        if (dec.hasError()) {
-            err << "discernus tokens: " << path << ": not valid UTF-8\n";
-            rc = 2;
-            continue;
-        }
-        files.append({path, std::move(text)});
-    }
-
-    // Exact counts: each file as the user message of a request (what it costs as a prompt, the
-    // provider's message framing included).
+    const QList<FileText> files = readTextFiles(a.positional(), err, rc);
     QList<CountTokensResult> exact;
-    if (!counter.isEmpty() && !files.isEmpty()) {
-        QList<CountTokensSample> samples;
-        for (const FileText &f : std::as_const(files)) {
-            ChatRequest r;
-            r.user = f.text;
-            samples.append({counter, r, f.path});
-        }
-        CountTokens job(*models, keys, nullptr);
-        job.addSamples(samples);
-        job.start();
-        runUntil(&job, &CountTokens::finished);
-        exact = job.results();
-    }
-    sim.stop();
+    if (!counter.deploymentId.isEmpty() && !files.isEmpty())
+        exact = countExactly(counter, files);
+    counter.sim.stop();
 
     TokenEstimator estimator;
     qint64 total = 0;
