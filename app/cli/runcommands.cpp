@@ -198,6 +198,7 @@ int cmdExport(const QStringList &args, QTextStream &out, QTextStream &err)
     ExportOptions opt;
     opt.experiment = a.value(QStringLiteral("--experiment"));
     opt.longFormat = a.has(QStringLiteral("--long"));
+    opt.rawCells = a.has(QStringLiteral("--raw-cells"));
     const bool tty = ::isatty(STDERR_FILENO);
     QElapsedTimer t;
     t.start();

@@ -61,6 +61,7 @@ QList<VerbSpec> makeSpecs()
          {{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database"), true},
           {{QStringLiteral("experiment")}, QStringLiteral("NAME"), QStringLiteral("only this experiment's results")},
           {{QStringLiteral("long")}, {}, QStringLiteral("one row per job and dimension instead of one row per job")},
+          {{QStringLiteral("raw-cells")}, {}, QStringLiteral("write text cells exactly as stored; by default a text cell that\nbegins with = + - @, tab or CR gets a leading ' so spreadsheets\ndo not run it as a formula")},
           {{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("FILE"), QStringLiteral("the CSV file to write"), true}},
          QStringLiteral("The columns are described in docs/FORMATS.md.")},
         {QStringLiteral("tokens"),

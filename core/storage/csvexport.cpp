@@ -1,10 +1,13 @@
 // CSV export of the results database (columns and format: docs/FORMATS.md).
 //
 // RFC 4180 is the contract: UTF-8, a header row, CRLF line ends, fields quoted when they contain
-// a comma, a double quote, CR or LF, quotes doubled. Values are written exactly as stored. We do
-// not defuse spreadsheet formula injection (a text id or error message starting with = + - @): the
-// file is data for R/pandas/Stata first, and prefixing a quote or tab would change the values
-// researchers analyse. Whoever opens it in a spreadsheet should import it as text.
+// a comma, a double quote, CR or LF, quotes doubled. Numeric columns are written as numbers. Text
+// cells hold what models, providers and researchers wrote (evidence, error messages, model versions,
+// text ids), and a spreadsheet runs a cell that begins with = + - @ as a formula
+// (=HYPERLINK(...), @cmd|...). So by default a text cell beginning with one of those, a tab or a
+// carriage return gets a leading single quote (OWASP's rule for CSV injection); a text cell that is
+// entirely a number is left alone. ExportOptions::rawCells (`discernus export --raw-cells`) writes
+// every cell exactly as stored, for tools that read the file as data only (docs/FORMATS.md).
 //
 // The export has three parts, in this order in the file: the column set (which dimensions become
 // columns, read from the runs), row assembly (one job's lines from its row and its scores), and the
@@ -51,9 +54,22 @@ void appendField(QByteArray &line, const QByteArray &value)
     line += '"';
 }
 
-void appendField(QByteArray &line, const QString &value)
+/// A text cell a spreadsheet would run as a formula gets a leading single quote, unless raw.
+QString safeCell(const QString &value, bool raw)
 {
-    appendField(line, value.toUtf8());
+    if (raw || value.isEmpty())
+        return value;
+    const QChar c = value.front();
+    if (c != u'=' && c != u'+' && c != u'-' && c != u'@' && c != u'\t' && c != u'\r')
+        return value;
+    bool isNumber = false;
+    value.toDouble(&isNumber);   // "-0.5" is a value, not a formula
+    return isNumber ? value : QLatin1Char('\'') + value;
+}
+
+void appendField(QByteArray &line, const QString &value, bool raw)
+{
+    appendField(line, safeCell(value, raw).toUtf8());
 }
 
 /// Micro-dollars as dollars with exactly six decimals, in integer arithmetic (no rounding drift).
@@ -143,14 +159,14 @@ Result<ColumnSet> readColumnSet(QSqlDatabase &db, const QString &dbPath, const Q
     return cols;
 }
 
-QByteArray headerLine(const ColumnSet &cols, bool longFormat)
+QByteArray headerLine(const ColumnSet &cols, bool longFormat, bool raw)
 {
     QByteArray h = "experiment,run_id,model,deployment,provider,model_version,framework,text_id,repetition,status,";
     if (longFormat) {
         h += "dimension,score,evidence,";
     } else {
         for (const QString &dim : cols.dimensions) {
-            appendField(h, dim);
+            appendField(h, dim, raw);
             h += ',';
         }
     }
@@ -212,19 +228,19 @@ const QString &jobQuerySql()
 }
 
 /// A job's fixed fields from the current row of the job query.
-JobLine startJobLine(const QSqlQuery &q)
+JobLine startJobLine(const QSqlQuery &q, bool raw)
 {
     JobLine job;
     job.id = q.value(CJobId).toLongLong();
     job.runId = q.value(CRunId).toString();
     QByteArray &p = job.prefix;
     for (int c : {CExperiment, CRunId, CModel, CDeployment, CProvider, CModelVersion, CFramework, CTextId}) {
-        appendField(p, q.value(c).toString());
+        appendField(p, q.value(c).toString(), raw);
         p += ',';
     }
     p += QByteArray::number(q.value(CRepetition).toLongLong());
     p += ',';
-    appendField(p, q.value(CStatus).toString());
+    appendField(p, q.value(CStatus).toString(), raw);
     p += ',';
     QByteArray &s = job.suffix;
     for (int c : {CPrompt, CCompletion, CCached}) {
@@ -237,16 +253,16 @@ JobLine startJobLine(const QSqlQuery &q)
     s += ',';
     s += QByteArray::number(q.value(CAttempts).toLongLong());
     s += ',';
-    appendField(s, q.value(CError).toString());
+    appendField(s, q.value(CError).toString(), raw);
     s += ',';
-    appendField(s, q.value(CCompletedAt).toString());
+    appendField(s, q.value(CCompletedAt).toString(), raw);
     s += "\r\n";
     return job;
 }
 
 /// Long format: one row per dimension of the run's framework, scored or not, so every job has the
 /// same rows; a dimension scored but not declared (should not happen) follows.
-qint64 appendLongRows(QByteArray &buffer, const JobLine &job, const ColumnSet &cols)
+qint64 appendLongRows(QByteArray &buffer, const JobLine &job, const ColumnSet &cols, bool raw)
 {
     QStringList dims = cols.runDimensions.value(job.runId);
     for (const auto &s : job.scores) {
@@ -257,14 +273,14 @@ qint64 appendLongRows(QByteArray &buffer, const JobLine &job, const ColumnSet &c
         dims << QString();   // keep the job visible even without dimension information
     for (const QString &dim : std::as_const(dims)) {
         buffer += job.prefix;
-        appendField(buffer, dim);
+        appendField(buffer, dim, raw);
         buffer += ',';
         const JobLine::Score *score = job.scoreFor(dim);
         if (score)
             buffer += score->score;
         buffer += ',';
         if (score)
-            appendField(buffer, score->evidence);
+            appendField(buffer, score->evidence, raw);
         buffer += ',';
         buffer += job.suffix;
     }
@@ -288,8 +304,8 @@ qint64 appendWideRow(QByteArray &buffer, const JobLine &job, const ColumnSet &co
 /// repeat (and Qt would convert) every job column once per dimension.
 class ResultCursor {
 public:
-    ResultCursor(QSqlDatabase &db, const ColumnSet &cols, bool longFormat)
-        : m_cols(cols), m_longFormat(longFormat), m_jobs(db), m_scores(db)
+    ResultCursor(QSqlDatabase &db, const ColumnSet &cols, bool longFormat, bool raw)
+        : m_cols(cols), m_longFormat(longFormat), m_raw(raw), m_jobs(db), m_scores(db)
     {
     }
 
@@ -322,7 +338,7 @@ public:
     {
         if (!m_jobs.next())
             return false;
-        job = startJobLine(m_jobs);
+        job = startJobLine(m_jobs, m_raw);
         while (m_scoreValid && m_scores.value(0).toLongLong() < job.id)
             m_scoreValid = m_scores.next();   // scores of jobs outside the export (cannot happen with a filter)
         while (m_scoreValid && m_scores.value(0).toLongLong() == job.id) {
@@ -345,6 +361,7 @@ public:
 private:
     const ColumnSet &m_cols;
     bool m_longFormat;
+    bool m_raw;
     QSqlQuery m_jobs;
     QSqlQuery m_scores;
     bool m_scoreValid = false;
@@ -429,9 +446,9 @@ Result<qint64> exportCsv(const QString &dbPath, const QString &outPath, const Ex
     CsvWriter writer(outPath);
     if (auto r = writer.open(); !r)
         return std::unexpected(r.error());
-    writer.buffer() += headerLine(*cols, opt.longFormat);
+    writer.buffer() += headerLine(*cols, opt.longFormat, opt.rawCells);
 
-    ResultCursor cursor(db, *cols, opt.longFormat);
+    ResultCursor cursor(db, *cols, opt.longFormat, opt.rawCells);
     if (auto r = cursor.start(dbPath); !r)
         return writer.abandon(r.error());
 
@@ -447,7 +464,7 @@ Result<qint64> exportCsv(const QString &dbPath, const QString &outPath, const Ex
             return std::unexpected(r.error());
         if (opt.progress && jobsDone > 0 && jobsDone % 2000 == 0 && !opt.progress(jobsDone, *total))
             return writer.abandon(cancelled);
-        rowsWritten += opt.longFormat ? appendLongRows(writer.buffer(), job, *cols)
+        rowsWritten += opt.longFormat ? appendLongRows(writer.buffer(), job, *cols, opt.rawCells)
                                       : appendWideRow(writer.buffer(), job, *cols);
         ++jobsDone;
     }

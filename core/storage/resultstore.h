@@ -92,6 +92,9 @@ private:
 struct ExportOptions {
     QString experiment;        ///< empty = all
     bool longFormat = false;
+    /// Text cells exactly as stored. Off by default: a text cell beginning with = + - @, tab or CR
+    /// gets a leading ' so a spreadsheet shows it instead of running it (docs/FORMATS.md, "CSV export").
+    bool rawCells = false;
     std::function<bool(qint64 done, qint64 total)> progress;   ///< return false to cancel
 };
 /// RFC 4180, UTF-8, CRLF, header row; written atomically (QSaveFile). Returns the data rows written

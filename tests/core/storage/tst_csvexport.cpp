@@ -36,6 +36,43 @@ QByteArray firstDifference(const QByteArray &actual, const QByteArray &expected)
     return {};
 }
 
+/// RFC 4180 reader for the tests: rows of unquoted field values (quotes undone, CRLF row ends).
+QList<QStringList> parseCsv(const QByteArray &bytes)
+{
+    const QString text = QString::fromUtf8(bytes);
+    QList<QStringList> rows;
+    QStringList row;
+    QString field;
+    bool quoted = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (quoted) {
+            if (c == u'"' && i + 1 < text.size() && text[i + 1] == u'"') {
+                field += u'"';
+                ++i;
+            } else if (c == u'"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == u'"') {
+            quoted = true;
+        } else if (c == u',') {
+            row << field;
+            field.clear();
+        } else if (c == u'\r' && i + 1 < text.size() && text[i + 1] == u'\n') {
+            row << field;
+            rows << row;
+            row.clear();
+            field.clear();
+            ++i;
+        } else {
+            field += c;
+        }
+    }
+    return rows;
+}
+
 } // namespace
 
 class TstCsvExport final : public QObject {
@@ -123,6 +160,89 @@ private slots:
         QVERIFY(!r);
         QVERIFY(r.error().message.contains(QLatin1String("cancel")));
         QCOMPARE(readAll(out), QByteArray("previous export\r\n"));
+    }
+
+    /// Text cells a spreadsheet would run as formulas are neutralised by default (OWASP: a
+    /// leading '), numbers stay numbers, quotes and line breaks survive a round trip; rawCells
+    /// writes every cell as stored.
+    void formulaCellsAreNeutralisedUnlessRaw()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("formulas.sqlite"));
+        const QString nasty[] = {
+            QStringLiteral("=HYPERLINK(\"http://x\",\"click\")"), QStringLiteral("+1+2"), QStringLiteral("-2+3"),
+            QStringLiteral("@cmd|' /C calc'!A0"), QStringLiteral("\tTAB"), QStringLiteral("\rCR"),
+        };
+        {
+            ResultStore store;
+            QVERIFY(store.open(db));
+            QVERIFY(store.upsertExperiment(QStringLiteral("=exp"), {}, QByteArray()));
+            QVERIFY(store.upsertRun({QStringLiteral("r"), QStringLiteral("=exp"), QStringLiteral("g"), QStringLiteral("f"),
+                                     QStringLiteral("c"), {QStringLiteral("x")}}));
+            QList<JobRow> plan;
+            for (const QString &t : nasty)
+                plan << job(QStringLiteral("r"), QStringLiteral("c"), t);
+            plan << job(QStringLiteral("r"), QStringLiteral("c"), QStringLiteral("-0.5"));
+            plan << job(QStringLiteral("r"), QStringLiteral("c"), QStringLiteral("plain"));
+            auto rows = store.ensureJobs(plan);
+            QVERIFY(rows);
+            for (const JobRow &j : *rows) {
+                JobResult res;
+                res.jobId = j.id;
+                res.modelVersion = QStringLiteral("@version");
+                res.costMicros = 1500;
+                res.scores = {ScoreRow{QStringLiteral("x"), -0.25, j.textId + QStringLiteral(" said \"yes\",\nthen no")}};
+                if (j.textId == QLatin1String("plain")) {
+                    res.status = JobStatus::Failed;
+                    res.error = QStringLiteral("=1+1 from the provider");
+                }
+                store.recordResult(res);
+            }
+        }
+        const QString out = m_dir.filePath(QStringLiteral("formulas.csv"));
+        ExportOptions opt;
+        opt.longFormat = true;
+        QVERIFY(exportCsv(db, out, opt));
+        const QList<QStringList> safe = parseCsv(readAll(out));
+        QCOMPARE(safe.size(), 1 + 8);
+        const QStringList header = safe.first();
+        const auto col = [&header](const char *name) { return header.indexOf(QLatin1String(name)); };
+        QVERIFY(col("text_id") >= 0 && col("evidence") >= 0 && col("error") >= 0 && col("score") >= 0);
+        for (qsizetype i = 1; i < safe.size(); ++i) {
+            const QStringList &r = safe[i];
+            QCOMPARE(r.size(), header.size());
+            QCOMPARE(r[col("experiment")], QStringLiteral("'=exp"));
+            QCOMPARE(r[col("model_version")], QStringLiteral("'@version"));
+            QCOMPARE(r[col("score")], QStringLiteral("-0.25"));        // a number stays a number
+            QCOMPARE(r[col("cost_usd")], QStringLiteral("0.001500"));
+            if (i <= 6)
+                QCOMPARE(r[col("text_id")], QLatin1Char('\'') + nasty[i - 1]);
+            // Evidence starts with the text id; "-0.5 said ..." is text, not a number, so it is
+            // neutralised although the id "-0.5" alone is not.
+            const QString rawEvidence = (i <= 6 ? nasty[i - 1] : r[col("text_id")]) + QStringLiteral(" said \"yes\",\nthen no");
+            QCOMPARE(r[col("evidence")], i <= 7 ? QLatin1Char('\'') + rawEvidence : rawEvidence);
+        }
+        QCOMPARE(safe[7][col("text_id")], QStringLiteral("-0.5"));     // entirely a number: left alone
+        QCOMPARE(safe[8][col("text_id")], QStringLiteral("plain"));
+        QCOMPARE(safe[8][col("error")], QStringLiteral("'=1+1 from the provider"));
+        for (const QStringList &r : safe) {
+            for (const QString &cell : r) {
+                const QChar c = cell.isEmpty() ? QChar() : cell.front();
+                QVERIFY2(!(c == u'=' || c == u'+' || c == u'@' || c == u'\t' || c == u'\r')
+                             && !(c == u'-' && cell != QLatin1String("-0.25") && cell != QLatin1String("-0.5")),
+                         qPrintable(cell));
+            }
+        }
+
+        opt.rawCells = true;
+        QVERIFY(exportCsv(db, out, opt));
+        const QList<QStringList> raw = parseCsv(readAll(out));
+        QCOMPARE(raw.size(), safe.size());
+        for (qsizetype i = 1; i <= 6; ++i) {
+            QCOMPARE(raw[i][col("text_id")], nasty[i - 1]);
+            QCOMPARE(raw[i][col("evidence")], nasty[i - 1] + QStringLiteral(" said \"yes\",\nthen no"));
+        }
+        QCOMPARE(raw[1][col("experiment")], QStringLiteral("=exp"));
+        QCOMPARE(raw[8][col("error")], QStringLiteral("=1+1 from the provider"));
     }
 
     void streamsManyRowsWithProgress()
