@@ -27,6 +27,8 @@ function(wb_add_test name)
   add_executable(${name} ${T_SOURCES})
   set_target_properties(${name} PROPERTIES AUTOMOC ON)
   target_link_libraries(${name} PRIVATE wb_options Qt6::Test ${T_LIBS})
+  # Test helpers shared across folders are included as "tests/support/...".
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_compile_definitions(${name} PRIVATE
     WB_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     WB_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data"

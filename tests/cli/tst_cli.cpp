@@ -2,6 +2,8 @@
 // binary, started as a user would start it, on copies of the bundled sample edited into good and bad inputs.
 // Every child process gets a throwaway HOME / XDG dirs and no D-Bus session, so nothing here can
 // touch the user's settings or keychain; the sample's simulator is the only server ever contacted.
+#include "tests/support/csvreader.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -25,6 +27,7 @@
 #include <sys/types.h>
 
 using namespace Qt::StringLiterals;
+using wbtest::parseCsv;
 
 namespace {
 
@@ -123,46 +126,6 @@ int editAll(const QString &path, const QRegularExpression &re, const QString &to
     return writeFile(path, text.toUtf8()) ? n : -1;
 }
 
-/// RFC 4180 reader (quoted fields may hold commas, quotes and newlines).
-QList<QStringList> parseCsv(const QString &s)
-{
-    QList<QStringList> rows;
-    QStringList row;
-    QString field;
-    bool quoted = false;
-    for (qsizetype i = 0; i < s.size(); ++i) {
-        const QChar c = s[i];
-        if (quoted) {
-            if (c == u'"' && i + 1 < s.size() && s[i + 1] == u'"') {
-                field += u'"';
-                ++i;
-            } else if (c == u'"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == u'"') {
-            quoted = true;
-        } else if (c == u',') {
-            row.append(field);
-            field.clear();
-        } else if (c == u'\n' || c == u'\r') {
-            if (c == u'\r' && i + 1 < s.size() && s[i + 1] == u'\n')
-                ++i;
-            row.append(field);
-            field.clear();
-            rows.append(row);
-            row.clear();
-        } else {
-            field += c;
-        }
-    }
-    if (!field.isEmpty() || !row.isEmpty()) {
-        row.append(field);
-        rows.append(row);
-    }
-    return rows;
-}
 
 /// A CSV as header + rows of name -> value.
 struct Csv {

@@ -1,6 +1,7 @@
 // CSV export (docs/FORMATS.md) compared byte for byte with expected files.
 #include "core/storage/resultstore.h"
 #include "storagefixture.h"
+#include "tests/support/csvreader.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -34,43 +35,6 @@ QByteArray firstDifference(const QByteArray &actual, const QByteArray &expected)
             return "line " + QByteArray::number(i + 1) + "\n  actual:   " + al + "\n  expected: " + el;
     }
     return {};
-}
-
-/// RFC 4180 reader for the tests: rows of unquoted field values (quotes undone, CRLF row ends).
-QList<QStringList> parseCsv(const QByteArray &bytes)
-{
-    const QString text = QString::fromUtf8(bytes);
-    QList<QStringList> rows;
-    QStringList row;
-    QString field;
-    bool quoted = false;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        if (quoted) {
-            if (c == u'"' && i + 1 < text.size() && text[i + 1] == u'"') {
-                field += u'"';
-                ++i;
-            } else if (c == u'"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == u'"') {
-            quoted = true;
-        } else if (c == u',') {
-            row << field;
-            field.clear();
-        } else if (c == u'\r' && i + 1 < text.size() && text[i + 1] == u'\n') {
-            row << field;
-            rows << row;
-            row.clear();
-            field.clear();
-            ++i;
-        } else {
-            field += c;
-        }
-    }
-    return rows;
 }
 
 } // namespace
@@ -202,7 +166,7 @@ private slots:
         ExportOptions opt;
         opt.longFormat = true;
         QVERIFY(exportCsv(db, out, opt));
-        const QList<QStringList> safe = parseCsv(readAll(out));
+        const QList<QStringList> safe = parseCsv(QString::fromUtf8(readAll(out)));
         QCOMPARE(safe.size(), 1 + 8);
         const QStringList header = safe.first();
         const auto col = [&header](const char *name) { return header.indexOf(QLatin1String(name)); };
@@ -235,7 +199,7 @@ private slots:
 
         opt.rawCells = true;
         QVERIFY(exportCsv(db, out, opt));
-        const QList<QStringList> raw = parseCsv(readAll(out));
+        const QList<QStringList> raw = parseCsv(QString::fromUtf8(readAll(out)));
         QCOMPARE(raw.size(), safe.size());
         for (qsizetype i = 1; i <= 6; ++i) {
             QCOMPARE(raw[i][col("text_id")], nasty[i - 1]);
