@@ -1,5 +1,7 @@
 #include "core/providers/wireparsing.h"
 
+#include "core/common/logging.h"
+
 #include <QDateTime>
 #include <QRegularExpression>
 
@@ -272,13 +274,18 @@ std::optional<qint64> parseCount(QByteArrayView value)
 {
     const QByteArrayView s = value.trimmed();
     bool ok = false;
-    const qint64 n = s.toLongLong(&ok);
-    if (ok)
-        return n;
-    const double d = s.toDouble(&ok);
-    if (ok && std::isfinite(d) && std::abs(d) < 9.0e15)
-        return static_cast<qint64>(d);
-    return std::nullopt;
+    std::optional<qint64> n = s.toLongLong(&ok);
+    if (!ok) {
+        const double d = s.toDouble(&ok);
+        n = ok && std::isfinite(d) && std::abs(d) < 9.0e15 ? std::optional<qint64>(static_cast<qint64>(d)) : std::nullopt;
+    }
+    // A limit or a remaining count below zero means nothing a router can act on; trusting it
+    // would stall a deployment until the window slides. Logged as an anomaly and ignored.
+    if (n && (*n < 0 || s.startsWith('-'))) {
+        qCWarning(lcProvider) << "ignored a negative rate-limit count in a reply header:" << s;
+        return std::nullopt;
+    }
+    return n;
 }
 
 std::optional<qint64> retryHintFromMessage(QStringView message)

@@ -30,7 +30,8 @@ std::optional<qint64> parseHttpDateMs(QByteArrayView text);
 /// Never negative.
 std::optional<qint64> parseRetryAfterMs(QByteArrayView value, qint64 nowMs);
 
-/// Integer header value ("149984"; "149984.0" is accepted and truncated).
+/// Integer header value ("149984"; "149984.0" is accepted and truncated). A negative count is
+/// meaningless for a limit or a remaining budget: it is logged and yields nullopt.
 std::optional<qint64> parseCount(QByteArrayView value);
 
 /// Delay a provider wrote into its message: "Please try again in 644ms.", "in 1.5s",

@@ -18,6 +18,8 @@ private slots:
     void defaultApiBase();
     void errorClassNames();
     void rateLimitHeadersAny();
+    void counts();
+    void negativeRemainingIsIgnored();
     void networkErrors_data();
     void networkErrors();
     void rfc3339_data();
@@ -82,6 +84,32 @@ void TestProviderWire::rateLimitHeadersAny()
     RateLimitHeaders r;
     r.retryAfterMs = 5;
     QVERIFY(r.any());
+}
+
+void TestProviderWire::counts()
+{
+    QCOMPARE(wire::parseCount(" 149984 "), std::optional<qint64>(149984));
+    QCOMPARE(wire::parseCount("149984.0"), std::optional<qint64>(149984));
+    QCOMPARE(wire::parseCount("0"), std::optional<qint64>(0));
+    QCOMPARE(wire::parseCount("-1"), std::nullopt);
+    QCOMPARE(wire::parseCount("-0.5"), std::nullopt);
+    QCOMPARE(wire::parseCount("lots"), std::nullopt);
+    QCOMPARE(wire::parseCount("1e300"), std::nullopt);
+}
+
+// One hostile header must not reach the limit state: the rest of the reply still counts.
+void TestProviderWire::negativeRemainingIsIgnored()
+{
+    const QByteArray body = R"({"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o-mini",)"
+                            R"("choices":[{"index":0,"message":{"role":"assistant","content":"{}"},"finish_reason":"stop"}],)"
+                            R"("usage":{"prompt_tokens":10,"completion_tokens":2,"total_tokens":12}})";
+    const HeaderList headers{{"x-ratelimit-limit-tokens", "150000"}, {"x-ratelimit-remaining-tokens", "-1"},
+                             {"x-ratelimit-remaining-requests", "59"}};
+    const auto reply = ProviderAdapter::forProvider(QStringLiteral("openai"))->parse(200, headers, body);
+    QCOMPARE(reply.limits.limitTokens, std::optional<qint64>(150000));
+    QCOMPARE(reply.limits.remainingTokens, std::nullopt);
+    QCOMPARE(reply.limits.remainingRequests, std::optional<qint64>(59));
+    QVERIFY(reply.completion);
 }
 
 void TestProviderWire::networkErrors_data()
