@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QRegularExpression>
 
+#include <atomic>
 #include <cmath>
 #include <limits>
 
@@ -282,7 +283,11 @@ std::optional<qint64> parseCount(QByteArrayView value)
     // A limit or a remaining count below zero means nothing a router can act on; trusting it
     // would stall a deployment until the window slides. Logged as an anomaly and ignored.
     if (n && (*n < 0 || s.startsWith('-'))) {
-        qCWarning(lcProvider) << "ignored a negative rate-limit count in a reply header:" << s;
+        // A provider that sends one usually sends it on every reply: say it once, not per call.
+        static std::atomic<bool> said{false};
+        if (!said.exchange(true))
+            qCWarning(lcProvider) << "ignored a negative rate-limit count in a reply header:" << s
+                                  << "(further ones are ignored without a message)";
         return std::nullopt;
     }
     return n;

@@ -31,7 +31,7 @@ std::optional<qint64> parseHttpDateMs(QByteArrayView text);
 std::optional<qint64> parseRetryAfterMs(QByteArrayView value, qint64 nowMs);
 
 /// Integer header value ("149984"; "149984.0" is accepted and truncated). A negative count is
-/// meaningless for a limit or a remaining budget: it is logged and yields nullopt.
+/// meaningless for a limit or a remaining budget: it yields nullopt (logged the first time).
 std::optional<qint64> parseCount(QByteArrayView value);
 
 /// Delay a provider wrote into its message: "Please try again in 644ms.", "in 1.5s",
