@@ -32,6 +32,18 @@ struct JobOutcome {
     bool exceedsLimits = false; ///< never sent: larger than every deployment's per-minute limits (split it)
 };
 
+/// Why a deployment is not sending right now (shown on the Run page: "tpm window: next call in 41 s").
+/// The router fills it in the snapshot; the UI translates it. Order = precedence when several hold.
+enum class WaitReason {
+    None,        ///< sending, or idle with nothing queued
+    Outage,      ///< connection refused / DNS / TLS: parked and probed with back-off
+    DailyQuota,  ///< a per-day or spend quota is exhausted until waitUntilMs
+    CoolingDown, ///< after allowed_fails failures
+    Rpm, Tpm, Itpm, Otpm, ///< that limit has no headroom for the next queued call
+    Parallel,    ///< max_parallel_requests calls in flight
+    Budget,      ///< the next call's worst case would pass the budget
+};
+
 /// Live state of one deployment's window, for gauges.
 struct DeploymentSnapshot {
     QString id, group, provider, windowKey;
@@ -46,6 +58,8 @@ struct DeploymentSnapshot {
     bool coolingDown = false;
     double cooldownRemainingS = 0;
     double latencyMsEwma = 0;
+    WaitReason waitReason = WaitReason::None;
+    qint64 waitUntilMs = 0;                ///< epoch ms when the reason may clear; 0 = unknown
 };
 
 struct RouterSnapshot {
