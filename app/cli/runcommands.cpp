@@ -123,7 +123,8 @@ int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
         QCoreApplication::exit(0);
     });
 
-    // SIGINT/SIGTERM: cancel cleanly (unfinished jobs stay pending for --resume), exit 130.
+    // SIGINT/SIGTERM, first: buy nothing more, let the calls in flight land and be stored (they are
+    // paid for), exit 130. Second: abort them. Third: quit at once (committed results are safe).
     if (::pipe(g_signalPipe) == 0) {
         std::signal(SIGINT, onSignal);
         std::signal(SIGTERM, onSignal);
@@ -133,11 +134,19 @@ int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
     QObject::connect(&sigNotifier, &QSocketNotifier::activated, [&] {
         char c;
         [[maybe_unused]] auto n = ::read(g_signalPipe[0], &c, 1);
-        if (++interrupts > 1)
-            ::_exit(130);   // a second ^C: the user insists (flushed results are safe in WAL)
-        err << "\ninterrupted: stopping (press ^C again to quit at once)\n";
+        ++interrupts;
+        if (interrupts > 2)
+            ::_exit(130);
+        if (tty)
+            err << "\r\033[K";
+        if (interrupts == 1) {
+            const int inFlight = runner.finishInFlight();
+            err << "\ninterrupted: finishing " << inFlight << " calls in flight; ^C again to abort\n";
+        } else {
+            err << "\naborting the calls in flight (^C again to quit at once)\n";
+            runner.cancel();
+        }
         err.flush();
-        runner.cancel();
     });
 
     runner.start();
@@ -147,7 +156,9 @@ int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
 
     if (tty && !quiet)
         err << "\r\033[K";
-    if (summary.error.isEmpty()) {
+    if (summary.storageFailed) {
+        err << "discernus run: " << summary.error << '\n';
+    } else if (summary.error.isEmpty()) {
         for (const QString &m : std::as_const(earlyEvents))
             printEvent(m);
     } else {

@@ -52,7 +52,8 @@ QList<VerbSpec> makeSpecs()
           prices(),
           {{QStringLiteral("json")}, {}, QStringLiteral("print the run summary as one JSON line on stdout")},
           {{QStringLiteral("quiet")}, {}, QStringLiteral("no progress, events or summary on stderr")}},
-         QStringLiteral("SIGINT/SIGTERM stops the run cleanly (exit 130); unfinished jobs stay pending for --resume.")},
+         QStringLiteral("SIGINT/SIGTERM stops sending and finishes the calls in flight (exit 130); a second one aborts them.\n"
+                        "Unfinished jobs stay pending for --resume. A storage failure exits 4 (docs/FORMATS.md).")},
         {QStringLiteral("export"),
          &cmdExport,
          QStringLiteral("write the results of a database as CSV"),

@@ -5,6 +5,7 @@
 #include "core/pricing/pricing.h"
 #include "core/router/router.h"
 #include "core/session/runner_p.h"
+#include "core/session/storagesafety.h"
 #include "core/storage/resultstore.h"
 #include "core/tokenize/tokenestimator.h"
 
@@ -12,6 +13,13 @@
 #include <QTimer>
 
 namespace wb {
+
+namespace {
+/// After the calls in flight have landed, a failed write is tried this many times, this far apart,
+/// before the run gives up and saves the replies to the recovery file.
+constexpr int kStorageAttempts = 3;
+constexpr int kStorageRetryMs = 500;
+} // namespace
 
 void ExperimentRunner::Private::fail(const Error &e)
 {
@@ -51,6 +59,7 @@ void ExperimentRunner::Private::begin()
         ids.append(pj.row.id);
     }
     outstandingJobs = jobs.size();
+    p->store->setWriteFailureHandler([this](const Error &e) { onStorageFailure(e); });
     p->store->markInFlight(ids);
     connectRouter();
 
@@ -65,8 +74,20 @@ void ExperimentRunner::Private::connectRouter()
 {
     p->budget->onSettled = [this](qint64) { onSettled(); };
     Router *router = p->router.get();
-    QObject::connect(router, &Router::callFinished, q, [this](const CallRecord &c) { onCall(c); });
-    QObject::connect(router, &Router::jobFinished, q, [this](const JobOutcome &o) { onJob(o); });
+    // Replies are committed before control returns to the event loop, where the router's next
+    // dispatch waits (it is always queued): a paid reply is on disk before another call is bought.
+    // A failed attempt is committed at once too, since a retry may follow in a later turn.
+    QObject::connect(router, &Router::callFinished, q, [this](const CallRecord &c) {
+        onCall(c);
+        if (c.errorClass != ErrorClass::None)
+            commitReceived();
+    });
+    QObject::connect(router, &Router::jobFinished, q, [this](const JobOutcome &o) {
+        onJob(o);
+        commitReceived();
+        if (draining != Drain::None)
+            scheduleDrainCheck();
+    });
     QObject::connect(router, &Router::event, q, &ExperimentRunner::event);
     QObject::connect(router, &Router::budgetExhausted, q, [this] {
         summary.budgetStopped = true;
@@ -89,6 +110,89 @@ void ExperimentRunner::Private::onSettled()
         }
 }
 
+void ExperimentRunner::Private::commitReceived()
+{
+    // While storage is failing the rows stay queued; checkDrain() retries the write.
+    if (p && !finished && draining != Drain::Storage)
+        (void)p->store->flush();   // a failure reaches onStorageFailure()
+}
+
+/// A write failed: buy nothing more, let the calls in flight land, then retry (checkDrain()).
+void ExperimentRunner::Private::onStorageFailure(const Error &e)
+{
+    if (finished || !p || draining == Drain::Storage)
+        return;
+    draining = Drain::Storage;
+    storageError = e;
+    storageRetries = 0;
+    p->router->pause();
+    emit q->event(QStringLiteral("storage failure: %1 — no new calls are sent; waiting for the %2 calls in flight")
+                      .arg(e.toString())
+                      .arg(p->router->snapshot().inFlight));
+    scheduleDrainCheck();
+}
+
+void ExperimentRunner::Private::scheduleDrainCheck()
+{
+    if (drainCheckQueued)
+        return;
+    drainCheckQueued = true;
+    QMetaObject::invokeMethod(q, [this] { checkDrain(); }, Qt::QueuedConnection);
+}
+
+/// Runs outside the router's signals (queued), after each reply and on every tick while draining.
+void ExperimentRunner::Private::checkDrain()
+{
+    drainCheckQueued = false;
+    if (finished || !p || draining == Drain::None || p->router->snapshot().inFlight > 0)
+        return;
+    if (draining == Drain::FinishInFlight) {
+        p->router->cancelAll();   // only calls never sent remain: back to pending
+        maybeFinish();
+        return;
+    }
+    // Every reply that was in flight is in memory now.
+    if (p->store->flush()) {
+        emit q->event(QStringLiteral("storage: writing works again; the run goes on"));
+        draining = summary.cancelled ? Drain::FinishInFlight : Drain::None;
+        if (draining == Drain::None)
+            p->router->resume();
+        maybeFinish();
+        if (draining != Drain::None)
+            scheduleDrainCheck();
+        return;
+    }
+    if (++storageRetries < kStorageAttempts) {
+        QTimer::singleShot(kStorageRetryMs, q, [this] { scheduleDrainCheck(); });
+        return;
+    }
+    summary.storageFailed = true;
+    p->router->cancelAll();
+    dropUnsent();   // their jobs stay unfinished in the database; --resume runs them
+    finish();
+}
+
+/// The run ends with rows the database would not take: they go to the recovery file.
+void ExperimentRunner::Private::saveUnstoredReplies()
+{
+    const QString db = p->options.dbPath;
+    const qint64 rows = p->store->queuedRows();
+    QString where = QStringLiteral("every reply received was stored");
+    if (rows > 0) {
+        auto saved = p->store->saveUnwritten([this](qint64 id) { return jobs.value(id).row.key; });
+        if (saved) {
+            summary.recoveryFile = *saved;
+            where = QStringLiteral("the %1 rows not stored were saved to the recovery file %2, which --resume stores first")
+                        .arg(rows)
+                        .arg(*saved);
+        } else {
+            where = QStringLiteral("the %1 rows not stored could not be saved either (%2)").arg(rows).arg(saved.error().toString());
+        }
+    }
+    summary.error = QStringLiteral("storage failure on %1: %2 (%3); no further calls were bought; %4")
+                        .arg(db, storageError.message, freeSpaceText(db), where);
+}
+
 void ExperimentRunner::Private::finish()
 {
     if (finished)
@@ -99,10 +203,18 @@ void ExperimentRunner::Private::finish()
         const RouterSnapshot s = p->router->snapshot();
         summary.retries = s.retries;
         summary.fallbacks = s.fallbacks;
-        for (const auto &c : p->tokens->calibrations())
-            p->store->saveCalibration(c.provider, c.model, c.factor, c.samples);
-        if (auto ok = p->store->flush(); !ok)
-            emit q->event(QStringLiteral("storage: ") + ok.error().toString());
+        if (!summary.storageFailed) {
+            for (const auto &c : p->tokens->calibrations())
+                p->store->saveCalibration(c.provider, c.model, c.factor, c.samples);
+            if (auto ok = p->store->flush(); !ok) {
+                summary.storageFailed = true;
+                storageError = ok.error();
+            }
+        }
+        if (summary.storageFailed) {
+            saveUnstoredReplies();
+            emit q->event(summary.error);
+        }
     }
     summary.wallSeconds = wall.isValid() ? double(wall.elapsed()) / 1000.0 : 0.0;
     updateSnapshot();
@@ -122,7 +234,11 @@ ExperimentRunner::ExperimentRunner(RunOptions options, QObject *parent)
     d->opt = std::move(options);
     d->tick = new QTimer(this);
     d->tick->setInterval(200);
-    connect(d->tick, &QTimer::timeout, this, [this] { d->updateSnapshot(); });
+    connect(d->tick, &QTimer::timeout, this, [this] {
+        d->updateSnapshot();
+        if (d->draining != Private::Drain::None)
+            d->scheduleDrainCheck();
+    });
 }
 
 ExperimentRunner::~ExperimentRunner()
@@ -174,6 +290,25 @@ void ExperimentRunner::resume()
         d->p->router->resume();
         emit event(QStringLiteral("resumed"));
     }
+}
+
+int ExperimentRunner::finishInFlight()
+{
+    if (d->finished)
+        return 0;
+    if (!d->p) {
+        cancel();
+        return 0;
+    }
+    d->summary.cancelled = true;
+    if (d->draining == Private::Drain::None)
+        d->draining = Private::Drain::FinishInFlight;
+    d->p->router->pause();
+    const int n = d->p->router->snapshot().inFlight;
+    emit event(QStringLiteral("stopping: finishing the %1 calls in flight; unfinished jobs stay pending for --resume").arg(n));
+    d->maybeFinish();   // calls never handed to the router go back to pending
+    d->scheduleDrainCheck();
+    return n;
 }
 
 void ExperimentRunner::cancel()

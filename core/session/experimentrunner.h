@@ -27,8 +27,12 @@ public slots:
     void start();      ///< schedules the run; emits finished() exactly once
     void pause();
     void resume();
-    /// Also while the keys are being read. Unfinished jobs stay pending (--resume); finished()
-    /// follows, at once when nothing is in flight.
+    /// Stops buying: nothing new is sent, the calls in flight land (up to their timeout) and are
+    /// stored, then finished() follows with cancelled set. Returns the calls in flight now.
+    /// cancel() afterwards aborts them.
+    int finishInFlight();
+    /// Aborts: the calls in flight are dropped (also while the keys are being read). Unfinished
+    /// jobs stay pending (--resume); finished() follows, at once when nothing is in flight.
     void cancel();
 
 signals:

@@ -92,6 +92,12 @@ void RunController::resume()
         QMetaObject::invokeMethod(d->runner, &ExperimentRunner::resume, Qt::QueuedConnection);
 }
 
+void RunController::finishInFlight()
+{
+    if (d->runner)
+        QMetaObject::invokeMethod(d->runner, &ExperimentRunner::finishInFlight, Qt::QueuedConnection);
+}
+
 void RunController::cancel()
 {
     if (d->runner)

@@ -21,6 +21,9 @@ public:
     void start(const RunOptions &options);
     void pause();
     void resume();
+    /// Sends nothing new and ends the run once the calls in flight have landed and are stored.
+    void finishInFlight();
+    /// Aborts the calls in flight.
     void cancel();
     RouterSnapshot routerSnapshot() const;
     RunProgress progress() const;

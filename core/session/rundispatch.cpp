@@ -53,6 +53,8 @@ void ExperimentRunner::Private::pump()
         dropUnsent();
         return;
     }
+    if (draining == Drain::Storage)
+        return;   // kept: the run goes on if the write succeeds again
     for (auto it = unsent.begin(); it != unsent.end(); ++it) {
         std::deque<PlannedCall> &queue = it.value();
         int &inRouter = submittedByRun[it.key()];

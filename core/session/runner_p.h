@@ -66,6 +66,14 @@ public:
     bool finished = false;
     bool started = false;
 
+    // Stopping without losing what was paid for (docs/FORMATS.md, "Storage failure", "Interrupting
+    // a run"): dispatch is paused, the calls in flight land, then the run ends.
+    enum class Drain { None, FinishInFlight, Storage };
+    Drain draining = Drain::None;
+    bool drainCheckQueued = false;
+    int storageRetries = 0;
+    Error storageError;
+
     mutable QMutex snapMutex;
     RouterSnapshot snap;
     RunProgress prog;
@@ -77,6 +85,12 @@ public:
     void onSettled();
     void fail(const Error &e);
     void finish();
+    void onStorageFailure(const Error &e);
+    void scheduleDrainCheck();
+    void checkDrain();
+    void saveUnstoredReplies();
+    /// A reply is durable before the router sends the next call (its dispatch is queued).
+    void commitReceived();
     // rundispatch.cpp
     void planCalls();
     void pump();

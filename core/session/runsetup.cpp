@@ -6,6 +6,7 @@
 #include "core/router/router.h"
 #include "core/session/databasecheck.h"
 #include "core/session/keyresolution.h"
+#include "core/session/storagesafety.h"
 #include "core/tokenize/tokenestimator.h"
 
 #include <QDateTime>
@@ -264,7 +265,11 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
         return done(std::unexpected(ok.error()));
     if (auto ok = registerRunsAndTexts(p); !ok)
         return done(std::unexpected(ok.error()));
+    if (auto ok = importRecoveryFiles(p, emitEvent); !ok)
+        return done(std::unexpected(ok.error()));
     if (auto ok = collectJobs(p); !ok)
+        return done(std::unexpected(ok.error()));
+    if (auto ok = checkFreeSpace(p); !ok)
         return done(std::unexpected(ok.error()));
     setUpBudget(p, emitEvent);
 

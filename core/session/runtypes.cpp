@@ -6,6 +6,8 @@ namespace wb {
 
 int RunSummary::exitCode() const
 {
+    if (storageFailed)
+        return 4;
     if (!error.isEmpty())
         return 2;
     if (cancelled)
@@ -42,6 +44,10 @@ QJsonObject RunSummary::toJson() const
     };
     if (!error.isEmpty())
         o.insert(QStringLiteral("error"), error);
+    if (storageFailed)
+        o.insert(QStringLiteral("storage_failed"), true);
+    if (!recoveryFile.isEmpty())
+        o.insert(QStringLiteral("recovery_file"), recoveryFile);
     return o;
 }
 

@@ -31,8 +31,10 @@ struct RunSummary {
     bool budgetStopped = false;
     bool cancelled = false;
     bool simulated = false;    ///< every deployment pointed at the built-in simulator
-    QString error;             ///< set when the run could not start (input error)
-    int exitCode() const;      ///< 0, 1 failed jobs, 2 input error, 3 budget, 130 interrupted (docs/FORMATS.md)
+    QString error;             ///< set when the run could not start (input error), or why storage failed
+    bool storageFailed = false;   ///< a write failed for good: the run stopped buying (error says where, free space)
+    QString recoveryFile;      ///< where the replies that could not be stored were saved (empty = none)
+    int exitCode() const;      ///< 0, 1 failed jobs, 2 input error, 3 budget, 4 storage failure, 130 interrupted (docs/FORMATS.md)
     QJsonObject toJson() const;
 };
 

@@ -1,9 +1,12 @@
 #include "core/storage/resultstore.h"
 
 #include "core/common/logging.h"
+#include "core/storage/recoveryfile_p.h"
 #include "core/storage/resultwriter_p.h"
 #include "core/storage/schema_p.h"
 
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -106,6 +109,62 @@ qint64 ResultStore::queuedRows() const { return d->writer.queuedRows(); }
 void ResultStore::setFlushPolicy(int maxRows, int intervalMs)
 {
     d->writer.setFlushPolicy(maxRows, intervalMs);
+}
+
+void ResultStore::setWriteFailureHandler(std::function<void(const Error &)> handler)
+{
+    d->writer.onFailure = std::move(handler);
+}
+
+Result<QString> ResultStore::saveUnwritten(const std::function<QString(qint64)> &keyOf)
+{
+    auto saved = saveRecoveryFile(d->writer, d->path, keyOf);
+    if (saved)
+        d->writer.discardQueue();   // they are in the file now; close() must not report them lost
+    return saved;
+}
+
+QStringList ResultStore::recoveryFileCandidates(const QString &dbPath)
+{
+    return storage_detail::recoveryFileCandidates(dbPath);
+}
+
+QStringList ResultStore::existingRecoveryFiles(const QString &dbPath)
+{
+    QStringList out;
+    for (const QString &f : storage_detail::recoveryFileCandidates(dbPath))
+        if (QFileInfo::exists(f))
+            out.append(f);
+    return out;
+}
+
+Result<ResultStore::RecoveryImport> ResultStore::importRecoveryFile(const QString &file)
+{
+    if (!d->isOpen())
+        return fail(QStringLiteral("results database is not open"));
+    // Whatever is queued now is committed first, so a failed import leaves nothing half-queued.
+    if (auto r = flush(); !r)
+        return std::unexpected(r.error());
+    QSqlQuery q(d->db);
+    q.prepare(QStringLiteral("SELECT id FROM jobs WHERE key=?"));
+    const auto idOf = [&q](const QString &key) -> qint64 {
+        q.bindValue(0, key);
+        return q.exec() && q.next() ? q.value(0).toLongLong() : 0;
+    };
+    auto read = readRecoveryFile(file, d->writer, idOf);
+    if (!read) {
+        d->writer.stop();   // drop the half-read rows; statements are prepared again below
+        (void)d->writer.start();
+        return std::unexpected(read.error());
+    }
+    q.finish();
+    if (auto r = flush(); !r)
+        return std::unexpected(r.error());
+    const QString done = file + QStringLiteral(".imported");
+    QFile::remove(done);
+    if (!QFile::rename(file, done))
+        return fail(QStringLiteral("imported, but cannot rename the recovery file; delete it before the next --resume"), file);
+    return RecoveryImport{read->rows, read->skipped};
 }
 
 Result<qint64> ResultStore::upsertExperiment(const QString &name, const QString &description,

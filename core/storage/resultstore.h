@@ -54,8 +54,25 @@ public:
     /// Flush thresholds: the queue is committed when it holds maxRows rows, and intervalMs after the
     /// first queued row (0 = no timer; the owner calls flush()). Defaults 500 rows / 100 ms.
     void setFlushPolicy(int maxRows, int intervalMs);
-    /// Commit everything queued. Called by the timer, at run end and before exit.
+    /// Commit everything queued. Called by the timer, at run end and before exit, and by the
+    /// runner for every reply (a paid reply is durable before the next call is sent).
     Result<void> flush();
+
+    /// Storage failure (docs/FORMATS.md, "Storage failure and the recovery file").
+    /// Called on the store's thread after every failed commit (disk full, I/O error, the database
+    /// file deleted or replaced); the rows stay queued for the next flush().
+    void setWriteFailureHandler(std::function<void(const Error &)> handler);
+    /// Appends every row not committed yet to the database's recovery file (the first of
+    /// recoveryFileCandidates() that can be written and synced) and returns its path; the rows
+    /// leave the queue then (on failure they stay). `keyOf` names a job row id by its key (the file outlives row ids).
+    Result<QString> saveUnwritten(const std::function<QString(qint64 jobRowId)> &keyOf);
+    /// Where a database's recovery file is written, best first; existingRecoveryFiles() those present.
+    static QStringList recoveryFileCandidates(const QString &dbPath);
+    static QStringList existingRecoveryFiles(const QString &dbPath);
+    struct RecoveryImport { qint64 rows = 0, skipped = 0; };
+    /// Stores a recovery file's rows (jobs matched by key; rows of unknown jobs skipped) in one
+    /// transaction, then renames the file to FILE.imported. The jobs must exist (ensureJobs first).
+    Result<RecoveryImport> importRecoveryFile(const QString &file);
 
     /// Spend ledger for budgets, spanning runs. addSpend() queues like recordCall();
     /// spendSince() flushes first so it always includes every entry added.

@@ -3,9 +3,14 @@
 #include "core/common/check.h"
 #include "core/common/logging.h"
 
-namespace wb::storage_detail {
+#include <QFile>
+#include <QFileInfo>
 
-namespace {
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
+
+namespace wb::storage_detail {
 
 // Strings stored in calls.error_class. They are part of the database contract, so they are
 // spelled here rather than borrowed from a display name elsewhere.
@@ -24,7 +29,14 @@ QString errorClassKey(ErrorClass c)
     return {};
 }
 
-} // namespace
+ErrorClass errorClassFromKey(const QString &key)
+{
+    for (ErrorClass c : {ErrorClass::RateLimited, ErrorClass::Overloaded, ErrorClass::ContextTooLong, ErrorClass::Auth,
+                         ErrorClass::Transient, ErrorClass::Fatal, ErrorClass::BudgetExceeded})
+        if (errorClassKey(c) == key)
+            return c;
+    return ErrorClass::None;
+}
 
 ResultWriter::ResultWriter(QSqlDatabase &db, const QString &path)
     : m_db(db), m_path(path)
@@ -37,6 +49,13 @@ Result<void> ResultWriter::start()
 {
     if (auto r = prepare(); !r)
         return r;
+#ifdef Q_OS_UNIX
+    struct stat st {};
+    if (::stat(QFile::encodeName(m_path).constData(), &st) == 0) {
+        m_fileDev = quint64(st.st_dev);
+        m_fileIno = quint64(st.st_ino);
+    }
+#endif
     // The timer belongs to the thread that opened the store (the engine thread, with an event loop).
     m_timer = std::make_unique<QTimer>();
     m_timer->setSingleShot(true);
@@ -53,11 +72,18 @@ void ResultWriter::stop()
     for (auto *q : {&m_insCall, &m_insCallJob, &m_updJob, &m_delScores, &m_insScore, &m_insRaw, &m_insRawIfJob,
                     &m_insLedger})
         q->reset();
+    discardQueue();
+}
+
+void ResultWriter::discardQueue()
+{
     m_calls.clear();
     m_results.clear();
     m_raws.clear();
     m_ledger.clear();
     m_queuedRows = 0;
+    if (m_timer)
+        m_timer->stop();
 }
 
 void ResultWriter::setFlushPolicy(int maxRows, int intervalMs)
@@ -139,10 +165,57 @@ void ResultWriter::queued(qint64 rows)
         m_timer->start(m_intervalMs);
 }
 
+void ResultWriter::addQueuedCall(QueuedCall c)
+{
+    const qint64 rows = 1 + (c.jobIds.size() > 1 ? c.jobIds.size() : 0);
+    m_calls.append(std::move(c));
+    m_queuedRows += rows;
+}
+
+void ResultWriter::addQueuedResult(QueuedResult r)
+{
+    const qint64 rows = 2 + r.result.scores.size();
+    m_results.append(std::move(r));
+    m_queuedRows += rows;
+}
+
+void ResultWriter::addQueuedRaw(QueuedRaw r)
+{
+    m_raws.append(std::move(r));
+    m_queuedRows += 1;
+}
+
+void ResultWriter::addQueuedSpend(LedgerEntry e)
+{
+    m_ledger.append(std::move(e));
+    m_queuedRows += 1;
+}
+
+bool ResultWriter::fileStillThere() const
+{
+#ifdef Q_OS_UNIX
+    if (m_fileIno == 0)
+        return QFileInfo::exists(m_path);
+    struct stat st {};
+    return ::stat(QFile::encodeName(m_path).constData(), &st) == 0 && quint64(st.st_dev) == m_fileDev
+           && quint64(st.st_ino) == m_fileIno;
+#else
+    return QFileInfo::exists(m_path);
+#endif
+}
+
 Result<void> ResultWriter::flush()
 {
     if (m_queuedRows == 0)
         return {};
+    Result<void> r = flushOnce();
+    if (!r && onFailure)
+        onFailure(r.error());
+    return r;
+}
+
+Result<void> ResultWriter::flushOnce()
+{
     if (!(m_db.isValid() && m_db.isOpen()))
         return fail(QStringLiteral("results database is not open"));
     // start() prepared every statement on this connection; without them nothing can be written.
@@ -164,11 +237,15 @@ Result<void> ResultWriter::flush()
             m_timer->start(m_intervalMs);
         return r;
     }
-    m_calls.clear();
-    m_results.clear();
-    m_raws.clear();
-    m_ledger.clear();
-    m_queuedRows = 0;
+    // Checked after the commit: rows committed into a file that was deleted meanwhile are kept
+    // queued (and go to the recovery file), never counted as stored.
+    if (!fileStillThere()) {
+        Error e;
+        e.message = QStringLiteral("the database file was deleted or replaced while the run was writing to it");
+        e.file = m_path;
+        return std::unexpected(e);
+    }
+    discardQueue();
     return {};
 }
 

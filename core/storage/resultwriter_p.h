@@ -1,17 +1,24 @@
 #pragma once
 // The batched writer of the results database; internal to core/storage.
 // Calls, results, raw replies and ledger entries are queued and committed in one transaction per
-// flush (every intervalMs after the first queued row, or at maxRows rows): a run writes thousands
-// of rows a minute, and one transaction per row would make SQLite's commit the bottleneck.
+// flush (every intervalMs after the first queued row, at maxRows rows, or when the owner calls
+// flush(): the runner does so for every reply, so a paid reply is on disk before the next call goes
+// out). A failed commit keeps the queue and tells the owner (onFailure), who stops spending and can
+// save the queue to a recovery file (recoveryfile.cpp, docs/FORMATS.md "Storage failure").
 #include "core/storage/records.h"
 #include "core/storage/sqlhelpers_p.h"
 
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
 namespace wb::storage_detail {
+
+/// calls.error_class as stored ("rate_limited", …; empty for None) and back.
+QString errorClassKey(ErrorClass c);
+ErrorClass errorClassFromKey(const QString &key);
 
 class ResultWriter {
 public:
@@ -34,10 +41,14 @@ public:
     void addRaw(qint64 jobRowId, int attempt, const QString &text);
     void addSpend(const LedgerEntry &entry);
 
-    /// Commits everything queued in one transaction; on failure the queue is kept for the next try.
+    /// Commits everything queued in one transaction; on failure the queue is kept for the next try
+    /// and onFailure is told. A database file deleted or replaced since start() is a failure too:
+    /// SQLite would go on writing into the unlinked file, and every row would be lost at close.
     Result<void> flush();
 
-private:
+    /// Called (on the writer's thread) after every failed flush, the timer's included.
+    std::function<void(const Error &)> onFailure;
+
     struct QueuedCall {
         CallRecord call;
         QList<qint64> jobIds;
@@ -52,7 +63,22 @@ private:
         JobResult result;
         QString completedAt;
     };
+    const QList<QueuedCall> &queuedCalls() const { return m_calls; }
+    const QList<QueuedResult> &queuedResults() const { return m_results; }
+    const QList<QueuedRaw> &queuedRaws() const { return m_raws; }
+    const QList<LedgerEntry> &queuedLedger() const { return m_ledger; }
+    /// Queues rows read back from a recovery file (times kept as they were received).
+    void addQueuedCall(QueuedCall c);
+    void addQueuedResult(QueuedResult r);
+    void addQueuedRaw(QueuedRaw r);
+    void addQueuedSpend(LedgerEntry e);
+    /// Forgets the queue (its rows were saved elsewhere).
+    void discardQueue();
 
+private:
+    Result<void> flushOnce();
+    /// False when the file at m_path is no longer the one the connection writes to.
+    bool fileStillThere() const;
     Result<void> prepare();
     void queued(qint64 rows);
     Result<void> writeCalls();
@@ -73,6 +99,8 @@ private:
     int m_maxRows = 500;
     int m_intervalMs = 100;
     std::unique_ptr<QTimer> m_timer;
+    // Identity (device, inode) of the database file when the writer started; 0 = unknown.
+    quint64 m_fileDev = 0, m_fileIno = 0;
 
     // Prepared once per connection: flush() only binds and steps.
     std::optional<QSqlQuery> m_insCall, m_insCallJob, m_updJob, m_delScores, m_insScore, m_insRaw, m_insRawIfJob,

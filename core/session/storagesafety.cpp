@@ -1,0 +1,99 @@
+#include "core/session/storagesafety.h"
+
+#include "core/experiment/planner.h"
+#include "core/session/runsetup.h"
+#include "core/storage/resultstore.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLocale>
+#include <QStorageInfo>
+
+namespace wb {
+
+namespace {
+
+constexpr qint64 kFixedBytesPerJob = 2048;
+constexpr qint64 kBytesPerCompletionToken = 6;
+constexpr qint64 kMarginBytes = 8 * 1024 * 1024;
+
+QStorageInfo volumeOf(const QString &dbPath)
+{
+    const QFileInfo fi(dbPath);
+    return QStorageInfo(fi.exists() ? fi.absoluteFilePath() : fi.absolutePath());
+}
+
+} // namespace
+
+qint64 estimatedResultBytes(qint64 expectedCompletionTokens)
+{
+    return kFixedBytesPerJob + kBytesPerCompletionToken * qMax<qint64>(0, expectedCompletionTokens);
+}
+
+qint64 freeBytesFor(const QString &dbPath)
+{
+    const QStorageInfo v = volumeOf(dbPath);
+    return v.isValid() ? v.bytesAvailable() : -1;
+}
+
+QString freeSpaceText(const QString &dbPath)
+{
+    const QStorageInfo v = volumeOf(dbPath);
+    if (!v.isValid())
+        return QStringLiteral("free space unknown");
+    return QStringLiteral("%1 free on %2").arg(QLocale::c().formattedDataSize(v.bytesAvailable()), v.rootPath());
+}
+
+Result<void> checkFreeSpace(const PreparedRun &p)
+{
+    const qint64 free = freeBytesFor(p.options.dbPath);
+    if (free < 0 || p.jobs.isEmpty())
+        return {};
+    QHash<QString, double> history;
+    if (auto h = p.store->meanCompletionTokensPerText())
+        history = *h;
+    const int maxTokens = p.project.experiment.execution.maxTokens;
+    qint64 need = kMarginBytes;
+    for (const PreparedJob &j : p.jobs) {
+        if (!j.run)
+            continue;
+        const qint64 typical = qMin<qint64>(maxTokens, 100 + 80 * (j.run->framework ? j.run->framework->dimensions.size() : 6));
+        const qint64 expected = history.contains(j.run->spec.model) ? qint64(history.value(j.run->spec.model)) : typical;
+        need += estimatedResultBytes(expected);
+    }
+    if (need <= free)
+        return {};
+    Error e;
+    e.file = p.options.dbPath;
+    e.message = QStringLiteral("not enough free space for the results of %1 jobs: about %2 needed, %3; free some space or "
+                               "choose a database on another disk")
+                    .arg(p.jobs.size())
+                    .arg(QLocale::c().formattedDataSize(need), freeSpaceText(p.options.dbPath));
+    return std::unexpected(e);
+}
+
+Result<void> importRecoveryFiles(PreparedRun &p, const std::function<void(const QString &)> &emitEvent)
+{
+    const QStringList files = ResultStore::existingRecoveryFiles(p.options.dbPath);
+    if (files.isEmpty())
+        return {};
+    if (!p.options.resume)
+        return fail(QStringLiteral("replies a previous run paid for but could not store are in this recovery file; run with "
+                                   "--resume to store them first"),
+                    files.first());
+    // The jobs must exist before their rows can be matched by key (the database may be new).
+    if (auto all = p.store->ensureJobs(planJobs(p.runs)); !all)
+        return std::unexpected(all.error());
+    for (const QString &f : files) {
+        auto imported = p.store->importRecoveryFile(f);
+        if (!imported)
+            return std::unexpected(imported.error());
+        emitEvent(QStringLiteral("recovered %1 rows from %2%3")
+                      .arg(imported->rows)
+                      .arg(f, imported->skipped ? QStringLiteral(" (%1 of jobs no longer in the experiment skipped)").arg(imported->skipped)
+                                                : QString()));
+    }
+    return {};
+}
+
+} // namespace wb
