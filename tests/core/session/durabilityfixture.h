@@ -16,7 +16,7 @@
 namespace wb::test {
 
 struct DurabilityProject {
-    explicit DurabilityProject(int texts, int latencyMs, int maxParallel = 8) : sim(config(latencyMs))
+    explicit DurabilityProject(int texts, int latencyMs, int maxParallel = 8, int jitterMs = 0) : sim(config(latencyMs, jitterMs))
     {
         ok = bool(sim.start()) && dir.isValid();
         if (!ok)
@@ -40,10 +40,11 @@ struct DurabilityProject {
                                              "frameworks:\n  - {id: mft, path: mft.yaml}\nexecution:\n  max_tokens: 200\n"
                                              "  matrix:\n    - {run_id: r1, model: oa, framework: mft, corpus_subset: c}\n"));
     }
-    static SimConfig config(int latencyMs)
+    static SimConfig config(int latencyMs, int jitterMs)
     {
         SimConfig c;
         c.latencyMs = latencyMs;
+        c.jitterMs = jitterMs;
         return c;
     }
     static void write(const QString &path, const QString &text)

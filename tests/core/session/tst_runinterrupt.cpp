@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QTest>
 
 #include <csignal>
@@ -72,16 +73,17 @@ void TestRunInterrupt::firstInterruptFinishesTheCallsInFlight()
 void TestRunInterrupt::sigkillLosesNoMoreThanTheCallsInFlight()
 {
     constexpr int kTexts = 120;
-    DurabilityProject p(kTexts, 120, 8);
+    DurabilityProject p(kTexts, 120, 8, 100);   // jitter: replies arrive at any moment, not in bursts
     QVERIFY(p.ok);
     QProcess proc;
     startRun(proc, p, false);
     QVERIFY(proc.waitForStarted());
     QVERIFY(waitFor([&] { return doneJobs(p.db) >= 24; }, 20000));
-    // Replies sent before this sample have had 50 ms to be committed when the kill comes; those
+    QTest::qWait(30 + int(QRandomGenerator::global()->bounded(220)));   // a moment unrelated to any commit
+    // Replies sent before this sample have had 15 ms to be committed when the kill comes; those
     // sent after it, and the calls still unanswered, are "in flight at the kill".
     const SimStats before = p.sim.stats();
-    QTest::qWait(50);
+    QTest::qWait(15);
     ::kill(pid_t(proc.processId()), SIGKILL);
     QVERIFY(proc.waitForFinished(5000));
     const qint64 boughtAtKill = p.sim.stats().requests;
