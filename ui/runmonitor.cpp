@@ -84,7 +84,7 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     m_cancel->setObjectName(QStringLiteral("cancelButton"));
     connect(m_start, &QPushButton::clicked, this, &RunMonitor::start);
     connect(m_pause, &QPushButton::clicked, this, [this] { m_paused ? resume() : pause(); });
-    connect(m_cancel, &QPushButton::clicked, this, &RunMonitor::cancel);
+    connect(m_cancel, &QPushButton::clicked, this, &RunMonitor::askCancel);
 
     auto *controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Database"), this));
@@ -389,6 +389,43 @@ void RunMonitor::cancel()
     m_controller->cancel();
 }
 
+void RunMonitor::finishInFlight()
+{
+    if (!m_running)
+        return;
+    appendEvent(tr("Stopping: finishing the calls in flight, then the run ends (it can be resumed later)"));
+    m_controller->finishInFlight();
+}
+
+void RunMonitor::askCancel()
+{
+    if (!m_running)
+        return;
+    CancelChoice choice = CancelChoice::KeepRunning;
+    if (m_chooseCancel) {
+        choice = m_chooseCancel();
+    } else {
+        QMessageBox box(QMessageBox::Question, tr("Stop the run"),
+                        tr("The calls in flight are already paid for. Finishing them stores their results; "
+                           "aborting drops them.\n\nUnfinished jobs stay pending either way (Resume runs them later)."),
+                        QMessageBox::NoButton, this);
+        QAbstractButton *finishBtn = box.addButton(tr("Finish the calls in flight"), QMessageBox::AcceptRole);
+        QAbstractButton *abortBtn = box.addButton(tr("Abort now"), QMessageBox::DestructiveRole);
+        QAbstractButton *keepBtn = box.addButton(tr("Keep running"), QMessageBox::RejectRole);
+        box.setDefaultButton(qobject_cast<QPushButton *>(finishBtn));
+        box.setEscapeButton(keepBtn);
+        box.exec();
+        if (box.clickedButton() == finishBtn)
+            choice = CancelChoice::FinishInFlight;
+        else if (box.clickedButton() == abortBtn)
+            choice = CancelChoice::AbortNow;
+    }
+    if (choice == CancelChoice::FinishInFlight)
+        finishInFlight();
+    else if (choice == CancelChoice::AbortNow)
+        cancel();
+}
+
 void RunMonitor::appendEvent(const QString &message)
 {
     // Coalesced: a burst of events costs one append per tick, and a flood is summarised.
@@ -489,7 +526,14 @@ void RunMonitor::onFinished(const RunSummary &summary)
     if (m_progress->maximum() == 0)
         m_progress->setRange(0, 1);
     const QLocale loc;
-    if (!summary.error.isEmpty())
+    if (summary.storageFailed) {
+        // The same message as the command line's: the database, the recovery file, the free space.
+        appendEvent(tr("Storage failure: %1").arg(summary.error));
+        auto *box = new QMessageBox(QMessageBox::Critical, tr("Storage failure"), summary.error, QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("storageFailureBox"));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    } else if (!summary.error.isEmpty())
         appendEvent(tr("Could not run: %1").arg(summary.error));
     else
         appendEvent(tr("Finished: %1 done, %2 failed, %3 calls, %4 429s, $%5 in %6%7")

@@ -51,6 +51,10 @@ public:
     enum class ExistingDatabase { Resume, NewDatabase, Cancel };
     /// Replaces the question (a message box by default), e.g. in tests.
     void setExistingDatabaseChooser(std::function<ExistingDatabase(const QString &dbPath)> f) { m_chooseExisting = std::move(f); }
+    /// What the Cancel button does with a run going on: its calls in flight are paid for already.
+    enum class CancelChoice { FinishInFlight, AbortNow, KeepRunning };
+    /// Replaces the question (a message box by default), e.g. in tests.
+    void setCancelChooser(std::function<CancelChoice()> f) { m_chooseCancel = std::move(f); }
     /// A file name next to the project that does not exist yet: results-2.sqlite, results-3.sqlite, …
     QString freshDatabasePath(const QString &taken) const;
     /// The database of the run going on (or of the last run).
@@ -68,7 +72,12 @@ public slots:
     void start();
     void pause();
     void resume();
+    /// Aborts the run (the calls in flight are dropped).
     void cancel();
+    /// Sends nothing new; the run ends once the calls in flight have landed and are stored.
+    void finishInFlight();
+    /// The Cancel button: asks whether to finish the calls in flight, abort now or keep running.
+    void askCancel();
     /// One monitor refresh (normally from the 200 ms timer).
     void tick();
 
@@ -112,6 +121,7 @@ private:
     bool m_running = false;
     std::function<bool()> m_beforeStart;
     std::function<ExistingDatabase(const QString &)> m_chooseExisting;
+    std::function<CancelChoice()> m_chooseCancel;
     // Fixed at start(): the field may be edited, or another project opened, before the run ends.
     QString m_runDbPath;
     QString m_runExperiment;

@@ -1,7 +1,7 @@
 // Storage benchmark (not a test): fills a results database through the public ResultStore API and
 // measures the operations the results view and the CLI depend on.
 //
-//   bench_storage [--fill PATH] [--rows N] [--reuse PATH] [--long] [--keep-csv]
+//   bench_storage [--fill PATH] [--rows N] [--reuse PATH] [--long] [--keep-csv] [--commit-every N]
 //
 //   --fill PATH   create PATH (replacing it) with N jobs: 4 model groups x N/4 texts, 6 MFT scores,
 //                 one call and one raw response per job; ~1% failed, ~1% pending. Default: a temp file.
@@ -9,6 +9,8 @@
 //   --reuse PATH  skip the fill and only measure an existing database.
 //   --long        also time the long CSV export (6 rows per job).
 //   --keep-csv    keep PATH.csv instead of deleting it.
+//   --commit-every N  commit after every N jobs (1 = as a run does: each reply durable on receipt);
+//                 default 0 = large transactions.
 //
 // Reports insert rows/s, export MB/s, and page times of fetchResults (offset paging) and
 // fetchResultsAfter (keyset paging) at offsets 0, N/2 and N-1, plus counts and mean scores.
@@ -48,7 +50,7 @@ const QStringList kGroups = {QStringLiteral("gpt-4o"), QStringLiteral("claude-so
 const QStringList kProviders = {QStringLiteral("openai"), QStringLiteral("anthropic"), QStringLiteral("mistral"),
                                 QStringLiteral("gemini")};
 
-Result<qint64> fill(const QString &path, qint64 rows)
+Result<qint64> fill(const QString &path, qint64 rows, qint64 commitEvery)
 {
     for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
         QFile::remove(path + suffix);
@@ -129,6 +131,9 @@ Result<qint64> fill(const QString &path, qint64 rows)
                 dbRows += 2 + kDims.size();
             }
             store.recordResult(res);
+            if (commitEvery > 0 && k % commitEvery == 0)
+                if (auto r = store.flush(); !r)
+                    return std::unexpected(r.error());
         }
         made += n;
     }
@@ -164,6 +169,8 @@ int main(int argc, char **argv)
     p.addOption({QStringLiteral("reuse"), QStringLiteral("Measure an existing database."), QStringLiteral("PATH")});
     p.addOption({QStringLiteral("long"), QStringLiteral("Also time the long export.")});
     p.addOption({QStringLiteral("keep-csv"), QStringLiteral("Keep PATH.csv.")});
+    p.addOption({QStringLiteral("commit-every"), QStringLiteral("Commit after every N jobs (0 = large transactions)."),
+                 QStringLiteral("N"), QStringLiteral("0")});
     p.process(app);
 
     QTemporaryDir tmp;
@@ -180,7 +187,7 @@ int main(int argc, char **argv)
     if (!reuse) {
         QElapsedTimer t;
         t.start();
-        auto n = fill(path, rows);
+        auto n = fill(path, rows, p.value(QStringLiteral("commit-every")).toLongLong());
         if (!n)
             return fail(QStringLiteral("fill"), n.error());
         const double s = t.nsecsElapsed() / 1e9;
