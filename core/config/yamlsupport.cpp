@@ -233,7 +233,7 @@ Result<YAML::Node> loadDocument(const QByteArray &yaml, const QString &file)
         // but names the problem "bad file".
         const int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
         const int column = e.mark.column >= 0 && line > 0 ? e.mark.column + 1 : 0;
-        return fail(QStringLiteral("malformed YAML: lists and mappings are nested too deeply (%1 levels here); "
+        return fail(QStringLiteral("malformed YAML: lists and mappings are nested too deeply (%1 levels or more); "
                                    "a configuration needs only a few")
                         .arg(e.depth()),
                     file, line, column);

@@ -34,11 +34,12 @@ for t in "${TARGETS[@]}"; do
   findings="$BUILD/fuzz-findings/$t"
   mkdir -p "$work" "$findings"
   log="$BUILD/fuzz-$t.log"
+  case $t in modellist|experiment|framework) dict=yaml ;; *) dict=reply ;; esac
   # -fork=1 keeps fuzzing after a finding, so one bug does not hide the next; -timeout flags hangs.
   set +e
   nice -n 10 "$BUILD/tests/fuzz/fuzz_$t" "$work" "tests/fuzz/corpus/$t" -max_total_time="$SECONDS_EACH" \
     -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=10 -rss_limit_mb=2048 \
-    -max_len=65536 -artifact_prefix="$findings/" -print_final_stats=1 >"$log" 2>&1
+    -max_len=65536 -dict="tests/fuzz/dict/$dict.dict" -artifact_prefix="$findings/" -print_final_stats=1 >"$log" 2>&1
   set -e
   # In fork mode the stats lines are "#N: cov: ... exec/s: E ... time: Ts"; the last one counts.
   last=$(grep -E '^#[0-9]+: cov:' "$log" | tail -1 || true)
