@@ -11,6 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     auto exp = wb::parseExperiment(wbfuzz::bytes(data, size), path);
     if (!exp) {
         WBFUZZ_REQUIRE(!exp.error().message.isEmpty());
+        WBFUZZ_REQUIRE(exp.error().file == path);   // every error names the file
         return 0;
     }
     auto again = wb::parseExperiment(wb::serializeExperiment(*exp, path), path);

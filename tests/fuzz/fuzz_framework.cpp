@@ -10,6 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     auto fw = wb::parseFramework(wbfuzz::bytes(data, size), path);
     if (!fw) {
         WBFUZZ_REQUIRE(!fw.error().message.isEmpty());
+        WBFUZZ_REQUIRE(fw.error().file == path);   // every error names the file
         return 0;
     }
     auto again = wb::parseFramework(wb::serializeFramework(*fw), path);

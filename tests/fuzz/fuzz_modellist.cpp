@@ -10,6 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     auto list = wb::parseModelList(wbfuzz::bytes(data, size), path);
     if (!list) {
         WBFUZZ_REQUIRE(!list.error().message.isEmpty());
+        WBFUZZ_REQUIRE(list.error().file == path);   // every error names the file
         return 0;
     }
     list->path = path;

@@ -19,8 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)retryHintFromMessage(text);
     const QString clean = sanitizeMessage(text);
     WBFUZZ_REQUIRE(clean == clean.trimmed());
+    WBFUZZ_REQUIRE(!wbfuzz::holdsKey(clean));
     WBFUZZ_REQUIRE(clean.size() <= 1001);   // capped at 1,000 characters and an ellipsis
-    (void)bodyExcerpt(in);
+    WBFUZZ_REQUIRE(!wbfuzz::holdsKey(bodyExcerpt(in)));
     (void)looksLikeContextTooLong(text, text);
     return 0;
 }

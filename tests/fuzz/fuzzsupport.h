@@ -4,6 +4,7 @@
 #include "core/providers/providertypes.h"
 
 #include <QByteArray>
+#include <QRegularExpression>
 #include <QtGlobal>
 #include <cstdint>
 #include <cstdio>
@@ -76,12 +77,21 @@ inline Reply splitReply(const QByteArray &in)
 /// so a crash reproduces whatever the clock says.
 constexpr qint64 kNowMs = 1740435900000;
 
+/// Provider messages are stored and shown, so anything shaped like a full API key must have been
+/// masked (wire::sanitizeMessage).
+inline bool holdsKey(const QString &text)
+{
+    static const QRegularExpression keyLike(QStringLiteral("(sk-(?:ant-|proj-)?|AIza)[A-Za-z0-9_\\-]{16,}"));
+    return keyLike.match(text).hasMatch();
+}
+
 /// What every parsed reply must satisfy (docs/ARCHITECTURE.md, "Provider adapters").
 inline void checkParsed(const wb::ParsedReply &r, int status)
 {
     WBFUZZ_REQUIRE(r.httpStatus == status);
     WBFUZZ_REQUIRE(r.completion.has_value() != r.error.has_value());
     if (r.error) {
+        WBFUZZ_REQUIRE(!holdsKey(r.error->message));
         WBFUZZ_REQUIRE(!r.error->message.isEmpty());
         WBFUZZ_REQUIRE(r.error->message == r.error->message.trimmed());
         WBFUZZ_REQUIRE(r.error->errorClass != wb::ErrorClass::None);
