@@ -3,6 +3,7 @@
 #include <QLocale>
 #include <QRegularExpression>
 #include <cmath>
+#include <yaml-cpp/depthguard.h>
 
 namespace wb::yamlsupport {
 
@@ -227,6 +228,15 @@ Result<YAML::Node> loadDocument(const QByteArray &yaml, const QString &file)
 {
     try {
         return YAML::Load(yaml.toStdString());
+    } catch (const YAML::DeepRecursion &e) {
+        // yaml-cpp stops at a fixed nesting depth (so deep input never overflows the stack)
+        // but names the problem "bad file".
+        const int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
+        const int column = e.mark.column >= 0 && line > 0 ? e.mark.column + 1 : 0;
+        return fail(QStringLiteral("malformed YAML: lists and mappings are nested too deeply (%1 levels or more); "
+                                   "a configuration needs only a few")
+                        .arg(e.depth()),
+                    file, line, column);
     } catch (const YAML::Exception &e) {
         const int line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
         const int column = e.mark.column >= 0 && line > 0 ? e.mark.column + 1 : 0;

@@ -7,6 +7,7 @@
 #include "core/session/databasecheck.h"
 #include "core/session/keyresolution.h"
 #include "core/session/storagesafety.h"
+#include "core/storage/storagepaths.h"
 #include "core/tokenize/tokenestimator.h"
 
 #include <QDateTime>
@@ -33,13 +34,19 @@ Error dbError(const QString &message, const QString &dbPath) { return Error{mess
 /// One run per database at a time: two processes would both send (and pay for) every job.
 Result<std::unique_ptr<QLockFile>> lockDatabase(const QString &dbPath)
 {
+    if (auto folder = checkParentFolder(dbPath); !folder)
+        return std::unexpected(folder.error());
     auto lock = std::make_unique<QLockFile>(dbPath + QStringLiteral(".lock"));
     lock->setStaleLockTime(0);   // only a lock whose process is gone is stale
     if (lock->tryLock(0))
         return lock;
     if (lock->error() != QLockFile::LockFailedError)
         return std::unexpected(dbError(
-            QStringLiteral("cannot create the lock file %1.lock next to the database (is the folder writable?)").arg(dbPath), dbPath));
+            QStringLiteral("cannot create the lock file %1.lock next to the database%2")
+                .arg(dbPath, lock->error() == QLockFile::PermissionError
+                                 ? QStringLiteral(": the folder is not writable (or is on read-only media)")
+                                 : QString()),
+            dbPath));
     qint64 pid = 0;
     QString host, app;
     lock->getLockInfo(&pid, &host, &app);

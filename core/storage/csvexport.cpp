@@ -13,7 +13,9 @@
 // columns, read from the runs), row assembly (one job's lines from its row and its scores), and the
 // writer (a buffered QSaveFile, so a failed or cancelled export leaves the target untouched).
 #include "core/common/logging.h"
+#include "core/storage/resultquery.h"
 #include "core/storage/resultstore.h"
+#include "core/storage/storagepaths.h"
 #include "core/storage/sqlhelpers_p.h"
 
 #include <QFileInfo>
@@ -22,6 +24,7 @@
 #include <QJsonDocument>
 #include <QLocale>
 #include <QSaveFile>
+#include <QScopeGuard>
 #include <QSet>
 
 namespace wb {
@@ -429,12 +432,28 @@ Result<qint64> exportCsv(const QString &dbPath, const QString &outPath, const Ex
     if (outPath.isEmpty())
         return fail(QStringLiteral("no output file given"));
 
+    if (auto folder = checkParentFolder(outPath); !folder)
+        return std::unexpected(folder.error());
+
     // Through ResultStore so an older database is migrated rather than misread; the connection is
-    // this thread's own, and WAL lets a running engine keep writing meanwhile.
+    // this thread's own, and WAL lets a running engine keep writing meanwhile. A database in a
+    // folder that cannot be written (read-only media) is read as it is (resultdb.cpp).
     ResultStore store;
-    if (auto r = store.open(dbPath); !r)
-        return std::unexpected(r.error());
-    QSqlDatabase db = QSqlDatabase::database(store.connectionName(), false);
+    QString readConn;
+    const auto closeRead = qScopeGuard([&readConn] {
+        if (!readConn.isEmpty())
+            closeReadConnection(readConn);
+    });
+    if (QFileInfo(QFileInfo(dbPath).absolutePath()).isWritable()) {
+        if (auto r = store.open(dbPath); !r)
+            return std::unexpected(r.error());
+    } else {
+        auto c = openReadConnection(dbPath);
+        if (!c)
+            return std::unexpected(c.error());
+        readConn = *c;
+    }
+    QSqlDatabase db = QSqlDatabase::database(readConn.isEmpty() ? store.connectionName() : readConn, false);
 
     auto cols = readColumnSet(db, dbPath, opt.experiment);
     if (!cols)

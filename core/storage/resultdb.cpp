@@ -2,9 +2,12 @@
 // settings (WAL, synchronous, caches) every storage connection shares. The schema is schema.cpp's.
 #include "core/common/logging.h"
 #include "core/storage/sqlhelpers_p.h"
+#include "core/storage/storagepaths.h"
 
 #include <QAtomicInteger>
+#include <QFileInfo>
 #include <QThread>
+#include <QUrl>
 
 namespace wb::storage_detail {
 
@@ -46,8 +49,45 @@ Result<void> configureConnection(QSqlDatabase &db, const QString &path, bool rea
     return {};
 }
 
+namespace {
+
+// Reading a database in a folder we cannot write (read-only media, a colleague's share): SQLite
+// needs to create the -shm index of a WAL database, which fails there and used to surface as "not
+// a usable SQLite database". Returns the URI to open instead (empty: open the path as usual).
+// Without a -wal file the file holds every commit, so immutable=1 (no locks, no index) reads it
+// exactly; with a -wal, mode=ro reads it through an -shm that is already there; a -wal without
+// its -shm cannot be read in place, and the error says what to do.
+Result<QString> readOnlyMediaUri(const QString &path, bool readOnly)
+{
+    const QFileInfo file(path);
+    if (!readOnly || !file.isFile() || QFileInfo(file.absolutePath()).isWritable())
+        return QString();
+    const QFileInfo wal(path + QStringLiteral("-wal"));
+    const bool walHasData = wal.exists() && wal.size() > 0;
+    if (walHasData && !QFileInfo::exists(path + QStringLiteral("-shm")))
+        return fail(QStringLiteral("the database is in a folder that cannot be written (read-only media?) and its latest "
+                                   "results are still in %1-wal, which SQLite can only read with write access to the "
+                                   "folder; copy the database together with its -wal file to a writable folder and use "
+                                   "that copy")
+                        .arg(file.fileName()),
+                    path);
+    QUrl uri = QUrl::fromLocalFile(file.absoluteFilePath());
+    uri.setQuery(walHasData ? QStringLiteral("mode=ro") : QStringLiteral("immutable=1"));
+    qCInfo(lcStorage) << "reading" << path << "from a folder that cannot be written:" << uri.query();
+    return uri.toString(QUrl::FullyEncoded);
+}
+
+} // namespace
+
 Result<QSqlDatabase> openConnection(const QString &path, const QString &purpose, bool readOnly)
 {
+    if (!readOnly && !QFileInfo::exists(path)) {
+        if (auto folder = checkParentFolder(path); !folder)
+            return std::unexpected(folder.error());
+    }
+    const auto how = readOnlyMediaUri(path, readOnly);
+    if (!how)
+        return std::unexpected(how.error());
     // QSqlDatabase connections may only be used on the thread that created them, and a name may
     // be registered once: the name carries the thread id and a process-wide counter.
     static QAtomicInteger<quint64> counter;
@@ -60,8 +100,9 @@ Result<QSqlDatabase> openConnection(const QString &path, const QString &purpose,
         QSqlDatabase::removeDatabase(name);
         return fail(QStringLiteral("the Qt SQLite driver (QSQLITE) is not available"), path);
     }
-    db.setDatabaseName(path);
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    db.setDatabaseName(how->isEmpty() ? path : *how);
+    db.setConnectOptions(how->isEmpty() ? QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000")
+                                        : QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000;QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"));
     if (!db.open()) {
         const Error e = sqlError(QStringLiteral("cannot open database"), db.lastError(), path);
         db = QSqlDatabase();

@@ -1,5 +1,6 @@
 #include "core/storage/resultquery.h"
 
+#include "core/storage/schema_p.h"
 #include "core/storage/sqlhelpers_p.h"
 
 #include <QFileInfo>
@@ -204,6 +205,8 @@ Result<QString> openReadConnection(const QString &dbPath)
     if (version != ResultStore::latestSchemaVersion()) {
         *db = QSqlDatabase();
         closeConnection(name);
+        if (version > ResultStore::latestSchemaVersion())
+            return std::unexpected(newerSchemaError(version, dbPath));
         return fail(version == 0 ? QStringLiteral("not a results database (no schema)")
                                  : QStringLiteral("results database has schema version %1, expected %2")
                                        .arg(version)

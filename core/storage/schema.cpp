@@ -131,6 +131,15 @@ int latestSchemaVersion()
     return int(migrations().size());
 }
 
+Error newerSchemaError(int version, const QString &path)
+{
+    return Error{QStringLiteral("written by a newer discernus (schema %1); upgrade to read it (this version knows "
+                                "schema %2 and leaves the database untouched)")
+                     .arg(version)
+                     .arg(latestSchemaVersion()),
+                 path, 0, 0, {}};
+}
+
 Result<int> migrateSchema(QSqlDatabase &db, const QString &path)
 {
     const auto &steps = migrations();
@@ -145,11 +154,7 @@ Result<int> migrateSchema(QSqlDatabase &db, const QString &path)
     if (!v)
         return std::unexpected(v.error());
     if (*v > latest)
-        return fail(QStringLiteral("the database has schema version %1, newer than this program supports (%2); "
-                                   "use a newer Discernus Workbench")
-                        .arg(*v)
-                        .arg(latest),
-                    path);
+        return std::unexpected(newerSchemaError(*v, path));
     while (*v < latest) {
         if (auto r = beginImmediate(db, path); !r)
             return std::unexpected(r.error());

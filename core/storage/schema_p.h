@@ -11,4 +11,8 @@ int latestSchemaVersion();
 /// version. A database newer than this program is an error and is left untouched.
 Result<int> migrateSchema(QSqlDatabase &db, const QString &path);
 
+/// The refusal for a database whose schema version is newer than this program's: every way in
+/// (run, estimate, export, the workbench) says the same.
+Error newerSchemaError(int version, const QString &path);
+
 } // namespace wb::storage_detail
