@@ -99,6 +99,7 @@ Result<QString> readText(const QString &path)
 
 CorpusText makeText(const QString &corpus, const QString &id, QString text)
 {
+    text.squeeze();   // a field read character by character has spare capacity; every text is kept
     const QByteArray utf8 = text.toUtf8();
     return CorpusText{corpus, id, std::move(text), sha256Hex(utf8)};
 }
