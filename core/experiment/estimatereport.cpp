@@ -183,6 +183,10 @@ QJsonObject EstimateReport::toJson() const
         recs.append(r.toJson());
     o.insert(QStringLiteral("recommendations"), recs);
     o.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(warnings));
+    QJsonArray tooLong;
+    for (const OversizedText &t : oversized)
+        tooLong.append(t.toJson());
+    o.insert(QStringLiteral("oversized_texts"), tooLong);
     return o;
 }
 

@@ -2,6 +2,7 @@
 // What an estimate reports (core/experiment/estimator.h computes it): per run, per deployment,
 // the binding limit, the budget verdict and the recommendations, with their JSON form
 // (`discernus estimate --json`, docs/FORMATS.md) and the CLI's text tables.
+#include "core/experiment/contextcheck.h"
 #include "core/experiment/schedulesim.h"
 
 #include <QJsonObject>
@@ -22,6 +23,8 @@ struct RunEstimate {
     qint64 expectedOutputTokens = 0;
     qint64 worstOutputTokens = 0;             ///< max_tokens of every call
     qint64 expectedCostMicros = 0;
+    /// Every reply at max_tokens and every prompt at the hard token bound (its UTF-8 bytes plus
+    /// framing, core/pricing/tokenbound.h): no provider's count can cost more.
     qint64 worstCostMicros = 0;
     double durationSeconds = 0;               ///< from the start until its last call returns (runs share deployments)
     bool priceKnown = true;
@@ -93,6 +96,8 @@ struct EstimateReport {
     BudgetVerdict budget;
     QList<Recommendation> recommendations;
     QStringList warnings;
+    /// Texts larger than every context window their run can use: a run refuses to start with them.
+    QList<OversizedText> oversized;
     QString pricesAsOf;
     LatencyModel latency;
     QJsonObject toJson() const;

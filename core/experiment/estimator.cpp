@@ -4,6 +4,7 @@
 #include "core/experiment/prompt.h"
 #include "core/experiment/recommendations.h"
 #include "core/limits/countingrule.h"
+#include "core/pricing/tokenbound.h"
 #include "core/tokenize/tokenestimator.h"
 #include "core/tokenize/tokenizer.h"
 
@@ -53,6 +54,9 @@ struct RunCalls {
 struct Mode {
     bool batched = false;
     std::vector<ScheduleCall> calls;
+    /// Per call: prompt tokens no provider can exceed (core/pricing/tokenbound.h), what the worst
+    /// case is priced at, as the budget's reservation near the cap is.
+    std::vector<qint64> boundPrompt;
     QList<RunCalls> runs;
 };
 
@@ -60,8 +64,10 @@ struct Mode {
 struct RunTexts {
     QList<EstimateText> texts;
     QList<double> tokens;       ///< per text, in the provider's tokens
+    QList<qint64> bytes;        ///< per text, UTF-8 bytes
     double framing = 0;         ///< tokens a batched prompt adds per text (markers, id)
     double framingChars = 0;
+    double framingBytes = 0;
 };
 
 qint64 requestCharTokens(const ChatRequest &req)
@@ -77,7 +83,7 @@ public:
 private:
     Result<void> prepare();
     Result<Mode> buildMode(bool batched, int progressFrom, int progressTo);
-    Result<RunCalls> buildRun(int r, bool batched, int progressFrom, int span, std::vector<ScheduleCall> &calls);
+    Result<RunCalls> buildRun(int r, bool batched, int progressFrom, int span, Mode &mode);
     RunEstimate describeRun(const RunSpec &run, const Deployment &dep, qsizetype texts) const;
     QList<QList<int>> units(const RunSpec &run, const Framework &fw, const Deployment &dep, bool batched, RunTexts &rt) const;
     qint64 countPrompt(const Deployment &d, const ChatRequest &req, QString *method) const;
@@ -112,6 +118,7 @@ private:
     QList<const Framework *> m_fwOfRun;
     QList<QList<int>> m_textsOfRun;
     QStringList m_warnings;
+    QList<OversizedText> m_oversized;
     QHash<QString, std::vector<qint64>> m_baseCounts;   // counter key -> count per text (-1 = not yet)
     const Mode *m_planned = nullptr;
     std::optional<ScheduleResult> m_plannedSim;         // reused while only prices change
@@ -155,6 +162,18 @@ Result<void> Estimator::prepare()
         m_textsOfRun << selectTexts(m_in.texts, run);
         if (m_textsOfRun.last().isEmpty())
             m_warnings << QStringLiteral("run %1 selects no texts of corpus \"%2\"").arg(run.runId, run.corpus);
+        // The run's own pre-flight check (core/experiment/contextcheck.h), so the estimate names
+        // the texts a run would refuse.
+        QList<CorpusText> owned;
+        for (int i : std::as_const(m_textsOfRun.last()))
+            owned.append({m_in.texts[i].corpus, m_in.texts[i].id, m_in.texts[i].text, {}});
+        QList<const CorpusText *> ptrs;
+        for (const CorpusText &t : std::as_const(owned))
+            ptrs.append(&t);
+        m_oversized += oversizedTexts(
+            run, ptrs, m_in.models, m_in.prices,
+            [&](const CorpusText &t) { return m_in.buildPrompt(run, *fw, {EstimateText{t.corpus, t.id, t.text}}); },
+            [this](const Deployment &d, const ChatRequest &req) { return countPrompt(d, req, nullptr); });
     }
     return {};
 }
@@ -246,7 +265,7 @@ Result<Mode> Estimator::buildMode(bool batched, int progressFrom, int progressTo
     const int span = std::max(1, (progressTo - progressFrom) / std::max(1, runCount));
     for (int r = 0; r < runCount; ++r) {
         const int runFrom = progressFrom + r * span;
-        auto rc = buildRun(r, batched, runFrom, span, mode.calls);
+        auto rc = buildRun(r, batched, runFrom, span, mode);
         if (!rc)
             return std::unexpected(rc.error());
         mode.runs << *rc;
@@ -289,6 +308,7 @@ QList<QList<int>> Estimator::units(const RunSpec &run, const Framework &fw, cons
         const ChatRequest q3 = m_in.buildPrompt(run, fw, texts.mid(0, 3));
         rt.framing = std::max(0.0, double(countPrompt(dep, q3, nullptr) - countPrompt(dep, q2, nullptr)) - rt.tokens[2]);
         rt.framingChars = std::max<double>(0, double(requestChars(q3) - requestChars(q2) - texts[2].text.size()));
+        rt.framingBytes = std::max<double>(0, double(promptTokenBound(q3) - promptTokenBound(q2) - rt.bytes[2]));
     }
     if (m_in.packBatches)
         return m_in.packBatches(run, fw, texts);
@@ -308,8 +328,9 @@ QList<QList<int>> Estimator::units(const RunSpec &run, const Framework &fw, cons
     return packBatches(packTokens, fixed, b.maxBatchTokens, std::max(1, b.maxTextsPerBatch));
 }
 
-Result<RunCalls> Estimator::buildRun(int r, bool batched, int runFrom, int span, std::vector<ScheduleCall> &calls)
+Result<RunCalls> Estimator::buildRun(int r, bool batched, int runFrom, int span, Mode &mode)
 {
+    std::vector<ScheduleCall> &calls = mode.calls;
     const RunSpec &run = m_in.experiment.execution.matrix[r];
     const Framework &fw = *m_fwOfRun[r];
     const QList<int> &idx = m_textsOfRun[r];
@@ -327,9 +348,11 @@ Result<RunCalls> Estimator::buildRun(int r, bool batched, int runFrom, int span,
     RunTexts rt;
     rt.texts.reserve(idx.size());
     rt.tokens.reserve(idx.size());
+    rt.bytes.reserve(idx.size());
     for (int i : idx) {
         rt.texts << m_in.texts[i];
         rt.tokens << tc.scale * double(base[size_t(i)]);
+        rt.bytes << utf8Length(m_in.texts[i].text);
     }
     const QList<QList<int>> units = this->units(run, fw, dep, batched, rt);
 
@@ -338,7 +361,7 @@ Result<RunCalls> Estimator::buildRun(int r, bool batched, int runFrom, int span,
     // segments add up to within a token or two of the whole). A unit with a text count not
     // seen yet is always built, so max_tokens that grows with the batch is honoured.
     const bool allExact = units.size() <= m_in.exactPromptLimit;
-    double corrTokens = 0, corrChars = 0;
+    double corrTokens = 0, corrChars = 0, corrBytes = 0;
     int samples = 0;
     QHash<int, int> maxTokensByCount;
     const int sampleTarget = std::max(1, m_in.calibrationSamples);
@@ -351,10 +374,13 @@ Result<RunCalls> Estimator::buildRun(int r, bool batched, int runFrom, int span,
         }
         double estTokens = rt.framing * double(unit.size());
         double estChars = rt.framingChars * double(unit.size());
+        double estBytes = rt.framingBytes * double(unit.size());
         for (int i : unit) {
             estTokens += rt.tokens[i];
             estChars += double(rt.texts[i].text.size());
+            estBytes += double(rt.bytes[i]);
         }
+        qint64 boundPrompt = 0;
         ScheduleCall c;
         c.group = rc.group;
         c.run = r;
@@ -371,19 +397,24 @@ Result<RunCalls> Estimator::buildRun(int r, bool batched, int runFrom, int span,
                 e.tokenMethod = method;
             c.charTokens = requestCharTokens(req);
             c.maxTokens = std::max(0, req.maxTokens);
+            boundPrompt = promptTokenBound(req);
             maxTokensByCount.insert(int(unit.size()), int(c.maxTokens));
             // Running mean of what the segments miss (instructions, schema line, chat framing).
             ++samples;
             corrTokens += (double(c.promptTokens) - estTokens - corrTokens) / samples;
             corrChars += (double(requestChars(req)) - estChars - corrChars) / samples;
+            corrBytes += (double(boundPrompt) - estBytes - corrBytes) / samples;
         } else {
             c.promptTokens = std::max<qint64>(0, std::llround(estTokens + corrTokens));
             c.charTokens = charsToTokens(std::max<qint64>(0, std::llround(estChars + corrChars)));
             c.maxTokens = *mt;
+            boundPrompt = std::max<qint64>(0, qint64(std::ceil(estBytes + corrBytes)));
         }
         c.outputTokens = std::min<qint64>(c.maxTokens, qint64(std::llround(perText * double(unit.size()))));
-        for (int rep = 0; rep < e.repetitions; ++rep)
+        for (int rep = 0; rep < e.repetitions; ++rep) {
             calls.push_back(c);
+            mode.boundPrompt.push_back(boundPrompt);
+        }
         e.calls += e.repetitions;
         e.promptTokens += c.promptTokens * e.repetitions;
         e.expectedOutputTokens += c.outputTokens * e.repetitions;
@@ -457,11 +488,12 @@ std::vector<qint64> Estimator::addCosts(ModeEstimate &m, const Mode &mode, const
         } else {
             runPriceKnown[size_t(c.run)] = false;
         }
-        // Worst case: the dearest deployment the router could pick, at max_tokens.
+        // Worst case: the dearest deployment the router could pick, at max_tokens, with the prompt
+        // at the hard bound (UTF-8 bytes): what the budget guards against near the cap.
         qint64 worst = 0;
         for (int gd : depsOfGroup[size_t(c.group)]) {
             if (price[size_t(gd)])
-                worst = std::max(worst, worstCasePicos(*price[size_t(gd)], c.promptTokens, c.maxTokens));
+                worst = std::max(worst, worstCasePicos(*price[size_t(gd)], std::max(c.promptTokens, mode.boundPrompt[i]), c.maxTokens));
             else
                 runPriceKnown[size_t(c.run)] = false;
         }
@@ -576,8 +608,9 @@ BudgetVerdict Estimator::budget(const ModeEstimate &m) const
         v.message = QStringLiteral("fits the %1 even in the worst case").arg(of);
     } else if (v.expectedMicros <= available) {
         v.status = BudgetVerdict::Status::WorstCaseExceeds;
-        v.message = QStringLiteral("expected cost fits the %1, but the worst case (every reply at max_tokens) "
-                                   "exceeds it by %2: the run may stop for the budget")
+        v.message = QStringLiteral("expected cost fits the %1, but the worst case (every reply at max_tokens, every "
+                                   "prompt counted at its UTF-8 bytes, the most any tokenizer can count) exceeds it by "
+                                   "%2: the run may stop for the budget")
                         .arg(of, formatEstimateUsd(v.worstMicros - available));
     } else {
         v.status = BudgetVerdict::Status::Exceeds;
@@ -658,6 +691,10 @@ Result<EstimateReport> Estimator::run()
         rep.recommendations = *recs;
     }
     rep.warnings = warnings(rep.planned);
+    rep.oversized = m_oversized;
+    qsizetype first = 0;
+    for (const OversizedText &t : std::as_const(m_oversized))
+        rep.warnings.insert(first++, QStringLiteral("TOO LONG: %1; `discernus run` refuses to start").arg(t.message()));
     report(100);
     return rep;
 }

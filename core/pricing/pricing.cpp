@@ -380,6 +380,9 @@ qint64 pricePicos(double usdPerToken)
 
 qint64 picosToMicros(qint64 picos)
 {
+    // costPicos() saturates at INT64_MAX; rounding must not wrap that into a negative cost.
+    if (picos > std::numeric_limits<qint64>::max() - kPicosPerMicro)
+        return std::numeric_limits<qint64>::max() / kPicosPerMicro;
     if (picos >= 0)
         return (picos + kPicosPerMicro / 2) / kPicosPerMicro;
     return -((-picos + kPicosPerMicro / 2) / kPicosPerMicro);

@@ -144,6 +144,13 @@ ParsedReply AnthropicAdapter::parse(int httpStatus, const HeaderList &headers, c
 
 ParsedReply AnthropicAdapter::parseAt(int status, const HeaderList &headers, const QByteArray &body, qint64 nowMs) const
 {
+    ParsedReply r = parseUnchecked(status, headers, body, nowMs);
+    wire::checkLimits(r.limits);
+    return r;
+}
+
+ParsedReply AnthropicAdapter::parseUnchecked(int status, const HeaderList &headers, const QByteArray &body, qint64 nowMs) const
+{
     ParsedReply r;
     r.httpStatus = status;
     RateLimitHeaders &l = r.limits;
@@ -212,14 +219,15 @@ ParsedReply AnthropicAdapter::parseAt(int status, const HeaderList &headers, con
         const QJsonValue usageValue = obj.value(QLatin1String("usage"));
         if (usageValue.isObject()) {
             const QJsonObject u = usageValue.toObject();
-            const qint64 input = u.value(QLatin1String("input_tokens")).toInteger();
-            const qint64 cacheRead = u.value(QLatin1String("cache_read_input_tokens")).toInteger();
-            const qint64 cacheWrite = u.value(QLatin1String("cache_creation_input_tokens")).toInteger();
-            c.usage.reported = true;
+            bool untrusted = false;
+            const qint64 input = wire::usageCount(u.value(QLatin1String("input_tokens")), &untrusted);
+            const qint64 cacheRead = wire::usageCount(u.value(QLatin1String("cache_read_input_tokens")), &untrusted);
+            const qint64 cacheWrite = wire::usageCount(u.value(QLatin1String("cache_creation_input_tokens")), &untrusted);
             c.usage.promptTokens = input + cacheRead + cacheWrite;   // total input = all three (docs/PROVIDERS.md, "Wire formats")
             c.usage.cachedTokens = cacheRead;
             c.usage.cacheWriteTokens = cacheWrite;
-            c.usage.completionTokens = u.value(QLatin1String("output_tokens")).toInteger();
+            c.usage.completionTokens = wire::usageCount(u.value(QLatin1String("output_tokens")), &untrusted);
+            wire::finishUsage(c.usage, untrusted);
         }
         if (c.text.isEmpty() && stop == QLatin1String("refusal")) {
             ProviderError e;

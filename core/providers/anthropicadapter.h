@@ -14,6 +14,10 @@ public:
     std::optional<BuiltRequest> buildCountTokens(const Deployment &d, const QString &apiKey,
                                                  const ChatRequest &req) const override;
     std::optional<qint64> parseCountTokens(const QByteArray &body) const override;
+
+private:
+    /// parseAt() before the sanity checks every reply gets (wire::checkLimits).
+    ParsedReply parseUnchecked(int httpStatus, const HeaderList &headers, const QByteArray &body, qint64 nowMs) const;
 };
 
 } // namespace wb

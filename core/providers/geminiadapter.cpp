@@ -133,6 +133,13 @@ ParsedReply GeminiAdapter::parse(int httpStatus, const HeaderList &headers, cons
 
 ParsedReply GeminiAdapter::parseAt(int status, const HeaderList &headers, const QByteArray &body, qint64 nowMs) const
 {
+    ParsedReply r = parseUnchecked(status, headers, body, nowMs);
+    wire::checkLimits(r.limits);
+    return r;
+}
+
+ParsedReply GeminiAdapter::parseUnchecked(int status, const HeaderList &headers, const QByteArray &body, qint64 nowMs) const
+{
     ParsedReply r;
     r.httpStatus = status;
     // Gemini sends no rate-limit headers; a retry-after from a proxy in front is still honoured.
@@ -187,11 +194,12 @@ ParsedReply GeminiAdapter::parseAt(int status, const HeaderList &headers, const 
         const QJsonValue usageValue = obj.value(QLatin1String("usageMetadata"));
         if (usageValue.isObject()) {
             const QJsonObject u = usageValue.toObject();
-            c.usage.reported = true;
-            c.usage.promptTokens = u.value(QLatin1String("promptTokenCount")).toInteger();   // includes cached
-            c.usage.completionTokens = u.value(QLatin1String("candidatesTokenCount")).toInteger()
-                + u.value(QLatin1String("thoughtsTokenCount")).toInteger();            // thinking is billed as output
-            c.usage.cachedTokens = u.value(QLatin1String("cachedContentTokenCount")).toInteger();
+            bool untrusted = false;
+            c.usage.promptTokens = wire::usageCount(u.value(QLatin1String("promptTokenCount")), &untrusted);   // includes cached
+            c.usage.completionTokens = wire::usageCount(u.value(QLatin1String("candidatesTokenCount")), &untrusted)
+                + wire::usageCount(u.value(QLatin1String("thoughtsTokenCount")), &untrusted);   // thinking is billed as output
+            c.usage.cachedTokens = wire::usageCount(u.value(QLatin1String("cachedContentTokenCount")), &untrusted);
+            wire::finishUsage(c.usage, untrusted);
         }
         if (c.text.isEmpty()) {
             if (isBlockedReason(finish)) {

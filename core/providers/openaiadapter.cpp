@@ -163,6 +163,13 @@ ParsedReply OpenAiAdapter::parse(int httpStatus, const HeaderList &headers, cons
 
 ParsedReply OpenAiAdapter::parseAt(int status, const HeaderList &headers, const QByteArray &body, qint64 nowMs) const
 {
+    ParsedReply r = parseUnchecked(status, headers, body, nowMs);
+    wire::checkLimits(r.limits);
+    return r;
+}
+
+ParsedReply OpenAiAdapter::parseUnchecked(int status, const HeaderList &headers, const QByteArray &body, qint64 nowMs) const
+{
     using wire::headerIs;
     ParsedReply r;
     r.httpStatus = status;
@@ -219,11 +226,12 @@ ParsedReply OpenAiAdapter::parseAt(int status, const HeaderList &headers, const 
         const QJsonValue usageValue = obj.value(QLatin1String("usage"));
         if (usageValue.isObject()) {
             const QJsonObject u = usageValue.toObject();
-            c.usage.reported = true;
-            c.usage.promptTokens = u.value(QLatin1String("prompt_tokens")).toInteger();
-            c.usage.completionTokens = u.value(QLatin1String("completion_tokens")).toInteger();
-            c.usage.cachedTokens = u.value(QLatin1String("prompt_tokens_details")).toObject()
-                                       .value(QLatin1String("cached_tokens")).toInteger();
+            bool untrusted = false;
+            c.usage.promptTokens = wire::usageCount(u.value(QLatin1String("prompt_tokens")), &untrusted);
+            c.usage.completionTokens = wire::usageCount(u.value(QLatin1String("completion_tokens")), &untrusted);
+            c.usage.cachedTokens = wire::usageCount(u.value(QLatin1String("prompt_tokens_details")).toObject()
+                                                        .value(QLatin1String("cached_tokens")), &untrusted);
+            wire::finishUsage(c.usage, untrusted);
         }
         if (c.text.isEmpty()) {
             const QString refusal = message.value(QLatin1String("refusal")).toString();

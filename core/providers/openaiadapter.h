@@ -11,6 +11,10 @@ public:
     ParsedReply parse(int httpStatus, const HeaderList &headers, const QByteArray &body) const override;
     ParsedReply parseAt(int httpStatus, const HeaderList &headers, const QByteArray &body,
                         qint64 nowMs) const override;
+
+private:
+    /// parseAt() before the sanity checks every reply gets (wire::checkLimits).
+    ParsedReply parseUnchecked(int httpStatus, const HeaderList &headers, const QByteArray &body, qint64 nowMs) const;
 };
 
 } // namespace wb

@@ -275,22 +275,82 @@ std::optional<qint64> parseCount(QByteArrayView value)
 {
     const QByteArrayView s = value.trimmed();
     bool ok = false;
-    std::optional<qint64> n = s.toLongLong(&ok);
+    qint64 n = s.toLongLong(&ok);
     if (!ok) {
         const double d = s.toDouble(&ok);
-        n = ok && std::isfinite(d) && std::abs(d) < 9.0e15 ? std::optional<qint64>(static_cast<qint64>(d)) : std::nullopt;
+        ok = ok && std::isfinite(d) && std::abs(d) < 9.0e15;
+        n = ok ? static_cast<qint64>(d) : 0;
     }
+    if (!ok)
+        return std::nullopt;
     // A limit or a remaining count below zero means nothing a router can act on; trusting it
     // would stall a deployment until the window slides. Logged as an anomaly and ignored.
-    if (n && (*n < 0 || s.startsWith('-'))) {
-        // A provider that sends one usually sends it on every reply: say it once, not per call.
-        static std::atomic<bool> said{false};
-        if (!said.exchange(true))
-            qCWarning(lcProvider) << "ignored a negative rate-limit count in a reply header:" << s
-                                  << "(further ones are ignored without a message)";
+    if (n < 0 || s.startsWith('-')) {
+        noteAnomaly(Anomaly::NegativeCount, QStringLiteral("ignored a negative rate-limit count in a reply header: %1")
+                                                .arg(QString::fromLatin1(s)));
+        return std::nullopt;
+    }
+    if (n > kMaxPlausibleCount) {
+        noteAnomaly(Anomaly::AbsurdCount, QStringLiteral("ignored an impossible rate-limit count in a reply header: %1")
+                                              .arg(QString::fromLatin1(s)));
         return std::nullopt;
     }
     return n;
+}
+
+void noteAnomaly(Anomaly kind, const QString &detail)
+{
+    // A provider that sends one usually sends it on every reply: say it once, not per call.
+    static std::atomic<bool> said[int(Anomaly::KindCount)];
+    if (!said[int(kind)].exchange(true))
+        qCWarning(lcProvider).noquote() << detail << "(further ones are handled the same way without a message)";
+}
+
+qint64 usageCount(const QJsonValue &v, bool *untrusted)
+{
+    if (v.isUndefined() || v.isNull())
+        return 0;
+    const double d = v.toDouble(-1);
+    if (!v.isDouble() || !std::isfinite(d) || d > double(kMaxPlausibleTokens) || d != std::floor(d)) {
+        if (v.isDouble() && d < 0) {
+            noteAnomaly(Anomaly::NegativeUsage, QStringLiteral("a reply reported a negative token count (%1); read as 0")
+                                                    .arg(scalarText(v)));
+            return 0;
+        }
+        noteAnomaly(Anomaly::AbsurdUsage, QStringLiteral("a reply reported an impossible token count (%1); its usage is not "
+                                                         "trusted and the call is booked at its reservation")
+                                              .arg(scalarText(v).left(40)));
+        *untrusted = true;
+        return 0;
+    }
+    if (d < 0) {
+        noteAnomaly(Anomaly::NegativeUsage, QStringLiteral("a reply reported a negative token count (%1); read as 0")
+                                                .arg(scalarText(v)));
+        return 0;
+    }
+    return qint64(d);
+}
+
+void finishUsage(Usage &u, bool untrusted)
+{
+    if (untrusted) {
+        u = Usage{};
+        return;   // reported stays false: booked at the reservation, which the bound caps
+    }
+    u.reported = true;
+    u.cacheWriteTokens = std::min(u.cacheWriteTokens, u.promptTokens);
+    u.cachedTokens = std::min(u.cachedTokens, u.promptTokens - u.cacheWriteTokens);
+}
+
+void checkLimits(RateLimitHeaders &l)
+{
+    for (std::optional<qint64> *w : {&l.resetRequestsMs, &l.resetTokensMs, &l.resetInputTokensMs, &l.resetOutputTokensMs,
+                                     &l.retryAfterMs}) {
+        if (*w && (**w < 0 || **w > kMaxPlausibleWaitMs)) {
+            noteAnomaly(Anomaly::AbsurdWait, QStringLiteral("ignored an impossible wait in a reply (%1 s)").arg(**w / 1000));
+            w->reset();
+        }
+    }
 }
 
 std::optional<qint64> retryHintFromMessage(QStringView message)

@@ -31,8 +31,33 @@ std::optional<qint64> parseHttpDateMs(QByteArrayView text);
 std::optional<qint64> parseRetryAfterMs(QByteArrayView value, qint64 nowMs);
 
 /// Integer header value ("149984"; "149984.0" is accepted and truncated). A negative count is
-/// meaningless for a limit or a remaining budget: it yields nullopt (logged the first time).
+/// meaningless for a limit or a remaining budget, and one above kMaxPlausibleCount is no real
+/// quota: both yield nullopt (logged the first time).
 std::optional<qint64> parseCount(QByteArrayView value);
+
+/// What a provider may send that no real provider means (docs/PROVIDERS.md, "Sanity bounds").
+/// Each is clamped or ignored, and logged the first time per process (the same provider usually
+/// repeats it on every reply).
+enum class Anomaly { NegativeCount, AbsurdCount, NegativeUsage, AbsurdUsage, AbsurdWait, KindCount };
+void noteAnomaly(Anomaly kind, const QString &detail);
+
+/// A rate-limit count above this (a trillion) is no real quota.
+inline constexpr qint64 kMaxPlausibleCount = 1'000'000'000'000;
+/// More tokens than any context window and output limit together, by far.
+inline constexpr qint64 kMaxPlausibleTokens = 1'000'000'000;
+/// Longer than any provider's window: per-day quotas reset at midnight Pacific (25 h with DST).
+inline constexpr qint64 kMaxPlausibleWaitMs = 25LL * 3'600'000;
+
+/// A token count of a reply's usage block: negative counts read as 0; a count above
+/// kMaxPlausibleTokens (or not an integer) sets `*untrusted`. Both are logged.
+qint64 usageCount(const QJsonValue &v, bool *untrusted);
+/// Ends reading a usage block: untrusted usage is dropped (reported = false, so the router books
+/// the call at its reservation instead); cached and cache-write tokens are capped at the prompt.
+void finishUsage(Usage &u, bool untrusted);
+/// Waits (resets, retry-after) longer than kMaxPlausibleWaitMs are dropped, with a logged anomaly:
+/// a reset years away would park a deployment for the rest of the run. Every adapter's parseAt()
+/// ends with it.
+void checkLimits(RateLimitHeaders &l);
 
 /// Delay a provider wrote into its message: "Please try again in 644ms.", "in 1.5s",
 /// "Please retry in 1.68122827s.", "retry after 20 seconds".

@@ -5,6 +5,7 @@
 #include "core/limits/countingrule.h"
 #include "core/limits/limitstate.h"
 #include "core/pricing/pricing.h"
+#include "core/pricing/tokenbound.h"
 #include "core/providers/provideradapter.h"
 #include "core/router/connectionpool.h"
 #include "core/router/deploymentstats.h"
@@ -80,6 +81,7 @@ struct InFlightCall {
     int dep = 0;
     Admission admission;
     qint64 reservedMicros = 0;
+    qint64 boundMicros = 0;              // the hard-bound worst case (core/pricing/tokenbound.h)
     qint64 promptEstimate = 0;
     qint64 startMs = 0;
     QDateTime startedAt;
@@ -150,8 +152,8 @@ public:
     /// Starts the group's queued jobs in order while they can be admitted; `t` follows the clock.
     void dispatchGroup(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 &wake);
     /// False when the budget stops dispatch (the job stays at the head of its queue).
-    bool reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve);
-    void start(JobPtr job, DeploymentState &d, qint64 now, qint64 reservedMicros);
+    bool reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve, qint64 &bound);
+    void start(JobPtr job, DeploymentState &d, qint64 now, qint64 reservedMicros, qint64 boundMicros = 0);
 
     // --- completion: settle the call, then act on the retry decision ---------------------
     void onCallFinished(RouterCall *call);
@@ -489,25 +491,30 @@ void Router::Private::dispatchGroup(const QString &group, std::deque<JobPtr> &qu
             return;   // FIFO per group: the head waits, and so does everything behind it
         }
         DeploymentState &d = *deps[idx];
-        qint64 reserve = 0;
-        if (!reserveBudget(job, d, reserve))
+        qint64 reserve = 0, bound = 0;
+        if (!reserveBudget(job, d, reserve, bound))
             return;
         JobPtr owned = std::move(queue.front());
         queue.pop_front();
         --queuedCount;
-        start(std::move(owned), d, t, reserve);
+        start(std::move(owned), d, t, reserve, bound);
         t = now();
     }
 }
 
-bool Router::Private::reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve)
+bool Router::Private::reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve, qint64 &bound)
 {
     if (!options.budget)
         return true;
-    if (d.price)
-        reserve = worstCaseMicros(*d.price, admissionPrompt(job, d), job->job.request.maxTokens);
-    if (options.budget->reserve(reserve))
+    qint64 estimate = 0;
+    if (d.price) {
+        estimate = worstCaseMicros(*d.price, admissionPrompt(job, d), job->job.request.maxTokens);
+        bound = boundWorstCaseMicros(*d.price, job->job.request);
+    }
+    reserve = options.budget->reserveBounded(estimate, bound);
+    if (reserve >= 0)
         return true;
+    reserve = 0;
     if (reserved > 0) {
         // In-flight calls hold worst-case reservations; their actual cost is usually far
         // lower. Wait for them to settle (finishing a call pumps the queue again) before
@@ -523,7 +530,7 @@ bool Router::Private::reserveBudget(JobState *job, DeploymentState &d, qint64 &r
     return false;
 }
 
-void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 reservedMicros)
+void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 reservedMicros, qint64 boundMicros)
 {
     JobState *job = owned.get();
     InFlightCall c;
@@ -531,6 +538,7 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
     c.dep = d.index;
     c.admission = d.limits->admit(t, costFor(job, d));
     c.reservedMicros = reservedMicros;
+    c.boundMicros = boundMicros;
     c.promptEstimate = d.rule == CountingRule::OpenAi ? 0 : promptEstimate(job, d);
     c.startMs = t;
     c.startedAt = QDateTime::currentDateTimeUtc();
@@ -649,7 +657,8 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     // Limits: learn and correct from headers, then settle this call's charges.
     for (const QString &note : d.limits->reconcile(t, c.admission.at, d.rule, reply.limits))
         noteEvent(QStringLiteral("%1: %2").arg(d.dep.id, note));
-    const Usage usage = reply.completion ? reply.completion->usage : Usage{};
+    // Usage beyond what the request could cost is clamped (and logged): it never reaches the ledger.
+    const Usage usage = reply.completion ? boundedUsage(reply.completion->usage, c.job->job.request) : Usage{};
     if (reply.completion)
         d.limits->settle(t, c.admission, settlementFor(d.rule, usage));
     else
@@ -663,7 +672,7 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     const qint64 cost = !d.price ? 0 : usage.reported ? costMicros(*d.price, usage) : unmeasured ? c.reservedMicros : 0;
     reserved -= c.reservedMicros;
     if (options.budget)
-        options.budget->settle(c.reservedMicros, cost);
+        options.budget->settleBounded(c.reservedMicros, c.boundMicros, cost);
     d.stats.spendMicros += cost;
     totalSpend += cost;
 
@@ -963,7 +972,7 @@ void Router::cancelAll()
         d->reserved -= c.reservedMicros;
         const qint64 booked = sent ? c.reservedMicros : 0;
         if (d->options.budget)
-            d->options.budget->settle(c.reservedMicros, booked);
+            d->options.budget->settleBounded(c.reservedMicros, c.boundMicros, booked);
         dep.stats.spendMicros += booked;
         d->totalSpend += booked;
         CallRecord rec;

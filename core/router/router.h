@@ -5,6 +5,7 @@
 #include "core/router/routertypes.h"
 
 #include <QObject>
+#include <algorithm>
 #include <functional>
 #include <memory>
 
@@ -24,6 +25,21 @@ public:
     virtual bool reserve(qint64 micros) = 0;
     /// Release a reservation and book the actual cost.
     virtual void settle(qint64 reservedMicros, qint64 actualMicros) = 0;
+    /// Reserve a call whose provider count may exceed our estimate: `estimateMicros` is its worst
+    /// case at the estimated prompt, `boundMicros` at the hard token bound (core/pricing/tokenbound.h).
+    /// Returns the amount held (what an unmeasured reply is booked at), or -1 = do not dispatch.
+    /// The default holds the bound.
+    virtual qint64 reserveBounded(qint64 estimateMicros, qint64 boundMicros)
+    {
+        const qint64 hold = std::max(estimateMicros, boundMicros);
+        return reserve(hold) ? hold : -1;
+    }
+    /// Releases a reserveBounded() reservation and books the actual cost.
+    virtual void settleBounded(qint64 heldMicros, qint64 boundMicros, qint64 actualMicros)
+    {
+        Q_UNUSED(boundMicros);
+        settle(heldMicros, actualMicros);
+    }
 };
 
 struct RouterOptions {

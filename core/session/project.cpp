@@ -51,7 +51,7 @@ Result<LoadedProject> loadProject(const QString &configPath, const QString &expe
     for (const CorpusSource &src : std::as_const(p.experiment.corpus)) {
         if (!used.contains(src.id))
             continue;   // not needed by any run: don't read it
-        auto texts = loadCorpus(src);
+        auto texts = loadCorpus(src, &p.warnings);
         if (!texts)
             return std::unexpected(texts.error());
         p.corpora.insert(src.id, *texts);

@@ -2,6 +2,7 @@
 
 #include "core/common/check.h"
 #include "core/config/duration.h"
+#include "core/experiment/contextcheck.h"
 #include "core/pricing/pricing.h"
 #include "core/router/router.h"
 #include "core/session/databasecheck.h"
@@ -141,6 +142,33 @@ Result<void> loadTokensAndPrices(PreparedRun &p, const Emit &emitEvent)
     return {};
 }
 
+/// Pre-flight: a text larger than every context window its run can use is refused before any call
+/// (the same check `discernus estimate` reports, core/experiment/contextcheck.h).
+Result<void> checkContextWindows(const PreparedRun &p)
+{
+    QList<OversizedText> tooLong;
+    for (const PlannedRun &r : std::as_const(p.runs)) {
+        QList<const CorpusText *> texts;
+        for (const CorpusText &t : r.texts)
+            texts.append(&t);
+        tooLong += oversizedTexts(r.spec, *r.framework, texts, p.project.models, *p.prices, p.tokens.get(),
+                                  p.project.experiment.execution);
+    }
+    if (tooLong.isEmpty())
+        return {};
+    constexpr qsizetype kNamed = 10;
+    QStringList lines;
+    for (qsizetype i = 0; i < std::min(tooLong.size(), kNamed); ++i)
+        lines << tooLong[i].message();
+    if (tooLong.size() > kNamed)
+        lines << QStringLiteral("and %1 more (discernus estimate lists them all)").arg(tooLong.size() - kNamed);
+    return fail(QStringLiteral("%1 text(s) exceed the context window of every model their run can use; nothing was sent. "
+                               "Shorten them or leave them out (corpus_subset include/limit):\n  %2")
+                    .arg(tooLong.size())
+                    .arg(lines.join(QStringLiteral("\n  "))),
+                p.project.experiment.path);
+}
+
 /// The budget: the ledger of the period plus worst-case reservations.
 void setUpBudget(PreparedRun &p, const Emit &emitEvent)
 {
@@ -269,6 +297,8 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
     if (auto ok = checkStoredRunsMatch(*p.store, p.runs, p.project.experiment.name, p.options.dbPath); !ok)
         return done(std::unexpected(ok.error()));
     if (auto ok = loadTokensAndPrices(p, emitEvent); !ok)
+        return done(std::unexpected(ok.error()));
+    if (auto ok = checkContextWindows(p); !ok)
         return done(std::unexpected(ok.error()));
     if (auto ok = registerRunsAndTexts(p); !ok)
         return done(std::unexpected(ok.error()));

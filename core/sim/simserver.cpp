@@ -19,6 +19,14 @@ namespace {
 
 enum Fault { NoFault = -1, FHttp500 = 0, FOverloaded, FReset, FHang, FMalformed, FInvalidJson, FaultCount };
 
+/// The provider's own count of a prompt: the key's count_factor inflates it, as a tokenizer far
+/// from the client's estimate would (its replies, windows and count-tokens answers all agree).
+qint64 providerPromptCount(const SimCall &call, qint64 tokens)
+{
+    const double f = call.key ? call.key->countFactor : 1.0;
+    return f == 1.0 ? tokens : qint64(std::llround(double(tokens) * f));
+}
+
 } // namespace
 
 SimServer::SimServer(SimConfig config, QObject *parent) : QObject(parent), m_config(std::move(config))
@@ -272,7 +280,7 @@ void SimServer::handle(Conn *conn, const HttpRequest &req)
         finish(conn, std::move(*rejected), keepAlive);
         return;
     }
-    call.promptTokens = promptTokens(call.dialect->provider(), call.messages);
+    call.promptTokens = providerPromptCount(call, promptTokens(call.dialect->provider(), call.messages));
 
     if (call.countTokens) {
         // Token counting is free and not rate limited by the windows of the model calls.

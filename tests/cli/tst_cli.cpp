@@ -892,6 +892,45 @@ private slots:
         QCOMPARE(f[2], u"count_tokens"_s);
     }
 
+    void oversizedAndEmptyTextsBeforeAnyCall()
+    {
+        // A text no model of its run can read (gpt-4o-mini: 128k tokens) and an empty one.
+        auto p = makeProject();
+        QVERIFY(p);
+        QFile huge(p->path(u"corpus/huge-manifesto.txt"_s));
+        QVERIFY(huge.open(QIODevice::WriteOnly));
+        const QByteArray sentence = "the people of this nation deserve liberty and care. ";
+        for (int i = 0; i < 20'000; ++i)
+            huge.write(sentence);   // ~1 MB, ~200k tokens
+        huge.close();
+        QFile empty(p->path(u"corpus/blank-page.txt"_s));
+        QVERIFY(empty.open(QIODevice::WriteOnly));
+        empty.write(" \n\t\n");
+        empty.close();
+
+        const Outcome est = cli({u"estimate"_s, u"--config"_s, p->config(), u"--experiment"_s, p->experiment(), u"--json"_s},
+                                60'000, p->dir.path());
+        VERIFY_EXIT(est, 0);
+        const QJsonArray tooLong = QJsonDocument::fromJson(est.out).object().value(u"oversized_texts"_s).toArray();
+        QSet<QString> runs;
+        for (const QJsonValue &v : tooLong) {
+            const QJsonObject o = v.toObject();
+            QCOMPARE(o.value(u"text_id"_s).toString(), u"huge-manifesto"_s);
+            QVERIFY(o.value(u"tokens"_s).toInteger() > o.value(u"limit"_s).toInteger());
+            runs.insert(o.value(u"run_id"_s).toString());
+        }
+        QVERIFY2(runs.contains(u"gpt4omini-mft"_s), est.describe().constData());
+        QVERIFY2(!runs.contains(u"gemini-mft"_s), est.describe().constData());   // a 1M-token window
+        QVERIFY2(est.errText().contains(u"blank-page"_s) && est.errText().contains(u"skipped"_s), est.describe().constData());
+
+        const Outcome run = cli(p->runArgs(), 60'000, p->dir.path());
+        VERIFY_EXIT(run, 2);
+        QVERIFY2(run.errText().contains(u"huge-manifesto"_s) && run.errText().contains(u"context window"_s)
+                     && run.errText().contains(u"openai/gpt-4o-mini"_s),
+                 run.describe().constData());
+        QCOMPARE(run.json().value(u"calls"_s).toInt(), 0);
+    }
+
     void modelsListsDeployments()
     {
         const Outcome o = cli({u"models"_s, u"--config"_s, kSample + u"/litellm_config.yaml"_s});

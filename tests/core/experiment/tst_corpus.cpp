@@ -1,5 +1,6 @@
 #include "core/experiment/corpus.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -96,6 +97,56 @@ private slots:
         QVERIFY(!e);
         QCOMPARE(e.error().line, 2);
         QCOMPARE(e.error().field, QStringLiteral("text"));
+    }
+
+    void emptyTextsAreSkippedWithAWarning()
+    {
+        const QString p = write(QStringLiteral("empty.jsonl"), "{\"id\": \"a\", \"text\": \"one\"}\n"
+                                                               "{\"id\": \"b\", \"text\": \"\"}\n"
+                                                               "{\"id\": \"c\", \"text\": \" \\n\\t \"}\n");
+        QStringList warnings;
+        auto r = loadCorpus({QStringLiteral("c"), p, CorpusSource::Kind::Jsonl}, &warnings);
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+        QCOMPARE(r->size(), 1);
+        QCOMPARE(r->at(0).id, QStringLiteral("a"));
+        QCOMPARE(warnings.size(), 1);
+        QVERIFY2(warnings[0].contains(QStringLiteral("2 empty texts skipped")) && warnings[0].contains(QStringLiteral("b, c"))
+                     && warnings[0].contains(p),
+                 qPrintable(warnings[0]));
+        QDir(m_dir.path()).mkpath(QStringLiteral("blank"));
+        write(QStringLiteral("blank/x.txt"), "   \n");
+        write(QStringLiteral("blank/y.txt"), "y");
+        warnings.clear();
+        auto f = loadCorpus({QStringLiteral("c"), m_dir.filePath(QStringLiteral("blank")), CorpusSource::Kind::Folder}, &warnings);
+        QVERIFY(f);
+        QCOMPARE(f->size(), 1);
+        QCOMPARE(warnings.size(), 1);
+    }
+
+    void streamedFilesKeepLinesAndErrors()
+    {
+        // Records spanning lines, CRLF and a lone CR, as one reader sees them line by line.
+        const QString csv = write(QStringLiteral("lines.csv"), "\xEF\xBB\xBFid,text\r\n"
+                                                               "a,\"one\r\ntwo\nthree\"\r\n"
+                                                               "b,last\rc,after cr\n");
+        auto r = loadCorpus({QStringLiteral("c"), csv, CorpusSource::Kind::Csv});
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+        QCOMPARE(r->size(), 3);
+        QCOMPARE(r->at(0).text, QStringLiteral("one\r\ntwo\nthree"));
+        QCOMPARE(r->at(1).text, QStringLiteral("last"));
+        QCOMPARE(r->at(2).text, QStringLiteral("after cr"));
+        // Invalid UTF-8 is reported on its own line.
+        const QString bad = write(QStringLiteral("badutf.jsonl"), "{\"id\": \"a\", \"text\": \"one\"}\n"
+                                                                  "{\"id\": \"b\", \"text\": \"two\"}\n"
+                                                                  "{\"id\": \"c\", \"text\": \"\xC3\x28\"}\n");
+        auto e = loadCorpus({QStringLiteral("c"), bad, CorpusSource::Kind::Jsonl});
+        QVERIFY(!e);
+        QCOMPARE(e.error().line, 3);
+        QVERIFY(e.error().message.contains(QStringLiteral("UTF-8")));
+        const QString badCsv = write(QStringLiteral("badutf.csv"), "id,text\na,\"x\ny \xFF\"\n");
+        auto ec = loadCorpus({QStringLiteral("c"), badCsv, CorpusSource::Kind::Csv});
+        QVERIFY(!ec);
+        QCOMPARE(ec.error().line, 3);
     }
 
     void duplicateIdsAndMissing()

@@ -135,6 +135,8 @@ private slots:
     void largeScheduleIsExact();
     void chargesLikeTheRouter_data();
     void chargesLikeTheRouter();
+    void worstCaseHoldsWhateverTheProviderCounts();
+    void oversizedTextsAreNamed();
 };
 
 void TestEstimator::rpmBoundIsAnalyticMinimum()
@@ -325,9 +327,10 @@ void TestEstimator::costTotalsMatchHandArithmetic()
     // gpt-4o ($2.50 / $10.00 per M): 25 calls of 1000 prompt tokens (1 + 999 chars), 200 output
     // expected, max_tokens 2000.
     //   expected per call 1000 x 2.5 + 200 x 10 = 4,500 micro-$ -> 112,500 for 25
-    //   worst per call    1000 x 2.5 + 2000 x 10 = 22,500       -> 562,500
+    //   worst per call, the prompt at its hard bound: 1000 UTF-8 bytes + 2 messages x 16 + 32 =
+    //   1064 tokens; 1064 x 2.5 + 2000 x 10 = 22,660                 -> 566,500
     // claude-haiku-4-5 ($1 / $5), 10 texts x 3 repetitions, 500 prompt, 300 output:
-    //   expected 500 + 1500 = 2,000 x 30 = 60,000; worst 500 + 2000 x 5 = 10,500 x 30 = 315,000
+    //   expected 500 + 1500 = 2,000 x 30 = 60,000; worst (500 + 64) + 2000 x 5 = 10,564 x 30 = 316,920
     Deployment o = dep(QStringLiteral("o"), QStringLiteral("gpt-4o"), QStringLiteral("openai"), QStringLiteral("gpt-4o-2024-08-06"));
     Deployment c = dep(QStringLiteral("c"), QStringLiteral("haiku"), QStringLiteral("anthropic"), QStringLiteral("claude-haiku-4-5-20251001"));
     RunSpec r1 = runSpec(QStringLiteral("r1"), QStringLiteral("gpt-4o"));
@@ -345,15 +348,15 @@ void TestEstimator::costTotalsMatchHandArithmetic()
     QCOMPARE(a.expectedOutputTokens, 5000);
     QCOMPARE(a.worstOutputTokens, 50000);
     QCOMPARE(a.expectedCostMicros, 112500);
-    QCOMPARE(a.worstCostMicros, 562500);
+    QCOMPARE(a.worstCostMicros, 566500);
     QCOMPARE(b.texts, 10);
     QCOMPARE(b.repetitions, 3);
     QCOMPARE(b.calls, 30);
     QCOMPARE(b.expectedCostMicros, 60000);
-    QCOMPARE(b.worstCostMicros, 315000);
+    QCOMPARE(b.worstCostMicros, 316920);
     QCOMPARE(r.planned.total.calls, 55);
     QCOMPARE(r.planned.total.expectedCostMicros, 172500);
-    QCOMPARE(r.planned.total.worstCostMicros, 877500);
+    QCOMPARE(r.planned.total.worstCostMicros, 883420);
     QCOMPARE(r.planned.deployments[0].expectedCostMicros, 112500);
     QCOMPARE(a.tokenMethod, QStringLiteral("custom"));
 
@@ -378,7 +381,7 @@ void TestEstimator::costTotalsMatchHandArithmetic()
 
 void TestEstimator::budgetVerdicts()
 {
-    // Expected $0.1125, worst $0.5625 (see costTotalsMatchHandArithmetic).
+    // Expected $0.1125, worst $0.5665 (see costTotalsMatchHandArithmetic).
     Deployment o = dep(QStringLiteral("o"), QStringLiteral("gpt-4o"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
     EstimateInput in = baseInput({o}, {runSpec(QStringLiteral("r1"), QStringLiteral("gpt-4o"))}, texts(25, 999), 2000);
     in.meanOutputTokensPerText.insert(QStringLiteral("r1"), 200);
@@ -779,4 +782,58 @@ void TestEstimator::chargesLikeTheRouter()
 }
 
 QTEST_GUILESS_MAIN(TestEstimator)
+
+void TestEstimator::worstCaseHoldsWhateverTheProviderCounts()
+{
+    // Ten texts of 1000 spaces that our counter sees as 10 tokens each: a provider may still count
+    // up to their bytes. gemini-2.5-flash ($0.30 / $2.50 per M), max_tokens 100, output 20:
+    //   expected            10 x 0.3 + 20 x 2.5 = 53 micro-$ per call, 530 for ten
+    //   worst at the estimate  10 x 0.3 + 100 x 2.5 = 253 per call, 2,530 for ten
+    //   worst at the bound  (1 + 1000 + 2 x 16 + 32) x 0.3 + 100 x 2.5 = 569.5 per call, 5,695 for ten
+    Deployment g = dep(QStringLiteral("g"), QStringLiteral("flash"), QStringLiteral("gemini"), QStringLiteral("gemini-2.5-flash"));
+    QList<EstimateText> t;
+    for (int i = 0; i < 10; ++i)
+        t << EstimateText{QStringLiteral("c"), QStringLiteral("t%1").arg(i), QString(1000, u' ')};
+    EstimateInput in = baseInput({g}, {runSpec(QStringLiteral("r"), QStringLiteral("flash"))}, t, 100);
+    in.countTokens = [](const QString &, const QString &, const ChatRequest &) { return qint64(10); };
+    in.meanOutputTokensPerText.insert(QStringLiteral("r"), 20);
+    EstimateReport r = estimate(in);
+    QCOMPARE(r.planned.total.expectedCostMicros, 530);
+    QCOMPARE(r.planned.total.worstCostMicros, 5695);
+    in.models.costControls.maxBudget = 0.005;   // fits the estimate's worst case (2,530), not the bound
+    r = estimate(in);
+    QCOMPARE(r.budget.status, BudgetVerdict::Status::WorstCaseExceeds);
+    in.models.costControls.maxBudget = 0.0057;
+    QCOMPARE(estimate(in).budget.status, BudgetVerdict::Status::Fits);
+}
+
+void TestEstimator::oversizedTextsAreNamed()
+{
+    // A 500-token window (model_info.max_input_tokens); prompts are counted as characters.
+    Deployment small = dep(QStringLiteral("s"), QStringLiteral("small"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    small.price.maxInputTokens = 500;
+    Deployment big = dep(QStringLiteral("b"), QStringLiteral("big"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    big.price.maxInputTokens = 5000;
+    QList<EstimateText> t = texts(3, 100);
+    t << EstimateText{QStringLiteral("c"), QStringLiteral("huge"), QString(2000, u'y')};
+    EstimateInput in = baseInput({small, big}, {runSpec(QStringLiteral("r"), QStringLiteral("small"))}, t, 10);
+    EstimateReport r = estimate(in);
+    QCOMPARE(r.oversized.size(), 1);
+    const OversizedText &o = r.oversized.first();
+    QCOMPARE(o.textId, QStringLiteral("huge"));
+    QCOMPARE(o.tokens, 2001);   // "S" + 2000
+    QCOMPARE(o.limit, 500);
+    QCOMPARE(o.model, QStringLiteral("openai/gpt-4o"));
+    QCOMPARE(o.runId, QStringLiteral("r"));
+    QVERIFY(r.warnings.first().startsWith(QStringLiteral("TOO LONG: text c/huge (run r)")));
+    QCOMPARE(r.toJson().value(QStringLiteral("oversized_texts")).toArray().size(), 1);
+
+    // A context-window fallback to a group with a larger window makes it fit.
+    in.models.router.contextWindowFallbacks.insert(QStringLiteral("small"), {QStringLiteral("big")});
+    QVERIFY(estimate(in).oversized.isEmpty());
+    // Without the override the price table's window (128k) applies.
+    in.models.router.contextWindowFallbacks.clear();
+    in.models.deployments[0].price.maxInputTokens.reset();
+    QVERIFY(estimate(in).oversized.isEmpty());
+}
 #include "tst_estimator.moc"
