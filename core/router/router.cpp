@@ -16,6 +16,7 @@
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QSet>
 #include <QTimer>
 
 #include <algorithm>
@@ -151,6 +152,7 @@ public:
 
     std::vector<std::unique_ptr<DeploymentState>> deps;
     std::map<QString, std::unique_ptr<LimitState>> limits;       // by window key
+    QSet<QString> warnedWindows;                                // differing limits already reported
     QHash<QString, QList<int>> groupDeps;                       // group -> deployment indexes
     QStringList groupOrder;
     // Every job not finished is owned by exactly one of: a queue, `delayed`, or its in-flight call.
@@ -316,7 +318,7 @@ void Router::Private::rebuildWindows()
     }
     limits.clear();
     QHash<int, LimitValues> firstLimits;
-    QSet<int> warned;
+    QSet<int> warned;   // per set in this pass; warnedWindows across rebuilds
     for (int i = 0; i < n; ++i) {
         DeploymentState &d = *deps[size_t(i)];
         const int r = root(i);
@@ -333,8 +335,9 @@ void Router::Private::rebuildWindows()
         if (first == firstLimits.cend()) {
             firstLimits.insert(r, v);
         } else if ((first->rpm != v.rpm || first->tpm != v.tpm || first->itpm != v.itpm || first->otpm != v.otpm)
-                   && !warned.contains(r)) {
+                   && !warned.contains(r) && !warnedWindows.contains(d.windowKey)) {
             warned.insert(r);
+            warnedWindows.insert(d.windowKey);
             // Queued: nobody can be connected to event() while the router is being built.
             const QString msg = QStringLiteral("%1 shares its rate limits with other deployments (%2) but states "
                                                "different limits; the lower of each applies")

@@ -120,8 +120,10 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
             if (auto v = readInt(c, it->second, path)) k.otpm = *v;
         } else if (f == u"pool") {
             if (auto v = readString(c, it->second, path)) k.pool = *v;
+        } else if (f == u"rpd") {
+            if (auto v = readInt(c, it->second, path)) k.rpd = *v;
         } else {
-            c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm or pool)"));
+            c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm, rpd or pool)"));
         }
     }
     if (!haveProvider)

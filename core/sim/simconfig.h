@@ -17,6 +17,7 @@ struct SimKey {
     qint64 itpm = 0;    ///< anthropic input tokens per minute
     qint64 otpm = 0;    ///< anthropic output tokens per minute
     QString pool;       ///< keys with the same pool share one set of windows (empty: the key's own)
+    qint64 rpd = 0;     ///< requests per simulated day; then the provider's per-day refusal (simquota.h)
 };
 
 /// Probability per request of each fault, in [0, 1]. Checked in this order; the first that fires wins.
@@ -43,6 +44,8 @@ struct SimConfig {
     SimFaults faults;
     /// Length of the sliding window. 60 s like the real providers; tests shorten it.
     qint64 windowMs = 60'000;
+    /// Length of the simulated day of `rpd` quotas. 24 h like the real providers; tests shorten it.
+    qint64 dayMs = 86'400'000;
     /// The text file the config came from (for messages), empty when built in code.
     QString sourceFile;
 };
