@@ -913,8 +913,8 @@ void Router::Private::onQuotaExhausted(JobPtr job, DeploymentState &d, const Quo
         d.quotaUntilWall = wall;
         d.quotaDaily = quota.kind == QuotaExhausted::Kind::Daily;
         d.quotaWhat = quota.what;
-        noteEvent(QStringLiteral("%1: %2 exhausted (%3) until %4; its jobs go to the group's other deployments")
-                      .arg(d.dep.id, d.quotaDaily ? u"daily quota"_qs : quota.what, quota.what,
+        noteEvent(QStringLiteral("%1: %2 exhausted until %3; its jobs go to the group's other deployments")
+                      .arg(d.dep.id, d.quotaDaily ? QStringLiteral("daily quota (%1)").arg(quota.what) : quota.what,
                            until == kNever ? u"the run ends"_qs : wallText(wall)));
     }
     job->lastClass = rec.errorClass;
