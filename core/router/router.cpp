@@ -1253,6 +1253,8 @@ void Router::cancelAll()
         call->abort();
         DeploymentState &dep = *d->deps[c.dep];
         --dep.inFlight;
+        if (c.probe)
+            dep.probeInFlight = false;
         dep.limits->release(c.admission);
         d->connections.release(c.nam, c.hostKey);
         d->reserved -= c.reservedMicros;

@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QHostAddress>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace wb;
@@ -216,16 +217,36 @@ private slots:
         QCOMPARE(router.snapshot().deployments[0].waitReason, WaitReason::None);
     }
 
+    void deadDeploymentLeavesItsJobsToTheOther_data()
+    {
+        QTest::addColumn<bool>("tls");
+        QTest::newRow("connection refused") << false;
+        QTest::newRow("TLS handshake fails (https to a plain-HTTP server)") << true;
+    }
     void deadDeploymentLeavesItsJobsToTheOther()
     {
+        QFETCH(bool, tls);
         SimConfig cfg;
         cfg.latencyMs = 20;
         ProviderSimulator sim(cfg);
         QVERIFY(sim.start().has_value());
         const quint16 dead = deadPort();
         QVERIFY(dead != 0);
+        // A server that answers a TLS ClientHello in plain text: the handshake fails at once.
+        QTcpServer plain;
+        QVERIFY(plain.listen(QHostAddress::LocalHost, 0));
+        connect(&plain, &QTcpServer::newConnection, this, [&plain] {
+            while (QTcpSocket *socket = plain.nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                    socket->readAll();
+                    socket->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    socket->disconnectFromHost();
+                });
+            }
+        });
+        const QString deadBase = tls ? u"https://127.0.0.1:%1"_qs.arg(plain.serverPort()) : u"http://127.0.0.1:%1"_qs.arg(dead);
         ModelList models;
-        models.deployments << deploymentAt(u"gpt/dead"_qs, u"gpt"_qs, u"openai"_qs, u"http://127.0.0.1:%1"_qs.arg(dead))
+        models.deployments << deploymentAt(u"gpt/dead"_qs, u"gpt"_qs, u"openai"_qs, deadBase)
                            << deploymentAt(u"gpt/live"_qs, u"gpt"_qs, u"openai"_qs, sim.baseUrl());
         models.router.numRetries = 0;   // a refused connection must not cost a retry
         models.router.routingStrategy = u"least-busy"_qs;
