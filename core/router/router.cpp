@@ -838,8 +838,14 @@ void Router::Private::onCallFinished(RouterCall *call)
         scheduleDispatch();
         return;
     }
-    if (d.outage)
+    if (d.outage && call->httpStatus() > 0) {
         onReachable(d, t);
+    } else if (d.outage && c.probe) {
+        // A probe that timed out or was cut off proves nothing either way: back off again, and
+        // the job (whose call it was) goes through the ordinary retry decision.
+        ++d.outageAttempts;
+        d.probeAt = t + retry.outageBackoffMs(d.outageAttempts, std::uniform_real_distribution<double>(0.0, 1.0)(rng));
+    }
     std::optional<QuotaExhausted> quota;
     if (reply.error && rec.httpStatus > 0)
         quota = quotaExhaustion(rec.httpStatus, call->headers(), call->body(), QDateTime::currentMSecsSinceEpoch());
