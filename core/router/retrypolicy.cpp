@@ -41,6 +41,13 @@ qint64 RetryPolicy::backoffMs(int retryIndex, double u, std::optional<qint64> re
     return jittered;
 }
 
+qint64 RetryPolicy::outageBackoffMs(int consecutive, double u) const
+{
+    u = std::clamp(u, 0.0, 1.0);
+    const qint64 ceiling = exponential(outageBaseMs, outageMaxMs, std::max(0, consecutive - 1));
+    return qint64(double(ceiling) * (0.5 + 0.5 * u));
+}
+
 qint64 RetryPolicy::rateLimitBlockMs(std::optional<qint64> retryAfterMs, std::optional<qint64> resetMs,
                                      int consecutive) const
 {

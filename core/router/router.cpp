@@ -7,6 +7,7 @@
 #include "core/pricing/pricing.h"
 #include "core/pricing/tokenbound.h"
 #include "core/providers/provideradapter.h"
+#include "core/providers/quotaparsing.h"
 #include "core/router/connectionpool.h"
 #include "core/router/deploymentstats.h"
 #include "core/router/failuretracker.h"
@@ -14,7 +15,9 @@
 #include "core/router/routingstrategy.h"
 #include "core/tokenize/tokenestimator.h"
 
+#include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QSet>
 #include <QTimer>
 
 #include <algorithm>
@@ -37,6 +40,38 @@ constexpr qint64 kHopelessCooldownMs = 600'000;
 constexpr int kMaxRequeues = 200;
 // Below this, the gap between admission and the request leaving is noise, not worth a restamp.
 constexpr qint64 kRestampThresholdMs = 5;
+// A daily quota is parked at least this long even when the provider names a nearer reset
+// (OpenAI's RPD "try again in 43.2s"): such a call is never retried every few seconds.
+constexpr qint64 kMinQuotaParkMs = 60'000;
+
+/// The request never reached a live server: refused, no such host, TLS failure, no network.
+/// Not the job's fault, so it spends no retry; the deployment is parked and probed instead.
+bool unreachable(const RouterCall &call)
+{
+    if (call.httpStatus() > 0 || call.timedOut())
+        return false;
+    using E = QNetworkReply::NetworkError;
+    switch (call.networkError()) {
+    case E::ConnectionRefusedError:
+    case E::HostNotFoundError:
+    case E::SslHandshakeFailedError:
+    case E::TemporaryNetworkFailureError:
+    case E::NetworkSessionFailedError:
+    case E::ProxyConnectionRefusedError:
+    case E::ProxyNotFoundError:
+        return true;
+    case E::RemoteHostClosedError:
+        // Closed before the request was out: the server went away, it did not fail this call.
+        return !call.wasSent();
+    default:
+        return false;
+    }
+}
+
+QString wallText(const QDateTime &at)
+{
+    return at.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"));
+}
 
 } // namespace
 
@@ -71,6 +106,19 @@ struct DeploymentState {
     QString unusableReason;
     bool coolingAnnounced = false;
     DeploymentStats stats;
+    QString windowKey;                   // who shares `limits` (never derived text of the key itself)
+    // Unreachable: parked since outageSince; one real call at a time probes it from probeAt on.
+    bool outage = false;
+    bool probeInFlight = false;
+    int outageAttempts = 0;
+    qint64 outageSince = 0, probeAt = 0;
+    QDateTime outageSinceWall;
+    // A daily or spend quota is exhausted until quotaUntil (kNever: for the rest of the run).
+    qint64 quotaUntil = 0;
+    QDateTime quotaUntilWall;            // invalid when kNever
+    QString quotaWhat;
+    bool quotaDaily = true;
+    bool budgetWaiting = false;          // the head job's worst case did not fit the budget here
 };
 
 using JobPtr = std::unique_ptr<JobState>;
@@ -84,6 +132,7 @@ struct InFlightCall {
     qint64 boundMicros = 0;              // the hard-bound worst case (core/pricing/tokenbound.h)
     qint64 promptEstimate = 0;
     qint64 startMs = 0;
+    bool probe = false;                  // the one call probing an unreachable deployment
     QDateTime startedAt;
     QString hostKey;
     QNetworkAccessManager *nam = nullptr;
@@ -105,6 +154,7 @@ public:
 
     std::vector<std::unique_ptr<DeploymentState>> deps;
     std::map<QString, std::unique_ptr<LimitState>> limits;       // by window key
+    QSet<QString> warnedWindows;                                // differing limits already reported
     QHash<QString, QList<int>> groupDeps;                       // group -> deployment indexes
     QStringList groupOrder;
     // Every job not finished is owned by exactly one of: a queue, `delayed`, or its in-flight call.
@@ -136,12 +186,17 @@ public:
     bool handleUnusableGroup(const QString &group, qint64 now, qint64 &wake);
     bool usable(const DeploymentState &d, qint64 now) const
     {
-        return !d.dead && !d.failures.coolingDown(now);
+        return !d.dead && !d.failures.coolingDown(now) && now >= d.quotaUntil
+            && (!d.outage || (now >= d.probeAt && !d.probeInFlight));
     }
     bool hopeless(const DeploymentState &d, qint64 now) const
     {
-        return d.dead || d.failures.cooldownUntil() - now > kHopelessCooldownMs;
+        return d.dead || d.failures.cooldownUntil() - now > kHopelessCooldownMs
+            || d.quotaUntil - now > kHopelessCooldownMs || (d.outage && now - d.outageSince > retry.outageGiveUpMs);
     }
+    /// Why the deployment cannot take its group's next call, and until when (monotonic ms).
+    std::pair<WaitReason, qint64> waitReason(DeploymentState &d, qint64 now);
+    qint64 wallMs(qint64 monotonic) const { return QDateTime::currentMSecsSinceEpoch() + (monotonic - now()); }
     AdmissionCost costFor(JobState *job, DeploymentState &d);
     qint64 promptEstimate(JobState *job, DeploymentState &d);
     qint64 admissionPrompt(JobState *job, DeploymentState &d);
@@ -158,6 +213,11 @@ public:
     // --- completion: settle the call, then act on the retry decision ---------------------
     void onCallFinished(RouterCall *call);
     void onCallSent(RouterCall *call);
+    /// Parks the deployment (or backs its probe off) and puts the job back without spending a retry.
+    void onUnreachable(JobPtr job, DeploymentState &d, const InFlightCall &c, const CallRecord &rec, qint64 now);
+    void onReachable(DeploymentState &d, qint64 now);
+    /// Parks the deployment until the quota's reset and puts the job back for the group's others.
+    void onQuotaExhausted(JobPtr job, DeploymentState &d, const QuotaExhausted &quota, const CallRecord &rec, qint64 now);
     ParsedReply readReply(RouterCall *call, DeploymentState &d) const;
     CallRecord settleCall(RouterCall *call, const InFlightCall &c, const ParsedReply &reply, qint64 now);
     void actOnReply(JobPtr job, DeploymentState &d, const InFlightCall &c, const ParsedReply &reply,
@@ -214,14 +274,78 @@ void Router::Private::build()
 
 void Router::Private::rebuildWindows()
 {
+    // A provider's limits belong to the key, not to the config entry: deployments of one provider
+    // and base URL whose keys resolve to the same value share one set of windows, as do those
+    // naming one rate_limit_pool (docs/ARCHITECTURE.md, "Limits"). Union-find over both relations;
+    // the key value is only hashed here, never kept.
+    const int n = int(deps.size());
+    std::vector<int> parent(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i)
+        parent[size_t(i)] = i;
+    auto root = [&](int i) {
+        while (parent[size_t(i)] != i)
+            i = parent[size_t(i)] = parent[size_t(parent[size_t(i)])];
+        return i;
+    };
+    auto unite = [&](QHash<QByteArray, int> &seen, const QByteArray &k, int i) {
+        auto it = seen.constFind(k);
+        if (it == seen.cend())
+            seen.insert(k, i);
+        else
+            parent[size_t(root(i))] = root(*it);
+    };
+    QHash<QByteArray, int> byPool, byKey;
+    for (int i = 0; i < n; ++i) {
+        const Deployment &dep = deps[size_t(i)]->dep;
+        if (!dep.rateLimitPool.isEmpty())
+            unite(byPool, dep.rateLimitPool.toUtf8(), i);
+        const QString &key = deps[size_t(i)]->apiKey;
+        if (!key.isEmpty()) {
+            QCryptographicHash h(QCryptographicHash::Sha256);
+            h.addData(QByteArray(QByteArray::number(int(providerKind(dep.provider))) + '\n'));
+            h.addData(QByteArray(dep.effectiveApiBase().toUtf8().toLower() + '\n'));
+            h.addData(key.toUtf8());
+            unite(byKey, h.result(), i);
+        }
+    }
+    // Each set's name: its pool when it has one, else its first deployment's id.
+    QHash<int, QString> names;
+    QHash<int, int> members;
+    for (int i = 0; i < n; ++i) {
+        const Deployment &dep = deps[size_t(i)]->dep;
+        QString &name = names[root(i)];
+        if (name.isEmpty() || (!dep.rateLimitPool.isEmpty() && !name.startsWith(u"pool:")))
+            name = dep.rateLimitPool.isEmpty() ? dep.id : dep.windowKey();
+        ++members[root(i)];
+    }
     limits.clear();
-    for (auto &d : deps) {
-        auto &slot = limits[d->dep.windowKey()];
+    QHash<int, LimitValues> firstLimits;
+    QSet<int> warned;   // per set in this pass; warnedWindows across rebuilds
+    for (int i = 0; i < n; ++i) {
+        DeploymentState &d = *deps[size_t(i)];
+        const int r = root(i);
+        d.windowKey = members.value(r) > 1 && !names.value(r).startsWith(u"pool:") ? u"key:"_qs + names.value(r)
+                                                                                     : names.value(r);
+        auto &slot = limits[d.windowKey];
         if (!slot)
             slot = std::make_unique<LimitState>(windowMs + marginMs);
-        const RateLimits &l = d->dep.limits;
-        slot->addConfigured({l.rpm, l.tpm, l.itpm, l.otpm});
-        d->limits = slot.get();
+        const RateLimits &l = d.dep.limits;
+        const LimitValues v{l.rpm, l.tpm, l.itpm, l.otpm};
+        slot->addConfigured(v);
+        d.limits = slot.get();
+        auto first = firstLimits.constFind(r);
+        if (first == firstLimits.cend()) {
+            firstLimits.insert(r, v);
+        } else if ((first->rpm != v.rpm || first->tpm != v.tpm || first->itpm != v.itpm || first->otpm != v.otpm)
+                   && !warned.contains(r) && !warnedWindows.contains(d.windowKey)) {
+            warned.insert(r);
+            warnedWindows.insert(d.windowKey);
+            // Queued: nobody can be connected to event() while the router is being built.
+            const QString msg = QStringLiteral("%1 shares its rate limits with other deployments (%2) but states "
+                                               "different limits; the lower of each applies")
+                                    .arg(d.dep.id, d.windowKey);
+            QMetaObject::invokeMethod(q, [this, msg] { noteEvent(msg); }, Qt::QueuedConnection);
+        }
     }
 }
 
@@ -341,6 +465,18 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
             anyCouldEverFit = true;
             continue;
         }
+        if (t < d.quotaUntil) {
+            earliest = std::min(earliest, d.quotaUntil);
+            anyCouldEverFit = true;
+            continue;
+        }
+        if (d.outage && (d.probeInFlight || t < d.probeAt)) {
+            // Its probe's reply reschedules; otherwise wake when the next probe is due.
+            if (!d.probeInFlight)
+                earliest = std::min(earliest, d.probeAt);
+            anyCouldEverFit = true;
+            continue;
+        }
         if (d.maxParallel > 0 && d.inFlight >= d.maxParallel) {
             anyCouldEverFit = true;   // a reply frees a slot and reschedules
             continue;
@@ -376,9 +512,18 @@ bool Router::Private::handleUnusableGroup(const QString &group, qint64 t, qint64
         return true;
     };
     auto reasonsOf = [&](const QString &g, QStringList &out) {
-        for (int i : groupDeps.value(g))
-            if (!deps[i]->unusableReason.isEmpty())
-                out << deps[i]->dep.id + QLatin1String(": ") + deps[i]->unusableReason;
+        for (int i : groupDeps.value(g)) {
+            const DeploymentState &d = *deps[i];
+            if (!d.dead && t < d.quotaUntil)
+                out << QStringLiteral("%1 of deployment %2 exhausted until %3")
+                           .arg(d.quotaDaily ? u"daily quota"_qs : d.quotaWhat, d.dep.id,
+                                d.quotaUntil == kNever ? u"the run ends"_qs : wallText(d.quotaUntilWall));
+            else if (!d.dead && d.outage)
+                out << QStringLiteral("deployment %1 unreachable since %2 (%3)")
+                           .arg(d.dep.id, wallText(d.outageSinceWall), d.unusableReason);
+            else if (!d.unusableReason.isEmpty())
+                out << d.dep.id + QLatin1String(": ") + d.unusableReason;
+        }
     };
     // Nothing in this group can take a call now: each job moves to a fallback group it has not
     // tried that can; if neither this group nor any untried fallback will ever come back, the
@@ -416,9 +561,19 @@ bool Router::Private::handleUnusableGroup(const QString &group, qint64 t, qint64
     QStringList watch{group};
     watch << fbs;
     for (const QString &g : std::as_const(watch))
-        for (int i : groupDeps.value(g))
-            if (!deps[i]->dead && deps[i]->failures.coolingDown(t))
-                wake = std::min(wake, deps[i]->failures.cooldownUntil());
+        for (int i : groupDeps.value(g)) {
+            const DeploymentState &d = *deps[i];
+            if (d.dead)
+                continue;
+            if (d.failures.coolingDown(t))
+                wake = std::min(wake, d.failures.cooldownUntil());
+            if (t < d.quotaUntil)
+                wake = std::min(wake, d.quotaUntil);
+            if (d.outage && !d.probeInFlight)
+                wake = std::min(wake, std::max(d.probeAt, t + 1));
+            if (d.outage)   // when waiting for it stops being reasonable
+                wake = std::min(wake, d.outageSince + retry.outageGiveUpMs + 1);
+        }
     return true;
 }
 
@@ -435,6 +590,8 @@ void Router::Private::dispatch()
         return;
     }
     qint64 t = now();
+    for (auto &d : deps)
+        d->budgetWaiting = false;
     // Retries whose back-off has passed go to the front of their queue (they are the oldest).
     while (!delayed.empty() && delayed.begin()->first <= t) {
         JobPtr job = std::move(delayed.begin()->second);
@@ -492,8 +649,11 @@ void Router::Private::dispatchGroup(const QString &group, std::deque<JobPtr> &qu
         }
         DeploymentState &d = *deps[idx];
         qint64 reserve = 0, bound = 0;
-        if (!reserveBudget(job, d, reserve, bound))
+        if (!reserveBudget(job, d, reserve, bound)) {
+            d.budgetWaiting = true;
             return;
+        }
+        d.budgetWaiting = false;
         JobPtr owned = std::move(queue.front());
         queue.pop_front();
         --queuedCount;
@@ -543,6 +703,11 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
     c.startMs = t;
     c.startedAt = QDateTime::currentDateTimeUtc();
     reserved += reservedMicros;
+    if (d.outage) {
+        // The first real call after the back-off is the probe; the rest wait for its answer.
+        c.probe = true;
+        d.probeInFlight = true;
+    }
 
     BuiltRequest br = d.adapter->buildChat(d.dep, d.apiKey, job->job.request);
     const QUrl url = br.request.url();
@@ -561,6 +726,49 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
     inFlight.emplace(call, std::move(c));
     qCDebug(lcRouter) << "job" << job->job.id << "->" << d.dep.id << "attempt" << job->attempts;
     call->start(br);
+}
+
+std::pair<WaitReason, qint64> Router::Private::waitReason(DeploymentState &d, qint64 t)
+{
+    // In WaitReason's order of precedence.
+    if (d.outage)
+        return {WaitReason::Outage, d.probeInFlight ? kNever : d.probeAt};
+    if (t < d.quotaUntil)
+        return {WaitReason::DailyQuota, d.quotaUntil};
+    if (d.dead)
+        return {WaitReason::CoolingDown, kNever};
+    if (d.failures.coolingDown(t))
+        return {WaitReason::CoolingDown, d.failures.cooldownUntil()};
+    if (d.limits->blockedUntil() > t)   // after a 429 or an overload
+        return {WaitReason::CoolingDown, d.limits->blockedUntil()};
+    auto qit = queues.find(d.dep.modelName);
+    if (qit == queues.end() || qit->second.empty())
+        return {WaitReason::None, 0};
+    JobState *head = qit->second.front().get();
+    const AdmissionCost cost = costFor(head, d);
+    // The limit that holds the head job longest names the wait.
+    WaitReason reason = WaitReason::None;
+    qint64 until = t;
+    const std::pair<WaitReason, AdmissionCost> dims[] = {
+        {WaitReason::Rpm, AdmissionCost{cost.requests, 0, 0, 0}},
+        {WaitReason::Tpm, AdmissionCost{0, cost.tokens, 0, 0}},
+        {WaitReason::Itpm, AdmissionCost{0, 0, cost.inputTokens, 0}},
+        {WaitReason::Otpm, AdmissionCost{0, 0, 0, cost.outputReserve}},
+    };
+    for (const auto &[r, part] : dims) {
+        const qint64 at = d.limits->earliestAdmit(t, part);
+        if (at != kNever && at > until) {
+            reason = r;
+            until = at;
+        }
+    }
+    if (reason != WaitReason::None)
+        return {reason, until};
+    if (d.maxParallel > 0 && d.inFlight >= d.maxParallel)
+        return {WaitReason::Parallel, kNever};
+    if (budgetStopped || d.budgetWaiting)
+        return {WaitReason::Budget, kNever};
+    return {WaitReason::None, 0};
 }
 
 // ===== completion ============================================================================
@@ -631,8 +839,101 @@ void Router::Private::onCallFinished(RouterCall *call)
     const ParsedReply reply = readReply(call, d);
     const CallRecord rec = settleCall(call, c, reply, t);
     emit q->callFinished(rec);
-    actOnReply(std::move(c.job), d, c, reply, rec, t);
+    if (c.probe)
+        d.probeInFlight = false;
+    if (unreachable(*call)) {
+        onUnreachable(std::move(c.job), d, c, rec, t);
+        scheduleDispatch();
+        return;
+    }
+    if (d.outage && call->httpStatus() > 0) {
+        onReachable(d, t);
+    } else if (d.outage && c.probe) {
+        // A probe that timed out or was cut off proves nothing either way: back off again, and
+        // the job (whose call it was) goes through the ordinary retry decision.
+        ++d.outageAttempts;
+        d.probeAt = t + retry.outageBackoffMs(d.outageAttempts, std::uniform_real_distribution<double>(0.0, 1.0)(rng));
+    }
+    std::optional<QuotaExhausted> quota;
+    if (reply.error && rec.httpStatus > 0)
+        quota = quotaExhaustion(rec.httpStatus, call->headers(), call->body(), QDateTime::currentMSecsSinceEpoch());
+    if (quota) {
+        onQuotaExhausted(std::move(c.job), d, *quota, rec, t);
+    } else if (reply.error && providerSaysDoNotRetry(call->headers())
+               && retry.action(rec.errorClass, c.job->retriesUsed) != RetryAction::Fail) {
+        // The provider knows a retry cannot succeed (OpenAI's SDKs honour the same header).
+        c.job->lastClass = rec.errorClass;
+        failJob(std::move(c.job), rec.errorClass,
+                QStringLiteral("%1 (the provider says not to retry: x-should-retry: false)")
+                    .arg(rec.errorMessage.isEmpty() ? errorClassName(rec.errorClass) : rec.errorMessage));
+    } else {
+        actOnReply(std::move(c.job), d, c, reply, rec, t);
+    }
     scheduleDispatch();
+}
+
+void Router::Private::onUnreachable(JobPtr job, DeploymentState &d, const InFlightCall &c, const CallRecord &rec,
+                                    qint64 t)
+{
+    const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    d.unusableReason = rec.errorMessage;
+    if (!d.outage) {
+        d.outage = true;
+        d.outageSince = t;
+        d.outageSinceWall = QDateTime::currentDateTimeUtc();
+        d.outageAttempts = 1;
+        d.probeAt = t + retry.outageBackoffMs(1, u);
+        noteEvent(QStringLiteral("%1: unreachable (%2); parked, its jobs wait or go to the group's other "
+                                 "deployments; next probe in %3 s")
+                      .arg(d.dep.id, rec.errorMessage)
+                      .arg(double(d.probeAt - t) / 1000.0, 0, 'f', 1));
+    } else if (c.probe) {
+        // Calls that left before the outage was seen say nothing new; only a failed probe backs off.
+        ++d.outageAttempts;
+        d.probeAt = t + retry.outageBackoffMs(d.outageAttempts, u);
+        qCInfo(lcRouter).noquote() << d.dep.id << "still unreachable; next probe in" << (d.probeAt - t) << "ms";
+    }
+    job->lastClass = rec.errorClass;
+    job->lastError = rec.errorMessage;
+    requeueFront(std::move(job));
+}
+
+void Router::Private::onReachable(DeploymentState &d, qint64 t)
+{
+    noteEvent(QStringLiteral("%1: reachable again after %2 s").arg(d.dep.id).arg(double(t - d.outageSince) / 1000.0, 0, 'f', 1));
+    d.outage = false;
+    d.outageAttempts = 0;
+    if (!d.dead && !d.failures.coolingDown(t))
+        d.unusableReason.clear();
+}
+
+void Router::Private::onQuotaExhausted(JobPtr job, DeploymentState &d, const QuotaExhausted &quota,
+                                       const CallRecord &rec, qint64 t)
+{
+    if (rec.httpStatus == 429) {
+        ++d.stats.http429;
+        ++total429;
+    }
+    qint64 until = kNever;
+    QDateTime wall;
+    if (quota.resetsAtMs) {
+        const qint64 nowWall = QDateTime::currentMSecsSinceEpoch();
+        const qint64 in = std::max(*quota.resetsAtMs - nowWall, kMinQuotaParkMs);
+        until = t + in;
+        wall = QDateTime::fromMSecsSinceEpoch(nowWall + in, Qt::UTC);
+    }
+    if (until > d.quotaUntil || t >= d.quotaUntil) {
+        d.quotaUntil = until;
+        d.quotaUntilWall = wall;
+        d.quotaDaily = quota.kind == QuotaExhausted::Kind::Daily;
+        d.quotaWhat = quota.what;
+        noteEvent(QStringLiteral("%1: %2 exhausted until %3; its jobs go to the group's other deployments")
+                      .arg(d.dep.id, d.quotaDaily ? QStringLiteral("daily quota (%1)").arg(quota.what) : quota.what,
+                           until == kNever ? u"the run ends"_qs : wallText(wall)));
+    }
+    job->lastClass = rec.errorClass;
+    job->lastError = rec.errorMessage;
+    requeueFront(std::move(job));
 }
 
 ParsedReply Router::Private::readReply(RouterCall *call, DeploymentState &d) const
@@ -967,6 +1268,8 @@ void Router::cancelAll()
         call->abort();
         DeploymentState &dep = *d->deps[c.dep];
         --dep.inFlight;
+        if (c.probe)
+            dep.probeInFlight = false;
         dep.limits->release(c.admission);
         d->connections.release(c.nam, c.hostKey);
         d->reserved -= c.reservedMicros;
@@ -1018,7 +1321,7 @@ RouterSnapshot Router::snapshot() const
         ds.id = x.dep.id;
         ds.group = x.dep.modelName;
         ds.provider = x.dep.provider;
-        ds.windowKey = x.dep.windowKey();
+        ds.windowKey = x.windowKey;
         ds.rpmUsed = x.limits->used(LimitState::Rpm, t);
         ds.rpmLimit = x.limits->effective(LimitState::Rpm).value_or(0);
         ds.tpmUsed = x.limits->used(LimitState::Tpm, t);
@@ -1037,6 +1340,9 @@ RouterSnapshot Router::snapshot() const
         ds.coolingDown = x.dead || x.failures.coolingDown(t);
         ds.cooldownRemainingS = x.dead ? -1.0 : std::max<qint64>(0, x.failures.cooldownUntil() - t) / 1000.0;
         ds.latencyMsEwma = x.stats.latencyMsEwma;
+        const auto [reason, until] = d->waitReason(x, t);
+        ds.waitReason = reason;
+        ds.waitUntilMs = until == kNever || until <= 0 ? 0 : d->wallMs(until);
         s.deployments.append(ds);
         s.inFlight += x.inFlight;
     }

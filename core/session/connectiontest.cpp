@@ -125,6 +125,9 @@ void ConnectionTest::next()
         RouterOptions opt;
         opt.apiKeys.insert(d.id, m_keyValues.value(d.id));
         m_router = std::make_unique<Router>(one, opt);
+        RetryPolicy noOutageWait;   // a test reports an unreachable server at once, not after 10 min
+        noOutageWait.outageGiveUpMs = 0;
+        m_router->setRetryPolicy(noOutageWait);
         m_lastHttpStatus = 0;
         connect(m_router.get(), &Router::callFinished, this, [this](const CallRecord &c) { m_lastHttpStatus = c.httpStatus; });
         connect(m_router.get(), &Router::jobFinished, this, &ConnectionTest::onOutcome);

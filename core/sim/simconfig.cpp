@@ -122,8 +122,10 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
             if (auto v = readString(c, it->second, path)) k.pool = *v;
         } else if (f == u"count_factor") {
             if (auto v = readNumber(c, it->second, path, 0.01, 1000)) k.countFactor = *v;
+        } else if (f == u"rpd") {
+            if (auto v = readInt(c, it->second, path)) k.rpd = *v;
         } else {
-            c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm, pool or count_factor)"));
+            c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm, rpd, pool or count_factor)"));
         }
     }
     if (!haveProvider)

@@ -20,6 +20,7 @@ struct SimKey {
     /// The provider counts this many times the simulator's usual prompt count: a tokenizer far
     /// from the client's estimate (runs of one character, whitespace), for budget tests.
     double countFactor = 1.0;
+    qint64 rpd = 0;     ///< requests per simulated day; then the provider's per-day refusal (simquota.h)
 };
 
 /// Probability per request of each fault, in [0, 1]. Checked in this order; the first that fires wins.
@@ -46,6 +47,8 @@ struct SimConfig {
     SimFaults faults;
     /// Length of the sliding window. 60 s like the real providers; tests shorten it.
     qint64 windowMs = 60'000;
+    /// Length of the simulated day of `rpd` quotas. 24 h like the real providers; tests shorten it.
+    qint64 dayMs = 86'400'000;
     /// The text file the config came from (for messages), empty when built in code.
     QString sourceFile;
 };

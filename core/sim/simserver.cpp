@@ -29,7 +29,8 @@ qint64 providerPromptCount(const SimCall &call, qint64 tokens)
 
 } // namespace
 
-SimServer::SimServer(SimConfig config, QObject *parent) : QObject(parent), m_config(std::move(config))
+SimServer::SimServer(SimConfig config, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_daily(m_config.dayMs)
 {
     for (const SimKey &k : std::as_const(m_config.keys))
         m_keys.insert(k.key, k);
@@ -209,10 +210,14 @@ void SimServer::schedule(Conn *conn, qint64 delayMs, bool keepAlive, std::functi
     });
 }
 
+QString SimServer::windowsName(const SimKey &key)
+{
+    return key.pool.isEmpty() ? QStringLiteral("key:") + key.key : QStringLiteral("pool:") + key.pool;
+}
+
 SimWindows *SimServer::windowsFor(const SimKey &key)
 {
-    const QString name = key.pool.isEmpty() ? QStringLiteral("key:") + key.key : QStringLiteral("pool:") + key.pool;
-    auto &slot = m_windows[name];
+    auto &slot = m_windows[windowsName(key)];
     if (!slot)
         slot = std::make_unique<SimWindows>(m_config.windowMs);
     return slot.get();
@@ -376,6 +381,10 @@ std::optional<SimServer::Reply> SimServer::admit(Call &call)
     waits.otpm = dialect.waitsForOutputWindow() && k.otpm > 0 ? w.otpm.waitFor(t, 1, k.otpm) : 0;
     if (waits.longest() > 0)
         return dialect.rateLimited(*this, call, waits);
+    // The day's quota is checked once the minute windows let the call through, so a refused
+    // call never counts against the day.
+    if (std::optional<Reply> r = m_daily.admit(*this, call, windowsName(k)))
+        return r;
 
     w.rpm.add(t, 1);
     call.tpmEvent = tokens.add(t, call.tpmCharge);

@@ -7,6 +7,7 @@
 #include "core/sim/dialects/simdialects.h"
 #include "core/sim/simconfig.h"
 #include "core/sim/simhttp.h"
+#include "core/sim/simquota.h"
 #include "core/sim/simstats.h"
 
 #include <QElapsedTimer>
@@ -58,6 +59,7 @@ private:
     void schedule(Conn *conn, qint64 delayMs, bool keepAlive, std::function<Reply()> produce);
 
     SimWindows *windowsFor(const SimKey &key);
+    static QString windowsName(const SimKey &key);
 
     // Steps of a request.
     std::optional<Reply> authenticate(const SimDialect &pathDialect, const HttpRequest &req, Call &call);
@@ -76,6 +78,7 @@ private:
     SimDialects m_dialects;
     QHash<QString, SimKey> m_keys;
     std::map<QString, std::unique_ptr<SimWindows>> m_windows;   // by pool or key
+    SimDailyQuotas m_daily;                                     // rpd keys, by pool or key
     QTcpServer *m_server = nullptr;
     std::unordered_map<QTcpSocket *, std::unique_ptr<Conn>> m_conns;
     QElapsedTimer m_clock;

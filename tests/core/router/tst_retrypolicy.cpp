@@ -92,6 +92,19 @@ private slots:
         QVERIFY(!t.recordFailure(60'000));   // the first one left the minute
         QVERIFY(t.recordFailure(60'001));
     }
+
+    void outageBackoffDoublesWithJitterUpToTheCap()
+    {
+        RetryPolicy p;   // 1 s doubling, capped at 3 min
+        QCOMPARE(p.outageBackoffMs(1, 0.0), 500);
+        QCOMPARE(p.outageBackoffMs(1, 1.0), 1'000);
+        QCOMPARE(p.outageBackoffMs(2, 1.0), 2'000);
+        QCOMPARE(p.outageBackoffMs(3, 0.5), 3'000);
+        QCOMPARE(p.outageBackoffMs(9, 1.0), 180'000);    // 256 s capped
+        QCOMPARE(p.outageBackoffMs(40, 0.0), 90'000);    // no overflow far out
+        for (int n = 1; n < 12; ++n)
+            QVERIFY(p.outageBackoffMs(n + 1, 0.99) >= p.outageBackoffMs(n, 0.99));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstRetryPolicy)

@@ -7,6 +7,7 @@
 
 #include "fakenetwork.h"
 
+#include <QDateTime>
 #include <QHostAddress>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -59,7 +60,8 @@ struct Harness {
     void create(ModelList models, RouterOptions options = {})
     {
         for (const Deployment &d : std::as_const(models.deployments))
-            options.apiKeys.insert(d.id, u"key-"_qs + d.id);
+            if (!options.apiKeys.contains(d.id))
+                options.apiKeys.insert(d.id, u"key-"_qs + d.id);
         router = std::make_unique<Router>(std::move(models), std::move(options));
         auto srv = server;
         router->setNetworkAccessManagerFactory([srv](QObject *parent) { return new FakeNetworkManager(srv, parent); });
@@ -546,6 +548,126 @@ private slots:
         const RouterSnapshot s = h.router->snapshot();
         QCOMPARE(s.deployments[0].windowKey, u"pool:org"_qs);
         QCOMPARE(s.deployments[0].rpmUsed, s.deployments[1].rpmUsed);
+    }
+
+    void sameKeyTwiceIsOnePool()
+    {
+        // Two config entries, one key: the provider counts one quota. The stricter stated limit
+        // applies (with one warning), and neither gauge ever shows more used than that limit.
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        ModelList m = oneGroup(2);
+        m.deployments[0].limits.rpm = 10;
+        m.deployments[1].limits.rpm = 12;
+        RouterOptions o;
+        o.apiKeys.insert(u"gpt/1"_qs, u"sk-same"_qs);
+        o.apiKeys.insert(u"gpt/2"_qs, u"sk-same"_qs);
+        h.create(m, o);
+        h.router->setWindowForTesting(60'000, 5);
+        for (quint64 i = 1; i <= 14; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 10);
+        QTest::qWait(100);
+        QCOMPARE(h.outcomes.size(), 10);   // the other 4 wait for the shared window
+        QCOMPARE(h.server->seen.size(), 10);
+        QVERIFY(h.server->countFor("Bearer sk-same") == 10);
+        const RouterSnapshot s = h.router->snapshot();
+        QCOMPARE(s.deployments[0].windowKey, s.deployments[1].windowKey);
+        QVERIFY(!s.deployments[0].windowKey.contains(u"sk-same"_qs));
+        for (const DeploymentSnapshot &d : s.deployments) {
+            QCOMPARE(d.rpmLimit, 10);
+            QVERIFY2(d.rpmUsed <= d.rpmLimit, qPrintable(u"%1 / %2"_qs.arg(d.rpmUsed).arg(d.rpmLimit)));
+            // Window-bound: the reason is rpm and the until-time is when the first call leaves the window.
+            QCOMPARE(d.waitReason, WaitReason::Rpm);
+            const qint64 in = d.waitUntilMs - QDateTime::currentMSecsSinceEpoch();
+            QVERIFY2(in > 55'000 && in <= 60'100, qPrintable(QString::number(in)));
+        }
+        int warnings = 0;
+        for (const QString &e : std::as_const(h.events))
+            warnings += e.contains(u"different limits"_qs);
+        QCOMPARE(warnings, 1);
+        h.router->cancelAll();
+    }
+
+    void differentKeysStaySeparate()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        ModelList m = oneGroup(2);
+        for (Deployment &d : m.deployments)
+            d.limits.rpm = 2;
+        h.create(m);   // keys key-gpt/1 and key-gpt/2
+        for (quint64 i = 1; i <= 4; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 4);
+        const RouterSnapshot s = h.router->snapshot();
+        QVERIFY(s.deployments[0].windowKey != s.deployments[1].windowKey);
+        QCOMPARE(s.deployments[0].rpmUsed, 2);
+        QCOMPARE(s.deployments[0].waitReason, WaitReason::None);   // nothing queued
+    }
+
+    void coolingDownReasonAfterA429()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int i) { return i == 0 ? openAi429(5'000) : openAiOk(); };
+        h.create(oneGroup(1, 0));
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTRY_COMPARE(h.server->seen.size(), 1);
+        QTRY_COMPARE(h.calls.size(), 1);
+        const DeploymentSnapshot d = h.router->snapshot().deployments[0];
+        QCOMPARE(d.waitReason, WaitReason::CoolingDown);
+        const qint64 in = d.waitUntilMs - QDateTime::currentMSecsSinceEpoch();
+        QVERIFY2(in > 3'000 && in <= 5'100, qPrintable(QString::number(in)));   // retry-after 5 s, not the 20 ms back-off
+        h.router->cancelAll();
+    }
+
+    void shouldRetryFalseIsHonoured()
+    {
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) {
+            CannedReply r = openAi500();
+            r.headers.append(qMakePair(QByteArray("x-should-retry"), QByteArray("false")));
+            return r;
+        };
+        h.create(oneGroup(1, 3));
+        h.router->submit(makeJob(1, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 1);
+        QVERIFY(!h.outcomes[1].ok);
+        QCOMPARE(h.outcomes[1].attempts, 1);
+        QVERIFY(h.outcomes[1].error.contains(u"x-should-retry"_qs));
+        QCOMPARE(h.server->seen.size(), 1);
+    }
+
+    void perDayQuotaParksAndFailsOver()
+    {
+        // gpt/1 answers OpenAI's per-day 429; once that is known it is not asked again and the
+        // jobs go to gpt/2.
+        Harness h;
+        h.server->script = [](const SeenRequest &r, int) {
+            if (r.auth != bearer(u"gpt/1"_qs))
+                return openAiOk();
+            CannedReply c = openAi429(0);
+            c.headers = {{"content-type", "application/json"}};
+            c.body = "{\"error\":{\"message\":\"Rate limit reached for gpt-4o in organization org-x on requests per day "
+                     "(RPD): Limit 200, Used 200, Requested 1. Please try again in 7h12m0s.\",\"type\":\"requests\","
+                     "\"param\":null,\"code\":\"rate_limit_exceeded\"}}";
+            return c;
+        };
+        h.create(oneGroup(2, 0));
+        for (quint64 i = 1; i <= 6; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs));
+        QTRY_COMPARE(h.outcomes.size(), 6);
+        for (const JobOutcome &o : std::as_const(h.outcomes))
+            QVERIFY2(o.ok && o.deploymentId == u"gpt/2"_qs, qPrintable(o.error));
+        // Only the first burst (sent before any reply) reached gpt/1; nothing after its refusal.
+        const int refused = h.server->countFor(bearer(u"gpt/1"_qs));
+        QVERIFY(refused >= 1 && refused <= 3);
+        for (int i = 6; i < h.server->seen.size(); ++i)
+            QVERIFY(h.server->seen[i].auth != bearer(u"gpt/1"_qs));
+        const DeploymentSnapshot d = h.router->snapshot().deployments[0];
+        QCOMPARE(d.waitReason, WaitReason::DailyQuota);
+        const qint64 in = d.waitUntilMs - QDateTime::currentMSecsSinceEpoch();
+        QVERIFY2(in > 7 * 3'600'000 && in <= (7 * 60 + 12) * 60'000, qPrintable(QString::number(in)));
     }
 
     void learnsLimitFromHeaders()
