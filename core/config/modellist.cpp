@@ -418,9 +418,9 @@ Result<ModelList> parseImpl(YAML::Node root, const QByteArray &yaml, const QStri
         return fail(QStringLiteral("include: nested more than 8 deep (does a file include itself?)"), file);
     {
         QString error;
-        int line = 0;
-        if (!expandMergeKeys(root, &error, &line))
-            return fail(error, file, line);
+        int line = 0, column = 0;
+        if (!expandMergeKeys(root, &error, &line, &column))
+            return fail(error, file, line, column);
     }
 
     Map top(r, root, {}, {}, false);

@@ -297,17 +297,18 @@ bool sameNode(const YAML::Node &a, const YAML::Node &b)
     return a.is(b);
 }
 
-bool expandMerges(YAML::Node n, int depth, QList<YAML::Node> &done, QString *error, int *line)
+bool expandMerges(YAML::Node n, int depth, QList<YAML::Node> &done, QString *error, int *line, int *column)
 {
     // Deeper than any model list; guards against alias cycles.
     if (depth > 64) {
         *error = QStringLiteral("YAML nesting too deep (an alias that refers to itself?)");
         *line = Reader::lineOf(n);
+        *column = Reader::columnOf(n);
         return false;
     }
     if (n.IsSequence()) {
         for (std::size_t i = 0; i < n.size(); ++i)
-            if (!expandMerges(n[i], depth + 1, done, error, line))
+            if (!expandMerges(n[i], depth + 1, done, error, line, column))
                 return false;
         return true;
     }
@@ -331,6 +332,7 @@ bool expandMerges(YAML::Node n, int depth, QList<YAML::Node> &done, QString *err
                     if (!v[i].IsMap()) {
                         *error = QStringLiteral("a merge key (<<) takes a mapping or a list of mappings");
                         *line = Reader::lineOf(v[i]);
+                        *column = Reader::columnOf(v[i]);
                         return false;
                     }
                     sources.append(v[i]);
@@ -338,17 +340,18 @@ bool expandMerges(YAML::Node n, int depth, QList<YAML::Node> &done, QString *err
             } else {
                 *error = QStringLiteral("a merge key (<<) takes a mapping or a list of mappings");
                 *line = Reader::lineOf(v);
+                *column = Reader::columnOf(v);
                 return false;
             }
         }
     }
     for (auto it = n.begin(); it != n.end(); ++it)
-        if (!expandMerges(it->second, depth + 1, done, error, line))
+        if (!expandMerges(it->second, depth + 1, done, error, line, column))
             return false;
     if (sources.isEmpty())
         return true;
     for (const YAML::Node &src : std::as_const(sources))
-        if (!expandMerges(src, depth + 1, done, error, line))
+        if (!expandMerges(src, depth + 1, done, error, line, column))
             return false;
     n.remove(std::string("<<"));
     // Earlier sources win over later ones; the mapping's own keys win over all (YAML merge spec).
@@ -366,10 +369,10 @@ bool expandMerges(YAML::Node n, int depth, QList<YAML::Node> &done, QString *err
 
 } // namespace
 
-bool expandMergeKeys(YAML::Node root, QString *error, int *line)
+bool expandMergeKeys(YAML::Node root, QString *error, int *line, int *column)
 {
     QList<YAML::Node> done;
-    return expandMerges(root, 0, done, error, line);
+    return expandMerges(root, 0, done, error, line, column);
 }
 
 Result<YAML::Node> loadDocument(const QByteArray &yaml, const QString &file)

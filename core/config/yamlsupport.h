@@ -108,7 +108,7 @@ private:
 /// the merged mappings that the mapping does not set itself are added, `<<` is removed. yaml-cpp
 /// keeps `<<` as an ordinary key. Values keep their source marks, so errors still name the line
 /// where the value is written. Returns false (with `error` set) on a malformed merge.
-bool expandMergeKeys(YAML::Node root, QString *error, int *line);
+bool expandMergeKeys(YAML::Node root, QString *error, int *line, int *column);
 
 /// Parses YAML text, turning parser exceptions into file:line:column errors.
 Result<YAML::Node> loadDocument(const QByteArray &yaml, const QString &file);

@@ -249,7 +249,7 @@ private slots:
             << QStringLiteral("router_settings.timeout") << QStringLiteral("the environment variable WB_TEST_SURELY_UNSET is not set");
         QTest::newRow("keychain outside api_key") << QByteArray(kHead + "      api_base: keychain/base\n") << 5 << 17
             << QStringLiteral("model_list[0].litellm_params.api_base") << QStringLiteral("keychain/NAME is read at run time and only for api_key");
-        QTest::newRow("bad merge key") << QByteArray(kHead + "      <<: 5\n") << 5 << 0
+        QTest::newRow("bad merge key") << QByteArray(kHead + "      <<: 5\n") << 5 << 11
             << QString() << QStringLiteral("a merge key (<<) takes a mapping or a list of mappings");
         QTest::newRow("bad env ref") << QByteArray(kHead + "      api_key: os.environ/\n") << 5 << 16
             << QStringLiteral("model_list[0].litellm_params.api_key") << QStringLiteral("expected os.environ/NAME");
