@@ -1020,6 +1020,19 @@ GroupResolution resolveGroup(const ModelList &list, const QString &name)
         if (target.kind != GroupResolution::Kind::Unknown)
             return target;
     }
+    // A group LiteLLM would call by its own deployments, not through a wildcard.
+    QStringList reasons;
+    for (const SkippedDeployment &s : list.skipped)
+        if (s.modelName == name)
+            reasons.append(s.model + QStringLiteral(": ") + s.reason);
+    if (!reasons.isEmpty()) {
+        out.kind = GroupResolution::Kind::Skipped;
+        out.group = name;
+        out.message = QStringLiteral("model group \"") + name
+                    + QStringLiteral("\" has no deployment discernus can call (") + reasons.join(QStringLiteral("; "))
+                    + QLatin1Char(')');
+        return out;
+    }
     // The most specific pattern wins: the one with the most characters besides '*'.
     const Deployment *best = nullptr;
     qsizetype bestLiteral = -1;
@@ -1068,18 +1081,6 @@ GroupResolution resolveGroup(const ModelList &list, const QString &name)
             out.message = QStringLiteral("\"") + name + QStringLiteral("\" matches ") + best->modelName
                         + QStringLiteral(" but names no concrete model");
         }
-        return out;
-    }
-    QStringList reasons;
-    for (const SkippedDeployment &s : list.skipped)
-        if (s.modelName == name)
-            reasons.append(s.model + QStringLiteral(": ") + s.reason);
-    if (!reasons.isEmpty()) {
-        out.kind = GroupResolution::Kind::Skipped;
-        out.group = name;
-        out.message = QStringLiteral("model group \"") + name
-                    + QStringLiteral("\" has no deployment discernus can call (") + reasons.join(QStringLiteral("; "))
-                    + QLatin1Char(')');
         return out;
     }
     out.message = QStringLiteral("unknown model group \"") + name + QLatin1Char('"');
