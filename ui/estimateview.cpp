@@ -100,6 +100,8 @@ Result<LoadedProject> EstimateView::projectFor(const ProjectState &state, std::a
     LoadedProject p;
     p.models = state.models;
     p.experiment = state.experiment;
+    if (auto resolved = resolveRunModels(p.experiment, p.models); !resolved)
+        return std::unexpected(resolved.error());
     for (const Framework &f : state.frameworks)
         p.frameworks.insert(f.id, f);
     // The corpora the runs use, as loadProject() reads them (here from a cache of the files).

@@ -4,6 +4,7 @@
 #include "app/cli/simulatecommand.h"
 #include "app/cli/verbparser.h"
 
+#include "core/common/provider.h"
 #include "core/config/modellist.h"
 #include "app/cli/untilfinished.h"
 #include "core/experiment/counttokens.h"
@@ -19,6 +20,9 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QStringDecoder>
 
 namespace wb {
@@ -229,6 +233,121 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err)
     return rc;
 }
 
+namespace {
+
+/// What a run will read for the deployment's key, named without the key itself.
+struct KeySource {
+    QString label;        ///< "OPENAI_API_KEY from the environment", "keychain lab-openai", ...
+    QString kind;         ///< environment | keychain | literal | none
+    QString variable;     ///< environment variable or keychain name
+    bool available = true;
+};
+
+KeySource keySource(const Deployment &d)
+{
+    KeySource k;
+    const auto fromEnv = [&k](const QString &var, const QString &why) {
+        k.kind = QStringLiteral("environment");
+        k.variable = var;
+        k.available = !qEnvironmentVariable(var.toLocal8Bit().constData()).trimmed().isEmpty();
+        k.label = var + QStringLiteral(" from the environment") + why + (k.available ? QString() : QStringLiteral(" (not set)"));
+    };
+    if (d.keyRef.startsWith(u"os.environ/")) {
+        fromEnv(d.keyRef.mid(11), QString());
+    } else if (d.keyRef.startsWith(u"keychain/")) {
+        k.kind = QStringLiteral("keychain");
+        k.variable = d.keyRef.mid(9);
+        k.label = QStringLiteral("keychain ") + k.variable;
+    } else if (!d.keyRef.isEmpty()) {
+        k.kind = QStringLiteral("literal");
+        k.label = QStringLiteral("written in the file");
+    } else {
+        // The rule the key resolver applies (core/secrets): local servers and keyless providers
+        // need none, otherwise LiteLLM's default variable of the provider.
+        const ProviderTraits &traits = providerTraits(d.provider);
+        if (d.isLoopback() || !traits.apiKeyRequired) {
+            k.kind = QStringLiteral("none");
+            k.label = QStringLiteral("none needed");
+        } else if (*traits.apiKeyVariable) {
+            fromEnv(QLatin1String(traits.apiKeyVariable), QStringLiteral(" (no api_key given)"));
+        } else {
+            k.kind = QStringLiteral("none");
+            k.available = false;
+            k.label = QStringLiteral("none: give api_key");
+        }
+    }
+    return k;
+}
+
+QString priceSourceText(const PriceQuote &q)
+{
+    switch (q.origin) {
+    case PriceOrigin::Config:
+        return QStringLiteral("config (") + q.price->source + QLatin1Char(')');
+    case PriceOrigin::LiteLlmMap:
+    case PriceOrigin::BuiltIn:
+        return priceOriginName(q.origin) + QStringLiteral(": ") + q.matchedKey;
+    case PriceOrigin::FamilyFallback:
+        return QStringLiteral("family fallback: ") + q.matchedKey + QStringLiteral(" (no entry for this exact model)");
+    case PriceOrigin::Unknown:
+        break;
+    }
+    return priceOriginName(q.origin);
+}
+
+QJsonValue jsonOpt(const std::optional<double> &v, double scale = 1e6)
+{
+    return v ? QJsonValue(*v * scale) : QJsonValue();
+}
+
+QJsonValue jsonOpt(const std::optional<qint64> &v)
+{
+    return v ? QJsonValue(double(*v)) : QJsonValue();
+}
+
+QJsonObject priceJson(const PriceQuote &q)
+{
+    QJsonObject o{{QStringLiteral("origin"), priceOriginName(q.origin)}, {QStringLiteral("table_key"), q.matchedKey}};
+    if (!q.price)
+        return o;
+    const ModelPrice &p = *q.price;
+    o.insert(QStringLiteral("source"), p.source);
+    o.insert(QStringLiteral("input_per_million"), p.inputPerToken * 1e6);
+    o.insert(QStringLiteral("output_per_million"), p.outputPerToken * 1e6);
+    o.insert(QStringLiteral("cache_read_per_million"), jsonOpt(p.cachedInputPerToken));
+    o.insert(QStringLiteral("cache_write_per_million"), jsonOpt(p.cacheWritePerToken));
+    o.insert(QStringLiteral("cache_write_1h_per_million"), jsonOpt(p.cacheWrite1hPerToken));
+    o.insert(QStringLiteral("input_above_200k_per_million"), jsonOpt(p.inputPerTokenAbove200k));
+    o.insert(QStringLiteral("output_above_200k_per_million"), jsonOpt(p.outputPerTokenAbove200k));
+    o.insert(QStringLiteral("context_window"), p.contextWindow > 0 ? QJsonValue(double(p.contextWindow)) : QJsonValue());
+    return o;
+}
+
+QJsonObject deploymentJson(const Deployment &d, const PriceQuote &q)
+{
+    const KeySource k = keySource(d);
+    return QJsonObject{
+        {QStringLiteral("id"), d.id},
+        {QStringLiteral("provider"), d.provider},
+        {QStringLiteral("model"), d.model},
+        {QStringLiteral("api_base"), d.effectiveApiBase()},
+        {QStringLiteral("wildcard"), d.wildcard},
+        {QStringLiteral("key"), QJsonObject{{QStringLiteral("kind"), k.kind},
+                                            {QStringLiteral("name"), k.variable},
+                                            {QStringLiteral("available"), k.available},
+                                            {QStringLiteral("label"), k.label}}},
+        {QStringLiteral("limits"), QJsonObject{{QStringLiteral("rpm"), jsonOpt(d.limits.rpm)},
+                                               {QStringLiteral("tpm"), jsonOpt(d.limits.tpm)},
+                                               {QStringLiteral("itpm"), jsonOpt(d.limits.itpm)},
+                                               {QStringLiteral("otpm"), jsonOpt(d.limits.otpm)},
+                                               {QStringLiteral("max_parallel_requests"),
+                                                d.limits.maxParallelRequests ? QJsonValue(*d.limits.maxParallelRequests) : QJsonValue()}}},
+        {QStringLiteral("price"), priceJson(q)},
+    };
+}
+
+} // namespace
+
 int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     VerbArgs a(u"models");
@@ -239,19 +358,60 @@ int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "discernus models: " << models.error().toString() << '\n';
         return 2;
     }
-    for (const QString &w : models->warnings + sharedQuotaWarnings(*models))
+    const bool json = a.has(QStringLiteral("--json"));
+    const QStringList warnings = models->warnings + sharedQuotaWarnings(*models);
+    for (const QString &w : warnings)
         err << "warning: " << w << '\n';
     PriceTable prices = PriceTable::builtIn();
+    QString priceTable = QStringLiteral("built-in table as of ") + PriceTable::builtInAsOf();
     if (const QString pm = a.value(QStringLiteral("--prices")); !pm.isEmpty()) {
         auto n = prices.importLiteLlm(pm);
         if (!n) {
             err << "discernus models: " << n.error().toString() << '\n';
             return 2;
         }
-        out << "prices: " << *n << " models imported from " << pm << '\n';
-    } else {
-        out << "prices: built-in table as of " << PriceTable::builtInAsOf() << '\n';
+        priceTable = QString::number(*n) + QStringLiteral(" models imported from ") + pm;
     }
+    if (json) {
+        QJsonArray groups;
+        for (const QString &group : models->groups()) {
+            QJsonArray deps;
+            for (const Deployment *d : models->deploymentsOf(group))
+                deps.append(deploymentJson(*d, prices.quote(*d)));
+            groups.append(QJsonObject{{QStringLiteral("name"), group},
+                                      {QStringLiteral("fallbacks"), QJsonArray::fromStringList(models->router.fallbacks.value(group))},
+                                      {QStringLiteral("deployments"), deps}});
+        }
+        QJsonObject aliases;
+        for (auto it = models->aliases.cbegin(); it != models->aliases.cend(); ++it)
+            aliases.insert(it.key(), it.value());
+        QJsonArray skipped;
+        for (const SkippedDeployment &s : std::as_const(models->skipped))
+            skipped.append(QJsonObject{{QStringLiteral("model_name"), s.modelName},
+                                       {QStringLiteral("model"), s.model},
+                                       {QStringLiteral("reason"), s.reason},
+                                       {QStringLiteral("line"), s.line}});
+        const RouterSettings &r = models->router;
+        const QJsonObject doc{
+            {QStringLiteral("config"), models->path},
+            {QStringLiteral("prices"), priceTable},
+            {QStringLiteral("simulated"), isSimulated(*models)},
+            {QStringLiteral("router"), QJsonObject{{QStringLiteral("routing_strategy"), r.routingStrategy},
+                                                   {QStringLiteral("num_retries"), r.numRetries},
+                                                   {QStringLiteral("timeout"), r.timeoutSeconds},
+                                                   {QStringLiteral("allowed_fails"), r.allowedFails},
+                                                   {QStringLiteral("cooldown_time"), r.cooldownSeconds}}},
+            {QStringLiteral("max_budget"), jsonOpt(models->costControls.maxBudget, 1.0)},
+            {QStringLiteral("budget_duration"), models->costControls.budgetDuration},
+            {QStringLiteral("groups"), groups},
+            {QStringLiteral("aliases"), aliases},
+            {QStringLiteral("skipped"), skipped},
+            {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
+        };
+        out << QJsonDocument(doc).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    out << "prices: " << priceTable << '\n';
     out << "routing: " << models->router.routingStrategy << ", retries " << models->router.numRetries << ", timeout "
         << models->router.timeoutSeconds << "s, cooldown " << models->router.cooldownSeconds << "s after "
         << models->router.allowedFails << " fails\n";
@@ -265,10 +425,12 @@ int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
         out << '\n' << group;
         if (auto fb = models->router.fallbacks.value(group); !fb.isEmpty())
             out << "  (fallbacks: " << fb.join(QStringLiteral(", ")) << ')';
+        if (group.contains(u'*'))
+            out << "  (wildcard: an experiment run names the model, e.g. model: "
+                << QString(group).replace(u'*', QStringLiteral("gpt-4o")) << ')';
         out << '\n';
         for (const Deployment *d : models->deploymentsOf(group)) {
-            const bool isRef = d->keyRef.startsWith(QLatin1String("os.environ/")) || d->keyRef.startsWith(QLatin1String("keychain/"));
-            out << "  " << d->id << "  " << d->provider << '/' << d->model << "  key " << (isRef ? d->keyRef : QStringLiteral("(literal)"))
+            out << "  " << d->id << "  " << d->provider << '/' << d->model << "  key " << keySource(*d).label
                 << "\n    base " << d->effectiveApiBase() << "\n    rpm " << limitText(d->limits.rpm) << "  tpm " << limitText(d->limits.tpm)
                 << "  itpm " << limitText(d->limits.itpm) << "  otpm " << limitText(d->limits.otpm);
             if (d->limits.maxParallelRequests)
@@ -276,12 +438,41 @@ int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err)
             if (!d->rateLimitPool.isEmpty())
                 out << "  pool " << d->rateLimitPool;
             out << '\n';
-            if (auto p = prices.forDeployment(*d))
-                out << "    price " << perMillion(p->inputPerToken) << " in / " << perMillion(p->outputPerToken) << " out per 1M tokens"
-                    << (p->contextWindow > 0 ? QStringLiteral(", context %1").arg(p->contextWindow) : QString()) << "  [" << p->source << "]\n";
-            else
-                out << "    price unknown: set model_info.input_cost_per_token / output_cost_per_token\n";
+            if (d->wildcard)
+                continue;   // priced once a run names the model
+            const PriceQuote q = prices.quote(*d);
+            if (const auto &p = q.price) {
+                out << "    price " << perMillion(p->inputPerToken) << " in / " << perMillion(p->outputPerToken) << " out per 1M tokens";
+                if (p->inputPerTokenAbove200k || p->outputPerTokenAbove200k)
+                    out << " (above 200k prompt tokens: " << perMillion(p->inputPerTokenAbove200k.value_or(p->inputPerToken))
+                        << " / " << perMillion(p->outputPerTokenAbove200k.value_or(p->outputPerToken)) << ')';
+                if (p->cachedInputPerToken)
+                    out << ", cache read " << perMillion(*p->cachedInputPerToken);
+                if (p->cacheWritePerToken)
+                    out << ", cache write " << perMillion(*p->cacheWritePerToken);
+                if (p->cacheWrite1hPerToken)
+                    out << " (1h " << perMillion(*p->cacheWrite1hPerToken) << ')';
+                if (p->contextWindow > 0)
+                    out << ", context " << p->contextWindow;
+                out << "\n    billed from " << priceSourceText(q) << '\n';
+            } else {
+                out << "    price unknown (counts as $0): set input_cost_per_token / output_cost_per_token in litellm_params\n";
+            }
         }
+    }
+    if (!models->aliases.isEmpty()) {
+        out << "\naliases:";
+        QStringList names = models->aliases.keys();
+        names.sort();
+        for (const QString &n : std::as_const(names))
+            out << "\n  " << n << " -> " << models->aliases.value(n);
+        out << '\n';
+    }
+    if (!models->skipped.isEmpty()) {
+        out << "\nskipped (discernus does not call these):";
+        for (const SkippedDeployment &s : std::as_const(models->skipped))
+            out << "\n  " << s.modelName << "  " << s.model << "  " << s.reason;
+        out << '\n';
     }
     return 0;
 }

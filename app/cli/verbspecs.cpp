@@ -90,8 +90,9 @@ QList<VerbSpec> makeSpecs()
          QStringLiteral("the model list's groups, deployments, limits and prices"),
          {},
          0,
-         {config(true), prices()},
-         {}},
+         {config(true), prices(), {{QStringLiteral("json")}, {}, QStringLiteral("print it as JSON (prices per 1M tokens)")}},
+         QStringLiteral("Each deployment shows the price it is billed at and where that comes from (config, LiteLLM price map, "
+                        "built-in, family fallback, unknown), and the key a run will read.")},
         {QStringLiteral("test-connections"),
          &cmdTestConnections,
          QStringLiteral("send one tiny request to every deployment of a model list"),

@@ -564,23 +564,44 @@ Result<ExperimentConfig> loadExperiment(const QString &path)
     return parseExperiment(f.readAll(), path);
 }
 
-Result<void> validateExperimentAgainst(const ExperimentConfig &exp, const ModelList &models)
+Result<void> resolveRunModels(ExperimentConfig &exp, ModelList &models)
 {
-    const QStringList groups = models.groups();
     QStringList corpusIds, frameworkIds;
     for (const auto &c : exp.corpus)
         corpusIds.append(c.id);
     for (const auto &f : exp.frameworks)
         frameworkIds.append(f.id);
+    QList<Deployment> concrete;
+    QStringList materialized;
     for (qsizetype i = 0; i < exp.execution.matrix.size(); ++i) {
-        const RunSpec &run = exp.execution.matrix[i];
+        RunSpec &run = exp.execution.matrix[i];
         const QString path = QStringLiteral("execution.matrix[") + QString::number(i) + QLatin1Char(']');
-        if (!groups.contains(run.model)) {
+        const GroupResolution g = materialized.contains(run.model) ? GroupResolution{GroupResolution::Kind::Group, run.model, {}, {}}
+                                                                   : resolveGroup(models, run.model);
+        switch (g.kind) {
+        case GroupResolution::Kind::Group:
+            break;
+        case GroupResolution::Kind::Alias:
+            run.model = g.group;
+            break;
+        case GroupResolution::Kind::Wildcard:
+            concrete += g.concrete;
+            materialized.append(run.model);
+            break;
+        case GroupResolution::Kind::Skipped:
+        case GroupResolution::Kind::Unknown: {
+            QStringList groups;
+            for (const QString &name : models.groups())
+                if (!name.contains(QLatin1Char('*')))
+                    groups.append(name);
             const QString where = models.path.isEmpty() ? QStringLiteral("the model list") : models.path;
-            return fail(QStringLiteral("unknown model group \"") + run.model + QStringLiteral("\" (") + where
-                            + QStringLiteral(" defines: ") + groups.join(QStringLiteral(", ")) + QLatin1Char(')'),
-                        exp.path, run.modelLine > 0 ? run.modelLine : run.line, run.modelLine > 0 ? run.modelColumn : 0,
-                        path + QStringLiteral(".model"));
+            const QString message = g.kind == GroupResolution::Kind::Skipped
+                ? g.message
+                : g.message + QStringLiteral(" (") + where + QStringLiteral(" defines: ") + groups.join(QStringLiteral(", "))
+                      + QLatin1Char(')');
+            return fail(message, exp.path, run.modelLine > 0 ? run.modelLine : run.line,
+                        run.modelLine > 0 ? run.modelColumn : 0, path + QStringLiteral(".model"));
+        }
         }
         if (!frameworkIds.contains(run.framework))
             return fail(QStringLiteral("unknown framework \"") + run.framework + QLatin1Char('"'), exp.path, run.line, 0,
@@ -589,7 +610,16 @@ Result<void> validateExperimentAgainst(const ExperimentConfig &exp, const ModelL
             return fail(QStringLiteral("unknown corpus \"") + run.corpus + QLatin1Char('"'), exp.path, run.line, 0,
                         path + QStringLiteral(".corpus_subset"));
     }
+    models.deployments.removeIf([](const Deployment &d) { return d.wildcard; });
+    models.deployments += concrete;
     return {};
+}
+
+Result<void> validateExperimentAgainst(const ExperimentConfig &exp, const ModelList &models)
+{
+    ExperimentConfig e = exp;
+    ModelList m = models;
+    return resolveRunModels(e, m);
 }
 
 QByteArray serializeExperiment(const ExperimentConfig &exp, const QString &targetPath)

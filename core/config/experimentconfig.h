@@ -82,8 +82,16 @@ struct ExperimentConfig {
 
 Result<ExperimentConfig> loadExperiment(const QString &path);
 Result<ExperimentConfig> parseExperiment(const QByteArray &yaml, const QString &pathForMessages);
-/// Cross-checks: every run's model group exists in the model list, framework/corpus ids exist.
+/// Cross-checks: every run's model resolves in the model list (a group, a model_group_alias, or a
+/// wildcard group naming the concrete model; not a group whose deployments were all skipped),
+/// framework/corpus ids exist.
 Result<void> validateExperimentAgainst(const ExperimentConfig &exp, const ModelList &models);
+/// Prepares a model list and experiment for running, as LiteLLM's Router resolves a request:
+/// a run naming an alias is pointed at its group; a run naming a model a wildcard group matches
+/// (`openai/*`, `*`) gets a group of that name whose deployments call the concrete model. The
+/// wildcard templates themselves are removed, so nothing ever sends "model": "*". Errors name the
+/// run's `model:` line.
+Result<void> resolveRunModels(ExperimentConfig &exp, ModelList &models);
 /// Writes atomically; corpus/framework paths are written relative to `path`'s folder.
 Result<void> saveExperiment(const ExperimentConfig &exp, const QString &path);
 /// The YAML saveExperiment writes (unknown keys and key order of sourceYaml kept).

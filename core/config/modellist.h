@@ -19,14 +19,28 @@ struct RateLimits {
     std::optional<int> maxParallelRequests;
 };
 
-/// Per-deployment price overrides from model_info (USD per token).
+/// Per-deployment prices from the model list (USD per token): LiteLLM's custom-pricing fields,
+/// read from litellm_params (which wins, as in LiteLLM) and model_info.
 struct PriceOverride {
     std::optional<double> inputCostPerToken;
     std::optional<double> outputCostPerToken;
     std::optional<double> cacheReadInputTokenCost;
     std::optional<double> cacheCreationInputTokenCost;
+    std::optional<double> cacheCreationInputTokenCostAbove1h;       ///< 1-hour cache writes
+    std::optional<double> inputCostPerTokenAbove200k;               ///< prompts above 200k tokens
+    std::optional<double> outputCostPerTokenAbove200k;
+    std::optional<double> cacheReadInputTokenCostAbove200k;
+    std::optional<double> cacheCreationInputTokenCostAbove200k;
     std::optional<qint64> maxInputTokens;    ///< context window
     std::optional<qint64> maxOutputTokens;
+    /// Which block the prices came from ("litellm_params", "model_info", or both joined by " + ").
+    QString origin;
+    bool anyPrice() const
+    {
+        return inputCostPerToken || outputCostPerToken || cacheReadInputTokenCost || cacheCreationInputTokenCost
+            || cacheCreationInputTokenCostAbove1h || inputCostPerTokenAbove200k || outputCostPerTokenAbove200k
+            || cacheReadInputTokenCostAbove200k || cacheCreationInputTokenCostAbove200k;
+    }
 };
 
 struct Deployment {
@@ -42,6 +56,13 @@ struct Deployment {
     PriceOverride price;
     std::optional<double> timeoutSeconds;  ///< litellm_params.timeout
     bool allowInsecureHttp = false;        ///< model_info.allow_insecure_http: plain http to non-loopback
+    QString baseModel;     ///< model_info.base_model: the model to price by (LiteLLM's rule), e.g. for Azure
+    QString apiBaseRef;    ///< api_base as written when it was os.environ/NAME (apiBase holds the value)
+    /// A wildcard deployment (`model: openai/*`): a template the experiment run names the concrete
+    /// model of (resolveRunModels). Never called as it is.
+    bool wildcard = false;
+    QString sourceFile;    ///< the include: file it came from; empty = the model list itself
+    int entryIndex = -1;   ///< index in its file's model_list (-1 = added in memory)
     int line = 0;          ///< where it was defined (1-based), for messages
 
     /// Effective base URL (provider default when apiBase is empty).
@@ -64,11 +85,17 @@ struct ModelList;
 /// (discernus.simulator.enabled) AND every deployment points at a loopback address. So the SIMULATED
 /// banner, the run summary and the CLI agree, and never label a list that could bill a real provider.
 bool isSimulated(const ModelList &models);
+/// The one "does discernus speak this provider" rule, used for every deployment: true for the
+/// prefixes of the provider traits table (core/common/provider.h) and the OpenAI-compatible family
+/// documented in docs/PROVIDERS.md. A deployment of any other provider is skipped with a warning.
+bool isSupportedProvider(const QString &prefix);
 /// Names usable after keychain/: letters, digits and . _ - @, starting with a letter or digit.
 bool isValidKeychainName(const QString &name);
 /// The six routing strategies of LiteLLM's Router (docs/FORMATS.md, "router_settings").
 QStringList routingStrategies();
 
+/// litellm_settings.num_retries etc. fill these when router_settings does not set them
+/// (router_settings wins, as in LiteLLM's Router).
 struct RouterSettings {
     QString routingStrategy = QStringLiteral("usage-based-routing-v2");
     int numRetries = 3;
@@ -94,19 +121,45 @@ struct SimulatorSettings {
     QString limitsFile;        ///< relative to the model list
 };
 
+/// A deployment the loader left out, and why (shown once as a warning; an error only when an
+/// experiment run needs its group and nothing else is left in it).
+struct SkippedDeployment {
+    QString modelName;
+    QString model;       ///< litellm_params.model as written
+    QString reason;      ///< "provider bedrock is not supported", "embedding model", ...
+    QString sourceFile;  ///< as Deployment::sourceFile
+    int entryIndex = -1;
+    int line = 0;
+};
+
 struct ModelList {
     QString path;                      ///< file it was read from (empty if built in memory)
     QList<Deployment> deployments;
+    QList<SkippedDeployment> skipped;
+    /// router_settings.model_group_alias and litellm_settings.model_alias_map: name -> group.
+    QHash<QString, QString> aliases;
+    QStringList includes;              ///< include: files, absolute, in order
     RouterSettings router;
     CostControls costControls;
     SimulatorSettings simulator;
     QStringList warnings;              ///< e.g. unknown keys (one warning listing them), literal keys
     QByteArray sourceYaml;             ///< original text, so saving keeps what we don't model
 
-    QStringList groups() const;        ///< model_names in first-seen order
+    QStringList groups() const;        ///< model_names in first-seen order (wildcard patterns included)
     QList<const Deployment *> deploymentsOf(const QString &group) const;
     const Deployment *deployment(const QString &id) const;
 };
+
+/// What a model name of an experiment run resolves to.
+struct GroupResolution {
+    enum class Kind { Group, Alias, Wildcard, Skipped, Unknown } kind = Kind::Unknown;
+    QString group;                ///< the group it resolves to (Alias: the target; Wildcard: the pattern)
+    QList<Deployment> concrete;   ///< Wildcard: the deployments with the concrete model filled in
+    QString message;              ///< Skipped / Unknown: why it cannot run
+};
+/// Resolves `name` as LiteLLM's Router does: a group, then model_group_alias, then the most specific
+/// wildcard pattern (`openai/*`, `*`) whose `*` is filled into litellm_params.model.
+GroupResolution resolveGroup(const ModelList &list, const QString &name);
 
 /// Reads and validates; errors name file:line:column and the field.
 Result<ModelList> loadModelList(const QString &path);

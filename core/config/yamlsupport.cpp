@@ -54,6 +54,61 @@ void Reader::noteUnknown(const QString &genericPath)
         m_unknown.append(genericPath);
 }
 
+std::optional<QString> Reader::resolve(const YAML::Node &n, const QString &field, bool lenient)
+{
+    QString t = qs(n.Scalar());
+    // A quoted "os.environ/X" is still a reference for LiteLLM (it looks at the string).
+    const QString trimmed = t.trimmed();
+    if (trimmed.startsWith(u"os.environ/")) {
+        const QString name = trimmed.mid(11);
+        static const QRegularExpression envName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+        if (!envName.match(name).hasMatch()) {
+            fail(n, field, QStringLiteral("expected os.environ/NAME with an environment variable name"));
+            return std::nullopt;
+        }
+        const QByteArray local = name.toLocal8Bit();
+        if (qEnvironmentVariableIsSet(local.constData()))
+            return qEnvironmentVariable(local.constData());
+        if (const auto it = m_envFallback.constFind(name); it != m_envFallback.cend())
+            return *it;
+        if (lenient) {
+            if (!m_unsetVars.contains(name))
+                m_unsetVars.append(name);
+            return std::nullopt;
+        }
+        fail(n, field, QStringLiteral("the environment variable ") + name + QStringLiteral(" is not set"));
+        return std::nullopt;
+    }
+    if (trimmed.startsWith(u"keychain/")) {
+        fail(n, field, QStringLiteral("keychain/NAME is read at run time and only for api_key; "
+                                      "use os.environ/NAME or the value here"));
+        return std::nullopt;
+    }
+    return t;
+}
+
+std::optional<QString> Reader::text(const YAML::Node &n, const QString &field)
+{
+    if (!n.IsDefined() || n.IsNull())
+        return std::nullopt;
+    if (!n.IsScalar()) {
+        fail(n, field, QStringLiteral("expected a string, got ") + describe(n));
+        return std::nullopt;
+    }
+    return resolve(n, field, false);
+}
+
+std::optional<QString> Reader::lenientText(const YAML::Node &n, const QString &field)
+{
+    if (!n.IsDefined() || n.IsNull())
+        return std::nullopt;
+    if (!n.IsScalar()) {
+        fail(n, field, QStringLiteral("expected a string, got ") + describe(n));
+        return std::nullopt;
+    }
+    return resolve(n, field, true);
+}
+
 std::optional<QString> Reader::string(const YAML::Node &n, const QString &field)
 {
     if (!n.IsDefined() || n.IsNull())
@@ -66,9 +121,9 @@ std::optional<QString> Reader::string(const YAML::Node &n, const QString &field)
 }
 
 // PyYAML (what LiteLLM uses) reads 150_000 as an int; accept the same.
-static QString numericText(const YAML::Node &n)
+static QString numericText(const YAML::Node &n, QString t)
 {
-    QString t = qs(n.Scalar()).trimmed();
+    t = t.trimmed();
     if (n.Tag() != "!")
         t.remove(QLatin1Char('_'));
     return t;
@@ -85,7 +140,10 @@ std::optional<qint64> Reader::integer(const YAML::Node &n, const QString &field,
     };
     if (!n.IsScalar())
         return bad();
-    const QString t = numericText(n);
+    const auto raw = text(n, field);
+    if (!raw)
+        return std::nullopt;
+    const QString t = numericText(n, *raw);
     bool ok = false;
     qint64 v = t.toLongLong(&ok);
     if (!ok) {
@@ -110,8 +168,11 @@ std::optional<double> Reader::number(const YAML::Node &n, const QString &field, 
     };
     if (!n.IsScalar())
         return bad();
+    const auto raw = text(n, field);
+    if (!raw)
+        return std::nullopt;
     bool ok = false;
-    const double d = numericText(n).toDouble(&ok);
+    const double d = numericText(n, *raw).toDouble(&ok);
     if (!ok || !std::isfinite(d))
         return bad();
     if (d < min || (minExclusive && d == min) || d > max)
@@ -124,8 +185,11 @@ std::optional<bool> Reader::boolean(const YAML::Node &n, const QString &field)
     if (!n.IsDefined() || n.IsNull())
         return std::nullopt;
     if (n.IsScalar()) {
+        const auto raw = text(n, field);
+        if (!raw)
+            return std::nullopt;
         // The YAML 1.1 spellings PyYAML accepts, so LiteLLM and we agree.
-        const QString t = qs(n.Scalar()).toLower();
+        const QString t = raw->trimmed().toLower();
         if (t == u"true" || t == u"yes" || t == u"on")
             return true;
         if (t == u"false" || t == u"no" || t == u"off")
@@ -177,8 +241,11 @@ Map::Map(Reader &r, const YAML::Node &node, QString path, QString genericPath, b
         }
         const QString k = qs(key.Scalar());
         if (m_entries.contains(k)) {
-            r.fail(key, field(k.toUtf8().constData()), QStringLiteral("duplicate key"));
-            return;
+            // PyYAML, and so LiteLLM, keeps the last value of a repeated key; do the same, and say so.
+            r.noteDuplicate(field(k.toUtf8().constData()) + QStringLiteral(" (line ")
+                            + QString::number(Reader::lineOf(key)) + QLatin1Char(')'));
+            m_entries.insert(k, it->second);
+            continue;
         }
         m_entries.insert(k, it->second);
         m_order.append(k);
@@ -222,6 +289,91 @@ void Map::finish()
             m_reader.noteUnknown(m_genericPath.isEmpty() ? k : m_genericPath + QLatin1Char('.') + k);
     }
     m_entries.clear();
+}
+
+namespace {
+
+bool sameNode(const YAML::Node &a, const YAML::Node &b)
+{
+    return a.is(b);
+}
+
+bool expandMerges(YAML::Node n, int depth, QList<YAML::Node> &done, QString *error, int *line, int *column)
+{
+    // Deeper than any model list; guards against alias cycles.
+    if (depth > 64) {
+        *error = QStringLiteral("YAML nesting too deep (an alias that refers to itself?)");
+        *line = Reader::lineOf(n);
+        *column = Reader::columnOf(n);
+        return false;
+    }
+    if (n.IsSequence()) {
+        for (std::size_t i = 0; i < n.size(); ++i)
+            if (!expandMerges(n[i], depth + 1, done, error, line, column))
+                return false;
+        return true;
+    }
+    if (!n.IsMap())
+        return true;
+    for (const YAML::Node &d : std::as_const(done))
+        if (sameNode(d, n))
+            return true;   // an anchored mapping reached again through an alias: already expanded
+    done.append(n);
+
+    QList<YAML::Node> sources;
+    YAML::Node mergeKey;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        if (it->first.IsScalar() && it->first.Scalar() == "<<" && it->first.Tag() != "!") {
+            mergeKey = it->first;
+            const YAML::Node v = it->second;
+            if (v.IsMap()) {
+                sources.append(v);
+            } else if (v.IsSequence()) {
+                for (std::size_t i = 0; i < v.size(); ++i) {
+                    if (!v[i].IsMap()) {
+                        *error = QStringLiteral("a merge key (<<) takes a mapping or a list of mappings");
+                        *line = Reader::lineOf(v[i]);
+                        *column = Reader::columnOf(v[i]);
+                        return false;
+                    }
+                    sources.append(v[i]);
+                }
+            } else {
+                *error = QStringLiteral("a merge key (<<) takes a mapping or a list of mappings");
+                *line = Reader::lineOf(v);
+                *column = Reader::columnOf(v);
+                return false;
+            }
+        }
+    }
+    for (auto it = n.begin(); it != n.end(); ++it)
+        if (!expandMerges(it->second, depth + 1, done, error, line, column))
+            return false;
+    if (sources.isEmpty())
+        return true;
+    for (const YAML::Node &src : std::as_const(sources))
+        if (!expandMerges(src, depth + 1, done, error, line, column))
+            return false;
+    n.remove(std::string("<<"));
+    // Earlier sources win over later ones; the mapping's own keys win over all (YAML merge spec).
+    for (const YAML::Node &src : std::as_const(sources)) {
+        for (auto it = src.begin(); it != src.end(); ++it) {
+            if (!it->first.IsScalar())
+                continue;
+            const std::string k = it->first.Scalar();
+            if (!hasKey(n, k.c_str()))
+                n[k] = it->second;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+bool expandMergeKeys(YAML::Node root, QString *error, int *line, int *column)
+{
+    QList<YAML::Node> done;
+    return expandMerges(root, 0, done, error, line, column);
 }
 
 Result<YAML::Node> loadDocument(const QByteArray &yaml, const QString &file)
@@ -360,6 +512,268 @@ bool hasKey(const YAML::Node &map, const char *key)
         return false;
     const YAML::Node &c = map;
     return c[key].IsDefined();
+}
+
+} // namespace wb::yamlsupport
+
+namespace wb::yamlsupport {
+
+namespace {
+
+struct Edit {
+    qsizetype at = 0;       // byte offset in the original
+    qsizetype length = 0;   // bytes replaced (0 = insertion)
+    QByteArray text;
+    int seq = 0;            // order of creation: insertions at one offset keep it
+};
+
+/// Same content, mapping keys in any order (LiteLLM reads a mapping, not a key order).
+bool equivalent(const YAML::Node &a, const YAML::Node &b)
+{
+    if (a.Type() != b.Type())
+        return false;
+    if (a.IsScalar())
+        return a.Scalar() == b.Scalar() && (a.Tag() == "!") == (b.Tag() == "!");
+    if (a.IsSequence()) {
+        if (a.size() != b.size())
+            return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (!equivalent(a[i], b[i]))
+                return false;
+        return true;
+    }
+    if (a.IsMap()) {
+        if (a.size() != b.size())
+            return false;
+        for (auto it = a.begin(); it != a.end(); ++it) {
+            if (!it->first.IsScalar() || !hasKey(b, it->first.Scalar().c_str()))
+                return false;
+            const YAML::Node &cb = b;
+            if (!equivalent(it->second, cb[it->first.Scalar()]))
+                return false;
+        }
+        return true;
+    }
+    return true;
+}
+
+class Patcher
+{
+public:
+    explicit Patcher(const QByteArray &src) : m_src(src) {}
+
+    bool diff(const YAML::Node &o, const YAML::Node &n, bool inFlow);
+    QList<Edit> edits;
+
+private:
+    qsizetype lineStart(qsizetype pos) const
+    {
+        while (pos > 0 && m_src[pos - 1] != '\n')
+            --pos;
+        return pos;
+    }
+    qsizetype lineEnd(qsizetype pos) const   // just after the '\n' (or the end)
+    {
+        while (pos < m_src.size() && m_src[pos] != '\n')
+            ++pos;
+        return pos < m_src.size() ? pos + 1 : pos;
+    }
+    std::optional<qsizetype> scalarEnd(const YAML::Node &o, qsizetype pos, bool inFlow) const;
+    bool replaceScalar(const YAML::Node &o, const YAML::Node &n, bool inFlow);
+    bool insertKey(const YAML::Node &map, const YAML::Node &key, const YAML::Node &value);
+    bool removeKey(const YAML::Node &key, const YAML::Node &value);
+    bool onOneLine(const YAML::Node &key, const YAML::Node &value) const;
+
+    const QByteArray &m_src;
+};
+
+QByteArray scalarText(const YAML::Node &n)
+{
+    QByteArray t = emitDocument(n);
+    while (t.endsWith('\n'))
+        t.chop(1);
+    return t;
+}
+
+std::optional<qsizetype> Patcher::scalarEnd(const YAML::Node &o, qsizetype pos, bool inFlow) const
+{
+    if (pos < 0 || pos >= m_src.size())
+        return std::nullopt;
+    const char first = m_src[pos];
+    if (first == '"') {
+        for (qsizetype i = pos + 1; i < m_src.size(); ++i) {
+            if (m_src[i] == '\\')
+                ++i;
+            else if (m_src[i] == '"')
+                return i + 1;
+        }
+        return std::nullopt;
+    }
+    if (first == '\'') {
+        for (qsizetype i = pos + 1; i < m_src.size(); ++i) {
+            if (m_src[i] == '\'') {
+                if (i + 1 < m_src.size() && m_src[i + 1] == '\'')
+                    ++i;
+                else
+                    return i + 1;
+            }
+        }
+        return std::nullopt;
+    }
+    if (first == '|' || first == '>' || first == '*' || first == '&' || first == '!')
+        return std::nullopt;   // block scalars, aliases, anchors, tags: not patched in place
+    qsizetype end = pos;
+    while (end < m_src.size()) {
+        const char c = m_src[end];
+        if (c == '\n' || c == '\r')
+            break;
+        if (c == '#' && end > pos && (m_src[end - 1] == ' ' || m_src[end - 1] == '\t'))
+            break;
+        if (inFlow && (c == ',' || c == ']' || c == '}'))
+            break;
+        ++end;
+    }
+    while (end > pos && (m_src[end - 1] == ' ' || m_src[end - 1] == '\t'))
+        --end;
+    // A plain scalar continued on the next line would be cut here: make sure it was not.
+    if (QByteArray(m_src.constData() + pos, end - pos) != QByteArray::fromStdString(o.Scalar()))
+        return std::nullopt;
+    return end;
+}
+
+bool Patcher::replaceScalar(const YAML::Node &o, const YAML::Node &n, bool inFlow)
+{
+    const qsizetype pos = o.Mark().pos;
+    const auto end = scalarEnd(o, pos, inFlow);
+    if (!end)
+        return false;
+    edits.append({pos, *end - pos, scalarText(n), int(edits.size())});
+    return true;
+}
+
+bool Patcher::onOneLine(const YAML::Node &key, const YAML::Node &value) const
+{
+    return key.IsScalar() && value.IsScalar() && key.Mark().line == value.Mark().line && key.Mark().pos >= 0
+        && value.Mark().pos >= 0 && scalarEnd(value, value.Mark().pos, false).has_value()
+        && key.Mark().pos < m_src.size() && m_src[key.Mark().pos] != '"' && m_src[key.Mark().pos] != '\'';
+}
+
+bool Patcher::insertKey(const YAML::Node &map, const YAML::Node &key, const YAML::Node &value)
+{
+    // After the last sibling written as "key: value" on one line, at the same indentation.
+    YAML::const_iterator last = map.end();
+    for (auto it = map.begin(); it != map.end(); ++it)
+        if (onOneLine(it->first, it->second))
+            last = it;
+    if (last == map.end())
+        return false;
+    const int column = last->first.Mark().column;
+    const qsizetype at = lineEnd(last->second.Mark().pos);
+    const QByteArray indent(column, ' ');
+    QByteArray text = indent + QByteArray::fromStdString(key.Scalar()) + ':';
+    if (value.IsScalar() || ((value.IsMap() || value.IsSequence()) && value.Style() == YAML::EmitterStyle::Flow)) {
+        text += ' ' + scalarText(value);
+    } else if (value.IsMap() || value.IsSequence()) {
+        const QList<QByteArray> lines = scalarText(value).split('\n');
+        for (const QByteArray &l : lines)
+            text += '\n' + indent + "  " + l;
+    } else {
+        return false;
+    }
+    text += '\n';
+    // The sibling's line must end with a newline for the insertion to start a line.
+    if (at == m_src.size() && !m_src.endsWith('\n'))
+        text.prepend('\n');
+    edits.append({at, 0, text, int(edits.size())});
+    return true;
+}
+
+bool Patcher::removeKey(const YAML::Node &key, const YAML::Node &value)
+{
+    if (!onOneLine(key, value))
+        return false;
+    const qsizetype start = lineStart(key.Mark().pos);
+    // Only when the key starts its line (not the first key of a "- key: value" list item).
+    for (qsizetype i = start; i < key.Mark().pos; ++i)
+        if (m_src[i] != ' ')
+            return false;
+    const qsizetype end = lineEnd(value.Mark().pos);
+    edits.append({start, end - start, {}, int(edits.size())});
+    return true;
+}
+
+bool Patcher::diff(const YAML::Node &o, const YAML::Node &n, bool inFlow)
+{
+    if (o.IsScalar() && n.IsScalar()) {
+        if (o.Scalar() == n.Scalar())
+            return true;
+        return replaceScalar(o, n, inFlow);
+    }
+    if (o.IsMap() && n.IsMap()) {
+        const bool flow = o.Style() == YAML::EmitterStyle::Flow;
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            if (!it->first.IsScalar())
+                return false;
+            const std::string k = it->first.Scalar();
+            if (hasKey(o, k.c_str())) {
+                const YAML::Node &co = o;
+                if (!diff(co[k], it->second, flow))
+                    return false;
+            } else if (flow || !insertKey(o, it->first, it->second)) {
+                return false;
+            }
+        }
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (!it->first.IsScalar())
+                return false;
+            if (!hasKey(n, it->first.Scalar().c_str()) && (flow || !removeKey(it->first, it->second)))
+                return false;
+        }
+        return true;
+    }
+    if (o.IsSequence() && n.IsSequence()) {
+        if (o.size() != n.size())
+            return false;
+        const bool flow = o.Style() == YAML::EmitterStyle::Flow;
+        for (std::size_t i = 0; i < o.size(); ++i)
+            if (!diff(o[i], n[i], flow))
+                return false;
+        return true;
+    }
+    return o.IsNull() && n.IsNull();
+}
+
+} // namespace
+
+std::optional<QByteArray> patchDocument(const QByteArray &original, const YAML::Node &pristine, const YAML::Node &updated)
+{
+    try {
+        Patcher p(original);
+        if (!p.diff(pristine, updated, false))
+            return std::nullopt;
+        // A node reached twice (an alias) yields the same edit twice: keep one.
+        // From the end backwards, so earlier offsets stay valid; at one offset the later edit
+        // first, so text inserted there keeps its order.
+        std::sort(p.edits.begin(), p.edits.end(),
+                  [](const Edit &a, const Edit &b) { return a.at != b.at ? a.at > b.at : a.seq > b.seq; });
+        QByteArray out = original;
+        qsizetype lastAt = -1;
+        QByteArray lastText;
+        for (const Edit &e : std::as_const(p.edits)) {
+            if (e.at == lastAt && e.text == lastText)
+                continue;
+            out.replace(e.at, e.length, e.text);
+            lastAt = e.at;
+            lastText = e.text;
+        }
+        // The patched text must read back as exactly the updated tree, or we emit the whole.
+        const auto reread = loadDocument(out, {});
+        if (!reread || !equivalent(*reread, updated))
+            return std::nullopt;
+        return out;
+    } catch (const std::exception &) {
+        return std::nullopt;
+    }
 }
 
 } // namespace wb::yamlsupport

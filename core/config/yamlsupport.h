@@ -28,6 +28,21 @@ public:
     explicit Reader(QString file) : m_file(std::move(file)) {}
 
     bool ok() const { return !m_error.has_value(); }
+
+    /// Values for os.environ/NAME when the process environment has no NAME: the file's
+    /// top-level `environment_variables:` (LiteLLM sets those at start-up).
+    void setEnvironmentFallback(QHash<QString, QString> vars) { m_envFallback = std::move(vars); }
+    /// The text of a scalar with `os.environ/NAME` replaced by the variable's value, as LiteLLM
+    /// does for every string setting. An unset variable is an error naming it; `keychain/NAME`
+    /// is an error here (the keychain is read at run time, for api_key only).
+    std::optional<QString> text(const YAML::Node &n, const QString &field);
+    /// Like text(), but an unset variable reads as absent (nullopt, no error) and is remembered
+    /// in unsetVariables(): for settings discernus does not depend on (redis_*).
+    std::optional<QString> lenientText(const YAML::Node &n, const QString &field);
+    QStringList unsetVariables() const { return m_unsetVars; }
+    /// Duplicate keys (PyYAML keeps the last one; so do we) as "field (line N)".
+    QStringList duplicateKeys() const { return m_duplicates; }
+    void noteDuplicate(const QString &where) { m_duplicates.append(where); }
     const Error &error() const { return *m_error; }
 
     void fail(const YAML::Node &at, const QString &field, const QString &message);
@@ -50,9 +65,14 @@ public:
     static int columnOf(const YAML::Node &n);
 
 private:
+    std::optional<QString> resolve(const YAML::Node &n, const QString &field, bool lenient);
+
     QString m_file;
     std::optional<Error> m_error;
     QStringList m_unknown;
+    QHash<QString, QString> m_envFallback;
+    QStringList m_unsetVars;
+    QStringList m_duplicates;
 };
 
 /// A mapping whose known keys are taken one by one; whatever is left when
@@ -84,6 +104,12 @@ private:
     QStringList m_order;
 };
 
+/// Applies YAML merge keys (`<<: *anchor`, `<<: [*a, *b]`) in place, as PyYAML does: keys of
+/// the merged mappings that the mapping does not set itself are added, `<<` is removed. yaml-cpp
+/// keeps `<<` as an ordinary key. Values keep their source marks, so errors still name the line
+/// where the value is written. Returns false (with `error` set) on a malformed merge.
+bool expandMergeKeys(YAML::Node root, QString *error, int *line, int *column);
+
 /// Parses YAML text, turning parser exceptions into file:line:column errors.
 Result<YAML::Node> loadDocument(const QByteArray &yaml, const QString &file);
 
@@ -102,5 +128,17 @@ QByteArray emitDocument(const YAML::Node &root);
 /// Returns the key's value as a mapping, creating it (block style) when absent.
 YAML::Node ensureMap(YAML::Node parent, const char *key);
 bool hasKey(const YAML::Node &map, const char *key);
+
+} // namespace wb::yamlsupport
+
+namespace wb::yamlsupport {
+
+/// Writes `updated` as a copy of `original` (the text `pristine` was parsed from) with only the
+/// differences applied in place: changed scalars are replaced token by token, new keys become new
+/// lines beside their siblings, removed one-line keys lose their line. Comments, key order,
+/// quoting and blank lines of everything else stay as the user wrote them. nullopt when a change
+/// cannot be made that way (a list grew, a flow mapping, a block scalar...): the caller then
+/// emits the whole document.
+std::optional<QByteArray> patchDocument(const QByteArray &original, const YAML::Node &pristine, const YAML::Node &updated);
 
 } // namespace wb::yamlsupport

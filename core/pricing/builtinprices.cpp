@@ -4,10 +4,11 @@
 // model_info overrides in the model list, take precedence over this table.
 //
 // Simplifications, stated so nobody mistakes them for facts:
-//  - Gemini 2.5 Pro and 1.5 Pro charge more for prompts above 200k / 128k tokens; the table holds
-//    the lower tier (scoring prompts are far below that).
+//  - Gemini 2.5 Pro and Claude Sonnet 4/4.5 charge more for prompts above 200k tokens (kLongContext);
+//    Gemini 1.5 Pro's 128k tier is not modelled.
 //  - Batch prices are the providers' Batch API prices, 50 % of the standard ones for all four.
-//  - Anthropic cache writes are the 5-minute TTL price (1.25 x input); cache reads 0.1 x input.
+//  - Anthropic cache writes are the 5-minute TTL price (1.25 x input), 1-hour writes 2 x input;
+//    cache reads 0.1 x input.
 #include "core/pricing/pricing.h"
 
 #include <QDate>
@@ -46,6 +47,7 @@ constexpr BuiltInPrice kPrices[] = {
     {"openai", "gpt-5-nano", "gpt-5-nano-2025-08-07", 0.05, 0.40, 0.005, kNone, 272000, 128000, nullptr},
     {"openai", "gpt-4-turbo", "gpt-4-turbo-2024-04-09 gpt-4-turbo-preview", 10.00, 30.00, kNone, kNone, 128000, 4096, "gpt-4o"},
     {"openai", "gpt-3.5-turbo", "gpt-3.5-turbo-0125", 0.50, 1.50, kNone, kNone, 16385, 4096, nullptr},
+    {"openai", "gpt-3.5-turbo-1106", "", 1.00, 2.00, kNone, kNone, 16385, 4096, nullptr},
 
     // ---- Anthropic (canonical = the provider's undated alias) ----
     {"anthropic", "claude-3-5-haiku", "claude-3-5-haiku-20241022 claude-3-5-haiku-latest claude-3.5-haiku", 0.80, 4.00, 0.08, 1.00, 200000, 8192, nullptr},
@@ -73,6 +75,18 @@ constexpr BuiltInPrice kPrices[] = {
     {"gemini", "gemini-1.5-flash", "gemini-1.5-flash-002 gemini-1.5-flash-latest", 0.075, 0.30, 0.01875, kNone, 1048576, 8192, nullptr},
 };
 // clang-format on
+
+// Long-context prices: every token of a call whose prompt is above 200k tokens (USD per million).
+struct LongContextPrice {
+    const char *provider;
+    const char *model;
+    double input, output, cachedInput, cacheWrite;   // cacheWrite < 0: not applicable
+};
+constexpr LongContextPrice kLongContext[] = {
+    {"gemini", "gemini-2.5-pro", 2.50, 15.00, 0.25, kNone},
+    {"anthropic", "claude-sonnet-4", 6.00, 22.50, 0.60, 7.50},
+    {"anthropic", "claude-sonnet-4-5", 6.00, 22.50, 0.60, 7.50},
+};
 
 // The date the figures above were last checked against the providers' price pages.
 constexpr int kAsOfYear = 2025, kAsOfMonth = 12, kAsOfDay = 1;
@@ -105,6 +119,20 @@ PriceTable PriceTable::builtIn()
         p.batchOutputPerToken = b.output / 2 / 1e6;
         p.contextWindow = b.contextWindow;
         p.maxOutputTokens = b.maxOutput;
+        // Anthropic's 1-hour cache writes cost twice the input price (5-minute ones 1.25 x).
+        if (b.cacheWrite >= 0 && QLatin1String(b.provider) == QLatin1String("anthropic"))
+            p.cacheWrite1hPerToken = 2 * b.input / 1e6;
+        for (const LongContextPrice &l : kLongContext) {
+            if (qstrcmp(l.provider, b.provider) != 0 || qstrcmp(l.model, b.model) != 0)
+                continue;
+            p.inputPerTokenAbove200k = l.input / 1e6;
+            p.outputPerTokenAbove200k = l.output / 1e6;
+            p.cachedInputPerTokenAbove200k = l.cachedInput / 1e6;
+            if (l.cacheWrite >= 0) {
+                p.cacheWritePerTokenAbove200k = l.cacheWrite / 1e6;
+                p.cacheWrite1hPerTokenAbove200k = 2 * l.input / 1e6;
+            }
+        }
         p.source = source;
         const QString provider = QLatin1String(b.provider);
         const QString model = QLatin1String(b.model);

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QSet>
 #include <QStringList>
 
 #include <cmath>
@@ -157,7 +158,7 @@ QList<QString> PriceTable::keys() const
     return k;
 }
 
-std::optional<QString> PriceTable::resolveKey(const QString &providerIn, const QString &modelIn) const
+std::optional<QString> PriceTable::resolveKey(const QString &providerIn, const QString &modelIn, bool *exact) const
 {
     QString provider = normalizeProvider(providerIn);
     QString model = modelIn.trimmed();
@@ -180,13 +181,24 @@ std::optional<QString> PriceTable::resolveKey(const QString &providerIn, const Q
     if (!maker.isEmpty() && !providers.contains(maker))
         providers << maker;
 
-    for (const QString &prov : std::as_const(providers)) {
-        for (const QString &v : variants) {
-            const QString k = keyOf(prov, v);
+    // The exact id at any of the providers before a sibling or the family at the first:
+    // gpt-3.5-turbo-1106 has its own price, not gpt-3.5-turbo's.
+    for (qsizetype vi = 0; vi < variants.size(); ++vi) {
+        for (const QString &prov : std::as_const(providers)) {
+            const QString k = keyOf(prov, variants[vi]);
+            std::optional<QString> hit;
             if (m_prices.contains(k))
-                return k;
-            if (const auto a = m_aliases.constFind(k); a != m_aliases.cend() && m_prices.contains(*a))
-                return *a;
+                hit = k;
+            else if (const auto a = m_aliases.constFind(k); a != m_aliases.cend() && m_prices.contains(*a))
+                hit = *a;
+            if (hit) {
+                if (exact) {
+                    // The id as given, or without a Vertex "@version" (the same model).
+                    const QString given = model.trimmed().toLower();
+                    *exact = variants[vi] == given || given.startsWith(variants[vi] + QLatin1Char('@'));
+                }
+                return hit;
+            }
         }
     }
     return std::nullopt;
@@ -224,45 +236,87 @@ std::optional<QString> PriceTable::cheaperAlternative(const QString &provider, c
 
 std::optional<ModelPrice> PriceTable::forDeployment(const Deployment &d) const
 {
-    std::optional<ModelPrice> p = find(d.provider, d.model);
-    const PriceOverride &o = d.price;
-    const bool anyPrice = o.inputCostPerToken || o.outputCostPerToken;
-    if (!p) {
-        if (!anyPrice)
-            return std::nullopt;
-        p = ModelPrice{};
+    return quote(d).price;
+}
+
+QString priceOriginName(PriceOrigin origin)
+{
+    switch (origin) {
+    case PriceOrigin::Config:
+        return QStringLiteral("config");
+    case PriceOrigin::LiteLlmMap:
+        return QStringLiteral("LiteLLM price map");
+    case PriceOrigin::BuiltIn:
+        return QStringLiteral("built-in");
+    case PriceOrigin::FamilyFallback:
+        return QStringLiteral("family fallback");
+    case PriceOrigin::Unknown:
+        break;
     }
+    return QStringLiteral("unknown");
+}
+
+PriceQuote PriceTable::quote(const Deployment &d) const
+{
+    PriceQuote q;
+    bool exact = false;
+    const QString priceModel = d.baseModel.isEmpty() ? d.model : d.baseModel;
+    if (const auto k = resolveKey(d.provider, priceModel, &exact)) {
+        q.matchedKey = *k;
+        q.price = m_prices.value(*k);
+        q.origin = !exact                                          ? PriceOrigin::FamilyFallback
+                 : q.price->source == QLatin1String("litellm")    ? PriceOrigin::LiteLlmMap
+                                                                   : PriceOrigin::BuiltIn;
+    }
+    const PriceOverride &o = d.price;
+    if (!q.price) {
+        // The model list's own prices make a price alone when they give input or output.
+        if (!o.inputCostPerToken && !o.outputCostPerToken)
+            return q;
+        q.price = ModelPrice{};
+    }
+    ModelPrice &p = *q.price;
     bool overridden = false;
+    const auto apply = [&overridden](std::optional<double> &field, const std::optional<double> &v) {
+        if (v) {
+            field = v;
+            overridden = true;
+        }
+    };
     if (o.inputCostPerToken) {
-        p->inputPerToken = *o.inputCostPerToken;
+        p.inputPerToken = *o.inputCostPerToken;
         // A batch price derived from a stale list price would be wrong: derive it from the override.
-        p->batchInputPerToken = *o.inputCostPerToken / 2;
+        p.batchInputPerToken = *o.inputCostPerToken / 2;
         overridden = true;
     }
     if (o.outputCostPerToken) {
-        p->outputPerToken = *o.outputCostPerToken;
-        p->batchOutputPerToken = *o.outputCostPerToken / 2;
+        p.outputPerToken = *o.outputCostPerToken;
+        p.batchOutputPerToken = *o.outputCostPerToken / 2;
         overridden = true;
     }
-    if (o.cacheReadInputTokenCost) {
-        p->cachedInputPerToken = *o.cacheReadInputTokenCost;
-        overridden = true;
-    }
-    if (o.cacheCreationInputTokenCost) {
-        p->cacheWritePerToken = *o.cacheCreationInputTokenCost;
-        overridden = true;
-    }
+    apply(p.cachedInputPerToken, o.cacheReadInputTokenCost);
+    apply(p.cacheWritePerToken, o.cacheCreationInputTokenCost);
+    apply(p.cacheWrite1hPerToken, o.cacheCreationInputTokenCostAbove1h);
+    apply(p.inputPerTokenAbove200k, o.inputCostPerTokenAbove200k);
+    apply(p.outputPerTokenAbove200k, o.outputCostPerTokenAbove200k);
+    apply(p.cachedInputPerTokenAbove200k, o.cacheReadInputTokenCostAbove200k);
+    apply(p.cacheWritePerTokenAbove200k, o.cacheCreationInputTokenCostAbove200k);
     if (o.maxInputTokens) {
-        p->contextWindow = *o.maxInputTokens;
+        p.contextWindow = *o.maxInputTokens;
         overridden = true;
     }
     if (o.maxOutputTokens) {
-        p->maxOutputTokens = *o.maxOutputTokens;
+        p.maxOutputTokens = *o.maxOutputTokens;
         overridden = true;
     }
-    if (overridden)
-        p->source = p->source.isEmpty() ? QStringLiteral("model_info") : p->source + QStringLiteral(" + model_info");
-    return p;
+    if (overridden) {
+        const QString where = o.origin.isEmpty() ? QStringLiteral("model_info") : o.origin;
+        p.source = p.source.isEmpty() ? where : p.source + QStringLiteral(" + ") + where;
+    }
+    // Config prices name the price; context-window overrides alone do not change where it comes from.
+    if (o.anyPrice())
+        q.origin = PriceOrigin::Config;
+    return q;
 }
 
 Result<int> PriceTable::importLiteLlm(const QString &jsonPath)
@@ -302,6 +356,8 @@ Result<LiteLlmImportStats> PriceTable::importLiteLlmJson(const QByteArray &json,
         return fail(QStringLiteral("not a valid price map: the top level must be an object"), name);
 
     LiteLlmImportStats s;
+    QSet<QString> imported;
+    QHash<QString, ModelPrice> viaAlias;
     const QJsonObject root = doc.object();
     for (auto it = root.begin(); it != root.end(); ++it) {
         ++s.entries;
@@ -340,6 +396,12 @@ Result<LiteLlmImportStats> PriceTable::importLiteLlmJson(const QByteArray &json,
         p.cacheWritePerToken = jsonPrice(o, "cache_creation_input_token_cost", odd);
         p.batchInputPerToken = jsonPrice(o, "input_cost_per_token_batches", odd);
         p.batchOutputPerToken = jsonPrice(o, "output_cost_per_token_batches", odd);
+        p.cacheWrite1hPerToken = jsonPrice(o, "cache_creation_input_token_cost_above_1hr", odd);
+        p.inputPerTokenAbove200k = jsonPrice(o, "input_cost_per_token_above_200k_tokens", odd);
+        p.outputPerTokenAbove200k = jsonPrice(o, "output_cost_per_token_above_200k_tokens", odd);
+        p.cachedInputPerTokenAbove200k = jsonPrice(o, "cache_read_input_token_cost_above_200k_tokens", odd);
+        p.cacheWritePerTokenAbove200k = jsonPrice(o, "cache_creation_input_token_cost_above_200k_tokens", odd);
+        p.cacheWrite1hPerTokenAbove200k = jsonPrice(o, "cache_creation_input_token_cost_above_1hr_above_200k_tokens", odd);
         p.contextWindow = jsonCount(o, "max_input_tokens", odd);
         p.maxOutputTokens = jsonCount(o, "max_output_tokens", odd);
         if (p.maxOutputTokens == 0 && o.contains(QLatin1String("max_tokens")))
@@ -359,12 +421,17 @@ Result<LiteLlmImportStats> PriceTable::importLiteLlmJson(const QByteArray &json,
         }
         const QString key = keyOf(provider, model);
         m_prices.insert(key, p);
+        imported.insert(key);
         // A dated id the built-in table knows as an alias of the same model: the imported price
-        // supersedes the built-in one under its canonical id too, so every spelling agrees.
+        // supersedes the built-in one under its canonical id too, so every spelling agrees --
+        // unless the map prices the canonical id itself (applied after the loop).
         if (const auto a = m_aliases.constFind(key); a != m_aliases.cend())
-            m_prices.insert(*a, p);
+            viaAlias.insert(*a, p);
         ++s.imported;
     }
+    for (auto it = viaAlias.cbegin(); it != viaAlias.cend(); ++it)
+        if (!imported.contains(it.key()))
+            m_prices.insert(it.key(), it.value());
     qCInfo(lcPricing) << "imported" << s.imported << "of" << s.entries << "price entries from" << name
                       << "(not chat:" << s.skippedNotChat << "no price:" << s.skippedNoPrice
                       << "malformed:" << s.malformed << "odd fields:" << s.oddFields << ")";
@@ -391,18 +458,34 @@ qint64 picosToMicros(qint64 picos)
 qint64 costPicos(const ModelPrice &p, const Usage &u, PriceMode mode)
 {
     const bool batch = mode == PriceMode::BatchApi;
-    const qint64 in = pricePicos(batch ? p.batchInputPerToken.value_or(p.inputPerToken / 2) : p.inputPerToken);
-    const qint64 out = pricePicos(batch ? p.batchOutputPerToken.value_or(p.outputPerToken / 2) : p.outputPerToken);
+    // Google and Anthropic bill the whole call at the long-context rate once the prompt is over
+    // the threshold (LiteLLM applies it the same way).
+    const bool longPrompt = u.promptTokens > kLongPromptThreshold;
+    const auto tier = [longPrompt](const std::optional<double> &above, const std::optional<double> &normal) {
+        return longPrompt && above ? above : normal;
+    };
+    const double inputList = longPrompt && p.inputPerTokenAbove200k ? *p.inputPerTokenAbove200k : p.inputPerToken;
+    const double outputList = longPrompt && p.outputPerTokenAbove200k ? *p.outputPerTokenAbove200k : p.outputPerToken;
+    const bool tiered = longPrompt && (p.inputPerTokenAbove200k || p.outputPerTokenAbove200k);
+    // A published batch price is for the normal tier; above it, half the tier's price.
+    const qint64 in = pricePicos(batch ? (tiered ? inputList / 2 : p.batchInputPerToken.value_or(inputList / 2)) : inputList);
+    const qint64 out = pricePicos(batch ? (tiered ? outputList / 2 : p.batchOutputPerToken.value_or(outputList / 2)) : outputList);
     // Batch discounts stack with cache pricing at the providers that offer both.
     const double f = batch ? 0.5 : 1.0;
-    const qint64 cached = p.cachedInputPerToken ? pricePicos(*p.cachedInputPerToken * f) : in;
-    const qint64 write = p.cacheWritePerToken ? pricePicos(*p.cacheWritePerToken * f) : in;
+    const std::optional<double> cachedPrice = tier(p.cachedInputPerTokenAbove200k, p.cachedInputPerToken);
+    const std::optional<double> writePrice = tier(p.cacheWritePerTokenAbove200k, p.cacheWritePerToken);
+    const std::optional<double> write1hPrice = tier(p.cacheWrite1hPerTokenAbove200k, p.cacheWrite1hPerToken);
+    const qint64 cached = cachedPrice ? pricePicos(*cachedPrice * f) : in;
+    const qint64 write = writePrice ? pricePicos(*writePrice * f) : in;
+    const qint64 write1h = write1hPrice ? pricePicos(*write1hPrice * f) : write;
 
     const qint64 cachedTokens = std::max<qint64>(0, u.cachedTokens);
     const qint64 writeTokens = std::max<qint64>(0, u.cacheWriteTokens);
+    const qint64 write1hTokens = std::clamp<qint64>(u.cacheWrite1hTokens, 0, writeTokens);
     const qint64 uncached = std::max<qint64>(0, u.promptTokens - cachedTokens - writeTokens);
     const __int128 total = __int128(uncached) * in + __int128(cachedTokens) * cached
-                           + __int128(writeTokens) * write + __int128(std::max<qint64>(0, u.completionTokens)) * out;
+                           + __int128(writeTokens - write1hTokens) * write + __int128(write1hTokens) * write1h
+                           + __int128(std::max<qint64>(0, u.completionTokens)) * out;
     return total > std::numeric_limits<qint64>::max() ? std::numeric_limits<qint64>::max() : qint64(total);
 }
 

@@ -19,6 +19,14 @@ struct ModelPrice {
     std::optional<double> cacheWritePerToken;
     std::optional<double> batchInputPerToken;
     std::optional<double> batchOutputPerToken;
+    std::optional<double> cacheWrite1hPerToken;          ///< 1-hour cache writes (Anthropic)
+    /// Prompts above 200k tokens are billed at these for every token of the call (Gemini 2.5 Pro,
+    /// Claude Sonnet 4/4.5 with the 1M context); each falls back to its normal price.
+    std::optional<double> inputPerTokenAbove200k;
+    std::optional<double> outputPerTokenAbove200k;
+    std::optional<double> cachedInputPerTokenAbove200k;
+    std::optional<double> cacheWritePerTokenAbove200k;
+    std::optional<double> cacheWrite1hPerTokenAbove200k;
     qint64 contextWindow = 0;        ///< max input tokens; 0 = unknown
     qint64 maxOutputTokens = 0;
     QString source;                  ///< "built-in 2026-11-01", "litellm", "model_info"
@@ -33,6 +41,25 @@ struct LiteLlmImportStats {
     int skippedNoPrice = 0;     ///< chat entries without a usable input/output token price
     int malformed = 0;          ///< not an object, or no litellm_provider
     int oddFields = 0;          ///< fields present with an unusable value (string, negative, ...), ignored
+};
+
+/// Prompt tokens above which the "above 200k" prices apply (LiteLLM's threshold).
+inline constexpr qint64 kLongPromptThreshold = 200000;
+
+/// Where the price a deployment is billed at comes from (`discernus models` shows it).
+enum class PriceOrigin {
+    Config,          ///< the model list's own prices (litellm_params / model_info)
+    LiteLlmMap,      ///< an imported model_prices_and_context_window.json entry for this model
+    BuiltIn,         ///< the built-in table's entry for this model
+    FamilyFallback,  ///< no entry for this exact model: a dated/versioned sibling's or the family's
+    Unknown,         ///< no price: the call counts as $0 against budgets
+};
+QString priceOriginName(PriceOrigin origin);   ///< "config", "LiteLLM price map", "built-in", ...
+
+struct PriceQuote {
+    std::optional<ModelPrice> price;
+    PriceOrigin origin = PriceOrigin::Unknown;
+    QString matchedKey;     ///< the table key used ("openai/gpt-3.5-turbo"), empty for config-only prices
 };
 
 /// How the provider bills the call: the synchronous API or its Batch API (50 % on all four).
@@ -60,6 +87,9 @@ public:
     /// find() with the deployment's model_info overrides applied. With no table entry, the
     /// overrides alone make a price when they give an input or output price.
     std::optional<ModelPrice> forDeployment(const Deployment &d) const;
+    /// forDeployment() and where the price comes from. model_info.base_model, when set, is what
+    /// the table is searched for (LiteLLM prices an Azure deployment by its base model).
+    PriceQuote quote(const Deployment &d) const;
     void insert(const QString &provider, const QString &model, const ModelPrice &p);
     /// `alias` (e.g. a dated id) resolves to `model` of the same provider.
     void insertAlias(const QString &provider, const QString &alias, const QString &model);
@@ -76,7 +106,8 @@ public:
     static QString providerOfModelName(const QString &model);
 
 private:
-    std::optional<QString> resolveKey(const QString &provider, const QString &model) const;
+    /// `exact`: the key is this model id (or a declared alias of it), not a sibling or the family.
+    std::optional<QString> resolveKey(const QString &provider, const QString &model, bool *exact = nullptr) const;
 
     QHash<QString, ModelPrice> m_prices;   // key: "provider/model"
     QHash<QString, QString> m_aliases;     // "provider/alias" -> "provider/model"
@@ -88,8 +119,10 @@ private:
 qint64 pricePicos(double usdPerToken);
 
 /// Cost in pico-dollars of a call's actual usage: uncached input at the input price, cache reads
-/// at the cached price (fallback: input), cache writes at the cache-write price (fallback: input),
-/// output at the output price. Batch mode uses the batch prices (fallback: 50 %).
+/// at the cached price (fallback: input), cache writes at the cache-write price (fallback: input;
+/// the 1-hour ones at the 1-hour price, fallback: the cache-write price), output at the output
+/// price. A prompt above kLongPromptThreshold tokens bills every token at the above-200k prices
+/// where the model has them. Batch mode uses the batch prices (fallback: 50 %).
 qint64 costPicos(const ModelPrice &p, const Usage &u, PriceMode mode = PriceMode::Standard);
 /// Cost in micro-dollars (integer, exact accounting) of a call's actual usage, rounded half up once.
 qint64 costMicros(const ModelPrice &p, const Usage &u);

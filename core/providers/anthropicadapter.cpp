@@ -8,6 +8,8 @@
 #include <QJsonObject>
 #include <QUrl>
 
+#include <algorithm>
+
 namespace wb {
 
 namespace {
@@ -226,6 +228,10 @@ ParsedReply AnthropicAdapter::parseUnchecked(int status, const HeaderList &heade
             c.usage.promptTokens = input + cacheRead + cacheWrite;   // total input = all three (docs/PROVIDERS.md, "Wire formats")
             c.usage.cachedTokens = cacheRead;
             c.usage.cacheWriteTokens = cacheWrite;
+            // The 1-hour part of the writes is billed at its own price (core/pricing).
+            c.usage.cacheWrite1hTokens = std::clamp<qint64>(
+                u.value(QLatin1String("cache_creation")).toObject().value(QLatin1String("ephemeral_1h_input_tokens")).toInteger(),
+                0, cacheWrite);
             c.usage.completionTokens = wire::usageCount(u.value(QLatin1String("output_tokens")), &untrusted);
             wire::finishUsage(c.usage, untrusted);
         }

@@ -26,6 +26,7 @@ struct Usage {
     qint64 completionTokens = 0;    ///< output tokens (incl. reasoning/thoughts)
     qint64 cachedTokens = 0;        ///< input tokens read from cache
     qint64 cacheWriteTokens = 0;    ///< Anthropic cache_creation_input_tokens
+    qint64 cacheWrite1hTokens = 0;  ///< of those, written with the 1-hour TTL (cache_creation.ephemeral_1h_input_tokens)
     bool reported = false;          ///< the provider sent usage
 };
 

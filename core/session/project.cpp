@@ -34,9 +34,11 @@ Result<LoadedProject> loadProject(const QString &configPath, const QString &expe
     if (!exp)
         return std::unexpected(exp.error());
     p.experiment = std::move(*exp);
-    if (auto ok = validateExperimentAgainst(p.experiment, p.models); !ok)
+    p.warnings = p.models.warnings;
+    // Aliases and wildcard groups become the concrete groups the runs name (docs/FORMATS.md).
+    if (auto ok = resolveRunModels(p.experiment, p.models); !ok)
         return std::unexpected(ok.error());
-    p.warnings = p.models.warnings + p.experiment.warnings + sharedQuotaWarnings(p.models);
+    p.warnings += p.experiment.warnings + sharedQuotaWarnings(p.models);
 
     for (const FrameworkRef &ref : std::as_const(p.experiment.frameworks)) {
         auto fw = loadFramework(ref.path);

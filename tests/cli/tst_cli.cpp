@@ -306,9 +306,10 @@ private slots:
         QTest::newRow("unknown model group")
             << ex << u"model: claude-haiku,"_s << u"model: claude-nope,"_s << QString() << QString()
             << uR"(experiment\.yaml:%L:\d+: execution\.matrix\[1\]\.model: .*"claude-nope")"_s;
-        QTest::newRow("unknown routing strategy")
-            << ml << u"routing_strategy: usage-based-routing-v2"_s << u"routing_strategy: fastest-routing"_s << QString() << QString()
-            << uR"(litellm_config\.yaml:%L(:\d+)?: router_settings\.routing_strategy: .*"fastest-routing")"_s;
+        // An unknown strategy name is only a warning (LiteLLM has strategies we do not implement).
+        QTest::newRow("routing strategy not a name")
+            << ml << u"routing_strategy: usage-based-routing-v2"_s << u"routing_strategy: [fastest-routing]"_s << QString() << QString()
+            << uR"(litellm_config\.yaml:%L(:\d+)?: router_settings\.routing_strategy: expected a string)"_s;
         // A reference to an unset variable on a real (non-loopback, https) base: names the
         // deployment and the variable, prints no key. It fails before any call is made. The line
         // may be the api_key's (%L) or the deployment's (%M: where its model_name is).
@@ -434,7 +435,7 @@ private slots:
         QTest::newRow("simulate on a non-loopback host") << QStringList{u"simulate"_s, u"--port"_s, u"0"_s, u"--host"_s, u"0.0.0.0"_s}
                                                          << u"^discernus simulate: .*loopback"_s;
         QTest::newRow("flag with a value") << QStringList{u"models"_s, u"--config"_s, cfg, u"--json=yes"_s}
-                                           << u"^discernus models: unknown option --json"_s;
+                                           << u"^discernus models: option --json takes no value"_s;
         QTest::newRow("export flag with a value") << QStringList{u"export"_s, u"--db=x.db"_s, u"--long=yes"_s}
                                                   << u"^discernus export: option --long takes no value"_s;
         QTest::newRow("short unknown option") << QStringList{u"export"_s, u"-x"_s} << u"^discernus export: unknown option -x"_s;
@@ -471,7 +472,7 @@ private slots:
              {u"--config"_s, u"--experiment"_s, u"--db"_s, u"--prices"_s, u"--count-tokens"_s, u"--json"_s, u"--no-recommendations"_s}},
             {u"tokens"_s, {u"--encoding"_s, u"--model"_s, u"--config"_s}},
             {u"keys"_s, {u"--value"_s, u"--reveal"_s}},
-            {u"models"_s, {u"--config"_s, u"--prices"_s}},
+            {u"models"_s, {u"--config"_s, u"--prices"_s, u"--json"_s}},
             {u"test-connections"_s, {u"--config"_s, u"--timeout"_s}},
             {u"simulate"_s, {u"--port"_s, u"--host"_s, u"--limits"_s, u"--seed"_s}},
         };
@@ -940,6 +941,36 @@ private slots:
             QVERIFY2(text.contains(u"  "_s + d + u"  "_s), qPrintable(d + u" missing in:\n"_s + text));
         for (const QString &key : kSampleKeys)
             QVERIFY2(!text.contains(key) && !o.errText().contains(key), "models printed an API key");
+    }
+
+    void modelsJsonShowsPriceOriginAndKeySource()
+    {
+        const QString cfg = m_home.path() + u"/models-json.yaml"_s;
+        {
+            QFile f(cfg);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("model_list:\n"
+                    "  - model_name: old\n"
+                    "    litellm_params: {model: openai/gpt-3.5-turbo-1106}\n"
+                    "  - model_name: ft\n"
+                    "    litellm_params: {model: openai/ft:custom, input_cost_per_token: 0.000001, output_cost_per_token: 0.000002}\n"
+                    "  - model_name: titan\n"
+                    "    litellm_params: {model: bedrock/amazon.titan}\n");
+        }
+        const Outcome o = cli({u"models"_s, u"--config"_s, cfg, u"--json"_s});
+        VERIFY_EXIT(o, 0);
+        const QJsonObject doc = QJsonDocument::fromJson(o.out).object();
+        const QJsonArray groups = doc.value(u"groups"_s).toArray();
+        QCOMPARE(groups.size(), 2);
+        const QJsonObject old = groups[0].toObject().value(u"deployments"_s).toArray()[0].toObject();
+        QCOMPARE(old.value(u"price"_s).toObject().value(u"origin"_s).toString(), u"built-in"_s);
+        QCOMPARE(old.value(u"price"_s).toObject().value(u"input_per_million"_s).toDouble(), 1.0);
+        // No api_key: a run reads OpenAI's default variable, and the listing says which.
+        QCOMPARE(old.value(u"key"_s).toObject().value(u"name"_s).toString(), u"OPENAI_API_KEY"_s);
+        QCOMPARE(old.value(u"key"_s).toObject().value(u"kind"_s).toString(), u"environment"_s);
+        const QJsonObject ft = groups[1].toObject().value(u"deployments"_s).toArray()[0].toObject();
+        QCOMPARE(ft.value(u"price"_s).toObject().value(u"origin"_s).toString(), u"config"_s);
+        QCOMPARE(doc.value(u"skipped"_s).toArray().size(), 1);
     }
 
     void simulateServesAndStops()

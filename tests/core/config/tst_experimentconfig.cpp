@@ -203,6 +203,52 @@ private slots:
                  qPrintable(v.error().message));
     }
 
+    void runsNameAliasesAndWildcardModels()
+    {
+        const auto models = parseModelList("model_list:\n"
+                                           "  - model_name: gpt-4o\n"
+                                           "    litellm_params: {model: openai/gpt-4o}\n"
+                                           "  - model_name: \"*\"\n"
+                                           "    litellm_params: {model: openai/*, api_key: os.environ/OPENAI_API_KEY, rpm: 60}\n"
+                                           "  - model_name: titan\n"
+                                           "    litellm_params: {model: bedrock/amazon.titan-text-express-v1}\n"
+                                           "router_settings:\n"
+                                           "  model_group_alias: {main: gpt-4o}\n",
+                                           QStringLiteral("m.yaml"));
+        QVERIFY(models);
+        const QString path = expDir() + QStringLiteral("/experiment.yaml");
+        const auto loaded = loadExperiment(path);
+        QVERIFY(loaded);
+        ExperimentConfig exp = *loaded;
+        QVERIFY(exp.execution.matrix.size() >= 1);
+        RunSpec second = exp.execution.matrix[0];
+        exp.execution.matrix[0].model = QStringLiteral("main");
+        second.model = QStringLiteral("gpt-4.1-mini");
+        second.runId = QStringLiteral("wild");
+        exp.execution.matrix.append(second);
+        QVERIFY(validateExperimentAgainst(exp, *models));
+
+        ModelList m = *models;
+        QVERIFY(resolveRunModels(exp, m));
+        QCOMPARE(exp.execution.matrix[0].model, QStringLiteral("gpt-4o"));   // the alias's group
+        const QList<const Deployment *> wild = m.deploymentsOf(QStringLiteral("gpt-4.1-mini"));
+        QCOMPARE(wild.size(), 1);
+        QCOMPARE(wild[0]->provider, QStringLiteral("openai"));
+        QCOMPARE(wild[0]->model, QStringLiteral("gpt-4.1-mini"));
+        QCOMPARE(wild[0]->limits.rpm, std::optional<qint64>(60));
+        for (const Deployment &d : m.deployments)
+            QVERIFY2(!d.wildcard && !d.model.contains(u'*'), qPrintable(d.id));
+
+        // A group whose only deployment was skipped fails the run that needs it, saying why.
+        exp.execution.matrix[1].model = QStringLiteral("titan");
+        const auto v = validateExperimentAgainst(exp, *models);
+        QVERIFY(!v);
+        QCOMPARE(v.error().field, QStringLiteral("execution.matrix[1].model"));
+        QVERIFY2(v.error().message.contains(QStringLiteral("model group \"titan\" has no deployment discernus can call "
+                                                            "(bedrock/amazon.titan-text-express-v1: provider bedrock is not supported)")),
+                 qPrintable(v.error().message));
+    }
+
     void saveExperimentElsewhere()
     {
         const auto exp = loadExperiment(expDir() + QStringLiteral("/experiment.yaml"));

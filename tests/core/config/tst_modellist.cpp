@@ -1,7 +1,9 @@
 #include "core/config/duration.h"
 #include "core/config/modellist.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -165,8 +167,8 @@ private slots:
         QCOMPARE(list->warnings.size(), 1);
         const QString w = list->warnings.first();
         QVERIFY2(w.endsWith(QStringLiteral("ignoring settings discernus does not use: model_list[].litellm_params.drop_params, "
-                                           "model_list[].litellm_params.max_retries, router_settings.enable_pre_call_checks, "
-                                           "litellm_settings, general_settings")),
+                                           "model_list[].litellm_params.max_retries, litellm_settings.drop_params, "
+                                           "litellm_settings.set_verbose, router_settings.enable_pre_call_checks, general_settings")),
                  qPrintable(w));
         QVERIFY(!w.contains(QStringLiteral("LITELLM_MASTER_KEY")));
         QVERIFY(!w.contains(QStringLiteral("sk-local-dummy")));
@@ -215,8 +217,6 @@ private slots:
             << QStringLiteral("model_list[0].litellm_params.rpm") << QStringLiteral("expected a positive integer (leave it out for no limit), got \"2.5\"");
         QTest::newRow("rpm in model_info wrong") << QByteArray(kOne + "    model_info: {rpm: [1]}\n") << 4 << 23
             << QStringLiteral("model_list[0].model_info.rpm") << QStringLiteral("expected a positive integer (leave it out for no limit), got a list");
-        QTest::newRow("limit set twice") << QByteArray(kHead + "      rpm: 5\n    model_info:\n      rpm: 6\n") << 7 << 12
-            << QStringLiteral("model_list[0].model_info.rpm") << QStringLiteral("also set in litellm_params");
         QTest::newRow("max_parallel_requests zero") << QByteArray(kHead + "      max_parallel_requests: 0\n") << 5 << 30
             << QStringLiteral("model_list[0].litellm_params.max_parallel_requests") << QStringLiteral("expected a positive integer, got \"0\"");
         QTest::newRow("weight zero") << QByteArray(kHead + "      weight: 0\n") << 5 << 15
@@ -237,18 +237,20 @@ private slots:
             << QStringLiteral("model_list") << QStringLiteral("required field is missing");
         QTest::newRow("top level a list") << QByteArray("- a\n- b\n") << 1 << 1
             << QString() << QStringLiteral("expected a mapping, got a list");
-        QTest::newRow("unknown provider") << QByteArray("model_list:\n  - model_name: a\n    litellm_params:\n      model: azure/gpt-4o\n") << 4 << 14
-            << QStringLiteral("model_list[0].litellm_params.model") << QStringLiteral("unknown provider prefix \"azure/\"");
-        QTest::newRow("no provider") << QByteArray("model_list:\n  - model_name: a\n    litellm_params:\n      model: my-model\n") << 4 << 14
-            << QStringLiteral("model_list[0].litellm_params.model") << QStringLiteral("no provider prefix");
-        QTest::newRow("prefix without model") << QByteArray("model_list:\n  - model_name: a\n    litellm_params:\n      model: openai/\n") << 4 << 14
-            << QStringLiteral("model_list[0].litellm_params.model") << QStringLiteral("missing the model id");
         QTest::newRow("http to remote host") << QByteArray(kHead + "      api_base: http://example.com/v1\n") << 5 << 17
             << QStringLiteral("model_list[0].litellm_params.api_base") << QStringLiteral("plain http:// is allowed only for loopback hosts");
         QTest::newRow("http to lookalike host") << QByteArray(kHead + "      api_base: http://127.0.0.1.evil.example/v1\n") << 5 << 17
             << QStringLiteral("model_list[0].litellm_params.api_base") << QStringLiteral("plain http:// is allowed only for loopback hosts");
         QTest::newRow("not a url") << QByteArray(kHead + "      api_base: ftp://example.com\n") << 5 << 17
             << QStringLiteral("model_list[0].litellm_params.api_base") << QStringLiteral("expected an http:// or https:// URL");
+        QTest::newRow("api_base variable unset") << QByteArray(kHead + "      api_base: os.environ/WB_TEST_SURELY_UNSET\n") << 5 << 17
+            << QStringLiteral("model_list[0].litellm_params.api_base") << QStringLiteral("the environment variable WB_TEST_SURELY_UNSET is not set");
+        QTest::newRow("timeout variable unset") << QByteArray(kOne + "router_settings:\n  timeout: os.environ/WB_TEST_SURELY_UNSET\n") << 5 << 12
+            << QStringLiteral("router_settings.timeout") << QStringLiteral("the environment variable WB_TEST_SURELY_UNSET is not set");
+        QTest::newRow("keychain outside api_key") << QByteArray(kHead + "      api_base: keychain/base\n") << 5 << 17
+            << QStringLiteral("model_list[0].litellm_params.api_base") << QStringLiteral("keychain/NAME is read at run time and only for api_key");
+        QTest::newRow("bad merge key") << QByteArray(kHead + "      <<: 5\n") << 5 << 11
+            << QString() << QStringLiteral("a merge key (<<) takes a mapping or a list of mappings");
         QTest::newRow("bad env ref") << QByteArray(kHead + "      api_key: os.environ/\n") << 5 << 16
             << QStringLiteral("model_list[0].litellm_params.api_key") << QStringLiteral("expected os.environ/NAME");
         QTest::newRow("bad keychain ref") << QByteArray(kHead + "      api_key: keychain/has space\n") << 5 << 16
@@ -261,10 +263,6 @@ private slots:
             << QStringLiteral("model_list[1].model_info.id") << QStringLiteral("duplicate deployment id \"x\" (also model_list[0] at line 2)");
         QTest::newRow("explicit id clashes with generated") << QByteArray(kOne + "  - model_name: b\n    litellm_params: {model: openai/gpt-4o}\n    model_info: {id: a/1}\n") << 6 << 22
             << QStringLiteral("model_list[1].model_info.id") << QStringLiteral("duplicate deployment id \"a/1\"");
-        QTest::newRow("duplicate key") << QByteArray(kHead + "      rpm: 1\n      rpm: 2\n") << 6 << 7
-            << QStringLiteral("model_list[0].litellm_params.rpm") << QStringLiteral("duplicate key");
-        QTest::newRow("unknown routing strategy") << QByteArray(kOne + "router_settings:\n  routing_strategy: fastest\n") << 5 << 21
-            << QStringLiteral("router_settings.routing_strategy") << QStringLiteral("unknown routing strategy \"fastest\" (expected one of: simple-shuffle, least-busy, usage-based-routing, usage-based-routing-v2, latency-based-routing, cost-based-routing)");
         QTest::newRow("num_retries text") << QByteArray(kOne + "router_settings:\n  num_retries: three\n") << 5 << 16
             << QStringLiteral("router_settings.num_retries") << QStringLiteral("expected a non-negative integer, got \"three\"");
         QTest::newRow("timeout zero") << QByteArray(kOne + "router_settings:\n  timeout: 0\n") << 5 << 12
@@ -305,6 +303,336 @@ private slots:
         QVERIFY2(e.message.startsWith(message), qPrintable(e.message));
         const QString prefix = QStringLiteral("m.yaml:%1:%2: ").arg(line).arg(column) + (field.isEmpty() ? QString() : field + QStringLiteral(": "));
         QVERIFY2(e.toString().startsWith(prefix + message), qPrintable(e.toString()));
+    }
+
+    // ---- LiteLLM's own reading rules (docs/FORMATS.md, "LiteLLM keys") ----
+
+    void limitsLowestWins()
+    {
+        const QByteArray yaml = kHead + "      rpm: 5\n    rpm: 4\n    model_info:\n      rpm: 6\n      tpm: 1000\n";
+        const auto list = parseModelList(yaml, QStringLiteral("m.yaml"));
+        QVERIFY2(list, list ? "" : qPrintable(list.error().toString()));
+        QCOMPARE(list->deployments[0].limits.rpm, std::optional<qint64>(4));
+        QCOMPARE(list->deployments[0].limits.tpm, std::optional<qint64>(1000));
+        const QString all = list->warnings.join(u'\n');
+        QVERIFY2(all.contains(QStringLiteral("limits disagree (model_list[0].rpm = 4, model_list[0].litellm_params.rpm = 5, "
+                                             "model_list[0].model_info.rpm = 6); using the lower, 4")),
+                 qPrintable(all));
+    }
+
+    void unsupportedProvidersSkippedWithOneWarning()
+    {
+        const QByteArray yaml = kHead
+            + "  - model_name: a\n    litellm_params: {model: bedrock/anthropic.claude-v2}\n"
+              "  - model_name: emb\n    litellm_params: {model: openai/text-embedding-3-small}\n    model_info: {mode: embedding}\n"
+              "  - model_name: b\n    litellm_params: {model: cohere/command-r, aws_region_name: x}\n"
+              "  - model_name: c\n    litellm_params: {model: my-model}\n"
+              "  - model_name: d\n    litellm_params: {model: azure/}\n"
+              "  - model_name: e\n    litellm_params: {model: groq/llama-3.1-8b-instant}\n";
+        const auto list = parseModelList(yaml, QStringLiteral("m.yaml"));
+        QVERIFY2(list, list ? "" : qPrintable(list.error().toString()));
+        QCOMPARE(list->deployments.size(), 2);
+        QCOMPARE(list->deployments[1].provider, QStringLiteral("groq"));
+        QCOMPARE(list->skipped.size(), 5);
+        QCOMPARE(list->warnings.size(), 1);   // one warning naming them all; their own keys are not reported
+        QCOMPARE(list->warnings[0],
+                 QStringLiteral("m.yaml: skipping deployments discernus cannot call: a (bedrock/anthropic.claude-v2: provider "
+                                "bedrock is not supported), emb (openai/text-embedding-3-small: embedding model), b "
+                                "(cohere/command-r: provider cohere is not supported), c (my-model: no provider prefix, and "
+                                "\"my-model\" names no provider discernus knows), d (azure/: no model id after azure/)"));
+        // Group "a" still has its openai deployment; "b" has nothing left.
+        QCOMPARE(resolveGroup(*list, QStringLiteral("a")).kind, GroupResolution::Kind::Group);
+        const GroupResolution b = resolveGroup(*list, QStringLiteral("b"));
+        QCOMPARE(b.kind, GroupResolution::Kind::Skipped);
+        QVERIFY2(b.message.contains(QStringLiteral("no deployment discernus can call (cohere/command-r: provider cohere is not supported)")),
+                 qPrintable(b.message));
+        QVERIFY(isSupportedProvider(QStringLiteral("anthropic")));
+        QVERIFY(isSupportedProvider(QStringLiteral("hosted_vllm")));
+        QVERIFY(!isSupportedProvider(QStringLiteral("bedrock")));
+    }
+
+    void duplicateKeyLastWins()
+    {
+        const auto list = parseModelList(kHead + "      rpm: 1\n      rpm: 2\n", QStringLiteral("m.yaml"));
+        QVERIFY(list);
+        QCOMPARE(list->deployments[0].limits.rpm, std::optional<qint64>(2));
+        QCOMPARE(list->warnings, QStringList{QStringLiteral(
+                                     "m.yaml: repeated keys, the last value is used (as in LiteLLM): model_list[0].litellm_params.rpm (line 6)")});
+    }
+
+    void unknownRoutingStrategyWarns()
+    {
+        const auto list = parseModelList(kOne + "router_settings:\n  routing_strategy: free-key-optimization\n", QStringLiteral("m.yaml"));
+        QVERIFY(list);
+        QCOMPARE(list->router.routingStrategy, QStringLiteral("usage-based-routing-v2"));
+        QVERIFY2(list->warnings.join(u'\n').contains(QStringLiteral("routing strategy \"free-key-optimization\" is not one discernus implements")),
+                 qPrintable(list->warnings.join(u'\n')));
+    }
+
+    void environmentReferences()
+    {
+        qputenv("WB_TEST_BASE", "https://gateway.example/v1");
+        qputenv("WB_TEST_PORT", "6380");
+        qputenv("WB_TEST_RPM", "77");
+        const QByteArray yaml = "model_list:\n"
+                                "  - model_name: a\n"
+                                "    litellm_params:\n"
+                                "      model: openai/gpt-4o\n"
+                                "      api_base: \"os.environ/WB_TEST_BASE\"\n"
+                                "      rpm: os.environ/WB_TEST_RPM\n"
+                                "      api_key: os.environ/OPENAI_API_KEY\n"
+                                "  - model_name: b\n"
+                                "    litellm_params:\n"
+                                "      model: openai/gpt-4o\n"
+                                "      api_base: os.environ/WB_FILE_BASE\n"
+                                "router_settings:\n"
+                                "  redis_host: os.environ/WB_TEST_SURELY_UNSET_HOST\n"
+                                "  redis_port: os.environ/WB_TEST_PORT\n"
+                                "environment_variables:\n"
+                                "  WB_FILE_BASE: https://from-file.example/v1\n";
+        const auto list = parseModelList(yaml, QStringLiteral("m.yaml"));
+        QVERIFY2(list, list ? "" : qPrintable(list.error().toString()));
+        const Deployment &a = list->deployments[0];
+        QCOMPARE(a.apiBase, QStringLiteral("https://gateway.example/v1"));
+        QCOMPARE(a.apiBaseRef, QStringLiteral("os.environ/WB_TEST_BASE"));
+        QCOMPARE(a.limits.rpm, std::optional<qint64>(77));
+        QCOMPARE(a.keyRef, QStringLiteral("os.environ/OPENAI_API_KEY"));   // keys stay references
+        QCOMPARE(list->deployments[1].apiBase, QStringLiteral("https://from-file.example/v1"));
+        QCOMPARE(list->router.redisPort, 6380);
+        QCOMPARE(list->router.redisHost, QString());
+        QVERIFY2(list->warnings.join(u'\n').contains(
+                     QStringLiteral("environment variables not set, their settings are ignored: WB_TEST_SURELY_UNSET_HOST")),
+                 qPrintable(list->warnings.join(u'\n')));
+        // Saving an unchanged list keeps the references, and a changed rpm keeps them too.
+        ModelList edited = *list;
+        edited.deployments[0].limits.rpm = 80;
+        const QByteArray out = serializeModelList(edited);
+        QVERIFY(out.contains("api_base: \"os.environ/WB_TEST_BASE\""));
+        QVERIFY(out.contains("rpm: 80"));
+        QVERIFY(!out.contains("gateway.example"));
+        qunsetenv("WB_TEST_BASE");
+        qunsetenv("WB_TEST_PORT");
+        qunsetenv("WB_TEST_RPM");
+    }
+
+    void mergeKeys()
+    {
+        const QByteArray yaml = "x-common: &common\n"
+                                "  api_key: os.environ/OPENAI_API_KEY\n"
+                                "  rpm: 10\n"
+                                "  tpm: 5000\n"
+                                "model_list:\n"
+                                "  - model_name: a\n"
+                                "    litellm_params:\n"
+                                "      <<: *common\n"
+                                "      model: openai/gpt-4o\n"
+                                "  - model_name: b\n"
+                                "    litellm_params:\n"
+                                "      <<: [*common]\n"
+                                "      model: openai/gpt-4o-mini\n"
+                                "      rpm: 3\n";
+        const auto list = parseModelList(yaml, QStringLiteral("m.yaml"));
+        QVERIFY2(list, list ? "" : qPrintable(list.error().toString()));
+        QCOMPARE(list->deployments[0].keyRef, QStringLiteral("os.environ/OPENAI_API_KEY"));
+        QCOMPARE(list->deployments[0].limits.rpm, std::optional<qint64>(10));
+        QCOMPARE(list->deployments[0].limits.tpm, std::optional<qint64>(5000));
+        QCOMPARE(list->deployments[1].limits.rpm, std::optional<qint64>(3));   // the mapping's own key wins
+        QCOMPARE(list->deployments[1].limits.tpm, std::optional<qint64>(5000));
+        QVERIFY2(!list->warnings.join(u'\n').contains(QStringLiteral("<<")), qPrintable(list->warnings.join(u'\n')));
+    }
+
+    void includes()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("parts")));
+        const auto write = [&](const QString &name, const QByteArray &text) {
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text);
+        };
+        write(QStringLiteral("parts/models.yaml"),
+              "model_list:\n  - model_name: b\n    litellm_params: {model: anthropic/claude-haiku-4-5, rpm: 9}\n");
+        write(QStringLiteral("main.yaml"), "include:\n  - parts/models.yaml\n" + kOne);
+        write(QStringLiteral("only.yaml"), "include: parts/models.yaml\nlitellm_settings:\n  num_retries: 1\n");
+        write(QStringLiteral("missing.yaml"), "include:\n  - nope.yaml\n");
+
+        const auto main = loadModelList(dir.filePath(QStringLiteral("main.yaml")));
+        QVERIFY2(main, main ? "" : qPrintable(main.error().toString()));
+        QCOMPARE(main->groups(), (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(main->deployments[1].sourceFile, QFileInfo(dir.filePath(QStringLiteral("parts/models.yaml"))).absoluteFilePath());
+        QCOMPARE(main->deployments[1].limits.rpm, std::optional<qint64>(9));
+
+        const auto only = loadModelList(dir.filePath(QStringLiteral("only.yaml")));
+        QVERIFY2(only, only ? "" : qPrintable(only.error().toString()));
+        QCOMPARE(only->deployments.size(), 1);
+        QCOMPARE(only->router.numRetries, 1);
+
+        const auto missing = loadModelList(dir.filePath(QStringLiteral("missing.yaml")));
+        QVERIFY(!missing);
+        QCOMPARE(missing.error().field, QStringLiteral("include"));
+        QCOMPARE(missing.error().line, 2);   // the list item naming the file
+        QVERIFY2(missing.error().message.contains(QStringLiteral("nope.yaml")), qPrintable(missing.error().toString()));
+
+        // Editing a deployment that lives in the included file is refused, naming that file.
+        ModelList edited = *main;
+        edited.deployments[1].limits.rpm = 1;
+        const auto saved = saveModelList(edited, dir.filePath(QStringLiteral("main.yaml")));
+        QVERIFY(!saved);
+        QVERIFY2(saved.error().message.contains(QStringLiteral("parts/models.yaml (include:); edit that file")),
+                 qPrintable(saved.error().toString()));
+    }
+
+    void litellmSettings()
+    {
+        const QByteArray yaml = kOne
+            + "  - model_name: b\n    litellm_params: {model: openai/gpt-4o-mini}\n"
+              "litellm_settings:\n"
+              "  num_retries: 5\n"
+              "  request_timeout: 600\n"
+              "  fallbacks: [{a: [b]}]\n"
+              "  context_window_fallbacks: [{\"a\": [\"b\"]}]\n"
+              "  max_budget: 12.5\n"
+              "  budget_duration: 30d\n"
+              "  model_alias_map: {gpt4: a}\n"
+              "router_settings:\n"
+              "  timeout: 30\n"
+              "  model_group_alias: {\"fast\": \"b\", \"hidden-one\": {model: a, hidden: true}}\n";
+        const auto list = parseModelList(yaml, QStringLiteral("m.yaml"));
+        QVERIFY2(list, list ? "" : qPrintable(list.error().toString()));
+        QCOMPARE(list->router.numRetries, 5);
+        QCOMPARE(list->router.timeoutSeconds, 30.0);   // router_settings wins over request_timeout
+        QCOMPARE(list->router.fallbacks.value(QStringLiteral("a")), QStringList{QStringLiteral("b")});
+        QCOMPARE(list->router.contextWindowFallbacks.value(QStringLiteral("a")), QStringList{QStringLiteral("b")});
+        QCOMPARE(list->costControls.maxBudget, std::optional<double>(12.5));
+        QCOMPARE(list->costControls.budgetDuration, QStringLiteral("30d"));
+        QCOMPARE(list->aliases.value(QStringLiteral("gpt4")), QStringLiteral("a"));
+        QCOMPARE(list->aliases.value(QStringLiteral("fast")), QStringLiteral("b"));
+        QCOMPARE(list->aliases.value(QStringLiteral("hidden-one")), QStringLiteral("a"));
+        const GroupResolution fast = resolveGroup(*list, QStringLiteral("fast"));
+        QCOMPARE(fast.kind, GroupResolution::Kind::Alias);
+        QCOMPARE(fast.group, QStringLiteral("b"));
+        QVERIFY2(list->warnings.isEmpty(), qPrintable(list->warnings.join(u'\n')));
+    }
+
+    void wildcards()
+    {
+        const QByteArray yaml = "model_list:\n"
+                                "  - model_name: \"*\"\n"
+                                "    litellm_params: {model: openai/*, api_key: os.environ/OPENAI_API_KEY}\n"
+                                "  - model_name: anthropic/*\n"
+                                "    litellm_params: {model: anthropic/*, api_key: os.environ/ANTHROPIC_API_KEY, rpm: 50}\n"
+                                "  - model_name: claude-sonnet-4-5\n"
+                                "    litellm_params: {model: anthropic/claude-sonnet-4-5-20250929}\n";
+        const auto list = parseModelList(yaml, QStringLiteral("m.yaml"));
+        QVERIFY2(list, list ? "" : qPrintable(list.error().toString()));
+        QVERIFY(list->deployments[0].wildcard);
+        QCOMPARE(resolveGroup(*list, QStringLiteral("claude-sonnet-4-5")).kind, GroupResolution::Kind::Group);
+
+        const GroupResolution claude = resolveGroup(*list, QStringLiteral("anthropic/claude-haiku-4-5"));
+        QCOMPARE(claude.kind, GroupResolution::Kind::Wildcard);
+        QCOMPARE(claude.group, QStringLiteral("anthropic/*"));   // more specific than "*"
+        QCOMPARE(claude.concrete.size(), 1);
+        QCOMPARE(claude.concrete[0].provider, QStringLiteral("anthropic"));
+        QCOMPARE(claude.concrete[0].model, QStringLiteral("claude-haiku-4-5"));
+        QCOMPARE(claude.concrete[0].modelName, QStringLiteral("anthropic/claude-haiku-4-5"));
+        QCOMPARE(claude.concrete[0].limits.rpm, std::optional<qint64>(50));
+        QVERIFY(!claude.concrete[0].wildcard);
+
+        const GroupResolution gpt = resolveGroup(*list, QStringLiteral("gpt-4o-mini"));
+        QCOMPARE(gpt.kind, GroupResolution::Kind::Wildcard);
+        QCOMPARE(gpt.concrete[0].provider, QStringLiteral("openai"));
+        QCOMPARE(gpt.concrete[0].model, QStringLiteral("gpt-4o-mini"));   // never "*"
+        QCOMPARE(gpt.concrete[0].keyRef, QStringLiteral("os.environ/OPENAI_API_KEY"));
+        const GroupResolution prefixed = resolveGroup(*list, QStringLiteral("openai/gpt-4.1"));
+        QCOMPARE(prefixed.concrete[0].model, QStringLiteral("gpt-4.1"));
+    }
+
+    void customPricingFields()
+    {
+        const QByteArray yaml = "model_list:\n"
+                                "  - model_name: ft\n"
+                                "    litellm_params:\n"
+                                "      model: openai/ft:gpt-4o-mini:org:custom\n"
+                                "      input_cost_per_token: 0.0000003\n"
+                                "      output_cost_per_token: 0.0000012\n"
+                                "    model_info:\n"
+                                "      input_cost_per_token: 0.000001\n"
+                                "      cache_read_input_token_cost: 0.00000015\n"
+                                "      cache_creation_input_token_cost_above_1hr: 0.000006\n"
+                                "      input_cost_per_token_above_200k_tokens: 0.0000025\n"
+                                "      output_cost_per_token_above_200k_tokens: 0.000015\n"
+                                "      base_model: gpt-4o-mini\n";
+        const auto list = parseModelList(yaml, QStringLiteral("m.yaml"));
+        QVERIFY2(list, list ? "" : qPrintable(list.error().toString()));
+        const PriceOverride &p = list->deployments[0].price;
+        QCOMPARE(p.inputCostPerToken, std::optional<double>(0.0000003));   // litellm_params wins
+        QCOMPARE(p.outputCostPerToken, std::optional<double>(0.0000012));
+        QCOMPARE(p.cacheReadInputTokenCost, std::optional<double>(0.00000015));
+        QCOMPARE(p.cacheCreationInputTokenCostAbove1h, std::optional<double>(0.000006));
+        QCOMPARE(p.inputCostPerTokenAbove200k, std::optional<double>(0.0000025));
+        QCOMPARE(p.outputCostPerTokenAbove200k, std::optional<double>(0.000015));
+        QCOMPARE(p.origin, QStringLiteral("litellm_params + model_info"));
+        QCOMPARE(list->deployments[0].baseModel, QStringLiteral("gpt-4o-mini"));
+        QVERIFY2(list->warnings.isEmpty(), qPrintable(list->warnings.join(u'\n')));
+    }
+
+    void saveKeepsCommentsAndLayout()
+    {
+        const QByteArray original =
+            "# Our lab's models -- reviewed 2026-11-02\n"
+            "model_list:\n"
+            "  - model_name: gpt-4o          # the main one\n"
+            "    litellm_params:\n"
+            "      model: openai/gpt-4o\n"
+            "      api_key: os.environ/OPENAI_API_KEY   # never paste keys here\n"
+            "      rpm: 500      # tier 2\n"
+            "      tpm: 30_000\n"
+            "\n"
+            "  # Claude via the lab account\n"
+            "  - model_name: claude\n"
+            "    litellm_params: {model: anthropic/claude-haiku-4-5, api_key: 'os.environ/ANTHROPIC_API_KEY'}\n"
+            "  - model_name: titan   # LiteLLM only: discernus skips it\n"
+            "    litellm_params:\n"
+            "      model: bedrock/amazon.titan-text-express-v1\n"
+            "router_settings:\n"
+            "  routing_strategy: simple-shuffle   # spread evenly\n"
+            "  num_retries: 2\n";
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("litellm_config.yaml"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(original);
+        }
+        auto list = loadModelList(path);
+        QVERIFY2(list, list ? "" : qPrintable(list.error().toString()));
+        QCOMPARE(list->deployments.size(), 2);
+        list->deployments[0].limits.rpm = 450;
+        QVERIFY(saveModelList(*list, path));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray saved = f.readAll();
+        QByteArray expected = original;
+        expected.replace("      rpm: 500      # tier 2\n", "      rpm: 450      # tier 2\n");
+        QCOMPARE(saved, expected);
+
+        // A limit that was not written before becomes one new line beside its siblings,
+        // and a changed router setting changes only its value.
+        auto again = loadModelList(path);
+        QVERIFY(again);
+        again->deployments[0].limits.maxParallelRequests = 4;
+        again->router.numRetries = 5;
+        const QByteArray second = serializeModelList(*again);
+        QByteArray expected2 = expected;
+        expected2.replace("      tpm: 30_000\n", "      tpm: 30_000\n      max_parallel_requests: 4\n");
+        expected2.replace("  num_retries: 2\n", "  num_retries: 5\n");
+        QCOMPARE(second, expected2);
+        // It still reads the same, and the skipped Bedrock deployment is still in the file.
+        const auto reread = parseModelList(second, path);
+        QVERIFY(reread);
+        QCOMPARE(reread->deployments[0].limits.maxParallelRequests, std::optional<int>(4));
+        QCOMPARE(reread->skipped.size(), 1);
     }
 
     void emptyAndMissingFile()

@@ -21,6 +21,10 @@ private slots:
     void importSharedLiteLlmMap();
     void importErrors();
     void deploymentOverrides();
+    void longPromptTier();
+    void oneHourCacheWrites();
+    void configTierPrices();
+    void quoteOrigins();
 };
 
 static Usage usage(qint64 prompt, qint64 completion, qint64 cached = 0, qint64 written = 0)
@@ -170,7 +174,8 @@ void TestPricing::lookup_data()
     QTest::newRow("openai dated") << "openai" << "gpt-4o-2024-08-06" << "openai/gpt-4o";
     QTest::newRow("mini not o3") << "openai" << "o3-mini-2025-01-31" << "openai/o3-mini";
     QTest::newRow("unknown date") << "openai" << "gpt-4.1-mini-2026-01-01" << "openai/gpt-4.1-mini";
-    QTest::newRow("3.5 turbo dated") << "openai" << "gpt-3.5-turbo-1106" << "openai/gpt-3.5-turbo";
+    QTest::newRow("3.5 turbo 1106 has its own price") << "openai" << "gpt-3.5-turbo-1106" << "openai/gpt-3.5-turbo-1106";
+    QTest::newRow("3.5 turbo 0613 falls back to the family") << "openai" << "gpt-3.5-turbo-0613" << "openai/gpt-3.5-turbo";
     QTest::newRow("anthropic dated") << "anthropic" << "claude-3-5-haiku-20241022" << "anthropic/claude-3-5-haiku";
     QTest::newRow("anthropic latest") << "anthropic" << "claude-3-5-haiku-latest" << "anthropic/claude-3-5-haiku";
     QTest::newRow("dotted group name") << "anthropic" << "claude-3.5-haiku" << "anthropic/claude-3-5-haiku";
@@ -358,6 +363,105 @@ void TestPricing::deploymentOverrides()
     QVERIFY(lp);
     QCOMPARE(lp->source, u"model_info"_qs);
     QCOMPARE(costMicros(*lp, usage(10000, 5000)), 1000 + 1000);
+}
+
+// All costs below are computed by hand from the providers' price pages (USD per million tokens).
+
+void TestPricing::longPromptTier()
+{
+    const PriceTable builtIn = PriceTable::builtIn();
+    const auto pro = builtIn.find(u"gemini"_qs, u"gemini-2.5-pro"_qs);
+    QVERIFY(pro);
+    // 300k prompt, 1k output, above 200k: 300000 x $2.50/M + 1000 x $15/M = $0.75 + $0.015.
+    QCOMPARE(costMicros(*pro, usage(300000, 1000)), 765000);
+    // Exactly 200k is not above: 200000 x $1.25/M + 1000 x $10/M = $0.25 + $0.01.
+    QCOMPARE(costMicros(*pro, usage(200000, 1000)), 260000);
+    // The same from LiteLLM's map.
+    PriceTable imported = PriceTable::builtIn();
+    QVERIFY(imported.importLiteLlm(QStringLiteral(WB_SHARED_DATA_DIR "/model_prices_and_context_window.json")));
+    const auto pro2 = imported.find(u"gemini"_qs, u"gemini-2.5-pro"_qs);
+    QCOMPARE(pro2->source, u"litellm"_qs);
+    QCOMPARE(costMicros(*pro2, usage(300000, 1000)), 765000);
+    // Claude Sonnet 4.5 from the map: 250k prompt = 190k uncached x $6 + 50k cache reads x $0.60
+    // + 6k 5-minute writes x $7.50 + 4k 1-hour writes x $12; 2k output x $22.50.
+    const auto sonnet = imported.find(u"anthropic"_qs, u"claude-sonnet-4-5-20250929"_qs);
+    QVERIFY(sonnet);
+    Usage u = usage(250000, 2000, 50000, 10000);
+    u.cacheWrite1hTokens = 4000;
+    QCOMPARE(costMicros(*sonnet, u), 1140000 + 30000 + 45000 + 48000 + 45000);
+    // Worst case before sending applies the tier too.
+    QCOMPARE(worstCaseMicros(*pro, 300000, 1000), 765000);
+}
+
+void TestPricing::oneHourCacheWrites()
+{
+    const auto sonnet = PriceTable::builtIn().find(u"anthropic"_qs, u"claude-sonnet-4-5"_qs);
+    QVERIFY(sonnet);
+    // 10k prompt: 7k uncached x $3 + 1k 5-minute writes x $3.75 + 2k 1-hour writes x $6; 100 output x $15.
+    Usage u = usage(10000, 100, 0, 3000);
+    u.cacheWrite1hTokens = 2000;
+    QCOMPARE(costMicros(*sonnet, u), 21000 + 3750 + 12000 + 1500);
+    // Without the 1-hour split every write is a 5-minute one: 3k x $3.75.
+    QCOMPARE(costMicros(*sonnet, usage(10000, 100, 0, 3000)), 21000 + 11250 + 1500);
+}
+
+void TestPricing::configTierPrices()
+{
+    const auto list = parseModelList("model_list:\n"
+                                     "  - model_name: ft\n"
+                                     "    litellm_params:\n"
+                                     "      model: openai/ft:gpt-4o-mini:lab::abc\n"
+                                     "      input_cost_per_token: 0.000001\n"
+                                     "      output_cost_per_token: 0.000002\n"
+                                     "      input_cost_per_token_above_200k_tokens: 0.000003\n"
+                                     "    model_info:\n"
+                                     "      cache_creation_input_token_cost_above_1hr: 0.000004\n",
+                                     u"m.yaml"_qs);
+    QVERIFY(list);
+    const PriceQuote q = PriceTable::builtIn().quote(list->deployments[0]);
+    QCOMPARE(q.origin, PriceOrigin::Config);
+    QVERIFY(q.price);
+    // 250k prompt at the config's above-200k input price, output at its only output price.
+    QCOMPARE(costMicros(*q.price, usage(250000, 1000)), 750000 + 2000);
+    // 100k prompt with 10k 1-hour writes: 90k x $1 + 10k x $4; 1k x $2.
+    Usage u = usage(100000, 1000, 0, 10000);
+    u.cacheWrite1hTokens = 10000;
+    QCOMPARE(costMicros(*q.price, u), 90000 + 40000 + 2000);
+}
+
+void TestPricing::quoteOrigins()
+{
+    const PriceTable builtIn = PriceTable::builtIn();
+    const auto dep = [](const char *provider, const char *model, const char *baseModel = "") {
+        Deployment d;
+        d.provider = QString::fromLatin1(provider);
+        d.model = QString::fromLatin1(model);
+        d.baseModel = QString::fromLatin1(baseModel);
+        return d;
+    };
+    // gpt-3.5-turbo-1106 is $1/$2, not the family's $0.50/$1.50: 1000 in + 1000 out = $0.003.
+    const PriceQuote exact = builtIn.quote(dep("openai", "gpt-3.5-turbo-1106"));
+    QCOMPARE(exact.origin, PriceOrigin::BuiltIn);
+    QCOMPARE(exact.matchedKey, u"openai/gpt-3.5-turbo-1106"_qs);
+    QCOMPARE(costMicros(*exact.price, usage(1000, 1000)), 3000);
+    const PriceQuote family = builtIn.quote(dep("openai", "gpt-3.5-turbo-0613"));
+    QCOMPARE(family.origin, PriceOrigin::FamilyFallback);
+    QCOMPARE(family.matchedKey, u"openai/gpt-3.5-turbo"_qs);
+    QCOMPARE(builtIn.quote(dep("openai", "my-local-model")).origin, PriceOrigin::Unknown);
+    QVERIFY(!builtIn.quote(dep("openai", "my-local-model")).price);
+    // An Azure-style deployment name priced by its base_model.
+    const PriceQuote base = builtIn.quote(dep("azure", "prod-deployment-7", "gpt-4o"));
+    QCOMPARE(base.origin, PriceOrigin::BuiltIn);
+    QCOMPARE(base.matchedKey, u"openai/gpt-4o"_qs);
+
+    PriceTable imported = PriceTable::builtIn();
+    QVERIFY(imported.importLiteLlm(QStringLiteral(WB_SHARED_DATA_DIR "/model_prices_and_context_window.json")));
+    const PriceQuote fromMap = imported.quote(dep("openai", "gpt-3.5-turbo-1106"));
+    QCOMPARE(fromMap.origin, PriceOrigin::LiteLlmMap);
+    QCOMPARE(costMicros(*fromMap.price, usage(1000, 1000)), 3000);
+    // The family keeps its own price after the import.
+    QCOMPARE(costMicros(*imported.find(u"openai"_qs, u"gpt-3.5-turbo"_qs), usage(1000, 1000)), 2000);
+    QCOMPARE(priceOriginName(PriceOrigin::FamilyFallback), u"family fallback"_qs);
 }
 
 QTEST_GUILESS_MAIN(TestPricing)
