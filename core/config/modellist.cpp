@@ -3,6 +3,7 @@
 #include "core/common/logging.h"
 #include "core/common/provider.h"
 #include "core/config/duration.h"
+#include "core/config/googlecredentials.h"
 #include "core/config/yamlsupport.h"
 
 #include <QFile>
@@ -87,6 +88,53 @@ void readFallbacks(Reader &r, const YAML::Node &n, const QString &field, QHash<Q
             out[group] += targets.value_or(QStringList{});
         }
     }
+}
+
+// Provider-specific litellm_params (docs/PROVIDERS.md, "Azure OpenAI", "Vertex AI", "The
+// OpenAI-compatible family"): Azure's api_version, Vertex AI's project, location and credentials,
+// and the api_base LiteLLM reads from the provider's variable when the deployment names none.
+void readProviderParams(Reader &r, Map &p, Deployment &d, const YAML::Node &modelNode)
+{
+    const auto env = [](const char *name) { return qEnvironmentVariable(name).trimmed(); };
+    const auto text = [&](const char *key, bool resolveEnv) {
+        QString v = r.string(p.take(key), p.field(key)).value_or(QString()).trimmed();
+        if (resolveEnv && v.startsWith(u"os.environ/"))
+            v = qEnvironmentVariable(v.mid(11).toLatin1().constData()).trimmed();
+        return v;
+    };
+    // LiteLLM also accepts the vertex_ai_* spellings.
+    const auto either = [&](const char *key, const char *alias, bool resolveEnv) {
+        const QString a = text(key, resolveEnv), b = text(alias, resolveEnv);
+        return a.isEmpty() ? b : a;
+    };
+    d.apiVersion = text("api_version", true);
+    d.vertexProject = either("vertex_project", "vertex_ai_project", true);
+    d.vertexLocation = either("vertex_location", "vertex_ai_location", true);
+    // Credentials stay as written (os.environ/ included): read only when a token is fetched.
+    d.vertexCredentials = either("vertex_credentials", "vertex_ai_credentials", false);
+    const ProviderTraits &t = providerTraits(d.provider);
+    if (t.kind == ProviderKind::Azure && d.apiVersion.isEmpty())
+        d.apiVersion = env("AZURE_API_VERSION").isEmpty() ? QLatin1String(kAzureDefaultApiVersion) : env("AZURE_API_VERSION");
+    if (t.kind == ProviderKind::VertexAi) {
+        if (d.vertexProject.isEmpty())
+            d.vertexProject = env("VERTEXAI_PROJECT");
+        if (d.vertexLocation.isEmpty())
+            d.vertexLocation = env("VERTEXAI_LOCATION").isEmpty() ? QStringLiteral("us-central1") : env("VERTEXAI_LOCATION");
+        if (d.vertexCredentials.isEmpty())
+            d.vertexCredentials = env("VERTEXAI_CREDENTIALS");
+        if (d.vertexProject.isEmpty())
+            d.vertexProject = googleCredentialsProject(d.vertexCredentials);
+    }
+    if (d.apiBase.isEmpty() && *t.apiBaseVariable)
+        d.apiBase = env(t.apiBaseVariable);
+    if (r.ok() && d.apiBase.isEmpty() && !*t.requestApiBase && t.kind != ProviderKind::Unknown
+        && t.wireFormat != WireFormat::VertexAi)
+        r.fail(modelNode, p.field("api_base"),
+               QStringLiteral("%1/ deployments need an api_base (%2) or the environment variable %3")
+                   .arg(d.provider,
+                        t.kind == ProviderKind::Azure ? QStringLiteral("the resource URL, https://NAME.openai.azure.com")
+                                                      : QStringLiteral("the server's URL"),
+                        QLatin1String(t.apiBaseVariable)));
 }
 
 struct DeploymentPos {
@@ -185,8 +233,8 @@ void readDeployment(Reader &r, const YAML::Node &node, int index, ModelList &lis
             if (!knownProviderPrefixes().contains(prefix)) {
                 r.fail(modelNode, p.field("model"),
                        QStringLiteral("unknown provider prefix \"") + prefix
-                           + QStringLiteral("/\" (supported: openai/, anthropic/, mistral/, gemini/, vertex_ai/; "
-                                            "use openai/<model> with api_base for an OpenAI-compatible server)"));
+                           + QStringLiteral("/\" (supported: ") + knownProviderPrefixes().join(QStringLiteral("/, "))
+                           + QStringLiteral("/; use openai/<model> with api_base for an OpenAI-compatible server)"));
             } else if (model.mid(slash + 1).trimmed().isEmpty()) {
                 r.fail(modelNode, p.field("model"), QStringLiteral("missing the model id after \"") + prefix + QStringLiteral("/\""));
             } else {
@@ -203,6 +251,9 @@ void readDeployment(Reader &r, const YAML::Node &node, int index, ModelList &lis
                                       "before the model id (or give an api_base for an OpenAI-compatible server)"));
         }
     }
+
+    if (r.ok())
+        readProviderParams(r, p, d, modelNode);
 
     // Key references; the value itself never goes into a message.
     const YAML::Node keyNode = p.take("api_key");

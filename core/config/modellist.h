@@ -42,6 +42,15 @@ struct Deployment {
     PriceOverride price;
     std::optional<double> timeoutSeconds;  ///< litellm_params.timeout
     bool allowInsecureHttp = false;        ///< model_info.allow_insecure_http: plain http to non-loopback
+    // Provider-specific litellm_params (docs/PROVIDERS.md, "Azure OpenAI", "Vertex AI"). Read by
+    // readProviderParams(); an unset one falls back to LiteLLM's environment variable at load time.
+    QString apiVersion;          ///< azure: api_version, else AZURE_API_VERSION, else kAzureDefaultApiVersion
+    QString vertexProject;       ///< vertex_ai: vertex_project, else VERTEXAI_PROJECT, else the credentials' project_id
+    QString vertexLocation;      ///< vertex_ai: vertex_location, else VERTEXAI_LOCATION, else us-central1
+    /// vertex_ai: vertex_credentials as written (a file path, JSON text or os.environ/NAME), else
+    /// VERTEXAI_CREDENTIALS; empty = GOOGLE_APPLICATION_CREDENTIALS. Read only when a token is needed,
+    /// never copied, never logged.
+    QString vertexCredentials;
     int line = 0;          ///< where it was defined (1-based), for messages
 
     /// Effective base URL (provider default when apiBase is empty).
@@ -52,6 +61,9 @@ struct Deployment {
     /// local servers (simulator, vLLM, Ollama) may use plain http and dummy keys.
     bool isLoopback() const;
 };
+
+/// The Azure OpenAI api-version used when neither api_version nor AZURE_API_VERSION is set.
+inline constexpr const char *kAzureDefaultApiVersion = "2024-10-21";
 
 /// Provider default base URL ("https://api.openai.com/v1", ...); empty for an unknown provider.
 QString defaultApiBase(const QString &provider);

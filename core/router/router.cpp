@@ -6,6 +6,7 @@
 #include "core/limits/limitstate.h"
 #include "core/pricing/pricing.h"
 #include "core/providers/provideradapter.h"
+#include "core/providers/vertexauth.h"
 #include "core/router/connectionpool.h"
 #include "core/router/deploymentstats.h"
 #include "core/router/failuretracker.h"
@@ -536,7 +537,9 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
     c.startedAt = QDateTime::currentDateTimeUtc();
     reserved += reservedMicros;
 
-    BuiltRequest br = d.adapter->buildChat(d.dep, d.apiKey, job->job.request);
+    const bool oauth = options.accessTokens && options.accessTokens->covers(d.dep.id);
+    BuiltRequest br = d.adapter->buildChat(d.dep, oauth ? options.accessTokens->token(d.dep.id) : d.apiKey,
+                                           job->job.request);
     const QUrl url = br.request.url();
     c.hostKey = ConnectionPool::hostKey(url);
     c.nam = connections.acquire(c.hostKey);

@@ -12,6 +12,7 @@ class QNetworkAccessManager;
 
 namespace wb {
 
+class AccessTokens;
 class PriceTable;
 class TokenEstimator;
 
@@ -29,6 +30,9 @@ public:
 struct RouterOptions {
     /// deployment id -> resolved API key (kept in memory only)
     QHash<QString, QString> apiKeys;
+    /// OAuth tokens of the deployments that use them (vertex_ai), read at each dispatch so a
+    /// refreshed token is used from the next call on; may be null.
+    std::shared_ptr<const AccessTokens> accessTokens;
     std::shared_ptr<const PriceTable> prices;          ///< may be null: cost 0
     std::shared_ptr<TokenEstimator> tokens;            ///< may be null: chars/4
     BudgetGuard *budget = nullptr;                     ///< may be null: no budget

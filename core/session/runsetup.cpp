@@ -228,6 +228,7 @@ void RunSetup::loadAndReadKeys()
         auto keys = m_keys->keys();
         if (!keys)
             return done(std::unexpected(keys.error()));
+        m_accessTokens = m_keys->accessTokens();
         prepare(*keys);
     });
     m_keys->start();
@@ -270,6 +271,7 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
 
     RouterOptions ro;
     ro.apiKeys = keys;
+    ro.accessTokens = m_accessTokens;   // vertex_ai tokens keep refreshing while the router runs
     ro.prices = p.prices;
     ro.tokens = p.tokens;
     ro.budget = p.budget->hasCap() ? p.budget.get() : nullptr;

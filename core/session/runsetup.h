@@ -19,6 +19,7 @@ class QLockFile;
 
 namespace wb {
 
+class AccessTokens;
 class KeyResolveJob;
 class PriceTable;
 class Router;
@@ -90,6 +91,7 @@ private:
     LoadedProject m_project;
     QString m_experimentName;
     KeyResolveJob *m_keys = nullptr;
+    std::shared_ptr<AccessTokens> m_accessTokens;
     std::optional<Result<PreparedRun>> m_result;
     bool m_started = false;
     bool m_cancelled = false;
