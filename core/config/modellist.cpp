@@ -287,6 +287,27 @@ void readDeployment(Reader &r, const YAML::Node &node, int index, ModelList &lis
     list.deployments.append(d);
 }
 
+// litellm_settings' logging callbacks (docs/PROVIDERS.md, "Tracing calls"). Takes only its own
+// keys from the litellm_settings map, so it can sit beside the reading of the others.
+void readTelemetrySettings(Reader &r, Map &ls, TelemetrySettings &t)
+{
+    for (const char *key : {"success_callback", "failure_callback", "callbacks"}) {
+        const auto names = r.stringList(ls.take(key), ls.field(key));
+        for (const QString &raw : names.value_or(QStringList{})) {
+            const QString name = raw.trimmed().toLower();
+            if (name == u"otel" || name == u"opentelemetry")
+                t.otel = true;
+            else if (name == u"langfuse" || name == u"langfuse_otel")
+                t.langfuse = true;
+            else if (!t.otherCallbacks.contains(name))
+                t.otherCallbacks << name;
+        }
+    }
+    const YAML::Node off = ls.take("turn_off_message_logging");
+    if (off.IsDefined() && !off.IsNull())
+        t.logMessages = !r.boolean(off, ls.field("turn_off_message_logging")).value_or(true);
+}
+
 Result<ModelList> parseImpl(const YAML::Node &root, const QByteArray &yaml, const QString &file)
 {
     Reader r(file);
@@ -368,6 +389,15 @@ Result<ModelList> parseImpl(const YAML::Node &root, const QByteArray &yaml, cons
             return std::unexpected(r.error());
         }
     }
+
+    Map ls(r, top.take("litellm_settings"), QStringLiteral("litellm_settings"), QStringLiteral("litellm_settings"));
+    if (ls.valid()) {
+        readTelemetrySettings(r, ls, list.telemetry);
+        ls.finish();
+    }
+    if (!list.telemetry.otherCallbacks.isEmpty())
+        list.warnings.append(file + QStringLiteral(": litellm_settings callbacks discernus does not export (it exports otel and langfuse): ")
+                             + list.telemetry.otherCallbacks.join(QStringLiteral(", ")));
 
     // cost_controls (ours, next to LiteLLM's keys)
     Map cc(r, top.take("cost_controls"), QStringLiteral("cost_controls"), QStringLiteral("cost_controls"));

@@ -93,6 +93,17 @@ struct RouterSettings {
     int redisPort = 0;
 };
 
+/// litellm_settings' logging callbacks, as far as discernus exports them: "otel" / "langfuse"
+/// (and "langfuse_otel") in success_callback, failure_callback or callbacks export every call as an
+/// OpenTelemetry span (core/telemetry, docs/PROVIDERS.md "Tracing calls").
+struct TelemetrySettings {
+    bool otel = false;                ///< to OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT
+    bool langfuse = false;            ///< to ${LANGFUSE_HOST}/api/public/otel/v1/traces
+    QStringList otherCallbacks;       ///< named but not exported by discernus (warned about)
+    /// Prompts and replies go into spans only when the file says turn_off_message_logging: false.
+    bool logMessages = false;
+};
+
 struct CostControls {
     std::optional<double> maxBudget;   ///< USD
     QString budgetDuration;            ///< "30d", "24h", "7d", "1mo"; empty = lifetime
@@ -111,6 +122,7 @@ struct ModelList {
     QList<Deployment> deployments;
     RouterSettings router;
     CostControls costControls;
+    TelemetrySettings telemetry;
     SimulatorSettings simulator;
     QStringList warnings;              ///< e.g. unknown keys (one warning listing them), literal keys
     QByteArray sourceYaml;             ///< original text, so saving keeps what we don't model

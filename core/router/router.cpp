@@ -626,6 +626,7 @@ void Router::Private::onCallFinished(RouterCall *call)
     const ParsedReply reply = readReply(call, d);
     const CallRecord rec = settleCall(call, c, reply, t);
     emit q->callFinished(rec);
+    emit q->callTraced(rec, c.job->job.request, reply.completion ? reply.completion->text : QString());
     actOnReply(std::move(c.job), d, c, reply, rec, t);
     scheduleDispatch();
 }

@@ -77,6 +77,9 @@ public:
 
 signals:
     void callFinished(const wb::CallRecord &call);
+    /// Right after callFinished, with what was asked and answered, for tracing (core/telemetry).
+    /// Connect directly (same thread): the references live only during the emission.
+    void callTraced(const wb::CallRecord &call, const wb::ChatRequest &request, const QString &replyText);
     void jobFinished(const wb::JobOutcome &outcome);
     void idle();                   ///< nothing queued or in flight
     void budgetExhausted();

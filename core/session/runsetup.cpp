@@ -6,10 +6,12 @@
 #include "core/router/router.h"
 #include "core/session/databasecheck.h"
 #include "core/session/keyresolution.h"
+#include "core/telemetry/traceexporter.h"
 #include "core/tokenize/tokenestimator.h"
 
 #include <QDateTime>
 #include <QLockFile>
+#include <QProcessEnvironment>
 #include <QSet>
 #include <QTimer>
 
@@ -276,6 +278,15 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
     ro.tokens = p.tokens;
     ro.budget = p.budget->hasCap() ? p.budget.get() : nullptr;
     p.router = std::make_unique<Router>(p.project.models, ro);
+    // Tracing subscribes to the router's calls; it never holds one up (docs/PROVIDERS.md, "Tracing calls").
+    QStringList traceWarnings;
+    p.tracing = TraceExporter::forModelList(p.project.models, QProcessEnvironment::systemEnvironment(), &traceWarnings);
+    for (const QString &w : std::as_const(traceWarnings))
+        emitEvent(QStringLiteral("warning: tracing: ") + w);
+    if (p.tracing) {
+        connect(p.router.get(), &Router::callTraced, p.tracing.get(), &TraceExporter::record, Qt::DirectConnection);
+        connect(p.router.get(), &Router::idle, p.tracing.get(), &TraceExporter::flush);
+    }
     done(std::move(p));
 }
 

@@ -23,6 +23,7 @@ class AccessTokens;
 class KeyResolveJob;
 class PriceTable;
 class Router;
+class TraceExporter;
 class TokenEstimator;
 
 /// A job of this run still to do, with what it refers to (pointers into PreparedRun::runs).
@@ -55,6 +56,7 @@ struct PreparedRun {
     std::shared_ptr<PriceTable> prices;
     std::unique_ptr<LedgerBudget> budget;    ///< the router points at it
     std::unique_ptr<Router> router;
+    std::unique_ptr<TraceExporter> tracing;  ///< litellm_settings callbacks otel / langfuse; null = off
 };
 
 /// Prepares a run from its options. start() schedules the work; finished() is emitted exactly once,
