@@ -55,9 +55,29 @@ TraceExporter::TraceExporter(TraceConfig config, const ModelList &models, QObjec
 
 TraceExporter::~TraceExporter()
 {
-    if (m_dropped > 0 || !m_queue.isEmpty())
-        qCInfo(lcTelemetry) << "tracing: exported" << m_exported << "spans, dropped" << m_dropped << "and"
-                            << m_queue.size() << "left unsent";
+    // The run is over. The spans still queued or on their way get to the receivers through a
+    // manager that outlives the exporter and deletes itself once they are delivered or time out.
+    if (!m_queue.isEmpty()) {
+        const QByteArray body = exportRequest(m_queue, QCoreApplication::applicationVersion());
+        for (const TraceTarget &t : std::as_const(m_config.targets))
+            send(t, body, int(m_queue.size()));
+    }
+    if (m_dropped > 0)
+        qCInfo(lcTelemetry) << "tracing: exported" << m_exported << "spans, dropped" << m_dropped;
+    const QList<QNetworkReply *> replies = m_nam->findChildren<QNetworkReply *>();
+    if (replies.isEmpty())
+        return;
+    QNetworkAccessManager *nam = m_nam;
+    nam->setParent(nullptr);
+    auto pending = std::make_shared<qsizetype>(replies.size());
+    for (QNetworkReply *r : replies) {
+        r->disconnect(this);
+        connect(r, &QNetworkReply::finished, nam, [r, nam, pending] {
+            r->deleteLater();
+            if (--*pending == 0)
+                nam->deleteLater();
+        });
+    }
 }
 
 void TraceExporter::record(const CallRecord &call, const ChatRequest &request, const QString &replyText)
