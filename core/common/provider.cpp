@@ -35,7 +35,8 @@ constexpr ProviderTraits kTraits[] = {
      "/v1beta/models/{model}:countTokens", "GEMINI_API_KEY", true, kKey, true, "gcp.gemini"},
     // The host is {vertex_location}-aiplatform.googleapis.com; the adapter builds it.
     {ProviderKind::VertexAi, "vertex_ai", "Vertex AI", W::VertexAi, C::Gemini, kWindow, T::ScaledBase,
-     "https://us-central1-aiplatform.googleapis.com", "", "", "", "", "", false,
+     "https://us-central1-aiplatform.googleapis.com", "", "", "",
+     "/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:countTokens", "", false,
      CredentialKind::GoogleServiceAccount, true, "gcp.vertex_ai"},
     // The resource URL is the deployment's own (api_base or AZURE_API_BASE).
     {ProviderKind::Azure, "azure", "Azure OpenAI", W::AzureOpenAi, C::OpenAi, kWindow, T::Exact,

@@ -237,8 +237,10 @@ private slots:
             << QStringLiteral("model_list") << QStringLiteral("required field is missing");
         QTest::newRow("top level a list") << QByteArray("- a\n- b\n") << 1 << 1
             << QString() << QStringLiteral("expected a mapping, got a list");
-        QTest::newRow("unknown provider") << QByteArray("model_list:\n  - model_name: a\n    litellm_params:\n      model: azure/gpt-4o\n") << 4 << 14
-            << QStringLiteral("model_list[0].litellm_params.model") << QStringLiteral("unknown provider prefix \"azure/\"");
+        QTest::newRow("unknown provider") << QByteArray("model_list:\n  - model_name: a\n    litellm_params:\n      model: cohere/command-r\n") << 4 << 14
+            << QStringLiteral("model_list[0].litellm_params.model") << QStringLiteral("unknown provider prefix \"cohere/\"");
+        QTest::newRow("azure without a resource") << QByteArray("model_list:\n  - model_name: a\n    litellm_params:\n      model: azure/gpt-4o\n") << 4 << 14
+            << QStringLiteral("model_list[0].litellm_params.api_base") << QStringLiteral("azure/ deployments need an api_base");
         QTest::newRow("no provider") << QByteArray("model_list:\n  - model_name: a\n    litellm_params:\n      model: my-model\n") << 4 << 14
             << QStringLiteral("model_list[0].litellm_params.model") << QStringLiteral("no provider prefix");
         QTest::newRow("prefix without model") << QByteArray("model_list:\n  - model_name: a\n    litellm_params:\n      model: openai/\n") << 4 << 14
