@@ -166,7 +166,7 @@ private slots:
         const QString w = list->warnings.first();
         QVERIFY2(w.endsWith(QStringLiteral("ignoring settings discernus does not use: model_list[].litellm_params.drop_params, "
                                            "model_list[].litellm_params.max_retries, router_settings.enable_pre_call_checks, "
-                                           "litellm_settings, general_settings")),
+                                           "litellm_settings.drop_params, litellm_settings.set_verbose, general_settings")),
                  qPrintable(w));
         QVERIFY(!w.contains(QStringLiteral("LITELLM_MASTER_KEY")));
         QVERIFY(!w.contains(QStringLiteral("sk-local-dummy")));

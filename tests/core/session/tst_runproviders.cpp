@@ -182,6 +182,8 @@ private slots:
         QCOMPARE(st.authErrors, 0);   // a stale token would have been refused
         // 12 sequential Vertex calls of 250 ms outlive several 2-second tokens.
         QVERIFY2(st.tokenRequests >= 3, qPrintable(QString::number(st.tokenRequests)));
+        qInfo("run of %lld calls in %.1f s: %lld token requests (2-second tokens), cost %lld micro-USD",
+              s.calls, s.wallSeconds, st.tokenRequests, s.costMicros);
         QCOMPARE(st.tokensIssued, st.tokenRequests);
         QCOMPARE(st.keys.value(u"az-key-1"_qs).ok, 12);
         QCOMPARE(st.keys.value(u"gq-key-1"_qs).ok, 12);
