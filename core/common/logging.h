@@ -11,5 +11,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcProvider)    // wb.provider
 Q_DECLARE_LOGGING_CATEGORY(lcRouter)      // wb.router
 Q_DECLARE_LOGGING_CATEGORY(lcStorage)     // wb.storage
 Q_DECLARE_LOGGING_CATEGORY(lcSim)         // wb.sim
+Q_DECLARE_LOGGING_CATEGORY(lcTelemetry)   // wb.telemetry
 Q_DECLARE_LOGGING_CATEGORY(lcExperiment)  // wb.experiment
 Q_DECLARE_LOGGING_CATEGORY(lcUi)          // wb.ui

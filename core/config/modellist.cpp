@@ -3,6 +3,7 @@
 #include "core/common/logging.h"
 #include "core/common/provider.h"
 #include "core/config/duration.h"
+#include "core/config/googlecredentials.h"
 #include "core/config/yamlsupport.h"
 
 #include <QDir>
@@ -89,6 +90,53 @@ void readFallbacks(Reader &r, const YAML::Node &n, const QString &field, QHash<Q
             out[group] += targets.value_or(QStringList{});
         }
     }
+}
+
+// Provider-specific litellm_params (docs/PROVIDERS.md, "Azure OpenAI", "Vertex AI", "The
+// OpenAI-compatible family"): Azure's api_version, Vertex AI's project, location and credentials,
+// and the api_base LiteLLM reads from the provider's variable when the deployment names none.
+void readProviderParams(Reader &r, Map &p, Deployment &d, const YAML::Node &modelNode)
+{
+    const auto env = [](const char *name) { return qEnvironmentVariable(name).trimmed(); };
+    const auto text = [&](const char *key, bool resolveEnv) {
+        QString v = r.string(p.take(key), p.field(key)).value_or(QString()).trimmed();
+        if (resolveEnv && v.startsWith(u"os.environ/"))
+            v = qEnvironmentVariable(v.mid(11).toLatin1().constData()).trimmed();
+        return v;
+    };
+    // LiteLLM also accepts the vertex_ai_* spellings.
+    const auto either = [&](const char *key, const char *alias, bool resolveEnv) {
+        const QString a = text(key, resolveEnv), b = text(alias, resolveEnv);
+        return a.isEmpty() ? b : a;
+    };
+    d.apiVersion = text("api_version", true);
+    d.vertexProject = either("vertex_project", "vertex_ai_project", true);
+    d.vertexLocation = either("vertex_location", "vertex_ai_location", true);
+    // Credentials stay as written (os.environ/ included): read only when a token is fetched.
+    d.vertexCredentials = either("vertex_credentials", "vertex_ai_credentials", false);
+    const ProviderTraits &t = providerTraits(d.provider);
+    if (t.kind == ProviderKind::Azure && d.apiVersion.isEmpty())
+        d.apiVersion = env("AZURE_API_VERSION").isEmpty() ? QLatin1String(kAzureDefaultApiVersion) : env("AZURE_API_VERSION");
+    if (t.kind == ProviderKind::VertexAi) {
+        if (d.vertexProject.isEmpty())
+            d.vertexProject = env("VERTEXAI_PROJECT");
+        if (d.vertexLocation.isEmpty())
+            d.vertexLocation = env("VERTEXAI_LOCATION").isEmpty() ? QStringLiteral("us-central1") : env("VERTEXAI_LOCATION");
+        if (d.vertexCredentials.isEmpty())
+            d.vertexCredentials = env("VERTEXAI_CREDENTIALS");
+        if (d.vertexProject.isEmpty())
+            d.vertexProject = googleCredentialsProject(d.vertexCredentials);
+    }
+    if (d.apiBase.isEmpty() && *t.apiBaseVariable)
+        d.apiBase = env(t.apiBaseVariable);
+    if (r.ok() && d.apiBase.isEmpty() && !*t.requestApiBase && t.kind != ProviderKind::Unknown
+        && t.wireFormat != WireFormat::VertexAi)
+        r.fail(modelNode, p.field("api_base"),
+               QStringLiteral("%1/ deployments need an api_base (%2) or the environment variable %3")
+                   .arg(d.provider,
+                        t.kind == ProviderKind::Azure ? QStringLiteral("the resource URL, https://NAME.openai.azure.com")
+                                                      : QStringLiteral("the server's URL"),
+                        QLatin1String(t.apiBaseVariable)));
 }
 
 struct DeploymentPos {
@@ -292,6 +340,9 @@ void readDeployment(Reader &r, const YAML::Node &node, int index, const QString 
         }
     }
 
+    if (r.ok())
+        readProviderParams(r, p, d, modelNode);
+
     // Key references; the value itself never goes into a message, and is read at run time.
     const YAML::Node keyNode = p.take("api_key");
     const QString keyField = p.field("api_key");
@@ -322,6 +373,27 @@ void readDeployment(Reader &r, const YAML::Node &node, int index, const QString 
         d.id = d.modelName + QLatin1Char('/') + QString::number(n);
     positions.append({idNode.IsDefined() ? idNode : node, idNode.IsDefined() ? info.field("id") : path});
     list.deployments.append(d);
+}
+
+// litellm_settings' logging callbacks (docs/PROVIDERS.md, "Tracing calls"). Takes only its own
+// keys from the litellm_settings map, so it can sit beside the reading of the others.
+void readTelemetrySettings(Reader &r, Map &ls, TelemetrySettings &t)
+{
+    for (const char *key : {"success_callback", "failure_callback", "callbacks"}) {
+        const auto names = r.stringList(ls.take(key), ls.field(key));
+        for (const QString &raw : names.value_or(QStringList{})) {
+            const QString name = raw.trimmed().toLower();
+            if (name == u"otel" || name == u"opentelemetry")
+                t.otel = true;
+            else if (name == u"langfuse" || name == u"langfuse_otel")
+                t.langfuse = true;
+            else if (!t.otherCallbacks.contains(name))
+                t.otherCallbacks << name;
+        }
+    }
+    const YAML::Node off = ls.take("turn_off_message_logging");
+    if (off.IsDefined() && !off.IsNull())
+        t.logMessages = !r.boolean(off, ls.field("turn_off_message_logging")).value_or(true);
 }
 
 /// `{alias: group}` or `{alias: {model: group, hidden: true}}` (router_settings.model_group_alias,
@@ -503,6 +575,7 @@ Result<ModelList> parseImpl(YAML::Node root, const QByteArray &yaml, const QStri
     if (ls.valid()) {
         readShared(r, ls, "request_timeout", fromLitellm, fallbackRefs);
         readAliases(r, ls.take("model_alias_map"), ls.field("model_alias_map"), list.aliases);
+        readTelemetrySettings(r, ls, list.telemetry);
         list.costControls.maxBudget = r.number(ls.take("max_budget"), ls.field("max_budget"), 0, 1e12, false,
                                                QStringLiteral("a non-negative amount in USD"));
         const YAML::Node durNode = ls.take("budget_duration");
@@ -515,6 +588,10 @@ Result<ModelList> parseImpl(YAML::Node root, const QByteArray &yaml, const QStri
         }
         ls.finish();
     }
+
+    if (!list.telemetry.otherCallbacks.isEmpty())
+        list.warnings.append(file + QStringLiteral(": litellm_settings callbacks discernus does not export (it exports otel and langfuse): ")
+                             + list.telemetry.otherCallbacks.join(QStringLiteral(", ")));
 
     // router_settings (wins over litellm_settings, as LiteLLM's Router arguments do)
     SharedSettings fromRouter;

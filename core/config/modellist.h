@@ -63,6 +63,15 @@ struct Deployment {
     bool wildcard = false;
     QString sourceFile;    ///< the include: file it came from; empty = the model list itself
     int entryIndex = -1;   ///< index in its file's model_list (-1 = added in memory)
+    // Provider-specific litellm_params (docs/PROVIDERS.md, "Azure OpenAI", "Vertex AI"). Read by
+    // readProviderParams(); an unset one falls back to LiteLLM's environment variable at load time.
+    QString apiVersion;          ///< azure: api_version, else AZURE_API_VERSION, else kAzureDefaultApiVersion
+    QString vertexProject;       ///< vertex_ai: vertex_project, else VERTEXAI_PROJECT, else the credentials' project_id
+    QString vertexLocation;      ///< vertex_ai: vertex_location, else VERTEXAI_LOCATION, else us-central1
+    /// vertex_ai: vertex_credentials as written (a file path, JSON text or os.environ/NAME), else
+    /// VERTEXAI_CREDENTIALS; empty = GOOGLE_APPLICATION_CREDENTIALS. Read only when a token is needed,
+    /// never copied, never logged.
+    QString vertexCredentials;
     int line = 0;          ///< where it was defined (1-based), for messages
 
     /// Effective base URL (provider default when apiBase is empty).
@@ -73,6 +82,9 @@ struct Deployment {
     /// local servers (simulator, vLLM, Ollama) may use plain http and dummy keys.
     bool isLoopback() const;
 };
+
+/// The Azure OpenAI api-version used when neither api_version nor AZURE_API_VERSION is set.
+inline constexpr const char *kAzureDefaultApiVersion = "2024-10-21";
 
 /// Provider default base URL ("https://api.openai.com/v1", ...); empty for an unknown provider.
 QString defaultApiBase(const QString &provider);
@@ -108,6 +120,17 @@ struct RouterSettings {
     int redisPort = 0;
 };
 
+/// litellm_settings' logging callbacks, as far as discernus exports them: "otel" / "langfuse"
+/// (and "langfuse_otel") in success_callback, failure_callback or callbacks export every call as an
+/// OpenTelemetry span (core/telemetry, docs/PROVIDERS.md "Tracing calls").
+struct TelemetrySettings {
+    bool otel = false;                ///< to OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT
+    bool langfuse = false;            ///< to ${LANGFUSE_HOST}/api/public/otel/v1/traces
+    QStringList otherCallbacks;       ///< named but not exported by discernus (warned about)
+    /// Prompts and replies go into spans only when the file says turn_off_message_logging: false.
+    bool logMessages = false;
+};
+
 struct CostControls {
     std::optional<double> maxBudget;   ///< USD
     QString budgetDuration;            ///< "30d", "24h", "7d", "1mo"; empty = lifetime
@@ -141,6 +164,7 @@ struct ModelList {
     QStringList includes;              ///< include: files, absolute, in order
     RouterSettings router;
     CostControls costControls;
+    TelemetrySettings telemetry;
     SimulatorSettings simulator;
     QStringList warnings;              ///< e.g. unknown keys (one warning listing them), literal keys
     QByteArray sourceYaml;             ///< original text, so saving keeps what we don't model

@@ -86,7 +86,7 @@ ErrorClass classify(int status, const ProviderError &e)
 
 } // namespace
 
-BuiltRequest GeminiAdapter::buildChat(const Deployment &d, const QString &apiKey, const ChatRequest &req) const
+QJsonObject GeminiAdapter::chatBody(const ChatRequest &req)
 {
     QJsonObject generationConfig{{QStringLiteral("maxOutputTokens"), req.maxTokens},
                                  {QStringLiteral("temperature"), req.temperature}};
@@ -100,11 +100,10 @@ BuiltRequest GeminiAdapter::buildChat(const Deployment &d, const QString &apiKey
     if (!req.system.isEmpty())
         body.insert(QStringLiteral("systemInstruction"),
                     QJsonObject{{QStringLiteral("parts"), QJsonArray{textPart(req.system)}}});
-    return makeRequest(jsonRequest(methodUrl(baseFor(d), d.model, QLatin1String("generateContent"))), apiKey, body);
+    return body;
 }
 
-std::optional<BuiltRequest> GeminiAdapter::buildCountTokens(const Deployment &d, const QString &apiKey,
-                                                            const ChatRequest &req) const
+QJsonObject GeminiAdapter::countTokensBody(const ChatRequest &req)
 {
     // countTokens takes {contents}; the system prompt rides along as a leading part so it is
     // counted too (systemInstruction is only accepted inside a full generateContentRequest).
@@ -112,10 +111,21 @@ std::optional<BuiltRequest> GeminiAdapter::buildCountTokens(const Deployment &d,
     if (!req.system.isEmpty())
         parts.append(textPart(req.system));
     parts.append(textPart(req.user));
-    const QJsonObject body{
+    return QJsonObject{
         {QStringLiteral("contents"),
          QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("parts"), parts}}}}};
-    return makeRequest(jsonRequest(methodUrl(baseFor(d), d.model, QLatin1String("countTokens"))), apiKey, body);
+}
+
+BuiltRequest GeminiAdapter::buildChat(const Deployment &d, const QString &apiKey, const ChatRequest &req) const
+{
+    return makeRequest(jsonRequest(methodUrl(baseFor(d), d.model, QLatin1String("generateContent"))), apiKey, chatBody(req));
+}
+
+std::optional<BuiltRequest> GeminiAdapter::buildCountTokens(const Deployment &d, const QString &apiKey,
+                                                            const ChatRequest &req) const
+{
+    return makeRequest(jsonRequest(methodUrl(baseFor(d), d.model, QLatin1String("countTokens"))), apiKey,
+                       countTokensBody(req));
 }
 
 std::optional<qint64> GeminiAdapter::parseCountTokens(const QByteArray &body) const

@@ -1,6 +1,8 @@
 #pragma once
-// Gemini generateContent (also used for vertex_ai with its api_base).
+// Gemini generateContent on the Gemini API (Vertex AI's URL and auth: vertexadapter.h).
 #include "core/providers/provideradapter.h"
+
+#include <QJsonObject>
 
 namespace wb {
 
@@ -15,6 +17,10 @@ public:
                                                  const ChatRequest &req) const override;
     std::optional<qint64> parseCountTokens(const QByteArray &body) const override;
 
+    /// The generateContent body (Vertex AI takes the same).
+    static QJsonObject chatBody(const ChatRequest &req);
+    /// The countTokens body: {contents}, the system prompt as a leading part.
+    static QJsonObject countTokensBody(const ChatRequest &req);
 private:
     /// parseAt() before the sanity checks every reply gets (wire::checkLimits).
     ParsedReply parseUnchecked(int httpStatus, const HeaderList &headers, const QByteArray &body, qint64 nowMs) const;

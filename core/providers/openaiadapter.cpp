@@ -119,23 +119,14 @@ ErrorClass classify(int status, const ProviderError &e)
 
 } // namespace
 
-BuiltRequest OpenAiAdapter::buildChat(const Deployment &d, const QString &apiKey, const ChatRequest &req) const
+bool OpenAiAdapter::isReasoningModel(const QString &model)
 {
-    QString base = baseFor(d);
-    // A base that is already the full endpoint (some proxies are configured that way) is kept.
-    if (!base.endsWith(QLatin1String("/chat/completions")))
-        base += QLatin1String("/chat/completions");
+    return wb::isReasoningModel(model);
+}
 
-    BuiltRequest out;
-    out.request = jsonRequest(QUrl(base));
-    // Local servers (Ollama, vLLM) run without a key; sending "Bearer " would be noise.
-    if (!apiKey.trimmed().isEmpty())
-        out.request.setRawHeader(QByteArrayLiteral("Authorization"), "Bearer " + apiKey.trimmed().toUtf8());
-
-    const bool openai = providerKind(d.provider) == ProviderKind::OpenAi;
-    const bool reasoning = openai && isReasoningModel(d.model);
-    const bool o1Preview = openai && isO1Preview(d.model);
-
+QByteArray OpenAiAdapter::chatBody(const QString &model, const ChatRequest &req, bool reasoning)
+{
+    const bool o1Preview = reasoning && isO1Preview(model);
     QJsonArray messages;
     if (!req.system.isEmpty() && !o1Preview)
         messages.append(QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
@@ -143,7 +134,7 @@ BuiltRequest OpenAiAdapter::buildChat(const Deployment &d, const QString &apiKey
     const QString user = o1Preview && !req.system.isEmpty() ? req.system + QStringLiteral("\n\n") + req.user : req.user;
     messages.append(QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), user}});
 
-    QJsonObject body{{QStringLiteral("model"), d.model}, {QStringLiteral("messages"), messages}};
+    QJsonObject body{{QStringLiteral("model"), model}, {QStringLiteral("messages"), messages}};
     if (reasoning) {
         body.insert(QStringLiteral("max_completion_tokens"), req.maxTokens);
     } else {
@@ -152,7 +143,28 @@ BuiltRequest OpenAiAdapter::buildChat(const Deployment &d, const QString &apiKey
     }
     if (req.jsonMode && !o1Preview)
         body.insert(QStringLiteral("response_format"), QJsonObject{{QStringLiteral("type"), QStringLiteral("json_object")}});
-    out.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+BuiltRequest OpenAiAdapter::buildChat(const Deployment &d, const QString &apiKey, const ChatRequest &req) const
+{
+    QString base = baseFor(d);
+    // A base that is already the full endpoint (some proxies are configured that way) is kept.
+    // Ollama's OpenAI API is under /v1 of the base LiteLLM users write without it.
+    QString path = QLatin1String(providerTraits(d.provider).chatPath);
+    if (path.startsWith(QLatin1String("/v1/")) && base.endsWith(QLatin1String("/v1")))
+        path.remove(0, 3);
+    if (!base.endsWith(QLatin1String("/chat/completions")))
+        base += path;
+
+    BuiltRequest out;
+    out.request = jsonRequest(QUrl(base));
+    // Local servers (Ollama, vLLM) run without a key; sending "Bearer " would be noise.
+    if (!apiKey.trimmed().isEmpty())
+        out.request.setRawHeader(QByteArrayLiteral("Authorization"), "Bearer " + apiKey.trimmed().toUtf8());
+    // Reasoning-model parameters only where the model ids are OpenAI's own.
+    const bool openai = providerKind(d.provider) == ProviderKind::OpenAi;
+    out.body = chatBody(d.model, req, openai && isReasoningModel(d.model));
     return out;
 }
 
@@ -176,11 +188,13 @@ ParsedReply OpenAiAdapter::parseUnchecked(int status, const HeaderList &headers,
     RateLimitHeaders &l = r.limits;
     std::optional<qint64> retryAfterMsHeader, retryAfterHeader;
     for (const auto &[name, value] : headers) {
-        if (headerIs(name, "x-ratelimit-limit-requests") || headerIs(name, "x-ratelimit-limit-req-minute"))
+        if (headerIs(name, "x-ratelimit-limit-req-minute")
+            || (m_requestHeadersPerMinute && headerIs(name, "x-ratelimit-limit-requests")))
             l.limitRequests = wire::parseCount(value);
-        else if (headerIs(name, "x-ratelimit-remaining-requests") || headerIs(name, "x-ratelimit-remaining-req-minute"))
+        else if (headerIs(name, "x-ratelimit-remaining-req-minute")
+                 || (m_requestHeadersPerMinute && headerIs(name, "x-ratelimit-remaining-requests")))
             l.remainingRequests = wire::parseCount(value);
-        else if (headerIs(name, "x-ratelimit-reset-requests"))
+        else if (m_requestHeadersPerMinute && headerIs(name, "x-ratelimit-reset-requests"))
             l.resetRequestsMs = wire::parseGoDurationMs(value);
         else if (headerIs(name, "x-ratelimit-limit-tokens") || headerIs(name, "x-ratelimit-limit-tokens-minute"))
             l.limitTokens = wire::parseCount(value);

@@ -2,8 +2,10 @@
 
 #include "core/common/provider.h"
 #include "core/providers/anthropicadapter.h"
+#include "core/providers/azureadapter.h"
 #include "core/providers/geminiadapter.h"
 #include "core/providers/openaiadapter.h"
+#include "core/providers/vertexadapter.h"
 #include "core/providers/wireparsing.h"
 
 #include <QCoreApplication>
@@ -38,20 +40,25 @@ std::shared_ptr<const ProviderAdapter> ProviderAdapter::forProvider(const QStrin
 {
     // Adapters are stateless, so one shared instance each serves every thread.
     static const auto openai = std::make_shared<const OpenAiAdapter>();
+    static const auto openaiDailyRequests = std::make_shared<const OpenAiAdapter>(false);
     static const auto anthropic = std::make_shared<const AnthropicAdapter>();
     static const auto gemini = std::make_shared<const GeminiAdapter>();
-    switch (providerTraits(provider).wireFormat) {
+    static const auto azure = std::make_shared<const AzureAdapter>();
+    static const auto vertex = std::make_shared<const VertexAdapter>();
+    const ProviderTraits &t = providerTraits(provider);
+    switch (t.wireFormat) {
     case WireFormat::Anthropic: return anthropic;
     case WireFormat::Gemini: return gemini;
+    case WireFormat::AzureOpenAi: return azure;
+    case WireFormat::VertexAi: return vertex;
     case WireFormat::OpenAi: break;
     }
-    return openai;
+    return t.requestHeadersPerMinute ? openai : openaiDailyRequests;
 }
 
 QString ProviderAdapter::defaultApiBase(const QString &provider)
 {
-    // vertex_ai proper needs a project/location URL and OAuth; until that exists it speaks the
-    // Gemini API format against whatever api_base is configured (ProviderTraits::requestApiBase).
+    // Vertex AI's host depends on the location and Azure's on the resource: the adapters build them.
     return QLatin1String(providerTraits(provider).requestApiBase);
 }
 

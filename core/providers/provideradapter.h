@@ -16,7 +16,7 @@ struct BuiltRequest {
 class ProviderAdapter {
 public:
     virtual ~ProviderAdapter() = default;
-    virtual QString wireFormat() const = 0;   ///< "openai" | "anthropic" | "gemini"
+    virtual QString wireFormat() const = 0;   ///< "openai" | "anthropic" | "gemini" | "azure" | "vertex_ai"
     /// Builds the HTTP request for a chat call. apiKey goes only into the auth header.
     virtual BuiltRequest buildChat(const Deployment &d, const QString &apiKey, const ChatRequest &req) const = 0;
     /// Pure: status + headers + body -> completion or classified error, plus rate-limit headers.
@@ -38,13 +38,13 @@ public:
     }
     virtual std::optional<qint64> parseCountTokens(const QByteArray &) const { return std::nullopt; }
 
-    /// Adapter for a provider prefix (openai, mistral, anthropic, gemini, vertex_ai, or an
-    /// OpenAI-compatible one); never null: unknown providers get the OpenAI format.
+    /// Adapter for a provider prefix (the wire format of its row in core/common/provider.h);
+    /// never null: unknown providers get the OpenAI format.
     static std::shared_ptr<const ProviderAdapter> forProvider(const QString &provider);
 
     /// Where requests go when api_base is empty: the traits table's requestApiBase
-    /// (core/common/provider.h). Empty for other (OpenAI-compatible) providers: they need an
-    /// explicit api_base.
+    /// (core/common/provider.h). Empty where the adapter builds the host (Vertex AI, Azure) or
+    /// an explicit api_base is needed (hosted_vllm, lm_studio, unknown providers).
     static QString defaultApiBase(const QString &provider);
 
 protected:

@@ -8,6 +8,7 @@
 #include "core/pricing/tokenbound.h"
 #include "core/providers/provideradapter.h"
 #include "core/providers/quotaparsing.h"
+#include "core/providers/vertexauth.h"
 #include "core/router/connectionpool.h"
 #include "core/router/deploymentstats.h"
 #include "core/router/failuretracker.h"
@@ -709,7 +710,9 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
         d.probeInFlight = true;
     }
 
-    BuiltRequest br = d.adapter->buildChat(d.dep, d.apiKey, job->job.request);
+    const bool oauth = options.accessTokens && options.accessTokens->covers(d.dep.id);
+    BuiltRequest br = d.adapter->buildChat(d.dep, oauth ? options.accessTokens->token(d.dep.id) : d.apiKey,
+                                           job->job.request);
     const QUrl url = br.request.url();
     c.hostKey = ConnectionPool::hostKey(url);
     c.nam = connections.acquire(c.hostKey);
@@ -839,6 +842,7 @@ void Router::Private::onCallFinished(RouterCall *call)
     const ParsedReply reply = readReply(call, d);
     const CallRecord rec = settleCall(call, c, reply, t);
     emit q->callFinished(rec);
+    emit q->callTraced(rec, c.job->job.request, reply.completion ? reply.completion->text : QString());
     if (c.probe)
         d.probeInFlight = false;
     if (unreachable(*call)) {

@@ -13,6 +13,7 @@ class QNetworkAccessManager;
 
 namespace wb {
 
+class AccessTokens;
 class PriceTable;
 class TokenEstimator;
 
@@ -45,6 +46,9 @@ public:
 struct RouterOptions {
     /// deployment id -> resolved API key (kept in memory only)
     QHash<QString, QString> apiKeys;
+    /// OAuth tokens of the deployments that use them (vertex_ai), read at each dispatch so a
+    /// refreshed token is used from the next call on; may be null.
+    std::shared_ptr<const AccessTokens> accessTokens;
     std::shared_ptr<const PriceTable> prices;          ///< may be null: cost 0
     std::shared_ptr<TokenEstimator> tokens;            ///< may be null: chars/4
     BudgetGuard *budget = nullptr;                     ///< may be null: no budget
@@ -89,6 +93,9 @@ public:
 
 signals:
     void callFinished(const wb::CallRecord &call);
+    /// Right after callFinished, with what was asked and answered, for tracing (core/telemetry).
+    /// Connect directly (same thread): the references live only during the emission.
+    void callTraced(const wb::CallRecord &call, const wb::ChatRequest &request, const QString &replyText);
     void jobFinished(const wb::JobOutcome &outcome);
     void idle();                   ///< nothing queued or in flight
     void budgetExhausted();

@@ -9,10 +9,12 @@
 #include "core/session/keyresolution.h"
 #include "core/session/storagesafety.h"
 #include "core/storage/storagepaths.h"
+#include "core/telemetry/traceexporter.h"
 #include "core/tokenize/tokenestimator.h"
 
 #include <QDateTime>
 #include <QLockFile>
+#include <QProcessEnvironment>
 #include <QSet>
 #include <QTimer>
 
@@ -264,6 +266,7 @@ void RunSetup::loadAndReadKeys()
         auto keys = m_keys->keys();
         if (!keys)
             return done(std::unexpected(keys.error()));
+        m_accessTokens = m_keys->accessTokens();
         prepare(*keys);
     });
     m_keys->start();
@@ -312,10 +315,20 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
 
     RouterOptions ro;
     ro.apiKeys = keys;
+    ro.accessTokens = m_accessTokens;   // vertex_ai tokens keep refreshing while the router runs
     ro.prices = p.prices;
     ro.tokens = p.tokens;
     ro.budget = p.budget->hasCap() ? p.budget.get() : nullptr;
     p.router = std::make_unique<Router>(p.project.models, ro);
+    // Tracing subscribes to the router's calls; it never holds one up (docs/PROVIDERS.md, "Tracing calls").
+    QStringList traceWarnings;
+    p.tracing = TraceExporter::forModelList(p.project.models, QProcessEnvironment::systemEnvironment(), &traceWarnings);
+    for (const QString &w : std::as_const(traceWarnings))
+        emitEvent(QStringLiteral("warning: tracing: ") + w);
+    if (p.tracing) {
+        connect(p.router.get(), &Router::callTraced, p.tracing.get(), &TraceExporter::record, Qt::DirectConnection);
+        connect(p.router.get(), &Router::idle, p.tracing.get(), &TraceExporter::flush);
+    }
     done(std::move(p));
 }
 

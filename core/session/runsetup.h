@@ -19,9 +19,11 @@ class QLockFile;
 
 namespace wb {
 
+class AccessTokens;
 class KeyResolveJob;
 class PriceTable;
 class Router;
+class TraceExporter;
 class TokenEstimator;
 
 /// A job of this run still to do, with what it refers to (pointers into PreparedRun::runs).
@@ -54,6 +56,7 @@ struct PreparedRun {
     std::shared_ptr<PriceTable> prices;
     std::unique_ptr<LedgerBudget> budget;    ///< the router points at it
     std::unique_ptr<Router> router;
+    std::unique_ptr<TraceExporter> tracing;  ///< litellm_settings callbacks otel / langfuse; null = off
 };
 
 /// Prepares a run from its options. start() schedules the work; finished() is emitted exactly once,
@@ -90,6 +93,7 @@ private:
     LoadedProject m_project;
     QString m_experimentName;
     KeyResolveJob *m_keys = nullptr;
+    std::shared_ptr<AccessTokens> m_accessTokens;
     std::optional<Result<PreparedRun>> m_result;
     bool m_started = false;
     bool m_cancelled = false;

@@ -5,7 +5,11 @@
 //
 // Endpoints: POST /v1/chat/completions (OpenAI; Mistral for keys configured as mistral),
 // POST /v1/messages, POST /v1/messages/count_tokens (Anthropic),
-// POST /v1beta/models/{model}:generateContent | :countTokens (Gemini), GET /sim/stats (JSON).
+// POST /v1beta/models/{model}:generateContent | :countTokens (Gemini),
+// POST /openai/deployments/{deployment}/chat/completions?api-version=... (Azure, api-key header),
+// POST /v1/projects/{p}/locations/{l}/publishers/google/models/{model}:generateContent | :countTokens
+// (Vertex AI, Bearer token from POST /token, which checks a service account's RS256 JWT),
+// any other path ending in /chat/completions (the OpenAI-compatible family), GET /sim/stats (JSON).
 //
 // Counting rules (per key, or per pool when keys share one), over a strict sliding window:
 //  openai    RPM; TPM charged at admission: ceil(chars of all message contents / 4) + max_tokens
@@ -14,7 +18,8 @@
 //            the actual prompt + completion tokens when the reply is sent (keeping the admission time).
 //  anthropic RPM; ITPM charged at admission with the input tokens; OTPM charged with the actual output
 //            tokens when the reply is sent; admitted only while OTPM used < limit.
-//  gemini    RPM; TPM = input tokens, at admission.
+//  gemini    RPM; TPM = input tokens, at admission (vertex_ai: the same, per service account).
+//  azure     as openai; x-ratelimit-remaining-requests shows a 10-second slice (rpm/6).
 // A request that does not fit gets the provider's 429 and is not charged. Admitted requests count
 // even if a fault is injected afterwards. Rate-limit reset headers give the time until the window is
 // empty, except on a 429 where the violated dimension's reset is the exact time until the request fits.

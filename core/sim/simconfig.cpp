@@ -106,7 +106,7 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
                 static const QSet<QString> known{QStringLiteral("openai"), QStringLiteral("anthropic"),
                                                  QStringLiteral("mistral"), QStringLiteral("gemini")};
                 if (!known.contains(*v))
-                    c.failAt(it->second, path, QStringLiteral("unknown provider \"%1\" (expected openai, anthropic, mistral or gemini)").arg(*v));
+                    c.failAt(it->second, path, QStringLiteral("unknown provider \"%1\" (expected openai, anthropic, mistral, gemini, azure or vertex_ai)").arg(*v));
                 k.provider = *v;
                 haveProvider = true;
             }
@@ -201,10 +201,17 @@ Result<SimConfig> parseSimConfig(const QByteArray &yaml, const QString &fileName
             } else if (f == u"faults") {
                 if (!v.IsNull())
                     readFaults(c, v, cfg.faults);
+            } else if (f == u"token_lifetime_s") {
+                if (auto x = readInt(c, v, f)) cfg.tokenLifetimeS = std::max<qint64>(1, *x);
+            } else if (f == u"service_accounts") {
+                if (!v.IsMap() && !v.IsNull())
+                    c.failAt(v, f, QStringLiteral("expected a mapping of client_email -> public key PEM"));
+                for (auto k = v.begin(); v.IsMap() && k != v.end(); ++k)
+                    cfg.serviceAccounts.append({qs(k->first.Scalar()), QByteArray::fromStdString(k->second.as<std::string>())});
             } else {
                 c.failAt(it->first, f,
                          QStringLiteral("unknown field (expected seed, latency_ms, latency_per_output_token_ms, "
-                                        "jitter_ms, keys, accept_any_key or faults)"));
+                                        "jitter_ms, keys, accept_any_key, faults, service_accounts or token_lifetime_s)"));
             }
         }
         cfg.acceptAnyKey = acceptAny.value_or(cfg.keys.isEmpty());

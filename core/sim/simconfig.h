@@ -11,7 +11,7 @@ namespace wb {
 /// One API key the simulator knows. A limit of 0 means "not limited".
 struct SimKey {
     QString key;
-    QString provider;   ///< openai | anthropic | mistral | gemini
+    QString provider;   ///< openai | anthropic | mistral | gemini | azure | vertex_ai (key = the service account's client_email)
     qint64 rpm = 0;
     qint64 tpm = 0;     ///< openai, mistral, gemini (gemini: input tokens only)
     qint64 itpm = 0;    ///< anthropic input tokens per minute
@@ -34,6 +34,13 @@ struct SimFaults {
     bool any() const { return http500 > 0 || overloaded > 0 || reset > 0 || hang > 0 || malformed > 0 || invalidJson > 0; }
 };
 
+/// A Google service account whose JWT assertions the simulator's token endpoint (POST /token)
+/// accepts: the signature is checked against this public key.
+struct SimServiceAccount {
+    QString clientEmail;
+    QByteArray publicKeyPem;   ///< SubjectPublicKeyInfo PEM ("BEGIN PUBLIC KEY")
+};
+
 struct SimConfig {
     QString host = QStringLiteral("127.0.0.1");   ///< must be a loopback address
     quint16 port = 0;                              ///< 0 = ephemeral
@@ -49,13 +56,18 @@ struct SimConfig {
     qint64 windowMs = 60'000;
     /// Length of the simulated day of `rpd` quotas. 24 h like the real providers; tests shorten it.
     qint64 dayMs = 86'400'000;
+    /// Service accounts the token endpoint issues Vertex AI access tokens to.
+    QList<SimServiceAccount> serviceAccounts;
+    /// expires_in of the access tokens it issues (short in tests, to see a refresh mid-run).
+    qint64 tokenLifetimeS = 3599;
     /// The text file the config came from (for messages), empty when built in code.
     QString sourceFile;
 };
 
 /// Reads a limits file:
 ///   seed, latency_ms, latency_per_output_token_ms, jitter_ms,
-///   keys: {NAME: {provider, rpm, tpm, itpm, otpm, pool}}, accept_any_key, faults: {...}
+///   keys: {NAME: {provider, rpm, tpm, itpm, otpm, pool}}, accept_any_key, faults: {...},
+///   service_accounts: {CLIENT_EMAIL: PUBLIC_KEY_PEM}, token_lifetime_s
 /// accept_any_key defaults to false when the file lists keys and to true otherwise.
 /// Errors name file:line:column.
 Result<SimConfig> loadSimConfig(const QString &path);

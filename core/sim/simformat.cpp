@@ -34,6 +34,8 @@ constexpr ProviderFacts kProviders[] = {
     {Provider::Anthropic, u"anthropic", 1.12, "-20241022", true},
     {Provider::Mistral, u"mistral", 1.06, nullptr, false},
     {Provider::Gemini, u"gemini", 0.94, nullptr, false},
+    {Provider::Azure, u"azure", 1.0, nullptr, false},        // the deployment name is echoed
+    {Provider::Vertex, u"vertex_ai", 0.94, nullptr, false},  // Gemini models
 };
 
 const ProviderFacts &factsOf(Provider p)

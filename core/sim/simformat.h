@@ -8,7 +8,7 @@
 
 namespace wb::sim {
 
-enum class Provider { OpenAI, Anthropic, Mistral, Gemini };
+enum class Provider { OpenAI, Anthropic, Mistral, Gemini, Azure, Vertex };
 QString providerName(Provider p);
 std::optional<Provider> providerFromName(QStringView name);
 

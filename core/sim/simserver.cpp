@@ -2,6 +2,7 @@
 
 #include "core/common/check.h"
 #include "core/common/logging.h"
+#include "core/sim/dialects/simoauth.h"
 
 #include <QDateTime>
 #include <QHostAddress>
@@ -253,6 +254,10 @@ void SimServer::handle(Conn *conn, const HttpRequest &req)
         finish(conn, std::move(r), keepAlive);
         return;
     }
+    if (path == u"/token" && req.method == "POST") {
+        finish(conn, tokenEndpoint(req), keepAlive);
+        return;
+    }
 
     conn->counted = true;
     ++m_stats.inFlight;
@@ -342,6 +347,8 @@ std::optional<SimServer::Reply> SimServer::authenticate(const SimDialect &pathDi
     const QString key = pathDialect.apiKey(req);
     if (key.isEmpty())
         return pathDialect.unauthorized(*this, true);
+    if (pathDialect.usesAccessTokens())
+        return authenticateToken(pathDialect, key, call);
 
     const auto it = m_keys.constFind(key);
     const std::optional<Provider> keyProvider = it == m_keys.cend() ? std::nullopt : providerFromName(it->provider);
@@ -355,6 +362,43 @@ std::optional<SimServer::Reply> SimServer::authenticate(const SimDialect &pathDi
         call.statsKey = QStringLiteral("unknown:") + providerName(pathDialect.provider());
     } else {
         return pathDialect.unauthorized(*this, false);
+    }
+    return std::nullopt;
+}
+
+SimServer::Reply SimServer::tokenEndpoint(const HttpRequest &req)
+{
+    ++m_stats.tokenRequests;
+    const SimTokenGrant grant = verifyJwtGrant(req.body, m_config.serviceAccounts, (m_epochAtStart + now()) / 1000);
+    Reply r;
+    if (!grant.ok) {
+        r.status = 400;
+        r.body = toJson({{QStringLiteral("error"), grant.error}, {QStringLiteral("error_description"), grant.errorDescription}});
+        return r;
+    }
+    const QString token = randomId("ya29.sim-", 48, false);
+    m_accessTokens.insert(token, {grant.clientEmail, now() + m_config.tokenLifetimeS * 1000});
+    ++m_stats.tokensIssued;
+    r.body = toJson({{QStringLiteral("access_token"), token},
+                     {QStringLiteral("expires_in"), m_config.tokenLifetimeS},
+                     {QStringLiteral("token_type"), QStringLiteral("Bearer")}});
+    return r;
+}
+
+std::optional<SimServer::Reply> SimServer::authenticateToken(const SimDialect &pathDialect, const QString &token, Call &call)
+{
+    const auto it = m_accessTokens.constFind(token);
+    if (it == m_accessTokens.cend() || it->expiresAt <= now())
+        return pathDialect.unauthorized(*this, false);
+    call.dialect = &pathDialect;
+    // The service account's limits when the config lists it as a key (named by its client_email).
+    const auto key = m_keys.constFind(it->clientEmail);
+    if (key != m_keys.cend() && providerFromName(key->provider) == pathDialect.provider()) {
+        call.key = &*key;
+        call.windows = windowsFor(*key);
+        call.statsKey = key->key;
+    } else {
+        call.statsKey = QStringLiteral("sa:") + it->clientEmail;
     }
     return std::nullopt;
 }

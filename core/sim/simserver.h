@@ -60,6 +60,9 @@ private:
 
     SimWindows *windowsFor(const SimKey &key);
     static QString windowsName(const SimKey &key);
+    /// POST /token: a service account's JWT assertion for a Vertex AI access token.
+    Reply tokenEndpoint(const HttpRequest &req);
+    std::optional<Reply> authenticateToken(const SimDialect &pathDialect, const QString &token, Call &call);
 
     // Steps of a request.
     std::optional<Reply> authenticate(const SimDialect &pathDialect, const HttpRequest &req, Call &call);
@@ -77,6 +80,11 @@ private:
     SimConfig m_config;
     SimDialects m_dialects;
     QHash<QString, SimKey> m_keys;
+    struct IssuedToken {
+        QString clientEmail;
+        qint64 expiresAt = 0;   // m_clock ms
+    };
+    QHash<QString, IssuedToken> m_accessTokens;
     std::map<QString, std::unique_ptr<SimWindows>> m_windows;   // by pool or key
     SimDailyQuotas m_daily;                                     // rpd keys, by pool or key
     QTcpServer *m_server = nullptr;

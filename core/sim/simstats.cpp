@@ -29,6 +29,8 @@ QJsonObject SimStats::toJson() const
                        {QStringLiteral("in_flight"), inFlight},
                        {QStringLiteral("max_in_flight"), maxInFlight},
                        {QStringLiteral("connections"), connections},
+                       {QStringLiteral("token_requests"), tokenRequests},
+                       {QStringLiteral("tokens_issued"), tokensIssued},
                        {QStringLiteral("keys"), keyObjects}};
 }
 

@@ -26,6 +26,8 @@ struct SimStats {
     qint64 inFlight = 0;       ///< received, reply not yet sent (hung requests until their connection closes)
     qint64 maxInFlight = 0;
     qint64 connections = 0;    ///< connections accepted
+    qint64 tokenRequests = 0;  ///< POST /token (Vertex AI service-account token exchanges)
+    qint64 tokensIssued = 0;   ///< access tokens handed out
     /// By key name for configured keys; keys accepted by accept_any_key are grouped as
     /// "unknown:<provider>" so no real key ever shows up here.
     QMap<QString, SimKeyStats> keys;

@@ -5,7 +5,7 @@
 
 namespace wb::sim {
 
-class GeminiDialect final : public SimDialect {
+class GeminiDialect : public SimDialect {
 public:
     Provider provider() const override { return Provider::Gemini; }
 

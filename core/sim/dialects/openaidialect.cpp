@@ -10,7 +10,9 @@ using namespace dialect_detail;
 
 bool OpenAiDialect::route(const QString &path, SimCall &) const
 {
-    return path == u"/v1/chat/completions";
+    // Also under other bases (api.groq.com/openai/v1, openrouter.ai/api/v1, ...): the OpenAI-compatible
+    // family points its api_base at the simulator with its own path.
+    return path.endsWith(u"/chat/completions");
 }
 
 QString OpenAiDialect::apiKey(const HttpRequest &req) const

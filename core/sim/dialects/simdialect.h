@@ -94,6 +94,8 @@ public:
     virtual bool route(const QString &path, SimCall &call) const = 0;
     /// The API key the request carries, empty when none.
     virtual QString apiKey(const HttpRequest &req) const = 0;
+    /// The "key" is an OAuth access token from the simulator's token endpoint (Vertex AI).
+    virtual bool usesAccessTokens() const { return false; }
     /// Whether keys of `keyProvider` may use this dialect's paths.
     virtual bool servesKeysOf(Provider keyProvider) const { return keyProvider == provider(); }
     /// A missing or unknown key (never echoing it).

@@ -1,8 +1,10 @@
 #pragma once
 // The simulator's dialects, one per wire format, and how a request finds its dialect.
 #include "core/sim/dialects/anthropicdialect.h"
+#include "core/sim/dialects/azuredialect.h"
 #include "core/sim/dialects/geminidialect.h"
 #include "core/sim/dialects/openaidialect.h"
+#include "core/sim/dialects/vertexdialect.h"
 
 namespace wb::sim {
 
@@ -24,7 +26,9 @@ private:
     MistralDialect m_mistral;
     AnthropicDialect m_anthropic;
     GeminiDialect m_gemini;
-    const SimDialect *const m_all[4] = {&m_openAi, &m_anthropic, &m_gemini, &m_mistral};
+    AzureDialect m_azure;
+    VertexDialect m_vertex;
+    const SimDialect *const m_all[6] = {&m_azure, &m_openAi, &m_anthropic, &m_gemini, &m_vertex, &m_mistral};
 };
 
 } // namespace wb::sim

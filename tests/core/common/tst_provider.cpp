@@ -1,6 +1,5 @@
-// The provider traits table (core/common/provider.h): names map to kinds and back, unknown
-// providers are OpenAI-compatible, and the columns hold the facts the engine relied on before
-// the table existed.
+// The provider traits table (core/common/provider.h): names map to kinds and back, prefixes we do
+// not speak are Unknown, and the columns hold the facts the engine relies on.
 #include "core/common/provider.h"
 
 #include <QTest>
@@ -19,7 +18,7 @@ private slots:
         int known = 0;
         for (ProviderKind k : kProviderKinds) {
             QCOMPARE(providerTraits(k).kind, k);
-            if (k == ProviderKind::OpenAiCompatible) {
+            if (k == ProviderKind::Unknown) {
                 QVERIFY(providerPrefix(k).isEmpty());
                 continue;
             }
@@ -30,22 +29,27 @@ private slots:
         }
         QCOMPARE(knownProviderPrefixes().size(), known);
         QCOMPARE(knownProviderPrefixes(),
-                 (QStringList{u"openai"_qs, u"anthropic"_qs, u"mistral"_qs, u"gemini"_qs, u"vertex_ai"_qs}));
+                 (QStringList{u"openai"_qs, u"anthropic"_qs, u"mistral"_qs, u"gemini"_qs, u"vertex_ai"_qs, u"azure"_qs,
+                              u"groq"_qs, u"openrouter"_qs, u"together_ai"_qs, u"deepseek"_qs, u"fireworks_ai"_qs, u"xai"_qs,
+                              u"perplexity"_qs, u"cerebras"_qs, u"ollama"_qs, u"ollama_chat"_qs, u"hosted_vllm"_qs,
+                              u"lm_studio"_qs}));
     }
 
-    void unknownIsOpenAiCompatible_data()
+    void unknownIsNotSpoken_data()
     {
         QTest::addColumn<QString>("provider");
         QTest::newRow("empty") << QString();
-        QTest::newRow("hosted_vllm") << u"hosted_vllm"_qs;
-        QTest::newRow("azure") << u"azure"_qs;
+        QTest::newRow("cohere") << u"cohere"_qs;
+        QTest::newRow("bedrock") << u"bedrock"_qs;
+        QTest::newRow("azure_ai (not azure)") << u"azure_ai"_qs;
         QTest::newRow("prefix of a known one") << u"vertex"_qs;
         QTest::newRow("longer than a known one") << u"vertex_ai-language-models"_qs;
     }
-    void unknownIsOpenAiCompatible()
+    void unknownIsNotSpoken()
     {
         QFETCH(QString, provider);
-        QCOMPARE(providerKind(provider), ProviderKind::OpenAiCompatible);
+        QCOMPARE(providerKind(provider), ProviderKind::Unknown);
+        QVERIFY(!providerSpoken(provider));
         const ProviderTraits &t = providerTraits(provider);
         QCOMPARE(t.wireFormat, WireFormat::OpenAi);
         QCOMPARE(t.countingRule, CountingRule::OpenAi);
@@ -66,7 +70,9 @@ private slots:
         QTest::newRow("anthropic") << u"anthropic"_qs << WireFormat::Anthropic << CountingRule::Anthropic << u"ANTHROPIC_API_KEY"_qs << true << false;
         QTest::newRow("mistral: OpenAI wire, own rule") << u"mistral"_qs << WireFormat::OpenAi << CountingRule::Mistral << u"MISTRAL_API_KEY"_qs << false << false;
         QTest::newRow("gemini") << u"gemini"_qs << WireFormat::Gemini << CountingRule::Gemini << u"GEMINI_API_KEY"_qs << true << false;
-        QTest::newRow("vertex_ai counts like gemini") << u"vertex_ai"_qs << WireFormat::Gemini << CountingRule::Gemini << QString() << true << false;
+        QTest::newRow("vertex_ai counts like gemini") << u"vertex_ai"_qs << WireFormat::VertexAi << CountingRule::Gemini << QString() << true << false;
+        QTest::newRow("azure counts like openai") << u"azure"_qs << WireFormat::AzureOpenAi << CountingRule::OpenAi << u"AZURE_API_KEY"_qs << false << true;
+        QTest::newRow("groq") << u"groq"_qs << WireFormat::OpenAi << CountingRule::OpenAi << u"GROQ_API_KEY"_qs << false << false;
     }
     void columns()
     {
@@ -84,17 +90,32 @@ private slots:
         QCOMPARE(t.tokenizer == TokenizerKind::Exact, exactTokenizer);
         // Every limit is a sliding window today; the column exists so one can become a bucket.
         QCOMPARE(t.limitAlgorithm, LimitAlgorithm::SlidingWindow);
-        QVERIFY(QString::fromLatin1(t.defaultApiBase).startsWith(u"https://"));
-        QVERIFY(QString::fromLatin1(t.requestApiBase).startsWith(u"https://"));
+        // Azure's resource and Vertex AI's location make their hosts; the others have a default.
+        if (t.kind != ProviderKind::Azure)
+            QVERIFY(QString::fromLatin1(t.defaultApiBase).startsWith(u"https://"));
+        if (t.kind != ProviderKind::Azure && t.kind != ProviderKind::VertexAi)
+            QVERIFY(QString::fromLatin1(t.requestApiBase).startsWith(u"https://"));
         QVERIFY(!QString::fromLatin1(t.displayName).isEmpty());
+        QVERIFY(*t.genAiSystem);
     }
 
-    void vertexAiNeedsNoKeyAndSpeaksGemini()
+    void vertexAiUsesAServiceAccount()
     {
         const ProviderTraits &v = providerTraits(ProviderKind::VertexAi);
         QVERIFY(!v.apiKeyRequired);
+        QCOMPARE(v.credential, CredentialKind::GoogleServiceAccount);
         QCOMPARE(QLatin1String(v.defaultApiBase), QLatin1String("https://us-central1-aiplatform.googleapis.com"));
-        QCOMPARE(QLatin1String(v.requestApiBase), QLatin1String(providerTraits(ProviderKind::Gemini).requestApiBase));
+        QCOMPARE(QLatin1String(v.requestApiBase), QLatin1String(""));
+    }
+
+    void localServersNeedNoKey()
+    {
+        for (ProviderKind k : {ProviderKind::Ollama, ProviderKind::OllamaChat, ProviderKind::HostedVllm, ProviderKind::LmStudio})
+            QVERIFY(!providerTraits(k).apiKeyRequired);
+        // Groq counts requests per day and Azure a 10-second slice in x-ratelimit-*-requests.
+        QVERIFY(!providerTraits(ProviderKind::Groq).requestHeadersPerMinute);
+        QVERIFY(!providerTraits(ProviderKind::Azure).requestHeadersPerMinute);
+        QVERIFY(providerTraits(ProviderKind::OpenAi).requestHeadersPerMinute);
     }
 };
 

@@ -15,12 +15,14 @@ QString wireName(WireFormat f)
     case WireFormat::OpenAi: return u"openai"_qs;
     case WireFormat::Anthropic: return u"anthropic"_qs;
     case WireFormat::Gemini: return u"gemini"_qs;
+    case WireFormat::AzureOpenAi: return u"azure"_qs;
+    case WireFormat::VertexAi: return u"vertex_ai"_qs;
     }
     return {};
 }
 QString nameOf(ProviderKind k)
 {
-    return k == ProviderKind::OpenAiCompatible ? u"hosted_vllm"_qs : providerPrefix(k);
+    return k == ProviderKind::Unknown ? u"cohere"_qs : providerPrefix(k);
 }
 } // namespace
 

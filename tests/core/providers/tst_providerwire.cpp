@@ -37,9 +37,11 @@ void TestProviderWire::forProvider_data()
     QTest::newRow("mistral") << "mistral" << "openai";
     QTest::newRow("anthropic") << "anthropic" << "anthropic";
     QTest::newRow("gemini") << "gemini" << "gemini";
-    QTest::newRow("vertex_ai") << "vertex_ai" << "gemini";
+    QTest::newRow("vertex_ai") << "vertex_ai" << "vertex_ai";
     QTest::newRow("case") << "Anthropic" << "anthropic";
-    QTest::newRow("unknown is openai-compatible") << "hosted_vllm" << "openai";
+    QTest::newRow("hosted_vllm") << "hosted_vllm" << "openai";
+    QTest::newRow("azure") << "azure" << "azure";
+    QTest::newRow("not spoken falls back to openai") << "cohere" << "openai";
     QTest::newRow("empty") << "" << "openai";
 }
 

@@ -48,6 +48,13 @@ private slots:
         QTest::newRow("gemini count") << u"/v1/models/gemini-2.5-flash:countTokens"_qs << int(Provider::Gemini) << true;
         QTest::newRow("gemini unknown method") << u"/v1beta/models/g:streamGenerateContent"_qs << -1 << false;
         QTest::newRow("unknown") << u"/v2/chat"_qs << -1 << false;
+        QTest::newRow("openai-compatible base") << u"/openai/v1/chat/completions"_qs << int(Provider::OpenAI) << false;
+        QTest::newRow("azure") << u"/openai/deployments/gpt-4o-prod/chat/completions"_qs << int(Provider::Azure) << false;
+        QTest::newRow("vertex generate") << u"/v1/projects/p/locations/europe-west4/publishers/google/models/gemini-2.5-pro:generateContent"_qs
+                                         << int(Provider::Vertex) << false;
+        QTest::newRow("vertex count") << u"/v1/projects/p/locations/global/publishers/google/models/gemini-2.5-pro:countTokens"_qs
+                                      << int(Provider::Vertex) << true;
+        QTest::newRow("vertex other publisher") << u"/v1/projects/p/locations/l/publishers/anthropic/models/claude:rawPredict"_qs << -1 << false;
     }
     void routing()
     {

@@ -1,0 +1,252 @@
+// Runs through Azure OpenAI, Vertex AI (service-account OAuth, token refreshed mid-run) and an
+// OpenAI-compatible prefix (groq) on the provider simulator, with every call traced as an OTLP
+// span to a loopback receiver — and a receiver that is down never fails or slows the run.
+#include "core/session/experimentrunner.h"
+#include "core/sim/providersimulator.h"
+#include "tests/support/testserviceaccount.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace wb;
+
+namespace {
+
+/// A minimal OTLP/HTTP receiver: keeps every POST body sent to /v1/traces and answers 200.
+class TraceReceiver final : public QObject {
+public:
+    TraceReceiver()
+    {
+        m_server.listen(QHostAddress::LocalHost, 0);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = m_server.nextPendingConnection())
+                connect(s, &QTcpSocket::readyRead, this, [this, s] { onData(s); });
+        });
+    }
+    quint16 port() const { return m_server.serverPort(); }
+    QList<QByteArray> bodies;
+    QList<QByteArray> paths;
+
+private:
+    void onData(QTcpSocket *s)
+    {
+        QByteArray &buf = m_buffers[s];
+        buf += s->readAll();
+        for (;;) {
+            const qsizetype end = buf.indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            const QByteArray head = buf.left(end);
+            qsizetype length = 0;
+            for (const QByteArray &line : head.split('\n'))
+                if (line.toLower().startsWith("content-length:"))
+                    length = line.mid(15).trimmed().toLongLong();
+            if (buf.size() < end + 4 + length)
+                return;
+            paths << head.split(' ').value(1);
+            bodies << buf.mid(end + 4, length);
+            buf.remove(0, end + 4 + length);
+            s->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+        }
+    }
+    QTcpServer m_server;
+    QHash<QTcpSocket *, QByteArray> m_buffers;
+};
+
+struct Project {
+    QString config, experiment, db;
+};
+
+Project writeProject(const QTemporaryDir &dir, const QString &simBase, const QString &credentialsPath, int texts,
+                     const QString &litellmSettings)
+{
+    const QString ml = QStringLiteral(
+        "model_list:\n"
+        "  - model_name: az\n"
+        "    litellm_params: {model: azure/gpt-4o-deploy, api_key: az-key-1, api_base: %1, api_version: \"2024-10-21\","
+        " max_parallel_requests: 1}\n"
+        "  - model_name: vx\n"
+        "    litellm_params: {model: vertex_ai/gemini-2.5-flash, api_base: %1, vertex_project: test-project,"
+        " vertex_location: europe-west4, vertex_credentials: %2, max_parallel_requests: 1}\n"
+        "  - model_name: gq\n"
+        "    litellm_params: {model: groq/llama-3.3-70b-versatile, api_key: gq-key-1, api_base: %1/openai/v1,"
+        " max_parallel_requests: 1}\n"
+        "litellm_settings:\n%3")
+        .arg(simBase, credentialsPath, litellmSettings);
+    QDir(dir.path()).mkpath(QStringLiteral("corpus"));
+    for (int i = 0; i < texts; ++i) {
+        QFile f(dir.filePath(QStringLiteral("corpus/t%1.txt").arg(i, 2, 10, QLatin1Char('0'))));
+        f.open(QIODevice::WriteOnly);
+        f.write(QByteArray("A short text about liberty and care, number ") + QByteArray::number(i) + '.');
+    }
+    QFile fw(dir.filePath(QStringLiteral("mft.yaml")));
+    fw.open(QIODevice::WriteOnly);
+    fw.write("framework:\n  id: mft\n  name: MFT\n  version: \"1\"\n  instructions: Score it.\n  dimensions:\n"
+             "    - {id: care, name: Care, description: c, min: 0, max: 1}\n");
+    fw.close();
+    QString ex = QStringLiteral("experiment: {name: t, description: test}\ncorpus:\n  - {id: c, path: corpus/}\n"
+                                "frameworks:\n  - {id: mft, path: mft.yaml}\nexecution:\n  max_tokens: 200\n  matrix:\n");
+    for (const char *g : {"az", "vx", "gq"})
+        ex += QStringLiteral("    - {run_id: r-%1, model: %1, framework: mft, corpus_subset: c}\n").arg(QLatin1String(g));
+    for (const auto &[name, text] : {std::pair{QStringLiteral("experiment.yaml"), ex.toUtf8()},
+                                     std::pair{QStringLiteral("litellm_config.yaml"), ml.toUtf8()}}) {
+        QFile f(dir.filePath(name));
+        f.open(QIODevice::WriteOnly);
+        f.write(text);
+    }
+    return {dir.filePath(QStringLiteral("litellm_config.yaml")), dir.filePath(QStringLiteral("experiment.yaml")),
+            dir.filePath(QStringLiteral("results.db"))};
+}
+
+RunSummary run(const Project &p, int timeoutMs = 60000)
+{
+    RunOptions o;
+    o.configPath = p.config;
+    o.experimentPath = p.experiment;
+    o.dbPath = p.db;
+    ExperimentRunner runner(o);
+    QSignalSpy done(&runner, &ExperimentRunner::finished);
+    runner.start();
+    if (!done.wait(timeoutMs))
+        return {};
+    return done.first().first().value<RunSummary>();
+}
+
+QString attribute(const QJsonObject &span, const QString &key)
+{
+    for (const QJsonValue a : span.value(u"attributes"_qs).toArray()) {
+        if (a[u"key"_qs].toString() == key) {
+            const QJsonObject v = a[u"value"_qs].toObject();
+            return v.contains(u"stringValue"_qs) ? v.value(u"stringValue"_qs).toString()
+                   : v.contains(u"intValue"_qs)  ? v.value(u"intValue"_qs).toString()
+                                                 : QString::number(v.value(u"doubleValue"_qs).toDouble());
+        }
+    }
+    return {};
+}
+
+struct Fixture {
+    test::TestServiceAccount sa = test::makeTestServiceAccount();
+    std::unique_ptr<ProviderSimulator> sim;
+    QTemporaryDir dir;
+    QString credentials;
+
+    explicit Fixture(qint64 tokenLifetimeS)
+    {
+        SimConfig c;
+        c.latencyMs = 250;
+        c.tokenLifetimeS = tokenLifetimeS;
+        c.serviceAccounts = {{sa.clientEmail, sa.publicKeyPem}};
+        c.keys = {SimKey{u"az-key-1"_qs, u"azure"_qs, 600, 1'000'000, 0, 0, {}},
+                  SimKey{u"gq-key-1"_qs, u"openai"_qs, 600, 1'000'000, 0, 0, {}},
+                  SimKey{sa.clientEmail, u"vertex_ai"_qs, 600, 1'000'000, 0, 0, {}}};
+        c.acceptAnyKey = false;
+        sim = std::make_unique<ProviderSimulator>(c);
+        if (!sim->start())
+            return;
+        credentials = dir.filePath(u"service-account.json"_qs);
+        QFile f(credentials);
+        f.open(QIODevice::WriteOnly);
+        f.write(sa.credentialsJson(sim->baseUrl() + u"/token"_qs));
+    }
+};
+
+} // namespace
+
+class TstRunProviders final : public QObject {
+    Q_OBJECT
+private slots:
+    void azureVertexAndGroqTracedWithATokenRefreshMidRun()
+    {
+        TraceReceiver receiver;
+        Fixture f(2);   // tokens live 2 s: refreshed after 1 s
+        QVERIFY(f.sim->isRunning());
+        qputenv("OTEL_EXPORTER_OTLP_ENDPOINT", QByteArray("http://127.0.0.1:") + QByteArray::number(receiver.port()));
+        qputenv("OTEL_BSP_SCHEDULE_DELAY", "200");
+        const Project p = writeProject(f.dir, f.sim->baseUrl(), f.credentials, 12, u"  callbacks: [otel]\n"_qs);
+        const RunSummary s = run(p);
+        QCOMPARE(s.error, QString());
+        QCOMPARE(s.jobs, 36);
+        QCOMPARE(s.done, 36);
+        QCOMPARE(s.failed, 0);
+
+        const SimStats st = f.sim->stats();
+        QCOMPARE(st.authErrors, 0);   // a stale token would have been refused
+        // 12 sequential Vertex calls of 250 ms outlive several 2-second tokens.
+        QVERIFY2(st.tokenRequests >= 3, qPrintable(QString::number(st.tokenRequests)));
+        qInfo("run of %lld calls in %.1f s: %lld token requests (2-second tokens), cost %lld micro-USD",
+              s.calls, s.wallSeconds, st.tokenRequests, s.costMicros);
+        QCOMPARE(st.tokensIssued, st.tokenRequests);
+        QCOMPARE(st.keys.value(u"az-key-1"_qs).ok, 12);
+        QCOMPARE(st.keys.value(u"gq-key-1"_qs).ok, 12);
+        QCOMPARE(st.keys.value(f.sa.clientEmail).ok, 12);
+
+        // Every call became one span; keys and tokens never travel with them.
+        QTRY_VERIFY_WITH_TIMEOUT(!receiver.bodies.isEmpty(), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT([&] {
+            int n = 0;
+            for (const QByteArray &b : receiver.bodies)
+                n += QJsonDocument::fromJson(b)[u"resourceSpans"_qs][0][u"scopeSpans"_qs][0][u"spans"_qs].toArray().size();
+            return n;
+        }(), int(s.calls), 5000);
+        QSet<QString> systems;
+        for (int i = 0; i < receiver.bodies.size(); ++i) {
+            const QByteArray &b = receiver.bodies[i];
+            QCOMPARE(receiver.paths[i], QByteArray("/v1/traces"));
+            QVERIFY(!b.contains("az-key-1") && !b.contains("gq-key-1") && !b.contains("ya29.") && !b.contains("PRIVATE KEY"));
+            QVERIFY(!b.contains("gen_ai.input.messages"));   // not opted in
+            for (const QJsonValue sv : QJsonDocument::fromJson(b)[u"resourceSpans"_qs][0][u"scopeSpans"_qs][0][u"spans"_qs].toArray()) {
+                const QJsonObject span = sv.toObject();
+                systems << attribute(span, u"gen_ai.system"_qs);
+                QCOMPARE(span.value(u"kind"_qs).toInt(), 3);
+                QCOMPARE(span.value(u"traceId"_qs).toString().size(), 32);
+                QCOMPARE(span.value(u"spanId"_qs).toString().size(), 16);
+                QVERIFY(attribute(span, u"gen_ai.usage.input_tokens"_qs).toLongLong() > 0);
+                QVERIFY(attribute(span, u"gen_ai.usage.output_tokens"_qs).toLongLong() > 0);
+                QVERIFY(!attribute(span, u"gen_ai.response.id"_qs).isEmpty());
+                QCOMPARE(span.value(u"status"_qs).toObject().value(u"code"_qs).toInt(), 1);
+            }
+        }
+        QCOMPARE(systems, (QSet<QString>{u"azure.ai.openai"_qs, u"gcp.vertex_ai"_qs, u"groq"_qs}));
+        qunsetenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+        qunsetenv("OTEL_BSP_SCHEDULE_DELAY");
+    }
+
+    void aReceiverThatIsDownNeverFailsTheRun()
+    {
+        quint16 deadPort = 0;
+        {
+            QTcpServer s;   // a port nobody listens on once it is closed
+            s.listen(QHostAddress::LocalHost, 0);
+            deadPort = s.serverPort();
+        }
+        Fixture f(3599);
+        QVERIFY(f.sim->isRunning());
+        qputenv("LANGFUSE_HOST", QByteArray("http://127.0.0.1:") + QByteArray::number(deadPort));
+        qputenv("LANGFUSE_PUBLIC_KEY", "pk-lf-test");
+        qputenv("LANGFUSE_SECRET_KEY", "sk-lf-test");
+        qputenv("OTEL_BSP_SCHEDULE_DELAY", "50");
+        const Project p = writeProject(f.dir, f.sim->baseUrl(), f.credentials, 4,
+                                       u"  success_callback: [langfuse]\n  turn_off_message_logging: false\n"_qs);
+        const RunSummary s = run(p);
+        QCOMPARE(s.error, QString());
+        QCOMPARE(s.done, 12);
+        QCOMPARE(s.failed, 0);
+        QCOMPARE(f.sim->stats().tokenRequests, 1);   // a long-lived token is fetched once
+        qunsetenv("LANGFUSE_HOST");
+        qunsetenv("LANGFUSE_PUBLIC_KEY");
+        qunsetenv("LANGFUSE_SECRET_KEY");
+        qunsetenv("OTEL_BSP_SCHEDULE_DELAY");
+    }
+};
+
+QTEST_GUILESS_MAIN(TstRunProviders)
+#include "tst_runproviders.moc"
