@@ -13,6 +13,8 @@ PKGS=(
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev libqt6opengl6-dev
   # config and secrets
   libyaml-cpp-dev qtkeychain-qt6-dev
+  # reproducibility bundles (tar.gz)
+  zlib1g-dev
   # tests: a real Secret Service (gnome-keyring on a private D-Bus) and a headless X server
   gnome-keyring dbus dbus-bin dbus-x11 libsecret-tools xvfb xauth
   # packaging
