@@ -7,7 +7,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonValue>
-#include <QMap>
+#include <climits>
 
 namespace wb {
 
@@ -21,54 +21,45 @@ struct Mean {
     double value() const { return count > 0 ? sum / count : kMissing; }
 };
 
-AlphaEstimate estimate(const ReliabilityData &data, AlphaMetric metric, const AgreementOptions &o)
+/// Interval and ordinal alpha with their intervals (undefined alphas get no interval).
+std::pair<AlphaEstimate, AlphaEstimate> estimate(const ReliabilityMatrix &data, const AgreementOptions &o)
 {
-    AlphaEstimate e;
-    e.value = krippendorffAlpha(data, metric);
-    if (!std::isnan(e.value.alpha))
-        e.ci = bootstrapAlpha(data, metric, o.bootstrapDraws, o.seed);
-    return e;
+    auto both = alphaWithIntervals(data, {AlphaMetric::Interval, AlphaMetric::Ordinal}, o.bootstrapDraws, o.seed);
+    for (AlphaWithInterval &a : both)
+        if (std::isnan(a.value.alpha))
+            a.ci = {};   // no interval around an undefined value
+    return {both[0], both[1]};
 }
 
-/// The scores of one dimension, each (model, text) and (model, text, repetition) averaged over
-/// duplicates (the same model group in two runs of the filter).
-struct DimensionScores {
-    QList<int> units;                                   ///< sample unit indices, in first-seen order
-    QHash<int, int> localUnit;                          ///< sample unit -> row
-    QMap<int, QHash<int, Mean>> byModel;                ///< model -> row -> mean over repetitions
-    QMap<int, QMap<int, QHash<int, Mean>>> byRepetition;   ///< model -> repetition -> row -> mean
+/// Dense (unit x column) means: sums and counts, so duplicates (the same model group in two runs
+/// of the filter, a repeated repetition) average instead of overwriting.
+struct MeanGrid {
+    int columns = 0;
+    std::vector<double> sum;
+    std::vector<int> count;
 
-    void add(const ScoreSample::Value &v)
+    MeanGrid(qsizetype units, int cols) : columns(cols), sum(size_t(units) * size_t(cols), 0.0), count(sum.size(), 0) {}
+    void add(qsizetype unit, int col, double v)
     {
-        auto it = localUnit.constFind(v.unit);
-        if (it == localUnit.constEnd()) {
-            it = localUnit.insert(v.unit, int(units.size()));
-            units << v.unit;
-        }
-        Mean &m = byModel[v.model][*it];
-        m.sum += v.score;
-        ++m.count;
-        Mean &r = byRepetition[v.model][v.repetition][*it];
-        r.sum += v.score;
-        ++r.count;
+        const size_t i = size_t(unit) * size_t(columns) + size_t(col);
+        sum[i] += v;
+        ++count[i];
     }
-
-    std::vector<double> column(const QHash<int, Mean> &cells) const
+    double mean(qsizetype unit, int col) const
     {
-        std::vector<double> col(size_t(units.size()), kMissing);
-        for (auto it = cells.cbegin(); it != cells.cend(); ++it)
-            col[size_t(it.key())] = it->value();
-        return col;
+        const size_t i = size_t(unit) * size_t(columns) + size_t(col);
+        return count[i] > 0 ? sum[i] / count[i] : kMissing;
     }
-
-    /// Rows = texts, columns = the given coders' columns.
-    ReliabilityData matrix(const QList<std::vector<double>> &columns) const
+    /// The rows given, columns given, as reliability data.
+    ReliabilityMatrix matrix(const std::vector<qsizetype> &rows, const QList<int> &cols) const
     {
-        ReliabilityData data(size_t(units.size()), std::vector<double>(size_t(columns.size()), kMissing));
-        for (qsizetype c = 0; c < columns.size(); ++c)
-            for (size_t u = 0; u < data.size(); ++u)
-                data[u][size_t(c)] = columns[c][u];
-        return data;
+        ReliabilityMatrix m;
+        m.coders = int(cols.size());
+        m.values.reserve(rows.size() * cols.size());
+        for (qsizetype r : rows)
+            for (int c : cols)
+                m.values.push_back(mean(r, c));
+        return m;
     }
 };
 
@@ -121,45 +112,80 @@ AgreementReport computeAgreement(const ScoreSample &sample, const AgreementOptio
 {
     AgreementReport report;
     report.options = options;
-    QList<DimensionScores> perDim(sample.dimensions.size());
-    for (const ScoreSample::Value &v : sample.values) {
-        if (v.dimension >= 0 && v.dimension < perDim.size())
-            perDim[v.dimension].add(v);
+    const int models = int(sample.models.size());
+    const qsizetype units = sample.units.size();
+    // The values of each dimension, by index (a counting sort on the dimension).
+    QList<QList<qsizetype>> byDim(sample.dimensions.size());
+    for (qsizetype i = 0; i < sample.values.size(); ++i) {
+        const int d = sample.values[i].dimension;
+        if (d >= 0 && d < byDim.size())
+            byDim[d].append(i);
     }
-    for (qsizetype d = 0; d < perDim.size(); ++d) {
-        const DimensionScores &s = perDim[d];
+    for (qsizetype d = 0; d < byDim.size(); ++d) {
         DimensionAgreement out;
         out.framework = sample.dimensions[d].framework;
         out.dimension = sample.dimensions[d].dimension;
-        out.texts = s.units.size();
-        QList<std::vector<double>> columns;
-        QList<int> modelIds;
-        for (auto it = s.byModel.cbegin(); it != s.byModel.cend(); ++it) {
-            modelIds << it.key();
-            out.models << sample.models.value(it.key());
-            columns << s.column(*it);
+        MeanGrid grid(units, models);
+        std::vector<int> maxRep(size_t(models), 0), minRep(size_t(models), INT_MAX);
+        for (qsizetype i : byDim[d]) {
+            const ScoreSample::Value &v = sample.values[i];
+            grid.add(v.unit, v.model, v.score);
+            maxRep[size_t(v.model)] = std::max(maxRep[size_t(v.model)], v.repetition);
+            minRep[size_t(v.model)] = std::min(minRep[size_t(v.model)], v.repetition);
         }
-        if (columns.size() >= 2) {
-            const ReliabilityData data = s.matrix(columns);
-            out.interval = estimate(data, AlphaMetric::Interval, options);
-            out.ordinal = estimate(data, AlphaMetric::Ordinal, options);
+        std::vector<qsizetype> rows;   // texts scored on this dimension, in sample order
+        for (qsizetype u = 0; u < units; ++u) {
+            for (int m = 0; m < models; ++m) {
+                if (grid.count[size_t(u) * size_t(models) + size_t(m)] > 0) {
+                    rows.push_back(u);
+                    break;
+                }
+            }
+        }
+        out.texts = qint64(rows.size());
+        QList<int> present;
+        for (int m = 0; m < models; ++m)
+            if (maxRep[size_t(m)] > 0) {
+                present << m;
+                out.models << sample.models[m];
+            }
+        if (present.size() >= 2) {
+            const ReliabilityMatrix data = grid.matrix(rows, present);
+            std::tie(out.interval, out.ordinal) = estimate(data, options);
+            QList<std::vector<double>> columns;
+            for (int c = 0; c < present.size(); ++c) {
+                std::vector<double> col(rows.size());
+                for (size_t r = 0; r < rows.size(); ++r)
+                    col[r] = data.values[r * size_t(data.coders) + size_t(c)];
+                columns << col;
+            }
             for (qsizetype a = 0; a < columns.size(); ++a)
                 for (qsizetype b = a + 1; b < columns.size(); ++b)
                     out.pairs << PairCorrelation{out.models[a], out.models[b], pearson(columns[a], columns[b]),
                                                  spearman(columns[a], columns[b])};
         }
-        for (auto it = s.byRepetition.cbegin(); it != s.byRepetition.cend(); ++it) {
-            if (it->size() < 2)
-                continue;
-            QList<std::vector<double>> reps;
-            for (const auto &cells : *it)
-                reps << s.column(cells);
+        for (int m : std::as_const(present)) {
+            if (maxRep[size_t(m)] == minRep[size_t(m)])
+                continue;   // one repetition: nothing to be stable across
+            const int reps = maxRep[size_t(m)];
+            MeanGrid byRep(units, reps);
+            for (qsizetype i : byDim[d]) {
+                const ScoreSample::Value &v = sample.values[i];
+                if (v.model == m && v.repetition >= 1)
+                    byRep.add(v.unit, v.repetition - 1, v.score);
+            }
+            std::vector<qsizetype> modelRows;
+            for (qsizetype u : rows)
+                if (grid.count[size_t(u) * size_t(models) + size_t(m)] > 0)
+                    modelRows.push_back(u);
+            QList<int> cols;
+            for (int r = 0; r < reps; ++r)
+                cols << r;
             StabilityAgreement st;
-            st.model = sample.models.value(it.key());
-            st.repetitions = it->lastKey();
-            const ReliabilityData data = s.matrix(reps);
-            st.interval = estimate(data, AlphaMetric::Interval, options);
-            st.ordinal = estimate(data, AlphaMetric::Ordinal, options);
+            st.model = sample.models[m];
+            st.repetitions = reps;
+            const ReliabilityMatrix data = byRep.matrix(modelRows, cols);
+            std::tie(st.interval, st.ordinal) = estimate(data, options);
             out.stability << st;
         }
         report.dimensions << out;

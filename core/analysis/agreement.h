@@ -24,10 +24,7 @@ struct AgreementOptions {
     quint64 seed = 20110101;   ///< fixed, so the same data give the same intervals
 };
 
-struct AlphaEstimate {
-    AlphaValue value;
-    ConfidenceInterval ci;
-};
+using AlphaEstimate = AlphaWithInterval;
 
 struct PairCorrelation {
     QString modelA;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <thread>
 
 namespace wb {
 
@@ -24,6 +25,8 @@ struct Prepared {
     std::vector<double> obsInterval;
     std::vector<double> obsRatio;
     std::vector<double> rawDistinct;       ///< not centred, for the ratio metric
+    std::vector<double> s1;                ///< per unit: sum and sum of squares of its centred values
+    std::vector<double> s2;
 
     qsizetype units() const { return qsizetype(offset.size()) - 1; }
     int m(qsizetype u) const { return int(offset[u + 1] - offset[u]); }
@@ -38,20 +41,22 @@ double ratioDelta2(double c, double k)
     return d * d;
 }
 
-Prepared prepare(const ReliabilityData &data)
+Prepared prepare(const ReliabilityMatrix &data)
 {
     Prepared p;
     std::vector<double> values;
     std::vector<qsizetype> offsets{0};
-    for (const auto &unit : data) {
-        qsizetype present = 0;
-        for (double v : unit)
-            present += std::isnan(v) ? 0 : 1;
+    const int coders = data.coders;
+    for (qsizetype u = 0; u < data.units(); ++u) {
+        const double *unit = data.values.data() + u * coders;
+        int present = 0;
+        for (int c = 0; c < coders; ++c)
+            present += std::isnan(unit[c]) ? 0 : 1;
         if (present < 2)
             continue;   // not pairable
-        for (double v : unit)
-            if (!std::isnan(v))
-                values.push_back(v);
+        for (int c = 0; c < coders; ++c)
+            if (!std::isnan(unit[c]))
+                values.push_back(unit[c]);
         offsets.push_back(qsizetype(values.size()));
     }
     p.offset = offsets;
@@ -71,6 +76,8 @@ Prepared prepare(const ReliabilityData &data)
     p.obsNominal.resize(units);
     p.obsInterval.resize(units);
     p.obsRatio.resize(units);
+    p.s1.resize(units);
+    p.s2.resize(units);
     for (qsizetype u = 0; u < units; ++u) {
         const int m = p.m(u);
         double nominal = 0, ratio = 0, s1 = 0, s2 = 0;
@@ -89,6 +96,8 @@ Prepared prepare(const ReliabilityData &data)
         p.obsRatio[u] = ratio / (m - 1);
         // sum over ordered pairs i != j of (x_i - x_j)^2 = 2 m sum(x^2) - 2 (sum x)^2
         p.obsInterval[u] = (2.0 * m * s2 - 2.0 * s1 * s1) / (m - 1);
+        p.s1[u] = s1;
+        p.s2[u] = s2;
     }
     return p;
 }
@@ -100,14 +109,22 @@ AlphaValue alphaOf(const Prepared &p, AlphaMetric metric, const std::vector<int>
     const qsizetype units = p.units();
     auto w = [&weight](qsizetype u) { return weight.empty() ? 1.0 : double(weight[u]); };
 
-    std::vector<double> count(p.distinct.size(), 0.0);   // marginals n_c
-    double n = 0, observed = 0;
+    // The interval metric needs only per-unit sums; the others the marginal count of each value.
+    const bool needCounts = metric != AlphaMetric::Interval;
+    std::vector<double> count(needCounts ? p.distinct.size() : 0, 0.0);   // marginals n_c
+    double n = 0, observed = 0, s1 = 0, s2 = 0;
     for (qsizetype u = 0; u < units; ++u) {
         const double wu = w(u);
         if (wu == 0)
             continue;
         out.units += qint64(wu);
         n += wu * p.m(u);
+        if (!needCounts) {
+            s1 += wu * p.s1[u];
+            s2 += wu * p.s2[u];
+            observed += wu * p.obsInterval[u];
+            continue;
+        }
         for (qsizetype i = p.offset[u]; i < p.offset[u + 1]; ++i)
             count[p.idx[i]] += wu;
     }
@@ -135,9 +152,7 @@ AlphaValue alphaOf(const Prepared &p, AlphaMetric metric, const std::vector<int>
         break;
     }
     case AlphaMetric::Interval:
-        expected = squaredSpread(p.distinct);
-        for (qsizetype u = 0; u < units; ++u)
-            observed += w(u) * p.obsInterval[u];
+        expected = 2.0 * n * s2 - 2.0 * s1 * s1;   // observed was summed above
         break;
     case AlphaMetric::Ordinal: {
         // Mid-rank of each value: the count below it plus half its own, centred on n/2. The ordinal
@@ -273,37 +288,96 @@ const char *alphaMetricName(AlphaMetric m)
     return "?";
 }
 
+ReliabilityMatrix toMatrix(const ReliabilityData &data)
+{
+    ReliabilityMatrix m;
+    for (const auto &unit : data)
+        m.coders = std::max(m.coders, int(unit.size()));
+    m.values.assign(data.size() * size_t(m.coders), kNaN);
+    for (size_t u = 0; u < data.size(); ++u)
+        std::copy(data[u].begin(), data[u].end(), m.values.begin() + qsizetype(u) * m.coders);
+    return m;
+}
+
 AlphaValue krippendorffAlpha(const ReliabilityData &data, AlphaMetric metric)
+{
+    return krippendorffAlpha(toMatrix(data), metric);
+}
+
+AlphaValue krippendorffAlpha(const ReliabilityMatrix &data, AlphaMetric metric)
 {
     return alphaOf(prepare(data), metric, {});
 }
 
 ConfidenceInterval bootstrapAlpha(const ReliabilityData &data, AlphaMetric metric, int draws, quint64 seed, double level)
 {
-    ConfidenceInterval ci;
+    return bootstrapAlpha(toMatrix(data), metric, draws, seed, level);
+}
+
+ConfidenceInterval bootstrapAlpha(const ReliabilityMatrix &data, AlphaMetric metric, int draws, quint64 seed, double level)
+{
+    return alphaWithIntervals(data, {metric}, draws, seed, level).front().ci;
+}
+
+std::vector<AlphaWithInterval> alphaWithIntervals(const ReliabilityMatrix &data, const std::vector<AlphaMetric> &metrics,
+                                                  int draws, quint64 seed, double level)
+{
+    std::vector<AlphaWithInterval> out(metrics.size());
     const Prepared p = prepare(data);
+    for (size_t m = 0; m < metrics.size(); ++m)
+        out[m].value = alphaOf(p, metrics[m], {});
     const qsizetype units = p.units();
     if (units < 2 || draws <= 0)
-        return ci;
-    SplitMix64 rng{seed};
-    std::vector<double> alphas;
-    alphas.reserve(size_t(draws));
-    std::vector<int> weight(size_t(units), 0);
-    for (int d = 0; d < draws; ++d) {
-        std::fill(weight.begin(), weight.end(), 0);
-        for (qsizetype i = 0; i < units; ++i)
-            ++weight[size_t(rng.below(quint64(units)))];
-        const double a = alphaOf(p, metric, weight).alpha;
-        if (!std::isnan(a))
-            alphas.push_back(a);
+        return out;
+    // Blocks of draws, each with its own stream (seed, block): the result does not depend on how
+    // many threads run the blocks or in which order they finish. Every metric is computed on the
+    // same resample. Plain threads rather than Qt's pool: the Statistics page already runs this on
+    // a pool thread, and nested blocking pool work can starve when every pool thread waits.
+    constexpr int kBlock = 25;
+    const int blocks = (draws + kBlock - 1) / kBlock;
+    // perBlock[b][metric] = the defined alphas of block b
+    std::vector<std::vector<std::vector<double>>> perBlock(static_cast<size_t>(blocks),
+                                                           std::vector<std::vector<double>>(metrics.size()));
+    auto runBlock = [&](int b) {
+        SplitMix64 rng{seed ^ (0xD1B54A32D192ED03ull * quint64(b + 1))};
+        std::vector<int> weight(size_t(units), 0);
+        for (int d = b * kBlock; d < std::min(draws, (b + 1) * kBlock); ++d) {
+            std::fill(weight.begin(), weight.end(), 0);
+            for (qsizetype i = 0; i < units; ++i)
+                ++weight[size_t(rng.below(quint64(units)))];
+            for (size_t m = 0; m < metrics.size(); ++m) {
+                const double a = alphaOf(p, metrics[m], weight).alpha;
+                if (!std::isnan(a))
+                    perBlock[size_t(b)][m].push_back(a);
+            }
+        }
+    };
+    // Small data sets are done before a thread would have started.
+    const int threads = units < 2000 ? 1 : std::clamp(int(std::thread::hardware_concurrency()), 1, std::min(8, blocks));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            for (int b = t; b < blocks; b += threads)
+                runBlock(b);
+        });
+    for (int b = 0; b < blocks; b += threads)
+        runBlock(b);
+    for (std::thread &t : pool)
+        t.join();
+    for (size_t m = 0; m < metrics.size(); ++m) {
+        std::vector<double> alphas;
+        alphas.reserve(size_t(draws));
+        for (const auto &block : perBlock)
+            alphas.insert(alphas.end(), block[m].begin(), block[m].end());
+        ConfidenceInterval &ci = out[m].ci;
+        ci.draws = int(alphas.size());
+        if (alphas.empty())
+            continue;
+        std::sort(alphas.begin(), alphas.end());
+        ci.low = quantile(alphas, (1.0 - level) / 2.0);
+        ci.high = quantile(alphas, (1.0 + level) / 2.0);
     }
-    ci.draws = int(alphas.size());
-    if (alphas.empty())
-        return ci;
-    std::sort(alphas.begin(), alphas.end());
-    ci.low = quantile(alphas, (1.0 - level) / 2.0);
-    ci.high = quantile(alphas, (1.0 + level) / 2.0);
-    return ci;
+    return out;
 }
 
 Correlation pearson(const std::vector<double> &x, const std::vector<double> &y)

@@ -28,6 +28,15 @@ const char *alphaMetricName(AlphaMetric m);
 /// Rows may have different lengths (a missing trailing coder is missing).
 using ReliabilityData = std::vector<std::vector<double>>;
 
+/// The same as one row-major block (units x coders, NaN = missing): the layout for large data sets,
+/// one allocation instead of one per unit.
+struct ReliabilityMatrix {
+    std::vector<double> values;
+    int coders = 0;
+    qsizetype units() const { return coders > 0 ? qsizetype(values.size()) / coders : 0; }
+};
+ReliabilityMatrix toMatrix(const ReliabilityData &data);
+
 struct AlphaValue {
     double alpha = std::numeric_limits<double>::quiet_NaN();   ///< NaN when undefined (no pairable values, or no variation at all)
     qint64 units = 0;    ///< pairable units (two values or more)
@@ -37,6 +46,7 @@ struct AlphaValue {
 };
 
 AlphaValue krippendorffAlpha(const ReliabilityData &data, AlphaMetric metric);
+AlphaValue krippendorffAlpha(const ReliabilityMatrix &data, AlphaMetric metric);
 
 struct ConfidenceInterval {
     double low = std::numeric_limits<double>::quiet_NaN();
@@ -45,11 +55,22 @@ struct ConfidenceInterval {
 };
 
 /// Percentile bootstrap interval for alpha: `draws` samples of the pairable units drawn with
-/// replacement, alpha of each, the (1-level)/2 and (1+level)/2 quantiles. The generator is a
-/// fixed SplitMix64 stream from `seed`, so the same data and seed give the same interval on every
-/// platform and compiler.
+/// replacement, alpha of each, the (1-level)/2 and (1+level)/2 quantiles. The generator is
+/// SplitMix64, one stream per block of draws derived from `seed`, so the same data and seed give
+/// the same interval on every platform and compiler, however many threads share the blocks.
+ConfidenceInterval bootstrapAlpha(const ReliabilityMatrix &data, AlphaMetric metric, int draws, quint64 seed,
+                                  double level = 0.95);
 ConfidenceInterval bootstrapAlpha(const ReliabilityData &data, AlphaMetric metric, int draws, quint64 seed,
                                   double level = 0.95);
+
+struct AlphaWithInterval {
+    AlphaValue value;
+    ConfidenceInterval ci;
+};
+/// Alpha and its bootstrap interval for several metrics at once: one preparation of the data, and
+/// every metric on the same resamples (so the same seed gives the same interval as bootstrapAlpha()).
+std::vector<AlphaWithInterval> alphaWithIntervals(const ReliabilityMatrix &data, const std::vector<AlphaMetric> &metrics,
+                                                  int draws, quint64 seed, double level = 0.95);
 
 struct Correlation {
     double r = std::numeric_limits<double>::quiet_NaN();   ///< NaN when n < 3 or a side is constant

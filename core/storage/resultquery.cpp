@@ -423,17 +423,25 @@ Result<ScoreSample> scoreSample(const QString &connName, const ResultFilter &fil
     auto db = connection(connName);
     if (!db)
         return std::unexpected(db.error());
-    const FilterSql w = filterSql(filter, QStringLiteral("j"));
-    QSqlQuery q(*db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT r.model_group, r.framework, s.dimension, j.corpus, j.text_id, j.repetition, s.score"
-                             " FROM jobs j JOIN runs r ON r.run_id = j.run_id JOIN scores s ON s.job_id = j.id"
-                             " WHERE j.status = 'done' AND s.score IS NOT NULL AND ")
-              + w.sql);
-    for (int i = 0; i < w.binds.size(); ++i)
-        q.bindValue(i, w.binds[i]);
-    if (!q.exec())
-        return std::unexpected(sqlError(QStringLiteral("read scores"), q.lastError()));
+    struct RunInfo {
+        QString runId, group, framework;
+        QStringList dims;
+    };
+    QList<RunInfo> runs;
+    {
+        QSqlQuery q(*db);
+        if (!q.exec(QStringLiteral("SELECT run_id, model_group, framework, dimensions FROM runs ORDER BY rowid")))
+            return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError()));
+        while (q.next()) {
+            RunInfo r{text(q, 0), text(q, 1), text(q, 2), {}};
+            // The experiment condition is left to the SQL below.
+            if (!runMatches(filter, r.runId, r.group, r.framework, filter.experiment))
+                continue;
+            for (const QJsonValue &v : QJsonDocument::fromJson(q.value(3).toString().toUtf8()).array())
+                r.dims << v.toString();
+            runs << r;
+        }
+    }
     // Interned while reading, renumbered in sorted order at the end so the output does not depend
     // on the order rows come back in.
     QHash<QString, int> models, units;
@@ -441,34 +449,85 @@ Result<ScoreSample> scoreSample(const QString &connName, const ResultFilter &fil
     QStringList modelNames;
     QList<ScoreSample::Dimension> dimNames;
     ScoreSample out;
-    auto intern = [](auto &table, auto &names, const auto &key) {
-        const auto it = table.constFind(key);
-        if (it != table.constEnd())
+    auto internDim = [&](const QString &framework, const QString &dim) {
+        const std::pair<QString, QString> key{framework, dim};
+        const auto it = dims.constFind(key);
+        if (it != dims.constEnd())
             return *it;
-        const int id = int(names.size());
-        table.insert(key, id);
-        names.append(key);
+        const int id = int(dimNames.size());
+        dims.insert(key, id);
+        dimNames.append(ScoreSample::Dimension{framework, dim});
         return id;
     };
-    while (q.next()) {
-        ScoreSample::Value v;
-        v.model = intern(models, modelNames, text(q, 0));
-        const std::pair<QString, QString> dim{text(q, 1), text(q, 2)};
-        const auto it = dims.constFind(dim);
-        if (it != dims.constEnd()) {
-            v.dimension = *it;
+    const FilterSql w = filterSql(filter, QStringLiteral("j"));
+    for (const RunInfo &run : std::as_const(runs)) {
+        int model = int(modelNames.size());
+        if (const auto it = models.constFind(run.group); it != models.constEnd()) {
+            model = *it;
         } else {
-            v.dimension = int(dimNames.size());
-            dims.insert(dim, v.dimension);
-            dimNames.append(ScoreSample::Dimension{dim.first, dim.second});
+            models.insert(run.group, model);
+            modelNames << run.group;
         }
-        v.unit = intern(units, out.units, QString(text(q, 3) + QLatin1Char('/') + text(q, 4)));
-        v.repetition = q.value(5).toInt();
-        v.score = q.value(6).toDouble();
-        out.values.append(v);
+        // Two cursors over one run, both in job id order, merged: the jobs give unit and
+        // repetition once per job; the scores come as numbers (the dimension as its index in the
+        // framework), so six million scores cost no string conversions.
+        const QString where = QStringLiteral(" WHERE j.run_id = ? AND j.status = 'done' AND ") + w.sql;
+        QSqlQuery jobs(*db), scores(*db);
+        jobs.setForwardOnly(true);
+        scores.setForwardOnly(true);
+        jobs.prepare(QStringLiteral("SELECT j.id, j.corpus, j.text_id, j.repetition FROM jobs j") + where + QStringLiteral(" ORDER BY j.id"));
+        QString dimExpr = QStringLiteral("s.dimension");
+        QVariantList dimBinds;
+        if (!run.dims.isEmpty()) {
+            dimExpr = QStringLiteral("CASE s.dimension");
+            for (int i = 0; i < run.dims.size(); ++i) {
+                dimExpr += QStringLiteral(" WHEN ? THEN %1").arg(i);
+                dimBinds << run.dims[i];
+            }
+            dimExpr += QStringLiteral(" ELSE -1 END");
+        }
+        scores.prepare(QStringLiteral("SELECT s.job_id, ") + dimExpr + QStringLiteral(", s.score FROM jobs j JOIN scores s ON s.job_id = j.id")
+                       + where + QStringLiteral(" AND s.score IS NOT NULL ORDER BY s.job_id"));
+        QVariantList binds = QVariantList{run.runId} + w.binds;
+        for (const QVariant &b : std::as_const(binds))
+            jobs.addBindValue(b);
+        for (const QVariant &b : std::as_const(dimBinds) + binds)
+            scores.addBindValue(b);
+        if (!jobs.exec() || !scores.exec())
+            return std::unexpected(sqlError(QStringLiteral("read scores"), jobs.lastError().isValid() ? jobs.lastError() : scores.lastError()));
+        QList<int> dimIds;
+        for (const QString &d : run.dims)
+            dimIds << internDim(run.framework, d);
+        bool scoreValid = scores.next();
+        while (jobs.next()) {
+            const qint64 jobId = jobs.value(0).toLongLong();
+            const QString unitKey = text(jobs, 1) + QLatin1Char('/') + text(jobs, 2);
+            int unit = int(out.units.size());
+            if (const auto it = units.constFind(unitKey); it != units.constEnd()) {
+                unit = *it;
+            } else {
+                units.insert(unitKey, unit);
+                out.units << unitKey;
+            }
+            const int repetition = jobs.value(3).toInt();
+            while (scoreValid && scores.value(0).toLongLong() < jobId)
+                scoreValid = scores.next();
+            for (; scoreValid && scores.value(0).toLongLong() == jobId; scoreValid = scores.next()) {
+                int dim = -1;
+                if (run.dims.isEmpty()) {
+                    dim = internDim(run.framework, text(scores, 1));
+                } else {
+                    const int i = scores.value(1).toInt();
+                    if (i < 0)
+                        continue;   // a dimension the framework does not declare
+                    dim = dimIds[i];
+                }
+                out.values.append(ScoreSample::Value{model, unit, dim, repetition, scores.value(2).toDouble()});
+            }
+        }
+        if (jobs.lastError().isValid() || scores.lastError().isValid())
+            return std::unexpected(sqlError(QStringLiteral("read scores"), jobs.lastError().isValid() ? jobs.lastError() : scores.lastError()));
     }
-    if (q.lastError().isValid())
-        return std::unexpected(sqlError(QStringLiteral("read scores"), q.lastError()));
     auto sortedOrder = [](qsizetype n, auto less) {
         QList<int> order(n);
         std::iota(order.begin(), order.end(), 0);

@@ -210,6 +210,38 @@ private slots:
         QVERIFY2(o.err.contains("results.sqlite: SHA-256"), o.describe().constData());
     }
 
+    void helpAndUsageErrors()
+    {
+        const QList<std::pair<QString, QStringList>> verbs = {
+            {u"stats"_s, {u"--db"_s, u"--run"_s, u"--model"_s, u"--framework"_s, u"--search"_s, u"--draws"_s, u"--seed"_s, u"--json"_s, u"-o"_s}},
+            {u"export"_s, {u"--run"_s, u"--model"_s, u"--framework"_s, u"--status"_s, u"--search"_s, u"--evidence"_s}},
+            {u"bundle"_s, {u"--db"_s, u"--config"_s, u"--experiment"_s, u"--prices"_s, u"-o"_s}},
+            {u"verify-bundle"_s, {u"--json"_s}},
+        };
+        for (const auto &[verb, options] : verbs) {
+            const Outcome o = run({verb, u"--help"_s});
+            QVERIFY2(o.code == 0, o.describe().constData());
+            const QString usage = QString::fromUtf8(o.out).section(u'\n', 0, 0);
+            for (const QString &opt : options)
+                QVERIFY2(usage.contains(opt), qPrintable(verb + u": "_s + opt + u" not in "_s + usage));
+        }
+        Outcome o = run({u"stats"_s, u"--db"_s, m_db, u"--json"_s, u"-o"_s, m_dir.filePath(u"s.csv"_s)});
+        QCOMPARE(o.code, 2);
+        o = run({u"stats"_s, u"--db"_s, m_db, u"--draws"_s, u"many"_s});
+        QCOMPARE(o.code, 2);
+        QVERIFY(o.err.contains("--draws"));
+        o = run({u"export"_s, u"--db"_s, m_db, u"--long"_s, u"--evidence"_s, u"-o"_s, m_dir.filePath(u"e.csv"_s)});
+        QCOMPARE(o.code, 2);
+        o = run({u"verify-bundle"_s, m_dir.filePath(u"no-such.tar.gz"_s)});
+        QCOMPARE(o.code, 1);
+        QVERIFY2(o.err.contains("no-such.tar.gz"), o.describe().constData());
+        o = run({u"bundle"_s, u"--db"_s, m_db, u"--config"_s, m_project + u"/litellm_config.yaml"_s, u"--experiment"_s,
+                 m_project + u"/missing.yaml"_s, u"-o"_s, m_dir.filePath(u"b.tar.gz"_s)});
+        QCOMPARE(o.code, 2);
+        QVERIFY(o.err.contains("missing.yaml"));
+        QVERIFY(!QFile::exists(m_dir.filePath(u"b.tar.gz"_s)));
+    }
+
 private:
     QTemporaryDir m_dir;
     QString m_project;

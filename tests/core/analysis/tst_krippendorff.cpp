@@ -117,7 +117,7 @@ private slots:
     {
         QVERIFY(std::isnan(krippendorffAlpha({{1, NA}, {NA, 2}}, AlphaMetric::Interval).alpha));
         QVERIFY(std::isnan(krippendorffAlpha({{2, 2}, {2, 2}}, AlphaMetric::Interval).alpha));
-        QVERIFY(std::isnan(krippendorffAlpha({}, AlphaMetric::Nominal).alpha));
+        QVERIFY(std::isnan(krippendorffAlpha(ReliabilityData{}, AlphaMetric::Nominal).alpha));
     }
 
     void bootstrapIsReproducibleAndBracketsTheEstimate()
@@ -132,6 +132,20 @@ private slots:
         QVERIFY(a.high <= 1.0);
         const ConfidenceInterval c = bootstrapAlpha(d, AlphaMetric::Interval, 1000, 43);
         QVERIFY(c.low != a.low || c.high != a.high);
+        // Several metrics at once: each on the same resamples as it would get alone.
+        const auto both = alphaWithIntervals(toMatrix(d), {AlphaMetric::Ordinal, AlphaMetric::Interval}, 1000, 42);
+        QCOMPARE(both[1].ci.low, a.low);
+        QCOMPARE(both[1].ci.high, a.high);
+        QCOMPARE(both[1].value.alpha, krippendorffAlpha(d, AlphaMetric::Interval).alpha);
+        QCOMPARE(both[0].ci.low, bootstrapAlpha(d, AlphaMetric::Ordinal, 1000, 42).low);
+        // Large enough to run on several threads: still the same interval every time.
+        ReliabilityData big;
+        for (int u = 0; u < 3000; ++u)
+            big.push_back({double(u % 7), double((u * 3) % 7), double(u % 5 == 0 ? (u + 1) % 7 : u % 7)});
+        const ConfidenceInterval b1 = bootstrapAlpha(big, AlphaMetric::Interval, 200, 9), b2 = bootstrapAlpha(big, AlphaMetric::Interval, 200, 9);
+        QCOMPARE(b1.low, b2.low);
+        QCOMPARE(b1.high, b2.high);
+        QCOMPARE(b1.draws, 200);
         // Perfect agreement stays perfect in every resample.
         const ConfidenceInterval p = bootstrapAlpha({{1, 1}, {2, 2}, {3, 3}, {4, 4}}, AlphaMetric::Ordinal, 200, 1);
         QCOMPARE(p.high, 1.0);
