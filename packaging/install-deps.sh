@@ -15,6 +15,8 @@ PKGS=(
   libyaml-cpp-dev qtkeychain-qt6-dev
   # Vertex AI service-account JWTs (RS256) and the simulator that checks them
   libssl-dev
+  # reproducibility bundles (tar.gz)
+  zlib1g-dev
   # tests: a real Secret Service (gnome-keyring on a private D-Bus) and a headless X server
   gnome-keyring dbus dbus-bin dbus-x11 libsecret-tools xvfb xauth
   # packaging

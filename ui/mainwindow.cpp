@@ -6,7 +6,9 @@
 #include "ui/keysview.h"
 #include "ui/modellisteditor.h"
 #include "ui/project.h"
+#include "ui/resultsmodel.h"
 #include "ui/resultsview.h"
+#include "ui/statisticsview.h"
 #include "ui/runmonitor.h"
 #include "ui/uisettings.h"
 
@@ -63,6 +65,11 @@ MainWindow::MainWindow(QWidget *parent)
     // The estimate uses what earlier runs stored in the project's database (calibration, spend).
     m_estimate->setDatabasePathSource([this] { return m_run->resolvedDatabasePath(); });
     m_results = new ResultsView(this);
+    // Agreement statistics over what the Results page's filter selects, recomputed when it changes.
+    auto *statistics = new StatisticsView(this);
+    statistics->setObjectName(QStringLiteral("statisticsPage"));
+    connect(m_results->model(), &QAbstractItemModel::modelReset, statistics,
+            [this, statistics] { statistics->setSource(m_results->model()->database(), m_results->model()->filter()); });
 
     struct Entry { QWidget *w; QString icon; QString text; };
     const Entry entries[] = {
@@ -72,6 +79,7 @@ MainWindow::MainWindow(QWidget *parent)
         {m_estimate, QStringLiteral("accessories-calculator"), tr("Estimate")},
         {m_run, QStringLiteral("media-playback-start"), tr("Run")},
         {m_results, QStringLiteral("x-office-spreadsheet"), tr("Results")},
+        {statistics, QStringLiteral("x-office-spreadsheet"), tr("Statistics")},
     };
     for (const Entry &e : entries) {
         m_pages->addWidget(e.w);

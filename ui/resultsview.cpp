@@ -412,6 +412,8 @@ void ResultsView::exportCsv(const QString &outPath, bool longFormat)
     connect(dialog, &QProgressDialog::canceled, dialog, [shared] { shared->cancel = true; });
 
     ExportOptions opt;
+    opt.filter = m_model->filter();   // the rows the page shows, no more (docs/FORMATS.md, "CSV export")
+    opt.columnsFile = true;
     opt.longFormat = longFormat;
     opt.progress = [shared](qint64 done, qint64 total) {
         shared->done = done;

@@ -13,6 +13,9 @@ int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdKeys(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdModels(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdTestConnections(const QStringList &args, QTextStream &out, QTextStream &err);
+int cmdStats(const QStringList &args, QTextStream &out, QTextStream &err);
+int cmdBundle(const QStringList &args, QTextStream &out, QTextStream &err);
+int cmdVerifyBundle(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdSimulate(const QStringList &args, QTextStream &out, QTextStream &err);
 
 } // namespace wb

@@ -1,5 +1,6 @@
 // run and export: the verbs that touch the results database.
 #include "app/cli/commands.h"
+#include "app/cli/filteroptions.h"
 #include "app/cli/verbparser.h"
 
 #include "core/session/experimentrunner.h"
@@ -207,8 +208,12 @@ int cmdExport(const QStringList &args, QTextStream &out, QTextStream &err)
         return 2;
     }
     ExportOptions opt;
-    opt.experiment = a.value(QStringLiteral("--experiment"));
+    opt.filter = resultFilterFrom(a);
     opt.longFormat = a.has(QStringLiteral("--long"));
+    opt.evidence = a.has(QStringLiteral("--evidence"));
+    opt.columnsFile = true;
+    if (opt.evidence && opt.longFormat)
+        return a.usageError(err, QStringLiteral("--evidence is for the wide format; the long format always has an evidence column"));
     opt.rawCells = a.has(QStringLiteral("--raw-cells"));
     const bool tty = ::isatty(STDERR_FILENO);
     QElapsedTimer t;

@@ -3,6 +3,7 @@
 #include "app/cli/verbparser.h"
 
 #include "app/cli/commands.h"
+#include "app/cli/filteroptions.h"
 
 namespace wb {
 
@@ -59,12 +60,46 @@ QList<VerbSpec> makeSpecs()
          QStringLiteral("write the results of a database as CSV"),
          {},
          0,
-         {{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database"), true},
-          {{QStringLiteral("experiment")}, QStringLiteral("NAME"), QStringLiteral("only this experiment's results")},
-          {{QStringLiteral("long")}, {}, QStringLiteral("one row per job and dimension instead of one row per job")},
+         QList<CliOption>{{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database"), true}}
+             + resultFilterOptions(true)
+             + QList<CliOption>{
+          {{QStringLiteral("long")}, {}, QStringLiteral("one row per job and dimension instead of one row per job;\nthe job's tokens, cost, latency and attempts on its first row only")},
+          {{QStringLiteral("evidence")}, {}, QStringLiteral("wide format: an evidence column after each score column")},
           {{QStringLiteral("raw-cells")}, {}, QStringLiteral("write text cells exactly as stored; by default a text cell that\nbegins with = + - @, tab or CR gets a leading ' so spreadsheets\ndo not run it as a formula")},
           {{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("FILE"), QStringLiteral("the CSV file to write"), true}},
-         QStringLiteral("The columns are described in docs/FORMATS.md.")},
+         QStringLiteral("The filters are the Results page's. FILE.columns.txt says what each column means;\n"
+                        "the columns are described in docs/FORMATS.md.")},
+        {QStringLiteral("stats"),
+         &cmdStats,
+         QStringLiteral("agreement statistics: Krippendorff's alpha across models and repetitions, correlations"),
+         {},
+         0,
+         QList<CliOption>{{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database"), true}}
+             + resultFilterOptions(false)
+             + QList<CliOption>{
+          {{QStringLiteral("draws")}, QStringLiteral("N"), QStringLiteral("bootstrap samples for the 95 % intervals (default 1000; 0 = none)")},
+          {{QStringLiteral("seed")}, QStringLiteral("S"), QStringLiteral("seed of the bootstrap (default 20110101): same seed, same intervals")},
+          json,
+          {{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("FILE"), QStringLiteral("write the statistics as CSV (and FILE.columns.txt)")}},
+         QStringLiteral("Finished jobs only. Across models a model's score of a text is the mean of its\n"
+                        "repetitions; see docs/FORMATS.md, \"Agreement statistics\".")},
+        {QStringLiteral("bundle"),
+         &cmdBundle,
+         QStringLiteral("pack a run for others to check: configuration, corpus, prompts, prices, calls, database"),
+         {},
+         0,
+         {{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database"), true},
+          config(true), experiment, prices(),
+          {{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("FILE"), QStringLiteral("the bundle to write (.tar.gz)"), true}},
+         QStringLiteral("Literal API keys are replaced by a placeholder (with a warning); os.environ/ and\n"
+                        "keychain/ references are kept. Contents: docs/FORMATS.md, \"Reproducibility bundle\".")},
+        {QStringLiteral("verify-bundle"),
+         &cmdVerifyBundle,
+         QStringLiteral("recheck every SHA-256 of a bundle against its manifest"),
+         QStringLiteral("BUNDLE"),
+         1,
+         {json},
+         QStringLiteral("Exit 0 when every file matches, 1 naming the first file that does not.")},
         {QStringLiteral("tokens"),
          &cmdTokens,
          QStringLiteral("count the tokens of text files"),

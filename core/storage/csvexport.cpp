@@ -14,6 +14,8 @@
 // writer (a buffered QSaveFile, so a failed or cancelled export leaves the target untouched).
 #include "core/common/logging.h"
 #include "core/storage/resultquery.h"
+#include "core/storage/csvnotes.h"
+#include "core/storage/resultfilter_p.h"
 #include "core/storage/resultstore.h"
 #include "core/storage/storagepaths.h"
 #include "core/storage/sqlhelpers_p.h"
@@ -97,55 +99,71 @@ QByteArray formatScore(const QVariant &v)
 
 /// What the export covers and which columns it has.
 struct ColumnSet {
-    QVariant experimentId;                      ///< null = every experiment
+    /// The Results page's filter over `jobs j`. The unary + of planOrder keeps SQLite from driving
+    /// the scan through idx_jobs_run_status, which would need a sort of every row; a plain rowid
+    /// scan is already in plan order.
+    FilterSql where;
     QStringList dimensions;                     ///< wide format: one column each, in first-seen order
     QHash<QString, QStringList> runDimensions;  ///< long format: each run's dimensions, framework order
+    bool evidence = false;                      ///< wide format: an evidence column after each score
 
-    bool filtered() const { return !experimentId.isNull(); }
-    /// Restricts a query over `jobs j` to the exported experiment.
-    QString jobFilter() const
+    bool filtered() const { return !where.binds.isEmpty(); }
+    QString jobFilter() const { return filtered() ? QStringLiteral(" WHERE ") + where.sql : QString(); }
+    void bind(QSqlQuery &q) const
     {
-        // The unary + keeps SQLite from driving the scan through idx_jobs_run_status, which would
-        // need a sort of every row; a plain rowid scan is already in plan order.
-        return filtered() ? QStringLiteral(" WHERE +j.run_id IN (SELECT run_id FROM runs WHERE experiment_id = ?)")
-                          : QString();
+        for (const QVariant &b : where.binds)
+            q.addBindValue(b);
     }
 };
 
-Result<QVariant> experimentIdFor(QSqlDatabase &db, const QString &dbPath, const QString &experiment)
+/// A filter naming an experiment, run, model or framework the database does not have is a
+/// mistake (a typo on the command line), not an empty export.
+Result<void> checkFilterNames(QSqlDatabase &db, const QString &dbPath, const ResultFilter &f)
 {
-    if (experiment.isEmpty())
-        return QVariant();
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT id FROM experiments WHERE name = ?"));
-    q.addBindValue(experiment);
-    if (!q.exec())
-        return std::unexpected(sqlError(QStringLiteral("read experiments"), q.lastError(), dbPath));
-    if (!q.next())
-        return fail(QStringLiteral("no experiment named \"%1\" in the database").arg(experiment), dbPath);
-    return q.value(0);
+    const struct {
+        const char *what;
+        const char *sql;
+        QString value;
+    } checks[] = {
+        {"experiment", "SELECT 1 FROM experiments WHERE name = ?", f.experiment},
+        {"run", "SELECT 1 FROM runs WHERE run_id = ?", f.runId},
+        {"model", "SELECT 1 FROM runs WHERE model_group = ?", f.model},
+        {"framework", "SELECT 1 FROM runs WHERE framework = ?", f.framework},
+    };
+    for (const auto &c : checks) {
+        if (c.value.isEmpty())
+            continue;
+        QSqlQuery q(db);
+        q.prepare(QString::fromLatin1(c.sql));
+        q.addBindValue(c.value);
+        if (!q.exec())
+            return std::unexpected(sqlError(QStringLiteral("read filter values"), q.lastError(), dbPath));
+        if (!q.next())
+            return fail(QStringLiteral("no %1 named \"%2\" in the database").arg(QLatin1String(c.what), c.value), dbPath);
+    }
+    if (!f.status.isEmpty() && !QStringList{QStringLiteral("pending"), QStringLiteral("in_flight"), QStringLiteral("done"),
+                                             QStringLiteral("failed")}.contains(f.status))
+        return fail(QStringLiteral("status \"%1\": expected pending, in_flight, done or failed").arg(f.status), dbPath);
+    return {};
 }
 
-Result<ColumnSet> readColumnSet(QSqlDatabase &db, const QString &dbPath, const QString &experiment)
+Result<ColumnSet> readColumnSet(QSqlDatabase &db, const QString &dbPath, const ResultFilter &filter)
 {
     ColumnSet cols;
-    auto id = experimentIdFor(db, dbPath, experiment);
-    if (!id)
-        return std::unexpected(id.error());
-    cols.experimentId = *id;
+    if (auto r = checkFilterNames(db, dbPath, filter); !r)
+        return std::unexpected(r.error());
+    cols.where = filterSql(filter, QStringLiteral("j"), true);
 
     // Dimension columns: the union over the exported runs, in first-seen order (runs in the order
     // they were stored, each run's dimensions in framework order).
     QSet<QString> seen;
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT run_id, dimensions FROM runs")
-              + (cols.filtered() ? QStringLiteral(" WHERE experiment_id = ?") : QString())
-              + QStringLiteral(" ORDER BY rowid"));
-    if (cols.filtered())
-        q.addBindValue(cols.experimentId);
-    if (!q.exec())
+    if (!q.exec(QStringLiteral("SELECT r.run_id, r.dimensions, r.model_group, r.framework, e.name FROM runs r"
+                               " LEFT JOIN experiments e ON e.id = r.experiment_id ORDER BY r.rowid")))
         return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError(), dbPath));
     while (q.next()) {
+        if (!runMatches(filter, q.value(0).toString(), q.value(2).toString(), q.value(3).toString(), q.value(4).toString()))
+            continue;
         QStringList dims;
         for (const QJsonValue &v : QJsonDocument::fromJson(q.value(1).toString().toUtf8()).array()) {
             const QString dim = v.toString();
@@ -171,18 +189,60 @@ QByteArray headerLine(const ColumnSet &cols, bool longFormat, bool raw)
         for (const QString &dim : cols.dimensions) {
             appendField(h, dim, raw);
             h += ',';
+            if (cols.evidence) {
+                appendField(h, dim + QStringLiteral("_evidence"), raw);
+                h += ',';
+            }
         }
     }
     h += "prompt_tokens,completion_tokens,cached_tokens,cost_usd,latency_ms,attempts,error,completed_at\r\n";
     return h;
 }
 
+/// The side file's text for an export with these columns, in header order.
+QString exportColumnNotes(const ColumnSet &cols, bool longFormat)
+{
+    QStringList lines = {
+        QStringLiteral("experiment: the experiment name"),
+        QStringLiteral("run_id: the run (one model group x framework x corpus of the experiment)"),
+        QStringLiteral("model: the model group the run asked for"),
+        QStringLiteral("deployment: the deployment of the group that answered"),
+        QStringLiteral("provider: that deployment's provider"),
+        QStringLiteral("model_version: the model version the provider reported"),
+        QStringLiteral("framework: the framework id"),
+        QStringLiteral("text_id: the text (corpus-relative id)"),
+        QStringLiteral("repetition: the repetition number (1 ..)"),
+        QStringLiteral("status: pending, in_flight, done or failed"),
+    };
+    if (longFormat) {
+        lines << QStringLiteral("dimension: the framework dimension of this row (every job has one row per dimension)")
+              << QStringLiteral("score: the dimension's score; empty when the model gave none")
+              << QStringLiteral("evidence: the model's evidence for the score");
+    } else {
+        for (const QString &dim : cols.dimensions) {
+            lines << dim + QStringLiteral(": the score of dimension ") + dim + QStringLiteral("; empty when not scored");
+            if (cols.evidence)
+                lines << dim + QStringLiteral("_evidence: the model's evidence for ") + dim;
+        }
+    }
+    const QString once = longFormat ? QStringLiteral("; on the job's first dimension row only, empty on its other rows, so a column sum counts each job once")
+                                    : QString();
+    lines << QStringLiteral("prompt_tokens: input tokens the provider reported, over all the job's calls") + once
+          << QStringLiteral("completion_tokens: output tokens, over all the job's calls") + once
+          << QStringLiteral("cached_tokens: input tokens served from the provider's cache") + once
+          << QStringLiteral("cost_usd: the job's cost in US dollars (six decimals), over all its calls") + once
+          << QStringLiteral("latency_ms: the job's total call latency in milliseconds") + once
+          << QStringLiteral("attempts: calls made for the job, including retries and re-asks") + once
+          << QStringLiteral("error: why the job failed; empty when it did not")
+          << QStringLiteral("completed_at: when the job finished (ISO 8601, UTC)");
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
 Result<qint64> countJobs(QSqlDatabase &db, const QString &dbPath, const ColumnSet &cols)
 {
     QSqlQuery q(db);
     q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs j") + cols.jobFilter());
-    if (cols.filtered())
-        q.addBindValue(cols.experimentId);
+    cols.bind(q);
     if (!q.exec() || !q.next())
         return std::unexpected(sqlError(QStringLiteral("count jobs"), q.lastError(), dbPath));
     return q.value(0).toLongLong();
@@ -195,6 +255,7 @@ struct JobLine {
     qint64 id = -1;
     QByteArray prefix;       ///< experiment .. status, each field followed by a comma
     QByteArray suffix;       ///< prompt_tokens .. completed_at
+    QByteArray repeatSuffix; ///< the same with the job's counts left empty, for its 2nd, 3rd ... long rows
     QString runId;
     struct Score {
         QString dimension;
@@ -256,10 +317,14 @@ JobLine startJobLine(const QSqlQuery &q, bool raw)
     s += ',';
     s += QByteArray::number(q.value(CAttempts).toLongLong());
     s += ',';
-    appendField(s, q.value(CError).toString(), raw);
-    s += ',';
-    appendField(s, q.value(CCompletedAt).toString(), raw);
-    s += "\r\n";
+    QByteArray tail;
+    appendField(tail, q.value(CError).toString(), raw);
+    tail += ',';
+    appendField(tail, q.value(CCompletedAt).toString(), raw);
+    tail += "\r\n";
+    s += tail;
+    // Six empty counts: summing a long export's cost (or tokens) gives each job once.
+    job.repeatSuffix = QByteArray(",,,,,,") + tail;
     return job;
 }
 
@@ -274,6 +339,7 @@ qint64 appendLongRows(QByteArray &buffer, const JobLine &job, const ColumnSet &c
     }
     if (dims.isEmpty())
         dims << QString();   // keep the job visible even without dimension information
+    bool first = true;
     for (const QString &dim : std::as_const(dims)) {
         buffer += job.prefix;
         appendField(buffer, dim, raw);
@@ -285,19 +351,26 @@ qint64 appendLongRows(QByteArray &buffer, const JobLine &job, const ColumnSet &c
         if (score)
             appendField(buffer, score->evidence, raw);
         buffer += ',';
-        buffer += job.suffix;
+        buffer += first ? job.suffix : job.repeatSuffix;
+        first = false;
     }
     return dims.size();
 }
 
 /// Wide format: one row per job, a score column per dimension of the whole export.
-qint64 appendWideRow(QByteArray &buffer, const JobLine &job, const ColumnSet &cols)
+qint64 appendWideRow(QByteArray &buffer, const JobLine &job, const ColumnSet &cols, bool raw)
 {
     buffer += job.prefix;
     for (const QString &dim : cols.dimensions) {
-        if (const JobLine::Score *score = job.scoreFor(dim))
+        const JobLine::Score *score = job.scoreFor(dim);
+        if (score)
             buffer += score->score;
         buffer += ',';
+        if (cols.evidence) {
+            if (score)
+                appendField(buffer, score->evidence, raw);
+            buffer += ',';
+        }
     }
     buffer += job.suffix;
     return 1;
@@ -308,7 +381,7 @@ qint64 appendWideRow(QByteArray &buffer, const JobLine &job, const ColumnSet &co
 class ResultCursor {
 public:
     ResultCursor(QSqlDatabase &db, const ColumnSet &cols, bool longFormat, bool raw)
-        : m_cols(cols), m_longFormat(longFormat), m_raw(raw), m_jobs(db), m_scores(db)
+        : m_cols(cols), m_evidence(longFormat || cols.evidence), m_raw(raw), m_jobs(db), m_scores(db)
     {
     }
 
@@ -318,19 +391,17 @@ public:
         m_jobs.prepare(jobQuerySql() + m_cols.jobFilter() + QStringLiteral(" ORDER BY j.id"));
         m_scores.setForwardOnly(true);
         m_scores.prepare(QStringLiteral("SELECT s.job_id, s.dimension, s.score, ")
-                         + (m_longFormat ? QStringLiteral("s.evidence") : QStringLiteral("NULL"))
+                         + (m_evidence ? QStringLiteral("s.evidence") : QStringLiteral("NULL"))
                          + QStringLiteral(" FROM scores s")
-                         + (m_cols.filtered() ? QStringLiteral(" WHERE s.job_id IN (SELECT id FROM jobs WHERE run_id IN"
-                                                               " (SELECT run_id FROM runs WHERE experiment_id = ?))")
+                         + (m_cols.filtered() ? QStringLiteral(" WHERE s.job_id IN (SELECT j.id FROM jobs j WHERE ")
+                                                    + m_cols.where.sql + QLatin1Char(')')
                                               : QString())
                          + QStringLiteral(" ORDER BY s.job_id, s.dimension"));
-        if (m_cols.filtered())
-            m_scores.addBindValue(m_cols.experimentId);
+        m_cols.bind(m_scores);
         if (!m_scores.exec())
             return std::unexpected(sqlError(QStringLiteral("read scores"), m_scores.lastError(), dbPath));
         m_scoreValid = m_scores.next();
-        if (m_cols.filtered())
-            m_jobs.addBindValue(m_cols.experimentId);
+        m_cols.bind(m_jobs);
         if (!m_jobs.exec())
             return std::unexpected(sqlError(QStringLiteral("read results"), m_jobs.lastError(), dbPath));
         return {};
@@ -346,7 +417,7 @@ public:
             m_scoreValid = m_scores.next();   // scores of jobs outside the export (cannot happen with a filter)
         while (m_scoreValid && m_scores.value(0).toLongLong() == job.id) {
             job.scores.append(JobLine::Score{m_scores.value(1).toString(), formatScore(m_scores.value(2)),
-                                             m_longFormat ? m_scores.value(3).toString() : QString()});
+                                             m_evidence ? m_scores.value(3).toString() : QString()});
             m_scoreValid = m_scores.next();
         }
         return true;
@@ -363,7 +434,7 @@ public:
 
 private:
     const ColumnSet &m_cols;
-    bool m_longFormat;
+    bool m_evidence;
     bool m_raw;
     QSqlQuery m_jobs;
     QSqlQuery m_scores;
@@ -425,6 +496,23 @@ private:
 
 } // namespace
 
+QString columnsFilePath(const QString &csvPath)
+{
+    return csvPath + QStringLiteral(".columns.txt");
+}
+
+Result<void> writeColumnsFile(const QString &csvPath, const QString &notes)
+{
+    const QString path = columnsFilePath(csvPath);
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return fail(QStringLiteral("cannot write: %1").arg(f.errorString()), path);
+    const QByteArray bytes = notes.toUtf8();
+    if (f.write(bytes) != bytes.size() || !f.commit())
+        return fail(QStringLiteral("cannot write: %1").arg(f.errorString()), path);
+    return {};
+}
+
 Result<qint64> exportCsv(const QString &dbPath, const QString &outPath, const ExportOptions &opt)
 {
     if (!QFileInfo(dbPath).isFile())
@@ -455,9 +543,13 @@ Result<qint64> exportCsv(const QString &dbPath, const QString &outPath, const Ex
     }
     QSqlDatabase db = QSqlDatabase::database(readConn.isEmpty() ? store.connectionName() : readConn, false);
 
-    auto cols = readColumnSet(db, dbPath, opt.experiment);
+    ResultFilter filter = opt.filter;
+    if (filter.experiment.isEmpty())
+        filter.experiment = opt.experiment;
+    auto cols = readColumnSet(db, dbPath, filter);
     if (!cols)
         return std::unexpected(cols.error());
+    cols->evidence = opt.evidence && !opt.longFormat;
     auto total = countJobs(db, dbPath, *cols);
     if (!total)
         return std::unexpected(total.error());
@@ -484,7 +576,7 @@ Result<qint64> exportCsv(const QString &dbPath, const QString &outPath, const Ex
         if (opt.progress && jobsDone > 0 && jobsDone % 2000 == 0 && !opt.progress(jobsDone, *total))
             return writer.abandon(cancelled);
         rowsWritten += opt.longFormat ? appendLongRows(writer.buffer(), job, *cols, opt.rawCells)
-                                      : appendWideRow(writer.buffer(), job, *cols);
+                                      : appendWideRow(writer.buffer(), job, *cols, opt.rawCells);
         ++jobsDone;
     }
     if (const auto e = cursor.error())
@@ -493,6 +585,10 @@ Result<qint64> exportCsv(const QString &dbPath, const QString &outPath, const Ex
         return writer.abandon(cancelled);
     if (auto r = writer.commit(); !r)
         return std::unexpected(r.error());
+    if (opt.columnsFile) {
+        if (auto r = writeColumnsFile(outPath, exportColumnNotes(*cols, opt.longFormat)); !r)
+            return std::unexpected(r.error());
+    }
     qCInfo(lcStorage) << "exported" << rowsWritten << "rows to" << outPath;
     return rowsWritten;
 }

@@ -1,6 +1,7 @@
 #include "core/storage/resultquery.h"
 
 #include "core/storage/schema_p.h"
+#include "core/storage/resultfilter_p.h"
 #include "core/storage/sqlhelpers_p.h"
 
 #include <QFileInfo>
@@ -9,6 +10,8 @@
 #include <QJsonDocument>
 #include <QMap>
 #include <QLocale>
+
+#include <numeric>
 
 namespace wb {
 
@@ -26,6 +29,59 @@ QString ResultRowView::scoresText() const
     return s;
 }
 
+FilterSql storage_detail::filterSql(const ResultFilter &f, const QString &a, bool planOrder)
+{
+    const QString p = a.isEmpty() ? QString() : a + QLatin1Char('.');
+    // A unary + makes the column an expression, which no index serves.
+    const QString plus = planOrder ? QStringLiteral("+") : QString();
+    QStringList parts;
+    FilterSql w;
+    if (!f.runId.isEmpty()) {
+        parts << plus + p + QStringLiteral("run_id = ?");
+        w.binds << f.runId;
+    }
+    if (!f.runIds.isEmpty()) {
+        parts << plus + p + QStringLiteral("run_id IN (") + placeholders(f.runIds.size()) + QLatin1Char(')');
+        for (const QString &r : f.runIds)
+            w.binds << r;
+    }
+    if (!f.model.isEmpty()) {
+        parts << plus + p + QStringLiteral("run_id IN (SELECT run_id FROM runs WHERE model_group = ?)");
+        w.binds << f.model;
+    }
+    if (!f.framework.isEmpty()) {
+        parts << plus + p + QStringLiteral("run_id IN (SELECT run_id FROM runs WHERE framework = ?)");
+        w.binds << f.framework;
+    }
+    if (!f.experiment.isEmpty()) {
+        parts << plus + p + QStringLiteral("run_id IN (SELECT rr.run_id FROM runs rr JOIN experiments ee ON ee.id = rr.experiment_id"
+                                           " WHERE ee.name = ?)");
+        w.binds << f.experiment;
+    }
+    if (!f.status.isEmpty()) {
+        parts << plus + p + QStringLiteral("status = ?");
+        w.binds << f.status;
+    }
+    if (!f.textLike.isEmpty()) {
+        QString pattern = f.textLike;
+        pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+        pattern.replace(QLatin1Char('%'), QLatin1String("\\%"));
+        pattern.replace(QLatin1Char('_'), QLatin1String("\\_"));
+        parts << plus + p + QStringLiteral("text_id LIKE ? ESCAPE '\\'");
+        w.binds << QString(QLatin1Char('%') + pattern + QLatin1Char('%'));
+    }
+    w.sql = parts.isEmpty() ? QStringLiteral("1") : parts.join(QLatin1String(" AND "));
+    return w;
+}
+
+bool storage_detail::runMatches(const ResultFilter &f, const QString &runId, const QString &modelGroup,
+                                const QString &framework, const QString &experiment)
+{
+    return (f.runId.isEmpty() || f.runId == runId) && (f.runIds.isEmpty() || f.runIds.contains(runId))
+        && (f.model.isEmpty() || f.model == modelGroup) && (f.framework.isEmpty() || f.framework == framework)
+        && (f.experiment.isEmpty() || f.experiment == experiment);
+}
+
 namespace {
 
 Result<QSqlDatabase> connection(const QString &connName)
@@ -34,46 +90,6 @@ Result<QSqlDatabase> connection(const QString &connName)
     if (!db.isValid() || !db.isOpen())
         return fail(QStringLiteral("no open results database connection named %1").arg(connName));
     return db;
-}
-
-/// WHERE clause over `jobs` (aliased as `a`, or unaliased when a is empty) and its bound values.
-struct Where {
-    QString sql;
-    QVariantList binds;
-};
-
-Where buildWhere(const ResultFilter &f, const QString &a)
-{
-    const QString p = a.isEmpty() ? QString() : a + QLatin1Char('.');
-    QStringList parts;
-    Where w;
-    if (!f.runId.isEmpty()) {
-        parts << p + QStringLiteral("run_id = ?");
-        w.binds << f.runId;
-    }
-    if (!f.model.isEmpty()) {
-        parts << p + QStringLiteral("run_id IN (SELECT run_id FROM runs WHERE model_group = ?)");
-        w.binds << f.model;
-    }
-    if (!f.experiment.isEmpty()) {
-        parts << p + QStringLiteral("run_id IN (SELECT rr.run_id FROM runs rr JOIN experiments ee ON ee.id = rr.experiment_id"
-                                    " WHERE ee.name = ?)");
-        w.binds << f.experiment;
-    }
-    if (!f.status.isEmpty()) {
-        parts << p + QStringLiteral("status = ?");
-        w.binds << f.status;
-    }
-    if (!f.textLike.isEmpty()) {
-        QString pattern = f.textLike;
-        pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
-        pattern.replace(QLatin1Char('%'), QLatin1String("\\%"));
-        pattern.replace(QLatin1Char('_'), QLatin1String("\\_"));
-        parts << p + QStringLiteral("text_id LIKE ? ESCAPE '\\'");
-        w.binds << QString(QLatin1Char('%') + pattern + QLatin1Char('%'));
-    }
-    w.sql = parts.isEmpty() ? QStringLiteral("1") : parts.join(QLatin1String(" AND "));
-    return w;
 }
 
 const QString kRowColumns = QStringLiteral(
@@ -108,6 +124,34 @@ ResultRowView readRow(const QSqlQuery &q)
     return v;
 }
 
+const QString kCallColumns = QStringLiteral(
+    "SELECT id, deployment_id, provider, model_group, model_version, http_status, prompt_tokens,"
+    " completion_tokens, cached_tokens, cache_write_tokens, cost_micros, latency_ms, request_id, error_class,"
+    " error_message, started_at, job_id FROM calls");
+
+CallView readCall(const QSqlQuery &q)
+{
+    CallView c;
+    c.id = q.value(0).toLongLong();
+    c.deploymentId = text(q, 1);
+    c.provider = text(q, 2);
+    c.modelGroup = text(q, 3);
+    c.modelVersion = text(q, 4);
+    c.httpStatus = q.value(5).toInt();
+    c.promptTokens = q.value(6).toLongLong();
+    c.completionTokens = q.value(7).toLongLong();
+    c.cachedTokens = q.value(8).toLongLong();
+    c.cacheWriteTokens = q.value(9).toLongLong();
+    c.costMicros = q.value(10).toLongLong();
+    c.latencyMs = q.value(11).toLongLong();
+    c.requestId = text(q, 12);
+    c.errorClass = text(q, 13);
+    c.errorMessage = text(q, 14);
+    c.startedAt = text(q, 15);
+    c.jobId = q.value(16).toLongLong();
+    return c;
+}
+
 ScoreRow readScore(const QSqlQuery &q, int col, bool withEvidence)
 {
     ScoreRow s;
@@ -130,7 +174,7 @@ Result<QList<ResultRowView>> fetchPage(const QString &connName, const ResultFilt
         return std::unexpected(db.error());
     if (limit <= 0)
         return QList<ResultRowView>{};
-    Where w = buildWhere(filter, {});
+    FilterSql w = filterSql(filter, {});
     if (afterId > 0) {
         w.sql += QStringLiteral(" AND id > ?");
         w.binds << afterId;
@@ -226,7 +270,7 @@ Result<qint64> countResults(const QString &connName, const ResultFilter &filter)
     auto db = connection(connName);
     if (!db)
         return std::unexpected(db.error());
-    const Where w = buildWhere(filter, {});
+    const FilterSql w = filterSql(filter, {});
     QSqlQuery q(*db);
     q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE ") + w.sql);
     for (int i = 0; i < w.binds.size(); ++i)
@@ -277,10 +321,7 @@ Result<JobDetail> jobDetail(const QString &connName, qint64 jobId)
         }
     }
     {
-        const QString cols = QStringLiteral(
-            "SELECT id, deployment_id, provider, model_group, model_version, http_status, prompt_tokens,"
-            " completion_tokens, cached_tokens, cache_write_tokens, cost_micros, latency_ms, request_id, error_class,"
-            " error_message, started_at FROM calls WHERE ");
+        const QString cols = kCallColumns + QStringLiteral(" WHERE ");
         QSqlQuery q(*db);
         q.prepare(cols + QStringLiteral("job_id = ? UNION ") + cols
                   + QStringLiteral("id IN (SELECT call_id FROM call_jobs WHERE job_id = ?) ORDER BY id"));
@@ -288,26 +329,8 @@ Result<JobDetail> jobDetail(const QString &connName, qint64 jobId)
         q.addBindValue(jobId);
         if (!q.exec())
             return std::unexpected(sqlError(QStringLiteral("read calls"), q.lastError()));
-        while (q.next()) {
-            CallView c;
-            c.id = q.value(0).toLongLong();
-            c.deploymentId = text(q, 1);
-            c.provider = text(q, 2);
-            c.modelGroup = text(q, 3);
-            c.modelVersion = text(q, 4);
-            c.httpStatus = q.value(5).toInt();
-            c.promptTokens = q.value(6).toLongLong();
-            c.completionTokens = q.value(7).toLongLong();
-            c.cachedTokens = q.value(8).toLongLong();
-            c.cacheWriteTokens = q.value(9).toLongLong();
-            c.costMicros = q.value(10).toLongLong();
-            c.latencyMs = q.value(11).toLongLong();
-            c.requestId = text(q, 12);
-            c.errorClass = text(q, 13);
-            c.errorMessage = text(q, 14);
-            c.startedAt = text(q, 15);
-            d.calls.append(std::move(c));
-        }
+        while (q.next())
+            d.calls.append(readCall(q));
     }
     {
         QSqlQuery q(*db);
@@ -337,7 +360,8 @@ Result<QList<DimensionMean>> meanScores(const QString &connName, const ResultFil
             return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError()));
         while (q.next()) {
             RunInfo r{text(q, 0), text(q, 1), text(q, 2), {}};
-            if ((!filter.runId.isEmpty() && r.runId != filter.runId) || (!filter.model.isEmpty() && r.group != filter.model))
+            // The experiment condition is left to the SQL below, which joins the experiments.
+            if (!runMatches(filter, r.runId, r.group, r.framework, filter.experiment))
                 continue;
             for (const QJsonValue &v : QJsonDocument::fromJson(q.value(3).toString().toUtf8()).array())
                 r.dims << v.toString();
@@ -347,7 +371,7 @@ Result<QList<DimensionMean>> meanScores(const QString &connName, const ResultFil
     // One pass per run over its scores, with one conditional aggregate per dimension of its
     // framework. A GROUP BY dimension would push every score (6,000,000 at a million jobs) through
     // SQLite's sorter, which is several times slower than this.
-    const Where w = buildWhere(filter, QStringLiteral("j"));
+    const FilterSql w = filterSql(filter, QStringLiteral("j"));
     QMap<std::tuple<QString, QString, QString>, std::pair<double, qint64>> sums;
     for (const RunInfo &run : std::as_const(runs)) {
         QSqlQuery q(*db);
@@ -395,6 +419,183 @@ Result<QList<DimensionMean>> meanScores(const QString &connName, const ResultFil
         out.append(DimensionMean{group, framework, dim, it->first / double(it->second), it->second});
     }
     return out;
+}
+
+Result<ScoreSample> scoreSample(const QString &connName, const ResultFilter &filter)
+{
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    struct RunInfo {
+        QString runId, group, framework;
+        QStringList dims;
+    };
+    QList<RunInfo> runs;
+    {
+        QSqlQuery q(*db);
+        if (!q.exec(QStringLiteral("SELECT run_id, model_group, framework, dimensions FROM runs ORDER BY rowid")))
+            return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError()));
+        while (q.next()) {
+            RunInfo r{text(q, 0), text(q, 1), text(q, 2), {}};
+            // The experiment condition is left to the SQL below.
+            if (!runMatches(filter, r.runId, r.group, r.framework, filter.experiment))
+                continue;
+            for (const QJsonValue &v : QJsonDocument::fromJson(q.value(3).toString().toUtf8()).array())
+                r.dims << v.toString();
+            runs << r;
+        }
+    }
+    // Interned while reading, renumbered in sorted order at the end so the output does not depend
+    // on the order rows come back in.
+    QHash<QString, int> models, units;
+    QHash<std::pair<QString, QString>, int> dims;
+    QStringList modelNames;
+    QList<ScoreSample::Dimension> dimNames;
+    ScoreSample out;
+    auto internDim = [&](const QString &framework, const QString &dim) {
+        const std::pair<QString, QString> key{framework, dim};
+        const auto it = dims.constFind(key);
+        if (it != dims.constEnd())
+            return *it;
+        const int id = int(dimNames.size());
+        dims.insert(key, id);
+        dimNames.append(ScoreSample::Dimension{framework, dim});
+        return id;
+    };
+    const FilterSql w = filterSql(filter, QStringLiteral("j"));
+    for (const RunInfo &run : std::as_const(runs)) {
+        int model = int(modelNames.size());
+        if (const auto it = models.constFind(run.group); it != models.constEnd()) {
+            model = *it;
+        } else {
+            models.insert(run.group, model);
+            modelNames << run.group;
+        }
+        // Two cursors over one run, both in job id order, merged: the jobs give unit and
+        // repetition once per job; the scores come as numbers (the dimension as its index in the
+        // framework), so six million scores cost no string conversions.
+        const QString where = QStringLiteral(" WHERE j.run_id = ? AND j.status = 'done' AND ") + w.sql;
+        QSqlQuery jobs(*db), scores(*db);
+        jobs.setForwardOnly(true);
+        scores.setForwardOnly(true);
+        jobs.prepare(QStringLiteral("SELECT j.id, j.corpus, j.text_id, j.repetition FROM jobs j") + where + QStringLiteral(" ORDER BY j.id"));
+        QString dimExpr = QStringLiteral("s.dimension");
+        QVariantList dimBinds;
+        if (!run.dims.isEmpty()) {
+            dimExpr = QStringLiteral("CASE s.dimension");
+            for (int i = 0; i < run.dims.size(); ++i) {
+                dimExpr += QStringLiteral(" WHEN ? THEN %1").arg(i);
+                dimBinds << run.dims[i];
+            }
+            dimExpr += QStringLiteral(" ELSE -1 END");
+        }
+        scores.prepare(QStringLiteral("SELECT s.job_id, ") + dimExpr + QStringLiteral(", s.score FROM jobs j JOIN scores s ON s.job_id = j.id")
+                       + where + QStringLiteral(" AND s.score IS NOT NULL ORDER BY s.job_id"));
+        QVariantList binds = QVariantList{run.runId} + w.binds;
+        for (const QVariant &b : std::as_const(binds))
+            jobs.addBindValue(b);
+        for (const QVariant &b : std::as_const(dimBinds) + binds)
+            scores.addBindValue(b);
+        if (!jobs.exec() || !scores.exec())
+            return std::unexpected(sqlError(QStringLiteral("read scores"), jobs.lastError().isValid() ? jobs.lastError() : scores.lastError()));
+        QList<int> dimIds;
+        for (const QString &d : run.dims)
+            dimIds << internDim(run.framework, d);
+        bool scoreValid = scores.next();
+        while (jobs.next()) {
+            const qint64 jobId = jobs.value(0).toLongLong();
+            const QString unitKey = text(jobs, 1) + QLatin1Char('/') + text(jobs, 2);
+            int unit = int(out.units.size());
+            if (const auto it = units.constFind(unitKey); it != units.constEnd()) {
+                unit = *it;
+            } else {
+                units.insert(unitKey, unit);
+                out.units << unitKey;
+            }
+            const int repetition = jobs.value(3).toInt();
+            while (scoreValid && scores.value(0).toLongLong() < jobId)
+                scoreValid = scores.next();
+            for (; scoreValid && scores.value(0).toLongLong() == jobId; scoreValid = scores.next()) {
+                int dim = -1;
+                if (run.dims.isEmpty()) {
+                    dim = internDim(run.framework, text(scores, 1));
+                } else {
+                    const int i = scores.value(1).toInt();
+                    if (i < 0)
+                        continue;   // a dimension the framework does not declare
+                    dim = dimIds[i];
+                }
+                out.values.append(ScoreSample::Value{model, unit, dim, repetition, scores.value(2).toDouble()});
+            }
+        }
+        if (jobs.lastError().isValid() || scores.lastError().isValid())
+            return std::unexpected(sqlError(QStringLiteral("read scores"), jobs.lastError().isValid() ? jobs.lastError() : scores.lastError()));
+    }
+    auto sortedOrder = [](qsizetype n, auto less) {
+        QList<int> order(n);
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), less);
+        QList<int> newIndex(n);
+        for (int i = 0; i < int(n); ++i)
+            newIndex[order[i]] = i;
+        return std::pair{order, newIndex};
+    };
+    const auto [modelOrder, modelIndex] = sortedOrder(modelNames.size(), [&](int a, int b) { return modelNames[a] < modelNames[b]; });
+    const auto [dimOrder, dimIndex] = sortedOrder(dimNames.size(), [&](int a, int b) {
+        return std::tie(dimNames[a].framework, dimNames[a].dimension) < std::tie(dimNames[b].framework, dimNames[b].dimension);
+    });
+    for (int i : modelOrder)
+        out.models << modelNames[i];
+    for (int i : dimOrder)
+        out.dimensions << dimNames[i];
+    for (ScoreSample::Value &v : out.values) {
+        v.model = modelIndex[v.model];
+        v.dimension = dimIndex[v.dimension];
+    }
+    return out;
+}
+
+Result<qint64> forEachCall(const QString &connName, const std::function<bool(const CallView &)> &visit)
+{
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    if (!q.exec(kCallColumns + QStringLiteral(" ORDER BY id")))
+        return std::unexpected(sqlError(QStringLiteral("read calls"), q.lastError()));
+    qint64 n = 0;
+    while (q.next()) {
+        ++n;
+        if (!visit(readCall(q)))
+            break;
+    }
+    if (q.lastError().isValid())
+        return std::unexpected(sqlError(QStringLiteral("read calls"), q.lastError()));
+    return n;
+}
+
+Result<void> copyDatabase(const QString &dbPath, const QString &destPath)
+{
+    if (QFileInfo::exists(destPath))
+        return fail(QStringLiteral("already exists"), destPath);
+    auto conn = openReadConnection(dbPath);
+    if (!conn)
+        return std::unexpected(conn.error());
+    Result<void> result;
+    {
+        QSqlDatabase db = QSqlDatabase::database(*conn, false);
+        QSqlQuery pragma(db);
+        // VACUUM INTO writes a new file, but query_only refuses it like any other write.
+        pragma.exec(QStringLiteral("PRAGMA query_only = 0"));
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("VACUUM INTO ?"));
+        q.addBindValue(destPath);
+        if (!q.exec())
+            result = std::unexpected(sqlError(QStringLiteral("copy the database to ") + destPath, q.lastError(), dbPath));
+    }
+    closeReadConnection(*conn);
+    return result;
 }
 
 Result<QStringList> runIds(const QString &connName)

@@ -8,22 +8,15 @@
 // page, the right call for canFetchMore/fetchMore); fetchResults() with an offset skips rows through
 // an index and costs time proportional to the offset (see bench_storage for figures).
 #include "core/common/result.h"
+#include "core/storage/resultfilter.h"
 #include "core/storage/resultstore.h"
 
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <functional>
 
 namespace wb {
-
-/// Empty fields do not filter. All given fields must match.
-struct ResultFilter {
-    QString runId;          ///< exact run id
-    QString model;          ///< exact model group (runs.model_group)
-    QString status;         ///< pending | in_flight | done | failed
-    QString textLike;       ///< substring of the text id, case-insensitive for ASCII
-    QString experiment;     ///< exact experiment name
-};
 
 /// One row of the results table: the job's columns and its scores (without evidence).
 struct ResultRowView {
@@ -71,6 +64,7 @@ struct CallView {
     QString errorClass;             ///< "" | rate_limited | overloaded | context_too_long | auth | transient | fatal | budget_exceeded
     QString errorMessage;
     QString startedAt;
+    qint64 jobId = 0;               ///< the job it served (the first one for a batched call)
 };
 
 struct RawResponseView {
@@ -111,6 +105,38 @@ Result<JobDetail> jobDetail(const QString &connName, qint64 jobId);
 /// Mean per dimension per model group over the filtered jobs, ordered by model group, framework, dimension.
 /// Reads every matching score: a second or so at 6,000,000 scores — call it off the GUI thread.
 Result<QList<DimensionMean>> meanScores(const QString &connName, const ResultFilter &filter);
+
+/// The scores of finished jobs matching a filter, compactly: the strings once in tables, each
+/// score as indices into them. Input of the agreement statistics (core/analysis); NULL scores and
+/// unfinished jobs are left out.
+struct ScoreSample {
+    struct Dimension {
+        QString framework;
+        QString dimension;
+    };
+    struct Value {
+        int model = 0;        ///< index into models
+        int unit = 0;         ///< index into units
+        int dimension = 0;    ///< index into dimensions
+        int repetition = 1;
+        double score = 0;
+    };
+    QStringList models;            ///< model groups, sorted
+    QStringList units;             ///< "corpus/text_id", in first-seen order
+    QList<Dimension> dimensions;   ///< sorted by framework, then dimension
+    QList<Value> values;
+};
+/// Reads every score of the filtered, finished jobs (one pass; call it off the GUI thread).
+Result<ScoreSample> scoreSample(const QString &connName, const ResultFilter &filter);
+
+/// Every stored call in id order, handed to `visit` one at a time (false stops early). For the
+/// reproducibility bundle's per-call record of model versions and request ids.
+Result<qint64> forEachCall(const QString &connName, const std::function<bool(const CallView &)> &visit);
+
+/// A consistent copy of a results database at destPath (VACUUM INTO on a connection of this
+/// thread): taken inside one read transaction, so a run writing meanwhile (WAL) cannot tear it.
+/// destPath must not exist.
+Result<void> copyDatabase(const QString &dbPath, const QString &destPath);
 
 /// Values for the filter drop-downs.
 Result<QStringList> runIds(const QString &connName);

@@ -4,6 +4,7 @@
 // One named connection per thread; a ResultStore instance belongs to the thread that opened it.
 #include "core/common/result.h"
 #include "core/storage/records.h"
+#include "core/storage/resultfilter.h"
 
 #include <QHash>
 #include <QString>
@@ -108,7 +109,10 @@ private:
 /// CSV export (docs/FORMATS.md). Wide by default; long = one row per job x dimension.
 struct ExportOptions {
     QString experiment;        ///< empty = all
+    ResultFilter filter;       ///< the Results page's filter; the export holds exactly its rows
     bool longFormat = false;
+    bool evidence = false;     ///< wide format: an evidence column after each score column
+    bool columnsFile = false;  ///< also write <out>.columns.txt, what each column means (csvnotes.h)
     /// Text cells exactly as stored. Off by default: a text cell beginning with = + - @, tab or CR
     /// gets a leading ' so a spreadsheet shows it instead of running it (docs/FORMATS.md, "CSV export").
     bool rawCells = false;

@@ -1,4 +1,6 @@
 // CSV export (docs/FORMATS.md) compared byte for byte with expected files.
+#include "core/storage/csvnotes.h"
+#include "core/storage/resultquery.h"
 #include "core/storage/resultstore.h"
 #include "storagefixture.h"
 #include "tests/support/csvreader.h"
@@ -9,6 +11,8 @@
 
 using namespace wb;
 using namespace wbtest;
+
+Q_DECLARE_METATYPE(wb::ResultFilter)
 
 namespace {
 
@@ -254,6 +258,112 @@ private slots:
         auto nl = exportCsv(db, out, opt);
         QVERIFY(nl);
         QCOMPARE(*nl, 2 * jobs);
+    }
+
+    /// The export holds exactly the rows the Results page shows for the same filter (the page's
+    /// rows come from fetchResults()).
+    void filtersMatchTheResultsView_data()
+    {
+        QTest::addColumn<ResultFilter>("filter");
+        QTest::addColumn<int>("rows");
+        auto f = [](auto set) {
+            ResultFilter r;
+            set(r);
+            return r;
+        };
+        QTest::newRow("model") << f([](ResultFilter &r) { r.model = QStringLiteral("claude"); }) << 2;
+        QTest::newRow("framework") << f([](ResultFilter &r) { r.framework = QStringLiteral("mft"); }) << 3;
+        QTest::newRow("run list") << f([](ResultFilter &r) { r.runIds = {QStringLiteral("gpt-mft"), QStringLiteral("other")}; }) << 3;
+        QTest::newRow("status") << f([](ResultFilter &r) { r.status = QStringLiteral("done"); }) << 3;
+        QTest::newRow("search") << f([](ResultFilter &r) { r.textLike = QStringLiteral("T1"); }) << 3;
+        QTest::newRow("search with LIKE characters") << f([](ResultFilter &r) { r.textLike = QStringLiteral("s_\u00e9,"); }) << 1;
+        QTest::newRow("combined") << f([](ResultFilter &r) {
+            r.framework = QStringLiteral("mft");
+            r.experiment = QStringLiteral("exp-a");
+            r.status = QStringLiteral("done");
+            r.textLike = QStringLiteral("t1");
+        }) << 1;
+    }
+    void filtersMatchTheResultsView()
+    {
+        QFETCH(ResultFilter, filter);
+        QFETCH(int, rows);
+        const QString out = m_dir.filePath(QStringLiteral("filtered.csv"));
+        ExportOptions opt;
+        opt.filter = filter;
+        auto n = exportCsv(m_db, out, opt);
+        QVERIFY2(n, n ? "" : qPrintable(n.error().toString()));
+        QCOMPARE(*n, rows);
+        auto conn = openReadConnection(m_db);
+        QVERIFY(conn);
+        auto shown = fetchResults(*conn, filter, 0, 1000);
+        closeReadConnection(*conn);
+        QVERIFY(shown);
+        const QList<QStringList> csv = parseCsv(QString::fromUtf8(readAll(out)));
+        QCOMPARE(csv.size() - 1, shown->size());
+        const int runCol = int(csv[0].indexOf(QStringLiteral("run_id"))), textCol = int(csv[0].indexOf(QStringLiteral("text_id")));
+        for (qsizetype i = 0; i < shown->size(); ++i) {
+            QCOMPARE(csv[i + 1][runCol], shown->at(i).runId);
+            QCOMPARE(csv[i + 1][textCol], shown->at(i).textId);
+        }
+    }
+
+    void unknownFilterNamesAreErrors()
+    {
+        ExportOptions opt;
+        opt.filter.model = QStringLiteral("gemini");
+        auto r = exportCsv(m_db, m_dir.filePath(QStringLiteral("x.csv")), opt);
+        QVERIFY(!r);
+        QVERIFY(r.error().message.contains(QLatin1String("no model named \"gemini\"")));
+        opt.filter = {};
+        opt.filter.status = QStringLiteral("finished");
+        QVERIFY(!exportCsv(m_db, m_dir.filePath(QStringLiteral("x.csv")), opt));
+    }
+
+    /// Summing the long format's cost (and tokens) gives each job once: the same totals as wide.
+    void longFormatCountsEachJobOnce()
+    {
+        const QString wide = m_dir.filePath(QStringLiteral("sum-wide.csv")), longPath = m_dir.filePath(QStringLiteral("sum-long.csv"));
+        QVERIFY(exportCsv(m_db, wide, {}));
+        ExportOptions opt;
+        opt.longFormat = true;
+        QVERIFY(exportCsv(m_db, longPath, opt));
+        auto total = [](const QString &path, const char *column) {
+            const QList<QStringList> rows = parseCsv(QString::fromUtf8(readAll(path)));
+            const qsizetype c = rows[0].indexOf(QLatin1String(column));
+            double sum = 0;
+            for (qsizetype i = 1; i < rows.size(); ++i)
+                sum += rows[i][c].toDouble();
+            return sum;
+        };
+        for (const char *column : {"cost_usd", "prompt_tokens", "completion_tokens", "attempts"})
+            QVERIFY2(qFuzzyCompare(total(wide, column), total(longPath, column)), column);
+        QVERIFY(total(wide, "cost_usd") > 2.0);
+    }
+
+    void wideEvidenceColumnsAndColumnNotes()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("evidence.csv"));
+        ExportOptions opt;
+        opt.evidence = true;
+        opt.columnsFile = true;
+        opt.filter.runId = QStringLiteral("gpt-mft");
+        QVERIFY(exportCsv(m_db, out, opt));
+        const QList<QStringList> rows = parseCsv(QString::fromUtf8(readAll(out)));
+        const QStringList &h = rows[0];
+        QCOMPARE(h.mid(10, 4), (QStringList{QStringLiteral("care"), QStringLiteral("care_evidence"), QStringLiteral("fairness"),
+                                            QStringLiteral("fairness_evidence")}));
+        QCOMPARE(rows[1][11], QStringLiteral("He said \"care\", twice"));
+        QCOMPARE(rows[2][13], QStringLiteral("\u00dcn\u00efc\u00f6d\u00e9 \u65e5\u672c"));
+        // The side file names every column, in header order.
+        const QStringList notes = QString::fromUtf8(readAll(columnsFilePath(out))).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(notes.size(), h.size());
+        for (qsizetype i = 0; i < h.size(); ++i)
+            QVERIFY2(notes[i].startsWith(h[i] + QStringLiteral(": ")), qPrintable(notes[i]));
+        // Without the option no side file.
+        const QString plain = m_dir.filePath(QStringLiteral("plain.csv"));
+        QVERIFY(exportCsv(m_db, plain, {}));
+        QVERIFY(!QFile::exists(columnsFilePath(plain)));
     }
 
 private:

@@ -1,0 +1,280 @@
+// The agreement report: groups a score sample per framework dimension into reliability data
+// (texts x models, texts x repetitions) and applies krippendorff.h to it. Choices (documented in
+// docs/FORMATS.md, "Agreement statistics"): a model's value for a text is the mean of its
+// repetitions; alpha undefined (no pairable values, no variation) is reported as null / empty.
+#include "core/analysis/agreement.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonValue>
+#include <climits>
+
+namespace wb {
+
+namespace {
+
+const double kMissing = std::numeric_limits<double>::quiet_NaN();
+
+struct Mean {
+    double sum = 0;
+    int count = 0;
+    double value() const { return count > 0 ? sum / count : kMissing; }
+};
+
+/// Interval and ordinal alpha with their intervals (undefined alphas get no interval).
+std::pair<AlphaEstimate, AlphaEstimate> estimate(const ReliabilityMatrix &data, const AgreementOptions &o)
+{
+    auto both = alphaWithIntervals(data, {AlphaMetric::Interval, AlphaMetric::Ordinal}, o.bootstrapDraws, o.seed);
+    for (AlphaWithInterval &a : both)
+        if (std::isnan(a.value.alpha))
+            a.ci = {};   // no interval around an undefined value
+    return {both[0], both[1]};
+}
+
+/// Dense (unit x column) means: sums and counts, so duplicates (the same model group in two runs
+/// of the filter, a repeated repetition) average instead of overwriting.
+struct MeanGrid {
+    int columns = 0;
+    std::vector<double> sum;
+    std::vector<int> count;
+
+    MeanGrid(qsizetype units, int cols) : columns(cols), sum(size_t(units) * size_t(cols), 0.0), count(sum.size(), 0) {}
+    void add(qsizetype unit, int col, double v)
+    {
+        const size_t i = size_t(unit) * size_t(columns) + size_t(col);
+        sum[i] += v;
+        ++count[i];
+    }
+    double mean(qsizetype unit, int col) const
+    {
+        const size_t i = size_t(unit) * size_t(columns) + size_t(col);
+        return count[i] > 0 ? sum[i] / count[i] : kMissing;
+    }
+    /// The rows given, columns given, as reliability data.
+    ReliabilityMatrix matrix(const std::vector<qsizetype> &rows, const QList<int> &cols) const
+    {
+        ReliabilityMatrix m;
+        m.coders = int(cols.size());
+        m.values.reserve(rows.size() * cols.size());
+        for (qsizetype r : rows)
+            for (int c : cols)
+                m.values.push_back(mean(r, c));
+        return m;
+    }
+};
+
+QJsonValue number(double v)
+{
+    return std::isnan(v) ? QJsonValue() : QJsonValue(v);
+}
+
+QJsonObject alphaJson(const AlphaEstimate &e)
+{
+    return QJsonObject{{QStringLiteral("alpha"), number(e.value.alpha)},
+                       {QStringLiteral("ci_low"), number(e.ci.low)},
+                       {QStringLiteral("ci_high"), number(e.ci.high)},
+                       {QStringLiteral("units"), e.value.units},
+                       {QStringLiteral("values"), e.value.values}};
+}
+
+QByteArray csvNumber(double v)
+{
+    return std::isnan(v) ? QByteArray() : QByteArray::number(v, 'g', 6);
+}
+
+void appendCsvField(QByteArray &line, const QString &value)
+{
+    const QByteArray b = value.toUtf8();
+    if (!b.contains(',') && !b.contains('"') && !b.contains('\n') && !b.contains('\r')) {
+        line += b;
+        return;
+    }
+    QByteArray q = b;
+    q.replace('"', "\"\"");
+    line += '"' + q + '"';
+}
+
+void appendCsvRow(QByteArray &out, const QStringList &texts, const QList<QByteArray> &numbers)
+{
+    for (const QString &t : texts) {
+        appendCsvField(out, t);
+        out += ',';
+    }
+    for (qsizetype i = 0; i < numbers.size(); ++i) {
+        out += numbers[i];
+        out += i + 1 < numbers.size() ? "," : "\r\n";
+    }
+}
+
+} // namespace
+
+AgreementReport computeAgreement(const ScoreSample &sample, const AgreementOptions &options)
+{
+    AgreementReport report;
+    report.options = options;
+    const int models = int(sample.models.size());
+    const qsizetype units = sample.units.size();
+    // The values of each dimension, by index (a counting sort on the dimension).
+    QList<QList<qsizetype>> byDim(sample.dimensions.size());
+    for (qsizetype i = 0; i < sample.values.size(); ++i) {
+        const int d = sample.values[i].dimension;
+        if (d >= 0 && d < byDim.size())
+            byDim[d].append(i);
+    }
+    for (qsizetype d = 0; d < byDim.size(); ++d) {
+        DimensionAgreement out;
+        out.framework = sample.dimensions[d].framework;
+        out.dimension = sample.dimensions[d].dimension;
+        MeanGrid grid(units, models);
+        std::vector<int> maxRep(size_t(models), 0), minRep(size_t(models), INT_MAX);
+        for (qsizetype i : byDim[d]) {
+            const ScoreSample::Value &v = sample.values[i];
+            grid.add(v.unit, v.model, v.score);
+            maxRep[size_t(v.model)] = std::max(maxRep[size_t(v.model)], v.repetition);
+            minRep[size_t(v.model)] = std::min(minRep[size_t(v.model)], v.repetition);
+        }
+        std::vector<qsizetype> rows;   // texts scored on this dimension, in sample order
+        for (qsizetype u = 0; u < units; ++u) {
+            for (int m = 0; m < models; ++m) {
+                if (grid.count[size_t(u) * size_t(models) + size_t(m)] > 0) {
+                    rows.push_back(u);
+                    break;
+                }
+            }
+        }
+        out.texts = qint64(rows.size());
+        QList<int> present;
+        for (int m = 0; m < models; ++m)
+            if (maxRep[size_t(m)] > 0) {
+                present << m;
+                out.models << sample.models[m];
+            }
+        if (present.size() >= 2) {
+            const ReliabilityMatrix data = grid.matrix(rows, present);
+            std::tie(out.interval, out.ordinal) = estimate(data, options);
+            QList<std::vector<double>> columns;
+            for (int c = 0; c < present.size(); ++c) {
+                std::vector<double> col(rows.size());
+                for (size_t r = 0; r < rows.size(); ++r)
+                    col[r] = data.values[r * size_t(data.coders) + size_t(c)];
+                columns << col;
+            }
+            for (qsizetype a = 0; a < columns.size(); ++a)
+                for (qsizetype b = a + 1; b < columns.size(); ++b)
+                    out.pairs << PairCorrelation{out.models[a], out.models[b], pearson(columns[a], columns[b]),
+                                                 spearman(columns[a], columns[b])};
+        }
+        for (int m : std::as_const(present)) {
+            if (maxRep[size_t(m)] == minRep[size_t(m)])
+                continue;   // one repetition: nothing to be stable across
+            const int reps = maxRep[size_t(m)];
+            MeanGrid byRep(units, reps);
+            for (qsizetype i : byDim[d]) {
+                const ScoreSample::Value &v = sample.values[i];
+                if (v.model == m && v.repetition >= 1)
+                    byRep.add(v.unit, v.repetition - 1, v.score);
+            }
+            std::vector<qsizetype> modelRows;
+            for (qsizetype u : rows)
+                if (grid.count[size_t(u) * size_t(models) + size_t(m)] > 0)
+                    modelRows.push_back(u);
+            QList<int> cols;
+            for (int r = 0; r < reps; ++r)
+                cols << r;
+            StabilityAgreement st;
+            st.model = sample.models[m];
+            st.repetitions = reps;
+            const ReliabilityMatrix data = byRep.matrix(modelRows, cols);
+            std::tie(st.interval, st.ordinal) = estimate(data, options);
+            out.stability << st;
+        }
+        report.dimensions << out;
+    }
+    return report;
+}
+
+Result<AgreementReport> agreementFromDatabase(const QString &connName, const ResultFilter &filter,
+                                              const AgreementOptions &options)
+{
+    auto sample = scoreSample(connName, filter);
+    if (!sample)
+        return std::unexpected(sample.error());
+    return computeAgreement(*sample, options);
+}
+
+QJsonObject agreementToJson(const AgreementReport &report)
+{
+    QJsonArray dims;
+    for (const DimensionAgreement &d : report.dimensions) {
+        QJsonArray pairs;
+        for (const PairCorrelation &p : d.pairs)
+            pairs.append(QJsonObject{{QStringLiteral("model_a"), p.modelA},
+                                     {QStringLiteral("model_b"), p.modelB},
+                                     {QStringLiteral("pearson"), number(p.pearson.r)},
+                                     {QStringLiteral("spearman"), number(p.spearman.r)},
+                                     {QStringLiteral("n"), p.pearson.n}});
+        QJsonArray stability;
+        for (const StabilityAgreement &s : d.stability)
+            stability.append(QJsonObject{{QStringLiteral("model"), s.model},
+                                         {QStringLiteral("repetitions"), s.repetitions},
+                                         {QStringLiteral("interval"), alphaJson(s.interval)},
+                                         {QStringLiteral("ordinal"), alphaJson(s.ordinal)}});
+        dims.append(QJsonObject{{QStringLiteral("framework"), d.framework},
+                                {QStringLiteral("dimension"), d.dimension},
+                                {QStringLiteral("models"), QJsonArray::fromStringList(d.models)},
+                                {QStringLiteral("texts"), d.texts},
+                                {QStringLiteral("across_models"),
+                                 QJsonObject{{QStringLiteral("interval"), alphaJson(d.interval)},
+                                             {QStringLiteral("ordinal"), alphaJson(d.ordinal)}}},
+                                {QStringLiteral("correlations"), pairs},
+                                {QStringLiteral("stability"), stability}});
+    }
+    return QJsonObject{{QStringLiteral("bootstrap_draws"), report.options.bootstrapDraws},
+                       {QStringLiteral("seed"), QString::number(report.options.seed)},
+                       {QStringLiteral("dimensions"), dims}};
+}
+
+QByteArray agreementToCsv(const AgreementReport &report)
+{
+    QByteArray out = "framework,dimension,statistic,model_a,model_b,metric,value,ci_low,ci_high,units,values\r\n";
+    auto alphaRow = [&out](const DimensionAgreement &d, const QString &statistic, const QString &model,
+                           AlphaMetric metric, const AlphaEstimate &e) {
+        appendCsvRow(out, {d.framework, d.dimension, statistic, model, QString(), QString::fromLatin1(alphaMetricName(metric))},
+                     {csvNumber(e.value.alpha), csvNumber(e.ci.low), csvNumber(e.ci.high), QByteArray::number(e.value.units),
+                      QByteArray::number(e.value.values)});
+    };
+    for (const DimensionAgreement &d : report.dimensions) {
+        if (d.models.size() >= 2) {
+            alphaRow(d, QStringLiteral("alpha_models"), QString(), AlphaMetric::Interval, d.interval);
+            alphaRow(d, QStringLiteral("alpha_models"), QString(), AlphaMetric::Ordinal, d.ordinal);
+        }
+        for (const StabilityAgreement &s : d.stability) {
+            alphaRow(d, QStringLiteral("alpha_stability"), s.model, AlphaMetric::Interval, s.interval);
+            alphaRow(d, QStringLiteral("alpha_stability"), s.model, AlphaMetric::Ordinal, s.ordinal);
+        }
+        for (const PairCorrelation &p : d.pairs) {
+            for (const auto &[name, c] : {std::pair{QStringLiteral("pearson"), p.pearson}, std::pair{QStringLiteral("spearman"), p.spearman}})
+                appendCsvRow(out, {d.framework, d.dimension, name, p.modelA, p.modelB, QString()},
+                             {csvNumber(c.r), QByteArray(), QByteArray(), QByteArray::number(c.n), QByteArray::number(2 * c.n)});
+        }
+    }
+    return out;
+}
+
+QString agreementCsvColumns()
+{
+    return QStringLiteral(
+        "framework: the framework id of the dimension\n"
+        "dimension: the framework dimension the statistic is about\n"
+        "statistic: alpha_models (Krippendorff's alpha, units = texts, coders = models, each model's value the mean of its repetitions), "
+        "alpha_stability (alpha across the repetitions of model_a), pearson or spearman (correlation of model_a and model_b over the texts both scored)\n"
+        "model_a: the model of a stability alpha, the first model of a correlation\n"
+        "model_b: the second model of a correlation\n"
+        "metric: the alpha's level of measurement (interval or ordinal); empty for correlations\n"
+        "value: the statistic; empty when undefined (fewer than two pairable values, no variation, a constant side)\n"
+        "ci_low, ci_high: 95 % percentile bootstrap interval of alpha, resampling texts (seed and draws in docs/FORMATS.md)\n"
+        "units: alpha: texts with two or more values; correlation: texts scored by both models (n)\n"
+        "values: alpha: pairable values; correlation: 2 n\n");
+}
+
+} // namespace wb

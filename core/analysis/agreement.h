@@ -1,0 +1,73 @@
+#pragma once
+// Agreement statistics of a results database, per framework dimension (docs/FORMATS.md,
+// "Agreement statistics"): Krippendorff's alpha across models (units = texts, coders = model groups),
+// alpha across the repetitions of one model (stability), pairwise Pearson and Spearman correlations
+// between models, and percentile-bootstrap 95 % intervals for every alpha.
+//
+// Repetitions: across models, each model's value for a text is the mean of its repetitions of that
+// text, so a model with more repetitions does not weigh more; stability uses the repetitions
+// themselves as coders (repetition r of every text is coder r).
+#include "core/analysis/krippendorff.h"
+#include "core/common/result.h"
+#include "core/storage/resultquery.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace wb {
+
+struct AgreementOptions {
+    int bootstrapDraws = 1000;
+    quint64 seed = 20110101;   ///< fixed, so the same data give the same intervals
+};
+
+using AlphaEstimate = AlphaWithInterval;
+
+struct PairCorrelation {
+    QString modelA;
+    QString modelB;
+    Correlation pearson;
+    Correlation spearman;
+};
+
+/// Alpha across the repetitions of one model.
+struct StabilityAgreement {
+    QString model;
+    int repetitions = 0;   ///< the highest repetition number seen
+    AlphaEstimate interval;
+    AlphaEstimate ordinal;
+};
+
+struct DimensionAgreement {
+    QString framework;
+    QString dimension;
+    QStringList models;    ///< the models that scored this dimension
+    qint64 texts = 0;      ///< texts with at least one score
+    AlphaEstimate interval;   ///< across models
+    AlphaEstimate ordinal;
+    QList<PairCorrelation> pairs;
+    QList<StabilityAgreement> stability;   ///< models with more than one repetition
+};
+
+struct AgreementReport {
+    AgreementOptions options;
+    QList<DimensionAgreement> dimensions;   ///< framework, then dimension
+};
+
+/// Pure: the statistics of a score sample.
+AgreementReport computeAgreement(const ScoreSample &sample, const AgreementOptions &options = {});
+/// Reads the sample through `connName` (resultquery.h) and computes the report.
+Result<AgreementReport> agreementFromDatabase(const QString &connName, const ResultFilter &filter,
+                                              const AgreementOptions &options = {});
+
+/// {"bootstrap_draws", "seed", "dimensions": [...]}; undefined numbers are null.
+QJsonObject agreementToJson(const AgreementReport &report);
+/// The tidy CSV of docs/FORMATS.md ("Statistics export"): one row per statistic; RFC 4180, CRLF.
+QByteArray agreementToCsv(const AgreementReport &report);
+/// What each column of agreementToCsv() means, one line per column (for the `.columns.txt` side file).
+QString agreementCsvColumns();
+
+} // namespace wb

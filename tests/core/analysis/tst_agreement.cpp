@@ -1,0 +1,161 @@
+// The agreement report over a real results database: which values become coders and units, means
+// over repetitions, stability, correlations and the filter.
+#include "core/analysis/agreement.h"
+#include "core/storage/resultstore.h"
+
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace wb;
+
+namespace {
+
+const double NA = std::numeric_limits<double>::quiet_NaN();
+
+// Scores of dimension "d1" per model and text (repetition 1, 2); model "a" has two repetitions.
+// Texts t1..t5. "c" did not score t5 (its job failed).
+struct Planned {
+    const char *model;
+    int rep;
+    double scores[5];
+};
+const Planned kPlan[] = {
+    {"a", 1, {0.1, 0.4, 0.5, 0.9, 0.2}},
+    {"a", 2, {0.3, 0.4, 0.7, 0.9, 0.2}},
+    {"b", 1, {0.2, 0.5, 0.5, 0.8, 0.1}},
+    {"c", 1, {0.9, 0.1, 0.3, 0.2, NA}},
+};
+
+} // namespace
+
+class TstAgreement final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_db = m_dir.filePath(QStringLiteral("r.sqlite"));
+        ResultStore store;
+        QVERIFY(store.open(m_db));
+        QVERIFY(store.upsertExperiment(QStringLiteral("e"), {}, {}));
+        for (const char *m : {"a", "b", "c"}) {
+            const QString model = QString::fromLatin1(m);
+            QVERIFY(store.upsertRun(RunRow{QStringLiteral("run-") + model, QStringLiteral("e"), model, QStringLiteral("mft"),
+                                           QStringLiteral("c"), {QStringLiteral("d1")}}));
+        }
+        for (const Planned &p : kPlan) {
+            const QString run = QStringLiteral("run-") + QString::fromLatin1(p.model);
+            QList<JobRow> jobs;
+            for (int t = 0; t < 5; ++t) {
+                JobRow j;
+                j.runId = run;
+                j.corpus = QStringLiteral("c");
+                j.textId = QStringLiteral("t%1").arg(t + 1);
+                j.repetition = p.rep;
+                j.key = run + QLatin1Char('|') + j.corpus + QLatin1Char('/') + j.textId + QLatin1Char('|') + QString::number(p.rep);
+                jobs << j;
+            }
+            auto rows = store.ensureJobs(jobs);
+            QVERIFY(rows);
+            for (const JobRow &row : *rows) {
+                if (row.repetition != p.rep)
+                    continue;
+                const int t = row.textId.mid(1).toInt() - 1;
+                JobResult r;
+                r.jobId = row.id;
+                if (std::isnan(p.scores[t])) {
+                    r.status = JobStatus::Failed;
+                    r.error = QStringLiteral("boom");
+                } else {
+                    r.scores = {ScoreRow{QStringLiteral("d1"), p.scores[t], {}}};
+                }
+                store.recordResult(r);
+            }
+        }
+        QVERIFY(store.flush());
+        auto conn = openReadConnection(m_db);
+        QVERIFY2(conn, conn ? "" : qPrintable(conn.error().toString()));
+        m_conn = *conn;
+    }
+    void cleanupTestCase() { closeReadConnection(m_conn); }
+
+    void acrossModelsUsesTheMeanOfRepetitions()
+    {
+        AgreementOptions o;
+        o.bootstrapDraws = 200;
+        auto report = agreementFromDatabase(m_conn, {}, o);
+        QVERIFY2(report, report ? "" : qPrintable(report.error().toString()));
+        QCOMPARE(report->dimensions.size(), 1);
+        const DimensionAgreement &d = report->dimensions[0];
+        QCOMPARE(d.framework, QStringLiteral("mft"));
+        QCOMPARE(d.models, (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}));
+        QCOMPARE(d.texts, 5);
+        // Model a's value per text is the mean of its two repetitions.
+        const ReliabilityData expected = {
+            {0.2, 0.2, 0.9}, {0.4, 0.5, 0.1}, {0.6, 0.5, 0.3}, {0.9, 0.8, 0.2}, {0.2, 0.1, NA},
+        };
+        const AlphaValue interval = krippendorffAlpha(expected, AlphaMetric::Interval);
+        QVERIFY(std::abs(d.interval.value.alpha - interval.alpha) < 1e-12);
+        QCOMPARE(d.interval.value.values, 14);
+        QVERIFY(std::abs(d.ordinal.value.alpha - krippendorffAlpha(expected, AlphaMetric::Ordinal).alpha) < 1e-12);
+        QVERIFY(d.interval.ci.low <= d.interval.ci.high);
+        // Pairs a-b, a-c, b-c; c scored four texts.
+        QCOMPARE(d.pairs.size(), 3);
+        QCOMPARE(d.pairs[0].modelA, QStringLiteral("a"));
+        QCOMPARE(d.pairs[0].modelB, QStringLiteral("b"));
+        QCOMPARE(d.pairs[0].pearson.n, 5);
+        QCOMPARE(d.pairs[1].pearson.n, 4);
+        QVERIFY(d.pairs[0].pearson.r > 0.9);   // a and b agree
+        QVERIFY(d.pairs[1].pearson.r < 0);     // c runs against a
+        // Stability only for a, over its two repetitions.
+        QCOMPARE(d.stability.size(), 1);
+        QCOMPARE(d.stability[0].model, QStringLiteral("a"));
+        QCOMPARE(d.stability[0].repetitions, 2);
+        const ReliabilityData reps = {{0.1, 0.3}, {0.4, 0.4}, {0.5, 0.7}, {0.9, 0.9}, {0.2, 0.2}};
+        QVERIFY(std::abs(d.stability[0].interval.value.alpha - krippendorffAlpha(reps, AlphaMetric::Interval).alpha) < 1e-12);
+    }
+
+    void filterNarrowsTheModels()
+    {
+        ResultFilter f;
+        f.runIds = {QStringLiteral("run-a"), QStringLiteral("run-b")};
+        auto report = agreementFromDatabase(m_conn, f, AgreementOptions{50, 7});
+        QVERIFY(report);
+        QCOMPARE(report->dimensions[0].models, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(report->dimensions[0].pairs.size(), 1);
+        f = {};
+        f.model = QStringLiteral("b");
+        report = agreementFromDatabase(m_conn, f, AgreementOptions{50, 7});
+        QVERIFY(report);
+        QVERIFY(std::isnan(report->dimensions[0].interval.value.alpha));   // one model: nothing to agree
+        QVERIFY(report->dimensions[0].pairs.isEmpty());
+    }
+
+    void jsonAndCsvCarryTheNumbers()
+    {
+        auto report = agreementFromDatabase(m_conn, {}, AgreementOptions{100, 3});
+        QVERIFY(report);
+        const QJsonObject json = agreementToJson(*report);
+        const QJsonObject dim = json[QStringLiteral("dimensions")].toArray()[0].toObject();
+        QCOMPARE(dim[QStringLiteral("across_models")][QStringLiteral("interval")][QStringLiteral("alpha")].toDouble(),
+                 report->dimensions[0].interval.value.alpha);
+        const QByteArray csv = agreementToCsv(*report);
+        const QList<QByteArray> lines = csv.split('\n');
+        QVERIFY(lines[0].startsWith("framework,dimension,statistic,"));
+        // 2 alpha rows across models + 2 stability rows + 3 pairs x 2 correlations, and the empty tail.
+        QCOMPARE(lines.size(), 1 + 2 + 2 + 6 + 1);
+        QVERIFY(csv.contains("mft,d1,alpha_stability,a,,interval,"));
+        // Same seed, same intervals.
+        QCOMPARE(agreementToCsv(*agreementFromDatabase(m_conn, {}, AgreementOptions{100, 3})), csv);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+    QString m_conn;
+};
+
+QTEST_GUILESS_MAIN(TstAgreement)
+#include "tst_agreement.moc"

@@ -1,0 +1,114 @@
+// The Statistics page: computed off the GUI thread over a real results database, the numbers of
+// core/analysis shown per dimension, and a result for a database the page no longer shows dropped.
+#include "core/storage/resultstore.h"
+#include "ui/statisticsview.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace wb;
+
+namespace {
+
+/// Two models scoring `texts` texts on one dimension; model b = a + offset (perfectly correlated).
+bool makeDatabase(const QString &path, int texts, double offset, const QString &framework)
+{
+    ResultStore store;
+    if (!store.open(path) || !store.upsertExperiment(QStringLiteral("e"), {}, {}))
+        return false;
+    for (const QString &m : {QStringLiteral("a"), QStringLiteral("b")}) {
+        if (!store.upsertRun(RunRow{QStringLiteral("run-") + m, QStringLiteral("e"), m, framework, QStringLiteral("c"), {QStringLiteral("d")}}))
+            return false;
+        QList<JobRow> jobs;
+        for (int t = 0; t < texts; ++t) {
+            JobRow j;
+            j.runId = QStringLiteral("run-") + m;
+            j.corpus = QStringLiteral("c");
+            j.textId = QStringLiteral("t%1").arg(t);
+            j.key = j.runId + QStringLiteral("|c/") + j.textId + QStringLiteral("|1");
+            jobs << j;
+        }
+        auto rows = store.ensureJobs(jobs);
+        if (!rows)
+            return false;
+        for (const JobRow &row : *rows) {
+            JobResult r;
+            r.jobId = row.id;
+            const double base = row.textId.mid(1).toDouble() / texts;
+            r.scores = {ScoreRow{QStringLiteral("d"), m == QLatin1String("a") ? base : base + offset, {}}};
+            store.recordResult(r);
+        }
+    }
+    return bool(store.flush());
+}
+
+} // namespace
+
+class TstStatisticsView final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void showsTheReportOfTheCurrentSource()
+    {
+        QTemporaryDir dir;
+        const QString agree = dir.filePath(QStringLiteral("agree.sqlite")), shifted = dir.filePath(QStringLiteral("shifted.sqlite"));
+        QVERIFY(makeDatabase(agree, 20, 0.0, QStringLiteral("same")));
+        QVERIFY(makeDatabase(shifted, 20, 0.3, QStringLiteral("shift")));
+
+        ui::StatisticsView view;
+        view.resize(900, 500);
+        view.show();
+        QSignalSpy shown(&view, &ui::StatisticsView::reportShown);
+        // Ask for one database and at once for the other: only the second may be shown.
+        view.setSource(agree, {});
+        view.setSource(shifted, {});
+        QVERIFY(view.isBusy());   // the GUI thread did not compute it
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isBusy() && shown.count() >= 1, 20000);
+        QTest::qWait(200);   // a late result of the first request would arrive now
+        QCOMPARE(view.report().dimensions.size(), 1);
+        QCOMPARE(view.report().dimensions[0].framework, QStringLiteral("shift"));
+        const QTreeWidgetItem *top = view.tree()->topLevelItem(0);
+        QCOMPARE(top->text(ui::StatisticsView::ComparisonColumn), QStringLiteral("shift / d"));
+        // A constant shift: perfectly correlated, but interval alpha well below 1.
+        const double alpha = view.report().dimensions[0].interval.value.alpha;
+        QVERIFY(alpha < 0.9);
+        QVERIFY(top->text(ui::StatisticsView::IntervalColumn).startsWith(QLocale().toString(alpha, 'f', 3)));
+        bool pair = false;
+        for (int i = 0; i < top->childCount(); ++i) {
+            if (top->child(i)->text(ui::StatisticsView::ComparisonColumn) == QLatin1String("a vs b")) {
+                QCOMPARE(top->child(i)->text(ui::StatisticsView::PearsonColumn), QLocale().toString(1.0, 'f', 3));
+                QCOMPARE(top->child(i)->text(ui::StatisticsView::TextsColumn), QStringLiteral("20"));
+                pair = true;
+            }
+        }
+        QVERIFY(pair);
+
+        // The statistics export of what is shown.
+        const QString out = dir.filePath(QStringLiteral("stats.csv"));
+        QVERIFY(view.exportCsv(out));
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll().contains("shift,d,pearson,a,b,,1,"));
+        QVERIFY(QFile::exists(out + QStringLiteral(".columns.txt")));
+    }
+
+    void hiddenPageWaitsUntilShown()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("r.sqlite"));
+        QVERIFY(makeDatabase(db, 5, 0.0, QStringLiteral("f")));
+        ui::StatisticsView view;
+        view.setSource(db, {});
+        QVERIFY(!view.isBusy());   // not visible: nothing computed yet
+        QSignalSpy shown(&view, &ui::StatisticsView::reportShown);
+        view.show();
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 1, 20000);
+        QCOMPARE(view.report().dimensions.size(), 1);
+        QCOMPARE(view.report().dimensions[0].interval.value.alpha, 1.0);   // identical scores
+    }
+};
+
+QTEST_MAIN(TstStatisticsView)
+#include "tst_statisticsview.moc"

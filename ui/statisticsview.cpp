@@ -1,0 +1,212 @@
+#include "ui/statisticsview.h"
+
+#include "core/storage/csvnotes.h"
+#include "core/storage/resultquery.h"
+
+#include <QFileDialog>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QThread>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace wb {
+namespace ui {
+
+namespace {
+
+struct Computed {
+    AgreementReport report;
+    QString error;
+};
+
+/// On a pool thread: its own connection, named after the thread so two computations never share one.
+Computed compute(const QString &db, const ResultFilter &filter)
+{
+    Computed c;
+    auto conn = openReadConnection(db);
+    if (!conn) {
+        c.error = conn.error().toString();
+        return c;
+    }
+    auto report = agreementFromDatabase(*conn, filter);
+    closeReadConnection(*conn);
+    if (report)
+        c.report = *report;
+    else
+        c.error = report.error().toString();
+    return c;
+}
+
+QString number(double v)
+{
+    return std::isnan(v) ? QStringLiteral("–") : QLocale().toString(v, 'f', 3);
+}
+
+QString alphaText(const AlphaEstimate &e)
+{
+    if (std::isnan(e.value.alpha))
+        return QStringLiteral("–");
+    if (std::isnan(e.ci.low))
+        return number(e.value.alpha);
+    return QStringLiteral("%1  [%2, %3]").arg(number(e.value.alpha), number(e.ci.low), number(e.ci.high));
+}
+
+} // namespace
+
+StatisticsView::StatisticsView(QWidget *parent) : QWidget(parent), m_tree(new QTreeWidget(this)), m_status(new QLabel(this))
+{
+    m_tree->setObjectName(QStringLiteral("statisticsTree"));
+    m_tree->setColumnCount(ColumnCount);
+    m_tree->setHeaderLabels({tr("Dimension / comparison"), tr("α interval [95 % CI]"), tr("α ordinal [95 % CI]"),
+                             tr("Pearson r"), tr("Spearman ρ"), tr("Texts (n)")});
+    m_tree->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setUniformRowHeights(true);
+
+    auto *refresh = new QPushButton(tr("Recompute"), this);
+    connect(refresh, &QPushButton::clicked, this, &StatisticsView::recompute);
+    m_export = new QPushButton(tr("Export statistics…"), this);
+    m_export->setEnabled(false);
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        const QString out = QFileDialog::getSaveFileName(this, tr("Export statistics"), QString(), tr("CSV files (*.csv)"));
+        if (!out.isEmpty())
+            exportCsv(out);
+    });
+    auto *note = new QLabel(tr("Krippendorff's α across models (units = texts; a model's value is the mean of its repetitions), "
+                               "stability across repetitions, and correlations between models. Finished jobs of the "
+                               "Results page's filter."),
+                            this);
+    note->setWordWrap(true);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_status, 1);
+    top->addWidget(refresh);
+    top->addWidget(m_export);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(note);
+    layout->addLayout(top);
+    layout->addWidget(m_tree, 1);
+    m_status->setText(tr("No results database"));
+}
+
+StatisticsView::~StatisticsView() = default;
+
+void StatisticsView::setSource(const QString &dbPath, const ResultFilter &filter)
+{
+    m_db = dbPath;
+    m_filter = filter;
+    m_dirty = true;
+    ++m_generation;   // whatever is still computing belongs to the old source
+    m_tree->clear();
+    m_report = {};
+    m_export->setEnabled(false);
+    if (isVisible())
+        recompute();
+    else
+        m_status->setText(m_db.isEmpty() ? tr("No results database") : QString());
+}
+
+void StatisticsView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_dirty)
+        recompute();
+}
+
+void StatisticsView::recompute()
+{
+    m_dirty = false;
+    const quint64 gen = ++m_generation;
+    m_tree->clear();
+    if (m_db.isEmpty()) {
+        m_status->setText(tr("No results database"));
+        m_busy = false;
+        emit reportShown();
+        return;
+    }
+    m_busy = true;
+    m_status->setText(tr("Computing agreement statistics…"));
+    auto *watcher = new QFutureWatcher<Computed>(this);
+    connect(watcher, &QFutureWatcher<Computed>::finished, this, [this, watcher, gen] {
+        const Computed c = watcher->result();
+        watcher->deleteLater();
+        if (gen != m_generation)
+            return;   // the source changed meanwhile
+        m_busy = false;
+        showReport(c.report, c.error);
+    });
+    watcher->setFuture(QtConcurrent::run(compute, m_db, m_filter));
+}
+
+void StatisticsView::showReport(const AgreementReport &report, const QString &error)
+{
+    m_report = report;
+    m_tree->clear();
+    if (!error.isEmpty()) {
+        m_status->setText(error);
+        emit reportShown();
+        return;
+    }
+    for (const DimensionAgreement &d : report.dimensions) {
+        auto *top = new QTreeWidgetItem(m_tree);
+        top->setText(ComparisonColumn, d.framework + QStringLiteral(" / ") + d.dimension);
+        QFont bold = top->font(0);
+        bold.setBold(true);
+        top->setFont(ComparisonColumn, bold);
+        top->setText(TextsColumn, QString::number(d.texts));
+        if (d.models.size() >= 2) {
+            auto *across = new QTreeWidgetItem(top);
+            across->setText(ComparisonColumn, tr("across %n model(s)", nullptr, int(d.models.size())));
+            across->setText(IntervalColumn, alphaText(d.interval));
+            across->setText(OrdinalColumn, alphaText(d.ordinal));
+            across->setText(TextsColumn, QString::number(d.interval.value.units));
+            top->setText(IntervalColumn, alphaText(d.interval));
+            top->setText(OrdinalColumn, alphaText(d.ordinal));
+        }
+        for (const StabilityAgreement &s : d.stability) {
+            auto *item = new QTreeWidgetItem(top);
+            item->setText(ComparisonColumn, tr("stability of %1 (%n repetition(s))", nullptr, s.repetitions).arg(s.model));
+            item->setText(IntervalColumn, alphaText(s.interval));
+            item->setText(OrdinalColumn, alphaText(s.ordinal));
+            item->setText(TextsColumn, QString::number(s.interval.value.units));
+        }
+        for (const PairCorrelation &p : d.pairs) {
+            auto *item = new QTreeWidgetItem(top);
+            item->setText(ComparisonColumn, tr("%1 vs %2").arg(p.modelA, p.modelB));
+            item->setText(PearsonColumn, number(p.pearson.r));
+            item->setText(SpearmanColumn, number(p.spearman.r));
+            item->setText(TextsColumn, QString::number(p.pearson.n));
+        }
+        top->setExpanded(true);
+    }
+    m_status->setText(report.dimensions.isEmpty()
+                          ? tr("No finished results with scores")
+                          : tr("%n dimension(s); intervals from %1 bootstrap draws", nullptr, int(report.dimensions.size()))
+                                .arg(report.options.bootstrapDraws));
+    m_export->setEnabled(!report.dimensions.isEmpty());
+    emit reportShown();
+}
+
+bool StatisticsView::exportCsv(const QString &outPath)
+{
+    QSaveFile f(outPath);
+    const QByteArray csv = agreementToCsv(m_report);
+    if (!f.open(QIODevice::WriteOnly) || f.write(csv) != csv.size() || !f.commit()) {
+        m_status->setText(tr("Cannot write %1: %2").arg(outPath, f.errorString()));
+        return false;
+    }
+    if (auto r = writeColumnsFile(outPath, agreementCsvColumns()); !r) {
+        m_status->setText(r.error().toString());
+        return false;
+    }
+    m_status->setText(tr("Exported the statistics to %1").arg(outPath));
+    return true;
+}
+
+} // namespace ui
+} // namespace wb
