@@ -1,6 +1,9 @@
 #include "ui/gaugemodel.h"
 
+#include "ui/enginetext.h"
+
 #include <QBrush>
+#include <QDateTime>
 #include <QColor>
 #include <QLocale>
 #include <QSet>
@@ -45,6 +48,12 @@ QList<DeploymentSnapshot> GaugeModel::byProvider(const QList<DeploymentSnapshot>
         p.failures += d.failures;
         p.spendMicros += d.spendMicros;
         p.coolingDown = p.coolingDown || d.coolingDown;
+        // A provider waits for what its first waiting deployment waits for.
+        if (p.waitReason == WaitReason::None && d.waitReason != WaitReason::None) {
+            p.waitReason = d.waitReason;
+            p.waitUntilMs = d.waitUntilMs;
+            p.failures = d.failures;
+        }
         p.group = p.group.isEmpty() ? d.group : (p.group.split(QStringLiteral(", ")).contains(d.group) ? p.group : p.group + QStringLiteral(", ") + d.group);
     }
     return out;
@@ -109,18 +118,24 @@ QVariant GaugeModel::data(const QModelIndex &index, int role) const
         case Calls: return loc.toString(d.calls);
         case Http429: return loc.toString(d.http429);
         case Retries: return loc.toString(d.retries);
-        case Spend: return QStringLiteral("$%1").arg(loc.toString(double(d.spendMicros) / 1e6, 'f', 4));
-        case State:
+        case Spend: return EngineText::money(d.spendMicros, 4);
+        case State: {
+            const QString wait = EngineText::waitReason(d, QDateTime::currentMSecsSinceEpoch());
+            if (!wait.isEmpty())
+                return wait;
             if (d.coolingDown)
-                return m_mode == Mode::Provider ? tr("cooling down") : tr("cooling down (%1 s)").arg(qRound(d.cooldownRemainingS));
+                return d.cooldownRemainingS < 0 ? tr("not used for the rest of the run") : tr("cooling down (%1 s)").arg(qRound(d.cooldownRemainingS));
             return d.inFlight > 0 ? tr("busy") : tr("idle");
+        }
         case ColumnCount: break;
         }
         return {};
     }
     if (role == Qt::TextAlignmentRole && col >= InFlight && col <= Spend)
         return int(Qt::AlignRight | Qt::AlignVCenter);
-    if (role == Qt::ForegroundRole && col == State && d.coolingDown)
+    if (role == Qt::ToolTipRole && col == State)
+        return data(index, Qt::DisplayRole);
+    if (role == Qt::ForegroundRole && col == State && (d.coolingDown || d.waitReason != WaitReason::None))
         return QBrush(QColor(180, 60, 0));
     if (role == Qt::ForegroundRole && col == Http429 && d.http429 > 0)
         return QBrush(QColor(180, 60, 0));

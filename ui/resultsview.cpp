@@ -78,6 +78,8 @@ ResultsView::ResultsView(QWidget *parent)
     auto *openBtn = new QPushButton(QIcon::fromTheme(QStringLiteral("document-open")), tr("Open database…"), this);
     openBtn->setObjectName(QStringLiteral("openDatabaseButton"));
 
+    // Two rows: filters, then the count and the actions. In one row (and in German) the widgets
+    // overlapped at 1024 px.
     auto *filters = new QHBoxLayout;
     filters->addWidget(new QLabel(tr("Run"), this));
     filters->addWidget(m_run);
@@ -85,12 +87,16 @@ ResultsView::ResultsView(QWidget *parent)
     filters->addWidget(m_modelGroup);
     filters->addWidget(m_status);
     filters->addWidget(m_text, 1);
-    filters->addWidget(m_count);
-    filters->addWidget(refreshBtn);
-    filters->addWidget(openBtn);
-    filters->addSpacing(12);
-    filters->addWidget(m_long);
-    filters->addWidget(exportBtn);
+    auto *actions = new QHBoxLayout;
+    m_count->setWordWrap(true);
+    m_count->setMinimumWidth(1);
+    m_count->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    actions->addWidget(m_count, 1);
+    actions->addWidget(refreshBtn);
+    actions->addWidget(openBtn);
+    actions->addSpacing(12);
+    actions->addWidget(m_long);
+    actions->addWidget(exportBtn);
 
     m_view->setObjectName(QStringLiteral("resultsTable"));
     m_view->setModel(m_model);
@@ -109,6 +115,7 @@ ResultsView::ResultsView(QWidget *parent)
     m_view->setColumnWidth(ResultsModel::Run, 130);
     m_view->setColumnWidth(ResultsModel::Repetition, 45);
     m_view->setWordWrap(false);
+    m_view->setTabKeyNavigation(false);
 
     m_detail = new QTextBrowser(this);
     m_detail->setObjectName(QStringLiteral("jobDetail"));
@@ -122,8 +129,9 @@ ResultsView::ResultsView(QWidget *parent)
     chartView->setObjectName(QStringLiteral("meanChart"));
     chartView->setRenderHint(QPainter::Antialiasing);
     chartView->setMinimumHeight(220);
-    chartView->setMinimumWidth(460);   // room for a bar group per dimension and a readable legend
-    m_detail->setMinimumWidth(300);
+    chartView->setMinimumWidth(360);   // room for a bar group per dimension and a readable legend
+    chartView->setAccessibleName(tr("Mean score per dimension and model group"));
+    m_detail->setMinimumWidth(240);
 
     auto *bottom = new QSplitter(Qt::Horizontal, this);
     bottom->addWidget(m_detail);
@@ -138,6 +146,7 @@ ResultsView::ResultsView(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(filters);
+    layout->addLayout(actions);
     layout->addWidget(vert, 1);
 
     m_textDebounce->setSingleShot(true);
@@ -374,8 +383,9 @@ void ResultsView::exportInteractive()
     auto conn = std::make_shared<QMetaObject::Connection>();
     *conn = connect(this, &ResultsView::exportFinished, this, [this, conn](bool ok, qint64, const QString &message) {
         disconnect(*conn);
+        // A long message (it names the file) goes to the status bar, not into the layout.
         if (ok)
-            m_count->setText(message);
+            emit statusMessage(message);
         else
             QMessageBox::warning(this, tr("Export CSV"), tr("The export failed: %1").arg(message));
     });

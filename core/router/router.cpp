@@ -13,6 +13,7 @@
 #include "core/router/routingstrategy.h"
 #include "core/tokenize/tokenestimator.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QTimer>
 
@@ -1028,6 +1029,24 @@ RouterSnapshot Router::snapshot() const
         ds.coolingDown = x.dead || x.failures.coolingDown(t);
         ds.cooldownRemainingS = x.dead ? -1.0 : std::max<qint64>(0, x.failures.cooldownUntil() - t) / 1000.0;
         ds.latencyMsEwma = x.stats.latencyMsEwma;
+        // Why it is not sending, for the simple cases (cool-down, a full window), in epoch ms.
+        const qint64 toEpoch = QDateTime::currentMSecsSinceEpoch() - t;
+        const auto q = d->queues.find(x.dep.modelName);
+        if (ds.coolingDown && !x.dead) {
+            ds.waitReason = WaitReason::CoolingDown;
+            ds.waitUntilMs = toEpoch + x.failures.cooldownUntil();
+        } else if (!x.dead && q != d->queues.end() && !q->second.empty() && (!x.maxParallel || x.inFlight < x.maxParallel)) {
+            const qint64 at = x.limits->earliestAdmit(t, d->costFor(q->second.front().get(), x));
+            if (at > t && at != RateWindow::kNever) {
+                const std::pair<double, WaitReason> dims[] = {
+                    {ds.rpmLimit ? double(ds.rpmUsed) / double(ds.rpmLimit) : 0.0, WaitReason::Rpm},
+                    {ds.tpmLimit ? double(ds.tpmUsed) / double(ds.tpmLimit) : 0.0, WaitReason::Tpm},
+                    {ds.itpmLimit ? double(ds.itpmUsed) / double(ds.itpmLimit) : 0.0, WaitReason::Itpm},
+                    {ds.otpmLimit ? double(ds.otpmUsed) / double(ds.otpmLimit) : 0.0, WaitReason::Otpm}};
+                ds.waitReason = std::max_element(std::begin(dims), std::end(dims))->second;
+                ds.waitUntilMs = toEpoch + at;
+            }
+        }
         s.deployments.append(ds);
         s.inFlight += x.inFlight;
     }
