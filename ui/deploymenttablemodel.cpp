@@ -254,10 +254,16 @@ QVariant DeploymentTableModel::data(const QModelIndex &index, int role) const
             if (role == Qt::DisplayRole && d.apiBase.isEmpty())
                 return tr("(provider default)");
             return d.apiBase;
-        case Rpm: return optInt(d.limits.rpm);
-        case Tpm: return optInt(d.limits.tpm);
-        case Itpm: return optInt(d.limits.itpm);
-        case Otpm: return optInt(d.limits.otpm);
+        case Rpm:
+        case Tpm:
+        case Itpm:
+        case Otpm: {
+            const std::optional<qint64> &v = col == Rpm ? d.limits.rpm : col == Tpm ? d.limits.tpm : col == Itpm ? d.limits.itpm : d.limits.otpm;
+            // Shown with the locale's group separators; edited as a plain number.
+            if (role == Qt::DisplayRole && v)
+                return QLocale().toString(*v);
+            return optInt(v);
+        }
         case Weight: return d.weight;
         case InputPrice:
         case OutputPrice: {

@@ -187,7 +187,7 @@ QString EngineText::recommendationTitle(const Recommendation &r)
             return tr("Use %1 instead of %2 for group %3 (same family, list price; same limits and latency assumed)").arg(a[0], a[1], a[2]);
         break;
     }
-    return r.title + QLatin1String(" — ") + r.detail;
+    return r.title + QStringLiteral(" — ") + r.detail;
 }
 
 QString EngineText::recommendationEffect(const Recommendation &r)

@@ -263,7 +263,7 @@ void EstimateView::show(const Result<EstimateReport> &r)
     if (!problems.isEmpty()) {
         problemText = tr("The Models page has %n problem(s); the run cannot start until they are fixed:", nullptr, int(problems.size()));
         for (const QString &p : problems)
-            problemText += QLatin1String("<br>• ") + p.toHtmlEscaped();
+            problemText += QStringLiteral("<br>• ") + p.toHtmlEscaped();
     }
     m_problems->setText(problemText);
     if (!r) {
@@ -288,8 +288,8 @@ void EstimateView::show(const Result<EstimateReport> &r)
     qint64 distinctTexts = 0;
     for (qint64 n : std::as_const(textsPerCorpus))
         distinctTexts += n;
-    QString summary = tr("%n run(s)", nullptr, int(m.runs.size())) + QLatin1String(" · ")
-        + tr("%n text(s)", nullptr, int(distinctTexts)) + QLatin1String(" · ")
+    QString summary = tr("%n run(s)", nullptr, int(m.runs.size())) + QStringLiteral(" · ")
+        + tr("%n text(s)", nullptr, int(distinctTexts)) + QStringLiteral(" · ")
         + tr("<b>%1</b> text analyses (each text once per run and repetition) in <b>%2</b> calls to the models")
               .arg(loc.toString(analyses), loc.toString(t.calls))
         + QLatin1String("<br>")
@@ -335,7 +335,7 @@ void EstimateView::show(const Result<EstimateReport> &r)
     m_recommendations->setText(recs.isEmpty() ? tr("None — the configuration looks balanced.") : recs.join(QLatin1String("<br>")));
     QString status = tr("Prices as of %1. Estimated at %2.").arg(rep.pricesAsOf, QLocale().toString(QTime::currentTime(), QLocale::ShortFormat));
     if (!rep.warnings.isEmpty())
-        status += QLatin1Char(' ') + rep.warnings.join(QLatin1String(" · "));
+        status += QLatin1Char(' ') + rep.warnings.join(QStringLiteral(" · "));
     m_status->setText(status);
 }
 

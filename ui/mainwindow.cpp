@@ -125,7 +125,7 @@ MainWindow::MainWindow(QWidget *parent)
         UiSettings::addRecentProject(m_project->experimentPath());
         updateRecentMenu();
         if (!m_project->warnings().isEmpty())
-            statusBar()->showMessage(m_project->warnings().join(QLatin1String("  ·  ")), 15000);
+            statusBar()->showMessage(m_project->warnings().join(QStringLiteral("  ·  ")), 15000);
     });
     connect(m_run, &RunMonitor::runFinished, this, &MainWindow::onRunFinished);
     connect(m_results, &ResultsView::statusMessage, this, [this](const QString &m) { statusBar()->showMessage(m, 15000); });

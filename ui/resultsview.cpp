@@ -116,6 +116,16 @@ ResultsView::ResultsView(QWidget *parent)
     m_view->setColumnWidth(ResultsModel::Repetition, 45);
     m_view->setWordWrap(false);
     m_view->setTabKeyNavigation(false);
+    // No title cut short ("mpletion toke"): each column at least as wide as its header, also
+    // after the model (and the language of its headers) changes.
+    auto fitHeaders = [this] {
+        QHeaderView *h = m_view->horizontalHeader();
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            if (h->sectionSize(c) < h->sectionSizeHint(c))
+                h->resizeSection(c, h->sectionSizeHint(c));
+    };
+    fitHeaders();
+    connect(m_model, &QAbstractItemModel::modelReset, this, fitHeaders);
 
     m_detail = new QTextBrowser(this);
     m_detail->setObjectName(QStringLiteral("jobDetail"));

@@ -59,6 +59,9 @@ QTableView *gaugeView(QAbstractItemModel *model, QWidget *parent)
     v->horizontalHeader()->moveSection(GaugeModel::State, GaugeModel::Name + 1);
     v->setColumnWidth(GaugeModel::State, 230);
     v->horizontalHeader()->setMinimumSectionSize(40);
+    // No title cut short ("Wiederholungen"): each column at least as wide as its header.
+    for (int c = 0; c < GaugeModel::ColumnCount; ++c)
+        v->setColumnWidth(c, std::max(v->columnWidth(c), v->horizontalHeader()->sectionSizeHint(c)));
     return v;
 }
 } // namespace
@@ -155,7 +158,7 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     m_axisX->setTitleText(tr("Seconds since start"));
     m_axisX->setLabelFormat(QStringLiteral("%.0f"));
     m_axisY = new QValueAxis(m_chart);
-    m_axisY->setTitleText(tr("US dollars"));
+    m_axisY->setTitleText(tr("USD"));
     m_axisY->setLabelFormat(QStringLiteral("%.2f"));
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
     m_chart->addAxis(m_axisY, Qt::AlignLeft);
@@ -479,7 +482,7 @@ void RunMonitor::tick()
     if (m_paused)
         q = tr("Paused: no new calls are sent.") + QLatin1Char(' ') + q;
     else if (snap.inFlight == 0 && !waits.isEmpty())
-        q = tr("Waiting: %1").arg(waits.join(QLatin1String("; "))) + QLatin1String(" · ") + q;
+        q = tr("Waiting: %1").arg(waits.join(QLatin1String("; "))) + QStringLiteral(" · ") + q;
     m_queues->setText(q);
 
     // Spend chart: one point per tick, decimated to keep the series short on long runs.
