@@ -19,6 +19,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QFont>
 #include <QLocale>
 #include <QMessageBox>
 #include <QProgressDialog>
@@ -134,6 +135,13 @@ ResultsView::ResultsView(QWidget *parent)
     m_chart = new QChart;
     m_chart->setTitle(tr("Mean score per dimension"));
     m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setLocalizeNumbers(true);   // "0,50" in German, like the table and the detail
+    m_chart->setLocale(QLocale());
+    {
+        QFont f = m_chart->legend()->font();
+        f.setPointSizeF(f.pointSizeF() * 0.85);   // the groups' names whole at 1024 px
+        m_chart->legend()->setFont(f);
+    }
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     auto *chartView = new QChartView(m_chart, this);
     chartView->setObjectName(QStringLiteral("meanChart"));
@@ -311,6 +319,9 @@ void ResultsView::showMeans(const QList<DimensionMean> &means)
     m_chart->addSeries(series);
     auto *x = new QBarCategoryAxis;
     x->append(categories);
+    // Slanted names fit a narrow chart whole instead of as "aut…".
+    if (categories.size() > 3)
+        x->setLabelsAngle(-40);
     auto *y = new QValueAxis;
     y->setRange(0, maxValue <= 1.0 ? 1.0 : maxValue * 1.1);
     y->setLabelFormat(QStringLiteral("%.2f"));
@@ -355,7 +366,7 @@ void ResultsView::showDetail(const JobDetail &d)
                     .arg(tr("Dimension"), tr("Score"), tr("Evidence"));
         for (const ScoreRow &s : d.scores)
             html += QStringLiteral("<tr><td>%1</td><td align='right'>%2</td><td>%3</td></tr>")
-                        .arg(esc(s.dimension), s.score ? loc.toString(*s.score, 'f', 3) : QStringLiteral("–"), esc(s.evidence));
+                        .arg(esc(s.dimension), s.score ? loc.toString(*s.score, 'f', 2) : QStringLiteral("–"), esc(s.evidence));
         html += QStringLiteral("</table>");
     }
     if (!d.calls.isEmpty()) {

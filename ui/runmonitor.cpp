@@ -299,6 +299,9 @@ void RunMonitor::resetChart(std::optional<double> budgetUsd)
 void RunMonitor::setAxis(QValueAxis *axis, double maxValue)
 {
     const NiceAxis a = niceAxis(maxValue);
+    // Unchanged scale: no relayout of the chart on this tick.
+    if (axis->max() == a.max && axis->tickCount() == a.ticks)
+        return;
     axis->setRange(0, a.max);
     axis->setTickCount(a.ticks);
     axis->setLabelFormat(QStringLiteral("%.") + QString::number(a.decimals) + QLatin1Char('f'));
