@@ -2037,7 +2037,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+77"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
@@ -2135,7 +2135,7 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::ResultsView</name>
     <message>
-        <location filename="../ui/resultsview.cpp" line="+59"/>
+        <location filename="../ui/resultsview.cpp" line="+60"/>
         <source>any status</source>
         <translation>jeder Status</translation>
     </message>
@@ -2215,7 +2215,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Mittlere Bewertung je Dimension</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+15"/>
         <source>Mean score per dimension and model group</source>
         <translation>Mittlerer Wert je Dimension und Modellgruppe</translation>
     </message>
@@ -2260,7 +2260,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>alle Modelle</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+81"/>
         <source>The results database cannot be opened</source>
         <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
     </message>
@@ -2439,7 +2439,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Ausgaben im Budgetzeitraum gegenüber dem Budget, im Zeitverlauf</translation>
     </message>
     <message>
-        <location line="+294"/>
+        <location line="+297"/>
         <source>&lt;b&gt;Done&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Failed&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Queued&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;In flight&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Calls&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429s&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Retries&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Fallbacks&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Spend&lt;/b&gt; %9</source>
         <translation>&lt;b&gt;Fertig&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Fehlgeschlagen&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Wartend&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;Laufend&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Aufrufe&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429er&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Wiederholungen&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Ausweichmodelle&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Ausgaben&lt;/b&gt; %9</translation>
     </message>
@@ -2489,7 +2489,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Beendet in %1</translation>
     </message>
     <message>
-        <location line="-411"/>
+        <location line="-414"/>
         <source>Deployments</source>
         <translation>Deployments</translation>
     </message>
@@ -2530,7 +2530,7 @@ Mittlere Latenz: %2 ms</translation>
     </message>
     <message>
         <location line="+7"/>
-        <location line="+58"/>
+        <location line="+61"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>

@@ -2036,7 +2036,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+77"/>
         <source>%1 ms</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2134,7 +2134,7 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::ResultsView</name>
     <message>
-        <location filename="../ui/resultsview.cpp" line="+59"/>
+        <location filename="../ui/resultsview.cpp" line="+60"/>
         <source>any status</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2214,7 +2214,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+15"/>
         <source>Mean score per dimension and model group</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2259,7 +2259,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+81"/>
         <source>The results database cannot be opened</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2438,7 +2438,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+294"/>
+        <location line="+297"/>
         <source>&lt;b&gt;Done&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Failed&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Queued&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;In flight&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Calls&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429s&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Retries&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Fallbacks&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Spend&lt;/b&gt; %9</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2488,7 +2488,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-411"/>
+        <location line="-414"/>
         <source>Deployments</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2529,7 +2529,7 @@ Mean latency: %2 ms</source>
     </message>
     <message>
         <location line="+7"/>
-        <location line="+58"/>
+        <location line="+61"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
