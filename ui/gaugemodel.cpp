@@ -102,6 +102,21 @@ QVariant GaugeModel::data(const QModelIndex &index, int role) const
         default: return {};
         }
     }
+    if (role == SortRole) {
+        switch (col) {
+        case Rpm: return gauge(d.rpmUsed, d.rpmLimit).fraction() + double(d.rpmUsed) * 1e-12;
+        case Tpm: return gauge(d.tpmUsed, d.tpmLimit).fraction() + double(d.tpmUsed) * 1e-12;
+        case Itpm: return gauge(d.itpmUsed, d.itpmLimit).fraction();
+        case Otpm: return gauge(d.otpmUsed, d.otpmLimit).fraction();
+        case InFlight: return d.inFlight;
+        case Calls: return d.calls;
+        case Http429: return d.http429;
+        case Retries: return d.retries;
+        case Spend: return d.spendMicros;
+        case State: return int(d.waitReason);
+        default: return data(index, Qt::DisplayRole);
+        }
+    }
     const QLocale loc;
     auto usage = [&](qint64 used, qint64 limit) {
         return limit > 0 ? QStringLiteral("%1 / %2").arg(loc.toString(used), loc.toString(limit)) : loc.toString(used);

@@ -27,6 +27,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -45,7 +46,13 @@ constexpr int kMaxEventsPerTick = 200;
 QTableView *gaugeView(QAbstractItemModel *model, QWidget *parent)
 {
     auto *v = new QTableView(parent);
-    v->setModel(model);
+    // Sortable by a click on a header, numbers as numbers.
+    auto *sorted = new QSortFilterProxyModel(v);
+    sorted->setSourceModel(model);
+    sorted->setSortRole(GaugeModel::SortRole);
+    v->setModel(sorted);
+    v->setSortingEnabled(true);
+    v->sortByColumn(-1, Qt::AscendingOrder);   // model order until a header is clicked
     v->setItemDelegate(new GaugeDelegate(v));
     v->setSelectionMode(QAbstractItemView::NoSelection);
     v->setEditTriggers(QAbstractItemView::NoEditTriggers);
