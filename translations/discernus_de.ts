@@ -1141,7 +1141,7 @@
 <context>
     <name>wb::ui::GaugeModel</name>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="+127"/>
+        <location filename="../ui/gaugemodel.cpp" line="+142"/>
         <source>cooling down (%1 s)</source>
         <translation>Abkühlung (%1 s)</translation>
     </message>
@@ -1355,7 +1355,7 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::KeysView</name>
     <message>
-        <location filename="../ui/keysview.cpp" line="+39"/>
+        <location filename="../ui/keysview.cpp" line="+41"/>
         <source>Set / replace key…</source>
         <translation>Schlüssel setzen / ersetzen…</translation>
     </message>
@@ -2358,7 +2358,7 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+76"/>
+        <location filename="../ui/runmonitor.cpp" line="+83"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>

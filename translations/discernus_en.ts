@@ -1141,7 +1141,7 @@
 <context>
     <name>wb::ui::GaugeModel</name>
     <message>
-        <location filename="../ui/gaugemodel.cpp" line="+127"/>
+        <location filename="../ui/gaugemodel.cpp" line="+142"/>
         <source>cooling down (%1 s)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1354,7 +1354,7 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::KeysView</name>
     <message>
-        <location filename="../ui/keysview.cpp" line="+39"/>
+        <location filename="../ui/keysview.cpp" line="+41"/>
         <source>Set / replace key…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2357,7 +2357,7 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+76"/>
+        <location filename="../ui/runmonitor.cpp" line="+83"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
