@@ -198,11 +198,15 @@ bool CorpusModel::setData(const QModelIndex &index, const QVariant &value, int r
     if (role != Qt::EditRole || index.column() != Id || !checkIndex(index, CheckIndexOption::IndexIsValid))
         return false;
     const QString id = value.toString().trimmed();
-    if (id.isEmpty())
+    if (id.isEmpty()) {
+        emit editRefused(index, tr("A corpus source needs an id: the runs refer to it."), value);
         return false;
+    }
     for (int r = 0; r < m_sources.size(); ++r)
-        if (r != index.row() && m_sources[r].id == id)
+        if (r != index.row() && m_sources[r].id == id) {
+            emit editRefused(index, tr("Another corpus source is already called \"%1\".").arg(id), value);
             return false;
+        }
     m_sources[index.row()].id = id;
     emit dataChanged(index, index);
     emit sourcesEdited(m_sources, tr("Rename corpus source to %1").arg(id));

@@ -51,6 +51,8 @@ public:
     bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
 signals:
+    /// setData() refused `typed` for `index`: the reason, for the person who typed it.
+    void editRefused(const QModelIndex &index, const QString &reason, const QVariant &typed);
     void sourcesEdited(const QList<CorpusSource> &sources, const QString &description);
     void statsChanged();
 

@@ -3,10 +3,12 @@
 #include "ui/project.h"
 
 #include "core/common/provider.h"
+#include "core/pricing/pricing.h"
 #include "core/secrets/keyresolver.h"
 
 #include <QBrush>
 #include <QColor>
+#include <QLocale>
 #include <QRegularExpression>
 #include <QSet>
 #include <QUrl>
@@ -34,7 +36,7 @@ bool parseOptInt(const QVariant &v, std::optional<qint64> &out)
     }
     bool ok = false;
     const qint64 n = s.toLongLong(&ok);
-    if (!ok || n < 0)
+    if (!ok || n <= 0)
         return false;
     out = n;
     return true;
@@ -58,6 +60,20 @@ bool parseOptPrice(const QVariant &v, std::optional<double> &out)
 bool isLiteralKey(const QString &ref)
 {
     return !ref.isEmpty() && !ref.startsWith(QLatin1String("os.environ/")) && !ref.startsWith(QLatin1String("keychain/"));
+}
+
+const PriceTable &priceTable()
+{
+    static const PriceTable table = PriceTable::builtIn();
+    return table;
+}
+
+// A literal key told apart from the others by its last four characters (fewer for a short key),
+// never more of it.
+QString literalKeyLabel(const QString &key)
+{
+    const QString k = key.trimmed();
+    return DeploymentTableModel::tr("in file: %1").arg(k.size() >= 12 ? QString(QChar(0x2026)) + k.right(4) : maskKey(k));
 }
 
 bool isGeneratedId(const QString &id)
@@ -96,6 +112,7 @@ void DeploymentTableModel::setDeployments(const QList<Deployment> &deployments)
     }
     beginResetModel();
     m_rows = deployments;
+    m_refused.clear();
     endResetModel();
 }
 
@@ -163,18 +180,49 @@ QString DeploymentTableModel::validate(const Deployment &d, Column c)
     return {};
 }
 
-QStringList DeploymentTableModel::problems() const
+QString DeploymentTableModel::duplicateKey(const QList<Deployment> &list, int row)
+{
+    const Deployment &d = list[row];
+    if (d.keyRef.trimmed().isEmpty())
+        return {};
+    for (int r = 0; r < list.size(); ++r) {
+        const Deployment &o = list[r];
+        if (r == row || o.keyRef.trimmed() != d.keyRef.trimmed())
+            continue;
+        // Declared as one quota: that is what a shared key is.
+        if (!d.rateLimitPool.isEmpty() && d.rateLimitPool == o.rateLimitPool)
+            continue;
+        return tr("The same key as %1: the provider counts both against one quota. Put both into one rate-limit pool, "
+                  "or use another key").arg(o.id.isEmpty() ? tr("row %1").arg(r + 1) : o.id);
+    }
+    return {};
+}
+
+bool DeploymentTableModel::isWarningOnly(const Deployment &d, Column c)
+{
+    // A literal key or a shared key is allowed (yellow); everything else stops a run (red).
+    return c == KeyRef && !d.keyRef.isEmpty() && !d.keyRef.endsWith(QLatin1Char('/'));
+}
+
+QStringList DeploymentTableModel::problemsOf(const QList<Deployment> &list, bool blockingOnly)
 {
     QStringList out;
-    for (int r = 0; r < m_rows.size(); ++r) {
+    DeploymentTableModel names;   // for the column titles
+    for (int r = 0; r < list.size(); ++r) {
+        const QString who = list[r].id.isEmpty() ? tr("row %1").arg(r + 1) : list[r].id;
         for (int c = 0; c < ColumnCount; ++c) {
-            const QString p = validate(m_rows[r], Column(c));
-            if (!p.isEmpty())
-                out << tr("Row %1, %2: %3").arg(r + 1).arg(headerData(c, Qt::Horizontal).toString(), p);
+            QString p = validate(list[r], Column(c));
+            if (p.isEmpty() && c == KeyRef)
+                p = duplicateKey(list, r);
+            if (p.isEmpty() || (blockingOnly && isWarningOnly(list[r], Column(c))))
+                continue;
+            out << tr("%1, %2: %3").arg(who, names.headerData(c, Qt::Horizontal).toString(), p);
         }
     }
     return out;
 }
+
+QStringList DeploymentTableModel::problems() const { return problemsOf(m_rows, false); }
 
 QVariant DeploymentTableModel::data(const QModelIndex &index, int role) const
 {
@@ -182,6 +230,18 @@ QVariant DeploymentTableModel::data(const QModelIndex &index, int role) const
         return {};
     const Deployment &d = m_rows[index.row()];
     const auto col = Column(index.column());
+    // A refused edit stays in its cell, marked, so it can be corrected rather than retyped.
+    if (const auto r = m_refused.constFind(quint64(index.row()) << 32 | quint64(index.column())); r != m_refused.cend()) {
+        switch (role) {
+        case Qt::DisplayRole:
+        case Qt::EditRole: return r->first;
+        case Qt::ToolTipRole:
+        case ValidationRole: return r->second;
+        case Qt::BackgroundRole: return QBrush(QColor(255, 200, 200));
+        case Qt::ForegroundRole: return QBrush(QColor(150, 0, 0));
+        default: break;
+        }
+    }
     if (role == Qt::DisplayRole || role == Qt::EditRole) {
         switch (col) {
         case Group: return d.modelName;
@@ -189,33 +249,57 @@ QVariant DeploymentTableModel::data(const QModelIndex &index, int role) const
         case Model: return d.model;
         case KeyRef:
             // A literal key is shown masked, even for editing: the full key never reaches the screen.
-            return isLiteralKey(d.keyRef) ? maskKey(d.keyRef) : d.keyRef;
+            return isLiteralKey(d.keyRef) ? literalKeyLabel(d.keyRef) : d.keyRef;
         case ApiBase:
             if (role == Qt::DisplayRole && d.apiBase.isEmpty())
                 return tr("(provider default)");
             return d.apiBase;
-        case Rpm: return optInt(d.limits.rpm);
-        case Tpm: return optInt(d.limits.tpm);
-        case Itpm: return optInt(d.limits.itpm);
-        case Otpm: return optInt(d.limits.otpm);
+        case Rpm:
+        case Tpm:
+        case Itpm:
+        case Otpm: {
+            const std::optional<qint64> &v = col == Rpm ? d.limits.rpm : col == Tpm ? d.limits.tpm : col == Itpm ? d.limits.itpm : d.limits.otpm;
+            // Shown with the locale's group separators; edited as a plain number.
+            if (role == Qt::DisplayRole && v)
+                return QLocale().toString(*v);
+            return optInt(v);
+        }
         case Weight: return d.weight;
-        case InputPrice: return perMillion(d.price.inputCostPerToken);
-        case OutputPrice: return perMillion(d.price.outputCostPerToken);
+        case InputPrice:
+        case OutputPrice: {
+            const std::optional<double> &own = col == InputPrice ? d.price.inputCostPerToken : d.price.outputCostPerToken;
+            if (own || role == Qt::EditRole)
+                return perMillion(own);
+            // Not overridden: show the price in use, from the price table.
+            const auto p = priceTable().find(d.provider, d.model);
+            return p ? QLocale().toString((col == InputPrice ? p->inputPerToken : p->outputPerToken) * 1e6, 'g', 6) : tr("unknown");
+        }
         case Pool: return d.rateLimitPool;
         case ColumnCount: break;
         }
         return {};
     }
-    if (role == Qt::ForegroundRole && col == ApiBase && d.apiBase.isEmpty())
+    const bool tablePrice = (col == InputPrice && !d.price.inputCostPerToken) || (col == OutputPrice && !d.price.outputCostPerToken);
+    if (role == Qt::ForegroundRole && ((col == ApiBase && d.apiBase.isEmpty()) || tablePrice))
         return QBrush(QColor(Qt::gray));
-    const QString problem = validate(d, col);
+    QString problem = validate(d, col);
+    if (problem.isEmpty() && col == KeyRef)
+        problem = duplicateKey(m_rows, index.row());
     if (role == ValidationRole)
         return problem;
     if (role == Qt::ToolTipRole) {
         if (!problem.isEmpty())
             return problem;
-        if (col == InputPrice || col == OutputPrice)
-            return tr("USD per million tokens; empty = the price table's");
+        if (col == InputPrice || col == OutputPrice) {
+            if (!tablePrice)
+                return tr("USD per million tokens, set for this deployment (model_info)");
+            const auto p = priceTable().find(d.provider, d.model);
+            return p ? tr("USD per million tokens, from the price table (%1); type a value to override it").arg(p->source)
+                     : tr("No price known for this model: its calls count as $0 against the budget. Type a price per million tokens.");
+        }
+        if (col == KeyRef && isLiteralKey(d.keyRef))
+            return tr("A key written in the model list file; only its last characters are shown");
+        return {};
         return {};
     }
     if (role == Qt::BackgroundRole && !problem.isEmpty())
@@ -277,12 +361,27 @@ bool DeploymentTableModel::setData(const QModelIndex &index, const QVariant &val
     Deployment d = m_rows[index.row()];
     const QString s = value.toString().trimmed();
     bool ok = true;
+    // A refused edit says why (editRefused) and hands the typed text back for correction.
+    const quint64 cell = quint64(index.row()) << 32 | quint64(index.column());
+    auto refuse = [&](const QString &why) {
+        m_refused.insert(cell, {value.toString(), why});
+        emit dataChanged(index, index);
+        emit editRefused(index, why, value);
+        return false;
+    };
+    // A new value replaces a refused one; if it is refused too, refuse() marks it again.
+    if (m_refused.remove(cell))
+        emit dataChanged(index, index);
     switch (Column(index.column())) {
-    case Group: if (s.isEmpty()) return false; d.modelName = s; break;
+    case Group:
+        if (s.isEmpty())
+            return refuse(tr("The model group cannot be empty: the experiment's runs name it. To drop the deployment, use Remove."));
+        d.modelName = s;
+        break;
     case Provider: d.provider = s.toLower(); break;
     case Model: d.model = s; break;
     case KeyRef:
-        if (isLiteralKey(d.keyRef) && s == maskKey(d.keyRef))
+        if (isLiteralKey(d.keyRef) && s == literalKeyLabel(d.keyRef))
             return false;   // the masked text came back unchanged
         d.keyRef = s;
         break;
@@ -297,8 +396,18 @@ bool DeploymentTableModel::setData(const QModelIndex &index, const QVariant &val
     case Pool: d.rateLimitPool = s; break;
     case ColumnCount: return false;
     }
-    if (!ok)
-        return false;
+    if (!ok) {
+        switch (Column(index.column())) {
+        case Rpm: case Tpm: case Itpm: case Otpm:
+            return refuse(tr("\"%1\" is not a limit: type a whole number above zero, or leave the cell empty for none").arg(s));
+        case Weight:
+            return refuse(tr("\"%1\" is not a weight: type a number above zero").arg(s));
+        case InputPrice: case OutputPrice:
+            return refuse(tr("\"%1\" is not a price: type US dollars per million tokens (0 or more), or leave the cell empty for the price table's").arg(s));
+        default:
+            return refuse(tr("\"%1\" cannot be used here").arg(s));
+        }
+    }
     // An edit that changes nothing (editor opened and closed, same value typed) must not push an
     // undo step or mark the project modified. Compare the cell as the model shows it.
     const QVariant before = data(index, Qt::EditRole);
@@ -339,6 +448,14 @@ int DeploymentTableModel::addDeployment(const QString &group, const QString &pro
     d.modelName = group;
     d.provider = provider;
     d.keyRef = QStringLiteral("os.environ/") + provider.toUpper() + QStringLiteral("_API_KEY");
+    return addDeployment(d);
+}
+
+int DeploymentTableModel::addDeployment(const Deployment &added)
+{
+    Deployment d = added;
+    d.id.clear();
+    const QString group = d.modelName;
     int row = int(m_rows.size());
     for (int r = 0; r < m_rows.size(); ++r)
         if (m_rows[r].modelName == group)

@@ -3,6 +3,8 @@
 #include "core/experiment/corpus.h"
 #include "core/session/estimateinput.h"
 #include "core/tokenize/tokenestimator.h"
+#include "ui/deploymenttablemodel.h"
+#include "ui/enginetext.h"
 #include "ui/project.h"
 #include "ui/runmonitor.h"
 
@@ -56,27 +58,32 @@ Result<QList<CorpusText>> cachedCorpus(const CorpusSource &s)
     return texts;
 }
 
-QString usd(qint64 micros, int decimals = 2)
-{
-    return QStringLiteral("$") + QLocale().toString(double(micros) / 1e6, 'f', decimals);
-}
+QString usd(qint64 micros, int decimals = 2) { return EngineText::money(micros, decimals); }
+
+// Cells carry their raw value under kSortRole, so a click on a header sorts numbers as numbers.
+constexpr int kSortRole = Qt::UserRole + 1;
 
 QStandardItem *num(qint64 v)
 {
     auto *i = new QStandardItem(QLocale().toString(v));
     i->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    i->setData(v, kSortRole);
     return i;
 }
 
-QStandardItem *text(const QString &s, bool right = false)
+QStandardItem *text(const QString &s, bool right = false, const QVariant &sortBy = {})
 {
     auto *i = new QStandardItem(s);
     if (right)
         i->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    i->setData(sortBy.isValid() ? sortBy : QVariant(s), kSortRole);
     return i;
 }
 
-QString percent(double f) { return f < 0 ? QStringLiteral("–") : QStringLiteral("%1 %").arg(qRound(f * 100)); }
+QStandardItem *percent(double f)
+{
+    return text(f < 0 ? QStringLiteral("–") : QLocale().toString(qRound(f * 100)) + QStringLiteral(" %"), true, f);
+}
 
 QTableView *table(QAbstractItemModel *m, QWidget *parent)
 {
@@ -90,6 +97,8 @@ QTableView *table(QAbstractItemModel *m, QWidget *parent)
     // ("Ungünstigster Fa…"). Estimate tables have one row per run or deployment, so measuring is cheap.
     v->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     v->setAlternatingRowColors(true);
+    v->setTabKeyNavigation(false);
+    v->setSortingEnabled(true);
     return v;
 }
 
@@ -149,6 +158,14 @@ EstimateView::EstimateView(Project *project, QWidget *parent)
     m_recommendations->setWordWrap(true);
     m_recommendations->setTextFormat(Qt::RichText);
     m_status->setStyleSheet(QStringLiteral("color: gray;"));
+    m_status->setWordWrap(true);
+    m_problems = new QLabel(this);
+    m_problems->setObjectName(QStringLiteral("estimateProblems"));
+    m_problems->setWordWrap(true);
+    m_problems->setStyleSheet(QStringLiteral("color:#b02020;"));
+    m_problems->hide();
+    m_runs->setSortRole(kSortRole);
+    m_deployments->setSortRole(kSortRole);
 
     auto *runsView = table(m_runs, this);
     runsView->setObjectName(QStringLiteral("estimateRuns"));
@@ -157,6 +174,7 @@ EstimateView::EstimateView(Project *project, QWidget *parent)
 
     auto *head = new QGroupBox(tr("Total"), this);
     auto *hl = new QVBoxLayout(head);
+    hl->addWidget(m_problems);
     hl->addWidget(m_summary);
     hl->addWidget(m_binding);
     hl->addWidget(m_budget);
@@ -239,6 +257,17 @@ void EstimateView::recomputeNow()
 
 void EstimateView::show(const Result<EstimateReport> &r)
 {
+    // Deployments with problems on the Models page are estimated as configured, which can mean
+    // no calls at all: say so here rather than show a silent zero.
+    const QStringList problems = DeploymentTableModel::problemsOf(m_project->state().models.deployments, true);
+    m_problems->setVisible(!problems.isEmpty());
+    QString problemText;
+    if (!problems.isEmpty()) {
+        problemText = tr("The Models page has %n problem(s); the run cannot start until they are fixed:", nullptr, int(problems.size()));
+        for (const QString &p : problems)
+            problemText += QStringLiteral("<br>• ") + p.toHtmlEscaped();
+    }
+    m_problems->setText(problemText);
     if (!r) {
         m_status->setText(tr("No estimate: %1").arg(r.error().toString()));
         m_summary->setText(tr("<i>The estimate is not available.</i>"));
@@ -250,47 +279,65 @@ void EstimateView::show(const Result<EstimateReport> &r)
     const ModeEstimate &m = rep.planned;
     const RunEstimate &t = m.total;
     const QLocale loc;
-    QString summary = tr("<b>%1</b> texts · <b>%2</b> calls · <b>%3</b> prompt tokens · <b>%4</b> output tokens expected "
-                         "(%5 worst case)<br><b>Cost</b> %6 expected, %7 worst case · <b>Duration</b> %8")
-                          .arg(loc.toString(t.texts), loc.toString(t.calls), loc.toString(t.promptTokens),
-                               loc.toString(t.expectedOutputTokens), loc.toString(t.worstOutputTokens),
-                               usd(t.expectedCostMicros), usd(t.worstCostMicros), RunMonitor::formatDuration(m.durationSeconds));
+    // In the researcher's words: runs, the distinct texts they read, the analyses (a text once per
+    // run and repetition) and the calls that carry them (several analyses per call when batched).
+    QHash<QString, qint64> textsPerCorpus;
+    qint64 analyses = 0;
+    for (const RunEstimate &e : m.runs) {
+        textsPerCorpus[e.corpus] = std::max(textsPerCorpus.value(e.corpus), e.texts);
+        analyses += e.texts * e.repetitions;
+    }
+    qint64 distinctTexts = 0;
+    for (qint64 n : std::as_const(textsPerCorpus))
+        distinctTexts += n;
+    QString summary = tr("%n run(s)", nullptr, int(m.runs.size())) + QStringLiteral(" · ")
+        + tr("%n text(s)", nullptr, int(distinctTexts)) + QStringLiteral(" · ")
+        + tr("<b>%1</b> text analyses (each text once per run and repetition) in <b>%2</b> calls to the models")
+              .arg(loc.toString(analyses), loc.toString(t.calls))
+        + QLatin1String("<br>")
+        + tr("<b>Cost</b> %1 expected, %2 at most · <b>Duration</b> %3 · %4 prompt tokens, %5 output tokens expected (%6 at most)")
+              .arg(usd(t.expectedCostMicros), usd(t.worstCostMicros), RunMonitor::formatDuration(m.durationSeconds),
+                   loc.toString(t.promptTokens), loc.toString(t.expectedOutputTokens), loc.toString(t.worstOutputTokens));
     if (rep.unbatched) {
         const RunEstimate &u = rep.unbatched->total;
-        summary += tr("<br>Without batching: %1 calls, %2 prompt tokens, %3, %4")
+        summary += QLatin1String("<br>") + tr("Without batching: %1 calls, %2 prompt tokens, %3, %4")
                        .arg(loc.toString(u.calls), loc.toString(u.promptTokens), usd(u.expectedCostMicros),
                             RunMonitor::formatDuration(rep.unbatched->durationSeconds));
     }
     m_summary->setText(summary);
-    m_binding->setText(tr("Binding constraint: %1").arg(m.binding.describe()));
-    m_budget->setText(rep.budget.message.isEmpty() ? BudgetVerdict::statusName(rep.budget.status) : rep.budget.message);
+    m_binding->setText(tr("What sets the pace: %1").arg(EngineText::binding(m.binding)));
+    m_budget->setText(EngineText::budget(rep.budget));
     m_budget->setStyleSheet(rep.budget.feasible() ? QStringLiteral("color:#1e7d32;") : QStringLiteral("color:#b02020; font-weight:bold;"));
 
     m_runs->clear();
-    m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Model group"), tr("Texts"), tr("Calls"), tr("Prompt tokens"),
-                                       tr("Output tokens"), tr("Cost"), tr("Worst case"), tr("Finishes after"), tr("Tokens counted")});
+    m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Model group"), tr("Texts"), tr("Repetitions"), tr("Calls"), tr("Prompt tokens"),
+                                       tr("Output tokens"), tr("Cost"), tr("At most"), tr("Finishes after"), tr("Tokens counted")});
+    m_runs->horizontalHeaderItem(m_runs->columnCount() - 1)
+        ->setToolTip(tr("How the prompt tokens were counted; hover a cell for what it means"));
     for (const RunEstimate &e : m.runs) {
-        m_runs->appendRow({text(e.runId), text(e.group), num(e.texts), num(e.calls), num(e.promptTokens),
-                           num(e.expectedOutputTokens), text(e.priceKnown ? usd(e.expectedCostMicros, 4) : tr("price unknown"), true),
-                           text(usd(e.worstCostMicros, 4), true), text(RunMonitor::formatDuration(e.durationSeconds), true),
-                           text(e.tokenMethod)});
+        QStandardItem *method = text(EngineText::tokenMethodName(e.tokenMethod));
+        method->setToolTip(EngineText::tokenMethodHelp(e.tokenMethod));
+        m_runs->appendRow({text(e.runId), text(e.group), num(e.texts), num(e.repetitions), num(e.calls), num(e.promptTokens),
+                           num(e.expectedOutputTokens),
+                           text(e.priceKnown ? usd(e.expectedCostMicros, 4) : tr("price unknown"), true, e.expectedCostMicros),
+                           text(usd(e.worstCostMicros, 4), true, e.worstCostMicros),
+                           text(RunMonitor::formatDuration(e.durationSeconds), true, e.durationSeconds), method});
     }
     m_deployments->clear();
     m_deployments->setHorizontalHeaderLabels({tr("Deployment"), tr("Calls"), tr("RPM"), tr("TPM"), tr("ITPM"), tr("OTPM"),
                                               tr("Parallel"), tr("Waited"), tr("Cost")});
     for (const DeploymentEstimate &d : m.deployments)
-        m_deployments->appendRow({text(d.id), num(d.calls), text(percent(d.rpm), true), text(percent(d.tpm), true),
-                                  text(percent(d.itpm), true), text(percent(d.otpm), true), text(percent(d.parallel), true),
-                                  text(RunMonitor::formatDuration(d.waitedSeconds), true), text(usd(d.expectedCostMicros, 4), true)});
+        m_deployments->appendRow({text(d.id), num(d.calls), percent(d.rpm), percent(d.tpm), percent(d.itpm), percent(d.otpm),
+                                  percent(d.parallel), text(RunMonitor::formatDuration(d.waitedSeconds), true, d.waitedSeconds),
+                                  text(usd(d.expectedCostMicros, 4), true, d.expectedCostMicros)});
     QStringList recs;
     for (const Recommendation &rc : rep.recommendations)
-        recs << tr("<b>%1</b> — %2 (duration %3 → %4, cost %5 → %6)")
-                    .arg(rc.title.toHtmlEscaped(), rc.detail.toHtmlEscaped(), RunMonitor::formatDuration(rc.baseDurationSeconds),
-                         RunMonitor::formatDuration(rc.durationSeconds), usd(rc.baseExpectedCostMicros), usd(rc.expectedCostMicros));
+        recs << QStringLiteral("<b>%1</b><br>&nbsp;&nbsp;→ %2").arg(EngineText::recommendationTitle(rc).toHtmlEscaped(),
+                                                                    EngineText::recommendationEffect(rc).toHtmlEscaped());
     m_recommendations->setText(recs.isEmpty() ? tr("None — the configuration looks balanced.") : recs.join(QLatin1String("<br>")));
-    QString status = tr("Prices as of %1. Estimated %2.").arg(rep.pricesAsOf, QTime::currentTime().toString(QStringLiteral("HH:mm:ss")));
+    QString status = tr("Prices as of %1. Estimated at %2.").arg(rep.pricesAsOf, QLocale().toString(QTime::currentTime(), QLocale::ShortFormat));
     if (!rep.warnings.isEmpty())
-        status += QLatin1Char(' ') + rep.warnings.join(QLatin1String(" · "));
+        status += QLatin1Char(' ') + rep.warnings.join(QStringLiteral(" · "));
     m_status->setText(status);
 }
 

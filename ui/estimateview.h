@@ -60,6 +60,7 @@ private:
     QLabel *m_binding;
     QLabel *m_recommendations;
     QLabel *m_status;
+    QLabel *m_problems;
     QStandardItemModel *m_runs;
     QStandardItemModel *m_deployments;
     QFutureWatcher<Result<EstimateReport>> *m_watcher = nullptr;

@@ -63,6 +63,7 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     m_corpusView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_corpusView->horizontalHeader()->setSectionResizeMode(CorpusModel::Path, QHeaderView::Stretch);
     m_corpusView->verticalHeader()->hide();
+    m_corpusView->setTabKeyNavigation(false);
     m_corpusSummary = new QLabel(this);
     auto *addFolder = button(QStringLiteral("folder-new"), tr("Add folder…"), this);
     auto *addFile = button(QStringLiteral("document-new"), tr("Add CSV/JSONL…"), this);
@@ -105,6 +106,20 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     m_matrixView->setObjectName(QStringLiteral("matrixView"));
     m_matrixView->setModel(m_matrix);
     m_matrixView->setItemDelegate(new ComboChoiceDelegate([](const QModelIndex &idx) { return idx.data(MatrixModel::ChoicesRole).toStringList(); }, m_matrixView));
+    m_matrixView->setTabKeyNavigation(false);
+    // A refused edit: the reason next to the table, the typed text back in the cell for correction.
+    m_refusal = new QLabel(this);
+    m_refusal->setObjectName(QStringLiteral("editRefusal"));
+    m_refusal->setWordWrap(true);
+    m_refusal->setStyleSheet(QStringLiteral("color:#b02020; font-weight:bold;"));
+    m_refusal->hide();
+    // The models keep the typed text in the cell, marked; this says why.
+    auto showRefusal = [this](const QModelIndex &, const QString &why, const QVariant &) {
+        m_refusal->setText(why);
+        m_refusal->show();
+    };
+    connect(m_matrix, &MatrixModel::editRefused, this, showRefusal);
+    connect(m_matrix, &MatrixModel::runsEdited, m_refusal, &QWidget::hide);
     m_matrixView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_matrixView->horizontalHeader()->setStretchLastSection(true);
     m_matrixView->setAlternatingRowColors(true);
@@ -114,6 +129,7 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     connect(remRun, &QPushButton::clicked, this, &ExperimentEditor::removeSelectedRuns);
     auto *matrixBox = new QGroupBox(tr("Matrix — one run per model group × framework × corpus"), this);
     auto *ml = new QVBoxLayout(matrixBox);
+    ml->addWidget(m_refusal);
     ml->addWidget(m_matrixView, 1);
     auto *mb = new QHBoxLayout;
     mb->addWidget(addRunBtn);
@@ -166,6 +182,7 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     layout->addWidget(vert, 1);
 
     connect(m_project, &Project::changed, this, &ExperimentEditor::reload);
+    connect(m_corpus, &CorpusModel::editRefused, this, showRefusal);
     connect(m_corpus, &CorpusModel::statsChanged, this, &ExperimentEditor::updateCorpusSummary);
     connect(m_corpus, &CorpusModel::sourcesEdited, this, [this](const QList<CorpusSource> &sources, const QString &what) {
         ProjectState next = m_project->state();
@@ -378,6 +395,8 @@ void ExperimentEditor::removeSelectedRuns()
         rows << m_matrixView->currentIndex().row();
     m_matrix->remove(rows);
 }
+
+QString ExperimentEditor::refusalText() const { return m_refusal && !m_refusal->isHidden() ? m_refusal->text() : QString(); }
 
 } // namespace ui
 } // namespace wb

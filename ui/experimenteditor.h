@@ -23,6 +23,8 @@ class ExperimentEditor final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ExperimentEditor)
 public:
+    /// The reason of the last refused edit in the corpus or matrix table; empty when none.
+    QString refusalText() const;
     explicit ExperimentEditor(Project *project, QWidget *parent = nullptr);
 
     CorpusModel *corpusModel() const { return m_corpus; }
@@ -52,6 +54,7 @@ private:
     QTreeView *m_frameworkView;
     QTableView *m_matrixView;
     QLabel *m_corpusSummary;
+    QLabel *m_refusal = nullptr;
     QLineEdit *m_name;
     QLineEdit *m_description;
     QDoubleSpinBox *m_temperature;

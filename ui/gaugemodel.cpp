@@ -1,6 +1,9 @@
 #include "ui/gaugemodel.h"
 
+#include "ui/enginetext.h"
+
 #include <QBrush>
+#include <QDateTime>
 #include <QColor>
 #include <QLocale>
 #include <QSet>
@@ -45,6 +48,12 @@ QList<DeploymentSnapshot> GaugeModel::byProvider(const QList<DeploymentSnapshot>
         p.failures += d.failures;
         p.spendMicros += d.spendMicros;
         p.coolingDown = p.coolingDown || d.coolingDown;
+        // A provider waits for what its first waiting deployment waits for.
+        if (p.waitReason == WaitReason::None && d.waitReason != WaitReason::None) {
+            p.waitReason = d.waitReason;
+            p.waitUntilMs = d.waitUntilMs;
+            p.failures = d.failures;
+        }
         p.group = p.group.isEmpty() ? d.group : (p.group.split(QStringLiteral(", ")).contains(d.group) ? p.group : p.group + QStringLiteral(", ") + d.group);
     }
     return out;
@@ -93,6 +102,21 @@ QVariant GaugeModel::data(const QModelIndex &index, int role) const
         default: return {};
         }
     }
+    if (role == SortRole) {
+        switch (col) {
+        case Rpm: return gauge(d.rpmUsed, d.rpmLimit).fraction() + double(d.rpmUsed) * 1e-12;
+        case Tpm: return gauge(d.tpmUsed, d.tpmLimit).fraction() + double(d.tpmUsed) * 1e-12;
+        case Itpm: return gauge(d.itpmUsed, d.itpmLimit).fraction();
+        case Otpm: return gauge(d.otpmUsed, d.otpmLimit).fraction();
+        case InFlight: return d.inFlight;
+        case Calls: return d.calls;
+        case Http429: return d.http429;
+        case Retries: return d.retries;
+        case Spend: return d.spendMicros;
+        case State: return int(d.waitReason);
+        default: return data(index, Qt::DisplayRole);
+        }
+    }
     const QLocale loc;
     auto usage = [&](qint64 used, qint64 limit) {
         return limit > 0 ? QStringLiteral("%1 / %2").arg(loc.toString(used), loc.toString(limit)) : loc.toString(used);
@@ -109,18 +133,24 @@ QVariant GaugeModel::data(const QModelIndex &index, int role) const
         case Calls: return loc.toString(d.calls);
         case Http429: return loc.toString(d.http429);
         case Retries: return loc.toString(d.retries);
-        case Spend: return QStringLiteral("$%1").arg(loc.toString(double(d.spendMicros) / 1e6, 'f', 4));
-        case State:
+        case Spend: return EngineText::money(d.spendMicros, 4);
+        case State: {
+            const QString wait = EngineText::waitReason(d, QDateTime::currentMSecsSinceEpoch());
+            if (!wait.isEmpty())
+                return wait;
             if (d.coolingDown)
-                return m_mode == Mode::Provider ? tr("cooling down") : tr("cooling down (%1 s)").arg(qRound(d.cooldownRemainingS));
+                return d.cooldownRemainingS < 0 ? tr("not used for the rest of the run") : tr("cooling down (%1 s)").arg(qRound(d.cooldownRemainingS));
             return d.inFlight > 0 ? tr("busy") : tr("idle");
+        }
         case ColumnCount: break;
         }
         return {};
     }
     if (role == Qt::TextAlignmentRole && col >= InFlight && col <= Spend)
         return int(Qt::AlignRight | Qt::AlignVCenter);
-    if (role == Qt::ForegroundRole && col == State && d.coolingDown)
+    if (role == Qt::ToolTipRole && col == State)
+        return data(index, Qt::DisplayRole);
+    if (role == Qt::ForegroundRole && col == State && (d.coolingDown || d.waitReason != WaitReason::None))
         return QBrush(QColor(180, 60, 0));
     if (role == Qt::ForegroundRole && col == Http429 && d.http429 > 0)
         return QBrush(QColor(180, 60, 0));

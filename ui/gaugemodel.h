@@ -22,7 +22,10 @@ class GaugeModel final : public QAbstractTableModel {
 public:
     enum class Mode { Deployment, Provider };
     enum Column { Name, Group, Rpm, Tpm, Itpm, Otpm, InFlight, Calls, Http429, Retries, Spend, State, ColumnCount };
-    enum Role { GaugeRole = Qt::UserRole + 1 };   ///< QVariant<GaugeValue> on the limit columns
+    enum Role {
+        GaugeRole = Qt::UserRole + 1,   ///< QVariant<GaugeValue> on the limit columns
+        SortRole,                       ///< the value a click on the header sorts by (numbers as numbers)
+    };
 
     explicit GaugeModel(Mode mode, QObject *parent = nullptr);
 

@@ -31,6 +31,8 @@ KeysView::KeysView(Project *project, QWidget *parent)
     m_keysView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_keysView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_keysView->verticalHeader()->hide();
+    m_keysView->setTabKeyNavigation(false);
+    m_connView->setTabKeyNavigation(false);
     m_keysView->horizontalHeader()->setStretchLastSection(true);
     m_keysView->setColumnWidth(KeysModel::Reference, 260);
     m_keysView->setColumnWidth(KeysModel::Source, 180);

@@ -11,6 +11,7 @@
 #include "ui/statisticsview.h"
 #include "ui/runmonitor.h"
 #include "ui/uisettings.h"
+#include "ui/userguide.h"
 
 #include <QAction>
 #include <QApplication>
@@ -21,6 +22,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QListWidget>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStackedWidget>
@@ -95,6 +97,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_banner = new QLabel(tr("SIMULATED — results are not from real models. This model list points at the built-in provider simulator."), this);
     m_banner->setObjectName(QStringLiteral("windowSimulatedBanner"));
     m_banner->setAlignment(Qt::AlignCenter);
+    m_banner->setWordWrap(true);   // a long translation must not set the window's minimum width
     m_banner->setStyleSheet(QStringLiteral("background:#fff3cd; color:#7a4b00; font-weight:bold; padding:5px; border-bottom:1px solid #e0c068;"));
 
     auto *central = new QWidget(this);
@@ -109,8 +112,18 @@ MainWindow::MainWindow(QWidget *parent)
     outer->addLayout(row, 1);
     setCentralWidget(central);
 
+    // The project line can be long (a deep path): it is elided, never widening the window; the
+    // full text is in the tooltip.
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("projectStatus"));
+    m_status->setMinimumWidth(1);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     statusBar()->addWidget(m_status, 1);
+
+    // A focus mark that can be seen (the default is faint on most styles).
+    setStyleSheet(QStringLiteral(
+        "QAbstractItemView:focus, QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QAbstractSpinBox:focus, QComboBox:focus"
+        " { border: 2px solid #2f6fd0; }"));
 
     createActions();
     connect(m_project, &Project::changed, this, &MainWindow::updateTitle);
@@ -120,9 +133,10 @@ MainWindow::MainWindow(QWidget *parent)
         UiSettings::addRecentProject(m_project->experimentPath());
         updateRecentMenu();
         if (!m_project->warnings().isEmpty())
-            statusBar()->showMessage(m_project->warnings().join(QLatin1String("  ·  ")), 15000);
+            statusBar()->showMessage(m_project->warnings().join(QStringLiteral("  ·  ")), 15000);
     });
     connect(m_run, &RunMonitor::runFinished, this, &MainWindow::onRunFinished);
+    connect(m_results, &ResultsView::statusMessage, this, [this](const QString &m) { statusBar()->showMessage(m, 15000); });
     // Show the database the run writes into while it goes (WAL: reading alongside is safe).
     connect(m_run, &RunMonitor::runStarted, this, [this] { m_results->setDatabase(m_run->runDatabasePath()); });
     // The engine creates the file once the plan is written: look again then.
@@ -184,8 +198,12 @@ void MainWindow::createActions()
         m_run->start();
     });
     start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    run->addAction(tr("&Pause / Resume"), this, [this] { m_run->isPaused() ? m_run->resume() : m_run->pause(); });
-    run->addAction(tr("&Cancel"), m_run, &RunMonitor::cancel);
+    QAction *pause = run->addAction(tr("&Pause / Resume"), this, [this] { m_run->isPaused() ? m_run->resume() : m_run->pause(); });
+    pause->setObjectName(QStringLiteral("pauseAction"));
+    pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    QAction *cancel = run->addAction(tr("&Cancel"), m_run, &RunMonitor::cancel);
+    cancel->setObjectName(QStringLiteral("cancelAction"));
+    cancel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < PageCount; ++i) {
@@ -194,6 +212,13 @@ void MainWindow::createActions()
     }
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *guide = help->addAction(QIcon::fromTheme(QStringLiteral("help-contents")), tr("&User guide"), this, [this] {
+        // Opens at the section of the page in use (the guide's headings are the page names).
+        static const char *const sections[] = {"Models", "Keys", "Experiment", "Estimate", "Run", "Results"};
+        showUserGuide(this, QString::fromLatin1(sections[currentPage()]));
+    });
+    guide->setObjectName(QStringLiteral("userGuideAction"));
+    guide->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&About Discernus Workbench"), this, [this] {
         QMessageBox::about(this, tr("About Discernus Workbench"),
                            tr("<h3>Discernus Workbench %1</h3><p>Run multi-LLM text-analysis experiments through a "
@@ -227,10 +252,12 @@ void MainWindow::updateTitle()
     setWindowTitle(tr("%1[*] — Discernus Workbench").arg(m_project->displayName()));
     setWindowModified(m_project->isModified());
     const ProjectState &st = m_project->state();
-    m_status->setText(tr("%1  ·  %n deployment(s)", nullptr, int(st.models.deployments.size()))
-                          .arg(QDir::toNativeSeparators(m_project->experimentPath()))
-                      + tr(", %n run(s)", nullptr, int(st.experiment.execution.matrix.size()))
-                      + (sim ? tr("  ·  simulated") : QString()));
+    const QString line = tr("%1  ·  %n deployment(s)", nullptr, int(st.models.deployments.size()))
+                             .arg(QDir::toNativeSeparators(m_project->experimentPath()))
+                         + tr(", %n run(s)", nullptr, int(st.experiment.execution.matrix.size()))
+                         + (sim ? tr("  ·  simulated") : QString());
+    m_status->setText(line);
+    m_status->setToolTip(line);
 }
 
 bool MainWindow::openProject(const QString &experimentOrFolder, bool quiet)
@@ -385,8 +412,15 @@ void MainWindow::closeEvent(QCloseEvent *e)
 void MainWindow::onRunFinished(const RunSummary &summary, const QString &dbPath)
 {
     m_results->setDatabase(dbPath);
-    if (summary.error.isEmpty())
-        statusBar()->showMessage(tr("Run finished: %1 done, %2 failed").arg(summary.done).arg(summary.failed), 10000);
+    const QLocale loc;
+    if (summary.error.isEmpty() && summary.cancelled)
+        statusBar()->showMessage(tr("Run cancelled: %1 done, %2 failed; the rest can be resumed")
+                                     .arg(loc.toString(summary.done), loc.toString(summary.failed)), 15000);
+    else if (summary.error.isEmpty() && summary.budgetStopped)
+        statusBar()->showMessage(tr("Run stopped by the budget: %1 done, %2 failed")
+                                     .arg(loc.toString(summary.done), loc.toString(summary.failed)), 15000);
+    else if (summary.error.isEmpty())
+        statusBar()->showMessage(tr("Run finished: %1 done, %2 failed").arg(loc.toString(summary.done), loc.toString(summary.failed)), 10000);
     else
         statusBar()->showMessage(tr("Run could not start: %1").arg(summary.error), 15000);
 }

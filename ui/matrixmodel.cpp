@@ -21,6 +21,7 @@ void MatrixModel::setRuns(const QList<RunSpec> &runs, int defaultRepetitions)
     }
     beginResetModel();
     m_runs = runs;
+    m_refused.clear();
     endResetModel();
 }
 
@@ -74,6 +75,15 @@ QVariant MatrixModel::data(const QModelIndex &index, int role) const
         return {};
     const RunSpec &r = m_runs[index.row()];
     const auto col = Column(index.column());
+    // A refused edit stays in its cell, marked, so it can be corrected rather than retyped.
+    if (const auto x = m_refused.constFind(quint64(index.row()) << 32 | quint64(index.column())); x != m_refused.cend()) {
+        if (role == Qt::DisplayRole || role == Qt::EditRole)
+            return x->first;
+        if (role == Qt::ToolTipRole)
+            return x->second;
+        if (role == Qt::BackgroundRole)
+            return QBrush(QColor(255, 200, 200));
+    }
     if (role == Qt::DisplayRole || role == Qt::EditRole) {
         switch (col) {
         case RunId: return r.runId;
@@ -144,8 +154,23 @@ bool MatrixModel::setData(const QModelIndex &index, const QVariant &value, int r
         return false;
     RunSpec r = m_runs[index.row()];
     const QString s = value.toString().trimmed();
+    const quint64 cell = quint64(index.row()) << 32 | quint64(index.column());
+    auto refuse = [&](const QString &why) {
+        m_refused.insert(cell, {value.toString(), why});
+        emit dataChanged(index, index);
+        emit editRefused(index, why, value);
+        return false;
+    };
+    if (m_refused.remove(cell))
+        emit dataChanged(index, index);
     switch (Column(index.column())) {
-    case RunId: if (s.isEmpty()) return false; r.runId = s; break;
+    case RunId:
+        if (s.isEmpty()) {
+            return refuse(tr("A run needs an id: results and resumes name it."));
+            return false;
+        }
+        r.runId = s;
+        break;
     case Model: r.model = s; break;
     case Framework: r.framework = s; break;
     case Corpus: r.corpus = s; break;
@@ -162,8 +187,10 @@ bool MatrixModel::setData(const QModelIndex &index, const QVariant &value, int r
         if (!s.isEmpty()) {
             bool ok = false;
             const int n = s.toInt(&ok);
-            if (!ok || n <= 0)
+            if (!ok || n <= 0) {
+                return refuse(tr("\"%1\" is not a count: type a whole number above zero, or leave the cell empty").arg(s));
                 return false;
+            }
             v = n;
         }
         (index.column() == Limit ? r.limit : r.repetitions) = v;

@@ -36,9 +36,13 @@ public:
 
 signals:
     void runsEdited(const QList<RunSpec> &runs, const QString &description);
+    /// setData() refused `typed` for `index`: the reason, for the person who typed it.
+    void editRefused(const QModelIndex &index, const QString &reason, const QVariant &typed);
 
 private:
     QList<RunSpec> m_runs;
+    /// Refused edits kept in their cells until corrected: row<<32|column -> {typed text, reason}.
+    QHash<quint64, std::pair<QString, QString>> m_refused;
     int m_defaultRepetitions = 1;
     QStringList m_groups, m_frameworks, m_corpora;
 };

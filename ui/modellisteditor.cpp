@@ -1,5 +1,6 @@
 #include "ui/modellisteditor.h"
 
+#include "ui/adddeploymentdialog.h"
 #include "ui/combochoicedelegate.h"
 
 #include "ui/deploymenttablemodel.h"
@@ -78,6 +79,7 @@ ModelListEditor::ModelListEditor(Project *project, QWidget *parent)
             return idx.column() == DeploymentTableModel::Provider ? DeploymentTableModel::knownProviders() : QStringList();
         },
         m_view));
+    m_view->setTabKeyNavigation(false);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setAlternatingRowColors(true);
     m_view->horizontalHeader()->setStretchLastSection(true);
@@ -101,6 +103,18 @@ ModelListEditor::ModelListEditor(Project *project, QWidget *parent)
     buttons->addWidget(rem);
     buttons->addStretch();
 
+    // A refused edit: the reason where the edit was made, and the typed value back in the cell.
+    m_refusal = new QLabel(this);
+    m_refusal->setObjectName(QStringLiteral("editRefusal"));
+    m_refusal->setWordWrap(true);
+    m_refusal->setStyleSheet(QStringLiteral("color:#b02020; font-weight:bold;"));
+    m_refusal->hide();
+    connect(m_model, &DeploymentTableModel::editRefused, this, [this](const QModelIndex &idx, const QString &why, const QVariant &typed) {
+        m_refusal->setText(tr("%1, %2: %3").arg(idx.data(DeploymentTableModel::DeploymentIdRole).toString(),
+                                               m_model->headerData(idx.column(), Qt::Horizontal).toString(), why));
+        m_refusal->show();
+        Q_UNUSED(typed);   // the model keeps it in the cell, marked red
+    });
     m_problems->setWordWrap(true);
     m_problems->setObjectName(QStringLiteral("problemsLabel"));
     m_problems->setStyleSheet(QStringLiteral("color: #8a4b00;"));
@@ -158,6 +172,7 @@ ModelListEditor::ModelListEditor(Project *project, QWidget *parent)
                                 "model group share its traffic."), this);
     title->setWordWrap(true);
     layout->addWidget(title);
+    layout->addWidget(m_refusal);
     layout->addWidget(m_view, 1);
     layout->addLayout(buttons);
     layout->addWidget(m_problems);
@@ -165,6 +180,8 @@ ModelListEditor::ModelListEditor(Project *project, QWidget *parent)
 
     connect(m_model, &DeploymentTableModel::deploymentsEdited, this,
             [this](const QList<Deployment> &list, const QString &what) {
+                m_refusal->hide();
+                m_refusal->clear();
                 ProjectState next = m_project->state();
                 next.models.deployments = list;
                 m_project->edit(next, what);
@@ -216,6 +233,8 @@ void ModelListEditor::reload()
     updateProblems();
 }
 
+QString ModelListEditor::refusalText() const { return m_refusal->isHidden() ? QString() : m_refusal->text(); }
+
 void ModelListEditor::updateProblems()
 {
     const QStringList p = m_model->problems();
@@ -226,6 +245,7 @@ void ModelListEditor::updateProblems()
     if (p.size() > 1)
         text += tr(" (and %n more — hover the highlighted cells)", nullptr, int(p.size() - 1));
     m_problems->setText(text);
+    m_problems->setToolTip(p.join(QLatin1Char('\n')));
 }
 
 void ModelListEditor::commitRouterForm(int mergeKey)
@@ -268,19 +288,20 @@ void ModelListEditor::addDeployment()
     } else {
         group = QStringLiteral("new-model");
     }
-    const int row = m_model->addDeployment(group, provider);
+    AddDeploymentDialog dialog(m_project->state().models, group, provider, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const int row = m_model->addDeployment(dialog.deployment());
     m_view->setCurrentIndex(m_model->index(row, DeploymentTableModel::Model));
 }
 
 void ModelListEditor::addGroup()
 {
-    bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Add model group"),
-                                               tr("Name experiments use for this model (model_name):"),
-                                               QLineEdit::Normal, QString(), &ok).trimmed();
-    if (!ok || name.isEmpty())
+    const QString provider = m_model->deployments().isEmpty() ? QString() : m_model->deployments().last().provider;
+    AddDeploymentDialog dialog(m_project->state().models, QString(), provider, this);
+    if (dialog.exec() != QDialog::Accepted)
         return;
-    const int row = m_model->addDeployment(name);
+    const int row = m_model->addDeployment(dialog.deployment());
     m_view->setCurrentIndex(m_model->index(row, DeploymentTableModel::Model));
 }
 

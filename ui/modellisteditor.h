@@ -24,6 +24,8 @@ public:
 
     DeploymentTableModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
+    /// The reason of the last refused edit, shown above the table; empty when none.
+    QString refusalText() const;
 
     /// "a: b, c; d: e" <-> {a: [b, c], d: [e]} (fallbacks field).
     static QString fallbacksToText(const QHash<QString, QStringList> &f, const QStringList &order);
@@ -44,6 +46,7 @@ private:
     DeploymentTableModel *m_model;
     QTableView *m_view;
     QLabel *m_problems;
+    QLabel *m_refusal;
     QComboBox *m_strategy;
     QSpinBox *m_retries;
     QDoubleSpinBox *m_timeout;

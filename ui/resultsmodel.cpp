@@ -140,7 +140,14 @@ QVariant ResultsModel::data(const QModelIndex &index, int role) const
         case Text: return r.corpus.isEmpty() ? r.textId : r.corpus + QLatin1Char('/') + r.textId;
         case Repetition: return r.repetition;
         case Status: return statusLabel(r.status);
-        case Scores: return r.scoresText();
+        case Scores: {
+            // Same format as the detail pane: the locale's decimal separator, two decimals.
+            const QLocale loc;
+            QStringList parts;
+            for (const ScoreRow &x : r.scores)
+                parts << x.dimension + QLatin1Char('=') + (x.score ? loc.toString(*x.score, 'f', 2) : QStringLiteral("\u2013"));
+            return parts.join(QLatin1Char(' '));
+        }
         case Deployment: return r.deploymentId;
         case Provider: return r.provider;
         case ModelVersion: return r.modelVersion;

@@ -19,6 +19,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QFont>
 #include <QLocale>
 #include <QMessageBox>
 #include <QProgressDialog>
@@ -78,6 +79,8 @@ ResultsView::ResultsView(QWidget *parent)
     auto *openBtn = new QPushButton(QIcon::fromTheme(QStringLiteral("document-open")), tr("Open database…"), this);
     openBtn->setObjectName(QStringLiteral("openDatabaseButton"));
 
+    // Two rows: filters, then the count and the actions. In one row (and in German) the widgets
+    // overlapped at 1024 px.
     auto *filters = new QHBoxLayout;
     filters->addWidget(new QLabel(tr("Run"), this));
     filters->addWidget(m_run);
@@ -85,12 +88,16 @@ ResultsView::ResultsView(QWidget *parent)
     filters->addWidget(m_modelGroup);
     filters->addWidget(m_status);
     filters->addWidget(m_text, 1);
-    filters->addWidget(m_count);
-    filters->addWidget(refreshBtn);
-    filters->addWidget(openBtn);
-    filters->addSpacing(12);
-    filters->addWidget(m_long);
-    filters->addWidget(exportBtn);
+    auto *actions = new QHBoxLayout;
+    m_count->setWordWrap(true);
+    m_count->setMinimumWidth(1);
+    m_count->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    actions->addWidget(m_count, 1);
+    actions->addWidget(refreshBtn);
+    actions->addWidget(openBtn);
+    actions->addSpacing(12);
+    actions->addWidget(m_long);
+    actions->addWidget(exportBtn);
 
     m_view->setObjectName(QStringLiteral("resultsTable"));
     m_view->setModel(m_model);
@@ -109,6 +116,17 @@ ResultsView::ResultsView(QWidget *parent)
     m_view->setColumnWidth(ResultsModel::Run, 130);
     m_view->setColumnWidth(ResultsModel::Repetition, 45);
     m_view->setWordWrap(false);
+    m_view->setTabKeyNavigation(false);
+    // No title cut short ("mpletion toke"): each column at least as wide as its header, also
+    // after the model (and the language of its headers) changes.
+    auto fitHeaders = [this] {
+        QHeaderView *h = m_view->horizontalHeader();
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            if (h->sectionSize(c) < h->sectionSizeHint(c))
+                h->resizeSection(c, h->sectionSizeHint(c));
+    };
+    fitHeaders();
+    connect(m_model, &QAbstractItemModel::modelReset, this, fitHeaders);
 
     m_detail = new QTextBrowser(this);
     m_detail->setObjectName(QStringLiteral("jobDetail"));
@@ -117,13 +135,21 @@ ResultsView::ResultsView(QWidget *parent)
     m_chart = new QChart;
     m_chart->setTitle(tr("Mean score per dimension"));
     m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->setLocalizeNumbers(true);   // "0,50" in German, like the table and the detail
+    m_chart->setLocale(QLocale());
+    {
+        QFont f = m_chart->legend()->font();
+        f.setPointSizeF(f.pointSizeF() * 0.85);   // the groups' names whole at 1024 px
+        m_chart->legend()->setFont(f);
+    }
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     auto *chartView = new QChartView(m_chart, this);
     chartView->setObjectName(QStringLiteral("meanChart"));
     chartView->setRenderHint(QPainter::Antialiasing);
     chartView->setMinimumHeight(220);
-    chartView->setMinimumWidth(460);   // room for a bar group per dimension and a readable legend
-    m_detail->setMinimumWidth(300);
+    chartView->setMinimumWidth(360);   // room for a bar group per dimension and a readable legend
+    chartView->setAccessibleName(tr("Mean score per dimension and model group"));
+    m_detail->setMinimumWidth(240);
 
     auto *bottom = new QSplitter(Qt::Horizontal, this);
     bottom->addWidget(m_detail);
@@ -138,6 +164,7 @@ ResultsView::ResultsView(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(filters);
+    layout->addLayout(actions);
     layout->addWidget(vert, 1);
 
     m_textDebounce->setSingleShot(true);
@@ -292,6 +319,9 @@ void ResultsView::showMeans(const QList<DimensionMean> &means)
     m_chart->addSeries(series);
     auto *x = new QBarCategoryAxis;
     x->append(categories);
+    // Slanted names fit a narrow chart whole instead of as "aut…".
+    if (categories.size() > 3)
+        x->setLabelsAngle(-40);
     auto *y = new QValueAxis;
     y->setRange(0, maxValue <= 1.0 ? 1.0 : maxValue * 1.1);
     y->setLabelFormat(QStringLiteral("%.2f"));
@@ -336,7 +366,7 @@ void ResultsView::showDetail(const JobDetail &d)
                     .arg(tr("Dimension"), tr("Score"), tr("Evidence"));
         for (const ScoreRow &s : d.scores)
             html += QStringLiteral("<tr><td>%1</td><td align='right'>%2</td><td>%3</td></tr>")
-                        .arg(esc(s.dimension), s.score ? loc.toString(*s.score, 'f', 3) : QStringLiteral("–"), esc(s.evidence));
+                        .arg(esc(s.dimension), s.score ? loc.toString(*s.score, 'f', 2) : QStringLiteral("–"), esc(s.evidence));
         html += QStringLiteral("</table>");
     }
     if (!d.calls.isEmpty()) {
@@ -374,8 +404,9 @@ void ResultsView::exportInteractive()
     auto conn = std::make_shared<QMetaObject::Connection>();
     *conn = connect(this, &ResultsView::exportFinished, this, [this, conn](bool ok, qint64, const QString &message) {
         disconnect(*conn);
+        // A long message (it names the file) goes to the status bar, not into the layout.
         if (ok)
-            m_count->setText(message);
+            emit statusMessage(message);
         else
             QMessageBox::warning(this, tr("Export CSV"), tr("The export failed: %1").arg(message));
     });

@@ -51,6 +51,8 @@ public slots:
     void showJob(qint64 jobId);
 
 signals:
+    /// A message for the window's status bar (e.g. "Exported 2,880 rows to …").
+    void statusMessage(const QString &message);
     void exportFinished(bool ok, qint64 rows, const QString &message);
     void detailShown(qint64 jobId);
     void meansShown();

@@ -1,5 +1,7 @@
 #include "ui/runmonitor.h"
 
+#include "ui/deploymenttablemodel.h"
+#include "ui/enginetext.h"
 #include "ui/gaugedelegate.h"
 #include "ui/gaugemodel.h"
 #include "ui/project.h"
@@ -25,7 +27,9 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QValueAxis>
@@ -42,15 +46,29 @@ constexpr int kMaxEventsPerTick = 200;
 QTableView *gaugeView(QAbstractItemModel *model, QWidget *parent)
 {
     auto *v = new QTableView(parent);
-    v->setModel(model);
+    // Sortable by a click on a header, numbers as numbers.
+    auto *sorted = new QSortFilterProxyModel(v);
+    sorted->setSourceModel(model);
+    sorted->setSortRole(GaugeModel::SortRole);
+    v->setModel(sorted);
+    v->setSortingEnabled(true);
+    v->sortByColumn(-1, Qt::AscendingOrder);   // model order until a header is clicked
     v->setItemDelegate(new GaugeDelegate(v));
     v->setSelectionMode(QAbstractItemView::NoSelection);
     v->setEditTriggers(QAbstractItemView::NoEditTriggers);
     v->verticalHeader()->hide();
     v->horizontalHeader()->setStretchLastSection(true);
     v->setFocusPolicy(Qt::NoFocus);
+    v->setTabKeyNavigation(false);
     for (int c = GaugeModel::Rpm; c <= GaugeModel::Otpm; ++c)
-        v->setColumnWidth(c, 140);
+        v->setColumnWidth(c, 118);
+    // What it waits for comes right after the name: readable without scrolling at 1024 px.
+    v->horizontalHeader()->moveSection(GaugeModel::State, GaugeModel::Name + 1);
+    v->setColumnWidth(GaugeModel::State, 230);
+    v->horizontalHeader()->setMinimumSectionSize(40);
+    // No title cut short ("Wiederholungen"): each column at least as wide as its header.
+    for (int c = 0; c < GaugeModel::ColumnCount; ++c)
+        v->setColumnWidth(c, std::max(v->columnWidth(c), v->horizontalHeader()->sectionSizeHint(c)));
     return v;
 }
 } // namespace
@@ -60,11 +78,6 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
       m_deployments(new GaugeModel(GaugeModel::Mode::Deployment, this)),
       m_providers(new GaugeModel(GaugeModel::Mode::Provider, this)), m_timer(new QTimer(this))
 {
-    m_simBanner = new QLabel(tr("SIMULATED — results are not from real models"), this);
-    m_simBanner->setObjectName(QStringLiteral("simulatedBanner"));
-    m_simBanner->setAlignment(Qt::AlignCenter);
-    m_simBanner->setStyleSheet(QStringLiteral("background:#fff3cd; color:#7a4b00; font-weight:bold; padding:6px; border:1px solid #e0c068;"));
-
     m_db = new QLineEdit(this);
     m_db->setObjectName(QStringLiteral("databaseEdit"));
     auto *browse = new QPushButton(tr("Browse…"), this);
@@ -100,7 +113,8 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     m_progress->setObjectName(QStringLiteral("runProgress"));
     m_progress->setFormat(tr("%v / %m jobs (%p%)"));
     m_eta = new QLabel(this);
-    m_eta->setMinimumWidth(220);
+    m_eta->setObjectName(QStringLiteral("etaLabel"));
+    m_eta->setMinimumWidth(200);
     auto *progressRow = new QHBoxLayout;
     progressRow->addWidget(m_progress, 1);
     progressRow->addWidget(m_eta);
@@ -108,30 +122,37 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     m_counters = new QLabel(this);
     m_counters->setObjectName(QStringLiteral("countersLabel"));
     m_counters->setTextFormat(Qt::RichText);
+    m_counters->setWordWrap(true);
     m_queues = new QLabel(this);
+    m_queues->setObjectName(QStringLiteral("waitingLabel"));
     m_queues->setWordWrap(true);
 
-    auto *providerBox = new QGroupBox(tr("Providers"), this);
-    auto *pl = new QVBoxLayout(providerBox);
-    auto *pv = gaugeView(m_providers, providerBox);
-    pv->setObjectName(QStringLiteral("providerGauges"));
-    pv->hideColumn(GaugeModel::State);
-    // Room for the four providers without scrolling.
-    pv->setMinimumHeight(pv->horizontalHeader()->sizeHint().height() + 4 * (pv->fontMetrics().height() + 10) + 4);
-    pl->addWidget(pv);
-    auto *depBox = new QGroupBox(tr("Deployments"), this);
-    auto *dl = new QVBoxLayout(depBox);
-    auto *dv = gaugeView(m_deployments, depBox);
+    // Deployments and providers share one place, so at 700 px every deployment row shows.
+    auto *gauges = new QTabWidget(this);
+    gauges->setObjectName(QStringLiteral("gaugeTabs"));
+    auto *dv = gaugeView(m_deployments, gauges);
     dv->setObjectName(QStringLiteral("deploymentGauges"));
-    dl->addWidget(dv);
+    dv->setAccessibleName(tr("Rate-limit gauges per deployment"));
+    auto *pv = gaugeView(m_providers, gauges);
+    pv->setObjectName(QStringLiteral("providerGauges"));
+    pv->setAccessibleName(tr("Rate-limit gauges per provider"));
+    gauges->addTab(dv, tr("Deployments"));
+    gauges->addTab(pv, tr("Providers"));
+    const int rowH = dv->fontMetrics().height() + 10;
+    dv->verticalHeader()->setDefaultSectionSize(rowH);
+    pv->verticalHeader()->setDefaultSectionSize(rowH);
+    gauges->setMinimumHeight(dv->horizontalHeader()->sizeHint().height() + 6 * rowH + gauges->tabBar()->sizeHint().height() + 8);
 
     // Spend over time against the budget.
     m_chart = new QChart;
-    m_chart->setTitle(tr("Spend vs budget"));
+    m_chart->setTitle(tr("Spend in the budget period"));
+    // Tick labels in the user's locale (0,05 in German).
+    m_chart->setLocalizeNumbers(true);
+    m_chart->setLocale(QLocale());
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_spend = new QLineSeries(m_chart);
-    m_spend->setName(tr("Spend (USD)"));
+    m_spend->setName(tr("Spend"));
     m_budget = new QLineSeries(m_chart);
     m_budget->setName(tr("Budget"));
     QPen bp(QColor(200, 60, 60));
@@ -141,11 +162,11 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     m_chart->addSeries(m_spend);
     m_chart->addSeries(m_budget);
     m_axisX = new QValueAxis(m_chart);
-    m_axisX->setTitleText(tr("Elapsed (s)"));
+    m_axisX->setTitleText(tr("Seconds since start"));
     m_axisX->setLabelFormat(QStringLiteral("%.0f"));
     m_axisY = new QValueAxis(m_chart);
     m_axisY->setTitleText(tr("USD"));
-    m_axisY->setLabelFormat(QStringLiteral("%.3f"));
+    m_axisY->setLabelFormat(QStringLiteral("%.2f"));
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
     m_chart->addAxis(m_axisY, Qt::AlignLeft);
     for (QLineSeries *s : {m_spend, m_budget}) {
@@ -156,13 +177,15 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     auto *chartView = new QChartView(m_chart, this);
     chartView->setObjectName(QStringLiteral("spendChart"));
     chartView->setRenderHint(QPainter::Antialiasing);
-    chartView->setMinimumHeight(200);
+    chartView->setMinimumHeight(170);
+    chartView->setAccessibleName(tr("Spend in the budget period against the budget, over time"));
 
     m_log = new QPlainTextEdit(this);
     m_log->setObjectName(QStringLiteral("eventLog"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);   // bounded: a long run must not grow the UI's memory
-    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_log->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_log->setTabChangesFocus(true);
     auto *logBox = new QGroupBox(tr("Events"), this);
     auto *ll = new QVBoxLayout(logBox);
     ll->addWidget(m_log);
@@ -173,15 +196,13 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     bottom->setStretchFactor(0, 1);
     bottom->setStretchFactor(1, 1);
     auto *vert = new QSplitter(Qt::Vertical, this);
-    vert->addWidget(providerBox);
-    vert->addWidget(depBox);
+    vert->addWidget(gauges);
     vert->addWidget(bottom);
-    vert->setStretchFactor(0, 0);
+    vert->setStretchFactor(0, 3);
     vert->setStretchFactor(1, 2);
-    vert->setStretchFactor(2, 2);
+    vert->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_simBanner);
     layout->addLayout(controls);
     layout->addLayout(progressRow);
     layout->addWidget(m_counters);
@@ -191,21 +212,15 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     m_timer->setInterval(kTickMs);
     connect(m_timer, &QTimer::timeout, this, &RunMonitor::tick);
     // Between ticks only store; painting happens in tick().
-    connect(m_controller, &RunController::event, this, &RunMonitor::appendEvent);
+    // The engine's lines, in the user's language. Pause, resume, cancel and budget warnings are
+    // reported by the engine once; the page adds no second line of its own.
+    connect(m_controller, &RunController::event, this, [this](const QString &m) { appendEvent(EngineText::event(m)); });
     connect(m_controller, &RunController::started, this, [this](qint64 total) {
         m_progress->setRange(0, int(std::min<qint64>(total, INT_MAX)));
-        appendEvent(tr("Run started: %n job(s)", nullptr, int(std::min<qint64>(total, INT_MAX))));
-    });
-    connect(m_controller, &RunController::budgetWarning, this, [this](int percent) {
-        appendEvent(tr("Budget warning: %1 % of the budget is spent").arg(percent));
     });
     connect(m_controller, &RunController::finished, this, &RunMonitor::onFinished);
-    connect(m_project, &Project::changed, this, [this] {
-        updateSimulatedBanner();
-        updateButtons();
-    });
+    connect(m_project, &Project::changed, this, &RunMonitor::updateButtons);
     connect(m_project, &Project::opened, this, &RunMonitor::showProjectDatabase);
-    updateSimulatedBanner();
     resetChart(std::nullopt);
     updateButtons();
 }
@@ -266,11 +281,6 @@ QString RunMonitor::formatDuration(double seconds)
     return tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
-void RunMonitor::updateSimulatedBanner()
-{
-    m_simBanner->setVisible(m_project->isOpen() && m_project->isSimulated());
-}
-
 void RunMonitor::updateButtons()
 {
     m_start->setEnabled(!m_running && m_project->isOpen());
@@ -289,14 +299,39 @@ void RunMonitor::resetChart(std::optional<double> budgetUsd)
     m_spend->clear();
     m_budget->clear();
     m_budget->setVisible(budgetUsd.has_value());
-    m_axisX->setRange(0, 10);
-    m_axisY->setRange(0, budgetUsd ? *budgetUsd * 1.1 : 0.01);
+    setAxis(m_axisX, 10);
+    setAxis(m_axisY, 0.01);
+}
+
+void RunMonitor::setAxis(QValueAxis *axis, double maxValue)
+{
+    const NiceAxis a = niceAxis(maxValue);
+    // Unchanged scale: no relayout of the chart on this tick.
+    if (axis->max() == a.max && axis->tickCount() == a.ticks)
+        return;
+    axis->setRange(0, a.max);
+    axis->setTickCount(a.ticks);
+    axis->setLabelFormat(QStringLiteral("%.") + QString::number(a.decimals) + QLatin1Char('f'));
+}
+
+QStringList RunMonitor::startProblems() const
+{
+    return m_project->isOpen() ? DeploymentTableModel::problemsOf(m_project->state().models.deployments, true) : QStringList();
 }
 
 void RunMonitor::start()
 {
     if (m_running || !m_project->isOpen())
         return;
+    // What the Models page marks red would fail or be skipped in the run: say so before it starts.
+    if (const QStringList problems = startProblems(); !problems.isEmpty()) {
+        QMessageBox box(QMessageBox::Warning, tr("The run cannot start"),
+                        tr("The Models page has %n problem(s) to fix first:", nullptr, int(problems.size())), QMessageBox::Ok, this);
+        box.setObjectName(QStringLiteral("startRefusedBox"));
+        box.setInformativeText(QStringLiteral("• ") + problems.join(QStringLiteral("\n• ")));
+        box.exec();
+        return;
+    }
     RunOptions opt;
     opt.dbPath = resolvedDatabasePath();
     opt.resume = m_resume->isChecked();
@@ -367,7 +402,6 @@ void RunMonitor::pause()
         return;
     m_controller->pause();
     m_paused = true;
-    appendEvent(tr("Paused: no new calls are sent; calls in flight finish"));
     updateButtons();
 }
 
@@ -377,7 +411,6 @@ void RunMonitor::resume()
         return;
     m_controller->resume();
     m_paused = false;
-    appendEvent(tr("Resumed"));
     updateButtons();
 }
 
@@ -480,15 +513,29 @@ void RunMonitor::tick()
     const qint64 spendMicros = std::max(p.costMicros, snap.spendMicros);
     m_counters->setText(
         tr("<b>Done</b> %1 &nbsp; <b>Failed</b> %2 &nbsp; <b>Queued</b> %3 &nbsp; <b>In flight</b> %4 &nbsp; "
-           "<b>Calls</b> %5 &nbsp; <b>429s</b> %6 &nbsp; <b>Retries</b> %7 &nbsp; <b>Fallbacks</b> %8 &nbsp; <b>Spend</b> $%9")
+           "<b>Calls</b> %5 &nbsp; <b>429s</b> %6 &nbsp; <b>Retries</b> %7 &nbsp; <b>Fallbacks</b> %8 &nbsp; <b>Spend</b> %9")
             .arg(loc.toString(p.done), loc.toString(p.failed), loc.toString(queued), loc.toString(snap.inFlight),
                  loc.toString(snap.calls), loc.toString(snap.http429), loc.toString(snap.retries),
-                 loc.toString(snap.fallbacks), loc.toString(double(spendMicros) / 1e6, 'f', 4)));
-    m_queues->setText(queues.isEmpty() ? QString() : tr("Queue depth by model group — %1").arg(queues.join(QLatin1String(", "))));
+                 loc.toString(snap.fallbacks), EngineText::money(spendMicros)));
+    // Nothing in flight but calls queued: say what they wait for and until when.
+    QStringList waits;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    for (const DeploymentSnapshot &d : snap.deployments) {
+        const QString w = EngineText::waitReason(d, nowMs);
+        if (!w.isEmpty() && snap.queueDepth.value(d.group) > 0)
+            waits << QStringLiteral("%1 — %2").arg(d.id, w);
+    }
+    QString q = queues.isEmpty() ? QString() : tr("Queued by model group: %1").arg(queues.join(QLatin1String(", ")));
+    if (m_paused)
+        q = tr("Paused: no new calls are sent.") + QLatin1Char(' ') + q;
+    else if (snap.inFlight == 0 && !waits.isEmpty())
+        q = tr("Waiting: %1").arg(waits.join(QLatin1String("; "))) + QStringLiteral(" · ") + q;
+    m_queues->setText(q);
 
     // Spend chart: one point per tick, decimated to keep the series short on long runs.
     const double t = p.elapsedS > 0 ? p.elapsedS : m_clock.elapsed() / 1000.0;
-    const double usd = double(spendMicros) / 1e6;
+    // The budget counts every run of its period: the chart starts from what the ledger held before.
+    const double usd = double(spendMicros + p.spentBeforeMicros) / 1e6;
     m_spendPoints << QPointF(t, usd);
     if (m_spendPoints.size() > kMaxChartPoints) {
         QList<QPointF> half;
@@ -500,17 +547,18 @@ void RunMonitor::tick()
         m_spendPoints = half;
     }
     m_spend->replace(m_spendPoints);
-    const double xMax = std::max(10.0, t * 1.1);
-    m_axisX->setRange(0, xMax);
-    m_axisX->applyNiceNumbers();
-    double yMax = std::max(0.01, usd * 1.2);
+    setAxis(m_axisX, std::max(10.0, t * 1.05));
+    // Scaled to the spend, and to the budget line once the spend is within a fifth of it; a budget
+    // far above the spend would flatten the line to nothing.
+    double yMax = std::max(0.01, usd * 1.15);
     if (m_budgetUsd) {
-        yMax = std::max(yMax, *m_budgetUsd * 1.1);
+        if (usd * 5 >= *m_budgetUsd)
+            yMax = std::max(yMax, *m_budgetUsd * 1.05);
         // Across the whole (rounded) axis, so the line never stops short of the right edge.
         m_budget->replace(QList<QPointF>{{0, *m_budgetUsd}, {m_axisX->max(), *m_budgetUsd}});
+        m_budget->setName(tr("Budget %1").arg(EngineText::moneyUsd(*m_budgetUsd, 2)));
     }
-    m_axisY->setRange(0, yMax);
-    m_axisY->applyNiceNumbers();
+    setAxis(m_axisY, yMax);
 }
 
 void RunMonitor::onFinished(const RunSummary &summary)
@@ -536,12 +584,28 @@ void RunMonitor::onFinished(const RunSummary &summary)
     } else if (!summary.error.isEmpty())
         appendEvent(tr("Could not run: %1").arg(summary.error));
     else
-        appendEvent(tr("Finished: %1 done, %2 failed, %3 calls, %4 429s, $%5 in %6%7")
+        appendEvent(tr("Finished: %1 done, %2 failed, %3 calls, %4 429s, %5 in %6%7")
                         .arg(loc.toString(summary.done), loc.toString(summary.failed), loc.toString(summary.calls),
-                             loc.toString(summary.http429), loc.toString(microsToUsd(summary.costMicros), 'f', 4),
+                             loc.toString(summary.http429), EngineText::money(summary.costMicros),
                              formatDuration(summary.wallSeconds),
                              summary.cancelled ? tr(" — cancelled") : summary.budgetStopped ? tr(" — stopped by the budget") : QString()));
     tick();
+    // The ETA is over: say how the run ended instead.
+    m_eta->setText(!summary.error.isEmpty() ? tr("Could not run")
+                   : summary.cancelled      ? tr("Cancelled after %1").arg(formatDuration(summary.wallSeconds))
+                   : summary.budgetStopped  ? tr("Stopped by the budget after %1").arg(formatDuration(summary.wallSeconds))
+                                            : tr("Finished in %1").arg(formatDuration(summary.wallSeconds)));
+    m_queues->clear();
+    // Nothing waits any more: the last snapshot's wait reasons would read as if it still did.
+    RouterSnapshot last;
+    last.deployments = m_deployments->rows();
+    for (DeploymentSnapshot &d : last.deployments) {
+        d.waitReason = WaitReason::None;
+        d.inFlight = 0;
+        d.coolingDown = false;
+    }
+    m_deployments->update(last);
+    m_providers->update(last);
     updateButtons();
     emit runFinished(summary, m_runDbPath);
 }

@@ -67,6 +67,8 @@ public:
     int chartPointCount() const;
 
     static QString formatDuration(double seconds);
+    /// Problems on the Models page that stop a run (Start lists them and refuses).
+    QStringList startProblems() const;
 
 public slots:
     void start();
@@ -90,15 +92,14 @@ private:
     void showProjectDatabase();
     void appendEvent(const QString &message);
     void updateButtons();
-    void updateSimulatedBanner();
     void resetChart(std::optional<double> budgetUsd);
+    static void setAxis(QValueAxis *axis, double maxValue);
 
     Project *m_project;
     RunController *m_controller;
     GaugeModel *m_deployments;
     GaugeModel *m_providers;
     QTimer *m_timer;
-    QLabel *m_simBanner;
     QLineEdit *m_db;
     QCheckBox *m_resume;
     QPushButton *m_start, *m_pause, *m_cancel;

@@ -85,6 +85,11 @@ struct Recommendation {
     qint64 expectedCostMicros = 0, worstCostMicros = 0;
     double baseDurationSeconds = 0;           ///< without it
     qint64 baseExpectedCostMicros = 0;
+    /// The values in title and detail, so a front end can word them itself (translated):
+    /// AddKey {deployment, group}; HigherTier {deployment, "parallel" | "limits"};
+    /// EnableBatching {max_batch_tokens, calls, calls before, prompt tokens, prompt tokens before};
+    /// CheaperModel {cheaper model, model, group}.
+    QStringList args;
     static QString kindName(Kind k);
     QJsonObject toJson() const;
 };

@@ -7,9 +7,10 @@ namespace wb {
 namespace {
 
 Recommendation make(const ModeEstimate &base, Recommendation::Kind kind, QString title, QString detail,
-                    const ModeEstimate &with)
+                    const ModeEstimate &with, QStringList args)
 {
     Recommendation r;
+    r.args = std::move(args);
     r.kind = kind;
     r.title = std::move(title);
     r.detail = std::move(detail);
@@ -41,7 +42,7 @@ Result<Recommendation> addKey(const RecommendationInput &in, qsizetype bi, const
                 QStringLiteral("a second deployment of group %1 with the same limits (a key of another organisation or "
                                "project; keys of one organisation share its quota)")
                     .arg(in.groups.value(in.deployments[bi].group)),
-                *withKey);
+                *withKey, {b.deploymentId, in.groups.value(in.deployments[bi].group)});
 }
 
 /// A higher usage tier: twice the limits of the binding window (or twice its parallel requests).
@@ -75,7 +76,7 @@ Result<Recommendation> higherTier(const RecommendationInput &in, qsizetype bi, c
                 parallel ? QStringLiteral("Allow twice the parallel requests on %1").arg(b.deploymentId)
                          : QStringLiteral("Move %1 to a higher usage tier (2x limits)").arg(b.deploymentId),
                 parallel ? QStringLiteral("max_parallel_requests x2") : QStringLiteral("rpm/tpm/itpm/otpm of its window doubled"),
-                *withTier);
+                *withTier, {b.deploymentId, parallel ? QStringLiteral("parallel") : QStringLiteral("limits")});
 }
 
 Recommendation enableBatching(const RecommendationInput &in, const ModeEstimate &batched)
@@ -86,7 +87,10 @@ Recommendation enableBatching(const RecommendationInput &in, const ModeEstimate 
                 QStringLiteral("%1 calls instead of %2, %3 prompt tokens instead of %4")
                     .arg(formatEstimateCount(batched.total.calls), formatEstimateCount(base.total.calls),
                          formatEstimateCount(batched.total.promptTokens), formatEstimateCount(base.total.promptTokens)),
-                batched);
+                batched,
+                {QString::number(in.experiment.execution.batching.maxBatchTokens), QString::number(batched.total.calls),
+                 QString::number(base.total.calls), QString::number(batched.total.promptTokens),
+                 QString::number(base.total.promptTokens)});
 }
 
 /// A cheaper model of the same family, group by group (same limits and latency assumed).
@@ -117,7 +121,8 @@ Result<void> cheaperModels(const RecommendationInput &in, const ModeSimulator &s
             continue;
         out << make(in.planned, Recommendation::Kind::CheaperModel,
                     QStringLiteral("Use %1 instead of %2 for group %3").arg(*alt, first.model, g),
-                    QStringLiteral("same family, list price; assumes the same limits and latency"), *cheaper);
+                    QStringLiteral("same family, list price; assumes the same limits and latency"), *cheaper,
+                    {*alt, first.model, g});
     }
     return {};
 }

@@ -17,6 +17,7 @@
 #include "core/tokenize/tokenestimator.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QSet>
 #include <QTimer>

@@ -60,6 +60,8 @@ void ExperimentRunner::Private::updateSnapshot()
     now.failed = summary.failed;
     now.inFlight = s.inFlight;
     now.costMicros = summary.costMicros;
+    if (p && p->budget)
+        now.spentBeforeMicros = p->budget->spentBeforeMicros;
     if (p && p->budget->hasCap())
         now.budgetUsd = microsToUsd(p->budget->capMicros);
     now.elapsedS = wall.isValid() ? double(wall.elapsed()) / 1000.0 : 0.0;

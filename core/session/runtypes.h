@@ -41,6 +41,7 @@ struct RunSummary {
 struct RunProgress {
     qint64 total = 0, done = 0, failed = 0, inFlight = 0;
     qint64 costMicros = 0;
+    qint64 spentBeforeMicros = 0;   ///< the ledger's spend in the budget period before this run
     std::optional<double> budgetUsd;
     double elapsedS = 0;
     double etaS = -1;          ///< -1 = unknown

@@ -1,6 +1,8 @@
 // The main window over the sample project: pages, banner, edits with undo, unsaved-changes
 // prompts, the router form, the experiment editor and the background estimate.
 #include "sampletestutil.h"
+#include "core/common/provider.h"
+#include "ui/adddeploymentdialog.h"
 #include "ui/corpusmodel.h"
 #include "ui/estimateview.h"
 #include "ui/experimenteditor.h"
@@ -14,6 +16,7 @@
 #include "ui/runmonitor.h"
 
 #include <QAbstractButton>
+#include <QComboBox>
 #include <QApplication>
 #include <QDir>
 #include <QFile>
@@ -49,6 +52,24 @@ void answerNextMessageBox(QMessageBox::StandardButton button)
         tryAnswer(tryAnswer, 200);
     });
 }
+// Accepts the next modal dialog of type D once it shows, after `prepare` has filled it in.
+template <typename D>
+void acceptNextDialog(std::function<void(D *)> prepare = {})
+{
+    QTimer::singleShot(0, qApp, [prepare] {
+        auto tryAccept = [prepare](auto &self, int left) -> void {
+            if (auto *d = qobject_cast<D *>(QApplication::activeModalWidget())) {
+                if (prepare)
+                    prepare(d);
+                d->accept();
+                return;
+            }
+            if (left > 0)
+                QTimer::singleShot(20, qApp, [self, left] { self(self, left - 1); });
+        };
+        tryAccept(tryAccept, 200);
+    });
+}
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -66,6 +87,10 @@ private slots:
     void estimateFollowsEdits();
     void experimentNameKeepsTypedSpaces();
     void runDatabaseRelativeAndExisting();
+    void refusedEditsSayWhy();
+    void duplicateKeysFlagged();
+    void startRefusesWithModelProblems();
+    void addDeploymentRespectsSimulator();
 
 private:
     QTemporaryDir *m_dir = nullptr;
@@ -109,10 +134,10 @@ void TestMainWindow::pagesAndBanner()
         m_w->showPage(p);
         QCOMPARE(int(m_w->currentPage()), p);
     }
-    auto *runBanner = m_w->runPage()->findChild<QLabel *>(QStringLiteral("simulatedBanner"));
-    QVERIFY(runBanner);
-    QVERIFY(!runBanner->isHidden());
-    QVERIFY(runBanner->text().contains(QStringLiteral("SIMULATED")));
+    // One banner, the window's: the Run page adds none of its own.
+    QVERIFY(!m_w->runPage()->findChild<QLabel *>(QStringLiteral("simulatedBanner")));
+    auto *banner = m_w->findChild<QLabel *>(QStringLiteral("windowSimulatedBanner"));
+    QVERIFY(banner && banner->text().contains(QStringLiteral("SIMULATED")));
     QCOMPARE(m_w->modelsPage()->model()->rowCount(), m_w->project()->state().models.deployments.size());
     QCOMPARE(m_w->experimentPage()->matrixModel()->rowCount(), m_w->project()->state().experiment.execution.matrix.size());
     // Pointing every deployment at a real provider hides the banner.
@@ -122,7 +147,6 @@ void TestMainWindow::pagesAndBanner()
         d.apiBase = QStringLiteral("https://api.example.com/v1");
     m_w->project()->edit(next, QStringLiteral("real"));
     QVERIFY(!m_w->isSimulatedBannerVisible());
-    QVERIFY(runBanner->isHidden());
 }
 
 void TestMainWindow::editMarksModifiedAndUndoes()
@@ -140,6 +164,7 @@ void TestMainWindow::editMarksModifiedAndUndoes()
     // Add deployment through the editor, then redo/undo.
     const qsizetype n = model->rowCount();
     m_w->modelsPage()->view()->setCurrentIndex(model->index(0, 0));
+    acceptNextDialog<AddDeploymentDialog>();
     m_w->modelsPage()->addDeployment();
     QCOMPARE(model->rowCount(), n + 1);
     QCOMPARE(m_w->project()->state().models.deployments.size(), n + 1);
@@ -266,6 +291,132 @@ void TestMainWindow::runDatabaseRelativeAndExisting()
     taken.close();
     QCOMPARE(run->freshDatabasePath(projectDir.filePath(QStringLiteral("results-2.sqlite"))),
              projectDir.filePath(QStringLiteral("results-3.sqlite")));
+}
+
+void TestMainWindow::refusedEditsSayWhy()
+{
+    m_w->showPage(MainWindow::ModelsPage);
+    ModelListEditor *page = m_w->modelsPage();
+    auto *model = page->model();
+    const auto before = m_w->project()->state().models.deployments[0].limits.rpm;
+    QSignalSpy refused(model, &DeploymentTableModel::editRefused);
+    // A negative limit: refused, with the reason above the table and the typed value back in an editor.
+    const QModelIndex rpm = model->index(0, DeploymentTableModel::Rpm);
+    QVERIFY(!model->setData(rpm, QStringLiteral("-5")));
+    QCOMPARE(refused.size(), 1);
+    QCOMPARE(m_w->project()->state().models.deployments[0].limits.rpm, before);
+    QVERIFY(page->refusalText().contains(QStringLiteral("-5")));
+    QVERIFY(page->refusalText().contains(DeploymentTableModel::tr("not a limit").left(8)));
+    // The typed value stays in the cell, marked, with the reason as its tooltip.
+    QCOMPARE(rpm.data(Qt::DisplayRole).toString(), QStringLiteral("-5"));
+    QCOMPARE(rpm.data(Qt::ToolTipRole).toString(), rpm.data(DeploymentTableModel::ValidationRole).toString());
+    QVERIFY(!rpm.data(Qt::ToolTipRole).toString().isEmpty());
+    QVERIFY(rpm.data(Qt::BackgroundRole).isValid());
+    // Editing it again starts from what was typed.
+    page->view()->setCurrentIndex(rpm);
+    page->view()->edit(rpm);
+    QTRY_VERIFY(page->view()->viewport()->findChild<QLineEdit *>());
+    QCOMPARE(page->view()->viewport()->findChild<QLineEdit *>()->text(), QStringLiteral("-5"));
+    QTest::keyClick(page->view()->viewport()->findChild<QLineEdit *>(), Qt::Key_Escape);
+    // An emptied model group: refused with its own reason.
+    QVERIFY(!model->setData(model->index(0, DeploymentTableModel::Group), QString()));
+    QVERIFY(page->refusalText().contains(DeploymentTableModel::tr("Remove")));
+    // A good edit clears the message and the mark.
+    QVERIFY(model->setData(rpm, QStringLiteral("42")));
+    QVERIFY(page->refusalText().isEmpty());
+    QCOMPARE(rpm.data(Qt::DisplayRole).toLongLong(), 42);
+    QVERIFY(rpm.data(DeploymentTableModel::ValidationRole).toString().isEmpty());
+    // The experiment's run table says why too.
+    m_w->showPage(MainWindow::ExperimentPage);
+    MatrixModel *matrix = m_w->experimentPage()->matrixModel();
+    QVERIFY(!matrix->setData(matrix->index(0, MatrixModel::Repetitions), QStringLiteral("-2")));
+    QVERIFY(m_w->experimentPage()->refusalText().contains(QStringLiteral("-2")));
+    QVERIFY(!matrix->setData(matrix->index(0, MatrixModel::RunId), QString()));
+    QVERIFY(!m_w->experimentPage()->refusalText().isEmpty());
+    QCOMPARE(matrix->data(matrix->index(0, MatrixModel::Repetitions)).toString(), QStringLiteral("-2"));
+}
+
+void TestMainWindow::duplicateKeysFlagged()
+{
+    auto *model = m_w->modelsPage()->model();
+    const QModelIndex key0 = model->index(0, DeploymentTableModel::KeyRef);
+    const QModelIndex key1 = model->index(1, DeploymentTableModel::KeyRef);
+    QVERIFY(key0.data(DeploymentTableModel::ValidationRole).toString().isEmpty());
+    // The second row gets the first row's key: both rows are flagged, naming each other.
+    ProjectState next = m_w->project()->state();
+    next.models.deployments[1].keyRef = next.models.deployments[0].keyRef;
+    m_w->project()->edit(next, QStringLiteral("same key"));
+    const QString p0 = key0.data(DeploymentTableModel::ValidationRole).toString();
+    const QString p1 = key1.data(DeploymentTableModel::ValidationRole).toString();
+    QVERIFY(p0.contains(next.models.deployments[1].id));
+    QVERIFY(p1.contains(next.models.deployments[0].id));
+    QVERIFY(model->problems().join(QLatin1Char('\n')).contains(next.models.deployments[0].id));
+    QVERIFY(key0.data(Qt::BackgroundRole).isValid());
+    // Declared as one rate-limit pool they are fine.
+    next.models.deployments[0].rateLimitPool = next.models.deployments[1].rateLimitPool = QStringLiteral("org-a");
+    m_w->project()->edit(next, QStringLiteral("pool"));
+    QVERIFY(key0.data(DeploymentTableModel::ValidationRole).toString().isEmpty());
+    QVERIFY(key1.data(DeploymentTableModel::ValidationRole).toString().isEmpty());
+}
+
+void TestMainWindow::startRefusesWithModelProblems()
+{
+    RunMonitor *run = m_w->runPage();
+    QVERIFY(run->startProblems().isEmpty());
+    ProjectState next = m_w->project()->state();
+    next.models.deployments[0].model.clear();
+    m_w->project()->edit(next, QStringLiteral("no model"));
+    const QStringList problems = run->startProblems();
+    QCOMPARE(problems.size(), 1);
+    QVERIFY(problems.first().contains(next.models.deployments[0].id));
+    // The Estimate page carries the same list.
+    EstimateView *est = m_w->estimatePage();
+    est->setDebounceMs(0);
+    QSignalSpy ready(est, &EstimateView::estimateReady);
+    est->recomputeNow();
+    QVERIFY(ready.wait(60000));
+    auto *shown = est->findChild<QLabel *>(QStringLiteral("estimateProblems"));
+    QVERIFY(shown && !shown->isHidden());
+    QVERIFY(shown->text().contains(next.models.deployments[0].id));
+    // Start lists them and refuses.
+    QString boxText;
+    QTimer::singleShot(0, qApp, [&boxText] {
+        auto tryAnswer = [&boxText](auto &self, int left) -> void {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                boxText = box->informativeText();
+                box->button(QMessageBox::Ok)->click();
+                return;
+            }
+            if (left > 0)
+                QTimer::singleShot(20, qApp, [self, left] { self(self, left - 1); });
+        };
+        tryAnswer(tryAnswer, 200);
+    });
+    m_w->project()->undoStack()->setClean();
+    run->start();
+    QVERIFY(!run->isRunning());
+    QVERIFY(boxText.contains(next.models.deployments[0].id));
+}
+
+void TestMainWindow::addDeploymentRespectsSimulator()
+{
+    const ModelList models = m_w->project()->state().models;
+    QVERIFY(isSimulated(models));
+    AddDeploymentDialog d(models, QString(), QStringLiteral("anthropic"));
+    QVERIFY(!d.problem().isEmpty());   // no group named yet
+    d.groupBox()->setCurrentText(QStringLiteral("new-group"));
+    QVERIFY(d.modelBox()->count() > 0);   // models of the price table
+    QVERIFY(AddDeploymentDialog::pricedModels(QStringLiteral("anthropic")).contains(d.modelBox()->currentText()));
+    QVERIFY(d.problem().isEmpty());
+    const Deployment dep = d.deployment();
+    QCOMPARE(dep.provider, QStringLiteral("anthropic"));
+    QVERIFY(isLoopbackUrl(dep.apiBase));   // the simulator, not the real provider
+    for (const Deployment &o : models.deployments)
+        QVERIFY(o.keyRef != dep.keyRef);   // a quota of its own
+    // The new model list still counts as simulated.
+    ModelList after = models;
+    after.deployments << dep;
+    QVERIFY(isSimulated(after));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -3,6 +3,7 @@
 #include "tests/core/storage/storagefixture.h"
 #include "ui/corpusmodel.h"
 #include "ui/deploymenttablemodel.h"
+#include "ui/enginetext.h"
 #include "ui/gaugemodel.h"
 #include "ui/keysmodel.h"
 #include "ui/matrixmodel.h"
@@ -39,6 +40,9 @@ QList<Deployment> sampleDeployments()
 class TestUiModels : public QObject {
     Q_OBJECT
 private slots:
+    void niceAxisTicks_data();
+    void niceAxisTicks();
+    void engineTextWordsEventsAndWaits();
     void deploymentsEditAndValidate();
     void deploymentsAddDuplicateRemoveKeepGroups();
     void deploymentsRegroupOnGroupEdit();
@@ -380,6 +384,65 @@ void TestUiModels::resultsPagedAndFiltered()
     QVERIFY(pages.wait());
     QVERIFY(!m.lastError().isEmpty());
     QCOMPARE(m.rowCount(), 0);
+}
+
+void TestUiModels::niceAxisTicks_data()
+{
+    QTest::addColumn<double>("value");
+    QTest::addColumn<double>("max");
+    QTest::addColumn<double>("step");
+    QTest::addColumn<int>("decimals");
+    // Ticks a person reads at a glance: 0, 0.05, 0.10 … rather than 0 3 5 8 10 or 0.003 0.005.
+    QTest::newRow("cents") << 0.23 << 0.25 << 0.05 << 2;
+    QTest::newRow("ten dollars") << 10.0 << 10.0 << 2.0 << 0;
+    QTest::newRow("budget line") << 5.25 << 6.0 << 2.0 << 0;
+    QTest::newRow("tenths of a cent") << 0.0042 << 0.005 << 0.001 << 3;
+    QTest::newRow("seconds") << 173.0 << 200.0 << 50.0 << 0;
+    QTest::newRow("2.5 step") << 11.0 << 12.5 << 2.5 << 1;
+}
+
+void TestUiModels::niceAxisTicks()
+{
+    QFETCH(double, value);
+    QFETCH(double, max);
+    QFETCH(double, step);
+    QFETCH(int, decimals);
+    const NiceAxis a = niceAxis(value);
+    QVERIFY(a.max >= value);
+    QVERIFY(qAbs(a.max - max) < 1e-9);
+    QVERIFY(qAbs(a.step - step) < 1e-9);
+    QCOMPARE(a.decimals, decimals);
+    QVERIFY(a.ticks >= 2 && a.ticks <= 6);
+}
+
+void TestUiModels::engineTextWordsEventsAndWaits()
+{
+    // Known engine lines are reworded (and so translatable); unknown ones pass unchanged.
+    QCOMPARE(EngineText::event(QStringLiteral("paused: in-flight calls finish, nothing new is sent")),
+             EngineText::tr("Paused: no new calls are sent; calls in flight finish"));
+    QCOMPARE(EngineText::event(QStringLiteral("gpt/1: HTTP 429, paused for 2.5 s")),
+             EngineText::tr("%1: rate-limited (HTTP 429), waits %2 s").arg(QStringLiteral("gpt/1"), QStringLiteral("2.5")));
+    QCOMPARE(EngineText::event(QStringLiteral("something new")), QStringLiteral("something new"));
+    // What a deployment waits for, and until when.
+    DeploymentSnapshot d;
+    const qint64 now = 1'000'000;
+    QVERIFY(EngineText::waitReason(d, now).isEmpty());
+    d.waitReason = WaitReason::Tpm;
+    d.waitUntilMs = now + 40'200;
+    QCOMPARE(EngineText::waitReason(d, now), EngineText::tr("tpm window: next call in %1").arg(EngineText::duration(41)));
+    d.waitReason = WaitReason::CoolingDown;
+    d.failures = 3;
+    d.waitUntilMs = now + 6'000;
+    QCOMPARE(EngineText::waitReason(d, now), EngineText::tr("cooling down after %n failure(s): %1", nullptr, 3).arg(EngineText::duration(6)));
+    // A recommendation says what it does to time and to money.
+    Recommendation r;
+    r.baseDurationSeconds = 136;
+    r.durationSeconds = 366;
+    r.baseExpectedCostMicros = 200'000;
+    r.expectedCostMicros = 130'000;
+    const QString effect = EngineText::recommendationEffect(r);
+    QVERIFY(effect.startsWith(EngineText::tr("slower by %1 (%2 → %3)").arg(EngineText::duration(230), EngineText::duration(136), EngineText::duration(366))));
+    QVERIFY(effect.contains(EngineText::money(70'000)));
 }
 
 QTEST_MAIN(TestUiModels)

@@ -1,5 +1,6 @@
 // Screenshots of every main view with the sample loaded, and of the run monitor mid-run.
 // Usage: wb_screenshots OUTDIR   (run under xvfb-run; see tests/tools/screenshots.sh)
+#include "layoutcheck.h"
 #include "ui/mainwindow.h"
 #include "ui/project.h"
 #include "ui/resultsmodel.h"
@@ -33,6 +34,9 @@ static void shot(QWidget *w, const QString &out, const QString &name)
     const QString file = QDir(out).filePath(name + QStringLiteral(".png"));
     w->grab().save(file);
     fprintf(stderr, "wrote %s\n", qPrintable(file));
+    // What tst_layout fails on, listed beside the picture.
+    for (const QString &p : wbtest::layoutProblems(w))
+        fprintf(stderr, "  layout: %s\n", qPrintable(p));
 }
 
 int main(int argc, char *argv[])

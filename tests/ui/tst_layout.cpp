@@ -1,0 +1,79 @@
+// Every page of the workbench holds at 1024×700, in English and in German: the window does not
+// grow past that size, no widgets of one layout overlap, no header title, label or button is cut.
+#include "layoutcheck.h"
+#include "sampletestutil.h"
+#include "ui/estimateview.h"
+#include "ui/mainwindow.h"
+#include "ui/project.h"
+#include "ui/uisettings.h"
+
+#include <QApplication>
+#include <QLocale>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTranslator>
+
+using namespace wb::ui;
+
+class TestLayout : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void pagesHoldAt1024_data();
+    void pagesHoldAt1024();
+};
+
+void TestLayout::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("DiscernusTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_layout"));
+}
+
+void TestLayout::pagesHoldAt1024_data()
+{
+    QTest::addColumn<QString>("lang");
+    QTest::newRow("en") << QStringLiteral("en");
+    QTest::newRow("de") << QStringLiteral("de");
+}
+
+void TestLayout::pagesHoldAt1024()
+{
+    QFETCH(QString, lang);
+    for (QTranslator *t : qApp->findChildren<QTranslator *>()) {
+        QCoreApplication::removeTranslator(t);
+        delete t;
+    }
+    QVERIFY(installTranslations(qApp, lang));
+    QTemporaryDir dir;
+    QVERIFY(wbtest::copySample(dir.path()));
+    MainWindow w;
+    QVERIFY(w.openProject(dir.path(), true));
+    w.resize(1024, 700);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QSize min = w.minimumSizeHint();
+    QVERIFY2(min.width() <= 1024 && min.height() <= 700,
+             qPrintable(QStringLiteral("the window needs at least %1×%2").arg(min.width()).arg(min.height())));
+    QStringList problems;
+    for (int p = 0; p < MainWindow::PageCount; ++p) {
+        w.showPage(p);
+        if (p == MainWindow::EstimatePage) {
+            QSignalSpy ready(w.estimatePage(), &EstimateView::estimateReady);
+            if (w.estimatePage()->computeCount() == 0)
+                ready.wait(60000);
+        }
+        QTest::qWait(150);
+        QCOMPARE(w.size(), QSize(1024, 700));   // nothing on the page widened the window
+        for (const QString &problem : wbtest::layoutProblems(&w))
+            if (!problems.contains(problem))
+                problems << QStringLiteral("page %1: %2").arg(p).arg(problem);
+    }
+    w.project()->close();
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+}
+
+QTEST_MAIN(TestLayout)
+#include "tst_layout.moc"
