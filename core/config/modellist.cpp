@@ -1051,17 +1051,8 @@ bool isSimulated(const ModelList &models)
 
 bool isSupportedProvider(const QString &prefix)
 {
-    if (providerKind(prefix) != ProviderKind::OpenAiCompatible)
-        return true;
-    // "openai" is written for OpenAI-compatible servers too; the family below is in the traits
-    // table's OpenAI-compatible rows (docs/PROVIDERS.md).
-    static const QStringList family = {
-        QStringLiteral("openai"),       QStringLiteral("azure"),        QStringLiteral("groq"),
-        QStringLiteral("openrouter"),   QStringLiteral("together_ai"),  QStringLiteral("deepseek"),
-        QStringLiteral("fireworks_ai"), QStringLiteral("xai"),          QStringLiteral("perplexity"),
-        QStringLiteral("cerebras"),     QStringLiteral("ollama"),       QStringLiteral("ollama_chat"),
-        QStringLiteral("hosted_vllm"),  QStringLiteral("lm_studio")};
-    return family.contains(prefix, Qt::CaseInsensitive);
+    // The traits table (core/common/provider.h) is the one list of what discernus speaks.
+    return providerSpoken(prefix);
 }
 
 namespace {

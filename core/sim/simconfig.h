@@ -17,10 +17,10 @@ struct SimKey {
     qint64 itpm = 0;    ///< anthropic input tokens per minute
     qint64 otpm = 0;    ///< anthropic output tokens per minute
     QString pool;       ///< keys with the same pool share one set of windows (empty: the key's own)
+    qint64 rpd = 0;     ///< requests per simulated day; then the provider's per-day refusal (simquota.h)
     /// The provider counts this many times the simulator's usual prompt count: a tokenizer far
     /// from the client's estimate (runs of one character, whitespace), for budget tests.
     double countFactor = 1.0;
-    qint64 rpd = 0;     ///< requests per simulated day; then the provider's per-day refusal (simquota.h)
 };
 
 /// Probability per request of each fault, in [0, 1]. Checked in this order; the first that fires wins.

@@ -239,8 +239,6 @@ private slots:
             << QString() << QStringLiteral("expected a mapping, got a list");
         QTest::newRow("azure without a resource") << QByteArray("model_list:\n  - model_name: a\n    litellm_params:\n      model: azure/gpt-4o\n") << 4 << 14
             << QStringLiteral("model_list[0].litellm_params.api_base") << QStringLiteral("azure/ deployments need an api_base");
-        QTest::newRow("prefix without model") << QByteArray("model_list:\n  - model_name: a\n    litellm_params:\n      model: openai/\n") << 4 << 14
-            << QStringLiteral("model_list[0].litellm_params.model") << QStringLiteral("missing the model id");
         QTest::newRow("http to remote host") << QByteArray(kHead + "      api_base: http://example.com/v1\n") << 5 << 17
             << QStringLiteral("model_list[0].litellm_params.api_base") << QStringLiteral("plain http:// is allowed only for loopback hosts");
         QTest::newRow("http to lookalike host") << QByteArray(kHead + "      api_base: http://127.0.0.1.evil.example/v1\n") << 5 << 17

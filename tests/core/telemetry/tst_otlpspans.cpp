@@ -28,7 +28,9 @@ CallRecord record()
     c.group = u"az"_qs;
     c.modelVersion = u"gpt-4o-2024-08-06"_qs;
     c.httpStatus = 200;
-    c.usage = {812, 40, 0, 0, true};
+    c.usage.promptTokens = 812;
+    c.usage.completionTokens = 40;
+    c.usage.reported = true;
     c.costMicros = 2430;
     c.latencyMs = 950;
     c.requestId = u"req-1"_qs;
