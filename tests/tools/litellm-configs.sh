@@ -17,7 +17,7 @@ for f in "$dir"/*.yaml "$dir"/*.yml; do
 import json, sys
 d = json.load(sys.stdin)
 groups = d.get("groups", [])
-deps = sum(len(g.get("deployments", [])) for g in groups) if groups and isinstance(groups[0], dict) else "?"
+deps = sum(len(g.get("deployments", [])) for g in groups if isinstance(g, dict))
 skipped = len(d.get("skipped", []))
 print(f"loads: {len(groups)} groups, {deps} deployments, {skipped} skipped")')
     loaded=$((loaded + 1))
