@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -65,6 +66,8 @@ private slots:
         // process's own (made while the process has a single thread; the children inherit it).
         if (geteuid() != 0)
             m_whyNot = u"needs root to mount a small tmpfs"_s;
+        else if (QStandardPaths::findExecutable(u"curl"_s).isEmpty())
+            m_whyNot = u"needs curl to read the simulator's request count"_s;
         else if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
             m_whyNot = u"no private mount namespace here: "_s + QString::fromLocal8Bit(strerror(errno));
         else
@@ -160,7 +163,7 @@ private slots:
         const QByteArray out = sh.readAll();
         qInfo().noquote() << out;
         if (sh.exitCode() == 77)
-            QSKIP("diskfull.sh could not run here");
+            QSKIP(qPrintable(u"diskfull.sh cannot run here: "_s + QString::fromUtf8(out).trimmed()));
         QVERIFY2(sh.exitStatus() == QProcess::NormalExit && sh.exitCode() == 0, out.constData());
         QVERIFY2(out.contains("diskfull: all checks passed"), out.constData());
     }

@@ -4,7 +4,8 @@
 # the recovery file").
 #   tests/tools/diskfull.sh [BUILD_DIR] [TEXTS]
 # Defaults: build, 400 texts; DISCERNUS_BIN=path overrides the binary. Needs root (tmpfs mounts, in a private mount namespace of its own so
-# nothing leaks to the machine), the discernus target built, curl, jq and sqlite3.
+# nothing leaks to the machine), the discernus target built, curl, jq and sqlite3 (exit 77 = cannot
+# run here).
 #
 # 1. Pre-flight: a 600 KiB tmpfs holding the database; `discernus run` must exit 2 naming the path
 #    and the free space, and the simulator must receive no request.
@@ -17,6 +18,10 @@
 set -euo pipefail
 if [ -z "${DISKFULL_NS:-}" ]; then
     [ "$(id -u)" -eq 0 ] || { echo "diskfull: needs root (tmpfs mounts)" >&2; exit 77; }
+    for tool in unshare curl jq sqlite3; do
+        command -v "$tool" > /dev/null || { echo "diskfull: needs $tool" >&2; exit 77; }
+    done
+    unshare -m --propagation private true 2> /dev/null || { echo "diskfull: no private mount namespace here" >&2; exit 77; }
     exec env DISKFULL_NS=1 unshare -m --propagation private "$0" "$@"
 fi
 BUILD=${1:-build}
