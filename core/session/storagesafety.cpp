@@ -74,7 +74,14 @@ Result<void> checkFreeSpace(const PreparedRun &p)
 
 Result<void> importRecoveryFiles(PreparedRun &p, const std::function<void(const QString &)> &emitEvent)
 {
-    const QStringList files = ResultStore::existingRecoveryFiles(p.options.dbPath);
+    QStringList files = ResultStore::existingRecoveryFiles(p.options.dbPath);
+    // A database moved to another disk after a storage failure: its recovery file may be in a
+    // fallback folder under the old path's name. Only --resume looks for those, so a new database
+    // of the same name is never held up by a stranger's file.
+    if (p.options.resume)
+        for (const QString &f : ResultStore::movedDatabaseRecoveryFiles(p.options.dbPath))
+            if (!files.contains(f))
+                files.append(f);
     if (files.isEmpty())
         return {};
     if (!p.options.resume)

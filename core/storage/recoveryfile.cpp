@@ -142,6 +142,33 @@ QStringList recoveryFileCandidates(const QString &dbPath)
     return out;
 }
 
+QStringList movedDatabaseRecoveryFiles(const QString &dbPath)
+{
+    const QFileInfo db(dbPath);
+    const QString abs = db.absoluteFilePath();
+    QStringList folders;
+    const QString data = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (!data.isEmpty())
+        folders.append(data + QStringLiteral("/discernus/recovery"));
+    folders.append(QDir::tempPath());
+    QStringList out;
+    for (const QString &folder : std::as_const(folders)) {
+        const QFileInfoList files = QDir(folder).entryInfoList({QStringLiteral("discernus-recovery-*.jsonl")}, QDir::Files, QDir::Name);
+        for (const QFileInfo &fi : files) {
+            QFile f(fi.absoluteFilePath());
+            if (!f.open(QIODevice::ReadOnly))
+                continue;
+            const QJsonObject header = QJsonDocument::fromJson(f.readLine().trimmed()).object();
+            const QString was = header.value(u"database").toString();
+            // Same file name, and nothing left where it was: that database was moved here.
+            if (header.value(u"recovery").toString() == u"discernus" && !was.isEmpty() && was != abs
+                && QFileInfo(was).fileName() == db.fileName() && !QFileInfo::exists(was))
+                out.append(fi.absoluteFilePath());
+        }
+    }
+    return out;
+}
+
 Result<QString> saveRecoveryFile(const ResultWriter &w, const QString &dbPath, const std::function<QString(qint64)> &keyOf)
 {
     const QByteArray data = serialize(w, dbPath, keyOf);

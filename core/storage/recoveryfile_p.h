@@ -14,6 +14,11 @@ namespace wb::storage_detail {
 /// user's data folder, then the temporary folder (named after a hash of the database's path).
 QStringList recoveryFileCandidates(const QString &dbPath);
 
+/// Recovery files in the user's data folder and the temporary folder written for a database of
+/// the same file name that no longer exists where it was: the database was moved (to a roomier
+/// disk, say) and its recovery file, named after the old path, must still be found.
+QStringList movedDatabaseRecoveryFiles(const QString &dbPath);
+
 /// Appends every row `w` still holds to the first candidate that can be written and synced to
 /// disk; returns its path. `keyOf` gives a job row id's key.
 Result<QString> saveRecoveryFile(const ResultWriter &w, const QString &dbPath, const std::function<QString(qint64)> &keyOf);

@@ -138,6 +138,11 @@ QStringList ResultStore::existingRecoveryFiles(const QString &dbPath)
     return out;
 }
 
+QStringList ResultStore::movedDatabaseRecoveryFiles(const QString &dbPath)
+{
+    return storage_detail::movedDatabaseRecoveryFiles(dbPath);
+}
+
 Result<ResultStore::RecoveryImport> ResultStore::importRecoveryFile(const QString &file)
 {
     if (!d->isOpen())

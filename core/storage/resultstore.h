@@ -70,6 +70,9 @@ public:
     /// Where a database's recovery file is written, best first; existingRecoveryFiles() those present.
     static QStringList recoveryFileCandidates(const QString &dbPath);
     static QStringList existingRecoveryFiles(const QString &dbPath);
+    /// Recovery files a database of this file name left in the fallback folders before it was
+    /// moved here (nothing is left at its old path); --resume stores them too.
+    static QStringList movedDatabaseRecoveryFiles(const QString &dbPath);
     struct RecoveryImport { qint64 rows = 0, skipped = 0; };
     /// Stores a recovery file's rows (jobs matched by key; rows of unknown jobs skipped) in one
     /// transaction, then renames the file to FILE.imported. The jobs must exist (ensureJobs first).

@@ -5,7 +5,9 @@
 
 #include "core/storage/resultstore.h"
 
+#include <QDir>
 #include <QFile>
+#include <QScopeGuard>
 #include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -82,6 +84,7 @@ private slots:
     void diskFullRowsRoundTripThroughTheRecoveryFile();
     void deletedDatabaseIsAWriteFailure();
     void brokenRecoveryFileNamesTheLineAndStoresNothing();
+    void movedDatabaseFindsItsRecoveryFile();
 };
 
 void TestRecoveryFile::diskFullRowsRoundTripThroughTheRecoveryFile()
@@ -196,6 +199,60 @@ void TestRecoveryFile::brokenRecoveryFileNamesTheLineAndStoresNothing()
     QVERIFY(b.flush());
     QCOMPARE(text(b, QStringLiteral("SELECT status FROM jobs WHERE id=") + QString::number(jobs[0].id)), QStringLiteral("pending"));
     QVERIFY(QFileInfo::exists(file));   // not retired: nothing was stored
+}
+
+/// A recovery file that had to go to the user's data folder or the temporary folder is named after
+/// the database's old path; a database moved to a roomier disk must still find it on --resume.
+void TestRecoveryFile::movedDatabaseFindsItsRecoveryFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QByteArray oldData = qgetenv("XDG_DATA_HOME"), oldTmp = qgetenv("TMPDIR");
+    qputenv("XDG_DATA_HOME", dir.filePath(QStringLiteral("data")).toLocal8Bit());
+    qputenv("TMPDIR", dir.filePath(QStringLiteral("tmp")).toLocal8Bit());
+    const auto restore = qScopeGuard([&] {
+        if (oldData.isNull())
+            qunsetenv("XDG_DATA_HOME");
+        else
+            qputenv("XDG_DATA_HOME", oldData);
+        if (oldTmp.isNull())
+            qunsetenv("TMPDIR");
+        else
+            qputenv("TMPDIR", oldTmp);
+    });
+    const QString dataFolder = dir.filePath(QStringLiteral("data/discernus/recovery"));
+    QVERIFY(QDir().mkpath(dataFolder));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("tmp"))));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("other"))));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("new"))));
+    const auto header = [](const QString &db) -> QByteArray {
+        return QByteArray(R"({"recovery":"discernus","version":1,"database":")") + db.toUtf8() + R"(","written_at":"x"})" "\n";
+    };
+    const auto write = [](const QString &path, const QByteArray &bytes) {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+    };
+    // Moved away (nothing left at the old path): found, in either fallback folder.
+    const QString moved = dataFolder + QStringLiteral("/discernus-recovery-aaaaaaaaaaaa.jsonl");
+    QVERIFY(write(moved, header(dir.filePath(QStringLiteral("old/results.db")))));
+    const QString movedTmp = dir.filePath(QStringLiteral("tmp/discernus-recovery-bbbbbbbbbbbb.jsonl"));
+    QVERIFY(write(movedTmp, header(dir.filePath(QStringLiteral("older/results.db")))));
+    // Another database that still exists, or of another name: not ours.
+    QVERIFY(write(dir.filePath(QStringLiteral("other/results.db")), "x"));
+    QVERIFY(write(dataFolder + QStringLiteral("/discernus-recovery-cccccccccccc.jsonl"), header(dir.filePath(QStringLiteral("other/results.db")))));
+    QVERIFY(write(dataFolder + QStringLiteral("/discernus-recovery-dddddddddddd.jsonl"), header(dir.filePath(QStringLiteral("old/else.db")))));
+    QVERIFY(write(dataFolder + QStringLiteral("/discernus-recovery-eeeeeeeeeeee.jsonl"), "not json\n"));
+
+    QCOMPARE(ResultStore::movedDatabaseRecoveryFiles(dir.filePath(QStringLiteral("new/results.db"))), (QStringList{moved, movedTmp}));
+    QVERIFY(ResultStore::existingRecoveryFiles(dir.filePath(QStringLiteral("new/results.db"))).isEmpty());
+    // A database that was not moved finds its own by the name of its path.
+    const QString own = ResultStore::recoveryFileCandidates(dir.filePath(QStringLiteral("other/results.db"))).at(1);
+    QVERIFY(QFileInfo(own).absolutePath() == QFileInfo(dataFolder).absoluteFilePath());
+    QVERIFY(write(own, header(dir.filePath(QStringLiteral("other/results.db")))));
+    QCOMPARE(ResultStore::existingRecoveryFiles(dir.filePath(QStringLiteral("other/results.db"))), QStringList{own});
+    // The moved ones are offered to any database of that name (rows of jobs it does not hold are
+    // skipped by the import), never its own.
+    QCOMPARE(ResultStore::movedDatabaseRecoveryFiles(dir.filePath(QStringLiteral("other/results.db"))), (QStringList{moved, movedTmp}));
 }
 
 QTEST_GUILESS_MAIN(TestRecoveryFile)
