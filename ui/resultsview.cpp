@@ -117,6 +117,18 @@ ResultsView::ResultsView(QWidget *parent)
     m_view->setColumnWidth(ResultsModel::Repetition, 45);
     m_view->setWordWrap(false);
     m_view->setTabKeyNavigation(false);
+    // A header click sorts the whole database by that column (in SQL, see ResultsModel::sort);
+    // plan order (job id ascending) first. Scores has no order: a click there keeps the old one.
+    m_view->horizontalHeader()->setSortIndicator(ResultsModel::JobId, Qt::AscendingOrder);
+    m_view->setSortingEnabled(true);
+    connect(m_view->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this](int column, Qt::SortOrder) {
+        if (ResultsModel::isSortable(column))
+            return;
+        const ResultSort &s = m_model->sortOrder();
+        const int k = int(s.key);
+        m_view->horizontalHeader()->setSortIndicator(k >= ResultsModel::Scores ? k + 1 : k,
+                                                     s.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    });
     // No title cut short ("mpletion toke"): each column at least as wide as its header, also
     // after the model (and the language of its headers) changes.
     auto fitHeaders = [this] {
