@@ -20,6 +20,7 @@
 #include <QMutex>
 #include <QSplitter>
 #include <QStandardItemModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -178,20 +179,25 @@ EstimateView::EstimateView(Project *project, QWidget *parent)
     hl->addWidget(m_summary);
     hl->addWidget(m_binding);
     hl->addWidget(m_budget);
-    auto *runsBox = new QGroupBox(tr("Per run"), this);
-    (new QVBoxLayout(runsBox))->addWidget(runsView);
-    auto *depBox = new QGroupBox(tr("Per deployment (utilisation of its limits)"), this);
-    (new QVBoxLayout(depBox))->addWidget(depView);
+    // At 1024x700 two stacked tables showed two or three rows each: the per-run and per-deployment
+    // tables share the space as tabs, and a splitter lets the recommendations give up room.
+    auto *tables = new QTabWidget(this);
+    tables->setObjectName(QStringLiteral("estimateTables"));
+    tables->setDocumentMode(true);
+    tables->addTab(runsView, tr("Per run"));
+    tables->addTab(depView, tr("Per deployment (utilisation of its limits)"));
     auto *recBox = new QGroupBox(tr("Recommendations"), this);
     (new QVBoxLayout(recBox))->addWidget(m_recommendations);
 
     auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(runsBox);
-    split->addWidget(depBox);
+    split->setChildrenCollapsible(false);
+    split->addWidget(tables);
+    split->addWidget(recBox);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 0);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(head);
     layout->addWidget(split, 1);
-    layout->addWidget(recBox);
     layout->addWidget(m_status);
 
     m_debounce->setSingleShot(true);

@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -23,10 +24,15 @@ namespace ui {
 KeysView::KeysView(Project *project, QWidget *parent)
     : QWidget(parent), m_project(project), m_model(new KeysModel(this)), m_connections(new QStandardItemModel(this)),
       m_keysView(new QTableView(this)), m_connView(new QTableView(this)), m_info(new QLabel(this)),
-      m_store(new KeyStore(this)), m_tester(new ConnectionTester(this))
+      m_store(new KeyStore(this)), m_tester(new ConnectionTester(this)), m_keysProxy(new QSortFilterProxyModel(this))
 {
     m_keysView->setObjectName(QStringLiteral("keysTable"));
-    m_keysView->setModel(m_model);
+    // Sorted through a proxy (every key is in memory); rows map back to the model's entries.
+    m_keysProxy->setSourceModel(m_model);
+    m_keysProxy->setSortRole(Qt::DisplayRole);
+    m_keysView->setModel(m_keysProxy);
+    m_keysView->horizontalHeader()->setSortIndicator(0, Qt::AscendingOrder);
+    m_keysView->setSortingEnabled(true);
     m_keysView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_keysView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_keysView->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -65,6 +71,8 @@ KeysView::KeysView(Project *project, QWidget *parent)
     m_connView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_connView->verticalHeader()->hide();
     m_connView->horizontalHeader()->setStretchLastSection(true);
+    m_connView->horizontalHeader()->setSortIndicator(0, Qt::AscendingOrder);
+    m_connView->setSortingEnabled(true);
     auto *testSel = new QPushButton(QIcon::fromTheme(QStringLiteral("network-transmit-receive")), tr("Test connection"), this);
     auto *testAllBtn = new QPushButton(tr("Test all"), this);
     testSel->setObjectName(QStringLiteral("testConnectionButton"));
@@ -170,10 +178,15 @@ void KeysView::refresh()
 void KeysView::rebuildConnections()
 {
     const QList<Deployment> &deps = m_project->state().models.deployments;
-    bool same = m_connections->rowCount() == deps.size();
-    for (int r = 0; same && r < deps.size(); ++r)
-        same = m_connections->item(r, 0)->text() == deps[r].id;
-    if (same)
+    // The table may be sorted by a header click: compare the sets of ids, not the row order.
+    QStringList shown, wanted;
+    for (int r = 0; r < m_connections->rowCount(); ++r)
+        shown << m_connections->item(r, 0)->text();
+    for (const Deployment &d : deps)
+        wanted << d.id;
+    shown.sort();
+    wanted.sort();
+    if (shown == wanted)
         return;
     m_connections->clear();
     m_connections->setHorizontalHeaderLabels({tr("Deployment"), tr("Endpoint"), tr("Result")});
@@ -181,6 +194,8 @@ void KeysView::rebuildConnections()
         const QString endpoint = d.provider + QLatin1Char('/') + d.model + (d.apiBase.isEmpty() ? QString() : QStringLiteral(" @ ") + d.apiBase);
         m_connections->appendRow({new QStandardItem(d.id), new QStandardItem(endpoint), new QStandardItem(tr("not tested"))});
     }
+    const QHeaderView *h = m_connView->horizontalHeader();
+    m_connView->sortByColumn(h->sortIndicatorSection(), h->sortIndicatorOrder());
     m_connView->resizeColumnToContents(0);
     m_connView->resizeColumnToContents(1);
 }
@@ -193,7 +208,7 @@ void KeysView::setKey(const QString &name, const QString &value)
 
 void KeysView::setSelectedKey()
 {
-    const QModelIndex cur = m_keysView->currentIndex();
+    const QModelIndex cur = m_keysProxy->mapToSource(m_keysView->currentIndex());
     if (!cur.isValid())
         return;
     const KeyEntry e = m_model->entries().at(cur.row());
@@ -215,7 +230,7 @@ void KeysView::setSelectedKey()
 
 void KeysView::clearSelectedKey()
 {
-    const QModelIndex cur = m_keysView->currentIndex();
+    const QModelIndex cur = m_keysProxy->mapToSource(m_keysView->currentIndex());
     if (!cur.isValid())
         return;
     const KeyEntry e = m_model->entries().at(cur.row());

@@ -6,6 +6,7 @@
 class QLabel;
 class QPushButton;
 class QShowEvent;
+class QSortFilterProxyModel;
 class QStandardItemModel;
 class QTableView;
 
@@ -57,6 +58,7 @@ private:
     QLabel *m_info;
     KeyStore *m_store;
     ConnectionTester *m_tester;
+    QSortFilterProxyModel *m_keysProxy;
     QPushButton *m_testSelected = nullptr;
     QPushButton *m_testAll = nullptr;
     // Keychain names already looked up: each lookup can prompt or block in the keyring, so an

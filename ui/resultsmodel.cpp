@@ -74,11 +74,16 @@ void ResultsModel::requestPage()
     const quint64 gen = m_generation;
     const ResultFilter f = m_filter;
     const qint64 after = m_rows.isEmpty() ? 0 : m_rows.last().jobId;
+    const qint64 offset = m_rows.size();
     const int limit = m_pageSize;
-    m_backend->run<Result<QList<ResultRowView>>>([f, after, limit](const QString &conn) -> Result<QList<ResultRowView>> {
+    const ResultSort sort = m_sort;
+    m_backend->run<Result<QList<ResultRowView>>>([f, after, offset, sort, limit](const QString &conn) -> Result<QList<ResultRowView>> {
         if (conn.isEmpty())
             return fail(tr("The results database cannot be opened"));
-        return fetchResultsAfter(conn, f, after, limit);
+        // Plan order keeps the constant-time keyset paging; any other order is sorted by SQL.
+        if (sort == ResultSort{})
+            return fetchResultsAfter(conn, f, after, limit);
+        return fetchResultsSorted(conn, f, sort, offset, limit);
     }, [this, gen, limit](Result<QList<ResultRowView>> page) {
         if (gen != m_generation)
             return;
@@ -101,6 +106,23 @@ void ResultsModel::requestPage()
         m_loading = false;
         emit pageLoaded({});
     });
+}
+
+void ResultsModel::sort(int column, Qt::SortOrder order)
+{
+    if (!isSortable(column))
+        return;
+    // Columns map one to one onto the sort keys, with Scores (not sortable) left out.
+    static_assert(int(ResultSort::Key::Status) == Status && int(ResultSort::Key::Deployment) == Deployment - 1
+                  && int(ResultSort::Key::Completed) == Completed - 1);
+    int k = column > Scores ? column - 1 : column;
+    ResultSort s;
+    s.key = ResultSort::Key(k);
+    s.descending = order == Qt::DescendingOrder;
+    if (s == m_sort)
+        return;
+    m_sort = s;
+    refresh();
 }
 
 const ResultRowView *ResultsModel::rowAt(int row) const

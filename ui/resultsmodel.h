@@ -44,6 +44,11 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
+    /// Orders the rows by a column in SQL over the whole database (not just the loaded pages) and
+    /// re-reads from the start; the Scores column has no order and is ignored.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    static bool isSortable(int column) { return column >= 0 && column < ColumnCount && column != Scores; }
+    const ResultSort &sortOrder() const { return m_sort; }
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
 
@@ -57,6 +62,7 @@ private:
 
     ResultsBackend *m_backend;
     ResultFilter m_filter;
+    ResultSort m_sort;
     QList<ResultRowView> m_rows;
     quint64 m_generation = 0;    // bumps on every reset; late replies of older ones are dropped
     qint64 m_total = -1;

@@ -7,6 +7,7 @@
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
+#include <QHorizontalBarSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
@@ -117,6 +118,18 @@ ResultsView::ResultsView(QWidget *parent)
     m_view->setColumnWidth(ResultsModel::Repetition, 45);
     m_view->setWordWrap(false);
     m_view->setTabKeyNavigation(false);
+    // A header click sorts the whole database by that column (in SQL, see ResultsModel::sort);
+    // plan order (job id ascending) first. Scores has no order: a click there keeps the old one.
+    m_view->horizontalHeader()->setSortIndicator(ResultsModel::JobId, Qt::AscendingOrder);
+    m_view->setSortingEnabled(true);
+    connect(m_view->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this](int column, Qt::SortOrder) {
+        if (ResultsModel::isSortable(column))
+            return;
+        const ResultSort &s = m_model->sortOrder();
+        const int k = int(s.key);
+        m_view->horizontalHeader()->setSortIndicator(k >= ResultsModel::Scores ? k + 1 : k,
+                                                     s.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    });
     // No title cut short ("mpletion toke"): each column at least as wide as its header, also
     // after the model (and the language of its headers) changes.
     auto fitHeaders = [this] {
@@ -134,7 +147,8 @@ ResultsView::ResultsView(QWidget *parent)
 
     m_chart = new QChart;
     m_chart->setTitle(tr("Mean score per dimension"));
-    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    // Beside the bars, one name a line: below them the model names were cut ("claude-h…").
+    m_chart->legend()->setAlignment(Qt::AlignRight);
     m_chart->setLocalizeNumbers(true);   // "0,50" in German, like the table and the detail
     m_chart->setLocale(QLocale());
     {
@@ -302,7 +316,10 @@ void ResultsView::showMeans(const QList<DimensionMean> &means)
         if (!groups.contains(m.modelGroup))
             groups << m.modelGroup;
     }
-    auto *series = new QBarSeries;
+    // Horizontal bars: dimension names stand whole on the left axis, where below a narrow chart
+    // they were cut ("au…") even slanted. Listed top to bottom (the axis counts upwards).
+    std::reverse(categories.begin(), categories.end());
+    auto *series = new QHorizontalBarSeries;
     double maxValue = 0;
     for (const QString &g : std::as_const(groups)) {
         auto *set = new QBarSet(g);
@@ -317,18 +334,16 @@ void ResultsView::showMeans(const QList<DimensionMean> &means)
         ++m_chartSets;
     }
     m_chart->addSeries(series);
-    auto *x = new QBarCategoryAxis;
-    x->append(categories);
-    // Slanted names fit a narrow chart whole instead of as "aut…".
-    if (categories.size() > 3)
-        x->setLabelsAngle(-40);
-    auto *y = new QValueAxis;
-    y->setRange(0, maxValue <= 1.0 ? 1.0 : maxValue * 1.1);
-    y->setLabelFormat(QStringLiteral("%.2f"));
-    m_chart->addAxis(x, Qt::AlignBottom);
-    m_chart->addAxis(y, Qt::AlignLeft);
-    series->attachAxis(x);
-    series->attachAxis(y);
+    auto *names = new QBarCategoryAxis;
+    names->append(categories);
+    auto *scores = new QValueAxis;
+    scores->setRange(0, maxValue <= 1.0 ? 1.0 : maxValue * 1.1);
+    scores->setLabelFormat(QStringLiteral("%.2f"));
+    scores->setTickCount(maxValue <= 1.0 ? 5 : scores->tickCount());
+    m_chart->addAxis(names, Qt::AlignLeft);
+    m_chart->addAxis(scores, Qt::AlignBottom);
+    series->attachAxis(names);
+    series->attachAxis(scores);
     emit meansShown();
 }
 

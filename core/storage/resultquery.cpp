@@ -164,25 +164,36 @@ ScoreRow readScore(const QSqlQuery &q, int col, bool withEvidence)
     return s;
 }
 
+Result<void> attachScores(QSqlDatabase &db, QList<ResultRowView> &rows);
+
+QString sortExpression(ResultSort::Key k);
+
 // Selects the page's ids from `jobs` alone (cheap, index-only where the filter allows), then joins
-// only those rows, and fetches their scores with one IN query.
+// only those rows, and fetches their scores with one IN query. With a `sort` the joined rows are
+// ordered in SQL instead (the sort key may live in `runs`), paged by offset.
 Result<QList<ResultRowView>> fetchPage(const QString &connName, const ResultFilter &filter, qint64 afterId,
-                                       qint64 offset, int limit)
+                                       qint64 offset, int limit, const ResultSort *sort = nullptr)
 {
     auto db = connection(connName);
     if (!db)
         return std::unexpected(db.error());
     if (limit <= 0)
         return QList<ResultRowView>{};
-    FilterSql w = filterSql(filter, {});
+    FilterSql w = filterSql(filter, sort ? QStringLiteral("j") : QString());
     if (afterId > 0) {
         w.sql += QStringLiteral(" AND id > ?");
         w.binds << afterId;
     }
     QSqlQuery q(*db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT ") + kRowColumns + QStringLiteral(" WHERE j.id IN (SELECT id FROM jobs WHERE ") + w.sql
-              + QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?) ORDER BY j.id"));
+    if (sort) {
+        const QString dir = sort->descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
+        q.prepare(QStringLiteral("SELECT ") + kRowColumns + QStringLiteral(" WHERE ") + w.sql + QStringLiteral(" ORDER BY ")
+                  + sortExpression(sort->key) + dir + QStringLiteral(", j.id") + dir + QStringLiteral(" LIMIT ? OFFSET ?"));
+    } else {
+        q.prepare(QStringLiteral("SELECT ") + kRowColumns + QStringLiteral(" WHERE j.id IN (SELECT id FROM jobs WHERE ") + w.sql
+                  + QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?) ORDER BY j.id"));
+    }
     int i = 0;
     for (const QVariant &b : std::as_const(w.binds))
         q.bindValue(i++, b);
@@ -192,15 +203,23 @@ Result<QList<ResultRowView>> fetchPage(const QString &connName, const ResultFilt
         return std::unexpected(sqlError(QStringLiteral("read results"), q.lastError()));
     QList<ResultRowView> rows;
     rows.reserve(limit);
-    QHash<qint64, qsizetype> index;
-    while (q.next()) {
+    while (q.next())
         rows.append(readRow(q));
-        index.insert(rows.last().jobId, rows.size() - 1);
-    }
     q.finish();
+    if (auto ok = attachScores(*db, rows); !ok)
+        return std::unexpected(ok.error());
+    return rows;
+}
+
+// Fills in the (evidence-less) scores of a page of rows with one IN query.
+Result<void> attachScores(QSqlDatabase &db, QList<ResultRowView> &rows)
+{
     if (rows.isEmpty())
-        return rows;
-    QSqlQuery s(*db);
+        return {};
+    QHash<qint64, qsizetype> index;
+    for (qsizetype k = 0; k < rows.size(); ++k)
+        index.insert(rows[k].jobId, k);
+    QSqlQuery s(db);
     s.setForwardOnly(true);
     s.prepare(QStringLiteral("SELECT job_id, dimension, score FROM scores WHERE job_id IN (") + placeholders(rows.size())
               + QStringLiteral(") ORDER BY job_id, dimension"));
@@ -213,7 +232,34 @@ Result<QList<ResultRowView>> fetchPage(const QString &connName, const ResultFilt
         if (it != index.constEnd())
             rows[*it].scores.append(readScore(s, 1, false));
     }
-    return rows;
+    return {};
+}
+
+// SQL for a sort key over `jobs j LEFT JOIN runs r`; an allow-list, never text from the caller.
+QString sortExpression(ResultSort::Key k)
+{
+    using K = ResultSort::Key;
+    switch (k) {
+    case K::JobId: return QStringLiteral("j.id");
+    case K::Run: return QStringLiteral("j.run_id");
+    case K::ModelGroup: return QStringLiteral("r.model_group");
+    case K::Framework: return QStringLiteral("r.framework");
+    // As the table shows it: "corpus/text", or the text id alone without a corpus.
+    case K::Text: return QStringLiteral("CASE WHEN COALESCE(j.corpus, '') = '' THEN j.text_id ELSE j.corpus || '/' || j.text_id END");
+    case K::Repetition: return QStringLiteral("j.repetition");
+    case K::Status: return QStringLiteral("j.status");
+    case K::Deployment: return QStringLiteral("j.deployment_id");
+    case K::Provider: return QStringLiteral("j.provider");
+    case K::ModelVersion: return QStringLiteral("j.model_version");
+    case K::PromptTokens: return QStringLiteral("j.prompt_tokens");
+    case K::CompletionTokens: return QStringLiteral("j.completion_tokens");
+    case K::Cost: return QStringLiteral("j.cost_micros");
+    case K::Latency: return QStringLiteral("j.latency_ms");
+    case K::Attempts: return QStringLiteral("j.attempts");
+    case K::Error: return QStringLiteral("j.last_error");
+    case K::Completed: return QStringLiteral("j.completed_at");
+    }
+    return QStringLiteral("j.id");
 }
 
 Result<QStringList> column(const QString &connName, const QString &sql)
@@ -289,6 +335,12 @@ Result<QList<ResultRowView>> fetchResultsAfter(const QString &connName, const Re
                                                int limit)
 {
     return fetchPage(connName, filter, afterJobId, 0, limit);
+}
+
+Result<QList<ResultRowView>> fetchResultsSorted(const QString &connName, const ResultFilter &filter,
+                                                const ResultSort &sort, qint64 offset, int limit)
+{
+    return fetchPage(connName, filter, 0, offset, limit, &sort);
 }
 
 Result<JobDetail> jobDetail(const QString &connName, qint64 jobId)

@@ -101,6 +101,22 @@ Result<qint64> countResults(const QString &connName, const ResultFilter &filter)
 Result<QList<ResultRowView>> fetchResults(const QString &connName, const ResultFilter &filter, qint64 offset, int limit);
 /// Keyset paging: the next `limit` matching rows with jobs.id > afterJobId (0 = from the start).
 Result<QList<ResultRowView>> fetchResultsAfter(const QString &connName, const ResultFilter &filter, qint64 afterJobId, int limit);
+/// The column a sorted results page is ordered by (the results table's sortable columns).
+/// Ties are broken by job id in the same direction, so the order is total and pages do not overlap.
+struct ResultSort {
+    enum class Key {
+        JobId, Run, ModelGroup, Framework, Text, Repetition, Status, Deployment, Provider, ModelVersion,
+        PromptTokens, CompletionTokens, Cost, Latency, Attempts, Error, Completed
+    };
+    Key key = Key::JobId;
+    bool descending = false;
+    bool operator==(const ResultSort &) const = default;
+};
+/// Rows ordered by `sort` (ORDER BY in SQL, over every matching row), skipping `offset` of them.
+/// Offset paging: a page costs time proportional to the offset plus a sort of the matching rows;
+/// for plan order prefer fetchResultsAfter().
+Result<QList<ResultRowView>> fetchResultsSorted(const QString &connName, const ResultFilter &filter,
+                                                const ResultSort &sort, qint64 offset, int limit);
 Result<JobDetail> jobDetail(const QString &connName, qint64 jobId);
 /// Mean per dimension per model group over the filtered jobs, ordered by model group, framework, dimension.
 /// Reads every matching score: a second or so at 6,000,000 scores — call it off the GUI thread.

@@ -10,6 +10,8 @@
 #include "ui/resultsmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QHeaderView>
+#include <QTableView>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -51,6 +53,7 @@ private slots:
     void gaugesByDeploymentAndProvider();
     void keysStatusNeverHoldsFullKey();
     void resultsPagedAndFiltered();
+    void resultsHeaderClickSortsInSql();
 };
 
 void TestUiModels::deploymentsEditAndValidate()
@@ -309,34 +312,44 @@ void TestUiModels::keysStatusNeverHoldsFullKey()
     QCOMPARE(m.entries()[1].deployments.size(), 1);
 }
 
+namespace {
+// The sample database plus 600 more done jobs in one run ("c/bulk-0000" …), so a table over it
+// needs several pages.
+bool fillPagedDatabase(const QString &db)
+{
+    ResultStore store;
+    if (!store.open(db))
+        return false;
+    if (wbtest::fillSample(store).isEmpty())
+        return false;
+    // 600 more done jobs in one run, so the table needs several pages.
+    QList<JobRow> planned;
+    for (int i = 0; i < 600; ++i)
+        planned << wbtest::job(QStringLiteral("gpt-mft"), QStringLiteral("c"), QStringLiteral("bulk-%1").arg(i, 4, 10, QLatin1Char('0')));
+    auto rows = store.ensureJobs(planned);
+    if (!rows)
+        return false;
+    for (const JobRow &r : *rows) {
+        if (!r.textId.startsWith(QLatin1String("bulk-")))
+            continue;
+        JobResult res;
+        res.jobId = r.id;
+        res.deploymentId = QStringLiteral("openai-1");
+        res.provider = QStringLiteral("openai");
+        res.attempts = 1;
+        res.scores = {wbtest::score(QStringLiteral("care"), 0.5, QString()), wbtest::score(QStringLiteral("fairness"), 0.1, QString())};
+        res.rawResponse = QStringLiteral("{}");
+        store.recordResult(res);
+    }
+    return bool(store.flush());
+}
+} // namespace
+
 void TestUiModels::resultsPagedAndFiltered()
 {
     QTemporaryDir dir;
     const QString db = dir.filePath(QStringLiteral("results.sqlite"));
-    {
-        ResultStore store;
-        QVERIFY(store.open(db));
-        QVERIFY(!wbtest::fillSample(store).isEmpty());
-        // 600 more done jobs in one run, so the table needs several pages.
-        QList<JobRow> planned;
-        for (int i = 0; i < 600; ++i)
-            planned << wbtest::job(QStringLiteral("gpt-mft"), QStringLiteral("c"), QStringLiteral("bulk-%1").arg(i, 4, 10, QLatin1Char('0')));
-        auto rows = store.ensureJobs(planned);
-        QVERIFY(rows.has_value());
-        for (const JobRow &r : *rows) {
-            if (!r.textId.startsWith(QLatin1String("bulk-")))
-                continue;
-            JobResult res;
-            res.jobId = r.id;
-            res.deploymentId = QStringLiteral("openai-1");
-            res.provider = QStringLiteral("openai");
-            res.attempts = 1;
-            res.scores = {wbtest::score(QStringLiteral("care"), 0.5, QString()), wbtest::score(QStringLiteral("fairness"), 0.1, QString())};
-            res.rawResponse = QStringLiteral("{}");
-            store.recordResult(res);
-        }
-        QVERIFY(store.flush());
-    }
+    QVERIFY(fillPagedDatabase(db));
     ResultsModel m;
     QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
     m.setPageSize(100);
@@ -384,6 +397,77 @@ void TestUiModels::resultsPagedAndFiltered()
     QVERIFY(pages.wait());
     QVERIFY(!m.lastError().isEmpty());
     QCOMPARE(m.rowCount(), 0);
+}
+
+// A header click orders the whole database (ORDER BY in SQL), not just the page loaded: the
+// text that sorts last sits in the last page of plan order, yet is the first row after the clicks.
+void TestUiModels::resultsHeaderClickSortsInSql()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(QStringLiteral("results.sqlite"));
+    QVERIFY(fillPagedDatabase(db));
+    ResultsModel m;
+    m.setPageSize(100);
+    QSignalSpy pages(&m, &ResultsModel::pageLoaded);
+    // Every text in plan order, read independently through the paging API.
+    m.setDatabase(db);
+    QVERIFY(pages.wait());
+    for (int guard = 0; m.canFetchMore({}) && guard < 40; ++guard) {
+        m.fetchMore({});
+        QVERIFY(pages.wait());
+    }
+    QCOMPARE(m.rowCount(), 605);
+    QStringList texts;
+    for (int r = 0; r < m.rowCount(); ++r)
+        texts << m.data(m.index(r, ResultsModel::Text)).toString();
+    const QString planFirst = texts.first();
+    QStringList sorted = texts;
+    sorted.sort();
+    QStringList reversed = sorted;
+    std::reverse(reversed.begin(), reversed.end());
+
+    QTableView view;
+    view.resize(900, 400);
+    view.horizontalHeader()->setSortIndicator(ResultsModel::JobId, Qt::AscendingOrder);
+    view.setSortingEnabled(true);
+    view.setModel(&m);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QHeaderView *h = view.horizontalHeader();
+    auto clickHeader = [&](int section) {
+        view.scrollTo(m.index(0, section));
+        const QPoint at(h->sectionViewportPosition(section) + h->sectionSize(section) / 2, h->height() / 2);
+        pages.clear();
+        QTest::mouseClick(h->viewport(), Qt::LeftButton, {}, at);
+        QVERIFY(pages.wait());
+    };
+    clickHeader(ResultsModel::Text);
+    QCOMPARE(h->sortIndicatorSection(), int(ResultsModel::Text));
+    QCOMPARE(h->sortIndicatorOrder(), Qt::AscendingOrder);
+    QVERIFY(h->isSortIndicatorShown());
+    QCOMPARE(m.data(m.index(0, ResultsModel::Text)).toString(), sorted.first());
+    clickHeader(ResultsModel::Text);
+    QCOMPARE(h->sortIndicatorOrder(), Qt::DescendingOrder);
+    QCOMPARE(m.rowCount(), 100);
+    QStringList firstPage;
+    for (int r = 0; r < m.rowCount(); ++r)
+        firstPage << m.data(m.index(r, ResultsModel::Text)).toString();
+    QCOMPARE(firstPage, reversed.mid(0, 100));
+    QVERIFY(texts.indexOf(firstPage.last()) >= 100);   // came from beyond the first page of plan order
+    // Paging on in the sorted order: every row once, in order.
+    for (int guard = 0; m.canFetchMore({}) && guard < 40; ++guard) {
+        m.fetchMore({});
+        QVERIFY(pages.wait());
+    }
+    QCOMPARE(m.rowCount(), 605);
+    QStringList desc;
+    for (int r = 0; r < m.rowCount(); ++r)
+        desc << m.data(m.index(r, ResultsModel::Text)).toString();
+    QCOMPARE(desc, reversed);
+    // Job id ascending again is plan order.
+    clickHeader(ResultsModel::JobId);
+    QCOMPARE(h->sortIndicatorOrder(), Qt::AscendingOrder);
+    QCOMPARE(m.data(m.index(0, ResultsModel::Text)).toString(), planFirst);
 }
 
 void TestUiModels::niceAxisTicks_data()
