@@ -742,7 +742,7 @@
 <context>
     <name>wb::ui::EstimateView</name>
     <message>
-        <location filename="../ui/estimateview.cpp" line="+122"/>
+        <location filename="../ui/estimateview.cpp" line="+125"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -752,22 +752,22 @@
         <translation>Gesamt</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>Per run</source>
         <translation>Je Lauf</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Per deployment (utilisation of its limits)</source>
         <translation>Je Deployment (Auslastung seiner Limits)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Recommendations</source>
         <translation>Empfehlungen</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+37"/>
         <source>Updating the estimate…</source>
         <translation>Schätzung wird aktualisiert…</translation>
     </message>
@@ -1355,18 +1355,18 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::KeysView</name>
     <message>
-        <location filename="../ui/keysview.cpp" line="+41"/>
+        <location filename="../ui/keysview.cpp" line="+47"/>
         <source>Set / replace key…</source>
         <translation>Schlüssel setzen / ersetzen…</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+182"/>
+        <location line="+191"/>
         <source>Clear key</source>
         <translation>Schlüssel löschen</translation>
     </message>
     <message>
-        <location line="-181"/>
+        <location line="-190"/>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
@@ -1381,7 +1381,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Test connection</source>
         <translation>Verbindung testen</translation>
     </message>
@@ -1406,7 +1406,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Schlüssel kann nicht gelöscht werden</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+31"/>
         <source>Deployment</source>
         <translation>Deployment</translation>
     </message>
@@ -1426,7 +1426,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>nicht getestet</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>Set key</source>
         <translation>Schlüssel setzen</translation>
     </message>
@@ -1460,7 +1460,7 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+71"/>
+        <location filename="../ui/mainwindow.cpp" line="+78"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
@@ -1488,6 +1488,11 @@ Mittlere Latenz: %2 ms</translation>
         <location line="+1"/>
         <source>Results</source>
         <translation>Ergebnisse</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Statistics</source>
+        <translation>Statistik</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -2032,12 +2037,12 @@ Mittlere Latenz: %2 ms</translation>
     </message>
     <message>
         <location line="+41"/>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>The results database cannot be opened</source>
         <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+97"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
@@ -2135,7 +2140,7 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::ResultsView</name>
     <message>
-        <location filename="../ui/resultsview.cpp" line="+60"/>
+        <location filename="../ui/resultsview.cpp" line="+61"/>
         <source>any status</source>
         <translation>jeder Status</translation>
     </message>
@@ -2205,7 +2210,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Modell</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+58"/>
         <source>Select a result to see its scores, calls and raw response.</source>
         <translation>Ein Ergebnis auswählen, um Bewertungen, Aufrufe und Rohantwort zu sehen.</translation>
     </message>
@@ -2215,7 +2220,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Mittlere Bewertung je Dimension</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Mean score per dimension and model group</source>
         <translation>Mittlerer Wert je Dimension und Modellgruppe</translation>
     </message>
@@ -2260,7 +2265,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>alle Modelle</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+82"/>
         <source>The results database cannot be opened</source>
         <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
     </message>
@@ -2347,7 +2352,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Alle Ergebnisse der Datenbank (ohne Filter) werden nach %1 exportiert…</translation>
     </message>
     <message numerus="yes">
-        <location line="+29"/>
+        <location line="+31"/>
         <source>Exported %n row(s) to %1</source>
         <translation>
             <numerusform>%n Zeile nach %1 exportiert</numerusform>
@@ -2439,7 +2444,41 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Ausgaben im Budgetzeitraum gegenüber dem Budget, im Zeitverlauf</translation>
     </message>
     <message>
-        <location line="+297"/>
+        <location line="+248"/>
+        <source>Stopping: finishing the calls in flight, then the run ends (it can be resumed later)</source>
+        <translation>Wird angehalten: Die laufenden Aufrufe werden abgeschlossen, dann endet der Lauf (er kann später fortgesetzt werden)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Stop the run</source>
+        <translation>Lauf anhalten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The calls in flight are already paid for. Finishing them stores their results; aborting drops them.
+
+Unfinished jobs stay pending either way (Resume runs them later).</source>
+        <translation>Die laufenden Aufrufe sind bereits bezahlt. Abschließen speichert ihre Ergebnisse; Abbrechen verwirft sie.
+
+Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie später aus).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Finish the calls in flight</source>
+        <translation>Laufende Aufrufe abschließen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Abort now</source>
+        <translation>Sofort abbrechen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep running</source>
+        <translation>Weiterlaufen lassen</translation>
+    </message>
+    <message>
+        <location line="+68"/>
         <source>&lt;b&gt;Done&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Failed&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Queued&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;In flight&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Calls&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429s&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Retries&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Fallbacks&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Spend&lt;/b&gt; %9</source>
         <translation>&lt;b&gt;Fertig&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Fehlgeschlagen&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Wartend&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;Laufend&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Aufrufe&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429er&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Wiederholungen&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Ausweichmodelle&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Ausgaben&lt;/b&gt; %9</translation>
     </message>
@@ -2464,7 +2503,17 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Budget %1</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+20"/>
+        <source>Storage failure: %1</source>
+        <translation>Speicherfehler: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Storage failure</source>
+        <translation>Speicherfehler</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Finished: %1 done, %2 failed, %3 calls, %4 429s, %5 in %6%7</source>
         <translation>Beendet: %1 fertig, %2 fehlgeschlagen, %3 Aufrufe, %4 429er, %5 in %6%7</translation>
     </message>
@@ -2489,7 +2538,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Beendet in %1</translation>
     </message>
     <message>
-        <location line="-414"/>
+        <location line="-458"/>
         <source>Deployments</source>
         <translation>Deployments</translation>
     </message>
@@ -2577,7 +2626,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Wird abgebrochen… (der Lauf kann später fortgesetzt werden)</translation>
     </message>
     <message numerus="yes">
-        <location line="+20"/>
+        <location line="+57"/>
         <source>… %n more event(s) not shown</source>
         <translation>
             <numerusform>… %n weiteres Ereignis nicht angezeigt</numerusform>
@@ -2601,7 +2650,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Vergangen %1 · %2</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+83"/>
         <source>Could not run: %1</source>
         <translation>Lauf nicht möglich: %1</translation>
     </message>
@@ -2614,6 +2663,120 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <location line="+0"/>
         <source> — stopped by the budget</source>
         <translation> — durch das Budget gestoppt</translation>
+    </message>
+</context>
+<context>
+    <name>wb::ui::StatisticsView</name>
+    <message>
+        <location filename="../ui/statisticsview.cpp" line="+66"/>
+        <source>Dimension / comparison</source>
+        <translation>Dimension / Vergleich</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>α interval [95 % CI]</source>
+        <translation>α intervall [95-%-KI]</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>α ordinal [95 % CI]</source>
+        <translation>α ordinal [95-%-KI]</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pearson r</source>
+        <translation>Pearson r</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Spearman ρ</source>
+        <translation>Spearman ρ</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Texts (n)</source>
+        <translation>Texte (n)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Recompute</source>
+        <translation>Neu berechnen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export statistics…</source>
+        <translation>Statistik exportieren…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export statistics</source>
+        <translation>Statistik exportieren</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Krippendorff&apos;s α across models (units = texts; a model&apos;s value is the mean of its repetitions), stability across repetitions, and correlations between models. Finished jobs of the Results page&apos;s filter.</source>
+        <translation>Krippendorffs α über die Modelle (Einheiten = Texte; der Wert eines Modells ist der Mittelwert seiner Wiederholungen), Stabilität über Wiederholungen und Korrelationen zwischen Modellen. Fertige Jobs des Filters der Seite „Ergebnisse“.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+17"/>
+        <location line="+16"/>
+        <source>No results database</source>
+        <translation>Keine Ergebnisdatenbank</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Computing agreement statistics…</source>
+        <translation>Übereinstimmungsstatistik wird berechnet…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+31"/>
+        <source>across %n model(s)</source>
+        <translation>
+            <numerusform>über %n Modell</numerusform>
+            <numerusform>über %n Modelle</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>stability of %1 (%n repetition(s))</source>
+        <translation>
+            <numerusform>Stabilität von %1 (%n Wiederholung)</numerusform>
+            <numerusform>Stabilität von %1 (%n Wiederholungen)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 vs %2</source>
+        <translation>%1 gegen %2</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No finished results with scores</source>
+        <translation>Keine fertigen Ergebnisse mit Werten</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n dimension(s); intervals from %1 bootstrap draws</source>
+        <translation>
+            <numerusform>%n Dimension; Intervalle aus %1 Bootstrap-Ziehungen</numerusform>
+            <numerusform>%n Dimensionen; Intervalle aus %1 Bootstrap-Ziehungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Exported the statistics to %1</source>
+        <translation>Statistik nach %1 exportiert</translation>
     </message>
 </context>
 </TS>

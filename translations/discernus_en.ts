@@ -742,7 +742,7 @@
 <context>
     <name>wb::ui::EstimateView</name>
     <message>
-        <location filename="../ui/estimateview.cpp" line="+122"/>
+        <location filename="../ui/estimateview.cpp" line="+125"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
@@ -752,22 +752,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>Per run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Per deployment (utilisation of its limits)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Recommendations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+37"/>
         <source>Updating the estimate…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1354,18 +1354,18 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::KeysView</name>
     <message>
-        <location filename="../ui/keysview.cpp" line="+41"/>
+        <location filename="../ui/keysview.cpp" line="+47"/>
         <source>Set / replace key…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+182"/>
+        <location line="+191"/>
         <source>Clear key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-181"/>
+        <location line="-190"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1380,7 +1380,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Test connection</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1405,7 +1405,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+31"/>
         <source>Deployment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1425,7 +1425,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>Set key</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1459,7 +1459,7 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+71"/>
+        <location filename="../ui/mainwindow.cpp" line="+78"/>
         <source>Models</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1486,6 +1486,11 @@ Mean latency: %2 ms</source>
     <message>
         <location line="+1"/>
         <source>Results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Statistics</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2031,12 +2036,12 @@ Mean latency: %2 ms</source>
     </message>
     <message>
         <location line="+41"/>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>The results database cannot be opened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+97"/>
         <source>%1 ms</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2134,7 +2139,7 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::ResultsView</name>
     <message>
-        <location filename="../ui/resultsview.cpp" line="+60"/>
+        <location filename="../ui/resultsview.cpp" line="+61"/>
         <source>any status</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2204,7 +2209,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+58"/>
         <source>Select a result to see its scores, calls and raw response.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2214,7 +2219,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Mean score per dimension and model group</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2259,7 +2264,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+82"/>
         <source>The results database cannot be opened</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2346,7 +2351,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+29"/>
+        <location line="+31"/>
         <source>Exported %n row(s) to %1</source>
         <translation>
             <numerusform>Exported %n row to %1</numerusform>
@@ -2438,7 +2443,39 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+297"/>
+        <location line="+248"/>
+        <source>Stopping: finishing the calls in flight, then the run ends (it can be resumed later)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Stop the run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The calls in flight are already paid for. Finishing them stores their results; aborting drops them.
+
+Unfinished jobs stay pending either way (Resume runs them later).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Finish the calls in flight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Abort now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+68"/>
         <source>&lt;b&gt;Done&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Failed&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Queued&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;In flight&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Calls&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429s&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Retries&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Fallbacks&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Spend&lt;/b&gt; %9</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2463,7 +2500,17 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+20"/>
+        <source>Storage failure: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Storage failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Finished: %1 done, %2 failed, %3 calls, %4 429s, %5 in %6%7</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2488,7 +2535,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-414"/>
+        <location line="-458"/>
         <source>Deployments</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2574,7 +2621,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+20"/>
+        <location line="+57"/>
         <source>… %n more event(s) not shown</source>
         <translation>
             <numerusform>… %n more event not shown</numerusform>
@@ -2598,7 +2645,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+83"/>
         <source>Could not run: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2610,6 +2657,120 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
     <message>
         <location line="+0"/>
         <source> — stopped by the budget</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>wb::ui::StatisticsView</name>
+    <message>
+        <location filename="../ui/statisticsview.cpp" line="+66"/>
+        <source>Dimension / comparison</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>α interval [95 % CI]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>α ordinal [95 % CI]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pearson r</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Spearman ρ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Texts (n)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Recompute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export statistics…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export statistics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Krippendorff&apos;s α across models (units = texts; a model&apos;s value is the mean of its repetitions), stability across repetitions, and correlations between models. Finished jobs of the Results page&apos;s filter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+17"/>
+        <location line="+16"/>
+        <source>No results database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Computing agreement statistics…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+31"/>
+        <source>across %n model(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>stability of %1 (%n repetition(s))</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 vs %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No finished results with scores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n dimension(s); intervals from %1 bootstrap draws</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Exported the statistics to %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
