@@ -28,8 +28,8 @@ CorpusStats CorpusModel::countWithEngine(const CorpusSource &source)
     const Tokenizer &tok = Tokenizer::get(Encoding::O200kBase);
     for (const CorpusText &t : std::as_const(*texts)) {
         ++st.texts;
-        st.chars += t.text.size();
-        st.tokens += tok.count(t.text);
+        st.chars += t.chars();
+        st.tokens += tok.count(t.text());
     }
     return st;
 }

@@ -58,7 +58,7 @@ QList<OversizedText> oversizedTexts(const RunSpec &run, const QList<const Corpus
     const CorpusText &first = *texts.first();
     const qint64 frameBound = promptTokenBound(prompt(CorpusText{first.corpus, first.id, QString(), {}}));
     for (const CorpusText *t : texts) {
-        if (frameBound + utf8Length(t->text) <= limit.tokens)
+        if (frameBound + t->bytes() <= limit.tokens)
             continue;   // fits even if every byte were a token
         const qint64 n = count(d, prompt(*t));
         if (n > limit.tokens)

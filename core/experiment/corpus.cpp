@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QStringDecoder>
 
@@ -15,7 +16,38 @@
 
 namespace wb {
 
+/// Where a loaded text's content lives: the file, and how to get the text out of one record's bytes.
+struct CorpusFile {
+    enum class Format { Whole, Jsonl, Csv };
+    QString path;
+    Format format = Format::Whole;
+    qsizetype textCol = -1;   ///< CSV only
+};
+
+struct CorpusTextAccess {
+    static CorpusText fileBacked(const QString &corpus, const QString &id, const QString &content,
+                                 std::shared_ptr<const CorpusFile> file, qint64 offset, qint64 length)
+    {
+        const QByteArray utf8 = content.toUtf8();
+        CorpusText t;
+        t.corpus = corpus;
+        t.id = id;
+        t.sha256 = QString::fromLatin1(QCryptographicHash::hash(utf8, QCryptographicHash::Sha256).toHex());
+        t.m_chars = content.size();
+        t.m_bytes = utf8.size();
+        t.m_file = std::move(file);
+        t.m_offset = offset;
+        t.m_length = length;
+        return t;
+    }
+    static const CorpusFile &file(const CorpusText &t) { return *t.m_file; }
+    static qint64 offset(const CorpusText &t) { return t.m_offset; }
+    static qint64 length(const CorpusText &t) { return t.m_length; }
+};
+
 namespace {
+
+Q_LOGGING_CATEGORY(lcCorpus, "wb.corpus")
 
 QString sha256Hex(const QByteArray &utf8)
 {
@@ -67,14 +99,17 @@ Result<QByteArray> readAll(const QString &path)
 /// Reads a file line by line (each line with its '\n'), decoding each strictly: memory stays
 /// bounded by the longest line, not the file (docs/FORMATS.md, "Experiment"). A '\n' byte never
 /// occurs inside a UTF-8 sequence, so lines decode independently. `onLine(text, lineNumber)`
-/// returns an error to stop.
-Result<void> forEachLine(const QString &path, const std::function<Result<void>(const QString &, int)> &onLine)
+/// returns an error to stop; `textOffset` is the file offset of the decoded text's first byte (after
+/// a byte-order mark).
+using LineFn = std::function<Result<void>(const QString &text, int line, qint64 textOffset)>;
+Result<void> forEachLine(const QString &path, const LineFn &onLine)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return fail(QStringLiteral("cannot read: %1").arg(f.errorString()), path);
     int line = 0;
     while (!f.atEnd()) {
+        qint64 offset = f.pos();
         const QByteArray bytes = f.readLine();
         if (bytes.isEmpty() && f.error() != QFileDevice::NoError)
             return fail(QStringLiteral("cannot read: %1").arg(f.errorString()), path, line + 1);
@@ -82,7 +117,9 @@ Result<void> forEachLine(const QString &path, const std::function<Result<void>(c
         auto text = decodeUtf8(bytes, path, line);
         if (!text)
             return std::unexpected(text.error());
-        if (auto ok = onLine(*text, line); !ok)
+        if (line == 1 && bytes.startsWith("\xEF\xBB\xBF"))
+            offset += 3;
+        if (auto ok = onLine(*text, line, offset); !ok)
             return ok;
     }
     return {};
@@ -97,11 +134,17 @@ Result<QString> readText(const QString &path)
     return decodeUtf8(*bytes, path);
 }
 
-CorpusText makeText(const QString &corpus, const QString &id, QString text)
+/// A text as loading sees it: its content is in hand only until the next text is read.
+struct Loaded {
+    CorpusText text;
+    bool blank = false;
+};
+
+Loaded makeText(const QString &corpus, const QString &id, const QString &content,
+                const std::shared_ptr<const CorpusFile> &file, qint64 offset, qint64 length)
 {
-    text.squeeze();   // a field read character by character has spare capacity; every text is kept
-    const QByteArray utf8 = text.toUtf8();
-    return CorpusText{corpus, id, std::move(text), sha256Hex(utf8)};
+    return Loaded{CorpusTextAccess::fileBacked(corpus, id, content, file, offset, length),
+                  std::all_of(content.cbegin(), content.cend(), [](QChar c) { return c.isSpace(); })};
 }
 
 /// RFC 4180 records (quoted fields may span lines), fed one line at a time; each record
@@ -109,6 +152,7 @@ CorpusText makeText(const QString &corpus, const QString &id, QString text)
 struct CsvRecord {
     QStringList fields;
     int line = 0;
+    qint64 offset = 0, length = 0;   ///< the record's bytes in the file
 };
 
 class CsvReader {
@@ -118,15 +162,21 @@ public:
         m_rec.line = 1;
     }
 
-    Result<void> feed(const QString &s)
+    /// `offset`: the file offset of `s`'s first byte.
+    Result<void> feed(const QString &s, qint64 offset)
     {
+        m_pos = offset;
+        if (m_rec.fields.isEmpty() && m_field.isEmpty() && !m_fieldStarted)
+            m_rec.offset = std::max(m_rec.offset, offset);
         for (qsizetype i = 0; i < s.size(); ++i) {
             const QChar c = s[i];
+            m_pos += utf8Bytes(c);
             if (m_inQuotes) {
                 if (c == u'"') {
                     if (i + 1 < s.size() && s[i + 1] == u'"') {
                         m_field += u'"';
                         ++i;
+                        ++m_pos;
                     } else {
                         m_inQuotes = false;
                     }
@@ -171,6 +221,8 @@ public:
     }
 
 private:
+    static int utf8Bytes(QChar c) { return c.isSurrogate() ? 2 : c.unicode() < 0x80 ? 1 : c.unicode() < 0x800 ? 2 : 3; }
+
     void endField()
     {
         m_rec.fields.append(m_field);
@@ -181,10 +233,12 @@ private:
     {
         endField();
         Result<void> ok;
+        m_rec.length = m_pos - m_rec.offset;
         if (!(m_rec.fields.size() == 1 && m_rec.fields[0].isEmpty()))
             ok = m_onRecord(m_rec);
         m_rec = CsvRecord{};
         m_rec.line = m_line;
+        m_rec.offset = m_pos;
         return ok;
     }
 
@@ -193,11 +247,13 @@ private:
     QString m_field;
     bool m_inQuotes = false, m_fieldStarted = false;
     int m_line = 1;
+    qint64 m_pos = 0;
 };
 
-Result<QList<CorpusText>> loadCsv(const CorpusSource &src)
+Result<QList<Loaded>> loadCsv(const CorpusSource &src)
 {
-    QList<CorpusText> out;
+    QList<Loaded> out;
+    auto file = std::make_shared<CorpusFile>(CorpusFile{src.path, CorpusFile::Format::Csv});
     QStringList header;
     qsizetype idCol = -1, textCol = -1;
     CsvReader reader([&](const CsvRecord &rec) -> Result<void> {
@@ -207,6 +263,7 @@ Result<QList<CorpusText>> loadCsv(const CorpusSource &src)
             textCol = header.indexOf(QStringLiteral("text"));
             if (idCol < 0 || textCol < 0)
                 return fail(QStringLiteral("header must name the columns 'id' and 'text'"), src.path, 1, 0, QStringLiteral("header"));
+            file->textCol = textCol;
             return {};
         }
         if (rec.fields.size() <= std::max(idCol, textCol))
@@ -214,10 +271,10 @@ Result<QList<CorpusText>> loadCsv(const CorpusSource &src)
         const QString id = rec.fields[idCol].trimmed();
         if (id.isEmpty())
             return fail(QStringLiteral("empty id"), src.path, rec.line, 0, QStringLiteral("id"));
-        out.append(makeText(src.id, id, rec.fields[textCol]));
+        out.append(makeText(src.id, id, rec.fields[textCol], file, rec.offset, rec.length));
         return {};
     });
-    if (auto ok = forEachLine(src.path, [&](const QString &line, int) { return reader.feed(line); }); !ok)
+    if (auto ok = forEachLine(src.path, [&](const QString &line, int, qint64 offset) { return reader.feed(line, offset); }); !ok)
         return std::unexpected(ok.error());
     if (auto ok = reader.finish(src.path); !ok)
         return std::unexpected(ok.error());
@@ -226,25 +283,39 @@ Result<QList<CorpusText>> loadCsv(const CorpusSource &src)
     return out;
 }
 
-Result<QList<CorpusText>> loadJsonl(const CorpusSource &src)
+/// The "text" of one JSONL line, or an error naming the line.
+Result<QString> jsonlText(const QString &line, const QString &path, int i, QString *id)
 {
-    QList<CorpusText> out;
-    auto ok = forEachLine(src.path, [&](const QString &line, int i) -> Result<void> {
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8(), &err);
+    if (!doc.isObject())
+        return fail(QStringLiteral("not a JSON object: %1").arg(err.errorString()), path, i, err.offset + 1);
+    const QJsonObject o = doc.object();
+    if (id) {
+        const QJsonValue idv = o.value(QStringLiteral("id"));
+        *id = idv.isDouble() ? QString::number(idv.toDouble(), 'g', 15) : idv.toString();
+        if (id->isEmpty())
+            return fail(QStringLiteral("missing \"id\""), path, i, 0, QStringLiteral("id"));
+    }
+    if (!o.value(QStringLiteral("text")).isString())
+        return fail(QStringLiteral("missing or non-string \"text\""), path, i, 0, QStringLiteral("text"));
+    return o.value(QStringLiteral("text")).toString();
+}
+
+Result<QList<Loaded>> loadJsonl(const CorpusSource &src)
+{
+    QList<Loaded> out;
+    const auto file = std::make_shared<const CorpusFile>(CorpusFile{src.path, CorpusFile::Format::Jsonl});
+    auto ok = forEachLine(src.path, [&](const QString &line, int i, qint64 offset) -> Result<void> {
         const QString l = line.trimmed();
         if (l.isEmpty())
             return {};
-        QJsonParseError err{};
-        const QJsonDocument doc = QJsonDocument::fromJson(l.toUtf8(), &err);
-        if (!doc.isObject())
-            return fail(QStringLiteral("not a JSON object: %1").arg(err.errorString()), src.path, i, err.offset + 1);
-        const QJsonObject o = doc.object();
-        const QJsonValue idv = o.value(QStringLiteral("id"));
-        const QString id = idv.isDouble() ? QString::number(idv.toDouble(), 'g', 15) : idv.toString();
-        if (id.isEmpty())
-            return fail(QStringLiteral("missing \"id\""), src.path, i, 0, QStringLiteral("id"));
-        if (!o.value(QStringLiteral("text")).isString())
-            return fail(QStringLiteral("missing or non-string \"text\""), src.path, i, 0, QStringLiteral("text"));
-        out.append(makeText(src.id, id, o.value(QStringLiteral("text")).toString()));
+        QString id;
+        auto text = jsonlText(l, src.path, i, &id);
+        if (!text)
+            return std::unexpected(text.error());
+        // the line's bytes as stored: a first line's byte-order mark is left out
+        out.append(makeText(src.id, id, *text, file, offset, line.toUtf8().size()));
         return {};
     });
     if (!ok)
@@ -252,30 +323,39 @@ Result<QList<CorpusText>> loadJsonl(const CorpusSource &src)
     return out;
 }
 
+/// A file that is one text, id `id`.
+Result<Loaded> loadWhole(const QString &corpus, const QString &id, const QString &path)
+{
+    auto text = readText(path);
+    if (!text)
+        return std::unexpected(text.error());
+    const auto file = std::make_shared<const CorpusFile>(CorpusFile{path, CorpusFile::Format::Whole});
+    return makeText(corpus, id, *text, file, 0, QFileInfo(path).size());
+}
+
 /// A CSV or JSONL file of texts, or a single .txt file that is one text.
-Result<QList<CorpusText>> loadFile(const CorpusSource &source, const QFileInfo &fi)
+Result<QList<Loaded>> loadFile(const CorpusSource &source, const QFileInfo &fi)
 {
     const QString suffix = fi.suffix().toLower();
     if (suffix == QLatin1String("csv"))
         return loadCsv(source);
     if (suffix == QLatin1String("jsonl"))
         return loadJsonl(source);
-    auto text = readText(source.path);
-    if (!text)
-        return std::unexpected(text.error());
-    return QList<CorpusText>{makeText(source.id, fi.completeBaseName(), std::move(*text))};
+    auto t = loadWhole(source.id, fi.completeBaseName(), source.path);
+    if (!t)
+        return std::unexpected(t.error());
+    return QList<Loaded>{*t};
 }
 
 /// Texts with nothing to score (empty or only whitespace) cost a paid call for no result: they are
 /// left out, and the warning names them.
-void dropEmptyTexts(QList<CorpusText> &texts, const CorpusSource &source, QStringList *warnings)
+void dropEmptyTexts(QList<Loaded> &texts, const CorpusSource &source, QStringList *warnings)
 {
     QStringList empty;
-    texts.removeIf([&](const CorpusText &t) {
-        const bool blank = std::all_of(t.text.cbegin(), t.text.cend(), [](QChar c) { return c.isSpace(); });
-        if (blank)
-            empty.append(t.id);
-        return blank;
+    texts.removeIf([&](const Loaded &t) {
+        if (t.blank)
+            empty.append(t.text.id);
+        return t.blank;
     });
     if (empty.isEmpty() || !warnings)
         return;
@@ -289,11 +369,72 @@ void dropEmptyTexts(QList<CorpusText> &texts, const CorpusSource &source, QStrin
                          .arg(empty.size() == 1 ? QString() : QStringLiteral("s"), names));
 }
 
+/// Reads one text's record again and takes its content out of it.
+Result<QString> readRecord(const CorpusFile &file, qint64 offset, qint64 length)
+{
+    QFile f(file.path);
+    if (!f.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read: %1").arg(f.errorString()), file.path);
+    if (!f.seek(offset))
+        return fail(QStringLiteral("cannot seek to %1: %2").arg(offset).arg(f.errorString()), file.path);
+    const QByteArray bytes = f.read(length);
+    if (bytes.size() != length)
+        return fail(QStringLiteral("the file is shorter than when it was loaded"), file.path);
+    auto decoded = decodeUtf8(bytes, file.path);
+    if (!decoded)
+        return decoded;
+    switch (file.format) {
+    case CorpusFile::Format::Whole:
+        return decoded;
+    case CorpusFile::Format::Jsonl:
+        return jsonlText(decoded->trimmed(), file.path, 1, nullptr);
+    case CorpusFile::Format::Csv: {
+        QString text;
+        bool found = false;
+        CsvReader reader([&](const CsvRecord &rec) -> Result<void> {
+            if (!found && rec.fields.size() > file.textCol) {
+                text = rec.fields[file.textCol];
+                found = true;
+            }
+            return {};
+        });
+        if (auto ok = reader.feed(*decoded, offset); !ok)
+            return std::unexpected(ok.error());
+        if (auto ok = reader.finish(file.path); !ok)
+            return std::unexpected(ok.error());
+        if (!found)
+            return fail(QStringLiteral("the record at byte %1 changed since it was loaded").arg(offset), file.path);
+        return text;
+    }
+    }
+    return decoded;
+}
+
 } // namespace
+
+CorpusText::CorpusText(QString corpus_, QString id_, QString text, QString sha256_)
+    : corpus(std::move(corpus_)), id(std::move(id_)), sha256(std::move(sha256_)), m_text(std::move(text)),
+      m_chars(m_text.size()), m_bytes(m_text.toUtf8().size())
+{
+}
+
+QString CorpusText::text() const
+{
+    if (!m_file)
+        return m_text;
+    auto content = readRecord(*m_file, m_offset, m_length);
+    if (!content) {
+        qCWarning(lcCorpus).noquote() << "corpus" << corpus << "text" << id << ":" << content.error().message;
+        return {};
+    }
+    if (content->size() != m_chars || sha256Hex(content->toUtf8()) != sha256)
+        qCWarning(lcCorpus).noquote() << m_file->path << ": text" << id << "changed since the corpus was loaded";
+    return *content;
+}
 
 Result<QList<CorpusText>> loadCorpus(const CorpusSource &source, QStringList *warnings)
 {
-    QList<CorpusText> out;
+    QList<Loaded> out;
     const QFileInfo fi(source.path);
     if (!fi.exists())
         return fail(QStringLiteral("corpus '%1': no such file or folder").arg(source.id), source.path);
@@ -305,26 +446,30 @@ Result<QList<CorpusText>> loadCorpus(const CorpusSource &source, QStringList *wa
         if (files.isEmpty())
             return fail(QStringLiteral("corpus '%1': the folder has no .txt files").arg(source.id), source.path);
         for (const QString &f : std::as_const(files)) {
-            auto text = readText(f);
-            if (!text)
-                return std::unexpected(text.error());
             // ids relative to the folder without extension keep subfolders distinct
             QString id = QDir(source.path).relativeFilePath(f);
             id.chop(4);
-            out.append(makeText(source.id, id, std::move(*text)));
+            auto t = loadWhole(source.id, id, f);
+            if (!t)
+                return std::unexpected(t.error());
+            out.append(std::move(*t));
         }
     } else {
         auto r = loadFile(source, fi);
         if (!r)
-            return r;
+            return std::unexpected(r.error());
         out = std::move(*r);
     }
-    std::sort(out.begin(), out.end(), [](const CorpusText &a, const CorpusText &b) { return a.id < b.id; });
+    std::sort(out.begin(), out.end(), [](const Loaded &a, const Loaded &b) { return a.text.id < b.text.id; });
     for (qsizetype i = 1; i < out.size(); ++i)
-        if (out[i].id == out[i - 1].id)
-            return fail(QStringLiteral("corpus '%1': duplicate text id '%2'").arg(source.id, out[i].id), source.path);
+        if (out[i].text.id == out[i - 1].text.id)
+            return fail(QStringLiteral("corpus '%1': duplicate text id '%2'").arg(source.id, out[i].text.id), source.path);
     dropEmptyTexts(out, source, warnings);
-    return out;
+    QList<CorpusText> texts;
+    texts.reserve(out.size());
+    for (Loaded &l : out)
+        texts.append(std::move(l.text));
+    return texts;
 }
 
 QList<CorpusText> selectTexts(const QList<CorpusText> &all, const RunSpec &run)

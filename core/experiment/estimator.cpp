@@ -26,7 +26,7 @@ bool cancelled(const EstimateInput &in)
 }
 
 /// The run's texts: its corpus, include globs on ids, then the limit.
-QList<int> selectTexts(const QList<EstimateText> &texts, const RunSpec &run)
+QList<int> selectTextIndices(const QList<EstimateText> &texts, const RunSpec &run)
 {
     QList<QRegularExpression> globs;
     for (const QString &g : run.include)
@@ -159,20 +159,17 @@ Result<void> Estimator::prepare()
             return fail(QStringLiteral("run %1: framework \"%2\" is not loaded").arg(run.runId, run.framework),
                         m_in.experiment.path, run.line);
         m_fwOfRun << fw;
-        m_textsOfRun << selectTexts(m_in.texts, run);
+        m_textsOfRun << selectTextIndices(m_in.texts, run);
         if (m_textsOfRun.last().isEmpty())
             m_warnings << QStringLiteral("run %1 selects no texts of corpus \"%2\"").arg(run.runId, run.corpus);
         // The run's own pre-flight check (core/experiment/contextcheck.h), so the estimate names
         // the texts a run would refuse.
-        QList<CorpusText> owned;
-        for (int i : std::as_const(m_textsOfRun.last()))
-            owned.append({m_in.texts[i].corpus, m_in.texts[i].id, m_in.texts[i].text, {}});
         QList<const CorpusText *> ptrs;
-        for (const CorpusText &t : std::as_const(owned))
-            ptrs.append(&t);
+        for (int i : std::as_const(m_textsOfRun.last()))
+            ptrs.append(&m_in.texts[i]);
         m_oversized += oversizedTexts(
             run, ptrs, m_in.models, m_in.prices,
-            [&](const CorpusText &t) { return m_in.buildPrompt(run, *fw, {EstimateText{t.corpus, t.id, t.text}}); },
+            [&](const CorpusText &t) { return m_in.buildPrompt(run, *fw, {t}); },
             [this](const Deployment &d, const ChatRequest &req) { return countPrompt(d, req, nullptr); });
     }
     return {};
@@ -251,7 +248,7 @@ Result<void> Estimator::ensureCounted(const TextCounter &tc, const QList<int> &i
         if (cancelled(m_in))
             return fail(QStringLiteral("estimate cancelled"));
         QList<int> chunk = todo.mid(from, kChunk);
-        QtConcurrent::blockingMap(chunk, [&](int i) { base[size_t(i)] = tc.count(m_in.texts[i].text); });
+        QtConcurrent::blockingMap(chunk, [&](int i) { base[size_t(i)] = tc.count(m_in.texts[i].text()); });
         report(progressFrom + int(double(progressTo - progressFrom) * double(from + chunk.size()) / double(todo.size())));
     }
     return {};
@@ -307,7 +304,7 @@ QList<QList<int>> Estimator::units(const RunSpec &run, const Framework &fw, cons
         const ChatRequest q2 = m_in.buildPrompt(run, fw, texts.mid(0, 2));
         const ChatRequest q3 = m_in.buildPrompt(run, fw, texts.mid(0, 3));
         rt.framing = std::max(0.0, double(countPrompt(dep, q3, nullptr) - countPrompt(dep, q2, nullptr)) - rt.tokens[2]);
-        rt.framingChars = std::max<double>(0, double(requestChars(q3) - requestChars(q2) - texts[2].text.size()));
+        rt.framingChars = std::max<double>(0, double(requestChars(q3) - requestChars(q2) - texts[2].chars()));
         rt.framingBytes = std::max<double>(0, double(promptTokenBound(q3) - promptTokenBound(q2) - rt.bytes[2]));
     }
     if (m_in.packBatches)
@@ -352,7 +349,7 @@ Result<RunCalls> Estimator::buildRun(int r, bool batched, int runFrom, int span,
     for (int i : idx) {
         rt.texts << m_in.texts[i];
         rt.tokens << tc.scale * double(base[size_t(i)]);
-        rt.bytes << utf8Length(m_in.texts[i].text);
+        rt.bytes << m_in.texts[i].bytes();
     }
     const QList<QList<int>> units = this->units(run, fw, dep, batched, rt);
 
@@ -377,7 +374,7 @@ Result<RunCalls> Estimator::buildRun(int r, bool batched, int runFrom, int span,
         double estBytes = rt.framingBytes * double(unit.size());
         for (int i : unit) {
             estTokens += rt.tokens[i];
-            estChars += double(rt.texts[i].text.size());
+            estChars += double(rt.texts[i].chars());
             estBytes += double(rt.bytes[i]);
         }
         qint64 boundPrompt = 0;

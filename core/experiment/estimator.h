@@ -8,6 +8,7 @@
 #include "core/common/result.h"
 #include "core/config/experimentconfig.h"
 #include "core/config/modellist.h"
+#include "core/experiment/corpus.h"
 #include "core/experiment/estimatereport.h"
 #include "core/experiment/schedulesim.h"
 #include "core/pricing/pricing.h"
@@ -23,12 +24,9 @@ namespace wb {
 
 class TokenEstimator;
 
-/// One text of a corpus, as the estimator needs it (the caller converts its corpus type).
-struct EstimateText {
-    QString corpus;
-    QString id;
-    QString text;
-};
+/// One text of a corpus: the corpus's own type, so texts loaded from files keep their content
+/// there until a prompt is built or counted.
+using EstimateText = CorpusText;
 
 /// The runner's prompt builder: one call's request for a run, its framework and its text(s)
 /// (several when batching). The estimate counts exactly what it builds.

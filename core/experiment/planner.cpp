@@ -85,7 +85,7 @@ QList<QList<int>> packRunTexts(const TokenEstimator &tokens, const ModelList &mo
     textTokens.reserve(texts.size());
     for (const CorpusText *t : texts) {
         // What one more text adds to a batch prompt: its delimited block and its id in the schema line.
-        const QString framed = QStringLiteral("\n<<<TEXT id=%1>>>\n%2\n<<<END TEXT>>>\n\"%1\",").arg(t->id, t->text);
+        const QString framed = QStringLiteral("\n<<<TEXT id=%1>>>\n%2\n<<<END TEXT>>>\n\"%1\",").arg(t->id, t->text());
         textTokens.append(tokens.textTokens(provider, model, framed).tokens);
     }
     return packBatches(textTokens, fixed, capInput, maxTexts, capWithOutput, exec.maxTokens);

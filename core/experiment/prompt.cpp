@@ -43,7 +43,7 @@ ChatRequest buildScoringRequest(const Framework &fw, const QList<const CorpusTex
 
     QString user = schemaLine(schema) + u'\n';
     for (const CorpusText *t : texts)
-        user += QStringLiteral("\n<<<TEXT id=%1>>>\n%2\n<<<END TEXT>>>\n").arg(t->id, t->text);
+        user += QStringLiteral("\n<<<TEXT id=%1>>>\n%2\n<<<END TEXT>>>\n").arg(t->id, t->text());
     r.user = user;
     return r;
 }

@@ -14,16 +14,13 @@ namespace wb {
 
 namespace {
 
-/// The runner's prompt builder and batch packer take corpus texts: lend them the estimator's texts.
+/// The runner's prompt builder and batch packer take pointers to corpus texts.
 template <typename Fn>
 auto withCorpusTexts(const QList<EstimateText> &texts, Fn fn)
 {
-    QList<CorpusText> owned;
-    owned.reserve(texts.size());
-    for (const EstimateText &t : texts)
-        owned.append({t.corpus, t.id, t.text, {}});
     QList<const CorpusText *> ptrs;
-    for (const CorpusText &t : std::as_const(owned))
+    ptrs.reserve(texts.size());
+    for (const EstimateText &t : texts)
         ptrs.append(&t);
     return fn(ptrs);
 }
@@ -41,7 +38,7 @@ Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QStr
         in.frameworks.append(fw);
     for (const CorpusSource &src : project.experiment.corpus)
         for (const CorpusText &t : project.corpora.value(src.id))
-            in.texts.append({t.corpus, t.id, t.text});
+            in.texts.append(t);
 
     const ExecutionSettings exec = project.experiment.execution;
     in.buildPrompt = [exec](const RunSpec &, const Framework &fw, const QList<EstimateText> &texts) {

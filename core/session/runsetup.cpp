@@ -79,7 +79,7 @@ Result<void> registerRunsAndTexts(PreparedRun &p)
             if (seenTexts.contains(key))
                 continue;
             seenTexts.insert(key);
-            storedTexts.append({t.corpus, t.id, t.sha256, t.text.size(), 0});
+            storedTexts.append({t.corpus, t.id, t.sha256, t.chars(), 0});
         }
     }
     return store.upsertTexts(storedTexts);

@@ -1,7 +1,9 @@
 #include "core/experiment/corpus.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -33,7 +35,7 @@ private slots:
         QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
         QCOMPARE(r->size(), 3);
         QCOMPARE(r->at(0).id, QStringLiteral("a"));
-        QCOMPARE(r->at(0).text, QStringLiteral("first \u00e9"));
+        QCOMPARE(r->at(0).text(), QStringLiteral("first \u00e9"));
         QCOMPARE(r->at(2).id, QStringLiteral("sub/c"));
         QCOMPARE(r->at(0).sha256.size(), 64);
         QCOMPARE(r->at(0).corpus, QStringLiteral("c"));
@@ -58,8 +60,8 @@ private slots:
         auto r = loadCorpus({QStringLiteral("c"), p, CorpusSource::Kind::Csv});
         QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
         QCOMPARE(r->size(), 2);
-        QCOMPARE(r->at(0).text, QStringLiteral("Hello, \"world\"\nsecond line"));
-        QCOMPARE(r->at(1).text, QStringLiteral("plain"));
+        QCOMPARE(r->at(0).text(), QStringLiteral("Hello, \"world\"\nsecond line"));
+        QCOMPARE(r->at(1).text(), QStringLiteral("plain"));
     }
 
     void csvErrors_data()
@@ -132,9 +134,9 @@ private slots:
         auto r = loadCorpus({QStringLiteral("c"), csv, CorpusSource::Kind::Csv});
         QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
         QCOMPARE(r->size(), 3);
-        QCOMPARE(r->at(0).text, QStringLiteral("one\r\ntwo\nthree"));
-        QCOMPARE(r->at(1).text, QStringLiteral("last"));
-        QCOMPARE(r->at(2).text, QStringLiteral("after cr"));
+        QCOMPARE(r->at(0).text(), QStringLiteral("one\r\ntwo\nthree"));
+        QCOMPARE(r->at(1).text(), QStringLiteral("last"));
+        QCOMPARE(r->at(2).text(), QStringLiteral("after cr"));
         // Invalid UTF-8 is reported on its own line.
         const QString bad = write(QStringLiteral("badutf.jsonl"), "{\"id\": \"a\", \"text\": \"one\"}\n"
                                                                   "{\"id\": \"b\", \"text\": \"two\"}\n"
@@ -147,6 +149,56 @@ private slots:
         auto ec = loadCorpus({QStringLiteral("c"), badCsv, CorpusSource::Kind::Csv});
         QVERIFY(!ec);
         QCOMPARE(ec.error().line, 3);
+    }
+
+    void contentStaysInTheFileUntilAsked()
+    {
+        // Multi-byte characters, a BOM, quoted commas and escaped quotes, so every record's byte
+        // offset is tested, for each kind of source.
+        const QString jsonl = write(QStringLiteral("lazy.jsonl"), "\xEF\xBB\xBF{\"id\": \"a\", \"text\": \"caf\xC3\xA9 \xF0\x9F\x98\x80\"}\n"
+                                                                  "\n"
+                                                                  "{\"id\": 2, \"text\": \"line\\nbreak \\\"q\\\"\"}\r\n"
+                                                                  "{\"id\": \"c\", \"text\": \"last\"}");
+        const QString csv = write(QStringLiteral("lazy.csv"), "\xEF\xBB\xBFid,text\n"
+                                                              "a,\"\xC3\xBC, \"\"x\"\"\n\xE2\x82\xAC\"\n"
+                                                              "\n"
+                                                              "b,plain\r\n"
+                                                              "c,\xF0\x9F\x98\x80 end");
+        QDir(m_dir.path()).mkpath(QStringLiteral("lazydir"));
+        write(QStringLiteral("lazydir/x.txt"), "\xEF\xBB\xBFwhole \xC3\xA9");
+        const QList<QPair<CorpusSource, QStringList>> cases{
+            {{QStringLiteral("j"), jsonl, CorpusSource::Kind::Jsonl},
+             {QStringLiteral("line\nbreak \"q\""), QStringLiteral("caf\u00e9 \U0001F600"), QStringLiteral("last")}},   // by id: 2, a, c
+            {{QStringLiteral("k"), csv, CorpusSource::Kind::Csv},
+             {QStringLiteral("\u00fc, \"x\"\n\u20ac"), QStringLiteral("plain"), QStringLiteral("\U0001F600 end")}},
+            {{QStringLiteral("d"), m_dir.filePath(QStringLiteral("lazydir")), CorpusSource::Kind::Folder},
+             {QStringLiteral("whole \u00e9")}},
+        };
+        for (const auto &[source, expected] : cases) {
+            auto r = loadCorpus(source);
+            QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+            QCOMPARE(r->size(), expected.size());
+            for (qsizetype i = 0; i < expected.size(); ++i) {
+                const CorpusText &t = r->at(i);
+                QVERIFY2(!t.isHeld(), qPrintable(t.id));   // only where it is, not what it says
+                QCOMPARE(t.text(), expected[i]);            // read back from the file on demand
+                QCOMPARE(t.chars(), expected[i].size());
+                QCOMPARE(t.bytes(), expected[i].toUtf8().size());
+                QCOMPARE(t.sha256, QString::fromLatin1(QCryptographicHash::hash(expected[i].toUtf8(), QCryptographicHash::Sha256).toHex()));
+            }
+        }
+        // The content really is read from the file when asked: overwrite a text in place after loading.
+        const QString p = write(QStringLiteral("inplace.jsonl"), "{\"id\": \"a\", \"text\": \"before\"}\n");
+        auto r = loadCorpus({QStringLiteral("c"), p, CorpusSource::Kind::Jsonl});
+        QVERIFY(r);
+        write(QStringLiteral("inplace.jsonl"), "{\"id\": \"a\", \"text\": \"AFTER!\"}\n");
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("inplace.jsonl : text a changed since the corpus was loaded")));
+        QCOMPARE(r->at(0).text(), QStringLiteral("AFTER!"));
+        // A text built from a string holds it.
+        const CorpusText held(QStringLiteral("c"), QStringLiteral("h"), QStringLiteral("h\u00e9ld"));
+        QVERIFY(held.isHeld());
+        QCOMPARE(held.text(), QStringLiteral("h\u00e9ld"));
+        QCOMPARE(held.bytes(), 5);
     }
 
     void duplicateIdsAndMissing()

@@ -420,7 +420,7 @@ private slots:
             in.experiment.execution.matrix.append(r);
         }
         in.experiment.execution.matrix[3].limit = 3;   // r-ge: fewer texts than the sample size
-        in.buildPrompt = [](const RunSpec &, const Framework &, const QList<EstimateText> &texts) { return request(texts.value(0).text); };
+        in.buildPrompt = [](const RunSpec &, const Framework &, const QList<EstimateText> &texts) { return request(texts.value(0).text()); };
 
         // an/1 has no key here, an/2 has: the plan counts on an/2.
         QHash<QString, QString> keys = m_keys;

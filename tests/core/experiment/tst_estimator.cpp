@@ -71,7 +71,7 @@ EstimateInput baseInput(const QList<Deployment> &deps, const QList<RunSpec> &run
         ChatRequest r;
         r.system = QStringLiteral("S");
         for (const EstimateText &x : ts)
-            r.user += x.text;
+            r.user += x.text();
         r.maxTokens = 0;   // filled below from the experiment
         return r;
     };
@@ -603,7 +603,7 @@ ChatRequest framedPrompt(const RunSpec &, const Framework &fw, const QList<Estim
     r.system = QStringLiteral("Score the text against the framework ") + fw.id
                + (ts.size() == 1 ? QStringLiteral(". Reply with one JSON object.") : QStringLiteral(". Reply with a JSON array."));
     for (const EstimateText &t : ts)
-        r.user += QStringLiteral("<<<TEXT id=") + t.id + QStringLiteral(">>>\n") + t.text + QStringLiteral("\n<<<END TEXT>>>\n");
+        r.user += QStringLiteral("<<<TEXT id=") + t.id + QStringLiteral(">>>\n") + t.text() + QStringLiteral("\n<<<END TEXT>>>\n");
     r.maxTokens = 300 * int(ts.size());   // grows with the batch
     return r;
 }
