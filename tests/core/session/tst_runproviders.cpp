@@ -1,6 +1,7 @@
 // Runs through Azure OpenAI, Vertex AI (service-account OAuth, token refreshed mid-run) and an
 // OpenAI-compatible prefix (groq) on the provider simulator, with every call traced as an OTLP
 // span to a loopback receiver — and a receiver that is down never fails or slows the run.
+#include "core/providers/vertexauth.h"
 #include "core/session/experimentrunner.h"
 #include "core/sim/providersimulator.h"
 #include "tests/support/testserviceaccount.h"
@@ -245,6 +246,46 @@ private slots:
         qunsetenv("LANGFUSE_PUBLIC_KEY");
         qunsetenv("LANGFUSE_SECRET_KEY");
         qunsetenv("OTEL_BSP_SCHEDULE_DELAY");
+    }
+    void aSimulatedVertexProjectGetsItsTokenFromTheSessionsPort()
+    {
+        // The credentials name the port the model list asks for; that port is taken, so the
+        // simulator session runs on another one, and the token must come from there.
+        QTcpServer taken;
+        QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+        const QString wanted = u"http://127.0.0.1:"_qs + QString::number(taken.serverPort());
+        const test::TestServiceAccount sa = test::makeTestServiceAccount();
+        QTemporaryDir dir;
+        const QString credentials = dir.filePath(u"service-account.json"_qs);
+        QFile c(credentials);
+        QVERIFY(c.open(QIODevice::WriteOnly));
+        c.write(sa.credentialsJson(wanted + u"/token"_qs));
+        c.close();
+        QFile limits(dir.filePath(u"sim.yaml"_qs));
+        QVERIFY(limits.open(QIODevice::WriteOnly));
+        QByteArray pem;
+        for (const QByteArray &line : sa.publicKeyPem.trimmed().split('\n'))
+            pem += "    " + line + '\n';
+        limits.write("accept_any_key: true\nservice_accounts:\n  " + sa.clientEmail.toUtf8() + ": |\n" + pem);
+        limits.close();
+        const QString simBlock = u"  num_retries: 0\ndiscernus:\n  simulator: {enabled: true, port: %1, limits: sim.yaml}\n"_qs
+                                     .arg(taken.serverPort());
+        const Project p = writeProject(dir, wanted, credentials, 2, simBlock);
+        const RunSummary s = run(p, 30000);
+        QCOMPARE(s.error, QString());
+        QCOMPARE(s.done, 6);
+        QCOMPARE(s.failed, 0);
+        QVERIFY(!taken.hasPendingConnections());   // nothing was sent to the port the file names
+    }
+
+    void tokenUriFollowsALoopbackApiBase()
+    {
+        ServiceAccount a;
+        a.tokenUri = u"http://127.0.0.1:8765/token"_qs;
+        QCOMPARE(tokenUriFor(a, u"http://127.0.0.1:40123"_qs), u"http://127.0.0.1:40123/token"_qs);
+        QCOMPARE(tokenUriFor(a, u"https://europe-west4-aiplatform.googleapis.com"_qs), a.tokenUri);
+        a.tokenUri = u"https://oauth2.googleapis.com/token"_qs;   // a real endpoint is never redirected
+        QCOMPARE(tokenUriFor(a, u"http://127.0.0.1:40123"_qs), a.tokenUri);
     }
 };
 
