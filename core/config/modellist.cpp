@@ -765,11 +765,12 @@ YAML::Node fallbacksNode(const QHash<QString, QStringList> &fb)
 void writeDeployment(Writer &w, YAML::Node entry, const Deployment &d, const Deployment &base, bool haveBase,
                      const QString &generatedId)
 {
-    YAML::Node params = ensureMap(entry, "litellm_params");
+    // model_name first: a new entry reads as LiteLLM's own examples do.
     if (!haveBase || d.modelName != base.modelName) {
         entry["model_name"] = stringNode(d.modelName);
         w.changed = true;
     }
+    YAML::Node params = ensureMap(entry, "litellm_params");
     if (!haveBase || d.provider != base.provider || d.model != base.model) {
         params["model"] = stringNode(d.provider.isEmpty() ? d.model : d.provider + QLatin1Char('/') + d.model);
         w.changed = true;
@@ -1013,9 +1014,14 @@ Result<QByteArray> serializeImpl(const ModelList &list)
     if (!w.changed)
         return list.sourceYaml;
     // Otherwise change only what changed, in place, so comments and layout stay.
-    if (orig && pristine.IsMap())
+    if (orig && pristine.IsMap()) {
         if (auto patched = patchDocument(list.sourceYaml, pristine, root))
             return *patched;
+        // A shape the patcher does not edit in place (see docs/FORMATS.md): the whole file is
+        // written anew, which loses its comments (the workbench keeps a .bak of the original).
+        qCWarning(lcConfig).noquote() << list.path
+                                      << QStringLiteral(": this change cannot be made in place; rewriting the whole file (comments are lost)");
+    }
     return emitDocument(root);
 }
 

@@ -583,6 +583,11 @@ private:
     bool insertKey(const YAML::Node &map, const YAML::Node &key, const YAML::Node &value);
     bool removeKey(const YAML::Node &key, const YAML::Node &value);
     bool onOneLine(const YAML::Node &key, const YAML::Node &value) const;
+    bool insertFlowKey(const YAML::Node &map, const YAML::Node &key, const YAML::Node &value);
+    bool diffSequence(const YAML::Node &o, const YAML::Node &n);
+    std::optional<int> dashColumn(const YAML::Node &item) const;
+    qsizetype itemEnd(const YAML::Node &item, int dash) const;
+    int nestedIndent(const YAML::Node &node) const;
 
     const QByteArray &m_src;
 };
@@ -702,6 +707,143 @@ bool Patcher::removeKey(const YAML::Node &key, const YAML::Node &value)
     return true;
 }
 
+bool Patcher::insertFlowKey(const YAML::Node &map, const YAML::Node &key, const YAML::Node &value)
+{
+    // `{a: 1, b: 2}` + c -> `{a: 1, b: 2, c: 3}`: after the last value, when it is a scalar.
+    if (!value.IsScalar() || map.size() == 0)
+        return false;
+    YAML::const_iterator last;
+    for (auto it = map.begin(); it != map.end(); ++it)
+        last = it;
+    if (!last->second.IsScalar())
+        return false;
+    const auto end = scalarEnd(last->second, last->second.Mark().pos, true);
+    if (!end)
+        return false;
+    edits.append({*end, 0, ", " + QByteArray::fromStdString(key.Scalar()) + ": " + scalarText(value), int(edits.size())});
+    return true;
+}
+
+std::optional<int> Patcher::dashColumn(const YAML::Node &item) const
+{
+    // A block sequence item starts "<spaces>- " on the line of its first token.
+    const qsizetype pos = item.Mark().pos;
+    if (pos < 0 || pos > m_src.size())
+        return std::nullopt;
+    const qsizetype start = lineStart(pos);
+    qsizetype i = start;
+    while (i < pos && m_src[i] == ' ')
+        ++i;
+    if (i >= pos || m_src[i] != '-')
+        return std::nullopt;
+    for (qsizetype j = i + 1; j < pos; ++j)
+        if (m_src[j] != ' ')
+            return std::nullopt;
+    return int(i - start);
+}
+
+qsizetype Patcher::itemEnd(const YAML::Node &item, int dash) const
+{
+    // The item's lines: its first line and every following line indented deeper than its dash.
+    // Blank and comment lines after its last such line belong to what follows.
+    qsizetype end = lineEnd(item.Mark().pos);
+    qsizetype at = end;
+    while (at < m_src.size()) {
+        const qsizetype next = lineEnd(at);
+        qsizetype i = at;
+        while (i < next && m_src[i] == ' ')
+            ++i;
+        const bool neutral = i >= next || m_src[i] == '\n' || m_src[i] == '\r' || m_src[i] == '#';
+        if (!neutral) {
+            if (i - at <= dash)
+                break;
+            end = next;
+        }
+        at = next;
+    }
+    return end;
+}
+
+int Patcher::nestedIndent(const YAML::Node &node) const
+{
+    // The step the user indents nested mappings by (2 unless the file shows otherwise).
+    if (node.IsMap())
+        for (auto it = node.begin(); it != node.end(); ++it)
+            if (it->second.IsMap() && it->second.Style() != YAML::EmitterStyle::Flow && it->second.size() > 0
+                && it->second.begin()->first.Mark().line > it->first.Mark().line)
+                return std::max(1, it->second.begin()->first.Mark().column - it->first.Mark().column);
+    return 2;
+}
+
+bool Patcher::diffSequence(const YAML::Node &o, const YAML::Node &n)
+{
+    // Block sequence that grew or shrank: items equal to an original one stay untouched (longest
+    // common subsequence); between two kept items, originals and new ones are paired in order
+    // and patched, extra originals lose exactly their lines, extra new ones are written as
+    // block items after the preceding item, at its indentation.
+    const std::size_t m = o.size(), k = n.size();
+    if (m == 0)
+        return false;
+    std::vector<std::optional<int>> dash(m);
+    for (std::size_t i = 0; i < m; ++i)
+        if (!(dash[i] = dashColumn(o[i])))
+            return false;
+    std::vector<std::vector<int>> lcs(m + 1, std::vector<int>(k + 1, 0));
+    for (std::size_t i = m; i-- > 0;)
+        for (std::size_t j = k; j-- > 0;)
+            lcs[i][j] = equivalent(o[i], n[j]) ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    const int itemIndent = m > 0 ? o[0].Mark().column - *dash[0] : 2;
+    const auto flushGap = [&](std::size_t oi, std::size_t oEnd, std::size_t nj, std::size_t nEnd) {
+        while (oi < oEnd && nj < nEnd)
+            if (!diff(o[oi++], n[nj++], false))
+                return false;
+        for (; oi < oEnd; ++oi) {
+            const qsizetype start = lineStart(o[oi].Mark().pos);
+            edits.append({start, itemEnd(o[oi], *dash[oi]) - start, {}, int(edits.size())});
+        }
+        if (nj >= nEnd)
+            return true;
+        // New items go after the item before the gap, or before the first one.
+        const qsizetype at = oi > 0 ? itemEnd(o[oi - 1], *dash[oi - 1]) : lineStart(o[0].Mark().pos);
+        const int d = oi > 0 ? *dash[oi - 1] : *dash[0];
+        QByteArray text;
+        for (; nj < nEnd; ++nj) {
+            YAML::Emitter out;
+            out.SetIndent(nestedIndent(o[0]));
+            emitNode(out, n[nj]);
+            if (!out.good())
+                return false;
+            const QList<QByteArray> lines = QByteArray(out.c_str(), qsizetype(out.size())).split('\n');
+            bool first = true;
+            for (const QByteArray &l : lines) {
+                if (l.isEmpty())
+                    continue;
+                text += QByteArray(d, ' ') + (first ? QByteArray("-") + QByteArray(itemIndent - 1, ' ') : QByteArray(itemIndent, ' '))
+                      + l + '\n';
+                first = false;
+            }
+        }
+        if (at == m_src.size() && !m_src.endsWith('\n'))
+            text.prepend('\n');
+        edits.append({at, 0, text, int(edits.size())});
+        return true;
+    };
+    std::size_t i = 0, j = 0, gi = 0, gj = 0;
+    while (i < m && j < k) {
+        if (equivalent(o[i], n[j]) && lcs[i][j] == lcs[i + 1][j + 1] + 1) {
+            if (!flushGap(gi, i, gj, j))
+                return false;
+            gi = ++i;
+            gj = ++j;
+        } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
+            ++i;
+        } else {
+            ++j;
+        }
+    }
+    return flushGap(gi, m, gj, k);
+}
+
 bool Patcher::diff(const YAML::Node &o, const YAML::Node &n, bool inFlow)
 {
     if (o.IsScalar() && n.IsScalar()) {
@@ -719,7 +861,7 @@ bool Patcher::diff(const YAML::Node &o, const YAML::Node &n, bool inFlow)
                 const YAML::Node &co = o;
                 if (!diff(co[k], it->second, flow))
                     return false;
-            } else if (flow || !insertKey(o, it->first, it->second)) {
+            } else if (flow ? !insertFlowKey(o, it->first, it->second) : !insertKey(o, it->first, it->second)) {
                 return false;
             }
         }
@@ -733,7 +875,7 @@ bool Patcher::diff(const YAML::Node &o, const YAML::Node &n, bool inFlow)
     }
     if (o.IsSequence() && n.IsSequence()) {
         if (o.size() != n.size())
-            return false;
+            return o.Style() != YAML::EmitterStyle::Flow && diffSequence(o, n);
         const bool flow = o.Style() == YAML::EmitterStyle::Flow;
         for (std::size_t i = 0; i < o.size(); ++i)
             if (!diff(o[i], n[i], flow))

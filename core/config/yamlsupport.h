@@ -135,10 +135,12 @@ namespace wb::yamlsupport {
 
 /// Writes `updated` as a copy of `original` (the text `pristine` was parsed from) with only the
 /// differences applied in place: changed scalars are replaced token by token, new keys become new
-/// lines beside their siblings, removed one-line keys lose their line. Comments, key order,
-/// quoting and blank lines of everything else stay as the user wrote them. nullopt when a change
-/// cannot be made that way (a list grew, a flow mapping, a block scalar...): the caller then
-/// emits the whole document.
+/// lines beside their siblings (or ", key: value" at the end of a one-line flow mapping), removed
+/// one-line keys lose their line; a block sequence that grew gets block items after the item
+/// before them, at its indentation, and one that shrank loses exactly the removed items' lines.
+/// Comments, key order, quoting and blank lines of everything else stay as the user wrote them.
+/// nullopt when a change cannot be made that way (a flow sequence that grew, a block scalar...):
+/// the caller then emits the whole document.
 std::optional<QByteArray> patchDocument(const QByteArray &original, const YAML::Node &pristine, const YAML::Node &updated);
 
 } // namespace wb::yamlsupport

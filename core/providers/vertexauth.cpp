@@ -82,6 +82,18 @@ Result<ServiceAccount> loadServiceAccount(const QString &credentialsRef)
     return parseServiceAccount(*text, source);
 }
 
+QString tokenUriFor(const ServiceAccount &account, const QString &apiBase)
+{
+    QUrl token(account.tokenUri);
+    const QUrl base(apiBase);
+    if (!isLoopbackHost(token.host()) || base.host().isEmpty() || !isLoopbackHost(base.host()))
+        return account.tokenUri;
+    token.setScheme(base.scheme());
+    token.setHost(base.host());
+    token.setPort(base.port(-1));
+    return token.toString();
+}
+
 Result<QByteArray> signedJwtAssertion(const ServiceAccount &account, const QString &scope, qint64 nowSecs,
                                       qint64 lifetimeSecs)
 {

@@ -38,6 +38,12 @@ Result<ServiceAccount> parseServiceAccount(const QByteArray &json, const QString
 /// The service account a vertex_ai deployment uses (readGoogleCredentials + parseServiceAccount).
 Result<ServiceAccount> loadServiceAccount(const QString &credentialsRef);
 
+/// The token endpoint a vertex_ai deployment exchanges its assertion at: the account's token_uri,
+/// except when both it and the deployment's api_base are loopback (a simulated project): then the
+/// scheme, host and port of api_base with token_uri's path, so the credentials need not name the
+/// port the simulator session actually got. A real (non-loopback) token_uri is never changed.
+QString tokenUriFor(const ServiceAccount &account, const QString &apiBase);
+
 /// base64url without padding (RFC 7515).
 QByteArray base64Url(const QByteArray &data);
 

@@ -51,6 +51,7 @@ void KeyResolveJob::fetchAccessTokens()
                                                       "nor project_id in the credentials)").arg(d.id, d.modelName));
             continue;
         }
+        account->tokenUri = tokenUriFor(*account, d.apiBase);   // a simulated project: the session's port
         if (!m_tokens)
             m_tokens = std::make_shared<AccessTokens>();
         m_tokens->assign(d.id, m_tokens->sourceFor(*account));

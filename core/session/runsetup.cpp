@@ -258,6 +258,13 @@ void RunSetup::loadAndReadKeys()
     m_experimentName = m_project.experiment.name;
     for (const QString &w : std::as_const(m_project.warnings))
         emit event(QStringLiteral("warning: ") + w);
+    // The simulator before the keys: access tokens of a simulated Vertex project come from it.
+    if (m_options.startSimulator) {
+        auto sim = SimSession::startFor(m_project.models);
+        if (!sim)
+            return done(std::unexpected(sim.error()));
+        m_sim = std::move(*sim);
+    }
     // Keys first, read once and kept in memory only: a locked keyring then holds up nothing else.
     m_keys = new KeyResolveJob(m_project.models, m_keychainService, this);
     connect(m_keys, &KeyResolveJob::finished, this, [this] {
@@ -280,10 +287,7 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
     p.project = std::move(m_project);
 
     if (p.options.startSimulator) {
-        auto sim = SimSession::startFor(p.project.models);
-        if (!sim)
-            return done(std::unexpected(sim.error()));
-        p.sim = std::move(*sim);
+        p.sim = std::move(m_sim);
         if (p.sim.isRunning())
             emitEvent(QStringLiteral("SIMULATED: provider simulator on 127.0.0.1:%1 — results are not from real models").arg(p.sim.port()));
     }

@@ -91,6 +91,7 @@ private:
     RunOptions m_options;
     QString m_keychainService;
     LoadedProject m_project;
+    SimSession m_sim;   ///< started before the keys, so a simulated Vertex project gets its tokens from it
     QString m_experimentName;
     KeyResolveJob *m_keys = nullptr;
     std::shared_ptr<AccessTokens> m_accessTokens;
