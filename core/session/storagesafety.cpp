@@ -5,9 +5,12 @@
 #include "core/storage/resultstore.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLocale>
 #include <QStorageInfo>
+
+#include <sys/statvfs.h>
 
 namespace wb {
 
@@ -17,10 +20,24 @@ constexpr qint64 kFixedBytesPerJob = 2048;
 constexpr qint64 kBytesPerCompletionToken = 6;
 constexpr qint64 kMarginBytes = 8 * 1024 * 1024;
 
-QStorageInfo volumeOf(const QString &dbPath)
+struct Volume {
+    qint64 available = -1;   // bytes; -1 = unknown
+    QString root;            // the mount point, or the folder when the mount table is not readable
+};
+
+Volume volumeOf(const QString &dbPath)
 {
     const QFileInfo fi(dbPath);
-    return QStorageInfo(fi.exists() ? fi.absoluteFilePath() : fi.absolutePath());
+    const QStorageInfo v(fi.exists() ? fi.absoluteFilePath() : fi.absolutePath());
+    if (v.isValid())
+        return {v.bytesAvailable(), v.rootPath()};
+    // QStorageInfo needs the mount table, which a chroot or container may not show; statvfs
+    // on the folder itself still knows its free space.
+    struct statvfs st {};
+    const QByteArray folder = QFile::encodeName(fi.absolutePath());
+    if (::statvfs(folder.constData(), &st) == 0)
+        return {qint64(st.f_bavail) * qint64(st.f_frsize), fi.absolutePath()};
+    return {};
 }
 
 } // namespace
@@ -32,16 +49,15 @@ qint64 estimatedResultBytes(qint64 expectedCompletionTokens)
 
 qint64 freeBytesFor(const QString &dbPath)
 {
-    const QStorageInfo v = volumeOf(dbPath);
-    return v.isValid() ? v.bytesAvailable() : -1;
+    return volumeOf(dbPath).available;
 }
 
 QString freeSpaceText(const QString &dbPath)
 {
-    const QStorageInfo v = volumeOf(dbPath);
-    if (!v.isValid())
+    const Volume v = volumeOf(dbPath);
+    if (v.available < 0)
         return QStringLiteral("free space unknown");
-    return QStringLiteral("%1 free on %2").arg(QLocale::c().formattedDataSize(v.bytesAvailable()), v.rootPath());
+    return QStringLiteral("%1 free on %2").arg(QLocale::c().formattedDataSize(v.available), v.root);
 }
 
 Result<void> checkFreeSpace(const PreparedRun &p)
