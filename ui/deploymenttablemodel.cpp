@@ -72,8 +72,7 @@ const PriceTable &priceTable()
 // never more of it.
 QString literalKeyLabel(const QString &key)
 {
-    const QString k = key.trimmed();
-    return DeploymentTableModel::tr("in file: %1").arg(k.size() >= 12 ? QString(QChar(0x2026)) + k.right(4) : maskKey(k));
+    return DeploymentTableModel::tr("in file: %1").arg(maskKey(key));
 }
 
 bool isGeneratedId(const QString &id)

@@ -158,6 +158,7 @@ EstimateView::EstimateView(Project *project, QWidget *parent)
     m_binding->setWordWrap(true);
     m_recommendations->setWordWrap(true);
     m_recommendations->setTextFormat(Qt::RichText);
+    m_recommendations->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_status->setStyleSheet(QStringLiteral("color: gray;"));
     m_status->setWordWrap(true);
     m_problems = new QLabel(this);

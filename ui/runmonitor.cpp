@@ -35,6 +35,8 @@
 #include <QValueAxis>
 #include <QVBoxLayout>
 
+#include <iterator>
+
 namespace wb {
 namespace ui {
 
@@ -62,9 +64,13 @@ QTableView *gaugeView(QAbstractItemModel *model, QWidget *parent)
     v->setTabKeyNavigation(false);
     for (int c = GaugeModel::Rpm; c <= GaugeModel::Otpm; ++c)
         v->setColumnWidth(c, 118);
-    // What it waits for comes right after the name: readable without scrolling at 1024 px.
-    v->horizontalHeader()->moveSection(GaugeModel::State, GaugeModel::Name + 1);
-    v->setColumnWidth(GaugeModel::State, 230);
+    // Name, the four gauges and what the deployment waits for come first, so all of them are
+    // readable without scrolling at 1024 px; the group and the counters follow.
+    const int order[] = {GaugeModel::Name, GaugeModel::Rpm, GaugeModel::Tpm, GaugeModel::Itpm,
+                         GaugeModel::Otpm, GaugeModel::State, GaugeModel::Group};
+    for (int visual = 0; visual < int(std::size(order)); ++visual)
+        v->horizontalHeader()->moveSection(v->horizontalHeader()->visualIndex(order[visual]), visual);
+    v->setColumnWidth(GaugeModel::State, 220);
     v->horizontalHeader()->setMinimumSectionSize(40);
     // No title cut short ("Wiederholungen"): each column at least as wide as its header.
     for (int c = 0; c < GaugeModel::ColumnCount; ++c)

@@ -151,6 +151,13 @@ Result<QList<Recommendation>> recommend(const RecommendationInput &in, const Mod
         out << enableBatching(in, *in.batchedAlternative);
     if (auto ok = cheaperModels(in, simulate, out); !ok)
         return std::unexpected(ok.error());
+    // Advice that changes neither the time nor the money only costs the reader attention: when
+    // several groups bind equally, a second key for one of them finishes no sooner.
+    const auto useless = [](const Recommendation &r) {
+        const bool faster = r.durationSeconds < r.baseDurationSeconds - std::max(1.0, 0.02 * r.baseDurationSeconds);
+        return !faster && r.expectedCostMicros >= r.baseExpectedCostMicros;
+    };
+    out.removeIf(useless);
     return out;
 }
 

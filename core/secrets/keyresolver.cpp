@@ -95,8 +95,9 @@ QString maskKey(const QString &key)
     if (k.isEmpty())
         return {};
     const qsizetype n = k.size();
-    // Short keys show less, so the visible part is never a large share of the secret.
-    const qsizetype tail = n >= 16 ? 4 : n >= 10 ? 2 : 0;
+    // Short keys show less, so the visible part is never a large share of the secret; four
+    // characters from twelve on tell a project's keys apart on the Keys and Models pages.
+    const qsizetype tail = n >= 12 ? 4 : n >= 10 ? 2 : 0;
     QString prefix;
     if (n >= 16) {
         for (const char *p : {"sk-proj-", "sk-ant-", "sk-", "AIza"}) {

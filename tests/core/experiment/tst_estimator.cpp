@@ -124,6 +124,7 @@ private slots:
     void costTotalsMatchHandArithmetic();
     void budgetVerdicts();
     void addKeyHalvesDuration();
+    void noAdviceWithoutEffect();
     void cheaperModelRecommendation();
     void batchingSideBySide();
     void customBatchPacker();
@@ -435,6 +436,25 @@ void TestEstimator::addKeyHalvesDuration()
     const Recommendation *tier = findRec(r, Recommendation::Kind::HigherTier);
     QVERIFY(tier);
     QCOMPARE(tier->durationSeconds, 120.0);
+}
+
+void TestEstimator::noAdviceWithoutEffect()
+{
+    // Two groups each bound by rpm 10 for 41 calls (240 s): a second key for one of them still
+    // leaves the other at 240 s, so neither a key nor a tier is recommended.
+    Deployment a = dep(QStringLiteral("gpt-4o/1"), QStringLiteral("gpt-4o"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    Deployment b = dep(QStringLiteral("mini/1"), QStringLiteral("mini"), QStringLiteral("openai"), QStringLiteral("gpt-4o-mini"));
+    a.limits.rpm = 10;
+    b.limits.rpm = 10;
+    const EstimateReport r = estimate(baseInput({a, b}, {runSpec(QStringLiteral("r1"), QStringLiteral("gpt-4o")),
+                                                         runSpec(QStringLiteral("r2"), QStringLiteral("mini"))},
+                                                texts(41, 10), 10));
+    QCOMPARE(r.planned.durationSeconds, 240.0);
+    QVERIFY(!findRec(r, Recommendation::Kind::AddKey));
+    QVERIFY(!findRec(r, Recommendation::Kind::HigherTier));
+    for (const Recommendation &x : r.recommendations)
+        QVERIFY2(x.durationSeconds < x.baseDurationSeconds || x.expectedCostMicros < x.baseExpectedCostMicros,
+                 qPrintable(x.title));
 }
 
 void TestEstimator::cheaperModelRecommendation()

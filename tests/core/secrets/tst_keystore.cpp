@@ -265,6 +265,7 @@ private slots:
         QTest::newRow("plain sk") << QStringLiteral("sk-" "abcdefghijklmnopqrst5678") << QStringLiteral("sk-") + ell + QStringLiteral("5678");
         QTest::newRow("gemini") << QStringLiteral("AIzaSyA-bcdefghijklmnopqrstu4321") << QStringLiteral("AIza") + ell + QStringLiteral("4321");
         QTest::newRow("other long") << QStringLiteral("abcdefghijklmnopq0000") << ell + QStringLiteral("0000");
+        QTest::newRow("twelve") << QStringLiteral("sim-openai-1") << ell + QStringLiteral("ai-1");
         QTest::newRow("medium") << QStringLiteral("sk-abcdef12") << ell + QStringLiteral("12");
         QTest::newRow("short") << QStringLiteral("dummy") << ell;
         QTest::newRow("empty") << QString() << QString();
