@@ -213,9 +213,8 @@ void MainWindow::createActions()
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *guide = help->addAction(QIcon::fromTheme(QStringLiteral("help-contents")), tr("&User guide"), this, [this] {
-        // Opens at the section of the page in use (the guide's headings are the page names).
-        static const char *const sections[] = {"Models", "Keys", "Experiment", "Estimate", "Run", "Results"};
-        showUserGuide(this, QString::fromLatin1(sections[currentPage()]));
+        // Opens at the section of the page in use: the guide's headings are the page names.
+        showUserGuide(this, m_nav->item(currentPage())->text());
     });
     guide->setObjectName(QStringLiteral("userGuideAction"));
     guide->setShortcut(QKeySequence::HelpContents);

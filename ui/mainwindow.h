@@ -27,7 +27,7 @@ class MainWindow final : public QMainWindow {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
-    enum Page { ModelsPage, KeysPage, ExperimentPage, EstimatePage, RunPage, ResultsPage, PageCount };
+    enum Page { ModelsPage, KeysPage, ExperimentPage, EstimatePage, RunPage, ResultsPage, StatisticsPage, PageCount };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;

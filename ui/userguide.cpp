@@ -4,6 +4,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFile>
+#include <QLocale>
 #include <QPointer>
 #include <QScrollBar>
 #include <QTextBlock>
@@ -15,10 +16,18 @@ namespace ui {
 
 QString userGuideMarkdown()
 {
-    QFile f(QStringLiteral(":/help/USER-GUIDE.md"));
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QString::fromUtf8(f.readAll());
+    // The guide in the interface's language when there is one (USER-GUIDE.de.md), else English;
+    // its headings are the page names of that language.
+    QStringList names;
+    for (const QString &lang : QLocale().uiLanguages())
+        names << QStringLiteral(":/help/USER-GUIDE.%1.md").arg(lang.section(u'-', 0, 0));
+    names << QStringLiteral(":/help/USER-GUIDE.md");
+    for (const QString &name : std::as_const(names)) {
+        QFile f(name);
+        if (f.open(QIODevice::ReadOnly))
+            return QString::fromUtf8(f.readAll());
+    }
+    return {};
 }
 
 void showUserGuide(QWidget *parent, const QString &section)

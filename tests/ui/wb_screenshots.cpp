@@ -83,7 +83,7 @@ int main(int argc, char *argv[])
         return 1;
     w.show();
     settle(500);
-    const char *names[] = {"1-models", "2-keys", "3-experiment", "4-estimate", "5-run-idle", "6-results-empty"};
+    const char *names[] = {"1-models", "2-keys", "3-experiment", "4-estimate", "5-run-idle", "6-results-empty", "6b-statistics-empty"};
     for (int p = 0; p < MainWindow::PageCount; ++p) {
         w.showPage(p);
         settle(p == MainWindow::EstimatePage || p == MainWindow::ExperimentPage ? 2500 : 300);
@@ -108,6 +108,9 @@ int main(int argc, char *argv[])
     rv->view()->setCurrentIndex(rv->model()->index(2, 0));
     settle(1500);
     shot(&w, out, QStringLiteral("9-results-") + lang);
+    w.showPage(MainWindow::StatisticsPage);
+    settle(3000);
+    shot(&w, out, QStringLiteral("10-statistics-") + lang);
     w.project()->close();
     return 0;
 }
