@@ -26,49 +26,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cat > "$WORK/limits.yaml" <<'EOF'
-latency_ms: 150
-jitter_ms: 100
-EOF
-"$BIN" simulate --port 0 --limits "$WORK/limits.yaml" 2> "$WORK/sim.log" &
-SIM_PID=$!
-for _ in $(seq 100); do
-    grep -q "listening on" "$WORK/sim.log" 2>/dev/null && break
-    sleep 0.05
-done
-BASE=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$WORK/sim.log" | head -1)
-[ -n "$BASE" ] || { echo "killtest: the simulator did not start" >&2; cat "$WORK/sim.log" >&2; exit 2; }
-
-mkdir -p "$WORK/corpus"
-for i in $(seq -w 1 "$TEXTS"); do
-    echo "Text $i speaks of care, liberty and the law of the land, and of what we owe each other." > "$WORK/corpus/t$i.txt"
-done
-cat > "$WORK/litellm_config.yaml" <<EOF
-model_list:
-  - model_name: oa
-    litellm_params: {model: openai/gpt-4o-mini, api_key: k-oa, api_base: $BASE/v1, max_parallel_requests: 8}
-EOF
-cat > "$WORK/mft.yaml" <<'EOF'
-framework:
-  id: mft
-  name: MFT
-  version: "1"
-  instructions: Score it.
-  dimensions:
-    - {id: care, name: Care, description: c, min: 0, max: 1}
-    - {id: liberty, name: Liberty, description: l, min: 0, max: 1}
-EOF
-cat > "$WORK/experiment.yaml" <<'EOF'
-experiment: {name: killtest, description: SIGKILL at random moments}
-corpus:
-  - {id: c, path: corpus/}
-frameworks:
-  - {id: mft, path: mft.yaml}
-execution:
-  max_tokens: 200
-  matrix:
-    - {run_id: r1, model: oa, framework: mft, corpus_subset: c}
-EOF
+# shellcheck source=tests/tools/simproject.sh
+. "$(dirname "$0")/simproject.sh"
+sim_project "$WORK" "$BIN" "$TEXTS" 150 100 killtest || exit 2
 
 stats() { curl -s "$BASE/sim/stats"; }
 field() { jq -r ".$1"; }
