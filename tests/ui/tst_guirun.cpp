@@ -1,6 +1,6 @@
 // Drives a whole sample run from the GUI against the built-in simulator, browses the results
 // and exports CSV — what a researcher does on first start.
-#include "sampletestutil.h"
+#include "guitestutil.h"
 #include "ui/gaugemodel.h"
 #include "ui/mainwindow.h"
 #include "ui/project.h"
@@ -28,23 +28,16 @@ private slots:
 
 void TestGuiRun::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("DiscernusTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_guirun"));
+    wbtest::useTestSettings("tst_guirun");
 }
 
 void TestGuiRun::sampleRunAndExport()
 {
     QTemporaryDir dir;
-    QVERIFY(wbtest::copySample(dir.path()));
     MainWindow w;
-    QVERIFY(w.openProject(dir.path(), true));
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    w.showPage(MainWindow::RunPage);
-    RunMonitor *run = w.runPage();
+    RunMonitor *run = wbtest::openSampleOnRunPage(w, dir, QStringLiteral("gui-results.sqlite"));
+    QVERIFY(run);
     const QString db = dir.filePath(QStringLiteral("gui-results.sqlite"));
-    run->setDatabasePath(db);
 
     QSignalSpy started(run, &RunMonitor::runStarted);
     QSignalSpy finished(run, &RunMonitor::runFinished);

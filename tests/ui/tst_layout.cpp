@@ -1,7 +1,7 @@
 // Every page of the workbench holds at 1024×700, in English and in German: the window does not
 // grow past that size, no widgets of one layout overlap, no header title, label or button is cut.
 #include "layoutcheck.h"
-#include "sampletestutil.h"
+#include "guitestutil.h"
 #include "ui/estimateview.h"
 #include "ui/mainwindow.h"
 #include "ui/project.h"
@@ -27,9 +27,7 @@ private slots:
 
 void TestLayout::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("DiscernusTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_layout"));
+    wbtest::useTestSettings("tst_layout");
 }
 
 void TestLayout::pagesHoldAt1024_data()

@@ -1,6 +1,6 @@
 // The Run page's Cancel asks what to do with the calls in flight (they are paid for): "Keep running"
 // changes nothing, "Finish the calls in flight" ends the run without aborting any of them.
-#include "sampletestutil.h"
+#include "guitestutil.h"
 #include "ui/mainwindow.h"
 #include "ui/runmonitor.h"
 
@@ -44,23 +44,16 @@ private slots:
 
 void TestRunCancel::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("DiscernusTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_runcancel"));
+    wbtest::useTestSettings("tst_runcancel");
 }
 
 void TestRunCancel::cancelOffersToFinishTheCallsInFlight()
 {
     QTemporaryDir dir;
-    QVERIFY(wbtest::copySample(dir.path()));
     MainWindow w;
-    QVERIFY(w.openProject(dir.path(), true));
-    w.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&w));
-    w.showPage(MainWindow::RunPage);
-    RunMonitor *run = w.runPage();
+    RunMonitor *run = wbtest::openSampleOnRunPage(w, dir, QStringLiteral("cancel.sqlite"));
+    QVERIFY(run);
     const QString db = dir.filePath(QStringLiteral("cancel.sqlite"));
-    run->setDatabasePath(db);
     int asked = 0;
     RunMonitor::CancelChoice answer = RunMonitor::CancelChoice::KeepRunning;
     run->setCancelChooser([&] {

@@ -1,6 +1,6 @@
 // F1 opens the user guide at the section of the page in use, in the interface's language: every
 // page has a section, and the German interface gets the German guide.
-#include "sampletestutil.h"
+#include "guitestutil.h"
 #include "ui/mainwindow.h"
 #include "ui/uisettings.h"
 #include "ui/userguide.h"
@@ -24,9 +24,7 @@ class TestUserGuide : public QObject {
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("DiscernusTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_userguide"));
+        wbtest::useTestSettings("tst_userguide");
     }
     void opensAtThePage_data()
     {
