@@ -104,11 +104,11 @@ RunSummary runExperiment(const QString &config, const QString &experiment, const
         out = s;
         QCoreApplication::exit(0);
     });
-    // A run that cannot finish in ten minutes is reported as such rather than hanging the table.
+    // A run that cannot finish in three minutes is cancelled and reported as such rather than hanging the table.
     QTimer guard;
     guard.setSingleShot(true);
     QObject::connect(&guard, &QTimer::timeout, &runner, &ExperimentRunner::cancel);
-    guard.start(600'000);
+    guard.start(180'000);
     runner.start();
     QCoreApplication::exec();
     return out;
@@ -129,11 +129,19 @@ QString experimentYaml(const QString &name, const QString &corpusDir, int limit)
     return y;
 }
 
+SimKey simKey(const QString &name, const QString &provider)
+{
+    SimKey k;
+    k.key = name;
+    k.provider = provider;
+    return k;
+}
+
 QList<SimKey> baseKeys()
 {
-    return {SimKey{QStringLiteral("b-oa-1"), QStringLiteral("openai")}, SimKey{QStringLiteral("b-oa-2"), QStringLiteral("openai")},
-            SimKey{QStringLiteral("b-an-1"), QStringLiteral("anthropic")}, SimKey{QStringLiteral("b-mi-1"), QStringLiteral("mistral")},
-            SimKey{QStringLiteral("b-ge-1"), QStringLiteral("gemini")}};
+    return {simKey(QStringLiteral("b-oa-1"), QStringLiteral("openai")), simKey(QStringLiteral("b-oa-2"), QStringLiteral("openai")),
+            simKey(QStringLiteral("b-an-1"), QStringLiteral("anthropic")), simKey(QStringLiteral("b-mi-1"), QStringLiteral("mistral")),
+            simKey(QStringLiteral("b-ge-1"), QStringLiteral("gemini"))};
 }
 
 QString groupOf(const SimKey &k)
@@ -191,6 +199,18 @@ void sizeLimits(QList<SimKey> &keys, const SimStats &sized, double maxOverMean)
         } else {
             k.tpm = fit(double(s.tokensCharged), perCall(k.key, &SimKeyStats::tokensCharged));
         }
+    }
+    // The group's keys get the same limits (the larger), so they can also stand for one pool.
+    SimKey *first = nullptr;
+    for (SimKey &k : keys) {
+        if (k.provider != u"openai")
+            continue;
+        if (!first) {
+            first = &k;
+            continue;
+        }
+        first->rpm = k.rpm = std::max(first->rpm, k.rpm);
+        first->tpm = k.tpm = std::max(first->tpm, k.tpm);
     }
 }
 
@@ -374,6 +394,7 @@ int main(int argc, char **argv)
             const double perCallS = (c.latencyMs + c.latencyPerOutputTokenMs * 100.0) / 1000.0;
             const double minimum = minimumSeconds(c.keys, st, double(windowMs) / 1000.0, perCallS);
             const QString status = !act.error.isEmpty() ? QStringLiteral("  ERROR ") + act.error
+                                   : act.cancelled      ? QStringLiteral("  (cancelled after 180 s, %1 of %2 jobs done)").arg(act.done).arg(act.jobs)
                                    : act.failed > 0     ? QStringLiteral("  (%1 jobs failed)").arg(act.failed)
                                                         : QString();
             out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10%11\n")

@@ -9,9 +9,10 @@
 using namespace wb;
 
 namespace {
-const QByteArray kBody = R"({"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o-mini-2024-07-18",
-"choices":[{"index":0,"message":{"role":"assistant","content":"{\"care\":0.5}"},"finish_reason":"stop"}],
-"usage":{"prompt_tokens":120,"completion_tokens":30,"total_tokens":150}})";
+const QByteArray kBody = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini-2024-07-18\","
+                         "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
+                         "\"finish_reason\":\"stop\"}],"
+                         "\"usage\":{\"prompt_tokens\":120,\"completion_tokens\":30,\"total_tokens\":150}}";
 }
 
 class TstLiteLlmProxyHeaders final : public QObject {

@@ -76,7 +76,9 @@ private slots:
     {
         SimConfig cfg;
         cfg.acceptAnyKey = false;
-        SimKey k{kProxyKey, u"openai"_qs, 600, 1'000'000};
+        SimKey k;
+        k.key = kProxyKey;
+        k.provider = u"openai"_qs;
         k.litellmProxy = true;
         k.proxyInputCostPerToken = kInputCost;
         k.proxyOutputCostPerToken = kOutputCost;
@@ -138,7 +140,9 @@ private slots:
     {
         SimConfig cfg;
         cfg.acceptAnyKey = false;
-        SimKey k{kProxyKey, u"openai"_qs, 600, 1'000'000};
+        SimKey k;
+        k.key = kProxyKey;
+        k.provider = u"openai"_qs;
         k.litellmProxy = true;
         k.proxyInputCostPerToken = 0.5;   // $0.5 a token: far beyond what any call could cost
         cfg.keys = {k};

@@ -45,7 +45,11 @@ struct Http {
 
 SimKey key(const QString &name, const QString &provider, qint64 rpm, qint64 tpm, SimCharge charge = SimCharge::Provider)
 {
-    SimKey k{name, provider, rpm, tpm};
+    SimKey k;
+    k.key = name;
+    k.provider = provider;
+    k.rpm = rpm;
+    k.tpm = tpm;
     k.charge = charge;
     return k;
 }
@@ -68,8 +72,11 @@ private:
     QNetworkAccessManager m_nam;
     std::unique_ptr<ProviderSimulator> m_sim;
 
-    void start(SimConfig cfg)
+    void start(const QList<SimKey> &keys, qint64 windowMs = 60'000)
     {
+        SimConfig cfg;
+        cfg.keys = keys;
+        cfg.windowMs = windowMs;
         cfg.acceptAnyKey = false;
         m_sim = std::make_unique<ProviderSimulator>(std::move(cfg));
         const Result<quint16> port = m_sim->start();
@@ -134,7 +141,7 @@ private slots:
     void reserveThenSettle()
     {
         const qint64 reserve = charEstimate() + 400;
-        start({.keys = {key(QStringLiteral("k"), QStringLiteral("openai"), 100, 2 * reserve + 50, SimCharge::ReserveThenSettle)}});
+        start({key(QStringLiteral("k"), QStringLiteral("openai"), 100, 2 * reserve + 50, SimCharge::ReserveThenSettle)});
         qint64 settled = 0;
         for (int i = 0; i < 4; ++i) {   // four calls where an unsettled count admits two
             const Http r = openAi(QStringLiteral("k"));
@@ -155,7 +162,7 @@ private slots:
     void reserveNeverSettled()
     {
         const qint64 reserve = charEstimate() + 400;
-        start({.keys = {key(QStringLiteral("k"), QStringLiteral("openai"), 100, 2 * reserve + 50, SimCharge::Reserve)}});
+        start({key(QStringLiteral("k"), QStringLiteral("openai"), 100, 2 * reserve + 50, SimCharge::Reserve)});
         QCOMPARE(openAi(QStringLiteral("k")).num("x-ratelimit-remaining-tokens"), reserve + 50);
         QCOMPARE(openAi(QStringLiteral("k")).num("x-ratelimit-remaining-tokens"), 50);
         const Http r = openAi(QStringLiteral("k"));
@@ -167,7 +174,7 @@ private slots:
     void maxOfPromptAndOutput()
     {
         // max_tokens 400 outweighs the prompt; max_tokens 1 leaves the prompt.
-        start({.keys = {key(QStringLiteral("k"), QStringLiteral("openai"), 100, 1000, SimCharge::MaxPromptOutput)}});
+        start({key(QStringLiteral("k"), QStringLiteral("openai"), 100, 1000, SimCharge::MaxPromptOutput)});
         QVERIFY(charEstimate() < 400);
         QCOMPARE(openAi(QStringLiteral("k"), 400).num("x-ratelimit-remaining-tokens"), 600);
         QCOMPARE(openAi(QStringLiteral("k"), 1).num("x-ratelimit-remaining-tokens"), 600 - charEstimate());
@@ -183,7 +190,7 @@ private slots:
     {
         SimKey k = key(QStringLiteral("k"), QStringLiteral("openai"), 4, 0);
         k.algorithm = SimAlgorithm::Bucket;
-        start({.keys = {k}, .windowMs = 8'000});   // one request back every 2 s
+        start({k}, 8'000);   // one request back every 2 s
         QElapsedTimer t;
         t.start();
         QCOMPARE(openAi(QStringLiteral("k")).num("x-ratelimit-remaining-requests"), 3);
@@ -208,7 +215,7 @@ private slots:
         k.itpm = 100'000;
         k.otpm = 100'000;
         k.algorithm = SimAlgorithm::Bucket;
-        start({.keys = {k}, .windowMs = 60'000});
+        start({k}, 60'000);
         const Http r1 = anthropic(QStringLiteral("a"));
         QCOMPARE(r1.status, 200);
         QCOMPARE(r1.num("anthropic-ratelimit-requests-remaining"), 1);
@@ -228,7 +235,7 @@ private slots:
         a1.pool = QStringLiteral("lab");
         SimKey a2 = a1;
         a2.key = QStringLiteral("a2");
-        start({.keys = {a1, a2}});
+        start({a1, a2});
         QCOMPARE(openAi(QStringLiteral("a1")).num("x-ratelimit-remaining-requests"), 2);
         QCOMPARE(openAi(QStringLiteral("a2")).num("x-ratelimit-remaining-requests"), 1);
         QCOMPARE(openAi(QStringLiteral("a1")).num("x-ratelimit-remaining-requests"), 0);
@@ -245,7 +252,7 @@ private slots:
         SimKey a = key(QStringLiteral("a"), QStringLiteral("anthropic"), 1, 0);
         a.itpm = 10'000;
         a.limitHeaders = false;
-        start({.keys = {o, a}});
+        start({o, a});
         for (const auto &call : {std::function<Http()>([&] { return openAi(QStringLiteral("o")); }),
                                  std::function<Http()>([&] { return anthropic(QStringLiteral("a")); })}) {
             const Http ok = call();
@@ -265,7 +272,7 @@ private slots:
         a1.pool = QStringLiteral("day");
         SimKey a2 = a1;
         a2.key = QStringLiteral("a2");
-        start({.keys = {a1, a2}});
+        start({a1, a2});
         QCOMPARE(openAi(QStringLiteral("a1")).status, 200);
         QCOMPARE(openAi(QStringLiteral("a2")).status, 200);
         const Http r = openAi(QStringLiteral("a1"));
