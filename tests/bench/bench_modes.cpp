@@ -319,6 +319,7 @@ int main(int argc, char **argv)
 
     // Unlimited: a calibration run (the estimator's history) and a sizing run of the target.
     SimStats sized;
+    double unlimitedWallS = 0;
     {
         ProviderSimulator sim(cfg);
         if (!sim.start())
@@ -333,6 +334,7 @@ int main(int argc, char **argv)
         if (!size.error.isEmpty())
             qFatal("sizing run failed: %s", qPrintable(size.error));
         sized = sim.stats();
+        unlimitedWallS = size.wallSeconds;
         for (auto it = sized.keys.begin(); it != sized.keys.end(); ++it) {
             const SimKeyStats b = before.keys.value(it.key());
             it->ok -= b.ok;
@@ -345,8 +347,9 @@ int main(int argc, char **argv)
     sizeLimits(limited, sized, maxOverMean);
 
     QTextStream out(stdout);
-    out << QStringLiteral("bench_modes: %1 texts x 4 groups (2 OpenAI keys), window %2 ms, latency %3 ms\n")
-               .arg(texts).arg(windowMs).arg(latencyMs);
+    out << QStringLiteral("bench_modes: %1 texts x 4 groups (2 OpenAI keys), window %2 ms, latency %3 ms; "
+                          "the same run without limits took %4 s\n")
+               .arg(texts).arg(windowMs).arg(latencyMs).arg(unlimitedWallS, 0, 'f', 1);
     out << "limits per key:";
     for (const SimKey &k : std::as_const(limited))
         out << ' ' << k.key << " rpm " << k.rpm << (k.provider == u"anthropic" ? QStringLiteral(" itpm %1 otpm %2").arg(k.itpm).arg(k.otpm)
