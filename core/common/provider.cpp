@@ -74,6 +74,10 @@ constexpr ProviderTraits kTraits[] = {
      "", "", "HOSTED_VLLM_API_BASE", kChat, "", "HOSTED_VLLM_API_KEY", false, kKey, true, "vllm"},
     {ProviderKind::LmStudio, "lm_studio", "LM Studio", W::OpenAi, C::OpenAi, kWindow, T::ScaledBase,
      "", "", "LM_STUDIO_API_BASE", kChat, "", "LM_STUDIO_API_KEY", false, kKey, true, "lm_studio"},
+    // LiteLLM's own prefix and variables for its proxy (docs/PROVIDERS.md, "LiteLLM proxy as
+    // upstream"); the model after the prefix is one of the proxy's model groups.
+    {ProviderKind::LiteLlmProxy, "litellm_proxy", "LiteLLM proxy", W::OpenAi, C::OpenAi, kWindow, T::ScaledBase,
+     "", "", "LITELLM_PROXY_API_BASE", kChat, "", "LITELLM_PROXY_API_KEY", false, kKey, true, "litellm"},
     // Not spoken: the model list skips such deployments. The row keeps code that meets one (a
     // deployment built in memory without a provider) on the OpenAI format.
     {ProviderKind::Unknown, "", "unknown provider", W::OpenAi, C::OpenAi, kWindow, T::ScaledBase,

@@ -34,6 +34,7 @@ enum class ProviderKind {
     OllamaChat,
     HostedVllm,
     LmStudio,
+    LiteLlmProxy,       ///< "litellm_proxy": a running LiteLLM proxy (OpenAI format, proxy key, x-litellm-* headers)
     Unknown,            ///< a prefix we do not speak (cohere, bedrock, ...); also the empty string
 };
 
@@ -105,12 +106,12 @@ struct ProviderTraits {
 };
 
 /// Every kind, in the order of the enum.
-inline constexpr std::array<ProviderKind, 19> kProviderKinds = {
+inline constexpr std::array<ProviderKind, 20> kProviderKinds = {
     ProviderKind::OpenAi,      ProviderKind::Anthropic,   ProviderKind::Mistral,    ProviderKind::Gemini,
     ProviderKind::VertexAi,    ProviderKind::Azure,       ProviderKind::Groq,       ProviderKind::OpenRouter,
     ProviderKind::TogetherAi,  ProviderKind::DeepSeek,    ProviderKind::FireworksAi, ProviderKind::XAi,
     ProviderKind::Perplexity,  ProviderKind::Cerebras,    ProviderKind::Ollama,     ProviderKind::OllamaChat,
-    ProviderKind::HostedVllm,  ProviderKind::LmStudio,    ProviderKind::Unknown};
+    ProviderKind::HostedVllm,  ProviderKind::LmStudio,    ProviderKind::LiteLlmProxy, ProviderKind::Unknown};
 
 /// The kind of a model-list prefix ("openai", "azure", "groq", ..., case-insensitive); Unknown
 /// for a prefix the product does not speak and for the empty string.

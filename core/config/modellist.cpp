@@ -129,6 +129,8 @@ void readProviderParams(Reader &r, Map &p, Deployment &d, const YAML::Node &mode
     }
     if (d.apiBase.isEmpty() && *t.apiBaseVariable)
         d.apiBase = env(t.apiBaseVariable);
+    if (d.apiBase.isEmpty() && t.kind == ProviderKind::LiteLlmProxy)
+        d.apiBase = env("LITELLM_PROXY_URL");   // the name other clients of the proxy use
     if (r.ok() && d.apiBase.isEmpty() && !*t.requestApiBase && t.kind != ProviderKind::Unknown
         && t.wireFormat != WireFormat::VertexAi)
         r.fail(modelNode, p.field("api_base"),

@@ -430,7 +430,7 @@ Result<ModeEstimate> Estimator::simulateMode(const Mode &mode, const QList<Sched
     if (plannedSchedule && m_plannedSim)
         return evaluate(mode, deps, priced, *m_plannedSim);
     const int runs = int(m_in.experiment.execution.matrix.size());
-    ScheduleResult sim = simulateSchedule(deps, mode.calls, runs, m_in.cancel, 60.0, m_in.windowMarginSeconds);
+    ScheduleResult sim = simulateSchedule(deps, mode.calls, runs, m_in.cancel, m_in.windowSeconds, m_in.windowMarginSeconds);
     if (sim.cancelled)
         return fail(QStringLiteral("estimate cancelled"));
     ModeEstimate est = evaluate(mode, deps, priced, sim);

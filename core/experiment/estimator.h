@@ -68,6 +68,8 @@ struct EstimateInput {
     QHash<QString, LatencyModel> latencyByDeployment;
     /// The router's safety margin after each window expiry (Router::setWindowForTesting, 100 ms).
     double windowMarginSeconds = 0.1;
+    /// Length of the rate windows (60 s; benchmarks on a time-scaled simulator shorten it).
+    double windowSeconds = 60.0;
     qint64 spentMicros = 0;                   ///< already spent in the current budget period
     bool recommendations = true;
     std::atomic<bool> *cancel = nullptr;      ///< set to true to stop; the result is an error then

@@ -1,6 +1,7 @@
 #include "core/providers/openaiadapter.h"
 
 #include "core/common/provider.h"
+#include "core/providers/litellmproxy.h"
 #include "core/providers/wireparsing.h"
 
 #include <QDateTime>
@@ -177,6 +178,7 @@ ParsedReply OpenAiAdapter::parseAt(int status, const HeaderList &headers, const 
 {
     ParsedReply r = parseUnchecked(status, headers, body, nowMs);
     wire::checkLimits(r.limits);
+    readLiteLlmProxyHeaders(headers, r);   // a LiteLLM proxy in front: its call id and price
     return r;
 }
 

@@ -68,10 +68,19 @@ struct Completion {
     QString finishReason;    ///< normalised: stop | length | other
 };
 
+/// What a LiteLLM proxy says about a call it forwarded (its x-litellm-* response headers).
+struct ProxyCallInfo {
+    QString callId;                          ///< x-litellm-call-id: the proxy's spend-log id
+    QString modelId;                         ///< x-litellm-model-id: the proxy deployment that answered
+    QString modelGroup;                      ///< x-litellm-model-group
+    std::optional<qint64> responseCostMicros;   ///< x-litellm-response-cost (USD), in micro-dollars
+};
+
 /// Result of parsing one HTTP reply. Exactly one of completion / error is set.
 struct ParsedReply {
     int httpStatus = 0;
     QString requestId;
+    std::optional<ProxyCallInfo> proxy;      ///< set when the reply came through a LiteLLM proxy
     RateLimitHeaders limits;
     std::optional<Completion> completion;
     std::optional<ProviderError> error;

@@ -975,7 +975,12 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     // budget can never be passed by calls we could not measure. Error statuses are not billed.
     const int status = reply.httpStatus ? reply.httpStatus : call->httpStatus();
     const bool unmeasured = !usage.reported && ((status >= 200 && status < 300) || (status == 0 && call->wasSent()));
-    const qint64 cost = !d.price ? 0 : usage.reported ? costMicros(*d.price, usage) : unmeasured ? c.reservedMicros : 0;
+    qint64 cost = !d.price ? 0 : usage.reported ? costMicros(*d.price, usage) : unmeasured ? c.reservedMicros : 0;
+    // A LiteLLM proxy prices the call itself: its figure is booked, but under a budget never more
+    // than this call held against the cap (docs/PROVIDERS.md, "LiteLLM proxy as upstream").
+    if (reply.completion && reply.proxy && reply.proxy->responseCostMicros)
+        cost = options.budget ? std::min(*reply.proxy->responseCostMicros, std::max(c.reservedMicros, c.boundMicros))
+                              : *reply.proxy->responseCostMicros;
     reserved -= c.reservedMicros;
     if (options.budget)
         options.budget->settleBounded(c.reservedMicros, c.boundMicros, cost);

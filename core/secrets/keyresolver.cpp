@@ -51,9 +51,12 @@ Result<QString> resolveImpl(const ModelList &list, int i, const KeychainAnswers 
         return ref;
     // No api_key at all: local servers need none; otherwise LiteLLM's default variable.
     const ProviderTraits &traits = providerTraits(d.provider);
+    const QString var = QLatin1String(traits.apiKeyVariable);
+    // A LiteLLM proxy may run without a master key, but its variable's key is used when set.
+    if (traits.kind == ProviderKind::LiteLlmProxy && !qEnvironmentVariableIsEmpty(traits.apiKeyVariable))
+        return fromEnvironment(list, i, var, QStringLiteral("the "));
     if (d.isLoopback() || !traits.apiKeyRequired)
         return QString();
-    const QString var = QLatin1String(traits.apiKeyVariable);
     if (var.isEmpty())
         return std::unexpected(deploymentError(list, i, QStringLiteral("no api_key given")));
     return fromEnvironment(list, i, var, QStringLiteral("no api_key given and the "));

@@ -324,6 +324,8 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
     ro.tokens = p.tokens;
     ro.budget = p.budget->hasCap() ? p.budget.get() : nullptr;
     p.router = std::make_unique<Router>(p.project.models, ro);
+    if (p.options.windowMsForTesting > 0)
+        p.router->setWindowForTesting(p.options.windowMsForTesting, 100);
     // Tracing subscribes to the router's calls; it never holds one up (docs/PROVIDERS.md, "Tracing calls").
     QStringList traceWarnings;
     p.tracing = TraceExporter::forModelList(p.project.models, QProcessEnvironment::systemEnvironment(), &traceWarnings);

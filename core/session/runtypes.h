@@ -19,6 +19,9 @@ struct RunOptions {
     bool startSimulator = true;  ///< honour the model list's `discernus.simulator` block
     QString priceMapPath;        ///< LiteLLM model_prices_and_context_window.json merged over the built-in prices
     QString keychainService;     ///< empty: KeyStore::defaultService() (tests use their own)
+    /// > 0: the router's rate windows last this long instead of 60 s (benchmarks against a
+    /// simulator whose window_ms is shortened the same way).
+    qint64 windowMsForTesting = 0;
 };
 
 struct RunSummary {

@@ -33,6 +33,17 @@ struct Ctx {
 
 QString qs(const std::string &s) { return QString::fromStdString(s); }
 
+constexpr SimCharge kCharges[] = {SimCharge::Provider, SimCharge::ReserveThenSettle, SimCharge::MaxPromptOutput,
+                                  SimCharge::Reserve, SimCharge::Prompt};
+
+std::optional<SimCharge> chargeFromName(const QString &name)
+{
+    for (SimCharge c : kCharges)
+        if (simChargeName(c) == name)
+            return c;
+    return std::nullopt;
+}
+
 std::optional<double> readNumber(Ctx &c, const YAML::Node &n, const QString &field, double min, double max)
 {
     if (!n.IsScalar()) {
@@ -87,6 +98,29 @@ std::optional<QString> readString(Ctx &c, const YAML::Node &n, const QString &fi
     return qs(n.Scalar());
 }
 
+/// `litellm_proxy: true` or `{input_cost_per_token: X, output_cost_per_token: Y}`.
+void readProxy(Ctx &c, const YAML::Node &n, const QString &path, SimKey &k)
+{
+    if (n.IsScalar()) {
+        k.litellmProxy = readBool(c, n, path).value_or(false);
+        return;
+    }
+    if (!n.IsMap()) {
+        c.failAt(n, path, QStringLiteral("expected true or {input_cost_per_token, output_cost_per_token}"));
+        return;
+    }
+    k.litellmProxy = true;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const QString f = qs(it->first.Scalar());
+        double *target = f == u"input_cost_per_token" ? &k.proxyInputCostPerToken
+                         : f == u"output_cost_per_token" ? &k.proxyOutputCostPerToken : nullptr;
+        if (!target)
+            c.failAt(it->first, path + u'.' + f, QStringLiteral("unknown field (expected input_cost_per_token or output_cost_per_token)"));
+        else if (auto v = readNumber(c, it->second, path + u'.' + f, 0, 1))
+            *target = *v;
+    }
+}
+
 void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML::Node &n, SimConfig &cfg)
 {
     // Never repeat the key itself in messages: a real key pasted here must not leak into logs.
@@ -124,15 +158,47 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
             if (auto v = readNumber(c, it->second, path, 0.01, 1000)) k.countFactor = *v;
         } else if (f == u"rpd") {
             if (auto v = readInt(c, it->second, path)) k.rpd = *v;
+        } else if (f == u"charge") {
+            if (auto v = readString(c, it->second, path)) {
+                const auto mode = chargeFromName(*v);
+                if (!mode)
+                    c.failAt(it->second, path, QStringLiteral("unknown charge \"%1\" (expected provider, reserve_then_settle, "
+                                                              "max_prompt_output, reserve or prompt)").arg(*v));
+                k.charge = mode.value_or(SimCharge::Provider);
+            }
+        } else if (f == u"algorithm") {
+            if (auto v = readString(c, it->second, path)) {
+                if (*v == u"window" || *v == u"bucket")
+                    k.algorithm = *v == u"bucket" ? SimAlgorithm::Bucket : SimAlgorithm::Window;
+                else
+                    c.failAt(it->second, path, QStringLiteral("unknown algorithm \"%1\" (expected window or bucket)").arg(*v));
+            }
+        } else if (f == u"limit_headers") {
+            if (auto v = readBool(c, it->second, path)) k.limitHeaders = *v;
+        } else if (f == u"litellm_proxy") {
+            readProxy(c, it->second, path, k);
         } else {
-            c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm, rpd, pool or count_factor)"));
+            c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm, rpd, pool, count_factor, "
+                                                     "charge, algorithm, limit_headers or litellm_proxy)"));
         }
     }
     if (!haveProvider)
         c.failAt(keyNode, field, QStringLiteral("provider is required"));
-    for (const SimKey &other : std::as_const(cfg.keys))
+    if (k.litellmProxy && k.provider != u"openai")
+        c.failAt(keyNode, field, QStringLiteral("litellm_proxy keys speak the OpenAI format: their provider must be openai"));
+    if (k.provider == u"anthropic" && k.charge != SimCharge::Provider)
+        c.failAt(keyNode, field, QStringLiteral("charge applies to tpm limits (openai, mistral, gemini); anthropic charges its "
+                                                "input tokens at admission and its output tokens from the reply"));
+    for (const SimKey &other : std::as_const(cfg.keys)) {
         if (other.key == name)
             c.failAt(keyNode, field, QStringLiteral("the same key is listed twice"));
+        // A pool is one limit shared by its keys (an organisation's): the keys cannot disagree on it.
+        if (!k.pool.isEmpty() && other.pool == k.pool
+            && (other.provider != k.provider || other.rpm != k.rpm || other.tpm != k.tpm || other.itpm != k.itpm
+                || other.otpm != k.otpm || other.rpd != k.rpd || other.charge != k.charge || other.algorithm != k.algorithm))
+            c.failAt(keyNode, field, QStringLiteral("keys of pool \"%1\" share one set of limits: provider, rpm, tpm, itpm, otpm, "
+                                                    "rpd, charge and algorithm must be the same as for the pool's other keys").arg(k.pool));
+    }
     cfg.keys.append(k);
 }
 
@@ -162,6 +228,23 @@ void readFaults(Ctx &c, const YAML::Node &n, SimFaults &f)
 }
 
 } // namespace
+
+QString simChargeName(SimCharge c)
+{
+    switch (c) {
+    case SimCharge::Provider: return QStringLiteral("provider");
+    case SimCharge::ReserveThenSettle: return QStringLiteral("reserve_then_settle");
+    case SimCharge::MaxPromptOutput: return QStringLiteral("max_prompt_output");
+    case SimCharge::Reserve: return QStringLiteral("reserve");
+    case SimCharge::Prompt: return QStringLiteral("prompt");
+    }
+    return {};
+}
+
+QString simAlgorithmName(SimAlgorithm a)
+{
+    return a == SimAlgorithm::Bucket ? QStringLiteral("bucket") : QStringLiteral("window");
+}
 
 Result<SimConfig> parseSimConfig(const QByteArray &yaml, const QString &fileName)
 {
@@ -201,6 +284,10 @@ Result<SimConfig> parseSimConfig(const QByteArray &yaml, const QString &fileName
             } else if (f == u"faults") {
                 if (!v.IsNull())
                     readFaults(c, v, cfg.faults);
+            } else if (f == u"window_ms") {
+                if (auto x = readInt(c, v, f)) cfg.windowMs = std::max<qint64>(1, *x);
+            } else if (f == u"day_ms") {
+                if (auto x = readInt(c, v, f)) cfg.dayMs = std::max<qint64>(1, *x);
             } else if (f == u"token_lifetime_s") {
                 if (auto x = readInt(c, v, f)) cfg.tokenLifetimeS = std::max<qint64>(1, *x);
             } else if (f == u"service_accounts") {
@@ -211,7 +298,8 @@ Result<SimConfig> parseSimConfig(const QByteArray &yaml, const QString &fileName
             } else {
                 c.failAt(it->first, f,
                          QStringLiteral("unknown field (expected seed, latency_ms, latency_per_output_token_ms, "
-                                        "jitter_ms, keys, accept_any_key, faults, service_accounts or token_lifetime_s)"));
+                                        "jitter_ms, keys, accept_any_key, faults, window_ms, day_ms, service_accounts or "
+                                        "token_lifetime_s)"));
             }
         }
         cfg.acceptAnyKey = acceptAny.value_or(cfg.keys.isEmpty());

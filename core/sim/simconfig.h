@@ -8,6 +8,21 @@
 
 namespace wb {
 
+/// What a token limit (tpm; Anthropic: itpm) is charged when a request is admitted, and whether
+/// the charge is settled to the reply's usage afterwards. "Prompt" is the provider's estimate of
+/// the request's input (OpenAI: characters / 4; the others: their own token count).
+enum class SimCharge {
+    Provider,            ///< the provider's documented rule (docs/PROVIDERS.md, "The simulator")
+    ReserveThenSettle,   ///< prompt + max_tokens, then settled to prompt_tokens + completion_tokens
+    MaxPromptOutput,     ///< max(prompt, max_tokens), never settled
+    Reserve,             ///< prompt + max_tokens, never settled
+    Prompt,              ///< prompt only, never settled
+};
+
+/// How a limit forgets: a sliding window of `SimConfig::windowMs`, or a token bucket refilled
+/// continuously at the limit per `windowMs`.
+enum class SimAlgorithm { Window, Bucket };
+
 /// One API key the simulator knows. A limit of 0 means "not limited".
 struct SimKey {
     QString key;
@@ -21,7 +36,21 @@ struct SimKey {
     /// The provider counts this many times the simulator's usual prompt count: a tokenizer far
     /// from the client's estimate (runs of one character, whitespace), for budget tests.
     double countFactor = 1.0;
+    SimCharge charge = SimCharge::Provider;
+    SimAlgorithm algorithm = SimAlgorithm::Window;
+    /// false: no rate-limit headers at all (no x-ratelimit-*, anthropic-ratelimit-*); only the
+    /// 429 bodies (and their retry-after) tell a client its limits.
+    bool limitHeaders = true;
+    /// The key is a LiteLLM proxy's key (openai keys only): replies carry the proxy's x-litellm-*
+    /// headers, the price at these rates in x-litellm-response-cost.
+    bool litellmProxy = false;
+    double proxyInputCostPerToken = 0;
+    double proxyOutputCostPerToken = 0;
 };
+
+/// The YAML names of the modes ("reserve_then_settle", "bucket", ...).
+QString simChargeName(SimCharge c);
+QString simAlgorithmName(SimAlgorithm a);
 
 /// Probability per request of each fault, in [0, 1]. Checked in this order; the first that fires wins.
 struct SimFaults {
@@ -66,9 +95,11 @@ struct SimConfig {
 
 /// Reads a limits file:
 ///   seed, latency_ms, latency_per_output_token_ms, jitter_ms,
-///   keys: {NAME: {provider, rpm, tpm, itpm, otpm, pool}}, accept_any_key, faults: {...},
+///   keys: {NAME: {provider, rpm, tpm, itpm, otpm, rpd, pool, count_factor, charge, algorithm,
+///   limit_headers}}, accept_any_key, faults: {...}, window_ms, day_ms,
 ///   service_accounts: {CLIENT_EMAIL: PUBLIC_KEY_PEM}, token_lifetime_s
-/// accept_any_key defaults to false when the file lists keys and to true otherwise.
+/// accept_any_key defaults to false when the file lists keys and to true otherwise. Keys of one
+/// pool share one set of limits, so they must agree on provider, limits and modes.
 /// Errors name file:line:column.
 Result<SimConfig> loadSimConfig(const QString &path);
 /// Same from YAML text (`fileName` only labels errors).

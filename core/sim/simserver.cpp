@@ -3,6 +3,7 @@
 #include "core/common/check.h"
 #include "core/common/logging.h"
 #include "core/sim/dialects/simoauth.h"
+#include "core/sim/simmodes.h"
 
 #include <QDateTime>
 #include <QHostAddress>
@@ -220,7 +221,7 @@ SimWindows *SimServer::windowsFor(const SimKey &key)
 {
     auto &slot = m_windows[windowsName(key)];
     if (!slot)
-        slot = std::make_unique<SimWindows>(m_config.windowMs);
+        slot = makeWindows(key, m_config.windowMs);   // a pool's keys agree on their limits (simconfig.h)
     return slot.get();
 }
 
@@ -407,7 +408,7 @@ std::optional<SimServer::Reply> SimServer::admit(Call &call)
 {
     SimKeyStats &ks = m_stats.keys[call.statsKey];
     const SimDialect &dialect = *call.dialect;
-    call.tpmCharge = dialect.admissionCharge(call);
+    call.tpmCharge = admissionChargeFor(dialect, call);
     if (!call.key) {   // accept_any_key: unlimited
         ks.tokensCharged += call.tpmCharge;
         return std::nullopt;
@@ -476,7 +477,7 @@ SimServer::Reply SimServer::produce(Call &call, int fault, const QString &text, 
 
     // The model produced output: charge what only the reply can tell.
     SimKeyStats &ks = m_stats.keys[call.statsKey];
-    const qint64 charged = dialect.settle(call, completion, now(), ks);
+    const qint64 charged = settleFor(dialect, call, completion, now(), ks);
     ks.promptTokens += call.promptTokens;
     ks.completionTokens += completion;
     if (fault == NoFault) {

@@ -1,6 +1,12 @@
 #include "core/sim/simwindow.h"
 
+#include <cmath>
+
 namespace wb::sim {
+
+namespace {
+qint64 ceilMs(double ms) { return qint64(std::ceil(ms - 1e-9)); }
+} // namespace
 
 void SimWindow::prune(qint64 now)
 {
@@ -11,9 +17,21 @@ void SimWindow::prune(qint64 now)
     }
 }
 
+void SimWindow::drain(qint64 now)
+{
+    if (now > m_levelAt) {
+        m_level = std::max(0.0, m_level - refillPerMs() * double(now - m_levelAt));
+        m_levelAt = now;
+    }
+}
+
 SimWindow::EventId SimWindow::add(qint64 now, qint64 amount)
 {
     prune(now);
+    if (isBucket()) {
+        drain(now);
+        m_level += double(amount);
+    }
     m_events.push_back({now, amount});
     m_sum += amount;
     return m_frontId + m_events.size() - 1;
@@ -22,15 +40,21 @@ SimWindow::EventId SimWindow::add(qint64 now, qint64 amount)
 void SimWindow::settle(EventId id, qint64 amount)
 {
     if (id < m_frontId || id >= m_frontId + m_events.size())
-        return;   // already expired: nothing left to correct
+        return;   // already expired (a bucket: long refilled): nothing left to correct
     Event &e = m_events[id - m_frontId];
     m_sum += amount - e.amount;
+    if (isBucket())
+        m_level = std::max(0.0, m_level + double(amount - e.amount));
     e.amount = amount;
 }
 
 qint64 SimWindow::used(qint64 now)
 {
     prune(now);
+    if (isBucket()) {
+        drain(now);
+        return qint64(std::ceil(m_level - 1e-9));
+    }
     return m_sum;
 }
 
@@ -39,6 +63,11 @@ qint64 SimWindow::waitFor(qint64 now, qint64 amount, qint64 limit)
     prune(now);
     if (amount > limit)
         return kNever;
+    if (isBucket()) {
+        drain(now);
+        const double over = m_level + double(amount) - double(limit);
+        return over <= 1e-9 ? 0 : std::max<qint64>(1, ceilMs(over / refillPerMs()));
+    }
     qint64 remaining = m_sum;
     if (remaining + amount <= limit)
         return 0;
@@ -53,6 +82,10 @@ qint64 SimWindow::waitFor(qint64 now, qint64 amount, qint64 limit)
 qint64 SimWindow::untilEmpty(qint64 now)
 {
     prune(now);
+    if (isBucket()) {
+        drain(now);
+        return m_level <= 1e-9 ? 0 : ceilMs(m_level / refillPerMs());
+    }
     return m_events.empty() ? 0 : m_events.back().ts + m_windowMs - now;
 }
 

@@ -1,7 +1,10 @@
 #pragma once
-// The simulator's strict sliding window: a list of (timestamp, amount) events; an event counts
-// while now < timestamp + window. Deliberately independent of the router's own window so the
-// two can check each other. Pure: time (ms of a monotonic clock) is passed in.
+// The simulator's rate counter for one limit. By default a strict sliding window: a list of
+// (timestamp, amount) events; an event counts while now < timestamp + window. With useBucket() it
+// is a token bucket instead, refilled continuously at capacity per window (Anthropic documents
+// this, docs/PROVIDERS.md): what was charged drains away linearly rather than all at once when
+// the window slides. Deliberately independent of the router's own counters so the two can check
+// each other. Pure: time (ms of a monotonic clock) is passed in.
 #include <QtGlobal>
 
 #include <deque>
@@ -16,13 +19,18 @@ public:
 
     explicit SimWindow(qint64 windowMs = 60'000) : m_windowMs(windowMs) {}
 
+    /// Turns this counter into a bucket of `capacity` refilled at capacity per window (before use).
+    void useBucket(qint64 capacity) { m_capacity = capacity > 0 ? capacity : 0; }
+    bool isBucket() const { return m_capacity > 0; }
+
     EventId add(qint64 now, qint64 amount);
-    /// Changes the amount of an event still in the window (Mistral's settle-to-actual). Its timestamp stays.
+    /// Changes the amount of an event still in the window (settle-to-actual). Its timestamp stays;
+    /// in a bucket the difference is taken from (or given back to) what is still undrained.
     void settle(EventId id, qint64 amount);
     qint64 used(qint64 now);
     /// Milliseconds from now until used + amount <= limit (0 if it fits now; kNever if amount > limit).
     qint64 waitFor(qint64 now, qint64 amount, qint64 limit);
-    /// Milliseconds until every current event has left the window ("reset to the initial state").
+    /// Milliseconds until every current event has left the window (a bucket: until it is full again).
     qint64 untilEmpty(qint64 now);
     qint64 windowMs() const { return m_windowMs; }
 
@@ -32,11 +40,16 @@ private:
         qint64 amount;
     };
     void prune(qint64 now);
+    void drain(qint64 now);
+    double refillPerMs() const { return double(m_capacity) / double(m_windowMs); }
 
     qint64 m_windowMs;
-    std::deque<Event> m_events;
-    EventId m_frontId = 0;   // id of m_events.front()
+    std::deque<Event> m_events;   // window: the counted events; bucket: recent charges (for settle)
+    EventId m_frontId = 0;        // id of m_events.front()
     qint64 m_sum = 0;
+    qint64 m_capacity = 0;        // > 0: bucket mode
+    double m_level = 0;           // bucket: charged and not yet refilled
+    qint64 m_levelAt = 0;
 };
 
 } // namespace wb::sim

@@ -130,12 +130,12 @@ SimReply AnthropicDialect::rateLimited(SimReplyContext &ctx, const SimCall &call
     else
         what = QStringLiteral("%1 requests").arg(thousands(k.rpm));
     SimReply r = errorReply(ctx, 429,
-                            QStringLiteral("This request would exceed the rate limit for your organization (org-simulator) of %1 per minute. "
+                            QStringLiteral("This request would exceed the rate limit for your organization (%2) of %1 per minute. "
                                            "For details, refer to: https://docs.anthropic.com/en/api/rate-limits. You can see the response "
                                            "headers for current usage. Please reduce the prompt length or the maximum tokens requested, or "
                                            "try again later. You may also contact sales at https://www.anthropic.com/contact-sales to discuss "
                                            "your options for a rate limit increase.")
-                                .arg(what),
+                                .arg(what, organization(call)),
                             QStringLiteral("rate_limit_error"));
     SimResets resets;
     resets.rpm = waits.rpm > 0 ? waits.rpm : -1;

@@ -79,7 +79,12 @@ std::optional<SimReply> OpenAiDialect::parseRequest(SimReplyContext &ctx, const 
 
 qint64 OpenAiDialect::admissionCharge(const SimCall &call) const
 {
-    return openAiCharEstimate(call.messages) + outputReserve(call);
+    return promptEstimate(call) + outputReserve(call);
+}
+
+qint64 OpenAiDialect::promptEstimate(const SimCall &call) const
+{
+    return openAiCharEstimate(call.messages);
 }
 
 SimReply OpenAiDialect::errorReply(SimReplyContext &ctx, int status, const QString &message, const QString &type,
@@ -124,20 +129,21 @@ SimReply OpenAiDialect::rateLimited(SimReplyContext &ctx, const SimCall &call, c
     const qint64 wait = waits.longest();
     const bool tokens = waits.tokens > waits.rpm;
     const QString &model = call.model;
+    const QString org = organization(call);
     const QString visit = QStringLiteral(" Visit https://platform.openai.com/account/rate-limits to learn more.");
     QString message;
     if (wait == SimWindow::kNever) {
-        message = QStringLiteral("Request too large for %1 in organization org-simulator on tokens per min (TPM): Limit %2, "
+        message = QStringLiteral("Request too large for %1 in organization %6 on tokens per min (TPM): Limit %2, "
                                  "Requested %3. The input or output tokens must be reduced in order to run successfully.")
-                      .arg(model).arg(k.tpm).arg(call.tpmCharge) + visit;
+                      .arg(model).arg(k.tpm).arg(call.tpmCharge).arg(org) + visit;
     } else if (tokens) {
-        message = QStringLiteral("Rate limit reached for %1 in organization org-simulator on tokens per min (TPM): Limit %2, "
+        message = QStringLiteral("Rate limit reached for %1 in organization %6 on tokens per min (TPM): Limit %2, "
                                  "Used %3, Requested %4. Please try again in %5.")
-                      .arg(model).arg(k.tpm).arg(w.tpm.used(t)).arg(call.tpmCharge).arg(goDuration(wait)) + visit;
+                      .arg(model).arg(k.tpm).arg(w.tpm.used(t)).arg(call.tpmCharge).arg(goDuration(wait)).arg(org) + visit;
     } else {
-        message = QStringLiteral("Rate limit reached for %1 in organization org-simulator on requests per min (RPM): Limit %2, "
+        message = QStringLiteral("Rate limit reached for %1 in organization %5 on requests per min (RPM): Limit %2, "
                                  "Used %3, Requested 1. Please try again in %4.")
-                      .arg(model).arg(k.rpm).arg(w.rpm.used(t)).arg(goDuration(wait)) + visit;
+                      .arg(model).arg(k.rpm).arg(w.rpm.used(t)).arg(goDuration(wait)).arg(org) + visit;
     }
     SimReply r = errorReply(ctx, 429, message, tokens ? QStringLiteral("tokens") : QStringLiteral("requests"),
                             QStringLiteral("rate_limit_exceeded"));

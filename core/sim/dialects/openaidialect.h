@@ -17,6 +17,8 @@ public:
 
     /// The request's characters / 4 plus its output limit: OpenAI's own estimate, never settled.
     qint64 admissionCharge(const SimCall &call) const override;
+    /// Characters / 4.
+    qint64 promptEstimate(const SimCall &call) const override;
 
     SimReply errorReply(SimReplyContext &ctx, int status, const QString &message, const QString &type,
                         const QString &code = {}, const QString &param = {}) const override;
@@ -48,6 +50,7 @@ public:
 
     /// Prompt tokens plus the output limit, settled to the actual total when the reply is known.
     qint64 admissionCharge(const SimCall &call) const override;
+    qint64 promptEstimate(const SimCall &call) const override { return call.promptTokens; }
     qint64 settle(SimCall &call, qint64 completion, qint64 now, SimKeyStats &stats) const override;
 
     SimReply errorReply(SimReplyContext &ctx, int status, const QString &message, const QString &type,

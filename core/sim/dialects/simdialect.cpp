@@ -1,5 +1,7 @@
 #include "core/sim/dialects/simdialect.h"
 
+#include "core/sim/simlitellm.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -83,6 +85,11 @@ qint64 SimDialect::settle(SimCall &call, qint64, qint64, SimKeyStats &) const
     return call.tpmCharge;
 }
 
+QString SimDialect::organization(const SimCall &call)
+{
+    return call.key && !call.key->pool.isEmpty() ? QStringLiteral("org-") + call.key->pool : QStringLiteral("org-simulator");
+}
+
 QString SimDialect::addRequestId(SimReplyContext &, SimReply &) const
 {
     return {};
@@ -101,6 +108,8 @@ SimReply SimDialect::successReply(SimReplyContext &ctx, const SimCall &call, qin
     r.headers = rateLimitHeaders(ctx, call, charged, {});
     r.body = successBody(ctx, call, text, completion, truncated);
     addSuccessHeaders(ctx, call, r);
+    if (call.key && call.key->litellmProxy)
+        addLiteLlmProxyHeaders(ctx, call, completion, r);
     addRequestId(ctx, r);
     return r;
 }
@@ -109,7 +118,7 @@ ResponseHeaders SimDialect::rateLimitHeaders(SimReplyContext &ctx, const SimCall
                                              const SimResets &resets) const
 {
     ResponseHeaders h;
-    if (call.key)
+    if (call.key && call.key->limitHeaders)
         writeLimitHeaders(ctx, call, charged, resets, h);
     return h;
 }

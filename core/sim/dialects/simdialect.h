@@ -111,6 +111,8 @@ public:
 
     /// Tokens charged to the token window when the request is admitted.
     virtual qint64 admissionCharge(const SimCall &call) const = 0;
+    /// The provider's own estimate of the request's input at admission (before it has counted).
+    virtual qint64 promptEstimate(const SimCall &call) const { return call.promptTokens; }
     /// The limit and window the admission charge counts against.
     virtual qint64 tokenLimit(const SimKey &key) const { return key.tpm; }
     virtual SimWindow &tokenWindow(SimWindows &w) const { return w.tpm; }
@@ -118,6 +120,8 @@ public:
     virtual bool waitsForOutputWindow() const { return false; }
     /// Books what only the reply can tell; returns the tokens this call is charged in the end.
     virtual qint64 settle(SimCall &call, qint64 completion, qint64 now, SimKeyStats &stats) const;
+    /// The organisation named in rate-limit messages: the key's pool when it has one.
+    static QString organization(const SimCall &call);
 
     // ---- Replies ---------------------------------------------------------------------------
 

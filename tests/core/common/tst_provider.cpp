@@ -32,7 +32,7 @@ private slots:
                  (QStringList{u"openai"_qs, u"anthropic"_qs, u"mistral"_qs, u"gemini"_qs, u"vertex_ai"_qs, u"azure"_qs,
                               u"groq"_qs, u"openrouter"_qs, u"together_ai"_qs, u"deepseek"_qs, u"fireworks_ai"_qs, u"xai"_qs,
                               u"perplexity"_qs, u"cerebras"_qs, u"ollama"_qs, u"ollama_chat"_qs, u"hosted_vllm"_qs,
-                              u"lm_studio"_qs}));
+                              u"lm_studio"_qs, u"litellm_proxy"_qs}));
     }
 
     void unknownIsNotSpoken_data()

@@ -1,0 +1,424 @@
+// Benchmark: the router against every counting mode of the provider simulator (docs/README.md,
+// "Benchmarks"). Four providers with binding limits, two OpenAI keys on one group; one whole
+// `discernus run` (ExperimentRunner) per mode, with the limits written in the model list and
+// without them. Time is scaled: the simulator's window and the router's are --window-ms long.
+//
+// Per row: wall time / the minimum the simulator's limits allow for the work it actually counted,
+// 429s the simulator sent, calls, and the pre-flight estimate (the engine's estimate assembler)
+// against the run: duration, tokens and cost.
+//
+//   bench_modes [--texts N] [--window-ms W] [--latency-ms L] [--mode NAME] [--configured-only]
+//
+// The minimum: per group and limit, D demanded of a limit L in total (the simulator's own count
+// after settling) needs ceil(D / L) - 1 further windows (a bucket: D / L - 1 refills), plus one
+// call's latency. Keys of one pool count their limit once; a key with a per-day quota serves at
+// most its quota, and the group's other keys then carry the rest.
+#include "core/experiment/estimator.h"
+#include "core/pricing/pricing.h"
+#include "core/session/estimateinput.h"
+#include "core/session/experimentrunner.h"
+#include "core/session/project.h"
+#include "core/sim/providersimulator.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QTimer>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <memory>
+
+using namespace wb;
+
+namespace {
+
+struct Mode {
+    const char *name;
+    const char *what;
+    std::function<void(QList<SimKey> &)> apply;
+};
+
+void forTpmKeys(QList<SimKey> &keys, SimCharge c)
+{
+    for (SimKey &k : keys)
+        if (k.provider != u"anthropic")
+            k.charge = c;
+}
+
+const QList<Mode> &modes()
+{
+    static const QList<Mode> m{
+        {"provider", "each provider's documented rule, sliding windows", [](QList<SimKey> &) {}},
+        {"settle", "tpm charged prompt + max_tokens, settled to usage", [](QList<SimKey> &k) { forTpmKeys(k, SimCharge::ReserveThenSettle); }},
+        {"max", "tpm charged max(prompt, max_tokens), never settled", [](QList<SimKey> &k) { forTpmKeys(k, SimCharge::MaxPromptOutput); }},
+        {"reserve", "tpm charged prompt + max_tokens, never settled", [](QList<SimKey> &k) { forTpmKeys(k, SimCharge::Reserve); }},
+        {"bucket", "every limit a continuously refilled bucket",
+         [](QList<SimKey> &keys) {
+             for (SimKey &k : keys)
+                 k.algorithm = SimAlgorithm::Bucket;
+         }},
+        {"pool", "both OpenAI keys draw on one organisation's limit",
+         [](QList<SimKey> &keys) {
+             for (SimKey &k : keys)
+                 if (k.provider == u"openai")
+                     k.pool = QStringLiteral("org-bench");
+         }},
+        {"no_headers", "no rate-limit headers, only 429 bodies",
+         [](QList<SimKey> &keys) {
+             for (SimKey &k : keys)
+                 k.limitHeaders = false;
+         }},
+        {"daily", "second OpenAI key: a per-day quota of 2 requests",
+         [](QList<SimKey> &keys) {
+             for (SimKey &k : keys)
+                 if (k.key == u"b-oa-2")
+                     k.rpd = 2;
+         }},
+    };
+    return m;
+}
+
+void writeFile(const QString &path, const QString &text)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        qFatal("cannot write %s", qPrintable(path));
+    f.write(text.toUtf8());
+}
+
+RunSummary runExperiment(const QString &config, const QString &experiment, const QString &db, qint64 windowMs)
+{
+    RunOptions o;
+    o.configPath = config;
+    o.experimentPath = experiment;
+    o.dbPath = db;
+    o.windowMsForTesting = windowMs;
+    ExperimentRunner runner(o);
+    RunSummary out;
+    QObject::connect(&runner, &ExperimentRunner::finished, [&](const RunSummary &s) {
+        out = s;
+        QCoreApplication::exit(0);
+    });
+    // A run that cannot finish in three minutes is cancelled and reported as such rather than hanging the table.
+    QTimer guard;
+    guard.setSingleShot(true);
+    QObject::connect(&guard, &QTimer::timeout, &runner, &ExperimentRunner::cancel);
+    guard.start(180'000);
+    runner.start();
+    QCoreApplication::exec();
+    return out;
+}
+
+const char *kGroups[] = {"gpt-4o-mini", "claude-haiku", "mistral-small", "gemini-flash"};
+
+QString experimentYaml(const QString &name, const QString &corpusDir, int limit)
+{
+    QString y = QStringLiteral("experiment: {name: %1}\ncorpus:\n  - {id: speeches, path: \"%2\"}\n"
+                               "frameworks:\n  - {id: mft, path: mft.yaml}\n"
+                               "execution:\n  temperature: 0.1\n  max_tokens: 600\n  matrix:\n")
+                    .arg(name, corpusDir);
+    for (const char *g : kGroups)
+        y += QStringLiteral("    - {run_id: %1, model: %1, framework: mft, corpus_subset: {corpus: speeches, limit: %2}}\n")
+                 .arg(QString::fromLatin1(g))
+                 .arg(limit);
+    return y;
+}
+
+SimKey simKey(const QString &name, const QString &provider)
+{
+    SimKey k;
+    k.key = name;
+    k.provider = provider;
+    return k;
+}
+
+QList<SimKey> baseKeys()
+{
+    return {simKey(QStringLiteral("b-oa-1"), QStringLiteral("openai")), simKey(QStringLiteral("b-oa-2"), QStringLiteral("openai")),
+            simKey(QStringLiteral("b-an-1"), QStringLiteral("anthropic")), simKey(QStringLiteral("b-mi-1"), QStringLiteral("mistral")),
+            simKey(QStringLiteral("b-ge-1"), QStringLiteral("gemini"))};
+}
+
+QString groupOf(const SimKey &k)
+{
+    if (k.provider == u"openai")
+        return QStringLiteral("gpt-4o-mini");
+    if (k.provider == u"anthropic")
+        return QStringLiteral("claude-haiku");
+    return k.provider == u"mistral" ? QStringLiteral("mistral-small") : QStringLiteral("gemini-flash");
+}
+
+/// The model list: the simulator's limits written per deployment (and the shared pool) or none.
+QString modelList(const QString &base, const QList<SimKey> &keys, bool configured)
+{
+    QString ml = QStringLiteral("model_list:\n");
+    for (const SimKey &k : keys) {
+        const QString model = k.provider == u"openai"      ? QStringLiteral("openai/gpt-4o-mini")
+                              : k.provider == u"anthropic" ? QStringLiteral("anthropic/claude-3-5-haiku-20241022")
+                              : k.provider == u"mistral"   ? QStringLiteral("mistral/mistral-small-latest")
+                                                           : QStringLiteral("gemini/gemini-2.5-flash");
+        const QString apiBase = k.provider == u"openai" || k.provider == u"mistral" ? base + QStringLiteral("/v1") : base;
+        QString limits;
+        if (configured) {
+            limits = QStringLiteral(", rpm: %1").arg(k.rpm);
+            if (k.tpm)
+                limits += QStringLiteral(", tpm: %1").arg(k.tpm);
+            if (k.itpm)
+                limits += QStringLiteral(", itpm: %1, otpm: %2").arg(k.itpm).arg(k.otpm);
+        }
+        ml += QStringLiteral("  - model_name: %1\n    litellm_params: {model: %2, api_key: %3, api_base: \"%4\"%5}\n")
+                  .arg(groupOf(k), model, k.key, apiBase, limits);
+        if (configured && !k.pool.isEmpty())
+            ml += QStringLiteral("    model_info: {rate_limit_pool: %1}\n").arg(k.pool);
+    }
+    ml += QStringLiteral("router_settings: {routing_strategy: usage-based-routing-v2, num_retries: 3, timeout: 120}\n");
+    return ml;
+}
+
+/// Limits that bind: every group's demand (measured by an unlimited sizing run) is about three
+/// windows of each limit, and no single call exceeds a limit.
+void sizeLimits(QList<SimKey> &keys, const SimStats &sized, double maxOverMean)
+{
+    auto perCall = [&](const QString &key, auto field) {
+        const SimKeyStats s = sized.keys.value(key);
+        return s.ok > 0 ? double(s.*field) / double(s.ok) : 0.0;
+    };
+    auto fit = [&](double demand, double oneCall) { return qint64(std::ceil(std::max(demand / 3.0, oneCall * maxOverMean * 1.1))); };
+    for (SimKey &k : keys) {
+        const SimKeyStats s = sized.keys.value(k.key);
+        const double n = double(s.ok);
+        k.rpm = std::max<qint64>(1, qint64(std::ceil(n / 2.0)));
+        if (k.provider == u"anthropic") {
+            k.itpm = fit(double(s.promptTokens), perCall(k.key, &SimKeyStats::promptTokens));
+            k.otpm = fit(double(s.completionTokens), perCall(k.key, &SimKeyStats::completionTokens));
+        } else {
+            k.tpm = fit(double(s.tokensCharged), perCall(k.key, &SimKeyStats::tokensCharged));
+        }
+    }
+    // The group's keys get the same limits (the larger), so they can also stand for one pool.
+    SimKey *first = nullptr;
+    for (SimKey &k : keys) {
+        if (k.provider != u"openai")
+            continue;
+        if (!first) {
+            first = &k;
+            continue;
+        }
+        first->rpm = k.rpm = std::max(first->rpm, k.rpm);
+        first->tpm = k.tpm = std::max(first->tpm, k.tpm);
+    }
+}
+
+/// Seconds the limits allow at least, for what the simulator counted (see the note at the top).
+double minimumSeconds(const QList<SimKey> &keys, const SimStats &st, double windowS, double callS)
+{
+    struct Dim {
+        qint64 limit = 0;
+        double demand = 0;
+    };
+    double worst = 0;
+    for (const char *group : kGroups) {
+        // Per limit domain (pool or key): its limits and what its keys were charged.
+        QMap<QString, std::array<Dim, 4>> domains;
+        QMap<QString, bool> daily;
+        bool bucket = false;
+        for (const SimKey &k : keys) {
+            if (groupOf(k) != QLatin1String(group))
+                continue;
+            const SimKeyStats s = st.keys.value(k.key);
+            const QString dom = k.pool.isEmpty() ? k.key : k.pool;
+            auto &d = domains[dom];
+            const bool an = k.provider == u"anthropic";
+            const qint64 limits[4] = {k.rpm, an ? k.itpm : k.tpm, k.otpm, 0};
+            const double demand[4] = {double(s.ok), double(an ? s.promptTokens : s.tokensCharged), an ? double(s.completionTokens) : 0, 0};
+            for (int i = 0; i < 3; ++i) {
+                d[std::size_t(i)].limit = limits[i];
+                d[std::size_t(i)].demand += demand[i];
+            }
+            daily[dom] = daily.value(dom) || k.rpd > 0;
+            bucket = k.algorithm == SimAlgorithm::Bucket;
+        }
+        auto bound = [&](bool withoutDaily) {
+            double b = 0;
+            for (int i = 0; i < 3; ++i) {
+                double demand = 0;
+                qint64 limit = 0;
+                bool unlimited = false;
+                for (auto it = domains.cbegin(); it != domains.cend(); ++it) {
+                    if (withoutDaily && daily.value(it.key()))
+                        continue;
+                    const Dim &d = it.value()[std::size_t(i)];
+                    demand += d.demand;
+                    unlimited = unlimited || d.limit == 0;
+                    limit += d.limit;
+                }
+                if (unlimited || limit == 0 || demand <= 0)
+                    continue;
+                const double r = demand / double(limit);
+                b = std::max(b, (bucket ? std::max(0.0, r - 1.0) : std::max(0.0, std::ceil(r - 1e-9) - 1.0)) * windowS);
+            }
+            return b;
+        };
+        worst = std::max({worst, bound(false), daily.values().contains(true) ? bound(true) : 0.0});
+    }
+    return worst + callS;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    auto arg = [&](const char *name, const QString &def) {
+        const qsizetype i = args.indexOf(QString::fromLatin1(name));
+        return i > 0 && i + 1 < args.size() ? args[i + 1] : def;
+    };
+    const int texts = arg("--texts", QStringLiteral("8")).toInt();
+    const qint64 windowMs = arg("--window-ms", QStringLiteral("5000")).toLongLong();
+    const double latencyMs = arg("--latency-ms", QStringLiteral("150")).toDouble();
+    const QString only = arg("--mode", {});
+    const bool configuredOnly = args.contains(QStringLiteral("--configured-only"));
+    const QString corpusRoot = arg("--corpus", QStringLiteral(WB_SHARED_DATA_DIR "/corpus"));
+
+    SimConfig cfg;
+    cfg.seed = 5;
+    cfg.latencyMs = latencyMs;
+    cfg.latencyPerOutputTokenMs = 0.2;
+    cfg.jitterMs = latencyMs / 4;
+    cfg.windowMs = windowMs;
+    cfg.acceptAnyKey = false;
+    cfg.keys = baseKeys();
+
+    QTemporaryDir dir;
+    QFile::copy(QStringLiteral(WB_SOURCE_DIR "/resources/sample/frameworks/mft.yaml"), dir.filePath(QStringLiteral("mft.yaml")));
+    const QString target = dir.filePath(QStringLiteral("target.yaml"));
+    writeFile(dir.filePath(QStringLiteral("calibrate.yaml")), experimentYaml(QStringLiteral("calibrate"), corpusRoot + QStringLiteral("/sotu"), 4));
+    writeFile(target, experimentYaml(QStringLiteral("target"), corpusRoot + QStringLiteral("/inaugural"), texts));
+    const QString config = dir.filePath(QStringLiteral("litellm_config.yaml"));
+    const QString calDb = dir.filePath(QStringLiteral("calibration.db"));
+
+    // The longest text over the mean: no limit may be smaller than the largest call.
+    double maxOverMean = 1;
+    {
+        QDir corpus(corpusRoot + QStringLiteral("/inaugural"));
+        const QFileInfoList files = corpus.entryInfoList({QStringLiteral("*.txt")}, QDir::Files, QDir::Name).mid(0, texts);
+        qint64 sum = 0, most = 0;
+        for (const QFileInfo &f : files) {
+            sum += f.size();
+            most = std::max(most, f.size());
+        }
+        if (sum > 0)
+            maxOverMean = double(most) * double(files.size()) / double(sum);
+    }
+
+    // Unlimited: a calibration run (the estimator's history) and a sizing run of the target.
+    SimStats sized;
+    double unlimitedWallS = 0;
+    {
+        ProviderSimulator sim(cfg);
+        if (!sim.start())
+            qFatal("cannot start the simulator");
+        writeFile(config, modelList(sim.baseUrl(), cfg.keys, false));
+        std::fprintf(stderr, "calibration and sizing runs (unlimited) ...\n");
+        const RunSummary cal = runExperiment(config, dir.filePath(QStringLiteral("calibrate.yaml")), calDb, windowMs);
+        if (!cal.error.isEmpty())
+            qFatal("calibration failed: %s", qPrintable(cal.error));
+        const SimStats before = sim.stats();
+        const RunSummary size = runExperiment(config, target, dir.filePath(QStringLiteral("sizing.db")), windowMs);
+        if (!size.error.isEmpty())
+            qFatal("sizing run failed: %s", qPrintable(size.error));
+        sized = sim.stats();
+        unlimitedWallS = size.wallSeconds;
+        for (auto it = sized.keys.begin(); it != sized.keys.end(); ++it) {
+            const SimKeyStats b = before.keys.value(it.key());
+            it->ok -= b.ok;
+            it->tokensCharged -= b.tokensCharged;
+            it->promptTokens -= b.promptTokens;
+            it->completionTokens -= b.completionTokens;
+        }
+    }
+    QList<SimKey> limited = baseKeys();
+    sizeLimits(limited, sized, maxOverMean);
+
+    QTextStream out(stdout);
+    out << QStringLiteral("bench_modes: %1 texts x 4 groups (2 OpenAI keys), window %2 ms, latency %3 ms; "
+                          "the same run without limits took %4 s\n")
+               .arg(texts).arg(windowMs).arg(latencyMs).arg(unlimitedWallS, 0, 'f', 1);
+    out << "limits per key:";
+    for (const SimKey &k : std::as_const(limited))
+        out << ' ' << k.key << " rpm " << k.rpm << (k.provider == u"anthropic" ? QStringLiteral(" itpm %1 otpm %2").arg(k.itpm).arg(k.otpm)
+                                                                           : QStringLiteral(" tpm %1").arg(k.tpm)) << ';';
+    out << "\n\n";
+    out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
+               .arg(QStringLiteral("mode"), -11).arg(QStringLiteral("limits"), -7)
+               .arg(QStringLiteral("wall_s"), 7).arg(QStringLiteral("min_s"), 7).arg(QStringLiteral("ratio"), 6)
+               .arg(QStringLiteral("429"), 5).arg(QStringLiteral("calls"), 6)
+               .arg(QStringLiteral("dur est/act"), 15).arg(QStringLiteral("tokens est/act"), 17).arg(QStringLiteral("cost est/act $"), 17);
+    out.flush();
+
+    for (const Mode &m : modes()) {
+        if (!only.isEmpty() && only != QLatin1String(m.name))
+            continue;
+        for (const bool configured : {true, false}) {
+            if (!configured && configuredOnly)
+                continue;
+            SimConfig c = cfg;
+            c.keys = limited;
+            m.apply(c.keys);
+            ProviderSimulator sim(c);
+            if (!sim.start())
+                qFatal("cannot start the simulator");
+            writeFile(config, modelList(sim.baseUrl(), c.keys, configured));
+
+            // The pre-flight estimate, as `discernus estimate` makes it.
+            auto project = loadProject(config, target);
+            if (!project)
+                qFatal("%s", qPrintable(project.error().toString()));
+            auto ctx = prepareEstimate(*project, calDb);
+            if (!ctx)
+                qFatal("%s", qPrintable(ctx.error().toString()));
+            ctx->input.latency = {c.latencyMs / 1000.0, c.latencyPerOutputTokenMs / 1000.0};
+            ctx->input.windowSeconds = double(windowMs) / 1000.0;
+            ctx->input.recommendations = false;
+            const auto report = estimateExperiment(ctx->input);
+            if (!report)
+                qFatal("%s", qPrintable(report.error().toString()));
+            const RunEstimate &est = report->planned.total;
+
+            const QString db = dir.filePath(QStringLiteral("%1-%2.db").arg(QLatin1String(m.name)).arg(configured));
+            const RunSummary act = runExperiment(config, target, db, windowMs);
+            const SimStats st = sim.stats();
+            const double perCallS = (c.latencyMs + c.latencyPerOutputTokenMs * 100.0) / 1000.0;
+            const double minimum = minimumSeconds(c.keys, st, double(windowMs) / 1000.0, perCallS);
+            const QString status = !act.error.isEmpty() ? QStringLiteral("  ERROR ") + act.error
+                                   : act.cancelled      ? QStringLiteral("  (cancelled after 180 s, %1 of %2 jobs done)").arg(act.done).arg(act.jobs)
+                                   : act.failed > 0     ? QStringLiteral("  (%1 jobs failed)").arg(act.failed)
+                                                        : QString();
+            out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10%11\n")
+                       .arg(QLatin1String(m.name), -11)
+                       .arg(configured ? QStringLiteral("model") : QStringLiteral("none"), -7)
+                       .arg(act.wallSeconds, 7, 'f', 1)
+                       .arg(minimum, 7, 'f', 1)
+                       .arg(minimum > 0 ? act.wallSeconds / minimum : 0.0, 6, 'f', 3)
+                       .arg(st.rateLimited, 5)
+                       .arg(act.calls, 6)
+                       .arg(QStringLiteral("%1/%2").arg(report->planned.durationSeconds, 0, 'f', 1).arg(act.wallSeconds, 0, 'f', 1), 15)
+                       .arg(QStringLiteral("%1/%2").arg(est.promptTokens + est.expectedOutputTokens)
+                                .arg(act.promptTokens + act.completionTokens), 17)
+                       .arg(QStringLiteral("%1/%2").arg(microsToUsd(est.expectedCostMicros), 0, 'f', 4)
+                                .arg(microsToUsd(act.costMicros), 0, 'f', 4), 17)
+                       .arg(status);
+            out.flush();
+            sim.stop();
+        }
+    }
+    out << "\nratio = wall / minimum the simulator's limits allow for what it counted; 429 = replies the "
+           "simulator refused; limits: model = written in the model list, none = left for the router to learn\n";
+    return 0;
+}
