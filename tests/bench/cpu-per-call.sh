@@ -6,7 +6,8 @@
 # divided by the calls it made, and calls per second of wall time.
 #   tests/bench/cpu-per-call.sh [-b BUILD_DIR] [-n TEXTS] [-r RUNS] [-p MAX_PARALLEL] [-P PERF_DATA]
 # Defaults: build, 5000 texts, 3 runs (a fresh database each), no max_parallel_requests.
-# -P records the last run with `perf record -g` into PERF_DATA (its figures then include perf's cost).
+# -P records the last run with `perf record -g` into PERF_DATA (its figures then include perf's cost);
+# PERF_RECORD_ARGS replaces -g (e.g. "--call-graph dwarf -F 499" for stacks through Qt).
 # Needs the discernus target built, curl, jq and /usr/bin/time.
 set -euo pipefail
 BUILD=build
@@ -83,7 +84,7 @@ results=()
 for r in $(seq "$RUNS"); do
     DB="$WORK/results-$r.db"
     WRAP=()
-    [ -n "$PERF_DATA" ] && [ "$r" = "$RUNS" ] && WRAP=(perf record -g -q -o "$PERF_DATA" --)
+    [ -n "$PERF_DATA" ] && [ "$r" = "$RUNS" ] && WRAP=(perf record ${PERF_RECORD_ARGS:--g} -q -o "$PERF_DATA" --)
     # %U/%S are the run process's own user and system CPU (and its children's: it has none).
     /usr/bin/time -f '%U %S %e' -o "$WORK/time-$r" "${WRAP[@]}" "$BIN" run --config "$WORK/litellm_config.yaml" \
         --experiment "$WORK/experiment.yaml" --db "$DB" --quiet --json > "$WORK/summary-$r.json" 2> "$WORK/run-$r.log" || {
