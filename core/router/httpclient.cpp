@@ -400,7 +400,6 @@ bool HttpClient::parse(Connection *c)
             } else {
                 c->st = St::UntilClose;   // the body ends when the server closes
                 c->closeAfter = true;
-                break;
             }
         } else if (c->st == St::Body || c->st == St::ChunkData) {
             const qint64 n = std::min<qint64>(c->remaining, b.size() - pos);
@@ -494,6 +493,8 @@ void HttpClient::onClosed(Connection *c, QAbstractSocket::SocketError err, const
     Host &h = *c->host;
     HttpReply *r = c->reply;
     if (r && c->st == Connection::St::UntilClose && err == QAbstractSocket::RemoteHostClosedError) {
+        c->buf += c->socket->readAll();
+        parse(c);
         complete(c);   // drops the connection (closeAfter)
         return;
     }

@@ -243,15 +243,16 @@ private slots:
             burst << client.post(srv.request(), "{}", &owner);
         }
         QTRY_VERIFY_WITH_TIMEOUT(std::all_of(burst.begin(), burst.end(), [](HttpReply *r) { return r->isFinished(); }), 5000);
-        QVERIFY(srv.connections > HttpClient::kMinConnectionsPerHost);
+        QCOMPARE(srv.connections, 20);   // before any reply the target is the maximum
         QElapsedTimer t;
         t.start();
         while (t.elapsed() < 600) {
             srv.replies << ok("s");
             QVERIFY(roundTrip(client, srv.request(), "{}", &owner));
         }
-        QVERIFY(client.connectionTarget(u"127.0.0.1:%1"_qs.arg(srv.server.serverPort())) <= HttpClient::kMinConnectionsPerHost + 2);
-        QVERIFY(client.connectionCount() <= HttpClient::kMinConnectionsPerHost + 2);
+        const int target = client.connectionTarget(u"127.0.0.1:%1"_qs.arg(srv.server.serverPort()));
+        QVERIFY2(target < 20, qPrintable(QString::number(target)));   // one call at a time needs few
+        QVERIFY(client.connectionCount() <= target);
     }
 };
 
