@@ -1,5 +1,7 @@
 #include "core/router/connectionpool.h"
 
+#include "core/router/httpclient.h"
+
 #include <QNetworkAccessManager>
 #include <QUrl>
 
@@ -10,6 +12,15 @@ namespace {
 constexpr int kConnectionsPerManager = 6;
 constexpr int kMaxManagers = 64;
 } // namespace
+
+HttpClient *ConnectionPool::client()
+{
+    if (m_factory)
+        return nullptr;
+    if (!m_client)
+        m_client = new HttpClient(m_owner);
+    return m_client;
+}
 
 QString ConnectionPool::hostKey(const QUrl &url)
 {

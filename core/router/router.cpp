@@ -12,6 +12,7 @@
 #include "core/router/connectionpool.h"
 #include "core/router/deploymentstats.h"
 #include "core/router/failuretracker.h"
+#include "core/router/httpclient.h"
 #include "core/router/routercall.h"
 #include "core/router/routingstrategy.h"
 #include "core/tokenize/tokenestimator.h"
@@ -165,8 +166,10 @@ public:
     std::unordered_map<RouterCall *, InFlightCall> inFlight;
 
     ConnectionPool connections;
+    CallDeadlines *deadlines = nullptr;   // every call's timeout behind one timer
 
     QTimer *wakeTimer = nullptr;
+    std::function<void()> beforeDispatch;
     bool dispatchPending = false;
     bool paused = false;
     bool budgetStopped = false;
@@ -587,6 +590,8 @@ void Router::Private::dispatch()
         // wait forever in queues nobody serves any more.
         drainQueued(true);
     }
+    if (beforeDispatch)
+        beforeDispatch();
     if (paused) {
         wakeTimer->stop();
         return;
@@ -714,10 +719,14 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
     const bool oauth = options.accessTokens && options.accessTokens->covers(d.dep.id);
     BuiltRequest br = d.adapter->buildChat(d.dep, oauth ? options.accessTokens->token(d.dep.id) : d.apiKey,
                                            job->job.request);
-    const QUrl url = br.request.url();
-    c.hostKey = ConnectionPool::hostKey(url);
-    c.nam = connections.acquire(c.hostKey);
-    auto *call = new RouterCall(c.nam, d.timeoutMs, q);
+    RouterCall *call = nullptr;
+    if (HttpClient *client = connections.client()) {
+        call = new RouterCall(client, d.timeoutMs, q, deadlines);
+    } else {
+        c.hostKey = ConnectionPool::hostKey(br.request.url());
+        c.nam = connections.acquire(c.hostKey);
+        call = new RouterCall(c.nam, d.timeoutMs, q, deadlines);
+    }
     QObject::connect(call, &RouterCall::finished, q, [this](RouterCall *rc) { onCallFinished(rc); });
     QObject::connect(call, &RouterCall::sent, q, [this](RouterCall *rc) { onCallSent(rc); });
     ++d.inFlight;
@@ -1219,6 +1228,7 @@ Router::Router(ModelList models, RouterOptions options, QObject *parent)
     // Precise: a wake-up exactly when a window frees up is the whole point.
     d->wakeTimer->setTimerType(Qt::PreciseTimer);
     connect(d->wakeTimer, &QTimer::timeout, this, [this] { d->dispatch(); });
+    d->deadlines = new CallDeadlines(this);
     d->build();
 }
 
@@ -1399,6 +1409,11 @@ void Router::setWindowForTesting(qint64 windowMs, qint64 safetyMarginMs)
 int Router::networkManagerCount() const
 {
     return d->connections.size();
+}
+
+void Router::setBeforeDispatch(std::function<void()> hook)
+{
+    d->beforeDispatch = std::move(hook);
 }
 
 } // namespace wb

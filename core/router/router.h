@@ -90,6 +90,11 @@ public:
     void setWindowForTesting(qint64 windowMs, qint64 safetyMarginMs);
     /// Number of QNetworkAccessManagers in the connection pool (tests, monitor).
     int networkManagerCount() const;
+    /// Called on the router's thread at the start of every dispatch round, before any call of that
+    /// round is sent: the runner commits the replies received since the previous round there, so a
+    /// paid reply is durable before the next call is bought, in one transaction per round
+    /// (docs/FORMATS.md, "Durability"). The hook may pause() the router (a failed write).
+    void setBeforeDispatch(std::function<void()> hook);
 
 signals:
     void callFinished(const wb::CallRecord &call);

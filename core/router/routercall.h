@@ -5,9 +5,14 @@
 #include "core/providers/providertypes.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QNetworkReply>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
+
+#include <map>
+#include <optional>
 
 class QNetworkAccessManager;
 class QTimer;
@@ -15,13 +20,44 @@ class QTimer;
 namespace wb {
 
 struct BuiltRequest;
+class HttpClient;
+class HttpReply;
+class RouterCall;
+
+/// The timeouts of all of a router's calls behind one timer, armed for the earliest deadline.
+/// A timer per call would register and unregister with the event dispatcher for every call, and
+/// Qt scans that list on every cross-thread hand-over of a network reply (docs/ARCHITECTURE.md,
+/// "CPU per call").
+class CallDeadlines final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CallDeadlines)
+public:
+    explicit CallDeadlines(QObject *parent = nullptr);
+    using Handle = std::multimap<qint64, RouterCall *>::iterator;
+    /// The call times out `timeoutMs` from now unless remove() is called first.
+    Handle add(RouterCall *call, qint64 timeoutMs);
+    void remove(Handle h);
+    int size() const { return int(m_byDeadline.size()); }
+
+private:
+    void expire();
+    void arm();
+    QElapsedTimer m_clock;
+    QTimer m_timer;
+    qint64 m_armedFor = -1;   // the deadline the timer is set for; -1 = not armed
+    std::multimap<qint64, RouterCall *> m_byDeadline;
+};
 
 class RouterCall final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RouterCall)
 public:
-    /// timeoutMs <= 0: no timeout of our own.
-    RouterCall(QNetworkAccessManager *nam, qint64 timeoutMs, QObject *parent = nullptr);
+    /// timeoutMs <= 0: no timeout of our own. `deadlines` (may be null: a timer of its own) keeps
+    /// the timeout; it must outlive the call.
+    RouterCall(QNetworkAccessManager *nam, qint64 timeoutMs, QObject *parent = nullptr,
+               CallDeadlines *deadlines = nullptr);
+    /// The same over the router's own HTTP client (core/router/httpclient.h).
+    RouterCall(HttpClient *client, qint64 timeoutMs, QObject *parent, CallDeadlines *deadlines);
     ~RouterCall() override;
 
     /// Sends the request now.
@@ -46,13 +82,20 @@ signals:
     void finished(wb::RouterCall *call);
 
 private:
+    friend class CallDeadlines;
     void onReplyFinished();
     void onTimeout();
+    void startTimeout();
+    void stopTimeout();
 
-    QNetworkAccessManager *m_nam;
+    QNetworkAccessManager *m_nam = nullptr;
+    HttpClient *m_client = nullptr;
     qint64 m_timeoutMs;
     QPointer<QNetworkReply> m_reply;
+    HttpReply *m_http = nullptr;   // a child of this call
     QTimer *m_timer = nullptr;
+    CallDeadlines *m_deadlines = nullptr;
+    std::optional<CallDeadlines::Handle> m_deadline;
     bool m_done = false;
     bool m_sent = false;
     bool m_timedOut = false;

@@ -74,17 +74,14 @@ void ExperimentRunner::Private::connectRouter()
 {
     p->budget->onSettled = [this](qint64) { onSettled(); };
     Router *router = p->router.get();
-    // Replies are committed before control returns to the event loop, where the router's next
-    // dispatch waits (it is always queued): a paid reply is on disk before another call is bought.
-    // A failed attempt is committed at once too, since a retry may follow in a later turn.
-    QObject::connect(router, &Router::callFinished, q, [this](const CallRecord &c) {
-        onCall(c);
-        if (c.errorClass != ErrorClass::None)
-            commitReceived();
-    });
+    // Replies (and failed attempts) are committed at the start of the router's next dispatch
+    // round, before it sends anything: a paid reply is on disk before another call is bought, and
+    // the replies that arrived together share one transaction (docs/FORMATS.md, "Durability").
+    // Every reply schedules such a round; the store's own flush timer is the backstop.
+    router->setBeforeDispatch([this] { commitReceived(); });
+    QObject::connect(router, &Router::callFinished, q, [this](const CallRecord &c) { onCall(c); });
     QObject::connect(router, &Router::jobFinished, q, [this](const JobOutcome &o) {
         onJob(o);
-        commitReceived();
         if (draining != Drain::None)
             scheduleDrainCheck();
     });
@@ -245,6 +242,7 @@ ExperimentRunner::~ExperimentRunner()
 {
     if (d->p) {
         d->p->router->disconnect(this);
+        d->p->router->setBeforeDispatch({});
         d->p->store->flush();
     }
 }

@@ -89,7 +89,7 @@ public:
     void scheduleDrainCheck();
     void checkDrain();
     void saveUnstoredReplies();
-    /// A reply is durable before the router sends the next call (its dispatch is queued).
+    /// Commits the replies received so far; the router calls it before each dispatch round.
     void commitReceived();
     // rundispatch.cpp
     void planCalls();

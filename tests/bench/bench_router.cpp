@@ -168,7 +168,7 @@ int main(int argc, char **argv)
     }
 
     std::printf("bench_router: %d calls (%d ok, %d failed, %lld http 429), %d deployment(s), max_parallel %s, "
-                "strategy %s, %d QNetworkAccessManager(s)\n",
+                "strategy %s, %d QNetworkAccessManager(s) (0: the router's own HTTP client)\n",
                 calls, ok, failed, qint64(s.http429), deployments,
                 parallel > 0 ? qPrintable(QString::number(parallel)) : "unlimited",
                 qPrintable(p.value(u"strategy"_qs)), router.networkManagerCount());

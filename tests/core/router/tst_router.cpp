@@ -864,8 +864,7 @@ private slots:
         for (quint64 i = 1; i <= kWanted; ++i)
             router.submit(makeJob(i, u"gpt"_qs));
         QTRY_COMPARE_WITH_TIMEOUT(done, kWanted, 10'000);
-        QCOMPARE(maxOpen, kWanted);
-        QVERIFY(router.networkManagerCount() >= 2);
+        QCOMPARE(maxOpen, kWanted);   // the router's own client is not held to 6 per host
     }
 };
 

@@ -110,7 +110,10 @@ void TestStorageFailure::deletedDatabaseStopsTheRun()
     QCOMPARE(first.exitCode(), 4);
     QVERIFY2(first.error.contains(QLatin1String("deleted")), qPrintable(first.error));
     QVERIFY(QFileInfo::exists(first.recoveryFile));
-    QVERIFY(storedBeforeDelete >= 9);   // the 10th is still being stored when it is reported
+    // Replies are committed at the start of the router's next dispatch round, so those that came in
+    // together with the 10th may still be queued when it is reported; the resume below shows that
+    // none of them was lost or bought twice.
+    QVERIFY(storedBeforeDelete >= 1 && storedBeforeDelete <= 10);
 
     const RunSummary second = runToEnd(p.options(true));
     QCOMPARE(second.exitCode(), 0);
