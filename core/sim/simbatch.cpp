@@ -10,6 +10,7 @@
 #include <QTimeZone>
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <functional>
 #include <numeric>
@@ -95,6 +96,150 @@ QJsonValue protoField(const QJsonObject &o, const char *snake, const char *camel
     const QJsonValue v = o.value(QLatin1String(snake));
     return v.isUndefined() ? o.value(QLatin1String(camel)) : v;
 }
+
+/// A JSON text read without building a document: a large inline batch is taken one request at a
+/// time, so the simulator never holds a tree of the whole body.
+class JsonScan {
+public:
+    explicit JsonScan(const QByteArray &text) : m_t(text) {}
+    using Spans = std::vector<std::pair<qsizetype, qsizetype>>;   // begin, length
+
+    /// The elements of the array reached through `path` (object keys from the top), and the span of
+    /// the array itself; nullopt when the text has no such array.
+    std::optional<Spans> arrayAt(const QList<QByteArray> &path, std::pair<qsizetype, qsizetype> *arraySpan)
+    {
+        qsizetype i = ws(0);
+        for (const QByteArray &key : path) {
+            if (!objectField(i, key))
+                return std::nullopt;
+        }
+        if (i >= m_t.size() || m_t[i] != '[')
+            return std::nullopt;
+        const qsizetype arrayBegin = i;
+        Spans out;
+        i = ws(i + 1);
+        if (i < m_t.size() && m_t[i] == ']') {
+            *arraySpan = {arrayBegin, i + 1 - arrayBegin};
+            return out;
+        }
+        while (i < m_t.size()) {
+            const qsizetype begin = i;
+            i = skipValue(i);
+            if (i < 0)
+                return std::nullopt;
+            out.emplace_back(begin, i - begin);
+            i = ws(i);
+            if (i < m_t.size() && m_t[i] == ']') {
+                *arraySpan = {arrayBegin, i + 1 - arrayBegin};
+                return out;
+            }
+            if (i >= m_t.size() || m_t[i] != ',')
+                return std::nullopt;
+            i = ws(i + 1);
+        }
+        return std::nullopt;
+    }
+
+private:
+    qsizetype ws(qsizetype i) const
+    {
+        while (i < m_t.size() && (m_t[i] == ' ' || m_t[i] == '\n' || m_t[i] == '\r' || m_t[i] == '\t'))
+            ++i;
+        return i;
+    }
+    qsizetype skipString(qsizetype i) const   // i at the opening quote; returns past the closing one
+    {
+        for (++i; i < m_t.size(); ++i) {
+            if (m_t[i] == '\\')
+                ++i;
+            else if (m_t[i] == '"')
+                return i + 1;
+        }
+        return -1;
+    }
+    qsizetype skipValue(qsizetype i) const
+    {
+        if (i >= m_t.size())
+            return -1;
+        if (m_t[i] == '"')
+            return skipString(i);
+        if (m_t[i] == '{' || m_t[i] == '[') {
+            int depth = 0;
+            while (i < m_t.size()) {
+                const char c = m_t[i];
+                if (c == '"') {
+                    i = skipString(i);
+                    if (i < 0)
+                        return -1;
+                    continue;
+                }
+                if (c == '{' || c == '[')
+                    ++depth;
+                else if ((c == '}' || c == ']') && --depth == 0)
+                    return i + 1;
+                ++i;
+            }
+            return -1;
+        }
+        while (i < m_t.size() && !strchr(",}] \t\r\n", m_t[i]))
+            ++i;
+        return i;
+    }
+    /// i at an object: moves i to the value of `key` (true) or fails.
+    bool objectField(qsizetype &i, const QByteArray &key) const
+    {
+        if (i >= m_t.size() || m_t[i] != '{')
+            return false;
+        i = ws(i + 1);
+        while (i < m_t.size() && m_t[i] == '"') {
+            const qsizetype end = skipString(i);
+            if (end < 0)
+                return false;
+            const bool match = QByteArrayView(m_t).sliced(i + 1, end - i - 2) == key;
+            i = ws(end);
+            if (i >= m_t.size() || m_t[i] != ':')
+                return false;
+            i = ws(i + 1);
+            if (match)
+                return true;
+            i = skipValue(i);
+            if (i < 0)
+                return false;
+            i = ws(i);
+            if (i < m_t.size() && m_t[i] == ',')
+                i = ws(i + 1);
+        }
+        return false;
+    }
+
+    const QByteArray &m_t;
+};
+
+/// The inline requests of a batch body, one parsed object at a time, and the body without them.
+struct InlineRequests {
+    JsonScan::Spans spans;
+    QJsonObject rest;   ///< the body with the request array emptied
+    bool ok = false;
+
+    InlineRequests(const QByteArray &body, const QList<QByteArray> &path)
+    {
+        JsonScan scan(body);
+        std::pair<qsizetype, qsizetype> array{0, 0};
+        std::optional<JsonScan::Spans> found = scan.arrayAt(path, &array);
+        QByteArray outer = body;
+        if (found) {
+            spans = std::move(*found);
+            outer = body.left(array.first) + "[]" + body.mid(array.first + array.second);
+        }
+        rest = parseObject(outer, &ok);
+    }
+    QJsonObject at(const QByteArray &body, qsizetype i) const
+    {
+        bool parsed = false;
+        return parseObject(QByteArray::fromRawData(body.constData() + spans[size_t(i)].first, spans[size_t(i)].second), &parsed);
+    }
+    qsizetype size() const { return qsizetype(spans.size()); }
+};
 
 struct MultipartPart {
     QByteArray name, filename, data;
@@ -537,6 +682,9 @@ SimBatches::Batch &SimBatches::accept(SimReplyContext &ctx, std::unique_ptr<Batc
     } else {
         ++m_stats.batchesRefused;
     }
+    m_stats.storedBytes += b->customIds.size() + qint64(b->idEnds.size() + b->invalid.size()) * qint64(sizeof(quint32));
+    for (const QByteArray &chunk : b->chunks)
+        m_stats.storedBytes += chunk.size();
     Batch &ref = *b;
     m_batches[b->id] = std::move(b);
     return ref;
@@ -605,6 +753,7 @@ SimReply SimBatches::uploadFile(SimReplyContext &ctx, const HttpRequest &req, co
     f->createdAt = ctx.now();
     f->lines = file->data.count('\n') + (file->data.endsWith('\n') || file->data.isEmpty() ? 0 : 1);
     f->compressed = qCompress(file->data, 6);
+    m_stats.storedBytes += f->compressed.size();
     File &ref = *f;
     m_files[f->id] = std::move(f);
     return fileObject(ctx, c, ref.id, false);
@@ -613,7 +762,9 @@ SimReply SimBatches::uploadFile(SimReplyContext &ctx, const HttpRequest &req, co
 SimReply SimBatches::fileObject(SimReplyContext &ctx, const Caller &c, const QString &id, bool content)
 {
     const auto it = m_files.find(id);
-    if (it == m_files.end() || (it->second->provider == Provider::Mistral) != (c.provider == Provider::Mistral))
+    // With accept_any_key an unknown key's provider cannot be told from an upload: it sees every file.
+    const bool otherProvider = it != m_files.end() && c.key && (it->second->provider == Provider::Mistral) != (c.provider == Provider::Mistral);
+    if (it == m_files.end() || otherProvider)
         return c.dialect->errorReply(ctx, 404, QStringLiteral("No such File object: %1").arg(id), s("invalid_request_error"),
                                      {}, s("id"));
     File &f = *it->second;
@@ -780,7 +931,7 @@ SimReply SimBatches::createOpenAi(SimReplyContext &ctx, const HttpRequest &req, 
         return d.errorReply(ctx, 400, QStringLiteral("Invalid value for 'completion_window': expected '24h'."),
                             s("invalid_request_error"), s("invalid_value"), s("completion_window"));
     const auto f = m_files.find(fileId);
-    if (f == m_files.end() || f->second->provider != Provider::OpenAI || !f->second->batchId.isEmpty())
+    if (f == m_files.end() || (c.key && f->second->provider != Provider::OpenAI) || !f->second->batchId.isEmpty())
         return d.errorReply(ctx, 404, QStringLiteral("No such File object: %1").arg(fileId), s("invalid_request_error"), {},
                             s("input_file_id"));
 
@@ -820,7 +971,7 @@ SimReply SimBatches::createMistral(SimReplyContext &ctx, const HttpRequest &req,
     QStringList ids;
     for (const QJsonValue &v : inputs) {
         const auto f = m_files.find(v.toString());
-        if (f == m_files.end() || f->second->provider != Provider::Mistral || !f->second->batchId.isEmpty())
+        if (f == m_files.end() || (c.key && f->second->provider != Provider::Mistral) || !f->second->batchId.isEmpty())
             return notFound(ctx, Provider::Mistral, v.toString());
         contents.append(qUncompress(f->second->compressed));
         ids.append(v.toString());
@@ -853,12 +1004,10 @@ SimReply SimBatches::createAnthropic(SimReplyContext &ctx, const HttpRequest &re
     };
     if (params.maxBytes > 0 && req.body.size() > params.maxBytes)
         return refuse(413, QStringLiteral("Request exceeds the maximum allowed number of bytes."), "request_too_large");
-    bool ok = false;
-    const QJsonObject body = parseObject(req.body, &ok);
-    if (!ok)
+    const InlineRequests requests(req.body, {QByteArrayLiteral("requests")});
+    if (!requests.ok)
         return refuse(400, QStringLiteral("There was an error parsing the body of your request."), "invalid_request_error");
-    const QJsonArray requests = body.value(QLatin1String("requests")).toArray();
-    if (requests.isEmpty())
+    if (requests.size() == 0)
         return refuse(400, QStringLiteral("requests: List should have at least 1 item after validation, not 0"), "invalid_request_error");
     if (params.maxRequests > 0 && requests.size() > params.maxRequests)
         return refuse(400, QStringLiteral("requests: List should have at most %1 items after validation, not %2")
@@ -868,7 +1017,7 @@ SimReply SimBatches::createAnthropic(SimReplyContext &ctx, const HttpRequest &re
     Builder builder{*b, d, ctx, {}, {}, 0, true};
     static const QRegularExpression idPattern(QStringLiteral("^[a-zA-Z0-9_-]{1,64}$"));
     for (qsizetype i = 0; i < requests.size(); ++i) {
-        const QJsonObject r = requests[i].toObject();
+        const QJsonObject r = requests.at(req.body, i);
         const QString id = r.value(QLatin1String("custom_id")).toString();
         if (!idPattern.match(id).hasMatch())
             return refuse(400, QStringLiteral("requests.%1.custom_id: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'").arg(i),
@@ -898,16 +1047,15 @@ SimReply SimBatches::createGemini(SimReplyContext &ctx, const HttpRequest &req, 
     };
     if (params.maxBytes > 0 && req.body.size() > params.maxBytes)
         return refuse(400, QStringLiteral("Request payload size exceeds the limit: %1 bytes.").arg(params.maxBytes), "INVALID_ARGUMENT");
-    bool ok = false;
-    const QJsonObject body = parseObject(req.body, &ok);
-    if (!ok)
+    const QByteArray inputName = req.body.contains("\"inputConfig\"") ? QByteArrayLiteral("inputConfig") : QByteArrayLiteral("input_config");
+    const InlineRequests requests(req.body, {QByteArrayLiteral("batch"), inputName, QByteArrayLiteral("requests"), QByteArrayLiteral("requests")});
+    if (!requests.ok)
         return refuse(400, QStringLiteral("Invalid JSON payload received."), "INVALID_ARGUMENT");
-    const QJsonObject batch = body.value(QLatin1String("batch")).toObject();
+    const QJsonObject batch = requests.rest.value(QLatin1String("batch")).toObject();
     const QJsonObject input = protoField(batch, "input_config", "inputConfig").toObject();
     if (input.contains(QLatin1String("file_name")) || input.contains(QLatin1String("fileName")))
         return refuse(400, QStringLiteral("The simulator takes inline requests only (input_config.requests)."), "INVALID_ARGUMENT");
-    const QJsonArray requests = input.value(QLatin1String("requests")).toObject().value(QLatin1String("requests")).toArray();
-    if (requests.isEmpty())
+    if (requests.size() == 0)
         return refuse(400, QStringLiteral("* BatchGenerateContentRequest.batch.input_config.requests: requests is required\n"),
                       "INVALID_ARGUMENT");
     if (params.maxRequests > 0 && requests.size() > params.maxRequests)
@@ -919,7 +1067,7 @@ SimReply SimBatches::createGemini(SimReplyContext &ctx, const HttpRequest &req, 
     // Gemini does not require unique keys: duplicates are kept (and counted twice).
     Builder builder{*b, d, ctx, {}, {}, 0, false};
     for (qsizetype i = 0; i < requests.size(); ++i) {
-        const QJsonObject r = requests[i].toObject();
+        const QJsonObject r = requests.at(req.body, i);
         const QJsonValue key = r.value(QLatin1String("metadata")).toObject().value(QLatin1String("key"));
         const QByteArray id = key.isString() ? key.toString().toUtf8() : QByteArray::number(i);
         builder.add(id, r.value(QLatin1String("request")).toObject());

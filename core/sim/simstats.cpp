@@ -50,7 +50,8 @@ QJsonObject SimBatchStats::toJson() const
                        {QStringLiteral("expired"), expired},
                        {QStringLiteral("cancelled"), cancelled},
                        {QStringLiteral("prompt_tokens"), promptTokens},
-                       {QStringLiteral("completion_tokens"), completionTokens}};
+                       {QStringLiteral("completion_tokens"), completionTokens},
+                       {QStringLiteral("stored_bytes"), storedBytes}};
 }
 
 } // namespace wb

@@ -30,6 +30,7 @@ struct SimBatchStats {
     qint64 resultFetches = 0;      ///< result files / result lists served
     qint64 succeeded = 0, errored = 0, expired = 0, cancelled = 0;   ///< per request, once per batch
     qint64 promptTokens = 0, completionTokens = 0;                  ///< reported usage of the succeeded requests
+    qint64 storedBytes = 0;        ///< what the simulator keeps of batches and uploads (compressed requests, ids)
     QJsonObject toJson() const;
 };
 

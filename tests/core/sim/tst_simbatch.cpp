@@ -485,6 +485,53 @@ private slots:
                      bearer("oa")).status, 404);
     }
 
+    void unknownKeysWithAcceptAnyKey()
+    {
+        // Without configured keys the provider comes from the path: a Mistral job can use a file
+        // uploaded to the shared /v1/files path and read its results there.
+        SimConfig c = config();
+        c.keys.clear();
+        c.acceptAnyKey = true;
+        ProviderSimulator sim(c);
+        QVERIFY(sim.start().has_value());
+        const QString base = sim.baseUrl();
+        const QJsonObject done = mistralWait(base, mistralSubmit(base, ids(3)).value(QStringLiteral("id")).toString());
+        QCOMPARE(done.value(QStringLiteral("status")).toString(), QStringLiteral("SUCCESS"));
+        QCOMPARE(fileLines(base, done.value(QStringLiteral("output_file")), "mi").size(), 3);
+        QCOMPARE(anthropicWait(base, anthropicSubmit(base, ids(2)).value(QStringLiteral("id")).toString())
+                     .value(QStringLiteral("request_counts")).toObject().value(QStringLiteral("succeeded")).toInt(), 2);
+    }
+
+    void inlineBodiesAreReadRequestByRequest()
+    {
+        ProviderSimulator sim(config());
+        QVERIFY(sim.start().has_value());
+        const QString base = sim.baseUrl();
+        // Brackets, braces, quotes and escapes inside strings; another field before the array.
+        QJsonObject params = chatBody(QStringLiteral("claude-3-5-haiku-latest"), QStringLiteral("x"));
+        params.insert(QStringLiteral("system"), QStringLiteral("tricky ] } [ { \" \\ \n text"));
+        const QJsonObject body{{QStringLiteral("a_first"), QJsonObject{{QStringLiteral("requests"), 1}}},
+                               {QStringLiteral("requests"), QJsonArray{QJsonObject{{QStringLiteral("custom_id"), QStringLiteral("r1")}, {QStringLiteral("params"), params}},
+                                                                       QJsonObject{{QStringLiteral("custom_id"), QStringLiteral("r2")}, {QStringLiteral("params"), params}}}}};
+        const Http ok = post(base + QStringLiteral("/v1/messages/batches"), anthropic("an"), compact(body));
+        QCOMPARE(ok.status, 200);
+        QCOMPARE(ok.json().value(QStringLiteral("request_counts")).toObject().value(QStringLiteral("processing")).toInt(), 2);
+        QCOMPARE(post(base + QStringLiteral("/v1/messages/batches"), anthropic("an"), "{\"requests\": [{\"custom_id\": \"r1\", ").status, 400);
+
+        // Gemini accepts the proto3 JSON names in lowerCamelCase too.
+        const QJsonObject camel{{QStringLiteral("batch"),
+                                 QJsonObject{{QStringLiteral("displayName"), QStringLiteral("camel")},
+                                             {QStringLiteral("inputConfig"),
+                                              QJsonObject{{QStringLiteral("requests"),
+                                                           QJsonObject{{QStringLiteral("requests"),
+                                                                        QJsonArray{QJsonObject{{QStringLiteral("request"), geminiRequest(QStringLiteral("g"))}}}}}}}}}}};
+        const Http op = post(base + QStringLiteral("/v1beta/models/gemini-2.0-flash:batchGenerateContent"), gemini("ge"), compact(camel));
+        QCOMPARE(op.status, 200);
+        QCOMPARE(op.json().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("displayName")).toString(), QStringLiteral("camel"));
+        QCOMPARE(op.json().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("batchStats")).toObject().value(QStringLiteral("requestCount")).toString(),
+                 QStringLiteral("1"));
+    }
+
     // ---- Partial failures, expiry, cancellation ----------------------------------------------
 
     void partialFailures()
