@@ -72,7 +72,8 @@ struct SimConfig {
 /// Reads a limits file:
 ///   seed, latency_ms, latency_per_output_token_ms, jitter_ms,
 ///   keys: {NAME: {provider, rpm, tpm, itpm, otpm, pool}}, accept_any_key, faults: {...},
-///   service_accounts: {CLIENT_EMAIL: PUBLIC_KEY_PEM}, token_lifetime_s
+///   service_accounts: {CLIENT_EMAIL: PUBLIC_KEY_PEM}, token_lifetime_s,
+///   batch: {...} (also per key; core/sim/simbatchconfig.h)
 /// accept_any_key defaults to false when the file lists keys and to true otherwise.
 /// Errors name file:line:column.
 Result<SimConfig> loadSimConfig(const QString &path);

@@ -110,6 +110,8 @@ ParseResult parseHttpRequest(QByteArray &buffer, HttpRequest &out, ParseState &s
     }
     req.body = buffer.mid(headerEnd + 4, length);
     buffer.remove(0, total);
+    if (buffer.capacity() > (1 << 20) && buffer.size() < buffer.capacity() / 4)
+        buffer.squeeze();   // a large upload must not stay reserved for the rest of a keep-alive connection
 
     const QByteArray connection = req.header("connection").toLower();
     if (req.version == "HTTP/1.0")

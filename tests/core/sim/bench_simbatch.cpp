@@ -18,6 +18,8 @@
 #include <QThread>
 
 #include <cstdio>
+#include <malloc.h>
+#include <sys/resource.h>
 
 using namespace wb;
 
@@ -32,6 +34,13 @@ qint64 procStatusKb(const char *field)
         if (line.startsWith(field))
             return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
     return -1;
+}
+
+double cpuSeconds()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 QByteArray send(QNetworkAccessManager &nam, const QString &url, const QByteArray *body, int *status)
@@ -79,34 +88,39 @@ int main(int argc, char **argv)
     auto next = [&x] { x = x * 6364136223846793005ULL + 1442695040888963407ULL; return x >> 33; };
     ScoringSchema schema;
     schema.dimensions = {{QStringLiteral("care"), 0.0, 1.0}, {QStringLiteral("fairness"), -2.0, 2.0}, {QStringLiteral("loyalty"), 1.0, 7.0}};
-    QByteArray body;
-    {
-        QJsonArray requests;
-        for (int i = 0; i < n; ++i) {
-            const QString id = QStringLiteral("job-%1").arg(i);
-            QString text;
-            while (text.size() < textChars)
-                text += vocabulary[int(next() % vocabulary.size())] + u' ';
-            schema.textIds = {id};
-            const QString user = schemaLine(schema) + QStringLiteral("\n\n<<<TEXT id=%1>>>\n%2\n<<<END TEXT>>>\n").arg(id, text);
-            requests.append(QJsonObject{
-                {QStringLiteral("custom_id"), id},
-                {QStringLiteral("params"), QJsonObject{{QStringLiteral("model"), QStringLiteral("claude-3-5-haiku-latest")},
-                                                       {QStringLiteral("max_tokens"), 600},
-                                                       {QStringLiteral("system"), QStringLiteral("You are an expert annotator. Score the text on each dimension.")},
-                                                       {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                                                                                                           {QStringLiteral("content"), user}}}}}}});
-        }
-        body = QJsonDocument(QJsonObject{{QStringLiteral("requests"), requests}}).toJson(QJsonDocument::Compact);
+    // Written line by line so the client side holds the body only once.
+    QByteArray body = "{\"requests\":[";
+    for (int i = 0; i < n; ++i) {
+        const QString id = QStringLiteral("job-%1").arg(i);
+        QString text;
+        while (text.size() < textChars)
+            text += vocabulary[int(next() % vocabulary.size())] + u' ';
+        schema.textIds = {id};
+        const QString user = schemaLine(schema) + QStringLiteral("\n\n<<<TEXT id=%1>>>\n%2\n<<<END TEXT>>>\n").arg(id, text);
+        const QJsonObject request{
+            {QStringLiteral("custom_id"), id},
+            {QStringLiteral("params"), QJsonObject{{QStringLiteral("model"), QStringLiteral("claude-3-5-haiku-latest")},
+                                                   {QStringLiteral("max_tokens"), 600},
+                                                   {QStringLiteral("system"), QStringLiteral("You are an expert annotator. Score the text on each dimension.")},
+                                                   {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                                                                                       {QStringLiteral("content"), user}}}}}}};
+        if (i)
+            body += ',';
+        body += QJsonDocument(request).toJson(QJsonDocument::Compact);
     }
+    body += "]}";
     QNetworkAccessManager nam;
     int status = 0;
     QElapsedTimer t;
     t.start();
+    const double cpu0 = cpuSeconds();
     const QJsonObject created = QJsonDocument::fromJson(send(nam, sim.baseUrl() + QStringLiteral("/v1/messages/batches"), &body, &status)).object();
     const qint64 submitMs = t.elapsed();
+    const double submitCpu = cpuSeconds() - cpu0;
     const qint64 bodyBytes = body.size();
     body = QByteArray();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);   // the finished reply and its upload buffer
+    malloc_trim(0);   // give freed transient buffers back, so RSS shows what stays
     if (status != 200) {
         std::fprintf(stderr, "create failed: HTTP %d\n", status);
         return 1;
@@ -119,16 +133,21 @@ int main(int argc, char **argv)
         batch = QJsonDocument::fromJson(send(nam, sim.baseUrl() + QStringLiteral("/v1/messages/batches/") + id, nullptr, &status)).object();
     } while (batch.value(QStringLiteral("processing_status")).toString() != u"ended");
     t.restart();
+    const double cpu1 = cpuSeconds();
     const QByteArray results = send(nam, batch.value(QStringLiteral("results_url")).toString(), nullptr, &status);
     const qint64 resultsMs = t.elapsed();
+    const double resultsCpu = cpuSeconds() - cpu1;
     const qint64 lines = results.count('\n');
     const SimBatchStats st = sim.stats().batch;
-    std::printf("requests %d, request body %.1f MB, submission %lld ms\n", n, double(bodyBytes) / 1e6, submitMs);
+    std::printf("requests %d, request body %.1f MB, submission %lld ms (%.1f s CPU)\n", n, double(bodyBytes) / 1e6, submitMs, submitCpu);
     std::printf("simulator stores %.1f MB for the batch (%.0f bytes per request)\n", double(st.storedBytes) / 1e6,
                 double(st.storedBytes) / n);
     std::printf("RSS: start %lld MB, after submission %lld MB, peak %lld MB (client and simulator in one process)\n",
                 rssStart / 1024, rssSubmitted / 1024, procStatusKb("VmHWM:") / 1024);
-    std::printf("results: %lld lines, %.1f MB in %lld ms (HTTP %d); succeeded %lld, submitted %lld, max per custom_id %lld\n", lines,
-                double(results.size()) / 1e6, resultsMs, status, st.succeeded, st.requestsSubmitted, st.maxSubmissions);
+    malloc_trim(0);
+    std::printf("RSS after the results were read: %lld MB (the %.1f MB result text still held by the client)\n",
+                procStatusKb("VmRSS:") / 1024, double(results.size()) / 1e6);
+    std::printf("results: %lld lines, %.1f MB in %lld ms (%.1f s CPU, HTTP %d); succeeded %lld, submitted %lld, max per custom_id %lld\n",
+                lines, double(results.size()) / 1e6, resultsMs, resultsCpu, status, st.succeeded, st.requestsSubmitted, st.maxSubmissions);
     return lines == n ? 0 : 1;
 }
