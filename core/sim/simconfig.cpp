@@ -177,9 +177,11 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
             if (auto v = readBool(c, it->second, path)) k.limitHeaders = *v;
         } else if (f == u"litellm_proxy") {
             readProxy(c, it->second, path, k);
+        } else if (f == u"batch") {
+            if (auto e = readSimBatchSettings(it->second, path, c.file, k.batch); e && !c.error) c.error = e;
         } else {
             c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm, rpd, pool, count_factor, "
-                                                     "charge, algorithm, limit_headers or litellm_proxy)"));
+                                                     "charge, algorithm, limit_headers, litellm_proxy or batch)"));
         }
     }
     if (!haveProvider)
@@ -288,6 +290,8 @@ Result<SimConfig> parseSimConfig(const QByteArray &yaml, const QString &fileName
                 if (auto x = readInt(c, v, f)) cfg.windowMs = std::max<qint64>(1, *x);
             } else if (f == u"day_ms") {
                 if (auto x = readInt(c, v, f)) cfg.dayMs = std::max<qint64>(1, *x);
+            } else if (f == u"batch") {
+                if (auto e = readSimBatchSettings(v, f, fileName, cfg.batch); e && !c.error) c.error = e;
             } else if (f == u"token_lifetime_s") {
                 if (auto x = readInt(c, v, f)) cfg.tokenLifetimeS = std::max<qint64>(1, *x);
             } else if (f == u"service_accounts") {
@@ -298,8 +302,8 @@ Result<SimConfig> parseSimConfig(const QByteArray &yaml, const QString &fileName
             } else {
                 c.failAt(it->first, f,
                          QStringLiteral("unknown field (expected seed, latency_ms, latency_per_output_token_ms, "
-                                        "jitter_ms, keys, accept_any_key, faults, window_ms, day_ms, service_accounts or "
-                                        "token_lifetime_s)"));
+                                        "jitter_ms, keys, accept_any_key, faults, window_ms, day_ms, service_accounts, "
+                                        "token_lifetime_s or batch)"));
             }
         }
         cfg.acceptAnyKey = acceptAny.value_or(cfg.keys.isEmpty());

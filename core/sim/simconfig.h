@@ -2,6 +2,7 @@
 // Configuration of the provider simulator: which keys exist, their limits, latency and faults.
 // Filled programmatically by tests or read from a YAML limits file (loadSimConfig).
 #include "core/common/result.h"
+#include "core/sim/simbatchconfig.h"
 
 #include <QList>
 #include <QString>
@@ -46,6 +47,8 @@ struct SimKey {
     bool litellmProxy = false;
     double proxyInputCostPerToken = 0;
     double proxyOutputCostPerToken = 0;
+    /// Batch settings of this key, over SimConfig::batch (core/sim/simbatchconfig.h).
+    SimBatchSettings batch;
 };
 
 /// The YAML names of the modes ("reserve_then_settle", "bucket", ...).
@@ -89,6 +92,8 @@ struct SimConfig {
     QList<SimServiceAccount> serviceAccounts;
     /// expires_in of the access tokens it issues (short in tests, to see a refresh mid-run).
     qint64 tokenLifetimeS = 3599;
+    /// Batch settings of every key (a key's own `batch:` block overrides them).
+    SimBatchSettings batch;
     /// The text file the config came from (for messages), empty when built in code.
     QString sourceFile;
 };
@@ -96,8 +101,9 @@ struct SimConfig {
 /// Reads a limits file:
 ///   seed, latency_ms, latency_per_output_token_ms, jitter_ms,
 ///   keys: {NAME: {provider, rpm, tpm, itpm, otpm, rpd, pool, count_factor, charge, algorithm,
-///   limit_headers}}, accept_any_key, faults: {...}, window_ms, day_ms,
-///   service_accounts: {CLIENT_EMAIL: PUBLIC_KEY_PEM}, token_lifetime_s
+///   limit_headers, litellm_proxy, batch}}, accept_any_key, faults: {...}, window_ms, day_ms,
+///   service_accounts: {CLIENT_EMAIL: PUBLIC_KEY_PEM}, token_lifetime_s,
+///   batch: {...} (also per key; core/sim/simbatchconfig.h)
 /// accept_any_key defaults to false when the file lists keys and to true otherwise. Keys of one
 /// pool share one set of limits, so they must agree on provider, limits and modes.
 /// Errors name file:line:column.

@@ -5,7 +5,8 @@ namespace wb::sim {
 
 namespace {
 constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
-constexpr qsizetype kMaxBodyBytes = 64 * 1024 * 1024;
+// Above the largest batch input a provider takes (Mistral, 512 MB), so batch size limits answer as the provider does.
+constexpr qsizetype kMaxBodyBytes = 600LL * 1024 * 1024;
 
 const char *reason(int status)
 {
@@ -109,6 +110,8 @@ ParseResult parseHttpRequest(QByteArray &buffer, HttpRequest &out, ParseState &s
     }
     req.body = buffer.mid(headerEnd + 4, length);
     buffer.remove(0, total);
+    if (buffer.capacity() > (1 << 20) && buffer.size() < buffer.capacity() / 4)
+        buffer.squeeze();   // a large upload must not stay reserved for the rest of a keep-alive connection
 
     const QByteArray connection = req.header("connection").toLower();
     if (req.version == "HTTP/1.0")
