@@ -19,6 +19,11 @@ struct RunOptions {
     bool startSimulator = true;  ///< honour the model list's `discernus.simulator` block
     QString priceMapPath;        ///< LiteLLM model_prices_and_context_window.json merged over the built-in prices
     QString keychainService;     ///< empty: KeyStore::defaultService() (tests use their own)
+    // The PostgreSQL run store (dbPath is a postgresql:// URL): the run claims its jobs under a lease
+    // and shares them with other workers (docs/FORMATS.md, "PostgreSQL run store").
+    bool joinRun = false;        ///< a worker: joins the runs as they are, finished jobs are no error
+    qint64 leaseMs = 30000;      ///< how long a claimed job stays this worker's without a heartbeat
+    int claimWindow = 64;        ///< jobs claimed and not finished at most, per worker
 };
 
 struct RunSummary {
