@@ -11,7 +11,6 @@
 
 #include <QDateTime>
 #include <QFileInfo>
-#include <QTimeZone>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -128,7 +127,7 @@ int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err)
         return 2;
     }
     auto counts = store.counts();
-    auto spent = store.spendSince(QDateTime::fromMSecsSinceEpoch(0, QTimeZone::UTC));
+    auto spent = store.spendSince(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
     if (!counts || !spent) {
         err << "discernus status: " << (!counts ? counts.error() : spent.error()).toString() << '\n';
         return 2;
