@@ -202,15 +202,25 @@ Result<int> migrateSchema(QSqlDatabase &db, const QString &path)
         return std::unexpected(v.error());
     if (*v > latest)
         return std::unexpected(newerSchemaError(*v, path));
+    // PostgreSQL: workers starting together take turns. The lock is the session's, taken before the
+    // step's transaction, so the re-read below sees the tables a previous holder committed (a lock
+    // taken inside the transaction would leave its catalog view from before the wait).
+    struct SessionLock {
+        QSqlDatabase *db = nullptr;
+        ~SessionLock()
+        {
+            if (db)
+                (void)execSql(*db, QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(kMigrationLockKey));
+        }
+    } sessionLock;
+    if (pg && *v < latest) {
+        if (auto r = execSql(db, QStringLiteral("SELECT pg_advisory_lock(%1)").arg(kMigrationLockKey), path); !r)
+            return std::unexpected(r.error());
+        sessionLock.db = &db;
+    }
     while (*v < latest) {
         if (auto r = beginImmediate(db, path); !r)
             return std::unexpected(r.error());
-        if (pg) {
-            if (auto r = execSql(db, QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kMigrationLockKey), path); !r) {
-                rollback(db, path);
-                return std::unexpected(r.error());
-            }
-        }
         // Re-read under the write lock: another process may have migrated meanwhile.
         v = readVersion();
         if (!v) {
