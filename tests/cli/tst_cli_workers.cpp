@@ -241,6 +241,36 @@ private slots:
         QCOMPARE(byWorkers, 384);
     }
 
+    void interruptedWorkerGivesItsJobsBack()
+    {
+        const QString db = fresh(u"t_cli_sigint"_s);
+        const QStringList opts{u"--lease"_s, u"60"_s, u"--window"_s, u"6"_s};   // a lease far longer than the test
+        QProcess *stays = start(workerArgs(u"worker"_s, db, opts));
+        QProcess *leaves = start(workerArgs(u"worker"_s, db, opts));
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 60000 && status(db).value(u"done"_s).toInteger() < 30)
+            QTest::qWait(100);
+        ::kill(pid_t(leaves->processId()), SIGINT);
+        QVERIFY(leaves->waitForFinished(30000));
+        QCOMPARE(leaves->exitCode(), 130);
+        // Its calls in flight landed and were stored; what it held but had not sent is claimable now,
+        // not in 60 s when its lease would run out.
+        const QJsonObject st = status(db);
+        int stopped = 0;
+        for (const QJsonValue &w : st.value(u"workers"_s).toArray())
+            if (w[u"state"_s].toString() == u"stopped"_s) {
+                ++stopped;
+                QCOMPARE(w[u"jobs_in_flight"_s].toInteger(), 0);
+            }
+        QCOMPARE(stopped, 1);
+        QVERIFY(stays->waitForFinished(120000));
+        QVERIFY2(stays->exitCode() == 0, stays->readAllStandardError().constData());
+        QVERIFY2(t.elapsed() < 55000, "the remaining worker did not wait for the leaver's lease");
+        QCOMPARE(scalar(db, u"SELECT COUNT(*) FROM jobs WHERE status='done'"_s).toInt(), 384);
+        QCOMPARE(scalar(db, u"SELECT COUNT(*) FROM workers WHERE state='stopped'"_s).toInt(), 2);
+    }
+
     void killedWorkersJobsFinishElsewhere()
     {
         const QString db = fresh(u"t_cli_kill"_s);
