@@ -19,6 +19,8 @@ PKGS=(
   zlib1g-dev
   # tests: a real Secret Service (gnome-keyring on a private D-Bus) and a headless X server
   gnome-keyring dbus dbus-bin dbus-x11 libsecret-tools xvfb xauth
+  # the PostgreSQL run store: Qt's QPSQL driver, and a real server the tests start (tests/tools/pg-cluster.sh)
+  libqt6sql6-psql postgresql
   # packaging
   dpkg-dev file
 )

@@ -17,5 +17,14 @@ int cmdStats(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdBundle(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdVerifyBundle(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdSimulate(const QStringList &args, QTextStream &out, QTextStream &err);
+int cmdWorker(const QStringList &args, QTextStream &out, QTextStream &err);
+int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err);
+
+class VerbArgs;
+struct RunOptions;
+/// Shared by `run` and `worker` (runcommands.cpp): the options both take, and driving the run
+/// with progress, events, the summary and SIGINT/SIGTERM handling.
+bool readRunOptions(const VerbArgs &a, RunOptions &opt, QTextStream &err);
+int driveRun(const VerbArgs &a, const RunOptions &opt, QTextStream &out, QTextStream &err);
 
 } // namespace wb

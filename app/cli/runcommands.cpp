@@ -43,12 +43,9 @@ QString fmtDuration(double s)
 
 } // namespace
 
-int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
+bool readRunOptions(const VerbArgs &a, RunOptions &opt, QTextStream &err)
 {
-    VerbArgs a(u"run");
-    if (!a.parse(args, out, err))
-        return a.exitCode();
-    RunOptions opt;
+    const QString verb = a.spec().name;
     opt.configPath = a.value(QStringLiteral("--config"));
     opt.experimentPath = a.value(QStringLiteral("--experiment"));
     opt.dbPath = a.value(QStringLiteral("--db"));
@@ -58,11 +55,28 @@ int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
         bool ok = false;
         const double b = a.value(QStringLiteral("--max-budget")).toDouble(&ok);
         if (!ok || b < 0) {
-            err << "discernus run: --max-budget expects a non-negative number of US dollars\n";
-            return 2;
+            err << "discernus " << verb << ": --max-budget expects a non-negative number of US dollars\n";
+            return false;
         }
         opt.maxBudgetOverride = b;
     }
+    return true;
+}
+
+int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    VerbArgs a(u"run");
+    if (!a.parse(args, out, err))
+        return a.exitCode();
+    RunOptions opt;
+    if (!readRunOptions(a, opt, err))
+        return 2;
+    return driveRun(a, opt, out, err);
+}
+
+int driveRun(const VerbArgs &a, const RunOptions &opt, QTextStream &out, QTextStream &err)
+{
+    const QString verb = a.spec().name;
     const bool quiet = a.has(QStringLiteral("--quiet"));
     const bool tty = ::isatty(STDERR_FILENO);
 
@@ -158,7 +172,7 @@ int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
     if (tty && !quiet)
         err << "\r\033[K";
     if (summary.storageFailed) {
-        err << "discernus run: " << summary.error << '\n';
+        err << "discernus " << verb << ": " << summary.error << '\n';
     } else if (summary.error.isEmpty()) {
         for (const QString &m : std::as_const(earlyEvents))
             printEvent(m);
@@ -167,7 +181,7 @@ int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
         for (const QString &m : std::as_const(earlyEvents))
             if (m.startsWith(QLatin1String("warning: ")))
                 printEvent(m);
-        err << "discernus run: " << summary.error << '\n';
+        err << "discernus " << verb << ": " << summary.error << '\n';
     }
     if (summary.error.isEmpty() && !quiet) {
         err << QStringLiteral("%1 jobs: %2 done, %3 failed, %4 already finished; %5 calls, %6 x429, %7 retries; "

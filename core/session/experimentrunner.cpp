@@ -58,14 +58,36 @@ void ExperimentRunner::Private::begin()
         jobs.insert(pj.row.id, info);
         ids.append(pj.row.id);
     }
-    outstandingJobs = jobs.size();
     p->store->setWriteFailureHandler([this](const Error &e) { onStorageFailure(e); });
-    p->store->markInFlight(ids);
+    if (p->leases) {
+        // Shared run store: jobs become ours only as they are claimed (pump()).
+        outstandingJobs = 0;
+        if (auto ok = p->leases->registerWorker(summary.experiment); !ok)
+            return fail(ok.error());
+        heartbeat = new QTimer(q);
+        heartbeat->setInterval(int(std::max<qint64>(200, p->options.leaseMs / 3)));
+        QObject::connect(heartbeat, &QTimer::timeout, q, [this] {
+            if (auto ok = p->leases->heartbeat(summary.done + summary.failed); !ok)
+                emit q->event(QStringLiteral("heartbeat failed (leases may run out): ") + ok.error().toString());
+        });
+        heartbeat->start();
+    } else {
+        outstandingJobs = jobs.size();
+        p->store->markInFlight(ids);
+    }
     connectRouter();
 
     emit q->started(summary.jobs);
-    emit q->event(QStringLiteral("%1 jobs, %2 already finished, %3 to run").arg(summary.jobs).arg(summary.skipped).arg(outstandingJobs));
-    planCalls();
+    if (p->leases)
+        emit q->event(QStringLiteral("worker %1 joins: %2 jobs, %3 already finished, %4 unfinished, shared with other workers")
+                          .arg(p->leases->workerId())
+                          .arg(summary.jobs)
+                          .arg(summary.skipped)
+                          .arg(jobs.size()));
+    else
+        emit q->event(QStringLiteral("%1 jobs, %2 already finished, %3 to run").arg(summary.jobs).arg(summary.skipped).arg(outstandingJobs));
+    if (!p->leases)
+        planCalls(ids);
     tick->start();
     maybeFinish();
 }
@@ -208,6 +230,7 @@ void ExperimentRunner::Private::finish()
                 storageError = ok.error();
             }
         }
+        leaveRun();
         if (summary.storageFailed) {
             saveUnstoredReplies();
             emit q->event(summary.error);
@@ -235,6 +258,8 @@ ExperimentRunner::ExperimentRunner(RunOptions options, QObject *parent)
         d->updateSnapshot();
         if (d->draining != Private::Drain::None)
             d->scheduleDrainCheck();
+        else if (d->p && d->p->leases && !d->finished)
+            d->maybeFinish();   // claims again, and ends once no job is left anywhere
     });
 }
 

@@ -5,16 +5,22 @@
 #include "core/tokenize/tokenestimator.h"
 
 #include <QMap>
+#include <QTimer>
 
 namespace wb {
 
+namespace {
+/// While nothing is claimable, how often a worker looks again (a dead worker's leases run out).
+constexpr qint64 kClaimPollMs = 1000;
+} // namespace
+
 /// One call per job, or packed batches per run.
-void ExperimentRunner::Private::planCalls()
+void ExperimentRunner::Private::planCalls(const QList<qint64> &ids)
 {
     const ExecutionSettings &exec = p->project.experiment.execution;
     QHash<const PlannedRun *, QList<qint64>> jobsByRun;
-    for (const PreparedJob &j : std::as_const(p->jobs))
-        jobsByRun[j.run].append(j.row.id);
+    for (qint64 id : ids)
+        jobsByRun[jobs[id].run].append(id);
     for (const PlannedRun &r : std::as_const(p->runs)) {
         const QList<qint64> runJobs = jobsByRun.value(&r);
         if (runJobs.isEmpty())
@@ -55,6 +61,8 @@ void ExperimentRunner::Private::pump()
     }
     if (draining == Drain::Storage)
         return;   // kept: the run goes on if the write succeeds again
+    if (p->leases && draining == Drain::None)
+        claimMore();
     for (auto it = unsent.begin(); it != unsent.end(); ++it) {
         std::deque<PlannedCall> &queue = it.value();
         int &inRouter = submittedByRun[it.key()];
@@ -66,6 +74,75 @@ void ExperimentRunner::Private::pump()
     }
 }
 
+/// Tops this worker's share up to the claim window once half of it has finished, so a worker
+/// holds only what it can start soon and the others find the rest claimable.
+void ExperimentRunner::Private::claimMore()
+{
+    qint64 held = 0;
+    for (const auto &queue : std::as_const(unsent))
+        for (const PlannedCall &c : queue)
+            held += c.jobIds.size();
+    for (const PendingCall &c : std::as_const(calls))
+        held += c.jobIds.size();
+    const int window = p->options.claimWindow;
+    if (held > window / 2)
+        return;
+    if (lastEmptyClaim.isValid() && lastEmptyClaim.elapsed() < kClaimPollMs)
+        return;
+    QStringList runIds;
+    for (const PlannedRun &r : std::as_const(p->runs))
+        runIds.append(r.spec.runId);
+    auto claimed = p->leases->claim(runIds, int(window - held));
+    if (!claimed) {
+        emit q->event(QStringLiteral("cannot claim jobs: %1; trying again").arg(claimed.error().toString()));
+        lastEmptyClaim.start();
+        return;
+    }
+    QList<qint64> mine;
+    QList<qint64> foreign;
+    for (qint64 id : std::as_const(*claimed)) {
+        if (jobs.contains(id))
+            mine.append(id);
+        else if (!foreignClaims.contains(id))
+            foreign.append(id);
+    }
+    if (!foreign.isEmpty()) {
+        // Planned by a worker whose experiment has texts or runs this one lacks: leave them to it.
+        for (qint64 id : std::as_const(foreign))
+            foreignClaims.insert(id);
+        (void)p->leases->release(foreign);
+        emit q->event(QStringLiteral("%1 jobs of these runs are not in this worker's experiment; left to other workers")
+                          .arg(foreign.size()));
+    }
+    if (mine.isEmpty()) {
+        // Nothing to do now: every unfinished job is another worker's. Look again later — a worker
+        // that died gives its jobs back when its leases run out. Our own replies are stored first.
+        lastEmptyClaim.start();
+        if (p->store->flush()) {
+            if (auto left = p->leases->unfinished(runIds))
+                storeUnfinished = *left - foreignClaims.size();
+        }
+        return;
+    }
+    lastEmptyClaim.invalidate();
+    storeUnfinished = -1;
+    outstandingJobs += mine.size();
+    planCalls(mine);
+}
+
+/// The worker leaves the run: the jobs it still holds become claimable at once, not when their
+/// leases run out, and the workers table says it stopped.
+void ExperimentRunner::Private::leaveRun()
+{
+    if (!p || !p->leases)
+        return;
+    if (heartbeat)
+        heartbeat->stop();
+    if (auto ok = p->leases->retire(summary.done + summary.failed); !ok)
+        emit q->event(QStringLiteral("could not give the unfinished jobs back (their leases run out instead): ")
+                      + ok.error().toString());
+}
+
 void ExperimentRunner::Private::dropUnsent()
 {
     QList<qint64> ids;
@@ -75,7 +152,10 @@ void ExperimentRunner::Private::dropUnsent()
     unsent.clear();
     if (ids.isEmpty())
         return;
-    p->store->markPending(ids);   // never sent: pending for --resume
+    if (p->leases)
+        p->leases->release(ids);   // never sent: claimable by the other workers at once
+    else
+        p->store->markPending(ids);   // never sent: pending for --resume
     outstandingJobs -= ids.size();
 }
 
@@ -103,8 +183,13 @@ void ExperimentRunner::Private::submitCall(const PlannedRun *run, const QList<qi
 void ExperimentRunner::Private::maybeFinish()
 {
     pump();   // top the router's window up (or drop what will never be sent)
-    if (outstandingJobs <= 0 && calls.isEmpty())
-        finish();
+    if (outstandingJobs > 0 || !calls.isEmpty())
+        return;
+    // A worker stays while other workers hold jobs of the run: if one dies, its jobs come back.
+    const bool stopping = summary.cancelled || summary.budgetStopped || draining != Drain::None;
+    if (p && p->leases && !stopping && storeUnfinished != 0)
+        return;
+    finish();
 }
 
 } // namespace wb

@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
+#include <QSet>
 #include <deque>
 #include <optional>
 
@@ -74,6 +75,13 @@ public:
     int storageRetries = 0;
     Error storageError;
 
+    // The PostgreSQL run store (p->leases set): jobs are claimed a window at a time, under a lease
+    // the heartbeat renews, and the run ends when no job of its runs is left unfinished anywhere.
+    QTimer *heartbeat = nullptr;      // a child of the runner
+    QElapsedTimer lastEmptyClaim;     // valid: the last claim found nothing; claim again after kClaimPollMs
+    qint64 storeUnfinished = -1;      // jobs of the runs pending or in flight in the store, at the last empty claim
+    QSet<qint64> foreignClaims;       // claimed jobs this worker does not know (texts no longer in the experiment)
+
     mutable QMutex snapMutex;
     RouterSnapshot snap;
     RunProgress prog;
@@ -92,7 +100,9 @@ public:
     /// Commits the replies received so far; the router calls it before each dispatch round.
     void commitReceived();
     // rundispatch.cpp
-    void planCalls();
+    void planCalls(const QList<qint64> &ids);
+    void claimMore();
+    void leaveRun();
     void pump();
     void dropUnsent();
     void submitCall(const PlannedRun *run, const QList<qint64> &jobIds, const ChatRequest *reask);

@@ -8,6 +8,7 @@
 #include "core/session/databasecheck.h"
 #include "core/session/keyresolution.h"
 #include "core/session/storagesafety.h"
+#include "core/storage/serverdb.h"
 #include "core/storage/storagepaths.h"
 #include "core/telemetry/traceexporter.h"
 #include "core/tokenize/tokenestimator.h"
@@ -99,7 +100,8 @@ Result<void> collectJobs(PreparedRun &p)
     auto todo = store.unfinishedJobs(runIds, /*includeFailed=*/p.options.resume);
     if (!todo)
         return std::unexpected(todo.error());
-    if (!p.options.resume) {
+    // A worker joins runs others may have half done; a run of its own must not skip finished jobs silently.
+    if (!p.options.resume && !p.options.joinRun) {
         const qint64 done = std::ranges::count_if(*all, [](const JobRow &j) {
             return j.status == JobStatus::Done || j.status == JobStatus::Failed;
         });
@@ -107,7 +109,7 @@ Result<void> collectJobs(PreparedRun &p)
             return std::unexpected(dbError(QStringLiteral("the database already holds %1 finished jobs of these runs; use --resume to "
                                                           "continue them, or another --db for a fresh run")
                                                .arg(done),
-                                           p.options.dbPath));
+                                           displayDatabase(p.options.dbPath)));
     }
     p.totalJobs = all->size();
     p.skippedJobs = all->size() - todo->size();
@@ -293,13 +295,22 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
     }
     p.simulated = isSimulated(p.project.models);
 
-    auto lock = lockDatabase(p.options.dbPath);
-    if (!lock)
-        return done(std::unexpected(lock.error()));
-    p.lock = std::move(*lock);
+    // A file is one run's at a time (the lock); the PostgreSQL run store is shared by design: each
+    // worker claims its jobs under a lease instead.
+    const bool shared = isServerDatabase(p.options.dbPath);
+    if (!shared) {
+        auto lock = lockDatabase(p.options.dbPath);
+        if (!lock)
+            return done(std::unexpected(lock.error()));
+        p.lock = std::move(*lock);
+    } else if (p.options.leaseMs < 1000 || p.options.claimWindow < 1) {
+        return done(fail(QStringLiteral("a worker's lease must be at least 1 s and its claim window at least 1 job")));
+    }
     p.store = std::make_unique<ResultStore>();
     if (auto ok = p.store->open(p.options.dbPath); !ok)
         return done(std::unexpected(ok.error()));
+    if (shared)
+        p.leases = std::make_unique<JobLeases>(*p.store, JobLeases::newWorkerId(), p.options.leaseMs);
     p.runs = planRuns(p.project.experiment, p.project.frameworks, p.project.corpora);
     if (auto ok = checkStoredRunsMatch(*p.store, p.runs, p.project.experiment.name, p.options.dbPath); !ok)
         return done(std::unexpected(ok.error()));
@@ -311,10 +322,20 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
         return done(std::unexpected(ok.error()));
     if (auto ok = importRecoveryFiles(p, emitEvent); !ok)
         return done(std::unexpected(ok.error()));
+    if (shared && p.options.resume) {
+        // Failed jobs are retried by --resume; on the shared store that means pending again, to be claimed.
+        QStringList runIds;
+        for (const PlannedRun &r : std::as_const(p.runs))
+            runIds.append(r.spec.runId);
+        if (auto ok = p.leases->reopenFailed(runIds); !ok)
+            return done(std::unexpected(ok.error()));
+    }
     if (auto ok = collectJobs(p); !ok)
         return done(std::unexpected(ok.error()));
-    if (auto ok = checkFreeSpace(p); !ok)
-        return done(std::unexpected(ok.error()));
+    if (!shared) {   // a server's disk is its administrator's
+        if (auto ok = checkFreeSpace(p); !ok)
+            return done(std::unexpected(ok.error()));
+    }
     setUpBudget(p, emitEvent);
 
     RouterOptions ro;

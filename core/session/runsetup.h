@@ -10,6 +10,7 @@
 #include "core/session/project.h"
 #include "core/session/runtypes.h"
 #include "core/session/simsession.h"
+#include "core/storage/jobleases.h"
 #include "core/storage/resultstore.h"
 
 #include <QObject>
@@ -52,6 +53,7 @@ struct PreparedRun {
     SimSession sim;
     std::unique_ptr<QLockFile> lock;         ///< one run per database at a time
     std::unique_ptr<ResultStore> store;
+    std::unique_ptr<JobLeases> leases;       ///< PostgreSQL run store: jobs are claimed; null = all ours
     std::shared_ptr<TokenEstimator> tokens;
     std::shared_ptr<PriceTable> prices;
     std::unique_ptr<LedgerBudget> budget;    ///< the router points at it

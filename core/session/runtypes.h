@@ -22,6 +22,11 @@ struct RunOptions {
     /// > 0: the router's rate windows last this long instead of 60 s (benchmarks against a
     /// simulator whose window_ms is shortened the same way).
     qint64 windowMsForTesting = 0;
+    // The PostgreSQL run store (dbPath is a postgresql:// URL): the run claims its jobs under a lease
+    // and shares them with other workers (docs/FORMATS.md, "PostgreSQL run store").
+    bool joinRun = false;        ///< a worker: joins the runs as they are, finished jobs are no error
+    qint64 leaseMs = 30000;      ///< how long a claimed job stays this worker's without a heartbeat
+    int claimWindow = 64;        ///< jobs claimed and not finished at most, per worker
 };
 
 struct RunSummary {

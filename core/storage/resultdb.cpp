@@ -1,6 +1,7 @@
 // Opening a results database connection: per-thread connection names and the per-connection
 // settings (WAL, synchronous, caches) every storage connection shares. The schema is schema.cpp's.
 #include "core/common/logging.h"
+#include "core/storage/serverdb.h"
 #include "core/storage/sqlhelpers_p.h"
 #include "core/storage/storagepaths.h"
 
@@ -79,8 +80,67 @@ Result<QString> readOnlyMediaUri(const QString &path, bool readOnly)
 
 } // namespace
 
+namespace {
+
+QString connectionNameFor(const QString &purpose)
+{
+    // QSqlDatabase connections may only be used on the thread that created them, and a name may
+    // be registered once: the name carries the thread id and a process-wide counter.
+    static QAtomicInteger<quint64> counter;
+    return QStringLiteral("wb.storage.%1.%2.%3")
+        .arg(purpose)
+        .arg(quintptr(QThread::currentThreadId()), 0, 16)
+        .arg(counter.fetchAndAddRelaxed(1));
+}
+
+/// A connection to the PostgreSQL run store. `url` may carry a password; errors name it without.
+Result<QSqlDatabase> openServerConnection(const QString &url, const QString &purpose, bool readOnly)
+{
+    const QString shown = displayDatabase(url);
+    auto target = parseServerDatabase(url);
+    if (!target)
+        return std::unexpected(target.error());
+    const QString name = connectionNameFor(purpose);
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+    if (!db.isValid()) {
+        QSqlDatabase::removeDatabase(name);
+        return fail(QStringLiteral("the Qt PostgreSQL driver (QPSQL) is not available; install libqt6sql6-psql"), shown);
+    }
+    db.setHostName(target->host);
+    db.setPort(target->port);
+    db.setUserName(target->user);
+    if (!target->password.isEmpty())
+        db.setPassword(target->password);   // otherwise libpq reads PGPASSWORD
+    db.setDatabaseName(target->name);
+    db.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=discernus"));
+    auto failed = [&](const QString &what, const QSqlError &e) -> Result<QSqlDatabase> {
+        Error err = sqlError(what, e, shown);
+        // libpq repeats the password only in no message we know of; be sure anyway.
+        if (!target->password.isEmpty())
+            err.message.replace(target->password, QStringLiteral("<password>"));
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        return std::unexpected(err);
+    };
+    if (!db.open())
+        return failed(QStringLiteral("cannot connect to the PostgreSQL server"), db.lastError());
+    QSqlQuery q(db);
+    // Notices (e.g. "relation already exists, skipping") are noise on stderr.
+    if (!q.exec(QStringLiteral("SET client_min_messages = warning")))
+        return failed(QStringLiteral("configuring the connection"), q.lastError());
+    if (readOnly && !q.exec(QStringLiteral("SET default_transaction_read_only = on")))
+        return failed(QStringLiteral("configuring the connection"), q.lastError());
+    q.finish();
+    return db;
+}
+
+} // namespace
+
 Result<QSqlDatabase> openConnection(const QString &path, const QString &purpose, bool readOnly)
 {
+    if (isServerDatabase(path))
+        return openServerConnection(path, purpose, readOnly);
     if (!readOnly && !QFileInfo::exists(path)) {
         if (auto folder = checkParentFolder(path); !folder)
             return std::unexpected(folder.error());
@@ -88,13 +148,7 @@ Result<QSqlDatabase> openConnection(const QString &path, const QString &purpose,
     const auto how = readOnlyMediaUri(path, readOnly);
     if (!how)
         return std::unexpected(how.error());
-    // QSqlDatabase connections may only be used on the thread that created them, and a name may
-    // be registered once: the name carries the thread id and a process-wide counter.
-    static QAtomicInteger<quint64> counter;
-    const QString name = QStringLiteral("wb.storage.%1.%2.%3")
-                             .arg(purpose)
-                             .arg(quintptr(QThread::currentThreadId()), 0, 16)
-                             .arg(counter.fetchAndAddRelaxed(1));
+    const QString name = connectionNameFor(purpose);
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
     if (!db.isValid()) {
         QSqlDatabase::removeDatabase(name);

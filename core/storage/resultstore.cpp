@@ -4,6 +4,7 @@
 #include "core/storage/recoveryfile_p.h"
 #include "core/storage/resultwriter_p.h"
 #include "core/storage/schema_p.h"
+#include "core/storage/serverdb.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -70,7 +71,7 @@ Result<void> ResultStore::open(const QString &path)
         d->db = std::move(*db);
     }
     d->connName = d->db.connectionName();
-    d->path = path;
+    d->path = displayDatabase(path);   // messages name a server without its password
     auto version = migrateSchema(d->db, path);
     if (!version) {
         close();
@@ -320,7 +321,7 @@ Result<QList<JobRow>> ResultStore::ensureJobs(const QList<JobRow> &jobs)
     const QString now = nowIso();
     {
         QSqlQuery run(d->db);
-        run.prepare(QStringLiteral("INSERT OR IGNORE INTO runs(run_id, created_at) VALUES (?, ?)"));
+        run.prepare(QStringLiteral("INSERT INTO runs(run_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING"));
         for (const QString &id : std::as_const(runIds)) {
             run.bindValue(0, id);
             run.bindValue(1, now);
@@ -331,8 +332,8 @@ Result<QList<JobRow>> ResultStore::ensureJobs(const QList<JobRow> &jobs)
             }
         }
         QSqlQuery q(d->db);
-        q.prepare(QStringLiteral("INSERT OR IGNORE INTO jobs(key, run_id, corpus, text_id, repetition, status, attempts,"
-                                 " updated_at) VALUES (?,?,?,?,?,'pending',0,?)"));
+        q.prepare(QStringLiteral("INSERT INTO jobs(key, run_id, corpus, text_id, repetition, status, attempts,"
+                                 " updated_at) VALUES (?,?,?,?,?,'pending',0,?) ON CONFLICT DO NOTHING"));
         for (const JobRow &j : jobs) {
             q.bindValue(0, j.key);
             q.bindValue(1, j.runId);
@@ -520,8 +521,9 @@ Result<ResultStore::Counts> ResultStore::counts(const QStringList &runIds) const
                                         : QStringLiteral("run_id IN (") + placeholders(runIds.size()) + QLatin1Char(')');
     Counts c;
     QSqlQuery q(d->db);
-    q.prepare(QStringLiteral("SELECT COUNT(*), COALESCE(SUM(status='done'),0), COALESCE(SUM(status='failed'),0),"
-                             " COALESCE(SUM(status='in_flight'),0) FROM jobs")
+    q.prepare(QStringLiteral("SELECT COUNT(*), COALESCE(SUM(CASE WHEN status='done' THEN 1 ELSE 0 END),0),"
+                             " COALESCE(SUM(CASE WHEN status='failed' THEN 1 ELSE 0 END),0),"
+                             " COALESCE(SUM(CASE WHEN status='in_flight' THEN 1 ELSE 0 END),0) FROM jobs")
               + (in.isEmpty() ? QString() : QStringLiteral(" WHERE ") + in));
     for (int i = 0; i < runIds.size(); ++i)
         q.bindValue(i, runIds[i]);
@@ -534,7 +536,7 @@ Result<ResultStore::Counts> ResultStore::counts(const QStringList &runIds) const
     c.pending = c.jobs - c.done - c.failed;
     q.finish();
     QSqlQuery k(d->db);
-    k.prepare(QStringLiteral("SELECT COUNT(*), COALESCE(SUM(http_status=429),0) FROM calls")
+    k.prepare(QStringLiteral("SELECT COUNT(*), COALESCE(SUM(CASE WHEN http_status=429 THEN 1 ELSE 0 END),0) FROM calls")
               + (in.isEmpty() ? QString() : QStringLiteral(" WHERE job_id IN (SELECT id FROM jobs WHERE ") + in + QLatin1Char(')')));
     for (int i = 0; i < runIds.size(); ++i)
         k.bindValue(i, runIds[i]);
@@ -563,8 +565,11 @@ Result<QList<RunRow>> ResultStore::runs() const
     if (!d->isOpen())
         return fail(QStringLiteral("results database is not open"));
     QSqlQuery q(d->db);
+    // PostgreSQL has no rowid: runs are stored in plan order within one second-resolution timestamp
+    // at most, so creation time then id gives the same order for one experiment.
+    const QString order = isPostgres(d->db) ? QStringLiteral("r.created_at, r.run_id") : QStringLiteral("r.rowid");
     if (!q.exec(QStringLiteral("SELECT r.run_id, e.name, r.model_group, r.framework, r.corpus, r.dimensions"
-                               " FROM runs r LEFT JOIN experiments e ON e.id = r.experiment_id ORDER BY r.rowid")))
+                               " FROM runs r LEFT JOIN experiments e ON e.id = r.experiment_id ORDER BY ") + order))
         return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError(), d->path));
     QList<RunRow> out;
     while (q.next()) {

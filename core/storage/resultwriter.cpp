@@ -51,7 +51,7 @@ Result<void> ResultWriter::start()
         return r;
 #ifdef Q_OS_UNIX
     struct stat st {};
-    if (::stat(QFile::encodeName(m_path).constData(), &st) == 0) {
+    if (!isPostgres(m_db) && ::stat(QFile::encodeName(m_path).constData(), &st) == 0) {
         m_fileDev = quint64(st.st_dev);
         m_fileIno = quint64(st.st_ino);
     }
@@ -129,21 +129,30 @@ Result<void> ResultWriter::prepare()
             return std::unexpected(sqlError(QStringLiteral("prepare"), q->lastError(), m_path));
         return {};
     };
+    const bool pg = isPostgres(m_db);
+    // On a shared run store a job finished by one worker stays finished: a worker whose lease ran
+    // out (and whose job another worker took over) cannot overwrite that result with its own; its
+    // call is stored all the same (docs/FORMATS.md, "PostgreSQL run store").
+    const QString updJobGuard = pg ? QStringLiteral(" AND status <> 'done'") : QString();
     const std::pair<std::optional<QSqlQuery> *, QString> stmts[] = {
         {&m_insCall, QStringLiteral("INSERT INTO calls(job_id, deployment_id, provider, model_group, model_version,"
                                   " http_status, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens,"
                                   " cost_micros, latency_ms, request_id, error_class, error_message, started_at)"
-                                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")},
-        {&m_insCallJob, QStringLiteral("INSERT OR IGNORE INTO call_jobs(job_id, call_id) VALUES (?, ?)")},
+                                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                         + (pg ? QStringLiteral(" RETURNING id") : QString())},
+        {&m_insCallJob, QStringLiteral("INSERT INTO call_jobs(job_id, call_id) VALUES (?, ?) ON CONFLICT DO NOTHING")},
         {&m_updJob, QStringLiteral("UPDATE jobs SET status=?, attempts=?, last_error=?, deployment_id=?, provider=?,"
                                  " model_version=?, prompt_tokens=?, completion_tokens=?, cached_tokens=?,"
                                  " cache_write_tokens=?, cost_micros=?, latency_ms=?, updated_at=?, completed_at=?"
-                                 " WHERE id=?")},
+                                 " WHERE id=?") + updJobGuard},
         {&m_delScores, QStringLiteral("DELETE FROM scores WHERE job_id=?")},
-        {&m_insScore, QStringLiteral("INSERT OR REPLACE INTO scores(job_id, dimension, score, evidence) VALUES (?,?,?,?)")},
-        {&m_insRaw, QStringLiteral("INSERT OR REPLACE INTO raw_responses(job_id, attempt, text, received_at) VALUES (?,?,?,?)")},
-        {&m_insRawIfJob, QStringLiteral("INSERT OR REPLACE INTO raw_responses(job_id, attempt, text, received_at)"
-                                      " SELECT ?,?,?,? WHERE EXISTS (SELECT 1 FROM jobs WHERE id=?)")},
+        {&m_insScore, QStringLiteral("INSERT INTO scores(job_id, dimension, score, evidence) VALUES (?,?,?,?)"
+                                   " ON CONFLICT(job_id, dimension) DO UPDATE SET score=excluded.score, evidence=excluded.evidence")},
+        {&m_insRaw, QStringLiteral("INSERT INTO raw_responses(job_id, attempt, text, received_at) VALUES (?,?,?,?)"
+                                 " ON CONFLICT(job_id, attempt) DO UPDATE SET text=excluded.text, received_at=excluded.received_at")},
+        {&m_insRawIfJob, QStringLiteral("INSERT INTO raw_responses(job_id, attempt, text, received_at)"
+                                      " SELECT ?,?,?,? WHERE EXISTS (SELECT 1 FROM jobs WHERE id=?)"
+                                      " ON CONFLICT(job_id, attempt) DO UPDATE SET text=excluded.text, received_at=excluded.received_at")},
         {&m_insLedger, QStringLiteral("INSERT INTO spend_ledger(at, micros, run_id) VALUES (?,?,?)")},
     };
     for (const auto &[q, sql] : stmts) {
@@ -193,6 +202,8 @@ void ResultWriter::addQueuedSpend(LedgerEntry e)
 
 bool ResultWriter::fileStillThere() const
 {
+    if (isPostgres(m_db))
+        return true;   // a server: no file of ours to lose
 #ifdef Q_OS_UNIX
     if (m_fileIno == 0)
         return QFileInfo::exists(m_path);
@@ -284,7 +295,8 @@ Result<void> ResultWriter::writeCalls()
         if (!q.exec())
             return failed(q, QStringLiteral("insert call"));
         if (c.jobIds.size() > 1) {
-            const qint64 callId = q.lastInsertId().toLongLong();
+            // QPSQL has no lastInsertId() for identity columns; the insert RETURNs the id there.
+            const qint64 callId = isPostgres(m_db) ? (q.next() ? q.value(0).toLongLong() : 0) : q.lastInsertId().toLongLong();
             for (qint64 jid : c.jobIds) {
                 QSqlQuery &l = *m_insCallJob;
                 l.bindValue(0, jid);

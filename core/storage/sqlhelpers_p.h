@@ -40,11 +40,18 @@ inline Result<void> execSql(QSqlDatabase &db, const QString &sql, const QString 
     return {};
 }
 
+/// True for a connection to a PostgreSQL server (the shared run store); false for SQLite. The few
+/// statements whose dialects differ ask this (docs/FORMATS.md, "PostgreSQL run store").
+inline bool isPostgres(const QSqlDatabase &db)
+{
+    return db.driverName() == QLatin1String("QPSQL");
+}
+
 /// One write transaction. IMMEDIATE takes the write lock at once, so a busy database fails here
-/// (after busy_timeout) rather than halfway through the writes.
+/// (after busy_timeout) rather than halfway through the writes. PostgreSQL locks rows, not the file.
 inline Result<void> beginImmediate(QSqlDatabase &db, const QString &path = {})
 {
-    return execSql(db, QStringLiteral("BEGIN IMMEDIATE"), path);
+    return execSql(db, isPostgres(db) ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"), path);
 }
 inline Result<void> commit(QSqlDatabase &db, const QString &path = {})
 {
@@ -76,7 +83,8 @@ inline QString text(const QSqlQuery &q, int col)
 /// Applies the per-connection settings every storage connection uses.
 Result<void> configureConnection(QSqlDatabase &db, const QString &path, bool readOnly);
 
-/// Adds and opens a QSQLITE connection with a name unique to this thread and call.
+/// Adds and opens a connection with a name unique to this thread and call: QSQLITE for a file path,
+/// QPSQL for a postgresql:// URL (serverdb.h).
 Result<QSqlDatabase> openConnection(const QString &path, const QString &purpose, bool readOnly);
 
 /// Closes and unregisters a connection opened by openConnection().
