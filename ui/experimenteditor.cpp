@@ -89,8 +89,9 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     cb->addWidget(remCorpus);
     cb->addWidget(browse);
     cb->addStretch();
-    cb->addWidget(m_corpusSummary);
     cl->addLayout(cb);
+    // On a line of its own: beside four buttons the German row set the window's width.
+    cl->addWidget(m_corpusSummary);
 
     // Frameworks.
     m_frameworkView = new QTreeView(this);
