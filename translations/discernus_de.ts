@@ -82,7 +82,7 @@
 <context>
     <name>wb::ui::CompareView</name>
     <message>
-        <location filename="../ui/compareview.cpp" line="+85"/>
+        <location filename="../ui/compareview.cpp" line="+88"/>
         <source>Scores of each dimension per model</source>
         <translation>Werte jeder Dimension je Modell</translation>
     </message>
@@ -102,24 +102,29 @@
         <translation>Die Werte eines Modells gegen die eines anderen, je Text</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+33"/>
         <location line="+42"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location line="-38"/>
-        <location line="+70"/>
+        <location line="-49"/>
+        <location line="+84"/>
         <source>No finished scores under these filters.</source>
         <translation>Keine fertigen Bewertungen unter diesen Filtern.</translation>
     </message>
     <message>
-        <location line="-69"/>
+        <location line="-82"/>
         <source>%1 texts; per model the mean over repetitions. The redder a spread cell, the more the models disagree.</source>
         <translation>%1 Texte; je Modell der Mittelwert über die Wiederholungen. Je röter eine Spannweiten-Zelle, desto uneiniger sind die Modelle.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
+        <source>Counting</source>
+        <translation>Zählung läuft:</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Box plots</source>
         <translation>Boxplots</translation>
     </message>
@@ -150,17 +155,22 @@
         <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+37"/>
         <source>From %1 of %2 texts (evenly spaced); per text and model the mean over repetitions.</source>
         <translation>Aus %1 von %2 Texten (gleichmäßig verteilt); je Text und Modell der Mittelwert über die Wiederholungen.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-2"/>
         <source>From all %1 texts; per text and model the mean over repetitions.</source>
         <translation>Aus allen %1 Texten; je Text und Modell der Mittelwert über die Wiederholungen.</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+4"/>
+        <source>From a sample of %1 texts spread evenly over the results; per text and model the mean over repetitions.</source>
+        <translation>Aus einer Stichprobe von %1 Texten, gleichmäßig über die Ergebnisse verteilt; je Text und Modell der Mittelwert über die Wiederholungen.</translation>
+    </message>
+    <message>
+        <location line="+86"/>
         <source>texts</source>
         <translation>Texte</translation>
     </message>
@@ -170,7 +180,7 @@
         <translation>Übereinstimmung (y = x)</translation>
     </message>
     <message numerus="yes">
-        <location line="+23"/>
+        <location line="+22"/>
         <source>%n text(s) scored by both; Pearson r = %1, Spearman ρ = %2.</source>
         <translation>
             <numerusform>%n Text von beiden bewertet; Pearson r = %1, Spearman ρ = %2.</numerusform>
@@ -2244,7 +2254,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+115"/>
         <source>Spread across models on %1: %2 (largest minus smallest mean)</source>
         <translation>Spannweite zwischen den Modellen bei %1: %2 (größter minus kleinster Mittelwert)</translation>
     </message>
@@ -2255,8 +2265,10 @@ Mittlere Latenz: %2 ms</translation>
     </message>
     <message>
         <location line="+10"/>
-        <source>%1 spread</source>
-        <translation>%1 Spannweite</translation>
+        <source>%1
+spread</source>
+        <translation>%1
+Spannweite</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2429,7 +2441,7 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::ResultsView</name>
     <message>
-        <location filename="../ui/resultsview.cpp" line="+104"/>
+        <location filename="../ui/resultsview.cpp" line="+105"/>
         <source>any status</source>
         <translation>jeder Status</translation>
     </message>
@@ -2499,28 +2511,33 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Exportiert die von den Filtern gewählten Ergebnisse, mit einer Begleitdatei, die die Spalten beschreibt</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+75"/>
         <source>Select a result to see its scores, the text, the prompt as sent and the reply.</source>
         <translation>Ein Ergebnis auswählen, um Bewertungen, Text, gesendeten Prompt und Antwort zu sehen.</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+220"/>
+        <location line="+255"/>
         <source>Mean score per dimension</source>
         <translation>Mittlere Bewertung je Dimension</translation>
     </message>
     <message>
-        <location line="-204"/>
+        <location line="-239"/>
         <source>Mean score per dimension and model group</source>
         <translation>Mittlerer Wert je Dimension und Modellgruppe</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Means</source>
-        <translation>Mittelwerte</translation>
+        <location line="+23"/>
+        <source>Table</source>
+        <translation>Tabelle</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+1"/>
+        <source>Compare models</source>
+        <translation>Modelle vergleichen</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>counting…</source>
         <translation>wird gezählt…</translation>
     </message>
@@ -2600,7 +2617,12 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Mittlere Bewertung je Dimension — wird berechnet…</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+39"/>
+        <source>Mean score per dimension (sample of %1 texts)</source>
+        <translation>Mittlere Bewertung je Dimension (Stichprobe von %1 Texten)</translation>
+    </message>
+    <message>
+        <location line="+67"/>
         <source>The results database cannot be opened</source>
         <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
     </message>

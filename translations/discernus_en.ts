@@ -82,7 +82,7 @@
 <context>
     <name>wb::ui::CompareView</name>
     <message>
-        <location filename="../ui/compareview.cpp" line="+85"/>
+        <location filename="../ui/compareview.cpp" line="+88"/>
         <source>Scores of each dimension per model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -102,24 +102,29 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+33"/>
         <location line="+42"/>
         <source>Error: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-38"/>
-        <location line="+70"/>
+        <location line="-49"/>
+        <location line="+84"/>
         <source>No finished scores under these filters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-69"/>
+        <location line="-82"/>
         <source>%1 texts; per model the mean over repetitions. The redder a spread cell, the more the models disagree.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
+        <source>Counting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Box plots</source>
         <translation type="unfinished"></translation>
     </message>
@@ -150,17 +155,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+37"/>
         <source>From %1 of %2 texts (evenly spaced); per text and model the mean over repetitions.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-2"/>
         <source>From all %1 texts; per text and model the mean over repetitions.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+4"/>
+        <source>From a sample of %1 texts spread evenly over the results; per text and model the mean over repetitions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+86"/>
         <source>texts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -170,7 +180,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+23"/>
+        <location line="+22"/>
         <source>%n text(s) scored by both; Pearson r = %1, Spearman ρ = %2.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -2243,7 +2253,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+115"/>
         <source>Spread across models on %1: %2 (largest minus smallest mean)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2254,7 +2264,8 @@ Mean latency: %2 ms</source>
     </message>
     <message>
         <location line="+10"/>
-        <source>%1 spread</source>
+        <source>%1
+spread</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2428,7 +2439,7 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::ResultsView</name>
     <message>
-        <location filename="../ui/resultsview.cpp" line="+104"/>
+        <location filename="../ui/resultsview.cpp" line="+105"/>
         <source>any status</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2498,28 +2509,33 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+75"/>
         <source>Select a result to see its scores, the text, the prompt as sent and the reply.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+220"/>
+        <location line="+255"/>
         <source>Mean score per dimension</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-204"/>
+        <location line="-239"/>
         <source>Mean score per dimension and model group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Means</source>
+        <location line="+23"/>
+        <source>Table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+1"/>
+        <source>Compare models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>counting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2599,7 +2615,12 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+39"/>
+        <source>Mean score per dimension (sample of %1 texts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+67"/>
         <source>The results database cannot be opened</source>
         <translation type="unfinished"></translation>
     </message>

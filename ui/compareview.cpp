@@ -79,6 +79,9 @@ CompareView::CompareView(QWidget *parent)
     m_boxNote = new QLabel(this);
     m_boxNote->setObjectName(QStringLiteral("boxNote"));
     m_boxNote->setWordWrap(true);
+    // The legend above the boxes: beside them it took the width the dimension names need.
+    m_boxChart->legend()->setAlignment(Qt::AlignTop);
+    m_scatterChart->legend()->setAlignment(Qt::AlignTop);
     auto *boxView = new QChartView(m_boxChart, this);
     boxView->setObjectName(QStringLiteral("boxChart"));
     boxView->setRenderHint(QPainter::Antialiasing);
@@ -135,17 +138,25 @@ CompareView::CompareView(QWidget *parent)
     m_pivotView->setWordWrap(false);
     pl->addWidget(m_pivotStatus);
     pl->addWidget(m_pivotView, 1);
-    connect(m_pivot, &PivotModel::pageLoaded, this, [this](const QString &error) {
+    auto pivotStatus = [this] {
+        const qint64 n = m_pivot->totalTexts();
+        if (m_pivot->rowCount() == 0 && !m_pivot->isLoading() && n >= 0)
+            m_pivotStatus->setText(tr("No finished scores under these filters."));
+        else
+            m_pivotStatus->setText(tr("%1 texts; per model the mean over repetitions. The redder a spread cell, the more the models disagree.")
+                                       .arg(n < 0 ? tr("Counting") : QLocale().toString(n)));
+    };
+    connect(m_pivot, &PivotModel::pageLoaded, this, [this, pivotStatus](const QString &error) {
         if (!error.isEmpty()) {
             m_pivotStatus->setText(tr("Error: %1").arg(error));
             return;
         }
-        m_pivotStatus->setText(m_pivot->totalTexts() <= 0
-                                   ? tr("No finished scores under these filters.")
-                                   : tr("%1 texts; per model the mean over repetitions. The redder a spread cell, the more the models disagree.")
-                                         .arg(QLocale().toString(m_pivot->totalTexts())));
-        m_pivotView->resizeColumnToContents(0);
+        pivotStatus();
+        // Whole headers ("authority" over "claude-haiku") once the first page is in.
+        if (m_pivot->rowCount() <= 200)
+            m_pivotView->resizeColumnsToContents();
     });
+    connect(m_pivot, &PivotModel::totalChanged, this, pivotStatus);
 
     addTab(boxPage, tr("Box plots"));
     addTab(scatterPage, tr("Scatter"));
@@ -206,10 +217,13 @@ void CompareView::clearCharts()
 void CompareView::showSample()
 {
     const QLocale loc;
-    const QString basis = m_sample.sampled
+    const QString basis = !m_sample.sampled
+        ? tr("From all %1 texts; per text and model the mean over repetitions.").arg(loc.toString(qint64(m_sample.texts.size())))
+        : m_sample.totalTexts >= 0
         ? tr("From %1 of %2 texts (evenly spaced); per text and model the mean over repetitions.")
               .arg(loc.toString(qint64(m_sample.texts.size())), loc.toString(m_sample.totalTexts))
-        : tr("From all %1 texts; per text and model the mean over repetitions.").arg(loc.toString(qint64(m_sample.texts.size())));
+        : tr("From a sample of %1 texts spread evenly over the results; per text and model the mean over repetitions.")
+              .arg(loc.toString(qint64(m_sample.texts.size())));
     if (m_sample.texts.isEmpty()) {
         m_boxNote->setText(tr("No finished scores under these filters."));
         m_scatterNote->setText(m_boxNote->text());
@@ -265,6 +279,9 @@ void CompareView::drawBoxes()
     auto *y = new QValueAxis;
     y->setRange(lo, hi);
     y->setLabelFormat(QStringLiteral("%.2f"));
+    QFont small = x->labelsFont();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    x->setLabelsFont(small);
     m_boxChart->addAxis(x, Qt::AlignBottom);
     m_boxChart->addAxis(y, Qt::AlignLeft);
     for (QAbstractSeries *s : m_boxChart->series()) {
@@ -329,8 +346,7 @@ void CompareView::drawScatter()
     const QLocale loc;
     const Correlation r = pearson(xs, ys);
     const Correlation rho = spearman(xs, ys);
-    m_scatterNote->setText(m_boxNote->text() + QLatin1Char(' ')
-                           + tr("%n text(s) scored by both; Pearson r = %1, Spearman ρ = %2.", nullptr, m_scatterPoints)
+    m_scatterNote->setText(tr("%n text(s) scored by both; Pearson r = %1, Spearman ρ = %2.", nullptr, m_scatterPoints)
                                  .arg(std::isnan(r.r) ? QStringLiteral("–") : loc.toString(r.r, 'f', 2),
                                       std::isnan(rho.r) ? QStringLiteral("–") : loc.toString(rho.r, 'f', 2)));
 }

@@ -53,7 +53,7 @@ void PivotModel::requestPage()
     m_backend->run<Result<ScoreComparison>>([f, offset, limit](const QString &conn) -> Result<ScoreComparison> {
         if (conn.isEmpty())
             return fail(tr("The results database cannot be opened"));
-        return comparisonPage(conn, f, offset, limit, offset == 0);
+        return comparisonPage(conn, f, offset, limit, false);
     }, [this, gen, limit](Result<ScoreComparison> page) {
         if (gen != m_generation)
             return;
@@ -71,7 +71,6 @@ void PivotModel::requestPage()
             beginResetModel();
             m_models = page->models;
             m_dims = page->dimensions;
-            m_total = page->totalTexts;
             m_maxSpread.fill(0.0, m_dims.size());
             endResetModel();
         }
@@ -94,6 +93,17 @@ void PivotModel::requestPage()
         // corpora has two), so the end is judged by the ids read.
         m_atEnd = page->idsRead < limit || m_dims.isEmpty();
         emit pageLoaded({});
+        if (first) {
+            // Counted after the first page is shown: the count walks the whole text-id index.
+            const ResultFilter f = m_filter;
+            m_backend->run<qint64>([f](const QString &conn) { return conn.isEmpty() ? qint64(-1) : countTexts(conn, f).value_or(-1); },
+                                   [this, gen](qint64 n) {
+                                       if (gen != m_generation)
+                                           return;
+                                       m_total = n;
+                                       emit totalChanged(n);
+                                   });
+        }
     });
 }
 
@@ -180,9 +190,9 @@ QVariant PivotModel::headerData(int section, Qt::Orientation o, int role) const
         oneFramework = oneFramework && x.framework == m_dims[d].framework;
     const QString dim = oneFramework ? m_dims[d].dimension : m_dims[d].framework + QLatin1Char(':') + m_dims[d].dimension;
     if (m == m_models.size())
-        return role == Qt::DisplayRole ? tr("%1 spread").arg(dim)
+        return role == Qt::DisplayRole ? tr("%1\nspread").arg(dim)
                                        : tr("Largest minus smallest model mean on %1").arg(dim);
-    return QStringLiteral("%1 · %2").arg(dim, m_models[m]);
+    return QStringLiteral("%1\n%2").arg(dim, m_models[m]);
 }
 
 } // namespace ui

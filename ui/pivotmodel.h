@@ -28,7 +28,7 @@ public:
 
     const QStringList &models() const { return m_models; }
     const QList<ScoreSample::Dimension> &dimensions() const { return m_dims; }
-    /// Distinct texts matching the filter; -1 until the first page arrived.
+    /// Distinct texts matching the filter; -1 until counted (after the first page, on the query thread).
     qint64 totalTexts() const { return m_total; }
     bool isLoading() const { return m_loading; }
     QString lastError() const { return m_error; }
@@ -45,6 +45,7 @@ public:
 signals:
     /// A page arrived (or failed: `error` is set).
     void pageLoaded(const QString &error);
+    void totalChanged(qint64 texts);
 
 private:
     void requestPage();

@@ -40,6 +40,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 #include <atomic>
+#include <cmath>
 
 namespace wb {
 namespace ui {
@@ -181,7 +182,16 @@ ResultsView::ResultsView(QWidget *parent)
     };
     fitHeaders();
     connect(m_model, &QAbstractItemModel::modelReset, this, fitHeaders);
-    connect(m_model, &ResultsModel::dimensionColumnsChanged, this, fitHeaders);
+    connect(m_model, &ResultsModel::dimensionColumnsChanged, this, [this, fitHeaders] {
+        // One number a column, where the one text column of every score stood (it stays for
+        // databases whose runs declare no dimensions).
+        QHeaderView *h = m_view->horizontalHeader();
+        const auto &dims = m_model->dimensionColumns();
+        for (int i = 0; i < dims.size(); ++i)
+            h->moveSection(h->visualIndex(ResultsModel::ColumnCount + i), h->visualIndex(ResultsModel::Scores));
+        m_view->setColumnHidden(ResultsModel::Scores, !dims.isEmpty());
+        fitHeaders();
+    });
 
     m_detail = new QTextBrowser(this);
     m_detail->setObjectName(QStringLiteral("jobDetail"));
@@ -207,12 +217,9 @@ ResultsView::ResultsView(QWidget *parent)
     chartView->setAccessibleName(tr("Mean score per dimension and model group"));
     m_detail->setMinimumWidth(240);
 
-    // The means first, then the comparisons (box plots, scatter, pivot), one tab each.
-    m_compare->insertTab(0, chartView, tr("Means"));
-    m_compare->setCurrentIndex(0);
     auto *bottom = new QSplitter(Qt::Horizontal, this);
     bottom->addWidget(m_detail);
-    bottom->addWidget(m_compare);
+    bottom->addWidget(chartView);
     bottom->setStretchFactor(0, 1);
     bottom->setStretchFactor(1, 1);
     auto *vert = new QSplitter(Qt::Vertical, this);
@@ -225,7 +232,14 @@ ResultsView::ResultsView(QWidget *parent)
     layout->addWidget(m_banner);
     layout->addLayout(filters);
     layout->addLayout(actions);
-    layout->addWidget(vert, 1);
+    // The table with a job's detail, and the models side by side (box plots, scatter, pivot) on
+    // a tab of their own: at 1024 x 700 they need the whole width to be read.
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("resultsTabs"));
+    tabs->setDocumentMode(true);
+    tabs->addTab(vert, tr("Table"));
+    tabs->addTab(m_compare, tr("Compare models"));
+    layout->addWidget(tabs, 1);
 
     m_textDebounce->setSingleShot(true);
     m_textDebounce->setInterval(300);
@@ -392,13 +406,44 @@ void ResultsView::reloadMeans()
         return;
     m_chart->setTitle(tr("Mean score per dimension — computing…"));
     const ResultFilter f = m_model->filter();
-    m_slowQueries->run<QList<DimensionMean>>([f](const QString &conn) {
+    // Exact means read every score (seconds at a million results); past kExactMeansUpTo results
+    // the chart shows the means of the comparison sample instead, and says so in its title.
+    constexpr qint64 kExactMeansUpTo = 50000;
+    struct Means {
+        QList<DimensionMean> means;
+        int sampleTexts = 0;   // 0: exact
+    };
+    m_slowQueries->run<Means>([f](const QString &conn) {
+        Means out;
         if (conn.isEmpty())
-            return QList<DimensionMean>();
-        return meanScores(conn, f).value_or(QList<DimensionMean>());
-    }, [this, gen](QList<DimensionMean> means) {
-        if (gen == m_meansGeneration)
-            showMeans(means);
+            return out;
+        if (countResults(conn, f).value_or(0) <= kExactMeansUpTo) {
+            out.means = meanScores(conn, f).value_or(QList<DimensionMean>());
+            return out;
+        }
+        auto sample = comparisonSample(conn, f, CompareView::kSampleTexts);
+        if (!sample)
+            return out;
+        out.sampleTexts = int(sample->texts.size());
+        for (int m = 0; m < sample->models.size(); ++m)
+            for (int d = 0; d < sample->dimensions.size(); ++d) {
+                double sum = 0;
+                qint64 n = 0;
+                for (int t = 0; t < sample->texts.size(); ++t)
+                    if (const double v = sample->mean(t, m, d); !std::isnan(v)) {
+                        sum += v;
+                        ++n;
+                    }
+                if (n > 0)
+                    out.means.append(DimensionMean{sample->models[m], sample->dimensions[d].framework, sample->dimensions[d].dimension, sum / n, n});
+            }
+        return out;
+    }, [this, gen](Means means) {
+        if (gen != m_meansGeneration)
+            return;
+        showMeans(means.means);
+        if (means.sampleTexts > 0)
+            m_chart->setTitle(tr("Mean score per dimension (sample of %1 texts)").arg(QLocale().toString(means.sampleTexts)));
     });
 }
 

@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMap>
+#include <QSet>
 #include <QLocale>
 
 #include <cmath>
@@ -846,13 +847,10 @@ Result<ScoreComparison> comparisonPage(const QString &connName, const ResultFilt
         return out;
     out->idsRead = int(ids.size());
     if (countTexts) {
-        QSqlQuery q(*db);
-        q.prepare(QStringLiteral("SELECT COUNT(*) FROM (") + distinctTextsSql(w) + QLatin1Char(')'));
-        for (int i = 0; i < w.binds.size(); ++i)
-            q.bindValue(i, w.binds[i]);
-        if (!q.exec() || !q.next())
-            return std::unexpected(sqlError(QStringLiteral("count texts"), q.lastError()));
-        out->totalTexts = q.value(0).toLongLong();
+        auto n = wb::countTexts(connName, filter);
+        if (!n)
+            return std::unexpected(n.error());
+        out->totalTexts = *n;
     }
     return out;
 }
@@ -863,38 +861,86 @@ Result<ScoreComparison> comparisonSample(const QString &connName, const ResultFi
     if (!db)
         return std::unexpected(db.error());
     const FilterSql w = filterSql(filter, QStringLiteral("j"));
-    // One pass over the distinct ids keeps every k-th: memory holds the sample, not the corpus.
-    qint64 total = 0;
+    auto bindAll = [&](QSqlQuery &q) {
+        for (int b = 0; b < w.binds.size(); ++b)
+            q.bindValue(b, w.binds[b]);
+    };
+    qint64 lo = 0, hi = 0;
     {
         QSqlQuery q(*db);
-        q.prepare(QStringLiteral("SELECT COUNT(*) FROM (") + distinctTextsSql(w) + QLatin1Char(')'));
-        for (int i = 0; i < w.binds.size(); ++i)
-            q.bindValue(i, w.binds[i]);
+        q.prepare(QStringLiteral("SELECT MIN(j.id), MAX(j.id) FROM jobs j WHERE ") + w.sql);
+        bindAll(q);
         if (!q.exec() || !q.next())
-            return std::unexpected(sqlError(QStringLiteral("count texts"), q.lastError()));
-        total = q.value(0).toLongLong();
+            return std::unexpected(sqlError(QStringLiteral("sample texts"), q.lastError()));
+        lo = q.value(0).toLongLong();
+        hi = q.value(1).toLongLong();
     }
-    const qint64 step = maxTexts > 0 && total > maxTexts ? (total + maxTexts - 1) / maxTexts : 1;
     QStringList ids;
-    {
+    qint64 total = 0;
+    bool sampled = false;
+    if (hi - lo + 1 <= qint64(maxTexts) * 10) {
+        // Small enough to list every distinct text and keep every k-th.
         QSqlQuery q(*db);
         q.setForwardOnly(true);
         q.prepare(distinctTextsSql(w));
-        for (int i = 0; i < w.binds.size(); ++i)
-            q.bindValue(i, w.binds[i]);
+        bindAll(q);
         if (!q.exec())
             return std::unexpected(sqlError(QStringLiteral("read texts"), q.lastError()));
-        for (qint64 n = 0; q.next(); ++n)
-            if (n % step == 0)
+        QStringList all;
+        while (q.next())
+            all << text(q, 0);
+        total = all.size();
+        const qint64 step = maxTexts > 0 && total > maxTexts ? (total + maxTexts - 1) / maxTexts : 1;
+        for (qint64 n = 0; n < total; n += step)
+            ids << all[n];
+        sampled = step > 1;
+    } else {
+        // Large: the texts of jobs at evenly spaced ids, one primary-key seek each, so the cost
+        // does not grow with the database (a pass over a million text ids took seconds).
+        QSqlQuery q(*db);
+        q.setForwardOnly(true);
+        // The first finished job at or after each point: a failed or pending one has no scores.
+        q.prepare(QStringLiteral("SELECT j.text_id FROM jobs j WHERE j.id >= ? AND j.status = 'done' AND j.text_id IS NOT NULL AND ") + w.sql
+                  + QStringLiteral(" ORDER BY j.id LIMIT 1"));
+        QSet<QString> seen;
+        for (int i = 0; i < maxTexts; ++i) {
+            q.bindValue(0, lo + (hi - lo) * i / maxTexts);
+            for (int b = 0; b < w.binds.size(); ++b)
+                q.bindValue(b + 1, w.binds[b]);
+            if (!q.exec())
+                return std::unexpected(sqlError(QStringLiteral("sample texts"), q.lastError()));
+            if (q.next() && !seen.contains(text(q, 0))) {
+                seen.insert(text(q, 0));
                 ids << text(q, 0);
+            }
+            q.finish();
+        }
+        std::sort(ids.begin(), ids.end());
+        total = -1;   // not counted: that would be the pass the sample avoids
+        sampled = true;
     }
     auto out = compareTexts(*db, filter, ids);
     if (!out)
         return out;
     out->totalTexts = total;
-    out->sampled = step > 1;
+    out->sampled = sampled;
     out->idsRead = int(ids.size());
     return out;
+}
+
+Result<qint64> countTexts(const QString &connName, const ResultFilter &filter)
+{
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    const FilterSql w = filterSql(filter, QStringLiteral("j"));
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM (") + distinctTextsSql(w) + QLatin1Char(')'));
+    for (int i = 0; i < w.binds.size(); ++i)
+        q.bindValue(i, w.binds[i]);
+    if (!q.exec() || !q.next())
+        return std::unexpected(sqlError(QStringLiteral("count texts"), q.lastError()));
+    return q.value(0).toLongLong();
 }
 
 Result<QStringList> runIds(const QString &connName)

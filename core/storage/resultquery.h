@@ -170,7 +170,7 @@ struct ScoreComparison {
     QList<ScoreSample::Dimension> dimensions;  ///< sorted by framework, then dimension
     QStringList texts;                         ///< "corpus/text_id" (text id alone without a corpus), in text-id order
     QList<double> means;                       ///< texts x models x dimensions; NaN where no score
-    qint64 totalTexts = 0;                     ///< distinct text ids matching the filter
+    qint64 totalTexts = 0;                     ///< distinct text ids matching the filter; -1 when not counted
     bool sampled = false;                      ///< texts is a sample of totalTexts
     int idsRead = 0;                           ///< text ids read (texts without a finished score are left out)
 
@@ -186,8 +186,12 @@ struct ScoreComparison {
 Result<ScoreComparison> comparisonPage(const QString &connName, const ResultFilter &filter, qint64 offset, int limit,
                                        bool countTexts = true);
 /// At most `maxTexts` texts spread evenly over all matching ones (all of them when there are no
-/// more): the input of the box plots and the model-vs-model scatter.
+/// more): the input of the box plots and the model-vs-model scatter. Over fewer than 10 x maxTexts
+/// matching jobs every distinct text is listed and every k-th kept (totalTexts counted); over more,
+/// the texts of the jobs at maxTexts evenly spaced job ids, one index seek each (totalTexts -1).
 Result<ScoreComparison> comparisonSample(const QString &connName, const ResultFilter &filter, int maxTexts);
+/// Distinct text ids of the matching jobs (one pass over the text-id index).
+Result<qint64> countTexts(const QString &connName, const ResultFilter &filter);
 
 /// Values for the filter drop-downs.
 Result<QStringList> runIds(const QString &connName);

@@ -139,6 +139,17 @@ void TestComparison::sampleIsEvenlySpaced()
     // Every fourth of the ten ids (ceil(10 / 3)).
     QCOMPARE(sample->texts, (QStringList{QStringLiteral("c/t01"), QStringLiteral("c/t05"), QStringLiteral("c/t09")}));
     QVERIFY(std::abs(sample->mean(2, 1, 0) - bX(9)) < 1e-9);
+    // Over ten times more jobs than texts asked for: the texts of the jobs at evenly spaced ids
+    // (1 and 15 of 1..30: t01 and t05), not counted.
+    auto strided = comparisonSample(m_conn, {}, 2);
+    QVERIFY(strided);
+    QVERIFY(strided->sampled);
+    QCOMPARE(strided->totalTexts, -1);
+    QCOMPARE(strided->texts, (QStringList{QStringLiteral("c/t01"), QStringLiteral("c/t05")}));
+    QVERIFY(std::abs(strided->mean(1, 0, 0) - aX(5)) < 1e-9);
+    auto counted = countTexts(m_conn, {});
+    QVERIFY(counted);
+    QCOMPARE(*counted, 10);
 }
 
 void TestComparison::filterLimitsModels()
