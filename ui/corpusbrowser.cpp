@@ -143,7 +143,11 @@ CorpusBrowser::CorpusBrowser(const CorpusSource &source, const QList<Framework> 
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();
+    // Ids whole: the counts take only the width their numbers need.
     m_view->horizontalHeader()->setSectionResizeMode(CorpusTextsModel::Id, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(CorpusTextsModel::Chars, QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(CorpusTextsModel::Tokens, QHeaderView::ResizeToContents);
+    m_view->setWordWrap(false);
     m_view->setAlternatingRowColors(true);
 
     m_search = new QLineEdit(this);
@@ -201,6 +205,7 @@ CorpusBrowser::CorpusBrowser(const CorpusSource &source, const QList<Framework> 
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    split->setSizes({380, 560});
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
