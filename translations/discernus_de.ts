@@ -80,6 +80,115 @@
     </message>
 </context>
 <context>
+    <name>wb::ui::CompareView</name>
+    <message>
+        <location filename="../ui/compareview.cpp" line="+88"/>
+        <source>Scores of each dimension per model</source>
+        <translation>Werte jeder Dimension je Modell</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>x:</source>
+        <translation>x:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>y:</source>
+        <translation>y:</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>One model&apos;s scores against another&apos;s, per text</source>
+        <translation>Die Werte eines Modells gegen die eines anderen, je Text</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <location line="+42"/>
+        <source>Error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <location line="-49"/>
+        <location line="+84"/>
+        <source>No finished scores under these filters.</source>
+        <translation>Keine fertigen Bewertungen unter diesen Filtern.</translation>
+    </message>
+    <message>
+        <location line="-82"/>
+        <source>%1 texts; per model the mean over repetitions. The redder a spread cell, the more the models disagree.</source>
+        <translation>%1 Texte; je Modell der Mittelwert über die Wiederholungen. Je röter eine Spannweiten-Zelle, desto uneiniger sind die Modelle.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Counting</source>
+        <translation>Zählung läuft:</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Box plots</source>
+        <translation>Boxplots</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scatter</source>
+        <translation>Streudiagramm</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pivot</source>
+        <translation>Pivot</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Reading texts…</source>
+        <translation>Texte werden gelesen…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+1"/>
+        <source>Computing…</source>
+        <translation>Wird berechnet…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The results database cannot be opened</source>
+        <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>From %1 of %2 texts (evenly spaced); per text and model the mean over repetitions.</source>
+        <translation>Aus %1 von %2 Texten (gleichmäßig verteilt); je Text und Modell der Mittelwert über die Wiederholungen.</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>From all %1 texts; per text and model the mean over repetitions.</source>
+        <translation>Aus allen %1 Texten; je Text und Modell der Mittelwert über die Wiederholungen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>From a sample of %1 texts spread evenly over the results; per text and model the mean over repetitions.</source>
+        <translation>Aus einer Stichprobe von %1 Texten, gleichmäßig über die Ergebnisse verteilt; je Text und Modell der Mittelwert über die Wiederholungen.</translation>
+    </message>
+    <message>
+        <location line="+86"/>
+        <source>texts</source>
+        <translation>Texte</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>agreement (y = x)</source>
+        <translation>Übereinstimmung (y = x)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+22"/>
+        <source>%n text(s) scored by both; Pearson r = %1, Spearman ρ = %2.</source>
+        <translation>
+            <numerusform>%n Text von beiden bewertet; Pearson r = %1, Spearman ρ = %2.</numerusform>
+            <numerusform>%n Texte von beiden bewertet; Pearson r = %1, Spearman ρ = %2.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>wb::ui::ConnectionTester</name>
     <message>
         <location filename="../ui/connectiontester.cpp" line="+26"/>
@@ -90,6 +199,120 @@
         <location line="+2"/>
         <source>OK — %1 answered in %2 ms</source>
         <translation>OK — %1 hat in %2 ms geantwortet</translation>
+    </message>
+</context>
+<context>
+    <name>wb::ui::CorpusBrowser</name>
+    <message>
+        <location filename="../ui/corpusbrowser.cpp" line="+135"/>
+        <source>Corpus %1</source>
+        <translation>Korpus %1</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Search ids and texts…</source>
+        <translation>Kennungen und Texte durchsuchen…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Select a text to read it.</source>
+        <translation>Einen Text auswählen, um ihn zu lesen.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Preview prompt</source>
+        <translation>Prompt-Vorschau</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Shows exactly what a run sends for the selected text: built by the runner&apos;s own code</source>
+        <translation>Zeigt genau, was ein Lauf für den ausgewählten Text sendet: erzeugt vom Code des Laufs selbst</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Select a text, a framework and a model, then press Preview prompt.</source>
+        <translation>Einen Text, ein Framework und ein Modell wählen, dann „Prompt-Vorschau“ drücken.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Framework</source>
+        <translation>Framework</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prompt preview</source>
+        <translation>Prompt-Vorschau</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+31"/>
+        <source>%n text(s); counting tokens…</source>
+        <translation>
+            <numerusform>%n Text; Tokens werden gezählt…</numerusform>
+            <numerusform>%n Texte; Tokens werden gezählt…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>%n text(s), %1 tokens (o200k_base)</source>
+        <translation>
+            <numerusform>%n Text, %1 Tokens (o200k_base)</numerusform>
+            <numerusform>%n Texte, %1 Tokens (o200k_base)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+94"/>
+        <source>Select a text, a framework and a model first.</source>
+        <translation>Zuerst einen Text, ein Framework und ein Modell wählen.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Building the prompt…</source>
+        <translation>Prompt wird erzeugt…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; to &lt;b&gt;%2&lt;/b&gt; (%3, %4) · temperature %5 · max_tokens %6</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; an &lt;b&gt;%2&lt;/b&gt; (%3, %4) · Temperatur %5 · max_tokens %6</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&lt;b&gt;Prompt tokens:&lt;/b&gt; %1 (%2)</source>
+        <translation>&lt;b&gt;Prompt-Tokens:&lt;/b&gt; %1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&lt;b&gt;Price:&lt;/b&gt; %1 for the prompt, at most %2 with a full reply (%3 prices)</source>
+        <translation>&lt;b&gt;Preis:&lt;/b&gt; %1 für den Prompt, höchstens %2 mit vollständiger Antwort (Preise: %3)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&lt;b&gt;Price:&lt;/b&gt; unknown (no price for this model)</source>
+        <translation>&lt;b&gt;Preis:&lt;/b&gt; unbekannt (kein Preis für dieses Modell)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>System</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>User</source>
+        <translation>Benutzer</translation>
     </message>
 </context>
 <context>
@@ -168,6 +391,29 @@
         <location line="+5"/>
         <source>Rename corpus source to %1</source>
         <translation>Korpusquelle in %1 umbenennen</translation>
+    </message>
+</context>
+<context>
+    <name>wb::ui::CorpusTextsModel</name>
+    <message>
+        <location filename="../ui/corpusbrowser.cpp" line="-266"/>
+        <source>counting…</source>
+        <translation>wird gezählt…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Characters</source>
+        <translation>Zeichen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tokens</source>
+        <translation>Tokens</translation>
     </message>
 </context>
 <context>
@@ -946,18 +1192,23 @@
 <context>
     <name>wb::ui::ExperimentEditor</name>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="+56"/>
+        <location filename="../ui/experimenteditor.cpp" line="+57"/>
         <source>Experiment name</source>
         <translation>Name des Experiments</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+188"/>
+        <location line="+198"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location line="-177"/>
+        <location line="-186"/>
+        <source>Double-click a source to read its texts and preview prompts</source>
+        <translation>Doppelklick auf eine Quelle zeigt ihre Texte und eine Prompt-Vorschau</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
@@ -968,18 +1219,28 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+22"/>
+        <location line="+28"/>
         <location line="+35"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-62"/>
+        <source>Texts…</source>
+        <translation>Texte…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Read the selected source&apos;s texts and preview the prompt a run sends</source>
+        <translation>Die Texte der ausgewählten Quelle lesen und den Prompt eines Laufs vorab ansehen</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Corpus</source>
         <translation>Korpus</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Add framework…</source>
         <translation>Framework hinzufügen…</translation>
     </message>
@@ -1073,7 +1334,7 @@
         </translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+43"/>
         <source>Counting tokens…</source>
         <translation>Tokens werden gezählt…</translation>
     </message>
@@ -1500,7 +1761,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>SIMULIERT — die Ergebnisse stammen nicht von echten Modellen. Diese Modellliste verweist auf den eingebauten Anbieter-Simulator.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+56"/>
         <source>Save before running?</source>
         <translation>Vor dem Lauf speichern?</translation>
     </message>
@@ -1530,7 +1791,12 @@ Mittlere Latenz: %2 ms</translation>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>Open &amp;Bundle…</source>
+        <translation>&amp;Bündel öffnen…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>&amp;Save</source>
         <translation>&amp;Speichern</translation>
     </message>
@@ -1981,6 +2247,36 @@ Mittlere Latenz: %2 ms</translation>
     </message>
 </context>
 <context>
+    <name>wb::ui::PivotModel</name>
+    <message>
+        <location filename="../ui/pivotmodel.cpp" line="+55"/>
+        <source>The results database cannot be opened</source>
+        <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <location line="+115"/>
+        <source>Spread across models on %1: %2 (largest minus smallest mean)</source>
+        <translation>Spannweite zwischen den Modellen bei %1: %2 (größter minus kleinster Mittelwert)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1
+spread</source>
+        <translation>%1
+Spannweite</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Largest minus smallest model mean on %1</source>
+        <translation>Größter minus kleinster Modell-Mittelwert bei %1</translation>
+    </message>
+</context>
+<context>
     <name>wb::ui::Project</name>
     <message>
         <location filename="../ui/project.cpp" line="+83"/>
@@ -2016,7 +2312,7 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::ResultsModel</name>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="+15"/>
+        <location filename="../ui/resultsmodel.cpp" line="+18"/>
         <source>pending</source>
         <translation>offen</translation>
     </message>
@@ -2036,18 +2332,23 @@ Mittlere Latenz: %2 ms</translation>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location line="+41"/>
-        <location line="+23"/>
+        <location line="+44"/>
+        <location line="+87"/>
         <source>The results database cannot be opened</source>
         <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+112"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+31"/>
+        <source>Score on %1 (framework %2); a click sorts all results by it</source>
+        <translation>Wert bei %1 (Framework %2); ein Klick sortiert alle Ergebnisse danach</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Job</source>
         <translation>Job</translation>
     </message>
@@ -2140,7 +2441,7 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::ResultsView</name>
     <message>
-        <location filename="../ui/resultsview.cpp" line="+61"/>
+        <location filename="../ui/resultsview.cpp" line="+105"/>
         <source>any status</source>
         <translation>jeder Status</translation>
     </message>
@@ -2190,12 +2491,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Exports every result in the database, not only the rows the filters show</source>
-        <translation>Exportiert alle Ergebnisse der Datenbank, nicht nur die gefilterten Zeilen</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Open database…</source>
         <translation>Datenbank öffnen…</translation>
     </message>
@@ -2210,22 +2506,38 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Modell</translation>
     </message>
     <message>
-        <location line="+58"/>
-        <source>Select a result to see its scores, calls and raw response.</source>
-        <translation>Ein Ergebnis auswählen, um Bewertungen, Aufrufe und Rohantwort zu sehen.</translation>
+        <location line="-9"/>
+        <source>Exports the results the filters select, with a side file describing the columns</source>
+        <translation>Exportiert die von den Filtern gewählten Ergebnisse, mit einer Begleitdatei, die die Spalten beschreibt</translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>Select a result to see its scores, the text, the prompt as sent and the reply.</source>
+        <translation>Ein Ergebnis auswählen, um Bewertungen, Text, gesendeten Prompt und Antwort zu sehen.</translation>
     </message>
     <message>
         <location line="+3"/>
+        <location line="+255"/>
         <source>Mean score per dimension</source>
         <translation>Mittlere Bewertung je Dimension</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-239"/>
         <source>Mean score per dimension and model group</source>
         <translation>Mittlerer Wert je Dimension und Modellgruppe</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+23"/>
+        <source>Table</source>
+        <translation>Tabelle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compare models</source>
+        <translation>Modelle vergleichen</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>counting…</source>
         <translation>wird gezählt…</translation>
     </message>
@@ -2240,12 +2552,17 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+18"/>
+        <source>Read-only bundle %1: results as archived, verified against its manifest</source>
+        <translation>Schreibgeschütztes Bündel %1: Ergebnisse wie archiviert, gegen sein Manifest geprüft</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>No results yet — run the experiment first</source>
         <translation>Noch keine Ergebnisse — zuerst das Experiment ausführen</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+30"/>
         <source>Open results database</source>
         <translation>Ergebnisdatenbank öffnen</translation>
     </message>
@@ -2255,7 +2572,37 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Ergebnisdatenbanken (*.sqlite *.db);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+7"/>
+        <source>Open reproducibility bundle</source>
+        <translation>Reproduzierbarkeitsbündel öffnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bundles (*.tar.gz *.tgz);;All files (*)</source>
+        <translation>Bündel (*.tar.gz *.tgz);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Open bundle</source>
+        <translation>Bündel öffnen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The bundle cannot be opened: %1</source>
+        <translation>Das Bündel kann nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>no temporary folder: %1</source>
+        <translation>kein temporärer Ordner: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Verifying and unpacking %1…</source>
+        <translation>%1 wird geprüft und entpackt…</translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>all runs</source>
         <translation>alle Läufe</translation>
     </message>
@@ -2265,12 +2612,67 @@ Mittlere Latenz: %2 ms</translation>
         <translation>alle Modelle</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+11"/>
+        <source>Mean score per dimension — computing…</source>
+        <translation>Mittlere Bewertung je Dimension — wird berechnet…</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Mean score per dimension (sample of %1 texts)</source>
+        <translation>Mittlere Bewertung je Dimension (Stichprobe von %1 Texten)</translation>
+    </message>
+    <message>
+        <location line="+67"/>
         <source>The results database cannot be opened</source>
         <translation>Die Ergebnisdatenbank kann nicht geöffnet werden</translation>
     </message>
     <message>
+        <location line="+8"/>
+        <source>Open the experiment to see the text and the prompt.</source>
+        <translation>Das Experiment öffnen, um Text und Prompt zu sehen.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The open experiment has no corpus &quot;%1&quot;.</source>
+        <translation>Das geöffnete Experiment hat kein Korpus „%1“.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The corpus &quot;%1&quot; no longer holds the text &quot;%2&quot;.</source>
+        <translation>Das Korpus „%1“ enthält den Text „%2“ nicht mehr.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The open experiment has no framework &quot;%1&quot;.</source>
+        <translation>Das geöffnete Experiment hat kein Framework „%1“.</translation>
+    </message>
+    <message>
         <location line="+18"/>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Prompt as sent</source>
+        <translation>Prompt wie gesendet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rebuilt by the runner&apos;s code from the experiment as it is now, for this text alone (a batched call held several texts).</source>
+        <translation>Vom Code des Laufs aus dem Experiment in seinem jetzigen Stand neu erzeugt, für diesen Text allein (ein gebündelter Aufruf enthielt mehrere Texte).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>System</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>repetition %1</source>
         <translation>Wiederholung %1</translation>
     </message>
@@ -2348,8 +2750,8 @@ Mittlere Latenz: %2 ms</translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>Exporting all results of the database (filters do not apply) to %1…</source>
-        <translation>Alle Ergebnisse der Datenbank (ohne Filter) werden nach %1 exportiert…</translation>
+        <source>Exporting the filtered results to %1…</source>
+        <translation>Die gefilterten Ergebnisse werden nach %1 exportiert…</translation>
     </message>
     <message numerus="yes">
         <location line="+31"/>

@@ -80,6 +80,115 @@
     </message>
 </context>
 <context>
+    <name>wb::ui::CompareView</name>
+    <message>
+        <location filename="../ui/compareview.cpp" line="+88"/>
+        <source>Scores of each dimension per model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>x:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>y:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>One model&apos;s scores against another&apos;s, per text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <location line="+42"/>
+        <source>Error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-49"/>
+        <location line="+84"/>
+        <source>No finished scores under these filters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-82"/>
+        <source>%1 texts; per model the mean over repetitions. The redder a spread cell, the more the models disagree.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Counting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Box plots</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scatter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pivot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Reading texts…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+1"/>
+        <source>Computing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The results database cannot be opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>From %1 of %2 texts (evenly spaced); per text and model the mean over repetitions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>From all %1 texts; per text and model the mean over repetitions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>From a sample of %1 texts spread evenly over the results; per text and model the mean over repetitions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+86"/>
+        <source>texts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>agreement (y = x)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+22"/>
+        <source>%n text(s) scored by both; Pearson r = %1, Spearman ρ = %2.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>wb::ui::ConnectionTester</name>
     <message>
         <location filename="../ui/connectiontester.cpp" line="+26"/>
@@ -89,6 +198,120 @@
     <message>
         <location line="+2"/>
         <source>OK — %1 answered in %2 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>wb::ui::CorpusBrowser</name>
+    <message>
+        <location filename="../ui/corpusbrowser.cpp" line="+135"/>
+        <source>Corpus %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Search ids and texts…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Select a text to read it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Preview prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Shows exactly what a run sends for the selected text: built by the runner&apos;s own code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Select a text, a framework and a model, then press Preview prompt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Framework</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prompt preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+31"/>
+        <source>%n text(s); counting tokens…</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>%n text(s), %1 tokens (o200k_base)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+94"/>
+        <source>Select a text, a framework and a model first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Building the prompt…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; to &lt;b&gt;%2&lt;/b&gt; (%3, %4) · temperature %5 · max_tokens %6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&lt;b&gt;Prompt tokens:&lt;/b&gt; %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&lt;b&gt;Price:&lt;/b&gt; %1 for the prompt, at most %2 with a full reply (%3 prices)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&lt;b&gt;Price:&lt;/b&gt; unknown (no price for this model)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>System</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>User</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -167,6 +390,29 @@
     <message>
         <location line="+5"/>
         <source>Rename corpus source to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>wb::ui::CorpusTextsModel</name>
+    <message>
+        <location filename="../ui/corpusbrowser.cpp" line="-266"/>
+        <source>counting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tokens</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -946,18 +1192,23 @@
 <context>
     <name>wb::ui::ExperimentEditor</name>
     <message>
-        <location filename="../ui/experimenteditor.cpp" line="+56"/>
+        <location filename="../ui/experimenteditor.cpp" line="+57"/>
         <source>Experiment name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+188"/>
+        <location line="+198"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-177"/>
+        <location line="-186"/>
+        <source>Double-click a source to read its texts and preview prompts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -968,18 +1219,28 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+22"/>
+        <location line="+28"/>
         <location line="+35"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-62"/>
+        <source>Texts…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Read the selected source&apos;s texts and preview the prompt a run sends</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Corpus</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Add framework…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1073,7 +1334,7 @@
         </translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+43"/>
         <source>Counting tokens…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1499,7 +1760,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+56"/>
         <source>Save before running?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1529,7 +1790,12 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>Open &amp;Bundle…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>&amp;Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1980,6 +2246,35 @@ Mean latency: %2 ms</source>
     </message>
 </context>
 <context>
+    <name>wb::ui::PivotModel</name>
+    <message>
+        <location filename="../ui/pivotmodel.cpp" line="+55"/>
+        <source>The results database cannot be opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+115"/>
+        <source>Spread across models on %1: %2 (largest minus smallest mean)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1
+spread</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Largest minus smallest model mean on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>wb::ui::Project</name>
     <message>
         <location filename="../ui/project.cpp" line="+83"/>
@@ -2015,7 +2310,7 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::ResultsModel</name>
     <message>
-        <location filename="../ui/resultsmodel.cpp" line="+15"/>
+        <location filename="../ui/resultsmodel.cpp" line="+18"/>
         <source>pending</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2035,18 +2330,23 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
-        <location line="+23"/>
+        <location line="+44"/>
+        <location line="+87"/>
         <source>The results database cannot be opened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+112"/>
         <source>%1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+31"/>
+        <source>Score on %1 (framework %2); a click sorts all results by it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Job</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2139,7 +2439,7 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::ResultsView</name>
     <message>
-        <location filename="../ui/resultsview.cpp" line="+61"/>
+        <location filename="../ui/resultsview.cpp" line="+105"/>
         <source>any status</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2189,12 +2489,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Exports every result in the database, not only the rows the filters show</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Open database…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2209,22 +2504,38 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
-        <source>Select a result to see its scores, calls and raw response.</source>
+        <location line="-9"/>
+        <source>Exports the results the filters select, with a side file describing the columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>Select a result to see its scores, the text, the prompt as sent and the reply.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
+        <location line="+255"/>
         <source>Mean score per dimension</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-239"/>
         <source>Mean score per dimension and model group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+23"/>
+        <source>Table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compare models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>counting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2239,12 +2550,17 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+18"/>
+        <source>Read-only bundle %1: results as archived, verified against its manifest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>No results yet — run the experiment first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+30"/>
         <source>Open results database</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2254,7 +2570,37 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+7"/>
+        <source>Open reproducibility bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bundles (*.tar.gz *.tgz);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Open bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The bundle cannot be opened: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>no temporary folder: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Verifying and unpacking %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>all runs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2264,12 +2610,67 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+11"/>
+        <source>Mean score per dimension — computing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Mean score per dimension (sample of %1 texts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+67"/>
         <source>The results database cannot be opened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+8"/>
+        <source>Open the experiment to see the text and the prompt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The open experiment has no corpus &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The corpus &quot;%1&quot; no longer holds the text &quot;%2&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The open experiment has no framework &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+18"/>
+        <source>Text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Prompt as sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rebuilt by the runner&apos;s code from the experiment as it is now, for this text alone (a batched call held several texts).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>System</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>repetition %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2347,7 +2748,7 @@ Mean latency: %2 ms</source>
     </message>
     <message>
         <location line="+0"/>
-        <source>Exporting all results of the database (filters do not apply) to %1…</source>
+        <source>Exporting the filtered results to %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">

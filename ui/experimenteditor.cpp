@@ -2,6 +2,7 @@
 
 #include "ui/combochoicedelegate.h"
 
+#include "ui/corpusbrowser.h"
 #include "ui/corpusmodel.h"
 #include "ui/matrixmodel.h"
 #include "ui/project.h"
@@ -64,10 +65,18 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     m_corpusView->horizontalHeader()->setSectionResizeMode(CorpusModel::Path, QHeaderView::Stretch);
     m_corpusView->verticalHeader()->hide();
     m_corpusView->setTabKeyNavigation(false);
+    // A double-click opens the source's texts; F2 or a click on the selected cell still edits it.
+    m_corpusView->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
+    m_corpusView->setToolTip(tr("Double-click a source to read its texts and preview prompts"));
+    connect(m_corpusView, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex &i) { browseCorpus(i.row()); });
     m_corpusSummary = new QLabel(this);
     auto *addFolder = button(QStringLiteral("folder-new"), tr("Add folder…"), this);
     auto *addFile = button(QStringLiteral("document-new"), tr("Add CSV/JSONL…"), this);
     auto *remCorpus = button(QStringLiteral("list-remove"), tr("Remove"), this);
+    auto *browse = button(QStringLiteral("document-open"), tr("Texts…"), this);
+    browse->setObjectName(QStringLiteral("browseCorpusButton"));
+    browse->setToolTip(tr("Read the selected source's texts and preview the prompt a run sends"));
+    connect(browse, &QPushButton::clicked, this, [this] { browseCorpus(m_corpusView->currentIndex().row()); });
     connect(addFolder, &QPushButton::clicked, this, &ExperimentEditor::addCorpusFolder);
     connect(addFile, &QPushButton::clicked, this, &ExperimentEditor::addCorpusFile);
     connect(remCorpus, &QPushButton::clicked, this, &ExperimentEditor::removeSelectedCorpus);
@@ -78,9 +87,11 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     cb->addWidget(addFolder);
     cb->addWidget(addFile);
     cb->addWidget(remCorpus);
+    cb->addWidget(browse);
     cb->addStretch();
-    cb->addWidget(m_corpusSummary);
     cl->addLayout(cb);
+    // On a line of its own: beside four buttons the German row set the window's width.
+    cl->addWidget(m_corpusSummary);
 
     // Frameworks.
     m_frameworkView = new QTreeView(this);
@@ -272,6 +283,19 @@ void ExperimentEditor::reload()
     m_batchTexts->setEnabled(x.batching.enabled);
     m_loading = false;
     updateCorpusSummary();
+}
+
+CorpusBrowser *ExperimentEditor::browseCorpus(int row)
+{
+    const QList<CorpusSource> &sources = m_project->state().experiment.corpus;
+    if (row < 0 || row >= sources.size())
+        return nullptr;
+    auto *b = new CorpusBrowser(sources[row], m_project->state().frameworks, m_project->state().models,
+                                m_project->state().experiment.execution, this);
+    b->setAttribute(Qt::WA_DeleteOnClose);
+    b->show();
+    emit corpusBrowserOpened(b);
+    return b;
 }
 
 void ExperimentEditor::updateCorpusSummary()

@@ -15,6 +15,7 @@ class QTreeView;
 namespace wb {
 namespace ui {
 
+class CorpusBrowser;
 class CorpusModel;
 class MatrixModel;
 class Project;
@@ -40,6 +41,11 @@ public slots:
     void removeSelectedFramework();
     void addRun();
     void removeSelectedRuns();
+    /// Opens the texts of corpus source `row` (non-modal); null for no such row.
+    CorpusBrowser *browseCorpus(int row);
+
+signals:
+    void corpusBrowserOpened(CorpusBrowser *browser);
 
 private:
     void reload();

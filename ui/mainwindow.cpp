@@ -127,6 +127,11 @@ MainWindow::MainWindow(QWidget *parent)
 
     createActions();
     connect(m_project, &Project::changed, this, &MainWindow::updateTitle);
+    // The result detail rebuilds a job's prompt from the project as it stands.
+    connect(m_project, &Project::changed, this, [this] {
+        const ProjectState &st = m_project->state();
+        m_results->setPromptContext(st.frameworks, st.experiment.corpus, st.experiment.execution);
+    });
     connect(m_project, &Project::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_project, &Project::opened, this, [this] {
         m_results->setDatabase(m_run->databasePath());
@@ -175,6 +180,10 @@ void MainWindow::createActions()
             openSample();
     });
     m_recent = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("Open &Bundle…"), this, [this] {
+        showPage(ResultsPage);
+        m_results->openBundleInteractive();
+    });
     file->addSeparator();
     QAction *saveAct = file->addAction(QIcon::fromTheme(QStringLiteral("document-save")), tr("&Save"), this, &MainWindow::save);
     saveAct->setShortcut(QKeySequence::Save);

@@ -6,6 +6,9 @@
 #include <QColor>
 #include <QLocale>
 
+#include <cmath>
+#include <limits>
+
 namespace wb {
 namespace ui {
 
@@ -49,8 +52,11 @@ void ResultsModel::refresh()
     m_error.clear();
     endResetModel();
     emit totalChanged(-1);
-    if (m_atEnd)
+    if (m_atEnd) {
+        setDimensionColumns({});
         return;
+    }
+    requestDimensions();
     requestPage();
     const quint64 gen = m_generation;
     const ResultFilter f = m_filter;
@@ -64,6 +70,70 @@ void ResultsModel::refresh()
         m_total = n ? *n : -1;
         emit totalChanged(m_total);
     });
+}
+
+void ResultsModel::requestDimensions()
+{
+    const quint64 gen = m_generation;
+    const ResultFilter f = m_filter;
+    m_backend->run<QList<ScoreSample::Dimension>>([f](const QString &conn) {
+        return conn.isEmpty() ? QList<ScoreSample::Dimension>() : dimensionList(conn, f).value_or(QList<ScoreSample::Dimension>());
+    }, [this, gen](QList<ScoreSample::Dimension> dims) {
+        if (gen == m_generation)
+            setDimensionColumns(dims);
+    });
+}
+
+void ResultsModel::setDimensionColumns(const QList<ScoreSample::Dimension> &dims)
+{
+    auto same = [](const QList<ScoreSample::Dimension> &a, const QList<ScoreSample::Dimension> &b) {
+        if (a.size() != b.size())
+            return false;
+        for (qsizetype i = 0; i < a.size(); ++i)
+            if (a[i].framework != b[i].framework || a[i].dimension != b[i].dimension)
+                return false;
+        return true;
+    };
+    if (same(dims, m_dims))
+        return;
+    // Columns go and come without touching the rows already loaded.
+    if (!m_dims.isEmpty()) {
+        beginRemoveColumns({}, ColumnCount, ColumnCount + int(m_dims.size()) - 1);
+        m_dims.clear();
+        endRemoveColumns();
+    }
+    if (!dims.isEmpty()) {
+        beginInsertColumns({}, ColumnCount, ColumnCount + int(dims.size()) - 1);
+        m_dims = dims;
+        endInsertColumns();
+    }
+    emit dimensionColumnsChanged();
+}
+
+int ResultsModel::dimensionColumn(const QString &framework, const QString &dimension) const
+{
+    for (int i = 0; i < m_dims.size(); ++i)
+        if (m_dims[i].framework == framework && m_dims[i].dimension == dimension)
+            return ColumnCount + i;
+    return -1;
+}
+
+int ResultsModel::sortColumn() const
+{
+    if (m_sort.key == ResultSort::Key::Score)
+        return dimensionColumn(m_sort.framework, m_sort.dimension);
+    const int k = int(m_sort.key);
+    return k >= Scores ? k + 1 : k;
+}
+
+double ResultsModel::scoreOf(const ResultRowView &r, int dimColumn) const
+{
+    const ScoreSample::Dimension &d = m_dims[dimColumn - ColumnCount];
+    if (r.framework == d.framework)
+        for (const ScoreRow &x : r.scores)
+            if (x.dimension == d.dimension && x.score)
+                return *x.score;
+    return std::numeric_limits<double>::quiet_NaN();
 }
 
 void ResultsModel::requestPage()
@@ -115,9 +185,14 @@ void ResultsModel::sort(int column, Qt::SortOrder order)
     // Columns map one to one onto the sort keys, with Scores (not sortable) left out.
     static_assert(int(ResultSort::Key::Status) == Status && int(ResultSort::Key::Deployment) == Deployment - 1
                   && int(ResultSort::Key::Completed) == Completed - 1);
-    int k = column > Scores ? column - 1 : column;
     ResultSort s;
-    s.key = ResultSort::Key(k);
+    if (column >= ColumnCount) {
+        s.key = ResultSort::Key::Score;
+        s.framework = m_dims[column - ColumnCount].framework;
+        s.dimension = m_dims[column - ColumnCount].dimension;
+    } else {
+        s.key = ResultSort::Key(column > Scores ? column - 1 : column);
+    }
     s.descending = order == Qt::DescendingOrder;
     if (s == m_sort)
         return;
@@ -131,7 +206,7 @@ const ResultRowView *ResultsModel::rowAt(int row) const
 }
 
 int ResultsModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
-int ResultsModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ResultsModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount + int(m_dims.size()); }
 
 bool ResultsModel::canFetchMore(const QModelIndex &parent) const
 {
@@ -152,6 +227,16 @@ QVariant ResultsModel::data(const QModelIndex &index, int role) const
     const auto col = Column(index.column());
     if (role == JobIdRole)
         return r.jobId;
+    if (index.column() >= ColumnCount) {
+        const double v = scoreOf(r, index.column());
+        if (role == Qt::DisplayRole)
+            return std::isnan(v) ? QVariant() : QVariant(QLocale().toString(v, 'f', 2));
+        if (role == ScoreRole)
+            return std::isnan(v) ? QVariant() : QVariant(v);
+        if (role == Qt::TextAlignmentRole)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    }
     if (role == Qt::DisplayRole) {
         const QLocale loc;
         switch (col) {
@@ -199,6 +284,17 @@ QVariant ResultsModel::data(const QModelIndex &index, int role) const
 
 QVariant ResultsModel::headerData(int section, Qt::Orientation o, int role) const
 {
+    if (o == Qt::Horizontal && section >= ColumnCount && section < columnCount()) {
+        const ScoreSample::Dimension &d = m_dims[section - ColumnCount];
+        bool oneFramework = true;
+        for (const ScoreSample::Dimension &x : m_dims)
+            oneFramework = oneFramework && x.framework == d.framework;
+        if (role == Qt::DisplayRole)
+            return oneFramework ? d.dimension : d.framework + QLatin1Char(':') + d.dimension;
+        if (role == Qt::ToolTipRole)
+            return tr("Score on %1 (framework %2); a click sorts all results by it").arg(d.dimension, d.framework);
+        return {};
+    }
     if (role != Qt::DisplayRole || o != Qt::Horizontal)
         return {};
     switch (section) {

@@ -20,7 +20,7 @@ public:
         JobId, Run, Model, Framework, Text, Repetition, Status, Scores, Deployment, Provider, ModelVersion,
         PromptTokens, CompletionTokens, Cost, Latency, Attempts, Error, Completed, ColumnCount
     };
-    enum Role { JobIdRole = Qt::UserRole + 1 };
+    enum Role { JobIdRole = Qt::UserRole + 1, ScoreRole };   ///< ScoreRole: a dimension column's number (double), null when none
 
     explicit ResultsModel(QObject *parent = nullptr);
     ~ResultsModel() override;
@@ -47,23 +47,37 @@ public:
     /// Orders the rows by a column in SQL over the whole database (not just the loaded pages) and
     /// re-reads from the start; the Scores column has no order and is ignored.
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
-    static bool isSortable(int column) { return column >= 0 && column < ColumnCount && column != Scores; }
+    /// Every column sorts except Scores (the per-dimension columns after it sort by their number).
+    bool isSortable(int column) const { return column >= 0 && column < columnCount() && column != Scores; }
     const ResultSort &sortOrder() const { return m_sort; }
+    /// The column the current order is by.
+    int sortColumn() const;
+    /// One numeric column per framework dimension follows the fixed columns (from ColumnCount on),
+    /// in this order; they arrive with the first page of a database.
+    const QList<ScoreSample::Dimension> &dimensionColumns() const { return m_dims; }
+    /// The column of a dimension; -1 when it has none.
+    int dimensionColumn(const QString &framework, const QString &dimension) const;
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
 
 signals:
     void totalChanged(qint64 total);
+    /// The per-dimension columns changed (a database or filter with other frameworks).
+    void dimensionColumnsChanged();
     /// A page arrived (or the first page after a reset); `error` is empty on success.
     void pageLoaded(const QString &error);
 
 private:
     void requestPage();
+    void requestDimensions();
+    void setDimensionColumns(const QList<ScoreSample::Dimension> &dims);
+    double scoreOf(const ResultRowView &r, int dimColumn) const;
 
     ResultsBackend *m_backend;
     ResultFilter m_filter;
     ResultSort m_sort;
     QList<ResultRowView> m_rows;
+    QList<ScoreSample::Dimension> m_dims;
     quint64 m_generation = 0;    // bumps on every reset; late replies of older ones are dropped
     qint64 m_total = -1;
     int m_pageSize = 256;

@@ -2,6 +2,10 @@
 
 #include "core/storage/resultquery.h"
 #include "core/storage/resultstore.h"
+#include "core/bundle/bundle.h"
+#include "core/experiment/corpus.h"
+#include "core/experiment/prompt.h"
+#include "ui/compareview.h"
 #include "ui/resultsbackend.h"
 #include "ui/resultsmodel.h"
 
@@ -18,6 +22,9 @@
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonDocument>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QFont>
@@ -33,6 +40,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 #include <atomic>
+#include <cmath>
 
 namespace wb {
 namespace ui {
@@ -43,11 +51,47 @@ QString esc(const QString &s) { return s.toHtmlEscaped(); }
 struct FilterChoices {
     QStringList runs, models;
 };
+
+/// A reply as JSON indented for reading when it is JSON (also inside a code fence or prose), else as it came.
+QString prettyReply(const QString &raw)
+{
+    const qsizetype obj = raw.indexOf(QLatin1Char('{')), arr = raw.indexOf(QLatin1Char('['));
+    const qsizetype begin = obj < 0 ? arr : arr < 0 ? obj : std::min(obj, arr);
+    if (begin < 0)
+        return raw;
+    const qsizetype end = raw.lastIndexOf(raw[begin] == QLatin1Char('{') ? QLatin1Char('}') : QLatin1Char(']'));
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(raw.mid(begin, end - begin + 1).toUtf8(), &err);
+    if (end <= begin || err.error != QJsonParseError::NoError)
+        return raw;
+    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
+}
+} // namespace
+
+// Read only on the query thread once handed over; `corpora` caches loaded sources there.
+struct ResultsView::PromptContext {
+    QList<Framework> frameworks;
+    QList<CorpusSource> corpus;
+    ExecutionSettings exec;
+    mutable QHash<QString, QList<CorpusText>> corpora;
+};
+
+namespace {
+struct DetailWithPrompt {
+    Result<JobDetail> detail;
+    QString text, system, user, note;
+};
 } // namespace
 
 ResultsView::ResultsView(QWidget *parent)
-    : QWidget(parent), m_model(new ResultsModel(this)), m_slowQueries(new ResultsBackend(this)), m_view(new QTableView(this)), m_textDebounce(new QTimer(this))
+    : QWidget(parent), m_model(new ResultsModel(this)), m_compare(new CompareView(this)), m_banner(new QLabel(this)),
+      m_slowQueries(new ResultsBackend(this)), m_view(new QTableView(this)), m_textDebounce(new QTimer(this))
 {
+    m_banner->setObjectName(QStringLiteral("resultsBanner"));
+    m_banner->setAlignment(Qt::AlignCenter);
+    m_banner->setWordWrap(true);
+    m_banner->setStyleSheet(QStringLiteral("background:#dbe9ff; color:#123d7a; font-weight:bold; padding:4px;"));
+    m_banner->hide();
     m_run = new QComboBox(this);
     m_modelGroup = new QComboBox(this);
     m_status = new QComboBox(this);
@@ -76,7 +120,7 @@ ResultsView::ResultsView(QWidget *parent)
     m_long->setToolTip(tr("One row per job and dimension, with the evidence"));
     auto *exportBtn = new QPushButton(QIcon::fromTheme(QStringLiteral("document-save-as")), tr("Export CSV…"), this);
     exportBtn->setObjectName(QStringLiteral("exportButton"));
-    exportBtn->setToolTip(tr("Exports every result in the database, not only the rows the filters show"));
+    exportBtn->setToolTip(tr("Exports the results the filters select, with a side file describing the columns"));
     auto *openBtn = new QPushButton(QIcon::fromTheme(QStringLiteral("document-open")), tr("Open database…"), this);
     openBtn->setObjectName(QStringLiteral("openDatabaseButton"));
 
@@ -123,12 +167,10 @@ ResultsView::ResultsView(QWidget *parent)
     m_view->horizontalHeader()->setSortIndicator(ResultsModel::JobId, Qt::AscendingOrder);
     m_view->setSortingEnabled(true);
     connect(m_view->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this](int column, Qt::SortOrder) {
-        if (ResultsModel::isSortable(column))
+        if (m_model->isSortable(column))
             return;
-        const ResultSort &s = m_model->sortOrder();
-        const int k = int(s.key);
-        m_view->horizontalHeader()->setSortIndicator(k >= ResultsModel::Scores ? k + 1 : k,
-                                                     s.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+        m_view->horizontalHeader()->setSortIndicator(m_model->sortColumn(), m_model->sortOrder().descending ? Qt::DescendingOrder
+                                                                                                            : Qt::AscendingOrder);
     });
     // No title cut short ("mpletion toke"): each column at least as wide as its header, also
     // after the model (and the language of its headers) changes.
@@ -140,10 +182,20 @@ ResultsView::ResultsView(QWidget *parent)
     };
     fitHeaders();
     connect(m_model, &QAbstractItemModel::modelReset, this, fitHeaders);
+    connect(m_model, &ResultsModel::dimensionColumnsChanged, this, [this, fitHeaders] {
+        // One number a column, where the one text column of every score stood (it stays for
+        // databases whose runs declare no dimensions).
+        QHeaderView *h = m_view->horizontalHeader();
+        const auto &dims = m_model->dimensionColumns();
+        for (int i = 0; i < dims.size(); ++i)
+            h->moveSection(h->visualIndex(ResultsModel::ColumnCount + i), h->visualIndex(ResultsModel::Scores));
+        m_view->setColumnHidden(ResultsModel::Scores, !dims.isEmpty());
+        fitHeaders();
+    });
 
     m_detail = new QTextBrowser(this);
     m_detail->setObjectName(QStringLiteral("jobDetail"));
-    m_detail->setPlaceholderText(tr("Select a result to see its scores, calls and raw response."));
+    m_detail->setPlaceholderText(tr("Select a result to see its scores, the text, the prompt as sent and the reply."));
 
     m_chart = new QChart;
     m_chart->setTitle(tr("Mean score per dimension"));
@@ -177,9 +229,17 @@ ResultsView::ResultsView(QWidget *parent)
     vert->setStretchFactor(1, 2);
 
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_banner);
     layout->addLayout(filters);
     layout->addLayout(actions);
-    layout->addWidget(vert, 1);
+    // The table with a job's detail, and the models side by side (box plots, scatter, pivot) on
+    // a tab of their own: at 1024 x 700 they need the whole width to be read.
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("resultsTabs"));
+    tabs->setDocumentMode(true);
+    tabs->addTab(vert, tr("Table"));
+    tabs->addTab(m_compare, tr("Compare models"));
+    layout->addWidget(tabs, 1);
 
     m_textDebounce->setSingleShot(true);
     m_textDebounce->setInterval(300);
@@ -212,6 +272,9 @@ int ResultsView::chartSetCount() const { return m_chartSets; }
 void ResultsView::setDatabase(const QString &path)
 {
     m_requestedPath = path;
+    setBanner(!m_bundleDb.isEmpty() && path == m_bundleDb
+                  ? tr("Read-only bundle %1: results as archived, verified against its manifest").arg(m_bundleName)
+                  : QString());
     m_detail->clear();
     m_model->setDatabase(QFileInfo::exists(path) ? path : QString());
     m_slowQueries->setDatabase(m_model->database());
@@ -219,6 +282,22 @@ void ResultsView::setDatabase(const QString &path)
         m_count->setText(tr("No results yet — run the experiment first"));
     reloadFilterChoices();
     reloadMeans();
+    m_compare->setSource(m_model->database(), m_model->filter());
+}
+
+void ResultsView::setPromptContext(const QList<Framework> &frameworks, const QList<CorpusSource> &corpus, const ExecutionSettings &exec)
+{
+    auto ctx = std::make_shared<PromptContext>();
+    ctx->frameworks = frameworks;
+    ctx->corpus = corpus;
+    ctx->exec = exec;
+    m_promptContext = ctx;
+}
+
+void ResultsView::setBanner(const QString &text)
+{
+    m_banner->setText(text);
+    m_banner->setVisible(!text.isEmpty());
 }
 
 void ResultsView::refresh()
@@ -236,6 +315,50 @@ void ResultsView::openDatabaseInteractive()
         setDatabase(file);
 }
 
+void ResultsView::openBundleInteractive()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open reproducibility bundle"), QString(),
+                                                      tr("Bundles (*.tar.gz *.tgz);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    auto conn = std::make_shared<QMetaObject::Connection>();
+    *conn = connect(this, &ResultsView::bundleOpened, this, [this, conn](const QString &error) {
+        disconnect(*conn);
+        if (!error.isEmpty())
+            QMessageBox::warning(this, tr("Open bundle"), tr("The bundle cannot be opened: %1").arg(error));
+    });
+    openBundle(file);
+}
+
+void ResultsView::openBundle(const QString &bundlePath)
+{
+    auto dir = std::make_shared<QTemporaryDir>();
+    if (!dir->isValid()) {
+        emit bundleOpened(tr("no temporary folder: %1").arg(dir->errorString()));
+        return;
+    }
+    const QString target = dir->filePath(QStringLiteral("bundle"));
+    m_count->setText(tr("Verifying and unpacking %1…").arg(QFileInfo(bundlePath).fileName()));
+    auto *watcher = new QFutureWatcher<Result<QString>>(this);
+    connect(watcher, &QFutureWatcher<Result<QString>>::finished, this, [this, watcher, dir, bundlePath] {
+        const Result<QString> db = watcher->result();
+        watcher->deleteLater();
+        if (!db) {
+            m_count->setText(db.error().toString());
+            emit bundleOpened(db.error().toString());
+            return;
+        }
+        // Nothing may change what was archived: the file itself is made read-only too.
+        QFile::setPermissions(*db, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+        m_bundleDir = dir;
+        m_bundleDb = *db;
+        m_bundleName = QFileInfo(bundlePath).fileName();
+        setDatabase(*db);
+        emit bundleOpened({});
+    });
+    watcher->setFuture(QtConcurrent::run([bundlePath, target] { return extractBundle(bundlePath, target); }));
+}
+
 void ResultsView::applyFilter()
 {
     ResultFilter f;
@@ -246,6 +369,7 @@ void ResultsView::applyFilter()
     m_detail->clear();
     m_model->setFilter(f);
     reloadMeans();
+    m_compare->setSource(m_model->database(), f);
 }
 
 void ResultsView::reloadFilterChoices()
@@ -276,18 +400,50 @@ void ResultsView::reloadFilterChoices()
 void ResultsView::reloadMeans()
 {
     const quint64 gen = ++m_meansGeneration;
-    if (m_model->database().isEmpty()) {
-        showMeans({});
+    // Cleared at once: the old database's bars never stand while the new ones are computed.
+    showMeans({});
+    if (m_model->database().isEmpty())
         return;
-    }
+    m_chart->setTitle(tr("Mean score per dimension — computing…"));
     const ResultFilter f = m_model->filter();
-    m_slowQueries->run<QList<DimensionMean>>([f](const QString &conn) {
+    // Exact means read every score (seconds at a million results); past kExactMeansUpTo results
+    // the chart shows the means of the comparison sample instead, and says so in its title.
+    constexpr qint64 kExactMeansUpTo = 50000;
+    struct Means {
+        QList<DimensionMean> means;
+        int sampleTexts = 0;   // 0: exact
+    };
+    m_slowQueries->run<Means>([f](const QString &conn) {
+        Means out;
         if (conn.isEmpty())
-            return QList<DimensionMean>();
-        return meanScores(conn, f).value_or(QList<DimensionMean>());
-    }, [this, gen](QList<DimensionMean> means) {
-        if (gen == m_meansGeneration)
-            showMeans(means);
+            return out;
+        if (countResults(conn, f).value_or(0) <= kExactMeansUpTo) {
+            out.means = meanScores(conn, f).value_or(QList<DimensionMean>());
+            return out;
+        }
+        auto sample = comparisonSample(conn, f, CompareView::kSampleTexts);
+        if (!sample)
+            return out;
+        out.sampleTexts = int(sample->texts.size());
+        for (int m = 0; m < sample->models.size(); ++m)
+            for (int d = 0; d < sample->dimensions.size(); ++d) {
+                double sum = 0;
+                qint64 n = 0;
+                for (int t = 0; t < sample->texts.size(); ++t)
+                    if (const double v = sample->mean(t, m, d); !std::isnan(v)) {
+                        sum += v;
+                        ++n;
+                    }
+                if (n > 0)
+                    out.means.append(DimensionMean{sample->models[m], sample->dimensions[d].framework, sample->dimensions[d].dimension, sum / n, n});
+            }
+        return out;
+    }, [this, gen](Means means) {
+        if (gen != m_meansGeneration)
+            return;
+        showMeans(means.means);
+        if (means.sampleTexts > 0)
+            m_chart->setTitle(tr("Mean score per dimension (sample of %1 texts)").arg(QLocale().toString(means.sampleTexts)));
     });
 }
 
@@ -297,6 +453,7 @@ void ResultsView::showMeans(const QList<DimensionMean> &means)
     for (QAbstractAxis *a : m_chart->axes())
         m_chart->removeAxis(a);
     m_chartSets = 0;
+    m_chart->setTitle(tr("Mean score per dimension"));
     if (means.isEmpty()) {
         emit meansShown();
         return;
@@ -349,16 +506,72 @@ void ResultsView::showMeans(const QList<DimensionMean> &means)
 
 void ResultsView::showJob(qint64 jobId)
 {
-    m_model->backend()->run<Result<JobDetail>>([jobId](const QString &conn) -> Result<JobDetail> {
-        if (conn.isEmpty())
-            return fail(tr("The results database cannot be opened"));
-        return jobDetail(conn, jobId);
-    }, [this, jobId](Result<JobDetail> d) {
-        if (!d) {
-            m_detail->setPlainText(d.error().toString());
+    const std::shared_ptr<const PromptContext> ctx = m_promptContext;
+    m_model->backend()->run<DetailWithPrompt>([jobId, ctx](const QString &conn) {
+        DetailWithPrompt out;
+        if (conn.isEmpty()) {
+            out.detail = fail(tr("The results database cannot be opened"));
+            return out;
+        }
+        out.detail = jobDetail(conn, jobId);
+        if (!out.detail)
+            return out;
+        const ResultRowView &r = out.detail->row;
+        if (!ctx) {
+            out.note = tr("Open the experiment to see the text and the prompt.");
+            return out;
+        }
+        // The text as the corpus file holds it now, and the prompt rebuilt by the runner's own code.
+        const auto src = std::find_if(ctx->corpus.cbegin(), ctx->corpus.cend(), [&](const CorpusSource &c) { return c.id == r.corpus; });
+        if (src == ctx->corpus.cend()) {
+            out.note = tr("The open experiment has no corpus \"%1\".").arg(r.corpus);
+            return out;
+        }
+        if (!ctx->corpora.contains(src->id)) {
+            auto loaded = loadCorpus(*src);
+            if (!loaded) {
+                out.note = loaded.error().toString();
+                return out;
+            }
+            ctx->corpora.insert(src->id, *loaded);
+        }
+        const QList<CorpusText> &texts = ctx->corpora[src->id];
+        const auto t = std::find_if(texts.cbegin(), texts.cend(), [&](const CorpusText &x) { return x.id == r.textId; });
+        if (t == texts.cend()) {
+            out.note = tr("The corpus \"%1\" no longer holds the text \"%2\".").arg(r.corpus, r.textId);
+            return out;
+        }
+        out.text = t->text();
+        const auto fw = std::find_if(ctx->frameworks.cbegin(), ctx->frameworks.cend(), [&](const Framework &f) { return f.id == r.framework; });
+        if (fw == ctx->frameworks.cend()) {
+            out.note = tr("The open experiment has no framework \"%1\".").arg(r.framework);
+            return out;
+        }
+        const ChatRequest req = buildScoringRequest(*fw, {&*t}, ctx->exec);
+        out.system = req.system;
+        out.user = req.user;
+        return out;
+    }, [this, jobId](DetailWithPrompt d) {
+        if (!d.detail) {
+            m_detail->setPlainText(d.detail.error().toString());
             return;
         }
-        showDetail(*d);
+        showDetail(*d.detail);
+        QString html;
+        const QString pre = QStringLiteral("<pre style='white-space:pre-wrap'>%1</pre>");
+        if (!d.note.isEmpty())
+            html += QStringLiteral("<p><i>%1</i></p>").arg(esc(d.note));
+        if (!d.text.isNull())
+            html += QStringLiteral("<h4>%1</h4>").arg(tr("Text")) + pre.arg(esc(d.text));
+        if (!d.system.isNull())
+            html += QStringLiteral("<h4>%1</h4><p><i>%2</i></p>")
+                        .arg(tr("Prompt as sent"),
+                             tr("Rebuilt by the runner's code from the experiment as it is now, for this text alone (a batched call held several texts)."))
+                + QStringLiteral("<h5>%1</h5>").arg(tr("System")) + pre.arg(esc(d.system)) + QStringLiteral("<h5>%1</h5>").arg(tr("User"))
+                + pre.arg(esc(d.user));
+        if (!html.isEmpty())
+            m_detail->append(html);
+        m_detail->moveCursor(QTextCursor::Start);
         emit detailShown(jobId);
     });
 }
@@ -399,7 +612,7 @@ void ResultsView::showDetail(const JobDetail &d)
     }
     for (const RawResponseView &raw : d.rawResponses) {
         html += QStringLiteral("<h4>%1</h4>").arg(tr("Raw response (attempt %1)").arg(raw.attempt));
-        html += QStringLiteral("<pre style='white-space:pre-wrap'>%1</pre>").arg(esc(raw.text));
+        html += QStringLiteral("<pre style='white-space:pre-wrap'>%1</pre>").arg(esc(prettyReply(raw.text)));
     }
     m_detail->setHtml(html);
 }
@@ -443,7 +656,7 @@ void ResultsView::exportCsv(const QString &outPath, bool longFormat)
         std::atomic<bool> cancel{false};
     };
     auto shared = std::make_shared<Shared>();
-    auto *dialog = new QProgressDialog(tr("Exporting all results of the database (filters do not apply) to %1…").arg(QFileInfo(outPath).fileName()), tr("Cancel"), 0, 100, this);
+    auto *dialog = new QProgressDialog(tr("Exporting the filtered results to %1…").arg(QFileInfo(outPath).fileName()), tr("Cancel"), 0, 100, this);
     dialog->setObjectName(QStringLiteral("exportProgress"));
     dialog->setWindowModality(Qt::WindowModal);
     dialog->setMinimumDuration(300);

@@ -1,7 +1,10 @@
 #pragma once
 // The "Results" page: filters, the paged results table, a job's detail with the raw response,
 // mean score per dimension per model, and CSV export with progress.
+#include "core/config/experimentconfig.h"
+
 #include <QWidget>
+#include <memory>
 
 class QBarSeries;
 class QBarCategoryAxis;
@@ -12,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QTableView;
 class QTextBrowser;
+class QTemporaryDir;
 class QTimer;
 class QValueAxis;
 
@@ -23,6 +27,7 @@ struct DimensionMean;
 namespace wb {
 namespace ui {
 
+class CompareView;
 class ResultsBackend;
 class ResultsModel;
 
@@ -40,6 +45,12 @@ public:
     QString detailText() const;
     int chartSetCount() const;
     bool isExporting() const { return m_exporting; }
+    CompareView *compareView() const { return m_compare; }
+    /// Where the detail finds a job's text and rebuilds its prompt: the open project's frameworks,
+    /// corpus sources and execution settings (a database opened alone shows the reply only).
+    void setPromptContext(const QList<Framework> &frameworks, const QList<CorpusSource> &corpus, const ExecutionSettings &exec);
+    /// A banner over the page (e.g. "read-only bundle"); empty hides it.
+    void setBanner(const QString &text);
 
 public slots:
     void refresh();
@@ -48,6 +59,10 @@ public slots:
     void exportInteractive();
     /// Asks for a results database file and shows it.
     void openDatabaseInteractive();
+    /// Verifies and unpacks a reproducibility bundle (core/bundle) into a temporary folder off the
+    /// UI thread, then shows its database read-only under a banner. Reports through bundleOpened.
+    void openBundle(const QString &bundlePath);
+    void openBundleInteractive();
     void showJob(qint64 jobId);
 
 signals:
@@ -56,6 +71,8 @@ signals:
     void exportFinished(bool ok, qint64 rows, const QString &message);
     void detailShown(qint64 jobId);
     void meansShown();
+    /// `error` is empty when the bundle's database is shown.
+    void bundleOpened(const QString &error);
 
 private:
     void applyFilter();
@@ -64,7 +81,11 @@ private:
     void showDetail(const JobDetail &d);
     void showMeans(const QList<DimensionMean> &means);
 
+    struct PromptContext;
     ResultsModel *m_model;
+    CompareView *m_compare;
+    QLabel *m_banner;
+    std::shared_ptr<const PromptContext> m_promptContext;
     // Means read every score (seconds at a million jobs); on their own thread they never hold up paging.
     ResultsBackend *m_slowQueries;
     QTableView *m_view;
@@ -78,6 +99,9 @@ private:
     // The path last asked for, kept even while the file does not exist yet (a run about to create
     // it), so refresh() picks it up once it appears.
     QString m_requestedPath;
+    // The unpacked bundle shown (removed with the view or the next bundle) and its database.
+    std::shared_ptr<QTemporaryDir> m_bundleDir;
+    QString m_bundleDb, m_bundleName;
     int m_chartSets = 0;
     bool m_exporting = false;
     quint64 m_meansGeneration = 0;

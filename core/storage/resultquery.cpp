@@ -9,8 +9,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMap>
+#include <QSet>
 #include <QLocale>
 
+#include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace wb {
@@ -188,8 +191,16 @@ Result<QList<ResultRowView>> fetchPage(const QString &connName, const ResultFilt
     q.setForwardOnly(true);
     if (sort) {
         const QString dir = sort->descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
+        QString expr = sortExpression(sort->key);
+        if (sort->key == ResultSort::Key::Score) {
+            // One primary-key lookup per job; the framework test keeps a same-named dimension of
+            // another framework out of the column.
+            expr = QStringLiteral("CASE WHEN r.framework = ? THEN (SELECT s.score FROM scores s WHERE s.job_id = j.id"
+                                  " AND s.dimension = ?) END");
+            w.binds << sort->framework << sort->dimension;
+        }
         q.prepare(QStringLiteral("SELECT ") + kRowColumns + QStringLiteral(" WHERE ") + w.sql + QStringLiteral(" ORDER BY ")
-                  + sortExpression(sort->key) + dir + QStringLiteral(", j.id") + dir + QStringLiteral(" LIMIT ? OFFSET ?"));
+                  + expr + dir + QStringLiteral(", j.id") + dir + QStringLiteral(" LIMIT ? OFFSET ?"));
     } else {
         q.prepare(QStringLiteral("SELECT ") + kRowColumns + QStringLiteral(" WHERE j.id IN (SELECT id FROM jobs WHERE ") + w.sql
                   + QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?) ORDER BY j.id"));
@@ -258,6 +269,7 @@ QString sortExpression(ResultSort::Key k)
     case K::Attempts: return QStringLiteral("j.attempts");
     case K::Error: return QStringLiteral("j.last_error");
     case K::Completed: return QStringLiteral("j.completed_at");
+    case K::Score: break;   // built with its bind values in fetchPage
     }
     return QStringLiteral("j.id");
 }
@@ -648,6 +660,287 @@ Result<void> copyDatabase(const QString &dbPath, const QString &destPath)
     }
     closeReadConnection(*conn);
     return result;
+}
+
+namespace {
+
+struct RunDims {
+    QString runId, group, framework;
+    QStringList dims;
+};
+
+Result<QList<RunDims>> matchingRuns(QSqlDatabase &db, const ResultFilter &filter)
+{
+    QList<RunDims> runs;
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT r.run_id, r.model_group, r.framework, r.dimensions, e.name FROM runs r"
+                               " LEFT JOIN experiments e ON e.id = r.experiment_id ORDER BY r.rowid")))
+        return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError()));
+    while (q.next()) {
+        RunDims r{text(q, 0), text(q, 1), text(q, 2), {}};
+        if (!runMatches(filter, r.runId, r.group, r.framework, text(q, 4)))
+            continue;
+        for (const QJsonValue &v : QJsonDocument::fromJson(q.value(3).toString().toUtf8()).array())
+            r.dims << v.toString();
+        runs << r;
+    }
+    return runs;
+}
+
+bool dimensionLess(const ScoreSample::Dimension &a, const ScoreSample::Dimension &b)
+{
+    return std::tie(a.framework, a.dimension) < std::tie(b.framework, b.dimension);
+}
+
+/// Models and dimensions of the matching runs, and per text the mean over repetitions of every
+/// finished job's scores, for the given text ids (read through idx_jobs_text, in chunks).
+Result<ScoreComparison> compareTexts(QSqlDatabase &db, const ResultFilter &filter, const QStringList &textIds)
+{
+    auto runs = matchingRuns(db, filter);
+    if (!runs)
+        return std::unexpected(runs.error());
+    ScoreComparison out;
+    for (const RunDims &r : std::as_const(*runs)) {
+        if (!out.models.contains(r.group))
+            out.models << r.group;
+        for (const QString &d : r.dims) {
+            const ScoreSample::Dimension dim{r.framework, d};
+            if (std::none_of(out.dimensions.cbegin(), out.dimensions.cend(), [&](const ScoreSample::Dimension &x) {
+                    return x.framework == dim.framework && x.dimension == dim.dimension;
+                }))
+                out.dimensions << dim;
+        }
+    }
+    std::sort(out.models.begin(), out.models.end());
+    std::sort(out.dimensions.begin(), out.dimensions.end(), dimensionLess);
+    QHash<QString, int> modelIndex, dimIndex;
+    for (int i = 0; i < out.models.size(); ++i)
+        modelIndex.insert(out.models[i], i);
+    for (int i = 0; i < out.dimensions.size(); ++i)
+        dimIndex.insert(out.dimensions[i].framework + QChar(0x1f) + out.dimensions[i].dimension, i);
+
+    // Sums and counts per (text, model, dimension); texts keyed by "corpus/text_id".
+    QMap<QString, int> textIndex;   // ordered: text id, then corpus
+    struct Acc {
+        double sum = 0;
+        int n = 0;
+    };
+    QHash<qint64, Acc> acc;
+    const qsizetype perText = qsizetype(out.models.size()) * out.dimensions.size();
+    QStringList keys;
+    const FilterSql w = filterSql(filter, QStringLiteral("j"));
+    constexpr int kChunk = 500;
+    for (qsizetype from = 0; from < textIds.size(); from += kChunk) {
+        const QStringList chunk = textIds.mid(from, kChunk);
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT j.corpus, j.text_id, r.model_group, r.framework, s.dimension, s.score"
+                                 " FROM jobs j JOIN runs r ON r.run_id = j.run_id JOIN scores s ON s.job_id = j.id"
+                                 " WHERE j.text_id IN (")
+                  + placeholders(chunk.size()) + QStringLiteral(") AND j.status = 'done' AND s.score IS NOT NULL AND ") + w.sql);
+        int b = 0;
+        for (const QString &t : chunk)
+            q.bindValue(b++, t);
+        for (const QVariant &v : std::as_const(w.binds))
+            q.bindValue(b++, v);
+        if (!q.exec())
+            return std::unexpected(sqlError(QStringLiteral("compare scores"), q.lastError()));
+        while (q.next()) {
+            const auto m = modelIndex.constFind(text(q, 2));
+            const auto d = dimIndex.constFind(text(q, 3) + QChar(0x1f) + text(q, 4));
+            if (m == modelIndex.constEnd() || d == dimIndex.constEnd())
+                continue;
+            const QString corpus = text(q, 0);
+            const QString key = corpus.isEmpty() ? text(q, 1) : corpus + QLatin1Char('/') + text(q, 1);
+            auto t = textIndex.constFind(key);
+            if (t == textIndex.constEnd()) {
+                t = textIndex.insert(key, int(keys.size()));
+                keys << key;
+            }
+            Acc &a = acc[qint64(*t) * perText + qint64(*m) * out.dimensions.size() + *d];
+            a.sum += q.value(5).toDouble();
+            ++a.n;
+        }
+    }
+    // Text order: as the ids were asked for (text-id order), corpus breaking ties.
+    QHash<QString, int> idOrder;
+    for (int i = 0; i < textIds.size(); ++i)
+        idOrder.insert(textIds[i], i);
+    QList<int> order(keys.size());
+    std::iota(order.begin(), order.end(), 0);
+    auto idOf = [&](const QString &key) { return key.mid(key.lastIndexOf(QLatin1Char('/')) + 1); };
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        const int ia = idOrder.value(idOf(keys[a]), -1), ib = idOrder.value(idOf(keys[b]), -1);
+        return ia != ib ? ia < ib : keys[a] < keys[b];
+    });
+    out.means.fill(std::numeric_limits<double>::quiet_NaN(), order.size() * perText);
+    for (int i = 0; i < order.size(); ++i) {
+        out.texts << keys[order[i]];
+        for (qsizetype c = 0; c < perText; ++c) {
+            const auto it = acc.constFind(qint64(order[i]) * perText + c);
+            if (it != acc.constEnd() && it->n > 0)
+                out.means[i * perText + c] = it->sum / it->n;
+        }
+    }
+    return out;
+}
+
+/// Distinct text ids of the matching jobs in text-id order (unfiltered: a walk of idx_jobs_text).
+QString distinctTextsSql(const FilterSql &w)
+{
+    return QStringLiteral("SELECT DISTINCT j.text_id FROM jobs j WHERE j.text_id IS NOT NULL AND ") + w.sql
+        + QStringLiteral(" ORDER BY j.text_id");
+}
+
+} // namespace
+
+double ScoreComparison::spread(int text, int dimension) const
+{
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    int n = 0;
+    for (int m = 0; m < models.size(); ++m) {
+        const double v = mean(text, m, dimension);
+        if (std::isnan(v))
+            continue;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+        ++n;
+    }
+    return n < 2 ? std::numeric_limits<double>::quiet_NaN() : hi - lo;
+}
+
+Result<QList<ScoreSample::Dimension>> dimensionList(const QString &connName, const ResultFilter &filter)
+{
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    auto c = compareTexts(*db, filter, {});
+    if (!c)
+        return std::unexpected(c.error());
+    return c->dimensions;
+}
+
+Result<ScoreComparison> comparisonPage(const QString &connName, const ResultFilter &filter, qint64 offset, int limit,
+                                       bool countTexts)
+{
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    const FilterSql w = filterSql(filter, QStringLiteral("j"));
+    QStringList ids;
+    {
+        QSqlQuery q(*db);
+        q.setForwardOnly(true);
+        q.prepare(distinctTextsSql(w) + QStringLiteral(" LIMIT ? OFFSET ?"));
+        int b = 0;
+        for (const QVariant &v : std::as_const(w.binds))
+            q.bindValue(b++, v);
+        q.bindValue(b++, limit);
+        q.bindValue(b++, qMax<qint64>(0, offset));
+        if (!q.exec())
+            return std::unexpected(sqlError(QStringLiteral("read texts"), q.lastError()));
+        while (q.next())
+            ids << text(q, 0);
+    }
+    auto out = compareTexts(*db, filter, ids);
+    if (!out)
+        return out;
+    out->idsRead = int(ids.size());
+    if (countTexts) {
+        auto n = wb::countTexts(connName, filter);
+        if (!n)
+            return std::unexpected(n.error());
+        out->totalTexts = *n;
+    }
+    return out;
+}
+
+Result<ScoreComparison> comparisonSample(const QString &connName, const ResultFilter &filter, int maxTexts)
+{
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    const FilterSql w = filterSql(filter, QStringLiteral("j"));
+    auto bindAll = [&](QSqlQuery &q) {
+        for (int b = 0; b < w.binds.size(); ++b)
+            q.bindValue(b, w.binds[b]);
+    };
+    qint64 lo = 0, hi = 0;
+    {
+        QSqlQuery q(*db);
+        q.prepare(QStringLiteral("SELECT MIN(j.id), MAX(j.id) FROM jobs j WHERE ") + w.sql);
+        bindAll(q);
+        if (!q.exec() || !q.next())
+            return std::unexpected(sqlError(QStringLiteral("sample texts"), q.lastError()));
+        lo = q.value(0).toLongLong();
+        hi = q.value(1).toLongLong();
+    }
+    QStringList ids;
+    qint64 total = 0;
+    bool sampled = false;
+    if (hi - lo + 1 <= qint64(maxTexts) * 10) {
+        // Small enough to list every distinct text and keep every k-th.
+        QSqlQuery q(*db);
+        q.setForwardOnly(true);
+        q.prepare(distinctTextsSql(w));
+        bindAll(q);
+        if (!q.exec())
+            return std::unexpected(sqlError(QStringLiteral("read texts"), q.lastError()));
+        QStringList all;
+        while (q.next())
+            all << text(q, 0);
+        total = all.size();
+        const qint64 step = maxTexts > 0 && total > maxTexts ? (total + maxTexts - 1) / maxTexts : 1;
+        for (qint64 n = 0; n < total; n += step)
+            ids << all[n];
+        sampled = step > 1;
+    } else {
+        // Large: the texts of jobs at evenly spaced ids, one primary-key seek each, so the cost
+        // does not grow with the database (a pass over a million text ids took seconds).
+        QSqlQuery q(*db);
+        q.setForwardOnly(true);
+        // The first finished job at or after each point: a failed or pending one has no scores.
+        q.prepare(QStringLiteral("SELECT j.text_id FROM jobs j WHERE j.id >= ? AND j.status = 'done' AND j.text_id IS NOT NULL AND ") + w.sql
+                  + QStringLiteral(" ORDER BY j.id LIMIT 1"));
+        QSet<QString> seen;
+        for (int i = 0; i < maxTexts; ++i) {
+            q.bindValue(0, lo + (hi - lo) * i / maxTexts);
+            for (int b = 0; b < w.binds.size(); ++b)
+                q.bindValue(b + 1, w.binds[b]);
+            if (!q.exec())
+                return std::unexpected(sqlError(QStringLiteral("sample texts"), q.lastError()));
+            if (q.next() && !seen.contains(text(q, 0))) {
+                seen.insert(text(q, 0));
+                ids << text(q, 0);
+            }
+            q.finish();
+        }
+        std::sort(ids.begin(), ids.end());
+        total = -1;   // not counted: that would be the pass the sample avoids
+        sampled = true;
+    }
+    auto out = compareTexts(*db, filter, ids);
+    if (!out)
+        return out;
+    out->totalTexts = total;
+    out->sampled = sampled;
+    out->idsRead = int(ids.size());
+    return out;
+}
+
+Result<qint64> countTexts(const QString &connName, const ResultFilter &filter)
+{
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    const FilterSql w = filterSql(filter, QStringLiteral("j"));
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM (") + distinctTextsSql(w) + QLatin1Char(')'));
+    for (int i = 0; i < w.binds.size(); ++i)
+        q.bindValue(i, w.binds[i]);
+    if (!q.exec() || !q.next())
+        return std::unexpected(sqlError(QStringLiteral("count texts"), q.lastError()));
+    return q.value(0).toLongLong();
 }
 
 Result<QStringList> runIds(const QString &connName)

@@ -106,10 +106,13 @@ Result<QList<ResultRowView>> fetchResultsAfter(const QString &connName, const Re
 struct ResultSort {
     enum class Key {
         JobId, Run, ModelGroup, Framework, Text, Repetition, Status, Deployment, Provider, ModelVersion,
-        PromptTokens, CompletionTokens, Cost, Latency, Attempts, Error, Completed
+        PromptTokens, CompletionTokens, Cost, Latency, Attempts, Error, Completed,
+        Score   ///< the score of `dimension` (of runs with `framework`); jobs without one sort as NULL
     };
     Key key = Key::JobId;
     bool descending = false;
+    QString framework;   ///< Key::Score only
+    QString dimension;   ///< Key::Score only
     bool operator==(const ResultSort &) const = default;
 };
 /// Rows ordered by `sort` (ORDER BY in SQL, over every matching row), skipping `offset` of them.
@@ -153,6 +156,42 @@ Result<qint64> forEachCall(const QString &connName, const std::function<bool(con
 /// thread): taken inside one read transaction, so a run writing meanwhile (WAL) cannot tear it.
 /// destPath must not exist.
 Result<void> copyDatabase(const QString &dbPath, const QString &destPath);
+
+/// Every framework dimension of the runs matching `filter` (runs.dimensions), sorted by framework
+/// then dimension: the results table's per-dimension columns and the comparison's columns.
+Result<QList<ScoreSample::Dimension>> dimensionList(const QString &connName, const ResultFilter &filter = {});
+
+/// Scores side by side: per text, model group and dimension the mean over the text's finished
+/// repetitions. Read for a bounded set of texts only (a page of the pivot, or an evenly spaced
+/// sample for the charts), each through the text-id index, so its cost does not grow with the
+/// database beyond one pass over that index (docs/ARCHITECTURE.md, "Comparing models").
+struct ScoreComparison {
+    QStringList models;                        ///< model groups of the matching runs, sorted
+    QList<ScoreSample::Dimension> dimensions;  ///< sorted by framework, then dimension
+    QStringList texts;                         ///< "corpus/text_id" (text id alone without a corpus), in text-id order
+    QList<double> means;                       ///< texts x models x dimensions; NaN where no score
+    qint64 totalTexts = 0;                     ///< distinct text ids matching the filter; -1 when not counted
+    bool sampled = false;                      ///< texts is a sample of totalTexts
+    int idsRead = 0;                           ///< text ids read (texts without a finished score are left out)
+
+    double mean(int text, int model, int dimension) const
+    {
+        return means[(qsizetype(text) * models.size() + model) * dimensions.size() + dimension];
+    }
+    /// Largest minus smallest model mean of a text on a dimension; NaN with fewer than two models.
+    double spread(int text, int dimension) const;
+};
+/// The `limit` texts after the first `offset` (in text-id order) that match the filter: a pivot page.
+/// `totalTexts` is counted only when `countTexts` is set (one pass over the text-id index).
+Result<ScoreComparison> comparisonPage(const QString &connName, const ResultFilter &filter, qint64 offset, int limit,
+                                       bool countTexts = true);
+/// At most `maxTexts` texts spread evenly over all matching ones (all of them when there are no
+/// more): the input of the box plots and the model-vs-model scatter. Over fewer than 10 x maxTexts
+/// matching jobs every distinct text is listed and every k-th kept (totalTexts counted); over more,
+/// the texts of the jobs at maxTexts evenly spaced job ids, one index seek each (totalTexts -1).
+Result<ScoreComparison> comparisonSample(const QString &connName, const ResultFilter &filter, int maxTexts);
+/// Distinct text ids of the matching jobs (one pass over the text-id index).
+Result<qint64> countTexts(const QString &connName, const ResultFilter &filter);
 
 /// Values for the filter drop-downs.
 Result<QStringList> runIds(const QString &connName);

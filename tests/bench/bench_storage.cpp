@@ -258,6 +258,37 @@ int main(int argc, char **argv)
     mt.start();
     auto means = meanScores(*conn, {});
     out(QStringLiteral("meanScores (all): %1 groups x dimensions in %2 ms").arg(means ? means->size() : -1).arg(mt.nsecsElapsed() / 1e6, 0, 'f', 0));
+
+    // The comparison views: pivot page, chart sample, dimension columns, a sort by one score.
+    auto timed = [](auto &&fn) {
+        QElapsedTimer t;
+        t.start();
+        fn();
+        return t.nsecsElapsed() / 1e6;
+    };
+    qint64 pivotRows = -1, pivotTexts = -1, sampleTexts = -1;
+    const double pivotMs = timed([&] {
+        auto c = comparisonPage(*conn, {}, 0, 200);
+        pivotRows = c ? c->texts.size() : -1;
+        pivotTexts = c ? c->totalTexts : -1;
+    });
+    out(QStringLiteral("comparisonPage (pivot, first 200 texts, counted): %1 rows of %2 texts in %3 ms").arg(pivotRows).arg(pivotTexts).arg(pivotMs, 0, 'f', 0));
+    const double pivotDeepMs = timed([&] { (void)comparisonPage(*conn, {}, pivotTexts / 2, 200, false); });
+    out(QStringLiteral("comparisonPage (pivot, 200 texts from the middle): %1 ms").arg(pivotDeepMs, 0, 'f', 0));
+    const double sampleMs = timed([&] {
+        auto c = comparisonSample(*conn, {}, 2000);
+        sampleTexts = c ? c->texts.size() : -1;
+    });
+    out(QStringLiteral("comparisonSample (box plots + scatter, 2,000 texts): %1 texts in %2 ms").arg(sampleTexts).arg(sampleMs, 0, 'f', 0));
+    const double dimsMs = timed([&] { (void)dimensionList(*conn); });
+    out(QStringLiteral("dimensionList: %1 ms").arg(dimsMs, 0, 'f', 2));
+    ResultSort byScore;
+    byScore.key = ResultSort::Key::Score;
+    byScore.framework = QStringLiteral("mft");
+    byScore.dimension = QStringLiteral("care");
+    byScore.descending = true;
+    const double scoreSortMs = timed([&] { (void)fetchResultsSorted(*conn, {}, byScore, 0, page); });
+    out(QStringLiteral("fetchResultsSorted by a score (first page): %1 ms").arg(scoreSortMs, 0, 'f', 0));
     closeReadConnection(*conn);
 
     const QString csv = path + QStringLiteral(".csv");

@@ -1,6 +1,9 @@
 // Screenshots of every main view with the sample loaded, and of the run monitor mid-run.
 // Usage: wb_screenshots OUTDIR   (run under xvfb-run; see tests/tools/screenshots.sh)
 #include "layoutcheck.h"
+#include "ui/compareview.h"
+#include "ui/corpusbrowser.h"
+#include "ui/experimenteditor.h"
 #include "ui/mainwindow.h"
 #include "ui/project.h"
 #include "ui/resultsmodel.h"
@@ -108,9 +111,33 @@ int main(int argc, char *argv[])
     rv->view()->setCurrentIndex(rv->model()->index(2, 0));
     settle(1500);
     shot(&w, out, QStringLiteral("9-results-") + lang);
+    // The comparisons under the results: box plots, scatter, pivot.
+    CompareView *cmp = rv->compareView();
+    const char *tabs[] = {"10-results-boxplots", "11-results-scatter", "12-results-pivot"};
+    for (int i = 0; i < 3; ++i) {
+        cmp->setCurrentIndex(i + 1);
+        settle(800);
+        shot(&w, out, QString::fromLatin1(tabs[i]) + QLatin1Char('-') + lang);
+    }
+    cmp->setCurrentIndex(0);
+    // The corpus browser with a text, then its prompt preview.
+    w.showPage(MainWindow::ExperimentPage);
+    if (auto *ed = w.findChild<ExperimentEditor *>()) {
+        if (CorpusBrowser *b = ed->browseCorpus(0)) {
+            settle(2500);
+            b->selectText(QStringLiteral("clean-water"));
+            settle(500);
+            shot(b, out, QStringLiteral("13-corpus-browser-") + lang);
+            b->setPreviewChoice(QStringLiteral("mft"), QStringLiteral("claude-haiku"));
+            b->previewPrompt();
+            settle(1500);
+            shot(b, out, QStringLiteral("14-prompt-preview-") + lang);
+            b->close();
+        }
+    }
     w.showPage(MainWindow::StatisticsPage);
     settle(3000);
-    shot(&w, out, QStringLiteral("10-statistics-") + lang);
+    shot(&w, out, QStringLiteral("15-statistics-") + lang);
     w.project()->close();
     return 0;
 }

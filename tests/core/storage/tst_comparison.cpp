@@ -1,0 +1,208 @@
+// The comparison queries behind the results table's dimension columns, the text x model pivot and
+// the charts, on real SQLite files: means over repetitions, spread, paging by text, the evenly
+// spaced sample, filters, and ordering all results by one dimension's score.
+#include "core/storage/resultquery.h"
+#include "core/storage/resultstore.h"
+#include "tests/core/storage/storagefixture.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace wb;
+using wbtest::job;
+using wbtest::score;
+
+class TestComparison : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+    void pageMeansAndSpread();
+    void pagesFollowTextOrder();
+    void sampleIsEvenlySpaced();
+    void filterLimitsModels();
+    void dimensionListAndScoreSort();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_db, m_conn;
+};
+
+namespace {
+// Model a scores x = i/10 in repetition 1 and i/10 + 0.1 in repetition 2 (mean i/10 + 0.05) and
+// y = 0.5; model b scores x = i/10, plus 0.3 on odd texts, and y = 0.2. Text 10 failed for b.
+double aX(int i) { return i / 10.0 + 0.05; }
+double bX(int i) { return i / 10.0 + (i % 2 ? 0.3 : 0.0); }
+QString textId(int i) { return QStringLiteral("t%1").arg(i, 2, 10, QLatin1Char('0')); }
+} // namespace
+
+void TestComparison::init()
+{
+    m_db = m_dir.filePath(QStringLiteral("cmp-%1.sqlite").arg(QString::fromLatin1(QTest::currentTestFunction())));
+    {
+        ResultStore store;
+        QVERIFY(store.open(m_db));
+        QVERIFY(store.upsertExperiment(QStringLiteral("e"), {}, QByteArray()));
+        const QStringList dims{QStringLiteral("x"), QStringLiteral("y")};
+        QVERIFY(store.upsertRun({QStringLiteral("ra"), QStringLiteral("e"), QStringLiteral("a"), QStringLiteral("f"), QStringLiteral("c"), dims}));
+        QVERIFY(store.upsertRun({QStringLiteral("rb"), QStringLiteral("e"), QStringLiteral("b"), QStringLiteral("f"), QStringLiteral("c"), dims}));
+        QList<JobRow> planned;
+        for (int i = 1; i <= 10; ++i) {
+            planned << job(QStringLiteral("ra"), QStringLiteral("c"), textId(i), 1) << job(QStringLiteral("ra"), QStringLiteral("c"), textId(i), 2)
+                    << job(QStringLiteral("rb"), QStringLiteral("c"), textId(i), 1);
+        }
+        auto rows = store.ensureJobs(planned);
+        QVERIFY(rows);
+        for (const JobRow &r : *rows) {
+            const int i = r.textId.mid(1).toInt();
+            JobResult res;
+            res.jobId = r.id;
+            res.attempts = 1;
+            res.completedAt = wbtest::utc("2024-05-01T12:00:00.000Z");
+            if (r.runId == QLatin1String("ra")) {
+                res.scores = {score(QStringLiteral("x"), i / 10.0 + (r.repetition == 2 ? 0.1 : 0.0), {}), score(QStringLiteral("y"), 0.5, {})};
+            } else if (i == 10) {
+                res.status = JobStatus::Failed;
+                res.error = QStringLiteral("no reply");
+            } else {
+                res.scores = {score(QStringLiteral("x"), bX(i), {}), score(QStringLiteral("y"), 0.2, {})};
+            }
+            store.recordResult(res);
+        }
+        QVERIFY(store.flush());
+    }
+    auto conn = openReadConnection(m_db);
+    QVERIFY2(conn, qPrintable(conn ? QString() : conn.error().toString()));
+    m_conn = *conn;
+}
+
+void TestComparison::cleanup()
+{
+    if (!m_conn.isEmpty())
+        closeReadConnection(m_conn);
+    m_conn.clear();
+}
+
+void TestComparison::pageMeansAndSpread()
+{
+    auto page = comparisonPage(m_conn, {}, 0, 100);
+    QVERIFY2(page, qPrintable(page ? QString() : page.error().toString()));
+    QCOMPARE(page->models, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+    QCOMPARE(page->dimensions.size(), 2);
+    QCOMPARE(page->dimensions[0].dimension, QStringLiteral("x"));
+    QCOMPARE(page->totalTexts, 10);
+    QCOMPARE(page->idsRead, 10);
+    QCOMPARE(page->texts.size(), 10);
+    QCOMPARE(page->texts.first(), QStringLiteral("c/t01"));
+    for (int t = 0; t < 10; ++t) {
+        const int i = t + 1;
+        QVERIFY(std::abs(page->mean(t, 0, 0) - aX(i)) < 1e-9);   // a: the mean of its two repetitions
+        QVERIFY(std::abs(page->mean(t, 0, 1) - 0.5) < 1e-9);
+        if (i == 10) {
+            // b failed on t10: no mean, and no spread with one model left.
+            QVERIFY(std::isnan(page->mean(t, 1, 0)));
+            QVERIFY(std::isnan(page->spread(t, 0)));
+            continue;
+        }
+        QVERIFY(std::abs(page->mean(t, 1, 0) - bX(i)) < 1e-9);
+        QVERIFY(std::abs(page->spread(t, 0) - std::abs(aX(i) - bX(i))) < 1e-9);
+        QVERIFY(std::abs(page->spread(t, 1) - 0.3) < 1e-9);
+    }
+}
+
+void TestComparison::pagesFollowTextOrder()
+{
+    auto page = comparisonPage(m_conn, {}, 3, 4, false);
+    QVERIFY(page);
+    QCOMPARE(page->texts, (QStringList{QStringLiteral("c/t04"), QStringLiteral("c/t05"), QStringLiteral("c/t06"), QStringLiteral("c/t07")}));
+    QCOMPARE(page->idsRead, 4);
+    QCOMPARE(page->totalTexts, 0);   // not counted when not asked
+    QVERIFY(std::abs(page->mean(1, 1, 0) - bX(5)) < 1e-9);
+    auto last = comparisonPage(m_conn, {}, 8, 4);
+    QVERIFY(last);
+    QCOMPARE(last->idsRead, 2);
+    QCOMPARE(last->texts.last(), QStringLiteral("c/t10"));
+}
+
+void TestComparison::sampleIsEvenlySpaced()
+{
+    auto all = comparisonSample(m_conn, {}, 100);
+    QVERIFY(all);
+    QVERIFY(!all->sampled);
+    QCOMPARE(all->texts.size(), 10);
+    auto sample = comparisonSample(m_conn, {}, 3);
+    QVERIFY(sample);
+    QVERIFY(sample->sampled);
+    QCOMPARE(sample->totalTexts, 10);
+    // Every fourth of the ten ids (ceil(10 / 3)).
+    QCOMPARE(sample->texts, (QStringList{QStringLiteral("c/t01"), QStringLiteral("c/t05"), QStringLiteral("c/t09")}));
+    QVERIFY(std::abs(sample->mean(2, 1, 0) - bX(9)) < 1e-9);
+    // Over ten times more jobs than texts asked for: the texts of the jobs at evenly spaced ids
+    // (1 and 15 of 1..30: t01 and t05), not counted.
+    auto strided = comparisonSample(m_conn, {}, 2);
+    QVERIFY(strided);
+    QVERIFY(strided->sampled);
+    QCOMPARE(strided->totalTexts, -1);
+    QCOMPARE(strided->texts, (QStringList{QStringLiteral("c/t01"), QStringLiteral("c/t05")}));
+    QVERIFY(std::abs(strided->mean(1, 0, 0) - aX(5)) < 1e-9);
+    auto counted = countTexts(m_conn, {});
+    QVERIFY(counted);
+    QCOMPARE(*counted, 10);
+}
+
+void TestComparison::filterLimitsModels()
+{
+    ResultFilter f;
+    f.model = QStringLiteral("a");
+    f.textLike = QStringLiteral("t0");
+    auto page = comparisonPage(m_conn, f, 0, 100);
+    QVERIFY(page);
+    QCOMPARE(page->models, QStringList{QStringLiteral("a")});
+    QCOMPARE(page->totalTexts, 9);   // t01..t09
+    QVERIFY(std::isnan(page->spread(0, 0)));
+}
+
+void TestComparison::dimensionListAndScoreSort()
+{
+    // The shared fixture: frameworks mft [care, fairness] and xf [fairness, novelty].
+    const QString db = m_dir.filePath(QStringLiteral("sample.sqlite"));
+    QList<qint64> ids;
+    {
+        ResultStore store;
+        QVERIFY(store.open(db));
+        ids = wbtest::fillSample(store);
+        QCOMPARE(ids.size(), 5);
+    }
+    auto conn = openReadConnection(db);
+    QVERIFY(conn);
+    auto dims = dimensionList(*conn);
+    QVERIFY(dims);
+    QStringList names;
+    for (const ScoreSample::Dimension &d : *dims)
+        names << d.framework + QLatin1Char(':') + d.dimension;
+    QCOMPARE(names, (QStringList{QStringLiteral("mft:care"), QStringLiteral("mft:fairness"), QStringLiteral("xf:fairness"),
+                                 QStringLiteral("xf:novelty")}));
+    ResultSort s;
+    s.key = ResultSort::Key::Score;
+    s.framework = QStringLiteral("mft");
+    s.dimension = QStringLiteral("fairness");
+    auto order = [&](const ResultSort &sort, qint64 offset, int limit) {
+        QList<qint64> out;
+        auto rows = fetchResultsSorted(*conn, {}, sort, offset, limit);
+        if (rows)
+            for (const ResultRowView &r : *rows)
+                out << r.jobId;
+        return out;
+    };
+    // Jobs of the xf run have no mft:fairness and sort as NULL (first ascending); then 0.25, 0.5, 1.0.
+    QCOMPARE(order(s, 0, 10), (QList<qint64>{ids[2], ids[3], ids[0], ids[4], ids[1]}));
+    s.descending = true;
+    QCOMPARE(order(s, 0, 10), (QList<qint64>{ids[1], ids[4], ids[0], ids[3], ids[2]}));
+    QCOMPARE(order(s, 1, 2), (QList<qint64>{ids[4], ids[0]}));
+    closeReadConnection(*conn);
+}
+
+QTEST_GUILESS_MAIN(TestComparison)
+#include "tst_comparison.moc"
