@@ -62,6 +62,7 @@ void ExperimentRunner::Private::begin()
     p->store->setWriteFailureHandler([this](const Error &e) { onStorageFailure(e); });
     p->store->markInFlight(ids);
     connectRouter();
+    setUpBatches();
 
     emit q->started(summary.jobs);
     emit q->event(QStringLiteral("%1 jobs, %2 already finished, %3 to run").arg(summary.jobs).arg(summary.skipped).arg(outstandingJobs));
