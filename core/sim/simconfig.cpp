@@ -124,8 +124,10 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
             if (auto v = readNumber(c, it->second, path, 0.01, 1000)) k.countFactor = *v;
         } else if (f == u"rpd") {
             if (auto v = readInt(c, it->second, path)) k.rpd = *v;
+        } else if (f == u"batch") {
+            if (auto e = readSimBatchSettings(it->second, path, c.file, k.batch); e && !c.error) c.error = e;
         } else {
-            c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm, rpd, pool or count_factor)"));
+            c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm, rpd, pool, count_factor or batch)"));
         }
     }
     if (!haveProvider)
@@ -201,6 +203,8 @@ Result<SimConfig> parseSimConfig(const QByteArray &yaml, const QString &fileName
             } else if (f == u"faults") {
                 if (!v.IsNull())
                     readFaults(c, v, cfg.faults);
+            } else if (f == u"batch") {
+                if (auto e = readSimBatchSettings(v, f, fileName, cfg.batch); e && !c.error) c.error = e;
             } else if (f == u"token_lifetime_s") {
                 if (auto x = readInt(c, v, f)) cfg.tokenLifetimeS = std::max<qint64>(1, *x);
             } else if (f == u"service_accounts") {
@@ -211,7 +215,7 @@ Result<SimConfig> parseSimConfig(const QByteArray &yaml, const QString &fileName
             } else {
                 c.failAt(it->first, f,
                          QStringLiteral("unknown field (expected seed, latency_ms, latency_per_output_token_ms, "
-                                        "jitter_ms, keys, accept_any_key, faults, service_accounts or token_lifetime_s)"));
+                                        "jitter_ms, keys, accept_any_key, faults, service_accounts, token_lifetime_s or batch)"));
             }
         }
         cfg.acceptAnyKey = acceptAny.value_or(cfg.keys.isEmpty());

@@ -2,6 +2,7 @@
 // Configuration of the provider simulator: which keys exist, their limits, latency and faults.
 // Filled programmatically by tests or read from a YAML limits file (loadSimConfig).
 #include "core/common/result.h"
+#include "core/sim/simbatchconfig.h"
 
 #include <QList>
 #include <QString>
@@ -21,6 +22,8 @@ struct SimKey {
     /// The provider counts this many times the simulator's usual prompt count: a tokenizer far
     /// from the client's estimate (runs of one character, whitespace), for budget tests.
     double countFactor = 1.0;
+    /// Batch settings of this key, over SimConfig::batch (core/sim/simbatchconfig.h).
+    SimBatchSettings batch;
 };
 
 /// Probability per request of each fault, in [0, 1]. Checked in this order; the first that fires wins.
@@ -60,6 +63,8 @@ struct SimConfig {
     QList<SimServiceAccount> serviceAccounts;
     /// expires_in of the access tokens it issues (short in tests, to see a refresh mid-run).
     qint64 tokenLifetimeS = 3599;
+    /// Batch settings of every key (a key's own `batch:` block overrides them).
+    SimBatchSettings batch;
     /// The text file the config came from (for messages), empty when built in code.
     QString sourceFile;
 };

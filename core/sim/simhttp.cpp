@@ -5,7 +5,8 @@ namespace wb::sim {
 
 namespace {
 constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
-constexpr qsizetype kMaxBodyBytes = 64 * 1024 * 1024;
+// Above the largest batch input a provider takes (Mistral, 512 MB), so batch size limits answer as the provider does.
+constexpr qsizetype kMaxBodyBytes = 600LL * 1024 * 1024;
 
 const char *reason(int status)
 {

@@ -258,6 +258,10 @@ void SimServer::handle(Conn *conn, const HttpRequest &req)
         finish(conn, tokenEndpoint(req), keepAlive);
         return;
     }
+    if (std::optional<Reply> r = m_batches.handle(*this, req, path)) {
+        finish(conn, std::move(*r), keepAlive);
+        return;
+    }
 
     conn->counted = true;
     ++m_stats.inFlight;

@@ -5,6 +5,7 @@
 // providers is in core/sim/dialects/.
 #include "core/common/result.h"
 #include "core/sim/dialects/simdialects.h"
+#include "core/sim/simbatch.h"
 #include "core/sim/simconfig.h"
 #include "core/sim/simhttp.h"
 #include "core/sim/simquota.h"
@@ -94,6 +95,7 @@ private:
     quint64 m_serial = 0;        // admitted model calls: drives fault injection and jitter
     quint64 m_idCounter = 0;     // every id handed out (ids never disturb the fault sequence)
     SimStats m_stats;
+    SimBatches m_batches{m_config, m_dialects, m_stats.batch};   // the batch endpoints (core/sim/simbatch.h)
 };
 
 } // namespace wb::sim

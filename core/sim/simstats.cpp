@@ -31,7 +31,26 @@ QJsonObject SimStats::toJson() const
                        {QStringLiteral("connections"), connections},
                        {QStringLiteral("token_requests"), tokenRequests},
                        {QStringLiteral("tokens_issued"), tokensIssued},
-                       {QStringLiteral("keys"), keyObjects}};
+                       {QStringLiteral("keys"), keyObjects},
+                       {QStringLiteral("batch"), batch.toJson()}};
+}
+
+QJsonObject SimBatchStats::toJson() const
+{
+    return QJsonObject{{QStringLiteral("batches_created"), batchesCreated},
+                       {QStringLiteral("batches_refused"), batchesRefused},
+                       {QStringLiteral("cancel_requests"), cancelRequests},
+                       {QStringLiteral("requests_submitted"), requestsSubmitted},
+                       {QStringLiteral("distinct_custom_ids"), distinctCustomIds},
+                       {QStringLiteral("resubmitted"), resubmitted},
+                       {QStringLiteral("max_submissions"), maxSubmissions},
+                       {QStringLiteral("result_fetches"), resultFetches},
+                       {QStringLiteral("succeeded"), succeeded},
+                       {QStringLiteral("errored"), errored},
+                       {QStringLiteral("expired"), expired},
+                       {QStringLiteral("cancelled"), cancelled},
+                       {QStringLiteral("prompt_tokens"), promptTokens},
+                       {QStringLiteral("completion_tokens"), completionTokens}};
 }
 
 } // namespace wb

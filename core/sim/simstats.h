@@ -16,6 +16,23 @@ struct SimKeyStats {
     qint64 completionTokens = 0;  ///< reported completion tokens of the replies sent
 };
 
+/// Batch endpoints (core/sim/simbatch.h). A request counts as submitted when its batch is accepted
+/// for processing; `resubmitted` counts requests whose custom_id an earlier accepted batch already
+/// carried (GET /sim/batch/custom_id?custom_id=X gives one id's count).
+struct SimBatchStats {
+    qint64 batchesCreated = 0;     ///< accepted for processing
+    qint64 batchesRefused = 0;     ///< refused at creation or failed validation (limits, bad lines)
+    qint64 cancelRequests = 0;
+    qint64 requestsSubmitted = 0;
+    qint64 distinctCustomIds = 0;
+    qint64 resubmitted = 0;
+    qint64 maxSubmissions = 0;     ///< the most times one custom_id was submitted
+    qint64 resultFetches = 0;      ///< result files / result lists served
+    qint64 succeeded = 0, errored = 0, expired = 0, cancelled = 0;   ///< per request, once per batch
+    qint64 promptTokens = 0, completionTokens = 0;                  ///< reported usage of the succeeded requests
+    QJsonObject toJson() const;
+};
+
 struct SimStats {
     qint64 requests = 0;       ///< every HTTP request to an API path
     qint64 ok = 0;             ///< 200s (incl. count_tokens / countTokens)
@@ -31,6 +48,7 @@ struct SimStats {
     /// By key name for configured keys; keys accepted by accept_any_key are grouped as
     /// "unknown:<provider>" so no real key ever shows up here.
     QMap<QString, SimKeyStats> keys;
+    SimBatchStats batch;
 
     QJsonObject toJson() const;
 };
