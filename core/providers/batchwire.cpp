@@ -218,13 +218,10 @@ QByteArray BatchWire::item(const QString &customId, const ChatRequest &req) cons
                 {QStringLiteral("url"), QStringLiteral("/v1/chat/completions")},
                 {QStringLiteral("body"), body}};
         break;
-    case BatchDialect::Mistral: {
-        // The job names the model; the lines carry the rest of the body.
-        QJsonObject b = body;
-        b.remove(QStringLiteral("model"));
-        line = {{QStringLiteral("custom_id"), customId}, {QStringLiteral("body"), b}};
+    case BatchDialect::Mistral:
+        // The job names the model too; a line that repeats it is accepted.
+        line = {{QStringLiteral("custom_id"), customId}, {QStringLiteral("body"), body}};
         break;
-    }
     case BatchDialect::Anthropic:
         line = {{QStringLiteral("custom_id"), customId}, {QStringLiteral("params"), body}};
         break;

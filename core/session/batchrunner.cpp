@@ -153,7 +153,11 @@ void BatchRunner::submitQueued()
                 price = m_p.prices ? m_p.prices->forDeployment(*d) : std::nullopt;
             }
             const qint64 inTokens = m_p.tokens ? m_p.tokens->promptTokens(d->provider, d->model, req).tokens : base;
-            const QString customId = QStringLiteral("j") + QString::number(q.jobIds.value(0));
+            // A job sent again (retry, re-ask, expiry) gets a new id: one custom_id is one request.
+            const qint64 first = q.jobIds.value(0);
+            const int sent = m_sends.value(first);
+            const QString customId = QStringLiteral("j") + QString::number(first)
+                                     + (sent > 0 ? QStringLiteral("_r") + QString::number(sent) : QString());
             QByteArray line = b->wire->item(customId, req);
             const qint64 cap = m_p.project.experiment.execution.batchApi.maxEnqueuedTokens;
             const qint64 keyLoad = m_enqueuedTokens.value(b->keyId) + tokens;
@@ -197,6 +201,7 @@ void BatchRunner::submitQueued()
             rows.append({customId, q.run->spec.runId, q.jobIds});
             m_queuedJobs -= q.jobIds.size();
             b->items.insert(customId, std::move(item));
+            m_sends[first] = sent + 1;
         }
         for (auto it = otherGroups.rbegin(); it != otherGroups.rend(); ++it)
             m_queue.push_front(std::move(*it));

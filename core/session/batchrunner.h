@@ -139,6 +139,7 @@ private:
     std::deque<Queued> m_queue;
     QHash<qint64, std::shared_ptr<Open>> m_open;   // by batches.id
     QHash<QString, qint64> m_enqueuedTokens;        // by key id (a hash, never the key)
+    QHash<qint64, int> m_sends;                     // by a call's first job id: items sent so far
     qint64 m_queuedJobs = 0;
     bool m_submitScheduled = false;
     bool m_stopped = false;
