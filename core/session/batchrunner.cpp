@@ -5,6 +5,7 @@
 #include "core/pricing/pricing.h"
 #include "core/pricing/tokenbound.h"
 #include "core/session/runsetup.h"
+#include "core/storage/resultstore.h"
 #include "core/tokenize/tokenestimator.h"
 
 #include <QCryptographicHash>
@@ -635,6 +636,67 @@ QList<BatchView> BatchRunner::view() const
         out.append({b->row.providerBatchId, b->row.provider, b->row.deploymentId, b->row.state, b->row.requests, b->row.succeeded,
                     b->row.failed, b->row.expired, b->row.cancelled, b->row.createdAt});
     return out;
+}
+
+BatchCancelJob::BatchCancelJob(ModelList models, QHash<QString, QString> apiKeys, QString dbPath, QObject *parent)
+    : QObject(parent), m_models(std::move(models)), m_keys(std::move(apiKeys)), m_dbPath(std::move(dbPath))
+{
+    m_nam = new QNetworkAccessManager(this);
+}
+
+BatchCancelJob::~BatchCancelJob() = default;
+
+void BatchCancelJob::done()
+{
+    QMetaObject::invokeMethod(this, &BatchCancelJob::finished, Qt::QueuedConnection);
+}
+
+void BatchCancelJob::start()
+{
+    auto store = std::make_shared<ResultStore>();
+    if (auto ok = store->open(m_dbPath); !ok) {
+        problems.append(ok.error().toString());
+        return done();
+    }
+    auto rows = BatchStore(*store).batches(false);
+    if (!rows) {
+        problems.append(rows.error().toString());
+        return done();
+    }
+    for (const BatchRow &row : std::as_const(*rows)) {
+        if (row.providerBatchId.isEmpty() || batchStateFinal(batchStateFromName(row.state)))
+            continue;
+        const Deployment *d = m_models.deployment(row.deploymentId);
+        if (!d) {
+            problems.append(QStringLiteral("%1: deployment %2 is not in the model list").arg(row.providerBatchId, row.deploymentId));
+            continue;
+        }
+        auto wire = std::make_shared<BatchWire>(*d, m_keys.value(d->id));
+        const BuiltRequest req = wire->cancel(row.providerBatchId);
+        QNetworkReply *reply = m_nam->post(req.request, req.body);
+        ++m_pending;
+        connect(reply, &QNetworkReply::finished, this, [this, reply, wire, store, row] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QByteArray body = reply->readAll();
+            // Gemini answers a cancel with an empty object; any 2xx is an accepted cancel.
+            if (status / 100 == 2) {
+                ++cancelled;
+                BatchRow updated = row;
+                const auto st = wire->parseStatus(status, body);
+                updated.state = batchStateName(st ? st->state : BatchState::Cancelling);
+                if (st)
+                    updated.providerState = st->providerState;
+                (void)BatchStore(*store).update(updated);
+            } else {
+                problems.append(QStringLiteral("%1: %2").arg(row.providerBatchId, wire->errorOf(status, body).message));
+            }
+            if (--m_pending == 0)
+                done();
+        });
+    }
+    if (m_pending == 0)
+        done();
 }
 
 } // namespace wb

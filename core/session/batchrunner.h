@@ -147,4 +147,28 @@ private:
     QSet<QNetworkReply *> m_replies;
 };
 
+/// Cancels every batch a results database holds open at its provider (`discernus cancel-batches`).
+/// The batches stay uncollected: the next --resume polls them and returns their unfinished jobs to
+/// pending. finished() follows start() exactly once, never from inside it.
+class BatchCancelJob final : public QObject {
+    Q_OBJECT
+public:
+    BatchCancelJob(ModelList models, QHash<QString, QString> apiKeys, QString dbPath, QObject *parent = nullptr);
+    ~BatchCancelJob() override;
+    void start();
+    int cancelled = 0;          ///< batches the provider accepted the cancel for
+    QStringList problems;       ///< one line per batch that could not be cancelled
+
+signals:
+    void finished();
+
+private:
+    void done();
+    ModelList m_models;
+    QHash<QString, QString> m_keys;
+    QString m_dbPath;
+    QNetworkAccessManager *m_nam = nullptr;
+    int m_pending = 0;
+};
+
 } // namespace wb

@@ -3,7 +3,10 @@
 // after submission resumed without sending anything twice, partial failures retried, expiry.
 #include "core/pricing/pricing.h"
 #include "core/session/experimentrunner.h"
+#include "core/session/batchrunner.h"
 #include "core/sim/providersimulator.h"
+
+#include <QElapsedTimer>
 
 #include <QDir>
 #include <QFile>
@@ -148,7 +151,27 @@ private slots:
     void killedAfterSubmissionResumesWithoutResending();
     void partialFailuresAreRetried();
     void expiredItemsGoBackToPending();
+    void cancelledBatchesReturnJobsToPending();
 };
+
+namespace {
+/// Starts a run, waits until its four batches are at the providers, and drops it as a kill would.
+bool submitAndKill(QObject *ctx, const Project &p)
+{
+    auto runner = std::make_unique<ExperimentRunner>(options(p));
+    int submitted = 0;
+    QObject::connect(runner.get(), &ExperimentRunner::event, ctx, [&submitted](const QString &m) {
+        if (m.contains(QLatin1String("requests submitted to")))
+            ++submitted;
+    });
+    runner->start();
+    QElapsedTimer t;
+    t.start();
+    while (submitted < 4 && t.elapsed() < 30000)
+        QTest::qWait(20);
+    return submitted == 4;
+}
+} // namespace
 
 void TestBatchRun::allFourProvidersAtHalfPrice()
 {
@@ -209,17 +232,7 @@ void TestBatchRun::killedAfterSubmissionResumesWithoutResending()
     QVERIFY(sim.start().has_value());
     QTemporaryDir dir;
     const Project p = writeProject(dir, sim.baseUrl(), 5, {});
-    {
-        auto runner = std::make_unique<ExperimentRunner>(options(p));
-        int submitted = 0;
-        connect(runner.get(), &ExperimentRunner::event, this, [&submitted](const QString &m) {
-            if (m.contains(QLatin1String("requests submitted to")))
-                ++submitted;
-        });
-        runner->start();
-        QTRY_COMPARE_WITH_TIMEOUT(submitted, 4, 30000);
-        runner.reset();   // gone without stopping: as if the process were killed
-    }
+    QVERIFY(submitAndKill(this, p));
     {
         Db db(p.db);
         QCOMPARE(db.scalar(QStringLiteral("SELECT COUNT(*) FROM batches WHERE provider_batch_id IS NOT NULL AND collected = 0")).toInt(), 4);
@@ -283,6 +296,35 @@ void TestBatchRun::expiredItemsGoBackToPending()
     QCOMPARE(done + pending, 24);
     QVERIFY(done > 0);
     QCOMPARE(db.scalar(QStringLiteral("SELECT COUNT(*) FROM batches WHERE state = 'expired'")).toInt() > 0, true);
+}
+
+void TestBatchRun::cancelledBatchesReturnJobsToPending()
+{
+    ProviderSimulator sim(simConfig(20000));
+    QVERIFY(sim.start().has_value());
+    QTemporaryDir dir;
+    const Project p = writeProject(dir, sim.baseUrl(), 5, {});
+    QVERIFY(submitAndKill(this, p));
+    auto models = loadModelList(p.config);
+    QVERIFY(models.has_value());
+    QHash<QString, QString> keys;
+    for (const Deployment &d : models->deployments)
+        keys.insert(d.id, d.keyRef);   // literal keys in this model list
+    BatchCancelJob job(*models, keys, p.db);
+    QSignalSpy done(&job, &BatchCancelJob::finished);
+    job.start();
+    QVERIFY(done.wait(20000));
+    QVERIFY2(job.problems.isEmpty(), qPrintable(job.problems.join(u'\n')));
+    QCOMPARE(job.cancelled, 4);
+    QCOMPARE(sim.stats().batch.cancelRequests, 4);
+    // The next run collects them: nothing done, nothing failed, every job pending again.
+    const RunSummary s = run(p, true);
+    QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+    QCOMPARE(s.failed, 0);
+    Db db(p.db);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE status = 'pending'")).toInt() + s.done, 20);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT COUNT(*) FROM batches WHERE collected = 0")).toInt(), 0);
+    QCOMPARE(sim.stats().batch.batchesCreated, 4);   // nothing was sent again
 }
 
 QTEST_GUILESS_MAIN(TestBatchRun)
