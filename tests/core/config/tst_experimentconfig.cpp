@@ -154,7 +154,7 @@ private slots:
             << QStringLiteral("execution.batch_after") << QStringLiteral("expected a duration like 30s, 10m, 24h, 7d, 2w or 1mo, got \"soon\"");
         QTest::newRow("batch_retry") << QByteArray(kHead + "  batch_retry: never\n" + kMatrix) << 7 << 16
             << QStringLiteral("execution.batch_retry") << QStringLiteral("expected batch or live, got \"never\"");
-        QTest::newRow("run mode") << QByteArray(kHead + "  matrix:\n    - {run_id: r1, model: gpt-4o, mode: slow}\n") << 8 << 42
+        QTest::newRow("run mode") << QByteArray(kHead + "  matrix:\n    - {run_id: r1, model: gpt-4o, mode: slow}\n") << 8 << 41
             << QStringLiteral("execution.matrix[0].mode") << QStringLiteral("expected live, batch or auto, got \"slow\"");
         QTest::newRow("batching enabled") << QByteArray(kHead + "  batching: {enabled: sometimes}\n" + kMatrix) << 7 << 23
             << QStringLiteral("execution.batching.enabled") << QStringLiteral("expected true or false, got \"sometimes\"");
