@@ -16,6 +16,8 @@ int cmdTestConnections(const QStringList &args, QTextStream &out, QTextStream &e
 int cmdStats(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdBundle(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdVerifyBundle(const QStringList &args, QTextStream &out, QTextStream &err);
+int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err);
+int cmdCancelBatches(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdSimulate(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdWorker(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err);

@@ -50,6 +50,29 @@ Result<void> writeAtomically(const QByteArray &bytes, const QString &path)
     return {};
 }
 
+/// A duration field (`30s`, `10m`, `2h`); nullopt when absent or invalid (then r has failed).
+std::optional<qint64> durationField(Reader &r, const YAML::Node &n, const QString &field)
+{
+    const auto text = r.string(n, field);
+    if (!text)
+        return std::nullopt;
+    const auto secs = parseDurationSeconds(*text);
+    if (!secs)
+        r.fail(n, field, QStringLiteral("expected a duration like 30s, 10m, 24h, 7d, 2w or 1mo, got ") + describe(n));
+    return secs;
+}
+
+std::optional<ExecutionMode> modeField(Reader &r, const YAML::Node &n, const QString &field)
+{
+    const auto text = r.string(n, field);
+    if (!text)
+        return std::nullopt;
+    const auto mode = executionModeFromName(text->trimmed());
+    if (!mode)
+        r.fail(n, field, QStringLiteral("expected live, batch or auto, got ") + describe(n));
+    return mode;
+}
+
 void readCostControls(Reader &r, const YAML::Node &n, CostControls &out)
 {
     Map cc(r, n, QStringLiteral("cost_controls"), QStringLiteral("cost_controls"));
@@ -178,6 +201,28 @@ Result<ExperimentConfig> parseExperimentImpl(const QByteArray &yaml, const QStri
                 es.batching.maxTextsPerBatch = int(*v);
             b.finish();
         }
+        if (const auto m = modeField(r, ex.take("mode"), ex.field("mode")))
+            es.mode = *m;
+        if (const auto v = durationField(r, ex.take("batch_after"), ex.field("batch_after")))
+            es.batchApi.batchAfterSeconds = *v;
+        const YAML::Node retryNode = ex.take("batch_retry");
+        if (const auto v = r.string(retryNode, ex.field("batch_retry"))) {
+            if (v->trimmed() == u"batch")
+                es.batchApi.retry = BatchApiSettings::Retry::Batch;
+            else if (v->trimmed() == u"live")
+                es.batchApi.retry = BatchApiSettings::Retry::Live;
+            else
+                r.fail(retryNode, ex.field("batch_retry"), QStringLiteral("expected batch or live, got ") + describe(retryNode));
+        }
+        if (const auto v = durationField(r, ex.take("batch_poll"), ex.field("batch_poll"))) {
+            es.batchApi.pollSeconds = *v;
+            es.batchApi.pollMaxSeconds = std::max(es.batchApi.pollMaxSeconds, *v);
+        }
+        if (const auto v = durationField(r, ex.take("batch_poll_max"), ex.field("batch_poll_max")))
+            es.batchApi.pollMaxSeconds = std::max(*v, es.batchApi.pollSeconds);
+        if (const auto v = r.integer(ex.take("batch_queue_tokens"), ex.field("batch_queue_tokens"), 0,
+                                     std::numeric_limits<qint64>::max(), QStringLiteral("a non-negative integer")))
+            es.batchApi.maxEnqueuedTokens = *v;
     }
     if (!r.ok())
         return std::unexpected(r.error());
@@ -248,6 +293,7 @@ Result<ExperimentConfig> parseExperimentImpl(const QByteArray &yaml, const QStri
                        + corpusIds.join(QStringLiteral(", ")) + QLatin1Char(')'));
         if (const auto v = r.integer(m.take("repetitions"), m.field("repetitions"), 1, 1000000, QStringLiteral("an integer >= 1")))
             run.repetitions = int(*v);
+        run.mode = modeField(r, m.take("mode"), m.field("mode"));
         m.finish();
         es.matrix.append(run);
     }
@@ -342,6 +388,28 @@ Result<Framework> parseFrameworkImpl(const QByteArray &yaml, const QString &file
         fw.warnings.append(file + QStringLiteral(": ignoring unknown settings: ") + r.unknownKeys().join(QStringLiteral(", ")));
     return fw;
 }
+
+} // namespace
+
+QString executionModeName(ExecutionMode m)
+{
+    switch (m) {
+    case ExecutionMode::Live: return QStringLiteral("live");
+    case ExecutionMode::Batch: return QStringLiteral("batch");
+    case ExecutionMode::Auto: return QStringLiteral("auto");
+    }
+    return QStringLiteral("live");
+}
+
+std::optional<ExecutionMode> executionModeFromName(const QString &name)
+{
+    for (ExecutionMode m : {ExecutionMode::Live, ExecutionMode::Batch, ExecutionMode::Auto})
+        if (name == executionModeName(m))
+            return m;
+    return std::nullopt;
+}
+
+namespace {
 
 // ---- writing ----------------------------------------------------------------
 
@@ -440,6 +508,14 @@ QByteArray serializeExperimentImpl(const ExperimentConfig &exp, const QString &t
         b["max_texts_per_batch"] = integerNode(en.batching.maxTextsPerBatch);
     }
 
+    if (en.mode != eb.mode || (en.mode != dflt.mode && !hasKey(ex, "mode")))
+        ex["mode"] = stringNode(executionModeName(en.mode));
+    if (en.batchApi.retry != eb.batchApi.retry)
+        ex["batch_retry"] = stringNode(en.batchApi.retry == BatchApiSettings::Retry::Live ? QStringLiteral("live") : QStringLiteral("batch"));
+    setValue(ex, "batch_queue_tokens", en.batchApi.maxEnqueuedTokens, eb.batchApi.maxEnqueuedTokens, dflt.batchApi.maxEnqueuedTokens, integerNode);
+    if (en.batchApi.batchAfterSeconds != eb.batchApi.batchAfterSeconds)
+        ex["batch_after"] = stringNode(QString::number(en.batchApi.batchAfterSeconds) + QLatin1Char('s'));
+
     const YAML::Node origMatrix = orig ? YAML::Node(ex["matrix"]) : YAML::Node();
     YAML::Node matrix(YAML::NodeType::Sequence);
     for (const RunSpec &run : en.matrix) {
@@ -478,6 +554,12 @@ QByteArray serializeExperimentImpl(const ExperimentConfig &exp, const QString &t
                 n["repetitions"] = integerNode(*run.repetitions);
             else if (hasKey(n, "repetitions"))
                 n.remove("repetitions");
+        }
+        if (j < 0 || run.mode != rb.mode) {
+            if (run.mode)
+                n["mode"] = stringNode(executionModeName(*run.mode));
+            else if (hasKey(n, "mode"))
+                n.remove("mode");
         }
         matrix.push_back(n);
     }

@@ -40,6 +40,13 @@ struct FrameworkRef {
     QString path;     ///< absolute after loading
 };
 
+/// How a run's calls reach the provider (docs/FORMATS.md, "Batch execution"): one HTTP call
+/// each (live), packed into the provider's batch API at its batch price (batch), or batch when the
+/// estimate says the live run would take longer than `batch_after` (auto).
+enum class ExecutionMode { Live, Batch, Auto };
+QString executionModeName(ExecutionMode m);                     ///< "live" | "batch" | "auto"
+std::optional<ExecutionMode> executionModeFromName(const QString &name);
+
 struct RunSpec {
     QString runId;
     QString model;           ///< a model_name (group) of the model list
@@ -48,6 +55,7 @@ struct RunSpec {
     QStringList include;     ///< globs on text ids; empty = all
     std::optional<int> limit;
     std::optional<int> repetitions;   ///< overrides execution.repetitions
+    std::optional<ExecutionMode> mode; ///< overrides execution.mode
     int line = 0;
     int modelLine = 0;       ///< where `model:` is (1-based), for "unknown model group" errors
     int modelColumn = 0;
@@ -59,12 +67,27 @@ struct BatchingSettings {
     int maxTextsPerBatch = 20;
 };
 
+/// The provider batch APIs (execution.mode batch or auto).
+struct BatchApiSettings {
+    qint64 batchAfterSeconds = 2 * 3600;  ///< auto: batch when the live estimate is longer than this
+    /// Items a batch returned with an error (not expired or cancelled: those go back to pending and
+    /// into the next batch): retried in a new, smaller batch, or as live calls.
+    enum class Retry { Batch, Live } retry = Retry::Batch;
+    qint64 pollSeconds = 30;              ///< first poll interval; it backs off to pollMaxSeconds
+    qint64 pollMaxSeconds = 600;
+    /// Input tokens one key may have enqueued in open batches (OpenAI's batch queue limit);
+    /// 0 = no limit known.
+    qint64 maxEnqueuedTokens = 0;
+};
+
 struct ExecutionSettings {
     double temperature = 0.1;
     int maxTokens = 2000;
     int repetitions = 1;
     int maxParseRetries = 2;          ///< re-asks on invalid JSON before recording a parse failure
     BatchingSettings batching;
+    ExecutionMode mode = ExecutionMode::Live;
+    BatchApiSettings batchApi;
     QList<RunSpec> matrix;
 };
 

@@ -76,6 +76,7 @@ void ExperimentRunner::Private::begin()
         p->store->markInFlight(ids);
     }
     connectRouter();
+    setUpBatches();
 
     emit q->started(summary.jobs);
     if (p->leases)

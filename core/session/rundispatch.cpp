@@ -20,14 +20,20 @@ void ExperimentRunner::Private::planCalls(const QList<qint64> &ids)
     const ExecutionSettings &exec = p->project.experiment.execution;
     QHash<const PlannedRun *, QList<qint64>> jobsByRun;
     for (qint64 id : ids)
-        jobsByRun[jobs[id].run].append(id);
+        if (!jobsInOpenBatches.contains(id))   // polled, not sent again
+            jobsByRun[jobs[id].run].append(id);
     for (const PlannedRun &r : std::as_const(p->runs)) {
         const QList<qint64> runJobs = jobsByRun.value(&r);
         if (runJobs.isEmpty())
             continue;
+        const bool viaBatchApi = batchRuns.contains(&r);
         if (!exec.batching.enabled) {
-            for (qint64 id : runJobs)
-                unsent[&r].push_back({&r, {id}});
+            for (qint64 id : runJobs) {
+                if (viaBatchApi)
+                    batchApi->enqueue(&r, {id});
+                else
+                    unsent[&r].push_back({&r, {id}});
+            }
             continue;
         }
         // Token-exact packing on the counting of the group's first deployment; one repetition at a time,
@@ -44,7 +50,10 @@ void ExperimentRunner::Private::planCalls(const QList<qint64> &ids)
                 QList<qint64> b;
                 for (int i : batch)
                     b.append(repJobs[i]);
-                unsent[&r].push_back({&r, b});
+                if (viaBatchApi)
+                    batchApi->enqueue(&r, b);
+                else
+                    unsent[&r].push_back({&r, b});
             }
         }
     }
@@ -145,6 +154,8 @@ void ExperimentRunner::Private::leaveRun()
 
 void ExperimentRunner::Private::dropUnsent()
 {
+    if (summary.cancelled || summary.storageFailed)
+        stopBatches();   // a budget stop still collects the batches already paid for
     QList<qint64> ids;
     for (auto &queue : unsent)
         for (const PlannedCall &c : queue)
@@ -159,8 +170,12 @@ void ExperimentRunner::Private::dropUnsent()
     outstandingJobs -= ids.size();
 }
 
-void ExperimentRunner::Private::submitCall(const PlannedRun *run, const QList<qint64> &jobIds, const ChatRequest *reask)
+void ExperimentRunner::Private::submitCall(const PlannedRun *run, const QList<qint64> &jobIds, const ChatRequest *reask, bool live)
 {
+    if (!live && batchRuns.contains(run) && !batchesStopped) {   // re-asks and retries of a batch run go to the next batch
+        batchApi->enqueue(run, jobIds, reask ? std::optional<ChatRequest>(*reask) : std::nullopt);
+        return;
+    }
     PendingCall pc;
     pc.jobIds = jobIds;
     pc.run = run;

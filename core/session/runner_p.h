@@ -4,8 +4,10 @@
 //   rundispatch.cpp       planning calls (batches) and feeding the router a bounded window of them
 //   runreplies.cpp        what comes back: usage and cost per text, reply validation, re-asks, results
 //   runprogress.cpp       progress and the limit-bound ETA for monitors
+//   runbatches.cpp        runs in batch mode: the provider batch APIs (BatchRunner) and their items
 #include "core/session/experimentrunner.h"
 #include "core/experiment/prompt.h"
+#include "core/session/batchrunner.h"
 #include "core/session/runsetup.h"
 
 #include <QElapsedTimer>
@@ -61,6 +63,12 @@ public:
     QHash<const PlannedRun *, int> submittedByRun;
     int perRunWindow = 500;
     RunSummary summary;
+    // Batch mode (docs/FORMATS.md, "Batch execution"): the runs whose calls go to the batch APIs.
+    std::unique_ptr<BatchRunner> batchApi;
+    QSet<const PlannedRun *> batchRuns;
+    QSet<qint64> jobsInOpenBatches;   // a resumed run polls them instead of planning them again
+    QHash<qint64, int> batchRetries;  // per job: retries after an item error or expiry
+    bool batchesStopped = false;
     QElapsedTimer wall;
     QTimer *tick = nullptr;   // a child of the runner, so moveToThread() takes it along
     int warnedPercent = 0;
@@ -105,7 +113,7 @@ public:
     void leaveRun();
     void pump();
     void dropUnsent();
-    void submitCall(const PlannedRun *run, const QList<qint64> &jobIds, const ChatRequest *reask);
+    void submitCall(const PlannedRun *run, const QList<qint64> &jobIds, const ChatRequest *reask, bool live = false);
     void maybeFinish();
     // runreplies.cpp
     void onCall(const CallRecord &c);
@@ -113,6 +121,11 @@ public:
     void validateReply(const PendingCall &pc, const JobOutcome &o);
     void completeJob(JobInfo &j, JobStatus status, const QString &error, const QList<DimensionScore> &scores,
                      const QString &deployment, const QString &provider, const QString &modelVersion);
+    // runbatches.cpp
+    void setUpBatches();
+    void onBatchItem(const BatchItemOutcome &o);
+    void retryBatchItem(const BatchItemOutcome &o, const QList<qint64> &ids, const QString &reason);
+    void stopBatches();
     // runprogress.cpp
     void updateSnapshot();
 };

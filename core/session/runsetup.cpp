@@ -340,6 +340,7 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
 
     RouterOptions ro;
     ro.apiKeys = keys;
+    p.apiKeys = keys;
     ro.accessTokens = m_accessTokens;   // vertex_ai tokens keep refreshing while the router runs
     ro.prices = p.prices;
     ro.tokens = p.tokens;

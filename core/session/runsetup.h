@@ -59,6 +59,7 @@ struct PreparedRun {
     std::unique_ptr<LedgerBudget> budget;    ///< the router points at it
     std::unique_ptr<Router> router;
     std::unique_ptr<TraceExporter> tracing;  ///< litellm_settings callbacks otel / langfuse; null = off
+    QHash<QString, QString> apiKeys;         ///< deployment id -> key, in memory only (the batch APIs' calls)
 };
 
 /// Prepares a run from its options. start() schedules the work; finished() is emitted exactly once,

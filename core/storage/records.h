@@ -54,6 +54,7 @@ struct CallRecord {
     ErrorClass errorClass = ErrorClass::None;
     QString errorMessage;
     QDateTime startedAt;
+    QString batchId;            ///< the provider's batch id when the call went through a batch API; empty = live
 };
 
 struct ScoreRow {

@@ -137,8 +137,8 @@ Result<void> ResultWriter::prepare()
     const std::pair<std::optional<QSqlQuery> *, QString> stmts[] = {
         {&m_insCall, QStringLiteral("INSERT INTO calls(job_id, deployment_id, provider, model_group, model_version,"
                                   " http_status, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens,"
-                                  " cost_micros, latency_ms, request_id, error_class, error_message, started_at)"
-                                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                                  " cost_micros, latency_ms, request_id, error_class, error_message, started_at, batch_id)"
+                                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
                          + (pg ? QStringLiteral(" RETURNING id") : QString())},
         {&m_insCallJob, QStringLiteral("INSERT INTO call_jobs(job_id, call_id) VALUES (?, ?) ON CONFLICT DO NOTHING")},
         {&m_updJob, QStringLiteral("UPDATE jobs SET status=?, attempts=?, last_error=?, deployment_id=?, provider=?,"
@@ -292,6 +292,7 @@ Result<void> ResultWriter::writeCalls()
         q.bindValue(13, errorClassKey(r.errorClass));
         q.bindValue(14, r.errorMessage);
         q.bindValue(15, r.startedAt.isValid() ? QVariant(isoUtc(r.startedAt)) : QVariant());
+        q.bindValue(16, r.batchId.isEmpty() ? QVariant() : QVariant(r.batchId));
         if (!q.exec())
             return failed(q, QStringLiteral("insert call"));
         if (c.jobIds.size() > 1) {

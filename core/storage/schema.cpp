@@ -140,6 +140,42 @@ const QList<QStringList> &migrations()
                            " jobs_done INTEGER NOT NULL DEFAULT 0)"),
             QStringLiteral("CREATE INDEX idx_jobs_worker ON jobs(worker_id)"),
         },
+        // 3: provider batch APIs (docs/FORMATS.md, "Batch execution"). A batch is stored before it
+        // is sent, with every item and the jobs it carries, so a resumed run polls it instead of
+        // sending its jobs again.
+        {
+            QStringLiteral("CREATE TABLE batches ("
+                           " id INTEGER PRIMARY KEY,"
+                           " provider_batch_id TEXT,"          // null until the provider has answered the create
+                           " deployment_id TEXT NOT NULL,"
+                           " provider TEXT NOT NULL,"
+                           " model_group TEXT,"
+                           " state TEXT NOT NULL,"
+                           " provider_state TEXT,"
+                           " requests INTEGER NOT NULL DEFAULT 0,"
+                           " succeeded INTEGER NOT NULL DEFAULT 0,"
+                           " failed INTEGER NOT NULL DEFAULT 0,"
+                           " expired INTEGER NOT NULL DEFAULT 0,"
+                           " cancelled INTEGER NOT NULL DEFAULT 0,"
+                           " input_tokens INTEGER NOT NULL DEFAULT 0,"
+                           " input_bytes INTEGER NOT NULL DEFAULT 0,"
+                           " input_file TEXT,"
+                           " output_file TEXT,"
+                           " error_file TEXT,"
+                           " results_url TEXT,"
+                           " error TEXT,"
+                           " collected INTEGER NOT NULL DEFAULT 0,"   // results stored; nothing more to do
+                           " created_at TEXT NOT NULL,"
+                           " updated_at TEXT)"),
+            QStringLiteral("CREATE TABLE batch_items ("
+                           " batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+                           " custom_id TEXT NOT NULL,"
+                           " run_id TEXT NOT NULL,"
+                           " job_ids TEXT NOT NULL,"          // jobs.id of the texts it carries, comma-separated, in order
+                           " PRIMARY KEY (batch_id, custom_id)) WITHOUT ROWID"),
+            QStringLiteral("CREATE INDEX idx_batches_open ON batches(collected, state)"),
+            QStringLiteral("ALTER TABLE calls ADD COLUMN batch_id TEXT"),
+        },
     };
     return steps;
 }

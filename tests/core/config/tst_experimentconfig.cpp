@@ -104,6 +104,32 @@ private slots:
         QVERIFY(exp->warnings.isEmpty());
     }
 
+    void executionModes()
+    {
+        const auto exp = parseExperiment(kHead + "  mode: auto\n  batch_after: 90m\n  batch_retry: live\n  batch_poll: 5s\n"
+                                                 "  batch_queue_tokens: 90000\n  matrix:\n"
+                                                 "    - {run_id: r1, model: gpt-4o}\n    - {run_id: r2, model: gpt-4o, mode: live}\n",
+                                         expDir() + QStringLiteral("/x.yaml"));
+        QVERIFY2(exp, qPrintable(exp ? QString() : exp.error().toString()));
+        const ExecutionSettings &e = exp->execution;
+        QCOMPARE(e.mode, ExecutionMode::Auto);
+        QCOMPARE(e.batchApi.batchAfterSeconds, 5400);
+        QCOMPARE(e.batchApi.retry, BatchApiSettings::Retry::Live);
+        QCOMPARE(e.batchApi.pollSeconds, 5);
+        QCOMPARE(e.batchApi.maxEnqueuedTokens, 90000);
+        QVERIFY(!e.matrix[0].mode);
+        QCOMPARE(e.matrix[1].mode, std::optional<ExecutionMode>(ExecutionMode::Live));
+        // Saved and read back: the same settings.
+        const auto again = parseExperiment(serializeExperiment(*exp, expDir() + QStringLiteral("/x.yaml")), expDir() + QStringLiteral("/x.yaml"));
+        QVERIFY2(again, qPrintable(again ? QString() : again.error().toString()));
+        QCOMPARE(again->execution.mode, ExecutionMode::Auto);
+        QCOMPARE(again->execution.matrix[1].mode, std::optional<ExecutionMode>(ExecutionMode::Live));
+        QCOMPARE(again->execution.batchApi.retry, BatchApiSettings::Retry::Live);
+        // Default: live.
+        const auto plain = parseExperiment(kHead + kMatrix, expDir() + QStringLiteral("/x.yaml"));
+        QCOMPARE(plain->execution.mode, ExecutionMode::Live);
+    }
+
     void errors_data()
     {
         QTest::addColumn<QByteArray>("yaml");
@@ -122,6 +148,14 @@ private slots:
             << QStringLiteral("execution.repetitions") << QStringLiteral("expected an integer >= 1, got \"0\"");
         QTest::newRow("batching tokens") << QByteArray(kHead + "  batching: {enabled: true, max_batch_tokens: lots}\n" + kMatrix) << 7 << 47
             << QStringLiteral("execution.batching.max_batch_tokens") << QStringLiteral("expected a positive integer, got \"lots\"");
+        QTest::newRow("mode") << QByteArray(kHead + "  mode: later\n" + kMatrix) << 7 << 9
+            << QStringLiteral("execution.mode") << QStringLiteral("expected live, batch or auto, got \"later\"");
+        QTest::newRow("batch_after") << QByteArray(kHead + "  mode: auto\n  batch_after: soon\n" + kMatrix) << 8 << 16
+            << QStringLiteral("execution.batch_after") << QStringLiteral("expected a duration like 30s, 10m, 24h, 7d, 2w or 1mo, got \"soon\"");
+        QTest::newRow("batch_retry") << QByteArray(kHead + "  batch_retry: never\n" + kMatrix) << 7 << 16
+            << QStringLiteral("execution.batch_retry") << QStringLiteral("expected batch or live, got \"never\"");
+        QTest::newRow("run mode") << QByteArray(kHead + "  matrix:\n    - {run_id: r1, model: gpt-4o, mode: slow}\n") << 8 << 41
+            << QStringLiteral("execution.matrix[0].mode") << QStringLiteral("expected live, batch or auto, got \"slow\"");
         QTest::newRow("batching enabled") << QByteArray(kHead + "  batching: {enabled: sometimes}\n" + kMatrix) << 7 << 23
             << QStringLiteral("execution.batching.enabled") << QStringLiteral("expected true or false, got \"sometimes\"");
         QTest::newRow("corpus file missing") << QByteArray(corpusHead + "  - {id: inaugural, path: corpus/missing.csv}\n" + tail) << 3 << 27
