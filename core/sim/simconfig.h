@@ -21,6 +21,9 @@ struct SimKey {
     /// The provider counts this many times the simulator's usual prompt count: a tokenizer far
     /// from the client's estimate (runs of one character, whitespace), for budget tests.
     double countFactor = 1.0;
+    /// openai only: settle the tpm admission charge to the call's usage (prompt + completion) when
+    /// the reply is sent, as a provider that refunds unused max_tokens would. Off: never settled.
+    bool settleToUsage = false;
 };
 
 /// Probability per request of each fault, in [0, 1]. Checked in this order; the first that fires wins.

@@ -82,6 +82,16 @@ qint64 OpenAiDialect::admissionCharge(const SimCall &call) const
     return openAiCharEstimate(call.messages) + outputReserve(call);
 }
 
+qint64 OpenAiDialect::settle(SimCall &call, qint64 completion, qint64, SimKeyStats &stats) const
+{
+    if (!call.key || !call.key->settleToUsage)
+        return call.tpmCharge;
+    const qint64 actual = call.promptTokens + completion;
+    call.windows->tpm.settle(call.tpmEvent, actual);
+    stats.tokensCharged += actual - call.tpmCharge;
+    return actual;
+}
+
 SimReply OpenAiDialect::errorReply(SimReplyContext &ctx, int status, const QString &message, const QString &type,
                                    const QString &code, const QString &param) const
 {

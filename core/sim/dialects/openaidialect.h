@@ -15,8 +15,10 @@ public:
     bool servesKeysOf(Provider keyProvider) const override;
     SimReply unauthorized(SimReplyContext &ctx, bool missing) const override;
 
-    /// The request's characters / 4 plus its output limit: OpenAI's own estimate, never settled.
+    /// The request's characters / 4 plus its output limit: OpenAI's own estimate, never settled
+    /// (unless the key says SimKey::settleToUsage).
     qint64 admissionCharge(const SimCall &call) const override;
+    qint64 settle(SimCall &call, qint64 completion, qint64 now, SimKeyStats &stats) const override;
 
     SimReply errorReply(SimReplyContext &ctx, int status, const QString &message, const QString &type,
                         const QString &code = {}, const QString &param = {}) const override;

@@ -143,6 +143,10 @@ private slots:
             d.limits.itpm = itpm;
         if (otpm)
             d.limits.otpm = otpm;
+        // The simulator counts every provider in a sliding window; Anthropic's documented bucket
+        // would refill faster than it does.
+        if (provider == u"anthropic")
+            d.limitAlgorithm = LimitAlgorithm::SlidingWindow;
         models.deployments << d;
         RouterOptions o;
         o.apiKeys.insert(d.id, u"sk-strict"_qs);
