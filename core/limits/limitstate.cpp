@@ -347,7 +347,7 @@ QStringList LimitState::reconcile(qint64 now, const Admission &a, qint64 sentAt,
     return notes;
 }
 
-QStringList LimitState::reconcileRefusal(qint64 now, const RefusalCounts &r)
+QStringList LimitState::reconcileRefusal(qint64 now, const RefusalCounts &r, std::optional<qint64> retryAfterMs)
 {
     QStringList notes;
     m_informed = true;
@@ -358,9 +358,14 @@ QStringList LimitState::reconcileRefusal(qint64 now, const RefusalCounts &r)
     observeLimit(d, r.limit, notes);
     if (r.used) {
         // Only tightens: a refusal is no evidence that anything was given back.
+        const qint64 window = m_windows[d].windowMs();
         const qint64 deficit = *r.used - used(d, now);
-        if (deficit > 0)
-            adjust(d, now, deficit, now + m_windows[d].windowMs());
+        // At least used + requested - limit leaves by the retry-after; when the rest does is unknown.
+        const qint64 soon = retryAfterMs ? std::clamp<qint64>(*r.used + r.requested.value_or(0) - r.limit, 0, deficit) : 0;
+        if (soon > 0)
+            adjust(d, now, soon, now + std::clamp<qint64>(*retryAfterMs, 1, window));
+        if (deficit - soon > 0)
+            adjust(d, now, deficit - soon, now + window);
     }
     return notes;
 }

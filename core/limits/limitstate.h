@@ -97,9 +97,10 @@ public:
     /// millisecond as it, or later, are the ones the provider may not have counted yet.
     QStringList reconcile(qint64 now, const Admission &replying, qint64 sentAt, CountingRule rule,
                           const RateLimitHeaders &h);
-    /// Learns from the counts a 429's text names (limit, used): the limit, and the used count
-    /// as a reading like reconcile's.
-    QStringList reconcileRefusal(qint64 now, const RefusalCounts &r);
+    /// Learns from the counts a 429's text names (limit, used, requested): the limit, and what
+    /// the provider counts beyond us — the part that must leave before the refused call fits
+    /// until `retryAfterMs` (when given), the rest for a window.
+    QStringList reconcileRefusal(qint64 now, const RefusalCounts &r, std::optional<qint64> retryAfterMs = {});
     /// Corrections smaller than this are ignored (Anthropic rounds remaining to thousands).
     static qint64 correctionThreshold(CountingRule rule, Dim d);
     /// How far behind our clock a provider's window may lag (network latency) for reconcile.

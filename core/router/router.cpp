@@ -134,7 +134,6 @@ struct InFlightCall {
     qint64 boundMicros = 0;              // the hard-bound worst case (core/pricing/tokenbound.h)
     qint64 promptEstimate = 0;
     qint64 startMs = 0;
-    qint64 sentMs = 0;                   // when the request was fully sent (startMs until then)
     bool probe = false;                  // the one call probing an unreachable deployment
     QDateTime startedAt;
     QString hostKey;
@@ -714,7 +713,6 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
     c.boundMicros = boundMicros;
     c.promptEstimate = d.rule == CountingRule::OpenAi ? 0 : promptEstimate(job, d);
     c.startMs = t;
-    c.sentMs = t;
     c.startedAt = QDateTime::currentDateTimeUtc();
     reserved += reservedMicros;
     if (d.outage) {
@@ -835,7 +833,6 @@ void Router::Private::onCallSent(RouterCall *call)
     if (it == inFlight.end())
         return;
     const qint64 t = now();
-    it->second.sentMs = t;
     if (t - it->second.admission.at > kRestampThresholdMs)
         deps[it->second.dep]->limits->restamp(it->second.admission, t);
 }
@@ -981,10 +978,11 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
         d.limits->settle(t, c.admission, settlementFor(d.rule, usage));
     else
         d.limits->release(c.admission);
-    QStringList notes = d.limits->reconcile(t, c.admission, c.sentMs, d.rule, reply.limits);
+    // Calls admitted in the same millisecond as this one or later may not be in the provider's count.
+    QStringList notes = d.limits->reconcile(t, c.admission, c.admission.at, d.rule, reply.limits);
     if (reply.error && reply.error->errorClass == ErrorClass::RateLimited) {
         if (const auto counts = parseRefusalCounts(reply.error->message))
-            notes << d.limits->reconcileRefusal(t, *counts);
+            notes << d.limits->reconcileRefusal(t, *counts, reply.limits.retryAfterMs);
     }
     for (const QString &note : std::as_const(notes))
         noteEvent(QStringLiteral("%1: %2").arg(d.dep.id, note));
