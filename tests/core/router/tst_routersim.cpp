@@ -441,6 +441,8 @@ private slots:
         QCOMPARE(sim.stats().rateLimited, 0);
         QVERIFY2(!events.filter(u"settles tpm to each call's usage"_qs).isEmpty(), qPrintable(events.join(u'\n')));
         // Without settlement 16 calls at 4 per window need 3 full windows after the first.
+        qInfo("settle-to-usage: %d calls in %lld ms (charged without settlement: >= %lld ms)", kJobs, elapsed,
+              3 * kWindowMs);
         QVERIFY2(elapsed < 3 * kWindowMs, qPrintable(QString::number(elapsed)));
     }
 
@@ -478,6 +480,8 @@ private slots:
         QCOMPARE(router.snapshot().deployments[0].rpmLimit, kRpm);
         // The minimum: 12 calls after the first need 3 windows. The probe costs one round trip.
         const qint64 minimum = (kJobs - 1) / kRpm * kWindowMs;
+        qInfo("unconfigured limits: %lld ms for a minimum of %lld ms (ratio %.3f), %lld x 429", elapsed, minimum,
+              double(elapsed) / double(minimum), qint64(sim.stats().rateLimited));
         QVERIFY2(elapsed <= minimum * 115 / 100, qPrintable(QString::number(elapsed)));
     }
 
