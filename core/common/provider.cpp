@@ -12,6 +12,7 @@ using W = WireFormat;
 using C = CountingRule;
 using T = TokenizerKind;
 constexpr LimitAlgorithm kWindow = LimitAlgorithm::SlidingWindow;
+constexpr LimitAlgorithm kBucket = LimitAlgorithm::TokenBucket;
 constexpr CredentialKind kKey = CredentialKind::ApiKey;
 constexpr const char *kChat = "/chat/completions";
 
@@ -24,7 +25,7 @@ constexpr ProviderTraits kTraits[] = {
     {ProviderKind::OpenAi, "openai", "OpenAI", W::OpenAi, C::OpenAi, kWindow, T::Exact,
      "https://api.openai.com/v1", "https://api.openai.com/v1", "", kChat, "", "OPENAI_API_KEY", true, kKey, true,
      "openai"},
-    {ProviderKind::Anthropic, "anthropic", "Anthropic", W::Anthropic, C::Anthropic, kWindow, T::ScaledBase,
+    {ProviderKind::Anthropic, "anthropic", "Anthropic", W::Anthropic, C::Anthropic, kBucket, T::ScaledBase,
      "https://api.anthropic.com", "https://api.anthropic.com", "", "", "/v1/messages/count_tokens",
      "ANTHROPIC_API_KEY", true, kKey, true, "anthropic"},
     {ProviderKind::Mistral, "mistral", "Mistral", W::OpenAi, C::Mistral, kWindow, T::ScaledBase,
@@ -116,6 +117,11 @@ const ProviderTraits &providerTraits(ProviderKind kind)
     if (!WB_CHECK(i < std::size(kTraits)))
         return kTraits[std::size(kTraits) - 1];
     return kTraits[i];
+}
+
+QString limitAlgorithmName(LimitAlgorithm a)
+{
+    return a == LimitAlgorithm::TokenBucket ? QStringLiteral("bucket") : QStringLiteral("window");
 }
 
 QString providerPrefix(ProviderKind kind)

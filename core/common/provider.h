@@ -56,9 +56,13 @@ enum class CountingRule {
     Gemini,     ///< TPM = input tokens only, at admission (settled to promptTokenCount)
 };
 
-/// How the limiter replenishes. Everything is modelled as a 60-s sliding window today; Anthropic
-/// documents a token bucket, which a later change can switch to here.
+/// How the provider's limiter replenishes (docs/ARCHITECTURE.md, "Limits"): a charge counts for
+/// 60 s and then leaves (sliding window), or capacity refills continuously at limit / 60 s up to
+/// the limit (token bucket: Anthropic documents one). A deployment may override its provider's
+/// choice with model_info.limit_algorithm.
 enum class LimitAlgorithm { SlidingWindow, TokenBucket };
+/// "window" / "bucket" (the model list's words).
+QString limitAlgorithmName(LimitAlgorithm a);
 
 /// How prompt tokens are counted before sending.
 enum class TokenizerKind {

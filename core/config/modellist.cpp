@@ -254,6 +254,17 @@ void readDeployment(Reader &r, const YAML::Node &node, int index, const QString 
     }
     d.rateLimitPool = r.text(info.take("rate_limit_pool"), info.field("rate_limit_pool")).value_or(QString());
     d.baseModel = r.text(info.take("base_model"), info.field("base_model")).value_or(QString()).trimmed();
+    const YAML::Node algorithmNode = info.take("limit_algorithm");
+    if (const auto algorithm = r.text(algorithmNode, info.field("limit_algorithm"))) {
+        const QString a = algorithm->trimmed().toLower();
+        if (a == u"bucket")
+            d.limitAlgorithm = LimitAlgorithm::TokenBucket;
+        else if (a == u"window")
+            d.limitAlgorithm = LimitAlgorithm::SlidingWindow;
+        else
+            r.fail(algorithmNode, info.field("limit_algorithm"),
+                   QStringLiteral("must be bucket or window, not \"%1\"").arg(*algorithm));
+    }
     d.allowInsecureHttp = r.boolean(info.take("allow_insecure_http"), info.field("allow_insecure_http")).value_or(false);
 
     // ---- prices: litellm_params wins over model_info, as in LiteLLM's cost lookup ----
@@ -825,6 +836,9 @@ void writeDeployment(Writer &w, YAML::Node entry, const Deployment &d, const Dep
     }
     if (d.rateLimitPool != base.rateLimitPool)
         w.putString(info(), "rate_limit_pool", d.rateLimitPool, base.rateLimitPool);
+    if (d.limitAlgorithm != base.limitAlgorithm)
+        w.putString(info(), "limit_algorithm", d.limitAlgorithm ? limitAlgorithmName(*d.limitAlgorithm) : QString(),
+                    base.limitAlgorithm ? limitAlgorithmName(*base.limitAlgorithm) : QString());
     // A price stays in the block it was written in; new ones go to model_info.
     for (const PriceField &f : kPriceFields) {
         const auto now = d.price.*f.member;

@@ -1,5 +1,6 @@
 #pragma once
 // Typed form of a LiteLLM-compatible litellm_config.yaml (docs/FORMATS.md).
+#include "core/common/provider.h"
 #include "core/common/result.h"
 
 #include <QHash>
@@ -53,6 +54,8 @@ struct Deployment {
     RateLimits limits;
     double weight = 1.0;   ///< litellm_params.weight (simple-shuffle)
     QString rateLimitPool; ///< model_info.rate_limit_pool: deployments sharing one quota
+    /// model_info.limit_algorithm (bucket | window): overrides the provider's LimitAlgorithm.
+    std::optional<LimitAlgorithm> limitAlgorithm;
     PriceOverride price;
     std::optional<double> timeoutSeconds;  ///< litellm_params.timeout
     bool allowInsecureHttp = false;        ///< model_info.allow_insecure_http: plain http to non-loopback
@@ -74,6 +77,11 @@ struct Deployment {
     QString vertexCredentials;
     int line = 0;          ///< where it was defined (1-based), for messages
 
+    /// How its limits replenish: the override, else the provider's (traits table).
+    LimitAlgorithm effectiveLimitAlgorithm() const
+    {
+        return limitAlgorithm ? *limitAlgorithm : providerTraits(provider).limitAlgorithm;
+    }
     /// Effective base URL (provider default when apiBase is empty).
     QString effectiveApiBase() const;
     /// Rate-limit window key: the pool if set, else the deployment id.

@@ -139,6 +139,7 @@ Result<void> Estimator::prepare()
         s.id = d.id;
         s.group = int(g);
         s.rule = countingRuleFor(d.provider);
+        s.algorithm = d.effectiveLimitAlgorithm();
         s.windowKey = d.windowKey();
         s.limits = d.limits;
         s.latency = m_in.latencyByDeployment.value(d.id, m_in.latency);

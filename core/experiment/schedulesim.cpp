@@ -27,14 +27,67 @@ qint64 toUs(double seconds)
 // The router's LimitState in microseconds on SlidingSum (see slidingsum.h for why not RateWindow).
 // One difference is deliberate: the router clamps an output reservation larger than the otpm limit
 // and waits for replies, the estimate reports such a call as never admissible.
+// The router's TokenBucket (core/limits/tokenbucket.h) in microseconds: the level drains at
+// limit / period and every charge or settlement moves it.
+struct SimBucket {
+    double level = 0;
+    qint64 at = 0;
+    void drain(qint64 now, qint64 limit, qint64 periodUs)
+    {
+        if (now > at) {
+            level = std::max(0.0, level - double(now - at) * double(limit) / double(periodUs));
+            at = now;
+        }
+    }
+    void add(qint64 now, qint64 limit, qint64 periodUs, qint64 amount)
+    {
+        drain(now, limit, periodUs);
+        level = std::max(0.0, level + double(amount));
+    }
+    qint64 earliestFit(qint64 now, qint64 amount, qint64 limit, qint64 periodUs)
+    {
+        if (amount > limit)
+            return kNever;
+        drain(now, limit, periodUs);
+        const double need = level + double(amount) - double(limit);
+        return need <= 1e-9 ? now : now + qint64(std::ceil(need * double(periodUs) / double(limit)));
+    }
+    qint64 used(qint64 now, qint64 limit, qint64 periodUs)
+    {
+        drain(now, limit, periodUs);
+        return qint64(std::ceil(level - 1e-9));
+    }
+};
+
 struct SimWindow {
     qint64 limit[4] = {0, 0, 0, 0};   // rpm, tpm, itpm, otpm; 0 = none
-    SlidingSum sums[4];
+    SlidingSum sums[4];               // what was charged (totals; and admission when not a bucket)
+    bool bucket = false;
+    qint64 periodUs = 0;              // a bucket's refill period (window + margin)
+    SimBucket buckets[4];
     qint64 outReserved = 0;
     SimWindow(qint64 windowUs, qint64 marginUs)
         : sums{SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs),
-               SlidingSum(windowUs, marginUs)}
+               SlidingSum(windowUs, marginUs)},
+          periodUs(windowUs + marginUs)
     {
+    }
+    qint64 earliestFit(int k, qint64 now, qint64 amount)
+    {
+        return bucket ? buckets[k].earliestFit(now, amount, limit[k], periodUs) : sums[k].earliestFit(now, amount, limit[k]);
+    }
+    qint64 used(int k, qint64 now) { return bucket ? buckets[k].used(now, limit[k], periodUs) : sums[k].used(now); }
+    int charge(int k, qint64 now, qint64 amount)
+    {
+        if (bucket && limit[k] > 0)
+            buckets[k].add(now, limit[k], periodUs, amount);
+        return sums[k].add(now, amount);
+    }
+    void settle(int k, qint64 now, int idx, qint64 charged, qint64 amount)
+    {
+        if (bucket && limit[k] > 0)
+            buckets[k].add(now, limit[k], periodUs, amount - charged);
+        sums[k].settle(idx, amount);
     }
 };
 
@@ -42,6 +95,7 @@ struct SimDep {
     int group = 0;
     int window = 0;
     CountingRule rule = CountingRule::OpenAi;
+    std::optional<ChargeModel> chargeModel;
     int maxParallel = 0;   // 0 = none
     int inFlight = 0;
     LatencyModel latency;
@@ -130,6 +184,7 @@ void ScheduleSimulation::addDeployments(const QList<ScheduleDeployment> &deploym
             w = int(m_windows.size());
             windowIndex.insert(key, w);
             m_windows.emplace_back(windowUs, marginUs);
+            m_windows.back().bucket = d.algorithm == LimitAlgorithm::TokenBucket;
         }
         qint64 *limit = m_windows[std::size_t(w)].limit;
         const std::optional<qint64> lims[4] = {d.limits.rpm, d.limits.tpm, d.limits.itpm, d.limits.otpm};
@@ -141,6 +196,7 @@ void ScheduleSimulation::addDeployments(const QList<ScheduleDeployment> &deploym
         sd.group = d.group;
         sd.window = w;
         sd.rule = d.rule;
+        sd.chargeModel = d.chargeModel;
         sd.maxParallel = d.limits.maxParallelRequests.value_or(0) > 0 ? *d.limits.maxParallelRequests : 0;
         sd.latency = d.latency;
         m_deps.push_back(sd);
@@ -176,7 +232,7 @@ qint64 ScheduleSimulation::earliest(int di, const ScheduleCall &c, int &dim)
     for (int k = 0; k < 3; ++k) {
         if (w.limit[k] == 0)
             continue;
-        const qint64 f = w.sums[k].earliestFit(m_now, amounts[k], w.limit[k]);
+        const qint64 f = w.earliestFit(k, m_now, amounts[k]);
         if (f > t) {
             t = f;
             dim = k;
@@ -189,7 +245,7 @@ qint64 ScheduleSimulation::earliest(int di, const ScheduleCall &c, int &dim)
         else if (w.outReserved + cost.outputReserve > w.limit[WaitOtpm])
             f = kWhenOneCompletes;
         else
-            f = w.sums[WaitOtpm].earliestFit(m_now, w.outReserved + cost.outputReserve, w.limit[WaitOtpm]);
+            f = w.earliestFit(WaitOtpm, m_now, w.outReserved + cost.outputReserve);
         if (f > t) {
             t = f;
             dim = WaitOtpm;
@@ -212,7 +268,7 @@ double ScheduleSimulation::headroom(int di, const ScheduleCall &c)
     for (int k = 0; k < 4; ++k) {
         if (w.limit[k] == 0)
             continue;
-        const qint64 used = w.sums[k].used(m_now) + (k == WaitOtpm ? w.outReserved : 0);
+        const qint64 used = w.used(k, m_now) + (k == WaitOtpm ? w.outReserved : 0);
         h = std::min(h, double(w.limit[k] - used - amounts[k]) / double(w.limit[k]));
     }
     if (d.maxParallel > 0)
@@ -226,9 +282,9 @@ void ScheduleSimulation::admit(int di, int ci)
     SimWindow &w = m_windows[std::size_t(d.window)];
     const ScheduleCall &c = m_calls[std::size_t(ci)];
     const AdmissionCost cost = costOf(d.rule, c);
-    w.sums[WaitRpm].add(m_now, cost.requests);
-    const int tok = w.sums[WaitTpm].add(m_now, cost.tokens);
-    const int in = cost.inputTokens > 0 ? w.sums[WaitItpm].add(m_now, cost.inputTokens) : -1;
+    w.charge(WaitRpm, m_now, cost.requests);
+    const int tok = w.charge(WaitTpm, m_now, cost.tokens);
+    const int in = cost.inputTokens > 0 ? w.charge(WaitItpm, m_now, cost.inputTokens) : -1;
     w.outReserved += cost.outputReserve;
     ++d.inFlight;
     const double lat = d.latency.seconds(c.outputTokens);
@@ -247,15 +303,16 @@ void ScheduleSimulation::complete(const InFlight &f)
     SimWindow &w = m_windows[std::size_t(d.window)];
     const ScheduleCall &c = m_calls[std::size_t(f.call)];
     --d.inFlight;
-    w.outReserved -= costOf(d.rule, c).outputReserve;
+    const AdmissionCost cost = costOf(d.rule, c);
+    w.outReserved -= cost.outputReserve;
     // What the reply settles, as the router's LimitState::settle applies it.
     const Settlement s = settlementOf(d.rule, c);
-    if (s.tokens)
-        w.sums[WaitTpm].settle(f.tokenCharge, *s.tokens);
+    if (const auto tokens = d.chargeModel ? settledTokens(*d.chargeModel, s) : s.tokens)
+        w.settle(WaitTpm, f.at, f.tokenCharge, cost.tokens, *tokens);
     if (s.inputTokens && f.inputCharge >= 0)
-        w.sums[WaitItpm].settle(f.inputCharge, *s.inputTokens);
+        w.settle(WaitItpm, f.at, f.inputCharge, cost.inputTokens, *s.inputTokens);
     if (s.outputTokens > 0)
-        w.sums[WaitOtpm].add(f.at, s.outputTokens);
+        w.charge(WaitOtpm, f.at, s.outputTokens);
     const double at = double(f.at) / double(kUsPerSecond);
     if (c.run >= 0 && std::size_t(c.run) < m_res.runFinishSeconds.size())
         m_res.runFinishSeconds[std::size_t(c.run)] = std::max(m_res.runFinishSeconds[std::size_t(c.run)], at);

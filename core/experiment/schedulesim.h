@@ -5,6 +5,7 @@
 // (core/limits/countingrule.h). Public for the estimator, tests, benchmarks and the monitor's ETA.
 #include "core/common/provider.h"
 #include "core/config/modellist.h"
+#include "core/limits/countingrule.h"
 
 #include <QList>
 #include <QString>
@@ -24,6 +25,12 @@ struct ScheduleDeployment {
     QString id;
     int group = 0;                ///< index; calls of this group may go here
     CountingRule rule = CountingRule::OpenAi;   ///< providerTraits(provider).countingRule
+    /// Window or bucket (Deployment::effectiveLimitAlgorithm()); the first member of a shared
+    /// window decides, as in the router.
+    LimitAlgorithm algorithm = LimitAlgorithm::SlidingWindow;
+    /// What a settled call holds in tpm; unset = the rule's documented settlement (as the router
+    /// starts before its headers teach it otherwise).
+    std::optional<ChargeModel> chargeModel;
     QString windowKey;            ///< deployments with the same key share one window (stricter limit wins)
     RateLimits limits;
     LatencyModel latency;
@@ -60,7 +67,8 @@ struct ScheduleResult {
     bool cancelled = false;
 };
 
-/// Discrete-event simulation of usage-based-routing-v2 over sliding 60-s windows: each group's
+/// Discrete-event simulation of usage-based-routing-v2 over sliding 60-s windows or token buckets
+/// refilled over 60 s (ScheduleDeployment::algorithm): each group's
 /// queue is served in order; a call goes to the deployment of its group that admits it now with
 /// the most headroom, else waits exactly until the earliest deployment can admit it. Retries,
 /// 429s and fallbacks are not modelled. O(calls log calls).

@@ -61,6 +61,7 @@ Settlement settlementFor(CountingRule rule, const Usage &u)
         s.tokens = u.promptTokens;
         break;
     }
+    s.usageTokens = s.tokens ? *s.tokens : u.promptTokens + u.completionTokens;
     return s;
 }
 

@@ -42,10 +42,29 @@ AdmissionCost admissionCost(CountingRule rule, qint64 chars, qint64 estimatedPro
 
 /// What the reply's usage settles. Unset = keep what was charged at admission.
 struct Settlement {
-    std::optional<qint64> tokens;
+    std::optional<qint64> tokens;       ///< tpm as the counting rule documents it
     std::optional<qint64> inputTokens;
     qint64 outputTokens = 0;    ///< charged to otpm at reply time
+    /// tpm if the provider settles the call to its usage (OpenAI does not document whether it
+    /// does; LimitState learns it from the remaining-tokens headers). Unset without usage.
+    std::optional<qint64> usageTokens;
 };
 Settlement settlementFor(CountingRule rule, const Usage &usage);
+
+/// What a provider's tpm counter holds for a call once its reply is known.
+enum class ChargeModel {
+    KeptAtAdmission,    ///< the admission charge stays until it leaves the window (OpenAI's documented rule)
+    SettledToUsage,     ///< the charge is corrected to the reported usage (Mistral, Gemini, Anthropic)
+};
+/// The documented model of a counting rule: where LimitState starts before it has evidence.
+constexpr ChargeModel documentedChargeModel(CountingRule rule)
+{
+    return rule == CountingRule::OpenAi ? ChargeModel::KeptAtAdmission : ChargeModel::SettledToUsage;
+}
+/// The tpm amount a settled call holds under `model` (unset: keep the admission charge).
+inline std::optional<qint64> settledTokens(ChargeModel model, const Settlement &s)
+{
+    return model == ChargeModel::SettledToUsage ? s.usageTokens : std::nullopt;
+}
 
 } // namespace wb

@@ -1,8 +1,19 @@
 #include "core/limits/limitstate.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace wb {
+
+namespace {
+
+// A charge model is only trusted once this many readings told the models apart.
+constexpr int kChargeReadingsNeeded = 2;
+// How fast old readings fade from the charge-model scores and the residual spread.
+constexpr double kScoreDecay = 0.7;
+constexpr double kResidualWeight = 0.2;
+
+} // namespace
 
 LimitState::LimitState(qint64 windowMs)
 {
@@ -15,6 +26,8 @@ void LimitState::setWindowMs(qint64 ms)
         w.setWindowMs(ms);
         w.setGraceMs(std::min<qint64>(kReconcileGraceMs * 2, ms));
     }
+    for (TokenBucket &b : m_buckets)
+        b.setPeriodMs(ms);
 }
 
 void LimitState::addConfigured(const LimitValues &v)
@@ -34,6 +47,36 @@ std::optional<qint64> LimitState::effective(Dim d) const
     return m_configured[d] ? m_configured[d] : m_observed[d];
 }
 
+bool LimitState::anyLimit() const
+{
+    for (int d = 0; d < DimCount; ++d)
+        if (effective(Dim(d)))
+            return true;
+    return false;
+}
+
+RateWindow::Ticket LimitState::charge(Dim d, qint64 now, qint64 amount)
+{
+    return bucket() ? m_buckets[d].charge(now, limitOr0(d), amount) : m_windows[d].charge(now, amount);
+}
+
+void LimitState::settleCharge(Dim d, qint64 now, RateWindow::Ticket t, qint64 amount)
+{
+    if (bucket())
+        m_buckets[d].settle(now, limitOr0(d), t, amount);
+    else
+        m_windows[d].settle(t, amount);
+}
+
+qint64 LimitState::fit(Dim d, qint64 now, qint64 amount, qint64 limit)
+{
+    // The margin never makes a call that fits the limit "never" admissible.
+    if (amount > limit)
+        return RateWindow::kNever;
+    const qint64 cap = std::max(limit - m_margin[d], amount);
+    return bucket() ? m_buckets[d].earliestFit(now, amount, cap) : m_windows[d].earliestFit(now, amount, cap);
+}
+
 qint64 LimitState::earliestAdmit(qint64 now, const AdmissionCost &c)
 {
     qint64 t = std::max(now, m_blockedUntil);
@@ -42,7 +85,7 @@ qint64 LimitState::earliestAdmit(qint64 now, const AdmissionCost &c)
         const auto lim = effective(Dim(d));
         if (!lim || amounts[d] <= 0)
             continue;
-        const qint64 f = m_windows[d].earliestFit(now, amounts[d], *lim);
+        const qint64 f = fit(Dim(d), now, amounts[d], *lim);
         if (f == RateWindow::kNever)
             return RateWindow::kNever;
         t = std::max(t, f);
@@ -57,7 +100,7 @@ qint64 LimitState::earliestAdmit(qint64 now, const AdmissionCost &c)
         if (want > *lim)
             t = std::max(t, now + m_windows[Otpm].windowMs());
         else
-            t = std::max(t, m_windows[Otpm].earliestFit(now, want, *lim));
+            t = std::max(t, fit(Otpm, now, want, *lim));
     }
     return t;
 }
@@ -66,38 +109,52 @@ Admission LimitState::admit(qint64 now, const AdmissionCost &c)
 {
     Admission a;
     a.at = now;
-    a.requests = m_windows[Rpm].charge(now, c.requests);
-    a.tokens = m_windows[Tpm].charge(now, c.tokens);
+    a.requests = charge(Rpm, now, c.requests);
+    a.tokens = charge(Tpm, now, c.tokens);
     if (c.inputTokens > 0)
-        a.inputTokens = m_windows[Itpm].charge(now, c.inputTokens);
+        a.inputTokens = charge(Itpm, now, c.inputTokens);
     a.outputReserve = c.outputReserve;
     m_outputReserved += c.outputReserve;
+    ++m_inFlight;
+    if (m_learnCharge) {
+        const qint64 keep = m_windows[Tpm].windowMs() + kReconcileGraceMs;
+        while (!m_ledger.empty() && m_ledger.begin()->second.at + keep <= now)
+            m_ledger.erase(m_ledger.begin());
+        m_ledger[a.tokens] = Charged{now, c.tokens, std::nullopt};
+    }
     return a;
 }
 
 void LimitState::settle(qint64 now, const Admission &a, const Settlement &s)
 {
-    if (s.tokens)
-        m_windows[Tpm].settle(a.tokens, *s.tokens);
-    if (s.inputTokens) {
-        if (a.inputTokens)
-            m_windows[Itpm].settle(a.inputTokens, *s.inputTokens);
+    if (m_learnCharge && s.usageTokens) {
+        if (const auto it = m_ledger.find(a.tokens); it != m_ledger.end())
+            it->second.usage = s.usageTokens;
     }
+    if (const auto tokens = m_chargeModel ? settledTokens(*m_chargeModel, s) : s.tokens)
+        settleCharge(Tpm, now, a.tokens, *tokens);
+    if (s.inputTokens && a.inputTokens)
+        settleCharge(Itpm, now, a.inputTokens, *s.inputTokens);
     if (s.outputTokens > 0)
-        m_windows[Otpm].charge(now, s.outputTokens);
+        charge(Otpm, now, s.outputTokens);
     release(a);
 }
 
 void LimitState::release(const Admission &a)
 {
     m_outputReserved = std::max<qint64>(0, m_outputReserved - a.outputReserve);
+    m_inFlight = std::max(0, m_inFlight - 1);
 }
 
 void LimitState::restamp(const Admission &a, qint64 at)
 {
+    if (bucket())
+        return;   // a bucket does not care when a charge leaves: it never does
     m_windows[Rpm].restamp(a.requests, at);
     m_windows[Tpm].restamp(a.tokens, at);
     m_windows[Itpm].restamp(a.inputTokens, at);
+    if (const auto it = m_ledger.find(a.tokens); it != m_ledger.end())
+        it->second.at = std::max(it->second.at, at);
 }
 
 void LimitState::blockUntil(qint64 t)
@@ -107,14 +164,14 @@ void LimitState::blockUntil(qint64 t)
 
 qint64 LimitState::used(Dim d, qint64 now)
 {
-    return m_windows[d].used(now);
+    return bucket() ? m_buckets[d].used(now, limitOr0(d)) : m_windows[d].used(now);
 }
 
 qint64 LimitState::nextExpiry(qint64 now)
 {
     qint64 t = RateWindow::kNever;
-    for (RateWindow &w : m_windows)
-        t = std::min(t, w.nextExpiry(now));
+    for (int d = 0; d < DimCount; ++d)
+        t = std::min(t, bucket() ? m_buckets[d].emptyAt(now, limitOr0(Dim(d))) : m_windows[d].nextExpiry(now));
     return t;
 }
 
@@ -148,53 +205,167 @@ void LimitState::observeLimit(Dim d, std::optional<qint64> limit, QStringList &n
     m_observed[d] = *limit;
     const auto after = effective(d);
     if (first && !m_configured[d])
-        notes << QStringLiteral("learned %1 limit %2 from headers").arg(dimName(d)).arg(*limit);
+        notes << QStringLiteral("learned %1 limit %2 from the provider").arg(dimName(d)).arg(*limit);
     else if (before && after && *after < *before)
-        notes << QStringLiteral("%1 limit tightened from %2 to %3 by headers").arg(dimName(d)).arg(*before).arg(*after);
+        notes << QStringLiteral("%1 limit tightened from %2 to %3 by the provider").arg(dimName(d)).arg(*before).arg(*after);
 }
 
-void LimitState::correct(qint64 now, qint64 dispatchedAt, Dim d, std::optional<qint64> limitHeader,
-                         std::optional<qint64> remaining, std::optional<qint64> resetMs, qint64 threshold)
+void LimitState::adjust(Dim d, qint64 now, qint64 delta, qint64 until)
+{
+    if (delta == 0)
+        return;
+    if (bucket()) {
+        m_buckets[d].adjust(now, limitOr0(d), delta);
+        return;
+    }
+    RateWindow &w = m_windows[d];
+    if (delta > 0) {
+        w.chargeUntil(now, delta, until);
+        return;
+    }
+    // Capacity given back lasts only while the charges it corrects surely do: until the oldest
+    // of ours leaves. The next reading renews it; and it never exceeds what our own charges hold.
+    const qint64 give = std::min(-delta, w.ordinaryUsed(now));
+    const qint64 expiry = w.nextExpiry(now);
+    if (give > 0 && expiry != RateWindow::kNever)
+        w.chargeUntil(now, -give, expiry);
+}
+
+void LimitState::correct(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule, Dim d, std::optional<qint64> limitHeader,
+                         std::optional<qint64> remaining, std::optional<qint64> resetMs, qint64 threshold,
+                         QStringList &notes)
 {
     if (!remaining)
         return;
     const auto limit = limitHeader ? limitHeader : effective(d);
     if (!limit)
         return;
-    // What we could have been charged for when the provider computed `remaining`: every
-    // charge still alive a little before this call was sent (the provider's window lags ours
-    // by the network latency), plus output reserved for calls in flight.
-    qint64 ours = m_windows[d].usedSince(now, dispatchedAt - kReconcileGraceMs);
+    const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
+    if (d == Tpm && m_learnCharge && !bucket())
+        learnCharge(now, rule, providerUsed, threshold, notes);
+    // Tightening: what we could have been charged for when the provider computed `remaining` —
+    // every charge still alive a little before now (the provider's window lags ours by the
+    // network latency), plus output reserved for calls in flight.
+    qint64 ours = bucket() ? used(d, now) : m_windows[d].usedSince(now, now - kReconcileGraceMs);
     if (d == Otpm)
         ours += m_outputReserved;
-    const qint64 providerUsed = *limit - *remaining;
     const qint64 deficit = providerUsed - ours;
-    if (deficit < threshold)
+    if (d != Rpm) {
+        // The margin: twice the spread of what the provider counted beyond our prediction.
+        const double r = deficit >= threshold ? double(deficit) : 0.0;
+        m_residual2[d] = (1 - kResidualWeight) * m_residual2[d] + kResidualWeight * r * r;
+        m_margin[d] = std::min<qint64>(*limit / 10, qint64(std::ceil(2.0 * std::sqrt(m_residual2[d]))));
+    }
+    if (deficit >= threshold) {
+        const qint64 window = m_windows[d].windowMs();
+        const qint64 reset = resetMs ? std::clamp<qint64>(*resetMs, 1, window) : window;
+        adjust(d, now, deficit, now + reset);
         return;
-    const qint64 window = m_windows[d].windowMs();
-    const qint64 reset = resetMs ? std::clamp<qint64>(*resetMs, 1, window) : window;
-    m_windows[d].chargeUntil(now, deficit, now + reset);
+    }
+    // Giving back: the provider counts less than we do. Calls sent after the replying one may
+    // not be in its count yet; they stay charged.
+    // Nor is a charge about to leave our window evidence: the provider's clock may run ahead of
+    // ours by the network latency, and the window's safety margin must survive reconciliation.
+    const qint64 lag = std::min<qint64>(kReconcileGraceMs, m_windows[d].windowMs() / 10);
+    const qint64 ours2 = bucket() ? std::max<qint64>(0, used(d, now) - *limit * lag / m_windows[d].windowMs()
+                                                            - m_buckets[d].chargedSince(sentAt, own))
+                                  : m_windows[d].usedAt(now, now + lag)
+            - (m_windows[d].chargedSince(now, sentAt - 1) - m_windows[d].amountOf(own));
+    const qint64 give = ours2 - providerUsed;
+    if (give >= threshold)
+        adjust(d, now, -give, 0);
 }
 
-QStringList LimitState::reconcile(qint64 now, qint64 dispatchedAt, CountingRule rule, const RateLimitHeaders &h)
+void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, qint64 threshold, QStringList &notes)
+{
+    // What the provider would count now under each model: every tpm charge of the last window
+    // at its admission amount, or — once its reply told the usage — at that usage.
+    qint64 pred[2] = {0, 0};
+    const qint64 window = m_windows[Tpm].windowMs();
+    for (const auto &[ticket, c] : m_ledger) {
+        if (c.at + window <= now)
+            continue;
+        pred[int(ChargeModel::KeptAtAdmission)] += c.admitted;
+        pred[int(ChargeModel::SettledToUsage)] += c.usage ? *c.usage : c.admitted;
+    }
+    if (std::abs(pred[0] - pred[1]) < 2 * threshold)
+        return;   // nothing settled that would tell the models apart
+    for (int m = 0; m < 2; ++m)
+        m_chargeScore[m] = kScoreDecay * m_chargeScore[m] + double(std::abs(providerUsed - pred[m]));
+    ++m_chargeReadings;
+    const int cur = int(m_chargeModel.value_or(documentedChargeModel(rule)));
+    const int other = 1 - cur;
+    if (m_chargeReadings >= kChargeReadingsNeeded && m_chargeScore[other] * 2 < m_chargeScore[cur]
+        && m_chargeScore[cur] - m_chargeScore[other] >= 2.0 * double(threshold)) {
+        applyChargeModel(now, ChargeModel(other));
+        notes << (*m_chargeModel == ChargeModel::SettledToUsage
+                      ? QStringLiteral("the provider settles tpm to each call's usage (learned from its remaining tokens)")
+                      : QStringLiteral("the provider keeps each call's tpm admission charge (learned from its remaining tokens)"));
+    }
+}
+
+void LimitState::applyChargeModel(qint64 now, ChargeModel m)
+{
+    // Corrections made under the old model are stale; the reading that follows makes new ones.
+    m_chargeModel = m;
+    m_windows[Tpm].clearSynthetic();
+    for (const auto &[ticket, c] : m_ledger) {
+        if (c.usage)
+            settleCharge(Tpm, now, ticket, m == ChargeModel::SettledToUsage ? *c.usage : c.admitted);
+    }
+}
+
+QStringList LimitState::reconcile(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h)
+{
+    Admission none;
+    none.at = sentAt;
+    return reconcile(now, none, sentAt + 1, rule, h);
+}
+
+QStringList LimitState::reconcile(qint64 now, const Admission &a, qint64 sentAt, CountingRule rule,
+                                  const RateLimitHeaders &h)
 {
     QStringList notes;
+    m_informed = true;
     observeLimit(Rpm, h.limitRequests, notes);
-    correct(now, dispatchedAt, Rpm, h.limitRequests, h.remainingRequests, h.resetRequestsMs,
-            correctionThreshold(rule, Rpm));
+    correct(now, sentAt, a.requests, rule, Rpm, h.limitRequests, h.remainingRequests, h.resetRequestsMs,
+            correctionThreshold(rule, Rpm), notes);
     if (rule == CountingRule::Anthropic) {
         // Anthropic's combined "tokens" header is the most restrictive of several limits;
         // the input/output ones are what ITPM/OTPM mean.
         observeLimit(Itpm, h.limitInputTokens, notes);
         observeLimit(Otpm, h.limitOutputTokens, notes);
-        correct(now, dispatchedAt, Itpm, h.limitInputTokens, h.remainingInputTokens, h.resetInputTokensMs,
-                correctionThreshold(rule, Itpm));
-        correct(now, dispatchedAt, Otpm, h.limitOutputTokens, h.remainingOutputTokens, h.resetOutputTokensMs,
-                correctionThreshold(rule, Otpm));
+        correct(now, sentAt, a.inputTokens, rule, Itpm, h.limitInputTokens, h.remainingInputTokens,
+                h.resetInputTokensMs, correctionThreshold(rule, Itpm), notes);
+        correct(now, sentAt, 0, rule, Otpm, h.limitOutputTokens, h.remainingOutputTokens, h.resetOutputTokensMs,
+                correctionThreshold(rule, Otpm), notes);
     } else {
         observeLimit(Tpm, h.limitTokens, notes);
-        correct(now, dispatchedAt, Tpm, h.limitTokens, h.remainingTokens, h.resetTokensMs,
-                correctionThreshold(rule, Tpm));
+        correct(now, sentAt, a.tokens, rule, Tpm, h.limitTokens, h.remainingTokens, h.resetTokensMs,
+                correctionThreshold(rule, Tpm), notes);
+    }
+    return notes;
+}
+
+QStringList LimitState::reconcileRefusal(qint64 now, const RefusalCounts &r, std::optional<qint64> retryAfterMs)
+{
+    QStringList notes;
+    m_informed = true;
+    const Dim d = r.dim == RefusalCounts::Requests ? Rpm
+                : r.dim == RefusalCounts::InputTokens ? Itpm
+                : r.dim == RefusalCounts::OutputTokens ? Otpm
+                                                        : Tpm;
+    observeLimit(d, r.limit, notes);
+    if (r.used) {
+        // Only tightens: a refusal is no evidence that anything was given back.
+        const qint64 window = m_windows[d].windowMs();
+        const qint64 deficit = *r.used - used(d, now);
+        // At least used + requested - limit leaves by the retry-after; when the rest does is unknown.
+        const qint64 soon = retryAfterMs ? std::clamp<qint64>(*r.used + r.requested.value_or(0) - r.limit, 0, deficit) : 0;
+        if (soon > 0)
+            adjust(d, now, soon, now + std::clamp<qint64>(*retryAfterMs, 1, window));
+        if (deficit - soon > 0)
+            adjust(d, now, deficit - soon, now + window);
     }
     return notes;
 }

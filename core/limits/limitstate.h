@@ -1,13 +1,19 @@
 #pragma once
 // Live limit state of one rate-limit window key (a deployment, or a pool of deployments
-// that share one provider quota): sliding windows for rpm / tpm / itpm / otpm, configured
-// and observed limits, reconciled with a provider's headers by its counting rule. Pure: the
-// clock is an argument (ms of any monotonic clock), so every rule is unit-tested with no network.
+// that share one provider quota): rpm / tpm / itpm / otpm as sliding windows or token buckets
+// (LimitAlgorithm), configured and observed limits, reconciled with a provider's headers in both
+// directions, and what the provider charges a finished call learned from those headers
+// (docs/ARCHITECTURE.md, "Limits"). Pure: the clock is an argument (ms of any monotonic clock),
+// so every rule is unit-tested with no network.
+#include "core/common/provider.h"
 #include "core/limits/countingrule.h"
 #include "core/limits/ratewindow.h"
+#include "core/limits/refusal.h"
+#include "core/limits/tokenbucket.h"
 
 #include <QString>
 #include <QStringList>
+#include <map>
 #include <optional>
 
 namespace wb {
@@ -29,6 +35,16 @@ public:
 
     explicit LimitState(qint64 windowMs = RateWindow::kDefaultWindowMs);
     void setWindowMs(qint64 ms);
+    /// Window or bucket for every dimension; set before the first charge.
+    void setAlgorithm(LimitAlgorithm a) { m_algorithm = a; }
+    LimitAlgorithm algorithm() const { return m_algorithm; }
+    /// What a settled call holds in tpm until evidence says otherwise. Unset (the default): what
+    /// the counting rule documents (Settlement::tokens).
+    void setChargeModel(ChargeModel m) { m_chargeModel = m; }
+    /// The charge model in use: set, or learned from the headers; unset = the rule's documented one.
+    std::optional<ChargeModel> chargeModel() const { return m_chargeModel; }
+    /// Whether the provider's tpm headers may teach the charge model (false: keep the documented one).
+    void setLearnChargeModel(bool on) { m_learnCharge = on; }
 
     /// Adds a deployment's configured limits; for a shared pool the stricter value wins.
     void addConfigured(const LimitValues &v);
@@ -36,14 +52,23 @@ public:
     std::optional<qint64> observed(Dim d) const { return m_observed[d]; }
     /// The stricter of configured and observed; unset = unlimited (nothing known).
     std::optional<qint64> effective(Dim d) const;
+    bool anyLimit() const;
+    /// A reply (with or without limit headers) or a refusal has been seen: what the provider
+    /// announces is known. Before that a key without configured limits is probed one call at a time.
+    bool informed() const { return m_informed; }
+    /// Calls admitted and not yet settled or released.
+    int inFlight() const { return m_inFlight; }
+    /// Tokens held back from a limit for what the headers showed the model cannot predict
+    /// (spread of the provider's count around ours); 0 for rpm and before any evidence.
+    qint64 margin(Dim d) const { return m_margin[d]; }
 
     /// Earliest time >= now at which the call could be admitted (blocks included);
     /// RateWindow::kNever if it exceeds a limit on its own and can never be admitted.
     qint64 earliestAdmit(qint64 now, const AdmissionCost &c);
     bool canAdmit(qint64 now, const AdmissionCost &c) { return earliestAdmit(now, c) <= now; }
     Admission admit(qint64 now, const AdmissionCost &c);
-    /// The reply arrived with usage: settle the admission charges, charge otpm, release
-    /// the output reservation.
+    /// The reply arrived with usage: settle the admission charges (tpm by the charge model),
+    /// charge otpm, release the output reservation.
     void settle(qint64 now, const Admission &a, const Settlement &s);
     /// The call ended without usage (error, timeout): charges stay (providers count failed
     /// requests too), only the output reservation is released.
@@ -58,14 +83,24 @@ public:
 
     qint64 used(Dim d, qint64 now);
     qint64 outputReserved() const { return m_outputReserved; }
-    /// Time the next window charge expires (kNever if none).
+    /// Time the next window charge expires, or a bucket empties (kNever if none).
     qint64 nextExpiry(qint64 now);
 
-    /// Reconciles with a reply's rate-limit headers: observed limits tighten or teach the
-    /// limits; a remaining count lower than ours adds a synthetic charge until the reported
-    /// reset. `dispatchedAt` is when the replying call was admitted. Returns human-readable
-    /// notes about limits learned or tightened (for Router::event).
-    QStringList reconcile(qint64 now, qint64 dispatchedAt, CountingRule rule, const RateLimitHeaders &h);
+    /// Reconciles with a reply's rate-limit headers: observed limits tighten or teach the limits;
+    /// the provider's used count (limit - remaining) replaces our prediction in both directions —
+    /// more used adds a charge until the reported reset, less used gives capacity back, except
+    /// for calls sent after `sentAt` (the replying call's send time), which the provider may not
+    /// have counted yet. Successive readings also teach the charge model and the margin.
+    /// Returns human-readable notes about what was learned (for Router::event).
+    QStringList reconcile(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h);
+    /// The same for the reply to `replying` (settled or released first): calls sent in the same
+    /// millisecond as it, or later, are the ones the provider may not have counted yet.
+    QStringList reconcile(qint64 now, const Admission &replying, qint64 sentAt, CountingRule rule,
+                          const RateLimitHeaders &h);
+    /// Learns from the counts a 429's text names (limit, used, requested): the limit, and what
+    /// the provider counts beyond us — the part that must leave before the refused call fits
+    /// until `retryAfterMs` (when given), the rest for a window.
+    QStringList reconcileRefusal(qint64 now, const RefusalCounts &r, std::optional<qint64> retryAfterMs = {});
     /// Corrections smaller than this are ignored (Anthropic rounds remaining to thousands).
     static qint64 correctionThreshold(CountingRule rule, Dim d);
     /// How far behind our clock a provider's window may lag (network latency) for reconcile.
@@ -74,15 +109,45 @@ public:
     static QString dimName(Dim d);
 
 private:
+    bool bucket() const { return m_algorithm == LimitAlgorithm::TokenBucket; }
+    qint64 limitOr0(Dim d) const { return effective(d).value_or(0); }
+    RateWindow::Ticket charge(Dim d, qint64 now, qint64 amount);
+    void settleCharge(Dim d, qint64 now, RateWindow::Ticket t, qint64 amount);
+    qint64 fit(Dim d, qint64 now, qint64 amount, qint64 limit);
+    /// Moves our count by `delta` (> 0 until `until`; < 0 given back while our charges last).
+    void adjust(Dim d, qint64 now, qint64 delta, qint64 until);
     void observeLimit(Dim d, std::optional<qint64> limit, QStringList &notes);
-    void correct(qint64 now, qint64 dispatchedAt, Dim d, std::optional<qint64> limitHeader,
-                 std::optional<qint64> remaining, std::optional<qint64> resetMs, qint64 threshold);
+    void correct(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule, Dim d, std::optional<qint64> limitHeader,
+                 std::optional<qint64> remaining, std::optional<qint64> resetMs, qint64 threshold,
+                 QStringList &notes);
+    /// One tpm reading: scores each charge model against the provider's count, may switch.
+    void learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, qint64 threshold, QStringList &notes);
+    void applyChargeModel(qint64 now, ChargeModel m);
 
+    LimitAlgorithm m_algorithm = LimitAlgorithm::SlidingWindow;
     RateWindow m_windows[DimCount];
+    TokenBucket m_buckets[DimCount];
     std::optional<qint64> m_configured[DimCount];
     std::optional<qint64> m_observed[DimCount];
+    qint64 m_margin[DimCount] = {0, 0, 0, 0};
+    double m_residual2[DimCount] = {0, 0, 0, 0};   // mean square of what the provider counted beyond us
     qint64 m_blockedUntil = 0;
     qint64 m_outputReserved = 0;
+    int m_inFlight = 0;
+    bool m_informed = false;
+
+    // What each tpm charge of the last window holds under each charge model, to score the models
+    // against the provider's count (the ticket is the tpm charge's).
+    struct Charged {
+        qint64 at = 0;
+        qint64 admitted = 0;
+        std::optional<qint64> usage;    // set when the reply told it
+    };
+    std::map<RateWindow::Ticket, Charged> m_ledger;
+    std::optional<ChargeModel> m_chargeModel;
+    bool m_learnCharge = false;
+    double m_chargeScore[2] = {0, 0};   // decaying sum of |provider - model| per ChargeModel
+    int m_chargeReadings = 0;
 };
 
 } // namespace wb

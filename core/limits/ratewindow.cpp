@@ -22,9 +22,42 @@ RateWindow::Ticket RateWindow::charge(qint64 now, qint64 amount)
 void RateWindow::chargeUntil(qint64 now, qint64 amount, qint64 expiresAt)
 {
     prune(now);
-    if (expiresAt <= now || amount <= 0)
+    if (expiresAt <= now || amount == 0)
         return;
     m_synthetic.push_back(Event{0, expiresAt, amount});
+}
+
+qint64 RateWindow::chargedSince(qint64 now, qint64 since)
+{
+    prune(now);
+    qint64 u = 0;
+    for (auto it = m_events.rbegin(); it != m_events.rend() && it->expiresAt > since + m_windowMs; ++it)
+        u += it->amount;
+    return u;
+}
+
+qint64 RateWindow::usedAt(qint64 now, qint64 t)
+{
+    prune(now);
+    qint64 u = 0;
+    for (auto it = m_events.rbegin(); it != m_events.rend() && it->expiresAt > t; ++it)
+        u += it->amount;
+    for (const Event &e : m_synthetic)
+        if (e.expiresAt > t)
+            u += e.amount;
+    return std::max<qint64>(0, u);
+}
+
+qint64 RateWindow::amountOf(Ticket ticket) const
+{
+    const qsizetype i = ticket ? indexOf(ticket) : -1;
+    return i < 0 ? 0 : m_events[size_t(i)].amount;
+}
+
+qint64 RateWindow::ordinaryUsed(qint64 now)
+{
+    prune(now);
+    return m_sumAll - m_sumExpired;
 }
 
 qsizetype RateWindow::indexOf(Ticket ticket) const
@@ -103,7 +136,7 @@ qint64 RateWindow::used(qint64 now)
     for (const Event &e : m_synthetic)
         if (e.expiresAt > now)
             u += e.amount;
-    return u;
+    return std::max<qint64>(0, u);
 }
 
 qint64 RateWindow::usedSince(qint64 now, qint64 since)
@@ -115,7 +148,7 @@ qint64 RateWindow::usedSince(qint64 now, qint64 since)
     for (const Event &e : m_synthetic)
         if (e.expiresAt > since)
             u += e.amount;
-    return u;
+    return std::max<qint64>(0, u);
 }
 
 qint64 RateWindow::earliestFit(qint64 now, qint64 amount, qint64 limit)

@@ -31,8 +31,21 @@ public:
     /// Charges `amount` at `now`; it expires at now + windowMs. `now` must not go backwards.
     Ticket charge(qint64 now, qint64 amount);
     /// A synthetic charge expiring at an explicit time (used when a provider reports fewer
-    /// remaining than we think: the difference counts until the reported reset).
+    /// remaining than we think: the difference counts until the reported reset). A negative
+    /// amount gives capacity back until then (the provider counts less than we do); it is never
+    /// allowed to take `used` below zero.
     void chargeUntil(qint64 now, qint64 amount, qint64 expiresAt);
+    /// Sum of the ordinary charges made after `since` (their timestamp, restamps included): what a
+    /// provider that answered at `since` had not seen yet.
+    qint64 chargedSince(qint64 now, qint64 since);
+    /// Drops every synthetic charge (reconciliation starts again from the ordinary ones).
+    void clearSynthetic() { m_synthetic.clear(); }
+    /// Sum of the charges that will still count at `t` (>= now), as far as they are known now.
+    qint64 usedAt(qint64 now, qint64 t);
+    /// The current amount of a charge still retained (0 when unknown).
+    qint64 amountOf(Ticket ticket) const;
+    /// Sum of the ordinary (not synthetic) charges not yet expired.
+    qint64 ordinaryUsed(qint64 now);
     /// Replaces the amount of an earlier charge, keeping its timestamp. False if it has already
     /// left the window (nothing to correct then).
     bool settle(Ticket ticket, qint64 amount);

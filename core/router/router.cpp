@@ -332,8 +332,12 @@ void Router::Private::rebuildWindows()
         d.windowKey = members.value(r) > 1 && !names.value(r).startsWith(u"pool:") ? u"key:"_qs + names.value(r)
                                                                                      : names.value(r);
         auto &slot = limits[d.windowKey];
-        if (!slot)
+        if (!slot) {
             slot = std::make_unique<LimitState>(windowMs + marginMs);
+            // The first member decides how a shared set replenishes and what a call is charged.
+            slot->setAlgorithm(d.dep.effectiveLimitAlgorithm());
+            slot->setLearnChargeModel(d.rule != CountingRule::Anthropic);
+        }
         const RateLimits &l = d.dep.limits;
         const LimitValues v{l.rpm, l.tpm, l.itpm, l.otpm};
         slot->addConfigured(v);
@@ -484,6 +488,12 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
         }
         if (d.maxParallel > 0 && d.inFlight >= d.maxParallel) {
             anyCouldEverFit = true;   // a reply frees a slot and reschedules
+            continue;
+        }
+        if (!d.limits->anyLimit() && !d.limits->informed() && d.limits->inFlight() > 0) {
+            // No limits configured and none heard yet: one call at a time until the first reply
+            // tells what the provider announces (docs/ARCHITECTURE.md, "Limits"); its reply reschedules.
+            anyCouldEverFit = true;
             continue;
         }
         const qint64 at = d.limits->earliestAdmit(t, costFor(job, d));
@@ -969,15 +979,22 @@ ParsedReply Router::Private::readReply(RouterCall *call, DeploymentState &d) con
 CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, const ParsedReply &reply, qint64 t)
 {
     DeploymentState &d = *deps[c.dep];
-    // Limits: learn and correct from headers, then settle this call's charges.
-    for (const QString &note : d.limits->reconcile(t, c.admission.at, d.rule, reply.limits))
-        noteEvent(QStringLiteral("%1: %2").arg(d.dep.id, note));
+    // Limits: settle this call's charges, then reconcile with the provider's counts, which
+    // already include this call as the provider settled it (docs/ARCHITECTURE.md, "Limits").
     // Usage beyond what the request could cost is clamped (and logged): it never reaches the ledger.
     const Usage usage = reply.completion ? boundedUsage(reply.completion->usage, c.job->job.request) : Usage{};
     if (reply.completion)
         d.limits->settle(t, c.admission, settlementFor(d.rule, usage));
     else
         d.limits->release(c.admission);
+    // Calls admitted in the same millisecond as this one or later may not be in the provider's count.
+    QStringList notes = d.limits->reconcile(t, c.admission, c.admission.at, d.rule, reply.limits);
+    if (reply.error && reply.error->errorClass == ErrorClass::RateLimited) {
+        if (const auto counts = parseRefusalCounts(reply.error->message))
+            notes << d.limits->reconcileRefusal(t, *counts, reply.limits.retryAfterMs);
+    }
+    for (const QString &note : std::as_const(notes))
+        noteEvent(QStringLiteral("%1: %2").arg(d.dep.id, note));
 
     // A reply the provider may have billed but that tells no usage (a 200 without usage or with a
     // truncated body, a timeout or reset after the request left) is booked at its worst case, so the

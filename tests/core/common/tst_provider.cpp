@@ -88,8 +88,9 @@ private slots:
         QCOMPARE(QString::fromLatin1(t.apiKeyVariable), keyVariable);
         QCOMPARE(*t.countTokensEndpoint != 0, countTokens);
         QCOMPARE(t.tokenizer == TokenizerKind::Exact, exactTokenizer);
-        // Every limit is a sliding window today; the column exists so one can become a bucket.
-        QCOMPARE(t.limitAlgorithm, LimitAlgorithm::SlidingWindow);
+        // Anthropic documents a continuously replenished token bucket; the others a window (or nothing).
+        QCOMPARE(t.limitAlgorithm,
+                 t.kind == ProviderKind::Anthropic ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow);
         // Azure's resource and Vertex AI's location make their hosts; the others have a default.
         if (t.kind != ProviderKind::Azure)
             QVERIFY(QString::fromLatin1(t.defaultApiBase).startsWith(u"https://"));

@@ -113,6 +113,8 @@ class TestEstimator : public QObject {
     Q_OBJECT
 private slots:
     void rpmBoundIsAnalyticMinimum();
+    void bucketRefillsBeforeTheWindowWould();
+    void settledChargeModelUsesTheRefund();
     void openAiTpmCountsCharsAndMaxTokens();
     void mistralSettlesToActual();
     void geminiTpmIsInputOnly();
@@ -177,6 +179,50 @@ void TestEstimator::rpmBoundIsAnalyticMinimum()
     QCOMPARE(simulateSchedule({d}, calls, 1, nullptr, 60.0, 0.5).durationSeconds, 121.0);
 }
 
+void TestEstimator::bucketRefillsBeforeTheWindowWould()
+{
+    // itpm 6000, 13 calls of 1000 input tokens, 1 s each: six at once, then in a window the next
+    // six when the burst leaves (60 s) and the last a window later; in a bucket one per 10 s of refill.
+    ScheduleDeployment d;
+    d.id = QStringLiteral("claude");
+    d.rule = CountingRule::Anthropic;
+    d.limits.itpm = 6'000;
+    d.latency = LatencyModel{1, 0};
+    const std::vector<ScheduleCall> calls(13, ScheduleCall{0, 0, 1'000, 250, 100, 0});
+    QCOMPARE(simulateSchedule({d}, calls, 1).durationSeconds, 121.0);
+    d.algorithm = LimitAlgorithm::TokenBucket;
+    QCOMPARE(simulateSchedule({d}, calls, 1).durationSeconds, 71.0);
+
+    // The estimator takes the provider's algorithm from the traits table, and the override.
+    Deployment a = dep(QStringLiteral("claude/1"), QStringLiteral("claude"), QStringLiteral("anthropic"),
+                       QStringLiteral("claude-3-5-haiku-20241022"));
+    a.limits.itpm = 6'000;
+    const auto run = [&] {
+        return estimate(baseInput({a}, {runSpec(QStringLiteral("r1"), QStringLiteral("claude"))}, texts(40, 4'000), 50))
+            .planned.durationSeconds;
+    };
+    const double bucket = run();
+    a.limitAlgorithm = LimitAlgorithm::SlidingWindow;
+    const double window = run();
+    QVERIFY2(bucket < window, qPrintable(u"%1 vs %2"_qs.arg(bucket).arg(window)));
+}
+
+void TestEstimator::settledChargeModelUsesTheRefund()
+{
+    // OpenAI tpm 1400; each call charges 30 + 300 at admission and uses 30 + 90. Kept at admission
+    // (the documented rule) 4 fit a minute; settled to usage, the replies give the rest back.
+    ScheduleDeployment d;
+    d.id = QStringLiteral("gpt");
+    d.limits.tpm = 1'400;
+    d.latency = LatencyModel{1, 0};
+    const std::vector<ScheduleCall> calls(16, ScheduleCall{0, 0, 30, 30, 300, 90});
+    const double kept = simulateSchedule({d}, calls, 1).durationSeconds;
+    QCOMPARE(kept, 181.0);
+    d.chargeModel = ChargeModel::SettledToUsage;
+    const double settled = simulateSchedule({d}, calls, 1).durationSeconds;
+    QVERIFY2(settled < kept / 2, qPrintable(QString::number(settled)));
+}
+
 void TestEstimator::openAiTpmCountsCharsAndMaxTokens()
 {
     // Each call: 1 + 399 chars -> ceil(400/4) = 100 + max_tokens 900 = 1000 TPM at admission,
@@ -233,6 +279,7 @@ void TestEstimator::anthropicOtpmBound()
     Deployment a = dep(QStringLiteral("a/1"), QStringLiteral("claude"), QStringLiteral("anthropic"), QStringLiteral("claude-3-5-haiku-20241022"));
     a.limits.itpm = 1'000'000;
     a.limits.otpm = 10000;
+    a.limitAlgorithm = LimitAlgorithm::SlidingWindow;   // the window's arithmetic (the bucket: see below)
     EstimateInput in = baseInput({a}, {runSpec(QStringLiteral("r"), QStringLiteral("claude"))}, texts(100, 99), 4000);
     in.meanOutputTokensPerText.insert(QStringLiteral("r"), 500);
     EstimateReport r = estimate(in);

@@ -143,7 +143,7 @@ private slots:
         // We charged 1000 tokens; the provider's limit is 10000.
         QTest::newRow("openai agrees") << CountingRule::OpenAi << qint64(9'000) << qint64(1'000);
         QTest::newRow("openai knows more usage") << CountingRule::OpenAi << qint64(6'000) << qint64(4'000);
-        QTest::newRow("openai says more remain: no change") << CountingRule::OpenAi << qint64(9'900) << qint64(1'000);
+        QTest::newRow("openai counts less: given back") << CountingRule::OpenAi << qint64(9'900) << qint64(100);
         QTest::newRow("anthropic rounding ignored") << CountingRule::Anthropic << qint64(8'400) << qint64(1'000);
         QTest::newRow("anthropic real deficit") << CountingRule::Anthropic << qint64(5'000) << qint64(5'000);
     }
@@ -171,7 +171,7 @@ private slots:
         s.reconcile(100, 0, rule, h);
         QCOMPARE(s.used(dim, 100), expectedUsed);
         // The synthetic usage leaves at the reported reset, ours at the end of the window.
-        QCOMPARE(s.used(dim, 20'100), 1'000);
+        QCOMPARE(s.used(dim, 20'100), std::min<qint64>(expectedUsed, 1'000));
         QCOMPARE(s.used(dim, 60'000), 0);
     }
 
@@ -188,6 +188,103 @@ private slots:
         h.resetRequestsMs = 60'000;
         s.reconcile(60'100, 60'050, CountingRule::OpenAi, h);
         QCOMPARE(s.used(LimitState::Rpm, 60'100), 1);
+    }
+
+    void bucketRefillAdmitsBeforeTheWindowWould()
+    {
+        // Anthropic's ITPM after a burst: the bucket admits 1000 more tokens once 1000 have
+        // refilled (10 s at 6000/min), the window only when the burst leaves it (60 s).
+        LimitState window, bucket;
+        bucket.setAlgorithm(LimitAlgorithm::TokenBucket);
+        AdmissionCost burst, next;
+        burst.inputTokens = 6'000;
+        next.inputTokens = 1'000;
+        for (LimitState *s : {&window, &bucket}) {
+            s->addConfigured({.itpm = 6'000});
+            s->admit(0, burst);
+            QVERIFY(!s->canAdmit(0, next));
+        }
+        QCOMPARE(bucket.earliestAdmit(0, next), 10'000);
+        QCOMPARE(window.earliestAdmit(0, next), 60'000);
+        QCOMPARE(bucket.used(LimitState::Itpm, 30'000), 3'000);
+    }
+
+    void bucketReconcilesInBothDirections()
+    {
+        LimitState s;
+        s.setAlgorithm(LimitAlgorithm::TokenBucket);
+        s.addConfigured({.itpm = 10'000});
+        AdmissionCost c;
+        c.inputTokens = 4'000;
+        s.admit(0, c);
+        RateLimitHeaders h;
+        h.limitInputTokens = 10'000;
+        h.remainingInputTokens = 3'000;    // the provider holds 7000: tighten
+        s.reconcile(0, 0, CountingRule::Anthropic, h);
+        QCOMPARE(s.used(LimitState::Itpm, 0), 7'000);
+        h.remainingInputTokens = 9'000;    // it holds 1000: give back, less what its clock may
+        s.reconcile(0, 0, CountingRule::Anthropic, h);   // have refilled ahead of ours (1 s)
+        QCOMPARE(s.used(LimitState::Itpm, 0), 1'000 + 10'000 / 60);
+    }
+
+    void learnsThatTheProviderSettlesToUsage_data()
+    {
+        QTest::addColumn<bool>("providerSettles");
+        QTest::newRow("provider settles to usage") << true;
+        QTest::newRow("provider keeps the admission charge") << false;
+    }
+    void learnsThatTheProviderSettlesToUsage()
+    {
+        // OpenAI's documented rule charges chars/4 + max_tokens and says nothing of a refund.
+        // Replies of ~90 tokens to max_tokens 300: the headers show which it is.
+        QFETCH(bool, providerSettles);
+        LimitState s;
+        s.setLearnChargeModel(true);
+        s.addConfigured({.tpm = 10'000});
+        const AdmissionCost c = wb::admissionCost(CountingRule::OpenAi, 400, 100, 300, 0);   // 400 tokens
+        std::vector<Admission> calls;
+        for (int i = 0; i < 4; ++i)
+            calls.push_back(s.admit(i, c));
+        Usage u;
+        u.promptTokens = 100;
+        u.completionTokens = 90;
+        u.reported = true;
+        qint64 providerUsed = 4 * 400;
+        for (int i = 0; i < 3; ++i) {
+            const qint64 t = 1'000 + i;
+            s.settle(t, calls[size_t(i)], settlementFor(CountingRule::OpenAi, u));
+            if (providerSettles)
+                providerUsed -= 400 - 190;
+            RateLimitHeaders h;
+            h.limitTokens = 10'000;
+            h.remainingTokens = 10'000 - providerUsed;
+            h.resetTokensMs = 6'000;
+            s.reconcile(t, i, CountingRule::OpenAi, h);
+            // Never below the provider's count. (The calls sent after the replying one may not be in
+            // its count yet, so the first reading gives nothing back for them.)
+            QVERIFY(s.used(LimitState::Tpm, t) >= providerUsed);
+        }
+        QCOMPARE(s.chargeModel().value_or(ChargeModel::KeptAtAdmission),
+                 providerSettles ? ChargeModel::SettledToUsage : ChargeModel::KeptAtAdmission);
+        // Learned, the settlement itself frees the capacity; nothing hangs on synthetic corrections
+        // that expire at the reported reset.
+        QCOMPARE(s.used(LimitState::Tpm, 10'000), providerUsed);
+        QCOMPARE(s.margin(LimitState::Tpm), 0);
+    }
+
+    void refusalTeachesTheLimit()
+    {
+        LimitState s;
+        QVERIFY(!s.informed());
+        s.admit(0, wb::admissionCost(CountingRule::OpenAi, 400, 100, 300, 0));
+        const auto r = parseRefusalCounts(u"Rate limit reached for gpt-4o in organization org-x on tokens per min (TPM): "
+                                          "Limit 1000, Used 900, Requested 400. Please try again in 18s."_qs);
+        QVERIFY(r);
+        const QStringList notes = s.reconcileRefusal(10, *r);
+        QVERIFY(s.informed());
+        QCOMPARE(*s.effective(LimitState::Tpm), 1'000);
+        QCOMPARE(s.used(LimitState::Tpm, 10), 900);
+        QVERIFY(notes.join(u' ').contains(u"learned tpm limit 1000"_qs));
     }
 };
 

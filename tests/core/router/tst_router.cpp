@@ -101,6 +101,15 @@ ModelList oneGroup(int deployments, int numRetries = 2)
     return m;
 }
 
+/// The same with a limit configured on every deployment, so the router does not probe a key one
+/// call at a time before its first reply says what the provider announces.
+ModelList configured(ModelList m)
+{
+    for (Deployment &d : m.deployments)
+        d.limits.rpm = d.limits.rpm.value_or(1'000'000);
+    return m;
+}
+
 class TestBudget final : public BudgetGuard {
 public:
     int allow = 0;
@@ -191,7 +200,7 @@ private slots:
         h.server->script = [](const SeenRequest &r, int) {
             return r.auth == bearer(u"gpt/1"_qs) ? openAi429(60'000) : openAiOk();
         };
-        h.create(oneGroup(2, 0));
+        h.create(configured(oneGroup(2, 0)));
         for (quint64 i = 1; i <= 6; ++i)
             h.router->submit(makeJob(i, u"gpt"_qs));
         QTRY_COMPARE(h.outcomes.size(), 6);
@@ -427,7 +436,7 @@ private slots:
     {
         Harness h;
         h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
-        ModelList m = oneGroup(2);
+        ModelList m = configured(oneGroup(2));
         m.router.routingStrategy = u"cost-based-routing"_qs;
         m.deployments[0].model = u"gpt-4o"_qs;
         m.deployments[1].model = u"gpt-4o-mini"_qs;
@@ -732,7 +741,7 @@ private slots:
             r.hang = true;
             return r;
         };
-        ModelList m = oneGroup(1);
+        ModelList m = configured(oneGroup(1));
         m.deployments[0].limits.maxParallelRequests = 2;
         h.create(m);
         for (quint64 i = 1; i <= 5; ++i)
@@ -771,7 +780,7 @@ private slots:
     {
         Harness h;
         h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
-        ModelList m = oneGroup(2);
+        ModelList m = configured(oneGroup(2));
         m.router.routingStrategy = u"simple-shuffle"_qs;
         m.deployments[0].weight = 0.0;
         m.deployments[1].weight = 1.0;
@@ -854,7 +863,7 @@ private slots:
                 });
             }
         });
-        ModelList m = oneGroup(1);
+        ModelList m = configured(oneGroup(1));
         m.deployments[0].apiBase = u"http://127.0.0.1:%1/v1"_qs.arg(server.serverPort());
         RouterOptions o;
         o.apiKeys.insert(u"gpt/1"_qs, u"key"_qs);

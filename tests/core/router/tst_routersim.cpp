@@ -143,6 +143,10 @@ private slots:
             d.limits.itpm = itpm;
         if (otpm)
             d.limits.otpm = otpm;
+        // The simulator counts every provider in a sliding window; Anthropic's documented bucket
+        // would refill faster than it does.
+        if (provider == u"anthropic")
+            d.limitAlgorithm = LimitAlgorithm::SlidingWindow;
         models.deployments << d;
         RouterOptions o;
         o.apiKeys.insert(d.id, u"sk-strict"_qs);
@@ -394,6 +398,141 @@ private slots:
         QVERIFY2(out.failed == 0, qPrintable(out.lastError));
         QCOMPARE(sim.stats().rateLimited, 0);
         QCOMPARE(overLimit, 0);
+    }
+
+    void settleToUsageCapacityIsUsed()
+    {
+        // An OpenAI key whose provider settles each call to its usage after the reply: max_tokens
+        // 300 charges ~330 at admission, a reply leaves ~100. Charged without settlement, 1400
+        // tokens per window admit 4 calls; learned from the remaining-tokens headers, many more.
+        constexpr qint64 kWindowMs = 3'000;
+        constexpr int kJobs = 16;
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.latencyMs = 40;
+        cfg.acceptAnyKey = false;
+        SimKey key{u"sk-settle"_qs, u"openai"_qs, 0, 1'400, 0, 0, {}};
+        key.charge = SimCharge::ReserveThenSettle;
+        cfg.keys << key;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        ModelList models;
+        Deployment d = deploymentAt(u"gpt/1"_qs, u"gpt"_qs, u"openai"_qs, sim.baseUrl());
+        d.limits.tpm = 1'400;
+        models.deployments << d;
+        RouterOptions o;
+        o.apiKeys.insert(d.id, u"sk-settle"_qs);
+        Router router(models, o);
+        router.setWindowForTesting(kWindowMs, 50);
+        Outcomes out;
+        out.watch(router, this);
+        QStringList events;
+        connect(&router, &Router::event, this, [&](const QString &e) { events << e; });
+        QElapsedTimer wall;
+        wall.start();
+        for (int i = 1; i <= kJobs; ++i) {
+            RouterJob job = jobFor(quint64(i), d.modelName);
+            job.request.maxTokens = 300;
+            router.submit(job);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == kJobs, 60'000);
+        const qint64 elapsed = wall.elapsed();
+        QVERIFY2(out.failed == 0, qPrintable(out.lastError));
+        QCOMPARE(sim.stats().rateLimited, 0);
+        QVERIFY2(!events.filter(u"settles tpm to each call's usage"_qs).isEmpty(), qPrintable(events.join(u'\n')));
+        // Without settlement 16 calls at 4 per window need 3 full windows after the first.
+        qInfo("settle-to-usage: %d calls in %lld ms (charged without settlement: >= %lld ms)", kJobs, elapsed,
+              3 * kWindowMs);
+        QVERIFY2(elapsed < 3 * kWindowMs, qPrintable(QString::number(elapsed)));
+    }
+
+    void learnsLimitsNobodyConfigured()
+    {
+        // No limits in the model list; the simulator announces them in its headers. The first call
+        // goes alone, its reply teaches the limits, and from then on the router admits as if they
+        // had been configured: no 429, near the minimum time.
+        constexpr qint64 kWindowMs = 2'000;
+        constexpr qint64 kRpm = 4;
+        constexpr int kJobs = 13;
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.latencyMs = 20;
+        cfg.acceptAnyKey = false;
+        cfg.keys << SimKey{u"sk-learn"_qs, u"openai"_qs, kRpm, 0, 0, 0, {}};
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        ModelList models;
+        models.deployments << deploymentAt(u"gpt/1"_qs, u"gpt"_qs, u"openai"_qs, sim.baseUrl());
+        RouterOptions o;
+        o.apiKeys.insert(u"gpt/1"_qs, u"sk-learn"_qs);
+        Router router(models, o);
+        router.setWindowForTesting(kWindowMs, 50);
+        Outcomes out;
+        out.watch(router, this);
+        QElapsedTimer wall;
+        wall.start();
+        for (int i = 1; i <= kJobs; ++i)
+            router.submit(jobFor(quint64(i), u"gpt"_qs));
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == kJobs, 60'000);
+        const qint64 elapsed = wall.elapsed();
+        QVERIFY2(out.failed == 0, qPrintable(out.lastError));
+        QCOMPARE(sim.stats().rateLimited, 0);
+        QCOMPARE(router.snapshot().deployments[0].rpmLimit, kRpm);
+        // The minimum: 12 calls after the first need 3 windows. The probe costs one round trip.
+        const qint64 minimum = (kJobs - 1) / kRpm * kWindowMs;
+        qInfo("unconfigured limits: %lld ms for a minimum of %lld ms (ratio %.3f), %lld x 429", elapsed, minimum,
+              double(elapsed) / double(minimum), qint64(sim.stats().rateLimited));
+        QVERIFY2(elapsed <= minimum * 115 / 100, qPrintable(QString::number(elapsed)));
+    }
+
+    void reconciliationTightensWhenTheProviderCountsMore()
+    {
+        // Another client spends most of the key's minute before the router starts: only the
+        // provider's remaining-requests header can tell. One call at a time, so every admission
+        // after the first has heard the provider's count.
+        constexpr qint64 kWindowMs = 3'000;
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.acceptAnyKey = false;
+        cfg.keys << SimKey{u"sk-busy"_qs, u"openai"_qs, 8, 0, 0, 0, {}};
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        {
+            ModelList other;
+            other.deployments << deploymentAt(u"other/1"_qs, u"other"_qs, u"openai"_qs, sim.baseUrl());
+            other.deployments[0].limits.rpm = 8;
+            RouterOptions o;
+            o.apiKeys.insert(u"other/1"_qs, u"sk-busy"_qs);
+            Router elsewhere(other, o);
+            elsewhere.setWindowForTesting(kWindowMs, 50);
+            Outcomes done;
+            done.watch(elsewhere, this);
+            for (int i = 1; i <= 6; ++i)
+                elsewhere.submit(jobFor(quint64(i), u"other"_qs));
+            QTRY_VERIFY_WITH_TIMEOUT(done.ok == 6, 10'000);
+        }
+        ModelList models;
+        Deployment d = deploymentAt(u"gpt/1"_qs, u"gpt"_qs, u"openai"_qs, sim.baseUrl());
+        d.limits.rpm = 8;
+        d.limits.maxParallelRequests = 1;
+        models.deployments << d;
+        RouterOptions o;
+        o.apiKeys.insert(d.id, u"sk-busy"_qs);
+        Router router(models, o);
+        router.setWindowForTesting(kWindowMs, 50);
+        Outcomes out;
+        out.watch(router, this);
+        for (int i = 1; i <= 6; ++i)
+            router.submit(jobFor(quint64(i), u"gpt"_qs));
+        // Its own window would let all 6 through at once; the provider's count holds all but two
+        // until the other client's calls leave.
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok == 2, 5'000);
+        QTest::qWait(200);
+        QCOMPARE(out.ok, 2);
+        QVERIFY(router.snapshot().deployments[0].rpmUsed >= 8);
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == 6, 20'000);
+        QVERIFY2(out.failed == 0, qPrintable(out.lastError));
+        QCOMPARE(sim.stats().rateLimited, 0);
     }
 };
 

@@ -1,0 +1,54 @@
+#include "core/limits/refusal.h"
+
+#include <QRegularExpression>
+
+namespace wb {
+
+namespace {
+
+qint64 number(QStringView digits)
+{
+    QString s = digits.toString();
+    s.remove(QLatin1Char(','));
+    return s.toLongLong();
+}
+
+} // namespace
+
+std::optional<RefusalCounts> parseRefusalCounts(QStringView message)
+{
+    // OpenAI (and Azure, Groq, the OpenAI-compatible family, which copy its wording).
+    static const QRegularExpression openAi(
+        QStringLiteral(R"(on (requests|tokens) per min(?:ute)?\b[^:.]*?(?:\((?:RPM|TPM)\))?[:.]?\s*Limit:?\s*(\d+(?:,\d{3})*)(?:\s*/\s*min)?)"
+                       R"((?:,\s*Used\s*(\d+(?:,\d{3})*))?(?:,\s*Requested\s*(\d+(?:,\d{3})*))?)"),
+        QRegularExpression::CaseInsensitiveOption);
+    // Anthropic: "... the rate limit for your organization of 20,000 input tokens per minute".
+    static const QRegularExpression anthropic(
+        QStringLiteral(R"(rate limit for your organization of (\d+(?:,\d{3})*) (input tokens|output tokens|requests) per minute)"),
+        QRegularExpression::CaseInsensitiveOption);
+    if (const auto m = openAi.match(message); m.hasMatch()) {
+        RefusalCounts r;
+        r.dim = m.capturedView(1).compare(u"requests", Qt::CaseInsensitive) == 0 ? RefusalCounts::Requests
+                                                                                 : RefusalCounts::Tokens;
+        r.limit = number(m.capturedView(2));
+        if (m.hasCaptured(3) && !m.capturedView(3).isEmpty())
+            r.used = number(m.capturedView(3));
+        if (m.hasCaptured(4) && !m.capturedView(4).isEmpty())
+            r.requested = number(m.capturedView(4));
+        if (r.limit > 0)
+            return r;
+    }
+    if (const auto m = anthropic.match(message); m.hasMatch()) {
+        RefusalCounts r;
+        const QStringView what = m.capturedView(2);
+        r.dim = what.startsWith(u"input", Qt::CaseInsensitive)    ? RefusalCounts::InputTokens
+              : what.startsWith(u"output", Qt::CaseInsensitive)   ? RefusalCounts::OutputTokens
+                                                                   : RefusalCounts::Requests;
+        r.limit = number(m.capturedView(1));
+        if (r.limit > 0)
+            return r;
+    }
+    return std::nullopt;
+}
+
+} // namespace wb

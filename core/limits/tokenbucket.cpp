@@ -1,0 +1,82 @@
+#include "core/limits/tokenbucket.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace wb {
+
+void TokenBucket::drain(qint64 now, qint64 limit)
+{
+    if (now > m_at) {
+        if (limit > 0 && m_periodMs > 0)
+            m_level = std::max(0.0, m_level - double(now - m_at) * double(limit) / double(m_periodMs));
+        m_at = now;
+    }
+}
+
+TokenBucket::Ticket TokenBucket::charge(qint64 now, qint64 limit, qint64 amount)
+{
+    drain(now, limit);
+    m_level += double(amount);
+    // Forget charges too old to be settled any more (their replies never came or never will).
+    if (m_open.size() > 64) {
+        std::erase_if(m_open, [&](const auto &e) { return e.second.at + m_periodMs < now; });
+    }
+    const Ticket t = m_next++;
+    m_open.emplace(t, Open{now, amount});
+    return t;
+}
+
+void TokenBucket::settle(qint64 now, qint64 limit, Ticket ticket, qint64 amount)
+{
+    const auto it = m_open.find(ticket);
+    if (it == m_open.end())
+        return;
+    const qint64 delta = amount - it->second.amount;
+    m_open.erase(it);
+    adjust(now, limit, delta);
+}
+
+void TokenBucket::adjust(qint64 now, qint64 limit, qint64 delta)
+{
+    drain(now, limit);
+    m_level = std::max(0.0, m_level + double(delta));
+}
+
+qint64 TokenBucket::used(qint64 now, qint64 limit)
+{
+    drain(now, limit);
+    return qint64(std::ceil(m_level - 1e-9));
+}
+
+qint64 TokenBucket::earliestFit(qint64 now, qint64 amount, qint64 limit)
+{
+    if (amount > limit)
+        return kNever;
+    drain(now, limit);
+    const double need = m_level + double(amount) - double(limit);
+    if (need <= 1e-9)
+        return now;
+    if (limit <= 0 || m_periodMs <= 0)
+        return kNever;
+    return now + qint64(std::ceil(need * double(m_periodMs) / double(limit)));
+}
+
+qint64 TokenBucket::chargedSince(qint64 since, Ticket except) const
+{
+    qint64 u = 0;
+    for (const auto &[ticket, open] : m_open)
+        if (open.at >= since && ticket != except)
+            u += open.amount;
+    return u;
+}
+
+qint64 TokenBucket::emptyAt(qint64 now, qint64 limit)
+{
+    drain(now, limit);
+    if (m_level <= 1e-9 || limit <= 0 || m_periodMs <= 0)
+        return kNever;
+    return now + qint64(std::ceil(m_level * double(m_periodMs) / double(limit)));
+}
+
+} // namespace wb

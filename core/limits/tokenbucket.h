@@ -1,0 +1,54 @@
+#pragma once
+// A continuously replenished token bucket (docs/ARCHITECTURE.md, "Limits"): capacity = the limit,
+// refilled at limit / periodMs per millisecond. Its "used" level rises with every charge and drains
+// at the refill rate, so after a burst capacity comes back gradually instead of all at once when a
+// window slides. Pure: the clock and the limit are arguments, so a limit learned mid-run changes
+// the refill rate from then on.
+#include <QtGlobal>
+
+#include <limits>
+#include <unordered_map>
+
+namespace wb {
+
+class TokenBucket {
+public:
+    static constexpr qint64 kNever = std::numeric_limits<qint64>::max();
+    using Ticket = quint64;
+
+    explicit TokenBucket(qint64 periodMs = 60'000) : m_periodMs(periodMs) {}
+    void setPeriodMs(qint64 ms) { m_periodMs = ms; }
+    qint64 periodMs() const { return m_periodMs; }
+
+    /// Adds `amount` to the level at `now` (limit: the current limit, for the drain so far; 0 = none).
+    Ticket charge(qint64 now, qint64 limit, qint64 amount);
+    /// Replaces an earlier charge by `amount`: the difference is added to (or given back to) the
+    /// level now. A charge older than one period is forgotten (nothing to correct).
+    void settle(qint64 now, qint64 limit, Ticket ticket, qint64 amount);
+    /// Moves the level by `delta` (reconciliation with the provider's count), never below zero.
+    void adjust(qint64 now, qint64 limit, qint64 delta);
+    /// The level (rounded up) at `now`.
+    qint64 used(qint64 now, qint64 limit);
+    /// Earliest time >= now at which level + amount <= limit; kNever if amount > limit.
+    qint64 earliestFit(qint64 now, qint64 amount, qint64 limit);
+    /// Sum of the charges made at or after `since` and not settled yet, except `except`'s: calls
+    /// a provider that answered at `since` may not have counted yet.
+    qint64 chargedSince(qint64 since, Ticket except) const;
+    /// When the level reaches zero (kNever when it is empty or there is no limit).
+    qint64 emptyAt(qint64 now, qint64 limit);
+
+private:
+    void drain(qint64 now, qint64 limit);
+
+    qint64 m_periodMs;
+    double m_level = 0;
+    qint64 m_at = 0;
+    Ticket m_next = 1;
+    struct Open {
+        qint64 at;
+        qint64 amount;
+    };
+    std::unordered_map<Ticket, Open> m_open;   // charges that may still be settled
+};
+
+} // namespace wb

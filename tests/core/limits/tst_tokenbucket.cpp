@@ -1,0 +1,94 @@
+// TokenBucket, and the refusal texts limits are learned from.
+#include "core/limits/refusal.h"
+#include "core/limits/tokenbucket.h"
+
+#include <QTest>
+
+using namespace wb;
+
+class TstTokenBucket final : public QObject {
+    Q_OBJECT
+private slots:
+    void refillsContinuously()
+    {
+        TokenBucket b(60'000);
+        b.charge(0, 6'000, 6'000);   // a burst empties the bucket
+        QCOMPARE(b.used(0, 6'000), 6'000);
+        QCOMPARE(b.used(30'000, 6'000), 3'000);   // half refilled after half a period
+        // 1000 more fit once 1000 have refilled: 10 s, not when a window would slide (60 s).
+        QCOMPARE(b.earliestFit(30'000, 1'000, 6'000), 30'000);
+        b.charge(30'000, 6'000, 3'000);
+        QCOMPARE(b.earliestFit(30'000, 1'000, 6'000), 40'000);
+        QCOMPARE(b.earliestFit(30'000, 7'000, 6'000), TokenBucket::kNever);
+        QCOMPARE(b.used(200'000, 6'000), 0);      // never below empty
+    }
+
+    void settleGivesBackTheDifference()
+    {
+        TokenBucket b(60'000);
+        const auto t = b.charge(0, 6'000, 1'000);
+        b.settle(0, 6'000, t, 300);
+        QCOMPARE(b.used(0, 6'000), 300);
+        b.settle(0, 6'000, t, 100);   // settled once only
+        QCOMPARE(b.used(0, 6'000), 300);
+        b.adjust(0, 6'000, -1'000);   // never below empty
+        QCOMPARE(b.used(0, 6'000), 0);
+        QCOMPARE(b.emptyAt(0, 6'000), TokenBucket::kNever);
+        b.adjust(0, 6'000, 600);
+        QCOMPARE(b.emptyAt(0, 6'000), 6'000);
+    }
+
+    void refusalCounts_data()
+    {
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<int>("dim");
+        QTest::addColumn<qint64>("limit");
+        QTest::addColumn<qint64>("used");        // -1 = not named
+        QTest::addColumn<qint64>("requested");   // -1 = not named
+        QTest::newRow("openai tpm") << u"Rate limit reached for gpt-4o in organization org-x on tokens per min (TPM): "
+                                       "Limit 30000, Used 29937, Requested 385. Please try again in 644ms. Visit "
+                                       "https://platform.openai.com/account/rate-limits to learn more."_qs
+                                    << int(RefusalCounts::Tokens) << qint64(30000) << qint64(29937) << qint64(385);
+        QTest::newRow("openai rpm") << u"Rate limit reached for gpt-4o-mini in organization org-x on requests per min "
+                                       "(RPM): Limit 3, Used 3, Requested 1. Please try again in 20s."_qs
+                                    << int(RefusalCounts::Requests) << qint64(3) << qint64(3) << qint64(1);
+        QTest::newRow("openai too large") << u"Request too large for gpt-4o in organization org-x on tokens per min "
+                                             "(TPM): Limit 30000, Requested 31538. The input or output tokens must be "
+                                             "reduced in order to run successfully."_qs
+                                          << int(RefusalCounts::Tokens) << qint64(30000) << qint64(-1) << qint64(31538);
+        QTest::newRow("openai older wording") << u"Rate limit reached for 10KTPM-200RPM in organization org-x on tokens "
+                                                 "per min. Limit: 10000 / min. Please try again in 6ms."_qs
+                                              << int(RefusalCounts::Tokens) << qint64(10000) << qint64(-1) << qint64(-1);
+        QTest::newRow("anthropic itpm") << u"This request would exceed the rate limit for your organization of 20,000 "
+                                           "input tokens per minute. For details, refer to: "
+                                           "https://docs.anthropic.com/en/api/rate-limits."_qs
+                                        << int(RefusalCounts::InputTokens) << qint64(20000) << qint64(-1) << qint64(-1);
+        QTest::newRow("anthropic otpm") << u"This request would exceed the rate limit for your organization of 8,000 "
+                                           "output tokens per minute."_qs
+                                        << int(RefusalCounts::OutputTokens) << qint64(8000) << qint64(-1) << qint64(-1);
+    }
+    void refusalCounts()
+    {
+        QFETCH(QString, message);
+        QFETCH(int, dim);
+        QFETCH(qint64, limit);
+        QFETCH(qint64, used);
+        QFETCH(qint64, requested);
+        const auto r = parseRefusalCounts(message);
+        QVERIFY(r.has_value());
+        QCOMPARE(int(r->dim), dim);
+        QCOMPARE(r->limit, limit);
+        QCOMPARE(r->used.value_or(-1), used);
+        QCOMPARE(r->requested.value_or(-1), requested);
+    }
+
+    void perDayQuotasAreNoMinuteLimit()
+    {
+        QVERIFY(!parseRefusalCounts(u"Rate limit reached for gpt-4o in organization org-x on requests per day (RPD): "
+                                    "Limit 200, Used 200, Requested 1. Please try again in 7m12s."_qs));
+        QVERIFY(!parseRefusalCounts(u"You exceeded your current quota, please check your plan and billing details."_qs));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstTokenBucket)
+#include "tst_tokenbucket.moc"
