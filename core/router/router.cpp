@@ -1001,11 +1001,12 @@ void Router::Private::onCallSent(RouterCall *call)
     if (it == inFlight.end())
         return;
     const qint64 t = now();
-    if (t - it->second.admission.at > kRestampThresholdMs) {
+    if (t - it->second.admission.at > kRestampThresholdMs)
         deps[it->second.dep]->limits->restamp(it->second.admission, t);
-        if (options.shared && !it->second.sharedTicket.isEmpty())
-            options.shared->restamp(it->second.sharedTicket);
-    }
+    // The shared charge was made when the store answered, a round trip before `admission.at`:
+    // always move it to now.
+    if (options.shared && !it->second.sharedTicket.isEmpty())
+        options.shared->restamp(it->second.sharedTicket);
 }
 
 void Router::Private::onCallFinished(RouterCall *call)
