@@ -41,6 +41,8 @@ constexpr qint64 kSpendCapCooldownMs = 3'600'000;
 constexpr qint64 kHopelessCooldownMs = 600'000;
 // A job rate-limited this many times in a row fails instead of looping forever.
 constexpr int kMaxRequeues = 200;
+// Extra length of a shared window charge over a local one (see askShared).
+constexpr qint64 kSharedSlackMs = 1'000;
 // Below this, the gap between admission and the request leaving is noise, not worth a restamp.
 constexpr qint64 kRestampThresholdMs = 5;
 // A daily quota is parked at least this long even when the provider names a nearer reset
@@ -844,7 +846,9 @@ void Router::Private::askShared(JobPtr job, DeploymentState &d, qint64 reservedM
     SharedCharge ch;
     ch.pool = d.sharedPool;
     ch.bucket = providerTraits(d.dep.provider).limitAlgorithm == LimitAlgorithm::TokenBucket;
-    ch.windowMs = windowMs + marginMs;
+    // A shared charge is timed by the store, a round trip away from each process's send: it
+    // counts a little longer than a local one (docs/ARCHITECTURE.md, "Shared limits in Redis").
+    ch.windowMs = windowMs + marginMs + kSharedSlackMs;
     // A hold outlives the longest the call can take; then a process that died leaks nothing.
     ch.leaseMs = (d.timeoutMs > 0 ? d.timeoutMs : 600'000) + 30'000;
     ch.requests = cost.requests;

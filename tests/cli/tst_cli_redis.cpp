@@ -59,8 +59,10 @@ class TstCliRedis : public QObject {
 
     void startRun(Run &r, const QString &name, const QString &db)
     {
-        r.proc->setProgram(QStringLiteral(DISCERNUS_BIN));
-        r.proc->setArguments({QStringLiteral("run"), QStringLiteral("--config"), path(name + QStringLiteral("/litellm_config.yaml")),
+        // The simulator stands for a provider on another machine: the clients yield the CPU to it,
+        // so a loaded test machine does not make it count a request long after it was sent.
+        r.proc->setProgram(QStringLiteral("nice"));
+        r.proc->setArguments({QStringLiteral("-n"), QStringLiteral("10"), QStringLiteral(DISCERNUS_BIN), QStringLiteral("run"), QStringLiteral("--config"), path(name + QStringLiteral("/litellm_config.yaml")),
                               QStringLiteral("--experiment"), path(name + QStringLiteral("/experiment.yaml")),
                               QStringLiteral("--db"), path(db), QStringLiteral("--json")});
         r.proc->start();
