@@ -17,6 +17,8 @@ PKGS=(
   libssl-dev
   # reproducibility bundles (tar.gz)
   zlib1g-dev
+  # rate windows and budget shared through Redis (hiredis), and the real redis-server the tests start
+  libhiredis-dev redis-server
   # tests: a real Secret Service (gnome-keyring on a private D-Bus) and a headless X server
   gnome-keyring dbus dbus-bin dbus-x11 libsecret-tools xvfb xauth
   # the PostgreSQL run store: Qt's QPSQL driver, and a real server the tests start (tests/tools/pg-cluster.sh)

@@ -630,7 +630,8 @@ Result<ModelList> parseImpl(YAML::Node root, const QByteArray &yaml, const QStri
         if (const auto v = r.number(rs.take("cooldown_time"), rs.field("cooldown_time"), 0, 1e7, false, QStringLiteral("a non-negative number of seconds")))
             s.cooldownSeconds = *v;
         readAliases(r, rs.take("model_group_alias"), rs.field("model_group_alias"), list.aliases);
-        // Redis is LiteLLM's shared state; discernus does not use it, so an unset variable is no error.
+        // Redis holds the shared rate windows and budget (docs/ARCHITECTURE.md, "Shared limits in
+        // Redis"). As in LiteLLM, an unset variable here leaves Redis off, with a warning.
         s.redisHost = r.lenientText(rs.take("redis_host"), rs.field("redis_host")).value_or(QString());
         const YAML::Node portNode = rs.take("redis_port");
         if (const auto t = r.lenientText(portNode, rs.field("redis_port"))) {
@@ -640,6 +641,18 @@ Result<ModelList> parseImpl(YAML::Node root, const QByteArray &yaml, const QStri
                 r.fail(portNode, rs.field("redis_port"), QStringLiteral("expected a port number (1-65535), got ") + describe(portNode));
             else
                 s.redisPort = port;
+        }
+        s.redisPassword = r.lenientText(rs.take("redis_password"), rs.field("redis_password")).value_or(QString());
+        const YAML::Node urlNode = rs.take("redis_url");
+        if (const auto u = r.lenientText(urlNode, rs.field("redis_url")); u && !u->trimmed().isEmpty()) {
+            s.redisUrl = u->trimmed();
+            const QUrl url(s.redisUrl, QUrl::StrictMode);
+            if (url.scheme() == u"rediss")
+                r.fail(urlNode, rs.field("redis_url"), QStringLiteral("TLS (rediss://) is not supported; use redis:// on a trusted network"));
+            else if (!url.isValid() || url.scheme() != u"redis" || url.host().isEmpty())
+                r.fail(urlNode, rs.field("redis_url"), QStringLiteral("expected redis://[:password@]host[:port][/db], got ") + describe(urlNode));
+            else if (url.port(6379) < 1 || url.port(6379) > 65535)
+                r.fail(urlNode, rs.field("redis_url"), QStringLiteral("expected a port number (1-65535) in the URL"));
         }
         rs.finish();
     }
@@ -1203,6 +1216,26 @@ bool Deployment::isLoopback() const
     if (apiBase.isEmpty())
         return false;
     return isLoopbackHost(QUrl(apiBase).host());
+}
+
+std::optional<RouterSettings::RedisEndpoint> RouterSettings::redis() const
+{
+    RedisEndpoint e;
+    if (!redisUrl.isEmpty()) {
+        const QUrl url(redisUrl);
+        e.host = url.host();
+        e.port = url.port(6379);
+        e.password = url.password().isEmpty() ? redisPassword : url.password();
+        const QString path = url.path().mid(1);
+        e.db = path.isEmpty() ? 0 : path.toInt();
+        return e;
+    }
+    if (redisHost.isEmpty())
+        return std::nullopt;
+    e.host = redisHost;
+    e.port = redisPort > 0 ? redisPort : 6379;
+    e.password = redisPassword;
+    return e;
 }
 
 QStringList ModelList::groups() const

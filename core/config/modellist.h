@@ -124,8 +124,21 @@ struct RouterSettings {
     double cooldownSeconds = 30.0;
     QHash<QString, QStringList> fallbacks;               ///< group -> fallback groups, in order
     QHash<QString, QStringList> contextWindowFallbacks;
+    /// Shared rate limits and budget (docs/ARCHITECTURE.md, "Shared limits in Redis"): set when
+    /// redis_host or redis_url names a server. The password is a secret: never logged or shown.
     QString redisHost;
     int redisPort = 0;
+    QString redisPassword;
+    QString redisUrl;             ///< redis://[:password@]host[:port][/db], as written (resolved)
+    /// The Redis endpoint redis_url or redis_host/redis_port/redis_password name; nullopt = none.
+    struct RedisEndpoint {
+        QString host;
+        int port = 6379;
+        QString password;
+        int db = 0;
+        QString address() const { return host + u':' + QString::number(port); }
+    };
+    std::optional<RedisEndpoint> redis() const;
 };
 
 /// litellm_settings' logging callbacks, as far as discernus exports them: "otel" / "langfuse"

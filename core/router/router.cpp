@@ -15,6 +15,7 @@
 #include "core/router/httpclient.h"
 #include "core/router/routercall.h"
 #include "core/router/routingstrategy.h"
+#include "core/router/sharedadmission.h"
 #include "core/tokenize/tokenestimator.h"
 
 #include <QCryptographicHash>
@@ -41,6 +42,8 @@ constexpr qint64 kSpendCapCooldownMs = 3'600'000;
 constexpr qint64 kHopelessCooldownMs = 600'000;
 // A job rate-limited this many times in a row fails instead of looping forever.
 constexpr int kMaxRequeues = 200;
+// Extra length of a shared window charge over a local one (see askShared).
+constexpr qint64 kSharedSlackMs = 1'000;
 // Below this, the gap between admission and the request leaving is noise, not worth a restamp.
 constexpr qint64 kRestampThresholdMs = 5;
 // A daily quota is parked at least this long even when the provider names a nearer reset
@@ -122,6 +125,11 @@ struct DeploymentState {
     QString quotaWhat;
     bool quotaDaily = true;
     bool budgetWaiting = false;          // the head job's worst case did not fit the budget here
+    // Shared limits (options.shared): the pool id the store knows this key by, and no call
+    // before sharedNotBefore because the shared window said so.
+    QByteArray sharedPool;
+    qint64 sharedNotBefore = 0;
+    WaitReason sharedWait = WaitReason::None;
 };
 
 using JobPtr = std::unique_ptr<JobState>;
@@ -139,6 +147,14 @@ struct InFlightCall {
     QDateTime startedAt;
     QString hostKey;
     QNetworkAccessManager *nam = nullptr;
+    QString sharedTicket;                // admitted by the shared store; settled exactly once
+};
+
+/// A job whose shared admission is being asked (at most one per group: FIFO).
+struct PendingShared {
+    JobPtr job;
+    int dep = 0;
+    qint64 reservedMicros = 0, boundMicros = 0;
 };
 
 class Router::Private {
@@ -177,6 +193,9 @@ public:
     bool busy = false;            // had work since the last idle()
     qint64 totalFallbacks = 0, totalCalls = 0, total429 = 0, totalRetries = 0, totalSpend = 0, reserved = 0;
     int queuedCount = 0;
+    std::map<quint64, PendingShared> sharedPending;             // by request number
+    QSet<QString> sharedAsking;                                 // groups whose head is being asked
+    quint64 sharedSeq = 0;
 
     qint64 now() const { return clock.elapsed(); }
 
@@ -213,7 +232,13 @@ public:
     void dispatchGroup(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 &wake);
     /// False when the budget stops dispatch (the job stays at the head of its queue).
     bool reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve, qint64 &bound);
-    void start(JobPtr job, DeploymentState &d, qint64 now, qint64 reservedMicros, qint64 boundMicros = 0);
+    void start(JobPtr job, DeploymentState &d, qint64 now, qint64 reservedMicros, qint64 boundMicros = 0,
+               const QString &sharedTicket = {});
+    /// Asks the shared store (options.shared) to admit the job on `d`; the verdict starts or requeues it.
+    void askShared(JobPtr job, DeploymentState &d, qint64 reservedMicros, qint64 boundMicros);
+    void onSharedVerdict(quint64 seq, const SharedVerdict &v);
+    /// Finishes the jobs waiting for a shared verdict (cancel, budget stop); their local holds go back.
+    void dropSharedPending(bool budget);
 
     // --- completion: settle the call, then act on the retry decision ---------------------
     void onCallFinished(RouterCall *call);
@@ -244,6 +269,8 @@ public:
     void drainQueued(bool budget);
     void maybeIdle();
     void noteEvent(const QString &message);
+    /// Passes a reply's remaining counts on to the shared store (it tightens, never loosens).
+    void reconcileShared(DeploymentState &d, const RateLimitHeaders &h);
 };
 
 // ===== setup =================================================================================
@@ -323,12 +350,35 @@ void Router::Private::rebuildWindows()
             name = dep.rateLimitPool.isEmpty() ? dep.id : dep.windowKey();
         ++members[root(i)];
     }
+    // The shared store's name for each set: the same for every process using the same pool or key,
+    // whatever the config calls its entries (a hash; the key is never sent). A pool names the set
+    // before a key, a key before a bare deployment id.
+    QHash<int, std::pair<int, QByteArray>> basisOf;
+    for (int i = 0; i < n; ++i) {
+        const Deployment &dep = deps[size_t(i)]->dep;
+        const QString &key = deps[size_t(i)]->apiKey;
+        std::pair<int, QByteArray> b;
+        if (!dep.rateLimitPool.isEmpty())
+            b = {3, "pool\n" + dep.rateLimitPool.toUtf8()};
+        else if (!key.isEmpty())
+            b = {2, "key\n" + QByteArray::number(int(providerKind(dep.provider))) + '\n'
+                        + dep.effectiveApiBase().toUtf8().toLower() + '\n' + key.toUtf8()};
+        else
+            b = {1, "dep\n" + dep.id.toUtf8()};
+        auto &best = basisOf[root(i)];
+        if (b.first > best.first)
+            best = b;
+    }
+    QHash<int, QByteArray> poolIds;
+    for (auto it = basisOf.cbegin(); it != basisOf.cend(); ++it)
+        poolIds.insert(it.key(), QCryptographicHash::hash(it->second, QCryptographicHash::Sha256).toHex().left(32));
     limits.clear();
     QHash<int, LimitValues> firstLimits;
     QSet<int> warned;   // per set in this pass; warnedWindows across rebuilds
     for (int i = 0; i < n; ++i) {
         DeploymentState &d = *deps[size_t(i)];
         const int r = root(i);
+        d.sharedPool = poolIds.value(r);
         d.windowKey = members.value(r) > 1 && !names.value(r).startsWith(u"pool:") ? u"key:"_qs + names.value(r)
                                                                                      : names.value(r);
         auto &slot = limits[d.windowKey];
@@ -496,6 +546,11 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
             anyCouldEverFit = true;
             continue;
         }
+        if (t < d.sharedNotBefore) {   // the shared window is full (other processes use the key)
+            earliest = std::min(earliest, d.sharedNotBefore);
+            anyCouldEverFit = true;
+            continue;
+        }
         const qint64 at = d.limits->earliestAdmit(t, costFor(job, d));
         if (at == kNever)
             continue;
@@ -640,7 +695,7 @@ void Router::Private::dispatch()
 
 void Router::Private::dispatchGroup(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 &wake)
 {
-    while (!queue.empty() && !budgetStopped) {
+    while (!queue.empty() && !budgetStopped && !sharedAsking.contains(group)) {
         JobState *job = queue.front().get();
         qint64 earliest = kNever;
         bool never = false;
@@ -674,6 +729,10 @@ void Router::Private::dispatchGroup(const QString &group, std::deque<JobPtr> &qu
         JobPtr owned = std::move(queue.front());
         queue.pop_front();
         --queuedCount;
+        if (options.shared) {
+            askShared(std::move(owned), d, reserve, bound);
+            return;   // the group's next job waits for this verdict
+        }
         start(std::move(owned), d, t, reserve, bound);
         t = now();
     }
@@ -707,10 +766,12 @@ bool Router::Private::reserveBudget(JobState *job, DeploymentState &d, qint64 &r
     return false;
 }
 
-void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 reservedMicros, qint64 boundMicros)
+void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 reservedMicros, qint64 boundMicros,
+                            const QString &sharedTicket)
 {
     JobState *job = owned.get();
     InFlightCall c;
+    c.sharedTicket = sharedTicket;
     c.job = std::move(owned);
     c.dep = d.index;
     c.admission = d.limits->admit(t, costFor(job, d));
@@ -764,6 +825,8 @@ std::pair<WaitReason, qint64> Router::Private::waitReason(DeploymentState &d, qi
         return {WaitReason::CoolingDown, d.failures.cooldownUntil()};
     if (d.limits->blockedUntil() > t)   // after a 429 or an overload
         return {WaitReason::CoolingDown, d.limits->blockedUntil()};
+    if (t < d.sharedNotBefore)          // the shared window or budget (other processes) holds it
+        return {d.sharedWait, d.sharedNotBefore};
     auto qit = queues.find(d.dep.modelName);
     if (qit == queues.end() || qit->second.empty())
         return {WaitReason::None, 0};
@@ -792,6 +855,125 @@ std::pair<WaitReason, qint64> Router::Private::waitReason(DeploymentState &d, qi
     if (budgetStopped || d.budgetWaiting)
         return {WaitReason::Budget, kNever};
     return {WaitReason::None, 0};
+}
+
+// ===== shared limits (docs/ARCHITECTURE.md, "Shared limits in Redis") =======================
+
+void Router::Private::askShared(JobPtr job, DeploymentState &d, qint64 reservedMicros, qint64 boundMicros)
+{
+    const AdmissionCost cost = costFor(job.get(), d);
+    SharedCharge ch;
+    ch.pool = d.sharedPool;
+    ch.bucket = providerTraits(d.dep.provider).limitAlgorithm == LimitAlgorithm::TokenBucket;
+    // A shared charge is timed by the store, a round trip away from each process's send: it
+    // counts a little longer than a local one (docs/ARCHITECTURE.md, "Shared limits in Redis").
+    ch.windowMs = windowMs + marginMs + kSharedSlackMs;
+    // A hold outlives the longest the call can take; then a process that died leaks nothing.
+    ch.leaseMs = (d.timeoutMs > 0 ? d.timeoutMs : 600'000) + 30'000;
+    ch.requests = cost.requests;
+    ch.tokens = cost.tokens;
+    ch.inputTokens = cost.inputTokens;
+    ch.outputReserve = cost.outputReserve;
+    for (int dim = 0; dim < LimitState::DimCount; ++dim)
+        ch.limits[dim] = d.limits->effective(LimitState::Dim(dim)).value_or(0);
+    if (options.budget && d.price) {
+        ch.budgetEstimateMicros = worstCaseMicros(*d.price, admissionPrompt(job.get(), d), job->job.request.maxTokens);
+        ch.budgetBoundMicros = boundMicros;
+    }
+    const quint64 seq = ++sharedSeq;
+    const QString group = job->group;
+    reserved += reservedMicros;
+    sharedAsking.insert(group);
+    sharedPending.emplace(seq, PendingShared{std::move(job), d.index, reservedMicros, boundMicros});
+    busy = true;
+    options.shared->admit(ch, q, [this, seq](const SharedVerdict &v) { onSharedVerdict(seq, v); });
+}
+
+void Router::Private::onSharedVerdict(quint64 seq, const SharedVerdict &v)
+{
+    auto it = sharedPending.find(seq);
+    if (it == sharedPending.end()) {
+        // The job was cancelled or budget-stopped meanwhile: give the admission back unused.
+        if (v.kind == SharedVerdict::Kind::Admitted)
+            options.shared->settle(v.ticket, SharedSettlement{});
+        return;
+    }
+    PendingShared p = std::move(it->second);
+    sharedPending.erase(it);
+    sharedAsking.remove(p.job->group);
+    DeploymentState &d = *deps[p.dep];
+    const qint64 t = now();
+    reserved -= p.reservedMicros;
+    if (v.kind == SharedVerdict::Kind::Admitted) {
+        start(std::move(p.job), d, t, p.reservedMicros, p.boundMicros, v.ticket);
+        scheduleDispatch();
+        return;
+    }
+    if (options.budget)
+        options.budget->settleBounded(p.reservedMicros, p.boundMicros, 0);
+    switch (v.kind) {
+    case SharedVerdict::Kind::Never: {
+        JobOutcome o;
+        o.errorClass = ErrorClass::Fatal;
+        o.exceedsLimits = true;
+        o.error = QStringLiteral("request exceeds the shared per-minute limits of %1").arg(d.dep.id);
+        finishJob(std::move(p.job), std::move(o));
+        break;
+    }
+    case SharedVerdict::Kind::BudgetExhausted:
+        requeueFront(std::move(p.job));
+        if (!budgetSignalled) {
+            budgetSignalled = true;
+            noteEvent(QStringLiteral("budget: the next call could pass the shared budget; stopping dispatch"));
+            emit q->budgetExhausted();
+        }
+        drainQueued(true);
+        break;
+    default:
+        d.sharedWait = v.kind == SharedVerdict::Kind::BudgetWait ? WaitReason::Budget
+                       : v.dim >= 0 && v.dim < 4 ? WaitReason(int(WaitReason::Rpm) + v.dim)
+                                                 : WaitReason::Rpm;
+        d.sharedNotBefore = t + std::max<qint64>(1, v.waitMs);
+        requeueFront(std::move(p.job));
+        break;
+    }
+    scheduleDispatch();
+}
+
+void Router::Private::dropSharedPending(bool budget)
+{
+    std::map<quint64, PendingShared> pending;
+    pending.swap(sharedPending);
+    sharedAsking.clear();
+    for (auto &[seq, p] : pending) {
+        reserved -= p.reservedMicros;
+        if (options.budget)
+            options.budget->settleBounded(p.reservedMicros, p.boundMicros, 0);
+        if (budget) {
+            budgetStopJob(std::move(p.job));
+        } else {
+            JobOutcome o;
+            o.cancelled = true;
+            o.error = QStringLiteral("cancelled");
+            finishJob(std::move(p.job), std::move(o));
+        }
+    }
+}
+
+void Router::Private::reconcileShared(DeploymentState &d, const RateLimitHeaders &h)
+{
+    const std::optional<qint64> lim[] = {h.limitRequests, h.limitTokens, h.limitInputTokens, h.limitOutputTokens};
+    const std::optional<qint64> rem[] = {h.remainingRequests, h.remainingTokens, h.remainingInputTokens,
+                                         h.remainingOutputTokens};
+    const std::optional<qint64> reset[] = {h.resetRequestsMs, h.resetTokensMs, h.resetInputTokensMs,
+                                           h.resetOutputTokensMs};
+    for (int dim = 0; dim < LimitState::DimCount; ++dim) {
+        const qint64 limit = lim[dim] ? *lim[dim] : d.limits->effective(LimitState::Dim(dim)).value_or(0);
+        if (limit <= 0 || !rem[dim])
+            continue;
+        options.shared->reconcile(d.sharedPool, dim, limit, *rem[dim], reset[dim].value_or(windowMs) + marginMs,
+                                  LimitState::correctionThreshold(d.rule, LimitState::Dim(dim)));
+    }
 }
 
 // ===== completion ============================================================================
@@ -844,6 +1026,10 @@ void Router::Private::onCallSent(RouterCall *call)
     const qint64 t = now();
     if (t - it->second.admission.at > kRestampThresholdMs)
         deps[it->second.dep]->limits->restamp(it->second.admission, t);
+    // The shared charge was made when the store answered, a round trip before `admission.at`:
+    // always move it to now.
+    if (options.shared && !it->second.sharedTicket.isEmpty())
+        options.shared->restamp(it->second.sharedTicket);
 }
 
 void Router::Private::onCallFinished(RouterCall *call)
@@ -983,8 +1169,9 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     // already include this call as the provider settled it (docs/ARCHITECTURE.md, "Limits").
     // Usage beyond what the request could cost is clamped (and logged): it never reaches the ledger.
     const Usage usage = reply.completion ? boundedUsage(reply.completion->usage, c.job->job.request) : Usage{};
+    const Settlement settlement = reply.completion ? settlementFor(d.rule, usage) : Settlement{};
     if (reply.completion)
-        d.limits->settle(t, c.admission, settlementFor(d.rule, usage));
+        d.limits->settle(t, c.admission, settlement);
     else
         d.limits->release(c.admission);
     // Calls admitted in the same millisecond as this one or later may not be in the provider's count.
@@ -1010,6 +1197,11 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     reserved -= c.reservedMicros;
     if (options.budget)
         options.budget->settleBounded(c.reservedMicros, c.boundMicros, cost);
+    if (options.shared && !c.sharedTicket.isEmpty()) {
+        options.shared->settle(c.sharedTicket, SharedSettlement{settlement.tokens, settlement.inputTokens,
+                                                                settlement.outputTokens, cost});
+        reconcileShared(d, reply.limits);
+    }
     d.stats.spendMicros += cost;
     totalSpend += cost;
 
@@ -1201,8 +1393,10 @@ void Router::Private::drainQueued(bool budget)
         jobs.push_back(std::move(e.second));
     delayed.clear();
     queuedCount = 0;
-    if (budget)
+    if (budget) {
         budgetStopped = true;
+        dropSharedPending(true);
+    }
     for (JobPtr &job : jobs) {
         if (budget) {
             budgetStopJob(std::move(job));
@@ -1217,7 +1411,7 @@ void Router::Private::drainQueued(bool budget)
 
 void Router::Private::maybeIdle()
 {
-    if (busy && queuedCount == 0 && delayed.empty() && inFlight.empty()) {
+    if (busy && queuedCount == 0 && delayed.empty() && inFlight.empty() && sharedPending.empty()) {
         busy = false;
         emit q->idle();
     }
@@ -1247,10 +1441,14 @@ Router::Router(ModelList models, RouterOptions options, QObject *parent)
     connect(d->wakeTimer, &QTimer::timeout, this, [this] { d->dispatch(); });
     d->deadlines = new CallDeadlines(this);
     d->build();
+    if (d->options.shared)
+        d->options.shared->setEventSink([this](const QString &m) { d->noteEvent(m); });
 }
 
 Router::~Router()
 {
+    if (d->options.shared)
+        d->options.shared->setEventSink({});
     // Aborting is quiet (no finished signal); the jobs go with their owners.
     for (auto &[call, c] : d->inFlight)
         call->abort();
@@ -1309,6 +1507,8 @@ void Router::cancelAll()
             dep.probeInFlight = false;
         dep.limits->release(c.admission);
         d->connections.release(c.nam, c.hostKey);
+        if (d->options.shared && !c.sharedTicket.isEmpty())
+            d->options.shared->settle(c.sharedTicket, SharedSettlement{{}, {}, 0, sent ? c.reservedMicros : 0});
         d->reserved -= c.reservedMicros;
         const qint64 booked = sent ? c.reservedMicros : 0;
         if (d->options.budget)
@@ -1332,6 +1532,7 @@ void Router::cancelAll()
         o.error = QStringLiteral("cancelled");
         d->finishJob(std::move(c.job), std::move(o));
     }
+    d->dropSharedPending(false);
     d->drainQueued(false);
     d->wakeTimer->stop();
     d->maybeIdle();
@@ -1394,6 +1595,8 @@ RouterSnapshot Router::snapshot() const
     s.spendMicros = d->totalSpend;
     s.reservedMicros = d->reserved;
     s.paused = d->paused;
+    s.sharedLimits = d->options.shared != nullptr;
+    s.sharedLimitsDown = s.sharedLimits && !d->options.shared->available();
     if (d->wakeTimer->isActive())
         s.nextWakeS = d->wakeTimer->remainingTime() / 1000.0;
     return s;
@@ -1401,7 +1604,7 @@ RouterSnapshot Router::snapshot() const
 
 int Router::pendingJobs() const
 {
-    return d->queuedCount + int(d->delayed.size()) + int(d->inFlight.size());
+    return d->queuedCount + int(d->delayed.size()) + int(d->inFlight.size()) + int(d->sharedPending.size());
 }
 
 void Router::setNetworkAccessManagerFactory(std::function<QNetworkAccessManager *(QObject *)> factory)

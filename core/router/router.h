@@ -15,6 +15,7 @@ namespace wb {
 
 class AccessTokens;
 class PriceTable;
+class SharedAdmission;
 class TokenEstimator;
 
 /// Worst-case reservation against a budget. Implementations persist
@@ -52,6 +53,8 @@ struct RouterOptions {
     std::shared_ptr<const PriceTable> prices;          ///< may be null: cost 0
     std::shared_ptr<TokenEstimator> tokens;            ///< may be null: chars/4
     BudgetGuard *budget = nullptr;                     ///< may be null: no budget
+    /// Windows and budget shared with other processes (core/router/sharedadmission.h); may be null.
+    SharedAdmission *shared = nullptr;
     quint64 shuffleSeed = 0;                           ///< deterministic simple-shuffle in tests
 };
 

@@ -71,6 +71,8 @@ struct RouterSnapshot {
     qint64 reservedMicros = 0;
     bool paused = false;
     double nextWakeS = -1;                 ///< until the router next re-checks its queues (a window frees, a block ends); -1 = not armed
+    bool sharedLimits = false;             ///< windows and budget are shared with other processes (Redis)
+    bool sharedLimitsDown = false;         ///< ... and their store is unreachable: admission paused
 };
 
 } // namespace wb

@@ -4,6 +4,7 @@
 #include "core/config/duration.h"
 #include "core/experiment/contextcheck.h"
 #include "core/pricing/pricing.h"
+#include "core/redis/redissharedlimits.h"
 #include "core/router/router.h"
 #include "core/session/databasecheck.h"
 #include "core/session/keyresolution.h"
@@ -13,6 +14,7 @@
 #include "core/telemetry/traceexporter.h"
 #include "core/tokenize/tokenestimator.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QLockFile>
 #include <QProcessEnvironment>
@@ -26,7 +28,7 @@ PreparedRun::PreparedRun(PreparedRun &&) noexcept = default;
 PreparedRun &PreparedRun::operator=(PreparedRun &&) noexcept = default;
 PreparedRun::~PreparedRun()
 {
-    router.reset();   // before the budget it points at
+    router.reset();   // before the budget and the shared limits it points at
 }
 
 namespace {
@@ -171,6 +173,28 @@ Result<void> checkContextWindows(const PreparedRun &p)
                     .arg(tooLong.size())
                     .arg(lines.join(QStringLiteral("\n  "))),
                 p.project.experiment.path);
+}
+
+/// The budget several processes share in Redis: the same cap and period over the same keys (a hash
+/// of them; the keys themselves never leave the process).
+SharedBudgetSettings sharedBudget(const PreparedRun &p, const QHash<QString, QString> &keys)
+{
+    SharedBudgetSettings b;
+    b.capMicros = p.budget->capMicros;
+    b.spentBeforeMicros = p.budget->spentBeforeMicros;
+    const CostControls cc = p.project.costControls();
+    if (auto secs = parseDurationSeconds(cc.budgetDuration); secs && *secs > 0)
+        b.periodSeconds = *secs;
+    QStringList parts;
+    for (const Deployment &d : std::as_const(p.project.models.deployments))
+        parts << QString::fromLatin1(QCryptographicHash::hash((d.provider + u'\n' + d.effectiveApiBase() + u'\n'
+                                                               + keys.value(d.id)).toUtf8(),
+                                                              QCryptographicHash::Sha256).toHex());
+    parts.sort();
+    parts.removeDuplicates();
+    parts << QString::number(b.capMicros) << cc.budgetDuration;
+    b.id = QCryptographicHash::hash(parts.join(u'|').toUtf8(), QCryptographicHash::Sha256).toHex().left(32);
+    return b;
 }
 
 /// The budget: the ledger of the period plus worst-case reservations.
@@ -345,6 +369,13 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
     ro.prices = p.prices;
     ro.tokens = p.tokens;
     ro.budget = p.budget->hasCap() ? p.budget.get() : nullptr;
+    const auto redisAt = p.project.models.router.redis();
+    if (redisAt) {
+        p.shared = std::make_unique<RedisSharedLimits>(*redisAt);
+        if (p.budget->hasCap())
+            p.shared->setBudget(sharedBudget(p, keys));
+        ro.shared = p.shared.get();
+    }
     p.router = std::make_unique<Router>(p.project.models, ro);
     if (p.options.windowMsForTesting > 0)
         p.router->setWindowForTesting(p.options.windowMsForTesting, 100);
@@ -357,7 +388,24 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
         connect(p.router.get(), &Router::callTraced, p.tracing.get(), &TraceExporter::record, Qt::DirectConnection);
         connect(p.router.get(), &Router::idle, p.tracing.get(), &TraceExporter::flush);
     }
-    done(std::move(p));
+    if (!p.shared)
+        return done(std::move(p));
+    // Rate windows and budget live in Redis (docs/ARCHITECTURE.md, "Shared limits in Redis"): the
+    // run starts only once it answers; unreachable, the setup fails naming the address.
+    emitEvent(QStringLiteral("shared limits: rate windows%1 in Redis at %2")
+                  .arg(p.budget->hasCap() ? QStringLiteral(" and budget") : QString(), redisAt->address()));
+    auto pending = std::make_shared<PreparedRun>(std::move(p));
+    pending->shared->start([this, pending, emitEvent](Result<void> ok) {
+        if (m_cancelled)
+            return done(fail(QStringLiteral("cancelled")));
+        if (!ok)
+            return done(std::unexpected(Error{ok.error().message, pending->project.models.path, 0, 0,
+                                              QStringLiteral("router_settings")}));
+        if (pending->budget->hasCap() && pending->shared->sharedSpendMicros() > pending->budget->total())
+            emitEvent(QStringLiteral("shared budget: %1 of %2 already spent in this period by all processes")
+                          .arg(usdText(pending->shared->sharedSpendMicros()), usdText(pending->budget->capMicros)));
+        done(std::move(*pending));
+    });
 }
 
 } // namespace wb

@@ -23,6 +23,7 @@ namespace wb {
 class AccessTokens;
 class KeyResolveJob;
 class PriceTable;
+class RedisSharedLimits;
 class Router;
 class TraceExporter;
 class TokenEstimator;
@@ -57,6 +58,7 @@ struct PreparedRun {
     std::shared_ptr<TokenEstimator> tokens;
     std::shared_ptr<PriceTable> prices;
     std::unique_ptr<LedgerBudget> budget;    ///< the router points at it
+    std::unique_ptr<RedisSharedLimits> shared;   ///< windows and budget shared through Redis; null = local only
     std::unique_ptr<Router> router;
     std::unique_ptr<TraceExporter> tracing;  ///< litellm_settings callbacks otel / langfuse; null = off
     QHash<QString, QString> apiKeys;         ///< deployment id -> key, in memory only (the batch APIs' calls)
