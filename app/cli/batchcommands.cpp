@@ -1,4 +1,4 @@
-// status and cancel-batches: the jobs and provider batches of a results database
+// The provider batches of a results database for `status`, and cancel-batches
 // (docs/FORMATS.md, "Batch execution").
 #include "app/cli/commands.h"
 #include "app/cli/untilfinished.h"
@@ -30,52 +30,35 @@ QString ageText(const QDateTime &since)
 
 } // namespace
 
-int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err)
+Result<QJsonArray> batchesJson(ResultStore &store, bool all)
 {
-    VerbArgs a(u"status");
-    if (!a.parse(args, out, err))
-        return a.exitCode();
-    const QString dbPath = a.value(QStringLiteral("--db"));
-    if (!QFileInfo::exists(dbPath)) {
-        err << "discernus status: " << dbPath << ": no such database\n";
-        return 2;
-    }
-    ResultStore store;
-    if (auto ok = store.open(dbPath); !ok) {
-        err << "discernus status: " << ok.error().toString() << '\n';
-        return 2;
-    }
-    const auto counts = store.counts();
-    const auto batches = BatchStore(store).batches(a.has(QStringLiteral("--all")));
-    if (!counts || !batches) {
-        err << "discernus status: " << (!counts ? counts.error().toString() : batches.error().toString()) << '\n';
-        return 2;
-    }
-    if (a.has(QStringLiteral("--json"))) {
-        QJsonArray list;
-        for (const BatchRow &b : *batches)
-            list.append(QJsonObject{{QStringLiteral("batch_id"), b.providerBatchId},
-                                    {QStringLiteral("provider"), b.provider},
-                                    {QStringLiteral("deployment"), b.deploymentId},
-                                    {QStringLiteral("state"), b.state},
-                                    {QStringLiteral("requests"), b.requests},
-                                    {QStringLiteral("succeeded"), b.succeeded},
-                                    {QStringLiteral("failed"), b.failed},
-                                    {QStringLiteral("expired"), b.expired},
-                                    {QStringLiteral("cancelled"), b.cancelled},
-                                    {QStringLiteral("collected"), b.collected},
-                                    {QStringLiteral("created_at"), b.createdAt.toString(Qt::ISODate)}});
-        const QJsonObject o{{QStringLiteral("jobs"), counts->jobs},       {QStringLiteral("done"), counts->done},
-                            {QStringLiteral("failed"), counts->failed},   {QStringLiteral("pending"), counts->pending},
-                            {QStringLiteral("in_flight"), counts->inFlight}, {QStringLiteral("batches"), list}};
-        out << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
-        return 0;
-    }
-    out << "jobs " << counts->jobs << ": " << counts->done << " done, " << counts->failed << " failed, " << counts->pending
-        << " pending (" << counts->inFlight << " in flight)\n";
+    const auto batches = BatchStore(store).batches(all);
+    if (!batches)
+        return std::unexpected(batches.error());
+    QJsonArray list;
+    for (const BatchRow &b : *batches)
+        list.append(QJsonObject{{QStringLiteral("batch_id"), b.providerBatchId},
+                                {QStringLiteral("provider"), b.provider},
+                                {QStringLiteral("deployment"), b.deploymentId},
+                                {QStringLiteral("state"), b.state},
+                                {QStringLiteral("requests"), b.requests},
+                                {QStringLiteral("succeeded"), b.succeeded},
+                                {QStringLiteral("failed"), b.failed},
+                                {QStringLiteral("expired"), b.expired},
+                                {QStringLiteral("cancelled"), b.cancelled},
+                                {QStringLiteral("collected"), b.collected},
+                                {QStringLiteral("created_at"), b.createdAt.toString(Qt::ISODate)}});
+    return list;
+}
+
+Result<void> printBatches(ResultStore &store, bool all, QTextStream &out)
+{
+    const auto batches = BatchStore(store).batches(all);
+    if (!batches)
+        return std::unexpected(batches.error());
     if (batches->isEmpty()) {
-        out << (a.has(QStringLiteral("--all")) ? "no batches\n" : "no open batches\n");
-        return 0;
+        out << (all ? "no batches\n" : "no open batches\n");
+        return {};
     }
     out << QStringLiteral("%1 %2 %3 %4 %5 %6\n")
                .arg(QStringLiteral("batch"), -40)
@@ -92,7 +75,7 @@ int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err)
                    .arg(b.state + (b.collected ? QStringLiteral("*") : QString()), -12)
                    .arg(QStringLiteral("%1/%2/%3/%4").arg(b.succeeded).arg(b.failed).arg(b.expired).arg(b.cancelled), -28)
                    .arg(ageText(b.createdAt));
-    return 0;
+    return {};
 }
 
 int cmdCancelBatches(const QStringList &args, QTextStream &out, QTextStream &err)

@@ -1,6 +1,9 @@
 #pragma once
 // One function per `discernus` verb; `args` are the words after the verb. Each returns the
 // process exit code (docs/FORMATS.md, "Exit codes"); the options are declared in verbspecs.cpp.
+#include "core/common/result.h"
+
+#include <QJsonArray>
 #include <QStringList>
 #include <QTextStream>
 
@@ -20,7 +23,6 @@ int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdCancelBatches(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdSimulate(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdWorker(const QStringList &args, QTextStream &out, QTextStream &err);
-int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err);
 
 class VerbArgs;
 struct RunOptions;
@@ -28,5 +30,10 @@ struct RunOptions;
 /// with progress, events, the summary and SIGINT/SIGTERM handling.
 bool readRunOptions(const VerbArgs &a, RunOptions &opt, QTextStream &err);
 int driveRun(const VerbArgs &a, const RunOptions &opt, QTextStream &out, QTextStream &err);
+
+class ResultStore;
+/// The provider batches of a database for `status` (batchcommands.cpp): open ones, or all.
+Result<QJsonArray> batchesJson(ResultStore &store, bool all);
+Result<void> printBatches(ResultStore &store, bool all, QTextStream &out);
 
 } // namespace wb

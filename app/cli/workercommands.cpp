@@ -141,10 +141,17 @@ int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err)
         }
         workers = *w;
     }
+    const bool all = a.has(QStringLiteral("--all"));
     if (a.has(QStringLiteral("--json"))) {
         QJsonObject o = countsJson(*counts, *spent);
         o.insert(QStringLiteral("database"), displayDatabase(db));
         o.insert(QStringLiteral("workers"), workersJson(workers));
+        auto batches = batchesJson(store, all);
+        if (!batches) {
+            err << "discernus status: " << batches.error().toString() << '\n';
+            return 2;
+        }
+        o.insert(QStringLiteral("batches"), *batches);
         out << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
         return 0;
     }
@@ -152,6 +159,10 @@ int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     printProgress(*counts, *spent, out);
     if (server)
         printWorkers(workers, out);
+    if (auto ok = printBatches(store, all, out); !ok) {
+        err << "discernus status: " << ok.error().toString() << '\n';
+        return 2;
+    }
     return 0;
 }
 

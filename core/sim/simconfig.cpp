@@ -132,13 +132,15 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
     SimKey k;
     k.key = name;
     bool haveProvider = false;
+    bool haveAlgorithm = false;
     for (auto it = n.begin(); it != n.end(); ++it) {
         const QString f = qs(it->first.Scalar());
         const QString path = field + u'.' + f;
         if (f == u"provider") {
             if (auto v = readString(c, it->second, path)) {
                 static const QSet<QString> known{QStringLiteral("openai"), QStringLiteral("anthropic"),
-                                                 QStringLiteral("mistral"), QStringLiteral("gemini")};
+                                                 QStringLiteral("mistral"), QStringLiteral("gemini"),
+                                                 QStringLiteral("azure"), QStringLiteral("vertex_ai")};
                 if (!known.contains(*v))
                     c.failAt(it->second, path, QStringLiteral("unknown provider \"%1\" (expected openai, anthropic, mistral, gemini, azure or vertex_ai)").arg(*v));
                 k.provider = *v;
@@ -167,6 +169,7 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
                 k.charge = mode.value_or(SimCharge::Provider);
             }
         } else if (f == u"algorithm") {
+            haveAlgorithm = true;
             if (auto v = readString(c, it->second, path)) {
                 if (*v == u"window" || *v == u"bucket")
                     k.algorithm = *v == u"bucket" ? SimAlgorithm::Bucket : SimAlgorithm::Window;
@@ -186,6 +189,10 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
     }
     if (!haveProvider)
         c.failAt(keyNode, field, QStringLiteral("provider is required"));
+    // Anthropic documents its limits as continuously refilled buckets (docs/PROVIDERS.md): that
+    // is what its keys do unless the file says otherwise.
+    if (!haveAlgorithm && k.provider == u"anthropic")
+        k.algorithm = SimAlgorithm::Bucket;
     if (k.litellmProxy && k.provider != u"openai")
         c.failAt(keyNode, field, QStringLiteral("litellm_proxy keys speak the OpenAI format: their provider must be openai"));
     if (k.provider == u"anthropic" && k.charge != SimCharge::Provider)

@@ -296,6 +296,22 @@ private slots:
         QVERIFY(cfg->keys[1].limitHeaders);
     }
 
+    void anthropicKeysAreBucketsUnlessToldOtherwise()
+    {
+        const Result<SimConfig> cfg = parseSimConfig(
+            "keys:\n"
+            "  a1: {provider: anthropic, rpm: 10, itpm: 9000, otpm: 2000}\n"
+            "  a2: {provider: anthropic, rpm: 10, itpm: 9000, otpm: 2000, algorithm: window}\n"
+            "  o1: {provider: openai, rpm: 10, tpm: 9000}\n"
+            "  z1: {provider: azure, rpm: 10, tpm: 9000}\n",
+            QStringLiteral("defaults.yaml"));
+        QVERIFY2(cfg, cfg ? "" : qPrintable(cfg.error().toString()));
+        QCOMPARE(cfg->keys[0].algorithm, SimAlgorithm::Bucket);
+        QCOMPARE(cfg->keys[1].algorithm, SimAlgorithm::Window);
+        QCOMPARE(cfg->keys[2].algorithm, SimAlgorithm::Window);
+        QCOMPARE(cfg->keys[3].provider, QStringLiteral("azure"));
+    }
+
     void yamlModeErrors_data()
     {
         QTest::addColumn<QByteArray>("yaml");
