@@ -118,6 +118,9 @@ struct RouterSettings {
     QHash<QString, QStringList> contextWindowFallbacks;
     QString redisHost;
     int redisPort = 0;
+    /// router_settings.http_client (discernus only): the router's own HTTP/1.1 client, or Qt's
+    /// QNetworkAccessManager (docs/ARCHITECTURE.md, "CPU per call"). DISCERNUS_HTTP_CLIENT wins.
+    enum class HttpClient { Builtin, Qt } httpClient = HttpClient::Builtin;
 };
 
 /// litellm_settings' logging callbacks, as far as discernus exports them: "otel" / "langfuse"

@@ -20,6 +20,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QNetworkAccessManager>
 #include <QSet>
 #include <QTimer>
 
@@ -1214,6 +1215,21 @@ void Router::Private::noteEvent(const QString &message)
 
 // ===== public ================================================================================
 
+namespace {
+/// router_settings.http_client, unless DISCERNUS_HTTP_CLIENT (qt | builtin) says otherwise.
+bool usesQtClient(RouterSettings::HttpClient fromFile)
+{
+    const QByteArray env = qgetenv("DISCERNUS_HTTP_CLIENT").trimmed().toLower();
+    if (env == "qt")
+        return true;
+    if (env == "builtin")
+        return false;
+    if (!env.isEmpty())
+        qCWarning(lcRouter).noquote() << "DISCERNUS_HTTP_CLIENT must be qt or builtin, not" << env << "- ignored";
+    return fromFile == RouterSettings::HttpClient::Qt;
+}
+} // namespace
+
 Router::Router(ModelList models, RouterOptions options, QObject *parent)
     : QObject(parent), d(std::make_unique<Private>(this))
 {
@@ -1230,6 +1246,9 @@ Router::Router(ModelList models, RouterOptions options, QObject *parent)
     connect(d->wakeTimer, &QTimer::timeout, this, [this] { d->dispatch(); });
     d->deadlines = new CallDeadlines(this);
     d->build();
+    // Qt's client: the connection pool's QNetworkAccessManager path (docs/ARCHITECTURE.md, "CPU per call").
+    if (usesQtClient(d->models.router.httpClient))
+        d->connections.setFactory([](QObject *owner) { return new QNetworkAccessManager(owner); });
 }
 
 Router::~Router()
