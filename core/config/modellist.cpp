@@ -630,6 +630,15 @@ Result<ModelList> parseImpl(YAML::Node root, const QByteArray &yaml, const QStri
         if (const auto v = r.number(rs.take("cooldown_time"), rs.field("cooldown_time"), 0, 1e7, false, QStringLiteral("a non-negative number of seconds")))
             s.cooldownSeconds = *v;
         readAliases(r, rs.take("model_group_alias"), rs.field("model_group_alias"), list.aliases);
+        const YAML::Node clientNode = rs.take("http_client");
+        if (const auto c = r.text(clientNode, rs.field("http_client"))) {
+            if (*c == u"qt")
+                s.httpClient = RouterSettings::HttpClient::Qt;
+            else if (*c == u"builtin")
+                s.httpClient = RouterSettings::HttpClient::Builtin;
+            else
+                r.fail(clientNode, rs.field("http_client"), QStringLiteral("expected qt or builtin, got ") + describe(clientNode));
+        }
         // Redis holds the shared rate windows and budget (docs/ARCHITECTURE.md, "Shared limits in
         // Redis"). As in LiteLLM, an unset variable here leaves Redis off, with a warning.
         s.redisHost = r.lenientText(rs.take("redis_host"), rs.field("redis_host")).value_or(QString());
@@ -1011,6 +1020,12 @@ Result<QByteArray> serializeImpl(const ModelList &list)
     if (rn.contextWindowFallbacks != rb.contextWindowFallbacks) {
         w.changed = true;
         rs()["context_window_fallbacks"] = fallbacksNode(rn.contextWindowFallbacks);
+    }
+    if (rn.httpClient != rb.httpClient) {
+        const auto name = [](RouterSettings::HttpClient c) {
+            return c == RouterSettings::HttpClient::Qt ? QStringLiteral("qt") : QStringLiteral("builtin");
+        };
+        w.putString(rs(), "http_client", name(rn.httpClient), name(rb.httpClient));
     }
     if (rn.redisHost != rb.redisHost)
         w.putString(rs(), "redis_host", rn.redisHost, rb.redisHost);

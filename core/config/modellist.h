@@ -139,6 +139,9 @@ struct RouterSettings {
         QString address() const { return host + u':' + QString::number(port); }
     };
     std::optional<RedisEndpoint> redis() const;
+    /// router_settings.http_client (discernus only): the router's own HTTP/1.1 client, or Qt's
+    /// QNetworkAccessManager (docs/ARCHITECTURE.md, "CPU per call"). DISCERNUS_HTTP_CLIENT wins.
+    enum class HttpClient { Builtin, Qt } httpClient = HttpClient::Builtin;
 };
 
 /// litellm_settings' logging callbacks, as far as discernus exports them: "otel" / "langfuse"

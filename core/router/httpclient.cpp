@@ -239,6 +239,11 @@ HttpClient::Connection *HttpClient::open(Host &h)
     c->host = &h;
     if (h.tls) {
         auto *s = new QSslSocket;
+        // Never ignoreSslErrors(): an untrusted or misnamed certificate fails the handshake
+        // (SslHandshakeFailedError) before a byte of the request is written.
+        if (m_ssl)
+            s->setSslConfiguration(*m_ssl);
+        s->setPeerVerifyMode(QSslSocket::VerifyPeer);
         c->socket = s;
         connect(s, &QSslSocket::encrypted, this, [this, c] { onConnected(c); });
     } else {

@@ -14,10 +14,12 @@
 #include <QElapsedTimer>
 #include <QNetworkReply>
 #include <QObject>
+#include <QSslConfiguration>
 
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QAbstractSocket;
@@ -80,6 +82,11 @@ public:
     /// Sends a POST (http or https) as soon as a connection to its host is free; the reply is a
     /// child of `parent`. Deleting the reply cancels it.
     HttpReply *post(const QNetworkRequest &request, const QByteArray &body, QObject *parent);
+    /// TLS settings of every future https connection (CAs, protocols); by default the
+    /// application's (QSslConfiguration::defaultConfiguration()), which verifies the peer and its
+    /// host name against the system's CAs.
+    void setSslConfiguration(const QSslConfiguration &config) { m_ssl = config; }
+    QSslConfiguration sslConfiguration() const { return m_ssl.value_or(QSslConfiguration::defaultConfiguration()); }
     /// Open connections, over every host.
     int connectionCount() const;
     /// The connection target of a host ("host:port"); kMaxConnectionsPerHost before any reply.
@@ -111,6 +118,7 @@ private:
     void observe(Host &h, qint64 wireMs);
 
     QElapsedTimer m_clock;
+    std::optional<QSslConfiguration> m_ssl;   // unset: the default at the time of each connection
     std::map<QString, std::unique_ptr<Host>> m_hosts;
 };
 

@@ -21,6 +21,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QNetworkAccessManager>
 #include <QSet>
 #include <QTimer>
 
@@ -1425,6 +1426,21 @@ void Router::Private::noteEvent(const QString &message)
 
 // ===== public ================================================================================
 
+namespace {
+/// router_settings.http_client, unless DISCERNUS_HTTP_CLIENT (qt | builtin) says otherwise.
+bool usesQtClient(RouterSettings::HttpClient fromFile)
+{
+    const QByteArray env = qgetenv("DISCERNUS_HTTP_CLIENT").trimmed().toLower();
+    if (env == "qt")
+        return true;
+    if (env == "builtin")
+        return false;
+    if (!env.isEmpty())
+        qCWarning(lcRouter).noquote() << "DISCERNUS_HTTP_CLIENT must be qt or builtin, not" << env << "- ignored";
+    return fromFile == RouterSettings::HttpClient::Qt;
+}
+} // namespace
+
 Router::Router(ModelList models, RouterOptions options, QObject *parent)
     : QObject(parent), d(std::make_unique<Private>(this))
 {
@@ -1443,6 +1459,9 @@ Router::Router(ModelList models, RouterOptions options, QObject *parent)
     d->build();
     if (d->options.shared)
         d->options.shared->setEventSink([this](const QString &m) { d->noteEvent(m); });
+    // Qt's client: the connection pool's QNetworkAccessManager path (docs/ARCHITECTURE.md, "CPU per call").
+    if (usesQtClient(d->models.router.httpClient))
+        d->connections.setFactory([](QObject *owner) { return new QNetworkAccessManager(owner); });
 }
 
 Router::~Router()

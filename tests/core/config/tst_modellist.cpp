@@ -290,6 +290,8 @@ private slots:
             << QStringLiteral("router_settings.timeout") << QStringLiteral("expected a positive number of seconds");
         QTest::newRow("redis port range") << QByteArray(kOne + "router_settings:\n  redis_port: 70000\n") << 5 << 15
             << QStringLiteral("router_settings.redis_port") << QStringLiteral("expected a port number (1-65535)");
+        QTest::newRow("http_client unknown") << QByteArray(kOne + "router_settings:\n  http_client: curl\n") << 5 << 16
+            << QStringLiteral("router_settings.http_client") << QStringLiteral("expected qt or builtin, got \"curl\"");
         QTest::newRow("fallback to unknown group") << QByteArray(kOne + "router_settings:\n  fallbacks: [{a: [zzz]}]\n") << 5 << 20
             << QStringLiteral("router_settings.fallbacks[0].a") << QStringLiteral("unknown model group \"zzz\" (the model list defines: a)");
         QTest::newRow("fallback from unknown group") << QByteArray(kOne + "router_settings:\n  context_window_fallbacks: [{b: [a]}]\n") << 5 << 31
@@ -388,6 +390,26 @@ private slots:
         QCOMPARE(list->router.routingStrategy, QStringLiteral("usage-based-routing-v2"));
         QVERIFY2(list->warnings.join(u'\n').contains(QStringLiteral("routing strategy \"free-key-optimization\" is not one discernus implements")),
                  qPrintable(list->warnings.join(u'\n')));
+    }
+
+    void httpClientSetting()
+    {
+        const auto dflt = parseModelList(kOne, QStringLiteral("m.yaml"));
+        QVERIFY(dflt);
+        QCOMPARE(dflt->router.httpClient, RouterSettings::HttpClient::Builtin);
+        auto list = parseModelList(kOne + "router_settings:\n  http_client: qt\n", QStringLiteral("m.yaml"));
+        QVERIFY(list);
+        QCOMPARE(list->router.httpClient, RouterSettings::HttpClient::Qt);
+        QVERIFY2(list->warnings.isEmpty(), qPrintable(list->warnings.join(u'\n')));
+        // Saved back only when changed, and read again as written.
+        ModelList edited = *dflt;
+        edited.router.httpClient = RouterSettings::HttpClient::Qt;
+        const QByteArray saved = serializeModelList(edited);
+        QVERIFY2(saved.contains("http_client: qt"), saved.constData());
+        const auto again = parseModelList(saved, QStringLiteral("m.yaml"));
+        QVERIFY(again);
+        QCOMPARE(again->router.httpClient, RouterSettings::HttpClient::Qt);
+        QVERIFY(!serializeModelList(*dflt).contains("http_client"));
     }
 
     void environmentReferences()

@@ -1,6 +1,7 @@
 // The router against the real provider simulator (core/sim) over loopback sockets, with
 // windows shortened to one second on both sides: each provider's counting rule must match
 // the simulator's strict sliding window exactly enough that no request is ever refused.
+#include "core/config/modellist.h"
 #include "core/providers/quotaparsing.h"
 #include "core/router/router.h"
 #include "core/sim/providersimulator.h"
@@ -176,6 +177,61 @@ private slots:
         QCOMPARE(stats.rateLimited, 0);
         QCOMPARE(router.snapshot().http429, 0);
         QCOMPARE(stats.ok, kJobs);
+    }
+
+    void qtHttpClientRunsAgainstTheSimulator_data()
+    {
+        QTest::addColumn<QByteArray>("setting");   // router_settings.http_client
+        QTest::addColumn<QByteArray>("env");       // DISCERNUS_HTTP_CLIENT
+        QTest::addColumn<bool>("qt");
+        QTest::newRow("default: builtin") << QByteArray() << QByteArray() << false;
+        QTest::newRow("http_client: qt") << QByteArrayLiteral("qt") << QByteArray() << true;
+        QTest::newRow("http_client: builtin") << QByteArrayLiteral("builtin") << QByteArray() << false;
+        QTest::newRow("env qt over the file") << QByteArrayLiteral("builtin") << QByteArrayLiteral("qt") << true;
+        QTest::newRow("env builtin over the file") << QByteArrayLiteral("qt") << QByteArrayLiteral("builtin") << false;
+    }
+    void qtHttpClientRunsAgainstTheSimulator()
+    {
+        QFETCH(QByteArray, setting);
+        QFETCH(QByteArray, env);
+        QFETCH(bool, qt);
+        SimConfig cfg;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        QByteArray yaml = "model_list:\n  - model_name: gpt\n    litellm_params: {model: openai/gpt-4o, api_base: \""
+                          + sim.baseUrl().toUtf8() + "/v1\"}\n";
+        if (!setting.isEmpty())
+            yaml += "router_settings:\n  http_client: " + setting + "\n";
+        auto parsed = parseModelList(yaml, u"models.yaml"_qs);
+        QVERIFY2(parsed.has_value(), parsed ? "" : qPrintable(parsed.error().toString()));
+        const ModelList models = *parsed;
+        QCOMPARE(models.deployments.size(), 1);
+        const Deployment &d = models.deployments[0];
+        RouterOptions o;
+        o.apiKeys.insert(d.id, u"sk-any"_qs);
+        const QByteArray before = qgetenv("DISCERNUS_HTTP_CLIENT");
+        if (env.isEmpty())
+            qunsetenv("DISCERNUS_HTTP_CLIENT");
+        else
+            qputenv("DISCERNUS_HTTP_CLIENT", env);
+        Router router(models, o);
+        if (before.isEmpty())
+            qunsetenv("DISCERNUS_HTTP_CLIENT");
+        else
+            qputenv("DISCERNUS_HTTP_CLIENT", before);
+        Outcomes out;
+        out.watch(router, this);
+        constexpr int kJobs = 10;
+        for (int i = 1; i <= kJobs; ++i)
+            router.submit(jobFor(quint64(i), d.modelName));
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == kJobs, 15'000);
+        QVERIFY2(out.failed == 0, qPrintable(out.lastError));
+        QCOMPARE(sim.stats().ok, kJobs);
+        // Qt's client is the pool of QNetworkAccessManagers; the builtin one never creates one.
+        if (qt)
+            QVERIFY(router.networkManagerCount() > 0);
+        else
+            QCOMPARE(router.networkManagerCount(), 0);
     }
 
     void shortOutageSpendsNoRetries()
