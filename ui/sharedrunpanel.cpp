@@ -148,7 +148,7 @@ Result<void> SharedRunPanel::watch(const QString &url)
     if (!isServerDatabase(url))
         return fail(tr("“%1” is not a PostgreSQL URL: give postgresql://user@host:port/dbname").arg(displayDatabase(url)));
     if (auto parsed = parseServerDatabase(url); !parsed)
-        return std::unexpected(Error{withoutPassword(parsed.error().toString(), url)});
+        return fail(withoutPassword(parsed.error().toString(), url));
     m_url = url;
     m_status = SharedRunStatus{};
     m_error.clear();

@@ -11,17 +11,17 @@ Result<SharedRunStatus> sharedRunStatus(const ResultStore &store)
     SharedRunStatus s;
     auto counts = store.counts();
     if (!counts)
-        return counts.error();
+        return std::unexpected(counts.error());
     auto spent = store.spendSince(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
     if (!spent)
-        return spent.error();
+        return std::unexpected(spent.error());
     s.counts = *counts;
     s.spentMicros = *spent;
     s.server = isServerDatabase(store.path());
     if (s.server) {
         auto w = JobLeases::workers(store);
         if (!w)
-            return w.error();
+            return std::unexpected(w.error());
         s.workers = *w;
     }
     return s;
@@ -31,7 +31,7 @@ Result<SharedRunStatus> readSharedRunStatus(const QString &db)
 {
     ResultStore store;
     if (auto ok = store.open(db); !ok)
-        return ok.error();
+        return std::unexpected(ok.error());
     auto s = sharedRunStatus(store);
     store.close();
     return s;
