@@ -153,8 +153,8 @@ Result<void> SharedRunPanel::watch(const QString &url)
     m_status = SharedRunStatus{};
     m_error.clear();
     m_database->setText(displayDatabase(url));
-    m_state->setText(tr("Connecting…"));
     showStatus();
+    m_state->setText(tr("Connecting…"));
     updateWorkerControls();
     m_timer->start();
     refresh();
