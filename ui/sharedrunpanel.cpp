@@ -240,7 +240,13 @@ QString SharedRunPanel::workerProgram() const
 {
     if (!m_workerProgram.isEmpty())
         return m_workerProgram;
-    return QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("discernus"));
+    const QDir here(QCoreApplication::applicationDirPath());
+    const QString installed = here.filePath(QStringLiteral("discernus"));
+    // In the build tree the two programs are in sibling folders (app/gui, app/cli).
+    const QString buildTree = here.filePath(QStringLiteral("../cli/discernus"));
+    if (!QFileInfo(installed).isExecutable() && QFileInfo(buildTree).isExecutable())
+        return QDir::cleanPath(buildTree);
+    return installed;
 }
 
 Result<void> SharedRunPanel::startLocalWorker()
