@@ -3176,12 +3176,12 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>„%1“ ist keine PostgreSQL-URL: Geben Sie postgresql://benutzer@host:port/datenbank an</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Connecting…</source>
         <translation>Verbindung wird hergestellt…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+29"/>
         <source>%1 s ago</source>
         <translation>vor %1 s</translation>
     </message>
@@ -3231,7 +3231,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Der Laufspeicher kann nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+20"/>
         <source>Watch a shared run first.</source>
         <translation>Beobachten Sie zuerst einen gemeinsamen Lauf.</translation>
     </message>

@@ -3170,12 +3170,12 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+29"/>
         <source>%1 s ago</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3225,7 +3225,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+20"/>
         <source>Watch a shared run first.</source>
         <translation type="unfinished"></translation>
     </message>
