@@ -209,7 +209,7 @@
         <translation>Korpus %1</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>Search ids and texts…</source>
         <translation>Kennungen und Texte durchsuchen…</translation>
     </message>
@@ -259,7 +259,7 @@
         <translation>Prompt-Vorschau</translation>
     </message>
     <message numerus="yes">
-        <location line="+31"/>
+        <location line="+32"/>
         <source>%n text(s); counting tokens…</source>
         <translation>
             <numerusform>%n Text; Tokens werden gezählt…</numerusform>
@@ -396,7 +396,7 @@
 <context>
     <name>wb::ui::CorpusTextsModel</name>
     <message>
-        <location filename="../ui/corpusbrowser.cpp" line="-266"/>
+        <location filename="../ui/corpusbrowser.cpp" line="-271"/>
         <source>counting…</source>
         <translation>wird gezählt…</translation>
     </message>
@@ -419,7 +419,7 @@
 <context>
     <name>wb::ui::DeploymentTableModel</name>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="+134"/>
+        <location filename="../ui/deploymenttablemodel.cpp" line="+133"/>
         <source>The model group (model_name) is required</source>
         <translation>Die Modellgruppe (model_name) ist erforderlich</translation>
     </message>
@@ -993,7 +993,7 @@
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+52"/>
         <source>Total</source>
         <translation>Gesamt</translation>
     </message>
@@ -1721,7 +1721,7 @@ Mittlere Latenz: %2 ms</translation>
 <context>
     <name>wb::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+78"/>
+        <location filename="../ui/mainwindow.cpp" line="+80"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
@@ -1847,6 +1847,22 @@ Mittlere Latenz: %2 ms</translation>
     </message>
     <message>
         <location line="+4"/>
+        <source>&amp;Watch Shared Run…</source>
+        <translation>Gemeinsamen Lauf &amp;beobachten…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+39"/>
+        <source>Watch Shared Run</source>
+        <translation>Gemeinsamen Lauf beobachten</translation>
+    </message>
+    <message>
+        <location line="-38"/>
+        <source>PostgreSQL run store (postgresql://user@host:port/dbname; the password in PGPASSWORD or in the URL):</source>
+        <translation>PostgreSQL-Laufspeicher (postgresql://benutzer@host:port/datenbank; das Passwort in PGPASSWORD oder in der URL):</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
@@ -1861,7 +1877,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>&amp;Benutzerhandbuch</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>&amp;About Discernus Workbench</source>
         <translation>&amp;Über Discernus Workbench</translation>
     </message>
@@ -1876,7 +1892,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>&lt;h3&gt;Discernus Workbench %1&lt;/h3&gt;&lt;p&gt;Textanalyse-Experimente mit mehreren Sprachmodellen über einen Router durchführen, der die Ratenlimits beachtet, und die Ergebnisse durchsuchen und exportieren.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+39"/>
         <source>Discernus Workbench</source>
         <translation>Discernus Workbench</translation>
     </message>
@@ -2015,7 +2031,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Lauf konnte nicht starten: %1</translation>
     </message>
     <message>
-        <location filename="../ui/userguide.cpp" line="+31"/>
+        <location filename="../ui/userguide.cpp" line="+40"/>
         <source>Discernus Workbench — User guide</source>
         <translation>Discernus Workbench — Benutzerhandbuch</translation>
     </message>
@@ -2765,7 +2781,7 @@ Spannweite</translation>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+83"/>
+        <location filename="../ui/runmonitor.cpp" line="+89"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
@@ -3065,6 +3081,214 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <location line="+0"/>
         <source> — stopped by the budget</source>
         <translation> — durch das Budget gestoppt</translation>
+    </message>
+</context>
+<context>
+    <name>wb::ui::SharedRunPanel</name>
+    <message>
+        <location filename="../ui/sharedrunpanel.cpp" line="+53"/>
+        <source>Shared run</source>
+        <translation>Gemeinsamer Lauf</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Worker</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Jobs done</source>
+        <translation>Erledigte Aufträge</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>In flight</source>
+        <translation>Laufend</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last heartbeat</source>
+        <translation>Letztes Lebenszeichen</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Start a local worker</source>
+        <translation>Lokalen Worker starten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Runs “discernus worker” for the open project on this run store; it uses the saved files.</source>
+        <translation>Startet „discernus worker“ für das offene Projekt auf diesem Laufspeicher; er verwendet die gespeicherten Dateien.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop local worker</source>
+        <translation>Lokalen Worker stoppen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The worker finishes its calls in flight and gives its other jobs back.</source>
+        <translation>Der Worker beendet seine laufenden Aufrufe und gibt seine übrigen Aufträge zurück.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Run store:</source>
+        <translation>Laufspeicher:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Progress:</source>
+        <translation>Fortschritt:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Spent:</source>
+        <translation>Ausgegeben:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Workers:</source>
+        <translation>Worker:</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>“%1” is not a PostgreSQL URL: give postgresql://user@host:port/dbname</source>
+        <translation>„%1“ ist keine PostgreSQL-URL: Geben Sie postgresql://benutzer@host:port/datenbank an</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Connecting…</source>
+        <translation>Verbindung wird hergestellt…</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>%1 s ago</source>
+        <translation>vor %1 s</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 min ago</source>
+        <translation>vor %1 min</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 h ago</source>
+        <translation>vor %1 h</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 jobs: %2 done, %3 failed, %4 pending, %5 in flight</source>
+        <translation>%1 Aufträge: %2 erledigt, %3 fehlgeschlagen, %4 offen, %5 laufend</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>$%1 in %2 calls (%3 × HTTP 429)</source>
+        <translation>$%1 in %2 Aufrufen (%3 × HTTP 429)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Updated %1 — every %2 s</source>
+        <translation>Aktualisiert %1 — alle %2 s</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Not watching a run store.</source>
+        <translation>Es wird kein Laufspeicher beobachtet.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Cannot read the run store: %1</source>
+        <translation>Der Laufspeicher kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Watch a shared run first.</source>
+        <translation>Beobachten Sie zuerst einen gemeinsamen Lauf.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open a project first: the worker runs its model list and experiment.</source>
+        <translation>Öffnen Sie zuerst ein Projekt: Der Worker führt dessen Modellliste und Experiment aus.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A local worker is running already.</source>
+        <translation>Ein lokaler Worker läuft bereits.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is missing: the worker is the discernus command-line program</source>
+        <translation>%1 fehlt: Der Worker ist das Kommandozeilenprogramm discernus</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Local worker ended abnormally.</source>
+        <translation>Der lokale Worker endete unerwartet.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Local worker finished.</source>
+        <translation>Der lokale Worker ist fertig.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Local worker stopped with exit code %1.</source>
+        <translation>Der lokale Worker endete mit Exit-Code %1.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Local worker stopped with exit code %1: %2</source>
+        <translation>Der lokale Worker endete mit Exit-Code %1: %2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The local worker could not be started: %1</source>
+        <translation>Der lokale Worker konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Stopping: finishing the calls in flight…</source>
+        <translation>Wird gestoppt: Die laufenden Aufrufe werden abgeschlossen…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Local worker starting…</source>
+        <translation>Lokaler Worker startet…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Local worker running (pid %1).</source>
+        <translation>Lokaler Worker läuft (PID %1).</translation>
     </message>
 </context>
 <context>

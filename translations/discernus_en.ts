@@ -209,7 +209,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>Search ids and texts…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -259,7 +259,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+31"/>
+        <location line="+32"/>
         <source>%n text(s); counting tokens…</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -396,7 +396,7 @@
 <context>
     <name>wb::ui::CorpusTextsModel</name>
     <message>
-        <location filename="../ui/corpusbrowser.cpp" line="-266"/>
+        <location filename="../ui/corpusbrowser.cpp" line="-271"/>
         <source>counting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -419,7 +419,7 @@
 <context>
     <name>wb::ui::DeploymentTableModel</name>
     <message>
-        <location filename="../ui/deploymenttablemodel.cpp" line="+134"/>
+        <location filename="../ui/deploymenttablemodel.cpp" line="+133"/>
         <source>The model group (model_name) is required</source>
         <translation type="unfinished"></translation>
     </message>
@@ -993,7 +993,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+52"/>
         <source>Total</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1720,7 +1720,7 @@ Mean latency: %2 ms</source>
 <context>
     <name>wb::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+78"/>
+        <location filename="../ui/mainwindow.cpp" line="+80"/>
         <source>Models</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1846,6 +1846,22 @@ Mean latency: %2 ms</source>
     </message>
     <message>
         <location line="+4"/>
+        <source>&amp;Watch Shared Run…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+39"/>
+        <source>Watch Shared Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-38"/>
+        <source>PostgreSQL run store (postgresql://user@host:port/dbname; the password in PGPASSWORD or in the URL):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1860,7 +1876,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>&amp;About Discernus Workbench</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1875,7 +1891,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+39"/>
         <source>Discernus Workbench</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2014,7 +2030,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/userguide.cpp" line="+31"/>
+        <location filename="../ui/userguide.cpp" line="+40"/>
         <source>Discernus Workbench — User guide</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2763,7 +2779,7 @@ spread</source>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+83"/>
+        <location filename="../ui/runmonitor.cpp" line="+89"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3058,6 +3074,214 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
     <message>
         <location line="+0"/>
         <source> — stopped by the budget</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>wb::ui::SharedRunPanel</name>
+    <message>
+        <location filename="../ui/sharedrunpanel.cpp" line="+53"/>
+        <source>Shared run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Jobs done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>In flight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last heartbeat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Start a local worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Runs “discernus worker” for the open project on this run store; it uses the saved files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop local worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The worker finishes its calls in flight and gives its other jobs back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Run store:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Progress:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Spent:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Workers:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>“%1” is not a PostgreSQL URL: give postgresql://user@host:port/dbname</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>%1 s ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 min ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 h ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 jobs: %2 done, %3 failed, %4 pending, %5 in flight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>$%1 in %2 calls (%3 × HTTP 429)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Updated %1 — every %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Not watching a run store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Cannot read the run store: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Watch a shared run first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open a project first: the worker runs its model list and experiment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A local worker is running already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is missing: the worker is the discernus command-line program</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Local worker ended abnormally.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Local worker finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Local worker stopped with exit code %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Local worker stopped with exit code %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The local worker could not be started: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Stopping: finishing the calls in flight…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Local worker starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Local worker running (pid %1).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -10,6 +10,7 @@
 #include "ui/resultsview.h"
 #include "ui/statisticsview.h"
 #include "ui/runmonitor.h"
+#include "ui/sharedrunpanel.h"
 #include "ui/uisettings.h"
 #include "ui/userguide.h"
 
@@ -20,6 +21,7 @@
 #include <QDirIterator>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
@@ -213,6 +215,19 @@ void MainWindow::createActions()
     QAction *cancel = run->addAction(tr("&Cancel"), m_run, &RunMonitor::cancel);
     cancel->setObjectName(QStringLiteral("cancelAction"));
     cancel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    run->addSeparator();
+    QAction *watch = run->addAction(tr("&Watch Shared Run…"), this, [this] {
+        bool ok = false;
+        // Not remembered in the settings: the URL may carry a password.
+        const QString url = QInputDialog::getText(this, tr("Watch Shared Run"),
+                                                  tr("PostgreSQL run store (postgresql://user@host:port/dbname; "
+                                                     "the password in PGPASSWORD or in the URL):"),
+                                                  QLineEdit::Normal, QStringLiteral("postgresql://"), &ok)
+                                  .trimmed();
+        if (ok && !url.isEmpty())
+            watchSharedRun(url);
+    });
+    watch->setObjectName(QStringLiteral("watchSharedRunAction"));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < PageCount; ++i) {
@@ -234,6 +249,21 @@ void MainWindow::createActions()
                                .arg(QApplication::applicationVersion()));
     });
     updateRecentMenu();
+}
+
+SharedRunPanel *MainWindow::watchSharedRun(const QString &url)
+{
+    if (!m_shared) {
+        m_shared = new SharedRunPanel(m_project, this);
+        m_shared->setWindowFlag(Qt::Window);
+    }
+    if (auto ok = m_shared->watch(url); !ok) {
+        QMessageBox::warning(this, tr("Watch Shared Run"), ok.error().toString());
+        return m_shared;
+    }
+    m_shared->show();
+    m_shared->raise();
+    return m_shared;
 }
 
 void MainWindow::updateRecentMenu()

@@ -22,6 +22,7 @@ class ModelListEditor;
 class Project;
 class ResultsView;
 class RunMonitor;
+class SharedRunPanel;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -56,6 +57,11 @@ public:
     /// Before another project replaces this one: confirms cancelling a run in progress, then maybeSave().
     bool maybeLeaveProject();
 
+    /// Run ▸ Watch Shared Run…: shows the shared-run window watching `url` (postgresql://…);
+    /// a malformed URL is a message box. Returns the window (created on first use).
+    SharedRunPanel *watchSharedRun(const QString &url);
+    SharedRunPanel *sharedRunPanel() const { return m_shared; }
+
 public slots:
     void showPage(int page);
     bool save();
@@ -83,6 +89,7 @@ private:
     EstimateView *m_estimate;
     RunMonitor *m_run;
     ResultsView *m_results;
+    SharedRunPanel *m_shared = nullptr;
 };
 
 } // namespace ui

@@ -5,9 +5,8 @@
 
 #include "core/pricing/pricing.h"
 #include "core/session/runtypes.h"
-#include "core/storage/jobleases.h"
-#include "core/storage/resultstore.h"
 #include "core/storage/serverdb.h"
+#include "core/storage/sharedstatus.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -121,31 +120,22 @@ int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "discernus status: " << db << ": no such database\n";
         return 2;
     }
+    auto status = readSharedRunStatus(db);
+    if (!status) {
+        err << "discernus status: " << status.error().toString() << '\n';
+        return 2;
+    }
+    // Provider batches (docs/FORMATS.md, "Batch execution") are listed from the same database.
     ResultStore store;
     if (auto ok = store.open(db); !ok) {
         err << "discernus status: " << ok.error().toString() << '\n';
         return 2;
     }
-    auto counts = store.counts();
-    auto spent = store.spendSince(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
-    if (!counts || !spent) {
-        err << "discernus status: " << (!counts ? counts.error() : spent.error()).toString() << '\n';
-        return 2;
-    }
-    QList<WorkerInfo> workers;
-    if (server) {
-        auto w = JobLeases::workers(store);
-        if (!w) {
-            err << "discernus status: " << w.error().toString() << '\n';
-            return 2;
-        }
-        workers = *w;
-    }
     const bool all = a.has(QStringLiteral("--all"));
     if (a.has(QStringLiteral("--json"))) {
-        QJsonObject o = countsJson(*counts, *spent);
+        QJsonObject o = countsJson(status->counts, status->spentMicros);
         o.insert(QStringLiteral("database"), displayDatabase(db));
-        o.insert(QStringLiteral("workers"), workersJson(workers));
+        o.insert(QStringLiteral("workers"), workersJson(status->workers));
         auto batches = batchesJson(store, all);
         if (!batches) {
             err << "discernus status: " << batches.error().toString() << '\n';
@@ -156,9 +146,9 @@ int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err)
         return 0;
     }
     out << displayDatabase(db) << '\n';
-    printProgress(*counts, *spent, out);
-    if (server)
-        printWorkers(workers, out);
+    printProgress(status->counts, status->spentMicros, out);
+    if (status->server)
+        printWorkers(status->workers, out);
     if (auto ok = printBatches(store, all, out); !ok) {
         err << "discernus status: " << ok.error().toString() << '\n';
         return 2;

@@ -5,6 +5,7 @@
 #include "ui/estimateview.h"
 #include "ui/mainwindow.h"
 #include "ui/project.h"
+#include "ui/sharedrunpanel.h"
 #include "ui/uisettings.h"
 
 #include <QApplication>
@@ -69,6 +70,15 @@ void TestLayout::pagesHoldAt1024()
             if (!problems.contains(problem))
                 problems << QStringLiteral("page %1: %2").arg(p).arg(problem);
     }
+    // Run ▸ Watch Shared Run opens a window of its own; it holds within the same size.
+    SharedRunPanel shared(w.project());
+    shared.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&shared));
+    const QSize sharedMin = shared.minimumSizeHint();
+    if (sharedMin.width() > 1024 || sharedMin.height() > 700)
+        problems << QStringLiteral("shared-run window needs at least %1×%2").arg(sharedMin.width()).arg(sharedMin.height());
+    for (const QString &problem : wbtest::layoutProblems(&shared))
+        problems << QStringLiteral("shared-run window: %1").arg(problem);
     w.project()->close();
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
 }
