@@ -83,6 +83,7 @@ private slots:
     void unsavedChangesPrompt();
     void routerFormIsUndoable();
     void experimentEditorAddsRuns();
+    void executionModeIsSavedAndUndoable();
     void keysPageListsReferences();
     void estimateFollowsEdits();
     void experimentNameKeepsTypedSpaces();
@@ -223,6 +224,28 @@ void TestMainWindow::experimentEditorAddsRuns()
     QVERIFY(ed->corpusModel()->stats(QStringLiteral("speeches"))->tokens > 0);
     m_w->project()->undoStack()->undo();
     QCOMPARE(ed->matrixModel()->rowCount(), n);
+}
+
+void TestMainWindow::executionModeIsSavedAndUndoable()
+{
+    auto *mode = m_w->experimentPage()->findChild<QComboBox *>(QStringLiteral("executionMode"));
+    QVERIFY(mode);
+    QCOMPARE(m_w->project()->state().experiment.execution.mode, ExecutionMode::Live);
+    QCOMPARE(mode->currentData().toString(), QStringLiteral("live"));
+    mode->setCurrentIndex(mode->findData(QStringLiteral("batch")));
+    QCOMPARE(m_w->project()->state().experiment.execution.mode, ExecutionMode::Batch);
+    QVERIFY(m_w->project()->isModified());
+    m_w->project()->undoStack()->undo();
+    QCOMPARE(m_w->project()->state().experiment.execution.mode, ExecutionMode::Live);
+    QCOMPARE(mode->currentData().toString(), QStringLiteral("live"));
+    m_w->project()->undoStack()->redo();
+    QCOMPARE(mode->currentData().toString(), QStringLiteral("batch"));
+    // Saved through the config writer and read back.
+    answerNextMessageBox(QMessageBox::Save);
+    QVERIFY(m_w->maybeSave());
+    Project reread;
+    QVERIFY(reread.open(m_dir->path()));
+    QCOMPARE(reread.state().experiment.execution.mode, ExecutionMode::Batch);
 }
 
 void TestMainWindow::keysPageListsReferences()
