@@ -2843,12 +2843,12 @@ Spannweite</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+211"/>
+        <location line="+215"/>
         <source>Pause</source>
         <translation>Pausieren</translation>
     </message>
     <message>
-        <location line="-210"/>
+        <location line="-214"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -2953,7 +2953,7 @@ Spannweite</translation>
         <translation>Ausgaben im Budgetzeitraum gegenüber dem Budget, im Zeitverlauf</translation>
     </message>
     <message>
-        <location line="+252"/>
+        <location line="+256"/>
         <source>Stopping: finishing the calls in flight, then the run ends (it can be resumed later)</source>
         <translation>Wird angehalten: Die laufenden Aufrufe werden abgeschlossen, dann endet der Lauf (er kann später fortgesetzt werden)</translation>
     </message>
@@ -3012,12 +3012,12 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Budget %1</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+38"/>
         <source>(not created yet)</source>
         <translation>(noch nicht angelegt)</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+34"/>
         <source>Storage failure: %1</source>
         <translation>Speicherfehler: %1</translation>
     </message>
@@ -3052,7 +3052,7 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Beendet in %1</translation>
     </message>
     <message>
-        <location line="-528"/>
+        <location line="-537"/>
         <source>Deployments</source>
         <translation>Deployments</translation>
     </message>
@@ -3072,7 +3072,7 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Ereignisse</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+90"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
@@ -3164,7 +3164,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Vergangen %1 · %2</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+135"/>
         <source>Could not run: %1</source>
         <translation>Lauf nicht möglich: %1</translation>
     </message>

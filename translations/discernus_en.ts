@@ -2839,12 +2839,12 @@ spread</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+211"/>
+        <location line="+215"/>
         <source>Pause</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-210"/>
+        <location line="-214"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2949,7 +2949,7 @@ spread</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+252"/>
+        <location line="+256"/>
         <source>Stopping: finishing the calls in flight, then the run ends (it can be resumed later)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3006,12 +3006,12 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+38"/>
         <source>(not created yet)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+34"/>
         <source>Storage failure: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3046,7 +3046,7 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-528"/>
+        <location line="-537"/>
         <source>Deployments</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3066,7 +3066,7 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+90"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3156,7 +3156,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+135"/>
         <source>Could not run: %1</source>
         <translation type="unfinished"></translation>
     </message>

@@ -267,8 +267,12 @@ QString RunMonitor::resolvedDatabasePath() const
 void RunMonitor::setDatabasePath(const QString &path)
 {
     // The field shows the database the running job writes to; it must not change under it.
-    if (!m_running)
+    if (!m_running) {
         m_db->setText(path);
+        // Batches a stopped or killed run left open at the providers (a resume collects them).
+        m_runStartedAt = QDateTime::currentDateTimeUtc();
+        refreshBatches(resolvedDatabasePath());
+    }
 }
 
 void RunMonitor::showProjectDatabase()
@@ -521,7 +525,7 @@ void RunMonitor::tick()
     m_providers->update(snap);
     // Batches move in minutes: a read every few seconds is plenty.
     if (!m_batchesRead.isValid() || m_batchesRead.elapsed() >= 3000)
-        refreshBatches();
+        refreshBatches(m_runDbPath);
 
     if (p.total > 0) {
         if (m_progress->maximum() != p.total)
@@ -597,16 +601,22 @@ void RunMonitor::tick()
     setAxis(m_axisY, yMax);
 }
 
-void RunMonitor::refreshBatches()
+void RunMonitor::refreshBatches(const QString &dbPath)
 {
-    if (m_batchesLoading || m_runDbPath.isEmpty() || !QFileInfo::exists(m_runDbPath))
-        return;
-    m_batchesLoading = true;
     m_batchesRead.start();
+    // Never create or convert a file by looking at it: only existing, non-empty databases.
+    if (dbPath.isEmpty() || QFileInfo(dbPath).size() <= 0) {
+        m_batches->removeRows(0, m_batches->rowCount());
+        m_gaugeTabs->setTabVisible(m_batchTab, false);
+        ++m_batchRead;
+        return;
+    }
+    const quint64 generation = ++m_batchRead;
     auto *watcher = new QFutureWatcher<QList<BatchRow>>(this);
-    connect(watcher, &QFutureWatcher<QList<BatchRow>>::finished, this, [this, watcher] {
+    connect(watcher, &QFutureWatcher<QList<BatchRow>>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
-        m_batchesLoading = false;
+        if (generation != m_batchRead)
+            return;   // a newer read is on its way
         const QList<BatchRow> rows = watcher->result();
         const QDateTime now = QDateTime::currentDateTimeUtc();
         const QLocale loc;
@@ -633,7 +643,7 @@ void RunMonitor::refreshBatches()
         m_gaugeTabs->setTabVisible(m_batchTab, m_batches->rowCount() > 0);
     });
     // Its own connection on the worker thread: the engine writes through another (WAL readers do not block it).
-    watcher->setFuture(QtConcurrent::run([path = m_runDbPath]() -> QList<BatchRow> {
+    watcher->setFuture(QtConcurrent::run([path = dbPath]() -> QList<BatchRow> {
         ResultStore store;
         if (!store.open(path))
             return {};
@@ -645,8 +655,7 @@ void RunMonitor::refreshBatches()
 void RunMonitor::onFinished(const RunSummary &summary)
 {
     tick();   // last snapshot
-    m_batchesLoading = false;   // a read still going on is shown when it lands; this one is final
-    refreshBatches();
+    refreshBatches(m_runDbPath);   // the final state (a read still going on is superseded)
     m_summary = summary;
     m_running = false;
     m_paused = false;

@@ -99,8 +99,9 @@ private:
     void updateButtons();
     void resetChart(std::optional<double> budgetUsd);
     static void setAxis(QValueAxis *axis, double maxValue);
-    /// Reads the run database's batches on a worker thread and shows them when it is done.
-    void refreshBatches();
+    /// Reads a database's batches on a worker thread and shows them when it is done (only the
+    /// latest read is shown).
+    void refreshBatches(const QString &dbPath);
 
     Project *m_project;
     RunController *m_controller;
@@ -109,7 +110,7 @@ private:
     QStandardItemModel *m_batches;
     QTabWidget *m_gaugeTabs = nullptr;
     int m_batchTab = -1;
-    bool m_batchesLoading = false;
+    quint64 m_batchRead = 0;       // generation of the latest read
     QElapsedTimer m_batchesRead;   // since the last read
     QDateTime m_runStartedAt;      // batches created since then belong to this run
     QTimer *m_timer;
