@@ -311,6 +311,21 @@ void EstimateView::show(const Result<EstimateReport> &r)
                        .arg(loc.toString(u.calls), loc.toString(u.promptTokens), usd(u.expectedCostMicros),
                             RunMonitor::formatDuration(rep.unbatched->durationSeconds));
     }
+    // The same calls through the providers' batch APIs (docs/FORMATS.md, "Batch execution").
+    const BatchApiEstimate &b = rep.batchApi;
+    summary += QLatin1String("<br>");
+    if (b.batchCalls == 0) {
+        summary += tr("<b>Batch</b>: no deployment has a batch API; every call stays live");
+    } else {
+        summary += tr("<b>Live</b> %1, ~%2 · <b>Batch</b> %3, within ~%4 h")
+                       .arg(usd(b.liveExpectedCostMicros), RunMonitor::formatDuration(b.liveDurationSeconds),
+                            usd(b.expectedCostMicros), loc.toString(b.completionSeconds / 3600.0, 'g', 4));
+        if (b.liveCalls > 0)
+            summary += QLatin1Char(' ') + tr("(%n call(s) stay live: no batch API)", nullptr, int(b.liveCalls));
+    }
+    m_summary->setToolTip(tr("Batch: the same calls through the providers' batch APIs at their batch prices (half the "
+                             "list price where the price map has none). The time is the providers' completion window "
+                             "(24 h), times the windows a key's batch queue limit needs; most batches finish sooner."));
     m_summary->setText(summary);
     m_binding->setText(tr("What sets the pace: %1").arg(EngineText::binding(m.binding)));
     m_budget->setText(EngineText::budget(rep.budget));

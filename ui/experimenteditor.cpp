@@ -158,6 +158,16 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     m_repetitions->setRange(1, 1000);
     m_parseRetries = new QSpinBox(this);
     m_parseRetries->setRange(0, 10);
+    // How calls reach the provider (docs/FORMATS.md, "Batch execution"); item data = the YAML name.
+    m_mode = new QComboBox(this);
+    m_mode->setObjectName(QStringLiteral("executionMode"));
+    m_mode->addItem(tr("Live"), executionModeName(ExecutionMode::Live));
+    m_mode->addItem(tr("Batch (half price)"), executionModeName(ExecutionMode::Batch));
+    m_mode->addItem(tr("Auto"), executionModeName(ExecutionMode::Auto));
+    m_mode->setToolTip(tr("Live: one call per request, answered within the minute.\n"
+                          "Batch: the providers' batch APIs (OpenAI, Anthropic, Gemini, Mistral) at half price, "
+                          "results within 24 hours.\n"
+                          "Auto: batch the runs whose live estimate takes longer than batch_after (default 2 h)."));
     m_batching = new QCheckBox(tr("Several texts per call"), this);
     m_batchTokens = new QSpinBox(this);
     m_batchTokens->setRange(100, 2000000);
@@ -170,6 +180,7 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     ef->addRow(tr("Max output tokens"), m_maxTokens);
     ef->addRow(tr("Repetitions"), m_repetitions);
     ef->addRow(tr("Re-asks on invalid JSON"), m_parseRetries);
+    ef->addRow(tr("Execution mode"), m_mode);
     ef->addRow(tr("Batching"), m_batching);
     ef->addRow(tr("Max tokens per batch"), m_batchTokens);
     ef->addRow(tr("Max texts per batch"), m_batchTexts);
@@ -217,6 +228,7 @@ ExperimentEditor::ExperimentEditor(Project *project, QWidget *parent)
     connect(m_maxTokens, &QSpinBox::valueChanged, this, commit);
     connect(m_repetitions, &QSpinBox::valueChanged, this, commit);
     connect(m_parseRetries, &QSpinBox::valueChanged, this, commit);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, commit);
     connect(m_batching, &QCheckBox::toggled, this, commit);
     connect(m_batchTokens, &QSpinBox::valueChanged, this, commit);
     connect(m_batchTexts, &QSpinBox::valueChanged, this, commit);
@@ -276,6 +288,7 @@ void ExperimentEditor::reload()
     m_maxTokens->setValue(x.maxTokens);
     m_repetitions->setValue(x.repetitions);
     m_parseRetries->setValue(x.maxParseRetries);
+    m_mode->setCurrentIndex(std::max(0, m_mode->findData(executionModeName(x.mode))));
     m_batching->setChecked(x.batching.enabled);
     m_batchTokens->setValue(int(x.batching.maxBatchTokens));
     m_batchTexts->setValue(x.batching.maxTextsPerBatch);
@@ -321,6 +334,7 @@ void ExperimentEditor::commitSettings(int mergeKey)
     x.maxTokens = m_maxTokens->value();
     x.repetitions = m_repetitions->value();
     x.maxParseRetries = m_parseRetries->value();
+    x.mode = executionModeFromName(m_mode->currentData().toString()).value_or(ExecutionMode::Live);
     x.batching.enabled = m_batching->isChecked();
     x.batching.maxBatchTokens = m_batchTokens->value();
     x.batching.maxTextsPerBatch = m_batchTexts->value();

@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class QCheckBox;
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -67,6 +68,7 @@ private:
     QSpinBox *m_maxTokens;
     QSpinBox *m_repetitions;
     QSpinBox *m_parseRetries;
+    QComboBox *m_mode;
     QCheckBox *m_batching;
     QSpinBox *m_batchTokens;
     QSpinBox *m_batchTexts;

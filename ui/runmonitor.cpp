@@ -8,6 +8,8 @@
 #include "ui/uisettings.h"
 
 #include "core/pricing/pricing.h"
+#include "core/storage/batchstore.h"
+#include "core/storage/resultstore.h"
 
 #include <QChart>
 #include <QChartView>
@@ -15,6 +17,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -29,11 +33,13 @@
 #include <QRegularExpression>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QValueAxis>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <iterator>
 
@@ -82,7 +88,8 @@ QTableView *gaugeView(QAbstractItemModel *model, QWidget *parent)
 RunMonitor::RunMonitor(Project *project, QWidget *parent)
     : QWidget(parent), m_project(project), m_controller(new RunController(this)),
       m_deployments(new GaugeModel(GaugeModel::Mode::Deployment, this)),
-      m_providers(new GaugeModel(GaugeModel::Mode::Provider, this)), m_timer(new QTimer(this))
+      m_providers(new GaugeModel(GaugeModel::Mode::Provider, this)), m_batches(new QStandardItemModel(this)),
+      m_timer(new QTimer(this))
 {
     m_db = new QLineEdit(this);
     m_db->setObjectName(QStringLiteral("databaseEdit"));
@@ -144,6 +151,22 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     pv->setAccessibleName(tr("Rate-limit gauges per provider"));
     gauges->addTab(dv, tr("Deployments"));
     gauges->addTab(pv, tr("Providers"));
+    // The provider batches of a run in batch mode (docs/FORMATS.md, "Batch execution"); the tab
+    // shows only when the run has any.
+    m_batches->setHorizontalHeaderLabels({tr("Provider"), tr("Batch"), tr("Requests"), tr("State"), tr("Succeeded"),
+                                          tr("Failed"), tr("Expired"), tr("Cancelled"), tr("Age")});
+    auto *bv = new QTableView(gauges);
+    bv->setObjectName(QStringLiteral("batchTable"));
+    bv->setAccessibleName(tr("Provider batches of the run"));
+    bv->setModel(m_batches);
+    bv->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    bv->setSelectionBehavior(QAbstractItemView::SelectRows);
+    bv->verticalHeader()->hide();
+    bv->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    bv->horizontalHeader()->setStretchLastSection(true);
+    m_gaugeTabs = gauges;
+    m_batchTab = gauges->addTab(bv, tr("Batches"));
+    gauges->setTabVisible(m_batchTab, false);
     const int rowH = dv->fontMetrics().height() + 10;
     dv->verticalHeader()->setDefaultSectionSize(rowH);
     pv->verticalHeader()->setDefaultSectionSize(rowH);
@@ -244,8 +267,12 @@ QString RunMonitor::resolvedDatabasePath() const
 void RunMonitor::setDatabasePath(const QString &path)
 {
     // The field shows the database the running job writes to; it must not change under it.
-    if (!m_running)
+    if (!m_running) {
         m_db->setText(path);
+        // Batches a stopped or killed run left open at the providers (a resume collects them).
+        m_runStartedAt = QDateTime::currentDateTimeUtc();
+        refreshBatches(resolvedDatabasePath());
+    }
 }
 
 void RunMonitor::showProjectDatabase()
@@ -389,6 +416,10 @@ void RunMonitor::start()
     m_droppedEvents = 0;
     m_deployments->clear();
     m_providers->clear();
+    m_batches->removeRows(0, m_batches->rowCount());
+    m_gaugeTabs->setTabVisible(m_batchTab, false);
+    m_runStartedAt = QDateTime::currentDateTimeUtc().addSecs(-1);
+    m_batchesRead.invalidate();
     m_progress->setRange(0, 0);   // busy until the plan is known
     m_progress->setValue(0);
     m_summary = {};
@@ -492,6 +523,9 @@ void RunMonitor::tick()
     const RunProgress p = m_controller->progress();
     m_deployments->update(snap);
     m_providers->update(snap);
+    // Batches move in minutes: a read every few seconds is plenty.
+    if (!m_batchesRead.isValid() || m_batchesRead.elapsed() >= 3000)
+        refreshBatches(m_runDbPath);
 
     if (p.total > 0) {
         if (m_progress->maximum() != p.total)
@@ -567,9 +601,61 @@ void RunMonitor::tick()
     setAxis(m_axisY, yMax);
 }
 
+void RunMonitor::refreshBatches(const QString &dbPath)
+{
+    m_batchesRead.start();
+    // Never create or convert a file by looking at it: only existing, non-empty databases.
+    if (dbPath.isEmpty() || QFileInfo(dbPath).size() <= 0) {
+        m_batches->removeRows(0, m_batches->rowCount());
+        m_gaugeTabs->setTabVisible(m_batchTab, false);
+        ++m_batchRead;
+        return;
+    }
+    const quint64 generation = ++m_batchRead;
+    auto *watcher = new QFutureWatcher<QList<BatchRow>>(this);
+    connect(watcher, &QFutureWatcher<QList<BatchRow>>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_batchRead)
+            return;   // a newer read is on its way
+        const QList<BatchRow> rows = watcher->result();
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QLocale loc;
+        m_batches->removeRows(0, m_batches->rowCount());
+        for (const BatchRow &b : rows) {
+            // This run's batches, and any a stopped run left open (a resume collects them).
+            if (b.collected && b.createdAt.isValid() && b.createdAt < m_runStartedAt)
+                continue;
+            auto cell = [](const QString &text, bool number = false) {
+                auto *item = new QStandardItem(text);
+                if (number)
+                    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                return item;
+            };
+            auto *state = cell(b.state);
+            if (!b.error.isEmpty())
+                state->setToolTip(b.error);
+            m_batches->appendRow({cell(b.provider), cell(b.providerBatchId.isEmpty() ? tr("(not created yet)") : b.providerBatchId),
+                                  cell(loc.toString(b.requests), true), state, cell(loc.toString(b.succeeded), true),
+                                  cell(loc.toString(b.failed), true), cell(loc.toString(b.expired), true),
+                                  cell(loc.toString(b.cancelled), true),
+                                  cell(b.createdAt.isValid() ? formatDuration(double(b.createdAt.secsTo(now))) : QString(), true)});
+        }
+        m_gaugeTabs->setTabVisible(m_batchTab, m_batches->rowCount() > 0);
+    });
+    // Its own connection on the worker thread: the engine writes through another (WAL readers do not block it).
+    watcher->setFuture(QtConcurrent::run([path = dbPath]() -> QList<BatchRow> {
+        ResultStore store;
+        if (!store.open(path))
+            return {};
+        auto rows = BatchStore(store).batches(true);
+        return rows ? *rows : QList<BatchRow>{};
+    }));
+}
+
 void RunMonitor::onFinished(const RunSummary &summary)
 {
     tick();   // last snapshot
+    refreshBatches(m_runDbPath);   // the final state (a read still going on is superseded)
     m_summary = summary;
     m_running = false;
     m_paused = false;

@@ -6,6 +6,7 @@
 // repaint, so the UI stays fluid however many calls per second the router makes.
 #include "core/session/runcontroller.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QStringList>
 #include <QWidget>
@@ -17,6 +18,8 @@ class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QStandardItemModel;
+class QTabWidget;
 class QTableView;
 class QTimer;
 
@@ -65,6 +68,8 @@ public:
     const RunSummary &lastSummary() const { return m_summary; }
     QString logText() const;
     int chartPointCount() const;
+    /// The run's provider batches (execution.mode batch): one row each, empty for a live run.
+    QStandardItemModel *batchTable() const { return m_batches; }
 
     static QString formatDuration(double seconds);
     /// Problems on the Models page that stop a run (Start lists them and refuses).
@@ -94,11 +99,20 @@ private:
     void updateButtons();
     void resetChart(std::optional<double> budgetUsd);
     static void setAxis(QValueAxis *axis, double maxValue);
+    /// Reads a database's batches on a worker thread and shows them when it is done (only the
+    /// latest read is shown).
+    void refreshBatches(const QString &dbPath);
 
     Project *m_project;
     RunController *m_controller;
     GaugeModel *m_deployments;
     GaugeModel *m_providers;
+    QStandardItemModel *m_batches;
+    QTabWidget *m_gaugeTabs = nullptr;
+    int m_batchTab = -1;
+    quint64 m_batchRead = 0;       // generation of the latest read
+    QElapsedTimer m_batchesRead;   // since the last read
+    QDateTime m_runStartedAt;      // batches created since then belong to this run
     QTimer *m_timer;
     QLineEdit *m_db;
     QCheckBox *m_resume;

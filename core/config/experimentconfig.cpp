@@ -356,7 +356,8 @@ Result<Framework> parseFrameworkImpl(const QByteArray &yaml, const QString &file
                                           QStringLiteral("status"), QStringLiteral("prompt_tokens"), QStringLiteral("completion_tokens"),
                                           QStringLiteral("cached_tokens"), QStringLiteral("cost_usd"), QStringLiteral("latency_ms"),
                                           QStringLiteral("attempts"), QStringLiteral("error"), QStringLiteral("completed_at"),
-                                          QStringLiteral("dimension"), QStringLiteral("score"), QStringLiteral("evidence")};
+                                          QStringLiteral("dimension"), QStringLiteral("score"), QStringLiteral("evidence"),
+                                          QStringLiteral("batch")};
         if (r.ok() && reserved.contains(dim.id))
             r.fail(did, d.field("id"), QStringLiteral("\"") + dim.id + QStringLiteral("\" is a column name of the CSV export; choose another id"));
         if (r.ok() && seen.contains(dim.id))

@@ -153,6 +153,23 @@ QJsonObject Recommendation::toJson() const
     };
 }
 
+QJsonObject BatchApiEstimate::toJson() const
+{
+    return QJsonObject{
+        {QStringLiteral("expected_cost_usd"), microsToUsd(expectedCostMicros)},
+        {QStringLiteral("worst_cost_usd"), microsToUsd(worstCostMicros)},
+        {QStringLiteral("price_known"), priceKnown},
+        {QStringLiteral("live_expected_cost_usd"), microsToUsd(liveExpectedCostMicros)},
+        {QStringLiteral("live_duration_s"), liveDurationSeconds},
+        {QStringLiteral("batch_calls"), batchCalls},
+        {QStringLiteral("live_calls"), liveCalls},
+        {QStringLiteral("completion_window_s"), windowSeconds},
+        {QStringLiteral("windows"), windows},
+        {QStringLiteral("completion_s"), completionSeconds},
+        {QStringLiteral("completion_basis"), basis},
+    };
+}
+
 QJsonObject EstimateReport::toJson() const
 {
     QJsonObject o{
@@ -178,6 +195,7 @@ QJsonObject EstimateReport::toJson() const
         b.insert(QStringLiteral("budget_duration"), budget.duration);
     }
     o.insert(QStringLiteral("budget"), b);
+    o.insert(QStringLiteral("batch"), batchApi.toJson());
     QJsonArray recs;
     for (const Recommendation &r : recommendations)
         recs.append(r.toJson());
@@ -275,6 +293,10 @@ QString EstimateReport::toText() const
                         formatEstimateUsd(a.expectedCostMicros), formatEstimateUsd(b.expectedCostMicros), formatEstimateDuration(a.durationSeconds),
                         formatEstimateDuration(b.durationSeconds));
     }
+    out += QStringLiteral("\nLive vs batch API: live %1, ~%2; batch %3%4, within ~%5 h (%6)\n")
+               .arg(formatEstimateUsd(batchApi.liveExpectedCostMicros), formatEstimateDuration(batchApi.liveDurationSeconds),
+                    formatEstimateUsd(batchApi.expectedCostMicros), batchApi.priceKnown ? QString() : QStringLiteral("?"),
+                    QString::number(batchApi.completionSeconds / 3600.0, 'g', 4), batchApi.basis);
     out += QStringLiteral("\nBudget: ");
     switch (budget.status) {
     case BudgetVerdict::Status::NoBudget: out += QStringLiteral("none set. "); break;

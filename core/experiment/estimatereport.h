@@ -94,11 +94,34 @@ struct Recommendation {
     QJsonObject toJson() const;
 };
 
+/// The same plan sent through the providers' batch APIs (execution.mode batch, docs/FORMATS.md
+/// "Batch execution"), beside the live one: the calls priced at the batch prices (LiteLLM's
+/// `*_cost_per_token_batches`, else half the list price) on the deployments the live schedule
+/// chose; a deployment whose provider has no batch API we speak stays live and at list price.
+/// The completion time is not simulated: providers promise results within their completion window
+/// (24 h on all four; Gemini's is a target) and do not say how fast; with `batch_queue_tokens` set,
+/// a key whose share of the prompt tokens exceeds it needs that many windows one after another.
+struct BatchApiEstimate {
+    qint64 expectedCostMicros = 0, worstCostMicros = 0;
+    qint64 liveExpectedCostMicros = 0;        ///< the live plan's, for the side by side
+    double liveDurationSeconds = 0;
+    qint64 batchCalls = 0;                    ///< through a batch API
+    qint64 liveCalls = 0;                     ///< on deployments without one: stay live
+    double windowSeconds = 24 * 3600.0;       ///< the longest completion window of the providers used
+    int windows = 1;                          ///< windows one after another (queue limit)
+    double completionSeconds = 24 * 3600.0;   ///< upper bound: windows × windowSeconds (0: no batch call)
+    QString basis;                            ///< what the completion time is based on, in words
+    bool priceKnown = true;
+    QJsonObject toJson() const;
+};
+
 struct EstimateReport {
     QString experiment;
     ModeEstimate planned;                     ///< as configured (batched when batching is enabled)
     std::optional<ModeEstimate> unbatched;    ///< side by side when batching is enabled
     BudgetVerdict budget;
+    /// The planned calls through the provider batch APIs (always computed; `batch` in the JSON).
+    BatchApiEstimate batchApi;
     QList<Recommendation> recommendations;
     QStringList warnings;
     /// Texts larger than every context window their run can use: a run refuses to start with them.

@@ -5,6 +5,7 @@
 #include "core/experiment/recommendations.h"
 #include "core/limits/countingrule.h"
 #include "core/pricing/tokenbound.h"
+#include "core/providers/batchwire.h"
 #include "core/tokenize/tokenestimator.h"
 #include "core/tokenize/tokenizer.h"
 
@@ -103,6 +104,11 @@ private:
     void addDeployments(ModeEstimate &m, const QList<ScheduleDeployment> &deps, const QList<Deployment> &priced,
                         const ScheduleResult &sim, const std::vector<qint64> &expectedMicros) const;
     BudgetVerdict budget(const ModeEstimate &m) const;
+    Result<BatchApiEstimate> batchApiAlternative(const Mode &planned, const ModeEstimate &live);
+    PriceMode priceModeOf(const Deployment &d) const
+    {
+        return m_batchPrices && batchDialectFor(d.provider) != BatchDialect::None ? PriceMode::BatchApi : PriceMode::Standard;
+    }
     QStringList warnings(const ModeEstimate &planned) const;
     void report(int percent) const
     {
@@ -122,6 +128,7 @@ private:
     QHash<QString, std::vector<qint64>> m_baseCounts;   // counter key -> count per text (-1 = not yet)
     const Mode *m_planned = nullptr;
     std::optional<ScheduleResult> m_plannedSim;         // reused while only prices change
+    bool m_batchPrices = false;                         // addCosts prices at the batch APIs' rates
 };
 
 Result<void> Estimator::prepare()
@@ -480,7 +487,7 @@ std::vector<qint64> Estimator::addCosts(ModeEstimate &m, const Mode &mode, const
             Usage u;
             u.promptTokens = c.promptTokens;
             u.completionTokens = c.outputTokens;
-            const qint64 p = costPicos(*price[size_t(d)], u);
+            const qint64 p = costPicos(*price[size_t(d)], u, priceModeOf(priced[d]));
             runExpected[size_t(c.run)].addPicos(p);
             depExpected[size_t(d)].addPicos(p);
         } else {
@@ -491,7 +498,8 @@ std::vector<qint64> Estimator::addCosts(ModeEstimate &m, const Mode &mode, const
         qint64 worst = 0;
         for (int gd : depsOfGroup[size_t(c.group)]) {
             if (price[size_t(gd)])
-                worst = std::max(worst, worstCasePicos(*price[size_t(gd)], std::max(c.promptTokens, mode.boundPrompt[i]), c.maxTokens));
+                worst = std::max(worst, worstCasePicos(*price[size_t(gd)], std::max(c.promptTokens, mode.boundPrompt[i]), c.maxTokens,
+                                                       priceModeOf(priced[gd])));
             else
                 runPriceKnown[size_t(c.run)] = false;
         }
@@ -621,6 +629,73 @@ BudgetVerdict Estimator::budget(const ModeEstimate &m) const
     return v;
 }
 
+/// The providers' completion window for a batch (docs/PROVIDERS.md, "Batch APIs"): OpenAI's
+/// `completion_window: 24h`, Anthropic's "ends within 24 h", Mistral's default `timeout_hours: 24`,
+/// Gemini's 24 h target (its batches expire only after 48 h).
+double batchCompletionWindowSeconds(BatchDialect)
+{
+    return 24 * 3600.0;
+}
+
+Result<BatchApiEstimate> Estimator::batchApiAlternative(const Mode &planned, const ModeEstimate &live)
+{
+    // Same calls, same schedule (reused), batch prices.
+    m_batchPrices = true;
+    auto priced = simulateMode(planned, m_sched, m_deps);
+    m_batchPrices = false;
+    if (!priced)
+        return std::unexpected(priced.error());
+    BatchApiEstimate b;
+    b.expectedCostMicros = priced->total.expectedCostMicros;
+    b.worstCostMicros = priced->total.worstCostMicros;
+    b.priceKnown = priced->total.priceKnown;
+    b.liveExpectedCostMicros = live.total.expectedCostMicros;
+    b.liveDurationSeconds = live.durationSeconds;
+
+    // Prompt tokens each key would have enqueued: a group's tokens spread over its batch-capable
+    // deployments, as the batch runner balances them.
+    QStringList dialects;
+    QHash<QString, qint64> groupTokens;
+    QHash<QString, int> groupKeys;
+    b.windowSeconds = 0;
+    for (qsizetype i = 0; i < live.deployments.size(); ++i) {
+        const DeploymentEstimate &d = live.deployments[i];
+        const BatchDialect dialect = batchDialectFor(m_deps[i].provider);
+        if (dialect == BatchDialect::None) {
+            b.liveCalls += d.calls;
+            continue;
+        }
+        b.batchCalls += d.calls;
+        groupTokens[d.group] += d.promptTokens;
+        groupKeys[d.group] += 1;
+        if (d.calls > 0) {
+            b.windowSeconds = std::max(b.windowSeconds, batchCompletionWindowSeconds(dialect));
+            if (!dialects.contains(batchDialectName(dialect)))
+                dialects << batchDialectName(dialect);
+        }
+    }
+    const qint64 queue = m_in.experiment.execution.batchApi.maxEnqueuedTokens;
+    if (queue > 0) {
+        for (auto it = groupTokens.cbegin(); it != groupTokens.cend(); ++it) {
+            const qint64 perKey = it.value() / std::max(1, groupKeys.value(it.key()));
+            b.windows = std::max<int>(b.windows, int((perKey + queue - 1) / queue));
+        }
+    }
+    b.completionSeconds = b.batchCalls > 0 ? b.windows * b.windowSeconds : 0;
+    if (b.batchCalls == 0) {
+        b.basis = QStringLiteral("no deployment of a provider with a batch API (OpenAI, Anthropic, Gemini, Mistral): every call stays live");
+    } else {
+        b.basis = QStringLiteral("the providers' completion window (%1 h for %2)")
+                      .arg(QString::number(b.windowSeconds / 3600.0, 'g', 4), dialects.join(QStringLiteral(", ")));
+        if (b.windows > 1)
+            b.basis += QStringLiteral(", %1 windows one after another for batch_queue_tokens %2 per key")
+                           .arg(b.windows).arg(formatEstimateCount(queue));
+        if (b.liveCalls > 0)
+            b.basis += QStringLiteral("; %1 calls stay live (no batch API)").arg(formatEstimateCount(b.liveCalls));
+    }
+    return b;
+}
+
 QStringList Estimator::warnings(const ModeEstimate &planned) const
 {
     QStringList out = m_warnings;
@@ -677,6 +752,10 @@ Result<EstimateReport> Estimator::run()
     }
     report(90);
     rep.budget = budget(rep.planned);
+    auto batchApi = batchApiAlternative(*planned, rep.planned);
+    if (!batchApi)
+        return std::unexpected(batchApi.error());
+    rep.batchApi = *batchApi;
 
     if (m_in.recommendations) {
         const RecommendationInput ri{rep.planned, !batching && otherEst ? &*otherEst : nullptr, m_sched, m_deps,

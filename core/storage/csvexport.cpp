@@ -195,7 +195,7 @@ QByteArray headerLine(const ColumnSet &cols, bool longFormat, bool raw)
             }
         }
     }
-    h += "prompt_tokens,completion_tokens,cached_tokens,cost_usd,latency_ms,attempts,error,completed_at\r\n";
+    h += "prompt_tokens,completion_tokens,cached_tokens,cost_usd,latency_ms,attempts,error,completed_at,batch\r\n";
     return h;
 }
 
@@ -234,7 +234,9 @@ QString exportColumnNotes(const ColumnSet &cols, bool longFormat)
           << QStringLiteral("latency_ms: the job's total call latency in milliseconds") + once
           << QStringLiteral("attempts: calls made for the job, including retries and re-asks") + once
           << QStringLiteral("error: why the job failed; empty when it did not")
-          << QStringLiteral("completed_at: when the job finished (ISO 8601, UTC)");
+          << QStringLiteral("completed_at: when the job finished (ISO 8601, UTC)")
+          << QStringLiteral("batch: the provider's batch id of the job's last call when it went through a provider "
+                            "batch API (execution.mode batch); empty for a live call");
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
@@ -277,7 +279,7 @@ struct JobLine {
 // Columns of the job query below, in its SELECT order.
 enum Col {
     CExperiment, CRunId, CModel, CDeployment, CProvider, CModelVersion, CFramework, CTextId, CRepetition, CStatus,
-    CPrompt, CCompletion, CCached, CCost, CLatency, CAttempts, CError, CCompletedAt, CJobId
+    CPrompt, CCompletion, CCached, CCost, CLatency, CAttempts, CError, CCompletedAt, CBatch, CJobId
 };
 
 const QString &jobQuerySql()
@@ -286,6 +288,9 @@ const QString &jobQuerySql()
         "SELECT e.name, j.run_id, r.model_group, j.deployment_id, j.provider, j.model_version,"
         " r.framework, j.text_id, j.repetition, j.status, j.prompt_tokens, j.completion_tokens,"
         " j.cached_tokens, j.cost_micros, j.latency_ms, j.attempts, j.last_error, j.completed_at,"
+        // The job's last call: its own, or a multi-text call that served it (call_jobs).
+        " (SELECT c.batch_id FROM calls c WHERE c.id IN (SELECT c2.id FROM calls c2 WHERE c2.job_id = j.id"
+        " UNION ALL SELECT cj.call_id FROM call_jobs cj WHERE cj.job_id = j.id) ORDER BY c.id DESC LIMIT 1),"
         " j.id FROM jobs j LEFT JOIN runs r ON r.run_id = j.run_id"
         " LEFT JOIN experiments e ON e.id = r.experiment_id");
     return sql;
@@ -321,6 +326,8 @@ JobLine startJobLine(const QSqlQuery &q, bool raw)
     appendField(tail, q.value(CError).toString(), raw);
     tail += ',';
     appendField(tail, q.value(CCompletedAt).toString(), raw);
+    tail += ',';
+    appendField(tail, q.value(CBatch).toString(), raw);
     tail += "\r\n";
     s += tail;
     // Six empty counts: summing a long export's cost (or tokens) gives each job once.

@@ -564,7 +564,7 @@ private slots:
                                                        u"model_version"_s, u"framework"_s, u"text_id"_s, u"repetition"_s, u"status"_s}
                                          + kDimensions
                                          + QStringList{u"prompt_tokens"_s, u"completion_tokens"_s, u"cached_tokens"_s, u"cost_usd"_s,
-                                                       u"latency_ms"_s, u"attempts"_s, u"error"_s, u"completed_at"_s};
+                                                       u"latency_ms"_s, u"attempts"_s, u"error"_s, u"completed_at"_s, u"batch"_s};
         QCOMPARE(wide.header, expectedHeader);
         QVERIFY(wide.rectangular);
         QCOMPARE(wide.rows.size(), kSampleJobs);

@@ -14,6 +14,8 @@
 #include "ui/modellisteditor.h"
 #include "ui/project.h"
 #include "ui/runmonitor.h"
+#include "core/storage/batchstore.h"
+#include "core/storage/resultstore.h"
 
 #include <QAbstractButton>
 #include <QComboBox>
@@ -27,6 +29,7 @@
 #include <QSpinBox>
 #include <QStandardItemModel>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -83,10 +86,12 @@ private slots:
     void unsavedChangesPrompt();
     void routerFormIsUndoable();
     void experimentEditorAddsRuns();
+    void executionModeIsSavedAndUndoable();
     void keysPageListsReferences();
     void estimateFollowsEdits();
     void experimentNameKeepsTypedSpaces();
     void runDatabaseRelativeAndExisting();
+    void runPageShowsOpenBatches();
     void refusedEditsSayWhy();
     void duplicateKeysFlagged();
     void startRefusesWithModelProblems();
@@ -225,6 +230,28 @@ void TestMainWindow::experimentEditorAddsRuns()
     QCOMPARE(ed->matrixModel()->rowCount(), n);
 }
 
+void TestMainWindow::executionModeIsSavedAndUndoable()
+{
+    auto *mode = m_w->experimentPage()->findChild<QComboBox *>(QStringLiteral("executionMode"));
+    QVERIFY(mode);
+    QCOMPARE(m_w->project()->state().experiment.execution.mode, ExecutionMode::Live);
+    QCOMPARE(mode->currentData().toString(), QStringLiteral("live"));
+    mode->setCurrentIndex(mode->findData(QStringLiteral("batch")));
+    QCOMPARE(m_w->project()->state().experiment.execution.mode, ExecutionMode::Batch);
+    QVERIFY(m_w->project()->isModified());
+    m_w->project()->undoStack()->undo();
+    QCOMPARE(m_w->project()->state().experiment.execution.mode, ExecutionMode::Live);
+    QCOMPARE(mode->currentData().toString(), QStringLiteral("live"));
+    m_w->project()->undoStack()->redo();
+    QCOMPARE(mode->currentData().toString(), QStringLiteral("batch"));
+    // Saved through the config writer and read back.
+    answerNextMessageBox(QMessageBox::Save);
+    QVERIFY(m_w->maybeSave());
+    Project reread;
+    QVERIFY(reread.open(m_dir->path()));
+    QCOMPARE(reread.state().experiment.execution.mode, ExecutionMode::Batch);
+}
+
 void TestMainWindow::keysPageListsReferences()
 {
     KeysModel *keys = m_w->keysPage()->model();
@@ -291,6 +318,48 @@ void TestMainWindow::runDatabaseRelativeAndExisting()
     taken.close();
     QCOMPARE(run->freshDatabasePath(projectDir.filePath(QStringLiteral("results-2.sqlite"))),
              projectDir.filePath(QStringLiteral("results-3.sqlite")));
+}
+
+void TestMainWindow::runPageShowsOpenBatches()
+{
+    // A database a killed batch run left behind: one batch still open, one collected.
+    const QString db = QDir(m_w->project()->directory()).filePath(QStringLiteral("batches.sqlite"));
+    {
+        ResultStore store;
+        QVERIFY(store.open(db));
+        BatchStore batches(store);
+        BatchRow open;
+        open.providerBatchId = QStringLiteral("batch_open_1");
+        open.deploymentId = QStringLiteral("openai-1");
+        open.provider = QStringLiteral("openai");
+        open.state = QStringLiteral("in_progress");
+        open.requests = 120;
+        open.succeeded = 40;
+        open.createdAt = QDateTime::currentDateTimeUtc().addSecs(-600);
+        QVERIFY(batches.insert(open, {}));
+        BatchRow done = open;
+        done.providerBatchId = QStringLiteral("batch_done_1");
+        done.state = QStringLiteral("ended");
+        done.collected = true;
+        auto id = batches.insert(done, {});
+        QVERIFY(id);
+        done.id = *id;
+        QVERIFY(batches.update(done));
+    }
+    RunMonitor *run = m_w->runPage();
+    auto *tabs = run->findChild<QTabWidget *>(QStringLiteral("gaugeTabs"));
+    QVERIFY(tabs);
+    run->setDatabasePath(QStringLiteral("batches.sqlite"));
+    QTRY_COMPARE(run->batchTable()->rowCount(), 1);
+    QCOMPARE(run->batchTable()->item(0, 0)->text(), QStringLiteral("openai"));
+    QCOMPARE(run->batchTable()->item(0, 1)->text(), QStringLiteral("batch_open_1"));
+    QCOMPARE(run->batchTable()->item(0, 2)->text(), QLocale().toString(120));
+    QCOMPARE(run->batchTable()->item(0, 3)->text(), QStringLiteral("in_progress"));
+    QVERIFY(tabs->isTabVisible(tabs->count() - 1));
+    // A database without batches hides the tab.
+    run->setDatabasePath(QStringLiteral("none.sqlite"));
+    QTRY_COMPARE(run->batchTable()->rowCount(), 0);
+    QVERIFY(!tabs->isTabVisible(tabs->count() - 1));
 }
 
 void TestMainWindow::refusedEditsSayWhy()

@@ -125,6 +125,7 @@ private slots:
     void unschedulableCalls();
     void costTotalsMatchHandArithmetic();
     void budgetVerdicts();
+    void batchApiSideBySide();
     void addKeyHalvesDuration();
     void noAdviceWithoutEffect();
     void cheaperModelRecommendation();
@@ -425,6 +426,76 @@ void TestEstimator::costTotalsMatchHandArithmetic()
         return q;
     };
     QCOMPARE(estimate(tiny).planned.total.expectedCostMicros, 150);
+}
+
+void TestEstimator::batchApiSideBySide()
+{
+    // Two models: "full" has no batch prices (batch = half the list price), "cut" has LiteLLM batch
+    // prices that are not half ($1 / $4 per M against $2.50 / $10). 20 calls each of 1000 prompt
+    // tokens (1 + 999 chars) and 100 output tokens.
+    //   full live 20 x (1000 x 2.5 + 100 x 10) = 70,000 micro-$; batch 35,000
+    //   cut  live 70,000;                                        batch 20 x (1000 + 400) = 28,000
+    const QByteArray map = R"({
+        "full": {"litellm_provider": "openai", "mode": "chat",
+                 "input_cost_per_token": 2.5e-6, "output_cost_per_token": 1e-5},
+        "cut": {"litellm_provider": "anthropic", "mode": "chat",
+                "input_cost_per_token": 2.5e-6, "output_cost_per_token": 1e-5,
+                "input_cost_per_token_batches": 1e-6, "output_cost_per_token_batches": 4e-6}
+    })";
+    Deployment f = dep(QStringLiteral("f"), QStringLiteral("full"), QStringLiteral("openai"), QStringLiteral("full"));
+    Deployment c = dep(QStringLiteral("c"), QStringLiteral("cut"), QStringLiteral("anthropic"), QStringLiteral("cut"));
+    QList<EstimateText> t = texts(20, 999);
+    t += texts(20, 999, QStringLiteral("c2"));
+    EstimateInput in = baseInput({f, c}, {runSpec(QStringLiteral("r1"), QStringLiteral("full")),
+                                          runSpec(QStringLiteral("r2"), QStringLiteral("cut"), QStringLiteral("c2"))}, t, 1000);
+    in.prices = PriceTable();
+    QVERIFY(in.prices.importLiteLlmJson(map).has_value());
+    in.meanOutputTokensPerText.insert(QStringLiteral("full"), 100);
+    in.meanOutputTokensPerText.insert(QStringLiteral("cut"), 100);
+    in.recommendations = false;
+
+    EstimateInput onlyFull = in;
+    onlyFull.models.deployments = {f};
+    onlyFull.experiment.execution.matrix = {in.experiment.execution.matrix[0]};
+    const EstimateReport half = estimate(onlyFull);
+    QCOMPARE(half.planned.total.expectedCostMicros, 70000);
+    QCOMPARE(half.batchApi.liveExpectedCostMicros, 70000);
+    QCOMPARE(half.batchApi.expectedCostMicros, 35000);
+    QCOMPARE(half.batchApi.worstCostMicros * 2, half.planned.total.worstCostMicros);
+    QCOMPARE(half.batchApi.batchCalls, 20);
+    QCOMPARE(half.batchApi.liveCalls, 0);
+    QCOMPARE(half.batchApi.completionSeconds, 24 * 3600.0);
+    QVERIFY2(half.batchApi.basis.contains(QStringLiteral("24 h for openai")), qPrintable(half.batchApi.basis));
+
+    const EstimateReport both = estimate(in);
+    QCOMPARE(both.planned.total.expectedCostMicros, 140000);
+    QCOMPARE(both.batchApi.expectedCostMicros, 35000 + 28000);
+    // The planned (live) estimate is not changed by computing the alternative.
+    QCOMPARE(both.planned.runs[1].expectedCostMicros, 70000);
+
+    // A provider without a batch API we speak stays live, at its list price.
+    Deployment z = dep(QStringLiteral("z"), QStringLiteral("full"), QStringLiteral("azure"), QStringLiteral("full"));
+    z.price.inputCostPerToken = 2.5e-6;
+    z.price.outputCostPerToken = 1e-5;
+    EstimateInput azure = onlyFull;
+    azure.models.deployments = {z};
+    const EstimateReport live = estimate(azure);
+    QCOMPARE(live.batchApi.liveCalls, 20);
+    QCOMPARE(live.batchApi.batchCalls, 0);
+    QCOMPARE(live.batchApi.expectedCostMicros, live.planned.total.expectedCostMicros);
+    QCOMPARE(live.batchApi.completionSeconds, 0.0);
+
+    // A key's queue limit of 8,000 enqueued tokens against 20,000 prompt tokens: three windows.
+    onlyFull.experiment.execution.batchApi.maxEnqueuedTokens = 8000;
+    const EstimateReport queued = estimate(onlyFull);
+    QCOMPARE(queued.batchApi.windows, 3);
+    QCOMPARE(queued.batchApi.completionSeconds, 3 * 24 * 3600.0);
+
+    const QJsonObject j = both.toJson().value(QStringLiteral("batch")).toObject();
+    QCOMPARE(j.value(QStringLiteral("expected_cost_usd")).toDouble(), 0.063);
+    QCOMPARE(j.value(QStringLiteral("completion_s")).toDouble(), 86400.0);
+    QVERIFY(both.toText().contains(QStringLiteral("live $0.1400, ~")));
+    QVERIFY(both.toText().contains(QStringLiteral("batch $0.0630, within ~24 h")));
 }
 
 void TestEstimator::budgetVerdicts()

@@ -89,8 +89,8 @@ private slots:
         QCOMPARE(readAll(out),
                  QByteArray("experiment,run_id,model,deployment,provider,model_version,framework,text_id,repetition,status,"
                             "care,fairness,prompt_tokens,completion_tokens,cached_tokens,cost_usd,latency_ms,attempts,error,"
-                            "completed_at\r\n"
-                            "exp-b,other,m,d,p,v,mft,t1,1,done,0.5,0.5,10,5,0,0.000010,5,1,,2024-05-01T12:00:03.000Z\r\n"));
+                            "completed_at,batch\r\n"
+                            "exp-b,other,m,d,p,v,mft,t1,1,done,0.5,0.5,10,5,0,0.000010,5,1,,2024-05-01T12:00:03.000Z,\r\n"));
 
         // exp-a's rows are exactly the full export without exp-b's last line.
         opt.experiment = QStringLiteral("exp-a");
@@ -364,6 +364,51 @@ private slots:
         const QString plain = m_dir.filePath(QStringLiteral("plain.csv"));
         QVERIFY(exportCsv(m_db, plain, {}));
         QVERIFY(!QFile::exists(columnsFilePath(plain)));
+    }
+
+    /// The batch column holds the provider batch id of the job's last call, whether the call was
+    /// its own or a multi-text call that served it; empty when that call was live.
+    void batchColumnNamesTheProviderBatch()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("batches.sqlite"));
+        ResultStore store;
+        QVERIFY(store.open(db));
+        const QList<qint64> ids = fillSample(store);
+        QCOMPARE(ids.size(), 5);
+        CallRecord live;
+        live.deploymentId = QStringLiteral("openai-1");
+        live.provider = QStringLiteral("openai");
+        live.httpStatus = 200;
+        CallRecord viaBatch = live;
+        viaBatch.batchId = QStringLiteral("batch_6f2a");
+        store.recordCall(live, ids[0]);                        // live only
+        store.recordCall(viaBatch, ids[1]);                    // batch only
+        CallRecord shared = viaBatch;
+        shared.provider = QStringLiteral("anthropic");
+        shared.batchId = QStringLiteral("msgbatch_01");
+        store.recordCall(shared, QList<qint64>{ids[2], ids[3]});   // one multi-text batch item
+        store.recordCall(viaBatch, ids[4]);                    // a batch item, then retried live
+        store.recordCall(live, ids[4]);
+        QVERIFY(store.flush());
+
+        const QString out = m_dir.filePath(QStringLiteral("batches.csv"));
+        ExportOptions opt;
+        opt.columnsFile = true;
+        QVERIFY(exportCsv(db, out, opt));
+        const QList<QStringList> rows = parseCsv(QString::fromUtf8(readAll(out)));
+        QCOMPARE(rows.size(), 6);
+        const qsizetype col = rows[0].indexOf(QStringLiteral("batch"));
+        QCOMPARE(col, rows[0].size() - 1);
+        QHash<QString, QString> batchOf;   // run|text -> batch
+        for (qsizetype i = 1; i < rows.size(); ++i)
+            batchOf.insert(rows[i][1] + QLatin1Char('|') + rows[i][7], rows[i][col]);
+        QCOMPARE(batchOf.value(QStringLiteral("gpt-mft|t1")), QString());
+        QCOMPARE(batchOf.value(QStringLiteral("gpt-mft|discours_\u00e9,2")), QStringLiteral("batch_6f2a"));
+        QCOMPARE(batchOf.value(QStringLiteral("claude-x|t1")), QStringLiteral("msgbatch_01"));
+        QCOMPARE(batchOf.value(QStringLiteral("claude-x|t2")), QStringLiteral("msgbatch_01"));
+        QCOMPARE(batchOf.value(QStringLiteral("other|t1")), QString());
+        const QString notes = QString::fromUtf8(readAll(columnsFilePath(out)));
+        QVERIFY(notes.contains(QStringLiteral("\nbatch: the provider's batch id")));
     }
 
 private:
