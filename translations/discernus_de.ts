@@ -1072,7 +1072,7 @@
         <translation>Ohne Stapel: %1 Aufrufe, %2 Prompt-Tokens, %3, %4</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+20"/>
         <source>What sets the pace: %1</source>
         <translation>Was das Tempo bestimmt: %1</translation>
     </message>
@@ -1087,7 +1087,30 @@
         <translation>Lauf</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-17"/>
+        <source>&lt;b&gt;Batch&lt;/b&gt;: no deployment has a batch API; every call stays live</source>
+        <translation>&lt;b&gt;Batch&lt;/b&gt;: kein Deployment hat eine Batch-API; jeder Aufruf bleibt live</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&lt;b&gt;Live&lt;/b&gt; %1, ~%2 · &lt;b&gt;Batch&lt;/b&gt; %3, within ~%4 h</source>
+        <translation>&lt;b&gt;Live&lt;/b&gt; %1, ~%2 · &lt;b&gt;Batch&lt;/b&gt; %3, innerhalb von ~%4 h</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>(%n call(s) stay live: no batch API)</source>
+        <translation>
+            <numerusform>(%n Aufruf bleibt live: keine Batch-API)</numerusform>
+            <numerusform>(%n Aufrufe bleiben live: keine Batch-API)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Batch: the same calls through the providers&apos; batch APIs at their batch prices (half the list price where the price map has none). The time is the providers&apos; completion window (24 h), times the windows a key&apos;s batch queue limit needs; most batches finish sooner.</source>
+        <translation>Batch: dieselben Aufrufe über die Batch-APIs der Anbieter zu deren Batch-Preisen (der halbe Listenpreis, wo die Preistabelle keinen hat). Die Zeit ist das Fertigstellungsfenster der Anbieter (24 h), mal die Fenster, die das Batch-Warteschlangenlimit eines Schlüssels erfordert; die meisten Batches sind früher fertig.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Model group</source>
         <translation>Modellgruppe</translation>
     </message>
@@ -1198,12 +1221,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+198"/>
+        <location line="+210"/>
         <source>Description</source>
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <location line="-186"/>
+        <location line="-198"/>
         <source>Double-click a source to read its texts and preview prompts</source>
         <translation>Doppelklick auf eine Quelle zeigt ihre Texte und eine Prompt-Vorschau</translation>
     </message>
@@ -1260,7 +1283,31 @@
         <translation>Matrix — ein Lauf je Modellgruppe × Framework × Korpus</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
+        <source>Live</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Batch (half price)</source>
+        <translation>Batch (halber Preis)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Auto</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Live: one call per request, answered within the minute.
+Batch: the providers&apos; batch APIs (OpenAI, Anthropic, Gemini, Mistral) at half price, results within 24 hours.
+Auto: batch the runs whose live estimate takes longer than batch_after (default 2 h).</source>
+        <translation>Live: ein Aufruf pro Anfrage, beantwortet innerhalb der Minute.
+Batch: die Batch-APIs der Anbieter (OpenAI, Anthropic, Gemini, Mistral) zum halben Preis, Ergebnisse innerhalb von 24 Stunden.
+Automatisch: die Läufe als Batch senden, deren Live-Schätzung länger als batch_after dauert (Standard 2 h).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Several texts per call</source>
         <translation>Mehrere Texte pro Aufruf</translation>
     </message>
@@ -1291,6 +1338,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Execution mode</source>
+        <translation>Ausführungsmodus</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Batching</source>
         <translation>Batching</translation>
     </message>
@@ -1305,7 +1357,7 @@
         <translation>Max. Texte pro Batch</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+82"/>
         <source>Framework / dimension</source>
         <translation>Framework / Dimension</translation>
     </message>
@@ -1334,7 +1386,7 @@
         </translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>Counting tokens…</source>
         <translation>Tokens werden gezählt…</translation>
     </message>
@@ -1344,7 +1396,7 @@
         <translation>%1 Texte, %2 Tokens</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Rename experiment</source>
         <translation>Experiment umbenennen</translation>
     </message>
@@ -2781,7 +2833,7 @@ Spannweite</translation>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+89"/>
+        <location filename="../ui/runmonitor.cpp" line="+96"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
@@ -2807,12 +2859,12 @@ Spannweite</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+195"/>
+        <location line="+215"/>
         <source>Pause</source>
         <translation>Pausieren</translation>
     </message>
     <message>
-        <location line="-194"/>
+        <location line="-214"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -2842,7 +2894,62 @@ Spannweite</translation>
         <translation>Anbieter</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Provider</source>
+        <translation>Anbieter</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Batch</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Requests</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Succeeded</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Expired</source>
+        <translation>Abgelaufen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Age</source>
+        <translation>Alter</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Provider batches of the run</source>
+        <translation>Anbieter-Batches des Laufs</translation>
+    </message>
+    <message>
         <location line="+8"/>
+        <source>Batches</source>
+        <translation>Batches</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Spend in the budget period</source>
         <translation>Ausgaben im Budgetzeitraum</translation>
     </message>
@@ -2862,7 +2969,7 @@ Spannweite</translation>
         <translation>Ausgaben im Budgetzeitraum gegenüber dem Budget, im Zeitverlauf</translation>
     </message>
     <message>
-        <location line="+248"/>
+        <location line="+256"/>
         <source>Stopping: finishing the calls in flight, then the run ends (it can be resumed later)</source>
         <translation>Wird angehalten: Die laufenden Aufrufe werden abgeschlossen, dann endet der Lauf (er kann später fortgesetzt werden)</translation>
     </message>
@@ -2896,7 +3003,7 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Weiterlaufen lassen</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+71"/>
         <source>&lt;b&gt;Done&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Failed&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Queued&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;In flight&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Calls&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429s&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Retries&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Fallbacks&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Spend&lt;/b&gt; %9</source>
         <translation>&lt;b&gt;Fertig&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Fehlgeschlagen&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Wartend&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;Laufend&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Aufrufe&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429er&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Wiederholungen&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Ausweichmodelle&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Ausgaben&lt;/b&gt; %9</translation>
     </message>
@@ -2921,7 +3028,12 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Budget %1</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+38"/>
+        <source>(not created yet)</source>
+        <translation>(noch nicht angelegt)</translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>Storage failure: %1</source>
         <translation>Speicherfehler: %1</translation>
     </message>
@@ -2956,12 +3068,12 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Beendet in %1</translation>
     </message>
     <message>
-        <location line="-458"/>
+        <location line="-537"/>
         <source>Deployments</source>
         <translation>Deployments</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+34"/>
         <source>Budget</source>
         <translation>Budget</translation>
     </message>
@@ -2976,7 +3088,7 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Ereignisse</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+90"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
@@ -3034,7 +3146,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Neue Datenbank verwenden</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+46"/>
         <source>Starting %1 → %2</source>
         <translation>Starte %1 → %2</translation>
     </message>
@@ -3052,7 +3164,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         </translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
         <source>paused</source>
         <translation>pausiert</translation>
     </message>
@@ -3068,7 +3180,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Vergangen %1 · %2</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+135"/>
         <source>Could not run: %1</source>
         <translation>Lauf nicht möglich: %1</translation>
     </message>

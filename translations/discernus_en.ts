@@ -1072,7 +1072,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+20"/>
         <source>What sets the pace: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1087,7 +1087,30 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-17"/>
+        <source>&lt;b&gt;Batch&lt;/b&gt;: no deployment has a batch API; every call stays live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&lt;b&gt;Live&lt;/b&gt; %1, ~%2 · &lt;b&gt;Batch&lt;/b&gt; %3, within ~%4 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>(%n call(s) stay live: no batch API)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Batch: the same calls through the providers&apos; batch APIs at their batch prices (half the list price where the price map has none). The time is the providers&apos; completion window (24 h), times the windows a key&apos;s batch queue limit needs; most batches finish sooner.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Model group</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1198,12 +1221,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+198"/>
+        <location line="+210"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-186"/>
+        <location line="-198"/>
         <source>Double-click a source to read its texts and preview prompts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1260,7 +1283,29 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
+        <source>Live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Batch (half price)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Auto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Live: one call per request, answered within the minute.
+Batch: the providers&apos; batch APIs (OpenAI, Anthropic, Gemini, Mistral) at half price, results within 24 hours.
+Auto: batch the runs whose live estimate takes longer than batch_after (default 2 h).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Several texts per call</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1291,6 +1336,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Execution mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Batching</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1305,7 +1355,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+82"/>
         <source>Framework / dimension</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1334,7 +1384,7 @@
         </translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>Counting tokens…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1344,7 +1394,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Rename experiment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2779,7 +2829,7 @@ spread</source>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+89"/>
+        <location filename="../ui/runmonitor.cpp" line="+96"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2805,12 +2855,12 @@ spread</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+195"/>
+        <location line="+215"/>
         <source>Pause</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-194"/>
+        <location line="-214"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2840,7 +2890,62 @@ spread</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Age</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Provider batches of the run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+8"/>
+        <source>Batches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Spend in the budget period</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2860,7 +2965,7 @@ spread</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+248"/>
+        <location line="+256"/>
         <source>Stopping: finishing the calls in flight, then the run ends (it can be resumed later)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2892,7 +2997,7 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+71"/>
         <source>&lt;b&gt;Done&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Failed&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Queued&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;In flight&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Calls&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429s&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Retries&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Fallbacks&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Spend&lt;/b&gt; %9</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2917,7 +3022,12 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+38"/>
+        <source>(not created yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>Storage failure: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2952,12 +3062,12 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-458"/>
+        <location line="-537"/>
         <source>Deployments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+34"/>
         <source>Budget</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2972,7 +3082,7 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+90"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3028,7 +3138,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+46"/>
         <source>Starting %1 → %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3046,7 +3156,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         </translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
         <source>paused</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3062,7 +3172,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+135"/>
         <source>Could not run: %1</source>
         <translation type="unfinished"></translation>
     </message>
