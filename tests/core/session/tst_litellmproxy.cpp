@@ -20,7 +20,7 @@ using namespace wb;
 
 namespace {
 
-const QString kProxyKey = QStringLiteral("sk-proxy-7f3a9c1e-do-not-log");
+const QString kProxyKey = QStringLiteral("proxy-test-secret-do-not-log");
 constexpr double kInputCost = 3e-5, kOutputCost = 9e-5;   // far from any built-in price
 
 QStringList g_log;
