@@ -120,15 +120,16 @@ int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "discernus status: " << db << ": no such database\n";
         return 2;
     }
-    auto status = readSharedRunStatus(db);
-    if (!status) {
-        err << "discernus status: " << status.error().toString() << '\n';
-        return 2;
-    }
-    // Provider batches (docs/FORMATS.md, "Batch execution") are listed from the same database.
+    // One connection for the progress and workers and the provider batches (docs/FORMATS.md,
+    // "Batch execution").
     ResultStore store;
     if (auto ok = store.open(db); !ok) {
         err << "discernus status: " << ok.error().toString() << '\n';
+        return 2;
+    }
+    auto status = sharedRunStatus(store);
+    if (!status) {
+        err << "discernus status: " << status.error().toString() << '\n';
         return 2;
     }
     const bool all = a.has(QStringLiteral("--all"));
