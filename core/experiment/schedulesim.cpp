@@ -136,6 +136,12 @@ private:
     void addDeployments(const QList<ScheduleDeployment> &deployments, qint64 windowUs, qint64 marginUs);
     void buildQueues();
     qint64 earliest(int di, const ScheduleCall &c, int &dim);
+    qint64 earliest(int di, const AdmissionCost &cost, int &dim);
+    /// The router's backfill: calls behind group g's blocked head that fit now without making
+    /// the head wait past `headAt` go first.
+    void backfill(int g, qint64 headAt);
+    /// Moves group g's head past calls already sent by backfill.
+    void skipTaken(int g);
     double headroom(int di, const ScheduleCall &c);
     void admit(int di, int ci);
     void complete(const InFlight &f);
@@ -155,6 +161,7 @@ private:
     int m_groupCount = 0;
     std::vector<std::vector<int>> m_depsOfGroup, m_queue;
     std::vector<std::size_t> m_head;
+    std::vector<char> m_taken;   // per call: sent ahead of its queue's head (backfill)
     // What each blocked queue head waits on: every deployment that frees up soonest, with its limit.
     std::vector<std::vector<std::pair<int, int>>> m_waitOn;
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> m_inFlight;
@@ -216,6 +223,7 @@ void ScheduleSimulation::buildQueues()
     for (std::size_t i = 0; i < m_calls.size(); ++i)
         m_queue[std::size_t(m_calls[i].group)].push_back(int(i));
     m_head.assign(groups, 0);
+    m_taken.assign(m_calls.size(), 0);
     m_waitOn.resize(groups);
 }
 
@@ -223,9 +231,13 @@ void ScheduleSimulation::buildQueues()
 // merits; sets `dim` to the limit that decides.
 qint64 ScheduleSimulation::earliest(int di, const ScheduleCall &c, int &dim)
 {
+    return earliest(di, costOf(m_deps[std::size_t(di)].rule, c), dim);
+}
+
+qint64 ScheduleSimulation::earliest(int di, const AdmissionCost &cost, int &dim)
+{
     const SimDep &d = m_deps[std::size_t(di)];
     SimWindow &w = m_windows[std::size_t(d.window)];
-    const AdmissionCost cost = costOf(d.rule, c);
     qint64 t = m_now;
     dim = -1;
     const qint64 amounts[3] = {cost.requests, cost.tokens, cost.inputTokens};
@@ -357,7 +369,7 @@ qint64 ScheduleSimulation::dispatchGroup(int g)
 {
     const std::vector<int> &q = m_queue[std::size_t(g)];
     std::size_t &head = m_head[std::size_t(g)];
-    while (head < q.size()) {
+    for (skipTaken(g); head < q.size(); skipTaken(g)) {
         const int ci = q[head];
         qint64 soonest = kNever;
         bool everPossible = false;
@@ -371,10 +383,49 @@ qint64 ScheduleSimulation::dispatchGroup(int g)
             ++m_res.unschedulable;
             ++head;
         } else {
-            return soonest >= kWhenOneCompletes ? kNever : soonest;
+            if (soonest >= kWhenOneCompletes)
+                return kNever;
+            backfill(g, soonest);
+            return soonest;
         }
     }
     return kNever;
+}
+
+void ScheduleSimulation::skipTaken(int g)
+{
+    const std::vector<int> &q = m_queue[std::size_t(g)];
+    std::size_t &head = m_head[std::size_t(g)];
+    while (head < q.size() && m_taken[std::size_t(q[head])])
+        ++head;
+}
+
+void ScheduleSimulation::backfill(int g, qint64 headAt)
+{
+    // As Router::Private::backfill: the same scan depth, the same test on the chosen deployment.
+    constexpr std::size_t kScan = 32;
+    const std::vector<int> &q = m_queue[std::size_t(g)];
+    const ScheduleCall &head = m_calls[std::size_t(q[m_head[std::size_t(g)]])];
+    const std::vector<std::pair<int, int>> headWaits = m_waitOn[std::size_t(g)];
+    std::size_t scanned = 0;
+    for (std::size_t i = m_head[std::size_t(g)] + 1; i < q.size() && scanned < kScan; ++i) {
+        const int ci = q[i];
+        if (m_taken[std::size_t(ci)])
+            continue;
+        ++scanned;
+        qint64 soonest = kNever;
+        bool everPossible = false;
+        const int best = pickDeployment(g, m_calls[std::size_t(ci)], soonest, everPossible);
+        if (best < 0)
+            continue;
+        const SimDep &d = m_deps[std::size_t(best)];
+        int dim = -1;
+        if (earliest(best, costOf(d.rule, head) + costOf(d.rule, m_calls[std::size_t(ci)]), dim) > headAt)
+            continue;
+        admit(best, ci);
+        m_taken[std::size_t(ci)] = 1;
+    }
+    m_waitOn[std::size_t(g)] = headWaits;   // the head still waits on what it waited on
 }
 
 void ScheduleSimulation::chargeWaits(qint64 next)
@@ -421,7 +472,8 @@ ScheduleResult ScheduleSimulation::run(std::atomic<bool> *cancel)
             // Nothing in flight and nobody can ever wake: only possible if every remaining head waits
             // on an in-flight call that does not exist (defensive); count the rest as unschedulable.
             for (int g = 0; g < m_groupCount; ++g) {
-                m_res.unschedulable += qint64(m_queue[std::size_t(g)].size() - m_head[std::size_t(g)]);
+                for (std::size_t i = m_head[std::size_t(g)]; i < m_queue[std::size_t(g)].size(); ++i)
+                    m_res.unschedulable += m_taken[std::size_t(m_queue[std::size_t(g)][i])] ? 0 : 1;
                 m_head[std::size_t(g)] = m_queue[std::size_t(g)].size();
             }
             break;

@@ -36,6 +36,11 @@ struct AdmissionCost {
     qint64 outputReserve = 0;   ///< otpm: expected output, held while the call is in flight
 };
 AdmissionCost admissionCost(CountingRule rule, const CallTokens &call);
+/// Two calls admitted together (to ask whether a second call still leaves room for the first).
+constexpr AdmissionCost operator+(const AdmissionCost &a, const AdmissionCost &b)
+{
+    return {a.requests + b.requests, a.tokens + b.tokens, a.inputTokens + b.inputTokens, a.outputReserve + b.outputReserve};
+}
 /// The same from the request's character count.
 AdmissionCost admissionCost(CountingRule rule, qint64 chars, qint64 estimatedPromptTokens, qint64 maxTokens,
                             qint64 expectedOutputTokens);

@@ -1,6 +1,7 @@
 #include "core/router/deploymentstats.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace wb {
 
@@ -31,8 +32,17 @@ void DeploymentStats::recordSuccess(qint64 latencyMs, const Usage &usage, qint64
     if (!usage.reported)
         return;
     follow(expectedOutput, hasOutputSample, double(usage.completionTokens));
-    if (promptEstimate > 0 && usage.promptTokens > 0)
-        follow(promptRatio, hasPromptSample, double(usage.promptTokens) / double(promptEstimate));
+    if (promptEstimate > 0 && usage.promptTokens > 0) {
+        const double r = double(usage.promptTokens) / double(promptEstimate);
+        if (hasPromptSample)
+            promptRatioVar += kEwmaAlpha * ((r - promptRatio) * (r - promptRatio) - promptRatioVar);
+        follow(promptRatio, hasPromptSample, r);
+    }
+}
+
+double DeploymentStats::promptFactor() const
+{
+    return promptRatio + 2.0 * std::sqrt(promptRatioVar);
 }
 
 } // namespace wb

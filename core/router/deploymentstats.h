@@ -15,7 +15,13 @@ struct DeploymentStats {
     double latencyPerTokenEwma = 0;  ///< ms per completion token (latency-based routing)
     bool hasLatency = false;
     double promptRatio = 1.0;        ///< reported / estimated prompt tokens (admission margin)
+    /// Moving mean square of the ratio's deviation from promptRatio: how far one text's count
+    /// strays from the average correction (starts at a 3 % spread until replies say otherwise).
+    double promptRatioVar = 0.03 * 0.03;
     bool hasPromptSample = false;
+    /// What to multiply an estimate by so that the provider's count stays below it for nearly
+    /// every text: the average correction plus twice the observed spread.
+    double promptFactor() const;
     double expectedOutput = 0;       ///< completion tokens (Anthropic's output-window reservation)
     bool hasOutputSample = false;
 

@@ -1,5 +1,7 @@
 #include "core/router/router.h"
 
+#include <cstdio>
+
 #include "core/common/check.h"
 #include "core/common/logging.h"
 #include "core/limits/countingrule.h"
@@ -231,6 +233,9 @@ public:
     double headroom(DeploymentState &d, const AdmissionCost &c, qint64 now);
     /// Starts the group's queued jobs in order while they can be admitted; `t` follows the clock.
     void dispatchGroup(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 &wake);
+    /// The head of `queue` waits until `headAt`: sends the jobs behind it that fit now without
+    /// making it wait longer.
+    void backfill(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 headAt);
     /// False when the budget stops dispatch (the job stays at the head of its queue).
     bool reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve, qint64 &bound);
     void start(JobPtr job, DeploymentState &d, qint64 now, qint64 reservedMicros, qint64 boundMicros = 0,
@@ -451,7 +456,8 @@ qint64 Router::Private::admissionPrompt(JobState *job, DeploymentState &d)
         return qint64(raw);   // exact tokenizer (only used for the budget's worst case)
     if (!d.stats.hasPromptSample)
         return qint64(std::ceil(raw * 1.1)) + 8;
-    return qint64(std::ceil(raw * std::max(1.0, d.stats.promptRatio) * 1.03)) + 2;
+    // Never below what the provider has counted on average, plus the spread its counts showed.
+    return qint64(std::ceil(raw * std::max(d.stats.promptRatio, d.stats.promptFactor()))) + 1;
 }
 
 AdmissionCost Router::Private::costFor(JobState *job, DeploymentState &d)
@@ -553,6 +559,17 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
             continue;
         }
         const qint64 at = d.limits->earliestAdmit(t, costFor(job, d));
+        static const bool trace = qEnvironmentVariableIsSet("WB_ROUTER_TRACE");
+        if (trace) {
+            const AdmissionCost c = costFor(job, d);
+            std::fprintf(stderr, "router %lld %s cost r%lld t%lld i%lld o%lld used rpm %lld tpm %lld itpm %lld otpm %lld+%lld lim %lld/%lld/%lld margin %lld/%lld at %+lld\n",
+                         t, qPrintable(d.dep.id), c.requests, c.tokens, c.inputTokens, c.outputReserve,
+                         d.limits->used(LimitState::Rpm, t), d.limits->used(LimitState::Tpm, t), d.limits->used(LimitState::Itpm, t),
+                         d.limits->used(LimitState::Otpm, t), d.limits->outputReserved(),
+                         d.limits->effective(LimitState::Rpm).value_or(0), d.limits->effective(LimitState::Tpm).value_or(0),
+                         d.limits->effective(LimitState::Itpm).value_or(0), d.limits->margin(LimitState::Tpm), d.limits->margin(LimitState::Itpm),
+                         at == kNever ? -1 : at - t);
+        }
         if (at == kNever)
             continue;
         anyCouldEverFit = true;
@@ -718,7 +735,10 @@ void Router::Private::dispatchGroup(const QString &group, std::deque<JobPtr> &qu
                 continue;
             }
             wake = std::min(wake, earliest);
-            return;   // FIFO per group: the head waits, and so does everything behind it
+            // The head waits for capacity; what fits in front of it without delaying it goes now.
+            if (earliest != kNever && !options.shared)
+                backfill(group, queue, t, earliest);
+            return;
         }
         DeploymentState &d = *deps[idx];
         qint64 reserve = 0, bound = 0;
@@ -734,6 +754,42 @@ void Router::Private::dispatchGroup(const QString &group, std::deque<JobPtr> &qu
             askShared(std::move(owned), d, reserve, bound);
             return;   // the group's next job waits for this verdict
         }
+        start(std::move(owned), d, t, reserve, bound);
+        t = now();
+    }
+}
+
+void Router::Private::backfill(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 headAt)
+{
+    // Whole calls rarely fill a window exactly: the head of the queue may be too big for what is
+    // left while a smaller job behind it fits. That job goes first only if, with its charge
+    // added, the head can still go at `headAt` on the same deployment — so nobody waits longer
+    // than strict first-come order would make it (docs/ARCHITECTURE.md, "Limits").
+    constexpr std::size_t kScan = 32;
+    std::size_t i = 1;
+    for (std::size_t scanned = 0; i < queue.size() && scanned < kScan && !budgetStopped; ++scanned) {
+        JobState *head = queue.front().get();
+        JobState *job = queue[i].get();
+        qint64 earliest = kNever;
+        bool never = false;
+        const int idx = choose(group, job, t, earliest, never);
+        if (idx < 0) {
+            ++i;
+            continue;
+        }
+        DeploymentState &d = *deps[idx];
+        if (d.limits->earliestAdmit(t, costFor(head, d) + costFor(job, d)) > headAt) {
+            ++i;
+            continue;
+        }
+        qint64 reserve = 0, bound = 0;
+        if (!reserveBudget(job, d, reserve, bound)) {
+            d.budgetWaiting = true;
+            return;
+        }
+        JobPtr owned = std::move(queue[i]);
+        queue.erase(queue.begin() + std::ptrdiff_t(i));
+        --queuedCount;
         start(std::move(owned), d, t, reserve, bound);
         t = now();
     }

@@ -1,5 +1,7 @@
 #include "core/sim/simserver.h"
 
+#include <cstdio>
+
 #include "core/common/check.h"
 #include "core/common/logging.h"
 #include "core/sim/dialects/simoauth.h"
@@ -309,7 +311,8 @@ void SimServer::handle(Conn *conn, const HttpRequest &req)
 void SimServer::answerModelCall(Conn *conn, Call call, bool keepAlive)
 {
     SimKeyStats &ks = m_stats.keys[call.statsKey];
-    ++ks.requests;
+    if (ks.requests++ == 0)
+        ks.firstRequestAt = now();
     if (std::optional<Reply> r = admit(call)) {
         ++m_stats.rateLimited;
         ++ks.rateLimited;
@@ -428,8 +431,13 @@ std::optional<SimServer::Reply> SimServer::admit(Call &call)
     waits.tokens = tokenLimit > 0 ? tokens.waitFor(t, call.tpmCharge, tokenLimit) : 0;
     // Anthropic admits while the output tokens used are below the limit (output is not known yet).
     waits.otpm = dialect.waitsForOutputWindow() && k.otpm > 0 ? w.otpm.waitFor(t, 1, k.otpm) : 0;
-    if (waits.longest() > 0)
+    if (waits.longest() > 0) {
+        if (qEnvironmentVariableIsSet("WB_SIM_TRACE"))
+            std::fprintf(stderr, "sim %6lld %s 429 charge %lld rpm-wait %lld tok-wait %lld otpm-wait %lld used rpm %lld tok %lld/%lld\n",
+                         t, qPrintable(k.key), call.tpmCharge, waits.rpm, waits.tokens, waits.otpm,
+                         w.rpm.used(t), tokens.used(t), tokenLimit);
         return dialect.rateLimited(*this, call, waits);
+    }
     // The day's quota is checked once the minute windows let the call through, so a refused
     // call never counts against the day.
     if (std::optional<Reply> r = m_daily.admit(*this, call, windowsName(k)))
@@ -437,6 +445,9 @@ std::optional<SimServer::Reply> SimServer::admit(Call &call)
 
     w.rpm.add(t, 1);
     call.tpmEvent = tokens.add(t, call.tpmCharge);
+    if (qEnvironmentVariableIsSet("WB_SIM_TRACE"))
+        std::fprintf(stderr, "sim %6lld %s ok charge %lld used rpm %lld tok %lld/%lld\n", t, qPrintable(k.key), call.tpmCharge,
+                     w.rpm.used(t), tokens.used(t), tokenLimit);
     ks.tokensCharged += call.tpmCharge;
     return std::nullopt;
 }
@@ -487,6 +498,8 @@ SimServer::Reply SimServer::produce(Call &call, int fault, const QString &text, 
     if (fault == NoFault) {
         ++ks.ok;
         ++m_stats.ok;
+        ks.lastOkAt = now();
+        ks.okCharges.append(charged);
     }
 
     Reply r = dialect.successReply(*this, call, charged, text, completion, truncated);

@@ -1,6 +1,7 @@
 #pragma once
 // What the simulator has seen, for tests and for `GET /sim/stats`.
 #include <QJsonObject>
+#include <QList>
 #include <QMap>
 #include <QString>
 
@@ -14,6 +15,11 @@ struct SimKeyStats {
     qint64 tokensCharged = 0;     ///< tokens charged to the rate-limit windows (after settling)
     qint64 promptTokens = 0;      ///< reported prompt tokens of the replies sent
     qint64 completionTokens = 0;  ///< reported completion tokens of the replies sent
+    qint64 firstRequestAt = -1;   ///< simulator clock (ms since start) of the first model call
+    qint64 lastOkAt = -1;         ///< simulator clock (ms since start) of the last 200 reply
+    /// Per 200 reply, in order: its final charge to the tpm window (Anthropic: itpm), for a
+    /// benchmark's lower bound on the time the limits allow (tests/bench/bench_modes.cpp).
+    QList<qint64> okCharges;
 };
 
 /// Batch endpoints (core/sim/simbatch.h). A request counts as submitted when its batch is accepted

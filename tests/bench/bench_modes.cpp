@@ -27,7 +27,10 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <QSet>
+
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -53,7 +56,12 @@ void forTpmKeys(QList<SimKey> &keys, SimCharge c)
 const QList<Mode> &modes()
 {
     static const QList<Mode> m{
-        {"provider", "each provider's documented rule, sliding windows", [](QList<SimKey> &) {}},
+        {"provider", "each provider's documented rule (Anthropic a bucket, the others sliding windows)", [](QList<SimKey> &) {}},
+        {"window", "every limit a sliding window, Anthropic's too (against the router's traits table)",
+         [](QList<SimKey> &keys) {
+             for (SimKey &k : keys)
+                 k.algorithm = SimAlgorithm::Window;
+         }},
         {"settle", "tpm charged prompt + max_tokens, settled to usage", [](QList<SimKey> &k) { forTpmKeys(k, SimCharge::ReserveThenSettle); }},
         {"max", "tpm charged max(prompt, max_tokens), never settled", [](QList<SimKey> &k) { forTpmKeys(k, SimCharge::MaxPromptOutput); }},
         {"reserve", "tpm charged prompt + max_tokens, never settled", [](QList<SimKey> &k) { forTpmKeys(k, SimCharge::Reserve); }},
@@ -134,6 +142,9 @@ SimKey simKey(const QString &name, const QString &provider)
     SimKey k;
     k.key = name;
     k.provider = provider;
+    // Anthropic documents continuously refilled buckets (as the simulator's config file defaults).
+    if (provider == u"anthropic")
+        k.algorithm = SimAlgorithm::Bucket;
     return k;
 }
 
@@ -214,14 +225,61 @@ void sizeLimits(QList<SimKey> &keys, const SimStats &sized, double maxOverMean)
     }
 }
 
-/// Seconds the limits allow at least, for what the simulator counted (see the note at the top).
-double minimumSeconds(const QList<SimKey> &keys, const SimStats &st, double windowS, double callS)
+/// The fewest windows of `limit` tokens and `rpm` requests that hold every call of `charges`
+/// (exact, by dynamic programming over subsets; 0 when there are too many calls for that).
+/// In a sliding window the calls sent within one window-length interval share one window, so a
+/// schedule needs at least this many intervals: its last call goes (bins - 1) windows after its
+/// first.
+int fewestWindows(const QList<qint64> &charges, qint64 limit, qint64 rpm)
 {
+    const int n = int(charges.size());
+    if (n == 0 || n > 16 || limit <= 0)
+        return 0;
+    const quint32 all = (1u << n) - 1;
+    std::vector<qint64> sum(std::size_t(all) + 1, 0);
+    std::vector<int> count(std::size_t(all) + 1, 0);
+    for (quint32 m = 1; m <= all; ++m) {
+        const int low = std::countr_zero(m);
+        sum[m] = sum[m & (m - 1)] + charges[low];
+        count[m] = count[m & (m - 1)] + 1;
+    }
+    auto fits = [&](quint32 m) { return sum[m] <= limit && (rpm <= 0 || count[m] <= rpm); };
+    std::vector<int> best(std::size_t(all) + 1, n + 1);
+    best[0] = 0;
+    for (quint32 m = 1; m <= all; ++m) {
+        // The window that holds the lowest call of m: every subset of m containing it.
+        const quint32 low = m & (~m + 1);
+        const quint32 rest = m ^ low;
+        for (quint32 s = rest;; s = (s - 1) & rest) {
+            const quint32 bin = s | low;
+            if (fits(bin))
+                best[m] = std::min(best[m], best[m ^ bin] + 1);
+            if (s == 0)
+                break;
+        }
+    }
+    return best[all];
+}
+
+struct GroupMinimum {
+    QString group;
+    double seconds = 0;   ///< the limits' minimum for this group (without the call's latency)
+    double lastReply = 0; ///< when its last reply left the simulator, from the run's first call
+};
+
+/// Seconds the limits allow at least, for what the simulator counted (see the note at the top),
+/// per group.
+QList<GroupMinimum> groupMinimums(const QList<SimKey> &keys, const SimStats &st, double windowS)
+{
+    qint64 start = -1;
+    for (const SimKeyStats &s : st.keys)
+        if (s.firstRequestAt >= 0)
+            start = start < 0 ? s.firstRequestAt : std::min(start, s.firstRequestAt);
+    QList<GroupMinimum> out;
     struct Dim {
         qint64 limit = 0;
         double demand = 0;
     };
-    double worst = 0;
     for (const char *group : kGroups) {
         // Per limit domain (pool or key): its limits and what its keys were charged.
         QMap<QString, std::array<Dim, 4>> domains;
@@ -242,6 +300,30 @@ double minimumSeconds(const QList<SimKey> &keys, const SimStats &st, double wind
             }
             daily[dom] = daily.value(dom) || k.rpd > 0;
             bucket = k.algorithm == SimAlgorithm::Bucket;
+        }
+        GroupMinimum gm;
+        gm.group = QLatin1String(group);
+        QList<qint64> charges;
+        qint64 tokenLimit = 0, rpm = 0;
+        int keysInGroup = 0;
+        bool anyDaily = false;
+        QSet<QString> pools;
+        for (const SimKey &k : keys) {
+            if (groupOf(k) != QLatin1String(group))
+                continue;
+            const SimKeyStats s = st.keys.value(k.key);
+            charges += s.okCharges;
+            if (s.lastOkAt >= 0)
+                gm.lastReply = std::max(gm.lastReply, double(s.lastOkAt - std::max<qint64>(0, start)) / 1000.0);
+            tokenLimit = k.provider == u"anthropic" ? k.itpm : k.tpm;
+            rpm = k.rpm;
+            anyDaily = anyDaily || k.rpd > 0;
+            if (k.pool.isEmpty())
+                ++keysInGroup;
+            else if (!pools.contains(k.pool)) {
+                pools.insert(k.pool);
+                ++keysInGroup;
+            }
         }
         auto bound = [&](bool withoutDaily) {
             double b = 0;
@@ -264,9 +346,17 @@ double minimumSeconds(const QList<SimKey> &keys, const SimStats &st, double wind
             }
             return b;
         };
-        worst = std::max({worst, bound(false), daily.values().contains(true) ? bound(true) : 0.0});
+        gm.seconds = std::max(bound(false), daily.values().contains(true) ? bound(true) : 0.0);
+        // Whole calls: with sliding windows every window holds whole calls, so the keys (equal
+        // limits) together need at least fewestWindows() windows.
+        if (!bucket && !anyDaily && keysInGroup > 0) {
+            const int bins = fewestWindows(charges, tokenLimit, rpm);
+            if (bins > 0)
+                gm.seconds = std::max(gm.seconds, double((bins + keysInGroup - 1) / keysInGroup - 1) * windowS);
+        }
+        out << gm;
     }
-    return worst + callS;
+    return out;
 }
 
 } // namespace
@@ -355,11 +445,12 @@ int main(int argc, char **argv)
         out << ' ' << k.key << " rpm " << k.rpm << (k.provider == u"anthropic" ? QStringLiteral(" itpm %1 otpm %2").arg(k.itpm).arg(k.otpm)
                                                                            : QStringLiteral(" tpm %1").arg(k.tpm)) << ';';
     out << "\n\n";
-    out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
+    out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10")
                .arg(QStringLiteral("mode"), -11).arg(QStringLiteral("limits"), -7)
                .arg(QStringLiteral("wall_s"), 7).arg(QStringLiteral("min_s"), 7).arg(QStringLiteral("ratio"), 6)
                .arg(QStringLiteral("429"), 5).arg(QStringLiteral("calls"), 6)
-               .arg(QStringLiteral("dur est/act"), 15).arg(QStringLiteral("tokens est/act"), 17).arg(QStringLiteral("cost est/act $"), 17);
+               .arg(QStringLiteral("dur est/act"), 15).arg(QStringLiteral("tokens est/act"), 17).arg(QStringLiteral("cost est/act $"), 17)
+           << QStringLiteral("  per group (oa an mi ge): last reply/its minimum s\n");
     out.flush();
 
     for (const Mode &m : modes()) {
@@ -395,12 +486,20 @@ int main(int argc, char **argv)
             const RunSummary act = runExperiment(config, target, db, windowMs);
             const SimStats st = sim.stats();
             const double perCallS = (c.latencyMs + c.latencyPerOutputTokenMs * 100.0) / 1000.0;
-            const double minimum = minimumSeconds(c.keys, st, double(windowMs) / 1000.0, perCallS);
+            const QList<GroupMinimum> groups = groupMinimums(c.keys, st, double(windowMs) / 1000.0);
+            double minimum = 0;
+            // Each group's last reply against its own minimum, to say where time went.
+            QStringList perGroup;
+            for (const GroupMinimum &g : groups) {
+                minimum = std::max(minimum, g.seconds + perCallS);
+                perGroup << QStringLiteral("%1/%2").arg(g.lastReply, 0, 'f', 1).arg(g.seconds + perCallS, 0, 'f', 1);
+            }
+            const QString slowest = perGroup.join(u' ');
             const QString status = !act.error.isEmpty() ? QStringLiteral("  ERROR ") + act.error
                                    : act.cancelled      ? QStringLiteral("  (cancelled after 180 s, %1 of %2 jobs done)").arg(act.done).arg(act.jobs)
                                    : act.failed > 0     ? QStringLiteral("  (%1 jobs failed)").arg(act.failed)
                                                         : QString();
-            out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10%11\n")
+            out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10  %12%11\n")
                        .arg(QLatin1String(m.name), -11)
                        .arg(configured ? QStringLiteral("model") : QStringLiteral("none"), -7)
                        .arg(act.wallSeconds, 7, 'f', 1)
@@ -413,7 +512,8 @@ int main(int argc, char **argv)
                                 .arg(act.promptTokens + act.completionTokens), 17)
                        .arg(QStringLiteral("%1/%2").arg(microsToUsd(est.expectedCostMicros), 0, 'f', 4)
                                 .arg(microsToUsd(act.costMicros), 0, 'f', 4), 17)
-                       .arg(status);
+                       .arg(status)
+                       .arg(slowest, -28);
             out.flush();
             sim.stop();
         }
