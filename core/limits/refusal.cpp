@@ -38,6 +38,20 @@ std::optional<RefusalCounts> parseRefusalCounts(QStringView message)
         if (r.limit > 0)
             return r;
     }
+    // Gemini: "* Quota exceeded for metric: generativelanguage.googleapis.com/
+    // generate_content_paid_tier_input_token_count, limit: 1000000, model: gemini-2.5-flash".
+    // The message does not say per minute or per day: the caller rules out daily quotas first.
+    static const QRegularExpression gemini(
+        QStringLiteral(R"(Quota exceeded for metric:\s*\S*?(input_token_count|requests)\S*,\s*limit:\s*(\d+))"),
+        QRegularExpression::CaseInsensitiveOption);
+    if (const auto m = gemini.match(message); m.hasMatch()) {
+        RefusalCounts r;
+        r.dim = m.capturedView(1).compare(u"requests", Qt::CaseInsensitive) == 0 ? RefusalCounts::Requests
+                                                                                 : RefusalCounts::Tokens;
+        r.limit = number(m.capturedView(2));
+        if (r.limit > 0)
+            return r;
+    }
     if (const auto m = anthropic.match(message); m.hasMatch()) {
         RefusalCounts r;
         const QStringView what = m.capturedView(2);

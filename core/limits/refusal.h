@@ -3,7 +3,9 @@
 // OpenAI's "... on tokens per min (TPM): Limit 30000, Used 29937, Requested 385. ..." and
 // "Request too large ... (TPM): Limit 30000, Requested 31538", its older "on tokens per min.
 // Limit: 10000 / min.", Anthropic's "... the rate limit for your organization of 20,000 input
-// tokens per minute". A router with no configured limits learns them from these. Pure.
+// tokens per minute", Gemini's "Quota exceeded for metric: …input_token_count, limit: 1000000"
+// (which names no period: not for a daily quota). A router with no configured limits learns them
+// from these. Pure.
 #include <QStringView>
 #include <QtGlobal>
 

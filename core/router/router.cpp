@@ -1233,7 +1233,8 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
         d.limits->release(c.admission);
     // Calls admitted in the same millisecond as this one or later may not be in the provider's count.
     QStringList notes = d.limits->reconcile(t, c.admission, c.admission.at, d.rule, reply.limits);
-    if (reply.error && reply.error->errorClass == ErrorClass::RateLimited) {
+    if (reply.error && reply.error->errorClass == ErrorClass::RateLimited
+        && !quotaExhaustion(reply.httpStatus, call->headers(), call->body(), QDateTime::currentMSecsSinceEpoch())) {
         if (const auto counts = parseRefusalCounts(reply.error->message))
             notes << d.limits->reconcileRefusal(t, *counts, reply.limits.retryAfterMs);
     }

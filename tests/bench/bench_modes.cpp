@@ -46,10 +46,13 @@ struct Mode {
     std::function<void(QList<SimKey> &)> apply;
 };
 
+// The charge modes change what providers with a tpm counter in their headers (OpenAI, Mistral)
+// charge: the router is to learn it from those counters. Gemini sends no counters; it keeps its
+// documented rule (charging it otherwise could only be learned one 429 at a time).
 void forTpmKeys(QList<SimKey> &keys, SimCharge c)
 {
     for (SimKey &k : keys)
-        if (k.provider != u"anthropic")
+        if (k.provider == u"openai" || k.provider == u"mistral")
             k.charge = c;
 }
 

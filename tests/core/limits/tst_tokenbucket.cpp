@@ -66,6 +66,18 @@ private slots:
         QTest::newRow("anthropic otpm") << u"This request would exceed the rate limit for your organization of 8,000 "
                                            "output tokens per minute."_qs
                                         << int(RefusalCounts::OutputTokens) << qint64(8000) << qint64(-1) << qint64(-1);
+        // Gemini names the metric and its limit (no used count), several violations in one message.
+        QTest::newRow("gemini input tokens")
+            << u"You exceeded your current quota, please check your plan and billing details. For more information on "
+               "this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. \n* Quota exceeded for metric: "
+               "generativelanguage.googleapis.com/generate_content_paid_tier_input_token_count, limit: 250000, model: "
+               "gemini-2.5-flash\n* Quota exceeded for metric: generativelanguage.googleapis.com/"
+               "generate_content_paid_tier_requests, limit: 1000, model: gemini-2.5-flash\nPlease retry in 16.6s."_qs
+            << int(RefusalCounts::Tokens) << qint64(250000) << qint64(-1) << qint64(-1);
+        QTest::newRow("gemini requests")
+            << u"* Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_paid_tier_requests, "
+               "limit: 150, model: gemini-2.5-pro"_qs
+            << int(RefusalCounts::Requests) << qint64(150) << qint64(-1) << qint64(-1);
     }
     void refusalCounts()
     {
@@ -87,6 +99,9 @@ private slots:
         QVERIFY(!parseRefusalCounts(u"Rate limit reached for gpt-4o in organization org-x on requests per day (RPD): "
                                     "Limit 200, Used 200, Requested 1. Please try again in 7m12s."_qs));
         QVERIFY(!parseRefusalCounts(u"You exceeded your current quota, please check your plan and billing details."_qs));
+        // A model the tier does not include at all ("limit: 0") teaches no limit.
+        QVERIFY(!parseRefusalCounts(u"* Quota exceeded for metric: generativelanguage.googleapis.com/"
+                                    "generate_content_free_tier_requests, limit: 0, model: gemini-3-pro"_qs));
     }
 };
 
