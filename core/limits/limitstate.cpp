@@ -55,17 +55,19 @@ bool LimitState::anyLimit() const
     return false;
 }
 
-RateWindow::Ticket LimitState::charge(Dim d, qint64 now, qint64 amount)
+ChargeTickets LimitState::charge(Dim d, qint64 now, qint64 amount)
 {
-    return bucket() ? m_buckets[d].charge(now, limitOr0(d), amount) : m_windows[d].charge(now, amount);
+    // Both models follow every charge, so the window can take over from the bucket at once
+    // (refusedWhileBucket).
+    const qint64 limit = limitOr0(d);
+    return {m_windows[d].charge(now, amount), m_buckets[d].charge(now, limit, amount)};
 }
 
-void LimitState::settleCharge(Dim d, qint64 now, RateWindow::Ticket t, qint64 amount)
+void LimitState::settleCharge(Dim d, qint64 now, const ChargeTickets &t, qint64 amount)
 {
-    if (bucket())
-        m_buckets[d].settle(now, limitOr0(d), t, amount);
-    else
-        m_windows[d].settle(t, amount);
+    const qint64 limit = limitOr0(d);
+    m_windows[d].settle(t.window, amount);
+    m_buckets[d].settle(now, limit, t.bucket, amount);
 }
 
 qint64 LimitState::fit(Dim d, qint64 now, qint64 amount, qint64 limit)
@@ -120,7 +122,7 @@ Admission LimitState::admit(qint64 now, const AdmissionCost &c)
         const qint64 keep = m_windows[Tpm].windowMs() + kReconcileGraceMs;
         while (!m_ledger.empty() && m_ledger.begin()->second.at + keep <= now)
             m_ledger.erase(m_ledger.begin());
-        m_ledger[a.tokens] = Charged{now, c.tokens, std::nullopt};
+        m_ledger[a.tokens.window] = Charged{now, c.tokens, std::nullopt, a.tokens};
     }
     return a;
 }
@@ -128,12 +130,12 @@ Admission LimitState::admit(qint64 now, const AdmissionCost &c)
 void LimitState::settle(qint64 now, const Admission &a, const Settlement &s)
 {
     if (m_learnCharge && s.usageTokens) {
-        if (const auto it = m_ledger.find(a.tokens); it != m_ledger.end())
+        if (const auto it = m_ledger.find(a.tokens.window); it != m_ledger.end())
             it->second.usage = s.usageTokens;
     }
     if (const auto tokens = m_chargeModel ? settledTokens(*m_chargeModel, s) : s.tokens)
         settleCharge(Tpm, now, a.tokens, *tokens);
-    if (s.inputTokens && a.inputTokens)
+    if (s.inputTokens && a.inputTokens.window)
         settleCharge(Itpm, now, a.inputTokens, *s.inputTokens);
     if (s.outputTokens > 0)
         charge(Otpm, now, s.outputTokens);
@@ -148,12 +150,11 @@ void LimitState::release(const Admission &a)
 
 void LimitState::restamp(const Admission &a, qint64 at)
 {
-    if (bucket())
-        return;   // a bucket does not care when a charge leaves: it never does
-    m_windows[Rpm].restamp(a.requests, at);
-    m_windows[Tpm].restamp(a.tokens, at);
-    m_windows[Itpm].restamp(a.inputTokens, at);
-    if (const auto it = m_ledger.find(a.tokens); it != m_ledger.end())
+    // A bucket does not care when a charge leaves (it never does); the window does.
+    m_windows[Rpm].restamp(a.requests.window, at);
+    m_windows[Tpm].restamp(a.tokens.window, at);
+    m_windows[Itpm].restamp(a.inputTokens.window, at);
+    if (const auto it = m_ledger.find(a.tokens.window); it != m_ledger.end())
         it->second.at = std::max(it->second.at, at);
 }
 
@@ -231,7 +232,7 @@ void LimitState::adjust(Dim d, qint64 now, qint64 delta, qint64 until)
         w.chargeUntil(now, -give, expiry);
 }
 
-void LimitState::correct(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule, Dim d, std::optional<qint64> limitHeader,
+void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, CountingRule rule, Dim d, std::optional<qint64> limitHeader,
                          std::optional<qint64> remaining, std::optional<qint64> resetMs, qint64 threshold,
                          QStringList &notes)
 {
@@ -268,9 +269,9 @@ void LimitState::correct(qint64 now, qint64 sentAt, RateWindow::Ticket own, Coun
     // ours by the network latency, and the window's safety margin must survive reconciliation.
     const qint64 lag = std::min<qint64>(kReconcileGraceMs, m_windows[d].windowMs() / 10);
     const qint64 ours2 = bucket() ? std::max<qint64>(0, used(d, now) - *limit * lag / m_windows[d].windowMs()
-                                                            - m_buckets[d].chargedSince(sentAt, own))
+                                                            - m_buckets[d].chargedSince(sentAt, own.bucket))
                                   : m_windows[d].usedAt(now, now + lag)
-            - (m_windows[d].chargedSince(now, sentAt - 1) - m_windows[d].amountOf(own));
+            - (m_windows[d].chargedSince(now, sentAt - 1) - m_windows[d].amountOf(own.window));
     const qint64 give = ours2 - providerUsed;
     if (give >= threshold)
         adjust(d, now, -give, 0);
@@ -304,6 +305,19 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     }
 }
 
+QStringList LimitState::refusedWhileBucket()
+{
+    // A refusal while the bucket said there was room: the provider does not refill as fast as a
+    // bucket would. Counting as a window from now on is the safe side (the window has followed
+    // every charge all along); a wrong switch costs speed, never another 429.
+    if (!bucket() || !m_learnAlgorithm)
+        return {};
+    m_algorithm = LimitAlgorithm::SlidingWindow;
+    for (RateWindow &w : m_windows)
+        w.clearSynthetic();
+    return {QStringLiteral("counting this key's limits as sliding windows: the provider refused a call its bucket had room for")};
+}
+
 void LimitState::applyChargeModel(qint64 now, ChargeModel m)
 {
     // Corrections made under the old model are stale; the reading that follows makes new ones.
@@ -311,7 +325,7 @@ void LimitState::applyChargeModel(qint64 now, ChargeModel m)
     m_windows[Tpm].clearSynthetic();
     for (const auto &[ticket, c] : m_ledger) {
         if (c.usage)
-            settleCharge(Tpm, now, ticket, m == ChargeModel::SettledToUsage ? *c.usage : c.admitted);
+            settleCharge(Tpm, now, c.tickets, m == ChargeModel::SettledToUsage ? *c.usage : c.admitted);
     }
 }
 
@@ -337,7 +351,7 @@ QStringList LimitState::reconcile(qint64 now, const Admission &a, qint64 sentAt,
         observeLimit(Otpm, h.limitOutputTokens, notes);
         correct(now, sentAt, a.inputTokens, rule, Itpm, h.limitInputTokens, h.remainingInputTokens,
                 h.resetInputTokensMs, correctionThreshold(rule, Itpm), notes);
-        correct(now, sentAt, 0, rule, Otpm, h.limitOutputTokens, h.remainingOutputTokens, h.resetOutputTokensMs,
+        correct(now, sentAt, ChargeTickets{}, rule, Otpm, h.limitOutputTokens, h.remainingOutputTokens, h.resetOutputTokensMs,
                 correctionThreshold(rule, Otpm), notes);
     } else {
         observeLimit(Tpm, h.limitTokens, notes);

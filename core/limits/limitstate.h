@@ -22,10 +22,17 @@ struct LimitValues {
     std::optional<qint64> rpm = {}, tpm = {}, itpm = {}, otpm = {};
 };
 
+/// One charge, kept both as a sliding window's and as a token bucket's: the router follows both
+/// models, so it can fall back from the bucket to the window at any moment.
+struct ChargeTickets {
+    RateWindow::Ticket window = 0;
+    TokenBucket::Ticket bucket = 0;
+};
+
 /// Tickets of one admitted call, to settle it later.
 struct Admission {
     qint64 at = 0;
-    RateWindow::Ticket requests = 0, tokens = 0, inputTokens = 0;
+    ChargeTickets requests, tokens, inputTokens;
     qint64 outputReserve = 0;
 };
 
@@ -35,8 +42,13 @@ public:
 
     explicit LimitState(qint64 windowMs = RateWindow::kDefaultWindowMs);
     void setWindowMs(qint64 ms);
-    /// Window or bucket for every dimension; set before the first charge.
+    /// Window or bucket for every dimension: where admission starts (setLearnAlgorithm).
     void setAlgorithm(LimitAlgorithm a) { m_algorithm = a; }
+    /// Whether a refusal the bucket cannot explain may turn the bucket into a window.
+    void setLearnAlgorithm(bool on) { m_learnAlgorithm = on; }
+    /// The provider refused a call for a per-minute limit: if this key counts as a bucket (and
+    /// may learn), it counts as a sliding window from now on. Returns a note when it switched.
+    QStringList refusedWhileBucket();
     LimitAlgorithm algorithm() const { return m_algorithm; }
     /// What a settled call holds in tpm until evidence says otherwise. Unset (the default): what
     /// the counting rule documents (Settlement::tokens).
@@ -111,13 +123,13 @@ public:
 private:
     bool bucket() const { return m_algorithm == LimitAlgorithm::TokenBucket; }
     qint64 limitOr0(Dim d) const { return effective(d).value_or(0); }
-    RateWindow::Ticket charge(Dim d, qint64 now, qint64 amount);
-    void settleCharge(Dim d, qint64 now, RateWindow::Ticket t, qint64 amount);
+    ChargeTickets charge(Dim d, qint64 now, qint64 amount);
+    void settleCharge(Dim d, qint64 now, const ChargeTickets &t, qint64 amount);
     qint64 fit(Dim d, qint64 now, qint64 amount, qint64 limit);
     /// Moves our count by `delta` (> 0 until `until`; < 0 given back while our charges last).
     void adjust(Dim d, qint64 now, qint64 delta, qint64 until);
     void observeLimit(Dim d, std::optional<qint64> limit, QStringList &notes);
-    void correct(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule, Dim d, std::optional<qint64> limitHeader,
+    void correct(qint64 now, qint64 sentAt, const ChargeTickets &own, CountingRule rule, Dim d, std::optional<qint64> limitHeader,
                  std::optional<qint64> remaining, std::optional<qint64> resetMs, qint64 threshold,
                  QStringList &notes);
     /// One tpm reading: scores each charge model against the provider's count, may switch.
@@ -137,17 +149,19 @@ private:
     bool m_informed = false;
 
     // What each tpm charge of the last window holds under each charge model, to score the models
-    // against the provider's count (the ticket is the tpm charge's).
+    // against the provider's count (keyed by the tpm charge's window ticket).
     struct Charged {
         qint64 at = 0;
         qint64 admitted = 0;
         std::optional<qint64> usage;    // set when the reply told it
+        ChargeTickets tickets;
     };
     std::map<RateWindow::Ticket, Charged> m_ledger;
     std::optional<ChargeModel> m_chargeModel;
     bool m_learnCharge = false;
     double m_chargeScore[2] = {0, 0};   // decaying sum of |provider - model| per ChargeModel
     int m_chargeReadings = 0;
+    bool m_learnAlgorithm = false;
 };
 
 } // namespace wb

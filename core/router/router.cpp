@@ -1,7 +1,5 @@
 #include "core/router/router.h"
 
-#include <cstdio>
-
 #include "core/common/check.h"
 #include "core/common/logging.h"
 #include "core/limits/countingrule.h"
@@ -393,6 +391,9 @@ void Router::Private::rebuildWindows()
             // The first member decides how a shared set replenishes and what a call is charged.
             slot->setAlgorithm(d.dep.effectiveLimitAlgorithm());
             slot->setLearnChargeModel(d.rule != CountingRule::Anthropic);
+            // The traits table's choice is where admission starts (a bucket falls back to a window
+            // when the provider refuses what the bucket allowed); one the model list states is kept.
+            slot->setLearnAlgorithm(!d.dep.limitAlgorithm.has_value());
         }
         const RateLimits &l = d.dep.limits;
         const LimitValues v{l.rpm, l.tpm, l.itpm, l.otpm};
@@ -559,17 +560,6 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
             continue;
         }
         const qint64 at = d.limits->earliestAdmit(t, costFor(job, d));
-        static const bool trace = qEnvironmentVariableIsSet("WB_ROUTER_TRACE");
-        if (trace) {
-            const AdmissionCost c = costFor(job, d);
-            std::fprintf(stderr, "router %lld %s cost r%lld t%lld i%lld o%lld used rpm %lld tpm %lld itpm %lld otpm %lld+%lld lim %lld/%lld/%lld margin %lld/%lld at %+lld\n",
-                         t, qPrintable(d.dep.id), c.requests, c.tokens, c.inputTokens, c.outputReserve,
-                         d.limits->used(LimitState::Rpm, t), d.limits->used(LimitState::Tpm, t), d.limits->used(LimitState::Itpm, t),
-                         d.limits->used(LimitState::Otpm, t), d.limits->outputReserved(),
-                         d.limits->effective(LimitState::Rpm).value_or(0), d.limits->effective(LimitState::Tpm).value_or(0),
-                         d.limits->effective(LimitState::Itpm).value_or(0), d.limits->margin(LimitState::Tpm), d.limits->margin(LimitState::Itpm),
-                         at == kNever ? -1 : at - t);
-        }
         if (at == kNever)
             continue;
         anyCouldEverFit = true;
@@ -1237,6 +1227,7 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
         && !quotaExhaustion(reply.httpStatus, call->headers(), call->body(), QDateTime::currentMSecsSinceEpoch())) {
         if (const auto counts = parseRefusalCounts(reply.error->message))
             notes << d.limits->reconcileRefusal(t, *counts, reply.limits.retryAfterMs);
+        notes << d.limits->refusedWhileBucket();
     }
     for (const QString &note : std::as_const(notes))
         noteEvent(QStringLiteral("%1: %2").arg(d.dep.id, note));

@@ -115,6 +115,7 @@ private slots:
     void rpmBoundIsAnalyticMinimum();
     void bucketRefillsBeforeTheWindowWould();
     void settledChargeModelUsesTheRefund();
+    void smallerCallsGoAheadLikeTheRouter();
     void openAiTpmCountsCharsAndMaxTokens();
     void mistralSettlesToActual();
     void geminiTpmIsInputOnly();
@@ -206,6 +207,27 @@ void TestEstimator::bucketRefillsBeforeTheWindowWould()
     a.limitAlgorithm = LimitAlgorithm::SlidingWindow;
     const double window = run();
     QVERIFY2(bucket < window, qPrintable(u"%1 vs %2"_qs.arg(bucket).arg(window)));
+}
+
+void TestEstimator::smallerCallsGoAheadLikeTheRouter()
+{
+    // OpenAI tpm 1300 for a minute, calls of 612, 712, 612, 412, 412 (12 + max_tokens), 1 s each.
+    // In strict order: 612 | 712 | 612+412 | 412 -> four windows, 181 s. The router sends a call
+    // behind a blocked head when the head still fits beside it at its time: 612+412 | 712+412 |
+    // 612 -> 121 s.
+    ScheduleDeployment d;
+    d.id = QStringLiteral("gpt");
+    d.limits.tpm = 1'300;
+    d.latency = LatencyModel{1, 0};
+    std::vector<ScheduleCall> calls;
+    for (const qint64 maxTokens : {600, 700, 600, 400, 400})
+        calls.push_back(ScheduleCall{0, 0, 12, 12, maxTokens, 50});
+    const ScheduleResult r = simulateSchedule({d}, calls, 1);
+    QCOMPARE(r.durationSeconds, 121.0);
+    QCOMPARE(r.unschedulable, 0);
+    for (const int dep : r.deploymentOf)
+        QCOMPARE(dep, 0);
+    QCOMPARE(r.deployments[0].calls, 5);
 }
 
 void TestEstimator::settledChargeModelUsesTheRefund()

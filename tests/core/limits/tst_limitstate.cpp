@@ -286,6 +286,31 @@ private slots:
         QCOMPARE(s.used(LimitState::Tpm, 10), 900);
         QVERIFY(notes.join(u' ').contains(u"learned tpm limit 1000"_qs));
     }
+
+    void aRefusalTurnsTheBucketIntoTheWindowItFollowed()
+    {
+        // A bucket refills; a window holds every charge for its full length. A provider that
+        // refuses what the bucket allowed is counted as a window from then on, and the window
+        // already holds every charge made while the bucket decided.
+        for (const bool learn : {true, false}) {
+            LimitState s(60'000);
+            s.setAlgorithm(LimitAlgorithm::TokenBucket);
+            s.setLearnAlgorithm(learn);
+            s.addConfigured(LimitValues{std::nullopt, std::nullopt, 1'000, std::nullopt});
+            AdmissionCost c;
+            c.inputTokens = 900;
+            s.admit(0, c);
+            AdmissionCost next;
+            next.inputTokens = 500;
+            QVERIFY(s.canAdmit(30'000, next));   // half the bucket refilled
+            const QStringList notes = s.refusedWhileBucket();
+            QCOMPARE(notes.isEmpty(), !learn);
+            QCOMPARE(s.algorithm() == LimitAlgorithm::SlidingWindow, learn);
+            QCOMPARE(s.canAdmit(30'000, next), !learn);
+            QVERIFY(s.canAdmit(60'001, next));
+            QVERIFY(s.refusedWhileBucket().isEmpty());   // nothing more to learn
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TstLimitState)

@@ -523,6 +523,31 @@ private slots:
         QCOMPARE(h.router->snapshot().deployments[0].rpmLimit, 2);
     }
 
+    void smallerJobsGoAheadOfABlockedHeadOnlyIfTheyDoNotDelayIt()
+    {
+        // tpm 1300 for a minute; OpenAI charges chars/4 (12 here) + max_tokens at admission.
+        // A (612) goes; B (712) does not fit beside it and waits for A to leave the window.
+        // C (612) would fit now, but B could not go beside it when A leaves: C waits behind B.
+        // D (412) fits now and B still fits beside it: D goes first.
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        ModelList m = oneGroup(1);
+        m.deployments[0].limits.tpm = 1300;
+        h.create(m);
+        const int maxTokens[] = {600, 700, 600, 400};
+        for (quint64 i = 1; i <= 4; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs, maxTokens[i - 1]));
+        QTRY_COMPARE(h.outcomes.size(), 2);
+        QTest::qWait(100);
+        QCOMPARE(h.server->seen.size(), 2);
+        QVERIFY(h.outcomes.contains(1));
+        QVERIFY(h.outcomes.contains(4));
+        QVERIFY(h.server->seen[1].body.contains("\"max_tokens\":400"));
+        h.router->cancelAll();
+        QCOMPARE(h.outcomes.size(), 4);
+        QVERIFY(h.outcomes[2].cancelled && h.outcomes[3].cancelled);
+    }
+
     void tpmTooLargeForAnyDeploymentFails()
     {
         Harness h;
