@@ -12,7 +12,9 @@
 // The minimum: per group and limit, D demanded of a limit L in total (the simulator's own count
 // after settling) needs ceil(D / L) - 1 further windows (a bucket: D / L - 1 refills), plus one
 // call's latency. Keys of one pool count their limit once; a key with a per-day quota serves at
-// most its quota, and the group's other keys then carry the rest.
+// most its quota, and the group's other keys then carry the rest. With sliding windows calls are
+// whole, so a group also needs at least as many windows as it takes to hold its calls' final
+// charges (fewestWindows); the group's keys share those.
 #include "core/experiment/estimator.h"
 #include "core/pricing/pricing.h"
 #include "core/session/estimateinput.h"
