@@ -222,6 +222,11 @@ void ScheduleSimulation::buildQueues()
     m_queue.resize(groups);
     for (std::size_t i = 0; i < m_calls.size(); ++i)
         m_queue[std::size_t(m_calls[i].group)].push_back(int(i));
+    // Largest first, as the router orders what is submitted to it.
+    for (std::vector<int> &q : m_queue)
+        std::stable_sort(q.begin(), q.end(), [&](int a, int b) {
+            return m_calls[std::size_t(a)].charTokens > m_calls[std::size_t(b)].charTokens;
+        });
     m_head.assign(groups, 0);
     m_taken.assign(m_calls.size(), 0);
     m_waitOn.resize(groups);

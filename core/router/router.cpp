@@ -178,7 +178,8 @@ public:
     QHash<QString, QList<int>> groupDeps;                       // group -> deployment indexes
     QStringList groupOrder;
     // Every job not finished is owned by exactly one of: a queue, `delayed`, or its in-flight call.
-    std::map<QString, std::deque<JobPtr>> queues;               // FIFO per group
+    std::map<QString, std::deque<JobPtr>> queues;               // per group: largest first, retries in front
+    std::map<QString, std::size_t> unsortedTail;                // per group: jobs submitted since the last sort
     std::multimap<qint64, JobPtr> delayed;                      // retry back-off: notBefore -> job
     std::unordered_map<RouterCall *, InFlightCall> inFlight;
 
@@ -686,6 +687,16 @@ void Router::Private::dispatch()
             noteEvent(QStringLiteral("%1: cool-down ended").arg(d->dep.id));
         }
     }
+    // Jobs submitted since the last round join their queue largest first: whole calls pack the
+    // windows best that way (first-fit decreasing), and the smaller ones fill what the large ones
+    // leave (backfill). Retries stay in front. (docs/ARCHITECTURE.md, "Whole calls and the queue order")
+    for (auto &[group, fresh] : unsortedTail) {
+        std::deque<JobPtr> &q = queues[group];
+        const std::size_t n = std::min(fresh, q.size());
+        std::stable_sort(q.end() - std::ptrdiff_t(n), q.end(),
+                         [](const JobPtr &a, const JobPtr &b) { return charsToTokens(a->chars) > charsToTokens(b->chars); });
+    }
+    unsortedTail.clear();
     qint64 wake = delayed.empty() ? kNever : delayed.begin()->first;
     for (const QString &group : std::as_const(groupOrder)) {
         auto qit = queues.find(group);
@@ -1541,6 +1552,7 @@ void Router::submit(const RouterJob &job)
         return;
     }
     d->queues[job.group].push_back(std::move(js));
+    ++d->unsortedTail[job.group];
     ++d->queuedCount;
     d->scheduleDispatch();
 }
