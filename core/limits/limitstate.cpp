@@ -150,7 +150,16 @@ void LimitState::release(const Admission &a)
 
 void LimitState::restamp(const Admission &a, qint64 at)
 {
-    // A bucket does not care when a charge leaves (it never does); the window does.
+    // The provider's bucket starts draining a charge when the request arrives, ours did at
+    // admission: what ours drained in between is put back.
+    if (at > a.at) {
+        const std::pair<Dim, const ChargeTickets *> charged[] = {{Rpm, &a.requests}, {Tpm, &a.tokens}, {Itpm, &a.inputTokens}};
+        for (const auto &[d, t] : charged) {
+            const qint64 limit = limitOr0(d);
+            if (t->bucket && limit > 0)
+                m_buckets[d].adjust(at, limit, std::min(m_buckets[d].amountOf(t->bucket), limit * (at - a.at) / m_buckets[d].periodMs()));
+        }
+    }
     m_windows[Rpm].restamp(a.requests.window, at);
     m_windows[Tpm].restamp(a.tokens.window, at);
     m_windows[Itpm].restamp(a.inputTokens.window, at);

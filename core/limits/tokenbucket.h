@@ -25,6 +25,12 @@ public:
     /// Replaces an earlier charge by `amount`: the difference is added to (or given back to) the
     /// level now. A charge older than one period is forgotten (nothing to correct).
     void settle(qint64 now, qint64 limit, Ticket ticket, qint64 amount);
+    /// The amount of a charge that may still be settled (0 when forgotten or settled).
+    qint64 amountOf(Ticket ticket) const
+    {
+        const auto it = m_open.find(ticket);
+        return it == m_open.end() ? 0 : it->second.amount;
+    }
     /// Moves the level by `delta` (reconciliation with the provider's count), never below zero.
     void adjust(qint64 now, qint64 limit, qint64 delta);
     /// The level (rounded up) at `now`.

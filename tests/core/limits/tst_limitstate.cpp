@@ -311,6 +311,22 @@ private slots:
             QVERIFY(s.refusedWhileBucket().isEmpty());   // nothing more to learn
         }
     }
+
+    void aBucketDrainsFromWhenTheRequestLeft()
+    {
+        // The provider's bucket holds a charge from the request's arrival; a request that left
+        // 6 s after admission has drained nothing of it yet at that moment.
+        LimitState s(60'000);
+        s.setAlgorithm(LimitAlgorithm::TokenBucket);
+        s.addConfigured(LimitValues{std::nullopt, std::nullopt, 1'000, std::nullopt});
+        AdmissionCost c;
+        c.inputTokens = 600;
+        const Admission a = s.admit(0, c);
+        QCOMPARE(s.used(LimitState::Itpm, 6'000), 500);   // 100 of 1000 per minute drained
+        s.restamp(a, 6'000);
+        QCOMPARE(s.used(LimitState::Itpm, 6'000), 600);
+        QCOMPARE(s.used(LimitState::Itpm, 12'000), 500);
+    }
 };
 
 QTEST_GUILESS_MAIN(TstLimitState)
