@@ -5,6 +5,8 @@
 #include "core/storage/resultstore.h"
 #include "tests/core/storage/storagefixture.h"
 
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,6 +26,7 @@ private slots:
     void sampleIsEvenlySpaced();
     void filterLimitsModels();
     void dimensionListAndScoreSort();
+    void scoreSortOnASchema3Database();
 
 private:
     QTemporaryDir m_dir;
@@ -196,12 +199,88 @@ void TestComparison::dimensionListAndScoreSort()
                 out << r.jobId;
         return out;
     };
-    // Jobs of the xf run have no mft:fairness and sort as NULL (first ascending); then 0.25, 0.5, 1.0.
-    QCOMPARE(order(s, 0, 10), (QList<qint64>{ids[2], ids[3], ids[0], ids[4], ids[1]}));
+    // 0.25, 0.5, 1.0; the jobs of the xf run have no mft:fairness and come last in either
+    // direction (in job order, the direction's way).
+    QCOMPARE(order(s, 0, 10), (QList<qint64>{ids[0], ids[4], ids[1], ids[2], ids[3]}));
+    // Pages across the boundary between scored and unscored jobs, and past it.
+    QCOMPARE(order(s, 2, 2), (QList<qint64>{ids[1], ids[2]}));
+    QCOMPARE(order(s, 3, 10), (QList<qint64>{ids[2], ids[3]}));
+    QCOMPARE(order(s, 4, 10), (QList<qint64>{ids[3]}));
+    QCOMPARE(order(s, 5, 10), QList<qint64>{});
     s.descending = true;
     QCOMPARE(order(s, 0, 10), (QList<qint64>{ids[1], ids[4], ids[0], ids[3], ids[2]}));
     QCOMPARE(order(s, 1, 2), (QList<qint64>{ids[4], ids[0]}));
+    QCOMPARE(order(s, 3, 1), (QList<qint64>{ids[3]}));
+    // A filter applies to both parts: the xf framework alone leaves only unscored jobs.
+    ResultFilter onlyXf;
+    onlyXf.framework = QStringLiteral("xf");
+    auto rows = fetchResultsSorted(*conn, onlyXf, s, 0, 10);
+    QVERIFY(rows);
+    QCOMPARE(rows->size(), 2);
+    QCOMPARE(rows->at(0).jobId, ids[3]);
     closeReadConnection(*conn);
+}
+
+/// A file of the previous schema (no score index) is read as it is, sorted the same, and gets the
+/// index when a writer opens it.
+void TestComparison::scoreSortOnASchema3Database()
+{
+    const QString db = m_dir.filePath(QStringLiteral("schema3.sqlite"));
+    QList<qint64> ids;
+    {
+        ResultStore store;
+        QVERIFY(store.open(db));
+        ids = wbtest::fillSample(store);
+        QCOMPARE(ids.size(), 5);
+    }
+    auto indexCount = [&db] {
+        int n = -1;
+        {
+            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("schema3-raw"));
+            raw.setDatabaseName(db);
+            if (raw.open()) {
+                QSqlQuery q(raw);
+                if (q.exec(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name = 'idx_scores_dimension_score'")) && q.next())
+                    n = q.value(0).toInt();
+            }
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("schema3-raw"));
+        return n;
+    };
+    QCOMPARE(indexCount(), 1);
+    {
+        QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("schema3-down"));
+        raw.setDatabaseName(db);
+        QVERIFY(raw.open());
+        QSqlQuery q(raw);
+        QVERIFY(q.exec(QStringLiteral("DROP INDEX idx_scores_dimension_score")));
+        QVERIFY(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version = 4")));
+        QVERIFY(q.exec(QStringLiteral("PRAGMA user_version = 3")));
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("schema3-down"));
+    QCOMPARE(indexCount(), 0);
+
+    auto conn = openReadConnection(db);
+    QVERIFY2(conn, qPrintable(conn ? QString() : conn.error().toString()));
+    ResultSort s;
+    s.key = ResultSort::Key::Score;
+    s.framework = QStringLiteral("mft");
+    s.dimension = QStringLiteral("fairness");
+    auto rows = fetchResultsSorted(*conn, {}, s, 0, 10);
+    QVERIFY(rows);
+    QList<qint64> order;
+    for (const ResultRowView &r : *rows)
+        order << r.jobId;
+    QCOMPARE(order, (QList<qint64>{ids[0], ids[4], ids[1], ids[2], ids[3]}));
+    closeReadConnection(*conn);
+    QCOMPARE(indexCount(), 0);   // a reader never migrates
+
+    {
+        ResultStore store;
+        QVERIFY(store.open(db));
+        QCOMPARE(store.schemaVersion(), ResultStore::latestSchemaVersion());
+    }
+    QCOMPARE(indexCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestComparison)
