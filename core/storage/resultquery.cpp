@@ -945,14 +945,16 @@ Result<ScoreComparison> comparisonSample(const QString &connName, const ResultFi
             q.bindValue(b, w.binds[b]);
     };
     qint64 lo = 0, hi = 0;
-    {
+    // The first and the last matching id, each one walk from its end of the primary key (MIN and
+    // MAX in one SELECT would scan every job: 130 ms at a million).
+    for (const bool last : {false, true}) {
         QSqlQuery q(*db);
-        q.prepare(QStringLiteral("SELECT MIN(j.id), MAX(j.id) FROM jobs j WHERE ") + w.sql);
+        q.prepare(QStringLiteral("SELECT j.id FROM jobs j WHERE ") + w.sql + QStringLiteral(" ORDER BY j.id")
+                  + (last ? QStringLiteral(" DESC") : QString()) + QStringLiteral(" LIMIT 1"));
         bindAll(q);
-        if (!q.exec() || !q.next())
+        if (!q.exec())
             return std::unexpected(sqlError(QStringLiteral("sample texts"), q.lastError()));
-        lo = q.value(0).toLongLong();
-        hi = q.value(1).toLongLong();
+        (last ? hi : lo) = q.next() ? q.value(0).toLongLong() : 0;
     }
     QStringList ids;
     qint64 total = 0;

@@ -275,7 +275,7 @@ int benchResults(const QString &db, bool withStats)
     std::printf("40 more pages by scrolling: %lld ms (%d rows loaded); sort by score column \"%s\" (descending, top %.3f): %lld ms; "
                 "text filter first page: %lld ms\n",
                 scrollMs, rowsLoaded, qPrintable(sortedBy), topScore, sortMs, filterMs);
-    std::printf("RSS: %lld MB before, %lld MB after (+%lld MB); anonymous memory +%lld MB (the rest is SQLite's mmap of the file)\n",
+    std::printf("RSS: %lld MB before, %lld MB after (+%lld MB); anonymous memory +%lld MB\n",
                 rssBefore / 1024, rssView / 1024, (rssView - rssBefore) / 1024, (anonView - anonBefore) / 1024);
     std::printf("UI event-loop stalls meanwhile: median %.2f ms, max %.2f ms, %zu over 50 ms\n", meter.percentile(0.5), meter.max(),
                 meter.over(50));
