@@ -178,16 +178,35 @@ Result<QList<ResultRowView>> fetchByScore(QSqlDatabase &db, const ResultFilter &
 // only those rows, and fetches their scores with one IN query. With a `sort` the joined rows are
 // ordered in SQL instead (the sort key may live in `runs`), paged by offset.
 Result<QList<ResultRowView>> fetchPage(const QString &connName, const ResultFilter &filter, qint64 afterId,
-                                       qint64 offset, int limit, const ResultSort *sort = nullptr)
+                                       qint64 offset, int limit, const ResultSort *sort = nullptr,
+                                       qint64 sortFewUpTo = kScoreSortFewUpTo)
 {
     auto db = connection(connName);
     if (!db)
         return std::unexpected(db.error());
     if (limit <= 0)
         return QList<ResultRowView>{};
-    if (sort && sort->key == ResultSort::Key::Score)
-        return fetchByScore(*db, filter, *sort, qMax<qint64>(0, offset), limit);
     FilterSql w = filterSql(filter, sort ? QStringLiteral("j") : QString());
+    bool smallScoreSort = false;
+    if (sort && sort->key == ResultSort::Key::Score) {
+        // A filter that leaves few jobs (a run, failed ones, a rare text): sorting those beats
+        // walking the whole score index past the others. The count stops at the threshold, so
+        // a filter most jobs pass costs little to count and walks the index.
+        const qint64 kSortFewUpTo = sortFewUpTo;
+        if (w.sql != QLatin1String("1")) {
+            QSqlQuery c(*db);
+            c.prepare(QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM jobs j WHERE ") + w.sql + QStringLiteral(" LIMIT ?)"));
+            int b = 0;
+            for (const QVariant &v : std::as_const(w.binds))
+                c.bindValue(b++, v);
+            c.bindValue(b, kSortFewUpTo + 1);
+            if (!c.exec() || !c.next())
+                return std::unexpected(sqlError(QStringLiteral("count results"), c.lastError()));
+            smallScoreSort = c.value(0).toLongLong() <= kSortFewUpTo;
+        }
+        if (!smallScoreSort)
+            return fetchByScore(*db, filter, *sort, qMax<qint64>(0, offset), limit);
+    }
     if (afterId > 0) {
         w.sql += QStringLiteral(" AND id > ?");
         w.binds << afterId;
@@ -196,8 +215,16 @@ Result<QList<ResultRowView>> fetchPage(const QString &connName, const ResultFilt
     q.setForwardOnly(true);
     if (sort) {
         const QString dir = sort->descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
+        QString expr = sortExpression(sort->key);
+        if (smallScoreSort) {
+            // The order fetchByScore gives: scored jobs by score, then the rest (NULL) by id.
+            const QString score = QStringLiteral("(CASE WHEN r.framework = ? THEN (SELECT s.score FROM scores s WHERE s.job_id = j.id"
+                                                 " AND s.dimension = ?) END)");
+            expr = score + QStringLiteral(" IS NULL, ") + score;
+            w.binds << sort->framework << sort->dimension << sort->framework << sort->dimension;
+        }
         q.prepare(QStringLiteral("SELECT ") + kRowColumns + QStringLiteral(" WHERE ") + w.sql + QStringLiteral(" ORDER BY ")
-                  + sortExpression(sort->key) + dir + QStringLiteral(", j.id") + dir + QStringLiteral(" LIMIT ? OFFSET ?"));
+                  + expr + dir + QStringLiteral(", j.id") + dir + QStringLiteral(" LIMIT ? OFFSET ?"));
     } else {
         q.prepare(QStringLiteral("SELECT ") + kRowColumns + QStringLiteral(" WHERE j.id IN (SELECT id FROM jobs WHERE ") + w.sql
                   + QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?) ORDER BY j.id"));
@@ -432,6 +459,13 @@ Result<QList<ResultRowView>> fetchResultsSorted(const QString &connName, const R
                                                 const ResultSort &sort, qint64 offset, int limit)
 {
     return fetchPage(connName, filter, 0, offset, limit, &sort);
+}
+
+Result<QList<ResultRowView>> storage_detail::fetchResultsSortedWith(const QString &connName, const ResultFilter &filter,
+                                                                    const ResultSort &sort, qint64 offset, int limit,
+                                                                    qint64 sortFewUpTo)
+{
+    return fetchPage(connName, filter, 0, offset, limit, &sort, sortFewUpTo);
 }
 
 Result<JobDetail> jobDetail(const QString &connName, qint64 jobId)

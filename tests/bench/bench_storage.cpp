@@ -304,11 +304,16 @@ int main(int argc, char **argv)
     const double scoreAscMs = timed([&] { (void)fetchResultsSorted(*conn, {}, byScore, 0, page); });
     const double scoreDeepMs = timed([&] { (void)fetchResultsSorted(*conn, {}, byScore, 10000, page); });
     const double scoreModelMs = timed([&] { (void)fetchResultsSorted(*conn, byModel, byScore, 0, page); });
-    out(QStringLiteral("fetchResultsSorted by a score ascending: first page %1 ms; page at offset 10000: %2 ms; filter model=%3: %4 ms")
+    const double scoreFewMs = timed([&] { (void)fetchResultsSorted(*conn, byStatus, byScore, 0, page); });
+    const double scoreTextMs = timed([&] { (void)fetchResultsSorted(*conn, byText, byScore, 0, page); });
+    out(QStringLiteral("fetchResultsSorted by a score ascending: first page %1 ms; page at offset 10000: %2 ms; filter model=%3: %4 ms; "
+                       "filter run+status=failed: %5 ms; filter text like '12345': %6 ms")
             .arg(scoreAscMs, 0, 'f', 0)
             .arg(scoreDeepMs, 0, 'f', 0)
             .arg(byModel.model)
-            .arg(scoreModelMs, 0, 'f', 0));
+            .arg(scoreModelMs, 0, 'f', 0)
+            .arg(scoreFewMs, 0, 'f', 0)
+            .arg(scoreTextMs, 0, 'f', 0));
     closeReadConnection(*conn);
 
     const QString csv = path + QStringLiteral(".csv");

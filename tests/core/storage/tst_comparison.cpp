@@ -1,6 +1,7 @@
 // The comparison queries behind the results table's dimension columns, the text x model pivot and
 // the charts, on real SQLite files: means over repetitions, spread, paging by text, the evenly
 // spaced sample, filters, and ordering all results by one dimension's score.
+#include "core/storage/resultfilter_p.h"
 #include "core/storage/resultquery.h"
 #include "core/storage/resultstore.h"
 #include "tests/core/storage/storagefixture.h"
@@ -218,6 +219,44 @@ void TestComparison::dimensionListAndScoreSort()
     QVERIFY(rows);
     QCOMPARE(rows->size(), 2);
     QCOMPARE(rows->at(0).jobId, ids[3]);
+    // A filter that leaves few jobs sorts them directly instead of walking the index; the order
+    // is the same as the walk's over the same jobs.
+    for (const bool descending : {false, true}) {
+        s.descending = descending;
+        ResultFilter expA;
+        expA.experiment = QStringLiteral("exp-a");   // gpt-mft and claude-x: ids[0..3]
+        QList<qint64> expected;
+        for (qint64 id : order(s, 0, 10))
+            if (id != ids[4])
+                expected << id;
+        auto few = fetchResultsSorted(*conn, expA, s, 0, 10);
+        QVERIFY(few);
+        QList<qint64> got;
+        for (const ResultRowView &r : *few)
+            got << r.jobId;
+        QCOMPARE(got, expected);
+        auto page = fetchResultsSorted(*conn, expA, s, 1, 2);
+        QVERIFY(page);
+        QCOMPARE(page->size(), 2);
+        QCOMPARE(page->at(0).jobId, expected[1]);
+        QCOMPARE(page->at(1).jobId, expected[2]);
+        // The same filters walking the index (threshold 0) give the same rows in the same order.
+        for (const ResultFilter &f : {expA, onlyXf}) {
+            auto sorted = fetchResultsSorted(*conn, f, s, 0, 10);
+            auto walked = storage_detail::fetchResultsSortedWith(*conn, f, s, 0, 10, 0);
+            QVERIFY(sorted && walked);
+            QList<qint64> a, b;
+            for (const ResultRowView &r : *sorted)
+                a << r.jobId;
+            for (const ResultRowView &r : *walked)
+                b << r.jobId;
+            QCOMPARE(b, a);
+            auto walkedPage = storage_detail::fetchResultsSortedWith(*conn, f, s, 1, 1, 0);
+            QVERIFY(walkedPage);
+            QCOMPARE(walkedPage->size(), 1);
+            QCOMPARE(walkedPage->at(0).jobId, a[1]);
+        }
+    }
     closeReadConnection(*conn);
 }
 
