@@ -11,6 +11,7 @@ namespace wb {
 
 int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdEstimate(const QStringList &args, QTextStream &out, QTextStream &err);
+int cmdPreviewPrompt(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdExport(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdTokens(const QStringList &args, QTextStream &out, QTextStream &err);
 int cmdKeys(const QStringList &args, QTextStream &out, QTextStream &err);

@@ -23,4 +23,11 @@ FilterSql filterSql(const ResultFilter &filter, const QString &alias, bool planO
 bool runMatches(const ResultFilter &filter, const QString &runId, const QString &modelGroup, const QString &framework,
                 const QString &experiment);
 
+/// A filtered sort by score that matches at most this many jobs sorts them (ORDER BY); more walk
+/// the score index (resultquery.cpp, fetchByScore).
+constexpr qint64 kScoreSortFewUpTo = 20000;
+/// fetchResultsSorted() with another threshold (tests reach both ways on a small database).
+Result<QList<ResultRowView>> fetchResultsSortedWith(const QString &connName, const ResultFilter &filter, const ResultSort &sort,
+                                                    qint64 offset, int limit, qint64 sortFewUpTo);
+
 } // namespace wb::storage_detail

@@ -171,11 +171,15 @@ Result<void> attachScores(QSqlDatabase &db, QList<ResultRowView> &rows);
 
 QString sortExpression(ResultSort::Key k);
 
+Result<QList<ResultRowView>> fetchByScore(QSqlDatabase &db, const ResultFilter &filter, const ResultSort &sort,
+                                          qint64 offset, int limit);
+
 // Selects the page's ids from `jobs` alone (cheap, index-only where the filter allows), then joins
 // only those rows, and fetches their scores with one IN query. With a `sort` the joined rows are
 // ordered in SQL instead (the sort key may live in `runs`), paged by offset.
 Result<QList<ResultRowView>> fetchPage(const QString &connName, const ResultFilter &filter, qint64 afterId,
-                                       qint64 offset, int limit, const ResultSort *sort = nullptr)
+                                       qint64 offset, int limit, const ResultSort *sort = nullptr,
+                                       qint64 sortFewUpTo = kScoreSortFewUpTo)
 {
     auto db = connection(connName);
     if (!db)
@@ -183,6 +187,26 @@ Result<QList<ResultRowView>> fetchPage(const QString &connName, const ResultFilt
     if (limit <= 0)
         return QList<ResultRowView>{};
     FilterSql w = filterSql(filter, sort ? QStringLiteral("j") : QString());
+    bool smallScoreSort = false;
+    if (sort && sort->key == ResultSort::Key::Score) {
+        // A filter that leaves few jobs (a run, failed ones, a rare text): sorting those beats
+        // walking the whole score index past the others. The count stops at the threshold, so
+        // a filter most jobs pass costs little to count and walks the index.
+        const qint64 kSortFewUpTo = sortFewUpTo;
+        if (w.sql != QLatin1String("1")) {
+            QSqlQuery c(*db);
+            c.prepare(QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM jobs j WHERE ") + w.sql + QStringLiteral(" LIMIT ?)"));
+            int b = 0;
+            for (const QVariant &v : std::as_const(w.binds))
+                c.bindValue(b++, v);
+            c.bindValue(b, kSortFewUpTo + 1);
+            if (!c.exec() || !c.next())
+                return std::unexpected(sqlError(QStringLiteral("count results"), c.lastError()));
+            smallScoreSort = c.value(0).toLongLong() <= kSortFewUpTo;
+        }
+        if (!smallScoreSort)
+            return fetchByScore(*db, filter, *sort, qMax<qint64>(0, offset), limit);
+    }
     if (afterId > 0) {
         w.sql += QStringLiteral(" AND id > ?");
         w.binds << afterId;
@@ -192,12 +216,12 @@ Result<QList<ResultRowView>> fetchPage(const QString &connName, const ResultFilt
     if (sort) {
         const QString dir = sort->descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
         QString expr = sortExpression(sort->key);
-        if (sort->key == ResultSort::Key::Score) {
-            // One primary-key lookup per job; the framework test keeps a same-named dimension of
-            // another framework out of the column.
-            expr = QStringLiteral("CASE WHEN r.framework = ? THEN (SELECT s.score FROM scores s WHERE s.job_id = j.id"
-                                  " AND s.dimension = ?) END");
-            w.binds << sort->framework << sort->dimension;
+        if (smallScoreSort) {
+            // The order fetchByScore gives: scored jobs by score, then the rest (NULL) by id.
+            const QString score = QStringLiteral("(CASE WHEN r.framework = ? THEN (SELECT s.score FROM scores s WHERE s.job_id = j.id"
+                                                 " AND s.dimension = ?) END)");
+            expr = score + QStringLiteral(" IS NULL, ") + score;
+            w.binds << sort->framework << sort->dimension << sort->framework << sort->dimension;
         }
         q.prepare(QStringLiteral("SELECT ") + kRowColumns + QStringLiteral(" WHERE ") + w.sql + QStringLiteral(" ORDER BY ")
                   + expr + dir + QStringLiteral(", j.id") + dir + QStringLiteral(" LIMIT ? OFFSET ?"));
@@ -218,6 +242,84 @@ Result<QList<ResultRowView>> fetchPage(const QString &connName, const ResultFilt
         rows.append(readRow(q));
     q.finish();
     if (auto ok = attachScores(*db, rows); !ok)
+        return std::unexpected(ok.error());
+    return rows;
+}
+
+/// The first column of a query as ids, binding `binds` in order.
+Result<QList<qint64>> idColumn(QSqlDatabase &db, const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    for (int i = 0; i < binds.size(); ++i)
+        q.bindValue(i, binds[i]);
+    if (!q.exec())
+        return std::unexpected(sqlError(QStringLiteral("read results by score"), q.lastError()));
+    QList<qint64> ids;
+    while (q.next())
+        ids << q.value(0).toLongLong();
+    return ids;
+}
+
+// Ordered by one dimension's score: first the jobs that have it, walked in score order through
+// idx_scores_dimension_score (scores drive the join, and the filter's job columns are wrapped so
+// no jobs index can take over and force a sort of every row), then the jobs without it in job
+// order — empty cells last in either direction, as a spreadsheet sorts them. A page costs its
+// offset in index steps; only a page past the last scored job counts the scored ones.
+Result<QList<ResultRowView>> fetchByScore(QSqlDatabase &db, const ResultFilter &filter, const ResultSort &sort,
+                                          qint64 offset, int limit)
+{
+    const QString dir = sort.descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
+    const FilterSql w = filterSql(filter, QStringLiteral("j"), true);
+    const QString inFramework = QStringLiteral("+j.run_id IN (SELECT run_id FROM runs WHERE framework = ?)");
+    const QString scored = QStringLiteral(" FROM scores s CROSS JOIN jobs j ON j.id = s.job_id WHERE s.dimension = ?"
+                                          " AND s.score IS NOT NULL AND ")
+        + inFramework + QStringLiteral(" AND ") + w.sql;
+    const QVariantList scoredBinds = QVariantList{sort.dimension, sort.framework} + w.binds;
+    auto ids = idColumn(db, QStringLiteral("SELECT s.job_id") + scored + QStringLiteral(" ORDER BY s.score") + dir + QStringLiteral(", s.job_id")
+                                + dir + QStringLiteral(" LIMIT ? OFFSET ?"),
+                        scoredBinds + QVariantList{limit, offset});
+    if (!ids)
+        return std::unexpected(ids.error());
+    if (ids->size() < limit) {
+        qint64 scoredCount = offset + ids->size();
+        if (ids->isEmpty() && offset > 0) {
+            auto n = idColumn(db, QStringLiteral("SELECT COUNT(*)") + scored, scoredBinds);
+            if (!n)
+                return std::unexpected(n.error());
+            scoredCount = n->value(0);
+        }
+        auto unscored = idColumn(db, QStringLiteral("SELECT j.id FROM jobs j WHERE ") + w.sql + QStringLiteral(" AND NOT (") + inFramework
+                                         + QStringLiteral(" AND EXISTS (SELECT 1 FROM scores s WHERE s.job_id = j.id AND s.dimension = ?"
+                                                          " AND s.score IS NOT NULL)) ORDER BY j.id")
+                                         + dir + QStringLiteral(" LIMIT ? OFFSET ?"),
+                                 w.binds + QVariantList{sort.framework, sort.dimension, limit - ids->size(), qMax<qint64>(0, offset - scoredCount)});
+        if (!unscored)
+            return std::unexpected(unscored.error());
+        *ids += *unscored;
+    }
+    QList<ResultRowView> rows;
+    if (ids->isEmpty())
+        return rows;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT ") + kRowColumns + QStringLiteral(" WHERE j.id IN (") + placeholders(ids->size()) + QLatin1Char(')'));
+    for (int i = 0; i < ids->size(); ++i)
+        q.bindValue(i, ids->at(i));
+    if (!q.exec())
+        return std::unexpected(sqlError(QStringLiteral("read results"), q.lastError()));
+    QHash<qint64, ResultRowView> byId;
+    while (q.next()) {
+        ResultRowView r = readRow(q);
+        byId.insert(r.jobId, std::move(r));
+    }
+    q.finish();
+    rows.reserve(ids->size());
+    for (qint64 id : std::as_const(*ids))
+        if (auto it = byId.find(id); it != byId.end())
+            rows.append(std::move(*it));
+    if (auto ok = attachScores(db, rows); !ok)
         return std::unexpected(ok.error());
     return rows;
 }
@@ -269,7 +371,7 @@ QString sortExpression(ResultSort::Key k)
     case K::Attempts: return QStringLiteral("j.attempts");
     case K::Error: return QStringLiteral("j.last_error");
     case K::Completed: return QStringLiteral("j.completed_at");
-    case K::Score: break;   // built with its bind values in fetchPage
+    case K::Score: break;   // fetchByScore
     }
     return QStringLiteral("j.id");
 }
@@ -304,7 +406,11 @@ Result<QString> openReadConnection(const QString &dbPath)
         version = q.value(0).toInt();
     q.finish();
     q = QSqlQuery();
-    if (version != ResultStore::latestSchemaVersion()) {
+    // The read queries need nothing newer than schema 3: 4 only adds the score index, without
+    // which a sort by score is slower, not wrong. So a database no writer has migrated yet (a
+    // bundle, a file from the previous release) is read as it is, never migrated by a reader.
+    constexpr int kOldestReadableSchema = 3;
+    if (version < kOldestReadableSchema || version > ResultStore::latestSchemaVersion()) {
         *db = QSqlDatabase();
         closeConnection(name);
         if (version > ResultStore::latestSchemaVersion())
@@ -353,6 +459,13 @@ Result<QList<ResultRowView>> fetchResultsSorted(const QString &connName, const R
                                                 const ResultSort &sort, qint64 offset, int limit)
 {
     return fetchPage(connName, filter, 0, offset, limit, &sort);
+}
+
+Result<QList<ResultRowView>> storage_detail::fetchResultsSortedWith(const QString &connName, const ResultFilter &filter,
+                                                                    const ResultSort &sort, qint64 offset, int limit,
+                                                                    qint64 sortFewUpTo)
+{
+    return fetchPage(connName, filter, 0, offset, limit, &sort, sortFewUpTo);
 }
 
 Result<JobDetail> jobDetail(const QString &connName, qint64 jobId)
@@ -866,14 +979,16 @@ Result<ScoreComparison> comparisonSample(const QString &connName, const ResultFi
             q.bindValue(b, w.binds[b]);
     };
     qint64 lo = 0, hi = 0;
-    {
+    // The first and the last matching id, each one walk from its end of the primary key (MIN and
+    // MAX in one SELECT would scan every job: 130 ms at a million).
+    for (const bool last : {false, true}) {
         QSqlQuery q(*db);
-        q.prepare(QStringLiteral("SELECT MIN(j.id), MAX(j.id) FROM jobs j WHERE ") + w.sql);
+        q.prepare(QStringLiteral("SELECT j.id FROM jobs j WHERE ") + w.sql + QStringLiteral(" ORDER BY j.id")
+                  + (last ? QStringLiteral(" DESC") : QString()) + QStringLiteral(" LIMIT 1"));
         bindAll(q);
-        if (!q.exec() || !q.next())
+        if (!q.exec())
             return std::unexpected(sqlError(QStringLiteral("sample texts"), q.lastError()));
-        lo = q.value(0).toLongLong();
-        hi = q.value(1).toLongLong();
+        (last ? hi : lo) = q.next() ? q.value(0).toLongLong() : 0;
     }
     QStringList ids;
     qint64 total = 0;

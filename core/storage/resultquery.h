@@ -91,7 +91,8 @@ struct DimensionMean {
 };
 
 /// Opens a read-only connection (query_only) to an existing results database on the calling
-/// thread and returns its name. The schema must be current: open it once with ResultStore first.
+/// thread and returns its name. The schema must be current, or 3 (read as it is, without the score
+/// index of schema 4): open it once with ResultStore first to migrate it.
 Result<QString> openReadConnection(const QString &dbPath);
 /// Closes a connection from openReadConnection(). Every QSqlQuery on it must be gone.
 void closeReadConnection(const QString &connName);
@@ -107,7 +108,7 @@ struct ResultSort {
     enum class Key {
         JobId, Run, ModelGroup, Framework, Text, Repetition, Status, Deployment, Provider, ModelVersion,
         PromptTokens, CompletionTokens, Cost, Latency, Attempts, Error, Completed,
-        Score   ///< the score of `dimension` (of runs with `framework`); jobs without one sort as NULL
+        Score   ///< the score of `dimension` (of runs with `framework`); jobs without one come last in either direction
     };
     Key key = Key::JobId;
     bool descending = false;
@@ -117,7 +118,8 @@ struct ResultSort {
 };
 /// Rows ordered by `sort` (ORDER BY in SQL, over every matching row), skipping `offset` of them.
 /// Offset paging: a page costs time proportional to the offset plus a sort of the matching rows;
-/// for plan order prefer fetchResultsAfter().
+/// for plan order prefer fetchResultsAfter(). Key::Score needs no sort: it walks the score index
+/// (schema 4), so a page costs its offset in index steps.
 Result<QList<ResultRowView>> fetchResultsSorted(const QString &connName, const ResultFilter &filter,
                                                 const ResultSort &sort, qint64 offset, int limit);
 Result<JobDetail> jobDetail(const QString &connName, qint64 jobId);

@@ -2,8 +2,10 @@
 //
 //   bench_ui run [--texts N] [--reps R]      a simulator run at full speed driven from the window:
 //                                            longest and median event-loop stall, calls/s
-//   bench_ui results --db PATH               open time and memory of the results view on an
-//                                            existing database (bench_storage --fill PATH --rows 1000000)
+//   bench_ui results --db PATH [--stats]     open time of the table, mean chart, box plots, scatter and
+//                                            pivot, a sort by a score column, and memory, on an existing
+//                                            database (bench_storage --fill PATH --rows 1000000); with
+//                                            --stats also the Statistics view
 //
 // Stalls are measured with a 5 ms repeating timer on the UI thread: a stall is how much later
 // than due a tick fires. Run it under xvfb-run (or QT_QPA_PLATFORM=offscreen) so painting is real.
@@ -14,6 +16,7 @@
 #include "ui/resultsmodel.h"
 #include "ui/resultsview.h"
 #include "ui/runmonitor.h"
+#include "ui/statisticsview.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -26,8 +29,12 @@
 #include <QScrollBar>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QTreeWidget>
 #include <algorithm>
+#include <limits>
+#include <memory>
 #include <cstdio>
+#include <functional>
 #include <vector>
 
 using namespace wb::ui;
@@ -156,7 +163,32 @@ int benchRun(int texts, int reps)
     return 0;
 }
 
-int benchResults(const QString &db)
+// Milliseconds from `clock`'s start to the first emission of a signal (-1 until then); the
+// `skip` first emissions are left out (a chart cleared at once before its data arrives).
+// With `done`, the first emission after which it holds.
+template<typename Sender, typename Signal>
+std::shared_ptr<qint64> firstAt(Sender *sender, Signal signal, const QElapsedTimer &clock, int skip = 0,
+                                std::function<bool()> done = {})
+{
+    auto at = std::make_shared<qint64>(-1);
+    auto seen = std::make_shared<int>(0);
+    QObject::connect(sender, signal, sender, [at, seen, skip, done, &clock] {
+        if ((*seen)++ >= skip && *at < 0 && (!done || done()))
+            *at = clock.elapsed();
+    });
+    return at;
+}
+
+bool waitFor(const std::shared_ptr<qint64> &at, qint64 timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (*at < 0 && t.elapsed() < timeoutMs)
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+    return *at >= 0;
+}
+
+int benchResults(const QString &db, bool withStats)
 {
     if (!QFileInfo::exists(db)) {
         std::fprintf(stderr, "bench_ui: no database %s (make one with bench_storage --fill PATH --rows 1000000)\n", qPrintable(db));
@@ -170,38 +202,29 @@ int benchResults(const QString &db)
     QApplication::processEvents();
     StallMeter meter;
     meter.start();
-    QSignalSpy pages(view.model(), &ResultsModel::pageLoaded);
-    QSignalSpy total(view.model(), &ResultsModel::totalChanged);
-    QSignalSpy means(&view, &ResultsView::meansShown);
-    QSignalSpy charts(view.compareView(), &CompareView::chartsShown);
-    QSignalSpy pivotPages(view.compareView()->pivotModel(), &PivotModel::pageLoaded);
-    QSignalSpy pivotTotal(view.compareView()->pivotModel(), &PivotModel::totalChanged);
     QElapsedTimer t;
+    // Each figure is the time from setDatabase to the first emission of its signal; the views
+    // load concurrently (the table on one query thread, the mean chart on another, the
+    // comparison on a third), so the figures overlap rather than add up.
+    auto firstPage = firstAt(view.model(), &ResultsModel::pageLoaded, t);
+    auto total = firstAt(view.model(), &ResultsModel::totalChanged, t, 0, [&view] { return view.model()->totalCount() >= 0; });
+    auto means = firstAt(&view, &ResultsView::meansShown, t, 1);   // the first is the chart cleared at once
+    auto charts = firstAt(view.compareView(), &CompareView::chartsShown, t);
+    auto pivotPage = firstAt(view.compareView()->pivotModel(), &PivotModel::pageLoaded, t);
+    auto pivotTotal = firstAt(view.compareView()->pivotModel(), &PivotModel::totalChanged, t, 0,
+                              [&view] { return view.compareView()->pivotModel()->totalTexts() >= 0; });
     t.start();
     view.setDatabase(db);
     const qint64 setMs = t.elapsed();
-    while (pages.isEmpty())
-        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    QApplication::processEvents();
-    const qint64 firstPageMs = t.elapsed();
-    while (view.model()->totalCount() < 0)
-        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    const qint64 countMs = t.elapsed();
-    // The first meansShown is the chart cleared at once; the second, the bars.
-    while (means.size() < 2)
-        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    const qint64 meansMs = t.elapsed();
-    while (pivotPages.isEmpty())
-        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    const qint64 pivotMs = t.elapsed();
-    while (charts.isEmpty())
-        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    const qint64 chartsMs = t.elapsed();
-    while (pivotTotal.isEmpty())
-        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    const qint64 pivotCountMs = t.elapsed();
+    for (const auto &at : {firstPage, total, means, charts, pivotPage, pivotTotal})
+        if (!waitFor(at, 120000)) {
+            std::fprintf(stderr, "bench_ui: a view did not load within 120 s\n");
+            return 1;
+        }
+    const qint64 allMs = t.elapsed();
     const int boxSets = view.compareView()->boxSetCount();
     const int scatterPoints = view.compareView()->scatterPointCount();
+    const int pivotRows = view.compareView()->pivotModel()->rowCount();
     // Scroll down through 40 pages as a user dragging the scroll bar would.
     QElapsedTimer s;
     s.start();
@@ -214,10 +237,27 @@ int benchResults(const QString &db)
     const qint64 scrollMs = s.elapsed();
     const int rowsLoaded = view.model()->rowCount();
     const qint64 totalRows = view.model()->totalCount();
+    // A click on a score column's header: every result ordered by that dimension, highest first.
+    qint64 sortMs = -1;
+    double topScore = std::numeric_limits<double>::quiet_NaN();
+    QString sortedBy;
+    if (!view.model()->dimensionColumns().isEmpty()) {
+        const int col = ResultsModel::ColumnCount;
+        sortedBy = view.model()->headerData(col, Qt::Horizontal).toString();
+        QSignalSpy sorted(view.model(), &ResultsModel::pageLoaded);
+        QElapsedTimer st;
+        st.start();
+        view.view()->sortByColumn(col, Qt::DescendingOrder);
+        while (sorted.isEmpty() && st.elapsed() < 120000)
+            QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+        QApplication::processEvents();
+        sortMs = st.elapsed();
+        topScore = view.model()->index(0, col).data(ResultsModel::ScoreRole).toDouble();
+    }
     // A text filter over the whole table.
     wb::ResultFilter f;
     f.textLike = QStringLiteral("999");
-    pages.clear();
+    QSignalSpy pages(view.model(), &ResultsModel::pageLoaded);
     QElapsedTimer ft;
     ft.start();
     view.model()->setFilter(f);
@@ -225,18 +265,35 @@ int benchResults(const QString &db)
         QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
     const qint64 filterMs = ft.elapsed();
     meter.stop();
+    const qint64 rssView = rssKb(), anonView = anonKb();
     std::printf("bench_ui results: %lld rows in %s\n", totalRows, qPrintable(db));
     std::printf("setDatabase returned in %lld ms; first page shown after %lld ms; row count after %lld ms; mean chart after %lld ms\n",
-                setMs, firstPageMs, countMs, meansMs);
+                setMs, *firstPage, *total, *means);
     std::printf("compare (own query thread, timed from setDatabase): pivot first page after %lld ms (%d texts); box plots + scatter after %lld ms "
-                "(%d box sets, %d points); pivot text count after %lld ms\n",
-                pivotMs, view.compareView()->pivotModel()->rowCount(), chartsMs, boxSets, scatterPoints, pivotCountMs);
-    std::printf("40 more pages by scrolling: %lld ms (%d rows loaded); text filter first page: %lld ms\n", scrollMs,
-                rowsLoaded, filterMs);
-    std::printf("RSS: %lld MB before, %lld MB after (+%lld MB); anonymous memory +%lld MB (the rest is SQLite's mmap of the file)\n",
-                rssBefore / 1024, rssKb() / 1024, (rssKb() - rssBefore) / 1024, (anonKb() - anonBefore) / 1024);
+                "(%d box sets, %d points); pivot text count after %lld ms; everything after %lld ms\n",
+                *pivotPage, pivotRows, *charts, boxSets, scatterPoints, *pivotTotal, allMs);
+    std::printf("40 more pages by scrolling: %lld ms (%d rows loaded); sort by score column \"%s\" (descending, top %.3f): %lld ms; "
+                "text filter first page: %lld ms\n",
+                scrollMs, rowsLoaded, qPrintable(sortedBy), topScore, sortMs, filterMs);
+    std::printf("RSS: %lld MB before, %lld MB after (+%lld MB); anonymous memory +%lld MB\n",
+                rssBefore / 1024, rssView / 1024, (rssView - rssBefore) / 1024, (anonView - anonBefore) / 1024);
     std::printf("UI event-loop stalls meanwhile: median %.2f ms, max %.2f ms, %zu over 50 ms\n", meter.percentile(0.5), meter.max(),
                 meter.over(50));
+    if (withStats) {
+        StatisticsView stats;
+        stats.resize(1000, 700);
+        QElapsedTimer st;
+        auto shown = firstAt(&stats, &StatisticsView::reportShown, st);
+        st.start();
+        stats.setSource(db, {});
+        stats.show();
+        if (!waitFor(shown, 600000)) {
+            std::fprintf(stderr, "bench_ui: statistics did not arrive within 600 s\n");
+            return 1;
+        }
+        std::printf("statistics view (agreement over every finished score): %lld ms, %d dimensions; RSS now %lld MB\n", *shown,
+                    stats.tree()->topLevelItemCount(), rssKb() / 1024);
+    }
     return 0;
 }
 
@@ -253,10 +310,11 @@ int main(int argc, char *argv[])
     p.addOption({QStringLiteral("texts"), QStringLiteral("Texts in the generated corpus."), QStringLiteral("N"), QStringLiteral("500")});
     p.addOption({QStringLiteral("reps"), QStringLiteral("Repetitions."), QStringLiteral("R"), QStringLiteral("10")});
     p.addOption({QStringLiteral("db"), QStringLiteral("Results database."), QStringLiteral("PATH")});
+    p.addOption({QStringLiteral("stats"), QStringLiteral("results: also time the Statistics view (reads every score).")});
     p.addHelpOption();
     p.process(app);
     const QString mode = p.positionalArguments().value(0, QStringLiteral("run"));
     if (mode == QLatin1String("results"))
-        return benchResults(p.value(QStringLiteral("db")));
+        return benchResults(p.value(QStringLiteral("db")), p.isSet(QStringLiteral("stats")));
     return benchRun(p.value(QStringLiteral("texts")).toInt(), p.value(QStringLiteral("reps")).toInt());
 }

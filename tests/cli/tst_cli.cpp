@@ -477,6 +477,7 @@ private slots:
             {u"simulate"_s, {u"--port"_s, u"--host"_s, u"--limits"_s, u"--seed"_s}},
             {u"worker"_s, {u"--config"_s, u"--experiment"_s, u"--db"_s, u"--lease"_s, u"--window"_s, u"--json"_s, u"--quiet"_s}},
             {u"status"_s, {u"--db"_s, u"--all"_s, u"--json"_s}},
+            {u"preview-prompt"_s, {u"--config"_s, u"--experiment"_s, u"--text"_s, u"--framework"_s, u"--model"_s, u"--prices"_s, u"--json"_s}},
         };
         for (const auto &[verb, options] : rows) {
             QTest::addRow("%s --help", qPrintable(verb)) << QStringList{verb, u"--help"_s} << verb << options;

@@ -17,6 +17,7 @@
 #include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -113,13 +114,21 @@ int main(int argc, char *argv[])
     shot(&w, out, QStringLiteral("9-results-") + lang);
     // The comparisons under the results: box plots, scatter, pivot.
     CompareView *cmp = rv->compareView();
+    // The comparison is the page's second tab ("Compare models"), beside the table.
+    QTabWidget *pageTabs = nullptr;
+    for (QWidget *p = cmp->parentWidget(); p && !pageTabs; p = p->parentWidget())
+        pageTabs = qobject_cast<QTabWidget *>(p);
+    if (pageTabs)
+        pageTabs->setCurrentWidget(cmp);
     const char *tabs[] = {"10-results-boxplots", "11-results-scatter", "12-results-pivot"};
     for (int i = 0; i < 3; ++i) {
-        cmp->setCurrentIndex(i + 1);
+        cmp->setCurrentIndex(i);
         settle(800);
         shot(&w, out, QString::fromLatin1(tabs[i]) + QLatin1Char('-') + lang);
     }
     cmp->setCurrentIndex(0);
+    if (pageTabs)
+        pageTabs->setCurrentIndex(0);
     // The corpus browser with a text, then its prompt preview.
     w.showPage(MainWindow::ExperimentPage);
     if (auto *ed = w.findChild<ExperimentEditor *>()) {

@@ -1,10 +1,13 @@
 // The comparison queries behind the results table's dimension columns, the text x model pivot and
 // the charts, on real SQLite files: means over repetitions, spread, paging by text, the evenly
 // spaced sample, filters, and ordering all results by one dimension's score.
+#include "core/storage/resultfilter_p.h"
 #include "core/storage/resultquery.h"
 #include "core/storage/resultstore.h"
 #include "tests/core/storage/storagefixture.h"
 
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,6 +27,7 @@ private slots:
     void sampleIsEvenlySpaced();
     void filterLimitsModels();
     void dimensionListAndScoreSort();
+    void scoreSortOnASchema3Database();
 
 private:
     QTemporaryDir m_dir;
@@ -196,12 +200,126 @@ void TestComparison::dimensionListAndScoreSort()
                 out << r.jobId;
         return out;
     };
-    // Jobs of the xf run have no mft:fairness and sort as NULL (first ascending); then 0.25, 0.5, 1.0.
-    QCOMPARE(order(s, 0, 10), (QList<qint64>{ids[2], ids[3], ids[0], ids[4], ids[1]}));
+    // 0.25, 0.5, 1.0; the jobs of the xf run have no mft:fairness and come last in either
+    // direction (in job order, the direction's way).
+    QCOMPARE(order(s, 0, 10), (QList<qint64>{ids[0], ids[4], ids[1], ids[2], ids[3]}));
+    // Pages across the boundary between scored and unscored jobs, and past it.
+    QCOMPARE(order(s, 2, 2), (QList<qint64>{ids[1], ids[2]}));
+    QCOMPARE(order(s, 3, 10), (QList<qint64>{ids[2], ids[3]}));
+    QCOMPARE(order(s, 4, 10), (QList<qint64>{ids[3]}));
+    QCOMPARE(order(s, 5, 10), QList<qint64>{});
     s.descending = true;
     QCOMPARE(order(s, 0, 10), (QList<qint64>{ids[1], ids[4], ids[0], ids[3], ids[2]}));
     QCOMPARE(order(s, 1, 2), (QList<qint64>{ids[4], ids[0]}));
+    QCOMPARE(order(s, 3, 1), (QList<qint64>{ids[3]}));
+    // A filter applies to both parts: the xf framework alone leaves only unscored jobs.
+    ResultFilter onlyXf;
+    onlyXf.framework = QStringLiteral("xf");
+    auto rows = fetchResultsSorted(*conn, onlyXf, s, 0, 10);
+    QVERIFY(rows);
+    QCOMPARE(rows->size(), 2);
+    QCOMPARE(rows->at(0).jobId, ids[3]);
+    // A filter that leaves few jobs sorts them directly instead of walking the index; the order
+    // is the same as the walk's over the same jobs.
+    for (const bool descending : {false, true}) {
+        s.descending = descending;
+        ResultFilter expA;
+        expA.experiment = QStringLiteral("exp-a");   // gpt-mft and claude-x: ids[0..3]
+        QList<qint64> expected;
+        for (qint64 id : order(s, 0, 10))
+            if (id != ids[4])
+                expected << id;
+        auto few = fetchResultsSorted(*conn, expA, s, 0, 10);
+        QVERIFY(few);
+        QList<qint64> got;
+        for (const ResultRowView &r : *few)
+            got << r.jobId;
+        QCOMPARE(got, expected);
+        auto page = fetchResultsSorted(*conn, expA, s, 1, 2);
+        QVERIFY(page);
+        QCOMPARE(page->size(), 2);
+        QCOMPARE(page->at(0).jobId, expected[1]);
+        QCOMPARE(page->at(1).jobId, expected[2]);
+        // The same filters walking the index (threshold 0) give the same rows in the same order.
+        for (const ResultFilter &f : {expA, onlyXf}) {
+            auto sorted = fetchResultsSorted(*conn, f, s, 0, 10);
+            auto walked = storage_detail::fetchResultsSortedWith(*conn, f, s, 0, 10, 0);
+            QVERIFY(sorted && walked);
+            QList<qint64> a, b;
+            for (const ResultRowView &r : *sorted)
+                a << r.jobId;
+            for (const ResultRowView &r : *walked)
+                b << r.jobId;
+            QCOMPARE(b, a);
+            auto walkedPage = storage_detail::fetchResultsSortedWith(*conn, f, s, 1, 1, 0);
+            QVERIFY(walkedPage);
+            QCOMPARE(walkedPage->size(), 1);
+            QCOMPARE(walkedPage->at(0).jobId, a[1]);
+        }
+    }
     closeReadConnection(*conn);
+}
+
+/// A file of the previous schema (no score index) is read as it is, sorted the same, and gets the
+/// index when a writer opens it.
+void TestComparison::scoreSortOnASchema3Database()
+{
+    const QString db = m_dir.filePath(QStringLiteral("schema3.sqlite"));
+    QList<qint64> ids;
+    {
+        ResultStore store;
+        QVERIFY(store.open(db));
+        ids = wbtest::fillSample(store);
+        QCOMPARE(ids.size(), 5);
+    }
+    auto indexCount = [&db] {
+        int n = -1;
+        {
+            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("schema3-raw"));
+            raw.setDatabaseName(db);
+            if (raw.open()) {
+                QSqlQuery q(raw);
+                if (q.exec(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name = 'idx_scores_dimension_score'")) && q.next())
+                    n = q.value(0).toInt();
+            }
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("schema3-raw"));
+        return n;
+    };
+    QCOMPARE(indexCount(), 1);
+    {
+        QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("schema3-down"));
+        raw.setDatabaseName(db);
+        QVERIFY(raw.open());
+        QSqlQuery q(raw);
+        QVERIFY(q.exec(QStringLiteral("DROP INDEX idx_scores_dimension_score")));
+        QVERIFY(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version = 4")));
+        QVERIFY(q.exec(QStringLiteral("PRAGMA user_version = 3")));
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("schema3-down"));
+    QCOMPARE(indexCount(), 0);
+
+    auto conn = openReadConnection(db);
+    QVERIFY2(conn, qPrintable(conn ? QString() : conn.error().toString()));
+    ResultSort s;
+    s.key = ResultSort::Key::Score;
+    s.framework = QStringLiteral("mft");
+    s.dimension = QStringLiteral("fairness");
+    auto rows = fetchResultsSorted(*conn, {}, s, 0, 10);
+    QVERIFY(rows);
+    QList<qint64> order;
+    for (const ResultRowView &r : *rows)
+        order << r.jobId;
+    QCOMPARE(order, (QList<qint64>{ids[0], ids[4], ids[1], ids[2], ids[3]}));
+    closeReadConnection(*conn);
+    QCOMPARE(indexCount(), 0);   // a reader never migrates
+
+    {
+        ResultStore store;
+        QVERIFY(store.open(db));
+        QCOMPARE(store.schemaVersion(), ResultStore::latestSchemaVersion());
+    }
+    QCOMPARE(indexCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestComparison)
