@@ -74,7 +74,7 @@ keys:
   sim-gemini-1:    {provider: gemini, rpm: $RPM_GEMINI, tpm: 100000000}
 faults: {http500: 0.0, overloaded: 0.0, reset: 0.0, hang: 0.0, malformed: 0.0, invalid_json: 0.0}
 EOF
-# shellcheck source=../tools/simproject.sh
+# shellcheck source=tests/tools/simproject.sh
 . "$SRC/tests/tools/simproject.sh"
 sim_start "$WORK" "$BIN" shared-workers || exit 2
 for _ in $(seq 100); do
@@ -143,8 +143,7 @@ SIM_AFTER=$(curl -sf "$BASE/sim/stats")
 [ "$FAILED" -eq 0 ] || { echo "shared-workers: a worker failed:" >&2; tail -5 "$WORK"/worker*.log >&2; }
 
 # --- the figures ------------------------------------------------------------------------------
-sql() { psql -X -A -t -q -h "$(echo "$DB" | sed 's|.*@\([^:]*\):.*|\1|')" -p "$(echo "$DB" | sed 's|.*:\([0-9]*\)/.*|\1|')" \
-          -U discernus -d discernus -c "$1"; }
+sql() { psql -X -A -t -q -d "$DB" -c "$1"; }
 WALL_MS=$((END - START))
 PAID=$(( $(jq .ok <<< "$SIM_AFTER") - $(jq .ok <<< "$SIM_BEFORE") ))
 SIM429=$(( $(jq .http_429 <<< "$SIM_AFTER") - $(jq .http_429 <<< "$SIM_BEFORE") ))
