@@ -686,6 +686,7 @@ Result<void> copyServerDatabase(const QString &srcConn, const QString &dbPath, c
             names << tables.value(0).toString();
         tables.finish();
         QSqlQuery read(src);
+        read.setForwardOnly(true);   // rows streamed, not a whole table in memory
         if (result && !read.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ")))
             failWith(QStringLiteral("start a snapshot"), read, dbPath);
         if (result)
