@@ -3198,7 +3198,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
 <context>
     <name>wb::ui::SharedRunPanel</name>
     <message>
-        <location filename="../ui/sharedrunpanel.cpp" line="+53"/>
+        <location filename="../ui/sharedrunpanel.cpp" line="+55"/>
         <source>Shared run</source>
         <translation>Gemeinsamer Lauf</translation>
     </message>
@@ -3239,6 +3239,41 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
     </message>
     <message>
         <location line="+7"/>
+        <source>Shared rate windows:</source>
+        <translation>Geteilte Ratenfenster:</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Deployments</source>
+        <translation>Deployments</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Requests</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tokens</source>
+        <translation>Tokens</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Input tokens</source>
+        <translation>Eingabe-Tokens</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Output tokens</source>
+        <translation>Ausgabe-Tokens</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What the windows shared through Redis count now, against each limit, for every process using these keys.</source>
+        <translation>Was die über Redis geteilten Fenster jetzt zählen, gemessen an jedem Limit, für alle Prozesse, die diese Schlüssel verwenden.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Start a local worker</source>
         <translation>Lokalen Worker starten</translation>
     </message>
@@ -3283,17 +3318,42 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Worker:</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+31"/>
         <source>“%1” is not a PostgreSQL URL: give postgresql://user@host:port/dbname</source>
         <translation>„%1“ ist keine PostgreSQL-URL: Geben Sie postgresql://benutzer@host:port/datenbank an</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Connecting…</source>
         <translation>Verbindung wird hergestellt…</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+37"/>
+        <source>Connecting to Redis at %1…</source>
+        <translation>Verbindung zu Redis auf %1 wird hergestellt…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Redis: %1</source>
+        <translation>Redis: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Redis at %1: no process has admitted a call yet.</source>
+        <translation>Redis auf %1: Noch kein Prozess hat einen Aufruf zugelassen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Redis at %1, read %2.</source>
+        <translation>Redis auf %1, gelesen %2.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 / %2 (%3 %)</source>
+        <translation>%1 / %2 (%3 %)</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>%1 s ago</source>
         <translation>vor %1 s</translation>
     </message>

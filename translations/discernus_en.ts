@@ -3190,7 +3190,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
 <context>
     <name>wb::ui::SharedRunPanel</name>
     <message>
-        <location filename="../ui/sharedrunpanel.cpp" line="+53"/>
+        <location filename="../ui/sharedrunpanel.cpp" line="+55"/>
         <source>Shared run</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3231,6 +3231,41 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
     </message>
     <message>
         <location line="+7"/>
+        <source>Shared rate windows:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Deployments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Input tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Output tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What the windows shared through Redis count now, against each limit, for every process using these keys.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Start a local worker</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3275,17 +3310,42 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+31"/>
         <source>“%1” is not a PostgreSQL URL: give postgresql://user@host:port/dbname</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+37"/>
+        <source>Connecting to Redis at %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Redis: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Redis at %1: no process has admitted a call yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Redis at %1, read %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 / %2 (%3 %)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>%1 s ago</source>
         <translation type="unfinished"></translation>
     </message>

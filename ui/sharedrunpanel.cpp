@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTableWidget>
@@ -31,6 +32,7 @@ namespace ui {
 namespace {
 
 enum Column { ColId, ColHost, ColPid, ColState, ColDone, ColInFlight, ColHeartbeat, ColumnCount };
+enum GaugeColumn { GaugeDeployments, GaugeRpm, GaugeTpm, GaugeItpm, GaugeOtpm, GaugeColumnCount };
 
 /// `text` with every occurrence of the URL's password masked: a message from the server or a
 /// worker never shows it, even if one repeats it.
@@ -90,6 +92,23 @@ SharedRunPanel::SharedRunPanel(Project *project, QWidget *parent)
     m_workers->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_workers->horizontalHeader()->setStretchLastSection(true);
 
+    m_gaugeTitle = new QLabel(tr("Shared rate windows:"), this);
+    m_redisState = new QLabel(this);
+    m_redisState->setObjectName(QStringLiteral("sharedRedisState"));
+    m_redisState->setWordWrap(true);
+    m_gaugeTable = new QTableWidget(0, GaugeColumnCount, this);
+    m_gaugeTable->setObjectName(QStringLiteral("sharedGauges"));
+    m_gaugeTable->setHorizontalHeaderLabels({tr("Deployments"), tr("Requests"), tr("Tokens"), tr("Input tokens"), tr("Output tokens")});
+    m_gaugeTable->setToolTip(tr("What the windows shared through Redis count now, against each limit, for every "
+                                "process using these keys."));
+    m_gaugeTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_gaugeTable->verticalHeader()->hide();
+    m_gaugeTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_gaugeTable->horizontalHeader()->setStretchLastSection(true);
+    m_gaugeTitle->hide();
+    m_redisState->hide();
+    m_gaugeTable->hide();
+
     m_startWorker = new QPushButton(tr("Start a local worker"), this);
     m_startWorker->setObjectName(QStringLiteral("startLocalWorker"));
     m_startWorker->setToolTip(tr("Runs “discernus worker” for the open project on this run store; it uses the saved files."));
@@ -121,6 +140,9 @@ SharedRunPanel::SharedRunPanel(Project *project, QWidget *parent)
     layout->addLayout(form);
     layout->addWidget(new QLabel(tr("Workers:"), this));
     layout->addWidget(m_workers, 1);
+    layout->addWidget(m_gaugeTitle);
+    layout->addWidget(m_redisState);
+    layout->addWidget(m_gaugeTable);
     layout->addLayout(buttons);
 
     showStatus();
@@ -131,6 +153,7 @@ SharedRunPanel::SharedRunPanel(Project *project, QWidget *parent)
 SharedRunPanel::~SharedRunPanel()
 {
     m_timer->stop();
+    setRedis(std::nullopt);
     m_read.waitForFinished();   // the read holds only its own connection; it ends within its timeout
     if (m_worker && m_worker->state() != QProcess::NotRunning) {
         // The worker must not be killed with calls in flight (they are paid for): SIGINT, and time
@@ -150,6 +173,8 @@ Result<void> SharedRunPanel::watch(const QString &url)
     if (auto parsed = parseServerDatabase(url); !parsed)
         return fail(withoutPassword(parsed.error().toString(), url));
     m_url = url;
+    if (m_project && m_project->isOpen())
+        setRedis(m_project->state().models.router.redis());
     m_status = SharedRunStatus{};
     m_error.clear();
     m_database->setText(displayDatabase(url));
@@ -172,8 +197,72 @@ QString SharedRunPanel::displayedDatabase() const { return m_url.isEmpty() ? QSt
 
 void SharedRunPanel::setRefreshInterval(int ms) { m_timer->setInterval(ms); }
 
+void SharedRunPanel::setRedis(const std::optional<RouterSettings::RedisEndpoint> &endpoint)
+{
+    if (m_gaugeReader) {
+        // The reader goes as its thread finishes (deleteLater on `finished`), there, where its
+        // connection lives; Redis answers or not, nothing here waits for it.
+        m_gaugeReader->disconnect(this);
+        m_gaugeReader = nullptr;
+        m_gaugeThread.quit();
+        m_gaugeThread.wait();
+    }
+    m_gaugeReading = SharedGaugeReading{};
+    m_redisAddress = endpoint ? endpoint->address() : QString();
+    m_gaugeTitle->setVisible(endpoint.has_value());
+    m_redisState->setVisible(endpoint.has_value());
+    m_gaugeTable->setVisible(endpoint.has_value());
+    if (!endpoint) {
+        m_gaugeTable->setRowCount(0);
+        return;
+    }
+    m_redisState->setText(tr("Connecting to Redis at %1…").arg(m_redisAddress));
+    m_gaugeReader = new RedisGaugeReader(*endpoint);
+    m_gaugeReader->moveToThread(&m_gaugeThread);
+    connect(&m_gaugeThread, &QThread::finished, m_gaugeReader, &QObject::deleteLater);
+    connect(m_gaugeReader, &RedisGaugeReader::readingReady, this, [this](const SharedGaugeReading &r) {
+        m_gaugeReading = r;
+        showGauges();
+        emit gaugesRefreshed();
+    });
+    m_gaugeThread.setObjectName(QStringLiteral("redis gauges"));
+    m_gaugeThread.start();
+    QMetaObject::invokeMethod(m_gaugeReader, &RedisGaugeReader::refresh, Qt::QueuedConnection);
+}
+
+void SharedRunPanel::showGauges()
+{
+    const SharedGaugeReading &r = m_gaugeReading;
+    if (!r.connected) {
+        m_redisState->setText(tr("Redis: %1").arg(r.state));
+        m_redisState->setStyleSheet(QStringLiteral("color: #b00020;"));
+        return;   // the last gauges stay, greyed, until Redis answers again
+    }
+    m_redisState->setStyleSheet(QString());
+    m_redisState->setText(r.gauges.isEmpty() ? tr("Redis at %1: no process has admitted a call yet.").arg(m_redisAddress)
+                                             : tr("Redis at %1, read %2.").arg(m_redisAddress, QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
+    m_gaugeTable->setRowCount(int(r.gauges.size()));
+    for (int row = 0; row < r.gauges.size(); ++row) {
+        const SharedGauge &g = r.gauges.at(row);
+        m_gaugeTable->setItem(row, GaugeDeployments, new QTableWidgetItem(g.label));
+        for (int d = 0; d < 4; ++d) {
+            const qint64 limit = g.limits[d];
+            QString text = QStringLiteral("—");
+            if (limit > 0)
+                text = tr("%1 / %2 (%3 %)")
+                           .arg(QLocale().toString(g.used[d]), QLocale().toString(limit))
+                           .arg(qRound(100.0 * double(g.used[d]) / double(limit)));
+            auto *item = new QTableWidgetItem(text);
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_gaugeTable->setItem(row, GaugeRpm + d, item);
+        }
+    }
+}
+
 void SharedRunPanel::refresh()
 {
+    if (m_gaugeReader)
+        QMetaObject::invokeMethod(m_gaugeReader, &RedisGaugeReader::refresh, Qt::QueuedConnection);
     if (m_url.isEmpty() || m_read.isRunning())
         return;   // a read still under way: the next tick reads again
     m_read.setFuture(QtConcurrent::run([url = m_url] { return readSharedRunStatus(url); }));

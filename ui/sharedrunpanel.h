@@ -4,12 +4,19 @@
 // Every refresh reads the store on a pool thread through a connection of its own
 // (readSharedRunStatus), so a slow or unreachable server never blocks the window. A local worker
 // (`discernus worker`) can be started for the open project and stopped with SIGINT, which lets it
-// finish its calls in flight and give its unclaimed jobs back.
+// finish its calls in flight and give its unclaimed jobs back. When the model list names a Redis,
+// gauges show what its shared windows count per pool of deployments, read by a RedisGaugeReader
+// on a thread of its own.
+#include "core/config/modellist.h"
+#include "core/redis/redisgauges.h"
 #include "core/storage/sharedstatus.h"
 
 #include <QFutureWatcher>
 #include <QProcess>
+#include <QThread>
 #include <QWidget>
+
+#include <optional>
 
 class QLabel;
 class QProgressBar;
@@ -38,6 +45,12 @@ public:
     /// The watched store without its password.
     QString displayedDatabase() const;
 
+    /// The Redis whose shared windows the gauges show; nullopt hides them. watch() takes it from
+    /// the open project's model list.
+    void setRedis(const std::optional<RouterSettings::RedisEndpoint> &endpoint);
+    /// The last gauges read from Redis (connected false, with the reason, while it is unreachable).
+    const SharedGaugeReading &gauges() const { return m_gaugeReading; }
+
     void setRefreshInterval(int ms);
     /// Reads the store now (unless a read is already under way).
     void refresh();
@@ -57,6 +70,8 @@ public:
 signals:
     /// After every read of the store, good or failed.
     void refreshed();
+    /// After every reading of the gauges from Redis.
+    void gaugesRefreshed();
     void localWorkerStateChanged();
 
 protected:
@@ -64,6 +79,7 @@ protected:
 
 private:
     void showStatus();
+    void showGauges();
     void showError(const QString &message);
     void updateWorkerControls();
     static QString heartbeatAge(qint64 ms);
@@ -84,6 +100,13 @@ private:
     QLabel *m_counts;
     QLabel *m_spend;
     QTableWidget *m_workers;
+    QLabel *m_gaugeTitle;
+    QLabel *m_redisState;
+    QTableWidget *m_gaugeTable;
+    QThread m_gaugeThread;
+    RedisGaugeReader *m_gaugeReader = nullptr;   // lives on m_gaugeThread
+    QString m_redisAddress;
+    SharedGaugeReading m_gaugeReading;
     QPushButton *m_startWorker;
     QPushButton *m_stopWorker;
     QLabel *m_workerState;

@@ -6,6 +6,7 @@
 #include "core/session/experimentrunner.h"
 #include "core/pricing/pricing.h"
 #include "core/storage/resultstore.h"
+#include "core/storage/serverdb.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -59,6 +60,19 @@ bool readRunOptions(const VerbArgs &a, RunOptions &opt, QTextStream &err)
             return false;
         }
         opt.maxBudgetOverride = b;
+    }
+    // Benchmarks and tests against a simulator whose window_ms is shortened shorten the router's
+    // windows the same way, so a run of several windows takes seconds (docs/ARCHITECTURE.md,
+    // "Shared limits in Redis"). Never set in production: the providers' windows are a minute.
+    if (const QByteArray w = qgetenv("DISCERNUS_WINDOW_MS_FOR_TESTING"); !w.isEmpty()) {
+        bool ok = false;
+        const qint64 ms = w.toLongLong(&ok);
+        if (!ok || ms < 100) {
+            err << "discernus " << verb << ": DISCERNUS_WINDOW_MS_FOR_TESTING expects milliseconds (at least 100)\n";
+            return false;
+        }
+        opt.windowMsForTesting = ms;
+        err << "discernus " << verb << ": rate windows of " << ms << " ms (DISCERNUS_WINDOW_MS_FOR_TESTING), not 60 s\n";
     }
     return true;
 }
@@ -217,7 +231,7 @@ int cmdExport(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!a.parse(args, out, err))
         return a.exitCode();
     const QString outPath = a.value(QStringLiteral("-o"));
-    if (!QFileInfo::exists(a.value(QStringLiteral("--db")))) {
+    if (!isServerDatabase(a.value(QStringLiteral("--db"))) && !QFileInfo::exists(a.value(QStringLiteral("--db")))) {
         err << "discernus export: " << a.value(QStringLiteral("--db")) << ": no such database\n";
         return 2;
     }

@@ -6,6 +6,7 @@
 #include "core/analysis/agreement.h"
 #include "core/storage/csvnotes.h"
 #include "core/storage/resultquery.h"
+#include "core/storage/serverdb.h"
 
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -82,7 +83,7 @@ int cmdStats(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!a.parse(args, out, err))
         return a.exitCode();
     const QString dbPath = a.value(QStringLiteral("--db"));
-    if (!QFileInfo::exists(dbPath)) {
+    if (!isServerDatabase(dbPath) && !QFileInfo::exists(dbPath)) {
         err << "discernus stats: " << dbPath << ": no such database\n";
         return 2;
     }

@@ -106,7 +106,7 @@ QList<VerbSpec> makeSpecs()
          QStringLiteral("write the results of a database as CSV"),
          {},
          0,
-         QList<CliOption>{{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database"), true}}
+         QList<CliOption>{{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database: a SQLite file or postgresql://user@host:port/dbname"), true}}
              + resultFilterOptions(true)
              + QList<CliOption>{
           {{QStringLiteral("long")}, {}, QStringLiteral("one row per job and dimension instead of one row per job;\nthe job's tokens, cost, latency and attempts on its first row only")},
@@ -120,7 +120,7 @@ QList<VerbSpec> makeSpecs()
          QStringLiteral("agreement statistics: Krippendorff's alpha across models and repetitions, correlations"),
          {},
          0,
-         QList<CliOption>{{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database"), true}}
+         QList<CliOption>{{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database: a SQLite file or postgresql://user@host:port/dbname"), true}}
              + resultFilterOptions(false)
              + QList<CliOption>{
           {{QStringLiteral("draws")}, QStringLiteral("N"), QStringLiteral("bootstrap samples for the 95 % intervals (default 1000; 0 = none)")},
@@ -141,7 +141,7 @@ QList<VerbSpec> makeSpecs()
          QStringLiteral("pack a run for others to check: configuration, corpus, prompts, prices, calls, database"),
          {},
          0,
-         {{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database"), true},
+         {{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("the results database: a SQLite file or postgresql://user@host:port/dbname"), true},
           config(true), experiment, prices(),
           {{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("FILE"), QStringLiteral("the bundle to write (.tar.gz)"), true}},
          QStringLiteral("Literal API keys are replaced by a placeholder (with a warning); os.environ/ and\n"

@@ -8,6 +8,7 @@
 #include "core/pricing/pricing.h"
 #include "core/session/project.h"
 #include "core/storage/resultquery.h"
+#include "core/storage/serverdb.h"
 #include "core/storage/resultstore.h"
 
 #include <QCryptographicHash>
@@ -82,7 +83,7 @@ public:
 
     Result<BundleSummary> build()
     {
-        if (!QFileInfo(m_o.dbPath).isFile())
+        if (!isServerDatabase(m_o.dbPath) && !QFileInfo(m_o.dbPath).isFile())
             return fail(QStringLiteral("no results database here"), m_o.dbPath);
         if (!m_tmp.isValid())
             return fail(QStringLiteral("cannot create a temporary folder"));

@@ -640,10 +640,11 @@ Result<ModelList> parseImpl(YAML::Node root, const QByteArray &yaml, const QStri
                 r.fail(clientNode, rs.field("http_client"), QStringLiteral("expected qt or builtin, got ") + describe(clientNode));
         }
         // Redis holds the shared rate windows and budget (docs/ARCHITECTURE.md, "Shared limits in
-        // Redis"). As in LiteLLM, an unset variable here leaves Redis off, with a warning.
-        s.redisHost = r.lenientText(rs.take("redis_host"), rs.field("redis_host")).value_or(QString());
+        // Redis"). Unlike LiteLLM, an unset or empty os.environ/ variable here is an error: quietly
+        // leaving Redis off would let several processes overrun the shared keys' limits.
+        s.redisHost = r.nonEmptyEnvText(rs.take("redis_host"), rs.field("redis_host")).value_or(QString());
         const YAML::Node portNode = rs.take("redis_port");
-        if (const auto t = r.lenientText(portNode, rs.field("redis_port"))) {
+        if (const auto t = r.nonEmptyEnvText(portNode, rs.field("redis_port"))) {
             bool ok = false;
             const int port = t->trimmed().toInt(&ok);
             if (!ok || port < 1 || port > 65535)
@@ -651,9 +652,9 @@ Result<ModelList> parseImpl(YAML::Node root, const QByteArray &yaml, const QStri
             else
                 s.redisPort = port;
         }
-        s.redisPassword = r.lenientText(rs.take("redis_password"), rs.field("redis_password")).value_or(QString());
+        s.redisPassword = r.nonEmptyEnvText(rs.take("redis_password"), rs.field("redis_password")).value_or(QString());
         const YAML::Node urlNode = rs.take("redis_url");
-        if (const auto u = r.lenientText(urlNode, rs.field("redis_url")); u && !u->trimmed().isEmpty()) {
+        if (const auto u = r.nonEmptyEnvText(urlNode, rs.field("redis_url")); u && !u->trimmed().isEmpty()) {
             s.redisUrl = u->trimmed();
             const QUrl url(s.redisUrl, QUrl::StrictMode);
             if (url.scheme() == u"rediss")
@@ -727,9 +728,6 @@ Result<ModelList> parseImpl(YAML::Node root, const QByteArray &yaml, const QStri
     if (!r.duplicateKeys().isEmpty())
         list.warnings.prepend(file + QStringLiteral(": repeated keys, the last value is used (as in LiteLLM): ")
                               + r.duplicateKeys().join(QStringLiteral(", ")));
-    if (!r.unsetVariables().isEmpty())
-        list.warnings.prepend(file + QStringLiteral(": environment variables not set, their settings are ignored: ")
-                              + r.unsetVariables().join(QStringLiteral(", ")));
     if (!included && !list.skipped.isEmpty()) {
         QStringList names;
         for (const SkippedDeployment &s : std::as_const(list.skipped))

@@ -54,7 +54,7 @@ void Reader::noteUnknown(const QString &genericPath)
         m_unknown.append(genericPath);
 }
 
-std::optional<QString> Reader::resolve(const YAML::Node &n, const QString &field, bool lenient)
+std::optional<QString> Reader::resolve(const YAML::Node &n, const QString &field, bool rejectEmpty)
 {
     QString t = qs(n.Scalar());
     // A quoted "os.environ/X" is still a reference for LiteLLM (it looks at the string).
@@ -67,17 +67,20 @@ std::optional<QString> Reader::resolve(const YAML::Node &n, const QString &field
             return std::nullopt;
         }
         const QByteArray local = name.toLocal8Bit();
+        std::optional<QString> value;
         if (qEnvironmentVariableIsSet(local.constData()))
-            return qEnvironmentVariable(local.constData());
-        if (const auto it = m_envFallback.constFind(name); it != m_envFallback.cend())
-            return *it;
-        if (lenient) {
-            if (!m_unsetVars.contains(name))
-                m_unsetVars.append(name);
+            value = qEnvironmentVariable(local.constData());
+        else if (const auto it = m_envFallback.constFind(name); it != m_envFallback.cend())
+            value = *it;
+        if (!value) {
+            fail(n, field, QStringLiteral("the environment variable ") + name + QStringLiteral(" is not set"));
             return std::nullopt;
         }
-        fail(n, field, QStringLiteral("the environment variable ") + name + QStringLiteral(" is not set"));
-        return std::nullopt;
+        if (rejectEmpty && value->trimmed().isEmpty()) {
+            fail(n, field, QStringLiteral("the environment variable ") + name + QStringLiteral(" is empty"));
+            return std::nullopt;
+        }
+        return value;
     }
     if (trimmed.startsWith(u"keychain/")) {
         fail(n, field, QStringLiteral("keychain/NAME is read at run time and only for api_key; "
@@ -98,7 +101,7 @@ std::optional<QString> Reader::text(const YAML::Node &n, const QString &field)
     return resolve(n, field, false);
 }
 
-std::optional<QString> Reader::lenientText(const YAML::Node &n, const QString &field)
+std::optional<QString> Reader::nonEmptyEnvText(const YAML::Node &n, const QString &field)
 {
     if (!n.IsDefined() || n.IsNull())
         return std::nullopt;

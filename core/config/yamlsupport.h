@@ -36,10 +36,9 @@ public:
     /// does for every string setting. An unset variable is an error naming it; `keychain/NAME`
     /// is an error here (the keychain is read at run time, for api_key only).
     std::optional<QString> text(const YAML::Node &n, const QString &field);
-    /// Like text(), but an unset variable reads as absent (nullopt, no error) and is remembered
-    /// in unsetVariables(): for settings discernus does not depend on (redis_*).
-    std::optional<QString> lenientText(const YAML::Node &n, const QString &field);
-    QStringList unsetVariables() const { return m_unsetVars; }
+    /// Like text(), but an os.environ/NAME whose variable is set to the empty string is an error
+    /// too: for settings where "empty" would silently change behaviour (redis_* turning sharing off).
+    std::optional<QString> nonEmptyEnvText(const YAML::Node &n, const QString &field);
     /// Duplicate keys (PyYAML keeps the last one; so do we) as "field (line N)".
     QStringList duplicateKeys() const { return m_duplicates; }
     void noteDuplicate(const QString &where) { m_duplicates.append(where); }
@@ -65,13 +64,12 @@ public:
     static int columnOf(const YAML::Node &n);
 
 private:
-    std::optional<QString> resolve(const YAML::Node &n, const QString &field, bool lenient);
+    std::optional<QString> resolve(const YAML::Node &n, const QString &field, bool rejectEmpty);
 
     QString m_file;
     std::optional<Error> m_error;
     QStringList m_unknown;
     QHash<QString, QString> m_envFallback;
-    QStringList m_unsetVars;
     QStringList m_duplicates;
 };
 

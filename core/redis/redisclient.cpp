@@ -250,8 +250,11 @@ void RedisClient::onReply(redisAsyncContext *, void *replyPtr, void *privdata)
         r.string = QByteArray(reply->str, qsizetype(reply->len));
         break;
     case REDIS_REPLY_ARRAY:
-        for (size_t i = 0; i < reply->elements; ++i)
-            r.array << (reply->element[i]->type == REDIS_REPLY_INTEGER ? qint64(reply->element[i]->integer) : 0);
+        for (size_t i = 0; i < reply->elements; ++i) {
+            const redisReply *e = reply->element[i];
+            r.array << (e->type == REDIS_REPLY_INTEGER ? qint64(e->integer) : 0);
+            r.strings << (e->type == REDIS_REPLY_STRING ? QByteArray(e->str, qsizetype(e->len)) : QByteArray());
+        }
         break;
     default:
         break;

@@ -22,6 +22,7 @@ struct Reply {
     QString error;
     qint64 integer = 0;
     QList<qint64> array;         ///< the integer elements of an array reply
+    QList<QByteArray> strings;   ///< the string elements of an array reply (HGETALL), empty for others
     QByteArray string;
 };
 

@@ -75,7 +75,8 @@ end
 )lua";
 
 // ARGV: ticket, window ms, lease ms, bucket (0/1), rpm, tpm, itpm, otpm reserve, limits rpm tpm itpm
-// otpm (0 = none), budget estimate, budget bound, cap (-1 = none), far factor, budget ttl ms (0 = none).
+// otpm (0 = none), budget estimate, budget bound, cap (-1 = none), far factor, budget ttl ms (0 = none),
+// bucket lag ms.
 // Returns {status, wait ms, dimension, held}: 1 admitted, 0 wait, 2 budget wait, 3 budget
 // exhausted, 4 never fits.
 constexpr const char kAdmit[] = R"lua(
@@ -85,6 +86,10 @@ local amt = {tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), 0}
 local res = tonumber(ARGV[8])
 local lim = {tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])}
 local best, bbound, cap, far, bttl = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[17])
+local lag = tonumber(ARGV[18] or '0')
+-- A bucket keeps lag ms of refill in reserve: a call may reach the provider that much later,
+-- relative to the others, than it was admitted (a new connection), and still find its token.
+local function margin(d, a) return math.min(lim[d], a + lim[d] * lag / win) end
 local now = nowms()
 if redis.call('HEXISTS', KEYS[2], tk) == 1 then
   -- The same request again after its reply was lost with the connection: it is already admitted.
@@ -102,8 +107,9 @@ for d = 1, 3 do
     if amt[d] > lim[d] then return {4, 0, d - 1, 0} end
     if bucket then
       local lv = level(d, lim[d], win, now)
-      if lv < amt[d] then
-        local w = math.ceil((amt[d] - lv) * win / lim[d])
+      local ask = margin(d, amt[d])
+      if lv < ask then
+        local w = math.ceil((ask - lv) * win / lim[d])
         if w > wait then wait, wdim = w, d - 1 end
       end
     elseif used[d] + amt[d] > lim[d] then
@@ -118,8 +124,9 @@ if lim[4] > 0 and res > 0 then
     if 250 > wait then wait, wdim = 250, 3 end
   elseif bucket then
     local lv = level(4, lim[4], win, now) - held
-    if lv < res then
-      local w = math.ceil((res - lv) * win / lim[4])
+    local ask = margin(4, res)
+    if lv < ask then
+      local w = math.ceil((ask - lv) * win / lim[4])
       if w > wait then wait, wdim = w, 3 end
     end
   elseif used[4] + want > lim[4] then
@@ -318,7 +325,34 @@ bprune(nowms())
 return spent()
 )lua";
 
+constexpr const char kUsage[] = R"lua(
+local bucket, win = ARGV[1] == '1', tonumber(ARGV[2])
+local now = nowms()
+local used = {0, 0, 0, 0}
+if bucket then
+  for d = 1, 4 do
+    local lim = tonumber(ARGV[2 + d])
+    if lim > 0 then used[d] = lim - level(d, lim, win, now) end
+  end
+else
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. int(now), '+inf')) do
+    local a = redis.call('HGET', KEYS[2], id)
+    if a then
+      a = nums(a)
+      for d = 1, 4 do used[d] = used[d] + a[d] end
+    end
+  end
+end
+return {math.floor(used[1] + 0.5), math.floor(used[2] + 0.5), math.floor(used[3] + 0.5), math.floor(used[4] + 0.5),
+        hnum(KEYS[3], 'h')}
+)lua";
+
 } // namespace
+
+QByteArray usageScriptText()
+{
+    return QByteArray(kPrelude).append(kUsage);
+}
 
 QByteArray scriptText(Script s)
 {

@@ -14,6 +14,15 @@ namespace wb::redis {
 /// 8 Bh ZSET  ticket -> budget lease expiry                9 Bha HASH ticket -> "held,bound"
 enum class Script { Admit, Settle, Restamp, Reconcile, Restore, SeedBudget, Count };
 
+/// The hash naming every pool some process admitted calls to: pool -> JSON {"label", "window_ms",
+/// "bucket", "limits": [rpm, tpm, itpm, otpm]}, written once per process and pool (for gauges).
+inline constexpr char kPoolRegistryKey[] = "wb:pools";
+
+/// A read-only script over a pool's first six keys, for gauges. ARGV: bucket (0/1), window ms,
+/// limits rpm tpm itpm otpm. Returns what each dimension counts now {r, t, i, o} and the otpm held
+/// by calls in flight: the live charges of a window, or limit - level of a bucket.
+QByteArray usageScriptText();
+
 QByteArray scriptText(Script s);
 /// SHA-1 of the text, for EVALSHA.
 QByteArray scriptSha(Script s);

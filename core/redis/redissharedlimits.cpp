@@ -5,6 +5,9 @@
 #include "core/redis/redisscripts.h"
 
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPointer>
 #include <QRandomGenerator>
 
@@ -22,6 +25,10 @@ QByteArray num(qint64 v)
 
 // LedgerBudget::kFarFactor: far from the cap a call holds its estimate, near it its bound.
 constexpr qint64 kFarFactor = 4;
+// A shared bucket admits a call only when this much more refill is there too: a call that reaches
+// the provider up to this long after the others (a new connection, a busy machine) still finds
+// its token. It costs a burst one call at most; the steady rate is unchanged.
+constexpr qint64 kBucketLagMs = 500;
 
 } // namespace
 
@@ -37,6 +44,7 @@ RedisSharedLimits::RedisSharedLimits(const RouterSettings::RedisEndpoint &endpoi
         note(QStringLiteral("shared limits: %1; admission paused, reconnecting").arg(why));
     });
     connect(m_client, &redis::RedisClient::connected, this, [this] {
+        m_described.clear();   // a server back without its data has lost the registry too
         if (m_lostAt < 0)
             return;
         note(QStringLiteral("shared limits: Redis at %1 is back after %2 s; admission resumes")
@@ -150,12 +158,13 @@ void RedisSharedLimits::admit(const SharedCharge &c, QObject *context, std::func
     }
     const QString ticket = QString::fromLatin1(m_proc + ':' + num(qint64(++m_seq)));
     m_pools[c.pool] = {c.bucket, c.windowMs};
+    describePool(c);
     const bool budget = m_budget.capMicros >= 0;
     QList<QByteArray> args = evalArgs(int(Script::Admit), c.pool);
     args << ticket.toLatin1() << num(c.windowMs) << num(c.leaseMs) << (c.bucket ? "1" : "0") << num(c.requests)
          << num(c.tokens) << num(c.inputTokens) << num(c.outputReserve) << num(c.limits[0]) << num(c.limits[1])
          << num(c.limits[2]) << num(c.limits[3]) << num(c.budgetEstimateMicros) << num(c.budgetBoundMicros)
-         << num(budget ? m_budget.capMicros : -1) << num(kFarFactor) << num(budgetTtlMs());
+         << num(budget ? m_budget.capMicros : -1) << num(kFarFactor) << num(budgetTtlMs()) << num(kBucketLagMs);
     QPointer<QObject> guard(context);
     m_client->command(args, [this, c, ticket, guard, done = std::move(done), budget](const Reply &r) {
         SharedVerdict v;
@@ -265,6 +274,24 @@ bool RedisSharedLimits::available() const
 QString RedisSharedLimits::describe() const
 {
     return QStringLiteral("redis ") + m_endpoint.address();
+}
+
+void RedisSharedLimits::describePool(const SharedCharge &c)
+{
+    QByteArray sig = c.label.toUtf8() + '|' + num(c.windowMs) + (c.bucket ? "b" : "w");
+    for (qint64 l : c.limits)
+        sig += ',' + num(l);
+    QByteArray &written = m_described[c.pool];
+    if (written == sig)
+        return;
+    written = sig;
+    const QJsonObject meta{{QStringLiteral("label"), c.label},
+                           {QStringLiteral("window_ms"), c.windowMs},
+                           {QStringLiteral("bucket"), c.bucket},
+                           {QStringLiteral("limits"), QJsonArray{c.limits[0], c.limits[1], c.limits[2], c.limits[3]}}};
+    // Safe to repeat (a lost reply is sent again): the value is set, not added to.
+    m_client->command({QByteArrayLiteral("HSET"), QByteArray(redis::kPoolRegistryKey), c.pool,
+                       QJsonDocument(meta).toJson(QJsonDocument::Compact)});
 }
 
 void RedisSharedLimits::note(const QString &message)

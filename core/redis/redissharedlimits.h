@@ -74,6 +74,8 @@ private:
     void handshake();
     void note(const QString &message);
     void pruneJournal();
+    /// Names the pool, its window and limits in the registry the gauges read, when they changed.
+    void describePool(const SharedCharge &c);
     QList<QByteArray> evalArgs(int script, const QByteArray &pool) const;
     qint64 budgetTtlMs() const;
     /// Seeds the shared budget with this process's ledger and what it booked (idempotent).
@@ -88,6 +90,7 @@ private:
     QElapsedTimer m_clock;
     std::unordered_map<QString, Held> m_journal;
     std::map<QByteArray, std::pair<bool, qint64>> m_pools;   // pool -> bucket?, window ms
+    std::map<QByteArray, QByteArray> m_described;           // pool -> what kPoolRegistryKey says of it
     std::function<void(const QString &)> m_sink;
     qint64 m_sharedSpend = 0;
     qint64 m_booked = 0;               // cost this process booked through Redis

@@ -129,6 +129,7 @@ struct DeploymentState {
     // Shared limits (options.shared): the pool id the store knows this key by, and no call
     // before sharedNotBefore because the shared window said so.
     QByteArray sharedPool;
+    QString sharedLabel;                 // the deployments of the pool, for gauges
     qint64 sharedNotBefore = 0;
     WaitReason sharedWait = WaitReason::None;
 };
@@ -377,6 +378,9 @@ void Router::Private::rebuildWindows()
     QHash<int, QByteArray> poolIds;
     for (auto it = basisOf.cbegin(); it != basisOf.cend(); ++it)
         poolIds.insert(it.key(), QCryptographicHash::hash(it->second, QCryptographicHash::Sha256).toHex().left(32));
+    QHash<int, QStringList> labels;
+    for (int i = 0; i < n; ++i)
+        labels[root(i)] << deps[size_t(i)]->dep.id;
     limits.clear();
     QHash<int, LimitValues> firstLimits;
     QSet<int> warned;   // per set in this pass; warnedWindows across rebuilds
@@ -384,6 +388,7 @@ void Router::Private::rebuildWindows()
         DeploymentState &d = *deps[size_t(i)];
         const int r = root(i);
         d.sharedPool = poolIds.value(r);
+        d.sharedLabel = labels.value(r).join(QStringLiteral(", "));
         d.windowKey = members.value(r) > 1 && !names.value(r).startsWith(u"pool:") ? u"key:"_qs + names.value(r)
                                                                                      : names.value(r);
         auto &slot = limits[d.windowKey];
@@ -922,6 +927,7 @@ void Router::Private::askShared(JobPtr job, DeploymentState &d, qint64 reservedM
     const AdmissionCost cost = costFor(job.get(), d);
     SharedCharge ch;
     ch.pool = d.sharedPool;
+    ch.label = d.sharedLabel;
     ch.bucket = providerTraits(d.dep.provider).limitAlgorithm == LimitAlgorithm::TokenBucket;
     // A shared charge is timed by the store, a round trip away from each process's send: it
     // counts a little longer than a local one (docs/ARCHITECTURE.md, "Shared limits in Redis").

@@ -15,6 +15,7 @@ namespace wb {
 /// One call's request for shared admission.
 struct SharedCharge {
     QByteArray pool;               ///< who the provider counts: a hash of provider, base URL and key (never the key)
+    QString label;                 ///< the deployments that share the pool, for gauges (never the key)
     bool bucket = false;           ///< continuously refilled bucket instead of a sliding window
     qint64 windowMs = 60'000;      ///< window length (bucket: time to refill from empty)
     qint64 leaseMs = 0;            ///< how long holds live without a settlement (a dead process leaks nothing)

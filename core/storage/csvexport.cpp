@@ -17,6 +17,7 @@
 #include "core/storage/csvnotes.h"
 #include "core/storage/resultfilter_p.h"
 #include "core/storage/resultstore.h"
+#include "core/storage/serverdb.h"
 #include "core/storage/storagepaths.h"
 #include "core/storage/sqlhelpers_p.h"
 
@@ -152,14 +153,16 @@ Result<ColumnSet> readColumnSet(QSqlDatabase &db, const QString &dbPath, const R
     ColumnSet cols;
     if (auto r = checkFilterNames(db, dbPath, filter); !r)
         return std::unexpected(r.error());
-    cols.where = filterSql(filter, QStringLiteral("j"), true);
+    // PostgreSQL has no unary + for text, and plans the scan by itself.
+    cols.where = filterSql(filter, QStringLiteral("j"), !isPostgres(db));
 
     // Dimension columns: the union over the exported runs, in first-seen order (runs in the order
     // they were stored, each run's dimensions in framework order).
     QSet<QString> seen;
     QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT r.run_id, r.dimensions, r.model_group, r.framework, e.name FROM runs r"
-                               " LEFT JOIN experiments e ON e.id = r.experiment_id ORDER BY r.rowid")))
+                               " LEFT JOIN experiments e ON e.id = r.experiment_id ORDER BY ")
+                + runsInPlanOrder(db, QStringLiteral("r"))))
         return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError(), dbPath));
     while (q.next()) {
         if (!runMatches(filter, q.value(0).toString(), q.value(2).toString(), q.value(3).toString(), q.value(4).toString()))
@@ -388,13 +391,15 @@ qint64 appendWideRow(QByteArray &buffer, const JobLine &job, const ColumnSet &co
 class ResultCursor {
 public:
     ResultCursor(QSqlDatabase &db, const ColumnSet &cols, bool longFormat, bool raw)
-        : m_cols(cols), m_evidence(longFormat || cols.evidence), m_raw(raw), m_jobs(db), m_scores(db)
+        : m_cols(cols), m_evidence(longFormat || cols.evidence), m_raw(raw), m_streamJobs(!isPostgres(db)), m_jobs(db), m_scores(db)
     {
     }
 
     Result<void> start(const QString &dbPath)
     {
-        m_jobs.setForwardOnly(true);
+        // PostgreSQL streams one forward-only result per connection at a time: there the job
+        // rows are read whole first, the scores streamed.
+        m_jobs.setForwardOnly(m_streamJobs);
         m_jobs.prepare(jobQuerySql() + m_cols.jobFilter() + QStringLiteral(" ORDER BY j.id"));
         m_scores.setForwardOnly(true);
         m_scores.prepare(QStringLiteral("SELECT s.job_id, s.dimension, s.score, ")
@@ -404,13 +409,13 @@ public:
                                                     + m_cols.where.sql + QLatin1Char(')')
                                               : QString())
                          + QStringLiteral(" ORDER BY s.job_id, s.dimension"));
+        m_cols.bind(m_jobs);
+        if (!m_jobs.exec())
+            return std::unexpected(sqlError(QStringLiteral("read results"), m_jobs.lastError(), dbPath));
         m_cols.bind(m_scores);
         if (!m_scores.exec())
             return std::unexpected(sqlError(QStringLiteral("read scores"), m_scores.lastError(), dbPath));
         m_scoreValid = m_scores.next();
-        m_cols.bind(m_jobs);
-        if (!m_jobs.exec())
-            return std::unexpected(sqlError(QStringLiteral("read results"), m_jobs.lastError(), dbPath));
         return {};
     }
 
@@ -443,6 +448,7 @@ private:
     const ColumnSet &m_cols;
     bool m_evidence;
     bool m_raw;
+    bool m_streamJobs;
     QSqlQuery m_jobs;
     QSqlQuery m_scores;
     bool m_scoreValid = false;
@@ -522,7 +528,7 @@ Result<void> writeColumnsFile(const QString &csvPath, const QString &notes)
 
 Result<qint64> exportCsv(const QString &dbPath, const QString &outPath, const ExportOptions &opt)
 {
-    if (!QFileInfo(dbPath).isFile())
+    if (!isServerDatabase(dbPath) && !QFileInfo(dbPath).isFile())
         return fail(QStringLiteral("no results database here"), dbPath);
     if (outPath.isEmpty())
         return fail(QStringLiteral("no output file given"));
@@ -539,7 +545,7 @@ Result<qint64> exportCsv(const QString &dbPath, const QString &outPath, const Ex
         if (!readConn.isEmpty())
             closeReadConnection(readConn);
     });
-    if (QFileInfo(QFileInfo(dbPath).absolutePath()).isWritable()) {
+    if (isServerDatabase(dbPath) || QFileInfo(QFileInfo(dbPath).absolutePath()).isWritable()) {
         if (auto r = store.open(dbPath); !r)
             return std::unexpected(r.error());
     } else {

@@ -8,7 +8,7 @@
 
 namespace wb::storage_detail {
 
-/// A WHERE condition over `jobs` and its bound values ("1" when the filter is empty).
+/// A WHERE condition over `jobs` and its bound values ("1 = 1" when the filter is empty).
 struct FilterSql {
     QString sql;
     QVariantList binds;

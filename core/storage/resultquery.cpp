@@ -1,9 +1,12 @@
 #include "core/storage/resultquery.h"
 
 #include "core/storage/schema_p.h"
+#include "core/storage/resultstore.h"
+#include "core/storage/serverdb.h"
 #include "core/storage/resultfilter_p.h"
 #include "core/storage/sqlhelpers_p.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
@@ -73,7 +76,7 @@ FilterSql storage_detail::filterSql(const ResultFilter &f, const QString &a, boo
         parts << plus + p + QStringLiteral("text_id LIKE ? ESCAPE '\\'");
         w.binds << QString(QLatin1Char('%') + pattern + QLatin1Char('%'));
     }
-    w.sql = parts.isEmpty() ? QStringLiteral("1") : parts.join(QLatin1String(" AND "));
+    w.sql = parts.isEmpty() ? QStringLiteral("1 = 1") : parts.join(QLatin1String(" AND "));   // a boolean in PostgreSQL too
     return w;
 }
 
@@ -394,7 +397,8 @@ Result<QStringList> column(const QString &connName, const QString &sql)
 
 Result<QString> openReadConnection(const QString &dbPath)
 {
-    if (!QFileInfo(dbPath).isFile())
+    const bool server = isServerDatabase(dbPath);
+    if (!server && !QFileInfo(dbPath).isFile())
         return fail(QStringLiteral("no results database here"), dbPath);
     auto db = openConnection(dbPath, QStringLiteral("read"), true);
     if (!db)
@@ -402,8 +406,17 @@ Result<QString> openReadConnection(const QString &dbPath)
     const QString name = db->connectionName();
     QSqlQuery q(*db);
     int version = -1;
-    if (q.exec(QStringLiteral("PRAGMA user_version")) && q.next())
+    // PostgreSQL keeps no user_version: its schema_version table says (the migrations write both).
+    if (server) {
+        if (q.exec(QStringLiteral("SELECT to_regclass('schema_version') IS NOT NULL")) && q.next()) {
+            const bool hasSchema = q.value(0).toBool();
+            version = hasSchema ? -1 : 0;
+            if (hasSchema && q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_version")) && q.next())
+                version = q.value(0).toInt();
+        }
+    } else if (q.exec(QStringLiteral("PRAGMA user_version")) && q.next()) {
         version = q.value(0).toInt();
+    }
     q.finish();
     q = QSqlQuery();
     // The read queries need nothing newer than schema 3: 4 only adds the score index, without
@@ -533,7 +546,7 @@ Result<QList<DimensionMean>> meanScores(const QString &connName, const ResultFil
     QList<RunInfo> runs;
     {
         QSqlQuery q(*db);
-        if (!q.exec(QStringLiteral("SELECT run_id, model_group, framework, dimensions FROM runs ORDER BY rowid")))
+        if (!q.exec(QStringLiteral("SELECT run_id, model_group, framework, dimensions FROM runs ORDER BY ") + runsInPlanOrder(*db)))
             return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError()));
         while (q.next()) {
             RunInfo r{text(q, 0), text(q, 1), text(q, 2), {}};
@@ -610,7 +623,7 @@ Result<ScoreSample> scoreSample(const QString &connName, const ResultFilter &fil
     QList<RunInfo> runs;
     {
         QSqlQuery q(*db);
-        if (!q.exec(QStringLiteral("SELECT run_id, model_group, framework, dimensions FROM runs ORDER BY rowid")))
+        if (!q.exec(QStringLiteral("SELECT run_id, model_group, framework, dimensions FROM runs ORDER BY ") + runsInPlanOrder(*db)))
             return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError()));
         while (q.next()) {
             RunInfo r{text(q, 0), text(q, 1), text(q, 2), {}};
@@ -653,7 +666,9 @@ Result<ScoreSample> scoreSample(const QString &connName, const ResultFilter &fil
         // framework), so six million scores cost no string conversions.
         const QString where = QStringLiteral(" WHERE j.run_id = ? AND j.status = 'done' AND ") + w.sql;
         QSqlQuery jobs(*db), scores(*db);
-        jobs.setForwardOnly(true);
+        // PostgreSQL streams one forward-only result per connection at a time: there the jobs are
+        // read whole first.
+        jobs.setForwardOnly(!isPostgres(*db));
         scores.setForwardOnly(true);
         jobs.prepare(QStringLiteral("SELECT j.id, j.corpus, j.text_id, j.repetition FROM jobs j") + where + QStringLiteral(" ORDER BY j.id"));
         QString dimExpr = QStringLiteral("s.dimension");
@@ -752,11 +767,107 @@ Result<qint64> forEachCall(const QString &connName, const std::function<bool(con
     return n;
 }
 
+namespace {
+
+/// Every table of a new SQLite results database at destPath, filled from the PostgreSQL run store
+/// `srcConn` inside one REPEATABLE READ transaction, so workers writing meanwhile cannot tear it.
+/// Rows go in the order the server's readers see them (runs in plan order, the rest by key), so
+/// the copy reads back exactly as the server does.
+Result<void> copyServerDatabase(const QString &srcConn, const QString &dbPath, const QString &destPath)
+{
+    {
+        ResultStore created;   // the schema, at the version the server has been checked to have
+        if (auto r = created.open(destPath); !r)
+            return r;
+    }
+    auto dest = openConnection(destPath, QStringLiteral("copy"), false);
+    if (!dest)
+        return std::unexpected(dest.error());
+    const QString destName = dest->connectionName();
+    QSqlDatabase src = QSqlDatabase::database(srcConn, false);
+    Result<void> result;
+    auto failWith = [&result](const QString &what, const QSqlQuery &q, const QString &where) {
+        result = std::unexpected(sqlError(what, q.lastError(), where));
+    };
+    {
+        QSqlQuery tables(*dest);
+        QStringList names;
+        if (!tables.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                        " AND name NOT LIKE 'sqlite_%' ORDER BY rowid")))
+            failWith(QStringLiteral("list tables"), tables, destPath);
+        while (result && tables.next())
+            names << tables.value(0).toString();
+        tables.finish();
+        QSqlQuery read(src);
+        read.setForwardOnly(true);   // rows streamed, not a whole table in memory
+        if (result && !read.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ")))
+            failWith(QStringLiteral("start a snapshot"), read, dbPath);
+        if (result)
+            result = beginImmediate(*dest, destPath);
+        // Tables were created parent first, so rows referring to others come after them.
+        for (const QString &table : std::as_const(names)) {
+            if (!result)
+                break;
+            QStringList cols;
+            QSqlQuery info(*dest);
+            if (!info.exec(QStringLiteral("PRAGMA table_info(%1)").arg(table))) {
+                failWith(QStringLiteral("read the columns of ") + table, info, destPath);
+                break;
+            }
+            while (info.next())
+                cols << info.value(1).toString();
+            info.finish();
+            QSqlQuery clear(*dest);
+            if (!clear.exec(QStringLiteral("DELETE FROM ") + table)) {   // schema_version: the server's own rows
+                failWith(QStringLiteral("empty ") + table, clear, destPath);
+                break;
+            }
+            const QString order = table == u"runs" ? runsInPlanOrder(src)
+                : cols.contains(QStringLiteral("id")) ? QStringLiteral("id")
+                                                      : QStringLiteral("1, 2");
+            if (!read.exec(QStringLiteral("SELECT %1 FROM %2 ORDER BY %3").arg(cols.join(QStringLiteral(", ")), table, order))) {
+                failWith(QStringLiteral("read ") + table, read, dbPath);
+                break;
+            }
+            QSqlQuery write(*dest);
+            write.prepare(QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)").arg(table, cols.join(QStringLiteral(", ")), placeholders(int(cols.size()))));
+            while (read.next()) {
+                for (int i = 0; i < cols.size(); ++i)
+                    write.bindValue(i, read.value(i));
+                if (!write.exec()) {
+                    failWith(QStringLiteral("copy a row of ") + table, write, destPath);
+                    break;
+                }
+            }
+            if (result && read.lastError().isValid())
+                failWith(QStringLiteral("read ") + table, read, dbPath);
+        }
+        read.finish();
+        (void)read.exec(QStringLiteral("ROLLBACK"));   // the snapshot only read
+        if (result)
+            result = commit(*dest, destPath);
+        else
+            rollback(*dest, destPath);
+    }
+    *dest = QSqlDatabase();
+    closeConnection(destName);
+    if (!result)
+        QFile::remove(destPath);
+    return result;
+}
+
+} // namespace
+
 Result<void> copyDatabase(const QString &dbPath, const QString &destPath)
 {
     if (QFileInfo::exists(destPath))
         return fail(QStringLiteral("already exists"), destPath);
     auto conn = openReadConnection(dbPath);
+    if (conn && isServerDatabase(dbPath)) {
+        Result<void> result = copyServerDatabase(*conn, dbPath, destPath);
+        closeReadConnection(*conn);
+        return result;
+    }
     if (!conn)
         return std::unexpected(conn.error());
     Result<void> result;
@@ -787,7 +898,8 @@ Result<QList<RunDims>> matchingRuns(QSqlDatabase &db, const ResultFilter &filter
     QList<RunDims> runs;
     QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT r.run_id, r.model_group, r.framework, r.dimensions, e.name FROM runs r"
-                               " LEFT JOIN experiments e ON e.id = r.experiment_id ORDER BY r.rowid")))
+                               " LEFT JOIN experiments e ON e.id = r.experiment_id ORDER BY ")
+                + runsInPlanOrder(db, QStringLiteral("r"))))
         return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError()));
     while (q.next()) {
         RunDims r{text(q, 0), text(q, 1), text(q, 2), {}};
@@ -1060,7 +1172,10 @@ Result<qint64> countTexts(const QString &connName, const ResultFilter &filter)
 
 Result<QStringList> runIds(const QString &connName)
 {
-    return column(connName, QStringLiteral("SELECT run_id FROM runs ORDER BY rowid"));
+    auto db = connection(connName);
+    if (!db)
+        return std::unexpected(db.error());
+    return column(connName, QStringLiteral("SELECT run_id FROM runs ORDER BY ") + runsInPlanOrder(*db));
 }
 
 Result<QStringList> modelGroups(const QString &connName)

@@ -154,9 +154,10 @@ Result<ScoreSample> scoreSample(const QString &connName, const ResultFilter &fil
 /// reproducibility bundle's per-call record of model versions and request ids.
 Result<qint64> forEachCall(const QString &connName, const std::function<bool(const CallView &)> &visit);
 
-/// A consistent copy of a results database at destPath (VACUUM INTO on a connection of this
-/// thread): taken inside one read transaction, so a run writing meanwhile (WAL) cannot tear it.
-/// destPath must not exist.
+/// A consistent copy of a results database as a SQLite file at destPath (VACUUM INTO on a
+/// connection of this thread): taken inside one read transaction, so a run writing meanwhile (WAL)
+/// cannot tear it. From the PostgreSQL run store every table is copied row by row out of one
+/// snapshot, in the order the server's readers see them. destPath must not exist.
 Result<void> copyDatabase(const QString &dbPath, const QString &destPath);
 
 /// Every framework dimension of the runs matching `filter` (runs.dimensions), sorted by framework

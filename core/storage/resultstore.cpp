@@ -565,9 +565,7 @@ Result<QList<RunRow>> ResultStore::runs() const
     if (!d->isOpen())
         return fail(QStringLiteral("results database is not open"));
     QSqlQuery q(d->db);
-    // PostgreSQL has no rowid: runs are stored in plan order within one second-resolution timestamp
-    // at most, so creation time then id gives the same order for one experiment.
-    const QString order = isPostgres(d->db) ? QStringLiteral("r.created_at, r.run_id") : QStringLiteral("r.rowid");
+    const QString order = runsInPlanOrder(d->db, QStringLiteral("r"));
     if (!q.exec(QStringLiteral("SELECT r.run_id, e.name, r.model_group, r.framework, r.corpus, r.dimensions"
                                " FROM runs r LEFT JOIN experiments e ON e.id = r.experiment_id ORDER BY ") + order))
         return std::unexpected(sqlError(QStringLiteral("read runs"), q.lastError(), d->path));

@@ -47,6 +47,17 @@ inline bool isPostgres(const QSqlDatabase &db)
     return db.driverName() == QLatin1String("QPSQL");
 }
 
+/// The ORDER BY for `runs` (with `alias`, empty for none) in the order the runs were planned:
+/// SQLite's rowid; PostgreSQL has none, and its runs of one experiment are stored in plan order
+/// within one second-resolution timestamp, so creation time then id.
+inline QString runsInPlanOrder(const QSqlDatabase &db, const QString &alias = {})
+{
+    const QString p = alias.isEmpty() ? QString() : alias + QLatin1Char('.');
+    if (isPostgres(db))
+        return p + QStringLiteral("created_at, ") + p + QStringLiteral("run_id");
+    return p + QStringLiteral("rowid");
+}
+
 /// One write transaction. IMMEDIATE takes the write lock at once, so a busy database fails here
 /// (after busy_timeout) rather than halfway through the writes. PostgreSQL locks rows, not the file.
 inline Result<void> beginImmediate(QSqlDatabase &db, const QString &path = {})

@@ -57,8 +57,15 @@ class TstCliRedis : public QObject {
             && write(name + QStringLiteral("/experiment.yaml"), experiment);
     }
 
+    /// The simulator's and the router's windows, shortened alike so a test of two windows takes
+    /// about half a minute instead of two.
+    static constexpr int kWindowMs = 30'000;
+
     void startRun(Run &r, const QString &name, const QString &db)
     {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DISCERNUS_WINDOW_MS_FOR_TESTING"), QString::number(kWindowMs));
+        r.proc->setProcessEnvironment(env);
         // The simulator stands for a provider on another machine: the clients yield the CPU to it,
         // so a loaded test machine does not make it count a request long after it was sent.
         r.proc->setProgram(QStringLiteral("nice"));
@@ -72,9 +79,22 @@ class TstCliRedis : public QObject {
     {
         // A run that already ended (all its calls fit the first window) is finished too.
         const bool ok = r.proc->state() == QProcess::NotRunning || r.proc->waitForFinished(ms);
-        r.out = r.proc->readAllStandardOutput();
-        r.err = r.proc->readAllStandardError();
+        r.out += r.proc->readAllStandardOutput();
+        r.err += r.proc->readAllStandardError();
         return ok;
+    }
+
+    /// Waits until every run's event log has said `what` (reading their stderr as it comes).
+    static bool waitForEvent(const QList<Run *> &runs, const QByteArray &what, int ms)
+    {
+        return QTest::qWaitFor([&] {
+            bool all = true;
+            for (Run *r : runs) {
+                r->err += r->proc->readAllStandardError();
+                all = all && r->err.contains(what);
+            }
+            return all;
+        }, ms);
     }
 
     bool startSimulator(const QByteArray &limits)
@@ -99,7 +119,7 @@ class TstCliRedis : public QObject {
     }
 
     static constexpr const char *kLimits =
-        "latency_ms: 150\njitter_ms: 20\nkeys:\n  sim-shared: {provider: openai, rpm: 12, tpm: 1000000}\n"
+        "latency_ms: 150\njitter_ms: 20\nwindow_ms: 30000\nkeys:\n  sim-shared: {provider: openai, rpm: 12, tpm: 1000000}\n"
         "faults: {http500: 0.0, overloaded: 0.0, reset: 0.0, hang: 0.0, malformed: 0.0, invalid_json: 0.0}\n";
 
     /// Every job done in one call each, no 429, and the run said where its limits live.
@@ -135,10 +155,15 @@ private slots:
             QFAIL(qPrintable(why));
     }
 
-    void cleanup() { stopSimulator(); }
+    void cleanup()
+    {
+        stopSimulator();
+        if (!m_redis.isRunning())   // a test that failed while Redis was stopped
+            QVERIFY(m_redis.start().isEmpty());
+    }
 
     /// Two processes, one key of rpm 12, 10 calls each: alone each would send all 10 in the first
-    /// minute (20 > 12: eight 429s); sharing the window they send 12, then the rest a minute later.
+    /// window (20 > 12: eight 429s); sharing the window they send 12, then the rest a window later.
     void twoProcessesShareOneKey()
     {
         QVERIFY(startSimulator(kLimits));
@@ -152,13 +177,14 @@ private slots:
         QVERIFY(finish(b, 200'000));
         checkClean(a, 10);
         checkClean(b, 10);
-        // 20 calls at 12 a minute: the second window is needed, so sharing really held them back.
-        QVERIFY2(wall.elapsed() > 55'000, qPrintable(QString::number(wall.elapsed())));
+        // 20 calls at 12 a window: the second window is needed, so sharing really held them back.
+        QVERIFY2(wall.elapsed() > kWindowMs - 2'000, qPrintable(QString::number(wall.elapsed())));
     }
 
-    /// Redis stopped for 4 s while two processes wait for the window, and back without its data:
-    /// both reconnect and put back what they counted, so a third process started right after the
-    /// restart still finds the minute's 12 calls counted (without that it would send at once: 429).
+    /// Redis stopped for 10 s while two processes wait for the window, and back without its data:
+    /// admission pauses (the event log says so), both reconnect with back-off and put back what
+    /// they counted, so a third process started right after finds the window's 12 calls counted
+    /// (without that it would send at once, inside the simulator's window: 429). Nothing is lost.
     void redisStoppedAndRestartedMidRun()
     {
         QVERIFY(startSimulator(kLimits));
@@ -169,23 +195,38 @@ private slots:
         wall.start();
         startRun(a, QStringLiteral("outage"), QStringLiteral("outage-a.db"));
         startRun(b, QStringLiteral("outage"), QStringLiteral("outage-b.db"));
-        QTest::qWait(5'000);
+        // The first window's 12 calls are taken (of 18): whoever has calls left waits for the next.
+        QVERIFY2(waitForEvent({&a, &b}, "shared limits: rate windows", 10'000), QByteArray(a.err + b.err).constData());
+        QTest::qWait(2'000);
+        QList<Run *> waiting;
+        for (Run *r : {&a, &b})
+            if (r->proc->state() != QProcess::NotRunning)
+                waiting << r;
+        QVERIFY2(!waiting.isEmpty(), "18 calls cannot fit a window of 12");
         m_redis.stop();
-        QTest::qWait(4'000);
+        QVERIFY2(waitForEvent(waiting, "admission paused, reconnecting", 5'000), QByteArray(a.err + b.err).constData());
+        QTest::qWait(10'000);
         const QString why = m_redis.start();
         QVERIFY2(why.isEmpty(), qPrintable(why));
-        QTest::qWait(6'000);   // reconnection attempts are at most 5 s apart
+        // Reconnection attempts back off to at most 5 s apart.
+        QVERIFY2(waitForEvent(waiting, "admission resumes", 8'000), QByteArray(a.err + b.err).constData());
+        QVERIFY2(wall.elapsed() < kWindowMs - 8'000, "the outage outlasted the test's window; the late run would prove nothing");
         startRun(c, QStringLiteral("late"), QStringLiteral("late-c.db"));
-        QVERIFY(finish(a, 200'000));
-        QVERIFY(finish(b, 200'000));
-        QVERIFY(finish(c, 200'000));
+        QVERIFY(finish(a, 120'000));
+        QVERIFY(finish(b, 120'000));
+        QVERIFY(finish(c, 120'000));
         checkClean(a, 9);
         checkClean(b, 9);
         checkClean(c, 3);
-        QVERIFY2(wall.elapsed() > 55'000, qPrintable(QString::number(wall.elapsed())));
-        const QByteArray both = QByteArray(a.err + b.err);
-        QVERIFY2(both.contains("lost the connection to Redis at 127.0.0.1:"), both.constData());
-        QVERIFY2(both.contains("admission resumes"), both.constData());
+        QVERIFY2(wall.elapsed() > kWindowMs - 2'000, qPrintable(QString::number(wall.elapsed())));
+        // Each that waited says how long Redis was away: the full outage, admission paused all along.
+        const QRegularExpression back(QStringLiteral("Redis at 127\\.0\\.0\\.1:\\d+ is back after ([0-9.]+) s; admission resumes"));
+        for (const Run *r : std::as_const(waiting)) {
+            QVERIFY2(r->err.contains("lost the connection to Redis at 127.0.0.1:"), r->err.constData());
+            const QRegularExpressionMatch m = back.match(QString::fromUtf8(r->err));
+            QVERIFY2(m.hasMatch(), r->err.constData());
+            QVERIFY2(m.captured(1).toDouble() >= 9.5, qPrintable(m.captured(0)));
+        }
     }
 
     /// Two processes under one cap: each alone would spend up to the cap; together they stop at it.

@@ -4,6 +4,7 @@
 #include "tests/support/testpostgres.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -327,6 +328,72 @@ private slots:
                 QCOMPARE(w[u"jobs_in_flight"_s].toInteger(), 0);   // its jobs are others' or done now
             }
         QVERIFY(seen);
+    }
+
+    /// export, stats and bundle read the run store as they read a SQLite file: the CSV and the
+    /// statistics from the server equal those from the bundle's SQLite copy byte for byte, and
+    /// have the shape of a SQLite run of the same experiment.
+    void exportStatsAndBundleFromTheRunStore()
+    {
+        const QString db = fresh(u"t_cli_export"_s);
+        QString experiment = QString::fromUtf8(readFile(m_experiment));
+        experiment.replace(u"repetitions: 8"_s, u"repetitions: 1"_s);   // 48 jobs
+        const QString exp1 = m_dir.path() + u"/experiment-1.yaml"_s;
+        QVERIFY(writeFile(exp1, experiment.toUtf8()));
+        const QString local = m_dir.path() + u"/export-local.db"_s;
+        QList<QProcess *> runs{start({u"run"_s, u"--config"_s, m_config, u"--experiment"_s, exp1, u"--db"_s, db, u"--quiet"_s}),
+                               start({u"run"_s, u"--config"_s, m_config, u"--experiment"_s, exp1, u"--db"_s, local, u"--quiet"_s})};
+        for (QProcess *p : runs) {
+            QVERIFY(p->waitForFinished(120000));
+            QVERIFY2(p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0, p->readAllStandardError().constData());
+        }
+        QCOMPARE(scalar(db, u"SELECT COUNT(*) FROM jobs WHERE status='done'"_s).toInt(), 48);
+
+        auto run = [this](const QStringList &args, QByteArray *out = nullptr) {
+            QProcess *p = start(args);
+            const bool ok = p->waitForFinished(60000) && p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0;
+            const QByteArray err = p->readAllStandardError();
+            if (out)
+                *out = p->readAllStandardOutput();
+            if (!ok)
+                qWarning("%s: %s", qPrintable(args.join(u' ')), err.constData());
+            return ok;
+        };
+        const QString dir = m_dir.path() + u'/';
+        // From the server.
+        QVERIFY(run({u"export"_s, u"--db"_s, db, u"-o"_s, dir + u"pg.csv"_s}));
+        QVERIFY(run({u"export"_s, u"--db"_s, db, u"--long"_s, u"--model"_s, u"claude-haiku"_s, u"-o"_s, dir + u"pg-long.csv"_s}));
+        QByteArray pgStats, sqStats, localStats;
+        const QStringList statsArgs{u"--json"_s, u"--draws"_s, u"50"_s, u"--seed"_s, u"7"_s};
+        QVERIFY(run(QStringList{u"stats"_s, u"--db"_s, db} + statsArgs, &pgStats));
+        QVERIFY(run({u"bundle"_s, u"--config"_s, m_config, u"--experiment"_s, exp1, u"--db"_s, db, u"-o"_s, dir + u"pg.tar.gz"_s}));
+        QByteArray verify;
+        QVERIFY(run({u"verify-bundle"_s, dir + u"pg.tar.gz"_s}, &verify));
+        QVERIFY(QDir().mkpath(dir + u"unpacked"_s));
+        QCOMPARE(QProcess::execute(u"tar"_s, {u"-xzf"_s, dir + u"pg.tar.gz"_s, u"-C"_s, dir + u"unpacked"_s}), 0);
+        QDirIterator found(dir + u"unpacked"_s, {u"results.sqlite"_s}, QDir::Files, QDirIterator::Subdirectories);
+        QVERIFY2(found.hasNext(), "the bundle holds the database as results.sqlite");
+        const QString copy = found.next();
+        // The bundle's copy of the server reads back exactly as the server.
+        QVERIFY(run({u"export"_s, u"--db"_s, copy, u"-o"_s, dir + u"copy.csv"_s}));
+        QVERIFY(run({u"export"_s, u"--db"_s, copy, u"--long"_s, u"--model"_s, u"claude-haiku"_s, u"-o"_s, dir + u"copy-long.csv"_s}));
+        QVERIFY(run(QStringList{u"stats"_s, u"--db"_s, copy} + statsArgs, &sqStats));
+        const QByteArray pgCsv = readFile(dir + u"pg.csv"_s);
+        QCOMPARE(pgCsv.count('\n'), 49);   // header and 48 jobs
+        QCOMPARE(pgCsv, readFile(dir + u"copy.csv"_s));
+        QVERIFY(readFile(dir + u"pg-long.csv"_s).count('\n') > 12);
+        QCOMPARE(readFile(dir + u"pg-long.csv"_s), readFile(dir + u"copy-long.csv"_s));
+        QVERIFY(!pgStats.isEmpty());
+        QCOMPARE(pgStats, sqStats);
+        // A SQLite run of the same experiment has the same columns and jobs.
+        QVERIFY(run({u"export"_s, u"--db"_s, local, u"-o"_s, dir + u"local.csv"_s}));
+        QVERIFY(run(QStringList{u"stats"_s, u"--db"_s, local} + statsArgs, &localStats));
+        const QList<QByteArray> pgLines = pgCsv.split('\n'), localLines = readFile(dir + u"local.csv"_s).split('\n');
+        QCOMPARE(pgLines.first(), localLines.first());
+        QCOMPARE(pgLines.size(), localLines.size());
+        const QJsonObject pgJson = QJsonDocument::fromJson(pgStats).object(), localJson = QJsonDocument::fromJson(localStats).object();
+        QCOMPARE(pgJson.keys(), localJson.keys());
+        QVERIFY(!pgJson.isEmpty());
     }
 };
 

@@ -93,6 +93,7 @@ public:
         return reply;
     }
 
+    bool isRunning() const { return m_proc && m_proc->state() == QProcess::Running; }
     int port() const { return m_port; }
     QString host() const { return QStringLiteral("127.0.0.1"); }
 

@@ -1,15 +1,18 @@
 // Run ▸ Watch Shared Run on a real PostgreSQL run store filled through the engine's own APIs:
 // progress, spend and workers show and follow the store, the password never reaches a widget, an
 // unreachable server is named, and a local worker gets the URL without its password and SIGINT.
+#include "core/redis/redissharedlimits.h"
 #include "core/storage/jobleases.h"
 #include "core/storage/resultstore.h"
 #include "guitestutil.h"
+#include "tests/support/redisserver.h"
 #include "tests/support/testpostgres.h"
 #include "ui/project.h"
 #include "ui/sharedrunpanel.h"
 
 #include <QAbstractButton>
 #include <QFile>
+#include <QLocale>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -164,6 +167,93 @@ private slots:
         QVERIFY(panel->isWatching());
         panel->close();
         QVERIFY(!panel->isWatching());
+    }
+
+    /// A model list naming a Redis: the window shows what its shared windows count per pool, as
+    /// the engine's own admission left it, says when Redis is gone and recovers when it is back.
+    void gaugesFromTheSharedWindows()
+    {
+        test::RedisServer redis;
+        const QString why = redis.start();
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QVERIFY(wbtest::copySample(dir.path()));
+        {
+            QFile f(dir.filePath(QStringLiteral("litellm_config.yaml")));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QByteArray yaml = f.readAll();
+            f.close();
+            yaml.replace(QByteArray("router_settings:\n"), QByteArray("router_settings:\n  redis_host: 127.0.0.1\n  redis_port: " + QByteArray::number(redis.port()) + "\n"));
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(yaml);
+        }
+        Project project;
+        QVERIFY(project.open(dir.path()));
+        const auto endpoint = project.state().models.router.redis();
+        QVERIFY(endpoint);
+
+        // Three calls admitted through the shared windows by the engine's own client.
+        RedisSharedLimits shared(*endpoint);
+        std::optional<Result<void>> started;
+        shared.start([&](Result<void> r) { started = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(started.has_value(), 10000);
+        QVERIFY(*started);
+        int admitted = 0;
+        for (int i = 0; i < 3; ++i) {
+            SharedCharge c;
+            c.pool = "gaugepool";
+            c.label = QStringLiteral("gpt-4o-mini/1, gpt-4o-mini/2");
+            c.windowMs = 60000;
+            c.leaseMs = 60000;
+            c.tokens = 500;
+            c.limits[0] = 30;
+            c.limits[1] = 60000;
+            shared.admit(c, this, [&](const SharedVerdict &v) { admitted += v.kind == SharedVerdict::Kind::Admitted; });
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(admitted, 3, 10000);
+
+        QString error;
+        const QString url = test::freshPostgresDatabase(QStringLiteral("t_shareui_gauges"), &error);
+        QVERIFY2(!url.isEmpty(), qPrintable(error));
+        SharedRunPanel panel(&project);
+        panel.setRefreshInterval(150);
+        QVERIFY(panel.watch(url));
+        panel.show();
+        auto *table = panel.findChild<QTableWidget *>(QStringLiteral("sharedGauges"));
+        QVERIFY(table);
+        QVERIFY(table->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(table->rowCount(), 1, 10000);
+        QCOMPARE(table->item(0, 0)->text(), QStringLiteral("gpt-4o-mini/1, gpt-4o-mini/2"));
+        QCOMPARE(table->item(0, 1)->text(), QStringLiteral("3 / 30 (10 %)"));
+        QCOMPARE(table->item(0, 2)->text(), QStringLiteral("%1 / %2 (3 %)").arg(QLocale().toString(1500), QLocale().toString(60000)));
+        QCOMPARE(table->item(0, 3)->text(), QStringLiteral("—"));
+        QVERIFY(panel.gauges().connected);
+        QCOMPARE(panel.gauges().gauges.size(), 1);
+        QCOMPARE(panel.gauges().gauges.first().used[0], qint64(3));
+
+        // Redis goes away: the window names it; back (empty, without persistence), it reads again.
+        redis.stop();
+        auto *state = panel.findChild<QLabel *>(QStringLiteral("sharedRedisState"));
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.gauges().connected, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(state->text().contains(QStringLiteral("Redis at 127.0.0.1:%1").arg(redis.port())), 10000);
+        QVERIFY2(state->text().contains(QStringLiteral("reconnecting")), qPrintable(state->text()));
+        QVERIFY(redis.start().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(panel.gauges().connected, 15000);
+        panel.stopWatching();
+    }
+
+    void noRedisNoGauges()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QVERIFY(wbtest::copySample(dir.path()));
+        Project project;
+        QVERIFY(project.open(dir.path()));
+        SharedRunPanel panel(&project);
+        QVERIFY(panel.watch(QStringLiteral("postgresql://someone@127.0.0.1:1/nowhere")));
+        panel.show();
+        QVERIFY(!panel.findChild<QTableWidget *>(QStringLiteral("sharedGauges"))->isVisible());
     }
 
     void localWorkerGetsPasswordInItsEnvironmentAndSigint()

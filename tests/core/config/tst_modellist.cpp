@@ -412,6 +412,40 @@ private slots:
         QVERIFY(!serializeModelList(*dflt).contains("http_client"));
     }
 
+    // A Redis setting read from an unset or empty variable must stop the load: leaving Redis off
+    // quietly would let several processes overrun the keys they share.
+    void redisEnvironmentErrors_data()
+    {
+        QTest::addColumn<QByteArray>("key");
+        QTest::addColumn<bool>("setEmpty");
+        for (const char *key : {"redis_host", "redis_port", "redis_password", "redis_url"}) {
+            QTest::addRow("%s unset", key) << QByteArray(key) << false;
+            QTest::addRow("%s empty", key) << QByteArray(key) << true;
+        }
+    }
+    void redisEnvironmentErrors()
+    {
+        QFETCH(QByteArray, key);
+        QFETCH(bool, setEmpty);
+        const char *var = "WB_TEST_REDIS_SETTING";
+        if (setEmpty)
+            qputenv(var, "");
+        else
+            qunsetenv(var);
+        const QByteArray yaml = kOne + "router_settings:\n  routing_strategy: simple-shuffle\n  " + key + ": os.environ/" + var + "\n";
+        const auto list = parseModelList(yaml, QStringLiteral("m.yaml"));
+        qunsetenv(var);
+        QVERIFY2(!list, "an unset or empty variable for a Redis setting must be an error");
+        const Error &e = list.error();
+        QCOMPARE(e.file, QStringLiteral("m.yaml"));
+        QCOMPARE(e.line, 6);
+        QCOMPARE(e.field, QStringLiteral("router_settings.") + QString::fromLatin1(key));
+        const QString expected = QStringLiteral("the environment variable WB_TEST_REDIS_SETTING ")
+            + (setEmpty ? QStringLiteral("is empty") : QStringLiteral("is not set"));
+        QCOMPARE(e.message, expected);
+        QVERIFY2(e.toString().startsWith(QStringLiteral("m.yaml:6:")), qPrintable(e.toString()));
+    }
+
     void environmentReferences()
     {
         qputenv("WB_TEST_BASE", "https://gateway.example/v1");
@@ -429,7 +463,6 @@ private slots:
                                 "      model: openai/gpt-4o\n"
                                 "      api_base: os.environ/WB_FILE_BASE\n"
                                 "router_settings:\n"
-                                "  redis_host: os.environ/WB_TEST_SURELY_UNSET_HOST\n"
                                 "  redis_port: os.environ/WB_TEST_PORT\n"
                                 "environment_variables:\n"
                                 "  WB_FILE_BASE: https://from-file.example/v1\n";
@@ -443,9 +476,6 @@ private slots:
         QCOMPARE(list->deployments[1].apiBase, QStringLiteral("https://from-file.example/v1"));
         QCOMPARE(list->router.redisPort, 6380);
         QCOMPARE(list->router.redisHost, QString());
-        QVERIFY2(list->warnings.join(u'\n').contains(
-                     QStringLiteral("environment variables not set, their settings are ignored: WB_TEST_SURELY_UNSET_HOST")),
-                 qPrintable(list->warnings.join(u'\n')));
         // Saving an unchanged list keeps the references, and a changed rpm keeps them too.
         ModelList edited = *list;
         edited.deployments[0].limits.rpm = 80;
