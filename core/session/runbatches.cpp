@@ -50,15 +50,16 @@ void ExperimentRunner::Private::setUpBatches()
                 if (!rep)
                     emit q->event(QStringLiteral("batch: no estimate for execution.mode auto (%1); running live").arg(rep.error().toString()));
             }
-            double seconds = 0;
-            for (const RunEstimate &re : std::as_const(estimate->planned.runs))
-                if (re.runId == r.spec.runId)
-                    seconds = re.durationSeconds;
-            mode = seconds > double(exec.batchApi.batchAfterSeconds) ? ExecutionMode::Batch : ExecutionMode::Live;
-            emit q->event(QStringLiteral("run %1: live estimate %2, %3 batch_after: %4")
-                              .arg(r.spec.runId, formatEstimateDuration(seconds),
-                                   mode == ExecutionMode::Batch ? QStringLiteral("over") : QStringLiteral("within"),
-                                   mode == ExecutionMode::Batch ? QStringLiteral("batch") : QStringLiteral("live")));
+            // The estimate decides per run, the same way `discernus estimate` shows it.
+            QString reason = QStringLiteral("not in the estimate");
+            mode = ExecutionMode::Live;
+            for (const RunEstimate &re : std::as_const(estimate->planned.runs)) {
+                if (re.runId != r.spec.runId)
+                    continue;
+                mode = re.mode == QLatin1String("batch") ? ExecutionMode::Batch : ExecutionMode::Live;
+                reason = re.modeReason;
+            }
+            emit q->event(QStringLiteral("run %1: %2: %3").arg(r.spec.runId, executionModeName(mode), reason));
         }
         if (mode != ExecutionMode::Batch)
             continue;
