@@ -70,7 +70,13 @@ void ExperimentRunner::Private::setUpBatches()
         }
         batchRuns.insert(&r);
     }
-    jobsInOpenBatches = batchApi->resumeOpen();
+    std::function<bool(const QList<qint64> &)> heldElsewhere;
+    if (p->leases)
+        heldElsewhere = [this](const QList<qint64> &ids) {
+            const auto n = p->leases->heldByOthers(ids);
+            return !n || *n > 0;   // unreadable: leave it rather than risk booking it twice
+        };
+    jobsInOpenBatches = batchApi->resumeOpen(heldElsewhere);
 }
 
 void ExperimentRunner::Private::onBatchItem(const BatchItemOutcome &o)

@@ -11,6 +11,8 @@
 #    against the same tokens at the list price, and against the live run.
 # 2. A run killed right after its batches were created, then `run --resume`: the simulator
 #    counts every custom_id it accepts, so nothing may be submitted twice and every job ends done.
+# 3. PostgreSQL only: a second worker joins while the first one's batches are open: each reply is
+#    booked once.
 # Prints the figures; exits 1 when a check fails.
 set -euo pipefail
 BUILD=${1:?usage: batchcheck.sh BUILD_DIR [DB]}
@@ -165,6 +167,35 @@ check "resume: no result lost ($JOBS jobs done, $JOBS batch calls)" \
     "$([ "$(sql "$KILL_DB" "SELECT count(*) FROM jobs WHERE status = 'done'")" -eq $JOBS ] \
        && [ "$(sql "$KILL_DB" "SELECT count(*) FROM calls WHERE batch_id IS NOT NULL")" -eq $JOBS ]; echo $?)"
 stop_sim
+
+# ---- 3. PostgreSQL: a second worker joins while the batches are open ---------------------------
+if [ -n "$PG_BASE" ]; then
+    echo "== 3. a second worker joins the run while its batches are open"
+    start_sim 4000
+    project "$WORK/two" batch
+    TWO_DB=$(db_url two)
+    "$BIN" run --config "$WORK/two/litellm_config.yaml" --experiment "$WORK/two/experiment.yaml" --db "$TWO_DB" --json \
+        2> "$WORK/two/a.log" > "$WORK/two/a.json" &
+    RUN_PID=$!
+    for _ in $(seq 300); do
+        n=$(grep -c 'requests submitted to' "$WORK/two/a.log" 2>/dev/null || true)
+        [ "${n:-0}" -ge 4 ] && break
+        sleep 0.05
+    done
+    B=$("$BIN" worker --config "$WORK/two/litellm_config.yaml" --experiment "$WORK/two/experiment.yaml" --db "$TWO_DB" --json \
+        2> "$WORK/two/b.log" | tail -1)
+    wait "$RUN_PID" || true
+    RUN_PID=
+    A=$(tail -1 "$WORK/two/a.json")
+    S2=$(stats)
+    echo "  first: $(jq -c '{done, calls, cost_usd}' <<< "$A"); second: $(jq -c '{done, calls, cost_usd}' <<< "$B")"
+    echo "  simulator: $(jq -c '.batch | {batches_created, requests_submitted, resubmitted, succeeded}' <<< "$S2")"
+    check "each reply booked once ($JOBS calls, $JOBS jobs done)" \
+        "$([ "$(sql "$TWO_DB" "SELECT count(*) FROM calls")" -eq $JOBS ] \
+           && [ "$(sql "$TWO_DB" "SELECT count(*) FROM jobs WHERE status = 'done'")" -eq $JOBS ] \
+           && [ "$(jq '.batch.requests_submitted' <<< "$S2")" -eq $JOBS ] && [ "$(jq '.batch.resubmitted' <<< "$S2")" -eq 0 ]; echo $?)"
+    stop_sim
+fi
 
 [ "$fails" -eq 0 ] && echo "batchcheck: all checks passed" || echo "batchcheck: $fails check(s) FAILED"
 [ "$fails" -eq 0 ]
