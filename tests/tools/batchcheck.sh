@@ -78,6 +78,13 @@ project() {   # project DIR MODE: the sample pointed at $BASE, without its own s
     sed -i -e "s#http://127.0.0.1:8765#$BASE#" -e '/^# Discernus extension/,$d' "$1/litellm_config.yaml"
     sed -i "s/^  repetitions: 1$/  repetitions: 1\n  mode: $2\n  batch_poll: 1s\n  batch_poll_max: 2s/" "$1/experiment.yaml"
 }
+wait_submitted() {   # wait_submitted LOG: until a run's four batches are at the providers (15 s at most)
+    for _ in $(seq 300); do
+        n=$(grep -c 'requests submitted to' "$1" 2>/dev/null || true)
+        [ "${n:-0}" -ge 4 ] && return
+        sleep 0.05
+    done
+}
 run() {   # run DIR DB [ARGS...]: prints the run's JSON summary
     local dir=$1 db=$2
     shift 2
@@ -141,11 +148,7 @@ KILL_DB=$(db_url kill)
 "$BIN" run --config "$WORK/kill/litellm_config.yaml" --experiment "$WORK/kill/experiment.yaml" --db "$KILL_DB" \
     2> "$WORK/kill/first.log" > /dev/null &
 RUN_PID=$!
-for _ in $(seq 300); do
-    n=$(grep -c 'requests submitted to' "$WORK/kill/first.log" 2>/dev/null || true)
-    [ "${n:-0}" -ge 4 ] && break
-    sleep 0.05
-done
+wait_submitted "$WORK/kill/first.log"
 kill -KILL "$RUN_PID"
 wait "$RUN_PID" 2>/dev/null || true
 RUN_PID=
@@ -177,11 +180,7 @@ if [ -n "$PG_BASE" ]; then
     "$BIN" run --config "$WORK/two/litellm_config.yaml" --experiment "$WORK/two/experiment.yaml" --db "$TWO_DB" --json \
         2> "$WORK/two/a.log" > "$WORK/two/a.json" &
     RUN_PID=$!
-    for _ in $(seq 300); do
-        n=$(grep -c 'requests submitted to' "$WORK/two/a.log" 2>/dev/null || true)
-        [ "${n:-0}" -ge 4 ] && break
-        sleep 0.05
-    done
+    wait_submitted "$WORK/two/a.log"
     B=$("$BIN" worker --config "$WORK/two/litellm_config.yaml" --experiment "$WORK/two/experiment.yaml" --db "$TWO_DB" --json \
         2> "$WORK/two/b.log" | tail -1)
     wait "$RUN_PID" || true
