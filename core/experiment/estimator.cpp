@@ -734,11 +734,18 @@ void Estimator::decideRunModes(ModeEstimate &live)
         if (batch) {
             const int g = int(m_groups.indexOf(spec.model));
             bool capable = false;
-            for (qsizetype i = 0; i < m_sched.size(); ++i)
-                capable = capable || (m_sched[i].group == g && batchDialectFor(m_deps[i].provider) != BatchDialect::None);
+            QStringList why;
+            for (qsizetype i = 0; i < m_sched.size(); ++i) {
+                if (m_sched[i].group != g)
+                    continue;
+                capable = capable || batchDialectFor(m_deps[i].provider) != BatchDialect::None;
+                if (const QString w = batchUnsupportedReason(m_deps[i].provider); !why.contains(w))
+                    why << w;
+            }
             if (!capable) {
                 batch = false;
-                reason += QStringLiteral("; no deployment of %1 has a batch API (OpenAI, Anthropic, Gemini, Mistral): live").arg(spec.model);
+                reason += QStringLiteral("; no deployment of %1 has a batch API (OpenAI, Anthropic, Gemini, Mistral): live (%2)")
+                              .arg(spec.model, why.join(QStringLiteral("; ")));
             }
         }
         m_runBatch[size_t(r)] = batch;

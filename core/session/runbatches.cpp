@@ -2,6 +2,7 @@
 // batch run go to the BatchRunner instead of the router; each item that comes back is booked as a
 // call (marked with its batch id, at the batch price) and validated and stored like a live reply.
 #include "core/experiment/estimator.h"
+#include "core/providers/batchwire.h"
 #include "core/session/estimateinput.h"
 #include "core/session/runner_p.h"
 #include "core/tokenize/tokenestimator.h"
@@ -64,8 +65,13 @@ void ExperimentRunner::Private::setUpBatches()
         if (mode != ExecutionMode::Batch)
             continue;
         if (!batchApi->supportsGroup(r.spec.model)) {
-            emit q->event(QStringLiteral("run %1: no deployment of %2 has a batch API we speak (OpenAI, Anthropic, Gemini, Mistral); running live")
-                              .arg(r.spec.runId, r.spec.model));
+            QStringList why;
+            for (const Deployment *d : p->project.models.deploymentsOf(r.spec.model))
+                if (const QString w = batchUnsupportedReason(d->provider); !why.contains(w))
+                    why << w;
+            emit q->event(QStringLiteral("run %1: no deployment of %2 has a batch API we speak (OpenAI, Anthropic, Gemini, Mistral); "
+                                         "running live (%3)")
+                              .arg(r.spec.runId, r.spec.model, why.join(QStringLiteral("; "))));
             continue;
         }
         batchRuns.insert(&r);

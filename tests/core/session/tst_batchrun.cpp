@@ -2,6 +2,7 @@
 // OpenAI, Anthropic, Gemini and Mistral: every job done at half the live price, a run stopped right
 // after submission resumed without sending anything twice, partial failures retried, expiry.
 #include "core/pricing/pricing.h"
+#include "core/providers/batchwire.h"
 #include "core/session/experimentrunner.h"
 #include "core/session/batchrunner.h"
 #include "core/session/estimateinput.h"
@@ -151,6 +152,7 @@ class TestBatchRun : public QObject {
 private slots:
     void allFourProvidersAtHalfPrice();
     void budgetAtBatchPricesLetsTheRunProceed();
+    void groupWithoutBatchApiRunsLiveAndSaysWhy();
     void killedAfterSubmissionResumesWithoutResending();
     void partialFailuresAreRetried();
     void expiredItemsGoBackToPending();
@@ -296,6 +298,44 @@ void TestBatchRun::budgetAtBatchPricesLetsTheRunProceed()
     QCOMPARE(booked, s.costMicros);
     QVERIFY2(std::abs(2 * booked - atLivePrices) <= 2 * n, qPrintable(QStringLiteral("%1 vs live %2").arg(booked).arg(atLivePrices)));
     QVERIFY(booked <= cap);
+}
+
+void TestBatchRun::groupWithoutBatchApiRunsLiveAndSaysWhy()
+{
+    SimConfig cfg = simConfig(200);
+    SimKey az;
+    az.key = QStringLiteral("az-key");
+    az.provider = QStringLiteral("azure");
+    cfg.keys.append(az);
+    ProviderSimulator sim(cfg);
+    QVERIFY(sim.start().has_value());
+    QTemporaryDir dir;
+    const Project p = writeProject(dir, sim.baseUrl(), 3, {});
+    for (const auto &[file, text] : {std::pair{p.config, QStringLiteral("  - model_name: az\n    litellm_params: {model: azure/gpt-4o-mini, "
+                                                                         "api_key: az-key, api_base: %1, api_version: \"2024-10-21\"}\n")
+                                                             .arg(sim.baseUrl())},
+                                     std::pair{p.experiment, QStringLiteral("    - {run_id: r-az, model: az, framework: mft, corpus_subset: c}\n")}}) {
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::Append));
+        f.write(text.toUtf8());
+    }
+    ExperimentRunner runner(options(p));
+    QSignalSpy done(&runner, &ExperimentRunner::finished);
+    QStringList events;
+    QObject::connect(&runner, &ExperimentRunner::event, [&events](const QString &m) { events << m; });
+    runner.start();
+    QVERIFY(done.wait(90000));
+    const RunSummary s = done.first().first().value<RunSummary>();
+    QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+    QCOMPARE(s.done, 15);
+    const QStringList why = events.filter(QStringLiteral("run r-az: no deployment of az has a batch API"));
+    QCOMPARE(why.size(), 1);
+    QVERIFY2(why.first().contains(QStringLiteral("running live (azure: ")), qPrintable(why.first()));
+    Db db(p.db);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT COUNT(*) FROM calls WHERE provider = 'azure' AND batch_id IS NULL")).toInt(), 3);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT COUNT(*) FROM calls WHERE batch_id IS NOT NULL")).toInt(), 12);
+    QVERIFY(batchUnsupportedReason(QStringLiteral("vertex_ai")).contains(QStringLiteral("Cloud Storage")));
+    QVERIFY(batchUnsupportedReason(QStringLiteral("openai")).isEmpty());
 }
 
 void TestBatchRun::killedAfterSubmissionResumesWithoutResending()
