@@ -802,11 +802,9 @@ Result<EstimateReport> Estimator::run()
     // batch prices (same schedule), which the budget verdict and the planned cost use.
     ModeEstimate liveEst = *plannedEst;
     decideRunModes(liveEst);
-    if (std::find(m_runBatch.cbegin(), m_runBatch.cend(), true) != m_runBatch.cend()) {
-        plannedEst = simulateMode(*planned, m_sched, m_deps);
-        if (!plannedEst)
-            return std::unexpected(plannedEst.error());
-    }
+    plannedEst = simulateMode(*planned, m_sched, m_deps);   // the schedule is reused: prices and modes only
+    if (!plannedEst)
+        return std::unexpected(plannedEst.error());
     rep.planned = *plannedEst;
     report(85);
     std::optional<ModeEstimate> otherEst;

@@ -601,6 +601,9 @@ void TestEstimator::autoDecidesPerRun()
     in.experiment.execution.batchApi.batchAfterSeconds = 3600;
     const EstimateReport both = estimate(in);
     QCOMPARE(both.planned.runs[0].mode, QStringLiteral("live"));
+    QVERIFY2(both.planned.runs[0].modeReason.startsWith(QStringLiteral("auto: live estimate 19m 00s within batch_after 1h 00m 00s")),
+             qPrintable(both.planned.runs[0].modeReason));
+    QVERIFY(both.toText().contains(QStringLiteral("r1: live (auto: live estimate 19m 00s within")));
     QCOMPARE(both.planned.total.expectedCostMicros, 140000);
 }
 
