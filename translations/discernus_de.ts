@@ -1077,12 +1077,12 @@
         <translation>Was das Tempo bestimmt: %1</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+34"/>
         <source>Prices as of %1. Estimated at %2.</source>
         <translation>Preise vom %1. Geschätzt um %2.</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-29"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
@@ -1121,12 +1121,12 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>Calls</source>
         <translation>Aufrufe</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-18"/>
         <source>Prompt tokens</source>
         <translation>Prompt-Tokens</translation>
     </message>
@@ -1136,18 +1136,23 @@
         <translation>Wiederholungen</translation>
     </message>
     <message>
+        <location line="+0"/>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>Output tokens</source>
         <translation>Ausgabe-Tokens</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>Cost</source>
         <translation>Kosten</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-18"/>
         <source>Finishes after</source>
         <translation>Fertig nach</translation>
     </message>
@@ -1168,6 +1173,16 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>Batch</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Live</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>price unknown</source>
         <translation>Preis unbekannt</translation>
     </message>
@@ -2859,12 +2874,12 @@ Spannweite</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+215"/>
+        <location line="+217"/>
         <source>Pause</source>
         <translation>Pausieren</translation>
     </message>
     <message>
-        <location line="-214"/>
+        <location line="-216"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -2969,7 +2984,7 @@ Spannweite</translation>
         <translation>Ausgaben im Budgetzeitraum gegenüber dem Budget, im Zeitverlauf</translation>
     </message>
     <message>
-        <location line="+256"/>
+        <location line="+258"/>
         <source>Stopping: finishing the calls in flight, then the run ends (it can be resumed later)</source>
         <translation>Wird angehalten: Die laufenden Aufrufe werden abgeschlossen, dann endet der Lauf (er kann später fortgesetzt werden)</translation>
     </message>
@@ -3068,7 +3083,7 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Beendet in %1</translation>
     </message>
     <message>
-        <location line="-537"/>
+        <location line="-539"/>
         <source>Deployments</source>
         <translation>Deployments</translation>
     </message>
@@ -3088,7 +3103,7 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Ereignisse</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+92"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>

@@ -1077,12 +1077,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+34"/>
         <source>Prices as of %1. Estimated at %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-29"/>
         <source>Run</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1121,12 +1121,12 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>Calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-18"/>
         <source>Prompt tokens</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1136,18 +1136,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+0"/>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>Output tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-18"/>
         <source>Finishes after</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1168,6 +1173,16 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>Batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>price unknown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2855,12 +2870,12 @@ spread</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+215"/>
+        <location line="+217"/>
         <source>Pause</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-214"/>
+        <location line="-216"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2965,7 +2980,7 @@ spread</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+256"/>
+        <location line="+258"/>
         <source>Stopping: finishing the calls in flight, then the run ends (it can be resumed later)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3062,7 +3077,7 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-537"/>
+        <location line="-539"/>
         <source>Deployments</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3082,7 +3097,7 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+92"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>

@@ -332,14 +332,18 @@ void EstimateView::show(const Result<EstimateReport> &r)
     m_budget->setStyleSheet(rep.budget.feasible() ? QStringLiteral("color:#1e7d32;") : QStringLiteral("color:#b02020; font-weight:bold;"));
 
     m_runs->clear();
-    m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Model group"), tr("Texts"), tr("Repetitions"), tr("Calls"), tr("Prompt tokens"),
+    m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Model group"), tr("Mode"), tr("Texts"), tr("Repetitions"), tr("Calls"), tr("Prompt tokens"),
                                        tr("Output tokens"), tr("Cost"), tr("At most"), tr("Finishes after"), tr("Tokens counted")});
     m_runs->horizontalHeaderItem(m_runs->columnCount() - 1)
         ->setToolTip(tr("How the prompt tokens were counted; hover a cell for what it means"));
     for (const RunEstimate &e : m.runs) {
         QStandardItem *method = text(EngineText::tokenMethodName(e.tokenMethod));
         method->setToolTip(EngineText::tokenMethodHelp(e.tokenMethod));
-        m_runs->appendRow({text(e.runId), text(e.group), num(e.texts), num(e.repetitions), num(e.calls), num(e.promptTokens),
+        // Live or through the batch APIs (execution.mode, `auto` decided by the live duration);
+        // a batch run's cost is at the batch price, its duration that of the live schedule.
+        QStandardItem *mode = text(e.mode == QLatin1String("batch") ? tr("Batch") : tr("Live"));
+        mode->setToolTip(e.modeReason);
+        m_runs->appendRow({text(e.runId), text(e.group), mode, num(e.texts), num(e.repetitions), num(e.calls), num(e.promptTokens),
                            num(e.expectedOutputTokens),
                            text(e.priceKnown ? usd(e.expectedCostMicros, 4) : tr("price unknown"), true, e.expectedCostMicros),
                            text(usd(e.worstCostMicros, 4), true, e.worstCostMicros),

@@ -269,8 +269,10 @@ void RunMonitor::setDatabasePath(const QString &path)
     // The field shows the database the running job writes to; it must not change under it.
     if (!m_running) {
         m_db->setText(path);
-        // Batches a stopped or killed run left open at the providers (a resume collects them).
+        // Batches a stopped or killed run of this experiment left open at the providers (a resume
+        // collects them); those of other experiments in the same database are not this page's.
         m_runStartedAt = QDateTime::currentDateTimeUtc();
+        m_batchExperiment = m_project->state().experiment.name;
         refreshBatches(resolvedDatabasePath());
     }
 }
@@ -643,11 +645,11 @@ void RunMonitor::refreshBatches(const QString &dbPath)
         m_gaugeTabs->setTabVisible(m_batchTab, m_batches->rowCount() > 0);
     });
     // Its own connection on the worker thread: the engine writes through another (WAL readers do not block it).
-    watcher->setFuture(QtConcurrent::run([path = dbPath]() -> QList<BatchRow> {
+    watcher->setFuture(QtConcurrent::run([path = dbPath, experiment = m_batchExperiment]() -> QList<BatchRow> {
         ResultStore store;
         if (!store.open(path))
             return {};
-        auto rows = BatchStore(store).batches(true);
+        auto rows = BatchStore(store).batches(true, experiment);
         return rows ? *rows : QList<BatchRow>{};
     }));
 }

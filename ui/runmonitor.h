@@ -113,6 +113,7 @@ private:
     quint64 m_batchRead = 0;       // generation of the latest read
     QElapsedTimer m_batchesRead;   // since the last read
     QDateTime m_runStartedAt;      // batches created since then belong to this run
+    QString m_batchExperiment;     // the tab lists only this experiment's batches (experiments.name)
     QTimer *m_timer;
     QLineEdit *m_db;
     QCheckBox *m_resume;

@@ -10,6 +10,7 @@
 #include "core/storage/resultstore.h"
 
 #include <QFileInfo>
+#include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -28,16 +29,55 @@ QString ageText(const QDateTime &since)
     return QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
+struct Listed {
+    QString experiment;             ///< empty with --all
+    QList<BatchRow> rows;
+    qint64 openElsewhere = 0;       ///< open batches of other experiments (not listed)
+};
+
+Result<Listed> listBatches(ResultStore &store, const BatchListing &which)
+{
+    const BatchStore bs(store);
+    Listed l;
+    if (!which.all) {
+        if (which.experiment.isEmpty()) {
+            auto latest = bs.latestExperiment();
+            if (!latest)
+                return std::unexpected(latest.error());
+            l.experiment = *latest;
+        } else {
+            l.experiment = which.experiment;
+        }
+    }
+    auto rows = which.all || !l.experiment.isEmpty() ? bs.batches(true, l.experiment) : Result<QList<BatchRow>>(QList<BatchRow>{});
+    if (!rows)
+        return std::unexpected(rows.error());
+    l.rows = *rows;
+    if (!which.all) {
+        auto open = bs.batches(false);
+        if (!open)
+            return std::unexpected(open.error());
+        QSet<qint64> listed;
+        for (const BatchRow &b : std::as_const(l.rows))
+            listed.insert(b.id);
+        for (const BatchRow &b : std::as_const(*open))
+            l.openElsewhere += listed.contains(b.id) ? 0 : 1;
+    }
+    return l;
+}
+
 } // namespace
 
-Result<QJsonArray> batchesJson(ResultStore &store, bool all)
+Result<QJsonArray> batchesJson(ResultStore &store, const BatchListing &which)
 {
-    const auto batches = BatchStore(store).batches(all);
-    if (!batches)
-        return std::unexpected(batches.error());
+    const auto listed = listBatches(store, which);
+    if (!listed)
+        return std::unexpected(listed.error());
+    const QList<BatchRow> *batches = &listed->rows;
     QJsonArray list;
     for (const BatchRow &b : *batches)
         list.append(QJsonObject{{QStringLiteral("batch_id"), b.providerBatchId},
+                                {QStringLiteral("experiment"), b.experiment},
                                 {QStringLiteral("provider"), b.provider},
                                 {QStringLiteral("deployment"), b.deploymentId},
                                 {QStringLiteral("state"), b.state},
@@ -51,15 +91,20 @@ Result<QJsonArray> batchesJson(ResultStore &store, bool all)
     return list;
 }
 
-Result<void> printBatches(ResultStore &store, bool all, QTextStream &out)
+Result<void> printBatches(ResultStore &store, const BatchListing &which, QTextStream &out)
 {
-    const auto batches = BatchStore(store).batches(all);
-    if (!batches)
-        return std::unexpected(batches.error());
+    const auto listed = listBatches(store, which);
+    if (!listed)
+        return std::unexpected(listed.error());
+    if (listed->openElsewhere > 0)
+        out << listed->openElsewhere << " open batch(es) of other experiments: --all lists them\n";
+    const QList<BatchRow> *batches = &listed->rows;
     if (batches->isEmpty()) {
-        out << (all ? "no batches\n" : "no open batches\n");
+        out << "no batches\n";
         return {};
     }
+    if (!listed->experiment.isEmpty())
+        out << "batches of experiment \"" << listed->experiment << "\" (* = collected):\n";
     out << QStringLiteral("%1 %2 %3 %4 %5 %6\n")
                .arg(QStringLiteral("batch"), -40)
                .arg(QStringLiteral("provider"), -10)

@@ -34,7 +34,13 @@ int driveRun(const VerbArgs &a, const RunOptions &opt, QTextStream &out, QTextSt
 
 class ResultStore;
 /// The provider batches of a database for `status` (batchcommands.cpp): open ones, or all.
-Result<QJsonArray> batchesJson(ResultStore &store, bool all);
-Result<void> printBatches(ResultStore &store, bool all, QTextStream &out);
+/// Which provider batches `status` lists: every one with `all`, else those of `experiment` (empty:
+/// the experiment of the newest batch).
+struct BatchListing {
+    bool all = false;
+    QString experiment;
+};
+Result<QJsonArray> batchesJson(ResultStore &store, const BatchListing &which);
+Result<void> printBatches(ResultStore &store, const BatchListing &which, QTextStream &out);
 
 } // namespace wb

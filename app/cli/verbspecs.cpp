@@ -97,10 +97,12 @@ QList<VerbSpec> makeSpecs()
          {},
          0,
          {{{QStringLiteral("db")}, QStringLiteral("D"), QStringLiteral("a SQLite results database or postgresql://user@host:port/dbname"), true},
-          {{QStringLiteral("all")}, {}, QStringLiteral("also the provider batches already collected (marked *)")},
+          {{QStringLiteral("all")}, {}, QStringLiteral("the provider batches of every experiment in the database, not only the current one's")},
+          {{QStringLiteral("experiment")}, QStringLiteral("NAME"), QStringLiteral("list the batches of this experiment (default: the one of the newest batch)")},
           json},
          QStringLiteral("Workers (PostgreSQL only) are listed with their last heartbeat, measured on the server's clock;\n"
-                        "open provider batches with provider, requests, state, counts and age.")},
+                        "the current experiment's provider batches with provider, requests, state, counts and age\n"
+                        "(collected ones marked *).")},
         {QStringLiteral("export"),
          &cmdExport,
          QStringLiteral("write the results of a database as CSV"),

@@ -132,12 +132,12 @@ int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "discernus status: " << status.error().toString() << '\n';
         return 2;
     }
-    const bool all = a.has(QStringLiteral("--all"));
+    const BatchListing which{a.has(QStringLiteral("--all")), a.value(QStringLiteral("--experiment"))};
     if (a.has(QStringLiteral("--json"))) {
         QJsonObject o = countsJson(status->counts, status->spentMicros);
         o.insert(QStringLiteral("database"), displayDatabase(db));
         o.insert(QStringLiteral("workers"), workersJson(status->workers));
-        auto batches = batchesJson(store, all);
+        auto batches = batchesJson(store, which);
         if (!batches) {
             err << "discernus status: " << batches.error().toString() << '\n';
             return 2;
@@ -150,7 +150,7 @@ int cmdStatus(const QStringList &args, QTextStream &out, QTextStream &err)
     printProgress(status->counts, status->spentMicros, out);
     if (status->server)
         printWorkers(status->workers, out);
-    if (auto ok = printBatches(store, all, out); !ok) {
+    if (auto ok = printBatches(store, which, out); !ok) {
         err << "discernus status: " << ok.error().toString() << '\n';
         return 2;
     }

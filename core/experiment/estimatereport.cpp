@@ -56,6 +56,8 @@ QJsonObject RunEstimate::toJson() const
         o.insert(QStringLiteral("corpus"), corpus);
         o.insert(QStringLiteral("repetitions"), repetitions);
         o.insert(QStringLiteral("token_method"), tokenMethod);
+        o.insert(QStringLiteral("mode"), mode);
+        o.insert(QStringLiteral("mode_reason"), modeReason);
     }
     if (unschedulableCalls > 0)
         o.insert(QStringLiteral("unschedulable_calls"), unschedulableCalls);
@@ -246,19 +248,26 @@ QString table(const QList<QStringList> &rows)
 QString modeText(const ModeEstimate &m)
 {
     QList<QStringList> rows;
-    rows << QStringList{QStringLiteral("Run"), QStringLiteral("Model"), QStringLiteral("Texts"), QStringLiteral("Calls"),
+    rows << QStringList{QStringLiteral("Run"), QStringLiteral("Model"), QStringLiteral("Mode"), QStringLiteral("Texts"), QStringLiteral("Calls"),
                         QStringLiteral("Prompt tok"), QStringLiteral("Output tok"), QStringLiteral("Worst out"),
                         QStringLiteral("Cost"), QStringLiteral("Worst cost"), QStringLiteral("Duration")};
-    auto row = [](const RunEstimate &e, const QString &model) {
-        return QStringList{e.runId, model, formatEstimateCount(e.texts), formatEstimateCount(e.calls), formatEstimateCount(e.promptTokens),
+    auto row = [](const RunEstimate &e, const QString &model, const QString &mode) {
+        return QStringList{e.runId, model, mode, formatEstimateCount(e.texts), formatEstimateCount(e.calls), formatEstimateCount(e.promptTokens),
                            formatEstimateCount(e.expectedOutputTokens), formatEstimateCount(e.worstOutputTokens),
                            formatEstimateUsd(e.expectedCostMicros) + (e.priceKnown ? QString() : QStringLiteral("?")),
                            formatEstimateUsd(e.worstCostMicros), formatEstimateDuration(e.durationSeconds)};
     };
-    for (const RunEstimate &e : m.runs)
-        rows << row(e, e.group);
-    rows << row(m.total, QString());
+    bool anyBatch = false;
+    for (const RunEstimate &e : m.runs) {
+        rows << row(e, e.group, e.mode);
+        anyBatch = anyBatch || e.mode == QLatin1String("batch");
+    }
+    rows << row(m.total, QString(), QString());
     QString out = table(rows);
+    // Why each run is live or batch, when any is not the default.
+    for (const RunEstimate &e : m.runs)
+        if (anyBatch || e.modeReason.startsWith(QLatin1String("auto")))
+            out += QStringLiteral("  %1: %2 (%3)\n").arg(e.runId, e.mode, e.modeReason);
 
     QList<QStringList> drows;
     drows << QStringList{QStringLiteral("Deployment"), QStringLiteral("Calls"), QStringLiteral("rpm"), QStringLiteral("tpm"),

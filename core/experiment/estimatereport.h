@@ -30,6 +30,10 @@ struct RunEstimate {
     bool priceKnown = true;
     qint64 unschedulableCalls = 0;            ///< exceed a limit of every deployment on their own: never admitted
     QString tokenMethod;                      ///< exact | calibrated | factor | count_tokens | chars/4 | custom
+    /// How the run is sent (execution.mode, decided per run; `auto` by the live duration): "live" or
+    /// "batch" (its calls then cost the batch price; durationSeconds stays the live schedule's).
+    QString mode = QStringLiteral("live");
+    QString modeReason;                       ///< why, in words ("auto: live estimate 3h 00m 00s over batch_after 2h 00m 00s")
     QJsonObject toJson() const;
 };
 

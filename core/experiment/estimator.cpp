@@ -105,10 +105,14 @@ private:
                         const ScheduleResult &sim, const std::vector<qint64> &expectedMicros) const;
     BudgetVerdict budget(const ModeEstimate &m) const;
     Result<BatchApiEstimate> batchApiAlternative(const Mode &planned, const ModeEstimate &live);
-    PriceMode priceModeOf(const Deployment &d) const
+    /// A call of run `run` on deployment `d`: at the batch price when the whole plan is priced as
+    /// batches (the side by side) or that run goes to the batch APIs (execution.mode).
+    PriceMode priceModeOf(const Deployment &d, int run) const
     {
-        return m_batchPrices && batchDialectFor(d.provider) != BatchDialect::None ? PriceMode::BatchApi : PriceMode::Standard;
+        const bool batch = m_batchPrices || (run >= 0 && size_t(run) < m_runBatch.size() && m_runBatch[size_t(run)]);
+        return batch && batchDialectFor(d.provider) != BatchDialect::None ? PriceMode::BatchApi : PriceMode::Standard;
     }
+    void decideRunModes(ModeEstimate &live);
     QStringList warnings(const ModeEstimate &planned) const;
     void report(int percent) const
     {
@@ -129,6 +133,8 @@ private:
     const Mode *m_planned = nullptr;
     std::optional<ScheduleResult> m_plannedSim;         // reused while only prices change
     bool m_batchPrices = false;                         // addCosts prices at the batch APIs' rates
+    std::vector<bool> m_runBatch;                       // per run: sent to the batch APIs (execution.mode)
+    QStringList m_runModeReason;                        // per run: why live or batch
 };
 
 Result<void> Estimator::prepare()
@@ -487,7 +493,7 @@ std::vector<qint64> Estimator::addCosts(ModeEstimate &m, const Mode &mode, const
             Usage u;
             u.promptTokens = c.promptTokens;
             u.completionTokens = c.outputTokens;
-            const qint64 p = costPicos(*price[size_t(d)], u, priceModeOf(priced[d]));
+            const qint64 p = costPicos(*price[size_t(d)], u, priceModeOf(priced[d], c.run));
             runExpected[size_t(c.run)].addPicos(p);
             depExpected[size_t(d)].addPicos(p);
         } else {
@@ -499,7 +505,7 @@ std::vector<qint64> Estimator::addCosts(ModeEstimate &m, const Mode &mode, const
         for (int gd : depsOfGroup[size_t(c.group)]) {
             if (price[size_t(gd)])
                 worst = std::max(worst, worstCasePicos(*price[size_t(gd)], std::max(c.promptTokens, mode.boundPrompt[i]), c.maxTokens,
-                                                       priceModeOf(priced[gd])));
+                                                       priceModeOf(priced[gd], c.run)));
             else
                 runPriceKnown[size_t(c.run)] = false;
         }
@@ -515,6 +521,9 @@ std::vector<qint64> Estimator::addCosts(ModeEstimate &m, const Mode &mode, const
         e.durationSeconds = size_t(r) < sim.runFinishSeconds.size() ? sim.runFinishSeconds[size_t(r)] : 0;
         e.unschedulableCalls = runUnsched[size_t(r)];
         e.priceKnown = runPriceKnown[size_t(r)];
+        if (size_t(r) < m_runBatch.size() && m_runBatch[size_t(r)])
+            e.mode = QStringLiteral("batch");
+        e.modeReason = m_runModeReason.value(r);
         totalExpected.add(runExpected[size_t(r)]);
         totalWorst.add(runWorst[size_t(r)]);
         m.total.texts += e.texts;
@@ -609,22 +618,25 @@ BudgetVerdict Estimator::budget(const ModeEstimate &m) const
     const QString period = v.duration.isEmpty() ? QString() : QStringLiteral(" per ") + v.duration;
     const QString of = QStringLiteral("budget %1%2 (%3)%4").arg(formatEstimateUsd(budgetMicros), period, v.source,
         m_in.spentMicros > 0 ? QStringLiteral(", %1 already spent").arg(formatEstimateUsd(m_in.spentMicros)) : QString());
+    const bool anyBatch = std::find(m_runBatch.cbegin(), m_runBatch.cend(), true) != m_runBatch.cend();
+    const QString prices = anyBatch ? QStringLiteral(" (runs in batch mode at the batch price)") : QString();
     if (v.worstMicros <= available) {
         v.status = BudgetVerdict::Status::Fits;
-        v.message = QStringLiteral("fits the %1 even in the worst case").arg(of);
+        v.message = QStringLiteral("fits the %1 even in the worst case%2").arg(of, prices);
     } else if (v.expectedMicros <= available) {
         v.status = BudgetVerdict::Status::WorstCaseExceeds;
         v.message = QStringLiteral("expected cost fits the %1, but the worst case (every reply at max_tokens, every "
                                    "prompt counted at its UTF-8 bytes, the most any tokenizer can count) exceeds it by "
-                                   "%2: the run may stop for the budget")
-                        .arg(of, formatEstimateUsd(v.worstMicros - available));
+                                   "%2: the run may stop for the budget%3")
+                        .arg(of, formatEstimateUsd(v.worstMicros - available), prices);
     } else {
         v.status = BudgetVerdict::Status::Exceeds;
         const double share = v.expectedMicros > 0 ? std::max<double>(0, double(available)) / double(v.expectedMicros) : 0;
         v.message = QStringLiteral("does not fit the %1: expected cost exceeds it by %2; the run would stop after "
-                                   "about %3% of its calls")
+                                   "about %3% of its calls%4")
                         .arg(of, formatEstimateUsd(v.expectedMicros - available))
-                        .arg(std::floor(share * 100));
+                        .arg(std::floor(share * 100))
+                        .arg(prices);
     }
     return v;
 }
@@ -696,6 +708,53 @@ Result<BatchApiEstimate> Estimator::batchApiAlternative(const Mode &planned, con
     return b;
 }
 
+/// Which runs go to the batch APIs, as the runner decides it (docs/FORMATS.md, "Batch execution"):
+/// the run's `mode:` or execution.mode; `auto` batches a run whose live estimate (its finish in the
+/// live schedule) is longer than batch_after. A group without a deployment of a provider with a
+/// batch API stays live. `live` is the live plan's estimate; its runs get their mode and reason.
+void Estimator::decideRunModes(ModeEstimate &live)
+{
+    const ExecutionSettings &exec = m_in.experiment.execution;
+    const auto &matrix = exec.matrix;
+    m_runBatch.assign(size_t(matrix.size()), false);
+    m_runModeReason.clear();
+    for (qsizetype r = 0; r < matrix.size(); ++r) {
+        const RunSpec &spec = matrix[r];
+        const ExecutionMode configured = spec.mode.value_or(exec.mode);
+        const double seconds = r < live.runs.size() ? live.runs[r].durationSeconds : 0;
+        bool batch = configured == ExecutionMode::Batch;
+        QString reason = spec.mode ? QStringLiteral("mode: %1").arg(executionModeName(configured))
+                                   : QStringLiteral("execution.mode: %1").arg(executionModeName(configured));
+        if (configured == ExecutionMode::Auto) {
+            batch = seconds > double(exec.batchApi.batchAfterSeconds);
+            reason = QStringLiteral("auto: live estimate %1 %2 batch_after %3")
+                         .arg(formatEstimateDuration(seconds), batch ? QStringLiteral("over") : QStringLiteral("within"),
+                              formatEstimateDuration(double(exec.batchApi.batchAfterSeconds)));
+        }
+        if (batch) {
+            const int g = int(m_groups.indexOf(spec.model));
+            bool capable = false;
+            QStringList why;
+            for (qsizetype i = 0; i < m_sched.size(); ++i) {
+                if (m_sched[i].group != g)
+                    continue;
+                capable = capable || batchDialectFor(m_deps[i].provider) != BatchDialect::None;
+                if (const QString w = batchUnsupportedReason(m_deps[i].provider); !why.contains(w))
+                    why << w;
+            }
+            if (!capable) {
+                batch = false;
+                reason += QStringLiteral("; no deployment of %1 has a batch API (OpenAI, Anthropic, Gemini, Mistral): live (%2)")
+                              .arg(spec.model, why.join(QStringLiteral("; ")));
+            }
+        }
+        m_runBatch[size_t(r)] = batch;
+        m_runModeReason << reason;
+        if (r < live.runs.size())
+            live.runs[r].modeReason = reason;
+    }
+}
+
 QStringList Estimator::warnings(const ModeEstimate &planned) const
 {
     QStringList out = m_warnings;
@@ -739,6 +798,13 @@ Result<EstimateReport> Estimator::run()
     auto plannedEst = simulateMode(*planned, m_sched, m_deps);
     if (!plannedEst)
         return std::unexpected(plannedEst.error());
+    // The live schedule decides `auto`; the runs sent to the batch APIs are then priced at the
+    // batch prices (same schedule), which the budget verdict and the planned cost use.
+    ModeEstimate liveEst = *plannedEst;
+    decideRunModes(liveEst);
+    plannedEst = simulateMode(*planned, m_sched, m_deps);   // the schedule is reused: prices and modes only
+    if (!plannedEst)
+        return std::unexpected(plannedEst.error());
     rep.planned = *plannedEst;
     report(85);
     std::optional<ModeEstimate> otherEst;
@@ -752,7 +818,7 @@ Result<EstimateReport> Estimator::run()
     }
     report(90);
     rep.budget = budget(rep.planned);
-    auto batchApi = batchApiAlternative(*planned, rep.planned);
+    auto batchApi = batchApiAlternative(*planned, liveEst);
     if (!batchApi)
         return std::unexpected(batchApi.error());
     rep.batchApi = *batchApi;

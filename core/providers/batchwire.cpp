@@ -134,6 +134,21 @@ QString batchDialectName(BatchDialect d)
     return {};
 }
 
+QString batchUnsupportedReason(const QString &provider)
+{
+    if (batchDialectFor(provider) != BatchDialect::None)
+        return {};
+    switch (providerKind(provider)) {
+    case ProviderKind::VertexAi:
+        return QStringLiteral("vertex_ai: Vertex AI batch prediction takes its input from a Cloud Storage bucket or a "
+                              "BigQuery table and writes its output there, which a run does not use");
+    case ProviderKind::Azure:
+        return QStringLiteral("azure: Azure OpenAI batches need a Global Batch deployment and are not spoken yet");
+    default:
+        return QStringLiteral("%1: no batch API").arg(provider.isEmpty() ? QStringLiteral("(no provider)") : provider);
+    }
+}
+
 BatchLimits batchLimits(BatchDialect d)
 {
     constexpr qint64 MB = 1024 * 1024;

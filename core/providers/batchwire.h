@@ -17,6 +17,9 @@ enum class BatchDialect { None, OpenAi, Mistral, Anthropic, Gemini };
 /// (Azure, Vertex AI, OpenAI-compatible servers): such runs stay live.
 BatchDialect batchDialectFor(const QString &provider);
 QString batchDialectName(BatchDialect d);   ///< "openai" | "mistral" | "anthropic" | "gemini" | ""
+/// Why a provider's calls stay live in batch mode, in words for the event log (empty when it has a
+/// batch dialect): Vertex AI's batch prediction reads from Cloud Storage or BigQuery, ...
+QString batchUnsupportedReason(const QString &provider);
 
 /// What one batch may hold (published limits; docs/PROVIDERS.md).
 struct BatchLimits {

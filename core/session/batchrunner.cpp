@@ -14,6 +14,8 @@
 #include <QNetworkReply>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace wb {
 
 namespace {
@@ -518,7 +520,24 @@ void BatchRunner::closeBatch(qint64 rowId)
         scheduleSubmit();
 }
 
-QSet<qint64> BatchRunner::resumeOpen()
+QSet<qint64> BatchRunner::resumeOpen(const std::function<bool(const QList<qint64> &)> &heldElsewhere)
+{
+    m_heldElsewhere = heldElsewhere;
+    return scanOpen(nullptr);
+}
+
+QSet<qint64> BatchRunner::adoptForClaimed(const QList<qint64> &claimed)
+{
+    if (!m_heldElsewhere || claimed.isEmpty())
+        return {};
+    const QSet<qint64> ids(claimed.cbegin(), claimed.cend());
+    return scanOpen(&ids);
+}
+
+/// Opens (polls again) the batches not collected yet; with `claimed`, only those carrying one of
+/// these jobs, which this worker now holds (their sender's leases ran out). Without it, a batch
+/// whose jobs another live worker holds is remembered and left to it.
+QSet<qint64> BatchRunner::scanOpen(const QSet<qint64> *claimed)
 {
     QSet<qint64> jobsInBatches;
     auto rows = m_store.batches(false);
@@ -530,9 +549,24 @@ QSet<qint64> BatchRunner::resumeOpen()
     for (const PlannedRun &r : std::as_const(m_p.runs))
         runs.insert(r.spec.runId, &r);
     for (const BatchRow &row : std::as_const(*rows)) {
+        if (m_open.contains(row.id))
+            continue;
+        if (const auto known = m_elsewhere.constFind(row.id); known != m_elsewhere.cend() && claimed && !known->intersects(*claimed))
+            continue;
         auto items = m_store.items(row.id);
         if (!items)
             continue;
+        QList<qint64> ids;
+        for (const BatchItemRow &it : std::as_const(*items))
+            ids += it.jobIds;
+        const bool ourClaim = claimed && std::any_of(ids.cbegin(), ids.cend(), [&](qint64 id) { return claimed->contains(id); });
+        if (m_heldElsewhere && !ourClaim && (claimed || m_heldElsewhere(ids))) {
+            // Another worker sent it and still polls it (its leases on the jobs are live): polling
+            // it here too would book its replies twice. Adopted once its jobs are claimed here.
+            m_elsewhere.insert(row.id, QSet<qint64>(ids.cbegin(), ids.cend()));
+            continue;
+        }
+        m_elsewhere.remove(row.id);
         const Deployment *d = m_p.project.models.deployment(row.deploymentId);
         if (row.providerBatchId.isEmpty() || !d) {
             // Never confirmed by the provider (killed during the create) or no longer in the model
@@ -571,7 +605,7 @@ QSet<qint64> BatchRunner::resumeOpen()
         m_open.insert(row.id, b);
         emit event(QStringLiteral("batch %1: %2 requests at %3, %4; polling again").arg(row.providerBatchId).arg(row.requests).arg(row.deploymentId, row.state));
     }
-    if (!m_open.isEmpty())
+    if (!m_open.isEmpty() && !m_stopped)
         m_timer->start();
     return jobsInBatches;
 }

@@ -59,7 +59,13 @@ public:
     /// The batches a previous process left open (or ended and not collected): polled again. Returns
     /// the jobs they carry, which must not be planned again. Batches that were never confirmed by the
     /// provider (killed during the create) are closed and their jobs returned to planning.
-    QSet<qint64> resumeOpen();
+    /// `heldElsewhere` (a shared run store): true for jobs another live worker holds — its
+    /// batches are left to it, neither polled nor closed here.
+    QSet<qint64> resumeOpen(const std::function<bool(const QList<qint64> &)> &heldElsewhere = {});
+    /// Jobs just claimed from the shared run store: a batch a worker left open when its leases ran
+    /// out (it died) is adopted — polled here — instead of its jobs being sent again. Returns the
+    /// jobs of the batches adopted.
+    QSet<qint64> adoptForClaimed(const QList<qint64> &claimed);
     /// Queues a call; submitted from the event loop (several calls share a batch).
     void enqueue(const PlannedRun *run, const QList<qint64> &jobIds, std::optional<ChatRequest> reask = std::nullopt);
     /// Stops submitting and polling (the run ends; open batches stay open for --resume). Returns
@@ -138,6 +144,9 @@ private:
     QTimer *m_timer = nullptr;
     std::deque<Queued> m_queue;
     QHash<qint64, std::shared_ptr<Open>> m_open;   // by batches.id
+    std::function<bool(const QList<qint64> &)> m_heldElsewhere;   // shared run store: another live worker's jobs
+    QHash<qint64, QSet<qint64>> m_elsewhere;        // batches.id -> jobs: open batches another worker polls
+    QSet<qint64> scanOpen(const QSet<qint64> *claimed);
     QHash<QString, qint64> m_enqueuedTokens;        // by key id (a hash, never the key)
     QHash<qint64, int> m_sends;                     // by a call's first job id: items sent so far
     qint64 m_queuedJobs = 0;

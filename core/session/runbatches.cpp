@@ -2,6 +2,7 @@
 // batch run go to the BatchRunner instead of the router; each item that comes back is booked as a
 // call (marked with its batch id, at the batch price) and validated and stored like a live reply.
 #include "core/experiment/estimator.h"
+#include "core/providers/batchwire.h"
 #include "core/session/estimateinput.h"
 #include "core/session/runner_p.h"
 #include "core/tokenize/tokenestimator.h"
@@ -50,26 +51,38 @@ void ExperimentRunner::Private::setUpBatches()
                 if (!rep)
                     emit q->event(QStringLiteral("batch: no estimate for execution.mode auto (%1); running live").arg(rep.error().toString()));
             }
-            double seconds = 0;
-            for (const RunEstimate &re : std::as_const(estimate->planned.runs))
-                if (re.runId == r.spec.runId)
-                    seconds = re.durationSeconds;
-            mode = seconds > double(exec.batchApi.batchAfterSeconds) ? ExecutionMode::Batch : ExecutionMode::Live;
-            emit q->event(QStringLiteral("run %1: live estimate %2, %3 batch_after: %4")
-                              .arg(r.spec.runId, formatEstimateDuration(seconds),
-                                   mode == ExecutionMode::Batch ? QStringLiteral("over") : QStringLiteral("within"),
-                                   mode == ExecutionMode::Batch ? QStringLiteral("batch") : QStringLiteral("live")));
+            // The estimate decides per run, the same way `discernus estimate` shows it.
+            QString reason = QStringLiteral("not in the estimate");
+            mode = ExecutionMode::Live;
+            for (const RunEstimate &re : std::as_const(estimate->planned.runs)) {
+                if (re.runId != r.spec.runId)
+                    continue;
+                mode = re.mode == QLatin1String("batch") ? ExecutionMode::Batch : ExecutionMode::Live;
+                reason = re.modeReason;
+            }
+            emit q->event(QStringLiteral("run %1: %2: %3").arg(r.spec.runId, executionModeName(mode), reason));
         }
         if (mode != ExecutionMode::Batch)
             continue;
         if (!batchApi->supportsGroup(r.spec.model)) {
-            emit q->event(QStringLiteral("run %1: no deployment of %2 has a batch API we speak (OpenAI, Anthropic, Gemini, Mistral); running live")
-                              .arg(r.spec.runId, r.spec.model));
+            QStringList why;
+            for (const Deployment *d : p->project.models.deploymentsOf(r.spec.model))
+                if (const QString w = batchUnsupportedReason(d->provider); !why.contains(w))
+                    why << w;
+            emit q->event(QStringLiteral("run %1: no deployment of %2 has a batch API we speak (OpenAI, Anthropic, Gemini, Mistral); "
+                                         "running live (%3)")
+                              .arg(r.spec.runId, r.spec.model, why.join(QStringLiteral("; "))));
             continue;
         }
         batchRuns.insert(&r);
     }
-    jobsInOpenBatches = batchApi->resumeOpen();
+    std::function<bool(const QList<qint64> &)> heldElsewhere;
+    if (p->leases)
+        heldElsewhere = [this](const QList<qint64> &ids) {
+            const auto n = p->leases->heldByOthers(ids);
+            return !n || *n > 0;   // unreadable: leave it rather than risk booking it twice
+        };
+    jobsInOpenBatches = batchApi->resumeOpen(heldElsewhere);
 }
 
 void ExperimentRunner::Private::onBatchItem(const BatchItemOutcome &o)

@@ -136,6 +136,9 @@ void ExperimentRunner::Private::claimMore()
     lastEmptyClaim.invalidate();
     storeUnfinished = -1;
     outstandingJobs += mine.size();
+    // Jobs of a batch a dead worker left open at its provider: polled here, not sent again.
+    if (batchApi)
+        jobsInOpenBatches.unite(batchApi->adoptForClaimed(mine));
     planCalls(mine);
 }
 

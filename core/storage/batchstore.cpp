@@ -83,15 +83,31 @@ Result<void> BatchStore::update(const BatchRow &b)
     return {};
 }
 
-Result<QList<BatchRow>> BatchStore::batches(bool all) const
+namespace {
+/// A batch carries the jobs of one run process, so its first item names its experiment.
+const char kExperimentOfBatch[] = "(SELECT e.name FROM batch_items bi JOIN runs r ON r.run_id = bi.run_id"
+                                  " JOIN experiments e ON e.id = r.experiment_id WHERE bi.batch_id = batches.id LIMIT 1)";
+} // namespace
+
+Result<QList<BatchRow>> BatchStore::batches(bool all, const QString &experiment) const
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     QSqlQuery q(db);
+    QStringList where;
+    if (!all)
+        where << QStringLiteral("collected = 0");
+    if (!experiment.isEmpty())
+        where << QLatin1String(kExperimentOfBatch) + QStringLiteral(" = ?");
     const QString sql = QStringLiteral("SELECT id, provider_batch_id, deployment_id, provider, model_group, state, provider_state,"
                                        " requests, succeeded, failed, expired, cancelled, input_tokens, input_bytes, input_file,"
-                                       " output_file, error_file, results_url, error, collected, created_at, updated_at FROM batches")
-                        + (all ? QString() : QStringLiteral(" WHERE collected = 0")) + QStringLiteral(" ORDER BY id");
-    if (!q.exec(sql))
+                                       " output_file, error_file, results_url, error, collected, created_at, updated_at, ")
+                        + QLatin1String(kExperimentOfBatch) + QStringLiteral(" FROM batches")
+                        + (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")))
+                        + QStringLiteral(" ORDER BY id");
+    q.prepare(sql);
+    if (!experiment.isEmpty())
+        q.addBindValue(experiment);
+    if (!q.exec())
         return std::unexpected(sqlError(QStringLiteral("read batches"), q.lastError(), m_path));
     QList<BatchRow> out;
     while (q.next()) {
@@ -111,9 +127,18 @@ Result<QList<BatchRow>> BatchStore::batches(bool all) const
         b.collected = q.value(i++).toInt() != 0;
         b.createdAt = QDateTime::fromString(q.value(i++).toString(), Qt::ISODateWithMs);
         b.updatedAt = QDateTime::fromString(q.value(i++).toString(), Qt::ISODateWithMs);
+        b.experiment = q.value(i++).toString();
         out.append(b);
     }
     return out;
+}
+
+Result<QString> BatchStore::latestExperiment() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (!q.exec(QStringLiteral("SELECT ") + QLatin1String(kExperimentOfBatch) + QStringLiteral(" FROM batches ORDER BY id DESC LIMIT 1")))
+        return std::unexpected(sqlError(QStringLiteral("read batches"), q.lastError(), m_path));
+    return q.next() ? q.value(0).toString() : QString();
 }
 
 Result<QList<BatchItemRow>> BatchStore::items(qint64 batchId) const

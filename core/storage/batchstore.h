@@ -26,6 +26,7 @@ struct BatchRow {
     qint64 inputBytes = 0;
     QString inputFile, outputFile, errorFile, resultsUrl, error;
     bool collected = false;        ///< every item's outcome is stored
+    QString experiment;            ///< experiments.name of its jobs' runs (read only)
     QDateTime createdAt;
     QDateTime updatedAt;
 };
@@ -46,7 +47,11 @@ public:
     /// State, counts, ids and files of a batch (by rowid).
     Result<void> update(const BatchRow &batch);
     /// Batches not collected yet (open at the provider, or ended and not stored yet); all with `all`.
-    Result<QList<BatchRow>> batches(bool all = false) const;
+    /// With `experiment` (experiments.name), only the batches whose jobs belong to its runs.
+    Result<QList<BatchRow>> batches(bool all = false, const QString &experiment = {}) const;
+    /// The experiment the newest batch belongs to (empty when there is none): what `discernus
+    /// status` lists by default.
+    Result<QString> latestExperiment() const;
     Result<QList<BatchItemRow>> items(qint64 batchId) const;
 
 private:

@@ -145,6 +145,23 @@ Result<void> JobLeases::release(const QList<qint64> &jobIds)
     return {};
 }
 
+Result<qint64> JobLeases::heldByOthers(const QList<qint64> &jobIds) const
+{
+    auto db = serverConnection(m_store);
+    if (!db)
+        return std::unexpected(db.error());
+    if (jobIds.isEmpty())
+        return qint64(0);
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("SELECT count(*) FROM jobs WHERE status='in_flight' AND worker_id IS NOT NULL AND worker_id<>?"
+                             " AND lease_until >= %1 AND id IN (%2)")
+                  .arg(kNowMs, idList(jobIds)));
+    q.addBindValue(m_workerId);
+    if (!q.exec() || !q.next())
+        return std::unexpected(sqlError(QStringLiteral("read job leases"), q.lastError(), m_store.path()));
+    return q.value(0).toLongLong();
+}
+
 Result<void> JobLeases::retire(qint64 jobsDone)
 {
     auto db = serverConnection(m_store);

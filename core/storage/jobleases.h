@@ -49,6 +49,9 @@ public:
     Result<void> retire(qint64 jobsDone);
     /// Failed jobs of these runs become pending again (--resume retries them).
     Result<void> reopenFailed(const QStringList &runIds);
+    /// How many of these jobs another worker holds under a lease that has not run out: a live
+    /// worker's (a provider batch it polls is left to it).
+    Result<qint64> heldByOthers(const QList<qint64> &jobIds) const;
     /// Jobs of these runs not finished yet (pending or in flight, whoever holds them).
     Result<qint64> unfinished(const QStringList &runIds) const;
 

@@ -72,6 +72,9 @@ QByteArray serialize(const ResultWriter &w, const QString &dbPath, const std::fu
         o.insert(QStringLiteral("error_class"), errorClassKey(r.errorClass));
         o.insert(QStringLiteral("error_message"), r.errorMessage);
         o.insert(QStringLiteral("started_at"), r.startedAt.isValid() ? isoUtc(r.startedAt) : QString());
+        // A reply that came through a provider batch stays marked as one (calls.batch_id).
+        if (!r.batchId.isEmpty())
+            o.insert(QStringLiteral("batch_id"), r.batchId);
         out += line(o);
     }
     for (const auto &raw : w.queuedRaws())
@@ -241,6 +244,7 @@ Result<RecoveryImport> readRecoveryFile(const QString &file, ResultWriter &w, co
             r.errorClass = errorClassFromKey(o.value(u"error_class").toString());
             r.errorMessage = o.value(u"error_message").toString();
             r.startedAt = QDateTime::fromString(o.value(u"started_at").toString(), Qt::ISODateWithMs);
+            r.batchId = o.value(u"batch_id").toString();
             w.addQueuedCall(std::move(c));
         } else if (type == u"raw" || type == u"result") {
             const qint64 id = idOf(o.value(u"job").toString());

@@ -1023,6 +1023,46 @@ private slots:
         VERIFY_EXIT(o, 0);
     }
 
+    // ---- batch mode: two experiments' batches in one database, `status` lists the current one's ----
+
+    void batchStatusListsTheCurrentExperiment()
+    {
+        auto p = makeProject();
+        QVERIFY(p);
+        QVERIFY(editFile(p->experiment(), u"  repetitions: 1\n"_s,
+                         u"  repetitions: 1\n  mode: batch\n  batch_poll: 1s\n  batch_poll_max: 1s\n"_s) > 0);
+        QVERIFY(editAll(p->path(u"sim_limits.yaml"_s), QRegularExpression(u"^faults:.*$"_s, QRegularExpression::MultilineOption),
+                        u"batch: {validating_ms: 50, processing_ms: 300, finalizing_ms: 50}"_s) == 1);
+        // The experiment of each batch listed (the simulator restarts with each run, so its batch ids repeat).
+        auto listed = [&](const QStringList &extra) {
+            const Outcome o = cli(QStringList{u"status"_s, u"--db"_s, p->db(), u"--json"_s} + extra);
+            QHash<QString, int> n;
+            for (const QJsonValue &b : o.json().value(u"batches"_s).toArray())
+                ++n[b.toObject().value(u"experiment"_s).toString()];
+            return n;
+        };
+        Outcome o = cli(p->runArgs(), 60'000, p->dir.path());
+        VERIFY_EXIT(o, 0);
+        QCOMPARE(o.json().value(u"done"_s).toInt(), kSampleJobs);
+        const int perRun = listed({}).value(u"mft-sample"_s);
+        QVERIFY2(perRun >= 4, o.describe().constData());   // one per provider at least
+        QCOMPARE(listed({}).size(), 1);
+
+        // A second experiment (other name, other run ids) in batch mode into the same database.
+        QVERIFY(editFile(p->experiment(), u"name: mft-sample"_s, u"name: second-study"_s) > 0);
+        QCOMPARE(editAll(p->experiment(), QRegularExpression(u"-mft\\b"_s), u"-mft2"_s), 4);
+        o = cli(p->runArgs(), 60'000, p->dir.path());
+        VERIFY_EXIT(o, 0);
+        QCOMPARE(o.json().value(u"done"_s).toInt(), kSampleJobs);
+        QCOMPARE(listed({}), (QHash<QString, int>{{u"second-study"_s, perRun}}));
+        QCOMPARE(listed({u"--experiment"_s, u"mft-sample"_s}), (QHash<QString, int>{{u"mft-sample"_s, perRun}}));
+        QCOMPARE(listed({u"--all"_s}), (QHash<QString, int>{{u"mft-sample"_s, perRun}, {u"second-study"_s, perRun}}));
+        const Outcome text = cli({u"status"_s, u"--db"_s, p->db()});
+        VERIFY_EXIT(text, 0);
+        QVERIFY2(text.out.contains("batches of experiment \"second-study\""), text.describe().constData());
+        QCOMPARE(int(text.out.count("ended*")), perRun);
+    }
+
     void testConnectionsOnSample()
     {
         const Outcome o = cli({u"test-connections"_s, u"--config"_s, kSample + u"/litellm_config.yaml"_s}, 30'000);

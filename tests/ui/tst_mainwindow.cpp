@@ -322,11 +322,21 @@ void TestMainWindow::runDatabaseRelativeAndExisting()
 
 void TestMainWindow::runPageShowsOpenBatches()
 {
-    // A database a killed batch run left behind: one batch still open, one collected.
+    // A database a killed batch run left behind: one batch still open, one collected; and an open
+    // batch of another experiment in the same database, which is not this page's.
     const QString db = QDir(m_w->project()->directory()).filePath(QStringLiteral("batches.sqlite"));
     {
         ResultStore store;
         QVERIFY(store.open(db));
+        const QString mine = m_w->project()->state().experiment.name;
+        QVERIFY(!mine.isEmpty());
+        for (const QString &e : {mine, QStringLiteral("another study")}) {
+            QVERIFY(store.upsertExperiment(e, QString(), QByteArray()));
+            RunRow r;
+            r.runId = QStringLiteral("run of ") + e;
+            r.experiment = e;
+            QVERIFY(store.upsertRun(r));
+        }
         BatchStore batches(store);
         BatchRow open;
         open.providerBatchId = QStringLiteral("batch_open_1");
@@ -336,12 +346,17 @@ void TestMainWindow::runPageShowsOpenBatches()
         open.requests = 120;
         open.succeeded = 40;
         open.createdAt = QDateTime::currentDateTimeUtc().addSecs(-600);
-        QVERIFY(batches.insert(open, {}));
+        QVERIFY(batches.insert(open, {BatchItemRow{QStringLiteral("j1"), QStringLiteral("run of ") + mine, {1}}}));
+        BatchRow other = open;
+        other.providerBatchId = QStringLiteral("batch_other_1");
+        other.provider = QStringLiteral("anthropic");
+        QVERIFY(batches.insert(other, {BatchItemRow{QStringLiteral("j9"), QStringLiteral("run of another study"), {9}}}));
+        const QList<BatchItemRow> items{BatchItemRow{QStringLiteral("j2"), QStringLiteral("run of ") + mine, {2}}};
         BatchRow done = open;
         done.providerBatchId = QStringLiteral("batch_done_1");
         done.state = QStringLiteral("ended");
         done.collected = true;
-        auto id = batches.insert(done, {});
+        auto id = batches.insert(done, items);
         QVERIFY(id);
         done.id = *id;
         QVERIFY(batches.update(done));

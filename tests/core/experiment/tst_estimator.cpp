@@ -126,6 +126,8 @@ private slots:
     void unschedulableCalls();
     void costTotalsMatchHandArithmetic();
     void budgetVerdicts();
+    void batchModePricesThePlan();
+    void autoDecidesPerRun();
     void batchApiSideBySide();
     void addKeyHalvesDuration();
     void noAdviceWithoutEffect();
@@ -450,13 +452,11 @@ void TestEstimator::costTotalsMatchHandArithmetic()
     QCOMPARE(estimate(tiny).planned.total.expectedCostMicros, 150);
 }
 
-void TestEstimator::batchApiSideBySide()
+namespace {
+/// Two groups: "full" (OpenAI, batch = half the list price) and "cut"
+/// (Anthropic, LiteLLM batch prices $1 / $4 per M); 20 calls each of 1000 prompt and 100 output tokens.
+EstimateInput twoGroupInput()
 {
-    // Two models: "full" has no batch prices (batch = half the list price), "cut" has LiteLLM batch
-    // prices that are not half ($1 / $4 per M against $2.50 / $10). 20 calls each of 1000 prompt
-    // tokens (1 + 999 chars) and 100 output tokens.
-    //   full live 20 x (1000 x 2.5 + 100 x 10) = 70,000 micro-$; batch 35,000
-    //   cut  live 70,000;                                        batch 20 x (1000 + 400) = 28,000
     const QByteArray map = R"({
         "full": {"litellm_provider": "openai", "mode": "chat",
                  "input_cost_per_token": 2.5e-6, "output_cost_per_token": 1e-5},
@@ -471,10 +471,24 @@ void TestEstimator::batchApiSideBySide()
     EstimateInput in = baseInput({f, c}, {runSpec(QStringLiteral("r1"), QStringLiteral("full")),
                                           runSpec(QStringLiteral("r2"), QStringLiteral("cut"), QStringLiteral("c2"))}, t, 1000);
     in.prices = PriceTable();
-    QVERIFY(in.prices.importLiteLlmJson(map).has_value());
+    if (!in.prices.importLiteLlmJson(map))
+        qFatal("price map");
     in.meanOutputTokensPerText.insert(QStringLiteral("full"), 100);
     in.meanOutputTokensPerText.insert(QStringLiteral("cut"), 100);
     in.recommendations = false;
+    return in;
+}
+} // namespace
+
+void TestEstimator::batchApiSideBySide()
+{
+    // Two models: "full" has no batch prices (batch = half the list price), "cut" has LiteLLM batch
+    // prices that are not half ($1 / $4 per M against $2.50 / $10). 20 calls each of 1000 prompt
+    // tokens (1 + 999 chars) and 100 output tokens.
+    //   full live 20 x (1000 x 2.5 + 100 x 10) = 70,000 micro-$; batch 35,000
+    //   cut  live 70,000;                                        batch 20 x (1000 + 400) = 28,000
+    EstimateInput in = twoGroupInput();
+    const Deployment f = in.models.deployments[0];
 
     EstimateInput onlyFull = in;
     onlyFull.models.deployments = {f};
@@ -518,6 +532,101 @@ void TestEstimator::batchApiSideBySide()
     QCOMPARE(j.value(QStringLiteral("completion_s")).toDouble(), 86400.0);
     QVERIFY(both.toText().contains(QStringLiteral("live $0.1400, ~")));
     QVERIFY(both.toText().contains(QStringLiteral("batch $0.0630, within ~24 h")));
+}
+
+
+void TestEstimator::batchModePricesThePlan()
+{
+    // execution.mode batch: the planned cost, the worst case and the budget verdict are at the batch
+    // prices (35,000 + 28,000 micro-$ expected), the live plan stays beside it (140,000).
+    EstimateInput in = twoGroupInput();
+    const EstimateReport live = estimate(in);
+    QCOMPARE(live.planned.total.expectedCostMicros, 140000);
+    QCOMPARE(live.planned.runs[0].mode, QStringLiteral("live"));
+    in.experiment.execution.mode = ExecutionMode::Batch;
+    const EstimateReport batch = estimate(in);
+    QCOMPARE(batch.planned.runs[0].mode, QStringLiteral("batch"));
+    QCOMPARE(batch.planned.runs[1].mode, QStringLiteral("batch"));
+    QCOMPARE(batch.planned.runs[0].expectedCostMicros, 35000);
+    QCOMPARE(batch.planned.runs[1].expectedCostMicros, 28000);
+    QCOMPARE(batch.planned.total.expectedCostMicros, 63000);
+    QCOMPARE(batch.planned.runs[0].worstCostMicros * 2, live.planned.runs[0].worstCostMicros);
+    QCOMPARE(batch.budget.expectedMicros, 63000);
+    QCOMPARE(batch.batchApi.liveExpectedCostMicros, 140000);
+    QCOMPARE(batch.batchApi.expectedCostMicros, 63000);
+    QCOMPARE(batch.planned.deployments[0].expectedCostMicros, 35000);
+    QCOMPARE(batch.toJson().value(QStringLiteral("planned")).toObject().value(QStringLiteral("runs")).toArray()
+                 .at(1).toObject().value(QStringLiteral("mode")).toString(), QStringLiteral("batch"));
+
+    // A budget the batch worst case fits and the live worst case does not.
+    const double cap = double(batch.planned.total.worstCostMicros + 1000) / 1e6;
+    QVERIFY(cap * 1e6 < double(live.planned.total.worstCostMicros));
+    in.experiment.costControls.maxBudget = cap;
+    const EstimateReport fits = estimate(in);
+    QCOMPARE(fits.budget.status, BudgetVerdict::Status::Fits);
+    QVERIFY2(fits.budget.message.contains(QStringLiteral("batch price")), qPrintable(fits.budget.message));
+    in.experiment.execution.mode = ExecutionMode::Live;
+    QCOMPARE(estimate(in).budget.status, BudgetVerdict::Status::WorstCaseExceeds);
+    in.experiment.costControls.maxBudget = 0.1;   // between 63,000 batch and 140,000 live expected
+    QCOMPARE(estimate(in).budget.status, BudgetVerdict::Status::Exceeds);
+    in.experiment.execution.mode = ExecutionMode::Batch;
+    QVERIFY(estimate(in).budget.expectedMicros <= 100000);
+    QVERIFY(estimate(in).budget.status != BudgetVerdict::Status::Exceeds);
+    in.experiment.costControls.maxBudget = cap;
+    in.experiment.execution.mode = ExecutionMode::Live;
+
+    // A run's own mode: r2 live inside a batch experiment keeps its list price.
+    in.experiment.execution.mode = ExecutionMode::Batch;
+    in.experiment.execution.matrix[1].mode = ExecutionMode::Live;
+    const EstimateReport mixed = estimate(in);
+    QCOMPARE(mixed.planned.runs[1].mode, QStringLiteral("live"));
+    QCOMPARE(mixed.planned.runs[1].modeReason, QStringLiteral("mode: live"));
+    QCOMPARE(mixed.planned.total.expectedCostMicros, 35000 + 70000);
+
+    // A group without a batch API stays live, at the list price, and says why.
+    EstimateInput azure = twoGroupInput();
+    Deployment z = dep(QStringLiteral("z"), QStringLiteral("full"), QStringLiteral("azure"), QStringLiteral("full"));
+    z.price.inputCostPerToken = 2.5e-6;
+    z.price.outputCostPerToken = 1e-5;
+    azure.models.deployments[0] = z;
+    azure.experiment.execution.mode = ExecutionMode::Batch;
+    const EstimateReport az = estimate(azure);
+    QCOMPARE(az.planned.runs[0].mode, QStringLiteral("live"));
+    QVERIFY2(az.planned.runs[0].modeReason.contains(QStringLiteral("no deployment of full has a batch API")),
+             qPrintable(az.planned.runs[0].modeReason));
+    QCOMPARE(az.planned.runs[0].expectedCostMicros, 70000);
+    QCOMPARE(az.planned.runs[1].expectedCostMicros, 28000);
+}
+
+void TestEstimator::autoDecidesPerRun()
+{
+    // auto with batch_after 10 min: "full" at rpm 1 needs 19 min for its 20 calls (admitted at
+    // 0, 60, ..., 1140 s) and goes to batch; "cut" has no limit and finishes at once: live.
+    EstimateInput in = twoGroupInput();
+    in.models.deployments[0].limits.rpm = 1;
+    in.experiment.execution.mode = ExecutionMode::Auto;
+    in.experiment.execution.batchApi.batchAfterSeconds = 600;
+    const EstimateReport r = estimate(in);
+    QCOMPARE(r.planned.runs[0].durationSeconds, 1140.0);
+    QCOMPARE(r.planned.runs[0].mode, QStringLiteral("batch"));
+    QCOMPARE(r.planned.runs[1].mode, QStringLiteral("live"));
+    QVERIFY2(r.planned.runs[0].modeReason.startsWith(QStringLiteral("auto: live estimate 19m 00s over batch_after 10m 00s")),
+             qPrintable(r.planned.runs[0].modeReason));
+    QVERIFY2(r.planned.runs[1].modeReason.contains(QStringLiteral("within")), qPrintable(r.planned.runs[1].modeReason));
+    QCOMPARE(r.planned.total.expectedCostMicros, 35000 + 70000);
+    // The text report names each run's mode and why.
+    const QString text = r.toText();
+    QVERIFY2(text.contains(QStringLiteral("r1: batch (auto: live estimate 19m 00s over batch_after 10m 00s)")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("r2: live (auto: live estimate")), qPrintable(text));
+
+    // A longer threshold keeps both live.
+    in.experiment.execution.batchApi.batchAfterSeconds = 3600;
+    const EstimateReport both = estimate(in);
+    QCOMPARE(both.planned.runs[0].mode, QStringLiteral("live"));
+    QVERIFY2(both.planned.runs[0].modeReason.startsWith(QStringLiteral("auto: live estimate 19m 00s within batch_after 1h 00m 00s")),
+             qPrintable(both.planned.runs[0].modeReason));
+    QVERIFY(both.toText().contains(QStringLiteral("r1: live (auto: live estimate 19m 00s within")));
+    QCOMPARE(both.planned.total.expectedCostMicros, 140000);
 }
 
 void TestEstimator::budgetVerdicts()

@@ -2,8 +2,11 @@
 // OpenAI, Anthropic, Gemini and Mistral: every job done at half the live price, a run stopped right
 // after submission resumed without sending anything twice, partial failures retried, expiry.
 #include "core/pricing/pricing.h"
+#include "core/providers/batchwire.h"
 #include "core/session/experimentrunner.h"
 #include "core/session/batchrunner.h"
+#include "core/session/estimateinput.h"
+#include "core/session/project.h"
 #include "core/sim/providersimulator.h"
 
 #include <QElapsedTimer>
@@ -148,6 +151,8 @@ class TestBatchRun : public QObject {
     Q_OBJECT
 private slots:
     void allFourProvidersAtHalfPrice();
+    void budgetAtBatchPricesLetsTheRunProceed();
+    void groupWithoutBatchApiRunsLiveAndSaysWhy();
     void killedAfterSubmissionResumesWithoutResending();
     void partialFailuresAreRetried();
     void expiredItemsGoBackToPending();
@@ -223,6 +228,114 @@ void TestBatchRun::allFourProvidersAtHalfPrice()
     }
     QCOMPARE(providersChecked.size(), 4);
     QCOMPARE(db.scalar(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE status = 'done'")).toInt(), 24);
+}
+
+void TestBatchRun::budgetAtBatchPricesLetsTheRunProceed()
+{
+    ProviderSimulator sim(simConfig(200));
+    QVERIFY(sim.start().has_value());
+    QTemporaryDir dir;
+    const Project p = writeProject(dir, sim.baseUrl(), 6, {});
+
+    // The estimate's worst case at batch prices (execution.mode batch) and live.
+    auto project = loadProject(p.config, p.experiment);
+    QVERIFY2(project, project ? "" : qPrintable(project.error().toString()));
+    auto ctx = prepareEstimate(*project, QString());
+    QVERIFY(ctx);
+    auto batch = estimateExperiment(ctx->input);
+    QVERIFY(batch);
+    ctx->input.experiment.execution.mode = ExecutionMode::Live;
+    auto live = estimateExperiment(ctx->input);
+    QVERIFY(live);
+    for (const RunEstimate &r : std::as_const(batch->planned.runs))
+        QCOMPARE(r.mode, QStringLiteral("batch"));
+    const qint64 batchWorst = batch->planned.total.worstCostMicros;
+    const qint64 liveWorst = live->planned.total.worstCostMicros;
+    QVERIFY(batchWorst > 0);
+    // A budget the batch plan fits even in the worst case, the live plan's worst case does not.
+    const qint64 cap = batchWorst + batchWorst / 5;
+    QVERIFY2(cap < liveWorst, qPrintable(QStringLiteral("%1 vs %2").arg(cap).arg(liveWorst)));
+    ctx->input.experiment.costControls.maxBudget = double(cap) / 1e6;
+    ctx->input.experiment.execution.mode = ExecutionMode::Batch;
+    QCOMPARE(estimateExperiment(ctx->input)->budget.status, BudgetVerdict::Status::Fits);
+    ctx->input.experiment.execution.mode = ExecutionMode::Live;
+    QVERIFY(estimateExperiment(ctx->input)->budget.status != BudgetVerdict::Status::Fits);
+
+    // The run submits all 24 requests at once: their reservations at the batch price fit the cap
+    // (at the live price they would not), so it runs to the end.
+    RunOptions o = options(p);
+    o.maxBudgetOverride = double(cap) / 1e6;
+    ExperimentRunner runner(o);
+    QSignalSpy done(&runner, &ExperimentRunner::finished);
+    runner.start();
+    QVERIFY(done.wait(90000));
+    const RunSummary s = done.first().first().value<RunSummary>();
+    QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+    QVERIFY(!s.budgetStopped);
+    QCOMPARE(s.done, 24);
+    QCOMPARE(sim.stats().batch.requestsSubmitted, 24);
+
+    // Booked: half of what the same usage costs live.
+    const PriceTable prices = PriceTable::builtIn();
+    Db db(p.db);
+    QSqlQuery calls = db.query(QStringLiteral("SELECT c.provider, d.model, c.prompt_tokens, c.completion_tokens, c.cost_micros "
+                                              "FROM calls c JOIN (SELECT 'openai' AS provider, 'gpt-4o-mini' AS model UNION ALL "
+                                              "SELECT 'anthropic', 'claude-3-5-haiku-20241022' UNION ALL SELECT 'gemini', 'gemini-2.0-flash' "
+                                              "UNION ALL SELECT 'mistral', 'mistral-small-latest') d ON d.provider = c.provider"));
+    qint64 booked = 0, atLivePrices = 0;
+    int n = 0;
+    while (calls.next()) {
+        const auto price = prices.find(calls.value(0).toString(), calls.value(1).toString());
+        QVERIFY(price);
+        Usage u;
+        u.promptTokens = calls.value(2).toLongLong();
+        u.completionTokens = calls.value(3).toLongLong();
+        booked += calls.value(4).toLongLong();
+        atLivePrices += costMicros(*price, u);
+        ++n;
+    }
+    QCOMPARE(n, 24);
+    QCOMPARE(booked, s.costMicros);
+    QVERIFY2(std::abs(2 * booked - atLivePrices) <= 2 * n, qPrintable(QStringLiteral("%1 vs live %2").arg(booked).arg(atLivePrices)));
+    QVERIFY(booked <= cap);
+}
+
+void TestBatchRun::groupWithoutBatchApiRunsLiveAndSaysWhy()
+{
+    SimConfig cfg = simConfig(200);
+    SimKey az;
+    az.key = QStringLiteral("az-key");
+    az.provider = QStringLiteral("azure");
+    cfg.keys.append(az);
+    ProviderSimulator sim(cfg);
+    QVERIFY(sim.start().has_value());
+    QTemporaryDir dir;
+    const Project p = writeProject(dir, sim.baseUrl(), 3, {});
+    for (const auto &[file, text] : {std::pair{p.config, QStringLiteral("  - model_name: az\n    litellm_params: {model: azure/gpt-4o-mini, "
+                                                                         "api_key: az-key, api_base: %1, api_version: \"2024-10-21\"}\n")
+                                                             .arg(sim.baseUrl())},
+                                     std::pair{p.experiment, QStringLiteral("    - {run_id: r-az, model: az, framework: mft, corpus_subset: c}\n")}}) {
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::Append));
+        f.write(text.toUtf8());
+    }
+    ExperimentRunner runner(options(p));
+    QSignalSpy done(&runner, &ExperimentRunner::finished);
+    QStringList events;
+    QObject::connect(&runner, &ExperimentRunner::event, [&events](const QString &m) { events << m; });
+    runner.start();
+    QVERIFY(done.wait(90000));
+    const RunSummary s = done.first().first().value<RunSummary>();
+    QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+    QCOMPARE(s.done, 15);
+    const QStringList why = events.filter(QStringLiteral("run r-az: no deployment of az has a batch API"));
+    QCOMPARE(why.size(), 1);
+    QVERIFY2(why.first().contains(QStringLiteral("running live (azure: ")), qPrintable(why.first()));
+    Db db(p.db);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT COUNT(*) FROM calls WHERE provider = 'azure' AND batch_id IS NULL")).toInt(), 3);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT COUNT(*) FROM calls WHERE batch_id IS NOT NULL")).toInt(), 12);
+    QVERIFY(batchUnsupportedReason(QStringLiteral("vertex_ai")).contains(QStringLiteral("Cloud Storage")));
+    QVERIFY(batchUnsupportedReason(QStringLiteral("openai")).isEmpty());
 }
 
 void TestBatchRun::killedAfterSubmissionResumesWithoutResending()

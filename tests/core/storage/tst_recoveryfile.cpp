@@ -61,6 +61,7 @@ void recordReply(ResultStore &store, qint64 id, const QString &raw)
     ok.usage = Usage{900, 120, 10, 0, true};
     ok.costMicros = 777;
     ok.startedAt = utc("2026-12-03T05:00:56.123Z");
+    ok.batchId = QStringLiteral("msgbatch_01ab");   // the reply came through a provider batch
     store.recordCall(ok, id);
     JobResult r;
     r.jobId = id;
@@ -147,6 +148,8 @@ void TestRecoveryFile::diskFullRowsRoundTripThroughTheRecoveryFile()
     QCOMPARE(scalar(b, QStringLiteral("SELECT count(*) FROM calls WHERE job_id=") + job0), 2);
     QCOMPARE(scalar(b, QStringLiteral("SELECT count(*) FROM calls WHERE error_class='rate_limited' AND http_status=429")), 1);
     QCOMPARE(text(b, QStringLiteral("SELECT started_at FROM calls WHERE http_status=200")), QStringLiteral("2026-12-03T05:00:56.123Z"));
+    QCOMPARE(text(b, QStringLiteral("SELECT batch_id FROM calls WHERE http_status=200")), QStringLiteral("msgbatch_01ab"));
+    QCOMPARE(scalar(b, QStringLiteral("SELECT count(*) FROM calls WHERE http_status=429 AND batch_id IS NULL")), 1);
     QCOMPARE(scalar(b, QStringLiteral("SELECT sum(cost_micros) FROM calls")), 777);
     QCOMPARE(scalar(b, QStringLiteral("SELECT sum(micros) FROM spend_ledger")), 5);
     QCOMPARE(text(b, QStringLiteral("SELECT status FROM jobs WHERE id=") + QString::number(jobs[1].id)), QStringLiteral("pending"));
