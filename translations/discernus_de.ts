@@ -2,6 +2,99 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>QPlatformTheme</name>
+    <message>
+        <location filename="../ui/uisettings.cpp" line="+30"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save All</source>
+        <translation>Alles speichern</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Yes</source>
+        <translation>&amp;Ja</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Yes to &amp;All</source>
+        <translation>Ja, &amp;alle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;No</source>
+        <translation>&amp;Nein</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>N&amp;o to All</source>
+        <translation>N&amp;ein, keine</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Abort</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Retry</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ignore</source>
+        <translation>Ignorieren</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Help</source>
+        <translation>Hilfe</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Apply</source>
+        <translation>Anwenden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset</source>
+        <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Restore Defaults</source>
+        <translation>Voreinstellungen</translation>
+    </message>
+</context>
+<context>
     <name>wb::ui::AddDeploymentDialog</name>
     <message>
         <location filename="../ui/adddeploymentdialog.cpp" line="+38"/>
@@ -204,7 +297,7 @@
 <context>
     <name>wb::ui::CorpusBrowser</name>
     <message>
-        <location filename="../ui/corpusbrowser.cpp" line="+135"/>
+        <location filename="../ui/corpusbrowser.cpp" line="+136"/>
         <source>Corpus %1</source>
         <translation>Korpus %1</translation>
     </message>
@@ -662,11 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
+        <location line="+190"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-187"/>
         <source>provider unreachable: next try in %1</source>
         <translation>Anbieter nicht erreichbar: nächster Versuch in %1</translation>
     </message>
@@ -719,7 +813,7 @@
         <translation>Budget: Der nächste Aufruf könnte es überschreiten</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>Paused: no new calls are sent; calls in flight finish</source>
         <translation>Pausiert: keine neuen Aufrufe; laufende Aufrufe werden beendet</translation>
     </message>
@@ -955,7 +1049,27 @@
         <translation>eigener Tokenizer</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>model list</source>
+        <translation>Modellliste</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LiteLLM price map</source>
+        <translation>LiteLLM-Preistabelle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>built-in</source>
+        <translation>eingebaut</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>model family</source>
+        <translation>Modellfamilie</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Counted with the model&apos;s own tokenizer (tiktoken): the prompt tokens are exact.</source>
         <translation>Mit dem Tokenizer des Modells gezählt (tiktoken): Die Prompt-Tokens sind exakt.</translation>
     </message>
@@ -2116,7 +2230,17 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Keine Korpusquelle „%1“ im Experiment</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+32"/>
+        <source>every text</source>
+        <translation>jeder Text</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>no limit</source>
+        <translation>keine Grenze</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>%1 (default)</source>
         <translation>%1 (Standard)</translation>
     </message>
@@ -2126,7 +2250,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Muster für Text-Kennungen, durch Kommas getrennt; leer = alle Texte</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Run id</source>
         <translation>Lauf-Kennung</translation>
     </message>
@@ -2833,7 +2957,7 @@ Spannweite</translation>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+96"/>
+        <location filename="../ui/runmonitor.cpp" line="+107"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
@@ -3406,7 +3530,12 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
 <context>
     <name>wb::ui::StatisticsView</name>
     <message>
-        <location filename="../ui/statisticsview.cpp" line="+66"/>
+        <location filename="../ui/statisticsview.cpp" line="+24"/>
+        <source>No results yet — run the experiment first</source>
+        <translation>Noch keine Ergebnisse — zuerst das Experiment ausführen</translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>Dimension / comparison</source>
         <translation>Dimension / Vergleich</translation>
     </message>
@@ -3461,14 +3590,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Krippendorffs α über die Modelle (Einheiten = Texte; der Wert eines Modells ist der Mittelwert seiner Wiederholungen), Stabilität über Wiederholungen und Korrelationen zwischen Modellen. Fertige Jobs des Filters der Seite „Ergebnisse“.</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <location line="+17"/>
-        <location line="+16"/>
-        <source>No results database</source>
-        <translation>Keine Ergebnisdatenbank</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+52"/>
         <source>Computing agreement statistics…</source>
         <translation>Übereinstimmungsstatistik wird berechnet…</translation>
     </message>

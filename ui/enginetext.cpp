@@ -60,6 +60,9 @@ QString EngineText::waitReason(const DeploymentSnapshot &d, qint64 nowMs)
     return {};
 }
 
+/// A number of seconds the engine wrote with a decimal point ("1.2"), in the user's locale ("1,2").
+static QString localSeconds(const QString &engine) { return QLocale().toString(engine.toDouble()); }
+
 QString EngineText::event(const QString &m)
 {
     // The engine's event lines (core/router/router.cpp, core/session/*.cpp), matched whole.
@@ -93,15 +96,15 @@ QString EngineText::event(const QString &m)
          [](const QRegularExpressionMatch &x) -> QString { return tr("%1: cool-down ended").arg(x.captured(1)); }},
         {QRegularExpression(QStringLiteral("^(\\S+): cooling down for ([0-9.]+) s after (\\d+) failures within a minute(?: \\(last: (.*)\\))?$")),
          [](const QRegularExpressionMatch &x) -> QString {
-             QString s = tr("%1: cooling down for %2 s after %3 failures within a minute").arg(x.captured(1), x.captured(2), x.captured(3));
+             QString s = tr("%1: cooling down for %2 s after %3 failures within a minute").arg(x.captured(1), localSeconds(x.captured(2)), x.captured(3));
              if (!x.captured(4).isEmpty())
                  s += QLatin1String(" (") + x.captured(4) + QLatin1Char(')');
              return s;
          }},
         {QRegularExpression(QStringLiteral("^(\\S+): HTTP 429, paused for ([0-9.]+) s(.*)$")),
-         [](const QRegularExpressionMatch &x) -> QString { return tr("%1: rate-limited (HTTP 429), waits %2 s").arg(x.captured(1), x.captured(2)) + x.captured(3); }},
+         [](const QRegularExpressionMatch &x) -> QString { return tr("%1: rate-limited (HTTP 429), waits %2 s").arg(x.captured(1), localSeconds(x.captured(2))) + x.captured(3); }},
         {QRegularExpression(QStringLiteral("^(\\S+): overloaded, paused for ([0-9.]+) s(.*)$")),
-         [](const QRegularExpressionMatch &x) -> QString { return tr("%1: provider overloaded, waits %2 s").arg(x.captured(1), x.captured(2)) + x.captured(3); }},
+         [](const QRegularExpressionMatch &x) -> QString { return tr("%1: provider overloaded, waits %2 s").arg(x.captured(1), localSeconds(x.captured(2))) + x.captured(3); }},
         {QRegularExpression(QStringLiteral("^(\\S+): authentication failed, deployment disabled for this run$")),
          [](const QRegularExpressionMatch &x) -> QString { return tr("%1: authentication failed; the deployment is not used for the rest of this run").arg(x.captured(1)); }},
         {QRegularExpression(QStringLiteral("^(\\S+): provider spend limit reached, cooling down for (\\d+) min$")),
@@ -220,6 +223,16 @@ QString EngineText::tokenMethodName(const QString &m)
     if (m == QLatin1String("chars/4")) return tr("rough (characters ÷ 4)");
     if (m == QLatin1String("custom")) return tr("custom tokenizer");
     return m;
+}
+
+QString EngineText::priceOrigin(const QString &o)
+{
+    if (o == QLatin1String("config")) return tr("model list");
+    if (o == QLatin1String("LiteLLM price map")) return tr("LiteLLM price map");
+    if (o == QLatin1String("built-in")) return tr("built-in");
+    if (o == QLatin1String("family fallback")) return tr("model family");
+    if (o == QLatin1String("unknown")) return tr("unknown");
+    return o;
 }
 
 QString EngineText::tokenMethodHelp(const QString &m)

@@ -44,6 +44,8 @@ public:
     /// The token-counting method, named and explained (for a tooltip).
     static QString tokenMethodName(const QString &method);
     static QString tokenMethodHelp(const QString &method);
+    /// Where a price comes from (core's priceOriginName: "config", "built-in", …), in words.
+    static QString priceOrigin(const QString &originName);
 };
 
 } // namespace ui

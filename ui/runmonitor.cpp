@@ -76,7 +76,18 @@ QTableView *gaugeView(QAbstractItemModel *model, QWidget *parent)
                          GaugeModel::Otpm, GaugeModel::State, GaugeModel::Group};
     for (int visual = 0; visual < int(std::size(order)); ++visual)
         v->horizontalHeader()->moveSection(v->horizontalHeader()->visualIndex(order[visual]), visual);
-    v->setColumnWidth(GaugeModel::State, 220);
+    // Wide enough for what a deployment usually waits for, in the language in use (German
+    // "RPM-Fenster: nächster Aufruf in 55 s" was cut at 220 px).
+    int stateWidth = 220;
+    for (WaitReason r : {WaitReason::Rpm, WaitReason::Tpm, WaitReason::Itpm, WaitReason::Otpm, WaitReason::CoolingDown,
+                         WaitReason::DailyQuota}) {
+        DeploymentSnapshot d;
+        d.waitReason = r;
+        d.waitUntilMs = 55000;
+        d.failures = 3;
+        stateWidth = std::max(stateWidth, v->fontMetrics().horizontalAdvance(EngineText::waitReason(d, 0)) + 16);
+    }
+    v->setColumnWidth(GaugeModel::State, stateWidth);
     v->horizontalHeader()->setMinimumSectionSize(40);
     // No title cut short ("Wiederholungen"): each column at least as wide as its header.
     for (int c = 0; c < GaugeModel::ColumnCount; ++c)

@@ -153,6 +153,11 @@ void TestUiModels::matrixEditValidateAddRemove()
     r.corpus = QStringLiteral("speeches");
     m.setRuns({r}, 2);
     QCOMPARE(m.data(m.index(0, MatrixModel::Repetitions)).toString(), QStringLiteral("2 (default)"));
+    // Empty Include and Limit cells say what they mean; the editor still starts empty.
+    QCOMPARE(m.data(m.index(0, MatrixModel::Include)).toString(), QStringLiteral("every text"));
+    QCOMPARE(m.data(m.index(0, MatrixModel::Include), Qt::EditRole).toString(), QString());
+    QCOMPARE(m.data(m.index(0, MatrixModel::Limit)).toString(), QStringLiteral("no limit"));
+    QVERIFY(!m.data(m.index(0, MatrixModel::Limit), Qt::EditRole).isValid());
     QVERIFY(m.data(m.index(0, MatrixModel::Model), MatrixModel::ChoicesRole).toStringList().contains(QStringLiteral("claude")));
 
     QSignalSpy edited(&m, &MatrixModel::runsEdited);
@@ -507,6 +512,16 @@ void TestUiModels::engineTextWordsEventsAndWaits()
     QCOMPARE(EngineText::event(QStringLiteral("gpt/1: HTTP 429, paused for 2.5 s")),
              EngineText::tr("%1: rate-limited (HTTP 429), waits %2 s").arg(QStringLiteral("gpt/1"), QStringLiteral("2.5")));
     QCOMPARE(EngineText::event(QStringLiteral("something new")), QStringLiteral("something new"));
+    {
+        // Seconds the engine writes with a decimal point follow the locale ("1,2" in German).
+        const QLocale before;
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        const QString wait = EngineText::event(QStringLiteral("gpt/1: overloaded, paused for 1.2 s"));
+        const QString cool = EngineText::event(QStringLiteral("gpt/1: cooling down for 7.5 s after 3 failures within a minute"));
+        QLocale::setDefault(before);
+        QVERIFY2(wait.contains(QStringLiteral("1,2")) && !wait.contains(QStringLiteral("1.2")), qPrintable(wait));
+        QVERIFY2(cool.contains(QStringLiteral("7,5")), qPrintable(cool));
+    }
     // What a deployment waits for, and until when.
     DeploymentSnapshot d;
     const qint64 now = 1'000'000;
