@@ -755,12 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+190"/>
+        <location line="+229"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location line="-187"/>
+        <location line="-226"/>
         <source>provider unreachable: next try in %1</source>
         <translation>Anbieter nicht erreichbar: nächster Versuch in %1</translation>
     </message>
@@ -907,6 +907,40 @@
         <source>SIMULATED: provider simulator on 127.0.0.1:%1 — results are not from real models</source>
         <translation>SIMULIERT: Anbieter-Simulator auf 127.0.0.1:%1 — die Ergebnisse stammen nicht von echten Modellen</translation>
     </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Batch: submitting %n request(s) to %1 (%2, ~%3 input tokens)</source>
+        <translation>
+            <numerusform>Batch: %n Anfrage wird an %1 übermittelt (%2, ~%3 Eingabe-Tokens)</numerusform>
+            <numerusform>Batch: %n Anfragen werden an %1 übermittelt (%2, ~%3 Eingabe-Tokens)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Batch %1: %n request(s) submitted to %2</source>
+        <translation>
+            <numerusform>Batch %1: %n Anfrage an %2 übermittelt</numerusform>
+            <numerusform>Batch %1: %n Anfragen an %2 übermittelt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Batch %1 %2: %3 succeeded, %4 failed, %5 expired, %6 cancelled</source>
+        <translation>Batch %1 %2: %3 erfolgreich, %4 fehlgeschlagen, %5 abgelaufen, %6 abgebrochen</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>Batch %1: %n request(s) at %2, %3; polling again</source>
+        <translation>
+            <numerusform>Batch %1: %n Anfrage bei %2, %3; wird erneut abgefragt</numerusform>
+            <numerusform>Batch %1: %n Anfragen bei %2, %3; wird erneut abgefragt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Batch: the provider refused the submission (%1); trying again</source>
+        <translation>Batch: Der Anbieter hat die Übermittlung abgelehnt (%1); neuer Versuch</translation>
+    </message>
     <message>
         <location line="+1"/>
         <source>Warning: %1</source>
@@ -1047,6 +1081,51 @@
         <location line="+1"/>
         <source>custom tokenizer</source>
         <translation>eigener Tokenizer</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>submitting</source>
+        <translation>wird übermittelt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>validating</source>
+        <translation>wird geprüft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>in progress</source>
+        <translation>in Arbeit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>finalizing</source>
+        <translation>wird abgeschlossen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelling</source>
+        <translation>wird abgebrochen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ended</source>
+        <translation>beendet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -3127,7 +3206,12 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Weiterlaufen lassen</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+60"/>
+        <source>Elapsed %1</source>
+        <translation>Vergangen %1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>&lt;b&gt;Done&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Failed&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Queued&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;In flight&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Calls&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429s&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Retries&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Fallbacks&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Spend&lt;/b&gt; %9</source>
         <translation>&lt;b&gt;Fertig&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Fehlgeschlagen&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Wartend&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;Laufend&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Aufrufe&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429er&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Wiederholungen&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Ausweichmodelle&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Ausgaben&lt;/b&gt; %9</translation>
     </message>
@@ -3192,7 +3276,7 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Beendet in %1</translation>
     </message>
     <message>
-        <location line="-537"/>
+        <location line="-539"/>
         <source>Deployments</source>
         <translation>Deployments</translation>
     </message>
@@ -3299,7 +3383,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Restzeit %1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Elapsed %1 · %2</source>
         <translation>Vergangen %1 · %2</translation>
     </message>
@@ -3322,7 +3406,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
 <context>
     <name>wb::ui::SharedRunPanel</name>
     <message>
-        <location filename="../ui/sharedrunpanel.cpp" line="+53"/>
+        <location filename="../ui/sharedrunpanel.cpp" line="+55"/>
         <source>Shared run</source>
         <translation>Gemeinsamer Lauf</translation>
     </message>
@@ -3437,12 +3521,12 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>%1 Aufträge: %2 erledigt, %3 fehlgeschlagen, %4 offen, %5 laufend</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>$%1 in %2 calls (%3 × HTTP 429)</source>
-        <translation>$%1 in %2 Aufrufen (%3 × HTTP 429)</translation>
+        <location line="+7"/>
+        <source>%1 in %2 calls (%3 × HTTP 429)</source>
+        <translation>%1 in %2 Aufrufen (%3 × HTTP 429)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>Updated %1 — every %2 s</source>
         <translation>Aktualisiert %1 — alle %2 s</translation>
     </message>

@@ -275,9 +275,9 @@
     <message numerus="yes">
         <location line="+22"/>
         <source>%n text(s) scored by both; Pearson r = %1, Spearman ρ = %2.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n text scored by both; Pearson r = %1, Spearman ρ = %2.</numerusform>
+            <numerusform>%n texts scored by both; Pearson r = %1, Spearman ρ = %2.</numerusform>
         </translation>
     </message>
 </context>
@@ -354,17 +354,17 @@
     <message numerus="yes">
         <location line="+32"/>
         <source>%n text(s); counting tokens…</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n text; counting tokens…</numerusform>
+            <numerusform>%n texts; counting tokens…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+15"/>
         <source>%n text(s), %1 tokens (o200k_base)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n text, %1 tokens (o200k_base)</numerusform>
+            <numerusform>%n texts, %1 tokens (o200k_base)</numerusform>
         </translation>
     </message>
     <message>
@@ -755,12 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+190"/>
+        <location line="+229"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-187"/>
+        <location line="-226"/>
         <source>provider unreachable: next try in %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -907,6 +907,40 @@
         <source>SIMULATED: provider simulator on 127.0.0.1:%1 — results are not from real models</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Batch: submitting %n request(s) to %1 (%2, ~%3 input tokens)</source>
+        <translation>
+            <numerusform>Batch: submitting %n request to %1 (%2, ~%3 input tokens)</numerusform>
+            <numerusform>Batch: submitting %n requests to %1 (%2, ~%3 input tokens)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Batch %1: %n request(s) submitted to %2</source>
+        <translation>
+            <numerusform>Batch %1: %n request submitted to %2</numerusform>
+            <numerusform>Batch %1: %n requests submitted to %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Batch %1 %2: %3 succeeded, %4 failed, %5 expired, %6 cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>Batch %1: %n request(s) at %2, %3; polling again</source>
+        <translation>
+            <numerusform>Batch %1: %n request at %2, %3; polling again</numerusform>
+            <numerusform>Batch %1: %n requests at %2, %3; polling again</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Batch: the provider refused the submission (%1); trying again</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <location line="+1"/>
         <source>Warning: %1</source>
@@ -1046,6 +1080,51 @@
     <message>
         <location line="+1"/>
         <source>custom tokenizer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>submitting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>validating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>in progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>finalizing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1213,9 +1292,9 @@
     <message numerus="yes">
         <location line="+4"/>
         <source>(%n call(s) stay live: no batch API)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>(%n call stays live: no batch API)</numerusform>
+            <numerusform>(%n calls stay live: no batch API)</numerusform>
         </translation>
     </message>
     <message>
@@ -3121,7 +3200,12 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+60"/>
+        <source>Elapsed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>&lt;b&gt;Done&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Failed&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Queued&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;In flight&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Calls&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429s&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Retries&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Fallbacks&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Spend&lt;/b&gt; %9</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3186,7 +3270,7 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-537"/>
+        <location line="-539"/>
         <source>Deployments</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3291,7 +3375,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Elapsed %1 · %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3314,7 +3398,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
 <context>
     <name>wb::ui::SharedRunPanel</name>
     <message>
-        <location filename="../ui/sharedrunpanel.cpp" line="+53"/>
+        <location filename="../ui/sharedrunpanel.cpp" line="+55"/>
         <source>Shared run</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3429,12 +3513,12 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>$%1 in %2 calls (%3 × HTTP 429)</source>
+        <location line="+7"/>
+        <source>%1 in %2 calls (%3 × HTTP 429)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>Updated %1 — every %2 s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3589,17 +3673,17 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
     <message numerus="yes">
         <location line="+31"/>
         <source>across %n model(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>across %n model</numerusform>
+            <numerusform>across %n models</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+9"/>
         <source>stability of %1 (%n repetition(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>stability of %1 (%n repetition)</numerusform>
+            <numerusform>stability of %1 (%n repetitions)</numerusform>
         </translation>
     </message>
     <message>
@@ -3615,9 +3699,9 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
     <message numerus="yes">
         <location line="+1"/>
         <source>%n dimension(s); intervals from %1 bootstrap draws</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n dimension; intervals from %1 bootstrap draws</numerusform>
+            <numerusform>%n dimensions; intervals from %1 bootstrap draws</numerusform>
         </translation>
     </message>
     <message>

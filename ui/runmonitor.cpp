@@ -550,7 +550,9 @@ void RunMonitor::tick()
         eta = tr("ETA %1").arg(formatDuration(p.etaS));
     else if (p.done + p.failed > 0 && p.total > 0 && p.elapsedS > 0)
         eta = tr("ETA %1").arg(formatDuration(p.elapsedS / double(p.done + p.failed) * double(p.total - p.done - p.failed)));
-    m_eta->setText(tr("Elapsed %1 · %2").arg(formatDuration(p.elapsedS > 0 ? p.elapsedS : m_clock.elapsed() / 1000.0), eta));
+    const QString elapsed = formatDuration(p.elapsedS > 0 ? p.elapsedS : m_clock.elapsed() / 1000.0);
+    // No ETA before the first result (a batch run's first minutes): no dangling "Elapsed 10 s ·".
+    m_eta->setText(eta.isEmpty() ? tr("Elapsed %1").arg(elapsed) : tr("Elapsed %1 · %2").arg(elapsed, eta));
 
     const QLocale loc;
     qint64 queued = 0;
@@ -642,7 +644,7 @@ void RunMonitor::refreshBatches(const QString &dbPath)
                     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
                 return item;
             };
-            auto *state = cell(b.state);
+            auto *state = cell(EngineText::batchState(b.state));
             if (!b.error.isEmpty())
                 state->setToolTip(b.error);
             m_batches->appendRow({cell(b.provider), cell(b.providerBatchId.isEmpty() ? tr("(not created yet)") : b.providerBatchId),

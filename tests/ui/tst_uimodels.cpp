@@ -512,6 +512,15 @@ void TestUiModels::engineTextWordsEventsAndWaits()
     QCOMPARE(EngineText::event(QStringLiteral("gpt/1: HTTP 429, paused for 2.5 s")),
              EngineText::tr("%1: rate-limited (HTTP 429), waits %2 s").arg(QStringLiteral("gpt/1"), QStringLiteral("2.5")));
     QCOMPARE(EngineText::event(QStringLiteral("something new")), QStringLiteral("something new"));
+    // Batch mode's lines are worded too (German shows no English event).
+    for (const QString &line : {QStringLiteral("batch: submitting 60 requests (140460 bytes, ~30725 input tokens) to gpt/1"),
+                                QStringLiteral("batch batch_1: 60 requests submitted to gpt/1"),
+                                QStringLiteral("batch batch_1 ended: 59 succeeded, 1 failed, 0 expired, 0 cancelled"),
+                                QStringLiteral("batch batch_1: 60 requests at gpt/1, in_progress; polling again")})
+        QVERIFY2(EngineText::event(line) != line, qPrintable(line));
+    QCOMPARE(EngineText::event(QStringLiteral("batch b_1: 1 requests submitted to gpt/1")),
+             EngineText::tr("Batch %1: %n request(s) submitted to %2", nullptr, 1).arg(QStringLiteral("b_1"), QStringLiteral("gpt/1")));
+    QCOMPARE(EngineText::batchState(QStringLiteral("in_progress")), QStringLiteral("in progress"));
     {
         // Seconds the engine writes with a decimal point follow the locale ("1,2" in German).
         const QLocale before;

@@ -19,6 +19,9 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDirIterator>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -93,8 +96,22 @@ static bool fillSharedRun(const QString &url, const QString &corpusDir)
             r.attempts = 1;
             r.costMicros = 230;
             r.rawResponse = QStringLiteral("{}");
+            CallRecord c;
+            c.jobId = quint64(id);
+            c.deploymentId = r.deploymentId;
+            c.provider = r.provider;
+            c.group = QStringLiteral("gpt-4o-mini");
+            c.startedAt = QDateTime::currentDateTimeUtc();
+            if (id % 9 == 0) {   // now and then a rate-limited attempt first
+                c.httpStatus = 429;
+                c.errorClass = ErrorClass::RateLimited;
+                store.recordCall(c, id);
+            }
+            c.httpStatus = 200;
+            c.errorClass = ErrorClass::None;
+            c.costMicros = r.costMicros;
+            store.recordCall(c, id);
             store.recordResult(r);
-            store.addSpend({QDateTime::currentDateTimeUtc(), r.costMicros, QStringLiteral("gpt4omini-mft")});
         }
     if (!store.flush())
         return false;
@@ -209,6 +226,19 @@ int main(int argc, char *argv[])
     settle(3000);
     shot(&w, out, QStringLiteral("15-statistics-") + lang);
 
+    // The Run menu with its shortcuts (Pause/Resume, Cancel) and Help with the user guide.
+    const QList<QAction *> menus = w.menuBar()->actions();   // File, Edit, Run, View, Help
+    const std::pair<int, const char *> wanted[] = {{2, "15b-run-menu-"}, {4, "15c-help-menu-"}};
+    for (const auto &[index, name] : wanted) {
+        QMenu *m = index < menus.size() ? menus[index]->menu() : nullptr;
+        if (!m)
+            continue;
+        m->popup(w.mapToGlobal(w.menuBar()->actionGeometry(menus[index]).bottomLeft()));
+        settle(300);
+        shot(m, out, QString::fromLatin1(name) + lang);
+        m->hide();
+    }
+
     // Run ▸ Watch Shared Run on a PostgreSQL run store (screenshots.sh starts a throw-away cluster
     // and names it in WB_SCREENSHOTS_PG_URL).
     if (const QString pg = qEnvironmentVariable("WB_SCREENSHOTS_PG_URL"); !pg.isEmpty()) {
@@ -243,18 +273,28 @@ int main(int argc, char *argv[])
     w.showPage(MainWindow::RunPage);
     run->setDatabasePath(QDir(tmp.path()).filePath(QStringLiteral("results-batch.sqlite")));
     done = false;
+    // The changed execution mode is not saved yet: Start asks first (a modal box, pictured, then Save).
+    QTimer::singleShot(1500, [&] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            shot(box, out, QStringLiteral("19-save-before-run-") + lang);
+            if (QAbstractButton *save = box->button(QMessageBox::Save))
+                save->click();
+            else
+                box->accept();
+        }
+    });
     run->start();
     settle(9000);
     auto *gaugeTabs = run->findChild<QTabWidget *>(QStringLiteral("gaugeTabs"));
     gaugeTabs->setCurrentIndex(gaugeTabs->count() - 1);
     settle(500);
-    shot(&w, out, QStringLiteral("19-run-batches-midway-") + lang);
+    shot(&w, out, QStringLiteral("20-run-batches-midway-") + lang);
     t.restart();
     while (!done && t.elapsed() < 240000)
         QApplication::processEvents(QEventLoop::AllEvents, 50);
     gaugeTabs->setCurrentIndex(gaugeTabs->count() - 1);
     settle(4000);
-    shot(&w, out, QStringLiteral("20-run-batches-finished-") + lang);
+    shot(&w, out, QStringLiteral("21-run-batches-finished-") + lang);
     w.project()->close();
     return 0;
 }
