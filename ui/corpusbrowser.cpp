@@ -62,10 +62,8 @@ void runAsync(QObject *owner, Work work, Done done)
     watcher->setFuture(QtConcurrent::run(std::move(work)));
 }
 
-QString money(qint64 micros)
-{
-    return QStringLiteral("$") + QLocale().toString(double(micros) / 1e6, 'f', 6);
-}
+/// Six decimals (a prompt costs fractions of a cent), placed as the locale places money ("0,000472 $").
+QString money(qint64 micros) { return EngineText::money(micros, 6); }
 
 } // namespace
 

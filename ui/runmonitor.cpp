@@ -175,6 +175,12 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     bv->verticalHeader()->hide();
     bv->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     bv->horizontalHeader()->setStretchLastSection(true);
+    // Provider batch ids run to 45 characters: cut in the middle (whole in the tooltip), so the
+    // counts and the age stay in view at 1024 px.
+    bv->setTextElideMode(Qt::ElideMiddle);
+    bv->setWordWrap(false);
+    bv->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Interactive);
+    bv->setColumnWidth(1, bv->fontMetrics().horizontalAdvance(QStringLiteral("batch_440faa64820f40426f56")));
     m_gaugeTabs = gauges;
     m_batchTab = gauges->addTab(bv, tr("Batches"));
     gauges->setTabVisible(m_batchTab, false);
@@ -647,7 +653,9 @@ void RunMonitor::refreshBatches(const QString &dbPath)
             auto *state = cell(EngineText::batchState(b.state));
             if (!b.error.isEmpty())
                 state->setToolTip(b.error);
-            m_batches->appendRow({cell(b.provider), cell(b.providerBatchId.isEmpty() ? tr("(not created yet)") : b.providerBatchId),
+            auto *id = cell(b.providerBatchId.isEmpty() ? tr("(not created yet)") : b.providerBatchId);
+            id->setToolTip(b.providerBatchId);
+            m_batches->appendRow({cell(b.provider), id,
                                   cell(loc.toString(b.requests), true), state, cell(loc.toString(b.succeeded), true),
                                   cell(loc.toString(b.failed), true), cell(loc.toString(b.expired), true),
                                   cell(loc.toString(b.cancelled), true),

@@ -4,8 +4,8 @@
 #include "core/storage/resultstore.h"
 #include "layoutcheck.h"
 #include "ui/compareview.h"
-#include "ui/estimateview.h"
 #include "ui/corpusbrowser.h"
+#include "ui/estimateview.h"
 #include "ui/experimenteditor.h"
 #include "ui/mainwindow.h"
 #include "ui/project.h"
@@ -19,10 +19,10 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -197,16 +197,21 @@ int main(int argc, char *argv[])
     shot(&w, out, QStringLiteral("9-results-") + lang);
     // The comparisons under the results: box plots, scatter, pivot.
     CompareView *cmp = rv->compareView();
-    auto *resultsTabs = rv->findChild<QTabWidget *>(QStringLiteral("resultsTabs"));
-    resultsTabs->setCurrentWidget(cmp);
+    // The comparison is the page's second tab ("Compare models"), beside the table.
+    QTabWidget *pageTabs = nullptr;
+    for (QWidget *p = cmp->parentWidget(); p && !pageTabs; p = p->parentWidget())
+        pageTabs = qobject_cast<QTabWidget *>(p);
+    if (pageTabs)
+        pageTabs->setCurrentWidget(cmp);
     const char *tabs[] = {"10-results-boxplots", "11-results-scatter", "12-results-pivot"};
     for (int i = 0; i < 3; ++i) {
         cmp->setCurrentIndex(i);
-        settle(1500);
+        settle(800);
         shot(&w, out, QString::fromLatin1(tabs[i]) + QLatin1Char('-') + lang);
     }
     cmp->setCurrentIndex(0);
-    resultsTabs->setCurrentIndex(0);
+    if (pageTabs)
+        pageTabs->setCurrentIndex(0);
     // The corpus browser with a text, then its prompt preview.
     w.showPage(MainWindow::ExperimentPage);
     if (auto *ed = w.findChild<ExperimentEditor *>()) {
