@@ -71,9 +71,9 @@ QTableView *gaugeView(QAbstractItemModel *model, QWidget *parent)
     for (int c = GaugeModel::Rpm; c <= GaugeModel::Otpm; ++c)
         v->setColumnWidth(c, 118);
     // Name, the four gauges and what the deployment waits for come first, so all of them are
-    // readable without scrolling at 1024 px; the group and the counters follow.
-    const int order[] = {GaugeModel::Name, GaugeModel::Rpm, GaugeModel::Tpm, GaugeModel::Itpm,
-                         GaugeModel::Otpm, GaugeModel::State, GaugeModel::Group};
+    // readable without scrolling at 1024 px; its spend, the group and the counters follow.
+    const int order[] = {GaugeModel::Name, GaugeModel::Rpm,   GaugeModel::Tpm,   GaugeModel::Itpm,
+                         GaugeModel::Otpm, GaugeModel::State, GaugeModel::Spend, GaugeModel::Group};
     for (int visual = 0; visual < int(std::size(order)); ++visual)
         v->horizontalHeader()->moveSection(v->horizontalHeader()->visualIndex(order[visual]), visual);
     // Wide enough for what a deployment usually waits for, in the language in use (German
@@ -92,6 +92,11 @@ QTableView *gaugeView(QAbstractItemModel *model, QWidget *parent)
     // No title cut short ("Wiederholungen"): each column at least as wide as its header.
     for (int c = 0; c < GaugeModel::ColumnCount; ++c)
         v->setColumnWidth(c, std::max(v->columnWidth(c), v->horizontalHeader()->sectionSizeHint(c)));
+    // The counters need only their title's room (a sum of money for Spend), so that Spend, right
+    // after the state, shows without scrolling at 1380 px (it was cut off in German).
+    const int moneyWidth = v->fontMetrics().horizontalAdvance(EngineText::money(9999999, 4)) + 16;
+    for (int c : {GaugeModel::InFlight, GaugeModel::Calls, GaugeModel::Http429, GaugeModel::Retries, GaugeModel::Spend})
+        v->setColumnWidth(c, std::max(v->horizontalHeader()->sectionSizeHint(c), c == GaugeModel::Spend ? moneyWidth : 0));
     return v;
 }
 } // namespace

@@ -99,6 +99,15 @@ void TestLayout::pagesHoldAt1024()
     if (stateEnd > gauges->viewport()->width())
         problems << QStringLiteral("run page: the State column ends at %1 px, past the visible %2 px")
                         .arg(stateEnd).arg(gauges->viewport()->width());
+    // At 1380 px the deployment's spend is in view as well.
+    w.resize(1380, 860);
+    QTest::qWait(150);
+    const int spendEnd = gauges->horizontalHeader()->sectionViewportPosition(GaugeModel::Spend)
+                         + gauges->horizontalHeader()->sectionSize(GaugeModel::Spend);
+    if (spendEnd > gauges->viewport()->width())
+        problems << QStringLiteral("run page at 1380 px: the Spend column ends at %1 px, past the visible %2 px")
+                        .arg(spendEnd).arg(gauges->viewport()->width());
+    w.resize(1024, 700);
     // Dialog buttons speak the interface's language even without Qt's own catalogue installed.
     if (lang == QLatin1String("de")) {
         QDialogButtonBox box(QDialogButtonBox::Close | QDialogButtonBox::Cancel | QDialogButtonBox::Yes);
