@@ -1,5 +1,7 @@
-// Screenshots of every main view with the sample loaded, and of the run monitor mid-run.
-// Usage: wb_screenshots OUTDIR   (run under xvfb-run; see tests/tools/screenshots.sh)
+// Screenshots of every main view with the sample loaded, the run monitor mid-run and after, the
+// compare views, corpus browser and prompt preview, the Run and Help menus, the shared-run window
+// (WB_SCREENSHOTS_PG_URL) and a batch-mode run with its Batches tab; layout problems are listed.
+// Usage: wb_screenshots OUTDIR [en|de]   (run under xvfb-run; see tests/tools/screenshots.sh)
 #include "core/storage/jobleases.h"
 #include "core/storage/resultstore.h"
 #include "layoutcheck.h"
