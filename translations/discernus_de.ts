@@ -2,6 +2,99 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>QPlatformTheme</name>
+    <message>
+        <location filename="../ui/uisettings.cpp" line="+30"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save All</source>
+        <translation>Alles speichern</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Yes</source>
+        <translation>&amp;Ja</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Yes to &amp;All</source>
+        <translation>Ja, &amp;alle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;No</source>
+        <translation>&amp;Nein</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>N&amp;o to All</source>
+        <translation>N&amp;ein, keine</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Abort</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Retry</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ignore</source>
+        <translation>Ignorieren</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Help</source>
+        <translation>Hilfe</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Apply</source>
+        <translation>Anwenden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset</source>
+        <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Restore Defaults</source>
+        <translation>Voreinstellungen</translation>
+    </message>
+</context>
+<context>
     <name>wb::ui::AddDeploymentDialog</name>
     <message>
         <location filename="../ui/adddeploymentdialog.cpp" line="+38"/>
@@ -204,7 +297,7 @@
 <context>
     <name>wb::ui::CorpusBrowser</name>
     <message>
-        <location filename="../ui/corpusbrowser.cpp" line="+135"/>
+        <location filename="../ui/corpusbrowser.cpp" line="+136"/>
         <source>Corpus %1</source>
         <translation>Korpus %1</translation>
     </message>
@@ -662,11 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
+        <location line="+229"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-226"/>
         <source>provider unreachable: next try in %1</source>
         <translation>Anbieter nicht erreichbar: nächster Versuch in %1</translation>
     </message>
@@ -719,7 +813,7 @@
         <translation>Budget: Der nächste Aufruf könnte es überschreiten</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>Paused: no new calls are sent; calls in flight finish</source>
         <translation>Pausiert: keine neuen Aufrufe; laufende Aufrufe werden beendet</translation>
     </message>
@@ -812,6 +906,40 @@
         <location line="+2"/>
         <source>SIMULATED: provider simulator on 127.0.0.1:%1 — results are not from real models</source>
         <translation>SIMULIERT: Anbieter-Simulator auf 127.0.0.1:%1 — die Ergebnisse stammen nicht von echten Modellen</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Batch: submitting %n request(s) to %1 (%2, ~%3 input tokens)</source>
+        <translation>
+            <numerusform>Batch: %n Anfrage wird an %1 übermittelt (%2, ~%3 Eingabe-Tokens)</numerusform>
+            <numerusform>Batch: %n Anfragen werden an %1 übermittelt (%2, ~%3 Eingabe-Tokens)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Batch %1: %n request(s) submitted to %2</source>
+        <translation>
+            <numerusform>Batch %1: %n Anfrage an %2 übermittelt</numerusform>
+            <numerusform>Batch %1: %n Anfragen an %2 übermittelt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Batch %1 %2: %3 succeeded, %4 failed, %5 expired, %6 cancelled</source>
+        <translation>Batch %1 %2: %3 erfolgreich, %4 fehlgeschlagen, %5 abgelaufen, %6 abgebrochen</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>Batch %1: %n request(s) at %2, %3; polling again</source>
+        <translation>
+            <numerusform>Batch %1: %n Anfrage bei %2, %3; wird erneut abgefragt</numerusform>
+            <numerusform>Batch %1: %n Anfragen bei %2, %3; wird erneut abgefragt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Batch: the provider refused the submission (%1); trying again</source>
+        <translation>Batch: Der Anbieter hat die Übermittlung abgelehnt (%1); neuer Versuch</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -955,7 +1083,72 @@
         <translation>eigener Tokenizer</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>submitting</source>
+        <translation>wird übermittelt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>validating</source>
+        <translation>wird geprüft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>in progress</source>
+        <translation>in Arbeit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>finalizing</source>
+        <translation>wird abgeschlossen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelling</source>
+        <translation>wird abgebrochen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ended</source>
+        <translation>beendet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>model list</source>
+        <translation>Modellliste</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LiteLLM price map</source>
+        <translation>LiteLLM-Preistabelle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>built-in</source>
+        <translation>eingebaut</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>model family</source>
+        <translation>Modellfamilie</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Counted with the model&apos;s own tokenizer (tiktoken): the prompt tokens are exact.</source>
         <translation>Mit dem Tokenizer des Modells gezählt (tiktoken): Die Prompt-Tokens sind exakt.</translation>
     </message>
@@ -2131,7 +2324,17 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Keine Korpusquelle „%1“ im Experiment</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+32"/>
+        <source>every text</source>
+        <translation>jeder Text</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>no limit</source>
+        <translation>keine Grenze</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>%1 (default)</source>
         <translation>%1 (Standard)</translation>
     </message>
@@ -2141,7 +2344,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Muster für Text-Kennungen, durch Kommas getrennt; leer = alle Texte</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Run id</source>
         <translation>Lauf-Kennung</translation>
     </message>
@@ -2848,7 +3051,7 @@ Spannweite</translation>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+96"/>
+        <location filename="../ui/runmonitor.cpp" line="+107"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
@@ -3018,7 +3221,12 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Weiterlaufen lassen</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+60"/>
+        <source>Elapsed %1</source>
+        <translation>Vergangen %1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>&lt;b&gt;Done&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Failed&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Queued&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;In flight&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Calls&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429s&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Retries&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Fallbacks&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Spend&lt;/b&gt; %9</source>
         <translation>&lt;b&gt;Fertig&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Fehlgeschlagen&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Wartend&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;Laufend&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Aufrufe&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429er&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Wiederholungen&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Ausweichmodelle&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Ausgaben&lt;/b&gt; %9</translation>
     </message>
@@ -3190,7 +3398,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Restzeit %1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Elapsed %1 · %2</source>
         <translation>Vergangen %1 · %2</translation>
     </message>
@@ -3388,12 +3596,12 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>%1 Aufträge: %2 erledigt, %3 fehlgeschlagen, %4 offen, %5 laufend</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>$%1 in %2 calls (%3 × HTTP 429)</source>
-        <translation>$%1 in %2 Aufrufen (%3 × HTTP 429)</translation>
+        <location line="+7"/>
+        <source>%1 in %2 calls (%3 × HTTP 429)</source>
+        <translation>%1 in %2 Aufrufen (%3 × HTTP 429)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>Updated %1 — every %2 s</source>
         <translation>Aktualisiert %1 — alle %2 s</translation>
     </message>
@@ -3481,7 +3689,12 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
 <context>
     <name>wb::ui::StatisticsView</name>
     <message>
-        <location filename="../ui/statisticsview.cpp" line="+66"/>
+        <location filename="../ui/statisticsview.cpp" line="+24"/>
+        <source>No results yet — run the experiment first</source>
+        <translation>Noch keine Ergebnisse — zuerst das Experiment ausführen</translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>Dimension / comparison</source>
         <translation>Dimension / Vergleich</translation>
     </message>
@@ -3536,14 +3749,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Krippendorffs α über die Modelle (Einheiten = Texte; der Wert eines Modells ist der Mittelwert seiner Wiederholungen), Stabilität über Wiederholungen und Korrelationen zwischen Modellen. Fertige Jobs des Filters der Seite „Ergebnisse“.</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <location line="+17"/>
-        <location line="+16"/>
-        <source>No results database</source>
-        <translation>Keine Ergebnisdatenbank</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+52"/>
         <source>Computing agreement statistics…</source>
         <translation>Übereinstimmungsstatistik wird berechnet…</translation>
     </message>

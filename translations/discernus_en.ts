@@ -2,6 +2,99 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>QPlatformTheme</name>
+    <message>
+        <location filename="../ui/uisettings.cpp" line="+30"/>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Yes to &amp;All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;No</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>N&amp;o to All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Abort</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ignore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Discard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Restore Defaults</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>wb::ui::AddDeploymentDialog</name>
     <message>
         <location filename="../ui/adddeploymentdialog.cpp" line="+38"/>
@@ -182,9 +275,9 @@
     <message numerus="yes">
         <location line="+22"/>
         <source>%n text(s) scored by both; Pearson r = %1, Spearman ρ = %2.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n text scored by both; Pearson r = %1, Spearman ρ = %2.</numerusform>
+            <numerusform>%n texts scored by both; Pearson r = %1, Spearman ρ = %2.</numerusform>
         </translation>
     </message>
 </context>
@@ -204,7 +297,7 @@
 <context>
     <name>wb::ui::CorpusBrowser</name>
     <message>
-        <location filename="../ui/corpusbrowser.cpp" line="+135"/>
+        <location filename="../ui/corpusbrowser.cpp" line="+136"/>
         <source>Corpus %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -261,17 +354,17 @@
     <message numerus="yes">
         <location line="+32"/>
         <source>%n text(s); counting tokens…</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n text; counting tokens…</numerusform>
+            <numerusform>%n texts; counting tokens…</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+15"/>
         <source>%n text(s), %1 tokens (o200k_base)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n text, %1 tokens (o200k_base)</numerusform>
+            <numerusform>%n texts, %1 tokens (o200k_base)</numerusform>
         </translation>
     </message>
     <message>
@@ -662,11 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
+        <location line="+229"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-226"/>
         <source>provider unreachable: next try in %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -719,7 +813,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>Paused: no new calls are sent; calls in flight finish</source>
         <translation type="unfinished"></translation>
     </message>
@@ -811,6 +905,40 @@
     <message>
         <location line="+2"/>
         <source>SIMULATED: provider simulator on 127.0.0.1:%1 — results are not from real models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Batch: submitting %n request(s) to %1 (%2, ~%3 input tokens)</source>
+        <translation>
+            <numerusform>Batch: submitting %n request to %1 (%2, ~%3 input tokens)</numerusform>
+            <numerusform>Batch: submitting %n requests to %1 (%2, ~%3 input tokens)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Batch %1: %n request(s) submitted to %2</source>
+        <translation>
+            <numerusform>Batch %1: %n request submitted to %2</numerusform>
+            <numerusform>Batch %1: %n requests submitted to %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Batch %1 %2: %3 succeeded, %4 failed, %5 expired, %6 cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>Batch %1: %n request(s) at %2, %3; polling again</source>
+        <translation>
+            <numerusform>Batch %1: %n request at %2, %3; polling again</numerusform>
+            <numerusform>Batch %1: %n requests at %2, %3; polling again</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Batch: the provider refused the submission (%1); trying again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -955,7 +1083,72 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>submitting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>validating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>in progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>finalizing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>model list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LiteLLM price map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>built-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>model family</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Counted with the model&apos;s own tokenizer (tiktoken): the prompt tokens are exact.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1099,9 +1292,9 @@
     <message numerus="yes">
         <location line="+4"/>
         <source>(%n call(s) stay live: no batch API)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>(%n call stays live: no batch API)</numerusform>
+            <numerusform>(%n calls stay live: no batch API)</numerusform>
         </translation>
     </message>
     <message>
@@ -2128,7 +2321,17 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+32"/>
+        <source>every text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>no limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>%1 (default)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2138,7 +2341,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Run id</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2844,7 +3047,7 @@ spread</source>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+96"/>
+        <location filename="../ui/runmonitor.cpp" line="+107"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3012,7 +3215,12 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+60"/>
+        <source>Elapsed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>&lt;b&gt;Done&lt;/b&gt; %1 &amp;nbsp; &lt;b&gt;Failed&lt;/b&gt; %2 &amp;nbsp; &lt;b&gt;Queued&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;In flight&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;Calls&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;429s&lt;/b&gt; %6 &amp;nbsp; &lt;b&gt;Retries&lt;/b&gt; %7 &amp;nbsp; &lt;b&gt;Fallbacks&lt;/b&gt; %8 &amp;nbsp; &lt;b&gt;Spend&lt;/b&gt; %9</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3182,7 +3390,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Elapsed %1 · %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3380,12 +3588,12 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>$%1 in %2 calls (%3 × HTTP 429)</source>
+        <location line="+7"/>
+        <source>%1 in %2 calls (%3 × HTTP 429)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>Updated %1 — every %2 s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3473,7 +3681,12 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
 <context>
     <name>wb::ui::StatisticsView</name>
     <message>
-        <location filename="../ui/statisticsview.cpp" line="+66"/>
+        <location filename="../ui/statisticsview.cpp" line="+24"/>
+        <source>No results yet — run the experiment first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>Dimension / comparison</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3528,31 +3741,24 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
-        <location line="+17"/>
-        <location line="+16"/>
-        <source>No results database</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+52"/>
         <source>Computing agreement statistics…</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <location line="+31"/>
         <source>across %n model(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>across %n model</numerusform>
+            <numerusform>across %n models</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+9"/>
         <source>stability of %1 (%n repetition(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>stability of %1 (%n repetition)</numerusform>
+            <numerusform>stability of %1 (%n repetitions)</numerusform>
         </translation>
     </message>
     <message>
@@ -3568,9 +3774,9 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
     <message numerus="yes">
         <location line="+1"/>
         <source>%n dimension(s); intervals from %1 bootstrap draws</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n dimension; intervals from %1 bootstrap draws</numerusform>
+            <numerusform>%n dimensions; intervals from %1 bootstrap draws</numerusform>
         </translation>
     </message>
     <message>

@@ -309,7 +309,7 @@ void CompareView::drawScatter()
         return;
     auto *points = new QScatterSeries;
     points->setName(tr("texts"));
-    points->setMarkerSize(6);
+    points->setMarkerSize(9);   // 6 px dots were hard to see at 1024 x 700
     std::vector<double> xs, ys;
     double lo = 0, hi = 1;
     for (int t = 0; t < m_sample.texts.size(); ++t) {

@@ -4,6 +4,7 @@
 #include "core/session/promptpreview.h"
 #include "core/tokenize/tokenestimator.h"
 #include "core/tokenize/tokenizer.h"
+#include "ui/enginetext.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -61,10 +62,8 @@ void runAsync(QObject *owner, Work work, Done done)
     watcher->setFuture(QtConcurrent::run(std::move(work)));
 }
 
-QString money(qint64 micros)
-{
-    return QStringLiteral("$") + QLocale().toString(double(micros) / 1e6, 'f', 6);
-}
+/// Six decimals (a prompt costs fractions of a cent), placed as the locale places money ("0,000472 $").
+QString money(qint64 micros) { return EngineText::money(micros, 6); }
 
 } // namespace
 
@@ -368,11 +367,11 @@ void CorpusBrowser::previewPrompt()
                   .arg(textId.toHtmlEscaped(), p->deploymentId.toHtmlEscaped(), p->provider.toHtmlEscaped(),
                        p->model.toHtmlEscaped(), loc.toString(p->request.temperature), loc.toString(p->request.maxTokens))
             + QStringLiteral("<br>")
-            + tr("<b>Prompt tokens:</b> %1 (%2)").arg(loc.toString(p->promptTokens), p->countMethod.toHtmlEscaped())
+            + tr("<b>Prompt tokens:</b> %1 (%2)").arg(loc.toString(p->promptTokens), EngineText::tokenMethodName(p->countMethod).toHtmlEscaped())
             + QStringLiteral(" · ");
         if (p->inputCostMicros)
             html += tr("<b>Price:</b> %1 for the prompt, at most %2 with a full reply (%3 prices)")
-                        .arg(money(*p->inputCostMicros), money(p->maxCostMicros.value_or(0)), p->priceSource.toHtmlEscaped());
+                        .arg(money(*p->inputCostMicros), money(p->maxCostMicros.value_or(0)), EngineText::priceOrigin(p->priceSource).toHtmlEscaped());
         else
             html += tr("<b>Price:</b> unknown (no price for this model)");
         html += QStringLiteral("</p><h4>%1</h4><pre style='white-space:pre-wrap'>%2</pre><h4>%3</h4><pre style='white-space:pre-wrap'>%4</pre>")

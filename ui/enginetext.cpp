@@ -60,6 +60,9 @@ QString EngineText::waitReason(const DeploymentSnapshot &d, qint64 nowMs)
     return {};
 }
 
+/// A number of seconds the engine wrote with a decimal point ("1.2"), in the user's locale ("1,2").
+static QString localSeconds(const QString &engine) { return QLocale().toString(engine.toDouble()); }
+
 QString EngineText::event(const QString &m)
 {
     // The engine's event lines (core/router/router.cpp, core/session/*.cpp), matched whole.
@@ -93,15 +96,15 @@ QString EngineText::event(const QString &m)
          [](const QRegularExpressionMatch &x) -> QString { return tr("%1: cool-down ended").arg(x.captured(1)); }},
         {QRegularExpression(QStringLiteral("^(\\S+): cooling down for ([0-9.]+) s after (\\d+) failures within a minute(?: \\(last: (.*)\\))?$")),
          [](const QRegularExpressionMatch &x) -> QString {
-             QString s = tr("%1: cooling down for %2 s after %3 failures within a minute").arg(x.captured(1), x.captured(2), x.captured(3));
+             QString s = tr("%1: cooling down for %2 s after %3 failures within a minute").arg(x.captured(1), localSeconds(x.captured(2)), x.captured(3));
              if (!x.captured(4).isEmpty())
                  s += QLatin1String(" (") + x.captured(4) + QLatin1Char(')');
              return s;
          }},
         {QRegularExpression(QStringLiteral("^(\\S+): HTTP 429, paused for ([0-9.]+) s(.*)$")),
-         [](const QRegularExpressionMatch &x) -> QString { return tr("%1: rate-limited (HTTP 429), waits %2 s").arg(x.captured(1), x.captured(2)) + x.captured(3); }},
+         [](const QRegularExpressionMatch &x) -> QString { return tr("%1: rate-limited (HTTP 429), waits %2 s").arg(x.captured(1), localSeconds(x.captured(2))) + x.captured(3); }},
         {QRegularExpression(QStringLiteral("^(\\S+): overloaded, paused for ([0-9.]+) s(.*)$")),
-         [](const QRegularExpressionMatch &x) -> QString { return tr("%1: provider overloaded, waits %2 s").arg(x.captured(1), x.captured(2)) + x.captured(3); }},
+         [](const QRegularExpressionMatch &x) -> QString { return tr("%1: provider overloaded, waits %2 s").arg(x.captured(1), localSeconds(x.captured(2))) + x.captured(3); }},
         {QRegularExpression(QStringLiteral("^(\\S+): authentication failed, deployment disabled for this run$")),
          [](const QRegularExpressionMatch &x) -> QString { return tr("%1: authentication failed; the deployment is not used for the rest of this run").arg(x.captured(1)); }},
         {QRegularExpression(QStringLiteral("^(\\S+): provider spend limit reached, cooling down for (\\d+) min$")),
@@ -119,6 +122,31 @@ QString EngineText::event(const QString &m)
          [](const QRegularExpressionMatch &x) -> QString { return tr("A batch of %1 texts is too large for %2 (%3); it is split").arg(x.captured(1), x.captured(2), x.captured(3)); }},
         {QRegularExpression(QStringLiteral("^SIMULATED: provider simulator on 127\\.0\\.0\\.1:(\\d+) — results are not from real models$")),
          [](const QRegularExpressionMatch &x) -> QString { return tr("SIMULATED: provider simulator on 127.0.0.1:%1 — results are not from real models").arg(x.captured(1)); }},
+        // Batch mode (core/session/batchrunner.cpp).
+        {QRegularExpression(QStringLiteral("^batch: submitting (\\d+) requests \\((\\d+) bytes, ~(\\d+) input tokens\\) to (\\S+)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             const QLocale l;
+             return tr("Batch: submitting %n request(s) to %1 (%2, ~%3 input tokens)", nullptr, x.captured(1).toInt())
+                 .arg(x.captured(4), l.formattedDataSize(x.captured(2).toLongLong()), l.toString(x.captured(3).toLongLong()));
+         }},
+        {QRegularExpression(QStringLiteral("^batch (\\S+): (\\d+) requests submitted to (\\S+)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("Batch %1: %n request(s) submitted to %2", nullptr, x.captured(2).toInt()).arg(x.captured(1), x.captured(3));
+         }},
+        {QRegularExpression(QStringLiteral("^batch (\\S+) (\\w+): (\\d+) succeeded, (\\d+) failed, (\\d+) expired, (\\d+) cancelled$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             const QLocale l;
+             return tr("Batch %1 %2: %3 succeeded, %4 failed, %5 expired, %6 cancelled")
+                 .arg(x.captured(1), batchState(x.captured(2)), l.toString(x.captured(3).toLongLong()), l.toString(x.captured(4).toLongLong()),
+                      l.toString(x.captured(5).toLongLong()), l.toString(x.captured(6).toLongLong()));
+         }},
+        {QRegularExpression(QStringLiteral("^batch (\\S+): (\\d+) requests at (\\S+), (\\w+); polling again$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("Batch %1: %n request(s) at %2, %3; polling again", nullptr, x.captured(2).toInt())
+                 .arg(x.captured(1), x.captured(3), batchState(x.captured(4)));
+         }},
+        {QRegularExpression(QStringLiteral("^batch: submission refused \\((.*)\\); trying again$")),
+         [](const QRegularExpressionMatch &x) -> QString { return tr("Batch: the provider refused the submission (%1); trying again").arg(x.captured(1)); }},
         {QRegularExpression(QStringLiteral("^warning: (.*)$")), [](const QRegularExpressionMatch &x) -> QString { return tr("Warning: %1").arg(x.captured(1)); }},
         {QRegularExpression(QStringLiteral("^storage: (.*)$")), [](const QRegularExpressionMatch &x) -> QString { return tr("Storage: %1").arg(x.captured(1)); }},
     };
@@ -220,6 +248,30 @@ QString EngineText::tokenMethodName(const QString &m)
     if (m == QLatin1String("chars/4")) return tr("rough (characters ÷ 4)");
     if (m == QLatin1String("custom")) return tr("custom tokenizer");
     return m;
+}
+
+QString EngineText::batchState(const QString &s)
+{
+    if (s == QLatin1String("submitting")) return tr("submitting");
+    if (s == QLatin1String("validating")) return tr("validating");
+    if (s == QLatin1String("in_progress")) return tr("in progress");
+    if (s == QLatin1String("finalizing")) return tr("finalizing");
+    if (s == QLatin1String("cancelling")) return tr("cancelling");
+    if (s == QLatin1String("ended")) return tr("ended");
+    if (s == QLatin1String("failed")) return tr("failed");
+    if (s == QLatin1String("expired")) return tr("expired");
+    if (s == QLatin1String("cancelled")) return tr("cancelled");
+    return s;
+}
+
+QString EngineText::priceOrigin(const QString &o)
+{
+    if (o == QLatin1String("config")) return tr("model list");
+    if (o == QLatin1String("LiteLLM price map")) return tr("LiteLLM price map");
+    if (o == QLatin1String("built-in")) return tr("built-in");
+    if (o == QLatin1String("family fallback")) return tr("model family");
+    if (o == QLatin1String("unknown")) return tr("unknown");
+    return o;
 }
 
 QString EngineText::tokenMethodHelp(const QString &m)

@@ -44,6 +44,10 @@ public:
     /// The token-counting method, named and explained (for a tooltip).
     static QString tokenMethodName(const QString &method);
     static QString tokenMethodHelp(const QString &method);
+    /// A provider batch's state (core's batches.state: "in_progress", "ended", …), in words.
+    static QString batchState(const QString &state);
+    /// Where a price comes from (core's priceOriginName: "config", "built-in", …), in words.
+    static QString priceOrigin(const QString &originName);
 };
 
 } // namespace ui

@@ -90,8 +90,15 @@ QVariant MatrixModel::data(const QModelIndex &index, int role) const
         case Model: return r.model;
         case Framework: return r.framework;
         case Corpus: return r.corpus;
-        case Include: return r.include.join(QLatin1String(", "));
-        case Limit: return r.limit ? QVariant(*r.limit) : QVariant();
+        // An empty cell read as "nothing"; say what it means (grey, like a default repetition count).
+        case Include:
+            if (r.include.isEmpty() && role == Qt::DisplayRole)
+                return tr("every text");
+            return r.include.join(QLatin1String(", "));
+        case Limit:
+            if (r.limit)
+                return *r.limit;
+            return role == Qt::DisplayRole ? QVariant(tr("no limit")) : QVariant();
         case Repetitions:
             if (r.repetitions)
                 return *r.repetitions;
@@ -118,7 +125,8 @@ QVariant MatrixModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::BackgroundRole && !problem.isEmpty())
         return QBrush(QColor(255, 220, 220));
-    if (role == Qt::ForegroundRole && col == Repetitions && !r.repetitions)
+    if (role == Qt::ForegroundRole
+        && ((col == Repetitions && !r.repetitions) || (col == Include && r.include.isEmpty()) || (col == Limit && !r.limit)))
         return QBrush(QColor(Qt::gray));
     return {};
 }

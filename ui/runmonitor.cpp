@@ -71,16 +71,32 @@ QTableView *gaugeView(QAbstractItemModel *model, QWidget *parent)
     for (int c = GaugeModel::Rpm; c <= GaugeModel::Otpm; ++c)
         v->setColumnWidth(c, 118);
     // Name, the four gauges and what the deployment waits for come first, so all of them are
-    // readable without scrolling at 1024 px; the group and the counters follow.
-    const int order[] = {GaugeModel::Name, GaugeModel::Rpm, GaugeModel::Tpm, GaugeModel::Itpm,
-                         GaugeModel::Otpm, GaugeModel::State, GaugeModel::Group};
+    // readable without scrolling at 1024 px; its spend, the group and the counters follow.
+    const int order[] = {GaugeModel::Name, GaugeModel::Rpm,   GaugeModel::Tpm,   GaugeModel::Itpm,
+                         GaugeModel::Otpm, GaugeModel::State, GaugeModel::Spend, GaugeModel::Group};
     for (int visual = 0; visual < int(std::size(order)); ++visual)
         v->horizontalHeader()->moveSection(v->horizontalHeader()->visualIndex(order[visual]), visual);
-    v->setColumnWidth(GaugeModel::State, 220);
+    // Wide enough for what a deployment usually waits for, in the language in use (German
+    // "RPM-Fenster: nächster Aufruf in 55 s" was cut at 220 px).
+    int stateWidth = 220;
+    for (WaitReason r : {WaitReason::Rpm, WaitReason::Tpm, WaitReason::Itpm, WaitReason::Otpm, WaitReason::CoolingDown,
+                         WaitReason::DailyQuota}) {
+        DeploymentSnapshot d;
+        d.waitReason = r;
+        d.waitUntilMs = 55000;
+        d.failures = 3;
+        stateWidth = std::max(stateWidth, v->fontMetrics().horizontalAdvance(EngineText::waitReason(d, 0)) + 16);
+    }
+    v->setColumnWidth(GaugeModel::State, stateWidth);
     v->horizontalHeader()->setMinimumSectionSize(40);
     // No title cut short ("Wiederholungen"): each column at least as wide as its header.
     for (int c = 0; c < GaugeModel::ColumnCount; ++c)
         v->setColumnWidth(c, std::max(v->columnWidth(c), v->horizontalHeader()->sectionSizeHint(c)));
+    // The counters need only their title's room (a sum of money for Spend), so that Spend, right
+    // after the state, shows without scrolling at 1380 px (it was cut off in German).
+    const int moneyWidth = v->fontMetrics().horizontalAdvance(EngineText::money(9999999, 4)) + 16;
+    for (int c : {GaugeModel::InFlight, GaugeModel::Calls, GaugeModel::Http429, GaugeModel::Retries, GaugeModel::Spend})
+        v->setColumnWidth(c, std::max(v->horizontalHeader()->sectionSizeHint(c), c == GaugeModel::Spend ? moneyWidth : 0));
     return v;
 }
 } // namespace
@@ -164,6 +180,12 @@ RunMonitor::RunMonitor(Project *project, QWidget *parent)
     bv->verticalHeader()->hide();
     bv->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     bv->horizontalHeader()->setStretchLastSection(true);
+    // Provider batch ids run to 45 characters: cut in the middle (whole in the tooltip), so the
+    // counts and the age stay in view at 1024 px.
+    bv->setTextElideMode(Qt::ElideMiddle);
+    bv->setWordWrap(false);
+    bv->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Interactive);
+    bv->setColumnWidth(1, bv->fontMetrics().horizontalAdvance(QStringLiteral("batch_440faa64820f40426f56")));
     m_gaugeTabs = gauges;
     m_batchTab = gauges->addTab(bv, tr("Batches"));
     gauges->setTabVisible(m_batchTab, false);
@@ -541,7 +563,9 @@ void RunMonitor::tick()
         eta = tr("ETA %1").arg(formatDuration(p.etaS));
     else if (p.done + p.failed > 0 && p.total > 0 && p.elapsedS > 0)
         eta = tr("ETA %1").arg(formatDuration(p.elapsedS / double(p.done + p.failed) * double(p.total - p.done - p.failed)));
-    m_eta->setText(tr("Elapsed %1 · %2").arg(formatDuration(p.elapsedS > 0 ? p.elapsedS : m_clock.elapsed() / 1000.0), eta));
+    const QString elapsed = formatDuration(p.elapsedS > 0 ? p.elapsedS : m_clock.elapsed() / 1000.0);
+    // No ETA before the first result (a batch run's first minutes): no dangling "Elapsed 10 s ·".
+    m_eta->setText(eta.isEmpty() ? tr("Elapsed %1").arg(elapsed) : tr("Elapsed %1 · %2").arg(elapsed, eta));
 
     const QLocale loc;
     qint64 queued = 0;
@@ -633,10 +657,12 @@ void RunMonitor::refreshBatches(const QString &dbPath)
                     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
                 return item;
             };
-            auto *state = cell(b.state);
+            auto *state = cell(EngineText::batchState(b.state));
             if (!b.error.isEmpty())
                 state->setToolTip(b.error);
-            m_batches->appendRow({cell(b.provider), cell(b.providerBatchId.isEmpty() ? tr("(not created yet)") : b.providerBatchId),
+            auto *id = cell(b.providerBatchId.isEmpty() ? tr("(not created yet)") : b.providerBatchId);
+            id->setToolTip(b.providerBatchId);
+            m_batches->appendRow({cell(b.provider), id,
                                   cell(loc.toString(b.requests), true), state, cell(loc.toString(b.succeeded), true),
                                   cell(loc.toString(b.failed), true), cell(loc.toString(b.expired), true),
                                   cell(loc.toString(b.cancelled), true),

@@ -2,6 +2,7 @@
 
 #include "core/pricing/pricing.h"
 #include "core/storage/serverdb.h"
+#include "ui/enginetext.h"
 #include "ui/project.h"
 
 #include <QCloseEvent>
@@ -272,7 +273,7 @@ QString SharedRunPanel::heartbeatAge(qint64 ms)
 {
     const double s = double(ms) / 1000.0;
     if (s < 120)
-        return tr("%1 s ago").arg(s, 0, 'f', 1);
+        return tr("%1 s ago").arg(QLocale().toString(s, 'f', 1));   // "2,2 s" in German
     if (s < 7200)
         return tr("%1 min ago").arg(qint64(s / 60));
     return tr("%1 h ago").arg(qint64(s / 3600));
@@ -289,10 +290,9 @@ void SharedRunPanel::showStatus()
                           .arg(c.failed)
                           .arg(m_status.pendingNotInFlight())
                           .arg(c.inFlight));
-    m_spend->setText(tr("$%1 in %2 calls (%3 × HTTP 429)")
-                         .arg(microsToUsd(m_status.spentMicros), 0, 'f', 4)
-                         .arg(c.calls)
-                         .arg(c.http429));
+    // Money and counts in the interface's locale ("0,0230 $" in German).
+    m_spend->setText(tr("%1 in %2 calls (%3 × HTTP 429)")
+                         .arg(EngineText::money(m_status.spentMicros, 4), QLocale().toString(c.calls), QLocale().toString(c.http429)));
     if (!m_url.isEmpty() && m_error.isEmpty() && m_read.isFinished() && !m_read.future().isCanceled())
         m_state->setText(tr("Updated %1 — every %2 s")
                              .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")))

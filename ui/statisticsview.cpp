@@ -20,6 +20,9 @@ namespace ui {
 
 namespace {
 
+/// Before any run there is no database yet: say what to do rather than what is missing.
+QString noResultsText() { return StatisticsView::tr("No results yet — run the experiment first"); }
+
 struct Computed {
     AgreementReport report;
     QString error;
@@ -91,7 +94,7 @@ StatisticsView::StatisticsView(QWidget *parent) : QWidget(parent), m_tree(new QT
     layout->addWidget(note);
     layout->addLayout(top);
     layout->addWidget(m_tree, 1);
-    m_status->setText(tr("No results database"));
+    m_status->setText(noResultsText());
 }
 
 StatisticsView::~StatisticsView() = default;
@@ -108,7 +111,7 @@ void StatisticsView::setSource(const QString &dbPath, const ResultFilter &filter
     if (isVisible())
         recompute();
     else
-        m_status->setText(m_db.isEmpty() ? tr("No results database") : QString());
+        m_status->setText(m_db.isEmpty() ? noResultsText() : QString());
 }
 
 void StatisticsView::showEvent(QShowEvent *event)
@@ -124,7 +127,7 @@ void StatisticsView::recompute()
     const quint64 gen = ++m_generation;
     m_tree->clear();
     if (m_db.isEmpty()) {
-        m_status->setText(tr("No results database"));
+        m_status->setText(noResultsText());
         m_busy = false;
         emit reportShown();
         return;

@@ -21,6 +21,22 @@ constexpr auto kState = "window/state";
 constexpr auto kLastDb = "run/lastDatabase";
 
 QString key(const char *k) { return QString::fromLatin1(k); }
+
+// The standard dialog buttons (Close, Cancel, Yes, …) take their text from Qt's own catalogue
+// (qtbase_de.qm), which Debian ships apart from Qt (qt6-translations-l10n) and which is often not
+// installed: without it every dialog said "Close" and "Cancel" in a German window. Qt asks for
+// them in the context "QPlatformTheme" of every installed translator, so ours carries them too.
+[[maybe_unused]] constexpr const char *kStandardButtons[] = {
+    QT_TRANSLATE_NOOP("QPlatformTheme", "OK"),       QT_TRANSLATE_NOOP("QPlatformTheme", "Save"),
+    QT_TRANSLATE_NOOP("QPlatformTheme", "Save All"), QT_TRANSLATE_NOOP("QPlatformTheme", "Open"),
+    QT_TRANSLATE_NOOP("QPlatformTheme", "&Yes"),     QT_TRANSLATE_NOOP("QPlatformTheme", "Yes to &All"),
+    QT_TRANSLATE_NOOP("QPlatformTheme", "&No"),      QT_TRANSLATE_NOOP("QPlatformTheme", "N&o to All"),
+    QT_TRANSLATE_NOOP("QPlatformTheme", "Abort"),    QT_TRANSLATE_NOOP("QPlatformTheme", "Retry"),
+    QT_TRANSLATE_NOOP("QPlatformTheme", "Ignore"),   QT_TRANSLATE_NOOP("QPlatformTheme", "Close"),
+    QT_TRANSLATE_NOOP("QPlatformTheme", "Cancel"),   QT_TRANSLATE_NOOP("QPlatformTheme", "Discard"),
+    QT_TRANSLATE_NOOP("QPlatformTheme", "Help"),     QT_TRANSLATE_NOOP("QPlatformTheme", "Apply"),
+    QT_TRANSLATE_NOOP("QPlatformTheme", "Reset"),    QT_TRANSLATE_NOOP("QPlatformTheme", "Restore Defaults"),
+};
 } // namespace
 
 QStringList UiSettings::recentProjects()

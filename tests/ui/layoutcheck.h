@@ -10,6 +10,8 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <algorithm>
+
 namespace wbtest {
 
 inline bool inLayoutTree(const QLayout *l, const QWidget *w)
@@ -63,7 +65,11 @@ inline QStringList layoutProblems(QWidget *root)
                 if (h->isSectionHidden(i) || h->sectionResizeMode(i) == QHeaderView::Stretch || (h->stretchLastSection() && i == last))
                     continue;
                 const QString title = h->model() ? h->model()->headerData(i, Qt::Horizontal).toString() : QString();
-                const int need = h->fontMetrics().horizontalAdvance(title) + 2 * h->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, h);
+                // A title on two lines ("authority" over "claude-haiku") needs its widest line.
+                int textWidth = 0;
+                for (const QString &line : title.split(QLatin1Char('\n')))
+                    textWidth = std::max(textWidth, h->fontMetrics().horizontalAdvance(line));
+                const int need = textWidth + 2 * h->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, h);
                 if (!title.isEmpty() && h->sectionSize(i) < need)
                     out << QStringLiteral("header cut: \"%1\" is %2 px wide, needs %3 (%4)").arg(title).arg(h->sectionSize(i)).arg(need).arg(describe(h->parentWidget()));
             }

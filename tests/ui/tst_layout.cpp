@@ -2,13 +2,19 @@
 // grow past that size, no widgets of one layout overlap, no header title, label or button is cut.
 #include "layoutcheck.h"
 #include "guitestutil.h"
+#include "core/router/routertypes.h"
+#include "ui/enginetext.h"
 #include "ui/estimateview.h"
+#include "ui/gaugemodel.h"
 #include "ui/mainwindow.h"
 #include "ui/project.h"
 #include "ui/sharedrunpanel.h"
 #include "ui/uisettings.h"
 
 #include <QApplication>
+#include <QDialogButtonBox>
+#include <QPushButton>
+#include <QTableView>
 #include <QLocale>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -16,6 +22,7 @@
 #include <QTest>
 #include <QTranslator>
 
+using namespace wb;
 using namespace wb::ui;
 
 class TestLayout : public QObject {
@@ -69,6 +76,44 @@ void TestLayout::pagesHoldAt1024()
         for (const QString &problem : wbtest::layoutProblems(&w))
             if (!problems.contains(problem))
                 problems << QStringLiteral("page %1: %2").arg(p).arg(problem);
+    }
+    // What a deployment waits for is read in full on the Run page without scrolling: its State
+    // column is as wide as the commonest wait ("RPM-Fenster: nächster Aufruf in 55 s") and within view.
+    w.showPage(MainWindow::RunPage);
+    QTest::qWait(100);
+    auto *gauges = w.findChild<QTableView *>(QStringLiteral("deploymentGauges"));
+    QVERIFY(gauges);
+    for (WaitReason r : {WaitReason::Rpm, WaitReason::CoolingDown}) {
+        DeploymentSnapshot d;
+        d.waitReason = r;
+        d.waitUntilMs = 55000;
+        d.failures = 3;
+        const QString text = EngineText::waitReason(d, 0);
+        const int need = gauges->fontMetrics().horizontalAdvance(text) + 8;
+        const int width = gauges->horizontalHeader()->sectionSize(GaugeModel::State);
+        if (width < need)
+            problems << QStringLiteral("run page: State column %1 px for \"%2\" (needs %3)").arg(width).arg(text).arg(need);
+    }
+    const int stateEnd = gauges->horizontalHeader()->sectionViewportPosition(GaugeModel::State)
+                         + gauges->horizontalHeader()->sectionSize(GaugeModel::State);
+    if (stateEnd > gauges->viewport()->width())
+        problems << QStringLiteral("run page: the State column ends at %1 px, past the visible %2 px")
+                        .arg(stateEnd).arg(gauges->viewport()->width());
+    // At 1380 px the deployment's spend is in view as well.
+    w.resize(1380, 860);
+    QTest::qWait(150);
+    const int spendEnd = gauges->horizontalHeader()->sectionViewportPosition(GaugeModel::Spend)
+                         + gauges->horizontalHeader()->sectionSize(GaugeModel::Spend);
+    if (spendEnd > gauges->viewport()->width())
+        problems << QStringLiteral("run page at 1380 px: the Spend column ends at %1 px, past the visible %2 px")
+                        .arg(spendEnd).arg(gauges->viewport()->width());
+    w.resize(1024, 700);
+    // Dialog buttons speak the interface's language even without Qt's own catalogue installed.
+    if (lang == QLatin1String("de")) {
+        QDialogButtonBox box(QDialogButtonBox::Close | QDialogButtonBox::Cancel | QDialogButtonBox::Yes);
+        QCOMPARE(box.button(QDialogButtonBox::Close)->text(), QStringLiteral("Schließen"));
+        QCOMPARE(box.button(QDialogButtonBox::Cancel)->text(), QStringLiteral("Abbrechen"));
+        QCOMPARE(box.button(QDialogButtonBox::Yes)->text(), QStringLiteral("&Ja"));
     }
     // Run ▸ Watch Shared Run opens a window of its own; it holds within the same size.
     SharedRunPanel shared(w.project());

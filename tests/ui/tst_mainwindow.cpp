@@ -4,6 +4,7 @@
 #include "core/common/provider.h"
 #include "ui/adddeploymentdialog.h"
 #include "ui/corpusmodel.h"
+#include "ui/enginetext.h"
 #include "ui/estimateview.h"
 #include "ui/experimenteditor.h"
 #include "ui/keysmodel.h"
@@ -369,7 +370,8 @@ void TestMainWindow::runPageShowsOpenBatches()
     QCOMPARE(run->batchTable()->item(0, 0)->text(), QStringLiteral("openai"));
     QCOMPARE(run->batchTable()->item(0, 1)->text(), QStringLiteral("batch_open_1"));
     QCOMPARE(run->batchTable()->item(0, 2)->text(), QLocale().toString(120));
-    QCOMPARE(run->batchTable()->item(0, 3)->text(), QStringLiteral("in_progress"));
+    QCOMPARE(run->batchTable()->item(0, 3)->text(), EngineText::batchState(QStringLiteral("in_progress")));
+    QCOMPARE(run->batchTable()->item(0, 3)->text(), QStringLiteral("in progress"));   // not the API's word
     QVERIFY(tabs->isTabVisible(tabs->count() - 1));
     // A database without batches hides the tab.
     run->setDatabasePath(QStringLiteral("none.sqlite"));

@@ -1,5 +1,6 @@
 // The German catalogue is complete: every message of the workbench has a finished, non-empty
-// translation (all plural forms), so no English string shows in the German interface.
+// translation (all plural forms), so no English string shows in the German interface; the
+// English one has the singular and plural of every "%n" message.
 #include <QFile>
 #include <QTest>
 #include <QXmlStreamReader>
@@ -8,6 +9,7 @@ class TestTranslations : public QObject {
     Q_OBJECT
 private slots:
     void germanCatalogueIsComplete();
+    void englishPluralsAreFilled();
 };
 
 void TestTranslations::germanCatalogueIsComplete()
@@ -58,6 +60,41 @@ void TestTranslations::germanCatalogueIsComplete()
     QVERIFY(messages > 100);
     QVERIFY2(problems.isEmpty(), qPrintable(QStringLiteral("%1 of %2 messages untranslated:\n").arg(problems.size()).arg(messages)
                                             + problems.join(QLatin1Char('\n'))));
+}
+
+void TestTranslations::englishPluralsAreFilled()
+{
+    // English shows the source texts, except for "%n text(s)": without its singular and plural
+    // forms in the English catalogue the interface reads "12 text(s)".
+    QFile f(QStringLiteral(WB_SOURCE_DIR "/translations/discernus_en.ts"));
+    QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+    QXmlStreamReader xml(&f);
+    QStringList problems;
+    QString source;
+    bool numerusMessage = false;
+    int plurals = 0;
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (!xml.isStartElement())
+            continue;
+        if (xml.name() == QLatin1String("message")) {
+            numerusMessage = xml.attributes().value(QLatin1String("numerus")) == QLatin1String("yes");
+        } else if (xml.name() == QLatin1String("source")) {
+            source = xml.readElementText();
+        } else if (xml.name() == QLatin1String("translation") && numerusMessage) {
+            const QString type = xml.attributes().value(QLatin1String("type")).toString();
+            if (type == QLatin1String("vanished") || type == QLatin1String("obsolete"))
+                continue;
+            ++plurals;
+            if (type == QLatin1String("unfinished"))
+                problems << QStringLiteral("line %1: \"%2\"").arg(xml.lineNumber()).arg(source);
+        } else if (xml.name() == QLatin1String("numerusform") && xml.readElementText().trimmed().isEmpty()) {
+            problems << QStringLiteral("line %1: empty form of \"%2\"").arg(xml.lineNumber()).arg(source);
+        }
+    }
+    QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+    QVERIFY(plurals > 10);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
 }
 
 QTEST_GUILESS_MAIN(TestTranslations)

@@ -153,6 +153,11 @@ void TestUiModels::matrixEditValidateAddRemove()
     r.corpus = QStringLiteral("speeches");
     m.setRuns({r}, 2);
     QCOMPARE(m.data(m.index(0, MatrixModel::Repetitions)).toString(), QStringLiteral("2 (default)"));
+    // Empty Include and Limit cells say what they mean; the editor still starts empty.
+    QCOMPARE(m.data(m.index(0, MatrixModel::Include)).toString(), QStringLiteral("every text"));
+    QCOMPARE(m.data(m.index(0, MatrixModel::Include), Qt::EditRole).toString(), QString());
+    QCOMPARE(m.data(m.index(0, MatrixModel::Limit)).toString(), QStringLiteral("no limit"));
+    QVERIFY(!m.data(m.index(0, MatrixModel::Limit), Qt::EditRole).isValid());
     QVERIFY(m.data(m.index(0, MatrixModel::Model), MatrixModel::ChoicesRole).toStringList().contains(QStringLiteral("claude")));
 
     QSignalSpy edited(&m, &MatrixModel::runsEdited);
@@ -507,6 +512,25 @@ void TestUiModels::engineTextWordsEventsAndWaits()
     QCOMPARE(EngineText::event(QStringLiteral("gpt/1: HTTP 429, paused for 2.5 s")),
              EngineText::tr("%1: rate-limited (HTTP 429), waits %2 s").arg(QStringLiteral("gpt/1"), QStringLiteral("2.5")));
     QCOMPARE(EngineText::event(QStringLiteral("something new")), QStringLiteral("something new"));
+    // Batch mode's lines are worded too (German shows no English event).
+    for (const QString &line : {QStringLiteral("batch: submitting 60 requests (140460 bytes, ~30725 input tokens) to gpt/1"),
+                                QStringLiteral("batch batch_1: 60 requests submitted to gpt/1"),
+                                QStringLiteral("batch batch_1 ended: 59 succeeded, 1 failed, 0 expired, 0 cancelled"),
+                                QStringLiteral("batch batch_1: 60 requests at gpt/1, in_progress; polling again")})
+        QVERIFY2(EngineText::event(line) != line, qPrintable(line));
+    QCOMPARE(EngineText::event(QStringLiteral("batch b_1: 1 requests submitted to gpt/1")),
+             EngineText::tr("Batch %1: %n request(s) submitted to %2", nullptr, 1).arg(QStringLiteral("b_1"), QStringLiteral("gpt/1")));
+    QCOMPARE(EngineText::batchState(QStringLiteral("in_progress")), QStringLiteral("in progress"));
+    {
+        // Seconds the engine writes with a decimal point follow the locale ("1,2" in German).
+        const QLocale before;
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        const QString wait = EngineText::event(QStringLiteral("gpt/1: overloaded, paused for 1.2 s"));
+        const QString cool = EngineText::event(QStringLiteral("gpt/1: cooling down for 7.5 s after 3 failures within a minute"));
+        QLocale::setDefault(before);
+        QVERIFY2(wait.contains(QStringLiteral("1,2")) && !wait.contains(QStringLiteral("1.2")), qPrintable(wait));
+        QVERIFY2(cool.contains(QStringLiteral("7,5")), qPrintable(cool));
+    }
     // What a deployment waits for, and until when.
     DeploymentSnapshot d;
     const qint64 now = 1'000'000;
