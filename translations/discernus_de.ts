@@ -297,7 +297,7 @@
 <context>
     <name>wb::ui::CorpusBrowser</name>
     <message>
-        <location filename="../ui/corpusbrowser.cpp" line="+136"/>
+        <location filename="../ui/corpusbrowser.cpp" line="+134"/>
         <source>Corpus %1</source>
         <translation>Korpus %1</translation>
     </message>
@@ -3051,7 +3051,7 @@ Spannweite</translation>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+107"/>
+        <location filename="../ui/runmonitor.cpp" line="+112"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
@@ -3077,12 +3077,12 @@ Spannweite</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+217"/>
+        <location line="+223"/>
         <source>Pause</source>
         <translation>Pausieren</translation>
     </message>
     <message>
-        <location line="-216"/>
+        <location line="-222"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -3162,7 +3162,7 @@ Spannweite</translation>
         <translation>Anbieter-Batches des Laufs</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+14"/>
         <source>Batches</source>
         <translation>Batches</translation>
     </message>
@@ -3256,7 +3256,7 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>(noch nicht angelegt)</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Storage failure: %1</source>
         <translation>Speicherfehler: %1</translation>
     </message>
@@ -3291,12 +3291,12 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Beendet in %1</translation>
     </message>
     <message>
-        <location line="-539"/>
+        <location line="-549"/>
         <source>Deployments</source>
         <translation>Deployments</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+40"/>
         <source>Budget</source>
         <translation>Budget</translation>
     </message>
@@ -3403,7 +3403,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Vergangen %1 · %2</translation>
     </message>
     <message>
-        <location line="+135"/>
+        <location line="+137"/>
         <source>Could not run: %1</source>
         <translation>Lauf nicht möglich: %1</translation>
     </message>
@@ -3421,7 +3421,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
 <context>
     <name>wb::ui::SharedRunPanel</name>
     <message>
-        <location filename="../ui/sharedrunpanel.cpp" line="+55"/>
+        <location filename="../ui/sharedrunpanel.cpp" line="+56"/>
         <source>Shared run</source>
         <translation>Gemeinsamer Lauf</translation>
     </message>

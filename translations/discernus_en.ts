@@ -297,7 +297,7 @@
 <context>
     <name>wb::ui::CorpusBrowser</name>
     <message>
-        <location filename="../ui/corpusbrowser.cpp" line="+136"/>
+        <location filename="../ui/corpusbrowser.cpp" line="+134"/>
         <source>Corpus %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3047,7 +3047,7 @@ spread</source>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+107"/>
+        <location filename="../ui/runmonitor.cpp" line="+112"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3073,12 +3073,12 @@ spread</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+217"/>
+        <location line="+223"/>
         <source>Pause</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-216"/>
+        <location line="-222"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3158,7 +3158,7 @@ spread</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+14"/>
         <source>Batches</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3250,7 +3250,7 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Storage failure: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3285,12 +3285,12 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-539"/>
+        <location line="-549"/>
         <source>Deployments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+40"/>
         <source>Budget</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3395,7 +3395,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+135"/>
+        <location line="+137"/>
         <source>Could not run: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3413,7 +3413,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
 <context>
     <name>wb::ui::SharedRunPanel</name>
     <message>
-        <location filename="../ui/sharedrunpanel.cpp" line="+55"/>
+        <location filename="../ui/sharedrunpanel.cpp" line="+56"/>
         <source>Shared run</source>
         <translation type="unfinished"></translation>
     </message>
