@@ -13,6 +13,17 @@ qint64 number(QStringView digits)
     return s.toLongLong();
 }
 
+/// The counts of a match of "requests or tokens" (group 1) and its limit (group 2) (OpenAI's wording, Gemini's metric).
+std::optional<RefusalCounts> requestsOrTokens(const QRegularExpressionMatch &m)
+{
+    RefusalCounts r;
+    r.dim = m.capturedView(1).compare(u"requests", Qt::CaseInsensitive) == 0 ? RefusalCounts::Requests : RefusalCounts::Tokens;
+    r.limit = number(m.capturedView(2));
+    if (r.limit <= 0)
+        return std::nullopt;
+    return r;
+}
+
 } // namespace
 
 std::optional<RefusalCounts> parseRefusalCounts(QStringView message)
@@ -27,16 +38,13 @@ std::optional<RefusalCounts> parseRefusalCounts(QStringView message)
         QStringLiteral(R"(rate limit for your organization of (\d+(?:,\d{3})*) (input tokens|output tokens|requests) per minute)"),
         QRegularExpression::CaseInsensitiveOption);
     if (const auto m = openAi.match(message); m.hasMatch()) {
-        RefusalCounts r;
-        r.dim = m.capturedView(1).compare(u"requests", Qt::CaseInsensitive) == 0 ? RefusalCounts::Requests
-                                                                                 : RefusalCounts::Tokens;
-        r.limit = number(m.capturedView(2));
-        if (m.hasCaptured(3) && !m.capturedView(3).isEmpty())
-            r.used = number(m.capturedView(3));
-        if (m.hasCaptured(4) && !m.capturedView(4).isEmpty())
-            r.requested = number(m.capturedView(4));
-        if (r.limit > 0)
+        if (auto r = requestsOrTokens(m)) {
+            if (m.hasCaptured(3) && !m.capturedView(3).isEmpty())
+                r->used = number(m.capturedView(3));
+            if (m.hasCaptured(4) && !m.capturedView(4).isEmpty())
+                r->requested = number(m.capturedView(4));
             return r;
+        }
     }
     // Gemini: "* Quota exceeded for metric: generativelanguage.googleapis.com/
     // generate_content_paid_tier_input_token_count, limit: 1000000, model: gemini-2.5-flash".
@@ -45,11 +53,7 @@ std::optional<RefusalCounts> parseRefusalCounts(QStringView message)
         QStringLiteral(R"(Quota exceeded for metric:\s*\S*?(input_token_count|requests)\S*,\s*limit:\s*(\d+))"),
         QRegularExpression::CaseInsensitiveOption);
     if (const auto m = gemini.match(message); m.hasMatch()) {
-        RefusalCounts r;
-        r.dim = m.capturedView(1).compare(u"requests", Qt::CaseInsensitive) == 0 ? RefusalCounts::Requests
-                                                                                 : RefusalCounts::Tokens;
-        r.limit = number(m.capturedView(2));
-        if (r.limit > 0)
+        if (auto r = requestsOrTokens(m))
             return r;
     }
     if (const auto m = anthropic.match(message); m.hasMatch()) {

@@ -37,14 +37,9 @@ cleanup() {
 trap cleanup EXIT
 
 printf 'latency_ms: 0\njitter_ms: 0\n' > "$WORK/limits.yaml"
-"$BIN" simulate --port 0 --limits "$WORK/limits.yaml" 2> "$WORK/sim.log" &
-SIM_PID=$!
-for _ in $(seq 100); do
-    grep -q "listening on" "$WORK/sim.log" 2>/dev/null && break
-    sleep 0.05
-done
-BASE=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$WORK/sim.log" | head -1)
-[ -n "$BASE" ] || { echo "cpu-per-call: the simulator did not start" >&2; cat "$WORK/sim.log" >&2; exit 2; }
+# shellcheck source=tests/tools/simproject.sh
+. "$(dirname "$0")/../tools/simproject.sh"
+sim_start "$WORK" "$BIN" cpu-per-call || exit 2
 
 # One JSONL corpus of short, distinct texts.
 awk -v n="$TEXTS" 'BEGIN { for (i = 1; i <= n; i++)

@@ -57,17 +57,12 @@ sql() {   # sql DB QUERY
 }
 
 # ---- simulator and project ---------------------------------------------------------------------
+# shellcheck source=tests/tools/simproject.sh
+. "$(dirname "$0")/simproject.sh"
 start_sim() {   # start_sim PROCESSING_MS: the sample's keys and limits, no faults
     grep -v '^faults:' "$SAMPLE/sim_limits.yaml" > "$WORK/limits.yaml"
     echo "batch: {validating_ms: 100, processing_ms: $1, finalizing_ms: 100}" >> "$WORK/limits.yaml"
-    "$BIN" simulate --port 0 --limits "$WORK/limits.yaml" 2> "$WORK/sim.log" &
-    SIM_PID=$!
-    for _ in $(seq 100); do
-        grep -q "listening on" "$WORK/sim.log" 2>/dev/null && break
-        sleep 0.05
-    done
-    BASE=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$WORK/sim.log" | head -1)
-    [ -n "$BASE" ] || { echo "batchcheck: the simulator did not start" >&2; cat "$WORK/sim.log" >&2; exit 2; }
+    sim_start "$WORK" "$BIN" batchcheck || exit 2
 }
 stop_sim() { kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null || true; SIM_PID=; }
 stats() { curl -s "$BASE/sim/stats"; }
