@@ -755,12 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+229"/>
+        <location line="+242"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location line="-226"/>
+        <location line="-239"/>
         <source>provider unreachable: next try in %1</source>
         <translation>Anbieter nicht erreichbar: nächster Versuch in %1</translation>
     </message>
@@ -896,6 +896,21 @@
         <location line="+4"/>
         <source>%1: the provider lowers the %2 limit from %3 to %4</source>
         <translation>%1: Der Anbieter senkt das %2-Limit von %3 auf %4</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1: the provider refused a call its refilling limit had room for; its limits now count as sliding windows</source>
+        <translation>%1: Der Anbieter hat einen Aufruf abgelehnt, für den sein nachfüllendes Limit noch Platz hatte; seine Limits zählen jetzt als gleitende Fenster</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider counts each call&apos;s actual tokens once it is answered (learned from its remaining tokens)</source>
+        <translation>%1: Der Anbieter zählt für jeden beantworteten Aufruf die tatsächlichen Tokens (gelernt aus seinen verbleibenden Tokens)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider keeps counting each call&apos;s reserved tokens (learned from its remaining tokens)</source>
+        <translation>%1: Der Anbieter zählt für jeden Aufruf weiter die reservierten Tokens (gelernt aus seinen verbleibenden Tokens)</translation>
     </message>
     <message>
         <location line="+3"/>

@@ -755,12 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+229"/>
+        <location line="+242"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-226"/>
+        <location line="-239"/>
         <source>provider unreachable: next try in %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -895,6 +895,21 @@
     <message>
         <location line="+4"/>
         <source>%1: the provider lowers the %2 limit from %3 to %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1: the provider refused a call its refilling limit had room for; its limits now count as sliding windows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider counts each call&apos;s actual tokens once it is answered (learned from its remaining tokens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider keeps counting each call&apos;s reserved tokens (learned from its remaining tokens)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -111,12 +111,25 @@ QString EngineText::event(const QString &m)
          [](const QRegularExpressionMatch &x) -> QString { return tr("%1: the provider's spend limit is reached; waits %2 min").arg(x.captured(1), x.captured(2)); }},
         {QRegularExpression(QStringLiteral("^fallback: job (\\d+) moves from (\\S+) to (\\S+) \\((.*)\\)$")),
          [](const QRegularExpressionMatch &x) -> QString { return tr("Fallback: job %1 moves from %2 to %3 (%4)").arg(x.captured(1), x.captured(2), x.captured(3), x.captured(4)); }},
-        {QRegularExpression(QStringLiteral("^(\\S+): learned (\\w+) limit (\\d+) from headers$")),
+        {QRegularExpression(QStringLiteral("^(\\S+): learned (\\w+) limit (\\d+) from the provider$")),
          [](const QRegularExpressionMatch &x) -> QString { return tr("%1: the provider reports a %2 limit of %3").arg(x.captured(1), x.captured(2), QLocale().toString(x.captured(3).toLongLong())); }},
-        {QRegularExpression(QStringLiteral("^(\\S+): (\\w+) limit tightened from (\\d+) to (\\d+) by headers$")),
+        {QRegularExpression(QStringLiteral("^(\\S+): (\\w+) limit tightened from (\\d+) to (\\d+) by the provider$")),
          [](const QRegularExpressionMatch &x) -> QString {
              const QLocale l;
              return tr("%1: the provider lowers the %2 limit from %3 to %4").arg(x.captured(1), x.captured(2), l.toString(x.captured(3).toLongLong()), l.toString(x.captured(4).toLongLong()));
+         }},
+        // What LimitState learned of the provider's counting (core/limits/limitstate.cpp).
+        {QRegularExpression(QStringLiteral("^(\\S+): counting this key's limits as sliding windows: the provider refused a call its bucket had room for$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider refused a call its refilling limit had room for; its limits now count as sliding windows").arg(x.captured(1));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): the provider settles tpm to each call's usage \\(learned from its remaining tokens\\)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider counts each call's actual tokens once it is answered (learned from its remaining tokens)").arg(x.captured(1));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): the provider keeps each call's tpm admission charge \\(learned from its remaining tokens\\)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider keeps counting each call's reserved tokens (learned from its remaining tokens)").arg(x.captured(1));
          }},
         {QRegularExpression(QStringLiteral("^a batch of (\\d+) texts is too large for (\\S+) \\((.*)\\); splitting it$")),
          [](const QRegularExpressionMatch &x) -> QString { return tr("A batch of %1 texts is too large for %2 (%3); it is split").arg(x.captured(1), x.captured(2), x.captured(3)); }},

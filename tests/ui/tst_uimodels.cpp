@@ -3,6 +3,7 @@
 #include "tests/core/storage/storagefixture.h"
 #include "ui/corpusmodel.h"
 #include "ui/deploymenttablemodel.h"
+#include "core/limits/limitstate.h"
 #include "ui/enginetext.h"
 #include "ui/gaugemodel.h"
 #include "ui/keysmodel.h"
@@ -521,6 +522,23 @@ void TestUiModels::engineTextWordsEventsAndWaits()
     QCOMPARE(EngineText::event(QStringLiteral("batch b_1: 1 requests submitted to gpt/1")),
              EngineText::tr("Batch %1: %n request(s) submitted to %2", nullptr, 1).arg(QStringLiteral("b_1"), QStringLiteral("gpt/1")));
     QCOMPARE(EngineText::batchState(QStringLiteral("in_progress")), QStringLiteral("in progress"));
+    {
+        // What the limits learn is worded too: the notes come from LimitState itself, so a
+        // change of its wording cannot slip past the translation.
+        LimitState learning(60'000);
+        learning.setAlgorithm(LimitAlgorithm::TokenBucket);
+        learning.setLearnAlgorithm(true);
+        RateLimitHeaders h;
+        h.limitRequests = 30;
+        h.remainingRequests = 29;
+        QStringList notes = learning.reconcile(0, 0, CountingRule::OpenAi, h);
+        notes << learning.refusedWhileBucket();
+        QCOMPARE(notes.size(), 2);
+        for (const QString &note : std::as_const(notes)) {
+            const QString line = QStringLiteral("gpt/1: ") + note;
+            QVERIFY2(EngineText::event(line) != line, qPrintable(line));
+        }
+    }
     {
         // Seconds the engine writes with a decimal point follow the locale ("1,2" in German).
         const QLocale before;
