@@ -1196,7 +1196,7 @@
 <context>
     <name>wb::ui::EstimateView</name>
     <message>
-        <location filename="../ui/estimateview.cpp" line="+125"/>
+        <location filename="../ui/estimateview.cpp" line="+127"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -1249,7 +1249,7 @@
         <translation>&lt;i&gt;Die Schätzung ist nicht verfügbar.&lt;/i&gt;</translation>
     </message>
     <message numerus="yes">
-        <location line="+20"/>
+        <location line="+29"/>
         <source>%n run(s)</source>
         <translation>
             <numerusform>%n Lauf</numerusform>
@@ -1280,7 +1280,7 @@
         <translation>Ohne Stapel: %1 Aufrufe, %2 Prompt-Tokens, %3, %4</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>What sets the pace: %1</source>
         <translation>Was das Tempo bestimmt: %1</translation>
     </message>
@@ -1295,7 +1295,17 @@
         <translation>Lauf</translation>
     </message>
     <message>
-        <location line="-17"/>
+        <location line="-39"/>
+        <source>within ~%1 h (batch)</source>
+        <translation>innerhalb von ~%1 h (Batch)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 for the live runs, the batch runs within ~%2 h</source>
+        <translation>%1 für die Live-Läufe, die Batch-Läufe innerhalb von ~%2 h</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>&lt;b&gt;Batch&lt;/b&gt;: no deployment has a batch API; every call stays live</source>
         <translation>&lt;b&gt;Batch&lt;/b&gt;: kein Deployment hat eine Batch-API; jeder Aufruf bleibt live</translation>
     </message>
@@ -1318,7 +1328,12 @@
         <translation>Batch: dieselben Aufrufe über die Batch-APIs der Anbieter zu deren Batch-Preisen (der halbe Listenpreis, wo die Preistabelle keinen hat). Die Zeit ist das Fertigstellungsfenster der Anbieter (24 h), mal die Fenster, die das Batch-Warteschlangenlimit eines Schlüssels erfordert; die meisten Batches sind früher fertig.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
+        <source>What sets the pace: the providers&apos; batch completion window (most batches finish sooner)</source>
+        <translation>Was das Tempo bestimmt: das Batch-Zeitfenster der Anbieter (die meisten Batches sind früher fertig)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Model group</source>
         <translation>Modellgruppe</translation>
     </message>

@@ -1196,7 +1196,7 @@
 <context>
     <name>wb::ui::EstimateView</name>
     <message>
-        <location filename="../ui/estimateview.cpp" line="+125"/>
+        <location filename="../ui/estimateview.cpp" line="+127"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1249,7 +1249,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+20"/>
+        <location line="+29"/>
         <source>%n run(s)</source>
         <translation>
             <numerusform>%n run</numerusform>
@@ -1280,7 +1280,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>What sets the pace: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1295,7 +1295,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-17"/>
+        <location line="-39"/>
+        <source>within ~%1 h (batch)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 for the live runs, the batch runs within ~%2 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>&lt;b&gt;Batch&lt;/b&gt;: no deployment has a batch API; every call stays live</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1318,7 +1328,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
+        <source>What sets the pace: the providers&apos; batch completion window (most batches finish sooner)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Model group</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1,5 +1,7 @@
 #include "ui/estimateview.h"
 
+#include <algorithm>
+
 #include "core/experiment/corpus.h"
 #include "core/session/estimateinput.h"
 #include "core/tokenize/tokenestimator.h"
@@ -297,13 +299,22 @@ void EstimateView::show(const Result<EstimateReport> &r)
     qint64 distinctTexts = 0;
     for (qint64 n : std::as_const(textsPerCorpus))
         distinctTexts += n;
+    // Runs sent as batches finish within the providers' completion window, not on the live schedule.
+    const BatchApiEstimate &b = rep.batchApi;
+    const qsizetype batchRuns = std::count_if(m.runs.cbegin(), m.runs.cend(), [](const RunEstimate &e) { return e.mode == u"batch"; });
+    const QString batchHours = loc.toString(b.completionSeconds / 3600.0, 'g', 4);
+    QString duration = RunMonitor::formatDuration(m.durationSeconds);
+    if (batchRuns > 0 && batchRuns == m.runs.size())
+        duration = tr("within ~%1 h (batch)").arg(batchHours);
+    else if (batchRuns > 0)
+        duration = tr("%1 for the live runs, the batch runs within ~%2 h").arg(duration, batchHours);
     QString summary = tr("%n run(s)", nullptr, int(m.runs.size())) + QStringLiteral(" · ")
         + tr("%n text(s)", nullptr, int(distinctTexts)) + QStringLiteral(" · ")
         + tr("<b>%1</b> text analyses (each text once per run and repetition) in <b>%2</b> calls to the models")
               .arg(loc.toString(analyses), loc.toString(t.calls))
         + QLatin1String("<br>")
         + tr("<b>Cost</b> %1 expected, %2 at most · <b>Duration</b> %3 · %4 prompt tokens, %5 output tokens expected (%6 at most)")
-              .arg(usd(t.expectedCostMicros), usd(t.worstCostMicros), RunMonitor::formatDuration(m.durationSeconds),
+              .arg(usd(t.expectedCostMicros), usd(t.worstCostMicros), duration,
                    loc.toString(t.promptTokens), loc.toString(t.expectedOutputTokens), loc.toString(t.worstOutputTokens));
     if (rep.unbatched) {
         const RunEstimate &u = rep.unbatched->total;
@@ -312,7 +323,6 @@ void EstimateView::show(const Result<EstimateReport> &r)
                             RunMonitor::formatDuration(rep.unbatched->durationSeconds));
     }
     // The same calls through the providers' batch APIs (docs/FORMATS.md, "Batch execution").
-    const BatchApiEstimate &b = rep.batchApi;
     summary += QLatin1String("<br>");
     if (b.batchCalls == 0) {
         summary += tr("<b>Batch</b>: no deployment has a batch API; every call stays live");
@@ -327,7 +337,9 @@ void EstimateView::show(const Result<EstimateReport> &r)
                              "list price where the price map has none). The time is the providers' completion window "
                              "(24 h), times the windows a key's batch queue limit needs; most batches finish sooner."));
     m_summary->setText(summary);
-    m_binding->setText(tr("What sets the pace: %1").arg(EngineText::binding(m.binding)));
+    m_binding->setText(batchRuns > 0 && batchRuns == m.runs.size()
+                           ? tr("What sets the pace: the providers' batch completion window (most batches finish sooner)")
+                           : tr("What sets the pace: %1").arg(EngineText::binding(m.binding)));
     m_budget->setText(EngineText::budget(rep.budget));
     m_budget->setStyleSheet(rep.budget.feasible() ? QStringLiteral("color:#1e7d32;") : QStringLiteral("color:#b02020; font-weight:bold;"));
 

@@ -279,6 +279,17 @@ void TestMainWindow::estimateFollowsEdits()
     m_w->project()->edit(next, QStringLiteral("remove run"));
     QVERIFY(ready.wait(30000));
     QCOMPARE(est->runsModel()->rowCount(), runs - 1);
+    QVERIFY(!est->summaryText().contains(QStringLiteral("(batch)")));
+    // In batch mode the headline's duration is the batch window, not the live schedule.
+    next = m_w->project()->state();
+    next.experiment.execution.mode = ExecutionMode::Batch;
+    m_w->project()->edit(next, QStringLiteral("batch mode"));
+    QVERIFY(ready.wait(30000));
+    QVERIFY2(est->summaryText().contains(QStringLiteral("(batch)")), qPrintable(est->summaryText()));
+    m_w->project()->undoStack()->undo();
+    QVERIFY(ready.wait(30000));
+    m_w->project()->undoStack()->undo();
+    QVERIFY(ready.wait(30000));
 }
 
 void TestMainWindow::experimentNameKeepsTypedSpaces()
