@@ -23,6 +23,8 @@ PKGS=(
   gnome-keyring dbus dbus-bin dbus-x11 libsecret-tools xvfb xauth
   # the PostgreSQL run store: Qt's QPSQL driver, and a real server the tests start (tests/tools/pg-cluster.sh)
   libqt6sql6-psql postgresql
+  # the scripted end-to-end checks (tests/tools/batchcheck.sh): the simulator's stats, the results database
+  curl jq sqlite3
   # packaging
   dpkg-dev file
 )
