@@ -411,6 +411,16 @@ std::optional<SimServer::Reply> SimServer::authenticateToken(const SimDialect &p
     return std::nullopt;
 }
 
+namespace {
+/// WB_SIM_TRACE=1: every admission and 429 on stderr (README, "Benchmarks"); read once, the
+/// admission path is hot.
+bool traceAdmissions()
+{
+    static const bool on = qEnvironmentVariableIsSet("WB_SIM_TRACE");
+    return on;
+}
+} // namespace
+
 std::optional<SimServer::Reply> SimServer::admit(Call &call)
 {
     SimKeyStats &ks = m_stats.keys[call.statsKey];
@@ -432,7 +442,7 @@ std::optional<SimServer::Reply> SimServer::admit(Call &call)
     // Anthropic admits while the output tokens used are below the limit (output is not known yet).
     waits.otpm = dialect.waitsForOutputWindow() && k.otpm > 0 ? w.otpm.waitFor(t, 1, k.otpm) : 0;
     if (waits.longest() > 0) {
-        if (qEnvironmentVariableIsSet("WB_SIM_TRACE"))
+        if (traceAdmissions())
             std::fprintf(stderr, "sim %6lld %s 429 charge %lld rpm-wait %lld tok-wait %lld otpm-wait %lld used rpm %lld tok %lld/%lld\n",
                          t, qPrintable(k.key), call.tpmCharge, waits.rpm, waits.tokens, waits.otpm,
                          w.rpm.used(t), tokens.used(t), tokenLimit);
@@ -445,7 +455,7 @@ std::optional<SimServer::Reply> SimServer::admit(Call &call)
 
     w.rpm.add(t, 1);
     call.tpmEvent = tokens.add(t, call.tpmCharge);
-    if (qEnvironmentVariableIsSet("WB_SIM_TRACE"))
+    if (traceAdmissions())
         std::fprintf(stderr, "sim %6lld %s ok charge %lld used rpm %lld tok %lld/%lld\n", t, qPrintable(k.key), call.tpmCharge,
                      w.rpm.used(t), tokens.used(t), tokenLimit);
     ks.tokensCharged += call.tpmCharge;

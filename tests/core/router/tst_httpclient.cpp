@@ -2,6 +2,7 @@
 // chunked, until close, 100 Continue), keep-alive reuse, the resend after a kept-alive connection
 // was closed, errors, and the Little's-law connection target.
 #include "core/router/httpclient.h"
+#include "tests/core/router/scriptedhttp.h"
 
 #include <QNetworkRequest>
 #include <QSignalSpy>
@@ -32,19 +33,9 @@ public:
                 connect(s, &QObject::destroyed, this, [buf] { delete buf; });
                 connect(s, &QTcpSocket::readyRead, this, [this, s, buf] {
                     *buf += s->readAll();
-                    for (;;) {
-                        const qsizetype end = buf->indexOf("\r\n\r\n");
-                        if (end < 0)
-                            return;
-                        const QByteArray head = buf->left(end).toLower();
-                        const qsizetype cl = head.indexOf("content-length:");
-                        const int len = cl < 0 ? 0 : head.mid(cl + 15, head.indexOf("\r\n", cl) - cl - 15).trimmed().toInt();
-                        if (buf->size() < end + 4 + len)
-                            return;
-                        requests << buf->left(end + 4 + len);
-                        buf->remove(0, end + 4 + len);
-                        s->write(replies.isEmpty() ? QByteArray("HTTP/1.1 500 X\r\nContent-Length: 0\r\n\r\n")
-                                                   : replies.takeFirst());
+                    while (const auto request = test::takeRequest(*buf)) {
+                        requests << *request;
+                        s->write(replies.isEmpty() ? test::noScriptedReply() : replies.takeFirst());
                         if (closeAfterEach)
                             s->disconnectFromHost();
                     }
