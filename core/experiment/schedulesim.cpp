@@ -425,7 +425,8 @@ void ScheduleSimulation::backfill(int g, qint64 headAt)
             continue;
         const SimDep &d = m_deps[std::size_t(best)];
         int dim = -1;
-        if (earliest(best, costOf(d.rule, head) + costOf(d.rule, m_calls[std::size_t(ci)]), dim) > headAt)
+        if (earliest(best, costOf(d.rule, head) + costOf(d.rule, m_calls[std::size_t(ci)]), dim)
+            > headAt + backfillSlack(m_windows[std::size_t(d.window)].periodUs))
             continue;
         admit(best, ci);
         m_taken[std::size_t(ci)] = 1;

@@ -72,4 +72,9 @@ inline std::optional<qint64> settledTokens(ChargeModel model, const Settlement &
     return model == ChargeModel::SettledToUsage ? s.usageTokens : std::nullopt;
 }
 
+/// How much later than strict queue order a blocked head may go because a smaller call behind it
+/// was sent first (the router's and the schedule simulation's backfill): a twentieth of the window
+/// (in the window's unit).
+constexpr qint64 backfillSlack(qint64 window) { return window / 20; }
+
 } // namespace wb

@@ -12,6 +12,9 @@ constexpr int kChargeReadingsNeeded = 2;
 // How fast old readings fade from the charge-model scores and the residual spread.
 constexpr double kScoreDecay = 0.7;
 constexpr double kResidualWeight = 0.2;
+// Replies that must agree before header evidence turns a window into a bucket.
+constexpr int kAlgorithmScoreMax = 3;
+constexpr int kAlgorithmVotesNeeded = 2;
 
 } // namespace
 
@@ -321,10 +324,103 @@ QStringList LimitState::refusedWhileBucket()
     // every charge all along); a wrong switch costs speed, never another 429.
     if (!bucket() || !m_learnAlgorithm)
         return {};
+    m_bucketRefused = true;
+    m_algorithmScore = -kAlgorithmScoreMax;
     m_algorithm = LimitAlgorithm::SlidingWindow;
     for (RateWindow &w : m_windows)
         w.clearSynthetic();
     return {QStringLiteral("counting this key's limits as sliding windows: the provider refused a call its bucket had room for")};
+}
+
+int LimitState::algorithmVote(qint64 now, qint64 sentAt, Dim d, qint64 granularityMs, qint64 rounding,
+                              std::optional<qint64> limitHeader, std::optional<qint64> remaining,
+                              std::optional<qint64> resetMs) const
+{
+    const auto limit = limitHeader ? limitHeader : effective(d);
+    if (!limit || *limit <= 0 || !remaining || !resetMs)
+        return 0;
+    const qint64 used = std::max<qint64>(0, *limit - *remaining);
+    if (used <= 2 * rounding)
+        return 0;   // nothing counted: both models say "full now"
+    // A bucket is full again once what it holds has drained at limit per window; a window once
+    // its newest charge leaves, and the replying call's charge is at most `age` old. The
+    // tolerance covers the header's resolution, the provider's rounding of `remaining` and the
+    // network's share of the latency.
+    const double window = double(m_windows[d].windowMs());
+    const double age = double(std::max<qint64>(0, now - sentAt));
+    const double tolerance = double(granularityMs) + double(rounding) * window / double(*limit) + std::max(50.0, window / 50);
+    const double bucketReset = double(used) * window / double(*limit);
+    const double windowReset = window - age;
+    const double r = double(*resetMs);
+    if (bucketReset + 2 * tolerance >= windowReset - tolerance)
+        return 0;   // the two predictions are too close to tell apart
+    if (r <= bucketReset + tolerance)
+        return +1;
+    if (r >= windowReset - tolerance)
+        return -1;
+    return 0;
+}
+
+QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens, qint64 maxTokens, qint64 usageTokens)
+{
+    if (!m_learnCharge || charged <= 0)
+        return {};
+    // The candidates: prompt + max_tokens (kept), the usage (settled), max(prompt, max_tokens).
+    // A reading counts only when exactly one of them explains it.
+    const qint64 tolerance = std::max<qint64>(2, charged / 50);
+    const auto near = [&](qint64 v) { return std::abs(v - charged) <= tolerance; };
+    const qint64 larger = std::max(promptTokens, maxTokens);
+    const bool sum = near(promptTokens + maxTokens), usage = near(usageTokens), max = near(larger);
+    if (max && !sum && !usage) {
+        if (!m_admitLarger && ++m_admitLargerVotes >= kAlgorithmVotesNeeded) {
+            m_admitLarger = true;
+            return {QStringLiteral("the provider charges a call the larger of its prompt and max_tokens, not their sum "
+                                   "(learned from its query cost)")};
+        }
+    } else if ((sum || usage) && !max) {
+        m_admitLargerVotes = 0;
+        if (m_admitLarger) {
+            m_admitLarger = false;
+            return {QStringLiteral("the provider charges a call its prompt and max_tokens together again "
+                                   "(learned from its query cost)")};
+        }
+    }
+    return {};
+}
+
+QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h)
+{
+    if (!m_learnAlgorithm)
+        return {};
+    // Anthropic's resets are RFC 3339 instants: whole seconds, and our clock against theirs.
+    const qint64 granularity = rule == CountingRule::Anthropic ? 1000 : 0;
+    int vote = algorithmVote(now, sentAt, Rpm, granularity, 0, h.limitRequests, h.remainingRequests, h.resetRequestsMs);
+    if (rule == CountingRule::Anthropic) {
+        vote += algorithmVote(now, sentAt, Itpm, granularity, correctionThreshold(rule, Itpm), h.limitInputTokens,
+                              h.remainingInputTokens, h.resetInputTokensMs);
+        vote += algorithmVote(now, sentAt, Otpm, granularity, correctionThreshold(rule, Otpm), h.limitOutputTokens,
+                              h.remainingOutputTokens, h.resetOutputTokensMs);
+    } else {
+        vote += algorithmVote(now, sentAt, Tpm, granularity, correctionThreshold(rule, Tpm), h.limitTokens,
+                              h.remainingTokens, h.resetTokensMs);
+    }
+    if (vote == 0)
+        return {};
+    m_algorithmScore = std::clamp(m_algorithmScore + (vote > 0 ? 1 : -1), -kAlgorithmScoreMax, kAlgorithmScoreMax);
+    if (!bucket() && !m_bucketRefused && m_algorithmScore >= kAlgorithmVotesNeeded) {
+        m_algorithm = LimitAlgorithm::TokenBucket;
+        return {QStringLiteral("counting this key's limits as token buckets: the provider's reset times show a "
+                               "continuous refill")};
+    }
+    // Towards the window, the safe side (it holds every charge longer), one reply is enough.
+    if (bucket() && m_algorithmScore < 0) {
+        m_algorithm = LimitAlgorithm::SlidingWindow;
+        for (RateWindow &w : m_windows)
+            w.clearSynthetic();
+        return {QStringLiteral("counting this key's limits as sliding windows: the provider's reset times show "
+                               "a window")};
+    }
+    return {};
 }
 
 void LimitState::applyChargeModel(qint64 now, ChargeModel m)

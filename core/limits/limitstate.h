@@ -42,6 +42,7 @@ public:
 
     explicit LimitState(qint64 windowMs = RateWindow::kDefaultWindowMs);
     void setWindowMs(qint64 ms);
+    qint64 windowMs() const { return m_windows[Rpm].windowMs(); }
     /// Window or bucket for every dimension: where admission starts (setLearnAlgorithm).
     void setAlgorithm(LimitAlgorithm a) { m_algorithm = a; }
     /// Whether a refusal the bucket cannot explain may turn the bucket into a window.
@@ -49,6 +50,12 @@ public:
     /// The provider refused a call for a per-minute limit: if this key counts as a bucket (and
     /// may learn), it counts as a sliding window from now on. Returns a note when it switched.
     QStringList refusedWhileBucket();
+    /// A successful reply's reset headers as evidence of how the provider refills: a bucket says
+    /// "full again in used / limit of a window", a window "when the newest charge leaves". One
+    /// reply turns a bucket into a window (the safe side), two that agree a window into a bucket;
+    /// after a refusal the key never goes back to a bucket on header evidence. Call before reconcile(), so the
+    /// reconciliation corrects the model then in use. Returns a note when it switched.
+    QStringList learnAlgorithm(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h);
     LimitAlgorithm algorithm() const { return m_algorithm; }
     /// What a settled call holds in tpm until evidence says otherwise. Unset (the default): what
     /// the counting rule documents (Settlement::tokens).
@@ -57,6 +64,12 @@ public:
     std::optional<ChargeModel> chargeModel() const { return m_chargeModel; }
     /// Whether the provider's tpm headers may teach the charge model (false: keep the documented one).
     void setLearnChargeModel(bool on) { m_learnCharge = on; }
+    /// A reply named what its call was charged (Mistral's query cost): learns whether the provider
+    /// admits a call against max(prompt, max_tokens) rather than prompt + max_tokens. Two replies
+    /// that only the larger of the two explains switch; one that it does not explain switches back.
+    QStringList learnAdmissionCharge(qint64 charged, qint64 promptTokens, qint64 maxTokens, qint64 usageTokens);
+    /// Admit against max(prompt, max_tokens) instead of the counting rule's prompt + max_tokens.
+    bool admitsLargerOfPromptAndMax() const { return m_admitLarger; }
 
     /// Adds a deployment's configured limits; for a shared pool the stricter value wins.
     void addConfigured(const LimitValues &v);
@@ -135,6 +148,10 @@ private:
     /// One tpm reading: scores each charge model against the provider's count, may switch.
     void learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, qint64 threshold, QStringList &notes);
     void applyChargeModel(qint64 now, ChargeModel m);
+    /// +1 when one dimension's reading fits a bucket and not a window, -1 the other way, 0 unclear.
+    int algorithmVote(qint64 now, qint64 sentAt, Dim d, qint64 granularityMs, qint64 rounding,
+                      std::optional<qint64> limitHeader, std::optional<qint64> remaining,
+                      std::optional<qint64> resetMs) const;
 
     LimitAlgorithm m_algorithm = LimitAlgorithm::SlidingWindow;
     RateWindow m_windows[DimCount];
@@ -162,6 +179,10 @@ private:
     double m_chargeScore[2] = {0, 0};   // decaying sum of |provider - model| per ChargeModel
     int m_chargeReadings = 0;
     bool m_learnAlgorithm = false;
+    bool m_admitLarger = false;
+    int m_admitLargerVotes = 0;
+    int m_algorithmScore = 0;        // replies voting bucket (+) or window (-), clamped
+    bool m_bucketRefused = false;    // a refusal while counting as a bucket: stay a window
 };
 
 } // namespace wb

@@ -204,6 +204,8 @@ ParsedReply OpenAiAdapter::parseUnchecked(int status, const HeaderList &headers,
             l.remainingTokens = wire::parseCount(value);
         else if (headerIs(name, "x-ratelimit-reset-tokens"))
             l.resetTokensMs = wire::parseGoDurationMs(value);
+        else if (headerIs(name, "x-ratelimit-tokens-query-cost"))
+            l.queryCostTokens = wire::parseCount(value);
         else if (headerIs(name, "retry-after-ms"))
             retryAfterMsHeader = wire::parseGoDurationMs(QByteArray(value.trimmed() + "ms"));
         else if (headerIs(name, "retry-after"))

@@ -38,6 +38,7 @@ struct RateLimitHeaders {
     std::optional<qint64> limitInputTokens, remainingInputTokens, resetInputTokensMs;
     std::optional<qint64> limitOutputTokens, remainingOutputTokens, resetOutputTokensMs;
     std::optional<qint64> retryAfterMs;   ///< retry-after(-ms) header or RetryInfo / message text
+    std::optional<qint64> queryCostTokens;   ///< what this call was charged (Mistral's x-ratelimit-tokens-query-cost)
     bool any() const;
 };
 

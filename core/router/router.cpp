@@ -475,7 +475,10 @@ AdmissionCost Router::Private::costFor(JobState *job, DeploymentState &d)
         expected = d.stats.hasOutputSample ? qint64(std::ceil(d.stats.expectedOutput)) : std::min<qint64>(maxTokens, 500);
     // OpenAI's rule needs no tokenizer: skip the estimate (it is the hot path of big runs).
     const qint64 prompt = d.rule == CountingRule::OpenAi ? 0 : admissionPrompt(job, d);
-    return admissionCost(d.rule, job->chars, prompt, maxTokens, expected);
+    AdmissionCost cost = admissionCost(d.rule, job->chars, prompt, maxTokens, expected);
+    if (d.rule == CountingRule::Mistral && d.limits->admitsLargerOfPromptAndMax())
+        cost.tokens = std::max(prompt, maxTokens);   // what this provider was seen to charge
+    return cost;
 }
 
 double Router::Private::headroom(DeploymentState &d, const AdmissionCost &c, qint64 t)
@@ -769,8 +772,9 @@ void Router::Private::backfill(const QString &group, std::deque<JobPtr> &queue, 
 {
     // Whole calls rarely fill a window exactly: the head of the queue may be too big for what is
     // left while a smaller job behind it fits. That job goes first only if, with its charge
-    // added, the head can still go at `headAt` on the same deployment — so nobody waits longer
-    // than strict first-come order would make it (docs/ARCHITECTURE.md, "Limits").
+    // added, the head can still go by `headAt` on the same deployment, give or take a twentieth
+    // of a window — a job sent a window early is worth a head a moment late
+    // (docs/ARCHITECTURE.md, "Whole calls and the queue order").
     constexpr std::size_t kScan = 32;
     std::size_t i = 1;
     for (std::size_t scanned = 0; i < queue.size() && scanned < kScan && !budgetStopped; ++scanned) {
@@ -784,7 +788,7 @@ void Router::Private::backfill(const QString &group, std::deque<JobPtr> &queue, 
             continue;
         }
         DeploymentState &d = *deps[idx];
-        if (d.limits->earliestAdmit(t, costFor(head, d) + costFor(job, d)) > headAt) {
+        if (d.limits->earliestAdmit(t, costFor(head, d) + costFor(job, d)) > headAt + backfillSlack(d.limits->windowMs())) {
             ++i;
             continue;
         }
@@ -1233,13 +1237,24 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     // already include this call as the provider settled it (docs/ARCHITECTURE.md, "Limits").
     // Usage beyond what the request could cost is clamped (and logged): it never reaches the ledger.
     const Usage usage = reply.completion ? boundedUsage(reply.completion->usage, c.job->job.request) : Usage{};
-    const Settlement settlement = reply.completion ? settlementFor(d.rule, usage) : Settlement{};
+    Settlement settlement = reply.completion ? settlementFor(d.rule, usage) : Settlement{};
+    QStringList notes;
+    if (reply.completion && reply.limits.queryCostTokens && settlement.tokens && usage.reported) {
+        // The provider named what it charged this call: that is what its counter holds for it.
+        notes << d.limits->learnAdmissionCharge(*reply.limits.queryCostTokens, usage.promptTokens,
+                                                c.job->job.request.maxTokens, settlement.usageTokens.value_or(0));
+        settlement.tokens = settlement.usageTokens = *reply.limits.queryCostTokens;
+    }
     if (reply.completion)
         d.limits->settle(t, c.admission, settlement);
     else
         d.limits->release(c.admission);
+    // A reply's reset times tell whether the provider refills a bucket or slides a window; the
+    // model chosen is then the one reconciled. A refusal's headers may carry its own retry time.
+    if (reply.completion)
+        notes << d.limits->learnAlgorithm(t, c.admission.at, d.rule, reply.limits);
     // Calls admitted in the same millisecond as this one or later may not be in the provider's count.
-    QStringList notes = d.limits->reconcile(t, c.admission, c.admission.at, d.rule, reply.limits);
+    notes << d.limits->reconcile(t, c.admission, c.admission.at, d.rule, reply.limits);
     if (reply.error && reply.error->errorClass == ErrorClass::RateLimited
         && !quotaExhaustion(reply.httpStatus, call->headers(), call->body(), QDateTime::currentMSecsSinceEpoch())) {
         if (const auto counts = parseRefusalCounts(reply.error->message))

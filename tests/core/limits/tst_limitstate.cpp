@@ -312,6 +312,120 @@ private slots:
         }
     }
 
+    void resetTimesTeachBucketOrWindow_data()
+    {
+        QTest::addColumn<CountingRule>("rule");
+        QTest::addColumn<int>("start");          // LimitAlgorithm admission starts with
+        QTest::addColumn<bool>("providerBucket");
+        // OpenAI's own documented example headers: 16 of 150,000 tokens used, reset in 6 ms; a
+        // continuous refill (a window would say "in a minute, when this call leaves").
+        QTest::newRow("openai bucket, traits say window") << CountingRule::OpenAi << int(LimitAlgorithm::SlidingWindow) << true;
+        QTest::newRow("openai window stays window") << CountingRule::OpenAi << int(LimitAlgorithm::SlidingWindow) << false;
+        QTest::newRow("anthropic window, traits say bucket") << CountingRule::Anthropic << int(LimitAlgorithm::TokenBucket) << false;
+        QTest::newRow("anthropic bucket stays bucket") << CountingRule::Anthropic << int(LimitAlgorithm::TokenBucket) << true;
+    }
+    void resetTimesTeachBucketOrWindow()
+    {
+        // Replies 300 ms after their request: used = what they charged, reset = when the
+        // provider's counter is full again. Anthropic's resets are whole seconds.
+        QFETCH(CountingRule, rule);
+        QFETCH(int, start);
+        QFETCH(bool, providerBucket);
+        const bool anthropic = rule == CountingRule::Anthropic;
+        const qint64 W = 60'000, limit = 100'000, perCall = 5'000;
+        LimitState s(W);
+        s.setAlgorithm(LimitAlgorithm(start));
+        s.setLearnAlgorithm(true);
+        if (anthropic)
+            s.addConfigured(LimitValues{std::nullopt, std::nullopt, limit, std::nullopt});
+        else
+            s.addConfigured(LimitValues{std::nullopt, limit, std::nullopt, std::nullopt});
+        QStringList notes;
+        for (int i = 0; i < 3; ++i) {
+            const qint64 sent = i * 1'000, now = sent + 300;
+            AdmissionCost c;
+            (anthropic ? c.inputTokens : c.tokens) = perCall;
+            s.admit(sent, c);
+            const qint64 used = perCall * (i + 1);   // nothing drained yet in either model, near enough
+            qint64 reset = providerBucket ? used * W / limit : W - 300;
+            if (anthropic)
+                reset = (reset / 1000 + 1) * 1000;
+            RateLimitHeaders h;
+            (anthropic ? h.limitInputTokens : h.limitTokens) = limit;
+            (anthropic ? h.remainingInputTokens : h.remainingTokens) = limit - used;
+            (anthropic ? h.resetInputTokensMs : h.resetTokensMs) = reset;
+            notes << s.learnAlgorithm(now, sent, rule, h);
+            if (i == 0)   // one reply is enough to become a window, not to become a bucket
+                QCOMPARE(s.algorithm() == LimitAlgorithm::TokenBucket, start == int(LimitAlgorithm::TokenBucket) && providerBucket);
+        }
+        const auto expected = providerBucket ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow;
+        QCOMPARE(s.algorithm(), expected);
+        QCOMPARE(notes.size(), int(expected) != start ? 1 : 0);
+    }
+
+    void aRefusedBucketIsNotRelearnedFromHeaders()
+    {
+        // After the provider refused what the bucket allowed, reset times that look like a bucket
+        // (a provider may compute them so and still enforce a window) do not bring it back.
+        LimitState s(60'000);
+        s.setAlgorithm(LimitAlgorithm::TokenBucket);
+        s.setLearnAlgorithm(true);
+        s.addConfigured(LimitValues{std::nullopt, 100'000, std::nullopt, std::nullopt});
+        QVERIFY(!s.refusedWhileBucket().isEmpty());
+        for (int i = 0; i < 4; ++i) {
+            AdmissionCost c;
+            c.tokens = 5'000;
+            s.admit(i * 1'000, c);
+            RateLimitHeaders h;
+            h.limitTokens = 100'000;
+            h.remainingTokens = 100'000 - 5'000 * (i + 1);
+            h.resetTokensMs = 3'000 * (i + 1);
+            QVERIFY(s.learnAlgorithm(i * 1'000 + 300, i * 1'000, CountingRule::OpenAi, h).isEmpty());
+        }
+        QCOMPARE(s.algorithm(), LimitAlgorithm::SlidingWindow);
+    }
+
+    void aFullCounterTellsNothing()
+    {
+        // Nearly all of the limit used: a bucket and a window both say "full in about a minute".
+        LimitState s(60'000);
+        s.setLearnAlgorithm(true);
+        for (int i = 0; i < 4; ++i) {
+            RateLimitHeaders h;
+            h.limitRequests = 10;
+            h.remainingRequests = 0;
+            h.resetRequestsMs = 59'000;
+            QVERIFY(s.learnAlgorithm(i * 100 + 300, i * 100, CountingRule::OpenAi, h).isEmpty());
+        }
+        QCOMPARE(s.algorithm(), LimitAlgorithm::SlidingWindow);
+    }
+
+    void queryCostTeachesTheLargerOfPromptAndMax()
+    {
+        // Mistral names each call's charge. Prompt 2000, max_tokens 300, usage 2150: a charge of
+        // 2000 is max(prompt, max_tokens), 2300 the sum kept, 2150 the usage settled.
+        LimitState s;
+        s.setLearnChargeModel(true);
+        QVERIFY(s.learnAdmissionCharge(2'000, 2'000, 300, 2'150).isEmpty());
+        QVERIFY(!s.admitsLargerOfPromptAndMax());   // one reading is not enough
+        QVERIFY(!s.learnAdmissionCharge(1'800, 1'800, 300, 1'900).isEmpty());
+        QVERIFY(s.admitsLargerOfPromptAndMax());
+        // A short prompt and a large max_tokens: max_tokens is the charge.
+        QVERIFY(s.learnAdmissionCharge(500, 120, 500, 180).isEmpty());
+        QVERIFY(s.admitsLargerOfPromptAndMax());
+        // Ambiguous: the completion is too small to tell usage from the prompt; nothing changes.
+        QVERIFY(s.learnAdmissionCharge(2'000, 2'000, 300, 2'003).isEmpty());
+        QVERIFY(s.admitsLargerOfPromptAndMax());
+        // One charge the larger does not explain switches back at once (the sum is the safe side).
+        QVERIFY(!s.learnAdmissionCharge(2'150, 2'000, 300, 2'150).isEmpty());
+        QVERIFY(!s.admitsLargerOfPromptAndMax());
+        // A key that may not learn its charge model (Anthropic's rule) learns nothing here either.
+        LimitState fixed;
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(fixed.learnAdmissionCharge(2'000, 2'000, 300, 2'150).isEmpty());
+        QVERIFY(!fixed.admitsLargerOfPromptAndMax());
+    }
+
     void aBucketDrainsFromWhenTheRequestLeft()
     {
         // The provider's bucket holds a charge from the request's arrival; a request that left

@@ -74,6 +74,7 @@ struct Expect {
     qint64 limitIn = -1, remIn = -1, resetInMs = -1;
     qint64 limitOut = -1, remOut = -1, resetOutMs = -1;
     qint64 retryAfterMs = -1;
+    qint64 queryCost = -1;
     QString messageContains;   ///< error message must contain this
     QString code;              ///< error code, checked when set
     QString type;              ///< error type, checked when set
@@ -98,6 +99,7 @@ inline void checkReply(const wb::ParsedReply &r, const Fixture &f, const Expect 
     QCOMPARE(orMinusOne(l.remainingOutputTokens), e.remOut);
     QCOMPARE(orMinusOne(l.resetOutputTokensMs), e.resetOutMs);
     QCOMPARE(orMinusOne(l.retryAfterMs), e.retryAfterMs);
+    QCOMPARE(orMinusOne(l.queryCostTokens), e.queryCost);
     // Exactly one of completion / error.
     QCOMPARE(r.completion.has_value(), !r.error.has_value());
     if (e.cls == wb::ErrorClass::None) {

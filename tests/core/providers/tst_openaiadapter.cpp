@@ -134,7 +134,7 @@ void TestOpenAiAdapter::parse_data()
         {.text = QStringLiteral(R"({"care": 0.7, "evidence": "protect"})"), .prompt = 16, .completion = 34,
          .model = QStringLiteral("mistral-small-latest"), .finish = QStringLiteral("stop"),
          .requestId = QStringLiteral("cmpl-e5cc70bb28c444948073e77776eb30ef"),
-         .limitReq = 60, .remReq = 59, .limitTok = 500000, .remTok = 499950});
+         .limitReq = 60, .remReq = 59, .limitTok = 500000, .remTok = 499950, .queryCost = 50});
     row("mistral", "rate_limit_429",
         {.cls = EC::RateLimited, .limitReq = 60, .remReq = 0, .limitTok = 500000, .remTok = 12000, .retryAfterMs = 3000,
          .messageContains = QStringLiteral("Rate limit exceeded"), .code = QStringLiteral("1300"), .type = QStringLiteral("rate_limited")});

@@ -502,6 +502,70 @@ private slots:
         QVERIFY2(elapsed < 3 * kWindowMs, qPrintable(QString::number(elapsed)));
     }
 
+    void aBucketIsLearnedFromTheProvidersResetTimes_data()
+    {
+        QTest::addColumn<bool>("providerBucket");
+        QTest::newRow("provider refills a bucket") << true;
+        QTest::newRow("provider slides a window") << false;
+    }
+    void aBucketIsLearnedFromTheProvidersResetTimes()
+    {
+        // An OpenAI key (a window in the traits table) whose provider refills a bucket: its reset
+        // times ("full again in 250ms" after one of 8 requests) teach the router, which then
+        // admits a request every 250 ms instead of 8 per window. A provider that does slide a
+        // window keeps the window. Never a 429 either way.
+        QFETCH(bool, providerBucket);
+        constexpr qint64 kWindowMs = 2'000;
+        constexpr qint64 kRpm = 8;
+        constexpr int kJobs = 23;
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.latencyMs = 20;
+        cfg.acceptAnyKey = false;
+        SimKey key{u"sk-bucket"_qs, u"openai"_qs, kRpm, 0, 0, 0, {}};
+        key.algorithm = providerBucket ? SimAlgorithm::Bucket : SimAlgorithm::Window;
+        cfg.keys << key;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        ModelList models;
+        Deployment d = deploymentAt(u"gpt/1"_qs, u"gpt"_qs, u"openai"_qs, sim.baseUrl());
+        d.limits.rpm = kRpm;
+        models.deployments << d;
+        RouterOptions o;
+        o.apiKeys.insert(d.id, u"sk-bucket"_qs);
+        Router router(models, o);
+        router.setWindowForTesting(kWindowMs, 50);
+        Outcomes out;
+        out.watch(router, this);
+        QStringList events;
+        connect(&router, &Router::event, this, [&](const QString &e) { events << e; });
+        // A counter filled to the brim says "full again in a window" in both models; the first
+        // two calls alone leave it a quarter full, where the two models' reset times differ.
+        constexpr int kFirst = 2;
+        for (int i = 1; i <= kFirst; ++i)
+            router.submit(jobFor(quint64(i), d.modelName));
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == kFirst, 30'000);
+        QCOMPARE(events.filter(u"token buckets"_qs).size(), providerBucket ? 1 : 0);
+        QElapsedTimer wall;
+        wall.start();
+        for (int i = kFirst + 1; i <= kFirst + kJobs; ++i)
+            router.submit(jobFor(quint64(i), d.modelName));
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == kFirst + kJobs, 60'000);
+        const qint64 elapsed = wall.elapsed();
+        QVERIFY2(out.failed == 0, qPrintable(out.lastError));
+        QCOMPARE(sim.stats().rateLimited, 0);
+        // A window: 6 calls at once (2 of 8 still counted), then 2 and 6 every 2 s, the last at
+        // 6 s. A bucket: 6 at once, then one per 250 ms, the last at 4.25 s.
+        const qint64 windowMinimum = 3 * kWindowMs;
+        const qint64 bucketMinimum = (kJobs - (kRpm - kFirst)) * kWindowMs / kRpm;
+        qInfo("%s: %lld ms (bucket minimum %lld ms, window minimum %lld ms)", providerBucket ? "bucket" : "window",
+              elapsed, bucketMinimum, windowMinimum);
+        if (providerBucket)
+            QVERIFY2(elapsed < (bucketMinimum + windowMinimum) / 2, qPrintable(QString::number(elapsed)));
+        else
+            QVERIFY2(elapsed >= windowMinimum, qPrintable(QString::number(elapsed)));
+    }
+
     void learnsLimitsNobodyConfigured()
     {
         // No limits in the model list; the simulator announces them in its headers. The first call

@@ -839,10 +839,11 @@ private slots:
             QCOMPARE(r.error, QNetworkReply::RemoteHostClosedError);
             QVERIFY(st.resets >= 1);
         } else if (fault == u"hang") {
-            QCOMPARE(r.error, QNetworkReply::OperationCanceledError);   // the client's transfer timeout
+            // Held until the client gave up (its transfer timeout), then released. Whether the
+            // server has noticed the abort by the time stats() is read depends on the machine's load.
+            QCOMPARE(r.error, QNetworkReply::OperationCanceledError);
             QCOMPARE(st.hangs, 1);
-            QCOMPARE(st.inFlight, 1);   // held until the client gives up...
-            QVERIFY(QTest::qWaitFor([&] { return s->stats().inFlight == 0; }, 5000));   // ...then released
+            QVERIFY(QTest::qWaitFor([&] { return s->stats().inFlight == 0; }, 5000));
         } else if (fault == u"malformed") {
             QJsonParseError err{};
             QJsonDocument::fromJson(r.body, &err);
