@@ -123,6 +123,22 @@ QString EngineText::event(const QString &m)
          [](const QRegularExpressionMatch &x) -> QString {
              return tr("%1: the provider refused a call its refilling limit had room for; its limits now count as sliding windows").arg(x.captured(1));
          }},
+        {QRegularExpression(QStringLiteral("^(\\S+): counting this key's limits as token buckets: the provider's counters show a continuous refill$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider's counters refill continuously; its limits now count as refilling buckets").arg(x.captured(1));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): counting this key's limits as sliding windows: the provider's counters show a window$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider's counters hold each call for a full minute; its limits now count as sliding windows").arg(x.captured(1));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): the provider charges a call the larger of its prompt and max_tokens, not their sum \\(learned from its query cost\\)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider charges each call the larger of its prompt and its output allowance, not both (learned from the cost it reports)").arg(x.captured(1));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): the provider charges a call its prompt and max_tokens together again \\(learned from its query cost\\)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider charges each call its prompt and its output allowance together again (learned from the cost it reports)").arg(x.captured(1));
+         }},
         {QRegularExpression(QStringLiteral("^(\\S+): the provider settles tpm to each call's usage \\(learned from its remaining tokens\\)$")),
          [](const QRegularExpressionMatch &x) -> QString {
              return tr("%1: the provider counts each call's actual tokens once it is answered (learned from its remaining tokens)").arg(x.captured(1));

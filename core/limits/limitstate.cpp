@@ -388,6 +388,39 @@ QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens
     return {};
 }
 
+int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64> limitHeader, std::optional<qint64> remaining)
+{
+    const auto limit = limitHeader ? limitHeader : effective(d);
+    if (!limit || *limit <= 0 || !remaining)
+        return 0;
+    const qint64 window = m_windows[d].windowMs();
+    const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
+    const qint64 bucketSays = m_buckets[d].used(now, *limit);
+    // What a window provider surely still counts: our charges (our window is the longer one),
+    // less those it may already have let go (about to leave ours: its clock runs ahead by up to
+    // the latency) and those sent after the replying call (it may not have counted them yet).
+    const qint64 lag = std::min<qint64>(kReconcileGraceMs, window / 10);
+    const qint64 windowSays = m_windows[d].ordinaryUsed(now) - m_windows[d].ordinaryExpiringBy(now, now + lag)
+            - m_windows[d].chargedSince(now, sentAt);
+    // Calls still in flight are charged our estimate, which may be off by a tenth.
+    qint64 unsure = 0;
+    if (d != Rpm) {
+        for (const auto &[ticket, c] : m_ledger)
+            if (!c.usage && c.at + window > now)
+                unsure += c.admitted / 10;
+    }
+    // Settled charges are the provider's own figures (its query cost): half a percent covers
+    // its rounding and the drain while the reply travelled.
+    const qint64 tolerance = (d == Rpm ? 1 : std::max<qint64>(1, *limit / 200)) + unsure;
+    if (windowSays - bucketSays <= 2 * tolerance)
+        return 0;   // too little drained yet to tell
+    if (providerUsed <= bucketSays + tolerance && providerUsed < windowSays - tolerance)
+        return +1;
+    if (providerUsed >= windowSays - tolerance && providerUsed > bucketSays + tolerance)
+        return -1;
+    return 0;
+}
+
 QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h)
 {
     if (!m_learnAlgorithm)
@@ -404,12 +437,19 @@ QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule r
         vote += algorithmVote(now, sentAt, Tpm, granularity, correctionThreshold(rule, Tpm), h.limitTokens,
                               h.remainingTokens, h.resetTokensMs);
     }
+    if (vote == 0 && rule != CountingRule::Anthropic && !h.resetRequestsMs && !h.resetTokensMs) {
+        // No reset times (Mistral): the remaining counts, where every charge of ours is known —
+        // requests always, tokens when the provider names what it charged each call.
+        vote += drainVote(now, sentAt, Rpm, h.limitRequests, h.remainingRequests);
+        if (h.queryCostTokens)
+            vote += drainVote(now, sentAt, Tpm, h.limitTokens, h.remainingTokens);
+    }
     if (vote == 0)
         return {};
     m_algorithmScore = std::clamp(m_algorithmScore + (vote > 0 ? 1 : -1), -kAlgorithmScoreMax, kAlgorithmScoreMax);
     if (!bucket() && !m_bucketRefused && m_algorithmScore >= kAlgorithmVotesNeeded) {
         m_algorithm = LimitAlgorithm::TokenBucket;
-        return {QStringLiteral("counting this key's limits as token buckets: the provider's reset times show a "
+        return {QStringLiteral("counting this key's limits as token buckets: the provider's counters show a "
                                "continuous refill")};
     }
     // Towards the window, the safe side (it holds every charge longer), one reply is enough.
@@ -417,7 +457,7 @@ QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule r
         m_algorithm = LimitAlgorithm::SlidingWindow;
         for (RateWindow &w : m_windows)
             w.clearSynthetic();
-        return {QStringLiteral("counting this key's limits as sliding windows: the provider's reset times show "
+        return {QStringLiteral("counting this key's limits as sliding windows: the provider's counters show "
                                "a window")};
     }
     return {};

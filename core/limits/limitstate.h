@@ -152,6 +152,9 @@ private:
     int algorithmVote(qint64 now, qint64 sentAt, Dim d, qint64 granularityMs, qint64 rounding,
                       std::optional<qint64> limitHeader, std::optional<qint64> remaining,
                       std::optional<qint64> resetMs) const;
+    /// The same from a remaining count alone (no reset time): a bucket has drained some of what
+    /// a window still holds.
+    int drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64> limitHeader, std::optional<qint64> remaining);
 
     LimitAlgorithm m_algorithm = LimitAlgorithm::SlidingWindow;
     RateWindow m_windows[DimCount];

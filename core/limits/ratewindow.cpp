@@ -60,6 +60,16 @@ qint64 RateWindow::ordinaryUsed(qint64 now)
     return m_sumAll - m_sumExpired;
 }
 
+qint64 RateWindow::ordinaryExpiringBy(qint64 now, qint64 t)
+{
+    prune(now);
+    qint64 u = 0;
+    // Events are kept in expiry order, the expired ones first.
+    for (std::size_t i = m_expiredCount; i < m_events.size() && m_events[i].expiresAt <= t; ++i)
+        u += m_events[i].amount;
+    return u;
+}
+
 qsizetype RateWindow::indexOf(Ticket ticket) const
 {
     const auto e = m_expiryOf.find(ticket);

@@ -46,6 +46,8 @@ public:
     qint64 amountOf(Ticket ticket) const;
     /// Sum of the ordinary (not synthetic) charges not yet expired.
     qint64 ordinaryUsed(qint64 now);
+    /// Sum of the ordinary charges not yet expired at `now` that expire by `t`.
+    qint64 ordinaryExpiringBy(qint64 now, qint64 t);
     /// Replaces the amount of an earlier charge, keeping its timestamp. False if it has already
     /// left the window (nothing to correct then).
     bool settle(Ticket ticket, qint64 amount);

@@ -532,8 +532,22 @@ void TestUiModels::engineTextWordsEventsAndWaits()
         h.limitRequests = 30;
         h.remainingRequests = 29;
         QStringList notes = learning.reconcile(0, 0, CountingRule::OpenAi, h);
+        // A reply whose reset says "when this call leaves the window" (bucket -> window), two
+        // that say "at once" (window -> bucket: the first only makes up for the earlier vote),
+        // then a refusal (bucket -> window).
+        h.resetRequestsMs = 59'000;
+        notes << learning.learnAlgorithm(500, 0, CountingRule::OpenAi, h);
+        h.resetRequestsMs = 2'000;
+        notes << learning.learnAlgorithm(600, 100, CountingRule::OpenAi, h);
+        notes << learning.learnAlgorithm(700, 200, CountingRule::OpenAi, h);
+        notes << learning.learnAlgorithm(800, 300, CountingRule::OpenAi, h);
         notes << learning.refusedWhileBucket();
-        QCOMPARE(notes.size(), 2);
+        // Query costs that only max(prompt, max_tokens) explains, then one that it does not.
+        learning.setLearnChargeModel(true);
+        notes << learning.learnAdmissionCharge(2'000, 2'000, 300, 2'150);
+        notes << learning.learnAdmissionCharge(2'000, 2'000, 300, 2'150);
+        notes << learning.learnAdmissionCharge(2'300, 2'000, 300, 2'150);
+        QCOMPARE(notes.size(), 6);
         for (const QString &note : std::as_const(notes)) {
             const QString line = QStringLiteral("gpt/1: ") + note;
             QVERIFY2(EngineText::event(line) != line, qPrintable(line));
