@@ -152,7 +152,8 @@ struct ScoreSample {
 Result<ScoreSample> scoreSample(const QString &connName, const ResultFilter &filter);
 
 /// Called by forEachDimension() once per dimension: `head` holds the sample's models, units and
-/// dimensions (no values), `values` every value of dimension `dimension`.
+/// dimensions (no values), `values` every value of dimension `dimension`. It may run on a thread
+/// forEachDimension() starts (one call at a time, in order, all before it returns).
 using DimensionVisitor = std::function<void(const ScoreSample &head, int dimension, std::vector<ScoreSample::Value> &&values)>;
 /// The same scores as scoreSample(), one dimension at a time, for samples too large to hold at once
 /// (six million scores at a million jobs): `visit` is called for every dimension of head, in order,

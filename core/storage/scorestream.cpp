@@ -14,6 +14,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <numeric>
 #include <string>
@@ -26,12 +30,100 @@ using namespace storage_detail;
 
 namespace {
 
-/// Heterogeneous lookup, so a key assembled in a reused buffer is looked up without a copy.
-struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+/// Strings to dense ids, for the million text keys of a large sample: the keys in one buffer and
+/// an open-addressing table of ids, so a lookup allocates nothing and a new key costs its bytes.
+class StringInterner {
+public:
+    /// The id of `key`, adding it (as size() before the call) when new.
+    int intern(std::string_view key)
+    {
+        // Keys tend to come again in the order they first came (a run's texts in corpus order, the
+        // next run the same texts), or the same key several times: try the key after the last one
+        // and the last one before hashing, which saves a cache miss in the table per key.
+        for (const int guess : {m_last + 1, m_last})
+            if (guess >= 0 && guess < size() && at(guess) == key)
+                return m_last = guess;
+        return m_last = lookup(key);
+    }
+    int size() const { return int(m_offsets.size()); }
+    std::string_view at(int id) const
+    {
+        const size_t from = m_offsets[size_t(id)];
+        const size_t to = size_t(id) + 1 < m_offsets.size() ? m_offsets[size_t(id) + 1] : m_bytes.size();
+        return std::string_view(m_bytes).substr(from, to - from);
+    }
+
+private:
+    int lookup(std::string_view key)
+    {
+        const quint64 h = hash(key);
+        if ((m_offsets.size() + 1) * 2 > m_table.size())
+            grow();
+        size_t i = size_t(h) & (m_table.size() - 1);
+        for (; m_table[i] >= 0; i = (i + 1) & (m_table.size() - 1))
+            if (m_hashes[size_t(m_table[i])] == h && at(m_table[i]) == key)
+                return m_table[i];
+        const int id = int(m_offsets.size());
+        m_table[i] = id;
+        m_offsets.push_back(m_bytes.size());
+        m_hashes.push_back(h);
+        m_bytes.append(key);
+        return id;
+    }
+    static quint64 hash(std::string_view s)
+    {
+        quint64 h = 0xcbf29ce484222325ull;   // FNV-1a, then MurmurHash3's finalizer: keys that differ
+        for (char c : s)                      // in their last digit must differ in the low bits the
+            h = (h ^ quint8(c)) * 0x100000001b3ull;   // table uses, or linear probing runs long
+        h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdull;
+        h = (h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53ull;
+        return h ^ (h >> 33);
+    }
+    void grow()
+    {
+        m_table.assign(std::max<size_t>(1024, m_table.size() * 2), -1);
+        for (size_t id = 0; id < m_hashes.size(); ++id) {
+            size_t i = size_t(m_hashes[id]) & (m_table.size() - 1);
+            while (m_table[i] >= 0)
+                i = (i + 1) & (m_table.size() - 1);
+            m_table[i] = int(id);
+        }
+    }
+    std::string m_bytes;
+    std::vector<size_t> m_offsets;
+    std::vector<quint64> m_hashes;
+    std::vector<int> m_table;
+    int m_last = -1;
 };
-using StringIndex = std::unordered_map<std::string, int, StringHash, std::equal_to<>>;
+
+/// A blocking queue of at most `capacity` items between one producer and one consumer thread.
+template<typename T>
+class BoundedQueue {
+public:
+    explicit BoundedQueue(size_t capacity) : m_capacity(capacity) {}
+    void push(T &&item)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_items.size() < m_capacity; });
+        m_items.push_back(std::move(item));
+        m_changed.notify_all();
+    }
+    T pop()
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return !m_items.empty(); });
+        T item = std::move(m_items.front());
+        m_items.pop_front();
+        m_changed.notify_all();
+        return item;
+    }
+
+private:
+    const size_t m_capacity;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<T> m_items;
+};
 
 struct Run {
     QString runId;
@@ -171,10 +263,10 @@ Result<bool> visitSqlite(QSqlDatabase &db, const ResultFilter &filter, const QLi
     std::sort(head.dimensions.begin(), head.dimensions.end(), [](const ScoreSample::Dimension &a, const ScoreSample::Dimension &b) {
         return std::tie(a.framework, a.dimension) < std::tie(b.framework, b.dimension);
     });
-    StringIndex runIndex;
+    StringInterner runIds;   // id i = runs[i]
     for (int i = 0; i < runs.size(); ++i) {
         runs[i].model = int(head.models.indexOf(runs[i].group));
-        runIndex.emplace(runs[i].runId.toStdString(), i);
+        runIds.intern(runs[i].runId.toStdString());
     }
 
     // One read transaction, so the jobs and every dimension's scores are one snapshot.
@@ -194,7 +286,7 @@ Result<bool> visitSqlite(QSqlDatabase &db, const ResultFilter &filter, const QLi
     // The jobs: run, unit and repetition by id. Units are numbered as scoreSample() numbers them
     // (first seen over the runs in plan order, then job id), so the bootstrap draws the same units.
     JobTable jobs;
-    StringIndex unitIndex;
+    StringInterner unitKeys;
     std::vector<std::pair<int, qint64>> firstSeen;   // per unit: (run, job id) where first seen
     {
         const FilterSql w = filterSql(filter, QStringLiteral("j"));
@@ -203,24 +295,27 @@ Result<bool> visitSqlite(QSqlDatabase &db, const ResultFilter &filter, const QLi
             return std::unexpected(sqliteError(QStringLiteral("read jobs"), h));
         for (int i = 0; i < w.binds.size(); ++i)
             q.bindText(i + 1, w.binds[i].toString());
-        std::string key;
+        std::string key, lastRunId;
+        int lastRun = -1;
         int rc;
         while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
-            const auto run = runIndex.find(q.textAt(1));
-            if (run == runIndex.end())
-                continue;   // a run the filter leaves out
+            // Jobs come in runs of one run id: look it up when it changes.
+            if (const std::string_view runId = q.textAt(1); lastRun < 0 || runId != lastRunId) {
+                lastRunId.assign(runId);
+                lastRun = runIds.intern(runId);   // ids from runs.size() on: runs the filter leaves out
+            }
+            if (lastRun >= runs.size())
+                continue;
             const qint64 id = sqlite3_column_int64(q.get(), 0);
             key.assign(q.textAt(2));
             key += '/';
             key += q.textAt(3);
-            auto unit = unitIndex.find(std::string_view(key));
-            if (unit == unitIndex.end()) {
-                unit = unitIndex.emplace(key, int(firstSeen.size())).first;
-                firstSeen.emplace_back(run->second, id);
-            } else {
-                firstSeen[size_t(unit->second)] = std::min(firstSeen[size_t(unit->second)], std::pair{run->second, id});
-            }
-            jobs.add(id, JobTable::Job{run->second, unit->second, sqlite3_column_int(q.get(), 4)});
+            const int unit = unitKeys.intern(key);
+            if (unit == int(firstSeen.size()))
+                firstSeen.emplace_back(lastRun, id);
+            else
+                firstSeen[size_t(unit)] = std::min(firstSeen[size_t(unit)], std::pair{lastRun, id});
+            jobs.add(id, JobTable::Job{lastRun, unit, sqlite3_column_int(q.get(), 4)});
         }
         if (rc != SQLITE_DONE)
             return std::unexpected(sqliteError(QStringLiteral("read jobs"), h));
@@ -231,62 +326,94 @@ Result<bool> visitSqlite(QSqlDatabase &db, const ResultFilter &filter, const QLi
     std::vector<int> unitRenumber(firstSeen.size());
     for (size_t i = 0; i < unitOrder.size(); ++i)
         unitRenumber[size_t(unitOrder[i])] = int(i);
-    {
-        std::vector<const std::string *> names(firstSeen.size());
-        for (const auto &[name, i] : unitIndex)
-            names[size_t(unitRenumber[size_t(i)])] = &name;
-        head.units.reserve(qsizetype(names.size()));
-        for (const std::string *n : names)
-            head.units << QString::fromStdString(*n);
+    head.units.reserve(qsizetype(unitOrder.size()));
+    for (int u : unitOrder) {
+        const std::string_view name = unitKeys.at(u);
+        head.units << QString::fromUtf8(name.data(), qsizetype(name.size()));
     }
-    unitIndex = {};
+    unitKeys = {};
     for (auto &[id, j] : jobs.read())
         j.unit = unitRenumber[size_t(j.unit)];
     jobs.finish();
 
-    // Each dimension name is one walk of idx_scores_dimension_score. Runs of two frameworks can
-    // share a name: its walk fills the dimensions of both, and the later one waits its turn.
-    std::map<int, std::vector<ScoreSample::Value>> waiting;
-    Statement scores(h, QStringLiteral("SELECT job_id, score FROM scores WHERE dimension = ? AND score IS NOT NULL"));
-    if (!scores.ok())
-        return std::unexpected(sqliteError(QStringLiteral("read scores"), h));
-    for (int d = 0; d < head.dimensions.size(); ++d) {
-        if (auto it = waiting.find(d); it != waiting.end()) {
-            auto values = std::move(it->second);
-            waiting.erase(it);
-            visit(head, d, std::move(values));
-            continue;
-        }
-        const QString &name = head.dimensions[d].dimension;
-        std::vector<int> target(size_t(runs.size()), -1);   // per run: the dimension its scores of `name` feed
-        for (int r = 0; r < runs.size(); ++r) {
-            if (!runs[r].dims.contains(name))
+    // Each dimension name is one walk of idx_scores_dimension_score, on this thread (one
+    // connection, one snapshot). A second thread turns each walk's rows into values and visits
+    // them while the next walk runs: reading and computing overlap on two cores. Runs of two
+    // frameworks can share a name: its walk fills the dimensions of both, the later one waits.
+    const int dims = int(head.dimensions.size());
+    std::vector<std::vector<int>> targets(static_cast<size_t>(dims));   // per walk's first dimension: per run, the dimension it feeds
+    {
+        std::vector<bool> covered(static_cast<size_t>(dims), false);
+        for (int d = 0; d < dims; ++d) {
+            if (covered[size_t(d)])
                 continue;
-            for (int k = d; k < head.dimensions.size(); ++k)
-                if (head.dimensions[k].dimension == name && head.dimensions[k].framework == runs[r].framework)
-                    target[size_t(r)] = k;
+            std::vector<int> &target = targets[size_t(d)];
+            target.assign(size_t(runs.size()), -1);
+            for (int r = 0; r < runs.size(); ++r)
+                for (int k = d; k < dims && runs[r].dims.contains(head.dimensions[d].dimension); ++k)
+                    if (head.dimensions[k].dimension == head.dimensions[d].dimension && head.dimensions[k].framework == runs[r].framework) {
+                        target[size_t(r)] = k;
+                        covered[size_t(k)] = true;
+                    }
         }
-        std::map<int, std::vector<ScoreSample::Value>> filled;
-        sqlite3_reset(scores.get());
-        scores.bindText(1, name);
-        int rc;
-        while ((rc = sqlite3_step(scores.get())) == SQLITE_ROW) {
-            const JobTable::Job *j = jobs.find(sqlite3_column_int64(scores.get(), 0));
-            if (!j)
-                continue;
-            const int k = target[size_t(j->run)];
-            if (k < 0)
-                continue;
-            filled[k].push_back(ScoreSample::Value{runs[j->run].model, j->unit, k, j->repetition, sqlite3_column_double(scores.get(), 1)});
-        }
-        if (rc != SQLITE_DONE)
-            return std::unexpected(sqliteError(QStringLiteral("read scores"), h));
-        for (auto &[k, values] : filled)
-            if (k != d)
-                waiting[k] = std::move(values);
-        visit(head, d, std::move(filled[d]));
     }
-    return true;
+    struct Walk {
+        int dimension = -1;   // -1: reading stopped (an error)
+        std::vector<std::pair<qint64, double>> rows;   // job id, score
+    };
+    BoundedQueue<Walk> queue(2);   // at most two walks (16 MB each at a million jobs) wait
+    std::thread worker([&] {
+        std::map<int, std::vector<ScoreSample::Value>> waiting;
+        for (int d = 0; d < dims; ++d) {
+            if (auto it = waiting.find(d); it != waiting.end()) {
+                auto values = std::move(it->second);
+                waiting.erase(it);
+                visit(head, d, std::move(values));
+                continue;
+            }
+            Walk walk = queue.pop();
+            if (walk.dimension < 0)
+                return;
+            const std::vector<int> &target = targets[size_t(walk.dimension)];
+            std::vector<std::vector<ScoreSample::Value>> filled(static_cast<size_t>(dims));
+            for (const auto &[jobId, score] : walk.rows) {
+                const JobTable::Job *j = jobs.find(jobId);
+                if (!j || target[size_t(j->run)] < 0)
+                    continue;
+                const int k = target[size_t(j->run)];
+                filled[size_t(k)].push_back(ScoreSample::Value{runs[j->run].model, j->unit, k, j->repetition, score});
+            }
+            walk = {};
+            for (int k = d + 1; k < dims; ++k)
+                if (std::find(target.begin(), target.end(), k) != target.end())
+                    waiting[k] = std::move(filled[size_t(k)]);
+            visit(head, d, std::move(filled[size_t(d)]));
+        }
+    });
+    Result<bool> result = true;
+    Statement scores(h, QStringLiteral("SELECT job_id, score FROM scores WHERE dimension = ? AND score IS NOT NULL"));
+    for (int d = 0; d < dims && result; ++d) {
+        if (targets[size_t(d)].empty())
+            continue;   // filled by an earlier walk
+        Walk walk;
+        walk.dimension = d;
+        int rc = SQLITE_ERROR;
+        if (scores.ok()) {
+            sqlite3_reset(scores.get());
+            scores.bindText(1, head.dimensions[d].dimension);
+            while ((rc = sqlite3_step(scores.get())) == SQLITE_ROW)
+                walk.rows.emplace_back(sqlite3_column_int64(scores.get(), 0), sqlite3_column_double(scores.get(), 1));
+        }
+        if (rc != SQLITE_DONE) {
+            result = std::unexpected(sqliteError(QStringLiteral("read scores"), h));
+            break;
+        }
+        queue.push(std::move(walk));
+    }
+    if (!result)
+        queue.push(Walk{});
+    worker.join();
+    return result;
 }
 
 } // namespace
