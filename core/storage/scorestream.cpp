@@ -140,8 +140,10 @@ Result<void> visitSample(const ScoreSample &sample, const DimensionVisitor &visi
     for (const ScoreSample::Value &v : sample.values)
         if (v.dimension >= 0 && v.dimension < int(byDim.size()))
             byDim[size_t(v.dimension)].push_back(v);
-    ScoreSample head = sample;
-    head.values.clear();
+    ScoreSample head;   // without the values: they go out per dimension
+    head.models = sample.models;
+    head.units = sample.units;
+    head.dimensions = sample.dimensions;
     for (size_t d = 0; d < byDim.size(); ++d)
         visit(head, int(d), std::move(byDim[d]));
     return {};
@@ -376,6 +378,7 @@ Result<bool> visitSqlite(QSqlDatabase &db, const ResultFilter &filter, const QLi
                 return;
             const std::vector<int> &target = targets[size_t(walk.dimension)];
             std::vector<std::vector<ScoreSample::Value>> filled(static_cast<size_t>(dims));
+            filled[size_t(d)].reserve(walk.rows.size());
             for (const auto &[jobId, score] : walk.rows) {
                 const JobTable::Job *j = jobs.find(jobId);
                 if (!j || target[size_t(j->run)] < 0)
