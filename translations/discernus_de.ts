@@ -3827,5 +3827,15 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <source>Exported the statistics to %1</source>
         <translation>Statistik nach %1 exportiert</translation>
     </message>
+    <message>
+        <location filename="../ui/statisticsview.cpp" line="66"/>
+        <source>95 % interval: bag of little bootstraps, %1 subsets of %2 texts, %3 resamples</source>
+        <translation>95-%-Intervall: Bag of Little Bootstraps, %1 Teilmengen zu je %2 Texten, %3 Resamples</translation>
+    </message>
+    <message>
+        <location filename="../ui/statisticsview.cpp" line="71"/>
+        <source>95 % interval: percentile bootstrap, %1 resamples</source>
+        <translation>95-%-Intervall: Perzentil-Bootstrap, %1 Resamples</translation>
+    </message>
 </context>
 </TS>

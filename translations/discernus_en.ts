@@ -3819,5 +3819,15 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <source>Exported the statistics to %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../ui/statisticsview.cpp" line="66"/>
+        <source>95 % interval: bag of little bootstraps, %1 subsets of %2 texts, %3 resamples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/statisticsview.cpp" line="71"/>
+        <source>95 % interval: percentile bootstrap, %1 resamples</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 </TS>

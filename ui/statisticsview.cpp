@@ -60,6 +60,31 @@ QString alphaText(const AlphaEstimate &e)
     return QStringLiteral("%1  [%2, %3]").arg(number(e.value.alpha), number(e.ci.low), number(e.ci.high));
 }
 
+/// How the interval was drawn: above a size the bag of little bootstraps (docs/FORMATS.md).
+QString intervalNote(const AlphaEstimate &e)
+{
+    switch (e.ci.method) {
+    case BootstrapMethod::LittleBootstraps:
+        return StatisticsView::tr("95 % interval: bag of little bootstraps, %1 subsets of %2 texts, %3 resamples")
+            .arg(e.ci.subsets)
+            .arg(QLocale().toString(e.ci.subsetUnits))
+            .arg(e.ci.draws);
+    case BootstrapMethod::Exact:
+        return StatisticsView::tr("95 % interval: percentile bootstrap, %1 resamples").arg(e.ci.draws);
+    case BootstrapMethod::None:
+        break;
+    }
+    return {};
+}
+
+void setAlphas(QTreeWidgetItem *item, const AlphaEstimate &interval, const AlphaEstimate &ordinal)
+{
+    item->setText(StatisticsView::IntervalColumn, alphaText(interval));
+    item->setToolTip(StatisticsView::IntervalColumn, intervalNote(interval));
+    item->setText(StatisticsView::OrdinalColumn, alphaText(ordinal));
+    item->setToolTip(StatisticsView::OrdinalColumn, intervalNote(ordinal));
+}
+
 } // namespace
 
 StatisticsView::StatisticsView(QWidget *parent) : QWidget(parent), m_tree(new QTreeWidget(this)), m_status(new QLabel(this))
@@ -165,17 +190,14 @@ void StatisticsView::showReport(const AgreementReport &report, const QString &er
         if (d.models.size() >= 2) {
             auto *across = new QTreeWidgetItem(top);
             across->setText(ComparisonColumn, tr("across %n model(s)", nullptr, int(d.models.size())));
-            across->setText(IntervalColumn, alphaText(d.interval));
-            across->setText(OrdinalColumn, alphaText(d.ordinal));
+            setAlphas(across, d.interval, d.ordinal);
             across->setText(TextsColumn, QString::number(d.interval.value.units));
-            top->setText(IntervalColumn, alphaText(d.interval));
-            top->setText(OrdinalColumn, alphaText(d.ordinal));
+            setAlphas(top, d.interval, d.ordinal);
         }
         for (const StabilityAgreement &s : d.stability) {
             auto *item = new QTreeWidgetItem(top);
             item->setText(ComparisonColumn, tr("stability of %1 (%n repetition(s))", nullptr, s.repetitions).arg(s.model));
-            item->setText(IntervalColumn, alphaText(s.interval));
-            item->setText(OrdinalColumn, alphaText(s.ordinal));
+            setAlphas(item, s.interval, s.ordinal);
             item->setText(TextsColumn, QString::number(s.interval.value.units));
         }
         for (const PairCorrelation &p : d.pairs) {

@@ -4,6 +4,8 @@
 // repetitions; alpha undefined (no pairable values, no variation) is reported as null / empty.
 #include "core/analysis/agreement.h"
 
+#include "core/common/check.h"
+
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonValue>
@@ -21,10 +23,20 @@ struct Mean {
     double value() const { return count > 0 ? sum / count : kMissing; }
 };
 
+BootstrapOptions bootstrapOptions(const AgreementOptions &o)
+{
+    BootstrapOptions b;
+    b.draws = o.bootstrapDraws;
+    b.seed = o.seed;
+    b.exactUpTo = o.exactBootstrapUpTo;
+    b.subsets = o.bootstrapSubsets;
+    return b;
+}
+
 /// Interval and ordinal alpha with their intervals (undefined alphas get no interval).
 std::pair<AlphaEstimate, AlphaEstimate> estimate(const ReliabilityMatrix &data, const AgreementOptions &o)
 {
-    auto both = alphaWithIntervals(data, {AlphaMetric::Interval, AlphaMetric::Ordinal}, o.bootstrapDraws, o.seed);
+    auto both = alphaWithIntervals(data, {AlphaMetric::Interval, AlphaMetric::Ordinal}, bootstrapOptions(o));
     for (AlphaWithInterval &a : both)
         if (std::isnan(a.value.alpha))
             a.ci = {};   // no interval around an undefined value
@@ -68,13 +80,26 @@ QJsonValue number(double v)
     return std::isnan(v) ? QJsonValue() : QJsonValue(v);
 }
 
+/// "exact", "blb", or empty when no interval was drawn.
+QString bootstrapName(const ConfidenceInterval &ci)
+{
+    return ci.method == BootstrapMethod::None ? QString() : QString::fromLatin1(bootstrapMethodName(ci.method));
+}
+
 QJsonObject alphaJson(const AlphaEstimate &e)
 {
-    return QJsonObject{{QStringLiteral("alpha"), number(e.value.alpha)},
-                       {QStringLiteral("ci_low"), number(e.ci.low)},
-                       {QStringLiteral("ci_high"), number(e.ci.high)},
-                       {QStringLiteral("units"), e.value.units},
-                       {QStringLiteral("values"), e.value.values}};
+    QJsonObject o{{QStringLiteral("alpha"), number(e.value.alpha)},
+                  {QStringLiteral("ci_low"), number(e.ci.low)},
+                  {QStringLiteral("ci_high"), number(e.ci.high)},
+                  {QStringLiteral("units"), e.value.units},
+                  {QStringLiteral("values"), e.value.values},
+                  {QStringLiteral("bootstrap"), e.ci.method == BootstrapMethod::None ? QJsonValue() : QJsonValue(bootstrapName(e.ci))},
+                  {QStringLiteral("draws"), e.ci.draws}};
+    if (e.ci.method == BootstrapMethod::LittleBootstraps) {
+        o.insert(QStringLiteral("subsets"), e.ci.subsets);
+        o.insert(QStringLiteral("subset_units"), e.ci.subsetUnits);
+    }
+    return o;
 }
 
 QByteArray csvNumber(double v)
@@ -108,98 +133,100 @@ void appendCsvRow(QByteArray &out, const QStringList &texts, const QList<QByteAr
 
 } // namespace
 
+namespace {
+
+DimensionAgreement dimensionAgreement(const ScoreSample &head, int dimension, const std::vector<ScoreSample::Value> &values,
+                                      const AgreementOptions &options)
+{
+    DimensionAgreement out;
+    out.framework = head.dimensions[dimension].framework;
+    out.dimension = head.dimensions[dimension].dimension;
+    const int models = int(head.models.size());
+    const qsizetype units = head.units.size();
+    MeanGrid grid(units, models);
+    std::vector<int> maxRep(size_t(models), 0), minRep(size_t(models), INT_MAX);
+    for (const ScoreSample::Value &v : values) {
+        if (!WB_CHECK(v.unit >= 0 && v.unit < units && v.model >= 0 && v.model < models))
+            continue;
+        grid.add(v.unit, v.model, v.score);
+        maxRep[size_t(v.model)] = std::max(maxRep[size_t(v.model)], v.repetition);
+        minRep[size_t(v.model)] = std::min(minRep[size_t(v.model)], v.repetition);
+    }
+    std::vector<qsizetype> rows;   // texts scored on this dimension, in sample order
+    for (qsizetype u = 0; u < units; ++u) {
+        for (int m = 0; m < models; ++m) {
+            if (grid.count[size_t(u) * size_t(models) + size_t(m)] > 0) {
+                rows.push_back(u);
+                break;
+            }
+        }
+    }
+    out.texts = qint64(rows.size());
+    QList<int> present;
+    for (int m = 0; m < models; ++m)
+        if (maxRep[size_t(m)] > 0) {
+            present << m;
+            out.models << head.models[m];
+        }
+    if (present.size() >= 2) {
+        const ReliabilityMatrix data = grid.matrix(rows, present);
+        std::tie(out.interval, out.ordinal) = estimate(data, options);
+        for (const CoderCorrelation &c : coderCorrelations(data))
+            out.pairs << PairCorrelation{out.models[c.a], out.models[c.b], c.pearson, c.spearman};
+    }
+    for (int m : std::as_const(present)) {
+        if (maxRep[size_t(m)] == minRep[size_t(m)])
+            continue;   // one repetition: nothing to be stable across
+        const int reps = maxRep[size_t(m)];
+        MeanGrid byRep(units, reps);
+        for (const ScoreSample::Value &v : values)
+            if (v.model == m && v.repetition >= 1 && v.unit >= 0 && v.unit < units)
+                byRep.add(v.unit, v.repetition - 1, v.score);
+        std::vector<qsizetype> modelRows;
+        for (qsizetype u : rows)
+            if (grid.count[size_t(u) * size_t(models) + size_t(m)] > 0)
+                modelRows.push_back(u);
+        QList<int> cols;
+        for (int r = 0; r < reps; ++r)
+            cols << r;
+        StabilityAgreement st;
+        st.model = head.models[m];
+        st.repetitions = reps;
+        const ReliabilityMatrix data = byRep.matrix(modelRows, cols);
+        std::tie(st.interval, st.ordinal) = estimate(data, options);
+        out.stability << st;
+    }
+    return out;
+}
+
+} // namespace
+
 AgreementReport computeAgreement(const ScoreSample &sample, const AgreementOptions &options)
 {
     AgreementReport report;
     report.options = options;
-    const int models = int(sample.models.size());
-    const qsizetype units = sample.units.size();
-    // The values of each dimension, by index (a counting sort on the dimension).
-    QList<QList<qsizetype>> byDim(sample.dimensions.size());
-    for (qsizetype i = 0; i < sample.values.size(); ++i) {
-        const int d = sample.values[i].dimension;
-        if (d >= 0 && d < byDim.size())
-            byDim[d].append(i);
-    }
-    for (qsizetype d = 0; d < byDim.size(); ++d) {
-        DimensionAgreement out;
-        out.framework = sample.dimensions[d].framework;
-        out.dimension = sample.dimensions[d].dimension;
-        MeanGrid grid(units, models);
-        std::vector<int> maxRep(size_t(models), 0), minRep(size_t(models), INT_MAX);
-        for (qsizetype i : byDim[d]) {
-            const ScoreSample::Value &v = sample.values[i];
-            grid.add(v.unit, v.model, v.score);
-            maxRep[size_t(v.model)] = std::max(maxRep[size_t(v.model)], v.repetition);
-            minRep[size_t(v.model)] = std::min(minRep[size_t(v.model)], v.repetition);
-        }
-        std::vector<qsizetype> rows;   // texts scored on this dimension, in sample order
-        for (qsizetype u = 0; u < units; ++u) {
-            for (int m = 0; m < models; ++m) {
-                if (grid.count[size_t(u) * size_t(models) + size_t(m)] > 0) {
-                    rows.push_back(u);
-                    break;
-                }
-            }
-        }
-        out.texts = qint64(rows.size());
-        QList<int> present;
-        for (int m = 0; m < models; ++m)
-            if (maxRep[size_t(m)] > 0) {
-                present << m;
-                out.models << sample.models[m];
-            }
-        if (present.size() >= 2) {
-            const ReliabilityMatrix data = grid.matrix(rows, present);
-            std::tie(out.interval, out.ordinal) = estimate(data, options);
-            QList<std::vector<double>> columns;
-            for (int c = 0; c < present.size(); ++c) {
-                std::vector<double> col(rows.size());
-                for (size_t r = 0; r < rows.size(); ++r)
-                    col[r] = data.values[r * size_t(data.coders) + size_t(c)];
-                columns << col;
-            }
-            for (qsizetype a = 0; a < columns.size(); ++a)
-                for (qsizetype b = a + 1; b < columns.size(); ++b)
-                    out.pairs << PairCorrelation{out.models[a], out.models[b], pearson(columns[a], columns[b]),
-                                                 spearman(columns[a], columns[b])};
-        }
-        for (int m : std::as_const(present)) {
-            if (maxRep[size_t(m)] == minRep[size_t(m)])
-                continue;   // one repetition: nothing to be stable across
-            const int reps = maxRep[size_t(m)];
-            MeanGrid byRep(units, reps);
-            for (qsizetype i : byDim[d]) {
-                const ScoreSample::Value &v = sample.values[i];
-                if (v.model == m && v.repetition >= 1)
-                    byRep.add(v.unit, v.repetition - 1, v.score);
-            }
-            std::vector<qsizetype> modelRows;
-            for (qsizetype u : rows)
-                if (grid.count[size_t(u) * size_t(models) + size_t(m)] > 0)
-                    modelRows.push_back(u);
-            QList<int> cols;
-            for (int r = 0; r < reps; ++r)
-                cols << r;
-            StabilityAgreement st;
-            st.model = sample.models[m];
-            st.repetitions = reps;
-            const ReliabilityMatrix data = byRep.matrix(modelRows, cols);
-            std::tie(st.interval, st.ordinal) = estimate(data, options);
-            out.stability << st;
-        }
-        report.dimensions << out;
-    }
+    // The values of each dimension (a counting sort on the dimension).
+    std::vector<std::vector<ScoreSample::Value>> byDim(size_t(sample.dimensions.size()));
+    for (const ScoreSample::Value &v : sample.values)
+        if (v.dimension >= 0 && v.dimension < int(byDim.size()))
+            byDim[size_t(v.dimension)].push_back(v);
+    for (size_t d = 0; d < byDim.size(); ++d)
+        report.dimensions << dimensionAgreement(sample, int(d), byDim[d], options);
     return report;
 }
 
 Result<AgreementReport> agreementFromDatabase(const QString &connName, const ResultFilter &filter,
                                               const AgreementOptions &options)
 {
-    auto sample = scoreSample(connName, filter);
-    if (!sample)
-        return std::unexpected(sample.error());
-    return computeAgreement(*sample, options);
+    AgreementReport report;
+    report.options = options;
+    // One dimension in memory at a time: a million jobs' six million scores never are at once.
+    auto read = forEachDimension(connName, filter, [&](const ScoreSample &head, int d, std::vector<ScoreSample::Value> &&values) {
+        report.dimensions << dimensionAgreement(head, d, values, options);
+    });
+    if (!read)
+        return std::unexpected(read.error());
+    return report;
 }
 
 QJsonObject agreementToJson(const AgreementReport &report)
@@ -231,17 +258,22 @@ QJsonObject agreementToJson(const AgreementReport &report)
     }
     return QJsonObject{{QStringLiteral("bootstrap_draws"), report.options.bootstrapDraws},
                        {QStringLiteral("seed"), QString::number(report.options.seed)},
+                       {QStringLiteral("exact_bootstrap_up_to"), report.options.exactBootstrapUpTo},
+                       {QStringLiteral("bootstrap_subsets"), report.options.bootstrapSubsets},
                        {QStringLiteral("dimensions"), dims}};
 }
 
 QByteArray agreementToCsv(const AgreementReport &report)
 {
-    QByteArray out = "framework,dimension,statistic,model_a,model_b,metric,value,ci_low,ci_high,units,values\r\n";
+    QByteArray out = "framework,dimension,statistic,model_a,model_b,metric,value,ci_low,ci_high,units,values,bootstrap,draws,subsets\r\n";
     auto alphaRow = [&out](const DimensionAgreement &d, const QString &statistic, const QString &model,
                            AlphaMetric metric, const AlphaEstimate &e) {
+        const bool drawn = e.ci.method != BootstrapMethod::None;
         appendCsvRow(out, {d.framework, d.dimension, statistic, model, QString(), QString::fromLatin1(alphaMetricName(metric))},
                      {csvNumber(e.value.alpha), csvNumber(e.ci.low), csvNumber(e.ci.high), QByteArray::number(e.value.units),
-                      QByteArray::number(e.value.values)});
+                      QByteArray::number(e.value.values), bootstrapName(e.ci).toLatin1(),
+                      drawn ? QByteArray::number(e.ci.draws) : QByteArray(),
+                      e.ci.method == BootstrapMethod::LittleBootstraps ? QByteArray::number(e.ci.subsets) : QByteArray()});
     };
     for (const DimensionAgreement &d : report.dimensions) {
         if (d.models.size() >= 2) {
@@ -255,7 +287,8 @@ QByteArray agreementToCsv(const AgreementReport &report)
         for (const PairCorrelation &p : d.pairs) {
             for (const auto &[name, c] : {std::pair{QStringLiteral("pearson"), p.pearson}, std::pair{QStringLiteral("spearman"), p.spearman}})
                 appendCsvRow(out, {d.framework, d.dimension, name, p.modelA, p.modelB, QString()},
-                             {csvNumber(c.r), QByteArray(), QByteArray(), QByteArray::number(c.n), QByteArray::number(2 * c.n)});
+                             {csvNumber(c.r), QByteArray(), QByteArray(), QByteArray::number(c.n), QByteArray::number(2 * c.n), QByteArray(),
+                              QByteArray(), QByteArray()});
         }
     }
     return out;
@@ -274,7 +307,11 @@ QString agreementCsvColumns()
         "value: the statistic; empty when undefined (fewer than two pairable values, no variation, a constant side)\n"
         "ci_low, ci_high: 95 % percentile bootstrap interval of alpha, resampling texts (seed and draws in docs/FORMATS.md)\n"
         "units: alpha: texts with two or more values; correlation: texts scored by both models (n)\n"
-        "values: alpha: pairable values; correlation: 2 n\n");
+        "values: alpha: pairable values; correlation: 2 n\n"
+        "bootstrap: how the interval was drawn: exact (every resample from all texts) or blb (bag of little bootstraps, "
+        "above 20000 texts with two or more values; docs/FORMATS.md); empty for correlations and undefined alphas\n"
+        "draws: resamples whose alpha was defined\n"
+        "subsets: blb only: the subsets whose intervals were averaged\n");
 }
 
 } // namespace wb

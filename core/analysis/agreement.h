@@ -22,6 +22,10 @@ namespace wb {
 struct AgreementOptions {
     int bootstrapDraws = 1000;
     quint64 seed = 20110101;   ///< fixed, so the same data give the same intervals
+    /// Up to this many texts with two or more values an alpha's interval is the exact percentile
+    /// bootstrap; above, the bag of little bootstraps over this many subsets (BootstrapOptions).
+    qint64 exactBootstrapUpTo = 20000;
+    int bootstrapSubsets = 10;
 };
 
 using AlphaEstimate = AlphaWithInterval;

@@ -48,16 +48,41 @@ struct AlphaValue {
 AlphaValue krippendorffAlpha(const ReliabilityData &data, AlphaMetric metric);
 AlphaValue krippendorffAlpha(const ReliabilityMatrix &data, AlphaMetric metric);
 
+/// How a bootstrap interval was drawn: every resample from all units (exact), or the bag of
+/// little bootstraps over subsets of the units (large data sets; see BootstrapOptions).
+enum class BootstrapMethod { None, Exact, LittleBootstraps };
+/// "none", "exact", "blb".
+const char *bootstrapMethodName(BootstrapMethod m);
+
 struct ConfidenceInterval {
     double low = std::numeric_limits<double>::quiet_NaN();
     double high = std::numeric_limits<double>::quiet_NaN();
     int draws = 0;   ///< bootstrap samples whose alpha was defined
+    BootstrapMethod method = BootstrapMethod::None;
+    int subsets = 0;          ///< little bootstraps: subsets whose interval was defined
+    qint64 subsetUnits = 0;   ///< little bootstraps: units per subset (b)
+};
+
+/// The bootstrap of alphaWithIntervals(). Up to `exactUpTo` pairable units every resample draws n
+/// units from all n (O(n) each). Above, the bag of little bootstraps (Kleiner, Talwalkar, Sarkar
+/// & Jordan 2014): `subsets` disjoint subsets of b = ceil(n^subsetExponent) units, each resampled
+/// ceil(draws / subsets) times as n draws from its b units (multinomial counts, O(b) each); the
+/// interval is the alpha plus the mean over subsets of each subset's percentile interval of its
+/// resamples' alphas minus its own alpha (docs/FORMATS.md, "Agreement statistics").
+struct BootstrapOptions {
+    int draws = 1000;
+    quint64 seed = 0;
+    double level = 0.95;
+    qint64 exactUpTo = 20000;
+    int subsets = 10;
+    double subsetExponent = 0.6;
 };
 
 /// Percentile bootstrap interval for alpha: `draws` samples of the pairable units drawn with
 /// replacement, alpha of each, the (1-level)/2 and (1+level)/2 quantiles. The generator is
 /// SplitMix64, one stream per block of draws derived from `seed`, so the same data and seed give
 /// the same interval on every platform and compiler, however many threads share the blocks.
+/// Above BootstrapOptions::exactUpTo pairable units: the bag of little bootstraps (see there).
 ConfidenceInterval bootstrapAlpha(const ReliabilityMatrix &data, AlphaMetric metric, int draws, quint64 seed,
                                   double level = 0.95);
 ConfidenceInterval bootstrapAlpha(const ReliabilityData &data, AlphaMetric metric, int draws, quint64 seed,
@@ -70,6 +95,9 @@ struct AlphaWithInterval {
 /// Alpha and its bootstrap interval for several metrics at once: one preparation of the data, and
 /// every metric on the same resamples (so the same seed gives the same interval as bootstrapAlpha()).
 std::vector<AlphaWithInterval> alphaWithIntervals(const ReliabilityMatrix &data, const std::vector<AlphaMetric> &metrics,
+                                                  const BootstrapOptions &options);
+/// The same with the default BootstrapOptions but for draws, seed and level.
+std::vector<AlphaWithInterval> alphaWithIntervals(const ReliabilityMatrix &data, const std::vector<AlphaMetric> &metrics,
                                                   int draws, quint64 seed, double level = 0.95);
 
 struct Correlation {
@@ -81,5 +109,17 @@ struct Correlation {
 Correlation pearson(const std::vector<double> &x, const std::vector<double> &y);
 /// Spearman's rho: Pearson's r of the average ranks (ties share their mean rank) of the complete pairs.
 Correlation spearman(const std::vector<double> &x, const std::vector<double> &y);
+
+/// Pearson's r and Spearman's rho of two coders (columns a < b of a reliability matrix).
+struct CoderCorrelation {
+    int a = 0;
+    int b = 0;
+    Correlation pearson;
+    Correlation spearman;
+};
+/// pearson() and spearman() of every pair of coders, in the order (0,1), (0,2), ... (1,2), ...
+/// The values are coded by rank once, so each pair's ranks come from a counting pass instead of
+/// a sort: linear in the units for any number of distinct values.
+std::vector<CoderCorrelation> coderCorrelations(const ReliabilityMatrix &data);
 
 } // namespace wb

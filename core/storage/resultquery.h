@@ -15,6 +15,7 @@
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <vector>
 
 namespace wb {
 
@@ -149,6 +150,17 @@ struct ScoreSample {
 };
 /// Reads every score of the filtered, finished jobs (one pass; call it off the GUI thread).
 Result<ScoreSample> scoreSample(const QString &connName, const ResultFilter &filter);
+
+/// Called by forEachDimension() once per dimension: `head` holds the sample's models, units and
+/// dimensions (no values), `values` every value of dimension `dimension`. It may run on a thread
+/// forEachDimension() starts (one call at a time, in order, all before it returns).
+using DimensionVisitor = std::function<void(const ScoreSample &head, int dimension, std::vector<ScoreSample::Value> &&values)>;
+/// The same scores as scoreSample(), one dimension at a time, for samples too large to hold at once
+/// (six million scores at a million jobs): `visit` is called for every dimension of head, in order,
+/// also for one without values. On SQLite with the score index (schema 4) one read transaction: a
+/// pass over the jobs, then a walk of the score index per dimension (docs/ARCHITECTURE.md,
+/// "Statistics at scale"); otherwise scoreSample() split by dimension. Call it off the GUI thread.
+Result<void> forEachDimension(const QString &connName, const ResultFilter &filter, const DimensionVisitor &visit);
 
 /// Every stored call in id order, handed to `visit` one at a time (false stops early). For the
 /// reproducibility bundle's per-call record of model versions and request ids.

@@ -146,7 +146,7 @@ private slots:
         o = run({u"stats"_s, u"--db"_s, m_db, u"--draws"_s, u"100"_s, u"-o"_s, statsCsv});
         QVERIFY2(o.code == 0, o.describe().constData());
         const QList<QStringList> stats = parseCsv(QString::fromUtf8(readFile(statsCsv)));
-        QCOMPARE(stats[0].join(u','), u"framework,dimension,statistic,model_a,model_b,metric,value,ci_low,ci_high,units,values"_s);
+        QCOMPARE(stats[0].join(u','), u"framework,dimension,statistic,model_a,model_b,metric,value,ci_low,ci_high,units,values,bootstrap,draws,subsets"_s);
         bool found = false;
         for (const QStringList &r : stats) {
             if (r[1] == u"care"_s && r[2] == u"alpha_models"_s && r[5] == u"interval"_s) {

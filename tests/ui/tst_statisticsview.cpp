@@ -75,6 +75,9 @@ private slots:
         const double alpha = view.report().dimensions[0].interval.value.alpha;
         QVERIFY(alpha < 0.9);
         QVERIFY(top->text(ui::StatisticsView::IntervalColumn).startsWith(QLocale().toString(alpha, 'f', 3)));
+        // Twenty texts: the exact bootstrap, and the tooltip says so.
+        QCOMPARE(top->toolTip(ui::StatisticsView::IntervalColumn),
+                 ui::StatisticsView::tr("95 % interval: percentile bootstrap, %1 resamples").arg(view.report().dimensions[0].interval.ci.draws));
         bool pair = false;
         for (int i = 0; i < top->childCount(); ++i) {
             if (top->child(i)->text(ui::StatisticsView::ComparisonColumn) == QLatin1String("a vs b")) {

@@ -151,6 +151,112 @@ private slots:
         QCOMPARE(agreementToCsv(*agreementFromDatabase(m_conn, {}, AgreementOptions{100, 3})), csv);
     }
 
+    void streamedDimensionsAreTheSample()
+    {
+        // forEachDimension() (what the report reads) hands over exactly scoreSample()'s values,
+        // split by dimension, with the same models, units and dimensions, for any filter.
+        // A second database: two frameworks that share the dimension name "d1" (one walk of the
+        // score index fills both), a dimension no job scored, and a score the framework does not
+        // declare.
+        const QString two = m_dir.filePath(QStringLiteral("two.sqlite"));
+        {
+            ResultStore store;
+            QVERIFY(store.open(two));
+            QVERIFY(store.upsertExperiment(QStringLiteral("e"), {}, {}));
+            const QStringList f1dims{QStringLiteral("d1"), QStringLiteral("d2"), QStringLiteral("unscored")};
+            QVERIFY(store.upsertRun(RunRow{QStringLiteral("run-p"), QStringLiteral("e"), QStringLiteral("p"), QStringLiteral("f1"), QStringLiteral("c"), f1dims}));
+            QVERIFY(store.upsertRun(RunRow{QStringLiteral("run-q"), QStringLiteral("e"), QStringLiteral("q"), QStringLiteral("f1"), QStringLiteral("c"), f1dims}));
+            QVERIFY(store.upsertRun(RunRow{QStringLiteral("run-r"), QStringLiteral("e"), QStringLiteral("r"), QStringLiteral("f2"), QStringLiteral("c"), {QStringLiteral("d1")}}));
+            for (const QString &run : {QStringLiteral("run-p"), QStringLiteral("run-q"), QStringLiteral("run-r")}) {
+                QList<JobRow> jobs;
+                for (int t = 0; t < 4; ++t)
+                    for (int rep = 1; rep <= 2; ++rep) {
+                        JobRow j;
+                        j.runId = run;
+                        j.corpus = QStringLiteral("c");
+                        j.textId = QStringLiteral("t%1").arg(t);
+                        j.repetition = rep;
+                        j.key = run + QLatin1Char('|') + j.textId + QLatin1Char('|') + QString::number(rep);
+                        jobs << j;
+                    }
+                auto rows = store.ensureJobs(jobs);
+                QVERIFY(rows);
+                for (const JobRow &row : *rows) {
+                    JobResult r;
+                    r.jobId = row.id;
+                    const double base = 0.1 * double(row.id % 7);
+                    r.scores = {ScoreRow{QStringLiteral("d1"), base, {}}, ScoreRow{QStringLiteral("d2"), 1 - base, {}},
+                                ScoreRow{QStringLiteral("undeclared"), 0.5, {}}};
+                    store.recordResult(r);
+                }
+            }
+            QVERIFY(store.flush());
+        }
+        auto twoConn = openReadConnection(two);
+        QVERIFY(twoConn);
+        ResultFilter narrow;
+        narrow.runIds = {QStringLiteral("run-a"), QStringLiteral("run-c")};
+        ResultFilter narrowTwo;
+        narrowTwo.model = QStringLiteral("r");
+        for (const auto &[conn, f] : {std::pair{m_conn, ResultFilter{}}, std::pair{m_conn, narrow}, std::pair{*twoConn, ResultFilter{}},
+                                      std::pair{*twoConn, narrowTwo}}) {
+            auto sample = scoreSample(conn, f);
+            QVERIFY(sample);
+            int visits = 0;
+            auto read = forEachDimension(conn, f, [&](const ScoreSample &head, int d, std::vector<ScoreSample::Value> &&values) {
+                QCOMPARE(d, visits++);
+                QCOMPARE(head.models, sample->models);
+                QCOMPARE(head.units, sample->units);
+                QCOMPARE(head.dimensions.size(), sample->dimensions.size());
+                QVERIFY(head.values.isEmpty());
+                auto key = [](const ScoreSample::Value &v) { return std::tuple(v.dimension, v.model, v.unit, v.repetition, v.score); };
+                std::vector<std::tuple<int, int, int, int, double>> got, want;
+                for (const ScoreSample::Value &v : values)
+                    got.push_back(key(v));
+                for (const ScoreSample::Value &v : std::as_const(sample->values))
+                    if (v.dimension == d)
+                        want.push_back(key(v));
+                std::sort(got.begin(), got.end());
+                std::sort(want.begin(), want.end());
+                QCOMPARE(got, want);
+            });
+            QVERIFY(read);
+            QCOMPARE(visits, int(sample->dimensions.size()));
+        }
+        auto all = scoreSample(*twoConn, {});
+        QVERIFY(all);
+        QCOMPARE(all->dimensions.size(), 4);   // f1/d1, f1/d2, f1/unscored, f2/d1
+        closeReadConnection(*twoConn);
+    }
+
+    void reportSaysHowTheIntervalWasDrawn()
+    {
+        // Five texts: exact bootstrap by default; with the threshold below them, little bootstraps.
+        auto report = agreementFromDatabase(m_conn, {}, AgreementOptions{100, 3});
+        QVERIFY(report);
+        QCOMPARE(report->dimensions[0].interval.ci.method, BootstrapMethod::Exact);
+        QJsonObject alpha = agreementToJson(*report)[QStringLiteral("dimensions")].toArray()[0].toObject()[QStringLiteral("across_models")]
+                                .toObject()[QStringLiteral("interval")].toObject();
+        QCOMPARE(alpha[QStringLiteral("bootstrap")].toString(), QStringLiteral("exact"));
+        QCOMPARE(alpha[QStringLiteral("draws")].toInt(), report->dimensions[0].interval.ci.draws);
+        QVERIFY(!alpha.contains(QStringLiteral("subsets")));
+        QVERIFY(agreementToCsv(*report).contains(",exact,"));
+
+        AgreementOptions o{100, 3};
+        o.exactBootstrapUpTo = 2;
+        report = agreementFromDatabase(m_conn, {}, o);
+        QVERIFY(report);
+        const ConfidenceInterval &ci = report->dimensions[0].interval.ci;
+        QCOMPARE(ci.method, BootstrapMethod::LittleBootstraps);
+        QVERIFY(ci.low <= report->dimensions[0].interval.value.alpha && report->dimensions[0].interval.value.alpha <= ci.high);
+        alpha = agreementToJson(*report)[QStringLiteral("dimensions")].toArray()[0].toObject()[QStringLiteral("across_models")]
+                    .toObject()[QStringLiteral("interval")].toObject();
+        QCOMPARE(alpha[QStringLiteral("bootstrap")].toString(), QStringLiteral("blb"));
+        QCOMPARE(alpha[QStringLiteral("subsets")].toInt(), ci.subsets);
+        QCOMPARE(alpha[QStringLiteral("subset_units")].toInt(), int(ci.subsetUnits));
+        QVERIFY(agreementToCsv(*report).contains(QByteArray(",blb," + QByteArray::number(ci.draws) + ',' + QByteArray::number(ci.subsets) + "\r\n")));
+    }
+
 private:
     QTemporaryDir m_dir;
     QString m_db;
