@@ -755,12 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+242"/>
+        <location line="+258"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location line="-239"/>
+        <location line="-255"/>
         <source>provider unreachable: next try in %1</source>
         <translation>Anbieter nicht erreichbar: nächster Versuch in %1</translation>
     </message>
@@ -901,6 +901,26 @@
         <location line="+5"/>
         <source>%1: the provider refused a call its refilling limit had room for; its limits now count as sliding windows</source>
         <translation>%1: Der Anbieter hat einen Aufruf abgelehnt, für den sein nachfüllendes Limit noch Platz hatte; seine Limits zählen jetzt als gleitende Fenster</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider&apos;s counters refill continuously; its limits now count as refilling buckets</source>
+        <translation>%1: Die Zähler des Anbieters füllen sich laufend wieder auf; seine Limits zählen jetzt als sich auffüllende Kontingente</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider&apos;s counters hold each call for a full minute; its limits now count as sliding windows</source>
+        <translation>%1: Die Zähler des Anbieters halten jeden Aufruf eine volle Minute fest; seine Limits zählen jetzt als gleitende Fenster</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider charges each call the larger of its prompt and its output allowance, not both (learned from the cost it reports)</source>
+        <translation>%1: Der Anbieter berechnet jedem Aufruf den größeren Wert aus Prompt und Ausgabekontingent, nicht beide zusammen (aus den gemeldeten Kosten gelernt)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider charges each call its prompt and its output allowance together again (learned from the cost it reports)</source>
+        <translation>%1: Der Anbieter berechnet jedem Aufruf wieder Prompt und Ausgabekontingent zusammen (aus den gemeldeten Kosten gelernt)</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -3724,7 +3744,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Noch keine Ergebnisse — zuerst das Experiment ausführen</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+70"/>
         <source>Dimension / comparison</source>
         <translation>Dimension / Vergleich</translation>
     </message>
@@ -3792,7 +3812,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+7"/>
         <source>stability of %1 (%n repetition(s))</source>
         <translation>
             <numerusform>Stabilität von %1 (%n Wiederholung)</numerusform>
@@ -3800,7 +3820,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>%1 vs %2</source>
         <translation>%1 gegen %2</translation>
     </message>
@@ -3828,12 +3848,12 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Statistik nach %1 exportiert</translation>
     </message>
     <message>
-        <location filename="../ui/statisticsview.cpp" line="66"/>
+        <location line="-164"/>
         <source>95 % interval: bag of little bootstraps, %1 subsets of %2 texts, %3 resamples</source>
         <translation>95-%-Intervall: Bag of Little Bootstraps, %1 Teilmengen zu je %2 Texten, %3 Resamples</translation>
     </message>
     <message>
-        <location filename="../ui/statisticsview.cpp" line="71"/>
+        <location line="+5"/>
         <source>95 % interval: percentile bootstrap, %1 resamples</source>
         <translation>95-%-Intervall: Perzentil-Bootstrap, %1 Resamples</translation>
     </message>

@@ -755,12 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+242"/>
+        <location line="+258"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-239"/>
+        <location line="-255"/>
         <source>provider unreachable: next try in %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -900,6 +900,26 @@
     <message>
         <location line="+5"/>
         <source>%1: the provider refused a call its refilling limit had room for; its limits now count as sliding windows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider&apos;s counters refill continuously; its limits now count as refilling buckets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider&apos;s counters hold each call for a full minute; its limits now count as sliding windows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider charges each call the larger of its prompt and its output allowance, not both (learned from the cost it reports)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider charges each call its prompt and its output allowance together again (learned from the cost it reports)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3716,7 +3736,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+70"/>
         <source>Dimension / comparison</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3784,7 +3804,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+7"/>
         <source>stability of %1 (%n repetition(s))</source>
         <translation>
             <numerusform>stability of %1 (%n repetition)</numerusform>
@@ -3792,7 +3812,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>%1 vs %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3820,12 +3840,12 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/statisticsview.cpp" line="66"/>
+        <location line="-164"/>
         <source>95 % interval: bag of little bootstraps, %1 subsets of %2 texts, %3 resamples</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/statisticsview.cpp" line="71"/>
+        <location line="+5"/>
         <source>95 % interval: percentile bootstrap, %1 resamples</source>
         <translation type="unfinished"></translation>
     </message>
