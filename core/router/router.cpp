@@ -1691,6 +1691,10 @@ RouterSnapshot Router::snapshot() const
         ds.itpmLimit = x.limits->effective(LimitState::Itpm).value_or(0);
         ds.otpmUsed = x.limits->used(LimitState::Otpm, t);
         ds.otpmLimit = x.limits->effective(LimitState::Otpm).value_or(0);
+        ds.rpmLearned = x.limits->observed(LimitState::Rpm).value_or(0);
+        ds.tpmLearned = x.limits->observed(LimitState::Tpm).value_or(0);
+        ds.itpmLearned = x.limits->observed(LimitState::Itpm).value_or(0);
+        ds.otpmLearned = x.limits->observed(LimitState::Otpm).value_or(0);
         ds.inFlight = x.inFlight;
         ds.maxParallel = x.maxParallel;
         ds.http429 = x.stats.http429;
