@@ -112,7 +112,11 @@ private slots:
         cfg.latencyMs = 20;
         cfg.jitterMs = 5;
         cfg.acceptAnyKey = false;
-        SimKey key{u"sk-quiet"_qs, provider, rpm, tpm, 0, 0, {}};
+        SimKey key;
+        key.key = u"sk-quiet"_qs;
+        key.provider = provider;
+        key.rpm = rpm;
+        key.tpm = tpm;
         key.limitHeaders = false;
         cfg.keys << key;
         ProviderSimulator sim(cfg);

@@ -144,7 +144,11 @@ private slots:
         cfg.latencyMs = 30;
         cfg.jitterMs = 0;
         cfg.acceptAnyKey = false;
-        cfg.keys << SimKey{u"sk-learn"_qs, u"openai"_qs, 3, 0, 0, 0, {}};
+        SimKey key;
+        key.key = u"sk-learn"_qs;
+        key.provider = u"openai"_qs;
+        key.rpm = 3;
+        cfg.keys << key;
         ProviderSimulator sim(cfg);
         QVERIFY(sim.start());
 
