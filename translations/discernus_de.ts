@@ -1216,7 +1216,7 @@
 <context>
     <name>wb::ui::EstimateView</name>
     <message>
-        <location filename="../ui/estimateview.cpp" line="+127"/>
+        <location filename="../ui/estimateview.cpp" line="+128"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -1468,6 +1468,16 @@
         <location line="+9"/>
         <source>None — the configuration looks balanced.</source>
         <translation>Keine — die Konfiguration wirkt ausgewogen.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 (on %2)</source>
+        <translation>%1 (am %2)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rate limits learned from the provider, none configured: %1.</source>
+        <translation>Ratenlimits vom Anbieter gelernt, keine konfiguriert: %1.</translation>
     </message>
 </context>
 <context>
@@ -3101,7 +3111,7 @@ Spannweite</translation>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+112"/>
+        <location filename="../ui/runmonitor.cpp" line="+113"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
@@ -3237,7 +3247,7 @@ Spannweite</translation>
         <translation>Ausgaben im Budgetzeitraum gegenüber dem Budget, im Zeitverlauf</translation>
     </message>
     <message>
-        <location line="+258"/>
+        <location line="+259"/>
         <source>Stopping: finishing the calls in flight, then the run ends (it can be resumed later)</source>
         <translation>Wird angehalten: Die laufenden Aufrufe werden abgeschlossen, dann endet der Lauf (er kann später fortgesetzt werden)</translation>
     </message>
@@ -3341,7 +3351,7 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         <translation>Beendet in %1</translation>
     </message>
     <message>
-        <location line="-549"/>
+        <location line="-550"/>
         <source>Deployments</source>
         <translation>Deployments</translation>
     </message>
@@ -3382,12 +3392,12 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
     </message>
     <message>
         <location line="+7"/>
-        <location line="+61"/>
+        <location line="+62"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location line="-21"/>
+        <location line="-22"/>
         <source>The run cannot start</source>
         <translation>Der Lauf kann nicht starten</translation>
     </message>
@@ -3400,7 +3410,7 @@ Unerledigte Jobs bleiben in beiden Fällen offen („Fortsetzen“ führt sie sp
         </translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Results database exists</source>
         <translation>Ergebnisdatenbank existiert bereits</translation>
     </message>

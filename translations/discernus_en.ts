@@ -1216,7 +1216,7 @@
 <context>
     <name>wb::ui::EstimateView</name>
     <message>
-        <location filename="../ui/estimateview.cpp" line="+127"/>
+        <location filename="../ui/estimateview.cpp" line="+128"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1467,6 +1467,16 @@
     <message>
         <location line="+9"/>
         <source>None — the configuration looks balanced.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 (on %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rate limits learned from the provider, none configured: %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3097,7 +3107,7 @@ spread</source>
 <context>
     <name>wb::ui::RunMonitor</name>
     <message>
-        <location filename="../ui/runmonitor.cpp" line="+112"/>
+        <location filename="../ui/runmonitor.cpp" line="+113"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3233,7 +3243,7 @@ spread</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+258"/>
+        <location line="+259"/>
         <source>Stopping: finishing the calls in flight, then the run ends (it can be resumed later)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3335,7 +3345,7 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-549"/>
+        <location line="-550"/>
         <source>Deployments</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3376,12 +3386,12 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
     </message>
     <message>
         <location line="+7"/>
-        <location line="+61"/>
+        <location line="+62"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-21"/>
+        <location line="-22"/>
         <source>The run cannot start</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3394,7 +3404,7 @@ Unfinished jobs stay pending either way (Resume runs them later).</source>
         </translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Results database exists</source>
         <translation type="unfinished"></translation>
     </message>

@@ -4,6 +4,7 @@
 
 #include "core/experiment/corpus.h"
 #include "core/session/estimateinput.h"
+#include "core/session/learnedlimits.h"
 #include "core/tokenize/tokenestimator.h"
 #include "ui/deploymenttablemodel.h"
 #include "ui/enginetext.h"
@@ -140,7 +141,7 @@ Result<EstimateReport> EstimateView::compute(const ProjectState &state, const QS
         return std::unexpected(project.error());
     // The same assembler as `discernus estimate`: batch packing, the database's calibration, output
     // lengths and spend, the simulator's latency.
-    auto ctx = prepareEstimate(*project, dbPath);
+    auto ctx = prepareEstimate(*project, dbPath, LearnedLimitStore::defaultPath());
     if (!ctx)
         return std::unexpected(ctx.error());
     ctx->input.cancel = cancel;
@@ -374,6 +375,14 @@ void EstimateView::show(const Result<EstimateReport> &r)
                                                                     EngineText::recommendationEffect(rc).toHtmlEscaped());
     m_recommendations->setText(recs.isEmpty() ? tr("None — the configuration looks balanced.") : recs.join(QLatin1String("<br>")));
     QString status = tr("Prices as of %1. Estimated at %2.").arg(rep.pricesAsOf, QLocale().toString(QTime::currentTime(), QLocale::ShortFormat));
+    // Deployments with no limits configured are estimated with those an earlier run learned from
+    // the provider (docs/ARCHITECTURE.md, "Learned limits for the estimate").
+    QStringList learned;
+    for (const DeploymentEstimate &d : m.deployments)
+        if (d.limitsLearnedAt.isValid())
+            learned << tr("%1 (on %2)").arg(d.id, QLocale().toString(d.limitsLearnedAt.toLocalTime().date(), QLocale::ShortFormat));
+    if (!learned.isEmpty())
+        status += QLatin1Char(' ') + tr("Rate limits learned from the provider, none configured: %1.").arg(learned.join(QStringLiteral(", ")));
     if (!rep.warnings.isEmpty())
         status += QLatin1Char(' ') + rep.warnings.join(QStringLiteral(" · "));
     m_status->setText(status);

@@ -8,6 +8,7 @@
 #include "ui/uisettings.h"
 
 #include "core/pricing/pricing.h"
+#include "core/session/learnedlimits.h"
 #include "core/storage/batchstore.h"
 #include "core/storage/resultstore.h"
 
@@ -391,6 +392,7 @@ void RunMonitor::start()
     }
     RunOptions opt;
     opt.dbPath = resolvedDatabasePath();
+    opt.learnedLimitsPath = LearnedLimitStore::defaultPath();
     opt.resume = m_resume->isChecked();
     if (!opt.resume && QFileInfo::exists(opt.dbPath)) {
         // Without this the engine refuses with command-line advice ("use --resume").

@@ -6,6 +6,7 @@
 #include "core/experiment/counttokens.h"
 #include "core/session/estimateinput.h"
 #include "core/session/keyresolution.h"
+#include "core/session/learnedlimits.h"
 #include "core/session/project.h"
 #include "core/session/simsession.h"
 
@@ -95,7 +96,7 @@ int cmdEstimate(const QStringList &argsIn, QTextStream &out, QTextStream &err)
         }
         sim = std::move(*started);
     }
-    auto ctx = prepareEstimate(*project, a.value(QStringLiteral("--db")));
+    auto ctx = prepareEstimate(*project, a.value(QStringLiteral("--db")), LearnedLimitStore::defaultPath());
     if (!ctx) {
         err << "discernus estimate: " << ctx.error().toString() << '\n';
         return 2;

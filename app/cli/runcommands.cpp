@@ -4,6 +4,7 @@
 #include "app/cli/verbparser.h"
 
 #include "core/session/experimentrunner.h"
+#include "core/session/learnedlimits.h"
 #include "core/pricing/pricing.h"
 #include "core/storage/resultstore.h"
 #include "core/storage/serverdb.h"
@@ -52,6 +53,7 @@ bool readRunOptions(const VerbArgs &a, RunOptions &opt, QTextStream &err)
     opt.dbPath = a.value(QStringLiteral("--db"));
     opt.resume = a.has(QStringLiteral("--resume"));
     opt.priceMapPath = a.value(QStringLiteral("--prices"));
+    opt.learnedLimitsPath = LearnedLimitStore::defaultPath();
     if (a.has(QStringLiteral("--max-budget"))) {
         bool ok = false;
         const double b = a.value(QStringLiteral("--max-budget")).toDouble(&ok);

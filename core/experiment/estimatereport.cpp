@@ -76,7 +76,7 @@ QJsonObject DeploymentEstimate::toJson() const
     put("itpm", itpm);
     put("otpm", otpm);
     put("max_parallel_requests", parallel);
-    return QJsonObject{
+    QJsonObject o{
         {QStringLiteral("id"), id},
         {QStringLiteral("model"), group},
         {QStringLiteral("provider"), provider},
@@ -89,6 +89,19 @@ QJsonObject DeploymentEstimate::toJson() const
         {QStringLiteral("utilisation"), util},
         {QStringLiteral("waited_s"), waitedSeconds},
     };
+    if (limitsLearnedAt.isValid())
+        o.insert(QStringLiteral("limits_learned_at"), limitsLearnedAt.toUTC().toString(Qt::ISODate));
+    return o;
+}
+
+QString limitsLearnedText(const ModeEstimate &m)
+{
+    QStringList parts;
+    for (const DeploymentEstimate &d : m.deployments)
+        if (d.limitsLearnedAt.isValid())
+            parts << QStringLiteral("%1 on %2").arg(d.id, d.limitsLearnedAt.toUTC().date().toString(Qt::ISODate));
+    return parts.isEmpty() ? QString()
+                           : QStringLiteral("limits learned from the provider (none configured): ") + parts.join(QStringLiteral(", "));
 }
 
 QString BindingConstraint::describe() const
@@ -281,6 +294,8 @@ QString modeText(const ModeEstimate &m)
     if (drows.size() > 1)
         out += QLatin1Char('\n') + table(drows);
     out += QStringLiteral("\n  Binding constraint: ") + m.binding.describe() + QLatin1Char('\n');
+    if (const QString learned = limitsLearnedText(m); !learned.isEmpty())
+        out += QStringLiteral("  Rate limits: ") + learned + QLatin1Char('\n');
     return out;
 }
 

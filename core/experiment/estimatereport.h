@@ -5,6 +5,7 @@
 #include "core/experiment/contextcheck.h"
 #include "core/experiment/schedulesim.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -45,6 +46,9 @@ struct DeploymentEstimate {
     qint64 expectedCostMicros = 0;
     double rpm = -1, tpm = -1, itpm = -1, otpm = -1, parallel = -1;
     double waitedSeconds = 0;                 ///< time a queue head waited on a limit of this deployment
+    /// Valid when none were configured and the limits simulated are those an earlier run learned
+    /// from the provider (EstimateInput::learnedLimits), learned then.
+    QDateTime limitsLearnedAt;
     QJsonObject toJson() const;
 };
 
@@ -136,6 +140,10 @@ struct EstimateReport {
     /// Human-readable tables for the CLI.
     QString toText() const;
 };
+
+/// "limits learned from the provider (none configured): <deployment> on <date>, ..." for the
+/// deployments simulated with learned limits; empty when there are none.
+QString limitsLearnedText(const ModeEstimate &m);
 
 /// Formatting shared by the report and the estimator's messages: "12.5 s", "3m 05s", "1h 02m 03s".
 QString formatEstimateDuration(double seconds);

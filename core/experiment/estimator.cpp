@@ -83,6 +83,7 @@ public:
 
 private:
     Result<void> prepare();
+    QDateTime learnedLimitsFor(const Deployment &d, RateLimits &limits) const;
     Result<Mode> buildMode(bool batched, int progressFrom, int progressTo);
     Result<RunCalls> buildRun(int r, bool batched, int progressFrom, int span, Mode &mode);
     RunEstimate describeRun(const RunSpec &run, const Deployment &dep, qsizetype texts) const;
@@ -123,6 +124,7 @@ private:
     const EstimateInput &m_in;
     QStringList m_groups;
     QList<ScheduleDeployment> m_sched;
+    QList<QDateTime> m_learnedAt;        // parallel to m_sched: when its limits were learned (invalid: configured or none)
     QList<Deployment> m_deps;            // parallel to m_sched: for prices
     QList<int> m_firstDepOfGroup;
     QList<const Framework *> m_fwOfRun;
@@ -155,6 +157,7 @@ Result<void> Estimator::prepare()
         s.algorithm = d.effectiveLimitAlgorithm();
         s.windowKey = d.windowKey();
         s.limits = d.limits;
+        m_learnedAt << learnedLimitsFor(d, s.limits);
         s.latency = m_in.latencyByDeployment.value(d.id, m_in.latency);
         m_sched << s;
         m_deps << d;
@@ -187,6 +190,23 @@ Result<void> Estimator::prepare()
             [this](const Deployment &d, const ChatRequest &req) { return countPrompt(d, req, nullptr); });
     }
     return {};
+}
+
+QDateTime Estimator::learnedLimitsFor(const Deployment &d, RateLimits &limits) const
+{
+    // A deployment with no rate limit configured is simulated with the limits its provider
+    // announced to an earlier run — counted per the same window length (a shortened test
+    // window's counts say nothing about a minute's).
+    if (limits.rpm || limits.tpm || limits.itpm || limits.otpm)
+        return {};
+    const auto it = m_in.learnedLimits.constFind(d.id);
+    if (it == m_in.learnedLimits.cend() || std::abs(it->windowSeconds - m_in.windowSeconds) > 1e-3)
+        return {};
+    limits.rpm = it->limits.rpm;
+    limits.tpm = it->limits.tpm;
+    limits.itpm = it->limits.itpm;
+    limits.otpm = it->limits.otpm;
+    return (limits.rpm || limits.tpm || limits.itpm || limits.otpm) ? it->learnedAt : QDateTime();
 }
 
 qint64 Estimator::countPrompt(const Deployment &d, const ChatRequest &req, QString *method) const
@@ -566,6 +586,7 @@ void Estimator::addDeployments(ModeEstimate &m, const QList<ScheduleDeployment> 
         de.provider = priced[i].provider;
         de.model = priced[i].model;
         de.windowKey = deps[i].windowKey;
+        de.limitsLearnedAt = m_learnedAt.value(i);
         de.calls = u.calls;
         de.promptTokens = u.promptTokens;
         de.outputTokens = u.outputTokens;

@@ -14,6 +14,7 @@
 #include "core/pricing/pricing.h"
 #include "core/providers/providertypes.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -37,6 +38,13 @@ using EstimateTokenCounter = std::function<qint64(const QString &provider, const
 /// The batcher's packing of a run's selected texts into calls (indices into the list it is given).
 using EstimateBatchPacker =
     std::function<QList<QList<int>>(const RunSpec &, const Framework &, const QList<EstimateText> &)>;
+
+/// Limits an earlier run learned from a deployment's provider (core/session/learnedlimits.h).
+struct LearnedDeploymentLimits {
+    RateLimits limits;              ///< rpm, tpm, itpm, otpm
+    double windowSeconds = 60.0;    ///< the window they are counted per
+    QDateTime learnedAt;
+};
 
 struct EstimateInput {
     ModelList models;
@@ -70,6 +78,10 @@ struct EstimateInput {
     double windowMarginSeconds = 0.1;
     /// Length of the rate windows (60 s; benchmarks on a time-scaled simulator shorten it).
     double windowSeconds = 60.0;
+    /// By deployment id: limits learned from the provider by earlier runs. Used for a deployment
+    /// with no rate limit configured when counted per windowSeconds (DeploymentEstimate::limitsLearnedAt
+    /// says so); configured limits always win.
+    QHash<QString, LearnedDeploymentLimits> learnedLimits;
     qint64 spentMicros = 0;                   ///< already spent in the current budget period
     bool recommendations = true;
     std::atomic<bool> *cancel = nullptr;      ///< set to true to stop; the result is an error then

@@ -33,9 +33,10 @@ std::optional<RefusalCounts> parseRefusalCounts(QStringView message)
         QStringLiteral(R"(on (requests|tokens) per min(?:ute)?\b[^:.]*?(?:\((?:RPM|TPM)\))?[:.]?\s*Limit:?\s*(\d+(?:,\d{3})*)(?:\s*/\s*min)?)"
                        R"((?:,\s*Used\s*(\d+(?:,\d{3})*))?(?:,\s*Requested\s*(\d+(?:,\d{3})*))?)"),
         QRegularExpression::CaseInsensitiveOption);
-    // Anthropic: "... the rate limit for your organization of 20,000 input tokens per minute".
+    // Anthropic: "... the rate limit for your organization (<org id>) of 20,000 input tokens per
+    // minute" (the id in parentheses is in the real text; older texts have none).
     static const QRegularExpression anthropic(
-        QStringLiteral(R"(rate limit for your organization of (\d+(?:,\d{3})*) (input tokens|output tokens|requests) per minute)"),
+        QStringLiteral(R"(rate limit for your organization\s*(?:\([^)]*\)\s*)?of (\d+(?:,\d{3})*) (input tokens|output tokens|requests) per minute)"),
         QRegularExpression::CaseInsensitiveOption);
     if (const auto m = openAi.match(message); m.hasMatch()) {
         if (auto r = requestsOrTokens(m)) {

@@ -4,6 +4,7 @@
 #include "core/common/logging.h"
 #include "core/limits/countingrule.h"
 #include "core/limits/limitstate.h"
+#include "core/limits/slowstart.h"
 #include "core/pricing/pricing.h"
 #include "core/pricing/tokenbound.h"
 #include "core/providers/provideradapter.h"
@@ -103,6 +104,7 @@ struct DeploymentState {
     CountingRule rule = CountingRule::OpenAi;
     std::shared_ptr<const ProviderAdapter> adapter;
     LimitState *limits = nullptr;        // shared by every deployment of the window key
+    SlowStart *slowStart = nullptr;      // its pace while a limit is unknown (core/limits/slowstart.h)
     std::optional<ModelPrice> price;
     QString apiKey;
     qint64 timeoutMs = 0;
@@ -175,6 +177,7 @@ public:
 
     std::vector<std::unique_ptr<DeploymentState>> deps;
     std::map<QString, std::unique_ptr<LimitState>> limits;       // by window key
+    std::map<QString, std::unique_ptr<SlowStart>> slowStarts;    // by window key
     QSet<QString> warnedWindows;                                // differing limits already reported
     QHash<QString, QList<int>> groupDeps;                       // group -> deployment indexes
     QStringList groupOrder;
@@ -223,6 +226,7 @@ public:
     }
     /// Why the deployment cannot take its group's next call, and until when (monotonic ms).
     std::pair<WaitReason, qint64> waitReason(DeploymentState &d, qint64 now);
+    bool slowStartHolds(DeploymentState &d, qint64 t);
     qint64 wallMs(qint64 monotonic) const { return QDateTime::currentMSecsSinceEpoch() + (monotonic - now()); }
     AdmissionCost costFor(JobState *job, DeploymentState &d);
     qint64 promptEstimate(JobState *job, DeploymentState &d);
@@ -382,6 +386,7 @@ void Router::Private::rebuildWindows()
     for (int i = 0; i < n; ++i)
         labels[root(i)] << deps[size_t(i)]->dep.id;
     limits.clear();
+    slowStarts.clear();
     QHash<int, LimitValues> firstLimits;
     QSet<int> warned;   // per set in this pass; warnedWindows across rebuilds
     for (int i = 0; i < n; ++i) {
@@ -405,6 +410,10 @@ void Router::Private::rebuildWindows()
         const LimitValues v{l.rpm, l.tpm, l.itpm, l.otpm};
         slot->addConfigured(v);
         d.limits = slot.get();
+        auto &pace = slowStarts[d.windowKey];
+        if (!pace)
+            pace = std::make_unique<SlowStart>(windowMs + marginMs);
+        d.slowStart = pace.get();
         auto first = firstLimits.constFind(r);
         if (first == firstLimits.cend()) {
             firstLimits.insert(r, v);
@@ -560,6 +569,12 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
         if (!d.limits->anyLimit() && !d.limits->informed() && d.limits->inFlight() > 0) {
             // No limits configured and none heard yet: one call at a time until the first reply
             // tells what the provider announces (docs/ARCHITECTURE.md, "Limits"); its reply reschedules.
+            anyCouldEverFit = true;
+            continue;
+        }
+        if (slowStartHolds(d, t)) {
+            // A limit the provider does not announce is still unknown: no faster than twice what
+            // it has accepted (core/limits/slowstart.h); a reply reschedules.
             anyCouldEverFit = true;
             continue;
         }
@@ -879,6 +894,13 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
     call->start(br);
 }
 
+bool Router::Private::slowStartHolds(DeploymentState &d, qint64 t)
+{
+    // Nothing configured (max_parallel_requests is a pace the user chose) and a limit the
+    // provider does not announce still unknown (core/limits/slowstart.h).
+    return d.maxParallel == 0 && exploring(*d.limits, d.rule) && d.limits->inFlight() >= d.slowStart->maxInFlight(t);
+}
+
 std::pair<WaitReason, qint64> Router::Private::waitReason(DeploymentState &d, qint64 t)
 {
     // In WaitReason's order of precedence.
@@ -917,7 +939,8 @@ std::pair<WaitReason, qint64> Router::Private::waitReason(DeploymentState &d, qi
     }
     if (reason != WaitReason::None)
         return {reason, until};
-    if (d.maxParallel > 0 && d.inFlight >= d.maxParallel)
+    if ((d.maxParallel > 0 && d.inFlight >= d.maxParallel)
+        || (slowStartHolds(d, t)))
         return {WaitReason::Parallel, kNever};
     if (budgetStopped || d.budgetWaiting)
         return {WaitReason::Budget, kNever};
@@ -1245,10 +1268,12 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
                                                 c.job->job.request.maxTokens, settlement.usageTokens.value_or(0));
         settlement.tokens = settlement.usageTokens = *reply.limits.queryCostTokens;
     }
-    if (reply.completion)
+    if (reply.completion) {
         d.limits->settle(t, c.admission, settlement);
-    else
+        d.slowStart->accepted(t, t - c.startMs);
+    } else {
         d.limits->release(c.admission);
+    }
     // A reply's reset times tell whether the provider refills a bucket or slides a window; the
     // model chosen is then the one reconciled. A refusal's headers may carry its own retry time.
     if (reply.completion)
@@ -1257,9 +1282,22 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     notes << d.limits->reconcile(t, c.admission, c.admission.at, d.rule, reply.limits);
     if (reply.error && reply.error->errorClass == ErrorClass::RateLimited
         && !quotaExhaustion(reply.httpStatus, call->headers(), call->body(), QDateTime::currentMSecsSinceEpoch())) {
-        if (const auto counts = parseRefusalCounts(reply.error->message))
+        // Only a limit the bucket knew can show that the provider does not refill like one: a
+        // refusal that teaches the limit, or names none, is no evidence either way.
+        auto knownLimits = [&] {
+            int n = 0;
+            for (int dim = 0; dim < LimitState::DimCount; ++dim)
+                n += d.limits->effective(LimitState::Dim(dim)).has_value() ? 1 : 0;
+            return n;
+        };
+        bool taught = false;
+        if (const auto counts = parseRefusalCounts(reply.error->message)) {
+            const int known = knownLimits();
             notes << d.limits->reconcileRefusal(t, *counts, reply.limits.retryAfterMs);
-        notes << d.limits->refusedWhileBucket();
+            taught = knownLimits() > known;
+        }
+        if (d.limits->anyLimit() && !taught)
+            notes << d.limits->refusedWhileBucket();
     }
     for (const QString &note : std::as_const(notes))
         noteEvent(QStringLiteral("%1: %2").arg(d.dep.id, note));
@@ -1668,6 +1706,10 @@ RouterSnapshot Router::snapshot() const
         ds.itpmLimit = x.limits->effective(LimitState::Itpm).value_or(0);
         ds.otpmUsed = x.limits->used(LimitState::Otpm, t);
         ds.otpmLimit = x.limits->effective(LimitState::Otpm).value_or(0);
+        ds.rpmLearned = x.limits->observed(LimitState::Rpm).value_or(0);
+        ds.tpmLearned = x.limits->observed(LimitState::Tpm).value_or(0);
+        ds.itpmLearned = x.limits->observed(LimitState::Itpm).value_or(0);
+        ds.otpmLearned = x.limits->observed(LimitState::Otpm).value_or(0);
         ds.inFlight = x.inFlight;
         ds.maxParallel = x.maxParallel;
         ds.http429 = x.stats.http429;

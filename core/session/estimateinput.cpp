@@ -1,8 +1,10 @@
 #include "core/session/estimateinput.h"
 
+#include "core/common/logging.h"
 #include "core/config/duration.h"
 #include "core/experiment/planner.h"
 #include "core/experiment/prompt.h"
+#include "core/session/learnedlimits.h"
 #include "core/session/simsession.h"
 #include "core/storage/resultstore.h"
 #include "core/tokenize/tokenestimator.h"
@@ -27,7 +29,7 @@ auto withCorpusTexts(const QList<EstimateText> &texts, Fn fn)
 
 } // namespace
 
-Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QString &dbPath)
+Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QString &dbPath, const QString &learnedLimitsPath)
 {
     EstimateContext ctx;
     ctx.tokens = std::make_shared<TokenEstimator>();
@@ -71,6 +73,17 @@ Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QStr
             in.spentMicros = *spent;
     }
     in.tokens = ctx.tokens.get();
+
+    // What earlier runs learned of the providers' limits (docs/ARCHITECTURE.md, "Learned limits
+    // for the estimate"); the estimator uses them where the model list configures none.
+    if (!learnedLimitsPath.isEmpty()) {
+        LearnedLimitStore store(learnedLimitsPath);
+        if (auto ok = store.load(); !ok)
+            qCWarning(lcExperiment).noquote() << "learned limits ignored:" << ok.error().toString();
+        for (const Deployment &d : project.models.deployments)
+            if (const LearnedLimits *l = store.find(d))
+                in.learnedLimits.insert(d.id, LearnedDeploymentLimits{l->limits, double(l->windowMs) / 1000.0, l->learnedAt});
+    }
 
     // Against the simulator, its configured latency is the latency.
     if (project.models.simulator.enabled) {

@@ -17,6 +17,10 @@ struct EstimateContext {
 
 /// The one estimate assembler: `discernus estimate` and the workbench's Estimate page both call it.
 /// dbPath may be empty or a file that doesn't exist yet (then no history is used).
-Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QString &dbPath);
+/// learnedLimitsPath: the store of limits earlier runs learned from the providers
+/// (core/session/learnedlimits.h; the apps pass LearnedLimitStore::defaultPath()), used for
+/// deployments with none configured; empty = none. A store that cannot be read is logged and ignored.
+Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QString &dbPath,
+                                        const QString &learnedLimitsPath = {});
 
 } // namespace wb

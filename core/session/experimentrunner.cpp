@@ -2,8 +2,10 @@
 #include "core/session/experimentrunner.h"
 
 #include "core/common/check.h"
+#include "core/limits/ratewindow.h"
 #include "core/pricing/pricing.h"
 #include "core/router/router.h"
+#include "core/session/learnedlimits.h"
 #include "core/session/runner_p.h"
 #include "core/session/storagesafety.h"
 #include "core/storage/resultstore.h"
@@ -213,6 +215,18 @@ void ExperimentRunner::Private::saveUnstoredReplies()
                         .arg(db, storageError.message, freeSpaceText(db), where);
 }
 
+void ExperimentRunner::Private::rememberLimits(const RouterSnapshot &s)
+{
+    // What the providers told about their limits, for later estimates of deployments with none
+    // configured (docs/ARCHITECTURE.md, "Learned limits for the estimate").
+    const RunOptions &o = p->options;
+    if (o.learnedLimitsPath.isEmpty())
+        return;
+    const qint64 windowMs = o.windowMsForTesting > 0 ? o.windowMsForTesting : RateWindow::kDefaultWindowMs;
+    if (auto r = rememberLearnedLimits(o.learnedLimitsPath, p->project.models, s, windowMs, QDateTime::currentDateTimeUtc()); !r)
+        emit q->event(QStringLiteral("warning: the limits learned from the providers were not remembered: %1").arg(r.error().toString()));
+}
+
 void ExperimentRunner::Private::finish()
 {
     if (finished)
@@ -232,6 +246,7 @@ void ExperimentRunner::Private::finish()
             }
         }
         leaveRun();
+        rememberLimits(s);
         if (summary.storageFailed) {
             saveUnstoredReplies();
             emit q->event(summary.error);

@@ -45,7 +45,7 @@ void ExperimentRunner::Private::setUpBatches()
         ExecutionMode mode = r.spec.mode.value_or(exec.mode);
         if (mode == ExecutionMode::Auto) {
             if (!estimate) {
-                auto ctx = prepareEstimate(p->project, p->options.dbPath);
+                auto ctx = prepareEstimate(p->project, p->options.dbPath, p->options.learnedLimitsPath);
                 auto rep = ctx ? estimateExperiment(ctx->input) : Result<EstimateReport>(std::unexpected(ctx.error()));
                 estimate = rep ? *rep : EstimateReport{};
                 if (!rep)

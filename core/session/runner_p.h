@@ -101,6 +101,7 @@ public:
     void onSettled();
     void fail(const Error &e);
     void finish();
+    void rememberLimits(const RouterSnapshot &s);
     void onStorageFailure(const Error &e);
     void scheduleDrainCheck();
     void checkDrain();

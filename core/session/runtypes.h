@@ -22,6 +22,10 @@ struct RunOptions {
     /// > 0: the router's rate windows last this long instead of 60 s (benchmarks against a
     /// simulator whose window_ms is shortened the same way).
     qint64 windowMsForTesting = 0;
+    /// Where the limits the router learns from the providers are remembered for later estimates
+    /// (core/session/learnedlimits.h; the apps pass LearnedLimitStore::defaultPath()). Empty: not
+    /// remembered.
+    QString learnedLimitsPath;
     // The PostgreSQL run store (dbPath is a postgresql:// URL): the run claims its jobs under a lease
     // and shares them with other workers (docs/FORMATS.md, "PostgreSQL run store").
     bool joinRun = false;        ///< a worker: joins the runs as they are, finished jobs are no error

@@ -104,13 +104,15 @@ void writeFile(const QString &path, const QString &text)
     f.write(text.toUtf8());
 }
 
-RunSummary runExperiment(const QString &config, const QString &experiment, const QString &db, qint64 windowMs)
+RunSummary runExperiment(const QString &config, const QString &experiment, const QString &db, qint64 windowMs,
+                         const QString &learnedLimits = {})
 {
     RunOptions o;
     o.configPath = config;
     o.experimentPath = experiment;
     o.dbPath = db;
     o.windowMsForTesting = windowMs;
+    o.learnedLimitsPath = learnedLimits;
     ExperimentRunner runner(o);
     RunSummary out;
     QObject::connect(&runner, &ExperimentRunner::finished, [&](const RunSummary &s) {
@@ -467,6 +469,23 @@ int main(int argc, char **argv)
             SimConfig c = cfg;
             c.keys = limited;
             m.apply(c.keys);
+            // Without limits in the model list the estimate has only what an earlier run learned
+            // from the providers: a first run against a simulator in the same mode (not shown)
+            // teaches the store; the row is a second run on the same address (fresh windows).
+            const QString learned = configured ? QString() : dir.filePath(QStringLiteral("learned-%1.json").arg(QLatin1String(m.name)));
+            if (!configured) {
+                ProviderSimulator teacher(c);
+                const auto port = teacher.start();
+                if (!port)
+                    qFatal("cannot start the simulator");
+                c.port = *port;
+                writeFile(config, modelList(teacher.baseUrl(), c.keys, false));
+                const RunSummary taught = runExperiment(config, target, dir.filePath(QStringLiteral("%1-teach.db").arg(QLatin1String(m.name))),
+                                                        windowMs, learned);
+                if (!taught.error.isEmpty())
+                    qFatal("teaching run failed: %s", qPrintable(taught.error));
+                teacher.stop();
+            }
             ProviderSimulator sim(c);
             if (!sim.start())
                 qFatal("cannot start the simulator");
@@ -476,7 +495,7 @@ int main(int argc, char **argv)
             auto project = loadProject(config, target);
             if (!project)
                 qFatal("%s", qPrintable(project.error().toString()));
-            auto ctx = prepareEstimate(*project, calDb);
+            auto ctx = prepareEstimate(*project, calDb, learned);
             if (!ctx)
                 qFatal("%s", qPrintable(ctx.error().toString()));
             ctx->input.latency = {c.latencyMs / 1000.0, c.latencyPerOutputTokenMs / 1000.0};
@@ -488,7 +507,7 @@ int main(int argc, char **argv)
             const RunEstimate &est = report->planned.total;
 
             const QString db = dir.filePath(QStringLiteral("%1-%2.db").arg(QLatin1String(m.name)).arg(configured));
-            const RunSummary act = runExperiment(config, target, db, windowMs);
+            const RunSummary act = runExperiment(config, target, db, windowMs, learned);
             const SimStats st = sim.stats();
             const double perCallS = (c.latencyMs + c.latencyPerOutputTokenMs * 100.0) / 1000.0;
             const QList<GroupMinimum> groups = groupMinimums(c.keys, st, double(windowMs) / 1000.0);
@@ -524,6 +543,8 @@ int main(int argc, char **argv)
         }
     }
     out << "\nratio = wall / minimum the simulator's limits allow for what it counted; 429 = replies the "
-           "simulator refused; limits: model = written in the model list, none = left for the router to learn\n";
+           "simulator refused; limits: model = written in the model list, none = left for the router to learn; "
+           "a none row is the second run without limits in that mode: its estimate uses the limits the first "
+           "(not shown) learned from the simulator's headers and refusals\n";
     return 0;
 }

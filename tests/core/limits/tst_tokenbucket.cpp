@@ -63,6 +63,11 @@ private slots:
                                            "input tokens per minute. For details, refer to: "
                                            "https://docs.anthropic.com/en/api/rate-limits."_qs
                                         << int(RefusalCounts::InputTokens) << qint64(20000) << qint64(-1) << qint64(-1);
+        // The real text names the organization in parentheses before the limit.
+        QTest::newRow("anthropic with organization") << u"This request would exceed the rate limit for your organization "
+                                                        "(4f5e7a3c-0d1b-4c8e-9a2f-6b7c8d9e0f1a) of 7,233 input tokens per "
+                                                        "minute. For details, refer to: https://docs.anthropic.com/en/api/rate-limits."_qs
+                                                     << int(RefusalCounts::InputTokens) << qint64(7233) << qint64(-1) << qint64(-1);
         QTest::newRow("anthropic otpm") << u"This request would exceed the rate limit for your organization of 8,000 "
                                            "output tokens per minute."_qs
                                         << int(RefusalCounts::OutputTokens) << qint64(8000) << qint64(-1) << qint64(-1);

@@ -1,0 +1,64 @@
+#include "core/limits/slowstart.h"
+
+#include "core/limits/limitstate.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace wb {
+
+namespace {
+
+constexpr double kLatencyWeight = 0.2;
+
+} // namespace
+
+void SlowStart::accepted(qint64 now, qint64 latencyMs)
+{
+    m_accepted.push_back(now);
+    const double l = double(std::max<qint64>(0, latencyMs));
+    m_latencyMs = m_hasLatency ? m_latencyMs + kLatencyWeight * (l - m_latencyMs) : l;
+    m_hasLatency = true;
+}
+
+int SlowStart::acceptedInWindow(qint64 now)
+{
+    while (!m_accepted.empty() && m_accepted.front() + m_windowMs <= now)
+        m_accepted.pop_front();
+    return int(m_accepted.size());
+}
+
+int SlowStart::maxInFlight(qint64 now)
+{
+    const double n = double(acceptedInWindow(now));
+    const double window = double(std::max<qint64>(1, m_windowMs));
+    return std::max(1, int(std::floor(kGrowth * n * m_latencyMs / window)));
+}
+
+bool refusesOn(CountingRule rule, int d)
+{
+    switch (LimitState::Dim(d)) {
+    case LimitState::Rpm: return true;
+    case LimitState::Tpm: return rule != CountingRule::Anthropic;
+    case LimitState::Itpm:
+    case LimitState::Otpm: return rule == CountingRule::Anthropic;
+    case LimitState::DimCount: break;
+    }
+    return false;
+}
+
+bool exploring(const LimitState &limits, CountingRule rule)
+{
+    if (!limits.informed())
+        return false;
+    // Limits the model list states are the user's pace: only a key with none explores.
+    for (int d = 0; d < LimitState::DimCount; ++d)
+        if (limits.configured(LimitState::Dim(d)))
+            return false;
+    for (int d = 0; d < LimitState::DimCount; ++d)
+        if (refusesOn(rule, d) && !limits.effective(LimitState::Dim(d)))
+            return true;
+    return false;
+}
+
+} // namespace wb

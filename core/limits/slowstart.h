@@ -1,0 +1,57 @@
+#pragma once
+// Slow start for a key whose provider does not say one of its limits (docs/ARCHITECTURE.md,
+// "Limits", "No limits configured"). Gemini sends no rate-limit headers, nor does an
+// OpenAI-compatible server configured so: after its first reply such a key knows no limit and,
+// admitted freely, sends every queued call at once — each call sent after the unknown limit is
+// passed is refused, a burst of 429s before the first refusal's text teaches the limit.
+//
+// While a dimension the provider refuses on has no known limit, the calls in flight on the key
+// are held to what would send about twice as fast as the provider has already accepted
+// (Little's law: in flight = rate x latency):
+//     max(1, floor(kGrowth x calls accepted in the last window x mean latency / window)).
+// Passing an unknown limit therefore costs at most that many 429s (one, while the accepted rate is
+// below window / (kGrowth x latency)), and the admitted rate grows by a factor e every
+// window / kGrowth as long as nothing is refused. Once every such dimension has a limit (from a
+// header or a refusal's text) the key is admitted as if the limits had been configured. Pure:
+// the clock is an argument.
+#include "core/common/provider.h"
+#include "core/limits/ratewindow.h"
+
+#include <QtGlobal>
+#include <deque>
+
+namespace wb {
+
+class LimitState;
+
+class SlowStart {
+public:
+    /// How much faster than the accepted rate an exploring key may send.
+    static constexpr double kGrowth = 2.0;
+
+    explicit SlowStart(qint64 windowMs = RateWindow::kDefaultWindowMs) : m_windowMs(windowMs) {}
+    void setWindowMs(qint64 ms) { m_windowMs = ms; }
+    /// The provider answered a call of this key (not a refusal) after `latencyMs`.
+    void accepted(qint64 now, qint64 latencyMs);
+    /// Calls that may be in flight on the key while it explores (at least 1).
+    int maxInFlight(qint64 now);
+    /// Calls accepted within the last window.
+    int acceptedInWindow(qint64 now);
+    double meanLatencyMs() const { return m_latencyMs; }
+
+private:
+    qint64 m_windowMs;
+    std::deque<qint64> m_accepted;   // reply times within the last window
+    double m_latencyMs = 0;          // moving mean of accepted calls' latency
+    bool m_hasLatency = false;
+};
+
+/// The dimensions providers counting by `rule` refuse calls on: rpm and tpm; Anthropic rpm, itpm
+/// and otpm.
+bool refusesOn(CountingRule rule, int limitStateDim);
+/// `limits` has no configured limit, has had its first reply (LimitState::informed) and still
+/// knows no limit for a dimension its provider refuses on: it is admitted at SlowStart's pace
+/// (unless its deployment states max_parallel_requests, the router's check).
+bool exploring(const LimitState &limits, CountingRule rule);
+
+} // namespace wb

@@ -1,0 +1,225 @@
+#include "core/session/learnedlimits.h"
+
+#include "core/router/routertypes.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+namespace wb {
+
+namespace {
+
+constexpr int kVersion = 1;
+const char *const kDims[] = {"rpm", "tpm", "itpm", "otpm"};
+
+std::optional<qint64> *dimOf(RateLimits &l, int i)
+{
+    std::optional<qint64> *dims[] = {&l.rpm, &l.tpm, &l.itpm, &l.otpm};
+    return dims[i];
+}
+
+/// 1-based line of each entry object of "limits" (objects opened at nesting depth 3), for messages.
+QList<int> entryLines(const QByteArray &text)
+{
+    QList<int> lines;
+    int line = 1, depth = 0;
+    bool inString = false, escaped = false;
+    for (const char c : text) {
+        if (c == '\n')
+            ++line;
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"')
+            inString = true;
+        else if (c == '{' || c == '[') {
+            if (++depth == 3 && c == '{')
+                lines << line;
+        } else if (c == '}' || c == ']')
+            --depth;
+    }
+    return lines;
+}
+
+bool sameEntry(const LearnedLimits &e, const Deployment &d)
+{
+    return e.provider == d.provider && e.apiBase == d.effectiveApiBase() && e.model == d.model
+        && e.keyRef == learnedKeyReference(d);
+}
+
+} // namespace
+
+QString learnedKeyReference(const Deployment &d)
+{
+    if (d.keyRef.startsWith(u"os.environ/") || d.keyRef.startsWith(u"keychain/"))
+        return d.keyRef;
+    return QStringLiteral("deployment ") + d.id;
+}
+
+QString LearnedLimitStore::defaultPath()
+{
+    // DISCERNUS_LEARNED_LIMITS names another file; set and empty, nothing is remembered (the
+    // test suite's setting, so no test reads what another one learned).
+    if (qEnvironmentVariableIsSet("DISCERNUS_LEARNED_LIMITS"))
+        return qEnvironmentVariable("DISCERNUS_LEARNED_LIMITS");
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    return QDir(base).filePath(QStringLiteral("discernus/learned-limits.json"));
+}
+
+Result<void> LearnedLimitStore::load()
+{
+    m_entries.clear();
+    QFile f(m_path);
+    if (!f.exists())
+        return {};
+    if (!f.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read: %1").arg(f.errorString()), m_path);
+    const QByteArray text = f.readAll();
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        const QByteArray before = text.left(pe.offset);
+        const int line = int(before.count('\n')) + 1;
+        const int column = int(pe.offset - (before.lastIndexOf('\n') + 1)) + 1;
+        return fail(QStringLiteral("not valid JSON: %1").arg(pe.errorString()), m_path, line, column);
+    }
+    const QJsonObject root = doc.object();
+    if (!doc.isObject() || !root.value(u"limits").isArray())
+        return fail(QStringLiteral("expected an object with a \"limits\" array"), m_path, 1, 0, QStringLiteral("limits"));
+    if (root.value(u"version").toInt() > kVersion)
+        return fail(QStringLiteral("written by a newer discernus (version %1)").arg(root.value(u"version").toInt()), m_path, 1, 0,
+                    QStringLiteral("version"));
+    const QJsonArray list = root.value(u"limits").toArray();
+    const QList<int> lines = entryLines(text);
+    QList<LearnedLimits> entries;
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        const int line = i < lines.size() ? lines[i] : 0;
+        auto bad = [&](const char *field, const QString &what) {
+            return fail(what, m_path, line, 0, QStringLiteral("limits[%1].%2").arg(i).arg(QLatin1String(field)));
+        };
+        const QJsonObject o = list[i].toObject();
+        LearnedLimits e;
+        e.provider = o.value(u"provider").toString();
+        e.apiBase = o.value(u"api_base").toString();
+        e.model = o.value(u"model").toString();
+        e.keyRef = o.value(u"key").toString();
+        for (const char *field : {"provider", "api_base", "model", "key"})
+            if (o.value(QLatin1String(field)).toString().isEmpty())
+                return bad(field, QStringLiteral("must be a non-empty string"));
+        e.windowMs = o.value(u"window_ms").toInteger(-1);
+        if (e.windowMs <= 0)
+            return bad("window_ms", QStringLiteral("must be a positive integer"));
+        for (int dim = 0; dim < 4; ++dim) {
+            const QJsonValue v = o.value(QLatin1String(kDims[dim]));
+            if (v.isUndefined() || v.isNull())
+                continue;
+            if (v.toInteger(-1) <= 0)
+                return bad(kDims[dim], QStringLiteral("must be a positive integer"));
+            *dimOf(e.limits, dim) = v.toInteger();
+        }
+        e.learnedAt = QDateTime::fromString(o.value(u"learned_at").toString(), Qt::ISODate);
+        if (!e.learnedAt.isValid())
+            return bad("learned_at", QStringLiteral("must be an ISO 8601 date and time"));
+        entries << e;
+    }
+    m_entries = std::move(entries);
+    return {};
+}
+
+Result<void> LearnedLimitStore::save() const
+{
+    if (const QString dir = QFileInfo(m_path).absolutePath(); !QDir().mkpath(dir))
+        return fail(QStringLiteral("cannot create the folder %1").arg(dir), m_path);
+    // One entry per line, so a message about an entry names a line a person can find.
+    QByteArray out = "{\"version\": " + QByteArray::number(kVersion) + ", \"limits\": [\n";
+    for (qsizetype i = 0; i < m_entries.size(); ++i) {
+        const LearnedLimits &e = m_entries[i];
+        QJsonObject o{{QStringLiteral("provider"), e.provider},
+                      {QStringLiteral("api_base"), e.apiBase},
+                      {QStringLiteral("model"), e.model},
+                      {QStringLiteral("key"), e.keyRef},
+                      {QStringLiteral("window_ms"), e.windowMs},
+                      {QStringLiteral("learned_at"), e.learnedAt.toUTC().toString(Qt::ISODate)}};
+        RateLimits l = e.limits;
+        for (int dim = 0; dim < 4; ++dim)
+            if (const auto v = *dimOf(l, dim))
+                o.insert(QLatin1String(kDims[dim]), *v);
+        out += QJsonDocument(o).toJson(QJsonDocument::Compact) + (i + 1 < m_entries.size() ? ",\n" : "\n");
+    }
+    out += "]}\n";
+    QSaveFile f(m_path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(out) != out.size() || !f.commit())
+        return fail(QStringLiteral("cannot write: %1").arg(f.errorString()), m_path);
+    return {};
+}
+
+const LearnedLimits *LearnedLimitStore::find(const Deployment &d) const
+{
+    for (const LearnedLimits &e : m_entries)
+        if (sameEntry(e, d))
+            return &e;
+    return nullptr;
+}
+
+void LearnedLimitStore::remember(const Deployment &d, qint64 windowMs, const RateLimits &limits, const QDateTime &at)
+{
+    LearnedLimits *entry = nullptr;
+    for (LearnedLimits &e : m_entries)
+        if (sameEntry(e, d))
+            entry = &e;
+    if (!entry) {
+        m_entries << LearnedLimits{d.provider, d.effectiveApiBase(), d.model, learnedKeyReference(d), windowMs, {}, at};
+        entry = &m_entries.last();
+    }
+    if (entry->windowMs != windowMs) {   // counts per another window length say nothing about these
+        entry->windowMs = windowMs;
+        entry->limits = {};
+    }
+    RateLimits in = limits;
+    for (int dim = 0; dim < 4; ++dim)
+        if (const auto v = *dimOf(in, dim))
+            *dimOf(entry->limits, dim) = *v;
+    entry->learnedAt = at.toUTC();
+}
+
+Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, const RouterSnapshot &snapshot,
+                                  qint64 windowMs, const QDateTime &at)
+{
+    LearnedLimitStore store(path);
+    if (auto ok = store.load(); !ok)
+        return std::unexpected(ok.error());   // a file we cannot read is not overwritten
+    int learned = 0;
+    for (const DeploymentSnapshot &s : snapshot.deployments) {
+        RateLimits l;
+        const qint64 values[] = {s.rpmLearned, s.tpmLearned, s.itpmLearned, s.otpmLearned};
+        for (int dim = 0; dim < 4; ++dim)
+            if (values[dim] > 0)
+                *dimOf(l, dim) = values[dim];
+        if (!l.rpm && !l.tpm && !l.itpm && !l.otpm)
+            continue;
+        for (const Deployment &d : models.deployments)
+            if (d.id == s.id) {
+                store.remember(d, windowMs, l, at);
+                ++learned;
+            }
+    }
+    if (learned == 0)
+        return 0;
+    if (auto ok = store.save(); !ok)
+        return std::unexpected(ok.error());
+    return learned;
+}
+
+} // namespace wb

@@ -1,0 +1,60 @@
+#pragma once
+// Limits the router learned from a provider (its headers, its refusals' texts), remembered across
+// runs for the estimate of a deployment with no limits configured (docs/ARCHITECTURE.md,
+// "Learned limits for the estimate"). One small JSON file, by default in the user's data folder
+// (defaultPath()); each entry is keyed by provider, base URL, model and the key's *reference*
+// (`os.environ/NAME`, `keychain/NAME`; a key written in the model list is referred to by its
+// deployment id) — never by a key or anything derived from one.
+#include "core/common/result.h"
+#include "core/config/modellist.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+namespace wb {
+
+struct LearnedLimits {
+    QString provider, apiBase, model, keyRef;
+    qint64 windowMs = 60'000;       ///< the window the counts are per (shortened for test simulators)
+    RateLimits limits;              ///< rpm, tpm, itpm, otpm (max_parallel_requests unused)
+    QDateTime learnedAt;            ///< UTC, when a run last learned them
+    bool any() const { return limits.rpm || limits.tpm || limits.itpm || limits.otpm; }
+};
+
+/// The reference a deployment's key is remembered by: the model list's `os.environ/NAME` or
+/// `keychain/NAME`; for a key written in the file (or none) "deployment <id>".
+QString learnedKeyReference(const Deployment &d);
+
+class LearnedLimitStore {
+public:
+    /// `<user data>/discernus/learned-limits.json` (QStandardPaths::GenericDataLocation), shared
+    /// by the workbench and the command line; DISCERNUS_LEARNED_LIMITS overrides it (empty: none).
+    static QString defaultPath();
+
+    explicit LearnedLimitStore(QString path) : m_path(std::move(path)) {}
+    const QString &path() const { return m_path; }
+    /// Reads the file; a missing one is an empty store. A broken one is an error naming the file,
+    /// line and field (the store then stays empty).
+    Result<void> load();
+    /// Writes every entry (atomically: a reader never sees half a file).
+    Result<void> save() const;
+
+    /// The entry for this deployment's provider, base URL, model and key reference.
+    const LearnedLimits *find(const Deployment &d) const;
+    /// Replaces that entry's limits by `limits` (dimensions not in it are kept), learned at `at`.
+    void remember(const Deployment &d, qint64 windowMs, const RateLimits &limits, const QDateTime &at);
+    const QList<LearnedLimits> &entries() const { return m_entries; }
+
+private:
+    QString m_path;
+    QList<LearnedLimits> m_entries;
+};
+
+struct RouterSnapshot;
+/// After a run: remembers in the store at `path` the limits `snapshot` shows the router learned
+/// for the deployments of `models` (counts per `windowMs`). Returns how many deployments had any.
+Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, const RouterSnapshot &snapshot,
+                                  qint64 windowMs, const QDateTime &at);
+
+} // namespace wb

@@ -1,0 +1,166 @@
+// Slow start (core/limits/slowstart.h): a key with no configured limits whose provider announces
+// none in headers (Gemini; any key of the simulator's no-headers mode) learns each limit from one
+// refusal instead of a burst of them. Unit rules of SlowStart, then the router against the
+// provider simulator over loopback with windows shortened to one second on both sides.
+#include "core/config/modellist.h"
+#include "core/limits/limitstate.h"
+#include "core/limits/slowstart.h"
+#include "core/router/router.h"
+#include "core/sim/providersimulator.h"
+#include "core/tokenize/tokenizer.h"
+
+#include <QTest>
+
+using namespace wb;
+
+namespace {
+
+RouterJob job(quint64 id, const QString &group)
+{
+    RouterJob j;
+    j.id = id;
+    j.group = group;
+    j.request.system = u"Score the text for moral foundations and answer with one JSON object."_qs;
+    j.request.user = u"Text %1: We hold these truths to be self-evident, that all men are created equal, that they "
+                     "are endowed by their Creator with certain unalienable Rights."_qs.arg(id);
+    j.request.maxTokens = 150;
+    return j;
+}
+
+} // namespace
+
+class TstSlowStart final : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        // The simulator counts with the exact tokenizer; load it before the clock matters.
+        QVERIFY(Tokenizer::get(Encoding::O200kBase).count(u"warm up"_qs) > 0);
+    }
+
+    void paceFollowsTheAcceptedRate()
+    {
+        SlowStart s(10'000);
+        QCOMPARE(s.maxInFlight(0), 1);   // nothing accepted yet: one at a time
+        // 20 calls accepted within the window at 1 s each: 2 x 20 x 1000 / 10000 = 4 in flight.
+        for (int i = 0; i < 20; ++i)
+            s.accepted(100 * i, 1'000);
+        QCOMPARE(s.acceptedInWindow(2'000), 20);
+        QCOMPARE(s.maxInFlight(2'000), 4);
+        // Once those calls are a window old the pace falls back to one at a time.
+        QCOMPARE(s.maxInFlight(12'000), 1);
+    }
+
+    void exploresOnlyUnknownRefusedDimensions()
+    {
+        LimitState l(1'000);
+        QVERIFY(!exploring(l, CountingRule::Gemini));   // not informed: the router's probe applies
+        RateLimitHeaders none;
+        l.reconcile(10, 0, CountingRule::Gemini, none);
+        QVERIFY(exploring(l, CountingRule::Gemini));
+        RefusalCounts tpm;
+        tpm.dim = RefusalCounts::Tokens;
+        tpm.limit = 5'000;
+        l.reconcileRefusal(20, tpm);
+        QVERIFY(exploring(l, CountingRule::Gemini));   // rpm still unknown
+        RefusalCounts rpm;
+        rpm.dim = RefusalCounts::Requests;
+        rpm.limit = 10;
+        l.reconcileRefusal(30, rpm);
+        QVERIFY(!exploring(l, CountingRule::Gemini));
+        // Anthropic refuses on rpm, itpm and otpm: tpm is none of its business.
+        LimitState a(1'000);
+        a.reconcile(10, 0, CountingRule::Anthropic, none);
+        a.reconcileRefusal(20, rpm);
+        RefusalCounts itpm{RefusalCounts::InputTokens, 5'000, {}, {}};
+        RefusalCounts otpm{RefusalCounts::OutputTokens, 1'000, {}, {}};
+        a.reconcileRefusal(30, itpm);
+        QVERIFY(exploring(a, CountingRule::Anthropic));
+        a.reconcileRefusal(40, otpm);
+        QVERIFY(!exploring(a, CountingRule::Anthropic));
+        // A configured limit is the user's pace: no exploring.
+        LimitState c(1'000);
+        c.addConfigured(LimitValues{5, {}, {}, {}});
+        c.reconcile(10, 0, CountingRule::Gemini, none);
+        QVERIFY(!exploring(c, CountingRule::Gemini));
+    }
+
+    void oneRefusalPerLimitWithoutHeaders_data()
+    {
+        QTest::addColumn<QString>("provider");
+        QTest::addColumn<qint64>("rpm");
+        QTest::addColumn<qint64>("tpm");
+        QTest::addColumn<int>("max429");
+        // Gemini never sends limit headers; its 429 names the metric and the limit. Only tpm binds
+        // (the simulator's rpm 0 = none): one refusal teaches it.
+        QTest::newRow("gemini tpm") << u"gemini"_qs << qint64(0) << qint64(150) << 1;
+        // OpenAI without headers (the simulator's no-headers mode): its 429 text names the limit
+        // it refused on; tpm binds (two calls a window), rpm may: one refusal each.
+        QTest::newRow("openai no headers, rpm and tpm") << u"openai"_qs << qint64(3) << qint64(500) << 2;
+    }
+    void oneRefusalPerLimitWithoutHeaders()
+    {
+        QFETCH(QString, provider);
+        QFETCH(qint64, rpm);
+        QFETCH(qint64, tpm);
+        QFETCH(int, max429);
+        constexpr qint64 kWindowMs = 1'000;
+        constexpr int kJobs = 10;
+
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.latencyMs = 20;
+        cfg.jitterMs = 5;
+        cfg.acceptAnyKey = false;
+        SimKey key;
+        key.key = u"sk-quiet"_qs;
+        key.provider = provider;
+        key.rpm = rpm;
+        key.tpm = tpm;
+        key.limitHeaders = false;
+        cfg.keys << key;
+        ProviderSimulator sim(cfg);
+        const auto port = sim.start();
+        QVERIFY2(port.has_value(), port ? "" : qPrintable(port.error().toString()));
+
+        ModelList models;
+        Deployment d;
+        d.id = u"quiet/1"_qs;
+        d.modelName = u"quiet"_qs;
+        d.provider = provider;
+        d.model = provider == u"gemini" ? u"gemini-2.5-flash"_qs : u"gpt-4o"_qs;
+        d.apiBase = sim.baseUrl() + (provider == u"openai" ? u"/v1"_qs : QString());
+        models.deployments << d;   // no limits configured
+        RouterOptions o;
+        o.apiKeys.insert(d.id, u"sk-quiet"_qs);
+        Router router(models, o);
+        router.setWindowForTesting(kWindowMs, 50);
+        QStringList errors;
+        int finished = 0;
+        connect(&router, &Router::jobFinished, this, [&](const JobOutcome &out) {
+            ++finished;
+            if (!out.ok)
+                errors << out.error;
+        });
+        for (int i = 0; i < kJobs; ++i)
+            router.submit(job(quint64(i + 1), d.modelName));
+        QTRY_VERIFY_WITH_TIMEOUT(finished == kJobs, 60'000);
+        // Every refused call was sent again: nothing is lost.
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join(u"; ")));
+        const SimStats stats = sim.stats();
+        QCOMPARE(stats.ok, kJobs);
+        // The limits bind (the jobs need several windows), so each must be met: at least one
+        // refusal in all. Admitted freely after the first reply, the key sent every queued call at
+        // once and every call past the limit was refused (kJobs - the calls one window holds).
+        // Paced, at most one call is in flight when a limit is passed — the accepted rate (a few
+        // calls a window) times twice the latency (20 ms) over the window is far below one — so
+        // each limit costs the one refusal that teaches it: at most one per binding dimension.
+        QVERIFY2(stats.rateLimited >= 1, "the limits did not bind");
+        QVERIFY2(stats.rateLimited <= max429, qPrintable(u"%1 refusals"_qs.arg(stats.rateLimited)));
+        const RouterSnapshot snap = router.snapshot();
+        QCOMPARE(snap.deployments[0].tpmLimit, tpm);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstSlowStart)
+#include "tst_slowstart.moc"

@@ -1,0 +1,242 @@
+// Limits learned from a provider, remembered across runs for the estimate
+// (core/session/learnedlimits.h): the store's file (keyed by key reference, never by a key),
+// its errors, and a run with no limits configured against the provider simulator whose estimate
+// afterwards simulates the limits the run learned.
+#include "core/experiment/estimator.h"
+#include "core/router/routertypes.h"
+#include "core/session/estimateinput.h"
+#include "core/session/experimentrunner.h"
+#include "core/session/learnedlimits.h"
+#include "core/session/project.h"
+#include "core/sim/providersimulator.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace wb;
+
+namespace {
+
+Deployment deployment(const QString &id, const QString &keyRef)
+{
+    Deployment d;
+    d.id = id;
+    d.modelName = u"oa"_qs;
+    d.provider = u"openai"_qs;
+    d.model = u"gpt-4o-mini"_qs;
+    d.keyRef = keyRef;
+    d.apiBase = u"http://127.0.0.1:9/v1"_qs;
+    return d;
+}
+
+void writeFile(const QString &path, const QByteArray &text)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+} // namespace
+
+class TstLearnedLimits final : public QObject {
+    Q_OBJECT
+private slots:
+    void rememberedByReferenceNeverByKey()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"sub/learned-limits.json"_qs);
+        const QDateTime at = QDateTime::fromString(u"2026-11-30T10:00:00Z"_qs, Qt::ISODate);
+        LearnedLimitStore store(path);
+        const Deployment literal = deployment(u"oa/1"_qs, u"sk-literal-secret-123"_qs);
+        const Deployment env = deployment(u"oa/2"_qs, u"os.environ/OPENAI_API_KEY"_qs);
+        RateLimits a;
+        a.rpm = 500;
+        a.tpm = 30'000;
+        store.remember(literal, 60'000, a, at);
+        RateLimits b;
+        b.tpm = 200'000;
+        store.remember(env, 60'000, b, at);
+        // A later reading adds a dimension and keeps the others.
+        RateLimits c;
+        c.rpm = 5'000;
+        store.remember(env, 60'000, c, at.addDays(1));
+        QVERIFY(store.save());
+
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY2(!text.contains("sk-literal-secret-123"), text.constData());
+        QVERIFY(text.contains("deployment oa/1"));
+        QVERIFY(text.contains("os.environ/OPENAI_API_KEY"));
+
+        LearnedLimitStore again(path);
+        QVERIFY(again.load());
+        QCOMPARE(again.entries().size(), 2);
+        const LearnedLimits *l = again.find(env);
+        QVERIFY(l);
+        QCOMPARE(l->limits.rpm, std::optional<qint64>(5'000));
+        QCOMPARE(l->limits.tpm, std::optional<qint64>(200'000));
+        QCOMPARE(l->learnedAt, at.addDays(1));
+        QCOMPARE(again.find(literal)->limits.rpm, std::optional<qint64>(500));
+        // Another base URL, model or key reference is another entry.
+        Deployment other = env;
+        other.keyRef = u"os.environ/OTHER_KEY"_qs;
+        QVERIFY(!again.find(other));
+        other = env;
+        other.apiBase = u"http://127.0.0.1:10/v1"_qs;
+        QVERIFY(!again.find(other));
+        // Counts per another window length replace, never mix with, what was there.
+        RateLimits shortWindow;
+        shortWindow.tpm = 900;
+        again.remember(env, 1'000, shortWindow, at);
+        QCOMPARE(again.find(env)->windowMs, 1'000);
+        QVERIFY(!again.find(env)->limits.rpm);
+    }
+
+    void brokenFileNamesLineAndField()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"learned-limits.json"_qs);
+        writeFile(path, "{\"version\": 1, \"limits\": [\n"
+                        "{\"provider\": \"openai\", \"api_base\": \"http://x/v1\", \"model\": \"m\", \"key\": \"os.environ/K\", "
+                        "\"window_ms\": 60000, \"rpm\": 5, \"learned_at\": \"2026-11-30T10:00:00Z\"},\n"
+                        "{\"provider\": \"openai\", \"api_base\": \"http://x/v1\", \"model\": \"m\", \"key\": \"os.environ/L\", "
+                        "\"window_ms\": 60000, \"rpm\": -5, \"learned_at\": \"2026-11-30T10:00:00Z\"}\n"
+                        "]}\n");
+        LearnedLimitStore store(path);
+        const auto r = store.load();
+        QVERIFY(!r);
+        QCOMPARE(r.error().file, path);
+        QCOMPARE(r.error().line, 3);
+        QCOMPARE(r.error().field, u"limits[1].rpm"_qs);
+        QVERIFY(store.entries().isEmpty());
+
+        writeFile(path, "{\"version\": 1,\n \"limits\": [ oops ]}");
+        const auto bad = store.load();
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().line, 2);
+        // A file that cannot be read is not overwritten by a run.
+        RouterSnapshot snap;
+        DeploymentSnapshot ds;
+        ds.id = u"oa/1"_qs;
+        ds.rpmLearned = 3;
+        snap.deployments << ds;
+        ModelList models;
+        models.deployments << deployment(u"oa/1"_qs, u"os.environ/K"_qs);
+        QVERIFY(!rememberLearnedLimits(path, models, snap, 60'000, QDateTime::currentDateTimeUtc()));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll().contains("oops"));
+    }
+
+    void estimateUsesWhatARunLearned()
+    {
+        // One OpenAI key whose limits bind (3 requests a 1-second window, 12 texts: four windows),
+        // written nowhere in the model list: the run learns them from the simulator's headers.
+        constexpr qint64 kWindowMs = 1'000;
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.latencyMs = 30;
+        cfg.jitterMs = 0;
+        cfg.acceptAnyKey = false;
+        SimKey key;
+        key.key = u"sk-learn"_qs;
+        key.provider = u"openai"_qs;
+        key.rpm = 3;
+        cfg.keys << key;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start());
+
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(u"corpus"_qs));
+        for (int i = 0; i < 12; ++i)
+            writeFile(dir.filePath(u"corpus/t%1.txt"_qs.arg(i, 2, 10, QLatin1Char('0'))),
+                      QByteArray("We hold these truths to be self-evident, text ") + QByteArray::number(i) + '.');
+        writeFile(dir.filePath(u"mft.yaml"_qs),
+                  "framework:\n  id: mft\n  name: MFT\n  version: \"1\"\n  instructions: Score it.\n  dimensions:\n"
+                  "    - {id: care, name: Care, description: c, min: 0, max: 1}\n");
+        writeFile(dir.filePath(u"experiment.yaml"_qs),
+                  "experiment: {name: learned}\ncorpus:\n  - {id: c, path: corpus/}\nframeworks:\n  - {id: mft, path: mft.yaml}\n"
+                  "execution:\n  max_tokens: 200\n  matrix:\n    - {run_id: r-oa, model: oa, framework: mft, corpus_subset: c}\n");
+        const QString config = dir.filePath(u"litellm_config.yaml"_qs);
+        writeFile(config, u"model_list:\n  - model_name: oa\n    litellm_params: {model: openai/gpt-4o-mini, api_key: sk-learn, "
+                          "api_base: \"%1/v1\"}\n"_qs.arg(sim.baseUrl()).toUtf8());
+        const QString experiment = dir.filePath(u"experiment.yaml"_qs);
+        const QString store = dir.filePath(u"learned-limits.json"_qs);
+
+        auto estimate = [&](const QString &learned, bool expectLearned) -> double {
+            auto project = loadProject(config, experiment);
+            if (!project) {
+                qWarning() << project.error().toString();
+                return -1;
+            }
+            auto ctx = prepareEstimate(*project, {}, learned);
+            if (!ctx) {
+                qWarning() << ctx.error().toString();
+                return -1;
+            }
+            ctx->input.latency = {cfg.latencyMs / 1000.0, 0.0};
+            ctx->input.windowSeconds = double(kWindowMs) / 1000.0;
+            ctx->input.recommendations = false;
+            auto report = estimateExperiment(ctx->input);
+            if (!report) {
+                qWarning() << report.error().toString();
+                return -1;
+            }
+            if (expectLearned) {
+                const DeploymentEstimate &d = report->planned.deployments.value(0);
+                if (!d.limitsLearnedAt.isValid() || !report->toText().contains(u"limits learned from the provider"_qs)
+                    || !report->toJson().value(u"planned"_qs).toObject().value(u"deployments"_qs).toArray().at(0).toObject()
+                            .contains(u"limits_learned_at"_qs))
+                    return -2;
+            }
+            return report->planned.durationSeconds;
+        };
+        const double before = estimate(store, false);   // nothing learned yet: latency alone
+        QVERIFY2(before >= 0 && before < 0.5, qPrintable(QString::number(before)));
+
+        RunOptions o;
+        o.configPath = config;
+        o.experimentPath = experiment;
+        o.dbPath = dir.filePath(u"results.db"_qs);
+        o.windowMsForTesting = kWindowMs;
+        o.learnedLimitsPath = store;
+        ExperimentRunner runner(o);
+        QSignalSpy done(&runner, &ExperimentRunner::finished);
+        runner.start();
+        QVERIFY(done.wait(60'000));
+        const RunSummary run = done.first().first().value<RunSummary>();
+        QVERIFY2(run.error.isEmpty(), qPrintable(run.error));
+        QCOMPARE(run.done, 12);
+
+        LearnedLimitStore learned(store);
+        QVERIFY(learned.load());
+        QCOMPARE(learned.entries().size(), 1);
+        QCOMPARE(learned.entries()[0].limits.rpm, std::optional<qint64>(3));
+        QCOMPARE(learned.entries()[0].keyRef, u"deployment oa/1"_qs);
+        QCOMPARE(learned.entries()[0].windowMs, kWindowMs);
+
+        const double after = estimate(store, true);
+        QVERIFY2(after > 0, "the estimate did not say it used learned limits");
+        qInfo("estimate %.2f s (before the run: %.2f s), run %.2f s", after, before, run.wallSeconds);
+        QVERIFY2(std::abs(after - run.wallSeconds) <= 0.1 * run.wallSeconds,
+                 qPrintable(u"estimate %1 s, run %2 s"_qs.arg(after).arg(run.wallSeconds)));
+        // Counted per another window length, the learned limits say nothing: not used.
+        auto project = loadProject(config, experiment);
+        QVERIFY(project);
+        auto ctx = prepareEstimate(*project, {}, store);
+        QVERIFY(ctx);
+        ctx->input.recommendations = false;
+        auto minute = estimateExperiment(ctx->input);
+        QVERIFY(minute);
+        QVERIFY(!minute->planned.deployments.value(0).limitsLearnedAt.isValid());
+    }
+};
+
+QTEST_GUILESS_MAIN(TstLearnedLimits)
+#include "tst_learnedlimits.moc"
