@@ -17,6 +17,8 @@ PKGS=(
   libssl-dev
   # reproducibility bundles (tar.gz)
   zlib1g-dev
+  # the statistics read scores through the sqlite3 handle of Qt's SQLite connection
+  libsqlite3-dev
   # rate windows and budget shared through Redis (hiredis), and the real redis-server the tests start
   libhiredis-dev redis-server
   # tests: a real Secret Service (gnome-keyring on a private D-Bus) and a headless X server
