@@ -755,12 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+258"/>
+        <location line="+264"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location line="-255"/>
+        <location line="-261"/>
         <source>provider unreachable: next try in %1</source>
         <translation>Anbieter nicht erreichbar: nächster Versuch in %1</translation>
     </message>
@@ -899,6 +899,11 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>%1: starts with the limits the provider reported in an earlier run (%2)</source>
+        <translation>%1: beginnt mit den Limits, die der Anbieter in einem früheren Lauf gemeldet hat (%2)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>%1: the provider refused a call its refilling limit had room for; its limits now count as sliding windows</source>
         <translation>%1: Der Anbieter hat einen Aufruf abgelehnt, für den sein nachfüllendes Limit noch Platz hatte; seine Limits zählen jetzt als gleitende Fenster</translation>
     </message>

@@ -118,6 +118,12 @@ QString EngineText::event(const QString &m)
              const QLocale l;
              return tr("%1: the provider lowers the %2 limit from %3 to %4").arg(x.captured(1), x.captured(2), l.toString(x.captured(3).toLongLong()), l.toString(x.captured(4).toLongLong()));
          }},
+        {QRegularExpression(QStringLiteral("^(\\S+): starts with the limits learned from the provider on (\\S+)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             const QDateTime at = QDateTime::fromString(x.captured(2), Qt::ISODate);
+             return tr("%1: starts with the limits the provider reported in an earlier run (%2)")
+                 .arg(x.captured(1), at.isValid() ? QLocale().toString(at.toLocalTime(), QLocale::ShortFormat) : x.captured(2));
+         }},
         // What LimitState learned of the provider's counting (core/limits/limitstate.cpp).
         {QRegularExpression(QStringLiteral("^(\\S+): counting this key's limits as sliding windows: the provider refused a call its bucket had room for$")),
          [](const QRegularExpressionMatch &x) -> QString {

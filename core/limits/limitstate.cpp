@@ -43,6 +43,20 @@ void LimitState::addConfigured(const LimitValues &v)
     }
 }
 
+void LimitState::remember(const LimitValues &v)
+{
+    const std::optional<qint64> in[DimCount] = {v.rpm, v.tpm, v.itpm, v.otpm};
+    bool any = false;
+    for (int d = 0; d < DimCount; ++d) {
+        if (in[d] && *in[d] > 0 && !m_observed[d]) {
+            m_observed[d] = *in[d];
+            any = true;
+        }
+    }
+    if (any)
+        m_informed = true;
+}
+
 std::optional<qint64> LimitState::effective(Dim d) const
 {
     if (m_configured[d] && m_observed[d])

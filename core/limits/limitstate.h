@@ -73,6 +73,9 @@ public:
 
     /// Adds a deployment's configured limits; for a shared pool the stricter value wins.
     void addConfigured(const LimitValues &v);
+    /// Limits learned from the provider in an earlier run: taken as observed (headers and
+    /// refusals replace them), and the key counts as informed (no probe).
+    void remember(const LimitValues &v);
     std::optional<qint64> configured(Dim d) const { return m_configured[d]; }
     std::optional<qint64> observed(Dim d) const { return m_observed[d]; }
     /// The stricter of configured and observed; unset = unlimited (nothing known).

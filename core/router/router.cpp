@@ -409,6 +409,10 @@ void Router::Private::rebuildWindows()
         const RateLimits &l = d.dep.limits;
         const LimitValues v{l.rpm, l.tpm, l.itpm, l.otpm};
         slot->addConfigured(v);
+        if (!l.rpm && !l.tpm && !l.itpm && !l.otpm) {
+            if (const auto it = options.rememberedLimits.constFind(d.dep.id); it != options.rememberedLimits.cend())
+                slot->remember(LimitValues{it->rpm, it->tpm, it->itpm, it->otpm});
+        }
         d.limits = slot.get();
         auto &pace = slowStarts[d.windowKey];
         if (!pace)

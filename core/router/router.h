@@ -56,6 +56,10 @@ struct RouterOptions {
     /// Windows and budget shared with other processes (core/router/sharedadmission.h); may be null.
     SharedAdmission *shared = nullptr;
     quint64 shuffleSeed = 0;                           ///< deterministic simple-shuffle in tests
+    /// deployment id -> limits an earlier run learned from the provider: where the model list
+    /// states none, the deployment starts with them as if its provider had just announced them
+    /// (no probe, no slow start); the provider's headers and refusals correct them.
+    QHash<QString, RateLimits> rememberedLimits;
 };
 
 class Router final : public QObject {

@@ -2,12 +2,14 @@
 
 #include "core/common/check.h"
 #include "core/config/duration.h"
+#include "core/limits/ratewindow.h"
 #include "core/experiment/contextcheck.h"
 #include "core/pricing/pricing.h"
 #include "core/redis/redissharedlimits.h"
 #include "core/router/router.h"
 #include "core/session/databasecheck.h"
 #include "core/session/keyresolution.h"
+#include "core/session/learnedlimits.h"
 #include "core/session/storagesafety.h"
 #include "core/storage/serverdb.h"
 #include "core/storage/storagepaths.h"
@@ -197,6 +199,32 @@ SharedBudgetSettings sharedBudget(const PreparedRun &p, const QHash<QString, QSt
     return b;
 }
 
+void rememberedLimits(PreparedRun &p, RouterOptions &ro, const Emit &emitEvent)
+{
+    // Deployments without limits start with what an earlier run learned from the provider, as
+    // the estimate does (docs/ARCHITECTURE.md, "Learned limits for the estimate"): no probe and
+    // no slow start, and no refusals to learn again what one refusal taught last time.
+    if (p.options.learnedLimitsPath.isEmpty())
+        return;
+    LearnedLimitStore store(p.options.learnedLimitsPath);
+    if (auto ok = store.load(); !ok) {
+        emitEvent(QStringLiteral("warning: learned limits ignored: %1").arg(ok.error().toString()));
+        return;
+    }
+    const qint64 windowMs = p.options.windowMsForTesting > 0 ? p.options.windowMsForTesting : RateWindow::kDefaultWindowMs;
+    for (const Deployment &d : std::as_const(p.project.models.deployments)) {
+        const RateLimits &l = d.limits;
+        if (l.rpm || l.tpm || l.itpm || l.otpm)
+            continue;
+        const LearnedLimits *learned = store.find(d);
+        if (!learned || !learned->any() || learned->windowMs != windowMs)
+            continue;
+        ro.rememberedLimits.insert(d.id, learned->limits);
+        emitEvent(QStringLiteral("%1: starts with the limits learned from the provider on %2")
+                      .arg(d.id, learned->learnedAt.toString(Qt::ISODate)));
+    }
+}
+
 /// The budget: the ledger of the period plus worst-case reservations.
 void setUpBudget(PreparedRun &p, const Emit &emitEvent)
 {
@@ -376,6 +404,7 @@ void RunSetup::prepare(const QHash<QString, QString> &keys)
             p.shared->setBudget(sharedBudget(p, keys));
         ro.shared = p.shared.get();
     }
+    rememberedLimits(p, ro, emitEvent);
     p.router = std::make_unique<Router>(p.project.models, ro);
     if (p.options.windowMsForTesting > 0)
         p.router->setWindowForTesting(p.options.windowMsForTesting, 100);

@@ -523,6 +523,11 @@ void TestUiModels::engineTextWordsEventsAndWaits()
              EngineText::tr("Batch %1: %n request(s) submitted to %2", nullptr, 1).arg(QStringLiteral("b_1"), QStringLiteral("gpt/1")));
     QCOMPARE(EngineText::batchState(QStringLiteral("in_progress")), QStringLiteral("in progress"));
     {
+        const QString line = QStringLiteral("gpt/1: starts with the limits learned from the provider on 2026-12-01T09:30:00Z");
+        const QString shown = EngineText::event(line);
+        QVERIFY2(shown != line && !shown.contains(QStringLiteral("2026-12-01T")), qPrintable(shown));
+    }
+    {
         // What the limits learn is worded too: the notes come from LimitState itself, so a
         // change of its wording cannot slip past the translation.
         LimitState learning(60'000);

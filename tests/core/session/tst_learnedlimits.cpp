@@ -41,6 +41,26 @@ void writeFile(const QString &path, const QByteArray &text)
     f.write(text);
 }
 
+/// A project of `texts` short texts scored by one OpenAI deployment `oa` at `baseUrl` with no
+/// limits in its model list; returns {config, experiment}.
+std::pair<QString, QString> writeProject(const QTemporaryDir &dir, const QString &baseUrl, int texts)
+{
+    QDir(dir.path()).mkpath(u"corpus"_qs);
+    for (int i = 0; i < texts; ++i)
+        writeFile(dir.filePath(u"corpus/t%1.txt"_qs.arg(i, 2, 10, QLatin1Char('0'))),
+                  QByteArray("We hold these truths to be self-evident, text ") + QByteArray::number(i) + '.');
+    writeFile(dir.filePath(u"mft.yaml"_qs),
+              "framework:\n  id: mft\n  name: MFT\n  version: \"1\"\n  instructions: Score it.\n  dimensions:\n"
+              "    - {id: care, name: Care, description: c, min: 0, max: 1}\n");
+    writeFile(dir.filePath(u"experiment.yaml"_qs),
+              "experiment: {name: learned}\ncorpus:\n  - {id: c, path: corpus/}\nframeworks:\n  - {id: mft, path: mft.yaml}\n"
+              "execution:\n  max_tokens: 200\n  matrix:\n    - {run_id: r-oa, model: oa, framework: mft, corpus_subset: c}\n");
+    const QString config = dir.filePath(u"litellm_config.yaml"_qs);
+    writeFile(config, u"model_list:\n  - model_name: oa\n    litellm_params: {model: openai/gpt-4o-mini, api_key: sk-learn, "
+                      "api_base: \"%1/v1\"}\n"_qs.arg(baseUrl).toUtf8());
+    return {config, dir.filePath(u"experiment.yaml"_qs)};
+}
+
 } // namespace
 
 class TstLearnedLimits final : public QObject {
@@ -153,20 +173,7 @@ private slots:
         QVERIFY(sim.start());
 
         QTemporaryDir dir;
-        QVERIFY(QDir(dir.path()).mkpath(u"corpus"_qs));
-        for (int i = 0; i < 12; ++i)
-            writeFile(dir.filePath(u"corpus/t%1.txt"_qs.arg(i, 2, 10, QLatin1Char('0'))),
-                      QByteArray("We hold these truths to be self-evident, text ") + QByteArray::number(i) + '.');
-        writeFile(dir.filePath(u"mft.yaml"_qs),
-                  "framework:\n  id: mft\n  name: MFT\n  version: \"1\"\n  instructions: Score it.\n  dimensions:\n"
-                  "    - {id: care, name: Care, description: c, min: 0, max: 1}\n");
-        writeFile(dir.filePath(u"experiment.yaml"_qs),
-                  "experiment: {name: learned}\ncorpus:\n  - {id: c, path: corpus/}\nframeworks:\n  - {id: mft, path: mft.yaml}\n"
-                  "execution:\n  max_tokens: 200\n  matrix:\n    - {run_id: r-oa, model: oa, framework: mft, corpus_subset: c}\n");
-        const QString config = dir.filePath(u"litellm_config.yaml"_qs);
-        writeFile(config, u"model_list:\n  - model_name: oa\n    litellm_params: {model: openai/gpt-4o-mini, api_key: sk-learn, "
-                          "api_base: \"%1/v1\"}\n"_qs.arg(sim.baseUrl()).toUtf8());
-        const QString experiment = dir.filePath(u"experiment.yaml"_qs);
+        const auto [config, experiment] = writeProject(dir, sim.baseUrl(), 12);
         const QString store = dir.filePath(u"learned-limits.json"_qs);
 
         auto estimate = [&](const QString &learned, bool expectLearned) -> double {
@@ -235,6 +242,60 @@ private slots:
         auto minute = estimateExperiment(ctx->input);
         QVERIFY(minute);
         QVERIFY(!minute->planned.deployments.value(0).limitsLearnedAt.isValid());
+    }
+
+    void aSecondRunStartsWithWhatTheFirstLearned()
+    {
+        // A key whose provider announces nothing (no rate-limit headers): the first run learns
+        // its limit from a refusal's text ("Limit 3, Used 3, Requested 1"); the second starts
+        // with it and is never refused.
+        constexpr qint64 kWindowMs = 1'000;
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.latencyMs = 30;
+        cfg.acceptAnyKey = false;
+        SimKey key;
+        key.key = u"sk-learn"_qs;
+        key.provider = u"openai"_qs;
+        key.rpm = 3;
+        key.limitHeaders = false;
+        cfg.keys << key;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start());
+        QTemporaryDir dir;
+        const auto [config, experiment] = writeProject(dir, sim.baseUrl(), 9);
+        const QString store = dir.filePath(u"learned-limits.json"_qs);
+        auto run = [&](const QString &db, QStringList &events) {
+            RunOptions o;
+            o.configPath = config;
+            o.experimentPath = experiment;
+            o.dbPath = dir.filePath(db);
+            o.windowMsForTesting = kWindowMs;
+            o.learnedLimitsPath = store;
+            ExperimentRunner runner(o);
+            connect(&runner, &ExperimentRunner::event, this, [&](const QString &e) { events << e; });
+            QSignalSpy done(&runner, &ExperimentRunner::finished);
+            runner.start();
+            if (!done.wait(60'000))
+                return RunSummary{};
+            return done.first().first().value<RunSummary>();
+        };
+        QStringList first, second;
+        const RunSummary one = run(u"one.db"_qs, first);
+        QVERIFY2(one.error.isEmpty(), qPrintable(one.error));
+        QCOMPARE(one.done, 9);
+        const int refusedFirst = sim.stats().rateLimited;
+        QVERIFY2(refusedFirst >= 1, "the first run had nothing to learn from");
+        QVERIFY(first.filter(u"starts with the limits learned"_qs).isEmpty());
+
+        // The first run's last calls leave the provider's window before the second begins.
+        QTest::qWait(int(kWindowMs) + 200);
+        const RunSummary two = run(u"two.db"_qs, second);
+        QVERIFY2(two.error.isEmpty(), qPrintable(two.error));
+        QCOMPARE(two.done, 9);
+        QVERIFY2(!second.filter(u"oa/1: starts with the limits learned from the provider on "_qs).isEmpty(),
+                 qPrintable(second.join(u'\n')));
+        QCOMPARE(sim.stats().rateLimited, refusedFirst);   // not one more
     }
 };
 
