@@ -460,6 +460,38 @@ int main(int argc, char **argv)
            << QStringLiteral("  per group (oa an mi ge): last reply/its minimum s\n");
     out.flush();
 
+    // One row: wall time against the minimum the simulator's limits allow for what it counted.
+    auto printRow = [&](const char *mode, const QString &limits, const QList<SimKey> &keys, const SimStats &st,
+                        const RunSummary &act, const QString &estDuration, const QString &estTokens, const QString &estCost) {
+        const double perCallS = (cfg.latencyMs + cfg.latencyPerOutputTokenMs * 100.0) / 1000.0;
+        const QList<GroupMinimum> groups = groupMinimums(keys, st, double(windowMs) / 1000.0);
+        double minimum = 0;
+        // Each group's last reply against its own minimum, to say where time went.
+        QStringList perGroup;
+        for (const GroupMinimum &g : groups) {
+            minimum = std::max(minimum, g.seconds + perCallS);
+            perGroup << QStringLiteral("%1/%2").arg(g.lastReply, 0, 'f', 1).arg(g.seconds + perCallS, 0, 'f', 1);
+        }
+        const QString status = !act.error.isEmpty() ? QStringLiteral("  ERROR ") + act.error
+                               : act.cancelled      ? QStringLiteral("  (cancelled after 180 s, %1 of %2 jobs done)").arg(act.done).arg(act.jobs)
+                               : act.failed > 0     ? QStringLiteral("  (%1 jobs failed)").arg(act.failed)
+                                                    : QString();
+        out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10  %12%11\n")
+                   .arg(QLatin1String(mode), -11)
+                   .arg(limits, -7)
+                   .arg(act.wallSeconds, 7, 'f', 1)
+                   .arg(minimum, 7, 'f', 1)
+                   .arg(minimum > 0 ? act.wallSeconds / minimum : 0.0, 6, 'f', 3)
+                   .arg(st.rateLimited, 5)
+                   .arg(act.calls, 6)
+                   .arg(QStringLiteral("%1/%2").arg(estDuration).arg(act.wallSeconds, 0, 'f', 1), 15)
+                   .arg(QStringLiteral("%1/%2").arg(estTokens).arg(act.promptTokens + act.completionTokens), 17)
+                   .arg(QStringLiteral("%1/%2").arg(estCost).arg(microsToUsd(act.costMicros), 0, 'f', 4), 17)
+                   .arg(status)
+                   .arg(perGroup.join(u' '), -28);
+        out.flush();
+    };
+
     for (const Mode &m : modes()) {
         if (!only.isEmpty() && only != QLatin1String(m.name))
             continue;
@@ -469,9 +501,9 @@ int main(int argc, char **argv)
             SimConfig c = cfg;
             c.keys = limited;
             m.apply(c.keys);
-            // Without limits in the model list the estimate has only what an earlier run learned
-            // from the providers: a first run against a simulator in the same mode (not shown)
-            // teaches the store; the row is a second run on the same address (fresh windows).
+            // Without limits in the model list the router learns them: the "learn" row is that
+            // first run. The "none" row is a second run on a fresh simulator in the same mode,
+            // whose estimate and router start with what the first remembered.
             const QString learned = configured ? QString() : dir.filePath(QStringLiteral("learned-%1.json").arg(QLatin1String(m.name)));
             if (!configured) {
                 ProviderSimulator teacher(c);
@@ -484,6 +516,9 @@ int main(int argc, char **argv)
                                                         windowMs, learned);
                 if (!taught.error.isEmpty())
                     qFatal("teaching run failed: %s", qPrintable(taught.error));
+                // The learning run itself: nothing configured, nothing remembered.
+                printRow(m.name, QStringLiteral("learn"), c.keys, teacher.stats(), taught, QStringLiteral("-"),
+                         QStringLiteral("-"), QStringLiteral("-"));
                 teacher.stop();
             }
             ProviderSimulator sim(c);
@@ -508,43 +543,17 @@ int main(int argc, char **argv)
 
             const QString db = dir.filePath(QStringLiteral("%1-%2.db").arg(QLatin1String(m.name)).arg(configured));
             const RunSummary act = runExperiment(config, target, db, windowMs, learned);
-            const SimStats st = sim.stats();
-            const double perCallS = (c.latencyMs + c.latencyPerOutputTokenMs * 100.0) / 1000.0;
-            const QList<GroupMinimum> groups = groupMinimums(c.keys, st, double(windowMs) / 1000.0);
-            double minimum = 0;
-            // Each group's last reply against its own minimum, to say where time went.
-            QStringList perGroup;
-            for (const GroupMinimum &g : groups) {
-                minimum = std::max(minimum, g.seconds + perCallS);
-                perGroup << QStringLiteral("%1/%2").arg(g.lastReply, 0, 'f', 1).arg(g.seconds + perCallS, 0, 'f', 1);
-            }
-            const QString slowest = perGroup.join(u' ');
-            const QString status = !act.error.isEmpty() ? QStringLiteral("  ERROR ") + act.error
-                                   : act.cancelled      ? QStringLiteral("  (cancelled after 180 s, %1 of %2 jobs done)").arg(act.done).arg(act.jobs)
-                                   : act.failed > 0     ? QStringLiteral("  (%1 jobs failed)").arg(act.failed)
-                                                        : QString();
-            out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10  %12%11\n")
-                       .arg(QLatin1String(m.name), -11)
-                       .arg(configured ? QStringLiteral("model") : QStringLiteral("none"), -7)
-                       .arg(act.wallSeconds, 7, 'f', 1)
-                       .arg(minimum, 7, 'f', 1)
-                       .arg(minimum > 0 ? act.wallSeconds / minimum : 0.0, 6, 'f', 3)
-                       .arg(st.rateLimited, 5)
-                       .arg(act.calls, 6)
-                       .arg(QStringLiteral("%1/%2").arg(report->planned.durationSeconds, 0, 'f', 1).arg(act.wallSeconds, 0, 'f', 1), 15)
-                       .arg(QStringLiteral("%1/%2").arg(est.promptTokens + est.expectedOutputTokens)
-                                .arg(act.promptTokens + act.completionTokens), 17)
-                       .arg(QStringLiteral("%1/%2").arg(microsToUsd(est.expectedCostMicros), 0, 'f', 4)
-                                .arg(microsToUsd(act.costMicros), 0, 'f', 4), 17)
-                       .arg(status)
-                       .arg(slowest, -28);
+            printRow(m.name, configured ? QStringLiteral("model") : QStringLiteral("none"), c.keys, sim.stats(), act,
+                     QStringLiteral("%1").arg(report->planned.durationSeconds, 0, 'f', 1),
+                     QStringLiteral("%1").arg(est.promptTokens + est.expectedOutputTokens),
+                     QStringLiteral("%1").arg(microsToUsd(est.expectedCostMicros), 0, 'f', 4));
             out.flush();
             sim.stop();
         }
     }
     out << "\nratio = wall / minimum the simulator's limits allow for what it counted; 429 = replies the "
-           "simulator refused; limits: model = written in the model list, none = left for the router to learn; "
-           "a none row is the second run without limits in that mode: its estimate uses the limits the first "
-           "(not shown) learned from the simulator's headers and refusals\n";
+           "simulator refused; limits: model = written in the model list, learn = none written and none "
+           "remembered (the router learns them from headers and refusals), none = none written, a second run "
+           "whose estimate and router start with what the learn run remembered\n";
     return 0;
 }
