@@ -755,12 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+264"/>
+        <location line="+268"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location line="-261"/>
+        <location line="-265"/>
         <source>provider unreachable: next try in %1</source>
         <translation>Anbieter nicht erreichbar: nächster Versuch in %1</translation>
     </message>
@@ -903,7 +903,12 @@
         <translation>%1: beginnt mit den Limits, die der Anbieter in einem früheren Lauf gemeldet hat (%2)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source>%1: the provider&apos;s refusals name no limit; calls are sent without pacing, waiting only when it says so</source>
+        <translation>%1: Die Ablehnungen des Anbieters nennen kein Limit; Aufrufe werden ohne Drosselung gesendet und warten nur, wenn er es verlangt</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>%1: the provider refused a call its refilling limit had room for; its limits now count as sliding windows</source>
         <translation>%1: Der Anbieter hat einen Aufruf abgelehnt, für den sein nachfüllendes Limit noch Platz hatte; seine Limits zählen jetzt als gleitende Fenster</translation>
     </message>

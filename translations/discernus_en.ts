@@ -755,12 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+264"/>
+        <location line="+268"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-261"/>
+        <location line="-265"/>
         <source>provider unreachable: next try in %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -903,7 +903,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source>%1: the provider&apos;s refusals name no limit; calls are sent without pacing, waiting only when it says so</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>%1: the provider refused a call its refilling limit had room for; its limits now count as sliding windows</source>
         <translation type="unfinished"></translation>
     </message>

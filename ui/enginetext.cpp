@@ -124,6 +124,10 @@ QString EngineText::event(const QString &m)
              return tr("%1: starts with the limits the provider reported in an earlier run (%2)")
                  .arg(x.captured(1), at.isValid() ? QLocale().toString(at.toLocalTime(), QLocale::ShortFormat) : x.captured(2));
          }},
+        {QRegularExpression(QStringLiteral("^(\\S+): refusals name no limit; calls are no longer paced, only the retry-after is kept$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider's refusals name no limit; calls are sent without pacing, waiting only when it says so").arg(x.captured(1));
+         }},
         // What LimitState learned of the provider's counting (core/limits/limitstate.cpp).
         {QRegularExpression(QStringLiteral("^(\\S+): counting this key's limits as sliding windows: the provider refused a call its bucket had room for$")),
          [](const QRegularExpressionMatch &x) -> QString {

@@ -38,12 +38,17 @@ public:
     /// Calls accepted within the last window.
     int acceptedInWindow(qint64 now);
     double meanLatencyMs() const { return m_latencyMs; }
+    /// The provider refused without naming any count: pacing cannot end in a learned limit, so it
+    /// stops; the key runs on retry-after alone, as before slow start.
+    void giveUp() { m_gaveUp = true; }
+    bool gaveUp() const { return m_gaveUp; }
 
 private:
     qint64 m_windowMs;
     std::deque<qint64> m_accepted;   // reply times within the last window
     double m_latencyMs = 0;          // moving mean of accepted calls' latency
     bool m_hasLatency = false;
+    bool m_gaveUp = false;
 };
 
 /// The dimensions providers counting by `rule` refuse calls on: rpm and tpm; Anthropic rpm, itpm

@@ -902,7 +902,8 @@ bool Router::Private::slowStartHolds(DeploymentState &d, qint64 t)
 {
     // Nothing configured (max_parallel_requests is a pace the user chose) and a limit the
     // provider does not announce still unknown (core/limits/slowstart.h).
-    return d.maxParallel == 0 && exploring(*d.limits, d.rule) && d.limits->inFlight() >= d.slowStart->maxInFlight(t);
+    return d.maxParallel == 0 && !d.slowStart->gaveUp() && exploring(*d.limits, d.rule)
+        && d.limits->inFlight() >= d.slowStart->maxInFlight(t);
 }
 
 std::pair<WaitReason, qint64> Router::Private::waitReason(DeploymentState &d, qint64 t)
@@ -1299,6 +1300,11 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
             const int known = knownLimits();
             notes << d.limits->reconcileRefusal(t, *counts, reply.limits.retryAfterMs);
             taught = knownLimits() > known;
+        } else if (exploring(*d.limits, d.rule) && !d.slowStart->gaveUp()) {
+            // Nothing to learn from ("Rate limit exceeded"): pacing would never end, and costs
+            // more time than the refusals it saves (docs/ARCHITECTURE.md, "Slow start").
+            d.slowStart->giveUp();
+            notes << QStringLiteral("refusals name no limit; calls are no longer paced, only the retry-after is kept");
         }
         if (d.limits->anyLimit() && !taught)
             notes << d.limits->refusedWhileBucket();

@@ -523,6 +523,8 @@ void TestUiModels::engineTextWordsEventsAndWaits()
              EngineText::tr("Batch %1: %n request(s) submitted to %2", nullptr, 1).arg(QStringLiteral("b_1"), QStringLiteral("gpt/1")));
     QCOMPARE(EngineText::batchState(QStringLiteral("in_progress")), QStringLiteral("in progress"));
     {
+        const QString unpaced = QStringLiteral("mi/1: refusals name no limit; calls are no longer paced, only the retry-after is kept");
+        QVERIFY2(EngineText::event(unpaced) != unpaced, qPrintable(unpaced));
         const QString line = QStringLiteral("gpt/1: starts with the limits learned from the provider on 2026-12-01T09:30:00Z");
         const QString shown = EngineText::event(line);
         QVERIFY2(shown != line && !shown.contains(QStringLiteral("2026-12-01T")), qPrintable(shown));

@@ -160,6 +160,54 @@ private slots:
         const RouterSnapshot snap = router.snapshot();
         QCOMPARE(snap.deployments[0].tpmLimit, tpm);
     }
+
+    void aRefusalNamingNothingEndsThePacing()
+    {
+        // Mistral without headers refuses with "Rate limit exceeded" and no counts: nothing can
+        // ever be learned, so the key stops being paced and runs on retry-after alone; every job
+        // still ends done.
+        constexpr qint64 kWindowMs = 1'000;
+        constexpr int kJobs = 10;
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.latencyMs = 20;
+        cfg.acceptAnyKey = false;
+        SimKey key;
+        key.key = u"sk-quiet"_qs;
+        key.provider = u"mistral"_qs;
+        key.rpm = 3;
+        key.limitHeaders = false;
+        cfg.keys << key;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        ModelList models;
+        Deployment d;
+        d.id = u"quiet/1"_qs;
+        d.modelName = u"quiet"_qs;
+        d.provider = u"mistral"_qs;
+        d.model = u"mistral-small-latest"_qs;
+        d.apiBase = sim.baseUrl() + u"/v1"_qs;
+        models.deployments << d;
+        RouterOptions o;
+        o.apiKeys.insert(d.id, u"sk-quiet"_qs);
+        Router router(models, o);
+        router.setWindowForTesting(kWindowMs, 50);
+        QStringList events, errors;
+        connect(&router, &Router::event, this, [&](const QString &e) { events << e; });
+        int finished = 0;
+        connect(&router, &Router::jobFinished, this, [&](const JobOutcome &out) {
+            ++finished;
+            if (!out.ok)
+                errors << out.error;
+        });
+        for (int i = 0; i < kJobs; ++i)
+            router.submit(job(quint64(i + 1), d.modelName));
+        QTRY_VERIFY_WITH_TIMEOUT(finished == kJobs, 60'000);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join(u"; ")));
+        QCOMPARE(sim.stats().ok, kJobs);
+        QVERIFY(sim.stats().rateLimited >= 1);
+        QCOMPARE(events.filter(u"quiet/1: refusals name no limit"_qs).size(), 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TstSlowStart)
