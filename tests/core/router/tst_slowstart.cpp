@@ -27,6 +27,66 @@ RouterJob job(quint64 id, const QString &group)
     return j;
 }
 
+
+/// What a run of `jobs` calls against one key without limit headers and with no limits
+/// configured ended with.
+struct QuietRun {
+    SimStats stats;
+    RouterSnapshot snapshot;
+    QStringList errors, events;
+};
+
+/// Runs `jobs` calls on deployment quiet/1 of `provider` against a simulator key with `rpm` /
+/// `tpm` (0 = none) that sends no rate-limit headers; one-second windows on both sides.
+QuietRun runQuietKey(const QString &provider, qint64 rpm, qint64 tpm, int jobs)
+{
+    constexpr qint64 kWindowMs = 1'000;
+    SimConfig cfg;
+    cfg.windowMs = kWindowMs;
+    cfg.latencyMs = 20;
+    cfg.jitterMs = 5;
+    cfg.acceptAnyKey = false;
+    SimKey key;
+    key.key = u"sk-quiet"_qs;
+    key.provider = provider;
+    key.rpm = rpm;
+    key.tpm = tpm;
+    key.limitHeaders = false;
+    cfg.keys << key;
+    ProviderSimulator sim(cfg);
+    QuietRun out;
+    if (const auto port = sim.start(); !port) {
+        out.errors << port.error().toString();
+        return out;
+    }
+    ModelList models;
+    Deployment d;
+    d.id = u"quiet/1"_qs;
+    d.modelName = u"quiet"_qs;
+    d.provider = provider;
+    d.model = provider == u"gemini" ? u"gemini-2.5-flash"_qs : provider == u"mistral" ? u"mistral-small-latest"_qs : u"gpt-4o"_qs;
+    d.apiBase = sim.baseUrl() + (provider == u"gemini" ? QString() : u"/v1"_qs);
+    models.deployments << d;   // no limits configured
+    RouterOptions o;
+    o.apiKeys.insert(d.id, u"sk-quiet"_qs);
+    Router router(models, o);
+    router.setWindowForTesting(kWindowMs, 50);
+    QObject::connect(&router, &Router::event, &router, [&](const QString &e) { out.events << e; });
+    int finished = 0;
+    QObject::connect(&router, &Router::jobFinished, &router, [&](const JobOutcome &r) {
+        ++finished;
+        if (!r.ok)
+            out.errors << r.error;
+    });
+    for (int i = 0; i < jobs; ++i)
+        router.submit(job(quint64(i + 1), d.modelName));
+    if (!QTest::qWaitFor([&] { return finished == jobs; }, 60'000))
+        out.errors << u"only %1 of %2 jobs finished within 60 s"_qs.arg(finished).arg(jobs);
+    out.stats = sim.stats();
+    out.snapshot = router.snapshot();
+    return out;
+}
+
 } // namespace
 
 class TstSlowStart final : public QObject {
@@ -104,50 +164,11 @@ private slots:
         QFETCH(qint64, rpm);
         QFETCH(qint64, tpm);
         QFETCH(int, max429);
-        constexpr qint64 kWindowMs = 1'000;
         constexpr int kJobs = 10;
-
-        SimConfig cfg;
-        cfg.windowMs = kWindowMs;
-        cfg.latencyMs = 20;
-        cfg.jitterMs = 5;
-        cfg.acceptAnyKey = false;
-        SimKey key;
-        key.key = u"sk-quiet"_qs;
-        key.provider = provider;
-        key.rpm = rpm;
-        key.tpm = tpm;
-        key.limitHeaders = false;
-        cfg.keys << key;
-        ProviderSimulator sim(cfg);
-        const auto port = sim.start();
-        QVERIFY2(port.has_value(), port ? "" : qPrintable(port.error().toString()));
-
-        ModelList models;
-        Deployment d;
-        d.id = u"quiet/1"_qs;
-        d.modelName = u"quiet"_qs;
-        d.provider = provider;
-        d.model = provider == u"gemini" ? u"gemini-2.5-flash"_qs : u"gpt-4o"_qs;
-        d.apiBase = sim.baseUrl() + (provider == u"openai" ? u"/v1"_qs : QString());
-        models.deployments << d;   // no limits configured
-        RouterOptions o;
-        o.apiKeys.insert(d.id, u"sk-quiet"_qs);
-        Router router(models, o);
-        router.setWindowForTesting(kWindowMs, 50);
-        QStringList errors;
-        int finished = 0;
-        connect(&router, &Router::jobFinished, this, [&](const JobOutcome &out) {
-            ++finished;
-            if (!out.ok)
-                errors << out.error;
-        });
-        for (int i = 0; i < kJobs; ++i)
-            router.submit(job(quint64(i + 1), d.modelName));
-        QTRY_VERIFY_WITH_TIMEOUT(finished == kJobs, 60'000);
+        const QuietRun run = runQuietKey(provider, rpm, tpm, kJobs);
         // Every refused call was sent again: nothing is lost.
-        QVERIFY2(errors.isEmpty(), qPrintable(errors.join(u"; ")));
-        const SimStats stats = sim.stats();
+        QVERIFY2(run.errors.isEmpty(), qPrintable(run.errors.join(u"; ")));
+        const SimStats &stats = run.stats;
         QCOMPARE(stats.ok, kJobs);
         // The limits bind (the jobs need several windows), so each must be met: at least one
         // refusal in all. Admitted freely after the first reply, the key sent every queued call at
@@ -157,8 +178,7 @@ private slots:
         // each limit costs the one refusal that teaches it: at most one per binding dimension.
         QVERIFY2(stats.rateLimited >= 1, "the limits did not bind");
         QVERIFY2(stats.rateLimited <= max429, qPrintable(u"%1 refusals"_qs.arg(stats.rateLimited)));
-        const RouterSnapshot snap = router.snapshot();
-        QCOMPARE(snap.deployments[0].tpmLimit, tpm);
+        QCOMPARE(run.snapshot.deployments[0].tpmLimit, tpm);
     }
 
     void aRefusalNamingNothingEndsThePacing()
@@ -166,47 +186,12 @@ private slots:
         // Mistral without headers refuses with "Rate limit exceeded" and no counts: nothing can
         // ever be learned, so the key stops being paced and runs on retry-after alone; every job
         // still ends done.
-        constexpr qint64 kWindowMs = 1'000;
         constexpr int kJobs = 10;
-        SimConfig cfg;
-        cfg.windowMs = kWindowMs;
-        cfg.latencyMs = 20;
-        cfg.acceptAnyKey = false;
-        SimKey key;
-        key.key = u"sk-quiet"_qs;
-        key.provider = u"mistral"_qs;
-        key.rpm = 3;
-        key.limitHeaders = false;
-        cfg.keys << key;
-        ProviderSimulator sim(cfg);
-        QVERIFY(sim.start().has_value());
-        ModelList models;
-        Deployment d;
-        d.id = u"quiet/1"_qs;
-        d.modelName = u"quiet"_qs;
-        d.provider = u"mistral"_qs;
-        d.model = u"mistral-small-latest"_qs;
-        d.apiBase = sim.baseUrl() + u"/v1"_qs;
-        models.deployments << d;
-        RouterOptions o;
-        o.apiKeys.insert(d.id, u"sk-quiet"_qs);
-        Router router(models, o);
-        router.setWindowForTesting(kWindowMs, 50);
-        QStringList events, errors;
-        connect(&router, &Router::event, this, [&](const QString &e) { events << e; });
-        int finished = 0;
-        connect(&router, &Router::jobFinished, this, [&](const JobOutcome &out) {
-            ++finished;
-            if (!out.ok)
-                errors << out.error;
-        });
-        for (int i = 0; i < kJobs; ++i)
-            router.submit(job(quint64(i + 1), d.modelName));
-        QTRY_VERIFY_WITH_TIMEOUT(finished == kJobs, 60'000);
-        QVERIFY2(errors.isEmpty(), qPrintable(errors.join(u"; ")));
-        QCOMPARE(sim.stats().ok, kJobs);
-        QVERIFY(sim.stats().rateLimited >= 1);
-        QCOMPARE(events.filter(u"quiet/1: refusals name no limit"_qs).size(), 1);
+        const QuietRun run = runQuietKey(u"mistral"_qs, 3, 0, kJobs);
+        QVERIFY2(run.errors.isEmpty(), qPrintable(run.errors.join(u"; ")));
+        QCOMPARE(run.stats.ok, kJobs);
+        QVERIFY(run.stats.rateLimited >= 1);
+        QCOMPARE(run.events.filter(u"quiet/1: refusals name no limit"_qs).size(), 1);
     }
 };
 

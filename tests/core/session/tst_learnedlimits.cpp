@@ -61,6 +61,45 @@ std::pair<QString, QString> writeProject(const QTemporaryDir &dir, const QString
     return {config, dir.filePath(u"experiment.yaml"_qs)};
 }
 
+
+/// A simulator with one OpenAI key `sk-learn` of 3 requests per one-second window, announcing
+/// them in headers or not.
+SimConfig learnKey(qint64 windowMs, bool headers)
+{
+    SimConfig cfg;
+    cfg.windowMs = windowMs;
+    cfg.latencyMs = 30;
+    cfg.jitterMs = 0;
+    cfg.acceptAnyKey = false;
+    SimKey key;
+    key.key = u"sk-learn"_qs;
+    key.provider = u"openai"_qs;
+    key.rpm = 3;
+    key.limitHeaders = headers;
+    cfg.keys << key;
+    return cfg;
+}
+
+/// One run of the project into `dbPath`, remembering learned limits in `store`; its event lines
+/// go to `events` (if given). An empty summary when it did not finish within a minute.
+RunSummary runProject(const QString &config, const QString &experiment, const QString &dbPath, qint64 windowMs,
+                      const QString &store, QStringList *events = nullptr)
+{
+    RunOptions o;
+    o.configPath = config;
+    o.experimentPath = experiment;
+    o.dbPath = dbPath;
+    o.windowMsForTesting = windowMs;
+    o.learnedLimitsPath = store;
+    ExperimentRunner runner(o);
+    if (events)
+        QObject::connect(&runner, &ExperimentRunner::event, &runner, [events](const QString &e) { *events << e; });
+    QSignalSpy done(&runner, &ExperimentRunner::finished);
+    runner.start();
+    if (!done.wait(60'000))
+        return RunSummary{};
+    return done.first().first().value<RunSummary>();
+}
 } // namespace
 
 class TstLearnedLimits final : public QObject {
@@ -159,16 +198,7 @@ private slots:
         // One OpenAI key whose limits bind (3 requests a 1-second window, 12 texts: four windows),
         // written nowhere in the model list: the run learns them from the simulator's headers.
         constexpr qint64 kWindowMs = 1'000;
-        SimConfig cfg;
-        cfg.windowMs = kWindowMs;
-        cfg.latencyMs = 30;
-        cfg.jitterMs = 0;
-        cfg.acceptAnyKey = false;
-        SimKey key;
-        key.key = u"sk-learn"_qs;
-        key.provider = u"openai"_qs;
-        key.rpm = 3;
-        cfg.keys << key;
+        const SimConfig cfg = learnKey(kWindowMs, true);
         ProviderSimulator sim(cfg);
         QVERIFY(sim.start());
 
@@ -207,17 +237,7 @@ private slots:
         const double before = estimate(store, false);   // nothing learned yet: latency alone
         QVERIFY2(before >= 0 && before < 0.5, qPrintable(QString::number(before)));
 
-        RunOptions o;
-        o.configPath = config;
-        o.experimentPath = experiment;
-        o.dbPath = dir.filePath(u"results.db"_qs);
-        o.windowMsForTesting = kWindowMs;
-        o.learnedLimitsPath = store;
-        ExperimentRunner runner(o);
-        QSignalSpy done(&runner, &ExperimentRunner::finished);
-        runner.start();
-        QVERIFY(done.wait(60'000));
-        const RunSummary run = done.first().first().value<RunSummary>();
+        const RunSummary run = runProject(config, experiment, dir.filePath(u"results.db"_qs), kWindowMs, store);
         QVERIFY2(run.error.isEmpty(), qPrintable(run.error));
         QCOMPARE(run.done, 12);
 
@@ -250,38 +270,13 @@ private slots:
         // its limit from a refusal's text ("Limit 3, Used 3, Requested 1"); the second starts
         // with it and is never refused.
         constexpr qint64 kWindowMs = 1'000;
-        SimConfig cfg;
-        cfg.windowMs = kWindowMs;
-        cfg.latencyMs = 30;
-        cfg.acceptAnyKey = false;
-        SimKey key;
-        key.key = u"sk-learn"_qs;
-        key.provider = u"openai"_qs;
-        key.rpm = 3;
-        key.limitHeaders = false;
-        cfg.keys << key;
-        ProviderSimulator sim(cfg);
+        ProviderSimulator sim(learnKey(kWindowMs, false));
         QVERIFY(sim.start());
         QTemporaryDir dir;
         const auto [config, experiment] = writeProject(dir, sim.baseUrl(), 9);
         const QString store = dir.filePath(u"learned-limits.json"_qs);
-        auto run = [&](const QString &db, QStringList &events) {
-            RunOptions o;
-            o.configPath = config;
-            o.experimentPath = experiment;
-            o.dbPath = dir.filePath(db);
-            o.windowMsForTesting = kWindowMs;
-            o.learnedLimitsPath = store;
-            ExperimentRunner runner(o);
-            connect(&runner, &ExperimentRunner::event, this, [&](const QString &e) { events << e; });
-            QSignalSpy done(&runner, &ExperimentRunner::finished);
-            runner.start();
-            if (!done.wait(60'000))
-                return RunSummary{};
-            return done.first().first().value<RunSummary>();
-        };
         QStringList first, second;
-        const RunSummary one = run(u"one.db"_qs, first);
+        const RunSummary one = runProject(config, experiment, dir.filePath(u"one.db"_qs), kWindowMs, store, &first);
         QVERIFY2(one.error.isEmpty(), qPrintable(one.error));
         QCOMPARE(one.done, 9);
         const int refusedFirst = sim.stats().rateLimited;
@@ -290,7 +285,7 @@ private slots:
 
         // The first run's last calls leave the provider's window before the second begins.
         QTest::qWait(int(kWindowMs) + 200);
-        const RunSummary two = run(u"two.db"_qs, second);
+        const RunSummary two = runProject(config, experiment, dir.filePath(u"two.db"_qs), kWindowMs, store, &second);
         QVERIFY2(two.error.isEmpty(), qPrintable(two.error));
         QCOMPARE(two.done, 9);
         QVERIFY2(!second.filter(u"oa/1: starts with the limits learned from the provider on "_qs).isEmpty(),
