@@ -2341,7 +2341,7 @@ Mittlere Latenz: %2 ms</translation>
         <translation>Den Lauf abbrechen und beenden? Er kann später fortgesetzt werden.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+25"/>
         <source>Run cancelled: %1 done, %2 failed; the rest can be resumed</source>
         <translation>Lauf abgebrochen: %1 fertig, %2 fehlgeschlagen; der Rest kann fortgesetzt werden</translation>
     </message>
@@ -3764,7 +3764,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Noch keine Ergebnisse — zuerst das Experiment ausführen</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+91"/>
         <source>Dimension / comparison</source>
         <translation>Dimension / Vergleich</translation>
     </message>
@@ -3819,12 +3819,23 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Krippendorffs α über die Modelle (Einheiten = Texte; der Wert eines Modells ist der Mittelwert seiner Wiederholungen), Stabilität über Wiederholungen und Korrelationen zwischen Modellen. Fertige Jobs des Filters der Seite „Ergebnisse“.</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+71"/>
+        <location line="+30"/>
         <source>Computing agreement statistics…</source>
         <translation>Übereinstimmungsstatistik wird berechnet…</translation>
     </message>
+    <message>
+        <location line="-16"/>
+        <source>Results were written since these figures were computed (%1); computing them again…</source>
+        <translation>Seit diese Zahlen berechnet wurden (%1), sind Ergebnisse hinzugekommen; sie werden neu berechnet…</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>computed %1 in %2 s and stored with the results; no result was written since</source>
+        <translation>berechnet %1 in %2 s und bei den Ergebnissen gespeichert; seither kein neues Ergebnis</translation>
+    </message>
     <message numerus="yes">
-        <location line="+31"/>
+        <location line="+24"/>
         <source>across %n model(s)</source>
         <translation>
             <numerusform>über %n Modell</numerusform>
@@ -3858,7 +3869,12 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         </translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+3"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
@@ -3868,7 +3884,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Statistik nach %1 exportiert</translation>
     </message>
     <message>
-        <location line="-164"/>
+        <location line="-230"/>
         <source>95 % interval: bag of little bootstraps, %1 subsets of %2 texts, %3 resamples</source>
         <translation>95-%-Intervall: Bag of Little Bootstraps, %1 Teilmengen zu je %2 Texten, %3 Resamples</translation>
     </message>

@@ -2338,7 +2338,7 @@ Mean latency: %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+25"/>
         <source>Run cancelled: %1 done, %2 failed; the rest can be resumed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3756,7 +3756,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+91"/>
         <source>Dimension / comparison</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3811,12 +3811,23 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+71"/>
+        <location line="+30"/>
         <source>Computing agreement statistics…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="-16"/>
+        <source>Results were written since these figures were computed (%1); computing them again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>computed %1 in %2 s and stored with the results; no result was written since</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location line="+31"/>
+        <location line="+24"/>
         <source>across %n model(s)</source>
         <translation>
             <numerusform>across %n model</numerusform>
@@ -3850,7 +3861,12 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         </translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+3"/>
+        <source>%1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3860,7 +3876,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-164"/>
+        <location line="-230"/>
         <source>95 % interval: bag of little bootstraps, %1 subsets of %2 texts, %3 resamples</source>
         <translation type="unfinished"></translation>
     </message>

@@ -70,7 +70,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_estimate->setDatabasePathSource([this] { return m_run->resolvedDatabasePath(); });
     m_results = new ResultsView(this);
     // Agreement statistics over what the Results page's filter selects, recomputed when it changes.
-    auto *statistics = new StatisticsView(this);
+    auto *statistics = m_statistics = new StatisticsView(this);
     statistics->setObjectName(QStringLiteral("statisticsPage"));
     connect(m_results->model(), &QAbstractItemModel::modelReset, statistics,
             [this, statistics] { statistics->setSource(m_results->model()->database(), m_results->model()->filter()); });
@@ -450,6 +450,9 @@ void MainWindow::closeEvent(QCloseEvent *e)
 void MainWindow::onRunFinished(const RunSummary &summary, const QString &dbPath)
 {
     m_results->setDatabase(dbPath);
+    // The statistics of what the run wrote are computed now, in the background, and stored with
+    // the results: the Statistics page then opens at once (docs/FORMATS.md, "Stored statistics").
+    m_statistics->prepare();
     const QLocale loc;
     if (summary.error.isEmpty() && summary.cancelled)
         statusBar()->showMessage(tr("Run cancelled: %1 done, %2 failed; the rest can be resumed")

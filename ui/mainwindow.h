@@ -21,6 +21,7 @@ class KeysView;
 class ModelListEditor;
 class Project;
 class ResultsView;
+class StatisticsView;
 class RunMonitor;
 class SharedRunPanel;
 
@@ -89,6 +90,7 @@ private:
     EstimateView *m_estimate;
     RunMonitor *m_run;
     ResultsView *m_results;
+    StatisticsView *m_statistics;
     SharedRunPanel *m_shared = nullptr;
 };
 

@@ -26,10 +26,16 @@ QString noResultsText() { return StatisticsView::tr("No results yet — run the 
 struct Computed {
     AgreementReport report;
     QString error;
+    bool found = false;     ///< lookup: a stored report exists
+    bool stored = false;    ///< taken from the database rather than computed now
+    bool current = false;   ///< no result was written since it was computed
+    QDateTime computedAt;
+    qint64 computeMs = 0;
 };
 
 /// On a pool thread: its own connection, named after the thread so two computations never share one.
-Computed compute(const QString &db, const ResultFilter &filter)
+/// `lookupOnly`: what is stored with the results (milliseconds), current or not; else compute and store.
+Computed compute(const QString &db, const ResultFilter &filter, bool lookupOnly)
 {
     Computed c;
     auto conn = openReadConnection(db);
@@ -37,12 +43,27 @@ Computed compute(const QString &db, const ResultFilter &filter)
         c.error = conn.error().toString();
         return c;
     }
-    auto report = agreementFromDatabase(*conn, filter);
+    if (lookupOnly) {
+        auto stored = storedAgreement(*conn, filter, {}, &c.current);
+        if (stored && *stored) {
+            c.found = c.stored = true;
+            c.report = (*stored)->report;
+            c.computedAt = (*stored)->computedAt;
+            c.computeMs = (*stored)->computeMs;
+        }
+        // An unreadable store is no error to show: the statistics are computed instead.
+    } else {
+        auto report = computeAndStoreAgreement(db, *conn, filter);
+        if (report) {
+            c.found = c.current = true;
+            c.report = report->report;
+            c.computedAt = report->computedAt;
+            c.computeMs = report->computeMs;
+        } else {
+            c.error = report.error().toString();
+        }
+    }
     closeReadConnection(*conn);
-    if (report)
-        c.report = *report;
-    else
-        c.error = report.error().toString();
     return c;
 }
 
@@ -134,31 +155,85 @@ void StatisticsView::setSource(const QString &dbPath, const ResultFilter &filter
     m_report = {};
     m_export->setEnabled(false);
     if (isVisible())
-        recompute();
+        refresh();
     else
         m_status->setText(m_db.isEmpty() ? noResultsText() : QString());
+}
+
+QString StatisticsView::statusText() const
+{
+    return m_status->text();
+}
+
+void StatisticsView::prepare()
+{
+    // Whatever is shown may predate the run; what is stored says whether it does.
+    refresh();
 }
 
 void StatisticsView::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     if (m_dirty)
-        recompute();
+        refresh();
+}
+
+bool StatisticsView::startIfEmpty()
+{
+    m_dirty = false;
+    m_tree->clear();
+    if (!m_db.isEmpty())
+        return false;
+    m_status->setText(noResultsText());
+    m_busy = false;
+    emit reportShown();
+    return true;
+}
+
+void StatisticsView::refresh()
+{
+    const quint64 gen = ++m_generation;
+    if (startIfEmpty())
+        return;
+    // First what is stored with the results: current, it is the answer; outdated, it stays on
+    // screen, marked, while the statistics are computed again (docs/FORMATS.md, "Stored statistics").
+    m_busy = true;
+    m_status->setText(tr("Computing agreement statistics…"));
+    auto *watcher = new QFutureWatcher<Computed>(this);
+    connect(watcher, &QFutureWatcher<Computed>::finished, this, [this, watcher, gen] {
+        const Computed c = watcher->result();
+        watcher->deleteLater();
+        if (gen != m_generation)
+            return;   // the source changed meanwhile
+        if (c.found && c.current) {
+            m_busy = false;
+            showReport(c.report, QString(), storedNote(c.computedAt, c.computeMs));
+            return;
+        }
+        if (c.found) {
+            showReport(c.report, QString(),
+                       tr("Results were written since these figures were computed (%1); computing them again…")
+                           .arg(QLocale().toString(c.computedAt.toLocalTime(), QLocale::ShortFormat)),
+                       false);
+            emit outdatedReportShown();
+        }
+        startComputing(gen);
+    });
+    watcher->setFuture(QtConcurrent::run(compute, m_db, m_filter, true));
 }
 
 void StatisticsView::recompute()
 {
-    m_dirty = false;
     const quint64 gen = ++m_generation;
-    m_tree->clear();
-    if (m_db.isEmpty()) {
-        m_status->setText(noResultsText());
-        m_busy = false;
-        emit reportShown();
+    if (startIfEmpty())
         return;
-    }
     m_busy = true;
     m_status->setText(tr("Computing agreement statistics…"));
+    startComputing(gen);
+}
+
+void StatisticsView::startComputing(quint64 gen)
+{
     auto *watcher = new QFutureWatcher<Computed>(this);
     connect(watcher, &QFutureWatcher<Computed>::finished, this, [this, watcher, gen] {
         const Computed c = watcher->result();
@@ -168,16 +243,24 @@ void StatisticsView::recompute()
         m_busy = false;
         showReport(c.report, c.error);
     });
-    watcher->setFuture(QtConcurrent::run(compute, m_db, m_filter));
+    watcher->setFuture(QtConcurrent::run(compute, m_db, m_filter, false));
 }
 
-void StatisticsView::showReport(const AgreementReport &report, const QString &error)
+QString StatisticsView::storedNote(const QDateTime &computedAt, qint64 computeMs)
+{
+    return tr("computed %1 in %2 s and stored with the results; no result was written since")
+        .arg(QLocale().toString(computedAt.toLocalTime(), QLocale::ShortFormat),
+             QLocale().toString(double(computeMs) / 1000.0, 'f', 1));
+}
+
+void StatisticsView::showReport(const AgreementReport &report, const QString &error, const QString &note, bool final)
 {
     m_report = report;
     m_tree->clear();
     if (!error.isEmpty()) {
         m_status->setText(error);
-        emit reportShown();
+        if (final)
+            emit reportShown();
         return;
     }
     for (const DimensionAgreement &d : report.dimensions) {
@@ -209,12 +292,16 @@ void StatisticsView::showReport(const AgreementReport &report, const QString &er
         }
         top->setExpanded(true);
     }
-    m_status->setText(report.dimensions.isEmpty()
-                          ? tr("No finished results with scores")
-                          : tr("%n dimension(s); intervals from %1 bootstrap draws", nullptr, int(report.dimensions.size()))
-                                .arg(report.options.bootstrapDraws));
-    m_export->setEnabled(!report.dimensions.isEmpty());
-    emit reportShown();
+    QString status = report.dimensions.isEmpty()
+                         ? tr("No finished results with scores")
+                         : tr("%n dimension(s); intervals from %1 bootstrap draws", nullptr, int(report.dimensions.size()))
+                               .arg(report.options.bootstrapDraws);
+    if (!note.isEmpty())
+        status = final ? tr("%1 — %2").arg(status, note) : note;
+    m_status->setText(status);
+    m_export->setEnabled(final && !report.dimensions.isEmpty());
+    if (final)
+        emit reportShown();
 }
 
 bool StatisticsView::exportCsv(const QString &outPath)

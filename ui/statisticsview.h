@@ -4,6 +4,8 @@
 // for the rows the Results page's filter selects (docs/FORMATS.md, "Agreement statistics").
 // Computed on the thread pool with its own database connection; a result that arrives after the
 // database or filter changed is dropped, so the page never shows another database's numbers.
+// Statistics stored with the results are shown at once while current (docs/FORMATS.md,
+// "Stored statistics").
 #include "core/analysis/agreement.h"
 #include "core/storage/resultfilter.h"
 
@@ -27,23 +29,40 @@ public:
 
     /// What to compute over; recomputed when the page is (or becomes) visible.
     void setSource(const QString &dbPath, const ResultFilter &filter);
+    /// Brings the statistics up to date now, visible or not (after a run): computed and stored
+    /// unless what is stored is current.
+    void prepare();
     QTreeWidget *tree() const { return m_tree; }
     bool isBusy() const { return m_busy; }
     const AgreementReport &report() const { return m_report; }
 
 public slots:
+    /// Computes the statistics again (and stores them), whatever is stored.
     void recompute();
     /// Writes the statistics CSV (and its .columns.txt) of the report shown.
     bool exportCsv(const QString &outPath);
 
+    QString statusText() const;
+
 signals:
+    /// The final report (or error) is on screen.
     void reportShown();
+    /// A stored report that results written since have outdated is on screen, marked, while the
+    /// statistics are computed again.
+    void outdatedReportShown();
 
 protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    void showReport(const AgreementReport &report, const QString &error);
+    /// The stored statistics when current, else computed (an outdated stored report shown meanwhile).
+    void refresh();
+    /// Clears the page; with no database says so and returns true.
+    bool startIfEmpty();
+    void startComputing(quint64 gen);
+    static QString storedNote(const QDateTime &computedAt, qint64 computeMs);
+    /// `final`: the answer (export enabled, reportShown() emitted); otherwise shown while computing.
+    void showReport(const AgreementReport &report, const QString &error, const QString &note = {}, bool final = true);
 
     QTreeWidget *m_tree;
     QLabel *m_status;

@@ -107,12 +107,16 @@ int cmdStats(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "discernus stats: " << conn.error().toString() << '\n';
         return 2;
     }
-    auto report = agreementFromDatabase(*conn, resultFilterFrom(a), opt);
+    // What is stored with the results is used while no result was written since (docs/FORMATS.md,
+    // "Stored statistics"); the same data and options give the same numbers either way.
+    auto lookup = a.has(QStringLiteral("--recompute")) ? computeAndStoreAgreement(dbPath, *conn, resultFilterFrom(a), opt)
+                                                      : agreementFor(dbPath, *conn, resultFilterFrom(a), opt);
     closeReadConnection(*conn);
-    if (!report) {
-        err << "discernus stats: " << report.error().toString() << '\n';
+    if (!lookup) {
+        err << "discernus stats: " << lookup.error().toString() << '\n';
         return 2;
     }
+    const AgreementReport *report = &lookup->report;
     if (a.has(QStringLiteral("--json"))) {
         out << QJsonDocument(agreementToJson(*report)).toJson(QJsonDocument::Compact) << '\n';
         return 0;
@@ -133,6 +137,10 @@ int cmdStats(const QStringList &args, QTextStream &out, QTextStream &err)
         return 0;
     }
     printReport(*report, out);
+    if (lookup->stored)
+        out << "\nStored with the results on " << lookup->computedAt.toString(QStringLiteral("yyyy-MM-dd HH:mm")) << " UTC"
+            << " (computed in " << QString::number(double(lookup->computeMs) / 1000.0, 'f', 1)
+            << " s); no result was written since. --recompute computes them again.\n";
     return 0;
 }
 

@@ -127,10 +127,12 @@ QList<VerbSpec> makeSpecs()
              + QList<CliOption>{
           {{QStringLiteral("draws")}, QStringLiteral("N"), QStringLiteral("bootstrap samples for the 95 % intervals (default 1000; 0 = none)")},
           {{QStringLiteral("seed")}, QStringLiteral("S"), QStringLiteral("seed of the bootstrap (default 20110101): same seed, same intervals")},
+          {{QStringLiteral("recompute")}, {}, QStringLiteral("compute even when the statistics stored with the results are current")},
           json,
           {{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("FILE"), QStringLiteral("write the statistics as CSV (and FILE.columns.txt)")}},
          QStringLiteral("Finished jobs only. Across models a model's score of a text is the mean of its\n"
-                        "repetitions; see docs/FORMATS.md, \"Agreement statistics\".")},
+                        "repetitions; see docs/FORMATS.md, \"Agreement statistics\". The statistics are stored\n"
+                        "with the results and reused while no result is written (\"Stored statistics\").")},
         {QStringLiteral("cancel-batches"),
          &cmdCancelBatches,
          QStringLiteral("cancel every provider batch of a results database that is still open"),

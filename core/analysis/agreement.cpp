@@ -5,9 +5,13 @@
 #include "core/analysis/agreement.h"
 
 #include "core/common/check.h"
+#include "core/common/logging.h"
+#include "core/storage/storedreports.h"
 
 #include <QHash>
+#include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonValue>
 #include <climits>
 
@@ -94,7 +98,9 @@ QJsonObject alphaJson(const AlphaEstimate &e)
                   {QStringLiteral("units"), e.value.units},
                   {QStringLiteral("values"), e.value.values},
                   {QStringLiteral("bootstrap"), e.ci.method == BootstrapMethod::None ? QJsonValue() : QJsonValue(bootstrapName(e.ci))},
-                  {QStringLiteral("draws"), e.ci.draws}};
+                  {QStringLiteral("draws"), e.ci.draws},
+                  {QStringLiteral("observed_disagreement"), number(e.value.observedDisagreement)},
+                  {QStringLiteral("expected_disagreement"), number(e.value.expectedDisagreement)}};
     if (e.ci.method == BootstrapMethod::LittleBootstraps) {
         o.insert(QStringLiteral("subsets"), e.ci.subsets);
         o.insert(QStringLiteral("subset_units"), e.ci.subsetUnits);
@@ -227,6 +233,151 @@ Result<AgreementReport> agreementFromDatabase(const QString &connName, const Res
     if (!read)
         return std::unexpected(read.error());
     return report;
+}
+
+namespace {
+
+/// The stored report's key: what was computed, over which results, how. Bump the version when the
+/// statistics change, so reports computed by an older discernus are recomputed.
+QString storedKey(const ResultFilter &f, const AgreementOptions &o)
+{
+    QStringList runs = f.runIds;
+    runs.sort();
+    const QJsonObject key{{QStringLiteral("run"), f.runId},
+                          {QStringLiteral("runs"), QJsonArray::fromStringList(runs)},
+                          {QStringLiteral("model"), f.model},
+                          {QStringLiteral("status"), f.status},
+                          {QStringLiteral("text"), f.textLike},
+                          {QStringLiteral("experiment"), f.experiment},
+                          {QStringLiteral("framework"), f.framework},
+                          {QStringLiteral("draws"), o.bootstrapDraws},
+                          {QStringLiteral("seed"), QString::number(o.seed)},
+                          {QStringLiteral("exact_up_to"), o.exactBootstrapUpTo},
+                          {QStringLiteral("subsets"), o.bootstrapSubsets}};
+    return QStringLiteral("agreement/1 ") + QString::fromUtf8(QJsonDocument(key).toJson(QJsonDocument::Compact));
+}
+
+double numberFrom(const QJsonValue &v)
+{
+    return v.isDouble() ? v.toDouble() : kMissing;
+}
+
+AlphaEstimate alphaFrom(const QJsonObject &o)
+{
+    AlphaEstimate e;
+    e.value.alpha = numberFrom(o[QStringLiteral("alpha")]);
+    e.value.units = qint64(o[QStringLiteral("units")].toDouble());
+    e.value.values = qint64(o[QStringLiteral("values")].toDouble());
+    e.value.observedDisagreement = numberFrom(o[QStringLiteral("observed_disagreement")]);
+    e.value.expectedDisagreement = numberFrom(o[QStringLiteral("expected_disagreement")]);
+    e.ci.low = numberFrom(o[QStringLiteral("ci_low")]);
+    e.ci.high = numberFrom(o[QStringLiteral("ci_high")]);
+    e.ci.draws = o[QStringLiteral("draws")].toInt();
+    const QString method = o[QStringLiteral("bootstrap")].toString();
+    e.ci.method = method == QLatin1String(bootstrapMethodName(BootstrapMethod::Exact))              ? BootstrapMethod::Exact
+                  : method == QLatin1String(bootstrapMethodName(BootstrapMethod::LittleBootstraps)) ? BootstrapMethod::LittleBootstraps
+                                                                                                    : BootstrapMethod::None;
+    e.ci.subsets = o[QStringLiteral("subsets")].toInt();
+    e.ci.subsetUnits = qint64(o[QStringLiteral("subset_units")].toDouble());
+    return e;
+}
+
+} // namespace
+
+Result<AgreementReport> agreementFromJson(const QJsonObject &json)
+{
+    if (!json[QStringLiteral("dimensions")].isArray() || !json[QStringLiteral("bootstrap_draws")].isDouble())
+        return fail(QStringLiteral("not an agreement report: \"dimensions\" or \"bootstrap_draws\" is missing"));
+    AgreementReport report;
+    report.options.bootstrapDraws = json[QStringLiteral("bootstrap_draws")].toInt();
+    report.options.seed = json[QStringLiteral("seed")].toString().toULongLong();
+    report.options.exactBootstrapUpTo = qint64(json[QStringLiteral("exact_bootstrap_up_to")].toDouble());
+    report.options.bootstrapSubsets = json[QStringLiteral("bootstrap_subsets")].toInt();
+    for (const QJsonValue &dv : json[QStringLiteral("dimensions")].toArray()) {
+        const QJsonObject o = dv.toObject();
+        DimensionAgreement d;
+        d.framework = o[QStringLiteral("framework")].toString();
+        d.dimension = o[QStringLiteral("dimension")].toString();
+        for (const QJsonValue &m : o[QStringLiteral("models")].toArray())
+            d.models << m.toString();
+        d.texts = qint64(o[QStringLiteral("texts")].toDouble());
+        const QJsonObject across = o[QStringLiteral("across_models")].toObject();
+        d.interval = alphaFrom(across[QStringLiteral("interval")].toObject());
+        d.ordinal = alphaFrom(across[QStringLiteral("ordinal")].toObject());
+        for (const QJsonValue &pv : o[QStringLiteral("correlations")].toArray()) {
+            const QJsonObject p = pv.toObject();
+            PairCorrelation pc;
+            pc.modelA = p[QStringLiteral("model_a")].toString();
+            pc.modelB = p[QStringLiteral("model_b")].toString();
+            pc.pearson.r = numberFrom(p[QStringLiteral("pearson")]);
+            pc.spearman.r = numberFrom(p[QStringLiteral("spearman")]);
+            pc.pearson.n = pc.spearman.n = qint64(p[QStringLiteral("n")].toDouble());
+            d.pairs << pc;
+        }
+        for (const QJsonValue &sv : o[QStringLiteral("stability")].toArray()) {
+            const QJsonObject so = sv.toObject();
+            StabilityAgreement st;
+            st.model = so[QStringLiteral("model")].toString();
+            st.repetitions = so[QStringLiteral("repetitions")].toInt();
+            st.interval = alphaFrom(so[QStringLiteral("interval")].toObject());
+            st.ordinal = alphaFrom(so[QStringLiteral("ordinal")].toObject());
+            d.stability << st;
+        }
+        report.dimensions << d;
+    }
+    return report;
+}
+
+Result<std::optional<AgreementLookup>> storedAgreement(const QString &connName, const ResultFilter &filter,
+                                                       const AgreementOptions &options, bool *current)
+{
+    auto stored = storedReport(connName, storedKey(filter, options));
+    if (!stored)
+        return std::unexpected(stored.error());
+    if (!*stored)
+        return std::optional<AgreementLookup>();
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson((*stored)->json, &parseError);
+    auto report = agreementFromJson(doc.object());
+    if (parseError.error != QJsonParseError::NoError || !report)
+        return std::optional<AgreementLookup>();   // unreadable: computed again and replaced
+    if (current)
+        *current = (*stored)->current();
+    return std::optional<AgreementLookup>(AgreementLookup{*report, true, (*stored)->computedAt, (*stored)->computeMs});
+}
+
+Result<AgreementLookup> computeAndStoreAgreement(const QString &dbPath, const QString &connName, const ResultFilter &filter,
+                                                 const AgreementOptions &options)
+{
+    // The version before the read: results written while computing make the stored report older
+    // than what it saw, never newer, so it is recomputed next time rather than wrongly current.
+    auto version = resultsVersion(connName);
+    if (!version)
+        return std::unexpected(version.error());
+    QElapsedTimer t;
+    t.start();
+    auto report = agreementFromDatabase(connName, filter, options);
+    if (!report)
+        return std::unexpected(report.error());
+    AgreementLookup out{*report, false, QDateTime::currentDateTimeUtc(), t.elapsed()};
+    if (*version) {
+        const QByteArray json = QJsonDocument(agreementToJson(*report)).toJson(QJsonDocument::Compact);
+        if (auto stored = storeReport(dbPath, storedKey(filter, options), **version, out.computeMs, json); !stored)
+            qCWarning(lcStorage) << "statistics not stored with the results:" << stored.error().toString();
+    }
+    return out;
+}
+
+Result<AgreementLookup> agreementFor(const QString &dbPath, const QString &connName, const ResultFilter &filter,
+                                     const AgreementOptions &options)
+{
+    bool current = false;
+    auto stored = storedAgreement(connName, filter, options, &current);
+    if (!stored)
+        return std::unexpected(stored.error());
+    if (*stored && current)
+        return **stored;
+    return computeAndStoreAgreement(dbPath, connName, filter, options);
 }
 
 QJsonObject agreementToJson(const AgreementReport &report)

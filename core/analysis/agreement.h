@@ -12,6 +12,7 @@
 #include "core/storage/resultquery.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -67,8 +68,29 @@ AgreementReport computeAgreement(const ScoreSample &sample, const AgreementOptio
 Result<AgreementReport> agreementFromDatabase(const QString &connName, const ResultFilter &filter,
                                               const AgreementOptions &options = {});
 
+/// A report as the Statistics view and `discernus stats` show it: the one stored with the results
+/// when no result was written since (docs/FORMATS.md, "Stored statistics"), else computed from
+/// `connName` (a connection to `dbPath`) and stored for next time where the database takes it.
+struct AgreementLookup {
+    AgreementReport report;
+    bool stored = false;     ///< taken from the database, not computed now
+    QDateTime computedAt;    ///< UTC
+    qint64 computeMs = 0;    ///< how long computing it took (then or now)
+};
+Result<AgreementLookup> agreementFor(const QString &dbPath, const QString &connName, const ResultFilter &filter,
+                                     const AgreementOptions &options = {});
+/// The stored report for `filter`, current or not (the Statistics view shows an outdated one while it
+/// recomputes); std::nullopt when there is none. `*current` says whether results were written since.
+Result<std::optional<AgreementLookup>> storedAgreement(const QString &connName, const ResultFilter &filter,
+                                                       const AgreementOptions &options, bool *current);
+/// Computes the report and stores it with the results (no reading of what is stored).
+Result<AgreementLookup> computeAndStoreAgreement(const QString &dbPath, const QString &connName, const ResultFilter &filter,
+                                                 const AgreementOptions &options = {});
+
 /// {"bootstrap_draws", "seed", "dimensions": [...]}; undefined numbers are null.
 QJsonObject agreementToJson(const AgreementReport &report);
+/// The inverse of agreementToJson(); an error names what is missing.
+Result<AgreementReport> agreementFromJson(const QJsonObject &json);
 /// The tidy CSV of docs/FORMATS.md ("Statistics export"): one row per statistic; RFC 4180, CRLF.
 QByteArray agreementToCsv(const AgreementReport &report);
 /// What each column of agreementToCsv() means, one line per column (for the `.columns.txt` side file).

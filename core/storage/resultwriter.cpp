@@ -70,7 +70,7 @@ void ResultWriter::stop()
 {
     m_timer.reset();
     for (auto *q : {&m_insCall, &m_insCallJob, &m_updJob, &m_delScores, &m_insScore, &m_insRaw, &m_insRawIfJob,
-                    &m_insLedger})
+                    &m_insLedger, &m_bumpVersion})
         q->reset();
     discardQueue();
 }
@@ -154,6 +154,8 @@ Result<void> ResultWriter::prepare()
                                       " SELECT ?,?,?,? WHERE EXISTS (SELECT 1 FROM jobs WHERE id=?)"
                                       " ON CONFLICT(job_id, attempt) DO UPDATE SET text=excluded.text, received_at=excluded.received_at")},
         {&m_insLedger, QStringLiteral("INSERT INTO spend_ledger(at, micros, run_id) VALUES (?,?,?)")},
+        // Stored statistics computed before this batch are no longer current (docs/FORMATS.md).
+        {&m_bumpVersion, QStringLiteral("UPDATE results_version SET version = version + 1 WHERE id = 1")},
     };
     for (const auto &[q, sql] : stmts) {
         if (auto r = make(*q, sql); !r)
@@ -374,6 +376,8 @@ Result<void> ResultWriter::writeResults()
         if (!raw.exec())
             return failed(raw, QStringLiteral("insert raw response"));
     }
+    if (!m_results.isEmpty() && !m_bumpVersion->exec())
+        return failed(*m_bumpVersion, QStringLiteral("count the results version"));
     return {};
 }
 

@@ -104,7 +104,7 @@ private:
 
     // Prepared once per connection: flush() only binds and steps.
     std::optional<QSqlQuery> m_insCall, m_insCallJob, m_updJob, m_delScores, m_insScore, m_insRaw, m_insRawIfJob,
-        m_insLedger;
+        m_insLedger, m_bumpVersion;
 };
 
 } // namespace wb::storage_detail

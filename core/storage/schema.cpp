@@ -183,6 +183,22 @@ const QList<QStringList> &migrations()
         {
             QStringLiteral("CREATE INDEX idx_scores_dimension_score ON scores(dimension, score)"),
         },
+        // 5 (stored statistics): the agreement statistics of a large database take seconds to
+        // compute, so they are kept with the results they describe. results_version grows with
+        // every batch of finished results the writer commits; a stored report is current while
+        // the version it was computed at still holds (docs/FORMATS.md, "Stored statistics").
+        {
+            QStringLiteral("CREATE TABLE results_version ("
+                           " id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),"
+                           " version INTEGER NOT NULL)"),
+            QStringLiteral("INSERT INTO results_version(id, version) VALUES (1, 0)"),
+            QStringLiteral("CREATE TABLE stored_reports ("
+                           " report_key TEXT PRIMARY KEY,"   // what was computed: the statistic, its filter and options
+                           " results_version INTEGER NOT NULL,"
+                           " computed_at TEXT NOT NULL,"
+                           " compute_ms INTEGER NOT NULL DEFAULT 0,"
+                           " report TEXT NOT NULL)"),         // JSON, the statistic's own format
+        },
     };
     return steps;
 }

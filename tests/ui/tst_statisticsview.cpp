@@ -111,6 +111,40 @@ private slots:
         QCOMPARE(view.report().dimensions.size(), 1);
         QCOMPARE(view.report().dimensions[0].interval.value.alpha, 1.0);   // identical scores
     }
+
+    void storedStatisticsShowAtOnceAndOutdatedOnesAreMarked()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("r.sqlite"));
+        QVERIFY(makeDatabase(db, 12, 0.1, QStringLiteral("f")));
+        // After a run: computed while the page is hidden, and stored with the results.
+        ui::StatisticsView hidden;
+        QSignalSpy prepared(&hidden, &ui::StatisticsView::reportShown);
+        hidden.setSource(db, {});
+        hidden.prepare();
+        QVERIFY(hidden.isBusy());
+        QTRY_VERIFY_WITH_TIMEOUT(prepared.count() == 1, 20000);
+        QCOMPARE(hidden.report().dimensions.size(), 1);
+
+        // Another look: the stored report, said so, the same numbers.
+        ui::StatisticsView view;
+        QSignalSpy shown(&view, &ui::StatisticsView::reportShown);
+        QSignalSpy outdated(&view, &ui::StatisticsView::outdatedReportShown);
+        view.setSource(db, {});
+        view.show();
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 1, 20000);
+        QCOMPARE(outdated.count(), 0);
+        QVERIFY2(view.statusText().contains(ui::StatisticsView::tr("no result was written since").left(20)), qPrintable(view.statusText()));
+        QCOMPARE(agreementToJson(view.report()), agreementToJson(hidden.report()));
+
+        // Results written since: the stored figures are shown marked, then replaced.
+        QVERIFY(makeDatabase(db, 15, 0.1, QStringLiteral("f")));
+        view.setSource(db, {});
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 2, 20000);
+        QCOMPARE(outdated.count(), 1);
+        QCOMPARE(view.report().dimensions[0].texts, 15);
+        QVERIFY(!view.statusText().contains(ui::StatisticsView::tr("no result was written since").left(20)));
+    }
 };
 
 QTEST_MAIN(TstStatisticsView)

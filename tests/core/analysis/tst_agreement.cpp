@@ -3,6 +3,7 @@
 #include "core/analysis/agreement.h"
 #include "core/storage/resultstore.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
@@ -255,6 +256,105 @@ private slots:
         QCOMPARE(alpha[QStringLiteral("subsets")].toInt(), ci.subsets);
         QCOMPARE(alpha[QStringLiteral("subset_units")].toInt(), int(ci.subsetUnits));
         QVERIFY(agreementToCsv(*report).contains(QByteArray(",blb," + QByteArray::number(ci.draws) + ',' + QByteArray::number(ci.subsets) + "\r\n")));
+    }
+
+    void jsonRoundTripsTheReport()
+    {
+        // What is stored with the results is agreementToJson(); read back it must be the same
+        // report, with either kind of interval.
+        for (const qint64 exactUpTo : {qint64(20000), qint64(2)}) {
+            AgreementOptions o{100, 3};
+            o.exactBootstrapUpTo = exactUpTo;
+            auto report = agreementFromDatabase(m_conn, {}, o);
+            QVERIFY(report);
+            const QJsonObject json = agreementToJson(*report);
+            auto back = agreementFromJson(json);
+            QVERIFY2(back, back ? "" : qPrintable(back.error().toString()));
+            QCOMPARE(agreementToJson(*back), json);
+            QCOMPARE(agreementToCsv(*back), agreementToCsv(*report));
+            QCOMPARE(back->dimensions[0].interval.value.observedDisagreement, report->dimensions[0].interval.value.observedDisagreement);
+        }
+        QVERIFY(!agreementFromJson(QJsonObject{{QStringLiteral("dimensions"), 3}}));
+    }
+
+    void storedStatisticsServeUntilResultsAreWritten()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("stored.sqlite"));
+        ResultStore store;
+        QVERIFY(store.open(db));
+        QVERIFY(store.upsertExperiment(QStringLiteral("e"), {}, {}));
+        auto addTexts = [&store](int from, int to) {
+            for (const QString &m : {QStringLiteral("a"), QStringLiteral("b")}) {
+                QList<JobRow> jobs;
+                for (int t = from; t < to; ++t) {
+                    JobRow j;
+                    j.runId = QStringLiteral("run-") + m;
+                    j.corpus = QStringLiteral("c");
+                    j.textId = QStringLiteral("t%1").arg(t);
+                    j.key = j.runId + QStringLiteral("|") + j.textId;
+                    jobs << j;
+                }
+                auto rows = store.ensureJobs(jobs);
+                if (!rows)
+                    return false;
+                for (const JobRow &row : *rows) {
+                    JobResult r;
+                    r.jobId = row.id;
+                    const double t = row.textId.mid(1).toDouble();
+                    r.scores = {ScoreRow{QStringLiteral("d1"), m == QLatin1String("a") ? t : t + std::fmod(t, 3.0), {}}};
+                    store.recordResult(r);
+                }
+            }
+            return bool(store.flush());
+        };
+        for (const QString &m : {QStringLiteral("a"), QStringLiteral("b")})
+            QVERIFY(store.upsertRun(RunRow{QStringLiteral("run-") + m, QStringLiteral("e"), m, QStringLiteral("mft"), QStringLiteral("c"),
+                                           {QStringLiteral("d1")}}));
+        QVERIFY(addTexts(0, 6));
+        auto conn = openReadConnection(db);
+        QVERIFY(conn);
+        const AgreementOptions o{200, 5};
+
+        auto first = agreementFor(db, *conn, {}, o);
+        QVERIFY2(first, first ? "" : qPrintable(first.error().toString()));
+        QVERIFY(!first->stored);
+        QCOMPARE(first->report.dimensions[0].texts, 6);
+        auto second = agreementFor(db, *conn, {}, o);
+        QVERIFY(second);
+        QVERIFY(second->stored);
+        QVERIFY(second->computedAt.isValid());
+        QCOMPARE(agreementToJson(second->report), agreementToJson(first->report));
+        // Other options or another filter are other statistics.
+        QVERIFY(!agreementFor(db, *conn, {}, AgreementOptions{200, 6})->stored);
+        ResultFilter onlyA;
+        onlyA.model = QStringLiteral("a");
+        QVERIFY(!agreementFor(db, *conn, onlyA, o)->stored);
+
+        // Results written: the stored report is outdated (still readable), and computed again.
+        QVERIFY(addTexts(6, 9));
+        bool current = true;
+        auto outdated = storedAgreement(*conn, {}, o, &current);
+        QVERIFY(outdated && *outdated);
+        QVERIFY(!current);
+        QCOMPARE((*outdated)->report.dimensions[0].texts, 6);
+        auto third = agreementFor(db, *conn, {}, o);
+        QVERIFY(third);
+        QVERIFY(!third->stored);
+        QCOMPARE(third->report.dimensions[0].texts, 9);
+        QVERIFY(agreementFor(db, *conn, {}, o)->stored);
+
+        // A database the user made read-only (a re-opened bundle) is never written, not even here.
+        closeReadConnection(*conn);
+        store.close();
+        QVERIFY(QFile::setPermissions(db, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther));
+        conn = openReadConnection(db);
+        QVERIFY(conn);
+        ResultFilter onlyB;
+        onlyB.model = QStringLiteral("b");
+        QVERIFY(!agreementFor(db, *conn, onlyB, o)->stored);
+        QVERIFY(!agreementFor(db, *conn, onlyB, o)->stored);
+        QVERIFY(agreementFor(db, *conn, {}, o)->stored);   // what was stored before is still read
+        closeReadConnection(*conn);
     }
 
 private:
