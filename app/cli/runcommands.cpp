@@ -3,6 +3,7 @@
 #include "app/cli/filteroptions.h"
 #include "app/cli/verbparser.h"
 
+#include "core/analysis/agreement.h"
 #include "core/session/experimentrunner.h"
 #include "core/session/learnedlimits.h"
 #include "core/pricing/pricing.h"
@@ -89,6 +90,22 @@ int cmdRun(const QStringList &args, QTextStream &out, QTextStream &err)
         return 2;
     return driveRun(a, opt, out, err);
 }
+
+namespace {
+
+void storeStatistics(const QString &dbPath, bool quiet, QTextStream &err)
+{
+    auto conn = openReadConnection(dbPath);
+    if (!conn)
+        return;
+    auto stored = computeAndStoreAgreement(dbPath, *conn, {});
+    closeReadConnection(*conn);
+    if (!quiet && stored && stored->computeMs >= 1000)
+        err << "agreement statistics computed in " << QString::number(double(stored->computeMs) / 1000.0, 'f', 1)
+            << " s and stored with the results\n";
+}
+
+} // namespace
 
 int driveRun(const VerbArgs &a, const RunOptions &opt, QTextStream &out, QTextStream &err)
 {
@@ -222,6 +239,11 @@ int driveRun(const VerbArgs &a, const RunOptions &opt, QTextStream &out, QTextSt
         else if (summary.failed > 0)
             err << "some jobs failed: see `discernus export` (status, error) and run again with --resume to retry them\n";
     }
+    // The agreement statistics of everything in the database, stored with it for the Statistics
+    // view and `discernus stats` (docs/FORMATS.md, "Stored statistics"). Not for workers, which
+    // end together, nor after an interrupt, which wants out.
+    if (verb == u"run" && summary.error.isEmpty() && !summary.cancelled && summary.done > 0 && !isServerDatabase(opt.dbPath))
+        storeStatistics(opt.dbPath, quiet, err);
     if (a.has(QStringLiteral("--json")))
         out << QJsonDocument(summary.toJson()).toJson(QJsonDocument::Compact) << '\n';
     return summary.exitCode();

@@ -111,6 +111,19 @@ private slots:
                  dims[0][u"across_models"_s][u"interval"_s][u"alpha"_s].toDouble());
     }
 
+    /// The run stored the statistics of everything it wrote; `stats` prints them without
+    /// computing, and --recompute gives the same numbers.
+    void theRunStoredItsStatistics()
+    {
+        const Outcome stored = run({u"stats"_s, u"--db"_s, m_db});
+        QVERIFY2(stored.code == 0, stored.describe().constData());
+        QVERIFY2(stored.out.contains("Stored with the results on "), stored.out.constData());
+        const Outcome again = run({u"stats"_s, u"--db"_s, m_db, u"--recompute"_s});
+        QVERIFY2(again.code == 0, again.describe().constData());
+        QVERIFY(!again.out.contains("Stored with the results on "));
+        QCOMPARE(again.out, stored.out.left(stored.out.indexOf("\nStored with the results on ")));
+    }
+
     /// The alpha the command prints is the alpha of the scores the export holds (means over the
     /// two repetitions), computed here independently from the CSV.
     void statsAgreeWithTheExport()
