@@ -67,6 +67,19 @@ Computed compute(const QString &db, const ResultFilter &filter, bool lookupOnly)
     return c;
 }
 
+/// Runs compute() on the pool and hands its result to `done` on the GUI thread.
+template<typename Done>
+void whenComputed(QObject *owner, const QString &db, const ResultFilter &filter, bool lookupOnly, Done done)
+{
+    auto *watcher = new QFutureWatcher<Computed>(owner);
+    QObject::connect(watcher, &QFutureWatcher<Computed>::finished, owner, [watcher, done] {
+        const Computed c = watcher->result();
+        watcher->deleteLater();
+        done(c);
+    });
+    watcher->setFuture(QtConcurrent::run(compute, db, filter, lookupOnly));
+}
+
 QString number(double v)
 {
     return std::isnan(v) ? QStringLiteral("–") : QLocale().toString(v, 'f', 3);
@@ -182,8 +195,11 @@ bool StatisticsView::startIfEmpty()
 {
     m_dirty = false;
     m_tree->clear();
-    if (!m_db.isEmpty())
+    if (!m_db.isEmpty()) {
+        m_busy = true;
+        m_status->setText(tr("Computing agreement statistics…"));
         return false;
+    }
     m_status->setText(noResultsText());
     m_busy = false;
     emit reportShown();
@@ -197,12 +213,7 @@ void StatisticsView::refresh()
         return;
     // First what is stored with the results: current, it is the answer; outdated, it stays on
     // screen, marked, while the statistics are computed again (docs/FORMATS.md, "Stored statistics").
-    m_busy = true;
-    m_status->setText(tr("Computing agreement statistics…"));
-    auto *watcher = new QFutureWatcher<Computed>(this);
-    connect(watcher, &QFutureWatcher<Computed>::finished, this, [this, watcher, gen] {
-        const Computed c = watcher->result();
-        watcher->deleteLater();
+    whenComputed(this, m_db, m_filter, true, [this, gen](const Computed &c) {
         if (gen != m_generation)
             return;   // the source changed meanwhile
         if (c.found && c.current) {
@@ -219,31 +230,23 @@ void StatisticsView::refresh()
         }
         startComputing(gen);
     });
-    watcher->setFuture(QtConcurrent::run(compute, m_db, m_filter, true));
 }
 
 void StatisticsView::recompute()
 {
     const quint64 gen = ++m_generation;
-    if (startIfEmpty())
-        return;
-    m_busy = true;
-    m_status->setText(tr("Computing agreement statistics…"));
-    startComputing(gen);
+    if (!startIfEmpty())
+        startComputing(gen);
 }
 
 void StatisticsView::startComputing(quint64 gen)
 {
-    auto *watcher = new QFutureWatcher<Computed>(this);
-    connect(watcher, &QFutureWatcher<Computed>::finished, this, [this, watcher, gen] {
-        const Computed c = watcher->result();
-        watcher->deleteLater();
+    whenComputed(this, m_db, m_filter, false, [this, gen](const Computed &c) {
         if (gen != m_generation)
             return;   // the source changed meanwhile
         m_busy = false;
         showReport(c.report, c.error);
     });
-    watcher->setFuture(QtConcurrent::run(compute, m_db, m_filter, false));
 }
 
 QString StatisticsView::storedNote(const QDateTime &computedAt, qint64 computeMs)

@@ -57,7 +57,7 @@ protected:
 private:
     /// The stored statistics when current, else computed (an outdated stored report shown meanwhile).
     void refresh();
-    /// Clears the page; with no database says so and returns true.
+    /// Clears the page; with no database says so and returns true, else shows that it is busy.
     bool startIfEmpty();
     void startComputing(quint64 gen);
     static QString storedNote(const QDateTime &computedAt, qint64 computeMs);

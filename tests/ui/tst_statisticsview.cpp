@@ -2,6 +2,7 @@
 // core/analysis shown per dimension, and a result for a database the page no longer shows dropped.
 #include "core/storage/resultstore.h"
 #include "ui/statisticsview.h"
+#include "tests/support/scoredtexts.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -21,27 +22,12 @@ bool makeDatabase(const QString &path, int texts, double offset, const QString &
     for (const QString &m : {QStringLiteral("a"), QStringLiteral("b")}) {
         if (!store.upsertRun(RunRow{QStringLiteral("run-") + m, QStringLiteral("e"), m, framework, QStringLiteral("c"), {QStringLiteral("d")}}))
             return false;
-        QList<JobRow> jobs;
-        for (int t = 0; t < texts; ++t) {
-            JobRow j;
-            j.runId = QStringLiteral("run-") + m;
-            j.corpus = QStringLiteral("c");
-            j.textId = QStringLiteral("t%1").arg(t);
-            j.key = j.runId + QStringLiteral("|c/") + j.textId + QStringLiteral("|1");
-            jobs << j;
-        }
-        auto rows = store.ensureJobs(jobs);
-        if (!rows)
+        const bool shifted = m != QLatin1String("a");
+        if (!wbtest::addScoredTexts(store, QStringLiteral("run-") + m, 0, texts, QStringLiteral("d"),
+                                    [&](int t) { return double(t) / texts + (shifted ? offset : 0.0); }))
             return false;
-        for (const JobRow &row : *rows) {
-            JobResult r;
-            r.jobId = row.id;
-            const double base = row.textId.mid(1).toDouble() / texts;
-            r.scores = {ScoreRow{QStringLiteral("d"), m == QLatin1String("a") ? base : base + offset, {}}};
-            store.recordResult(r);
-        }
     }
-    return bool(store.flush());
+    return true;
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 // over repetitions, stability, correlations and the filter.
 #include "core/analysis/agreement.h"
 #include "core/storage/resultstore.h"
+#include "tests/support/scoredtexts.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -284,28 +285,9 @@ private slots:
         QVERIFY(store.open(db));
         QVERIFY(store.upsertExperiment(QStringLiteral("e"), {}, {}));
         auto addTexts = [&store](int from, int to) {
-            for (const QString &m : {QStringLiteral("a"), QStringLiteral("b")}) {
-                QList<JobRow> jobs;
-                for (int t = from; t < to; ++t) {
-                    JobRow j;
-                    j.runId = QStringLiteral("run-") + m;
-                    j.corpus = QStringLiteral("c");
-                    j.textId = QStringLiteral("t%1").arg(t);
-                    j.key = j.runId + QStringLiteral("|") + j.textId;
-                    jobs << j;
-                }
-                auto rows = store.ensureJobs(jobs);
-                if (!rows)
-                    return false;
-                for (const JobRow &row : *rows) {
-                    JobResult r;
-                    r.jobId = row.id;
-                    const double t = row.textId.mid(1).toDouble();
-                    r.scores = {ScoreRow{QStringLiteral("d1"), m == QLatin1String("a") ? t : t + std::fmod(t, 3.0), {}}};
-                    store.recordResult(r);
-                }
-            }
-            return bool(store.flush());
+            return wbtest::addScoredTexts(store, QStringLiteral("run-a"), from, to, QStringLiteral("d1"), [](int t) { return double(t); })
+                && wbtest::addScoredTexts(store, QStringLiteral("run-b"), from, to, QStringLiteral("d1"),
+                                          [](int t) { return t + std::fmod(t, 3.0); });
         };
         for (const QString &m : {QStringLiteral("a"), QStringLiteral("b")})
             QVERIFY(store.upsertRun(RunRow{QStringLiteral("run-") + m, QStringLiteral("e"), m, QStringLiteral("mft"), QStringLiteral("c"),
