@@ -10,6 +10,21 @@ namespace wb::storage_detail {
 
 namespace {
 
+/// A statement of a migration step that PostgreSQL skips (see migrateSchema()).
+const QString kSqliteOnly = QStringLiteral("-- SQLite only\n");
+QString sqliteOnly(const QString &sql)
+{
+    return kSqliteOnly + sql;
+}
+
+/// A SQLite trigger counting a change that stored statistics depend on (schema 5).
+QString versionTrigger(const QString &name, const QString &event)
+{
+    return QStringLiteral("CREATE TRIGGER results_version_%1 AFTER %2 BEGIN"
+                          " UPDATE results_version SET version = version + 1 WHERE id = 1; END")
+        .arg(name, event);
+}
+
 // Each entry is one migration step: applied in one transaction together with the user_version
 // bump, so a database is always at exactly one version. Append steps; never edit a shipped one.
 const QList<QStringList> &migrations()
@@ -185,13 +200,24 @@ const QList<QStringList> &migrations()
         },
         // 5 (stored statistics): the agreement statistics of a large database take seconds to
         // compute, so they are kept with the results they describe. results_version grows with
-        // every batch of finished results the writer commits; a stored report is current while
-        // the version it was computed at still holds (docs/FORMATS.md, "Stored statistics").
+        // every change to what they are computed from; a stored report is current while the
+        // version it was computed at still holds (docs/FORMATS.md, "Stored statistics"). In SQLite
+        // triggers count every writer's changes, a script's or a spreadsheet tool's included;
+        // PostgreSQL's writers are our own workers, which count each batch they commit (a trigger
+        // there would hold the counter's row lock for each worker's whole transaction).
         {
             QStringLiteral("CREATE TABLE results_version ("
                            " id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),"
                            " version INTEGER NOT NULL)"),
             QStringLiteral("INSERT INTO results_version(id, version) VALUES (1, 0)"),
+            sqliteOnly(versionTrigger(QStringLiteral("scores_insert"), QStringLiteral("INSERT ON scores"))),
+            sqliteOnly(versionTrigger(QStringLiteral("scores_update"), QStringLiteral("UPDATE ON scores"))),
+            sqliteOnly(versionTrigger(QStringLiteral("scores_delete"), QStringLiteral("DELETE ON scores"))),
+            sqliteOnly(versionTrigger(QStringLiteral("jobs_update"),
+                                      QStringLiteral("UPDATE OF status, run_id, corpus, text_id, repetition ON jobs"))),
+            sqliteOnly(versionTrigger(QStringLiteral("jobs_delete"), QStringLiteral("DELETE ON jobs"))),
+            sqliteOnly(versionTrigger(QStringLiteral("runs_update"), QStringLiteral("UPDATE ON runs"))),
+            sqliteOnly(versionTrigger(QStringLiteral("runs_delete"), QStringLiteral("DELETE ON runs"))),
             QStringLiteral("CREATE TABLE stored_reports ("
                            " report_key TEXT PRIMARY KEY,"   // what was computed: the statistic, its filter and options
                            " results_version INTEGER NOT NULL,"
@@ -292,6 +318,8 @@ Result<int> migrateSchema(QSqlDatabase &db, const QString &path)
         }
         const int next = *v + 1;
         for (const QString &sql : steps[next - 1]) {
+            if (pg && sql.startsWith(kSqliteOnly))
+                continue;
             if (auto r = execSql(db, pg ? postgresDdl(sql) : sql, path); !r) {
                 rollback(db, path);
                 return fail(QStringLiteral("migration to schema version %1 failed: %2").arg(next).arg(r.error().message), path);

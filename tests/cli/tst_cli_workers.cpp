@@ -366,6 +366,10 @@ private slots:
         QByteArray pgStats, sqStats, localStats;
         const QStringList statsArgs{u"--json"_s, u"--draws"_s, u"50"_s, u"--seed"_s, u"7"_s};
         QVERIFY(run(QStringList{u"stats"_s, u"--db"_s, db} + statsArgs, &pgStats));
+        // Stored on the server with the results: the next look reads them.
+        QByteArray pgText;
+        QVERIFY(run({u"stats"_s, u"--db"_s, db, u"--draws"_s, u"50"_s, u"--seed"_s, u"7"_s}, &pgText));
+        QVERIFY2(pgText.contains("Stored with the results on "), pgText.constData());
         QVERIFY(run({u"bundle"_s, u"--config"_s, m_config, u"--experiment"_s, exp1, u"--db"_s, db, u"-o"_s, dir + u"pg.tar.gz"_s}));
         QByteArray verify;
         QVERIFY(run({u"verify-bundle"_s, dir + u"pg.tar.gz"_s}, &verify));

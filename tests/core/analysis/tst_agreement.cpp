@@ -6,6 +6,8 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -324,6 +326,20 @@ private slots:
         QVERIFY(!third->stored);
         QCOMPARE(third->report.dimensions[0].texts, 9);
         QVERIFY(agreementFor(db, *conn, {}, o)->stored);
+
+        // A change made outside discernus (a script, a database browser) outdates it too.
+        {
+            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("by-hand"));
+            raw.setDatabaseName(db);
+            QVERIFY(raw.open());
+            QSqlQuery q(raw);
+            QVERIFY(q.exec(QStringLiteral("UPDATE scores SET score = 100 WHERE job_id = (SELECT MIN(job_id) FROM scores)")));
+            QCOMPARE(q.numRowsAffected(), 1);
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("by-hand"));
+        auto byHand = agreementFor(db, *conn, {}, o);
+        QVERIFY(byHand && !byHand->stored);
+        QVERIFY(agreementToJson(byHand->report) != agreementToJson(third->report));
 
         // A database the user made read-only (a re-opened bundle) is never written, not even here.
         closeReadConnection(*conn);

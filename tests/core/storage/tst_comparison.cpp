@@ -294,6 +294,13 @@ void TestComparison::scoreSortOnASchema3Database()
         QSqlQuery q(raw);
         // Back to schema 3: what steps 4 and 5 added goes (see schema.cpp).
         QVERIFY(q.exec(QStringLiteral("DROP INDEX idx_scores_dimension_score")));
+        QStringList triggers;
+        QVERIFY(q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'trigger'")));
+        while (q.next())
+            triggers << q.value(0).toString();
+        QCOMPARE(triggers.size(), 7);
+        for (const QString &t : std::as_const(triggers))
+            QVERIFY(q.exec(QStringLiteral("DROP TRIGGER ") + t));
         QVERIFY(q.exec(QStringLiteral("DROP TABLE results_version")));
         QVERIFY(q.exec(QStringLiteral("DROP TABLE stored_reports")));
         QVERIFY(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version > 3")));
