@@ -146,8 +146,12 @@ Result<void> ResultWriter::prepare()
                                  " cache_write_tokens=?, cost_micros=?, latency_ms=?, updated_at=?, completed_at=?"
                                  " WHERE id=?") + updJobGuard},
         {&m_delScores, QStringLiteral("DELETE FROM scores WHERE job_id=?")},
-        {&m_insScore, QStringLiteral("INSERT INTO scores(job_id, dimension, score, evidence) VALUES (?,?,?,?)"
-                                   " ON CONFLICT(job_id, dimension) DO UPDATE SET score=excluded.score, evidence=excluded.evidence")},
+        // The job's scores were deleted just before, so a conflict is only a dimension named twice
+        // in one reply (the last wins). In SQLite REPLACE rather than an upsert: an upsert carries
+        // the scores' update trigger into every insert (schema.cpp, step 5).
+        {&m_insScore, pg ? QStringLiteral("INSERT INTO scores(job_id, dimension, score, evidence) VALUES (?,?,?,?)"
+                                          " ON CONFLICT(job_id, dimension) DO UPDATE SET score=excluded.score, evidence=excluded.evidence")
+                         : QStringLiteral("INSERT OR REPLACE INTO scores(job_id, dimension, score, evidence) VALUES (?,?,?,?)")},
         {&m_insRaw, QStringLiteral("INSERT INTO raw_responses(job_id, attempt, text, received_at) VALUES (?,?,?,?)"
                                  " ON CONFLICT(job_id, attempt) DO UPDATE SET text=excluded.text, received_at=excluded.received_at")},
         {&m_insRawIfJob, QStringLiteral("INSERT INTO raw_responses(job_id, attempt, text, received_at)"
@@ -160,11 +164,9 @@ Result<void> ResultWriter::prepare()
             return r;
     }
     // Stored statistics computed before a batch are no longer current after it (docs/FORMATS.md,
-    // "Stored statistics"). SQLite's triggers count that; on PostgreSQL the writer does, last
-    // before the commit, so concurrent workers wait on the counter's row only that long.
-    if (pg)
-        return make(m_bumpVersion, QStringLiteral("UPDATE results_version SET version = version + 1 WHERE id = 1"));
-    return {};
+    // "Stored statistics"). Counted last before the commit, so on PostgreSQL concurrent workers
+    // wait on the counter's row only that long.
+    return make(m_bumpVersion, QStringLiteral("UPDATE results_version SET version = version + 1 WHERE id = 1"));
 }
 
 void ResultWriter::queued(qint64 rows)
