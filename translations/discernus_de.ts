@@ -3764,7 +3764,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Noch keine Ergebnisse — zuerst das Experiment ausführen</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+104"/>
         <source>Dimension / comparison</source>
         <translation>Dimension / Vergleich</translation>
     </message>
@@ -3819,23 +3819,27 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Krippendorffs α über die Modelle (Einheiten = Texte; der Wert eines Modells ist der Mittelwert seiner Wiederholungen), Stabilität über Wiederholungen und Korrelationen zwischen Modellen. Fertige Jobs des Filters der Seite „Ergebnisse“.</translation>
     </message>
     <message>
-        <location line="+71"/>
-        <location line="+30"/>
+        <location line="+59"/>
         <source>Computing agreement statistics…</source>
         <translation>Übereinstimmungsstatistik wird berechnet…</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="+26"/>
         <source>Results were written since these figures were computed (%1); computing them again…</source>
         <translation>Seit diese Zahlen berechnet wurden (%1), sind Ergebnisse hinzugekommen; sie werden neu berechnet…</translation>
     </message>
     <message>
-        <location line="+36"/>
-        <source>computed %1 in %2 s and stored with the results; no result was written since</source>
-        <translation>berechnet %1 in %2 s und bei den Ergebnissen gespeichert; seither kein neues Ergebnis</translation>
+        <location line="+31"/>
+        <source>stored with the results on %1; no result was written since</source>
+        <translation>bei den Ergebnissen gespeichert am %1; seither kein neues Ergebnis</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>stored with the results on %1 (computed in %2 s); no result was written since</source>
+        <translation>bei den Ergebnissen gespeichert am %1 (berechnet in %2 s); seither kein neues Ergebnis</translation>
     </message>
     <message numerus="yes">
-        <location line="+24"/>
+        <location line="+23"/>
         <source>across %n model(s)</source>
         <translation>
             <numerusform>über %n Modell</numerusform>
@@ -3884,7 +3888,7 @@ Fortsetzen führt nur die noch nicht erledigten Aufträge aus; eine neue Datenba
         <translation>Statistik nach %1 exportiert</translation>
     </message>
     <message>
-        <location line="-230"/>
+        <location line="-225"/>
         <source>95 % interval: bag of little bootstraps, %1 subsets of %2 texts, %3 resamples</source>
         <translation>95-%-Intervall: Bag of Little Bootstraps, %1 Teilmengen zu je %2 Texten, %3 Resamples</translation>
     </message>

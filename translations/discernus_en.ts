@@ -3756,7 +3756,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+104"/>
         <source>Dimension / comparison</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3811,23 +3811,27 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+71"/>
-        <location line="+30"/>
+        <location line="+59"/>
         <source>Computing agreement statistics…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="+26"/>
         <source>Results were written since these figures were computed (%1); computing them again…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
-        <source>computed %1 in %2 s and stored with the results; no result was written since</source>
+        <location line="+31"/>
+        <source>stored with the results on %1; no result was written since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>stored with the results on %1 (computed in %2 s); no result was written since</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+24"/>
+        <location line="+23"/>
         <source>across %n model(s)</source>
         <translation>
             <numerusform>across %n model</numerusform>
@@ -3876,7 +3880,7 @@ Resume runs only the jobs that are not done yet; a new database starts from scra
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-230"/>
+        <location line="-225"/>
         <source>95 % interval: bag of little bootstraps, %1 subsets of %2 texts, %3 resamples</source>
         <translation type="unfinished"></translation>
     </message>

@@ -151,6 +151,8 @@ StatisticsView::StatisticsView(QWidget *parent) : QWidget(parent), m_tree(new QT
     top->addWidget(m_export);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(note);
+    // The status may carry when the figures were computed: it wraps rather than widen the page.
+    m_status->setWordWrap(true);
     layout->addLayout(top);
     layout->addWidget(m_tree, 1);
     m_status->setText(noResultsText());
@@ -251,9 +253,12 @@ void StatisticsView::startComputing(quint64 gen)
 
 QString StatisticsView::storedNote(const QDateTime &computedAt, qint64 computeMs)
 {
-    return tr("computed %1 in %2 s and stored with the results; no result was written since")
-        .arg(QLocale().toString(computedAt.toLocalTime(), QLocale::ShortFormat),
-             QLocale().toString(double(computeMs) / 1000.0, 'f', 1));
+    const QString at = QLocale().toString(computedAt.toLocalTime(), QLocale::ShortFormat);
+    // How long they took matters only where it explains why they were kept.
+    if (computeMs < 1000)
+        return tr("stored with the results on %1; no result was written since").arg(at);
+    return tr("stored with the results on %1 (computed in %2 s); no result was written since")
+        .arg(at, QLocale().toString(double(computeMs) / 1000.0, 'f', 1));
 }
 
 void StatisticsView::showReport(const AgreementReport &report, const QString &error, const QString &note, bool final)

@@ -120,7 +120,7 @@ private slots:
         view.show();
         QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 1, 20000);
         QCOMPARE(outdated.count(), 0);
-        QVERIFY2(view.statusText().contains(ui::StatisticsView::tr("no result was written since").left(20)), qPrintable(view.statusText()));
+        QVERIFY2(view.statusText().contains(QStringLiteral("no result was written since")), qPrintable(view.statusText()));
         QCOMPARE(agreementToJson(view.report()), agreementToJson(hidden.report()));
 
         // Results written since: the stored figures are shown marked, then replaced.
@@ -129,7 +129,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 2, 20000);
         QCOMPARE(outdated.count(), 1);
         QCOMPARE(view.report().dimensions[0].texts, 15);
-        QVERIFY(!view.statusText().contains(ui::StatisticsView::tr("no result was written since").left(20)));
+        QVERIFY(!view.statusText().contains(QStringLiteral("no result was written since")));
     }
 };
 
