@@ -101,6 +101,10 @@ public:
     /// The call ended without usage (error, timeout): charges stay (providers count failed
     /// requests too), only the output reservation is released.
     void release(const Admission &a);
+    /// Takes the admission's rpm, tpm and itpm charges out again: the call is counted on another
+    /// key's counter (a pool learned apart, docs/ARCHITECTURE.md). Its output reservation and
+    /// in-flight count are left to release().
+    void refund(qint64 now, const Admission &a);
     /// The request was only fully sent at `at` (> a.at): its charges count from then on, as
     /// they do at the provider.
     void restamp(const Admission &a, qint64 at);
