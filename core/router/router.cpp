@@ -222,7 +222,9 @@ public:
     /// Moves deployments (and their calls in flight) to the LimitStates the learned pools call for.
     void applyPools(qint64 now);
     /// Feeds a reply's request counter to the pool learner; returns notes about pools learned.
-    QStringList learnPools(DeploymentState &d, const InFlightCall &c, const ParsedReply &reply, qint64 now);
+    /// Called before the reply is reconciled, so its counter corrects the pool the key is in
+    /// from now on; `moved`: the deployment went to another LimitState (c's tickets are not its).
+    QStringList learnPools(DeploymentState &d, const InFlightCall &c, const ParsedReply &reply, qint64 now, bool &moved);
     QString poolKey(int firstMember) const { return u"learned:"_qs + deps[size_t(memberDeps[size_t(firstMember)].front())]->dep.id; }
 
     // --- scheduling ----------------------------------------------------------------------
@@ -577,9 +579,11 @@ void Router::Private::applyPools(qint64 t)
     }
 }
 
-QStringList Router::Private::learnPools(DeploymentState &d, const InFlightCall &c, const ParsedReply &reply, qint64 t)
+QStringList Router::Private::learnPools(DeploymentState &d, const InFlightCall &c, const ParsedReply &reply, qint64 t,
+                                       bool &moved)
 {
     QStringList notes;
+    moved = false;
     const int m = d.member;
     if (!pools->hasPeers(m))
         return notes;
@@ -600,10 +604,10 @@ QStringList Router::Private::learnPools(DeploymentState &d, const InFlightCall &
     LimitState *was = d.limits;
     applyPools(t);
     if (d.limits != was) {
-        // The replying call's charge belongs to its new pool; the new state learns the
-        // provider's count from this reply at once.
+        // The replying call's charge belongs to its new pool, which learns the provider's count
+        // from this reply next (settleCall).
         was->refund(t, c.admission);
-        notes << d.limits->reconcile(t, c.admission.at, d.rule, reply.limits);
+        moved = true;
     }
     auto who = [&](int o) { return deps[size_t(memberDeps[size_t(o)].front())]->dep.id; };
     for (int o = 0; o < int(memberDeps.size()); ++o) {
@@ -1486,14 +1490,19 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     } else {
         d.limits->release(c.admission);
     }
+    // Whether this key's counter shows another key's calls (a provider pool nobody configured):
+    // decided first, so the counter is reconciled with the pool it belongs to.
+    bool moved = false;
+    notes << learnPools(d, c, reply, t, moved);
     // A reply's reset times tell whether the provider refills a bucket or slides a window; the
     // model chosen is then the one reconciled. A refusal's headers may carry its own retry time.
     if (reply.completion)
         notes << d.limits->learnAlgorithm(t, c.admission.at, d.rule, reply.limits);
     // Calls admitted in the same millisecond as this one or later may not be in the provider's count.
-    notes << d.limits->reconcile(t, c.admission, c.admission.at, d.rule, reply.limits);
-    // Whether this key's counter shows another key's calls: a provider pool nobody configured.
-    notes << learnPools(d, c, reply, t);
+    if (moved)
+        notes << d.limits->reconcile(t, c.admission.at, d.rule, reply.limits);
+    else
+        notes << d.limits->reconcile(t, c.admission, c.admission.at, d.rule, reply.limits);
     if (reply.error && reply.error->errorClass == ErrorClass::RateLimited
         && !quotaExhaustion(reply.httpStatus, call->headers(), call->body(), QDateTime::currentMSecsSinceEpoch())) {
         // Only a limit the bucket knew can show that the provider does not refill like one: a
