@@ -4,9 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
-#include <QtGlobal>
 
 namespace wb {
 
@@ -231,8 +229,6 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
     for (unsigned mask = 0; mask < all; ++mask) {
         const auto [lo, hi] = bounds(mask);
         consistent[mask] = used >= lo - 0.5 && used <= hi + 0.5;
-        if (qEnvironmentVariableIsSet("WB_POOL_TRACE"))
-            fprintf(stderr, "pool m%d now %lld sent %lld U %.0f mask %u lo %.1f hi %.1f\n", m, (long long)now, (long long)sentAt, used, mask, lo, hi);
         any = any || consistent[mask];
     }
     if (!any)
