@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace wb {
 
@@ -51,7 +50,7 @@ double bucketLevel(const std::vector<qint64> &times, qint64 upTo, qint64 evalAt,
 int PoolLearner::addMember(const QString &scope, bool suspect)
 {
     const int m = int(m_members.size());
-    m_members.push_back(Member{scope, suspect, -1, 0, -1, {}});
+    m_members.push_back(Member{scope, suspect, false, -1, 0, -1, {}});
     for (int o = 0; o < m; ++o) {
         if (m_members[size_t(o)].scope != scope)
             continue;
@@ -154,6 +153,7 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
     if (self.limit == limit && settled(m) && self.lastObserved >= 0 && now - self.lastObserved < windowMs / 50)
         return false;
     self.lastObserved = now;
+    self.heard = true;
     self.limit = limit;
     // How far the provider's window may lie from ours (clock offset, network): a twentieth of the
     // window, at most a second.
@@ -291,12 +291,6 @@ bool PoolLearner::suspected(int m) const
         if ((k.first == m || k.second == m) && ps.state == Pair::Suspected)
             return true;
     return false;
-}
-
-qint64 PoolLearner::lastSent(int m) const
-{
-    const std::deque<qint64> &s = m_members[size_t(m)].sent;
-    return s.empty() ? std::numeric_limits<qint64>::min() : s.back();
 }
 
 } // namespace wb

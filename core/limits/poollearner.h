@@ -63,16 +63,17 @@ public:
     std::vector<int> components() const;
     /// A member in a confirmed pool (Pooled with another member): worth remembering.
     bool confirmed(int m) const;
-    /// A member in a Suspected pair: its calls are best spread over the suspects, so that every
-    /// reply can tell the suspicion apart (see lastSent).
+    /// A member in a Suspected pair (admitted as one pool with another member).
     bool suspected(int m) const;
-    /// When the member's latest call still remembered was sent (the lowest qint64 if none).
-    qint64 lastSent(int m) const;
+    /// A suspected member no reply with a request counter has been seen from: its next call
+    /// decides the suspicion soonest (it shows whether the other's calls are in its counter).
+    bool unheard(int m) const { return !m_members[size_t(m)].heard && suspected(m); }
 
 private:
     struct Member {
         QString scope;
         bool suspect = false;
+        bool heard = false;           // a reply named its request counter
         qint64 limit = -1;            // last announced request limit (-1: none yet)
         int peers = 0;                // other members of its scope
         qint64 lastObserved = -1;     // when a reply was last weighed

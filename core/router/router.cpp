@@ -792,18 +792,14 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
         never = !anyCouldEverFit;
         return -1;
     }
-    // Keys suspected of sharing a pool take calls in turn (the one that sent least recently
-    // first): each key's replies then show whether the others' calls are in its counter
-    // (docs/ARCHITECTURE.md, "Pools nobody configured").
+    // A key suspected of sharing a pool whose counter has not been seen takes the call: its
+    // reply shows whether the others' calls are in its counter (docs/ARCHITECTURE.md, "Pools
+    // nobody configured").
     if (admissible.size() > 1) {
-        int best = -1;
-        for (int i : admissible) {
-            const int m = deps[size_t(i)]->member;
-            if (pools->suspected(m) && (best < 0 || pools->lastSent(m) < pools->lastSent(deps[size_t(best)]->member)))
-                best = i;
-        }
-        if (best >= 0)
-            return best;
+        const auto unheard = std::find_if(admissible.begin(), admissible.end(),
+                                          [&](int i) { return pools->unheard(deps[size_t(i)]->member); });
+        if (unheard != admissible.end())
+            return *unheard;
     }
     return pick(admissible, job, t);
 }
