@@ -220,10 +220,11 @@ public:
     void build();
     void rebuildWindows();
     /// Moves deployments (and their calls in flight) to the LimitStates the learned pools call for.
-    void applyPools(qint64 now);
+    /// Returns the states it made, each with the state it copied (whose tickets it shares).
+    std::map<LimitState *, LimitState *> applyPools(qint64 now);
     /// Feeds a reply's request counter to the pool learner; returns notes about pools learned.
     /// Called before the reply is reconciled, so its counter corrects the pool the key is in
-    /// from now on; `moved`: the deployment went to another LimitState (c's tickets are not its).
+    /// from now on; `moved`: the deployment went to a LimitState that does not hold c's tickets.
     QStringList learnPools(DeploymentState &d, const InFlightCall &c, const ParsedReply &reply, qint64 now, bool &moved);
     QString poolKey(int firstMember) const { return u"learned:"_qs + deps[size_t(memberDeps[size_t(firstMember)].front())]->dep.id; }
 
@@ -510,7 +511,7 @@ void Router::Private::rebuildWindows()
     }
 }
 
-void Router::Private::applyPools(qint64 t)
+std::map<LimitState *, LimitState *> Router::Private::applyPools(qint64 t)
 {
     // Each learned pool (component) keeps one of its members' states when no other pool claimed
     // it first; otherwise it gets a copy of its first member's state (a pool learned apart: the
@@ -544,6 +545,7 @@ void Router::Private::applyPools(qint64 t)
             learnedPaces.push_back(std::make_unique<SlowStart>(*paceOf(ms.front())));
             keep = learnedStates.back().get();
             pace = learnedPaces.back().get();
+            keep->forgetAlgorithmVotes();   // the votes so far were partly the other keys' counter's
             copyOf[keep] = stateOf(ms.front());
         }
         claimed.insert(keep);
@@ -577,6 +579,7 @@ void Router::Private::applyPools(qint64 t)
         d.slowStart = targetPace[size_t(d.member)];
         d.windowKey = targetKey[size_t(d.member)];
     }
+    return copyOf;
 }
 
 QStringList Router::Private::learnPools(DeploymentState &d, const InFlightCall &c, const ParsedReply &reply, qint64 t,
@@ -602,12 +605,14 @@ QStringList Router::Private::learnPools(DeploymentState &d, const InFlightCall &
     if (!changed)
         return notes;
     LimitState *was = d.limits;
-    applyPools(t);
+    const auto copies = applyPools(t);
     if (d.limits != was) {
         // The replying call's charge belongs to its new pool, which learns the provider's count
-        // from this reply next (settleCall).
+        // from this reply next (settleCall): on a copy of the state it was charged on, with its
+        // tickets (so the reply's own charge is kept as the provider keeps it).
         was->refund(t, c.admission);
-        moved = true;
+        const auto copied = copies.find(d.limits);
+        moved = copied == copies.end() || copied->second != was;
     }
     auto who = [&](int o) { return deps[size_t(memberDeps[size_t(o)].front())]->dep.id; };
     for (int o = 0; o < int(memberDeps.size()); ++o) {
