@@ -156,6 +156,10 @@ Result<void> Estimator::prepare()
         s.rule = countingRuleFor(d.provider);
         s.algorithm = d.effectiveLimitAlgorithm();
         s.windowKey = d.windowKey();
+        // A pool learned from the provider's counters is simulated as if rate_limit_pool named it.
+        if (const auto l = m_in.learnedLimits.constFind(d.id); d.rateLimitPool.isEmpty() && l != m_in.learnedLimits.cend()
+            && !l->pool.isEmpty() && std::abs(l->windowSeconds - m_in.windowSeconds) <= 1e-3)
+            s.windowKey = QStringLiteral("pool:") + l->pool;
         s.limits = d.limits;
         m_learnedAt << learnedLimitsFor(d, s.limits);
         s.latency = m_in.latencyByDeployment.value(d.id, m_in.latency);

@@ -44,6 +44,8 @@ struct LearnedDeploymentLimits {
     RateLimits limits;              ///< rpm, tpm, itpm, otpm
     double windowSeconds = 60.0;    ///< the window they are counted per
     QDateTime learnedAt;
+    /// The provider pool a run learned the key shares (docs/FORMATS.md, "Learned pools"); empty: none.
+    QString pool;
 };
 
 struct EstimateInput {

@@ -165,6 +165,15 @@ void LimitState::release(const Admission &a)
     m_inFlight = std::max(0, m_inFlight - 1);
 }
 
+void LimitState::refund(qint64 now, const Admission &a)
+{
+    settleCharge(Rpm, now, a.requests, 0);
+    settleCharge(Tpm, now, a.tokens, 0);
+    if (a.inputTokens.window)
+        settleCharge(Itpm, now, a.inputTokens, 0);
+    m_ledger.erase(a.tokens.window);
+}
+
 void LimitState::restamp(const Admission &a, qint64 at)
 {
     // The provider's bucket starts draining a charge when the request arrives, ours did at

@@ -57,6 +57,9 @@ public:
     /// reconciliation corrects the model then in use. Returns a note when it switched.
     QStringList learnAlgorithm(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h);
     LimitAlgorithm algorithm() const { return m_algorithm; }
+    /// Forgets the reset-time votes so far (the model in use stays): they were another counter's,
+    /// as for a copy made when a learned pool parts (docs/ARCHITECTURE.md, "Pools nobody configured").
+    void forgetAlgorithmVotes() { m_algorithmScore = m_bucketRefused ? m_algorithmScore : 0; }
     /// What a settled call holds in tpm until evidence says otherwise. Unset (the default): what
     /// the counting rule documents (Settlement::tokens).
     void setChargeModel(ChargeModel m) { m_chargeModel = m; }
@@ -101,6 +104,10 @@ public:
     /// The call ended without usage (error, timeout): charges stay (providers count failed
     /// requests too), only the output reservation is released.
     void release(const Admission &a);
+    /// Takes the admission's rpm, tpm and itpm charges out again: the call is counted on another
+    /// key's counter (a pool learned apart, docs/ARCHITECTURE.md). Its output reservation and
+    /// in-flight count are left to release().
+    void refund(qint64 now, const Admission &a);
     /// The request was only fully sent at `at` (> a.at): its charges count from then on, as
     /// they do at the provider.
     void restamp(const Admission &a, qint64 at);

@@ -4,6 +4,7 @@
 #include "core/common/logging.h"
 #include "core/limits/countingrule.h"
 #include "core/limits/limitstate.h"
+#include "core/limits/poollearner.h"
 #include "core/limits/slowstart.h"
 #include "core/pricing/pricing.h"
 #include "core/pricing/tokenbound.h"
@@ -116,6 +117,7 @@ struct DeploymentState {
     bool coolingAnnounced = false;
     DeploymentStats stats;
     QString windowKey;                   // who shares `limits` (never derived text of the key itself)
+    int member = 0;                      // its key (or configured pool) in Private::pools
     // Unreachable: parked since outageSince; one real call at a time probes it from probeAt on.
     bool outage = false;
     bool probeInFlight = false;
@@ -147,6 +149,7 @@ struct InFlightCall {
     qint64 boundMicros = 0;              // the hard-bound worst case (core/pricing/tokenbound.h)
     qint64 promptEstimate = 0;
     qint64 startMs = 0;
+    qint64 sentMs = 0;                   // when the provider counts it from (admission, or restamp)
     bool probe = false;                  // the one call probing an unreachable deployment
     QDateTime startedAt;
     QString hostKey;
@@ -178,6 +181,14 @@ public:
     std::vector<std::unique_ptr<DeploymentState>> deps;
     std::map<QString, std::unique_ptr<LimitState>> limits;       // by window key
     std::map<QString, std::unique_ptr<SlowStart>> slowStarts;    // by window key
+    // Pools nobody configured (core/limits/poollearner.h): members are the sets above (a key or a
+    // configured pool); a learned pool's members share one LimitState. States made when pools
+    // change live until the router ends (in-flight calls may hold tickets on them).
+    std::unique_ptr<PoolLearner> pools;
+    std::vector<QList<int>> memberDeps;                         // member -> deployment indexes
+    std::vector<QString> memberKey;                             // member -> its own window key
+    std::vector<std::unique_ptr<LimitState>> learnedStates;
+    std::vector<std::unique_ptr<SlowStart>> learnedPaces;
     QSet<QString> warnedWindows;                                // differing limits already reported
     QHash<QString, QList<int>> groupDeps;                       // group -> deployment indexes
     QStringList groupOrder;
@@ -208,6 +219,14 @@ public:
     // --- setup -------------------------------------------------------------------------
     void build();
     void rebuildWindows();
+    /// Moves deployments (and their calls in flight) to the LimitStates the learned pools call for.
+    /// Returns the states it made, each with the state it copied (whose tickets it shares).
+    std::map<LimitState *, LimitState *> applyPools(qint64 now);
+    /// Feeds a reply's request counter to the pool learner; returns notes about pools learned.
+    /// Called before the reply is reconciled, so its counter corrects the pool the key is in
+    /// from now on; `moved`: the deployment went to a LimitState that does not hold c's tickets.
+    QStringList learnPools(DeploymentState &d, const InFlightCall &c, const ParsedReply &reply, qint64 now, bool &moved);
+    QString poolKey(int firstMember) const { return u"learned:"_qs + deps[size_t(memberDeps[size_t(firstMember)].front())]->dep.id; }
 
     // --- scheduling ----------------------------------------------------------------------
     void scheduleDispatch();
@@ -385,6 +404,63 @@ void Router::Private::rebuildWindows()
     QHash<int, QStringList> labels;
     for (int i = 0; i < n; ++i)
         labels[root(i)] << deps[size_t(i)]->dep.id;
+    // Pools nobody configured: each set above is a member of the pool learner. Sets with no
+    // limits configured or remembered start suspected of sharing one provider pool with the sets
+    // of the same provider, base URL and model, and pools an earlier run learned start confirmed
+    // (docs/ARCHITECTURE.md, "Pools nobody configured").
+    pools = std::make_unique<PoolLearner>(windowMs);
+    memberDeps.clear();
+    memberKey.clear();
+    learnedStates.clear();
+    learnedPaces.clear();
+    QHash<int, int> memberOfRoot;
+    for (int i = 0; i < n; ++i) {
+        const int r = root(i);
+        if (!memberOfRoot.contains(r)) {
+            memberOfRoot.insert(r, int(memberDeps.size()));
+            memberDeps.emplace_back();
+            memberKey.push_back(members.value(r) > 1 && !names.value(r).startsWith(u"pool:") ? u"key:"_qs + names.value(r)
+                                                                                             : names.value(r));
+        }
+        memberDeps[size_t(memberOfRoot.value(r))] << i;
+    }
+    QHash<QString, QList<int>> remembered;   // pool name an earlier run learned -> members
+    for (size_t m = 0; m < memberDeps.size(); ++m) {
+        QString scope;
+        bool suspect = true;
+        QStringList models;
+        for (int i : std::as_const(memberDeps[m])) {
+            const Deployment &dep = deps[size_t(i)]->dep;
+            if (!dep.rateLimitPool.isEmpty())
+                scope = u"configured pool\n"_qs + dep.rateLimitPool;   // stated: nothing to learn
+            const RateLimits &l = dep.limits;
+            if (l.rpm || l.tpm || l.itpm || l.otpm || options.rememberedLimits.contains(dep.id))
+                suspect = false;
+            models << dep.model;
+            if (const QString p = options.rememberedPools.value(dep.id); !p.isEmpty() && dep.rateLimitPool.isEmpty()
+                && !remembered.value(p).contains(int(m)))
+                remembered[p] << int(m);
+        }
+        if (scope.isEmpty()) {
+            const Deployment &first = deps[size_t(memberDeps[m].front())]->dep;
+            models.sort();
+            models.removeDuplicates();
+            scope = QString::number(int(providerKind(first.provider))) + u'\n' + first.effectiveApiBase().toLower() + u'\n'
+                    + models.join(u',');
+        } else {
+            suspect = false;
+        }
+        pools->addMember(scope, suspect);
+    }
+    for (const QList<int> &ms : std::as_const(remembered))
+        for (qsizetype a = 0; a < ms.size(); ++a)
+            for (qsizetype b = a + 1; b < ms.size(); ++b)
+                pools->setPooled(ms[a], ms[b]);
+    const std::vector<int> comps = pools->components();
+    QHash<int, int> compSize;
+    for (int c : comps)
+        ++compSize[c];
+
     limits.clear();
     slowStarts.clear();
     QHash<int, LimitValues> firstLimits;
@@ -394,8 +470,9 @@ void Router::Private::rebuildWindows()
         const int r = root(i);
         d.sharedPool = poolIds.value(r);
         d.sharedLabel = labels.value(r).join(QStringLiteral(", "));
-        d.windowKey = members.value(r) > 1 && !names.value(r).startsWith(u"pool:") ? u"key:"_qs + names.value(r)
-                                                                                     : names.value(r);
+        d.member = memberOfRoot.value(r);
+        const int comp = comps[size_t(d.member)];
+        d.windowKey = compSize.value(comp) > 1 ? poolKey(comp) : memberKey[size_t(d.member)];
         auto &slot = limits[d.windowKey];
         if (!slot) {
             slot = std::make_unique<LimitState>(windowMs + marginMs);
@@ -432,6 +509,126 @@ void Router::Private::rebuildWindows()
             QMetaObject::invokeMethod(q, [this, msg] { noteEvent(msg); }, Qt::QueuedConnection);
         }
     }
+}
+
+std::map<LimitState *, LimitState *> Router::Private::applyPools(qint64 t)
+{
+    // Each learned pool (component) keeps one of its members' states when no other pool claimed
+    // it first; otherwise it gets a copy of its first member's state (a pool learned apart: the
+    // copy holds the whole pool's charges until the provider's counters give back what is not
+    // its own). Calls in flight follow their deployment: on a copy their tickets stay valid;
+    // elsewhere they are charged again. Where a call no longer counts, its charges are taken out.
+    const std::vector<int> comps = pools->components();
+    const int n = int(memberDeps.size());
+    auto stateOf = [&](int m) { return deps[size_t(memberDeps[size_t(m)].front())]->limits; };
+    auto paceOf = [&](int m) { return deps[size_t(memberDeps[size_t(m)].front())]->slowStart; };
+    std::map<int, std::vector<int>> byComp;
+    for (int m = 0; m < n; ++m)
+        byComp[comps[size_t(m)]].push_back(m);
+    QSet<LimitState *> claimed;
+    std::map<LimitState *, LimitState *> copyOf;   // copy -> the state it was copied from
+    std::vector<LimitState *> target(size_t(n), nullptr);
+    std::vector<SlowStart *> targetPace(size_t(n), nullptr);
+    std::vector<QString> targetKey(static_cast<size_t>(n));
+    for (const auto &[comp, ms] : byComp) {
+        LimitState *keep = nullptr;
+        SlowStart *pace = nullptr;
+        for (int m : ms) {
+            if (!claimed.contains(stateOf(m))) {
+                keep = stateOf(m);
+                pace = paceOf(m);
+                break;
+            }
+        }
+        if (!keep) {
+            learnedStates.push_back(std::make_unique<LimitState>(*stateOf(ms.front())));
+            learnedPaces.push_back(std::make_unique<SlowStart>(*paceOf(ms.front())));
+            keep = learnedStates.back().get();
+            pace = learnedPaces.back().get();
+            keep->forgetAlgorithmVotes();   // the votes so far were partly the other keys' counter's
+            copyOf[keep] = stateOf(ms.front());
+        }
+        claimed.insert(keep);
+        for (int m : ms) {
+            target[size_t(m)] = keep;
+            targetPace[size_t(m)] = pace;
+            targetKey[size_t(m)] = ms.size() > 1 ? poolKey(ms.front()) : memberKey[size_t(m)];
+        }
+    }
+    for (auto &[call, c] : inFlight) {
+        DeploymentState &d = *deps[size_t(c.dep)];
+        LimitState *from = d.limits;
+        LimitState *to = target[size_t(d.member)];
+        for (const auto &[copy, original] : copyOf) {
+            if (original == from && copy != to) {   // copied along, but counted elsewhere
+                copy->refund(t, c.admission);
+                copy->release(c.admission);
+            }
+        }
+        if (from == to)
+            continue;
+        from->refund(t, c.admission);
+        from->release(c.admission);
+        const auto copied = copyOf.find(to);
+        if (copied == copyOf.end() || copied->second != from)
+            c.admission = to->admit(t, costFor(c.job.get(), d));
+    }
+    for (const auto &dp : deps) {
+        DeploymentState &d = *dp;
+        d.limits = target[size_t(d.member)];
+        d.slowStart = targetPace[size_t(d.member)];
+        d.windowKey = targetKey[size_t(d.member)];
+    }
+    return copyOf;
+}
+
+QStringList Router::Private::learnPools(DeploymentState &d, const InFlightCall &c, const ParsedReply &reply, qint64 t,
+                                       bool &moved)
+{
+    QStringList notes;
+    moved = false;
+    const int m = d.member;
+    if (!pools->hasPeers(m))
+        return notes;
+    const bool refused = reply.error && reply.error->errorClass == ErrorClass::RateLimited;
+    if (refused)
+        pools->refused(m, c.sentMs);   // a refused call is not in the provider's count
+    std::vector<PoolLearner::Pair> before(memberDeps.size());
+    for (int o = 0; o < int(memberDeps.size()); ++o)
+        before[size_t(o)] = pools->pair(m, o);
+    bool changed = false;
+    if (reply.limits.limitRequests && reply.limits.remainingRequests)
+        changed = pools->observe(m, t, c.sentMs, *reply.limits.limitRequests, *reply.limits.remainingRequests,
+                                 d.limits->algorithm() == LimitAlgorithm::TokenBucket, !refused);
+    else if (reply.completion)
+        changed = pools->silent(m);
+    if (!changed)
+        return notes;
+    LimitState *was = d.limits;
+    const auto copies = applyPools(t);
+    if (d.limits != was) {
+        // The replying call's charge belongs to its new pool, which learns the provider's count
+        // from this reply next (settleCall): on a copy of the state it was charged on, with its
+        // tickets (so the reply's own charge is kept as the provider keeps it).
+        was->refund(t, c.admission);
+        const auto copied = copies.find(d.limits);
+        moved = copied == copies.end() || copied->second != was;
+    }
+    auto who = [&](int o) { return deps[size_t(memberDeps[size_t(o)].front())]->dep.id; };
+    for (int o = 0; o < int(memberDeps.size()); ++o) {
+        const PoolLearner::Pair now = pools->pair(m, o);
+        if (now == before[size_t(o)])
+            continue;
+        if (now == PoolLearner::Pair::Pooled)
+            notes << QStringLiteral("draws on one provider limit with %1 (each key's counter shows the other's calls); "
+                                    "admitted as one pool")
+                         .arg(who(o));
+        else if (now == PoolLearner::Pair::Separate)
+            notes << QStringLiteral("counts separately from %1 (its counter does not show the other's calls); "
+                                    "admitted on its own limits")
+                         .arg(who(o));
+    }
+    return notes;
 }
 
 // ===== scheduling ============================================================================
@@ -599,6 +796,15 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
     if (admissible.empty()) {
         never = !anyCouldEverFit;
         return -1;
+    }
+    // A key suspected of sharing a pool whose counter has not been seen takes the call: its
+    // reply shows whether the others' calls are in its counter (docs/ARCHITECTURE.md, "Pools
+    // nobody configured").
+    if (admissible.size() > 1) {
+        const auto unheard = std::find_if(admissible.begin(), admissible.end(),
+                                          [&](int i) { return pools->unheard(deps[size_t(i)]->member); });
+        if (unheard != admissible.end())
+            return *unheard;
     }
     return pick(admissible, job, t);
 }
@@ -865,6 +1071,8 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
     c.boundMicros = boundMicros;
     c.promptEstimate = d.rule == CountingRule::OpenAi ? 0 : promptEstimate(job, d);
     c.startMs = t;
+    c.sentMs = t;
+    pools->sent(d.member, t);
     c.startedAt = QDateTime::currentDateTimeUtc();
     reserved += reservedMicros;
     if (d.outage) {
@@ -1120,8 +1328,12 @@ void Router::Private::onCallSent(RouterCall *call)
     if (it == inFlight.end())
         return;
     const qint64 t = now();
-    if (t - it->second.admission.at > kRestampThresholdMs)
-        deps[it->second.dep]->limits->restamp(it->second.admission, t);
+    if (t - it->second.admission.at > kRestampThresholdMs) {
+        DeploymentState &d = *deps[it->second.dep];
+        d.limits->restamp(it->second.admission, t);
+        pools->restamp(d.member, it->second.sentMs, t);
+        it->second.sentMs = t;
+    }
     // The shared charge was made when the store answered, a round trip before `admission.at`:
     // always move it to now.
     if (options.shared && !it->second.sharedTicket.isEmpty())
@@ -1279,12 +1491,19 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     } else {
         d.limits->release(c.admission);
     }
+    // Whether this key's counter shows another key's calls (a provider pool nobody configured):
+    // decided first, so the counter is reconciled with the pool it belongs to.
+    bool moved = false;
+    notes << learnPools(d, c, reply, t, moved);
     // A reply's reset times tell whether the provider refills a bucket or slides a window; the
     // model chosen is then the one reconciled. A refusal's headers may carry its own retry time.
     if (reply.completion)
         notes << d.limits->learnAlgorithm(t, c.admission.at, d.rule, reply.limits);
     // Calls admitted in the same millisecond as this one or later may not be in the provider's count.
-    notes << d.limits->reconcile(t, c.admission, c.admission.at, d.rule, reply.limits);
+    if (moved)
+        notes << d.limits->reconcile(t, c.admission.at, d.rule, reply.limits);
+    else
+        notes << d.limits->reconcile(t, c.admission, c.admission.at, d.rule, reply.limits);
     if (reply.error && reply.error->errorClass == ErrorClass::RateLimited
         && !quotaExhaustion(reply.httpStatus, call->headers(), call->body(), QDateTime::currentMSecsSinceEpoch())) {
         // Only a limit the bucket knew can show that the provider does not refill like one: a
@@ -1708,6 +1927,9 @@ RouterSnapshot Router::snapshot() const
         ds.group = x.dep.modelName;
         ds.provider = x.dep.provider;
         ds.windowKey = x.windowKey;
+        // A pool never shown apart is remembered too (it is the safe assumption next time).
+        if (d->pools->confirmed(x.member) || (d->pools->suspected(x.member) && x.windowKey.startsWith(u"learned:")))
+            ds.learnedPool = x.windowKey;
         ds.rpmUsed = x.limits->used(LimitState::Rpm, t);
         ds.rpmLimit = x.limits->effective(LimitState::Rpm).value_or(0);
         ds.tpmUsed = x.limits->used(LimitState::Tpm, t);

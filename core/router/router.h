@@ -60,6 +60,10 @@ struct RouterOptions {
     /// states none, the deployment starts with them as if its provider had just announced them
     /// (no probe, no slow start); the provider's headers and refusals correct them.
     QHash<QString, RateLimits> rememberedLimits;
+    /// deployment id -> the provider pool an earlier run learned it shares with the other
+    /// deployments of the same name here (docs/ARCHITECTURE.md, "Pools nobody configured"):
+    /// they start admitted as one pool; their counters can still show them apart.
+    QHash<QString, QString> rememberedPools;
 };
 
 class Router final : public QObject {

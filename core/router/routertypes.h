@@ -53,6 +53,9 @@ struct DeploymentSnapshot {
     qint64 otpmUsed = 0, otpmLimit = 0;
     /// Limits the provider announced or named in a refusal (0 = none learned), configured or not.
     qint64 rpmLearned = 0, tpmLearned = 0, itpmLearned = 0, otpmLearned = 0;
+    /// The provider pool its counters showed it shares with other deployments (none configured):
+    /// the same name for each of them; empty when none was learned.
+    QString learnedPool;
     int inFlight = 0;
     int maxParallel = 0;
     qint64 http429 = 0, retries = 0, failures = 0, calls = 0;

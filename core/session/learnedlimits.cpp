@@ -129,6 +129,11 @@ Result<void> LearnedLimitStore::load()
                 return bad(kDims[dim], QStringLiteral("must be a positive integer"));
             *dimOf(e.limits, dim) = v.toInteger();
         }
+        if (const QJsonValue p = o.value(u"pool"); !p.isUndefined()) {
+            if (!p.isString() || p.toString().isEmpty())
+                return bad("pool", QStringLiteral("must be a non-empty string"));
+            e.pool = p.toString();
+        }
         e.learnedAt = QDateTime::fromString(o.value(u"learned_at").toString(), Qt::ISODate);
         if (!e.learnedAt.isValid())
             return bad("learned_at", QStringLiteral("must be an ISO 8601 date and time"));
@@ -152,6 +157,8 @@ Result<void> LearnedLimitStore::save() const
                       {QStringLiteral("key"), e.keyRef},
                       {QStringLiteral("window_ms"), e.windowMs},
                       {QStringLiteral("learned_at"), e.learnedAt.toUTC().toString(Qt::ISODate)}};
+        if (!e.pool.isEmpty())
+            o.insert(QStringLiteral("pool"), e.pool);
         RateLimits l = e.limits;
         for (int dim = 0; dim < 4; ++dim)
             if (const auto v = *dimOf(l, dim))
@@ -173,14 +180,15 @@ const LearnedLimits *LearnedLimitStore::find(const Deployment &d) const
     return nullptr;
 }
 
-void LearnedLimitStore::remember(const Deployment &d, qint64 windowMs, const RateLimits &limits, const QDateTime &at)
+void LearnedLimitStore::remember(const Deployment &d, qint64 windowMs, const RateLimits &limits, const QDateTime &at,
+                                 const QString &pool)
 {
     LearnedLimits *entry = nullptr;
     for (LearnedLimits &e : m_entries)
         if (sameEntry(e, d))
             entry = &e;
     if (!entry) {
-        m_entries << LearnedLimits{d.provider, d.effectiveApiBase(), d.model, learnedKeyReference(d), windowMs, {}, at};
+        m_entries << LearnedLimits{d.provider, d.effectiveApiBase(), d.model, learnedKeyReference(d), windowMs, {}, at, {}};
         entry = &m_entries.last();
     }
     if (entry->windowMs != windowMs) {   // counts per another window length say nothing about these
@@ -191,6 +199,7 @@ void LearnedLimitStore::remember(const Deployment &d, qint64 windowMs, const Rat
     for (int dim = 0; dim < 4; ++dim)
         if (const auto v = *dimOf(in, dim))
             *dimOf(entry->limits, dim) = *v;
+    entry->pool = pool;
     entry->learnedAt = at.toUTC();
 }
 
@@ -211,7 +220,7 @@ Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, 
             continue;
         for (const Deployment &d : models.deployments)
             if (d.id == s.id) {
-                store.remember(d, windowMs, l, at);
+                store.remember(d, windowMs, l, at, s.learnedPool);
                 ++learned;
             }
     }

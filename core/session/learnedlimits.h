@@ -19,6 +19,9 @@ struct LearnedLimits {
     qint64 windowMs = 60'000;       ///< the window the counts are per (shortened for test simulators)
     RateLimits limits;              ///< rpm, tpm, itpm, otpm (max_parallel_requests unused)
     QDateTime learnedAt;            ///< UTC, when a run last learned them
+    /// The provider pool (an organisation's limit) the key was learned to share: entries with the
+    /// same name share one; empty = none learned. A name, never derived from a key.
+    QString pool;
     bool any() const { return limits.rpm || limits.tpm || limits.itpm || limits.otpm; }
 };
 
@@ -42,8 +45,10 @@ public:
 
     /// The entry for this deployment's provider, base URL, model and key reference.
     const LearnedLimits *find(const Deployment &d) const;
-    /// Replaces that entry's limits by `limits` (dimensions not in it are kept), learned at `at`.
-    void remember(const Deployment &d, qint64 windowMs, const RateLimits &limits, const QDateTime &at);
+    /// Replaces that entry's limits by `limits` (dimensions not in it are kept) and its pool by
+    /// `pool` (empty: none), learned at `at`.
+    void remember(const Deployment &d, qint64 windowMs, const RateLimits &limits, const QDateTime &at,
+                  const QString &pool = {});
     const QList<LearnedLimits> &entries() const { return m_entries; }
 
 private:

@@ -213,10 +213,16 @@ void rememberedLimits(PreparedRun &p, RouterOptions &ro, const Emit &emitEvent)
     }
     const qint64 windowMs = p.options.windowMsForTesting > 0 ? p.options.windowMsForTesting : RateWindow::kDefaultWindowMs;
     for (const Deployment &d : std::as_const(p.project.models.deployments)) {
+        const LearnedLimits *learned = store.find(d);
+        // A pool learned from the provider's counters holds whatever limits are configured.
+        if (learned && !learned->pool.isEmpty() && learned->windowMs == windowMs && d.rateLimitPool.isEmpty()) {
+            ro.rememberedPools.insert(d.id, learned->pool);
+            emitEvent(QStringLiteral("%1: starts in the provider pool learned on %2 (%3)")
+                          .arg(d.id, learned->learnedAt.toString(Qt::ISODate), learned->pool));
+        }
         const RateLimits &l = d.limits;
         if (l.rpm || l.tpm || l.itpm || l.otpm)
             continue;
-        const LearnedLimits *learned = store.find(d);
         if (!learned || !learned->any() || learned->windowMs != windowMs)
             continue;
         ro.rememberedLimits.insert(d.id, learned->limits);

@@ -356,6 +356,20 @@ void TestEstimator::pooledDeploymentsDoNot()
     b.limits.rpm = 5;
     QCOMPARE(estimate(baseInput({a, b}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(40, 10), 10)).planned.durationSeconds,
              420.0);   // 40 calls at 5 per minute: 8 windows -> last admitted at 7 x 60
+    // A pool an earlier run learned from the providers' counters (none configured) is one too.
+    Deployment c = dep(QStringLiteral("k1"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    Deployment e = c;
+    e.id = QStringLiteral("k2");
+    EstimateInput in = baseInput({c, e}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(40, 10), 10);
+    RateLimits learned;
+    learned.rpm = 10;
+    for (const QString &id : {QStringLiteral("k1"), QStringLiteral("k2")})
+        in.learnedLimits.insert(id, LearnedDeploymentLimits{learned, in.windowSeconds, QDateTime::currentDateTimeUtc(),
+                                                            QStringLiteral("learned:k1")});
+    QCOMPARE(estimate(in).planned.durationSeconds, 180.0);
+    for (auto &l : in.learnedLimits)
+        l.pool.clear();
+    QCOMPARE(estimate(in).planned.durationSeconds, 60.0);   // without it: two keys of their own
 }
 
 void TestEstimator::latencyAndParallelism()

@@ -157,6 +157,43 @@ private slots:
         QVERIFY(!again.find(env)->limits.rpm);
     }
 
+    void aLearnedPoolIsRememberedByName()
+    {
+        // Two keys a run learned to share one provider pool: both entries name it; a later run
+        // that shows them apart (no pool in its snapshot) forgets it.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"learned-limits.json"_qs);
+        ModelList models;
+        models.deployments << deployment(u"oa/1"_qs, u"os.environ/K1"_qs) << deployment(u"oa/2"_qs, u"os.environ/K2"_qs);
+        RouterSnapshot snap;
+        for (const QString &id : {u"oa/1"_qs, u"oa/2"_qs}) {
+            DeploymentSnapshot ds;
+            ds.id = id;
+            ds.rpmLearned = 4;
+            ds.learnedPool = u"learned:oa/1"_qs;
+            snap.deployments << ds;
+        }
+        const QDateTime at = QDateTime::fromString(u"2026-11-30T10:00:00Z"_qs, Qt::ISODate);
+        QCOMPARE(rememberLearnedLimits(path, models, snap, 60'000, at).value_or(-1), 2);
+        LearnedLimitStore store(path);
+        QVERIFY(store.load());
+        QCOMPARE(store.find(models.deployments[0])->pool, u"learned:oa/1"_qs);
+        QCOMPARE(store.find(models.deployments[1])->pool, u"learned:oa/1"_qs);
+        snap.deployments[1].learnedPool.clear();
+        QVERIFY(rememberLearnedLimits(path, models, snap, 60'000, at));
+        QVERIFY(store.load());
+        QVERIFY(store.find(models.deployments[1])->pool.isEmpty());
+        // An empty pool name in the file is an error naming the field.
+        writeFile(path, "{\"version\": 1, \"limits\": [\n"
+                        "{\"provider\": \"openai\", \"api_base\": \"http://x/v1\", \"model\": \"m\", \"key\": \"os.environ/K\", "
+                        "\"window_ms\": 60000, \"rpm\": 5, \"pool\": \"\", \"learned_at\": \"2026-11-30T10:00:00Z\"}\n"
+                        "]}\n");
+        const auto bad = store.load();
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().field, u"limits[0].pool"_qs);
+        QCOMPARE(bad.error().line, 2);
+    }
+
     void brokenFileNamesLineAndField()
     {
         QTemporaryDir dir;

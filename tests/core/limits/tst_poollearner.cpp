@@ -1,0 +1,145 @@
+// PoolLearner (core/limits/poollearner.h): which keys draw on one provider pool, from the
+// providers' request counters, allowing for calls in flight when a reply left the provider.
+#include "core/limits/poollearner.h"
+
+#include <QTest>
+
+using namespace wb;
+
+namespace {
+constexpr qint64 kWindow = 60'000;
+const QString kScope = QStringLiteral("openai\nhttps://api.openai.com/v1\ngpt-4o-mini");
+} // namespace
+
+class TstPoolLearner final : public QObject {
+    Q_OBJECT
+private slots:
+    void suspectsStartAsOnePool()
+    {
+        PoolLearner p(kWindow);
+        const int a = p.addMember(kScope, true), b = p.addMember(kScope, true);
+        const int other = p.addMember(QStringLiteral("anthropic\nhttps://api.anthropic.com\nclaude"), true);
+        const int configured = p.addMember(kScope, false);
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Suspected);
+        QCOMPARE(p.pair(a, other), PoolLearner::Pair::Separate);        // another provider: never
+        QCOMPARE(p.pair(a, configured), PoolLearner::Pair::Separate);   // limits configured: shown first
+        const std::vector<int> c = p.components();
+        QCOMPARE(c[size_t(b)], a);
+        QCOMPARE(c[size_t(other)], other);
+        QCOMPARE(c[size_t(configured)], configured);
+    }
+
+    void oneCounterShowingBothKeysIsAPool()
+    {
+        // Two keys with limits configured (no suspicion): each reply shows the other key's calls.
+        PoolLearner p(kWindow);
+        const int a = p.addMember(kScope, false), b = p.addMember(kScope, false);
+        p.sent(a, 1'000);
+        p.sent(b, 2'000);
+        p.sent(a, 3'000);
+        // A's reply to its second call: the pool counts 3 requests, A sent 2.
+        QVERIFY(!p.observe(a, 3'500, 3'000, 100, 97, false, true));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);   // one reply is not enough
+        p.sent(b, 4'000);
+        QVERIFY(p.observe(b, 4'400, 4'000, 100, 96, false, true));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Pooled);
+        QVERIFY(p.confirmed(a) && p.confirmed(b));
+        QCOMPARE(p.components()[size_t(b)], a);
+    }
+
+    void independentKeysWithTheSameLimitStayApart()
+    {
+        PoolLearner p(kWindow);
+        const int a = p.addMember(kScope, true), b = p.addMember(kScope, true);
+        p.sent(a, 1'000);
+        p.sent(b, 2'000);
+        p.sent(a, 3'000);
+        // A's counter holds A's two calls only, though B's call left a second before A's.
+        QVERIFY(p.observe(a, 3'500, 3'000, 100, 98, false, true));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);
+        QVERIFY(!p.confirmed(a));
+        QCOMPARE(p.components()[size_t(b)], b);
+    }
+
+    void callsInFlightAreNoEvidence()
+    {
+        // B's call left after A's: when A's reply was written the provider may not have counted
+        // it yet, so A's count of 1 is no evidence that B's calls are elsewhere.
+        PoolLearner p(kWindow);
+        const int a = p.addMember(kScope, true), b = p.addMember(kScope, true);
+        p.sent(a, 1'000);
+        p.sent(b, 1'300);
+        QVERIFY(!p.observe(a, 1'400, 1'000, 100, 99, false, true));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Suspected);
+        // Sent a second before A's, B's call would surely show in a shared count.
+        PoolLearner q(kWindow);
+        const int qa = q.addMember(kScope, true), qb = q.addMember(kScope, true);
+        q.sent(qb, 1'000);
+        q.sent(qa, 2'000);
+        QVERIFY(q.observe(qa, 2'200, 2'000, 100, 99, false, true));
+        QCOMPARE(q.pair(qa, qb), PoolLearner::Pair::Separate);
+    }
+
+    void aRefusedCallIsNotCounted()
+    {
+        PoolLearner p(kWindow);
+        const int a = p.addMember(kScope, false), b = p.addMember(kScope, false);
+        p.sent(a, 1'000);
+        p.sent(b, 2'000);
+        p.refused(b, 2'000);   // B's call was refused: the pool holds A's only
+        p.sent(b, 3'000);
+        // B's second call refused too; B's counter shows A's call: a pool.
+        p.refused(b, 3'000);
+        QVERIFY(!p.observe(b, 3'100, 3'000, 100, 99, false, false));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);   // one vote so far
+        p.sent(b, 5'000);
+        QVERIFY(p.observe(b, 5'300, 5'000, 100, 98, false, true));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Pooled);
+    }
+
+    void differentLimitsAreDifferentCounters()
+    {
+        PoolLearner p(kWindow);
+        const int a = p.addMember(kScope, true), b = p.addMember(kScope, true);
+        p.sent(a, 1'000);
+        p.observe(a, 1'200, 1'000, 100, 99, false, true);
+        p.sent(b, 2'000);
+        QVERIFY(p.observe(b, 2'200, 2'000, 500, 499, false, true));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);
+    }
+
+    void aRememberedPoolStartsConfirmedAndASilentKeyEndsSuspicion()
+    {
+        PoolLearner p(kWindow);
+        const int a = p.addMember(kScope, false), b = p.addMember(kScope, false), c = p.addMember(kScope, true),
+                  d = p.addMember(kScope, true);
+        p.setPooled(a, b);
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Pooled);
+        QCOMPARE(p.pair(c, d), PoolLearner::Pair::Suspected);
+        // A provider that sends no request counter can never show a pool: suspicion ends.
+        QVERIFY(p.silent(c));
+        QCOMPARE(p.pair(c, d), PoolLearner::Pair::Separate);
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Pooled);
+    }
+
+    void aBucketDrainsTheOtherKeysCalls()
+    {
+        // Counters refilled continuously (limit 60 a minute: one request a second): B's call 30 s
+        // earlier has drained away, so A's count of 1 is no evidence against a pool; a burst of
+        // ten B calls a second before A's has not, and a count of 1 then shows them apart.
+        PoolLearner p(kWindow);
+        const int a = p.addMember(kScope, true), b = p.addMember(kScope, true);
+        p.sent(b, 1'000);
+        p.sent(a, 31'000);
+        QVERIFY(!p.observe(a, 31'200, 31'000, 60, 59, true, true));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Suspected);
+        for (int i = 0; i < 10; ++i)
+            p.sent(b, 40'000 + i);
+        p.sent(a, 41'000);
+        QVERIFY(p.observe(a, 41'200, 41'000, 60, 59, true, true));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstPoolLearner)
+#include "tst_poollearner.moc"

@@ -1,0 +1,163 @@
+// Pools nobody configured (core/limits/poollearner.h), the router against the provider simulator
+// over loopback: two keys of one simulator pool (an organisation's limit) with no limits in the
+// model list are admitted as one pool and learned to be one; two independent keys announcing the
+// same limit are not merged; a pool remembered from an earlier run is used from the first call.
+#include "core/config/modellist.h"
+#include "core/router/router.h"
+#include "core/sim/providersimulator.h"
+#include "core/tokenize/tokenizer.h"
+
+#include <QTest>
+
+using namespace wb;
+
+namespace {
+
+constexpr qint64 kWindowMs = 1'000;
+
+RouterJob job(quint64 id)
+{
+    RouterJob j;
+    j.id = id;
+    j.group = u"gpt"_qs;
+    j.request.system = u"Score the text for moral foundations and answer with one JSON object."_qs;
+    j.request.user = u"Text %1: We hold these truths to be self-evident, that all men are created equal."_qs.arg(id);
+    j.request.maxTokens = 100;
+    return j;
+}
+
+struct PoolRun {
+    SimStats stats;
+    RouterSnapshot snapshot;
+    QStringList errors, events;
+    qint64 wallMs = 0;
+};
+
+/// `jobs` calls on two OpenAI deployments (keys k-1 and k-2, rpm 4 each (tpm never binds), shared by one simulator
+/// pool when `pooled`), no limits in the model list; `remembered`: what an earlier run learned.
+PoolRun run(bool pooled, int jobs, bool remembered = false, bool rememberPool = false)
+{
+    SimConfig cfg;
+    cfg.windowMs = kWindowMs;
+    cfg.latencyMs = 20;
+    cfg.jitterMs = 5;
+    cfg.acceptAnyKey = false;
+    for (const QString &name : {u"k-1"_qs, u"k-2"_qs}) {
+        SimKey k;
+        k.key = name;
+        k.provider = u"openai"_qs;
+        k.rpm = 4;
+        k.tpm = 1'000'000;   // announced, never binding (an unknown limit would pace the keys)
+        if (pooled)
+            k.pool = u"org"_qs;
+        cfg.keys << k;
+    }
+    ProviderSimulator sim(cfg);
+    PoolRun out;
+    if (const auto port = sim.start(); !port) {
+        out.errors << port.error().toString();
+        return out;
+    }
+    ModelList models;
+    RouterOptions o;
+    for (int i = 1; i <= 2; ++i) {
+        Deployment d;
+        d.id = u"gpt/%1"_qs.arg(i);
+        d.modelName = u"gpt"_qs;
+        d.provider = u"openai"_qs;
+        d.model = u"gpt-4o-mini"_qs;
+        d.apiBase = sim.baseUrl() + u"/v1"_qs;
+        models.deployments << d;   // no limits configured
+        o.apiKeys.insert(d.id, u"k-%1"_qs.arg(i));
+        if (remembered) {
+            RateLimits l;
+            l.rpm = 4;
+            l.tpm = 1'000'000;
+            o.rememberedLimits.insert(d.id, l);
+        }
+        if (rememberPool)
+            o.rememberedPools.insert(d.id, u"learned:gpt/1"_qs);
+    }
+    Router router(models, o);
+    router.setWindowForTesting(kWindowMs, 50);
+    QObject::connect(&router, &Router::event, &router, [&](const QString &e) { out.events << e; });
+    int finished = 0;
+    QObject::connect(&router, &Router::jobFinished, &router, [&](const JobOutcome &r) {
+        ++finished;
+        if (!r.ok)
+            out.errors << r.error;
+    });
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < jobs; ++i)
+        router.submit(job(quint64(i + 1)));
+    if (!QTest::qWaitFor([&] { return finished == jobs; }, 60'000))
+        out.errors << u"only %1 of %2 jobs finished within 60 s"_qs.arg(finished).arg(jobs);
+    out.wallMs = clock.elapsed();
+    out.stats = sim.stats();
+    out.snapshot = router.snapshot();
+    return out;
+}
+
+} // namespace
+
+class TstLearnedPool final : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(Tokenizer::get(Encoding::O200kBase).count(u"warm up"_qs) > 0);
+    }
+
+    void twoKeysOfOnePoolAreLearnedAsOne()
+    {
+        // The pool allows 4 calls a window for both keys together; each key announces rpm 4 and
+        // the pool's remaining count. Each key taken at its word would send 8 a window.
+        constexpr int kJobs = 16;
+        const PoolRun r = run(true, kJobs);
+        QVERIFY2(r.errors.isEmpty(), qPrintable(r.errors.join(u"; ")));
+        QCOMPARE(r.stats.ok, kJobs);
+        QCOMPARE(r.stats.rateLimited, 0);
+        QCOMPARE(r.snapshot.deployments.size(), 2);
+        const DeploymentSnapshot &a = r.snapshot.deployments[0], &b = r.snapshot.deployments[1];
+        QVERIFY(!a.learnedPool.isEmpty());
+        QCOMPARE(a.learnedPool, b.learnedPool);
+        QCOMPARE(a.windowKey, b.windowKey);
+        // Both keys took calls (the suspicion is tested from both sides).
+        QVERIFY(r.stats.keys.value(u"k-1"_qs).ok > 0 && r.stats.keys.value(u"k-2"_qs).ok > 0);
+    }
+
+    void independentKeysWithTheSameLimitAreNotMerged()
+    {
+        constexpr int kJobs = 16;
+        const PoolRun r = run(false, kJobs);
+        QVERIFY2(r.errors.isEmpty(), qPrintable(r.errors.join(u"; ")));
+        QCOMPARE(r.stats.ok, kJobs);
+        QCOMPARE(r.stats.rateLimited, 0);
+        const DeploymentSnapshot &a = r.snapshot.deployments[0], &b = r.snapshot.deployments[1];
+        QVERIFY(a.learnedPool.isEmpty() && b.learnedPool.isEmpty());
+        QVERIFY(a.windowKey != b.windowKey);
+        QCOMPARE(r.events.filter(u"counts separately"_qs).size(), 1);
+        // Each key has its own 4 a window: 16 calls fit in two windows, not four.
+        QVERIFY2(r.wallMs < 3 * kWindowMs, qPrintable(u"%1 ms"_qs.arg(r.wallMs)));
+    }
+
+    void aRememberedPoolIsUsedFromTheFirstCall()
+    {
+        // Limits remembered (no probe: both keys send at once); with the pool remembered too the
+        // second run sends no more than the pool allows from the first call on ...
+        constexpr int kJobs = 12;
+        const PoolRun r = run(true, kJobs, true, true);
+        QVERIFY2(r.errors.isEmpty(), qPrintable(r.errors.join(u"; ")));
+        QCOMPARE(r.stats.ok, kJobs);
+        QCOMPARE(r.stats.rateLimited, 0);
+        QCOMPARE(r.snapshot.deployments[0].windowKey, r.snapshot.deployments[1].windowKey);
+        // ... while the limits alone (each key believing the pool is its own) overrun it.
+        const PoolRun without = run(true, kJobs, true, false);
+        QVERIFY2(without.errors.isEmpty(), qPrintable(without.errors.join(u"; ")));
+        QVERIFY(without.stats.rateLimited > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstLearnedPool)
+#include "tst_learnedpool.moc"
