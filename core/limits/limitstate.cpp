@@ -312,8 +312,21 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         adjust(d, now, -give, 0);
 }
 
+void LimitState::quarantineLearning(qint64 now)
+{
+    forgetAlgorithmVotes();
+    m_chargeScore[0] = m_chargeScore[1] = 0;
+    m_chargeReadings = 0;
+    qint64 longest = 0;
+    for (const RateWindow &w : m_windows)
+        longest = std::max(longest, w.windowMs());
+    m_learnQuietUntil = now + longest;
+}
+
 void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, qint64 threshold, QStringList &notes)
 {
+    if (now < m_learnQuietUntil)
+        return;
     // What the provider would count now under each model: every tpm charge of the last window
     // at its admission amount, or — once its reply told the usage — at that usage.
     qint64 pred[2] = {0, 0};
@@ -446,7 +459,7 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
 
 QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h)
 {
-    if (!m_learnAlgorithm)
+    if (!m_learnAlgorithm || now < m_learnQuietUntil)
         return {};
     // Anthropic's resets are RFC 3339 instants: whole seconds, and our clock against theirs.
     const qint64 granularity = rule == CountingRule::Anthropic ? 1000 : 0;

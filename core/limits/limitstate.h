@@ -60,6 +60,12 @@ public:
     /// Forgets the reset-time votes so far (the model in use stays): they were another counter's,
     /// as for a copy made when a learned pool parts (docs/ARCHITECTURE.md, "Pools nobody configured").
     void forgetAlgorithmVotes() { m_algorithmScore = m_bucketRefused ? m_algorithmScore : 0; }
+    /// For a copy made when a learned pool parts: until `now` plus the longest window it holds
+    /// charges of the keys that left (given back as the provider's counters show they are not
+    /// its own), so the provider counting less than it holds says nothing about how the provider
+    /// counts. Forgets the votes on the algorithm and on the charge model so far and learns
+    /// neither until then (docs/ARCHITECTURE.md, "Pools nobody configured").
+    void quarantineLearning(qint64 now);
     /// What a settled call holds in tpm until evidence says otherwise. Unset (the default): what
     /// the counting rule documents (Settlement::tokens).
     void setChargeModel(ChargeModel m) { m_chargeModel = m; }
@@ -191,6 +197,7 @@ private:
     bool m_learnCharge = false;
     double m_chargeScore[2] = {0, 0};   // decaying sum of |provider - model| per ChargeModel
     int m_chargeReadings = 0;
+    qint64 m_learnQuietUntil = 0;   // quarantineLearning(): no learning before
     bool m_learnAlgorithm = false;
     bool m_admitLarger = false;
     int m_admitLargerVotes = 0;

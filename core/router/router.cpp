@@ -545,7 +545,7 @@ std::map<LimitState *, LimitState *> Router::Private::applyPools(qint64 t)
             learnedPaces.push_back(std::make_unique<SlowStart>(*paceOf(ms.front())));
             keep = learnedStates.back().get();
             pace = learnedPaces.back().get();
-            keep->forgetAlgorithmVotes();   // the votes so far were partly the other keys' counter's
+            keep->quarantineLearning(t);   // it holds the other keys' charges for a window yet
             copyOf[keep] = stateOf(ms.front());
         }
         claimed.insert(keep);

@@ -36,6 +36,8 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <numeric>
+#include <optional>
 #include <memory>
 
 using namespace wb;
@@ -232,16 +234,64 @@ void sizeLimits(QList<SimKey> &keys, const SimStats &sized, double maxOverMean)
     }
 }
 
+/// Whether the calls fit into `bins` windows of `limit` tokens and `rpm` requests: a depth-first
+/// search placing the largest call first, never trying two windows of the same load for one call
+/// (they are interchangeable). Gives up (nullopt) after `budget` placements.
+std::optional<bool> fitsInto(const std::vector<qint64> &sorted, int bins, qint64 limit, qint64 rpm, qint64 budget)
+{
+    std::vector<qint64> load(std::size_t(bins), 0);
+    std::vector<qint64> count(std::size_t(bins), 0);
+    qint64 steps = 0;
+    std::function<std::optional<bool>(std::size_t)> place = [&](std::size_t i) -> std::optional<bool> {
+        if (i == sorted.size())
+            return true;
+        if (++steps > budget)
+            return std::nullopt;
+        for (int b = 0; b < bins; ++b) {
+            bool seen = false;
+            for (int c = 0; c < b && !seen; ++c)
+                seen = load[std::size_t(c)] == load[std::size_t(b)] && count[std::size_t(c)] == count[std::size_t(b)];
+            if (seen || load[std::size_t(b)] + sorted[i] > limit || (rpm > 0 && count[std::size_t(b)] >= rpm))
+                continue;
+            load[std::size_t(b)] += sorted[i];
+            ++count[std::size_t(b)];
+            const std::optional<bool> r = place(i + 1);
+            load[std::size_t(b)] -= sorted[i];
+            --count[std::size_t(b)];
+            if (!r || *r)
+                return r;
+        }
+        return false;
+    };
+    return place(0);
+}
+
 /// The fewest windows of `limit` tokens and `rpm` requests that hold every call of `charges`
-/// (exact, by dynamic programming over subsets; 0 when there are too many calls for that).
-/// In a sliding window the calls sent within one window-length interval share one window, so a
-/// schedule needs at least this many intervals: its last call goes (bins - 1) windows after its
-/// first.
+/// (exact: by dynamic programming over subsets up to 16 calls, above by a bounded search from the
+/// volume bound up; 0 when that search gives up). In a sliding window the calls sent within one
+/// window-length interval share one window, so a schedule needs at least this many intervals:
+/// its last call goes (bins - 1) windows after its first.
 int fewestWindows(const QList<qint64> &charges, qint64 limit, qint64 rpm)
 {
     const int n = int(charges.size());
-    if (n == 0 || n > 16 || limit <= 0)
+    if (n == 0 || limit <= 0)
         return 0;
+    if (n > 16) {
+        std::vector<qint64> sorted(charges.cbegin(), charges.cend());
+        std::sort(sorted.begin(), sorted.end(), std::greater<>());
+        if (sorted.front() > limit)
+            return 0;
+        const qint64 total = std::accumulate(sorted.begin(), sorted.end(), qint64(0));
+        int bins = int(std::max<qint64>((total + limit - 1) / limit, rpm > 0 ? (n + rpm - 1) / rpm : 1));
+        for (; bins <= n; ++bins) {
+            const std::optional<bool> fits = fitsInto(sorted, bins, limit, rpm, 20'000'000);
+            if (!fits)
+                return 0;
+            if (*fits)
+                return bins;
+        }
+        return n;
+    }
     const quint32 all = (1u << n) - 1;
     std::vector<qint64> sum(std::size_t(all) + 1, 0);
     std::vector<int> count(std::size_t(all) + 1, 0);
