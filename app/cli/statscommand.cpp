@@ -137,10 +137,12 @@ int cmdStats(const QStringList &args, QTextStream &out, QTextStream &err)
         return 0;
     }
     printReport(*report, out);
-    if (lookup->stored)
-        out << "\nStored with the results on " << lookup->computedAt.toString(QStringLiteral("yyyy-MM-dd HH:mm")) << " UTC"
-            << " (computed in " << QString::number(double(lookup->computeMs) / 1000.0, 'f', 1)
-            << " s); no result was written since. --recompute computes them again.\n";
+    if (lookup->stored) {
+        out << "\nStored with the results on " << lookup->computedAt.toString(QStringLiteral("yyyy-MM-dd HH:mm")) << " UTC";
+        if (lookup->computeMs >= 1000)   // worth saying only where it explains why they were kept
+            out << " (computed in " << QString::number(double(lookup->computeMs) / 1000.0, 'f', 1) << " s)";
+        out << "; no result was written since. --recompute computes them again.\n";
+    }
     return 0;
 }
 
