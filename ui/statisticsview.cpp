@@ -27,7 +27,6 @@ struct Computed {
     AgreementReport report;
     QString error;
     bool found = false;     ///< lookup: a stored report exists
-    bool stored = false;    ///< taken from the database rather than computed now
     bool current = false;   ///< no result was written since it was computed
     QDateTime computedAt;
     qint64 computeMs = 0;
@@ -46,7 +45,7 @@ Computed compute(const QString &db, const ResultFilter &filter, bool lookupOnly)
     if (lookupOnly) {
         auto stored = storedAgreement(*conn, filter, {}, &c.current);
         if (stored && *stored) {
-            c.found = c.stored = true;
+            c.found = true;
             c.report = (*stored)->report;
             c.computedAt = (*stored)->computedAt;
             c.computeMs = (*stored)->computeMs;
