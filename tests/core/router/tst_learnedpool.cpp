@@ -4,6 +4,7 @@
 // same limit are not merged; a pool remembered from an earlier run is used from the first call.
 #include "core/config/modellist.h"
 #include "core/router/router.h"
+#include "tests/core/router/simrouterrun.h"
 #include "core/sim/providersimulator.h"
 #include "core/tokenize/tokenizer.h"
 
@@ -26,22 +27,13 @@ RouterJob job(quint64 id)
     return j;
 }
 
-struct PoolRun {
-    SimStats stats;
-    RouterSnapshot snapshot;
-    QStringList errors, events;
-    qint64 wallMs = 0;
-};
+using PoolRun = wbtest::SimRouterRun;
 
 /// `jobs` calls on two OpenAI deployments (keys k-1 and k-2, rpm 4 each (tpm never binds), shared by one simulator
 /// pool when `pooled`), no limits in the model list; `remembered`: what an earlier run learned.
 PoolRun run(bool pooled, int jobs, bool remembered = false, bool rememberPool = false)
 {
-    SimConfig cfg;
-    cfg.windowMs = kWindowMs;
-    cfg.latencyMs = 20;
-    cfg.jitterMs = 5;
-    cfg.acceptAnyKey = false;
+    SimConfig cfg = wbtest::quickSimulator(kWindowMs);
     for (const QString &name : {u"k-1"_qs, u"k-2"_qs}) {
         SimKey k;
         k.key = name;
@@ -80,22 +72,7 @@ PoolRun run(bool pooled, int jobs, bool remembered = false, bool rememberPool = 
     }
     Router router(models, o);
     router.setWindowForTesting(kWindowMs, 50);
-    QObject::connect(&router, &Router::event, &router, [&](const QString &e) { out.events << e; });
-    int finished = 0;
-    QObject::connect(&router, &Router::jobFinished, &router, [&](const JobOutcome &r) {
-        ++finished;
-        if (!r.ok)
-            out.errors << r.error;
-    });
-    QElapsedTimer clock;
-    clock.start();
-    for (int i = 0; i < jobs; ++i)
-        router.submit(job(quint64(i + 1)));
-    if (!QTest::qWaitFor([&] { return finished == jobs; }, 60'000))
-        out.errors << u"only %1 of %2 jobs finished within 60 s"_qs.arg(finished).arg(jobs);
-    out.wallMs = clock.elapsed();
-    out.stats = sim.stats();
-    out.snapshot = router.snapshot();
+    wbtest::runJobs(router, sim, jobs, job, out);
     return out;
 }
 

@@ -6,6 +6,7 @@
 #include "core/limits/limitstate.h"
 #include "core/limits/slowstart.h"
 #include "core/router/router.h"
+#include "tests/core/router/simrouterrun.h"
 #include "core/sim/providersimulator.h"
 #include "core/tokenize/tokenizer.h"
 
@@ -28,24 +29,14 @@ RouterJob job(quint64 id, const QString &group)
 }
 
 
-/// What a run of `jobs` calls against one key without limit headers and with no limits
-/// configured ended with.
-struct QuietRun {
-    SimStats stats;
-    RouterSnapshot snapshot;
-    QStringList errors, events;
-};
+using QuietRun = wbtest::SimRouterRun;
 
 /// Runs `jobs` calls on deployment quiet/1 of `provider` against a simulator key with `rpm` /
 /// `tpm` (0 = none) that sends no rate-limit headers; one-second windows on both sides.
 QuietRun runQuietKey(const QString &provider, qint64 rpm, qint64 tpm, int jobs)
 {
     constexpr qint64 kWindowMs = 1'000;
-    SimConfig cfg;
-    cfg.windowMs = kWindowMs;
-    cfg.latencyMs = 20;
-    cfg.jitterMs = 5;
-    cfg.acceptAnyKey = false;
+    SimConfig cfg = wbtest::quickSimulator(kWindowMs);
     SimKey key;
     key.key = u"sk-quiet"_qs;
     key.provider = provider;
@@ -71,19 +62,7 @@ QuietRun runQuietKey(const QString &provider, qint64 rpm, qint64 tpm, int jobs)
     o.apiKeys.insert(d.id, u"sk-quiet"_qs);
     Router router(models, o);
     router.setWindowForTesting(kWindowMs, 50);
-    QObject::connect(&router, &Router::event, &router, [&](const QString &e) { out.events << e; });
-    int finished = 0;
-    QObject::connect(&router, &Router::jobFinished, &router, [&](const JobOutcome &r) {
-        ++finished;
-        if (!r.ok)
-            out.errors << r.error;
-    });
-    for (int i = 0; i < jobs; ++i)
-        router.submit(job(quint64(i + 1), d.modelName));
-    if (!QTest::qWaitFor([&] { return finished == jobs; }, 60'000))
-        out.errors << u"only %1 of %2 jobs finished within 60 s"_qs.arg(finished).arg(jobs);
-    out.stats = sim.stats();
-    out.snapshot = router.snapshot();
+    wbtest::runJobs(router, sim, jobs, [&](quint64 id) { return job(id, d.modelName); }, out);
     return out;
 }
 

@@ -1,0 +1,56 @@
+#pragma once
+// Running a router against the provider simulator over loopback, for the tests that learn limits
+// or pools from what a run sees: the simulator's set-up, the jobs' submission and the wait.
+#include "core/router/router.h"
+#include "core/sim/providersimulator.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+#include <functional>
+
+namespace wbtest {
+
+/// What a run ended with.
+struct SimRouterRun {
+    wb::SimStats stats;
+    wb::RouterSnapshot snapshot;
+    QStringList errors, events;
+    qint64 wallMs = 0;
+};
+
+/// A simulator with `windowMs` windows, 20 ± 5 ms latency, answering only the keys it was given.
+inline wb::SimConfig quickSimulator(qint64 windowMs)
+{
+    wb::SimConfig cfg;
+    cfg.windowMs = windowMs;
+    cfg.latencyMs = 20;
+    cfg.jitterMs = 5;
+    cfg.acceptAnyKey = false;
+    return cfg;
+}
+
+/// Submits jobs 1 … `jobs` (made by `jobOf`) to `router`, waits up to 60 s for all of them, and
+/// records into `out` what the router said and how the simulator counted.
+inline void runJobs(wb::Router &router, wb::ProviderSimulator &sim, int jobs, const std::function<wb::RouterJob(quint64)> &jobOf,
+                    SimRouterRun &out)
+{
+    QObject::connect(&router, &wb::Router::event, &router, [&](const QString &e) { out.events << e; });
+    int finished = 0;
+    QObject::connect(&router, &wb::Router::jobFinished, &router, [&](const wb::JobOutcome &r) {
+        ++finished;
+        if (!r.ok)
+            out.errors << r.error;
+    });
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < jobs; ++i)
+        router.submit(jobOf(quint64(i + 1)));
+    if (!QTest::qWaitFor([&] { return finished == jobs; }, 60'000))
+        out.errors << QStringLiteral("only %1 of %2 jobs finished within 60 s").arg(finished).arg(jobs);
+    out.wallMs = clock.elapsed();
+    out.stats = sim.stats();
+    out.snapshot = router.snapshot();
+}
+
+} // namespace wbtest
