@@ -43,9 +43,10 @@ Computed compute(const QString &db, const ResultFilter &filter, bool lookupOnly)
         return c;
     }
     if (lookupOnly) {
-        auto stored = storedAgreement(*conn, filter, {}, &c.current);
+        auto stored = storedAgreement(*conn, filter, {});
         if (stored && *stored) {
             c.found = true;
+            c.current = (*stored)->current;
             c.report = (*stored)->report;
             c.computedAt = (*stored)->computedAt;
             c.computeMs = (*stored)->computeMs;

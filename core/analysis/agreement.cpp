@@ -329,7 +329,7 @@ Result<AgreementReport> agreementFromJson(const QJsonObject &json)
 }
 
 Result<std::optional<AgreementLookup>> storedAgreement(const QString &connName, const ResultFilter &filter,
-                                                       const AgreementOptions &options, bool *current)
+                                                       const AgreementOptions &options)
 {
     auto stored = storedReport(connName, storedKey(filter, options));
     if (!stored)
@@ -341,9 +341,8 @@ Result<std::optional<AgreementLookup>> storedAgreement(const QString &connName, 
     auto report = agreementFromJson(doc.object());
     if (parseError.error != QJsonParseError::NoError || !report)
         return std::optional<AgreementLookup>();   // unreadable: computed again and replaced
-    if (current)
-        *current = (*stored)->current();
-    return std::optional<AgreementLookup>(AgreementLookup{*report, true, (*stored)->computedAt, (*stored)->computeMs});
+    return std::optional<AgreementLookup>(
+        AgreementLookup{*report, true, (*stored)->current(), (*stored)->computedAt, (*stored)->computeMs});
 }
 
 Result<AgreementLookup> computeAndStoreAgreement(const QString &dbPath, const QString &connName, const ResultFilter &filter,
@@ -359,7 +358,7 @@ Result<AgreementLookup> computeAndStoreAgreement(const QString &dbPath, const QS
     auto report = agreementFromDatabase(connName, filter, options);
     if (!report)
         return std::unexpected(report.error());
-    AgreementLookup out{*report, false, QDateTime::currentDateTimeUtc(), t.elapsed()};
+    AgreementLookup out{*report, false, true, QDateTime::currentDateTimeUtc(), t.elapsed()};
     if (*version) {
         const QByteArray json = QJsonDocument(agreementToJson(*report)).toJson(QJsonDocument::Compact);
         if (auto stored = storeReport(dbPath, storedKey(filter, options), **version, out.computeMs, json); !stored)
@@ -371,11 +370,10 @@ Result<AgreementLookup> computeAndStoreAgreement(const QString &dbPath, const QS
 Result<AgreementLookup> agreementFor(const QString &dbPath, const QString &connName, const ResultFilter &filter,
                                      const AgreementOptions &options)
 {
-    bool current = false;
-    auto stored = storedAgreement(connName, filter, options, &current);
+    auto stored = storedAgreement(connName, filter, options);
     if (!stored)
         return std::unexpected(stored.error());
-    if (*stored && current)
+    if (*stored && (*stored)->current)
         return **stored;
     return computeAndStoreAgreement(dbPath, connName, filter, options);
 }

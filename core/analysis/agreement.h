@@ -74,15 +74,16 @@ Result<AgreementReport> agreementFromDatabase(const QString &connName, const Res
 struct AgreementLookup {
     AgreementReport report;
     bool stored = false;     ///< taken from the database, not computed now
+    bool current = true;     ///< no result was written since it was computed
     QDateTime computedAt;    ///< UTC
     qint64 computeMs = 0;    ///< how long computing it took (then or now)
 };
 Result<AgreementLookup> agreementFor(const QString &dbPath, const QString &connName, const ResultFilter &filter,
                                      const AgreementOptions &options = {});
 /// The stored report for `filter`, current or not (the Statistics view shows an outdated one while it
-/// recomputes); std::nullopt when there is none. `*current` says whether results were written since.
+/// recomputes); std::nullopt when there is none.
 Result<std::optional<AgreementLookup>> storedAgreement(const QString &connName, const ResultFilter &filter,
-                                                       const AgreementOptions &options, bool *current);
+                                                       const AgreementOptions &options);
 /// Computes the report and stores it with the results (no reading of what is stored).
 Result<AgreementLookup> computeAndStoreAgreement(const QString &dbPath, const QString &connName, const ResultFilter &filter,
                                                  const AgreementOptions &options = {});

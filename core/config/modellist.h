@@ -18,6 +18,8 @@ struct RateLimits {
     std::optional<qint64> itpm;          ///< Anthropic input tokens / minute
     std::optional<qint64> otpm;          ///< Anthropic output tokens / minute
     std::optional<int> maxParallelRequests;
+    /// Whether any per-minute limit is stated (max_parallel_requests is no rate).
+    bool statesARate() const { return rpm || tpm || itpm || otpm; }
 };
 
 /// Per-deployment prices from the model list (USD per token): LiteLLM's custom-pricing fields,

@@ -201,7 +201,7 @@ QDateTime Estimator::learnedLimitsFor(const Deployment &d, RateLimits &limits) c
     // A deployment with no rate limit configured is simulated with the limits its provider
     // announced to an earlier run — counted per the same window length (a shortened test
     // window's counts say nothing about a minute's).
-    if (limits.rpm || limits.tpm || limits.itpm || limits.otpm)
+    if (limits.statesARate())
         return {};
     const auto it = m_in.learnedLimits.constFind(d.id);
     if (it == m_in.learnedLimits.cend() || std::abs(it->windowSeconds - m_in.windowSeconds) > 1e-3)
@@ -210,7 +210,7 @@ QDateTime Estimator::learnedLimitsFor(const Deployment &d, RateLimits &limits) c
     limits.tpm = it->limits.tpm;
     limits.itpm = it->limits.itpm;
     limits.otpm = it->limits.otpm;
-    return (limits.rpm || limits.tpm || limits.itpm || limits.otpm) ? it->learnedAt : QDateTime();
+    return limits.statesARate() ? it->learnedAt : QDateTime();
 }
 
 qint64 Estimator::countPrompt(const Deployment &d, const ChatRequest &req, QString *method) const

@@ -434,7 +434,7 @@ void Router::Private::rebuildWindows()
             if (!dep.rateLimitPool.isEmpty())
                 scope = u"configured pool\n"_qs + dep.rateLimitPool;   // stated: nothing to learn
             const RateLimits &l = dep.limits;
-            if (l.rpm || l.tpm || l.itpm || l.otpm || options.rememberedLimits.contains(dep.id))
+            if (l.statesARate() || options.rememberedLimits.contains(dep.id))
                 suspect = false;
             models << dep.model;
             if (const QString p = options.rememberedPools.value(dep.id); !p.isEmpty() && dep.rateLimitPool.isEmpty()
@@ -486,7 +486,7 @@ void Router::Private::rebuildWindows()
         const RateLimits &l = d.dep.limits;
         const LimitValues v{l.rpm, l.tpm, l.itpm, l.otpm};
         slot->addConfigured(v);
-        if (!l.rpm && !l.tpm && !l.itpm && !l.otpm) {
+        if (!l.statesARate()) {
             if (const auto it = options.rememberedLimits.constFind(d.dep.id); it != options.rememberedLimits.cend())
                 slot->remember(LimitValues{it->rpm, it->tpm, it->itpm, it->otpm});
         }

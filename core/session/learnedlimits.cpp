@@ -216,7 +216,7 @@ Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, 
         for (int dim = 0; dim < 4; ++dim)
             if (values[dim] > 0)
                 *dimOf(l, dim) = values[dim];
-        if (!l.rpm && !l.tpm && !l.itpm && !l.otpm)
+        if (!l.statesARate())
             continue;
         for (const Deployment &d : models.deployments)
             if (d.id == s.id) {

@@ -22,7 +22,7 @@ struct LearnedLimits {
     /// The provider pool (an organisation's limit) the key was learned to share: entries with the
     /// same name share one; empty = none learned. A name, never derived from a key.
     QString pool;
-    bool any() const { return limits.rpm || limits.tpm || limits.itpm || limits.otpm; }
+    bool any() const { return limits.statesARate(); }
 };
 
 /// The reference a deployment's key is remembered by: the model list's `os.environ/NAME` or

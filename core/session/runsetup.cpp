@@ -221,7 +221,7 @@ void rememberedLimits(PreparedRun &p, RouterOptions &ro, const Emit &emitEvent)
                           .arg(d.id, learned->learnedAt.toString(Qt::ISODate), learned->pool));
         }
         const RateLimits &l = d.limits;
-        if (l.rpm || l.tpm || l.itpm || l.otpm)
+        if (l.statesARate())
             continue;
         if (!learned || !learned->any() || learned->windowMs != windowMs)
             continue;

@@ -90,14 +90,6 @@ bool storage_detail::runMatches(const ResultFilter &f, const QString &runId, con
 
 namespace {
 
-Result<QSqlDatabase> connection(const QString &connName)
-{
-    QSqlDatabase db = QSqlDatabase::database(connName, false);
-    if (!db.isValid() || !db.isOpen())
-        return fail(QStringLiteral("no open results database connection named %1").arg(connName));
-    return db;
-}
-
 const QString kRowColumns = QStringLiteral(
     "j.id, e.name, j.run_id, r.model_group, r.framework, j.corpus, j.text_id, j.repetition, j.status, j.attempts,"
     " j.deployment_id, j.provider, j.model_version, j.prompt_tokens, j.completion_tokens, j.cached_tokens,"
@@ -404,21 +396,7 @@ Result<QString> openReadConnection(const QString &dbPath)
     if (!db)
         return std::unexpected(db.error());
     const QString name = db->connectionName();
-    QSqlQuery q(*db);
-    int version = -1;
-    // PostgreSQL keeps no user_version: its schema_version table says (the migrations write both).
-    if (server) {
-        if (q.exec(QStringLiteral("SELECT to_regclass('schema_version') IS NOT NULL")) && q.next()) {
-            const bool hasSchema = q.value(0).toBool();
-            version = hasSchema ? -1 : 0;
-            if (hasSchema && q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_version")) && q.next())
-                version = q.value(0).toInt();
-        }
-    } else if (q.exec(QStringLiteral("PRAGMA user_version")) && q.next()) {
-        version = q.value(0).toInt();
-    }
-    q.finish();
-    q = QSqlQuery();
+    const int version = schemaVersionOf(*db, dbPath).value_or(-1);
     // The read queries need nothing newer than schema 3: 4 only adds the score index, without
     // which a sort by score is slower, not wrong. So a database no writer has migrated yet (a
     // bundle, a file from the previous release) is read as it is, never migrated by a reader.

@@ -262,26 +262,29 @@ Error newerSchemaError(int version, const QString &path)
                  path, 0, 0, {}};
 }
 
+Result<int> schemaVersionOf(QSqlDatabase &db, const QString &path)
+{
+    QSqlQuery q(db);
+    if (isPostgres(db)) {
+        if (!q.exec(QStringLiteral("SELECT to_regclass('schema_version') IS NOT NULL")) || !q.next())
+            return std::unexpected(sqlError(QStringLiteral("reading the schema version"), q.lastError(), path));
+        if (!q.value(0).toBool())
+            return 0;
+        if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_version")) || !q.next())
+            return std::unexpected(sqlError(QStringLiteral("reading the schema version"), q.lastError(), path));
+        return q.value(0).toInt();
+    }
+    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+        return std::unexpected(sqlError(QStringLiteral("reading user_version"), q.lastError(), path));
+    return q.value(0).toInt();
+}
+
 Result<int> migrateSchema(QSqlDatabase &db, const QString &path)
 {
     const auto &steps = migrations();
     const int latest = int(steps.size());
     const bool pg = isPostgres(db);
-    auto readVersion = [&db, &path, pg]() -> Result<int> {
-        QSqlQuery q(db);
-        if (pg) {
-            if (!q.exec(QStringLiteral("SELECT to_regclass('schema_version') IS NOT NULL")) || !q.next())
-                return std::unexpected(sqlError(QStringLiteral("reading the schema version"), q.lastError(), path));
-            if (!q.value(0).toBool())
-                return 0;
-            if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_version")) || !q.next())
-                return std::unexpected(sqlError(QStringLiteral("reading the schema version"), q.lastError(), path));
-            return q.value(0).toInt();
-        }
-        if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
-            return std::unexpected(sqlError(QStringLiteral("reading user_version"), q.lastError(), path));
-        return q.value(0).toInt();
-    };
+    auto readVersion = [&db, &path] { return schemaVersionOf(db, path); };
     auto v = readVersion();
     if (!v)
         return std::unexpected(v.error());

@@ -423,9 +423,10 @@ Result<bool> visitSqlite(QSqlDatabase &db, const ResultFilter &filter, const QLi
 
 Result<void> forEachDimension(const QString &connName, const ResultFilter &filter, const DimensionVisitor &visit)
 {
-    QSqlDatabase db = QSqlDatabase::database(connName, false);
-    if (!db.isValid() || !db.isOpen())
-        return fail(QStringLiteral("no open results database connection named %1").arg(connName));
+    auto conn = connection(connName);
+    if (!conn)
+        return std::unexpected(conn.error());
+    QSqlDatabase &db = *conn;
     if (!isPostgres(db)) {
         QList<Run> runs;
         QSqlQuery q(db);

@@ -91,6 +91,15 @@ inline QString text(const QSqlQuery &q, int col)
 
 // Connections (resultdb.cpp).
 
+/// The open connection a reader named (openReadConnection(), or a store's own).
+inline Result<QSqlDatabase> connection(const QString &connName)
+{
+    QSqlDatabase db = QSqlDatabase::database(connName, false);
+    if (!db.isValid() || !db.isOpen())
+        return fail(QStringLiteral("no open results database connection named %1").arg(connName));
+    return db;
+}
+
 /// Applies the per-connection settings every storage connection uses.
 Result<void> configureConnection(QSqlDatabase &db, const QString &path, bool readOnly);
 

@@ -5,6 +5,7 @@
 #include "core/common/logging.h"
 #include "core/storage/resultstore.h"
 #include "core/storage/serverdb.h"
+#include "core/storage/schema_p.h"
 #include "core/storage/sqlhelpers_p.h"
 
 #include <QFileInfo>
@@ -19,24 +20,9 @@ namespace {
 
 constexpr int kStoredReportsSchema = 5;
 
-Result<QSqlDatabase> openConnectionNamed(const QString &connName)
-{
-    QSqlDatabase db = QSqlDatabase::database(connName, false);
-    if (!db.isValid() || !db.isOpen())
-        return fail(QStringLiteral("no open results database connection named %1").arg(connName));
-    return db;
-}
-
-/// PRAGMA user_version in SQLite, the schema_version table in PostgreSQL (the migrations write both).
 int schemaOf(QSqlDatabase &db)
 {
-    QSqlQuery q(db);
-    if (isPostgres(db)) {
-        if (!q.exec(QStringLiteral("SELECT to_regclass('schema_version') IS NOT NULL")) || !q.next() || !q.value(0).toBool())
-            return 0;
-        return q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_version")) && q.next() ? q.value(0).toInt() : 0;
-    }
-    return q.exec(QStringLiteral("PRAGMA user_version")) && q.next() ? q.value(0).toInt() : 0;
+    return schemaVersionOf(db, db.databaseName()).value_or(0);
 }
 
 Result<std::optional<qint64>> versionOn(QSqlDatabase &db)
@@ -61,7 +47,7 @@ bool writableFile(const QString &path)
 
 Result<std::optional<qint64>> resultsVersion(const QString &connName)
 {
-    auto db = openConnectionNamed(connName);
+    auto db = connection(connName);
     if (!db)
         return std::unexpected(db.error());
     return versionOn(*db);
@@ -69,7 +55,7 @@ Result<std::optional<qint64>> resultsVersion(const QString &connName)
 
 Result<std::optional<StoredReport>> storedReport(const QString &connName, const QString &key)
 {
-    auto db = openConnectionNamed(connName);
+    auto db = connection(connName);
     if (!db)
         return std::unexpected(db.error());
     // The version and the report in one read transaction: a batch committed between the two reads

@@ -316,10 +316,9 @@ private slots:
 
         // Results written: the stored report is outdated (still readable), and computed again.
         QVERIFY(addTexts(6, 9));
-        bool current = true;
-        auto outdated = storedAgreement(*conn, {}, o, &current);
+        auto outdated = storedAgreement(*conn, {}, o);
         QVERIFY(outdated && *outdated);
-        QVERIFY(!current);
+        QVERIFY(!(*outdated)->current);
         QCOMPARE((*outdated)->report.dimensions[0].texts, 6);
         auto third = agreementFor(db, *conn, {}, o);
         QVERIFY(third);
