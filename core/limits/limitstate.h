@@ -90,6 +90,11 @@ public:
     /// The stricter of configured and observed; unset = unlimited (nothing known).
     std::optional<qint64> effective(Dim d) const;
     bool anyLimit() const;
+    /// The model list states a limit of this key.
+    bool anyConfigured() const
+    {
+        return m_configured[Rpm] || m_configured[Tpm] || m_configured[Itpm] || m_configured[Otpm];
+    }
     /// A reply (with or without limit headers) or a refusal has been seen: what the provider
     /// announces is known. Before that a key without configured limits is probed one call at a time.
     bool informed() const { return m_informed; }

@@ -35,6 +35,45 @@ int SlowStart::maxInFlight(qint64 now)
     return std::max(1, int(std::floor(kGrowth * n * m_latencyMs / window)));
 }
 
+namespace {
+
+bool covers(const RefusalBounds::Point &a, const RefusalBounds::Point &b)
+{
+    return a.requests >= b.requests && a.tokens >= b.tokens;
+}
+
+} // namespace
+
+void RefusalBounds::accepted(Point p)
+{
+    m_proven.requests = std::max(m_proven.requests, p.requests);
+    m_proven.tokens = std::max(m_proven.tokens, p.tokens);
+    // A refused point both limits are now proven to reach was refused for another reason.
+    std::erase_if(m_refused, [&](const Point &r) { return covers(m_proven, r); });
+}
+
+void RefusalBounds::refused(Point p)
+{
+    m_learning = true;
+    if (covers(m_proven, p))
+        return;   // both limits were proven at least this much: refused for another reason
+    for (const Point &r : m_refused)
+        if (covers(p, r))
+            return;   // an earlier refusal already says more
+    std::erase_if(m_refused, [&](const Point &r) { return covers(r, p); });
+    m_refused.push_back(p);
+}
+
+RefusalBounds::Verdict RefusalBounds::verdict(Point p) const
+{
+    if (covers(m_proven, p))
+        return Verdict::Fits;
+    for (const Point &r : m_refused)
+        if (covers(p, r))
+            return Verdict::Refused;
+    return Verdict::Probe;
+}
+
 bool refusesOn(CountingRule rule, int d)
 {
     switch (LimitState::Dim(d)) {
@@ -52,9 +91,8 @@ bool exploring(const LimitState &limits, CountingRule rule)
     if (!limits.informed())
         return false;
     // Limits the model list states are the user's pace: only a key with none explores.
-    for (int d = 0; d < LimitState::DimCount; ++d)
-        if (limits.configured(LimitState::Dim(d)))
-            return false;
+    if (limits.anyConfigured())
+        return false;
     for (int d = 0; d < LimitState::DimCount; ++d)
         if (refusesOn(rule, d) && !limits.effective(LimitState::Dim(d)))
             return true;

@@ -19,10 +19,42 @@
 
 #include <QtGlobal>
 #include <deque>
+#include <vector>
 
 namespace wb {
 
 class LimitState;
+
+/// What refusals that name no count ("Rate limit exceeded", no headers) and the calls accepted
+/// around them say about a key's unannounced limits (docs/ARCHITECTURE.md, "Refusals that name
+/// nothing"). A point is what the key's own window held when a call was admitted, the call
+/// included: requests, and the tokens its provider refuses on (tpm; itpm for Anthropic). An
+/// accepted call shows both limits are at least its point; a refused one that at least one of
+/// them is below its point. So a call whose point no accepted call exceeds fits, one at or beyond
+/// a refused point in both would be refused, and one in between is a probe. Pure.
+class RefusalBounds {
+public:
+    struct Point {
+        qint64 requests = 0;
+        qint64 tokens = 0;
+    };
+    enum class Verdict { Fits, Probe, Refused };
+    void accepted(Point p);
+    /// A refusal an accepted point already covers came from something else (another user of the
+    /// key, a late window): it is not kept.
+    void refused(Point p);
+    Verdict verdict(Point p) const;
+    /// A refusal that named nothing has been seen: admission follows the verdicts.
+    bool learning() const { return m_learning; }
+    /// The largest requests and tokens accepted so far (each on its own).
+    Point proven() const { return m_proven; }
+    int refusedPoints() const { return int(m_refused.size()); }
+
+private:
+    Point m_proven;
+    std::vector<Point> m_refused;   // none at or beyond another in both
+    bool m_learning = false;
+};
 
 class SlowStart {
 public:
@@ -42,6 +74,8 @@ public:
     /// stops; the key runs on retry-after alone, as before slow start.
     void giveUp() { m_gaveUp = true; }
     bool gaveUp() const { return m_gaveUp; }
+    /// What was accepted and refused, for when refusals name nothing.
+    RefusalBounds &bounds() { return m_bounds; }
 
 private:
     qint64 m_windowMs;
@@ -49,6 +83,7 @@ private:
     double m_latencyMs = 0;          // moving mean of accepted calls' latency
     bool m_hasLatency = false;
     bool m_gaveUp = false;
+    RefusalBounds m_bounds;
 };
 
 /// The dimensions providers counting by `rule` refuse calls on: rpm and tpm; Anthropic rpm, itpm

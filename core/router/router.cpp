@@ -151,6 +151,10 @@ struct InFlightCall {
     qint64 startMs = 0;
     qint64 sentMs = 0;                   // when the provider counts it from (admission, or restamp)
     bool probe = false;                  // the one call probing an unreachable deployment
+    // A key with no configured limits: what its window held when this call was admitted, the call
+    // included, for refusals that name nothing (core/limits/slowstart.h, RefusalBounds).
+    std::optional<RefusalBounds::Point> held;
+    bool boundsProbe = false;            // admitted beyond what the key has been seen to accept
     QDateTime startedAt;
     QString hostKey;
     QNetworkAccessManager *nam = nullptr;
@@ -246,6 +250,11 @@ public:
     /// Why the deployment cannot take its group's next call, and until when (monotonic ms).
     std::pair<WaitReason, qint64> waitReason(DeploymentState &d, qint64 now);
     bool slowStartHolds(DeploymentState &d, qint64 t);
+    /// After refusals that name nothing: what `cost` would make the key's window hold.
+    RefusalBounds::Point heldWith(DeploymentState &d, const AdmissionCost &cost, qint64 t);
+    /// Whether the refusals a key has seen hold `job` back: its point would be refused, or it is a
+    /// probe while another is in flight. `earliest` learns when a charge leaves the window.
+    bool boundsHold(DeploymentState &d, JobState *job, qint64 t, qint64 &earliest);
     qint64 wallMs(qint64 monotonic) const { return QDateTime::currentMSecsSinceEpoch() + (monotonic - now()); }
     AdmissionCost costFor(JobState *job, DeploymentState &d);
     qint64 promptEstimate(JobState *job, DeploymentState &d);
@@ -779,6 +788,10 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
             anyCouldEverFit = true;
             continue;
         }
+        if (boundsHold(d, job, t, earliest)) {
+            anyCouldEverFit = true;
+            continue;
+        }
         if (t < d.sharedNotBefore) {   // the shared window is full (other processes use the key)
             earliest = std::min(earliest, d.sharedNotBefore);
             anyCouldEverFit = true;
@@ -1067,6 +1080,11 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
     c.job = std::move(owned);
     c.dep = d.index;
     c.admission = d.limits->admit(t, costFor(job, d));
+    if (d.maxParallel == 0 && !d.limits->anyConfigured()) {
+        c.held = heldWith(d, {0, 0, 0, 0}, t);
+        c.boundsProbe = d.slowStart->bounds().learning()
+                        && d.slowStart->bounds().verdict(*c.held) != RefusalBounds::Verdict::Fits;
+    }
     c.reservedMicros = reservedMicros;
     c.boundMicros = boundMicros;
     c.promptEstimate = d.rule == CountingRule::OpenAi ? 0 : promptEstimate(job, d);
@@ -1112,6 +1130,36 @@ bool Router::Private::slowStartHolds(DeploymentState &d, qint64 t)
     // provider does not announce still unknown (core/limits/slowstart.h).
     return d.maxParallel == 0 && !d.slowStart->gaveUp() && exploring(*d.limits, d.rule)
         && d.limits->inFlight() >= d.slowStart->maxInFlight(t);
+}
+
+RefusalBounds::Point Router::Private::heldWith(DeploymentState &d, const AdmissionCost &cost, qint64 t)
+{
+    if (d.rule == CountingRule::Anthropic)
+        return {d.limits->used(LimitState::Rpm, t) + cost.requests, d.limits->used(LimitState::Itpm, t) + cost.inputTokens};
+    return {d.limits->used(LimitState::Rpm, t) + cost.requests, d.limits->used(LimitState::Tpm, t) + cost.tokens};
+}
+
+bool Router::Private::boundsHold(DeploymentState &d, JobState *job, qint64 t, qint64 &earliest)
+{
+    // Only while the limits it refuses on are unknown and nothing configured paces the key
+    // (docs/ARCHITECTURE.md, "Refusals that name nothing").
+    if (d.maxParallel > 0 || !d.slowStart->bounds().learning() || !exploring(*d.limits, d.rule))
+        return false;
+    const RefusalBounds::Point p = heldWith(d, costFor(job, d), t);
+    const RefusalBounds::Verdict v = d.slowStart->bounds().verdict(p);
+    if (v == RefusalBounds::Verdict::Fits)
+        return false;
+    if (v == RefusalBounds::Verdict::Refused && p.requests > 1) {
+        // Refused for sure while the window holds what it holds: wait for a charge to leave.
+        earliest = std::min(earliest, d.limits->nextExpiry(t));
+        return true;
+    }
+    // Beyond what was accepted (or alone in the window, where nothing can leave first): one probe
+    // at a time on the key; its reply reschedules.
+    for (const auto &[call, c] : inFlight)
+        if (c.boundsProbe && deps[size_t(c.dep)]->slowStart == d.slowStart)
+            return true;
+    return false;
 }
 
 std::pair<WaitReason, qint64> Router::Private::waitReason(DeploymentState &d, qint64 t)
@@ -1488,6 +1536,8 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     if (reply.completion) {
         d.limits->settle(t, c.admission, settlement);
         d.slowStart->accepted(t, t - c.startMs);
+        if (c.held)
+            d.slowStart->bounds().accepted(*c.held);
     } else {
         d.limits->release(c.admission);
     }
@@ -1519,11 +1569,17 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
             const int known = knownLimits();
             notes << d.limits->reconcileRefusal(t, *counts, reply.limits.retryAfterMs);
             taught = knownLimits() > known;
-        } else if (exploring(*d.limits, d.rule) && !d.slowStart->gaveUp()) {
-            // Nothing to learn from ("Rate limit exceeded"): pacing would never end, and costs
-            // more time than the refusals it saves (docs/ARCHITECTURE.md, "Slow start").
-            d.slowStart->giveUp();
-            notes << QStringLiteral("refusals name no limit; calls are no longer paced, only the retry-after is kept");
+        } else if (exploring(*d.limits, d.rule)) {
+            // Nothing to learn a limit from ("Rate limit exceeded"): growth pacing would never
+            // end, and costs more time than the refusals it saves (docs/ARCHITECTURE.md, "Slow
+            // start"). What the window held is the evidence instead ("Refusals that name nothing").
+            if (c.held)
+                d.slowStart->bounds().refused(*c.held);
+            if (!d.slowStart->gaveUp()) {
+                d.slowStart->giveUp();
+                notes << QStringLiteral("refusals name no limit; calls are admitted within what the provider accepted, "
+                                        "one at a time beyond it");
+            }
         }
         if (d.limits->anyLimit() && !taught)
             notes << d.limits->refusedWhileBucket();
@@ -1942,6 +1998,17 @@ RouterSnapshot Router::snapshot() const
         ds.tpmLearned = x.limits->observed(LimitState::Tpm).value_or(0);
         ds.itpmLearned = x.limits->observed(LimitState::Itpm).value_or(0);
         ds.otpmLearned = x.limits->observed(LimitState::Otpm).value_or(0);
+        // A key whose refusals named nothing is remembered at what it was seen to accept: the
+        // next run admits within that and sends no probe (docs/ARCHITECTURE.md, "Refusals that
+        // name nothing").
+        if (x.slowStart->bounds().learning() && !x.limits->anyConfigured()) {
+            const RefusalBounds::Point p = x.slowStart->bounds().proven();
+            if (ds.rpmLearned == 0)
+                ds.rpmLearned = p.requests;
+            qint64 &tokens = x.rule == CountingRule::Anthropic ? ds.itpmLearned : ds.tpmLearned;
+            if (tokens == 0)
+                tokens = p.tokens;
+        }
         ds.inFlight = x.inFlight;
         ds.maxParallel = x.maxParallel;
         ds.http429 = x.stats.http429;

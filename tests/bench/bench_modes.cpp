@@ -173,8 +173,10 @@ QString groupOf(const SimKey &k)
     return k.provider == u"mistral" ? QStringLiteral("mistral-small") : QStringLiteral("gemini-flash");
 }
 
-/// The model list: the simulator's limits written per deployment (and the shared pool) or none.
-QString modelList(const QString &base, const QList<SimKey> &keys, bool configured)
+/// The model list: the simulator's limits written per deployment (and the shared pool) or none;
+/// with `declareAlgorithm` also each key's window or bucket (model_info.limit_algorithm), as a
+/// researcher who knows how the provider refills would write it.
+QString modelList(const QString &base, const QList<SimKey> &keys, bool configured, bool declareAlgorithm = false)
 {
     QString ml = QStringLiteral("model_list:\n");
     for (const SimKey &k : keys) {
@@ -193,8 +195,13 @@ QString modelList(const QString &base, const QList<SimKey> &keys, bool configure
         }
         ml += QStringLiteral("  - model_name: %1\n    litellm_params: {model: %2, api_key: %3, api_base: \"%4\"%5}\n")
                   .arg(groupOf(k), model, k.key, apiBase, limits);
+        QStringList info;
         if (configured && !k.pool.isEmpty())
-            ml += QStringLiteral("    model_info: {rate_limit_pool: %1}\n").arg(k.pool);
+            info << QStringLiteral("rate_limit_pool: %1").arg(k.pool);
+        if (declareAlgorithm)
+            info << QStringLiteral("limit_algorithm: %1").arg(k.algorithm == SimAlgorithm::Bucket ? u"bucket" : u"window");
+        if (!info.isEmpty())
+            ml += QStringLiteral("    model_info: {%1}\n").arg(info.join(QStringLiteral(", ")));
     }
     ml += QStringLiteral("router_settings: {routing_strategy: usage-based-routing-v2, num_retries: 3, timeout: 120}\n");
     return ml;
@@ -545,8 +552,13 @@ int main(int argc, char **argv)
     for (const Mode &m : modes()) {
         if (!only.isEmpty() && only != QLatin1String(m.name))
             continue;
-        for (const bool configured : {true, false}) {
-            if (!configured && configuredOnly)
+        // The modes whose refill differs from the providers' documented one (the router's traits
+        // table) also get a row with each key's algorithm declared in the model list.
+        const bool declares = qstrcmp(m.name, "bucket") == 0 || qstrcmp(m.name, "window") == 0;
+        for (const int variant : {0, 1, 2}) {
+            const bool configured = variant != 2;
+            const bool declareAlgorithm = variant == 1;
+            if ((!configured && configuredOnly) || (declareAlgorithm && !declares))
                 continue;
             SimConfig c = cfg;
             c.keys = limited;
@@ -574,7 +586,7 @@ int main(int argc, char **argv)
             ProviderSimulator sim(c);
             if (!sim.start())
                 qFatal("cannot start the simulator");
-            writeFile(config, modelList(sim.baseUrl(), c.keys, configured));
+            writeFile(config, modelList(sim.baseUrl(), c.keys, configured, declareAlgorithm));
 
             // The pre-flight estimate, as `discernus estimate` makes it.
             auto project = loadProject(config, target);
@@ -591,9 +603,10 @@ int main(int argc, char **argv)
                 qFatal("%s", qPrintable(report.error().toString()));
             const RunEstimate &est = report->planned.total;
 
-            const QString db = dir.filePath(QStringLiteral("%1-%2.db").arg(QLatin1String(m.name)).arg(configured));
+            const QString db = dir.filePath(QStringLiteral("%1-%2.db").arg(QLatin1String(m.name)).arg(variant));
             const RunSummary act = runExperiment(config, target, db, windowMs, learned);
-            printRow(m.name, configured ? QStringLiteral("model") : QStringLiteral("none"), c.keys, sim.stats(), act,
+            printRow(m.name, declareAlgorithm ? QStringLiteral("alg") : configured ? QStringLiteral("model") : QStringLiteral("none"),
+                     c.keys, sim.stats(), act,
                      QStringLiteral("%1").arg(report->planned.durationSeconds, 0, 'f', 1),
                      QStringLiteral("%1").arg(est.promptTokens + est.expectedOutputTokens),
                      QStringLiteral("%1").arg(microsToUsd(est.expectedCostMicros), 0, 'f', 4));
@@ -602,7 +615,8 @@ int main(int argc, char **argv)
         }
     }
     out << "\nratio = wall / minimum the simulator's limits allow for what it counted; 429 = replies the "
-           "simulator refused; limits: model = written in the model list, learn = none written and none "
+           "simulator refused; limits: model = written in the model list, alg = written with each key's "
+           "limit_algorithm (bucket and window modes), learn = none written and none "
            "remembered (the router learns them from headers and refusals), none = none written, a second run "
            "whose estimate and router start with what the learn run remembered\n";
     return 0;

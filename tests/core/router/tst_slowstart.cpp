@@ -33,7 +33,7 @@ using QuietRun = wbtest::SimRouterRun;
 
 /// Runs `jobs` calls on deployment quiet/1 of `provider` against a simulator key with `rpm` /
 /// `tpm` (0 = none) that sends no rate-limit headers; one-second windows on both sides.
-QuietRun runQuietKey(const QString &provider, qint64 rpm, qint64 tpm, int jobs)
+QuietRun runQuietKey(const QString &provider, qint64 rpm, qint64 tpm, int jobs, const RateLimits &remembered = {})
 {
     constexpr qint64 kWindowMs = 1'000;
     SimConfig cfg = wbtest::quickSimulator(kWindowMs);
@@ -60,6 +60,8 @@ QuietRun runQuietKey(const QString &provider, qint64 rpm, qint64 tpm, int jobs)
     models.deployments << d;   // no limits configured
     RouterOptions o;
     o.apiKeys.insert(d.id, u"sk-quiet"_qs);
+    if (remembered.statesARate())
+        o.rememberedLimits.insert(d.id, remembered);
     Router router(models, o);
     router.setWindowForTesting(kWindowMs, 50);
     wbtest::runJobs(router, sim, jobs, [&](quint64 id) { return job(id, d.modelName); }, out);
@@ -160,17 +162,68 @@ private slots:
         QCOMPARE(run.snapshot.deployments[0].tpmLimit, tpm);
     }
 
-    void aRefusalNamingNothingEndsThePacing()
+    void refusalBoundsSortAcceptedProbeAndRefused()
     {
-        // Mistral without headers refuses with "Rate limit exceeded" and no counts: nothing can
-        // ever be learned, so the key stops being paced and runs on retry-after alone; every job
-        // still ends done.
-        constexpr int kJobs = 10;
+        using V = RefusalBounds::Verdict;
+        RefusalBounds b;
+        QVERIFY(!b.learning());
+        b.accepted({2, 1'000});
+        b.accepted({1, 3'000});
+        // Each limit on its own is at least what any accepted call's window held.
+        QCOMPARE(b.proven().requests, 2);
+        QCOMPARE(b.proven().tokens, 3'000);
+        QCOMPARE(b.verdict({2, 3'000}), V::Fits);
+        b.refused({3, 3'500});
+        QVERIFY(b.learning());
+        QCOMPARE(b.verdict({3, 3'500}), V::Refused);
+        QCOMPARE(b.verdict({4, 5'000}), V::Refused);   // more of both than was refused
+        QCOMPARE(b.verdict({3, 3'100}), V::Probe);     // fewer tokens: either limit may have refused
+        QCOMPARE(b.verdict({2, 9'000}), V::Probe);
+        // A refusal already implied by another adds nothing; a stronger one replaces it.
+        b.refused({5, 6'000});
+        QCOMPARE(b.refusedPoints(), 1);
+        b.refused({3, 3'200});
+        QCOMPARE(b.refusedPoints(), 1);
+        QCOMPARE(b.verdict({3, 3'300}), V::Refused);
+        // An accepted call holding more of both than a refused one shows that refusal had another
+        // cause (another user of the key): it no longer holds calls back.
+        b.accepted({3, 3'300});
+        QCOMPARE(b.refusedPoints(), 0);
+        QCOMPARE(b.verdict({3, 3'300}), V::Fits);
+        QCOMPARE(b.verdict({4, 3'300}), V::Probe);
+        // A refusal within what was proven is another cause too: not kept.
+        b.refused({2, 2'000});
+        QCOMPARE(b.refusedPoints(), 0);
+    }
+
+    void refusalsNamingNothingBoundTheKey()
+    {
+        // Mistral without headers refuses with "Rate limit exceeded" and no counts: no limit can
+        // be read, and growth pacing would never end. Released to the retry-after alone, the key
+        // sent every queued call the moment the pause ended and most were refused again (a
+        // burst per window). Bounded by what its window held when calls were accepted and
+        // refused, it probes one call at a time beyond what was accepted. 12 jobs at 3 a window
+        // need 4 windows: at most one refusal (the probe) per window.
+        constexpr int kJobs = 12;
         const QuietRun run = runQuietKey(u"mistral"_qs, 3, 0, kJobs);
         QVERIFY2(run.errors.isEmpty(), qPrintable(run.errors.join(u"; ")));
         QCOMPARE(run.stats.ok, kJobs);
         QVERIFY(run.stats.rateLimited >= 1);
+        QVERIFY2(run.stats.rateLimited <= 4, qPrintable(u"%1 refusals"_qs.arg(run.stats.rateLimited)));
         QCOMPARE(run.events.filter(u"quiet/1: refusals name no limit"_qs).size(), 1);
+        // What the key was seen to accept is what a next run remembers: three requests a window.
+        const DeploymentSnapshot &s = run.snapshot.deployments[0];
+        QCOMPARE(s.rpmLearned, 3);
+        QVERIFY(s.tpmLearned > 0);
+
+        // The next run starts with that and is refused nothing.
+        RateLimits remembered;
+        remembered.rpm = s.rpmLearned;
+        remembered.tpm = s.tpmLearned;
+        const QuietRun again = runQuietKey(u"mistral"_qs, 3, 0, kJobs, remembered);
+        QVERIFY2(again.errors.isEmpty(), qPrintable(again.errors.join(u"; ")));
+        QCOMPARE(again.stats.ok, kJobs);
+        QCOMPARE(again.stats.rateLimited, 0);
     }
 };
 
