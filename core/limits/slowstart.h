@@ -71,7 +71,7 @@ public:
     int acceptedInWindow(qint64 now);
     double meanLatencyMs() const { return m_latencyMs; }
     /// The provider refused without naming any count: pacing cannot end in a learned limit, so it
-    /// stops; the key runs on retry-after alone, as before slow start.
+    /// stops; the key is held by its retry-after and by bounds() instead.
     void giveUp() { m_gaveUp = true; }
     bool gaveUp() const { return m_gaveUp; }
     /// What was accepted and refused, for when refusals name nothing.
