@@ -1203,6 +1203,9 @@ std::pair<WaitReason, qint64> Router::Private::waitReason(DeploymentState &d, qi
     if ((d.maxParallel > 0 && d.inFlight >= d.maxParallel)
         || (slowStartHolds(d, t)))
         return {WaitReason::Parallel, kNever};
+    // Held by what refusals that named nothing showed: a probe in flight, or a window to drain.
+    if (qint64 drained = kNever; boundsHold(d, head, t, drained))
+        return {WaitReason::Parallel, drained};
     if (budgetStopped || d.budgetWaiting)
         return {WaitReason::Budget, kNever};
     return {WaitReason::None, 0};
