@@ -755,12 +755,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+268"/>
+        <location line="+272"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location line="-265"/>
+        <location line="-269"/>
         <source>provider unreachable: next try in %1</source>
         <translation>Anbieter nicht erreichbar: nächster Versuch in %1</translation>
     </message>
@@ -803,9 +803,14 @@
         <translation>OTPM-Fenster: nächster Aufruf in %1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>%1 calls in flight (max_parallel_requests)</source>
         <translation>%1 Aufrufe laufen (max_parallel_requests)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 calls in flight (limits being learned)</source>
+        <translation>%1 Aufrufe laufen (Limits werden ermittelt)</translation>
     </message>
     <message>
         <location line="+1"/>

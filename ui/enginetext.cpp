@@ -54,7 +54,11 @@ QString EngineText::waitReason(const DeploymentSnapshot &d, qint64 nowMs)
     case WaitReason::Tpm: return tr("tpm window: next call in %1").arg(in);
     case WaitReason::Itpm: return tr("itpm window: next call in %1").arg(in);
     case WaitReason::Otpm: return tr("otpm window: next call in %1").arg(in);
-    case WaitReason::Parallel: return tr("%1 calls in flight (max_parallel_requests)").arg(d.inFlight);
+    case WaitReason::Parallel:
+        // Without max_parallel_requests the pace is the router's own while it learns limits the
+        // provider does not announce (docs/ARCHITECTURE.md, "Slow start and learned limits").
+        return d.maxParallel > 0 ? tr("%1 calls in flight (max_parallel_requests)").arg(d.inFlight)
+                                 : tr("%1 calls in flight (limits being learned)").arg(d.inFlight);
     case WaitReason::Budget: return tr("budget: the next call could pass it");
     }
     return {};

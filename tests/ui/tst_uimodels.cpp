@@ -581,6 +581,14 @@ void TestUiModels::engineTextWordsEventsAndWaits()
     d.failures = 3;
     d.waitUntilMs = now + 6'000;
     QCOMPARE(EngineText::waitReason(d, now), EngineText::tr("cooling down after %n failure(s): %1", nullptr, 3).arg(EngineText::duration(6)));
+    // Calls in flight are the user's max_parallel_requests only where the model list states it;
+    // otherwise the router is pacing a key whose limits it is still learning.
+    d.waitReason = WaitReason::Parallel;
+    d.inFlight = 2;
+    d.maxParallel = 2;
+    QVERIFY(EngineText::waitReason(d, now).contains(u"max_parallel_requests"_qs));
+    d.maxParallel = 0;
+    QCOMPARE(EngineText::waitReason(d, now), EngineText::tr("%1 calls in flight (limits being learned)").arg(2));
     // A recommendation says what it does to time and to money.
     Recommendation r;
     r.baseDurationSeconds = 136;
