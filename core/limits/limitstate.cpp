@@ -211,6 +211,14 @@ qint64 LimitState::nextExpiry(qint64 now)
     return t;
 }
 
+qint64 LimitState::windowNextExpiry(qint64 now)
+{
+    qint64 t = RateWindow::kNever;
+    for (RateWindow &w : m_windows)
+        t = std::min(t, w.nextExpiry(now));
+    return t;
+}
+
 QString LimitState::dimName(Dim d)
 {
     switch (d) {

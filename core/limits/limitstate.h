@@ -128,6 +128,10 @@ public:
     qint64 blockedUntil() const { return m_blockedUntil; }
 
     qint64 used(Dim d, qint64 now);
+    /// What the sliding window holds and when its next charge leaves, whichever model admits: a
+    /// bucket with no known limit has no rate to drain at, a window always empties.
+    qint64 windowUsed(Dim d, qint64 now) { return m_windows[d].used(now); }
+    qint64 windowNextExpiry(qint64 now);
     qint64 outputReserved() const { return m_outputReserved; }
     /// Time the next window charge expires, or a bucket empties (kNever if none).
     qint64 nextExpiry(qint64 now);

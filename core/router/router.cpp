@@ -1134,9 +1134,10 @@ bool Router::Private::slowStartHolds(DeploymentState &d, qint64 t)
 
 RefusalBounds::Point Router::Private::heldWith(DeploymentState &d, const AdmissionCost &cost, qint64 t)
 {
+    // Window counts whichever model admits: the points must empty as time passes.
     if (d.rule == CountingRule::Anthropic)
-        return {d.limits->used(LimitState::Rpm, t) + cost.requests, d.limits->used(LimitState::Itpm, t) + cost.inputTokens};
-    return {d.limits->used(LimitState::Rpm, t) + cost.requests, d.limits->used(LimitState::Tpm, t) + cost.tokens};
+        return {d.limits->windowUsed(LimitState::Rpm, t) + cost.requests, d.limits->windowUsed(LimitState::Itpm, t) + cost.inputTokens};
+    return {d.limits->windowUsed(LimitState::Rpm, t) + cost.requests, d.limits->windowUsed(LimitState::Tpm, t) + cost.tokens};
 }
 
 bool Router::Private::boundsHold(DeploymentState &d, JobState *job, qint64 t, qint64 &earliest)
@@ -1151,7 +1152,7 @@ bool Router::Private::boundsHold(DeploymentState &d, JobState *job, qint64 t, qi
         return false;
     if (v == RefusalBounds::Verdict::Refused && p.requests > 1) {
         // Refused for sure while the window holds what it holds: wait for a charge to leave.
-        earliest = std::min(earliest, d.limits->nextExpiry(t));
+        earliest = std::min(earliest, d.limits->windowNextExpiry(t));
         return true;
     }
     // Beyond what was accepted (or alone in the window, where nothing can leave first): one probe

@@ -33,7 +33,8 @@ using QuietRun = wbtest::SimRouterRun;
 
 /// Runs `jobs` calls on deployment quiet/1 of `provider` against a simulator key with `rpm` /
 /// `tpm` (0 = none) that sends no rate-limit headers; one-second windows on both sides.
-QuietRun runQuietKey(const QString &provider, qint64 rpm, qint64 tpm, int jobs, const RateLimits &remembered = {})
+QuietRun runQuietKey(const QString &provider, qint64 rpm, qint64 tpm, int jobs, const RateLimits &remembered = {},
+                     std::optional<LimitAlgorithm> algorithm = {})
 {
     constexpr qint64 kWindowMs = 1'000;
     SimConfig cfg = wbtest::quickSimulator(kWindowMs);
@@ -57,6 +58,7 @@ QuietRun runQuietKey(const QString &provider, qint64 rpm, qint64 tpm, int jobs, 
     d.provider = provider;
     d.model = provider == u"gemini" ? u"gemini-2.5-flash"_qs : provider == u"mistral" ? u"mistral-small-latest"_qs : u"gpt-4o"_qs;
     d.apiBase = sim.baseUrl() + (provider == u"gemini" ? QString() : u"/v1"_qs);
+    d.limitAlgorithm = algorithm;
     models.deployments << d;   // no limits configured
     RouterOptions o;
     o.apiKeys.insert(d.id, u"sk-quiet"_qs);
@@ -224,6 +226,17 @@ private slots:
         QVERIFY2(again.errors.isEmpty(), qPrintable(again.errors.join(u"; ")));
         QCOMPARE(again.stats.ok, kJobs);
         QCOMPARE(again.stats.rateLimited, 0);
+    }
+
+    void refusalBoundsCountTheWindowEvenForABucket()
+    {
+        // A key declared a bucket with no limit known cannot drain its bucket (no rate to drain
+        // at): the bounds read what the sliding window holds, which empties, so every job ends.
+        constexpr int kJobs = 12;
+        const QuietRun run = runQuietKey(u"mistral"_qs, 3, 0, kJobs, {}, LimitAlgorithm::TokenBucket);
+        QVERIFY2(run.errors.isEmpty(), qPrintable(run.errors.join(u"; ")));
+        QCOMPARE(run.stats.ok, kJobs);
+        QVERIFY2(run.stats.rateLimited <= 4, qPrintable(u"%1 refusals"_qs.arg(run.stats.rateLimited)));
     }
 };
 
