@@ -174,6 +174,8 @@ constexpr LimitField kLimitFields[] = {
     {"tpm", &RateLimits::tpm},
     {"itpm", &RateLimits::itpm},
     {"otpm", &RateLimits::otpm},
+    {"rpd", &RateLimits::rpd},
+    {"tpd", &RateLimits::tpd},
     {"max_parallel_requests", nullptr},
 };
 

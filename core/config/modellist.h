@@ -18,8 +18,13 @@ struct RateLimits {
     std::optional<qint64> itpm;          ///< Anthropic input tokens / minute
     std::optional<qint64> otpm;          ///< Anthropic output tokens / minute
     std::optional<int> maxParallelRequests;
+    /// LiteLLM's per-day quotas: requests and tokens (prompt + output) a key may use per day
+    /// (docs/ARCHITECTURE.md, "Daily quotas stated in the model list").
+    std::optional<qint64> rpd;
+    std::optional<qint64> tpd;
     /// Whether any per-minute limit is stated (max_parallel_requests is no rate).
     bool statesARate() const { return rpm || tpm || itpm || otpm; }
+    bool statesADailyQuota() const { return rpd || tpd; }
 };
 
 /// Per-deployment prices from the model list (USD per token): LiteLLM's custom-pricing fields,

@@ -61,6 +61,8 @@ QJsonObject RunEstimate::toJson() const
     }
     if (unschedulableCalls > 0)
         o.insert(QStringLiteral("unschedulable_calls"), unschedulableCalls);
+    if (overDailyQuotaCalls > 0)
+        o.insert(QStringLiteral("over_daily_quota_calls"), overDailyQuotaCalls);
     return o;
 }
 

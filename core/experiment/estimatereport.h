@@ -30,6 +30,7 @@ struct RunEstimate {
     double durationSeconds = 0;               ///< from the start until its last call returns (runs share deployments)
     bool priceKnown = true;
     qint64 unschedulableCalls = 0;            ///< exceed a limit of every deployment on their own: never admitted
+    qint64 overDailyQuotaCalls = 0;           ///< find every deployment's daily quota (rpd/tpd) used up: fail until it resets
     QString tokenMethod;                      ///< exact | calibrated | factor | count_tokens | chars/4 | custom
     /// How the run is sent (execution.mode, decided per run; `auto` by the live duration): "live" or
     /// "batch" (its calls then cost the batch price; durationSeconds stays the live schedule's).

@@ -162,6 +162,20 @@ Result<void> Estimator::prepare()
             s.windowKey = QStringLiteral("pool:") + l->pool;
         s.limits = d.limits;
         m_learnedAt << learnedLimitsFor(d, s.limits);
+        // What earlier runs left of the day: rpd/tpd already used, or a quota refused until a
+        // reset (taken to lie beyond the run: docs/ARCHITECTURE.md, "Daily quotas stated in the model list").
+        if (const auto l = m_in.learnedLimits.constFind(d.id); l != m_in.learnedLimits.cend()) {
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            if (l->dayResetsAt.isValid() && l->dayResetsAt > now) {
+                s.dayRequestsUsed = l->dayRequests;
+                s.dayTokensUsed = l->dayTokens;
+            }
+            if (l->quotaUntil.isValid() && l->quotaUntil > now) {
+                s.parked = true;
+                m_warnings << QStringLiteral("deployment %1: %2 was exhausted in an earlier run until %3; it takes no calls")
+                                  .arg(d.id, l->quotaWhat, l->quotaUntil.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")));
+            }
+        }
         s.latency = m_in.latencyByDeployment.value(d.id, m_in.latency);
         m_sched << s;
         m_deps << d;
@@ -503,12 +517,16 @@ std::vector<qint64> Estimator::addCosts(ModeEstimate &m, const Mode &mode, const
 
     const auto runCount = size_t(mode.runs.size());
     std::vector<CostAccumulator> runExpected(runCount), runWorst(runCount);
-    std::vector<qint64> runUnsched(runCount, 0);
+    std::vector<qint64> runUnsched(runCount, 0), runOverDaily(runCount, 0);
     std::vector<bool> runPriceKnown(runCount, true);
     std::vector<CostAccumulator> depExpected(size_t(deps.size()));
     for (size_t i = 0; i < mode.calls.size(); ++i) {
         const ScheduleCall &c = mode.calls[i];
         const int d = sim.deploymentOf[i];
+        if (d == ScheduleResult::kOverDailyQuota) {
+            ++runOverDaily[size_t(c.run)];
+            continue;
+        }
         if (d < 0) {
             ++runUnsched[size_t(c.run)];
             continue;
@@ -544,6 +562,7 @@ std::vector<qint64> Estimator::addCosts(ModeEstimate &m, const Mode &mode, const
         e.worstCostMicros = runWorst[size_t(r)].micros();
         e.durationSeconds = size_t(r) < sim.runFinishSeconds.size() ? sim.runFinishSeconds[size_t(r)] : 0;
         e.unschedulableCalls = runUnsched[size_t(r)];
+        e.overDailyQuotaCalls = runOverDaily[size_t(r)];
         e.priceKnown = runPriceKnown[size_t(r)];
         if (size_t(r) < m_runBatch.size() && m_runBatch[size_t(r)])
             e.mode = QStringLiteral("batch");
@@ -556,6 +575,7 @@ std::vector<qint64> Estimator::addCosts(ModeEstimate &m, const Mode &mode, const
         m.total.expectedOutputTokens += e.expectedOutputTokens;
         m.total.worstOutputTokens += e.worstOutputTokens;
         m.total.unschedulableCalls += e.unschedulableCalls;
+        m.total.overDailyQuotaCalls += e.overDailyQuotaCalls;
         m.total.priceKnown = m.total.priceKnown && e.priceKnown;
         m.runs << e;
     }
@@ -790,6 +810,10 @@ QStringList Estimator::warnings(const ModeEstimate &planned) const
         if (e.unschedulableCalls > 0)
             out << QStringLiteral("run %1: %2 calls exceed a limit of every deployment of group %3 on their own "
                                   "and would never be sent").arg(e.runId).arg(e.unschedulableCalls).arg(e.group);
+        if (e.overDailyQuotaCalls > 0)
+            out << QStringLiteral("run %1: %2 calls find the daily quotas (rpd/tpd) of every deployment of group %3 "
+                                  "used up; they would fail until the quotas reset, and resume then")
+                       .arg(e.runId).arg(e.overDailyQuotaCalls).arg(e.group);
         if (e.tokenMethod == QLatin1String("chars/4"))
             out << QStringLiteral("run %1: prompt tokens estimated as characters / 4").arg(e.runId);
     }

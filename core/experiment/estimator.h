@@ -46,6 +46,11 @@ struct LearnedDeploymentLimits {
     QDateTime learnedAt;
     /// The provider pool a run learned the key shares (docs/FORMATS.md, "Learned pools"); empty: none.
     QString pool;
+    /// Today's use of the model list's daily quotas (rpd, tpd) until dayResetsAt, and a quota the
+    /// provider refused on until quotaUntil (invalid: none).
+    qint64 dayRequests = 0, dayTokens = 0;
+    QDateTime dayResetsAt, quotaUntil;
+    QString quotaWhat;
 };
 
 struct EstimateInput {

@@ -66,6 +66,14 @@ struct SimWindow {
     qint64 periodUs = 0;              // a bucket's refill period (window + margin)
     SimBucket buckets[4];
     qint64 outReserved = 0;
+    // The daily quotas (0 = none) and what was counted of them, as the router counts: each call
+    // when sent, its tokens at prompt + max_tokens until the reply settles them to usage.
+    qint64 rpd = 0, tpd = 0, dayRequests = 0, dayTokens = 0;
+    bool parked = false;
+    bool dailyFull(const ScheduleCall &c) const
+    {
+        return parked || (rpd > 0 && dayRequests + 1 > rpd) || (tpd > 0 && dayTokens + c.promptTokens + c.maxTokens > tpd);
+    }
     SimWindow(qint64 windowUs, qint64 marginUs)
         : sums{SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs),
                SlidingSum(windowUs, marginUs)},
@@ -167,6 +175,7 @@ private:
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> m_inFlight;
     quint64 m_seq = 0;
     qint64 m_now = 0, m_lastFinish = 0;
+    bool m_dailyFull = false;   // pickDeployment passed a deployment over its daily quota
 };
 
 ScheduleSimulation::ScheduleSimulation(const QList<ScheduleDeployment> &deployments, const std::vector<ScheduleCall> &calls,
@@ -193,7 +202,17 @@ void ScheduleSimulation::addDeployments(const QList<ScheduleDeployment> &deploym
             m_windows.emplace_back(windowUs, marginUs);
             m_windows.back().bucket = d.algorithm == LimitAlgorithm::TokenBucket;
         }
-        qint64 *limit = m_windows[std::size_t(w)].limit;
+        SimWindow &win = m_windows[std::size_t(w)];
+        auto lower = [](qint64 &into, std::optional<qint64> v) {
+            if (v && *v > 0)
+                into = into == 0 ? *v : std::min(into, *v);
+        };
+        lower(win.rpd, d.limits.rpd);
+        lower(win.tpd, d.limits.tpd);
+        win.dayRequests = std::max(win.dayRequests, d.dayRequestsUsed);
+        win.dayTokens = std::max(win.dayTokens, d.dayTokensUsed);
+        win.parked = win.parked || d.parked;
+        qint64 *limit = win.limit;
         const std::optional<qint64> lims[4] = {d.limits.rpm, d.limits.tpm, d.limits.itpm, d.limits.otpm};
         for (int k = 0; k < 4; ++k) {
             if (lims[k] && *lims[k] > 0)
@@ -303,6 +322,8 @@ void ScheduleSimulation::admit(int di, int ci)
     const int tok = w.charge(WaitTpm, m_now, cost.tokens);
     const int in = cost.inputTokens > 0 ? w.charge(WaitItpm, m_now, cost.inputTokens) : -1;
     w.outReserved += cost.outputReserve;
+    ++w.dayRequests;
+    w.dayTokens += c.promptTokens + c.maxTokens;
     ++d.inFlight;
     const double lat = d.latency.seconds(c.outputTokens);
     m_inFlight.push(InFlight{m_now + toUs(lat), m_seq++, ci, di, tok, in});
@@ -322,6 +343,7 @@ void ScheduleSimulation::complete(const InFlight &f)
     --d.inFlight;
     const AdmissionCost cost = costOf(d.rule, c);
     w.outReserved -= cost.outputReserve;
+    w.dayTokens -= c.maxTokens - c.outputTokens;
     // What the reply settles, as the router's LimitState::settle applies it.
     const Settlement s = settlementOf(d.rule, c);
     if (const auto tokens = d.chargeModel ? settledTokens(*d.chargeModel, s) : s.tokens)
@@ -344,7 +366,12 @@ int ScheduleSimulation::pickDeployment(int g, const ScheduleCall &c, qint64 &soo
     double bestRoom = -2;
     soonest = kNever;
     everPossible = false;
+    m_dailyFull = false;
     for (int di : m_depsOfGroup[std::size_t(g)]) {
+        if (m_windows[std::size_t(m_deps[std::size_t(di)].window)].dailyFull(c)) {
+            m_dailyFull = true;
+            continue;
+        }
         int dim = -1;
         const qint64 t = earliest(di, c, dim);
         if (t != kNever)
@@ -383,9 +410,14 @@ qint64 ScheduleSimulation::dispatchGroup(int g)
             admit(best, ci);
             ++head;
         } else if (!everPossible) {
-            // Larger than a limit of every deployment of its group (or no deployment): the
-            // router could never send it.
-            ++m_res.unschedulable;
+            // Larger than a limit of every deployment of its group (or no deployment), or past
+            // every daily quota left: the router could never send it (today).
+            if (m_dailyFull) {
+                ++m_res.overDailyQuota;
+                m_res.deploymentOf[std::size_t(ci)] = ScheduleResult::kOverDailyQuota;
+            } else {
+                ++m_res.unschedulable;
+            }
             ++head;
         } else {
             if (soonest >= kWhenOneCompletes)

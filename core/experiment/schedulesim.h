@@ -32,7 +32,12 @@ struct ScheduleDeployment {
     /// starts before its headers teach it otherwise).
     std::optional<ChargeModel> chargeModel;
     QString windowKey;            ///< deployments with the same key share one window (stricter limit wins)
-    RateLimits limits;
+    RateLimits limits;            ///< per minute, and the daily rpd/tpd
+    /// What the key already used today of its rpd/tpd (an earlier run the same day).
+    qint64 dayRequestsUsed = 0, dayTokensUsed = 0;
+    /// Parked for the whole run (a daily or spend quota an earlier run was refused on, until a
+    /// reset after the run would end): takes no call.
+    bool parked = false;
     LatencyModel latency;
 };
 
@@ -52,7 +57,10 @@ QString scheduleLimitName(int limit);
 
 struct ScheduleResult {
     double durationSeconds = 0;
-    std::vector<int> deploymentOf;        ///< per call; -1 = never admissible
+    /// Per call; kNeverAdmissible: larger than a limit of every deployment; kOverDailyQuota: the daily
+    /// quotas (rpd, tpd) of every deployment of its group are used up before it.
+    std::vector<int> deploymentOf;
+    static constexpr int kNeverAdmissible = -1, kOverDailyQuota = -2;
     std::vector<double> runFinishSeconds; ///< per run index
     struct Use {
         qint64 calls = 0, promptTokens = 0, outputTokens = 0;   ///< this deployment's calls
@@ -64,14 +72,16 @@ struct ScheduleResult {
     };
     std::vector<Use> deployments;         ///< per deployment
     qint64 unschedulable = 0;
+    qint64 overDailyQuota = 0;
     bool cancelled = false;
 };
 
 /// Discrete-event simulation of usage-based-routing-v2 over sliding 60-s windows or token buckets
 /// refilled over 60 s (ScheduleDeployment::algorithm): each group's
 /// queue is served in order; a call goes to the deployment of its group that admits it now with
-/// the most headroom, else waits exactly until the earliest deployment can admit it. Retries,
-/// 429s and fallbacks are not modelled. O(calls log calls).
+/// the most headroom, else waits exactly until the earliest deployment can admit it. A key whose
+/// daily quota (rpd, tpd) has no room for a call takes no more calls: the run is assumed to end
+/// before the quota resets. Retries, 429s and fallbacks are not modelled. O(calls log calls).
 /// `marginSeconds`: how long after a charge expires the router waits before relying on it (clock
 /// skew safety); 0 gives the analytic minimum.
 ScheduleResult simulateSchedule(const QList<ScheduleDeployment> &deployments, const std::vector<ScheduleCall> &calls,

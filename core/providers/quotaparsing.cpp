@@ -1,5 +1,6 @@
 #include "core/providers/quotaparsing.h"
 
+#include "core/common/provider.h"
 #include "core/providers/wireparsing.h"
 
 #include <QDateTime>
@@ -133,6 +134,15 @@ qint64 nextPacificMidnightMs(qint64 now)
     const qint64 ms = midnight.toMSecsSinceEpoch();
     // A date without a midnight (a DST jump at 00:00) comes out invalid: a day from now is close.
     return midnight.isValid() && ms > now ? ms : now + kDayMs;
+}
+
+qint64 nextDailyQuotaResetMs(const QString &provider, qint64 now)
+{
+    const ProviderKind kind = providerKind(provider);
+    if (kind == ProviderKind::Gemini || kind == ProviderKind::VertexAi)
+        return nextPacificMidnightMs(now);
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(now, QTimeZone::utc());
+    return QDateTime(at.date().addDays(1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
 }
 
 bool providerSaysDoNotRetry(const HeaderList &headers)

@@ -34,6 +34,11 @@ std::optional<QuotaExhausted> quotaExhaustion(int httpStatus, const HeaderList &
 /// since the epoch. Falls back to UTC-8 when the time-zone database is missing.
 qint64 nextPacificMidnightMs(qint64 nowEpochMs);
 
+/// When a per-day quota the model list states (rpd, tpd) starts over after `nowEpochMs`: Gemini's
+/// and Vertex AI's at midnight Pacific, as Google resets them; every other provider's at midnight
+/// UTC, the day LiteLLM counts them by (docs/ARCHITECTURE.md, "Daily quotas stated in the model list").
+qint64 nextDailyQuotaResetMs(const QString &provider, qint64 nowEpochMs);
+
 /// A reply header `x-should-retry: false`: the provider says a retry cannot succeed.
 bool providerSaysDoNotRetry(const HeaderList &headers);
 

@@ -129,6 +129,7 @@ struct DeploymentState {
     QDateTime quotaUntilWall;            // invalid when kNever
     QString quotaWhat;
     bool quotaDaily = true;
+    QString dailyKey;                    // its key (or configured pool) in Private::daily
     bool budgetWaiting = false;          // the head job's worst case did not fit the budget here
     // Shared limits (options.shared): the pool id the store knows this key by, and no call
     // before sharedNotBefore because the shared window said so.
@@ -155,6 +156,9 @@ struct InFlightCall {
     // included, for refusals that name nothing (core/limits/slowstart.h, RefusalBounds).
     std::optional<RefusalBounds::Point> held;
     bool boundsProbe = false;            // admitted beyond what the key has been seen to accept
+    // The model list's tpd: tokens this call was counted with today, and the day it counted in.
+    qint64 dayTokens = 0;
+    qint64 dayResetsAt = 0;
     QDateTime startedAt;
     QString hostKey;
     QNetworkAccessManager *nam = nullptr;
@@ -193,6 +197,18 @@ public:
     std::vector<QString> memberKey;                             // member -> its own window key
     std::vector<std::unique_ptr<LimitState>> learnedStates;
     std::vector<std::unique_ptr<SlowStart>> learnedPaces;
+    // The daily quotas the model list states (rpd, tpd), per key or configured pool (a member's
+    // key): counted when a call is sent, tokens settled to usage (docs/ARCHITECTURE.md, "Daily
+    // quotas stated in the model list").
+    struct DailyUse {
+        std::optional<qint64> rpd, tpd;   // the lowest any deployment of the key states
+        qint64 requests = 0, tokens = 0;
+        qint64 tokensInFlight = 0;        // of `tokens`: worst cases of calls not answered yet
+        qint64 resetsAtWall = 0;          // epoch ms; the counts start over then
+        QString provider;
+    };
+    std::map<QString, DailyUse> daily;
+    QStringList startNotes;   // said at the first dispatch (see dispatch())
     QSet<QString> warnedWindows;                                // differing limits already reported
     QHash<QString, QList<int>> groupDeps;                       // group -> deployment indexes
     QStringList groupOrder;
@@ -284,6 +300,16 @@ public:
     /// Parks the deployment (or backs its probe off) and puts the job back without spending a retry.
     void onUnreachable(JobPtr job, DeploymentState &d, const InFlightCall &c, const CallRecord &rec, qint64 now);
     void onReachable(DeploymentState &d, qint64 now);
+    /// The key's daily quota entry when the model list states one (the day rolled over if it ended).
+    DailyUse *dailyOf(const DeploymentState &d);
+    /// Whether the daily quota the model list states for d's key leaves room for `job`. UsedUp:
+    /// every deployment of the key is parked until the day ends. WaitForReplies: it fits only once
+    /// calls in flight are settled to their usage; a reply reschedules.
+    enum class DailyVerdict { Room, WaitForReplies, UsedUp };
+    DailyVerdict dailyQuota(DeploymentState &d, JobState *job, qint64 t);
+    qint64 dailyTokens(JobState *job, DeploymentState &d) { return promptEstimate(job, d) + job->job.request.maxTokens; }
+    /// Parks d until `untilWall` (epoch ms; 0 = the run's end) for the quota `what`; returns whether it was news.
+    bool parkForQuota(DeploymentState &d, qint64 t, qint64 untilWall, const QString &what, bool isDaily);
     /// Parks the deployment until the quota's reset and puts the job back for the group's others.
     void onQuotaExhausted(JobPtr job, DeploymentState &d, const QuotaExhausted &quota, const CallRecord &rec, qint64 now);
     ParsedReply readReply(RouterCall *call, DeploymentState &d) const;
@@ -340,6 +366,85 @@ void Router::Private::build()
         deps.push_back(std::move(d));
     }
     rebuildWindows();
+    // What earlier runs left: today's use of stated daily quotas, and quotas refused until a reset.
+    const qint64 nowWall = QDateTime::currentMSecsSinceEpoch();
+    for (const auto &dp : deps) {
+        DeploymentState &d = *dp;
+        if (const auto it = options.rememberedDailyUse.constFind(d.dep.id); it != options.rememberedDailyUse.cend()) {
+            const qint64 resets = it->resetsAt.isValid() ? it->resetsAt.toMSecsSinceEpoch() : 0;
+            if (DailyUse *use = dailyOf(d); use && resets > nowWall && resets <= use->resetsAtWall) {
+                use->requests = std::max(use->requests, it->requests);
+                use->tokens = std::max(use->tokens, it->tokens);
+            }
+        }
+        if (const auto it = options.rememberedQuotas.constFind(d.dep.id); it != options.rememberedQuotas.cend()
+            && it->until.isValid() && it->until.toMSecsSinceEpoch() > nowWall) {
+            parkForQuota(d, 0, it->until.toMSecsSinceEpoch(), it->what, it->daily);
+            startNotes << QStringLiteral("%1: %2 was exhausted in an earlier run until %3; its jobs go to the group's "
+                                         "other deployments")
+                              .arg(d.dep.id, it->daily ? QStringLiteral("daily quota (%1)").arg(it->what) : it->what,
+                                   wallText(it->until));
+        }
+    }
+}
+
+Router::Private::DailyUse *Router::Private::dailyOf(const DeploymentState &d)
+{
+    const auto it = daily.find(d.dailyKey);
+    if (it == daily.end() || (!it->second.rpd && !it->second.tpd))
+        return nullptr;
+    DailyUse &use = it->second;
+    const qint64 nowWall = QDateTime::currentMSecsSinceEpoch();
+    if (use.resetsAtWall <= nowWall) {
+        use.requests = use.tokens = use.tokensInFlight = 0;
+        use.resetsAtWall = nextDailyQuotaResetMs(use.provider, nowWall);
+    }
+    return &use;
+}
+
+Router::Private::DailyVerdict Router::Private::dailyQuota(DeploymentState &d, JobState *job, qint64 t)
+{
+    DailyUse *use = dailyOf(d);
+    if (!use)
+        return DailyVerdict::Room;
+    const bool requestsLeft = !use->rpd || use->requests + 1 <= *use->rpd;
+    const bool tokensLeft = !use->tpd || use->tokens + dailyTokens(job, d) <= *use->tpd;
+    if (requestsLeft && tokensLeft)
+        return DailyVerdict::Room;
+    if (requestsLeft && use->tokensInFlight > 0)
+        return DailyVerdict::WaitForReplies;   // their usage may leave room
+    // Whatever tpd leaves may not hold the next call: the key is done for the day either way,
+    // rather than sending smaller calls past larger ones.
+    const QString what = !requestsLeft ? QStringLiteral("rpd %1 of the model list").arg(*use->rpd)
+                                       : QStringLiteral("tpd %1 of the model list").arg(*use->tpd);
+    bool news = false;
+    for (int i : std::as_const(memberDeps[size_t(d.member)]))
+        news = parkForQuota(*deps[size_t(i)], t, use->resetsAtWall, what, true) || news;
+    if (news) {
+        noteEvent(QStringLiteral("%1: %2 used up today (%3 requests, %4 tokens); parked until %5, its jobs go to the "
+                                 "group's other deployments")
+                      .arg(d.dep.id, what).arg(use->requests).arg(use->tokens).arg(wallText(d.quotaUntilWall)));
+        scheduleDispatch();   // the next pass sees the group without it (other groups, or failing its jobs)
+    }
+    return DailyVerdict::UsedUp;
+}
+
+bool Router::Private::parkForQuota(DeploymentState &d, qint64 t, qint64 untilWall, const QString &what, bool isDaily)
+{
+    qint64 until = kNever;
+    QDateTime wall;
+    if (untilWall > 0) {
+        const qint64 nowWall = QDateTime::currentMSecsSinceEpoch();
+        until = t + std::max<qint64>(0, untilWall - nowWall);
+        wall = QDateTime::fromMSecsSinceEpoch(untilWall, Qt::UTC);
+    }
+    if (until <= d.quotaUntil && t < d.quotaUntil)
+        return false;
+    d.quotaUntil = until;
+    d.quotaUntilWall = wall;
+    d.quotaDaily = isDaily;
+    d.quotaWhat = what;
+    return true;
 }
 
 void Router::Private::rebuildWindows()
@@ -470,6 +575,10 @@ void Router::Private::rebuildWindows()
     for (int c : comps)
         ++compSize[c];
 
+    for (auto &[key, use] : daily) {
+        use.rpd.reset();
+        use.tpd.reset();
+    }
     limits.clear();
     slowStarts.clear();
     QHash<int, LimitValues> firstLimits;
@@ -480,6 +589,7 @@ void Router::Private::rebuildWindows()
         d.sharedPool = poolIds.value(r);
         d.sharedLabel = labels.value(r).join(QStringLiteral(", "));
         d.member = memberOfRoot.value(r);
+        d.dailyKey = memberKey[size_t(d.member)];
         const int comp = comps[size_t(d.member)];
         d.windowKey = compSize.value(comp) > 1 ? poolKey(comp) : memberKey[size_t(d.member)];
         auto &slot = limits[d.windowKey];
@@ -493,6 +603,16 @@ void Router::Private::rebuildWindows()
             slot->setLearnAlgorithm(!d.dep.limitAlgorithm.has_value());
         }
         const RateLimits &l = d.dep.limits;
+        if (l.statesADailyQuota()) {
+            DailyUse &use = daily[d.dailyKey];
+            auto lower = [](std::optional<qint64> &into, std::optional<qint64> v) {
+                if (v)
+                    into = into ? std::min(*into, *v) : *v;
+            };
+            lower(use.rpd, l.rpd);
+            lower(use.tpd, l.tpd);
+            use.provider = d.dep.provider;
+        }
         const LimitValues v{l.rpm, l.tpm, l.itpm, l.otpm};
         slot->addConfigured(v);
         if (!l.statesARate()) {
@@ -511,11 +631,10 @@ void Router::Private::rebuildWindows()
                    && !warned.contains(r) && !warnedWindows.contains(d.windowKey)) {
             warned.insert(r);
             warnedWindows.insert(d.windowKey);
-            // Queued: nobody can be connected to event() while the router is being built.
-            const QString msg = QStringLiteral("%1 shares its rate limits with other deployments (%2) but states "
-                                               "different limits; the lower of each applies")
-                                    .arg(d.dep.id, d.windowKey);
-            QMetaObject::invokeMethod(q, [this, msg] { noteEvent(msg); }, Qt::QueuedConnection);
+            // Said at the first dispatch: nobody can be connected to event() while the router is being built.
+            startNotes << QStringLiteral("%1 shares its rate limits with other deployments (%2) but states "
+                                         "different limits; the lower of each applies")
+                              .arg(d.dep.id, d.windowKey);
         }
     }
 }
@@ -760,8 +879,13 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
             anyCouldEverFit = true;
             continue;
         }
-        if (t < d.quotaUntil) {
+        const DailyVerdict day = t < d.quotaUntil ? DailyVerdict::UsedUp : dailyQuota(d, job, t);
+        if (day == DailyVerdict::UsedUp) {
             earliest = std::min(earliest, d.quotaUntil);
+            anyCouldEverFit = true;
+            continue;
+        }
+        if (day == DailyVerdict::WaitForReplies) {
             anyCouldEverFit = true;
             continue;
         }
@@ -905,6 +1029,10 @@ bool Router::Private::handleUnusableGroup(const QString &group, qint64 t, qint64
 void Router::Private::dispatch()
 {
     dispatchPending = false;
+    // Notes from building the router, told once someone can listen: a run connects to event()
+    // after the router is made (perhaps on another thread), and submits only after that.
+    for (const QString &note : std::exchange(startNotes, {}))
+        noteEvent(note);
     if (budgetStopped && (queuedCount > 0 || !delayed.empty())) {
         // Retries, 429 requeues and fallbacks that came back after the budget stop: they must not
         // wait forever in queues nobody serves any more.
@@ -1084,6 +1212,15 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
         c.held = heldWith(d, {0, 0, 0, 0}, t);
         c.boundsProbe = d.slowStart->bounds().learning()
                         && d.slowStart->bounds().verdict(*c.held) != RefusalBounds::Verdict::Fits;
+    }
+    if (DailyUse *use = dailyOf(d)) {
+        ++use->requests;
+        if (use->tpd) {
+            c.dayTokens = dailyTokens(job, d);
+            use->tokens += c.dayTokens;
+            use->tokensInFlight += c.dayTokens;
+        }
+        c.dayResetsAt = use->resetsAtWall;
     }
     c.reservedMicros = reservedMicros;
     c.boundMicros = boundMicros;
@@ -1484,23 +1621,12 @@ void Router::Private::onQuotaExhausted(JobPtr job, DeploymentState &d, const Quo
         ++d.stats.http429;
         ++total429;
     }
-    qint64 until = kNever;
-    QDateTime wall;
-    if (quota.resetsAtMs) {
-        const qint64 nowWall = QDateTime::currentMSecsSinceEpoch();
-        const qint64 in = std::max(*quota.resetsAtMs - nowWall, kMinQuotaParkMs);
-        until = t + in;
-        wall = QDateTime::fromMSecsSinceEpoch(nowWall + in, Qt::UTC);
-    }
-    if (until > d.quotaUntil || t >= d.quotaUntil) {
-        d.quotaUntil = until;
-        d.quotaUntilWall = wall;
-        d.quotaDaily = quota.kind == QuotaExhausted::Kind::Daily;
-        d.quotaWhat = quota.what;
+    const qint64 nowWall = QDateTime::currentMSecsSinceEpoch();
+    const qint64 untilWall = quota.resetsAtMs ? nowWall + std::max(*quota.resetsAtMs - nowWall, kMinQuotaParkMs) : 0;
+    if (parkForQuota(d, t, untilWall, quota.what, quota.kind == QuotaExhausted::Kind::Daily))
         noteEvent(QStringLiteral("%1: %2 exhausted until %3; its jobs go to the group's other deployments")
                       .arg(d.dep.id, d.quotaDaily ? QStringLiteral("daily quota (%1)").arg(quota.what) : quota.what,
-                           until == kNever ? u"the run ends"_qs : wallText(wall)));
-    }
+                           d.quotaUntil == kNever ? u"the run ends"_qs : wallText(d.quotaUntilWall)));
     job->lastClass = rec.errorClass;
     job->lastError = rec.errorMessage;
     requeueFront(std::move(job));
@@ -1536,6 +1662,15 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
         notes << d.limits->learnAdmissionCharge(*reply.limits.queryCostTokens, usage.promptTokens,
                                                 c.job->job.request.maxTokens, settlement.usageTokens.value_or(0));
         settlement.tokens = settlement.usageTokens = *reply.limits.queryCostTokens;
+    }
+    if (c.dayTokens > 0) {
+        // The day's tokens: what the call used, where it was counted at its worst case (which a
+        // call that tells no usage keeps).
+        if (DailyUse *use = dailyOf(d); use && use->resetsAtWall == c.dayResetsAt) {
+            use->tokensInFlight = std::max<qint64>(0, use->tokensInFlight - c.dayTokens);
+            if (usage.reported)
+                use->tokens = std::max<qint64>(0, use->tokens - c.dayTokens + usage.promptTokens + usage.completionTokens);
+        }
     }
     if (reply.completion) {
         d.limits->settle(t, c.admission, settlement);
@@ -2026,6 +2161,13 @@ RouterSnapshot Router::snapshot() const
         const auto [reason, until] = d->waitReason(x, t);
         ds.waitReason = reason;
         ds.waitUntilMs = until == kNever || until <= 0 ? 0 : d->wallMs(until);
+        if (const Private::DailyUse *use = d->dailyOf(x)) {
+            ds.rpdLimit = use->rpd.value_or(0);
+            ds.tpdLimit = use->tpd.value_or(0);
+            ds.dailyUse = DailyQuotaUse{use->requests, use->tokens, QDateTime::fromMSecsSinceEpoch(use->resetsAtWall, Qt::UTC)};
+        }
+        if (t < x.quotaUntil && x.quotaUntilWall.isValid())
+            ds.exhausted = ExhaustedQuota{x.quotaUntilWall, x.quotaWhat, x.quotaDaily};
         s.deployments.append(ds);
         s.inFlight += x.inFlight;
     }

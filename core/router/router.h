@@ -64,6 +64,12 @@ struct RouterOptions {
     /// deployments of the same name here (docs/ARCHITECTURE.md, "Pools nobody configured"):
     /// they start admitted as one pool; their counters can still show them apart.
     QHash<QString, QString> rememberedPools;
+    /// deployment id -> what its key used of the model list's rpd/tpd today, as an earlier run
+    /// left it; used only before that day's reset.
+    QHash<QString, DailyQuotaUse> rememberedDailyUse;
+    /// deployment id -> a daily or spend quota an earlier run was refused on: the deployment starts
+    /// parked until then, and its jobs go to the group's others.
+    QHash<QString, ExhaustedQuota> rememberedQuotas;
 };
 
 class Router final : public QObject {

@@ -4,6 +4,7 @@
 #include "core/providers/providertypes.h"
 #include "core/storage/records.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -44,6 +45,20 @@ enum class WaitReason {
     Budget,      ///< the next call's worst case would pass the budget
 };
 
+/// What a key used today of the daily quotas the model list states (rpd, tpd), remembered across
+/// runs so a second run the same day starts where the first ended.
+struct DailyQuotaUse {
+    qint64 requests = 0, tokens = 0;
+    QDateTime resetsAt;         ///< UTC; the counts start over then
+};
+
+/// A daily or spend quota a provider refused on, remembered until it resets.
+struct ExhaustedQuota {
+    QDateTime until;            ///< UTC
+    QString what;               ///< "requests per day", "spend limit", ...
+    bool daily = true;
+};
+
 /// Live state of one deployment's window, for gauges.
 struct DeploymentSnapshot {
     QString id, group, provider, windowKey;
@@ -65,6 +80,11 @@ struct DeploymentSnapshot {
     double latencyMsEwma = 0;
     WaitReason waitReason = WaitReason::None;
     qint64 waitUntilMs = 0;                ///< epoch ms when the reason may clear; 0 = unknown
+    /// The model list's daily quotas of its key (0 = none stated) and what the key used of them today.
+    qint64 rpdLimit = 0, tpdLimit = 0;
+    DailyQuotaUse dailyUse;                ///< resetsAt invalid when no daily quota is stated
+    /// A quota the provider refused on that holds past now (until invalid: none, or until the run ends).
+    ExhaustedQuota exhausted;
 };
 
 struct RouterSnapshot {

@@ -82,7 +82,9 @@ Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QStr
             qCWarning(lcExperiment).noquote() << "learned limits ignored:" << ok.error().toString();
         for (const Deployment &d : project.models.deployments)
             if (const LearnedLimits *l = store.find(d))
-                in.learnedLimits.insert(d.id, LearnedDeploymentLimits{l->limits, double(l->windowMs) / 1000.0, l->learnedAt, l->pool});
+                in.learnedLimits.insert(d.id, LearnedDeploymentLimits{l->limits, double(l->windowMs) / 1000.0, l->learnedAt, l->pool,
+                                                                      l->dayRequests, l->dayTokens, l->dayResetsAt,
+                                                                      l->quotaUntil, l->quotaWhat});
     }
 
     // Against the simulator, its configured latency is the latency.

@@ -137,6 +137,22 @@ Result<void> LearnedLimitStore::load()
         e.learnedAt = QDateTime::fromString(o.value(u"learned_at").toString(), Qt::ISODate);
         if (!e.learnedAt.isValid())
             return bad("learned_at", QStringLiteral("must be an ISO 8601 date and time"));
+        if (const QJsonValue v = o.value(u"day"); !v.isUndefined()) {
+            const QJsonObject day = v.toObject();
+            e.dayRequests = day.value(u"requests").toInteger(-1);
+            e.dayTokens = day.value(u"tokens").toInteger(-1);
+            e.dayResetsAt = QDateTime::fromString(day.value(u"resets_at").toString(), Qt::ISODate);
+            if (!v.isObject() || e.dayRequests < 0 || e.dayTokens < 0 || !e.dayResetsAt.isValid())
+                return bad("day", QStringLiteral("must be {\"requests\": n, \"tokens\": n, \"resets_at\": ISO 8601 date}"));
+        }
+        if (const QJsonValue v = o.value(u"exhausted"); !v.isUndefined()) {
+            const QJsonObject q = v.toObject();
+            e.quotaUntil = QDateTime::fromString(q.value(u"until").toString(), Qt::ISODate);
+            e.quotaWhat = q.value(u"what").toString();
+            e.quotaDaily = q.value(u"daily").toBool(true);
+            if (!v.isObject() || !e.quotaUntil.isValid() || e.quotaWhat.isEmpty())
+                return bad("exhausted", QStringLiteral("must be {\"until\": ISO 8601 date, \"what\": text, \"daily\": bool}"));
+        }
         entries << e;
     }
     m_entries = std::move(entries);
@@ -159,6 +175,14 @@ Result<void> LearnedLimitStore::save() const
                       {QStringLiteral("learned_at"), e.learnedAt.toUTC().toString(Qt::ISODate)}};
         if (!e.pool.isEmpty())
             o.insert(QStringLiteral("pool"), e.pool);
+        if (e.dayResetsAt.isValid())
+            o.insert(QStringLiteral("day"), QJsonObject{{QStringLiteral("requests"), e.dayRequests},
+                                                        {QStringLiteral("tokens"), e.dayTokens},
+                                                        {QStringLiteral("resets_at"), e.dayResetsAt.toUTC().toString(Qt::ISODate)}});
+        if (e.quotaUntil.isValid())
+            o.insert(QStringLiteral("exhausted"), QJsonObject{{QStringLiteral("until"), e.quotaUntil.toUTC().toString(Qt::ISODate)},
+                                                              {QStringLiteral("what"), e.quotaWhat},
+                                                              {QStringLiteral("daily"), e.quotaDaily}});
         RateLimits l = e.limits;
         for (int dim = 0; dim < 4; ++dim)
             if (const auto v = *dimOf(l, dim))
@@ -180,17 +204,37 @@ const LearnedLimits *LearnedLimitStore::find(const Deployment &d) const
     return nullptr;
 }
 
+LearnedLimits &LearnedLimitStore::entryFor(const Deployment &d, qint64 windowMs, const QDateTime &at)
+{
+    for (LearnedLimits &e : m_entries)
+        if (sameEntry(e, d))
+            return e;
+    LearnedLimits e;
+    e.provider = d.provider;
+    e.apiBase = d.effectiveApiBase();
+    e.model = d.model;
+    e.keyRef = learnedKeyReference(d);
+    e.windowMs = windowMs;
+    e.learnedAt = at.toUTC();
+    m_entries << e;
+    return m_entries.last();
+}
+
+void LearnedLimitStore::rememberQuotas(const Deployment &d, qint64 windowMs, const LearnedLimits &quotas, const QDateTime &at)
+{
+    LearnedLimits &entry = entryFor(d, windowMs, at);
+    entry.dayRequests = quotas.dayRequests;
+    entry.dayTokens = quotas.dayTokens;
+    entry.dayResetsAt = quotas.dayResetsAt;
+    entry.quotaUntil = quotas.quotaUntil;
+    entry.quotaWhat = quotas.quotaWhat;
+    entry.quotaDaily = quotas.quotaDaily;
+}
+
 void LearnedLimitStore::remember(const Deployment &d, qint64 windowMs, const RateLimits &limits, const QDateTime &at,
                                  const QString &pool)
 {
-    LearnedLimits *entry = nullptr;
-    for (LearnedLimits &e : m_entries)
-        if (sameEntry(e, d))
-            entry = &e;
-    if (!entry) {
-        m_entries << LearnedLimits{d.provider, d.effectiveApiBase(), d.model, learnedKeyReference(d), windowMs, {}, at, {}};
-        entry = &m_entries.last();
-    }
+    LearnedLimits *entry = &entryFor(d, windowMs, at);
     if (entry->windowMs != windowMs) {   // counts per another window length say nothing about these
         entry->windowMs = windowMs;
         entry->limits = {};
@@ -210,7 +254,30 @@ Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, 
     if (auto ok = store.load(); !ok)
         return std::unexpected(ok.error());   // a file we cannot read is not overwritten
     int learned = 0;
+    bool changed = false;
     for (const DeploymentSnapshot &s : snapshot.deployments) {
+        // Daily use and refused quotas: kept while they hold; what has reset is dropped.
+        LearnedLimits q;
+        if (s.dailyUse.resetsAt.isValid() && s.dailyUse.resetsAt > at && (s.dailyUse.requests > 0 || s.dailyUse.tokens > 0)) {
+            q.dayRequests = s.dailyUse.requests;
+            q.dayTokens = s.dailyUse.tokens;
+            q.dayResetsAt = s.dailyUse.resetsAt;
+        }
+        if (s.exhausted.until.isValid() && s.exhausted.until > at) {
+            q.quotaUntil = s.exhausted.until;
+            q.quotaWhat = s.exhausted.what;
+            q.quotaDaily = s.exhausted.daily;
+        }
+        for (const Deployment &d : models.deployments) {
+            if (d.id != s.id)
+                continue;
+            const LearnedLimits *before = store.find(d);
+            const bool had = before && (before->dayResetsAt.isValid() || before->quotaUntil.isValid());
+            if (had || q.dayResetsAt.isValid() || q.quotaUntil.isValid()) {
+                store.rememberQuotas(d, windowMs, q, at);
+                changed = true;
+            }
+        }
         RateLimits l;
         const qint64 values[] = {s.rpmLearned, s.tpmLearned, s.itpmLearned, s.otpmLearned};
         for (int dim = 0; dim < 4; ++dim)
@@ -224,7 +291,7 @@ Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, 
                 ++learned;
             }
     }
-    if (learned == 0)
+    if (learned == 0 && !changed)
         return 0;
     if (auto ok = store.save(); !ok)
         return std::unexpected(ok.error());

@@ -22,6 +22,15 @@ struct LearnedLimits {
     /// The provider pool (an organisation's limit) the key was learned to share: entries with the
     /// same name share one; empty = none learned. A name, never derived from a key.
     QString pool;
+    /// What the key used today of the daily quotas the model list states (rpd, tpd), until
+    /// dayResetsAt (invalid: nothing remembered); a run the same day starts from there.
+    qint64 dayRequests = 0, dayTokens = 0;
+    QDateTime dayResetsAt;
+    /// A daily or spend quota the provider refused on, until quotaUntil (invalid: none): the next
+    /// run and the estimate start with the deployment parked.
+    QDateTime quotaUntil;
+    QString quotaWhat;
+    bool quotaDaily = true;
     bool any() const { return limits.statesARate(); }
 };
 
@@ -49,16 +58,20 @@ public:
     /// `pool` (empty: none), learned at `at`.
     void remember(const Deployment &d, qint64 windowMs, const RateLimits &limits, const QDateTime &at,
                   const QString &pool = {});
+    /// Replaces that entry's daily use and exhausted quota (either invalid: none), as of `at`.
+    void rememberQuotas(const Deployment &d, qint64 windowMs, const LearnedLimits &quotas, const QDateTime &at);
     const QList<LearnedLimits> &entries() const { return m_entries; }
 
 private:
+    LearnedLimits &entryFor(const Deployment &d, qint64 windowMs, const QDateTime &at);
     QString m_path;
     QList<LearnedLimits> m_entries;
 };
 
 struct RouterSnapshot;
 /// After a run: remembers in the store at `path` the limits `snapshot` shows the router learned
-/// for the deployments of `models` (counts per `windowMs`). Returns how many deployments had any.
+/// for the deployments of `models` (counts per `windowMs`), each key's use of its daily quotas and
+/// the quotas refused until a later reset. Returns how many deployments had any.
 Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, const RouterSnapshot &snapshot,
                                   qint64 windowMs, const QDateTime &at);
 

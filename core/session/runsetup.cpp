@@ -220,6 +220,17 @@ void rememberedLimits(PreparedRun &p, RouterOptions &ro, const Emit &emitEvent)
             emitEvent(QStringLiteral("%1: starts in the provider pool learned on %2 (%3)")
                           .arg(d.id, learned->learnedAt.toString(Qt::ISODate), learned->pool));
         }
+        // Quotas by the day hold whatever the window: today's use of rpd/tpd, and a quota refused
+        // until a reset still ahead (docs/ARCHITECTURE.md, "Daily quotas stated in the model list").
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        if (learned && d.limits.statesADailyQuota() && learned->dayResetsAt.isValid() && learned->dayResetsAt > now) {
+            ro.rememberedDailyUse.insert(d.id, DailyQuotaUse{learned->dayRequests, learned->dayTokens, learned->dayResetsAt});
+            emitEvent(QStringLiteral("%1: its key already used %2 requests and %3 tokens of its daily quota today (until %4)")
+                          .arg(d.id).arg(learned->dayRequests).arg(learned->dayTokens)
+                          .arg(learned->dayResetsAt.toString(Qt::ISODate)));
+        }
+        if (learned && learned->quotaUntil.isValid() && learned->quotaUntil > now)
+            ro.rememberedQuotas.insert(d.id, ExhaustedQuota{learned->quotaUntil, learned->quotaWhat, learned->quotaDaily});
         const RateLimits &l = d.limits;
         if (l.statesARate())
             continue;

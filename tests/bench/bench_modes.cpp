@@ -192,6 +192,8 @@ QString modelList(const QString &base, const QList<SimKey> &keys, bool configure
                 limits += QStringLiteral(", tpm: %1").arg(k.tpm);
             if (k.itpm)
                 limits += QStringLiteral(", itpm: %1, otpm: %2").arg(k.itpm).arg(k.otpm);
+            if (k.rpd)
+                limits += QStringLiteral(", rpd: %1").arg(k.rpd);
         }
         ml += QStringLiteral("  - model_name: %1\n    litellm_params: {model: %2, api_key: %3, api_base: \"%4\"%5}\n")
                   .arg(groupOf(k), model, k.key, apiBase, limits);

@@ -41,6 +41,8 @@ QString diff(const Deployment &a, const Deployment &b)
     cmp("itpm", optText(a.limits.itpm), optText(b.limits.itpm));
     cmp("otpm", optText(a.limits.otpm), optText(b.limits.otpm));
     cmp("maxParallel", optText(a.limits.maxParallelRequests), optText(b.limits.maxParallelRequests));
+    cmp("rpd", optText(a.limits.rpd), optText(b.limits.rpd));
+    cmp("tpd", optText(a.limits.tpd), optText(b.limits.tpd));
     cmp("weight", QString::number(a.weight), QString::number(b.weight));
     cmp("pool", a.rateLimitPool, b.rateLimitPool);
     cmp("inCost", optText(a.price.inputCostPerToken), optText(b.price.inputCostPerToken));
@@ -216,6 +218,22 @@ private slots:
         QCOMPARE(list->deployments[2].effectiveLimitAlgorithm(), LimitAlgorithm::TokenBucket);
     }
 
+    void dailyQuotas()
+    {
+        // LiteLLM's rpd/tpd, in litellm_params (LiteLLM's place), beside it or in model_info.
+        const QByteArray yaml = "model_list:\n"
+                                "  - model_name: g\n    litellm_params: {model: gemini/gemini-2.5-pro, rpm: 150, tpm: 2000000, rpd: 1000}\n"
+                                "  - model_name: g\n    litellm_params: {model: gemini/gemini-2.5-pro}\n"
+                                "    model_info: {tpd: 50000}\n";
+        const auto list = parseModelList(yaml, QStringLiteral("m.yaml"));
+        QVERIFY2(list.has_value(), list ? "" : qPrintable(list.error().toString()));
+        QCOMPARE(list->deployments[0].limits.rpd, std::optional<qint64>(1000));
+        QVERIFY(!list->deployments[0].limits.tpd);
+        QCOMPARE(list->deployments[1].limits.tpd, std::optional<qint64>(50000));
+        QVERIFY(list->deployments[0].limits.statesADailyQuota() && !list->deployments[1].limits.statesARate());
+        QVERIFY(list->warnings.isEmpty());
+    }
+
     void errors_data()
     {
         QTest::addColumn<QByteArray>("yaml");
@@ -234,6 +252,10 @@ private slots:
             << QStringLiteral("model_list[0].litellm_params.rpm") << QStringLiteral("expected a positive integer (leave it out for no limit), got \"2.5\"");
         QTest::newRow("rpm in model_info wrong") << QByteArray(kOne + "    model_info: {rpm: [1]}\n") << 4 << 23
             << QStringLiteral("model_list[0].model_info.rpm") << QStringLiteral("expected a positive integer (leave it out for no limit), got a list");
+        QTest::newRow("zero rpd") << QByteArray(kHead + "      rpd: 0\n") << 5 << 12
+            << QStringLiteral("model_list[0].litellm_params.rpd") << QStringLiteral("expected a positive integer (leave it out for no limit), got \"0\"");
+        QTest::newRow("tpd not a number") << QByteArray(kOne + "    model_info: {tpd: lots}\n") << 4 << 23
+            << QStringLiteral("model_list[0].model_info.tpd") << QStringLiteral("expected a positive integer (leave it out for no limit), got \"lots\"");
         QTest::newRow("max_parallel_requests zero") << QByteArray(kHead + "      max_parallel_requests: 0\n") << 5 << 30
             << QStringLiteral("model_list[0].litellm_params.max_parallel_requests") << QStringLiteral("expected a positive integer, got \"0\"");
         QTest::newRow("limit_algorithm unknown") << QByteArray(kOne + "    model_info: {limit_algorithm: leaky}\n") << 4 << 35
@@ -816,6 +838,7 @@ private slots:
         edited.deployments[0].limits.rpm = 100;
         edited.deployments[0].limits.tpm.reset();
         edited.deployments[1].limits.maxParallelRequests = 8;
+        edited.deployments[1].limits.rpd = 2000;
         edited.deployments[2].price.outputCostPerToken = 4e-6;
         edited.deployments.removeAt(3); // mistral-large
         Deployment extra;
@@ -851,6 +874,7 @@ private slots:
         QVERIFY(text.contains("drop_params: true"));
         // The new limit goes where LiteLLM reads it; an unchanged model_info limit stays put.
         QVERIFY(text.contains("max_parallel_requests: 4"));
+        QVERIFY(text.contains("rpd: 2000"));
         // Key order of the original is kept: model_list first, discernus last.
         QVERIFY(text.indexOf("model_list:") < text.indexOf("router_settings:"));
         QVERIFY(text.indexOf("general_settings:") < text.indexOf("discernus:"));

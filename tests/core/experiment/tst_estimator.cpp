@@ -124,6 +124,7 @@ private slots:
     void pooledDeploymentsDoNot();
     void latencyAndParallelism();
     void unschedulableCalls();
+    void dailyQuotasCapADeploymentsShare();
     void costTotalsMatchHandArithmetic();
     void budgetVerdicts();
     void batchModePricesThePlan();
@@ -407,6 +408,54 @@ void TestEstimator::unschedulableCalls()
     QCOMPARE(r.planned.total.unschedulableCalls, 1);
     QCOMPARE(r.planned.runs.first().unschedulableCalls, 1);
     QVERIFY(r.warnings.join(u'\n').contains(QStringLiteral("never be sent")));
+}
+
+void TestEstimator::dailyQuotasCapADeploymentsShare()
+{
+    // rpd in the model list: the key takes its quota and the group's other key the rest; with an
+    // earlier run's use remembered, less; parked by a refused quota, none; alone, the rest is
+    // reported as failing until the reset (not as never sendable).
+    Deployment a = dep(QStringLiteral("k1"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    Deployment b = dep(QStringLiteral("k2"), QStringLiteral("g"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    a.limits.rpd = 3;
+    auto callsOf = [](const EstimateReport &r, const QString &id) {
+        for (const DeploymentEstimate &d : r.planned.deployments)
+            if (d.id == id)
+                return d.calls;
+        return qint64(-1);
+    };
+    EstimateInput in = baseInput({a, b}, {runSpec(QStringLiteral("r"), QStringLiteral("g"))}, texts(10, 400), 100);
+    EstimateReport r = estimate(in);
+    QCOMPARE(callsOf(r, QStringLiteral("k1")), 3);
+    QCOMPARE(callsOf(r, QStringLiteral("k2")), 7);
+    QCOMPARE(r.planned.total.overDailyQuotaCalls, 0);
+
+    LearnedDeploymentLimits used;
+    used.dayRequests = 2;
+    used.dayResetsAt = QDateTime::currentDateTimeUtc().addSecs(3600);
+    in.learnedLimits.insert(QStringLiteral("k1"), used);
+    r = estimate(in);
+    QCOMPARE(callsOf(r, QStringLiteral("k1")), 1);
+    used.dayResetsAt = QDateTime::currentDateTimeUtc().addSecs(-1);   // yesterday's use counts for nothing
+    in.learnedLimits.insert(QStringLiteral("k1"), used);
+    QCOMPARE(callsOf(estimate(in), QStringLiteral("k1")), 3);
+
+    LearnedDeploymentLimits refused;
+    refused.quotaUntil = QDateTime::currentDateTimeUtc().addSecs(3600);
+    refused.quotaWhat = QStringLiteral("requests per day");
+    in.learnedLimits.insert(QStringLiteral("k2"), refused);
+    in.learnedLimits.remove(QStringLiteral("k1"));
+    r = estimate(in);
+    QCOMPARE(callsOf(r, QStringLiteral("k2")), 0);
+    QCOMPARE(callsOf(r, QStringLiteral("k1")), 3);
+    QCOMPARE(r.planned.total.overDailyQuotaCalls, 7);
+    QCOMPARE(r.planned.runs.first().overDailyQuotaCalls, 7);
+    QCOMPARE(r.planned.total.unschedulableCalls, 0);
+    const QString warnings = r.warnings.join(u'\n');
+    QVERIFY2(warnings.contains(QStringLiteral("7 calls find the daily quotas (rpd/tpd) of every deployment of group g used up")),
+             qPrintable(warnings));
+    QVERIFY2(warnings.contains(QStringLiteral("deployment k2: requests per day was exhausted in an earlier run")), qPrintable(warnings));
+    QCOMPARE(r.planned.total.toJson().value(QStringLiteral("over_daily_quota_calls")).toInteger(), 7);
 }
 
 void TestEstimator::costTotalsMatchHandArithmetic()

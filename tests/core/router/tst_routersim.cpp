@@ -419,6 +419,122 @@ private slots:
         QCOMPARE(sim.stats().keys.value(u"sk-day"_qs).rateLimited, 2);
     }
 
+    void statedDailyQuotaIsKeptWithoutARefusal()
+    {
+        // LiteLLM's `rpd` in the model list: the key gets exactly its quota and no refusal, the
+        // others take the rest; with the key alone the rest fails naming the quota, unsent; and
+        // what it used is in the snapshot for the next run the same day.
+        if (QDateTime::currentDateTimeUtc().time() > QTime(23, 45))
+            QSKIP("the day's quota would reset during the test: waiting for it would be right");
+        SimConfig cfg;
+        cfg.acceptAnyKey = false;
+        cfg.keys << SimKey{u"sk-day"_qs, u"openai"_qs, 0, 0, 0, 0, {}, 3} << SimKey{u"sk-free"_qs, u"openai"_qs, 0, 0, 0, 0, {}, 0};
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        ModelList models;
+        models.deployments << deploymentAt(u"q/day"_qs, u"q"_qs, u"openai"_qs, sim.baseUrl())
+                           << deploymentAt(u"q/free"_qs, u"q"_qs, u"openai"_qs, sim.baseUrl());
+        models.deployments[0].limits.rpd = 3;
+        models.deployments[0].weight = 10;   // prefer the quota-bound key while it lasts
+        models.router.numRetries = 0;
+        models.router.routingStrategy = u"simple-shuffle"_qs;
+        RouterOptions o;
+        o.apiKeys.insert(u"q/day"_qs, u"sk-day"_qs);
+        o.apiKeys.insert(u"q/free"_qs, u"sk-free"_qs);
+        DailyQuotaUse used;
+        {
+            Router router(models, o);
+            Outcomes out;
+            out.watch(router, this);
+            for (int i = 1; i <= 12; ++i)
+                router.submit(jobFor(quint64(i), u"q"_qs));
+            QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == 12, 20'000);
+            QVERIFY2(out.failed == 0, qPrintable(out.lastError));
+            QCOMPARE(sim.stats().rateLimited, 0);
+            QCOMPARE(sim.stats().keys.value(u"sk-day"_qs).ok, 3);
+            QCOMPARE(sim.stats().keys.value(u"sk-free"_qs).ok, 9);
+            const DeploymentSnapshot day = router.snapshot().deployments[0];
+            QCOMPARE(day.waitReason, WaitReason::DailyQuota);
+            QCOMPARE(day.rpdLimit, 3);
+            QCOMPARE(day.dailyUse.requests, 3);
+            const QDateTime midnightUtc(QDateTime::currentDateTimeUtc().date().addDays(1), QTime(0, 0), Qt::UTC);
+            QVERIFY2(qAbs(day.dailyUse.resetsAt.secsTo(midnightUtc)) <= 1, qPrintable(day.dailyUse.resetsAt.toString(Qt::ISODate)));
+            used = day.dailyUse;
+        }
+        // A second run the same day, the key alone: it starts with its quota used up and sends nothing.
+        ModelList alone = models;
+        alone.deployments.removeLast();
+        RouterOptions again = o;
+        again.rememberedDailyUse.insert(u"q/day"_qs, used);
+        {
+            Router router(alone, again);
+            Outcomes out;
+            out.watch(router, this);
+            router.submit(jobFor(100, u"q"_qs));
+            QTRY_VERIFY_WITH_TIMEOUT(out.failed == 1, 10'000);
+            QVERIFY2(out.lastError.contains(u"daily quota of deployment q/day exhausted until"_qs), qPrintable(out.lastError));
+            QCOMPARE(sim.stats().keys.value(u"sk-day"_qs).ok + sim.stats().keys.value(u"sk-day"_qs).rateLimited, 3);
+        }
+        // Without the memory it would send: the quota counts from zero in a fresh router.
+        alone.deployments[0].limits.rpd = 4;
+        Router router(alone, o);
+        Outcomes out;
+        out.watch(router, this);
+        for (int i = 1; i <= 3; ++i)
+            router.submit(jobFor(quint64(200 + i), u"q"_qs));
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == 3, 10'000);
+        QCOMPARE(sim.stats().keys.value(u"sk-day"_qs).ok, 3);   // the simulator's own quota of 3 holds
+        QCOMPARE(out.failed, 3);
+        QCOMPARE(sim.stats().keys.value(u"sk-day"_qs).rateLimited, 1);   // refused once, then parked
+    }
+
+    void statedTokenQuotaCountsUsage()
+    {
+        // `tpd`: a call is counted at prompt + max_tokens while in flight and at what it used once
+        // answered, so a day's tokens go to more calls than their worst cases would allow.
+        if (QDateTime::currentDateTimeUtc().time() > QTime(23, 45))
+            QSKIP("the day's quota would reset during the test: waiting for it would be right");
+        SimConfig cfg;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        ModelList models;
+        models.deployments << deploymentAt(u"t/1"_qs, u"t"_qs, u"openai"_qs, sim.baseUrl());
+        models.deployments[0].limits.maxParallelRequests = 1;
+        RouterOptions o;
+        o.apiKeys.insert(u"t/1"_qs, u"sk-any"_qs);
+        RouterJob job = jobFor(1, u"t"_qs);
+        job.request.maxTokens = 1000;
+        // One call first, to know what such a call uses (the simulator answers a request alike each time).
+        Router router(models, o);
+        Outcomes out;
+        out.watch(router, this);
+        router.submit(job);
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok == 1, 10'000);
+        const Usage u = out.byJob.value(1).completion.usage;
+        QVERIFY(u.reported && u.completionTokens < 200);
+        const qint64 perCall = u.promptTokens + u.completionTokens;
+        // Room for 4 such calls and a fifth's worst case only if the first four were settled, with
+        // half a call to spare either way for the router's own prompt estimate.
+        ModelList quota = models;
+        quota.deployments[0].limits.tpd = 3 * perCall + perCall / 2 + u.promptTokens + job.request.maxTokens;
+        QVERIFY(*quota.deployments[0].limits.tpd < 2 * (u.promptTokens + job.request.maxTokens));
+        Router counted(quota, o);
+        Outcomes out2;
+        out2.watch(counted, this);
+        for (int i = 1; i <= 6; ++i) {
+            job.id = quint64(i);
+            counted.submit(job);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(out2.ok + out2.failed == 6, 10'000);
+        QCOMPARE(out2.ok, 4);
+        QVERIFY2(out2.lastError.contains(u"daily quota of deployment t/1 exhausted until"_qs), qPrintable(out2.lastError));
+        const DeploymentSnapshot s = counted.snapshot().deployments[0];
+        QCOMPARE(s.dailyUse.requests, 4);
+        QCOMPARE(s.dailyUse.tokens, 4 * perCall);
+        QCOMPARE(s.exhausted.what, u"tpd %1 of the model list"_qs.arg(*quota.deployments[0].limits.tpd));
+        QCOMPARE(sim.stats().rateLimited, 0);
+    }
+
     void sameKeyTwiceNeverExceedsOneLimit()
     {
         constexpr qint64 kWindowMs = 1'500;

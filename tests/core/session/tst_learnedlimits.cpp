@@ -329,6 +329,82 @@ private slots:
                  qPrintable(second.join(u'\n')));
         QCOMPARE(sim.stats().rateLimited, refusedFirst);   // not one more
     }
+
+    void aDaysQuotaIsRememberedUntilItsReset_data()
+    {
+        QTest::addColumn<bool>("stated");
+        QTest::newRow("rpd stated in the model list") << true;
+        QTest::newRow("per-day refusal, nothing stated") << false;
+    }
+    void aDaysQuotaIsRememberedUntilItsReset()
+    {
+        // A key with 2 requests a day. Stated (`rpd: 2`), the first run sends 2 calls and no
+        // more; refused, it sends a third that is refused. Either way the rest fail naming the
+        // quota, the store remembers it, and a second run the same day, and its estimate, send
+        // nothing to that key.
+        QFETCH(bool, stated);
+        SimConfig cfg = learnKey(60'000, true);        if (QDateTime::currentDateTimeUtc().time() > QTime(23, 45))
+            QSKIP("the day's quota would reset during the test: waiting for it would be right");
+
+        cfg.keys[0].rpm = 0;
+        cfg.keys[0].rpd = 2;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start());
+        QTemporaryDir dir;
+        const auto [config, experiment] = writeProject(dir, sim.baseUrl(), 5);
+        if (stated) {
+            QFile f(config);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray text = f.readAll().replace("api_key: sk-learn,", "api_key: sk-learn, rpd: 2,");
+            f.close();
+            writeFile(config, text);
+        }
+        const QString store = dir.filePath(u"learned-limits.json"_qs);
+        const RunSummary one = runProject(config, experiment, dir.filePath(u"one.db"_qs), 60'000, store);
+        QVERIFY2(one.error.isEmpty(), qPrintable(one.error));
+        QCOMPARE(one.done, 2);
+        QCOMPARE(one.failed, 3);
+        QCOMPARE(one.exitCode(), 1);
+        QCOMPARE(sim.stats().rateLimited, stated ? 0 : 1);
+
+        LearnedLimitStore remembered(store);
+        QVERIFY(remembered.load());
+        QCOMPARE(remembered.entries().size(), 1);
+        const LearnedLimits &e = remembered.entries().first();
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        if (stated) {
+            QCOMPARE(e.dayRequests, 2);
+            QVERIFY(e.dayResetsAt > now);
+            QCOMPARE(e.dayResetsAt.time(), QTime(0, 0));   // midnight UTC, LiteLLM's day
+        } else {
+            QVERIFY(e.quotaUntil > now.addSecs(3600));
+            QCOMPARE(e.quotaWhat, u"requests per day"_qs);
+        }
+        {
+            QFile f(store);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QVERIFY(!f.readAll().contains("sk-learn"));   // keyed by reference, never by the key
+        }
+
+        // The estimate the same day: nothing for this key, the calls reported as over the quota.
+        auto project = loadProject(config, experiment);
+        QVERIFY(project);
+        auto ctx = prepareEstimate(*project, dir.filePath(u"one.db"_qs), store);
+        QVERIFY(ctx);
+        const auto estimate = estimateExperiment(ctx->input);
+        QVERIFY(estimate);
+        QCOMPARE(estimate->planned.total.overDailyQuotaCalls, 5);
+
+        QStringList events;
+        const RunSummary two = runProject(config, experiment, dir.filePath(u"two.db"_qs), 60'000, store, &events);
+        QVERIFY2(two.error.isEmpty(), qPrintable(two.error));
+        QCOMPARE(two.done, 0);
+        QCOMPARE(two.failed, 5);
+        QCOMPARE(sim.stats().keys.value(u"sk-learn"_qs).ok, 2);
+        QCOMPARE(sim.stats().rateLimited, stated ? 0 : 1);   // not one call more
+        const QString said = events.join(u'\n');
+        QVERIFY2(said.contains(stated ? u"already used 2 requests"_qs : u"was exhausted in an earlier run"_qs), qPrintable(said));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstLearnedLimits)
