@@ -68,11 +68,16 @@ struct SimWindow {
     qint64 outReserved = 0;
     // The daily quotas (0 = none) and what was counted of them, as the router counts: each call
     // when sent, its tokens at prompt + max_tokens until the reply settles them to usage.
-    qint64 rpd = 0, tpd = 0, dayRequests = 0, dayTokens = 0;
+    qint64 rpd = 0, tpd = 0, dayRequests = 0, dayTokens = 0, dayTokensInFlight = 0;
     bool parked = false;
-    bool dailyFull(const ScheduleCall &c) const
+    enum Day { Room, WaitForReplies, UsedUp };
+    Day day(const ScheduleCall &c) const
     {
-        return parked || (rpd > 0 && dayRequests + 1 > rpd) || (tpd > 0 && dayTokens + c.promptTokens + c.maxTokens > tpd);
+        if (parked || (rpd > 0 && dayRequests + 1 > rpd))
+            return UsedUp;
+        if (tpd > 0 && dayTokens + c.promptTokens + c.maxTokens > tpd)
+            return dayTokensInFlight > 0 ? WaitForReplies : UsedUp;   // replies may leave room
+        return Room;
     }
     SimWindow(qint64 windowUs, qint64 marginUs)
         : sums{SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs),
@@ -324,6 +329,7 @@ void ScheduleSimulation::admit(int di, int ci)
     w.outReserved += cost.outputReserve;
     ++w.dayRequests;
     w.dayTokens += c.promptTokens + c.maxTokens;
+    w.dayTokensInFlight += c.promptTokens + c.maxTokens;
     ++d.inFlight;
     const double lat = d.latency.seconds(c.outputTokens);
     m_inFlight.push(InFlight{m_now + toUs(lat), m_seq++, ci, di, tok, in});
@@ -344,6 +350,7 @@ void ScheduleSimulation::complete(const InFlight &f)
     const AdmissionCost cost = costOf(d.rule, c);
     w.outReserved -= cost.outputReserve;
     w.dayTokens -= c.maxTokens - c.outputTokens;
+    w.dayTokensInFlight -= c.promptTokens + c.maxTokens;
     // What the reply settles, as the router's LimitState::settle applies it.
     const Settlement s = settlementOf(d.rule, c);
     if (const auto tokens = d.chargeModel ? settledTokens(*d.chargeModel, s) : s.tokens)
@@ -368,12 +375,13 @@ int ScheduleSimulation::pickDeployment(int g, const ScheduleCall &c, qint64 &soo
     everPossible = false;
     m_dailyFull = false;
     for (int di : m_depsOfGroup[std::size_t(g)]) {
-        if (m_windows[std::size_t(m_deps[std::size_t(di)].window)].dailyFull(c)) {
+        const SimWindow::Day day = m_windows[std::size_t(m_deps[std::size_t(di)].window)].day(c);
+        if (day == SimWindow::UsedUp) {
             m_dailyFull = true;
             continue;
         }
         int dim = -1;
-        const qint64 t = earliest(di, c, dim);
+        const qint64 t = day == SimWindow::WaitForReplies ? kWhenOneCompletes : earliest(di, c, dim);
         if (t != kNever)
             everPossible = true;
         if (t <= m_now) {

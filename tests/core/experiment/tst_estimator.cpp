@@ -125,6 +125,7 @@ private slots:
     void latencyAndParallelism();
     void unschedulableCalls();
     void dailyQuotasCapADeploymentsShare();
+    void aTokenQuotaWaitsForReplies();
     void costTotalsMatchHandArithmetic();
     void budgetVerdicts();
     void batchModePricesThePlan();
@@ -456,6 +457,23 @@ void TestEstimator::dailyQuotasCapADeploymentsShare()
              qPrintable(warnings));
     QVERIFY2(warnings.contains(QStringLiteral("deployment k2: requests per day was exhausted in an earlier run")), qPrintable(warnings));
     QCOMPARE(r.planned.total.toJson().value(QStringLiteral("over_daily_quota_calls")).toInteger(), 7);
+}
+
+void TestEstimator::aTokenQuotaWaitsForReplies()
+{
+    // tpd counts a call at prompt + max_tokens until its reply settles it to usage (as the router
+    // does): calls whose worst cases do not fit together wait for replies rather than being given
+    // up; once nothing is in flight and the next worst case does not fit, the key is done.
+    ScheduleDeployment d;
+    d.id = QStringLiteral("d");
+    d.limits.tpd = 1100 + 4 * 200;
+    const ScheduleCall call{0, 0, 100, 100, 1000, 100};   // worst case 1100, used 200
+    const ScheduleResult sim = simulateSchedule({d}, std::vector<ScheduleCall>(6, call), 1);
+    QCOMPARE(sim.deployments.front().calls, 5);
+    QCOMPARE(sim.overDailyQuota, 1);
+    QCOMPARE(std::count(sim.deploymentOf.begin(), sim.deploymentOf.end(), ScheduleResult::kOverDailyQuota), 1);
+    QCOMPARE(sim.unschedulable, 0);
+    QVERIFY2(sim.durationSeconds > 5 * 1.5, qPrintable(QString::number(sim.durationSeconds)));   // one after another
 }
 
 void TestEstimator::costTotalsMatchHandArithmetic()
