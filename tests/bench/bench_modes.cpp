@@ -14,7 +14,8 @@
 // call's latency. Keys of one pool count their limit once; a key with a per-day quota serves at
 // most its quota, and the group's other keys then carry the rest. With sliding windows calls are
 // whole, so a group also needs at least as many windows as it takes to hold its calls' final
-// charges (fewestWindows); the group's keys share those.
+// charges (fewestWindows); the group's keys share those (the calls of keys without a per-day
+// quota, among those keys).
 #include "core/experiment/estimator.h"
 #include "core/pricing/pricing.h"
 #include "core/session/estimateinput.h"
@@ -372,18 +373,20 @@ QList<GroupMinimum> groupMinimums(const QList<SimKey> &keys, const SimStats &st,
         QList<qint64> charges;
         qint64 tokenLimit = 0, rpm = 0;
         int keysInGroup = 0;
-        bool anyDaily = false;
         QSet<QString> pools;
         for (const SimKey &k : keys) {
             if (groupOf(k) != QLatin1String(group))
                 continue;
             const SimKeyStats s = st.keys.value(k.key);
-            charges += s.okCharges;
             if (s.lastOkAt >= 0)
                 gm.lastReply = std::max(gm.lastReply, double(s.lastOkAt - std::max<qint64>(0, start)) / 1000.0);
             tokenLimit = k.provider == u"anthropic" ? k.itpm : k.tpm;
             rpm = k.rpm;
-            anyDaily = anyDaily || k.rpd > 0;
+            // The keys with a per-day quota served what they served; the others carry the rest,
+            // each call whole.
+            if (k.rpd > 0)
+                continue;
+            charges += s.okCharges;
             if (k.pool.isEmpty())
                 ++keysInGroup;
             else if (!pools.contains(k.pool)) {
@@ -415,7 +418,7 @@ QList<GroupMinimum> groupMinimums(const QList<SimKey> &keys, const SimStats &st,
         gm.seconds = std::max(bound(false), daily.values().contains(true) ? bound(true) : 0.0);
         // Whole calls: with sliding windows every window holds whole calls, so the keys (equal
         // limits) together need at least fewestWindows() windows.
-        if (!bucket && !anyDaily && keysInGroup > 0) {
+        if (!bucket && keysInGroup > 0) {
             const int bins = fewestWindows(charges, tokenLimit, rpm);
             if (bins > 0)
                 gm.seconds = std::max(gm.seconds, double((bins + keysInGroup - 1) / keysInGroup - 1) * windowS);
