@@ -81,7 +81,7 @@ struct SimWindow {
     }
     SimWindow(qint64 windowUs, qint64 marginUs)
         : sums{SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs),
-               SlidingSum(windowUs, marginUs)},
+               SlidingSum(windowUs, 0)},   // otpm: charged at the reply, no margin (as the router)
           periodUs(windowUs + marginUs)
     {
     }

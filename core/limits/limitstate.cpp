@@ -33,6 +33,12 @@ void LimitState::setWindowMs(qint64 ms)
         b.setPeriodMs(ms);
 }
 
+void LimitState::setOutputWindowMs(qint64 ms)
+{
+    m_windows[Otpm].setWindowMs(ms);
+    m_windows[Otpm].setGraceMs(std::min<qint64>(kReconcileGraceMs * 2, ms));
+}
+
 void LimitState::addConfigured(const LimitValues &v)
 {
     const std::optional<qint64> in[DimCount] = {v.rpm, v.tpm, v.itpm, v.otpm};

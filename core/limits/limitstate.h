@@ -42,6 +42,10 @@ public:
 
     explicit LimitState(qint64 windowMs = RateWindow::kDefaultWindowMs);
     void setWindowMs(qint64 ms);
+    /// The otpm window alone: output is charged when the reply is read, after the provider counted
+    /// it, so the provider's charge always leaves first and needs no safety margin
+    /// (docs/ARCHITECTURE.md, "Limits").
+    void setOutputWindowMs(qint64 ms);
     qint64 windowMs() const { return m_windows[Rpm].windowMs(); }
     /// Window or bucket for every dimension: where admission starts (setLearnAlgorithm).
     void setAlgorithm(LimitAlgorithm a) { m_algorithm = a; }

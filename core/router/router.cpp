@@ -595,6 +595,7 @@ void Router::Private::rebuildWindows()
         auto &slot = limits[d.windowKey];
         if (!slot) {
             slot = std::make_unique<LimitState>(windowMs + marginMs);
+            slot->setOutputWindowMs(windowMs);
             // The first member decides how a shared set replenishes and what a call is charged.
             slot->setAlgorithm(d.dep.effectiveLimitAlgorithm());
             slot->setLearnChargeModel(d.rule != CountingRule::Anthropic);
