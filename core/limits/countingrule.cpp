@@ -16,9 +16,11 @@ AdmissionCost admissionCost(CountingRule rule, const CallTokens &call)
     case CountingRule::OpenAi:
         // OpenAI's limiter estimates from characters, not the tokenizer (docs/ARCHITECTURE.md, "Limits").
         c.tokens = call.charTokens + call.maxTokens;
+        c.largerTokens = std::max(call.charTokens, call.maxTokens);
         break;
     case CountingRule::Mistral:
         c.tokens = call.promptTokens + call.maxTokens;
+        c.largerTokens = std::max(call.promptTokens, call.maxTokens);
         break;
     case CountingRule::Anthropic:
         c.inputTokens = call.promptTokens;

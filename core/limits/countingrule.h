@@ -34,12 +34,16 @@ struct AdmissionCost {
     qint64 tokens = 0;          ///< tpm
     qint64 inputTokens = 0;     ///< itpm
     qint64 outputReserve = 0;   ///< otpm: expected output, held while the call is in flight
+    /// tpm if the provider charges the larger of the prompt and max_tokens instead of their sum
+    /// (OpenAI's rate-limit guide says so; LimitState learns which); 0 = the rule has no such reading.
+    qint64 largerTokens = 0;
 };
 AdmissionCost admissionCost(CountingRule rule, const CallTokens &call);
 /// Two calls admitted together (to ask whether a second call still leaves room for the first).
 constexpr AdmissionCost operator+(const AdmissionCost &a, const AdmissionCost &b)
 {
-    return {a.requests + b.requests, a.tokens + b.tokens, a.inputTokens + b.inputTokens, a.outputReserve + b.outputReserve};
+    return {a.requests + b.requests, a.tokens + b.tokens, a.inputTokens + b.inputTokens, a.outputReserve + b.outputReserve,
+            a.largerTokens + b.largerTokens};
 }
 /// The same from the request's character count.
 AdmissionCost admissionCost(CountingRule rule, qint64 chars, qint64 estimatedPromptTokens, qint64 maxTokens,

@@ -145,7 +145,7 @@ Admission LimitState::admit(qint64 now, const AdmissionCost &c)
         const qint64 keep = m_windows[Tpm].windowMs() + kReconcileGraceMs;
         while (!m_ledger.empty() && m_ledger.begin()->second.at + keep <= now)
             m_ledger.erase(m_ledger.begin());
-        m_ledger[a.tokens.window] = Charged{now, c.tokens, std::nullopt, a.tokens};
+        m_ledger[a.tokens.window] = Charged{now, c.tokens, c.largerTokens > 0 ? c.largerTokens : c.tokens, std::nullopt, a.tokens};
     }
     return a;
 }
@@ -329,7 +329,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
 void LimitState::quarantineLearning(qint64 now)
 {
     forgetAlgorithmVotes();
-    m_chargeScore[0] = m_chargeScore[1] = 0;
+    std::fill(std::begin(m_chargeScore), std::end(m_chargeScore), 0.0);
     m_chargeReadings = 0;
     qint64 longest = 0;
     for (const RateWindow &w : m_windows)
@@ -341,26 +341,53 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
 {
     if (now < m_learnQuietUntil)
         return;
-    // What the provider would count now under each model: every tpm charge of the last window
-    // at its admission amount, or — once its reply told the usage — at that usage.
-    qint64 pred[2] = {0, 0};
+    // What the provider would count now under each way of charging: a call's admission charge
+    // is the sum of its prompt and max_tokens or the larger of the two (what OpenAI's guide
+    // describes); once its reply told the usage it is kept or settled to that usage. Index:
+    // 2 * larger + ChargeModel.
+    qint64 pred[4] = {0, 0, 0, 0};
     const qint64 window = m_windows[Tpm].windowMs();
     for (const auto &[ticket, c] : m_ledger) {
         if (c.at + window <= now)
             continue;
-        pred[int(ChargeModel::KeptAtAdmission)] += c.admitted;
-        pred[int(ChargeModel::SettledToUsage)] += c.usage ? *c.usage : c.admitted;
+        for (int larger = 0; larger < 2; ++larger) {
+            const qint64 admitted = larger ? c.larger : c.admitted;
+            pred[2 * larger + int(ChargeModel::KeptAtAdmission)] += admitted;
+            pred[2 * larger + int(ChargeModel::SettledToUsage)] += c.usage ? *c.usage : admitted;
+        }
     }
-    if (std::abs(pred[0] - pred[1]) < 2 * threshold)
-        return;   // nothing settled that would tell the models apart
-    for (int m = 0; m < 2; ++m)
+    if (*std::max_element(pred, pred + 4) - *std::min_element(pred, pred + 4) < 2 * threshold)
+        return;   // nothing that would tell the ways apart
+    for (int m = 0; m < 4; ++m)
         m_chargeScore[m] = kScoreDecay * m_chargeScore[m] + double(std::abs(providerUsed - pred[m]));
     ++m_chargeReadings;
-    const int cur = int(m_chargeModel.value_or(documentedChargeModel(rule)));
-    const int other = 1 - cur;
-    if (m_chargeReadings >= kChargeReadingsNeeded && m_chargeScore[other] * 2 < m_chargeScore[cur]
-        && m_chargeScore[cur] - m_chargeScore[other] >= 2.0 * double(threshold)) {
-        applyChargeModel(now, ChargeModel(other));
+    const int model = int(m_chargeModel.value_or(documentedChargeModel(rule)));
+    const int cur = 2 * int(m_admitLarger) + model;
+    // Only OpenAI's admission is learned here; Mistral names each call's charge (learnAdmissionCharge).
+    int best = cur;
+    for (int m = 0; m < 4; ++m) {
+        if ((rule == CountingRule::OpenAi || m / 2 == int(m_admitLarger)) && m_chargeScore[m] < m_chargeScore[best])
+            best = m;
+    }
+    if (best == cur || m_chargeReadings < kChargeReadingsNeeded || m_chargeScore[best] * 2 >= m_chargeScore[cur]
+        || m_chargeScore[cur] - m_chargeScore[best] < 2.0 * double(threshold))
+        return;
+    const bool larger = best / 2 == 1;
+    if (larger != m_admitLarger) {
+        // Admitted from now on by the other rule; what the window holds is charged again by it.
+        m_admitLarger = larger;
+        m_windows[Tpm].clearSynthetic();   // corrections made under the old rule are stale
+        for (const auto &[ticket, c] : m_ledger) {
+            if (!c.usage || ChargeModel(best % 2) == ChargeModel::KeptAtAdmission)
+                settleCharge(Tpm, now, c.tickets, larger ? c.larger : c.admitted);
+        }
+        notes << (larger ? QStringLiteral("the provider charges a call the larger of its prompt and max_tokens, not their "
+                                          "sum (learned from its remaining tokens)")
+                         : QStringLiteral("the provider charges a call its prompt and max_tokens together (learned from "
+                                          "its remaining tokens)"));
+    }
+    if (best % 2 != model) {
+        applyChargeModel(now, ChargeModel(best % 2));
         notes << (*m_chargeModel == ChargeModel::SettledToUsage
                       ? QStringLiteral("the provider settles tpm to each call's usage (learned from its remaining tokens)")
                       : QStringLiteral("the provider keeps each call's tpm admission charge (learned from its remaining tokens)"));
@@ -520,7 +547,7 @@ void LimitState::applyChargeModel(qint64 now, ChargeModel m)
     m_windows[Tpm].clearSynthetic();
     for (const auto &[ticket, c] : m_ledger) {
         if (c.usage)
-            settleCharge(Tpm, now, c.tickets, m == ChargeModel::SettledToUsage ? *c.usage : c.admitted);
+            settleCharge(Tpm, now, c.tickets, m == ChargeModel::SettledToUsage ? *c.usage : m_admitLarger ? c.larger : c.admitted);
     }
 }
 

@@ -202,13 +202,15 @@ private:
     struct Charged {
         qint64 at = 0;
         qint64 admitted = 0;
+        qint64 larger = 0;              // what the larger of prompt and max_tokens would have charged
         std::optional<qint64> usage;    // set when the reply told it
         ChargeTickets tickets;
     };
     std::map<RateWindow::Ticket, Charged> m_ledger;
     std::optional<ChargeModel> m_chargeModel;
     bool m_learnCharge = false;
-    double m_chargeScore[2] = {0, 0};   // decaying sum of |provider - model| per ChargeModel
+    // Decaying sum of |provider - prediction| per way of charging: [2 * m_admitLarger + ChargeModel].
+    double m_chargeScore[4] = {0, 0, 0, 0};
     int m_chargeReadings = 0;
     qint64 m_learnQuietUntil = 0;   // quarantineLearning(): no learning before
     bool m_learnAlgorithm = false;

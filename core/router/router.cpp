@@ -815,8 +815,8 @@ AdmissionCost Router::Private::costFor(JobState *job, DeploymentState &d)
     // OpenAI's rule needs no tokenizer: skip the estimate (it is the hot path of big runs).
     const qint64 prompt = d.rule == CountingRule::OpenAi ? 0 : admissionPrompt(job, d);
     AdmissionCost cost = admissionCost(d.rule, job->chars, prompt, maxTokens, expected);
-    if (d.rule == CountingRule::Mistral && d.limits->admitsLargerOfPromptAndMax())
-        cost.tokens = std::max(prompt, maxTokens);   // what this provider was seen to charge
+    if (d.limits->admitsLargerOfPromptAndMax() && cost.largerTokens > 0)
+        cost.tokens = cost.largerTokens;   // what this provider was seen to charge
     return cost;
 }
 

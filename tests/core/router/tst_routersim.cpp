@@ -618,6 +618,54 @@ private slots:
         QVERIFY2(elapsed < 3 * kWindowMs, qPrintable(QString::number(elapsed)));
     }
 
+    void theLargerOfPromptAndMaxTokensIsLearned()
+    {
+        // An OpenAI key whose provider charges the larger of a call's prompt and max_tokens (what
+        // OpenAI's rate-limit guide says), not their sum: prompts of ~300 tokens with max_tokens
+        // 300 are charged ~300, not ~600. Charged the sum, 1500 tokens per window admit 2 calls;
+        // learned from the remaining-tokens headers, 5.
+        constexpr qint64 kWindowMs = 3'000;
+        constexpr int kJobs = 12;
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.latencyMs = 40;
+        cfg.acceptAnyKey = false;
+        SimKey key{u"sk-larger"_qs, u"openai"_qs, 0, 1'500, 0, 0, {}};
+        key.charge = SimCharge::MaxPromptOutput;
+        cfg.keys << key;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        ModelList models;
+        Deployment d = deploymentAt(u"gpt/1"_qs, u"gpt"_qs, u"openai"_qs, sim.baseUrl());
+        d.limits.tpm = 1'500;
+        models.deployments << d;
+        RouterOptions o;
+        o.apiKeys.insert(d.id, u"sk-larger"_qs);
+        Router router(models, o);
+        router.setWindowForTesting(kWindowMs, 50);
+        Outcomes out;
+        out.watch(router, this);
+        QStringList events;
+        connect(&router, &Router::event, this, [&](const QString &e) { events << e; });
+        QElapsedTimer wall;
+        wall.start();
+        for (int i = 1; i <= kJobs; ++i) {
+            RouterJob job = jobFor(quint64(i), d.modelName);
+            job.request.user += u" We hold these truths to be self-evident, that all men are created equal."_qs.repeated(15);
+            job.request.maxTokens = 300;
+            router.submit(job);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == kJobs, 60'000);
+        const qint64 elapsed = wall.elapsed();
+        QVERIFY2(out.failed == 0, qPrintable(out.lastError));
+        QCOMPARE(sim.stats().rateLimited, 0);
+        QVERIFY2(!events.filter(u"the larger of its prompt and max_tokens"_qs).isEmpty(), qPrintable(events.join(u'\n')));
+        // Charged the sum, 12 calls at 2 per window need 5 full windows after the first.
+        qInfo("larger of prompt and max_tokens: %d calls in %lld ms (charged the sum: >= %lld ms)", kJobs, elapsed,
+              5 * kWindowMs);
+        QVERIFY2(elapsed < 4 * kWindowMs, qPrintable(QString::number(elapsed)));
+    }
+
     void aBucketIsLearnedFromTheProvidersResetTimes_data()
     {
         QTest::addColumn<bool>("providerBucket");
