@@ -51,6 +51,8 @@ struct LearnedDeploymentLimits {
     qint64 dayRequests = 0, dayTokens = 0;
     QDateTime dayResetsAt, quotaUntil;
     QString quotaWhat;
+    /// How the provider was seen to count the key (admission, settlement, refill).
+    LearnedCounting counting;
 };
 
 struct EstimateInput {

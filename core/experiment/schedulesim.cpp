@@ -109,6 +109,7 @@ struct SimDep {
     int window = 0;
     CountingRule rule = CountingRule::OpenAi;
     std::optional<ChargeModel> chargeModel;
+    bool admitLarger = false;
     int maxParallel = 0;   // 0 = none
     int inFlight = 0;
     LatencyModel latency;
@@ -124,9 +125,12 @@ struct InFlight {
     bool operator>(const InFlight &o) const { return at != o.at ? at > o.at : seq > o.seq; }
 };
 
-AdmissionCost costOf(CountingRule rule, const ScheduleCall &c)
+AdmissionCost costOf(CountingRule rule, const ScheduleCall &c, bool admitLarger = false)
 {
-    return admissionCost(rule, CallTokens{c.charTokens, c.promptTokens, c.maxTokens, c.outputTokens});
+    AdmissionCost cost = admissionCost(rule, CallTokens{c.charTokens, c.promptTokens, c.maxTokens, c.outputTokens});
+    if (admitLarger && cost.largerTokens > 0)
+        cost.tokens = cost.largerTokens;   // as the router's costFor, once it learned so
+    return cost;
 }
 
 /// The reply's usage as the estimate expects it.
@@ -228,6 +232,7 @@ void ScheduleSimulation::addDeployments(const QList<ScheduleDeployment> &deploym
         sd.window = w;
         sd.rule = d.rule;
         sd.chargeModel = d.chargeModel;
+        sd.admitLarger = d.admitLarger;
         sd.maxParallel = d.limits.maxParallelRequests.value_or(0) > 0 ? *d.limits.maxParallelRequests : 0;
         sd.latency = d.latency;
         m_deps.push_back(sd);
@@ -260,7 +265,7 @@ void ScheduleSimulation::buildQueues()
 // merits; sets `dim` to the limit that decides.
 qint64 ScheduleSimulation::earliest(int di, const ScheduleCall &c, int &dim)
 {
-    return earliest(di, costOf(m_deps[std::size_t(di)].rule, c), dim);
+    return earliest(di, costOf(m_deps[std::size_t(di)].rule, c, m_deps[std::size_t(di)].admitLarger), dim);
 }
 
 qint64 ScheduleSimulation::earliest(int di, const AdmissionCost &cost, int &dim)
@@ -303,7 +308,7 @@ double ScheduleSimulation::headroom(int di, const ScheduleCall &c)
 {
     const SimDep &d = m_deps[std::size_t(di)];
     SimWindow &w = m_windows[std::size_t(d.window)];
-    const AdmissionCost cost = costOf(d.rule, c);
+    const AdmissionCost cost = costOf(d.rule, c, d.admitLarger);
     double h = 1.0;
     const qint64 amounts[4] = {cost.requests, cost.tokens, cost.inputTokens, cost.outputReserve};
     for (int k = 0; k < 4; ++k) {
@@ -322,7 +327,7 @@ void ScheduleSimulation::admit(int di, int ci)
     SimDep &d = m_deps[std::size_t(di)];
     SimWindow &w = m_windows[std::size_t(d.window)];
     const ScheduleCall &c = m_calls[std::size_t(ci)];
-    const AdmissionCost cost = costOf(d.rule, c);
+    const AdmissionCost cost = costOf(d.rule, c, d.admitLarger);
     w.charge(WaitRpm, m_now, cost.requests);
     const int tok = w.charge(WaitTpm, m_now, cost.tokens);
     const int in = cost.inputTokens > 0 ? w.charge(WaitItpm, m_now, cost.inputTokens) : -1;
@@ -347,7 +352,7 @@ void ScheduleSimulation::complete(const InFlight &f)
     SimWindow &w = m_windows[std::size_t(d.window)];
     const ScheduleCall &c = m_calls[std::size_t(f.call)];
     --d.inFlight;
-    const AdmissionCost cost = costOf(d.rule, c);
+    const AdmissionCost cost = costOf(d.rule, c, d.admitLarger);
     w.outReserved -= cost.outputReserve;
     w.dayTokens -= c.maxTokens - c.outputTokens;
     w.dayTokensInFlight -= c.promptTokens + c.maxTokens;
@@ -465,7 +470,7 @@ void ScheduleSimulation::backfill(int g, qint64 headAt)
             continue;
         const SimDep &d = m_deps[std::size_t(best)];
         int dim = -1;
-        if (earliest(best, costOf(d.rule, head) + costOf(d.rule, m_calls[std::size_t(ci)]), dim)
+        if (earliest(best, costOf(d.rule, head, d.admitLarger) + costOf(d.rule, m_calls[std::size_t(ci)], d.admitLarger), dim)
             > headAt + backfillSlack(m_windows[std::size_t(d.window)].periodUs))
             continue;
         admit(best, ci);

@@ -31,6 +31,9 @@ struct ScheduleDeployment {
     /// What a settled call holds in tpm; unset = the rule's documented settlement (as the router
     /// starts before its headers teach it otherwise).
     std::optional<ChargeModel> chargeModel;
+    /// Admitted at the larger of the prompt and max_tokens instead of their sum (learned from the
+    /// provider's counters, LearnedCounting::admitLarger), where the counting rule has that reading.
+    bool admitLarger = false;
     QString windowKey;            ///< deployments with the same key share one window (stricter limit wins)
     RateLimits limits;            ///< per minute, and the daily rpd/tpd
     /// What the key already used today of its rpd/tpd (an earlier run the same day).

@@ -60,6 +60,15 @@ struct Settlement {
 };
 Settlement settlementFor(CountingRule rule, const Usage &usage);
 
+/// How a provider was seen to count a key, from its own counters (LimitState learns it; runs
+/// remember it, docs/FORMATS.md "Learned limits"). Unset: not learned.
+struct LearnedCounting {
+    std::optional<bool> admitLarger;      ///< admission: the larger of prompt and max_tokens (true) or their sum
+    std::optional<bool> settledToUsage;   ///< after the reply: settled to the usage (true) or kept
+    std::optional<bool> bucket;           ///< refill: a token bucket (true) or a sliding window
+    bool any() const { return admitLarger || settledToUsage || bucket; }
+};
+
 /// What a provider's tpm counter holds for a call once its reply is known.
 enum class ChargeModel {
     KeptAtAdmission,    ///< the admission charge stays until it leaves the window (OpenAI's documented rule)

@@ -372,6 +372,7 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     if (best == cur || m_chargeReadings < kChargeReadingsNeeded || m_chargeScore[best] * 2 >= m_chargeScore[cur]
         || m_chargeScore[cur] - m_chargeScore[best] < 2.0 * double(threshold))
         return;
+    m_chargeLearned = true;
     const bool larger = best / 2 == 1;
     if (larger != m_admitLarger) {
         // Admitted from now on by the other rule; what the window holds is charged again by it.
@@ -404,6 +405,7 @@ QStringList LimitState::refusedWhileBucket()
     m_bucketRefused = true;
     m_algorithmScore = -kAlgorithmScoreMax;
     m_algorithm = LimitAlgorithm::SlidingWindow;
+    m_algorithmLearned = true;
     for (RateWindow &w : m_windows)
         w.clearSynthetic();
     return {QStringLiteral("counting this key's limits as sliding windows: the provider refused a call its bucket had room for")};
@@ -451,6 +453,7 @@ QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens
     if (max && !sum && !usage) {
         if (!m_admitLarger && ++m_admitLargerVotes >= kAlgorithmVotesNeeded) {
             m_admitLarger = true;
+            m_chargeLearned = true;
             return {QStringLiteral("the provider charges a call the larger of its prompt and max_tokens, not their sum "
                                    "(learned from its query cost)")};
         }
@@ -458,6 +461,7 @@ QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens
         m_admitLargerVotes = 0;
         if (m_admitLarger) {
             m_admitLarger = false;
+            m_chargeLearned = true;
             return {QStringLiteral("the provider charges a call its prompt and max_tokens together again "
                                    "(learned from its query cost)")};
         }
@@ -526,12 +530,14 @@ QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule r
     m_algorithmScore = std::clamp(m_algorithmScore + (vote > 0 ? 1 : -1), -kAlgorithmScoreMax, kAlgorithmScoreMax);
     if (!bucket() && !m_bucketRefused && m_algorithmScore >= kAlgorithmVotesNeeded) {
         m_algorithm = LimitAlgorithm::TokenBucket;
+        m_algorithmLearned = true;
         return {QStringLiteral("counting this key's limits as token buckets: the provider's counters show a "
                                "continuous refill")};
     }
     // Towards the window, the safe side (it holds every charge longer), one reply is enough.
     if (bucket() && m_algorithmScore < 0) {
         m_algorithm = LimitAlgorithm::SlidingWindow;
+        m_algorithmLearned = true;
         for (RateWindow &w : m_windows)
             w.clearSynthetic();
         return {QStringLiteral("counting this key's limits as sliding windows: the provider's counters show "

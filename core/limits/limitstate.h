@@ -83,6 +83,11 @@ public:
     QStringList learnAdmissionCharge(qint64 charged, qint64 promptTokens, qint64 maxTokens, qint64 usageTokens);
     /// Admit against max(prompt, max_tokens) instead of the counting rule's prompt + max_tokens.
     bool admitsLargerOfPromptAndMax() const { return m_admitLarger; }
+    void setAdmitLarger(bool on) { m_admitLarger = on; }
+    /// Whether this key's counters taught the charge (admission and settlement) or the algorithm
+    /// in use, rather than it being where the key started: worth remembering for the next run.
+    bool chargeLearned() const { return m_chargeLearned; }
+    bool algorithmLearned() const { return m_algorithmLearned; }
 
     /// Adds a deployment's configured limits; for a shared pool the stricter value wins.
     void addConfigured(const LimitValues &v);
@@ -216,6 +221,7 @@ private:
     bool m_learnAlgorithm = false;
     bool m_admitLarger = false;
     int m_admitLargerVotes = 0;
+    bool m_chargeLearned = false, m_algorithmLearned = false;
     int m_algorithmScore = 0;        // replies voting bucket (+) or window (-), clamped
     bool m_bucketRefused = false;    // a refusal while counting as a bucket: stay a window
 };

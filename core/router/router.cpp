@@ -602,6 +602,15 @@ void Router::Private::rebuildWindows()
             // The traits table's choice is where admission starts (a bucket falls back to a window
             // when the provider refuses what the bucket allowed); one the model list states is kept.
             slot->setLearnAlgorithm(!d.dep.limitAlgorithm.has_value());
+            // How an earlier run saw the provider count this key is where this one starts.
+            if (const auto it = options.rememberedCounting.constFind(d.dep.id); it != options.rememberedCounting.cend()) {
+                if (it->admitLarger)
+                    slot->setAdmitLarger(*it->admitLarger);
+                if (it->settledToUsage && d.rule != CountingRule::Anthropic)
+                    slot->setChargeModel(*it->settledToUsage ? ChargeModel::SettledToUsage : ChargeModel::KeptAtAdmission);
+                if (it->bucket && !d.dep.limitAlgorithm)
+                    slot->setAlgorithm(*it->bucket ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow);
+            }
         }
         const RateLimits &l = d.dep.limits;
         if (l.statesADailyQuota()) {
@@ -2169,6 +2178,13 @@ RouterSnapshot Router::snapshot() const
         }
         if (t < x.quotaUntil && x.quotaUntilWall.isValid())
             ds.exhausted = ExhaustedQuota{x.quotaUntilWall, x.quotaWhat, x.quotaDaily};
+        if (x.limits->chargeLearned()) {
+            ds.learnedCounting.admitLarger = x.limits->admitsLargerOfPromptAndMax();
+            if (const auto m = x.limits->chargeModel())
+                ds.learnedCounting.settledToUsage = *m == ChargeModel::SettledToUsage;
+        }
+        if (x.limits->algorithmLearned())
+            ds.learnedCounting.bucket = x.limits->algorithm() == LimitAlgorithm::TokenBucket;
         s.deployments.append(ds);
         s.inFlight += x.inFlight;
     }

@@ -70,6 +70,10 @@ struct RouterOptions {
     /// deployment id -> a daily or spend quota an earlier run was refused on: the deployment starts
     /// parked until then, and its jobs go to the group's others.
     QHash<QString, ExhaustedQuota> rememberedQuotas;
+    /// deployment id -> how an earlier run saw the provider count its key (admission, settlement,
+    /// refill): its window starts so; the counters can still teach otherwise. A limit_algorithm
+    /// the model list states wins.
+    QHash<QString, LearnedCounting> rememberedCounting;
 };
 
 class Router final : public QObject {

@@ -1,6 +1,7 @@
 #pragma once
 // Values the router takes in and gives out (jobs, outcomes, and the snapshot a monitor reads at
 // ~5 Hz). The per-attempt CallRecord is a results-database row, so it lives in core/storage/records.h.
+#include "core/limits/countingrule.h"
 #include "core/providers/providertypes.h"
 #include "core/storage/records.h"
 
@@ -85,6 +86,8 @@ struct DeploymentSnapshot {
     DailyQuotaUse dailyUse;                ///< resetsAt invalid when no daily quota is stated
     /// A quota the provider refused on that holds past now (until invalid: none, or until the run ends).
     ExhaustedQuota exhausted;
+    /// How the key's counters showed the provider counts, where this run learned it.
+    LearnedCounting learnedCounting;
 };
 
 struct RouterSnapshot {

@@ -84,7 +84,7 @@ Result<EstimateContext> prepareEstimate(const LoadedProject &project, const QStr
             if (const LearnedLimits *l = store.find(d))
                 in.learnedLimits.insert(d.id, LearnedDeploymentLimits{l->limits, double(l->windowMs) / 1000.0, l->learnedAt, l->pool,
                                                                       l->dayRequests, l->dayTokens, l->dayResetsAt,
-                                                                      l->quotaUntil, l->quotaWhat});
+                                                                      l->quotaUntil, l->quotaWhat, l->counting});
     }
 
     // Against the simulator, its configured latency is the latency.

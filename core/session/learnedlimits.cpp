@@ -145,6 +145,25 @@ Result<void> LearnedLimitStore::load()
             if (!v.isObject() || e.dayRequests < 0 || e.dayTokens < 0 || !e.dayResetsAt.isValid())
                 return bad("day", QStringLiteral("must be {\"requests\": n, \"tokens\": n, \"resets_at\": ISO 8601 date}"));
         }
+        if (const QJsonValue v = o.value(u"counting"); !v.isUndefined()) {
+            const QJsonObject c = v.toObject();
+            // Each member names one of two ways; an unknown word is an error, a missing member unknown.
+            struct Way { const char *member, *yes, *no; std::optional<bool> LearnedCounting::*field; };
+            const Way ways[] = {{"admission", "larger", "sum", &LearnedCounting::admitLarger},
+                                {"after_reply", "settled", "kept", &LearnedCounting::settledToUsage},
+                                {"refill", "bucket", "window", &LearnedCounting::bucket}};
+            if (!v.isObject())
+                return bad("counting", QStringLiteral("must be an object"));
+            for (const Way &w : ways) {
+                const QJsonValue x = c.value(QLatin1String(w.member));
+                if (x.isUndefined())
+                    continue;
+                if (x.toString() != QLatin1String(w.yes) && x.toString() != QLatin1String(w.no))
+                    return fail(QStringLiteral("must be \"%1\" or \"%2\"").arg(QLatin1String(w.yes), QLatin1String(w.no)),
+                                m_path, line, 0, QStringLiteral("limits[%1].counting.%2").arg(i).arg(QLatin1String(w.member)));
+                e.counting.*w.field = x.toString() == QLatin1String(w.yes);
+            }
+        }
         if (const QJsonValue v = o.value(u"exhausted"); !v.isUndefined()) {
             const QJsonObject q = v.toObject();
             e.quotaUntil = QDateTime::fromString(q.value(u"until").toString(), Qt::ISODate);
@@ -179,6 +198,16 @@ Result<void> LearnedLimitStore::save() const
             o.insert(QStringLiteral("day"), QJsonObject{{QStringLiteral("requests"), e.dayRequests},
                                                         {QStringLiteral("tokens"), e.dayTokens},
                                                         {QStringLiteral("resets_at"), e.dayResetsAt.toUTC().toString(Qt::ISODate)}});
+        if (e.counting.any()) {
+            QJsonObject c;
+            if (e.counting.admitLarger)
+                c.insert(QStringLiteral("admission"), *e.counting.admitLarger ? QStringLiteral("larger") : QStringLiteral("sum"));
+            if (e.counting.settledToUsage)
+                c.insert(QStringLiteral("after_reply"), *e.counting.settledToUsage ? QStringLiteral("settled") : QStringLiteral("kept"));
+            if (e.counting.bucket)
+                c.insert(QStringLiteral("refill"), *e.counting.bucket ? QStringLiteral("bucket") : QStringLiteral("window"));
+            o.insert(QStringLiteral("counting"), c);
+        }
         if (e.quotaUntil.isValid())
             o.insert(QStringLiteral("exhausted"), QJsonObject{{QStringLiteral("until"), e.quotaUntil.toUTC().toString(Qt::ISODate)},
                                                               {QStringLiteral("what"), e.quotaWhat},
@@ -218,6 +247,19 @@ LearnedLimits &LearnedLimitStore::entryFor(const Deployment &d, qint64 windowMs,
     e.learnedAt = at.toUTC();
     m_entries << e;
     return m_entries.last();
+}
+
+void LearnedLimitStore::rememberCounting(const Deployment &d, qint64 windowMs, const LearnedCounting &counting,
+                                         const QDateTime &at)
+{
+    LearnedLimits &entry = entryFor(d, windowMs, at);
+    if (counting.admitLarger)
+        entry.counting.admitLarger = counting.admitLarger;
+    if (counting.settledToUsage)
+        entry.counting.settledToUsage = counting.settledToUsage;
+    if (counting.bucket)
+        entry.counting.bucket = counting.bucket;
+    entry.learnedAt = at.toUTC();
 }
 
 void LearnedLimitStore::rememberQuotas(const Deployment &d, qint64 windowMs, const LearnedLimits &quotas, const QDateTime &at)
@@ -275,6 +317,10 @@ Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, 
             const bool had = before && (before->dayResetsAt.isValid() || before->quotaUntil.isValid());
             if (had || q.dayResetsAt.isValid() || q.quotaUntil.isValid()) {
                 store.rememberQuotas(d, windowMs, q, at);
+                changed = true;
+            }
+            if (s.learnedCounting.any()) {
+                store.rememberCounting(d, windowMs, s.learnedCounting, at);
                 changed = true;
             }
         }

@@ -7,6 +7,7 @@
 // deployment id) — never by a key or anything derived from one.
 #include "core/common/result.h"
 #include "core/config/modellist.h"
+#include "core/limits/countingrule.h"
 
 #include <QDateTime>
 #include <QList>
@@ -31,6 +32,8 @@ struct LearnedLimits {
     QDateTime quotaUntil;
     QString quotaWhat;
     bool quotaDaily = true;
+    /// How the provider was seen to count the key (admission, settlement, refill); unset: not learned.
+    LearnedCounting counting;
     bool any() const { return limits.statesARate(); }
 };
 
@@ -58,6 +61,8 @@ public:
     /// `pool` (empty: none), learned at `at`.
     void remember(const Deployment &d, qint64 windowMs, const RateLimits &limits, const QDateTime &at,
                   const QString &pool = {});
+    /// Sets what `counting` states of how the provider counts that entry's key (the rest is kept).
+    void rememberCounting(const Deployment &d, qint64 windowMs, const LearnedCounting &counting, const QDateTime &at);
     /// Replaces that entry's daily use and exhausted quota (either invalid: none), as of `at`.
     void rememberQuotas(const Deployment &d, qint64 windowMs, const LearnedLimits &quotas, const QDateTime &at);
     const QList<LearnedLimits> &entries() const { return m_entries; }

@@ -367,7 +367,7 @@ void TestEstimator::pooledDeploymentsDoNot()
     learned.rpm = 10;
     for (const QString &id : {QStringLiteral("k1"), QStringLiteral("k2")})
         in.learnedLimits.insert(id, LearnedDeploymentLimits{learned, in.windowSeconds, QDateTime::currentDateTimeUtc(),
-                                                            QStringLiteral("learned:k1"), 0, 0, {}, {}, {}});
+                                                            QStringLiteral("learned:k1"), 0, 0, {}, {}, {}, {}});
     QCOMPARE(estimate(in).planned.durationSeconds, 180.0);
     for (auto &l : in.learnedLimits)
         l.pool.clear();

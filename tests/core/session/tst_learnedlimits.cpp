@@ -212,6 +212,28 @@ private slots:
         QCOMPARE(r.error().field, u"limits[1].rpm"_qs);
         QVERIFY(store.entries().isEmpty());
 
+        // The members that last until a reset, and how the provider counts, are checked as closely.
+        const QByteArray entry = "{\"provider\": \"openai\", \"api_base\": \"http://x/v1\", \"model\": \"m\", \"key\": \"os.environ/K\", "
+                                 "\"window_ms\": 60000, \"learned_at\": \"2026-11-30T10:00:00Z\", ";
+        const std::pair<QByteArray, QString> broken[] = {
+            {"\"counting\": {\"admission\": \"max\"}}", u"limits[0].counting.admission"_qs},
+            {"\"day\": {\"requests\": 2, \"tokens\": -1, \"resets_at\": \"2026-12-05T00:00:00Z\"}}", u"limits[0].day"_qs},
+            {"\"exhausted\": {\"until\": \"tomorrow\", \"what\": \"requests per day\"}}", u"limits[0].exhausted"_qs},
+        };
+        for (const auto &[member, field] : broken) {
+            writeFile(path, "{\"version\": 1, \"limits\": [\n" + entry + member + "\n]}\n");
+            const auto e = store.load();
+            QVERIFY2(!e, qPrintable(field));
+            QCOMPARE(e.error().field, field);
+            QCOMPARE(e.error().line, 2);
+        }
+        writeFile(path, "{\"version\": 1, \"limits\": [\n" + entry
+                            + "\"counting\": {\"admission\": \"larger\", \"refill\": \"bucket\"}}\n]}\n");
+        QVERIFY(store.load());
+        QCOMPARE(store.entries().first().counting.admitLarger, std::optional<bool>(true));
+        QCOMPARE(store.entries().first().counting.bucket, std::optional<bool>(true));
+        QVERIFY(!store.entries().first().counting.settledToUsage);
+
         writeFile(path, "{\"version\": 1,\n \"limits\": [ oops ]}");
         const auto bad = store.load();
         QVERIFY(!bad);
@@ -328,6 +350,59 @@ private slots:
         QVERIFY2(!second.filter(u"oa/1: starts with the limits learned from the provider on "_qs).isEmpty(),
                  qPrintable(second.join(u'\n')));
         QCOMPARE(sim.stats().rateLimited, refusedFirst);   // not one more
+    }
+
+    void howTheProviderCountsIsRemembered()
+    {
+        // A provider that charges the larger of prompt and max_tokens: the first run learns it from
+        // the remaining-tokens counter and writes it down; the second run starts counting so, and
+        // the estimate simulates it (a shorter schedule than charging the sum).
+        constexpr qint64 kWindowMs = 1'000;
+        SimConfig cfg = learnKey(kWindowMs, true);
+        cfg.keys[0].rpm = 0;
+        cfg.keys[0].tpm = 1'200;
+        cfg.keys[0].charge = SimCharge::MaxPromptOutput;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start());
+        QTemporaryDir dir;
+        const auto [config, experiment] = writeProject(dir, sim.baseUrl(), 9);
+        const QString store = dir.filePath(u"learned-limits.json"_qs);
+        QStringList first, second;
+        const RunSummary one = runProject(config, experiment, dir.filePath(u"one.db"_qs), kWindowMs, store, &first);
+        QVERIFY2(one.error.isEmpty(), qPrintable(one.error));
+        QCOMPARE(one.done, 9);
+        QVERIFY2(!first.filter(u"the larger of its prompt and max_tokens"_qs).isEmpty(), qPrintable(first.join(u'\n')));
+        LearnedLimitStore remembered(store);
+        QVERIFY(remembered.load());
+        QCOMPARE(remembered.entries().size(), 1);
+        QCOMPARE(remembered.entries().first().counting.admitLarger, std::optional<bool>(true));
+        {
+            QFile f(store);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QVERIFY2(f.readAll().contains("\"counting\":{\"admission\":\"larger\""), "the store names the admission rule");
+        }
+
+        QTest::qWait(int(kWindowMs) + 200);
+        const RunSummary two = runProject(config, experiment, dir.filePath(u"two.db"_qs), kWindowMs, store, &second);
+        QVERIFY2(two.error.isEmpty(), qPrintable(two.error));
+        QCOMPARE(two.done, 9);
+        QVERIFY2(!second.filter(u"oa/1: counts calls as the provider was seen to on "_qs).isEmpty(), qPrintable(second.join(u'\n')));
+        QVERIFY2(second.filter(u"the larger of its prompt and max_tokens"_qs).isEmpty(), "nothing left to learn");
+
+        auto project = loadProject(config, experiment);
+        QVERIFY(project);
+        auto withMemory = prepareEstimate(*project, dir.filePath(u"two.db"_qs), store);
+        QVERIFY(withMemory);
+        withMemory->input.windowSeconds = double(kWindowMs) / 1000.0;
+        // The same limits written in the model list, so both estimates are bound by them.
+        withMemory->input.models.deployments[0].limits.tpm = 1'200;
+        EstimateInput without = withMemory->input;
+        without.learnedLimits.clear();
+        const auto a = estimateExperiment(withMemory->input), b = estimateExperiment(without);
+        QVERIFY(a && b);
+        QVERIFY2(a->planned.durationSeconds < b->planned.durationSeconds,
+                 qPrintable(u"%1 s with the larger remembered, %2 s charging the sum"_qs.arg(a->planned.durationSeconds)
+                                .arg(b->planned.durationSeconds)));
     }
 
     void aDaysQuotaIsRememberedUntilItsReset_data()
