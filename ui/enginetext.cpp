@@ -45,10 +45,16 @@ QString EngineText::waitReason(const DeploymentSnapshot &d, qint64 nowMs)
     switch (d.waitReason) {
     case WaitReason::None: return {};
     case WaitReason::Outage: return tr("provider unreachable: next try in %1").arg(in);
-    case WaitReason::DailyQuota:
-        return d.waitUntilMs > 0 ? tr("daily quota used up until %1")
-                                       .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(d.waitUntilMs).time(), QLocale::ShortFormat))
-                                 : tr("daily quota used up");
+    case WaitReason::DailyQuota: {
+        if (d.waitUntilMs <= 0)
+            return tr("daily quota used up");
+        // A reset on another day than today names the day too.
+        const QDateTime until = QDateTime::fromMSecsSinceEpoch(d.waitUntilMs);
+        const QDateTime now = QDateTime::fromMSecsSinceEpoch(nowMs);
+        return tr("daily quota used up until %1")
+            .arg(until.date() == now.date() ? QLocale().toString(until.time(), QLocale::ShortFormat)
+                                            : QLocale().toString(until, QLocale::ShortFormat));
+    }
     case WaitReason::CoolingDown: return tr("cooling down after %n failure(s): %1", nullptr, int(d.failures)).arg(in);
     case WaitReason::Rpm: return tr("rpm window: next call in %1").arg(in);
     case WaitReason::Tpm: return tr("tpm window: next call in %1").arg(in);

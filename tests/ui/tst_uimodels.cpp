@@ -589,6 +589,20 @@ void TestUiModels::engineTextWordsEventsAndWaits()
     QVERIFY(EngineText::waitReason(d, now).contains(u"max_parallel_requests"_qs));
     d.maxParallel = 0;
     QCOMPARE(EngineText::waitReason(d, now), EngineText::tr("%1 calls in flight (limits being learned)").arg(2));
+    // A daily quota names the time it resets, and the day when that is not today.
+    {
+        const QDateTime noon(QDate(2026, 12, 4), QTime(12, 0));
+        d.waitReason = WaitReason::DailyQuota;
+        d.waitUntilMs = noon.addSecs(3 * 3600).toMSecsSinceEpoch();
+        const QString today = EngineText::waitReason(d, noon.toMSecsSinceEpoch());
+        QCOMPARE(today, EngineText::tr("daily quota used up until %1").arg(QLocale().toString(QTime(15, 0), QLocale::ShortFormat)));
+        d.waitUntilMs = QDateTime(QDate(2026, 12, 5), QTime(1, 0)).toMSecsSinceEpoch();
+        const QString tomorrow = EngineText::waitReason(d, noon.toMSecsSinceEpoch());
+        QCOMPARE(tomorrow, EngineText::tr("daily quota used up until %1")
+                               .arg(QLocale().toString(QDateTime(QDate(2026, 12, 5), QTime(1, 0)), QLocale::ShortFormat)));
+        QVERIFY2(tomorrow != today && tomorrow.contains(QLocale().toString(QDate(2026, 12, 5), QLocale::ShortFormat)),
+                 qPrintable(tomorrow));
+    }
     // A recommendation says what it does to time and to money.
     Recommendation r;
     r.baseDurationSeconds = 136;
