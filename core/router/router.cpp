@@ -129,6 +129,7 @@ struct DeploymentState {
     QDateTime quotaUntilWall;            // invalid when kNever
     QString quotaWhat;
     bool quotaDaily = true;
+    bool quotaStated = false;            // parked by the model list's rpd/tpd, not by a refusal
     QString dailyKey;                    // its key (or configured pool) in Private::daily
     bool budgetWaiting = false;          // the head job's worst case did not fit the budget here
     // Shared limits (options.shared): the pool id the store knows this key by, and no call
@@ -309,7 +310,8 @@ public:
     DailyVerdict dailyQuota(DeploymentState &d, JobState *job, qint64 t);
     qint64 dailyTokens(JobState *job, DeploymentState &d) { return promptEstimate(job, d) + job->job.request.maxTokens; }
     /// Parks d until `untilWall` (epoch ms; 0 = the run's end) for the quota `what`; returns whether it was news.
-    bool parkForQuota(DeploymentState &d, qint64 t, qint64 untilWall, const QString &what, bool isDaily);
+    /// `stated`: by the model list's rpd/tpd rather than a provider's refusal.
+    bool parkForQuota(DeploymentState &d, qint64 t, qint64 untilWall, const QString &what, bool isDaily, bool stated = false);
     /// Parks the deployment until the quota's reset and puts the job back for the group's others.
     void onQuotaExhausted(JobPtr job, DeploymentState &d, const QuotaExhausted &quota, const CallRecord &rec, qint64 now);
     ParsedReply readReply(RouterCall *call, DeploymentState &d) const;
@@ -419,7 +421,7 @@ Router::Private::DailyVerdict Router::Private::dailyQuota(DeploymentState &d, Jo
                                        : QStringLiteral("tpd %1 of the model list").arg(*use->tpd);
     bool news = false;
     for (int i : std::as_const(memberDeps[size_t(d.member)]))
-        news = parkForQuota(*deps[size_t(i)], t, use->resetsAtWall, what, true) || news;
+        news = parkForQuota(*deps[size_t(i)], t, use->resetsAtWall, what, true, true) || news;
     if (news) {
         noteEvent(QStringLiteral("%1: %2 used up today (%3 requests, %4 tokens); parked until %5, its jobs go to the "
                                  "group's other deployments")
@@ -429,7 +431,7 @@ Router::Private::DailyVerdict Router::Private::dailyQuota(DeploymentState &d, Jo
     return DailyVerdict::UsedUp;
 }
 
-bool Router::Private::parkForQuota(DeploymentState &d, qint64 t, qint64 untilWall, const QString &what, bool isDaily)
+bool Router::Private::parkForQuota(DeploymentState &d, qint64 t, qint64 untilWall, const QString &what, bool isDaily, bool stated)
 {
     qint64 until = kNever;
     QDateTime wall;
@@ -444,6 +446,7 @@ bool Router::Private::parkForQuota(DeploymentState &d, qint64 t, qint64 untilWal
     d.quotaUntilWall = wall;
     d.quotaDaily = isDaily;
     d.quotaWhat = what;
+    d.quotaStated = stated;
     return true;
 }
 
@@ -2176,7 +2179,9 @@ RouterSnapshot Router::snapshot() const
             ds.tpdLimit = use->tpd.value_or(0);
             ds.dailyUse = DailyQuotaUse{use->requests, use->tokens, QDateTime::fromMSecsSinceEpoch(use->resetsAtWall, Qt::UTC)};
         }
-        if (t < x.quotaUntil && x.quotaUntilWall.isValid())
+        // A provider's refusal is remembered; a stated quota is kept by remembering the day's use
+        // (the model list may state another quota next time).
+        if (t < x.quotaUntil && x.quotaUntilWall.isValid() && !x.quotaStated)
             ds.exhausted = ExhaustedQuota{x.quotaUntilWall, x.quotaWhat, x.quotaDaily};
         if (x.limits->chargeLearned()) {
             ds.learnedCounting.admitLarger = x.limits->admitsLargerOfPromptAndMax();

@@ -234,7 +234,7 @@ void rememberedLimits(PreparedRun &p, RouterOptions &ro, const Emit &emitEvent)
         // How the provider counts a key holds whatever the limits and the window length.
         if (learned && learned->counting.any()) {
             ro.rememberedCounting.insert(d.id, learned->counting);
-            emitEvent(QStringLiteral("%1: counts calls as the provider was seen to on %2 (docs/FORMATS.md, \"Learned limits\")")
+            emitEvent(QStringLiteral("%1: counts calls as the provider was seen to on %2")
                           .arg(d.id, learned->learnedAt.toString(Qt::ISODate)));
         }
         const RateLimits &l = d.limits;

@@ -451,6 +451,7 @@ private slots:
             QCOMPARE(e.dayRequests, 2);
             QVERIFY(e.dayResetsAt > now);
             QCOMPARE(e.dayResetsAt.time(), QTime(0, 0));   // midnight UTC, LiteLLM's day
+            QVERIFY(!e.quotaUntil.isValid());   // a stated quota is kept by its use, not as a refusal
         } else {
             QVERIFY(e.quotaUntil > now.addSecs(3600));
             QCOMPARE(e.quotaWhat, u"requests per day"_qs);
