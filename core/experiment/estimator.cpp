@@ -820,7 +820,7 @@ QStringList Estimator::warnings(const ModeEstimate &planned) const
                                   "and would never be sent").arg(e.runId).arg(e.unschedulableCalls).arg(e.group);
         if (e.overDailyQuotaCalls > 0)
             out << QStringLiteral("run %1: %2 calls find the daily quotas (rpd/tpd) of every deployment of group %3 "
-                                  "used up; they would fail until the quotas reset, and resume then")
+                                  "used up; they would fail, for a resumed run to send after the reset")
                        .arg(e.runId).arg(e.overDailyQuotaCalls).arg(e.group);
         if (e.tokenMethod == QLatin1String("chars/4"))
             out << QStringLiteral("run %1: prompt tokens estimated as characters / 4").arg(e.runId);
