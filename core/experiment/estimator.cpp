@@ -162,8 +162,6 @@ Result<void> Estimator::prepare()
             s.windowKey = QStringLiteral("pool:") + l->pool;
         s.limits = d.limits;
         m_learnedAt << learnedLimitsFor(d, s.limits);
-        // What earlier runs left of the day: rpd/tpd already used, or a quota refused until a
-        // reset (taken to lie beyond the run: docs/ARCHITECTURE.md, "Daily quotas stated in the model list").
         if (const auto l = m_in.learnedLimits.constFind(d.id); l != m_in.learnedLimits.cend()) {
             // How the provider was seen to count the key, as the router will start (a stated
             // limit_algorithm wins).
@@ -173,6 +171,8 @@ Result<void> Estimator::prepare()
                 s.chargeModel = *l->counting.settledToUsage ? ChargeModel::SettledToUsage : ChargeModel::KeptAtAdmission;
             if (l->counting.bucket && !d.limitAlgorithm)
                 s.algorithm = *l->counting.bucket ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow;
+            // What earlier runs left of the day: rpd/tpd already used, or a quota refused until a
+            // reset (taken to lie beyond the run: docs/ARCHITECTURE.md, "Daily quotas stated in the model list").
             const QDateTime now = QDateTime::currentDateTimeUtc();
             if (l->dayResetsAt.isValid() && l->dayResetsAt > now) {
                 s.dayRequestsUsed = l->dayRequests;

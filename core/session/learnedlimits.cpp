@@ -310,6 +310,11 @@ Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, 
             q.quotaWhat = s.exhausted.what;
             q.quotaDaily = s.exhausted.daily;
         }
+        RateLimits l;
+        const qint64 values[] = {s.rpmLearned, s.tpmLearned, s.itpmLearned, s.otpmLearned};
+        for (int dim = 0; dim < 4; ++dim)
+            if (values[dim] > 0)
+                *dimOf(l, dim) = values[dim];
         for (const Deployment &d : models.deployments) {
             if (d.id != s.id)
                 continue;
@@ -323,19 +328,11 @@ Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, 
                 store.rememberCounting(d, windowMs, s.learnedCounting, at);
                 changed = true;
             }
-        }
-        RateLimits l;
-        const qint64 values[] = {s.rpmLearned, s.tpmLearned, s.itpmLearned, s.otpmLearned};
-        for (int dim = 0; dim < 4; ++dim)
-            if (values[dim] > 0)
-                *dimOf(l, dim) = values[dim];
-        if (!l.statesARate())
-            continue;
-        for (const Deployment &d : models.deployments)
-            if (d.id == s.id) {
+            if (l.statesARate()) {
                 store.remember(d, windowMs, l, at, s.learnedPool);
                 ++learned;
             }
+        }
     }
     if (learned == 0 && !changed)
         return 0;
