@@ -52,6 +52,8 @@ constexpr qint64 kRestampThresholdMs = 5;
 // A daily quota is parked at least this long even when the provider names a nearer reset
 // (OpenAI's RPD "try again in 43.2s"): such a call is never retried every few seconds.
 constexpr qint64 kMinQuotaParkMs = 60'000;
+// What a prompt estimate resting on a prior tokenizer factor is charged (admissionPrompt()).
+constexpr double kUncalibratedMargin = 1.5;
 
 /// The request never reached a live server: refused, no such host, TLS failure, no network.
 /// Not the job's fault, so it spends no retry; the deployment is parked and probed instead.
@@ -116,6 +118,9 @@ struct DeploymentState {
     QString unusableReason;
     bool coolingAnnounced = false;
     DeploymentStats stats;
+    // The token estimator holds counts this provider reported for the model in earlier runs: its
+    // prior factor has been replaced by a measured one (admissionPrompt()).
+    bool countCalibrated = false;
     QString windowKey;                   // who shares `limits` (never derived text of the key itself)
     int member = 0;                      // its key (or configured pool) in Private::pools
     // Unreachable: parked since outageSince; one real call at a time probes it from probeAt on.
@@ -352,6 +357,7 @@ void Router::Private::build()
         d->index = int(deps.size());
         d->rule = countingRuleFor(dep.provider);
         d->adapter = ProviderAdapter::forProvider(dep.provider);
+        d->countCalibrated = options.tokens && options.tokens->calibrationSamples(dep.provider, dep.model) > 0;
         if (options.prices)
             d->price = options.prices->forDeployment(dep);
         d->apiKey = options.apiKeys.value(dep.id);
@@ -812,8 +818,14 @@ qint64 Router::Private::admissionPrompt(JobState *job, DeploymentState &d)
     const double raw = double(promptEstimate(job, d));
     if (d.rule == CountingRule::OpenAi)
         return qint64(raw);   // exact tokenizer (only used for the budget's worst case)
-    if (!d.stats.hasPromptSample)
-        return qint64(std::ceil(raw * 1.1)) + 8;
+    if (!d.stats.hasPromptSample) {
+        // Before the provider has counted one prompt of this model — in this run or an earlier
+        // one — the estimate rests on a prior factor, and another tokenizer or language can stray
+        // far from it: the first calls are charged half as much again, so a provider counting up
+        // to 1.5x the estimate is not overrun; their replies settle the charges to its counts.
+        // It costs at most one round trip, once (docs/ARCHITECTURE.md, "Tokens").
+        return qint64(std::ceil(raw * (d.countCalibrated ? 1.1 : kUncalibratedMargin))) + 8;
+    }
     // Never below what the provider has counted on average, plus the spread its counts showed.
     return qint64(std::ceil(raw * std::max(d.stats.promptRatio, d.stats.promptFactor()))) + 1;
 }

@@ -85,6 +85,13 @@ double TokenEstimator::factor(const QString &provider, const QString &model) con
     return defaultFactor(fam);
 }
 
+qint64 TokenEstimator::calibrationSamples(const QString &provider, const QString &model) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_cal.constFind(key(provider, model));
+    return it != m_cal.cend() && it->sumBase > 0 ? it->samples : 0;
+}
+
 void TokenEstimator::observe(const QString &provider, const QString &model, qint64 baseTokens, qint64 reportedTokens)
 {
     addSample(provider, model, baseTokens, reportedTokens, false);

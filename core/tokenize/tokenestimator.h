@@ -32,6 +32,8 @@ public:
     /// CountMethod::CountTokensEndpoint.
     void observeEndpointCount(const QString &provider, const QString &model, qint64 baseTokens, qint64 exactTokens);
     double factor(const QString &provider, const QString &model) const;
+    /// Counts the provider reported (or its count-tokens endpoint gave) behind factor(); 0: the prior.
+    qint64 calibrationSamples(const QString &provider, const QString &model) const;
     void setFactor(const QString &provider, const QString &model, double factor, qint64 samples);
     struct Calibration {
         QString provider, model; double factor; qint64 samples;

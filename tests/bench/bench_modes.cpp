@@ -32,6 +32,7 @@
 
 #include <QSet>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -88,6 +89,17 @@ const QList<Mode> &modes()
          [](QList<SimKey> &keys) {
              for (SimKey &k : keys)
                  k.limitHeaders = false;
+         }},
+        // The token limits grow with the count, so the limits bind as tightly as in the other
+        // modes and the minimum stays comparable; what differs is only how far the router's own
+        // estimate is from the provider's count before the first replies.
+        {"tokens", "every provider counts a prompt as 1.3x the usual tokens (its token limits 1.3x too)",
+         [](QList<SimKey> &keys) {
+             for (SimKey &k : keys) {
+                 k.countFactor = 1.3;
+                 for (qint64 *lim : {&k.tpm, &k.itpm})
+                     *lim = std::llround(double(*lim) * 1.3);
+             }
          }},
         {"daily", "second OpenAI key: a per-day quota of 2 requests",
          [](QList<SimKey> &keys) {
@@ -560,6 +572,28 @@ int main(int argc, char **argv)
         // The modes whose refill differs from the providers' documented one (the router's traits
         // table) also get a row with each key's algorithm declared in the model list.
         const bool declares = qstrcmp(m.name, "bucket") == 0 || qstrcmp(m.name, "window") == 0;
+        // The estimator's history comes from the providers it estimates: where a mode changes how
+        // they count prompts, the calibration run is repeated against the mode's keys (unlimited),
+        // as a researcher's earlier runs would have met the same providers.
+        QString history = calDb;
+        {
+            QList<SimKey> keys = limited;
+            m.apply(keys);
+            if (std::any_of(keys.cbegin(), keys.cend(), [](const SimKey &k) { return k.countFactor != 1.0; })) {
+                for (SimKey &k : keys)
+                    k.rpm = k.tpm = k.itpm = k.otpm = k.rpd = 0;
+                SimConfig c = cfg;
+                c.keys = keys;
+                ProviderSimulator sim(c);
+                if (!sim.start())
+                    qFatal("cannot start the simulator");
+                writeFile(config, modelList(sim.baseUrl(), c.keys, false));
+                history = dir.filePath(QStringLiteral("calibration-%1.db").arg(QLatin1String(m.name)));
+                const RunSummary cal = runExperiment(config, dir.filePath(QStringLiteral("calibrate.yaml")), history, windowMs);
+                if (!cal.error.isEmpty())
+                    qFatal("calibration failed: %s", qPrintable(cal.error));
+            }
+        }
         for (const int variant : {0, 1, 2}) {
             const bool configured = variant != 2;
             const bool declareAlgorithm = variant == 1;
@@ -597,7 +631,7 @@ int main(int argc, char **argv)
             auto project = loadProject(config, target);
             if (!project)
                 qFatal("%s", qPrintable(project.error().toString()));
-            auto ctx = prepareEstimate(*project, calDb, learned);
+            auto ctx = prepareEstimate(*project, history, learned);
             if (!ctx)
                 qFatal("%s", qPrintable(ctx.error().toString()));
             ctx->input.latency = {c.latencyMs / 1000.0, c.latencyPerOutputTokenMs / 1000.0};

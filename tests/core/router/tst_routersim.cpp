@@ -746,6 +746,58 @@ private slots:
         QVERIFY2(elapsed <= minimum * 115 / 100, qPrintable(QString::number(elapsed)));
     }
 
+    void aProviderCountingMoreIsNotOverrunBeforeItsFirstReply_data()
+    {
+        QTest::addColumn<QString>("provider");
+        QTest::addColumn<qint64>("tpm");
+        QTest::newRow("gemini (no counters in its replies)") << u"gemini"_qs << qint64(800);
+        QTest::newRow("mistral") << u"mistral"_qs << qint64(900);
+    }
+    void aProviderCountingMoreIsNotOverrunBeforeItsFirstReply()
+    {
+        // The provider counts every prompt 1.3x what the token estimator's prior gives it (another
+        // tokenizer). The first calls go out together, before any reply could say so: charged at
+        // the prior plus a tenth, three would fit the limit by the estimate and overrun it by the
+        // provider's count.
+        QFETCH(QString, provider);
+        QFETCH(qint64, tpm);
+        constexpr qint64 kWindowMs = 1'000;
+        constexpr int kJobs = 6;
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.acceptAnyKey = false;
+        SimKey key{u"sk-counts-more"_qs, provider, 0, tpm, 0, 0, {}};
+        key.countFactor = 1.3;
+        cfg.keys << key;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+
+        ModelList models;
+        Deployment d = deploymentAt(u"more/1"_qs, u"more"_qs, provider, sim.baseUrl());
+        d.limits.tpm = tpm;
+        models.deployments << d;
+        RouterOptions o;
+        o.apiKeys.insert(d.id, key.key);
+        o.tokens = std::make_shared<TokenEstimator>();
+        Router router(models, o);
+        router.setWindowForTesting(kWindowMs, 50);
+        Outcomes out;
+        out.watch(router, this);
+        QString text;
+        for (int i = 0; i < 12; ++i)
+            text += u"We hold these truths to be self-evident, that all men are created equal. "_qs;
+        for (int i = 1; i <= kJobs; ++i) {
+            RouterJob job = jobFor(quint64(i), u"more"_qs);
+            job.request.user = text + QString::number(i);
+            job.request.maxTokens = 20;
+            router.submit(job);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == kJobs, 30'000);
+        QVERIFY2(out.failed == 0, qPrintable(out.lastError));
+        QCOMPARE(sim.stats().rateLimited, 0);
+        QCOMPARE(router.snapshot().http429, 0);
+    }
+
     void reconciliationTightensWhenTheProviderCountsMore()
     {
         // Another client spends most of the key's minute before the router starts: only the
