@@ -155,8 +155,8 @@ private:
     qint64 earliest(int di, const ScheduleCall &c, int &dim);
     qint64 earliest(int di, const AdmissionCost &cost, int &dim);
     /// The router's backfill: calls behind group g's blocked head that fit now without making
-    /// the head wait past `headAt` go first.
-    void backfill(int g, qint64 headAt);
+    /// the head wait past `headAt` go first. Returns when a larger call it waits for fits (kNever: none).
+    qint64 backfill(int g, qint64 headAt);
     /// Moves group g's head past calls already sent by backfill.
     void skipTaken(int g);
     double headroom(int di, const ScheduleCall &c);
@@ -435,8 +435,7 @@ qint64 ScheduleSimulation::dispatchGroup(int g)
         } else {
             if (soonest >= kWhenOneCompletes)
                 return kNever;
-            backfill(g, soonest);
-            return soonest;
+            return std::min(soonest, backfill(g, soonest));
         }
     }
     return kNever;
@@ -450,13 +449,16 @@ void ScheduleSimulation::skipTaken(int g)
         ++head;
 }
 
-void ScheduleSimulation::backfill(int g, qint64 headAt)
+qint64 ScheduleSimulation::backfill(int g, qint64 headAt)
 {
-    // As Router::Private::backfill: the same scan depth, the same test on the chosen deployment.
+    // As Router::Private::backfill: the same scan depth, the same tests on the chosen deployment,
+    // the same wait for a larger call that fits within the slack.
     constexpr std::size_t kScan = 32;
     const std::vector<int> &q = m_queue[std::size_t(g)];
     const ScheduleCall &head = m_calls[std::size_t(q[m_head[std::size_t(g)]])];
     const std::vector<std::pair<int, int>> headWaits = m_waitOn[std::size_t(g)];
+    int next = -1;
+    qint64 nextAt = kNever;
     std::size_t scanned = 0;
     for (std::size_t i = m_head[std::size_t(g)] + 1; i < q.size() && scanned < kScan; ++i) {
         const int ci = q[i];
@@ -466,17 +468,26 @@ void ScheduleSimulation::backfill(int g, qint64 headAt)
         qint64 soonest = kNever;
         bool everPossible = false;
         const int best = pickDeployment(g, m_calls[std::size_t(ci)], soonest, everPossible);
-        if (best < 0)
+        if (best < 0) {
+            if (next < 0 && soonest < kWhenOneCompletes && soonest < headAt && !m_waitOn[std::size_t(g)].empty()
+                && soonest - m_now <= backfillSlack(m_windows[std::size_t(m_deps[std::size_t(m_waitOn[std::size_t(g)].front().first)].window)].periodUs)) {
+                next = ci;
+                nextAt = soonest;
+            }
             continue;
+        }
         const SimDep &d = m_deps[std::size_t(best)];
+        const AdmissionCost cost = costOf(d.rule, m_calls[std::size_t(ci)], d.admitLarger);
         int dim = -1;
-        if (earliest(best, costOf(d.rule, head, d.admitLarger) + costOf(d.rule, m_calls[std::size_t(ci)], d.admitLarger), dim)
-            > headAt + backfillSlack(m_windows[std::size_t(d.window)].periodUs))
+        if (earliest(best, costOf(d.rule, head, d.admitLarger) + cost, dim)
+                > headAt + backfillSlack(m_windows[std::size_t(d.window)].periodUs)
+            || (next >= 0 && earliest(best, costOf(d.rule, m_calls[std::size_t(next)], d.admitLarger) + cost, dim) > nextAt))
             continue;
         admit(best, ci);
         m_taken[std::size_t(ci)] = 1;
     }
     m_waitOn[std::size_t(g)] = headWaits;   // the head still waits on what it waited on
+    return nextAt;
 }
 
 void ScheduleSimulation::chargeWaits(qint64 next)

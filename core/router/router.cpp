@@ -289,7 +289,7 @@ public:
     void dispatchGroup(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 &wake);
     /// The head of `queue` waits until `headAt`: sends the jobs behind it that fit now without
     /// making it wait longer.
-    void backfill(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 headAt);
+    void backfill(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 headAt, qint64 &wake);
     /// False when the budget stops dispatch (the job stays at the head of its queue).
     bool reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve, qint64 &bound);
     void start(JobPtr job, DeploymentState &d, qint64 now, qint64 reservedMicros, qint64 boundMicros = 0,
@@ -1137,7 +1137,7 @@ void Router::Private::dispatchGroup(const QString &group, std::deque<JobPtr> &qu
             wake = std::min(wake, earliest);
             // The head waits for capacity; what fits in front of it without delaying it goes now.
             if (earliest != kNever && !options.shared)
-                backfill(group, queue, t, earliest);
+                backfill(group, queue, t, earliest, wake);
             return;
         }
         DeploymentState &d = *deps[idx];
@@ -1159,14 +1159,18 @@ void Router::Private::dispatchGroup(const QString &group, std::deque<JobPtr> &qu
     }
 }
 
-void Router::Private::backfill(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 headAt)
+void Router::Private::backfill(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 headAt, qint64 &wake)
 {
     // Whole calls rarely fill a window exactly: the head of the queue may be too big for what is
     // left while a smaller job behind it fits. That job goes first only if, with its charge
     // added, the head can still go by `headAt` on the same deployment, give or take a twentieth
-    // of a window — a job sent a window early is worth a head a moment late
-    // (docs/ARCHITECTURE.md, "Whole calls and the queue order").
+    // of a window — a job sent a window early is worth a head a moment late. A larger job behind
+    // the head that fits within that twentieth (a charge about to leave the window) is waited
+    // for: the smaller ones go now only where they leave it its room, so the window fills with
+    // the larger call (docs/ARCHITECTURE.md, "Whole calls and the queue order").
     constexpr std::size_t kScan = 32;
+    JobState *next = nullptr;
+    qint64 nextAt = kNever;
     std::size_t i = 1;
     for (std::size_t scanned = 0; i < queue.size() && scanned < kScan && !budgetStopped; ++scanned) {
         JobState *head = queue.front().get();
@@ -1175,11 +1179,16 @@ void Router::Private::backfill(const QString &group, std::deque<JobPtr> &queue, 
         bool never = false;
         const int idx = choose(group, job, t, earliest, never);
         if (idx < 0) {
+            if (!next && earliest < headAt && earliest - t <= backfillSlack(windowMs)) {
+                next = job;
+                nextAt = earliest;
+            }
             ++i;
             continue;
         }
         DeploymentState &d = *deps[idx];
-        if (d.limits->earliestAdmit(t, costFor(head, d) + costFor(job, d)) > headAt + backfillSlack(d.limits->windowMs())) {
+        if (d.limits->earliestAdmit(t, costFor(head, d) + costFor(job, d)) > headAt + backfillSlack(d.limits->windowMs())
+            || (next && d.limits->earliestAdmit(t, costFor(next, d) + costFor(job, d)) > nextAt)) {
             ++i;
             continue;
         }
@@ -1194,6 +1203,7 @@ void Router::Private::backfill(const QString &group, std::deque<JobPtr> &queue, 
         start(std::move(owned), d, t, reserve, bound);
         t = now();
     }
+    wake = std::min(wake, nextAt);
 }
 
 bool Router::Private::reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve, qint64 &bound)

@@ -548,6 +548,41 @@ private slots:
         QVERIFY(h.outcomes[2].cancelled && h.outcomes[3].cancelled);
     }
 
+    void aLargerJobAboutToFitIsWaitedForNotFilledPast()
+    {
+        // tpm 1300 over a 2 s window (the slack is a twentieth: 100 ms); OpenAI charges chars/4
+        // (12 here) + max_tokens. X (162) and, half a window later, P (612) hold 774. Just before
+        // X leaves, H (712), M (562) and S (462) arrive. H waits for P. M fits in a moment, when
+        // X leaves; S fits now, but beside it M would not fit until P leaves. So S waits and M
+        // goes first: the window fills with the larger call.
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        ModelList m = oneGroup(1);
+        m.deployments[0].limits.tpm = 1300;
+        h.create(m);
+        constexpr qint64 kWindowMs = 2'000;
+        h.router->setWindowForTesting(kWindowMs, 10);
+        QElapsedTimer clock;
+        clock.start();
+        h.router->submit(makeJob(1, u"gpt"_qs, 150));
+        QTRY_COMPARE(h.server->seen.size(), 1);
+        QTest::qWait(500);
+        h.router->submit(makeJob(2, u"gpt"_qs, 600));
+        QTRY_COMPARE(h.server->seen.size(), 2);
+        QTest::qWait(int(kWindowMs - 60 - clock.elapsed()));
+        if (clock.elapsed() > kWindowMs - 20)
+            QSKIP("the machine was too slow to submit before X left the window");
+        const int maxTokens[] = {700, 550, 450};
+        for (quint64 i = 3; i <= 5; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs, maxTokens[i - 3]));
+        QTRY_COMPARE_WITH_TIMEOUT(h.outcomes.size(), 5, 10'000);
+        QCOMPARE(h.server->seen.size(), 5);
+        QVERIFY2(h.server->seen[2].body.contains("\"max_tokens\":550"), h.server->seen[2].body.constData());
+        QVERIFY(h.server->seen[3].body.contains("\"max_tokens\":700"));
+        QVERIFY(h.server->seen[4].body.contains("\"max_tokens\":450"));
+        QCOMPARE(h.router->snapshot().http429, 0);
+    }
+
     void tpmTooLargeForAnyDeploymentFails()
     {
         Harness h;
