@@ -298,6 +298,11 @@ QVariant DeploymentTableModel::data(const QModelIndex &index, int role) const
         }
         if (col == KeyRef && isLiteralKey(d.keyRef))
             return tr("A key written in the model list file; only its last characters are shown");
+        // The daily quotas have no column of their own: the per-minute cell names them.
+        if (col == Rpm && d.limits.rpd)
+            return tr("Also at most %1 requests per day (rpd in the model list)").arg(QLocale().toString(*d.limits.rpd));
+        if (col == Tpm && d.limits.tpd)
+            return tr("Also at most %1 tokens per day (tpd in the model list)").arg(QLocale().toString(*d.limits.tpd));
         return {};
         return {};
     }

@@ -47,6 +47,7 @@ private slots:
     void niceAxisTicks();
     void engineTextWordsEventsAndWaits();
     void deploymentsEditAndValidate();
+    void deploymentsDailyQuotaNamedAndKept();
     void deploymentsAddDuplicateRemoveKeepGroups();
     void deploymentsRegroupOnGroupEdit();
     void matrixEditValidateAddRemove();
@@ -96,6 +97,26 @@ void TestUiModels::deploymentsEditAndValidate()
     QVERIFY(m.setData(m.index(2, DeploymentTableModel::KeyRef), QStringLiteral("sk-literal-secret")));
     QVERIFY(!m.data(m.index(2, DeploymentTableModel::KeyRef), DeploymentTableModel::ValidationRole).toString().isEmpty());
     QCOMPARE(m.problems().size(), 3);
+}
+
+void TestUiModels::deploymentsDailyQuotaNamedAndKept()
+{
+    // rpd/tpd have no column: the per-minute cells name them, and editing those keeps them.
+    QList<Deployment> deps = sampleDeployments();
+    deps[0].limits.rpd = 250;
+    deps[0].limits.tpd = 2'000'000;
+    DeploymentTableModel m;
+    m.setDeployments(deps);
+    const QString rpmTip = m.data(m.index(0, DeploymentTableModel::Rpm), Qt::ToolTipRole).toString();
+    QVERIFY2(rpmTip.contains(u"250"_qs) && rpmTip.contains(u"rpd"_qs), qPrintable(rpmTip));
+    const QString tpmTip = m.data(m.index(0, DeploymentTableModel::Tpm), Qt::ToolTipRole).toString();
+    QVERIFY2(tpmTip.contains(QLocale().toString(2'000'000)) && tpmTip.contains(u"tpd"_qs), qPrintable(tpmTip));
+    QVERIFY(m.data(m.index(1, DeploymentTableModel::Rpm), Qt::ToolTipRole).toString().isEmpty());
+    QVERIFY(m.setData(m.index(0, DeploymentTableModel::Rpm), QStringLiteral("40")));
+    QVERIFY(m.setData(m.index(0, DeploymentTableModel::Tpm), QStringLiteral("90000")));
+    QCOMPARE(m.deployments()[0].limits.rpm.value_or(0), 40);
+    QCOMPARE(m.deployments()[0].limits.rpd.value_or(0), 250);
+    QCOMPARE(m.deployments()[0].limits.tpd.value_or(0), 2'000'000);
 }
 
 void TestUiModels::deploymentsAddDuplicateRemoveKeepGroups()
