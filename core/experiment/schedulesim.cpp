@@ -469,7 +469,7 @@ qint64 ScheduleSimulation::backfill(int g, qint64 headAt)
         bool everPossible = false;
         const int best = pickDeployment(g, m_calls[std::size_t(ci)], soonest, everPossible);
         if (best < 0) {
-            if (next < 0 && soonest < kWhenOneCompletes && soonest < headAt && !m_waitOn[std::size_t(g)].empty()
+            if (next < 0 && soonest > m_now && soonest < kWhenOneCompletes && soonest < headAt && !m_waitOn[std::size_t(g)].empty()
                 && soonest - m_now <= backfillSlack(m_windows[std::size_t(m_deps[std::size_t(m_waitOn[std::size_t(g)].front().first)].window)].periodUs)) {
                 next = ci;
                 nextAt = soonest;

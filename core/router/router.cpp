@@ -118,8 +118,8 @@ struct DeploymentState {
     QString unusableReason;
     bool coolingAnnounced = false;
     DeploymentStats stats;
-    // The token estimator holds counts this provider reported for the model in earlier runs: its
-    // prior factor has been replaced by a measured one (admissionPrompt()).
+    // The token estimator holds counts this provider reported for the model (earlier runs, or
+    // another deployment of it in this one): its prior factor is a measured one (admissionPrompt()).
     bool countCalibrated = false;
     QString windowKey;                   // who shares `limits` (never derived text of the key itself)
     int member = 0;                      // its key (or configured pool) in Private::pools
@@ -824,6 +824,9 @@ qint64 Router::Private::admissionPrompt(JobState *job, DeploymentState &d)
         // far from it: the first calls are charged half as much again, so a provider counting up
         // to 1.5x the estimate is not overrun; their replies settle the charges to its counts.
         // It costs at most one round trip, once (docs/ARCHITECTURE.md, "Tokens").
+        // A deployment of the same model that has answered in this run calibrates it too.
+        if (!d.countCalibrated && options.tokens)
+            d.countCalibrated = options.tokens->calibrationSamples(d.dep.provider, d.dep.model) > 0;
         return qint64(std::ceil(raw * (d.countCalibrated ? 1.1 : kUncalibratedMargin))) + 8;
     }
     // Never below what the provider has counted on average, plus the spread its counts showed.
@@ -1179,7 +1182,7 @@ void Router::Private::backfill(const QString &group, std::deque<JobPtr> &queue, 
         bool never = false;
         const int idx = choose(group, job, t, earliest, never);
         if (idx < 0) {
-            if (!next && earliest < headAt && earliest - t <= backfillSlack(windowMs)) {
+            if (!next && earliest > t && earliest < headAt && earliest - t <= backfillSlack(windowMs)) {
                 next = job;
                 nextAt = earliest;
             }
