@@ -457,6 +457,9 @@ qint64 ScheduleSimulation::backfill(int g, qint64 headAt)
     const std::vector<int> &q = m_queue[std::size_t(g)];
     const ScheduleCall &head = m_calls[std::size_t(q[m_head[std::size_t(g)]])];
     const std::vector<std::pair<int, int>> headWaits = m_waitOn[std::size_t(g)];
+    // How soon a larger call must fit to be waited for: the slack of the window the head waits on.
+    const qint64 waitSlack = headWaits.empty()
+        ? 0 : backfillSlack(m_windows[std::size_t(m_deps[std::size_t(headWaits.front().first)].window)].periodUs);
     int next = -1;
     qint64 nextAt = kNever;
     std::size_t scanned = 0;
@@ -469,8 +472,7 @@ qint64 ScheduleSimulation::backfill(int g, qint64 headAt)
         bool everPossible = false;
         const int best = pickDeployment(g, m_calls[std::size_t(ci)], soonest, everPossible);
         if (best < 0) {
-            if (next < 0 && soonest > m_now && soonest < kWhenOneCompletes && soonest < headAt && !m_waitOn[std::size_t(g)].empty()
-                && soonest - m_now <= backfillSlack(m_windows[std::size_t(m_deps[std::size_t(m_waitOn[std::size_t(g)].front().first)].window)].periodUs)) {
+            if (next < 0 && soonest > m_now && soonest < kWhenOneCompletes && soonest < headAt && soonest - m_now <= waitSlack) {
                 next = ci;
                 nextAt = soonest;
             }

@@ -357,7 +357,6 @@ void Router::Private::build()
         d->index = int(deps.size());
         d->rule = countingRuleFor(dep.provider);
         d->adapter = ProviderAdapter::forProvider(dep.provider);
-        d->countCalibrated = options.tokens && options.tokens->calibrationSamples(dep.provider, dep.model) > 0;
         if (options.prices)
             d->price = options.prices->forDeployment(dep);
         d->apiKey = options.apiKeys.value(dep.id);
@@ -823,8 +822,8 @@ qint64 Router::Private::admissionPrompt(JobState *job, DeploymentState &d)
         // one — the estimate rests on a prior factor, and another tokenizer or language can stray
         // far from it: the first calls are charged half as much again, so a provider counting up
         // to 1.5x the estimate is not overrun; their replies settle the charges to its counts.
-        // It costs at most one round trip, once (docs/ARCHITECTURE.md, "Tokens").
-        // A deployment of the same model that has answered in this run calibrates it too.
+        // It costs at most one round trip, once (docs/ARCHITECTURE.md, "Tokens"). Asked until
+        // true: another deployment of the model answering in this run calibrates it too.
         if (!d.countCalibrated && options.tokens)
             d.countCalibrated = options.tokens->calibrationSamples(d.dep.provider, d.dep.model) > 0;
         return qint64(std::ceil(raw * (d.countCalibrated ? 1.1 : kUncalibratedMargin))) + 8;
