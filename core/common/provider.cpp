@@ -121,7 +121,12 @@ const ProviderTraits &providerTraits(ProviderKind kind)
 
 QString limitAlgorithmName(LimitAlgorithm a)
 {
-    return a == LimitAlgorithm::TokenBucket ? QStringLiteral("bucket") : QStringLiteral("window");
+    switch (a) {
+    case LimitAlgorithm::TokenBucket: return QStringLiteral("bucket");
+    case LimitAlgorithm::FixedWindow: return QStringLiteral("fixed");
+    case LimitAlgorithm::SlidingWindow: break;
+    }
+    return QStringLiteral("window");
 }
 
 QString providerPrefix(ProviderKind kind)

@@ -58,10 +58,11 @@ enum class CountingRule {
 
 /// How the provider's limiter replenishes (docs/ARCHITECTURE.md, "Limits"): a charge counts for
 /// 60 s and then leaves (sliding window), or capacity refills continuously at limit / 60 s up to
-/// the limit (token bucket: Anthropic documents one). A deployment may override its provider's
-/// choice with model_info.limit_algorithm.
-enum class LimitAlgorithm { SlidingWindow, TokenBucket };
-/// "window" / "bucket" (the model list's words).
+/// the limit (token bucket: Anthropic documents one), or everything counted is forgotten at once
+/// every 60 s (fixed windows: learned from the provider's reset times, never a provider's
+/// default). A deployment may override its provider's choice with model_info.limit_algorithm.
+enum class LimitAlgorithm { SlidingWindow, TokenBucket, FixedWindow };
+/// "window" / "bucket" / "fixed" (the model list's words).
 QString limitAlgorithmName(LimitAlgorithm a);
 
 /// How prompt tokens are counted before sending.

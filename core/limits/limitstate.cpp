@@ -15,6 +15,10 @@ constexpr double kResidualWeight = 0.2;
 // Replies that must agree before header evidence turns a window into a bucket.
 constexpr int kAlgorithmScoreMax = 3;
 constexpr int kAlgorithmVotesNeeded = 2;
+// Replies whose reset times must place one boundary before fixed windows are used, and how
+// precisely (a fraction of the period).
+constexpr int kFixedRepliesNeeded = 2;
+constexpr qint64 kFixedPrecisionDivisor = 4;
 
 } // namespace
 
@@ -81,7 +85,7 @@ bool LimitState::anyLimit() const
 ChargeTickets LimitState::charge(Dim d, qint64 now, qint64 amount)
 {
     // Both models follow every charge, so the window can take over from the bucket at once
-    // (refusedWhileBucket).
+    // (refusedBeyondTheWindow).
     const qint64 limit = limitOr0(d);
     return {m_windows[d].charge(now, amount), m_buckets[d].charge(now, limit, amount)};
 }
@@ -105,6 +109,14 @@ qint64 LimitState::fit(Dim d, qint64 now, qint64 amount, qint64 limit)
 qint64 LimitState::earliestAdmit(qint64 now, const AdmissionCost &c)
 {
     qint64 t = std::max(now, m_blockedUntil);
+    if (fixedWindows() && !m_fixedConfirmed && m_inFlight > 0) {
+        // Until a reply shows the provider forgetting at the boundary, one call at a time after it:
+        // a provider whose reset times only looked like a boundary refuses no burst (its reply
+        // reschedules).
+        const qint64 b = boundaryAtOrBefore(now, m_phase->hi);
+        if (b > m_fixedSince && m_windows[Rpm].chargedSince(now, b - 1) > 0)
+            t = std::max(t, now + fixedPeriod());
+    }
     const qint64 amounts[DimCount] = {c.requests, c.tokens, c.inputTokens, 0};
     for (int d = Rpm; d <= Itpm; ++d) {
         const auto lim = effective(Dim(d));
@@ -291,7 +303,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     if (!limit)
         return;
     const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
-    if (d == Tpm && m_learnCharge && !bucket())
+    if (d == Tpm && m_learnCharge && !bucket() && (!fixedWindows() || m_fixedConfirmed))
         learnCharge(now, rule, providerUsed, threshold, notes);
     // Tightening: what we could have been charged for when the provider computed `remaining` —
     // every charge still alive a little before now (the provider's window lags ours by the
@@ -346,9 +358,8 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     // describes); once its reply told the usage it is kept or settled to that usage. Index:
     // 2 * larger + ChargeModel.
     qint64 pred[4] = {0, 0, 0, 0};
-    const qint64 window = m_windows[Tpm].windowMs();
     for (const auto &[ticket, c] : m_ledger) {
-        if (c.at + window <= now)
+        if (!providerHolds(c.at, now))
             continue;
         for (int larger = 0; larger < 2; ++larger) {
             const qint64 admitted = larger ? c.larger : c.admitted;
@@ -395,11 +406,19 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     }
 }
 
-QStringList LimitState::refusedWhileBucket()
+QStringList LimitState::refusedBeyondTheWindow(qint64 now)
 {
     // A refusal while the bucket said there was room: the provider does not refill as fast as a
     // bucket would. Counting as a window from now on is the safe side (the window has followed
     // every charge all along); a wrong switch costs speed, never another 429.
+    if (fixedWindows() && m_learnAlgorithm) {
+        m_fixedRefused = true;
+        m_algorithm = LimitAlgorithm::SlidingWindow;
+        m_algorithmLearned = true;
+        applyFixed(now);
+        return {QStringLiteral("counting this key's limits as sliding windows: the provider refused a call after what "
+                               "looked like its windows' boundary")};
+    }
     if (!bucket() || !m_learnAlgorithm)
         return {};
     m_bucketRefused = true;
@@ -411,16 +430,22 @@ QStringList LimitState::refusedWhileBucket()
     return {QStringLiteral("counting this key's limits as sliding windows: the provider refused a call its bucket had room for")};
 }
 
-int LimitState::algorithmVote(qint64 now, qint64 sentAt, Dim d, qint64 granularityMs, qint64 rounding,
-                              std::optional<qint64> limitHeader, std::optional<qint64> remaining,
-                              std::optional<qint64> resetMs) const
+LimitState::Reading LimitState::algorithmVote(qint64 now, qint64 sentAt, Dim d, qint64 granularityMs, qint64 rounding,
+                                              std::optional<qint64> limitHeader, std::optional<qint64> remaining,
+                                              std::optional<qint64> resetMs) const
 {
+    Reading out;
     const auto limit = limitHeader ? limitHeader : effective(d);
     if (!limit || *limit <= 0 || !remaining || !resetMs)
-        return 0;
+        return out;
     const qint64 used = std::max<qint64>(0, *limit - *remaining);
     if (used <= 2 * rounding)
-        return 0;   // nothing counted: both models say "full now"
+        return out;   // nothing counted: both models say "full now"
+    // The provider computed the reset between our sending and our reading the reply: its counter
+    // is full again somewhere in [sentAt, now] + reset (give or take the header's resolution).
+    out.timed = true;
+    out.lo = sentAt + *resetMs - granularityMs - kFixedSlackMs;
+    out.hi = now + *resetMs + kFixedSlackMs;
     // A bucket is full again once what it holds has drained at limit per window; a window once
     // its newest charge leaves, and the replying call's charge is at most `age` old. The
     // tolerance covers the header's resolution, the provider's rounding of `remaining` and the
@@ -431,13 +456,19 @@ int LimitState::algorithmVote(qint64 now, qint64 sentAt, Dim d, qint64 granulari
     const double bucketReset = double(used) * window / double(*limit);
     const double windowReset = window - age;
     const double r = double(*resetMs);
-    if (bucketReset + 2 * tolerance >= windowReset - tolerance)
-        return 0;   // the two predictions are too close to tell apart
+    // Sooner than a window could empty and not when a bucket would be full: a boundary where the
+    // provider forgets everything at once (fixed windows).
+    // A counter that drains continuously shows a whole number: its level may be up to one unit
+    // below what `remaining` says.
+    const double unit = window / double(*limit);
+    out.fixedLike = r < windowReset - tolerance && (r < bucketReset - tolerance - unit || r > bucketReset + tolerance);
+    if (out.fixedLike || bucketReset + 2 * tolerance >= windowReset - tolerance)
+        return out;   // not a bucket's nor a window's, or the two predictions too close to tell apart
     if (r <= bucketReset + tolerance)
-        return +1;
-    if (r >= windowReset - tolerance)
-        return -1;
-    return 0;
+        out.vote = +1;
+    else if (r >= windowReset - tolerance)
+        out.vote = -1;
+    return out;
 }
 
 QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens, qint64 maxTokens, qint64 usageTokens)
@@ -472,7 +503,7 @@ QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens
 int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64> limitHeader, std::optional<qint64> remaining)
 {
     const auto limit = limitHeader ? limitHeader : effective(d);
-    if (!limit || *limit <= 0 || !remaining)
+    if (!limit || *limit <= 0 || !remaining || fixedWindows())
         return 0;
     const qint64 window = m_windows[d].windowMs();
     const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
@@ -495,7 +526,9 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
     const qint64 tolerance = (d == Rpm ? 1 : std::max<qint64>(1, *limit / 200)) + unsure;
     if (windowSays - bucketSays <= 2 * tolerance)
         return 0;   // too little drained yet to tell
-    if (providerUsed <= bucketSays + tolerance && providerUsed < windowSays - tolerance)
+    // A bucket has drained what it says and no more: a counter far below it forgot at once
+    // (fixed windows), which a remaining count alone cannot place in time.
+    if (std::abs(providerUsed - bucketSays) <= tolerance && providerUsed < windowSays - tolerance)
         return +1;
     if (providerUsed >= windowSays - tolerance && providerUsed > bucketSays + tolerance)
         return -1;
@@ -508,16 +541,22 @@ QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule r
         return {};
     // Anthropic's resets are RFC 3339 instants: whole seconds, and our clock against theirs.
     const qint64 granularity = rule == CountingRule::Anthropic ? 1000 : 0;
-    int vote = algorithmVote(now, sentAt, Rpm, granularity, 0, h.limitRequests, h.remainingRequests, h.resetRequestsMs);
+    std::vector<Reading> readings{algorithmVote(now, sentAt, Rpm, granularity, 0, h.limitRequests, h.remainingRequests, h.resetRequestsMs)};
     if (rule == CountingRule::Anthropic) {
-        vote += algorithmVote(now, sentAt, Itpm, granularity, correctionThreshold(rule, Itpm), h.limitInputTokens,
-                              h.remainingInputTokens, h.resetInputTokensMs);
-        vote += algorithmVote(now, sentAt, Otpm, granularity, correctionThreshold(rule, Otpm), h.limitOutputTokens,
-                              h.remainingOutputTokens, h.resetOutputTokensMs);
+        readings.push_back(algorithmVote(now, sentAt, Itpm, granularity, correctionThreshold(rule, Itpm), h.limitInputTokens,
+                                         h.remainingInputTokens, h.resetInputTokensMs));
+        readings.push_back(algorithmVote(now, sentAt, Otpm, granularity, correctionThreshold(rule, Otpm), h.limitOutputTokens,
+                                         h.remainingOutputTokens, h.resetOutputTokensMs));
     } else {
-        vote += algorithmVote(now, sentAt, Tpm, granularity, correctionThreshold(rule, Tpm), h.limitTokens,
-                              h.remainingTokens, h.resetTokensMs);
+        readings.push_back(algorithmVote(now, sentAt, Tpm, granularity, correctionThreshold(rule, Tpm), h.limitTokens,
+                                         h.remainingTokens, h.resetTokensMs));
     }
+    const bool anyFixedLike = std::any_of(readings.cbegin(), readings.cend(), [](const Reading &r) { return r.fixedLike; });
+    if (fixedWindows() || anyFixedLike)
+        return learnFixed(now, sentAt, readings, h.limitRequests, h.remainingRequests);
+    int vote = 0;
+    for (const Reading &r : readings)
+        vote += r.vote;
     if (vote == 0 && rule != CountingRule::Anthropic && !h.resetRequestsMs && !h.resetTokensMs) {
         // No reset times (Mistral): the remaining counts, where every charge of ours is known —
         // requests always, tokens when the provider names what it charged each call.
@@ -544,6 +583,131 @@ QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule r
                                "a window")};
     }
     return {};
+}
+
+qint64 LimitState::boundaryAtOrBefore(qint64 t, qint64 boundary) const
+{
+    const qint64 p = fixedPeriod();
+    const qint64 into = (((t - boundary) % p) + p) % p;
+    return t - into;
+}
+
+bool LimitState::providerHolds(qint64 at, qint64 now) const
+{
+    if (fixedWindows() && m_phase)
+        return at >= boundaryAtOrBefore(now, (m_phase->lo + m_phase->hi) / 2);
+    return at + m_windows[Tpm].windowMs() > now;
+}
+
+void LimitState::applyFixed(qint64 now)
+{
+    // The request may reach the provider a safety margin after we send it, and its boundary lie
+    // up to the phase's uncertainty before the latest place we know: a charge that close to a
+    // boundary counts in the next window too (docs/ARCHITECTURE.md, "Fixed windows").
+    for (int d = 0; d < DimCount; ++d) {
+        RateWindow &w = m_windows[d];
+        if (!fixedWindows() || !m_phase) {
+            w.setFixed(now, std::nullopt);
+            continue;
+        }
+        const qint64 margin = w.windowMs() - fixedPeriod();
+        w.setFixed(now, RateWindow::Fixed{m_phase->hi, fixedPeriod(), std::max<qint64>(0, margin) + (m_phase->hi - m_phase->lo)});
+    }
+}
+
+QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<Reading> &readings,
+                                   std::optional<qint64> limitRequests, std::optional<qint64> remainingRequests)
+{
+    const qint64 p = fixedPeriod();
+    // The reply's own boundary: the readings of its dimensions agree (one limiter resets them all).
+    std::optional<Phase> reply;
+    bool fixedLike = false;
+    for (const Reading &r : readings) {
+        if (!r.timed)
+            continue;
+        fixedLike = fixedLike || r.fixedLike;
+        if (!reply) {
+            reply = Phase{r.lo, r.hi, 1};
+            continue;
+        }
+        const qint64 k = qint64(std::llround(double(reply->hi - r.hi) / double(p)));
+        reply->lo = std::max(reply->lo, r.lo + k * p);
+        reply->hi = std::min(reply->hi, r.hi + k * p);
+    }
+    if (!reply)
+        return {};
+    // Where it lies against the boundary known so far (shifted by whole periods).
+    std::optional<Phase> joined;
+    if (m_phase && reply->lo <= reply->hi) {
+        const qint64 k = qint64(std::llround(double(m_phase->hi - reply->hi) / double(p)));
+        const qint64 lo = std::max(m_phase->lo, reply->lo + k * p), hi = std::min(m_phase->hi, reply->hi + k * p);
+        if (lo <= hi)
+            joined = Phase{lo, hi, m_phase->replies + 1};
+    }
+    QStringList notes;
+    if (fixedWindows()) {
+        // The first call sent after the first boundary since the switch: a provider with fixed
+        // windows counts only the calls since that boundary; one still counting earlier calls
+        // only looked fixed (a sliding window whose reset names its oldest charge).
+        const qint64 b = boundaryAtOrBefore(sentAt, m_phase->hi);
+        if (!m_fixedConfirmed && b > m_fixedSince && limitRequests && remainingRequests) {
+            if (*limitRequests - *remainingRequests <= m_windows[Rpm].chargedSince(now, b - 1)) {
+                m_fixedConfirmed = true;
+            } else {
+                m_fixedRefused = true;
+                m_algorithm = LimitAlgorithm::SlidingWindow;
+                m_algorithmLearned = true;
+                m_phase.reset();
+                applyFixed(now);
+                return {QStringLiteral("counting this key's limits as sliding windows: the provider still counted calls "
+                                       "from before what looked like its windows' boundary")};
+            }
+        }
+        if (!joined) {
+            // A reset time off the boundary: not fixed windows after all (or not where we
+            // thought). The sliding window is the safe side; the reply starts a new candidate.
+            m_algorithm = LimitAlgorithm::SlidingWindow;
+            m_algorithmLearned = true;
+            m_phase = reply->lo <= reply->hi && fixedLike ? std::optional<Phase>(Phase{reply->lo, reply->hi, 1}) : std::nullopt;
+            applyFixed(now);
+            return {QStringLiteral("counting this key's limits as sliding windows: the provider's reset times no longer "
+                                   "fall on one boundary")};
+        }
+        const qint64 before = m_phase->hi - m_phase->lo;
+        m_phase = joined;
+        if (before - (m_phase->hi - m_phase->lo) >= 10)
+            applyFixed(now);   // a tighter phase shortens what a charge near a boundary holds
+        return {};
+    }
+    if (!fixedLike)
+        return {};
+    // Not a bucket's refill: a key counting as a bucket turns into a window (the safe side), and
+    // bucket votes so far are void.
+    m_algorithmScore = std::min(m_algorithmScore, 0);
+    if (bucket() && m_learnAlgorithm) {
+        m_algorithm = LimitAlgorithm::SlidingWindow;
+        m_algorithmLearned = true;
+        for (RateWindow &w : m_windows)
+            w.clearSynthetic();
+        notes << QStringLiteral("counting this key's limits as sliding windows: the provider's counters show no "
+                                "continuous refill");
+    }
+    if (reply->lo > reply->hi)
+        return notes;
+    m_phase = joined ? joined : std::optional<Phase>(Phase{reply->lo, reply->hi, 1});
+    if (m_learnAlgorithm && !m_fixedRefused && m_phase->replies >= kFixedRepliesNeeded
+        && m_phase->hi - m_phase->lo <= p / kFixedPrecisionDivisor) {
+        m_algorithm = LimitAlgorithm::FixedWindow;
+        m_algorithmLearned = true;
+        m_fixedConfirmed = false;
+        m_fixedSince = now;
+        applyFixed(now);
+        notes << QStringLiteral("counting this key's limits as fixed windows of %1 s: the provider's counters reset at "
+                                "once, on boundaries known to %2 ms")
+                     .arg(double(p) / 1000.0, 0, 'f', 1)
+                     .arg(m_phase->hi - m_phase->lo);
+    }
+    return notes;
 }
 
 void LimitState::applyChargeModel(qint64 now, ChargeModel m)

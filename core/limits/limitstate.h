@@ -15,6 +15,7 @@
 #include <QStringList>
 #include <map>
 #include <optional>
+#include <vector>
 
 namespace wb {
 
@@ -51,9 +52,10 @@ public:
     void setAlgorithm(LimitAlgorithm a) { m_algorithm = a; }
     /// Whether a refusal the bucket cannot explain may turn the bucket into a window.
     void setLearnAlgorithm(bool on) { m_learnAlgorithm = on; }
-    /// The provider refused a call for a per-minute limit: if this key counts as a bucket (and
-    /// may learn), it counts as a sliding window from now on. Returns a note when it switched.
-    QStringList refusedWhileBucket();
+    /// The provider refused a call for a per-minute limit: if this key counts as a bucket or as
+    /// fixed windows (and may learn), it counts as a sliding window from now on. Returns a note
+    /// when it switched.
+    QStringList refusedBeyondTheWindow(qint64 now);
     /// A successful reply's reset headers as evidence of how the provider refills: a bucket says
     /// "full again in used / limit of a window", a window "when the newest charge leaves". One
     /// reply turns a bucket into a window (the safe side), two that agree a window into a bucket;
@@ -61,6 +63,13 @@ public:
     /// reconciliation corrects the model then in use. Returns a note when it switched.
     QStringList learnAlgorithm(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h);
     LimitAlgorithm algorithm() const { return m_algorithm; }
+    /// Fixed windows: one boundary on our clock as the reset times placed it (its latest possible
+    /// time), and how far before it the provider's may lie; unset until reset times showed one.
+    std::optional<qint64> fixedBoundary() const { return m_phase ? std::optional<qint64>(m_phase->hi) : std::nullopt; }
+    std::optional<qint64> fixedUncertaintyMs() const
+    {
+        return m_phase ? std::optional<qint64>(m_phase->hi - m_phase->lo) : std::nullopt;
+    }
     /// Forgets the reset-time votes so far (the model in use stays): they were another counter's,
     /// as for a copy made when a learned pool parts (docs/ARCHITECTURE.md, "Pools nobody configured").
     void forgetAlgorithmVotes() { m_algorithmScore = m_bucketRefused ? m_algorithmScore : 0; }
@@ -164,6 +173,9 @@ public:
     static qint64 correctionThreshold(CountingRule rule, Dim d);
     /// How far behind our clock a provider's window may lag (network latency) for reconcile.
     static constexpr qint64 kReconcileGraceMs = 1'000;
+    /// What a reset time's instant is widened by either way (durations rounded to the millisecond,
+    /// our clock read a little after the provider's).
+    static constexpr qint64 kFixedSlackMs = 20;
 
     static QString dimName(Dim d);
 
@@ -182,10 +194,31 @@ private:
     /// One tpm reading: scores each charge model against the provider's count, may switch.
     void learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, qint64 threshold, QStringList &notes);
     void applyChargeModel(qint64 now, ChargeModel m);
-    /// +1 when one dimension's reading fits a bucket and not a window, -1 the other way, 0 unclear.
-    int algorithmVote(qint64 now, qint64 sentAt, Dim d, qint64 granularityMs, qint64 rounding,
-                      std::optional<qint64> limitHeader, std::optional<qint64> remaining,
-                      std::optional<qint64> resetMs) const;
+    /// One dimension's reset time: vote +1 when it fits a bucket and not a window, -1 the other
+    /// way, 0 unclear; `fixedLike` when it fits neither (a boundary); [lo, hi] where on our clock
+    /// the provider's counter is full again (`timed`: something was counted and a reset given).
+    struct Reading {
+        int vote = 0;
+        bool fixedLike = false;
+        bool timed = false;
+        qint64 lo = 0, hi = 0;
+    };
+    Reading algorithmVote(qint64 now, qint64 sentAt, Dim d, qint64 granularityMs, qint64 rounding,
+                          std::optional<qint64> limitHeader, std::optional<qint64> remaining,
+                          std::optional<qint64> resetMs) const;
+    /// Fixed windows from reset times (learnAlgorithm's part for them); `readings` of one reply.
+    QStringList learnFixed(qint64 now, qint64 sentAt, const std::vector<Reading> &readings,
+                           std::optional<qint64> limitRequests, std::optional<qint64> remainingRequests);
+    bool fixedWindows() const { return m_algorithm == LimitAlgorithm::FixedWindow; }
+    /// The fixed windows' period: the otpm window's length (the others carry the safety margin).
+    qint64 fixedPeriod() const { return m_windows[Otpm].windowMs(); }
+    /// The last boundary at or before `t` of a phase through `boundary`.
+    qint64 boundaryAtOrBefore(qint64 t, qint64 boundary) const;
+    /// Sets every window fixed (at the learned phase) or sliding, as m_algorithm says.
+    void applyFixed(qint64 now);
+    /// Whether the provider still counts a charge made at `at` (the tpm window's rule, without
+    /// the safety margins), for scoring the charge models.
+    bool providerHolds(qint64 at, qint64 now) const;
     /// The same from a remaining count alone (no reset time): a bucket has drained some of what
     /// a window still holds.
     int drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64> limitHeader, std::optional<qint64> remaining);
@@ -224,6 +257,17 @@ private:
     bool m_chargeLearned = false, m_algorithmLearned = false;
     int m_algorithmScore = 0;        // replies voting bucket (+) or window (-), clamped
     bool m_bucketRefused = false;    // a refusal while counting as a bucket: stay a window
+    // Fixed windows: where a boundary lies on our clock, [lo, hi] (one of them; the others every
+    // period away), from how many replies; whether a call sent after the first boundary since the
+    // switch showed the provider forgetting what came before (until then one call at a time).
+    struct Phase {
+        qint64 lo = 0, hi = 0;
+        int replies = 0;
+    };
+    std::optional<Phase> m_phase;
+    bool m_fixedRefused = false;
+    bool m_fixedConfirmed = false;
+    qint64 m_fixedSince = 0;
 };
 
 } // namespace wb

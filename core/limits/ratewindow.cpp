@@ -9,12 +9,38 @@ RateWindow::RateWindow(qint64 windowMs)
 {
 }
 
+qint64 RateWindow::expiryFor(qint64 at) const
+{
+    if (!m_fixed)
+        return at + m_windowMs;
+    const qint64 p = m_fixed->periodMs;
+    const qint64 x = at + m_fixed->slackMs - m_fixed->boundary;
+    const qint64 k = (x >= 0 ? x / p : -((-x + p - 1) / p)) + 1;   // first boundary strictly after
+    return m_fixed->boundary + k * p;
+}
+
+void RateWindow::setFixed(qint64 now, std::optional<Fixed> f)
+{
+    m_fixed = f;
+    // Every charge's expiry follows the new rule (an expired one may count again: the safe side).
+    for (Event &e : m_events)
+        e.expiresAt = expiryFor(e.at);
+    std::stable_sort(m_events.begin(), m_events.end(), [](const Event &a, const Event &b) { return a.expiresAt < b.expiresAt; });
+    m_expiryOf.clear();
+    for (const Event &e : m_events)
+        m_expiryOf.emplace(e.id, e.expiresAt);
+    m_expiredCount = 0;
+    m_sumExpired = 0;
+    prune(now);
+}
+
 RateWindow::Ticket RateWindow::charge(qint64 now, qint64 amount)
 {
     prune(now);
     const Ticket id = m_nextTicket++;
-    m_events.push_back(Event{id, now + m_windowMs, amount});
-    m_expiryOf.emplace(id, now + m_windowMs);
+    const qint64 expiry = expiryFor(now);
+    m_events.push_back(Event{id, expiry, amount, now});
+    m_expiryOf.emplace(id, expiry);
     m_sumAll += amount;
     return id;
 }
@@ -31,8 +57,12 @@ qint64 RateWindow::chargedSince(qint64 now, qint64 since)
 {
     prune(now);
     qint64 u = 0;
-    for (auto it = m_events.rbegin(); it != m_events.rend() && it->expiresAt > since + m_windowMs; ++it)
-        u += it->amount;
+    // Expiry grows with the charge time, so the charges after `since` are a suffix of the deque
+    // (in a fixed window, mixed with earlier ones sharing their boundary).
+    const qint64 from = expiryFor(since);
+    for (auto it = m_events.rbegin(); it != m_events.rend() && it->expiresAt >= from; ++it)
+        if (it->at > since)
+            u += it->amount;
     return u;
 }
 
@@ -101,9 +131,12 @@ bool RateWindow::settle(Ticket ticket, qint64 amount)
 
 void RateWindow::restamp(Ticket ticket, qint64 at)
 {
-    const qint64 expiry = at + m_windowMs;
+    const qint64 expiry = expiryFor(at);
     const qsizetype i = ticket ? indexOf(ticket) : -1;
-    if (i < 0 || size_t(i) < m_expiredCount || m_events[size_t(i)].expiresAt >= expiry)
+    if (i < 0 || size_t(i) < m_expiredCount || m_events[size_t(i)].at >= at)
+        return;
+    m_events[size_t(i)].at = at;
+    if (m_events[size_t(i)].expiresAt >= expiry)
         return;
     Event ev = m_events[size_t(i)];
     m_events.erase(m_events.begin() + i);

@@ -8,6 +8,7 @@
 #include <deque>
 #include <unordered_map>
 #include <limits>
+#include <optional>
 #include <vector>
 
 namespace wb {
@@ -20,6 +21,22 @@ public:
     using Ticket = quint64;   ///< identifies a charge so it can be settled later; 0 = none
 
     explicit RateWindow(qint64 windowMs = kDefaultWindowMs);
+
+    /// Fixed windows: the provider forgets everything at once at boundaries `periodMs` apart, one
+    /// of them at `boundary` (on our clock, known to within the uncertainty folded into `slackMs`).
+    /// A charge then counts until the first boundary after its time plus `slackMs` (the request may
+    /// reach the provider that much later, or its boundary lie that much earlier):
+    /// docs/ARCHITECTURE.md, "Fixed windows".
+    struct Fixed {
+        qint64 boundary = 0;
+        qint64 periodMs = kDefaultWindowMs;
+        qint64 slackMs = 0;
+    };
+    /// Switches between sliding (nullopt) and fixed windows; every charge's expiry follows.
+    void setFixed(qint64 now, std::optional<Fixed> f);
+    const std::optional<Fixed> &fixed() const { return m_fixed; }
+    /// When a charge made at `at` stops counting.
+    qint64 expiryFor(qint64 at) const;
 
     qint64 windowMs() const { return m_windowMs; }
     /// Only for tests and before the first charge: events already recorded keep their expiry.
@@ -71,12 +88,14 @@ private:
         Ticket id;
         qint64 expiresAt;
         qint64 amount;
+        qint64 at = 0;   // when it was charged (restamps included)
     };
     void prune(qint64 now);
     /// Index of an ordinary event, or -1.
     qsizetype indexOf(Ticket ticket) const;
 
     qint64 m_windowMs;
+    std::optional<Fixed> m_fixed;
     qint64 m_graceMs = 2'000;
     Ticket m_nextTicket = 1;
     // Ordinary charges in ascending expiry (charge order, except restamped ones). The first

@@ -1758,7 +1758,7 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
             }
         }
         if (d.limits->anyLimit() && !taught)
-            notes << d.limits->refusedWhileBucket();
+            notes << d.limits->refusedBeyondTheWindow(t);
     }
     for (const QString &note : std::as_const(notes))
         noteEvent(QStringLiteral("%1: %2").arg(d.dep.id, note));

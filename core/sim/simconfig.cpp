@@ -171,10 +171,10 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
         } else if (f == u"algorithm") {
             haveAlgorithm = true;
             if (auto v = readString(c, it->second, path)) {
-                if (*v == u"window" || *v == u"bucket")
-                    k.algorithm = *v == u"bucket" ? SimAlgorithm::Bucket : SimAlgorithm::Window;
+                if (*v == u"window" || *v == u"bucket" || *v == u"fixed")
+                    k.algorithm = *v == u"bucket" ? SimAlgorithm::Bucket : *v == u"fixed" ? SimAlgorithm::Fixed : SimAlgorithm::Window;
                 else
-                    c.failAt(it->second, path, QStringLiteral("unknown algorithm \"%1\" (expected window or bucket)").arg(*v));
+                    c.failAt(it->second, path, QStringLiteral("unknown algorithm \"%1\" (expected window, bucket or fixed)").arg(*v));
             }
         } else if (f == u"limit_headers") {
             if (auto v = readBool(c, it->second, path)) k.limitHeaders = *v;
@@ -252,7 +252,9 @@ QString simChargeName(SimCharge c)
 
 QString simAlgorithmName(SimAlgorithm a)
 {
-    return a == SimAlgorithm::Bucket ? QStringLiteral("bucket") : QStringLiteral("window");
+    return a == SimAlgorithm::Bucket  ? QStringLiteral("bucket")
+         : a == SimAlgorithm::Fixed ? QStringLiteral("fixed")
+                                    : QStringLiteral("window");
 }
 
 Result<SimConfig> parseSimConfig(const QByteArray &yaml, const QString &fileName)

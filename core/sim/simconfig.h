@@ -20,9 +20,10 @@ enum class SimCharge {
     Prompt,              ///< prompt only, never settled
 };
 
-/// How a limit forgets: a sliding window of `SimConfig::windowMs`, or a token bucket refilled
-/// continuously at the limit per `windowMs`.
-enum class SimAlgorithm { Window, Bucket };
+/// How a limit forgets: a sliding window of `SimConfig::windowMs`, a token bucket refilled
+/// continuously at the limit per `windowMs`, or a fixed window reset at once every `windowMs` on
+/// the wall clock (the calendar minute when windowMs is 60 s).
+enum class SimAlgorithm { Window, Bucket, Fixed };
 
 /// One API key the simulator knows. A limit of 0 means "not limited".
 struct SimKey {

@@ -41,9 +41,13 @@ qint64 settleFor(const SimDialect &dialect, SimCall &call, qint64 completion, qi
     return actual;
 }
 
-std::unique_ptr<SimWindows> makeWindows(const SimKey &key, qint64 windowMs)
+std::unique_ptr<SimWindows> makeWindows(const SimKey &key, qint64 windowMs, qint64 fixedPhaseMs)
 {
     auto w = std::make_unique<SimWindows>(windowMs);
+    if (key.algorithm == SimAlgorithm::Fixed) {
+        for (SimWindow *x : {&w->rpm, &w->tpm, &w->itpm, &w->otpm})
+            x->useFixed(fixedPhaseMs);
+    }
     if (key.algorithm == SimAlgorithm::Bucket) {
         w->rpm.useBucket(key.rpm);
         w->tpm.useBucket(key.tpm);

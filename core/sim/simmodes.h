@@ -15,7 +15,8 @@ qint64 admissionChargeFor(const SimDialect &dialect, const SimCall &call);
 /// Books what only the reply tells under the key's charge mode; returns what the call is charged
 /// in the end (what the remaining-tokens headers then show).
 qint64 settleFor(const SimDialect &dialect, SimCall &call, qint64 completion, qint64 now, SimKeyStats &stats);
-/// A key's (or pool's) counters, buckets when its algorithm is `bucket`.
-std::unique_ptr<SimWindows> makeWindows(const SimKey &key, qint64 windowMs);
+/// A key's (or pool's) counters, buckets when its algorithm is `bucket`, fixed windows with
+/// boundaries at fixedPhaseMs + k * windowMs when it is `fixed`.
+std::unique_ptr<SimWindows> makeWindows(const SimKey &key, qint64 windowMs, qint64 fixedPhaseMs = 0);
 
 } // namespace wb::sim

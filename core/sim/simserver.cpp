@@ -64,6 +64,7 @@ Result<quint16> SimServer::listen()
     }
     m_clock.start();
     m_epochAtStart = QDateTime::currentMSecsSinceEpoch();
+    m_stats.clockEpochMs = m_epochAtStart;
     qCDebug(lcSim) << "provider simulator listening on" << host << m_server->serverPort() << "keys:" << m_keys.size()
                   << "accept_any_key:" << m_config.acceptAnyKey;
     return m_server->serverPort();
@@ -222,8 +223,11 @@ QString SimServer::windowsName(const SimKey &key)
 SimWindows *SimServer::windowsFor(const SimKey &key)
 {
     auto &slot = m_windows[windowsName(key)];
-    if (!slot)
-        slot = makeWindows(key, m_config.windowMs);   // a pool's keys agree on their limits (simconfig.h)
+    if (!slot) {
+        // Fixed windows reset on the wall clock's multiples of the window (the calendar minute),
+        // so their phase against our monotonic clock is wherever the wall clock stands.
+        slot = makeWindows(key, m_config.windowMs, -m_epochAtStart);   // a pool's keys agree on their limits (simconfig.h)
+    }
     return slot.get();
 }
 

@@ -56,6 +56,9 @@ struct SimStats {
     /// "unknown:<provider>" so no real key ever shows up here.
     QMap<QString, SimKeyStats> keys;
     SimBatchStats batch;
+    /// The wall clock (ms since the epoch) at the simulator clock's zero: fixed windows reset on
+    /// the wall clock's multiples of the window, so this places them on the simulator's clock.
+    qint64 clockEpochMs = 0;
 
     QJsonObject toJson() const;
 };

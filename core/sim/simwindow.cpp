@@ -8,9 +8,24 @@ namespace {
 qint64 ceilMs(double ms) { return qint64(std::ceil(ms - 1e-9)); }
 } // namespace
 
+void SimWindow::useFixed(qint64 phaseMs)
+{
+    m_fixed = true;
+    m_phaseMs = ((phaseMs % m_windowMs) + m_windowMs) % m_windowMs;
+}
+
+qint64 SimWindow::windowStart(qint64 now) const
+{
+    const qint64 into = (((now - m_phaseMs) % m_windowMs) + m_windowMs) % m_windowMs;
+    return now - into;
+}
+
 void SimWindow::prune(qint64 now)
 {
-    while (!m_events.empty() && m_events.front().ts + m_windowMs <= now) {
+    // A fixed window forgets what was counted before its last boundary; a sliding one each event
+    // a window after it.
+    const qint64 oldest = m_fixed ? windowStart(now) : now - m_windowMs + 1;
+    while (!m_events.empty() && m_events.front().ts < oldest) {
         m_sum -= m_events.front().amount;
         m_events.pop_front();
         ++m_frontId;
@@ -71,6 +86,8 @@ qint64 SimWindow::waitFor(qint64 now, qint64 amount, qint64 limit)
     qint64 remaining = m_sum;
     if (remaining + amount <= limit)
         return 0;
+    if (m_fixed)
+        return windowStart(now) + m_windowMs - now;
     for (const Event &e : m_events) {
         remaining -= e.amount;
         if (remaining + amount <= limit)
@@ -86,7 +103,9 @@ qint64 SimWindow::untilEmpty(qint64 now)
         drain(now);
         return m_level <= 1e-9 ? 0 : ceilMs(m_level / refillPerMs());
     }
-    return m_events.empty() ? 0 : m_events.back().ts + m_windowMs - now;
+    if (m_events.empty())
+        return 0;
+    return m_fixed ? windowStart(now) + m_windowMs - now : m_events.back().ts + m_windowMs - now;
 }
 
 } // namespace wb::sim

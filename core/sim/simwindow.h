@@ -4,7 +4,9 @@
 // is a token bucket instead, refilled continuously at capacity per window (Anthropic documents
 // this, docs/PROVIDERS.md): what was charged drains away linearly rather than all at once when
 // the window slides. Deliberately independent of the router's own counters so the two can check
-// each other. Pure: time (ms of a monotonic clock) is passed in.
+// each other. With useFixed() it is a fixed (calendar) window: everything counted since the last
+// boundary (every windowMs from a phase) is forgotten at once at the next one, as a provider that
+// resets its counters on the minute does. Pure: time (ms of a monotonic clock) is passed in.
 #include <QtGlobal>
 
 #include <deque>
@@ -22,6 +24,9 @@ public:
     /// Turns this counter into a bucket of `capacity` refilled at capacity per window (before use).
     void useBucket(qint64 capacity) { m_capacity = capacity > 0 ? capacity : 0; }
     bool isBucket() const { return m_capacity > 0; }
+    /// Turns this counter into a fixed window whose boundaries lie at phaseMs + k * window (before use).
+    void useFixed(qint64 phaseMs);
+    bool isFixed() const { return m_fixed; }
 
     EventId add(qint64 now, qint64 amount);
     /// Changes the amount of an event still in the window (settle-to-actual). Its timestamp stays;
@@ -41,6 +46,8 @@ private:
     };
     void prune(qint64 now);
     void drain(qint64 now);
+    /// Fixed mode: the last boundary at or before `now`.
+    qint64 windowStart(qint64 now) const;
     double refillPerMs() const { return double(m_capacity) / double(m_windowMs); }
 
     qint64 m_windowMs;
@@ -50,6 +57,8 @@ private:
     qint64 m_capacity = 0;        // > 0: bucket mode
     double m_level = 0;           // bucket: charged and not yet refilled
     qint64 m_levelAt = 0;
+    bool m_fixed = false;
+    qint64 m_phaseMs = 0;         // fixed: a boundary (mod m_windowMs)
 };
 
 } // namespace wb::sim

@@ -15,7 +15,8 @@
 // most its quota, and the group's other keys then carry the rest. With sliding windows calls are
 // whole, so a group also needs at least as many windows as it takes to hold its calls' final
 // charges (fewestWindows); the group's keys share those (the calls of keys without a per-day
-// quota, among those keys).
+// quota, among those keys). With fixed windows (reset on the wall clock) the first window ends at
+// the first boundary after the run's first call, so the minimum is that much shorter.
 #include "core/experiment/estimator.h"
 #include "core/pricing/pricing.h"
 #include "core/session/estimateinput.h"
@@ -78,6 +79,11 @@ const QList<Mode> &modes()
          [](QList<SimKey> &keys) {
              for (SimKey &k : keys)
                  k.algorithm = SimAlgorithm::Bucket;
+         }},
+        {"fixed", "every limit a fixed window reset on the wall clock's multiples of the window",
+         [](QList<SimKey> &keys) {
+             for (SimKey &k : keys)
+                 k.algorithm = SimAlgorithm::Fixed;
          }},
         {"pool", "both OpenAI keys draw on one organisation's limit",
          [](QList<SimKey> &keys) {
@@ -354,6 +360,9 @@ QList<GroupMinimum> groupMinimums(const QList<SimKey> &keys, const SimStats &st,
     for (const SimKeyStats &s : st.keys)
         if (s.firstRequestAt >= 0)
             start = start < 0 ? s.firstRequestAt : std::min(start, s.firstRequestAt);
+    // Fixed windows: the run started this far into one, so its first window was that much shorter.
+    const qint64 windowMs = qint64(std::llround(windowS * 1000));
+    const double intoFixedS = double(((st.clockEpochMs + std::max<qint64>(0, start)) % windowMs + windowMs) % windowMs) / 1000.0;
     QList<GroupMinimum> out;
     struct Dim {
         qint64 limit = 0;
@@ -363,7 +372,7 @@ QList<GroupMinimum> groupMinimums(const QList<SimKey> &keys, const SimStats &st,
         // Per limit domain (pool or key): its limits and what its keys were charged.
         QMap<QString, std::array<Dim, 4>> domains;
         QMap<QString, bool> daily;
-        bool bucket = false;
+        bool bucket = false, fixed = false;
         for (const SimKey &k : keys) {
             if (groupOf(k) != QLatin1String(group))
                 continue;
@@ -379,6 +388,7 @@ QList<GroupMinimum> groupMinimums(const QList<SimKey> &keys, const SimStats &st,
             }
             daily[dom] = daily.value(dom) || k.rpd > 0;
             bucket = k.algorithm == SimAlgorithm::Bucket;
+            fixed = k.algorithm == SimAlgorithm::Fixed;
         }
         GroupMinimum gm;
         gm.group = QLatin1String(group);
@@ -423,7 +433,8 @@ QList<GroupMinimum> groupMinimums(const QList<SimKey> &keys, const SimStats &st,
                 if (unlimited || limit == 0 || demand <= 0)
                     continue;
                 const double r = demand / double(limit);
-                b = std::max(b, (bucket ? std::max(0.0, r - 1.0) : std::max(0.0, std::ceil(r - 1e-9) - 1.0)) * windowS);
+                const double windows = bucket ? std::max(0.0, r - 1.0) : std::max(0.0, std::ceil(r - 1e-9) - 1.0);
+                b = std::max(b, windows > 0 && fixed ? windows * windowS - intoFixedS : windows * windowS);
             }
             return b;
         };
@@ -432,8 +443,9 @@ QList<GroupMinimum> groupMinimums(const QList<SimKey> &keys, const SimStats &st,
         // limits) together need at least fewestWindows() windows.
         if (!bucket && keysInGroup > 0) {
             const int bins = fewestWindows(charges, tokenLimit, rpm);
-            if (bins > 0)
-                gm.seconds = std::max(gm.seconds, double((bins + keysInGroup - 1) / keysInGroup - 1) * windowS);
+            const int after = (bins + keysInGroup - 1) / keysInGroup - 1;
+            if (bins > 0 && after > 0)
+                gm.seconds = std::max(gm.seconds, double(after) * windowS - (fixed ? intoFixedS : 0.0));
         }
         out << gm;
     }

@@ -569,7 +569,7 @@ void TestUiModels::engineTextWordsEventsAndWaits()
         notes << learning.learnAlgorithm(600, 100, CountingRule::OpenAi, h);
         notes << learning.learnAlgorithm(700, 200, CountingRule::OpenAi, h);
         notes << learning.learnAlgorithm(800, 300, CountingRule::OpenAi, h);
-        notes << learning.refusedWhileBucket();
+        notes << learning.refusedBeyondTheWindow(0);
         // Query costs that only max(prompt, max_tokens) explains, then one that it does not.
         learning.setLearnChargeModel(true);
         notes << learning.learnAdmissionCharge(2'000, 2'000, 300, 2'150);

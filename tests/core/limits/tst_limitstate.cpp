@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+#include <cmath>
+
 using namespace wb;
 
 Q_DECLARE_METATYPE(wb::CountingRule)
@@ -339,12 +341,12 @@ private slots:
             AdmissionCost next;
             next.inputTokens = 500;
             QVERIFY(s.canAdmit(30'000, next));   // half the bucket refilled
-            const QStringList notes = s.refusedWhileBucket();
+            const QStringList notes = s.refusedBeyondTheWindow(30'000);
             QCOMPARE(notes.isEmpty(), !learn);
             QCOMPARE(s.algorithm() == LimitAlgorithm::SlidingWindow, learn);
             QCOMPARE(s.canAdmit(30'000, next), !learn);
             QVERIFY(s.canAdmit(60'001, next));
-            QVERIFY(s.refusedWhileBucket().isEmpty());   // nothing more to learn
+            QVERIFY(s.refusedBeyondTheWindow(30'000).isEmpty());   // nothing more to learn
         }
     }
 
@@ -399,6 +401,101 @@ private slots:
         QCOMPARE(notes.size(), int(expected) != start ? 1 : 0);
     }
 
+    void resetTimesAtOneBoundaryTeachFixedWindows_data()
+    {
+        QTest::addColumn<bool>("providerFixed");
+        // A provider that forgets everything at its boundaries says "full again at B" in every
+        // reply of a window. One that slides a window but names when its *oldest* charge leaves
+        // says the same until that charge leaves; it must cost no refusal.
+        QTest::newRow("fixed windows") << true;
+        QTest::newRow("sliding, reset names the oldest charge") << false;
+    }
+    void resetTimesAtOneBoundaryTeachFixedWindows()
+    {
+        QFETCH(bool, providerFixed);
+        // Where the fixed provider's counter is full again, or the sliding one's first call leaves.
+        const qint64 W = 60'000, rpm = 10, boundary = providerFixed ? 40'000 : 61'000;
+        LimitState s(W);
+        s.setLearnAlgorithm(true);
+        s.addConfigured(LimitValues{rpm, std::nullopt, std::nullopt, std::nullopt});
+        AdmissionCost one;
+        one.requests = 1;
+        QStringList notes;
+        std::vector<Admission> sent;
+        // Ten calls, one every 2 s from 1 s; each answered 300 ms later, reset computed at 150 ms.
+        for (int i = 0; i < int(rpm); ++i) {
+            const qint64 at = 1'000 + i * 2'000;
+            QVERIFY(s.canAdmit(at, one));
+            sent.push_back(s.admit(at, one));
+            RateLimitHeaders h;
+            h.limitRequests = rpm;
+            h.remainingRequests = rpm - (i + 1);
+            h.resetRequestsMs = boundary - (at + 150);
+            notes << s.learnAlgorithm(at + 300, at, CountingRule::OpenAi, h);
+            s.settle(at + 300, sent.back(), Settlement{});
+        }
+        QCOMPARE(s.algorithm(), LimitAlgorithm::FixedWindow);   // both look alike so far
+        QVERIFY2(notes.join(u' ').contains(u"fixed windows of 60.0 s"_qs), qPrintable(notes.join(u'\n')));
+        QVERIFY(*s.fixedUncertaintyMs() <= 400);
+        const qint64 off = ((*s.fixedBoundary() - boundary) % W + W) % W;
+        QVERIFY2(off <= 400, qPrintable(QString::number(off)));
+        // Full until the boundary (a window would say 61 s, when the first call leaves); after it,
+        // one call goes alone until its reply shows what the provider forgot.
+        QVERIFY(!s.canAdmit(boundary - 1'000, one));
+        const qint64 first = s.earliestAdmit(boundary - 1'000, one);
+        QVERIFY2(first >= boundary && first <= boundary + 1'000, qPrintable(QString::number(first)));
+        const Admission probe = s.admit(first, one);
+        QVERIFY(!s.canAdmit(first + 10, one));
+        RateLimitHeaders h;
+        h.limitRequests = rpm;
+        // The fixed provider counts the probe alone; the sliding one still all but its oldest call.
+        h.remainingRequests = providerFixed ? rpm - 1 : 0;
+        h.resetRequestsMs = providerFixed ? W - 150 - (first - boundary) : 3'000 + W - (first + 150);
+        notes = s.learnAlgorithm(first + 300, first, CountingRule::OpenAi, h);
+        s.reconcile(first + 300, probe, first, CountingRule::OpenAi, h);
+        s.settle(first + 300, probe, Settlement{});
+        if (providerFixed) {
+            QCOMPARE(s.algorithm(), LimitAlgorithm::FixedWindow);
+            QVERIFY(s.canAdmit(first + 300, one));   // the rest of the window at once
+        } else {
+            QCOMPARE(s.algorithm(), LimitAlgorithm::SlidingWindow);
+            QVERIFY2(notes.join(u' ').contains(u"still counted calls"_qs), qPrintable(notes.join(u'\n')));
+            // Back on the window every charge held all along: the next call waits for the second
+            // call to leave (3 s + a window), and the key never turns fixed again.
+            QVERIFY(!s.canAdmit(first + 300, one));
+            QVERIFY(s.earliestAdmit(first + 300, one) >= 3'000 + W);
+        }
+    }
+
+    void slidingAndBucketResetTimesNeverLookFixed()
+    {
+        // A window names when its newest charge leaves; a bucket when it has drained what it
+        // holds (requests rounded to whole ones). Neither is ever taken for fixed windows.
+        for (const bool bucket : {false, true}) {
+            const qint64 W = 60'000, rpm = 8;
+            LimitState s(W);
+            s.setLearnAlgorithm(true);
+            s.addConfigured(LimitValues{rpm, std::nullopt, std::nullopt, std::nullopt});
+            AdmissionCost one;
+            one.requests = 1;
+            double level = 0;
+            qint64 last = 0;
+            for (int i = 0; i < 6; ++i) {
+                const qint64 at = i * 4'100;
+                s.admit(at, one);
+                level = std::max(0.0, level - double(at + 150 - last) * double(rpm) / double(W)) + 1;
+                last = at + 150;
+                RateLimitHeaders h;
+                h.limitRequests = rpm;
+                h.remainingRequests = bucket ? rpm - qint64(std::ceil(level)) : rpm - (i + 1);
+                h.resetRequestsMs = bucket ? qint64(level * double(W) / double(rpm)) : W - 150;
+                s.learnAlgorithm(at + 300, at, CountingRule::OpenAi, h);
+                QVERIFY(s.algorithm() != LimitAlgorithm::FixedWindow);
+            }
+            QCOMPARE(s.algorithm(), bucket ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow);
+        }
+    }
+
     void aRefusedBucketIsNotRelearnedFromHeaders()
     {
         // After the provider refused what the bucket allowed, reset times that look like a bucket
@@ -407,7 +504,7 @@ private slots:
         s.setAlgorithm(LimitAlgorithm::TokenBucket);
         s.setLearnAlgorithm(true);
         s.addConfigured(LimitValues{std::nullopt, 100'000, std::nullopt, std::nullopt});
-        QVERIFY(!s.refusedWhileBucket().isEmpty());
+        QVERIFY(!s.refusedBeyondTheWindow(30'000).isEmpty());
         for (int i = 0; i < 4; ++i) {
             AdmissionCost c;
             c.tokens = 5'000;

@@ -707,6 +707,70 @@ private slots:
             QVERIFY2(elapsed >= windowMinimum, qPrintable(QString::number(elapsed)));
     }
 
+    void fixedWindowsAreLearnedFromTheProvidersResetTimes_data()
+    {
+        QTest::addColumn<bool>("providerFixed");
+        QTest::newRow("provider resets fixed windows") << true;
+        QTest::newRow("provider slides a window") << false;
+    }
+    void fixedWindowsAreLearnedFromTheProvidersResetTimes()
+    {
+        // An OpenAI key whose provider forgets everything at the wall clock's multiples of its
+        // window (a calendar minute, scaled): two replies' reset times place the boundary, and the
+        // router sends the next window's calls there instead of a window after the first call.
+        // One that slides a window keeps it. Never a 429 either way.
+        QFETCH(bool, providerFixed);
+        constexpr qint64 kWindowMs = 2'000;
+        constexpr qint64 kRpm = 6;
+        constexpr int kFirst = 2, kJobs = 16;
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.latencyMs = 20;
+        cfg.acceptAnyKey = false;
+        SimKey key{u"sk-fixed"_qs, u"openai"_qs, kRpm, 0, 0, 0, {}};
+        key.algorithm = providerFixed ? SimAlgorithm::Fixed : SimAlgorithm::Window;
+        cfg.keys << key;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        ModelList models;
+        Deployment d = deploymentAt(u"gpt/1"_qs, u"gpt"_qs, u"openai"_qs, sim.baseUrl());
+        d.limits.rpm = kRpm;
+        models.deployments << d;
+        RouterOptions o;
+        o.apiKeys.insert(d.id, u"sk-fixed"_qs);
+        Router router(models, o);
+        router.setWindowForTesting(kWindowMs, 50);
+        Outcomes out;
+        out.watch(router, this);
+        QStringList events;
+        connect(&router, &Router::event, this, [&](const QString &e) { events << e; });
+        // Start about half a window before the simulator's next boundary, where the two models'
+        // reset times differ most.
+        while (QDateTime::currentMSecsSinceEpoch() % kWindowMs < kWindowMs / 2 - 100
+               || QDateTime::currentMSecsSinceEpoch() % kWindowMs >= kWindowMs / 2)
+            QTest::qWait(5);
+        QElapsedTimer wall;
+        wall.start();
+        for (int i = 1; i <= kFirst; ++i)
+            router.submit(jobFor(quint64(i), d.modelName));
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == kFirst, 30'000);
+        QCOMPARE(events.filter(u"fixed windows"_qs).size(), providerFixed ? 1 : 0);
+        for (int i = kFirst + 1; i <= kFirst + kJobs; ++i)
+            router.submit(jobFor(quint64(i), d.modelName));
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == kFirst + kJobs, 60'000);
+        const qint64 elapsed = wall.elapsed();
+        QVERIFY2(out.failed == 0, qPrintable(out.lastError));
+        QCOMPARE(sim.stats().rateLimited, 0);
+        // 18 calls of 6 per window. A window: the last six go two windows after the first call
+        // (4 s). Fixed windows: at the second boundary after the start, 1 + 2 windows - 0.5 (3 s).
+        const qint64 windowMinimum = 2 * kWindowMs;
+        qInfo("%s: %lld ms (sliding minimum %lld ms)", providerFixed ? "fixed" : "window", elapsed, windowMinimum);
+        if (providerFixed)
+            QVERIFY2(elapsed < windowMinimum - kWindowMs / 4, qPrintable(QString::number(elapsed) + events.join(u'\n')));
+        else
+            QVERIFY2(elapsed >= windowMinimum, qPrintable(QString::number(elapsed)));
+    }
+
     void learnsLimitsNobodyConfigured()
     {
         // No limits in the model list; the simulator announces them in its headers. The first call
