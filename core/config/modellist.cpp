@@ -263,9 +263,11 @@ void readDeployment(Reader &r, const YAML::Node &node, int index, const QString 
             d.limitAlgorithm = LimitAlgorithm::TokenBucket;
         else if (a == u"window")
             d.limitAlgorithm = LimitAlgorithm::SlidingWindow;
+        else if (a == u"fixed")
+            d.limitAlgorithm = LimitAlgorithm::FixedWindow;
         else
             r.fail(algorithmNode, info.field("limit_algorithm"),
-                   QStringLiteral("must be bucket or window, not \"%1\"").arg(*algorithm));
+                   QStringLiteral("must be bucket, window or fixed, not \"%1\"").arg(*algorithm));
     }
     d.allowInsecureHttp = r.boolean(info.take("allow_insecure_http"), info.field("allow_insecure_http")).value_or(false);
 

@@ -61,7 +61,7 @@ struct Deployment {
     RateLimits limits;
     double weight = 1.0;   ///< litellm_params.weight (simple-shuffle)
     QString rateLimitPool; ///< model_info.rate_limit_pool: deployments sharing one quota
-    /// model_info.limit_algorithm (bucket | window): overrides the provider's LimitAlgorithm.
+    /// model_info.limit_algorithm (bucket | window | fixed): overrides the provider's LimitAlgorithm.
     std::optional<LimitAlgorithm> limitAlgorithm;
     PriceOverride price;
     std::optional<double> timeoutSeconds;  ///< litellm_params.timeout

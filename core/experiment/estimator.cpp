@@ -155,6 +155,12 @@ Result<void> Estimator::prepare()
         s.group = int(g);
         s.rule = countingRuleFor(d.provider);
         s.algorithm = d.effectiveLimitAlgorithm();
+        if (s.algorithm == LimitAlgorithm::FixedWindow) {
+            // Stated fixed windows lie on the wall clock's multiples of the window; the run is
+            // taken to start now.
+            const qint64 w = std::max<qint64>(1, qint64(std::llround(m_in.windowSeconds * 1000)));
+            s.fixedFirstBoundarySeconds = double(w - QDateTime::currentMSecsSinceEpoch() % w) / 1000.0;
+        }
         s.windowKey = d.windowKey();
         // A pool learned from the provider's counters is simulated as if rate_limit_pool named it.
         if (const auto l = m_in.learnedLimits.constFind(d.id); d.rateLimitPool.isEmpty() && l != m_in.learnedLimits.cend()

@@ -1,6 +1,7 @@
 #include "core/experiment/schedulesim.h"
 
 #include "core/limits/countingrule.h"
+#include "core/limits/limitstate.h"
 #include "core/limits/slidingsum.h"
 
 #include <QHash>
@@ -210,6 +211,12 @@ void ScheduleSimulation::addDeployments(const QList<ScheduleDeployment> &deploym
             windowIndex.insert(key, w);
             m_windows.emplace_back(windowUs, marginUs);
             m_windows.back().bucket = d.algorithm == LimitAlgorithm::TokenBucket;
+            if (d.algorithm == LimitAlgorithm::FixedWindow) {
+                // As the router: the margin (not for otpm) plus the wall clock's skew either way.
+                const qint64 skewUs = 2 * LimitState::kStatedFixedSkewMs * 1000;
+                for (int k = 0; k < 4; ++k)
+                    m_windows.back().sums[k].setFixed(toUs(d.fixedFirstBoundarySeconds), windowUs, (k == 3 ? 0 : marginUs) + skewUs);
+            }
         }
         SimWindow &win = m_windows[std::size_t(w)];
         auto lower = [](qint64 &into, std::optional<qint64> v) {

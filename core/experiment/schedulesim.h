@@ -28,6 +28,9 @@ struct ScheduleDeployment {
     /// Window or bucket (Deployment::effectiveLimitAlgorithm()); the first member of a shared
     /// window decides, as in the router.
     LimitAlgorithm algorithm = LimitAlgorithm::SlidingWindow;
+    /// Fixed windows: seconds from the run's start to the first boundary (the router places
+    /// stated fixed windows on the wall clock, LimitState::assumeFixedBoundary).
+    double fixedFirstBoundarySeconds = 0;
     /// What a settled call holds in tpm; unset = the rule's documented settlement (as the router
     /// starts before its headers teach it otherwise).
     std::optional<ChargeModel> chargeModel;

@@ -109,7 +109,7 @@ qint64 LimitState::fit(Dim d, qint64 now, qint64 amount, qint64 limit)
 qint64 LimitState::earliestAdmit(qint64 now, const AdmissionCost &c)
 {
     qint64 t = std::max(now, m_blockedUntil);
-    if (fixedWindows() && !m_fixedConfirmed && m_inFlight > 0) {
+    if (fixedWindows() && m_phase && !m_fixedConfirmed && m_inFlight > 0) {
         // Until a reply shows the provider forgetting at the boundary, one call at a time after it:
         // a provider whose reset times only looked like a boundary refuses no burst (its reply
         // reschedules).
@@ -441,11 +441,13 @@ LimitState::Reading LimitState::algorithmVote(qint64 now, qint64 sentAt, Dim d, 
     const qint64 used = std::max<qint64>(0, *limit - *remaining);
     if (used <= 2 * rounding)
         return out;   // nothing counted: both models say "full now"
-    // The provider computed the reset between our sending and our reading the reply: its counter
-    // is full again somewhere in [sentAt, now] + reset (give or take the header's resolution).
+    // A duration (OpenAI's) was computed between our sending and our reading the reply: the
+    // counter is full again somewhere in [sentAt, now] + reset. An instant (Anthropic's, whole
+    // seconds, already made "ms from now" when the reply was read) lies within its resolution
+    // either way, whichever way the provider rounded.
     out.timed = true;
-    out.lo = sentAt + *resetMs - granularityMs - kFixedSlackMs;
-    out.hi = now + *resetMs + kFixedSlackMs;
+    out.lo = (granularityMs > 0 ? now - granularityMs : sentAt) + *resetMs - kFixedSlackMs;
+    out.hi = now + *resetMs + granularityMs + kFixedSlackMs;
     // A bucket is full again once what it holds has drained at limit per window; a window once
     // its newest charge leaves, and the replying call's charge is at most `age` old. The
     // tolerance covers the header's resolution, the provider's rounding of `remaining` and the
@@ -585,6 +587,15 @@ QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule r
     return {};
 }
 
+void LimitState::assumeFixedBoundary(qint64 now, qint64 boundary)
+{
+    m_algorithm = LimitAlgorithm::FixedWindow;
+    m_phase = Phase{boundary - kStatedFixedSkewMs, boundary + kStatedFixedSkewMs, 0};
+    m_fixedConfirmed = true;
+    m_fixedSince = now;
+    applyFixed(now);
+}
+
 qint64 LimitState::boundaryAtOrBefore(qint64 t, qint64 boundary) const
 {
     const qint64 p = fixedPeriod();
@@ -645,7 +656,7 @@ QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<
             joined = Phase{lo, hi, m_phase->replies + 1};
     }
     QStringList notes;
-    if (fixedWindows()) {
+    if (fixedWindows() && m_phase) {
         // The first call sent after the first boundary since the switch: a provider with fixed
         // windows counts only the calls since that boundary; one still counting earlier calls
         // only looked fixed (a sliding window whose reset names its oldest charge).

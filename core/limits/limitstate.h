@@ -176,6 +176,12 @@ public:
     /// What a reset time's instant is widened by either way (durations rounded to the millisecond,
     /// our clock read a little after the provider's).
     static constexpr qint64 kFixedSlackMs = 20;
+    /// Fixed windows stated in the model list are placed on our wall clock's multiples of the
+    /// window (the calendar minute), give or take this much clock skew between us and the provider.
+    static constexpr qint64 kStatedFixedSkewMs = 250;
+    /// Stated fixed windows: a boundary on our clock (`boundary`), known to kStatedFixedSkewMs
+    /// either way. Counts as confirmed (no call goes alone first); reset times do not move it.
+    void assumeFixedBoundary(qint64 now, qint64 boundary);
 
     static QString dimName(Dim d);
 

@@ -28,9 +28,19 @@ void SlidingSum::settle(int idx, qint64 amount)
         m_expired += delta;
 }
 
+qint64 SlidingSum::expiry(qint64 t) const
+{
+    if (!m_fixed)
+        return t + m_window + m_margin;
+    const qint64 x = t + m_slack - m_boundary;
+    const qint64 k = (x >= 0 ? x / m_period : -((-x + m_period - 1) / m_period)) + 1;
+    return m_boundary + k * m_period;
+}
+
 void SlidingSum::expire(qint64 now)
 {
-    while (m_head < m_time.size() && m_time[m_head] + m_window <= now)
+    // What counts is the provider's window (no margin); admission waits the margin on top.
+    while (m_head < m_time.size() && (m_fixed ? expiry(m_time[m_head]) : m_time[m_head] + m_window) <= now)
         m_expired += m_amount[m_head++];
 }
 
@@ -50,7 +60,7 @@ qint64 SlidingSum::earliestFit(qint64 now, qint64 extra, qint64 limit)
     const std::size_t j = lowerBound(m_expired + over);
     if (j >= m_time.size())
         return kNever;   // cannot happen while amounts are non-negative
-    return std::max(now, m_time[j] + m_window + m_margin);
+    return std::max(now, expiry(m_time[j]));
 }
 
 void SlidingSum::treeAdd(std::size_t idx, qint64 delta)

@@ -20,6 +20,16 @@ public:
     /// expires the router waits before relying on it (clock-skew safety, see Router).
     explicit SlidingSum(qint64 window = 60'000'000, qint64 margin = 0) : m_window(window), m_margin(margin) {}
 
+    /// Fixed windows instead (RateWindow::Fixed, the same rule): a charge counts until the first
+    /// boundary (`boundary` + k * `period`) after its time plus `slack`; the margin is then unused.
+    /// Before the first charge.
+    void setFixed(qint64 boundary, qint64 period, qint64 slack)
+    {
+        m_fixed = true;
+        m_boundary = boundary;
+        m_period = period;
+        m_slack = slack;
+    }
     /// Charges `amount` at `t` (never earlier than the previous charge); returns its index.
     int add(qint64 t, qint64 amount);
     /// Replaces the amount of charge `idx`.
@@ -32,6 +42,8 @@ public:
 
 private:
     void expire(qint64 now);
+    /// When a charge made at `t` stops counting (for admission: the margin included).
+    qint64 expiry(qint64 t) const;
     void treeAdd(std::size_t idx, qint64 delta);
     /// Smallest 0-based index whose prefix sum (inclusive) >= target.
     std::size_t lowerBound(qint64 target) const;
@@ -39,6 +51,8 @@ private:
 
     qint64 m_window;
     qint64 m_margin;
+    bool m_fixed = false;
+    qint64 m_boundary = 0, m_period = 1, m_slack = 0;
     std::vector<qint64> m_time, m_amount, m_tree;
     std::size_t m_cap = 0;
     std::size_t m_head = 0;

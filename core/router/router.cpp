@@ -619,6 +619,12 @@ void Router::Private::rebuildWindows()
                 if (it->bucket && !d.dep.limitAlgorithm)
                     slot->setAlgorithm(*it->bucket ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow);
             }
+            // Fixed windows stated in the model list reset on the wall clock's multiples of the
+            // window, the calendar minute (docs/ARCHITECTURE.md, "Fixed windows").
+            if (d.dep.limitAlgorithm == LimitAlgorithm::FixedWindow) {
+                const qint64 t = now();
+                slot->assumeFixedBoundary(t, t - QDateTime::currentMSecsSinceEpoch() % windowMs);
+            }
         }
         const RateLimits &l = d.dep.limits;
         if (l.statesADailyQuota()) {

@@ -176,6 +176,13 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
                 else
                     c.failAt(it->second, path, QStringLiteral("unknown algorithm \"%1\" (expected window, bucket or fixed)").arg(*v));
             }
+        } else if (f == u"reset") {
+            if (auto v = readString(c, it->second, path)) {
+                if (*v == u"full" || *v == u"oldest")
+                    k.resetNamesOldest = *v == u"oldest";
+                else
+                    c.failAt(it->second, path, QStringLiteral("unknown reset \"%1\" (expected full or oldest)").arg(*v));
+            }
         } else if (f == u"limit_headers") {
             if (auto v = readBool(c, it->second, path)) k.limitHeaders = *v;
         } else if (f == u"litellm_proxy") {
@@ -184,7 +191,7 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
             if (auto e = readSimBatchSettings(it->second, path, c.file, k.batch); e && !c.error) c.error = e;
         } else {
             c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm, rpd, pool, count_factor, "
-                                                     "charge, algorithm, limit_headers, litellm_proxy or batch)"));
+                                                     "charge, algorithm, reset, limit_headers, litellm_proxy or batch)"));
         }
     }
     if (!haveProvider)
@@ -204,9 +211,10 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
         // A pool is one limit shared by its keys (an organisation's): the keys cannot disagree on it.
         if (!k.pool.isEmpty() && other.pool == k.pool
             && (other.provider != k.provider || other.rpm != k.rpm || other.tpm != k.tpm || other.itpm != k.itpm
-                || other.otpm != k.otpm || other.rpd != k.rpd || other.charge != k.charge || other.algorithm != k.algorithm))
+                || other.otpm != k.otpm || other.rpd != k.rpd || other.charge != k.charge || other.algorithm != k.algorithm
+                || other.resetNamesOldest != k.resetNamesOldest))
             c.failAt(keyNode, field, QStringLiteral("keys of pool \"%1\" share one set of limits: provider, rpm, tpm, itpm, otpm, "
-                                                    "rpd, charge and algorithm must be the same as for the pool's other keys").arg(k.pool));
+                                                    "rpd, charge, algorithm and reset must be the same as for the pool's other keys").arg(k.pool));
     }
     cfg.keys.append(k);
 }

@@ -43,6 +43,9 @@ struct SimKey {
     /// false: no rate-limit headers at all (no x-ratelimit-*, anthropic-ratelimit-*); only the
     /// 429 bodies (and their retry-after) tell a client its limits.
     bool limitHeaders = true;
+    /// true: a sliding window's reset headers name when its oldest charge leaves (room again)
+    /// rather than when it is empty (`reset: oldest`; the documented meaning is `reset: full`).
+    bool resetNamesOldest = false;
     /// The key is a LiteLLM proxy's key (openai keys only): replies carry the proxy's x-litellm-*
     /// headers, the price at these rates in x-litellm-response-cost.
     bool litellmProxy = false;
@@ -102,7 +105,7 @@ struct SimConfig {
 /// Reads a limits file:
 ///   seed, latency_ms, latency_per_output_token_ms, jitter_ms,
 ///   keys: {NAME: {provider, rpm, tpm, itpm, otpm, rpd, pool, count_factor, charge, algorithm,
-///   limit_headers, litellm_proxy, batch}}, accept_any_key, faults: {...}, window_ms, day_ms,
+///   reset, limit_headers, litellm_proxy, batch}}, accept_any_key, faults: {...}, window_ms, day_ms,
 ///   service_accounts: {CLIENT_EMAIL: PUBLIC_KEY_PEM}, token_lifetime_s,
 ///   batch: {...} (also per key; core/sim/simbatchconfig.h)
 /// accept_any_key defaults to false when the file lists keys and to true otherwise. Keys of one

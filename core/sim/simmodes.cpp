@@ -44,6 +44,10 @@ qint64 settleFor(const SimDialect &dialect, SimCall &call, qint64 completion, qi
 std::unique_ptr<SimWindows> makeWindows(const SimKey &key, qint64 windowMs, qint64 fixedPhaseMs)
 {
     auto w = std::make_unique<SimWindows>(windowMs);
+    if (key.resetNamesOldest) {
+        for (SimWindow *x : {&w->rpm, &w->tpm, &w->itpm, &w->otpm})
+            x->resetNamesOldest(true);
+    }
     if (key.algorithm == SimAlgorithm::Fixed) {
         for (SimWindow *x : {&w->rpm, &w->tpm, &w->itpm, &w->otpm})
             x->useFixed(fixedPhaseMs);

@@ -105,7 +105,9 @@ qint64 SimWindow::untilEmpty(qint64 now)
     }
     if (m_events.empty())
         return 0;
-    return m_fixed ? windowStart(now) + m_windowMs - now : m_events.back().ts + m_windowMs - now;
+    if (m_fixed)
+        return windowStart(now) + m_windowMs - now;
+    return (m_resetOldest ? m_events.front().ts : m_events.back().ts) + m_windowMs - now;
 }
 
 } // namespace wb::sim

@@ -27,6 +27,9 @@ public:
     /// Turns this counter into a fixed window whose boundaries lie at phaseMs + k * window (before use).
     void useFixed(qint64 phaseMs);
     bool isFixed() const { return m_fixed; }
+    /// A sliding window's untilEmpty() then names when its oldest charge leaves (when room opens
+    /// again), not when the newest does (full again): how some providers read "reset".
+    void resetNamesOldest(bool on) { m_resetOldest = on; }
 
     EventId add(qint64 now, qint64 amount);
     /// Changes the amount of an event still in the window (settle-to-actual). Its timestamp stays;
@@ -35,7 +38,8 @@ public:
     qint64 used(qint64 now);
     /// Milliseconds from now until used + amount <= limit (0 if it fits now; kNever if amount > limit).
     qint64 waitFor(qint64 now, qint64 amount, qint64 limit);
-    /// Milliseconds until every current event has left the window (a bucket: until it is full again).
+    /// Milliseconds until every current event has left the window (a bucket: until it is full
+    /// again; a fixed window: until its boundary; resetNamesOldest: until the oldest has left).
     qint64 untilEmpty(qint64 now);
     qint64 windowMs() const { return m_windowMs; }
 
@@ -58,6 +62,7 @@ private:
     double m_level = 0;           // bucket: charged and not yet refilled
     qint64 m_levelAt = 0;
     bool m_fixed = false;
+    bool m_resetOldest = false;
     qint64 m_phaseMs = 0;         // fixed: a boundary (mod m_windowMs)
 };
 

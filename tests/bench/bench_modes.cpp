@@ -85,6 +85,13 @@ const QList<Mode> &modes()
              for (SimKey &k : keys)
                  k.algorithm = SimAlgorithm::Fixed;
          }},
+        {"oldest", "every limit a sliding window whose reset headers name when its oldest charge leaves",
+         [](QList<SimKey> &keys) {
+             for (SimKey &k : keys) {
+                 k.algorithm = SimAlgorithm::Window;
+                 k.resetNamesOldest = true;
+             }
+         }},
         {"pool", "both OpenAI keys draw on one organisation's limit",
          [](QList<SimKey> &keys) {
              for (SimKey &k : keys)
@@ -220,7 +227,7 @@ QString modelList(const QString &base, const QList<SimKey> &keys, bool configure
         if (configured && !k.pool.isEmpty())
             info << QStringLiteral("rate_limit_pool: %1").arg(k.pool);
         if (declareAlgorithm)
-            info << QStringLiteral("limit_algorithm: %1").arg(k.algorithm == SimAlgorithm::Bucket ? u"bucket" : u"window");
+            info << QStringLiteral("limit_algorithm: %1").arg(simAlgorithmName(k.algorithm));
         if (!info.isEmpty())
             ml += QStringLiteral("    model_info: {%1}\n").arg(info.join(QStringLiteral(", ")));
     }
@@ -583,7 +590,7 @@ int main(int argc, char **argv)
             continue;
         // The modes whose refill differs from the providers' documented one (the router's traits
         // table) also get a row with each key's algorithm declared in the model list.
-        const bool declares = qstrcmp(m.name, "bucket") == 0 || qstrcmp(m.name, "window") == 0;
+        const bool declares = qstrcmp(m.name, "bucket") == 0 || qstrcmp(m.name, "window") == 0 || qstrcmp(m.name, "fixed") == 0;
         // The estimator's history comes from the providers it estimates: where a mode changes how
         // they count prompts, the calibration run is repeated against the mode's keys (unlimited),
         // as a researcher's earlier runs would have met the same providers.
@@ -667,7 +674,7 @@ int main(int argc, char **argv)
     }
     out << "\nratio = wall / minimum the simulator's limits allow for what it counted; 429 = replies the "
            "simulator refused; limits: model = written in the model list, alg = written with each key's "
-           "limit_algorithm (bucket and window modes), learn = none written and none "
+           "limit_algorithm (bucket, window and fixed modes), learn = none written and none "
            "remembered (the router learns them from headers and refusals), none = none written, a second run "
            "whose estimate and router start with what the learn run remembered\n";
     return 0;

@@ -209,13 +209,16 @@ private slots:
                                 "  - model_name: a\n    litellm_params: {model: anthropic/claude-3-5-haiku-20241022}\n"
                                 "    model_info: {limit_algorithm: window}\n"
                                 "  - model_name: b\n    litellm_params: {model: openai/gpt-4o}\n"
-                                "    model_info: {limit_algorithm: Bucket}\n";
+                                "    model_info: {limit_algorithm: Bucket}\n"
+                                "  - model_name: c\n    litellm_params: {model: gemini/gemini-2.5-flash}\n"
+                                "    model_info: {limit_algorithm: fixed}\n";
         const auto list = parseModelList(yaml, QStringLiteral("m.yaml"));
         QVERIFY2(list.has_value(), list ? "" : qPrintable(list.error().toString()));
-        QCOMPARE(list->deployments.size(), 3);
+        QCOMPARE(list->deployments.size(), 4);
         QCOMPARE(list->deployments[0].effectiveLimitAlgorithm(), LimitAlgorithm::TokenBucket);
         QCOMPARE(list->deployments[1].effectiveLimitAlgorithm(), LimitAlgorithm::SlidingWindow);
         QCOMPARE(list->deployments[2].effectiveLimitAlgorithm(), LimitAlgorithm::TokenBucket);
+        QCOMPARE(list->deployments[3].effectiveLimitAlgorithm(), LimitAlgorithm::FixedWindow);
     }
 
     void dailyQuotas()
@@ -259,7 +262,7 @@ private slots:
         QTest::newRow("max_parallel_requests zero") << QByteArray(kHead + "      max_parallel_requests: 0\n") << 5 << 30
             << QStringLiteral("model_list[0].litellm_params.max_parallel_requests") << QStringLiteral("expected a positive integer, got \"0\"");
         QTest::newRow("limit_algorithm unknown") << QByteArray(kOne + "    model_info: {limit_algorithm: leaky}\n") << 4 << 35
-            << QStringLiteral("model_list[0].model_info.limit_algorithm") << QStringLiteral("must be bucket or window, not \"leaky\"");
+            << QStringLiteral("model_list[0].model_info.limit_algorithm") << QStringLiteral("must be bucket, window or fixed, not \"leaky\"");
         QTest::newRow("weight zero") << QByteArray(kHead + "      weight: 0\n") << 5 << 15
             << QStringLiteral("model_list[0].litellm_params.weight") << QStringLiteral("expected a positive number");
         QTest::newRow("missing model_name") << QByteArray("model_list:\n  - litellm_params: {model: openai/gpt-4o}\n") << 2 << 5

@@ -198,6 +198,15 @@ void TestEstimator::bucketRefillsBeforeTheWindowWould()
     QCOMPARE(simulateSchedule({d}, calls, 1).durationSeconds, 121.0);
     d.algorithm = LimitAlgorithm::TokenBucket;
     QCOMPARE(simulateSchedule({d}, calls, 1).durationSeconds, 71.0);
+    // Fixed windows whose first boundary comes 20 s into the run: six at once, six at the
+    // boundary, the last at the next one (80 s). A charge within the slack (margin and clock skew)
+    // of a boundary counts in the next window too: with the first boundary 0.5 s in, the first six
+    // hold until the next one (60.5 s).
+    d.algorithm = LimitAlgorithm::FixedWindow;
+    d.fixedFirstBoundarySeconds = 20;
+    QCOMPARE(simulateSchedule({d}, calls, 1).durationSeconds, 81.0);
+    d.fixedFirstBoundarySeconds = 0.5;
+    QCOMPARE(simulateSchedule({d}, calls, 1).durationSeconds, 121.5);
 
     // The estimator takes the provider's algorithm from the traits table, and the override.
     Deployment a = dep(QStringLiteral("claude/1"), QStringLiteral("claude"), QStringLiteral("anthropic"),
