@@ -765,12 +765,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+278"/>
+        <location line="+299"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location line="-275"/>
+        <location line="-296"/>
         <source>provider unreachable: next try in %1</source>
         <translation>Anbieter nicht erreichbar: nächster Versuch in %1</translation>
     </message>
@@ -936,6 +936,31 @@
         <location line="+4"/>
         <source>%1: the provider&apos;s counters hold each call for a full minute; its limits now count as sliding windows</source>
         <translation>%1: Die Zähler des Anbieters halten jeden Aufruf eine volle Minute fest; seine Limits zählen jetzt als gleitende Fenster</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider&apos;s counters do not refill continuously; its limits now count as sliding windows</source>
+        <translation>%1: Die Zähler des Anbieters füllen sich nicht laufend wieder auf; seine Limits zählen jetzt als gleitende Fenster</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider forgets its counts at once every %2 s; its limits now count as fixed windows (boundary known to %3 ms)</source>
+        <translation>%1: Der Anbieter vergisst seine Zählung alle %2 s auf einen Schlag; seine Limits zählen jetzt als feste Fenster (Grenze auf %3 ms bekannt)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1: after the boundary the provider still counted earlier calls; its limits count as sliding windows again</source>
+        <translation>%1: Nach der Grenze zählte der Anbieter noch frühere Aufrufe; seine Limits zählen wieder als gleitende Fenster</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider refused a call after the boundary; its limits count as sliding windows again</source>
+        <translation>%1: Der Anbieter hat einen Aufruf nach der Grenze abgelehnt; seine Limits zählen wieder als gleitende Fenster</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider&apos;s reset times no longer fall on one boundary; its limits count as sliding windows again</source>
+        <translation>%1: Die Rücksetzzeiten des Anbieters fallen nicht mehr auf eine Grenze; seine Limits zählen wieder als gleitende Fenster</translation>
     </message>
     <message>
         <location line="+4"/>

@@ -765,12 +765,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+278"/>
+        <location line="+299"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-275"/>
+        <location line="-296"/>
         <source>provider unreachable: next try in %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -935,6 +935,31 @@
     <message>
         <location line="+4"/>
         <source>%1: the provider&apos;s counters hold each call for a full minute; its limits now count as sliding windows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider&apos;s counters do not refill continuously; its limits now count as sliding windows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider forgets its counts at once every %2 s; its limits now count as fixed windows (boundary known to %3 ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1: after the boundary the provider still counted earlier calls; its limits count as sliding windows again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider refused a call after the boundary; its limits count as sliding windows again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider&apos;s reset times no longer fall on one boundary; its limits count as sliding windows again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

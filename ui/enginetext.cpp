@@ -151,6 +151,27 @@ QString EngineText::event(const QString &m)
          [](const QRegularExpressionMatch &x) -> QString {
              return tr("%1: the provider's counters hold each call for a full minute; its limits now count as sliding windows").arg(x.captured(1));
          }},
+        {QRegularExpression(QStringLiteral("^(\\S+): counting this key's limits as sliding windows: the provider's counters show no continuous refill$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider's counters do not refill continuously; its limits now count as sliding windows").arg(x.captured(1));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): counting this key's limits as fixed windows of ([\\d.]+) s: the provider's counters reset at once, on boundaries known to (\\d+) ms$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider forgets its counts at once every %2 s; its limits now count as fixed windows (boundary known to %3 ms)")
+                 .arg(x.captured(1), QLocale().toString(x.captured(2).toDouble(), 'f', 1), QLocale().toString(x.captured(3).toLongLong()));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): counting this key's limits as sliding windows: the provider still counted calls from before what looked like its windows' boundary$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: after the boundary the provider still counted earlier calls; its limits count as sliding windows again").arg(x.captured(1));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): counting this key's limits as sliding windows: the provider refused a call after what looked like its windows' boundary$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider refused a call after the boundary; its limits count as sliding windows again").arg(x.captured(1));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): counting this key's limits as sliding windows: the provider's reset times no longer fall on one boundary$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider's reset times no longer fall on one boundary; its limits count as sliding windows again").arg(x.captured(1));
+         }},
         {QRegularExpression(QStringLiteral("^(\\S+): the provider charges a call the larger of its prompt and max_tokens, not their sum \\(learned from its query cost\\)$")),
          [](const QRegularExpressionMatch &x) -> QString {
              return tr("%1: the provider charges each call the larger of its prompt and its output allowance, not both (learned from the cost it reports)").arg(x.captured(1));

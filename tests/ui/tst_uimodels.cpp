@@ -582,6 +582,53 @@ void TestUiModels::engineTextWordsEventsAndWaits()
         }
     }
     {
+        // Fixed windows (LimitState::learnFixed): learned from two replies naming one boundary,
+        // then left again by each of the ways back; a bucket left for a reset that is neither.
+        const auto learnedFixed = [](LimitState &s, QStringList &notes) {
+            s.setLearnAlgorithm(true);
+            s.addConfigured(LimitValues{10, std::nullopt, std::nullopt, std::nullopt});
+            AdmissionCost one;
+            one.requests = 1;
+            for (const qint64 at : {1'000, 3'000}) {
+                s.admit(at, one);
+                RateLimitHeaders h;
+                h.limitRequests = 10;
+                h.remainingRequests = at == 1'000 ? 9 : 8;
+                h.resetRequestsMs = 40'000 - (at + 150);
+                notes << s.learnAlgorithm(at + 300, at, CountingRule::OpenAi, h);
+            }
+        };
+        QStringList notes;
+        LimitState probed(60'000);
+        learnedFixed(probed, notes);
+        AdmissionCost one;
+        one.requests = 1;
+        const qint64 first = probed.earliestAdmit(30'000, one);
+        probed.admit(first, one);
+        RateLimitHeaders h;
+        h.limitRequests = 10;
+        h.remainingRequests = 0;   // still counting the calls from before the boundary
+        h.resetRequestsMs = 61'000 - first;
+        notes << probed.learnAlgorithm(first + 300, first, CountingRule::OpenAi, h);
+        LimitState refused(60'000);
+        learnedFixed(refused, notes);
+        notes << refused.refusedBeyondTheWindow(5'000);
+        LimitState moved(60'000);
+        learnedFixed(moved, notes);
+        moved.admit(5'000, one);
+        h.remainingRequests = 7;
+        h.resetRequestsMs = 10'000;   // full again at 15 s: not the boundary at 40 s
+        notes << moved.learnAlgorithm(5'300, 5'000, CountingRule::OpenAi, h);
+        LimitState bucket(60'000);
+        bucket.setAlgorithm(LimitAlgorithm::TokenBucket);
+        learnedFixed(bucket, notes);
+        QCOMPARE(notes.size(), 8);   // four switches to fixed windows, four to sliding ones
+        for (const QString &note : std::as_const(notes)) {
+            const QString line = QStringLiteral("gpt/1: ") + note;
+            QVERIFY2(EngineText::event(line) != line, qPrintable(line));
+        }
+    }
+    {
         // Seconds the engine writes with a decimal point follow the locale ("1,2" in German).
         const QLocale before;
         QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
