@@ -555,7 +555,7 @@ QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule r
     }
     const bool anyFixedLike = std::any_of(readings.cbegin(), readings.cend(), [](const Reading &r) { return r.fixedLike; });
     if (fixedWindows() || anyFixedLike)
-        return learnFixed(now, sentAt, readings, h.limitRequests, h.remainingRequests);
+        return learnFixed(now, sentAt, readings, rule, h);
     int vote = 0;
     for (const Reading &r : readings)
         vote += r.vote;
@@ -617,6 +617,10 @@ void LimitState::applyFixed(qint64 now)
     // boundary counts in the next window too (docs/ARCHITECTURE.md, "Fixed windows").
     for (int d = 0; d < DimCount; ++d) {
         RateWindow &w = m_windows[d];
+        // Corrections made under the other rule are stale: capacity given back "until our oldest
+        // charge leaves" would outlast charges that now leave at a boundary.
+        if (w.fixed().has_value() != (fixedWindows() && m_phase.has_value()))
+            w.clearSynthetic();
         if (!fixedWindows() || !m_phase) {
             w.setFixed(now, std::nullopt);
             continue;
@@ -626,8 +630,8 @@ void LimitState::applyFixed(qint64 now)
     }
 }
 
-QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<Reading> &readings,
-                                   std::optional<qint64> limitRequests, std::optional<qint64> remainingRequests)
+QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<Reading> &readings, CountingRule rule,
+                                   const RateLimitHeaders &h)
 {
     const qint64 p = fixedPeriod();
     // The reply's own boundary: the readings of its dimensions agree (one limiter resets them all).
@@ -661,9 +665,17 @@ QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<
         // windows counts only the calls since that boundary; one still counting earlier calls
         // only looked fixed (a sliding window whose reset names its oldest charge).
         const qint64 b = boundaryAtOrBefore(sentAt, m_phase->hi);
-        if (!m_fixedConfirmed && b > m_fixedSince && limitRequests && remainingRequests) {
-            if (*limitRequests - *remainingRequests <= m_windows[Rpm].chargedSince(now, b - 1)) {
-                m_fixedConfirmed = true;
+        if (!m_fixedConfirmed && b > m_fixedSince) {
+            // Requests where the provider counts them; else its input tokens, where our charges
+            // are estimates (a tenth) and its count may be rounded.
+            const bool anthropic = rule == CountingRule::Anthropic;
+            const Dim d = h.limitRequests && h.remainingRequests ? Rpm : anthropic ? Itpm : Tpm;
+            const auto limit = d == Rpm ? h.limitRequests : anthropic ? h.limitInputTokens : h.limitTokens;
+            const auto remaining = d == Rpm ? h.remainingRequests : anthropic ? h.remainingInputTokens : h.remainingTokens;
+            const qint64 since = m_windows[d].chargedSince(now, b - 1);
+            const qint64 tolerance = d == Rpm ? 0 : correctionThreshold(rule, d) + since / 10;
+            if (!limit || !remaining || *limit - *remaining <= since + tolerance) {
+                m_fixedConfirmed = true;   // forgot what came before (or cannot say: nothing to test)
             } else {
                 m_fixedRefused = true;
                 m_algorithm = LimitAlgorithm::SlidingWindow;

@@ -213,8 +213,8 @@ private:
                           std::optional<qint64> limitHeader, std::optional<qint64> remaining,
                           std::optional<qint64> resetMs) const;
     /// Fixed windows from reset times (learnAlgorithm's part for them); `readings` of one reply.
-    QStringList learnFixed(qint64 now, qint64 sentAt, const std::vector<Reading> &readings,
-                           std::optional<qint64> limitRequests, std::optional<qint64> remainingRequests);
+    QStringList learnFixed(qint64 now, qint64 sentAt, const std::vector<Reading> &readings, CountingRule rule,
+                           const RateLimitHeaders &h);
     bool fixedWindows() const { return m_algorithm == LimitAlgorithm::FixedWindow; }
     /// The fixed windows' period: the otpm window's length (the others carry the safety margin).
     qint64 fixedPeriod() const { return m_windows[Otpm].windowMs(); }

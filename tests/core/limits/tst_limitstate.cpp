@@ -404,22 +404,44 @@ private slots:
     void resetTimesAtOneBoundaryTeachFixedWindows_data()
     {
         QTest::addColumn<bool>("providerFixed");
+        QTest::addColumn<bool>("byTokens");   // only token counters (limit 10 calls' worth), no request counters
         // A provider that forgets everything at its boundaries says "full again at B" in every
         // reply of a window. One that slides a window but names when its *oldest* charge leaves
         // says the same until that charge leaves; it must cost no refusal.
-        QTest::newRow("fixed windows") << true;
-        QTest::newRow("sliding, reset names the oldest charge") << false;
+        QTest::newRow("fixed windows") << true << false;
+        QTest::newRow("sliding, reset names the oldest charge") << false << false;
+        QTest::newRow("fixed windows, token counters") << true << true;
+        QTest::newRow("sliding, oldest, token counters") << false << true;
     }
     void resetTimesAtOneBoundaryTeachFixedWindows()
     {
         QFETCH(bool, providerFixed);
+        QFETCH(bool, byTokens);
         // Where the fixed provider's counter is full again, or the sliding one's first call leaves.
-        const qint64 W = 60'000, rpm = 10, boundary = providerFixed ? 40'000 : 61'000;
+        const qint64 W = 60'000, rpm = 10, perCall = 1'000, boundary = providerFixed ? 40'000 : 61'000;
         LimitState s(W);
         s.setLearnAlgorithm(true);
-        s.addConfigured(LimitValues{rpm, std::nullopt, std::nullopt, std::nullopt});
+        if (byTokens)
+            s.addConfigured(LimitValues{std::nullopt, rpm * perCall, std::nullopt, std::nullopt});
+        else
+            s.addConfigured(LimitValues{rpm, std::nullopt, std::nullopt, std::nullopt});
         AdmissionCost one;
         one.requests = 1;
+        one.tokens = perCall;
+        // The provider's counters: `used` calls counted, full again in `reset` ms.
+        const auto counters = [&](qint64 used, qint64 reset) {
+            RateLimitHeaders h;
+            if (byTokens) {
+                h.limitTokens = rpm * perCall;
+                h.remainingTokens = (rpm - used) * perCall;
+                h.resetTokensMs = reset;
+            } else {
+                h.limitRequests = rpm;
+                h.remainingRequests = rpm - used;
+                h.resetRequestsMs = reset;
+            }
+            return h;
+        };
         QStringList notes;
         std::vector<Admission> sent;
         // Ten calls, one every 2 s from 1 s; each answered 300 ms later, reset computed at 150 ms.
@@ -427,11 +449,7 @@ private slots:
             const qint64 at = 1'000 + i * 2'000;
             QVERIFY(s.canAdmit(at, one));
             sent.push_back(s.admit(at, one));
-            RateLimitHeaders h;
-            h.limitRequests = rpm;
-            h.remainingRequests = rpm - (i + 1);
-            h.resetRequestsMs = boundary - (at + 150);
-            notes << s.learnAlgorithm(at + 300, at, CountingRule::OpenAi, h);
+            notes << s.learnAlgorithm(at + 300, at, CountingRule::OpenAi, counters(i + 1, boundary - (at + 150)));
             s.settle(at + 300, sent.back(), Settlement{});
         }
         QCOMPARE(s.algorithm(), LimitAlgorithm::FixedWindow);   // both look alike so far
@@ -446,11 +464,8 @@ private slots:
         QVERIFY2(first >= boundary && first <= boundary + 1'000, qPrintable(QString::number(first)));
         const Admission probe = s.admit(first, one);
         QVERIFY(!s.canAdmit(first + 10, one));
-        RateLimitHeaders h;
-        h.limitRequests = rpm;
         // The fixed provider counts the probe alone; the sliding one still all but its oldest call.
-        h.remainingRequests = providerFixed ? rpm - 1 : 0;
-        h.resetRequestsMs = providerFixed ? W - 150 - (first - boundary) : 3'000 + W - (first + 150);
+        const RateLimitHeaders h = counters(providerFixed ? 1 : rpm, providerFixed ? W - 150 - (first - boundary) : 3'000 + W - (first + 150));
         notes = s.learnAlgorithm(first + 300, first, CountingRule::OpenAi, h);
         s.reconcile(first + 300, probe, first, CountingRule::OpenAi, h);
         s.settle(first + 300, probe, Settlement{});
