@@ -33,6 +33,7 @@ qint64 toUs(double seconds)
 struct SimBucket {
     double level = 0;
     qint64 at = 0;
+    qint64 positiveSince = 0;   // when the level last rose from empty
     void drain(qint64 now, qint64 limit, qint64 periodUs)
     {
         if (now > at) {
@@ -43,15 +44,23 @@ struct SimBucket {
     void add(qint64 now, qint64 limit, qint64 periodUs, qint64 amount)
     {
         drain(now, limit, periodUs);
+        const double before = level;
         level = std::max(0.0, level + double(amount));
+        if (before <= 1e-9 && level > 1e-9)
+            positiveSince = now;
     }
-    qint64 earliestFit(qint64 now, qint64 amount, qint64 limit, qint64 periodUs)
+    // `lagUs`: the router's margin as a delay (TokenBucket::earliestFit).
+    qint64 earliestFit(qint64 now, qint64 amount, qint64 limit, qint64 periodUs, qint64 lagUs)
     {
         if (amount > limit)
             return kNever;
         drain(now, limit, periodUs);
+        const double rate = double(limit) / double(periodUs);
+        const double lagging = level > 1e-9 ? rate * double(std::clamp<qint64>(now - positiveSince, 0, lagUs)) : 0.0;
         const double need = level + double(amount) - double(limit);
-        return need <= 1e-9 ? now : now + qint64(std::ceil(need * double(periodUs) / double(limit)));
+        if (need + lagging <= 1e-9)
+            return now;
+        return now + lagUs + qint64(std::ceil(std::max(0.0, need) * double(periodUs) / double(limit)));
     }
     qint64 used(qint64 now, qint64 limit, qint64 periodUs)
     {
@@ -65,6 +74,7 @@ struct SimWindow {
     SlidingSum sums[4];               // what was charged (totals; and admission when not a bucket)
     bool bucket = false;
     qint64 periodUs = 0;              // a bucket's refill period (window + margin)
+    qint64 marginUs = 0;              // and the margin as a delay after drain (TokenBucket::earliestFit)
     SimBucket buckets[4];
     qint64 outReserved = 0;
     // The daily quotas (0 = none) and what was counted of them, as the router counts: each call
@@ -83,12 +93,12 @@ struct SimWindow {
     SimWindow(qint64 windowUs, qint64 marginUs)
         : sums{SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs),
                SlidingSum(windowUs, 0)},   // otpm: charged at the reply, no margin (as the router)
-          periodUs(windowUs + marginUs)
+          periodUs(windowUs + marginUs), marginUs(marginUs)
     {
     }
     qint64 earliestFit(int k, qint64 now, qint64 amount)
     {
-        return bucket ? buckets[k].earliestFit(now, amount, limit[k], periodUs) : sums[k].earliestFit(now, amount, limit[k]);
+        return bucket ? buckets[k].earliestFit(now, amount, limit[k], periodUs, k == 3 ? 0 : marginUs) : sums[k].earliestFit(now, amount, limit[k]);
     }
     qint64 used(int k, qint64 now) { return bucket ? buckets[k].used(now, limit[k], periodUs) : sums[k].used(now); }
     int charge(int k, qint64 now, qint64 amount)

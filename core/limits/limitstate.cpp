@@ -103,7 +103,10 @@ qint64 LimitState::fit(Dim d, qint64 now, qint64 amount, qint64 limit)
     if (amount > limit)
         return RateWindow::kNever;
     const qint64 cap = std::max(limit - m_margin[d], amount);
-    return bucket() ? m_buckets[d].earliestFit(now, amount, cap) : m_windows[d].earliestFit(now, amount, cap);
+    // The bucket's safety margin is a delay, as the window's: the provider starts draining a
+    // charge when the request arrives, up to the margin after us (otpm: counted before we charge).
+    const qint64 lag = d == Otpm ? 0 : std::max<qint64>(0, m_windows[d].windowMs() - m_windows[Otpm].windowMs());
+    return bucket() ? m_buckets[d].earliestFit(now, amount, cap, lag) : m_windows[d].earliestFit(now, amount, cap);
 }
 
 qint64 LimitState::earliestAdmit(qint64 now, const AdmissionCost &c)
@@ -329,9 +332,19 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // Nor is a charge about to leave our window evidence: the provider's clock may run ahead of
     // ours by the network latency, and the window's safety margin must survive reconciliation.
     const qint64 lag = std::min<qint64>(kReconcileGraceMs, m_windows[d].windowMs() / 10);
-    const qint64 ours2 = bucket() ? std::max<qint64>(0, used(d, now) - *limit * lag / m_windows[d].windowMs()
-                                                            - m_buckets[d].chargedSince(sentAt, own.bucket))
-                                  : m_windows[d].usedAt(now, now + lag)
+    if (bucket()) {
+        // The provider shows a whole number for a level that drains continuously: its level may
+        // be up to one unit above the count it shows, so one unit less than ours is rounding,
+        // not capacity to give back (rounding ours up made a level a few hundredths above the
+        // provider's look a whole unit fuller, and gave back a unit the provider still held).
+        const double ours = m_buckets[d].level(now, *limit) - double(*limit) * double(lag) / double(m_windows[d].windowMs())
+                - double(m_buckets[d].chargedSince(sentAt, own.bucket));
+        const qint64 give = qint64(std::floor(ours - double(providerUsed) - 1.0));
+        if (give >= threshold)
+            adjust(d, now, -give, 0);
+        return;
+    }
+    const qint64 ours2 = m_windows[d].usedAt(now, now + lag)
             - (m_windows[d].chargedSince(now, sentAt - 1) - m_windows[d].amountOf(own.window));
     const qint64 give = ours2 - providerUsed;
     if (give >= threshold)

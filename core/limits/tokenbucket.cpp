@@ -14,9 +14,19 @@ void TokenBucket::drain(qint64 now, qint64 limit)
     }
 }
 
+namespace {
+// A level that rises from empty starts draining from then on.
+void noteRise(double before, double after, qint64 now, qint64 &positiveSince)
+{
+    if (before <= 1e-9 && after > 1e-9)
+        positiveSince = now;
+}
+} // namespace
+
 TokenBucket::Ticket TokenBucket::charge(qint64 now, qint64 limit, qint64 amount)
 {
     drain(now, limit);
+    noteRise(m_level, m_level + double(amount), now, m_positiveSince);
     m_level += double(amount);
     // Forget charges too old to be settled any more (their replies never came or never will).
     if (m_open.size() > 64) {
@@ -40,7 +50,9 @@ void TokenBucket::settle(qint64 now, qint64 limit, Ticket ticket, qint64 amount)
 void TokenBucket::adjust(qint64 now, qint64 limit, qint64 delta)
 {
     drain(now, limit);
+    const double before = m_level;
     m_level = std::max(0.0, m_level + double(delta));
+    noteRise(before, m_level, now, m_positiveSince);
 }
 
 qint64 TokenBucket::used(qint64 now, qint64 limit)
@@ -49,17 +61,22 @@ qint64 TokenBucket::used(qint64 now, qint64 limit)
     return qint64(std::ceil(m_level - 1e-9));
 }
 
-qint64 TokenBucket::earliestFit(qint64 now, qint64 amount, qint64 limit)
+qint64 TokenBucket::earliestFit(qint64 now, qint64 amount, qint64 limit, qint64 lagMs)
 {
     if (amount > limit)
         return kNever;
     drain(now, limit);
+    // What ours drained in the last lagMs (only while it held something) may still be in the
+    // provider's. While that grows, ours drains just as fast: the call fits lagMs after the time
+    // ours alone would say.
+    const double rate = limit > 0 && m_periodMs > 0 ? double(limit) / double(m_periodMs) : 0.0;
+    const double lagging = m_level > 1e-9 ? rate * double(std::clamp<qint64>(now - m_positiveSince, 0, lagMs)) : 0.0;
     const double need = m_level + double(amount) - double(limit);
-    if (need <= 1e-9)
+    if (need + lagging <= 1e-9)
         return now;
     if (limit <= 0 || m_periodMs <= 0)
         return kNever;
-    return now + qint64(std::ceil(need * double(m_periodMs) / double(limit)));
+    return now + std::max<qint64>(0, lagMs) + qint64(std::ceil(std::max(0.0, need) * double(m_periodMs) / double(limit)));
 }
 
 qint64 TokenBucket::chargedSince(qint64 since, Ticket except) const

@@ -35,8 +35,17 @@ public:
     void adjust(qint64 now, qint64 limit, qint64 delta);
     /// The level (rounded up) at `now`.
     qint64 used(qint64 now, qint64 limit);
-    /// Earliest time >= now at which level + amount <= limit; kNever if amount > limit.
-    qint64 earliestFit(qint64 now, qint64 amount, qint64 limit);
+    /// The level at `now`, unrounded.
+    double level(qint64 now, qint64 limit)
+    {
+        drain(now, limit);
+        return m_level;
+    }
+    /// Earliest time >= now at which level + amount <= limit; kNever if amount > limit. With
+    /// `lagMs`, the provider's bucket is taken to start draining each charge up to that much later
+    /// than ours (the request's way there): whatever ours drained in the last `lagMs` may still
+    /// fill the provider's, so a call that needs drained room goes `lagMs` later than ours allows.
+    qint64 earliestFit(qint64 now, qint64 amount, qint64 limit, qint64 lagMs = 0);
     /// Sum of the charges made at or after `since` and not settled yet, except `except`'s: calls
     /// a provider that answered at `since` may not have counted yet.
     qint64 chargedSince(qint64 since, Ticket except) const;
@@ -49,6 +58,7 @@ private:
     qint64 m_periodMs;
     double m_level = 0;
     qint64 m_at = 0;
+    qint64 m_positiveSince = 0;   // when the level last rose from empty (it has drained since then)
     Ticket m_next = 1;
     struct Open {
         qint64 at;

@@ -225,8 +225,8 @@ private slots:
         s.reconcile(0, 0, CountingRule::Anthropic, h);
         QCOMPARE(s.used(LimitState::Itpm, 0), 7'000);
         h.remainingInputTokens = 9'000;    // it holds 1000: give back, less what its clock may
-        s.reconcile(0, 0, CountingRule::Anthropic, h);   // have refilled ahead of ours (1 s)
-        QCOMPARE(s.used(LimitState::Itpm, 0), 1'000 + 10'000 / 60);
+        s.reconcile(0, 0, CountingRule::Anthropic, h);   // have refilled ahead of ours (1 s) and
+        QCOMPARE(s.used(LimitState::Itpm, 0), 1'168);    // one for its rounding: 1000 + 166.7 + 1
     }
 
     void learnsThatTheProviderSettlesToUsage_data()
@@ -572,6 +572,53 @@ private slots:
         for (int i = 0; i < 3; ++i)
             QVERIFY(fixed.learnAdmissionCharge(2'000, 2'000, 300, 2'150).isEmpty());
         QVERIFY(!fixed.admitsLargerOfPromptAndMax());
+    }
+
+    void aBucketWaitsTheMarginAfterDrainingNotJustAWindowFraction()
+    {
+        // The provider's bucket starts draining a charge when the request arrives, after ours.
+        // A burst into an empty bucket goes at once (nothing drained yet); a call that needs
+        // drained room goes the margin (200 ms) after ours says, not only when a bucket refilling
+        // 200 ms per minute slower allows (a few ms two seconds on, less than the way there).
+        LimitState s(60'200);
+        s.setOutputWindowMs(60'000);
+        s.setAlgorithm(LimitAlgorithm::TokenBucket);
+        s.addConfigured(LimitValues{30, std::nullopt, std::nullopt, std::nullopt});
+        AdmissionCost one;
+        one.requests = 1;
+        for (int i = 0; i < 30; ++i) {
+            QVERIFY(s.canAdmit(0, one));
+            s.admit(0, one);
+        }
+        const qint64 at = s.earliestAdmit(100, one);
+        // A provider whose charges arrived 50 ms after ours has room again at 2050 ms.
+        QVERIFY2(at >= 2'050 + 150 && at <= 2'300, qPrintable(QString::number(at)));
+        QVERIFY(!s.canAdmit(at - 50, one));
+        QVERIFY(s.canAdmit(at, one));
+    }
+
+    void aBucketGivesBackNoRoundingOfTheProvidersCount()
+    {
+        // 21 calls in a bucket of 30 per minute; two seconds on ours holds 20.02 (shown as 21) and
+        // the provider, whose level started later, shows 20: a hundredth, not a call to give back.
+        LimitState s(60'200);
+        s.setOutputWindowMs(60'000);
+        s.setAlgorithm(LimitAlgorithm::TokenBucket);
+        s.addConfigured(LimitValues{30, std::nullopt, std::nullopt, std::nullopt});
+        AdmissionCost one;
+        one.requests = 1;
+        for (int i = 0; i < 20; ++i)
+            s.admit(0, one);
+        const Admission last = s.admit(10, one);   // the replying call, sent after the others
+        const qint64 t = 1'960;
+        QCOMPARE(s.used(LimitState::Rpm, t), 21);
+        RateLimitHeaders h;
+        h.limitRequests = 30;
+        h.remainingRequests = 10;
+        s.reconcile(t, last, 10, CountingRule::Anthropic, h);
+        QCOMPARE(s.used(LimitState::Rpm, t), 21);   // nothing given back
+        // Given back, ten more would have seemed to fit beside the 19 left.
+        QVERIFY(!s.canAdmit(t, AdmissionCost{10, 0, 0, 0}));
     }
 
     void aBucketDrainsFromWhenTheRequestLeft()
