@@ -134,6 +134,27 @@ QString EngineText::event(const QString &m)
              return tr("%1: starts with the limits the provider reported in an earlier run (%2)")
                  .arg(x.captured(1), at.isValid() ? QLocale().toString(at.toLocalTime(), QLocale::ShortFormat) : x.captured(2));
          }},
+        {QRegularExpression(QStringLiteral("^(\\S+): counts calls as the provider was seen to on (\\S+)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             const QDateTime at = QDateTime::fromString(x.captured(2), Qt::ISODate);
+             return tr("%1: counts calls as the provider was seen to count them in an earlier run (%2)")
+                 .arg(x.captured(1), at.isValid() ? QLocale().toString(at.toLocalTime(), QLocale::ShortFormat) : x.captured(2));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): starts in the provider pool learned on (\\S+) \\((.*)\\)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             const QDateTime at = QDateTime::fromString(x.captured(2), Qt::ISODate);
+             return tr("%1: shares the provider's quota with the keys of pool %3, as an earlier run found (%2)")
+                 .arg(x.captured(1), at.isValid() ? QLocale().toString(at.toLocalTime(), QLocale::ShortFormat) : x.captured(2),
+                      x.captured(3));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): its key already used (\\d+) requests and (\\d+) tokens of its daily quota today \\(until (\\S+)\\)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             const QLocale l;
+             const QDateTime until = QDateTime::fromString(x.captured(4), Qt::ISODate);
+             return tr("%1: its key already used %2 requests and %3 tokens of its daily quota today (until %4)")
+                 .arg(x.captured(1), l.toString(x.captured(2).toLongLong()), l.toString(x.captured(3).toLongLong()),
+                      until.isValid() ? l.toString(until.toLocalTime(), QLocale::ShortFormat) : x.captured(4));
+         }},
         {QRegularExpression(QStringLiteral("^(\\S+): refusals name no limit; calls are no longer paced, only the retry-after is kept$")),
          [](const QRegularExpressionMatch &x) -> QString {
              return tr("%1: the provider's refusals name no limit; calls are sent without pacing, waiting only when it says so").arg(x.captured(1));
