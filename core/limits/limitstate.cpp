@@ -647,6 +647,34 @@ QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<
                                    const RateLimitHeaders &h)
 {
     const qint64 p = fixedPeriod();
+    if (fixedWindows() && m_phase && !m_fixedConfirmed) {
+        // The first call sent after the first boundary since the switch: a provider with fixed
+        // windows counts only the calls since that boundary; one still counting earlier calls
+        // only looked fixed (a sliding window whose reset names its oldest charge). Checked
+        // before anything else of the reply, so a reply without reset times answers it too.
+        const qint64 b = boundaryAtOrBefore(sentAt, m_phase->hi);
+        if (b > m_fixedSince) {
+            // Requests where the provider counts them; else its input tokens, where our charges
+            // are estimates (a tenth) and its count may be rounded.
+            const bool anthropic = rule == CountingRule::Anthropic;
+            const Dim d = h.limitRequests && h.remainingRequests ? Rpm : anthropic ? Itpm : Tpm;
+            const auto limit = d == Rpm ? h.limitRequests : anthropic ? h.limitInputTokens : h.limitTokens;
+            const auto remaining = d == Rpm ? h.remainingRequests : anthropic ? h.remainingInputTokens : h.remainingTokens;
+            const qint64 since = m_windows[d].chargedSince(now, b - 1);
+            const qint64 tolerance = d == Rpm ? 0 : correctionThreshold(rule, d) + since / 10;
+            if (!limit || !remaining || *limit - *remaining <= since + tolerance) {
+                m_fixedConfirmed = true;   // forgot what came before (or cannot say: nothing to test)
+            } else {
+                m_fixedRefused = true;
+                m_algorithm = LimitAlgorithm::SlidingWindow;
+                m_algorithmLearned = true;
+                m_phase.reset();
+                applyFixed(now);
+                return {QStringLiteral("counting this key's limits as sliding windows: the provider still counted calls "
+                                       "from before what looked like its windows' boundary")};
+            }
+        }
+    }
     // The reply's own boundary: the readings of its dimensions agree (one limiter resets them all).
     std::optional<Phase> reply;
     bool fixedLike = false;
@@ -674,31 +702,6 @@ QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<
     }
     QStringList notes;
     if (fixedWindows() && m_phase) {
-        // The first call sent after the first boundary since the switch: a provider with fixed
-        // windows counts only the calls since that boundary; one still counting earlier calls
-        // only looked fixed (a sliding window whose reset names its oldest charge).
-        const qint64 b = boundaryAtOrBefore(sentAt, m_phase->hi);
-        if (!m_fixedConfirmed && b > m_fixedSince) {
-            // Requests where the provider counts them; else its input tokens, where our charges
-            // are estimates (a tenth) and its count may be rounded.
-            const bool anthropic = rule == CountingRule::Anthropic;
-            const Dim d = h.limitRequests && h.remainingRequests ? Rpm : anthropic ? Itpm : Tpm;
-            const auto limit = d == Rpm ? h.limitRequests : anthropic ? h.limitInputTokens : h.limitTokens;
-            const auto remaining = d == Rpm ? h.remainingRequests : anthropic ? h.remainingInputTokens : h.remainingTokens;
-            const qint64 since = m_windows[d].chargedSince(now, b - 1);
-            const qint64 tolerance = d == Rpm ? 0 : correctionThreshold(rule, d) + since / 10;
-            if (!limit || !remaining || *limit - *remaining <= since + tolerance) {
-                m_fixedConfirmed = true;   // forgot what came before (or cannot say: nothing to test)
-            } else {
-                m_fixedRefused = true;
-                m_algorithm = LimitAlgorithm::SlidingWindow;
-                m_algorithmLearned = true;
-                m_phase.reset();
-                applyFixed(now);
-                return {QStringLiteral("counting this key's limits as sliding windows: the provider still counted calls "
-                                       "from before what looked like its windows' boundary")};
-            }
-        }
         if (!joined) {
             // A reset time off the boundary: not fixed windows after all (or not where we
             // thought). The sliding window is the safe side; the reply starts a new candidate.
