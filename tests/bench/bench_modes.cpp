@@ -565,6 +565,12 @@ int main(int argc, char **argv)
             minimum = std::max(minimum, g.seconds + perCallS);
             perGroup << QStringLiteral("%1/%2").arg(g.lastReply, 0, 'f', 1).arg(g.seconds + perCallS, 0, 'f', 1);
         }
+        // Which keys were refused, so a refusal can be traced to its provider.
+        QStringList refusedKeys;
+        for (auto it = st.keys.cbegin(); it != st.keys.cend(); ++it)
+            if (it->rateLimited > 0)
+                refusedKeys << QStringLiteral("%1 x%2").arg(it.key()).arg(it->rateLimited);
+        const QString refused = refusedKeys.isEmpty() ? QString() : QStringLiteral("  (429: %1)").arg(refusedKeys.join(u", "));
         const QString status = !act.error.isEmpty() ? QStringLiteral("  ERROR ") + act.error
                                : act.cancelled      ? QStringLiteral("  (cancelled after 180 s, %1 of %2 jobs done)").arg(act.done).arg(act.jobs)
                                : act.failed > 0     ? QStringLiteral("  (%1 jobs failed)").arg(act.failed)
@@ -580,7 +586,7 @@ int main(int argc, char **argv)
                    .arg(QStringLiteral("%1/%2").arg(estDuration).arg(act.wallSeconds, 0, 'f', 1), 15)
                    .arg(QStringLiteral("%1/%2").arg(estTokens).arg(act.promptTokens + act.completionTokens), 17)
                    .arg(QStringLiteral("%1/%2").arg(estCost).arg(microsToUsd(act.costMicros), 0, 'f', 4), 17)
-                   .arg(status)
+                   .arg(status + refused)
                    .arg(perGroup.join(u' '), -28);
         out.flush();
     };
