@@ -765,12 +765,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+320"/>
+        <location line="+324"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location line="-317"/>
+        <location line="-321"/>
         <source>provider unreachable: next try in %1</source>
         <translation>Anbieter nicht erreichbar: nächster Versuch in %1</translation>
     </message>
@@ -951,6 +951,11 @@
         <location line="+4"/>
         <source>%1: the provider&apos;s counters hold each call for a full minute; its limits now count as sliding windows</source>
         <translation>%1: Die Zähler des Anbieters halten jeden Aufruf eine volle Minute fest; seine Limits zählen jetzt als gleitende Fenster</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider&apos;s counters dropped at once, more than a refilling limit can; its limits now count as sliding windows</source>
+        <translation>%1: Die Zähler des Anbieters sind auf einen Schlag gefallen, stärker als ein sich auffüllendes Limit es kann; seine Limits zählen jetzt als gleitende Fenster</translation>
     </message>
     <message>
         <location line="+4"/>

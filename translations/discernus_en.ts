@@ -765,12 +765,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+320"/>
+        <location line="+324"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-317"/>
+        <location line="-321"/>
         <source>provider unreachable: next try in %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -950,6 +950,11 @@
     <message>
         <location line="+4"/>
         <source>%1: the provider&apos;s counters hold each call for a full minute; its limits now count as sliding windows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider&apos;s counters dropped at once, more than a refilling limit can; its limits now count as sliding windows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -172,6 +172,10 @@ QString EngineText::event(const QString &m)
          [](const QRegularExpressionMatch &x) -> QString {
              return tr("%1: the provider's counters hold each call for a full minute; its limits now count as sliding windows").arg(x.captured(1));
          }},
+        {QRegularExpression(QStringLiteral("^(\\S+): counting this key's limits as sliding windows: the provider's counters dropped more than a refilling bucket can$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider's counters dropped at once, more than a refilling limit can; its limits now count as sliding windows").arg(x.captured(1));
+         }},
         {QRegularExpression(QStringLiteral("^(\\S+): counting this key's limits as sliding windows: the provider's counters show no continuous refill$")),
          [](const QRegularExpressionMatch &x) -> QString {
              return tr("%1: the provider's counters do not refill continuously; its limits now count as sliding windows").arg(x.captured(1));

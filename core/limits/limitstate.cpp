@@ -340,9 +340,24 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         const double ours = m_buckets[d].level(now, *limit) - double(*limit) * double(lag) / double(m_windows[d].windowMs())
                 - double(m_buckets[d].chargedSince(sentAt, own.bucket));
         const qint64 give = qint64(std::floor(ours - double(providerUsed) - 1.0));
-        if (give >= threshold)
+        if (give >= threshold && !(m_learnAlgorithm && give > *limit / 10)) {
             adjust(d, now, -give, 0);
-        return;
+            return;
+        }
+        if (give < threshold)
+            return;
+        // The provider forgot far more than a refilling bucket can between two replies (its
+        // settlements are ours too): it forgets at once (fixed windows). A bucket would keep
+        // draining what is given back, where such a provider holds every new call until its
+        // boundary: the key counts as the sliding window it has followed all along, and the
+        // window gives back only until our oldest charge leaves (docs/ARCHITECTURE.md, "Fixed windows").
+        m_algorithm = LimitAlgorithm::SlidingWindow;
+        m_algorithmLearned = true;
+        m_algorithmScore = -kAlgorithmScoreMax;
+        for (RateWindow &w : m_windows)
+            w.clearSynthetic();
+        notes << QStringLiteral("counting this key's limits as sliding windows: the provider's counters dropped more "
+                                "than a refilling bucket can");
     }
     const qint64 ours2 = m_windows[d].usedAt(now, now + lag)
             - (m_windows[d].chargedSince(now, sentAt - 1) - m_windows[d].amountOf(own.window));

@@ -8,6 +8,7 @@
 // against the run: duration, tokens and cost.
 //
 //   bench_modes [--texts N] [--window-ms W] [--latency-ms L] [--mode NAME] [--configured-only]
+//               [--start-into MS]   (each run starts MS into a wall-clock window: the fixed mode's phase)
 //
 // The minimum: per group and limit, D demanded of a limit L in total (the simulator's own count
 // after settling) needs ceil(D / L) - 1 further windows (a bucket: D / L - 1 refills), plus one
@@ -30,6 +31,8 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
+#include <QThread>
+#include <QDateTime>
 
 #include <QSet>
 
@@ -132,9 +135,18 @@ void writeFile(const QString &path, const QString &text)
     f.write(text.toUtf8());
 }
 
+// --start-into MS: each measured run starts that far into a wall-clock window (where fixed windows
+// have their boundaries), so a phase can be chosen; -1: whenever.
+qint64 g_startIntoMs = -1;
+
 RunSummary runExperiment(const QString &config, const QString &experiment, const QString &db, qint64 windowMs,
                          const QString &learnedLimits = {})
 {
+    if (g_startIntoMs >= 0) {
+        const auto into = [&] { return QDateTime::currentMSecsSinceEpoch() % windowMs; };
+        while (into() < g_startIntoMs || into() >= g_startIntoMs + 10)
+            QThread::msleep(2);
+    }
     RunOptions o;
     o.configPath = config;
     o.experimentPath = experiment;
@@ -473,6 +485,7 @@ int main(int argc, char **argv)
     const qint64 windowMs = arg("--window-ms", QStringLiteral("5000")).toLongLong();
     const double latencyMs = arg("--latency-ms", QStringLiteral("150")).toDouble();
     const QString only = arg("--mode", {});
+    g_startIntoMs = arg("--start-into", QStringLiteral("-1")).toLongLong();
     const bool configuredOnly = args.contains(QStringLiteral("--configured-only"));
     const QString corpusRoot = arg("--corpus", QStringLiteral(WB_SHARED_DATA_DIR "/corpus"));
 

@@ -628,7 +628,19 @@ void TestUiModels::engineTextWordsEventsAndWaits()
         LimitState bucket(60'000);
         bucket.setAlgorithm(LimitAlgorithm::TokenBucket);
         learnedFixed(bucket, notes);
-        QCOMPARE(notes.size(), 8);   // four switches to fixed windows, four to sliding ones
+        // A bucket whose counter drops at once, more than it can drain.
+        LimitState dropped(60'000);
+        dropped.setAlgorithm(LimitAlgorithm::TokenBucket);
+        dropped.setLearnAlgorithm(true);
+        dropped.addConfigured(LimitValues{std::nullopt, std::nullopt, 12'000, std::nullopt});
+        AdmissionCost input;
+        input.inputTokens = 6'000;
+        const Admission charged = dropped.admit(0, input);
+        RateLimitHeaders none;
+        none.limitInputTokens = 12'000;
+        none.remainingInputTokens = 12'000;
+        notes << dropped.reconcile(200, charged, 0, CountingRule::Anthropic, none);
+        QCOMPARE(notes.size(), 9);   // four switches to fixed windows, five to sliding ones
         for (const QString &note : std::as_const(notes)) {
             const QString line = QStringLiteral("gpt/1: ") + note;
             QVERIFY2(EngineText::event(line) != line, qPrintable(line));

@@ -621,6 +621,30 @@ private slots:
         QVERIFY(!s.canAdmit(t, AdmissionCost{10, 0, 0, 0}));
     }
 
+    void aCounterThatDropsAtOnceIsNoBucket()
+    {
+        // 6000 of 12000 input tokens charged; 200 ms later the provider counts none (its window
+        // reset). A bucket drains 40 in that time: the key counts as a window, which gives the
+        // room back only while our charge would have lasted, and says so.
+        for (const bool learn : {true, false}) {
+            LimitState s(60'000);
+            s.setAlgorithm(LimitAlgorithm::TokenBucket);
+            s.setLearnAlgorithm(learn);
+            s.addConfigured(LimitValues{std::nullopt, std::nullopt, 12'000, std::nullopt});
+            AdmissionCost c;
+            c.inputTokens = 6'000;
+            const Admission a = s.admit(0, c);
+            RateLimitHeaders h;
+            h.limitInputTokens = 12'000;
+            h.remainingInputTokens = 12'000;
+            const QStringList notes = s.reconcile(200, a, 0, CountingRule::Anthropic, h);
+            QCOMPARE(s.algorithm(), learn ? LimitAlgorithm::SlidingWindow : LimitAlgorithm::TokenBucket);
+            QCOMPARE(notes.join(u' ').contains(u"dropped more than a refilling bucket can"_qs), learn);
+            // The provider's word, either way (a bucket keeps back what it may have drained ahead).
+            QVERIFY(s.canAdmit(200, AdmissionCost{1, 0, 11'000, 0}));
+        }
+    }
+
     void aBucketDrainsFromWhenTheRequestLeft()
     {
         // The provider's bucket holds a charge from the request's arrival; a request that left
