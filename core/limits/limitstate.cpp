@@ -340,7 +340,8 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         const double ours = m_buckets[d].level(now, *limit) - double(*limit) * double(lag) / double(m_windows[d].windowMs())
                 - double(m_buckets[d].chargedSince(sentAt, own.bucket));
         const qint64 give = qint64(std::floor(ours - double(providerUsed) - 1.0));
-        if (give >= threshold && !(m_learnAlgorithm && give > *limit / 10)) {
+        // (A copy holding a parted pool's charges gives them back as expected: no evidence then.)
+        if (give >= threshold && !(m_learnAlgorithm && now >= m_learnQuietUntil && give > *limit / 10)) {
             adjust(d, now, -give, 0);
             return;
         }
