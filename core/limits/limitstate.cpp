@@ -352,11 +352,8 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         // draining what is given back, where such a provider holds every new call until its
         // boundary: the key counts as the sliding window it has followed all along, and the
         // window gives back only until our oldest charge leaves (docs/ARCHITECTURE.md, "Fixed windows").
-        m_algorithm = LimitAlgorithm::SlidingWindow;
-        m_algorithmLearned = true;
         m_algorithmScore = -kAlgorithmScoreMax;
-        for (RateWindow &w : m_windows)
-            w.clearSynthetic();
+        countAsSlidingWindow(now);
         notes << QStringLiteral("counting this key's limits as sliding windows: the provider's counters dropped more "
                                 "than a refilling bucket can");
     }
@@ -442,9 +439,7 @@ QStringList LimitState::refusedBeyondTheWindow(qint64 now)
     // every charge all along); a wrong switch costs speed, never another 429.
     if (fixedWindows() && m_learnAlgorithm) {
         m_fixedRefused = true;
-        m_algorithm = LimitAlgorithm::SlidingWindow;
-        m_algorithmLearned = true;
-        applyFixed(now);
+        countAsSlidingWindow(now);
         return {QStringLiteral("counting this key's limits as sliding windows: the provider refused a call after what "
                                "looked like its windows' boundary")};
     }
@@ -452,10 +447,7 @@ QStringList LimitState::refusedBeyondTheWindow(qint64 now)
         return {};
     m_bucketRefused = true;
     m_algorithmScore = -kAlgorithmScoreMax;
-    m_algorithm = LimitAlgorithm::SlidingWindow;
-    m_algorithmLearned = true;
-    for (RateWindow &w : m_windows)
-        w.clearSynthetic();
+    countAsSlidingWindow(now);
     return {QStringLiteral("counting this key's limits as sliding windows: the provider refused a call its bucket had room for")};
 }
 
@@ -606,10 +598,7 @@ QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule r
     }
     // Towards the window, the safe side (it holds every charge longer), one reply is enough.
     if (bucket() && m_algorithmScore < 0) {
-        m_algorithm = LimitAlgorithm::SlidingWindow;
-        m_algorithmLearned = true;
-        for (RateWindow &w : m_windows)
-            w.clearSynthetic();
+        countAsSlidingWindow(now);
         return {QStringLiteral("counting this key's limits as sliding windows: the provider's counters show "
                                "a window")};
     }
@@ -627,9 +616,7 @@ void LimitState::assumeFixedBoundary(qint64 now, qint64 boundary)
 
 qint64 LimitState::boundaryAtOrBefore(qint64 t, qint64 boundary) const
 {
-    const qint64 p = fixedPeriod();
-    const qint64 into = (((t - boundary) % p) + p) % p;
-    return t - into;
+    return fixedBoundaryAfter(t, boundary, fixedPeriod()) - fixedPeriod();
 }
 
 bool LimitState::providerHolds(qint64 at, qint64 now) const
@@ -637,6 +624,16 @@ bool LimitState::providerHolds(qint64 at, qint64 now) const
     if (fixedWindows() && m_phase)
         return at >= boundaryAtOrBefore(now, (m_phase->lo + m_phase->hi) / 2);
     return at + m_windows[Tpm].windowMs() > now;
+}
+
+void LimitState::countAsSlidingWindow(qint64 now)
+{
+    // Corrections made under the other rule are stale (the window has followed every charge).
+    m_algorithm = LimitAlgorithm::SlidingWindow;
+    m_algorithmLearned = true;
+    for (RateWindow &w : m_windows)
+        w.clearSynthetic();
+    applyFixed(now);
 }
 
 void LimitState::applyFixed(qint64 now)
@@ -651,12 +648,21 @@ void LimitState::applyFixed(qint64 now)
         if (w.fixed().has_value() != (fixedWindows() && m_phase.has_value()))
             w.clearSynthetic();
         if (!fixedWindows() || !m_phase) {
-            w.setFixed(now, std::nullopt);
+            if (w.fixed())
+                w.setFixed(now, std::nullopt);
             continue;
         }
         const qint64 margin = w.windowMs() - fixedPeriod();
         w.setFixed(now, RateWindow::Fixed{m_phase->hi, fixedPeriod(), std::max<qint64>(0, margin) + (m_phase->hi - m_phase->lo)});
     }
+}
+
+LimitState::Phase LimitState::joinPhase(const Phase &known, qint64 lo, qint64 hi) const
+{
+    // [lo, hi] moved by whole periods next to the known boundary, then intersected (empty: lo > hi).
+    const qint64 p = fixedPeriod();
+    const qint64 k = qint64(std::llround(double(known.hi - hi) / double(p)));
+    return Phase{std::max(known.lo, lo + k * p), std::min(known.hi, hi + k * p), known.replies};
 }
 
 QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<Reading> &readings, CountingRule rule,
@@ -682,10 +688,8 @@ QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<
                 m_fixedConfirmed = true;   // forgot what came before (or cannot say: nothing to test)
             } else {
                 m_fixedRefused = true;
-                m_algorithm = LimitAlgorithm::SlidingWindow;
-                m_algorithmLearned = true;
                 m_phase.reset();
-                applyFixed(now);
+                countAsSlidingWindow(now);
                 return {QStringLiteral("counting this key's limits as sliding windows: the provider still counted calls "
                                        "from before what looked like its windows' boundary")};
             }
@@ -702,29 +706,23 @@ QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<
             reply = Phase{r.lo, r.hi, 1};
             continue;
         }
-        const qint64 k = qint64(std::llround(double(reply->hi - r.hi) / double(p)));
-        reply->lo = std::max(reply->lo, r.lo + k * p);
-        reply->hi = std::min(reply->hi, r.hi + k * p);
+        reply = joinPhase(*reply, r.lo, r.hi);
     }
     if (!reply)
         return {};
     // Where it lies against the boundary known so far (shifted by whole periods).
     std::optional<Phase> joined;
     if (m_phase && reply->lo <= reply->hi) {
-        const qint64 k = qint64(std::llround(double(m_phase->hi - reply->hi) / double(p)));
-        const qint64 lo = std::max(m_phase->lo, reply->lo + k * p), hi = std::min(m_phase->hi, reply->hi + k * p);
-        if (lo <= hi)
-            joined = Phase{lo, hi, m_phase->replies + 1};
+        if (const Phase j = joinPhase(*m_phase, reply->lo, reply->hi); j.lo <= j.hi)
+            joined = Phase{j.lo, j.hi, m_phase->replies + 1};
     }
     QStringList notes;
     if (fixedWindows() && m_phase) {
         if (!joined) {
             // A reset time off the boundary: not fixed windows after all (or not where we
             // thought). The sliding window is the safe side; the reply starts a new candidate.
-            m_algorithm = LimitAlgorithm::SlidingWindow;
-            m_algorithmLearned = true;
             m_phase = reply->lo <= reply->hi && fixedLike ? std::optional<Phase>(Phase{reply->lo, reply->hi, 1}) : std::nullopt;
-            applyFixed(now);
+            countAsSlidingWindow(now);
             return {QStringLiteral("counting this key's limits as sliding windows: the provider's reset times no longer "
                                    "fall on one boundary")};
         }
@@ -740,10 +738,7 @@ QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<
     // bucket votes so far are void.
     m_algorithmScore = std::min(m_algorithmScore, 0);
     if (bucket() && m_learnAlgorithm) {
-        m_algorithm = LimitAlgorithm::SlidingWindow;
-        m_algorithmLearned = true;
-        for (RateWindow &w : m_windows)
-            w.clearSynthetic();
+        countAsSlidingWindow(now);
         notes << QStringLiteral("counting this key's limits as sliding windows: the provider's counters show no "
                                 "continuous refill");
     }

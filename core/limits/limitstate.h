@@ -222,6 +222,8 @@ private:
     qint64 boundaryAtOrBefore(qint64 t, qint64 boundary) const;
     /// Sets every window fixed (at the learned phase) or sliding, as m_algorithm says.
     void applyFixed(qint64 now);
+    /// A learned switch to the sliding window (the safe side), from a bucket or fixed windows.
+    void countAsSlidingWindow(qint64 now);
     /// Whether the provider still counts a charge made at `at` (the tpm window's rule, without
     /// the safety margins), for scoring the charge models.
     bool providerHolds(qint64 at, qint64 now) const;
@@ -271,6 +273,7 @@ private:
         int replies = 0;
     };
     std::optional<Phase> m_phase;
+    Phase joinPhase(const Phase &known, qint64 lo, qint64 hi) const;
     bool m_fixedRefused = false;
     bool m_fixedConfirmed = false;
     qint64 m_fixedSince = 0;

@@ -11,12 +11,7 @@ RateWindow::RateWindow(qint64 windowMs)
 
 qint64 RateWindow::expiryFor(qint64 at) const
 {
-    if (!m_fixed)
-        return at + m_windowMs;
-    const qint64 p = m_fixed->periodMs;
-    const qint64 x = at + m_fixed->slackMs - m_fixed->boundary;
-    const qint64 k = (x >= 0 ? x / p : -((-x + p - 1) / p)) + 1;   // first boundary strictly after
-    return m_fixed->boundary + k * p;
+    return m_fixed ? fixedBoundaryAfter(at + m_fixed->slackMs, m_fixed->boundary, m_fixed->periodMs) : at + m_windowMs;
 }
 
 void RateWindow::setFixed(qint64 now, std::optional<Fixed> f)

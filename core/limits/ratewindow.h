@@ -13,6 +13,13 @@
 
 namespace wb {
 
+/// Fixed windows: the first of the boundaries `boundary + k * period` strictly after `t`.
+constexpr qint64 fixedBoundaryAfter(qint64 t, qint64 boundary, qint64 period)
+{
+    const qint64 x = t - boundary;
+    return boundary + ((x >= 0 ? x / period : -((-x + period - 1) / period)) + 1) * period;
+}
+
 class RateWindow {
 public:
     static constexpr qint64 kDefaultWindowMs = 60'000;

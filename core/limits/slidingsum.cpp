@@ -1,5 +1,7 @@
 #include "core/limits/slidingsum.h"
 
+#include "core/limits/ratewindow.h"
+
 #include <algorithm>
 
 namespace wb {
@@ -30,11 +32,7 @@ void SlidingSum::settle(int idx, qint64 amount)
 
 qint64 SlidingSum::expiry(qint64 t) const
 {
-    if (!m_fixed)
-        return t + m_window + m_margin;
-    const qint64 x = t + m_slack - m_boundary;
-    const qint64 k = (x >= 0 ? x / m_period : -((-x + m_period - 1) / m_period)) + 1;
-    return m_boundary + k * m_period;
+    return m_fixed ? fixedBoundaryAfter(t + m_slack, m_boundary, m_period) : t + m_window + m_margin;
 }
 
 void SlidingSum::expire(qint64 now)
