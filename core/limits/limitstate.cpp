@@ -307,7 +307,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         return;
     const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
     if (d == Tpm && m_learnCharge && !bucket() && (!fixedWindows() || m_fixedConfirmed))
-        learnCharge(now, rule, providerUsed, threshold, notes);
+        learnCharge(now, sentAt, own.window, rule, providerUsed, threshold, notes);
     // Tightening: what we could have been charged for when the provider computed `remaining` —
     // every charge still alive a little before now (the provider's window lags ours by the
     // network latency), plus output reserved for calls in flight.
@@ -375,28 +375,39 @@ void LimitState::quarantineLearning(qint64 now)
     m_learnQuietUntil = now + longest;
 }
 
-void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, qint64 threshold, QStringList &notes)
+void LimitState::learnCharge(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule, qint64 providerUsed,
+                             qint64 threshold, QStringList &notes)
 {
     if (now < m_learnQuietUntil)
         return;
     // What the provider would count now under each way of charging: a call's admission charge
     // is the sum of its prompt and max_tokens or the larger of the two (what OpenAI's guide
     // describes); once its reply told the usage it is kept or settled to that usage. Index:
-    // 2 * larger + ChargeModel.
-    qint64 pred[4] = {0, 0, 0, 0};
+    // 2 * larger + ChargeModel. Calls sent after the replying one may not be in the provider's
+    // count yet: those sent within the first half of its round trip surely are (a burst leaves
+    // together and arrives long before its first reply), later ones only perhaps (`maybe`).
+    // Counted as if the provider had them all, the ways that charge least looked best whenever
+    // calls were on their way, and were learned (and refused).
+    const qint64 horizon = sentAt + std::max<qint64>(0, now - sentAt) / 2;
+    qint64 pred[4] = {0, 0, 0, 0}, maybe[4] = {0, 0, 0, 0};
     for (const auto &[ticket, c] : m_ledger) {
         if (!providerHolds(c.at, now))
             continue;
+        qint64 *into = c.at <= horizon || ticket == own ? pred : maybe;
         for (int larger = 0; larger < 2; ++larger) {
             const qint64 admitted = larger ? c.larger : c.admitted;
-            pred[2 * larger + int(ChargeModel::KeptAtAdmission)] += admitted;
-            pred[2 * larger + int(ChargeModel::SettledToUsage)] += c.usage ? *c.usage : admitted;
+            into[2 * larger + int(ChargeModel::KeptAtAdmission)] += admitted;
+            into[2 * larger + int(ChargeModel::SettledToUsage)] += c.usage ? *c.usage : admitted;
         }
     }
     if (*std::max_element(pred, pred + 4) - *std::min_element(pred, pred + 4) < 2 * threshold)
         return;   // nothing that would tell the ways apart
-    for (int m = 0; m < 4; ++m)
-        m_chargeScore[m] = kScoreDecay * m_chargeScore[m] + double(std::abs(providerUsed - pred[m]));
+    // A way is off by how far the provider's count lies outside [surely counted, + perhaps].
+    for (int m = 0; m < 4; ++m) {
+        const qint64 off = providerUsed < pred[m] ? pred[m] - providerUsed
+                         : providerUsed > pred[m] + maybe[m] ? providerUsed - pred[m] - maybe[m] : 0;
+        m_chargeScore[m] = kScoreDecay * m_chargeScore[m] + double(off);
+    }
     ++m_chargeReadings;
     const int model = int(m_chargeModel.value_or(documentedChargeModel(rule)));
     const int cur = 2 * int(m_admitLarger) + model;

@@ -198,7 +198,8 @@ private:
                  std::optional<qint64> remaining, std::optional<qint64> resetMs, qint64 threshold,
                  QStringList &notes);
     /// One tpm reading: scores each charge model against the provider's count, may switch.
-    void learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, qint64 threshold, QStringList &notes);
+    void learnCharge(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule, qint64 providerUsed,
+                     qint64 threshold, QStringList &notes);
     void applyChargeModel(qint64 now, ChargeModel m);
     /// One dimension's reset time: vote +1 when it fits a bucket and not a window, -1 the other
     /// way, 0 unclear; `fixedLike` when it fits neither (a boundary); [lo, hi] where on our clock

@@ -274,6 +274,44 @@ private slots:
         QCOMPARE(s.margin(LimitState::Tpm), 0);
     }
 
+    void callsOnTheirWayTeachNoCheaperCharge()
+    {
+        // A provider that charges as documented (chars/4 + max_tokens, kept) and a client that
+        // keeps sending while replies come back: each reply's count lacks the calls sent after
+        // its own that had not reached the provider yet. Counted as if it had them, the larger
+        // of prompt and max_tokens (and a settlement) looked closer and were learned, and the
+        // next calls were refused (the second simulator, docs/ARCHITECTURE.md).
+        LimitState s;
+        s.setLearnChargeModel(true);
+        s.addConfigured({.tpm = 20'000});
+        const AdmissionCost c = wb::admissionCost(CountingRule::OpenAi, 2'000, 700, 600, 0);   // 500 + 600
+        Usage u;
+        u.promptTokens = 700;
+        u.completionTokens = 180;
+        u.reported = true;
+        std::vector<std::pair<qint64, Admission>> sent;   // (sent at, admission)
+        qint64 providerUsed = 0;
+        for (int i = 0; i < 12; ++i) {
+            const qint64 t = i * 300;
+            sent.emplace_back(t, s.admit(t, c));
+            if (i < 2)
+                continue;
+            // The reply to the call sent 600 ms ago, read now; the provider counted every call that
+            // arrived before it answered, 20 ms before now: not the one sent this very moment.
+            providerUsed = 1'100 * i;
+            const auto &[at, a] = sent[size_t(i - 2)];
+            s.settle(t + 1, a, settlementFor(CountingRule::OpenAi, u));
+            RateLimitHeaders h;
+            h.limitTokens = 20'000;
+            h.remainingTokens = 20'000 - providerUsed;
+            h.resetTokensMs = 60'000;
+            s.reconcile(t + 1, a, at, CountingRule::OpenAi, h);
+        }
+        QVERIFY(!s.admitsLargerOfPromptAndMax());
+        QCOMPARE(s.chargeModel().value_or(ChargeModel::KeptAtAdmission), ChargeModel::KeptAtAdmission);
+        QVERIFY(s.used(LimitState::Tpm, 3'400) >= providerUsed);
+    }
+
     void aPartedPoolsCopyLearnsNothingForAWindow()
     {
         // A copy made when a learned pool parts holds the other key's charges until they leave
