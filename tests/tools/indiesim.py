@@ -306,8 +306,8 @@ class Handler(BaseHTTPRequestHandler):
             if refused:
                 d = refused[0]
                 wait = max(k.c[x].wait(now, charge[x]) for x in refused)
-                if p == "openai" and "rpm" not in refused:
-                    k.c["rpm"].take(now, 1) if "rpm" in k.c else None   # failed requests count
+                if p == "openai" and "rpm" not in refused and "rpm" in k.c:
+                    k.c["rpm"].take(now, 1)   # failed requests count (OpenAI documents it)
                 entry.update(status=429, dim=d, done=now)
                 sim.log.append(entry)
                 headers = self.limit_headers(k, now)
