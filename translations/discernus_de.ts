@@ -765,12 +765,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+324"/>
+        <location line="+340"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location line="-321"/>
+        <location line="-337"/>
         <source>provider unreachable: next try in %1</source>
         <translation>Anbieter nicht erreichbar: nächster Versuch in %1</translation>
     </message>
@@ -1001,6 +1001,26 @@
         <location line="+4"/>
         <source>%1: the provider keeps counting each call&apos;s reserved tokens (learned from its remaining tokens)</source>
         <translation>%1: Der Anbieter zählt für jeden Aufruf weiter die reservierten Tokens (gelernt aus seinen verbleibenden Tokens)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider charges each call the larger of its prompt and its output allowance, not both (learned from its remaining tokens)</source>
+        <translation>%1: Der Anbieter berechnet jedem Aufruf den größeren Wert aus Prompt und Ausgabekontingent, nicht beide zusammen (gelernt aus seinen verbleibenden Tokens)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider counts only each call&apos;s prompt until the reply, nothing for its output allowance (learned from its remaining tokens)</source>
+        <translation>%1: Der Anbieter zählt für jeden Aufruf bis zur Antwort nur den Prompt, nichts für das Ausgabekontingent (gelernt aus seinen verbleibenden Tokens)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider charges each call its prompt and its output allowance together (learned from its remaining tokens)</source>
+        <translation>%1: Der Anbieter berechnet jedem Aufruf Prompt und Ausgabekontingent zusammen (gelernt aus seinen verbleibenden Tokens)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider charges each call its prompt and its output allowance together (learned from a refusal)</source>
+        <translation>%1: Der Anbieter berechnet jedem Aufruf Prompt und Ausgabekontingent zusammen (aus einer Ablehnung gelernt)</translation>
     </message>
     <message>
         <location line="+3"/>

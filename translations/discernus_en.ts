@@ -765,12 +765,12 @@
     <name>wb::ui::EngineText</name>
     <message>
         <location filename="../ui/enginetext.cpp" line="+44"/>
-        <location line="+324"/>
+        <location line="+340"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-321"/>
+        <location line="-337"/>
         <source>provider unreachable: next try in %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1000,6 +1000,26 @@
     <message>
         <location line="+4"/>
         <source>%1: the provider keeps counting each call&apos;s reserved tokens (learned from its remaining tokens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider charges each call the larger of its prompt and its output allowance, not both (learned from its remaining tokens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider counts only each call&apos;s prompt until the reply, nothing for its output allowance (learned from its remaining tokens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider charges each call its prompt and its output allowance together (learned from its remaining tokens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the provider charges each call its prompt and its output allowance together (learned from a refusal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

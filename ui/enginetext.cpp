@@ -213,6 +213,22 @@ QString EngineText::event(const QString &m)
          [](const QRegularExpressionMatch &x) -> QString {
              return tr("%1: the provider keeps counting each call's reserved tokens (learned from its remaining tokens)").arg(x.captured(1));
          }},
+        {QRegularExpression(QStringLiteral("^(\\S+): the provider charges a call the larger of its prompt and max_tokens, not their sum \\(learned from its remaining tokens\\)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider charges each call the larger of its prompt and its output allowance, not both (learned from its remaining tokens)").arg(x.captured(1));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): the provider charges a call its prompt alone until the reply, reserving nothing for max_tokens \\(learned from its remaining tokens\\)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider counts only each call's prompt until the reply, nothing for its output allowance (learned from its remaining tokens)").arg(x.captured(1));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): the provider charges a call its prompt and max_tokens together \\(learned from its remaining tokens\\)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider charges each call its prompt and its output allowance together (learned from its remaining tokens)").arg(x.captured(1));
+         }},
+        {QRegularExpression(QStringLiteral("^(\\S+): the provider charges a call its prompt and max_tokens together \\(learned from a refusal\\)$")),
+         [](const QRegularExpressionMatch &x) -> QString {
+             return tr("%1: the provider charges each call its prompt and its output allowance together (learned from a refusal)").arg(x.captured(1));
+         }},
         {QRegularExpression(QStringLiteral("^a batch of (\\d+) texts is too large for (\\S+) \\((.*)\\); splitting it$")),
          [](const QRegularExpressionMatch &x) -> QString { return tr("A batch of %1 texts is too large for %2 (%3); it is split").arg(x.captured(1), x.captured(2), x.captured(3)); }},
         {QRegularExpression(QStringLiteral("^SIMULATED: provider simulator on 127\\.0\\.0\\.1:(\\d+) — results are not from real models$")),

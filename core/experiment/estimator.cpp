@@ -173,6 +173,8 @@ Result<void> Estimator::prepare()
             // limit_algorithm wins).
             if (l->counting.admitLarger)
                 s.admitLarger = *l->counting.admitLarger;
+            if (l->counting.admitPromptOnly)
+                s.admitPromptOnly = *l->counting.admitPromptOnly;
             if (l->counting.settledToUsage && s.rule != CountingRule::Anthropic)
                 s.chargeModel = *l->counting.settledToUsage ? ChargeModel::SettledToUsage : ChargeModel::KeptAtAdmission;
             if (l->counting.bucket && !d.limitAlgorithm)

@@ -121,6 +121,7 @@ struct SimDep {
     CountingRule rule = CountingRule::OpenAi;
     std::optional<ChargeModel> chargeModel;
     bool admitLarger = false;
+    bool admitPromptOnly = false;
     int maxParallel = 0;   // 0 = none
     int inFlight = 0;
     LatencyModel latency;
@@ -136,11 +137,14 @@ struct InFlight {
     bool operator>(const InFlight &o) const { return at != o.at ? at > o.at : seq > o.seq; }
 };
 
-AdmissionCost costOf(CountingRule rule, const ScheduleCall &c, bool admitLarger = false)
+AdmissionCost costOf(const SimDep &d, const ScheduleCall &c)
 {
-    AdmissionCost cost = admissionCost(rule, CallTokens{c.charTokens, c.promptTokens, c.maxTokens, c.outputTokens});
-    if (admitLarger && cost.largerTokens > 0)
-        cost.tokens = cost.largerTokens;   // as the router's costFor, once it learned so
+    AdmissionCost cost = admissionCost(d.rule, CallTokens{c.charTokens, c.promptTokens, c.maxTokens, c.outputTokens});
+    // As the router's costFor, once it learned so.
+    if (d.admitLarger && cost.largerTokens > 0)
+        cost.tokens = cost.largerTokens;
+    else if (d.admitPromptOnly && cost.promptOnlyTokens > 0)
+        cost.tokens = cost.promptOnlyTokens;
     return cost;
 }
 
@@ -250,6 +254,7 @@ void ScheduleSimulation::addDeployments(const QList<ScheduleDeployment> &deploym
         sd.rule = d.rule;
         sd.chargeModel = d.chargeModel;
         sd.admitLarger = d.admitLarger;
+        sd.admitPromptOnly = d.admitPromptOnly;
         sd.maxParallel = d.limits.maxParallelRequests.value_or(0) > 0 ? *d.limits.maxParallelRequests : 0;
         sd.latency = d.latency;
         m_deps.push_back(sd);
@@ -282,7 +287,7 @@ void ScheduleSimulation::buildQueues()
 // merits; sets `dim` to the limit that decides.
 qint64 ScheduleSimulation::earliest(int di, const ScheduleCall &c, int &dim)
 {
-    return earliest(di, costOf(m_deps[std::size_t(di)].rule, c, m_deps[std::size_t(di)].admitLarger), dim);
+    return earliest(di, costOf(m_deps[std::size_t(di)], c), dim);
 }
 
 qint64 ScheduleSimulation::earliest(int di, const AdmissionCost &cost, int &dim)
@@ -325,7 +330,7 @@ double ScheduleSimulation::headroom(int di, const ScheduleCall &c)
 {
     const SimDep &d = m_deps[std::size_t(di)];
     SimWindow &w = m_windows[std::size_t(d.window)];
-    const AdmissionCost cost = costOf(d.rule, c, d.admitLarger);
+    const AdmissionCost cost = costOf(d, c);
     double h = 1.0;
     const qint64 amounts[4] = {cost.requests, cost.tokens, cost.inputTokens, cost.outputReserve};
     for (int k = 0; k < 4; ++k) {
@@ -344,7 +349,7 @@ void ScheduleSimulation::admit(int di, int ci)
     SimDep &d = m_deps[std::size_t(di)];
     SimWindow &w = m_windows[std::size_t(d.window)];
     const ScheduleCall &c = m_calls[std::size_t(ci)];
-    const AdmissionCost cost = costOf(d.rule, c, d.admitLarger);
+    const AdmissionCost cost = costOf(d, c);
     w.charge(WaitRpm, m_now, cost.requests);
     const int tok = w.charge(WaitTpm, m_now, cost.tokens);
     const int in = cost.inputTokens > 0 ? w.charge(WaitItpm, m_now, cost.inputTokens) : -1;
@@ -369,7 +374,7 @@ void ScheduleSimulation::complete(const InFlight &f)
     SimWindow &w = m_windows[std::size_t(d.window)];
     const ScheduleCall &c = m_calls[std::size_t(f.call)];
     --d.inFlight;
-    const AdmissionCost cost = costOf(d.rule, c, d.admitLarger);
+    const AdmissionCost cost = costOf(d, c);
     w.outReserved -= cost.outputReserve;
     w.dayTokens -= c.maxTokens - c.outputTokens;
     w.dayTokensInFlight -= c.promptTokens + c.maxTokens;
@@ -496,11 +501,11 @@ qint64 ScheduleSimulation::backfill(int g, qint64 headAt)
             continue;
         }
         const SimDep &d = m_deps[std::size_t(best)];
-        const AdmissionCost cost = costOf(d.rule, m_calls[std::size_t(ci)], d.admitLarger);
+        const AdmissionCost cost = costOf(d, m_calls[std::size_t(ci)]);
         int dim = -1;
-        if (earliest(best, costOf(d.rule, head, d.admitLarger) + cost, dim)
+        if (earliest(best, costOf(d, head) + cost, dim)
                 > headAt + backfillSlack(m_windows[std::size_t(d.window)].periodUs)
-            || (next >= 0 && earliest(best, costOf(d.rule, m_calls[std::size_t(next)], d.admitLarger) + cost, dim) > nextAt))
+            || (next >= 0 && earliest(best, costOf(d, m_calls[std::size_t(next)]) + cost, dim) > nextAt))
             continue;
         admit(best, ci);
         m_taken[std::size_t(ci)] = 1;

@@ -37,6 +37,8 @@ struct ScheduleDeployment {
     /// Admitted at the larger of the prompt and max_tokens instead of their sum (learned from the
     /// provider's counters, LearnedCounting::admitLarger), where the counting rule has that reading.
     bool admitLarger = false;
+    /// Admitted at the prompt alone, nothing reserved for max_tokens (LearnedCounting::admitPromptOnly).
+    bool admitPromptOnly = false;
     QString windowKey;            ///< deployments with the same key share one window (stricter limit wins)
     RateLimits limits;            ///< per minute, and the daily rpd/tpd
     /// What the key already used today of its rpd/tpd (an earlier run the same day).

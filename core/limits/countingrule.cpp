@@ -17,10 +17,12 @@ AdmissionCost admissionCost(CountingRule rule, const CallTokens &call)
         // OpenAI's limiter estimates from characters, not the tokenizer (docs/ARCHITECTURE.md, "Limits").
         c.tokens = call.charTokens + call.maxTokens;
         c.largerTokens = std::max(call.charTokens, call.maxTokens);
+        c.promptOnlyTokens = call.charTokens;
         break;
     case CountingRule::Mistral:
         c.tokens = call.promptTokens + call.maxTokens;
         c.largerTokens = std::max(call.promptTokens, call.maxTokens);
+        c.promptOnlyTokens = call.promptTokens;
         break;
     case CountingRule::Anthropic:
         c.inputTokens = call.promptTokens;
@@ -31,6 +33,7 @@ AdmissionCost admissionCost(CountingRule rule, const CallTokens &call)
         c.tokens = call.promptTokens;
         break;
     }
+    c.sumTokens = c.tokens;
     return c;
 }
 

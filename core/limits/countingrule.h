@@ -37,13 +37,19 @@ struct AdmissionCost {
     /// tpm if the provider charges the larger of the prompt and max_tokens instead of their sum
     /// (OpenAI's rate-limit guide says so; LimitState learns which); 0 = the rule has no such reading.
     qint64 largerTokens = 0;
+    /// tpm if the provider charges only the prompt at admission (max_tokens not reserved; the
+    /// output counted when the reply settles); 0 = the rule has no such reading.
+    qint64 promptOnlyTokens = 0;
+    /// tpm by the counting rule's own reading (prompt + max_tokens), kept when `tokens` is replaced
+    /// by a learned reading, so the learner can still score the documented one.
+    qint64 sumTokens = 0;
 };
 AdmissionCost admissionCost(CountingRule rule, const CallTokens &call);
 /// Two calls admitted together (to ask whether a second call still leaves room for the first).
 constexpr AdmissionCost operator+(const AdmissionCost &a, const AdmissionCost &b)
 {
     return {a.requests + b.requests, a.tokens + b.tokens, a.inputTokens + b.inputTokens, a.outputReserve + b.outputReserve,
-            a.largerTokens + b.largerTokens};
+            a.largerTokens + b.largerTokens, a.promptOnlyTokens + b.promptOnlyTokens, a.sumTokens + b.sumTokens};
 }
 /// The same from the request's character count.
 AdmissionCost admissionCost(CountingRule rule, qint64 chars, qint64 estimatedPromptTokens, qint64 maxTokens,
@@ -64,9 +70,10 @@ Settlement settlementFor(CountingRule rule, const Usage &usage);
 /// remember it, docs/FORMATS.md "Learned limits"). Unset: not learned.
 struct LearnedCounting {
     std::optional<bool> admitLarger;      ///< admission: the larger of prompt and max_tokens (true) or their sum
+    std::optional<bool> admitPromptOnly;  ///< admission: the prompt alone, max_tokens not reserved (true)
     std::optional<bool> settledToUsage;   ///< after the reply: settled to the usage (true) or kept
     std::optional<bool> bucket;           ///< refill: a token bucket (true) or a sliding window
-    bool any() const { return admitLarger || settledToUsage || bucket; }
+    bool any() const { return admitLarger || admitPromptOnly || settledToUsage || bucket; }
 };
 
 /// What a provider's tpm counter holds for a call once its reply is known.

@@ -7,8 +7,14 @@ namespace wb {
 
 namespace {
 
-// A charge model is only trusted once this many readings told the models apart.
+// A charge model is only trusted once this many readings told the models apart, and its score is
+// this many times better than the one in use.
 constexpr int kChargeReadingsNeeded = 2;
+constexpr double kChargeScoreRatio = 2;
+// ... and before calls are admitted cheaper than so far (the larger of prompt and max_tokens, or
+// the prompt alone, instead of their sum).
+constexpr int kCheaperReadingsNeeded = 3;
+constexpr double kCheaperScoreRatio = 4;
 // How fast old readings fade from the charge-model scores and the residual spread.
 constexpr double kScoreDecay = 0.7;
 constexpr double kResidualWeight = 0.2;
@@ -156,11 +162,16 @@ Admission LimitState::admit(qint64 now, const AdmissionCost &c)
     a.outputReserve = c.outputReserve;
     m_outputReserved += c.outputReserve;
     ++m_inFlight;
+    if (m_tracksSending)
+        m_unsent.push_back(a);
     if (m_learnCharge) {
         const qint64 keep = m_windows[Tpm].windowMs() + kReconcileGraceMs;
         while (!m_ledger.empty() && m_ledger.begin()->second.at + keep <= now)
             m_ledger.erase(m_ledger.begin());
-        m_ledger[a.tokens.window] = Charged{now, c.tokens, c.largerTokens > 0 ? c.largerTokens : c.tokens, std::nullopt, a.tokens};
+        // Every way of charging the call, whichever admitted it (scored against each other).
+        const qint64 sum = c.sumTokens > 0 ? c.sumTokens : c.tokens;
+        m_ledger[a.tokens.window] = Charged{now, sum, c.largerTokens > 0 ? c.largerTokens : sum,
+                                            c.promptOnlyTokens > 0 ? c.promptOnlyTokens : sum, std::nullopt, a.tokens};
     }
     return a;
 }
@@ -168,8 +179,10 @@ Admission LimitState::admit(qint64 now, const AdmissionCost &c)
 void LimitState::settle(qint64 now, const Admission &a, const Settlement &s)
 {
     if (m_learnCharge && s.usageTokens) {
-        if (const auto it = m_ledger.find(a.tokens.window); it != m_ledger.end())
+        if (const auto it = m_ledger.find(a.tokens.window); it != m_ledger.end()) {
             it->second.usage = s.usageTokens;
+            it->second.settledAt = now;
+        }
     }
     if (const auto tokens = m_chargeModel ? settledTokens(*m_chargeModel, s) : s.tokens)
         settleCharge(Tpm, now, a.tokens, *tokens);
@@ -182,6 +195,7 @@ void LimitState::settle(qint64 now, const Admission &a, const Settlement &s)
 
 void LimitState::release(const Admission &a)
 {
+    sent(a);
     m_outputReserved = std::max<qint64>(0, m_outputReserved - a.outputReserve);
     m_inFlight = std::max(0, m_inFlight - 1);
 }
@@ -193,10 +207,34 @@ void LimitState::refund(qint64 now, const Admission &a)
     if (a.inputTokens.window)
         settleCharge(Itpm, now, a.inputTokens, 0);
     m_ledger.erase(a.tokens.window);
+    sent(a);
+}
+
+void LimitState::sent(const Admission &a)
+{
+    std::erase_if(m_unsent, [&](const Admission &u) { return u.requests.window == a.requests.window && u.at == a.at; });
+}
+
+bool LimitState::isUnsent(RateWindow::Ticket tokensTicket) const
+{
+    return std::any_of(m_unsent.cbegin(), m_unsent.cend(), [&](const Admission &u) { return u.tokens.window == tokensTicket; });
+}
+
+qint64 LimitState::unsentCharged(Dim d, qint64 before, bool inBucket) const
+{
+    qint64 sum = 0;
+    for (const Admission &u : m_unsent) {
+        if (u.at >= before)
+            continue;   // counted among the calls sent after the replying one already
+        const ChargeTickets &t = d == Rpm ? u.requests : d == Tpm ? u.tokens : d == Itpm ? u.inputTokens : ChargeTickets{};
+        sum += inBucket ? m_buckets[d].amountOf(t.bucket) : t.window ? m_windows[d].amountOf(t.window) : 0;
+    }
+    return sum;
 }
 
 void LimitState::restamp(const Admission &a, qint64 at)
 {
+    sent(a);
     // The provider's bucket starts draining a charge when the request arrives, ours did at
     // admission: what ours drained in between is put back.
     if (at > a.at) {
@@ -306,8 +344,23 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     if (!limit)
         return;
     const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
-    if (d == Tpm && m_learnCharge && !bucket() && (!fixedWindows() || m_fixedConfirmed))
-        learnCharge(now, sentAt, own.window, rule, providerUsed, threshold, notes);
+    // How much less than the way of charging in use the way that comes closest to this count
+    // predicts: a drop that it explains is no evidence of fixed windows (a bucket that settles
+    // to usage gives back at every reply).
+    qint64 explainedByCharge = 0;
+    if (d == Tpm && m_learnCharge && (!fixedWindows() || m_fixedConfirmed) && now >= m_learnQuietUntil) {
+        qint64 lo[2 * AdmissionWays], hi[2 * AdmissionWays];
+        chargePredictions(now, sentAt, own.window, lo, hi);
+        const int cur = 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule)));
+        const auto off = [&](int m) { return providerUsed < lo[m] ? lo[m] - providerUsed : std::max<qint64>(0, providerUsed - hi[m]); };
+        int closest = cur;
+        for (int m = 0; m < 2 * AdmissionWays; ++m) {
+            if (off(m) < off(closest))
+                closest = m;
+        }
+        explainedByCharge = std::max<qint64>(0, lo[cur] - lo[closest]);
+        learnCharge(now, rule, providerUsed, lo, hi, threshold, notes);
+    }
     // Tightening: what we could have been charged for when the provider computed `remaining` —
     // every charge still alive a little before now (the provider's window lags ours by the
     // network latency), plus output reserved for calls in flight.
@@ -338,10 +391,10 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         // not capacity to give back (rounding ours up made a level a few hundredths above the
         // provider's look a whole unit fuller, and gave back a unit the provider still held).
         const double ours = m_buckets[d].level(now, *limit) - double(*limit) * double(lag) / double(m_windows[d].windowMs())
-                - double(m_buckets[d].chargedSince(sentAt, own.bucket));
+                - double(m_buckets[d].chargedSince(sentAt, own.bucket)) - double(unsentCharged(d, sentAt, true));
         const qint64 give = qint64(std::floor(ours - double(providerUsed) - 1.0));
         // (A copy holding a parted pool's charges gives them back as expected: no evidence then.)
-        if (give >= threshold && !(m_learnAlgorithm && now >= m_learnQuietUntil && give > *limit / 10)) {
+        if (give >= threshold && !(m_learnAlgorithm && now >= m_learnQuietUntil && give - explainedByCharge > *limit / 10)) {
             adjust(d, now, -give, 0);
             return;
         }
@@ -358,7 +411,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
                                 "than a refilling bucket can");
     }
     const qint64 ours2 = m_windows[d].usedAt(now, now + lag)
-            - (m_windows[d].chargedSince(now, sentAt - 1) - m_windows[d].amountOf(own.window));
+            - (m_windows[d].chargedSince(now, sentAt - 1) - m_windows[d].amountOf(own.window)) - unsentCharged(d, sentAt, false);
     const qint64 give = ours2 - providerUsed;
     if (give >= threshold)
         adjust(d, now, -give, 0);
@@ -375,65 +428,133 @@ void LimitState::quarantineLearning(qint64 now)
     m_learnQuietUntil = now + longest;
 }
 
-void LimitState::learnCharge(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule, qint64 providerUsed,
-                             qint64 threshold, QStringList &notes)
+void LimitState::chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket own, qint64 lo[6], qint64 hi[6]) const
 {
-    if (now < m_learnQuietUntil)
-        return;
     // What the provider would count now under each way of charging: a call's admission charge
-    // is the sum of its prompt and max_tokens or the larger of the two (what OpenAI's guide
-    // describes); once its reply told the usage it is kept or settled to that usage. Index:
-    // 2 * larger + ChargeModel. Calls sent after the replying one may not be in the provider's
+    // is the sum of its prompt and max_tokens, the larger of the two (what OpenAI's guide
+    // describes) or the prompt alone (nothing reserved for the output); once its reply told the
+    // usage it is kept or settled to that usage. Index: 2 * AdmissionWay + ChargeModel. Calls sent after the replying one may not be in the provider's
     // count yet: those sent within the first half of its round trip surely are (a burst leaves
-    // together and arrives long before its first reply), later ones only perhaps (`maybe`).
+    // together and arrives long before its first reply), later ones only perhaps (`hi` has them).
     // Counted as if the provider had them all, the ways that charge least looked best whenever
     // calls were on their way, and were learned (and refused).
     const qint64 horizon = sentAt + std::max<qint64>(0, now - sentAt) / 2;
-    qint64 pred[4] = {0, 0, 0, 0}, maybe[4] = {0, 0, 0, 0};
-    for (const auto &[ticket, c] : m_ledger) {
-        if (!providerHolds(c.at, now))
-            continue;
-        qint64 *into = c.at <= horizon || ticket == own ? pred : maybe;
-        for (int larger = 0; larger < 2; ++larger) {
-            const qint64 admitted = larger ? c.larger : c.admitted;
-            into[2 * larger + int(ChargeModel::KeptAtAdmission)] += admitted;
-            into[2 * larger + int(ChargeModel::SettledToUsage)] += c.usage ? *c.usage : admitted;
+    std::fill(lo, lo + 2 * AdmissionWays, 0);
+    std::fill(hi, hi + 2 * AdmissionWays, 0);
+    if (!bucket()) {
+        for (const auto &[ticket, c] : m_ledger) {
+            // The provider computed its count somewhere between the replying call's sending and
+            // now: a charge that leaves its window in between may or may not be in it.
+            if (!providerHolds(c.at, sentAt))
+                continue;
+            // A call still waiting for a connection here cannot be in the provider's count yet.
+            const bool surely = (c.at <= horizon || ticket == own) && !isUnsent(ticket) && providerHolds(c.at, now);
+            for (int way = 0; way < AdmissionWays; ++way) {
+                const qint64 admitted = c.amount(way);
+                const qint64 held[2] = {admitted, c.usage ? *c.usage : admitted};   // by ChargeModel
+                for (int m = 0; m < 2; ++m) {
+                    hi[2 * way + m] += held[m];
+                    if (surely)
+                        lo[2 * way + m] += held[m];
+                }
+            }
+        }
+        return;
+    }
+    // A bucket: the same charges and settlements replayed in time order, draining at the limit
+    // per window in between and never below empty (docs/ARCHITECTURE.md, "Limits").
+    const qint64 limit = limitOr0(Tpm);
+    const double rate = double(limit) / double(m_windows[Otpm].windowMs());
+    struct Step {
+        qint64 at;
+        const Charged *c;
+        bool settles;
+    };
+    for (int withUnsure = 0; withUnsure < 2; ++withUnsure) {
+        std::vector<Step> steps;
+        for (const auto &[ticket, c] : m_ledger) {
+            const bool surely = (c.at <= horizon || ticket == own) && !isUnsent(ticket);
+            if (!surely && !withUnsure)
+                continue;
+            steps.push_back({c.at, &c, false});
+            if (c.usage)
+                steps.push_back({std::max(c.at, c.settledAt), &c, true});
+        }
+        std::stable_sort(steps.begin(), steps.end(), [](const Step &x, const Step &y) { return x.at < y.at; });
+        qint64 *out = withUnsure ? hi : lo;
+        for (int m = 0; m < 2 * AdmissionWays; ++m) {
+            const int way = m / 2;
+            const bool settles = ChargeModel(m % 2) == ChargeModel::SettledToUsage;
+            double level = 0;
+            qint64 t = steps.empty() ? now : steps.front().at;
+            for (const Step &st : steps) {
+                level = std::max(0.0, level - rate * double(st.at - t));
+                t = st.at;
+                const qint64 admitted = st.c->amount(way);
+                if (!st.settles)
+                    level += double(admitted);
+                else if (settles)
+                    level = std::max(0.0, level + double(*st.c->usage - admitted));
+            }
+            out[m] = qint64(std::llround(std::max(0.0, level - rate * double(std::max<qint64>(0, now - t)))));
         }
     }
-    if (*std::max_element(pred, pred + 4) - *std::min_element(pred, pred + 4) < 2 * threshold)
+    for (int m = 0; m < 2 * AdmissionWays; ++m) {
+        if (hi[m] < lo[m])
+            std::swap(hi[m], lo[m]);
+    }
+}
+
+void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
+                             qint64 threshold, QStringList &notes)
+{
+    if (now < m_learnQuietUntil || m_chargeHeld)
+        return;
+    // Window predictions say nothing true of a provider whose counters look like a bucket's: it
+    // has drained some of every charge, so the ways that charge least would look best.
+    if (!bucket() && m_learnAlgorithm && m_algorithmScore > 0)
+        return;
+    // Scores made as a bucket predicted something else than a window's: start again.
+    if (m_scoredAsBucket != bucket()) {
+        std::fill(std::begin(m_chargeScore), std::end(m_chargeScore), 0.0);
+        m_chargeReadings = 0;
+        m_scoredAsBucket = bucket();
+    }
+    constexpr int kWays = 2 * AdmissionWays;
+    if (*std::max_element(lo, lo + kWays) - *std::min_element(lo, lo + kWays) < 2 * threshold)
         return;   // nothing that would tell the ways apart
     // A way is off by how far the provider's count lies outside [surely counted, + perhaps].
-    for (int m = 0; m < 4; ++m) {
-        const qint64 off = providerUsed < pred[m] ? pred[m] - providerUsed
-                         : providerUsed > pred[m] + maybe[m] ? providerUsed - pred[m] - maybe[m] : 0;
+    for (int m = 0; m < kWays; ++m) {
+        const qint64 off = providerUsed < lo[m] ? lo[m] - providerUsed : providerUsed > hi[m] ? providerUsed - hi[m] : 0;
         m_chargeScore[m] = kScoreDecay * m_chargeScore[m] + double(off);
     }
     ++m_chargeReadings;
     const int model = int(m_chargeModel.value_or(documentedChargeModel(rule)));
-    const int cur = 2 * int(m_admitLarger) + model;
-    // Only OpenAI's admission is learned here; Mistral names each call's charge (learnAdmissionCharge).
+    const int cur = 2 * m_admission + model;
+    // After a refusal for tokens while admitting cheaper than the counting rule, only the rule's
+    // admission is a candidate.
     int best = cur;
-    for (int m = 0; m < 4; ++m) {
-        if ((rule == CountingRule::OpenAi || m / 2 == int(m_admitLarger)) && m_chargeScore[m] < m_chargeScore[best])
+    for (int m = 0; m < kWays; ++m) {
+        if ((!m_cheaperRefused || m / 2 == AdmitSum) && m_chargeScore[m] < m_chargeScore[best])
             best = m;
     }
-    if (best == cur || m_chargeReadings < kChargeReadingsNeeded || m_chargeScore[best] * 2 >= m_chargeScore[cur]
+    // Admitting more per call than so far risks refusals while calls are on their way (the
+    // headers correct the rest at the next reply): it takes more readings. Cheapest first: the
+    // prompt alone, the larger of prompt and max_tokens, their sum.
+    constexpr int kCost[AdmissionWays] = {2, 1, 0};   // by AdmissionWay
+    const bool cheaper = kCost[best / 2] < kCost[m_admission];
+    if (best == cur || m_chargeReadings < (cheaper ? kCheaperReadingsNeeded : kChargeReadingsNeeded)
+        || m_chargeScore[best] * (cheaper ? kCheaperScoreRatio : kChargeScoreRatio) >= m_chargeScore[cur]
         || m_chargeScore[cur] - m_chargeScore[best] < 2.0 * double(threshold))
         return;
     m_chargeLearned = true;
-    const bool larger = best / 2 == 1;
-    if (larger != m_admitLarger) {
-        // Admitted from now on by the other rule; what the window holds is charged again by it.
-        m_admitLarger = larger;
-        m_windows[Tpm].clearSynthetic();   // corrections made under the old rule are stale
-        for (const auto &[ticket, c] : m_ledger) {
-            if (!c.usage || ChargeModel(best % 2) == ChargeModel::KeptAtAdmission)
-                settleCharge(Tpm, now, c.tickets, larger ? c.larger : c.admitted);
-        }
-        notes << (larger ? QStringLiteral("the provider charges a call the larger of its prompt and max_tokens, not their "
-                                          "sum (learned from its remaining tokens)")
-                         : QStringLiteral("the provider charges a call its prompt and max_tokens together (learned from "
-                                          "its remaining tokens)"));
+    // A bucket's level cannot be charged again call by call (it forgets what it drained): it
+    // moves by what the new way holds more or less than the old one, over every call it knows.
+    if (bucket())
+        m_buckets[Tpm].adjust(now, limitOr0(Tpm), hi[best] - hi[cur]);
+    if (best / 2 != m_admission) {
+        setAdmission(now, best / 2, ChargeModel(best % 2), !bucket());
+        notes << admissionNote(m_admission, QStringLiteral("its remaining tokens"));
     }
     if (best % 2 != model) {
         applyChargeModel(now, ChargeModel(best % 2));
@@ -441,6 +562,52 @@ void LimitState::learnCharge(qint64 now, qint64 sentAt, RateWindow::Ticket own, 
                       ? QStringLiteral("the provider settles tpm to each call's usage (learned from its remaining tokens)")
                       : QStringLiteral("the provider keeps each call's tpm admission charge (learned from its remaining tokens)"));
     }
+}
+
+void LimitState::setAdmission(qint64 now, int way, ChargeModel model, bool moveBucket)
+{
+    // Admitted from now on by the other way; what the window holds is charged again by it.
+    m_admission = way;
+    m_windows[Tpm].clearSynthetic();   // corrections made under the old way are stale
+    for (const auto &[ticket, c] : m_ledger) {
+        if (c.usage && model == ChargeModel::SettledToUsage)
+            continue;
+        if (moveBucket) {
+            settleCharge(Tpm, now, c.tickets, c.amount(way));
+        } else {
+            m_windows[Tpm].settle(c.tickets.window, c.amount(way));
+            m_buckets[Tpm].setAmount(c.tickets.bucket, c.amount(way));
+        }
+    }
+}
+
+QString LimitState::admissionNote(int way, const QString &source)
+{
+    switch (way) {
+    case AdmitLarger:
+        return QStringLiteral("the provider charges a call the larger of its prompt and max_tokens, not their sum (learned "
+                              "from %1)").arg(source);
+    case AdmitPrompt:
+        return QStringLiteral("the provider charges a call its prompt alone until the reply, reserving nothing for "
+                              "max_tokens (learned from %1)").arg(source);
+    default:
+        return QStringLiteral("the provider charges a call its prompt and max_tokens together (learned from %1)").arg(source);
+    }
+}
+
+QStringList LimitState::refusedForTokens(qint64 now)
+{
+    if (m_admission == AdmitSum || !m_learnCharge)
+        return {};
+    // A key counting as a bucket or as fixed windows that may learn otherwise blames its refill
+    // first (refusedBeyondTheWindow): one refusal, one change. As a sliding window, the refusal
+    // is the evidence: the provider holds more per call than the cheaper way says.
+    if (m_learnAlgorithm && (bucket() || fixedWindows()))
+        return {};
+    m_cheaperRefused = true;
+    m_chargeLearned = true;
+    setAdmission(now, AdmitSum, m_chargeModel.value_or(ChargeModel::KeptAtAdmission), true);
+    return {admissionNote(AdmitSum, QStringLiteral("a refusal"))};
 }
 
 QStringList LimitState::refusedBeyondTheWindow(qint64 now)
@@ -516,16 +683,16 @@ QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens
     const qint64 larger = std::max(promptTokens, maxTokens);
     const bool sum = near(promptTokens + maxTokens), usage = near(usageTokens), max = near(larger);
     if (max && !sum && !usage) {
-        if (!m_admitLarger && ++m_admitLargerVotes >= kAlgorithmVotesNeeded) {
-            m_admitLarger = true;
+        if (m_admission != AdmitLarger && !m_cheaperRefused && ++m_admitLargerVotes >= kAlgorithmVotesNeeded) {
+            m_admission = AdmitLarger;
             m_chargeLearned = true;
             return {QStringLiteral("the provider charges a call the larger of its prompt and max_tokens, not their sum "
                                    "(learned from its query cost)")};
         }
     } else if ((sum || usage) && !max) {
         m_admitLargerVotes = 0;
-        if (m_admitLarger) {
-            m_admitLarger = false;
+        if (m_admission == AdmitLarger) {
+            m_admission = AdmitSum;
             m_chargeLearned = true;
             return {QStringLiteral("the provider charges a call its prompt and max_tokens together again "
                                    "(learned from its query cost)")};
@@ -547,7 +714,7 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
     // the latency) and those sent after the replying call (it may not have counted them yet).
     const qint64 lag = std::min<qint64>(kReconcileGraceMs, window / 10);
     const qint64 windowSays = m_windows[d].ordinaryUsed(now) - m_windows[d].ordinaryExpiringBy(now, now + lag)
-            - m_windows[d].chargedSince(now, sentAt);
+            - m_windows[d].chargedSince(now, sentAt) - unsentCharged(d, sentAt, false);
     // Calls still in flight are charged our estimate, which may be off by a tenth.
     qint64 unsure = 0;
     if (d != Rpm) {
@@ -634,7 +801,8 @@ bool LimitState::providerHolds(qint64 at, qint64 now) const
 {
     if (fixedWindows() && m_phase)
         return at >= boundaryAtOrBefore(now, (m_phase->lo + m_phase->hi) / 2);
-    return at + m_windows[Tpm].windowMs() > now;
+    // The provider's window itself: ours is longer by the safety margin (the otpm window is not).
+    return at + m_windows[Otpm].windowMs() > now;
 }
 
 void LimitState::countAsSlidingWindow(qint64 now)
@@ -776,9 +944,10 @@ void LimitState::applyChargeModel(qint64 now, ChargeModel m)
     // Corrections made under the old model are stale; the reading that follows makes new ones.
     m_chargeModel = m;
     m_windows[Tpm].clearSynthetic();
+    // (A bucket's settled charges are forgotten: learnCharge moved its level as a whole.)
     for (const auto &[ticket, c] : m_ledger) {
         if (c.usage)
-            settleCharge(Tpm, now, c.tickets, m == ChargeModel::SettledToUsage ? *c.usage : m_admitLarger ? c.larger : c.admitted);
+            m_windows[Tpm].settle(c.tickets.window, m == ChargeModel::SettledToUsage ? *c.usage : c.amount(m_admission));
     }
 }
 

@@ -86,13 +86,25 @@ public:
     std::optional<ChargeModel> chargeModel() const { return m_chargeModel; }
     /// Whether the provider's tpm headers may teach the charge model (false: keep the documented one).
     void setLearnChargeModel(bool on) { m_learnCharge = on; }
+    /// While on, readings score no way of charging (the state may hold several keys' calls).
+    void holdChargeLearning(bool on) { m_chargeHeld = on; }
     /// A reply named what its call was charged (Mistral's query cost): learns whether the provider
     /// admits a call against max(prompt, max_tokens) rather than prompt + max_tokens. Two replies
     /// that only the larger of the two explains switch; one that it does not explain switches back.
     QStringList learnAdmissionCharge(qint64 charged, qint64 promptTokens, qint64 maxTokens, qint64 usageTokens);
     /// Admit against max(prompt, max_tokens) instead of the counting rule's prompt + max_tokens.
-    bool admitsLargerOfPromptAndMax() const { return m_admitLarger; }
-    void setAdmitLarger(bool on) { m_admitLarger = on; }
+    bool admitsLargerOfPromptAndMax() const { return m_admission == AdmitLarger; }
+    void setAdmitLarger(bool on) { m_admission = on ? AdmitLarger : m_admission == AdmitLarger ? AdmitSum : m_admission; }
+    /// Admit against the prompt alone (the provider reserves nothing for max_tokens and counts the
+    /// output when the reply settles) instead of the counting rule's prompt + max_tokens.
+    bool admitsPromptOnly() const { return m_admission == AdmitPrompt; }
+    void setAdmitPromptOnly(bool on) { m_admission = on ? AdmitPrompt : m_admission == AdmitPrompt ? AdmitSum : m_admission; }
+    /// The provider refused a call for its tokens: an admission cheaper than the counting rule's
+    /// (learned, or remembered from an earlier run) was wrong; admits by the rule's again and
+    /// never learns a cheaper one for this key. Not while the key counts as a bucket or as fixed
+    /// windows and may learn its refill (the refusal turns that into a sliding window first).
+    /// Returns a note when it switched.
+    QStringList refusedForTokens(qint64 now);
     /// Whether this key's counters taught the charge (admission and settlement) or the algorithm
     /// in use, rather than it being where the key started: worth remembering for the next run.
     bool chargeLearned() const { return m_chargeLearned; }
@@ -138,8 +150,14 @@ public:
     /// in-flight count are left to release().
     void refund(qint64 now, const Admission &a);
     /// The request was only fully sent at `at` (> a.at): its charges count from then on, as
-    /// they do at the provider.
+    /// they do at the provider. Marks it sent (sent()).
     void restamp(const Admission &a, qint64 at);
+    /// Whether admitted calls count as unsent until sent() says they left: a request can wait in
+    /// the HTTP client's queue for a free connection long after it was admitted, and a provider's
+    /// count read meanwhile cannot hold it. Off: every call counts as sent when admitted.
+    void setTracksSending(bool on) { m_tracksSending = on; }
+    /// The request left (its upload finished): the provider may count it from now on.
+    void sent(const Admission &a);
 
     /// No admission before `t` (retry-after, reset after a 429, overload back-off).
     void blockUntil(qint64 t);
@@ -197,10 +215,19 @@ private:
     void correct(qint64 now, qint64 sentAt, const ChargeTickets &own, CountingRule rule, Dim d, std::optional<qint64> limitHeader,
                  std::optional<qint64> remaining, std::optional<qint64> resetMs, qint64 threshold,
                  QStringList &notes);
+    /// What the provider's tpm counter would hold now under each way of charging (index
+    /// 2 * AdmissionWay + ChargeModel): `lo` with the calls it surely counted, `hi` with those it may
+    /// not have yet (sent after the replying call `own`, or still unsent). A window sums the
+    /// charges it still holds, a bucket replays them (admission, settlement) draining in between.
+    void chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket own, qint64 lo[6], qint64 hi[6]) const;
     /// One tpm reading: scores each charge model against the provider's count, may switch.
-    void learnCharge(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule, qint64 providerUsed,
+    void learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
                      qint64 threshold, QStringList &notes);
     void applyChargeModel(qint64 now, ChargeModel m);
+    /// Admits by `way` (AdmissionWay) from now on and charges what the window holds again by it;
+    /// the bucket's level too with `moveBucket` (else its level was moved as a whole).
+    void setAdmission(qint64 now, int way, ChargeModel model, bool moveBucket);
+    static QString admissionNote(int way, const QString &source);
     /// One dimension's reset time: vote +1 when it fits a bucket and not a window, -1 the other
     /// way, 0 unclear; `fixedLike` when it fits neither (a boundary); [lo, hi] where on our clock
     /// the provider's counter is full again (`timed`: something was counted and a reset given).
@@ -250,18 +277,33 @@ private:
         qint64 at = 0;
         qint64 admitted = 0;
         qint64 larger = 0;              // what the larger of prompt and max_tokens would have charged
+        qint64 prompt = 0;              // what the prompt alone would have charged
         std::optional<qint64> usage;    // set when the reply told it
         ChargeTickets tickets;
+        qint64 settledAt = 0;           // when the reply told it
+        qint64 amount(int admission) const { return admission == AdmitLarger ? larger : admission == AdmitPrompt ? prompt : admitted; }
     };
     std::map<RateWindow::Ticket, Charged> m_ledger;
+    // Admitted calls not yet sent (setTracksSending): no provider count can hold them.
+    bool m_tracksSending = false;
+    std::vector<Admission> m_unsent;
+    /// What the unsent calls admitted before `before` hold in dimension d (window or bucket).
+    qint64 unsentCharged(Dim d, qint64 before, bool inBucket) const;
+    bool isUnsent(RateWindow::Ticket tokensTicket) const;
     std::optional<ChargeModel> m_chargeModel;
     bool m_learnCharge = false;
-    // Decaying sum of |provider - prediction| per way of charging: [2 * m_admitLarger + ChargeModel].
-    double m_chargeScore[4] = {0, 0, 0, 0};
+    bool m_chargeHeld = false;
+    // Decaying sum of |provider - prediction| per way of charging: [2 * AdmissionWay + ChargeModel].
+    double m_chargeScore[6] = {0, 0, 0, 0, 0, 0};
     int m_chargeReadings = 0;
+    bool m_scoredAsBucket = false;   // the scores were made replaying a bucket
     qint64 m_learnQuietUntil = 0;   // quarantineLearning(): no learning before
     bool m_learnAlgorithm = false;
-    bool m_admitLarger = false;
+    // How a call is charged at admission: the counting rule's prompt + max_tokens, the larger of
+    // the two, or the prompt alone (max_tokens not reserved).
+    enum AdmissionWay { AdmitSum = 0, AdmitLarger = 1, AdmitPrompt = 2, AdmissionWays = 3 };
+    int m_admission = AdmitSum;
+    bool m_cheaperRefused = false;   // a refusal for tokens while admitting cheaper than the rule
     int m_admitLargerVotes = 0;
     bool m_chargeLearned = false, m_algorithmLearned = false;
     int m_algorithmScore = 0;        // replies voting bucket (+) or window (-), clamped

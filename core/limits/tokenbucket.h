@@ -25,6 +25,13 @@ public:
     /// Replaces an earlier charge by `amount`: the difference is added to (or given back to) the
     /// level now. A charge older than one period is forgotten (nothing to correct).
     void settle(qint64 now, qint64 limit, Ticket ticket, qint64 amount);
+    /// Records `amount` as what an open charge holds, without moving the level (the level was
+    /// moved some other way: LimitState's switch to another way of charging).
+    void setAmount(Ticket ticket, qint64 amount)
+    {
+        if (const auto it = m_open.find(ticket); it != m_open.end())
+            it->second.amount = amount;
+    }
     /// The amount of a charge that may still be settled (0 when forgotten or settled).
     qint64 amountOf(Ticket ticket) const
     {

@@ -157,6 +157,7 @@ struct InFlightCall {
     qint64 promptEstimate = 0;
     qint64 startMs = 0;
     qint64 sentMs = 0;                   // when the provider counts it from (admission, or restamp)
+    bool sent = false;                   // the request has left (its upload finished)
     bool probe = false;                  // the one call probing an unreachable deployment
     // A key with no configured limits: what its window held when this call was admitted, the call
     // included, for refusals that name nothing (core/limits/slowstart.h, RefusalBounds).
@@ -607,6 +608,7 @@ void Router::Private::rebuildWindows()
             // The first member decides how a shared set replenishes and what a call is charged.
             slot->setAlgorithm(d.dep.effectiveLimitAlgorithm());
             slot->setLearnChargeModel(d.rule != CountingRule::Anthropic);
+            slot->setTracksSending(true);
             // The traits table's choice is where admission starts (a bucket falls back to a window
             // when the provider refuses what the bucket allowed); one the model list states is kept.
             slot->setLearnAlgorithm(!d.dep.limitAlgorithm.has_value());
@@ -614,6 +616,8 @@ void Router::Private::rebuildWindows()
             if (const auto it = options.rememberedCounting.constFind(d.dep.id); it != options.rememberedCounting.cend()) {
                 if (it->admitLarger)
                     slot->setAdmitLarger(*it->admitLarger);
+                if (it->admitPromptOnly)
+                    slot->setAdmitPromptOnly(*it->admitPromptOnly);
                 if (it->settledToUsage && d.rule != CountingRule::Anthropic)
                     slot->setChargeModel(*it->settledToUsage ? ChargeModel::SettledToUsage : ChargeModel::KeptAtAdmission);
                 if (it->bucket && !d.dep.limitAlgorithm)
@@ -722,8 +726,11 @@ std::map<LimitState *, LimitState *> Router::Private::applyPools(qint64 t)
         from->refund(t, c.admission);
         from->release(c.admission);
         const auto copied = copyOf.find(to);
-        if (copied == copyOf.end() || copied->second != from)
+        if (copied == copyOf.end() || copied->second != from) {
             c.admission = to->admit(t, costFor(c.job.get(), d));
+            if (c.sent)
+                to->sent(c.admission);
+        }
     }
     for (const auto &dp : deps) {
         DeploymentState &d = *dp;
@@ -731,6 +738,10 @@ std::map<LimitState *, LimitState *> Router::Private::applyPools(qint64 t)
         d.slowStart = targetPace[size_t(d.member)];
         d.windowKey = targetKey[size_t(d.member)];
     }
+    // The state the copies were made from holds the leaving keys' charges for a window as well,
+    // and what it learned while it stood for keys the provider counts apart is unsound.
+    for (const auto &[copy, original] : copyOf)
+        original->quarantineLearning(t);
     return copyOf;
 }
 
@@ -847,8 +858,11 @@ AdmissionCost Router::Private::costFor(JobState *job, DeploymentState &d)
     // OpenAI's rule needs no tokenizer: skip the estimate (it is the hot path of big runs).
     const qint64 prompt = d.rule == CountingRule::OpenAi ? 0 : admissionPrompt(job, d);
     AdmissionCost cost = admissionCost(d.rule, job->chars, prompt, maxTokens, expected);
+    // What this provider was seen to charge.
     if (d.limits->admitsLargerOfPromptAndMax() && cost.largerTokens > 0)
-        cost.tokens = cost.largerTokens;   // what this provider was seen to charge
+        cost.tokens = cost.largerTokens;
+    else if (d.limits->admitsPromptOnly() && cost.promptOnlyTokens > 0)
+        cost.tokens = cost.promptOnlyTokens;
     return cost;
 }
 
@@ -1560,8 +1574,10 @@ void Router::Private::onCallSent(RouterCall *call)
     if (it == inFlight.end())
         return;
     const qint64 t = now();
+    DeploymentState &d = *deps[it->second.dep];
+    it->second.sent = true;
+    d.limits->sent(it->second.admission);
     if (t - it->second.admission.at > kRestampThresholdMs) {
-        DeploymentState &d = *deps[it->second.dep];
         d.limits->restamp(it->second.admission, t);
         pools->restamp(d.member, it->second.sentMs, t);
         it->second.sentMs = t;
@@ -1727,15 +1743,18 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     // decided first, so the counter is reconciled with the pool it belongs to.
     bool moved = false;
     notes << learnPools(d, c, reply, t, moved);
+    // A state that may stand for several keys the provider counts apart holds their calls
+    // together: its counters teach nothing about charging until the pool is decided.
+    d.limits->holdChargeLearning(pools->suspected(d.member));
     // A reply's reset times tell whether the provider refills a bucket or slides a window; the
     // model chosen is then the one reconciled. A refusal's headers may carry its own retry time.
     if (reply.completion)
-        notes << d.limits->learnAlgorithm(t, c.admission.at, d.rule, reply.limits);
-    // Calls admitted in the same millisecond as this one or later may not be in the provider's count.
+        notes << d.limits->learnAlgorithm(t, c.sentMs, d.rule, reply.limits);
+    // Calls sent in the same millisecond as this one or later may not be in the provider's count.
     if (moved)
-        notes << d.limits->reconcile(t, c.admission.at, d.rule, reply.limits);
+        notes << d.limits->reconcile(t, c.sentMs, d.rule, reply.limits);
     else
-        notes << d.limits->reconcile(t, c.admission, c.admission.at, d.rule, reply.limits);
+        notes << d.limits->reconcile(t, c.admission, c.sentMs, d.rule, reply.limits);
     if (reply.error && reply.error->errorClass == ErrorClass::RateLimited
         && !quotaExhaustion(reply.httpStatus, call->headers(), call->body(), QDateTime::currentMSecsSinceEpoch())) {
         // Only a limit the bucket knew can show that the provider does not refill like one: a
@@ -1747,7 +1766,12 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
             return n;
         };
         bool taught = false;
-        if (const auto counts = parseRefusalCounts(reply.error->message)) {
+        const auto counts = parseRefusalCounts(reply.error->message);
+        // A refusal that may be for tokens while calls were admitted cheaper than the counting
+        // rule charges: the cheaper way was wrong.
+        if (!counts || counts->dim != RefusalCounts::Requests)
+            notes << d.limits->refusedForTokens(t);
+        if (counts) {
             const int known = knownLimits();
             notes << d.limits->reconcileRefusal(t, *counts, reply.limits.retryAfterMs);
             taught = knownLimits() > known;
@@ -2215,6 +2239,7 @@ RouterSnapshot Router::snapshot() const
             ds.exhausted = ExhaustedQuota{x.quotaUntilWall, x.quotaWhat, x.quotaDaily};
         if (x.limits->chargeLearned()) {
             ds.learnedCounting.admitLarger = x.limits->admitsLargerOfPromptAndMax();
+            ds.learnedCounting.admitPromptOnly = x.limits->admitsPromptOnly();
             if (const auto m = x.limits->chargeModel())
                 ds.learnedCounting.settledToUsage = *m == ChargeModel::SettledToUsage;
         }

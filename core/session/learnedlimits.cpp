@@ -149,11 +149,19 @@ Result<void> LearnedLimitStore::load()
             const QJsonObject c = v.toObject();
             // Each member names one of two ways; an unknown word is an error, a missing member unknown.
             struct Way { const char *member, *yes, *no; std::optional<bool> LearnedCounting::*field; };
-            const Way ways[] = {{"admission", "larger", "sum", &LearnedCounting::admitLarger},
-                                {"after_reply", "settled", "kept", &LearnedCounting::settledToUsage},
+            const Way ways[] = {{"after_reply", "settled", "kept", &LearnedCounting::settledToUsage},
                                 {"refill", "bucket", "window", &LearnedCounting::bucket}};
             if (!v.isObject())
                 return bad("counting", QStringLiteral("must be an object"));
+            // Admission has three ways: prompt + max_tokens, the larger of the two, the prompt alone.
+            if (const QJsonValue x = c.value(u"admission"); !x.isUndefined()) {
+                const QString w = x.toString();
+                if (w != u"sum" && w != u"larger" && w != u"prompt")
+                    return fail(QStringLiteral("must be \"sum\", \"larger\" or \"prompt\""), m_path, line, 0,
+                                QStringLiteral("limits[%1].counting.admission").arg(i));
+                e.counting.admitLarger = w == u"larger";
+                e.counting.admitPromptOnly = w == u"prompt";
+            }
             for (const Way &w : ways) {
                 const QJsonValue x = c.value(QLatin1String(w.member));
                 if (x.isUndefined())
@@ -200,8 +208,10 @@ Result<void> LearnedLimitStore::save() const
                                                         {QStringLiteral("resets_at"), e.dayResetsAt.toUTC().toString(Qt::ISODate)}});
         if (e.counting.any()) {
             QJsonObject c;
-            if (e.counting.admitLarger)
-                c.insert(QStringLiteral("admission"), *e.counting.admitLarger ? QStringLiteral("larger") : QStringLiteral("sum"));
+            if (e.counting.admitLarger || e.counting.admitPromptOnly)
+                c.insert(QStringLiteral("admission"), e.counting.admitLarger.value_or(false)         ? QStringLiteral("larger")
+                                                      : e.counting.admitPromptOnly.value_or(false) ? QStringLiteral("prompt")
+                                                                                                   : QStringLiteral("sum"));
             if (e.counting.settledToUsage)
                 c.insert(QStringLiteral("after_reply"), *e.counting.settledToUsage ? QStringLiteral("settled") : QStringLiteral("kept"));
             if (e.counting.bucket)
@@ -255,6 +265,8 @@ void LearnedLimitStore::rememberCounting(const Deployment &d, qint64 windowMs, c
     LearnedLimits &entry = entryFor(d, windowMs, at);
     if (counting.admitLarger)
         entry.counting.admitLarger = counting.admitLarger;
+    if (counting.admitPromptOnly)
+        entry.counting.admitPromptOnly = counting.admitPromptOnly;
     if (counting.settledToUsage)
         entry.counting.settledToUsage = counting.settledToUsage;
     if (counting.bucket)

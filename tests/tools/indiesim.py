@@ -405,9 +405,15 @@ class Handler(BaseHTTPRequestHandler):
                 "usage": {"prompt_tokens": i, "completion_tokens": o, "total_tokens": i + o}}
 
 
+class Server(ThreadingHTTPServer):
+    # socketserver's listen backlog is 5: a burst of connections beyond it waits for the client's
+    # SYN retry (1 s), which no provider does.
+    request_queue_size = 256
+
+
 def start_server(sim, port=0):
     handler = type("H", (Handler,), {"sim": sim})
-    srv = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    srv = Server(("127.0.0.1", port), handler)
     srv.daemon_threads = True
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv

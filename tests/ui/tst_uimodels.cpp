@@ -582,6 +582,35 @@ void TestUiModels::engineTextWordsEventsAndWaits()
         notes << learning.learnAdmissionCharge(2'000, 2'000, 300, 2'150);
         notes << learning.learnAdmissionCharge(2'300, 2'000, 300, 2'150);
         QCOMPARE(notes.size(), 6);
+        // The provider's counts while calls are on their way hold their prompts alone (learned),
+        // then a refusal for tokens (back to prompt + max_tokens).
+        LimitState admitting(10'000);
+        admitting.setLearnChargeModel(true);
+        admitting.addConfigured({.tpm = 20'000});
+        const AdmissionCost c = wb::admissionCost(CountingRule::Mistral, 2'000, 500, 600, 200);
+        Usage u;
+        u.promptTokens = 500;
+        u.completionTokens = 180;
+        u.reported = true;
+        qint64 providerUsed = 0;
+        for (int round = 0; round < 3; ++round) {
+            std::vector<Admission> calls;
+            for (int i = 0; i < 3; ++i) {
+                calls.push_back(admitting.admit(round * 1'000 + i, c));
+                providerUsed += 500;
+            }
+            for (int i = 0; i < 3; ++i) {
+                const qint64 t = round * 1'000 + 300 + 10 * i;
+                providerUsed += 180;
+                admitting.settle(t, calls[size_t(i)], settlementFor(CountingRule::Mistral, u));
+                RateLimitHeaders m;
+                m.limitTokens = 20'000;
+                m.remainingTokens = 20'000 - providerUsed;
+                notes << admitting.reconcile(t, calls[size_t(i)], round * 1'000 + i, CountingRule::Mistral, m);
+            }
+        }
+        notes << admitting.refusedForTokens(4'000);
+        QCOMPARE(notes.size(), 8);
         for (const QString &note : std::as_const(notes)) {
             const QString line = QStringLiteral("gpt/1: ") + note;
             QVERIFY2(EngineText::event(line) != line, qPrintable(line));

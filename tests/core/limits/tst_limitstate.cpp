@@ -312,6 +312,143 @@ private slots:
         QVERIFY(s.used(LimitState::Tpm, 3'400) >= providerUsed);
     }
 
+    void aBucketThatSettlesToUsageIsUsedAsOne()
+    {
+        // A provider with a bucket that settles each call to its usage at the reply (the second
+        // simulator's OpenAI): its counter drops at every reply by more than a bucket refills.
+        // Read as "forgets at once" (a drop of 2100 where a bucket refills 900 a second), the key
+        // turned into a sliding window and waited for it (3.6x the least time); the drop is the
+        // settlement, and the bucket is used as one.
+        constexpr qint64 kWindow = 10'000, kLimit = 9'000, kLatency = 300;
+        LimitState s(kWindow);
+        s.setLearnChargeModel(true);
+        s.setLearnAlgorithm(true);
+        s.setAlgorithm(LimitAlgorithm::TokenBucket);
+        s.addConfigured({.tpm = kLimit});
+        const AdmissionCost c = wb::admissionCost(CountingRule::OpenAi, 2'000, 700, 2'500, 0);   // 500 + 2500
+        Usage u;
+        u.promptTokens = 720;
+        u.completionTokens = 180;
+        u.reported = true;
+        // The provider: free tokens refilled at kLimit per window, charged at arrival, settled
+        // to usage at the reply.
+        double level = 0;   // used
+        qint64 at = 0;
+        auto drain = [&](qint64 t) {
+            level = std::max(0.0, level - double(t - at) * kLimit / kWindow);
+            at = t;
+        };
+        struct Call {
+            Admission a;
+            qint64 sent;
+        };
+        std::vector<Call> inFlight;
+        int done = 0, refused = 0;
+        for (qint64 t = 0; t <= 6'000; t += 10) {
+            for (auto it = inFlight.begin(); it != inFlight.end();) {
+                if (it->sent + kLatency > t) {
+                    ++it;
+                    continue;
+                }
+                drain(t);
+                level -= 3'000 - 900;
+                s.settle(t, it->a, settlementFor(CountingRule::OpenAi, u));
+                RateLimitHeaders h;
+                h.limitTokens = kLimit;
+                h.remainingTokens = kLimit - qint64(std::ceil(level));
+                h.resetTokensMs = qint64(level * kWindow / kLimit);
+                QStringList notes = s.learnAlgorithm(t, it->sent, CountingRule::OpenAi, h);
+                notes << s.reconcile(t, it->a, it->sent, CountingRule::OpenAi, h);
+                QVERIFY2(notes.filter(u"sliding"_qs).isEmpty(), qPrintable(notes.join(u'\n')));
+                ++done;
+                it = inFlight.erase(it);
+            }
+            if (inFlight.empty() && s.canAdmit(t, c)) {   // one call at a time
+                drain(t);
+                if (level + 3'000 > kLimit) {
+                    ++refused;
+                    continue;
+                }
+                level += 3'000;
+                inFlight.push_back({s.admit(t, c), t});
+            }
+        }
+        QCOMPARE(refused, 0);
+        QCOMPARE(s.algorithm(), LimitAlgorithm::TokenBucket);
+        QCOMPARE(s.chargeModel().value_or(ChargeModel::KeptAtAdmission), ChargeModel::SettledToUsage);
+        // In 6 s a sliding window of 10 s takes 7 calls (6 settled and one charged 3000); the
+        // bucket refills 900 a second, a call's net charge.
+        QVERIFY2(done >= 11, qPrintable(QString::number(done)));
+    }
+
+    void aCallWaitingForAConnectionIsNotGivenBack()
+    {
+        // B is admitted first but waits for a free connection; A leaves at once and its reply
+        // comes back before B left: the provider's count cannot hold B yet. Given back, B's
+        // charge was admitted twice (refused when it arrived).
+        LimitState s;
+        s.setTracksSending(true);
+        s.addConfigured({.tpm = 10'000});
+        const AdmissionCost c = wb::admissionCost(CountingRule::OpenAi, 400, 100, 300, 0);   // 400
+        const Admission b = s.admit(0, c);
+        const Admission a = s.admit(10, c);
+        s.sent(a);
+        RateLimitHeaders h;
+        h.limitTokens = 10'000;
+        h.remainingTokens = 10'000 - 400;   // A alone
+        h.resetTokensMs = 6'000;
+        s.release(a);
+        s.reconcile(300, a, 10, CountingRule::OpenAi, h);
+        QCOMPARE(s.used(LimitState::Tpm, 300), 800);
+        // Once sent, B is in the provider's next count like any call.
+        s.sent(b);
+        s.reconcile(600, a, 10, CountingRule::OpenAi, h);
+        QCOMPARE(s.used(LimitState::Tpm, 600), 400);
+    }
+
+    void anOutputAllowanceNotReservedIsLearned()
+    {
+        // A provider that admits a call on its prompt alone and counts the completion at the
+        // reply (the second simulator's Mistral): while calls are on their way its count holds
+        // their prompts, not their max_tokens. Learned, a window fits the calls it really can.
+        LimitState s(10'000);
+        s.setLearnChargeModel(true);
+        s.addConfigured({.tpm = 20'000});
+        const AdmissionCost c = wb::admissionCost(CountingRule::Mistral, 2'000, 500, 600, 200);
+        QCOMPARE(c.tokens, 1'100);
+        QCOMPARE(c.promptOnlyTokens, 500);   // the larger of the two: 600
+        Usage u;
+        u.promptTokens = 500;
+        u.completionTokens = 180;
+        u.reported = true;
+        qint64 providerUsed = 0;
+        QStringList notes;
+        for (int round = 0; round < 3; ++round) {
+            const qint64 t0 = round * 1'000;
+            std::vector<Admission> calls;
+            for (int i = 0; i < 3; ++i) {
+                calls.push_back(s.admit(t0 + i, c));
+                providerUsed += 500;
+            }
+            for (int i = 0; i < 3; ++i) {
+                const qint64 t = t0 + 300 + 10 * i;
+                providerUsed += 180;
+                s.settle(t, calls[size_t(i)], settlementFor(CountingRule::Mistral, u));
+                RateLimitHeaders h;
+                h.limitTokens = 20'000;
+                h.remainingTokens = 20'000 - providerUsed;
+                notes << s.reconcile(t, calls[size_t(i)], t0 + i, CountingRule::Mistral, h);
+            }
+        }
+        QVERIFY2(s.admitsPromptOnly(), qPrintable(notes.join(u'\n')));
+        QVERIFY(!notes.filter(u"its prompt alone until the reply"_qs).isEmpty());
+        // A refusal for tokens says the cheaper way was wrong: the sum again, and for good.
+        const QStringList back = s.refusedForTokens(4'000);
+        QVERIFY(!s.admitsPromptOnly());
+        QVERIFY(!back.filter(u"prompt and max_tokens together"_qs).isEmpty());
+        QVERIFY(s.refusedForTokens(4'001).isEmpty());
+    }
+
     void aPartedPoolsCopyLearnsNothingForAWindow()
     {
         // A copy made when a learned pool parts holds the other key's charges until they leave

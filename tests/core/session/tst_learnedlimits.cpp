@@ -233,6 +233,14 @@ private slots:
         QCOMPARE(store.entries().first().counting.admitLarger, std::optional<bool>(true));
         QCOMPARE(store.entries().first().counting.bucket, std::optional<bool>(true));
         QVERIFY(!store.entries().first().counting.settledToUsage);
+        // The third way of admission, written back as read.
+        writeFile(path, "{\"version\": 1, \"limits\": [\n" + entry + "\"counting\": {\"admission\": \"prompt\"}}\n]}\n");
+        QVERIFY(store.load());
+        QCOMPARE(store.entries().first().counting.admitPromptOnly, std::optional<bool>(true));
+        QCOMPARE(store.entries().first().counting.admitLarger, std::optional<bool>(false));
+        QVERIFY(store.save());
+        QVERIFY(store.load());
+        QCOMPARE(store.entries().first().counting.admitPromptOnly, std::optional<bool>(true));
 
         writeFile(path, "{\"version\": 1,\n \"limits\": [ oops ]}");
         const auto bad = store.load();
