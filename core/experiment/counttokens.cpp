@@ -205,7 +205,7 @@ void CountTokens::onReply(int index, QNetworkReply *reply)
             complete(index, std::nullopt, QStringLiteral("HTTP %1: the reply has no token count").arg(status));
     } else {
         const ParsedReply p = adapter->parse(status, reply->rawHeaderPairs(), body);
-        const ProviderError e = p.error.value_or(ProviderError{ErrorClass::Fatal, status, {}, {}, {}});
+        const ProviderError e = p.error.value_or(ProviderError{ErrorClass::Fatal, status, {}, {}, {}, {}});
         const QString message = QStringLiteral("HTTP %1 %2: %3").arg(status).arg(errorClassName(e.errorClass), e.message);
         const bool requeue = e.errorClass == ErrorClass::RateLimited || e.errorClass == ErrorClass::Overloaded;
         if (requeue && m_retries.value(index) < kRetriesPerSample) {

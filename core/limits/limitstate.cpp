@@ -557,7 +557,7 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
         notes << admissionNote(m_admission, QStringLiteral("its remaining tokens"));
     }
     if (best % 2 != model) {
-        applyChargeModel(now, ChargeModel(best % 2));
+        applyChargeModel(ChargeModel(best % 2));
         notes << (*m_chargeModel == ChargeModel::SettledToUsage
                       ? QStringLiteral("the provider settles tpm to each call's usage (learned from its remaining tokens)")
                       : QStringLiteral("the provider keeps each call's tpm admission charge (learned from its remaining tokens)"));
@@ -939,7 +939,7 @@ QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<
     return notes;
 }
 
-void LimitState::applyChargeModel(qint64 now, ChargeModel m)
+void LimitState::applyChargeModel(ChargeModel m)
 {
     // Corrections made under the old model are stale; the reading that follows makes new ones.
     m_chargeModel = m;

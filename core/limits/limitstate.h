@@ -223,7 +223,7 @@ private:
     /// One tpm reading: scores each charge model against the provider's count, may switch.
     void learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
                      qint64 threshold, QStringList &notes);
-    void applyChargeModel(qint64 now, ChargeModel m);
+    void applyChargeModel(ChargeModel m);
     /// Admits by `way` (AdmissionWay) from now on and charges what the window holds again by it;
     /// the bucket's level too with `moveBucket` (else its level was moved as a whole).
     void setAdmission(qint64 now, int way, ChargeModel model, bool moveBucket);

@@ -252,8 +252,18 @@ ParsedReply GeminiAdapter::parseUnchecked(int status, const HeaderList &headers,
             retryDelay = wire::parseGoDurationMs(detail.value(QLatin1String("retryDelay")).toString().toLatin1());
         } else if (type.endsWith(QLatin1String("google.rpc.QuotaFailure")) && quotaId.isEmpty()) {
             // Which quota ran out (per minute or per day) tells the router how long waiting takes.
-            quotaId = detail.value(QLatin1String("violations")).toArray().first().toObject()
-                          .value(QLatin1String("quotaId")).toString();
+            const QJsonObject v = detail.value(QLatin1String("violations")).toArray().first().toObject();
+            quotaId = v.value(QLatin1String("quotaId")).toString();
+            // A per-minute quota names its limit ("quotaValue": "15"): learned as a refusal's text
+            // naming it would be (docs/ARCHITECTURE.md, "The provider's counters are the truth").
+            bool ok = false;
+            const qint64 value = v.value(QLatin1String("quotaValue")).toString().toLongLong(&ok);
+            if (ok && value > 0 && quotaId.contains(QLatin1String("PerMinute"))) {
+                if (quotaId.contains(QLatin1String("Request")))
+                    e.namedLimit = ProviderError::NamedLimit{true, value};
+                else if (quotaId.contains(QLatin1String("Token")))
+                    e.namedLimit = ProviderError::NamedLimit{false, value};
+            }
         }
     }
     if (e.code.isEmpty())

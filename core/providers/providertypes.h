@@ -60,6 +60,13 @@ struct ProviderError {
     QString type;            ///< provider's error type/status string
     QString code;            ///< provider's error code
     QString message;         ///< provider's message (never contains our key)
+    /// The per-minute limit a refusal's structured body names, where its text does not (Gemini's
+    /// QuotaFailure: a `quotaId` with "PerMinute" and its `quotaValue`).
+    struct NamedLimit {
+        bool requests = false;   ///< a request limit (else tokens)
+        qint64 limit = 0;
+    };
+    std::optional<NamedLimit> namedLimit;
 };
 
 struct Completion {

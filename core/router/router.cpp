@@ -1698,12 +1698,12 @@ ParsedReply Router::Private::readReply(RouterCall *call, DeploymentState &d) con
         reply = d.adapter->parse(call->httpStatus(), call->headers(), call->body());
     } else if (call->timedOut()) {
         reply.error = ProviderError{ErrorClass::Transient, 0, QStringLiteral("timeout"), {},
-                                    QStringLiteral("no reply within %1 s").arg(double(call->timeoutMs()) / 1000.0)};
+                                    QStringLiteral("no reply within %1 s").arg(double(call->timeoutMs()) / 1000.0), {}};
     } else {
         reply.error = classifyNetworkError(int(call->networkError()), call->errorString());
     }
     if (!reply.completion && !reply.error)
-        reply.error = ProviderError{ErrorClass::Transient, call->httpStatus(), {}, {}, QStringLiteral("empty reply")};
+        reply.error = ProviderError{ErrorClass::Transient, call->httpStatus(), {}, {}, QStringLiteral("empty reply"), {}};
     return reply;
 }
 
@@ -1766,7 +1766,12 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
             return n;
         };
         bool taught = false;
-        const auto counts = parseRefusalCounts(reply.error->message);
+        auto counts = parseRefusalCounts(reply.error->message);
+        if (!counts && reply.error->namedLimit) {
+            counts = RefusalCounts{};
+            counts->dim = reply.error->namedLimit->requests ? RefusalCounts::Requests : RefusalCounts::Tokens;
+            counts->limit = reply.error->namedLimit->limit;
+        }
         // A refusal that may be for tokens while calls were admitted cheaper than the counting
         // rule charges: the cheaper way was wrong.
         if (!counts || counts->dim != RefusalCounts::Requests)

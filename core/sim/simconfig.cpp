@@ -34,7 +34,7 @@ struct Ctx {
 QString qs(const std::string &s) { return QString::fromStdString(s); }
 
 constexpr SimCharge kCharges[] = {SimCharge::Provider, SimCharge::ReserveThenSettle, SimCharge::MaxPromptOutput,
-                                  SimCharge::Reserve, SimCharge::Prompt};
+                                  SimCharge::Reserve, SimCharge::Prompt, SimCharge::PromptThenSettle};
 
 std::optional<SimCharge> chargeFromName(const QString &name)
 {
@@ -165,7 +165,7 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
                 const auto mode = chargeFromName(*v);
                 if (!mode)
                     c.failAt(it->second, path, QStringLiteral("unknown charge \"%1\" (expected provider, reserve_then_settle, "
-                                                              "max_prompt_output, reserve or prompt)").arg(*v));
+                                                              "max_prompt_output, reserve, prompt or prompt_then_settle)").arg(*v));
                 k.charge = mode.value_or(SimCharge::Provider);
             }
         } else if (f == u"algorithm") {
@@ -254,6 +254,7 @@ QString simChargeName(SimCharge c)
     case SimCharge::MaxPromptOutput: return QStringLiteral("max_prompt_output");
     case SimCharge::Reserve: return QStringLiteral("reserve");
     case SimCharge::Prompt: return QStringLiteral("prompt");
+    case SimCharge::PromptThenSettle: return QStringLiteral("prompt_then_settle");
     }
     return {};
 }

@@ -18,6 +18,7 @@ enum class SimCharge {
     MaxPromptOutput,     ///< max(prompt, max_tokens), never settled
     Reserve,             ///< prompt + max_tokens, never settled
     Prompt,              ///< prompt only, never settled
+    PromptThenSettle,    ///< prompt only (nothing reserved for max_tokens), then settled to prompt + completion
 };
 
 /// How a limit forgets: a sliding window of `SimConfig::windowMs`, a token bucket refilled

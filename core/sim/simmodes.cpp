@@ -23,6 +23,7 @@ qint64 admissionChargeFor(const SimDialect &dialect, const SimCall &call)
     case SimCharge::MaxPromptOutput:
         return std::max(prompt, output);
     case SimCharge::Prompt:
+    case SimCharge::PromptThenSettle:
     case SimCharge::Provider:
         break;
     }
@@ -33,7 +34,7 @@ qint64 settleFor(const SimDialect &dialect, SimCall &call, qint64 completion, qi
 {
     if (!modeApplies(dialect, call))
         return dialect.settle(call, completion, now, stats);
-    if (call.key->charge != SimCharge::ReserveThenSettle)
+    if (call.key->charge != SimCharge::ReserveThenSettle && call.key->charge != SimCharge::PromptThenSettle)
         return call.tpmCharge;
     const qint64 actual = call.promptTokens + completion;
     dialect.tokenWindow(*call.windows).settle(call.tpmEvent, actual);

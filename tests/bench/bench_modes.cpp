@@ -78,6 +78,14 @@ const QList<Mode> &modes()
         {"settle", "tpm charged prompt + max_tokens, settled to usage", [](QList<SimKey> &k) { forTpmKeys(k, SimCharge::ReserveThenSettle); }},
         {"max", "tpm charged max(prompt, max_tokens), never settled", [](QList<SimKey> &k) { forTpmKeys(k, SimCharge::MaxPromptOutput); }},
         {"reserve", "tpm charged prompt + max_tokens, never settled", [](QList<SimKey> &k) { forTpmKeys(k, SimCharge::Reserve); }},
+        {"prompt_settle", "tpm charged the prompt alone, the completion added at the reply",
+         [](QList<SimKey> &k) { forTpmKeys(k, SimCharge::PromptThenSettle); }},
+        {"bucket_settle", "every limit a bucket, tpm charged prompt + max_tokens, settled to usage",
+         [](QList<SimKey> &keys) {
+             forTpmKeys(keys, SimCharge::ReserveThenSettle);
+             for (SimKey &k : keys)
+                 k.algorithm = SimAlgorithm::Bucket;
+         }},
         {"bucket", "every limit a continuously refilled bucket",
          [](QList<SimKey> &keys) {
              for (SimKey &k : keys)

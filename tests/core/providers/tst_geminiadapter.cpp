@@ -49,6 +49,7 @@ private slots:
     void buildChat();
     void noJsonMode();
     void countTokens();
+    void quotaFailureNamesThePerMinuteLimit();
 };
 
 void TestGeminiAdapter::parse_data()
@@ -187,4 +188,28 @@ void TestGeminiAdapter::countTokens()
 }
 
 QTEST_GUILESS_MAIN(TestGeminiAdapter)
+void TestGeminiAdapter::quotaFailureNamesThePerMinuteLimit()
+{
+    // A per-minute quota's QuotaFailure names its limit; a per-day one is no per-minute limit.
+    const wbtest::Fixture perMinute = wbtest::loadFixture(QStringLiteral("gemini"), QStringLiteral("rate_limit_429"));
+    QVERIFY(perMinute.ok);
+    const ParsedReply r = GeminiAdapter().parseAt(perMinute.status, perMinute.headers, perMinute.body, 0);
+    QVERIFY(r.error && r.error->namedLimit);
+    QVERIFY(r.error->namedLimit->requests);
+    QCOMPARE(r.error->namedLimit->limit, 15);
+    const wbtest::Fixture perDay = wbtest::loadFixture(QStringLiteral("gemini"), QStringLiteral("rate_limit_429_per_day"));
+    QVERIFY(perDay.ok);
+    const ParsedReply d = GeminiAdapter().parseAt(perDay.status, perDay.headers, perDay.body, 0);
+    QVERIFY(d.error && !d.error->namedLimit);
+    // A token quota whose message names nothing (the limit is only in the details).
+    const QByteArray tokens = R"({"error":{"code":429,"message":"You exceeded your current quota. Please retry in 3.2s.",
+        "status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[
+        {"quotaMetric":"generativelanguage.googleapis.com/generate_content_input_token_count",
+         "quotaId":"GenerateContentInputTokensPerModelPerMinute","quotaValue":"250000"}]}]}})";
+    const ParsedReply t = GeminiAdapter().parseAt(429, {}, tokens, 0);
+    QVERIFY(t.error && t.error->namedLimit);
+    QVERIFY(!t.error->namedLimit->requests);
+    QCOMPARE(t.error->namedLimit->limit, 250'000);
+}
+
 #include "tst_geminiadapter.moc"

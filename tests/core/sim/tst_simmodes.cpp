@@ -159,6 +159,18 @@ private slots:
         QCOMPARE(r.num("x-ratelimit-remaining-tokens"), 2 * reserve + 50 - settled);
     }
 
+    // Charged the prompt alone at admission (nothing reserved for max_tokens), the completion
+    // added when the reply settles: a call whose prompt + max_tokens exceed the limit is served.
+    void promptThenSettle()
+    {
+        const qint64 reserve = charEstimate() + 400;
+        start({key(QStringLiteral("k"), QStringLiteral("openai"), 100, reserve - 1, SimCharge::PromptThenSettle)});
+        const Http r = openAi(QStringLiteral("k"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.num("x-ratelimit-remaining-tokens"), reserve - 1 - usageTotal(r));
+        QCOMPARE(m_sim->stats().keys.value(QStringLiteral("k")).tokensCharged, usageTotal(r));
+    }
+
     void reserveNeverSettled()
     {
         const qint64 reserve = charEstimate() + 400;
