@@ -15,6 +15,10 @@ constexpr double kChargeScoreRatio = 2;
 // the prompt alone, instead of their sum).
 constexpr int kCheaperReadingsNeeded = 3;
 constexpr double kCheaperScoreRatio = 4;
+// With more calls in the window than this, at most one charge reading per this share of the
+// window (each is a pass over the window's calls).
+constexpr std::size_t kChargeLedgerSmall = 64;
+constexpr qint64 kChargeReadingShare = 600;
 // How fast old readings fade from the charge-model scores and the residual spread.
 constexpr double kScoreDecay = 0.7;
 constexpr double kResidualWeight = 0.2;
@@ -217,7 +221,8 @@ void LimitState::sent(const Admission &a)
 
 bool LimitState::isUnsent(RateWindow::Ticket tokensTicket) const
 {
-    return std::any_of(m_unsent.cbegin(), m_unsent.cend(), [&](const Admission &u) { return u.tokens.window == tokensTicket; });
+    return !m_unsent.empty()
+           && std::any_of(m_unsent.cbegin(), m_unsent.cend(), [&](const Admission &u) { return u.tokens.window == tokensTicket; });
 }
 
 qint64 LimitState::unsentCharged(Dim d, qint64 before, bool inBucket) const
@@ -347,8 +352,14 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // How much less than the way of charging in use the way that comes closest to this count
     // predicts: a drop that it explains is no evidence of fixed windows (a bucket that settles
     // to usage gives back at every reply).
-    qint64 explainedByCharge = 0;
-    if (d == Tpm && m_learnCharge && (!fixedWindows() || m_fixedConfirmed) && now >= m_learnQuietUntil) {
+    // The predictions cost a pass over every call of the window: a busy key (more than
+    // kChargeLedgerSmall calls in it) is read every kChargeReadingShare of a window at most (and
+    // whenever a drop needs explaining).
+    const auto readingDue = [&] {
+        return m_ledger.size() <= kChargeLedgerSmall || now - m_lastChargeReading >= m_windows[Otpm].windowMs() / kChargeReadingShare;
+    };
+    const bool predicts = d == Tpm && m_learnCharge && (!fixedWindows() || m_fixedConfirmed) && now >= m_learnQuietUntil;
+    const auto explained = [&] {
         qint64 lo[2 * AdmissionWays], hi[2 * AdmissionWays];
         chargePredictions(now, sentAt, own.window, lo, hi);
         const int cur = 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule)));
@@ -358,9 +369,15 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
             if (off(m) < off(closest))
                 closest = m;
         }
-        explainedByCharge = std::max<qint64>(0, lo[cur] - lo[closest]);
-        learnCharge(now, rule, providerUsed, lo, hi, threshold, notes);
-    }
+        if (readingDue()) {
+            m_lastChargeReading = now;
+            learnCharge(now, rule, providerUsed, lo, hi, threshold, notes);
+        }
+        return std::max<qint64>(0, lo[cur] - lo[closest]);
+    };
+    std::optional<qint64> explainedByCharge;
+    if (predicts && readingDue())
+        explainedByCharge = explained();
     // Tightening: what we could have been charged for when the provider computed `remaining` —
     // every charge still alive a little before now (the provider's window lags ours by the
     // network latency), plus output reserved for calls in flight.
@@ -394,7 +411,12 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
                 - double(m_buckets[d].chargedSince(sentAt, own.bucket)) - double(unsentCharged(d, sentAt, true));
         const qint64 give = qint64(std::floor(ours - double(providerUsed) - 1.0));
         // (A copy holding a parted pool's charges gives them back as expected: no evidence then.)
-        if (give >= threshold && !(m_learnAlgorithm && now >= m_learnQuietUntil && give - explainedByCharge > *limit / 10)) {
+        const auto unexplained = [&] {
+            if (!explainedByCharge)
+                explainedByCharge = predicts ? explained() : 0;
+            return give - *explainedByCharge;
+        };
+        if (give >= threshold && !(m_learnAlgorithm && now >= m_learnQuietUntil && give > *limit / 10 && unexplained() > *limit / 10)) {
             adjust(d, now, -give, 0);
             return;
         }
@@ -532,10 +554,12 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     const int model = int(m_chargeModel.value_or(documentedChargeModel(rule)));
     const int cur = 2 * m_admission + model;
     // After a refusal for tokens while admitting cheaper than the counting rule, only the rule's
-    // admission is a candidate.
+    // admission is a candidate; where the provider names each call's charge (Mistral's query
+    // cost), that teaches the admission (learnAdmissionCharge) and the counts only the settlement.
     int best = cur;
     for (int m = 0; m < kWays; ++m) {
-        if ((!m_cheaperRefused || m / 2 == AdmitSum) && m_chargeScore[m] < m_chargeScore[best])
+        const bool way = m_queryCostSeen ? m / 2 == m_admission : !m_cheaperRefused || m / 2 == AdmitSum;
+        if (way && m_chargeScore[m] < m_chargeScore[best])
             best = m;
     }
     // Admitting more per call than so far risks refusals while calls are on their way (the
@@ -676,6 +700,7 @@ QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens
 {
     if (!m_learnCharge || charged <= 0)
         return {};
+    m_queryCostSeen = true;
     // The candidates: prompt + max_tokens (kept), the usage (settled), max(prompt, max_tokens).
     // A reading counts only when exactly one of them explains it.
     const qint64 tolerance = std::max<qint64>(2, charged / 50);
