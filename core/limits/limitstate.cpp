@@ -455,9 +455,10 @@ void LimitState::chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket
     // What the provider would count now under each way of charging: a call's admission charge
     // is the sum of its prompt and max_tokens, the larger of the two (what OpenAI's guide
     // describes) or the prompt alone (nothing reserved for the output); once its reply told the
-    // usage it is kept or settled to that usage. Index: 2 * AdmissionWay + ChargeModel. Calls sent after the replying one may not be in the provider's
-    // count yet: those sent within the first half of its round trip surely are (a burst leaves
-    // together and arrives long before its first reply), later ones only perhaps (`hi` has them).
+    // usage it is kept or settled to that usage. Index: 2 * AdmissionWay + ChargeModel. Calls
+    // sent after the replying one may not be in the provider's count yet: those sent within the
+    // first half of its round trip surely are (a burst leaves together and arrives long before
+    // its first reply), later ones only perhaps (`hi` has them).
     // Counted as if the provider had them all, the ways that charge least looked best whenever
     // calls were on their way, and were learned (and refused).
     const qint64 horizon = sentAt + std::max<qint64>(0, now - sentAt) / 2;
@@ -619,7 +620,7 @@ QString LimitState::admissionNote(int way, const QString &source)
     }
 }
 
-QStringList LimitState::refusedForTokens(qint64 now)
+QStringList LimitState::refusedForTokens(qint64 now, CountingRule rule)
 {
     if (m_admission == AdmitSum || !m_learnCharge)
         return {};
@@ -630,7 +631,7 @@ QStringList LimitState::refusedForTokens(qint64 now)
         return {};
     m_cheaperRefused = true;
     m_chargeLearned = true;
-    setAdmission(now, AdmitSum, m_chargeModel.value_or(ChargeModel::KeptAtAdmission), true);
+    setAdmission(now, AdmitSum, m_chargeModel.value_or(documentedChargeModel(rule)), true);
     return {admissionNote(AdmitSum, QStringLiteral("a refusal"))};
 }
 

@@ -105,7 +105,7 @@ public:
     /// never learns a cheaper one for this key. Not while the key counts as a bucket or as fixed
     /// windows and may learn its refill (the refusal turns that into a sliding window first).
     /// Returns a note when it switched.
-    QStringList refusedForTokens(qint64 now);
+    QStringList refusedForTokens(qint64 now, CountingRule rule);
     /// Whether this key's counters taught the charge (admission and settlement) or the algorithm
     /// in use, rather than it being where the key started: worth remembering for the next run.
     bool chargeLearned() const { return m_chargeLearned; }

@@ -1775,7 +1775,7 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
         // A refusal that may be for tokens while calls were admitted cheaper than the counting
         // rule charges: the cheaper way was wrong.
         if (!counts || counts->dim != RefusalCounts::Requests)
-            notes << d.limits->refusedForTokens(t);
+            notes << d.limits->refusedForTokens(t, d.rule);
         if (counts) {
             const int known = knownLimits();
             notes << d.limits->reconcileRefusal(t, *counts, reply.limits.retryAfterMs);

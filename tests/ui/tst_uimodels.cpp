@@ -609,7 +609,7 @@ void TestUiModels::engineTextWordsEventsAndWaits()
                 notes << admitting.reconcile(t, calls[size_t(i)], round * 1'000 + i, CountingRule::Mistral, m);
             }
         }
-        notes << admitting.refusedForTokens(4'000);
+        notes << admitting.refusedForTokens(4'000, CountingRule::Mistral);
         QCOMPARE(notes.size(), 8);
         for (const QString &note : std::as_const(notes)) {
             const QString line = QStringLiteral("gpt/1: ") + note;

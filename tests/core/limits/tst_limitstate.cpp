@@ -443,10 +443,10 @@ private slots:
         QVERIFY2(s.admitsPromptOnly(), qPrintable(notes.join(u'\n')));
         QVERIFY(!notes.filter(u"its prompt alone until the reply"_qs).isEmpty());
         // A refusal for tokens says the cheaper way was wrong: the sum again, and for good.
-        const QStringList back = s.refusedForTokens(4'000);
+        const QStringList back = s.refusedForTokens(4'000, CountingRule::Mistral);
         QVERIFY(!s.admitsPromptOnly());
         QVERIFY(!back.filter(u"prompt and max_tokens together"_qs).isEmpty());
-        QVERIFY(s.refusedForTokens(4'001).isEmpty());
+        QVERIFY(s.refusedForTokens(4'001, CountingRule::Mistral).isEmpty());
     }
 
     void aPartedPoolsCopyLearnsNothingForAWindow()
