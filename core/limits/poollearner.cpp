@@ -89,6 +89,17 @@ void PoolLearner::refused(int m, qint64 at)
         s.erase(it);
 }
 
+void PoolLearner::answered(int m, qint64 sentAt, qint64 at)
+{
+    WB_CHECK(m >= 0 && m < size());
+    if (!hasPeers(m))
+        return;
+    auto &a = m_members[size_t(m)].answers;
+    while (!a.empty() && a.front().second < at - 2 * m_windowMs - 1'000)
+        a.pop_front();
+    a.emplace_back(sentAt, at);
+}
+
 void PoolLearner::restamp(int m, qint64 from, qint64 to)
 {
     refused(m, from);   // taken out where it was ...
@@ -195,10 +206,24 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
             if (mask & (1u << i))
                 who.push_back(candidates[i]);
         const qint64 own = counted ? 1 : 0;
+        // Calls within the skew before the replying one are surely counted too when they were
+        // answered before it was sent (the provider had them before it arrived).
+        auto answeredFirst = [&](int w, qint64 from, std::vector<qint64> *times) {
+            qint64 n = 0;
+            for (const auto &[s, a] : m_members[size_t(w)].answers) {
+                if (s > std::max(from, sentAt - skew) && s <= sentAt && a < sentAt) {
+                    ++n;
+                    if (times)
+                        times->push_back(s);
+                }
+            }
+            return n;
+        };
         if (!bucket) {
             qint64 lo = own, hi = 0;
             for (int w : who) {
-                lo += countIn(m_members[size_t(w)].sent, now - windowMs + grace, sentAt - skew);
+                lo += countIn(m_members[size_t(w)].sent, now - windowMs + grace, sentAt - skew)
+                      + answeredFirst(w, now - windowMs + grace, nullptr);
                 hi += countIn(m_members[size_t(w)].sent, sentAt - windowMs - grace, now);
             }
             return {double(lo), double(hi)};
@@ -214,6 +239,7 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
                     sure.push_back(*it);
             }
             after += countIn(s, sentAt, now);
+            answeredFirst(w, now - windowMs - grace, &sure);
         }
         if (counted)
             sure.push_back(sentAt);

@@ -49,6 +49,9 @@ public:
     void refused(int m, qint64 at);
     /// The call of `m` sent at `from` only reached the provider at `to`.
     void restamp(int m, qint64 from, qint64 to);
+    /// The call of `m` sent at `sentAt` was answered at `at` (and counted): any call sent after
+    /// that surely reached the provider later, whatever the send times' skew.
+    void answered(int m, qint64 sentAt, qint64 at);
     /// A reply to the call of `m` sent at `sentAt`, arriving at `now`, named the request limit and
     /// what remains of it; `bucket`: the key's counter refills continuously; `counted`: the call
     /// was not refused (it is in the count). Returns true when a pair changed state.
@@ -78,6 +81,7 @@ private:
         int peers = 0;                // other members of its scope
         qint64 lastObserved = -1;     // when a reply was last weighed
         std::deque<qint64> sent;      // send times of calls not refused, ascending
+        std::deque<std::pair<qint64, qint64>> answers;   // (sent, answered) of calls answered, by answer time
     };
     struct PairState {
         Pair state = Pair::Separate;

@@ -756,6 +756,8 @@ QStringList Router::Private::learnPools(DeploymentState &d, const InFlightCall &
     const bool refused = reply.error && reply.error->errorClass == ErrorClass::RateLimited;
     if (refused)
         pools->refused(m, c.sentMs);   // a refused call is not in the provider's count
+    else if (reply.completion)
+        pools->answered(m, c.sentMs, t);
     std::vector<PoolLearner::Pair> before(memberDeps.size());
     for (int o = 0; o < int(memberDeps.size()); ++o)
         before[size_t(o)] = pools->pair(m, o);

@@ -80,6 +80,35 @@ private slots:
         QCOMPARE(q.pair(qa, qb), PoolLearner::Pair::Separate);
     }
 
+    void aCallAnsweredBeforeTheOtherLeftIsInItsCount()
+    {
+        // A's call was answered before B's left, 200 ms later (within the send times' skew): in a
+        // shared counter it is surely counted when B's call arrives. B's count of 1 shows two
+        // counters (the learn runs of the second simulator: the pooled keys never parted).
+        PoolLearner p(kWindow);
+        const int a = p.addMember(kScope, true), b = p.addMember(kScope, true);
+        p.sent(a, 1'000);
+        p.answered(a, 1'000, 1'150);
+        p.sent(b, 1'200);
+        QVERIFY(p.observe(b, 1'400, 1'200, 100, 99, false, true));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);
+        // The same without the answer: no evidence either way.
+        PoolLearner q(kWindow);
+        const int qa = q.addMember(kScope, true), qb = q.addMember(kScope, true);
+        q.sent(qa, 1'000);
+        q.sent(qb, 1'200);
+        QVERIFY(!q.observe(qb, 1'400, 1'200, 100, 99, false, true));
+        QCOMPARE(q.pair(qa, qb), PoolLearner::Pair::Suspected);
+        // And as buckets (10 a minute: what A's call left in a shared one has not drained).
+        PoolLearner r(kWindow);
+        const int ra = r.addMember(kScope, true), rb = r.addMember(kScope, true);
+        r.sent(ra, 1'000);
+        r.answered(ra, 1'000, 1'150);
+        r.sent(rb, 1'200);
+        QVERIFY(r.observe(rb, 1'400, 1'200, 10, 9, true, true));
+        QCOMPARE(r.pair(ra, rb), PoolLearner::Pair::Separate);
+    }
+
     void aRefusedCallIsNotCounted()
     {
         PoolLearner p(kWindow);
