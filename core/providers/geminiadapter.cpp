@@ -252,7 +252,8 @@ ParsedReply GeminiAdapter::parseUnchecked(int status, const HeaderList &headers,
             retryDelay = wire::parseGoDurationMs(detail.value(QLatin1String("retryDelay")).toString().toLatin1());
         } else if (type.endsWith(QLatin1String("google.rpc.QuotaFailure")) && quotaId.isEmpty()) {
             // Which quota ran out (per minute or per day) tells the router how long waiting takes.
-            const QJsonObject v = detail.value(QLatin1String("violations")).toArray().first().toObject();
+            const QJsonArray violations = detail.value(QLatin1String("violations")).toArray();
+            const QJsonObject v = violations.isEmpty() ? QJsonObject() : violations.at(0).toObject();
             quotaId = v.value(QLatin1String("quotaId")).toString();
             // A per-minute quota names its limit ("quotaValue": "15"): learned as a refusal's text
             // naming it would be (docs/ARCHITECTURE.md, "The provider's counters are the truth").

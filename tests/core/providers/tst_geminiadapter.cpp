@@ -210,6 +210,12 @@ void TestGeminiAdapter::quotaFailureNamesThePerMinuteLimit()
     QVERIFY(t.error && t.error->namedLimit);
     QVERIFY(!t.error->namedLimit->requests);
     QCOMPARE(t.error->namedLimit->limit, 250'000);
+    // A QuotaFailure that lists no violation names nothing.
+    const QByteArray none = R"({"error":{"code":429,"message":"Resource has been exhausted","status":"RESOURCE_EXHAUSTED",
+        "details":[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[]}]}})";
+    const ParsedReply n = GeminiAdapter().parseAt(429, {}, none, 0);
+    QVERIFY(n.error && !n.error->namedLimit);
+    QCOMPARE(n.error->errorClass, ErrorClass::RateLimited);
 }
 
 #include "tst_geminiadapter.moc"
