@@ -355,12 +355,10 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // The predictions cost a pass over every call of the window: a busy key (more than
     // kChargeLedgerSmall calls in it) is read every kChargeReadingShare of a window at most (and
     // whenever a drop needs explaining).
-    const auto readingDue = [&] {
-        return m_ledger.size() <= kChargeLedgerSmall || now - m_lastChargeReading >= m_windows[Otpm].windowMs() / kChargeReadingShare;
-    };
     const bool predicts = d == Tpm && m_learnCharge && (!fixedWindows() || m_fixedConfirmed) && now >= m_learnQuietUntil;
-    const auto explained = [&] {
-        qint64 lo[2 * AdmissionWays], hi[2 * AdmissionWays];
+    qint64 lo[2 * AdmissionWays], hi[2 * AdmissionWays];
+    std::optional<qint64> explainedByCharge;
+    const auto explain = [&] {
         chargePredictions(now, sentAt, own.window, lo, hi);
         const int cur = 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule)));
         const auto off = [&](int m) { return providerUsed < lo[m] ? lo[m] - providerUsed : std::max<qint64>(0, providerUsed - hi[m]); };
@@ -369,15 +367,14 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
             if (off(m) < off(closest))
                 closest = m;
         }
-        if (readingDue()) {
-            m_lastChargeReading = now;
-            learnCharge(now, rule, providerUsed, lo, hi, threshold, notes);
-        }
-        return std::max<qint64>(0, lo[cur] - lo[closest]);
+        explainedByCharge = std::max<qint64>(0, lo[cur] - lo[closest]);
     };
-    std::optional<qint64> explainedByCharge;
-    if (predicts && readingDue())
-        explainedByCharge = explained();
+    if (predicts
+        && (m_ledger.size() <= kChargeLedgerSmall || now - m_lastChargeReading >= m_windows[Otpm].windowMs() / kChargeReadingShare)) {
+        explain();
+        m_lastChargeReading = now;
+        learnCharge(now, rule, providerUsed, lo, hi, threshold, notes);
+    }
     // Tightening: what we could have been charged for when the provider computed `remaining` —
     // every charge still alive a little before now (the provider's window lags ours by the
     // network latency), plus output reserved for calls in flight.
@@ -412,9 +409,9 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         const qint64 give = qint64(std::floor(ours - double(providerUsed) - 1.0));
         // (A copy holding a parted pool's charges gives them back as expected: no evidence then.)
         const auto unexplained = [&] {
-            if (!explainedByCharge)
-                explainedByCharge = predicts ? explained() : 0;
-            return give - *explainedByCharge;
+            if (!explainedByCharge && predicts)
+                explain();
+            return give - explainedByCharge.value_or(0);
         };
         if (give >= threshold && !(m_learnAlgorithm && now >= m_learnQuietUntil && give > *limit / 10 && unexplained() > *limit / 10)) {
             adjust(d, now, -give, 0);

@@ -4,6 +4,7 @@
 #include "ui/corpusmodel.h"
 #include "ui/deploymenttablemodel.h"
 #include "core/limits/limitstate.h"
+#include "tests/core/limits/promptonlyprovider.h"
 #include "ui/enginetext.h"
 #include "ui/gaugemodel.h"
 #include "ui/keysmodel.h"
@@ -587,28 +588,7 @@ void TestUiModels::engineTextWordsEventsAndWaits()
         LimitState admitting(10'000);
         admitting.setLearnChargeModel(true);
         admitting.addConfigured({.tpm = 20'000});
-        const AdmissionCost c = wb::admissionCost(CountingRule::Mistral, 2'000, 500, 600, 200);
-        Usage u;
-        u.promptTokens = 500;
-        u.completionTokens = 180;
-        u.reported = true;
-        qint64 providerUsed = 0;
-        for (int round = 0; round < 3; ++round) {
-            std::vector<Admission> calls;
-            for (int i = 0; i < 3; ++i) {
-                calls.push_back(admitting.admit(round * 1'000 + i, c));
-                providerUsed += 500;
-            }
-            for (int i = 0; i < 3; ++i) {
-                const qint64 t = round * 1'000 + 300 + 10 * i;
-                providerUsed += 180;
-                admitting.settle(t, calls[size_t(i)], settlementFor(CountingRule::Mistral, u));
-                RateLimitHeaders m;
-                m.limitTokens = 20'000;
-                m.remainingTokens = 20'000 - providerUsed;
-                notes << admitting.reconcile(t, calls[size_t(i)], round * 1'000 + i, CountingRule::Mistral, m);
-            }
-        }
+        notes << wbtest::readPromptOnlyProvider(admitting);
         notes << admitting.refusedForTokens(4'000, CountingRule::Mistral);
         QCOMPARE(notes.size(), 8);
         for (const QString &note : std::as_const(notes)) {

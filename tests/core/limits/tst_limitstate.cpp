@@ -1,5 +1,6 @@
 // LimitState: admission and settlement under each provider's counting rule, header reconciliation.
 #include "core/limits/limitstate.h"
+#include "tests/core/limits/promptonlyprovider.h"
 
 #include <QTest>
 
@@ -414,32 +415,10 @@ private slots:
         LimitState s(10'000);
         s.setLearnChargeModel(true);
         s.addConfigured({.tpm = 20'000});
-        const AdmissionCost c = wb::admissionCost(CountingRule::Mistral, 2'000, 500, 600, 200);
+        const AdmissionCost c = wbtest::promptOnlyCall();
         QCOMPARE(c.tokens, 1'100);
         QCOMPARE(c.promptOnlyTokens, 500);   // the larger of the two: 600
-        Usage u;
-        u.promptTokens = 500;
-        u.completionTokens = 180;
-        u.reported = true;
-        qint64 providerUsed = 0;
-        QStringList notes;
-        for (int round = 0; round < 3; ++round) {
-            const qint64 t0 = round * 1'000;
-            std::vector<Admission> calls;
-            for (int i = 0; i < 3; ++i) {
-                calls.push_back(s.admit(t0 + i, c));
-                providerUsed += 500;
-            }
-            for (int i = 0; i < 3; ++i) {
-                const qint64 t = t0 + 300 + 10 * i;
-                providerUsed += 180;
-                s.settle(t, calls[size_t(i)], settlementFor(CountingRule::Mistral, u));
-                RateLimitHeaders h;
-                h.limitTokens = 20'000;
-                h.remainingTokens = 20'000 - providerUsed;
-                notes << s.reconcile(t, calls[size_t(i)], t0 + i, CountingRule::Mistral, h);
-            }
-        }
+        const QStringList notes = wbtest::readPromptOnlyProvider(s);
         QVERIFY2(s.admitsPromptOnly(), qPrintable(notes.join(u'\n')));
         QVERIFY(!notes.filter(u"its prompt alone until the reply"_qs).isEmpty());
         // A refusal for tokens says the cheaper way was wrong: the sum again, and for good.
