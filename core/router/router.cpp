@@ -98,7 +98,8 @@ struct JobState {
     QString lastDeployment, lastProvider;
     ErrorClass lastClass = ErrorClass::None;
     QString lastError;
-    QHash<int, qint64> promptEstimate;   // deployment index -> estimated prompt tokens
+    QHash<int, qint64> promptEstimate;   // deployment index -> estimated prompt tokens (exact counts)
+    qint64 baseTokens = -1;              // base-encoding count, scaled per model (-1: not yet counted)
 };
 
 struct DeploymentState {
@@ -121,6 +122,11 @@ struct DeploymentState {
     // The token estimator holds counts this provider reported for the model (earlier runs, or
     // another deployment of it in this one): its prior factor is a measured one (admissionPrompt()).
     bool countCalibrated = false;
+    // Its prompts are estimated as a base count times the estimator's factor for the model
+    // (TokenEstimator::promptTokens): the factor is read again after each reply of the model, so
+    // jobs queued before a calibration are not charged by the factor they were first counted with.
+    bool scaledCount = false;
+    double tokenFactor = 1.0;
     QString windowKey;                   // who shares `limits` (never derived text of the key itself)
     int member = 0;                      // its key (or configured pool) in Private::pools
     // Unreachable: parked since outageSince; one real call at a time probes it from probeAt on.
@@ -281,6 +287,7 @@ public:
     qint64 wallMs(qint64 monotonic) const { return QDateTime::currentMSecsSinceEpoch() + (monotonic - now()); }
     AdmissionCost costFor(JobState *job, DeploymentState &d);
     qint64 promptEstimate(JobState *job, DeploymentState &d);
+    void refreshTokenFactor(const DeploymentState &d);
     qint64 admissionPrompt(JobState *job, DeploymentState &d);
     int choose(const QString &group, JobState *job, qint64 now, qint64 &earliest, bool &never);
     int pick(const std::vector<int> &candidates, JobState *job, qint64 now);
@@ -371,6 +378,9 @@ void Router::Private::build()
             queues[dep.modelName];
         }
         groupDeps[dep.modelName] << d->index;
+        d->scaledCount = options.tokens && TokenEstimator::family(dep.provider, dep.model) != TokenEstimator::Family::OpenAI;
+        if (d->scaledCount)
+            d->tokenFactor = options.tokens->factor(dep.provider, dep.model);
         deps.push_back(std::move(d));
     }
     rebuildWindows();
@@ -818,6 +828,11 @@ void Router::Private::armTimer(qint64 wakeAt)
 
 qint64 Router::Private::promptEstimate(JobState *job, DeploymentState &d)
 {
+    if (d.scaledCount) {
+        if (job->baseTokens < 0)
+            job->baseTokens = options.tokens->baseTokens(job->job.request);
+        return qint64(std::llround(double(job->baseTokens) * d.tokenFactor));
+    }
     auto it = job->promptEstimate.constFind(d.index);
     if (it != job->promptEstimate.cend())
         return *it;
@@ -825,6 +840,14 @@ qint64 Router::Private::promptEstimate(JobState *job, DeploymentState &d)
                               : charsToTokens(job->chars);
     job->promptEstimate.insert(d.index, n);
     return n;
+}
+
+void Router::Private::refreshTokenFactor(const DeploymentState &d)
+{
+    const double f = options.tokens->factor(d.dep.provider, d.dep.model);
+    for (const auto &x : deps)
+        if (x->scaledCount && x->dep.provider == d.dep.provider && x->dep.model == d.dep.model)
+            x->tokenFactor = f;
 }
 
 qint64 Router::Private::admissionPrompt(JobState *job, DeploymentState &d)
@@ -1607,6 +1630,10 @@ void Router::Private::onCallFinished(RouterCall *call)
     const CallRecord rec = settleCall(call, c, reply, t);
     emit q->callFinished(rec);
     emit q->callTraced(rec, c.job->job.request, reply.completion ? reply.completion->text : QString());
+    // The runner calibrates the estimator on the reply it was just given (callFinished): read the
+    // model's factor again.
+    if (d.scaledCount && rec.usage.reported)
+        refreshTokenFactor(d);
     if (c.probe)
         d.probeInFlight = false;
     if (unreachable(*call)) {
@@ -1855,7 +1882,8 @@ void Router::Private::actOnReply(JobPtr job, DeploymentState &d, const InFlightC
         }
         // Calibrating the TokenEstimator is the caller's business (the runner feeds it every
         // CallRecord); the router only learns its own admission error.
-        d.stats.recordSuccess(rec.latencyMs, rec.usage, c.promptEstimate);
+        // Against the estimate as it stands now: a calibration this reply brought is not its error.
+        d.stats.recordSuccess(rec.latencyMs, rec.usage, d.scaledCount ? promptEstimate(job.get(), d) : c.promptEstimate);
         JobOutcome o;
         o.ok = true;
         o.completion = *reply.completion;

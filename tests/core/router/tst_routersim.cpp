@@ -869,6 +869,68 @@ private slots:
         QCOMPARE(router.snapshot().http429, 0);
     }
 
+    void aCalibrationIsNotChargedTwice()
+    {
+        // The provider counts 1.5x the estimator's prior. The first reply calibrates the estimator
+        // (the runner's part, played here), so the next prompt's estimate already holds the 1.5:
+        // admission must not multiply it by that first reply's error once more. One call at a
+        // time; the window is long enough that nothing leaves it, so the second call's charge
+        // while in flight is the window's count then less the first call's settled charge.
+        constexpr qint64 kWindowMs = 20'000;
+        constexpr qint64 kMaxTokens = 30;
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.latencyMs = 500;
+        cfg.acceptAnyKey = false;
+        SimKey key{u"sk-calibrated"_qs, u"mistral"_qs, 0, 100'000, 0, 0, {}};
+        key.countFactor = 1.5;
+        cfg.keys << key;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        ModelList models;
+        Deployment d = deploymentAt(u"cal/1"_qs, u"cal"_qs, u"mistral"_qs, sim.baseUrl());
+        d.limits.tpm = 100'000;
+        d.limits.maxParallelRequests = 1;
+        models.deployments << d;
+        RouterOptions o;
+        o.apiKeys.insert(d.id, key.key);
+        auto tokens = std::make_shared<TokenEstimator>();
+        o.tokens = tokens;
+        Router router(models, o);
+        router.setWindowForTesting(kWindowMs, 50);
+        connect(&router, &Router::callTraced, this, [&](const CallRecord &c, const ChatRequest &req, const QString &) {
+            if (c.usage.reported)
+                tokens->observe(d.provider, d.model, tokens->baseTokens(req), c.usage.promptTokens);
+        });
+        QList<CallRecord> calls;
+        connect(&router, &Router::callFinished, this, [&](const CallRecord &c) { calls << c; });
+        Outcomes out;
+        out.watch(router, this);
+        QString text;
+        for (int i = 0; i < 12; ++i)
+            text += u"We hold these truths to be self-evident, that all men are created equal. "_qs;
+        for (int i = 1; i <= 2; ++i) {
+            RouterJob job = jobFor(quint64(i), u"cal"_qs);
+            job.request.user = text + QString::number(i);
+            job.request.maxTokens = kMaxTokens;
+            router.submit(job);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok == 1, 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(router.snapshot().deployments[0].inFlight, 1, 2'000);
+        const qint64 whileSecondInFlight = router.snapshot().deployments[0].tpmUsed;
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == 2, 10'000);
+        QVERIFY2(out.failed == 0, qPrintable(out.lastError));
+        QCOMPARE(calls.size(), 2);
+        const qint64 firstSettled = calls[0].usage.promptTokens + calls[0].usage.completionTokens;
+        const qint64 secondCharge = whileSecondInFlight - firstSettled;
+        const qint64 secondPrompt = calls[1].usage.promptTokens;
+        qInfo("second call charged %lld tokens in flight for a prompt the provider counted %lld (max_tokens %lld)",
+              secondCharge, secondPrompt, kMaxTokens);
+        // The estimate's margin (its spread) on top of the provider's count, not 1.5x again.
+        QVERIFY2(secondCharge <= qint64(double(secondPrompt) * 1.2) + kMaxTokens, qPrintable(QString::number(secondCharge)));
+        QVERIFY2(secondCharge >= secondPrompt + kMaxTokens, qPrintable(QString::number(secondCharge)));
+    }
+
     void reconciliationTightensWhenTheProviderCountsMore()
     {
         // Another client spends most of the key's minute before the router starts: only the
