@@ -883,6 +883,21 @@ AdmissionCost Router::Private::costFor(JobState *job, DeploymentState &d)
     // OpenAI's rule needs no tokenizer: skip the estimate (it is the hot path of big runs).
     const qint64 prompt = d.rule == CountingRule::OpenAi ? 0 : admissionPrompt(job, d);
     AdmissionCost cost = admissionCost(d.rule, job->chars, prompt, maxTokens, expected);
+    if (d.rule != CountingRule::OpenAi) {
+        // The margin guards the window's other calls; it must not make a call that fits by the
+        // estimate itself unadmittable (failed as "exceeds the limits"): such a call is charged
+        // the whole limit instead, so it goes alone into an empty window.
+        const AdmissionCost bare = admissionCost(d.rule, job->chars, promptEstimate(job, d), maxTokens, expected);
+        const auto clamp = [&](qint64 &v, qint64 bareV, LimitState::Dim dim) {
+            if (const auto limit = d.limits->effective(dim); limit && v > *limit && bareV <= *limit)
+                v = *limit;
+        };
+        clamp(cost.tokens, bare.tokens, LimitState::Tpm);
+        clamp(cost.sumTokens, bare.sumTokens, LimitState::Tpm);
+        clamp(cost.largerTokens, bare.largerTokens, LimitState::Tpm);
+        clamp(cost.promptOnlyTokens, bare.promptOnlyTokens, LimitState::Tpm);
+        clamp(cost.inputTokens, bare.inputTokens, LimitState::Itpm);
+    }
     // What this provider was seen to charge.
     if (d.limits->admitsLargerOfPromptAndMax() && cost.largerTokens > 0)
         cost.tokens = cost.largerTokens;

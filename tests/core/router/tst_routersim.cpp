@@ -869,6 +869,59 @@ private slots:
         QCOMPARE(router.snapshot().http429, 0);
     }
 
+    void aLongTextTheLimitHoldsIsNotFailedForTheMargin_data()
+    {
+        QTest::addColumn<QString>("provider");
+        QTest::newRow("anthropic (itpm)") << u"anthropic"_qs;
+        QTest::newRow("mistral (tpm)") << u"mistral"_qs;
+    }
+    void aLongTextTheLimitHoldsIsNotFailedForTheMargin()
+    {
+        // Before any reply the estimate is charged half as much again; a text whose estimate fits
+        // the per-minute limit but whose margined charge does not would never be admitted, and
+        // was failed as "exceeds the per-minute limits". It goes alone into an empty window.
+        QFETCH(QString, provider);
+        QString text;
+        for (int i = 0; i < 40; ++i)
+            text += u"We hold these truths to be self-evident, that all men are created equal. "_qs;
+        RouterJob job = jobFor(1, u"long"_qs);
+        job.request.user = text;
+        job.request.maxTokens = 20;
+        TokenEstimator tokens;
+        const qint64 estimate = tokens.promptTokens(provider, modelFor(provider), job.request).tokens;
+        // Between the estimate (plus max_tokens) and the first margin.
+        const qint64 limit = (estimate + job.request.maxTokens) * 12 / 10;
+        QVERIFY(limit < estimate * 3 / 2);
+        SimConfig cfg;
+        cfg.windowMs = 1'000;
+        cfg.acceptAnyKey = false;
+        SimKey key{u"sk-long"_qs, provider, 0, 0, 0, 0, {}};
+        (provider == u"anthropic" ? key.itpm : key.tpm) = limit;
+        if (provider == u"anthropic")
+            key.algorithm = SimAlgorithm::Bucket;   // as Anthropic documents, and the router assumes
+        cfg.keys << key;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        ModelList models;
+        Deployment d = deploymentAt(u"long/1"_qs, u"long"_qs, provider, sim.baseUrl());
+        (provider == u"anthropic" ? d.limits.itpm : d.limits.tpm) = limit;
+        models.deployments << d;
+        RouterOptions o;
+        o.apiKeys.insert(d.id, key.key);
+        o.tokens = std::make_shared<TokenEstimator>();
+        Router router(models, o);
+        router.setWindowForTesting(1'000, 50);
+        Outcomes out;
+        out.watch(router, this);
+        router.submit(job);
+        RouterJob second = job;
+        second.id = 2;
+        router.submit(second);
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == 2, 10'000);
+        QVERIFY2(out.failed == 0, qPrintable(out.lastError));
+        QCOMPARE(sim.stats().rateLimited, 0);
+    }
+
     void aCalibrationIsNotChargedTwice()
     {
         // The provider counts 1.5x the estimator's prior. The first reply calibrates the estimator
