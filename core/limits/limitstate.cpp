@@ -355,7 +355,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // The predictions cost a pass over every call of the window: a busy key (more than
     // kChargeLedgerSmall calls in it) is read every kChargeReadingShare of a window at most (and
     // whenever a drop needs explaining).
-    const bool predicts = d == Tpm && m_learnCharge && (!fixedWindows() || m_fixedConfirmed) && now >= m_learnQuietUntil;
+    const bool predicts = d == Tpm && m_learnCharge && (!fixedWindows() || m_fixedConfirmed);
     qint64 lo[2 * AdmissionWays], hi[2 * AdmissionWays];
     std::optional<qint64> explainedByCharge;
     const auto explain = [&] {
@@ -394,6 +394,8 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         adjust(d, now, deficit, now + reset);
         return;
     }
+    if (m_chargeHeld)
+        return;
     // Giving back: the provider counts less than we do. Calls sent after the replying one may
     // not be in its count yet; they stay charged.
     // Nor is a charge about to leave our window evidence: the provider's clock may run ahead of
@@ -407,13 +409,12 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         const double ours = m_buckets[d].level(now, *limit) - double(*limit) * double(lag) / double(m_windows[d].windowMs())
                 - double(m_buckets[d].chargedSince(sentAt, own.bucket)) - double(unsentCharged(d, sentAt, true));
         const qint64 give = qint64(std::floor(ours - double(providerUsed) - 1.0));
-        // (A copy holding a parted pool's charges gives them back as expected: no evidence then.)
         const auto unexplained = [&] {
             if (!explainedByCharge && predicts)
                 explain();
             return give - explainedByCharge.value_or(0);
         };
-        if (give >= threshold && !(m_learnAlgorithm && now >= m_learnQuietUntil && give > *limit / 10 && unexplained() > *limit / 10)) {
+        if (give >= threshold && !(m_learnAlgorithm && give > *limit / 10 && unexplained() > *limit / 10)) {
             adjust(d, now, -give, 0);
             return;
         }
@@ -436,15 +437,11 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         adjust(d, now, -give, 0);
 }
 
-void LimitState::quarantineLearning(qint64 now)
+void LimitState::forgetLearning()
 {
     forgetAlgorithmVotes();
     std::fill(std::begin(m_chargeScore), std::end(m_chargeScore), 0.0);
     m_chargeReadings = 0;
-    qint64 longest = 0;
-    for (const RateWindow &w : m_windows)
-        longest = std::max(longest, w.windowMs());
-    m_learnQuietUntil = now + longest;
 }
 
 void LimitState::chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket own, qint64 lo[6], qint64 hi[6]) const
@@ -528,7 +525,7 @@ void LimitState::chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket
 void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
                              qint64 threshold, QStringList &notes)
 {
-    if (now < m_learnQuietUntil || m_chargeHeld)
+    if (m_chargeHeld)
         return;
     // Window predictions say nothing true of a provider whose counters look like a bucket's: it
     // has drained some of every charge, so the ways that charge least would look best.
@@ -761,7 +758,7 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
 
 QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h)
 {
-    if (!m_learnAlgorithm || now < m_learnQuietUntil)
+    if (!m_learnAlgorithm || m_chargeHeld)
         return {};
     // Anthropic's resets are RFC 3339 instants: whole seconds, and our clock against theirs.
     const qint64 granularity = rule == CountingRule::Anthropic ? 1000 : 0;

@@ -72,14 +72,17 @@ public:
         return m_phase ? std::optional<qint64>(m_phase->hi - m_phase->lo) : std::nullopt;
     }
     /// Forgets the reset-time votes so far (the model in use stays): they were another counter's,
-    /// as for a copy made when a learned pool parts (docs/ARCHITECTURE.md, "Pools nobody configured").
+    /// as for a learned pool that parts (docs/ARCHITECTURE.md, "Pools nobody configured").
     void forgetAlgorithmVotes() { m_algorithmScore = m_bucketRefused ? m_algorithmScore : 0; }
-    /// For a copy made when a learned pool parts: until `now` plus the longest window it holds
-    /// charges of the keys that left (given back as the provider's counters show they are not
-    /// its own), so the provider counting less than it holds says nothing about how the provider
-    /// counts. Forgets the votes on the algorithm and on the charge model so far and learns
-    /// neither until then (docs/ARCHITECTURE.md, "Pools nobody configured").
-    void quarantineLearning(qint64 now);
+    /// For a state that stood for keys the provider counts apart (a learned pool that parted):
+    /// forgets the votes on the algorithm and the scores of the ways of charging so far, and
+    /// learns from the next reading on. Its charges must be its keys' own.
+    void forgetLearning();
+    /// Until a reply's counters have been reconciled, its charges may not be what the provider
+    /// holds (a learned pool that parted: it gave back the other keys' calls, and may have given
+    /// back some of them before, from one key's counter): the router sends one call at a time.
+    void setResyncPending(bool on) { m_resyncPending = on; }
+    bool resyncPending() const { return m_resyncPending; }
     /// What a settled call holds in tpm until evidence says otherwise. Unset (the default): what
     /// the counting rule documents (Settlement::tokens).
     void setChargeModel(ChargeModel m) { m_chargeModel = m; }
@@ -87,7 +90,10 @@ public:
     std::optional<ChargeModel> chargeModel() const { return m_chargeModel; }
     /// Whether the provider's tpm headers may teach the charge model (false: keep the documented one).
     void setLearnChargeModel(bool on) { m_learnCharge = on; }
-    /// While on, readings score no way of charging (the state may hold several keys' calls).
+    /// While on, the state may hold several keys' calls that the provider counts apart (a pool
+    /// suspected, not yet decided): readings score no way of charging, vote on no algorithm, and
+    /// give nothing back — one key's counter showing less than the state holds is no capacity of
+    /// the pool, and what was given back would be taken out twice should the pool part.
     void holdChargeLearning(bool on) { m_chargeHeld = on; }
     /// A reply named what its call was charged (Mistral's query cost): learns whether the provider
     /// admits a call against max(prompt, max_tokens) rather than prompt + max_tokens. Two replies
@@ -300,7 +306,7 @@ private:
     double m_chargeScore[6] = {0, 0, 0, 0, 0, 0};
     int m_chargeReadings = 0;
     bool m_scoredAsBucket = false;   // the scores were made replaying a bucket
-    qint64 m_learnQuietUntil = 0;   // quarantineLearning(): no learning before
+    bool m_resyncPending = false;
     bool m_learnAlgorithm = false;
     // How a call is charged at admission: the counting rule's prompt + max_tokens, the larger of
     // the two, or the prompt alone (max_tokens not reserved).

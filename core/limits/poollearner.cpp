@@ -211,7 +211,9 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
         auto answeredFirst = [&](int w, qint64 from, std::vector<qint64> *times) {
             qint64 n = 0;
             for (const auto &[s, a] : m_members[size_t(w)].answers) {
-                if (s > std::max(from, sentAt - skew) && s <= sentAt && a < sentAt) {
+                // Answered no later than the replying call left: the provider counted it before
+                // producing that answer, so before the replying call could arrive.
+                if (s > std::max(from, sentAt - skew) && s <= sentAt && a <= sentAt) {
                     ++n;
                     if (times)
                         times->push_back(s);

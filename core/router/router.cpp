@@ -178,6 +178,16 @@ struct InFlightCall {
     QString sharedTicket;                // admitted by the shared store; settled exactly once
 };
 
+/// A call answered on a key that may share a pool with others (PoolLearner::hasPeers), kept for
+/// two windows (a reply may be a window late): when a pool nobody configured parts, each state gives back the charges of the keys
+/// that are no longer in it (applyPools).
+struct AnsweredCall {
+    int member = 0;
+    LimitState *state = nullptr;         // where its tickets are valid (nullptr: nowhere now)
+    Admission admission;
+    qint64 at = 0;
+};
+
 /// A job whose shared admission is being asked (at most one per group: FIFO).
 struct PendingShared {
     JobPtr job;
@@ -230,6 +240,7 @@ public:
     std::map<QString, std::size_t> unsortedTail;                // per group: jobs submitted since the last sort
     std::multimap<qint64, JobPtr> delayed;                      // retry back-off: notBefore -> job
     std::unordered_map<RouterCall *, InFlightCall> inFlight;
+    std::deque<AnsweredCall> recentAnswered;   // oldest first
 
     ConnectionPool connections;
     CallDeadlines *deadlines = nullptr;   // every call's timeout behind one timer
@@ -288,6 +299,13 @@ public:
     AdmissionCost costFor(JobState *job, DeploymentState &d);
     qint64 promptEstimate(JobState *job, DeploymentState &d);
     void refreshTokenFactor(const DeploymentState &d);
+    int memberInFlight(int member) const
+    {
+        int n = 0;
+        for (int i : memberDeps[size_t(member)])
+            n += deps[size_t(i)]->inFlight;
+        return n;
+    }
     qint64 admissionPrompt(JobState *job, DeploymentState &d);
     int choose(const QString &group, JobState *job, qint64 now, qint64 &earliest, bool &never);
     int pick(const std::vector<int> &candidates, JobState *job, qint64 now);
@@ -545,6 +563,7 @@ void Router::Private::rebuildWindows()
     memberDeps.clear();
     memberKey.clear();
     learnedStates.clear();
+    recentAnswered.clear();   // their states are gone
     learnedPaces.clear();
     QHash<int, int> memberOfRoot;
     for (int i = 0; i < n; ++i) {
@@ -711,7 +730,8 @@ std::map<LimitState *, LimitState *> Router::Private::applyPools(qint64 t)
             learnedPaces.push_back(std::make_unique<SlowStart>(*paceOf(ms.front())));
             keep = learnedStates.back().get();
             pace = learnedPaces.back().get();
-            keep->quarantineLearning(t);   // it holds the other keys' charges for a window yet
+            keep->forgetLearning();   // what it learned it learned for other keys as well
+            keep->setResyncPending(true);
             copyOf[keep] = stateOf(ms.front());
         }
         claimed.insert(keep);
@@ -742,16 +762,34 @@ std::map<LimitState *, LimitState *> Router::Private::applyPools(qint64 t)
                 to->sent(c.admission);
         }
     }
+    // Answered calls stay charged where they were, as the provider keeps them: only in the state
+    // of their own key's pool (a copy made from it keeps their tickets).
+    for (AnsweredCall &r : recentAnswered) {
+        if (!r.state)
+            continue;
+        LimitState *to = target[size_t(r.member)];
+        for (const auto &[copy, original] : copyOf)
+            if (original == r.state && copy != to)
+                copy->refund(t, r.admission);
+        if (r.state == to)
+            continue;
+        r.state->refund(t, r.admission);
+        const auto copied = copyOf.find(to);
+        r.state = copied != copyOf.end() && copied->second == r.state ? to : nullptr;
+    }
     for (const auto &dp : deps) {
         DeploymentState &d = *dp;
         d.limits = target[size_t(d.member)];
         d.slowStart = targetPace[size_t(d.member)];
         d.windowKey = targetKey[size_t(d.member)];
     }
-    // The state the copies were made from holds the leaving keys' charges for a window as well,
-    // and what it learned while it stood for keys the provider counts apart is unsound.
-    for (const auto &[copy, original] : copyOf)
-        original->quarantineLearning(t);
+    // What the state the copies were made from learned while it stood for keys the provider
+    // counts apart is unsound. (Neither it nor a copy holds another pool's calls any more:
+    // those answered within two windows and those in flight were taken out above.)
+    for (const auto &[copy, original] : copyOf) {
+        original->forgetLearning();
+        original->setResyncPending(true);
+    }
     return copyOf;
 }
 
@@ -990,6 +1028,20 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
         if (!d.limits->anyLimit() && !d.limits->informed() && d.limits->inFlight() > 0) {
             // No limits configured and none heard yet: one call at a time until the first reply
             // tells what the provider announces (docs/ARCHITECTURE.md, "Limits"); its reply reschedules.
+            anyCouldEverFit = true;
+            continue;
+        }
+        if (d.limits->resyncPending() && d.limits->inFlight() > 0) {
+            // A parted pool's state: one call at a time until a reply's counters say what the
+            // provider holds; a reply reschedules (docs/ARCHITECTURE.md, "Pools nobody configured").
+            anyCouldEverFit = true;
+            continue;
+        }
+        if (pools->unheard(d.member) && memberInFlight(d.member) > 0) {
+            // A key suspected of sharing a pool takes one call until its first reply: the count in
+            // that reply then shows the other keys' calls or not. With several of its own calls on
+            // their way, either explanation fits and the suspicion (one pool's pace) lasts; a
+            // reply reschedules (docs/ARCHITECTURE.md, "Pools nobody configured").
             anyCouldEverFit = true;
             continue;
         }
@@ -1783,6 +1835,13 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     } else {
         d.limits->release(c.admission);
     }
+    if (pools->hasPeers(d.member)) {
+        // Its charge stays (settled, or as admitted for a refusal): kept to be given back should
+        // its key's learned pool part (applyPools).
+        while (!recentAnswered.empty() && recentAnswered.front().at + 2 * windowMs < t)
+            recentAnswered.pop_front();
+        recentAnswered.push_back(AnsweredCall{d.member, d.limits, c.admission, t});
+    }
     // Whether this key's counter shows another key's calls (a provider pool nobody configured):
     // decided first, so the counter is reconciled with the pool it belongs to.
     bool moved = false;
@@ -1799,6 +1858,8 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
         notes << d.limits->reconcile(t, c.sentMs, d.rule, reply.limits);
     else
         notes << d.limits->reconcile(t, c.admission, c.sentMs, d.rule, reply.limits);
+    if (reply.limits.remainingRequests || reply.limits.remainingTokens)
+        d.limits->setResyncPending(false);
     if (reply.error && reply.error->errorClass == ErrorClass::RateLimited
         && !quotaExhaustion(reply.httpStatus, call->headers(), call->body(), QDateTime::currentMSecsSinceEpoch())) {
         // Only a limit the bucket knew can show that the provider does not refill like one: a

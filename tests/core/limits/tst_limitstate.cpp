@@ -428,42 +428,6 @@ private slots:
         QVERIFY(s.refusedForTokens(4'001, CountingRule::Mistral).isEmpty());
     }
 
-    void aPartedPoolsCopyLearnsNothingForAWindow()
-    {
-        // A copy made when a learned pool parts holds the other key's charges until they leave
-        // its window: the provider counting less than it holds is that, not a settlement to usage.
-        LimitState s;
-        s.setLearnChargeModel(true);
-        s.addConfigured({.tpm = 10'000});
-        s.quarantineLearning(0);
-        const AdmissionCost c = wb::admissionCost(CountingRule::OpenAi, 400, 100, 300, 0);
-        Usage u;
-        u.promptTokens = 100;
-        u.completionTokens = 90;
-        u.reported = true;
-        auto readings = [&](qint64 from) {
-            std::vector<Admission> calls;
-            for (int i = 0; i < 4; ++i)
-                calls.push_back(s.admit(from + i, c));
-            qint64 providerUsed = 4 * 400;
-            for (int i = 0; i < 3; ++i) {
-                const qint64 t = from + 1'000 + i;
-                s.settle(t, calls[size_t(i)], settlementFor(CountingRule::OpenAi, u));
-                providerUsed -= 400 - 190;
-                RateLimitHeaders h;
-                h.limitTokens = 10'000;
-                h.remainingTokens = 10'000 - providerUsed;
-                h.resetTokensMs = 6'000;
-                s.reconcile(t, from + i, CountingRule::OpenAi, h);
-            }
-        };
-        readings(0);
-        QCOMPARE(s.chargeModel().value_or(ChargeModel::KeptAtAdmission), ChargeModel::KeptAtAdmission);
-        // A window later it holds only its own calls, and learns from them as any key does.
-        readings(s.windowMs() + 1'000);
-        QCOMPARE(s.chargeModel().value_or(ChargeModel::KeptAtAdmission), ChargeModel::SettledToUsage);
-    }
-
     void refusalTeachesTheLimit()
     {
         LimitState s;
