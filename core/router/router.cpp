@@ -179,8 +179,8 @@ struct InFlightCall {
 };
 
 /// A call answered on a key that may share a pool with others (PoolLearner::hasPeers), kept for
-/// two windows (a reply may be a window late): when a pool nobody configured parts, each state gives back the charges of the keys
-/// that are no longer in it (applyPools).
+/// two windows (a reply may be a window late): when a pool nobody configured parts, each state
+/// gives back the charges of the keys that are no longer in it (applyPools).
 struct AnsweredCall {
     int member = 0;
     LimitState *state = nullptr;         // where its tickets are valid (nullptr: nowhere now)
@@ -1858,7 +1858,10 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
         notes << d.limits->reconcile(t, c.sentMs, d.rule, reply.limits);
     else
         notes << d.limits->reconcile(t, c.admission, c.sentMs, d.rule, reply.limits);
-    if (reply.limits.remainingRequests || reply.limits.remainingTokens)
+    // A reply's counters were reconciled — or a provider that sends none (Gemini) answered: its
+    // state has nothing more to learn before it takes more than one call.
+    if (reply.completion || reply.limits.remainingRequests || reply.limits.remainingTokens
+        || reply.limits.remainingInputTokens)
         d.limits->setResyncPending(false);
     if (reply.error && reply.error->errorClass == ErrorClass::RateLimited
         && !quotaExhaustion(reply.httpStatus, call->headers(), call->body(), QDateTime::currentMSecsSinceEpoch())) {
