@@ -9,6 +9,7 @@
 //
 //   bench_modes [--texts N] [--window-ms W] [--latency-ms L] [--mode NAME] [--configured-only]
 //               [--start-into MS]   (each run starts MS into a wall-clock window: the fixed mode's phase)
+//               [--slack PERCENT]   (token limits PERCENT above a third of the demand: see sizeLimits)
 //
 // The minimum: per group and limit, D demanded of a limit L in total (the simulator's own count
 // after settling) needs ceil(D / L) - 1 further windows (a bucket: D / L - 1 refills), plus one
@@ -256,14 +257,16 @@ QString modelList(const QString &base, const QList<SimKey> &keys, bool configure
 }
 
 /// Limits that bind: every group's demand (measured by an unlimited sizing run) is about three
-/// windows of each limit, and no single call exceeds a limit.
-void sizeLimits(QList<SimKey> &keys, const SimStats &sized, double maxOverMean)
+/// windows of each limit, and no single call exceeds a limit. Where the demand sets the limit
+/// (more texts than the largest call needs), three windows need every window packed to the token;
+/// `slack` (0.1 = 10 %) raises the token limits above a third of the demand.
+void sizeLimits(QList<SimKey> &keys, const SimStats &sized, double maxOverMean, double slack)
 {
     auto perCall = [&](const QString &key, auto field) {
         const SimKeyStats s = sized.keys.value(key);
         return s.ok > 0 ? double(s.*field) / double(s.ok) : 0.0;
     };
-    auto fit = [&](double demand, double oneCall) { return qint64(std::ceil(std::max(demand / 3.0, oneCall * maxOverMean * 1.1))); };
+    auto fit = [&](double demand, double oneCall) { return qint64(std::ceil(std::max(demand / 3.0 * (1.0 + slack), oneCall * maxOverMean * 1.1))); };
     for (SimKey &k : keys) {
         const SimKeyStats s = sized.keys.value(k.key);
         const double n = double(s.ok);
@@ -555,7 +558,7 @@ int main(int argc, char **argv)
         }
     }
     QList<SimKey> limited = baseKeys();
-    sizeLimits(limited, sized, maxOverMean);
+    sizeLimits(limited, sized, maxOverMean, arg("--slack", QStringLiteral("0")).toDouble() / 100.0);
 
     QTextStream out(stdout);
     out << QStringLiteral("bench_modes: %1 texts x 4 groups (2 OpenAI keys), window %2 ms, latency %3 ms; "
