@@ -9,6 +9,25 @@ using namespace wb;
 namespace {
 constexpr qint64 kWindow = 60'000;
 const QString kScope = QStringLiteral("openai\nhttps://api.openai.com/v1\ngpt-4o-mini");
+
+struct Verdict {
+    bool changed = false;
+    PoolLearner::Pair pair = PoolLearner::Pair::Suspected;
+};
+
+/// Two suspected keys: A's call sent at 1 s (answered at 1.15 s when `answered`), B's at 1.2 s.
+/// B's reply at 1.4 s names `limit` and `remaining` (`bucket`: its counter refills continuously).
+Verdict afterBsReply(bool answered, qint64 limit, qint64 remaining, bool bucket)
+{
+    PoolLearner p(kWindow);
+    const int a = p.addMember(kScope, true), b = p.addMember(kScope, true);
+    p.sent(a, 1'000);
+    if (answered)
+        p.answered(a, 1'000, 1'150);
+    p.sent(b, 1'200);
+    const bool changed = p.observe(b, 1'400, 1'200, limit, remaining, bucket, true);
+    return {changed, p.pair(a, b)};
+}
 } // namespace
 
 class TstPoolLearner final : public QObject {
@@ -85,28 +104,17 @@ private slots:
         // A's call was answered before B's left, 200 ms later (within the send times' skew): in a
         // shared counter it is surely counted when B's call arrives. B's count of 1 shows two
         // counters (the learn runs of the second simulator: the pooled keys never parted).
-        PoolLearner p(kWindow);
-        const int a = p.addMember(kScope, true), b = p.addMember(kScope, true);
-        p.sent(a, 1'000);
-        p.answered(a, 1'000, 1'150);
-        p.sent(b, 1'200);
-        QVERIFY(p.observe(b, 1'400, 1'200, 100, 99, false, true));
-        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);
+        const Verdict answered = afterBsReply(true, 100, 99, false);
+        QVERIFY(answered.changed);
+        QCOMPARE(answered.pair, PoolLearner::Pair::Separate);
         // The same without the answer: no evidence either way.
-        PoolLearner q(kWindow);
-        const int qa = q.addMember(kScope, true), qb = q.addMember(kScope, true);
-        q.sent(qa, 1'000);
-        q.sent(qb, 1'200);
-        QVERIFY(!q.observe(qb, 1'400, 1'200, 100, 99, false, true));
-        QCOMPARE(q.pair(qa, qb), PoolLearner::Pair::Suspected);
+        const Verdict unanswered = afterBsReply(false, 100, 99, false);
+        QVERIFY(!unanswered.changed);
+        QCOMPARE(unanswered.pair, PoolLearner::Pair::Suspected);
         // And as buckets (10 a minute: what A's call left in a shared one has not drained).
-        PoolLearner r(kWindow);
-        const int ra = r.addMember(kScope, true), rb = r.addMember(kScope, true);
-        r.sent(ra, 1'000);
-        r.answered(ra, 1'000, 1'150);
-        r.sent(rb, 1'200);
-        QVERIFY(r.observe(rb, 1'400, 1'200, 10, 9, true, true));
-        QCOMPARE(r.pair(ra, rb), PoolLearner::Pair::Separate);
+        const Verdict bucket = afterBsReply(true, 10, 9, true);
+        QVERIFY(bucket.changed);
+        QCOMPARE(bucket.pair, PoolLearner::Pair::Separate);
     }
 
     void aRefusedCallIsNotCounted()
