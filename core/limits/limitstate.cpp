@@ -13,7 +13,7 @@ constexpr int kChargeReadingsNeeded = 2;
 constexpr double kChargeScoreRatio = 2;
 // ... and before calls are admitted cheaper than so far (the larger of prompt and max_tokens, or
 // the prompt alone, instead of their sum).
-constexpr int kCheaperReadingsNeeded = 3;
+constexpr int kCheaperReadingsNeeded = 2;
 constexpr double kCheaperScoreRatio = 4;
 // With more calls in the window than this, at most one charge reading per this share of the
 // window (each is a pass over the window's calls).

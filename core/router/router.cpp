@@ -289,7 +289,7 @@ public:
     }
     /// Why the deployment cannot take its group's next call, and until when (monotonic ms).
     std::pair<WaitReason, qint64> waitReason(DeploymentState &d, qint64 now);
-    bool slowStartHolds(DeploymentState &d, qint64 t);
+    bool slowStartHolds(DeploymentState &d, JobState *job, qint64 t);
     /// After refusals that name nothing: what `cost` would make the key's window hold.
     RefusalBounds::Point heldWith(DeploymentState &d, const AdmissionCost &cost, qint64 t);
     /// Whether the refusals a key has seen hold `job` back: its point would be refused, or it is a
@@ -681,6 +681,10 @@ void Router::Private::rebuildWindows()
         if (!pace)
             pace = std::make_unique<SlowStart>(windowMs + marginMs);
         d.slowStart = pace.get();
+        if (!l.statesARate()) {
+            if (const auto it = options.rememberedAccepted.constFind(d.dep.id); it != options.rememberedAccepted.cend())
+                pace->bounds().accepted({it->first, it->second});
+        }
         auto first = firstLimits.constFind(r);
         if (first == firstLimits.cend()) {
             firstLimits.insert(r, v);
@@ -1045,7 +1049,7 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
             anyCouldEverFit = true;
             continue;
         }
-        if (slowStartHolds(d, t)) {
+        if (slowStartHolds(d, job, t)) {
             // A limit the provider does not announce is still unknown: no faster than twice what
             // it has accepted (core/limits/slowstart.h); a reply reschedules.
             anyCouldEverFit = true;
@@ -1410,12 +1414,18 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
     call->start(br);
 }
 
-bool Router::Private::slowStartHolds(DeploymentState &d, qint64 t)
+bool Router::Private::slowStartHolds(DeploymentState &d, JobState *job, qint64 t)
 {
     // Nothing configured (max_parallel_requests is a pace the user chose) and a limit the
     // provider does not announce still unknown (core/limits/slowstart.h).
-    return d.maxParallel == 0 && !d.slowStart->gaveUp() && exploring(*d.limits, d.rule)
-        && d.limits->inFlight() >= d.slowStart->maxInFlight(t);
+    if (d.maxParallel != 0 || d.slowStart->gaveUp() || !exploring(*d.limits, d.rule)
+        || d.limits->inFlight() < d.slowStart->maxInFlight(t))
+        return false;
+    // A call that leaves the key's window within what one window was seen to hold, every call
+    // accepted (in this run or a remembered one), cannot pass the unknown limit: it goes at once.
+    // Paced beyond, the calls of a window go one by one and so leave it one by one, and every
+    // later window inherits that spread (docs/ARCHITECTURE.md, "Slow start and learned limits").
+    return d.slowStart->bounds().verdict(heldWith(d, costFor(job, d), t)) != RefusalBounds::Verdict::Fits;
 }
 
 RefusalBounds::Point Router::Private::heldWith(DeploymentState &d, const AdmissionCost &cost, qint64 t)
@@ -1488,7 +1498,7 @@ std::pair<WaitReason, qint64> Router::Private::waitReason(DeploymentState &d, qi
     if (reason != WaitReason::None)
         return {reason, until};
     if ((d.maxParallel > 0 && d.inFlight >= d.maxParallel)
-        || (slowStartHolds(d, t)))
+        || (slowStartHolds(d, head, t)))
         return {WaitReason::Parallel, kNever};
     // Held by what refusals that named nothing showed: a probe in flight, or a window to drain.
     if (qint64 drained = kNever; boundsHold(d, head, t, drained))
@@ -2328,6 +2338,12 @@ RouterSnapshot Router::snapshot() const
             qint64 &tokens = x.rule == CountingRule::Anthropic ? ds.itpmLearned : ds.tpmLearned;
             if (tokens == 0)
                 tokens = p.tokens;
+        } else if (!x.limits->anyConfigured() && exploring(*x.limits, x.rule)) {
+            // A limit it refuses on is still unknown (Gemini's rpm, which no header tells): what
+            // its window was seen to hold is a floor the next run's slow start sends within.
+            const RefusalBounds::Point p = x.slowStart->bounds().proven();
+            ds.acceptedRequests = p.requests;
+            ds.acceptedTokens = p.tokens;
         }
         ds.inFlight = x.inFlight;
         ds.maxParallel = x.maxParallel;

@@ -74,6 +74,11 @@ struct RouterOptions {
     /// refill): its window starts so; the counters can still teach otherwise. A limit_algorithm
     /// the model list states wins.
     QHash<QString, LearnedCounting> rememberedCounting;
+    /// deployment id -> the most requests and tokens (tpm; Anthropic itpm) one window of its key
+    /// was seen to hold with every call accepted, while a limit its provider refuses on stayed
+    /// unknown: the slow start sends within that at once (docs/ARCHITECTURE.md, "Slow start and
+    /// learned limits"). Used only where the model list states no rate limit.
+    QHash<QString, std::pair<qint64, qint64>> rememberedAccepted;
 };
 
 class Router final : public QObject {

@@ -88,6 +88,10 @@ struct DeploymentSnapshot {
     ExhaustedQuota exhausted;
     /// How the key's counters showed the provider counts, where this run learned it.
     LearnedCounting learnedCounting;
+    /// A key with no limits configured whose provider never told one it refuses on (Gemini's
+    /// rpm): the most requests and tokens its window was seen to hold with every call accepted
+    /// (0 = none), a floor of those limits (docs/ARCHITECTURE.md, "Slow start and learned limits").
+    qint64 acceptedRequests = 0, acceptedTokens = 0;
 };
 
 struct RouterSnapshot {

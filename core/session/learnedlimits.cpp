@@ -172,6 +172,13 @@ Result<void> LearnedLimitStore::load()
                 e.counting.*w.field = x.toString() == QLatin1String(w.yes);
             }
         }
+        if (const QJsonValue v = o.value(u"accepted"); !v.isUndefined()) {
+            const QJsonObject a = v.toObject();
+            e.acceptedRequests = a.value(u"requests").toInteger(-1);
+            e.acceptedTokens = a.value(u"tokens").toInteger(0);
+            if (!v.isObject() || e.acceptedRequests <= 0 || e.acceptedTokens < 0)
+                return bad("accepted", QStringLiteral("must be {\"requests\": n, \"tokens\": n} with n > 0 requests"));
+        }
         if (const QJsonValue v = o.value(u"exhausted"); !v.isUndefined()) {
             const QJsonObject q = v.toObject();
             e.quotaUntil = QDateTime::fromString(q.value(u"until").toString(), Qt::ISODate);
@@ -218,6 +225,9 @@ Result<void> LearnedLimitStore::save() const
                 c.insert(QStringLiteral("refill"), *e.counting.bucket ? QStringLiteral("bucket") : QStringLiteral("window"));
             o.insert(QStringLiteral("counting"), c);
         }
+        if (e.acceptedRequests > 0)
+            o.insert(QStringLiteral("accepted"), QJsonObject{{QStringLiteral("requests"), e.acceptedRequests},
+                                                             {QStringLiteral("tokens"), e.acceptedTokens}});
         if (e.quotaUntil.isValid())
             o.insert(QStringLiteral("exhausted"), QJsonObject{{QStringLiteral("until"), e.quotaUntil.toUTC().toString(Qt::ISODate)},
                                                               {QStringLiteral("what"), e.quotaWhat},
@@ -271,6 +281,17 @@ void LearnedLimitStore::rememberCounting(const Deployment &d, qint64 windowMs, c
         entry.counting.settledToUsage = counting.settledToUsage;
     if (counting.bucket)
         entry.counting.bucket = counting.bucket;
+    entry.learnedAt = at.toUTC();
+}
+
+void LearnedLimitStore::rememberAccepted(const Deployment &d, qint64 windowMs, qint64 requests, qint64 tokens,
+                                         const QDateTime &at)
+{
+    LearnedLimits &entry = entryFor(d, windowMs, at);
+    if (entry.windowMs != windowMs)
+        return;   // counts per another window length: its limits (kept) say more than these
+    entry.acceptedRequests = requests;
+    entry.acceptedTokens = tokens;
     entry.learnedAt = at.toUTC();
 }
 
@@ -334,6 +355,12 @@ Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, 
             const bool had = before && (before->dayResetsAt.isValid() || before->quotaUntil.isValid());
             if (had || q.dayResetsAt.isValid() || q.quotaUntil.isValid()) {
                 store.rememberQuotas(d, windowMs, q, at);
+                changed = true;
+            }
+            // What the run's slow start found accepted (the router's floor, the remembered one
+            // included): the next run sends within it at once.
+            if (s.acceptedRequests > 0) {
+                store.rememberAccepted(d, windowMs, s.acceptedRequests, s.acceptedTokens, at);
                 changed = true;
             }
             if (s.learnedCounting.any()) {

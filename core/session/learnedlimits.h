@@ -34,6 +34,10 @@ struct LearnedLimits {
     bool quotaDaily = true;
     /// How the provider was seen to count the key (admission, settlement, refill); unset: not learned.
     LearnedCounting counting;
+    /// While a limit the provider refuses on stayed unknown (no header tells Gemini's rpm): the
+    /// most requests and tokens one window of the key was seen to hold, every call accepted
+    /// (0: none). A floor the next run's slow start sends within at once.
+    qint64 acceptedRequests = 0, acceptedTokens = 0;
     bool any() const { return limits.statesARate(); }
 };
 
@@ -63,6 +67,8 @@ public:
                   const QString &pool = {});
     /// Sets what `counting` states of how the provider counts that entry's key (the rest is kept).
     void rememberCounting(const Deployment &d, qint64 windowMs, const LearnedCounting &counting, const QDateTime &at);
+    /// Replaces what that entry's key was seen to accept in one window (LearnedLimits::acceptedRequests).
+    void rememberAccepted(const Deployment &d, qint64 windowMs, qint64 requests, qint64 tokens, const QDateTime &at);
     /// Replaces that entry's daily use and exhausted quota (either invalid: none), as of `at`.
     void rememberQuotas(const Deployment &d, qint64 windowMs, const LearnedLimits &quotas, const QDateTime &at);
     const QList<LearnedLimits> &entries() const { return m_entries; }

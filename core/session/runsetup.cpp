@@ -240,6 +240,8 @@ void rememberedLimits(PreparedRun &p, RouterOptions &ro, const Emit &emitEvent)
         const RateLimits &l = d.limits;
         if (l.statesARate())
             continue;
+        if (learned && learned->acceptedRequests > 0 && learned->windowMs == windowMs)
+            ro.rememberedAccepted.insert(d.id, {learned->acceptedRequests, learned->acceptedTokens});
         if (!learned || !learned->any() || learned->windowMs != windowMs)
             continue;
         ro.rememberedLimits.insert(d.id, learned->limits);

@@ -16,14 +16,21 @@ inline wb::AdmissionCost promptOnlyCall()
     return wb::admissionCost(wb::CountingRule::Mistral, 2'000, 500, 600, 200);
 }
 
+/// What the provider reports for each such call: its prompt and a completion of 180.
+inline wb::Usage promptOnlyUsage()
+{
+    wb::Usage u;
+    u.promptTokens = 500;
+    u.completionTokens = 180;
+    u.reported = true;
+    return u;
+}
+
 inline QStringList readPromptOnlyProvider(wb::LimitState &s)
 {
     using namespace wb;
     const AdmissionCost c = promptOnlyCall();
-    Usage u;
-    u.promptTokens = 500;
-    u.completionTokens = 180;
-    u.reported = true;
+    const Usage u = promptOnlyUsage();
     qint64 providerUsed = 0;
     QStringList notes;
     for (int round = 0; round < 3; ++round) {

@@ -428,6 +428,48 @@ private slots:
         QVERIFY(s.refusedForTokens(4'001, CountingRule::Mistral).isEmpty());
     }
 
+    void anUnreservedOutputAllowanceIsLearnedByTheSecondReply()
+    {
+        // The second simulator's Mistral with a reply 2 s after its request (a tenth of the
+        // window): two calls leave together, a third after the first reply. The first reading
+        // holds the second call's prompt and not its max_tokens; the second reading agrees with
+        // every way (the third call may not have arrived). From then on the window holds what
+        // the provider does, and a fourth call goes in this window, not in the next one.
+        const qint64 W = 20'000, limit = 3'000;
+        LimitState s(W);
+        s.setLearnChargeModel(true);
+        s.addConfigured({.tpm = limit});
+        const AdmissionCost c = wbtest::promptOnlyCall();   // prompt 500, max_tokens 600
+        const Usage u = wbtest::promptOnlyUsage();          // completion 180
+        qint64 providerUsed = 0;
+        QStringList notes;
+        auto reply = [&](qint64 t, const Admission &a) {
+            providerUsed += 180;
+            s.settle(t, a, settlementFor(CountingRule::Mistral, u));
+            RateLimitHeaders h;
+            h.limitTokens = limit;
+            h.remainingTokens = limit - providerUsed;
+            notes << s.reconcile(t, a, a.at, CountingRule::Mistral, h);
+        };
+        std::vector<Admission> calls;
+        for (int i = 0; i < 2; ++i) {
+            QVERIFY(s.canAdmit(0, c));
+            calls.push_back(s.admit(0, c));
+            providerUsed += 500;
+        }
+        QVERIFY(!s.canAdmit(0, c));   // a third with max_tokens reserved would not fit
+        reply(1'800, calls[0]);
+        QVERIFY(!s.admitsPromptOnly());   // one reading is not enough to admit cheaper
+        QVERIFY(s.canAdmit(2'000, c));
+        calls.push_back(s.admit(2'000, c));
+        providerUsed += 500;
+        reply(2'600, calls[1]);
+        QVERIFY2(s.admitsPromptOnly(), qPrintable(notes.join(u'\n')));
+        // The provider holds 2 x 680 + 500; a fourth prompt fits (2,360 of 3,000), and so do the
+        // four completions (2,720).
+        QVERIFY(s.canAdmit(2'600, c));
+    }
+
     void refusalTeachesTheLimit()
     {
         LimitState s;

@@ -7,7 +7,9 @@
 #include <QElapsedTimer>
 #include <QTest>
 
+#include <algorithm>
 #include <functional>
+#include <vector>
 
 namespace wbtest {
 
@@ -17,6 +19,8 @@ struct SimRouterRun {
     wb::RouterSnapshot snapshot;
     QStringList errors, events;
     qint64 wallMs = 0;
+    /// The most calls that were on their way at once (from each call's start and latency).
+    int mostInFlight = 0;
 };
 
 /// A simulator with `windowMs` windows, 20 ± 5 ms latency, answering only the keys it was given.
@@ -36,6 +40,12 @@ inline void runJobs(wb::Router &router, wb::ProviderSimulator &sim, int jobs, co
                     SimRouterRun &out)
 {
     QObject::connect(&router, &wb::Router::event, &router, [&](const QString &e) { out.events << e; });
+    std::vector<std::pair<qint64, int>> edges;   // (ms, +1 start / -1 end)
+    QObject::connect(&router, &wb::Router::callFinished, &router, [&](const wb::CallRecord &c) {
+        const qint64 at = c.startedAt.toMSecsSinceEpoch();
+        edges.emplace_back(at, 1);
+        edges.emplace_back(at + c.latencyMs, -1);
+    });
     int finished = 0;
     QObject::connect(&router, &wb::Router::jobFinished, &router, [&](const wb::JobOutcome &r) {
         ++finished;
@@ -49,6 +59,10 @@ inline void runJobs(wb::Router &router, wb::ProviderSimulator &sim, int jobs, co
     if (!QTest::qWaitFor([&] { return finished == jobs; }, 60'000))
         out.errors << QStringLiteral("only %1 of %2 jobs finished within 60 s").arg(finished).arg(jobs);
     out.wallMs = clock.elapsed();
+    std::sort(edges.begin(), edges.end());   // an end before a start of the same millisecond
+    int now = 0;
+    for (const auto &e : edges)
+        out.mostInFlight = std::max(out.mostInFlight, now += e.second);
     out.stats = sim.stats();
     out.snapshot = router.snapshot();
 }

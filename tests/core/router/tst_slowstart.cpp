@@ -34,7 +34,7 @@ using QuietRun = wbtest::SimRouterRun;
 /// Runs `jobs` calls on deployment quiet/1 of `provider` against a simulator key with `rpm` /
 /// `tpm` (0 = none) that sends no rate-limit headers; one-second windows on both sides.
 QuietRun runQuietKey(const QString &provider, qint64 rpm, qint64 tpm, int jobs, const RateLimits &remembered = {},
-                     std::optional<LimitAlgorithm> algorithm = {})
+                     std::optional<LimitAlgorithm> algorithm = {}, std::pair<qint64, qint64> accepted = {})
 {
     constexpr qint64 kWindowMs = 1'000;
     SimConfig cfg = wbtest::quickSimulator(kWindowMs);
@@ -64,6 +64,8 @@ QuietRun runQuietKey(const QString &provider, qint64 rpm, qint64 tpm, int jobs, 
     o.apiKeys.insert(d.id, u"sk-quiet"_qs);
     if (remembered.statesARate())
         o.rememberedLimits.insert(d.id, remembered);
+    if (accepted.first > 0)
+        o.rememberedAccepted.insert(d.id, accepted);
     Router router(models, o);
     router.setWindowForTesting(kWindowMs, 50);
     wbtest::runJobs(router, sim, jobs, [&](quint64 id) { return job(id, d.modelName); }, out);
@@ -162,6 +164,29 @@ private slots:
         QVERIFY2(stats.rateLimited >= 1, "the limits did not bind");
         QVERIFY2(stats.rateLimited <= max429, qPrintable(u"%1 refusals"_qs.arg(stats.rateLimited)));
         QCOMPARE(run.snapshot.deployments[0].tpmLimit, tpm);
+    }
+
+    void aRememberedFloorIsSentAtOnce()
+    {
+        // Gemini tells no limit until it refuses. A window of a key paced by the slow start
+        // holds calls sent one by one, so they leave it one by one, and every later window
+        // inherits that spread. What an earlier run saw one window of the key accept (here 4
+        // requests) cannot be refused: those calls go together. Beyond it the pace holds. Six
+        // calls, latency 20 ms, one-second windows: the first alone (the key's first reply),
+        // then three together, then one at a time.
+        constexpr int kJobs = 6;
+        const QuietRun paced = runQuietKey(u"gemini"_qs, 0, 0, kJobs);
+        QVERIFY2(paced.errors.isEmpty(), qPrintable(paced.errors.join(u"; ")));
+        QCOMPARE(paced.mostInFlight, 1);
+        QCOMPARE(paced.snapshot.deployments[0].rpmLimit, 0);   // nothing told it
+        QVERIFY(paced.snapshot.deployments[0].acceptedRequests >= 2);
+        const QuietRun floor = runQuietKey(u"gemini"_qs, 0, 0, kJobs, {}, {}, {4, 1'000'000});
+        QVERIFY2(floor.errors.isEmpty(), qPrintable(floor.errors.join(u"; ")));
+        QCOMPARE(floor.stats.rateLimited, 0);
+        QCOMPARE(floor.mostInFlight, 3);
+        // Remembered again for the next run: at least what it started with.
+        QVERIFY(floor.snapshot.deployments[0].acceptedRequests >= 4);
+        QVERIFY(floor.snapshot.deployments[0].acceptedTokens > 0);
     }
 
     void refusalBoundsSortAcceptedProbeAndRefused()

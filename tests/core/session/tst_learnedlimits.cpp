@@ -219,6 +219,7 @@ private slots:
             {"\"counting\": {\"admission\": \"max\"}}", u"limits[0].counting.admission"_qs},
             {"\"day\": {\"requests\": 2, \"tokens\": -1, \"resets_at\": \"2026-12-05T00:00:00Z\"}}", u"limits[0].day"_qs},
             {"\"exhausted\": {\"until\": \"tomorrow\", \"what\": \"requests per day\"}}", u"limits[0].exhausted"_qs},
+            {"\"accepted\": {\"requests\": 0, \"tokens\": 100}}", u"limits[0].accepted"_qs},
         };
         for (const auto &[member, field] : broken) {
             writeFile(path, "{\"version\": 1, \"limits\": [\n" + entry + member + "\n]}\n");
@@ -329,6 +330,41 @@ private slots:
         auto minute = estimateExperiment(ctx->input);
         QVERIFY(minute);
         QVERIFY(!minute->planned.deployments.value(0).limitsLearnedAt.isValid());
+    }
+
+    void whatTheSlowStartSawAcceptedIsRemembered()
+    {
+        // A key whose provider never told its rpm: what one window was seen to hold is written
+        // down with the window it is per, read back, and handed to the next run's router.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"learned-limits.json"_qs);
+        RouterSnapshot snap;
+        DeploymentSnapshot ds;
+        ds.id = u"ge/1"_qs;
+        ds.tpmLearned = 27'450;
+        ds.acceptedRequests = 11;
+        ds.acceptedTokens = 26'100;
+        snap.deployments << ds;
+        ModelList models;
+        Deployment d = deployment(u"ge/1"_qs, u"os.environ/GEMINI_API_KEY"_qs);
+        models.deployments << d;
+        QVERIFY(rememberLearnedLimits(path, models, snap, 5'000, QDateTime::currentDateTimeUtc()));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QVERIFY(f.readAll().contains("\"accepted\":{\"requests\":11,\"tokens\":26100}"));
+        }
+        LearnedLimitStore store(path);
+        QVERIFY(store.load());
+        const LearnedLimits *e = store.find(d);
+        QVERIFY(e);
+        QCOMPARE(e->acceptedRequests, 11);
+        QCOMPARE(e->acceptedTokens, 26'100);
+        QCOMPARE(e->limits.tpm, std::optional<qint64>(27'450));
+        QVERIFY(!e->limits.rpm);   // a floor, not the provider's limit
+        // Counts per another window say nothing about this one.
+        store.rememberAccepted(d, 60'000, 3, 900, QDateTime::currentDateTimeUtc());
+        QCOMPARE(store.find(d)->acceptedRequests, 11);
     }
 
     void aSecondRunStartsWithWhatTheFirstLearned()
