@@ -313,6 +313,7 @@ void LearnedLimitStore::remember(const Deployment &d, qint64 windowMs, const Rat
     if (entry->windowMs != windowMs) {   // counts per another window length say nothing about these
         entry->windowMs = windowMs;
         entry->limits = {};
+        entry->acceptedRequests = entry->acceptedTokens = 0;
     }
     RateLimits in = limits;
     for (int dim = 0; dim < 4; ++dim)
@@ -357,12 +358,6 @@ Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, 
                 store.rememberQuotas(d, windowMs, q, at);
                 changed = true;
             }
-            // What the run's slow start found accepted (the router's floor, the remembered one
-            // included): the next run sends within it at once.
-            if (s.acceptedRequests > 0) {
-                store.rememberAccepted(d, windowMs, s.acceptedRequests, s.acceptedTokens, at);
-                changed = true;
-            }
             if (s.learnedCounting.any()) {
                 store.rememberCounting(d, windowMs, s.learnedCounting, at);
                 changed = true;
@@ -370,6 +365,13 @@ Result<int> rememberLearnedLimits(const QString &path, const ModelList &models, 
             if (l.statesARate()) {
                 store.remember(d, windowMs, l, at, s.learnedPool);
                 ++learned;
+            }
+            // What the run's slow start found accepted (the router's floor, the remembered one
+            // included): the next run sends within it at once. After the limits, which move the
+            // entry to this run's window length.
+            if (s.acceptedRequests > 0) {
+                store.rememberAccepted(d, windowMs, s.acceptedRequests, s.acceptedTokens, at);
+                changed = true;
             }
         }
     }

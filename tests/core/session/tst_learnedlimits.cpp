@@ -365,6 +365,11 @@ private slots:
         // Counts per another window say nothing about this one.
         store.rememberAccepted(d, 60'000, 3, 900, QDateTime::currentDateTimeUtc());
         QCOMPARE(store.find(d)->acceptedRequests, 11);
+        // Limits learned per another window replace the entry's, floor included.
+        store.remember(d, 60'000, RateLimits{.tpm = 1'000'000}, QDateTime::currentDateTimeUtc());
+        QCOMPARE(store.find(d)->acceptedRequests, 0);
+        store.rememberAccepted(d, 60'000, 3, 900, QDateTime::currentDateTimeUtc());
+        QCOMPARE(store.find(d)->acceptedRequests, 3);
     }
 
     void aSecondRunStartsWithWhatTheFirstLearned()
