@@ -695,21 +695,26 @@ QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens
 {
     if (!m_learnCharge || charged <= 0)
         return {};
-    m_queryCostSeen = true;
     // The candidates: prompt + max_tokens (kept), the usage (settled), max(prompt, max_tokens).
     // A reading counts only when exactly one of them explains it.
     const qint64 tolerance = std::max<qint64>(2, charged / 50);
     const auto near = [&](qint64 v) { return std::abs(v - charged) <= tolerance; };
     const qint64 larger = std::max(promptTokens, maxTokens);
     const bool sum = near(promptTokens + maxTokens), usage = near(usageTokens), max = near(larger);
-    if (max && !sum && !usage) {
+    // A cost equal to the usage is the charge settled, whatever admission held before the reply
+    // (the prompt alone or with max_tokens): only a cost that is not the usage names the
+    // admission, and only then do the remaining counts no longer choose it.
+    if (usage)
+        return {};
+    m_queryCostSeen = true;
+    if (max && !sum) {
         if (m_admission != AdmitLarger && !m_cheaperRefused && ++m_admitLargerVotes >= kAlgorithmVotesNeeded) {
             m_admission = AdmitLarger;
             m_chargeLearned = true;
             return {QStringLiteral("the provider charges a call the larger of its prompt and max_tokens, not their sum "
                                    "(learned from its query cost)")};
         }
-    } else if ((sum || usage) && !max) {
+    } else if (sum && !max) {
         m_admitLargerVotes = 0;
         if (m_admission == AdmitLarger) {
             m_admission = AdmitSum;

@@ -189,6 +189,10 @@ ParsedReply OpenAiAdapter::parseUnchecked(int status, const HeaderList &headers,
     r.httpStatus = status;
     RateLimitHeaders &l = r.limits;
     std::optional<qint64> retryAfterMsHeader, retryAfterHeader;
+    // Mistral's older header set counts tokens only: x-ratelimitbysize-*-minute, and the same
+    // figures without the period as ratelimitbysize-* with the seconds until the window frees
+    // (docs/PROVIDERS.md, "Limit headers"). The per-minute names win over the unnamed ones.
+    std::optional<qint64> bySizeLimit, bySizeRemaining, bySizeMinuteLimit, bySizeMinuteRemaining, bySizeResetS;
     for (const auto &[name, value] : headers) {
         if (headerIs(name, "x-ratelimit-limit-req-minute")
             || (m_requestHeadersPerMinute && headerIs(name, "x-ratelimit-limit-requests")))
@@ -204,8 +208,18 @@ ParsedReply OpenAiAdapter::parseUnchecked(int status, const HeaderList &headers,
             l.remainingTokens = wire::parseCount(value);
         else if (headerIs(name, "x-ratelimit-reset-tokens"))
             l.resetTokensMs = wire::parseGoDurationMs(value);
-        else if (headerIs(name, "x-ratelimit-tokens-query-cost"))
+        else if (headerIs(name, "x-ratelimit-tokens-query-cost") || headerIs(name, "ratelimitbysize-query-cost"))
             l.queryCostTokens = wire::parseCount(value);
+        else if (headerIs(name, "x-ratelimitbysize-limit-minute"))
+            bySizeMinuteLimit = wire::parseCount(value);
+        else if (headerIs(name, "x-ratelimitbysize-remaining-minute"))
+            bySizeMinuteRemaining = wire::parseCount(value);
+        else if (headerIs(name, "ratelimitbysize-limit"))
+            bySizeLimit = wire::parseCount(value);
+        else if (headerIs(name, "ratelimitbysize-remaining"))
+            bySizeRemaining = wire::parseCount(value);
+        else if (headerIs(name, "ratelimitbysize-reset"))
+            bySizeResetS = wire::parseCount(value);
         else if (headerIs(name, "retry-after-ms"))
             retryAfterMsHeader = wire::parseGoDurationMs(QByteArray(value.trimmed() + "ms"));
         else if (headerIs(name, "retry-after"))
@@ -215,6 +229,13 @@ ParsedReply OpenAiAdapter::parseUnchecked(int status, const HeaderList &headers,
     }
     // The SDKs read retry-after-ms first: it is the precise one.
     l.retryAfterMs = retryAfterMsHeader ? retryAfterMsHeader : retryAfterHeader;
+    if (!l.limitTokens && !l.remainingTokens) {
+        l.limitTokens = bySizeMinuteLimit ? bySizeMinuteLimit : bySizeLimit;
+        l.remainingTokens = bySizeMinuteRemaining ? bySizeMinuteRemaining : bySizeRemaining;
+    }
+    // Whole seconds until the window frees: on a refusal without retry-after, that is the wait.
+    if (status == 429 && !l.retryAfterMs && bySizeResetS)
+        l.retryAfterMs = *bySizeResetS * 1000;
 
     QJsonParseError perr;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &perr);

@@ -290,6 +290,7 @@ public:
     /// Why the deployment cannot take its group's next call, and until when (monotonic ms).
     std::pair<WaitReason, qint64> waitReason(DeploymentState &d, qint64 now);
     bool slowStartHolds(DeploymentState &d, JobState *job, qint64 t);
+    int callsBeforeFirstReply(const DeploymentState &d) const;
     /// After refusals that name nothing: what `cost` would make the key's window hold.
     RefusalBounds::Point heldWith(DeploymentState &d, const AdmissionCost &cost, qint64 t);
     /// Whether the refusals a key has seen hold `job` back: its point would be refused, or it is a
@@ -1029,9 +1030,11 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
             anyCouldEverFit = true;   // a reply frees a slot and reschedules
             continue;
         }
-        if (!d.limits->anyLimit() && !d.limits->informed() && d.limits->inFlight() > 0) {
-            // No limits configured and none heard yet: one call at a time until the first reply
-            // tells what the provider announces (docs/ARCHITECTURE.md, "Limits"); its reply reschedules.
+        if (!d.limits->anyLimit() && !d.limits->informed()
+            && d.limits->inFlight() >= callsBeforeFirstReply(d)) {
+            // No limits configured and none heard yet: one or two calls until the first reply
+            // tells what the provider announces (docs/ARCHITECTURE.md, "Limits"); its reply
+            // reschedules.
             anyCouldEverFit = true;
             continue;
         }
@@ -1412,6 +1415,19 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
     inFlight.emplace(call, std::move(c));
     qCDebug(lcRouter) << "job" << job->job.id << "->" << d.dep.id << "attempt" << job->attempts;
     call->start(br);
+}
+
+int Router::Private::callsBeforeFirstReply(const DeploymentState &d) const
+{
+    // Two where the replies name no reset time (Mistral, Gemini): the first reply then shows the
+    // second call held, which is how the provider's way of charging admission is read (a lone
+    // call shows only its settled usage); a provider refusing two calls has limits far below a
+    // run's needs. One where replies name reset times, as two calls sent together name the same
+    // one, which reads like a fixed window's boundary; and one probe for keys suspected of one
+    // pool, as calls on their way on two of them show nothing about the pool ("Pools nobody
+    // configured"). See docs/ARCHITECTURE.md, "Limits".
+    const bool resetsNamed = d.rule == CountingRule::OpenAi || d.rule == CountingRule::Anthropic;
+    return resetsNamed || pools->suspected(d.member) ? 1 : 2;
 }
 
 bool Router::Private::slowStartHolds(DeploymentState &d, JobState *job, qint64 t)

@@ -184,7 +184,12 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
                     c.failAt(it->second, path, QStringLiteral("unknown reset \"%1\" (expected full or oldest)").arg(*v));
             }
         } else if (f == u"limit_headers") {
-            if (auto v = readBool(c, it->second, path)) k.limitHeaders = *v;
+            if (it->second.IsScalar() && qs(it->second.Scalar()).toLower() == u"bysize") {
+                k.limitHeaders = true;
+                k.bySizeHeaders = true;
+            } else if (auto v = readBool(c, it->second, path)) {
+                k.limitHeaders = *v;
+            }
         } else if (f == u"litellm_proxy") {
             readProxy(c, it->second, path, k);
         } else if (f == u"batch") {
@@ -200,6 +205,8 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
     // is what its keys do unless the file says otherwise.
     if (!haveAlgorithm && k.provider == u"anthropic")
         k.algorithm = SimAlgorithm::Bucket;
+    if (k.bySizeHeaders && k.provider != u"mistral")
+        c.failAt(keyNode, field, QStringLiteral("limit_headers: bysize is Mistral's older header set: the provider must be mistral"));
     if (k.litellmProxy && k.provider != u"openai")
         c.failAt(keyNode, field, QStringLiteral("litellm_proxy keys speak the OpenAI format: their provider must be openai"));
     if (k.provider == u"anthropic" && k.charge != SimCharge::Provider)

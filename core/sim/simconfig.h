@@ -44,6 +44,10 @@ struct SimKey {
     /// false: no rate-limit headers at all (no x-ratelimit-*, anthropic-ratelimit-*); only the
     /// 429 bodies (and their retry-after) tell a client its limits.
     bool limitHeaders = true;
+    /// Mistral keys only (`limit_headers: bysize`): the older, token-only header set
+    /// (x-ratelimitbysize-*-minute, ratelimitbysize-* with the reset in whole seconds), no
+    /// request headers, and a 429 whose only wait is ratelimitbysize-reset (no Retry-After).
+    bool bySizeHeaders = false;
     /// true: a sliding window's reset headers name when its oldest charge leaves (room again)
     /// rather than when it is empty (`reset: oldest`; the documented meaning is `reset: full`).
     bool resetNamesOldest = false;

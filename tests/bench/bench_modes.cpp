@@ -115,6 +115,12 @@ const QList<Mode> &modes()
              for (SimKey &k : keys)
                  k.limitHeaders = false;
          }},
+        {"bysize", "Mistral's older token-only headers (ratelimitbysize-*): no request limit named, no Retry-After",
+         [](QList<SimKey> &keys) {
+             for (SimKey &k : keys)
+                 if (k.provider == u"mistral")
+                     k.bySizeHeaders = true;
+         }},
         // The token limits grow with the count, so the limits bind as tightly as in the other
         // modes and the minimum stays comparable; what differs is only how far the router's own
         // estimate is from the provider's count before the first replies.

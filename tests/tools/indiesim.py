@@ -17,13 +17,16 @@ Its own rules, where it and core/sim differ on purpose:
   the nearest thousand, reset instants rounded to the nearest second;
 - Mistral: a sliding log of the last window; tokens charged as the prompt at admission, the
   completion added at the reply;
+- Mistral with --mistral-headers bysize: its older token-only header set (ratelimitbysize-*, the
+  reset in whole seconds), no request limit named, a 429 with no Retry-After;
 - Gemini: no headers; input tokens only; a 429 body with QuotaFailure and RetryInfo.
 Every algorithm can be swapped per provider (--alg openai=window ...).
 
 Usage:
   indiesim.py serve [--port P] [--window-ms W] [--keys KEYS.json]    until interrupted
   indiesim.py bench --bin build/app/cli/discernus [--window-ms W] [--texts N] [--runs R,R,...]
-      [--alg PROVIDER=bucket|window|fixed] [--openai-charge sum|max] [--no-settle] [--keep] [--verbose]
+      [--alg PROVIDER=bucket|window|fixed] [--openai-charge sum|max] [--no-settle]
+      [--mistral-headers current|bysize] [--keep] [--verbose]
 The bench sizes binding limits from a first run without any (each key holds about
 --calls-per-window calls a window), then runs `discernus run` on the sample corpus
 (resources/sample; four groups, two OpenAI keys) once per entry of --runs: `configured` (the
@@ -218,6 +221,7 @@ class Sim:
         self.rng = random.Random(seed)
         self.log = []   # one dict per request
         self.next_id = 0
+        self.mistral_headers = "current"   # or "bysize": Mistral's older token-only header set
 
     def reset_log(self):
         with self.lock:
@@ -350,6 +354,13 @@ class Handler(BaseHTTPRequestHandler):
                     h += [("anthropic-ratelimit-%s-limit" % name, str(k.limits[d])),
                           ("anthropic-ratelimit-%s-remaining" % name, str(rem)),
                           ("anthropic-ratelimit-%s-reset" % name, rfc3339(wall + c[d].until_full(now)))]
+        elif p == "mistral" and self.sim.mistral_headers == "bysize":
+            # The older set: tokens only, the reset in whole seconds.
+            if "tpm" in c:
+                left, limit = str(max(0, math.floor(c["tpm"].room(now)))), str(k.limits["tpm"])
+                h += [("ratelimitbysize-limit", limit), ("ratelimitbysize-remaining", left),
+                      ("ratelimitbysize-reset", str(math.ceil(c["tpm"].until_full(now)))),
+                      ("x-ratelimitbysize-limit-minute", limit), ("x-ratelimitbysize-remaining-minute", left)]
         elif p == "mistral":
             for d, name in (("rpm", "req"), ("tpm", "tokens")):
                 if d in c:
@@ -373,6 +384,10 @@ class Handler(BaseHTTPRequestHandler):
                    "For details, refer to: https://docs.anthropic.com/en/api/rate-limits." % (format(k.limits[d], ","), what))
             return self.send(429, {"type": "error", "error": {"type": "rate_limit_error", "message": msg},
                                    "request_id": "req_indie"}, headers + [("retry-after", str(max(1, math.ceil(wait))))])
+        if p == "mistral" and self.sim.mistral_headers == "bysize":
+            headers = [(n, v) for n, v in headers if n != "ratelimitbysize-reset"]
+            return self.send(429, {"message": "Requests rate limit exceeded"},
+                             headers + [("ratelimitbysize-reset", str(max(1, math.ceil(wait))))])
         if p == "mistral":
             return self.send(429, {"object": "error", "message": "Rate limit exceeded", "type": "rate_limited",
                                    "param": None, "code": "1300"}, headers + [("retry-after", str(max(1, math.ceil(wait))))])
@@ -567,6 +582,7 @@ def bench(args):
     free_keys = {key: {"provider": prov} for _, prov, _, _, keys in MODELS for key in keys}
     sim = Sim(free_keys, window, algs, args.latency_ms / 1000, args.jitter_ms / 1000, 0.0, args.openai_charge,
               not args.no_settle)
+    sim.mistral_headers = args.mistral_headers
     srv = start_server(sim)
     base = "http://127.0.0.1:%d" % srv.server_address[1]
     write_project(work, base, args.texts, {}, False, args.max_tokens)
@@ -613,6 +629,7 @@ def bench(args):
         keys = {key: {"provider": prov, **limits[key]} for _, prov, _, _, ks in MODELS for key in ks}
         sim = Sim(keys, window, algs, args.latency_ms / 1000, args.jitter_ms / 1000, 0.0, args.openai_charge,
                   not args.no_settle)
+        sim.mistral_headers = args.mistral_headers
         # One port for every run: what a run remembers belongs to the api_base it learned it on.
         srv = start_server(sim, port)
         port = srv.server_address[1]
@@ -657,6 +674,8 @@ def main():
         s.add_argument("--alg", action="append", default=[], help="provider=bucket|window|fixed")
         s.add_argument("--openai-charge", choices=("sum", "max"), default="sum")
         s.add_argument("--no-settle", action="store_true", help="OpenAI never settles to usage")
+        s.add_argument("--mistral-headers", choices=("current", "bysize"), default="current",
+                       help="bysize: Mistral's older token-only set (ratelimitbysize-*), no request limit named")
     s = sub.choices["serve"]
     s.add_argument("--port", type=int, default=0)
     s.add_argument("--keys", help="JSON: {key: {provider, rpm, tpm, itpm, otpm}}")
@@ -674,6 +693,7 @@ def main():
     keys = json.load(open(args.keys)) if args.keys else {}
     sim = Sim(keys, args.window_ms / 1000, dict(a.split("=") for a in args.alg), args.latency_ms / 1000,
               args.jitter_ms / 1000, 0.0, args.openai_charge, not args.no_settle)
+    sim.mistral_headers = args.mistral_headers
     srv = start_server(sim, args.port)
     print("indiesim listening on http://127.0.0.1:%d" % srv.server_address[1], flush=True)
     try:

@@ -275,16 +275,38 @@ SimReply MistralDialect::rateLimited(SimReplyContext &ctx, const SimCall &call, 
     SimResets resets;
     resets.rpm = waits.rpm > 0 ? waits.rpm : -1;
     resets.tpm = waits.tokens > 0 ? waits.tokens : -1;
+    if (call.key && call.key->bySizeHeaders) {
+        // The older gateway: its own body, and the wait only as ratelimitbysize-reset.
+        // Whichever limit refused, the reset names when the call fits again.
+        r.body = QByteArrayLiteral(R"({"message":"Requests rate limit exceeded"})");
+        SimResets until = resets;
+        if (const qint64 wait = waits.longest(); wait != SimWindow::kNever)
+            until.tpm = wait;
+        r.headers += rateLimitHeaders(ctx, call, call.tpmCharge, until);
+        return r;
+    }
     addRetryHeaders(ctx, call, waits, resets, QByteArray("Retry-After"), r);
     return r;
 }
 
-void MistralDialect::writeLimitHeaders(SimReplyContext &ctx, const SimCall &call, qint64 charged, const SimResets &,
+void MistralDialect::writeLimitHeaders(SimReplyContext &ctx, const SimCall &call, qint64 charged, const SimResets &resets,
                                        ResponseHeaders &h) const
 {
     const SimKey &k = *call.key;
     SimWindows &w = *call.windows;
     const qint64 t = ctx.now();
+    if (k.bySizeHeaders) {
+        if (k.tpm <= 0)
+            return;
+        const QByteArray limit = num(k.tpm), left = num(remaining(w.tpm, t, k.tpm));
+        h.emplaceBack(QByteArray("ratelimitbysize-limit"), limit);
+        h.emplaceBack(QByteArray("ratelimitbysize-remaining"), left);
+        h.emplaceBack(QByteArray("ratelimitbysize-reset"), num(ceilSeconds(resetIn(w.tpm, t, resets.tpm))));
+        h.emplaceBack(QByteArray("ratelimitbysize-query-cost"), num(charged));
+        h.emplaceBack(QByteArray("x-ratelimitbysize-limit-minute"), limit);
+        h.emplaceBack(QByteArray("x-ratelimitbysize-remaining-minute"), left);
+        return;
+    }
     if (k.rpm > 0) {
         h.emplaceBack(QByteArray("x-ratelimit-limit-req-minute"), num(k.rpm));
         h.emplaceBack(QByteArray("x-ratelimit-remaining-req-minute"), num(remaining(w.rpm, t, k.rpm)));

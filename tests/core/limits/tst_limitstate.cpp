@@ -724,8 +724,11 @@ private slots:
         // Ambiguous: the completion is too small to tell usage from the prompt; nothing changes.
         QVERIFY(s.learnAdmissionCharge(2'000, 2'000, 300, 2'003).isEmpty());
         QVERIFY(s.admitsLargerOfPromptAndMax());
+        // A charge equal to the usage is the call settled: it says nothing of what admission held.
+        QVERIFY(s.learnAdmissionCharge(2'150, 2'000, 300, 2'150).isEmpty());
+        QVERIFY(s.admitsLargerOfPromptAndMax());
         // One charge the larger does not explain switches back at once (the sum is the safe side).
-        QVERIFY(!s.learnAdmissionCharge(2'150, 2'000, 300, 2'150).isEmpty());
+        QVERIFY(!s.learnAdmissionCharge(2'300, 2'000, 300, 2'150).isEmpty());
         QVERIFY(!s.admitsLargerOfPromptAndMax());
         // A key that may not learn its charge model (Anthropic's rule) learns nothing here either.
         LimitState fixed;

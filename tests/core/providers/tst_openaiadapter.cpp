@@ -138,6 +138,17 @@ void TestOpenAiAdapter::parse_data()
     row("mistral", "rate_limit_429",
         {.cls = EC::RateLimited, .limitReq = 60, .remReq = 0, .limitTok = 500000, .remTok = 12000, .retryAfterMs = 3000,
          .messageContains = QStringLiteral("Rate limit exceeded"), .code = QStringLiteral("1300"), .type = QStringLiteral("rate_limited")});
+    // Mistral's older, token-only header set (x-ratelimitbysize-*, ratelimitbysize-*), as clients
+    // in the wild read it: the per-minute token limit and what this call cost; on a refusal
+    // without retry-after, the seconds until the window frees are the wait.
+    row("mistral", "success_bysize",
+        {.text = QStringLiteral(R"({"care": 0.7, "evidence": "protect"})"), .prompt = 16, .completion = 34,
+         .model = QStringLiteral("mistral-small-latest"), .finish = QStringLiteral("stop"),
+         .requestId = QStringLiteral("cmpl-e5cc70bb28c444948073e77776eb30ef"),
+         .limitTok = 2000000, .remTok = 1999950, .queryCost = 50});
+    row("mistral", "rate_limit_429_bysize",
+        {.cls = EC::RateLimited, .limitTok = 2000000, .remTok = 0, .retryAfterMs = 12000,
+         .messageContains = QStringLiteral("Requests rate limit exceeded")});
     row("mistral", "rate_limit_429_gateway",
         {.cls = EC::RateLimited, .messageContains = QStringLiteral("Requests rate limit exceeded")});
     row("mistral", "unauthorized_401",

@@ -21,6 +21,19 @@ struct SimRouterRun {
     qint64 wallMs = 0;
     /// The most calls that were on their way at once (from each call's start and latency).
     int mostInFlight = 0;
+    /// When each call (refusals included) left, in ms since the epoch, ascending.
+    std::vector<qint64> starts;
+    /// The most calls that left within any `windowMs`: what one window of the provider held.
+    int mostWithin(qint64 windowMs) const
+    {
+        int most = 0;
+        for (size_t i = 0, j = 0; j < starts.size(); ++j) {
+            while (starts[j] - starts[i] >= windowMs)
+                ++i;
+            most = std::max(most, int(j - i + 1));
+        }
+        return most;
+    }
 };
 
 /// A simulator with `windowMs` windows, 20 ± 5 ms latency, answering only the keys it was given.
@@ -44,6 +57,7 @@ inline void runJobs(wb::Router &router, wb::ProviderSimulator &sim, int jobs, co
     QObject::connect(&router, &wb::Router::callFinished, &router, [&](const wb::CallRecord &c) {
         const qint64 at = c.startedAt.toMSecsSinceEpoch();
         edges.emplace_back(at, 1);
+        out.starts.push_back(at);
         edges.emplace_back(at + c.latencyMs, -1);
     });
     int finished = 0;
@@ -59,6 +73,7 @@ inline void runJobs(wb::Router &router, wb::ProviderSimulator &sim, int jobs, co
     if (!QTest::qWaitFor([&] { return finished == jobs; }, 60'000))
         out.errors << QStringLiteral("only %1 of %2 jobs finished within 60 s").arg(finished).arg(jobs);
     out.wallMs = clock.elapsed();
+    std::sort(out.starts.begin(), out.starts.end());
     std::sort(edges.begin(), edges.end());   // an end before a start of the same millisecond
     int now = 0;
     for (const auto &e : edges)

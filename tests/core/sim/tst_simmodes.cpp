@@ -277,6 +277,34 @@ private slots:
         }
     }
 
+    // Mistral's older header set: tokens only, and a refusal whose one wait is ratelimitbysize-reset.
+    void mistralsOlderHeaderSet()
+    {
+        SimKey m = key(QStringLiteral("m"), QStringLiteral("mistral"), 1, 50'000);
+        m.bySizeHeaders = true;
+        start({m}, 20'000);
+        const Http ok = openAi(QStringLiteral("m"));
+        QCOMPARE(ok.status, 200);
+        QVERIFY(!ok.anyLimitHeader());   // none of the x-ratelimit-* names
+        const qint64 cost = ok.num("ratelimitbysize-query-cost");
+        const qint64 prompt = ok.json.value(QStringLiteral("usage")).toObject().value(QStringLiteral("prompt_tokens")).toInteger();
+        const qint64 total = ok.json.value(QStringLiteral("usage")).toObject().value(QStringLiteral("total_tokens")).toInteger();
+        QVERIFY(prompt > 0 && total > prompt);
+        QCOMPARE(cost, total);   // what the call was charged in the end, settled to its usage
+        QCOMPARE(ok.num("ratelimitbysize-limit"), 50'000);
+        QCOMPARE(ok.num("x-ratelimitbysize-limit-minute"), 50'000);
+        QCOMPARE(ok.num("ratelimitbysize-remaining"), 50'000 - total);
+        QCOMPARE(ok.num("x-ratelimitbysize-remaining-minute"), ok.num("ratelimitbysize-remaining"));
+        QVERIFY(ok.num("ratelimitbysize-reset") >= 1 && ok.num("ratelimitbysize-reset") <= 20);
+
+        const Http refused = openAi(QStringLiteral("m"));   // the request limit, which no header names
+        QCOMPARE(refused.status, 429);
+        QCOMPARE(refused.message(), QStringLiteral("Requests rate limit exceeded"));
+        QVERIFY(!refused.headers.contains("retry-after"));
+        const qint64 resetS = refused.num("ratelimitbysize-reset");
+        QVERIFY2(resetS >= 19 && resetS <= 20, qPrintable(QString::number(resetS)));   // until the request fits
+    }
+
     void perDayQuotaOfAPool()
     {
         SimKey a1 = key(QStringLiteral("a1"), QStringLiteral("openai"), 0, 0);
@@ -306,6 +334,13 @@ private slots:
         QCOMPARE(cfg->keys[0].algorithm, SimAlgorithm::Bucket);
         QVERIFY(!cfg->keys[0].limitHeaders);
         QVERIFY(cfg->keys[1].limitHeaders);
+
+        const Result<SimConfig> older = parseSimConfig("keys:\n  m: {provider: mistral, tpm: 9000, limit_headers: bysize}\n",
+                                                       QStringLiteral("older.yaml"));
+        QVERIFY2(older, older ? "" : qPrintable(older.error().toString()));
+        QVERIFY(older->keys[0].limitHeaders);
+        QVERIFY(older->keys[0].bySizeHeaders);
+        QVERIFY(!cfg->keys[1].bySizeHeaders);
     }
 
     void anthropicKeysAreBucketsUnlessToldOtherwise()
@@ -330,6 +365,8 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("charge") << QByteArray("keys:\n  k: {provider: openai, charge: settle}\n") << QStringLiteral("m.yaml:2:33: keys[0].charge: unknown charge");
         QTest::newRow("algorithm") << QByteArray("keys:\n  k: {provider: openai, algorithm: leaky}\n") << QStringLiteral("unknown algorithm");
+        QTest::newRow("bysize not mistral") << QByteArray("keys:\n  k: {provider: openai, limit_headers: bysize}\n")
+                                            << QStringLiteral("limit_headers: bysize is Mistral's");
         QTest::newRow("anthropic charge") << QByteArray("keys:\n  k: {provider: anthropic, charge: reserve}\n") << QStringLiteral("charge applies to tpm");
         QTest::newRow("pool disagrees") << QByteArray("keys:\n  a: {provider: openai, rpm: 5, pool: p}\n  b: {provider: openai, rpm: 6, pool: p}\n")
                                         << QStringLiteral("m.yaml:3:3");
