@@ -279,10 +279,9 @@ SimReply MistralDialect::rateLimited(SimReplyContext &ctx, const SimCall &call, 
         // The older gateway: its own body, and the wait only as ratelimitbysize-reset.
         // Whichever limit refused, the reset names when the call fits again.
         r.body = QByteArrayLiteral(R"({"message":"Requests rate limit exceeded"})");
-        SimResets until = resets;
         if (const qint64 wait = waits.longest(); wait != SimWindow::kNever)
-            until.tpm = wait;
-        r.headers += rateLimitHeaders(ctx, call, call.tpmCharge, until);
+            resets.tpm = wait;
+        r.headers += rateLimitHeaders(ctx, call, call.tpmCharge, resets);
         return r;
     }
     addRetryHeaders(ctx, call, waits, resets, QByteArray("Retry-After"), r);
