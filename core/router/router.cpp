@@ -169,6 +169,10 @@ struct InFlightCall {
     // included, for refusals that name nothing (core/limits/slowstart.h, RefusalBounds).
     std::optional<RefusalBounds::Point> held;
     bool boundsProbe = false;            // admitted beyond what the key has been seen to accept
+    // Such a point is taken in the router's charges; when the call is accepted each call in it is
+    // valued at what its provider counted (Router::Private::settleHeldPoint).
+    quint64 heldId = 0;
+    std::vector<quint64> heldAlong;      // the key's other calls in flight when this one was admitted
     // The model list's tpd: tokens this call was counted with today, and the day it counted in.
     qint64 dayTokens = 0;
     qint64 dayResetsAt = 0;
@@ -241,6 +245,19 @@ public:
     std::multimap<qint64, JobPtr> delayed;                      // retry back-off: notBefore -> job
     std::unordered_map<RouterCall *, InFlightCall> inFlight;
     std::deque<AnsweredCall> recentAnswered;   // oldest first
+    /// A call's part in RefusalBounds' points (InFlightCall::held), kept while it is in flight or a
+    /// call in flight counts it: the tokens it was charged (of the dimension the points count)
+    /// and the prompt estimate within them; once it ended, how much of that its provider did not
+    /// hold (docs/ARCHITECTURE.md, "Refusals that name nothing").
+    struct HeldPart {
+        qint64 charge = 0;
+        qint64 prompt = 0;
+        std::optional<qint64> excess;   // tokens the provider did not hold
+        bool notHeld = false;           // refused or failed: not its request either
+        int refs = 0;                   // calls in flight whose points count it
+    };
+    std::unordered_map<quint64, HeldPart> heldParts;
+    quint64 lastHeldId = 0;
 
     ConnectionPool connections;
     CallDeadlines *deadlines = nullptr;   // every call's timeout behind one timer
@@ -293,6 +310,8 @@ public:
     int callsBeforeFirstReply(const DeploymentState &d) const;
     /// After refusals that name nothing: what `cost` would make the key's window hold.
     RefusalBounds::Point heldWith(DeploymentState &d, const AdmissionCost &cost, qint64 t);
+    void takeHeldPoint(DeploymentState &d, InFlightCall &c, JobState *job, const AdmissionCost &cost, qint64 t);
+    void settleHeldPoint(DeploymentState &d, const InFlightCall &c, const ParsedReply &reply, const Usage &usage);
     /// Whether the refusals a key has seen hold `job` back: its point would be refused, or it is a
     /// probe while another is in flight. `earliest` learns when a charge leaves the window.
     bool boundsHold(DeploymentState &d, JobState *job, qint64 t, qint64 &earliest);
@@ -1363,12 +1382,10 @@ void Router::Private::start(JobPtr owned, DeploymentState &d, qint64 t, qint64 r
     c.sharedTicket = sharedTicket;
     c.job = std::move(owned);
     c.dep = d.index;
-    c.admission = d.limits->admit(t, costFor(job, d));
-    if (d.maxParallel == 0 && !d.limits->anyConfigured()) {
-        c.held = heldWith(d, {0, 0, 0, 0}, t);
-        c.boundsProbe = d.slowStart->bounds().learning()
-                        && d.slowStart->bounds().verdict(*c.held) != RefusalBounds::Verdict::Fits;
-    }
+    const AdmissionCost cost = costFor(job, d);
+    c.admission = d.limits->admit(t, cost);
+    if (d.maxParallel == 0 && !d.limits->anyConfigured())
+        takeHeldPoint(d, c, job, cost, t);
     if (DailyUse *use = dailyOf(d)) {
         ++use->requests;
         if (use->tpd) {
@@ -1442,6 +1459,75 @@ bool Router::Private::slowStartHolds(DeploymentState &d, JobState *job, qint64 t
     // Paced beyond, the calls of a window go one by one and so leave it one by one, and every
     // later window inherits that spread (docs/ARCHITECTURE.md, "Slow start and learned limits").
     return d.slowStart->bounds().verdict(heldWith(d, costFor(job, d), t)) != RefusalBounds::Verdict::Fits;
+}
+
+void Router::Private::takeHeldPoint(DeploymentState &d, InFlightCall &c, JobState *job, const AdmissionCost &cost, qint64 t)
+{
+    c.held = heldWith(d, {0, 0, 0, 0}, t);
+    c.boundsProbe = d.slowStart->bounds().learning() && d.slowStart->bounds().verdict(*c.held) != RefusalBounds::Verdict::Fits;
+    c.heldId = ++lastHeldId;
+    HeldPart &own = heldParts[c.heldId];
+    own.charge = d.rule == CountingRule::Anthropic ? cost.inputTokens : cost.tokens;
+    // OpenAI's rule charges characters, which its provider counts as we do: nothing to revalue.
+    own.prompt = d.rule == CountingRule::OpenAi ? 0 : std::min(own.charge, admissionPrompt(job, d));
+    for (const auto &[call, o] : inFlight) {
+        if (o.heldId && deps[size_t(o.dep)]->slowStart == d.slowStart) {
+            c.heldAlong.push_back(o.heldId);
+            ++heldParts[o.heldId].refs;
+        }
+    }
+}
+
+void Router::Private::settleHeldPoint(DeploymentState &d, const InFlightCall &c, const ParsedReply &reply, const Usage &usage)
+{
+    // The point was taken in the router's charges. Before the provider had counted a prompt those
+    // are half as much again as the estimate: accepted as such, the first calls' point alone could
+    // hold more than the provider allows, and a later call (charged as counted) "fits" beyond the
+    // limit, in this run and in the next that remembers the floor. So each call in it is valued
+    // at what the router charges once counts are known: the provider's count of its prompt (for a
+    // call still in flight, its estimate corrected as this call's was) with the margin calibrated
+    // charges carry. A call refused or failed counts nothing: it may never have been held.
+    const auto part = heldParts.find(c.heldId);
+    if (part == heldParts.end())
+        return;
+    HeldPart &own = part->second;
+    const bool accepted = reply.completion.has_value();
+    const double margin = d.stats.promptFactor() / std::max(d.stats.promptRatio, 1e-6);
+    const auto excessAt = [&](qint64 prompt, double counted) {
+        return std::clamp<qint64>(prompt - (qint64(std::ceil(counted * margin)) + 1), 0, prompt);
+    };
+    std::optional<double> ratio;   // counted / charged prompt, this call's
+    if (!accepted) {
+        own.excess = own.charge;
+        own.notHeld = true;
+    } else if (usage.reported && own.prompt > 0) {
+        const qint64 counted = d.rule == CountingRule::Anthropic ? std::max<qint64>(0, usage.promptTokens - usage.cachedTokens)
+                                                                 : usage.promptTokens;
+        own.excess = excessAt(own.prompt, double(counted));
+        ratio = double(counted) / double(own.prompt);
+    } else {
+        own.excess = 0;
+    }
+    RefusalBounds::Point p = *c.held;
+    p.tokens -= *own.excess;
+    for (const quint64 id : c.heldAlong) {
+        const auto it = heldParts.find(id);
+        if (it == heldParts.end())
+            continue;
+        HeldPart &other = it->second;
+        if (other.excess) {
+            p.tokens -= *other.excess;
+            p.requests -= other.notHeld ? 1 : 0;
+        } else if (ratio) {
+            p.tokens -= excessAt(other.prompt, double(other.prompt) * *ratio);
+        }
+        if (--other.refs <= 0 && other.excess)
+            heldParts.erase(it);
+    }
+    if (accepted)
+        d.slowStart->bounds().accepted({std::max<qint64>(p.requests, 1), std::max<qint64>(p.tokens, 0)});
+    if (own.refs <= 0)
+        heldParts.erase(c.heldId);
 }
 
 RefusalBounds::Point Router::Private::heldWith(DeploymentState &d, const AdmissionCost &cost, qint64 t)
@@ -1856,11 +1942,11 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     if (reply.completion) {
         d.limits->settle(t, c.admission, settlement);
         d.slowStart->accepted(t, t - c.startMs);
-        if (c.held)
-            d.slowStart->bounds().accepted(*c.held);
     } else {
         d.limits->release(c.admission);
     }
+    if (c.heldId)
+        settleHeldPoint(d, c, reply, usage);
     if (pools->hasPeers(d.member)) {
         // Its charge stays (settled, or as admitted for a refusal): kept to be given back should
         // its key's learned pool part (applyPools).

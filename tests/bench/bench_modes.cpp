@@ -516,6 +516,11 @@ int main(int argc, char **argv)
     cfg.keys = baseKeys();
 
     QTemporaryDir dir;
+    // WB_BENCH_KEEP=1 keeps the model lists, databases and learned limits for a look afterwards.
+    if (qEnvironmentVariableIsSet("WB_BENCH_KEEP")) {
+        dir.setAutoRemove(false);
+        std::fprintf(stderr, "keeping %s\n", qPrintable(dir.path()));
+    }
     QFile::copy(QStringLiteral(WB_SOURCE_DIR "/resources/sample/frameworks/mft.yaml"), dir.filePath(QStringLiteral("mft.yaml")));
     const QString target = dir.filePath(QStringLiteral("target.yaml"));
     writeFile(dir.filePath(QStringLiteral("calibrate.yaml")), experimentYaml(QStringLiteral("calibrate"), corpusRoot + QStringLiteral("/sotu"), 4));

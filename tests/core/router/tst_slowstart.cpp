@@ -309,6 +309,48 @@ private slots:
         QCOMPARE(again.stats.rateLimited, 0);
     }
 
+    void aRememberedFloorIsWhatTheProviderCounted()
+    {
+        // A Mistral key with no headers refuses naming nothing, so what the run remembers of its
+        // token limit is the most its window was seen to hold when a call was accepted. The
+        // router charges estimates, and before the provider has counted a prompt it charges
+        // half as much again: the first two calls' point alone held more than the provider's
+        // limit, and the next run started above it. Valued at what the provider counted (with
+        // the margin calibrated charges carry), the floor stays within the limit and the next
+        // run is refused nothing.
+        constexpr int kMaxTokens = 10;
+        constexpr int kJobs = 10;
+        SimKey key;
+        key.key = u"sk-quiet"_qs;
+        key.provider = u"mistral"_qs;
+        key.limitHeaders = false;
+        const QuietRun one = runKey(key, 1, kMaxTokens);
+        QVERIFY2(one.errors.isEmpty(), qPrintable(one.errors.join(u"; ")));
+        const qint64 prompt = one.stats.keys.value(key.key).promptTokens;
+        QVERIFY(prompt > 4 * kMaxTokens);
+        // Two calls fit with max_tokens reserved, three do not; two at the first calls' charge
+        // (half as much again) do not fit either.
+        key.tpm = 2 * (prompt + kMaxTokens) + kMaxTokens;
+        QVERIFY(2 * (prompt * 3 / 2 + kMaxTokens) > key.tpm);
+        const QuietRun learn = runKey(key, kJobs, kMaxTokens);
+        QVERIFY2(learn.errors.isEmpty(), qPrintable(learn.errors.join(u"; ")));
+        QCOMPARE(learn.stats.ok, kJobs);
+        QVERIFY(learn.stats.rateLimited >= 1);
+        const DeploymentSnapshot &s = learn.snapshot.deployments[0];
+        // In the router's charges, which carry a margin over the provider's count of each prompt
+        // (a few percent): before, 2 x (1.5 x prompt + 8 + max_tokens).
+        QVERIFY2(s.tpmLearned > 0 && s.tpmLearned <= key.tpm + prompt / 5,
+                 qPrintable(u"remembered %1 tokens, the provider allows %2"_qs.arg(s.tpmLearned).arg(key.tpm)));
+
+        RateLimits remembered;
+        remembered.rpm = s.rpmLearned;
+        remembered.tpm = s.tpmLearned;
+        const QuietRun again = runKey(key, kJobs, kMaxTokens, remembered);
+        QVERIFY2(again.errors.isEmpty(), qPrintable(again.errors.join(u"; ")));
+        QCOMPARE(again.stats.ok, kJobs);
+        QCOMPARE(again.stats.rateLimited, 0);
+    }
+
     void refusalBoundsCountTheWindowEvenForABucket()
     {
         // A key declared a bucket with no limit known cannot drain its bucket (no rate to drain
