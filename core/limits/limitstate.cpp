@@ -562,6 +562,12 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     // prompt alone, the larger of prompt and max_tokens, their sum.
     constexpr int kCost[AdmissionWays] = {2, 1, 0};   // by AdmissionWay
     const bool cheaper = kCost[best / 2] < kCost[m_admission];
+    // A bucket's refill also makes the count fall short of what a window predicts. Where the
+    // provider names no reset times but names each call's settled charge (Mistral's query cost),
+    // the drain of its exact counts tells a bucket: a cheaper way waits until they have said
+    // window (docs/ARCHITECTURE.md, "Bucket or window, from evidence").
+    if (cheaper && m_learnAlgorithm && !bucket() && !m_resetsNamed && m_settledCostNamed && m_algorithmScore >= 0)
+        return;
     if (best == cur || m_chargeReadings < (cheaper ? kCheaperReadingsNeeded : kChargeReadingsNeeded)
         || m_chargeScore[best] * (cheaper ? kCheaperScoreRatio : kChargeScoreRatio) >= m_chargeScore[cur]
         || m_chargeScore[cur] - m_chargeScore[best] < 2.0 * double(threshold))
@@ -703,9 +709,12 @@ QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens
     const bool sum = near(promptTokens + maxTokens), usage = near(usageTokens), max = near(larger);
     // A cost equal to the usage is the charge settled, whatever admission held before the reply
     // (the prompt alone or with max_tokens): only a cost that is not the usage names the
-    // admission, and only then do the remaining counts no longer choose it.
-    if (usage)
+    // admission, and only then do the remaining counts no longer choose it. (A completion that
+    // used all of max_tokens makes the usage the sum too: that cost tells neither.)
+    if (usage) {
+        m_settledCostNamed = m_settledCostNamed || !sum;
         return {};
+    }
     m_queryCostSeen = true;
     if (max && !sum) {
         if (m_admission != AdmitLarger && !m_cheaperRefused && ++m_admitLargerVotes >= kAlgorithmVotesNeeded) {
@@ -777,6 +786,8 @@ QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule r
         readings.push_back(algorithmVote(now, sentAt, Tpm, granularity, correctionThreshold(rule, Tpm), h.limitTokens,
                                          h.remainingTokens, h.resetTokensMs));
     }
+    if (h.resetRequestsMs || h.resetTokensMs || h.resetInputTokensMs || h.resetOutputTokensMs)
+        m_resetsNamed = true;
     const bool anyFixedLike = std::any_of(readings.cbegin(), readings.cend(), [](const Reading &r) { return r.fixedLike; });
     if (fixedWindows() || anyFixedLike)
         return learnFixed(now, sentAt, readings, rule, h);

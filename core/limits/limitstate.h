@@ -300,6 +300,8 @@ private:
     std::optional<ChargeModel> m_chargeModel;
     bool m_learnCharge = false;
     bool m_chargeHeld = false;
+    bool m_resetsNamed = false;     // a reply named a reset time (learnAlgorithm): refills show there
+    bool m_settledCostNamed = false;   // a reply's query cost was its settled usage (learnAdmissionCharge)
     bool m_queryCostSeen = false;   // a reply named its call's admission charge, not its usage (learnAdmissionCharge)
     qint64 m_lastChargeReading = std::numeric_limits<qint64>::min() / 2;   // when learnCharge last scored
     // Decaying sum of |provider - prediction| per way of charging: [2 * AdmissionWay + ChargeModel].

@@ -252,6 +252,7 @@ public:
     struct HeldPart {
         qint64 charge = 0;
         qint64 prompt = 0;
+        double count = 0;               // its prompt as our tokenizer counted it, before any factor
         std::optional<qint64> excess;   // tokens the provider did not hold
         bool notHeld = false;           // refused or failed: not its request either
         int refs = 0;                   // calls in flight whose points count it
@@ -1470,6 +1471,11 @@ void Router::Private::takeHeldPoint(DeploymentState &d, InFlightCall &c, JobStat
     own.charge = d.rule == CountingRule::Anthropic ? cost.inputTokens : cost.tokens;
     // OpenAI's rule charges characters, which its provider counts as we do: nothing to revalue.
     own.prompt = d.rule == CountingRule::OpenAi ? 0 : std::min(own.charge, admissionPrompt(job, d));
+    if (own.prompt > 0) {
+        // Unscaled where the estimate is scaled: the factor may change before the reply.
+        const qint64 estimate = promptEstimate(job, d);
+        own.count = d.scaledCount ? double(job->baseTokens) : double(estimate);
+    }
     for (const auto &[call, o] : inFlight) {
         if (o.heldId && deps[size_t(o.dep)]->slowStart == d.slowStart) {
             c.heldAlong.push_back(o.heldId);
@@ -1485,8 +1491,9 @@ void Router::Private::settleHeldPoint(DeploymentState &d, const InFlightCall &c,
     // hold more than the provider allows, and a later call (charged as counted) "fits" beyond the
     // limit, in this run and in the next that remembers the floor. So each call in it is valued
     // at what the router charges once counts are known: the provider's count of its prompt (for a
-    // call still in flight, its estimate corrected as this call's was) with the margin calibrated
-    // charges carry. A call refused or failed counts nothing: it may never have been held.
+    // call still in flight, its own count times what the provider counted per counted token of
+    // this call's) with the margin calibrated charges carry. A call refused or failed counts
+    // nothing: it may never have been held.
     const auto part = heldParts.find(c.heldId);
     if (part == heldParts.end())
         return;
@@ -1496,7 +1503,7 @@ void Router::Private::settleHeldPoint(DeploymentState &d, const InFlightCall &c,
     const auto excessAt = [&](qint64 prompt, double counted) {
         return std::clamp<qint64>(prompt - (qint64(std::ceil(counted * margin)) + 1), 0, prompt);
     };
-    std::optional<double> ratio;   // counted / charged prompt, this call's
+    std::optional<double> ratio;   // the provider's count over our unscaled count, this call's
     if (!accepted) {
         own.excess = own.charge;
         own.notHeld = true;
@@ -1504,7 +1511,8 @@ void Router::Private::settleHeldPoint(DeploymentState &d, const InFlightCall &c,
         const qint64 counted = d.rule == CountingRule::Anthropic ? std::max<qint64>(0, usage.promptTokens - usage.cachedTokens)
                                                                  : usage.promptTokens;
         own.excess = excessAt(own.prompt, double(counted));
-        ratio = double(counted) / double(own.prompt);
+        if (own.count > 0)
+            ratio = double(counted) / own.count;
     } else {
         own.excess = 0;
     }
@@ -1519,7 +1527,7 @@ void Router::Private::settleHeldPoint(DeploymentState &d, const InFlightCall &c,
             p.tokens -= *other.excess;
             p.requests -= other.notHeld ? 1 : 0;
         } else if (ratio) {
-            p.tokens -= excessAt(other.prompt, double(other.prompt) * *ratio);
+            p.tokens -= excessAt(other.prompt, other.count * *ratio);
         }
         if (--other.refs <= 0 && other.excess)
             heldParts.erase(it);
@@ -2353,6 +2361,7 @@ void Router::cancelAll()
     std::vector<std::pair<RouterCall *, InFlightCall>> calls(std::make_move_iterator(d->inFlight.begin()),
                                                              std::make_move_iterator(d->inFlight.end()));
     d->inFlight.clear();
+    d->heldParts.clear();   // no call in flight counts any part now
     for (auto &[call, c] : calls) {
         const bool sent = call->wasSent();
         call->abort();
