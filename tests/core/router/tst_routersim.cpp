@@ -707,6 +707,50 @@ private slots:
             QVERIFY2(elapsed >= windowMinimum, qPrintable(QString::number(elapsed)));
     }
 
+    void aRefillIsNotReadAsACheaperCharge()
+    {
+        // A Mistral key whose provider refills a bucket, charges prompt + max_tokens and settles
+        // to usage, naming the settled charge as its query cost; its replies name no reset time.
+        // Its refill makes every count fall short of what a window predicts, which the remaining
+        // counts read as "the larger of prompt and max_tokens", and a call admitted so was
+        // refused although the limits were written. The drain of the exact counts says bucket
+        // first: no cheaper charge, no refusal.
+        constexpr qint64 kWindowMs = 2'000;
+        constexpr int kJobs = 14;
+        SimConfig cfg;
+        cfg.windowMs = kWindowMs;
+        cfg.latencyMs = 150;
+        cfg.acceptAnyKey = false;
+        SimKey key{u"sk-refill"_qs, u"mistral"_qs, 0, 1'500, 0, 0, {}};
+        key.algorithm = SimAlgorithm::Bucket;
+        cfg.keys << key;
+        ProviderSimulator sim(cfg);
+        QVERIFY(sim.start().has_value());
+        ModelList models;
+        Deployment d = deploymentAt(u"mi/1"_qs, u"mi"_qs, u"mistral"_qs, sim.baseUrl());
+        d.limits.tpm = key.tpm;
+        models.deployments << d;
+        RouterOptions o;
+        o.apiKeys.insert(d.id, key.key);
+        Router router(models, o);
+        router.setWindowForTesting(kWindowMs, 50);
+        Outcomes out;
+        out.watch(router, this);
+        QStringList events;
+        connect(&router, &Router::event, this, [&](const QString &e) { events << e; });
+        for (int i = 1; i <= kJobs; ++i) {
+            RouterJob j = jobFor(quint64(i), d.modelName);
+            // Prompts of different lengths, from about 60 to 400 tokens, and max_tokens 120.
+            j.request.user = QString(u"We hold these truths to be self-evident. "_qs).repeated(2 + (i * 7) % 30);
+            j.request.maxTokens = 120;
+            router.submit(j);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(out.ok + out.failed == kJobs, 60'000);
+        QVERIFY2(out.failed == 0, qPrintable(out.lastError));
+        QVERIFY2(events.filter(u"the larger of its prompt and max_tokens"_qs).isEmpty(), qPrintable(events.join(u'\n')));
+        QCOMPARE(sim.stats().rateLimited, 0);
+    }
+
     void fixedWindowsAreLearnedFromTheProvidersResetTimes_data()
     {
         QTest::addColumn<bool>("providerFixed");
