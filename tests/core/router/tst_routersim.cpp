@@ -39,6 +39,17 @@ Deployment deploymentAt(const QString &id, const QString &group, const QString &
     return d;
 }
 
+/// A simulator holding only `key`, with windows of `windowMs` and replies after `latencyMs`.
+SimConfig oneKeySimulator(const SimKey &key, qint64 windowMs, qint64 latencyMs)
+{
+    SimConfig cfg;
+    cfg.windowMs = windowMs;
+    cfg.latencyMs = latencyMs;
+    cfg.acceptAnyKey = false;
+    cfg.keys << key;
+    return cfg;
+}
+
 RouterJob jobFor(quint64 id, const QString &group)
 {
     RouterJob job;
@@ -717,14 +728,9 @@ private slots:
         // first: no cheaper charge, no refusal.
         constexpr qint64 kWindowMs = 2'000;
         constexpr int kJobs = 14;
-        SimConfig cfg;
-        cfg.windowMs = kWindowMs;
-        cfg.latencyMs = 150;
-        cfg.acceptAnyKey = false;
         SimKey key{u"sk-refill"_qs, u"mistral"_qs, 0, 1'500, 0, 0, {}};
         key.algorithm = SimAlgorithm::Bucket;
-        cfg.keys << key;
-        ProviderSimulator sim(cfg);
+        ProviderSimulator sim(oneKeySimulator(key, kWindowMs, 150));
         QVERIFY(sim.start().has_value());
         ModelList models;
         Deployment d = deploymentAt(u"mi/1"_qs, u"mi"_qs, u"mistral"_qs, sim.baseUrl());
@@ -975,14 +981,9 @@ private slots:
         // while in flight is the window's count then less the first call's settled charge.
         constexpr qint64 kWindowMs = 20'000;
         constexpr qint64 kMaxTokens = 30;
-        SimConfig cfg;
-        cfg.windowMs = kWindowMs;
-        cfg.latencyMs = 500;
-        cfg.acceptAnyKey = false;
         SimKey key{u"sk-calibrated"_qs, u"mistral"_qs, 0, 100'000, 0, 0, {}};
         key.countFactor = 1.5;
-        cfg.keys << key;
-        ProviderSimulator sim(cfg);
+        ProviderSimulator sim(oneKeySimulator(key, kWindowMs, 500));
         QVERIFY(sim.start().has_value());
         ModelList models;
         Deployment d = deploymentAt(u"cal/1"_qs, u"cal"_qs, u"mistral"_qs, sim.baseUrl());
