@@ -16,6 +16,8 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <memory>
+
 using namespace wb;
 
 namespace {
@@ -48,6 +50,20 @@ SimConfig oneKeySimulator(const SimKey &key, qint64 windowMs, qint64 latencyMs)
     cfg.acceptAnyKey = false;
     cfg.keys << key;
     return cfg;
+}
+
+/// A router over `d` alone, with `key` as its API key and windows of `windowMs`; its events land
+/// in `events`.
+std::unique_ptr<Router> routerFor(const Deployment &d, const QString &key, qint64 windowMs, QStringList &events)
+{
+    ModelList models;
+    models.deployments << d;
+    RouterOptions o;
+    o.apiKeys.insert(d.id, key);
+    auto router = std::make_unique<Router>(models, o);
+    router->setWindowForTesting(windowMs, 50);
+    QObject::connect(router.get(), &Router::event, router.get(), [&events](const QString &e) { events << e; });
+    return router;
 }
 
 RouterJob jobFor(quint64 id, const QString &group)
@@ -624,18 +640,13 @@ private slots:
         cfg.keys << key;
         ProviderSimulator sim(cfg);
         QVERIFY(sim.start().has_value());
-        ModelList models;
         Deployment d = deploymentAt(u"gpt/1"_qs, u"gpt"_qs, u"openai"_qs, sim.baseUrl());
         d.limits.tpm = tpm;
-        models.deployments << d;
-        RouterOptions o;
-        o.apiKeys.insert(d.id, u"sk-charge"_qs);
-        Router router(models, o);
-        router.setWindowForTesting(kWindowMs, 50);
+        QStringList events;
+        const std::unique_ptr<Router> owned = routerFor(d, u"sk-charge"_qs, kWindowMs, events);
+        Router &router = *owned;
         Outcomes out;
         out.watch(router, this);
-        QStringList events;
-        connect(&router, &Router::event, this, [&](const QString &e) { events << e; });
         QElapsedTimer wall;
         wall.start();
         for (int i = 1; i <= jobs; ++i) {
@@ -732,18 +743,13 @@ private slots:
         key.algorithm = SimAlgorithm::Bucket;
         ProviderSimulator sim(oneKeySimulator(key, kWindowMs, 150));
         QVERIFY(sim.start().has_value());
-        ModelList models;
         Deployment d = deploymentAt(u"mi/1"_qs, u"mi"_qs, u"mistral"_qs, sim.baseUrl());
         d.limits.tpm = key.tpm;
-        models.deployments << d;
-        RouterOptions o;
-        o.apiKeys.insert(d.id, key.key);
-        Router router(models, o);
-        router.setWindowForTesting(kWindowMs, 50);
+        QStringList events;
+        const std::unique_ptr<Router> owned = routerFor(d, key.key, kWindowMs, events);
+        Router &router = *owned;
         Outcomes out;
         out.watch(router, this);
-        QStringList events;
-        connect(&router, &Router::event, this, [&](const QString &e) { events << e; });
         for (int i = 1; i <= kJobs; ++i) {
             RouterJob j = jobFor(quint64(i), d.modelName);
             // Prompts of different lengths, from about 60 to 400 tokens, and max_tokens 120.
