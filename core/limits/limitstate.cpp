@@ -441,6 +441,7 @@ void LimitState::forgetLearning()
 {
     forgetAlgorithmVotes();
     std::fill(std::begin(m_chargeScore), std::end(m_chargeScore), 0.0);
+    std::fill(std::begin(m_cheaperTold), std::end(m_cheaperTold), false);
     m_chargeReadings = 0;
 }
 
@@ -534,6 +535,7 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     // Scores made as a bucket predicted something else than a window's: start again.
     if (m_scoredAsBucket != bucket()) {
         std::fill(std::begin(m_chargeScore), std::end(m_chargeScore), 0.0);
+        std::fill(std::begin(m_cheaperTold), std::end(m_cheaperTold), false);
         m_chargeReadings = 0;
         m_scoredAsBucket = bucket();
     }
@@ -541,9 +543,25 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     if (*std::max_element(lo, lo + kWays) - *std::min_element(lo, lo + kWays) < 2 * threshold)
         return;   // nothing that would tell the ways apart
     // A way is off by how far the provider's count lies outside [surely counted, + perhaps].
+    qint64 off[kWays];
     for (int m = 0; m < kWays; ++m) {
-        const qint64 off = providerUsed < lo[m] ? lo[m] - providerUsed : providerUsed > hi[m] ? providerUsed - hi[m] : 0;
-        m_chargeScore[m] = kScoreDecay * m_chargeScore[m] + double(off);
+        off[m] = providerUsed < lo[m] ? lo[m] - providerUsed : providerUsed > hi[m] ? providerUsed - hi[m] : 0;
+        m_chargeScore[m] = kScoreDecay * m_chargeScore[m] + double(off[m]);
+    }
+    // Calls still on their way are charged our estimate of their prompt, which may be off by a
+    // tenth (as in drainVote). A cheaper way is learned only once some count told it apart from
+    // the way in use by more than that error over the calls the provider holds: with prompts far
+    // larger than max_tokens, the larger of the two and their sum differ by less than the
+    // prompts' error, and a count that favours one says nothing.
+    if (!bucket()) {
+        qint64 unsure = 0;
+        for (const auto &[ticket, c] : m_ledger)
+            if (!c.usage && providerHolds(c.at, now))
+                unsure += c.amount(AdmitSum) / 10;
+        const int in = 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule)));
+        for (int m = 0; m < kWays; ++m)
+            if (off[m] < off[in] && lo[in] - lo[m] >= 2 * (threshold + unsure))
+                m_cheaperTold[m / 2] = true;
     }
     ++m_chargeReadings;
     const int model = int(m_chargeModel.value_or(documentedChargeModel(rule)));
@@ -567,6 +585,8 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     // the drain of its exact counts tells a bucket: a cheaper way waits until they have said
     // window (docs/ARCHITECTURE.md, "Bucket or window, from evidence").
     if (cheaper && m_learnAlgorithm && !bucket() && !m_resetsNamed && m_settledCostNamed && m_algorithmScore >= 0)
+        return;
+    if (cheaper && !bucket() && !m_cheaperTold[best / 2])
         return;
     if (best == cur || m_chargeReadings < (cheaper ? kCheaperReadingsNeeded : kChargeReadingsNeeded)
         || m_chargeScore[best] * (cheaper ? kCheaperScoreRatio : kChargeScoreRatio) >= m_chargeScore[cur]

@@ -306,6 +306,8 @@ private:
     qint64 m_lastChargeReading = std::numeric_limits<qint64>::min() / 2;   // when learnCharge last scored
     // Decaying sum of |provider - prediction| per way of charging: [2 * AdmissionWay + ChargeModel].
     double m_chargeScore[6] = {0, 0, 0, 0, 0, 0};
+    // per AdmissionWay: a count told it from the way in use beyond our prompts' error (learnCharge)
+    bool m_cheaperTold[3] = {false, false, false};
     int m_chargeReadings = 0;
     bool m_scoredAsBucket = false;   // the scores were made replaying a bucket
     bool m_resyncPending = false;

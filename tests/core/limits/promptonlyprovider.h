@@ -1,8 +1,8 @@
 #pragma once
 // For the tests: a provider that admits each call on its prompt alone and counts the completion
 // at the reply (the second simulator's Mistral), read by a LimitState while calls are on their
-// way. Three rounds of three calls (prompt 500, max_tokens 600, completion 180) into a window of
-// 10 s with tpm 20,000; returns the notes the readings made.
+// way: three rounds of three calls (prompt 500, max_tokens 600, completion 180) into a window of
+// 10 s with tpm 20,000 (readRounds, which other providers' counts use too).
 #include "core/limits/limitstate.h"
 
 #include <QStringList>
@@ -26,11 +26,13 @@ inline wb::Usage promptOnlyUsage()
     return u;
 }
 
-inline QStringList readPromptOnlyProvider(wb::LimitState &s)
+/// Three rounds of three calls charged `c` into a window of 10 s; the provider counts
+/// `atArrival` for each call as it arrives and `atReply` more at its reply (usage `u`), against a
+/// tpm `limit`, and each reply reports its remaining tokens. Returns the notes the readings made.
+inline QStringList readRounds(wb::LimitState &s, const wb::AdmissionCost &c, const wb::Usage &u, qint64 atArrival,
+                              qint64 atReply, qint64 limit)
 {
     using namespace wb;
-    const AdmissionCost c = promptOnlyCall();
-    const Usage u = promptOnlyUsage();
     qint64 providerUsed = 0;
     QStringList notes;
     for (int round = 0; round < 3; ++round) {
@@ -38,19 +40,24 @@ inline QStringList readPromptOnlyProvider(wb::LimitState &s)
         std::vector<Admission> calls;
         for (int i = 0; i < 3; ++i) {
             calls.push_back(s.admit(t0 + i, c));
-            providerUsed += 500;
+            providerUsed += atArrival;
         }
         for (int i = 0; i < 3; ++i) {
             const qint64 t = t0 + 300 + 10 * i;
-            providerUsed += 180;
+            providerUsed += atReply;
             s.settle(t, calls[size_t(i)], settlementFor(CountingRule::Mistral, u));
             RateLimitHeaders h;
-            h.limitTokens = 20'000;
-            h.remainingTokens = 20'000 - providerUsed;
+            h.limitTokens = limit;
+            h.remainingTokens = limit - providerUsed;
             notes << s.reconcile(t, calls[size_t(i)], t0 + i, CountingRule::Mistral, h);
         }
     }
     return notes;
+}
+
+inline QStringList readPromptOnlyProvider(wb::LimitState &s)
+{
+    return readRounds(s, promptOnlyCall(), promptOnlyUsage(), 500, 180, 20'000);
 }
 
 } // namespace wbtest

@@ -428,6 +428,29 @@ private slots:
         QVERIFY(s.refusedForTokens(4'001, CountingRule::Mistral).isEmpty());
     }
 
+    void aPromptCountedLowIsNotReadAsACheaperCharge()
+    {
+        // A provider that charges prompt + max_tokens at admission and keeps it, but counts each
+        // prompt 3,700 where our estimate says 4,000 (within the tenth our estimates may be off):
+        // each call it holds is 4,000, which is what "the larger of prompt (4,000) and max_tokens
+        // (300)" predicts. Three rounds of three calls; the calls on their way differ between the
+        // two ways by 300 each, less than their prompts' error, so no count tells them apart and
+        // the key keeps admitting by the sum (learned, the larger admits a call the provider refuses).
+        LimitState s(10'000);
+        s.setLearnChargeModel(true);
+        s.addConfigured({.tpm = 40'000});
+        const AdmissionCost c = admissionCost(CountingRule::Mistral, 16'000, 4'000, 300, 100);
+        QCOMPARE(c.tokens, 4'300);
+        QCOMPARE(c.largerTokens, 4'000);
+        Usage u;
+        u.promptTokens = 3'700;
+        u.completionTokens = 100;
+        u.reported = true;
+        const QStringList notes = wbtest::readRounds(s, c, u, 3'700 + 300, 0, 40'000);
+        QVERIFY2(!s.admitsLargerOfPromptAndMax(), qPrintable(notes.join(u'\n')));
+        QVERIFY(!s.admitsPromptOnly());
+    }
+
     void anUnreservedOutputAllowanceIsLearnedByTheSecondReply()
     {
         // The second simulator's Mistral with a reply 2 s after its request (a tenth of the
