@@ -1,6 +1,7 @@
 #include "core/experiment/schedulesim.h"
 
 #include "core/limits/countingrule.h"
+#include "core/limits/fillplan.h"
 #include "core/limits/limitstate.h"
 #include "core/limits/slidingsum.h"
 
@@ -172,6 +173,9 @@ private:
     /// The router's backfill: calls behind group g's blocked head that fit now without making
     /// the head wait past `headAt` go first. Returns when a larger call it waits for fits (kNever: none).
     qint64 backfill(int g, qint64 headAt);
+    /// Group g's head fits on deployment di now: lines up first the calls that fill di best (the
+    /// router's lineUp); true when they go ahead of the head.
+    bool lineUp(int g, int di);
     /// Moves group g's head past calls already sent by backfill.
     void skipTaken(int g);
     double headroom(int di, const ScheduleCall &c);
@@ -194,6 +198,7 @@ private:
     std::vector<std::vector<int>> m_depsOfGroup, m_queue;
     std::vector<std::size_t> m_head;
     std::vector<char> m_taken;   // per call: sent ahead of its queue's head (backfill)
+    std::vector<char> m_passed;  // per call: passed over once by a set that filled a window better
     // What each blocked queue head waits on: every deployment that frees up soonest, with its limit.
     std::vector<std::vector<std::pair<int, int>>> m_waitOn;
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> m_inFlight;
@@ -280,6 +285,7 @@ void ScheduleSimulation::buildQueues()
         });
     m_head.assign(groups, 0);
     m_taken.assign(m_calls.size(), 0);
+    m_passed.assign(m_calls.size(), 0);
     m_waitOn.resize(groups);
 }
 
@@ -442,6 +448,9 @@ qint64 ScheduleSimulation::dispatchGroup(int g)
         bool everPossible = false;
         const int best = pickDeployment(g, m_calls[std::size_t(ci)], soonest, everPossible);
         if (best >= 0) {
+            // As the router: the calls that fill the window best line up first.
+            if (lineUp(g, best))   // planned before the head's charge
+                continue;
             admit(best, ci);
             ++head;
         } else if (!everPossible) {
@@ -461,6 +470,53 @@ qint64 ScheduleSimulation::dispatchGroup(int g)
         }
     }
     return kNever;
+}
+
+bool ScheduleSimulation::lineUp(int g, int di)
+{
+    // As Router::Private::lineUp: the same scan depth, the same plan, the same checks.
+    const SimDep &d = m_deps[std::size_t(di)];
+    SimWindow &w = m_windows[std::size_t(d.window)];
+    if (std::all_of(std::begin(w.limit), std::end(w.limit), [](qint64 l) { return l == 0; }))
+        return false;
+    std::vector<int> &q = m_queue[std::size_t(g)];
+    const std::size_t h = m_head[std::size_t(g)];
+    const int headCall = q[h];
+    const AdmissionCost head = costOf(d, m_calls[std::size_t(headCall)]);
+    int dim = -1;
+    if (earliest(di, times(head, qint64(std::min(q.size() - h, kFillScan + 1))), dim) <= m_now)
+        return false;
+    std::vector<int> calls;
+    std::vector<AdmissionCost> behind;
+    AdmissionCost all = head;
+    for (std::size_t i = h + 1; i < q.size() && behind.size() < kFillScan; ++i) {
+        if (m_taken[std::size_t(q[i])])
+            continue;
+        calls.push_back(q[i]);
+        behind.push_back(costOf(d, m_calls[std::size_t(q[i])]));
+        all = all + behind.back();
+    }
+    if (behind.size() < 2 || earliest(di, all, dim) <= m_now)
+        return false;
+    if (all.outputReserve > 0 && earliest(di, AdmissionCost{0, 0, 0, all.outputReserve, 0, 0, 0}, dim) > m_now)
+        return false;
+    const auto plan = planFill(head, behind, [&](const AdmissionCost &c) {
+        int k = -1;
+        return earliest(di, c, k) <= m_now;
+    }, !m_passed[std::size_t(headCall)] && w.used(d.rule == CountingRule::Anthropic ? WaitItpm : WaitTpm, m_now) > 0);
+    if (!plan)
+        return false;
+    std::vector<int> members;
+    for (int i : plan->members)
+        members.push_back(calls[std::size_t(i)]);
+    const auto inPlan = [&](int ci) { return std::find(members.begin(), members.end(), ci) != members.end(); };
+    if (!plan->passHead) {
+        std::stable_partition(q.begin() + std::ptrdiff_t(h) + 1, q.end(), inPlan);
+        return false;
+    }
+    m_passed[std::size_t(headCall)] = 1;
+    std::stable_partition(q.begin() + std::ptrdiff_t(h), q.end(), inPlan);
+    return true;
 }
 
 void ScheduleSimulation::skipTaken(int g)

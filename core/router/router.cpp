@@ -3,6 +3,7 @@
 #include "core/common/check.h"
 #include "core/common/logging.h"
 #include "core/limits/countingrule.h"
+#include "core/limits/fillplan.h"
 #include "core/limits/limitstate.h"
 #include "core/limits/poollearner.h"
 #include "core/limits/slowstart.h"
@@ -94,6 +95,7 @@ struct JobState {
     int attempts = 0;
     int retriesUsed = 0;
     int requeues = 0;
+    bool passedOver = false;     // a set behind it that filled a window better went first (once)
     qint64 notBefore = 0;
     QString lastDeployment, lastProvider;
     ErrorClass lastClass = ErrorClass::None;
@@ -337,6 +339,10 @@ public:
     /// The head of `queue` waits until `headAt`: sends the jobs behind it that fit now without
     /// making it wait longer.
     void backfill(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 headAt, qint64 &wake);
+    /// The head of `queue` fits on `d` now. Lines up first the jobs that fill most of what `d`
+    /// admits now, where first fit in queue order fills less (core/limits/fillplan.h); true when
+    /// they go ahead of the head (it was passed over and the queue has a new head).
+    bool lineUp(std::deque<JobPtr> &queue, DeploymentState &d, qint64 t);
     /// False when the budget stops dispatch (the job stays at the head of its queue).
     bool reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve, qint64 &bound);
     void start(JobPtr job, DeploymentState &d, qint64 now, qint64 reservedMicros, qint64 boundMicros = 0,
@@ -1282,6 +1288,13 @@ void Router::Private::dispatchGroup(const QString &group, std::deque<JobPtr> &qu
             return;
         }
         DeploymentState &d = *deps[idx];
+        // The jobs that fill the window best line up right behind the head, ahead of those they
+        // pass over, or (once per job) in front of a head whose size leaves a gap none of the
+        // rest fits: each then goes as the head in turn, now if it is admitted now, or as soon as
+        // what holds it (one call at a time before a reply, say) lets it. Planned before the
+        // head's charge is taken: the plan's fits checks include the head.
+        if (!options.shared && lineUp(queue, d, t))
+            continue;
         qint64 reserve = 0, bound = 0;
         if (!reserveBudget(job, d, reserve, bound)) {
             d.budgetWaiting = true;
@@ -1298,6 +1311,53 @@ void Router::Private::dispatchGroup(const QString &group, std::deque<JobPtr> &qu
         start(std::move(owned), d, t, reserve, bound);
         t = now();
     }
+}
+
+bool Router::Private::lineUp(std::deque<JobPtr> &queue, DeploymentState &d, qint64 t)
+{
+    // Whole calls rarely fill a window exactly. Taking the calls behind a head in queue order
+    // (largest first) can leave a gap none of the rest fits, where another set of them would
+    // have filled it: a window more for the whole group. So the set of queued jobs that fills most
+    // of what the deployment admits now goes first; the jobs it passes over lead the next window
+    // (docs/ARCHITECTURE.md, "Whole calls and the queue order").
+    if (!d.limits->anyLimit() || queue.size() < 3)
+        return false;   // nothing to fill, or first fit is the best already
+    JobState *head = queue.front().get();
+    const AdmissionCost headCost = costFor(head, d);
+    if (d.limits->canAdmit(t, times(headCost, qint64(std::min(queue.size(), kFillScan + 1)))))
+        return false;   // room for as many calls as large as the head: the whole scan fits
+    std::vector<AdmissionCost> behind;
+    AdmissionCost all = headCost;
+    for (std::size_t i = 1; i < queue.size() && behind.size() < kFillScan; ++i) {
+        behind.push_back(costFor(queue[i].get(), d));
+        all = all + behind.back();
+    }
+    if (d.limits->canAdmit(t, all))
+        return false;   // everything goes now anyway
+    // Where output limits pace the calls (Anthropic's otpm, output held while a call is on its
+    // way), a set chosen for its input tokens fills nothing that binds: first fit stays.
+    if (all.outputReserve > 0 && !d.limits->canAdmit(t, AdmissionCost{0, 0, 0, all.outputReserve, 0, 0, 0}))
+        return false;
+    // The head is passed over only into a window already part held, where charges leave one by
+    // one and the room now is a gap between them; into an empty one the largest goes first (a
+    // large call passed over may find no window it fills well).
+    const bool partHeld = d.limits->used(d.rule == CountingRule::Anthropic ? LimitState::Itpm : LimitState::Tpm, t) > 0;
+    const auto plan = planFill(headCost, behind, [&](const AdmissionCost &c) { return d.limits->canAdmit(t, c); },
+                               !head->passedOver && partHeld);
+    if (!plan)
+        return false;
+    std::vector<JobState *> members;
+    for (int i : plan->members)
+        members.push_back(queue[std::size_t(i) + 1].get());
+    const auto inPlan = [&](const JobPtr &j) { return std::find(members.begin(), members.end(), j.get()) != members.end(); };
+    const auto end = queue.begin() + std::ptrdiff_t(std::min(queue.size(), kFillScan + 1));
+    if (!plan->passHead) {
+        std::stable_partition(queue.begin() + 1, end, inPlan);
+        return false;
+    }
+    head->passedOver = true;
+    std::stable_partition(queue.begin(), end, inPlan);
+    return true;
 }
 
 void Router::Private::backfill(const QString &group, std::deque<JobPtr> &queue, qint64 &t, qint64 headAt, qint64 &wake)

@@ -107,6 +107,24 @@ const Recommendation *findRec(const EstimateReport &r, Recommendation::Kind k)
     return nullptr;
 }
 
+/// One OpenAI deployment with tpm 1300 a minute and replies of 1 s, and calls of 12 prompt tokens
+/// (by characters too) with these max_tokens, each charged 12 + max_tokens at admission.
+ScheduleDeployment tpm1300()
+{
+    ScheduleDeployment d;
+    d.id = QStringLiteral("gpt");
+    d.limits.tpm = 1'300;
+    d.latency = LatencyModel{1, 0};
+    return d;
+}
+std::vector<ScheduleCall> callsWithMaxTokens(std::initializer_list<qint64> maxTokens)
+{
+    std::vector<ScheduleCall> calls;
+    for (const qint64 m : maxTokens)
+        calls.push_back(ScheduleCall{0, 0, 12, 12, m, 50});
+    return calls;
+}
+
 } // namespace
 
 class TestEstimator : public QObject {
@@ -114,6 +132,7 @@ class TestEstimator : public QObject {
 private slots:
     void rpmBoundIsAnalyticMinimum();
     void bucketRefillsBeforeTheWindowWould();
+    void aWindowTakesTheSetThatFillsItBest();
     void settledChargeModelUsesTheRefund();
     void smallerCallsGoAheadLikeTheRouter();
     void openAiTpmCountsCharsAndMaxTokens();
@@ -228,19 +247,23 @@ void TestEstimator::smallerCallsGoAheadLikeTheRouter()
     // In strict order: 612 | 712 | 612+412 | 412 -> four windows, 181 s. The router sends a call
     // behind a blocked head when the head still fits beside it at its time: 612+412 | 712+412 |
     // 612 -> 121 s.
-    ScheduleDeployment d;
-    d.id = QStringLiteral("gpt");
-    d.limits.tpm = 1'300;
-    d.latency = LatencyModel{1, 0};
-    std::vector<ScheduleCall> calls;
-    for (const qint64 maxTokens : {600, 700, 600, 400, 400})
-        calls.push_back(ScheduleCall{0, 0, 12, 12, maxTokens, 50});
-    const ScheduleResult r = simulateSchedule({d}, calls, 1);
+    const ScheduleResult r = simulateSchedule({tpm1300()}, callsWithMaxTokens({600, 700, 600, 400, 400}), 1);
     QCOMPARE(r.durationSeconds, 121.0);
     QCOMPARE(r.unschedulable, 0);
     for (const int dep : r.deploymentOf)
         QCOMPARE(dep, 0);
     QCOMPARE(r.deployments[0].calls, 5);
+}
+
+void TestEstimator::aWindowTakesTheSetThatFillsItBest()
+{
+    // OpenAI tpm 1300 for a minute, calls of 612, 462, 412, 412, 362, 312 (12 + max_tokens), 1 s
+    // each. In queue order the first window takes 612 + 462 (1074) and none of the rest fits the
+    // 226 left; the second 412 + 412 + 362 (1186); the third 312: 121 s. With the head, the set
+    // behind it that fills the window best goes: 612 + 362 + 312 (1286) | 462 + 412 + 412 (1286): 61 s.
+    const ScheduleResult r = simulateSchedule({tpm1300()}, callsWithMaxTokens({600, 450, 400, 400, 350, 300}), 1);
+    QCOMPARE(r.durationSeconds, 61.0);
+    QCOMPARE(r.deployments[0].calls, 6);
 }
 
 void TestEstimator::settledChargeModelUsesTheRefund()

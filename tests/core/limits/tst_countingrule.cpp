@@ -1,6 +1,8 @@
 // The counting rules (core/limits/countingrule.h): which rule a provider follows and what a call
-// charges at admission under each.
+// charges at admission under each, and which calls a fill plan sends together
+// (core/limits/fillplan.h).
 #include "core/limits/countingrule.h"
+#include "core/limits/fillplan.h"
 
 #include <QTest>
 
@@ -64,6 +66,41 @@ private slots:
         QCOMPARE(charsToTokens(9), 3);
         QCOMPARE(charsToTokens(8), 2);
         QCOMPARE(charsToTokens(0), 0);
+    }
+
+    void aFillPlanTakesTheSetThatFillsBest()
+    {
+        const auto cost = [](qint64 tokens) {
+            AdmissionCost c;
+            c.tokens = tokens;
+            return c;
+        };
+        const auto under = [](qint64 tokens, qint64 requests) {
+            return [=](const AdmissionCost &c) { return c.tokens <= tokens && c.requests <= requests; };
+        };
+        // Room for 1300: first fit takes 612 + 462 and leaves 226 none of the rest fits;
+        // 612 + 362 + 312 fills 1286.
+        const std::vector<AdmissionCost> behind{cost(462), cost(412), cost(412), cost(362), cost(312)};
+        auto plan = planFill(cost(612), behind, under(1300, 100), false);
+        QVERIFY(plan);
+        QCOMPARE(plan->members, (std::vector<int>{3, 4}));
+        QVERIFY(!plan->passHead);
+        // Room for two requests: the head and 462 is what first fit takes, and the best there is.
+        QVERIFY(!planFill(cost(612), behind, under(1300, 2), false));
+        // First fit fills best already: no plan.
+        QVERIFY(!planFill(cost(612), {cost(612), cost(412)}, under(1300, 100), false));
+        // A gap of 5907: the head (3200) leaves 2707, which none of the rest fits; 2833 + 2809
+        // fill 5642. Only where the head may be passed over does that set go first.
+        const std::vector<AdmissionCost> rest{cost(2833), cost(2809), cost(2794), cost(2748)};
+        QVERIFY(!planFill(cost(3200), rest, under(5907, 100), false));
+        plan = planFill(cost(3200), rest, under(5907, 100), true);
+        QVERIFY(plan);
+        QVERIFY(plan->passHead);
+        QCOMPARE(plan->members, (std::vector<int>{0, 1}));
+        // With the head as good as any set without it, the head is kept.
+        QVERIFY(!planFill(cost(5642), rest, under(5907, 100), true));
+        // Out of checks: what was found so far stands (here first fit, so no plan).
+        QVERIFY(!planFill(cost(612), behind, under(1300, 100), false, 5));
     }
 
     void callTokensFormMatchesCharsForm()

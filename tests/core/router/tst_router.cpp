@@ -583,6 +583,38 @@ private slots:
         QCOMPARE(h.router->snapshot().http429, 0);
     }
 
+    void aWindowTakesTheSetThatFillsItBest()
+    {
+        // tpm 1300 over a 1 s window; OpenAI charges chars/4 (12 here) + max_tokens: calls of 612,
+        // 462, 412, 412, 362 and 312. In queue order the first window holds 612 + 462 and none of
+        // the rest fits the 226 left, the second 412 + 412 + 362, and 312 waits for a third. The
+        // head goes with the set behind it that fills the window best: 612 + 362 + 312, then
+        // 462 + 412 + 412 when they leave — two windows.
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        ModelList m = oneGroup(1);
+        m.deployments[0].limits.tpm = 1300;
+        h.create(m);
+        constexpr qint64 kWindowMs = 1'000;
+        h.router->setWindowForTesting(kWindowMs, 10);
+        const int maxTokens[] = {600, 450, 400, 400, 350, 300};
+        for (quint64 i = 1; i <= 6; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs, maxTokens[i - 1]));
+        QTRY_COMPARE_WITH_TIMEOUT(h.outcomes.size(), 6, 10'000);
+        QCOMPARE(h.server->seen.size(), 6);
+        QCOMPARE(h.router->snapshot().http429, 0);
+        const qint64 first = h.server->seen[0].atMs;
+        QStringList firstWindow;
+        for (const SeenRequest &r : std::as_const(h.server->seen)) {
+            if (r.atMs - first < kWindowMs)
+                firstWindow << QString::fromUtf8(r.body.mid(r.body.indexOf("\"max_tokens\":") + 13, 3));
+        }
+        QCOMPARE(firstWindow, (QStringList{u"600"_qs, u"350"_qs, u"300"_qs}));
+        // Everything in two windows: the last call goes when the first window's calls leave.
+        QVERIFY2(h.server->seen.last().atMs - first < 2 * kWindowMs,
+                 qPrintable(u"last call %1 ms after the first"_qs.arg(h.server->seen.last().atMs - first)));
+    }
+
     void tpmTooLargeForAnyDeploymentFails()
     {
         Harness h;
