@@ -488,18 +488,12 @@ bool ScheduleSimulation::lineUp(int g, int di)
         return false;
     std::vector<int> calls;
     std::vector<AdmissionCost> behind;
-    AdmissionCost all = head;
     for (std::size_t i = h + 1; i < q.size() && behind.size() < kFillScan; ++i) {
         if (m_taken[std::size_t(q[i])])
             continue;
         calls.push_back(q[i]);
         behind.push_back(costOf(d, m_calls[std::size_t(q[i])]));
-        all = all + behind.back();
     }
-    if (behind.size() < 2 || earliest(di, all, dim) <= m_now)
-        return false;
-    if (all.outputReserve > 0 && earliest(di, AdmissionCost{0, 0, 0, all.outputReserve, 0, 0, 0}, dim) > m_now)
-        return false;
     const auto plan = planFill(head, behind, [&](const AdmissionCost &c) {
         int k = -1;
         return earliest(di, c, k) <= m_now;

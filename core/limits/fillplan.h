@@ -81,11 +81,21 @@ struct FillPlan {
 /// `fits(total)` still accepts now. The head goes, with the set behind it that fills best;
 /// where `mayPassHead` and a set without the head fills strictly more (the head's size leaves a
 /// gap none of the rest fits), that set goes and the head waits. nullopt when first fit in queue
-/// order (the way calls go without a plan) fills as much.
+/// order (the way calls go without a plan) fills as much: where fewer than two calls are behind,
+/// where everything fits now anyway, and where outputs reserved while calls are on their way
+/// (Anthropic's otpm) are what holds the rest back, since a set chosen for its input tokens then
+/// fills nothing that binds.
 template <typename Fits>
 std::optional<FillPlan> planFill(const AdmissionCost &head, const std::vector<AdmissionCost> &behind, Fits fits,
                                  bool mayPassHead, int checks = kFillChecks)
 {
+    if (behind.size() < 2)
+        return std::nullopt;
+    AdmissionCost all = head;
+    for (const AdmissionCost &c : behind)
+        all = all + c;
+    if (fits(all) || (all.outputReserve > 0 && !fits(AdmissionCost{0, 0, 0, all.outputReserve, 0, 0, 0})))
+        return std::nullopt;
     const FillSearch with = searchFill(head, behind, fits, checks);
     if (mayPassHead) {
         constexpr AdmissionCost nothing{0, 0, 0, 0, 0, 0, 0};

@@ -542,6 +542,8 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     constexpr int kWays = 2 * AdmissionWays;
     if (*std::max_element(lo, lo + kWays) - *std::min_element(lo, lo + kWays) < 2 * threshold)
         return;   // nothing that would tell the ways apart
+    const int model = int(m_chargeModel.value_or(documentedChargeModel(rule)));
+    const int cur = 2 * m_admission + model;
     // A way is off by how far the provider's count lies outside [surely counted, + perhaps].
     qint64 off[kWays];
     for (int m = 0; m < kWays; ++m) {
@@ -558,14 +560,11 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
         for (const auto &[ticket, c] : m_ledger)
             if (!c.usage && providerHolds(c.at, now))
                 unsure += c.amount(AdmitSum) / 10;
-        const int in = 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule)));
         for (int m = 0; m < kWays; ++m)
-            if (off[m] < off[in] && lo[in] - lo[m] >= 2 * (threshold + unsure))
+            if (off[m] < off[cur] && lo[cur] - lo[m] >= 2 * (threshold + unsure))
                 m_cheaperTold[m / 2] = true;
     }
     ++m_chargeReadings;
-    const int model = int(m_chargeModel.value_or(documentedChargeModel(rule)));
-    const int cur = 2 * m_admission + model;
     // After a refusal for tokens while admitting cheaper than the counting rule, only the rule's
     // admission is a candidate; where the provider names each call's charge (Mistral's query
     // cost), that teaches the admission (learnAdmissionCharge) and the counts only the settlement.

@@ -1327,17 +1327,8 @@ bool Router::Private::lineUp(std::deque<JobPtr> &queue, DeploymentState &d, qint
     if (d.limits->canAdmit(t, times(headCost, qint64(std::min(queue.size(), kFillScan + 1)))))
         return false;   // room for as many calls as large as the head: the whole scan fits
     std::vector<AdmissionCost> behind;
-    AdmissionCost all = headCost;
-    for (std::size_t i = 1; i < queue.size() && behind.size() < kFillScan; ++i) {
+    for (std::size_t i = 1; i < queue.size() && behind.size() < kFillScan; ++i)
         behind.push_back(costFor(queue[i].get(), d));
-        all = all + behind.back();
-    }
-    if (d.limits->canAdmit(t, all))
-        return false;   // everything goes now anyway
-    // Where output limits pace the calls (Anthropic's otpm, output held while a call is on its
-    // way), a set chosen for its input tokens fills nothing that binds: first fit stays.
-    if (all.outputReserve > 0 && !d.limits->canAdmit(t, AdmissionCost{0, 0, 0, all.outputReserve, 0, 0, 0}))
-        return false;
     // The head is passed over only into a window already part held, where charges leave one by
     // one and the room now is a gap between them; into an empty one the largest goes first (a
     // large call passed over may find no window it fills well).
