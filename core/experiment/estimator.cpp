@@ -179,6 +179,8 @@ Result<void> Estimator::prepare()
                 s.chargeModel = *l->counting.settledToUsage ? ChargeModel::SettledToUsage : ChargeModel::KeptAtAdmission;
             if (l->counting.bucket && !d.limitAlgorithm)
                 s.algorithm = *l->counting.bucket ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow;
+            if (l->counting.spread)
+                s.spread = *l->counting.spread;
             // What earlier runs left of the day: rpd/tpd already used, or a quota refused until a
             // reset (taken to lie beyond the run: docs/ARCHITECTURE.md, "Daily quotas stated in the model list").
             const QDateTime now = QDateTime::currentDateTimeUtc();

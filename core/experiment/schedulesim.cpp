@@ -77,6 +77,11 @@ struct SimWindow {
     qint64 periodUs = 0;              // a bucket's refill period (window + margin)
     qint64 marginUs = 0;              // and the margin as a delay after drain (TokenBucket::earliestFit)
     SimBucket buckets[4];
+    // Spread calls (ScheduleDeployment::spread): when the provider's short interval is empty
+    // again per rpm, tpm, itpm, as LimitState keeps it (each call adds its share of the rate).
+    int spread = 0;
+    qint64 spreadAt[3] = {0, 0, 0};
+    bool spreads(int k) const { return k == 0 ? spread >= 1 : spread >= 2; }
     qint64 outReserved = 0;
     // The daily quotas (0 = none) and what was counted of them, as the router counts: each call
     // when sent, its tokens at prompt + max_tokens until the reply settles them to usage.
@@ -230,6 +235,7 @@ void ScheduleSimulation::addDeployments(const QList<ScheduleDeployment> &deploym
             windowIndex.insert(key, w);
             m_windows.emplace_back(windowUs, marginUs);
             m_windows.back().bucket = d.algorithm == LimitAlgorithm::TokenBucket;
+            m_windows.back().spread = d.spread;
             if (d.algorithm == LimitAlgorithm::FixedWindow) {
                 // As the router: the margin (not for otpm) plus the wall clock's skew either way.
                 const qint64 skewUs = 2 * LimitState::kStatedFixedSkewMs * 1000;
@@ -306,7 +312,9 @@ qint64 ScheduleSimulation::earliest(int di, const AdmissionCost &cost, int &dim)
     for (int k = 0; k < 3; ++k) {
         if (w.limit[k] == 0)
             continue;
-        const qint64 f = w.earliestFit(k, m_now, amounts[k]);
+        qint64 f = w.earliestFit(k, m_now, amounts[k]);
+        if (w.spreads(k) && f != kNever)
+            f = std::max(f, w.spreadAt[k]);
         if (f > t) {
             t = f;
             dim = k;
@@ -359,6 +367,12 @@ void ScheduleSimulation::admit(int di, int ci)
     w.charge(WaitRpm, m_now, cost.requests);
     const int tok = w.charge(WaitTpm, m_now, cost.tokens);
     const int in = cost.inputTokens > 0 ? w.charge(WaitItpm, m_now, cost.inputTokens) : -1;
+    if (w.spread > 0) {
+        const qint64 amounts[3] = {cost.requests, cost.tokens, cost.inputTokens};
+        for (int k = 0; k < 3; ++k)
+            if (w.spreads(k) && w.limit[k] > 0 && amounts[k] > 0)
+                w.spreadAt[k] = std::max(w.spreadAt[k], m_now) + (amounts[k] * w.periodUs + w.limit[k] - 1) / w.limit[k];
+    }
     w.outReserved += cost.outputReserve;
     ++w.dayRequests;
     w.dayTokens += c.promptTokens + c.maxTokens;

@@ -39,6 +39,8 @@ struct ScheduleDeployment {
     bool admitLarger = false;
     /// Admitted at the prompt alone, nothing reserved for max_tokens (LearnedCounting::admitPromptOnly).
     bool admitPromptOnly = false;
+    /// Calls spread evenly, no burst (LearnedCounting::spread): 1 requests, 2 tokens too.
+    int spread = 0;
     QString windowKey;            ///< deployments with the same key share one window (stricter limit wins)
     RateLimits limits;            ///< per minute, and the daily rpd/tpd
     /// What the key already used today of its rpd/tpd (an earlier run the same day).

@@ -139,6 +139,8 @@ qint64 LimitState::earliestAdmit(qint64 now, const AdmissionCost &c)
         if (f == RateWindow::kNever)
             return RateWindow::kNever;
         t = std::max(t, f);
+        if (spreads(Dim(d)))
+            t = std::max(t, m_spreadAt[d]);
     }
     if (const auto lim = effective(Otpm); lim && c.outputReserve > 0) {
         // Output is charged when produced, so we hold an expected-output reservation for
@@ -166,6 +168,15 @@ Admission LimitState::admit(qint64 now, const AdmissionCost &c)
     a.outputReserve = c.outputReserve;
     m_outputReserved += c.outputReserve;
     ++m_inFlight;
+    if (m_spread > 0) {
+        // Each call keeps the next one back by its share of the rate, over the window as the
+        // sliding windows count it (the safety margin included): no burst at all.
+        const qint64 amounts[DimCount] = {c.requests, c.tokens, c.inputTokens, 0};
+        for (int d = Rpm; d <= Itpm; ++d)
+            if (const auto lim = effective(Dim(d)); lim && *lim > 0 && amounts[d] > 0 && spreads(Dim(d)))
+                m_spreadAt[d] = std::max(m_spreadAt[d], now)
+                                + (amounts[d] * m_windows[d].windowMs() + *lim - 1) / *lim;
+    }
     if (m_tracksSending)
         m_unsent.push_back(a);
     if (m_learnCharge) {
@@ -652,6 +663,47 @@ QStringList LimitState::refusedForTokens(qint64 now, CountingRule rule)
     m_chargeLearned = true;
     setAdmission(now, AdmitSum, m_chargeModel.value_or(documentedChargeModel(rule)), true);
     return {admissionNote(AdmitSum, QStringLiteral("a refusal"))};
+}
+
+bool LimitState::countersShowRoom(const RateLimitHeaders &h, const Admission &a) const
+{
+    // What the refused call would have taken in each dimension (the provider did not count it).
+    const qint64 tokens = m_windows[Tpm].amountOf(a.tokens.window);
+    const qint64 input = m_windows[Itpm].amountOf(a.inputTokens.window);
+    bool named = false;
+    auto room = [&](std::optional<qint64> remaining, qint64 need) {
+        if (!remaining)
+            return true;
+        named = true;
+        return *remaining >= std::max<qint64>(1, need);
+    };
+    return room(h.remainingRequests, 1) && room(h.remainingTokens, tokens) && room(h.remainingInputTokens, input)
+           && room(h.remainingOutputTokens, 1) && named;
+}
+
+QStringList LimitState::refusedWithRoom(qint64 now, qint64 admittedAt)
+{
+    // Spreading requests first: that is what providers document ("60 RPM may be enforced as 1
+    // request per second"). A call refused although it was already spread says the tokens are
+    // held over short intervals too.
+    const int before = m_spread;
+    if (m_spread == 0)
+        m_spread = 1;
+    else if (m_spread == 1 && admittedAt >= m_spreadSince)
+        m_spread = 2;
+    if (m_spread == before)
+        return {};
+    m_spreadSince = now;
+    for (qint64 &at : m_spreadAt)
+        at = std::max(at, now);
+    // The burst just accepted may still fill the provider's short interval: the first spread
+    // request waits one request's share of the rate, whatever a retry-after says.
+    if (const auto rpm = effective(Rpm); m_spread == 1 && rpm && *rpm > 0)
+        m_spreadAt[Rpm] = std::max(m_spreadAt[Rpm], now + (m_windows[Rpm].windowMs() + *rpm - 1) / *rpm);
+    return {m_spread == 1
+                ? QStringLiteral("the provider refused a call its counters had room for: its limits hold over shorter "
+                                 "intervals than a window, so requests are spread evenly from now on")
+                : QStringLiteral("the provider refused a call that was already spread: tokens are spread evenly too")};
 }
 
 QStringList LimitState::refusedBeyondTheWindow(qint64 now)

@@ -13,6 +13,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <optional>
@@ -57,6 +58,20 @@ public:
     /// fixed windows (and may learn), it counts as a sliding window from now on. Returns a note
     /// when it switched.
     QStringList refusedBeyondTheWindow(qint64 now);
+    /// The provider refused a call whose own counters (the refusal's headers) showed room, and named
+    /// no limit: it holds its rates over intervals shorter than the minute too ("60 RPM may be
+    /// enforced as 1 request per second"). Calls are spread from now on: requests no closer than
+    /// the limit's rate allows; after such a refusal of a call already spread, tokens too
+    /// (docs/ARCHITECTURE.md, "Shorter intervals"). `admittedAt`: when the refused call was
+    /// admitted. Returns a note when the spreading changed.
+    QStringList refusedWithRoom(qint64 now, qint64 admittedAt);
+    /// 0: calls go in bursts as the limits allow; 1: requests spread; 2: tokens spread too.
+    int spread() const { return m_spread; }
+    /// Starts spread (remembered from an earlier run).
+    void setSpread(int level) { m_spread = std::clamp(level, 0, 2); m_spreadSince = std::numeric_limits<qint64>::min() / 2; }
+    /// Whether a refusal's headers show room for the call in every dimension they name (and name
+    /// at least one): the counters the provider shows did not refuse it.
+    bool countersShowRoom(const RateLimitHeaders &h, const Admission &a) const;
     /// A successful reply's reset headers as evidence of how the provider refills: a bucket says
     /// "full again in used / limit of a window", a window "when the newest charge leaves". One
     /// reply turns a bucket into a window (the safe side), two that agree a window into a bucket;
@@ -267,6 +282,12 @@ private:
     int drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64> limitHeader, std::optional<qint64> remaining);
 
     LimitAlgorithm m_algorithm = LimitAlgorithm::SlidingWindow;
+    // Spreading (refusedWithRoom): per dimension the time the provider's short-interval counter
+    // is empty again, each call adding its charge's share of the rate (a GCRA with no burst).
+    int m_spread = 0;
+    qint64 m_spreadSince = 0;
+    qint64 m_spreadAt[DimCount] = {0, 0, 0, 0};
+    bool spreads(Dim d) const { return d == Rpm ? m_spread >= 1 : m_spread >= 2; }
     RateWindow m_windows[DimCount];
     TokenBucket m_buckets[DimCount];
     std::optional<qint64> m_configured[DimCount];

@@ -678,6 +678,8 @@ void Router::Private::rebuildWindows()
                     slot->setChargeModel(*it->settledToUsage ? ChargeModel::SettledToUsage : ChargeModel::KeptAtAdmission);
                 if (it->bucket && !d.dep.limitAlgorithm)
                     slot->setAlgorithm(*it->bucket ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow);
+                if (it->spread)
+                    slot->setSpread(*it->spread);
             }
             // Fixed windows stated in the model list reset on the wall clock's multiples of the
             // window, the calendar minute (docs/ARCHITECTURE.md, "Fixed windows").
@@ -2017,9 +2019,30 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     // decided first, so the counter is reconciled with the pool it belongs to.
     bool moved = false;
     notes << learnPools(d, c, reply, t, moved);
+    // A refusal that names nothing while the provider's own counters showed room for the call:
+    // it holds its rates over shorter intervals too (docs/ARCHITECTURE.md, "Shorter intervals").
+    // The counters did not refuse it, so its charges come out of ours before they are reconciled
+    // (a provider that counted it anyway shows so, and the reconciliation puts it back). The calls
+    // sent with it may have been refused too and still be charged: its counters give nothing
+    // back and vote on nothing (each refused call takes its own charge out when its reply comes).
+    const bool rateLimited = reply.error && reply.error->errorClass == ErrorClass::RateLimited
+                             && !quotaExhaustion(reply.httpStatus, call->headers(), call->body(),
+                                                 QDateTime::currentMSecsSinceEpoch());
+    auto counts = rateLimited ? parseRefusalCounts(reply.error->message) : std::nullopt;
+    if (rateLimited && !counts && reply.error->namedLimit) {
+        counts = RefusalCounts{};
+        counts->dim = reply.error->namedLimit->requests ? RefusalCounts::Requests : RefusalCounts::Tokens;
+        counts->limit = reply.error->namedLimit->limit;
+    }
+    const bool withRoom = rateLimited && !counts && d.limits->anyLimit()
+                          && d.limits->countersShowRoom(reply.limits, c.admission);
+    if (withRoom) {
+        notes << d.limits->refusedWithRoom(t, c.admission.at);
+        d.limits->refund(t, c.admission);
+    }
     // A state that may stand for several keys the provider counts apart holds their calls
     // together: its counters teach nothing about charging until the pool is decided.
-    d.limits->holdChargeLearning(pools->suspected(d.member));
+    d.limits->holdChargeLearning(pools->suspected(d.member) || withRoom);
     // A reply's reset times tell whether the provider refills a bucket or slides a window; the
     // model chosen is then the one reconciled. A refusal's headers may carry its own retry time.
     if (reply.completion)
@@ -2034,10 +2057,10 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     if (reply.completion || reply.limits.remainingRequests || reply.limits.remainingTokens
         || reply.limits.remainingInputTokens)
         d.limits->setResyncPending(false);
-    if (reply.error && reply.error->errorClass == ErrorClass::RateLimited
-        && !quotaExhaustion(reply.httpStatus, call->headers(), call->body(), QDateTime::currentMSecsSinceEpoch())) {
+    if (rateLimited) {
         // Only a limit the bucket knew can show that the provider does not refill like one: a
-        // refusal that teaches the limit, or names none, is no evidence either way.
+        // refusal that teaches the limit, or names none, is no evidence either way. One with room
+        // (above) says neither a cheaper charge nor the bucket was wrong.
         auto knownLimits = [&] {
             int n = 0;
             for (int dim = 0; dim < LimitState::DimCount; ++dim)
@@ -2045,15 +2068,9 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
             return n;
         };
         bool taught = false;
-        auto counts = parseRefusalCounts(reply.error->message);
-        if (!counts && reply.error->namedLimit) {
-            counts = RefusalCounts{};
-            counts->dim = reply.error->namedLimit->requests ? RefusalCounts::Requests : RefusalCounts::Tokens;
-            counts->limit = reply.error->namedLimit->limit;
-        }
         // A refusal that may be for tokens while calls were admitted cheaper than the counting
         // rule charges: the cheaper way was wrong.
-        if (!counts || counts->dim != RefusalCounts::Requests)
+        if (!withRoom && (!counts || counts->dim != RefusalCounts::Requests))
             notes << d.limits->refusedForTokens(t, d.rule);
         if (counts) {
             const int known = knownLimits();
@@ -2071,7 +2088,7 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
                                         "one at a time beyond it");
             }
         }
-        if (d.limits->anyLimit() && !taught)
+        if (d.limits->anyLimit() && !taught && !withRoom)
             notes << d.limits->refusedBeyondTheWindow(t);
     }
     for (const QString &note : std::as_const(notes))
@@ -2537,6 +2554,8 @@ RouterSnapshot Router::snapshot() const
         }
         if (x.limits->algorithmLearned())
             ds.learnedCounting.bucket = x.limits->algorithm() == LimitAlgorithm::TokenBucket;
+        if (x.limits->spread() > 0)
+            ds.learnedCounting.spread = x.limits->spread();
         s.deployments.append(ds);
         s.inFlight += x.inFlight;
     }

@@ -162,6 +162,12 @@ Result<void> LearnedLimitStore::load()
                 e.counting.admitLarger = w == u"larger";
                 e.counting.admitPromptOnly = w == u"prompt";
             }
+            if (const QJsonValue x = c.value(u"spread"); !x.isUndefined()) {
+                if (x.toString() != u"requests" && x.toString() != u"tokens")
+                    return fail(QStringLiteral("must be \"requests\" or \"tokens\""), m_path, line, 0,
+                                QStringLiteral("limits[%1].counting.spread").arg(i));
+                e.counting.spread = x.toString() == u"tokens" ? 2 : 1;
+            }
             for (const Way &w : ways) {
                 const QJsonValue x = c.value(QLatin1String(w.member));
                 if (x.isUndefined())
@@ -223,6 +229,8 @@ Result<void> LearnedLimitStore::save() const
                 c.insert(QStringLiteral("after_reply"), *e.counting.settledToUsage ? QStringLiteral("settled") : QStringLiteral("kept"));
             if (e.counting.bucket)
                 c.insert(QStringLiteral("refill"), *e.counting.bucket ? QStringLiteral("bucket") : QStringLiteral("window"));
+            if (e.counting.spread && *e.counting.spread > 0)
+                c.insert(QStringLiteral("spread"), *e.counting.spread >= 2 ? QStringLiteral("tokens") : QStringLiteral("requests"));
             o.insert(QStringLiteral("counting"), c);
         }
         if (e.acceptedRequests > 0)
@@ -281,6 +289,8 @@ void LearnedLimitStore::rememberCounting(const Deployment &d, qint64 windowMs, c
         entry.counting.settledToUsage = counting.settledToUsage;
     if (counting.bucket)
         entry.counting.bucket = counting.bucket;
+    if (counting.spread)
+        entry.counting.spread = counting.spread;
     entry.learnedAt = at.toUTC();
 }
 

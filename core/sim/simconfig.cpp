@@ -176,6 +176,8 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
                 else
                     c.failAt(it->second, path, QStringLiteral("unknown algorithm \"%1\" (expected window, bucket or fixed)").arg(*v));
             }
+        } else if (f == u"short_interval_ms") {
+            if (auto v = readInt(c, it->second, path)) k.shortIntervalMs = *v;
         } else if (f == u"reset") {
             if (auto v = readString(c, it->second, path)) {
                 if (*v == u"full" || *v == u"oldest")
@@ -196,7 +198,7 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
             if (auto e = readSimBatchSettings(it->second, path, c.file, k.batch); e && !c.error) c.error = e;
         } else {
             c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm, rpd, pool, count_factor, "
-                                                     "charge, algorithm, reset, limit_headers, litellm_proxy or batch)"));
+                                                     "charge, algorithm, short_interval_ms, reset, limit_headers, litellm_proxy or batch)"));
         }
     }
     if (!haveProvider)
@@ -219,9 +221,9 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
         if (!k.pool.isEmpty() && other.pool == k.pool
             && (other.provider != k.provider || other.rpm != k.rpm || other.tpm != k.tpm || other.itpm != k.itpm
                 || other.otpm != k.otpm || other.rpd != k.rpd || other.charge != k.charge || other.algorithm != k.algorithm
-                || other.resetNamesOldest != k.resetNamesOldest))
+                || other.resetNamesOldest != k.resetNamesOldest || other.shortIntervalMs != k.shortIntervalMs))
             c.failAt(keyNode, field, QStringLiteral("keys of pool \"%1\" share one set of limits: provider, rpm, tpm, itpm, otpm, "
-                                                    "rpd, charge, algorithm and reset must be the same as for the pool's other keys").arg(k.pool));
+                                                    "rpd, charge, algorithm, short_interval_ms and reset must be the same as for the pool's other keys").arg(k.pool));
     }
     cfg.keys.append(k);
 }

@@ -41,6 +41,12 @@ struct SimKey {
     double countFactor = 1.0;
     SimCharge charge = SimCharge::Provider;
     SimAlgorithm algorithm = SimAlgorithm::Window;
+    /// > 0: the request limit also holds over intervals this long ("60 RPM may be enforced as 1
+    /// request per second", docs/PROVIDERS.md): a bucket of rpm x this / window requests (at
+    /// least one) refilled at the rpm's rate, which no header shows. A call it refuses while the
+    /// minute's windows have room gets a 429 naming no limit (Anthropic: "would exceed your
+    /// account's rate limit"; the other providers their usual rpm refusal).
+    qint64 shortIntervalMs = 0;
     /// false: no rate-limit headers at all (no x-ratelimit-*, anthropic-ratelimit-*); only the
     /// 429 bodies (and their retry-after) tell a client its limits.
     bool limitHeaders = true;

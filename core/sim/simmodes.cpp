@@ -1,5 +1,7 @@
 #include "core/sim/simmodes.h"
 
+#include <algorithm>
+
 namespace wb::sim {
 
 namespace {
@@ -52,6 +54,13 @@ std::unique_ptr<SimWindows> makeWindows(const SimKey &key, qint64 windowMs, qint
     if (key.algorithm == SimAlgorithm::Fixed) {
         for (SimWindow *x : {&w->rpm, &w->tpm, &w->itpm, &w->otpm})
             x->useFixed(fixedPhaseMs);
+    }
+    if (key.shortIntervalMs > 0 && key.rpm > 0) {
+        // rpm x interval / window requests at most (at least one), refilled at the rpm's rate:
+        // a bucket of that capacity over a "window" of capacity x window / rpm.
+        w->shortCapacity = std::max<qint64>(1, key.rpm * key.shortIntervalMs / windowMs);
+        w->shortRpm = SimWindow(std::max<qint64>(1, w->shortCapacity * windowMs / key.rpm));
+        w->shortRpm.useBucket(w->shortCapacity);
     }
     if (key.algorithm == SimAlgorithm::Bucket) {
         w->rpm.useBucket(key.rpm);

@@ -445,6 +445,14 @@ std::optional<SimServer::Reply> SimServer::admit(Call &call)
     waits.tokens = tokenLimit > 0 ? tokens.waitFor(t, call.tpmCharge, tokenLimit) : 0;
     // Anthropic admits while the output tokens used are below the limit (output is not known yet).
     waits.otpm = dialect.waitsForOutputWindow() && k.otpm > 0 ? w.otpm.waitFor(t, 1, k.otpm) : 0;
+    // The short interval refuses only what the minute's windows let through (docs/PROVIDERS.md).
+    if (waits.longest() == 0 && w.shortCapacity > 0) {
+        if (const qint64 wait = w.shortRpm.waitFor(t, 1, w.shortCapacity); wait > 0) {
+            if (traceAdmissions())
+                std::fprintf(stderr, "sim %6lld %s 429 short interval, wait %lld\n", t, qPrintable(k.key), wait);
+            return dialect.refusedOverShortInterval(*this, call, wait);
+        }
+    }
     if (waits.longest() > 0) {
         if (traceAdmissions())
             std::fprintf(stderr, "sim %6lld %s 429 charge %lld rpm-wait %lld tok-wait %lld otpm-wait %lld used rpm %lld tok %lld/%lld\n",
@@ -458,6 +466,8 @@ std::optional<SimServer::Reply> SimServer::admit(Call &call)
         return r;
 
     w.rpm.add(t, 1);
+    if (w.shortCapacity > 0)
+        w.shortRpm.add(t, 1);
     call.tpmEvent = tokens.add(t, call.tpmCharge);
     if (traceAdmissions())
         std::fprintf(stderr, "sim %6lld %s ok charge %lld used rpm %lld tok %lld/%lld\n", t, qPrintable(k.key), call.tpmCharge,

@@ -20,13 +20,16 @@ Its own rules, where it and core/sim differ on purpose:
 - Mistral with --mistral-headers bysize: its older token-only header set (ratelimitbysize-*, the
   reset in whole seconds), no request limit named, a 429 with no Retry-After;
 - Gemini: no headers; input tokens only; a 429 body with QuotaFailure and RetryInfo.
-Every algorithm can be swapped per provider (--alg openai=window ...).
+Every algorithm can be swapped per provider (--alg openai=window ...). With --short
+PROVIDER=FRACTION the provider also holds its request limit over FRACTION of a window ("60 RPM
+may be enforced as 1 request per second": anthropic=1/60), which no header shows; a call refused
+so gets a 429 naming no limit (Anthropic: "would exceed your account's rate limit").
 
 Usage:
   indiesim.py serve [--port P] [--window-ms W] [--keys KEYS.json]    until interrupted
   indiesim.py bench --bin build/app/cli/discernus [--window-ms W] [--texts N] [--runs R,R,...]
       [--alg PROVIDER=bucket|window|fixed] [--openai-charge sum|max] [--no-settle]
-      [--mistral-headers current|bysize] [--keep] [--verbose]
+      [--mistral-headers current|bysize] [--short PROVIDER=FRACTION] [--keep] [--verbose]
 The bench sizes binding limits from a first run without any (each key holds about
 --calls-per-window calls a window), then runs `discernus run` on the sample corpus
 (resources/sample; four groups, two OpenAI keys) once per entry of --runs: `configured` (the
@@ -204,18 +207,27 @@ def rfc3339(epoch):
 # ---- the server -----------------------------------------------------------------------------
 
 class Key:
-    def __init__(self, name, spec, window, algs):
+    def __init__(self, name, spec, window, algs, short=None):
         self.name, self.provider = name, spec["provider"]
-        alg = COUNTERS[algs.get(self.provider, DEFAULT_ALG[self.provider])]
+        self.alg = algs.get(self.provider, DEFAULT_ALG[self.provider])
+        alg = COUNTERS[self.alg]
         self.limits = {d: spec[d] for d in ("rpm", "tpm", "itpm", "otpm") if spec.get(d)}
         self.c = {d: alg(v, window) for d, v in self.limits.items()}
+        # The request limit enforced over shorter intervals too ("60 RPM may be enforced as 1
+        # request per second"): a bucket holding `short` of a window's requests (at least one),
+        # refilled at the minute's rate. No header shows it.
+        self.short = short
+        if short and "rpm" in self.limits:
+            cap = max(1.0, self.limits["rpm"] * short)
+            self.c["rps"] = Bucket(cap, cap * window / self.limits["rpm"])
 
 
 class Sim:
-    def __init__(self, keys, window, algs, latency, jitter, per_token, openai_charge, settle, seed=7):
+    def __init__(self, keys, window, algs, latency, jitter, per_token, openai_charge, settle, seed=7, short=None):
         self.lock = threading.Lock()
         self.window = window
-        self.keys = {k: Key(k, s, window, algs) for k, s in keys.items()}
+        short = short or {}
+        self.keys = {k: Key(k, s, window, algs, short.get(s["provider"])) for k, s in keys.items()}
         self.latency, self.jitter, self.per_token = latency, jitter, per_token
         self.openai_charge, self.settle_openai = openai_charge, settle
         self.rng = random.Random(seed)
@@ -308,7 +320,8 @@ class Handler(BaseHTTPRequestHandler):
             charge = charge_of(sim, p, entry)
             refused = [d for d, n in charge.items() if d in k.c and not k.c[d].fits(now, n)]
             if refused:
-                d = refused[0]
+                # A minute counter that refuses names itself; the short interval only when alone.
+                d = next((x for x in refused if x != "rps"), "rps")
                 wait = max(k.c[x].wait(now, charge[x]) for x in refused)
                 if p == "openai" and "rpm" not in refused and "rpm" in k.c:
                     k.c["rpm"].take(now, 1)   # failed requests count (OpenAI documents it)
@@ -370,6 +383,25 @@ class Handler(BaseHTTPRequestHandler):
 
     def refuse(self, k, d, n, now, wait, model, headers):
         p = k.provider
+        if d == "rps":
+            # Refused over the short interval while the minute's counters show room: the message
+            # names no limit (Anthropic's "would exceed your account's rate limit").
+            retry = [("retry-after", str(max(1, math.ceil(wait))))]
+            if p == "anthropic":
+                return self.send(429, {"type": "error", "error": {
+                    "type": "rate_limit_error",
+                    "message": "This request would exceed your account's rate limit. Please try again later."},
+                    "request_id": "req_indie"}, headers + retry)
+            if p == "openai":
+                return self.send(429, {"error": {
+                    "message": "Requests to the ChatCompletions_Create Operation have exceeded call rate limit "
+                               "of your current pricing tier. Please retry after %d seconds." % max(1, math.ceil(wait)),
+                    "type": "requests", "param": None, "code": "429"}}, headers + retry)
+            if p == "mistral":
+                return self.send(429, {"object": "error", "message": "Rate limit exceeded", "type": "rate_limited",
+                                       "param": None, "code": "1300"}, headers + retry)
+            return self.send(429, {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED",
+                                             "message": "Resource has been exhausted (e.g. check quota)."}})
         if p == "openai":
             kind = {"rpm": ("requests", "requests per min (RPM)"), "tpm": ("tokens", "tokens per min (TPM)")}[d]
             used = k.limits[d] - max(0, math.floor(k.c[d].room(now)))
@@ -438,7 +470,7 @@ def start_server(sim, port=0):
 
 def charge_of(sim, prov, e):
     """What the provider counts when a call arrives (the rest comes with the reply, replay_reply)."""
-    ch = {"rpm": 1}
+    ch = {"rpm": 1, "rps": 1}
     if prov == "openai":
         est = math.ceil(e["chars"] / 4)
         ch["tpm"] = max(est, e["max_tokens"]) if sim.openai_charge == "max" else est + e["max_tokens"]
@@ -450,8 +482,7 @@ def charge_of(sim, prov, e):
 
 
 def fresh_key(sim, k):
-    return Key(k.name, {"provider": k.provider, **k.limits}, sim.window,
-               {k.provider: {Bucket: "bucket", Log: "window", Fixed: "fixed"}[type(next(iter(k.c.values())))]})
+    return Key(k.name, {"provider": k.provider, **k.limits}, sim.window, {k.provider: k.alg}, k.short)
 
 
 def least_time(sim, log):
@@ -612,10 +643,12 @@ def bench(args):
             else:
                 limits[key] = {"rpm": cpw + 1, "tpm": int(mean(lambda e: e["in"] + e["out"]) * cpw * 1.02)}
     print("indiesim: %d texts x %d groups, window %.0f ms, latency %d±%d ms; algorithms %s; OpenAI charges %s%s; "
-          "the run without limits took %.1f s" % (args.texts, len(MODELS), args.window_ms, args.latency_ms, args.jitter_ms,
+          "%sthe run without limits took %.1f s" % (args.texts, len(MODELS), args.window_ms, args.latency_ms, args.jitter_ms,
                                                    {p: algs.get(p, DEFAULT_ALG[p]) for p in DEFAULT_ALG},
                                                    "prompt/4 + max_tokens" if args.openai_charge == "sum" else "max(prompt/4, max_tokens)",
-                                                   "" if args.no_settle else ", settled to usage", free_wall))
+                                                   "" if args.no_settle else ", settled to usage",
+                                                   "requests also limited over %s of a window; " % ", ".join(args.short) if args.short else "",
+                                                   free_wall))
     print("limits per key: " + "; ".join("%s %s" % (k, " ".join("%s %d" % kv for kv in v.items())) for k, v in limits.items()))
     print("%-11s %7s %7s %6s %5s %6s %5s   %s" % ("run", "wall_s", "least_s", "ratio", "429", "calls", "done",
                                                "per group: wall/least s"))
@@ -628,7 +661,7 @@ def bench(args):
             os.remove(learned)
         keys = {key: {"provider": prov, **limits[key]} for _, prov, _, _, ks in MODELS for key in ks}
         sim = Sim(keys, window, algs, args.latency_ms / 1000, args.jitter_ms / 1000, 0.0, args.openai_charge,
-                  not args.no_settle)
+                  not args.no_settle, short=short_of(args))
         sim.mistral_headers = args.mistral_headers
         # One port for every run: what a run remembers belongs to the api_base it learned it on.
         srv = start_server(sim, port)
@@ -663,6 +696,15 @@ def bench(args):
         print("kept " + work)
 
 
+def short_of(args):
+    out = {}
+    for a in args.short:
+        prov, frac = a.split("=")
+        num, _, den = frac.partition("/")
+        out[prov] = float(num) / float(den or 1)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -674,6 +716,8 @@ def main():
         s.add_argument("--alg", action="append", default=[], help="provider=bucket|window|fixed")
         s.add_argument("--openai-charge", choices=("sum", "max"), default="sum")
         s.add_argument("--no-settle", action="store_true", help="OpenAI never settles to usage")
+        s.add_argument("--short", action="append", default=[], metavar="PROVIDER=FRACTION",
+                       help="the request limit is also enforced over FRACTION of a window (1/60: per second)")
         s.add_argument("--mistral-headers", choices=("current", "bysize"), default="current",
                        help="bysize: Mistral's older token-only set (ratelimitbysize-*), no request limit named")
     s = sub.choices["serve"]
@@ -692,7 +736,7 @@ def main():
         return bench(args)
     keys = json.load(open(args.keys)) if args.keys else {}
     sim = Sim(keys, args.window_ms / 1000, dict(a.split("=") for a in args.alg), args.latency_ms / 1000,
-              args.jitter_ms / 1000, 0.0, args.openai_charge, not args.no_settle)
+              args.jitter_ms / 1000, 0.0, args.openai_charge, not args.no_settle, short=short_of(args))
     sim.mistral_headers = args.mistral_headers
     srv = start_server(sim, args.port)
     print("indiesim listening on http://127.0.0.1:%d" % srv.server_address[1], flush=True)

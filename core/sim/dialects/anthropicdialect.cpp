@@ -145,6 +145,18 @@ SimReply AnthropicDialect::rateLimited(SimReplyContext &ctx, const SimCall &call
     return r;
 }
 
+SimReply AnthropicDialect::refusedOverShortInterval(SimReplyContext &ctx, const SimCall &call, qint64 waitMs) const
+{
+    // The message real accounts get for a burst their minute's limits had room for (reported in
+    // anthropics/claude-code issue threads): it names no limit.
+    SimReply r = errorReply(ctx, 429, QStringLiteral("This request would exceed your account's rate limit. Please try again later."),
+                            QStringLiteral("rate_limit_error"));
+    SimWaits waits;
+    waits.rpm = waitMs;
+    addRetryHeaders(ctx, call, waits, SimResets{}, QByteArray("retry-after"), r);
+    return r;
+}
+
 SimReply AnthropicDialect::countTokensReply(SimReplyContext &ctx, const SimCall &call) const
 {
     SimReply r;

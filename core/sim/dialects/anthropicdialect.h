@@ -28,6 +28,9 @@ public:
     SimReply serverError(SimReplyContext &ctx) const override;
     SimReply overloaded(SimReplyContext &ctx) const override;
     SimReply rateLimited(SimReplyContext &ctx, const SimCall &call, const SimWaits &waits) const override;
+    /// "This request would exceed your account's rate limit": no limit named, the headers as the
+    /// minute's buckets stand.
+    SimReply refusedOverShortInterval(SimReplyContext &ctx, const SimCall &call, qint64 waitMs) const override;
     SimReply countTokensReply(SimReplyContext &ctx, const SimCall &call) const override;
 
 protected:

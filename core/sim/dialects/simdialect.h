@@ -29,7 +29,10 @@ class SimDialect;
 /// One key's (or pool's) rate-limit windows.
 struct SimWindows {
     SimWindow rpm, tpm, itpm, otpm;
-    explicit SimWindows(qint64 ms) : rpm(ms), tpm(ms), itpm(ms), otpm(ms) {}
+    /// The request limit over a short interval (SimKey::shortIntervalMs); unused when that is 0.
+    SimWindow shortRpm;
+    qint64 shortCapacity = 0;   ///< requests the short interval holds; 0: none
+    explicit SimWindows(qint64 ms) : rpm(ms), tpm(ms), itpm(ms), otpm(ms), shortRpm(ms) {}
 };
 
 struct SimReply {
@@ -133,6 +136,14 @@ public:
     virtual SimReply overloaded(SimReplyContext &ctx) const = 0;
     /// The 429 for a call that does not fit its windows now (call.key is set).
     virtual SimReply rateLimited(SimReplyContext &ctx, const SimCall &call, const SimWaits &waits) const = 0;
+    /// The 429 for a call the minute's windows admit but the short interval does not
+    /// (SimKey::shortIntervalMs): by default the provider's usual refusal for requests.
+    virtual SimReply refusedOverShortInterval(SimReplyContext &ctx, const SimCall &call, qint64 waitMs) const
+    {
+        SimWaits w;
+        w.rpm = waitMs;
+        return rateLimited(ctx, call, w);
+    }
     /// The reply to a token-count request.
     virtual SimReply countTokensReply(SimReplyContext &ctx, const SimCall &call) const;
     /// A 200 with the reply text, its usage and the rate-limit headers.

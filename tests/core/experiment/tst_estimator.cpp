@@ -109,6 +109,20 @@ const Recommendation *findRec(const EstimateReport &r, Recommendation::Kind k)
 
 /// One OpenAI deployment with tpm 1300 a minute and replies of 1 s, and calls of 12 prompt tokens
 /// (by characters too) with these max_tokens, each charged 12 + max_tokens at admission.
+/// rpm 10 for a minute, replies at once; and 25 calls of 100 prompt tokens for it.
+ScheduleDeployment rpm10()
+{
+    ScheduleDeployment d;
+    d.id = QStringLiteral("a");
+    d.limits.rpm = 10;
+    d.latency = LatencyModel{0, 0};
+    return d;
+}
+std::vector<ScheduleCall> calls25()
+{
+    return std::vector<ScheduleCall>(25, ScheduleCall{0, 0, 100, 100, 50, 10});
+}
+
 ScheduleDeployment tpm1300()
 {
     ScheduleDeployment d;
@@ -133,6 +147,7 @@ private slots:
     void rpmBoundIsAnalyticMinimum();
     void bucketRefillsBeforeTheWindowWould();
     void aWindowTakesTheSetThatFillsItBest();
+    void spreadCallsGoAtTheRate();
     void settledChargeModelUsesTheRefund();
     void smallerCallsGoAheadLikeTheRouter();
     void openAiTpmCountsCharsAndMaxTokens();
@@ -170,12 +185,7 @@ private slots:
 void TestEstimator::rpmBoundIsAnalyticMinimum()
 {
     // Direct: rpm 10, 25 calls, zero latency -> admitted at 0, 60, 120 s.
-    ScheduleDeployment d;
-    d.id = QStringLiteral("a");
-    d.limits.rpm = 10;
-    d.latency = LatencyModel{0, 0};
-    const std::vector<ScheduleCall> calls(25, ScheduleCall{0, 0, 100, 100, 50, 10});
-    const ScheduleResult s = simulateSchedule({d}, calls, 1);
+    const ScheduleResult s = simulateSchedule({rpm10()}, calls25(), 1);
     QCOMPARE(s.durationSeconds, 120.0);
     QCOMPARE(s.deployments[0].calls, 25);
     QCOMPARE(s.unschedulable, 0);
@@ -201,7 +211,7 @@ void TestEstimator::rpmBoundIsAnalyticMinimum()
     // The router's safety margin after each window expiry delays each new window by it.
     in.windowMarginSeconds = 0.1;
     QCOMPARE(estimate(in).planned.durationSeconds, 122.2);
-    QCOMPARE(simulateSchedule({d}, calls, 1, nullptr, 60.0, 0.5).durationSeconds, 121.0);
+    QCOMPARE(simulateSchedule({rpm10()}, calls25(), 1, nullptr, 60.0, 0.5).durationSeconds, 121.0);
 }
 
 void TestEstimator::bucketRefillsBeforeTheWindowWould()
@@ -264,6 +274,28 @@ void TestEstimator::aWindowTakesTheSetThatFillsItBest()
     const ScheduleResult r = simulateSchedule({tpm1300()}, callsWithMaxTokens({600, 450, 400, 400, 350, 300}), 1);
     QCOMPARE(r.durationSeconds, 61.0);
     QCOMPARE(r.deployments[0].calls, 6);
+}
+
+void TestEstimator::spreadCallsGoAtTheRate()
+{
+    // rpm 10, 25 calls, zero latency: in bursts at 0, 60 and 120 s. A key an earlier run saw
+    // holding its requests over short intervals too (counting.spread) sends one every 6 s: the
+    // last at 144 s, as the router will.
+    ScheduleDeployment d = rpm10();
+    QCOMPARE(simulateSchedule({d}, calls25(), 1).durationSeconds, 120.0);
+    d.spread = 1;
+    QCOMPARE(simulateSchedule({d}, calls25(), 1).durationSeconds, 144.0);
+
+    // The same from what a run remembered, through the estimator.
+    Deployment a = dep(QStringLiteral("claude/1"), QStringLiteral("claude"), QStringLiteral("openai"), QStringLiteral("gpt-4o"));
+    a.limits.rpm = 10;
+    EstimateInput in = baseInput({a}, {runSpec(QStringLiteral("r1"), QStringLiteral("claude"))}, texts(25, 100), 50);
+    QCOMPARE(estimate(in).planned.durationSeconds, 120.0);
+    LearnedCounting spread;
+    spread.spread = 1;
+    in.learnedLimits.insert(a.id, LearnedDeploymentLimits{{}, in.windowSeconds, QDateTime::currentDateTimeUtc(), {}, 0, 0,
+                                                          {}, {}, {}, spread});
+    QCOMPARE(estimate(in).planned.durationSeconds, 144.0);
 }
 
 void TestEstimator::settledChargeModelUsesTheRefund()

@@ -212,6 +212,48 @@ private slots:
         QCOMPARE(bucket.used(LimitState::Itpm, 30'000), 3'000);
     }
 
+    void aRefusalWithRoomSpreadsRequestsThenTokens()
+    {
+        // A provider that holds its 60 rpm over each second too refuses a burst its minute's
+        // bucket had room for, and its headers say so. From then on a request waits for the one
+        // before to have left a second's share of the rate; a call refused although it was spread
+        // so says the tokens are held over short intervals too.
+        LimitState s;
+        s.setAlgorithm(LimitAlgorithm::TokenBucket);
+        s.addConfigured({.rpm = 60, .itpm = 60'000});
+        AdmissionCost c;
+        c.inputTokens = 3'000;
+        const Admission first = s.admit(0, c);
+        const Admission second = s.admit(0, c);
+        RateLimitHeaders h;
+        h.limitRequests = 60;
+        h.remainingRequests = 59;
+        h.limitInputTokens = 60'000;
+        h.remainingInputTokens = 57'000;
+        QVERIFY(s.countersShowRoom(h, second));
+        s.release(second);
+        QCOMPARE(s.refusedWithRoom(10, second.at).size(), 1);
+        QCOMPARE(s.spread(), 1);
+        QVERIFY(s.refusedWithRoom(20, first.at).isEmpty());   // the same burst: nothing new
+        QCOMPARE(s.spread(), 1);
+        // Bursting is over: the burst may still fill the provider's second, so the next request
+        // goes a second (the window / 60) after the refusal, and each one after it a second later.
+        QCOMPARE(s.earliestAdmit(10, c), 10 + 1'000);
+        s.admit(1'010, c);
+        QCOMPARE(s.earliestAdmit(1'010, c), 2'010);
+        // Tokens: a 3,000-token call still goes a second after the one before, until a spread
+        // call is refused too; then the tokens keep the next back by 3 s (3,000 of 60,000 a minute).
+        const Admission spreadCall = s.admit(2'010, c);
+        QCOMPARE(s.refusedWithRoom(2'050, spreadCall.at).size(), 1);
+        QCOMPARE(s.spread(), 2);
+        s.admit(3'010, c);
+        QCOMPARE(s.earliestAdmit(3'010, c), 3'010 + 3'000);
+        // A refusal whose headers show no room for the call is a refusal of the minute's counts.
+        h.remainingInputTokens = 2'000;
+        QVERIFY(!s.countersShowRoom(h, spreadCall));
+        QVERIFY(!s.countersShowRoom(RateLimitHeaders{}, spreadCall));   // no counters: no evidence
+    }
+
     void bucketReconcilesInBothDirections()
     {
         LimitState s;

@@ -7,6 +7,7 @@
 #include "core/sim/providersimulator.h"
 #include "core/tokenize/tokenestimator.h"
 #include "core/tokenize/tokenizer.h"
+#include "tests/core/router/simrouterrun.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -761,6 +762,43 @@ private slots:
         QVERIFY2(out.failed == 0, qPrintable(out.lastError));
         QVERIFY2(events.filter(u"the larger of its prompt and max_tokens"_qs).isEmpty(), qPrintable(events.join(u'\n')));
         QCOMPARE(sim.stats().rateLimited, 0);
+    }
+
+    void callsAreSpreadWhereTheProviderHoldsAShortInterval()
+    {
+        // An Anthropic key whose provider also holds its 8 requests a window over any quarter of
+        // it: one request per 250 ms, no burst ("60 RPM may be enforced as 1 request per second").
+        // Its refusal names no limit and its headers show the minute's buckets with room. The
+        // router spreads the requests from the first such refusal on: only the calls already on
+        // their way then are refused, later ones go at the rate. Counted as a bucket refused
+        // (the window fallback), the same key was refused again in every window.
+        constexpr qint64 kWindowMs = 2'000;
+        constexpr qint64 kRpm = 8;
+        constexpr int kJobs = 20;
+        SimKey key{u"sk-short"_qs, u"anthropic"_qs, kRpm, 0, 1'000'000, 1'000'000, {}};
+        key.shortIntervalMs = 1;   // shorter than window / rpm: one request at a time
+        ProviderSimulator sim(oneKeySimulator(key, kWindowMs, 20));
+        QVERIFY(sim.start().has_value());
+        Deployment d = deploymentAt(u"claude/1"_qs, u"claude"_qs, u"anthropic"_qs, sim.baseUrl());
+        d.limits.rpm = kRpm;
+        d.limits.itpm = key.itpm;
+        d.limits.otpm = key.otpm;
+        QStringList events;
+        const std::unique_ptr<Router> owned = routerFor(d, key.key, kWindowMs, events);
+        Router &router = *owned;
+        wbtest::SimRouterRun run;
+        wbtest::runJobs(router, sim, kJobs, [&](quint64 id) { return jobFor(id, d.modelName); }, run);
+        QVERIFY2(run.errors.isEmpty(), qPrintable(run.errors.join(u'\n')));
+        QCOMPARE(run.stats.ok, kJobs);
+        qInfo("%lld refusals, %lld ms", qint64(run.stats.rateLimited), run.wallMs);
+        QCOMPARE(events.filter(u"spread evenly"_qs).size(), 1);
+        QVERIFY2(events.filter(u"sliding windows"_qs).isEmpty(), qPrintable(events.join(u'\n')));
+        // Refused: at most the calls sent before the first refusal came back (one burst).
+        const qint64 refused = run.stats.rateLimited;
+        QVERIFY2(refused >= 1 && refused < kRpm, qPrintable(QString::number(refused)));
+        // What the next run starts with: requests spread.
+        QCOMPARE(run.snapshot.deployments.size(), 1);
+        QCOMPARE(run.snapshot.deployments.first().learnedCounting.spread.value_or(0), 1);
     }
 
     void fixedWindowsAreLearnedFromTheProvidersResetTimes_data()

@@ -217,6 +217,7 @@ private slots:
                                  "\"window_ms\": 60000, \"learned_at\": \"2026-11-30T10:00:00Z\", ";
         const std::pair<QByteArray, QString> broken[] = {
             {"\"counting\": {\"admission\": \"max\"}}", u"limits[0].counting.admission"_qs},
+            {"\"counting\": {\"spread\": \"calls\"}}", u"limits[0].counting.spread"_qs},
             {"\"day\": {\"requests\": 2, \"tokens\": -1, \"resets_at\": \"2026-12-05T00:00:00Z\"}}", u"limits[0].day"_qs},
             {"\"exhausted\": {\"until\": \"tomorrow\", \"what\": \"requests per day\"}}", u"limits[0].exhausted"_qs},
             {"\"accepted\": {\"requests\": 0, \"tokens\": 100}}", u"limits[0].accepted"_qs},
@@ -242,6 +243,15 @@ private slots:
         QVERIFY(store.save());
         QVERIFY(store.load());
         QCOMPARE(store.entries().first().counting.admitPromptOnly, std::optional<bool>(true));
+        // Limits held over short intervals: requests spread, or tokens too, written back as read.
+        for (const auto &[word, level] : {std::pair{"requests", 1}, std::pair{"tokens", 2}}) {
+            writeFile(path, "{\"version\": 1, \"limits\": [\n" + entry + "\"counting\": {\"spread\": \"" + word + "\"}}\n]}\n");
+            QVERIFY(store.load());
+            QCOMPARE(store.entries().first().counting.spread, std::optional<int>(level));
+            QVERIFY(store.save());
+            QVERIFY(store.load());
+            QCOMPARE(store.entries().first().counting.spread, std::optional<int>(level));
+        }
 
         writeFile(path, "{\"version\": 1,\n \"limits\": [ oops ]}");
         const auto bad = store.load();

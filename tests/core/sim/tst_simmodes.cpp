@@ -239,6 +239,28 @@ private slots:
         QVERIFY2(r.num("retry-after") > 20 && r.num("retry-after") <= 30, r.headers.value("retry-after").constData());
     }
 
+    void requestsHeldOverAShortInterval()
+    {
+        // 60 requests a minute held over each second too: the second request of a second is
+        // refused although the minute's bucket shows 59 left, with a message naming no limit, and
+        // the next second's request goes. The YAML names the mode short_interval_ms.
+        const Result<SimConfig> cfg = parseSimConfig("keys:\n  a: {provider: anthropic, rpm: 60, itpm: 100000, otpm: 100000, "
+                                                     "short_interval_ms: 1000}\n", QStringLiteral("short.yaml"));
+        QVERIFY2(cfg, cfg ? "" : qPrintable(cfg.error().toString()));
+        QCOMPARE(cfg->keys[0].shortIntervalMs, 1000);
+        SimKey k = cfg->keys[0];
+        start({k}, 60'000);
+        QCOMPARE(anthropic(QStringLiteral("a")).status, 200);
+        const Http r = anthropic(QStringLiteral("a"));
+        QCOMPARE(r.status, 429);
+        QCOMPARE(r.message(), QStringLiteral("This request would exceed your account's rate limit. Please try again later."));
+        QCOMPARE(r.num("anthropic-ratelimit-requests-remaining"), 59);
+        QCOMPARE(r.num("retry-after"), 1);
+        QTest::qWait(1'050);
+        QCOMPARE(anthropic(QStringLiteral("a")).status, 200);
+        QCOMPARE(m_sim->stats().rateLimited, 1);
+    }
+
     // Keys of one pool draw on one limit (an organisation's): the headers of either key show the
     // pool's remaining count and the 429 names the pool's organisation.
     void poolSpansKeys()
