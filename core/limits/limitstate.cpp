@@ -423,7 +423,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         const auto unexplained = [&] {
             if (!explainedByCharge && predicts)
                 explain();
-            return give - explainedByCharge.value_or(0);
+            return give - explainedByCharge.value_or(0) - refusedHeld(d, now);
         };
         if (give >= threshold && !(m_learnAlgorithm && give > *limit / 10 && unexplained() > *limit / 10)) {
             adjust(d, now, -give, 0);
@@ -679,6 +679,26 @@ bool LimitState::countersShowRoom(const RateLimitHeaders &h, const Admission &a)
     };
     return room(h.remainingRequests, 1) && room(h.remainingTokens, tokens) && room(h.remainingInputTokens, input)
            && room(h.remainingOutputTokens, 1) && named;
+}
+
+void LimitState::noteRefused(qint64 now, const Admission &a)
+{
+    Refused r;
+    r.at = now;
+    r.amount[Rpm] = m_windows[Rpm].amountOf(a.requests.window);
+    r.amount[Tpm] = m_windows[Tpm].amountOf(a.tokens.window);
+    r.amount[Itpm] = m_windows[Itpm].amountOf(a.inputTokens.window);
+    m_refused.push_back(r);
+}
+
+qint64 LimitState::refusedHeld(Dim d, qint64 now)
+{
+    const qint64 window = m_windows[d].windowMs();
+    std::erase_if(m_refused, [&](const Refused &r) { return r.at + window <= now; });
+    qint64 sum = 0;
+    for (const Refused &r : m_refused)
+        sum += r.amount[d];
+    return sum;
 }
 
 QStringList LimitState::refusedWithRoom(qint64 now, qint64 admittedAt)

@@ -72,6 +72,10 @@ public:
     /// Whether a refusal's headers show room for the call in every dimension they name (and name
     /// at least one): the counters the provider shows did not refuse it.
     bool countersShowRoom(const RateLimitHeaders &h, const Admission &a) const;
+    /// The provider refused the call `a` (its charges stay: a provider may count a refused
+    /// request). For a window after it, a count that lacks it is no evidence that the provider
+    /// forgets faster than a bucket: such a provider simply did not count it.
+    void noteRefused(qint64 now, const Admission &a);
     /// A successful reply's reset headers as evidence of how the provider refills: a bucket says
     /// "full again in used / limit of a window", a window "when the newest charge leaves". One
     /// reply turns a bucket into a window (the safe side), two that agree a window into a bucket;
@@ -285,6 +289,13 @@ private:
     // Spreading (refusedWithRoom): per dimension the time the provider's short-interval counter
     // is empty again, each call adding its charge's share of the rate (a GCRA with no burst).
     int m_spread = 0;
+    // Refused calls' charges of the last window (noteRefused), per dimension.
+    struct Refused {
+        qint64 at = 0;
+        qint64 amount[DimCount] = {0, 0, 0, 0};
+    };
+    std::vector<Refused> m_refused;
+    qint64 refusedHeld(Dim d, qint64 now);
     qint64 m_spreadSince = 0;
     qint64 m_spreadAt[DimCount] = {0, 0, 0, 0};
     bool spreads(Dim d) const { return d == Rpm ? m_spread >= 1 : m_spread >= 2; }

@@ -80,13 +80,24 @@ void PoolLearner::sent(int m, qint64 at)
     s.insert(std::upper_bound(s.begin(), s.end(), at), at);
 }
 
-void PoolLearner::refused(int m, qint64 at)
+void PoolLearner::takeOut(int m, qint64 at)
 {
     WB_CHECK(m >= 0 && m < size());
     std::deque<qint64> &s = m_members[size_t(m)].sent;
     const auto it = std::lower_bound(s.begin(), s.end(), at);
     if (it != s.end() && *it == at)
         s.erase(it);
+}
+
+void PoolLearner::refused(int m, qint64 at)
+{
+    takeOut(m, at);
+    if (!hasPeers(m))
+        return;
+    std::deque<qint64> &r = m_members[size_t(m)].refused;
+    while (!r.empty() && r.front() < at - 2 * m_windowMs - 1'000)
+        r.pop_front();
+    r.insert(std::upper_bound(r.begin(), r.end(), at), at);
 }
 
 void PoolLearner::answered(int m, qint64 sentAt, qint64 at)
@@ -102,7 +113,7 @@ void PoolLearner::answered(int m, qint64 sentAt, qint64 at)
 
 void PoolLearner::restamp(int m, qint64 from, qint64 to)
 {
-    refused(m, from);   // taken out where it was ...
+    takeOut(m, from);   // taken out where it was ...
     sent(m, to);        // ... and put in where the provider counts it from
 }
 
@@ -173,9 +184,12 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
     // on its own connection): only one sent this much before the replying call is surely counted.
     const qint64 skew = grace / 2;
     const qint64 keepFrom = now - 2 * windowMs - grace;
-    for (Member &x : m_members)
+    for (Member &x : m_members) {
         while (!x.sent.empty() && x.sent.front() < keepFrom)
             x.sent.pop_front();
+        while (!x.refused.empty() && x.refused.front() < keepFrom)
+            x.refused.pop_front();
+    }
 
     bool changed = false;
     std::vector<int> candidates;
@@ -226,7 +240,9 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
             for (int w : who) {
                 lo += countIn(m_members[size_t(w)].sent, now - windowMs + grace, sentAt - skew)
                       + answeredFirst(w, now - windowMs + grace, nullptr);
-                hi += countIn(m_members[size_t(w)].sent, sentAt - windowMs - grace, now);
+                // Refused calls may be in the count or not: only the upper bound holds them.
+                hi += countIn(m_members[size_t(w)].sent, sentAt - windowMs - grace, now)
+                      + countIn(m_members[size_t(w)].refused, sentAt - windowMs - grace, now);
             }
             return {double(lo), double(hi)};
         }
@@ -241,6 +257,11 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
                     sure.push_back(*it);
             }
             after += countIn(s, sentAt, now);
+            // Refused calls may be in the count or not: only the upper bound holds them.
+            const std::deque<qint64> &r = m_members[size_t(w)].refused;
+            for (auto it = std::upper_bound(r.begin(), r.end(), now - windowMs - grace); it != r.end(); ++it)
+                times.push_back(*it);
+            after += countIn(r, sentAt, now);
             answeredFirst(w, now - windowMs - grace, &sure);
         }
         if (counted)

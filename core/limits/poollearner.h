@@ -45,7 +45,8 @@ public:
     bool hasPeers(int m) const { return m_members[size_t(m)].peers > 0; }
     /// A call of member `m` was sent at `at`.
     void sent(int m, qint64 at);
-    /// The call of `m` sent at `at` was refused: the provider did not count it.
+    /// The call of `m` sent at `at` was refused: the provider may not have counted it (OpenAI
+    /// documents that it counts refused requests; others do not), so it explains a count or not.
     void refused(int m, qint64 at);
     /// The call of `m` sent at `from` only reached the provider at `to`.
     void restamp(int m, qint64 from, qint64 to);
@@ -81,6 +82,7 @@ private:
         int peers = 0;                // other members of its scope
         qint64 lastObserved = -1;     // when a reply was last weighed
         std::deque<qint64> sent;      // send times of calls not refused, ascending
+        std::deque<qint64> refused;   // send times of refused calls (counted or not), ascending
         std::deque<std::pair<qint64, qint64>> answers;   // (sent, answered) of calls answered, by answer time
     };
     struct PairState {
@@ -93,6 +95,8 @@ private:
     bool setState(int a, int b, Pair p);
     /// Every pair of `m` decided beyond doubt (the score at its bound).
     bool settled(int m) const;
+    /// Takes the call of `m` sent at `at` out of its sends.
+    void takeOut(int m, qint64 at);
 
     qint64 m_windowMs;
 

@@ -2019,12 +2019,12 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     // decided first, so the counter is reconciled with the pool it belongs to.
     bool moved = false;
     notes << learnPools(d, c, reply, t, moved);
-    // A refusal that names nothing while the provider's own counters showed room for the call:
-    // it holds its rates over shorter intervals too (docs/ARCHITECTURE.md, "Shorter intervals").
-    // The counters did not refuse it, so its charges come out of ours before they are reconciled
-    // (a provider that counted it anyway shows so, and the reconciliation puts it back). The calls
-    // sent with it may have been refused too and still be charged: its counters give nothing
-    // back and vote on nothing (each refused call takes its own charge out when its reply comes).
+    // A refusal that names nothing while the provider's own counters showed room for the call, or
+    // while a provider that shows none was within the limits we know: it holds its rates over
+    // shorter intervals too (docs/ARCHITECTURE.md, "Shorter intervals"). Its charges stay (a
+    // provider may count a refused request); one that does not shows less than we hold, which
+    // is no evidence about its refill. The calls sent with it may have been refused too, their
+    // replies still on their way: its counters give nothing back and vote on nothing.
     const bool rateLimited = reply.error && reply.error->errorClass == ErrorClass::RateLimited
                              && !quotaExhaustion(reply.httpStatus, call->headers(), call->body(),
                                                  QDateTime::currentMSecsSinceEpoch());
@@ -2034,12 +2034,14 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
         counts->dim = reply.error->namedLimit->requests ? RefusalCounts::Requests : RefusalCounts::Tokens;
         counts->limit = reply.error->namedLimit->limit;
     }
+    const RateLimitHeaders &h = reply.limits;
+    const bool silent = !h.remainingRequests && !h.remainingTokens && !h.remainingInputTokens && !h.remainingOutputTokens;
     const bool withRoom = rateLimited && !counts && d.limits->anyLimit()
-                          && d.limits->countersShowRoom(reply.limits, c.admission);
-    if (withRoom) {
+                          && (silent || d.limits->countersShowRoom(reply.limits, c.admission));
+    if (rateLimited)
+        d.limits->noteRefused(t, c.admission);
+    if (withRoom)
         notes << d.limits->refusedWithRoom(t, c.admission.at);
-        d.limits->refund(t, c.admission);
-    }
     // A state that may stand for several keys the provider counts apart holds their calls
     // together: its counters teach nothing about charging until the pool is decided.
     d.limits->holdChargeLearning(pools->suspected(d.member) || withRoom);

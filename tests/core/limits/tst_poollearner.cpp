@@ -117,20 +117,30 @@ private slots:
         QCOMPARE(bucket.pair, PoolLearner::Pair::Separate);
     }
 
-    void aRefusedCallIsNotCounted()
+    void aRefusedCallMayBeCountedOrNot()
     {
+        // A refused call may be in the provider's count (OpenAI documents that it counts refused
+        // requests) or not (a burst refused over a short interval): it explains a count, or its
+        // absence, either way. Without that, a key whose refused calls its provider counted read
+        // them as another key's calls and joined a pool it was not in.
         PoolLearner p(kWindow);
         const int a = p.addMember(kScope, false), b = p.addMember(kScope, false);
         p.sent(a, 1'000);
         p.sent(b, 2'000);
-        p.refused(b, 2'000);   // B's call was refused: the pool holds A's only
+        p.refused(b, 2'000);
         p.sent(b, 3'000);
-        // B's second call refused too; B's counter shows A's call: a pool.
         p.refused(b, 3'000);
+        // B's counter shows one request: A's call, or one of B's refused ones. No vote.
         QVERIFY(!p.observe(b, 3'100, 3'000, 100, 99, false, false));
-        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);   // one vote so far
         p.sent(b, 5'000);
-        QVERIFY(p.observe(b, 5'300, 5'000, 100, 98, false, true));
+        // Three: B's call and its two refused ones, all counted. Still no vote.
+        QVERIFY(!p.observe(b, 5'300, 5'000, 100, 97, false, true));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);
+        // Four, then five: more than B ever sent, refusals included; A's call explains them.
+        p.sent(b, 6'000);
+        QVERIFY(!p.observe(b, 6'300, 6'000, 100, 95, false, true));   // one vote
+        p.sent(b, 7'000);
+        QVERIFY(p.observe(b, 7'300, 7'000, 100, 94, false, true));
         QCOMPARE(p.pair(a, b), PoolLearner::Pair::Pooled);
     }
 
