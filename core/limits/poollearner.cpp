@@ -68,16 +68,19 @@ void PoolLearner::setPooled(int a, int b)
         it->second = PairState{Pair::Pooled, kConfirm};
 }
 
+void PoolLearner::record(std::deque<qint64> &times, qint64 at) const
+{
+    // Two windows are kept (a reply may be a window late); older sends can explain nothing.
+    while (!times.empty() && times.front() < at - 2 * m_windowMs - 1'000)
+        times.pop_front();
+    times.insert(std::upper_bound(times.begin(), times.end(), at), at);
+}
+
 void PoolLearner::sent(int m, qint64 at)
 {
     WB_CHECK(m >= 0 && m < size());
-    if (!hasPeers(m))
-        return;
-    std::deque<qint64> &s = m_members[size_t(m)].sent;
-    // Two windows are kept (a reply may be a window late); older sends can explain nothing.
-    while (!s.empty() && s.front() < at - 2 * m_windowMs - 1'000)
-        s.pop_front();
-    s.insert(std::upper_bound(s.begin(), s.end(), at), at);
+    if (hasPeers(m))
+        record(m_members[size_t(m)].sent, at);
 }
 
 void PoolLearner::takeOut(int m, qint64 at)
@@ -92,12 +95,8 @@ void PoolLearner::takeOut(int m, qint64 at)
 void PoolLearner::refused(int m, qint64 at)
 {
     takeOut(m, at);
-    if (!hasPeers(m))
-        return;
-    std::deque<qint64> &r = m_members[size_t(m)].refused;
-    while (!r.empty() && r.front() < at - 2 * m_windowMs - 1'000)
-        r.pop_front();
-    r.insert(std::upper_bound(r.begin(), r.end(), at), at);
+    if (hasPeers(m))
+        record(m_members[size_t(m)].refused, at);
 }
 
 void PoolLearner::answered(int m, qint64 sentAt, qint64 at)

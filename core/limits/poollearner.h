@@ -97,6 +97,8 @@ private:
     bool settled(int m) const;
     /// Takes the call of `m` sent at `at` out of its sends.
     void takeOut(int m, qint64 at);
+    /// Inserts `at` into the ascending `times`, dropping those too old to explain a count.
+    void record(std::deque<qint64> &times, qint64 at) const;
 
     qint64 m_windowMs;
 
