@@ -688,6 +688,8 @@ void LimitState::noteRefused(qint64 now, const Admission &a)
     r.amount[Rpm] = m_windows[Rpm].amountOf(a.requests.window);
     r.amount[Tpm] = m_windows[Tpm].amountOf(a.tokens.window);
     r.amount[Itpm] = m_windows[Itpm].amountOf(a.inputTokens.window);
+    const qint64 window = m_windows[Rpm].windowMs();
+    std::erase_if(m_refused, [&](const Refused &x) { return x.at + window <= now; });
     m_refused.push_back(r);
 }
 
