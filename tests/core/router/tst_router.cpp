@@ -101,6 +101,16 @@ ModelList oneGroup(int deployments, int numRetries = 2)
     return m;
 }
 
+/// One OpenAI deployment with tpm 1300 whose every reply succeeds, over windows of `windowMs`.
+void createTpm1300(Harness &h, qint64 windowMs = 60'000, qint64 marginMs = 5)
+{
+    h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+    ModelList m = oneGroup(1);
+    m.deployments[0].limits.tpm = 1300;
+    h.create(m);
+    h.router->setWindowForTesting(windowMs, marginMs);
+}
+
 /// The same with a limit configured on every deployment, so the router does not probe a key one
 /// call at a time before its first reply says what the provider announces.
 ModelList configured(ModelList m)
@@ -530,10 +540,7 @@ private slots:
         // C (612) would fit now, but B could not go beside it when A leaves: C waits behind B.
         // D (412) fits now and B still fits beside it: D goes first.
         Harness h;
-        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
-        ModelList m = oneGroup(1);
-        m.deployments[0].limits.tpm = 1300;
-        h.create(m);
+        createTpm1300(h);
         const int maxTokens[] = {600, 700, 600, 400};
         for (quint64 i = 1; i <= 4; ++i)
             h.router->submit(makeJob(i, u"gpt"_qs, maxTokens[i - 1]));
@@ -555,13 +562,9 @@ private slots:
         // X leaves, H (712), M (562) and S (462) arrive. H waits for P. M fits in a moment, when
         // X leaves; S fits now, but beside it M would not fit until P leaves. So S waits and M
         // goes first: the window fills with the larger call.
-        Harness h;
-        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
-        ModelList m = oneGroup(1);
-        m.deployments[0].limits.tpm = 1300;
-        h.create(m);
         constexpr qint64 kWindowMs = 2'000;
-        h.router->setWindowForTesting(kWindowMs, 10);
+        Harness h;
+        createTpm1300(h, kWindowMs, 10);
         QElapsedTimer clock;
         clock.start();
         h.router->submit(makeJob(1, u"gpt"_qs, 150));
@@ -590,13 +593,9 @@ private slots:
         // the rest fits the 226 left, the second 412 + 412 + 362, and 312 waits for a third. The
         // head goes with the set behind it that fills the window best: 612 + 362 + 312, then
         // 462 + 412 + 412 when they leave — two windows.
-        Harness h;
-        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
-        ModelList m = oneGroup(1);
-        m.deployments[0].limits.tpm = 1300;
-        h.create(m);
         constexpr qint64 kWindowMs = 1'000;
-        h.router->setWindowForTesting(kWindowMs, 10);
+        Harness h;
+        createTpm1300(h, kWindowMs, 10);
         const int maxTokens[] = {600, 450, 400, 400, 350, 300};
         for (quint64 i = 1; i <= 6; ++i)
             h.router->submit(makeJob(i, u"gpt"_qs, maxTokens[i - 1]));
