@@ -236,6 +236,21 @@ bool LimitState::isUnsent(RateWindow::Ticket tokensTicket) const
            && std::any_of(m_unsent.cbegin(), m_unsent.cend(), [&](const Admission &u) { return u.tokens.window == tokensTicket; });
 }
 
+qint64 LimitState::heldApart(Dim d, const std::vector<Admission> &apart, qint64 before, qint64 t) const
+{
+    qint64 sum = 0;
+    for (const Admission &o : apart) {
+        const ChargeTickets &c = d == Rpm ? o.requests : d == Tpm ? o.tokens : o.inputTokens;
+        // An unsent call is taken out as such (unsentCharged).
+        const bool unsent = std::any_of(m_unsent.cbegin(), m_unsent.cend(), [&](const Admission &u) {
+            return u.requests.window == o.requests.window;
+        });
+        if (!unsent)
+            sum += m_windows[d].heldAt(c.window, before, t);
+    }
+    return sum;
+}
+
 qint64 LimitState::unsentCharged(Dim d, qint64 before, bool inBucket) const
 {
     qint64 sum = 0;
@@ -352,7 +367,7 @@ void LimitState::adjust(Dim d, qint64 now, qint64 delta, qint64 until)
 
 void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, CountingRule rule, Dim d, std::optional<qint64> limitHeader,
                          std::optional<qint64> remaining, std::optional<qint64> resetMs, qint64 threshold,
-                         QStringList &notes)
+                         QStringList &notes, const std::vector<Admission> *apart)
 {
     if (!remaining)
         return;
@@ -405,7 +420,12 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         adjust(d, now, deficit, now + reset);
         return;
     }
-    if (m_chargeHeld)
+    // Held, nothing is given back; for a pool suspected, only what the replying key's counter
+    // shows of its own calls: the other keys' calls sent before the replying one stay charged —
+    // the pool's count if the provider counts the keys together, theirs alone (which this counter
+    // does not show) if not. In a bucket they stay at their whole charge (what of the level is
+    // theirs is not known). The output window holds no call's ticket.
+    if (m_chargeHeld && (!apart || d == Otpm))
         return;
     // Giving back: the provider counts less than we do. Calls sent after the replying one may
     // not be in its count yet; they stay charged.
@@ -418,7 +438,8 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         // not capacity to give back (rounding ours up made a level a few hundredths above the
         // provider's look a whole unit fuller, and gave back a unit the provider still held).
         const double ours = m_buckets[d].level(now, *limit) - double(*limit) * double(lag) / double(m_windows[d].windowMs())
-                - double(m_buckets[d].chargedSince(sentAt, own.bucket)) - double(unsentCharged(d, sentAt, true));
+                - double(m_buckets[d].chargedSince(sentAt, own.bucket)) - double(unsentCharged(d, sentAt, true))
+                - double(apart ? heldApart(d, *apart, sentAt, now) : 0);
         const qint64 give = qint64(std::floor(ours - double(providerUsed) - 1.0));
         const auto unexplained = [&] {
             if (!explainedByCharge && predicts)
@@ -429,7 +450,8 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
             adjust(d, now, -give, 0);
             return;
         }
-        if (give < threshold)
+        // (One key's counter, while the keys may be counted apart, is no evidence of fixed windows.)
+        if (give < threshold || apart)
             return;
         // The provider forgot far more than a refilling bucket can between two replies (its
         // settlements are ours too): it forgets at once (fixed windows). A bucket would keep
@@ -442,7 +464,8 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
                                 "than a refilling bucket can");
     }
     const qint64 ours2 = m_windows[d].usedAt(now, now + lag)
-            - (m_windows[d].chargedSince(now, sentAt - 1) - m_windows[d].amountOf(own.window)) - unsentCharged(d, sentAt, false);
+            - (m_windows[d].chargedSince(now, sentAt - 1) - m_windows[d].amountOf(own.window)) - unsentCharged(d, sentAt, false)
+            - (apart ? heldApart(d, *apart, sentAt, now + lag) : 0);
     const qint64 give = ours2 - providerUsed;
     if (give >= threshold)
         adjust(d, now, -give, 0);
@@ -1088,26 +1111,26 @@ QStringList LimitState::reconcile(qint64 now, qint64 sentAt, CountingRule rule, 
 }
 
 QStringList LimitState::reconcile(qint64 now, const Admission &a, qint64 sentAt, CountingRule rule,
-                                  const RateLimitHeaders &h)
+                                  const RateLimitHeaders &h, const std::vector<Admission> *apart)
 {
     QStringList notes;
     m_informed = true;
     observeLimit(Rpm, h.limitRequests, notes);
     correct(now, sentAt, a.requests, rule, Rpm, h.limitRequests, h.remainingRequests, h.resetRequestsMs,
-            correctionThreshold(rule, Rpm), notes);
+            correctionThreshold(rule, Rpm), notes, apart);
     if (rule == CountingRule::Anthropic) {
         // Anthropic's combined "tokens" header is the most restrictive of several limits;
         // the input/output ones are what ITPM/OTPM mean.
         observeLimit(Itpm, h.limitInputTokens, notes);
         observeLimit(Otpm, h.limitOutputTokens, notes);
         correct(now, sentAt, a.inputTokens, rule, Itpm, h.limitInputTokens, h.remainingInputTokens,
-                h.resetInputTokensMs, correctionThreshold(rule, Itpm), notes);
+                h.resetInputTokensMs, correctionThreshold(rule, Itpm), notes, apart);
         correct(now, sentAt, ChargeTickets{}, rule, Otpm, h.limitOutputTokens, h.remainingOutputTokens, h.resetOutputTokensMs,
                 correctionThreshold(rule, Otpm), notes);
     } else {
         observeLimit(Tpm, h.limitTokens, notes);
         correct(now, sentAt, a.tokens, rule, Tpm, h.limitTokens, h.remainingTokens, h.resetTokensMs,
-                correctionThreshold(rule, Tpm), notes);
+                correctionThreshold(rule, Tpm), notes, apart);
     }
     return notes;
 }

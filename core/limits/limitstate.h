@@ -110,10 +110,17 @@ public:
     /// Whether the provider's tpm headers may teach the charge model (false: keep the documented one).
     void setLearnChargeModel(bool on) { m_learnCharge = on; }
     /// While on, the state may hold several keys' calls that the provider counts apart (a pool
-    /// suspected, not yet decided): readings score no way of charging, vote on no algorithm, and
-    /// give nothing back — one key's counter showing less than the state holds is no capacity of
-    /// the pool, and what was given back would be taken out twice should the pool part.
+    /// suspected, not yet decided): readings score no way of charging, and give back only what
+    /// reconcile()'s `apart` leaves to the replying key — one key's counter showing less than the
+    /// state holds is no capacity of the other keys; nor do they vote on bucket or window.
     void holdChargeLearning(bool on) { m_chargeHeld = on; }
+    /// Drops what readings gave back (the tightening stays): they may have read another key's
+    /// counter, for a state that stood for keys the provider counts apart.
+    void dropGivenBack()
+    {
+        for (RateWindow &w : m_windows)
+            w.clearGivenBack();
+    }
     /// A reply named what its call was charged (Mistral's query cost): learns whether the provider
     /// admits a call against max(prompt, max_tokens) rather than prompt + max_tokens. Two replies
     /// that only the larger of the two explains switch; one that it does not explain switches back.
@@ -207,8 +214,12 @@ public:
     QStringList reconcile(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h);
     /// The same for the reply to `replying` (settled or released first): calls sent in the same
     /// millisecond as it, or later, are the ones the provider may not have counted yet.
+    /// `apart`: while learning is held for a pool suspected (holdChargeLearning), the calls sent
+    /// on the state's other keys. The replying key's counter then gives back what it shows of
+    /// the key's own calls and keeps the others' charged, which holds whether the provider counts
+    /// the keys together or apart (docs/ARCHITECTURE.md, "Pools nobody configured").
     QStringList reconcile(qint64 now, const Admission &replying, qint64 sentAt, CountingRule rule,
-                          const RateLimitHeaders &h);
+                          const RateLimitHeaders &h, const std::vector<Admission> *apart = nullptr);
     /// Learns from the counts a 429's text names (limit, used, requested): the limit, and what
     /// the provider counts beyond us — the part that must leave before the refused call fits
     /// until `retryAfterMs` (when given), the rest for a window.
@@ -240,7 +251,9 @@ private:
     void observeLimit(Dim d, std::optional<qint64> limit, QStringList &notes);
     void correct(qint64 now, qint64 sentAt, const ChargeTickets &own, CountingRule rule, Dim d, std::optional<qint64> limitHeader,
                  std::optional<qint64> remaining, std::optional<qint64> resetMs, qint64 threshold,
-                 QStringList &notes);
+                 QStringList &notes, const std::vector<Admission> *apart = nullptr);
+    /// What the `apart` calls sent before `before` still hold in the window of `d` at `t`.
+    qint64 heldApart(Dim d, const std::vector<Admission> &apart, qint64 before, qint64 t) const;
     /// What the provider's tpm counter would hold now under each way of charging (index
     /// 2 * AdmissionWay + ChargeModel): `lo` with the calls it surely counted, `hi` with those it may
     /// not have yet (sent after the replying call `own`, or still unsent). A window sums the

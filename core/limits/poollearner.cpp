@@ -50,7 +50,10 @@ double bucketLevel(const std::vector<qint64> &times, qint64 upTo, qint64 evalAt,
 int PoolLearner::addMember(const QString &scope, bool suspect)
 {
     const int m = int(m_members.size());
-    m_members.push_back(Member{scope, suspect, false, -1, 0, -1, {}});
+    Member x;
+    x.scope = scope;
+    x.suspect = suspect;
+    m_members.push_back(std::move(x));
     for (int o = 0; o < m; ++o) {
         if (m_members[size_t(o)].scope != scope)
             continue;
@@ -79,8 +82,21 @@ void PoolLearner::record(std::deque<qint64> &times, qint64 at) const
 void PoolLearner::sent(int m, qint64 at)
 {
     WB_CHECK(m >= 0 && m < size());
-    if (hasPeers(m))
-        record(m_members[size_t(m)].sent, at);
+    if (!hasPeers(m))
+        return;
+    Member &x = m_members[size_t(m)];
+    record(x.sent, at);
+    // A call that never comes back (a time-out) holds nothing once older than any call it could
+    // be told apart from.
+    while (!x.onTheirWay.empty() && *x.onTheirWay.begin() < at - 2 * m_windowMs)
+        x.onTheirWay.erase(x.onTheirWay.begin());
+    x.onTheirWay.insert(at);
+}
+
+void PoolLearner::arrived(Member &x, qint64 sentAt)
+{
+    if (const auto it = x.onTheirWay.find(sentAt); it != x.onTheirWay.end())
+        x.onTheirWay.erase(it);
 }
 
 void PoolLearner::takeOut(int m, qint64 at)
@@ -94,6 +110,8 @@ void PoolLearner::takeOut(int m, qint64 at)
 
 void PoolLearner::refused(int m, qint64 at)
 {
+    WB_CHECK(m >= 0 && m < size());
+    arrived(m_members[size_t(m)], at);
     takeOut(m, at);
     if (hasPeers(m))
         record(m_members[size_t(m)].refused, at);
@@ -104,6 +122,7 @@ void PoolLearner::answered(int m, qint64 sentAt, qint64 at)
     WB_CHECK(m >= 0 && m < size());
     if (!hasPeers(m))
         return;
+    arrived(m_members[size_t(m)], sentAt);
     auto &a = m_members[size_t(m)].answers;
     while (!a.empty() && a.front().second < at - 2 * m_windowMs - 1'000)
         a.pop_front();
@@ -112,6 +131,8 @@ void PoolLearner::answered(int m, qint64 sentAt, qint64 at)
 
 void PoolLearner::restamp(int m, qint64 from, qint64 to)
 {
+    WB_CHECK(m >= 0 && m < size());
+    arrived(m_members[size_t(m)], from);
     takeOut(m, from);   // taken out where it was ...
     sent(m, to);        // ... and put in where the provider counts it from
 }
@@ -181,7 +202,7 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
     const qint64 grace = std::min<qint64>(1'000, windowMs / 20);
     // Requests sent within this much of each other may reach the provider in either order (each
     // on its own connection): only one sent this much before the replying call is surely counted.
-    const qint64 skew = grace / 2;
+    const qint64 skew = skewMs();
     const qint64 keepFrom = now - 2 * windowMs - grace;
     for (Member &x : m_members) {
         while (!x.sent.empty() && x.sent.front() < keepFrom)
@@ -213,7 +234,7 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
     // The requests an explanation (the replying member plus the members of `mask`) accounts for:
     // at least those surely counted (the replying call unless refused, those sent well before it
     // and still in the window), at most those that may be (sent since a window before it).
-    auto bounds = [&](unsigned mask) -> std::pair<double, double> {
+    auto bounds = [&](unsigned mask, bool asBucket) -> std::pair<double, double> {
         std::vector<int> who{m};
         for (size_t i = 0; i < candidates.size(); ++i)
             if (mask & (1u << i))
@@ -234,7 +255,7 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
             }
             return n;
         };
-        if (!bucket) {
+        if (!asBucket) {
             qint64 lo = own, hi = 0;
             for (int w : who) {
                 lo += countIn(m_members[size_t(w)].sent, now - windowMs + grace, sentAt - skew)
@@ -274,11 +295,20 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
     const unsigned all = 1u << candidates.size();
     std::vector<bool> consistent(all);
     bool any = false;
-    for (unsigned mask = 0; mask < all; ++mask) {
-        const auto [lo, hi] = bounds(mask);
-        consistent[mask] = used >= lo - 0.5 && used <= hi + 0.5;
-        any = any || consistent[mask];
-    }
+    const auto weigh = [&](bool asBucket) {
+        any = false;
+        for (unsigned mask = 0; mask < all; ++mask) {
+            const auto [lo, hi] = bounds(mask, asBucket);
+            consistent[mask] = used >= lo - 0.5 && used <= hi + 0.5;
+            any = any || consistent[mask];
+        }
+    };
+    weigh(bucket);
+    // A count below what a window would surely still hold, whoever's calls it shows, has drained:
+    // the provider refills a bucket, which the key's own model may not have learned yet (it
+    // learns nothing while it stands for keys that may be counted apart).
+    if (!any && !bucket)
+        weigh(true);
     if (!any)
         return changed;   // nothing we sent explains the count (another client): no evidence
     for (size_t i = 0; i < candidates.size(); ++i) {
@@ -331,6 +361,20 @@ bool PoolLearner::confirmed(int m) const
         if ((k.first == m || k.second == m) && ps.state == Pair::Pooled)
             return true;
     return false;
+}
+
+qint64 PoolLearner::clearOfSuspects(int m) const
+{
+    qint64 at = 0;
+    for (const auto &[k, ps] : m_pairs) {
+        if (ps.state != Pair::Suspected || (k.first != m && k.second != m))
+            continue;
+        const Member &o = m_members[size_t(k.first == m ? k.second : k.first)];
+        // The other's latest call still on its way (one answered is surely counted).
+        if (!o.onTheirWay.empty())
+            at = std::max(at, *o.onTheirWay.rbegin() + skewMs() + 1);
+    }
+    return at;
 }
 
 bool PoolLearner::suspected(int m) const

@@ -21,6 +21,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <vector>
 
 namespace wb {
@@ -72,6 +73,14 @@ public:
     /// A suspected member no reply with a request counter has been seen from: its next call
     /// decides the suspicion soonest (it shows whether the other's calls are in its counter).
     bool unheard(int m) const { return !m_members[size_t(m)].heard && suspected(m); }
+    /// Calls sent within this much of each other may reach the provider in either order: neither
+    /// is surely in the count the other's reply shows.
+    qint64 skewMs() const { return std::min<qint64>(1'000, m_windowMs / 20) / 2; }
+    /// The earliest time a call of `m` leaves clear of the calls on their way of the members
+    /// suspected of sharing its pool whose counters have been heard (more than skewMs() after
+    /// them), so that its reply shows whether they are in its counter: calls sent together show
+    /// nothing either way. 0 when nothing holds it.
+    qint64 clearOfSuspects(int m) const;
 
 private:
     struct Member {
@@ -84,6 +93,7 @@ private:
         std::deque<qint64> sent;      // send times of calls not refused, ascending
         std::deque<qint64> refused;   // send times of refused calls (counted or not), ascending
         std::deque<std::pair<qint64, qint64>> answers;   // (sent, answered) of calls answered, by answer time
+        std::multiset<qint64> onTheirWay;                  // send times of calls not answered nor refused
     };
     struct PairState {
         Pair state = Pair::Separate;
@@ -97,6 +107,8 @@ private:
     bool settled(int m) const;
     /// Takes the call of `m` sent at `at` out of its sends.
     void takeOut(int m, qint64 at);
+    /// The call of `x` sent at `sentAt` is no longer on its way.
+    static void arrived(Member &x, qint64 sentAt);
     /// Inserts `at` into the ascending `times`, dropping those too old to explain a count.
     void record(std::deque<qint64> &times, qint64 at) const;
 

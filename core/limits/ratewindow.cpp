@@ -79,6 +79,15 @@ qint64 RateWindow::amountOf(Ticket ticket) const
     return i < 0 ? 0 : m_events[size_t(i)].amount;
 }
 
+qint64 RateWindow::heldAt(Ticket ticket, qint64 before, qint64 t) const
+{
+    const qsizetype i = ticket ? indexOf(ticket) : -1;
+    if (i < 0)
+        return 0;
+    const Event &e = m_events[size_t(i)];
+    return e.at < before && e.expiresAt > t ? e.amount : 0;
+}
+
 qint64 RateWindow::ordinaryUsed(qint64 now)
 {
     prune(now);

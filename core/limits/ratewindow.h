@@ -64,10 +64,18 @@ public:
     qint64 chargedSince(qint64 now, qint64 since);
     /// Drops every synthetic charge (reconciliation starts again from the ordinary ones).
     void clearSynthetic() { m_synthetic.clear(); }
+    /// Drops the synthetic charges that give capacity back (those that tighten stay).
+    void clearGivenBack()
+    {
+        std::erase_if(m_synthetic, [](const Event &e) { return e.amount < 0; });
+    }
     /// Sum of the charges that will still count at `t` (>= now), as far as they are known now.
     qint64 usedAt(qint64 now, qint64 t);
     /// The current amount of a charge still retained (0 when unknown).
     qint64 amountOf(Ticket ticket) const;
+    /// The amount of a charge made before `before` (its timestamp, restamps included) that still
+    /// counts at `t`; 0 otherwise.
+    qint64 heldAt(Ticket ticket, qint64 before, qint64 t) const;
     /// Sum of the ordinary (not synthetic) charges not yet expired.
     qint64 ordinaryUsed(qint64 now);
     /// Sum of the ordinary charges not yet expired at `now` that expire by `t`.

@@ -322,6 +322,20 @@ public:
     AdmissionCost costFor(JobState *job, DeploymentState &d);
     qint64 promptEstimate(JobState *job, DeploymentState &d);
     void refreshTokenFactor(const DeploymentState &d);
+    /// The calls sent on the other keys `d`'s state stands for, in flight or answered.
+    std::vector<Admission> callsApart(const DeploymentState &d) const
+    {
+        std::vector<Admission> out;
+        for (const auto &[call, c] : inFlight) {
+            const DeploymentState &o = *deps[size_t(c.dep)];
+            if (c.sent && o.limits == d.limits && o.member != d.member)
+                out.push_back(c.admission);
+        }
+        for (const AnsweredCall &r : recentAnswered)
+            if (r.state == d.limits && r.member != d.member)
+                out.push_back(r.admission);
+        return out;
+    }
     int memberInFlight(int member) const
     {
         int n = 0;
@@ -819,9 +833,12 @@ std::map<LimitState *, LimitState *> Router::Private::applyPools(qint64 t)
     // What the state the copies were made from learned while it stood for keys the provider
     // counts apart is unsound. (Neither it nor a copy holds another pool's calls any more:
     // those answered within two windows and those in flight were taken out above.)
+    // What their readings gave back may have been another key's calls: it goes too.
     for (const auto &[copy, original] : copyOf) {
         original->forgetLearning();
         original->setResyncPending(true);
+        original->dropGivenBack();
+        copy->dropGivenBack();
     }
     return copyOf;
 }
@@ -1077,6 +1094,14 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
             // that reply then shows the other keys' calls or not. With several of its own calls on
             // their way, either explanation fits and the suspicion (one pool's pace) lasts; a
             // reply reschedules (docs/ARCHITECTURE.md, "Pools nobody configured").
+            anyCouldEverFit = true;
+            continue;
+        }
+        if (const qint64 clear = pools->clearOfSuspects(d.member); clear > t) {
+            // A key suspected of sharing a pool sends apart from the other suspects' calls: calls
+            // sent together are in neither's count for sure, and the suspicion (one pool's pace)
+            // would last (docs/ARCHITECTURE.md, "Pools nobody configured").
+            earliest = std::min(earliest, clear);
             anyCouldEverFit = true;
             continue;
         }
@@ -2050,10 +2075,16 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     if (reply.completion)
         notes << d.limits->learnAlgorithm(t, c.sentMs, d.rule, reply.limits);
     // Calls sent in the same millisecond as this one or later may not be in the provider's count.
-    if (moved)
+    if (moved) {
         notes << d.limits->reconcile(t, c.sentMs, d.rule, reply.limits);
-    else
+    } else if (pools->suspected(d.member) && !withRoom) {
+        // One key's counter, for a state that stands for several: the other keys' calls stay
+        // charged (docs/ARCHITECTURE.md, "Pools nobody configured").
+        const std::vector<Admission> apart = callsApart(d);
+        notes << d.limits->reconcile(t, c.admission, c.sentMs, d.rule, reply.limits, &apart);
+    } else {
         notes << d.limits->reconcile(t, c.admission, c.sentMs, d.rule, reply.limits);
+    }
     // A reply's counters were reconciled — or a provider that sends none (Gemini) answered: its
     // state has nothing more to learn before it takes more than one call.
     if (reply.completion || reply.limits.remainingRequests || reply.limits.remainingTokens

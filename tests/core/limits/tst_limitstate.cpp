@@ -272,6 +272,42 @@ private slots:
         QCOMPARE(s.used(LimitState::Itpm, 0), 1'168);    // one for its rounding: 1000 + 166.7 + 1
     }
 
+    void aSuspectedPoolGivesBackOnlyTheReplyingKeysCalls()
+    {
+        // One state for keys A and B, a pool suspected. It holds A's two calls and B's one, 1000
+        // tokens each; A's counter shows 1000. If the keys are one pool, that is the pool's count;
+        // if not, A's alone, and B's call is still counted on B's. Either way B's charge stays and
+        // A's are given back down to its count. Nothing is given back without the other keys' calls.
+        for (const bool bucket : {false, true}) {
+            LimitState s(60'000);
+            if (bucket)
+                s.setAlgorithm(LimitAlgorithm::TokenBucket);
+            s.addConfigured({.rpm = 100, .tpm = 10'000});
+            AdmissionCost c;
+            c.tokens = 1'000;
+            s.admit(0, c);                          // A
+            const Admission b = s.admit(100, c);    // B
+            const Admission a = s.admit(200, c);    // A: the replying call
+            s.holdChargeLearning(true);
+            RateLimitHeaders h;
+            h.limitTokens = 10'000;
+            h.remainingTokens = 9'000;
+            LimitState held = s;
+            held.reconcile(1'000, a, 200, CountingRule::OpenAi, h);
+            const std::vector<Admission> apart{b};
+            s.reconcile(1'000, a, 200, CountingRule::OpenAi, h, &apart);
+            const qint64 before = held.used(LimitState::Tpm, 1'000);
+            const qint64 after = s.used(LimitState::Tpm, 1'000);
+            if (!bucket) {
+                QCOMPARE(before, 3'000);
+                QCOMPARE(after, 2'000);   // A's count and B's call
+            } else {
+                // Drained alike for a second; B's call stays at its whole charge.
+                QVERIFY2(after >= 2'000 && after < before, qPrintable(u"%1 -> %2"_qs.arg(before).arg(after)));
+            }
+        }
+    }
+
     void learnsThatTheProviderSettlesToUsage_data()
     {
         QTest::addColumn<bool>("providerSettles");

@@ -28,6 +28,15 @@ Verdict afterBsReply(bool answered, qint64 limit, qint64 remaining, bool bucket)
     const bool changed = p.observe(b, 1'400, 1'200, limit, remaining, bucket, true);
     return {changed, p.pair(a, b)};
 }
+/// B sends a burst of ten calls at 40 s (counters refilled at 60 a minute), A a call a second
+/// later whose reply at 41.2 s shows one request used; `bucket`: A's state counts as a bucket.
+bool afterBsBurst(PoolLearner &p, int a, int b, bool bucket)
+{
+    for (int i = 0; i < 10; ++i)
+        p.sent(b, 40'000 + i);
+    p.sent(a, 41'000);
+    return p.observe(a, 41'200, 41'000, 60, 59, bucket, true);
+}
 } // namespace
 
 class TstPoolLearner final : public QObject {
@@ -180,11 +189,49 @@ private slots:
         p.sent(a, 31'000);
         QVERIFY(!p.observe(a, 31'200, 31'000, 60, 59, true, true));
         QCOMPARE(p.pair(a, b), PoolLearner::Pair::Suspected);
-        for (int i = 0; i < 10; ++i)
-            p.sent(b, 40'000 + i);
-        p.sent(a, 41'000);
-        QVERIFY(p.observe(a, 41'200, 41'000, 60, 59, true, true));
+        QVERIFY(afterBsBurst(p, a, b, true));
         QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);
+    }
+
+    void aCountNoWindowReachesIsReadAsABucket()
+    {
+        // The keys' state counts as a window (it learns nothing while the pool is suspected), the
+        // provider refills a bucket (60 a minute). A's three calls 40 s ago, its own, already
+        // make more than the count of 1 a window would still hold: no window explanation fits.
+        // As a bucket's, B's burst a second before A's call would show; it does not.
+        PoolLearner p(kWindow);
+        const int a = p.addMember(kScope, true), b = p.addMember(kScope, true);
+        for (int i = 0; i < 3; ++i)
+            p.sent(a, 1'000 + i);
+        QVERIFY(afterBsBurst(p, a, b, false));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);
+    }
+
+    void aSuspectSendsClearOfTheOthersCallsOnTheirWay()
+    {
+        PoolLearner p(kWindow);
+        const int a = p.addMember(kScope, true), b = p.addMember(kScope, true);
+        const int other = p.addMember(QStringLiteral("anthropic\nhttps://api.anthropic.com\nclaude"), true);
+        QCOMPARE(p.clearOfSuspects(a), 0);
+        p.sent(b, 5'000);
+        p.sent(b, 5'000);
+        p.sent(other, 5'100);
+        // Sent together with B's calls, A's would be in B's count or not, and B's in A's: A waits.
+        QCOMPARE(p.clearOfSuspects(a), 5'000 + p.skewMs() + 1);
+        QCOMPARE(p.clearOfSuspects(b), 0);       // its own calls hold nothing
+        QCOMPARE(p.clearOfSuspects(other), 0);   // another provider's keys are never one pool
+        // A call answered is in the count of any call sent after it: only those on their way hold.
+        p.answered(b, 5'000, 5'400);
+        p.answered(b, 5'000, 5'450);
+        QCOMPARE(p.clearOfSuspects(a), 0);
+        p.sent(b, 6'000);
+        QCOMPARE(p.clearOfSuspects(a), 6'000 + p.skewMs() + 1);
+        // Keys shown apart send as they please.
+        p.sent(a, 6'000 + p.skewMs() + 1);
+        QVERIFY(p.observe(a, 6'700, 6'000 + p.skewMs() + 1, 100, 99, false, true));
+        QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);
+        p.sent(b, 6'800);
+        QCOMPARE(p.clearOfSuspects(a), 0);
     }
 };
 

@@ -32,7 +32,8 @@ using PoolRun = wbtest::SimRouterRun;
 
 /// `jobs` calls on two OpenAI deployments (keys k-1 and k-2, rpm 4 each (tpm never binds), shared by one simulator
 /// pool when `pooled`), no limits in the model list; `remembered`: what an earlier run learned.
-PoolRun run(bool pooled, int jobs, bool remembered = false, bool rememberPool = false)
+PoolRun run(bool pooled, int jobs, bool remembered = false, bool rememberPool = false,
+            const std::function<void(SimConfig &)> &tune = {})
 {
     SimConfig cfg = wbtest::quickSimulator(kWindowMs);
     for (const QString &name : {u"k-1"_qs, u"k-2"_qs}) {
@@ -45,6 +46,8 @@ PoolRun run(bool pooled, int jobs, bool remembered = false, bool rememberPool = 
             k.pool = u"org"_qs;
         cfg.keys << k;
     }
+    if (tune)
+        tune(cfg);
     ProviderSimulator sim(cfg);
     PoolRun out;
     if (const auto port = sim.start(); !port) {
@@ -146,6 +149,28 @@ private slots:
             QCOMPARE(d.rpmUsed, r.stats.keys.value(key).requests);
         }
         QVERIFY2(r.wallMs < kWindowMs, qPrintable(u"%1 ms"_qs.arg(r.wallMs)));
+    }
+
+    void keysWhoseCountersRefillWithinARoundTripAreToldApart()
+    {
+        // Two independent keys whose request counters refill continuously (rpm 4 in a 1-s window:
+        // one request every 250 ms) and replies that take 300 ms: by the time a reply leaves, a
+        // call the other key sent with it has drained from any counter. Sent together, the keys'
+        // calls never show whether they share a pool, and the run kept the pool's pace (24 calls
+        // in 6 windows instead of 3). Each key sends clear of the other's calls on their way, so
+        // a reply shows the other's burst — or, as here, that it is not in its counter.
+        constexpr int kJobs = 24;
+        const PoolRun r = run(false, kJobs, false, false, [](SimConfig &cfg) {
+            cfg.latencyMs = 300;
+            cfg.jitterMs = 50;
+            for (SimKey &k : cfg.keys)
+                k.algorithm = SimAlgorithm::Bucket;
+        });
+        expectAllDone(r, kJobs);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(r.events.filter(u"counts separately"_qs).size(), 1);
+        QVERIFY2(r.wallMs < 5 * kWindowMs, qPrintable(u"%1 ms"_qs.arg(r.wallMs)));
     }
 
     void aRememberedPoolIsUsedFromTheFirstCall()
