@@ -76,10 +76,10 @@ public:
     /// Calls sent within this much of each other may reach the provider in either order: neither
     /// is surely in the count the other's reply shows.
     qint64 skewMs() const { return std::min<qint64>(1'000, m_windowMs / 20) / 2; }
-    /// The earliest time a call of `m` leaves clear of the calls on their way of the members
-    /// suspected of sharing its pool whose counters have been heard (more than skewMs() after
-    /// them), so that its reply shows whether they are in its counter: calls sent together show
-    /// nothing either way. 0 when nothing holds it.
+    /// The earliest time a call of `m` leaves clear of the calls still on their way of the
+    /// members suspected of sharing its pool (more than skewMs() after them), so that its reply
+    /// shows whether they are in its counter: calls sent together show nothing either way (an
+    /// answered call is surely counted and holds nothing). 0 when nothing holds it.
     qint64 clearOfSuspects(int m) const;
 
 private:
