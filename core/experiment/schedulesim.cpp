@@ -371,7 +371,7 @@ void ScheduleSimulation::admit(int di, int ci)
         const qint64 amounts[3] = {cost.requests, cost.tokens, cost.inputTokens};
         for (int k = 0; k < 3; ++k)
             if (w.spreads(k) && w.limit[k] > 0 && amounts[k] > 0)
-                w.spreadAt[k] = std::max(w.spreadAt[k], m_now) + (amounts[k] * w.periodUs + w.limit[k] - 1) / w.limit[k];
+                w.spreadAt[k] = std::max(w.spreadAt[k], m_now) + spreadShare(amounts[k], w.periodUs, w.limit[k]);
     }
     w.outReserved += cost.outputReserve;
     ++w.dayRequests;

@@ -99,4 +99,8 @@ inline std::optional<qint64> settledTokens(ChargeModel model, const Settlement &
 /// (in the window's unit).
 constexpr qint64 backfillSlack(qint64 window) { return window / 20; }
 
+/// Spread calls (docs/ARCHITECTURE.md, "Shorter intervals"): how long a call of `amount` holds the
+/// next one back at `limit` per `window` (the router's and the schedule simulation's; rounded up).
+constexpr qint64 spreadShare(qint64 amount, qint64 window, qint64 limit) { return (amount * window + limit - 1) / limit; }
+
 } // namespace wb

@@ -174,8 +174,7 @@ Admission LimitState::admit(qint64 now, const AdmissionCost &c)
         const qint64 amounts[DimCount] = {c.requests, c.tokens, c.inputTokens, 0};
         for (int d = Rpm; d <= Itpm; ++d)
             if (const auto lim = effective(Dim(d)); lim && *lim > 0 && amounts[d] > 0 && spreads(Dim(d)))
-                m_spreadAt[d] = std::max(m_spreadAt[d], now)
-                                + (amounts[d] * m_windows[d].windowMs() + *lim - 1) / *lim;
+                m_spreadAt[d] = std::max(m_spreadAt[d], now) + spreadShare(amounts[d], m_windows[d].windowMs(), *lim);
     }
     if (m_tracksSending)
         m_unsent.push_back(a);
@@ -241,11 +240,7 @@ qint64 LimitState::heldApart(Dim d, const std::vector<Admission> &apart, qint64 
     qint64 sum = 0;
     for (const Admission &o : apart) {
         const ChargeTickets &c = d == Rpm ? o.requests : d == Tpm ? o.tokens : o.inputTokens;
-        // An unsent call is taken out as such (unsentCharged).
-        const bool unsent = std::any_of(m_unsent.cbegin(), m_unsent.cend(), [&](const Admission &u) {
-            return u.requests.window == o.requests.window;
-        });
-        if (!unsent)
+        if (!isUnsent(o.tokens.window))   // an unsent call is taken out as such (unsentCharged)
             sum += m_windows[d].heldAt(c.window, before, t);
     }
     return sum;
@@ -711,15 +706,19 @@ void LimitState::noteRefused(qint64 now, const Admission &a)
     r.amount[Rpm] = m_windows[Rpm].amountOf(a.requests.window);
     r.amount[Tpm] = m_windows[Tpm].amountOf(a.tokens.window);
     r.amount[Itpm] = m_windows[Itpm].amountOf(a.inputTokens.window);
-    const qint64 window = m_windows[Rpm].windowMs();
-    std::erase_if(m_refused, [&](const Refused &x) { return x.at + window <= now; });
+    pruneRefused(now);
     m_refused.push_back(r);
+}
+
+void LimitState::pruneRefused(qint64 now)
+{
+    const qint64 window = m_windows[Rpm].windowMs();   // every window but the output's
+    std::erase_if(m_refused, [&](const Refused &x) { return x.at + window <= now; });
 }
 
 qint64 LimitState::refusedHeld(Dim d, qint64 now)
 {
-    const qint64 window = m_windows[d].windowMs();
-    std::erase_if(m_refused, [&](const Refused &r) { return r.at + window <= now; });
+    pruneRefused(now);
     qint64 sum = 0;
     for (const Refused &r : m_refused)
         sum += r.amount[d];
@@ -744,7 +743,7 @@ QStringList LimitState::refusedWithRoom(qint64 now, qint64 admittedAt)
     // The burst just accepted may still fill the provider's short interval: the first spread
     // request waits one request's share of the rate, whatever a retry-after says.
     if (const auto rpm = effective(Rpm); m_spread == 1 && rpm && *rpm > 0)
-        m_spreadAt[Rpm] = std::max(m_spreadAt[Rpm], now + (m_windows[Rpm].windowMs() + *rpm - 1) / *rpm);
+        m_spreadAt[Rpm] = std::max(m_spreadAt[Rpm], now + spreadShare(1, m_windows[Rpm].windowMs(), *rpm));
     return {m_spread == 1
                 ? QStringLiteral("the provider refused a call its counters had room for: its limits hold over shorter "
                                  "intervals than a window, so requests are spread evenly from now on")

@@ -309,6 +309,8 @@ private:
     };
     std::vector<Refused> m_refused;
     qint64 refusedHeld(Dim d, qint64 now);
+    /// Drops the refused calls older than a window.
+    void pruneRefused(qint64 now);
     qint64 m_spreadSince = 0;
     qint64 m_spreadAt[DimCount] = {0, 0, 0, 0};
     bool spreads(Dim d) const { return d == Rpm ? m_spread >= 1 : m_spread >= 2; }
