@@ -379,6 +379,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     const bool predicts = d == Tpm && m_learnCharge && (!fixedWindows() || m_fixedConfirmed);
     qint64 lo[2 * AdmissionWays], hi[2 * AdmissionWays];
     std::optional<qint64> explainedByCharge;
+    bool remodelled = false;   // this reading changed how we charge (learnCharge)
     const auto explain = [&] {
         chargePredictions(now, sentAt, own.window, lo, hi);
         const int cur = 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule)));
@@ -394,7 +395,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         && (m_ledger.size() <= kChargeLedgerSmall || now - m_lastChargeReading >= m_windows[Otpm].windowMs() / kChargeReadingShare)) {
         explain();
         m_lastChargeReading = now;
-        learnCharge(now, rule, providerUsed, lo, hi, threshold, notes);
+        remodelled = learnCharge(now, rule, providerUsed, lo, hi, threshold, notes);
     }
     // Tightening: what we could have been charged for when the provider computed `remaining` —
     // every charge still alive a little before now (the provider's window lags ours by the
@@ -403,8 +404,11 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     if (d == Otpm)
         ours += m_outputReserved;
     const qint64 deficit = providerUsed - ours;
-    if (d != Rpm) {
-        // The margin: twice the spread of what the provider counted beyond our prediction.
+    if (d != Rpm && !remodelled) {
+        // The margin: twice the spread of what the provider counted beyond our prediction. A
+        // reading that just changed how we charge measures that change, not the spread: a
+        // bucket moved its level by the new way over every call it knows, room readings had
+        // already given back included, and the count then lies far above it.
         const double r = deficit >= threshold ? double(deficit) : 0.0;
         m_residual2[d] = (1 - kResidualWeight) * m_residual2[d] + kResidualWeight * r * r;
         m_margin[d] = std::min<qint64>(*limit / 10, qint64(std::ceil(2.0 * std::sqrt(m_residual2[d]))));
@@ -552,15 +556,15 @@ void LimitState::chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket
     }
 }
 
-void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
+bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
                              qint64 threshold, QStringList &notes)
 {
     if (m_chargeHeld)
-        return;
+        return false;
     // Window predictions say nothing true of a provider whose counters look like a bucket's: it
     // has drained some of every charge, so the ways that charge least would look best.
     if (!bucket() && m_learnAlgorithm && m_algorithmScore > 0)
-        return;
+        return false;
     // Scores made as a bucket predicted something else than a window's: start again.
     if (m_scoredAsBucket != bucket()) {
         std::fill(std::begin(m_chargeScore), std::end(m_chargeScore), 0.0);
@@ -570,7 +574,7 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     }
     constexpr int kWays = 2 * AdmissionWays;
     if (*std::max_element(lo, lo + kWays) - *std::min_element(lo, lo + kWays) < 2 * threshold)
-        return;   // nothing that would tell the ways apart
+        return false;   // nothing that would tell the ways apart
     const int model = int(m_chargeModel.value_or(documentedChargeModel(rule)));
     const int cur = 2 * m_admission + model;
     // A way is off by how far the provider's count lies outside [surely counted, + perhaps].
@@ -613,13 +617,13 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     // the drain of its exact counts tells a bucket: a cheaper way waits until they have said
     // window (docs/ARCHITECTURE.md, "Bucket or window, from evidence").
     if (cheaper && m_learnAlgorithm && !bucket() && !m_resetsNamed && m_settledCostNamed && m_algorithmScore >= 0)
-        return;
+        return false;
     if (cheaper && !bucket() && !m_cheaperTold[best / 2])
-        return;
+        return false;
     if (best == cur || m_chargeReadings < (cheaper ? kCheaperReadingsNeeded : kChargeReadingsNeeded)
         || m_chargeScore[best] * (cheaper ? kCheaperScoreRatio : kChargeScoreRatio) >= m_chargeScore[cur]
         || m_chargeScore[cur] - m_chargeScore[best] < 2.0 * double(threshold))
-        return;
+        return false;
     m_chargeLearned = true;
     // A bucket's level cannot be charged again call by call (it forgets what it drained): it
     // moves by what the new way holds more or less than the old one, over every call it knows.
@@ -635,6 +639,7 @@ void LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
                       ? QStringLiteral("the provider settles tpm to each call's usage (learned from its remaining tokens)")
                       : QStringLiteral("the provider keeps each call's tpm admission charge (learned from its remaining tokens)"));
     }
+    return true;
 }
 
 void LimitState::setAdmission(qint64 now, int way, ChargeModel model, bool moveBucket)

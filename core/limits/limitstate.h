@@ -259,8 +259,9 @@ private:
     /// not have yet (sent after the replying call `own`, or still unsent). A window sums the
     /// charges it still holds, a bucket replays them (admission, settlement) draining in between.
     void chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket own, qint64 lo[6], qint64 hi[6]) const;
-    /// One tpm reading: scores each charge model against the provider's count, may switch.
-    void learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
+    /// One tpm reading: scores each charge model against the provider's count, may switch. True
+    /// when it switched (the way or the model), so what we hold was just charged anew.
+    bool learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
                      qint64 threshold, QStringList &notes);
     void applyChargeModel(ChargeModel m);
     /// Admits by `way` (AdmissionWay) from now on and charges what the window holds again by it;

@@ -590,7 +590,7 @@ def write_project(work, base, texts, limits, configured, max_tokens):
 
 def run_cli(args, work, tag, learned, window_ms):
     db = os.path.join(work, tag + ".sqlite")
-    env = dict(os.environ, DISCERNUS_WINDOW_MS_FOR_TESTING=str(window_ms), DISCERNUS_LEARNED_LIMITS=learned)
+    env = dict(os.environ, DISCERNUS_WINDOW_MS_FOR_TESTING=str(int(window_ms)), DISCERNUS_LEARNED_LIMITS=learned)
     cmd = [args.bin, "run", "--config", os.path.join(work, "litellm_config.yaml"),
            "--experiment", os.path.join(work, "experiment.yaml"), "--db", db, "--json"]
     cmd.append("--verbose" if args.verbose else "--quiet")
