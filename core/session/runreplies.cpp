@@ -97,6 +97,9 @@ void ExperimentRunner::Private::validateReply(const PendingCall &pc, const JobOu
             completeJob(jobs[pc.jobIds[k]], JobStatus::Done, {}, ts.scores, o.deploymentId, o.provider, o.completion.modelVersion);
     }
     if (!parsed.invalid.isEmpty()) {
+        // A reply the provider cut at max_tokens: asking again pays for the same cut, so the
+        // texts it left incomplete fail at once, saying what to raise.
+        const bool cut = o.completion.finishReason == QLatin1String("length");
         QList<qint64> again;
         QString problem;
         for (qint64 id : std::as_const(pc.jobIds)) {
@@ -104,14 +107,18 @@ void ExperimentRunner::Private::validateReply(const PendingCall &pc, const JobOu
             const auto bad = parsed.invalid.constFind(j.text->id);
             if (bad == parsed.invalid.cend())
                 continue;
-            if (j.parseRetries < p->project.experiment.execution.maxParseRetries) {
+            if (!cut && j.parseRetries < p->project.experiment.execution.maxParseRetries) {
                 ++j.parseRetries;
                 again.append(id);
                 if (problem.isEmpty())
                     problem = bad.value();
             } else {
-                completeJob(j, JobStatus::Failed, QStringLiteral("parse failure: ") + bad.value(), {}, o.deploymentId, o.provider,
-                            o.completion.modelVersion);
+                const QString why = cut ? QStringLiteral("reply cut at max_tokens (%1) before it was complete; raise "
+                                                         "execution.max_tokens in the experiment (parse failure: %2)")
+                                              .arg(pc.request.maxTokens)
+                                              .arg(bad.value())
+                                        : QStringLiteral("parse failure: ") + bad.value();
+                completeJob(j, JobStatus::Failed, why, {}, o.deploymentId, o.provider, o.completion.modelVersion);
             }
         }
         if (!again.isEmpty()) {

@@ -417,6 +417,45 @@ private slots:
         QCOMPARE(statusCounts(p.db).value(QStringLiteral("done")), 3);
     }
 
+    void aReplyCutAtMaxTokensFailsAtOnceSayingSo()
+    {
+        // max_tokens too small for the framework's answer: every reply is cut. Asking again would
+        // be cut the same way and paid again, so each job fails at once, naming the cause; what
+        // the cut replies cost is kept, and so are the replies.
+        ProviderSimulator sim;
+        QVERIFY(sim.start());
+        QTemporaryDir dir;
+        const Project p = writeProject(dir, sim, 3, {}, QStringLiteral("  max_parse_retries: 2\n"), {}, {}, {QStringLiteral("oa")});
+        QString ex = readAll(p.experiment);
+        writeAll(p.experiment, ex.replace(QStringLiteral("max_tokens: 400"), QStringLiteral("max_tokens: 12")));
+        const RunSummary s = runOnce(p, false);
+        QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
+        QCOMPARE(s.failed, 3);
+        QCOMPARE(s.calls, 3);
+        QCOMPARE(s.parseRetries, 0);
+        QVERIFY(s.costMicros > 0);
+        QCOMPARE(s.exitCode(), 1);
+        QStringList errors;
+        int raw = 0;
+        {
+            QSqlDatabase c = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("cut"));
+            c.setDatabaseName(p.db);
+            QVERIFY(c.open());
+            QSqlQuery q(c);
+            q.exec(QStringLiteral("SELECT last_error FROM jobs WHERE status = 'failed'"));
+            while (q.next())
+                errors << q.value(0).toString();
+            q.exec(QStringLiteral("SELECT count(*) FROM raw_responses"));
+            raw = q.next() ? q.value(0).toInt() : -1;
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("cut"));
+        QCOMPARE(errors.size(), 3);
+        for (const QString &e : std::as_const(errors))
+            QVERIFY2(e.startsWith(QStringLiteral("reply cut at max_tokens (12)")) && e.contains(QStringLiteral("execution.max_tokens")),
+                     qPrintable(e));
+        QCOMPARE(raw, 3);
+    }
+
     void batchesStayWithinTightLimits()
     {
         // max_tokens is counted at admission (OpenAI): a batch of n texts reserves n x max_tokens, so
