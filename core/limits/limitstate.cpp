@@ -369,7 +369,13 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     const auto limit = limitHeader ? limitHeader : effective(d);
     if (!limit)
         return;
-    const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
+    qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
+    // A counter at zero says only "the limit or more". A bucket that settles calls to more than
+    // it admitted them for (prompts it counts above our estimate, a small max_tokens) holds more,
+    // and its reset, the time until it is full again, says how much: read as the limit, the key
+    // sent into a level still above it and was refused.
+    if (*remaining <= 0 && resetMs && *resetMs > 0 && bucket() && d != Rpm)
+        providerUsed = std::max(providerUsed, qint64(double(*resetMs) * double(*limit) / double(m_windows[Otpm].windowMs())));
     // How much less than the way of charging in use the way that comes closest to this count
     // predicts: a drop that it explains is no evidence of fixed windows (a bucket that settles
     // to usage gives back at every reply).

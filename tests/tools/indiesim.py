@@ -19,7 +19,9 @@ Its own rules, where it and core/sim differ on purpose:
   completion added at the reply;
 - Mistral with --mistral-headers bysize: its older token-only header set (ratelimitbysize-*, the
   reset in whole seconds), no request limit named, a 429 with no Retry-After;
-- Gemini: no headers; input tokens only; a 429 body with QuotaFailure and RetryInfo.
+- Gemini: no headers; input tokens only; a 429 body with QuotaFailure and RetryInfo;
+- every provider bills at most max_tokens of output: an answer too long drops its evidence, and
+  one still too long is cut (finish reason "length", as the providers say it).
 Every algorithm can be swapped per provider (--alg openai=window ...). With --short
 PROVIDER=FRACTION the provider also holds its request limit over FRACTION of a window ("60 RPM
 may be enforced as 1 request per second": anthropic=1/60), which no header shows; a call refused
@@ -257,17 +259,27 @@ def prompt_text(provider, body):
     return "\n".join(out)
 
 
-def reply_text(prompt, rng):
+def reply_text(prompt, rng, provider, max_tokens):
+    """The model's answer to the framework's schema and whether it was cut at max_tokens. No
+    provider bills more output than max_tokens: an answer too long drops its evidence (a terser
+    model), and one still too long is cut there (finish reason "length")."""
     m = re.search(r"OUTPUT_SCHEMA: (\{.*\})", prompt)
     schema = json.loads(m.group(1)) if m else {"dimensions": [{"id": "score", "min": 0, "max": 1}], "text_ids": ["t"]}
+    scores = {d["id"]: round(rng.uniform(d.get("min", 0), d.get("max", 1)), 2) for d in schema["dimensions"]}
 
-    def one():
-        return {d["id"]: {"score": round(rng.uniform(d.get("min", 0), d.get("max", 1)), 2),
-                          "evidence": "the passage on " + d["id"]} for d in schema["dimensions"]}
-    ids = schema.get("text_ids") or ["t"]
-    if len(ids) == 1:
-        return json.dumps(one())
-    return json.dumps([dict(text_id=i, **one()) for i in ids])
+    def answer(evidence):
+        one = {k: dict(score=v, **({"evidence": "the passage on " + k} if evidence else {})) for k, v in scores.items()}
+        ids = schema.get("text_ids") or ["t"]
+        return json.dumps(one if len(ids) == 1 else [dict(text_id=i, **one) for i in ids])
+    text = answer(True)
+    if not max_tokens or count_tokens(text, provider) <= max_tokens:
+        return text, False
+    text = answer(False)
+    if count_tokens(text, provider) <= max_tokens:
+        return text, False
+    while text and count_tokens(text, provider) > max_tokens:
+        text = text[:len(text) * 9 // 10]
+    return text, True
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -332,7 +344,7 @@ class Handler(BaseHTTPRequestHandler):
             for d, n in charge.items():
                 if d in k.c and d != "otpm":
                     k.c[d].take(now, n, ident)
-        out_text = reply_text(prompt, sim.rng)
+        out_text, cut = reply_text(prompt, sim.rng, p, max_tokens)
         out_tok = count_tokens(out_text, p)
         delay = max(0.0, sim.latency + sim.rng.uniform(-sim.jitter, sim.jitter) + sim.per_token * out_tok)
         time.sleep(delay)
@@ -347,7 +359,7 @@ class Handler(BaseHTTPRequestHandler):
             headers = self.limit_headers(k, now)
             entry.update(status=200, out=out_tok, done=now, latency=delay)
             sim.log.append(entry)
-        return self.send(200, self.reply(p, model, out_text, in_tok, out_tok), headers)
+        return self.send(200, self.reply(p, model, out_text, in_tok, out_tok, cut), headers)
 
     def limit_headers(self, k, now):
         p, c, h = k.provider, k.c, []
@@ -436,19 +448,22 @@ class Handler(BaseHTTPRequestHandler):
                                               "retryDelay": "%ds" % max(1, math.ceil(wait))}]}})
 
     @staticmethod
-    def reply(p, model, text, i, o):
+    def reply(p, model, text, i, o, cut):
         if p == "anthropic":
             return {"id": "msg_indie", "type": "message", "role": "assistant", "model": model,
-                    "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": None,
+                    "content": [{"type": "text", "text": text}], "stop_reason": "max_tokens" if cut else "end_turn",
+                    "stop_sequence": None,
                     "usage": {"input_tokens": i, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
                               "output_tokens": o}}
         if p == "gemini":
-            return {"candidates": [{"content": {"parts": [{"text": text}], "role": "model"}, "finishReason": "STOP",
+            return {"candidates": [{"content": {"parts": [{"text": text}], "role": "model"},
+                                    "finishReason": "MAX_TOKENS" if cut else "STOP",
                                     "index": 0}],
                     "usageMetadata": {"promptTokenCount": i, "candidatesTokenCount": o, "totalTokenCount": i + o},
                     "modelVersion": model, "responseId": "indie"}
         return {"id": "chatcmpl-indie", "object": "chat.completion", "created": int(time.time()), "model": model,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                             "finish_reason": "length" if cut else "stop"}],
                 "usage": {"prompt_tokens": i, "completion_tokens": o, "total_tokens": i + o}}
 
 

@@ -27,7 +27,7 @@ struct ProviderBucket {
     {
         RateLimitHeaders h;
         h.limitTokens = limit;
-        h.remainingTokens = limit - qint64(std::ceil(level));
+        h.remainingTokens = std::max<qint64>(0, limit - qint64(std::ceil(level)));
         h.resetTokensMs = qint64(level * double(window) / double(limit));
         return h;
     }
@@ -547,6 +547,48 @@ private slots:
         for (qint64 x : sent)
             times << QString::number(x);
         QVERIFY2(sent.size() >= 6 && sent[5] <= 5'000, qPrintable(times.join(u' ')));
+    }
+
+    void aBucketAboveItsLimitIsReadFromItsReset()
+    {
+        // The second simulator's OpenAI with max_tokens 150: a bucket that admits a call for its
+        // prompt as chars / 4 plus max_tokens (653) and settles it to its usage, prompt counted
+        // by its own rule (821). Four calls fill it to 3,284, above its limit of 2,664: its
+        // remaining tokens say 0, its reset how long until it is full again. Read as the limit,
+        // the key sent its fifth call at 2.5 s, into a level still above it, and was refused;
+        // there is room for one call (653) once the level is down to 2,011, at 4.78 s.
+        constexpr qint64 kWindow = 10'000, kLimit = 2'664;
+        LimitState s(kWindow);
+        s.setLearnChargeModel(true);
+        s.setAlgorithm(LimitAlgorithm::TokenBucket);
+        s.addConfigured({.tpm = kLimit});
+        const AdmissionCost c = wb::admissionCost(CountingRule::OpenAi, 2'012, 503, 150, 100);
+        QCOMPARE(c.tokens, 653);
+        Usage u;
+        u.promptTokens = 724;
+        u.completionTokens = 97;
+        u.reported = true;
+        ProviderBucket p{kLimit, kWindow};
+        std::vector<Admission> calls;
+        for (int i = 0; i < 4; ++i) {
+            QVERIFY(s.canAdmit(0, c));
+            calls.push_back(s.admit(0, c));
+            p.level += 653;
+        }
+        for (const Admission &a : calls) {
+            p.drain(300);
+            p.level += 821 - 653;
+            s.settle(300, a, settlementFor(CountingRule::OpenAi, u));
+            s.reconcile(300, a, 0, CountingRule::OpenAi, p.headers());
+        }
+        QCOMPARE(p.headers().remainingTokens.value_or(-1), 0);
+        const qint64 at = s.earliestAdmit(300, c);
+        QVERIFY2(at >= 4'780, qPrintable(QString::number(at)));   // read as the limit: 3.15 s, refused
+        // Later than the provider allows, safely: readings raised the level to the count before
+        // the key learned that calls settle to usage, and settling the last calls then raised it
+        // again (the next readings give that back), and the first readings' surprise left a margin.
+        QVERIFY2(at <= 6'500, qPrintable(QString::number(at)));
+        QCOMPARE(s.chargeModel().value_or(ChargeModel::KeptAtAdmission), ChargeModel::SettledToUsage);
     }
 
     void aCallWaitingForAConnectionIsNotGivenBack()
