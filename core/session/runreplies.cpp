@@ -97,9 +97,11 @@ void ExperimentRunner::Private::validateReply(const PendingCall &pc, const JobOu
             completeJob(jobs[pc.jobIds[k]], JobStatus::Done, {}, ts.scores, o.deploymentId, o.provider, o.completion.modelVersion);
     }
     if (!parsed.invalid.isEmpty()) {
-        // A reply the provider cut at max_tokens: asking again pays for the same cut, so the
-        // texts it left incomplete fail at once, saying what to raise.
+        // A reply the provider cut at max_tokens: for one text, asking again pays for the same
+        // cut, so it fails at once, saying what to raise. A batch's missing texts are asked for
+        // again as any others (the texts that came back make the next call shorter).
         const bool cut = o.completion.finishReason == QLatin1String("length");
+        const bool cutAlone = cut && pc.jobIds.size() == 1;
         QList<qint64> again;
         QString problem;
         for (qint64 id : std::as_const(pc.jobIds)) {
@@ -107,7 +109,7 @@ void ExperimentRunner::Private::validateReply(const PendingCall &pc, const JobOu
             const auto bad = parsed.invalid.constFind(j.text->id);
             if (bad == parsed.invalid.cend())
                 continue;
-            if (!cut && j.parseRetries < p->project.experiment.execution.maxParseRetries) {
+            if (!cutAlone && j.parseRetries < p->project.experiment.execution.maxParseRetries) {
                 ++j.parseRetries;
                 again.append(id);
                 if (problem.isEmpty())
