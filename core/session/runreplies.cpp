@@ -115,10 +115,13 @@ void ExperimentRunner::Private::validateReply(const PendingCall &pc, const JobOu
                 if (problem.isEmpty())
                     problem = bad.value();
             } else {
+                // A batch's call asks for max_tokens per text (prompt.cpp): name it per text too.
+                const QString limit = pc.jobIds.size() == 1
+                        ? QString::number(pc.request.maxTokens)
+                        : QStringLiteral("%1 for %2 texts").arg(pc.request.maxTokens).arg(pc.jobIds.size());
                 const QString why = cut ? QStringLiteral("reply cut at max_tokens (%1) before it was complete; raise "
                                                          "execution.max_tokens in the experiment (parse failure: %2)")
-                                              .arg(pc.request.maxTokens)
-                                              .arg(bad.value())
+                                              .arg(limit, bad.value())
                                         : QStringLiteral("parse failure: ") + bad.value();
                 completeJob(j, JobStatus::Failed, why, {}, o.deploymentId, o.provider, o.completion.modelVersion);
             }

@@ -265,12 +265,14 @@ def reply_text(prompt, rng, provider, max_tokens):
     model), and one still too long is cut there (finish reason "length")."""
     m = re.search(r"OUTPUT_SCHEMA: (\{.*\})", prompt)
     schema = json.loads(m.group(1)) if m else {"dimensions": [{"id": "score", "min": 0, "max": 1}], "text_ids": ["t"]}
-    scores = {d["id"]: round(rng.uniform(d.get("min", 0), d.get("max", 1)), 2) for d in schema["dimensions"]}
+    ids = schema.get("text_ids") or ["t"]
+    scores = [{d["id"]: round(rng.uniform(d.get("min", 0), d.get("max", 1)), 2) for d in schema["dimensions"]}
+              for _ in ids]
 
     def answer(evidence):
-        one = {k: dict(score=v, **({"evidence": "the passage on " + k} if evidence else {})) for k, v in scores.items()}
-        ids = schema.get("text_ids") or ["t"]
-        return json.dumps(one if len(ids) == 1 else [dict(text_id=i, **one) for i in ids])
+        each = [{k: dict(score=v, **({"evidence": "the passage on " + k} if evidence else {})) for k, v in s.items()}
+                for s in scores]
+        return json.dumps(each[0] if len(ids) == 1 else [dict(text_id=i, **one) for i, one in zip(ids, each)])
     text = answer(True)
     if not max_tokens or count_tokens(text, provider) <= max_tokens:
         return text, False
