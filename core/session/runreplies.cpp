@@ -115,7 +115,7 @@ void ExperimentRunner::Private::validateReply(const PendingCall &pc, const JobOu
                 if (problem.isEmpty())
                     problem = bad.value();
             } else {
-                // A batch's call asks for max_tokens per text (prompt.cpp): name it per text too.
+                // A batch's call asks for max_tokens times its texts (prompt.cpp): the message says so.
                 const QString limit = pc.jobIds.size() == 1
                         ? QString::number(pc.request.maxTokens)
                         : QStringLiteral("%1 for %2 texts").arg(pc.request.maxTokens).arg(pc.jobIds.size());
