@@ -73,9 +73,11 @@ struct LearnedCounting {
     std::optional<bool> admitPromptOnly;  ///< admission: the prompt alone, max_tokens not reserved (true)
     std::optional<bool> settledToUsage;   ///< after the reply: settled to the usage (true) or kept
     std::optional<bool> bucket;           ///< refill: a token bucket (true) or a sliding window
+    /// A reply's headers show the counters as the provider admitted the call (true) or as the reply left
+    std::optional<bool> countersAtAdmission;
     /// Limits held over shorter intervals too (LimitState::spread): 1 requests spread evenly, 2 tokens too.
     std::optional<int> spread;
-    bool any() const { return admitLarger || admitPromptOnly || settledToUsage || bucket || spread; }
+    bool any() const { return admitLarger || admitPromptOnly || settledToUsage || bucket || countersAtAdmission || spread; }
 };
 
 /// What a provider's tpm counter holds for a call once its reply is known.

@@ -15,6 +15,9 @@ constexpr double kChargeScoreRatio = 2;
 // the prompt alone, instead of their sum).
 constexpr int kCheaperReadingsNeeded = 2;
 constexpr double kCheaperScoreRatio = 4;
+// Readings that told the instants apart before the provider's counters count as read at admission
+// (learnReadingInstant).
+constexpr int kInstantReadingsNeeded = 2;
 // With more calls in the window than this, at most one charge reading per this share of the
 // window (each is a pass over the window's calls).
 constexpr std::size_t kChargeLedgerSmall = 64;
@@ -383,11 +386,27 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // kChargeLedgerSmall calls in it) is read every kChargeReadingShare of a window at most (and
     // whenever a drop needs explaining).
     const bool predicts = d == Tpm && m_learnCharge && (!fixedWindows() || m_fixedConfirmed);
+    // Predictions at both instants the provider may have read its counters at; lo/hi: the one
+    // believed (learnReadingInstant).
     qint64 lo[2 * AdmissionWays], hi[2 * AdmissionWays];
+    qint64 loReply[2 * AdmissionWays], hiReply[2 * AdmissionWays], loAdmit[2 * AdmissionWays], hiAdmit[2 * AdmissionWays];
+    bool predicted = false;
+    const auto believed = [&] {
+        std::copy_n(m_readsAtAdmission ? loAdmit : loReply, 2 * AdmissionWays, lo);
+        std::copy_n(m_readsAtAdmission ? hiAdmit : hiReply, 2 * AdmissionWays, hi);
+    };
+    const auto predict = [&] {
+        if (predicted)
+            return;
+        predicted = true;
+        chargePredictions(now, sentAt, own.window, loReply, hiReply);
+        chargePredictionsAtAdmission(now, sentAt, own.window, false, loAdmit, hiAdmit);
+        believed();
+    };
     std::optional<qint64> explainedByCharge;
     bool remodelled = false;   // this reading changed how we charge (learnCharge)
     const auto explain = [&] {
-        chargePredictions(now, sentAt, own.window, lo, hi);
+        predict();
         const int cur = 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule)));
         const auto off = [&](int m) { return providerUsed < lo[m] ? lo[m] - providerUsed : std::max<qint64>(0, providerUsed - hi[m]); };
         int closest = cur;
@@ -401,7 +420,34 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         && (m_ledger.size() <= kChargeLedgerSmall || now - m_lastChargeReading >= m_windows[Otpm].windowMs() / kChargeReadingShare)) {
         explain();
         m_lastChargeReading = now;
-        remodelled = learnCharge(now, rule, providerUsed, lo, hi, threshold, notes);
+        // When the provider read its count, first (not while a pool is undecided, nor while window
+        // predictions face counters that look like a bucket's: as in learnCharge).
+        const bool bucketLike = !bucket() && m_learnAlgorithm && m_algorithmScore > 0;
+        if (!m_chargeHeld && !bucketLike
+            && learnReadingInstant(now, own.window, loReply, hiReply, loAdmit, hiAdmit, providerUsed, threshold, notes)) {
+            believed();
+            explainedByCharge.reset();
+            explain();
+            remodelled = true;
+        }
+        remodelled = learnCharge(now, rule, providerUsed, lo, hi, threshold, notes) || remodelled;
+    }
+    // A count read as the provider admitted the call is carried forward to now by what we know
+    // happened since: the settlements it had not seen, the charges that left its window. For the
+    // tightening, the calls sent after it count too (docs/ARCHITECTURE.md, "When the provider
+    // reads its counters").
+    qint64 providerWithLater = providerUsed;
+    if (predicts && m_readsAtAdmission) {
+        predict();
+        qint64 fwdLo[2 * AdmissionWays], fwdHi[2 * AdmissionWays];
+        chargePredictionsAtAdmission(now, sentAt, own.window, true, fwdLo, fwdHi);
+        const int cur = 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule)));
+        // What of the reading our prediction explains (the calls it surely had, and of those it
+        // perhaps had as many as the count allows) becomes what those calls hold now; the rest,
+        // the provider's own excess or shortfall, is kept.
+        const qint64 unexplained = providerUsed - std::clamp(providerUsed, loAdmit[cur], std::max(loAdmit[cur], hiAdmit[cur]));
+        providerWithLater = std::max<qint64>(0, fwdHi[cur] + unexplained);
+        providerUsed = std::max<qint64>(0, fwdLo[cur] + unexplained);
     }
     // Tightening: what we could have been charged for when the provider computed `remaining` —
     // every charge still alive a little before now (the provider's window lags ours by the
@@ -409,7 +455,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     qint64 ours = bucket() ? used(d, now) : m_windows[d].usedSince(now, now - kReconcileGraceMs);
     if (d == Otpm)
         ours += m_outputReserved;
-    const qint64 deficit = providerUsed - ours;
+    const qint64 deficit = providerWithLater - ours;
     if (d != Rpm && !remodelled) {
         // The margin: twice the spread of what the provider counted beyond our prediction. A
         // reading that just changed how we charge measures that change, not the spread: a
@@ -560,6 +606,158 @@ void LimitState::chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket
         if (hi[m] < lo[m])
             std::swap(hi[m], lo[m]);
     }
+}
+
+void LimitState::chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWindow::Ticket own, bool forward, qint64 lo[6],
+                                              qint64 hi[6]) const
+{
+    // The provider admitted the call a network hop after `sentAt`: a call sent within that hop of
+    // it may have arrived before it or after (a burst's calls race on their connections), a reply
+    // that reached us within it may have been settled there before, or not (docs/ARCHITECTURE.md,
+    // "When the provider reads its counters").
+    const qint64 hop = std::min<qint64>(std::max<qint64>(0, now - sentAt) / 2, m_windows[Otpm].windowMs() / 120);
+    enum In { Not, Perhaps, Surely, Later };
+    const auto counted = [&](RateWindow::Ticket ticket, const Charged &c) {
+        if (ticket == own)
+            return Surely;
+        if (isUnsent(ticket))
+            return Not;
+        return c.at >= sentAt + hop ? Later : c.at <= sentAt - hop ? Surely : Perhaps;
+    };
+    // Which calls each pass counts: at admission, [0] what the provider surely had, [1] what it
+    // perhaps had too; forward, [0] the calls it surely or perhaps had, [1] those and the ones
+    // sent later.
+    const auto takes = [&](In in, int pass) {
+        return in == Surely || (in == Perhaps && (forward || pass == 1)) || (in == Later && forward && pass == 1);
+    };
+    // What a call holds under way `way` and model `m` at the instant: [0] settled only if surely
+    // by then, [1] if perhaps.
+    const auto held = [&](RateWindow::Ticket ticket, const Charged &c, int way, int m, qint64 out[2]) {
+        const qint64 admitted = c.amount(way);
+        out[0] = out[1] = admitted;
+        if (ChargeModel(m) != ChargeModel::SettledToUsage || !c.usage)
+            return;
+        if (forward || (ticket != own && c.settledAt <= sentAt))
+            out[0] = out[1] = *c.usage;
+        else if (ticket != own && c.settledAt <= sentAt + hop)
+            out[1] = *c.usage;
+    };
+    std::fill(lo, lo + 2 * AdmissionWays, 0);
+    std::fill(hi, hi + 2 * AdmissionWays, 0);
+    if (!bucket()) {
+        const qint64 t = forward ? now : sentAt;
+        for (const auto &[ticket, c] : m_ledger) {
+            const In in = counted(ticket, c);
+            if (in == Not || !providerHolds(c.at, t))
+                continue;
+            const bool stays = forward || providerHolds(c.at, t + hop);
+            for (int m = 0; m < 2 * AdmissionWays; ++m) {
+                qint64 v[2];
+                held(ticket, c, m / 2, m % 2, v);
+                if (takes(in, 1))
+                    hi[m] += std::max(v[0], v[1]);
+                if (takes(in, 0) && stays)
+                    lo[m] += std::min(v[0], v[1]);
+            }
+        }
+        return;
+    }
+    // A bucket: its charges and the settlements it had seen replayed in time order, draining in
+    // between, up to the instant: at the earliest it may have been with what it surely had, and
+    // at the latest with what it perhaps had too.
+    const double rate = double(limitOr0(Tpm)) / double(m_windows[Otpm].windowMs());
+    for (int m = 0; m < 2 * AdmissionWays; ++m) {
+        qint64 v[2] = {0, 0};
+        for (int pass = 0; pass < 2; ++pass) {
+            const qint64 until = forward ? now : sentAt + pass * hop;
+            std::vector<std::pair<qint64, qint64>> steps;   // (when, change of level)
+            for (const auto &[ticket, c] : m_ledger) {
+                if (!takes(counted(ticket, c), pass))
+                    continue;
+                const qint64 admitted = c.amount(m / 2);
+                steps.emplace_back(c.at, admitted);
+                qint64 h[2];
+                held(ticket, c, m / 2, m % 2, h);
+                if (h[pass] != admitted)
+                    steps.emplace_back(std::max(c.at, c.settledAt), h[pass] - admitted);
+            }
+            std::stable_sort(steps.begin(), steps.end(), [](const auto &x, const auto &y) { return x.first < y.first; });
+            double level = 0;
+            qint64 t = steps.empty() ? until : steps.front().first;
+            for (const auto &[at, change] : steps) {
+                level = std::max(0.0, std::max(0.0, level - rate * double(at - t)) + double(change));
+                t = at;
+            }
+            v[pass] = qint64(std::llround(std::max(0.0, level - rate * double(std::max<qint64>(0, until - t)))));
+        }
+        // Forward, the second pass adds calls: it is the upper end whatever it comes to.
+        lo[m] = forward ? v[0] : std::min(v[0], v[1]);
+        hi[m] = forward ? v[1] : std::max(v[0], v[1]);
+    }
+}
+
+bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const qint64 loReply[6], const qint64 hiReply[6],
+                                     const qint64 loAdmit[6], const qint64 hiAdmit[6], qint64 providerUsed, qint64 threshold,
+                                     QStringList &notes)
+{
+    constexpr int kWays = 2 * AdmissionWays;
+    // Calls on their way are charged our estimate of their prompt, which may be off by a tenth
+    // (as in learnCharge); read at admission, so is the replying call. A way that misses by
+    // less than that is no miss.
+    qint64 unsure = 0, ownUnsure = 0;
+    for (const auto &[ticket, c] : m_ledger) {
+        if (ticket == own)
+            ownUnsure = c.amount(AdmitSum) / 10;
+        else if (!c.usage && providerHolds(c.at, now))
+            unsure += c.amount(AdmitSum) / 10;
+    }
+    // How far the closest way misses, and how wide the range is that it hits (the narrowest of
+    // those that come as close): a burst whose calls may or may not be in the count explains
+    // about anything.
+    qint64 width[2] = {0, 0};
+    const auto bestOff = [&](const qint64 *lo, const qint64 *hi, qint64 tolerance, qint64 &wide) {
+        qint64 best = std::numeric_limits<qint64>::max();
+        for (int m = 0; m < kWays; ++m) {
+            const qint64 raw = providerUsed < lo[m] ? lo[m] - providerUsed : providerUsed > hi[m] ? providerUsed - hi[m] : 0;
+            const qint64 o = std::max<qint64>(0, raw - tolerance);
+            if (o < best || (o == best && hi[m] - lo[m] < wide))
+                best = o, wide = hi[m] - lo[m];
+        }
+        return best;
+    };
+    const qint64 off[2] = {bestOff(loReply, hiReply, threshold + unsure, width[0]),
+                           bestOff(loAdmit, hiAdmit, threshold + unsure + ownUnsure, width[1])};
+    // Scores made replaying a bucket predicted something else than a window's: start again.
+    if (m_instantScoredAsBucket != bucket()) {
+        std::fill(std::begin(m_instantScore), std::end(m_instantScore), 0.0);
+        m_instantReadings = 0;
+        m_instantScoredAsBucket = bucket();
+    }
+    // A reading is evidence when one instant explains it, within a range narrower than the other
+    // misses by, and the other does not: two misses say more of the estimates (or of a refill not
+    // yet known) than of the instant.
+    if ((off[0] > 0) == (off[1] > 0) || (off[0] == 0 ? width[0] >= off[1] : width[1] >= off[0]))
+        return false;
+    for (int i = 0; i < 2; ++i)
+        m_instantScore[i] = kScoreDecay * m_instantScore[i] + double(off[i]);
+    ++m_instantReadings;
+    const int cur = m_readsAtAdmission ? 1 : 0;
+    // Two such readings, and a score a quarter of the other's.
+    if (m_instantReadings < kInstantReadingsNeeded || m_instantScore[1 - cur] * kCheaperScoreRatio >= m_instantScore[cur]
+        || m_instantScore[cur] - m_instantScore[1 - cur] < 2.0 * double(threshold))
+        return false;
+    m_readsAtAdmission = !m_readsAtAdmission;
+    m_instantKnown = m_chargeLearned = true;
+    // What earlier readings corrected, and the spread they measured, they measured as of the
+    // wrong instant (a count read at admission looked short, and room was given back twice).
+    m_windows[Tpm].clearSynthetic();
+    m_residual2[Tpm] = 0;
+    m_margin[Tpm] = 0;
+    notes << (m_readsAtAdmission ? QStringLiteral("the provider's remaining tokens are read as it admits a call, not as the reply leaves "
+                                                  "(learned from its remaining tokens)")
+                                 : QStringLiteral("the provider's remaining tokens are read as the reply leaves (learned from its "
+                                                  "remaining tokens)"));
+    return true;
 }
 
 bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],

@@ -141,6 +141,14 @@ public:
     /// Whether this key's counters taught the charge (admission and settlement) or the algorithm
     /// in use, rather than it being where the key started: worth remembering for the next run.
     bool chargeLearned() const { return m_chargeLearned; }
+    /// Whether the provider was found to read the counters of a reply's headers when it admitted the
+    /// call rather than when the reply left (learnReadingInstant).
+    /// Unset while neither learned nor remembered.
+    std::optional<bool> readsCountersAtAdmission() const
+    {
+        return m_instantKnown ? std::optional<bool>(m_readsAtAdmission) : std::nullopt;
+    }
+    void setReadsCountersAtAdmission(bool on) { m_readsAtAdmission = on, m_instantKnown = true; }
     bool algorithmLearned() const { return m_algorithmLearned; }
 
     /// Adds a deployment's configured limits; for a shared pool the stricter value wins.
@@ -259,6 +267,19 @@ private:
     /// not have yet (sent after the replying call `own`, or still unsent). A window sums the
     /// charges it still holds, a bucket replays them (admission, settlement) draining in between.
     void chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket own, qint64 lo[6], qint64 hi[6]) const;
+    /// The same as the provider counted when it admitted the replying call `own` (sent at
+    /// `sentAt`): the calls sent before it, itself at its admission charge, the settlements it
+    /// had seen. `lo`/`hi` span what is unsure (a reply that came back just after `sentAt`).
+    /// With `forward`, to carry such a reading forward to now: `lo`, the calls it surely or perhaps
+    /// had as the provider holds them now (settled since, or gone from its window); `hi`, those and
+    /// the calls sent after it.
+    void chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWindow::Ticket own, bool forward, qint64 lo[6],
+                                      qint64 hi[6]) const;
+    /// Scores the two instants a provider may read its counters at for the headers of a reply —
+    /// as the reply leaves, or as it admits the call — and switches when one clearly fits better.
+    bool learnReadingInstant(qint64 now, RateWindow::Ticket own, const qint64 loReply[6], const qint64 hiReply[6],
+                             const qint64 loAdmit[6], const qint64 hiAdmit[6], qint64 providerUsed, qint64 threshold,
+                             QStringList &notes);
     /// One tpm reading: scores each charge model against the provider's count, may switch. True
     /// when it switched (the way or the model), so what we hold was just charged anew.
     bool learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
@@ -354,6 +375,15 @@ private:
     qint64 m_lastChargeReading = std::numeric_limits<qint64>::min() / 2;   // when learnCharge last scored
     // Decaying sum of |provider - prediction| per way of charging: [2 * AdmissionWay + ChargeModel].
     double m_chargeScore[6] = {0, 0, 0, 0, 0, 0};
+    // When the provider reads the counters a reply's headers show: as the reply leaves (what
+    // most documents imply), or as it admits the call (the reply then shows neither its own
+    // settlement nor anything after it). Learned from which fits (learnReadingInstant); scores
+    // are decaying sums of how far the best way of charging missed at each instant.
+    bool m_readsAtAdmission = false;
+    bool m_instantKnown = false;
+    double m_instantScore[2] = {0, 0};   // [at reply, at admission]
+    int m_instantReadings = 0;
+    bool m_instantScoredAsBucket = false;
     // per AdmissionWay: a count told it from the way in use beyond our prompts' error (learnCharge)
     bool m_cheaperTold[3] = {false, false, false};
     int m_chargeReadings = 0;

@@ -690,6 +690,8 @@ void Router::Private::rebuildWindows()
                     slot->setAdmitPromptOnly(*it->admitPromptOnly);
                 if (it->settledToUsage && d.rule != CountingRule::Anthropic)
                     slot->setChargeModel(*it->settledToUsage ? ChargeModel::SettledToUsage : ChargeModel::KeptAtAdmission);
+                if (it->countersAtAdmission && d.rule != CountingRule::Anthropic)
+                    slot->setReadsCountersAtAdmission(*it->countersAtAdmission);
                 if (it->bucket && !d.dep.limitAlgorithm)
                     slot->setAlgorithm(*it->bucket ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow);
                 if (it->spread)
@@ -2584,6 +2586,7 @@ RouterSnapshot Router::snapshot() const
             ds.learnedCounting.admitPromptOnly = x.limits->admitsPromptOnly();
             if (const auto m = x.limits->chargeModel())
                 ds.learnedCounting.settledToUsage = *m == ChargeModel::SettledToUsage;
+            ds.learnedCounting.countersAtAdmission = x.limits->readsCountersAtAdmission();
         }
         if (x.limits->algorithmLearned())
             ds.learnedCounting.bucket = x.limits->algorithm() == LimitAlgorithm::TokenBucket;

@@ -150,7 +150,8 @@ Result<void> LearnedLimitStore::load()
             // Each member names one of two ways; an unknown word is an error, a missing member unknown.
             struct Way { const char *member, *yes, *no; std::optional<bool> LearnedCounting::*field; };
             const Way ways[] = {{"after_reply", "settled", "kept", &LearnedCounting::settledToUsage},
-                                {"refill", "bucket", "window", &LearnedCounting::bucket}};
+                                {"refill", "bucket", "window", &LearnedCounting::bucket},
+                                {"counters_read", "admission", "reply", &LearnedCounting::countersAtAdmission}};
             if (!v.isObject())
                 return bad("counting", QStringLiteral("must be an object"));
             // Admission has three ways: prompt + max_tokens, the larger of the two, the prompt alone.
@@ -229,6 +230,9 @@ Result<void> LearnedLimitStore::save() const
                 c.insert(QStringLiteral("after_reply"), *e.counting.settledToUsage ? QStringLiteral("settled") : QStringLiteral("kept"));
             if (e.counting.bucket)
                 c.insert(QStringLiteral("refill"), *e.counting.bucket ? QStringLiteral("bucket") : QStringLiteral("window"));
+            if (e.counting.countersAtAdmission)
+                c.insert(QStringLiteral("counters_read"), *e.counting.countersAtAdmission ? QStringLiteral("admission")
+                                                                                         : QStringLiteral("reply"));
             if (e.counting.spread && *e.counting.spread > 0)
                 c.insert(QStringLiteral("spread"), *e.counting.spread >= 2 ? QStringLiteral("tokens") : QStringLiteral("requests"));
             o.insert(QStringLiteral("counting"), c);
@@ -291,6 +295,8 @@ void LearnedLimitStore::rememberCounting(const Deployment &d, qint64 windowMs, c
         entry.counting.bucket = counting.bucket;
     if (counting.spread)
         entry.counting.spread = counting.spread;
+    if (counting.countersAtAdmission)
+        entry.counting.countersAtAdmission = counting.countersAtAdmission;
     entry.learnedAt = at.toUTC();
 }
 

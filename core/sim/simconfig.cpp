@@ -192,13 +192,21 @@ void readKey(Ctx &c, const QString &name, const YAML::Node &keyNode, const YAML:
             } else if (auto v = readBool(c, it->second, path)) {
                 k.limitHeaders = *v;
             }
+        } else if (f == u"headers_read") {
+            if (auto v = readString(c, it->second, path)) {
+                if (*v == u"admission" || *v == u"reply")
+                    k.headersAtAdmission = *v == u"admission";
+                else
+                    c.failAt(it->second, path, QStringLiteral("unknown headers_read \"%1\" (expected reply or admission)").arg(*v));
+            }
         } else if (f == u"litellm_proxy") {
             readProxy(c, it->second, path, k);
         } else if (f == u"batch") {
             if (auto e = readSimBatchSettings(it->second, path, c.file, k.batch); e && !c.error) c.error = e;
         } else {
             c.failAt(it->first, path, QStringLiteral("unknown field (expected provider, rpm, tpm, itpm, otpm, rpd, pool, count_factor, "
-                                                     "charge, algorithm, short_interval_ms, reset, limit_headers, litellm_proxy or batch)"));
+                                                     "charge, algorithm, short_interval_ms, reset, limit_headers, headers_read, litellm_proxy "
+                                                     "or batch)"));
         }
     }
     if (!haveProvider)

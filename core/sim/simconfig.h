@@ -54,6 +54,10 @@ struct SimKey {
     /// (x-ratelimitbysize-*-minute, ratelimitbysize-* with the reset in whole seconds), no
     /// request headers, and a 429 whose only wait is ratelimitbysize-reset (no Retry-After).
     bool bySizeHeaders = false;
+    /// true (`headers_read: admission`): a reply's rate-limit headers show the counters as they
+    /// were when the call was admitted (its limiter runs before the model), not as the reply
+    /// leaves: neither the call's own settlement nor anything since.
+    bool headersAtAdmission = false;
     /// true: a sliding window's reset headers name when its oldest charge leaves (room again)
     /// rather than when it is empty (`reset: oldest`; the documented meaning is `reset: full`).
     bool resetNamesOldest = false;

@@ -469,6 +469,8 @@ std::optional<SimServer::Reply> SimServer::admit(Call &call)
     if (w.shortCapacity > 0)
         w.shortRpm.add(t, 1);
     call.tpmEvent = tokens.add(t, call.tpmCharge);
+    if (k.headersAtAdmission)
+        call.admittedHeaders = dialect.rateLimitHeaders(*this, call, call.tpmCharge, {});
     if (traceAdmissions())
         std::fprintf(stderr, "sim %6lld %s ok charge %lld used rpm %lld tok %lld/%lld\n", t, qPrintable(k.key), call.tpmCharge,
                      w.rpm.used(t), tokens.used(t), tokenLimit);

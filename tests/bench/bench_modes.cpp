@@ -140,6 +140,17 @@ const QList<Mode> &modes()
                      *lim = std::llround(double(*lim) * 1.3);
              }
          }},
+        {"admission", "every reply's rate-limit headers read as the provider admitted the call, not as the reply left",
+         [](QList<SimKey> &keys) {
+             for (SimKey &k : keys)
+                 k.headersAtAdmission = true;
+         }},
+        {"admission_settle", "headers read at admission; tpm charged the prompt alone, the completion added at the reply",
+         [](QList<SimKey> &keys) {
+             forTpmKeys(keys, SimCharge::PromptThenSettle);
+             for (SimKey &k : keys)
+                 k.headersAtAdmission = true;
+         }},
         {"daily", "second OpenAI key: a per-day quota of 2 requests",
          [](QList<SimKey> &keys) {
              for (SimKey &k : keys)

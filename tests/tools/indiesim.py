@@ -20,6 +20,8 @@ Its own rules, where it and core/sim differ on purpose:
 - Mistral with --mistral-headers bysize: its older token-only header set (ratelimitbysize-*, the
   reset in whole seconds), no request limit named, a 429 with no Retry-After;
 - Gemini: no headers; input tokens only; a 429 body with QuotaFailure and RetryInfo;
+- with --headers-at admission, every provider reads the counters a reply's headers show as it
+  admits the call (its limiter runs before the model), not as the reply leaves;
 - every provider bills at most max_tokens of output: an answer too long drops its evidence, and
   one still too long is cut (finish reason "length", as the providers say it).
 Every algorithm can be swapped per provider (--alg openai=window ...). With --short
@@ -31,7 +33,8 @@ Usage:
   indiesim.py serve [--port P] [--window-ms W] [--keys KEYS.json]    until interrupted
   indiesim.py bench --bin build/app/cli/discernus [--window-ms W] [--texts N] [--runs R,R,...]
       [--alg PROVIDER=bucket|window|fixed] [--openai-charge sum|max] [--no-settle]
-      [--mistral-headers current|bysize] [--short PROVIDER=FRACTION] [--keep] [--verbose]
+      [--mistral-headers current|bysize] [--headers-at reply|admission] [--short PROVIDER=FRACTION]
+      [--keep] [--verbose]
 The bench sizes binding limits from a first run without any (each key holds about
 --calls-per-window calls a window), then runs `discernus run` on the sample corpus
 (resources/sample; four groups, two OpenAI keys) once per entry of --runs: `configured` (the
@@ -236,6 +239,7 @@ class Sim:
         self.log = []   # one dict per request
         self.next_id = 0
         self.mistral_headers = "current"   # or "bysize": Mistral's older token-only header set
+        self.headers_at = "reply"   # or "admission": the limit headers a reply carries were computed at admission
 
     def reset_log(self):
         with self.lock:
@@ -346,6 +350,8 @@ class Handler(BaseHTTPRequestHandler):
             for d, n in charge.items():
                 if d in k.c and d != "otpm":
                     k.c[d].take(now, n, ident)
+            # Headers computed where the gateway admits the call, sent with the reply.
+            admitted_headers = self.limit_headers(k, now) if sim.headers_at == "admission" else None
         out_text, cut = reply_text(prompt, sim.rng, p, max_tokens)
         out_tok = count_tokens(out_text, p)
         delay = max(0.0, sim.latency + sim.rng.uniform(-sim.jitter, sim.jitter) + sim.per_token * out_tok)
@@ -358,7 +364,7 @@ class Handler(BaseHTTPRequestHandler):
                 k.c["otpm"].take(now, out_tok)
             elif p == "mistral" and "tpm" in k.c:
                 k.c["tpm"].settle(now, ident, in_tok + out_tok)
-            headers = self.limit_headers(k, now)
+            headers = admitted_headers if admitted_headers is not None else self.limit_headers(k, now)
             entry.update(status=200, out=out_tok, done=now, latency=delay)
             sim.log.append(entry)
         return self.send(200, self.reply(p, model, out_text, in_tok, out_tok, cut), headers)
@@ -631,6 +637,7 @@ def bench(args):
     sim = Sim(free_keys, window, algs, args.latency_ms / 1000, args.jitter_ms / 1000, 0.0, args.openai_charge,
               not args.no_settle)
     sim.mistral_headers = args.mistral_headers
+    sim.headers_at = args.headers_at
     srv = start_server(sim)
     base = "http://127.0.0.1:%d" % srv.server_address[1]
     write_project(work, base, args.texts, {}, False, args.max_tokens)
@@ -680,6 +687,7 @@ def bench(args):
         sim = Sim(keys, window, algs, args.latency_ms / 1000, args.jitter_ms / 1000, 0.0, args.openai_charge,
                   not args.no_settle, short=short_of(args))
         sim.mistral_headers = args.mistral_headers
+        sim.headers_at = args.headers_at
         # One port for every run: what a run remembers belongs to the api_base it learned it on.
         srv = start_server(sim, port)
         port = srv.server_address[1]
@@ -737,6 +745,9 @@ def main():
                        help="the request limit is also enforced over FRACTION of a window (1/60: per second)")
         s.add_argument("--mistral-headers", choices=("current", "bysize"), default="current",
                        help="bysize: Mistral's older token-only set (ratelimitbysize-*), no request limit named")
+        s.add_argument("--headers-at", choices=("reply", "admission"), default="reply",
+                       help="admission: a reply's limit headers show the counters as they were when the call was "
+                            "admitted (before its own settlement and the replies in between)")
     s = sub.choices["serve"]
     s.add_argument("--port", type=int, default=0)
     s.add_argument("--keys", help="JSON: {key: {provider, rpm, tpm, itpm, otpm}}")
@@ -755,6 +766,7 @@ def main():
     sim = Sim(keys, args.window_ms / 1000, dict(a.split("=") for a in args.alg), args.latency_ms / 1000,
               args.jitter_ms / 1000, 0.0, args.openai_charge, not args.no_settle, short=short_of(args))
     sim.mistral_headers = args.mistral_headers
+    sim.headers_at = args.headers_at
     srv = start_server(sim, args.port)
     print("indiesim listening on http://127.0.0.1:%d" % srv.server_address[1], flush=True)
     try:

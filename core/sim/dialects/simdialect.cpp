@@ -105,7 +105,7 @@ SimReply SimDialect::successReply(SimReplyContext &ctx, const SimCall &call, qin
                                   qint64 completion, bool truncated) const
 {
     SimReply r;
-    r.headers = rateLimitHeaders(ctx, call, charged, {});
+    r.headers = call.admittedHeaders ? *call.admittedHeaders : rateLimitHeaders(ctx, call, charged, {});
     r.body = successBody(ctx, call, text, completion, truncated);
     addSuccessHeaders(ctx, call, r);
     if (call.key && call.key->litellmProxy)

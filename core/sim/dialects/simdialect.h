@@ -59,6 +59,8 @@ struct SimCall {
     SimWindow::EventId tpmEvent = 0;
     quint64 serial = 0;
     qint64 receivedAt = 0;
+    /// The rate-limit headers as the call was admitted (SimKey::headersAtAdmission): what its reply shows.
+    std::optional<ResponseHeaders> admittedHeaders;
 };
 
 /// Per window: how long until a rejected request fits (0 = it fits that window now).

@@ -549,6 +549,92 @@ private slots:
         QVERIFY2(sent.size() >= 6 && sent[5] <= 5'000, qPrintable(times.join(u' ')));
     }
 
+    void aCountReadAsTheProviderAdmittedTheCallIsCarriedToItsReply()
+    {
+        // A provider whose limiter reads the counters a reply shows as it admits the call (the
+        // reply then shows neither its own completion nor the replies in between): Mistral's
+        // sliding window, the prompt (800) charged at admission and the completion (200) added
+        // at the reply. Read as of the reply, no way of charging ever fit the counts, max_tokens
+        // (600) stayed reserved and three calls went a window where four fit (the second
+        // simulator with --headers-at admission: Mistral 30.9 s against its least 20.4).
+        constexpr qint64 kWindow = 10'000, kLimit = 4'067, kLatency = 300;
+        LimitState s(kWindow);
+        s.setLearnChargeModel(true);
+        s.setLearnAlgorithm(true);
+        s.addConfigured({.rpm = 6, .tpm = kLimit});
+        const AdmissionCost all = wb::admissionCost(CountingRule::Mistral, 3'200, 800, 600, 200);
+        auto cost = [&] {   // as the router asks (Router::Private::costFor)
+            AdmissionCost c = all;
+            if (s.admitsLargerOfPromptAndMax())
+                c.tokens = c.largerTokens;
+            else if (s.admitsPromptOnly())
+                c.tokens = c.promptOnlyTokens;
+            return c;
+        };
+        Usage u;
+        u.promptTokens = 800;
+        u.completionTokens = 200;
+        u.reported = true;
+        struct Entry {
+            qint64 at, amount;
+        };
+        std::vector<Entry> provider;   // its sliding log of tokens; requests alongside
+        std::vector<qint64> requests;
+        const auto used = [&](qint64 t) {
+            qint64 sum = 0;
+            for (const Entry &e : provider)
+                sum += e.at > t - kWindow ? e.amount : 0;
+            return sum;
+        };
+        struct Call {
+            Admission a;
+            qint64 sent;
+            std::size_t entry;
+            RateLimitHeaders h;   // read at admission, sent with the reply
+        };
+        std::vector<Call> inFlight;
+        std::vector<qint64> sent;
+        int refused = 0;
+        QStringList notes;
+        for (qint64 t = 0; t < 30'000; t += 10) {
+            for (auto it = inFlight.begin(); it != inFlight.end();) {
+                if (it->sent + kLatency > t) {
+                    ++it;
+                    continue;
+                }
+                provider[it->entry].amount = 1'000;
+                s.settle(t, it->a, settlementFor(CountingRule::Mistral, u));
+                notes << s.learnAlgorithm(t, it->sent, CountingRule::Mistral, it->h);
+                notes << s.reconcile(t, it->a, it->sent, CountingRule::Mistral, it->h);
+                it = inFlight.erase(it);
+            }
+            if (!s.canAdmit(t, cost()))
+                continue;
+            const qint64 calls = std::count_if(requests.begin(), requests.end(), [&](qint64 r) { return r > t - kWindow; });
+            if (used(t) + 800 > kLimit || calls + 1 > 6) {
+                ++refused;
+                continue;
+            }
+            provider.push_back({t, 800});
+            requests.push_back(t);
+            RateLimitHeaders h;
+            h.limitTokens = kLimit;
+            h.remainingTokens = kLimit - used(t);
+            h.limitRequests = 6;
+            h.remainingRequests = 6 - calls - 1;
+            inFlight.push_back({s.admit(t, cost()), t, provider.size() - 1, h});
+            sent.push_back(t);
+        }
+        QCOMPARE(refused, 0);
+        // Four calls a window from the second on: twelve before 30 s (three a window: nine).
+        QStringList times;
+        for (qint64 x : sent)
+            times << QString::number(x);
+        QVERIFY2(sent.size() >= 12, qPrintable(times.join(u' ')));
+        QVERIFY2(s.readsCountersAtAdmission().value_or(false), qPrintable(notes.join(u'\n')));
+        QVERIFY2(s.admitsPromptOnly() || s.admitsLargerOfPromptAndMax(), qPrintable(notes.join(u'\n')));
+    }
+
     void aBucketAboveItsLimitIsReadFromItsReset()
     {
         // The second simulator's OpenAI with max_tokens 150: a bucket that admits a call for its

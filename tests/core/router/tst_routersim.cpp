@@ -764,6 +764,40 @@ private slots:
         QCOMPARE(sim.stats().rateLimited, 0);
     }
 
+    void countsReadAtAdmissionAreLearned()
+    {
+        // An OpenAI key whose provider refills a bucket, charges prompt + max_tokens at admission
+        // and settles to the usage at the reply, and whose replies show the counters as it admitted the call
+        // (`headers_read: admission`): over HTTP, the router learns when the provider reads them,
+        // nothing is refused, and the next run is told.
+        constexpr qint64 kWindowMs = 2'000;
+        constexpr int kJobs = 14;
+        SimKey key{u"sk-admitted"_qs, u"openai"_qs, 0, 1'500, 0, 0, {}};
+        key.charge = SimCharge::ReserveThenSettle;
+        key.algorithm = SimAlgorithm::Bucket;   // calls go one by one as it refills: lone readings
+        key.headersAtAdmission = true;
+        ProviderSimulator sim(oneKeySimulator(key, kWindowMs, 150));
+        QVERIFY(sim.start().has_value());
+        Deployment d = deploymentAt(u"oa/1"_qs, u"oa"_qs, u"openai"_qs, sim.baseUrl());
+        d.limits.tpm = key.tpm;
+        QStringList events;
+        const std::unique_ptr<Router> owned = routerFor(d, key.key, kWindowMs, events);
+        Router &router = *owned;
+        wbtest::SimRouterRun run;
+        wbtest::runJobs(router, sim, kJobs, [&](quint64 id) {
+            RouterJob j = jobFor(id, d.modelName);
+            j.request.user = QString(u"We hold these truths to be self-evident. "_qs).repeated(2 + int(id * 7) % 30);
+            j.request.maxTokens = 120;
+            return j;
+        }, run);
+        QVERIFY2(run.errors.isEmpty(), qPrintable(run.errors.join(u'\n')));
+        QCOMPARE(run.stats.ok, kJobs);
+        QCOMPARE(run.stats.rateLimited, 0);
+        QVERIFY2(!events.filter(u"read as it admits a call"_qs).isEmpty(), qPrintable(events.join(u'\n')));
+        QCOMPARE(run.snapshot.deployments.size(), 1);
+        QCOMPARE(run.snapshot.deployments.first().learnedCounting.countersAtAdmission, std::optional<bool>(true));
+    }
+
     void callsAreSpreadWhereTheProviderHoldsAShortInterval()
     {
         // An Anthropic key whose provider also holds its 8 requests a window over any quarter of

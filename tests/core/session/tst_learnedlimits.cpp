@@ -218,6 +218,7 @@ private slots:
         const std::pair<QByteArray, QString> broken[] = {
             {"\"counting\": {\"admission\": \"max\"}}", u"limits[0].counting.admission"_qs},
             {"\"counting\": {\"spread\": \"calls\"}}", u"limits[0].counting.spread"_qs},
+            {"\"counting\": {\"counters_read\": \"later\"}}", u"limits[0].counting.counters_read"_qs},
             {"\"day\": {\"requests\": 2, \"tokens\": -1, \"resets_at\": \"2026-12-05T00:00:00Z\"}}", u"limits[0].day"_qs},
             {"\"exhausted\": {\"until\": \"tomorrow\", \"what\": \"requests per day\"}}", u"limits[0].exhausted"_qs},
             {"\"accepted\": {\"requests\": 0, \"tokens\": 100}}", u"limits[0].accepted"_qs},
@@ -251,6 +252,15 @@ private slots:
             QVERIFY(store.save());
             QVERIFY(store.load());
             QCOMPARE(store.entries().first().counting.spread, std::optional<int>(level));
+        }
+        // When the provider reads the counters a reply shows, written back as read.
+        for (const auto &[word, atAdmission] : {std::pair{"admission", true}, std::pair{"reply", false}}) {
+            writeFile(path, "{\"version\": 1, \"limits\": [\n" + entry + "\"counting\": {\"counters_read\": \"" + word + "\"}}\n]}\n");
+            QVERIFY(store.load());
+            QCOMPARE(store.entries().first().counting.countersAtAdmission, std::optional<bool>(atAdmission));
+            QVERIFY(store.save());
+            QVERIFY(store.load());
+            QCOMPARE(store.entries().first().counting.countersAtAdmission, std::optional<bool>(atAdmission));
         }
 
         writeFile(path, "{\"version\": 1,\n \"limits\": [ oops ]}");
