@@ -171,6 +171,27 @@ private slots:
         QCOMPARE(m_sim->stats().keys.value(QStringLiteral("k")).tokensCharged, usageTotal(r));
     }
 
+    // headers_read: admission: a reply's headers show the counters as the call was admitted, at its
+    // admission charge, not its settlement (the YAML names the mode).
+    void headersReadAtAdmission()
+    {
+        const qint64 reserve = charEstimate() + 400;
+        const Result<SimConfig> cfg = parseSimConfig(QStringLiteral("keys:\n  k: {provider: openai, rpm: 100, tpm: %1, "
+                                                                    "charge: reserve_then_settle, headers_read: admission}\n")
+                                                         .arg(4 * reserve).toUtf8(),
+                                                     QStringLiteral("admitted.yaml"));
+        QVERIFY2(cfg, cfg ? "" : qPrintable(cfg.error().toString()));
+        QVERIFY(cfg->keys[0].headersAtAdmission);
+        start({cfg->keys[0]});
+        const Http first = openAi(QStringLiteral("k"));
+        QCOMPARE(first.status, 200);
+        QCOMPARE(first.num("x-ratelimit-remaining-tokens"), 4 * reserve - reserve);   // not settled yet
+        const Http second = openAi(QStringLiteral("k"));
+        QCOMPARE(second.status, 200);
+        // The first call settled before the second was admitted; the second at its reservation.
+        QCOMPARE(second.num("x-ratelimit-remaining-tokens"), 4 * reserve - usageTotal(first) - reserve);
+    }
+
     void reserveNeverSettled()
     {
         const qint64 reserve = charEstimate() + 400;
@@ -389,6 +410,8 @@ private slots:
         QTest::newRow("algorithm") << QByteArray("keys:\n  k: {provider: openai, algorithm: leaky}\n") << QStringLiteral("unknown algorithm");
         QTest::newRow("bysize not mistral") << QByteArray("keys:\n  k: {provider: openai, limit_headers: bysize}\n")
                                             << QStringLiteral("limit_headers: bysize is Mistral's");
+        QTest::newRow("headers_read") << QByteArray("keys:\n  k: {provider: openai, headers_read: later}\n")
+                                      << QStringLiteral("unknown headers_read \"later\" (expected reply or admission)");
         QTest::newRow("anthropic charge") << QByteArray("keys:\n  k: {provider: anthropic, charge: reserve}\n") << QStringLiteral("charge applies to tpm");
         QTest::newRow("pool disagrees") << QByteArray("keys:\n  a: {provider: openai, rpm: 5, pool: p}\n  b: {provider: openai, rpm: 6, pool: p}\n")
                                         << QStringLiteral("m.yaml:3:3");
