@@ -142,13 +142,17 @@ public:
     /// in use, rather than it being where the key started: worth remembering for the next run.
     bool chargeLearned() const { return m_chargeLearned; }
     /// Whether the provider was found to read the counters of a reply's headers when it admitted the
-    /// call rather than when the reply left (learnReadingInstant).
-    /// Unset while neither learned nor remembered.
+    /// call rather than when the reply left (learnReadingInstant); unset while neither learned nor
+    /// remembered.
     std::optional<bool> readsCountersAtAdmission() const
     {
         return m_instantKnown ? std::optional<bool>(m_readsAtAdmission) : std::nullopt;
     }
-    void setReadsCountersAtAdmission(bool on) { m_readsAtAdmission = on, m_instantKnown = true; }
+    void setReadsCountersAtAdmission(bool on)
+    {
+        m_readsAtAdmission = on;
+        m_instantKnown = true;
+    }
     bool algorithmLearned() const { return m_algorithmLearned; }
 
     /// Adds a deployment's configured limits; for a shared pool the stricter value wins.
