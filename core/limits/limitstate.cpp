@@ -390,24 +390,29 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // believed (learnReadingInstant).
     qint64 lo[2 * AdmissionWays], hi[2 * AdmissionWays];
     qint64 loReply[2 * AdmissionWays], hiReply[2 * AdmissionWays], loAdmit[2 * AdmissionWays], hiAdmit[2 * AdmissionWays];
-    bool predicted = false;
+    bool predicted = false, predictedAtAdmission = false;
     const auto believed = [&] {
         std::copy_n(m_readsAtAdmission ? loAdmit : loReply, 2 * AdmissionWays, lo);
         std::copy_n(m_readsAtAdmission ? hiAdmit : hiReply, 2 * AdmissionWays, hi);
+    };
+    const auto predictAtAdmission = [&] {
+        if (!predictedAtAdmission)
+            chargePredictionsAtAdmission(now, sentAt, own.window, false, loAdmit, hiAdmit);
+        predictedAtAdmission = true;
     };
     const auto predict = [&] {
         if (predicted)
             return;
         predicted = true;
         chargePredictions(now, sentAt, own.window, loReply, hiReply);
-        chargePredictionsAtAdmission(now, sentAt, own.window, false, loAdmit, hiAdmit);
+        predictAtAdmission();
         believed();
     };
     std::optional<qint64> explainedByCharge;
     bool remodelled = false;   // this reading changed how we charge (learnCharge)
     const auto explain = [&] {
         predict();
-        const int cur = 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule)));
+        const int cur = chargeIndex(rule);
         const auto off = [&](int m) { return providerUsed < lo[m] ? lo[m] - providerUsed : std::max<qint64>(0, providerUsed - hi[m]); };
         int closest = cur;
         for (int m = 0; m < 2 * AdmissionWays; ++m) {
@@ -438,10 +443,10 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // reads its counters").
     qint64 providerWithLater = providerUsed;
     if (predicts && m_readsAtAdmission) {
-        predict();
+        predictAtAdmission();
         qint64 fwdLo[2 * AdmissionWays], fwdHi[2 * AdmissionWays];
         chargePredictionsAtAdmission(now, sentAt, own.window, true, fwdLo, fwdHi);
-        const int cur = 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule)));
+        const int cur = chargeIndex(rule);
         // What of the reading our prediction explains (the calls it surely had, and of those it
         // perhaps had as many as the count allows) becomes what those calls hold now; the rest,
         // the provider's own excess or shortfall, is kept.
@@ -696,6 +701,15 @@ void LimitState::chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWin
     }
 }
 
+qint64 LimitState::promptErrorOnTheirWay(qint64 now, RateWindow::Ticket except) const
+{
+    qint64 sum = 0;
+    for (const auto &[ticket, c] : m_ledger)
+        if (ticket != except && !c.usage && providerHolds(c.at, now))
+            sum += c.amount(AdmitSum) / 10;
+    return sum;
+}
+
 bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const qint64 loReply[6], const qint64 hiReply[6],
                                      const qint64 loAdmit[6], const qint64 hiAdmit[6], qint64 providerUsed, qint64 threshold,
                                      QStringList &notes)
@@ -704,13 +718,9 @@ bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const q
     // Calls on their way are charged our estimate of their prompt, which may be off by a tenth
     // (as in learnCharge); read at admission, so is the replying call. A way that misses by
     // less than that is no miss.
-    qint64 unsure = 0, ownUnsure = 0;
-    for (const auto &[ticket, c] : m_ledger) {
-        if (ticket == own)
-            ownUnsure = c.amount(AdmitSum) / 10;
-        else if (!c.usage && providerHolds(c.at, now))
-            unsure += c.amount(AdmitSum) / 10;
-    }
+    const qint64 unsure = promptErrorOnTheirWay(now, own);
+    const auto mine = m_ledger.find(own);
+    const qint64 ownUnsure = mine != m_ledger.end() ? mine->second.amount(AdmitSum) / 10 : 0;
     // How far the closest way misses, and how wide the range is that it hits (the narrowest of
     // those that come as close): a burst whose calls may or may not be in the count explains
     // about anything.
@@ -793,10 +803,7 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     // larger than max_tokens, the larger of the two and their sum differ by less than the
     // prompts' error, and a count that favours one says nothing.
     if (!bucket()) {
-        qint64 unsure = 0;
-        for (const auto &[ticket, c] : m_ledger)
-            if (!c.usage && providerHolds(c.at, now))
-                unsure += c.amount(AdmitSum) / 10;
+        const qint64 unsure = promptErrorOnTheirWay(now);
         for (int m = 0; m < kWays; ++m)
             if (off[m] < off[cur] && lo[cur] - lo[m] >= 2 * (threshold + unsure))
                 m_cheaperTold[m / 2] = true;

@@ -281,6 +281,11 @@ private:
                                       qint64 hi[6]) const;
     /// Scores the two instants a provider may read its counters at for the headers of a reply —
     /// as the reply leaves, or as it admits the call — and switches when one clearly fits better.
+    /// A tenth of what the calls still on their way (but `except`) are charged: our estimate of
+    /// their prompts may be off by that much.
+    qint64 promptErrorOnTheirWay(qint64 now, RateWindow::Ticket except = 0) const;
+    /// Index of the way of charging in use, 2 * AdmissionWay + ChargeModel.
+    int chargeIndex(CountingRule rule) const { return 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule))); }
     bool learnReadingInstant(qint64 now, RateWindow::Ticket own, const qint64 loReply[6], const qint64 hiReply[6],
                              const qint64 loAdmit[6], const qint64 hiAdmit[6], qint64 providerUsed, qint64 threshold,
                              QStringList &notes);
