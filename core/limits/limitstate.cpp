@@ -203,6 +203,11 @@ void LimitState::settle(qint64 now, const Admission &a, const Settlement &s)
     }
     if (const auto tokens = m_chargeModel ? settledTokens(*m_chargeModel, s) : s.tokens)
         settleCharge(Tpm, now, a.tokens, *tokens);
+    else if (const auto it = m_ledger.find(a.tokens.window);
+             s.usageTokens && holdsRisesUnseen() && it != m_ledger.end() && *s.usageTokens > m_windows[Tpm].amountOf(a.tokens.window)) {
+        it->second.rise = *s.usageTokens - m_windows[Tpm].amountOf(a.tokens.window);
+        settleCharge(Tpm, now, a.tokens, *s.usageTokens);
+    }
     if (s.inputTokens && a.inputTokens.window)
         settleCharge(Itpm, now, a.inputTokens, *s.inputTokens);
     if (s.outputTokens > 0)
@@ -454,6 +459,19 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         providerWithLater = std::max<qint64>(0, fwdHi[cur] + unexplained);
         providerUsed = std::max<qint64>(0, fwdLo[cur] + unexplained);
     }
+    // Before the instant is known, a bucket's count that our charges explain as read at admission,
+    // and that read as of the reply would give room back, gives nothing back: read at admission,
+    // a burst's replies show their calls without those sent with them that raced them there. (A
+    // window's give-back lasts only until our oldest charge leaves; a bucket's moves its level
+    // for good: docs/ARCHITECTURE.md, "When the provider reads its counters".)
+    bool heldForInstant = false;
+    if (predicts && bucket() && !m_instantKnown) {
+        predict();
+        const int cur = chargeIndex(rule);
+        const qint64 tolerance = threshold + promptErrorOnTheirWay(now, own.window);
+        heldForInstant = providerUsed + tolerance < loReply[cur] && providerUsed + tolerance >= loAdmit[cur]
+                && providerUsed <= hiAdmit[cur] + tolerance;
+    }
     // Tightening: what we could have been charged for when the provider computed `remaining` —
     // every charge still alive a little before now (the provider's window lags ours by the
     // network latency), plus output reserved for calls in flight.
@@ -481,8 +499,10 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // the pool's count if the provider counts the keys together, theirs alone (which this counter
     // does not show) if not. In a bucket they stay at their whole charge (what of the level is
     // theirs is not known). The output window holds no call's ticket.
-    if (m_chargeHeld && (!apart || d == Otpm))
+    if ((m_chargeHeld && (!apart || d == Otpm)) || heldForInstant)
         return;
+    // Nor the rises of settlements the count may not have seen yet, while they are held (settle).
+    const qint64 unseenRises = d == Tpm && holdsRisesUnseen() ? risesUnseen(now, sentAt, own.window) : 0;
     // Giving back: the provider counts less than we do. Calls sent after the replying one may
     // not be in its count yet; they stay charged.
     // Nor is a charge about to leave our window evidence: the provider's clock may run ahead of
@@ -496,7 +516,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         const double ours = m_buckets[d].level(now, *limit) - double(*limit) * double(lag) / double(m_windows[d].windowMs())
                 - double(m_buckets[d].chargedSince(sentAt, own.bucket)) - double(unsentCharged(d, sentAt, true))
                 - double(apart ? heldApart(d, *apart, sentAt, now) : 0);
-        const qint64 give = qint64(std::floor(ours - double(providerUsed) - 1.0));
+        const qint64 give = qint64(std::floor(ours - double(providerUsed) - 1.0)) - unseenRises;
         const auto unexplained = [&] {
             if (!explainedByCharge && predicts)
                 explain();
@@ -522,7 +542,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     const qint64 ours2 = m_windows[d].usedAt(now, now + lag)
             - (m_windows[d].chargedSince(now, sentAt - 1) - m_windows[d].amountOf(own.window)) - unsentCharged(d, sentAt, false)
             - (apart ? heldApart(d, *apart, sentAt, now + lag) : 0);
-    const qint64 give = ours2 - providerUsed;
+    const qint64 give = ours2 - providerUsed - unseenRises;
     if (give >= threshold)
         adjust(d, now, -give, 0);
 }
@@ -701,6 +721,25 @@ void LimitState::chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWin
     }
 }
 
+qint64 LimitState::heldRises() const
+{
+    qint64 sum = 0;
+    for (const auto &[ticket, c] : m_ledger)
+        sum += c.rise;
+    return sum;
+}
+
+qint64 LimitState::risesUnseen(qint64 now, qint64 sentAt, RateWindow::Ticket own) const
+{
+    // Read as the provider admitted the replying call, a count has not seen the call's own
+    // settlement, nor those whose replies reached us after it was sent.
+    qint64 sum = 0;
+    for (const auto &[ticket, c] : m_ledger)
+        if (c.rise > 0 && (ticket == own || c.settledAt > sentAt) && providerHolds(c.at, now))
+            sum += c.rise;
+    return sum;
+}
+
 qint64 LimitState::promptErrorOnTheirWay(qint64 now, RateWindow::Ticket except) const
 {
     qint64 sum = 0;
@@ -835,11 +874,14 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
         || m_chargeScore[best] * (cheaper ? kCheaperScoreRatio : kChargeScoreRatio) >= m_chargeScore[cur]
         || m_chargeScore[cur] - m_chargeScore[best] < 2.0 * double(threshold))
         return false;
-    m_chargeLearned = true;
     // A bucket's level cannot be charged again call by call (it forgets what it drained): it
-    // moves by what the new way holds more or less than the old one, over every call it knows.
+    // moves by what the new way holds more or less than the old one, over every call it knows —
+    // less the rises it already holds (settle).
     if (bucket())
-        m_buckets[Tpm].adjust(now, limitOr0(Tpm), hi[best] - hi[cur]);
+        m_buckets[Tpm].adjust(now, limitOr0(Tpm), hi[best] - hi[cur] - (best % 2 != model ? heldRises() : 0));
+    m_chargeLearned = true;
+    for (auto &[ticket, c] : m_ledger)
+        c.rise = 0;   // from now on the way in use says what each call holds
     if (best / 2 != m_admission) {
         setAdmission(now, best / 2, ChargeModel(best % 2), !bucket());
         notes << admissionNote(m_admission, QStringLiteral("its remaining tokens"));

@@ -141,6 +141,8 @@ public:
     /// Whether this key's counters taught the charge (admission and settlement) or the algorithm
     /// in use, rather than it being where the key started: worth remembering for the next run.
     bool chargeLearned() const { return m_chargeLearned; }
+    /// How the provider charges this key is known from an earlier run (what it remembered is set).
+    void setChargeRemembered() { m_chargeLearned = true; }
     /// Whether the provider was found to read the counters of a reply's headers when it admitted the
     /// call rather than when the reply left (learnReadingInstant); unset while neither learned nor
     /// remembered.
@@ -284,6 +286,12 @@ private:
     /// A tenth of what the calls still on their way (but `except`) are charged: our estimate of
     /// their prompts may be off by that much.
     qint64 promptErrorOnTheirWay(qint64 now, RateWindow::Ticket except = 0) const;
+    // Until the way of charging and the instant the provider reads its counters are known, a call
+    // settled above its admission charge holds its usage, and a count that may not have seen the
+    // settlement gives none of it back (docs/ARCHITECTURE.md, "When the provider reads its counters").
+    bool holdsRisesUnseen() const { return m_learnCharge && !m_chargeLearned && !m_instantKnown && !m_chargeModel; }
+    qint64 risesUnseen(qint64 now, qint64 sentAt, RateWindow::Ticket own) const;
+    qint64 heldRises() const;   // what the ledger's calls settled above their admission charge
     /// Index of the way of charging in use, 2 * AdmissionWay + ChargeModel.
     int chargeIndex(CountingRule rule) const { return 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule))); }
     bool learnReadingInstant(qint64 now, RateWindow::Ticket own, const qint64 loReply[6], const qint64 hiReply[6],
@@ -366,6 +374,7 @@ private:
         std::optional<qint64> usage;    // set when the reply told it
         ChargeTickets tickets;
         qint64 settledAt = 0;           // when the reply told it
+        qint64 rise = 0;                // what it was settled above its admission charge while that was unsure
         qint64 amount(int admission) const { return admission == AdmitLarger ? larger : admission == AdmitPrompt ? prompt : admitted; }
     };
     std::map<RateWindow::Ticket, Charged> m_ledger;

@@ -42,8 +42,11 @@ void TokenBucket::settle(qint64 now, qint64 limit, Ticket ticket, qint64 amount)
     const auto it = m_open.find(ticket);
     if (it == m_open.end())
         return;
+    // A settled charge stays known until it is forgotten: a later correction (a call taken out
+    // of a pool's state after its reply) moves the level from what it was settled to.
     const qint64 delta = amount - it->second.amount;
-    m_open.erase(it);
+    it->second.amount = amount;
+    it->second.settled = true;
     adjust(now, limit, delta);
 }
 
@@ -83,7 +86,7 @@ qint64 TokenBucket::chargedSince(qint64 since, Ticket except) const
 {
     qint64 u = 0;
     for (const auto &[ticket, open] : m_open)
-        if (open.at >= since && ticket != except)
+        if (open.at >= since && ticket != except && !open.settled)
             u += open.amount;
     return u;
 }

@@ -22,8 +22,8 @@ public:
 
     /// Adds `amount` to the level at `now` (limit: the current limit, for the drain so far; 0 = none).
     Ticket charge(qint64 now, qint64 limit, qint64 amount);
-    /// Replaces an earlier charge by `amount`: the difference is added to (or given back to) the
-    /// level now. A charge older than one period is forgotten (nothing to correct).
+    /// Replaces an earlier charge (settled or not) by `amount`: the difference is added to (or
+    /// given back to) the level now. A charge older than one period is forgotten (nothing to correct).
     void settle(qint64 now, qint64 limit, Ticket ticket, qint64 amount);
     /// Records `amount` as what an open charge holds, without moving the level (the level was
     /// moved some other way: LimitState's switch to another way of charging).
@@ -36,7 +36,7 @@ public:
     qint64 amountOf(Ticket ticket) const
     {
         const auto it = m_open.find(ticket);
-        return it == m_open.end() ? 0 : it->second.amount;
+        return it == m_open.end() || it->second.settled ? 0 : it->second.amount;
     }
     /// Moves the level by `delta` (reconciliation with the provider's count), never below zero.
     void adjust(qint64 now, qint64 limit, qint64 delta);
@@ -70,8 +70,9 @@ private:
     struct Open {
         qint64 at;
         qint64 amount;
+        bool settled = false;
     };
-    std::unordered_map<Ticket, Open> m_open;   // charges that may still be settled
+    std::unordered_map<Ticket, Open> m_open;   // charges that may still be corrected
 };
 
 } // namespace wb

@@ -692,6 +692,9 @@ void Router::Private::rebuildWindows()
                     slot->setChargeModel(*it->settledToUsage ? ChargeModel::SettledToUsage : ChargeModel::KeptAtAdmission);
                 if (it->countersAtAdmission && d.rule != CountingRule::Anthropic)
                     slot->setReadsCountersAtAdmission(*it->countersAtAdmission);
+                if ((it->admitLarger || it->admitPromptOnly || it->settledToUsage || it->countersAtAdmission)
+                    && d.rule != CountingRule::Anthropic)
+                    slot->setChargeRemembered();
                 if (it->bucket && !d.dep.limitAlgorithm)
                     slot->setAlgorithm(*it->bucket ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow);
                 if (it->spread)
