@@ -614,8 +614,9 @@ private slots:
         // each to its usage, 821. Each reply shows the counter as its call was admitted, and the
         // calls raced there: the last one sent arrived first. So no reply shows a settlement, and
         // the last one's shows its call alone. Read as of the reply, the counts said the calls
-        // were never settled and the calls sent before the last one had been forgotten: the key
-        // sent its fifth call at 2.4 s, into a level still too high for it, and was refused.
+        // were never settled and the calls sent before the last one had been forgotten: in the
+        // second simulator the key sent its fifth call at 2.4 s, into a level still too high for
+        // it, and was refused.
         SmallMaxTokens k;
         auto &[s, c, u, p] = k;
         const std::vector<Admission> calls = k.admitFour(1);
@@ -637,7 +638,7 @@ private slots:
         ProviderBucket then = p;
         then.drain(at);
         QVERIFY2(then.level + 653 <= double(kSmallLimit), qPrintable(QStringLiteral("%1: level %2").arg(at).arg(then.level)));
-        // Not much later than the provider allows (4.9 s): what it held is what the key held.
+        // Not much later than the provider allows (4.78 s): what it held is what the key held.
         QVERIFY2(at <= 5'500, qPrintable(QString::number(at)));
     }
 
