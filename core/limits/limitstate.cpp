@@ -206,6 +206,7 @@ void LimitState::settle(qint64 now, const Admission &a, const Settlement &s)
     else if (const auto it = m_ledger.find(a.tokens.window);
              s.usageTokens && holdsRisesUnseen() && it != m_ledger.end() && *s.usageTokens > m_windows[Tpm].amountOf(a.tokens.window)) {
         it->second.rise = *s.usageTokens - m_windows[Tpm].amountOf(a.tokens.window);
+        m_anyRise = true;
         settleCharge(Tpm, now, a.tokens, *s.usageTokens);
     }
     if (s.inputTokens && a.inputTokens.window)
@@ -464,9 +465,9 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // a burst's replies show their calls without those sent with them that raced them there. (A
     // window's give-back lasts only until our oldest charge leaves; a bucket's moves its level
     // for good: docs/ARCHITECTURE.md, "When the provider reads its counters".)
+    // (Only where this reading was predicted: a busy key's are not, every one.)
     bool heldForInstant = false;
-    if (predicts && bucket() && !m_instantKnown) {
-        predict();
+    if (predicted && bucket() && !m_instantKnown) {
         const int cur = chargeIndex(rule);
         const qint64 tolerance = threshold + promptErrorOnTheirWay(now, own.window);
         heldForInstant = providerUsed + tolerance < loReply[cur] && providerUsed + tolerance >= loAdmit[cur]
@@ -502,7 +503,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     if ((m_chargeHeld && (!apart || d == Otpm)) || heldForInstant)
         return;
     // Nor the rises of settlements the count may not have seen yet, while they are held (settle).
-    const qint64 unseenRises = d == Tpm && holdsRisesUnseen() ? risesUnseen(now, sentAt, own.window) : 0;
+    const qint64 unseenRises = d == Tpm && m_anyRise && holdsRisesUnseen() ? risesUnseen(now, sentAt, own.window) : 0;
     // Giving back: the provider counts less than we do. Calls sent after the replying one may
     // not be in its count yet; they stay charged.
     // Nor is a charge about to leave our window evidence: the provider's clock may run ahead of
@@ -882,6 +883,7 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     m_chargeLearned = true;
     for (auto &[ticket, c] : m_ledger)
         c.rise = 0;   // from now on the way in use says what each call holds
+    m_anyRise = false;
     if (best / 2 != m_admission) {
         setAdmission(now, best / 2, ChargeModel(best % 2), !bucket());
         notes << admissionNote(m_admission, QStringLiteral("its remaining tokens"));

@@ -292,6 +292,7 @@ private:
     bool holdsRisesUnseen() const { return m_learnCharge && !m_chargeLearned && !m_instantKnown && !m_chargeModel; }
     qint64 risesUnseen(qint64 now, qint64 sentAt, RateWindow::Ticket own) const;
     qint64 heldRises() const;   // what the ledger's calls settled above their admission charge
+    bool m_anyRise = false;     // some call of the ledger may hold a rise (spares the pass over it)
     /// Index of the way of charging in use, 2 * AdmissionWay + ChargeModel.
     int chargeIndex(CountingRule rule) const { return 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule))); }
     bool learnReadingInstant(qint64 now, RateWindow::Ticket own, const qint64 loReply[6], const qint64 hiReply[6],

@@ -33,6 +33,17 @@ struct ProviderBucket {
     }
 };
 
+// A call's cost as the router asks the state for it (Router::Private::costFor): by the way of
+// admission the state has learned.
+AdmissionCost asTheRouterAsks(const LimitState &s, AdmissionCost c)
+{
+    if (s.admitsLargerOfPromptAndMax())
+        c.tokens = c.largerTokens;
+    else if (s.admitsPromptOnly())
+        c.tokens = c.promptOnlyTokens;
+    return c;
+}
+
 // The second simulator's OpenAI key with max_tokens 150: a call admitted at chars / 4 +
 // max_tokens (653), whose reply reports its prompt as the provider's tokenizer counts it (821 in
 // all), and a bucket of 2,664 a 10-s window that learns how it is charged.
@@ -552,12 +563,7 @@ private slots:
         s.setLearnAlgorithm(true);
         s.addConfigured({.tpm = kLimit});
         const AdmissionCost sum = wb::admissionCost(CountingRule::OpenAi, 2'000, 500, 600, 200);
-        auto cost = [&] {   // as the router asks (Router::Private::costFor)
-            AdmissionCost c = sum;
-            if (s.admitsLargerOfPromptAndMax())
-                c.tokens = c.largerTokens;
-            return c;
-        };
+        auto cost = [&] { return asTheRouterAsks(s, sum); };
         Usage u;
         u.promptTokens = 500;
         u.completionTokens = 90;
@@ -675,14 +681,7 @@ private slots:
         s.setLearnAlgorithm(true);
         s.addConfigured({.rpm = 6, .tpm = kLimit});
         const AdmissionCost all = wb::admissionCost(CountingRule::Mistral, 3'200, 800, 600, 200);
-        auto cost = [&] {   // as the router asks (Router::Private::costFor)
-            AdmissionCost c = all;
-            if (s.admitsLargerOfPromptAndMax())
-                c.tokens = c.largerTokens;
-            else if (s.admitsPromptOnly())
-                c.tokens = c.promptOnlyTokens;
-            return c;
-        };
+        auto cost = [&] { return asTheRouterAsks(s, all); };
         Usage u;
         u.promptTokens = 800;
         u.completionTokens = 200;
