@@ -33,6 +33,30 @@ constexpr int kAlgorithmVotesNeeded = 2;
 constexpr int kFixedRepliesNeeded = 2;
 constexpr qint64 kFixedPrecisionDivisor = 4;
 
+// How far a count lies from the nearest total a prediction at admission allows: what it surely
+// holds plus some of what it may hold (MaybeCounted), or with more of those than are worth
+// trying, anything in the range they span.
+qint64 offAtAdmission(qint64 used, qint64 lo, qint64 hi, const MaybeCounted *maybe, int way)
+{
+    if (!maybe || maybe->n[way] > MaybeCounted::kMax)
+        return used < lo ? lo - used : used > hi ? used - hi : 0;
+    qint64 best = std::numeric_limits<qint64>::max();
+    for (unsigned mask = 0; mask < (1u << maybe->n[way]); ++mask) {
+        qint64 total = lo;
+        for (int i = 0; i < maybe->n[way]; ++i)
+            total += (mask >> i & 1) ? maybe->amount[way][i] : 0;
+        best = std::min(best, total > used ? total - used : used - total);
+    }
+    return best;
+}
+
+// A prediction at admission is sharp when at most one call (or settlement) may or may not be in
+// the count: the count is one of two totals.
+bool sharpAtAdmission(const MaybeCounted *maybe, int way)
+{
+    return maybe && maybe->n[way] <= 1;
+}
+
 } // namespace
 
 LimitState::LimitState(qint64 windowMs)
@@ -397,13 +421,14 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     qint64 lo[2 * AdmissionWays], hi[2 * AdmissionWays];
     qint64 loReply[2 * AdmissionWays], hiReply[2 * AdmissionWays], loAdmit[2 * AdmissionWays], hiAdmit[2 * AdmissionWays];
     bool predicted = false, predictedAtAdmission = false;
+    MaybeCounted maybeAdmit;   // a window's: which totals the count at admission may be
     const auto believed = [&] {
         std::copy_n(m_readsAtAdmission ? loAdmit : loReply, 2 * AdmissionWays, lo);
         std::copy_n(m_readsAtAdmission ? hiAdmit : hiReply, 2 * AdmissionWays, hi);
     };
     const auto predictAtAdmission = [&] {
         if (!predictedAtAdmission)
-            chargePredictionsAtAdmission(now, sentAt, own.window, false, loAdmit, hiAdmit);
+            chargePredictionsAtAdmission(now, sentAt, own.window, false, loAdmit, hiAdmit, bucket() ? nullptr : &maybeAdmit);
         predictedAtAdmission = true;
     };
     const auto predict = [&] {
@@ -435,13 +460,26 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         // predictions face counters that look like a bucket's: as in learnCharge).
         const bool bucketLike = !bucket() && m_learnAlgorithm && m_algorithmScore > 0;
         if (!m_chargeHeld && !bucketLike
-            && learnReadingInstant(now, own.window, loReply, hiReply, loAdmit, hiAdmit, providerUsed, threshold, notes)) {
+            && learnReadingInstant(now, own.window, loReply, hiReply, loAdmit, hiAdmit, bucket() ? nullptr : &maybeAdmit,
+                                   providerUsed, threshold, notes)) {
             believed();
             explainedByCharge.reset();
             explain();
             remodelled = true;
         }
-        remodelled = learnCharge(now, rule, providerUsed, lo, hi, threshold, notes) || remodelled;
+        // While the instant is unknown, a window's way of charging is judged by the instant that
+        // explains the count better, where the prediction at admission is sharp: a burst's first
+        // replies, read at admission, show a cheaper admission that no way fits as of the reply
+        // (docs/ARCHITECTURE.md, "When the provider reads its counters").
+        qint64 admitOff[2 * AdmissionWays];
+        const bool either = !m_instantKnown && !bucket();
+        if (either) {
+            for (int m = 0; m < 2 * AdmissionWays; ++m)
+                admitOff[m] = sharpAtAdmission(&maybeAdmit, m)
+                        ? offAtAdmission(providerUsed, loAdmit[m], hiAdmit[m], &maybeAdmit, m)
+                        : std::numeric_limits<qint64>::max();
+        }
+        remodelled = learnCharge(now, rule, providerUsed, lo, hi, either ? admitOff : nullptr, threshold, notes) || remodelled;
     }
     // A count read as the provider admitted the call is carried forward to now by what we know
     // happened since: the settlements it had not seen, the charges that left its window. For the
@@ -540,9 +578,15 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         notes << QStringLiteral("counting this key's limits as sliding windows: the provider's counters dropped more "
                                 "than a refilling bucket can");
     }
+    // Until the instant is known, nor are the calls sent within a network hop before the replying
+    // one: read at admission, the count may not have them yet (they raced it there; as
+    // chargePredictionsAtAdmission). Read at the reply, the next count gives it back.
+    const qint64 raced = predicts && !m_instantKnown
+            ? std::min<qint64>(std::max<qint64>(0, now - sentAt) / 2, m_windows[Otpm].windowMs() / 120)
+            : 0;
     const qint64 ours2 = m_windows[d].usedAt(now, now + lag)
-            - (m_windows[d].chargedSince(now, sentAt - 1) - m_windows[d].amountOf(own.window)) - unsentCharged(d, sentAt, false)
-            - (apart ? heldApart(d, *apart, sentAt, now + lag) : 0);
+            - (m_windows[d].chargedSince(now, sentAt - raced - 1) - m_windows[d].amountOf(own.window))
+            - unsentCharged(d, sentAt - raced, false) - (apart ? heldApart(d, *apart, sentAt, now + lag) : 0);
     const qint64 give = ours2 - providerUsed - unseenRises;
     if (give >= threshold)
         adjust(d, now, -give, 0);
@@ -635,7 +679,7 @@ void LimitState::chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket
 }
 
 void LimitState::chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWindow::Ticket own, bool forward, qint64 lo[6],
-                                              qint64 hi[6]) const
+                                              qint64 hi[6], MaybeCounted *maybe) const
 {
     // The provider admitted the call a network hop after `sentAt`: a call sent within that hop of
     // it may have arrived before it or after (a burst's calls race on their connections), a reply
@@ -680,10 +724,12 @@ void LimitState::chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWin
             for (int m = 0; m < 2 * AdmissionWays; ++m) {
                 qint64 v[2];
                 held(ticket, c, m / 2, m % 2, v);
-                if (takes(in, 1))
-                    hi[m] += std::max(v[0], v[1]);
-                if (takes(in, 0) && stays)
-                    lo[m] += std::min(v[0], v[1]);
+                const qint64 most = takes(in, 1) ? std::max(v[0], v[1]) : 0;
+                const qint64 least = takes(in, 0) && stays ? std::min(v[0], v[1]) : 0;
+                hi[m] += most;
+                lo[m] += least;
+                if (maybe && most > least)
+                    maybe->add(m, most - least);
             }
         }
         return;
@@ -751,8 +797,8 @@ qint64 LimitState::promptErrorOnTheirWay(qint64 now, RateWindow::Ticket except) 
 }
 
 bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const qint64 loReply[6], const qint64 hiReply[6],
-                                     const qint64 loAdmit[6], const qint64 hiAdmit[6], qint64 providerUsed, qint64 threshold,
-                                     QStringList &notes)
+                                     const qint64 loAdmit[6], const qint64 hiAdmit[6], const MaybeCounted *maybe,
+                                     qint64 providerUsed, qint64 threshold, QStringList &notes)
 {
     constexpr int kWays = 2 * AdmissionWays;
     // Calls on their way are charged our estimate of their prompt, which may be off by a tenth
@@ -763,20 +809,24 @@ bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const q
     const qint64 ownUnsure = mine != m_ledger.end() ? mine->second.amount(AdmitSum) / 10 : 0;
     // How far the closest way misses, and how wide the range is that it hits (the narrowest of
     // those that come as close): a burst whose calls may or may not be in the count explains
-    // about anything.
+    // about anything. At admission, a window's count is one of the totals that the calls which
+    // may have raced the replying one allow (MaybeCounted), not anything between them; where one
+    // call may have, it is one of two, and hitting one is as sharp as a lone call's.
     qint64 width[2] = {0, 0};
-    const auto bestOff = [&](const qint64 *lo, const qint64 *hi, qint64 tolerance, qint64 &wide) {
+    const auto bestOff = [&](const qint64 *lo, const qint64 *hi, qint64 tolerance, const MaybeCounted *totals, qint64 &wide) {
         qint64 best = std::numeric_limits<qint64>::max();
         for (int m = 0; m < kWays; ++m) {
-            const qint64 raw = providerUsed < lo[m] ? lo[m] - providerUsed : providerUsed > hi[m] ? providerUsed - hi[m] : 0;
+            const qint64 raw = offAtAdmission(providerUsed, lo[m], hi[m], totals, m);
             const qint64 o = std::max<qint64>(0, raw - tolerance);
-            if (o < best || (o == best && hi[m] - lo[m] < wide))
-                best = o, wide = hi[m] - lo[m];
+            // Two totals: the one hit is as wide as the tolerance on either side of it.
+            const qint64 w = sharpAtAdmission(totals, m) && hi[m] > lo[m] ? std::min(hi[m] - lo[m], 2 * tolerance) : hi[m] - lo[m];
+            if (o < best || (o == best && w < wide))
+                best = o, wide = w;
         }
         return best;
     };
-    const qint64 off[2] = {bestOff(loReply, hiReply, threshold + unsure, width[0]),
-                           bestOff(loAdmit, hiAdmit, threshold + unsure + ownUnsure, width[1])};
+    const qint64 off[2] = {bestOff(loReply, hiReply, threshold + unsure, nullptr, width[0]),
+                           bestOff(loAdmit, hiAdmit, threshold + unsure + ownUnsure, maybe, width[1])};
     // Scores made replaying a bucket predicted something else than a window's: start again.
     if (m_instantScoredAsBucket != bucket()) {
         std::fill(std::begin(m_instantScore), std::end(m_instantScore), 0.0);
@@ -811,7 +861,7 @@ bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const q
 }
 
 bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
-                             qint64 threshold, QStringList &notes)
+                             const qint64 *admitOff, qint64 threshold, QStringList &notes)
 {
     if (m_chargeHeld)
         return false;
@@ -835,6 +885,8 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     qint64 off[kWays];
     for (int m = 0; m < kWays; ++m) {
         off[m] = providerUsed < lo[m] ? lo[m] - providerUsed : providerUsed > hi[m] ? providerUsed - hi[m] : 0;
+        if (admitOff && m % 2 == model)
+            off[m] = std::min(off[m], admitOff[m]);
         m_chargeScore[m] = kScoreDecay * m_chargeScore[m] + double(off[m]);
     }
     // Calls still on their way are charged our estimate of their prompt, which may be off by a

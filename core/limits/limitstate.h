@@ -39,6 +39,22 @@ struct Admission {
     qint64 outputReserve = 0;
 };
 
+/// What a count read as the provider admitted a call may or may not hold beyond what it surely
+/// holds, per way of charging (2 * AdmissionWay + ChargeModel): the calls sent within a network hop
+/// of the replying one, which may have raced it there, and the settlements it may have seen. The
+/// count is the sure part plus some of them, not anything in between (LimitState::learnReadingInstant).
+struct MaybeCounted {
+    static constexpr int kMax = 8;   // beyond this many, only the range they span is used
+    qint64 amount[6][kMax] = {};
+    int n[6] = {};
+    void add(int way, qint64 a)
+    {
+        if (n[way] < kMax)
+            amount[way][n[way]] = a;
+        ++n[way];
+    }
+};
+
 class LimitState {
 public:
     enum Dim { Rpm, Tpm, Itpm, Otpm, DimCount };
@@ -279,8 +295,9 @@ private:
     /// With `forward`, to carry such a reading forward to now: `lo`, the calls it surely or perhaps
     /// had as the provider holds them now (settled since, or gone from its window); `hi`, those and
     /// the calls sent after it.
+    /// (A window's, not forward, into `maybe` too: what its count is `lo` plus some of.)
     void chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWindow::Ticket own, bool forward, qint64 lo[6],
-                                      qint64 hi[6]) const;
+                                      qint64 hi[6], MaybeCounted *maybe = nullptr) const;
     /// Scores the two instants a provider may read its counters at for the headers of a reply —
     /// as the reply leaves, or as it admits the call — and switches when one clearly fits better.
     /// A tenth of what the calls still on their way (but `except`) are charged: our estimate of
@@ -296,12 +313,14 @@ private:
     /// Index of the way of charging in use, 2 * AdmissionWay + ChargeModel.
     int chargeIndex(CountingRule rule) const { return 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule))); }
     bool learnReadingInstant(qint64 now, RateWindow::Ticket own, const qint64 loReply[6], const qint64 hiReply[6],
-                             const qint64 loAdmit[6], const qint64 hiAdmit[6], qint64 providerUsed, qint64 threshold,
-                             QStringList &notes);
+                             const qint64 loAdmit[6], const qint64 hiAdmit[6], const MaybeCounted *maybe,
+                             qint64 providerUsed, qint64 threshold, QStringList &notes);
     /// One tpm reading: scores each charge model against the provider's count, may switch. True
-    /// when it switched (the way or the model), so what we hold was just charged anew.
+    /// when it switched (the way or the model), so what we hold was just charged anew. `admitOff`:
+    /// while the instant is unknown, how far each way's count at admission misses, where that is
+    /// sharp (a way is as good as the instant that explains it better).
     bool learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
-                     qint64 threshold, QStringList &notes);
+                     const qint64 *admitOff, qint64 threshold, QStringList &notes);
     void applyChargeModel(ChargeModel m);
     /// Admits by `way` (AdmissionWay) from now on and charges what the window holds again by it;
     /// the bucket's level too with `moveBucket` (else its level was moved as a whole).

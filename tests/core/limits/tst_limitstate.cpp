@@ -84,6 +84,37 @@ struct SmallMaxTokens {
     }
 };
 
+// The second simulator's Mistral, its counters read as it admits a call: a sliding log of 10 s
+// that charges the prompt (800) at admission and adds the completion (200) at the reply, and a key
+// that learns how it counts, its limits written.
+struct MistralReadAtAdmission {
+    static constexpr qint64 kWindow = 10'000, kLatency = 300;
+    struct Entry {
+        qint64 at, amount;
+    };
+    LimitState state{kWindow};
+    AdmissionCost all = wb::admissionCost(CountingRule::Mistral, 3'200, 800, 600, 200);
+    Usage usage;
+    std::vector<Entry> log;   // the provider's tokens
+    explicit MistralReadAtAdmission(const LimitValues &limits)
+    {
+        state.setLearnChargeModel(true);
+        state.setLearnAlgorithm(true);
+        state.addConfigured(limits);
+        usage.promptTokens = 800;
+        usage.completionTokens = 200;
+        usage.reported = true;
+    }
+    AdmissionCost cost() const { return asTheRouterAsks(state, all); }
+    qint64 used(qint64 t) const
+    {
+        qint64 sum = 0;
+        for (const Entry &e : log)
+            sum += e.at > t - kWindow ? e.amount : 0;
+        return sum;
+    }
+};
+
 } // namespace
 
 class TstLimitState final : public QObject {
@@ -675,28 +706,15 @@ private slots:
         // at the reply. Read as of the reply, no way of charging ever fit the counts, max_tokens
         // (600) stayed reserved and three calls went a window where four fit (the second
         // simulator with --headers-at admission: Mistral 30.9 s against its least 20.4).
-        constexpr qint64 kWindow = 10'000, kLimit = 4'067, kLatency = 300;
-        LimitState s(kWindow);
-        s.setLearnChargeModel(true);
-        s.setLearnAlgorithm(true);
-        s.addConfigured({.rpm = 6, .tpm = kLimit});
-        const AdmissionCost all = wb::admissionCost(CountingRule::Mistral, 3'200, 800, 600, 200);
-        auto cost = [&] { return asTheRouterAsks(s, all); };
-        Usage u;
-        u.promptTokens = 800;
-        u.completionTokens = 200;
-        u.reported = true;
-        struct Entry {
-            qint64 at, amount;
-        };
-        std::vector<Entry> provider;   // its sliding log of tokens; requests alongside
-        std::vector<qint64> requests;
-        const auto used = [&](qint64 t) {
-            qint64 sum = 0;
-            for (const Entry &e : provider)
-                sum += e.at > t - kWindow ? e.amount : 0;
-            return sum;
-        };
+        constexpr qint64 kWindow = MistralReadAtAdmission::kWindow, kLimit = 4'067;
+        constexpr qint64 kLatency = MistralReadAtAdmission::kLatency;
+        MistralReadAtAdmission k({.rpm = 6, .tpm = kLimit});
+        LimitState &s = k.state;
+        const Usage &u = k.usage;
+        auto &provider = k.log;
+        const auto cost = [&] { return k.cost(); };
+        const auto used = [&](qint64 t) { return k.used(t); };
+        std::vector<qint64> requests;   // the provider's requests
         struct Call {
             Admission a;
             qint64 sent;
@@ -744,6 +762,83 @@ private slots:
         QVERIFY2(sent.size() >= 12, qPrintable(times.join(u' ')));
         QVERIFY2(s.readsCountersAtAdmission().value_or(false), qPrintable(notes.join(u'\n')));
         QVERIFY2(s.admitsPromptOnly() || s.admitsLargerOfPromptAndMax(), qPrintable(notes.join(u'\n')));
+    }
+
+    void aBurstsRaceReadAtAdmissionIsToldApartBeforeTheInstantIsKnown()
+    {
+        // The second simulator's Mistral with three calls a window (--calls-per-window 3
+        // --headers-at admission): the prompt (800) charged at admission, the completion (200)
+        // at the reply, counters read as it admits a call, the limit written (3,050). The calls
+        // of a burst leave together and race: the one sent last is admitted first, so its reply
+        // shows its own prompt alone. Read as of the reply, that count gave back the whole
+        // charge of the other call, and the key sent a fourth call into a window that held
+        // three (refused); where the replies came the other way round, no way of charging fit
+        // as of the reply, max_tokens stayed reserved and the first window sent two calls (30.4 s
+        // became 41). Each count is one of two totals, the racing call in or not: until the
+        // instant is known, a way of charging is as good as the instant that explains it better,
+        // and the racing call stays charged.
+        constexpr qint64 kLimit = 3'050, kLatency = MistralReadAtAdmission::kLatency;
+        MistralReadAtAdmission k({.rpm = 10, .tpm = kLimit});
+        LimitState &s = k.state;
+        const Usage &u = k.usage;
+        auto &provider = k.log;
+        const auto cost = [&] { return k.cost(); };
+        const auto used = [&](qint64 t) { return k.used(t); };
+        struct Call {
+            Admission a;
+            qint64 sent, replyAt;
+            std::size_t entry = 0;
+            RateLimitHeaders h;   // read at admission, sent with the reply
+        };
+        std::vector<Call> inFlight;
+        std::vector<qint64> sent;
+        int refused = 0;
+        qint64 learnedAt = -1;   // when the key knew the provider reads at admission
+        QStringList notes;
+        for (qint64 t = 0; t < 30'000; t += 10) {
+            // Replies in the order their calls were sent.
+            std::stable_sort(inFlight.begin(), inFlight.end(), [](const Call &x, const Call &y) { return x.replyAt < y.replyAt; });
+            for (auto it = inFlight.begin(); it != inFlight.end();) {
+                if (it->replyAt > t) {
+                    ++it;
+                    continue;
+                }
+                provider[it->entry].amount = 1'000;
+                s.settle(it->replyAt, it->a, settlementFor(CountingRule::Mistral, u));
+                notes << s.learnAlgorithm(it->replyAt, it->sent, CountingRule::Mistral, it->h);
+                notes << s.reconcile(it->replyAt, it->a, it->sent, CountingRule::Mistral, it->h);
+                it = inFlight.erase(it);
+            }
+            if (learnedAt < 0 && s.readsCountersAtAdmission().value_or(false))
+                learnedAt = t;
+            std::vector<Call> burst;   // a millisecond apart
+            for (qint64 at = t; s.canAdmit(at, cost()); ++at) {
+                burst.push_back({s.admit(at, cost()), at, at + kLatency, 0, {}});
+                sent.push_back(at);
+            }
+            // The last one sent reaches the provider first.
+            for (auto c = burst.rbegin(); c != burst.rend(); ++c) {
+                if (used(t) + 800 > kLimit) {
+                    ++refused;
+                    continue;
+                }
+                provider.push_back({t, 800});
+                c->entry = provider.size() - 1;
+                c->h.limitTokens = kLimit;
+                c->h.remainingTokens = kLimit - used(t);
+                inFlight.push_back(*c);
+            }
+        }
+        QStringList times;
+        for (qint64 x : sent)
+            times << QString::number(x);
+        QVERIFY2(refused == 0, qPrintable(times.join(u' ') + u'\n' + notes.join(u'\n')));
+        // Three calls in every window, the first included: the third leaves after the first
+        // two replies.
+        QVERIFY2(sent.size() >= 9 && sent[2] < 1'000, qPrintable(times.join(u' ') + u'\n' + notes.join(u'\n')));
+        // The first window's replies told the instant: its first reply's count, one of two
+        // totals, and the lone third call's (ranges instead of totals: the second window's).
+        QVERIFY2(learnedAt >= 0 && learnedAt < 1'000, qPrintable(QString::number(learnedAt) + u'\n' + notes.join(u'\n')));
     }
 
     void aBucketAboveItsLimitIsReadFromItsReset()
