@@ -467,10 +467,11 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
             explain();
             remodelled = true;
         }
-        // While the instant is unknown, a window's way of charging is judged by the instant that
+        // While the instant is unknown, a window's way of admission is judged by the instant that
         // explains the count better, where the prediction at admission is sharp: a burst's first
-        // replies, read at admission, show a cheaper admission that no way fits as of the reply
-        // (docs/ARCHITECTURE.md, "When the provider reads its counters").
+        // replies, read at admission, show a cheaper admission that no way fits as of the reply.
+        // Only with the settlement model in use (learnCharge): read at admission, the early counts
+        // show no completion (docs/ARCHITECTURE.md, "When the provider reads its counters").
         qint64 admitOff[2 * AdmissionWays];
         const bool either = !m_instantKnown && !bucket();
         if (either) {
@@ -885,6 +886,8 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     qint64 off[kWays];
     for (int m = 0; m < kWays; ++m) {
         off[m] = providerUsed < lo[m] ? lo[m] - providerUsed : providerUsed > hi[m] ? providerUsed - hi[m] : 0;
+        // (Not the other model's: counts read at admission that show no completion yet would
+        // make "kept" win, and a window that keeps 800 where the provider holds 1,000 is refused.)
         if (admitOff && m % 2 == model)
             off[m] = std::min(off[m], admitOff[m]);
         m_chargeScore[m] = kScoreDecay * m_chargeScore[m] + double(off[m]);

@@ -318,7 +318,8 @@ private:
     /// One tpm reading: scores each charge model against the provider's count, may switch. True
     /// when it switched (the way or the model), so what we hold was just charged anew. `admitOff`:
     /// while the instant is unknown, how far each way's count at admission misses, where that is
-    /// sharp (a way is as good as the instant that explains it better).
+    /// sharp; a way with the settlement model in use is as good as the instant that explains it
+    /// better.
     bool learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
                      const qint64 *admitOff, qint64 threshold, QStringList &notes);
     void applyChargeModel(ChargeModel m);
