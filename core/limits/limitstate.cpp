@@ -812,14 +812,13 @@ bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const q
     // those that come as close): a burst whose calls may or may not be in the count explains
     // about anything. At admission, a window's count is one of the totals that the calls which
     // may have raced the replying one allow (MaybeCounted), not anything between them; where one
-    // call may have, it is one of two, and hitting one is as sharp as a lone call's.
+    // call may have, it is one of two, and a hit spans that total and the tolerance either side.
     qint64 width[2] = {0, 0};
     const auto bestOff = [&](const qint64 *lo, const qint64 *hi, qint64 tolerance, const MaybeCounted *totals, qint64 &wide) {
         qint64 best = std::numeric_limits<qint64>::max();
         for (int m = 0; m < kWays; ++m) {
             const qint64 raw = offAtAdmission(providerUsed, lo[m], hi[m], totals, m);
             const qint64 o = std::max<qint64>(0, raw - tolerance);
-            // Two totals: the one hit is as wide as the tolerance on either side of it.
             const qint64 w = sharpAtAdmission(totals, m) && hi[m] > lo[m] ? std::min(hi[m] - lo[m], 2 * tolerance) : hi[m] - lo[m];
             if (o < best || (o == best && w < wide))
                 best = o, wide = w;
