@@ -582,9 +582,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // Until the instant is known, nor are the calls sent within a network hop before the replying
     // one: read at admission, the count may not have them yet (they raced it there; as
     // chargePredictionsAtAdmission). Read at the reply, the next count gives it back.
-    const qint64 raced = predicts && !m_instantKnown
-            ? std::min<qint64>(std::max<qint64>(0, now - sentAt) / 2, m_windows[Otpm].windowMs() / 120)
-            : 0;
+    const qint64 raced = predicts && !m_instantKnown ? networkHop(now, sentAt) : 0;
     const qint64 ours2 = m_windows[d].usedAt(now, now + lag)
             - (m_windows[d].chargedSince(now, sentAt - raced - 1) - m_windows[d].amountOf(own.window))
             - unsentCharged(d, sentAt - raced, false) - (apart ? heldApart(d, *apart, sentAt, now + lag) : 0);
@@ -686,7 +684,7 @@ void LimitState::chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWin
     // it may have arrived before it or after (a burst's calls race on their connections), a reply
     // that reached us within it may have been settled there before, or not (docs/ARCHITECTURE.md,
     // "When the provider reads its counters").
-    const qint64 hop = std::min<qint64>(std::max<qint64>(0, now - sentAt) / 2, m_windows[Otpm].windowMs() / 120);
+    const qint64 hop = networkHop(now, sentAt);
     enum In { Not, Perhaps, Surely, Later };
     const auto counted = [&](RateWindow::Ticket ticket, const Charged &c) {
         if (ticket == own)

@@ -289,6 +289,12 @@ private:
     /// not have yet (sent after the replying call `own`, or still unsent). A window sums the
     /// charges it still holds, a bucket replays them (admission, settlement) draining in between.
     void chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket own, qint64 lo[6], qint64 hi[6]) const;
+    /// How long after a call left us the provider admitted it, at most: a 120th of the window,
+    /// at most half the round trip of the reply that came back at `now`.
+    qint64 networkHop(qint64 now, qint64 sentAt) const
+    {
+        return std::min<qint64>(std::max<qint64>(0, now - sentAt) / 2, m_windows[Otpm].windowMs() / 120);
+    }
     /// The same as the provider counted when it admitted the replying call `own` (sent at
     /// `sentAt`): the calls sent before it, itself at its admission charge, the settlements it
     /// had seen. `lo`/`hi` span what is unsure (a reply that came back just after `sentAt`).
