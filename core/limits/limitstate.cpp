@@ -249,10 +249,16 @@ void LimitState::release(const Admission &a)
 
 void LimitState::refund(qint64 now, const Admission &a)
 {
-    settleCharge(Rpm, now, a.requests, 0);
-    settleCharge(Tpm, now, a.tokens, 0);
+    // Never made, as far as this key's provider counts: a bucket may have drained some of it
+    // already, which taking out its whole amount would give back twice.
+    const auto takeOut = [&](Dim d, const ChargeTickets &t) {
+        m_windows[d].settle(t.window, 0);
+        m_buckets[d].takeOut(now, limitOr0(d), t.bucket);
+    };
+    takeOut(Rpm, a.requests);
+    takeOut(Tpm, a.tokens);
     if (a.inputTokens.window)
-        settleCharge(Itpm, now, a.inputTokens, 0);
+        takeOut(Itpm, a.inputTokens);
     m_ledger.erase(a.tokens.window);
     sent(a);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace wb {
 
@@ -48,6 +49,33 @@ void TokenBucket::settle(qint64 now, qint64 limit, Ticket ticket, qint64 amount)
     it->second.amount = amount;
     it->second.settled = true;
     adjust(now, limit, delta);
+}
+
+void TokenBucket::takeOut(qint64 now, qint64 limit, Ticket ticket)
+{
+    const auto it = m_open.find(ticket);
+    if (it == m_open.end())
+        return;
+    drain(now, limit);
+    const qint64 at = it->second.at;
+    const double amount = double(it->second.amount);
+    it->second.amount = 0;
+    it->second.settled = true;
+    // The level is the most that any stretch of charges up to now holds after draining since it
+    // began. Without this charge, the stretches that began before it hold it less; those that
+    // begin with a later charge are as they were. (docs/ARCHITECTURE.md, "Limits".)
+    std::vector<std::pair<qint64, qint64>> later;   // (at, amount) of the charges made since
+    for (const auto &[other, open] : m_open)
+        if (other != ticket && open.at >= at && open.amount > 0)
+            later.emplace_back(open.at, open.amount);
+    std::sort(later.begin(), later.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    const double rate = limit > 0 && m_periodMs > 0 ? double(limit) / double(m_periodMs) : 0.0;
+    double without = m_level - amount, since = 0;
+    for (const auto &[when, a] : later) {
+        since += double(a);
+        without = std::max(without, since - rate * double(now - when));
+    }
+    m_level = std::max(0.0, std::min(m_level, without));
 }
 
 void TokenBucket::adjust(qint64 now, qint64 limit, qint64 delta)

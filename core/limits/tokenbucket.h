@@ -25,6 +25,11 @@ public:
     /// Replaces an earlier charge (settled or not) by `amount`: the difference is added to (or
     /// given back to) the level now. A charge older than one period is forgotten (nothing to correct).
     void settle(qint64 now, qint64 limit, Ticket ticket, qint64 amount);
+    /// Takes a charge out as if it had never been made (a call the provider counts elsewhere): the
+    /// level drops by the charge, but never below what the charges made since would hold had the
+    /// bucket been empty before one of them (it may have drained the charge while it held little
+    /// else). Forgotten charges are left alone, as by settle().
+    void takeOut(qint64 now, qint64 limit, Ticket ticket);
     /// Records `amount` as what an open charge holds, without moving the level (the level was
     /// moved some other way: LimitState's switch to another way of charging).
     void setAmount(Ticket ticket, qint64 amount)

@@ -44,6 +44,36 @@ private slots:
         QCOMPARE(b.emptyAt(0, 6'000), 6'000);
     }
 
+    void aChargeTakenOutLeavesWhatTheLaterOnesHold()
+    {
+        // 4 requests a second. One call at 315 ms, three at 357 ms; at 650 ms the first turns out
+        // to count elsewhere. It had drained 0.168 of itself alone before the three came, so
+        // without it the bucket holds the three less 293 ms of drain (1.828), not the level less
+        // the whole call (1.660): that 0.168 is 42 ms of refill the provider never gave.
+        TokenBucket b(1'000);
+        const auto first = b.charge(315, 4, 1);
+        for (int i = 0; i < 3; ++i)
+            b.charge(357, 4, 1);
+        b.takeOut(650, 4, first);
+        QCOMPARE(qRound(b.level(650, 4) * 1000), 1'828);
+        QCOMPARE(b.amountOf(first), 0);
+        // Taken out before anything drained, the whole charge goes.
+        TokenBucket c(1'000);
+        c.charge(100, 4, 2);
+        const auto moved = c.charge(100, 4, 1);
+        c.takeOut(100, 4, moved);
+        QCOMPARE(qRound(c.level(100, 4) * 1000), 2'000);
+        // The later charges alone never count for more than the level was.
+        TokenBucket d(1'000);
+        const auto early = d.charge(0, 4, 1);
+        d.charge(900, 4, 1);
+        d.takeOut(900, 4, early);
+        QCOMPARE(qRound(d.level(900, 4) * 1000), 1'000);
+        // Forgotten or unknown tickets change nothing.
+        d.takeOut(900, 4, 999);
+        QCOMPARE(qRound(d.level(900, 4) * 1000), 1'000);
+    }
+
     void refusalCounts_data()
     {
         QTest::addColumn<QString>("message");
