@@ -74,7 +74,7 @@ struct SimWindow {
     qint64 limit[4] = {0, 0, 0, 0};   // rpm, tpm, itpm, otpm; 0 = none
     SlidingSum sums[4];               // what was charged (totals; and admission when not a bucket)
     bool bucket = false;
-    qint64 periodUs = 0;              // a bucket's refill period (window + margin)
+    qint64 periodUs = 0;              // a bucket's refill period (the window, as the router's)
     qint64 marginUs = 0;              // and the margin as a delay after drain (TokenBucket::earliestFit)
     SimBucket buckets[4];
     // Spread calls (ScheduleDeployment::spread): when the provider's short interval is empty
@@ -99,7 +99,7 @@ struct SimWindow {
     SimWindow(qint64 windowUs, qint64 marginUs)
         : sums{SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs), SlidingSum(windowUs, marginUs),
                SlidingSum(windowUs, 0)},   // otpm: charged at the reply, no margin (as the router)
-          periodUs(windowUs + marginUs), marginUs(marginUs)
+          periodUs(windowUs), marginUs(marginUs)
     {
     }
     qint64 earliestFit(int k, qint64 now, qint64 amount)

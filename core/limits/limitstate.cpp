@@ -57,6 +57,12 @@ bool sharpAtAdmission(const MaybeCounted *maybe, int way)
     return maybe && maybe->n[way] <= 1;
 }
 
+// Anthropic's resets are RFC 3339 instants: whole seconds, and our clock against theirs.
+qint64 resetGranularityMs(CountingRule rule)
+{
+    return rule == CountingRule::Anthropic ? 1000 : 0;
+}
+
 } // namespace
 
 LimitState::LimitState(qint64 windowMs)
@@ -78,6 +84,10 @@ void LimitState::setOutputWindowMs(qint64 ms)
 {
     m_windows[Otpm].setWindowMs(ms);
     m_windows[Otpm].setGraceMs(std::min<qint64>(kReconcileGraceMs * 2, ms));
+    // A bucket refilling over the window and its margin would fall behind the provider's by the
+    // margin's share of every window it stays busy; the margin is the delay in fit() instead.
+    for (TokenBucket &b : m_buckets)
+        b.setPeriodMs(ms);
 }
 
 void LimitState::addConfigured(const LimitValues &v)
@@ -413,8 +423,17 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // it admitted them for (prompts it counts above our estimate, a small max_tokens) holds more,
     // and its reset, the time until it is full again, says how much: read as the limit, the key
     // sent into a level still above it and was refused.
-    if (*remaining <= 0 && resetMs && *resetMs > 0 && bucket() && d != Rpm)
-        providerUsed = std::max(providerUsed, qint64(double(*resetMs) * double(*limit) / double(m_windows[Otpm].windowMs())));
+    // An instant in whole seconds may lie up to a second after the true one: so much more refill
+    // may be counted in (resetSlack).
+    qint64 resetSlack = 0;
+    if (*remaining <= 0 && resetMs && *resetMs > 0 && bucket() && d != Rpm) {
+        const double window = double(m_windows[Otpm].windowMs());
+        const qint64 fromReset = qint64(double(*resetMs) * double(*limit) / window);
+        if (fromReset > providerUsed) {
+            providerUsed = fromReset;
+            resetSlack = qint64(std::ceil(double(resetGranularityMs(rule)) * double(*limit) / window));
+        }
+    }
     // How much less than the way of charging in use the way that comes closest to this count
     // predicts: a drop that it explains is no evidence of fixed windows (a bucket that settles
     // to usage gives back at every reply).
@@ -538,6 +557,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         const qint64 window = m_windows[d].windowMs();
         const qint64 reset = resetMs ? std::clamp<qint64>(*resetMs, 1, window) : window;
         adjust(d, now, deficit, now + reset);
+        m_resetSlack[d] = resetSlack;
         return;
     }
     // Held, nothing is given back; for a pool suspected, only what the replying key's counter
@@ -568,8 +588,10 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
                 explain();
             return give - explainedByCharge.value_or(0) - refusedHeld(d, now);
         };
-        if (give >= threshold && !(m_learnAlgorithm && give > *limit / 10 && unexplained() > *limit / 10)) {
+        const qint64 dropAtOnce = *limit / 10 + m_resetSlack[d];
+        if (give >= threshold && !(m_learnAlgorithm && give > dropAtOnce && unexplained() > dropAtOnce)) {
             adjust(d, now, -give, 0);
+            m_resetSlack[d] = 0;
             return;
         }
         // (One key's counter, while the keys may be counted apart, is no evidence of fixed windows.)
@@ -1207,8 +1229,7 @@ QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule r
 {
     if (!m_learnAlgorithm || m_chargeHeld)
         return {};
-    // Anthropic's resets are RFC 3339 instants: whole seconds, and our clock against theirs.
-    const qint64 granularity = rule == CountingRule::Anthropic ? 1000 : 0;
+    const qint64 granularity = resetGranularityMs(rule);
     std::vector<Reading> readings{algorithmVote(now, sentAt, Rpm, granularity, 0, h.limitRequests, h.remainingRequests, h.resetRequestsMs)};
     if (rule == CountingRule::Anthropic) {
         readings.push_back(algorithmVote(now, sentAt, Itpm, granularity, correctionThreshold(rule, Itpm), h.limitInputTokens,

@@ -63,7 +63,8 @@ public:
     void setWindowMs(qint64 ms);
     /// The otpm window alone: output is charged when the reply is read, after the provider counted
     /// it, so the provider's charge always leaves first and needs no safety margin
-    /// (docs/ARCHITECTURE.md, "Limits").
+    /// (docs/ARCHITECTURE.md, "Limits"). The buckets refill over this length too: the provider's
+    /// window, their margin being a delay (fit), not a slower refill.
     void setOutputWindowMs(qint64 ms);
     qint64 windowMs() const { return m_windows[Rpm].windowMs(); }
     /// Window or bucket for every dimension: where admission starts (setLearnAlgorithm).
@@ -386,6 +387,10 @@ private:
     std::optional<qint64> m_observed[DimCount];
     qint64 m_margin[DimCount] = {0, 0, 0, 0};
     double m_residual2[DimCount] = {0, 0, 0, 0};   // mean square of what the provider counted beyond us
+    // How far above the provider's a bucket's level may sit after a tightening read from a reset
+    // instant in whole seconds (a counter at zero): a later count that far lower is that rounding
+    // given back, no evidence of a counter that forgets at once.
+    qint64 m_resetSlack[DimCount] = {0, 0, 0, 0};
     qint64 m_blockedUntil = 0;
     qint64 m_outputReserved = 0;
     int m_inFlight = 0;

@@ -1276,6 +1276,36 @@ private slots:
         QVERIFY(s.canAdmit(at, one));
     }
 
+    void aBusyBucketRefillsAtTheProvidersRate()
+    {
+        // Ten minutes busy on a bucket of 60 requests per minute: a call a second after the first
+        // minute's 60. The margin is a delay, paid once; a bucket refilling over the window and
+        // its margin would fall 200 ms behind the provider's every minute, 2 s by the end.
+        LimitState s(60'200);
+        s.setOutputWindowMs(60'000);
+        s.setAlgorithm(LimitAlgorithm::TokenBucket);
+        s.addConfigured(LimitValues{60, std::nullopt, std::nullopt, std::nullopt});
+        AdmissionCost one;
+        one.requests = 1;
+        // The provider's bucket, each call arriving `hop` after it left us (none, or the margin).
+        for (const qint64 hop : {qint64(0), qint64(200)}) {
+            LimitState ours = s;
+            double level = 0;
+            qint64 levelAt = 0, t = 0;
+            for (int i = 0; i < 660; ++i) {
+                t = ours.earliestAdmit(t, one);
+                ours.admit(t, one);
+                level = std::max(0.0, level - double(t + hop - levelAt) * 60.0 / 60'000.0);
+                levelAt = t + hop;
+                QVERIFY2(level + 1 <= 60 + 1e-9, qPrintable(QStringLiteral("call %1 at %2 ms refused").arg(i).arg(t)));
+                level += 1;
+            }
+            // The provider has room for the last call 600 s after the first burst; we send it the
+            // margin (and its ms of rounding) after that.
+            QVERIFY2(t <= 600'000 + 200 + 10, qPrintable(QString::number(t)));
+        }
+    }
+
     void aBucketGivesBackNoRoundingOfTheProvidersCount()
     {
         // 21 calls in a bucket of 30 per minute; two seconds on ours holds 20.02 (shown as 21) and
@@ -1322,6 +1352,38 @@ private slots:
             // The provider's word, either way (a bucket keeps back what it may have drained ahead).
             QVERIFY(s.canAdmit(200, AdmissionCost{1, 0, 11'000, 0}));
         }
+    }
+
+    void aCounterAtZeroReadFromAWholeSecondIsGivenBackLater()
+    {
+        // 12,000 input tokens per 2 s, all taken at once. 100 ms on the counter is at zero and
+        // its reset, an instant in whole seconds, lies 900 ms after the true one: read as 16,800
+        // used, 5,400 above the level. A second later the provider counts 5,500 where ours says
+        // 10,900: that drop is the reset's rounding coming back, not a counter that forgets at
+        // once. The key stays a bucket and gives it back.
+        LimitState s(2'000);
+        s.setAlgorithm(LimitAlgorithm::TokenBucket);
+        s.setLearnAlgorithm(true);
+        s.addConfigured(LimitValues{std::nullopt, std::nullopt, 12'000, std::nullopt});
+        AdmissionCost all;
+        all.inputTokens = 12'000;
+        const Admission a = s.admit(0, all);
+        RateLimitHeaders h;
+        h.limitInputTokens = 12'000;
+        h.remainingInputTokens = 0;
+        h.resetInputTokensMs = 1'900 + 900;
+        s.reconcile(100, a, 0, CountingRule::Anthropic, h);
+        QCOMPARE(s.used(LimitState::Itpm, 100), 16'800);   // the safe side, for now
+        AdmissionCost small;
+        small.inputTokens = 100;
+        const Admission b = s.admit(1'000, small);
+        h.remainingInputTokens = 12'000 - 5'500;
+        h.resetInputTokensMs.reset();
+        const QStringList notes = s.reconcile(1'100, b, 1'000, CountingRule::Anthropic, h);
+        QVERIFY2(!notes.join(u' ').contains(u"dropped more than a refilling bucket can"_qs), qPrintable(notes.join(u"; ")));
+        QCOMPARE(s.algorithm(), LimitAlgorithm::TokenBucket);
+        // Given back down to the count and what may have drained ahead of the provider's.
+        QVERIFY2(s.used(LimitState::Itpm, 1'100) <= 5'500 + 1'200 + 1, qPrintable(QString::number(s.used(LimitState::Itpm, 1'100))));
     }
 
     void aBucketDrainsFromWhenTheRequestLeft()
