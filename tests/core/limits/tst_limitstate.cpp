@@ -115,6 +115,17 @@ struct MistralReadAtAdmission {
     }
 };
 
+/// A key counted as a bucket of `rpm` requests a minute with the router's 200 ms margin.
+LimitState requestBucket(qint64 rpm)
+{
+    LimitState s(60'200);
+    s.setOutputWindowMs(60'000);
+    s.setAlgorithm(LimitAlgorithm::TokenBucket);
+    s.addConfigured(LimitValues{rpm, std::nullopt, std::nullopt, std::nullopt});
+    return s;
+}
+const AdmissionCost kOneRequest{1, 0, 0, 0};
+
 } // namespace
 
 class TstLimitState final : public QObject {
@@ -1259,12 +1270,8 @@ private slots:
         // A burst into an empty bucket goes at once (nothing drained yet); a call that needs
         // drained room goes the margin (200 ms) after ours says, not only when a bucket refilling
         // 200 ms per minute slower allows (a few ms two seconds on, less than the way there).
-        LimitState s(60'200);
-        s.setOutputWindowMs(60'000);
-        s.setAlgorithm(LimitAlgorithm::TokenBucket);
-        s.addConfigured(LimitValues{30, std::nullopt, std::nullopt, std::nullopt});
-        AdmissionCost one;
-        one.requests = 1;
+        LimitState s = requestBucket(30);
+        const AdmissionCost &one = kOneRequest;
         for (int i = 0; i < 30; ++i) {
             QVERIFY(s.canAdmit(0, one));
             s.admit(0, one);
@@ -1281,12 +1288,8 @@ private slots:
         // Ten minutes busy on a bucket of 60 requests per minute: a call a second after the first
         // minute's 60. The margin is a delay, paid once; a bucket refilling over the window and
         // its margin would fall 200 ms behind the provider's every minute, 2 s by the end.
-        LimitState s(60'200);
-        s.setOutputWindowMs(60'000);
-        s.setAlgorithm(LimitAlgorithm::TokenBucket);
-        s.addConfigured(LimitValues{60, std::nullopt, std::nullopt, std::nullopt});
-        AdmissionCost one;
-        one.requests = 1;
+        const LimitState s = requestBucket(60);
+        const AdmissionCost &one = kOneRequest;
         // The provider's bucket, each call arriving `hop` after it left us (none, or the margin).
         for (const qint64 hop : {qint64(0), qint64(200)}) {
             LimitState ours = s;
@@ -1310,12 +1313,8 @@ private slots:
     {
         // 21 calls in a bucket of 30 per minute; two seconds on ours holds 20.02 (shown as 21) and
         // the provider, whose level started later, shows 20: a hundredth, not a call to give back.
-        LimitState s(60'200);
-        s.setOutputWindowMs(60'000);
-        s.setAlgorithm(LimitAlgorithm::TokenBucket);
-        s.addConfigured(LimitValues{30, std::nullopt, std::nullopt, std::nullopt});
-        AdmissionCost one;
-        one.requests = 1;
+        LimitState s = requestBucket(30);
+        const AdmissionCost &one = kOneRequest;
         for (int i = 0; i < 20; ++i)
             s.admit(0, one);
         const Admission last = s.admit(10, one);   // the replying call, sent after the others
