@@ -125,6 +125,15 @@ LimitState requestBucket(qint64 rpm)
     return s;
 }
 const AdmissionCost kOneRequest{1, 0, 0, 0};
+/// A key counted as a bucket of 12,000 input tokens per `windowMs`, learning its algorithm when `learn`.
+LimitState inputBucket(qint64 windowMs, bool learn)
+{
+    LimitState s(windowMs);
+    s.setAlgorithm(LimitAlgorithm::TokenBucket);
+    s.setLearnAlgorithm(learn);
+    s.addConfigured(LimitValues{std::nullopt, std::nullopt, 12'000, std::nullopt});
+    return s;
+}
 
 } // namespace
 
@@ -1335,10 +1344,7 @@ private slots:
         // reset). A bucket drains 40 in that time: the key counts as a window, which gives the
         // room back only while our charge would have lasted, and says so.
         for (const bool learn : {true, false}) {
-            LimitState s(60'000);
-            s.setAlgorithm(LimitAlgorithm::TokenBucket);
-            s.setLearnAlgorithm(learn);
-            s.addConfigured(LimitValues{std::nullopt, std::nullopt, 12'000, std::nullopt});
+            LimitState s = inputBucket(60'000, learn);
             AdmissionCost c;
             c.inputTokens = 6'000;
             const Admission a = s.admit(0, c);
@@ -1360,10 +1366,7 @@ private slots:
         // used, 5,400 above the level. A second later the provider counts 5,500 where ours says
         // 10,900: that drop is the reset's rounding coming back, not a counter that forgets at
         // once. The key stays a bucket and gives it back.
-        LimitState s(2'000);
-        s.setAlgorithm(LimitAlgorithm::TokenBucket);
-        s.setLearnAlgorithm(true);
-        s.addConfigured(LimitValues{std::nullopt, std::nullopt, 12'000, std::nullopt});
+        LimitState s = inputBucket(2'000, true);
         AdmissionCost all;
         all.inputTokens = 12'000;
         const Admission a = s.admit(0, all);
