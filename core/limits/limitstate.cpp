@@ -1477,11 +1477,12 @@ QStringList LimitState::reconcileRefusal(qint64 now, const RefusalCounts &r, std
 {
     QStringList notes;
     m_informed = true;
-    const Dim d = r.dim == RefusalCounts::Requests ? Rpm
-                : r.dim == RefusalCounts::InputTokens ? Itpm
-                : r.dim == RefusalCounts::OutputTokens ? Otpm
-                                                        : Tpm;
+    const Dim d = dimOf(r);
+    const bool first = !effective(d);
     observeLimit(d, r.limit, notes);
+    // Nothing drained the bucket while its limit was unknown, and no counter has said its level.
+    if (first && bucket())
+        reseedBucket(d, now);
     if (r.used) {
         // Only tightens: a refusal is no evidence that anything was given back.
         const qint64 window = m_windows[d].windowMs();
@@ -1494,6 +1495,103 @@ QStringList LimitState::reconcileRefusal(qint64 now, const RefusalCounts &r, std
             adjust(d, now, deficit - soon, now + window);
     }
     return notes;
+}
+
+LimitState::Dim LimitState::dimOf(const RefusalCounts &r)
+{
+    return r.dim == RefusalCounts::Requests      ? Rpm
+           : r.dim == RefusalCounts::InputTokens ? Itpm
+           : r.dim == RefusalCounts::OutputTokens ? Otpm
+                                                  : Tpm;
+}
+
+double LimitState::replayedLevel(Dim d, qint64 now, qint64 at, qint64 limit, RateWindow::Ticket except)
+{
+    const double rate = double(limit) / double(m_buckets[d].periodMs());
+    double level = 0;
+    std::optional<qint64> last;
+    for (const RateWindow::Charge &c : m_windows[d].charges(now)) {
+        if (c.id == except || c.at > at)
+            continue;
+        if (last)
+            level = std::max(0.0, level - double(c.at - *last) * rate);
+        level += double(c.amount);
+        last = c.at;
+    }
+    return last ? std::max(0.0, level - double(at - *last) * rate) : 0.0;
+}
+
+void LimitState::reseedBucket(Dim d, qint64 now, RateWindow::Ticket except)
+{
+    const auto limit = effective(d);
+    if (!limit || *limit <= 0)
+        return;
+    const qint64 level = qint64(std::ceil(replayedLevel(d, now, now, *limit, except)));
+    m_buckets[d].adjust(now, *limit, level - m_buckets[d].used(now, *limit));
+}
+
+QStringList LimitState::learnFromRetryDelay(qint64 now, qint64 sentAt, const Admission &refused, const RefusalCounts &r,
+                                            qint64 retryAfterMs)
+{
+    // Reset times or counters say more than one delay; a declared algorithm is never relearned;
+    // after a bucket was refused the key stays a window.
+    const Dim d = dimOf(r);
+    const auto limit = effective(d);
+    if (!m_learnAlgorithm || m_bucketRefused || m_resetsNamed || m_algorithm != LimitAlgorithm::SlidingWindow || d == Otpm
+        || !limit || *limit <= 0 || retryAfterMs <= 0)
+        return {};
+    // Other refusals of the last window may not be counted by the provider, as ours counts them.
+    pruneRefused(now);
+    if (m_refused.size() > 1)
+        return {};
+    const ChargeTickets &own = d == Rpm ? refused.requests : d == Tpm ? refused.tokens : refused.inputTokens;
+    const qint64 amount = m_windows[d].amountOf(own.window);
+    if (amount <= 0)
+        return {};
+    // The provider decided somewhere between the call leaving and its refusal coming back, and
+    // knew the calls sent before then. Its window is ours without the safety margin.
+    const qint64 decided = sentAt + (now - sentAt) / 2;
+    const qint64 period = m_windows[Otpm].windowMs();
+    const double rate = double(*limit) / double(period);
+    const double level = replayedLevel(d, now, decided, *limit, own.window);
+    const qint64 bucketWait = qint64(std::ceil(std::max(0.0, level + double(amount) - double(*limit)) / rate));
+    // A window: the oldest charges leave until the call fits.
+    std::vector<RateWindow::Charge> held;
+    qint64 sum = 0;
+    for (const RateWindow::Charge &c : m_windows[d].charges(now))
+        if (c.id != own.window && c.at <= decided && c.at + period > decided) {
+            held.push_back(c);
+            sum += c.amount;
+        }
+    qint64 windowWait = 0;
+    for (const RateWindow::Charge &c : held) {
+        if (sum + amount <= *limit)
+            break;
+        sum -= c.amount;
+        windowWait = c.at + period - decided;
+    }
+    // Half the round trip (when the provider decided), a delay stated in whole seconds, a
+    // fiftieth of the window, and for tokens the calls on their way, charged our estimate, which
+    // may be off by a tenth (the others are settled to the provider's usage).
+    const TokenBucket &b = m_buckets[d];
+    const qint64 unsure = d == Rpm ? 0 : (b.chargedSince(decided - period, own.bucket) - b.chargedSince(decided + 1, own.bucket)) / 10;
+    const qint64 granularity = retryAfterMs % 1000 == 0 ? 1000 : 10;
+    const qint64 tolerance = (now - sentAt) / 2 + granularity + period / 50 + qint64(std::ceil(double(unsure) / rate));
+    if (windowWait - bucketWait <= 2 * tolerance || std::abs(retryAfterMs - bucketWait) > tolerance)
+        return {};
+    m_algorithm = LimitAlgorithm::TokenBucket;
+    m_algorithmLearned = true;
+    m_algorithmScore = kAlgorithmScoreMax;
+    // What the provider holds now: the refused call is not in it, as its delay just said.
+    for (const Dim x : {Rpm, Tpm, Itpm, Otpm}) {
+        const ChargeTickets &t = x == Rpm ? refused.requests : x == Tpm ? refused.tokens : refused.inputTokens;
+        reseedBucket(x, now, x == Otpm ? 0 : t.window);
+    }
+    return {QStringLiteral("counting this key's limits as token buckets: the provider's retry delay (%1 ms) is when a "
+                           "bucket has room again (%2 ms), not a window (%3 ms)")
+                .arg(retryAfterMs)
+                .arg(bucketWait)
+                .arg(windowWait)};
 }
 
 } // namespace wb

@@ -255,6 +255,13 @@ public:
     /// the provider counts beyond us — the part that must leave before the refused call fits
     /// until `retryAfterMs` (when given), the rest for a window.
     QStringList reconcileRefusal(qint64 now, const RefusalCounts &r, std::optional<qint64> retryAfterMs = {});
+    /// A refusal of the call `refused` (sent at `sentAt`) that taught the limit `r` names, from a
+    /// key whose replies show no counters (Gemini): its retry delay is when the provider has room
+    /// for the call again, which a bucket and a window predict apart after a burst. A delay that
+    /// fits the bucket's prediction and not the window's turns the window into a bucket
+    /// (docs/ARCHITECTURE.md, "Bucket or window, from evidence"). Returns a note when it switched.
+    QStringList learnFromRetryDelay(qint64 now, qint64 sentAt, const Admission &refused, const RefusalCounts &r,
+                                    qint64 retryAfterMs);
     /// Corrections smaller than this are ignored (Anthropic rounds remaining to thousands).
     static qint64 correctionThreshold(CountingRule rule, Dim d);
     /// How far behind our clock a provider's window may lag (network latency) for reconcile.
@@ -358,6 +365,12 @@ private:
     void applyFixed(qint64 now);
     /// A learned switch to the sliding window (the safe side), from a bucket or fixed windows.
     void countAsSlidingWindow(qint64 now);
+    /// The bucket's level of `d` made anew from the window's charges (but `except`), drained at
+    /// the known limit: a bucket whose limit was unknown never drained.
+    void reseedBucket(Dim d, qint64 now, RateWindow::Ticket except = 0);
+    /// What a bucket at `limit` holds at `at` of the window's charges made by then (but `except`).
+    double replayedLevel(Dim d, qint64 now, qint64 at, qint64 limit, RateWindow::Ticket except);
+    static Dim dimOf(const RefusalCounts &r);
     /// Whether the provider still counts a charge made at `at` (the tpm window's rule, without
     /// the safety margins), for scoring the charge models.
     bool providerHolds(qint64 at, qint64 now) const;

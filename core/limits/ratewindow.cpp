@@ -73,6 +73,18 @@ qint64 RateWindow::usedAt(qint64 now, qint64 t)
     return std::max<qint64>(0, u);
 }
 
+std::vector<RateWindow::Charge> RateWindow::charges(qint64 now)
+{
+    prune(now);
+    std::vector<Charge> out;
+    out.reserve(m_events.size());
+    for (const Event &e : m_events)
+        out.push_back(Charge{e.id, e.at, e.amount});
+    // Restamped charges may sit out of time order (the deque is in expiry order).
+    std::stable_sort(out.begin(), out.end(), [](const Charge &a, const Charge &b) { return a.at < b.at; });
+    return out;
+}
+
 qint64 RateWindow::amountOf(Ticket ticket) const
 {
     const qsizetype i = ticket ? indexOf(ticket) : -1;

@@ -88,6 +88,15 @@ public:
     /// window will hold it longer than ours would have. No effect on charges already expired.
     void restamp(Ticket ticket, qint64 at);
 
+    /// One ordinary charge as made (restamps included).
+    struct Charge {
+        Ticket id;
+        qint64 at;
+        qint64 amount;
+    };
+    /// The ordinary charges still retained (those expired within the grace period too), oldest first.
+    std::vector<Charge> charges(qint64 now);
+
     /// Sum of charges not yet expired at `now`.
     qint64 used(qint64 now);
     /// Sum of charges that had not expired at `since` (<= now), for reconciliation.

@@ -2114,6 +2114,11 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
             const int known = knownLimits();
             notes << d.limits->reconcileRefusal(t, *counts, reply.limits.retryAfterMs);
             taught = knownLimits() > known;
+            // The refusal that teaches a key without counters its limit also says, by its retry
+            // delay, whether the provider refills a bucket (docs/ARCHITECTURE.md, "Bucket or
+            // window, from evidence").
+            if (taught && silent && reply.limits.retryAfterMs)
+                notes << d.limits->learnFromRetryDelay(t, c.sentMs, c.admission, *counts, *reply.limits.retryAfterMs);
         } else if (exploring(*d.limits, d.rule)) {
             // Nothing to learn a limit from ("Rate limit exceeded"): growth pacing would never
             // end, and costs more time than the refusals it saves (docs/ARCHITECTURE.md, "Slow

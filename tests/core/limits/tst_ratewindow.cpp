@@ -128,6 +128,33 @@ private slots:
         QCOMPARE(w.used(1'300), 2);
     }
 
+    void chargesAreListedInTimeOrderAsMade()
+    {
+        // What LimitState replays as a bucket: each ordinary charge at its (restamped) time, with
+        // its settled amount, the expired ones still retained too, synthetic ones never.
+        RateWindow w(1'000);
+        w.setGraceMs(500);
+        const auto a = w.charge(0, 1);
+        const auto b = w.charge(100, 2);
+        const auto c = w.charge(200, 4);
+        w.restamp(a, 300);
+        QVERIFY(w.settle(b, 5));
+        w.chargeUntil(250, 10, 900);
+        auto listed = w.charges(400);
+        QCOMPARE(listed.size(), size_t(3));
+        QCOMPARE(listed[0].id, b);
+        QCOMPARE(listed[0].at, 100);
+        QCOMPARE(listed[0].amount, 5);
+        QCOMPARE(listed[1].id, c);
+        QCOMPARE(listed[2].id, a);
+        QCOMPARE(listed[2].at, 300);
+        listed = w.charges(1'150);   // b expired at 1,100 but is retained for the grace period
+        QCOMPARE(listed.size(), size_t(3));
+        listed = w.charges(1'750);   // b's and c's grace ended, a's (from 1,300) not
+        QCOMPARE(listed.size(), size_t(1));
+        QCOMPARE(listed[0].id, a);
+    }
+
     void syntheticChargeExpiresAtItsOwnTime()
     {
         RateWindow w;

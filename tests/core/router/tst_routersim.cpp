@@ -764,6 +764,44 @@ private slots:
         QCOMPARE(sim.stats().rateLimited, 0);
     }
 
+    void aRefusalsRetryDelayTellsABucket_data()
+    {
+        QTest::addColumn<bool>("providerBucket");
+        QTest::newRow("provider refills a bucket") << true;
+        QTest::newRow("provider slides a window") << false;
+    }
+    void aRefusalsRetryDelayTellsABucket()
+    {
+        // A Gemini key with no limits written. Its replies show no counters, so the refusal that
+        // teaches its limit is all the router hears of how it refills: its retry delay is when
+        // the call fits again, soon after a burst for a bucket, when the burst leaves for a
+        // window. A bucket is counted as one from then on, and remembered; a window stays one.
+        QFETCH(bool, providerBucket);
+        constexpr qint64 kWindowMs = 2'000;
+        constexpr int kJobs = 16;
+        SimKey key{u"sk-gemini"_qs, u"gemini"_qs, 0, 2'000, 0, 0, {}};
+        key.algorithm = providerBucket ? SimAlgorithm::Bucket : SimAlgorithm::Window;
+        ProviderSimulator sim(oneKeySimulator(key, kWindowMs, 50));
+        QVERIFY(sim.start().has_value());
+        const Deployment d = deploymentAt(u"ge/1"_qs, u"ge"_qs, u"gemini"_qs, sim.baseUrl());
+        QStringList events;
+        const std::unique_ptr<Router> owned = routerFor(d, key.key, kWindowMs, events);
+        wbtest::SimRouterRun run;
+        wbtest::runJobs(*owned, sim, kJobs, [&](quint64 id) {
+            RouterJob j = jobFor(id, d.modelName);
+            j.request.user = QString(u"We hold these truths to be self-evident. "_qs).repeated(25);   // ~250 tokens
+            return j;
+        }, run);
+        QVERIFY2(run.errors.isEmpty(), qPrintable(run.errors.join(u'\n')));
+        QCOMPARE(run.stats.ok, kJobs);
+        QVERIFY2(!events.filter(u"learned tpm limit 2000"_qs).isEmpty(), qPrintable(events.join(u'\n')));
+        QCOMPARE(events.filter(u"retry delay"_qs).size(), providerBucket ? 1 : 0);
+        QCOMPARE(run.snapshot.deployments.size(), 1);
+        QCOMPARE(run.snapshot.deployments.first().learnedCounting.bucket.value_or(false), providerBucket);
+        // The refusal that taught the limit, and none after it.
+        QCOMPARE(run.stats.rateLimited, 1);
+    }
+
     void countsReadAtAdmissionAreLearned()
     {
         // An OpenAI key whose provider refills a bucket, charges prompt + max_tokens at admission
