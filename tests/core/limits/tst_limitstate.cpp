@@ -1021,6 +1021,47 @@ private slots:
         QVERIFY(notes.join(u' ').contains(u"learned tpm limit 1000"_qs));
     }
 
+    void aRetryDelayTellsABucketFromAWindow()
+    {
+        // A key whose provider shows no counters and whose limits are unknown: five calls of
+        // 2,000 tokens at 0-40 ms, a sixth sent at 100 and refused at 200 for a limit of 10,000
+        // per 5 s. A bucket refilling 2 tokens a millisecond has room for it 850 ms after the
+        // provider decided (at 150), a window only once the burst leaves (4,850 ms). A delay that
+        // says bucket turns a key that may learn into one; a window's, or a key whose algorithm
+        // was stated, stays a window.
+        struct Case {
+            qint64 delayMs;
+            bool mayLearn;
+            bool bucket;
+        };
+        for (const Case k : {Case{860, true, true}, Case{4'850, true, false}, Case{860, false, false}}) {
+            LimitState s(5'000);
+            s.setOutputWindowMs(5'000);
+            s.setLearnAlgorithm(k.mayLearn);
+            AdmissionCost c;
+            c.tokens = 2'000;
+            for (int i = 0; i < 5; ++i)
+                s.admit(i * 10, c);
+            const Admission refused = s.admit(100, c);
+            s.noteRefused(200, refused);
+            RefusalCounts r;
+            r.dim = RefusalCounts::Tokens;
+            r.limit = 10'000;
+            s.reconcileRefusal(200, r, k.delayMs);
+            const QStringList notes = s.learnFromRetryDelay(200, 100, refused, r, k.delayMs);
+            QCOMPARE(s.algorithm() == LimitAlgorithm::TokenBucket, k.bucket);
+            QCOMPARE(notes.size(), k.bucket ? 1 : 0);
+            QCOMPARE(s.algorithmLearned(), k.bucket);
+            // The bucket holds the burst as the provider does (drained, the refused call not in
+            // it): room at 1,000 ms. The window holds the refused call too, until 5,010.
+            const qint64 at = s.earliestAdmit(200, c);
+            if (k.bucket)
+                QCOMPARE(at, 1'000);
+            else
+                QCOMPARE(at, 5'010);
+        }
+    }
+
     void aRefusalTurnsTheBucketIntoTheWindowItFollowed()
     {
         // A bucket refills; a window holds every charge for its full length. A provider that
