@@ -288,7 +288,7 @@ qint64 LimitState::heldApart(Dim d, const std::vector<Admission> &apart, qint64 
 {
     qint64 sum = 0;
     for (const Admission &o : apart) {
-        const ChargeTickets &c = d == Rpm ? o.requests : d == Tpm ? o.tokens : o.inputTokens;
+        const ChargeTickets c = ticketsOf(o, d);
         if (!isUnsent(o.tokens.window))   // an unsent call is taken out as such (unsentCharged)
             sum += m_windows[d].heldAt(c.window, before, t);
     }
@@ -301,7 +301,7 @@ qint64 LimitState::unsentCharged(Dim d, qint64 before, bool inBucket) const
     for (const Admission &u : m_unsent) {
         if (u.at >= before)
             continue;   // counted among the calls sent after the replying one already
-        const ChargeTickets &t = d == Rpm ? u.requests : d == Tpm ? u.tokens : d == Itpm ? u.inputTokens : ChargeTickets{};
+        const ChargeTickets t = ticketsOf(u, d);
         sum += inBucket ? m_buckets[d].amountOf(t.bucket) : t.window ? m_windows[d].amountOf(t.window) : 0;
     }
     return sum;
@@ -1505,12 +1505,19 @@ LimitState::Dim LimitState::dimOf(const RefusalCounts &r)
                                                   : Tpm;
 }
 
-double LimitState::replayedLevel(Dim d, qint64 now, qint64 at, qint64 limit, RateWindow::Ticket except)
+ChargeTickets LimitState::ticketsOf(const Admission &a, Dim d)
 {
-    const double rate = double(limit) / double(m_buckets[d].periodMs());
+    return d == Rpm ? a.requests : d == Tpm ? a.tokens : d == Itpm ? a.inputTokens : ChargeTickets{};
+}
+
+namespace {
+// What a bucket draining at `rate` per ms holds at `at` of `charges` (oldest first) made by then,
+// but `except`.
+double replayedLevel(const std::vector<RateWindow::Charge> &charges, qint64 at, double rate, RateWindow::Ticket except)
+{
     double level = 0;
     std::optional<qint64> last;
-    for (const RateWindow::Charge &c : m_windows[d].charges(now)) {
+    for (const RateWindow::Charge &c : charges) {
         if (c.id == except || c.at > at)
             continue;
         if (last)
@@ -1520,13 +1527,15 @@ double LimitState::replayedLevel(Dim d, qint64 now, qint64 at, qint64 limit, Rat
     }
     return last ? std::max(0.0, level - double(at - *last) * rate) : 0.0;
 }
+} // namespace
 
 void LimitState::reseedBucket(Dim d, qint64 now, RateWindow::Ticket except)
 {
     const auto limit = effective(d);
     if (!limit || *limit <= 0)
         return;
-    const qint64 level = qint64(std::ceil(replayedLevel(d, now, now, *limit, except)));
+    const double rate = double(*limit) / double(m_buckets[d].periodMs());
+    const qint64 level = qint64(std::ceil(replayedLevel(m_windows[d].charges(now), now, rate, except)));
     m_buckets[d].adjust(now, *limit, level - m_buckets[d].used(now, *limit));
 }
 
@@ -1544,7 +1553,7 @@ QStringList LimitState::learnFromRetryDelay(qint64 now, qint64 sentAt, const Adm
     pruneRefused(now);
     if (m_refused.size() > 1)
         return {};
-    const ChargeTickets &own = d == Rpm ? refused.requests : d == Tpm ? refused.tokens : refused.inputTokens;
+    const ChargeTickets own = ticketsOf(refused, d);
     const qint64 amount = m_windows[d].amountOf(own.window);
     if (amount <= 0)
         return {};
@@ -1553,12 +1562,13 @@ QStringList LimitState::learnFromRetryDelay(qint64 now, qint64 sentAt, const Adm
     const qint64 decided = sentAt + (now - sentAt) / 2;
     const qint64 period = m_windows[Otpm].windowMs();
     const double rate = double(*limit) / double(period);
-    const double level = replayedLevel(d, now, decided, *limit, own.window);
+    const std::vector<RateWindow::Charge> charges = m_windows[d].charges(now);
+    const double level = replayedLevel(charges, decided, rate, own.window);
     const qint64 bucketWait = qint64(std::ceil(std::max(0.0, level + double(amount) - double(*limit)) / rate));
     // A window: the oldest charges leave until the call fits.
     std::vector<RateWindow::Charge> held;
     qint64 sum = 0;
-    for (const RateWindow::Charge &c : m_windows[d].charges(now))
+    for (const RateWindow::Charge &c : charges)
         if (c.id != own.window && c.at <= decided && c.at + period > decided) {
             held.push_back(c);
             sum += c.amount;
@@ -1583,10 +1593,8 @@ QStringList LimitState::learnFromRetryDelay(qint64 now, qint64 sentAt, const Adm
     m_algorithmLearned = true;
     m_algorithmScore = kAlgorithmScoreMax;
     // What the provider holds now: the refused call is not in it, as its delay just said.
-    for (const Dim x : {Rpm, Tpm, Itpm, Otpm}) {
-        const ChargeTickets &t = x == Rpm ? refused.requests : x == Tpm ? refused.tokens : refused.inputTokens;
-        reseedBucket(x, now, x == Otpm ? 0 : t.window);
-    }
+    for (const Dim x : {Rpm, Tpm, Itpm, Otpm})
+        reseedBucket(x, now, ticketsOf(refused, x).window);
     return {QStringLiteral("counting this key's limits as token buckets: the provider's retry delay (%1 ms) is when a "
                            "bucket has room again (%2 ms), not a window (%3 ms)")
                 .arg(retryAfterMs)

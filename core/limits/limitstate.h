@@ -368,9 +368,9 @@ private:
     /// The bucket's level of `d` made anew from the window's charges (but `except`), drained at
     /// the known limit: a bucket whose limit was unknown never drained.
     void reseedBucket(Dim d, qint64 now, RateWindow::Ticket except = 0);
-    /// What a bucket at `limit` holds at `at` of the window's charges made by then (but `except`).
-    double replayedLevel(Dim d, qint64 now, qint64 at, qint64 limit, RateWindow::Ticket except);
     static Dim dimOf(const RefusalCounts &r);
+    /// An admission's tickets in dimension `d` (none for otpm, charged at the reply).
+    static ChargeTickets ticketsOf(const Admission &a, Dim d);
     /// Whether the provider still counts a charge made at `at` (the tpm window's rule, without
     /// the safety margins), for scoring the charge models.
     bool providerHolds(qint64 at, qint64 now) const;
