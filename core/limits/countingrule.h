@@ -43,13 +43,18 @@ struct AdmissionCost {
     /// tpm by the counting rule's own reading (prompt + max_tokens), kept when `tokens` is replaced
     /// by a learned reading, so the learner can still score the documented one.
     qint64 sumTokens = 0;
+    /// How much of the prompt's charge (tpm, itpm) is margin over our own estimate of it: the
+    /// provider counts the prompt, not the margin, so a count that much below ours is expected
+    /// while the call is on its way (LimitState's test for counters that forget at once).
+    qint64 promptMargin = 0;
 };
 AdmissionCost admissionCost(CountingRule rule, const CallTokens &call);
 /// Two calls admitted together (to ask whether a second call still leaves room for the first).
 constexpr AdmissionCost operator+(const AdmissionCost &a, const AdmissionCost &b)
 {
     return {a.requests + b.requests, a.tokens + b.tokens, a.inputTokens + b.inputTokens, a.outputReserve + b.outputReserve,
-            a.largerTokens + b.largerTokens, a.promptOnlyTokens + b.promptOnlyTokens, a.sumTokens + b.sumTokens};
+            a.largerTokens + b.largerTokens, a.promptOnlyTokens + b.promptOnlyTokens, a.sumTokens + b.sumTokens,
+            a.promptMargin + b.promptMargin};
 }
 /// The same from the request's character count.
 AdmissionCost admissionCost(CountingRule rule, qint64 chars, qint64 estimatedPromptTokens, qint64 maxTokens,

@@ -204,6 +204,9 @@ Admission LimitState::admit(qint64 now, const AdmissionCost &c)
         a.inputTokens = charge(Itpm, now, c.inputTokens);
     a.outputReserve = c.outputReserve;
     m_outputReserved += c.outputReserve;
+    a.promptMargin = std::max<qint64>(0, c.promptMargin);
+    if (a.promptMargin > 0)
+        m_promptMargins[a.requests.window] = {now, a.promptMargin};
     ++m_inFlight;
     if (m_spread > 0) {
         // Each call keeps the next one back by its share of the rate, over the window as the
@@ -254,6 +257,8 @@ void LimitState::release(const Admission &a)
 {
     sent(a);
     m_outputReserved = std::max<qint64>(0, m_outputReserved - a.outputReserve);
+    if (a.promptMargin > 0)
+        m_promptMargins.erase(a.requests.window);
     m_inFlight = std::max(0, m_inFlight - 1);
 }
 
@@ -588,7 +593,11 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
                 explain();
             return give - explainedByCharge.value_or(0) - refusedHeld(d, now);
         };
-        const qint64 dropAtOnce = *limit / 10 + m_resetSlack[d];
+        // Nor is the margin on the prompts of the calls the count holds and that are still on their
+        // way: the provider counts their prompts, we charge our estimates with a margin (half as
+        // much again before its first count of the model: docs/ARCHITECTURE.md, "Tokens"). A first
+        // burst of a dozen calls gives that much back at its first reply.
+        const qint64 dropAtOnce = *limit / 10 + m_resetSlack[d] + (d == Rpm ? 0 : promptMarginOnTheirWay(sentAt));
         if (give >= threshold && !(m_learnAlgorithm && give > dropAtOnce && unexplained() > dropAtOnce)) {
             adjust(d, now, -give, 0);
             m_resetSlack[d] = 0;
@@ -811,6 +820,15 @@ qint64 LimitState::risesUnseen(qint64 now, qint64 sentAt, RateWindow::Ticket own
     for (const auto &[ticket, c] : m_ledger)
         if (c.rise > 0 && (ticket == own || c.settledAt > sentAt) && providerHolds(c.at, now))
             sum += c.rise;
+    return sum;
+}
+
+qint64 LimitState::promptMarginOnTheirWay(qint64 sentBefore) const
+{
+    qint64 sum = 0;
+    for (const auto &[ticket, m] : m_promptMargins)
+        if (m.first <= sentBefore)
+            sum += m.second;
     return sum;
 }
 

@@ -37,6 +37,7 @@ struct Admission {
     qint64 at = 0;
     ChargeTickets requests, tokens, inputTokens;
     qint64 outputReserve = 0;
+    qint64 promptMargin = 0;   ///< AdmissionCost::promptMargin, held until the call is released
 };
 
 /// What a count read as the provider admitted a call may or may not hold beyond what it surely
@@ -317,6 +318,8 @@ private:
     /// A tenth of what the calls still on their way (but `except`) are charged: our estimate of
     /// their prompts may be off by that much.
     qint64 promptErrorOnTheirWay(qint64 now, RateWindow::Ticket except = 0) const;
+    /// The prompt margins of the calls admitted at or before `sentBefore` and not yet released.
+    qint64 promptMarginOnTheirWay(qint64 sentBefore) const;
     // Until the way of charging and the instant the provider reads its counters are known, a call
     // settled above its admission charge holds its usage, and a count that may not have seen the
     // settlement gives none of it back (docs/ARCHITECTURE.md, "When the provider reads its counters").
@@ -426,6 +429,9 @@ private:
     // Admitted calls not yet sent (setTracksSending): no provider count can hold them.
     bool m_tracksSending = false;
     std::vector<Admission> m_unsent;
+    // The prompt margin (AdmissionCost::promptMargin) of each call on its way, by its request
+    // ticket: when it was admitted, and how much.
+    std::map<RateWindow::Ticket, std::pair<qint64, qint64>> m_promptMargins;
     /// What the unsent calls admitted before `before` hold in dimension d (window or bucket).
     qint64 unsentCharged(Dim d, qint64 before, bool inBucket) const;
     bool isUnsent(RateWindow::Ticket tokensTicket) const;

@@ -990,6 +990,7 @@ AdmissionCost Router::Private::costFor(JobState *job, DeploymentState &d)
         clamp(cost.largerTokens, bare.largerTokens, LimitState::Tpm);
         clamp(cost.promptOnlyTokens, bare.promptOnlyTokens, LimitState::Tpm);
         clamp(cost.inputTokens, bare.inputTokens, LimitState::Itpm);
+        cost.promptMargin = std::max<qint64>(0, prompt - promptEstimate(job, d));
     }
     // What this provider was seen to charge.
     if (d.limits->admitsLargerOfPromptAndMax() && cost.largerTokens > 0)

@@ -1400,6 +1400,36 @@ private slots:
         }
     }
 
+    void theMarginOnPromptsOnTheirWayIsNoDropAtOnce()
+    {
+        // A first burst of eight calls, each prompt estimated at 1,000 and charged half as much
+        // again (no count of the model yet). The last one's reply shows the provider holding the
+        // eight prompts as it counted them, 8,000: 3,500 below our level, the margin on the seven
+        // still on their way, more than the tenth of the limit a bucket may drain or round away.
+        // That is no counter forgetting at once: the key stays a bucket and gives the margin back.
+        // A provider that holds only the replying call did forget (its window reset), margin or not.
+        for (const bool forgot : {false, true}) {
+            LimitState s = inputBucket(60'000, true);
+            AdmissionCost c;
+            c.inputTokens = 1'500;
+            c.promptMargin = 500;
+            std::vector<Admission> burst;
+            for (int i = 0; i < 8; ++i)
+                burst.push_back(s.admit(i, c));
+            Settlement settled;
+            settled.inputTokens = 1'000;
+            s.settle(300, burst.back(), settled);
+            RateLimitHeaders h;
+            h.limitInputTokens = 12'000;
+            h.remainingInputTokens = 12'000 - (forgot ? 1'000 : 8'000);
+            const QStringList notes = s.reconcile(300, burst.back(), 7, CountingRule::Anthropic, h);
+            QCOMPARE(notes.join(u' ').contains(u"dropped more than a refilling bucket can"_qs), forgot);
+            QCOMPARE(s.algorithm(), forgot ? LimitAlgorithm::SlidingWindow : LimitAlgorithm::TokenBucket);
+            if (!forgot)   // down to the provider's count and what may drain ahead of it (was 11,440)
+                QVERIFY2(s.used(LimitState::Itpm, 300) <= 8'000 + 12'000 / 50, qPrintable(QString::number(s.used(LimitState::Itpm, 300))));
+        }
+    }
+
     void aCounterAtZeroReadFromAWholeSecondIsGivenBackLater()
     {
         // 12,000 input tokens per 2 s, all taken at once. 100 ms on the counter is at zero and
