@@ -594,10 +594,11 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
             return give - explainedByCharge.value_or(0) - refusedHeld(d, now);
         };
         // Nor is the margin on the prompts of the calls the count holds and that are still on their
-        // way: the provider counts their prompts, we charge our estimates with a margin (half as
-        // much again before its first count of the model: docs/ARCHITECTURE.md, "Tokens"). A first
-        // burst of a dozen calls gives that much back at its first reply.
-        const qint64 dropAtOnce = *limit / 10 + m_resetSlack[d] + (d == Rpm ? 0 : promptMarginOnTheirWay(sentAt));
+        // way (tpm, itpm): the provider counts their prompts, we charge our estimates with a margin
+        // (half as much again before its first count of the model: docs/ARCHITECTURE.md, "Tokens"),
+        // and a first burst of a dozen calls or more gives a third of itself back at its first reply.
+        const qint64 margin = d == Tpm || d == Itpm ? promptMarginOnTheirWay(sentAt) : 0;
+        const qint64 dropAtOnce = *limit / 10 + m_resetSlack[d] + margin;
         if (give >= threshold && !(m_learnAlgorithm && give > dropAtOnce && unexplained() > dropAtOnce)) {
             adjust(d, now, -give, 0);
             m_resetSlack[d] = 0;
