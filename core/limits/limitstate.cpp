@@ -204,9 +204,8 @@ Admission LimitState::admit(qint64 now, const AdmissionCost &c)
         a.inputTokens = charge(Itpm, now, c.inputTokens);
     a.outputReserve = c.outputReserve;
     m_outputReserved += c.outputReserve;
-    a.promptMargin = std::max<qint64>(0, c.promptMargin);
-    if (a.promptMargin > 0)
-        m_promptMargins[a.requests.window] = {now, a.promptMargin};
+    if (c.promptMargin > 0)
+        m_promptMargins[a.requests.window] = {now, c.promptMargin};
     ++m_inFlight;
     if (m_spread > 0) {
         // Each call keeps the next one back by its share of the rate, over the window as the
@@ -257,8 +256,7 @@ void LimitState::release(const Admission &a)
 {
     sent(a);
     m_outputReserved = std::max<qint64>(0, m_outputReserved - a.outputReserve);
-    if (a.promptMargin > 0)
-        m_promptMargins.erase(a.requests.window);
+    m_promptMargins.erase(a.requests.window);
     m_inFlight = std::max(0, m_inFlight - 1);
 }
 

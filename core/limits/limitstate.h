@@ -37,7 +37,6 @@ struct Admission {
     qint64 at = 0;
     ChargeTickets requests, tokens, inputTokens;
     qint64 outputReserve = 0;
-    qint64 promptMargin = 0;   ///< AdmissionCost::promptMargin, held until the call is released
 };
 
 /// What a count read as the provider admitted a call may or may not hold beyond what it surely

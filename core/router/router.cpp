@@ -980,7 +980,8 @@ AdmissionCost Router::Private::costFor(JobState *job, DeploymentState &d)
         // The margin guards the window's other calls; it must not make a call that fits by the
         // estimate itself unadmittable (failed as "exceeds the limits"): such a call is charged
         // the whole limit instead, so it goes alone into an empty window.
-        const AdmissionCost bare = admissionCost(d.rule, job->chars, promptEstimate(job, d), maxTokens, expected);
+        const qint64 estimate = promptEstimate(job, d);
+        const AdmissionCost bare = admissionCost(d.rule, job->chars, estimate, maxTokens, expected);
         const auto clamp = [&](qint64 &v, qint64 bareV, LimitState::Dim dim) {
             if (const auto limit = d.limits->effective(dim); limit && v > *limit && bareV <= *limit)
                 v = *limit;
@@ -990,7 +991,7 @@ AdmissionCost Router::Private::costFor(JobState *job, DeploymentState &d)
         clamp(cost.largerTokens, bare.largerTokens, LimitState::Tpm);
         clamp(cost.promptOnlyTokens, bare.promptOnlyTokens, LimitState::Tpm);
         clamp(cost.inputTokens, bare.inputTokens, LimitState::Itpm);
-        cost.promptMargin = std::max<qint64>(0, prompt - promptEstimate(job, d));
+        cost.promptMargin = std::max<qint64>(0, prompt - estimate);
     }
     // What this provider was seen to charge.
     if (d.limits->admitsLargerOfPromptAndMax() && cost.largerTokens > 0)
