@@ -560,6 +560,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         const qint64 window = m_windows[d].windowMs();
         const qint64 reset = resetMs ? std::clamp<qint64>(*resetMs, 1, window) : window;
         adjust(d, now, deficit, now + reset);
+        absorbCounted(d, sentAt, own, apart);
         m_resetSlack[d] = resetSlack;
         return;
     }
@@ -599,6 +600,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         const qint64 dropAtOnce = *limit / 10 + m_resetSlack[d] + margin;
         if (give >= threshold && !(m_learnAlgorithm && give > dropAtOnce && unexplained() > dropAtOnce)) {
             adjust(d, now, -give, 0);
+            absorbCounted(d, sentAt, own, apart);
             m_resetSlack[d] = 0;
             return;
         }
@@ -625,6 +627,25 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     const qint64 give = ours2 - providerUsed - unseenRises;
     if (give >= threshold)
         adjust(d, now, -give, 0);
+}
+
+void LimitState::absorbCounted(Dim d, qint64 sentAt, const ChargeTickets &own, const std::vector<Admission> *apart)
+{
+    // A bucket's level moved to the provider's count holds the calls sent before the replying one
+    // as the provider counted them. Input tokens are counted once, at admission: those calls'
+    // replies would give back our estimate's excess (the margin above all) a second time. Other
+    // dimensions may still be settled by the provider itself (max_tokens given back), which ours
+    // follows (docs/ARCHITECTURE.md, "The provider's counters are the truth"). Not in the count:
+    // calls still waiting to be sent, and other keys' calls it may not show.
+    if (d != Itpm || !bucket())
+        return;
+    std::vector<TokenBucket::Ticket> notCounted = {own.bucket};
+    for (const Admission &u : m_unsent)
+        notCounted.push_back(ticketsOf(u, d).bucket);
+    if (apart)
+        for (const Admission &o : *apart)
+            notCounted.push_back(ticketsOf(o, d).bucket);
+    m_buckets[d].absorbBefore(sentAt, notCounted);
 }
 
 void LimitState::forgetLearning()

@@ -319,6 +319,7 @@ private:
     qint64 promptErrorOnTheirWay(qint64 now, RateWindow::Ticket except = 0) const;
     /// The prompt margins of the calls admitted at or before `sentBefore` and not yet released.
     qint64 promptMarginOnTheirWay(qint64 sentBefore) const;
+    void absorbCounted(Dim d, qint64 sentAt, const ChargeTickets &own, const std::vector<Admission> *apart);
     // Until the way of charging and the instant the provider reads its counters are known, a call
     // settled above its admission charge holds its usage, and a count that may not have seen the
     // settlement gives none of it back (docs/ARCHITECTURE.md, "When the provider reads its counters").

@@ -48,7 +48,16 @@ void TokenBucket::settle(qint64 now, qint64 limit, Ticket ticket, qint64 amount)
     const qint64 delta = amount - it->second.amount;
     it->second.amount = amount;
     it->second.settled = true;
-    adjust(now, limit, delta);
+    if (!it->second.absorbed)
+        adjust(now, limit, delta);
+    it->second.absorbed = false;   // a later correction moves the level from the settled amount
+}
+
+void TokenBucket::absorbBefore(qint64 before, const std::vector<Ticket> &except)
+{
+    for (auto &[ticket, open] : m_open)
+        if (open.at < before && !open.settled && std::find(except.cbegin(), except.cend(), ticket) == except.cend())
+            open.absorbed = true;
 }
 
 void TokenBucket::takeOut(qint64 now, qint64 limit, Ticket ticket)

@@ -8,6 +8,7 @@
 
 #include <limits>
 #include <unordered_map>
+#include <vector>
 
 namespace wb {
 
@@ -25,6 +26,11 @@ public:
     /// Replaces an earlier charge (settled or not) by `amount`: the difference is added to (or
     /// given back to) the level now. A charge older than one period is forgotten (nothing to correct).
     void settle(qint64 now, qint64 limit, Ticket ticket, qint64 amount);
+    /// Marks the open charges made before `before` (but those in `except`) as held at the
+    /// provider's own count: a reading moved the level to that count, which holds those calls as
+    /// the provider charged them, so settling them later records their amount but moves the level
+    /// no more (docs/ARCHITECTURE.md, "The provider's counters are the truth").
+    void absorbBefore(qint64 before, const std::vector<Ticket> &except);
     /// Takes a charge out as if it had never been made (a call the provider counts elsewhere): the
     /// level drops by the charge, but never below what the charges made since would hold had the
     /// bucket been empty before one of them (it may have drained the charge while it held little
@@ -76,6 +82,7 @@ private:
         qint64 at;
         qint64 amount;
         bool settled = false;
+        bool absorbed = false;   // absorbBefore
     };
     std::unordered_map<Ticket, Open> m_open;   // charges that may still be corrected
 };

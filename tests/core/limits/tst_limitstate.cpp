@@ -135,6 +135,39 @@ LimitState inputBucket(qint64 windowMs, bool learn)
     return s;
 }
 
+/// A prompt of 1,000 tokens, as the provider counted it in its reply.
+Settlement inputOf1000()
+{
+    Settlement settled;
+    settled.inputTokens = 1'000;
+    return settled;
+}
+
+/// A first burst into inputBucket(60 s, learning): `n` prompts estimated at 1,000 each and
+/// charged 1,500 (half as much again before the provider's first count of the model), admitted
+/// a millisecond apart. The last one's reply comes at 300 ms, settled at 1,000, and shows the
+/// provider holding `providerHolds` input tokens of its 12,000.
+struct FirstBurst {
+    LimitState s = inputBucket(60'000, true);
+    std::vector<Admission> calls;
+    QStringList notes;
+};
+FirstBurst firstBurstRead(int n, qint64 providerHolds)
+{
+    FirstBurst b;
+    AdmissionCost c;
+    c.inputTokens = 1'500;
+    c.promptMargin = 500;
+    for (int i = 0; i < n; ++i)
+        b.calls.push_back(b.s.admit(i, c));
+    b.s.settle(300, b.calls.back(), inputOf1000());
+    RateLimitHeaders h;
+    h.limitInputTokens = 12'000;
+    h.remainingInputTokens = 12'000 - providerHolds;
+    b.notes = b.s.reconcile(300, b.calls.back(), n - 1, CountingRule::Anthropic, h);
+    return b;
+}
+
 } // namespace
 
 class TstLimitState final : public QObject {
@@ -1409,25 +1442,37 @@ private slots:
         // That is no counter forgetting at once: the key stays a bucket and gives the margin back.
         // A provider that holds only the replying call did forget (its window reset), margin or not.
         for (const bool forgot : {false, true}) {
-            LimitState s = inputBucket(60'000, true);
-            AdmissionCost c;
-            c.inputTokens = 1'500;
-            c.promptMargin = 500;
-            std::vector<Admission> burst;
-            for (int i = 0; i < 8; ++i)
-                burst.push_back(s.admit(i, c));
-            Settlement settled;
-            settled.inputTokens = 1'000;
-            s.settle(300, burst.back(), settled);
-            RateLimitHeaders h;
-            h.limitInputTokens = 12'000;
-            h.remainingInputTokens = 12'000 - (forgot ? 1'000 : 8'000);
-            const QStringList notes = s.reconcile(300, burst.back(), 7, CountingRule::Anthropic, h);
-            QCOMPARE(notes.join(u' ').contains(u"dropped more than a refilling bucket can"_qs), forgot);
-            QCOMPARE(s.algorithm(), forgot ? LimitAlgorithm::SlidingWindow : LimitAlgorithm::TokenBucket);
+            FirstBurst b = firstBurstRead(8, forgot ? 1'000 : 8'000);
+            QCOMPARE(b.notes.join(u' ').contains(u"dropped more than a refilling bucket can"_qs), forgot);
+            QCOMPARE(b.s.algorithm(), forgot ? LimitAlgorithm::SlidingWindow : LimitAlgorithm::TokenBucket);
             if (!forgot)   // down to the provider's count and what may drain ahead of it (was 11,440)
-                QVERIFY2(s.used(LimitState::Itpm, 300) <= 8'000 + 12'000 / 50, qPrintable(QString::number(s.used(LimitState::Itpm, 300))));
+                QVERIFY2(b.s.used(LimitState::Itpm, 300) <= 8'000 + 12'000 / 50, qPrintable(QString::number(b.s.used(LimitState::Itpm, 300))));
         }
+    }
+
+    void callsAReadingCountedGiveNothingBackTwiceAtTheirReplies()
+    {
+        // The same first burst: eight prompts of 1,000, each charged 1,500. The last one's reply
+        // shows the provider holding all eight as it counted them, and the level comes down to
+        // 8,000. The other seven replies then say what their prompts were, 1,000 each: that margin
+        // was given back already, with the count that held those prompts. Given back again the
+        // level would sit 3,500 below the provider's, and a call of 4,500 the provider refuses
+        // (8,000 held of 12,000) would go. Tokens other than the input's may still be settled
+        // by the provider itself (max_tokens given back), and their settlements still move a
+        // level after a reading.
+        FirstBurst b = firstBurstRead(8, 8'000);
+        QVERIFY(b.s.used(LimitState::Itpm, 300) <= 8'000 + 12'000 / 50);
+        for (int i = 0; i < 7; ++i)
+            b.s.settle(310 + i, b.calls[std::size_t(i)], inputOf1000());
+        // 100 ms drains 20 of the provider's 8,000.
+        QVERIFY2(b.s.used(LimitState::Itpm, 400) >= 8'000 - 20, qPrintable(QString::number(b.s.used(LimitState::Itpm, 400))));
+        AdmissionCost big;
+        big.inputTokens = 4'500;
+        QVERIFY(b.s.earliestAdmit(400, big) > 400);
+        // A reading that changed nothing (500 under our 2,500: rounding) leaves the replies to settle.
+        FirstBurst two = firstBurstRead(2, 2'000);
+        two.s.settle(310, two.calls[0], inputOf1000());
+        QVERIFY2(two.s.used(LimitState::Itpm, 310) <= 2'000, qPrintable(QString::number(two.s.used(LimitState::Itpm, 310))));
     }
 
     void aCounterAtZeroReadFromAWholeSecondIsGivenBackLater()

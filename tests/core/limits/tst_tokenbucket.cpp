@@ -44,6 +44,28 @@ private slots:
         QCOMPARE(b.emptyAt(0, 6'000), 6'000);
     }
 
+    void chargesAReadingHeldSettleWithoutMovingTheLevel()
+    {
+        // Three charges of 1,000; a reading at the third one's reply moved the level to the
+        // provider's count, which held the first two at 600 each. Their settlements to 600 then
+        // move nothing; the third, sent with the reply's call, still does; and a later
+        // correction of a settled charge moves the level from what it was settled to.
+        TokenBucket b(60'000);
+        const auto first = b.charge(0, 6'000, 1'000);
+        const auto second = b.charge(0, 6'000, 1'000);
+        const auto third = b.charge(1, 6'000, 1'000);   // 0.1 drained since the first two
+        b.adjust(1, 6'000, -800);
+        b.absorbBefore(1, {third});
+        QCOMPARE(b.used(1, 6'000), 2'200);
+        b.settle(1, 6'000, first, 600);
+        b.settle(1, 6'000, second, 600);
+        QCOMPARE(b.used(1, 6'000), 2'200);
+        b.settle(1, 6'000, third, 600);
+        QCOMPARE(b.used(1, 6'000), 1'800);
+        b.settle(1, 6'000, first, 0);
+        QCOMPARE(b.used(1, 6'000), 1'200);
+    }
+
     void aChargeTakenOutLeavesWhatTheLaterOnesHold()
     {
         // 4 requests a second. One call at 315 ms, three at 357 ms; at 650 ms the first turns out
