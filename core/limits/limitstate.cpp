@@ -1391,8 +1391,22 @@ QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<
             const auto remaining = d == Rpm ? h.remainingRequests : anthropic ? h.remainingInputTokens : h.remainingTokens;
             const qint64 since = m_windows[d].chargedSince(now, b - 1);
             const qint64 tolerance = d == Rpm ? 0 : correctionThreshold(rule, d) + since / 10;
-            if (!limit || !remaining || *limit - *remaining <= since + tolerance) {
-                m_fixedConfirmed = true;   // forgot what came before (or cannot say: nothing to test)
+            // What a sliding window would surely still hold of the calls sent before the boundary
+            // when the provider read its counters (at the latest now): those sent less than a
+            // period ago. Where that is nothing, both would count the same and the reply tells
+            // nothing; a sliding window whose oldest charges left within the call's round trip
+            // looked fixed again, and its next burst at the boundary was refused.
+            qint64 slidingHolds = 0;
+            for (const RateWindow::Charge &c : m_windows[d].charges(now))
+                if (c.at > now - p && c.at < b)
+                    slidingHolds += c.amount;
+            if (!limit || !remaining) {
+                m_fixedConfirmed = true;   // nothing to test
+            } else if (*limit - *remaining <= since + tolerance) {
+                if (slidingHolds > tolerance)
+                    m_fixedConfirmed = true;   // forgot what came before
+                else
+                    m_fixedSince = now;   // could not tell: one call first again after the next boundary
             } else {
                 m_fixedRefused = true;
                 m_phase.reset();

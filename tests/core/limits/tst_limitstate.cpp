@@ -1252,6 +1252,75 @@ private slots:
         }
     }
 
+    void aProbeWhoseReplyCameAfterTheOldCallsLeftTellsNothing()
+    {
+        // 5-s windows, 12 requests each. One call at 300 ms, three at 500 ms; replies 220 ms later
+        // showing the counters 10 ms before. The resets name 5.3 s, when the first call leaves a
+        // sliding window that names its oldest charge, or a fixed window's boundary: fixed windows
+        // are learned either way. The first call after the boundary goes alone at 5.3 s; by its
+        // reply the three calls of 500 ms have left a sliding window too, so that reply, counting
+        // the call alone, cannot tell the two apart and confirms nothing. Eight calls follow at
+        // once (both ways hold only that call). After the next boundary one call again goes alone:
+        // a sliding window still holds those eight, where the whole burst taken as fixed was
+        // refused (`bench_modes --texts 48 --mode oldest`: 11 refusals of one key).
+        for (const bool providerFixed : {false, true}) {
+            const qint64 W = 5'000, rpm = 12, boundary = 5'300;
+            LimitState s(W);
+            s.setLearnAlgorithm(true);
+            s.addConfigured(LimitValues{rpm, std::nullopt, std::nullopt, std::nullopt});
+            AdmissionCost one;
+            one.requests = 1;
+            // The counters 10 ms before the reply to a call sent at `sentAt`.
+            const auto answer = [&](const Admission &a, qint64 sentAt, qint64 used, qint64 resetAt) {
+                RateLimitHeaders h;
+                h.limitRequests = rpm;
+                h.remainingRequests = rpm - used;
+                h.resetRequestsMs = resetAt - (sentAt + 210);
+                QStringList notes = s.learnAlgorithm(sentAt + 220, sentAt, CountingRule::OpenAi, h);
+                s.reconcile(sentAt + 220, a, sentAt, CountingRule::OpenAi, h);
+                s.settle(sentAt + 220, a, Settlement{});
+                return notes;
+            };
+            const Admission first = s.admit(300, one);
+            answer(first, 300, 1, boundary);
+            std::vector<Admission> three;
+            for (int i = 0; i < 3; ++i)
+                three.push_back(s.admit(500, one));
+            for (const Admission &a : three)
+                answer(a, 500, 4, boundary);
+            QCOMPARE(s.algorithm(), LimitAlgorithm::FixedWindow);
+            const qint64 probeAt = *s.fixedBoundary();   // the latest the boundary may lie
+            QVERIFY(s.canAdmit(probeAt, one));
+            const Admission probe = s.admit(probeAt, one);
+            QVERIFY(!s.canAdmit(probeAt + 10, one));   // alone until its reply
+            // Either way the provider counts the probe alone; its reset names the next boundary
+            // (a sliding window's oldest charge is the probe, sent at the boundary).
+            answer(probe, probeAt, 1, probeAt + W);
+            QCOMPARE(s.algorithm(), LimitAlgorithm::FixedWindow);
+            const qint64 burstAt = probeAt + 230;
+            std::vector<Admission> burst;
+            for (int i = 0; i < 8; ++i) {
+                QVERIFY(s.canAdmit(burstAt, one));
+                burst.push_back(s.admit(burstAt, one));
+            }
+            for (const Admission &a : burst)
+                answer(a, burstAt, 9, probeAt + W);
+            // After the next boundary, one call first.
+            const qint64 nextAt = probeAt + W;
+            QVERIFY(s.canAdmit(nextAt, one));
+            const Admission second = s.admit(nextAt, one);
+            QVERIFY(!s.canAdmit(nextAt + 10, one));
+            const QStringList notes = answer(second, nextAt, providerFixed ? 1 : 9, providerFixed ? nextAt + W : burstAt + W);
+            if (providerFixed) {
+                QCOMPARE(s.algorithm(), LimitAlgorithm::FixedWindow);
+                QVERIFY(s.canAdmit(nextAt + 220, one));   // confirmed: the rest of the window at once
+            } else {
+                QCOMPARE(s.algorithm(), LimitAlgorithm::SlidingWindow);
+                QVERIFY2(notes.join(u' ').contains(u"still counted calls"_qs), qPrintable(notes.join(u'\n')));
+            }
+        }
+    }
+
     void slidingAndBucketResetTimesNeverLookFixed()
     {
         // A window names when its newest charge leaves; a bucket when it has drained what it
