@@ -1396,14 +1396,17 @@ QStringList LimitState::learnFixed(qint64 now, qint64 sentAt, const std::vector<
             // period ago. Where that is nothing, both would count the same and the reply tells
             // nothing; a sliding window whose oldest charges left within the call's round trip
             // looked fixed again, and its next burst at the boundary was refused.
-            qint64 slidingHolds = 0;
-            for (const RateWindow::Charge &c : m_windows[d].charges(now))
-                if (c.at > now - p && c.at < b)
-                    slidingHolds += c.amount;
+            const auto slidingHolds = [&] {
+                qint64 sum = 0;
+                for (const RateWindow::Charge &c : m_windows[d].charges(now))
+                    if (c.at > now - p && c.at < b)
+                        sum += c.amount;
+                return sum;
+            };
             if (!limit || !remaining) {
                 m_fixedConfirmed = true;   // nothing to test
             } else if (*limit - *remaining <= since + tolerance) {
-                if (slidingHolds > tolerance)
+                if (slidingHolds() > tolerance)
                     m_fixedConfirmed = true;   // forgot what came before
                 else
                     m_fixedSince = now;   // could not tell: one call first again after the next boundary
