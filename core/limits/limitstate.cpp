@@ -153,7 +153,18 @@ qint64 LimitState::fit(Dim d, qint64 now, qint64 amount, qint64 limit)
     // The bucket's safety margin is a delay, as the window's: the provider starts draining a
     // charge when the request arrives, up to the margin after us (otpm: counted before we charge).
     const qint64 lag = d == Otpm ? 0 : std::max<qint64>(0, m_windows[d].windowMs() - m_windows[Otpm].windowMs());
-    return bucket() ? m_buckets[d].earliestFit(now, amount, cap, lag) : m_windows[d].earliestFit(now, amount, cap);
+    return bucket() || probesBucket() ? m_buckets[d].earliestFit(now, amount, cap, lag)
+                                      : m_windows[d].earliestFit(now, amount, cap);
+}
+
+bool LimitState::probesBucket() const
+{
+    // Counted as a window while its remaining counts lean to a bucket: one call at a time goes at
+    // the bucket's pace. Its reply, with nothing else of ours on its way, is the clearest vote
+    // those counts give; a refusal settles it the other way for good. Reset times vote at every
+    // reply and need no such call (docs/ARCHITECTURE.md, "Bucket or window, from evidence").
+    return m_algorithm == LimitAlgorithm::SlidingWindow && m_learnAlgorithm && !m_resetsNamed && !m_bucketRefused
+        && !m_chargeHeld && m_algorithmScore > 0 && m_inFlight == 0;
 }
 
 qint64 LimitState::earliestAdmit(qint64 now, const AdmissionCost &c)
@@ -1139,6 +1150,14 @@ QStringList LimitState::refusedBeyondTheWindow(qint64 now)
         return {QStringLiteral("counting this key's limits as sliding windows: the provider refused a call after what "
                                "looked like its windows' boundary")};
     }
+    if (!bucket() && m_learnAlgorithm && m_algorithm == LimitAlgorithm::SlidingWindow && !m_resetsNamed
+        && m_algorithmScore > 0) {
+        // Leaning to a bucket (a call may have gone at its pace, probesBucket): no bucket.
+        m_bucketRefused = true;
+        m_algorithmScore = -kAlgorithmScoreMax;
+        return {QStringLiteral("counting this key's limits as sliding windows for good: the provider refused a call "
+                               "while its counters looked like a bucket's")};
+    }
     if (!bucket() || !m_learnAlgorithm)
         return {};
     m_bucketRefused = true;
@@ -1252,12 +1271,57 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
     // Settled charges are the provider's own figures (its query cost): half a percent covers
     // its rounding and the drain while the reply travelled.
     const qint64 tolerance = (d == Rpm ? 1 : std::max<qint64>(1, *limit / 200)) + unsure;
-    if (windowSays - bucketSays <= 2 * tolerance)
-        return 0;   // too little drained yet to tell
-    // A bucket has drained what it says and no more: a counter far below it forgot at once
-    // (fixed windows), which a remaining count alone cannot place in time.
-    if (std::abs(providerUsed - bucketSays) <= tolerance && providerUsed < windowSays - tolerance)
-        return +1;
+    // The calls sent after the replying one, and not still waiting to leave, are each in the
+    // provider's count or not yet: either way it counts one of a few totals, a window its sure
+    // part plus some of them, a bucket its level without the unsent calls less the others. A
+    // count one of the bucket's totals explains and none of the window's is a bucket's (a burst's
+    // replies come back in any order: the last one back, with nothing else on its way, need not
+    // be the first one sent). Totals need those calls' charges as the provider made them: while
+    // one is still on its way (our estimate, which may be off by more than a tenth before any
+    // reply corrected it), only a count below all the window's totals says bucket.
+    std::vector<RateWindow::Ticket> unsent;
+    qint64 unsentInBucket = 0;
+    for (const Admission &u : m_unsent) {
+        const ChargeTickets t = ticketsOf(u, d);
+        unsent.push_back(t.window);
+        unsentInBucket += m_buckets[d].amountOf(t.bucket);
+    }
+    std::vector<qint64> later;
+    bool laterEstimated = false;
+    for (const RateWindow::Charge &c : m_windows[d].charges(now)) {
+        if (c.at <= sentAt || c.amount <= 0 || std::find(unsent.cbegin(), unsent.cend(), c.id) != unsent.cend())
+            continue;
+        later.push_back(c.amount);
+        if (d == Tpm)
+            if (const auto it = m_ledger.find(c.id); it != m_ledger.end() && !it->second.usage)
+                laterEstimated = true;
+    }
+    constexpr std::size_t kLaterMost = 10;   // 1,024 totals
+    if (laterEstimated || later.size() > kLaterMost) {
+        if (windowSays - bucketSays <= 2 * tolerance)
+            return 0;   // too little drained yet to tell
+        if (std::abs(providerUsed - bucketSays) <= tolerance && providerUsed < windowSays - tolerance)
+            return +1;
+    } else {
+        std::vector<qint64> totals{0};
+        for (const qint64 v : later) {
+            const std::size_t n = totals.size();
+            for (std::size_t i = 0; i < n; ++i)
+                totals.push_back(totals[i] + v);
+        }
+        const qint64 laterSum = totals.back();
+        const auto explains = [&](qint64 base) {
+            return std::any_of(totals.cbegin(), totals.cend(),
+                               [&](qint64 t) { return std::abs(providerUsed - base - t) <= tolerance; });
+        };
+        const qint64 bucketWithout = bucketSays - unsentInBucket - laterSum;
+        if (windowSays - bucketWithout <= 2 * tolerance)
+            return 0;   // too little drained yet to tell
+        // A bucket has drained what it says and no more: a counter far below it forgot at once
+        // (fixed windows), which a remaining count alone cannot place in time.
+        if (explains(bucketWithout) && !explains(windowSays) && providerUsed < windowSays + laterSum - tolerance)
+            return +1;
+    }
     if (providerUsed >= windowSays - tolerance && providerUsed > bucketSays + tolerance)
         return -1;
     return 0;
@@ -1288,9 +1352,12 @@ QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule r
         vote += r.vote;
     if (vote == 0 && rule != CountingRule::Anthropic && !h.resetRequestsMs && !h.resetTokensMs) {
         // No reset times (Mistral): the remaining counts, where every charge of ours is known —
-        // requests always, tokens when the provider names what it charged each call.
+        // requests always, tokens when the provider names what it holds for each call once
+        // settled. A cost named as the provider admits the call (its counters read then) is not
+        // what it holds after settling the call: our window would hold more than the provider,
+        // which reads as a drain.
         vote += drainVote(now, sentAt, Rpm, h.limitRequests, h.remainingRequests);
-        if (h.queryCostTokens)
+        if (h.queryCostTokens && m_settledCostNamed)
             vote += drainVote(now, sentAt, Tpm, h.limitTokens, h.remainingTokens);
     }
     if (vote == 0)

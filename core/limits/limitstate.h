@@ -280,6 +280,7 @@ public:
 
 private:
     bool bucket() const { return m_algorithm == LimitAlgorithm::TokenBucket; }
+    bool probesBucket() const;
     qint64 limitOr0(Dim d) const { return effective(d).value_or(0); }
     ChargeTickets charge(Dim d, qint64 now, qint64 amount);
     void settleCharge(Dim d, qint64 now, const ChargeTickets &t, qint64 amount);

@@ -1120,6 +1120,128 @@ private slots:
         }
     }
 
+    void countersLeaningToABucketLetOneCallGoAtItsPace()
+    {
+        // A key counted as a window whose replies name no reset time (Mistral's): 10 requests a
+        // 10-s window, all sent at once. The last reply, 3 s on with nothing else of ours on its
+        // way, counts 7: what a bucket refilling a request a second still holds, where a window
+        // holds all 10. One vote does not make the key a bucket, but one call at a time goes at
+        // the bucket's pace, and its reply, alone on its way, is the next vote. A provider that
+        // refuses such a call is a window for good.
+        for (const bool refused : {false, true}) {
+            LimitState s(10'000);
+            s.setLearnAlgorithm(true);
+            s.addConfigured(LimitValues{10, std::nullopt, std::nullopt, std::nullopt});
+            const AdmissionCost one{1, 0, 0, 0};
+            std::vector<Admission> burst;
+            for (int i = 0; i < 10; ++i)
+                burst.push_back(s.admit(0, one));
+            for (std::size_t i = 0; i < 9; ++i)
+                s.settle(2'000, burst[i], Settlement{});
+            s.settle(3'000, burst[9], Settlement{});
+            RateLimitHeaders h;
+            h.limitRequests = 10;
+            h.remainingRequests = 3;
+            QVERIFY(s.learnAlgorithm(3'000, 0, CountingRule::Mistral, h).isEmpty());
+            s.reconcile(3'000, burst[9], 0, CountingRule::Mistral, h);
+            QCOMPARE(s.algorithm(), LimitAlgorithm::SlidingWindow);
+            const qint64 probeAt = s.earliestAdmit(3'000, one);
+            QVERIFY2(probeAt < 5'000, qPrintable(QString::number(probeAt)));   // the window: 10,000
+            const Admission probe = s.admit(probeAt, one);
+            QVERIFY2(s.earliestAdmit(probeAt, one) >= 10'000, qPrintable(QString::number(s.earliestAdmit(probeAt, one))));
+            const qint64 replyAt = probeAt + 300;
+            if (refused) {
+                const QStringList notes = s.refusedBeyondTheWindow(replyAt);
+                QVERIFY2(notes.join(u' ').contains(u"sliding windows for good"_qs), qPrintable(notes.join(u"; ")));
+                s.release(probe);
+                QVERIFY(s.earliestAdmit(replyAt, one) >= 10'000);
+                // Counts that look like a bucket's no longer count.
+                h.remainingRequests = 10 - 6;
+                s.learnAlgorithm(replyAt, probeAt, CountingRule::Mistral, h);
+                s.learnAlgorithm(replyAt + 1, probeAt, CountingRule::Mistral, h);
+                QCOMPARE(s.algorithm(), LimitAlgorithm::SlidingWindow);
+            } else {
+                s.settle(replyAt, probe, Settlement{});
+                // The provider's bucket: 11 requests, drained one a second since 0.
+                h.remainingRequests = 10 - (11 - replyAt / 1'000);
+                const QStringList notes = s.learnAlgorithm(replyAt, probeAt, CountingRule::Mistral, h);
+                QVERIFY2(notes.join(u' ').contains(u"token buckets"_qs), qPrintable(notes.join(u"; ")));
+                QCOMPARE(s.algorithm(), LimitAlgorithm::TokenBucket);
+            }
+        }
+        // Reset times vote at every reply: a key whose replies name them sends nothing early on one
+        // vote (OpenAI's tokens, 50,000 of 100,000 a minute: full again in 30 s, a bucket's reset).
+        LimitState r(60'000);
+        r.setLearnAlgorithm(true);
+        r.addConfigured(LimitValues{std::nullopt, 100'000, std::nullopt, std::nullopt});
+        const Admission half = r.admit(0, AdmissionCost{0, 50'000, 0, 0});
+        r.settle(300, half, Settlement{});
+        RateLimitHeaders h;
+        h.limitTokens = 100'000;
+        h.remainingTokens = 50'000;
+        h.resetTokensMs = 30'000;
+        QVERIFY(r.learnAlgorithm(300, 0, CountingRule::OpenAi, h).isEmpty());
+        QCOMPARE(r.algorithm(), LimitAlgorithm::SlidingWindow);
+        const AdmissionCost more{0, 60'000, 0, 0};
+        QVERIFY2(r.earliestAdmit(300, more) >= 60'000, qPrintable(QString::number(r.earliestAdmit(300, more))));
+    }
+
+    void aBurstsLastReplyTellsABucketWhicheverCallItAnswers()
+    {
+        // Four calls sent a millisecond apart into 10,000 tokens a 10-s window, each settled to
+        // what the provider names as its usage and charge (Mistral's query cost). The first one
+        // sent answers last, 1.5 s on, with nothing else on its way: the provider holds 5,600,
+        // what a bucket draining a token a millisecond holds of the 7,100 charged. Each later
+        // call may have been counted by then or not, so a window would hold one of eight totals
+        // (2,000 plus some of 1,700, 1,100 and 2,300), and 5,600 is none of them. That count
+        // says bucket although the three calls sent after the replying one are in it; the key,
+        // counted as a window, lets the next call go at the bucket's pace (the window would hold
+        // it to 10 s).
+        const qint64 charges[] = {2'000, 1'700, 1'100, 2'300};
+        const auto burst = [&](qint64 lastReplyAt, bool costIsUsage) {
+            LimitState s(10'000);
+            s.setLearnAlgorithm(true);
+            s.setLearnChargeModel(true);
+            s.addConfigured(LimitValues{std::nullopt, 10'000, std::nullopt, std::nullopt});
+            std::vector<Admission> calls;
+            for (int i = 0; i < 4; ++i)
+                calls.push_back(s.admit(i, AdmissionCost{0, charges[i], 0, 0}));
+            for (int i = 3; i >= 0; --i) {
+                // Its cost is its usage (100 tokens of a max_tokens of 400): the charge settled.
+                // Or its prompt and max_tokens, used 100 of 400: the charge as admitted.
+                const qint64 usage = costIsUsage ? charges[i] : charges[i] - 300;
+                Settlement settled;
+                settled.tokens = charges[i];
+                settled.usageTokens = usage;
+                s.settle(i == 0 ? lastReplyAt : 300 + 50 * (3 - i), calls[std::size_t(i)], settled);
+                s.learnAdmissionCharge(charges[i], usage - 100, 400, usage);
+            }
+            return s;
+        };
+        LimitState s = burst(1'500, true);
+        RateLimitHeaders h;
+        h.limitTokens = 10'000;
+        h.remainingTokens = 10'000 - 5'600;
+        h.queryCostTokens = charges[0];
+        QVERIFY(s.learnAlgorithm(1'500, 0, CountingRule::Mistral, h).isEmpty());   // one vote
+        QCOMPARE(s.algorithm(), LimitAlgorithm::SlidingWindow);
+        const AdmissionCost next{0, 3'000, 0, 0};
+        QVERIFY2(s.earliestAdmit(1'500, next) < 5'000, qPrintable(QString::number(s.earliestAdmit(1'500, next))));
+        // Answered at 1.1 s instead, a bucket holding every call would count 6,000, and so would a
+        // window holding the replying call and the 1,700 and 2,300 sent after it: no vote.
+        LimitState w = burst(1'100, true);
+        h.remainingTokens = 10'000 - 6'000;
+        w.learnAlgorithm(1'100, 0, CountingRule::Mistral, h);
+        QVERIFY(w.earliestAdmit(1'100, next) >= 10'000);
+        // A provider that names each call's charge as it admits it, not as it holds it once
+        // settled (its counters read at admission), says nothing of a drain: its count falls
+        // short of the costs it named by what settling gave back since.
+        LimitState a = burst(1'500, false);
+        h.remainingTokens = 10'000 - 5'600;
+        a.learnAlgorithm(1'500, 0, CountingRule::Mistral, h);
+        QVERIFY(a.earliestAdmit(1'500, next) >= 10'000);
+    }
+
     void resetTimesTeachBucketOrWindow_data()
     {
         QTest::addColumn<CountingRule>("rule");
