@@ -1278,7 +1278,9 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
     // replies come back in any order: the last one back, with nothing else on its way, need not
     // be the first one sent). Totals need those calls' charges as the provider made them: while
     // one is still on its way (our estimate, which may be off by more than a tenth before any
-    // reply corrected it), only a count below all the window's totals says bucket.
+    // reply corrected it), only a count below all the window's totals says bucket. So for
+    // requests, whose totals are every count in a range: a request that reached the provider late
+    // (a burst opening connections) falls into it by chance.
     std::vector<RateWindow::Ticket> unsent;
     qint64 unsentInBucket = 0;
     for (const Admission &u : m_unsent) {
@@ -1297,7 +1299,7 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
                 laterEstimated = true;
     }
     constexpr std::size_t kLaterMost = 10;   // 1,024 totals
-    if (laterEstimated || later.size() > kLaterMost) {
+    if (d == Rpm || laterEstimated || later.size() > kLaterMost) {
         if (windowSays - bucketSays <= 2 * tolerance)
             return 0;   // too little drained yet to tell
         if (std::abs(providerUsed - bucketSays) <= tolerance && providerUsed < windowSays - tolerance)
