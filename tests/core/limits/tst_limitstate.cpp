@@ -1242,6 +1242,32 @@ private slots:
         QVERIFY(a.earliestAdmit(1'500, next) >= 10'000);
     }
 
+    void requestCountsAFewShortOfTheWindowSayNothing()
+    {
+        // 8 requests a 10-s window, all sent within 5 ms: three, then the replying one, then four
+        // more, all answered by 5 s. The provider counts one. A bucket holding the four later
+        // requests or not would count 0 to 4, a window 4 to 8: by totals alone that says bucket.
+        // But a request's totals fill a range, and requests that reached the provider late (a
+        // burst opening connections) fall into it by chance: only a count within one request of
+        // the bucket's level with all of them votes, and 1 is not. No call goes early.
+        LimitState s(10'000);
+        s.setLearnAlgorithm(true);
+        s.addConfigured(LimitValues{8, std::nullopt, std::nullopt, std::nullopt});
+        const AdmissionCost one{1, 0, 0, 0};
+        std::vector<Admission> calls;
+        for (int i = 0; i < 8; ++i)
+            calls.push_back(s.admit(i < 3 ? 0 : i - 2, one));
+        for (std::size_t i = 0; i < 8; ++i)
+            if (i != 3)
+                s.settle(400, calls[i], Settlement{});
+        s.settle(5'000, calls[3], Settlement{});
+        RateLimitHeaders h;
+        h.limitRequests = 8;
+        h.remainingRequests = 7;
+        s.learnAlgorithm(5'000, 1, CountingRule::Mistral, h);
+        QVERIFY2(s.earliestAdmit(5'000, one) >= 10'000, qPrintable(QString::number(s.earliestAdmit(5'000, one))));
+    }
+
     void resetTimesTeachBucketOrWindow_data()
     {
         QTest::addColumn<CountingRule>("rule");
