@@ -135,6 +135,16 @@ LimitState inputBucket(qint64 windowMs, bool learn)
     return s;
 }
 
+/// A key counted as a sliding window of `rpm` requests per 10 s whose algorithm is learned (its
+/// replies name no reset time: Mistral's).
+LimitState requestWindowLearning(qint64 rpm)
+{
+    LimitState s(10'000);
+    s.setLearnAlgorithm(true);
+    s.addConfigured(LimitValues{rpm, std::nullopt, std::nullopt, std::nullopt});
+    return s;
+}
+
 /// A prompt of 1,000 tokens, as the provider counted it in its reply.
 Settlement inputOf1000()
 {
@@ -1129,10 +1139,8 @@ private slots:
         // the bucket's pace, and its reply, alone on its way, is the next vote. A provider that
         // refuses such a call is a window for good.
         for (const bool refused : {false, true}) {
-            LimitState s(10'000);
-            s.setLearnAlgorithm(true);
-            s.addConfigured(LimitValues{10, std::nullopt, std::nullopt, std::nullopt});
-            const AdmissionCost one{1, 0, 0, 0};
+            LimitState s = requestWindowLearning(10);
+            const AdmissionCost &one = kOneRequest;
             std::vector<Admission> burst;
             for (int i = 0; i < 10; ++i)
                 burst.push_back(s.admit(0, one));
@@ -1250,10 +1258,8 @@ private slots:
         // But a request's totals fill a range, and requests that reached the provider late (a
         // burst opening connections) fall into it by chance: only a count within one request of
         // the bucket's level with all of them votes, and 1 is not. No call goes early.
-        LimitState s(10'000);
-        s.setLearnAlgorithm(true);
-        s.addConfigured(LimitValues{8, std::nullopt, std::nullopt, std::nullopt});
-        const AdmissionCost one{1, 0, 0, 0};
+        LimitState s = requestWindowLearning(8);
+        const AdmissionCost &one = kOneRequest;
         std::vector<Admission> calls;
         for (int i = 0; i < 8; ++i)
             calls.push_back(s.admit(i < 3 ? 0 : i - 2, one));
