@@ -1283,20 +1283,21 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
     // (a burst opening connections) falls into it by chance.
     std::vector<RateWindow::Ticket> unsent;
     qint64 unsentInBucket = 0;
-    for (const Admission &u : m_unsent) {
-        const ChargeTickets t = ticketsOf(u, d);
-        unsent.push_back(t.window);
-        unsentInBucket += m_buckets[d].amountOf(t.bucket);
-    }
     std::vector<qint64> later;
     bool laterEstimated = false;
-    for (const RateWindow::Charge &c : m_windows[d].charges(now)) {
-        if (c.at <= sentAt || c.amount <= 0 || std::find(unsent.cbegin(), unsent.cend(), c.id) != unsent.cend())
-            continue;
-        later.push_back(c.amount);
-        if (d == Tpm)
+    if (d != Rpm) {
+        for (const Admission &u : m_unsent) {
+            const ChargeTickets t = ticketsOf(u, d);
+            unsent.push_back(t.window);
+            unsentInBucket += m_buckets[d].amountOf(t.bucket);
+        }
+        for (const RateWindow::Charge &c : m_windows[d].charges(now)) {
+            if (c.at <= sentAt || c.amount <= 0 || std::find(unsent.cbegin(), unsent.cend(), c.id) != unsent.cend())
+                continue;
+            later.push_back(c.amount);
             if (const auto it = m_ledger.find(c.id); it != m_ledger.end() && !it->second.usage)
                 laterEstimated = true;
+        }
     }
     constexpr std::size_t kLaterMost = 10;   // 1,024 totals
     if (d == Rpm || laterEstimated || later.size() > kLaterMost) {
