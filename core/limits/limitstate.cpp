@@ -1281,18 +1281,11 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
     // reply corrected it), only a count below all the window's totals says bucket. So for
     // requests, whose totals are every count in a range: a request that reached the provider late
     // (a burst opening connections) falls into it by chance.
-    std::vector<RateWindow::Ticket> unsent;
-    qint64 unsentInBucket = 0;
     std::vector<qint64> later;
     bool laterEstimated = false;
-    if (d != Rpm) {
-        for (const Admission &u : m_unsent) {
-            const ChargeTickets t = ticketsOf(u, d);
-            unsent.push_back(t.window);
-            unsentInBucket += m_buckets[d].amountOf(t.bucket);
-        }
+    if (d == Tpm) {
         for (const RateWindow::Charge &c : m_windows[d].charges(now)) {
-            if (c.at <= sentAt || c.amount <= 0 || std::find(unsent.cbegin(), unsent.cend(), c.id) != unsent.cend())
+            if (c.at <= sentAt || c.amount <= 0 || isUnsent(c.id))
                 continue;
             later.push_back(c.amount);
             if (const auto it = m_ledger.find(c.id); it != m_ledger.end() && !it->second.usage)
@@ -1300,7 +1293,7 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
         }
     }
     constexpr std::size_t kLaterMost = 10;   // 1,024 totals
-    if (d == Rpm || laterEstimated || later.size() > kLaterMost) {
+    if (d != Tpm || laterEstimated || later.size() > kLaterMost) {
         if (windowSays - bucketSays <= 2 * tolerance)
             return 0;   // too little drained yet to tell
         if (std::abs(providerUsed - bucketSays) <= tolerance && providerUsed < windowSays - tolerance)
@@ -1317,6 +1310,7 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
             return std::any_of(totals.cbegin(), totals.cend(),
                                [&](qint64 t) { return std::abs(providerUsed - base - t) <= tolerance; });
         };
+        const qint64 unsentInBucket = unsentCharged(d, std::numeric_limits<qint64>::max(), true);
         const qint64 bucketWithout = bucketSays - unsentInBucket - laterSum;
         if (windowSays - bucketWithout <= 2 * tolerance)
             return 0;   // too little drained yet to tell
