@@ -497,7 +497,18 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         m_lastChargeReading = now;
         // When the provider read its count, first (not while a pool is undecided, nor while window
         // predictions face counters that look like a bucket's: as in learnCharge).
-        const bool bucketLike = !bucket() && m_learnAlgorithm && m_algorithmScore > 0;
+        bool bucketLike = !bucket() && m_learnAlgorithm && m_algorithmScore > 0;
+        // Nor a count that a bucket explains as the reply left and no window does, from a key
+        // naming neither reset times nor charges: a window read at admission falls short of the
+        // count as of the reply, as a bucket's drain does (docs/ARCHITECTURE.md, "Bucket or
+        // window, from evidence").
+        if (!bucket() && !bucketLike && m_learnAlgorithm && !m_chargeHeld && !m_resetsNamed && !m_queryCostSeen
+            && !m_settledCostNamed && !fixedWindows()) {
+            bool explains[2];
+            qint64 tolerance = 0;
+            explainByWays(now, sentAt, own.window, rule, providerUsed, false, explains, tolerance);
+            bucketLike = explains[1] && !explains[0];
+        }
         if (!m_chargeHeld && !bucketLike
             && learnReadingInstant(now, own.window, loReply, hiReply, loAdmit, hiAdmit, bucket() ? nullptr : &maybeAdmit,
                                    providerUsed, threshold, notes)) {
@@ -667,7 +678,8 @@ void LimitState::forgetLearning()
     m_chargeReadings = 0;
 }
 
-void LimitState::chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket own, qint64 lo[6], qint64 hi[6]) const
+void LimitState::chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket own, qint64 lo[6], qint64 hi[6],
+                                   std::optional<LimitAlgorithm> as) const
 {
     // What the provider would count now under each way of charging: a call's admission charge
     // is the sum of its prompt and max_tokens, the larger of the two (what OpenAI's guide
@@ -681,7 +693,7 @@ void LimitState::chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket
     const qint64 horizon = sentAt + std::max<qint64>(0, now - sentAt) / 2;
     std::fill(lo, lo + 2 * AdmissionWays, 0);
     std::fill(hi, hi + 2 * AdmissionWays, 0);
-    if (!bucket()) {
+    if (!(as ? *as == LimitAlgorithm::TokenBucket : bucket())) {
         for (const auto &[ticket, c] : m_ledger) {
             // The provider computed its count somewhere between the replying call's sending and
             // now: a charge that leaves its window in between may or may not be in it.
@@ -746,7 +758,7 @@ void LimitState::chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket
 }
 
 void LimitState::chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWindow::Ticket own, bool forward, qint64 lo[6],
-                                              qint64 hi[6], MaybeCounted *maybe) const
+                                              qint64 hi[6], MaybeCounted *maybe, std::optional<LimitAlgorithm> as) const
 {
     // The provider admitted the call a network hop after `sentAt`: a call sent within that hop of
     // it may have arrived before it or after (a burst's calls race on their connections), a reply
@@ -781,7 +793,7 @@ void LimitState::chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWin
     };
     std::fill(lo, lo + 2 * AdmissionWays, 0);
     std::fill(hi, hi + 2 * AdmissionWays, 0);
-    if (!bucket()) {
+    if (!(as ? *as == LimitAlgorithm::TokenBucket : bucket())) {
         const qint64 t = forward ? now : sentAt;
         for (const auto &[ticket, c] : m_ledger) {
             const In in = counted(ticket, c);
@@ -1324,7 +1336,81 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
     return 0;
 }
 
-QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h)
+void LimitState::explainByWays(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule, qint64 providerUsed,
+                               bool atAdmissionToo, bool explains[2], qint64 &tolerance) const
+{
+    // Each way of charging, as a window and as a bucket would hold it now (and as the provider
+    // admitted the replying call): our charges are estimates of what it holds, so the way is as
+    // unknown as the refill.
+    constexpr int kWays = 2 * AdmissionWays;
+    // Calls on their way are charged our estimate of their prompt (off by a tenth, as in
+    // learnCharge); so is the replying call as read at admission.
+    const auto mine = m_ledger.find(own);
+    tolerance = correctionThreshold(rule, Tpm) + std::max<qint64>(1, limitOr0(Tpm) / 200) + promptErrorOnTheirWay(now, own)
+            + (atAdmissionToo && mine != m_ledger.end() ? mine->second.amount(AdmitSum) / 10 : 0);
+    for (int b = 0; b < 2; ++b) {
+        const LimitAlgorithm as = b ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow;
+        qint64 lo[2][kWays], hi[2][kWays];   // [at admission][way]
+        chargePredictions(now, sentAt, own, lo[0], hi[0], as);
+        if (atAdmissionToo)
+            chargePredictionsAtAdmission(now, sentAt, own, false, lo[1], hi[1], nullptr, as);
+        explains[b] = false;
+        for (int at = 0; at < (atAdmissionToo ? 2 : 1); ++at)
+            for (int m = 0; m < kWays; ++m)
+                explains[b] = explains[b] || (providerUsed >= lo[at][m] - tolerance && providerUsed <= hi[at][m] + tolerance);
+    }
+}
+
+int LimitState::drainVoteByWays(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule,
+                                std::optional<qint64> remaining)
+{
+    const auto limit = effective(Tpm);
+    if (!m_learnCharge || !limit || *limit <= 0 || !remaining || fixedWindows() || m_ledger.empty())
+        return 0;
+    const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
+    // A count some way explains as a bucket's and none as a window's, whenever read, is a
+    // bucket's drain; the other way round, a window's.
+    constexpr int kWays = 2 * AdmissionWays;
+    bool explains[2];
+    qint64 tolerance = 0;
+    explainByWays(now, sentAt, own, rule, providerUsed, true, explains, tolerance);
+    // A counter that forgot at a boundary (fixed windows) holds the calls sent since it, and a
+    // bucket's drain may come to the same by chance: such a count says nothing.
+    if (!explains[0] && explains[1]) {
+        for (int m = 0; m < kWays && explains[1]; ++m) {
+            const bool settles = ChargeModel(m % 2) == ChargeModel::SettledToUsage;
+            qint64 later = 0;   // sent after the replying call: in the count or not yet
+            std::vector<std::pair<qint64, qint64>> since[2];   // as of the reply, at admission
+            for (const auto &[ticket, c] : m_ledger) {
+                if (isUnsent(ticket) || !providerHolds(c.at, sentAt))
+                    continue;
+                const qint64 held = settles && c.usage ? *c.usage : c.amount(m / 2);
+                if (c.at > sentAt && ticket != own) {
+                    later += held;
+                    continue;
+                }
+                since[0].emplace_back(c.at, held);
+                since[1].emplace_back(c.at, ticket != own && settles && c.usage && c.settledAt <= sentAt ? *c.usage : c.amount(m / 2));
+            }
+            for (int at = 0; at < 2 && explains[1]; ++at) {
+                qint64 sum = 0;
+                for (auto it = since[at].crbegin(); it != since[at].crend(); ++it) {
+                    sum += it->second;
+                    if (providerUsed >= sum - tolerance && providerUsed <= sum + (at ? 0 : later) + tolerance) {
+                        explains[1] = false;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    if (explains[1] == explains[0])
+        return 0;
+    return explains[1] ? +1 : -1;
+}
+
+QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h,
+                                       RateWindow::Ticket own)
 {
     if (!m_learnAlgorithm || m_chargeHeld)
         return {};
@@ -1356,6 +1442,8 @@ QStringList LimitState::learnAlgorithm(qint64 now, qint64 sentAt, CountingRule r
         vote += drainVote(now, sentAt, Rpm, h.limitRequests, h.remainingRequests);
         if (h.queryCostTokens && m_settledCostNamed)
             vote += drainVote(now, sentAt, Tpm, h.limitTokens, h.remainingTokens);
+        else if (!h.queryCostTokens && !m_queryCostSeen)
+            vote += drainVoteByWays(now, sentAt, own, rule, h.remainingTokens);
     }
     if (vote == 0)
         return {};

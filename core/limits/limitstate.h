@@ -98,7 +98,9 @@ public:
     /// reply turns a bucket into a window (the safe side), two that agree a window into a bucket;
     /// after a refusal the key never goes back to a bucket on header evidence. Call before reconcile(), so the
     /// reconciliation corrects the model then in use. Returns a note when it switched.
-    QStringList learnAlgorithm(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h);
+    /// `own`: the replying call's tpm ticket (its window's), when known.
+    QStringList learnAlgorithm(qint64 now, qint64 sentAt, CountingRule rule, const RateLimitHeaders &h,
+                               RateWindow::Ticket own = 0);
     LimitAlgorithm algorithm() const { return m_algorithm; }
     /// Fixed windows: one boundary on our clock as the reset times placed it (its latest possible
     /// time), and how far before it the provider's may lie; unset until reset times showed one.
@@ -297,7 +299,9 @@ private:
     /// 2 * AdmissionWay + ChargeModel): `lo` with the calls it surely counted, `hi` with those it may
     /// not have yet (sent after the replying call `own`, or still unsent). A window sums the
     /// charges it still holds, a bucket replays them (admission, settlement) draining in between.
-    void chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket own, qint64 lo[6], qint64 hi[6]) const;
+    /// `as`: the refill replayed, when not the one in use.
+    void chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket own, qint64 lo[6], qint64 hi[6],
+                           std::optional<LimitAlgorithm> as = {}) const;
     /// How long after a call left us the provider admitted it, at most: a 120th of the window,
     /// at most half the round trip of the reply that came back at `now`.
     qint64 networkHop(qint64 now, qint64 sentAt) const
@@ -312,7 +316,7 @@ private:
     /// the calls sent after it.
     /// (A window's, not forward, into `maybe` too: what its count is `lo` plus some of.)
     void chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWindow::Ticket own, bool forward, qint64 lo[6],
-                                      qint64 hi[6], MaybeCounted *maybe = nullptr) const;
+                                      qint64 hi[6], MaybeCounted *maybe = nullptr, std::optional<LimitAlgorithm> as = {}) const;
     /// Scores the two instants a provider may read its counters at for the headers of a reply —
     /// as the reply leaves, or as it admits the call — and switches when one clearly fits better.
     /// A tenth of what the calls still on their way (but `except`) are charged: our estimate of
@@ -381,6 +385,15 @@ private:
     /// The same from a remaining count alone (no reset time): a bucket has drained some of what
     /// a window still holds.
     int drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64> limitHeader, std::optional<qint64> remaining);
+    /// The same for tokens where the provider names no charge: under every way of charging, and
+    /// at either instant it may read its counters, what a window and a bucket would hold.
+    int drainVoteByWays(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule,
+                        std::optional<qint64> remaining);
+    /// Whether some way of charging explains the count `providerUsed` as a window's
+    /// (`explains[0]`) and as a bucket's (`explains[1]`), read as the reply left, or (with
+    /// `atAdmissionToo`) as the provider admitted the replying call; `tolerance`, how near is near.
+    void explainByWays(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule, qint64 providerUsed,
+                       bool atAdmissionToo, bool explains[2], qint64 &tolerance) const;
 
     LimitAlgorithm m_algorithm = LimitAlgorithm::SlidingWindow;
     // Spreading (refusedWithRoom): per dimension the time the provider's short-interval counter

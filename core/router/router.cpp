@@ -2080,7 +2080,7 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     // A reply's reset times tell whether the provider refills a bucket or slides a window; the
     // model chosen is then the one reconciled. A refusal's headers may carry its own retry time.
     if (reply.completion)
-        notes << d.limits->learnAlgorithm(t, c.sentMs, d.rule, reply.limits);
+        notes << d.limits->learnAlgorithm(t, c.sentMs, d.rule, reply.limits, c.admission.tokens.window);
     // Calls sent in the same millisecond as this one or later may not be in the provider's count.
     if (moved) {
         notes << d.limits->reconcile(t, c.sentMs, d.rule, reply.limits);

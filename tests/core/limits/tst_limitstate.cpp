@@ -899,9 +899,12 @@ private slots:
         // Three calls in every window, the first included: the third leaves after the first
         // two replies.
         QVERIFY2(sent.size() >= 9 && sent[2] < 1'000, qPrintable(times.join(u' ') + u'\n' + notes.join(u'\n')));
-        // The first window's replies told the instant: its first reply's count, one of two
-        // totals, and the lone third call's (ranges instead of totals: the second window's).
-        QVERIFY2(learnedAt >= 0 && learnedAt < 1'000, qPrintable(QString::number(learnedAt) + u'\n' + notes.join(u'\n')));
+        // Two counts told the instant: the first window's first reply's, one of two totals, and
+        // the second window's (ranges instead of totals: the third window's). The lone third
+        // call's count in between says nothing of it: a bucket drained over its round trip holds
+        // what a window read at admission does, and a key naming neither reset times nor charges
+        // may be a bucket.
+        QVERIFY2(learnedAt >= 0 && learnedAt < 11'000, qPrintable(QString::number(learnedAt) + u'\n' + notes.join(u'\n')));
     }
 
     void aBucketAboveItsLimitIsReadFromItsReset()
@@ -1248,6 +1251,89 @@ private slots:
         h.remainingTokens = 10'000 - 5'600;
         a.learnAlgorithm(1'500, 0, CountingRule::Mistral, h);
         QVERIFY(a.earliestAdmit(1'500, next) >= 10'000);
+    }
+
+    void aBucketsDrainIsNotReadAsCountsReadAtAdmission()
+    {
+        // The second simulator's Mistral as a bucket (--alg mistral=bucket): 4,000 tokens
+        // refilled over 10 s, the prompt (800) charged at admission, the completion (200) at the
+        // reply, counters read as the reply leaves; no reset times, no charges named. Each
+        // window: two calls at once, answered at 0.3 s, two more at 0.4 s, answered at 0.7 and
+        // 0.9 s. The last count is 3,640: a window holds 4,000 as of the reply (all four settled),
+        // and 3,600 as the last call was admitted (the first two settled, the other two their
+        // prompts). Read as a window's, that is a count read at admission, which the next run
+        // then starts from (and, with the first burst's wide range at admission, once sent two
+        // calls a window: Mistral 40.8 s against 19.1). It is the bucket's drain: a count that
+        // a bucket explains as of the reply, and no window does, is no evidence of the instant.
+        constexpr qint64 kLimit = 4'000;
+        {
+            LimitState s(10'000);
+            s.setLearnAlgorithm(true);
+            s.setLearnChargeModel(true);
+            const AdmissionCost call{1, 1'400, 0, 0, 800, 800};
+            Settlement used;
+            used.tokens = used.usageTokens = 1'000;
+            QStringList notes;
+            for (const qint64 w : {0, 10'000, 20'000}) {
+                const qint64 sentAt[] = {w, w, w + 400, w + 400}, replyAt[] = {w + 300, w + 300, w + 700, w + 900};
+                const qint64 count[] = {1'880, 1'880, 3'520, 3'640};   // the provider's, at each reply
+                std::vector<Admission> a;
+                for (int i = 0; i < 2; ++i)
+                    a.push_back(s.admit(sentAt[i], call));
+                for (int i = 0; i < 4; ++i) {
+                    if (i == 2)
+                        for (int j = 2; j < 4; ++j)
+                            a.push_back(s.admit(sentAt[j], call));
+                    s.settle(replyAt[i], a[std::size_t(i)], used);
+                    RateLimitHeaders h;
+                    h.limitTokens = kLimit;
+                    h.remainingTokens = kLimit - count[i];
+                    notes << s.learnAlgorithm(replyAt[i], sentAt[i], CountingRule::Mistral, h, a[std::size_t(i)].tokens.window);
+                    notes << s.reconcile(replyAt[i], a[std::size_t(i)], sentAt[i], CountingRule::Mistral, h);
+                }
+            }
+            QVERIFY2(!s.readsCountersAtAdmission().value_or(false), qPrintable(notes.join(u'\n')));
+        }
+    }
+
+    void tokenCountsNamingNoChargeTellABucketUnderEveryWay()
+    {
+        // A provider that names no call's charge (no query cost, no reset times): 4,000 tokens a
+        // 10-s window. Three calls of an 800-token prompt and max_tokens 600, each using 1,000:
+        // two at once, answered at 0.3 s, a third at 0.4 s, answered slowly at 6 s. Which way it
+        // charges is as unknown as its refill. A bucket that charges the prompt at admission and
+        // settles to usage holds 600 then (drained 400 a second); a window holds the calls at
+        // 2,400 (prompts kept) to 4,200 (prompts and max_tokens kept), and as the third call was
+        // admitted at 2,800. No way a window charges explains 600: the counts vote bucket, and
+        // the next call goes at the bucket's pace (the window would hold it to 10 s).
+        const AdmissionCost call{1, 1'400, 0, 0, 800, 800};
+        const auto run = [&](qint64 replyAt, qint64 providerUsed) {
+            LimitState s(10'000);
+            s.setLearnAlgorithm(true);
+            s.setLearnChargeModel(true);
+            s.addConfigured(LimitValues{std::nullopt, 4'000, std::nullopt, std::nullopt});
+            Settlement used;
+            used.tokens = used.usageTokens = 1'000;
+            const Admission a = s.admit(0, call), b = s.admit(0, call);
+            s.settle(300, a, used);
+            s.settle(300, b, used);
+            const Admission c = s.admit(400, call);
+            s.settle(replyAt, c, used);
+            RateLimitHeaders h;
+            h.limitTokens = 4'000;
+            h.remainingTokens = 4'000 - providerUsed;
+            s.learnAlgorithm(replyAt, 400, CountingRule::Mistral, h, c.tokens.window);
+            return s.earliestAdmit(replyAt, call);
+        };
+        QCOMPARE(run(6'000, 600), qint64(6'000));
+        // The window's count, the calls settled to usage: no vote, the window holds the call.
+        QVERIFY(run(6'000, 3'000) >= 10'000);
+        // Nor does a count that both explain: read as the third call was admitted, 0.4 s in, a
+        // bucket held about 2,640 and a window 2,800 (prompts charged, calls settled).
+        QVERIFY(run(6'000, 2'700) >= 10'000);
+        // Answered at 5 s, the bucket holds 1,000: the third call's usage, all a counter that
+        // forgot at a boundary since it was sent would hold (fixed windows). No vote.
+        QVERIFY(run(5'000, 1'000) >= 10'000);
     }
 
     void requestCountsAFewShortOfTheWindowSayNothing()
