@@ -229,7 +229,10 @@ Admission LimitState::admit(qint64 now, const AdmissionCost &c)
     if (m_tracksSending)
         m_unsent.push_back(a);
     if (m_learnCharge) {
-        const qint64 keep = m_windows[Tpm].windowMs() + kReconcileGraceMs;
+        // A key whose replies name no reset time keeps a window more: replaying its calls as a
+        // bucket's needs the level they start from, and a level that calls kept above zero never
+        // emptied within a window (docs/ARCHITECTURE.md, "Bucket or window, from evidence").
+        const qint64 keep = ledgerKeep() + (m_resetsNamed ? 0 : m_windows[Otpm].windowMs());
         while (!m_ledger.empty() && m_ledger.begin()->second.at + keep <= now)
             m_ledger.erase(m_ledger.begin());
         // Every way of charging the call, whichever admitted it (scored against each other).
@@ -492,7 +495,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         explainedByCharge = std::max<qint64>(0, lo[cur] - lo[closest]);
     };
     if (predicts
-        && (m_ledger.size() <= kChargeLedgerSmall || now - m_lastChargeReading >= m_windows[Otpm].windowMs() / kChargeReadingShare)) {
+        && (recentCalls(now) <= kChargeLedgerSmall || now - m_lastChargeReading >= m_windows[Otpm].windowMs() / kChargeReadingShare)) {
         explain();
         m_lastChargeReading = now;
         // When the provider read its count, first (not while a pool is undecided, nor while window
@@ -502,8 +505,9 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         // naming neither reset times nor charges: a window read at admission falls short of the
         // count as of the reply, as a bucket's drain does (docs/ARCHITECTURE.md, "Bucket or
         // window, from evidence").
-        if (!bucket() && !bucketLike && m_learnAlgorithm && !m_chargeHeld && !m_resetsNamed && !m_queryCostSeen
-            && !m_settledCostNamed && !fixedWindows()) {
+        const bool mayBeBucket = !bucket() && m_learnAlgorithm && !m_chargeHeld && !m_resetsNamed && !m_queryCostSeen
+                && !m_settledCostNamed && !fixedWindows();
+        if (mayBeBucket && !bucketLike) {
             bool explains[2];
             qint64 tolerance = 0;
             explainByWays(now, sentAt, own.window, rule, providerUsed, false, explains, tolerance);
@@ -530,7 +534,21 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
                         ? offAtAdmission(providerUsed, loAdmit[m], hiAdmit[m], &maybeAdmit, m)
                         : std::numeric_limits<qint64>::max();
         }
-        remodelled = learnCharge(now, rule, providerUsed, lo, hi, either ? admitOff : nullptr, threshold, notes) || remodelled;
+        // Such a key's ways are scored by whichever refill explains the count better, as of the
+        // reply: a bucket's drain leaves every way a window predicts off by as much, and the right
+        // one never scores the better by the factor a cheaper way needs.
+        qint64 wayLo[2 * AdmissionWays], wayHi[2 * AdmissionWays];
+        std::copy_n(lo, 2 * AdmissionWays, wayLo);
+        std::copy_n(hi, 2 * AdmissionWays, wayHi);
+        if (mayBeBucket && !m_readsAtAdmission) {
+            qint64 bLo[2 * AdmissionWays], bHi[2 * AdmissionWays];
+            chargePredictions(now, sentAt, own.window, bLo, bHi, LimitAlgorithm::TokenBucket);
+            const auto off = [&](qint64 l, qint64 h) { return providerUsed < l ? l - providerUsed : std::max<qint64>(0, providerUsed - h); };
+            for (int m = 0; m < 2 * AdmissionWays; ++m)
+                if (off(bLo[m], bHi[m]) < off(lo[m], hi[m]))
+                    wayLo[m] = bLo[m], wayHi[m] = bHi[m];
+        }
+        remodelled = learnCharge(now, rule, providerUsed, wayLo, wayHi, either ? admitOff : nullptr, threshold, notes) || remodelled;
     }
     // A count read as the provider admitted the call is carried forward to now by what we know
     // happened since: the settlements it had not seen, the charges that left its window. For the
@@ -847,11 +865,21 @@ void LimitState::chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWin
     }
 }
 
-qint64 LimitState::heldRises() const
+std::size_t LimitState::recentCalls(qint64 now) const
+{
+    // The ledger is in admission order: what is kept beyond ledgerKeep() is at its front.
+    std::size_t old = 0;
+    for (auto it = m_ledger.cbegin(); it != m_ledger.cend() && it->second.at + ledgerKeep() <= now; ++it)
+        ++old;
+    return m_ledger.size() - old;
+}
+
+qint64 LimitState::heldRises(qint64 now) const
 {
     qint64 sum = 0;
     for (const auto &[ticket, c] : m_ledger)
-        sum += c.rise;
+        if (c.at + ledgerKeep() > now)
+            sum += c.rise;
     return sum;
 }
 
@@ -1020,7 +1048,7 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     // moves by what the new way holds more or less than the old one, over every call it knows —
     // less the rises it already holds (settle).
     if (bucket())
-        m_buckets[Tpm].adjust(now, limitOr0(Tpm), hi[best] - hi[cur] - (best % 2 != model ? heldRises() : 0));
+        m_buckets[Tpm].adjust(now, limitOr0(Tpm), hi[best] - hi[cur] - (best % 2 != model ? heldRises(now) : 0));
     m_chargeLearned = true;
     for (auto &[ticket, c] : m_ledger)
         c.rise = 0;   // from now on the way in use says what each call holds
@@ -1044,7 +1072,7 @@ void LimitState::setAdmission(qint64 now, int way, ChargeModel model, bool moveB
     m_admission = way;
     m_windows[Tpm].clearSynthetic();   // corrections made under the old way are stale
     for (const auto &[ticket, c] : m_ledger) {
-        if (c.usage && model == ChargeModel::SettledToUsage)
+        if ((c.usage && model == ChargeModel::SettledToUsage) || c.at + ledgerKeep() <= now)
             continue;
         if (moveBucket) {
             settleCharge(Tpm, now, c.tickets, c.amount(way));

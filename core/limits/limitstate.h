@@ -330,7 +330,12 @@ private:
     // settlement gives none of it back (docs/ARCHITECTURE.md, "When the provider reads its counters").
     bool holdsRisesUnseen() const { return m_learnCharge && !m_chargeLearned && !m_instantKnown && !m_chargeModel; }
     qint64 risesUnseen(qint64 now, qint64 sentAt, RateWindow::Ticket own) const;
-    qint64 heldRises() const;   // what the ledger's calls settled above their admission charge
+    qint64 heldRises(qint64 now) const;   // what the ledger's calls of a window settled above their admission charge
+    /// How long a call's ways of charging are kept for the readings (a key without reset times
+    /// keeps them a window longer, for replaying them as a bucket's only).
+    qint64 ledgerKeep() const { return m_windows[Tpm].windowMs() + kReconcileGraceMs; }
+    /// The ledger's calls within ledgerKeep() of `now`.
+    std::size_t recentCalls(qint64 now) const;
     bool m_anyRise = false;     // some call of the ledger may hold a rise (spares the pass over it)
     /// Index of the way of charging in use, 2 * AdmissionWay + ChargeModel.
     int chargeIndex(CountingRule rule) const { return 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule))); }

@@ -1302,6 +1302,89 @@ private slots:
         QVERIFY2(windowRead, qPrintable(windowNotes));
     }
 
+    void aBucketsWaysAreScoredAsABucketsToo()
+    {
+        // The second simulator's Mistral as a bucket with three calls a window (--alg
+        // mistral=bucket --calls-per-window 3): 3,050 tokens refilled over 10 s, the prompt (800)
+        // charged at admission, the completion (200) at the reply; no reset times, no charges
+        // named. Admitted on prompt and max_tokens (1,400), two calls go each window, answered at
+        // 0.3 and 0.35 s. Scored as a window's, every way misses the counts by what the bucket
+        // drained meanwhile, and the prompt alone never scored four times better than the sum:
+        // two calls a window all run long (Mistral 50.9 s against 28.8). Scored by whichever
+        // refill explains a count better, the prompt alone fits, and a third call goes in the
+        // first window in which it is learned.
+        constexpr qint64 kLimit = 3'050;
+        const double rate = double(kLimit) / 10'000.0;
+        LimitState s(10'000);
+        s.setLearnAlgorithm(true);
+        s.setLearnChargeModel(true);
+        s.addConfigured(LimitValues{std::nullopt, kLimit, std::nullopt, std::nullopt});
+        const AdmissionCost call{1, 1'400, 0, 0, 800, 800};
+        Settlement used;
+        used.tokens = used.usageTokens = 1'000;
+        const auto cost = [&] { return asTheRouterAsks(s, call); };
+        double level = 0;   // the provider's bucket
+        qint64 at = 0;
+        const auto drainTo = [&](qint64 t) {
+            level = std::max(0.0, level - rate * double(t - at));
+            at = t;
+        };
+        QStringList notes;
+        qint64 thirdAt = -1;   // when a window's third call could go
+        for (const qint64 w : {0, 10'000, 20'000, 30'000}) {
+            const Admission a = s.admit(w, cost()), b = s.admit(w, cost());
+            drainTo(w);
+            level += 1'600;
+            int i = 0;
+            for (const Admission &c : {a, b}) {
+                const qint64 replyAt = w + 300 + 50 * i++;
+                drainTo(replyAt);
+                level += 200;
+                s.settle(replyAt, c, used);
+                RateLimitHeaders h;
+                h.limitTokens = kLimit;
+                h.remainingTokens = kLimit - qint64(std::ceil(level));
+                notes << s.learnAlgorithm(replyAt, w, CountingRule::Mistral, h, c.tokens.window);
+                notes << s.reconcile(replyAt, c, w, CountingRule::Mistral, h);
+            }
+            if (thirdAt < 0 && s.earliestAdmit(w + 400, cost()) < w + 1'000)
+                thirdAt = w + 400;
+        }
+        QVERIFY2(s.admitsPromptOnly() || s.admitsLargerOfPromptAndMax(), qPrintable(notes.join(u'\n')));
+        QVERIFY2(thirdAt >= 0 && thirdAt < 20'000, qPrintable(QString::number(thirdAt) + u'\n' + notes.join(u'\n')));
+    }
+
+    void aBucketReplayStartsFromWhatOlderCallsStillHold()
+    {
+        // A key without reset times, counted as a window, whose calls kept a bucket of 4,000
+        // tokens a 10-s window above zero: 2,000 tokens at 0 and at 4 s, 3,000 at 8 s (answered
+        // at 12 s), 100 at 11.5 s (failed). At 12 s a bucket holds 2,300, and 2,000 of what it
+        // drained was the first call's, sent more than a window and a second before: replayed
+        // from the later calls alone it would hold 1,900. The count, 2,300, is a bucket's and no
+        // window's (5,100): it votes bucket, and the next call goes at the bucket's pace (the
+        // window would hold it to 18 s).
+        LimitState s(10'000);
+        s.setLearnAlgorithm(true);
+        s.setLearnChargeModel(true);
+        s.addConfigured(LimitValues{std::nullopt, 4'000, std::nullopt, std::nullopt});
+        const auto cost = [](qint64 amount) { return AdmissionCost{1, amount, 0, 0, amount, amount}; };
+        const auto settled = [](qint64 amount) {
+            Settlement used;
+            used.tokens = used.usageTokens = amount;
+            return used;
+        };
+        s.settle(300, s.admit(0, cost(2'000)), settled(2'000));
+        s.settle(4'300, s.admit(4'000, cost(2'000)), settled(2'000));
+        const Admission slow = s.admit(8'000, cost(3'000));
+        s.release(s.admit(11'500, cost(100)));
+        s.settle(12'000, slow, settled(3'000));
+        RateLimitHeaders h;
+        h.limitTokens = 4'000;
+        h.remainingTokens = 4'000 - 2'300;
+        s.learnAlgorithm(12'000, 8'000, CountingRule::Mistral, h, slow.tokens.window);
+        QCOMPARE(s.earliestAdmit(12'000, cost(1'000)), qint64(12'000));
+    }
+
     void tokenCountsNamingNoChargeTellABucketUnderEveryWay()
     {
         // A provider that names no call's charge (no query cost, no reset times): 4,000 tokens a
