@@ -36,10 +36,25 @@ constexpr qint64 kFixedPrecisionDivisor = 4;
 // How far a count lies from the nearest total a prediction at admission allows: what it surely
 // holds plus some of what it may hold (MaybeCounted), or with more of those than are worth
 // trying, anything in the range they span.
+// How far a count lies outside [lo, hi].
+qint64 rangeOff(qint64 used, qint64 lo, qint64 hi)
+{
+    return used < lo ? lo - used : used > hi ? used - hi : 0;
+}
+
+// Whether some way of charging's range, widened by `tolerance`, holds the count.
+bool anyWayWithin(qint64 used, const qint64 *lo, const qint64 *hi, int ways, qint64 tolerance)
+{
+    for (int m = 0; m < ways; ++m)
+        if (rangeOff(used, lo[m], hi[m]) <= tolerance)
+            return true;
+    return false;
+}
+
 qint64 offAtAdmission(qint64 used, qint64 lo, qint64 hi, const MaybeCounted *maybe, int way)
 {
     if (!maybe || maybe->n[way] > MaybeCounted::kMax)
-        return used < lo ? lo - used : used > hi ? used - hi : 0;
+        return rangeOff(used, lo, hi);
     qint64 best = std::numeric_limits<qint64>::max();
     for (unsigned mask = 0; mask < (1u << maybe->n[way]); ++mask) {
         qint64 total = lo;
@@ -507,11 +522,13 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         // window, from evidence").
         const bool mayBeBucket = !bucket() && m_learnAlgorithm && !m_chargeHeld && !m_resetsNamed && !m_queryCostSeen
                 && !m_settledCostNamed && !fixedWindows();
+        qint64 bucketLo[2 * AdmissionWays], bucketHi[2 * AdmissionWays];   // as of the reply
+        if (mayBeBucket)
+            chargePredictions(now, sentAt, own.window, bucketLo, bucketHi, LimitAlgorithm::TokenBucket);
         if (mayBeBucket && !bucketLike) {
-            bool explains[2];
-            qint64 tolerance = 0;
-            explainByWays(now, sentAt, own.window, rule, providerUsed, false, explains, tolerance);
-            bucketLike = explains[1] && !explains[0];
+            const qint64 tolerance = waysTolerance(now, own.window, rule, false);
+            bucketLike = anyWayWithin(providerUsed, bucketLo, bucketHi, 2 * AdmissionWays, tolerance)
+                    && !anyWayWithin(providerUsed, loReply, hiReply, 2 * AdmissionWays, tolerance);
         }
         if (!m_chargeHeld && !bucketLike
             && learnReadingInstant(now, own.window, loReply, hiReply, loAdmit, hiAdmit, bucket() ? nullptr : &maybeAdmit,
@@ -541,12 +558,9 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         std::copy_n(lo, 2 * AdmissionWays, wayLo);
         std::copy_n(hi, 2 * AdmissionWays, wayHi);
         if (mayBeBucket && !m_readsAtAdmission) {
-            qint64 bLo[2 * AdmissionWays], bHi[2 * AdmissionWays];
-            chargePredictions(now, sentAt, own.window, bLo, bHi, LimitAlgorithm::TokenBucket);
-            const auto off = [&](qint64 l, qint64 h) { return providerUsed < l ? l - providerUsed : std::max<qint64>(0, providerUsed - h); };
             for (int m = 0; m < 2 * AdmissionWays; ++m)
-                if (off(bLo[m], bHi[m]) < off(lo[m], hi[m]))
-                    wayLo[m] = bLo[m], wayHi[m] = bHi[m];
+                if (rangeOff(providerUsed, bucketLo[m], bucketHi[m]) < rangeOff(providerUsed, lo[m], hi[m]))
+                    wayLo[m] = bucketLo[m], wayHi[m] = bucketHi[m];
         }
         remodelled = learnCharge(now, rule, providerUsed, wayLo, wayHi, either ? admitOff : nullptr, threshold, notes) || remodelled;
     }
@@ -1364,29 +1378,13 @@ int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64
     return 0;
 }
 
-void LimitState::explainByWays(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule, qint64 providerUsed,
-                               bool atAdmissionToo, bool explains[2], qint64 &tolerance) const
+qint64 LimitState::waysTolerance(qint64 now, RateWindow::Ticket own, CountingRule rule, bool atAdmission) const
 {
-    // Each way of charging, as a window and as a bucket would hold it now (and as the provider
-    // admitted the replying call): our charges are estimates of what it holds, so the way is as
-    // unknown as the refill.
-    constexpr int kWays = 2 * AdmissionWays;
     // Calls on their way are charged our estimate of their prompt (off by a tenth, as in
     // learnCharge); so is the replying call as read at admission.
     const auto mine = m_ledger.find(own);
-    tolerance = correctionThreshold(rule, Tpm) + std::max<qint64>(1, limitOr0(Tpm) / 200) + promptErrorOnTheirWay(now, own)
-            + (atAdmissionToo && mine != m_ledger.end() ? mine->second.amount(AdmitSum) / 10 : 0);
-    for (int b = 0; b < 2; ++b) {
-        const LimitAlgorithm as = b ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow;
-        qint64 lo[2][kWays], hi[2][kWays];   // [at admission][way]
-        chargePredictions(now, sentAt, own, lo[0], hi[0], as);
-        if (atAdmissionToo)
-            chargePredictionsAtAdmission(now, sentAt, own, false, lo[1], hi[1], nullptr, as);
-        explains[b] = false;
-        for (int at = 0; at < (atAdmissionToo ? 2 : 1); ++at)
-            for (int m = 0; m < kWays; ++m)
-                explains[b] = explains[b] || (providerUsed >= lo[at][m] - tolerance && providerUsed <= hi[at][m] + tolerance);
-    }
+    return correctionThreshold(rule, Tpm) + std::max<qint64>(1, limitOr0(Tpm) / 200) + promptErrorOnTheirWay(now, own)
+            + (atAdmission && mine != m_ledger.end() ? mine->second.amount(AdmitSum) / 10 : 0);
 }
 
 int LimitState::drainVoteByWays(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule,
@@ -1396,12 +1394,21 @@ int LimitState::drainVoteByWays(qint64 now, qint64 sentAt, RateWindow::Ticket ow
     if (!m_learnCharge || !limit || *limit <= 0 || !remaining || fixedWindows() || m_ledger.empty())
         return 0;
     const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
-    // A count some way explains as a bucket's and none as a window's, whenever read, is a
-    // bucket's drain; the other way round, a window's.
+    // Each way of charging, as a window and as a bucket would hold it now and as the provider
+    // admitted the replying call: our charges are estimates of what it holds, so the way is as
+    // unknown as the refill. A count some way explains as a bucket's and none as a window's,
+    // whenever read, is a bucket's drain; the other way round, a window's.
     constexpr int kWays = 2 * AdmissionWays;
+    const qint64 tolerance = waysTolerance(now, own, rule, true);
     bool explains[2];
-    qint64 tolerance = 0;
-    explainByWays(now, sentAt, own, rule, providerUsed, true, explains, tolerance);
+    for (int b = 0; b < 2; ++b) {
+        const LimitAlgorithm as = b ? LimitAlgorithm::TokenBucket : LimitAlgorithm::SlidingWindow;
+        qint64 lo[2][kWays], hi[2][kWays];   // [at admission][way]
+        chargePredictions(now, sentAt, own, lo[0], hi[0], as);
+        chargePredictionsAtAdmission(now, sentAt, own, false, lo[1], hi[1], nullptr, as);
+        explains[b] = anyWayWithin(providerUsed, lo[0], hi[0], kWays, tolerance)
+                || anyWayWithin(providerUsed, lo[1], hi[1], kWays, tolerance);
+    }
     // A counter that forgot at a boundary (fixed windows) holds the calls sent since it, and a
     // bucket's drain may come to the same by chance: such a count says nothing.
     if (!explains[0] && explains[1]) {

@@ -394,11 +394,9 @@ private:
     /// at either instant it may read its counters, what a window and a bucket would hold.
     int drainVoteByWays(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule,
                         std::optional<qint64> remaining);
-    /// Whether some way of charging explains the count `providerUsed` as a window's
-    /// (`explains[0]`) and as a bucket's (`explains[1]`), read as the reply left, or (with
-    /// `atAdmissionToo`) as the provider admitted the replying call; `tolerance`, how near is near.
-    void explainByWays(qint64 now, qint64 sentAt, RateWindow::Ticket own, CountingRule rule, qint64 providerUsed,
-                       bool atAdmissionToo, bool explains[2], qint64 &tolerance) const;
+    /// How near a way of charging's prediction must come to a count to explain it, for a key
+    /// naming no charge: read as the reply left, or (`atAdmission`) as the provider admitted `own`.
+    qint64 waysTolerance(qint64 now, RateWindow::Ticket own, CountingRule rule, bool atAdmission) const;
 
     LimitAlgorithm m_algorithm = LimitAlgorithm::SlidingWindow;
     // Spreading (refusedWithRoom): per dimension the time the provider's short-interval counter
