@@ -498,6 +498,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     };
     std::optional<qint64> explainedByCharge;
     bool remodelled = false;   // this reading changed how we charge (learnCharge)
+    bool drainShown = false;   // a key that may be a bucket: its bucket explains the count (below)
     const auto explain = [&] {
         predict();
         const int cur = chargeIndex(rule);
@@ -563,6 +564,10 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
                     wayLo[m] = bucketLo[m], wayHi[m] = bucketHi[m];
         }
         remodelled = learnCharge(now, rule, providerUsed, wayLo, wayHi, either ? admitOff : nullptr, threshold, notes) || remodelled;
+        if (mayBeBucket && !m_readsAtAdmission) {
+            const int cur = chargeIndex(rule);
+            drainShown = rangeOff(providerUsed, bucketLo[cur], bucketHi[cur]) <= waysTolerance(now, own.window, rule, false);
+        }
     }
     // A count read as the provider admitted the call is carried forward to now by what we know
     // happened since: the settlements it had not seen, the charges that left its window. For the
@@ -618,6 +623,31 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         m_resetSlack[d] = resetSlack;
         return;
     }
+    // Giving back, a charge about to leave our window is no evidence: the provider's clock may run
+    // ahead of ours by the network latency, and the window's safety margin must survive
+    // reconciliation.
+    const qint64 lag = std::min<qint64>(kReconcileGraceMs, m_windows[d].windowMs() / 10);
+    // A key that may be a bucket, counted as a window, whose bucket explains the count: what the
+    // count holds beyond what our window keeps once the calls about to leave it have left is a
+    // drain not done yet. Charged after admission (a completion, a settlement above the admission
+    // charge), a window's calls may sum to more than the limit, which a sliding window forgets
+    // with them and a bucket drains only at its rate: freed with the calls, that debt was refused
+    // (docs/ARCHITECTURE.md, "Bucket or window, from evidence"). It is held for as long as a
+    // bucket takes to drain it; a window's counts, made of whole calls, are not what its bucket
+    // predicts once calls leave.
+    if (drainShown) {
+        if (m_drainDebt.until > now)
+            m_windows[d].chargeUntil(now, -m_drainDebt.amount, m_drainDebt.until);
+        m_drainDebt = {};
+        const qint64 stays = m_windows[d].usedAt(now, now + lag) - unsentCharged(d, now + 1, false);
+        const qint64 debt = providerUsed - stays;
+        if (debt >= threshold) {
+            const double perMs = double(*limit) / double(m_windows[Otpm].windowMs());
+            m_drainDebt = {debt, now + qint64(std::ceil(double(debt) / perMs))};
+            m_windows[d].chargeUntil(now, debt, m_drainDebt.until);
+            return;
+        }
+    }
     // Held, nothing is given back; for a pool suspected, only what the replying key's counter
     // shows of its own calls: the other keys' calls sent before the replying one stay charged —
     // the pool's count if the provider counts the keys together, theirs alone (which this counter
@@ -628,10 +658,8 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // Nor the rises of settlements the count may not have seen yet, while they are held (settle).
     const qint64 unseenRises = d == Tpm && m_anyRise && holdsRisesUnseen() ? risesUnseen(now, sentAt, own.window) : 0;
     // Giving back: the provider counts less than we do. Calls sent after the replying one may
-    // not be in its count yet; they stay charged.
-    // Nor is a charge about to leave our window evidence: the provider's clock may run ahead of
-    // ours by the network latency, and the window's safety margin must survive reconciliation.
-    const qint64 lag = std::min<qint64>(kReconcileGraceMs, m_windows[d].windowMs() / 10);
+    // not be in its count yet; they stay charged. Nor is a charge about to leave our window
+    // evidence (`lag`, above).
     if (bucket()) {
         // The provider shows a whole number for a level that drains continuously: its level may
         // be up to one unit above the count it shows, so one unit less than ours is rounding,

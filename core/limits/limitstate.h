@@ -424,6 +424,12 @@ private:
     // instant in whole seconds (a counter at zero): a later count that far lower is that rounding
     // given back, no evidence of a counter that forgets at once.
     qint64 m_resetSlack[DimCount] = {0, 0, 0, 0};
+    // The drain a count showed not done yet (correct(), a key that may be a bucket counted as a
+    // window): charged to the tpm window until `until`; the next such count replaces it.
+    struct Debt {
+        qint64 amount = 0, until = 0;
+    };
+    Debt m_drainDebt;
     qint64 m_blockedUntil = 0;
     qint64 m_outputReserved = 0;
     int m_inFlight = 0;

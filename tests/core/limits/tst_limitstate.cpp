@@ -1385,6 +1385,46 @@ private slots:
         QCOMPARE(s.earliestAdmit(12'000, cost(1'000)), qint64(12'000));
     }
 
+    void aDrainNotDoneOutlastsTheCallsThatLeave()
+    {
+        // A key without reset times or charges named, counted as a window, admitting each call
+        // on its 700-token prompt (the completion is counted when produced): 4,000 tokens a 10-s
+        // window. Five calls at 0 fit on their prompts (3,500) and settle at 0.5 s to 900 each:
+        // 4,500, more than the limit. A sliding window forgets them at 10 s; a bucket draining
+        // 400 a second still holds 500 of them then. Four more calls at 10 s; one answers at
+        // 10.3 s, and the count is 3,380, the bucket's: 380 more than our window keeps. Freed
+        // with the calls, that debt lets a fifth call in at once, which the bucket refuses (its
+        // room is 620). It is held until the bucket drained it, 0.95 s at most.
+        const AdmissionCost call{1, 700, 0, 0, 700, 700, 1'300};
+        const auto run = [&](qint64 providerUsed) {
+            LimitState s(10'000);
+            s.setLearnAlgorithm(true);
+            s.setLearnChargeModel(true);
+            s.setAdmitPromptOnly(true);
+            s.addConfigured(LimitValues{std::nullopt, 4'000, std::nullopt, std::nullopt});
+            Settlement used;
+            used.tokens = used.usageTokens = 900;
+            std::vector<Admission> first;
+            for (int i = 0; i < 5; ++i)
+                first.push_back(s.admit(0, call));
+            for (const Admission &a : first)
+                s.settle(500, a, used);
+            std::vector<Admission> second;
+            for (int i = 0; i < 4; ++i)
+                second.push_back(s.admit(10'000, call));
+            s.settle(10'300, second.front(), used);
+            RateLimitHeaders h;
+            h.limitTokens = 4'000;
+            h.remainingTokens = 4'000 - providerUsed;
+            s.reconcile(10'300, second.front(), 10'000, CountingRule::Mistral, h);
+            return s.earliestAdmit(10'300, call);
+        };
+        const qint64 held = run(3'380);
+        QVERIFY2(held > 10'300 && held <= 11'250, qPrintable(QString::number(held)));
+        // A window's count (the calls sent at 10 s, one settled): nothing held.
+        QCOMPARE(run(3'000), qint64(10'300));
+    }
+
     void tokenCountsNamingNoChargeTellABucketUnderEveryWay()
     {
         // A provider that names no call's charge (no query cost, no reset times): 4,000 tokens a
