@@ -105,6 +105,9 @@ struct HttpClient::Host {
     int arrivals = 0;
     bool sampled = false;
     int target = kMaxConnectionsPerHost;
+    // The most requests in flight at once while none waited, remembered from `peakAt` on.
+    int peak = 0;
+    qint64 peakAt = 0;
 };
 
 HttpReply::~HttpReply()
@@ -166,11 +169,17 @@ int HttpClient::connectionTarget(const QString &hostKey) const
     return it == m_hosts.end() ? kMaxConnectionsPerHost : it->second->target;
 }
 
+QString HttpClient::hostKeyOf(const QUrl &url)
+{
+    const bool tls = url.scheme() == u"https";
+    return url.host() + QLatin1Char(':') + QString::number(url.port(tls ? 443 : 80)) + (tls ? u"+tls"_qs : QString());
+}
+
 HttpClient::Host &HttpClient::hostFor(const QUrl &url)
 {
     const bool tls = url.scheme() == u"https";
     const quint16 port = quint16(url.port(tls ? 443 : 80));
-    const QString key = url.host() + QLatin1Char(':') + QString::number(port) + (tls ? u"+tls"_qs : QString());
+    const QString key = hostKeyOf(url);
     auto &slot = m_hosts[key];
     if (!slot) {
         slot = std::make_unique<Host>();
@@ -480,6 +489,17 @@ void HttpClient::observe(Host &h, qint64 wireMs)
     const double w = double(std::max<qint64>(wireMs, 0));
     h.wireMs = h.sampled ? h.wireMs + (w - h.wireMs) * 0.02 : w;
     const qint64 now = m_clock.elapsed();
+    // A burst that found a connection for every request (the one just answered included) needs as
+    // many again when it comes back: a rate-limited run sends its calls in bursts as windows
+    // open, and the rate averaged over the quiet in between would close them all but a few.
+    // While requests wait, the load is not bursts: the rate alone says what it needs.
+    if (h.waiting.empty()) {
+        const int busy = 1 + int(std::count_if(h.conns.cbegin(), h.conns.cend(), [](const auto &c) { return c->reply != nullptr; }));
+        if (busy >= h.peak || now - h.peakAt > m_burstMemoryMs) {
+            h.peak = busy;
+            h.peakAt = now;
+        }
+    }
     if (h.rateSince < 0) {
         h.rateSince = now;
         h.arrivals = 0;
@@ -489,7 +509,8 @@ void HttpClient::observe(Host &h, qint64 wireMs)
         h.rateSince = now;
         h.arrivals = 0;
         h.sampled = true;
-        h.target = targetConnections(h.ratePerS, h.wireMs);
+        h.target = std::max(targetConnections(h.ratePerS, h.wireMs),
+                            now - h.peakAt <= m_burstMemoryMs ? std::min(h.peak, int(kMaxConnectionsPerHost)) : 0);
     }
 }
 

@@ -24,6 +24,7 @@
 
 class QAbstractSocket;
 class QNetworkRequest;
+class QUrl;
 
 namespace wb {
 
@@ -75,6 +76,10 @@ public:
     static constexpr int kMaxConnectionsPerHost = 256;
     /// Never fewer than this (the target before the first reply is the maximum).
     static constexpr int kMinConnectionsPerHost = 8;
+    /// How long the largest burst that found a connection for every request is remembered: the
+    /// target stays at least that many (a window of the providers' limits, and as long again:
+    /// docs/ARCHITECTURE.md, "CPU per call").
+    static constexpr qint64 kBurstMemoryMs = 120'000;
 
     explicit HttpClient(QObject *parent = nullptr);
     ~HttpClient() override;
@@ -91,6 +96,10 @@ public:
     int connectionCount() const;
     /// The connection target of a host ("host:port"); kMaxConnectionsPerHost before any reply.
     int connectionTarget(const QString &hostKey) const;
+    /// The key this client files a request URL's host under (connectionTarget's argument).
+    static QString hostKeyOf(const QUrl &url);
+    /// How long the largest burst is remembered (kBurstMemoryMs; tests shorten it).
+    void setBurstMemoryMs(qint64 ms) { m_burstMemoryMs = ms; }
 
     /// Little's law with headroom: the connections a host needs for `ratePerS` requests a
     /// second that each spend `wireMs` on a connection, within the bounds above. Pure.
@@ -118,6 +127,7 @@ private:
     void observe(Host &h, qint64 wireMs);
 
     QElapsedTimer m_clock;
+    qint64 m_burstMemoryMs = kBurstMemoryMs;
     std::optional<QSslConfiguration> m_ssl;   // unset: the default at the time of each connection
     std::map<QString, std::unique_ptr<Host>> m_hosts;
 };

@@ -227,6 +227,7 @@ private slots:
         // target falls to the minimum and the surplus is closed as it becomes idle.
         ScriptServer srv;
         HttpClient client;
+        client.setBurstMemoryMs(300);   // the burst is forgotten before the calls one at a time end
         QObject owner;
         QList<HttpReply *> burst;
         for (int i = 0; i < 20; ++i) {
@@ -244,6 +245,38 @@ private slots:
         const int target = client.connectionTarget(u"127.0.0.1:%1"_qs.arg(srv.server.serverPort()));
         QVERIFY2(target < 20, qPrintable(QString::number(target)));   // one call at a time needs few
         QVERIFY(client.connectionCount() <= target);
+    }
+
+    void aBurstIsRememberedForTheNextOne()
+    {
+        // A rate-limited run sends a burst as each window opens and little in between: the rate
+        // averaged over the quiet would leave the next burst a few connections, its calls waiting
+        // for them and leaving after replies their admission did not see. The largest burst that
+        // found a connection for every request is kept for the next one.
+        ScriptServer srv;
+        HttpClient client;
+        QObject owner;
+        const QString key = HttpClient::hostKeyOf(srv.request().url());
+        const auto burst = [&] {
+            QList<HttpReply *> rs;
+            for (int i = 0; i < 12; ++i) {
+                srv.replies << ok("b");
+                rs << client.post(srv.request(), "{}", &owner);
+            }
+            QTRY_VERIFY_WITH_TIMEOUT(std::all_of(rs.begin(), rs.end(), [](HttpReply *r) { return r->isFinished(); }), 5000);
+        };
+        burst();
+        QCOMPARE(srv.connections, 12);
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 600) {
+            srv.replies << ok("s");
+            QVERIFY(roundTrip(client, srv.request(), "{}", &owner));
+        }
+        QVERIFY2(client.connectionTarget(key) >= 12, qPrintable(QString::number(client.connectionTarget(key))));
+        QCOMPARE(client.connectionCount(), 12);
+        burst();
+        QCOMPARE(srv.connections, 12);   // every request of the second burst had its connection
     }
 };
 
