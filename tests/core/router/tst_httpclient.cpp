@@ -227,7 +227,7 @@ private slots:
         // target falls to the minimum and the surplus is closed as it becomes idle.
         ScriptServer srv;
         HttpClient client;
-        client.setBurstMemoryMs(300);   // the burst is forgotten before the calls one at a time end
+        client.setBurstMemoryMs(100);   // the burst is forgotten long before the calls one at a time end
         QObject owner;
         QList<HttpReply *> burst;
         for (int i = 0; i < 20; ++i) {
