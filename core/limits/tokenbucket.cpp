@@ -31,10 +31,14 @@ TokenBucket::Ticket TokenBucket::charge(qint64 now, qint64 limit, qint64 amount)
     m_level += double(amount);
     // Forget charges too old to be settled any more (their replies never came or never will).
     if (m_open.size() > 64) {
-        std::erase_if(m_open, [&](const auto &e) { return e.second.at + m_periodMs < now; });
+        while (!m_order.empty() && m_order.front().first + m_periodMs < now) {
+            m_open.erase(m_order.front().second);
+            m_order.pop_front();
+        }
     }
     const Ticket t = m_next++;
     m_open.emplace(t, Open{now, amount});
+    m_order.emplace_back(now, t);
     return t;
 }
 

@@ -6,6 +6,7 @@
 // the refill rate from then on.
 #include <QtGlobal>
 
+#include <deque>
 #include <limits>
 #include <unordered_map>
 #include <vector>
@@ -85,6 +86,10 @@ private:
         bool absorbed = false;   // absorbBefore
     };
     std::unordered_map<Ticket, Open> m_open;   // charges that may still be corrected
+    // The same charges' times and tickets in the order they were made (their times never
+    // decrease): the ones too old to be corrected are at its front, found without a pass over
+    // every open charge at every call (docs/ARCHITECTURE.md, "CPU per call").
+    std::deque<std::pair<qint64, Ticket>> m_order;
 };
 
 } // namespace wb
