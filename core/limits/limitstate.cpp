@@ -33,9 +33,6 @@ constexpr int kAlgorithmVotesNeeded = 2;
 constexpr int kFixedRepliesNeeded = 2;
 constexpr qint64 kFixedPrecisionDivisor = 4;
 
-// How far a count lies from the nearest total a prediction at admission allows: what it surely
-// holds plus some of what it may hold (MaybeCounted), or with more of those than are worth
-// trying, anything in the range they span.
 // How far a count lies outside [lo, hi].
 qint64 rangeOff(qint64 used, qint64 lo, qint64 hi)
 {
@@ -51,6 +48,9 @@ bool anyWayWithin(qint64 used, const qint64 *lo, const qint64 *hi, int ways, qin
     return false;
 }
 
+// How far a count lies from the nearest total a prediction at admission allows: what it surely
+// holds plus some of what it may hold (MaybeCounted), or with more of those than are worth
+// trying, anything in the range they span.
 qint64 offAtAdmission(qint64 used, qint64 lo, qint64 hi, const MaybeCounted *maybe, int way)
 {
     if (!maybe || maybe->n[way] > MaybeCounted::kMax)
@@ -524,10 +524,10 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         const bool mayBeBucket = !bucket() && m_learnAlgorithm && !m_chargeHeld && !m_resetsNamed && !m_queryCostSeen
                 && !m_settledCostNamed && !fixedWindows();
         qint64 bucketLo[2 * AdmissionWays], bucketHi[2 * AdmissionWays];   // as of the reply
+        const qint64 tolerance = mayBeBucket ? waysTolerance(now, own.window, rule, false) : 0;
         if (mayBeBucket)
             chargePredictions(now, sentAt, own.window, bucketLo, bucketHi, LimitAlgorithm::TokenBucket);
         if (mayBeBucket && !bucketLike) {
-            const qint64 tolerance = waysTolerance(now, own.window, rule, false);
             bucketLike = anyWayWithin(providerUsed, bucketLo, bucketHi, 2 * AdmissionWays, tolerance)
                     && !anyWayWithin(providerUsed, loReply, hiReply, 2 * AdmissionWays, tolerance);
         }
@@ -566,7 +566,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         remodelled = learnCharge(now, rule, providerUsed, wayLo, wayHi, either ? admitOff : nullptr, threshold, notes) || remodelled;
         if (mayBeBucket && !m_readsAtAdmission) {
             const int cur = chargeIndex(rule);
-            drainShown = rangeOff(providerUsed, bucketLo[cur], bucketHi[cur]) <= waysTolerance(now, own.window, rule, false);
+            drainShown = rangeOff(providerUsed, bucketLo[cur], bucketHi[cur]) <= tolerance;
         }
     }
     // A count read as the provider admitted the call is carried forward to now by what we know
