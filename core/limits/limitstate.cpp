@@ -703,7 +703,12 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // one: read at admission, the count may not have them yet (they raced it there; as
     // chargePredictionsAtAdmission). Read at the reply, the next count gives it back.
     const qint64 raced = predicts && !m_instantKnown ? networkHop(now, sentAt) : 0;
-    const qint64 ours2 = m_windows[d].usedAt(now, now + lag)
+    // What our window keeps once the charges about to leave it have left; but room given back
+    // earlier and about to lapse is still given now: read past it alone, a count that came just
+    // before it lapsed gave the same room back a second time until then (docs/ARCHITECTURE.md,
+    // "The provider's counters are the truth").
+    const qint64 keeps = std::min(m_windows[d].usedAt(now, now + lag), m_windows[d].used(now));
+    const qint64 ours2 = keeps
             - (m_windows[d].chargedSince(now, sentAt - raced - 1) - m_windows[d].amountOf(own.window))
             - unsentCharged(d, sentAt - raced, false) - (apart ? heldApart(d, *apart, sentAt, now + lag) : 0);
     const qint64 give = ours2 - providerUsed - unseenRises;

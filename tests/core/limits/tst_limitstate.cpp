@@ -382,6 +382,35 @@ private slots:
         QCOMPARE(s.used(LimitState::Rpm, 60'100), 1);
     }
 
+    void roomGivenBackIsNotGivenTwiceWhileItLapses()
+    {
+        // 4 requests a 10-s window. A at 0; B, C, D at 5 s. B's reply shows nothing counted (a
+        // counter that drains): A and B are given back until A leaves, at 10 s. At 9.9 s D's
+        // reply shows 2. Once A has left our window keeps B, C and D, one more than the count; but
+        // the two given back still are until then, and giving that one back on top left the
+        // window at 1 against the provider's 2, and three calls went where two fit.
+        LimitState s(10'000);
+        s.addConfigured(LimitValues{4, std::nullopt, std::nullopt, std::nullopt});
+        s.admit(0, kOneRequest);
+        const Admission b = s.admit(5'000, kOneRequest);
+        s.admit(5'001, kOneRequest);
+        const Admission d = s.admit(5'002, kOneRequest);
+        RateLimitHeaders h;
+        h.limitRequests = 4;
+        h.remainingRequests = 4;
+        s.reconcile(5'300, b, 5'000, CountingRule::OpenAi, h);
+        QCOMPARE(s.used(LimitState::Rpm, 5'300), 2);
+        h.remainingRequests = 2;
+        s.reconcile(9'900, d, 5'002, CountingRule::OpenAi, h);
+        QCOMPARE(s.used(LimitState::Rpm, 9'900), 2);
+        int admitted = 0;
+        while (admitted < 4 && s.canAdmit(9'901, kOneRequest)) {
+            s.admit(9'901, kOneRequest);
+            ++admitted;
+        }
+        QCOMPARE(admitted, 2);
+    }
+
     void bucketRefillAdmitsBeforeTheWindowWould()
     {
         // Anthropic's ITPM after a burst: the bucket admits 1000 more tokens once 1000 have
