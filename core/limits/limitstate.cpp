@@ -554,14 +554,24 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         }
         // Such a key's ways are scored by whichever refill explains the count better, as of the
         // reply: a bucket's drain leaves every way a window predicts off by as much, and the right
-        // one never scores the better by the factor a cheaper way needs.
+        // one never scores the better by the factor a cheaper way needs. One refill for every way,
+        // the one whose closest way comes closest: the provider counts one way, and each way
+        // scored by its own closer refill let the sum's bucket replay explain a window's counts
+        // with 2-s replies, and no cheaper way was learned (docs/ARCHITECTURE.md, "Bucket or
+        // window, from evidence").
         qint64 wayLo[2 * AdmissionWays], wayHi[2 * AdmissionWays];
         std::copy_n(lo, 2 * AdmissionWays, wayLo);
         std::copy_n(hi, 2 * AdmissionWays, wayHi);
         if (mayBeBucket && !m_readsAtAdmission) {
-            for (int m = 0; m < 2 * AdmissionWays; ++m)
-                if (rangeOff(providerUsed, bucketLo[m], bucketHi[m]) < rangeOff(providerUsed, lo[m], hi[m]))
-                    wayLo[m] = bucketLo[m], wayHi[m] = bucketHi[m];
+            qint64 windowOff = std::numeric_limits<qint64>::max(), bucketOff = windowOff;
+            for (int m = 0; m < 2 * AdmissionWays; ++m) {
+                windowOff = std::min(windowOff, rangeOff(providerUsed, lo[m], hi[m]));
+                bucketOff = std::min(bucketOff, rangeOff(providerUsed, bucketLo[m], bucketHi[m]));
+            }
+            if (bucketOff < windowOff) {
+                std::copy_n(bucketLo, 2 * AdmissionWays, wayLo);
+                std::copy_n(bucketHi, 2 * AdmissionWays, wayHi);
+            }
         }
         remodelled = learnCharge(now, rule, providerUsed, wayLo, wayHi, either ? admitOff : nullptr, threshold, notes) || remodelled;
         if (mayBeBucket && !m_readsAtAdmission) {

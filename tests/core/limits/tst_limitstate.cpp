@@ -1383,6 +1383,54 @@ private slots:
         QVERIFY2(thirdAt >= 0 && thirdAt < 20'000, qPrintable(QString::number(thirdAt) + u'\n' + notes.join(u'\n')));
     }
 
+    void aWindowsCountsAreNotScoredByTheSumsBucketReplay()
+    {
+        // The second simulator's Mistral as a sliding window with replies of 2 s
+        // (`--latency-ms 2000 --jitter-ms 1000`): 4,067 tokens a 10-s window, the prompt (800)
+        // counted at admission, the completion (200) at the reply. Admitted on prompt and
+        // max_tokens (1,400), two calls go each window, answered at 2 and 2.3 s. The first count,
+        // 1,800, is the prompt alone to the token as a window; the sum's bucket replay, drained
+        // for 2 s, says 1,587, nearer than the sum as a window (2,400). Each way scored by its
+        // own closer refill, the sum was never told from the prompt alone and stayed: three
+        // calls a window where four fit. Scored by one refill, the window's, the first window's
+        // two replies teach the cheaper way.
+        constexpr qint64 kLimit = 4'067, kWindow = 10'000;
+        LimitState s(kWindow);
+        s.setLearnAlgorithm(true);
+        s.setLearnChargeModel(true);
+        s.addConfigured(LimitValues{std::nullopt, kLimit, std::nullopt, std::nullopt});
+        const AdmissionCost call{1, 1'400, 0, 0, 800, 800};
+        Settlement used;
+        used.tokens = used.usageTokens = 1'000;
+        struct Entry {
+            qint64 at, amount;
+        };
+        std::vector<Entry> counted;   // the provider's window
+        const auto count = [&](qint64 t) {
+            qint64 sum = 0;
+            for (const Entry &e : counted)
+                sum += e.at > t - kWindow ? e.amount : 0;
+            return sum;
+        };
+        QStringList notes;
+        const Admission a = s.admit(0, call), b = s.admit(0, call);
+        counted.push_back({0, 800});
+        counted.push_back({0, 800});
+        int i = 0;
+        for (const Admission &c : {a, b}) {
+            const qint64 replyAt = 2'000 + 300 * i++;
+            counted.push_back({replyAt, 200});
+            s.settle(replyAt, c, used);
+            RateLimitHeaders h;
+            h.limitTokens = kLimit;
+            h.remainingTokens = kLimit - count(replyAt);
+            notes << s.learnAlgorithm(replyAt, 0, CountingRule::Mistral, h, c.tokens.window);
+            notes << s.reconcile(replyAt, c, 0, CountingRule::Mistral, h);
+        }
+        QVERIFY2(s.admitsPromptOnly() || s.admitsLargerOfPromptAndMax(), qPrintable(notes.join(u'\n')));
+        QCOMPARE(s.algorithm(), LimitAlgorithm::SlidingWindow);
+    }
+
     void aBucketReplayStartsFromWhatOlderCallsStillHold()
     {
         // A key without reset times, counted as a window, whose calls kept a bucket of 4,000
