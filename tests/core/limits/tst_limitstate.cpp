@@ -146,6 +146,25 @@ LimitState requestWindowLearning(qint64 rpm)
     return s;
 }
 
+/// The second simulator's Mistral key of `limit` tokens a 10-s window, learning how it counts
+/// (no reset times, no charges named), and its call: a prompt of 800 with max_tokens 600, admitted
+/// at their sum (1,400) and settled to its usage, 1,000.
+LimitState learningMistralTokens(qint64 limit)
+{
+    LimitState s(10'000);
+    s.setLearnAlgorithm(true);
+    s.setLearnChargeModel(true);
+    s.addConfigured(LimitValues{std::nullopt, limit, std::nullopt, std::nullopt});
+    return s;
+}
+const AdmissionCost kMistralCall{1, 1'400, 0, 0, 800, 800};
+Settlement mistralCallSettled()
+{
+    Settlement used;
+    used.tokens = used.usageTokens = 1'000;
+    return used;
+}
+
 /// A prompt of 1,000 tokens, as the provider counted it in its reply.
 Settlement inputOf1000()
 {
@@ -1344,13 +1363,9 @@ private slots:
         // first window in which it is learned.
         constexpr qint64 kLimit = 3'050;
         const double rate = double(kLimit) / 10'000.0;
-        LimitState s(10'000);
-        s.setLearnAlgorithm(true);
-        s.setLearnChargeModel(true);
-        s.addConfigured(LimitValues{std::nullopt, kLimit, std::nullopt, std::nullopt});
-        const AdmissionCost call{1, 1'400, 0, 0, 800, 800};
-        Settlement used;
-        used.tokens = used.usageTokens = 1'000;
+        LimitState s = learningMistralTokens(kLimit);
+        const AdmissionCost &call = kMistralCall;
+        const Settlement used = mistralCallSettled();
         const auto cost = [&] { return asTheRouterAsks(s, call); };
         double level = 0;   // the provider's bucket
         qint64 at = 0;
@@ -1395,13 +1410,9 @@ private slots:
         // calls a window where four fit. Scored by one refill, the window's, the first window's
         // two replies teach the cheaper way.
         constexpr qint64 kLimit = 4'067, kWindow = 10'000;
-        LimitState s(kWindow);
-        s.setLearnAlgorithm(true);
-        s.setLearnChargeModel(true);
-        s.addConfigured(LimitValues{std::nullopt, kLimit, std::nullopt, std::nullopt});
-        const AdmissionCost call{1, 1'400, 0, 0, 800, 800};
-        Settlement used;
-        used.tokens = used.usageTokens = 1'000;
+        LimitState s = learningMistralTokens(kLimit);
+        const AdmissionCost &call = kMistralCall;
+        const Settlement used = mistralCallSettled();
         struct Entry {
             qint64 at, amount;
         };
