@@ -177,11 +177,11 @@ QString HttpClient::hostKeyOf(const QUrl &url)
 
 HttpClient::Host &HttpClient::hostFor(const QUrl &url)
 {
-    const bool tls = url.scheme() == u"https";
-    const quint16 port = quint16(url.port(tls ? 443 : 80));
     const QString key = hostKeyOf(url);
     auto &slot = m_hosts[key];
     if (!slot) {
+        const bool tls = url.scheme() == u"https";
+        const quint16 port = quint16(url.port(tls ? 443 : 80));
         slot = std::make_unique<Host>();
         slot->key = key;
         slot->name = url.host();
