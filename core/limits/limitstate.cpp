@@ -266,9 +266,14 @@ void LimitState::settle(qint64 now, const Admission &a, const Settlement &s)
             it->second.settledAt = now;
         }
     }
-    if (const auto tokens = m_chargeModel ? settledTokens(*m_chargeModel, s) : s.tokens)
+    if (const auto tokens = m_chargeModel ? settledTokens(*m_chargeModel, s) : s.tokens) {
+        // Admitted on its prompt alone, a call's completion is counted as it is produced: the
+        // provider's window holds it a round trip longer than the prompt, and the call is held
+        // until then (docs/ARCHITECTURE.md, "The provider's counters are the truth").
+        if (m_admission == AdmitPrompt && *tokens > m_windows[Tpm].amountOf(a.tokens.window))
+            m_windows[Tpm].holdFrom(a.tokens.window, now);
         settleCharge(Tpm, now, a.tokens, *tokens);
-    else if (const auto it = m_ledger.find(a.tokens.window);
+    } else if (const auto it = m_ledger.find(a.tokens.window);
              s.usageTokens && holdsRisesUnseen() && it != m_ledger.end() && *s.usageTokens > m_windows[Tpm].amountOf(a.tokens.window)) {
         it->second.rise = *s.usageTokens - m_windows[Tpm].amountOf(a.tokens.window);
         m_anyRise = true;
@@ -472,7 +477,13 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // The predictions cost a pass over every call of the window: a busy key (more than
     // kChargeLedgerSmall calls in it) is read every kChargeReadingShare of a window at most (and
     // whenever a drop needs explaining).
-    const bool predicts = d == Tpm && m_learnCharge && (!fixedWindows() || m_fixedConfirmed);
+    // A token counter at zero says only "the limit or more": completions counted after admission
+    // (a provider that reserves nothing for max_tokens) take a window's count past its limit.
+    // Read as the limit, such a count looked like completions never counted, and the key sent
+    // into room its provider did not have. It scores no way of charging, votes nothing and gives
+    // nothing back; it only tightens (docs/ARCHITECTURE.md, "The provider's counters are the truth").
+    const bool censored = d != Rpm && *remaining <= 0 && providerUsed <= *limit;
+    const bool predicts = d == Tpm && m_learnCharge && (!fixedWindows() || m_fixedConfirmed) && !censored;
     // Predictions at both instants the provider may have read its counters at; lo/hi: the one
     // believed (learnReadingInstant).
     qint64 lo[2 * AdmissionWays], hi[2 * AdmissionWays];
@@ -633,6 +644,8 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         m_resetSlack[d] = resetSlack;
         return;
     }
+    if (censored)
+        return;
     // Giving back, a charge about to leave our window is no evidence: the provider's clock may run
     // ahead of ours by the network latency, and the window's safety margin must survive
     // reconciliation.
@@ -1129,6 +1142,9 @@ void LimitState::setAdmission(qint64 now, int way, ChargeModel model, bool moveB
     m_admission = way;
     m_windows[Tpm].clearSynthetic();   // corrections made under the old way are stale
     for (const auto &[ticket, c] : m_ledger) {
+        // (Admitted on the prompt alone, a completion counted from its reply on: as in settle.)
+        if (way == AdmitPrompt && c.usage && *c.usage > c.prompt)
+            m_windows[Tpm].holdFrom(c.tickets.window, c.settledAt);
         if ((c.usage && model == ChargeModel::SettledToUsage) || c.at + ledgerKeep() <= now)
             continue;
         if (moveBucket) {
@@ -1347,8 +1363,8 @@ QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens
 int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64> limitHeader, std::optional<qint64> remaining)
 {
     const auto limit = limitHeader ? limitHeader : effective(d);
-    if (!limit || *limit <= 0 || !remaining || fixedWindows())
-        return 0;
+    if (!limit || *limit <= 0 || !remaining || fixedWindows() || (d != Rpm && *remaining <= 0))
+        return 0;   // (tokens at zero: the limit or more, as in correct())
     const qint64 window = m_windows[d].windowMs();
     const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
     const qint64 bucketSays = m_buckets[d].used(now, *limit);
@@ -1434,8 +1450,8 @@ int LimitState::drainVoteByWays(qint64 now, qint64 sentAt, RateWindow::Ticket ow
                                 std::optional<qint64> remaining)
 {
     const auto limit = effective(Tpm);
-    if (!m_learnCharge || !limit || *limit <= 0 || !remaining || fixedWindows() || m_ledger.empty())
-        return 0;
+    if (!m_learnCharge || !limit || *limit <= 0 || !remaining || *remaining <= 0 || fixedWindows() || m_ledger.empty())
+        return 0;   // (at zero: the limit or more, as in correct())
     const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
     // Each way of charging, as a window and as a bucket would hold it now and as the provider
     // admitted the replying call: our charges are estimates of what it holds, so the way is as

@@ -25,12 +25,14 @@ qint64 countIn(const std::deque<qint64> &times, qint64 from, qint64 to)
 }
 
 /// Level of a bucket refilled at `rate` per ms that was charged one request at each of `times`
-/// (ascending) up to `upTo`, at `evalAt` (no drain before the last charge counted).
-double bucketLevel(const std::vector<qint64> &times, qint64 upTo, qint64 evalAt, double rate)
+/// (ascending) up to `upTo`, at `evalAt` (no drain before the last charge counted), starting from
+/// `startLevel` at `startAt` (before the first of `times`).
+double bucketLevel(const std::vector<qint64> &times, qint64 upTo, qint64 evalAt, double rate, double startLevel = 0,
+                   qint64 startAt = 0)
 {
-    double level = 0;
-    qint64 last = 0;
-    bool any = false;
+    double level = startLevel;
+    qint64 last = startAt;
+    bool any = startLevel > 0;
     for (qint64 t : times) {
         if (t > upTo)
             break;
@@ -266,12 +268,19 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
             }
             return {double(lo), double(hi)};
         }
-        // A bucket drains continuously: the calls of the explanation drain together.
+        // A bucket drains continuously: the calls of the explanation drain together. Its level
+        // when the window began is not known, but a bucket that refills its limit in a window
+        // holds at most the calls of the window before (anything older has drained), and calls
+        // sent at its pace keep it there: a key's own calls after a burst show its whole level,
+        // which counting from an empty bucket took for another key's calls.
+        const qint64 from = now - windowMs - grace;
         std::vector<qint64> times, sure;
-        qint64 after = 0;
+        qint64 after = 0, before = 0;
         for (int w : who) {
+            before += countIn(m_members[size_t(w)].sent, from - windowMs - 1, from)
+                      + countIn(m_members[size_t(w)].refused, from - windowMs - 1, from);
             const std::deque<qint64> &s = m_members[size_t(w)].sent;
-            for (auto it = std::upper_bound(s.begin(), s.end(), now - windowMs - grace); it != s.end(); ++it) {
+            for (auto it = std::upper_bound(s.begin(), s.end(), from); it != s.end(); ++it) {
                 times.push_back(*it);
                 if (*it <= sentAt - skew)
                     sure.push_back(*it);
@@ -279,17 +288,19 @@ bool PoolLearner::observe(int m, qint64 now, qint64 sentAt, qint64 limit, qint64
             after += countIn(s, sentAt, now);
             // Refused calls may be in the count or not: only the upper bound holds them.
             const std::deque<qint64> &r = m_members[size_t(w)].refused;
-            for (auto it = std::upper_bound(r.begin(), r.end(), now - windowMs - grace); it != r.end(); ++it)
+            for (auto it = std::upper_bound(r.begin(), r.end(), from); it != r.end(); ++it)
                 times.push_back(*it);
             after += countIn(r, sentAt, now);
-            answeredFirst(w, now - windowMs - grace, &sure);
+            answeredFirst(w, from, &sure);
         }
         if (counted)
             sure.push_back(sentAt);
         std::sort(times.begin(), times.end());
         std::sort(sure.begin(), sure.end());
         const double lo = bucketLevel(sure, sentAt, now + grace, rate);
-        const double hi = bucketLevel(times, sentAt, sentAt, rate) + double(after) + rate * double(grace);
+        // (The count is a whole number for a level that drains continuously: up to one more.)
+        const double hi = bucketLevel(times, sentAt, sentAt, rate, std::min(double(limit), double(before)), from)
+                + double(after) + rate * double(grace) + 0.5;
         return {lo, hi};
     };
     const unsigned all = 1u << candidates.size();

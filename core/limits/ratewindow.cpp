@@ -147,13 +147,25 @@ bool RateWindow::settle(Ticket ticket, qint64 amount)
 
 void RateWindow::restamp(Ticket ticket, qint64 at)
 {
-    const qint64 expiry = expiryFor(at);
     const qsizetype i = ticket ? indexOf(ticket) : -1;
     if (i < 0 || size_t(i) < m_expiredCount || m_events[size_t(i)].at >= at)
         return;
     m_events[size_t(i)].at = at;
+    extend(i, expiryFor(at));
+}
+
+void RateWindow::holdFrom(Ticket ticket, qint64 from)
+{
+    const qsizetype i = ticket ? indexOf(ticket) : -1;
+    if (i >= 0 && size_t(i) >= m_expiredCount)
+        extend(i, expiryFor(from));
+}
+
+void RateWindow::extend(qsizetype i, qint64 expiry)
+{
     if (m_events[size_t(i)].expiresAt >= expiry)
         return;
+    const Ticket ticket = m_events[size_t(i)].id;
     Event ev = m_events[size_t(i)];
     m_events.erase(m_events.begin() + i);
     ev.expiresAt = expiry;

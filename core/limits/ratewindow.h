@@ -87,6 +87,9 @@ public:
     /// than we charged it (connection set-up, a queue in the HTTP client), so the provider's
     /// window will hold it longer than ours would have. No effect on charges already expired.
     void restamp(Ticket ticket, qint64 at);
+    /// Holds a charge until it would expire had it been made at `from` (never shorter), its
+    /// timestamp kept: part of it was counted only then (a completion counted at the reply).
+    void holdFrom(Ticket ticket, qint64 from);
 
     /// One ordinary charge as made (restamps included).
     struct Charge {
@@ -115,6 +118,8 @@ private:
         qint64 at = 0;   // when it was charged (restamps included)
     };
     void prune(qint64 now);
+    /// Moves the live ordinary event at `i` to expire at `expiry`, if that is later.
+    void extend(qsizetype i, qint64 expiry);
     /// Index of an ordinary event, or -1.
     qsizetype indexOf(Ticket ticket) const;
 

@@ -193,6 +193,56 @@ private slots:
         QCOMPARE(p.pair(a, b), PoolLearner::Pair::Separate);
     }
 
+    void aBucketKeptFullByItsOwnCallsIsNoPool()
+    {
+        // The second simulator's OpenAI keys with 48 texts, limits written (start apart): each a
+        // bucket of 5 requests a 10-s window. Each key sends a burst of four, a fifth at 0.8 s,
+        // then one call every 2 s, the bucket's own pace, so its level stays at 4.6 for the rest
+        // of the run and each reply shows 0 remaining (floored). Counted from an empty bucket a
+        // window back, a key's own calls explained a level of about 1, only with the other key's
+        // calls did the count fit, and the keys were merged: one pool for the rest of the run,
+        // at half the pace.
+        const qint64 w = 10'000;
+        PoolLearner p(w);
+        const int a = p.addMember(kScope, false), b = p.addMember(kScope, false);
+        const double rate = 5.0 / double(w);
+        double level[2] = {0, 0};
+        qint64 at[2] = {0, 0};
+        std::vector<std::pair<qint64, int>> sends{{0, 4}, {800, 1}};
+        for (qint64 t = 2'800; t <= 30'000; t += 2'030)
+            sends.emplace_back(t, 1);
+        for (const auto &[t, n] : sends) {
+            for (const int m : {a, b}) {
+                level[m] = std::max(0.0, level[m] - rate * double(t - at[m])) + n;
+                at[m] = t;
+                for (int i = 0; i < n; ++i)
+                    p.sent(m, t + i);
+                const qint64 replyAt = t + 400 + 10 * m;
+                p.answered(m, t + n - 1, replyAt);
+                const double read = std::max(0.0, level[m] - rate * 150.0);   // the reply left at t + 150
+                p.observe(m, replyAt, t + n - 1, 5, qint64(std::floor(5.0 - read)), true, true);
+            }
+            QVERIFY2(p.pair(a, b) == PoolLearner::Pair::Separate, qPrintable(QStringLiteral("merged at %1 ms").arg(t)));
+        }
+        // The same calls on one counter: one key's reply shows both keys' calls, and they merge.
+        PoolLearner q(w);
+        const int qa = q.addMember(kScope, false), qb = q.addMember(kScope, false);
+        double pooled = 0;
+        qint64 last = 0;
+        for (qint64 t = 0; t <= 20'000 && q.pair(qa, qb) != PoolLearner::Pair::Pooled; t += 2'000) {
+            const int n = t == 0 ? 2 : 1;
+            pooled = std::max(0.0, pooled - rate * double(t - last)) + 2 * n;
+            last = t;
+            for (int i = 0; i < n; ++i) {
+                q.sent(qa, t + i);
+                q.sent(qb, t + 500 + i);
+            }
+            q.answered(qb, t + 500 + n - 1, t + 800);
+            q.observe(qa, t + 900, t + n - 1, 5, qint64(std::floor(5.0 - std::min(5.0, pooled))), true, true);
+        }
+        QCOMPARE(q.pair(qa, qb), PoolLearner::Pair::Pooled);
+    }
+
     void aCountNoWindowReachesIsReadAsABucket()
     {
         // The keys' state counts as a window (it learns nothing while the pool is suspected), the

@@ -128,6 +128,24 @@ private slots:
         QCOMPARE(w.used(1'300), 2);
     }
 
+    void holdFromKeepsAChargeLongerButNotItsTime()
+    {
+        // A call admitted at 0 whose completion the provider counted at its reply, 300 ms later:
+        // held until 1,300, but still a call sent at 0 (what a reply at 200 had already seen).
+        RateWindow w(1'000);
+        const auto a = w.charge(0, 5);
+        w.charge(100, 2);
+        w.holdFrom(a, 300);
+        w.holdFrom(a, 200);   // never shorter
+        QCOMPARE(w.used(1'100), 5);
+        QCOMPARE(w.nextExpiry(1'100), 1'300);
+        QCOMPARE(w.chargedSince(1'100, -1), 7);   // (the charge at 100 is kept for the grace period)
+        QCOMPARE(w.chargedSince(1'100, 0), 2);
+        QVERIFY(w.settle(a, 6));
+        QCOMPARE(w.used(1'299), 6);
+        QCOMPARE(w.used(1'300), 0);
+    }
+
     void chargesAreListedInTimeOrderAsMade()
     {
         // What LimitState replays as a bucket: each ordinary charge at its (restamped) time, with
