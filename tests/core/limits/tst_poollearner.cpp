@@ -197,11 +197,11 @@ private slots:
     {
         // The second simulator's OpenAI keys with 48 texts, limits written (start apart): each a
         // bucket of 5 requests a 10-s window. Each key sends a burst of four, a fifth at 0.8 s,
-        // then one call every 2 s, the bucket's own pace, so its level stays at 4.6 for the rest
-        // of the run and each reply shows 0 remaining (floored). Counted from an empty bucket a
-        // window back, a key's own calls explained a level of about 1, only with the other key's
-        // calls did the count fit, and the keys were merged: one pool for the rest of the run,
-        // at half the pace.
+        // then one call every 2.03 s, about the bucket's own pace (2 s), so its level stays at
+        // 4.4-4.6 for the rest of the run and each reply shows 0 remaining (floored). Counted
+        // from an empty bucket a window back, a key's own calls explained a level of about 1,
+        // only with the other key's calls did the count fit, and the keys were merged: one pool
+        // for the rest of the run, at half the pace.
         const qint64 w = 10'000;
         PoolLearner p(w);
         const int a = p.addMember(kScope, false), b = p.addMember(kScope, false);
