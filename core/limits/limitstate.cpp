@@ -33,6 +33,14 @@ constexpr int kAlgorithmVotesNeeded = 2;
 constexpr int kFixedRepliesNeeded = 2;
 constexpr qint64 kFixedPrecisionDivisor = 4;
 
+// A token counter at zero says only "the limit or more": a count past the limit shows as zero
+// (docs/ARCHITECTURE.md, "The provider's counters are the truth"). Requests are admitted whole
+// and never pass it.
+bool tokensAtZero(LimitState::Dim d, qint64 remaining)
+{
+    return d != LimitState::Rpm && remaining <= 0;
+}
+
 // How far a count lies outside [lo, hi].
 qint64 rangeOff(qint64 used, qint64 lo, qint64 hi)
 {
@@ -482,7 +490,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
     // Read as the limit, such a count looked like completions never counted, and the key sent
     // into room its provider did not have. It scores no way of charging, votes nothing and gives
     // nothing back; it only tightens (docs/ARCHITECTURE.md, "The provider's counters are the truth").
-    const bool censored = d != Rpm && *remaining <= 0 && providerUsed <= *limit;
+    const bool censored = tokensAtZero(d, *remaining) && providerUsed <= *limit;
     const bool predicts = d == Tpm && m_learnCharge && (!fixedWindows() || m_fixedConfirmed) && !censored;
     // Predictions at both instants the provider may have read its counters at; lo/hi: the one
     // believed (learnReadingInstant).
@@ -1363,8 +1371,8 @@ QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens
 int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64> limitHeader, std::optional<qint64> remaining)
 {
     const auto limit = limitHeader ? limitHeader : effective(d);
-    if (!limit || *limit <= 0 || !remaining || fixedWindows() || (d != Rpm && *remaining <= 0))
-        return 0;   // (tokens at zero: the limit or more, as in correct())
+    if (!limit || *limit <= 0 || !remaining || fixedWindows() || tokensAtZero(d, *remaining))
+        return 0;
     const qint64 window = m_windows[d].windowMs();
     const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
     const qint64 bucketSays = m_buckets[d].used(now, *limit);
@@ -1450,8 +1458,9 @@ int LimitState::drainVoteByWays(qint64 now, qint64 sentAt, RateWindow::Ticket ow
                                 std::optional<qint64> remaining)
 {
     const auto limit = effective(Tpm);
-    if (!m_learnCharge || !limit || *limit <= 0 || !remaining || *remaining <= 0 || fixedWindows() || m_ledger.empty())
-        return 0;   // (at zero: the limit or more, as in correct())
+    if (!m_learnCharge || !limit || *limit <= 0 || !remaining || tokensAtZero(Tpm, *remaining) || fixedWindows()
+        || m_ledger.empty())
+        return 0;
     const qint64 providerUsed = std::max<qint64>(0, *limit - *remaining);
     // Each way of charging, as a window and as a bucket would hold it now and as the provider
     // admitted the replying call: our charges are estimates of what it holds, so the way is as

@@ -165,7 +165,6 @@ void RateWindow::extend(qsizetype i, qint64 expiry)
 {
     if (m_events[size_t(i)].expiresAt >= expiry)
         return;
-    const Ticket ticket = m_events[size_t(i)].id;
     Event ev = m_events[size_t(i)];
     m_events.erase(m_events.begin() + i);
     ev.expiresAt = expiry;
@@ -173,7 +172,7 @@ void RateWindow::extend(qsizetype i, qint64 expiry)
     auto pos = std::upper_bound(m_events.begin() + qsizetype(m_expiredCount), m_events.end(), expiry,
                                 [](qint64 x, const Event &e) { return x < e.expiresAt; });
     m_events.insert(pos, ev);
-    m_expiryOf[ticket] = expiry;
+    m_expiryOf[ev.id] = expiry;
 }
 
 void RateWindow::prune(qint64 now)
