@@ -770,7 +770,9 @@ void LimitState::forgetLearning()
 {
     forgetAlgorithmVotes();
     std::fill(std::begin(m_chargeScore), std::end(m_chargeScore), 0.0);
+    std::fill(std::begin(m_chargeScoreAtAdmission), std::end(m_chargeScoreAtAdmission), 0.0);
     std::fill(std::begin(m_cheaperTold), std::end(m_cheaperTold), false);
+    std::fill(std::begin(m_cheaperToldAtAdmission), std::end(m_cheaperToldAtAdmission), false);
     m_chargeReadings = 0;
 }
 
@@ -1041,6 +1043,12 @@ bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const q
         return false;
     m_readsAtAdmission = !m_readsAtAdmission;
     m_instantKnown = m_chargeLearned = true;
+    // The ways of charging were scored as of both instants until now (learnCharge): the scores of
+    // the one now known go on.
+    if (m_readsAtAdmission) {
+        std::copy(std::begin(m_chargeScoreAtAdmission), std::end(m_chargeScoreAtAdmission), m_chargeScore);
+        std::copy(std::begin(m_cheaperToldAtAdmission), std::end(m_cheaperToldAtAdmission), m_cheaperTold);
+    }
     // What earlier readings corrected, and the spread they measured, they measured as of the
     // wrong instant (a count read at admission looked short, and room was given back twice).
     m_windows[Tpm].clearSynthetic();
@@ -1065,7 +1073,9 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     // Scores made as a bucket predicted something else than a window's: start again.
     if (m_scoredAsBucket != bucket()) {
         std::fill(std::begin(m_chargeScore), std::end(m_chargeScore), 0.0);
+        std::fill(std::begin(m_chargeScoreAtAdmission), std::end(m_chargeScoreAtAdmission), 0.0);
         std::fill(std::begin(m_cheaperTold), std::end(m_cheaperTold), false);
+        std::fill(std::begin(m_cheaperToldAtAdmission), std::end(m_cheaperToldAtAdmission), false);
         m_chargeReadings = 0;
         m_scoredAsBucket = bucket();
     }
@@ -1074,16 +1084,25 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
         return false;   // nothing that would tell the ways apart
     const int model = int(m_chargeModel.value_or(documentedChargeModel(rule)));
     const int cur = 2 * m_admission + model;
-    // A way is off by how far the provider's count lies outside [surely counted, + perhaps].
-    qint64 off[kWays];
+    // A way is off by how far the provider's count lies outside [surely counted, + perhaps]; while
+    // the instant is unknown, also as read at admission (offAt), and each way is judged by the
+    // instant that explains its readings better, all of them: a per-reading choice let the sum of
+    // prompt and max_tokens read at admission explain the one reading of a burst that showed the
+    // prompt alone as of the reply, and later readings at the reply, where every way agrees once
+    // nothing is on its way (docs/ARCHITECTURE.md, "When the provider reads its counters").
+    qint64 off[kWays], offAt[kWays];
     for (int m = 0; m < kWays; ++m) {
         off[m] = providerUsed < lo[m] ? lo[m] - providerUsed : providerUsed > hi[m] ? providerUsed - hi[m] : 0;
         // (Not the other model's: counts read at admission that show no completion yet would
-        // make "kept" win, and a window that keeps 800 where the provider holds 1,000 is refused.)
-        if (admitOff && m % 2 == model)
-            off[m] = std::min(off[m], admitOff[m]);
+        // make "kept" win, and a window that keeps 800 where the provider holds 1,000 is refused.
+        // Nor where the prediction at admission is not sharp: a burst that raced explains anything.)
+        offAt[m] = admitOff && m % 2 == model && admitOff[m] != std::numeric_limits<qint64>::max() ? admitOff[m] : off[m];
         m_chargeScore[m] = kScoreDecay * m_chargeScore[m] + double(off[m]);
+        m_chargeScoreAtAdmission[m] = kScoreDecay * m_chargeScoreAtAdmission[m] + double(offAt[m]);
     }
+    // The instant a way is judged by: the one believed, or while unknown the one its scores favour.
+    const auto atAdmission = [&](int m) { return admitOff && m_chargeScoreAtAdmission[m] < m_chargeScore[m]; };
+    const auto score = [&](int m) { return atAdmission(m) ? m_chargeScoreAtAdmission[m] : m_chargeScore[m]; };
     // Calls still on their way are charged our estimate of their prompt, which may be off by a
     // tenth (as in drainVote). A cheaper way is learned only once some count told it apart from
     // the way in use by more than that error over the calls the provider holds: with prompts far
@@ -1091,9 +1110,13 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     // prompts' error, and a count that favours one says nothing.
     if (!bucket()) {
         const qint64 unsure = promptErrorOnTheirWay(now);
-        for (int m = 0; m < kWays; ++m)
-            if (off[m] < off[cur] && lo[cur] - lo[m] >= 2 * (threshold + unsure))
+        for (int m = 0; m < kWays; ++m) {
+            const bool apart = lo[cur] - lo[m] >= 2 * (threshold + unsure);
+            if (apart && off[m] < off[cur])
                 m_cheaperTold[m / 2] = true;
+            if (apart && admitOff && offAt[m] < offAt[cur])
+                m_cheaperToldAtAdmission[m / 2] = true;
+        }
     }
     ++m_chargeReadings;
     // After a refusal for tokens while admitting cheaper than the counting rule, only the rule's
@@ -1102,7 +1125,7 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     int best = cur;
     for (int m = 0; m < kWays; ++m) {
         const bool way = m_queryCostSeen ? m / 2 == m_admission : !m_cheaperRefused || m / 2 == AdmitSum;
-        if (way && m_chargeScore[m] < m_chargeScore[best])
+        if (way && score(m) < score(best))
             best = m;
     }
     // Admitting more per call than so far risks refusals while calls are on their way (the
@@ -1116,11 +1139,11 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     // window (docs/ARCHITECTURE.md, "Bucket or window, from evidence").
     if (cheaper && m_learnAlgorithm && !bucket() && !m_resetsNamed && m_settledCostNamed && m_algorithmScore >= 0)
         return false;
-    if (cheaper && !bucket() && !m_cheaperTold[best / 2])
+    if (cheaper && !bucket() && !(atAdmission(best) ? m_cheaperToldAtAdmission : m_cheaperTold)[best / 2])
         return false;
     if (best == cur || m_chargeReadings < (cheaper ? kCheaperReadingsNeeded : kChargeReadingsNeeded)
-        || m_chargeScore[best] * (cheaper ? kCheaperScoreRatio : kChargeScoreRatio) >= m_chargeScore[cur]
-        || m_chargeScore[cur] - m_chargeScore[best] < 2.0 * double(threshold))
+        || score(best) * (cheaper ? kCheaperScoreRatio : kChargeScoreRatio) >= score(cur)
+        || score(cur) - score(best) < 2.0 * double(threshold))
         return false;
     // A bucket's level cannot be charged again call by call (it forgets what it drained): it
     // moves by what the new way holds more or less than the old one, over every call it knows —

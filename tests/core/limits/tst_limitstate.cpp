@@ -1465,6 +1465,78 @@ private slots:
         QVERIFY2(refused == 0, qPrintable(notes.join(u'\n')));
     }
 
+    void aLargeMaxTokensIsToldApartAsOfOneInstant()
+    {
+        // The second simulator's Mistral with max_tokens 1,000 (`--max-tokens 1000`): a sliding
+        // window of 4,067 a 10 s that counts a call's prompt (795; our estimate 824) as it arrives
+        // and its completion (199) at the reply, 300 ms later. Admitted on prompt and max_tokens
+        // (1,824), two calls go at first, then one after each reply: three a window where four
+        // prompts fit. The first reply, with the second call on its way, shows 1,818: the prompt
+        // alone as of the reply, and as read at admission, the sum for the replying call alone.
+        // Later replies have nothing on their way, and every way agrees as of the reply; as read
+        // at admission, the sum misses them all. Judged by its better instant at each reading, the
+        // sum explained every count and stayed; judged by one instant over all of them, the
+        // prompt alone is learned and a fourth call fits each window.
+        const qint64 W = 10'000, limit = 4'067, replyMs = 300;
+        LimitState s(W);
+        s.setLearnAlgorithm(true);
+        s.setLearnChargeModel(true);
+        s.addConfigured({.tpm = limit});
+        const AdmissionCost call = wb::admissionCost(CountingRule::Mistral, 3'296, 824, 1'000, 200);
+        Usage u;
+        u.promptTokens = 795;
+        u.completionTokens = 199;
+        u.reported = true;
+        std::vector<std::pair<qint64, qint64>> counted;   // the provider's sliding log
+        const auto providerHolds = [&](qint64 t) {
+            qint64 sum = 0;
+            for (const auto &[at, amount] : counted)
+                sum += at > t - W ? amount : 0;
+            return sum;
+        };
+        struct OnItsWay {
+            Admission a;
+            qint64 replyAt;
+        };
+        std::vector<OnItsWay> onTheirWay;
+        QStringList notes;
+        int sent = 0, refused = 0, sentInThirdWindow = 0;
+        for (qint64 t = 0; t < 40'000; t += 10) {
+            for (auto it = onTheirWay.begin(); it != onTheirWay.end();) {
+                if (it->replyAt > t) {
+                    ++it;
+                    continue;
+                }
+                counted.emplace_back(t, u.completionTokens);
+                s.settle(t, it->a, settlementFor(CountingRule::Mistral, u));
+                RateLimitHeaders h;
+                h.limitTokens = limit;
+                h.remainingTokens = std::max<qint64>(0, limit - providerHolds(t));
+                notes << s.learnAlgorithm(t, it->a.at, CountingRule::Mistral, h, it->a.tokens.window);
+                notes << s.reconcile(t, it->a, it->a.at, CountingRule::Mistral, h);
+                it = onTheirWay.erase(it);
+            }
+            while (s.canAdmit(t, asTheRouterAsks(s, call))) {
+                const Admission a = s.admit(t, asTheRouterAsks(s, call));
+                s.sent(a);
+                ++sent;
+                if (providerHolds(t) + u.promptTokens > limit) {
+                    ++refused;
+                    notes << QStringLiteral("refused at %1").arg(t);
+                    notes << s.refusedForTokens(t, CountingRule::Mistral);
+                    s.refund(t, a);
+                    continue;
+                }
+                sentInThirdWindow += t >= 2 * W && t < 3 * W ? 1 : 0;
+                counted.emplace_back(t, u.promptTokens);
+                onTheirWay.push_back({a, t + replyMs + 40 * (sent % 3)});
+            }
+        }
+        QVERIFY2(s.admitsPromptOnly(), qPrintable(notes.join(u'\n')));
+        QVERIFY2(refused == 0, qPrintable(notes.join(u'\n')));
+        QVERIFY2(sentInThirdWindow >= 4, qPrintable(QStringLiteral("%1 calls in the third window").arg(sentInThirdWindow)));
+    }
+
     void aWindowsCountsAreNotScoredByTheSumsBucketReplay()
     {
         // The second simulator's Mistral as a sliding window with replies of 2 s
