@@ -173,6 +173,68 @@ Settlement inputOf1000()
     return settled;
 }
 
+/// A sliding window of `limit` tokens a `window` that counts a call's prompt as it arrives and
+/// its completion at the reply, `replyMs(n)` after the n-th call was sent (the second simulator's
+/// Mistral), read by a state that admits `call` whenever it may, every `stepMs` until `endMs` or
+/// `maxCalls` calls. Each reply shows the count as of the reply; a call that would take the count
+/// past the limit is refused.
+struct PromptThenCompletion {
+    QStringList notes;
+    int sent = 0, refused = 0, zeroReadings = 0;
+    std::vector<qint64> sentAt;   // the calls the provider took
+};
+template <typename ReplyMs>
+PromptThenCompletion greedyIntoPromptThenCompletion(LimitState &s, const AdmissionCost &call, const Usage &u, qint64 limit,
+                                                    qint64 window, qint64 endMs, qint64 stepMs, int maxCalls, ReplyMs replyMs)
+{
+    PromptThenCompletion out;
+    std::vector<std::pair<qint64, qint64>> counted;   // the provider's sliding log
+    const auto providerHolds = [&](qint64 t) {
+        qint64 sum = 0;
+        for (const auto &[at, amount] : counted)
+            sum += at > t - window ? amount : 0;
+        return sum;
+    };
+    struct OnItsWay {
+        Admission a;
+        qint64 replyAt;
+    };
+    std::vector<OnItsWay> onTheirWay;
+    for (qint64 t = 0; t < endMs; t += stepMs) {
+        for (auto it = onTheirWay.begin(); it != onTheirWay.end();) {
+            if (it->replyAt > t) {
+                ++it;
+                continue;
+            }
+            counted.emplace_back(t, u.completionTokens);
+            s.settle(t, it->a, settlementFor(CountingRule::Mistral, u));
+            RateLimitHeaders h;
+            h.limitTokens = limit;
+            h.remainingTokens = std::max<qint64>(0, limit - providerHolds(t));
+            out.zeroReadings += *h.remainingTokens == 0 ? 1 : 0;
+            out.notes << s.learnAlgorithm(t, it->a.at, CountingRule::Mistral, h, it->a.tokens.window);
+            out.notes << s.reconcile(t, it->a, it->a.at, CountingRule::Mistral, h);
+            it = onTheirWay.erase(it);
+        }
+        while (out.sent < maxCalls && s.canAdmit(t, asTheRouterAsks(s, call))) {
+            const Admission a = s.admit(t, asTheRouterAsks(s, call));
+            s.sent(a);
+            ++out.sent;
+            if (providerHolds(t) + u.promptTokens > limit) {
+                ++out.refused;
+                out.notes << QStringLiteral("refused at %1").arg(t);
+                out.notes << s.refusedForTokens(t, CountingRule::Mistral);
+                s.refund(t, a);
+                continue;
+            }
+            counted.emplace_back(t, u.promptTokens);
+            out.sentAt.push_back(t);
+            onTheirWay.push_back({a, t + replyMs(out.sent)});
+        }
+    }
+    return out;
+}
+
 /// A first burst into inputBucket(60 s, learning): `n` prompts estimated at 1,000 each and
 /// charged 1,500 (half as much again before the provider's first count of the model), admitted
 /// a millisecond apart. The last one's reply comes at 300 ms, settled at 1,000, and shows the
@@ -1412,53 +1474,11 @@ private slots:
         s.setLearnAlgorithm(true);
         s.setLearnChargeModel(true);
         s.addConfigured({.tpm = limit});
-        const AdmissionCost call = wbtest::promptOnlyCall();
-        const Usage u = wbtest::promptOnlyUsage();
-        std::vector<std::pair<qint64, qint64>> counted;   // the provider's sliding log
-        const auto providerHolds = [&](qint64 t) {
-            qint64 sum = 0;
-            for (const auto &[at, amount] : counted)
-                sum += at > t - W ? amount : 0;
-            return sum;
-        };
-        struct OnItsWay {
-            Admission a;
-            qint64 replyAt;
-        };
-        std::vector<OnItsWay> onTheirWay;
-        QStringList notes;
-        int sent = 0, refused = 0, zeroReadings = 0;
-        for (qint64 t = 0; t <= 60'000; t += 50) {
-            for (auto it = onTheirWay.begin(); it != onTheirWay.end();) {
-                if (it->replyAt > t) {
-                    ++it;
-                    continue;
-                }
-                counted.emplace_back(t, 180);
-                s.settle(t, it->a, settlementFor(CountingRule::Mistral, u));
-                RateLimitHeaders h;
-                h.limitTokens = limit;
-                h.remainingTokens = std::max<qint64>(0, limit - providerHolds(t));
-                zeroReadings += *h.remainingTokens == 0 ? 1 : 0;
-                notes << s.learnAlgorithm(t, it->a.at, CountingRule::Mistral, h, it->a.tokens.window);
-                notes << s.reconcile(t, it->a, it->a.at, CountingRule::Mistral, h);
-                it = onTheirWay.erase(it);
-            }
-            while (sent < 30 && s.canAdmit(t, asTheRouterAsks(s, call))) {
-                const Admission a = s.admit(t, asTheRouterAsks(s, call));
-                s.sent(a);
-                ++sent;
-                if (providerHolds(t) + 500 > limit) {
-                    ++refused;
-                    notes << QStringLiteral("refused at %1").arg(t);
-                    notes << s.refusedForTokens(t, CountingRule::Mistral);
-                    s.refund(t, a);
-                    continue;
-                }
-                counted.emplace_back(t, 500);
-                onTheirWay.push_back({a, t + replyMs + 20 * (sent % 3)});
-            }
-        }
+        const PromptThenCompletion run = greedyIntoPromptThenCompletion(
+                s, wbtest::promptOnlyCall(), wbtest::promptOnlyUsage(), limit, W, 60'050, 50, 30,
+                [&](int sent) { return replyMs + 20 * (sent % 3); });
+        const QStringList &notes = run.notes;
+        const int zeroReadings = run.zeroReadings, refused = run.refused;
         QVERIFY2(s.admitsPromptOnly(), qPrintable(notes.join(u'\n')));
         QVERIFY2(zeroReadings > 0, "the windows never over-drew: the case is not tested");
         QVERIFY2(s.chargeModel() != ChargeModel::KeptAtAdmission, qPrintable(notes.join(u'\n')));
@@ -1482,56 +1502,16 @@ private slots:
         s.setLearnAlgorithm(true);
         s.setLearnChargeModel(true);
         s.addConfigured({.tpm = limit});
-        const AdmissionCost call = wb::admissionCost(CountingRule::Mistral, 3'296, 824, 1'000, 200);
         Usage u;
         u.promptTokens = 795;
         u.completionTokens = 199;
         u.reported = true;
-        std::vector<std::pair<qint64, qint64>> counted;   // the provider's sliding log
-        const auto providerHolds = [&](qint64 t) {
-            qint64 sum = 0;
-            for (const auto &[at, amount] : counted)
-                sum += at > t - W ? amount : 0;
-            return sum;
-        };
-        struct OnItsWay {
-            Admission a;
-            qint64 replyAt;
-        };
-        std::vector<OnItsWay> onTheirWay;
-        QStringList notes;
-        int sent = 0, refused = 0, sentInThirdWindow = 0;
-        for (qint64 t = 0; t < 40'000; t += 10) {
-            for (auto it = onTheirWay.begin(); it != onTheirWay.end();) {
-                if (it->replyAt > t) {
-                    ++it;
-                    continue;
-                }
-                counted.emplace_back(t, u.completionTokens);
-                s.settle(t, it->a, settlementFor(CountingRule::Mistral, u));
-                RateLimitHeaders h;
-                h.limitTokens = limit;
-                h.remainingTokens = std::max<qint64>(0, limit - providerHolds(t));
-                notes << s.learnAlgorithm(t, it->a.at, CountingRule::Mistral, h, it->a.tokens.window);
-                notes << s.reconcile(t, it->a, it->a.at, CountingRule::Mistral, h);
-                it = onTheirWay.erase(it);
-            }
-            while (s.canAdmit(t, asTheRouterAsks(s, call))) {
-                const Admission a = s.admit(t, asTheRouterAsks(s, call));
-                s.sent(a);
-                ++sent;
-                if (providerHolds(t) + u.promptTokens > limit) {
-                    ++refused;
-                    notes << QStringLiteral("refused at %1").arg(t);
-                    notes << s.refusedForTokens(t, CountingRule::Mistral);
-                    s.refund(t, a);
-                    continue;
-                }
-                sentInThirdWindow += t >= 2 * W && t < 3 * W ? 1 : 0;
-                counted.emplace_back(t, u.promptTokens);
-                onTheirWay.push_back({a, t + replyMs + 40 * (sent % 3)});
-            }
-        }
+        const PromptThenCompletion run =
+                greedyIntoPromptThenCompletion(s, wb::admissionCost(CountingRule::Mistral, 3'296, 824, 1'000, 200), u, limit, W,
+                                               40'000, 10, 1'000, [&](int sent) { return replyMs + 40 * (sent % 3); });
+        const QStringList &notes = run.notes;
+        const int refused = run.refused;
+        const auto sentInThirdWindow = std::count_if(run.sentAt.begin(), run.sentAt.end(), [&](qint64 t) { return t >= 2 * W && t < 3 * W; });
         QVERIFY2(s.admitsPromptOnly(), qPrintable(notes.join(u'\n')));
         QVERIFY2(refused == 0, qPrintable(notes.join(u'\n')));
         QVERIFY2(sentInThirdWindow >= 4, qPrintable(QStringLiteral("%1 calls in the third window").arg(sentInThirdWindow)));
