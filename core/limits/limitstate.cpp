@@ -615,14 +615,16 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         providerWithLater = std::max<qint64>(0, fwdHi[cur] + unexplained);
         providerUsed = std::max<qint64>(0, fwdLo[cur] + unexplained);
     }
-    // Before the instant is known, a bucket's count that our charges explain as read at admission,
-    // and that read as of the reply would give room back, gives nothing back: read at admission,
-    // a burst's replies show their calls without those sent with them that raced them there. (A
-    // window's give-back lasts only until our oldest charge leaves; a bucket's moves its level
-    // for good: docs/ARCHITECTURE.md, "When the provider reads its counters".)
+    // Before the instant is known, a count that our charges explain as read at admission, and
+    // that read as of the reply would give room back, gives nothing back: read at admission, a
+    // burst's replies show their calls without those sent with them that raced them there, and
+    // without the completions of calls answered after the replying one was admitted. A bucket's
+    // give-back moves its level for good; a window's lasts until our oldest charge leaves, long
+    // enough for a call to go into room the provider does not have (docs/ARCHITECTURE.md, "When
+    // the provider reads its counters").
     // (Only where this reading was predicted: a busy key's are not, every one.)
     bool heldForInstant = false;
-    if (predicted && bucket() && !m_instantKnown) {
+    if (predicted && !m_instantKnown) {
         const int cur = chargeIndex(rule);
         const qint64 tolerance = threshold + promptErrorOnTheirWay(now, own.window);
         heldForInstant = providerUsed + tolerance < loReply[cur] && providerUsed + tolerance >= loAdmit[cur]
@@ -771,8 +773,10 @@ void LimitState::forgetLearning()
     forgetAlgorithmVotes();
     std::fill(std::begin(m_chargeScore), std::end(m_chargeScore), 0.0);
     std::fill(std::begin(m_chargeScoreAtAdmission), std::end(m_chargeScoreAtAdmission), 0.0);
+    std::fill(std::begin(m_chargeScoreAsOfReply), std::end(m_chargeScoreAsOfReply), 0.0);
     std::fill(std::begin(m_cheaperTold), std::end(m_cheaperTold), false);
     std::fill(std::begin(m_cheaperToldAtAdmission), std::end(m_cheaperToldAtAdmission), false);
+    std::fill(std::begin(m_cheaperToldAsOfReply), std::end(m_cheaperToldAsOfReply), false);
     m_chargeReadings = 0;
 }
 
@@ -1043,12 +1047,6 @@ bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const q
         return false;
     m_readsAtAdmission = !m_readsAtAdmission;
     m_instantKnown = m_chargeLearned = true;
-    // The ways of charging were scored as of both instants until now (learnCharge): the scores of
-    // the one now known go on.
-    if (m_readsAtAdmission) {
-        std::copy(std::begin(m_chargeScoreAtAdmission), std::end(m_chargeScoreAtAdmission), m_chargeScore);
-        std::copy(std::begin(m_cheaperToldAtAdmission), std::end(m_cheaperToldAtAdmission), m_cheaperTold);
-    }
     // What earlier readings corrected, and the spread they measured, they measured as of the
     // wrong instant (a count read at admission looked short, and room was given back twice).
     m_windows[Tpm].clearSynthetic();
@@ -1074,8 +1072,10 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     if (m_scoredAsBucket != bucket()) {
         std::fill(std::begin(m_chargeScore), std::end(m_chargeScore), 0.0);
         std::fill(std::begin(m_chargeScoreAtAdmission), std::end(m_chargeScoreAtAdmission), 0.0);
+        std::fill(std::begin(m_chargeScoreAsOfReply), std::end(m_chargeScoreAsOfReply), 0.0);
         std::fill(std::begin(m_cheaperTold), std::end(m_cheaperTold), false);
         std::fill(std::begin(m_cheaperToldAtAdmission), std::end(m_cheaperToldAtAdmission), false);
+        std::fill(std::begin(m_cheaperToldAsOfReply), std::end(m_cheaperToldAsOfReply), false);
         m_chargeReadings = 0;
         m_scoredAsBucket = bucket();
     }
@@ -1084,25 +1084,23 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
         return false;   // nothing that would tell the ways apart
     const int model = int(m_chargeModel.value_or(documentedChargeModel(rule)));
     const int cur = 2 * m_admission + model;
-    // A way is off by how far the provider's count lies outside [surely counted, + perhaps]; while
-    // the instant is unknown, also as read at admission (offAt), and each way is judged by the
-    // instant that explains its readings better, all of them: a per-reading choice let the sum of
-    // prompt and max_tokens read at admission explain the one reading of a burst that showed the
-    // prompt alone as of the reply, and later readings at the reply, where every way agrees once
-    // nothing is on its way (docs/ARCHITECTURE.md, "When the provider reads its counters").
-    qint64 off[kWays], offAt[kWays];
+    // A way is off by how far the provider's count lies outside [surely counted, + perhaps].
+    // While the instant is unknown, the settlement model in use is also scored as read at
+    // admission, each reading by the instant closer to it (off), and beside that as of one instant
+    // over all readings (offReply, offAt), for choosing among its ways of admission below.
+    qint64 off[kWays], offReply[kWays], offAt[kWays];
     for (int m = 0; m < kWays; ++m) {
-        off[m] = providerUsed < lo[m] ? lo[m] - providerUsed : providerUsed > hi[m] ? providerUsed - hi[m] : 0;
+        off[m] = offReply[m] = providerUsed < lo[m] ? lo[m] - providerUsed : providerUsed > hi[m] ? providerUsed - hi[m] : 0;
         // (Not the other model's: counts read at admission that show no completion yet would
-        // make "kept" win, and a window that keeps 800 where the provider holds 1,000 is refused.
-        // Nor where the prediction at admission is not sharp: a burst that raced explains anything.)
-        offAt[m] = admitOff && m % 2 == model && admitOff[m] != std::numeric_limits<qint64>::max() ? admitOff[m] : off[m];
+        // make "kept" win, and a window that keeps 800 where the provider holds 1,000 is refused.)
+        if (admitOff && m % 2 == model)
+            off[m] = std::min(off[m], admitOff[m]);
+        // (Where the prediction at admission is not sharp, a burst that raced explains anything.)
+        offAt[m] = admitOff && m % 2 == model && admitOff[m] != std::numeric_limits<qint64>::max() ? admitOff[m] : offReply[m];
         m_chargeScore[m] = kScoreDecay * m_chargeScore[m] + double(off[m]);
+        m_chargeScoreAsOfReply[m] = kScoreDecay * m_chargeScoreAsOfReply[m] + double(offReply[m]);
         m_chargeScoreAtAdmission[m] = kScoreDecay * m_chargeScoreAtAdmission[m] + double(offAt[m]);
     }
-    // The instant a way is judged by: the one believed, or while unknown the one its scores favour.
-    const auto atAdmission = [&](int m) { return admitOff && m_chargeScoreAtAdmission[m] < m_chargeScore[m]; };
-    const auto score = [&](int m) { return atAdmission(m) ? m_chargeScoreAtAdmission[m] : m_chargeScore[m]; };
     // Calls still on their way are charged our estimate of their prompt, which may be off by a
     // tenth (as in drainVote). A cheaper way is learned only once some count told it apart from
     // the way in use by more than that error over the calls the provider holds: with prompts far
@@ -1111,40 +1109,62 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     if (!bucket()) {
         const qint64 unsure = promptErrorOnTheirWay(now);
         for (int m = 0; m < kWays; ++m) {
-            const bool apart = lo[cur] - lo[m] >= 2 * (threshold + unsure);
-            if (apart && off[m] < off[cur])
-                m_cheaperTold[m / 2] = true;
-            if (apart && admitOff && offAt[m] < offAt[cur])
-                m_cheaperToldAtAdmission[m / 2] = true;
+            if (lo[cur] - lo[m] < 2 * (threshold + unsure))
+                continue;
+            m_cheaperTold[m / 2] = m_cheaperTold[m / 2] || off[m] < off[cur];
+            m_cheaperToldAsOfReply[m / 2] = m_cheaperToldAsOfReply[m / 2] || offReply[m] < offReply[cur];
+            m_cheaperToldAtAdmission[m / 2] = m_cheaperToldAtAdmission[m / 2] || offAt[m] < offAt[cur];
         }
     }
     ++m_chargeReadings;
     // After a refusal for tokens while admitting cheaper than the counting rule, only the rule's
     // admission is a candidate; where the provider names each call's charge (Mistral's query
     // cost), that teaches the admission (learnAdmissionCharge) and the counts only the settlement.
-    int best = cur;
-    for (int m = 0; m < kWays; ++m) {
-        const bool way = m_queryCostSeen ? m / 2 == m_admission : !m_cheaperRefused || m / 2 == AdmitSum;
-        if (way && score(m) < score(best))
-            best = m;
-    }
+    const auto candidate = [&](int m) { return m_queryCostSeen ? m / 2 == m_admission : !m_cheaperRefused || m / 2 == AdmitSum; };
     // Admitting more per call than so far risks refusals while calls are on their way (the
     // headers correct the rest at the next reply): it takes more readings. Cheapest first: the
     // prompt alone, the larger of prompt and max_tokens, their sum.
     constexpr int kCost[AdmissionWays] = {2, 1, 0};   // by AdmissionWay
-    const bool cheaper = kCost[best / 2] < kCost[m_admission];
-    // A bucket's refill also makes the count fall short of what a window predicts. Where the
-    // provider names no reset times but names each call's settled charge (Mistral's query cost),
-    // the drain of its exact counts tells a bucket: a cheaper way waits until they have said
-    // window (docs/ARCHITECTURE.md, "Bucket or window, from evidence").
-    if (cheaper && m_learnAlgorithm && !bucket() && !m_resetsNamed && m_settledCostNamed && m_algorithmScore >= 0)
-        return false;
-    if (cheaper && !bucket() && !(atAdmission(best) ? m_cheaperToldAtAdmission : m_cheaperTold)[best / 2])
-        return false;
-    if (best == cur || m_chargeReadings < (cheaper ? kCheaperReadingsNeeded : kChargeReadingsNeeded)
-        || score(best) * (cheaper ? kCheaperScoreRatio : kChargeScoreRatio) >= score(cur)
-        || score(cur) - score(best) < 2.0 * double(threshold))
-        return false;
+    const auto switchesTo = [&](int best, const auto &score, const bool *told) {
+        const bool cheaper = kCost[best / 2] < kCost[m_admission];
+        // A bucket's refill also makes the count fall short of what a window predicts. Where the
+        // provider names no reset times but names each call's settled charge (Mistral's query
+        // cost), the drain of its exact counts tells a bucket: a cheaper way waits until they
+        // have said window (docs/ARCHITECTURE.md, "Bucket or window, from evidence").
+        if (cheaper && m_learnAlgorithm && !bucket() && !m_resetsNamed && m_settledCostNamed && m_algorithmScore >= 0)
+            return false;
+        if (cheaper && !bucket() && !told[best / 2])
+            return false;
+        return best != cur && m_chargeReadings >= (cheaper ? kCheaperReadingsNeeded : kChargeReadingsNeeded)
+                && score(best) * (cheaper ? kCheaperScoreRatio : kChargeScoreRatio) < score(cur)
+                && score(cur) - score(best) >= 2.0 * double(threshold);
+    };
+    const auto byReading = [&](int m) { return m_chargeScore[m]; };
+    int best = cur;
+    for (int m = 0; m < kWays; ++m) {
+        if (candidate(m) && byReading(m) < byReading(best))
+            best = m;
+    }
+    // Where that changes nothing while the instant is unknown, the ways of admission of the
+    // settlement model in use are judged each by the instant that explains all its readings
+    // better: the provider reads at one. Reading by reading, the sum of prompt and max_tokens read
+    // at admission explained the one reading of a burst that showed the prompt alone as of the
+    // reply, and every later one as of the reply, where all ways agree once nothing is on its way
+    // (docs/ARCHITECTURE.md, "When the provider reads its counters"). (Not the choice of model:
+    // read at admission, a count without completions is "kept" as of the reply.)
+    if (!switchesTo(best, byReading, m_cheaperTold)) {
+        if (!admitOff)
+            return false;
+        const auto atAdmission = [&](int m) { return m_chargeScoreAtAdmission[m] < m_chargeScoreAsOfReply[m]; };
+        const auto joint = [&](int m) { return atAdmission(m) ? m_chargeScoreAtAdmission[m] : m_chargeScoreAsOfReply[m]; };
+        best = cur;
+        for (int m = model; m < kWays; m += 2) {
+            if (candidate(m) && joint(m) < joint(best))
+                best = m;
+        }
+        if (!switchesTo(best, joint, atAdmission(best) ? m_cheaperToldAtAdmission : m_cheaperToldAsOfReply))
+            return false;
+    }
     // A bucket's level cannot be charged again call by call (it forgets what it drained): it
     // moves by what the new way holds more or less than the old one, over every call it knows —
     // less the rises it already holds (settle).

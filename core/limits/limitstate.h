@@ -466,10 +466,12 @@ private:
     bool m_queryCostSeen = false;   // a reply named its call's admission charge, not its usage (learnAdmissionCharge)
     qint64 m_lastChargeReading = std::numeric_limits<qint64>::min() / 2;   // when learnCharge last scored
     // Decaying sum of |provider - prediction| per way of charging: [2 * AdmissionWay + ChargeModel],
-    // as of the instant believed (learnReadingInstant). While the instant is unknown, the same as
-    // read at admission is kept beside it: the provider reads its counters at one instant, so a
-    // way is judged by whichever instant explains all its readings, not each one by its own.
+    // as of the instant believed (learnReadingInstant), or while it is unknown, for the model in
+    // use, whichever instant comes closer to each reading. Beside it, as of each instant alone:
+    // the provider reads its counters at one instant, so the ways of admission of one model are
+    // judged by whichever explains all their readings (learnCharge).
     double m_chargeScore[6] = {0, 0, 0, 0, 0, 0};
+    double m_chargeScoreAsOfReply[6] = {0, 0, 0, 0, 0, 0};
     double m_chargeScoreAtAdmission[6] = {0, 0, 0, 0, 0, 0};
     // When the provider reads the counters a reply's headers show: as the reply leaves (what
     // most documents imply), or as it admits the call (the reply then shows neither its own
@@ -482,6 +484,7 @@ private:
     bool m_instantScoredAsBucket = false;
     // per AdmissionWay: a count told it from the way in use beyond our prompts' error (learnCharge)
     bool m_cheaperTold[3] = {false, false, false};
+    bool m_cheaperToldAsOfReply[3] = {false, false, false};
     bool m_cheaperToldAtAdmission[3] = {false, false, false};
     int m_chargeReadings = 0;
     bool m_scoredAsBucket = false;   // the scores were made replaying a bucket
