@@ -53,13 +53,18 @@ AdmissionCost smallMaxTokensCall()
 {
     return wb::admissionCost(CountingRule::OpenAi, 2'012, 503, 150, 100);
 }
-Usage smallMaxTokensUsage()
+/// A reply's reported usage.
+Usage reported(qint64 promptTokens, qint64 completionTokens)
 {
     Usage u;
-    u.promptTokens = 724;
-    u.completionTokens = 97;
+    u.promptTokens = promptTokens;
+    u.completionTokens = completionTokens;
     u.reported = true;
     return u;
+}
+Usage smallMaxTokensUsage()
+{
+    return reported(724, 97);
 }
 struct SmallMaxTokens {
     LimitState state{kSmallWindow};
@@ -163,6 +168,17 @@ Settlement mistralCallSettled()
     Settlement used;
     used.tokens = used.usageTokens = 1'000;
     return used;
+}
+
+/// The second simulator's Mistral call with max_tokens 1,000 (`--max-tokens 1000`): a prompt we
+/// estimate at 824 and the provider counts at 795, and a completion of 199.
+AdmissionCost maxTokens1000Call()
+{
+    return wb::admissionCost(CountingRule::Mistral, 3'296, 824, 1'000, 200);
+}
+Usage maxTokens1000Usage()
+{
+    return reported(795, 199);
 }
 
 /// A prompt of 1,000 tokens, as the provider counted it in its reply.
@@ -1500,16 +1516,10 @@ private slots:
         // sum explained every count and stayed; judged by one instant over all of them, the
         // prompt alone is learned and a fourth call fits each window.
         const qint64 W = 10'000, limit = 4'067, replyMs = 300;
-        LimitState s(W);
-        s.setLearnAlgorithm(true);
-        s.setLearnChargeModel(true);
-        s.addConfigured({.tpm = limit});
-        Usage u;
-        u.promptTokens = 795;
-        u.completionTokens = 199;
-        u.reported = true;
+        LimitState s = learningMistralTokens(limit);
+        const Usage u = maxTokens1000Usage();
         const PromptThenCompletion run =
-                greedyIntoPromptThenCompletion(s, wb::admissionCost(CountingRule::Mistral, 3'296, 824, 1'000, 200), u, limit, W,
+                greedyIntoPromptThenCompletion(s, maxTokens1000Call(), u, limit, W,
                                                40'000, 10, 1'000, [&](int sent) { return replyMs + 40 * (sent % 3); });
         const QStringList &notes = run.notes;
         const int refused = run.refused;
@@ -1530,17 +1540,11 @@ private slots:
         // reading by reading as before (which here, too, comes to "kept" within the 40 s, as it
         // did before the ways were judged by one instant: docs/ARCHITECTURE.md, "What is left").
         const qint64 W = 10'000, limit = 4'067;
-        LimitState s(W);
-        s.setLearnAlgorithm(true);
-        s.setLearnChargeModel(true);
-        s.addConfigured({.tpm = limit});
-        Usage u;
-        u.promptTokens = 795;
-        u.completionTokens = 199;
-        u.reported = true;
+        LimitState s = learningMistralTokens(limit);
+        const Usage u = maxTokens1000Usage();
         const qint64 replies[] = {285, 230, 236, 255, 270};
         const PromptThenCompletion run = greedyIntoPromptThenCompletion(
-                s, wb::admissionCost(CountingRule::Mistral, 3'296, 824, 1'000, 200), u, limit, W, 40'000, 1, 1'000,
+                s, maxTokens1000Call(), u, limit, W, 40'000, 1, 1'000,
                 [&](int sent) { return replies[sent % 5]; }, true);
         QVERIFY2(run.refused == 0, qPrintable(run.notes.join(u'\n')));
         QVERIFY2(s.admitsPromptOnly(), qPrintable(run.notes.join(u'\n')));
@@ -1559,16 +1563,10 @@ private slots:
         // admission, and that as of the reply would give room back, gives nothing back until the
         // instant is known.
         const qint64 limit = 4'067;
-        LimitState s(10'000);
-        s.setLearnAlgorithm(true);
-        s.setLearnChargeModel(true);
-        s.addConfigured({.tpm = limit});
+        LimitState s = learningMistralTokens(limit);
         s.setAdmitPromptOnly(true);
-        const AdmissionCost call = asTheRouterAsks(s, wb::admissionCost(CountingRule::Mistral, 3'296, 824, 1'000, 200));
-        Usage u;
-        u.promptTokens = 795;
-        u.completionTokens = 199;
-        u.reported = true;
+        const AdmissionCost call = asTheRouterAsks(s, maxTokens1000Call());
+        const Usage u = maxTokens1000Usage();
         QStringList notes;
         const auto reply = [&](qint64 t, const Admission &a, qint64 countedAtAdmission) {
             s.settle(t, a, settlementFor(CountingRule::Mistral, u));
