@@ -468,8 +468,9 @@ private:
     // Decaying sum of |provider - prediction| per way of charging: [2 * AdmissionWay + ChargeModel],
     // as of the instant believed (learnReadingInstant), or while it is unknown, for the model in
     // use, whichever instant comes closer to each reading. Beside it, as of each instant alone:
-    // the provider reads its counters at one instant, so the ways of admission of one model are
-    // judged by whichever explains all their readings (learnCharge).
+    // the provider reads its counters at one instant, so where the choice reading by reading
+    // switches nothing, the ways of admission of the model in use are judged again, each by the
+    // instant that explains all its readings (learnCharge).
     double m_chargeScore[6] = {0, 0, 0, 0, 0, 0};
     double m_chargeScoreAsOfReply[6] = {0, 0, 0, 0, 0, 0};
     double m_chargeScoreAtAdmission[6] = {0, 0, 0, 0, 0, 0};
