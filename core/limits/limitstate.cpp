@@ -771,6 +771,11 @@ void LimitState::absorbCounted(Dim d, qint64 sentAt, const ChargeTickets &own, c
 void LimitState::forgetLearning()
 {
     forgetAlgorithmVotes();
+    forgetChargeScores();
+}
+
+void LimitState::forgetChargeScores()
+{
     std::fill(std::begin(m_chargeScore), std::end(m_chargeScore), 0.0);
     std::fill(std::begin(m_chargeScoreAtAdmission), std::end(m_chargeScoreAtAdmission), 0.0);
     std::fill(std::begin(m_chargeScoreAsOfReply), std::end(m_chargeScoreAsOfReply), 0.0);
@@ -1070,13 +1075,7 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
         return false;
     // Scores made as a bucket predicted something else than a window's: start again.
     if (m_scoredAsBucket != bucket()) {
-        std::fill(std::begin(m_chargeScore), std::end(m_chargeScore), 0.0);
-        std::fill(std::begin(m_chargeScoreAtAdmission), std::end(m_chargeScoreAtAdmission), 0.0);
-        std::fill(std::begin(m_chargeScoreAsOfReply), std::end(m_chargeScoreAsOfReply), 0.0);
-        std::fill(std::begin(m_cheaperTold), std::end(m_cheaperTold), false);
-        std::fill(std::begin(m_cheaperToldAtAdmission), std::end(m_cheaperToldAtAdmission), false);
-        std::fill(std::begin(m_cheaperToldAsOfReply), std::end(m_cheaperToldAsOfReply), false);
-        m_chargeReadings = 0;
+        forgetChargeScores();
         m_scoredAsBucket = bucket();
     }
     constexpr int kWays = 2 * AdmissionWays;

@@ -458,6 +458,8 @@ private:
     /// What the unsent calls admitted before `before` hold in dimension d (window or bucket).
     qint64 unsentCharged(Dim d, qint64 before, bool inBucket) const;
     bool isUnsent(RateWindow::Ticket tokensTicket) const;
+    /// Starts the scores of the ways of charging afresh (learnCharge).
+    void forgetChargeScores();
     std::optional<ChargeModel> m_chargeModel;
     bool m_learnCharge = false;
     bool m_chargeHeld = false;
