@@ -500,18 +500,45 @@ bool ScheduleSimulation::lineUp(int g, int di)
     int dim = -1;
     if (earliest(di, times(head, qint64(std::min(q.size() - h, kFillScan + 1))), dim) <= m_now)
         return false;
-    std::vector<int> calls;
-    std::vector<AdmissionCost> behind;
-    for (std::size_t i = h + 1; i < q.size() && behind.size() < kFillScan; ++i) {
-        if (m_taken[std::size_t(q[i])])
-            continue;
-        calls.push_back(q[i]);
-        behind.push_back(costOf(d, m_calls[std::size_t(q[i])]));
-    }
-    const auto plan = planFill(head, behind, [&](const AdmissionCost &c) {
+    const auto fits = [&](const AdmissionCost &c) {
         int k = -1;
         return earliest(di, c, k) <= m_now;
-    }, !m_passed[std::size_t(headCall)] && w.used(d.rule == CountingRule::Anthropic ? WaitItpm : WaitTpm, m_now) > 0);
+    };
+    const bool mayPassHead = !m_passed[std::size_t(headCall)] && w.used(d.rule == CountingRule::Anthropic ? WaitItpm : WaitTpm, m_now) > 0;
+    std::vector<int> calls;
+    std::vector<AdmissionCost> behind;
+    std::optional<FillPlan> plan;
+    // As the router: where the calls a window takes bind as much as their size, from both ends.
+    std::vector<int> open;   // the calls still queued, in order
+    for (std::size_t i = h; i < q.size(); ++i)
+        if (!m_taken[std::size_t(q[i])])
+            open.push_back(q[i]);
+    const std::size_t step = std::max<std::size_t>(1, open.size() / 64);
+    AdmissionCost sample{0, 0, 0, 0, 0, 0, 0};
+    std::size_t sampled = 0;
+    for (std::size_t i = 0; i < open.size(); i += step, ++sampled)
+        sample = sample + costOf(d, m_calls[std::size_t(open[i])]);
+    const WindowLimits limits{w.limit[WaitRpm], w.limit[WaitTpm], w.limit[WaitItpm], w.limit[WaitOtpm]};
+    const AdmissionCost held{w.used(WaitRpm, m_now), w.used(WaitTpm, m_now), w.used(WaitItpm, m_now), w.used(WaitOtpm, m_now), 0, 0, 0};
+    const AdmissionCost queued = scaled(sample, qint64(open.size()), qint64(sampled));
+    if (!w.bucket && countBinds(limits, queued + held)) {
+        for (std::size_t i = 1; i < open.size() && calls.size() < kFillScan; ++i)
+            calls.push_back(open[i]);
+        for (std::size_t i = std::max(calls.size() + 1, open.size() - std::min(open.size(), kFillScan)); i < open.size(); ++i)
+            calls.push_back(open[i]);
+        for (int ci : calls)
+            behind.push_back(costOf(d, m_calls[std::size_t(ci)]));
+        plan = planBalanced(head, behind, fits, !m_passed[std::size_t(headCall)], fillValue(queued) / qint64(open.size()));
+    }
+    if (!plan) {
+        calls.clear();
+        behind.clear();
+        for (std::size_t i = 1; i < open.size() && behind.size() < kFillScan; ++i) {
+            calls.push_back(open[i]);
+            behind.push_back(costOf(d, m_calls[std::size_t(open[i])]));
+        }
+        plan = planFill(head, behind, fits, mayPassHead);
+    }
     if (!plan)
         return false;
     std::vector<int> members;

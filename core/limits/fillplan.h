@@ -4,6 +4,8 @@
 // does (docs/ARCHITECTURE.md, "Whole calls and the queue order"). Pure.
 #include "core/limits/countingrule.h"
 
+#include <algorithm>
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -18,6 +20,13 @@ constexpr AdmissionCost times(const AdmissionCost &c, qint64 n)
 {
     return {c.requests * n, c.tokens * n, c.inputTokens * n, c.outputReserve * n, c.largerTokens * n,
             c.promptOnlyTokens * n, c.sumTokens * n};
+}
+
+/// `c` times num / den, for the charges countBinds weighs (a sample's sum scaled to its queue).
+constexpr AdmissionCost scaled(const AdmissionCost &c, qint64 num, qint64 den)
+{
+    return {c.requests * num / den, c.tokens * num / den, c.inputTokens * num / den, c.outputReserve * num / den, 0, 0, 0,
+            c.promptMargin * num / den};
 }
 
 /// Calls behind the head a fill plan looks at.
@@ -106,6 +115,130 @@ std::optional<FillPlan> planFill(const AdmissionCost &head, const std::vector<Ad
     if (with.value > with.firstFitValue)
         return FillPlan{with.members, false};
     return std::nullopt;
+}
+
+/// A deployment's limits per window (0 = none), by what they count.
+struct WindowLimits {
+    qint64 requests = 0;        ///< rpm
+    qint64 tokens = 0;          ///< tpm
+    qint64 inputTokens = 0;     ///< itpm
+    qint64 outputReserve = 0;   ///< otpm
+};
+
+/// Whether a queue is bound by how many calls a window takes at least as much as by how large
+/// they are: requests and the outputs held for calls on their way (about alike per call) need as
+/// many windows as the tokens and input tokens, or more. `sum` is the charges of the whole queue
+/// and of what the windows hold now; sizes count as expected, without the margin held against
+/// the error of a prompt estimate.
+/// Then every window must take about as many calls as it holds, each of about the queue's mean
+/// size: largest first fills a window's tokens with a few large calls and leaves the small ones
+/// more calls than the windows left can take (docs/ARCHITECTURE.md, "Whole calls and the queue
+/// order").
+inline bool countBinds(const WindowLimits &l, const AdmissionCost &sum)
+{
+    const auto windows = [](qint64 demand, qint64 limit) {
+        return limit > 0 && demand > 0 ? std::ceil(double(demand) / double(limit) - 1e-9) : 0.0;
+    };
+    const double byCount = std::max(windows(sum.requests, l.requests), windows(sum.outputReserve, l.outputReserve));
+    const auto expected = [&](qint64 v) { return v > 0 ? std::max<qint64>(0, v - sum.promptMargin) : 0; };
+    const double bySize = std::max(windows(expected(sum.tokens), l.tokens), windows(expected(sum.inputTokens), l.inputTokens));
+    return byCount > 1 && bySize > 1 && byCount >= bySize;
+}
+
+/// Fits checks a balanced plan may spend.
+constexpr int kBalanceChecks = 512;
+
+/// Where countBinds holds, the calls to send now: as many as fit now (the smallest first tells
+/// how many), of no more than `meanValue` (the queue's mean fillValue) each on the whole, each in
+/// turn the largest that leaves room for the rest of that many from the smallest left. So every
+/// set takes its share of the calls and of the tokens, whether or not the calls a window takes
+/// turn out fewer than the expectations now say (an output not yet seen is reserved at its
+/// largest). The head may wait behind the set where `mayPassHead`. nullopt where first fit in
+/// queue order sends as many calls of no more tokens, or where the checks run out.
+template <typename Fits>
+std::optional<FillPlan> planBalanced(const AdmissionCost &head, const std::vector<AdmissionCost> &behind, Fits fits,
+                                     bool mayPassHead, qint64 meanValue, int checks = kBalanceChecks)
+{
+    const int n = int(behind.size());
+    if (n < 2)
+        return std::nullopt;
+    // First fit in queue order: the head, then every call behind it that still fits.
+    AdmissionCost total = head;
+    int firstFit = 1;
+    const auto value = [](const AdmissionCost &c) { return fillValue(c); };
+    for (const AdmissionCost &c : behind) {
+        if (--checks < 0)
+            return std::nullopt;
+        if (fits(total + c)) {
+            total = total + c;
+            ++firstFit;
+        }
+    }
+    // Candidates smallest first (the head is index n).
+    const auto cost = [&](int i) -> const AdmissionCost & { return i == n ? head : behind[std::size_t(i)]; };
+    std::vector<int> left(std::size_t(n) + (mayPassHead ? 1 : 0));
+    for (std::size_t i = 0; i < left.size(); ++i)
+        left[i] = int(i);
+    std::stable_sort(left.begin(), left.end(), [&](int a, int b) { return fillValue(cost(a)) < fillValue(cost(b)); });
+    constexpr AdmissionCost nothing{0, 0, 0, 0, 0, 0, 0};
+    AdmissionCost chosen = mayPassHead ? nothing : head;
+    int most = mayPassHead ? 0 : 1;
+    for (int i : left) {
+        if (--checks < 0)
+            return std::nullopt;
+        if (!fits(chosen + cost(i)))
+            break;
+        chosen = chosen + cost(i);
+        ++most;
+    }
+    if (most < firstFit || (most == firstFit && value(total) <= meanValue * most))
+        return std::nullopt;
+    const qint64 cap = meanValue * most;   // the set's share of the tokens
+    std::vector<int> members;
+    bool headTaken = !mayPassHead;
+    chosen = headTaken ? head : nothing;
+    for (int slot = headTaken ? 1 : 0; slot < most; ++slot) {
+        const std::size_t rest = std::size_t(most - slot - 1);   // calls still to come after this one
+        // The reserve for the rest: the smallest `rest` left other than the candidate at `pos`.
+        const auto feasible = [&](std::size_t pos) {
+            AdmissionCost with = chosen + cost(left[pos]);
+            for (std::size_t k = 0, taken = 0; k < left.size() && taken < rest; ++k)
+                if (k != pos) {
+                    with = with + cost(left[k]);
+                    ++taken;
+                }
+            --checks;
+            return value(with) <= cap && fits(with);
+        };
+        // The largest candidate that leaves room for the rest: a smaller one leaves more, so the
+        // search halves (the reserve of a candidate among the smallest differs by one call, which
+        // the check of the pick covers).
+        if (!feasible(0))
+            break;
+        std::size_t lo = 0, hi = left.size();   // feasible(lo); the first infeasible at or after hi
+        while (hi - lo > 1 && checks > 0) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (feasible(mid))
+                lo = mid;
+            else
+                hi = mid;
+        }
+        if (checks < 0)
+            return std::nullopt;
+        const std::size_t pick = lo;
+        const int i = left[pick];
+        chosen = chosen + cost(i);
+        left.erase(left.begin() + std::ptrdiff_t(pick));
+        if (i == n)
+            headTaken = true;
+        else
+            members.push_back(i);
+    }
+    const int planned = int(members.size()) + (headTaken ? 1 : 0);
+    if (planned < firstFit || (planned == firstFit && value(total) <= cap))
+        return std::nullopt;
+    std::sort(members.begin(), members.end());
+    return FillPlan{members, !headTaken};
 }
 
 } // namespace wb

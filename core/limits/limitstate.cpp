@@ -218,8 +218,10 @@ qint64 LimitState::earliestAdmit(qint64 now, const AdmissionCost &c)
         // every call in flight. An expectation above the limit is clamped (it could never
         // fit otherwise). If the calls in flight already hold too much, the window expiring
         // cannot help, their replies will (and every reply reschedules): report the latest
-        // time the window alone could matter, so this never says "never".
-        const qint64 want = m_outputReserved + std::min(*lim, c.outputReserve);
+        // time the window alone could matter, so this never says "never". Only one call's
+        // expectation is clamped: several calls asked together (a fill plan's set) hold each its
+        // own.
+        const qint64 want = m_outputReserved + (c.requests > 1 ? c.outputReserve : std::min(*lim, c.outputReserve));
         if (want > *lim)
             t = std::max(t, now + m_windows[Otpm].windowMs());
         else

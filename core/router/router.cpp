@@ -357,6 +357,7 @@ public:
     /// admits now, where first fit in queue order fills less (core/limits/fillplan.h); true when
     /// they go ahead of the head (it was passed over and the queue has a new head).
     bool lineUp(std::deque<JobPtr> &queue, DeploymentState &d, qint64 t);
+    AdmissionCost queueCharges(const std::deque<JobPtr> &queue, DeploymentState &d);
     /// False when the budget stops dispatch (the job stays at the head of its queue).
     bool reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve, qint64 &bound);
     void start(JobPtr job, DeploymentState &d, qint64 now, qint64 reservedMicros, qint64 boundMicros = 0,
@@ -1347,6 +1348,33 @@ void Router::Private::dispatchGroup(const QString &group, std::deque<JobPtr> &qu
     }
 }
 
+static WindowLimits windowLimits(const DeploymentState &d)
+{
+    return {d.limits->effective(LimitState::Rpm).value_or(0), d.limits->effective(LimitState::Tpm).value_or(0),
+            d.limits->effective(LimitState::Itpm).value_or(0), d.limits->effective(LimitState::Otpm).value_or(0)};
+}
+
+/// What the deployment's windows hold now, per kind of charge: with the queue, what the windows
+/// from now on must take.
+static AdmissionCost heldNow(DeploymentState &d, qint64 t)
+{
+    return {d.limits->used(LimitState::Rpm, t), d.limits->used(LimitState::Tpm, t), d.limits->used(LimitState::Itpm, t),
+            d.limits->used(LimitState::Otpm, t), 0, 0, 0};
+}
+
+AdmissionCost Router::Private::queueCharges(const std::deque<JobPtr> &queue, DeploymentState &d)
+{
+    // From at most 64 calls spread evenly over the queue, scaled to its length: a queue of
+    // thousands is not walked at every dispatch.
+    constexpr std::size_t kSample = 64;
+    const std::size_t n = queue.size(), step = std::max<std::size_t>(1, n / kSample);
+    AdmissionCost sum{0, 0, 0, 0, 0, 0, 0};
+    std::size_t taken = 0;
+    for (std::size_t i = 0; i < n; i += step, ++taken)
+        sum = sum + costFor(queue[i].get(), d);
+    return scaled(sum, qint64(n), qint64(taken));
+}
+
 bool Router::Private::lineUp(std::deque<JobPtr> &queue, DeploymentState &d, qint64 t)
 {
     // Whole calls rarely fill a window exactly. Taking the calls behind a head in queue order
@@ -1360,22 +1388,48 @@ bool Router::Private::lineUp(std::deque<JobPtr> &queue, DeploymentState &d, qint
     const AdmissionCost headCost = costFor(head, d);
     if (d.limits->canAdmit(t, times(headCost, qint64(std::min(queue.size(), kFillScan + 1)))))
         return false;   // room for as many calls as large as the head: the whole scan fits
-    std::vector<AdmissionCost> behind;
-    for (std::size_t i = 1; i < queue.size() && behind.size() < kFillScan; ++i)
-        behind.push_back(costFor(queue[i].get(), d));
     // The head is passed over only into a window already part held, where charges leave one by
     // one and the room now is a gap between them; into an empty one the largest goes first (a
     // large call passed over may find no window it fills well).
     const bool partHeld = d.limits->used(d.rule == CountingRule::Anthropic ? LimitState::Itpm : LimitState::Tpm, t) > 0;
-    const auto plan = planFill(headCost, behind, [&](const AdmissionCost &c) { return d.limits->canAdmit(t, c); },
-                               !head->passedOver && partHeld);
+    const bool mayPassHead = !head->passedOver && partHeld;
+    const auto fits = [&](const AdmissionCost &c) { return d.limits->canAdmit(t, c); };
+    // Where the calls a window takes bind as much as their size, the window takes as many as it
+    // holds, of about the queue's mean size: the calls behind the head come from both ends of
+    // the queue (largest first), so the smallest are among them.
+    std::vector<std::size_t> at;   // queue positions of `behind`
+    std::optional<FillPlan> plan;
+    // (A bucket refills each limit at its own pace whatever calls took it: only windows, which
+    // hold whole calls until they leave, need the mix.)
+    const AdmissionCost queued = queueCharges(queue, d);
+    if (d.limits->algorithm() != LimitAlgorithm::TokenBucket && countBinds(windowLimits(d), queued + heldNow(d, t))) {
+        std::vector<AdmissionCost> behind;
+        for (std::size_t i = 1; i < queue.size() && at.size() < kFillScan; ++i)
+            at.push_back(i);
+        for (std::size_t i = std::max(at.empty() ? 1 : at.back() + 1, queue.size() - std::min(queue.size(), kFillScan)); i < queue.size(); ++i)
+            at.push_back(i);
+        for (std::size_t i : at)
+            behind.push_back(costFor(queue[i].get(), d));
+        // Any head may wait once behind a set of its share: into an empty window too, where the
+        // largest calls would otherwise take the tokens of the calls the window could hold.
+        plan = planBalanced(headCost, behind, fits, !head->passedOver, fillValue(queued) / qint64(queue.size()));
+    }
+    if (!plan) {
+        at.clear();
+        std::vector<AdmissionCost> behind;
+        for (std::size_t i = 1; i < queue.size() && behind.size() < kFillScan; ++i) {
+            at.push_back(i);
+            behind.push_back(costFor(queue[i].get(), d));
+        }
+        plan = planFill(headCost, behind, fits, mayPassHead);
+    }
     if (!plan)
         return false;
     std::vector<JobState *> members;
     for (int i : plan->members)
-        members.push_back(queue[std::size_t(i) + 1].get());
+        members.push_back(queue[at[std::size_t(i)]].get());
     const auto inPlan = [&](const JobPtr &j) { return std::find(members.begin(), members.end(), j.get()) != members.end(); };
-    const auto end = queue.begin() + std::ptrdiff_t(std::min(queue.size(), kFillScan + 1));
+    const auto end = queue.begin() + std::ptrdiff_t(plan->members.empty() ? 1 : at[std::size_t(plan->members.back())] + 1);
     if (!plan->passHead) {
         std::stable_partition(queue.begin() + 1, end, inPlan);
         return false;

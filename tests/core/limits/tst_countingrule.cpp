@@ -103,6 +103,85 @@ private slots:
         QVERIFY(!planFill(cost(612), behind, under(1300, 100), false, 5));
     }
 
+    void aBalancedPlanTakesItsShareOfCallsAndTokens()
+    {
+        // A window holds 3 calls and 1000 tokens; nine calls of 700, 500, 300, 200, 100, 100,
+        // 100, 50 and 50 (2100) need three windows by either limit. Largest first, the first
+        // window takes 700 + 300 and none of the rest fits the two slots left, so a fourth window
+        // follows; taking each window's share of the calls and of the tokens packs three.
+        const auto cost = [](qint64 tokens) {
+            AdmissionCost c;
+            c.tokens = tokens;
+            return c;
+        };
+        const auto fits = [](const AdmissionCost &c) { return c.tokens <= 1000 && c.requests <= 3; };
+        const WindowLimits limits{3, 1000, 0, 0};
+        const auto windows = [&](bool balanced) {
+            std::vector<qint64> queue{700, 500, 300, 200, 100, 100, 100, 50, 50};
+            int n = 0;
+            while (!queue.empty()) {
+                ++n;
+                std::vector<AdmissionCost> behind;
+                AdmissionCost sum = cost(queue[0]);
+                for (std::size_t i = 1; i < queue.size(); ++i) {
+                    behind.push_back(cost(queue[i]));
+                    sum = sum + behind.back();
+                }
+                std::optional<FillPlan> plan;
+                if (balanced && countBinds(limits, sum))
+                    plan = planBalanced(cost(queue[0]), behind, fits, true, sum.tokens / qint64(queue.size()));
+                std::vector<std::size_t> go;   // queue positions sent into this window
+                if (plan) {
+                    AdmissionCost sent = plan->passHead ? AdmissionCost{0, 0, 0, 0, 0, 0, 0} : cost(queue[0]);
+                    if (!plan->passHead)
+                        go.push_back(0);
+                    for (int i : plan->members) {
+                        go.push_back(std::size_t(i) + 1);
+                        sent = sent + behind[std::size_t(i)];
+                    }
+                    if (!fits(sent))
+                        return -1;   // a plan must fit
+                } else {
+                    AdmissionCost sent{0, 0, 0, 0, 0, 0, 0};
+                    for (std::size_t i = 0; i < queue.size(); ++i)
+                        if (fits(sent + cost(queue[i]))) {
+                            sent = sent + cost(queue[i]);
+                            go.push_back(i);
+                        }
+                }
+                for (auto it = go.rbegin(); it != go.rend(); ++it)
+                    queue.erase(queue.begin() + std::ptrdiff_t(*it));
+            }
+            return n;
+        };
+        QCOMPARE(windows(false), 4);
+        QCOMPARE(windows(true), 3);
+        // The first window's set: three calls, no more than three mean calls' tokens (700).
+        const std::vector<AdmissionCost> behind{cost(500), cost(300), cost(200), cost(100), cost(100), cost(100), cost(50), cost(50)};
+        const auto plan = planBalanced(cost(700), behind, fits, true, 2100 / 9);
+        QVERIFY(plan);
+        qint64 tokens = plan->passHead ? 0 : 700;
+        for (int i : plan->members)
+            tokens += behind[std::size_t(i)].tokens;
+        QCOMPARE(int(plan->members.size()) + (plan->passHead ? 0 : 1), 3);
+        QVERIFY2(tokens <= 3 * (2100 / 9), qPrintable(QString::number(tokens)));
+        // Where the tokens need more windows than the calls (room for 10 calls a window), largest
+        // first stays: countBinds says no.
+        AdmissionCost all = cost(700);
+        for (const AdmissionCost &c : behind)
+            all = all + c;
+        QVERIFY(countBinds(limits, all));
+        QVERIFY(!countBinds(WindowLimits{10, 1000, 0, 0}, all));
+        // Outputs held for calls on their way count calls as requests do.
+        QVERIFY(countBinds(WindowLimits{0, 1000, 0, 3 * 170}, [&] {
+            AdmissionCost c = all;
+            c.outputReserve = 9 * 170;
+            return c;
+        }()));
+        // First fit already takes as many calls of no more than their share: no plan.
+        QVERIFY(!planBalanced(cost(200), {cost(200), cost(200), cost(200)}, fits, true, 200));
+    }
+
     void callTokensFormMatchesCharsForm()
     {
         // The estimator passes ceil(chars/4) directly; both forms must charge the same.

@@ -614,6 +614,43 @@ private slots:
                  qPrintable(u"last call %1 ms after the first"_qs.arg(h.server->seen.last().atMs - first)));
     }
 
+    void aWindowTakesItsShareOfCallsAndTokens()
+    {
+        // rpm 3 and tpm 1000 over a 1 s window; calls charged 700, 500, 300, 200, 100, 100, 100,
+        // 50 and 50 (chars/4 is 12 here, the rest max_tokens) need three windows by either limit.
+        // Largest first, the first window would take 700 + 300 and leave two requests nothing
+        // fits, and the last call would wait for a fourth window; each window taking its share of
+        // the calls and of the tokens sends everything in three.
+        constexpr qint64 kWindowMs = 1'000;
+        Harness h;
+        h.server->script = [](const SeenRequest &, int) { return openAiOk(); };
+        ModelList m = oneGroup(1);
+        m.deployments[0].limits.tpm = 1000;
+        m.deployments[0].limits.rpm = 3;
+        h.create(m);
+        h.router->setWindowForTesting(kWindowMs, 10);
+        const int charges[] = {700, 500, 300, 200, 100, 100, 100, 50, 50};
+        for (quint64 i = 1; i <= 9; ++i)
+            h.router->submit(makeJob(i, u"gpt"_qs, charges[i - 1] - 12));
+        QTRY_COMPARE_WITH_TIMEOUT(h.outcomes.size(), 9, 10'000);
+        QCOMPARE(h.server->seen.size(), 9);
+        QCOMPARE(h.router->snapshot().http429, 0);
+        const qint64 first = h.server->seen[0].atMs;
+        QVERIFY2(h.server->seen.last().atMs - first < 2 * kWindowMs + kWindowMs / 2,
+                 qPrintable(u"last call %1 ms after the first"_qs.arg(h.server->seen.last().atMs - first)));
+        // No window held more than its limits.
+        for (int i = 0; i < h.server->seen.size(); ++i) {
+            qint64 tokens = 0;
+            int calls = 0;
+            for (int j = i; j < h.server->seen.size() && h.server->seen[j].atMs - h.server->seen[i].atMs < kWindowMs; ++j) {
+                const QByteArray &b = h.server->seen[j].body;
+                tokens += b.mid(b.indexOf("\"max_tokens\":") + 13).split(',').first().split('}').first().toLongLong() + 12;
+                ++calls;
+            }
+            QVERIFY2(calls <= 3 && tokens <= 1000, qPrintable(u"%1 calls, %2 tokens from call %3"_qs.arg(calls).arg(tokens).arg(i)));
+        }
+    }
+
     void tpmTooLargeForAnyDeploymentFails()
     {
         Harness h;
