@@ -1401,8 +1401,9 @@ bool Router::Private::lineUp(std::deque<JobPtr> &queue, DeploymentState &d, qint
     std::optional<FillPlan> plan;
     // (A bucket refills each limit at its own pace whatever calls took it: only windows, which
     // hold whole calls until they leave, need the mix.)
-    const AdmissionCost queued = queueCharges(queue, d);
-    if (d.limits->algorithm() != LimitAlgorithm::TokenBucket && countBinds(windowLimits(d), queued + heldNow(d, t))) {
+    const bool window = d.limits->algorithm() != LimitAlgorithm::TokenBucket;
+    const AdmissionCost queued = window ? queueCharges(queue, d) : AdmissionCost{};
+    if (window && countBinds(windowLimits(d), queued + heldNow(d, t))) {
         std::vector<AdmissionCost> behind;
         for (std::size_t i = 1; i < queue.size() && at.size() < kFillScan; ++i)
             at.push_back(i);
