@@ -147,6 +147,7 @@ private slots:
     void rpmBoundIsAnalyticMinimum();
     void bucketRefillsBeforeTheWindowWould();
     void aWindowTakesTheSetThatFillsItBest();
+    void aWindowTakesItsShareOfCallsAndTokens();
     void spreadCallsGoAtTheRate();
     void settledChargeModelUsesTheRefund();
     void smallerCallsGoAheadLikeTheRouter();
@@ -274,6 +275,21 @@ void TestEstimator::aWindowTakesTheSetThatFillsItBest()
     const ScheduleResult r = simulateSchedule({tpm1300()}, callsWithMaxTokens({600, 450, 400, 400, 350, 300}), 1);
     QCOMPARE(r.durationSeconds, 61.0);
     QCOMPARE(r.deployments[0].calls, 6);
+}
+
+void TestEstimator::aWindowTakesItsShareOfCallsAndTokens()
+{
+    // OpenAI rpm 3 and tpm 1000 for a minute, calls of 700, 500, 300, 200, 100, 100, 100, 50, 50
+    // (12 + max_tokens), 1 s each: three windows by either limit. Largest first, the first window
+    // takes 700 + 300 and nothing fits its third request, so the last call waits for a fourth
+    // window (181 s); each window taking its share of the calls and of the tokens, as the router
+    // plans it, sends everything in three: 121 s.
+    ScheduleDeployment d = tpm1300();
+    d.limits.tpm = 1'000;
+    d.limits.rpm = 3;
+    const ScheduleResult r = simulateSchedule({d}, callsWithMaxTokens({688, 488, 288, 188, 88, 88, 88, 38, 38}), 1);
+    QCOMPARE(r.durationSeconds, 121.0);
+    QCOMPARE(r.deployments[0].calls, 9);
 }
 
 void TestEstimator::spreadCallsGoAtTheRate()
