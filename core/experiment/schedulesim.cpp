@@ -130,6 +130,7 @@ struct SimDep {
     bool admitPromptOnly = false;
     int maxParallel = 0;   // 0 = none
     int inFlight = 0;
+    bool replied = false;   // a reply came back (the router then knows the outputs to expect)
     LatencyModel latency;
 };
 
@@ -394,6 +395,7 @@ void ScheduleSimulation::complete(const InFlight &f)
     SimWindow &w = m_windows[std::size_t(d.window)];
     const ScheduleCall &c = m_calls[std::size_t(f.call)];
     --d.inFlight;
+    d.replied = true;
     const AdmissionCost cost = costOf(d, c);
     w.outReserved -= cost.outputReserve;
     w.dayTokens -= c.maxTokens - c.outputTokens;
@@ -521,7 +523,7 @@ bool ScheduleSimulation::lineUp(int g, int di)
     const WindowLimits limits{w.limit[WaitRpm], w.limit[WaitTpm], w.limit[WaitItpm], w.limit[WaitOtpm]};
     const AdmissionCost held{w.used(WaitRpm, m_now), w.used(WaitTpm, m_now), w.used(WaitItpm, m_now), w.used(WaitOtpm, m_now), 0, 0, 0};
     const AdmissionCost queued = scaled(sample, qint64(open.size()), qint64(sampled));
-    if (!w.bucket && countBinds(limits, queued + held)) {
+    if ((!w.bucket || !d.replied) && countBinds(limits, queued + held)) {
         for (std::size_t i = 1; i < open.size() && calls.size() < kFillScan; ++i)
             calls.push_back(open[i]);
         for (std::size_t i = std::max(calls.size() + 1, open.size() - std::min(open.size(), kFillScan)); i < open.size(); ++i)

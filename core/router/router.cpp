@@ -1399,11 +1399,13 @@ bool Router::Private::lineUp(std::deque<JobPtr> &queue, DeploymentState &d, qint
     // the queue (largest first), so the smallest are among them.
     std::vector<std::size_t> at;   // queue positions of `behind`
     std::optional<FillPlan> plan;
-    // (A bucket refills each limit at its own pace whatever calls took it: only windows, which
-    // hold whole calls until they leave, need the mix.)
-    const bool window = d.limits->algorithm() != LimitAlgorithm::TokenBucket;
-    const AdmissionCost queued = window ? queueCharges(queue, d) : AdmissionCost{};
-    if (window && countBinds(windowLimits(d), queued + heldNow(d, t))) {
+    // Windows hold whole calls until they leave, so every window needs the mix. A bucket refills
+    // each limit at its own pace whatever calls took it; only its first burst, before a reply
+    // says what outputs to expect, is planned so (a key counted as a bucket may yet turn out to
+    // be a window, whose first window that burst then spends).
+    const bool mix = d.limits->algorithm() != LimitAlgorithm::TokenBucket || !d.stats.hasOutputSample;
+    const AdmissionCost queued = mix ? queueCharges(queue, d) : AdmissionCost{};
+    if (mix && countBinds(windowLimits(d), queued + heldNow(d, t))) {
         std::vector<AdmissionCost> behind;
         for (std::size_t i = 1; i < queue.size() && at.size() < kFillScan; ++i)
             at.push_back(i);
