@@ -515,21 +515,14 @@ bool ScheduleSimulation::lineUp(int g, int di)
     for (std::size_t i = h; i < q.size(); ++i)
         if (!m_taken[std::size_t(q[i])])
             open.push_back(q[i]);
-    const std::size_t step = std::max<std::size_t>(1, open.size() / 64);
-    AdmissionCost sample{0, 0, 0, 0, 0, 0, 0};
-    std::size_t sampled = 0;
-    for (std::size_t i = 0; i < open.size(); i += step, ++sampled)
-        sample = sample + costOf(d, m_calls[std::size_t(open[i])]);
     const WindowLimits limits{w.limit[WaitRpm], w.limit[WaitTpm], w.limit[WaitItpm], w.limit[WaitOtpm]};
     const AdmissionCost held{w.used(WaitRpm, m_now), w.used(WaitTpm, m_now), w.used(WaitItpm, m_now), w.used(WaitOtpm, m_now), 0, 0, 0};
-    const AdmissionCost queued = scaled(sample, qint64(open.size()), qint64(sampled));
+    const AdmissionCost queued = sampledCharges(open.size(), [&](std::size_t i) { return costOf(d, m_calls[std::size_t(open[i])]); });
     if ((!w.bucket || !d.replied) && countBinds(limits, queued + held)) {
-        for (std::size_t i = 1; i < open.size() && calls.size() < kFillScan; ++i)
+        for (std::size_t i : bothEnds(open.size())) {
             calls.push_back(open[i]);
-        for (std::size_t i = std::max(calls.size() + 1, open.size() - std::min(open.size(), kFillScan)); i < open.size(); ++i)
-            calls.push_back(open[i]);
-        for (int ci : calls)
-            behind.push_back(costOf(d, m_calls[std::size_t(ci)]));
+            behind.push_back(costOf(d, m_calls[std::size_t(open[i])]));
+        }
         plan = planBalanced(head, behind, fits, !m_passed[std::size_t(headCall)], fillValue(queued) / qint64(open.size()));
     }
     if (!plan) {

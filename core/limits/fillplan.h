@@ -145,6 +145,33 @@ inline bool countBinds(const WindowLimits &l, const AdmissionCost &sum)
     return byCount > 1 && bySize > 1 && byCount >= bySize;
 }
 
+/// The charges of a queue of `n` calls (`costAt(i)` for position i), from at most 64 spread evenly
+/// over it, scaled to its length: a queue of thousands is not walked at every dispatch.
+template <typename CostAt>
+AdmissionCost sampledCharges(std::size_t n, CostAt costAt)
+{
+    constexpr std::size_t kSample = 64;
+    const std::size_t step = std::max<std::size_t>(1, n / kSample);
+    AdmissionCost sum{0, 0, 0, 0, 0, 0, 0};
+    std::size_t taken = 0;
+    for (std::size_t i = 0; i < n; i += step, ++taken)
+        sum = sum + costAt(i);
+    return taken == 0 ? sum : scaled(sum, qint64(n), qint64(taken));
+}
+
+/// The positions a balanced plan looks at behind the head (position 0) of a queue of `n`, in
+/// order: the kFillScan right behind it and the kFillScan at its end, where the smallest wait
+/// (queues are kept largest first).
+inline std::vector<std::size_t> bothEnds(std::size_t n)
+{
+    std::vector<std::size_t> at;
+    for (std::size_t i = 1; i < n && at.size() < kFillScan; ++i)
+        at.push_back(i);
+    for (std::size_t i = std::max(at.empty() ? 1 : at.back() + 1, n - std::min(n, kFillScan)); i < n; ++i)
+        at.push_back(i);
+    return at;
+}
+
 /// Fits checks a balanced plan may spend.
 constexpr int kBalanceChecks = 512;
 

@@ -357,7 +357,6 @@ public:
     /// admits now, where first fit in queue order fills less (core/limits/fillplan.h); true when
     /// they go ahead of the head (it was passed over and the queue has a new head).
     bool lineUp(std::deque<JobPtr> &queue, DeploymentState &d, qint64 t);
-    AdmissionCost queueCharges(const std::deque<JobPtr> &queue, DeploymentState &d);
     /// False when the budget stops dispatch (the job stays at the head of its queue).
     bool reserveBudget(JobState *job, DeploymentState &d, qint64 &reserve, qint64 &bound);
     void start(JobPtr job, DeploymentState &d, qint64 now, qint64 reservedMicros, qint64 boundMicros = 0,
@@ -1362,19 +1361,6 @@ static AdmissionCost heldNow(DeploymentState &d, qint64 t)
             d.limits->used(LimitState::Otpm, t), 0, 0, 0};
 }
 
-AdmissionCost Router::Private::queueCharges(const std::deque<JobPtr> &queue, DeploymentState &d)
-{
-    // From at most 64 calls spread evenly over the queue, scaled to its length: a queue of
-    // thousands is not walked at every dispatch.
-    constexpr std::size_t kSample = 64;
-    const std::size_t n = queue.size(), step = std::max<std::size_t>(1, n / kSample);
-    AdmissionCost sum{0, 0, 0, 0, 0, 0, 0};
-    std::size_t taken = 0;
-    for (std::size_t i = 0; i < n; i += step, ++taken)
-        sum = sum + costFor(queue[i].get(), d);
-    return scaled(sum, qint64(n), qint64(taken));
-}
-
 bool Router::Private::lineUp(std::deque<JobPtr> &queue, DeploymentState &d, qint64 t)
 {
     // Whole calls rarely fill a window exactly. Taking the calls behind a head in queue order
@@ -1404,13 +1390,11 @@ bool Router::Private::lineUp(std::deque<JobPtr> &queue, DeploymentState &d, qint
     // says what outputs to expect, is planned so (a key counted as a bucket may yet turn out to
     // be a window, whose first window that burst then spends).
     const bool mix = d.limits->algorithm() != LimitAlgorithm::TokenBucket || !d.stats.hasOutputSample;
-    const AdmissionCost queued = mix ? queueCharges(queue, d) : AdmissionCost{};
+    const AdmissionCost queued =
+        mix ? sampledCharges(queue.size(), [&](std::size_t i) { return costFor(queue[i].get(), d); }) : AdmissionCost{};
     if (mix && countBinds(windowLimits(d), queued + heldNow(d, t))) {
         std::vector<AdmissionCost> behind;
-        for (std::size_t i = 1; i < queue.size() && at.size() < kFillScan; ++i)
-            at.push_back(i);
-        for (std::size_t i = std::max(at.empty() ? 1 : at.back() + 1, queue.size() - std::min(queue.size(), kFillScan)); i < queue.size(); ++i)
-            at.push_back(i);
+        at = bothEnds(queue.size());
         for (std::size_t i : at)
             behind.push_back(costFor(queue[i].get(), d));
         // Any head may wait once behind a set of its share: into an empty window too, where the
