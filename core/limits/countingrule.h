@@ -68,8 +68,19 @@ struct Settlement {
     /// tpm if the provider settles the call to its usage (OpenAI does not document whether it
     /// does; LimitState learns it from the remaining-tokens headers). Unset without usage.
     std::optional<qint64> usageTokens;
+    /// What the provider named as the call's admission charge (Mistral's query cost where it is not
+    /// the usage): what a provider that keeps that charge holds for the call.
+    std::optional<qint64> admittedTokens;
 };
 Settlement settlementFor(CountingRule rule, const Usage &usage);
+
+/// Whether a charge the provider named for a call (Mistral's query cost) is the call's usage, up to
+/// its rounding: then it is the charge settled, and says nothing of what admission held.
+constexpr bool namesUsage(qint64 charged, qint64 usageTokens)
+{
+    const qint64 tolerance = charged / 50 > 2 ? charged / 50 : 2;
+    return (charged > usageTokens ? charged - usageTokens : usageTokens - charged) <= tolerance;
+}
 
 /// How a provider was seen to count a key, from its own counters (LimitState learns it; runs
 /// remember it, docs/FORMATS.md "Learned limits"). Unset: not learned.
@@ -95,10 +106,10 @@ constexpr ChargeModel documentedChargeModel(CountingRule rule)
 {
     return rule == CountingRule::OpenAi ? ChargeModel::KeptAtAdmission : ChargeModel::SettledToUsage;
 }
-/// The tpm amount a settled call holds under `model` (unset: keep the admission charge).
+/// The tpm amount a settled call holds under `model` (unset: keep the admission charge as charged).
 inline std::optional<qint64> settledTokens(ChargeModel model, const Settlement &s)
 {
-    return model == ChargeModel::SettledToUsage ? s.usageTokens : std::nullopt;
+    return model == ChargeModel::SettledToUsage ? s.usageTokens : s.admittedTokens;
 }
 
 /// How much later than strict queue order a blocked head may go because a smaller call behind it

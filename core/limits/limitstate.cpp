@@ -274,6 +274,7 @@ void LimitState::settle(qint64 now, const Admission &a, const Settlement &s)
         if (const auto it = m_ledger.find(a.tokens.window); it != m_ledger.end()) {
             it->second.usage = s.usageTokens;
             it->second.settledAt = now;
+            it->second.named = s.admittedTokens;
         }
     }
     if (const auto tokens = m_chargeModel ? settledTokens(*m_chargeModel, s) : s.tokens) {
@@ -890,8 +891,9 @@ void LimitState::chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWin
     };
     // What a call holds under way `way` and model `m` at the instant: [0] settled only if surely
     // by then, [1] if perhaps.
+    // (A call whose admission charge its reply named was admitted at that, whatever the way.)
     const auto held = [&](RateWindow::Ticket ticket, const Charged &c, int way, int m, qint64 out[2]) {
-        const qint64 admitted = c.amount(way);
+        const qint64 admitted = c.named.value_or(c.amount(way));
         out[0] = out[1] = admitted;
         if (ChargeModel(m) != ChargeModel::SettledToUsage || !c.usage)
             return;
@@ -1042,7 +1044,25 @@ bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const q
     // A reading is evidence when one instant explains it, within a range narrower than the other
     // misses by, and the other does not: two misses say more of the estimates (or of a refill not
     // yet known) than of the instant.
-    if ((off[0] > 0) == (off[1] > 0) || (off[0] == 0 ? width[0] >= off[1] : width[1] >= off[0]))
+    if ((off[0] > 0) == (off[1] > 0))
+        return false;
+    // Or when the count as of the reply misses a sharp prediction by a whole call or more sent
+    // after the replying one, as a count read at admission lacks them: a burst's first replies,
+    // whose counts at admission may hold any of the calls that raced there. (A smaller miss is
+    // an estimate's error, a rounding or a drain.)
+    bool lacksCalls = false;
+    if (off[0] > 0 && width[0] < off[0] && mine != m_ledger.end()) {
+        qint64 smallest = std::numeric_limits<qint64>::max();
+        for (const auto &[ticket, c] : m_ledger) {
+            if (ticket != own && c.at >= mine->second.at) {
+                const qint64 cheapest = std::min({c.admitted, c.larger > 0 ? c.larger : c.admitted, c.prompt > 0 ? c.prompt : c.admitted});
+                smallest = std::min(smallest, cheapest);
+            }
+        }
+        lacksCalls = off[0] >= smallest;
+    }
+    const int miss = off[0] > 0 ? 0 : 1;
+    if (width[1 - miss] >= off[miss] && !lacksCalls)
         return false;
     for (int i = 0; i < 2; ++i)
         m_instantScore[i] = kScoreDecay * m_instantScore[i] + double(off[i]);
@@ -1380,8 +1400,7 @@ QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens
         return {};
     // The candidates: prompt + max_tokens (kept), the usage (settled), max(prompt, max_tokens).
     // A reading counts only when exactly one of them explains it.
-    const qint64 tolerance = std::max<qint64>(2, charged / 50);
-    const auto near = [&](qint64 v) { return std::abs(v - charged) <= tolerance; };
+    const auto near = [&](qint64 v) { return namesUsage(charged, v); };
     const qint64 larger = std::max(promptTokens, maxTokens);
     const bool sum = near(promptTokens + maxTokens), usage = near(usageTokens), max = near(larger);
     // A cost equal to the usage is the charge settled, whatever admission held before the reply
@@ -1410,6 +1429,18 @@ QStringList LimitState::learnAdmissionCharge(qint64 charged, qint64 promptTokens
         }
     }
     return {};
+}
+
+Settlement LimitState::settlementNaming(const Settlement &s, qint64 charged) const
+{
+    Settlement out = s;
+    if (namesUsage(charged, s.usageTokens.value_or(0)))
+        out.tokens = out.usageTokens = charged;
+    else if (!m_instantKnown || !m_readsAtAdmission)
+        out.tokens = out.usageTokens = out.admittedTokens = charged;
+    else
+        out.admittedTokens = charged;
+    return out;
 }
 
 int LimitState::drainVote(qint64 now, qint64 sentAt, Dim d, std::optional<qint64> limitHeader, std::optional<qint64> remaining)

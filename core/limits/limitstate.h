@@ -144,6 +144,12 @@ public:
     /// admits a call against max(prompt, max_tokens) rather than prompt + max_tokens. Two replies
     /// that only the larger of the two explains switch; one that it does not explain switches back.
     QStringList learnAdmissionCharge(qint64 charged, qint64 promptTokens, qint64 maxTokens, qint64 usageTokens);
+    /// What a reply's settlement becomes where the provider named the call's charge (`charged`,
+    /// Mistral's query cost): read as the reply left, what its counter holds for the call; read
+    /// as the provider admitted the call (readsCountersAtAdmission), a charge that is not the
+    /// usage names the admission only, and what the call holds once settled is the settlement
+    /// model's (the usage, or that charge where the provider keeps it).
+    Settlement settlementNaming(const Settlement &s, qint64 charged) const;
     /// Admit against max(prompt, max_tokens) instead of the counting rule's prompt + max_tokens.
     bool admitsLargerOfPromptAndMax() const { return m_admission == AdmitLarger; }
     void setAdmitLarger(bool on) { m_admission = on ? AdmitLarger : m_admission == AdmitLarger ? AdmitSum : m_admission; }
@@ -446,6 +452,7 @@ private:
         ChargeTickets tickets;
         qint64 settledAt = 0;           // when the reply told it
         qint64 rise = 0;                // what it was settled above its admission charge while that was unsure
+        std::optional<qint64> named;    // the admission charge its reply named (Mistral's query cost read at admission)
         qint64 amount(int admission) const { return admission == AdmitLarger ? larger : admission == AdmitPrompt ? prompt : admitted; }
     };
     std::map<RateWindow::Ticket, Charged> m_ledger;

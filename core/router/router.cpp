@@ -2059,10 +2059,12 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
     Settlement settlement = reply.completion ? settlementFor(d.rule, usage) : Settlement{};
     QStringList notes;
     if (reply.completion && reply.limits.queryCostTokens && settlement.tokens && usage.reported) {
-        // The provider named what it charged this call: that is what its counter holds for it.
-        notes << d.limits->learnAdmissionCharge(*reply.limits.queryCostTokens, usage.promptTokens,
-                                                c.job->job.request.maxTokens, settlement.usageTokens.value_or(0));
-        settlement.tokens = settlement.usageTokens = *reply.limits.queryCostTokens;
+        // The provider named what it charged this call: what its counter holds for it, or where it
+        // reads its counters at admission, what it admitted it at (LimitState::settlementNaming).
+        const qint64 cost = *reply.limits.queryCostTokens;
+        notes << d.limits->learnAdmissionCharge(cost, usage.promptTokens, c.job->job.request.maxTokens,
+                                                settlement.usageTokens.value_or(0));
+        settlement = d.limits->settlementNaming(settlement, cost);
     }
     if (c.dayTokens > 0) {
         // The day's tokens: what the call used, where it was counted at its worst case (which a
