@@ -1044,25 +1044,7 @@ bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const q
     // A reading is evidence when one instant explains it, within a range narrower than the other
     // misses by, and the other does not: two misses say more of the estimates (or of a refill not
     // yet known) than of the instant.
-    if ((off[0] > 0) == (off[1] > 0))
-        return false;
-    // Or when the count as of the reply misses a sharp prediction by a whole call or more sent
-    // after the replying one, as a count read at admission lacks them: a burst's first replies,
-    // whose counts at admission may hold any of the calls that raced there. (A smaller miss is
-    // an estimate's error, a rounding or a drain.)
-    bool lacksCalls = false;
-    if (off[0] > 0 && width[0] < off[0] && mine != m_ledger.end()) {
-        qint64 smallest = std::numeric_limits<qint64>::max();
-        for (const auto &[ticket, c] : m_ledger) {
-            if (ticket != own && c.at >= mine->second.at) {
-                const qint64 cheapest = std::min({c.admitted, c.larger > 0 ? c.larger : c.admitted, c.prompt > 0 ? c.prompt : c.admitted});
-                smallest = std::min(smallest, cheapest);
-            }
-        }
-        lacksCalls = off[0] >= smallest;
-    }
-    const int miss = off[0] > 0 ? 0 : 1;
-    if (width[1 - miss] >= off[miss] && !lacksCalls)
+    if ((off[0] > 0) == (off[1] > 0) || (off[0] == 0 ? width[0] >= off[1] : width[1] >= off[0]))
         return false;
     for (int i = 0; i < 2; ++i)
         m_instantScore[i] = kScoreDecay * m_instantScore[i] + double(off[i]);
