@@ -7,6 +7,8 @@
 #include "core/providers/providertypes.h"
 
 #include <QtGlobal>
+#include <algorithm>
+#include <cstdlib>
 #include <optional>
 
 namespace wb {
@@ -76,10 +78,9 @@ Settlement settlementFor(CountingRule rule, const Usage &usage);
 
 /// Whether a charge the provider named for a call (Mistral's query cost) is the call's usage, up to
 /// its rounding: then it is the charge settled, and says nothing of what admission held.
-constexpr bool namesUsage(qint64 charged, qint64 usageTokens)
+inline bool namesUsage(qint64 charged, qint64 usageTokens)
 {
-    const qint64 tolerance = charged / 50 > 2 ? charged / 50 : 2;
-    return (charged > usageTokens ? charged - usageTokens : usageTokens - charged) <= tolerance;
+    return std::abs(charged - usageTokens) <= std::max<qint64>(2, charged / 50);
 }
 
 /// How a provider was seen to count a key, from its own counters (LimitState learns it; runs
