@@ -262,8 +262,13 @@ Admission LimitState::admit(qint64 now, const AdmissionCost &c)
             m_ledger.erase(m_ledger.begin());
         // Every way of charging the call, whichever admitted it (scored against each other).
         const qint64 sum = c.sumTokens > 0 ? c.sumTokens : c.tokens;
-        m_ledger[a.tokens.window] = Charged{now, sum, c.largerTokens > 0 ? c.largerTokens : sum,
-                                            c.promptOnlyTokens > 0 ? c.promptOnlyTokens : sum, std::nullopt, a.tokens};
+        Charged charged;
+        charged.at = now;
+        charged.admitted = sum;
+        charged.larger = c.largerTokens > 0 ? c.largerTokens : sum;
+        charged.prompt = c.promptOnlyTokens > 0 ? c.promptOnlyTokens : sum;
+        charged.tickets = a.tokens;
+        m_ledger[a.tokens.window] = charged;
     }
     return a;
 }
@@ -1044,7 +1049,24 @@ bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const q
     // A reading is evidence when one instant explains it, within a range narrower than the other
     // misses by, and the other does not: two misses say more of the estimates (or of a refill not
     // yet known) than of the instant.
-    if ((off[0] > 0) == (off[1] > 0) || (off[0] == 0 ? width[0] >= off[1] : width[1] >= off[0]))
+    if ((off[0] > 0) == (off[1] > 0))
+        return false;
+    // Or when the count as of the reply misses a sharp prediction by a whole call or more sent
+    // with or after the replying one, as a count read at admission lacks them: a burst's first
+    // replies, whose counts at admission may hold any of the calls that raced there. The margin
+    // our prompt estimates carry before the model's first count is no call: the provider counts
+    // the prompts, not our margin on them (before, a reply-read key's first reply, short by that
+    // margin, voted). A smaller miss is an estimate's error, a rounding or a drain.
+    bool lacksCalls = false;
+    if (off[0] > 0 && width[0] < off[0] && mine != m_ledger.end()) {
+        qint64 smallest = std::numeric_limits<qint64>::max();
+        for (const auto &[ticket, c] : m_ledger) {
+            if (ticket != own && c.at >= mine->second.at)
+                smallest = std::min({smallest, c.admitted, c.larger > 0 ? c.larger : c.admitted, c.prompt > 0 ? c.prompt : c.admitted});
+        }
+        lacksCalls = off[0] - promptMarginOnTheirWay(now) >= smallest;
+    }
+    if (off[0] == 0 ? width[0] >= off[1] : (width[1] >= off[0] && !lacksCalls))
         return false;
     for (int i = 0; i < 2; ++i)
         m_instantScore[i] = kScoreDecay * m_instantScore[i] + double(off[i]);
@@ -1242,7 +1264,13 @@ QStringList LimitState::refusedForTokens(qint64 now, CountingRule rule)
 bool LimitState::countersShowRoom(const RateLimitHeaders &h, const Admission &a) const
 {
     // What the refused call would have taken in each dimension (the provider did not count it).
-    const qint64 tokens = m_windows[Tpm].amountOf(a.tokens.window);
+    // Admitted a cheaper way than prompt + max_tokens (learned, or remembered from a run that
+    // learned it wrongly), it takes the sum where the provider charges so: counters with room
+    // for the cheaper charge alone may have refused it for its tokens, which is no shorter
+    // interval (docs/ARCHITECTURE.md, "Shorter intervals").
+    qint64 tokens = m_windows[Tpm].amountOf(a.tokens.window);
+    if (const auto it = m_ledger.find(a.tokens.window); it != m_ledger.end())
+        tokens = std::max(tokens, it->second.admitted);
     const qint64 input = m_windows[Itpm].amountOf(a.inputTokens.window);
     bool named = false;
     auto room = [&](std::optional<qint64> remaining, qint64 need) {

@@ -34,7 +34,7 @@ Usage:
   indiesim.py bench --bin build/app/cli/discernus [--window-ms W] [--texts N] [--runs R,R,...]
       [--alg PROVIDER=bucket|window|fixed] [--openai-charge sum|max] [--no-settle]
       [--mistral-headers current|bysize] [--headers-at reply|admission] [--short PROVIDER=FRACTION]
-      [--keep] [--verbose]
+      [--start-into MS] [--keep] [--verbose]
 The bench sizes binding limits from a first run without any (each key holds about
 --calls-per-window calls a window), then runs `discernus run` on the sample corpus
 (resources/sample; four groups, two OpenAI keys) once per entry of --runs: `configured` (the
@@ -695,6 +695,9 @@ def bench(args):
         write_project(work, base, args.texts, limits, configured, args.max_tokens)
         lf = "" if configured else learned
         # Let every window of the previous run pass: each run starts with full limits.
+        if args.start_into is not None:
+            # A fixed window's phase: start the run this far into a window of the wall clock.
+            time.sleep((args.start_into / 1000.0 - time.time()) % window)
         rc, summary, err = run_cli(args, work, "%d-%s" % (index, tag), lf, args.window_ms)
         log = sim.log
         with open(os.path.join(work, "%d-%s-log.json" % (index, tag)), "w") as f:
@@ -757,6 +760,8 @@ def main():
     b.add_argument("--max-tokens", type=int, default=600)
     b.add_argument("--calls-per-window", type=int, default=4)
     b.add_argument("--runs", default="configured,learn,again")
+    b.add_argument("--start-into", type=float, default=None, metavar="MS",
+                   help="start each run MS into a window of the wall clock (where fixed windows begin)")
     b.add_argument("--keep", action="store_true", help="keep the project, logs and the runs' stderr")
     b.add_argument("--verbose", action="store_true", help="run discernus with --verbose")
     args = ap.parse_args()

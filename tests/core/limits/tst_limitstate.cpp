@@ -62,6 +62,14 @@ Usage reported(qint64 promptTokens, qint64 completionTokens)
     u.reported = true;
     return u;
 }
+/// `n` calls of `c`, admitted a millisecond apart from 0 (a burst).
+std::vector<Admission> admitBurst(LimitState &s, const AdmissionCost &c, qint64 n)
+{
+    std::vector<Admission> calls;
+    for (qint64 t = 0; t < n; ++t)
+        calls.push_back(s.admit(t, c));
+    return calls;
+}
 Usage smallMaxTokensUsage()
 {
     return reported(724, 97);
@@ -571,6 +579,31 @@ private slots:
         QVERIFY(!s.countersShowRoom(RateLimitHeaders{}, spreadCall));   // no counters: no evidence
     }
 
+    void roomForACheaperChargeOnlyIsNoShorterInterval()
+    {
+        // bench_modes --texts 48 --slack 10 --mode settle, the run that starts from what the
+        // learning run remembered: Mistral's key, remembered to charge the larger of prompt and
+        // max_tokens (4,000 here) where the provider charges their sum (4,600), was refused for
+        // its tokens with the remaining count between the two. Read as room for the call, the
+        // refusal made the key spread its calls for good (15.3 s against its least 10.2).
+        LimitState s(10'000);
+        s.setLearnChargeModel(true);
+        s.addConfigured({.rpm = 24, .tpm = 60'000});
+        s.setAdmitLarger(true);
+        AdmissionCost c = wb::admissionCost(CountingRule::Mistral, 16'000, 4'000, 600, 200);
+        c.tokens = c.largerTokens;   // as the router charges the way in use
+        const Admission a = s.admit(0, c);
+        QCOMPARE(s.used(LimitState::Tpm, 0), 4'000);
+        RateLimitHeaders h;
+        h.limitRequests = 24;
+        h.remainingRequests = 10;
+        h.limitTokens = 60'000;
+        h.remainingTokens = 4'300;   // room for 4,000, not for 4,600
+        QVERIFY(!s.countersShowRoom(h, a));
+        h.remainingTokens = 5'000;   // room for either: a refusal over a shorter interval
+        QVERIFY(s.countersShowRoom(h, a));
+    }
+
     void bucketReconcilesInBothDirections()
     {
         LimitState s;
@@ -1034,6 +1067,86 @@ private slots:
         // what a window read at admission does, and a key naming neither reset times nor charges
         // may be a bucket.
         QVERIFY2(learnedAt >= 0 && learnedAt < 11'000, qPrintable(QString::number(learnedAt) + u'\n' + notes.join(u'\n')));
+    }
+
+    void aBurstsFirstCountsReadAtAdmissionTellTheInstant()
+    {
+        // Our simulator's Mistral with its counters read as it admits a call (bench_modes --mode
+        // admission, 48 texts): prompt + max_tokens (1,400) charged at admission and named as the
+        // query cost, settled to the usage (1,000) at the reply. A burst of eight calls a
+        // millisecond apart; each reply shows the calls admitted up to its own, none after it.
+        // As of the reply the provider surely holds all eight, and the first counts fall short of
+        // that by several whole calls; at admission any of the calls may have raced there, a range
+        // that explains nearly any count. Read as evidence only where that range was the narrower,
+        // the instant was learned in about half the runs; where not, every call held its query
+        // cost for good, and Mistral's last calls waited a window more (15.5 s against its least
+        // 10.2).
+        constexpr qint64 kLimit = 20'000, kAdmitted = 1'400, kSettled = 1'000, kCalls = 8;
+        LimitState s(10'000);
+        s.setLearnChargeModel(true);
+        s.setLearnAlgorithm(true);
+        s.addConfigured({.rpm = 24, .tpm = kLimit});
+        const Usage u = reported(800, 200);
+        const std::vector<Admission> calls = admitBurst(s, wb::admissionCost(CountingRule::Mistral, 3'200, 800, 600, 200), kCalls);
+        QStringList notes;
+        qint64 learnedAfter = -1;   // replies
+        for (qint64 i = 0; i < kCalls; ++i) {
+            const qint64 t = 300 + 10 * i;
+            RateLimitHeaders h;   // as the provider admitted call i: calls 0..i at their admission charge
+            h.limitTokens = kLimit;
+            h.remainingTokens = kLimit - kAdmitted * (i + 1);
+            h.limitRequests = 24;
+            h.remainingRequests = 24 - (i + 1);
+            h.queryCostTokens = kAdmitted;
+            notes << s.learnAdmissionCharge(kAdmitted, 800, 600, kSettled);
+            s.settle(t, calls[size_t(i)], s.settlementNaming(settlementFor(CountingRule::Mistral, u), kAdmitted));
+            notes << s.learnAlgorithm(t, i, CountingRule::Mistral, h);
+            notes << s.reconcile(t, calls[size_t(i)], i, CountingRule::Mistral, h);
+            if (learnedAfter < 0 && s.readsCountersAtAdmission().value_or(false))
+                learnedAfter = i + 1;
+        }
+        QVERIFY2(learnedAfter > 0 && learnedAfter < kCalls, qPrintable(notes.join(u'\n')));
+        // Once the instant is known, the query cost names the admission only: the calls answered
+        // after that hold their usage, as the provider's window does.
+        const qint64 held = s.used(LimitState::Tpm, 400);
+        QVERIFY2(held <= kAdmitted * learnedAfter + kSettled * (kCalls - learnedAfter),
+                 qPrintable(QStringLiteral("held %1, learned after %2 replies\n").arg(held).arg(learnedAfter) + notes.join(u'\n')));
+        QVERIFY2(held < kAdmitted * kCalls, qPrintable(QString::number(held)));
+    }
+
+    void aBurstsMarginOnPromptsIsNoCallMissing()
+    {
+        // Our simulator's Mistral read as the reply leaves (bench_modes --texts 48 --slack 10
+        // --mode provider): a first burst of sixteen calls, each prompt charged half as much again
+        // as our estimate of it before the model's first count (6,000 where the provider counts
+        // 4,000: AdmissionCost::promptMargin), with max_tokens (600) at admission, settled to the
+        // usage at the reply. Every reply shows all sixteen; as of the reply the first counts are
+        // short of our charges by the margins of the calls still on their way, several whole
+        // calls' worth. Taken for calls the count lacked, as a count read at admission lacks those
+        // sent after its call, that taught the key the wrong instant.
+        constexpr qint64 kLimit = 120'000, kCalls = 16, kAdmitted = 4'600, kSettled = 4'200;
+        LimitState s(10'000);
+        s.setLearnChargeModel(true);
+        s.setLearnAlgorithm(true);
+        s.addConfigured({.rpm = 24, .tpm = kLimit});
+        AdmissionCost c = wb::admissionCost(CountingRule::Mistral, 16'000, 6'000, 600, 200);
+        c.promptMargin = 2'000;
+        const Usage u = reported(4'000, 200);
+        const std::vector<Admission> calls = admitBurst(s, c, kCalls);
+        QStringList notes;
+        for (qint64 i = 0; i < kCalls; ++i) {
+            const qint64 t = 300 + 10 * i;
+            RateLimitHeaders h;   // as the reply leaves: the answered calls settled, the rest admitted
+            h.limitTokens = kLimit;
+            h.remainingTokens = kLimit - kSettled * (i + 1) - kAdmitted * (kCalls - i - 1);
+            h.limitRequests = 24;
+            h.remainingRequests = 24 - kCalls;
+            s.settle(t, calls[size_t(i)], settlementFor(CountingRule::Mistral, u));
+            notes << s.learnAlgorithm(t, i, CountingRule::Mistral, h);
+            notes << s.reconcile(t, calls[size_t(i)], i, CountingRule::Mistral, h);
+            QVERIFY2(!s.readsCountersAtAdmission().value_or(false),
+                     qPrintable(QStringLiteral("after reply %1\n").arg(i + 1) + notes.join(u'\n')));
+        }
     }
 
     void aQueryCostReadAtAdmissionNamesTheAdmissionOnly()
