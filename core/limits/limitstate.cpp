@@ -1055,8 +1055,9 @@ bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const q
     // with or after the replying one, as a count read at admission lacks them: a burst's first
     // replies, whose counts at admission may hold any of the calls that raced there. The margin
     // our prompt estimates carry before the model's first count is no call: the provider counts
-    // the prompts, not our margin on them (before, a reply-read key's first reply, short by that
-    // margin, voted). A smaller miss is an estimate's error, a rounding or a drain.
+    // the prompts, not our margin on them, and a reply-read burst's first count falls that far
+    // short (docs/ARCHITECTURE.md, "When the provider reads its counters"). A smaller miss is an
+    // estimate's error, a rounding or a drain.
     bool lacksCalls = false;
     if (off[0] > 0 && width[0] < off[0] && mine != m_ledger.end()) {
         qint64 smallest = std::numeric_limits<qint64>::max();
