@@ -1063,7 +1063,7 @@ bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const q
         qint64 smallest = std::numeric_limits<qint64>::max();
         for (const auto &[ticket, c] : m_ledger) {
             if (ticket != own && c.at >= mine->second.at)
-                smallest = std::min({smallest, c.admitted, c.larger > 0 ? c.larger : c.admitted, c.prompt > 0 ? c.prompt : c.admitted});
+                smallest = std::min({smallest, c.admitted, c.larger, c.prompt});   // (admit fills all three)
         }
         lacksCalls = off[0] - promptMarginOnTheirWay(now) >= smallest;
     }
