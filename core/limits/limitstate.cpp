@@ -560,7 +560,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         }
         if (!m_chargeHeld && !bucketLike
             && learnReadingInstant(now, own.window, loReply, hiReply, loAdmit, hiAdmit, bucket() ? nullptr : &maybeAdmit,
-                                   providerUsed, threshold, notes)) {
+                                   providerUsed, threshold, rule, notes)) {
             believed();
             explainedByCharge.reset();
             explain();
@@ -1012,7 +1012,7 @@ qint64 LimitState::promptErrorOnTheirWay(qint64 now, RateWindow::Ticket except) 
 
 bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const qint64 loReply[6], const qint64 hiReply[6],
                                      const qint64 loAdmit[6], const qint64 hiAdmit[6], const MaybeCounted *maybe,
-                                     qint64 providerUsed, qint64 threshold, QStringList &notes)
+                                     qint64 providerUsed, qint64 threshold, CountingRule rule, QStringList &notes)
 {
     constexpr int kWays = 2 * AdmissionWays;
     // Calls on their way are charged our estimate of their prompt, which may be off by a tenth
@@ -1084,6 +1084,19 @@ bool LimitState::learnReadingInstant(qint64 now, RateWindow::Ticket own, const q
     m_windows[Tpm].clearSynthetic();
     m_residual2[Tpm] = 0;
     m_margin[Tpm] = 0;
+    // So was a settlement learned before it: counts read at admission lack the calls sent after
+    // the replying one, and the other settlement model, scored as of the reply only (learnCharge),
+    // took them for settlements. Remembered, such a settlement overfilled the next run's windows.
+    // The counting rule's model again, and the readings from now on teach it anew. (Not the way
+    // of admission: while the instant is unknown it is judged at both, learnCharge.)
+    // docs/ARCHITECTURE.md, "When the provider reads its counters".
+    if (m_modelLearnedBeforeInstant) {
+        m_modelLearnedBeforeInstant = false;
+        forgetChargeScores();
+        applyChargeModel(documentedChargeModel(rule));
+        m_chargeModel.reset();
+        notes << QStringLiteral("the settlement its remaining tokens showed before that is forgotten (read at the other instant)");
+    }
     notes << (m_readsAtAdmission ? QStringLiteral("the provider's remaining tokens are read as it admits a call, not as the reply leaves "
                                                   "(learned from its remaining tokens)")
                                  : QStringLiteral("the provider's remaining tokens are read as the reply leaves (learned from its "
@@ -1206,6 +1219,7 @@ bool LimitState::learnCharge(qint64 now, CountingRule rule, qint64 providerUsed,
     }
     if (best % 2 != model) {
         applyChargeModel(ChargeModel(best % 2));
+        m_modelLearnedBeforeInstant = !m_instantKnown;
         notes << (*m_chargeModel == ChargeModel::SettledToUsage
                       ? QStringLiteral("the provider settles tpm to each call's usage (learned from its remaining tokens)")
                       : QStringLiteral("the provider keeps each call's tpm admission charge (learned from its remaining tokens)"));

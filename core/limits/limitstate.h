@@ -347,7 +347,7 @@ private:
     int chargeIndex(CountingRule rule) const { return 2 * m_admission + int(m_chargeModel.value_or(documentedChargeModel(rule))); }
     bool learnReadingInstant(qint64 now, RateWindow::Ticket own, const qint64 loReply[6], const qint64 hiReply[6],
                              const qint64 loAdmit[6], const qint64 hiAdmit[6], const MaybeCounted *maybe,
-                             qint64 providerUsed, qint64 threshold, QStringList &notes);
+                             qint64 providerUsed, qint64 threshold, CountingRule rule, QStringList &notes);
     /// One tpm reading: scores each charge model against the provider's count, may switch. True
     /// when it switched (the way or the model), so what we hold was just charged anew. `admitOff`:
     /// while the instant is unknown, how far each way's count at admission misses, where that is
@@ -489,6 +489,9 @@ private:
     // are decaying sums of how far the best way of charging missed at each instant.
     bool m_readsAtAdmission = false;
     bool m_instantKnown = false;
+    // learnCharge changed the settlement model while the instant was unknown, from counts scored
+    // as of the reply (learnReadingInstant undoes it once the instant is learned).
+    bool m_modelLearnedBeforeInstant = false;
     double m_instantScore[2] = {0, 0};   // [at reply, at admission]
     int m_instantReadings = 0;
     bool m_instantScoredAsBucket = false;

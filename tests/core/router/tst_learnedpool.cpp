@@ -30,24 +30,12 @@ RouterJob job(quint64 id)
 
 using PoolRun = wbtest::SimRouterRun;
 
-/// `jobs` calls on two OpenAI deployments (keys k-1 and k-2, rpm 4 each (tpm never binds), shared by one simulator
-/// pool when `pooled`), no limits in the model list; `remembered`: what an earlier run learned.
-PoolRun run(bool pooled, int jobs, bool remembered = false, bool rememberPool = false,
-            const std::function<void(SimConfig &)> &tune = {})
+/// `jobs` calls (made by `jobOf`) on two OpenAI deployments gpt/1 and gpt/2 with the simulator's
+/// keys k-1 and k-2, no limits in the model list, windows of `windowMs`; `remember` adds to each
+/// deployment's options what an earlier run learned.
+PoolRun runTwoKeys(const SimConfig &cfg, qint64 windowMs, int jobs, const std::function<RouterJob(quint64)> &jobOf,
+                   const std::function<void(const QString &, RouterOptions &)> &remember)
 {
-    SimConfig cfg = wbtest::quickSimulator(kWindowMs);
-    for (const QString &name : {u"k-1"_qs, u"k-2"_qs}) {
-        SimKey k;
-        k.key = name;
-        k.provider = u"openai"_qs;
-        k.rpm = 4;
-        k.tpm = 1'000'000;   // announced, never binding (an unknown limit would pace the keys)
-        if (pooled)
-            k.pool = u"org"_qs;
-        cfg.keys << k;
-    }
-    if (tune)
-        tune(cfg);
     ProviderSimulator sim(cfg);
     PoolRun out;
     if (const auto port = sim.start(); !port) {
@@ -65,19 +53,42 @@ PoolRun run(bool pooled, int jobs, bool remembered = false, bool rememberPool = 
         d.apiBase = sim.baseUrl() + u"/v1"_qs;
         models.deployments << d;   // no limits configured
         o.apiKeys.insert(d.id, u"k-%1"_qs.arg(i));
+        remember(d.id, o);
+    }
+    Router router(models, o);
+    router.setWindowForTesting(windowMs, 50);
+    wbtest::runJobs(router, sim, jobs, jobOf, out);
+    return out;
+}
+
+/// `jobs` calls on two OpenAI keys (rpm 4 each (tpm never binds), shared by one simulator pool
+/// when `pooled`); `remembered`: the limits an earlier run learned, `rememberPool` its pool.
+PoolRun run(bool pooled, int jobs, bool remembered = false, bool rememberPool = false,
+            const std::function<void(SimConfig &)> &tune = {})
+{
+    SimConfig cfg = wbtest::quickSimulator(kWindowMs);
+    for (const QString &name : {u"k-1"_qs, u"k-2"_qs}) {
+        SimKey k;
+        k.key = name;
+        k.provider = u"openai"_qs;
+        k.rpm = 4;
+        k.tpm = 1'000'000;   // announced, never binding (an unknown limit would pace the keys)
+        if (pooled)
+            k.pool = u"org"_qs;
+        cfg.keys << k;
+    }
+    if (tune)
+        tune(cfg);
+    return runTwoKeys(cfg, kWindowMs, jobs, job, [&](const QString &id, RouterOptions &o) {
         if (remembered) {
             RateLimits l;
             l.rpm = 4;
             l.tpm = 1'000'000;
-            o.rememberedLimits.insert(d.id, l);
+            o.rememberedLimits.insert(id, l);
         }
         if (rememberPool)
-            o.rememberedPools.insert(d.id, u"learned:gpt/1"_qs);
-    }
-    Router router(models, o);
-    router.setWindowForTesting(kWindowMs, 50);
-    wbtest::runJobs(router, sim, jobs, job, out);
-    return out;
+            o.rememberedPools.insert(id, u"learned:gpt/1"_qs);
+    });
 }
 
 /// Every job done, none refused.
@@ -86,6 +97,48 @@ void expectAllDone(const PoolRun &r, int jobs)
     QVERIFY2(r.errors.isEmpty(), qPrintable(r.errors.join(u"; ")));
     QCOMPARE(r.stats.ok, jobs);
     QCOMPARE(r.stats.rateLimited, 0);
+}
+
+/// Two OpenAI keys counted apart, whose provider keeps each call's charge (prompt + max_tokens)
+/// and shows its counters as it admitted the call (`headers_read: admission`); tpm binds. `before`:
+/// what an earlier run's snapshot learned (limits, counting and pool remembered from it), or none.
+PoolRun admittedRun(const QList<DeploymentSnapshot> &before, int jobs)
+{
+    constexpr qint64 kAdmittedWindowMs = 2'000;
+    SimConfig cfg = wbtest::quickSimulator(kAdmittedWindowMs);
+    cfg.latencyMs = 150;   // bursts whose calls are still on their way at each reply
+    cfg.jitterMs = 40;
+    cfg.latencyPerOutputTokenMs = 0.2;
+    for (const QString &name : {u"k-1"_qs, u"k-2"_qs}) {
+        SimKey k;
+        k.key = name;
+        k.provider = u"openai"_qs;
+        k.rpm = 12;
+        k.tpm = 11'000;   // about 8 calls a window
+        k.headersAtAdmission = true;
+        cfg.keys << k;
+    }
+    const auto remember = [&](const QString &id, RouterOptions &o) {
+        for (const DeploymentSnapshot &d : before) {
+            if (d.id != id)
+                continue;
+            RateLimits l;
+            l.rpm = d.rpmLearned;
+            l.tpm = d.tpmLearned;
+            o.rememberedLimits.insert(id, l);
+            o.rememberedCounting.insert(id, d.learnedCounting);
+            if (!d.learnedPool.isEmpty())
+                o.rememberedPools.insert(id, d.learnedPool);
+        }
+    };
+    return runTwoKeys(cfg, kAdmittedWindowMs, jobs, [](quint64 id) {
+        RouterJob j = job(id);
+        // Prompts of ~300 to ~1,400 tokens, max_tokens 600: calls of unequal charge.
+        j.request.user = QString(u"We hold these truths to be self-evident, that all men are created equal. "_qs)
+                                 .repeated(15 + int(id * 37) % 70);
+        j.request.maxTokens = 600;
+        return j;
+    }, remember);
 }
 
 } // namespace
@@ -171,6 +224,25 @@ private slots:
             return;
         QCOMPARE(r.events.filter(u"counts separately"_qs).size(), 1);
         QVERIFY2(r.wallMs < 5 * kWindowMs, qPrintable(u"%1 ms"_qs.arg(r.wallMs)));
+    }
+
+    void aChargeReadAtTheWrongInstantIsNotRemembered()
+    {
+        // Before a key knows that its provider shows the counters as it admitted the call, a
+        // burst's counts lack the calls sent after the replying one; scored as of the reply, they
+        // look like a provider that settles to usage. Once the instant is learned, what those
+        // counts taught is forgotten: the key does not remember a settlement its provider never
+        // made, and the next run, starting from what this one learned, is refused nothing.
+        constexpr int kJobs = 48;
+        const PoolRun first = admittedRun({}, kJobs);
+        QVERIFY2(first.errors.isEmpty(), qPrintable(first.errors.join(u"; ")));
+        QCOMPARE(first.stats.ok, kJobs);
+        for (const DeploymentSnapshot &d : first.snapshot.deployments) {
+            QCOMPARE(d.learnedCounting.countersAtAdmission, std::optional<bool>(true));
+            QVERIFY2(d.learnedCounting.settledToUsage != std::optional<bool>(true), qPrintable(d.id + first.events.join(u'\n')));
+        }
+        const PoolRun second = admittedRun(first.snapshot.deployments, kJobs);
+        expectAllDone(second, kJobs);
     }
 
     void aRememberedPoolIsUsedFromTheFirstCall()
