@@ -213,6 +213,24 @@ qint64 LimitState::earliestAdmit(qint64 now, const AdmissionCost &c)
         if (spreads(Dim(d)))
             t = std::max(t, m_spreadAt[d]);
     }
+    if (fixedWindows() && m_phase && !m_fixedConfirmed) {
+        // The call that tells (the first after the first boundary since the switch) waits, where
+        // it is only a little, until a sliding window has room too: reset times that named a
+        // sliding window's oldest charge placed the boundary up to a round trip before that
+        // charge left, and the call sent there was refused. Not longer than the boundary's
+        // uncertainty or a tenth of the window: a provider that does forget at its boundaries
+        // would wait a window for calls spread over its last one (docs/ARCHITECTURE.md, "Fixed
+        // windows").
+        const qint64 b = boundaryAtOrBefore(t, m_phase->hi);
+        if (b > m_fixedSince && m_windows[Rpm].chargedSince(now, b - 1) == 0) {
+            qint64 sliding = t;
+            for (int d = Rpm; d <= Itpm; ++d)
+                if (const auto lim = effective(Dim(d)); lim && amounts[d] > 0)
+                    sliding = std::max(sliding, m_windows[d].earliestSlidingFit(now, amounts[d], std::max(*lim - m_margin[d], amounts[d])));
+            if (sliding - t <= std::max(m_phase->hi - m_phase->lo, fixedPeriod() / 10))
+                t = sliding;
+        }
+    }
     if (const auto lim = effective(Otpm); lim && c.outputReserve > 0) {
         // Output is charged when produced, so we hold an expected-output reservation for
         // every call in flight. An expectation above the limit is clamped (it could never

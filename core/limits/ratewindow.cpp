@@ -248,6 +248,28 @@ qint64 RateWindow::earliestFit(qint64 now, qint64 amount, qint64 limit)
     return kNever;   // only if amounts were negative; treat as never
 }
 
+qint64 RateWindow::earliestSlidingFit(qint64 now, qint64 amount, qint64 limit)
+{
+    if (amount > limit)
+        return kNever;
+    prune(now);
+    // Charges are in the order they were made, so their sliding expiries ascend too.
+    qint64 need = amount - limit;
+    for (const Event &e : m_events)
+        if (e.at + m_windowMs > now)
+            need += e.amount;
+    if (need <= 0)
+        return now;
+    for (const Event &e : m_events) {
+        if (e.at + m_windowMs <= now)
+            continue;
+        need -= e.amount;
+        if (need <= 0)
+            return e.at + m_windowMs;
+    }
+    return kNever;
+}
+
 qint64 RateWindow::nextExpiry(qint64 now)
 {
     prune(now);

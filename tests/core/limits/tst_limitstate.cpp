@@ -2093,6 +2093,77 @@ private slots:
         }
     }
 
+    void aProbeWaitsWhereTheBoundaryMayBeASlidingWindowsOldestCharge()
+    {
+        // A sliding window of 4 requests whose reset names when its oldest charge leaves, sent
+        // to greedily; replies 220 ms after their calls, showing the counters 10 ms before. The
+        // first window's resets and the second's name instants 100 ms apart, which taken for one
+        // boundary place it up to a round trip before the second window's oldest charge leaves
+        // (`bench_modes --texts 12 --mode oldest`, learning: one refusal of the call that tells).
+        // That call waits until a sliding window has room too, and nothing is refused.
+        const qint64 W = 5'000, rpm = 5, kLatency = 220;
+        LimitState s(W);
+        s.setLearnAlgorithm(true);
+        s.addConfigured(LimitValues{rpm, std::nullopt, std::nullopt, std::nullopt});
+        AdmissionCost one;
+        one.requests = 1;
+        std::vector<qint64> accepted;   // the provider's: when each call it counted arrived
+        const auto inWindow = [&](qint64 t) {
+            return std::count_if(accepted.begin(), accepted.end(), [&](qint64 x) { return x <= t && x > t - W; });
+        };
+        struct Pending {
+            Admission a;
+            qint64 sentAt;
+        };
+        std::vector<Pending> pending;
+        int refused = 0, sent = 0;
+        QStringList notes;
+        bool wasFixed = false;
+        // The first window: one call at 300, three at 600 (after its reply); the second opens
+        // with one call at 5,400 (100 ms after the first call left); then greedily.
+        std::vector<qint64> planned = {300, 600, 600, 600, 5'400};
+        for (qint64 t = 0; t < 16'000; t += 10) {
+            for (auto it = pending.begin(); it != pending.end();) {
+                if (it->sentAt + kLatency > t) {
+                    ++it;
+                    continue;
+                }
+                const qint64 readAt = it->sentAt + kLatency - 10;
+                qint64 oldest = readAt;
+                for (qint64 x : accepted)
+                    if (x <= readAt && x > readAt - W)
+                        oldest = std::min(oldest, x);
+                RateLimitHeaders h;
+                h.limitRequests = rpm;
+                h.remainingRequests = rpm - inWindow(readAt);
+                h.resetRequestsMs = oldest + W - readAt;
+                const qint64 at = it->sentAt + kLatency;
+                notes << s.learnAlgorithm(at, it->sentAt, CountingRule::OpenAi, h);
+                s.reconcile(at, it->a, it->sentAt, CountingRule::OpenAi, h);
+                s.settle(at, it->a, Settlement{});
+                it = pending.erase(it);
+            }
+            wasFixed = wasFixed || s.algorithm() == LimitAlgorithm::FixedWindow;
+            const bool early = t < 5'500;
+            while (early ? !planned.empty() && planned.front() == t : s.canAdmit(t, one)) {
+                if (early)
+                    planned.erase(planned.begin());
+                const Admission a = s.admit(t, one);
+                ++sent;
+                if (inWindow(t) >= rpm) {
+                    ++refused;
+                    s.release(a);
+                    continue;
+                }
+                accepted.push_back(t);
+                pending.push_back({a, t});
+            }
+        }
+        QVERIFY2(wasFixed, qPrintable(notes.join(u'\n')));   // the resets looked like one boundary
+        QVERIFY2(refused == 0, qPrintable(QString::number(refused) + u'\n' + notes.join(u'\n')));
+        QVERIFY(sent >= 12);
+    }
+
     void aProbeWhoseReplyCameAfterTheOldCallsLeftTellsNothing()
     {
         // 5-s windows, 12 requests each. One call at 300 ms, three at 500 ms; replies 220 ms later

@@ -66,6 +66,23 @@ private slots:
         }
     }
 
+    void aFixedWindowStillTellsWhenASlidingOneWouldHaveRoom()
+    {
+        // 10-s windows counted as fixed ones with a boundary at 10 s: charges of 3, 4 and 5 at
+        // 2, 6 and 9 s all leave at the boundary, where a sliding window lets them go at 12, 16
+        // and 19 s.
+        RateWindow w(10'000);
+        w.charge(2'000, 3);
+        w.charge(6'000, 4);
+        w.charge(9'000, 5);
+        w.setFixed(9'000, RateWindow::Fixed{10'000, 10'000, 0});
+        QCOMPARE(w.earliestFit(9'500, 4, 12), qint64(10'000));
+        QCOMPARE(w.earliestSlidingFit(9'500, 4, 12), qint64(16'000));   // the first two must leave
+        QCOMPARE(w.earliestSlidingFit(9'500, 8, 12), qint64(19'000));   // all three
+        QCOMPARE(w.earliestSlidingFit(12'500, 3, 12), qint64(12'500));   // the first has left
+        QCOMPARE(w.earliestSlidingFit(9'500, 13, 12), RateWindow::kNever);
+    }
+
     void settleKeepsTimestamp()
     {
         RateWindow w;
