@@ -253,19 +253,23 @@ qint64 RateWindow::earliestSlidingFit(qint64 now, qint64 amount, qint64 limit)
     if (amount > limit)
         return kNever;
     prune(now);
-    // Charges are in the order they were made, so their sliding expiries ascend too.
+    // (Held or restamped charges may sit out of time order: sorted by when a sliding window lets
+    // them go.)
+    std::vector<std::pair<qint64, qint64>> leaving;   // (time it leaves, amount)
     qint64 need = amount - limit;
-    for (const Event &e : m_events)
-        if (e.at + m_windowMs > now)
+    for (const Event &e : m_events) {
+        if (e.at + m_windowMs > now) {
             need += e.amount;
+            leaving.emplace_back(e.at + m_windowMs, e.amount);
+        }
+    }
     if (need <= 0)
         return now;
-    for (const Event &e : m_events) {
-        if (e.at + m_windowMs <= now)
-            continue;
-        need -= e.amount;
+    std::sort(leaving.begin(), leaving.end());
+    for (const auto &[at, a] : leaving) {
+        need -= a;
         if (need <= 0)
-            return e.at + m_windowMs;
+            return at;
     }
     return kNever;
 }

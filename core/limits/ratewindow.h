@@ -107,7 +107,7 @@ public:
     /// Earliest time >= now at which used + amount <= limit; kNever if amount > limit.
     qint64 earliestFit(qint64 now, qint64 amount, qint64 limit);
     /// The same as a sliding window would say, whatever the fixed windows in use: each retained
-    /// charge counts for a window from its time (corrections left out).
+    /// charge counts for a window from its time (corrections and holds left out).
     qint64 earliestSlidingFit(qint64 now, qint64 amount, qint64 limit);
     /// Time the next charge expires, or kNever if the window is empty.
     qint64 nextExpiry(qint64 now);
