@@ -2095,7 +2095,7 @@ private slots:
 
     void aProbeWaitsWhereTheBoundaryMayBeASlidingWindowsOldestCharge()
     {
-        // A sliding window of 4 requests whose reset names when its oldest charge leaves, sent
+        // A sliding window of 5 requests whose reset names when its oldest charge leaves, sent
         // to greedily; replies 220 ms after their calls, showing the counters 10 ms before. The
         // first window's resets and the second's name instants 100 ms apart, which taken for one
         // boundary place it up to a round trip before the second window's oldest charge leaves
