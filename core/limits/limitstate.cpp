@@ -169,10 +169,9 @@ void LimitState::settleCharge(Dim d, qint64 now, const ChargeTickets &t, qint64 
 
 qint64 LimitState::fit(Dim d, qint64 now, qint64 amount, qint64 limit)
 {
-    // The margin never makes a call that fits the limit "never" admissible.
     if (amount > limit)
         return RateWindow::kNever;
-    const qint64 cap = std::max(limit - m_margin[d], amount);
+    const qint64 cap = capFor(d, amount, limit);
     // The bucket's safety margin is a delay, as the window's: the provider starts draining a
     // charge when the request arrives, up to the margin after us (otpm: counted before we charge).
     const qint64 lag = d == Otpm ? 0 : std::max<qint64>(0, m_windows[d].windowMs() - m_windows[Otpm].windowMs());
@@ -226,7 +225,7 @@ qint64 LimitState::earliestAdmit(qint64 now, const AdmissionCost &c)
             qint64 sliding = t;
             for (int d = Rpm; d <= Itpm; ++d)
                 if (const auto lim = effective(Dim(d)); lim && amounts[d] > 0)
-                    sliding = std::max(sliding, m_windows[d].earliestSlidingFit(now, amounts[d], std::max(*lim - m_margin[d], amounts[d])));
+                    sliding = std::max(sliding, m_windows[d].earliestSlidingFit(now, amounts[d], capFor(Dim(d), amounts[d], *lim)));
             if (sliding - t <= std::max(m_phase->hi - m_phase->lo, fixedPeriod() / 10))
                 t = sliding;
         }

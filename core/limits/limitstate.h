@@ -293,6 +293,9 @@ private:
     ChargeTickets charge(Dim d, qint64 now, qint64 amount);
     void settleCharge(Dim d, qint64 now, const ChargeTickets &t, qint64 amount);
     qint64 fit(Dim d, qint64 now, qint64 amount, qint64 limit);
+    /// What a window may hold with `amount` in it: the limit less the safety margin, but never
+    /// less than the call itself (the margin never makes a call that fits "never" admissible).
+    qint64 capFor(Dim d, qint64 amount, qint64 limit) const { return std::max(limit - m_margin[d], amount); }
     /// Moves our count by `delta` (> 0 until `until`; < 0 given back while our charges last).
     void adjust(Dim d, qint64 now, qint64 delta, qint64 until);
     void observeLimit(Dim d, std::optional<qint64> limit, QStringList &notes);
