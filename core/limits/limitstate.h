@@ -359,6 +359,9 @@ private:
     bool learnCharge(qint64 now, CountingRule rule, qint64 providerUsed, const qint64 lo[6], const qint64 hi[6],
                      const qint64 *admitOff, qint64 threshold, QStringList &notes);
     void applyChargeModel(ChargeModel m);
+    /// The calls a window's count as of the reply holds surely and at their admission charge
+    /// (sent by the first half of the replying call's round trip, not answered yet).
+    std::vector<RateWindow::Ticket> countedOnTheirWay(qint64 now, qint64 sentAt, RateWindow::Ticket own) const;
     /// Admits by `way` (AdmissionWay) from now on and charges what the window holds again by it;
     /// the bucket's level too with `moveBucket` (else its level was moved as a whole).
     void setAdmission(qint64 now, int way, ChargeModel model, bool moveBucket);
@@ -456,7 +459,15 @@ private:
         qint64 settledAt = 0;           // when the reply told it
         qint64 rise = 0;                // what it was settled above its admission charge while that was unsure
         std::optional<qint64> named;    // the admission charge its reply named (Mistral's query cost read at admission)
+        qint64 margin = 0;              // of its prompt's charge, above our estimate (AdmissionCost::promptMargin)
         qint64 amount(int admission) const { return admission == AdmitLarger ? larger : admission == AdmitPrompt ? prompt : admitted; }
+        /// What `amount(admission)` holds above our estimate of what the provider counts.
+        qint64 marginIn(int admission) const
+        {
+            const qint64 m = std::min(margin, prompt);
+            // (The larger of prompt and max_tokens: max_tokens is the sum less the prompt.)
+            return admission == AdmitLarger ? std::max<qint64>(0, larger - std::max(prompt - m, admitted - prompt)) : m;
+        }
     };
     std::map<RateWindow::Ticket, Charged> m_ledger;
     // Admitted calls not yet sent (setTracksSending): no provider count can hold them.

@@ -2485,6 +2485,129 @@ private slots:
         QVERIFY2(s.used(LimitState::Itpm, 1'100) <= 5'500 + 1'200 + 1, qPrintable(QString::number(s.used(LimitState::Itpm, 1'100))));
     }
 
+    void aReplyThatRacedTheCountTeachesNoCheaperWay()
+    {
+        // Mistral as bench_modes' settle mode plays it: a sliding log of 10 s that charges a call
+        // its prompt and max_tokens (800 + 600) at admission and settles it to its usage (1,000)
+        // as it answers. Calls sent together are answered together, last to first, each settled
+        // before the count its reply carries is read; the replies reach us first to first, a
+        // millisecond apart. So the first reply's count already lacks the unused max_tokens (400)
+        // of the calls whose replies we have not read yet, and the larger of prompt and
+        // max_tokens (800) looks closer than the sum we admit by. The later replies' counts lack
+        // the earlier ones' settlements, which ours already hold, and there the larger misses by
+        // more. Scored together the readings teach nothing cheaper; held back and scored with
+        // those calls as perhaps settled, the first replies' counts no longer spoke against the
+        // sum, the later ones taught "keeps the admission charge", and 22 calls were refused
+        // (docs/ARCHITECTURE.md, "When the provider reads its counters").
+        constexpr qint64 kWindow = 10'000, kLimit = 11'200, kLatency = 300;
+        LimitState s(kWindow);
+        s.setLearnChargeModel(true);
+        s.setLearnAlgorithm(true);
+        s.addConfigured({.tpm = kLimit});
+        const AdmissionCost call = wb::admissionCost(CountingRule::Mistral, 3'200, 800, 600, 200);
+        const Usage u = reported(800, 200);
+        struct Counted {
+            qint64 at, amount;
+        };
+        std::vector<Counted> log;   // the provider's, one entry per call it took
+        const auto providerHolds = [&](qint64 t) {
+            qint64 sum = 0;
+            for (const Counted &c : log)
+                sum += c.at > t - kWindow ? c.amount : 0;
+            return sum;
+        };
+        struct OnItsWay {
+            Admission a;
+            qint64 sent;
+            std::size_t entry;
+        };
+        std::vector<OnItsWay> onTheirWay;
+        int sent = 0, refused = 0;
+        bool learnedCheaper = false;
+        QStringList notes;
+        for (qint64 t = 0; t < 60'000; t += 10) {
+            std::vector<OnItsWay> due;
+            for (auto it = onTheirWay.begin(); it != onTheirWay.end();) {
+                if (it->sent + kLatency <= t) {
+                    due.push_back(*it);
+                    it = onTheirWay.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+            // The provider answers them last to first, each settled before its count is read;
+            // the replies reach us first to first, a millisecond apart.
+            std::vector<qint64> counted(due.size());
+            for (std::size_t i = due.size(); i-- > 0;) {
+                log[due[i].entry].amount = 1'000;
+                counted[i] = providerHolds(t);
+            }
+            qint64 at = t;
+            for (std::size_t i = 0; i < due.size(); ++i) {
+                const OnItsWay &c = due[i];
+                RateLimitHeaders h;
+                h.limitTokens = kLimit;
+                h.remainingTokens = kLimit - counted[i];
+                s.settle(at, c.a, settlementFor(CountingRule::Mistral, u));
+                notes << s.learnAlgorithm(at, c.sent, CountingRule::Mistral, h, c.a.tokens.window);
+                notes << s.reconcile(at, c.a, c.sent, CountingRule::Mistral, h);
+                ++at;   // the next reply, a millisecond later
+            }
+            learnedCheaper = learnedCheaper || s.admitsLargerOfPromptAndMax() || s.admitsPromptOnly();
+            while (sent < 40 && s.canAdmit(at, asTheRouterAsks(s, call))) {
+                const Admission a = s.admit(at, asTheRouterAsks(s, call));
+                ++sent;
+                if (providerHolds(at) + 1'400 > kLimit) {
+                    ++refused;
+                    notes << s.refusedForTokens(at, CountingRule::Mistral);
+                    s.refund(at, a);
+                    continue;
+                }
+                log.push_back({at, 1'400});
+                onTheirWay.push_back({a, at, log.size() - 1});
+            }
+        }
+        QVERIFY2(!learnedCheaper, qPrintable(notes.join(u'\n')));
+        QCOMPARE(refused, 0);
+        QCOMPARE(sent, 40);
+    }
+
+    void theMarginOnPromptsOnTheirWayTeachesNoCheaperWay()
+    {
+        // As bench_modes' settle mode showed it: Mistral charges a call its prompt (1,540) and
+        // max_tokens (600) at admission and settles it to its usage (1,690) as it answers; we
+        // charge each prompt 16 above our estimate, the margin calibrated counts carry
+        // (AdmissionCost::promptMargin). Four calls go together; two more go late in the first
+        // reply's round trip, after the provider read the count it carries, and are answered
+        // before it reaches us. The first two replies' counts hold the other calls of the four
+        // at 2,140 each. Predicted with our margin, the sum of prompt and max_tokens missed them
+        // by that margin (48 tokens, then 32), while the larger of the two (the prompt), whose
+        // range holds the late calls, took them in: it was learned, and a burst admitted so was
+        // refused (docs/ARCHITECTURE.md, "When the provider reads its counters").
+        LimitState s(10'000);
+        s.setLearnChargeModel(true);
+        s.addConfigured({.tpm = 100'000});
+        AdmissionCost c = wb::admissionCost(CountingRule::Mistral, 6'160, 1'556, 600, 150);
+        c.promptMargin = 16;
+        const Settlement used = settlementFor(CountingRule::Mistral, reported(1'540, 150));
+        std::vector<Admission> four;
+        for (qint64 t = 0; t < 4; ++t)
+            four.push_back(s.admit(t, c));
+        const Admission late[2] = {s.admit(570, c), s.admit(572, c)};
+        s.settle(590, late[0], used);
+        s.settle(595, late[1], used);
+        RateLimitHeaders h;
+        h.limitTokens = 100'000;
+        QStringList notes;
+        s.settle(600, four[0], used);
+        h.remainingTokens = 100'000 - (1'690 + 3 * 2'140);
+        notes << s.reconcile(600, four[0], 0, CountingRule::Mistral, h);
+        s.settle(620, four[1], used);
+        h.remainingTokens = 100'000 - (2 * 1'690 + 2 * 2'140);
+        notes << s.reconcile(620, four[1], 1, CountingRule::Mistral, h);
+        QVERIFY2(!s.admitsLargerOfPromptAndMax() && !s.admitsPromptOnly(), qPrintable(notes.join(u'\n')));
+    }
+
     void aBucketDrainsFromWhenTheRequestLeft()
     {
         // The provider's bucket holds a charge from the request's arrival; a request that left
