@@ -626,10 +626,8 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         // the sum of prompt and max_tokens missed Mistral's counts by the margin on the calls on
         // their way (49 of 54 tokens, 179 of 186), and the larger of the two, whose range holds
         // more, was learned (docs/ARCHITECTURE.md, "When the provider reads its counters").
-        std::vector<RateWindow::Ticket> onTheirWay;
         if (!bucket() && !m_readsAtAdmission && !replayed) {
-            onTheirWay = countedOnTheirWay(now, sentAt, own.window);
-            for (const RateWindow::Ticket t : onTheirWay) {
+            for (const RateWindow::Ticket t : countedOnTheirWay(now, sentAt, own.window)) {
                 const Charged &c = m_ledger.at(t);
                 for (int m = 0; m < 2 * AdmissionWays; ++m)
                     wayLo[m] -= c.marginIn(m / 2);
