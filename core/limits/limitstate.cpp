@@ -847,8 +847,7 @@ void LimitState::chargePredictions(qint64 now, qint64 sentAt, RateWindow::Ticket
             // now: a charge that leaves its window in between may or may not be in it.
             if (!providerHolds(c.at, sentAt))
                 continue;
-            // A call still waiting for a connection here cannot be in the provider's count yet.
-            const bool surely = (c.at <= horizon || ticket == own) && !isUnsent(ticket) && providerHolds(c.at, now);
+            const bool surely = surelyCounted(ticket, c, now, sentAt, own);
             for (int way = 0; way < AdmissionWays; ++way) {
                 const qint64 admitted = c.amount(way);
                 const qint64 held[2] = {admitted, c.usage ? *c.usage : admitted};   // by ChargeModel
@@ -996,14 +995,21 @@ void LimitState::chargePredictionsAtAdmission(qint64 now, qint64 sentAt, RateWin
     }
 }
 
+bool LimitState::surelyCounted(RateWindow::Ticket ticket, const Charged &c, qint64 now, qint64 sentAt,
+                               RateWindow::Ticket own) const
+{
+    // Sent within the first half of the replying call's round trip (a burst leaves together and
+    // arrives long before its first reply), and not still waiting for a connection here.
+    const qint64 horizon = sentAt + std::max<qint64>(0, now - sentAt) / 2;
+    return (c.at <= horizon || ticket == own) && !isUnsent(ticket) && providerHolds(c.at, now);
+}
+
 std::vector<RateWindow::Ticket> LimitState::countedOnTheirWay(qint64 now, qint64 sentAt, RateWindow::Ticket own) const
 {
     // The calls chargePredictions counts surely, at their admission charge: no reply yet.
-    const qint64 horizon = sentAt + std::max<qint64>(0, now - sentAt) / 2;
     std::vector<RateWindow::Ticket> out;
     for (const auto &[ticket, c] : m_ledger) {
-        if (ticket != own && !c.usage && c.at <= horizon && !isUnsent(ticket) && providerHolds(c.at, sentAt)
-            && providerHolds(c.at, now))
+        if (ticket != own && !c.usage && providerHolds(c.at, sentAt) && surelyCounted(ticket, c, now, sentAt, own))
             out.push_back(ticket);
     }
     return out;

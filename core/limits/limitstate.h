@@ -470,6 +470,9 @@ private:
         }
     };
     std::map<RateWindow::Ticket, Charged> m_ledger;
+    /// Whether a window's count as of the reply to `own` (sent at `sentAt`) surely holds `c`
+    /// (chargePredictions; a charge that left the provider's window by `sentAt` aside).
+    bool surelyCounted(RateWindow::Ticket ticket, const Charged &c, qint64 now, qint64 sentAt, RateWindow::Ticket own) const;
     // Admitted calls not yet sent (setTracksSending): no provider count can hold them.
     bool m_tracksSending = false;
     std::vector<Admission> m_unsent;

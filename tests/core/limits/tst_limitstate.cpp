@@ -2500,10 +2500,7 @@ private slots:
         // sum, the later ones taught "keeps the admission charge", and 22 calls were refused
         // (docs/ARCHITECTURE.md, "When the provider reads its counters").
         constexpr qint64 kWindow = 10'000, kLimit = 11'200, kLatency = 300;
-        LimitState s(kWindow);
-        s.setLearnChargeModel(true);
-        s.setLearnAlgorithm(true);
-        s.addConfigured({.tpm = kLimit});
+        LimitState s = learningMistralTokens(kLimit);
         const AdmissionCost call = wb::admissionCost(CountingRule::Mistral, 3'200, 800, 600, 200);
         const Usage u = reported(800, 200);
         struct Counted {
