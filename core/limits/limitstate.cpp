@@ -2025,11 +2025,18 @@ QStringList LimitState::learnFromRetryDelay(qint64 now, qint64 sentAt, const Adm
     const qint64 period = m_windows[Otpm].windowMs();
     const double rate = double(*limit) / double(period);
     const std::vector<RateWindow::Charge> charges = m_windows[d].charges(now);
-    const double level = replayedLevel(charges, decided, rate, own.window);
+    // The calls on their way were charged the margin our estimate of their prompts carries (half
+    // as much again before the provider counted one): the provider decided on their prompts.
+    qint64 margins = 0;
+    if (d != Rpm)
+        for (const auto &[ticket, m] : m_promptMargins)
+            if (ticket != refused.requests.window && m.first <= decided)
+                margins += m.second;
+    const double level = std::max(0.0, replayedLevel(charges, decided, rate, own.window) - double(margins));
     const qint64 bucketWait = qint64(std::ceil(std::max(0.0, level + double(amount) - double(*limit)) / rate));
     // A window: the oldest charges leave until the call fits.
     std::vector<RateWindow::Charge> held;
-    qint64 sum = 0;
+    qint64 sum = -margins;
     for (const RateWindow::Charge &c : charges)
         if (c.id != own.window && c.at <= decided && c.at + period > decided) {
             held.push_back(c);

@@ -21,6 +21,20 @@ void SlowStart::accepted(qint64 now, qint64 latencyMs)
     m_hasLatency = true;
 }
 
+void SlowStart::refusedAfter(qint64 ms)
+{
+    m_slowestRefusalMs = std::max(m_slowestRefusalMs, std::max<qint64>(0, ms));
+}
+
+std::optional<qint64> SlowStart::presumedAcceptedAfterMs() const
+{
+    if (m_slowestRefusalMs >= 0)
+        return 2 * m_slowestRefusalMs + kPresumeSlackMs;
+    if (!m_presumeEarly || !m_hasLatency)
+        return std::nullopt;
+    return std::max<qint64>(kPresumeSlackMs, qint64(m_latencyMs / 4));
+}
+
 int SlowStart::acceptedInWindow(qint64 now)
 {
     while (!m_accepted.empty() && m_accepted.front() + m_windowMs <= now)

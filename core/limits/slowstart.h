@@ -11,14 +11,16 @@
 //     max(1, floor(kGrowth x calls accepted in the last window x mean latency / window)).
 // Passing an unknown limit therefore costs at most that many 429s (one, while the accepted rate is
 // below window / (kGrowth x latency)), and the admitted rate grows by a factor e every
-// window / kGrowth as long as nothing is refused. Once every such dimension has a limit (from a
-// header or a refusal's text) the key is admitted as if the limits had been configured. Pure:
-// the clock is an argument.
+// window / kGrowth as long as nothing is refused. A call not refused within a refusal's round
+// trip after it left was let through, and no longer counts as in flight (presumedAcceptedAfterMs).
+// Once every such dimension has a limit (from a header or a refusal's text) the key is admitted
+// as if the limits had been configured. Pure: the clock is an argument.
 #include "core/common/provider.h"
 #include "core/limits/ratewindow.h"
 
 #include <QtGlobal>
 #include <deque>
+#include <optional>
 #include <vector>
 
 namespace wb {
@@ -70,6 +72,19 @@ public:
     /// Calls accepted within the last window.
     int acceptedInWindow(qint64 now);
     double meanLatencyMs() const { return m_latencyMs; }
+    /// The provider refused a call of this key this long after its request had left. A refusal
+    /// comes back within a round trip; an accepted call takes as long as its generation.
+    void refusedAfter(qint64 ms);
+    /// How long after its request left a call that has not been refused is taken as let through
+    /// by the limits it met (docs/ARCHITECTURE.md, "Presumed accepted"): twice the slowest
+    /// refusal seen (the router counts those that named their limit), plus kPresumeSlackMs.
+    /// Before the key's first refusal, a quarter of the accepted calls' mean latency where
+    /// presumeBeforeARefusal() was set (a provider whose every refusal names its limit and
+    /// which announces none), nothing otherwise.
+    std::optional<qint64> presumedAcceptedAfterMs() const;
+    void presumeBeforeARefusal(bool on) { m_presumeEarly = on; }
+    /// Added to twice the slowest refusal: the timers' and the event loop's granularity.
+    static constexpr qint64 kPresumeSlackMs = 10;
     /// The provider refused without naming any count: pacing cannot end in a learned limit, so it
     /// stops; the key is held by its retry-after and by bounds() instead.
     void giveUp() { m_gaveUp = true; }
@@ -82,6 +97,8 @@ private:
     std::deque<qint64> m_accepted;   // reply times within the last window
     double m_latencyMs = 0;          // moving mean of accepted calls' latency
     bool m_hasLatency = false;
+    qint64 m_slowestRefusalMs = -1;   // -1: no refusal seen yet
+    bool m_presumeEarly = false;
     bool m_gaveUp = false;
     RefusalBounds m_bounds;
 };

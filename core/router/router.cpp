@@ -166,6 +166,7 @@ struct InFlightCall {
     qint64 startMs = 0;
     qint64 sentMs = 0;                   // when the provider counts it from (admission, or restamp)
     bool sent = false;                   // the request has left (its upload finished)
+    qint64 uploadedMs = -1;              // when it left (onCallSent)
     bool probe = false;                  // the one call probing an unreachable deployment
     // A key with no configured limits: what its window held when this call was admitted, the call
     // included, for refusals that name nothing (core/limits/slowstart.h, RefusalBounds).
@@ -296,6 +297,8 @@ public:
     void scheduleDispatch();
     void dispatch();
     void armTimer(qint64 wakeAt);
+    /// Arms the wake timer for `at` unless it already fires sooner.
+    void wakeBy(qint64 at);
     bool handleUnusableGroup(const QString &group, qint64 now, qint64 &wake);
     bool usable(const DeploymentState &d, qint64 now) const
     {
@@ -309,7 +312,16 @@ public:
     }
     /// Why the deployment cannot take its group's next call, and until when (monotonic ms).
     std::pair<WaitReason, qint64> waitReason(DeploymentState &d, qint64 now);
-    bool slowStartHolds(DeploymentState &d, JobState *job, qint64 t);
+    bool slowStartHolds(DeploymentState &d, JobState *job, qint64 t, qint64 *wake = nullptr);
+    /// A key's calls on their way, for the slow start (docs/ARCHITECTURE.md, "Presumed
+    /// accepted"): those not yet presumed accepted and when the next of them will be; the most
+    /// requests a presumed one's window held.
+    struct OnTheirWay {
+        int unconfirmed = 0;
+        qint64 presumedRequests = 0;
+        qint64 next = RateWindow::kNever;
+    };
+    OnTheirWay onTheirWay(const DeploymentState &d, qint64 t) const;
     int callsBeforeFirstReply(const DeploymentState &d) const;
     /// After refusals that name nothing: what `cost` would make the key's window hold.
     RefusalBounds::Point heldWith(DeploymentState &d, const AdmissionCost &cost, qint64 t);
@@ -726,8 +738,12 @@ void Router::Private::rebuildWindows()
         }
         d.limits = slot.get();
         auto &pace = slowStarts[d.windowKey];
-        if (!pace)
+        if (!pace) {
             pace = std::make_unique<SlowStart>(windowMs + marginMs);
+            // Gemini announces no limit and names the one it refused on: a call may be presumed
+            // accepted before its key's first refusal (docs/ARCHITECTURE.md, "Presumed accepted").
+            pace->presumeBeforeARefusal(d.rule == CountingRule::Gemini);
+        }
         d.slowStart = pace.get();
         if (!l.statesARate()) {
             if (const auto it = options.rememberedAccepted.constFind(d.dep.id); it != options.rememberedAccepted.cend())
@@ -907,6 +923,13 @@ void Router::Private::scheduleDispatch()
         return;
     dispatchPending = true;
     QMetaObject::invokeMethod(q, [this] { dispatch(); }, Qt::QueuedConnection);
+}
+
+void Router::Private::wakeBy(qint64 at)
+{
+    const qint64 t = now();
+    if (!wakeTimer->isActive() || t + wakeTimer->remainingTime() > at)
+        armTimer(at);
 }
 
 void Router::Private::armTimer(qint64 wakeAt)
@@ -1112,9 +1135,10 @@ int Router::Private::choose(const QString &group, JobState *job, qint64 t, qint6
             anyCouldEverFit = true;
             continue;
         }
-        if (slowStartHolds(d, job, t)) {
+        if (slowStartHolds(d, job, t, &earliest)) {
             // A limit the provider does not announce is still unknown: no faster than twice what
-            // it has accepted (core/limits/slowstart.h); a reply reschedules.
+            // it has accepted (core/limits/slowstart.h); a reply reschedules, and so does a call
+            // on its way becoming presumed accepted.
             anyCouldEverFit = true;
             continue;
         }
@@ -1574,18 +1598,59 @@ int Router::Private::callsBeforeFirstReply(const DeploymentState &d) const
     return resetsNamed || pools->suspected(d.member) ? 1 : 2;
 }
 
-bool Router::Private::slowStartHolds(DeploymentState &d, JobState *job, qint64 t)
+Router::Private::OnTheirWay Router::Private::onTheirWay(const DeploymentState &d, qint64 t) const
+{
+    OnTheirWay w;
+    const std::optional<qint64> after = d.slowStart->presumedAcceptedAfterMs();
+    for (const auto &[call, c] : inFlight) {
+        if (deps[size_t(c.dep)]->slowStart != d.slowStart)
+            continue;
+        if (after && c.sent && c.held && t - c.uploadedMs >= *after) {
+            w.presumedRequests = std::max(w.presumedRequests, c.held->requests);
+            continue;
+        }
+        ++w.unconfirmed;
+        if (after && c.sent)
+            w.next = std::min(w.next, c.uploadedMs + *after);
+    }
+    return w;
+}
+
+bool Router::Private::slowStartHolds(DeploymentState &d, JobState *job, qint64 t, qint64 *wake)
 {
     // Nothing configured (max_parallel_requests is a pace the user chose) and a limit the
     // provider does not announce still unknown (core/limits/slowstart.h).
-    if (d.maxParallel != 0 || d.slowStart->gaveUp() || !exploring(*d.limits, d.rule)
-        || d.limits->inFlight() < d.slowStart->maxInFlight(t))
+    if (d.maxParallel != 0 || d.slowStart->gaveUp() || !exploring(*d.limits, d.rule))
+        return false;
+    // A call whose request left longer ago than the provider takes to refuse one was let through
+    // by the limits it met: it no longer counts as in flight for the pace. Otherwise the key
+    // learns one call per generation where it could one per refusal's round trip
+    // (docs/ARCHITECTURE.md, "Presumed accepted").
+    const OnTheirWay w = onTheirWay(d, t);
+    const int unconfirmed = d.slowStart->presumedAcceptedAfterMs() ? w.unconfirmed : d.limits->inFlight();
+    if (unconfirmed < d.slowStart->maxInFlight(t))
         return false;
     // A call that leaves the key's window within what one window was seen to hold, every call
     // accepted (in this run or a remembered one), cannot pass the unknown limit: it goes at once.
     // Paced beyond, the calls of a window go one by one and so leave it one by one, and every
     // later window inherits that spread (docs/ARCHITECTURE.md, "Slow start and learned limits").
-    return d.slowStart->bounds().verdict(heldWith(d, costFor(job, d), t)) != RefusalBounds::Verdict::Fits;
+    // A dimension whose limit is known is held by that limit, not by what was seen; requests are
+    // also seen accepted by a presumed call (its tokens are valued at the reply: "Points valued at
+    // the provider's counts").
+    RefusalBounds::Point p = heldWith(d, costFor(job, d), t);
+    if (d.limits->effective(LimitState::Rpm))
+        p.requests = 0;
+    // (Anthropic's: the input tokens stand in for the output ones, which no point holds.)
+    if (d.rule == CountingRule::Anthropic ? d.limits->effective(LimitState::Itpm) && d.limits->effective(LimitState::Otpm)
+                                          : d.limits->effective(LimitState::Tpm).has_value())
+        p.tokens = 0;
+    const RefusalBounds::Point proven = d.slowStart->bounds().proven();
+    if (d.slowStart->bounds().verdict(p) == RefusalBounds::Verdict::Fits
+        || (p.requests <= std::max(proven.requests, w.presumedRequests) && p.tokens <= proven.tokens))
+        return false;
+    if (wake)
+        *wake = std::min(*wake, w.next);
+    return true;
 }
 
 void Router::Private::takeHeldPoint(DeploymentState &d, InFlightCall &c, JobState *job, const AdmissionCost &cost, qint64 t)
@@ -1688,7 +1753,10 @@ bool Router::Private::boundsHold(DeploymentState &d, JobState *job, qint64 t, qi
         return true;
     }
     // Beyond what was accepted (or alone in the window, where nothing can leave first): one probe
-    // at a time on the key; its reply reschedules.
+    // at a time on the key; its reply reschedules. (Not presumed accepted a refusal's round trip
+    // after it left, as under the slow start: probing that fast, the key passed a limit it never
+    // learns more often, and each such refusal pauses it a window; docs/ARCHITECTURE.md,
+    // "Presumed accepted".)
     for (const auto &[call, c] : inFlight)
         if (c.boundsProbe && deps[size_t(c.dep)]->slowStart == d.slowStart)
             return true;
@@ -1914,6 +1982,12 @@ void Router::Private::onCallSent(RouterCall *call)
     const qint64 t = now();
     DeploymentState &d = *deps[it->second.dep];
     it->second.sent = true;
+    it->second.uploadedMs = t;
+    // Once a refusal's round trip has passed the call is presumed accepted, and the slow start may
+    // send the next (docs/ARCHITECTURE.md, "Presumed accepted"): be awake then.
+    if (it->second.held && d.maxParallel == 0 && !d.slowStart->gaveUp() && exploring(*d.limits, d.rule))
+        if (const std::optional<qint64> after = d.slowStart->presumedAcceptedAfterMs())
+            wakeBy(t + *after);
     d.limits->sent(it->second.admission);
     if (t - it->second.admission.at > kRestampThresholdMs) {
         d.limits->restamp(it->second.admission, t);
@@ -2155,6 +2229,10 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
         // rule charges: the cheaper way was wrong.
         if (!withRoom && (!counts || counts->dim != RefusalCounts::Requests))
             notes << d.limits->refusedForTokens(t, d.rule);
+        // How soon a refusal that names its limit comes back: a call not refused within about
+        // that is let through (docs/ARCHITECTURE.md, "Presumed accepted").
+        if (counts && c.sent && c.uploadedMs >= 0)
+            d.slowStart->refusedAfter(t - c.uploadedMs);
         if (counts) {
             const int known = knownLimits();
             notes << d.limits->reconcileRefusal(t, *counts, reply.limits.retryAfterMs);

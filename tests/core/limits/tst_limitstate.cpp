@@ -1431,6 +1431,34 @@ private slots:
         }
     }
 
+    void aRetryDelayIsReadWithoutTheMarginOnPromptsOnTheirWay()
+    {
+        // As above, but each call is charged 3,000 tokens of which 1,000 are the margin our estimate
+        // of its prompt carries before the provider counted one, and the five are still on their
+        // way when the sixth is refused (released first, as the router does). The provider
+        // counted 2,000 each and decided as above: its delay, 860 ms, is a bucket's. Read with the
+        // margins in its level (15,000 where the provider's held 10,000, less the drain), the
+        // bucket had room seconds too late for that delay, and the key stayed a window.
+        LimitState s(5'000);
+        s.setOutputWindowMs(5'000);
+        s.setLearnAlgorithm(true);
+        AdmissionCost c;
+        c.tokens = 3'000;
+        c.promptMargin = 1'000;
+        for (int i = 0; i < 5; ++i)
+            s.admit(i * 10, c);
+        const Admission refused = s.admit(100, c);
+        s.noteRefused(200, refused);
+        s.release(refused);
+        RefusalCounts r;
+        r.dim = RefusalCounts::Tokens;
+        r.limit = 10'000;
+        s.reconcileRefusal(200, r, 860);
+        const QStringList notes = s.learnFromRetryDelay(200, 100, refused, r, 860);
+        QCOMPARE(notes.size(), 1);
+        QCOMPARE(s.algorithm(), LimitAlgorithm::TokenBucket);
+    }
+
     void aRefusalTurnsTheBucketIntoTheWindowItFollowed()
     {
         // A bucket refills; a window holds every charge for its full length. A provider that

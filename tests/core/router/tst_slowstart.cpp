@@ -32,12 +32,18 @@ RouterJob job(quint64 id, const QString &group)
 using QuietRun = wbtest::SimRouterRun;
 
 /// Runs `jobs` calls on deployment quiet/1 of `key`'s provider against a simulator holding only
-/// `key`, with nothing configured; one-second windows on both sides. `maxTokens` 0 keeps job()'s.
+/// `key`, with nothing configured; one-second windows on both sides (or `windowMs`). `maxTokens` 0
+/// keeps job()'s; `latencyMs` 0 keeps the quick simulator's.
 QuietRun runKey(const SimKey &key, int jobs, int maxTokens = 0, const RateLimits &remembered = {},
-                std::optional<LimitAlgorithm> algorithm = {}, std::pair<qint64, qint64> accepted = {})
+                std::optional<LimitAlgorithm> algorithm = {}, std::pair<qint64, qint64> accepted = {}, qint64 latencyMs = 0,
+                qint64 windowMs = 1'000)
 {
-    constexpr qint64 kWindowMs = 1'000;
+    const qint64 kWindowMs = windowMs;
     SimConfig cfg = wbtest::quickSimulator(kWindowMs);
+    if (latencyMs > 0) {
+        cfg.latencyMs = double(latencyMs);
+        cfg.jitterMs = double(latencyMs) / 8;
+    }
     cfg.keys << key;
     ProviderSimulator sim(cfg);
     QuietRun out;
@@ -108,6 +114,52 @@ private slots:
         QCOMPARE(s.maxInFlight(2'000), 4);
         // Once those calls are a window old the pace falls back to one at a time.
         QCOMPARE(s.maxInFlight(12'000), 1);
+    }
+
+    void aCallIsPresumedAcceptedAfterARefusalsRoundTrip()
+    {
+        SlowStart s(10'000);
+        s.presumeBeforeARefusal(true);
+        QVERIFY(!s.presumedAcceptedAfterMs());   // nothing answered yet
+        // Before any refusal, a quarter of the accepted calls' mean latency (for a provider whose
+        // refusals name their limit; otherwise nothing until one was seen).
+        s.accepted(1'000, 2'000);
+        QCOMPARE(s.presumedAcceptedAfterMs().value_or(-1), 500);
+        SlowStart mute(10'000);
+        mute.accepted(1'000, 2'000);
+        QVERIFY(!mute.presumedAcceptedAfterMs());
+        // After one, twice the slowest refusal and the slack: 120 ms, then 80 ms (the slowest stays).
+        s.refusedAfter(120);
+        QCOMPARE(s.presumedAcceptedAfterMs().value_or(-1), 2 * 120 + SlowStart::kPresumeSlackMs);
+        s.refusedAfter(80);
+        QCOMPARE(s.presumedAcceptedAfterMs().value_or(-1), 2 * 120 + SlowStart::kPresumeSlackMs);
+        // Never below the slack, however fast the replies.
+        SlowStart fast(10'000);
+        fast.presumeBeforeARefusal(true);
+        fast.accepted(0, 8);
+        QCOMPARE(fast.presumedAcceptedAfterMs().value_or(-1), SlowStart::kPresumeSlackMs);
+    }
+
+    void aKeyLearnsAtTheRefusalsPaceNotTheGenerations()
+    {
+        // Gemini tells no limit until it refuses, and refuses at once; an accepted call takes its
+        // generation (here 400 ms). A call whose request left longer ago than a refusal takes to
+        // come back was let through by the limits it met, so the next call goes then, one at a
+        // time: its window fills to the unknown limit of 8 requests, whose one refusal teaches it.
+        // Waiting for replies instead, the key's pace grew with the calls accepted (two on their
+        // way from the fifth) and passed the limit with two calls on their way: two refusals.
+        constexpr qint64 kWindowMs = 2'000;
+        constexpr int kJobs = 16;
+        SimKey key;
+        key.key = u"sk-gemini"_qs;
+        key.provider = u"gemini"_qs;
+        key.rpm = 8;
+        const QuietRun run = runKey(key, kJobs, 0, {}, {}, {}, 400, kWindowMs);
+        QVERIFY2(run.errors.isEmpty(), qPrintable(run.errors.join(u"; ")));
+        QCOMPARE(run.stats.ok, kJobs);
+        QCOMPARE(run.stats.rateLimited, 1);
+        QCOMPARE(run.snapshot.deployments[0].rpmLimit, 8);
+        QVERIFY2(run.mostInFlight >= 3, qPrintable(QString::number(run.mostInFlight)));
     }
 
     void exploresOnlyUnknownRefusedDimensions()
