@@ -28,11 +28,9 @@ void SlowStart::refusedAfter(qint64 ms)
 
 std::optional<qint64> SlowStart::presumedAcceptedAfterMs() const
 {
-    if (m_slowestRefusalMs >= 0)
-        return 2 * m_slowestRefusalMs + kPresumeSlackMs;
-    if (!m_presumeEarly || !m_hasLatency)
+    if (m_slowestRefusalMs < 0)
         return std::nullopt;
-    return std::max<qint64>(kPresumeSlackMs, qint64(m_latencyMs / 4));
+    return 2 * m_slowestRefusalMs + kPresumeSlackMs;
 }
 
 int SlowStart::acceptedInWindow(qint64 now)

@@ -77,12 +77,9 @@ public:
     void refusedAfter(qint64 ms);
     /// How long after its request left a call that has not been refused is taken as let through
     /// by the limits it met (docs/ARCHITECTURE.md, "Presumed accepted"): twice the slowest
-    /// refusal seen (the router counts those that named their limit), plus kPresumeSlackMs.
-    /// Before the key's first refusal, a quarter of the accepted calls' mean latency where
-    /// presumeBeforeARefusal() was set (a provider whose every refusal names its limit and
-    /// which announces none), nothing otherwise.
+    /// refusal seen (the router counts those that named their limit), plus kPresumeSlackMs;
+    /// nothing before the key's first such refusal.
     std::optional<qint64> presumedAcceptedAfterMs() const;
-    void presumeBeforeARefusal(bool on) { m_presumeEarly = on; }
     /// Added to twice the slowest refusal: the timers' and the event loop's granularity.
     static constexpr qint64 kPresumeSlackMs = 10;
     /// The provider refused without naming any count: pacing cannot end in a learned limit, so it
@@ -98,7 +95,6 @@ private:
     double m_latencyMs = 0;          // moving mean of accepted calls' latency
     bool m_hasLatency = false;
     qint64 m_slowestRefusalMs = -1;   // -1: no refusal seen yet
-    bool m_presumeEarly = false;
     bool m_gaveUp = false;
     RefusalBounds m_bounds;
 };

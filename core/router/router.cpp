@@ -738,12 +738,8 @@ void Router::Private::rebuildWindows()
         }
         d.limits = slot.get();
         auto &pace = slowStarts[d.windowKey];
-        if (!pace) {
+        if (!pace)
             pace = std::make_unique<SlowStart>(windowMs + marginMs);
-            // Gemini announces no limit and names the one it refused on: a call may be presumed
-            // accepted before its key's first refusal (docs/ARCHITECTURE.md, "Presumed accepted").
-            pace->presumeBeforeARefusal(d.rule == CountingRule::Gemini);
-        }
         d.slowStart = pace.get();
         if (!l.statesARate()) {
             if (const auto it = options.rememberedAccepted.constFind(d.dep.id); it != options.rememberedAccepted.cend())

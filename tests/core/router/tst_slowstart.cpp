@@ -33,10 +33,10 @@ using QuietRun = wbtest::SimRouterRun;
 
 /// Runs `jobs` calls on deployment quiet/1 of `key`'s provider against a simulator holding only
 /// `key`, with nothing configured; one-second windows on both sides (or `windowMs`). `maxTokens` 0
-/// keeps job()'s; `latencyMs` 0 keeps the quick simulator's.
+/// keeps job()'s; `latencyMs` 0 keeps the quick simulator's; `jobOf` replaces job().
 QuietRun runKey(const SimKey &key, int jobs, int maxTokens = 0, const RateLimits &remembered = {},
                 std::optional<LimitAlgorithm> algorithm = {}, std::pair<qint64, qint64> accepted = {}, qint64 latencyMs = 0,
-                qint64 windowMs = 1'000)
+                qint64 windowMs = 1'000, const std::function<RouterJob(quint64)> &jobOf = {})
 {
     const qint64 kWindowMs = windowMs;
     SimConfig cfg = wbtest::quickSimulator(kWindowMs);
@@ -70,7 +70,7 @@ QuietRun runKey(const SimKey &key, int jobs, int maxTokens = 0, const RateLimits
     Router router(models, o);
     router.setWindowForTesting(kWindowMs, 50);
     wbtest::runJobs(router, sim, jobs, [&](quint64 id) {
-        RouterJob j = job(id, d.modelName);
+        RouterJob j = jobOf ? jobOf(id) : job(id, d.modelName);
         if (maxTokens > 0)
             j.request.maxTokens = maxTokens;
         return j;
@@ -119,47 +119,51 @@ private slots:
     void aCallIsPresumedAcceptedAfterARefusalsRoundTrip()
     {
         SlowStart s(10'000);
-        s.presumeBeforeARefusal(true);
-        QVERIFY(!s.presumedAcceptedAfterMs());   // nothing answered yet
-        // Before any refusal, a quarter of the accepted calls' mean latency (for a provider whose
-        // refusals name their limit; otherwise nothing until one was seen).
         s.accepted(1'000, 2'000);
-        QCOMPARE(s.presumedAcceptedAfterMs().value_or(-1), 500);
-        SlowStart mute(10'000);
-        mute.accepted(1'000, 2'000);
-        QVERIFY(!mute.presumedAcceptedAfterMs());
-        // After one, twice the slowest refusal and the slack: 120 ms, then 80 ms (the slowest stays).
+        QVERIFY(!s.presumedAcceptedAfterMs());   // no refusal yet: a call waits for its reply
+        // Twice the slowest refusal and the slack: 120 ms, then 80 ms (the slowest stays).
         s.refusedAfter(120);
         QCOMPARE(s.presumedAcceptedAfterMs().value_or(-1), 2 * 120 + SlowStart::kPresumeSlackMs);
         s.refusedAfter(80);
         QCOMPARE(s.presumedAcceptedAfterMs().value_or(-1), 2 * 120 + SlowStart::kPresumeSlackMs);
-        // Never below the slack, however fast the replies.
-        SlowStart fast(10'000);
-        fast.presumeBeforeARefusal(true);
-        fast.accepted(0, 8);
-        QCOMPARE(fast.presumedAcceptedAfterMs().value_or(-1), SlowStart::kPresumeSlackMs);
     }
 
     void aKeyLearnsAtTheRefusalsPaceNotTheGenerations()
     {
         // Gemini tells no limit until it refuses, and refuses at once; an accepted call takes its
-        // generation (here 400 ms). A call whose request left longer ago than a refusal takes to
-        // come back was let through by the limits it met, so the next call goes then, one at a
-        // time: its window fills to the unknown limit of 8 requests, whose one refusal teaches it.
-        // Waiting for replies instead, the key's pace grew with the calls accepted (two on their
-        // way from the fifth) and passed the limit with two calls on their way: two refusals.
+        // generation (here 400 ms). Three large calls go first (largest first) and the third is
+        // refused for tokens, which teaches that limit and how soon a refusal comes back. Its
+        // request limit stays unknown, so the fifteen small calls after it are paced: a call whose
+        // request left longer ago than a refusal's round trip was let through by the limits it
+        // met, so the next goes then, and the small calls are on their way together. Waiting for
+        // each reply instead, at most three were (the pace grows with the calls accepted).
         constexpr qint64 kWindowMs = 2'000;
-        constexpr int kJobs = 16;
+        constexpr int kLarge = 3, kSmall = 15;
         SimKey key;
         key.key = u"sk-gemini"_qs;
         key.provider = u"gemini"_qs;
-        key.rpm = 8;
-        const QuietRun run = runKey(key, kJobs, 0, {}, {}, {}, 400, kWindowMs);
+        const auto sized = [](quint64 id) {
+            RouterJob j = job(id, u"quiet"_qs);
+            if (id <= kLarge)
+                j.request.user = j.request.user.repeated(40);
+            return j;
+        };
+        // What one large and one small call count, from a run without limits.
+        const QuietRun free = runKey(key, kLarge + kSmall, 0, {}, {}, {}, 400, kWindowMs, sized);
+        QVERIFY2(free.errors.isEmpty(), qPrintable(free.errors.join(u"; ")));
+        const QList<qint64> charges = free.stats.keys.value(key.key).okCharges;
+        QCOMPARE(charges.size(), kLarge + kSmall);
+        const qint64 large = *std::max_element(charges.cbegin(), charges.cend());
+        QVERIFY2(large > 1'000, qPrintable(QString::number(large)));
+        // Two large calls fit a window, the third does not; the small ones all do.
+        key.tpm = 2 * large + large / 2;
+        const QuietRun run = runKey(key, kLarge + kSmall, 0, {}, {}, {}, 400, kWindowMs, sized);
         QVERIFY2(run.errors.isEmpty(), qPrintable(run.errors.join(u"; ")));
-        QCOMPARE(run.stats.ok, kJobs);
+        QCOMPARE(run.stats.ok, kLarge + kSmall);
         QCOMPARE(run.stats.rateLimited, 1);
-        QCOMPARE(run.snapshot.deployments[0].rpmLimit, 8);
-        QVERIFY2(run.mostInFlight >= 3, qPrintable(QString::number(run.mostInFlight)));
+        QCOMPARE(run.snapshot.deployments[0].tpmLimit, key.tpm);
+        qInfo("calls on their way together: %d", run.mostInFlight);
+        QVERIFY2(run.mostInFlight >= 5, qPrintable(QString::number(run.mostInFlight)));
     }
 
     void exploresOnlyUnknownRefusedDimensions()
