@@ -2027,11 +2027,8 @@ QStringList LimitState::learnFromRetryDelay(qint64 now, qint64 sentAt, const Adm
     const std::vector<RateWindow::Charge> charges = m_windows[d].charges(now);
     // The calls on their way were charged the margin our estimate of their prompts carries (half
     // as much again before the provider counted one): the provider decided on their prompts.
-    qint64 margins = 0;
-    if (d != Rpm)
-        for (const auto &[ticket, m] : m_promptMargins)
-            if (ticket != refused.requests.window && m.first <= decided)
-                margins += m.second;
+    // (The refused call was released: its margin is not among them.)
+    const qint64 margins = d != Rpm ? promptMarginOnTheirWay(decided) : 0;
     const double level = std::max(0.0, replayedLevel(charges, decided, rate, own.window) - double(margins));
     const qint64 bucketWait = qint64(std::ceil(std::max(0.0, level + double(amount) - double(*limit)) / rate));
     // A window: the oldest charges leave until the call fits.

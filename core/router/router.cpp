@@ -313,9 +313,16 @@ public:
     /// Why the deployment cannot take its group's next call, and until when (monotonic ms).
     std::pair<WaitReason, qint64> waitReason(DeploymentState &d, qint64 now);
     bool slowStartHolds(DeploymentState &d, JobState *job, qint64 t, qint64 *wake = nullptr);
+    /// Nothing configured paces the key and a limit its provider refuses on is still unknown:
+    /// the slow start holds its calls (core/limits/slowstart.h).
+    bool paced(const DeploymentState &d) const
+    {
+        return d.maxParallel == 0 && !d.slowStart->gaveUp() && exploring(*d.limits, d.rule);
+    }
     /// A key's calls on their way, for the slow start (docs/ARCHITECTURE.md, "Presumed
-    /// accepted"): those not yet presumed accepted and when the next of them will be; the most
-    /// requests a presumed one's window held.
+    /// accepted"): those not yet presumed accepted (all of them before the key's first refusal
+    /// that names its limit) and when the next of them will be; the most requests a presumed
+    /// one's window held.
     struct OnTheirWay {
         int unconfirmed = 0;
         qint64 presumedRequests = 0;
@@ -1598,15 +1605,19 @@ Router::Private::OnTheirWay Router::Private::onTheirWay(const DeploymentState &d
 {
     OnTheirWay w;
     const std::optional<qint64> after = d.slowStart->presumedAcceptedAfterMs();
+    if (!after) {
+        w.unconfirmed = d.limits->inFlight();
+        return w;
+    }
     for (const auto &[call, c] : inFlight) {
         if (deps[size_t(c.dep)]->slowStart != d.slowStart)
             continue;
-        if (after && c.sent && c.held && t - c.uploadedMs >= *after) {
+        if (c.sent && c.held && t - c.uploadedMs >= *after) {
             w.presumedRequests = std::max(w.presumedRequests, c.held->requests);
             continue;
         }
         ++w.unconfirmed;
-        if (after && c.sent)
+        if (c.sent)
             w.next = std::min(w.next, c.uploadedMs + *after);
     }
     return w;
@@ -1616,15 +1627,14 @@ bool Router::Private::slowStartHolds(DeploymentState &d, JobState *job, qint64 t
 {
     // Nothing configured (max_parallel_requests is a pace the user chose) and a limit the
     // provider does not announce still unknown (core/limits/slowstart.h).
-    if (d.maxParallel != 0 || d.slowStart->gaveUp() || !exploring(*d.limits, d.rule))
+    if (!paced(d))
         return false;
     // A call whose request left longer ago than the provider takes to refuse one was let through
     // by the limits it met: it no longer counts as in flight for the pace. Otherwise the key
     // learns one call per generation where it could one per refusal's round trip
     // (docs/ARCHITECTURE.md, "Presumed accepted").
     const OnTheirWay w = onTheirWay(d, t);
-    const int unconfirmed = d.slowStart->presumedAcceptedAfterMs() ? w.unconfirmed : d.limits->inFlight();
-    if (unconfirmed < d.slowStart->maxInFlight(t))
+    if (w.unconfirmed < d.slowStart->maxInFlight(t))
         return false;
     // A call that leaves the key's window within what one window was seen to hold, every call
     // accepted (in this run or a remembered one), cannot pass the unknown limit: it goes at once.
@@ -1641,8 +1651,7 @@ bool Router::Private::slowStartHolds(DeploymentState &d, JobState *job, qint64 t
                                           : d.limits->effective(LimitState::Tpm).has_value())
         p.tokens = 0;
     const RefusalBounds::Point proven = d.slowStart->bounds().proven();
-    if (d.slowStart->bounds().verdict(p) == RefusalBounds::Verdict::Fits
-        || (p.requests <= std::max(proven.requests, w.presumedRequests) && p.tokens <= proven.tokens))
+    if (p.requests <= std::max(proven.requests, w.presumedRequests) && p.tokens <= proven.tokens)
         return false;
     if (wake)
         *wake = std::min(*wake, w.next);
@@ -1981,7 +1990,7 @@ void Router::Private::onCallSent(RouterCall *call)
     it->second.uploadedMs = t;
     // Once a refusal's round trip has passed the call is presumed accepted, and the slow start may
     // send the next (docs/ARCHITECTURE.md, "Presumed accepted"): be awake then.
-    if (it->second.held && d.maxParallel == 0 && !d.slowStart->gaveUp() && exploring(*d.limits, d.rule))
+    if (it->second.held && paced(d))
         if (const std::optional<qint64> after = d.slowStart->presumedAcceptedAfterMs())
             wakeBy(t + *after);
     d.limits->sent(it->second.admission);
