@@ -389,6 +389,11 @@ void LimitState::restamp(const Admission &a, qint64 at)
             const qint64 limit = limitOr0(d);
             if (t->bucket && limit > 0)
                 m_buckets[d].adjust(at, limit, std::min(m_buckets[d].amountOf(t->bucket), limit * (at - a.at) / m_buckets[d].periodMs()));
+            // Calls that waited for a connection reach the provider after ones admitted later:
+            // its count as it admitted the replying call lacks them, which chargedSince tells
+            // only by the time each left us.
+            if (t->bucket)
+                m_buckets[d].restamp(t->bucket, at);
         }
     }
     m_windows[Rpm].restamp(a.requests.window, at);
@@ -754,14 +759,16 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         // and a first burst of a dozen calls or more gives a third of itself back at its first reply.
         const qint64 margin = d == Tpm || d == Itpm ? promptMarginOnTheirWay(sentAt) : 0;
         const qint64 dropAtOnce = *limit / 10 + m_resetSlack[d] + margin;
-        if (give >= threshold && !(m_learnAlgorithm && give > dropAtOnce && unexplained() > dropAtOnce)) {
-            adjust(d, now, -give, 0);
+        const qint64 answeredSince = !m_instantKnown || m_readsAtAdmission
+                ? m_buckets[d].chargedSince(sentAt, own.bucket, true) - m_buckets[d].chargedSince(sentAt, own.bucket) : 0;
+        if (give - answeredSince >= threshold && !(m_learnAlgorithm && give - answeredSince > dropAtOnce && unexplained() - answeredSince > dropAtOnce)) {
+            adjust(d, now, -(give - answeredSince), 0);
             absorbCounted(d, sentAt, own, apart);
             m_resetSlack[d] = 0;
             return;
         }
         // (One key's counter, while the keys may be counted apart, is no evidence of fixed windows.)
-        if (give < threshold || apart)
+        if (give - answeredSince < threshold || apart)
             return;
         // The provider forgot far more than a refilling bucket can between two replies (its
         // settlements are ours too): it forgets at once (fixed windows). A bucket would keep

@@ -123,11 +123,11 @@ qint64 TokenBucket::earliestFit(qint64 now, qint64 amount, qint64 limit, qint64 
     return now + std::max<qint64>(0, lagMs) + qint64(std::ceil(std::max(0.0, need) * double(m_periodMs) / double(limit)));
 }
 
-qint64 TokenBucket::chargedSince(qint64 since, Ticket except) const
+qint64 TokenBucket::chargedSince(qint64 since, Ticket except, bool settledToo) const
 {
     qint64 u = 0;
     for (const auto &[ticket, open] : m_open)
-        if (open.at >= since && ticket != except && !open.settled)
+        if (open.at >= since && ticket != except && (settledToo || !open.settled))
             u += open.amount;
     return u;
 }

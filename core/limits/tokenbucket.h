@@ -6,6 +6,7 @@
 // the refill rate from then on.
 #include <QtGlobal>
 
+#include <algorithm>
 #include <deque>
 #include <limits>
 #include <unordered_map>
@@ -44,6 +45,14 @@ public:
         if (const auto it = m_open.find(ticket); it != m_open.end())
             it->second.amount = amount;
     }
+    /// Moves an open charge's time to `at` (later only): the request left us then, and the
+    /// provider counts it from its arrival. The level is not moved (the caller puts back what
+    /// ours drained in between); what was charged "since" a reply's call is told by these times.
+    void restamp(Ticket ticket, qint64 at)
+    {
+        if (const auto it = m_open.find(ticket); it != m_open.end())
+            it->second.at = std::max(it->second.at, at);
+    }
     /// The amount of a charge that may still be settled (0 when forgotten or settled).
     qint64 amountOf(Ticket ticket) const
     {
@@ -67,7 +76,10 @@ public:
     qint64 earliestFit(qint64 now, qint64 amount, qint64 limit, qint64 lagMs = 0);
     /// Sum of the charges made at or after `since` and not settled yet, except `except`'s: calls
     /// a provider that answered at `since` may not have counted yet.
-    qint64 chargedSince(qint64 since, Ticket except) const;
+    /// `settledToo`: those already settled as well, at what they were settled to (calls sent
+    /// after the replying one and answered before it, which a count read as the provider admitted
+    /// it lacks).
+    qint64 chargedSince(qint64 since, Ticket except, bool settledToo = false) const;
     /// When the level reaches zero (kNever when it is empty or there is no limit).
     qint64 emptyAt(qint64 now, qint64 limit);
 
