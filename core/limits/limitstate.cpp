@@ -349,6 +349,14 @@ void LimitState::sent(const Admission &a)
     std::erase_if(m_unsent, [&](const Admission &u) { return u.requests.window == a.requests.window && u.at == a.at; });
 }
 
+void LimitState::sent(const Admission &a, qint64 at)
+{
+    sent(a);
+    for (const auto &[d, t] : {std::pair{Rpm, &a.requests}, {Tpm, &a.tokens}, {Itpm, &a.inputTokens}})
+        if (t->bucket)
+            m_buckets[d].restamp(t->bucket, at);
+}
+
 bool LimitState::isUnsent(RateWindow::Ticket tokensTicket) const
 {
     return !m_unsent.empty()
@@ -380,7 +388,10 @@ qint64 LimitState::unsentCharged(Dim d, qint64 before, bool inBucket) const
 
 void LimitState::restamp(const Admission &a, qint64 at)
 {
-    sent(a);
+    // Calls that waited for a connection reach the provider after ones admitted later: its count
+    // as it admitted the replying call lacks them, which chargedSince tells only by the time each
+    // left us.
+    sent(a, at);
     // The provider's bucket starts draining a charge when the request arrives, ours did at
     // admission: what ours drained in between is put back.
     if (at > a.at) {
@@ -389,11 +400,6 @@ void LimitState::restamp(const Admission &a, qint64 at)
             const qint64 limit = limitOr0(d);
             if (t->bucket && limit > 0)
                 m_buckets[d].adjust(at, limit, std::min(m_buckets[d].amountOf(t->bucket), limit * (at - a.at) / m_buckets[d].periodMs()));
-            // Calls that waited for a connection reach the provider after ones admitted later:
-            // its count as it admitted the replying call lacks them, which chargedSince tells
-            // only by the time each left us.
-            if (t->bucket)
-                m_buckets[d].restamp(t->bucket, at);
         }
     }
     m_windows[Rpm].restamp(a.requests.window, at);

@@ -230,6 +230,10 @@ public:
     void setTracksSending(bool on) { m_tracksSending = on; }
     /// The request left (its upload finished): the provider may count it from now on.
     void sent(const Admission &a);
+    /// The same, at `at`: its bucket charges are dated then (without moving the level, which
+    /// restamp() does past a few milliseconds), so a reply's count is told which calls reached
+    /// the provider after its own by the times they left, not when each was admitted.
+    void sent(const Admission &a, qint64 at);
 
     /// No admission before `t` (retry-after, reset after a 429, overload back-off).
     void blockUntil(qint64 t);

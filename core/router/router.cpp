@@ -1993,7 +1993,7 @@ void Router::Private::onCallSent(RouterCall *call)
     if (it->second.held && paced(d))
         if (const std::optional<qint64> after = d.slowStart->presumedAcceptedAfterMs())
             wakeBy(t + *after);
-    d.limits->sent(it->second.admission);
+    d.limits->sent(it->second.admission, t);
     if (t - it->second.admission.at > kRestampThresholdMs) {
         d.limits->restamp(it->second.admission, t);
         pools->restamp(d.member, it->second.sentMs, t);

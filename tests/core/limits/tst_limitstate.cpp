@@ -2461,32 +2461,54 @@ private slots:
 
     void callsThatReachedTheProviderAfterTheReplyingOneAreNoDropAtOnce()
     {
-        // 12,000 input tokens a minute, three calls of 1,000 sent at 0 and six more 200 ms later;
-        // the first of the six to arrive replies at 400 with the count as the provider admitted
-        // it: the three and itself, 3,960 once drained. The other five are in our level but not
-        // in that count, either because they waited for a connection after being admitted with
-        // the first three (the time they left is what counts), or because they were answered
-        // before the replying call (they are still calls sent after it). Neither is a counter
-        // that forgets at once: the key stays a bucket and gives nothing back. A count that holds
-        // the replying call alone did forget, whatever was sent after it.
-        for (const bool waited : {true, false}) {
+        // 12,000 input tokens a minute, three calls of 1,000 sent at 0 and six more about 200 ms
+        // later; the first of the six to arrive replies at 400 with the count as the provider
+        // admitted it: the three and itself, 3,960 once drained. The other five are in our level
+        // but not in that count, because
+        // - they waited for a connection after being admitted with the first three (the time
+        //   they left is what counts, not their admission);
+        // - they were admitted a few milliseconds before the replying call's request left and
+        //   left with it (too close to move their charges, not to date them);
+        // - or they were answered before the replying call (still calls sent after it).
+        // None of that is a counter that forgets at once: the key stays a bucket and gives
+        // nothing back. A count that holds the replying call alone did forget, whatever was sent
+        // after it.
+        enum Case { Waited, LeftTogether, AnsweredFirst };
+        for (const Case how : {Waited, LeftTogether, AnsweredFirst}) {
             for (const bool forgot : {false, true}) {
                 LimitState s = inputBucket(60'000, true);
                 AdmissionCost c;
                 c.inputTokens = 1'000;
                 for (int i = 0; i < 3; ++i)
-                    s.sent(s.admit(0, c));
+                    s.sent(s.admit(0, c), 0);
                 std::vector<Admission> later;
                 for (int i = 0; i < 6; ++i) {
-                    const qint64 leaves = 200 + (i > 0 ? i : 0);
-                    const Admission a = s.admit(waited ? 0 : leaves, c);
-                    if (waited)
+                    const qint64 leaves = 200 + (how == LeftTogether ? 0 : i);
+                    switch (how) {
+                    case Waited: {
+                        const Admission a = s.admit(0, c);
                         s.restamp(a, leaves);
-                    else
-                        s.sent(a);
-                    later.push_back(a);
+                        later.push_back(a);
+                        break;
+                    }
+                    case LeftTogether: {
+                        // The replying call was admitted at 190 and restamped as it left; the
+                        // others at 198, as the router leaves them (kRestampThresholdMs).
+                        const Admission a = s.admit(i == 0 ? 190 : 198, c);
+                        if (i == 0)
+                            s.restamp(a, leaves);
+                        else
+                            s.sent(a, leaves);
+                        later.push_back(a);
+                        break;
+                    }
+                    case AnsweredFirst:
+                        later.push_back(s.admit(leaves, c));
+                        s.sent(later.back(), leaves);
+                        break;
+                    }
                 }
-                if (!waited) {
+                if (how == AnsweredFirst) {
                     for (std::size_t i = 1; i < later.size(); ++i)
                         s.settle(390, later[i], inputOf1000());
                 }
@@ -2494,13 +2516,13 @@ private slots:
                 h.limitInputTokens = 12'000;
                 h.remainingInputTokens = 12'000 - (forgot ? 1'000 : 3'960);
                 const QStringList notes = s.reconcile(400, later.front(), 200, CountingRule::Anthropic, h);
-                const QString tag = QStringLiteral("waited %1, forgot %2: %3").arg(waited).arg(forgot).arg(notes.join(u"; "));
+                const QString tag = QStringLiteral("case %1, forgot %2: %3").arg(int(how)).arg(forgot).arg(notes.join(u"; "));
                 QVERIFY2(notes.join(u' ').contains(u"dropped more than a refilling bucket can"_qs) == forgot, qPrintable(tag));
                 QVERIFY2(s.algorithm() == (forgot ? LimitAlgorithm::SlidingWindow : LimitAlgorithm::TokenBucket), qPrintable(tag));
                 // The provider holds the three, the replying call and the five it had not seen
                 // yet: 8,960 by now. Given back to the count without them, a call of 5,000 went.
                 if (!forgot)
-                    QVERIFY2(s.used(LimitState::Itpm, 400) >= 8'900, qPrintable(QString::number(s.used(LimitState::Itpm, 400))));
+                    QVERIFY2(s.used(LimitState::Itpm, 400) >= 8'900, qPrintable(tag + QString::number(s.used(LimitState::Itpm, 400))));
             }
         }
     }
