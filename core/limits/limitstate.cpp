@@ -765,6 +765,10 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         // and a first burst of a dozen calls or more gives a third of itself back at its first reply.
         const qint64 margin = d == Tpm || d == Itpm ? promptMarginOnTheirWay(sentAt) : 0;
         const qint64 dropAtOnce = *limit / 10 + m_resetSlack[d] + margin;
+        // Read as the provider admitted the replying call (or perhaps so, while the instant is
+        // unknown: Anthropic's input tokens are never told), the count also lacks the calls sent
+        // after it that were answered before it: settled, they are no longer "on their way", yet
+        // neither a drop nor room (docs/ARCHITECTURE.md, "A bucket whose counter drops at once").
         const qint64 answeredSince = !m_instantKnown || m_readsAtAdmission
                 ? m_buckets[d].chargedSince(sentAt, own.bucket, true) - m_buckets[d].chargedSince(sentAt, own.bucket) : 0;
         if (give - answeredSince >= threshold && !(m_learnAlgorithm && give - answeredSince > dropAtOnce && unexplained() - answeredSince > dropAtOnce)) {

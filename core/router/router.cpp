@@ -1993,11 +1993,12 @@ void Router::Private::onCallSent(RouterCall *call)
     if (it->second.held && paced(d))
         if (const std::optional<qint64> after = d.slowStart->presumedAcceptedAfterMs())
             wakeBy(t + *after);
-    d.limits->sent(it->second.admission, t);
     if (t - it->second.admission.at > kRestampThresholdMs) {
         d.limits->restamp(it->second.admission, t);
         pools->restamp(d.member, it->second.sentMs, t);
         it->second.sentMs = t;
+    } else {
+        d.limits->sent(it->second.admission, t);
     }
     // The shared charge was made when the store answered, a round trip before `admission.at`:
     // always move it to now.
