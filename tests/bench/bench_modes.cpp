@@ -193,11 +193,12 @@ RunSummary runExperiment(const QString &config, const QString &experiment, const
         out = s;
         QCoreApplication::exit(0);
     });
-    // A run that cannot finish in three minutes is cancelled and reported as such rather than hanging the table.
+    // A run that cannot finish in three minutes, or in six windows where those are longer (a real
+    // minute's), is cancelled and reported as such rather than hanging the table.
     QTimer guard;
     guard.setSingleShot(true);
     QObject::connect(&guard, &QTimer::timeout, &runner, &ExperimentRunner::cancel);
-    guard.start(180'000);
+    guard.start(int(std::max<qint64>(180'000, 6 * windowMs)));
     runner.start();
     QCoreApplication::exec();
     return out;
@@ -632,7 +633,7 @@ int main(int argc, char **argv)
                 refusedKeys << QStringLiteral("%1 x%2").arg(it.key()).arg(it->rateLimited);
         const QString refused = refusedKeys.isEmpty() ? QString() : QStringLiteral("  (429: %1)").arg(refusedKeys.join(u", "));
         const QString status = !act.error.isEmpty() ? QStringLiteral("  ERROR ") + act.error
-                               : act.cancelled      ? QStringLiteral("  (cancelled after 180 s, %1 of %2 jobs done)").arg(act.done).arg(act.jobs)
+                               : act.cancelled      ? QStringLiteral("  (cancelled after %1 s, %2 of %3 jobs done)").arg(std::max<qint64>(180'000, 6 * windowMs) / 1000).arg(act.done).arg(act.jobs)
                                : act.failed > 0     ? QStringLiteral("  (%1 jobs failed)").arg(act.failed)
                                                     : QString();
         out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10  %12%11\n")
