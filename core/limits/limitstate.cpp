@@ -750,10 +750,17 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         // be up to one unit above the count it shows, so one unit less than ours is rounding,
         // not capacity to give back (rounding ours up made a level a few hundredths above the
         // provider's look a whole unit fuller, and gave back a unit the provider still held).
+        const qint64 onTheirWay = m_buckets[d].chargedSince(sentAt, own.bucket);
+        // Read as the provider admitted the replying call (or perhaps so, while the instant is
+        // unknown: Anthropic's input tokens are never told), the count also lacks the calls sent
+        // after it that were answered before it: settled, they are no longer "on their way", yet
+        // neither a drop nor room (docs/ARCHITECTURE.md, "A bucket whose counter drops at once").
+        const qint64 answeredSince
+                = !m_instantKnown || m_readsAtAdmission ? m_buckets[d].chargedSince(sentAt, own.bucket, true) - onTheirWay : 0;
         const double ours = m_buckets[d].level(now, *limit) - double(*limit) * double(lag) / double(m_windows[d].windowMs())
-                - double(m_buckets[d].chargedSince(sentAt, own.bucket)) - double(unsentCharged(d, sentAt, true))
+                - double(onTheirWay) - double(unsentCharged(d, sentAt, true))
                 - double(apart ? heldApart(d, *apart, sentAt, now) : 0);
-        const qint64 give = qint64(std::floor(ours - double(providerUsed) - 1.0)) - unseenRises;
+        const qint64 give = qint64(std::floor(ours - double(providerUsed) - 1.0)) - unseenRises - answeredSince;
         const auto unexplained = [&] {
             if (!explainedByCharge && predicts)
                 explain();
@@ -765,20 +772,14 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         // and a first burst of a dozen calls or more gives a third of itself back at its first reply.
         const qint64 margin = d == Tpm || d == Itpm ? promptMarginOnTheirWay(sentAt) : 0;
         const qint64 dropAtOnce = *limit / 10 + m_resetSlack[d] + margin;
-        // Read as the provider admitted the replying call (or perhaps so, while the instant is
-        // unknown: Anthropic's input tokens are never told), the count also lacks the calls sent
-        // after it that were answered before it: settled, they are no longer "on their way", yet
-        // neither a drop nor room (docs/ARCHITECTURE.md, "A bucket whose counter drops at once").
-        const qint64 answeredSince = !m_instantKnown || m_readsAtAdmission
-                ? m_buckets[d].chargedSince(sentAt, own.bucket, true) - m_buckets[d].chargedSince(sentAt, own.bucket) : 0;
-        if (give - answeredSince >= threshold && !(m_learnAlgorithm && give - answeredSince > dropAtOnce && unexplained() - answeredSince > dropAtOnce)) {
-            adjust(d, now, -(give - answeredSince), 0);
+        if (give >= threshold && !(m_learnAlgorithm && give > dropAtOnce && unexplained() > dropAtOnce)) {
+            adjust(d, now, -give, 0);
             absorbCounted(d, sentAt, own, apart);
             m_resetSlack[d] = 0;
             return;
         }
         // (One key's counter, while the keys may be counted apart, is no evidence of fixed windows.)
-        if (give - answeredSince < threshold || apart)
+        if (give < threshold || apart)
             return;
         // The provider forgot far more than a refilling bucket can between two replies (its
         // settlements are ours too): it forgets at once (fixed windows). A bucket would keep

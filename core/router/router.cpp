@@ -165,8 +165,8 @@ struct InFlightCall {
     qint64 promptEstimate = 0;
     qint64 startMs = 0;
     qint64 sentMs = 0;                   // when the provider counts it from (admission, or restamp)
-    bool sent = false;                   // the request has left (its upload finished)
-    qint64 uploadedMs = -1;              // when it left (onCallSent)
+    qint64 uploadedMs = -1;              // when its upload finished (onCallSent); -1 while not sent
+    bool sent() const { return uploadedMs >= 0; }
     bool probe = false;                  // the one call probing an unreachable deployment
     // A key with no configured limits: what its window held when this call was admitted, the call
     // included, for refusals that name nothing (core/limits/slowstart.h, RefusalBounds).
@@ -347,7 +347,7 @@ public:
         std::vector<Admission> out;
         for (const auto &[call, c] : inFlight) {
             const DeploymentState &o = *deps[size_t(c.dep)];
-            if (c.sent && o.limits == d.limits && o.member != d.member)
+            if (c.sent() && o.limits == d.limits && o.member != d.member)
                 out.push_back(c.admission);
         }
         for (const AnsweredCall &r : recentAnswered)
@@ -829,7 +829,7 @@ std::map<LimitState *, LimitState *> Router::Private::applyPools(qint64 t)
         const auto copied = copyOf.find(to);
         if (copied == copyOf.end() || copied->second != from) {
             c.admission = to->admit(t, costFor(c.job.get(), d));
-            if (c.sent)
+            if (c.sent())
                 to->sent(c.admission);
         }
     }
@@ -1612,12 +1612,12 @@ Router::Private::OnTheirWay Router::Private::onTheirWay(const DeploymentState &d
     for (const auto &[call, c] : inFlight) {
         if (deps[size_t(c.dep)]->slowStart != d.slowStart)
             continue;
-        if (c.sent && c.held && t - c.uploadedMs >= *after) {
+        if (c.sent() && c.held && t - c.uploadedMs >= *after) {
             w.presumedRequests = std::max(w.presumedRequests, c.held->requests);
             continue;
         }
         ++w.unconfirmed;
-        if (c.sent)
+        if (c.sent())
             w.next = std::min(w.next, c.uploadedMs + *after);
     }
     return w;
@@ -1986,7 +1986,6 @@ void Router::Private::onCallSent(RouterCall *call)
         return;
     const qint64 t = now();
     DeploymentState &d = *deps[it->second.dep];
-    it->second.sent = true;
     it->second.uploadedMs = t;
     // Once a refusal's round trip has passed the call is presumed accepted, and the slow start may
     // send the next (docs/ARCHITECTURE.md, "Presumed accepted"): be awake then.
@@ -2237,7 +2236,7 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
             notes << d.limits->refusedForTokens(t, d.rule);
         // How soon a refusal that names its limit comes back: a call not refused within about
         // that is let through (docs/ARCHITECTURE.md, "Presumed accepted").
-        if (counts && c.sent && c.uploadedMs >= 0)
+        if (counts && c.sent())
             d.slowStart->refusedAfter(t - c.uploadedMs);
         if (counts) {
             const int known = knownLimits();
