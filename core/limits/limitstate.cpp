@@ -614,7 +614,9 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
         // the one whose closest way comes closest: the provider counts one way, and each way
         // scored by its own closer refill let the sum's bucket replay explain a window's counts
         // with 2-s replies, and no cheaper way was learned (docs/ARCHITECTURE.md, "Bucket or
-        // window, from evidence").
+        // window, from evidence"). And only where no way explains the count as a window within
+        // the tolerance: our estimates of the calls on their way are off by up to that much, and
+        // a bucket's replay of a wrong way then came closer by chance and was learned.
         qint64 wayLo[2 * AdmissionWays], wayHi[2 * AdmissionWays];
         bool replayed = false;   // scored as the bucket replay predicts
         std::copy_n(lo, 2 * AdmissionWays, wayLo);
@@ -625,7 +627,7 @@ void LimitState::correct(qint64 now, qint64 sentAt, const ChargeTickets &own, Co
                 windowOff = std::min(windowOff, rangeOff(providerUsed, lo[m], hi[m]));
                 bucketOff = std::min(bucketOff, rangeOff(providerUsed, bucketLo[m], bucketHi[m]));
             }
-            if (bucketOff < windowOff) {
+            if (bucketOff < windowOff && windowOff > tolerance) {
                 std::copy_n(bucketLo, 2 * AdmissionWays, wayLo);
                 std::copy_n(bucketHi, 2 * AdmissionWays, wayHi);
                 replayed = true;

@@ -28,9 +28,14 @@ void SlowStart::refusedAfter(qint64 ms)
 
 std::optional<qint64> SlowStart::presumedAcceptedAfterMs() const
 {
-    if (m_slowestRefusalMs < 0)
-        return std::nullopt;
-    return 2 * m_slowestRefusalMs + kPresumeSlackMs;
+    if (m_slowestRefusalMs >= 0)
+        return 2 * m_slowestRefusalMs + kPresumeSlackMs;
+    // A refusal comes back within a round trip and an accepted call only with its generation:
+    // a call not refused within a quarter of a generation was let through, with room to spare
+    // for a round trip however slow the network (docs/ARCHITECTURE.md, "Presumed accepted").
+    if (m_presumeEarly && m_hasLatency)
+        return std::max<qint64>(kPresumeSlackMs, qint64(m_latencyMs / 4));
+    return std::nullopt;
 }
 
 int SlowStart::acceptedInWindow(qint64 now)

@@ -12,7 +12,8 @@
 // Passing an unknown limit therefore costs at most that many 429s (one, while the accepted rate is
 // below window / (kGrowth x latency)), and the admitted rate grows by a factor e every
 // window / kGrowth as long as nothing is refused. A call not refused within a refusal's round
-// trip after it left was let through, and no longer counts as in flight (presumedAcceptedAfterMs).
+// trip after it left was let through, and no longer counts as in flight (presumedAcceptedAfterMs;
+// for a key whose refusals name their limit, before the first one, a quarter of a generation).
 // Once every such dimension has a limit (from a header or a refusal's text) the key is admitted
 // as if the limits had been configured. Pure: the clock is an argument.
 #include "core/common/provider.h"
@@ -77,11 +78,17 @@ public:
     void refusedAfter(qint64 ms);
     /// How long after its request left a call that has not been refused is taken as let through
     /// by the limits it met (docs/ARCHITECTURE.md, "Presumed accepted"): twice the slowest
-    /// refusal seen (the router counts those that named their limit), plus kPresumeSlackMs;
-    /// nothing before the key's first such refusal.
+    /// refusal seen (the router counts those that named their limit), plus kPresumeSlackMs.
+    /// Before the key's first such refusal: nothing, or where presumeBeforeRefusal() is set, a
+    /// quarter of the accepted calls' mean latency (once one was accepted).
     std::optional<qint64> presumedAcceptedAfterMs() const;
     /// Added to twice the slowest refusal: the timers' and the event loop's granularity.
     static constexpr qint64 kPresumeSlackMs = 10;
+    /// Presume calls accepted before any refusal was seen: for a provider that announces no limit
+    /// and whose every refusal names the limit it met (Gemini's quota), so that a call refused
+    /// costs one 429 and teaches the limit, and the key need not learn one call per generation
+    /// until then.
+    void setPresumeBeforeRefusal(bool on) { m_presumeEarly = on; }
     /// The provider refused without naming any count: pacing cannot end in a learned limit, so it
     /// stops; the key is held by its retry-after and by bounds() instead.
     void giveUp() { m_gaveUp = true; }
@@ -96,6 +103,7 @@ private:
     bool m_hasLatency = false;
     qint64 m_slowestRefusalMs = -1;   // -1: no refusal seen yet
     bool m_gaveUp = false;
+    bool m_presumeEarly = false;
     RefusalBounds m_bounds;
 };
 

@@ -747,6 +747,9 @@ void Router::Private::rebuildWindows()
         auto &pace = slowStarts[d.windowKey];
         if (!pace)
             pace = std::make_unique<SlowStart>(windowMs + marginMs);
+        // Gemini announces no limit and every refusal of its names the quota it met.
+        if (d.rule == CountingRule::Gemini)
+            pace->setPresumeBeforeRefusal(true);
         d.slowStart = pace.get();
         if (!l.statesARate()) {
             if (const auto it = options.rememberedAccepted.constFind(d.dep.id); it != options.rememberedAccepted.cend())

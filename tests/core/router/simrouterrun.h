@@ -23,6 +23,10 @@ struct SimRouterRun {
     int mostInFlight = 0;
     /// When each call (refusals included) left, in ms since the epoch, ascending.
     std::vector<qint64> starts;
+    /// When the first call answered 429 left (ms since the epoch); -1: none was.
+    qint64 firstRefusedStart = -1;
+    /// The most calls on their way at once among those that left before the first refusal's.
+    int mostInFlightBeforeRefusal = 0;
     /// The most calls that left within any `windowMs`: what one window of the provider held.
     int mostWithin(qint64 windowMs) const
     {
@@ -59,6 +63,8 @@ inline void runJobs(wb::Router &router, wb::ProviderSimulator &sim, int jobs, co
         edges.emplace_back(at, 1);
         out.starts.push_back(at);
         edges.emplace_back(at + c.latencyMs, -1);
+        if (c.httpStatus == 429 && (out.firstRefusedStart < 0 || at < out.firstRefusedStart))
+            out.firstRefusedStart = at;
     });
     int finished = 0;
     QObject::connect(&router, &wb::Router::jobFinished, &router, [&](const wb::JobOutcome &r) {
@@ -75,9 +81,14 @@ inline void runJobs(wb::Router &router, wb::ProviderSimulator &sim, int jobs, co
     out.wallMs = clock.elapsed();
     std::sort(out.starts.begin(), out.starts.end());
     std::sort(edges.begin(), edges.end());   // an end before a start of the same millisecond
-    int now = 0;
-    for (const auto &e : edges)
+    int now = 0, before = 0;
+    for (const auto &e : edges) {
         out.mostInFlight = std::max(out.mostInFlight, now += e.second);
+        // (Ends count until the refusal too: a call that left before it and ended after it was
+        // on its way with the others.)
+        if (out.firstRefusedStart < 0 || e.first < out.firstRefusedStart)
+            out.mostInFlightBeforeRefusal = std::max(out.mostInFlightBeforeRefusal, before += e.second);
+    }
     out.stats = sim.stats();
     out.snapshot = router.snapshot();
 }
