@@ -79,7 +79,7 @@ public:
     /// How long after its request left a call that has not been refused is taken as let through
     /// by the limits it met (docs/ARCHITECTURE.md, "Presumed accepted"): twice the slowest
     /// refusal seen (the router counts those that named their limit), plus kPresumeSlackMs.
-    /// Before the key's first such refusal: nothing, or where presumeBeforeRefusal() is set, a
+    /// Before the key's first such refusal: nothing, or where setPresumeBeforeRefusal() was set, a
     /// quarter of the accepted calls' mean latency (once one was accepted).
     std::optional<qint64> presumedAcceptedAfterMs() const;
     /// Added to twice the slowest refusal: the timers' and the event loop's granularity.

@@ -153,7 +153,7 @@ private slots:
         // Gemini tells no limit until it refuses, refuses at once, and names the limit it refused
         // on; an accepted call takes its generation (here 400 ms). Before the first refusal a
         // call not refused within a quarter of a generation was let through, so the key's first
-        // window does not go one call per reply (and every later window inherit that spread):
+        // window does not go one call per reply (and every later window inherits that spread):
         // several calls are on their way together before the refusal that teaches the token
         // limit, and that refusal is the only one. Waiting for each reply, at most two were (the
         // first two calls, sent before any reply; the pace grows to two after five replies).
