@@ -173,6 +173,13 @@ void writeFile(const QString &path, const QString &text)
 // have their boundaries), so a phase can be chosen; -1: whenever.
 qint64 g_startIntoMs = -1;
 
+/// How long a run may take before the bench cancels it: three minutes, or six windows where those
+/// are longer (a real minute's).
+qint64 guardMs(qint64 windowMs)
+{
+    return std::max<qint64>(180'000, 6 * windowMs);
+}
+
 RunSummary runExperiment(const QString &config, const QString &experiment, const QString &db, qint64 windowMs,
                          const QString &learnedLimits = {})
 {
@@ -193,12 +200,12 @@ RunSummary runExperiment(const QString &config, const QString &experiment, const
         out = s;
         QCoreApplication::exit(0);
     });
-    // A run that cannot finish in three minutes, or in six windows where those are longer (a real
-    // minute's), is cancelled and reported as such rather than hanging the table.
+    // A run that cannot finish in time (guardMs) is cancelled and reported as such rather than
+    // hanging the table.
     QTimer guard;
     guard.setSingleShot(true);
     QObject::connect(&guard, &QTimer::timeout, &runner, &ExperimentRunner::cancel);
-    guard.start(int(std::max<qint64>(180'000, 6 * windowMs)));
+    guard.start(int(guardMs(windowMs)));
     runner.start();
     QCoreApplication::exec();
     return out;
@@ -633,7 +640,7 @@ int main(int argc, char **argv)
                 refusedKeys << QStringLiteral("%1 x%2").arg(it.key()).arg(it->rateLimited);
         const QString refused = refusedKeys.isEmpty() ? QString() : QStringLiteral("  (429: %1)").arg(refusedKeys.join(u", "));
         const QString status = !act.error.isEmpty() ? QStringLiteral("  ERROR ") + act.error
-                               : act.cancelled      ? QStringLiteral("  (cancelled after %1 s, %2 of %3 jobs done)").arg(std::max<qint64>(180'000, 6 * windowMs) / 1000).arg(act.done).arg(act.jobs)
+                               : act.cancelled      ? QStringLiteral("  (cancelled after %1 s, %2 of %3 jobs done)").arg(guardMs(windowMs) / 1000).arg(act.done).arg(act.jobs)
                                : act.failed > 0     ? QStringLiteral("  (%1 jobs failed)").arg(act.failed)
                                                     : QString();
         out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10  %12%11\n")
