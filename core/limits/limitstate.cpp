@@ -1333,19 +1333,69 @@ QString LimitState::admissionNote(int way, const QString &source)
     }
 }
 
-QStringList LimitState::refusedForTokens(qint64 now, CountingRule rule)
+QStringList LimitState::refusedForTokens(qint64 now, CountingRule rule, const RefusedCall *refused)
 {
     if (m_admission == AdmitSum || !m_learnCharge)
         return {};
     // A key counting as a bucket or as fixed windows that may learn otherwise blames its refill
     // first (refusedBeyondTheWindow): one refusal, one change. As a sliding window, the refusal
-    // is the evidence: the provider holds more per call than the cheaper way says.
+    // is the evidence: the provider holds more per call than the cheaper way says — unless its
+    // count is what a bucket still holds of calls a window has let go (a burst whose completions
+    // took it past the limit), which the sum of prompt and max_tokens would only hide by
+    // halving every later window (docs/ARCHITECTURE.md, "A refusal a bucket explains").
     if (m_learnAlgorithm && (bucket() || fixedWindows()))
         return {};
+    if (refused && refusalShowsADrain(now, rule, *refused)) {
+        m_algorithm = LimitAlgorithm::TokenBucket;
+        m_algorithmLearned = true;
+        m_chargeLearned = true;
+        m_algorithmScore = kAlgorithmScoreMax;
+        // The provider's count did not hold the refused call's tokens (that is how it was read):
+        // neither the bucket's level nor the replays of later readings do.
+        if (const auto it = m_ledger.find(refused->ticket); it != m_ledger.end()) {
+            m_buckets[Tpm].takeOut(now, limitOr0(Tpm), it->second.tickets.bucket);
+            m_ledger.erase(it);
+        }
+        return {QStringLiteral("counting this key's limits as token buckets: the provider refused a call its window had "
+                               "room for, holding what a bucket refilling since would still hold")};
+    }
     m_cheaperRefused = true;
     m_chargeLearned = true;
     setAdmission(now, AdmitSum, m_chargeModel.value_or(documentedChargeModel(rule)), true);
     return {admissionNote(AdmitSum, QStringLiteral("a refusal"))};
+}
+
+bool LimitState::refusalShowsADrain(qint64 now, CountingRule rule, const RefusedCall &r)
+{
+    const auto limit = r.limit ? r.limit : effective(Tpm);
+    if (!m_learnAlgorithm || bucket() || fixedWindows() || m_resetsNamed || m_bucketRefused || m_chargeHeld || !limit
+        || *limit <= 0 || !r.remaining || tokensAtZero(Tpm, *r.remaining) || !m_ledger.contains(r.ticket))
+        return false;
+    const qint64 providerUsed = std::max<qint64>(0, *limit - *r.remaining);
+    // The provider's count as it refused the call: without it, the calls sent before it surely
+    // in, those sent after perhaps.
+    auto refusedCall = m_ledger.extract(r.ticket);
+    qint64 loWindow[2 * AdmissionWays], hiWindow[2 * AdmissionWays], loBucket[2 * AdmissionWays], hiBucket[2 * AdmissionWays];
+    chargePredictions(now, r.sentAt, 0, loWindow, hiWindow, LimitAlgorithm::SlidingWindow);
+    chargePredictions(now, r.sentAt, 0, loBucket, hiBucket, LimitAlgorithm::TokenBucket);
+    const qint64 tolerance = waysTolerance(now, 0, rule, false);
+    m_ledger.insert(std::move(refusedCall));
+    const auto off = [&](qint64 lo, qint64 hi) {
+        return providerUsed < lo ? lo - providerUsed : providerUsed > hi ? providerUsed - hi : 0;
+    };
+    // The calls on their way are charged the same estimates in both replays, which differ only by
+    // what the older calls, settled to the provider's own counts, still hold: the closer one is
+    // the evidence, within the tolerance of our estimates. Taken for the sum where the provider
+    // was a bucket, a key halves every later window; taken for a bucket where it counts a
+    // window, the next refusal turns it back (refusedBeyondTheWindow).
+    const int cur = chargeIndex(rule);
+    const qint64 bucketOff = off(loBucket[cur], hiBucket[cur]);
+    if (bucketOff > tolerance)
+        return false;
+    for (int m = 0; m < 2 * AdmissionWays; ++m)
+        if (off(loWindow[m], hiWindow[m]) <= bucketOff + correctionThreshold(rule, Tpm))
+            return false;
+    return true;
 }
 
 bool LimitState::countersShowRoom(const RateLimitHeaders &h, const Admission &a) const

@@ -162,7 +162,17 @@ public:
     /// never learns a cheaper one for this key. Not while the key counts as a bucket or as fixed
     /// windows and may learn its refill (the refusal turns that into a sliding window first).
     /// Returns a note when it switched.
-    QStringList refusedForTokens(qint64 now, CountingRule rule);
+    /// `refused`: the refused call and the token counter its refusal showed, where it showed one.
+    /// A key that counts as a sliding window, may learn its refill and names no reset times is
+    /// first asked whether the refusal is a bucket's: a count that the way in use, replayed as a
+    /// bucket draining since, explains and no way as a window does turns it into a bucket instead,
+    /// and the cheaper way stays (docs/ARCHITECTURE.md, "A refusal a bucket explains").
+    struct RefusedCall {
+        qint64 sentAt = 0;
+        RateWindow::Ticket ticket = 0;   // its tokens' window ticket
+        std::optional<qint64> limit, remaining;
+    };
+    QStringList refusedForTokens(qint64 now, CountingRule rule, const RefusedCall *refused = nullptr);
     /// Whether this key's counters taught the charge (admission and settlement) or the algorithm
     /// in use, rather than it being where the key started: worth remembering for the next run.
     bool chargeLearned() const { return m_chargeLearned; }
@@ -370,6 +380,8 @@ private:
     /// the bucket's level too with `moveBucket` (else its level was moved as a whole).
     void setAdmission(qint64 now, int way, ChargeModel model, bool moveBucket);
     static QString admissionNote(int way, const QString &source);
+    /// Whether the refusal's count is a bucket's drain of the way in use and no window's (refusedForTokens).
+    bool refusalShowsADrain(qint64 now, CountingRule rule, const RefusedCall &r);
     /// One dimension's reset time: vote +1 when it fits a bucket and not a window, -1 the other
     /// way, 0 unclear; `fixedLike` when it fits neither (a boundary); [lo, hi] where on our clock
     /// the provider's counter is full again (`timed`: something was counted and a reset given).

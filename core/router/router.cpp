@@ -2235,8 +2235,14 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
         bool taught = false;
         // A refusal that may be for tokens while calls were admitted cheaper than the counting
         // rule charges: the cheaper way was wrong.
-        if (!withRoom && (!counts || counts->dim != RefusalCounts::Requests))
-            notes << d.limits->refusedForTokens(t, d.rule);
+        const bool wasBucket = d.limits->algorithm() == LimitAlgorithm::TokenBucket;
+        if (!withRoom && (!counts || counts->dim != RefusalCounts::Requests)) {
+            const LimitState::RefusedCall refused{c.sentMs, c.admission.tokens.window, reply.limits.limitTokens,
+                                                  reply.limits.remainingTokens};
+            notes << d.limits->refusedForTokens(t, d.rule, &refused);
+        }
+        // A refusal that just taught a bucket is no bucket's refusal (refusedBeyondTheWindow below).
+        const bool becameBucket = !wasBucket && d.limits->algorithm() == LimitAlgorithm::TokenBucket;
         // How soon a refusal that names its limit comes back: a call not refused within about
         // that is let through (docs/ARCHITECTURE.md, "Presumed accepted").
         if (counts && c.sent())
@@ -2262,7 +2268,7 @@ CallRecord Router::Private::settleCall(RouterCall *call, const InFlightCall &c, 
                                         "one at a time beyond it");
             }
         }
-        if (d.limits->anyLimit() && !taught && !withRoom)
+        if (d.limits->anyLimit() && !taught && !withRoom && !becameBucket)
             notes << d.limits->refusedBeyondTheWindow(t);
     }
     for (const QString &note : std::as_const(notes))

@@ -1762,6 +1762,134 @@ private slots:
         QVERIFY2(thirdAt >= 0 && thirdAt < 20'000, qPrintable(QString::number(thirdAt) + u'\n' + notes.join(u'\n')));
     }
 
+    void aRefusalABucketExplainsTeachesTheBucketNotTheSum()
+    {
+        // The second simulator's Mistral as a bucket, in a run that starts from what a learning
+        // run remembered (`indiesim.py bench --alg mistral=bucket`, "again"): a bucket of 4,067
+        // tokens refilled over 10 s that takes the prompt at admission and the completion (250)
+        // at the reply; no reset times, no charges named. Remembered: the larger of prompt and
+        // max_tokens (the prompt, here), settled to usage, as a window. Five prompts fit the
+        // first window and their completions take the bucket past its limit; when our window
+        // lets them all go, the bucket still holds what it has not refilled, and the fourth call
+        // of the second window is refused. Taken as "the provider charges prompt and max_tokens
+        // together", the key sent two calls a window from then on (Mistral 30.5 s against 19.1).
+        // The refusal's count is what the way in use holds as a bucket, and no way as a window.
+        constexpr qint64 kLimit = 4'067, W = 10'000;
+        const double rate = double(kLimit) / double(W);
+        LimitState s(W);
+        s.setLearnAlgorithm(true);
+        s.setLearnChargeModel(true);
+        s.remember({.tpm = kLimit});
+        s.setAdmitLarger(true);
+        s.setChargeModel(ChargeModel::SettledToUsage);
+        s.setChargeRemembered();
+        const auto cost = [&](qint64 est) {
+            AdmissionCost c;
+            c.tokens = c.sumTokens = est + 600;
+            c.largerTokens = c.promptOnlyTokens = est;
+            c.promptMargin = 5;
+            return asTheRouterAsks(s, c);
+        };
+        double level = 0;   // what the provider's bucket holds
+        qint64 at = 0;
+        const auto drainTo = [&](qint64 t) {
+            level = std::max(0.0, level - rate * double(t - at));
+            at = t;
+        };
+        const auto headers = [&] {
+            RateLimitHeaders h;
+            h.limitTokens = kLimit;
+            h.remainingTokens = std::max<qint64>(0, kLimit - qint64(std::ceil(level)));
+            return h;
+        };
+        QStringList notes;
+        struct OnItsWay {
+            Admission a;
+            qint64 sentAt, prompt;
+        };
+        std::vector<OnItsWay> calls;
+        int refused = 0;
+        qint64 refusedAt = W;
+        // Each window: calls go a millisecond apart while the state admits them (at most five,
+        // the key's request limit), answered 300 ms after the first.
+        for (const qint64 w : {0, 10'090}) {
+            calls.clear();
+            for (qint64 t = w; t < w + 5 && calls.size() + size_t(refused) < (w ? 4u : 5u); ++t) {
+                if (!s.canAdmit(t, cost(800)))
+                    break;
+                const Admission a = s.admit(t, cost(800));
+                s.sent(a);
+                drainTo(t);
+                if (level + 795 > double(kLimit)) {
+                    ++refused;
+                    refusedAt = t;
+                    s.release(a);
+                    const LimitState::RefusedCall r{t, a.tokens.window, kLimit, headers().remainingTokens};
+                    notes << QStringLiteral("refused at %1, the provider holding %2").arg(t).arg(qint64(std::ceil(level)));
+                    notes << s.refusedForTokens(t, CountingRule::Mistral, &r);
+                    break;
+                }
+                level += 795;
+                calls.push_back({a, t, 795});
+                notes << QStringLiteral("sent at %1, the provider holding %2").arg(t).arg(qint64(std::ceil(level)));
+            }
+            for (size_t i = 0; i < calls.size(); ++i) {
+                const qint64 replyAt = w + 300 + 20 * qint64(i);
+                drainTo(replyAt);
+                level += 250;
+                Settlement used;
+                used.tokens = used.usageTokens = 795 + 250;
+                s.settle(replyAt, calls[i].a, used);
+                notes << s.learnAlgorithm(replyAt, calls[i].sentAt, CountingRule::Mistral, headers(), calls[i].a.tokens.window);
+                notes << s.reconcile(replyAt, calls[i].a, calls[i].sentAt, CountingRule::Mistral, headers());
+            }
+        }
+        QVERIFY2(refused == 1, qPrintable(notes.join(u'\n') + QStringLiteral("\nnext at %1").arg(s.earliestAdmit(10'090, cost(800)))));   // the case is tested
+        QVERIFY2(s.algorithm() == LimitAlgorithm::TokenBucket, qPrintable(notes.join(u'\n')));
+        QVERIFY2(s.admitsLargerOfPromptAndMax(), qPrintable(notes.join(u'\n')));
+        // After the other calls' replies, the refused call goes again once the bucket has room for
+        // it (not at the next window's boundary), and the provider takes it.
+        const qint64 now = at;
+        const qint64 again = s.earliestAdmit(now, cost(800));
+        QVERIFY2(again < refusedAt + W / 2, qPrintable(QString::number(again - refusedAt)));
+        drainTo(again);
+        QVERIFY2(level + 795 <= double(kLimit), qPrintable(QString::number(level)));
+    }
+
+    void aRefusalTheSumExplainsAsAWindowStillTeachesTheSum()
+    {
+        // The same key remembered on the larger of prompt and max_tokens, where the provider is a
+        // sliding window that does charge their sum (800 + 600) and keeps it: four calls go, the
+        // third is refused. The refusal's count is the sum's, as a window: the refusal teaches
+        // the sum, as before, not a bucket.
+        constexpr qint64 kLimit = 4'067, W = 10'000;
+        LimitState s(W);
+        s.setLearnAlgorithm(true);
+        s.setLearnChargeModel(true);
+        s.remember({.tpm = kLimit});
+        s.setAdmitLarger(true);
+        s.setChargeModel(ChargeModel::KeptAtAdmission);
+        s.setChargeRemembered();
+        AdmissionCost c;
+        c.tokens = c.sumTokens = 1'400;
+        c.largerTokens = c.promptOnlyTokens = 800;
+        QStringList notes;
+        qint64 held = 0;
+        for (qint64 t = 0; t < 4; ++t) {
+            const Admission a = s.admit(t, asTheRouterAsks(s, c));
+            s.sent(a);
+            if (held + 1'400 > kLimit) {
+                s.release(a);
+                const LimitState::RefusedCall r{t, a.tokens.window, kLimit, kLimit - held};
+                notes << s.refusedForTokens(t, CountingRule::Mistral, &r);
+                break;
+            }
+            held += 1'400;
+        }
+        QVERIFY2(!s.admitsLargerOfPromptAndMax() && !s.admitsPromptOnly(), qPrintable(notes.join(u'\n')));
+        QVERIFY2(s.algorithm() == LimitAlgorithm::SlidingWindow, qPrintable(notes.join(u'\n')));
+    }
+
     void aCountAtZeroIsTheLimitOrMore()
     {
         // The second simulator's Mistral with 48 texts: a sliding window of 2,600 that admits a

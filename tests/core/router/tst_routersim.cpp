@@ -1,6 +1,7 @@
 // The router against the real provider simulator (core/sim) over loopback sockets, with
 // windows shortened to one second on both sides: each provider's counting rule must match
 // the simulator's strict sliding window exactly enough that no request is ever refused.
+#include "core/common/promptcontract.h"
 #include "core/config/modellist.h"
 #include "core/providers/quotaparsing.h"
 #include "core/router/router.h"
@@ -800,6 +801,91 @@ private slots:
         QCOMPARE(run.snapshot.deployments.first().learnedCounting.bucket.value_or(false), providerBucket);
         // The refusal that taught the limit, and none after it.
         QCOMPARE(run.stats.rateLimited, 1);
+    }
+
+    void aRefusalABucketExplainsKeepsTheCheaperAdmission()
+    {
+        // A Mistral key whose provider refills a bucket, charging each call's prompt as it arrives
+        // and its completion at the reply (no reset times in its headers), in a run that starts
+        // from what an earlier run learned: the prompt alone, settled to usage, as a window. The
+        // first window's prompts fit and their completions take the bucket past its limit; when
+        // our window lets them go, the bucket still holds what it has not refilled, and a call of
+        // the next window is refused. The refusal's count is a bucket's: the key counts as one
+        // from then on and keeps admitting on the prompt, rather than on prompt and max_tokens.
+        constexpr qint64 kWindowMs = 2'000;
+        constexpr int kJobs = 15;
+        SimKey key{u"sk-mistral"_qs, u"mistral"_qs, 5, 0, 0, 0, {}};
+        key.algorithm = SimAlgorithm::Bucket;
+        key.charge = SimCharge::PromptThenSettle;
+        // Eight dimensions, each answered with a score and a quote: a completion of about a
+        // third of the prompt.
+        ScoringSchema schema;
+        for (const char *dim : {"care", "fairness", "loyalty", "authority", "sanctity", "liberty", "equality", "proportion"})
+            schema.dimensions.append({QString::fromLatin1(dim), 0.0, 1.0});
+        schema.textIds << u"t1"_qs;
+        const auto jobOf = [&schema](quint64 id) {
+            RouterJob j = jobFor(id, u"mi"_qs);
+            j.request.user = QString(u"We hold these truths to be self-evident, that all men are created equal. "_qs).repeated(4)
+                             + u'\n' + schemaLine(schema);
+            j.request.maxTokens = 400;
+            return j;
+        };
+        // The provider's count of one call's prompt and completion, from a call without limits.
+        qint64 prompt = 0, completion = 0;
+        {
+            ProviderSimulator probe(oneKeySimulator(key, kWindowMs, 50));
+            QVERIFY(probe.start().has_value());
+            const Deployment d = deploymentAt(u"mi/1"_qs, u"mi"_qs, u"mistral"_qs, probe.baseUrl());
+            QStringList events;
+            const std::unique_ptr<Router> owned = routerFor(d, key.key, kWindowMs, events);
+            wbtest::SimRouterRun run;
+            wbtest::runJobs(*owned, probe, 1, jobOf, run);
+            QCOMPARE(run.stats.ok, 1);
+            const SimKeyStats k = run.stats.keys.value(key.key);
+            prompt = k.promptTokens;
+            completion = k.completionTokens;
+        }
+        QVERIFY2(completion > 0 && prompt > 0, qPrintable(u"%1 %2"_qs.arg(prompt).arg(completion)));
+        // Five prompts fit a window, and their completions overflow the bucket by four; a window
+        // later it still holds them, less one completion, and the next window's third call (or
+        // later one) no longer fits.
+        key.tpm = 5 * prompt + completion;
+        QVERIFY2(3 * completion > 2 * prompt, qPrintable(u"%1 %2"_qs.arg(prompt).arg(completion)));
+        QVERIFY2(5 * prompt <= key.tpm, qPrintable(u"%1 %2"_qs.arg(prompt).arg(completion)));
+        ProviderSimulator sim(oneKeySimulator(key, kWindowMs, 50));
+        QVERIFY(sim.start().has_value());
+        const Deployment d = deploymentAt(u"mi/1"_qs, u"mi"_qs, u"mistral"_qs, sim.baseUrl());
+        ModelList models;
+        models.deployments << d;
+        RouterOptions o;
+        o.apiKeys.insert(d.id, key.key);
+        o.rememberedLimits.insert(d.id, RateLimits{5, key.tpm});
+        LearnedCounting counting;
+        counting.admitPromptOnly = true;
+        counting.settledToUsage = true;
+        counting.bucket = false;
+        o.rememberedCounting.insert(d.id, counting);
+        Router router(models, o);
+        router.setWindowForTesting(kWindowMs, 50);
+        wbtest::SimRouterRun run;
+        wbtest::runJobs(router, sim, kJobs, jobOf, run);
+        const QString said = run.events.join(u'\n') + u"\nprompt %1 completion %2 tpm %3"_qs.arg(prompt).arg(completion).arg(key.tpm);
+        QVERIFY2(run.errors.isEmpty(), qPrintable(run.errors.join(u'\n')));
+        QCOMPARE(run.stats.ok, kJobs);
+        QVERIFY2(run.stats.rateLimited >= 1, qPrintable(said));   // the case is tested
+        QVERIFY2(run.stats.rateLimited <= 2, qPrintable(said));
+        const auto taught = std::find_if(run.events.cbegin(), run.events.cend(), [](const QString &e) {
+            return e.contains(u"token buckets: the provider refused a call its window had room for"_qs);
+        });
+        QVERIFY2(taught != run.events.cend(), qPrintable(said));
+        // Not taken back by the same refusal, as a bucket's own refusal would be.
+        QVERIFY2(taught + 1 == run.events.cend() || !(taught + 1)->contains(u"its bucket had room for"_qs), qPrintable(said));
+        QVERIFY2(run.events.filter(u"together (learned from a refusal)"_qs).isEmpty(), qPrintable(said));
+        // What the next run starts from admits cheaper than prompt and max_tokens. (Whether it
+        // stays a bucket is the readings' matter: docs/ARCHITECTURE.md, "What is left".)
+        QCOMPARE(run.snapshot.deployments.size(), 1);
+        const LearnedCounting learned = run.snapshot.deployments.first().learnedCounting;
+        QVERIFY2(learned.admitPromptOnly.value_or(false) || learned.admitLarger.value_or(false), qPrintable(said));
     }
 
     void countsReadAtAdmissionAreLearned()
